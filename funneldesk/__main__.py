@@ -1,0 +1,3 @@
+from funneldesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,54 @@
+"""Composition root: paths -> settings -> database -> services -> Qt."""
+
+from __future__ import annotations
+
+import ctypes.util
+import os
+import sys
+
+from funneldesk.db import open_database
+from funneldesk.errors import FunnelDeskError
+from funneldesk.i18n import _, language
+from funneldesk.services import Services
+from funneldesk.settings import Settings
+
+HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc")
+
+
+def display_problem() -> str | None:
+    """Why no window can open here, in one line; None when one can."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform.startswith(HEADLESS_PLATFORMS) or sys.platform != "linux":
+        return None
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return _("FunnelDesk needs a graphical display, and none was found (DISPLAY is not set).")
+    if not os.environ.get("WAYLAND_DISPLAY") and ctypes.util.find_library("xcb-cursor") is None:
+        # Qt 6.5+ aborts the process without it
+        return _("FunnelDesk needs the system library libxcb-cursor0 to open a window; "
+                 "install it (apt-get install libxcb-cursor0).")
+    return None
+
+
+def run_window(location: str, lang: str | None) -> int:
+    problem = display_problem()
+    if problem:
+        print(f"funneldesk: {problem}", file=sys.stderr)
+        return 1
+    from funneldesk.ui.application import create_application, show_fatal
+    from funneldesk.ui.main_window import MainWindow
+
+    app = create_application(language())
+    try:
+        db = open_database(location)
+    except FunnelDeskError as error:
+        print(f"funneldesk: {error.message()}", file=sys.stderr)
+        show_fatal(error.message())
+        return 1
+    try:
+        services = Services.for_database(db)
+        window = MainWindow(services, services.users.current(), Settings())
+        window.show()
+        window.offer_sample_data_if_empty()
+        return app.exec()
+    finally:
+        db.close()

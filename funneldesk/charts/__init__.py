@@ -1,0 +1,1 @@
+"""matplotlib Figure builders from plain data (never pyplot)."""

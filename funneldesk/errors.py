@@ -1,0 +1,126 @@
+"""Typed errors that carry the facts; ``message()`` turns them into a sentence in the
+user's language at the moment it is shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from funneldesk.i18n import _
+
+
+class FunnelDeskError(Exception):
+    """An error the user can understand and act on (not a bug)."""
+
+    def message(self) -> str:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+# --- the database file -------------------------------------------------------------
+
+@dataclass
+class DatabaseError(FunnelDeskError):
+    location: str
+
+
+class UnsupportedDatabase(DatabaseError):
+    def message(self) -> str:
+        return _("Only SQLite database files are supported so far, not {url}.").format(
+            url=self.location)
+
+
+class CorruptDatabase(DatabaseError):
+    def message(self) -> str:
+        return _("The database file {path} is damaged and cannot be opened. "
+                 "It was left untouched; restore it from a backup.").format(path=self.location)
+
+
+class NotFunnelDeskDatabase(DatabaseError):
+    def message(self) -> str:
+        return _("{path} is not a FunnelDesk database. It was left untouched.").format(
+            path=self.location)
+
+
+class NewerDatabase(DatabaseError):
+    def message(self) -> str:
+        return _("{path} was written by a newer FunnelDesk. Update FunnelDesk to open it; "
+                 "the file was left untouched.").format(path=self.location)
+
+
+class ReadOnlyDatabase(DatabaseError):
+    def message(self) -> str:
+        return _("FunnelDesk cannot write to {path} (the file or its folder is read-only). "
+                 "Choose a writable place.").format(path=self.location)
+
+
+@dataclass
+class DatabaseUnavailable(DatabaseError):
+    detail: str = ""
+
+    def message(self) -> str:
+        return _("The database {path} refused the change: {detail}").format(
+            path=self.location, detail=self.detail)
+
+
+# --- user actions ------------------------------------------------------------------
+
+@dataclass
+class InvalidInput(FunnelDeskError):
+    field: str
+    reason: str
+
+    def message(self) -> str:
+        return self.reason
+
+
+@dataclass
+class NotFound(FunnelDeskError):
+    what: str
+    ident: int
+
+    def message(self) -> str:
+        return _("{what} #{id} no longer exists.").format(what=self.what, id=self.ident)
+
+
+@dataclass
+class StaleEdit(FunnelDeskError):
+    changed_by: str
+    changed_at: dt.datetime
+
+    def message(self) -> str:
+        from funneldesk.formatting import datetime as fmt_datetime
+
+        return _("This record was changed by {who} at {when}. Reload it and try again.").format(
+            who=self.changed_by, when=fmt_datetime(self.changed_at))
+
+
+@dataclass
+class CriteriaNotMet(FunnelDeskError):
+    target_stage: str
+    missing: list[str]
+
+    def message(self) -> str:
+        items = "\n".join(f"• {label}" for label in self.missing)
+        return _("The deal cannot move to “{stage}” until these are ticked:\n{items}").format(
+            stage=self.target_stage, items=items)
+
+
+@dataclass
+class StageNotEmpty(FunnelDeskError):
+    stage: str
+    deals: int
+
+    def message(self) -> str:
+        return _("“{stage}” still holds {n} deals. Move them to another stage first.").format(
+            stage=self.stage, n=self.deals)
+
+
+@dataclass
+class NotAllowed(FunnelDeskError):
+    action: str
+
+    def message(self) -> str:
+        return _("You are not allowed to {action}.").format(action=self.action)

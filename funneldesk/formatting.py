@@ -1,0 +1,43 @@
+"""Dates, numbers and money formatted for the current language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from babel.dates import format_date as _format_date
+from babel.dates import format_datetime as _format_datetime
+from babel.numbers import format_currency, format_decimal
+
+from funneldesk.i18n import language
+
+
+def _locale() -> str:
+    return "zh_CN" if language() == "zh_CN" else "en_US"
+
+
+def money(amount: Decimal, currency: str) -> str:
+    return str(format_currency(amount, currency, locale=_locale()))
+
+
+def money_short(amount: Decimal, currency: str) -> str:
+    """Whole units, for card faces and column headers where cents are noise."""
+    whole = amount.quantize(Decimal(1))
+    return str(format_currency(whole, currency, "¤#,##0", locale=_locale(), currency_digits=False))
+
+
+def number(value: int | Decimal) -> str:
+    return str(format_decimal(value, locale=_locale()))
+
+
+def date(value: dt.date) -> str:
+    return str(_format_date(value, format="medium", locale=_locale()))
+
+
+def date_short(value: dt.date) -> str:
+    return str(_format_date(value, format="short", locale=_locale()))
+
+
+def datetime(value: dt.datetime) -> str:
+    """An aware UTC timestamp shown in the machine's local time."""
+    return str(_format_datetime(value.astimezone(), format="short", locale=_locale()))

@@ -1,0 +1,65 @@
+"""The one translation function for every layer (gettext catalogs managed with babel).
+
+Use ``_("text")`` for a string shown now, ``N_("text")`` to mark a string that is
+translated later (module-level constants), ``ngettext`` for plurals.
+"""
+
+from __future__ import annotations
+
+import gettext
+import locale
+import os
+
+from funneldesk.paths import LOCALE_DIR
+
+DOMAIN = "funneldesk"
+LANGUAGES = ("zh_CN", "en")
+
+_translations: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+
+
+def system_language() -> str:
+    """zh_CN when the system locale is Chinese, otherwise en."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(var, "")
+        if value:
+            return "zh_CN" if value.lower().startswith("zh") else "en"
+    code = locale.getlocale()[0] or ""
+    return "zh_CN" if code.lower().startswith("zh") else "en"
+
+
+def normalize_language(lang: str) -> str:
+    lang = lang.replace("-", "_")
+    if lang.lower() in ("zh", "zh_cn", "zh_hans", "zh_hans_cn"):
+        return "zh_CN"
+    if lang.lower().startswith("en"):
+        return "en"
+    raise ValueError(lang)
+
+
+def set_language(lang: str | None = None) -> str:
+    """Switch every layer to ``lang`` (system language when None); returns the one chosen."""
+    global _translations, _language
+    chosen = normalize_language(lang) if lang else system_language()
+    _translations = gettext.translation(
+        DOMAIN, localedir=LOCALE_DIR, languages=[chosen], fallback=True
+    )
+    _language = chosen
+    return chosen
+
+
+def language() -> str:
+    return _language
+
+
+def _(message: str) -> str:
+    return _translations.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translations.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    return message

@@ -1,0 +1,89 @@
+"""Deals, their stage history, criteria ticks and lost reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from funneldesk.models.base import Base, Money, UTCDateTime, utcnow
+
+
+class LostReason(Base):
+    __tablename__ = "lost_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Deal(Base):
+    __tablename__ = "deals"
+    __table_args__ = (
+        CheckConstraint("value >= 0", name="value_not_negative"),
+        Index("ix_deals_board", "pipeline_id", "stage_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pipeline_id: Mapped[int] = mapped_column(ForeignKey("pipelines.id"))
+    # stage_id and stage_entered_at cache the deal's last StageChange for fast board reads;
+    # only the pipeline service writes them, in the same transaction as the change row.
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
+    stage_entered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    position: Mapped[float] = mapped_column(default=0.0)
+    title: Mapped[str] = mapped_column(String(300))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    value: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    currency: Mapped[str] = mapped_column(String(3))
+    expected_close: Mapped[dt.date | None] = mapped_column(Date)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    next_step: Mapped[str] = mapped_column(String(500), default="")
+    next_step_date: Mapped[dt.date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    lead_source: Mapped[str] = mapped_column(String(100), default="")
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    lost_reason_id: Mapped[int | None] = mapped_column(ForeignKey("lost_reasons.id"))
+    lost_reason_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads a dict
+
+
+class StageChange(Base):
+    """One move of a deal; never updated or deleted."""
+
+    __tablename__ = "stage_changes"
+    __table_args__ = (Index("ix_stage_changes_deal_at", "deal_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"))
+    from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
+    to_stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # set when this change undoes an earlier one: KPIs then count neither
+    reverts_id: Mapped[int | None] = mapped_column(ForeignKey("stage_changes.id"))
+
+
+class CriterionCheck(Base):
+    """A tick or untick of a stage criterion on a deal; the latest row per pair wins."""
+
+    __tablename__ = "criterion_checks"
+    __table_args__ = (Index("ix_criterion_checks_deal", "deal_id", "criterion_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"))
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("stage_criteria.id"))
+    checked: Mapped[bool] = mapped_column()
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -1,0 +1,1 @@
+"""ReportLab documents (quote, contract, KPI report) built from plain data."""

@@ -1,0 +1,57 @@
+"""Companies and contacts, as far as the deal form needs them (the customer module
+builds on this)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from funneldesk.errors import InvalidInput
+from funneldesk.i18n import _
+from funneldesk.models import Company, Contact
+from funneldesk.services import audit
+from funneldesk.services.base import Service, get_or_raise
+from funneldesk.services.dto import Actor, Named
+
+
+class CustomerService(Service):
+    def companies(self) -> list[Named]:
+        with self.db.session() as session:
+            rows = session.execute(select(Company.id, Company.name)
+                                   .where(Company.deleted_at.is_(None)).order_by(Company.name))
+            return [Named(r.id, r.name) for r in rows]
+
+    def contacts(self, company_id: int | None = None) -> list[Named]:
+        with self.db.session() as session:
+            query = select(Contact.id, Contact.name, Contact.company_id).where(
+                Contact.deleted_at.is_(None))
+            if company_id is not None:
+                query = query.where(Contact.company_id == company_id)
+            return [Named(r.id, r.name, r.company_id)
+                    for r in session.execute(query.order_by(Contact.name))]
+
+    def create_company(self, *, name: str, by: Actor, phone: str = "", email: str = "") -> Named:
+        name = name.strip()
+        if not name:
+            raise InvalidInput("name", _("Enter the company's name."))
+        with self.db.session() as session:
+            company = Company(name=name, phone=phone.strip(), email=email.strip(),
+                              created_by_id=by.id)
+            session.add(company)
+            session.flush()
+            audit.record(session, by, "create", "company", company.id, name=name)
+            return Named(company.id, company.name)
+
+    def create_contact(self, *, name: str, company_id: int | None, by: Actor, title: str = "",
+                       phone: str = "", email: str = "") -> Named:
+        name = name.strip()
+        if not name:
+            raise InvalidInput("name", _("Enter the contact's name."))
+        with self.db.session() as session:
+            if company_id is not None:
+                get_or_raise(session, Company, company_id, _("Company"))
+            contact = Contact(name=name, company_id=company_id, title=title.strip(),
+                              phone=phone.strip(), email=email.strip(), created_by_id=by.id)
+            session.add(contact)
+            session.flush()
+            audit.record(session, by, "create", "contact", contact.id, name=name)
+            return Named(contact.id, contact.name, company_id)

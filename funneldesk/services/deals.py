@@ -1,0 +1,211 @@
+"""Creating, editing, archiving and deleting deals; ticking their criteria."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from funneldesk.errors import InvalidInput, NotAllowed
+from funneldesk.i18n import _
+from funneldesk.models import (
+    Company,
+    Contact,
+    CriterionCheck,
+    CriterionKind,
+    Deal,
+    LostReason,
+    Stage,
+    StageChange,
+    StageCriterion,
+    User,
+)
+from funneldesk.models.base import utcnow
+from funneldesk.services import audit
+from funneldesk.services.base import Service, deal_word, get_or_raise
+from funneldesk.services.board import read_card
+from funneldesk.services.criteria import ticks
+from funneldesk.services.dto import (
+    Actor,
+    ChangeSet,
+    ChecklistItem,
+    CriterionInfo,
+    DealDetail,
+    DealFields,
+    DealResult,
+    HistoryEntry,
+    PipelineInfo,
+)
+from funneldesk.services.moves import GAP, check_version
+from funneldesk.services.structure import load_pipeline
+
+MAX_VALUE = Decimal("999999999999.99")
+
+
+def parse_money(text: str) -> Decimal:
+    """A value typed by a user ("12,500.5", "１２５００") as Decimal; raises InvalidInput."""
+    cleaned = text.strip().replace(",", "").replace("，", "").replace(" ", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise InvalidInput("value", _("“{text}” is not an amount.").format(text=text)) from None
+    return value
+
+
+def validate(fields: DealFields) -> DealFields:
+    if not fields.title.strip():
+        raise InvalidInput("title", _("Give the deal a title."))
+    if not fields.value.is_finite() or fields.value < 0:
+        raise InvalidInput("value", _("The value must be zero or more."))
+    if fields.value > MAX_VALUE:
+        raise InvalidInput("value", _("The value is too large."))
+    if len(fields.currency) != 3 or not fields.currency.isalpha():
+        raise InvalidInput("currency", _("Choose a currency."))
+    return DealFields(**{**asdict(fields), "title": fields.title.strip(),
+                         "value": fields.value.quantize(Decimal("0.01")),
+                         "currency": fields.currency.upper()})
+
+
+def _check_links(session: Session, fields: DealFields) -> None:
+    if fields.company_id is not None:
+        get_or_raise(session, Company, fields.company_id, _("Company"))
+    if fields.contact_id is not None:
+        contact = get_or_raise(session, Contact, fields.contact_id, _("Contact"))
+        if fields.company_id is not None and contact.company_id not in (None, fields.company_id):
+            raise InvalidInput("contact", _("This contact works for another company."))
+    if session.get(User, fields.owner_id) is None:
+        raise InvalidInput("owner", _("Choose an owner."))
+
+
+def _fields_of(deal: Deal) -> DealFields:
+    return DealFields(deal.title, deal.company_id, deal.contact_id, deal.value, deal.currency,
+                      deal.expected_close, deal.owner_id, deal.next_step, deal.next_step_date,
+                      deal.notes)
+
+
+def _may_change(by: Actor, deal: Deal, action: str) -> None:
+    if deal.owner_id != by.id and not by.is_manager:
+        raise NotAllowed(action)
+
+
+class DealService(Service):
+    def create(self, *, pipeline_id: int, stage_id: int, fields: DealFields, by: Actor,
+               lead_source: str = "") -> DealResult:
+        fields = validate(fields)
+        with self.db.session() as session:
+            _check_links(session, fields)
+            stage = get_or_raise(session, Stage, stage_id, _("Stage"))
+            if stage.pipeline_id != pipeline_id:
+                raise InvalidInput("stage", _("That stage is not part of this pipeline."))
+            now = utcnow()
+            first = session.scalar(select(Deal.position).where(Deal.stage_id == stage_id)
+                                   .order_by(Deal.position).limit(1))
+            deal = Deal(pipeline_id=pipeline_id, stage_id=stage_id, stage_entered_at=now,
+                        position=(first or GAP) - GAP, created_at=now, created_by_id=by.id,
+                        updated_at=now, updated_by_id=by.id, lead_source=lead_source,
+                        **asdict(fields))
+            session.add(deal)
+            session.flush()
+            session.add(StageChange(deal_id=deal.id, from_stage_id=None, to_stage_id=stage_id,
+                                    at=now, by_id=by.id))
+            audit.record(session, by, "create", "deal", deal.id, title=fields.title)
+            card = read_card(session, deal.id)
+        return DealResult(card, ChangeSet(frozenset({deal.id}), frozenset({stage_id})))
+
+    def update(self, *, deal_id: int, expected_version: int, fields: DealFields,
+               by: Actor) -> DealResult:
+        fields = validate(fields)
+        with self.db.session() as session:
+            deal = get_or_raise(session, Deal, deal_id, deal_word())
+            check_version(session, deal, expected_version)
+            _check_links(session, fields)
+            previous = _fields_of(deal)
+            for name, value in asdict(fields).items():
+                setattr(deal, name, value)
+            deal.updated_at, deal.updated_by_id = utcnow(), by.id
+            session.flush()
+            changed = {k: (v, getattr(fields, k)) for k, v in asdict(previous).items()
+                       if getattr(fields, k) != v}
+            audit.record(session, by, "update", "deal", deal.id, changed=changed)
+            card = read_card(session, deal.id)
+        return DealResult(card, ChangeSet(frozenset({deal_id}), frozenset({card.stage_id})),
+                          previous=previous)
+
+    def set_criterion(self, *, deal_id: int, criterion_id: int, checked: bool, by: Actor) -> None:
+        with self.db.session() as session:
+            deal = get_or_raise(session, Deal, deal_id, deal_word())
+            criterion = get_or_raise(session, StageCriterion, criterion_id, _("Criterion"))
+            stage = session.get(Stage, criterion.stage_id)
+            if stage is None or stage.pipeline_id != deal.pipeline_id:
+                raise InvalidInput("criterion", _("That item belongs to another pipeline."))
+            session.add(CriterionCheck(deal_id=deal_id, criterion_id=criterion_id,
+                                       checked=checked, by_id=by.id))
+            audit.record(session, by, "tick" if checked else "untick", "deal", deal_id,
+                         criterion=criterion.label)
+
+    def archive(self, *, deal_id: int, archived: bool, by: Actor) -> ChangeSet:
+        with self.db.session() as session:
+            deal = get_or_raise(session, Deal, deal_id, deal_word())
+            _may_change(by, deal, _("archive someone else's deal"))
+            deal.archived_at = utcnow() if archived else None
+            audit.record(session, by, "archive" if archived else "unarchive", "deal", deal_id)
+            return ChangeSet(frozenset({deal_id}), frozenset({deal.stage_id}))
+
+    def delete(self, *, deal_id: int, by: Actor) -> ChangeSet:
+        """Soft delete: the deal disappears from every view, its history stays."""
+        with self.db.session() as session:
+            deal = get_or_raise(session, Deal, deal_id, deal_word())
+            _may_change(by, deal, _("delete someone else's deal"))
+            deal.deleted_at = utcnow()
+            audit.record(session, by, "delete", "deal", deal_id, title=deal.title)
+            return ChangeSet(frozenset({deal_id}), frozenset({deal.stage_id}))
+
+    def detail(self, deal_id: int) -> DealDetail:
+        with self.db.session() as session:
+            deal = get_or_raise(session, Deal, deal_id, deal_word())
+            pipeline = load_pipeline(session, deal.pipeline_id)
+            names = {s.id: s.name for s in pipeline.stages}
+            reason = ""
+            if deal.lost_reason_id is not None:
+                reason = session.get(LostReason, deal.lost_reason_id).label  # type: ignore[union-attr]
+            if deal.lost_reason_text:
+                reason = f"{reason} — {deal.lost_reason_text}" if reason else deal.lost_reason_text
+            return DealDetail(
+                deal.id, deal.pipeline_id, deal.stage_id, names.get(deal.stage_id, "?"),
+                _fields_of(deal), deal.version, deal.closed_on, reason,
+                deal.archived_at is not None, self._checklist(session, deal, pipeline),
+                self._history(session, deal.id), deal.created_at)
+
+    @staticmethod
+    def _checklist(session: Session, deal: Deal,
+                   pipeline: PipelineInfo) -> tuple[ChecklistItem, ...]:
+        """The current stage's criteria and the next stage's entry criteria."""
+        stages = list(pipeline.stages)
+        current = next((s for s in stages if s.id == deal.stage_id), None)
+        if current is None or not current.is_open:
+            return ()
+        relevant: list[tuple[CriterionInfo, str]] = [(c, current.name) for c in current.criteria]
+        following = stages[stages.index(current) + 1] if current is not stages[-1] else None
+        if following is not None:
+            relevant += [(c, following.name) for c in following.criteria if c.kind is CriterionKind.ENTRY]
+        state = ticks(session, deal.id)
+        items = []
+        for criterion, stage_name in relevant:
+            checked, who, when = state.get(criterion.id, (False, "", None))
+            items.append(ChecklistItem(criterion, stage_name, checked, who if checked else "",
+                                       when if checked else None))
+        return tuple(items)
+
+    @staticmethod
+    def _history(session: Session, deal_id: int) -> tuple[HistoryEntry, ...]:
+        src, dst = aliased(Stage), aliased(Stage)
+        rows = session.execute(
+            select(StageChange.at, src.name, dst.name, User.display_name, StageChange.reverts_id)
+            .outerjoin(src, src.id == StageChange.from_stage_id)
+            .join(dst, dst.id == StageChange.to_stage_id)
+            .join(User, User.id == StageChange.by_id)
+            .where(StageChange.deal_id == deal_id).order_by(StageChange.at, StageChange.id))
+        return tuple(HistoryEntry(at, a or "", b, who, rev is not None)
+                     for at, a, b, who, rev in rows)

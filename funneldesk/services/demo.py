@@ -1,0 +1,219 @@
+"""Realistic, deterministic sample data: companies, contacts and deals with up to a
+year of stage history. Bulk inserts, so that 10,000 deals take seconds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from funneldesk.errors import InvalidInput
+from funneldesk.i18n import _, language
+from funneldesk.models import (
+    Company,
+    Contact,
+    CriterionCheck,
+    Deal,
+    LostReason,
+    Role,
+    StageChange,
+    StageKind,
+    User,
+)
+from funneldesk.services import audit, team
+from funneldesk.services.base import Service
+from funneldesk.services.demo_names import EN, ZH
+from funneldesk.services.dto import Actor, StageInfo
+from funneldesk.services.structure import list_pipelines, load_pipeline
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    deals: int
+    companies: int
+    contacts: int
+
+
+def _next_id(session: Session, column: Any) -> int:
+    return int(session.scalar(select(func.max(column))) or 0) + 1
+
+
+class _Builder:
+    def __init__(self, session: Session, rng: random.Random, words: dict[str, Any],
+                 now: dt.datetime) -> None:
+        self.session, self.rng, self.words, self.now = session, rng, words, now
+
+    def reps(self) -> list[int]:
+        ids = []
+        for name in self.words["reps"]:
+            login = "demo-" + str(self.words["reps"].index(name) + 1)
+            existing = self.session.scalar(select(User.id).where(User.login == login))
+            if existing is None:
+                user = User(login=login, display_name=name, role=Role.REP)
+                self.session.add(user)
+                self.session.flush()
+                existing = user.id
+            ids.append(existing)
+        return ids
+
+    def company_name(self) -> str:
+        w, r = self.words, self.rng
+        sep = "" if w is ZH else " "
+        return str(sep.join([r.choice(w["cities"]), r.choice(w["brands"]), r.choice(w["trades"]),
+                             w["suffix"]]))
+
+    def person(self) -> str:
+        w, r = self.words, self.rng
+        if w is ZH:
+            return str(r.choice(w["surnames"]) + r.choice(w["given"]))
+        return f"{r.choice(w['given'])} {r.choice(w['surnames'])}"
+
+    def customers(self, n_companies: int, by: int) -> tuple[list[int], dict[int, list[int]]]:
+        first_company = _next_id(self.session, Company.id)
+        first_contact = _next_id(self.session, Contact.id)
+        companies: list[dict[str, Any]] = []
+        contacts: list[dict[str, Any]] = []
+        by_company: dict[int, list[int]] = {}
+        seen: set[str] = set()
+        for i in range(n_companies):
+            ident = first_company + i
+            name = self.company_name()
+            while name in seen:
+                name = self.company_name()
+            seen.add(name)
+            companies.append({"id": ident, "name": name, "created_by_id": by,
+                              "phone": f"+86 21 {self.rng.randint(5000_0000, 6999_9999)}"
+                              if self.words is ZH else f"+1 617 555 {self.rng.randint(1000, 9999)}"})
+            for _n in range(self.rng.randint(1, 3)):
+                cid = first_contact + len(contacts)
+                contacts.append({"id": cid, "company_id": ident, "name": self.person(),
+                                 "title": self.rng.choice(self.words["titles"]),
+                                 "created_by_id": by})
+                by_company.setdefault(ident, []).append(cid)
+        self.session.execute(insert(Company), companies)
+        self.session.execute(insert(Contact), contacts)
+        return [int(c["id"]) for c in companies], by_company
+
+
+def _path(rng: random.Random, opens: list[StageInfo], won: StageInfo, lost: StageInfo,
+          outcome: str) -> list[StageInfo]:
+    if outcome == "won":
+        return [*opens, won]
+    if outcome == "lost":
+        return [*opens[: rng.randint(1, len(opens))], lost]
+    # open deals thin out towards the later stages, as in a real funnel
+    weights = [len(opens) - i + 1 for i in range(len(opens))]
+    last = rng.choices(range(len(opens)), weights=weights)[0]
+    return opens[: last + 1]
+
+
+def _timeline(rng: random.Random, path: list[StageInfo],
+              now: dt.datetime) -> list[tuple[StageInfo, dt.datetime]]:
+    """When the deal entered each stage of ``path``, within the last year.
+
+    Open deals mostly entered their current stage recently (a few have rotted); closed
+    deals closed any time in the year.
+    """
+    last = path[-1]
+    if last.is_open:
+        limit = last.rot_days or 30
+        back = rng.randint(0, limit) if rng.random() < 0.85 else rng.randint(limit + 1, limit * 3)
+    else:
+        back = rng.randint(0, 300)
+    at = now - dt.timedelta(days=back, minutes=rng.randint(0, 600))
+    times = [at]
+    for _stage in path[:-1]:
+        at = at - dt.timedelta(days=rng.randint(2, 20), hours=rng.randint(0, 8))
+        times.append(at)
+    times.reverse()
+    return list(zip(path, times, strict=True))
+
+
+class DemoService(Service):
+    def generate(self, *, deals: int, seed: int, by: Actor, append: bool = False,
+                 closed_share: float = 0.2, today: dt.date | None = None) -> DemoSummary:
+        if deals < 0:
+            raise InvalidInput("deals", _("The number of deals cannot be negative."))
+        rng = random.Random(seed)
+        words = ZH if language() == "zh_CN" else EN
+        today = today or dt.date.today()
+        now = dt.datetime.combine(today, dt.time(9), tzinfo=dt.UTC)
+        with self.db.session() as session:
+            existing = session.scalar(select(func.count()).select_from(Deal)) or 0
+            if existing and not append:
+                raise InvalidInput("deals", _(
+                    "This database already has {n} deals; use --append to add more.").format(
+                        n=existing))
+            pipeline = load_pipeline(session, list_pipelines(session)[0][0])
+            builder = _Builder(session, rng, words, now)
+            owners = [*builder.reps(), by.id]
+            n_companies = max(5, deals // 4)
+            company_ids, contacts = builder.customers(n_companies, by.id)
+            currency = team.base_currency(session)
+            reasons = list(session.scalars(select(LostReason.id)))
+            self._deals(session, rng, words, pipeline.stages, deals, owners, company_ids,
+                        contacts, currency, reasons, now, closed_share)
+            audit.record(session, by, "demo", "database", None, deals=deals, seed=seed)
+            return DemoSummary(deals, n_companies, sum(len(v) for v in contacts.values()))
+
+    @staticmethod
+    def _deals(session: Session, rng: random.Random, words: dict[str, Any],
+               stages: tuple[StageInfo, ...], count: int, owners: list[int],
+               company_ids: list[int], contacts: dict[int, list[int]], currency: str,
+               reasons: list[int], now: dt.datetime, closed_share: float) -> None:
+        opens = [s for s in stages if s.is_open]
+        won = next(s for s in stages if s.kind is StageKind.WON)
+        lost = next(s for s in stages if s.kind is StageKind.LOST)
+        first_deal = _next_id(session, Deal.id)
+        deal_rows: list[dict[str, Any]] = []
+        changes: list[dict[str, Any]] = []
+        checks: list[dict[str, Any]] = []
+        positions: dict[int, float] = {}
+        for i in range(count):
+            ident = first_deal + i
+            roll = rng.random()
+            outcome = ("won" if roll < closed_share / 2 else "lost") if roll < closed_share else "open"
+            path = _path(rng, opens, won, lost, outcome)
+            owner = rng.choice(owners)
+            steps = _timeline(rng, path, now)
+            created = steps[0][1]
+            for n, (stage, when) in enumerate(steps):
+                changes.append({"deal_id": ident, "from_stage_id": steps[n - 1][0].id if n else None,
+                                "to_stage_id": stage.id, "at": when, "by_id": owner})
+                if n + 1 < len(steps) and stage.is_open:
+                    checks += [{"deal_id": ident, "criterion_id": c.id, "checked": True,
+                                "at": steps[n + 1][1], "by_id": owner} for c in stage.criteria]
+            final, entered = steps[-1]
+            company = rng.choice(company_ids)
+            positions[final.id] = positions.get(final.id, 0.0) + 1024.0
+            value = Decimal(rng.choice([5, 8, 12, 20, 35, 50, 80, 120, 200, 450])) * 1000 \
+                + Decimal(rng.randint(0, 99) * 100)
+            closed = entered.date() if not final.is_open else None
+            deal_rows.append({
+                "id": ident, "pipeline_id": final.pipeline_id, "stage_id": final.id,
+                "stage_entered_at": entered, "position": positions[final.id],
+                "title": rng.choice(words["products"]), "company_id": company,
+                "contact_id": rng.choice(contacts[company]), "value": value,
+                "currency": currency, "owner_id": owner,
+                "expected_close": (now + dt.timedelta(days=rng.randint(7, 120))).date()
+                if final.is_open else None,
+                "next_step": rng.choice(words["steps"]) if final.is_open else "",
+                "next_step_date": (now + dt.timedelta(days=rng.randint(-5, 14))).date()
+                if final.is_open else None,
+                "lead_source": rng.choice(words["sources"]), "closed_on": closed,
+                "lost_reason_id": rng.choice(reasons) if final is lost and reasons else None,
+                "created_at": created, "created_by_id": owner, "updated_at": entered,
+                "updated_by_id": owner, "version": 1,
+            })
+        session.execute(insert(Deal), deal_rows)
+        session.execute(insert(StageChange), changes)
+        if checks:
+            session.execute(insert(CriterionCheck), checks)
+
+
+__all__ = ["DemoService", "DemoSummary"]

@@ -1,0 +1,136 @@
+"""Managers edit pipelines, stages and stage criteria here."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from funneldesk.errors import InvalidInput, NotAllowed, StageNotEmpty
+from funneldesk.i18n import _
+from funneldesk.models import CriterionKind, Deal, Pipeline, Stage, StageCriterion, StageKind
+from funneldesk.models.base import utcnow
+from funneldesk.services import audit
+from funneldesk.services.base import Service, get_or_raise, require_manager
+from funneldesk.services.dto import Actor, PipelineInfo
+from funneldesk.services.seed import add_stages
+from funneldesk.services.structure import list_pipelines, load_pipeline
+
+
+def _name(text: str, what: str) -> str:
+    text = text.strip()
+    if not text:
+        raise InvalidInput("name", _("Enter a name for the {what}.").format(what=what))
+    if len(text) > 200:
+        raise InvalidInput("name", _("The name is too long (200 characters at most)."))
+    return text
+
+
+class PipelineAdminService(Service):
+    def pipelines(self) -> list[tuple[int, str]]:
+        with self.db.session() as session:
+            return list_pipelines(session)
+
+    def pipeline(self, pipeline_id: int) -> PipelineInfo:
+        with self.db.session() as session:
+            return load_pipeline(session, pipeline_id)
+
+    def create_pipeline(self, *, name: str, by: Actor) -> int:
+        require_manager(by, _("create pipelines"))
+        name = _name(name, _("pipeline"))
+        with self.db.session() as session:
+            last = session.scalar(select(func.max(Pipeline.position))) or 0
+            pipeline = Pipeline(name=name, position=last + 1)
+            session.add(pipeline)
+            session.flush()
+            add_stages(session, pipeline)
+            audit.record(session, by, "create", "pipeline", pipeline.id, name=name)
+            return pipeline.id
+
+    def rename_pipeline(self, *, pipeline_id: int, name: str, by: Actor) -> None:
+        require_manager(by, _("rename pipelines"))
+        name = _name(name, _("pipeline"))
+        with self.db.session() as session:
+            pipeline = get_or_raise(session, Pipeline, pipeline_id, _("Pipeline"))
+            audit.record(session, by, "rename", "pipeline", pipeline_id, old=pipeline.name, new=name)
+            pipeline.name = name
+
+    def add_stage(self, *, pipeline_id: int, name: str, by: Actor) -> int:
+        """Adds an open stage after the last open one."""
+        require_manager(by, _("change stages"))
+        name = _name(name, _("stage"))
+        with self.db.session() as session:
+            get_or_raise(session, Pipeline, pipeline_id, _("Pipeline"))
+            last = session.scalar(select(func.max(Stage.position)).where(
+                Stage.pipeline_id == pipeline_id, Stage.kind == StageKind.OPEN)) or 0
+            stage = Stage(pipeline_id=pipeline_id, name=name, kind=StageKind.OPEN,
+                          position=last + 1, probability=50, rot_days=21, guidance="")
+            session.add(stage)
+            session.flush()
+            audit.record(session, by, "create", "stage", stage.id, name=name)
+            return stage.id
+
+    def update_stage(self, *, stage_id: int, name: str, probability: int, rot_days: int | None,
+                     guidance: str, by: Actor) -> None:
+        require_manager(by, _("change stages"))
+        name = _name(name, _("stage"))
+        if not 0 <= probability <= 100:
+            raise InvalidInput("probability", _("The probability must be between 0 and 100 %."))
+        if rot_days is not None and rot_days < 1:
+            raise InvalidInput("rot_days", _("A deal can rot after one day at the earliest."))
+        with self.db.session() as session:
+            stage = get_or_raise(session, Stage, stage_id, _("Stage"))
+            stage.name, stage.probability = name, probability
+            stage.rot_days, stage.guidance = rot_days, guidance.strip()
+            audit.record(session, by, "update", "stage", stage_id, name=name,
+                         probability=probability, rot_days=rot_days)
+
+    def reorder_stages(self, *, pipeline_id: int, open_stage_ids: list[int], by: Actor) -> None:
+        require_manager(by, _("change stages"))
+        with self.db.session() as session:
+            current = set(session.scalars(select(Stage.id).where(
+                Stage.pipeline_id == pipeline_id, Stage.kind == StageKind.OPEN,
+                Stage.deleted_at.is_(None))))
+            if set(open_stage_ids) != current or len(open_stage_ids) != len(current):
+                raise InvalidInput("stages", _("The stage list changed meanwhile; reopen it."))
+            for position, ident in enumerate(open_stage_ids):
+                get_or_raise(session, Stage, ident, _("Stage")).position = position
+            audit.record(session, by, "reorder", "pipeline", pipeline_id, order=str(open_stage_ids))
+
+    def delete_stage(self, *, stage_id: int, by: Actor) -> None:
+        require_manager(by, _("change stages"))
+        with self.db.session() as session:
+            stage = get_or_raise(session, Stage, stage_id, _("Stage"))
+            if stage.kind is not StageKind.OPEN:
+                raise NotAllowed(_("delete the Won or Lost stage"))
+            held = session.scalar(select(func.count()).select_from(Deal).where(
+                Deal.stage_id == stage_id, Deal.deleted_at.is_(None))) or 0
+            if held:
+                raise StageNotEmpty(stage.name, held)
+            remaining = session.scalar(select(func.count()).select_from(Stage).where(
+                Stage.pipeline_id == stage.pipeline_id, Stage.kind == StageKind.OPEN,
+                Stage.deleted_at.is_(None))) or 0
+            if remaining <= 1:
+                raise NotAllowed(_("delete the last open stage"))
+            stage.deleted_at = utcnow()  # old stage changes still point at it
+            audit.record(session, by, "delete", "stage", stage_id, name=stage.name)
+
+    def add_criterion(self, *, stage_id: int, kind: CriterionKind, label: str, by: Actor) -> int:
+        require_manager(by, _("change stage criteria"))
+        label = label.strip()
+        if not label:
+            raise InvalidInput("label", _("Describe what must be done."))
+        with self.db.session() as session:
+            get_or_raise(session, Stage, stage_id, _("Stage"))
+            last = session.scalar(select(func.max(StageCriterion.position)).where(
+                StageCriterion.stage_id == stage_id)) or 0
+            criterion = StageCriterion(stage_id=stage_id, kind=kind, label=label, position=last + 1)
+            session.add(criterion)
+            session.flush()
+            audit.record(session, by, "create", "criterion", criterion.id, label=label)
+            return criterion.id
+
+    def remove_criterion(self, *, criterion_id: int, by: Actor) -> None:
+        require_manager(by, _("change stage criteria"))
+        with self.db.session() as session:
+            criterion = get_or_raise(session, StageCriterion, criterion_id, _("Criterion"))
+            criterion.deleted_at = utcnow()  # earlier ticks of it stay in the history
+            audit.record(session, by, "delete", "criterion", criterion_id, label=criterion.label)

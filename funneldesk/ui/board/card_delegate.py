@@ -1,0 +1,98 @@
+"""Paints a deal card; no widget per card (10,000 of them must stay light)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from funneldesk import formatting
+from funneldesk.i18n import _, ngettext
+from funneldesk.services.dto import Card
+from funneldesk.ui.board.card_model import CardRole, DaysRole, RottedRole
+
+CARD_HEIGHT = 100
+PAD = 10
+ROT_RED = QColor("#c62828")
+MUTED = QColor("#5f6b7a")
+
+
+def days_text(days: int) -> str:
+    return ngettext("{n} day in stage", "{n} days in stage", days).format(n=days)
+
+
+class CardDelegate(QStyledItemDelegate):
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        return QSize(max(option.rect.width(), 200), CARD_HEIGHT)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        card: Card | None = index.data(CardRole)
+        if card is None:
+            return
+        rotted = bool(index.data(RottedRole))
+        days = int(index.data(DaysRole))
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        focused = bool(option.state & QStyle.StateFlag.State_HasFocus)
+        rect = option.rect.adjusted(6, 4, -6, -4)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._frame(painter, rect, rotted, selected or focused)
+        self._text(painter, rect, card, days, rotted, option.font)
+        painter.restore()
+
+    @staticmethod
+    def _frame(painter: QPainter, rect: QRect, rotted: bool, selected: bool) -> None:
+        painter.setPen(QPen(QColor("#1a73e8") if selected else QColor("#d5dbe3"),
+                            2 if selected else 1))
+        painter.setBrush(QColor("#fff5f5") if rotted else QColor("#ffffff"))
+        painter.drawRoundedRect(rect, 6, 6)
+        if rotted:
+            painter.fillRect(QRect(rect.left() + 1, rect.top() + 4, 4, rect.height() - 8), ROT_RED)
+
+    @staticmethod
+    def _text(painter: QPainter, rect: QRect, card: Card, days: int, rotted: bool,
+              base: QFont) -> None:
+        inner = rect.adjusted(PAD, 6, -PAD, -6)
+        bold = QFont(base)
+        bold.setBold(True)
+        line = QFontMetrics(base).height() + 3
+        value = formatting.money_short(card.value, card.currency)
+        bold_metrics = QFontMetrics(bold)
+        value_width = bold_metrics.horizontalAdvance(value)
+        painter.setFont(bold)
+        painter.setPen(QColor("#1f2933"))
+        title_rect = QRect(inner.left(), inner.top(), inner.width() - value_width - 8, line)
+        painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         bold_metrics.elidedText(card.title, Qt.TextElideMode.ElideRight,
+                                                 title_rect.width()))
+        painter.drawText(QRect(inner.right() - value_width, inner.top(), value_width, line),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, value)
+        metrics = QFontMetrics(base)
+        painter.setFont(base)
+        painter.setPen(MUTED)
+        y = inner.top() + line
+
+        def draw(text: str, color: QColor = MUTED) -> None:
+            nonlocal y
+            painter.setPen(color)
+            painter.drawText(QRect(inner.left(), y, inner.width(), line),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             metrics.elidedText(text, Qt.TextElideMode.ElideRight, inner.width()))
+            y += line
+
+        draw(card.company or _("(no company)"))
+        age = days_text(days)
+        draw(f"{card.owner} · " + (f"⚠ {age}" if rotted else age),
+             ROT_RED if rotted else MUTED)
+        if card.next_step or card.next_step_date:
+            when = formatting.date_short(card.next_step_date) if card.next_step_date else ""
+            overdue = card.next_step_date is not None and card.next_step_date < dt.date.today()
+            step = card.next_step or _("Next step")
+            draw(f"→ {step}" + (f" · {when}" if when else ""),
+                 ROT_RED if overdue else QColor("#1f2933"))
+        else:
+            draw(_("No next step planned"), QColor("#b26a00"))

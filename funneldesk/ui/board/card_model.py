@@ -1,0 +1,192 @@
+"""One stage's cards as a list model: filtered, sorted, draggable."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
+
+from funneldesk.i18n import N_, _
+from funneldesk.services.dto import Card, StageInfo
+
+MIME_TYPE = "application/x-funneldesk-deal"
+CardRole = Qt.ItemDataRole.UserRole + 1
+DaysRole = Qt.ItemDataRole.UserRole + 2
+RottedRole = Qt.ItemDataRole.UserRole + 3
+
+Index = QModelIndex | QPersistentModelIndex
+
+# sort keys offered per column, with their labels (translated where shown)
+SORT_KEYS: dict[str, str] = {
+    "position": N_("Board order"),
+    "value": N_("Value"),
+    "close": N_("Expected close"),
+    "days": N_("Days in stage"),
+}
+
+
+def _sort_key(key: str) -> Callable[[Card], Any]:
+    far = dt.date.max
+    return {
+        "position": lambda c: (c.position, c.id),
+        "value": lambda c: (-c.value, c.id),
+        "close": lambda c: (c.expected_close or far, c.id),
+        "days": lambda c: (c.stage_entered_at, c.id),
+    }[key]
+
+
+def encode_mime(card: Card) -> QMimeData:
+    mime = QMimeData()
+    payload = {"deal_id": card.id, "version": card.version, "stage_id": card.stage_id}
+    mime.setData(MIME_TYPE, json.dumps(payload).encode())
+    return mime
+
+
+def decode_mime(mime: QMimeData) -> dict[str, int] | None:
+    if not mime.hasFormat(MIME_TYPE):
+        return None
+    try:
+        data = json.loads(bytes(mime.data(MIME_TYPE).data()).decode())
+        return {k: int(data[k]) for k in ("deal_id", "version", "stage_id")}
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+class CardFilter:
+    """Owner and text filter shared by every column."""
+
+    def __init__(self, owner_id: int = 0, text: str = "") -> None:
+        self.owner_id = owner_id
+        self.needle = text.strip().casefold()
+
+    def accepts(self, card: Card) -> bool:
+        if self.owner_id and card.owner_id != self.owner_id:
+            return False
+        if not self.needle:
+            return True
+        return (self.needle in card.title.casefold() or self.needle in card.company.casefold()
+                or self.needle in card.next_step.casefold())
+
+
+class CardListModel(QAbstractListModel):
+    def __init__(self, stage: StageInfo, cards: Iterable[Card] = (), parent: Any = None) -> None:
+        super().__init__(parent)
+        self.stage = stage
+        self.today = dt.date.today()
+        self._all: dict[int, Card] = {c.id: c for c in cards}
+        self._filter = CardFilter()
+        self._sort = "position"
+        self._visible: list[Card] = []
+        self._recompute()
+
+    # --- Qt model interface -------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._visible)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._visible):
+            return None
+        card = self._visible[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return card.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = f"{card.title}\n{card.company}\n{card.next_step}".strip()
+            if self.is_rotted(card):
+                tip += "\n" + _("Rotting: no progress for more than {n} days.").format(
+                    n=self.stage.rot_days)
+            return tip
+        if role == CardRole:
+            return card
+        if role == DaysRole:
+            return card.days_in_stage(self.today)
+        if role == RottedRole:
+            return self.is_rotted(card)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsDragEnabled)
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_TYPE]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        return encode_mime(self._visible[indexes[0].row()])
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    # --- FunnelDesk ---------------------------------------------------------------
+    def is_rotted(self, card: Card) -> bool:
+        rot = self.stage.rot_days
+        return bool(self.stage.is_open and rot and card.days_in_stage(self.today) > rot)
+
+    def card_at(self, row: int) -> Card:
+        return self._visible[row]
+
+    def row_of(self, deal_id: int) -> int:
+        return next((i for i, c in enumerate(self._visible) if c.id == deal_id), -1)
+
+    def visible_cards(self) -> list[Card]:
+        return list(self._visible)
+
+    def sort_key(self) -> str:
+        return self._sort
+
+    def set_sort(self, key: str) -> None:
+        self._sort = key if key in SORT_KEYS else "position"
+        self._reset()
+
+    def set_filter(self, card_filter: CardFilter) -> None:
+        self._filter = card_filter
+        self._reset()
+
+    def set_cards(self, cards: Iterable[Card]) -> None:
+        self._all = {c.id: c for c in cards}
+        self._reset()
+
+    def put(self, card: Card) -> None:
+        """Adds or replaces one card as a row removal and insertion, so views keep state."""
+        self._take_row(card.id)
+        self._all[card.id] = card
+        if self._filter.accepts(card):
+            row = bisect.bisect(self._visible, _sort_key(self._sort)(card),
+                                key=_sort_key(self._sort))
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._visible.insert(row, card)
+            self.endInsertRows()
+
+    def discard(self, deal_id: int) -> None:
+        self._take_row(deal_id)
+        self._all.pop(deal_id, None)
+
+    def _take_row(self, deal_id: int) -> None:
+        row = self.row_of(deal_id)
+        if row >= 0:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._visible[row]
+            self.endRemoveRows()
+
+    def totals(self, to_base: Callable[[Decimal, str], Decimal]) -> tuple[int, Decimal, Decimal]:
+        total = sum((to_base(c.value, c.currency) for c in self._visible), Decimal(0))
+        return len(self._visible), total, total * self.stage.probability / 100
+
+    def _recompute(self) -> None:
+        accepted = [c for c in self._all.values() if self._filter.accepts(c)]
+        accepted.sort(key=_sort_key(self._sort))
+        self._visible = accepted
+
+    def _reset(self) -> None:
+        self.beginResetModel()
+        self._recompute()
+        self.endResetModel()

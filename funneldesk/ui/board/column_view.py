@@ -1,0 +1,88 @@
+"""A stage column's list view: takes card drops and reports them as one signal."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+
+from funneldesk.ui.board.card_delegate import CardDelegate
+from funneldesk.ui.board.card_model import CardListModel, decode_mime
+
+
+class ColumnView(QListView):
+    # deal id, its version when dragged, the stage it came from, the card it lands above
+    # (None: the end of the column)
+    cardDropped = Signal(int, int, int, object)
+    # the cursor position (global) while a card is dragged over the board
+    dragHovered = Signal(QPoint)
+
+    def __init__(self, model: CardListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setItemDelegate(CardDelegate(self))
+        self.setUniformItemSizes(True)  # every card is as tall: layout stays O(1) per row
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setAutoScroll(True)
+        self.setAutoScrollMargin(40)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.setStyleSheet("QListView { background: #eef1f5; border: none; }")
+
+    def card_model(self) -> CardListModel:
+        model = self.model()
+        assert isinstance(model, CardListModel)
+        return model
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if decode_mime(event.mimeData()) is None:
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.MoveAction)
+        event.accept()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if decode_mime(event.mimeData()) is None:
+            event.ignore()
+            return
+        super().dragMoveEvent(event)  # drop indicator and vertical auto-scroll
+        event.setDropAction(Qt.DropAction.MoveAction)
+        event.accept()
+        self.dragHovered.emit(self.viewport().mapToGlobal(event.position().toPoint()))
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        payload = decode_mime(event.mimeData())
+        self.stopAutoScroll()
+        self.setState(QAbstractItemView.State.NoState)
+        self.viewport().update()
+        if payload is None:
+            event.ignore()
+            return
+        # accepted as a move; our model's removeRows is a no-op, so the source view removes
+        # nothing: the board moves the card once the service has saved the move
+        event.setDropAction(Qt.DropAction.MoveAction)
+        event.accept()
+        before = self.card_before(event.position().toPoint())
+        self.cardDropped.emit(payload["deal_id"], payload["version"], payload["stage_id"], before)
+
+    def card_before(self, pos: QPoint) -> int | None:
+        """The id of the card a drop at ``pos`` lands above; None for the column's end.
+
+        A column sorted by anything but board order has no place to drop into.
+        """
+        model = self.card_model()
+        if model.sort_key() != "position":
+            return None
+        index = self.indexAt(pos)
+        if not index.isValid():
+            return None
+        row = index.row()
+        if pos.y() > self.visualRect(index).center().y():
+            row += 1
+        return model.card_at(row).id if row < model.rowCount() else None

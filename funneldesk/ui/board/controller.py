@@ -1,0 +1,117 @@
+"""Turns board gestures into service calls: asks what a move needs, saves it, shows the
+result where the database has it, and records it for undo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QWidget
+
+from funneldesk.errors import FunnelDeskError
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor, ChangeSet, MoveResult, StageInfo, StageKind
+from funneldesk.ui.board.board_widget import BoardWidget
+from funneldesk.ui.dialogs.outcome import LostDialog, WonDialog
+from funneldesk.ui.errors import show_error
+from funneldesk.ui.undo_commands import MoveCommand
+
+
+class BoardController(QObject):
+    changed = Signal(object)  # ChangeSet, relayed once per action
+
+    def __init__(self, services: Services, actor: Actor, board: BoardWidget,
+                 undo_stack: QUndoStack, window: QWidget) -> None:
+        super().__init__(window)
+        self.services, self.actor = services, actor
+        self.board, self.undo_stack, self.window = board, undo_stack, window
+        board.cardDropped.connect(self.drop)
+
+    def stage(self, stage_id: int) -> StageInfo | None:
+        if self.board.board is None:
+            return None
+        return next((s for s in self.board.board.pipeline.stages if s.id == stage_id), None)
+
+    def drop(self, deal_id: int, version: int, from_stage: int, to_stage: int,
+             before_id: int | None) -> None:
+        if from_stage == to_stage and self._same_place(deal_id, to_stage, before_id):
+            return
+        self.move(deal_id, version, to_stage, before_id)
+
+    def move(self, deal_id: int, version: int, to_stage: int, before_id: int | None) -> bool:
+        """Asks for what the target stage needs, then saves the move; False if nothing moved."""
+        target = self.stage(to_stage)
+        card = self.board.find_card(deal_id)
+        if target is None or card is None:
+            return False
+        extra: dict[str, Any] = {}
+        if to_stage != card.stage_id and target.kind is StageKind.LOST:
+            lost = LostDialog(card.title, self.services.moves.lost_reasons(), self.window)
+            if not lost.exec():
+                return False
+            extra = {"lost_reason_id": lost.reason_id(), "lost_reason_text": lost.reason_text()}
+        elif to_stage != card.stage_id and target.kind is StageKind.WON:
+            won = WonDialog(card.title, card.value, card.currency, self.window)
+            if not won.exec():
+                return False
+            extra = {"won_on": won.won_on(), "final_value": won.final_value()}
+        args = {"to_stage_id": to_stage, "before_id": before_id, **extra}
+        result = self.save_move(deal_id, version, args)
+        if result is None:
+            return False
+        self.undo_stack.push(MoveCommand(self, deal_id, args, result))
+        return True
+
+    def save_move(self, deal_id: int, version: int, args: dict[str, Any]) -> MoveResult | None:
+        try:
+            result = self.services.moves.move_deal(deal_id=deal_id, expected_version=version,
+                                                   by=self.actor, **args)
+        except FunnelDeskError as error:
+            show_error(self.window, error)
+            return None
+        self.apply(result)
+        return result
+
+    def revert(self, deal_id: int, result: MoveResult) -> MoveResult | None:
+        try:
+            reverted = self.services.moves.revert_move(
+                deal_id=deal_id, before=result.before, change_id=result.change_id,
+                expected_version=self.version_of(deal_id), by=self.actor)
+        except FunnelDeskError as error:
+            show_error(self.window, error)
+            return None
+        self.apply(reverted)
+        return reverted
+
+    def apply(self, result: MoveResult) -> None:
+        self.board.place(result.card)
+        self.changed.emit(result.changes)
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        self.changed.emit(changes)
+
+    def version_of(self, deal_id: int) -> int:
+        card = self.board.find_card(deal_id)
+        return card.version if card else self.services.deals.detail(deal_id).version
+
+    def neighbour_stage(self, stage_id: int, step: int) -> int | None:
+        """The open stage before or after ``stage_id`` (for keyboard moves)."""
+        if self.board.board is None:
+            return None
+        opens = [s.id for s in self.board.board.pipeline.stages if s.is_open]
+        if stage_id not in opens:
+            return None
+        i = opens.index(stage_id) + step
+        return opens[i] if 0 <= i < len(opens) else None
+
+    def _same_place(self, deal_id: int, stage_id: int, before_id: int | None) -> bool:
+        column = self.board.columns.get(stage_id)
+        if column is None:
+            return True
+        cards = column.model.visible_cards()
+        ids = [c.id for c in cards]
+        if deal_id not in ids:
+            return False
+        after = ids[ids.index(deal_id) + 1] if ids.index(deal_id) + 1 < len(ids) else None
+        return before_id in (deal_id, after)

@@ -1,0 +1,1 @@
+"""Dialogs for deals, outcomes and pipelines."""

@@ -1,0 +1,252 @@
+"""The deal form: fields, the stage's criteria checklist and the stage history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from funneldesk import formatting
+from funneldesk.errors import FunnelDeskError, InvalidInput
+from funneldesk.i18n import _
+from funneldesk.services import Services
+from funneldesk.services.deals import parse_money
+from funneldesk.services.dto import Actor, DealDetail, DealFields
+from funneldesk.ui.dialogs.fields import OptionalDateEdit
+from funneldesk.ui.dialogs.quick_create import QuickCreateDialog
+
+CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP")
+CriterionRole = Qt.ItemDataRole.UserRole + 1
+
+
+class DealForm(QDialog):
+    """Edits ``detail`` or, when it is None, a new deal; ``fields()`` reads the result."""
+
+    def __init__(self, services: Services, actor: Actor, detail: DealDetail | None,
+                 base_currency: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.actor, self.detail = services, actor, detail
+        self.setWindowTitle(_("New deal") if detail is None else detail.fields.title)
+        self.resize(640, 560)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c62828")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        tabs = QTabWidget()
+        tabs.addTab(self._details_tab(base_currency), _("Details"))
+        if detail is not None:
+            tabs.addTab(self._checklist_tab(detail), _("Criteria"))
+            tabs.addTab(self._history_tab(detail), _("Stage history"))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.archive_button = self.delete_button = None
+        if detail is not None:
+            self.archive_button = self.buttons.addButton(
+                _("Unarchive") if detail.archived else _("Archive"),
+                QDialogButtonBox.ButtonRole.ActionRole)
+            self.delete_button = self.buttons.addButton(_("Delete…"),
+                                                        QDialogButtonBox.ButtonRole.ActionRole)
+        layout = QVBoxLayout(self)
+        if detail is not None:
+            layout.addWidget(QLabel(_("Stage: {stage}").format(stage=detail.stage_name)
+                                    + (f" · {detail.lost_reason}" if detail.lost_reason else "")))
+        layout.addWidget(tabs)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        if detail is not None:
+            self._fill(detail.fields)
+
+    # --- building -----------------------------------------------------------------
+    def _details_tab(self, base_currency: str) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.title = QLineEdit()
+        self.company = QComboBox()
+        self.contact = QComboBox()
+        self.value = QLineEdit("0")
+        self.currency = QComboBox()
+        for code in dict.fromkeys((base_currency, *CURRENCIES)):
+            self.currency.addItem(code, code)
+        self.expected_close = OptionalDateEdit()
+        self.owner = QComboBox()
+        for user in self.services.users.list():
+            self.owner.addItem(user.display_name, user.id)
+        self.owner.setCurrentIndex(max(self.owner.findData(self.actor.id), 0))
+        self.next_step = QLineEdit()
+        self.next_step.setPlaceholderText(_("e.g. Call about the quote"))
+        self.next_step_date = OptionalDateEdit()
+        self.notes = QPlainTextEdit()
+        self._load_companies(None)
+        self.company.currentIndexChanged.connect(lambda _i: self._load_contacts(None))
+        new_company = QPushButton(_("New company…"))
+        new_company.clicked.connect(lambda: self._quick_create(contact=False))
+        new_contact = QPushButton(_("New contact…"))
+        new_contact.clicked.connect(lambda: self._quick_create(contact=True))
+        form.addRow(_("Title:"), self.title)
+        form.addRow(_("Company:"), _row(self.company, new_company))
+        form.addRow(_("Contact:"), _row(self.contact, new_contact))
+        form.addRow(_("Value:"), _row(self.value, self.currency))
+        form.addRow(_("Expected close:"), self.expected_close)
+        form.addRow(_("Owner:"), self.owner)
+        form.addRow(_("Next step:"), _row(self.next_step, self.next_step_date))
+        form.addRow(_("Notes:"), self.notes)
+        return page
+
+    def _checklist_tab(self, detail: DealDetail) -> QWidget:
+        self.checklist = QStandardItemModel(self)
+        for item in detail.checklist:
+            row = QStandardItem(self._check_text(item.criterion.label, item.stage_name,
+                                                 item.checked_by, item.checked_at))
+            row.setCheckable(True)
+            row.setEditable(False)
+            row.setCheckState(Qt.CheckState.Checked if item.checked else Qt.CheckState.Unchecked)
+            row.setData(item.criterion.id, CriterionRole)
+            self.checklist.appendRow(row)
+        self.checklist.itemChanged.connect(self._ticked)
+        view = QListView()
+        view.setModel(self.checklist)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        hint = _("Tick what is done. A deal moves forward only when its stage's exit "
+                 "criteria and the next stage's entry criteria are ticked.")
+        if not detail.checklist:
+            hint = _("This stage has no criteria.")
+        label = QLabel(hint)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        layout.addWidget(view)
+        return page
+
+    def _history_tab(self, detail: DealDetail) -> QWidget:
+        model = QStandardItemModel(0, 4, self)
+        model.setHorizontalHeaderLabels([_("When"), _("From"), _("To"), _("By")])
+        for entry in detail.history:
+            to = entry.to_stage + (" " + _("(undo)") if entry.is_revert else "")
+            model.appendRow([QStandardItem(text) for text in (
+                formatting.datetime(entry.at), entry.from_stage or _("(created)"), to, entry.by)])
+        view = QTableView()
+        view.setModel(model)
+        view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.resizeColumnsToContents()
+        self.history_model = model
+        return view
+
+    @staticmethod
+    def _check_text(label: str, stage: str, by: str, at: object) -> str:
+        import datetime as dt
+
+        text = f"{label}  ({stage})"
+        if by and isinstance(at, dt.datetime):
+            text += "  — " + _("ticked by {who}, {when}").format(
+                who=by, when=formatting.datetime(at))
+        return text
+
+    # --- behaviour ----------------------------------------------------------------
+    save: Callable[[DealFields], None] | None = None
+
+    def accept(self) -> None:
+        """Saves through ``save``; a refused save keeps the form open with the reason."""
+        try:
+            fields = self.fields()
+            if self.save is not None:
+                self.save(fields)
+        except FunnelDeskError as error:
+            self.show_problem(error)
+            return
+        super().accept()
+
+    def _load_companies(self, select_id: int | None) -> None:
+        self.company.blockSignals(True)
+        self.company.clear()
+        self.company.addItem(_("(none)"), None)
+        for company in self.services.customers.companies():
+            self.company.addItem(company.name, company.id)
+        self.company.setCurrentIndex(max(self.company.findData(select_id), 0))
+        self.company.blockSignals(False)
+        self._load_contacts(None)
+
+    def _load_contacts(self, select_id: int | None) -> None:
+        company_id = self.company.currentData()
+        self.contact.clear()
+        self.contact.addItem(_("(none)"), None)
+        if company_id is not None:
+            for contact in self.services.customers.contacts(company_id):
+                self.contact.addItem(contact.name, contact.id)
+        self.contact.setCurrentIndex(max(self.contact.findData(select_id), 0))
+
+    def _quick_create(self, contact: bool) -> None:
+        dialog = QuickCreateDialog(self.services, self.actor, self.company.currentData(),
+                                   contact, self)
+        if dialog.exec() and dialog.created is not None:
+            if contact:
+                self._load_contacts(dialog.created.id)
+            else:
+                self._load_companies(dialog.created.id)
+
+    def _ticked(self, item: QStandardItem) -> None:
+        assert self.detail is not None
+        try:
+            self.services.deals.set_criterion(
+                deal_id=self.detail.id, criterion_id=int(item.data(CriterionRole)),
+                checked=item.checkState() == Qt.CheckState.Checked, by=self.actor)
+        except FunnelDeskError as error:
+            self.show_problem(error)
+
+    def _fill(self, fields: DealFields) -> None:
+        self.title.setText(fields.title)
+        self._load_companies(fields.company_id)
+        self._load_contacts(fields.contact_id)
+        self.value.setText(str(fields.value))
+        self.currency.setCurrentIndex(max(self.currency.findData(fields.currency), 0))
+        self.expected_close.set_value(fields.expected_close)
+        self.owner.setCurrentIndex(max(self.owner.findData(fields.owner_id), 0))
+        self.next_step.setText(fields.next_step)
+        self.next_step_date.set_value(fields.next_step_date)
+        self.notes.setPlainText(fields.notes)
+
+    def fields(self) -> DealFields:
+        """The form's values; raises InvalidInput for a value that is not an amount."""
+        return DealFields(
+            title=self.title.text(), company_id=self.company.currentData(),
+            contact_id=self.contact.currentData(), value=parse_money(self.value.text()),
+            currency=str(self.currency.currentData()), expected_close=self.expected_close.value(),
+            owner_id=int(self.owner.currentData()), next_step=self.next_step.text().strip(),
+            next_step_date=self.next_step_date.value(), notes=self.notes.toPlainText())
+
+    def show_problem(self, error: FunnelDeskError) -> None:
+        self.error.setText(error.message())
+        self.error.show()
+        if isinstance(error, InvalidInput):
+            widget = {"title": self.title, "value": self.value, "currency": self.currency,
+                      "owner": self.owner, "contact": self.contact}.get(error.field)
+            if widget is not None:
+                widget.setFocus()
+
+
+def _row(*widgets: QWidget) -> QWidget:
+    holder = QWidget()
+    layout = QHBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for i, widget in enumerate(widgets):
+        layout.addWidget(widget, 1 if i == 0 else 0)
+    return holder

@@ -1,0 +1,56 @@
+"""Creates a company or a contact from inside the deal form."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+
+from funneldesk.errors import FunnelDeskError
+from funneldesk.i18n import _
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor, Named
+
+
+class QuickCreateDialog(QDialog):
+    def __init__(self, services: Services, actor: Actor, company_id: int | None,
+                 contact: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.actor, self.company_id, self.contact = (
+            services, actor, company_id, contact)
+        self.created: Named | None = None
+        self.setWindowTitle(_("New contact") if contact else _("New company"))
+        form = QFormLayout(self)
+        self.name = QLineEdit()
+        self.phone = QLineEdit()
+        self.email = QLineEdit()
+        self.title = QLineEdit()
+        form.addRow(_("Name:"), self.name)
+        if contact:
+            form.addRow(_("Job title:"), self.title)
+        form.addRow(_("Phone:"), self.phone)
+        form.addRow(_("Email:"), self.email)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c62828")
+        self.error.hide()
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def accept(self) -> None:
+        try:
+            if self.contact:
+                self.created = self.services.customers.create_contact(
+                    name=self.name.text(), company_id=self.company_id, by=self.actor,
+                    title=self.title.text(), phone=self.phone.text(), email=self.email.text())
+            else:
+                self.created = self.services.customers.create_company(
+                    name=self.name.text(), by=self.actor, phone=self.phone.text(),
+                    email=self.email.text())
+        except FunnelDeskError as error:
+            self.error.setText(error.message())
+            self.error.show()
+            self.name.setFocus()
+            return
+        super().accept()

@@ -1,0 +1,207 @@
+"""The main window: the board with its tool bar, menus and status bar."""
+
+from __future__ import annotations
+
+import contextlib
+
+from PySide6.QtCore import QByteArray, QPoint
+from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
+
+from funneldesk.errors import FunnelDeskError
+from funneldesk.i18n import _
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor, ChangeSet
+from funneldesk.settings import Settings
+from funneldesk.ui.background import run_in_background
+from funneldesk.ui.board.board_widget import BoardWidget
+from funneldesk.ui.board.controller import BoardController
+from funneldesk.ui.deal_editing import DealEditor
+from funneldesk.ui.dialogs.pipeline_editor import PipelineEditor
+from funneldesk.ui.errors import show_error
+from funneldesk.ui.window_actions import WindowActions
+
+SAMPLE_DEALS = 200
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: Services, actor: Actor, settings: Settings) -> None:
+        super().__init__()
+        self.services, self.actor, self.settings = services, actor, settings
+        self.setWindowTitle(_("FunnelDesk"))
+        self.resize(1400, 860)
+        self.undo_stack = QUndoStack(self)
+        self.board = BoardWidget(self)
+        self.setCentralWidget(self.board)
+        self.controller = BoardController(services, actor, self.board, self.undo_stack, self)
+        self.editor = DealEditor(services, actor, self.controller, self.undo_stack, self)
+        self.actions_ = WindowActions(self)
+        self.controller.changed.connect(self._changed)
+        self.board.cardActivated.connect(self.editor.open)
+        self.board.contextMenuRequested.connect(self._card_menu)
+        self._restore()
+        self.reload()
+
+    # --- board --------------------------------------------------------------------
+    def pipeline_id(self) -> int:
+        return int(self.actions_.pipeline.currentData())
+
+    def reload(self) -> None:
+        """Reads the whole board again (pipeline switch, stage edits, Won/Lost toggle)."""
+        try:
+            board = self.services.board.load(
+                self.pipeline_id(), include_closed=self.actions_.show_closed.isChecked())
+        except FunnelDeskError as error:
+            show_error(self, error)
+            return
+        saved = self.settings.get("board.sort").get(str(self.pipeline_id()), {})
+        self.board.set_sorts({int(k): str(v) for k, v in saved.items()})
+        self.board.show_board(board, self.actions_.show_closed.isChecked())
+        self.actions_.fill_owners(board.owners)
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        self.board.set_filter(int(self.actions_.owner.currentData() or 0),
+                              self.actions_.search.text())
+        self._update_status()
+
+    def _changed(self, changes: ChangeSet) -> None:
+        self._update_status()
+
+    def _update_status(self) -> None:
+        shown = sum(c.model.rowCount() for c in self.board.columns.values())
+        self.statusBar().showMessage(_("{n} deals shown").format(n=shown))
+
+    # --- card commands --------------------------------------------------------------
+    def new_deal(self) -> None:
+        board = self.board.board
+        if board is None:
+            return
+        first_open = next(s for s in board.pipeline.stages if s.is_open)
+        current = self.board.current_card()
+        stage = current.stage_id if current else first_open.id
+        created = self.editor.new_deal(board.pipeline.id, stage)
+        if created is not None:
+            self._update_status()
+
+    def move_current(self, step: int) -> None:
+        card = self.board.current_card()
+        if card is None:
+            return
+        target = self.controller.neighbour_stage(card.stage_id, step)
+        if target is not None:
+            self.controller.move(card.id, card.version, target, None)
+
+    def reorder_current(self, step: int) -> None:
+        card = self.board.current_card()
+        column = self.board.columns.get(card.stage_id) if card else None
+        if card is None or column is None or column.model.sort_key() != "position":
+            return
+        ids = [c.id for c in column.model.visible_cards()]
+        i = ids.index(card.id)
+        if step < 0 and i > 0:
+            before: int | None = ids[i - 1]
+        elif step > 0 and i + 1 < len(ids):
+            before = ids[i + 2] if i + 2 < len(ids) else None
+        else:
+            return
+        self.controller.move(card.id, card.version, card.stage_id, before)
+
+    def close_current(self, won: bool) -> None:
+        card, board = self.board.current_card(), self.board.board
+        if card is None or board is None:
+            return
+        kind = "won" if won else "lost"
+        target = next(s for s in board.pipeline.stages if s.kind.value == kind)
+        self.controller.move(card.id, card.version, target.id, None)
+
+    def archive_current(self) -> None:
+        card = self.board.current_card()
+        if card is not None:
+            self.editor.archive(card.id, True)
+
+    def delete_current(self) -> None:
+        card = self.board.current_card()
+        if card is not None:
+            self.editor.delete(card.id)
+
+    def open_current(self) -> None:
+        card = self.board.current_card()
+        if card is not None:
+            self.editor.open(card.id)
+
+    def _card_menu(self, deal_id: int, stage_id: int, pos: QPoint) -> None:
+        card, board = self.board.find_card(deal_id), self.board.board
+        if card is None or board is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(_("Open…"), lambda: self.editor.open(deal_id))
+        move_to = menu.addMenu(_("Move to"))
+        for stage in board.pipeline.stages:
+            action = move_to.addAction(stage.name)
+            action.setEnabled(stage.id != stage_id)
+            action.triggered.connect(lambda _c=False, s=stage.id: self.controller.move(
+                deal_id, card.version, s, None))
+        menu.addSeparator()
+        menu.addAction(_("Archive"), lambda: self.editor.archive(deal_id, True))
+        menu.addAction(_("Delete…"), lambda: self.editor.delete(deal_id))
+        menu.popup(pos)
+
+    def manage_pipelines(self) -> None:
+        editor = PipelineEditor(self.services, self.actor, self.pipeline_id(), self)
+        editor.exec()
+        if editor.changed:
+            self.actions_.fill_pipelines(self.pipeline_id())
+            self.reload()
+
+    # --- sample data ----------------------------------------------------------------
+    def offer_sample_data_if_empty(self) -> None:
+        if self.services.has_deals():
+            return
+        answer = QMessageBox.question(
+            self, _("Welcome to FunnelDesk"),
+            _("This database has no deals yet. Load sample data to try FunnelDesk out? "
+              "You can delete it later or start with a new database."))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.load_sample_data()
+
+    def load_sample_data(self) -> None:
+        self.statusBar().showMessage(_("Loading sample data…"))
+        self.setEnabled(False)
+
+        def work() -> object:
+            return self.services.demo.generate(deals=SAMPLE_DEALS, seed=1, by=self.actor,
+                                               append=True)
+
+        def done(_result: object) -> None:
+            self.setEnabled(True)
+            self.reload()
+
+        def failed(error: Exception) -> None:
+            self.setEnabled(True)
+            if isinstance(error, FunnelDeskError):
+                show_error(self, error)
+            else:
+                raise error
+
+        run_in_background(work, done, failed)
+
+    # --- settings -------------------------------------------------------------------
+    def _restore(self) -> None:
+        geometry = self.settings.get("window.geometry")
+        if geometry:
+            self.restoreGeometry(QByteArray.fromHex(geometry.encode()))
+        self.actions_.restore(self.settings)
+
+    def save_settings(self) -> None:
+        self.settings.set("window.geometry", bytes(self.saveGeometry().toHex().data()).decode())
+        self.actions_.store(self.settings)
+        sorts = dict(self.settings.get("board.sort"))
+        sorts[str(self.pipeline_id())] = {str(k): v for k, v in self.board.sorts().items()}
+        self.settings.set("board.sort", sorts)
+        with contextlib.suppress(OSError):  # settings are a convenience: never block closing
+            self.settings.save()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        super().closeEvent(event)

@@ -1,0 +1,140 @@
+"""The main window's tool bar, menus and keyboard shortcuts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QToolBar
+
+from funneldesk.i18n import _
+from funneldesk.services.dto import UserInfo
+from funneldesk.settings import Settings
+
+if TYPE_CHECKING:
+    from funneldesk.ui.main_window import MainWindow
+
+
+class WindowActions:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.pipeline = QComboBox()
+        self.pipeline.setAccessibleName(_("Pipeline"))
+        self.owner = QComboBox()
+        self.owner.setAccessibleName(_("Owner"))
+        self.owner.setMinimumWidth(140)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search deals, companies, next steps…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(260)
+        self.show_closed = self._action(_("Show Won and Lost"), None, window.reload)
+        self.show_closed.setCheckable(True)
+        undo = window.undo_stack.createUndoAction(window, _("Undo"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = window.undo_stack.createRedoAction(window, _("Redo"))
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
+        self.undo, self.redo = undo, redo
+        self.new_deal = self._action(_("New deal…"), "Ctrl+N", window.new_deal)
+        self._menus()
+        self._toolbar()
+        self.fill_pipelines(None)
+        self.pipeline.currentIndexChanged.connect(lambda _i: window.reload())
+        self.owner.currentIndexChanged.connect(lambda _i: window.apply_filter())
+        self.search.textChanged.connect(lambda _t: window.apply_filter())
+
+    def _action(self, text: str, shortcut: str | None, slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self.window)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        self.window.addAction(action)
+        return action
+
+    def _menus(self) -> None:
+        w = self.window
+        bar = w.menuBar()
+        file_menu = bar.addMenu(_("&File"))
+        file_menu.addAction(self._action(_("Load sample data"), None, w.load_sample_data))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(_("Quit"), "Ctrl+Q", w.close))
+        edit = bar.addMenu(_("&Edit"))
+        edit.addAction(self.undo)
+        edit.addAction(self.redo)
+        edit.addSeparator()
+        edit.addAction(self._action(_("Find"), "Ctrl+F", self.search.setFocus))
+        deal = bar.addMenu(_("&Deal"))
+        deal.addAction(self.new_deal)
+        deal.addAction(self._action(_("Open"), "Ctrl+O", w.open_current))
+        deal.addSeparator()
+        deal.addAction(self._action(_("Move to next stage"), "Ctrl+Shift+Right",
+                                    lambda: w.move_current(1)))
+        deal.addAction(self._action(_("Move to previous stage"), "Ctrl+Shift+Left",
+                                    lambda: w.move_current(-1)))
+        deal.addAction(self._action(_("Move up in column"), "Ctrl+Shift+Up",
+                                    lambda: w.reorder_current(-1)))
+        deal.addAction(self._action(_("Move down in column"), "Ctrl+Shift+Down",
+                                    lambda: w.reorder_current(1)))
+        deal.addAction(self._action(_("Mark as won…"), "Ctrl+Shift+W",
+                                    lambda: w.close_current(True)))
+        deal.addAction(self._action(_("Mark as lost…"), "Ctrl+Shift+L",
+                                    lambda: w.close_current(False)))
+        deal.addSeparator()
+        deal.addAction(self._action(_("Archive"), None, w.archive_current))
+        deal.addAction(self._action(_("Delete…"), "Del", w.delete_current))
+        view = bar.addMenu(_("&View"))
+        view.addAction(self.show_closed)
+        pipeline = bar.addMenu(_("&Pipeline"))
+        pipeline.addAction(self._action(_("Manage pipelines and stages…"), None,
+                                        w.manage_pipelines))
+
+    def _toolbar(self) -> None:
+        tools = QToolBar(_("Board"), self.window)
+        tools.setObjectName("board-toolbar")
+        tools.setMovable(False)
+        tools.addWidget(QLabel(_("Pipeline:") + " "))
+        tools.addWidget(self.pipeline)
+        tools.addSeparator()
+        tools.addAction(self.new_deal)
+        tools.addAction(self.undo)
+        tools.addAction(self.redo)
+        tools.addSeparator()
+        tools.addWidget(QLabel(_("Owner:") + " "))
+        tools.addWidget(self.owner)
+        tools.addWidget(self.search)
+        tools.addAction(self.show_closed)
+        self.window.addToolBar(tools)
+
+    def fill_pipelines(self, select_id: int | None) -> None:
+        self.pipeline.blockSignals(True)
+        self.pipeline.clear()
+        for ident, name in self.window.services.board.pipelines():
+            self.pipeline.addItem(name, ident)
+        self.pipeline.setCurrentIndex(max(self.pipeline.findData(select_id), 0))
+        self.pipeline.blockSignals(False)
+
+    def fill_owners(self, owners: tuple[UserInfo, ...]) -> None:
+        current = self.owner.currentData() or self._wanted_owner
+        self.owner.blockSignals(True)
+        self.owner.clear()
+        self.owner.addItem(_("Everyone"), 0)
+        for user in owners:
+            self.owner.addItem(user.display_name, user.id)
+        self.owner.setCurrentIndex(max(self.owner.findData(current), 0))
+        self.owner.blockSignals(False)
+
+    _wanted_owner = 0
+
+    def restore(self, settings: Settings) -> None:
+        self.fill_pipelines(settings.get("board.pipeline") or None)
+        self._wanted_owner = settings.get("board.owner")
+        self.search.blockSignals(True)
+        self.search.setText(settings.get("board.search"))
+        self.search.blockSignals(False)
+        self.show_closed.setChecked(settings.get("board.show_closed"))
+
+    def store(self, settings: Settings) -> None:
+        settings.set("board.pipeline", int(self.pipeline.currentData() or 0))
+        settings.set("board.owner", int(self.owner.currentData() or 0))
+        settings.set("board.search", self.search.text())
+        settings.set("board.show_closed", self.show_closed.isChecked())
