@@ -103,7 +103,7 @@ class DealService(Service):
             first = session.scalar(select(Deal.position).where(Deal.stage_id == stage_id)
                                    .order_by(Deal.position).limit(1))
             deal = Deal(pipeline_id=pipeline_id, stage_id=stage_id, stage_entered_at=now,
-                        position=(first or GAP) - GAP, created_at=now, created_by_id=by.id,
+                        position=(GAP if first is None else first) - GAP, created_at=now, created_by_id=by.id,
                         updated_at=now, updated_by_id=by.id, lead_source=lead_source,
                         **asdict(fields))
             session.add(deal)

@@ -124,11 +124,11 @@ def _timeline(rng: random.Random, path: list[StageInfo],
         limit = last.rot_days or 30
         back = rng.randint(0, limit) if rng.random() < 0.85 else rng.randint(limit + 1, limit * 3)
     else:
-        back = rng.randint(0, 300)
+        back = rng.randint(0, 240)  # plus at most 6 steps of 18 days: within a year
     at = now - dt.timedelta(days=back, minutes=rng.randint(0, 600))
     times = [at]
     for _stage in path[:-1]:
-        at = at - dt.timedelta(days=rng.randint(2, 20), hours=rng.randint(0, 8))
+        at = at - dt.timedelta(days=rng.randint(2, 18), hours=rng.randint(0, 8))
         times.append(at)
     times.reverse()
     return list(zip(path, times, strict=True))

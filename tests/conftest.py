@@ -1,0 +1,71 @@
+"""Fixtures: a fresh migrated database per test (copied from one template), services,
+and the acting users. Qt runs offscreen."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+from funneldesk import i18n
+from funneldesk.db import Database, open_database
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor, Role
+
+
+@pytest.fixture(autouse=True)
+def _english_and_private_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("FUNNELDESK_CONFIG_DIR", str(tmp_path / "config"))
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    i18n.set_language("en")
+    db = open_database(path)
+    Services.for_database(db)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def db_path(template_db: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "funneldesk.db"
+    shutil.copy(template_db, path)
+    return path
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def services(db: Database) -> Services:
+    return Services.for_database(db)
+
+
+@pytest.fixture
+def manager(services: Services) -> Actor:
+    return services.users.current("manager")
+
+
+@pytest.fixture
+def rep(services: Services, db: Database) -> Actor:
+    from funneldesk.models import User
+
+    with db.session() as session:
+        user = User(login="rep", display_name="Rita Rep", role=Role.REP)
+        session.add(user)
+        session.flush()
+        return Actor(user.id, user.login, user.display_name, user.role)

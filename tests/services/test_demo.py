@@ -1,0 +1,66 @@
+"""Sample data: realistic, deterministic for a seed, in the chosen language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from funneldesk import i18n
+from funneldesk.db import open_database
+from funneldesk.errors import InvalidInput
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor, StageKind
+
+TODAY = dt.date(2026, 11, 30)
+
+
+def generate(path: Path, lang: str, seed: int) -> list[tuple[str, str, str]]:
+    i18n.set_language(lang)
+    db = open_database(path)
+    services = Services.for_database(db)
+    me = services.users.current("demo-owner")
+    services.demo.generate(deals=120, seed=seed, by=me, today=TODAY)
+    board = services.board.load(services.board.pipelines()[0][0], include_closed=True)
+    db.close()
+    return [(c.title, c.company, str(c.value)) for c in board.cards]
+
+
+def test_same_seed_same_data_and_another_seed_differs(tmp_path: Path) -> None:
+    first = generate(tmp_path / "a.db", "en", 7)
+    assert first == generate(tmp_path / "b.db", "en", 7)
+    assert first != generate(tmp_path / "c.db", "en", 8)
+
+
+def test_chinese_sample_data_has_chinese_stages_and_companies(tmp_path: Path) -> None:
+    cards = generate(tmp_path / "zh.db", "zh_CN", 1)
+    assert any(company.endswith("有限公司") for _t, company, _v in cards)
+    db = open_database(tmp_path / "zh.db")
+    names = [s.name for s in Services.for_database(db).pipelines.pipeline(1).stages]
+    db.close()
+    assert names[:2] == ["初步接触", "需求分析"]
+
+
+def test_deals_spread_over_stages_with_history_and_outcomes(services: Services,
+                                                            manager: Actor) -> None:
+    services.demo.generate(deals=300, seed=3, by=manager, today=TODAY)
+    board = services.board.load(1, include_closed=True)
+    assert len(board.cards) == 300
+    kinds = {s.id: s.kind for s in board.pipeline.stages}
+    counts = {k: sum(1 for c in board.cards if kinds[c.stage_id] is k) for k in StageKind}
+    assert counts[StageKind.OPEN] > 200 and counts[StageKind.WON] > 5 and counts[StageKind.LOST] > 5
+    assert len({c.stage_id for c in board.cards}) == 7
+    oldest = min(services.deals.detail(c.id).created_at for c in board.cards[:50])
+    assert oldest.date() >= TODAY - dt.timedelta(days=366)
+    won = next(c for c in board.cards if kinds[c.stage_id] is StageKind.WON)
+    assert [h.to_stage for h in services.deals.detail(won.id).history][-1] == "Won"
+
+
+def test_demo_refuses_a_database_with_deals_unless_appending(services: Services,
+                                                             manager: Actor) -> None:
+    services.demo.generate(deals=10, seed=1, by=manager)
+    with pytest.raises(InvalidInput):
+        services.demo.generate(deals=10, seed=1, by=manager)
+    services.demo.generate(deals=10, seed=2, by=manager, append=True)
+    assert services.board.deal_count() == 20
