@@ -37,7 +37,8 @@ def current_revision(path: Path) -> str | None:
         if fh.read(16) != SQLITE_MAGIC:
             raise NotFunnelDeskDatabase(str(path))
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        # immutable: no -wal/-shm files appear beside a file we may have to leave alone
+        conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
         try:
             if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise CorruptDatabase(str(path))

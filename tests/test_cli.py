@@ -1,0 +1,65 @@
+"""The funneldesk command contract."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from funneldesk.cli import main
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "funneldesk", *args], capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, timeout=120)
+
+
+def test_demo_creates_deals_with_db_before_or_after_the_subcommand(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(tmp_path / "a.db"), "demo", "--deals", "30", "--seed", "2"]) == 0
+    assert "30" in capsys.readouterr().out
+    assert main(["demo", "--deals", "5", "--db", str(tmp_path / "b.db"), "--lang", "zh_CN"]) == 0
+    assert "创建" in capsys.readouterr().out
+
+
+def test_demo_refuses_a_database_with_deals_in_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "a.db")
+    assert main(["--db", db, "demo", "--deals", "3"]) == 0
+    assert main(["--db", db, "demo", "--deals", "3"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--append" in err
+    assert main(["--db", db, "demo", "--deals", "3", "--append"]) == 0
+
+
+def test_funneldesk_db_environment_variable_chooses_the_database(tmp_path: Path) -> None:
+    result = run("demo", "--deals", "2", env={"FUNNELDESK_DB": str(tmp_path / "env.db")})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "env.db").exists()
+
+
+def test_user_errors_exit_1_with_one_line_and_no_traceback(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello " * 100)
+    for args in (("--db", str(notes), "demo"), ("--db", "postgresql://x/y", "demo")):
+        result = run(*args)
+        assert result.returncode == 1
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert notes.read_text() == "hello " * 100
+
+
+def test_malformed_command_lines_exit_2() -> None:
+    assert run("demo", "--deals", "many").returncode == 2
+    assert run("--lang", "fr").returncode == 2
+
+
+def test_window_without_a_display_says_so_in_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "funneldesk", "--db", str(tmp_path / "w.db")],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "display" in result.stderr

@@ -1,0 +1,68 @@
+"""UI fixtures: the real main window on a fresh database, and helpers that drive drops
+and modal dialogs the way a user would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor
+from funneldesk.settings import Settings
+from funneldesk.ui.board.column_view import ColumnView
+from funneldesk.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def warnings_shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Messages the window showed in a warning box (answered with OK)."""
+    shown: list[str] = []
+
+    def record(_parent: Any, _title: str, text: str, *_a: Any, **_k: Any) -> Any:
+        shown.append(text)
+        from PySide6.QtWidgets import QMessageBox
+
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr("funneldesk.ui.errors.QMessageBox.warning", record)
+    return shown
+
+
+@pytest.fixture
+def window(qtbot: QtBot, services: Services, manager: Actor) -> Iterator[MainWindow]:
+    win = MainWindow(services, manager, Settings())
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+
+
+def drop(view: ColumnView, mime: QMimeData, pos: QPoint) -> None:
+    """Delivers enter, move and drop to the view's viewport, as Qt does for a real drag."""
+    target = view.viewport()
+    point = QPointF(pos)
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    action = Qt.DropAction.MoveAction
+    for event in (QDragEnterEvent(point, action, mime, buttons, mods),
+                  QDragMoveEvent(point, action, mime, buttons, mods),
+                  QDropEvent(point, action, mime, buttons, mods)):
+        QApplication.sendEvent(target, event)
+
+
+def answer_next_dialog(handler: Callable[[QWidget], None]) -> None:
+    """Runs ``handler`` on the next modal dialog once it is open."""
+
+    def attempt() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(10, attempt)
+            return
+        handler(dialog)
+
+    QTimer.singleShot(0, attempt)

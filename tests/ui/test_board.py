@@ -1,0 +1,189 @@
+"""The board, driven through the real views: drops, refusals, outcome dialogs, undo."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QComboBox, QDialog, QPlainTextEdit
+from pytestqt.qtbot import QtBot
+
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor
+from funneldesk.ui.board.card_model import CardListModel, encode_mime
+from funneldesk.ui.main_window import MainWindow
+from tests.helpers import make_deal, stage, tick_all
+from tests.ui.conftest import answer_next_dialog, drop
+
+
+def titles(window: MainWindow, stage_id: int) -> list[str]:
+    return [c.title for c in window.board.columns[stage_id].model.visible_cards()]
+
+
+def column_view(window: MainWindow, stage_id: int):  # type: ignore[no-untyped-def]
+    return window.board.columns[stage_id].view
+
+
+def test_board_shows_a_column_per_open_stage_with_counts(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    make_deal(services, manager, value="1500")
+    make_deal(services, manager, title="Second", value="500")
+    window.reload()
+    names = [c.stage.name for c in window.board.columns.values()]
+    assert names == ["Initial contact", "Needs analysis", "Proposal", "Negotiation", "Contract"]
+    header = window.board.columns[stage(services, "Initial contact").id].title.text()
+    assert "2 deals" in header and "$2,000" in header and "$200" in header  # weighted at 10 %
+
+
+def test_dropping_a_card_on_another_column_saves_the_move(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    card = make_deal(services, manager)
+    tick_all(services, manager, card.id, "Initial contact")
+    window.reload()
+    needs = stage(services, "Needs analysis").id
+    drop(column_view(window, needs), encode_mime(window.board.find_card(card.id)), QPoint(50, 20))
+    assert titles(window, needs) == ["Warehouse system"]
+    assert titles(window, card.stage_id) == []
+    assert services.deals.detail(card.id).stage_id == needs  # saved, not only shown
+
+
+def test_a_refused_move_names_the_unticked_items_and_the_card_stays(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        warnings_shown: list[str]) -> None:
+    card = make_deal(services, manager)
+    window.reload()
+    proposal = stage(services, "Proposal").id
+    drop(column_view(window, proposal), encode_mime(window.board.find_card(card.id)), QPoint(40, 10))
+    assert len(warnings_shown) == 1
+    assert "Budget confirmed" in warnings_shown[0] and "Need expressed" in warnings_shown[0]
+    assert titles(window, card.stage_id) == ["Warehouse system"]
+    assert titles(window, proposal) == []
+    assert services.deals.detail(card.id).stage_id == card.stage_id
+
+
+def test_dropping_on_lost_asks_for_a_reason(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    card = make_deal(services, manager)
+    window.actions_.show_closed.trigger()
+    lost = stage(services, "Lost").id
+    seen: list[str] = []
+
+    def fill(dialog) -> None:  # type: ignore[no-untyped-def]
+        assert isinstance(dialog, QDialog)
+        seen.append(dialog.windowTitle())
+        dialog.findChild(QComboBox).setCurrentIndex(2)
+        dialog.findChild(QPlainTextEdit).setPlainText("Went with the cheaper offer")
+        dialog.accept()
+
+    answer_next_dialog(fill)
+    drop(column_view(window, lost), encode_mime(window.board.find_card(card.id)), QPoint(40, 10))
+    assert seen == ["Deal lost"]
+    assert titles(window, lost) == ["Warehouse system"]
+    reason = services.moves.lost_reasons()[1][1]
+    assert services.deals.detail(card.id).lost_reason == f"{reason} — Went with the cheaper offer"
+
+
+def test_cancelling_the_lost_dialog_moves_nothing(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    card = make_deal(services, manager)
+    window.actions_.show_closed.trigger()
+    lost = stage(services, "Lost").id
+    answer_next_dialog(lambda dialog: dialog.reject())  # type: ignore[attr-defined]
+    drop(column_view(window, lost), encode_mime(window.board.find_card(card.id)), QPoint(40, 10))
+    assert titles(window, lost) == []
+    assert services.deals.detail(card.id).stage_id == card.stage_id
+
+
+def test_empty_lost_reason_is_refused_in_the_dialog(qtbot: QtBot) -> None:
+    from funneldesk.ui.dialogs.outcome import LostDialog
+
+    dialog = LostDialog("X", [(1, "Price too high")])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.accept()
+    assert dialog.isVisible() and "reason" in dialog.error.text()
+
+
+def test_undo_and_redo_a_move_with_the_keyboard(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    card = make_deal(services, manager, stage_name="Proposal")
+    window.reload()
+    first = stage(services, "Initial contact").id
+    drop(column_view(window, first), encode_mime(window.board.find_card(card.id)), QPoint(40, 10))
+    assert titles(window, first) == ["Warehouse system"]
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert titles(window, card.stage_id) == ["Warehouse system"]
+    assert services.deals.detail(card.id).stage_id == card.stage_id
+    assert services.deals.detail(card.id).history[-1].is_revert
+    qtbot.keyClick(window, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert titles(window, first) == ["Warehouse system"]
+    assert services.deals.detail(card.id).stage_id == first
+
+
+def test_reordering_within_a_column_persists(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    for title in ("A", "B", "C"):
+        make_deal(services, manager, title=title)
+    window.reload()
+    first = stage(services, "Initial contact").id
+    view = column_view(window, first)
+    assert titles(window, first) == ["C", "B", "A"]
+    a = window.board.find_card(next(c.id for c in view.card_model().visible_cards()
+                                     if c.title == "A"))
+    top = view.visualRect(view.model().index(0, 0)).topLeft() + QPoint(20, 5)
+    drop(view, encode_mime(a), top)
+    assert titles(window, first) == ["A", "C", "B"]
+    window.reload()
+    assert titles(window, first) == ["A", "C", "B"]
+
+
+def test_filter_by_owner_and_text(
+        qtbot: QtBot, services: Services, manager: Actor, rep: Actor, window: MainWindow) -> None:
+    make_deal(services, manager, title="ERP upgrade")
+    make_deal(services, rep, title="Cloud migration")
+    window.reload()
+    first = stage(services, "Initial contact").id
+    window.actions_.search.setText("cloud")
+    assert titles(window, first) == ["Cloud migration"]
+    window.actions_.search.clear()
+    window.actions_.owner.setCurrentIndex(window.actions_.owner.findData(manager.id))
+    assert titles(window, first) == ["ERP upgrade"]
+
+
+def test_keyboard_moves_the_current_card_to_the_next_stage(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    card = make_deal(services, manager)
+    tick_all(services, manager, card.id, "Initial contact")
+    window.reload()
+    view = column_view(window, card.stage_id)
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Right,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert services.deals.detail(card.id).stage_name == "Needs analysis"
+
+
+def test_card_models_pass_the_model_tester(qtmodeltester, services: Services,  # type: ignore[no-untyped-def]
+                                           manager: Actor) -> None:
+    for title in ("A", "B"):
+        make_deal(services, manager, title=title)
+    board = services.board.load(1)
+    model = CardListModel(board.pipeline.stages[0], board.cards)
+    qtmodeltester.check(model)
+    model.set_sort("value")
+    qtmodeltester.check(model)
+
+
+def test_window_remembers_pipeline_filters_and_won_lost_toggle(
+        qtbot: QtBot, services: Services, manager: Actor) -> None:
+    from funneldesk.settings import Settings
+
+    first = MainWindow(services, manager, Settings())
+    qtbot.addWidget(first)
+    first.actions_.search.setText("erp")
+    first.actions_.show_closed.setChecked(True)
+    first.close()
+    second = MainWindow(services, manager, Settings())
+    qtbot.addWidget(second)
+    assert second.actions_.search.text() == "erp"
+    assert second.actions_.show_closed.isChecked()
+    assert "Won" in [c.stage.name for c in second.board.columns.values()]
