@@ -1,0 +1,90 @@
+"""Opens the real window on demo data and saves a PNG of every main view, in zh_CN and en.
+
+    python screenshots/take.py [OUT_DIR]      (default: screenshots/out)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from funneldesk import i18n  # noqa: E402
+from funneldesk.db import open_database  # noqa: E402
+from funneldesk.services import Services  # noqa: E402
+from funneldesk.settings import Settings  # noqa: E402
+from funneldesk.ui.application import create_application, install_qt_translations  # noqa: E402
+from funneldesk.ui.main_window import MainWindow  # noqa: E402
+
+
+def grab_dialog(app: QApplication, open_it: object, path: Path) -> None:
+    """Opens a modal dialog with ``open_it()``, saves its picture and closes it."""
+
+    def shoot() -> None:
+        dialog = app.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, shoot)
+            return
+        app.processEvents()
+        dialog.grab().save(str(path))
+        dialog.close()
+
+    QTimer.singleShot(50, shoot)
+    open_it()  # type: ignore[operator]
+
+
+def take(lang: str, out: Path) -> None:
+    i18n.set_language(lang)
+    app = create_application(lang)
+    install_qt_translations(app, lang)
+    folder = Path(tempfile.mkdtemp())
+    db = open_database(folder / "demo.db")
+    services = Services.for_database(db)
+    me = services.users.current("me")
+    services.demo.generate(deals=400, seed=3, by=me)
+    window = MainWindow(services, me, Settings(folder / "settings.json"))
+    window.resize(1500, 900)
+    window.show()
+    app.processEvents()
+    window.grab().save(str(out / f"board-{lang}.png"))
+    window.actions_.show_closed.setChecked(True)
+    window.reload()
+    window.board.horizontalScrollBar().setValue(window.board.horizontalScrollBar().maximum())
+    app.processEvents()
+    window.grab().save(str(out / f"board-won-lost-{lang}.png"))
+    window.actions_.show_closed.setChecked(False)
+    window.reload()
+    first = next(iter(window.board.columns.values()))
+    card = first.model.card_at(0)
+    grab_dialog(app, lambda: window.editor.open(card.id), out / f"deal-form-{lang}.png")
+    grab_dialog(app, window.manage_pipelines, out / f"pipeline-editor-{lang}.png")
+    from funneldesk.ui.dialogs.outcome import LostDialog, WonDialog
+
+    lost = LostDialog(card.title, services.moves.lost_reasons(), window)
+    grab_dialog(app, lost.exec, out / f"lost-dialog-{lang}.png")
+    won = WonDialog(card.title, card.value, card.currency, window)
+    grab_dialog(app, won.exec, out / f"won-dialog-{lang}.png")
+    window.close()
+    db.close()
+    QWidget()  # keep a widget alive between languages (QApplication is reused)
+
+
+def main() -> None:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "screenshots" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    for lang in ("zh_CN", "en"):
+        take(lang, out)
+    print(f"saved to {out}", flush=True)
+    os._exit(0)  # skip PySide6's teardown at interpreter exit
+
+
+if __name__ == "__main__":
+    main()
