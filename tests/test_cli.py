@@ -31,7 +31,8 @@ def test_demo_refuses_a_database_with_deals_in_one_line(
     assert main(["--db", db, "demo", "--deals", "3"]) == 0
     assert main(["--db", db, "demo", "--deals", "3"]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "--append" in err
+    assert err.count("\n") == 1
+    assert "--append" in err
     assert main(["--db", db, "demo", "--deals", "3", "--append"]) == 0
 
 
@@ -47,7 +48,8 @@ def test_user_errors_exit_1_with_one_line_and_no_traceback(tmp_path: Path) -> No
     for args in (("--db", str(notes), "demo"), ("--db", "postgresql://x/y", "demo")):
         result = run(*args)
         assert result.returncode == 1
-        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+        assert result.stderr.count("\n") == 1
+        assert "Traceback" not in result.stderr
     assert notes.read_text() == "hello " * 100
 
 
@@ -62,4 +64,5 @@ def test_window_without_a_display_says_so_in_one_line(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "funneldesk", "--db", str(tmp_path / "w.db")],
                             capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 1
-    assert result.stderr.count("\n") == 1 and "display" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "display" in result.stderr

@@ -15,7 +15,7 @@ from funneldesk import i18n
 from funneldesk.paths import LOCALE_DIR
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import i18n as catalog_tool  # noqa: E402 - scripts/ is not a package
+import i18n as catalog_tool
 
 PO = LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "funneldesk.po"
 

@@ -104,7 +104,8 @@ def test_other_urls_are_refused_with_a_clear_message() -> None:
 
 def test_backup_before_migration_is_a_consistent_copy(db_path: Path) -> None:
     copy = backup_before_migration(db_path, "0001")
-    assert copy.parent == db_path.parent and "before-0001" in copy.name
+    assert copy.parent == db_path.parent
+    assert "before-0001" in copy.name
     conn = sqlite3.connect(copy)
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
     conn.close()

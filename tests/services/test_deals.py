@@ -103,4 +103,5 @@ def test_detail_shows_checklist_of_stage_and_next_entry_criteria_with_who_ticked
         ("Decision maker identified", "Needs analysis", False),
         ("Requirements written down", "Proposal", False),
     ]
-    assert items[0].checked_by == "manager" and items[0].checked_at is not None
+    assert items[0].checked_by == "manager"
+    assert items[0].checked_at is not None

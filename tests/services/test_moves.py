@@ -125,7 +125,9 @@ def test_reopening_a_closed_deal_is_allowed_and_clears_the_outcome(
         deal_id=card.id, to_stage_id=stage(services, "Proposal").id, before_id=None,
         expected_version=lost.card.version, by=manager)
     detail = services.deals.detail(reopened.card.id)
-    assert detail.stage_name == "Proposal" and detail.lost_reason == "" and detail.closed_on is None
+    assert detail.stage_name == "Proposal"
+    assert detail.lost_reason == ""
+    assert detail.closed_on is None
     assert len(changes_of(db, card.id)) == 3
 
 

@@ -40,7 +40,7 @@ def window(qtbot: QtBot, services: Services, manager: Actor) -> Iterator[MainWin
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    yield win
+    return win
 
 
 def drop(view: ColumnView, mime: QMimeData, pos: QPoint) -> None:
