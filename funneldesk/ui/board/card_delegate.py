@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from funneldesk import formatting
 from funneldesk.i18n import _, ngettext
 from funneldesk.services.dto import Card
-from funneldesk.ui.board.card_model import CardRole, DaysRole, RottedRole
+from funneldesk.ui.board.card_model import CardRole, DaysRole, OpenStageRole, RottedRole
 
 CARD_HEIGHT = 100
 PAD = 10
@@ -41,7 +41,7 @@ class CardDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._frame(painter, rect, rotted, selected or focused)
-        self._text(painter, rect, card, days, rotted, option.font)
+        self._text(painter, rect, card, days, rotted, option.font, bool(index.data(OpenStageRole)))
         painter.restore()
 
     @staticmethod
@@ -55,7 +55,7 @@ class CardDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _text(painter: QPainter, rect: QRect, card: Card, days: int, rotted: bool,
-              base: QFont) -> None:
+              base: QFont, is_open: bool) -> None:
         inner = rect.adjusted(PAD, 6, -PAD, -6)
         bold = QFont(base)
         bold.setBold(True)
@@ -94,5 +94,5 @@ class CardDelegate(QStyledItemDelegate):
             step = card.next_step or _("Next step")
             draw(f"→ {step}" + (f" · {when}" if when else ""),
                  ROT_RED if overdue else QColor("#1f2933"))
-        else:
+        elif is_open:  # a closed deal needs no next step
             draw(_("No next step planned"), QColor("#b26a00"))

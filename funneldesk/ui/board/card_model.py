@@ -18,6 +18,7 @@ MIME_TYPE = "application/x-funneldesk-deal"
 CardRole = Qt.ItemDataRole.UserRole + 1
 DaysRole = Qt.ItemDataRole.UserRole + 2
 RottedRole = Qt.ItemDataRole.UserRole + 3
+OpenStageRole = Qt.ItemDataRole.UserRole + 4
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -106,6 +107,8 @@ class CardListModel(QAbstractListModel):
             return card.days_in_stage(self.today)
         if role == RottedRole:
             return self.is_rotted(card)
+        if role == OpenStageRole:
+            return self.stage.is_open
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
