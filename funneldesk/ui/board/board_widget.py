@@ -91,10 +91,10 @@ class BoardWidget(QScrollArea):
         return amount * self.board.rates.get(currency, Decimal(1))
 
     # --- changes ------------------------------------------------------------------
-    def place(self, card: Card, from_stage: int | None = None) -> None:
+    def place(self, card: Card) -> None:
         """Shows ``card`` where the database now has it (and nowhere else)."""
         for stage_id, column in self.columns.items():
-            if stage_id != card.stage_id and (from_stage is None or stage_id == from_stage):
+            if stage_id != card.stage_id:
                 column.model.discard(card.id)
         target = self.columns.get(card.stage_id)
         if target is not None:
