@@ -24,7 +24,7 @@ class Deal(Base):
     __tablename__ = "deals"
     __table_args__ = (
         CheckConstraint("value >= 0", name="value_not_negative"),
-        Index("ix_deals_board", "pipeline_id", "stage_id", "position"),
+        Index("ix_deals_stage_position", "stage_id", "position"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -34,8 +34,8 @@ def card_query() -> Select[*tuple[Any, ...]]:
     )
 
 
-def card_from(row: Row[Any]) -> Card:
-    return Card(**row._asdict())
+def card_from(row: Row[*tuple[Any, ...]]) -> Card:
+    return Card(*row)
 
 
 def read_card(session: Session, deal_id: int) -> Card:
@@ -55,7 +55,9 @@ class BoardService(Service):
             if not include_closed:
                 query = query.join(Stage, Stage.id == Deal.stage_id).where(
                     Stage.kind == StageKind.OPEN)
-            cards = tuple(card_from(row) for row in session.execute(query.order_by(Deal.position)))
+            # Core execution: the ORM's row processing costs more than the query at 10,000 cards
+            rows = session.connection().execute(query.order_by(Deal.position)).all()
+            cards = tuple(Card(*row) for row in rows)
             owners = tuple(
                 UserInfo(r.id, r.display_name) for r in session.execute(
                     select(User.id, User.display_name).where(User.active)

@@ -83,17 +83,19 @@ class MoveService(Service):
             if to_stage_id not in stages:
                 raise InvalidInput("stage", _("That stage is not part of this deal's pipeline."))
             target = stages[to_stage_id]
-            change_id = None
+            change = None
+            position = position_before(session, deal, to_stage_id, before_id)
             if to_stage_id != deal.stage_id:
                 missing = missing_for_move(session, pipeline, deal.id, deal.stage_id, to_stage_id)
                 if missing:
                     raise CriteriaNotMet(target.name, [c.label for c in missing])
                 self._apply_outcome(session, deal, target, lost_reason_id, lost_reason_text,
                                     won_on, final_value)
-                change_id = self._record_change(session, deal, to_stage_id, by, reverts_id=None)
-            deal.position = position_before(session, deal, to_stage_id, before_id)
+                change = self._record_change(session, deal, to_stage_id, by, reverts_id=None)
+            deal.position = position
             deal.updated_by_id, deal.updated_at = by.id, utcnow()
-            session.flush()
+            session.flush()  # once: the deal's version goes up by one per move
+            change_id = change.id if change else None
             audit.record(session, by, "move" if change_id else "reorder", "deal", deal.id,
                          from_stage=before.stage_id, to_stage=to_stage_id)
             card = read_card(session, deal.id)
@@ -107,15 +109,16 @@ class MoveService(Service):
             deal = get_or_raise(session, Deal, deal_id, deal_word())
             check_version(session, deal, expected_version)
             now_state = state_of(deal)
-            new_change = None
+            change = None
             if deal.stage_id != before.stage_id:
-                new_change = self._record_change(session, deal, before.stage_id, by,
-                                                 reverts_id=change_id)
+                change = self._record_change(session, deal, before.stage_id, by,
+                                             reverts_id=change_id)
             deal.stage_entered_at, deal.position = before.stage_entered_at, before.position
             deal.value, deal.closed_on = before.value, before.closed_on
             deal.lost_reason_id, deal.lost_reason_text = before.lost_reason_id, before.lost_reason_text
             deal.updated_by_id, deal.updated_at = by.id, utcnow()
             session.flush()
+            new_change = change.id if change else None
             audit.record(session, by, "undo-move", "deal", deal.id, reverts=change_id)
             card = read_card(session, deal.id)
         return MoveResult(card, now_state, new_change, ChangeSet(
@@ -152,11 +155,11 @@ class MoveService(Service):
 
     @staticmethod
     def _record_change(session: Session, deal: Deal, to_stage_id: int, by: Actor,
-                       reverts_id: int | None) -> int:
+                       reverts_id: int | None) -> StageChange:
+        """Adds the change row (flushed, with the deal, by the caller)."""
         now = utcnow()
         change = StageChange(deal_id=deal.id, from_stage_id=deal.stage_id, to_stage_id=to_stage_id,
                              at=now, by_id=by.id, reverts_id=reverts_id)
         session.add(change)
         deal.stage_id, deal.stage_entered_at = to_stage_id, now
-        session.flush()
-        return change.id
+        return change

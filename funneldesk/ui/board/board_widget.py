@@ -54,10 +54,9 @@ class BoardWidget(QScrollArea):
 
     def _column(self, stage: StageInfo, cards: list[Card]) -> StageColumn:
         assert self.board is not None
-        model = CardListModel(stage, cards)
-        model.set_filter(self._filter)
-        column = StageColumn(stage, model, self.board.base_currency, self.to_base)
-        column.set_sort(self._sorts.get(stage.id, "position"))
+        model = CardListModel(stage, cards, card_filter=self._filter,
+                              sort=self._sorts.get(stage.id, "position"), to_base=self.to_base)
+        column = StageColumn(stage, model, self.board.base_currency)
         column.sort.currentIndexChanged.connect(
             lambda _i, s=stage.id, c=column: self._sorts.__setitem__(s, c.model.sort_key()))
         view = column.view
@@ -115,7 +114,7 @@ class BoardWidget(QScrollArea):
                 return
 
     def set_filter(self, owner_id: int, text: str) -> None:
-        self._filter = CardFilter(owner_id, text)
+        self._filter = CardFilter.of(owner_id, text)
         for column in self.columns.values():
             column.model.set_filter(self._filter)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
+from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -58,12 +59,16 @@ def decode_mime(mime: QMimeData) -> dict[str, int] | None:
         return None
 
 
+@dataclass(frozen=True)
 class CardFilter:
-    """Owner and text filter shared by every column."""
+    """Owner and text filter shared by every column (``needle`` is casefolded)."""
 
-    def __init__(self, owner_id: int = 0, text: str = "") -> None:
-        self.owner_id = owner_id
-        self.needle = text.strip().casefold()
+    owner_id: int = 0
+    needle: str = ""
+
+    @classmethod
+    def of(cls, owner_id: int, text: str) -> CardFilter:
+        return cls(owner_id, text.strip().casefold())
 
     def accepts(self, card: Card) -> bool:
         if self.owner_id and card.owner_id != self.owner_id:
@@ -75,14 +80,19 @@ class CardFilter:
 
 
 class CardListModel(QAbstractListModel):
-    def __init__(self, stage: StageInfo, cards: Iterable[Card] = (), parent: Any = None) -> None:
+    def __init__(self, stage: StageInfo, cards: Iterable[Card] = (), *,
+                 card_filter: CardFilter | None = None, sort: str = "position",
+                 to_base: Callable[[Decimal, str], Decimal] = lambda amount, _c: amount,
+                 parent: Any = None) -> None:
         super().__init__(parent)
         self.stage = stage
         self.today = dt.date.today()
+        self._to_base = to_base
         self._all: dict[int, Card] = {c.id: c for c in cards}
-        self._filter = CardFilter()
-        self._sort = "position"
+        self._filter = card_filter or CardFilter()
+        self._sort = sort if sort in SORT_KEYS else "position"
         self._visible: list[Card] = []
+        self._total = Decimal(0)
         self._recompute()
 
     # --- Qt model interface -------------------------------------------------------
@@ -147,12 +157,15 @@ class CardListModel(QAbstractListModel):
         return self._sort
 
     def set_sort(self, key: str) -> None:
-        self._sort = key if key in SORT_KEYS else "position"
-        self._reset()
+        key = key if key in SORT_KEYS else "position"
+        if key != self._sort:
+            self._sort = key
+            self._reset()
 
     def set_filter(self, card_filter: CardFilter) -> None:
-        self._filter = card_filter
-        self._reset()
+        if card_filter != self._filter:
+            self._filter = card_filter
+            self._reset()
 
     def set_cards(self, cards: Iterable[Card]) -> None:
         self._all = {c.id: c for c in cards}
@@ -167,6 +180,7 @@ class CardListModel(QAbstractListModel):
                                 key=_sort_key(self._sort))
             self.beginInsertRows(QModelIndex(), row, row)
             self._visible.insert(row, card)
+            self._total += self._to_base(card.value, card.currency)
             self.endInsertRows()
 
     def discard(self, deal_id: int) -> None:
@@ -177,17 +191,20 @@ class CardListModel(QAbstractListModel):
         row = self.row_of(deal_id)
         if row >= 0:
             self.beginRemoveRows(QModelIndex(), row, row)
-            del self._visible[row]
+            card = self._visible.pop(row)
+            self._total -= self._to_base(card.value, card.currency)
             self.endRemoveRows()
 
-    def totals(self, to_base: Callable[[Decimal, str], Decimal]) -> tuple[int, Decimal, Decimal]:
-        total = sum((to_base(c.value, c.currency) for c in self._visible), Decimal(0))
+    def totals(self) -> tuple[int, Decimal, Decimal]:
+        """Count, total and weighted total of the visible cards, in the base currency."""
+        total = self._total
         return len(self._visible), total, total * self.stage.probability / 100
 
     def _recompute(self) -> None:
         accepted = [c for c in self._all.values() if self._filter.accepts(c)]
         accepted.sort(key=_sort_key(self._sort))
         self._visible = accepted
+        self._total = sum((self._to_base(c.value, c.currency) for c in accepted), Decimal(0))
 
     def _reset(self) -> None:
         self.beginResetModel()

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from decimal import Decimal
-
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from funneldesk import formatting
 from funneldesk.i18n import _, ngettext
@@ -20,11 +18,16 @@ ACCENT = {StageKind.OPEN: "#1a73e8", StageKind.WON: "#2e7d32", StageKind.LOST: "
 
 class StageColumn(QWidget):
     def __init__(self, stage: StageInfo, model: CardListModel, base_currency: str,
-                 to_base: Callable[[Decimal, str], Decimal], parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.stage, self.model = stage, model
-        self.base_currency, self.to_base = base_currency, to_base
+        self.stage, self.model, self.base_currency = stage, model, base_currency
         self.setFixedWidth(COLUMN_WIDTH)
+        accent = QFrame()
+        accent.setFixedHeight(3)
+        accent.setAutoFillBackground(True)
+        palette = accent.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(ACCENT[stage.kind]))
+        accent.setPalette(palette)
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setToolTip(stage.guidance)
@@ -32,6 +35,7 @@ class StageColumn(QWidget):
         self.sort.setAccessibleName(_("Sort {stage} by").format(stage=stage.name))
         for key, label in SORT_KEYS.items():
             self.sort.addItem(_(label), key)
+        self.sort.setCurrentIndex(max(self.sort.findData(model.sort_key()), 0))
         self.sort.currentIndexChanged.connect(
             lambda _i: self.model.set_sort(str(self.sort.currentData())))
         self.view = ColumnView(model, self)
@@ -41,21 +45,17 @@ class StageColumn(QWidget):
         sort_row.addWidget(QLabel(_("Sort:")))
         sort_row.addWidget(self.sort)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setContentsMargins(4, 0, 4, 4)
+        layout.addWidget(accent)
         layout.addWidget(self.title)
         layout.addLayout(sort_row)
         layout.addWidget(self.view, 1)
         for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
             signal.connect(self.refresh_header)
-        self.setStyleSheet(f"StageColumn {{ border-top: 3px solid {ACCENT[stage.kind]}; }}")
         self.refresh_header()
 
-    def set_sort(self, key: str) -> None:
-        position = self.sort.findData(key)
-        self.sort.setCurrentIndex(max(position, 0))
-
     def refresh_header(self) -> None:
-        count, total, weighted = self.model.totals(self.to_base)
+        count, total, weighted = self.model.totals()
         money = formatting.money_short
         deals = ngettext("{n} deal", "{n} deals", count).format(n=formatting.number(count))
         line = f"{deals} · {money(total, self.base_currency)}"

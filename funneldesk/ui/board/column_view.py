@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPalette
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QWidget
 
 from funneldesk.ui.board.card_delegate import CardDelegate
 from funneldesk.ui.board.card_model import CardListModel, decode_mime
@@ -19,7 +19,6 @@ class ColumnView(QListView):
 
     def __init__(self, model: CardListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setModel(model)
         self.setItemDelegate(CardDelegate(self))
         self.setUniformItemSizes(True)  # every card is as tall: layout stays O(1) per row
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -33,7 +32,11 @@ class ColumnView(QListView):
         self.setAutoScroll(True)
         self.setAutoScrollMargin(40)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.setStyleSheet("QListView { background: #eef1f5; border: none; }")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Base, QColor("#eef1f5"))
+        self.setPalette(palette)
+        self.setModel(model)  # last: every setting above would otherwise re-lay out the rows
 
     def card_model(self) -> CardListModel:
         model = self.model()

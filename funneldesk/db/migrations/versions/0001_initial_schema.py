@@ -165,7 +165,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_deals'))
     )
     with op.batch_alter_table('deals', schema=None) as batch_op:
-        batch_op.create_index('ix_deals_board', ['pipeline_id', 'stage_id', 'position'], unique=False)
+        batch_op.create_index('ix_deals_stage_position', ['stage_id', 'position'], unique=False)
         batch_op.create_index(batch_op.f('ix_deals_company_id'), ['company_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_deals_owner_id'), ['owner_id'], unique=False)
 
@@ -220,7 +220,7 @@ def downgrade() -> None:
     with op.batch_alter_table('deals', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deals_owner_id'))
         batch_op.drop_index(batch_op.f('ix_deals_company_id'))
-        batch_op.drop_index('ix_deals_board')
+        batch_op.drop_index('ix_deals_stage_position')
 
     op.drop_table('deals')
     with op.batch_alter_table('stage_criteria', schema=None) as batch_op:
