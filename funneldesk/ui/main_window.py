@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _update_status(self) -> None:
-        shown = sum(c.model.rowCount() for c in self.board.columns.values())
+        shown = sum(c.model.card_count() for c in self.board.columns.values())
         self.statusBar().showMessage(_("{n} deals shown").format(n=shown))
 
     # --- card commands --------------------------------------------------------------

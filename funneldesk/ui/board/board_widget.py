@@ -108,6 +108,7 @@ class BoardWidget(QScrollArea):
         for column in self.columns.values():
             row = column.model.row_of(deal_id)
             if row >= 0:
+                column.model.show_row(row)
                 index = column.model.index(row)
                 column.view.setCurrentIndex(index)
                 column.view.scrollTo(index)

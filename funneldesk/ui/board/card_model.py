@@ -10,7 +10,14 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
 from funneldesk.i18n import N_, _
 from funneldesk.services.dto import Card, StageInfo
@@ -80,6 +87,16 @@ class CardFilter:
 
 
 class CardListModel(QAbstractListModel):
+    """A stage's cards, filtered and sorted.
+
+    Views see only the first ``shown`` rows and fetch more as they scroll (canFetchMore):
+    Qt lays out every row a view knows of after each change, so a column of 3,000 cards
+    would cost milliseconds per move. Counts and totals always cover every matching card.
+    """
+
+    PAGE = 150
+    totalsChanged = Signal()  # count or totals changed, whether or not a shown row did
+
     def __init__(self, stage: StageInfo, cards: Iterable[Card] = (), *,
                  card_filter: CardFilter | None = None, sort: str = "position",
                  to_base: Callable[[Decimal, str], Decimal] = lambda amount, _c: amount,
@@ -91,16 +108,30 @@ class CardListModel(QAbstractListModel):
         self._all: dict[int, Card] = {c.id: c for c in cards}
         self._filter = card_filter or CardFilter()
         self._sort = sort if sort in SORT_KEYS else "position"
+        self._key = _sort_key(self._sort)
         self._visible: list[Card] = []
+        self._shown = 0
         self._total = Decimal(0)
         self._recompute()
 
     # --- Qt model interface -------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._visible)
+        return 0 if parent.isValid() else self._shown
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and self._shown < len(self._visible)
+
+    def fetchMore(self, parent: Index) -> None:
+        if parent.isValid():
+            return
+        more = min(self.PAGE, len(self._visible) - self._shown)
+        if more > 0:
+            self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
+            self._shown += more
+            self.endInsertRows()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._visible):
+        if not index.isValid() or not 0 <= index.row() < self._shown:
             return None
         card = self._visible[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
@@ -145,10 +176,24 @@ class CardListModel(QAbstractListModel):
         return bool(self.stage.is_open and rot and card.days_in_stage(self.today) > rot)
 
     def card_at(self, row: int) -> Card:
+        """The card at ``row`` of all matching cards (shown or not yet fetched)."""
         return self._visible[row]
 
+    def card_count(self) -> int:
+        return len(self._visible)
+
     def row_of(self, deal_id: int) -> int:
-        return next((i for i, c in enumerate(self._visible) if c.id == deal_id), -1)
+        """The row of a matching card, -1 if it is not in this column or filtered out."""
+        card = self._all.get(deal_id)
+        if card is None:
+            return -1
+        row = bisect.bisect_left(self._visible, self._key(card), key=self._key)
+        return row if row < len(self._visible) and self._visible[row].id == deal_id else -1
+
+    def show_row(self, row: int) -> None:
+        """Makes sure the view knows of ``row`` (fetching pages up to it)."""
+        while row >= self._shown and self.canFetchMore(QModelIndex()):
+            self.fetchMore(QModelIndex())
 
     def visible_cards(self) -> list[Card]:
         return list(self._visible)
@@ -159,7 +204,7 @@ class CardListModel(QAbstractListModel):
     def set_sort(self, key: str) -> None:
         key = key if key in SORT_KEYS else "position"
         if key != self._sort:
-            self._sort = key
+            self._sort, self._key = key, _sort_key(key)
             self._reset()
 
     def set_filter(self, card_filter: CardFilter) -> None:
@@ -175,13 +220,18 @@ class CardListModel(QAbstractListModel):
         """Adds or replaces one card as a row removal and insertion, so views keep state."""
         self._take_row(card.id)
         self._all[card.id] = card
-        if self._filter.accepts(card):
-            row = bisect.bisect(self._visible, _sort_key(self._sort)(card),
-                                key=_sort_key(self._sort))
+        if not self._filter.accepts(card):
+            return
+        row = bisect.bisect(self._visible, self._key(card), key=self._key)
+        self._total += self._to_base(card.value, card.currency)
+        if row < self._shown or self._shown == len(self._visible):
             self.beginInsertRows(QModelIndex(), row, row)
             self._visible.insert(row, card)
-            self._total += self._to_base(card.value, card.currency)
+            self._shown += 1
             self.endInsertRows()
+        else:
+            self._visible.insert(row, card)
+        self.totalsChanged.emit()
 
     def discard(self, deal_id: int) -> None:
         self._take_row(deal_id)
@@ -189,24 +239,32 @@ class CardListModel(QAbstractListModel):
 
     def _take_row(self, deal_id: int) -> None:
         row = self.row_of(deal_id)
-        if row >= 0:
+        if row < 0:
+            return
+        if row < self._shown:
             self.beginRemoveRows(QModelIndex(), row, row)
             card = self._visible.pop(row)
-            self._total -= self._to_base(card.value, card.currency)
+            self._shown -= 1
             self.endRemoveRows()
+        else:
+            card = self._visible.pop(row)
+        self._total -= self._to_base(card.value, card.currency)
+        self.totalsChanged.emit()
 
     def totals(self) -> tuple[int, Decimal, Decimal]:
-        """Count, total and weighted total of the visible cards, in the base currency."""
+        """Count, total and weighted total of the matching cards, in the base currency."""
         total = self._total
         return len(self._visible), total, total * self.stage.probability / 100
 
     def _recompute(self) -> None:
         accepted = [c for c in self._all.values() if self._filter.accepts(c)]
-        accepted.sort(key=_sort_key(self._sort))
+        accepted.sort(key=self._key)
         self._visible = accepted
+        self._shown = min(self.PAGE, len(accepted))
         self._total = sum((self._to_base(c.value, c.currency) for c in accepted), Decimal(0))
 
     def _reset(self) -> None:
         self.beginResetModel()
         self._recompute()
         self.endResetModel()
+        self.totalsChanged.emit()

@@ -50,8 +50,7 @@ class StageColumn(QWidget):
         layout.addWidget(self.title)
         layout.addLayout(sort_row)
         layout.addWidget(self.view, 1)
-        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
-            signal.connect(self.refresh_header)
+        model.totalsChanged.connect(self.refresh_header)
         self.refresh_header()
 
     def refresh_header(self) -> None:

@@ -88,4 +88,4 @@ class ColumnView(QListView):
         row = index.row()
         if pos.y() > self.visualRect(index).center().y():
             row += 1
-        return model.card_at(row).id if row < model.rowCount() else None
+        return model.card_at(row).id if row < model.card_count() else None

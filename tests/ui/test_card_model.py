@@ -1,0 +1,63 @@
+"""The card model without a view: paging of rows, running totals, filters and sorting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from pytestqt.modeltest import ModelTester
+
+from funneldesk.services.dto import Card, StageInfo, StageKind
+from funneldesk.ui.board.card_model import CardFilter, CardListModel
+
+STAGE = StageInfo(1, 1, "Proposal", StageKind.OPEN, 2, 40, 10, "")
+NOW = dt.datetime.now(dt.UTC)
+
+
+def card(ident: int, *, value: int = 100, owner: int = 1, title: str = "Deal",
+         position: float | None = None, days: int = 0, currency: str = "USD") -> Card:
+    return Card(ident, 1, float(ident if position is None else position), f"{title} {ident}",
+                "Acme", Decimal(value), currency, owner, "Ann",
+                NOW - dt.timedelta(days=days), "", None, None, 1)
+
+
+def test_rows_are_fetched_in_pages_but_totals_cover_every_card(qtmodeltester: ModelTester) -> None:
+    model = CardListModel(STAGE, [card(i) for i in range(1000)])
+    assert model.rowCount() == CardListModel.PAGE
+    assert model.totals() == (1000, Decimal(100_000), Decimal(40_000))
+    assert model.canFetchMore(model.index(-1))
+    model.show_row(700)
+    assert model.rowCount() >= 701
+    qtmodeltester.check(model)
+
+
+def test_a_card_put_beyond_the_shown_rows_changes_totals_not_rows() -> None:
+    model = CardListModel(STAGE, [card(i) for i in range(400)])
+    emitted: list[bool] = []
+    model.totalsChanged.connect(lambda: emitted.append(True))
+    model.put(card(999, position=10_000, value=50))
+    assert model.rowCount() == CardListModel.PAGE
+    assert model.totals()[0] == 401 and model.row_of(999) == 400
+    model.put(card(998, position=-1))  # on top: inserted as a shown row
+    assert model.rowCount() == CardListModel.PAGE + 1 and model.card_at(0).id == 998
+    model.discard(999)
+    assert model.totals()[:2] == (401, Decimal(40_100)) and emitted == [True, True, True]
+
+
+def test_totals_convert_to_the_base_currency() -> None:
+    rates = {"USD": Decimal(7)}
+    model = CardListModel(STAGE, [card(1, value=10), card(2, value=5, currency="CNY")],
+                          to_base=lambda amount, cur: amount * rates.get(cur, Decimal(1)))
+    assert model.totals()[1] == Decimal(75)
+
+
+def test_filter_sort_and_rot() -> None:
+    model = CardListModel(STAGE, [card(1, value=5, owner=1, days=20),
+                                  card(2, value=9, owner=2, title="Cloud"), card(3, value=7)])
+    model.set_sort("value")
+    assert [c.id for c in model.visible_cards()] == [2, 3, 1]
+    model.set_filter(CardFilter.of(0, " CLOUD "))
+    assert [c.id for c in model.visible_cards()] == [2]
+    model.set_filter(CardFilter.of(1, ""))
+    assert [c.id for c in model.visible_cards()] == [3, 1]
+    assert model.is_rotted(model.card_at(1)) and not model.is_rotted(model.card_at(0))
