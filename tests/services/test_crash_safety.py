@@ -1,0 +1,42 @@
+"""Killing FunnelDesk in the middle of moves loses no committed move and leaves no
+half-written state."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_kill_during_moves_keeps_every_committed_move(tmp_path: Path) -> None:
+    db = tmp_path / "crash.db"
+    proc = subprocess.Popen([sys.executable, "-m", "tests.services.crash_mover", str(db)],
+                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    committed: list[tuple[int, int, int]] = []
+    deadline = time.monotonic() + 60
+    while len(committed) < 150 and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if line:
+            change, deal, stage = map(int, line.split())
+            committed.append((change, deal, stage))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+    assert len(committed) >= 150
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    saved = {r[0] for r in conn.execute("SELECT id FROM stage_changes")}
+    assert {change for change, _d, _s in committed} <= saved
+    # every deal's stage is its last change: no move half-written
+    mismatched = conn.execute("""
+        SELECT d.id FROM deals d
+        WHERE d.stage_id != (SELECT to_stage_id FROM stage_changes c
+                             WHERE c.deal_id = d.id ORDER BY c.id DESC LIMIT 1)""").fetchall()
+    assert mismatched == []
+    conn.close()
