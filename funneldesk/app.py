@@ -52,6 +52,7 @@ def run_window(location: str, lang: str | None) -> int:
             window.repaint()
             return 0
         window.offer_sample_data_if_empty()
+        window.warm_up()
         return app.exec()
     finally:
         db.close()

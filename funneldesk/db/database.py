@@ -1,68 +1,111 @@
-"""An open FunnelDesk database: one engine, one short session per user action."""
+"""An open FunnelDesk database: short ORM sessions for changes, plain SQL for fast reads.
+
+SQLAlchemy is imported on the first session, not at start-up: the board's first paint
+reads through ``query`` alone (importing SQLAlchemy's ORM costs about 0.4 s).
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, exc
-from sqlalchemy.orm import Session, sessionmaker
-
-from funneldesk.db.engine import make_engine, sqlite_path
 from funneldesk.db.inspect_file import check_writable, current_revision
 from funneldesk.db.revisions import HEAD
 from funneldesk.errors import DatabaseUnavailable, ReadOnlyDatabase
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+Row = tuple[Any, ...]
+
 
 class Database:
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._engine: Engine | None = None
+        self._sessions: sessionmaker[Session] | None = None
+        self._reader: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        with self._lock:
+            if self._engine is None:
+                from sqlalchemy.orm import sessionmaker
+
+                from funneldesk.db.engine import make_engine
+
+                self._engine = make_engine(self.path)
+                self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+            return self._engine
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One unit of work: commits when the block ends, rolls back on any error."""
+        from sqlalchemy import exc
+
+        self.engine  # noqa: B018 - creates the engine and session factory on first use
+        assert self._sessions is not None
         session = self._sessions()
         try:
             yield session
             session.commit()
         except exc.OperationalError as error:
             session.rollback()
-            raise _environment_error(self.path, error) from error
+            raise _environment_error(self.path, error.orig) from error
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
 
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Runs a read-only SQL statement (qmark parameters) and returns plain tuples."""
+        with self._lock:
+            if self._reader is None:
+                # autocommit: each read sees every committed change, and holds no lock after
+                self._reader = sqlite3.connect(self.path, isolation_level=None,
+                                               check_same_thread=False)
+                self._reader.execute("PRAGMA busy_timeout=5000")
+            try:
+                return self._reader.execute(sql, tuple(params)).fetchall()
+            except sqlite3.OperationalError as error:
+                raise _environment_error(self.path, error) from error
+
     def close(self) -> None:
-        self.engine.dispose()
+        with self._lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
+            if self._engine is not None:
+                self._engine.dispose()
 
 
-def _environment_error(path: Path, error: exc.OperationalError) -> Exception:
-    text = str(error.orig)
+def _environment_error(path: Path, error: BaseException | None) -> Exception:
+    text = str(error)
     if "readonly" in text or "read-only" in text:
         return ReadOnlyDatabase(str(path))
-    if isinstance(error.orig, sqlite3.OperationalError):
-        return DatabaseUnavailable(str(path), detail=text)
-    return error
+    return DatabaseUnavailable(str(path), detail=text)
 
 
 def open_database(location: str | Path) -> Database:
     """Opens (creating or upgrading as needed) the database at a path or sqlite URL."""
+    from funneldesk.db.paths import sqlite_path
+
     path = sqlite_path(str(location))
     revision = current_revision(path)
     if revision != HEAD or not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         check_writable(path)
-        engine = make_engine(path)
+        database = Database(path)
         from funneldesk.db.migrate import upgrade
 
-        upgrade(engine, path, revision)
-    else:
-        check_writable(path)
-        engine = make_engine(path)
-    return Database(path, engine)
+        upgrade(database.engine, path, revision)
+        return database
+    check_writable(path)
+    return Database(path)

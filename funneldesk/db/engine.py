@@ -7,17 +7,6 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
-from funneldesk.errors import UnsupportedDatabase
-
-
-def sqlite_path(location: str) -> Path:
-    """The file behind a path or a sqlite URL; other URLs are not supported yet."""
-    if "://" not in location:
-        return Path(location).expanduser()
-    if location.startswith("sqlite:///"):
-        return Path(location.removeprefix("sqlite:///")).expanduser()
-    raise UnsupportedDatabase(location)
-
 
 def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()

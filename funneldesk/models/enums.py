@@ -1,21 +1,6 @@
-"""Enumerations stored by name."""
+"""The enumerations the models store; they live in funneldesk.enums so that code which
+only reads them needs no SQLAlchemy import."""
 
-from __future__ import annotations
+from funneldesk.enums import CriterionKind, Role, StageKind
 
-import enum
-
-
-class StageKind(enum.StrEnum):
-    OPEN = "open"
-    WON = "won"
-    LOST = "lost"
-
-
-class CriterionKind(enum.StrEnum):
-    ENTRY = "entry"
-    EXIT = "exit"
-
-
-class Role(enum.StrEnum):
-    REP = "rep"
-    MANAGER = "manager"
+__all__ = ["CriterionKind", "Role", "StageKind"]

@@ -9,8 +9,9 @@ from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.models import Company, Contact
 from funneldesk.services import audit
-from funneldesk.services.base import Service, get_or_raise
+from funneldesk.services.base import Service
 from funneldesk.services.dto import Actor, Named
+from funneldesk.services.lookups import get_or_raise
 
 
 class CustomerService(Service):

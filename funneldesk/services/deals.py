@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -24,8 +24,7 @@ from funneldesk.models import (
 )
 from funneldesk.models.base import utcnow
 from funneldesk.services import audit
-from funneldesk.services.base import Service, deal_word, get_or_raise
-from funneldesk.services.board import read_card
+from funneldesk.services.base import Service
 from funneldesk.services.criteria import ticks
 from funneldesk.services.dto import (
     Actor,
@@ -38,20 +37,10 @@ from funneldesk.services.dto import (
     HistoryEntry,
     PipelineInfo,
 )
+from funneldesk.services.lookups import deal_word, get_or_raise, load_pipeline, read_card
 from funneldesk.services.moves import GAP, check_version
-from funneldesk.services.structure import load_pipeline
 
 MAX_VALUE = Decimal("999999999999.99")
-
-
-def parse_money(text: str) -> Decimal:
-    """A value typed by a user ("12,500.5", "１２５００") as Decimal; raises InvalidInput."""
-    cleaned = text.strip().replace(",", "").replace("，", "").replace(" ", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise InvalidInput("value", _("“{text}” is not an amount.").format(text=text)) from None
-    return value
 
 
 def validate(fields: DealFields) -> DealFields:

@@ -25,11 +25,11 @@ from funneldesk.models import (
     StageKind,
     User,
 )
-from funneldesk.services import audit, team
+from funneldesk.services import audit, reads
 from funneldesk.services.base import Service
 from funneldesk.services.demo_names import EN, ZH
 from funneldesk.services.dto import Actor, StageInfo
-from funneldesk.services.structure import list_pipelines, load_pipeline
+from funneldesk.services.lookups import load_pipeline
 
 
 @dataclass(frozen=True)
@@ -149,12 +149,13 @@ class DemoService(Service):
                 raise InvalidInput("deals", _(
                     "This database already has {n} deals; use --append to add more.").format(
                         n=existing))
-            pipeline = load_pipeline(session, list_pipelines(session)[0][0])
+            query = reads.session_query(session)
+            pipeline = load_pipeline(session, reads.read_pipelines(query)[0][0])
             builder = _Builder(session, rng, words, now)
             owners = [*builder.reps(), by.id]
             n_companies = max(5, deals // 4)
             company_ids, contacts = builder.customers(n_companies, by.id)
-            currency = team.base_currency(session)
+            currency = reads.base_currency(query)
             reasons = list(session.scalars(select(LostReason.id)))
             self._deals(session, rng, words, pipeline.stages, deals, owners, company_ids,
                         contacts, currency, reasons, now, closed_share)

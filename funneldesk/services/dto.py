@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from funneldesk.models.enums import CriterionKind, Role, StageKind
+from funneldesk.enums import CriterionKind, Role, StageKind
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,10 @@ from funneldesk.i18n import _
 from funneldesk.models import Deal, LostReason, StageChange, StageKind, User
 from funneldesk.models.base import utcnow
 from funneldesk.services import audit
-from funneldesk.services.base import Service, deal_word, get_or_raise
-from funneldesk.services.board import read_card
+from funneldesk.services.base import Service
 from funneldesk.services.criteria import missing_for_move
 from funneldesk.services.dto import Actor, ChangeSet, DealState, MoveResult, StageInfo
-from funneldesk.services.structure import load_pipeline
+from funneldesk.services.lookups import deal_word, get_or_raise, load_pipeline, read_card
 
 GAP = 1024.0
 

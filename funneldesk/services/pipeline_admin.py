@@ -8,11 +8,11 @@ from funneldesk.errors import InvalidInput, NotAllowed, StageNotEmpty
 from funneldesk.i18n import _
 from funneldesk.models import CriterionKind, Deal, Pipeline, Stage, StageCriterion, StageKind
 from funneldesk.models.base import utcnow
-from funneldesk.services import audit
-from funneldesk.services.base import Service, get_or_raise, require_manager
+from funneldesk.services import audit, reads
+from funneldesk.services.base import Service, require_manager
 from funneldesk.services.dto import Actor, PipelineInfo
+from funneldesk.services.lookups import get_or_raise
 from funneldesk.services.seed import add_stages
-from funneldesk.services.structure import list_pipelines, load_pipeline
 
 
 def _name(text: str, what: str) -> str:
@@ -26,12 +26,10 @@ def _name(text: str, what: str) -> str:
 
 class PipelineAdminService(Service):
     def pipelines(self) -> list[tuple[int, str]]:
-        with self.db.session() as session:
-            return list_pipelines(session)
+        return reads.read_pipelines(self.db.query)
 
     def pipeline(self, pipeline_id: int) -> PipelineInfo:
-        with self.db.session() as session:
-            return load_pipeline(session, pipeline_id)
+        return reads.read_pipeline(self.db.query, pipeline_id)
 
     def create_pipeline(self, *, name: str, by: Actor) -> int:
         require_manager(by, _("create pipelines"))

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import getpass
 
-from sqlalchemy import select
-
-from funneldesk.models import Role, User
-from funneldesk.services import audit
+from funneldesk.enums import Role
 from funneldesk.services.base import Service
 from funneldesk.services.dto import Actor, UserInfo
+from funneldesk.services.reads import read_owners
 
 
 def _login() -> str:
@@ -19,27 +17,27 @@ def _login() -> str:
         return "user"
 
 
-def _actor(user: User) -> Actor:
-    return Actor(user.id, user.login, user.display_name, user.role)
-
-
 class UserService(Service):
     def current(self, login: str | None = None) -> Actor:
         """The acting user, created from the OS login on first open (as a manager:
         in single-user mode the one person sets up their own stages)."""
         login = login or _login()
+        rows = self.db.query("SELECT id, display_name, role FROM users WHERE login = ?", (login,))
+        if rows:
+            ident, name, role = rows[0]
+            return Actor(int(ident), login, str(name), Role[role])
+        return self._create(login)
+
+    def _create(self, login: str) -> Actor:
+        from funneldesk.models import User
+        from funneldesk.services import audit
+
         with self.db.session() as session:
-            user = session.scalar(select(User).where(User.login == login))
-            if user is None:
-                user = User(login=login, display_name=login, role=Role.MANAGER)
-                session.add(user)
-                session.flush()
-                audit.record(session, None, "create", "user", user.id, login=login)
-            return _actor(user)
+            user = User(login=login, display_name=login, role=Role.MANAGER)
+            session.add(user)
+            session.flush()
+            audit.record(session, None, "create", "user", user.id, login=login)
+            return Actor(user.id, login, login, Role.MANAGER)
 
     def list(self) -> list[UserInfo]:
-        with self.db.session() as session:
-            rows = session.execute(
-                select(User.id, User.display_name).where(User.active).order_by(User.display_name)
-            )
-            return [UserInfo(r.id, r.display_name) for r in rows]
+        return list(read_owners(self.db.query))

@@ -154,6 +154,12 @@ class MainWindow(QMainWindow):
             self.actions_.fill_pipelines(self.pipeline_id())
             self.reload()
 
+    def warm_up(self) -> None:
+        """Loads the ORM and the change services off the GUI thread once the board shows,
+        so that the first move does not wait for them."""
+        run_in_background(self.services.warm_up, lambda _r: None,
+                          lambda error: self.statusBar().showMessage(str(error)))
+
     # --- sample data ----------------------------------------------------------------
     def offer_sample_data_if_empty(self) -> None:
         if self.services.has_deals():

@@ -37,11 +37,14 @@ def test_a_card_put_beyond_the_shown_rows_changes_totals_not_rows() -> None:
     model.totalsChanged.connect(lambda: emitted.append(True))
     model.put(card(999, position=10_000, value=50))
     assert model.rowCount() == CardListModel.PAGE
-    assert model.totals()[0] == 401 and model.row_of(999) == 400
+    assert model.totals()[0] == 401
+    assert model.row_of(999) == 400
     model.put(card(998, position=-1))  # on top: inserted as a shown row
-    assert model.rowCount() == CardListModel.PAGE + 1 and model.card_at(0).id == 998
+    assert model.rowCount() == CardListModel.PAGE + 1
+    assert model.card_at(0).id == 998
     model.discard(999)
-    assert model.totals()[:2] == (401, Decimal(40_100)) and emitted == [True, True, True]
+    assert model.totals()[:2] == (401, Decimal(40_100))
+    assert emitted == [True, True, True]
 
 
 def test_totals_convert_to_the_base_currency() -> None:
@@ -60,4 +63,5 @@ def test_filter_sort_and_rot() -> None:
     assert [c.id for c in model.visible_cards()] == [2]
     model.set_filter(CardFilter.of(1, ""))
     assert [c.id for c in model.visible_cards()] == [3, 1]
-    assert model.is_rotted(model.card_at(1)) and not model.is_rotted(model.card_at(0))
+    assert model.is_rotted(model.card_at(1))
+    assert not model.is_rotted(model.card_at(0))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
-from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 

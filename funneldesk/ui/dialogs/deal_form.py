@@ -27,8 +27,8 @@ from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError, InvalidInput
 from funneldesk.i18n import _
 from funneldesk.services import Services
-from funneldesk.services.deals import parse_money
 from funneldesk.services.dto import Actor, DealDetail, DealFields
+from funneldesk.services.money import parse_money
 from funneldesk.ui.dialogs.fields import OptionalDateEdit
 from funneldesk.ui.dialogs.quick_create import QuickCreateDialog
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
-from funneldesk.services.deals import parse_money
+from funneldesk.services.money import parse_money
 
 
 class _FormDialog(QDialog):

@@ -1,0 +1,21 @@
+"""Enumerations stored by name."""
+
+from __future__ import annotations
+
+import enum
+
+
+class StageKind(enum.StrEnum):
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+
+
+class CriterionKind(enum.StrEnum):
+    ENTRY = "entry"
+    EXIT = "exit"
+
+
+class Role(enum.StrEnum):
+    REP = "rep"
+    MANAGER = "manager"

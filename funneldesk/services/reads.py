@@ -1,0 +1,131 @@
+"""Plain-SQL reads of the board, pipelines and team settings.
+
+One implementation for two callers: ``Database.query`` at start-up (no SQLAlchemy import
+before the first paint) and an open session's connection inside a change. Values arrive
+as SQLite stores them (NUMERIC as int/float, timestamps as ISO text) and are converted
+here; the SQL uses only portable constructs and qmark parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from funneldesk.enums import CriterionKind, StageKind
+from funneldesk.errors import NotFound
+from funneldesk.i18n import _
+from funneldesk.services.dto import Card, CriterionInfo, PipelineInfo, StageInfo, UserInfo
+
+Query = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
+CENT = Decimal("0.01")
+
+CARD_SQL = """
+SELECT d.id, d.stage_id, d.position, d.title, COALESCE(c.name, ''), d.value, d.currency,
+       d.owner_id, u.display_name, d.stage_entered_at, d.next_step, d.next_step_date,
+       d.expected_close, d.version
+FROM deals d
+JOIN users u ON u.id = d.owner_id
+LEFT JOIN companies c ON c.id = d.company_id
+WHERE d.deleted_at IS NULL AND d.archived_at IS NULL"""
+
+
+def money(value: Any) -> Decimal:
+    if isinstance(value, float):
+        return Decimal(f"{value:.2f}")
+    return Decimal(value).quantize(CENT)
+
+
+def timestamp(value: Any) -> dt.datetime:
+    parsed = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
+
+
+def day(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+def card_from(row: Sequence[Any]) -> Card:
+    (ident, stage_id, position, title, company, value, currency, owner_id, owner, entered,
+     next_step, next_date, expected, version) = row
+    return Card(ident, stage_id, float(position), title, company, money(value), currency,
+                owner_id, owner, timestamp(entered), next_step, day(next_date), day(expected),
+                version)
+
+
+def read_card(query: Query, deal_id: int) -> Card | None:
+    rows = query(CARD_SQL + " AND d.id = ?", (deal_id,))
+    return card_from(rows[0]) if rows else None
+
+
+def read_cards(query: Query, pipeline_id: int, include_closed: bool) -> tuple[Card, ...]:
+    sql = CARD_SQL + " AND d.pipeline_id = ?"
+    if not include_closed:
+        sql += " AND d.stage_id IN (SELECT id FROM stages WHERE kind = 'OPEN')"
+    return tuple(card_from(row) for row in query(sql + " ORDER BY d.position", (pipeline_id,)))
+
+
+def read_pipelines(query: Query) -> list[tuple[int, str]]:
+    rows = query("SELECT id, name FROM pipelines WHERE deleted_at IS NULL "
+                 "ORDER BY position, id", ())
+    return [(int(r[0]), str(r[1])) for r in rows]
+
+
+def read_pipeline(query: Query, pipeline_id: int) -> PipelineInfo:
+    head = query("SELECT id, name, version FROM pipelines WHERE id = ? AND deleted_at IS NULL",
+                 (pipeline_id,))
+    if not head:
+        raise NotFound(_("Pipeline"), pipeline_id)
+    stages = query("SELECT id, pipeline_id, name, kind, position, probability, rot_days, guidance "
+                   "FROM stages WHERE pipeline_id = ? AND deleted_at IS NULL", (pipeline_id,))
+    criteria = query(
+        "SELECT c.id, c.stage_id, c.kind, c.label FROM stage_criteria c "
+        "JOIN stages s ON s.id = c.stage_id "
+        "WHERE s.pipeline_id = ? AND c.deleted_at IS NULL ORDER BY c.kind, c.position, c.id",
+        (pipeline_id,))
+    by_stage: dict[int, list[CriterionInfo]] = {}
+    for cid, stage_id, kind, label in criteria:
+        by_stage.setdefault(stage_id, []).append(
+            CriterionInfo(cid, stage_id, CriterionKind[kind], label))
+    infos = [StageInfo(sid, pid, name, StageKind[kind], position, probability, rot, guidance,
+                       tuple(by_stage.get(sid, ())))
+             for sid, pid, name, kind, position, probability, rot, guidance in stages]
+    ident, name, version = head[0]
+    return PipelineInfo(ident, name, version, tuple(ordered(infos)))
+
+
+def ordered(stages: list[StageInfo]) -> list[StageInfo]:
+    """Open stages by position, then Won, then Lost: the funnel's order."""
+    rank = {StageKind.OPEN: 0, StageKind.WON: 1, StageKind.LOST: 2}
+    return sorted(stages, key=lambda s: (rank[s.kind], s.position, s.id))
+
+
+def read_owners(query: Query) -> tuple[UserInfo, ...]:
+    rows = query("SELECT id, display_name FROM users WHERE active ORDER BY display_name", ())
+    return tuple(UserInfo(int(r[0]), str(r[1])) for r in rows)
+
+
+def setting(query: Query, key: str) -> str | None:
+    rows = query("SELECT value FROM team_settings WHERE key = ?", (key,))
+    return str(rows[0][0]) if rows else None
+
+
+def base_currency(query: Query) -> str:
+    return setting(query, "base_currency") or "CNY"
+
+
+def rates(query: Query) -> dict[str, Decimal]:
+    return {code: Decimal(v) for code, v in json.loads(setting(query, "rates") or "{}").items()}
+
+
+def session_query(session: Any) -> Query:
+    """``Query`` over an open SQLAlchemy session's connection (sees its uncommitted rows)."""
+
+    def run(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in session.connection().exec_driver_sql(sql, tuple(params))]
+
+    return run
