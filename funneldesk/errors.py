@@ -56,6 +56,12 @@ class ReadOnlyDatabase(DatabaseError):
                  "Choose a writable place.").format(path=self.location)
 
 
+class DatabaseBusy(DatabaseError):
+    def message(self) -> str:
+        return _("Another program is writing to {path}, so nothing was changed. "
+                 "Try again in a moment.").format(path=self.location)
+
+
 @dataclass
 class DatabaseUnavailable(DatabaseError):
     detail: str = ""

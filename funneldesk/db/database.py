@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from funneldesk.db.inspect_file import check_writable, current_revision
 from funneldesk.db.revisions import HEAD
-from funneldesk.errors import DatabaseUnavailable, ReadOnlyDatabase
+from funneldesk.errors import DatabaseBusy, DatabaseUnavailable, ReadOnlyDatabase
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -90,6 +90,8 @@ def _environment_error(path: Path, error: BaseException | None) -> Exception:
     text = str(error)
     if "readonly" in text or "read-only" in text:
         return ReadOnlyDatabase(str(path))
+    if "locked" in text or "busy" in text:
+        return DatabaseBusy(str(path))
     return DatabaseUnavailable(str(path), detail=text)
 
 

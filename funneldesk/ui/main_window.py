@@ -131,9 +131,15 @@ class MainWindow(QMainWindow):
             self.editor.open(card.id)
 
     def _card_menu(self, deal_id: int, stage_id: int, pos: QPoint) -> None:
+        menu = self.card_menu(deal_id, stage_id)
+        if menu is not None:
+            menu.popup(pos)
+
+    def card_menu(self, deal_id: int, stage_id: int) -> QMenu | None:
+        """The right-click menu of a card: open, move to any stage, archive, delete."""
         card, board = self.board.find_card(deal_id), self.board.board
         if card is None or board is None:
-            return
+            return None
         menu = QMenu(self)
         menu.addAction(_("Open…"), lambda: self.editor.open(deal_id))
         move_to = menu.addMenu(_("Move to"))
@@ -145,7 +151,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(_("Archive"), lambda: self.editor.archive(deal_id, True))
         menu.addAction(_("Delete…"), lambda: self.editor.delete(deal_id))
-        menu.popup(pos)
+        return menu
 
     def manage_pipelines(self) -> None:
         editor = PipelineEditor(self.services, self.actor, self.pipeline_id(), self)

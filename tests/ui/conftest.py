@@ -55,14 +55,17 @@ def drop(view: ColumnView, mime: QMimeData, pos: QPoint) -> None:
         QApplication.sendEvent(target, event)
 
 
-def answer_next_dialog(handler: Callable[[QWidget], None]) -> None:
-    """Runs ``handler`` on the next modal dialog once it is open."""
+def answer_next_dialog(handler: Callable[[QWidget], None], tries: int = 200) -> None:
+    """Runs ``handler`` on the next modal dialog once it is open (gives up after ~2 s,
+    so that a dialog that never came cannot be answered in a later test)."""
+    before = QApplication.activeModalWidget()
 
-    def attempt() -> None:
+    def attempt(left: int) -> None:
         dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(10, attempt)
+        if dialog is None or dialog is before:
+            if left:
+                QTimer.singleShot(10, lambda: attempt(left - 1))
             return
         handler(dialog)
 
-    QTimer.singleShot(0, attempt)
+    QTimer.singleShot(0, lambda: attempt(tries))

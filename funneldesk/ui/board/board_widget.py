@@ -64,8 +64,7 @@ class BoardWidget(QScrollArea):
             lambda deal, version, source, before, target=stage.id:
             self.cardDropped.emit(deal, version, source, target, before))
         view.dragHovered.connect(self._drag_hover)
-        view.doubleClicked.connect(lambda index, m=model: self.cardActivated.emit(
-            m.card_at(index.row()).id))
+        # activated: a double-click, or Enter on the current card
         view.activated.connect(lambda index, m=model: self.cardActivated.emit(
             m.card_at(index.row()).id))
         view.customContextMenuRequested.connect(

@@ -1,0 +1,147 @@
+"""The deal form, opened from the board: editing, bad input, undo of an edit, new deals,
+criteria ticks, archive and delete."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor
+from funneldesk.ui.dialogs.deal_form import DealForm
+from funneldesk.ui.main_window import MainWindow
+from tests.helpers import make_deal, stage
+from tests.ui.conftest import answer_next_dialog
+
+
+def form_of(window: MainWindow) -> DealForm:
+    form = window.editor.last_form
+    assert form is not None
+    return form
+
+
+def double_click_first_card(qtbot: QtBot, window: MainWindow, stage_id: int) -> None:
+    view = window.board.columns[stage_id].view
+    center = view.visualRect(view.model().index(0, 0)).center()
+    # QTest's double-click sends no press of its own first, as a real mouse does
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=center)
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=center)
+
+
+def test_double_click_opens_the_form_and_an_edit_is_saved_and_undone(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    card = make_deal(services, manager)
+    window.reload()
+
+    def edit(dialog) -> None:  # type: ignore[no-untyped-def]
+        assert isinstance(dialog, DealForm)
+        assert dialog.title.text() == "Warehouse system"
+        dialog.title.setText("Warehouse system phase 2")
+        dialog.value.setText("2,500.50")
+        dialog.next_step.setText("Call the buyer")
+        dialog.accept()
+
+    answer_next_dialog(edit)
+    double_click_first_card(qtbot, window, card.stage_id)
+    saved = services.deals.detail(card.id).fields
+    assert (saved.title, str(saved.value), saved.next_step) == (
+        "Warehouse system phase 2", "2500.50", "Call the buyer")
+    assert window.board.find_card(card.id).title == "Warehouse system phase 2"  # type: ignore[union-attr]
+    window.actions_.undo.trigger()
+    assert services.deals.detail(card.id).fields.title == "Warehouse system"
+    assert window.board.find_card(card.id).title == "Warehouse system"  # type: ignore[union-attr]
+    window.actions_.redo.trigger()
+    assert services.deals.detail(card.id).fields.title == "Warehouse system phase 2"
+
+
+def test_a_bad_value_keeps_the_form_open_with_the_reason_and_saves_nothing(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    card = make_deal(services, manager)
+    window.reload()
+    seen: list[str] = []
+
+    def edit(dialog) -> None:  # type: ignore[no-untyped-def]
+        dialog.title.setText("Changed title")
+        dialog.value.setText("a lot")
+        dialog.accept()
+        seen.append(dialog.error.text())
+        seen.append("open" if dialog.isVisible() else "closed")
+        dialog.reject()
+
+    answer_next_dialog(edit)
+    window.editor.open(card.id)
+    assert seen == ["“a lot” is not an amount.", "open"]
+    assert services.deals.detail(card.id).fields.title == "Warehouse system"
+
+
+def test_new_deal_with_a_company_created_from_the_form(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    def fill(dialog) -> None:  # type: ignore[no-untyped-def]
+        def company(quick) -> None:  # type: ignore[no-untyped-def]
+            quick.name.setText("上海恒通物流有限公司")
+            quick.accept()
+
+        answer_next_dialog(company)
+        dialog._quick_create(contact=False)
+        assert dialog.company.currentText() == "上海恒通物流有限公司"
+        dialog.title.setText("仓储管理系统")
+        dialog.value.setText("88000")
+        dialog.accept()
+
+    answer_next_dialog(fill)
+    window.actions_.new_deal.trigger()
+    first = stage(services, "Initial contact").id
+    cards = window.board.columns[first].model.visible_cards()
+    assert [(c.title, c.company, str(c.value)) for c in cards] == [
+        ("仓储管理系统", "上海恒通物流有限公司", "88000.00")]
+
+
+def test_ticking_criteria_in_the_form_lets_the_deal_move(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    card = make_deal(services, manager)
+    window.reload()
+
+    def tick(dialog) -> None:  # type: ignore[no-untyped-def]
+        for row in range(dialog.checklist.rowCount()):
+            dialog.checklist.item(row).setCheckState(Qt.CheckState.Checked)
+        dialog.reject()
+
+    answer_next_dialog(tick)
+    window.editor.open(card.id)
+    window.board.select(card.id)
+    window.board.columns[card.stage_id].view.setFocus()
+    window.move_current(1)
+    assert services.deals.detail(card.id).stage_name == "Needs analysis"
+
+
+def test_delete_asks_first_and_archive_hides(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    keep = make_deal(services, manager, title="keep")
+    gone = make_deal(services, manager, title="gone")
+    archived = make_deal(services, manager, title="archived")
+    window.reload()
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr("funneldesk.ui.deal_editing.QMessageBox.question",
+                        lambda *_a, **_k: answers.pop(0))
+    assert not window.editor.delete(gone.id)
+    assert window.editor.delete(gone.id)
+    assert window.editor.archive(archived.id, True)
+    titles = [c.title for c in window.board.columns[keep.stage_id].model.visible_cards()]
+    assert titles == ["keep"]
+    assert services.deals.detail(archived.id).archived
+
+
+def test_context_menu_moves_the_card_to_a_chosen_stage(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    card = make_deal(services, manager, stage_name="Proposal")
+    window.reload()
+    menu = window.card_menu(card.id, card.stage_id)
+    assert menu is not None
+    move_to = next(a.menu() for a in menu.actions() if a.menu())
+    assert [a.text() for a in move_to.actions()] == [
+        "Initial contact", "Needs analysis", "Proposal", "Negotiation", "Contract", "Won", "Lost"]
+    assert not move_to.actions()[2].isEnabled()  # where it already is
+    move_to.actions()[0].trigger()
+    assert services.deals.detail(card.id).stage_name == "Initial contact"

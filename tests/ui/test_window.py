@@ -1,0 +1,107 @@
+"""The window around the board: first run, refusals from the database, the pipeline
+editor, scrolling while dragging."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor
+from funneldesk.settings import Settings
+from funneldesk.ui.board.card_model import encode_mime
+from funneldesk.ui.dialogs.pipeline_editor import PipelineEditor
+from funneldesk.ui.main_window import MainWindow
+from tests.helpers import make_deal, stage
+from tests.ui.conftest import answer_next_dialog, drop
+
+
+def test_an_empty_database_offers_sample_data(
+        qtbot: QtBot, services: Services, manager: Actor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    asked: list[str] = []
+
+    def yes(_parent, title, _text, *_a, **_k):  # type: ignore[no-untyped-def]
+        asked.append(title)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr("funneldesk.ui.main_window.QMessageBox.question", yes)
+    window = MainWindow(services, manager, Settings())
+    qtbot.addWidget(window)
+    window.offer_sample_data_if_empty()
+    qtbot.waitUntil(lambda: services.board.deal_count() > 0 and window.isEnabled(), timeout=10000)
+    assert asked == ["Welcome to FunnelDesk"]
+    qtbot.waitUntil(lambda: sum(c.model.card_count() for c in window.board.columns.values()) > 100)
+    window.offer_sample_data_if_empty()  # not asked again once there are deals
+    assert len(asked) == 1
+
+
+def test_a_move_the_database_refuses_leaves_the_board_as_it_was(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        warnings_shown: list[str], db_path: Path) -> None:
+    card = make_deal(services, manager, stage_name="Proposal")
+    window.reload()
+    first = stage(services, "Initial contact").id
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        drop(window.board.columns[first].view, encode_mime(window.board.find_card(card.id)),
+             QPoint(30, 10))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert len(warnings_shown) == 1
+    assert "Another program is writing" in warnings_shown[0]
+    assert [c.id for c in window.board.columns[card.stage_id].model.visible_cards()] == [card.id]
+    assert window.board.columns[first].model.card_count() == 0
+    assert services.deals.detail(card.id).stage_id == card.stage_id
+
+
+def test_pipeline_editor_adds_a_stage_that_the_board_then_shows(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    def add_stage(editor) -> None:  # type: ignore[no-untyped-def]
+        assert isinstance(editor, PipelineEditor)
+
+        def name_it(dialog) -> None:  # type: ignore[no-untyped-def]
+            assert isinstance(dialog, QInputDialog)
+            dialog.setTextValue("Product demo")
+            dialog.accept()
+
+        answer_next_dialog(name_it)
+        editor._add_stage()
+        assert editor.name.text() == "Product demo"
+        editor.probability.setValue(35)
+        editor._save_stage()
+        editor.reject()
+
+    answer_next_dialog(add_stage)
+    window.manage_pipelines()
+    names = [c.stage.name for c in window.board.columns.values()]
+    assert names[-1] == "Product demo"
+    assert stage(services, "Product demo").probability == 35
+
+
+def test_rep_sees_why_the_pipeline_editor_refuses(
+        qtbot: QtBot, services: Services, rep: Actor) -> None:
+    editor = PipelineEditor(services, rep, services.board.pipelines()[0][0])
+    qtbot.addWidget(editor)
+    editor.name.setText("Renamed")
+    editor._save_stage()
+    assert "not allowed" in editor.error.text()
+    assert stage(services, "Initial contact").name == "Initial contact"
+
+
+def test_the_board_scrolls_while_a_card_is_dragged_near_its_edge(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    window.resize(700, 600)
+    window.actions_.show_closed.setChecked(True)
+    window.reload()
+    qtbot.waitUntil(lambda: window.board.horizontalScrollBar().maximum() > 0)
+    bar = window.board.horizontalScrollBar()
+    edge = window.board.viewport().mapToGlobal(QPoint(window.board.viewport().width() - 5, 100))
+    first_column = next(iter(window.board.columns.values()))
+    first_column.view.dragHovered.emit(edge)
+    qtbot.waitUntil(lambda: bar.value() > 0, timeout=2000)
