@@ -55,7 +55,7 @@ def make_database(path: Path, deals: int) -> None:
 
 
 def in_process(path: Path, moves: int) -> dict[str, float]:
-    from PySide6.QtCore import QPoint
+    from PySide6.QtCore import QEventLoop, QPoint
     from PySide6.QtWidgets import QApplication
 
     from funneldesk.db import open_database
@@ -74,10 +74,14 @@ def in_process(path: Path, moves: int) -> dict[str, float]:
     app.processEvents()
     loads = []
     for _ in range(3):
+        loop = QEventLoop()
+        window.boardLoaded.connect(loop.quit)
         start = time.perf_counter()
-        window.reload()
+        window.reload()  # the read runs off the GUI thread, as when a user switches pipeline
+        loop.exec()
         window.repaint()
         loads.append(time.perf_counter() - start)
+        window.boardLoaded.disconnect(loop.quit)
     stages = [s for s in window.board.board.pipeline.stages if s.is_open]  # type: ignore[union-attr]
     timings = []
     for i in range(moves):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import contextlib
 
-from PySide6.QtCore import QByteArray, QPoint
+from PySide6.QtCore import QByteArray, QPoint, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services import Services
-from funneldesk.services.dto import Actor, ChangeSet
+from funneldesk.services.dto import Actor, Board, ChangeSet
 from funneldesk.settings import Settings
 from funneldesk.ui.background import run_in_background
 from funneldesk.ui.board.board_widget import BoardWidget
@@ -25,6 +25,7 @@ SAMPLE_DEALS = 200
 
 
 class MainWindow(QMainWindow):
+    boardLoaded = Signal()
     def __init__(self, services: Services, actor: Actor, settings: Settings) -> None:
         super().__init__()
         self.services, self.actor, self.settings = services, actor, settings
@@ -39,26 +40,55 @@ class MainWindow(QMainWindow):
         self.controller.changed.connect(self._changed)
         self.board.cardActivated.connect(self.editor.open)
         self.board.contextMenuRequested.connect(self._card_menu)
+        self._loads = 0
         self._restore()
-        self.reload()
+        self.load_now()
 
     # --- board --------------------------------------------------------------------
     def pipeline_id(self) -> int:
         return int(self.actions_.pipeline.currentData())
 
-    def reload(self) -> None:
-        """Reads the whole board again (pipeline switch, stage edits, Won/Lost toggle)."""
+    def load_now(self) -> None:
+        """Reads the board on the GUI thread: at start-up, before the window shows."""
         try:
             board = self.services.board.load(
                 self.pipeline_id(), include_closed=self.actions_.show_closed.isChecked())
         except FunnelDeskError as error:
             show_error(self, error)
             return
-        saved = self.settings.get("board.sort").get(str(self.pipeline_id()), {})
+        self._show_board(board)
+
+    def reload(self) -> None:
+        """Reads the whole board again off the GUI thread (pipeline switch, stage edits,
+        Won/Lost toggle); the board is disabled meanwhile so that nothing moves on a
+        board about to be replaced. Emits boardLoaded when shown."""
+        pipeline_id, closed = self.pipeline_id(), self.actions_.show_closed.isChecked()
+        self._loads += 1
+        ticket = self._loads
+        self.board.setEnabled(False)
+        self.statusBar().showMessage(_("Loading the board…"))
+
+        def done(board: Board) -> None:
+            if ticket == self._loads:  # a newer request supersedes this one
+                self._show_board(board)
+
+        def failed(error: Exception) -> None:
+            self.board.setEnabled(True)
+            if not isinstance(error, FunnelDeskError):
+                raise error
+            show_error(self, error)
+
+        run_in_background(lambda: self.services.board.load(pipeline_id, include_closed=closed),
+                          done, failed)
+
+    def _show_board(self, board: Board) -> None:
+        saved = self.settings.get("board.sort").get(str(board.pipeline.id), {})
         self.board.set_sorts({int(k): str(v) for k, v in saved.items()})
         self.board.show_board(board, self.actions_.show_closed.isChecked())
+        self.board.setEnabled(True)
         self.actions_.fill_owners(board.owners)
         self.apply_filter()
+        self.boardLoaded.emit()
 
     def apply_filter(self) -> None:
         self.board.set_filter(int(self.actions_.owner.currentData() or 0),

@@ -43,6 +43,12 @@ def window(qtbot: QtBot, services: Services, manager: Actor) -> Iterator[MainWin
     return win
 
 
+def reload(qtbot: QtBot, window: MainWindow) -> None:
+    """Reloads the board and waits until it shows (the read runs off the GUI thread)."""
+    with qtbot.waitSignal(window.boardLoaded, timeout=10000):
+        window.reload()
+
+
 def drop(view: ColumnView, mime: QMimeData, pos: QPoint) -> None:
     """Delivers enter, move and drop to the view's viewport, as Qt does for a real drag."""
     target = view.viewport()

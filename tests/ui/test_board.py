@@ -11,7 +11,7 @@ from funneldesk.services.dto import Actor
 from funneldesk.ui.board.card_model import CardListModel, encode_mime
 from funneldesk.ui.main_window import MainWindow
 from tests.helpers import make_deal, stage, tick_all
-from tests.ui.conftest import answer_next_dialog, drop
+from tests.ui.conftest import answer_next_dialog, drop, reload
 
 
 def titles(window: MainWindow, stage_id: int) -> list[str]:
@@ -26,7 +26,7 @@ def test_board_shows_a_column_per_open_stage_with_counts(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     make_deal(services, manager, value="1500")
     make_deal(services, manager, title="Second", value="500")
-    window.reload()
+    reload(qtbot, window)
     names = [c.stage.name for c in window.board.columns.values()]
     assert names == ["Initial contact", "Needs analysis", "Proposal", "Negotiation", "Contract"]
     header = window.board.columns[stage(services, "Initial contact").id].title.text()
@@ -39,7 +39,7 @@ def test_dropping_a_card_on_another_column_saves_the_move(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     card = make_deal(services, manager)
     tick_all(services, manager, card.id, "Initial contact")
-    window.reload()
+    reload(qtbot, window)
     needs = stage(services, "Needs analysis").id
     drop(column_view(window, needs), encode_mime(window.board.find_card(card.id)), QPoint(50, 20))
     assert titles(window, needs) == ["Warehouse system"]
@@ -51,7 +51,7 @@ def test_a_refused_move_names_the_unticked_items_and_the_card_stays(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
         warnings_shown: list[str]) -> None:
     card = make_deal(services, manager)
-    window.reload()
+    reload(qtbot, window)
     proposal = stage(services, "Proposal").id
     drop(column_view(window, proposal), encode_mime(window.board.find_card(card.id)), QPoint(40, 10))
     assert len(warnings_shown) == 1
@@ -65,7 +65,8 @@ def test_a_refused_move_names_the_unticked_items_and_the_card_stays(
 def test_dropping_on_lost_asks_for_a_reason(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     card = make_deal(services, manager)
-    window.actions_.show_closed.trigger()
+    with qtbot.waitSignal(window.boardLoaded):
+        window.actions_.show_closed.trigger()
     lost = stage(services, "Lost").id
     seen: list[str] = []
 
@@ -87,7 +88,8 @@ def test_dropping_on_lost_asks_for_a_reason(
 def test_cancelling_the_lost_dialog_moves_nothing(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     card = make_deal(services, manager)
-    window.actions_.show_closed.trigger()
+    with qtbot.waitSignal(window.boardLoaded):
+        window.actions_.show_closed.trigger()
     lost = stage(services, "Lost").id
     answer_next_dialog(lambda dialog: dialog.reject())  # type: ignore[attr-defined]
     drop(column_view(window, lost), encode_mime(window.board.find_card(card.id)), QPoint(40, 10))
@@ -109,7 +111,7 @@ def test_empty_lost_reason_is_refused_in_the_dialog(qtbot: QtBot) -> None:
 def test_undo_and_redo_a_move_with_the_keyboard(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     card = make_deal(services, manager, stage_name="Proposal")
-    window.reload()
+    reload(qtbot, window)
     first = stage(services, "Initial contact").id
     drop(column_view(window, first), encode_mime(window.board.find_card(card.id)), QPoint(40, 10))
     assert titles(window, first) == ["Warehouse system"]
@@ -127,7 +129,7 @@ def test_reordering_within_a_column_persists(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     for title in ("A", "B", "C"):
         make_deal(services, manager, title=title)
-    window.reload()
+    reload(qtbot, window)
     first = stage(services, "Initial contact").id
     view = column_view(window, first)
     assert titles(window, first) == ["C", "B", "A"]
@@ -136,7 +138,7 @@ def test_reordering_within_a_column_persists(
     top = view.visualRect(view.model().index(0, 0)).topLeft() + QPoint(20, 5)
     drop(view, encode_mime(a), top)
     assert titles(window, first) == ["A", "C", "B"]
-    window.reload()
+    reload(qtbot, window)
     assert titles(window, first) == ["A", "C", "B"]
 
 
@@ -144,7 +146,7 @@ def test_filter_by_owner_and_text(
         qtbot: QtBot, services: Services, manager: Actor, rep: Actor, window: MainWindow) -> None:
     make_deal(services, manager, title="ERP upgrade")
     make_deal(services, rep, title="Cloud migration")
-    window.reload()
+    reload(qtbot, window)
     first = stage(services, "Initial contact").id
     window.actions_.search.setText("cloud")
     assert titles(window, first) == ["Cloud migration"]
@@ -157,7 +159,7 @@ def test_keyboard_moves_the_current_card_to_the_next_stage(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     card = make_deal(services, manager)
     tick_all(services, manager, card.id, "Initial contact")
-    window.reload()
+    reload(qtbot, window)
     view = column_view(window, card.stage_id)
     view.setFocus()
     view.setCurrentIndex(view.model().index(0, 0))

@@ -12,7 +12,7 @@ from funneldesk.services.dto import Actor
 from funneldesk.ui.dialogs.deal_form import DealForm
 from funneldesk.ui.main_window import MainWindow
 from tests.helpers import make_deal, stage
-from tests.ui.conftest import answer_next_dialog
+from tests.ui.conftest import answer_next_dialog, reload
 
 
 def form_of(window: MainWindow) -> DealForm:
@@ -32,7 +32,7 @@ def double_click_first_card(qtbot: QtBot, window: MainWindow, stage_id: int) -> 
 def test_double_click_opens_the_form_and_an_edit_is_saved_and_undone(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     card = make_deal(services, manager)
-    window.reload()
+    reload(qtbot, window)
 
     def edit(dialog) -> None:  # type: ignore[no-untyped-def]
         assert isinstance(dialog, DealForm)
@@ -58,7 +58,7 @@ def test_double_click_opens_the_form_and_an_edit_is_saved_and_undone(
 def test_a_bad_value_keeps_the_form_open_with_the_reason_and_saves_nothing(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     card = make_deal(services, manager)
-    window.reload()
+    reload(qtbot, window)
     seen: list[str] = []
 
     def edit(dialog) -> None:  # type: ignore[no-untyped-def]
@@ -100,7 +100,7 @@ def test_new_deal_with_a_company_created_from_the_form(
 def test_ticking_criteria_in_the_form_lets_the_deal_move(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     card = make_deal(services, manager)
-    window.reload()
+    reload(qtbot, window)
 
     def tick(dialog) -> None:  # type: ignore[no-untyped-def]
         for row in range(dialog.checklist.rowCount()):
@@ -121,7 +121,7 @@ def test_delete_asks_first_and_archive_hides(
     keep = make_deal(services, manager, title="keep")
     gone = make_deal(services, manager, title="gone")
     archived = make_deal(services, manager, title="archived")
-    window.reload()
+    reload(qtbot, window)
     answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
     monkeypatch.setattr("funneldesk.ui.deal_editing.QMessageBox.question",
                         lambda *_a, **_k: answers.pop(0))
@@ -136,7 +136,7 @@ def test_delete_asks_first_and_archive_hides(
 def test_context_menu_moves_the_card_to_a_chosen_stage(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     card = make_deal(services, manager, stage_name="Proposal")
-    window.reload()
+    reload(qtbot, window)
     menu = window.card_menu(card.id, card.stage_id)
     assert menu is not None
     move_to = next(a.menu() for a in menu.actions() if a.menu())

@@ -17,7 +17,7 @@ from funneldesk.ui.board.card_model import encode_mime
 from funneldesk.ui.dialogs.pipeline_editor import PipelineEditor
 from funneldesk.ui.main_window import MainWindow
 from tests.helpers import make_deal, stage
-from tests.ui.conftest import answer_next_dialog, drop
+from tests.ui.conftest import answer_next_dialog, drop, reload
 
 
 def test_an_empty_database_offers_sample_data(
@@ -43,7 +43,7 @@ def test_a_move_the_database_refuses_leaves_the_board_as_it_was(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
         warnings_shown: list[str], db_path: Path) -> None:
     card = make_deal(services, manager, stage_name="Proposal")
-    window.reload()
+    reload(qtbot, window)
     first = stage(services, "Initial contact").id
     other = sqlite3.connect(db_path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
@@ -78,7 +78,8 @@ def test_pipeline_editor_adds_a_stage_that_the_board_then_shows(
         editor.reject()
 
     answer_next_dialog(add_stage)
-    window.manage_pipelines()
+    with qtbot.waitSignal(window.boardLoaded):
+        window.manage_pipelines()
     names = [c.stage.name for c in window.board.columns.values()]
     assert names[-1] == "Product demo"
     assert stage(services, "Product demo").probability == 35
@@ -98,7 +99,7 @@ def test_the_board_scrolls_while_a_card_is_dragged_near_its_edge(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     window.resize(700, 600)
     window.actions_.show_closed.setChecked(True)
-    window.reload()
+    reload(qtbot, window)
     qtbot.waitUntil(lambda: window.board.horizontalScrollBar().maximum() > 0)
     bar = window.board.horizontalScrollBar()
     edge = window.board.viewport().mapToGlobal(QPoint(window.board.viewport().width() - 5, 100))
