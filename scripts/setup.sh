@@ -45,8 +45,10 @@ if [ ! -x .venv/bin/python ]; then
 fi
 extras=""
 [ "$WHAT" = test ] && extras="[dev]"
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)${extras:+-dev}"
-if [ ! -f "$stamp" ]; then
+hash=$(sha256sum pyproject.toml | cut -c1-16)
+stamp=".venv/.installed-$hash${extras:+-dev}"
+# an install with the test tools serves the app as well
+if [ ! -f "$stamp" ] && [ ! -f ".venv/.installed-$hash-dev" ]; then
   echo "Installing FunnelDesk and its Python packages into .venv ..."
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
   .venv/bin/python -m pip install -q -e ".$extras"

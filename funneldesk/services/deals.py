@@ -155,17 +155,19 @@ class DealService(Service):
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, deal_word())
             pipeline = load_pipeline(session, deal.pipeline_id)
-            names = {s.id: s.name for s in pipeline.stages}
+            stages = {s.id: s for s in pipeline.stages}
+            current = stages.get(deal.stage_id)
             reason = ""
             if deal.lost_reason_id is not None:
                 reason = session.get(LostReason, deal.lost_reason_id).label  # type: ignore[union-attr]
             if deal.lost_reason_text:
                 reason = f"{reason} — {deal.lost_reason_text}" if reason else deal.lost_reason_text
             return DealDetail(
-                deal.id, deal.pipeline_id, deal.stage_id, names.get(deal.stage_id, "?"),
+                deal.id, deal.pipeline_id, deal.stage_id, current.name if current else "?",
                 _fields_of(deal), deal.version, deal.closed_on, reason,
                 deal.archived_at is not None, self._checklist(session, deal, pipeline),
-                self._history(session, deal.id), deal.created_at)
+                self._history(session, deal.id), deal.created_at,
+                current.guidance if current else "")
 
     @staticmethod
     def _checklist(session: Session, deal: Deal,

@@ -81,6 +81,8 @@ class Card:
     next_step_date: dt.date | None
     expected_close: dt.date | None
     version: int
+    closed_on: dt.date | None = None
+    lost_reason: str = ""
 
     def days_in_stage(self, today: dt.date) -> int:
         return (today - self.stage_entered_at.astimezone().date()).days
@@ -174,6 +176,7 @@ class DealDetail:
     checklist: tuple[ChecklistItem, ...]
     history: tuple[HistoryEntry, ...]
     created_at: dt.datetime
+    guidance: str = ""
 
 
 @dataclass(frozen=True, slots=True)

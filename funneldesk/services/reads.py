@@ -25,10 +25,12 @@ CENT = Decimal("0.01")
 CARD_SQL = """
 SELECT d.id, d.stage_id, d.position, d.title, COALESCE(c.name, ''), d.value, d.currency,
        d.owner_id, u.display_name, d.stage_entered_at, d.next_step, d.next_step_date,
-       d.expected_close, d.version
+       d.expected_close, d.version, d.closed_on,
+       COALESCE(r.label, d.lost_reason_text, '')
 FROM deals d
 JOIN users u ON u.id = d.owner_id
 LEFT JOIN companies c ON c.id = d.company_id
+LEFT JOIN lost_reasons r ON r.id = d.lost_reason_id
 WHERE d.deleted_at IS NULL AND d.archived_at IS NULL"""
 
 
@@ -51,10 +53,10 @@ def day(value: Any) -> dt.date | None:
 
 def card_from(row: Sequence[Any]) -> Card:
     (ident, stage_id, position, title, company, value, currency, owner_id, owner, entered,
-     next_step, next_date, expected, version) = row
+     next_step, next_date, expected, version, closed_on, lost_reason) = row
     return Card(ident, stage_id, float(position), title, company, money(value), currency,
                 owner_id, owner, timestamp(entered), next_step, day(next_date), day(expected),
-                version)
+                version, day(closed_on), lost_reason)
 
 
 def read_card(query: Query, deal_id: int) -> Card | None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from funneldesk.i18n import _
+from funneldesk.paths import RESOURCES
 
 
 def create_application(lang: str) -> QApplication:
@@ -13,6 +15,7 @@ def create_application(lang: str) -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication([])
     app.setApplicationName("FunnelDesk")
     app.setOrganizationName("FunnelDesk")
+    app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "funneldesk.svg")))
     install_qt_translations(app, lang)
     return app
 

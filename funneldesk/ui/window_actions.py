@@ -34,6 +34,9 @@ class WindowActions:
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = window.undo_stack.createRedoAction(window, _("Redo"))
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
+        # the menu shows "Undo Move “…”"; the tool bar keeps a short, steady label
+        undo.setIconText(_("Undo"))
+        redo.setIconText(_("Redo"))
         self.undo, self.redo = undo, redo
         self.new_deal = self._action(_("New deal…"), "Ctrl+N", window.new_deal)
         self._menus()

@@ -104,14 +104,16 @@ class BoardWidget(QScrollArea):
             column.model.discard(deal_id)
 
     def select(self, deal_id: int) -> None:
+        """Makes ``deal_id`` the one selected card on the board."""
         for column in self.columns.values():
             row = column.model.row_of(deal_id)
-            if row >= 0:
-                column.model.show_row(row)
-                index = column.model.index(row)
-                column.view.setCurrentIndex(index)
-                column.view.scrollTo(index)
-                return
+            if row < 0:
+                column.view.clearSelection()
+                continue
+            column.model.show_row(row)
+            index = column.model.index(row)
+            column.view.setCurrentIndex(index)
+            column.view.scrollTo(index)
 
     def set_filter(self, owner_id: int, text: str) -> None:
         self._filter = CardFilter.of(owner_id, text)

@@ -85,6 +85,12 @@ class CardDelegate(QStyledItemDelegate):
             y += line
 
         draw(card.company or _("(no company)"))
+        if not is_open and card.closed_on:
+            draw(f"{card.owner} · " + _("closed {date}").format(
+                date=formatting.date_short(card.closed_on)))
+            if card.lost_reason:
+                draw(card.lost_reason, QColor("#8d6e63"))
+            return
         age = days_text(days)
         draw(f"{card.owner} · " + (f"⚠ {age}" if rotted else age),
              ROT_RED if rotted else MUTED)

@@ -130,6 +130,8 @@ class DealForm(QDialog):
                  "criteria and the next stage's entry criteria are ticked.")
         if not detail.checklist:
             hint = _("This stage has no criteria.")
+        if detail.guidance:
+            hint = _("Guidance: {text}").format(text=detail.guidance) + "\n\n" + hint
         label = QLabel(hint)
         label.setWordWrap(True)
         layout.addWidget(label)
