@@ -41,6 +41,26 @@ def grab_dialog(app: QApplication, open_it: object, path: Path) -> None:
     open_it()  # type: ignore[operator]
 
 
+def grab_tab(app: QApplication, window: MainWindow, deal_id: int, tab: int, path: Path) -> None:
+    """The deal form showing one of its tabs."""
+    from PySide6.QtWidgets import QTabWidget
+
+    def shoot() -> None:
+        dialog = app.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, shoot)
+            return
+        tabs = dialog.findChild(QTabWidget)
+        assert tabs is not None
+        tabs.setCurrentIndex(tab)
+        app.processEvents()
+        dialog.grab().save(str(path))
+        dialog.close()
+
+    QTimer.singleShot(50, shoot)
+    window.editor.open(deal_id)
+
+
 def take(lang: str, out: Path) -> None:
     i18n.set_language(lang)
     app = create_application(lang)
@@ -65,6 +85,8 @@ def take(lang: str, out: Path) -> None:
     first = next(iter(window.board.columns.values()))
     card = first.model.card_at(0)
     grab_dialog(app, lambda: window.editor.open(card.id), out / f"deal-form-{lang}.png")
+    for tab, name in ((1, "criteria"), (2, "history")):
+        grab_tab(app, window, card.id, tab, out / f"deal-{name}-{lang}.png")
     grab_dialog(app, window.manage_pipelines, out / f"pipeline-editor-{lang}.png")
     from funneldesk.ui.dialogs.outcome import LostDialog, WonDialog
 

@@ -10,8 +10,8 @@ WHAT=${1:-app}
 APP_PACKAGES="libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0
  libxkbcommon0 fonts-wqy-microhei libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
  libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0"
-# gettext catalogs are compiled by babel; pdftoppm renders PDFs for the tests that look at them
-TEST_PACKAGES="poppler-utils poppler-data"
+# the tests need nothing beyond the app's packages yet (offscreen Qt)
+TEST_PACKAGES=""
 
 packages=$APP_PACKAGES
 [ "$WHAT" = test ] && packages="$packages $TEST_PACKAGES"

@@ -58,9 +58,9 @@ class StageColumn(QWidget):
         money = formatting.money_short
         deals = ngettext("{n} deal", "{n} deals", count).format(n=formatting.number(count))
         line = f"{deals} · {money(total, self.base_currency)}"
-        if self.stage.is_open:
-            line += "<br/>" + _("weighted {amount}").format(
-                amount=money(weighted, self.base_currency))
+        # every header has three lines, so that the cards of all columns line up
+        line += "<br/>" + (_("weighted {amount}").format(amount=money(weighted, self.base_currency))
+                           if self.stage.is_open else "&nbsp;")
         self.title.setText(f"<b>{self.stage.name}</b> <span style='color:#5f6b7a'>"
                            f"{self.stage.probability}%</span><br/>"
                            f"<span style='color:#5f6b7a'>{line}</span>")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -139,13 +140,18 @@ class DealForm(QDialog):
         return page
 
     def _history_tab(self, detail: DealDetail) -> QWidget:
-        model = QStandardItemModel(0, 4, self)
-        model.setHorizontalHeaderLabels([_("When"), _("From"), _("To"), _("By")])
-        for entry in detail.history:
+        model = QStandardItemModel(0, 5, self)
+        model.setHorizontalHeaderLabels([_("When"), _("From"), _("To"), _("Days there"), _("By")])
+        history = detail.history
+        now = dt.datetime.now(dt.UTC)
+        for i, entry in enumerate(history):
             to = entry.to_stage + (" " + _("(undo)") if entry.is_revert else "")
+            left = history[i + 1].at if i + 1 < len(history) else now
             model.appendRow([QStandardItem(text) for text in (
-                formatting.datetime(entry.at), entry.from_stage or _("(created)"), to, entry.by)])
+                formatting.datetime(entry.at), entry.from_stage or _("(created)"), to,
+                formatting.number((left - entry.at).days), entry.by)])
         view = QTableView()
+        view.verticalHeader().hide()
         view.setModel(model)
         view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         view.horizontalHeader().setStretchLastSection(True)
@@ -155,8 +161,6 @@ class DealForm(QDialog):
 
     @staticmethod
     def _check_text(label: str, stage: str, by: str, at: object) -> str:
-        import datetime as dt
-
         text = f"{label}  ({stage})"
         if by and isinstance(at, dt.datetime):
             text += "  — " + _("ticked by {who}, {when}").format(
