@@ -103,8 +103,6 @@ class ChangeSet:
 
     deal_ids: frozenset[int] = frozenset()
     stage_ids: frozenset[int] = frozenset()
-    pipelines: bool = False
-    customers: bool = False
 
 
 @dataclass(frozen=True, slots=True)

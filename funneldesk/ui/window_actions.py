@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 class WindowActions:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
+        self._wanted_owner = 0  # the saved owner filter, chosen once the owners are known
         self.pipeline = QComboBox()
         self.pipeline.setAccessibleName(_("Pipeline"))
         self.owner = QComboBox()
@@ -125,8 +126,6 @@ class WindowActions:
             self.owner.addItem(user.display_name, user.id)
         self.owner.setCurrentIndex(max(self.owner.findData(current), 0))
         self.owner.blockSignals(False)
-
-    _wanted_owner = 0
 
     def restore(self, settings: Settings) -> None:
         self.fill_pipelines(settings.get("board.pipeline") or None)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+import datetime as dt
+
+from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
 from funneldesk.ui.board.card_model import CardListModel, encode_mime
+from funneldesk.ui.dialogs.outcome import WonDialog
 from funneldesk.ui.main_window import MainWindow
 from tests.helpers import make_deal, stage, tick_all
 from tests.ui.conftest import answer_next_dialog, drop, reload
@@ -20,6 +23,18 @@ def titles(window: MainWindow, stage_id: int) -> list[str]:
 
 def column_view(window: MainWindow, stage_id: int):  # type: ignore[no-untyped-def]
     return window.board.columns[stage_id].view
+
+
+def drop_card(window: MainWindow, deal_id: int, stage_id: int) -> None:
+    """Drops the card of ``deal_id`` at the top of the column of ``stage_id``."""
+    card = window.board.find_card(deal_id)
+    assert card is not None
+    drop(column_view(window, stage_id), encode_mime(card), QPoint(40, 10))
+
+
+def show_closed(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.boardLoaded):
+        window.actions_.show_closed.trigger()
 
 
 def test_board_shows_a_column_per_open_stage_with_counts(
@@ -41,7 +56,7 @@ def test_dropping_a_card_on_another_column_saves_the_move(
     tick_all(services, manager, card.id, "Initial contact")
     reload(qtbot, window)
     needs = stage(services, "Needs analysis").id
-    drop(column_view(window, needs), encode_mime(window.board.find_card(card.id)), QPoint(50, 20))
+    drop_card(window, card.id, needs)
     assert titles(window, needs) == ["Warehouse system"]
     assert titles(window, card.stage_id) == []
     assert services.deals.detail(card.id).stage_id == needs  # saved, not only shown
@@ -53,7 +68,7 @@ def test_a_refused_move_names_the_unticked_items_and_the_card_stays(
     card = make_deal(services, manager)
     reload(qtbot, window)
     proposal = stage(services, "Proposal").id
-    drop(column_view(window, proposal), encode_mime(window.board.find_card(card.id)), QPoint(40, 10))
+    drop_card(window, card.id, proposal)
     assert len(warnings_shown) == 1
     assert "Budget confirmed" in warnings_shown[0]
     assert "Need expressed" in warnings_shown[0]
@@ -65,8 +80,7 @@ def test_a_refused_move_names_the_unticked_items_and_the_card_stays(
 def test_dropping_on_lost_asks_for_a_reason(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     card = make_deal(services, manager)
-    with qtbot.waitSignal(window.boardLoaded):
-        window.actions_.show_closed.trigger()
+    show_closed(qtbot, window)
     lost = stage(services, "Lost").id
     seen: list[str] = []
 
@@ -78,7 +92,7 @@ def test_dropping_on_lost_asks_for_a_reason(
         dialog.accept()
 
     answer_next_dialog(fill)
-    drop(column_view(window, lost), encode_mime(window.board.find_card(card.id)), QPoint(40, 10))
+    drop_card(window, card.id, lost)
     assert seen == ["Deal lost"]
     assert titles(window, lost) == ["Warehouse system"]
     reason = services.moves.lost_reasons()[1][1]
@@ -88,13 +102,38 @@ def test_dropping_on_lost_asks_for_a_reason(
 def test_cancelling_the_lost_dialog_moves_nothing(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     card = make_deal(services, manager)
-    with qtbot.waitSignal(window.boardLoaded):
-        window.actions_.show_closed.trigger()
+    show_closed(qtbot, window)
     lost = stage(services, "Lost").id
     answer_next_dialog(lambda dialog: dialog.reject())  # type: ignore[attr-defined]
-    drop(column_view(window, lost), encode_mime(window.board.find_card(card.id)), QPoint(40, 10))
+    drop_card(window, card.id, lost)
     assert titles(window, lost) == []
     assert services.deals.detail(card.id).stage_id == card.stage_id
+
+
+def test_dropping_on_won_asks_for_close_date_and_final_value(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    card = make_deal(services, manager, stage_name="Contract", value="1000")
+    tick_all(services, manager, card.id, "Contract")
+    show_closed(qtbot, window)
+    won = stage(services, "Won").id
+    problems: list[str] = []
+
+    def fill(dialog) -> None:  # type: ignore[no-untyped-def]
+        assert isinstance(dialog, WonDialog)
+        dialog.value.setText("-5")
+        dialog.accept()  # refused in place
+        problems.append(dialog.error.text())
+        dialog.date.setDate(QDate(2026, 11, 2))
+        dialog.value.setText("1,180.00")
+        dialog.accept()
+
+    answer_next_dialog(fill)
+    drop_card(window, card.id, won)
+    assert problems == ["Enter the final value (zero or more)."]
+    assert titles(window, won) == ["Warehouse system"]
+    detail = services.deals.detail(card.id)
+    assert str(detail.fields.value) == "1180.00"
+    assert detail.closed_on == dt.date(2026, 11, 2)
 
 
 def test_empty_lost_reason_is_refused_in_the_dialog(qtbot: QtBot) -> None:
@@ -113,7 +152,7 @@ def test_undo_and_redo_a_move_with_the_keyboard(
     card = make_deal(services, manager, stage_name="Proposal")
     reload(qtbot, window)
     first = stage(services, "Initial contact").id
-    drop(column_view(window, first), encode_mime(window.board.find_card(card.id)), QPoint(40, 10))
+    drop_card(window, card.id, first)
     assert titles(window, first) == ["Warehouse system"]
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert titles(window, card.stage_id) == ["Warehouse system"]

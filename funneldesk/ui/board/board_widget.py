@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QWidget
 from funneldesk.services.dto import Board, Card, StageInfo
 from funneldesk.ui.board.card_model import CardFilter, CardListModel
 from funneldesk.ui.board.column import StageColumn
+from funneldesk.ui.board.column_view import ColumnView
 
 EDGE = 60  # pixels from the board's edge where a drag starts scrolling it
 STEP = 24
@@ -72,10 +73,7 @@ class BoardWidget(QScrollArea):
         self.columns[stage.id] = column
         return column
 
-    def _context_menu(self, view: object, stage_id: int, pos: QPoint) -> None:
-        from funneldesk.ui.board.column_view import ColumnView
-
-        assert isinstance(view, ColumnView)
+    def _context_menu(self, view: ColumnView, stage_id: int, pos: QPoint) -> None:
         index = view.indexAt(pos)
         if index.isValid():
             view.setCurrentIndex(index)
