@@ -232,3 +232,17 @@ def test_window_remembers_pipeline_filters_and_won_lost_toggle(
     assert second.actions_.search.text() == "erp"
     assert second.actions_.show_closed.isChecked()
     assert "Won" in [c.stage.name for c in second.board.columns.values()]
+
+
+def test_a_stale_card_is_refused_and_then_shown_as_saved(
+        qtbot: QtBot, services: Services, manager: Actor, rep: Actor, window: MainWindow,
+        warnings_shown: list[str]) -> None:
+    card = make_deal(services, manager, stage_name="Proposal")
+    reload(qtbot, window)
+    # someone else moves the deal back meanwhile
+    services.moves.move_deal(deal_id=card.id, to_stage_id=stage(services, "Needs analysis").id,
+                             before_id=None, expected_version=card.version, by=rep)
+    drop_card(window, card.id, stage(services, "Initial contact").id)
+    assert "Rita Rep" in warnings_shown[0]
+    assert titles(window, stage(services, "Needs analysis").id) == ["Warehouse system"]
+    assert titles(window, card.stage_id) == []

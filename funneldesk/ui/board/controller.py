@@ -69,9 +69,22 @@ class BoardController(QObject):
                                                    by=self.actor, **args)
         except FunnelDeskError as error:
             show_error(self.window, error)
+            self.refresh_card(deal_id)
             return None
         self.apply(result)
         return result
+
+    def refresh_card(self, deal_id: int) -> None:
+        """Shows the deal as the database has it now (after a refusal, someone else may
+        have changed it)."""
+        try:
+            card = self.services.board.card(deal_id)
+        except FunnelDeskError:
+            return
+        if card is None:
+            self.board.remove(deal_id)
+        else:
+            self.board.place(card)
 
     def revert(self, deal_id: int, result: MoveResult) -> MoveResult | None:
         try:

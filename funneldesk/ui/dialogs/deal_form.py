@@ -32,6 +32,7 @@ from funneldesk.services.dto import Actor, DealDetail, DealFields
 from funneldesk.services.money import parse_money
 from funneldesk.ui.dialogs.fields import OptionalDateEdit
 from funneldesk.ui.dialogs.quick_create import QuickCreateDialog
+from funneldesk.ui.error_label import ErrorLabel
 
 CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP")
 CriterionRole = Qt.ItemDataRole.UserRole + 1
@@ -46,10 +47,7 @@ class DealForm(QDialog):
         self.services, self.actor, self.detail = services, actor, detail
         self.setWindowTitle(_("New deal") if detail is None else detail.fields.title)
         self.resize(640, 560)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c62828")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = ErrorLabel()
         tabs = QTabWidget()
         tabs.addTab(self._details_tab(base_currency), _("Details"))
         if detail is not None:
@@ -240,8 +238,7 @@ class DealForm(QDialog):
             next_step_date=self.next_step_date.value(), notes=self.notes.toPlainText())
 
     def show_problem(self, error: FunnelDeskError) -> None:
-        self.error.setText(error.message())
-        self.error.show()
+        self.error.show_message(error.message())
         if isinstance(error, InvalidInput):
             widget = {"title": self.title, "value": self.value, "currency": self.currency,
                       "owner": self.owner, "contact": self.contact}.get(error.field)

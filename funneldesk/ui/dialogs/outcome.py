@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.services.money import parse_money
+from funneldesk.ui.error_label import ErrorLabel
 
 
 class _FormDialog(QDialog):
@@ -28,10 +29,7 @@ class _FormDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.form = QFormLayout(self)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c62828")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = ErrorLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
@@ -42,8 +40,7 @@ class _FormDialog(QDialog):
         self.form.addRow(self.buttons)
 
     def show_problem(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
+        self.error.show_message(text)
 
 
 class LostDialog(_FormDialog):

@@ -28,6 +28,7 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, CriterionKind, PipelineInfo, StageInfo
+from funneldesk.ui.error_label import ErrorLabel
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -60,9 +61,7 @@ class PipelineEditor(QDialog):
         self.rot_days.setSpecialValueText(_("never"))
         self.guidance = QPlainTextEdit()
         self.guidance.setFixedHeight(70)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c62828")
-        self.error.setWordWrap(True)
+        self.error = ErrorLabel()
         self._layout()
         self.pipelines.currentIndexChanged.connect(lambda _i: self._load_pipeline(None))
         self.stage_view.selectionModel().currentChanged.connect(lambda *_a: self._show_stage())
@@ -145,7 +144,7 @@ class PipelineEditor(QDialog):
 
     def _show_stage(self) -> None:
         stage = self.current_stage()
-        self.error.clear()
+        self.error.show_message("")
         if stage is None:
             return
         self.name.setText(stage.name)
@@ -164,9 +163,9 @@ class PipelineEditor(QDialog):
         try:
             action()
         except FunnelDeskError as error:
-            self.error.setText(error.message())
+            self.error.show_message(error.message())
             return False
-        self.error.clear()
+        self.error.show_message("")
         self.changed = True
         return True
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
 
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, Named
+from funneldesk.ui.error_label import ErrorLabel
 
 
 class QuickCreateDialog(QDialog):
@@ -28,9 +29,7 @@ class QuickCreateDialog(QDialog):
             form.addRow(_("Job title:"), self.title)
         form.addRow(_("Phone:"), self.phone)
         form.addRow(_("Email:"), self.email)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c62828")
-        self.error.hide()
+        self.error = ErrorLabel()
         form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -49,8 +48,7 @@ class QuickCreateDialog(QDialog):
                     name=self.name.text(), by=self.actor, phone=self.phone.text(),
                     email=self.email.text())
         except FunnelDeskError as error:
-            self.error.setText(error.message())
-            self.error.show()
+            self.error.show_message(error.message())
             self.name.setFocus()
             return
         super().accept()
