@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from funneldesk.services import reads
 from funneldesk.services.base import Service
-from funneldesk.services.dto import Board, Card
+from funneldesk.services.dto import ArchivedDeal, Board, Card
 
 
 class BoardService(Service):
@@ -24,6 +24,10 @@ class BoardService(Service):
     def card(self, deal_id: int) -> Card | None:
         """The card of a deal still on the board (None once archived or deleted)."""
         return reads.read_card(self.db.query, deal_id)
+
+    def archived(self, pipeline_id: int) -> list[ArchivedDeal]:
+        """Archived deals of a pipeline, most recently archived first."""
+        return reads.read_archived(self.db.query, pipeline_id)
 
     def deal_count(self) -> int:
         return int(self.db.query("SELECT count(*) FROM deals WHERE deleted_at IS NULL")[0][0])

@@ -178,6 +178,15 @@ class DealDetail:
 
 
 @dataclass(frozen=True, slots=True)
+class ArchivedDeal:
+    id: int
+    title: str
+    company: str
+    stage: str
+    archived_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Named:
     id: int
     name: str
@@ -192,7 +201,7 @@ class DealResult:
 
 
 __all__ = [
-    "Actor", "Board", "Card", "ChangeSet", "ChecklistItem", "CriterionInfo", "CriterionKind",
+    "Actor", "ArchivedDeal", "Board", "Card", "ChangeSet", "ChecklistItem", "CriterionInfo", "CriterionKind",
     "DealDetail", "DealFields", "DealResult", "DealState", "HistoryEntry", "MoveResult", "Named",
     "PipelineInfo", "Role", "StageInfo", "StageKind", "UserInfo",
 ]

@@ -17,7 +17,14 @@ from typing import Any
 from funneldesk.enums import CriterionKind, StageKind
 from funneldesk.errors import NotFound
 from funneldesk.i18n import _
-from funneldesk.services.dto import Card, CriterionInfo, PipelineInfo, StageInfo, UserInfo
+from funneldesk.services.dto import (
+    ArchivedDeal,
+    Card,
+    CriterionInfo,
+    PipelineInfo,
+    StageInfo,
+    UserInfo,
+)
 
 Query = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
 CENT = Decimal("0.01")
@@ -69,6 +76,15 @@ def read_cards(query: Query, pipeline_id: int, include_closed: bool) -> tuple[Ca
     if not include_closed:
         sql += " AND d.stage_id IN (SELECT id FROM stages WHERE kind = 'OPEN')"
     return tuple(card_from(row) for row in query(sql + " ORDER BY d.position", (pipeline_id,)))
+
+
+def read_archived(query: Query, pipeline_id: int) -> list[ArchivedDeal]:
+    rows = query(
+        "SELECT d.id, d.title, COALESCE(c.name, ''), s.name, d.archived_at FROM deals d "
+        "JOIN stages s ON s.id = d.stage_id LEFT JOIN companies c ON c.id = d.company_id "
+        "WHERE d.pipeline_id = ? AND d.archived_at IS NOT NULL AND d.deleted_at IS NULL "
+        "ORDER BY d.archived_at DESC", (pipeline_id,))
+    return [ArchivedDeal(i, t, c, s, timestamp(a)) for i, t, c, s, a in rows]
 
 
 def read_pipelines(query: Query) -> list[tuple[int, str]]:

@@ -90,6 +90,8 @@ class DealEditor:
             return False
         if archived:
             self.controller.board.remove(deal_id)
+        else:
+            self._show(deal_id)
         self.controller.apply_changes(changes)
         return True
 

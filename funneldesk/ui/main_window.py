@@ -17,6 +17,7 @@ from funneldesk.ui.background import run_in_background
 from funneldesk.ui.board.board_widget import BoardWidget
 from funneldesk.ui.board.controller import BoardController
 from funneldesk.ui.deal_editing import DealEditor
+from funneldesk.ui.dialogs.archived import ArchivedDealsDialog
 from funneldesk.ui.dialogs.pipeline_editor import PipelineEditor
 from funneldesk.ui.errors import show_error
 from funneldesk.ui.window_actions import WindowActions
@@ -40,6 +41,7 @@ class MainWindow(QMainWindow):
         self.controller.changed.connect(self._changed)
         self.board.cardActivated.connect(self.editor.open)
         self.board.contextMenuRequested.connect(self._card_menu)
+        self.board.newDealRequested.connect(self.new_deal)
         self._loads = 0
         self._restore()
         self.load_now()
@@ -103,15 +105,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(_("{n} deals shown").format(n=shown))
 
     # --- card commands --------------------------------------------------------------
-    def new_deal(self) -> None:
+    def new_deal(self, stage_id: int | None = None) -> None:
+        """A new deal in ``stage_id``, else in the selected card's stage, else the first."""
         board = self.board.board
         if board is None:
             return
-        first_open = next(s for s in board.pipeline.stages if s.is_open)
-        current = self.board.current_card()
-        stage = current.stage_id if current else first_open.id
-        created = self.editor.new_deal(board.pipeline.id, stage)
-        if created is not None:
+        if stage_id is None:
+            current = self.board.current_card()
+            first_open = next(s for s in board.pipeline.stages if s.is_open)
+            stage_id = current.stage_id if current else first_open.id
+        if self.editor.new_deal(board.pipeline.id, stage_id) is not None:
             self._update_status()
 
     def move_current(self, step: int) -> None:
@@ -154,6 +157,14 @@ class MainWindow(QMainWindow):
         card = self.board.current_card()
         if card is not None:
             self.editor.delete(card.id)
+
+    def show_archived(self) -> None:
+        board = self.board.board
+        if board is None:
+            return
+        dialog = ArchivedDealsDialog(self.services.board.archived(board.pipeline.id),
+                                     lambda deal_id: self.editor.archive(deal_id, False), self)
+        dialog.exec()
 
     def open_current(self) -> None:
         card = self.board.current_card()

@@ -85,6 +85,7 @@ class WindowActions:
                                     lambda: w.close_current(False)))
         deal.addSeparator()
         deal.addAction(self._action(_("Archive"), None, w.archive_current))
+        deal.addAction(self._action(_("Archived deals…"), None, w.show_archived))
         deal.addAction(self._action(_("Delete…"), "Del", w.delete_current))
         view = bar.addMenu(_("&View"))
         view.addAction(self.show_closed)

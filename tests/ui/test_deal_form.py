@@ -145,3 +145,38 @@ def test_context_menu_moves_the_card_to_a_chosen_stage(
     assert not move_to.actions()[2].isEnabled()  # where it already is
     move_to.actions()[0].trigger()
     assert services.deals.detail(card.id).stage_name == "Initial contact"
+
+
+def test_an_archived_deal_is_restored_to_the_board(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    card = make_deal(services, manager)
+    reload(qtbot, window)
+    assert window.editor.archive(card.id, True)
+    assert window.board.find_card(card.id) is None
+    listed: list[int] = []
+
+    def restore(dialog) -> None:  # type: ignore[no-untyped-def]
+        listed.append(dialog.model.rowCount())
+        dialog.restore_button.click()
+        listed.append(dialog.model.rowCount())
+        dialog.reject()
+
+    answer_next_dialog(restore)
+    window.show_archived()
+    assert listed == [1, 0]
+    assert window.board.find_card(card.id) is not None
+    assert not services.deals.detail(card.id).archived
+
+
+def test_the_plus_button_of_a_column_creates_a_deal_there(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    proposal = stage(services, "Proposal").id
+
+    def fill(dialog) -> None:  # type: ignore[no-untyped-def]
+        dialog.title.setText("Cloud migration")
+        dialog.accept()
+
+    answer_next_dialog(fill)
+    window.board.columns[proposal].add_button.click()
+    assert [c.title for c in window.board.columns[proposal].model.visible_cards()] == [
+        "Cloud migration"]

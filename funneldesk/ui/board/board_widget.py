@@ -21,6 +21,7 @@ class BoardWidget(QScrollArea):
     cardDropped = Signal(int, int, int, int, object)
     cardActivated = Signal(int)
     contextMenuRequested = Signal(int, int, QPoint)  # deal id, stage id, global position
+    newDealRequested = Signal(int)  # stage id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +61,7 @@ class BoardWidget(QScrollArea):
         column = StageColumn(stage, model, self.board.base_currency)
         column.sort.currentIndexChanged.connect(
             lambda _i, s=stage.id, c=column: self._sorts.__setitem__(s, c.model.sort_key()))
+        column.add_button.clicked.connect(lambda _c=False, s=stage.id: self.newDealRequested.emit(s))
         view = column.view
         view.cardDropped.connect(
             lambda deal, version, source, before, target=stage.id:

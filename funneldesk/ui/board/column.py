@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from funneldesk import formatting
 from funneldesk.i18n import _, ngettext
@@ -40,7 +48,12 @@ class StageColumn(QWidget):
             lambda _i: self.model.set_sort(str(self.sort.currentData())))
         self.view = ColumnView(model, self)
         self.view.setAccessibleName(stage.name)
+        self.add_button = QToolButton(self)
+        self.add_button.setText("+")
+        self.add_button.setToolTip(_("New deal in {stage}").format(stage=stage.name))
         sort_row = QHBoxLayout()
+        sort_row.addWidget(self.add_button)
+        self.add_button.setHidden(not stage.is_open)
         sort_row.addStretch(1)
         sort_row.addWidget(QLabel(_("Sort:")))
         sort_row.addWidget(self.sort)

@@ -1,0 +1,51 @@
+"""Archived deals of a pipeline: hidden from the board, kept, and restorable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListView, QVBoxLayout, QWidget
+
+from funneldesk import formatting
+from funneldesk.i18n import _
+from funneldesk.services.dto import ArchivedDeal
+
+IdRole = Qt.ItemDataRole.UserRole + 1
+
+
+class ArchivedDealsDialog(QDialog):
+    def __init__(self, deals: list[ArchivedDeal], restore: Callable[[int], bool],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.restore = restore
+        self.setWindowTitle(_("Archived deals"))
+        self.resize(560, 420)
+        self.model = QStandardItemModel(self)
+        for deal in deals:
+            item = QStandardItem(_("{title} — {company} · {stage} · archived {when}").format(
+                title=deal.title, company=deal.company or _("(no company)"), stage=deal.stage,
+                when=formatting.datetime(deal.archived_at)))
+            item.setEditable(False)
+            item.setData(deal.id, IdRole)
+            self.model.appendRow(item)
+        self.view = QListView()
+        self.view.setModel(self.model)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.restore_button = buttons.addButton(_("Restore to the board"),
+                                                QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_button.clicked.connect(self._restore)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        if not deals:
+            layout.addWidget(QLabel(_("No deal of this pipeline is archived.")))
+        layout.addWidget(self.view)
+        layout.addWidget(buttons)
+        if deals:
+            self.view.setCurrentIndex(self.model.index(0, 0))
+
+    def _restore(self) -> None:
+        index = self.view.currentIndex()
+        if index.isValid() and self.restore(int(index.data(IdRole))):
+            self.model.removeRow(index.row())
