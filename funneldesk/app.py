@@ -34,10 +34,11 @@ def run_window(location: str, lang: str | None) -> int:
     if problem:
         print(f"funneldesk: {problem}", file=sys.stderr)
         return 1
-    from funneldesk.ui.application import create_application, show_fatal
+    from funneldesk.ui.application import create_application, install_crash_report, show_fatal
     from funneldesk.ui.main_window import MainWindow
 
     app = create_application(language())
+    install_crash_report()
     try:
         db = open_database(location)
     except FunnelDeskError as error:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+import traceback
+from types import TracebackType
+
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from funneldesk.i18n import _
-from funneldesk.paths import RESOURCES
+from funneldesk.paths import RESOURCES, data_dir
 
 
 def create_application(lang: str) -> QApplication:
@@ -30,6 +34,27 @@ def install_qt_translations(app: QApplication, lang: str) -> None:
         path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if translator.load("qtbase_zh_CN", path):
             app.installTranslator(translator)
+
+
+def install_crash_report() -> None:
+    """An unexpected error (a bug) is written to crash.log and reported in one box, instead
+    of a traceback on a terminal the user never sees. Saved data is not affected: every
+    change is its own transaction."""
+    previous = sys.excepthook
+
+    def report(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        log = data_dir() / "crash.log"
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with log.open("a", encoding="utf-8") as fh:
+                fh.write("".join(traceback.format_exception(kind, error, tb)) + "\n")
+        except OSError:
+            previous(kind, error, tb)
+        QMessageBox.critical(None, _("FunnelDesk"), _(
+            "Something went wrong inside FunnelDesk: {error}. Everything saved before stays "
+            "saved. The details are in {path}.").format(error=error, path=log))
+
+    sys.excepthook = report
 
 
 def show_fatal(message: str) -> None:
