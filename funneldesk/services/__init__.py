@@ -38,10 +38,6 @@ class Services:
                 ensure_defaults(session)
         return cls(db)
 
-    @property
-    def database_path(self) -> str:
-        return str(self.db.path)
-
     @cached_property
     def moves(self) -> MoveService:
         from funneldesk.services.moves import MoveService

@@ -212,10 +212,6 @@ class CardListModel(QAbstractListModel):
             self._filter = card_filter
             self._reset()
 
-    def set_cards(self, cards: Iterable[Card]) -> None:
-        self._all = {c.id: c for c in cards}
-        self._reset()
-
     def put(self, card: Card) -> None:
         """Adds or replaces one card as a row removal and insertion, so views keep state."""
         self._take_row(card.id)
