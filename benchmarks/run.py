@@ -4,7 +4,9 @@
 
 Prints one JSON object. Figures are medians over R runs where a figure is repeated.
 startup_s spawns `funneldesk` (exiting once the board has painted) beside qt_baseline_s,
-an empty QMainWindow shown and painted; both include interpreter start-up.
+an empty QMainWindow shown and painted; both include interpreter start-up. board_load_s,
+move_*_ms and filter_ms sit beside floors measured on the same file in the same run:
+read_rows_baseline_s, commit_baseline_p50_ms and scan_baseline_ms.
 """
 
 from __future__ import annotations
@@ -107,6 +109,39 @@ def in_process(path: Path, moves: int) -> dict[str, float]:
             "move_p95_ms": q[18], "filter_ms": statistics.median(filters), "rss_mb": rss}
 
 
+def floors(path: Path, moves: int) -> dict[str, float]:
+    """What the machine does in the same run without FunnelDesk: reading every deal row,
+    a one-row write transaction, a substring scan of 10,000 strings. A slow figure beside
+    a slow floor means a busy machine, not slow code."""
+    import sqlite3
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    reads = []
+    for _ in range(3):
+        start = time.perf_counter()
+        rows = conn.execute("SELECT * FROM deals").fetchall()
+        reads.append(time.perf_counter() - start)
+    writes = []
+    for i in range(moves):
+        start = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.execute("UPDATE deals SET position = position WHERE id = ?", (1 + i % 100,))
+        conn.execute("COMMIT")
+        writes.append((time.perf_counter() - start) * 1000)
+    titles = [str(r[6]).casefold() for r in rows]
+    scans = []
+    for needle in ("erp", "有限公司", "zzz"):
+        start = time.perf_counter()
+        [t for t in titles if needle in t]
+        scans.append((time.perf_counter() - start) * 1000)
+    conn.close()
+    return {"read_rows_baseline_s": statistics.median(reads),
+            "commit_baseline_p50_ms": statistics.median(writes),
+            "scan_baseline_ms": statistics.median(scans)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--json", action="store_true")
@@ -124,7 +159,8 @@ def main() -> None:
         baseline.append(timed_process([sys.executable, "-c", QT_BASELINE], env))
         startup.append(timed_process([sys.executable, "-m", "funneldesk", "--db", str(db)], env))
     result = {"deals": args.deals, "startup_s": statistics.median(startup),
-              "qt_baseline_s": statistics.median(baseline), **in_process(db, args.moves)}
+              "qt_baseline_s": statistics.median(baseline), **floors(db, args.moves),
+              **in_process(db, args.moves)}
     print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in result.items()}),
           flush=True)
     os._exit(0)  # skip PySide6's teardown at interpreter exit, which can crash after the work
