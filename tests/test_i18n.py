@@ -72,3 +72,18 @@ def test_system_locale_picks_the_language(monkeypatch: object) -> None:
     assert i18n.set_language(None) == "zh_CN"
     monkeypatch.setenv("LANG", "de_DE.UTF-8")
     assert i18n.set_language(None) == "en"
+
+
+def test_no_translation_call_hides_inside_an_f_string() -> None:
+    """Catalog extraction cannot see _() inside an f-string: such text stays English."""
+    import ast
+
+    root = Path(__file__).resolve().parent.parent / "funneldesk"
+    hidden = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                hidden += [f"{path.name}:{call.lineno}" for call in ast.walk(node)
+                           if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                           and call.func.id in ("_", "ngettext")]
+    assert hidden == []

@@ -128,7 +128,7 @@ class PipelineEditor(QDialog):
         self.pipeline = self.admin.pipeline(int(self.pipelines.currentData()))
         self.stages.clear()
         for stage in self.pipeline.stages:
-            label = stage.name if stage.is_open else f"{stage.name}  ({_('outcome')})"
+            label = stage.name if stage.is_open else _("{stage} (outcome)").format(stage=stage.name)
             item = QStandardItem(f"{label} — {stage.probability}%")
             item.setData(stage.id, IdRole)
             self.stages.appendRow(item)
