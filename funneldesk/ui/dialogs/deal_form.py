@@ -147,7 +147,7 @@ class DealForm(QDialog):
             left = history[i + 1].at if i + 1 < len(history) else now
             model.appendRow([QStandardItem(text) for text in (
                 formatting.datetime(entry.at), entry.from_stage or _("(created)"), to,
-                formatting.number((left - entry.at).days), entry.by)])
+                formatting.number(calendar_days(entry.at, left)), entry.by)])
         view = QTableView()
         view.verticalHeader().hide()
         view.setModel(model)
@@ -244,6 +244,11 @@ class DealForm(QDialog):
                       "owner": self.owner, "contact": self.contact}.get(error.field)
             if widget is not None:
                 widget.setFocus()
+
+
+def calendar_days(start: dt.datetime, end: dt.datetime) -> int:
+    """Calendar days between two moments, in local time (DESIGN.md: time in stage)."""
+    return (end.astimezone().date() - start.astimezone().date()).days
 
 
 def _row(*widgets: QWidget) -> QWidget:
