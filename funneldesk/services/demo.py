@@ -50,8 +50,8 @@ class _Builder:
 
     def reps(self) -> list[int]:
         ids = []
-        for name in self.words["reps"]:
-            login = "demo-" + str(self.words["reps"].index(name) + 1)
+        for number, name in enumerate(self.words["reps"], start=1):
+            login = f"demo-{number}"
             existing = self.session.scalar(select(User.id).where(User.login == login))
             if existing is None:
                 user = User(login=login, display_name=name, role=Role.REP)

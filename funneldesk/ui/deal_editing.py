@@ -55,7 +55,7 @@ class DealEditor:
                 return
             result = self.services.deals.update(deal_id=deal_id, expected_version=detail.version,
                                                 fields=fields, by=self.actor)
-            self._show(result.card.id)
+            self.controller.board.place(result.card)
             self.undo_stack.push(EditDealCommand(self, deal_id, detail.fields, fields))
 
         form.save = save
@@ -66,15 +66,15 @@ class DealEditor:
             form.delete_button.clicked.connect(lambda: self.delete(deal_id) and form.close())
         self.last_form = form
         form.exec()
-        # ticks in the form change what a move needs: show the card as saved
-        self._show(deal_id)
+        if form.ticked:  # ticks bump nothing on the card, but re-read it as saved
+            self.controller.refresh_card(deal_id)
 
     def save_fields(self, deal_id: int, fields: DealFields) -> bool:
         """For undo/redo of an edit: writes ``fields`` over the deal's current version."""
         try:
-            detail = self.services.deals.detail(deal_id)
-            result = self.services.deals.update(deal_id=deal_id, expected_version=detail.version,
-                                                fields=fields, by=self.actor)
+            result = self.services.deals.update(
+                deal_id=deal_id, expected_version=self.controller.version_of(deal_id),
+                fields=fields, by=self.actor)
         except FunnelDeskError as error:
             show_error(self.window, error)
             return False
@@ -88,10 +88,7 @@ class DealEditor:
         except FunnelDeskError as error:
             show_error(self.window, error)
             return False
-        if archived:
-            self.controller.board.remove(deal_id)
-        else:
-            self._show(deal_id)
+        self.controller.refresh_card(deal_id)  # gone when archived, back when restored
         self.controller.apply_changes(changes)
         return True
 
@@ -112,8 +109,3 @@ class DealEditor:
         self.controller.board.remove(deal_id)
         self.controller.apply_changes(changes)
         return True
-
-    def _show(self, deal_id: int) -> None:
-        card = self.services.board.card(deal_id)
-        if card is not None:
-            self.controller.board.place(card)

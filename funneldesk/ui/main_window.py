@@ -27,6 +27,7 @@ SAMPLE_DEALS = 200
 
 class MainWindow(QMainWindow):
     boardLoaded = Signal()
+
     def __init__(self, services: Services, actor: Actor, settings: Settings) -> None:
         super().__init__()
         self.services, self.actor, self.settings = services, actor, settings
@@ -130,12 +131,12 @@ class MainWindow(QMainWindow):
         column = self.board.columns.get(card.stage_id) if card else None
         if card is None or column is None or column.model.sort_key() != "position":
             return
-        ids = [c.id for c in column.model.visible_cards()]
-        i = ids.index(card.id)
-        if step < 0 and i > 0:
-            before: int | None = ids[i - 1]
-        elif step > 0 and i + 1 < len(ids):
-            before = ids[i + 2] if i + 2 < len(ids) else None
+        model = column.model
+        row, count = model.row_of(card.id), model.card_count()
+        if step < 0 and row > 0:
+            before: int | None = model.card_at(row - 1).id
+        elif step > 0 and row + 1 < count:
+            before = model.card_at(row + 2).id if row + 2 < count else None
         else:
             return
         self.controller.move(card.id, card.version, card.stage_id, before)

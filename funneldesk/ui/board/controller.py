@@ -105,7 +105,8 @@ class BoardController(QObject):
         self.changed.emit(changes)
 
     def version_of(self, deal_id: int) -> int:
-        card = self.board.find_card(deal_id)
+        """The deal's version as shown, else as saved (a card hidden by a filter or column)."""
+        card = self.board.find_card(deal_id) or self.services.board.card(deal_id)
         return card.version if card else self.services.deals.detail(deal_id).version
 
     def neighbour_stage(self, stage_id: int, step: int) -> int | None:
@@ -122,9 +123,9 @@ class BoardController(QObject):
         column = self.board.columns.get(stage_id)
         if column is None:
             return True
-        cards = column.model.visible_cards()
-        ids = [c.id for c in cards]
-        if deal_id not in ids:
+        model = column.model
+        row = model.row_of(deal_id)
+        if row < 0:
             return False
-        after = ids[ids.index(deal_id) + 1] if ids.index(deal_id) + 1 < len(ids) else None
+        after = model.card_at(row + 1).id if row + 1 < model.card_count() else None
         return before_id in (deal_id, after)

@@ -45,6 +45,7 @@ class DealForm(QDialog):
                  base_currency: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services, self.actor, self.detail = services, actor, detail
+        self.ticked = False  # a criterion was ticked or unticked while the form was open
         self.setWindowTitle(_("New deal") if detail is None else detail.fields.title)
         self.resize(640, 560)
         self.error = ErrorLabel()
@@ -209,6 +210,7 @@ class DealForm(QDialog):
 
     def _ticked(self, item: QStandardItem) -> None:
         assert self.detail is not None
+        self.ticked = True
         try:
             self.services.deals.set_criterion(
                 deal_id=self.detail.id, criterion_id=int(item.data(CriterionRole)),
