@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from funneldesk.i18n import _
+from funneldesk.i18n import _, ngettext
 
 
 class FunnelDeskError(Exception):
@@ -69,6 +69,25 @@ class DatabaseUnavailable(DatabaseError):
     def message(self) -> str:
         return _("The database {path} refused the change: {detail}").format(
             path=self.location, detail=self.detail)
+
+
+@dataclass
+class MigrationFailed(DatabaseError):
+    tables: list[str]
+    rows: int
+    backup: str = ""
+
+    def message(self) -> str:
+        text = ngettext(
+            "FunnelDesk could not upgrade {path}: the upgrade would leave {n} row in {tables} "
+            "pointing at a record that does not exist.",
+            "FunnelDesk could not upgrade {path}: the upgrade would leave {n} rows in {tables} "
+            "pointing at records that do not exist.", self.rows,
+        ).format(path=self.location, n=self.rows, tables=", ".join(self.tables))
+        if self.backup:
+            return text + " " + _("The file was left as it was; a copy made before the upgrade "
+                                  "is at {backup}.").format(backup=self.backup)
+        return text + " " + _("The file was left as it was.")
 
 
 # --- user actions ------------------------------------------------------------------

@@ -104,10 +104,9 @@ def open_database(location: str | Path) -> Database:
     if revision != HEAD or not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         check_writable(path)
-        database = Database(path)
         from funneldesk.db.migrate import upgrade
 
-        upgrade(database.engine, path, revision)
-        return database
+        upgrade(path, revision)
+        return Database(path)
     check_writable(path)
     return Database(path)

@@ -6,9 +6,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, Numeric, TypeDecorator
+from sqlalchemy import DateTime, Integer, MetaData, Numeric, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeEngine
+
+from funneldesk.money import from_storage, round_cents, to_hundredths
 
 # Named constraints make Alembic diffs stable and let services map an IntegrityError
 # back to the rule that was broken.
@@ -45,8 +48,31 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
-def Money() -> Numeric[Decimal]:
-    return Numeric(14, 2, asdecimal=True)
+class Money(TypeDecorator[Decimal]):
+    """Exact money: integer hundredths on SQLite (whose NUMERIC is a binary float, so that
+    SQL sums would be float arithmetic), ``Numeric(14, 2)`` elsewhere; ``Decimal`` in Python.
+
+    Values are rounded half-up to 0.01 on the way in. ``SUM()`` over such a column keeps
+    the type, so an aggregate comes back as an exact ``Decimal`` too.
+    """
+
+    impl = Numeric(14, 2, asdecimal=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(Integer())
+        return dialect.type_descriptor(Numeric(14, 2, asdecimal=True))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, Decimal):
+            raise TypeError(f"money must be a Decimal, not {type(value).__name__}")
+        return to_hundredths(value) if dialect.name == "sqlite" else round_cents(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else from_storage(value)
 
 
 def utcnow() -> dt.datetime:

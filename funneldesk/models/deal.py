@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from funneldesk.models.base import Base, Money, UTCDateTime, utcnow
@@ -24,6 +24,7 @@ class Deal(Base):
     __tablename__ = "deals"
     __table_args__ = (
         CheckConstraint("value >= 0", name="value_not_negative"),
+        CheckConstraint("won_value IS NULL OR won_value >= 0", name="won_value_not_negative"),
         Index("ix_deals_stage_position", "stage_id", "position"),
     )
 
@@ -37,7 +38,9 @@ class Deal(Base):
     title: Mapped[str] = mapped_column(String(300))
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    # the estimate; winning keeps it and records the final amount in won_value
     value: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    won_value: Mapped[Decimal | None] = mapped_column(Money())
     currency: Mapped[str] = mapped_column(String(3))
     expected_close: Mapped[dt.date | None] = mapped_column(Date)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -54,6 +57,8 @@ class Deal(Base):
     updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    is_sample: Mapped[bool] = mapped_column(default=False, server_default=false())
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads a dict
@@ -73,6 +78,9 @@ class StageChange(Base):
     by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # set when this change undoes an earlier one: KPIs then count neither
     reverts_id: Mapped[int | None] = mapped_column(ForeignKey("stage_changes.id"))
+    # JSON: before and after of every other field the move changed (value, won value,
+    # close date, lost reason), so that no history is overwritten
+    details: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
 
 
 class CriterionCheck(Base):

@@ -14,6 +14,8 @@ from funneldesk.services.dto import Actor
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):  # [before, after] pairs
+        return [_plain(v) for v in value]
     if isinstance(value, (int, float, bool, str)) or value is None:
         return value
     return str(value)

@@ -167,7 +167,7 @@ class DealService(Service):
                 _fields_of(deal), deal.version, deal.closed_on, reason,
                 deal.archived_at is not None, self._checklist(session, deal, pipeline),
                 self._history(session, deal.id), deal.created_at,
-                current.guidance if current else "")
+                current.guidance if current else "", deal.won_value)
 
     @staticmethod
     def _checklist(session: Session, deal: Deal,

@@ -54,7 +54,7 @@ class _Builder:
             login = f"demo-{number}"
             existing = self.session.scalar(select(User.id).where(User.login == login))
             if existing is None:
-                user = User(login=login, display_name=name, role=Role.REP)
+                user = User(login=login, display_name=name, role=Role.REP, is_sample=True)
                 self.session.add(user)
                 self.session.flush()
                 existing = user.id
@@ -86,14 +86,14 @@ class _Builder:
             while name in seen:
                 name = self.company_name()
             seen.add(name)
-            companies.append({"id": ident, "name": name, "created_by_id": by,
+            companies.append({"id": ident, "name": name, "created_by_id": by, "is_sample": True,
                               "phone": f"+86 21 {self.rng.randint(5000_0000, 6999_9999)}"
                               if self.words is ZH else f"+1 617 555 {self.rng.randint(1000, 9999)}"})
             for _n in range(self.rng.randint(1, 3)):
                 cid = first_contact + len(contacts)
                 contacts.append({"id": cid, "company_id": ident, "name": self.person(),
                                  "title": self.rng.choice(self.words["titles"]),
-                                 "created_by_id": by})
+                                 "created_by_id": by, "is_sample": True})
                 by_company.setdefault(ident, []).append(cid)
         self.session.execute(insert(Company), companies)
         self.session.execute(insert(Contact), contacts)
@@ -195,11 +195,15 @@ class DemoService(Service):
             value = Decimal(rng.choice([5, 8, 12, 20, 35, 50, 80, 120, 200, 450])) * 1000 \
                 + Decimal(rng.randint(0, 99) * 100)
             closed = entered.date() if not final.is_open else None
+            # a won deal keeps its estimate beside what was finally signed
+            won_value = (value * Decimal(rng.randint(85, 110)) / 100).quantize(Decimal(100)) \
+                if final is won else None
             deal_rows.append({
                 "id": ident, "pipeline_id": final.pipeline_id, "stage_id": final.id,
                 "stage_entered_at": entered, "position": positions[final.id],
                 "title": rng.choice(words["products"]), "company_id": company,
                 "contact_id": rng.choice(contacts[company]), "value": value,
+                "won_value": won_value, "is_sample": True,
                 "currency": currency, "owner_id": owner,
                 "expected_close": (now + dt.timedelta(days=rng.randint(7, 120))).date()
                 if final.is_open else None,

@@ -83,6 +83,12 @@ class Card:
     version: int
     closed_on: dt.date | None = None
     lost_reason: str = ""
+    won_value: Decimal | None = None  # what was signed; ``value`` stays the estimate
+
+    @property
+    def amount(self) -> Decimal:
+        """What the deal is worth now: the won value once won, else the estimate."""
+        return self.value if self.won_value is None else self.won_value
 
     def days_in_stage(self, today: dt.date) -> int:
         return (today - self.stage_entered_at.astimezone().date()).days
@@ -112,7 +118,7 @@ class DealState:
     stage_id: int
     stage_entered_at: dt.datetime
     position: float
-    value: Decimal
+    won_value: Decimal | None
     closed_on: dt.date | None
     lost_reason_id: int | None
     lost_reason_text: str
@@ -175,6 +181,7 @@ class DealDetail:
     history: tuple[HistoryEntry, ...]
     created_at: dt.datetime
     guidance: str = ""
+    won_value: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

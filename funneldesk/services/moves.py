@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
@@ -58,8 +60,22 @@ def renumber(session: Session, stage_id: int) -> None:
 
 
 def state_of(deal: Deal) -> DealState:
-    return DealState(deal.stage_id, deal.stage_entered_at, deal.position, deal.value,
+    return DealState(deal.stage_id, deal.stage_entered_at, deal.position, deal.won_value,
                      deal.closed_on, deal.lost_reason_id, deal.lost_reason_text)
+
+
+# the fields besides the stage that a move (or its undo) may change
+OUTCOME_FIELDS = ("won_value", "closed_on", "lost_reason_id", "lost_reason_text")
+
+
+def outcome_changes(before: DealState, after: DealState) -> dict[str, list[str | int | None]]:
+    """Before and after of each outcome field that differs, as JSON-ready values."""
+
+    def plain(value: object) -> str | int | None:
+        return value if value is None or isinstance(value, int) else str(value)
+
+    return {name: [plain(getattr(before, name)), plain(getattr(after, name))]
+            for name in OUTCOME_FIELDS if getattr(before, name) != getattr(after, name)}
 
 
 class MoveService(Service):
@@ -90,13 +106,16 @@ class MoveService(Service):
                     raise CriteriaNotMet(target.name, [c.label for c in missing])
                 self._apply_outcome(session, deal, target, lost_reason_id, lost_reason_text,
                                     won_on, final_value)
-                change = self._record_change(session, deal, to_stage_id, by, reverts_id=None)
+                changed = outcome_changes(before, state_of(deal))
+                change = self._record_change(session, deal, to_stage_id, by, reverts_id=None,
+                                             details=changed)
             deal.position = position
             deal.updated_by_id, deal.updated_at = by.id, utcnow()
             session.flush()  # once: the deal's version goes up by one per move
             change_id = change.id if change else None
             audit.record(session, by, "move" if change_id else "reorder", "deal", deal.id,
-                         from_stage=before.stage_id, to_stage=to_stage_id)
+                         stage_id=[before.stage_id, to_stage_id],
+                         **(outcome_changes(before, state_of(deal)) if change_id else {}))
             card = read_card(session, deal.id)
         return MoveResult(card, before, change_id,
                           ChangeSet(frozenset({deal_id}), frozenset({before.stage_id, to_stage_id})))
@@ -111,14 +130,17 @@ class MoveService(Service):
             change = None
             if deal.stage_id != before.stage_id:
                 change = self._record_change(session, deal, before.stage_id, by,
-                                             reverts_id=change_id)
+                                             reverts_id=change_id,
+                                             details=outcome_changes(now_state, before))
             deal.stage_entered_at, deal.position = before.stage_entered_at, before.position
-            deal.value, deal.closed_on = before.value, before.closed_on
+            deal.won_value, deal.closed_on = before.won_value, before.closed_on
             deal.lost_reason_id, deal.lost_reason_text = before.lost_reason_id, before.lost_reason_text
             deal.updated_by_id, deal.updated_at = by.id, utcnow()
             session.flush()
             new_change = change.id if change else None
-            audit.record(session, by, "undo-move", "deal", deal.id, reverts=change_id)
+            audit.record(session, by, "undo-move", "deal", deal.id, reverts=change_id,
+                         stage_id=[now_state.stage_id, before.stage_id],
+                         **outcome_changes(now_state, before))
             card = read_card(session, deal.id)
         return MoveResult(card, now_state, new_change, ChangeSet(
             frozenset({deal_id}), frozenset({now_state.stage_id, before.stage_id})))
@@ -139,7 +161,7 @@ class MoveService(Service):
             if lost_reason_id is not None:
                 get_or_raise(session, LostReason, lost_reason_id, _("Lost reason"))
             deal.lost_reason_id, deal.lost_reason_text = lost_reason_id, lost_reason_text.strip()
-            deal.closed_on = won_on or dt.date.today()
+            deal.closed_on, deal.won_value = won_on or dt.date.today(), None
         elif target.kind is StageKind.WON:
             if won_on is None:
                 raise InvalidInput("won_on", _("Enter the date the deal was won."))
@@ -147,18 +169,20 @@ class MoveService(Service):
                 raise InvalidInput("won_on", _("The close date cannot be in the future."))
             if final_value is None or final_value < 0:
                 raise InvalidInput("final_value", _("Enter the final value (zero or more)."))
-            deal.closed_on, deal.value = won_on, final_value
+            deal.closed_on, deal.won_value = won_on, final_value  # the estimate stays
             deal.lost_reason_id, deal.lost_reason_text = None, ""
-        else:  # reopened or still open: no outcome
+        else:  # reopened or still open: no outcome (the history keeps the old one)
             deal.closed_on, deal.lost_reason_id, deal.lost_reason_text = None, None, ""
+            deal.won_value = None
 
     @staticmethod
     def _record_change(session: Session, deal: Deal, to_stage_id: int, by: Actor,
-                       reverts_id: int | None) -> StageChange:
+                       reverts_id: int | None, details: dict[str, Any]) -> StageChange:
         """Adds the change row (flushed, with the deal, by the caller)."""
         now = utcnow()
         change = StageChange(deal_id=deal.id, from_stage_id=deal.stage_id, to_stage_id=to_stage_id,
-                             at=now, by_id=by.id, reverts_id=reverts_id)
+                             at=now, by_id=by.id, reverts_id=reverts_id,
+                             details=json.dumps(details, ensure_ascii=False, sort_keys=True))
         session.add(change)
         deal.stage_id, deal.stage_entered_at = to_stage_id, now
         return change

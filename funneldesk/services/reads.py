@@ -2,7 +2,7 @@
 
 One implementation for two callers: ``Database.query`` at start-up (no SQLAlchemy import
 before the first paint) and an open session's connection inside a change. Values arrive
-as SQLite stores them (NUMERIC as int/float, timestamps as ISO text) and are converted
+as SQLite stores them (money as integer hundredths, timestamps as ISO text) and are converted
 here; the SQL uses only portable constructs and qmark parameters.
 """
 
@@ -17,6 +17,7 @@ from typing import Any
 from funneldesk.enums import CriterionKind, StageKind
 from funneldesk.errors import NotFound
 from funneldesk.i18n import _
+from funneldesk.money import from_storage
 from funneldesk.services.dto import (
     ArchivedDeal,
     Card,
@@ -27,10 +28,9 @@ from funneldesk.services.dto import (
 )
 
 Query = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
-CENT = Decimal("0.01")
 
 CARD_SQL = """
-SELECT d.id, d.stage_id, d.position, d.title, COALESCE(c.name, ''), d.value, d.currency,
+SELECT d.id, d.stage_id, d.position, d.title, COALESCE(c.name, ''), d.value, d.won_value, d.currency,
        d.owner_id, u.display_name, d.stage_entered_at, d.next_step, d.next_step_date,
        d.expected_close, d.version, d.closed_on,
        COALESCE(r.label, d.lost_reason_text, '')
@@ -39,12 +39,6 @@ JOIN users u ON u.id = d.owner_id
 LEFT JOIN companies c ON c.id = d.company_id
 LEFT JOIN lost_reasons r ON r.id = d.lost_reason_id
 WHERE d.deleted_at IS NULL AND d.archived_at IS NULL"""
-
-
-def money(value: Any) -> Decimal:
-    if isinstance(value, float):
-        return Decimal(f"{value:.2f}")
-    return Decimal(value).quantize(CENT)
 
 
 def timestamp(value: Any) -> dt.datetime:
@@ -59,11 +53,12 @@ def day(value: Any) -> dt.date | None:
 
 
 def card_from(row: Sequence[Any]) -> Card:
-    (ident, stage_id, position, title, company, value, currency, owner_id, owner, entered,
-     next_step, next_date, expected, version, closed_on, lost_reason) = row
-    return Card(ident, stage_id, float(position), title, company, money(value), currency,
+    (ident, stage_id, position, title, company, value, won_value, currency, owner_id, owner,
+     entered, next_step, next_date, expected, version, closed_on, lost_reason) = row
+    return Card(ident, stage_id, float(position), title, company, from_storage(value), currency,
                 owner_id, owner, timestamp(entered), next_step, day(next_date), day(expected),
-                version, day(closed_on), lost_reason)
+                version, day(closed_on), lost_reason,
+                None if won_value is None else from_storage(won_value))
 
 
 def read_card(query: Query, deal_id: int) -> Card | None:

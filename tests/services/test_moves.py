@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 
 from funneldesk.db import Database
 from funneldesk.errors import CriteriaNotMet, InvalidInput, StaleEdit
-from funneldesk.models import StageChange
+from funneldesk.models import AuditEntry, StageChange
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
 from tests.helpers import make_deal, stage, tick_all
@@ -111,8 +112,38 @@ def test_won_needs_close_date_and_final_value(services: Services, manager: Actor
     moved = services.moves.move_deal(deal_id=card.id, to_stage_id=won.id, before_id=None,
                                      expected_version=card.version, by=manager,
                                      won_on=dt.date(2026, 1, 5), final_value=Decimal("950.50"))
-    assert moved.card.value == Decimal("950.50")
+    assert moved.card.won_value == Decimal("950.50")
     assert services.deals.detail(card.id).closed_on == dt.date(2026, 1, 5)
+
+
+def test_winning_keeps_the_estimate_and_the_history_keeps_before_and_after(
+        services: Services, manager: Actor, db: Database) -> None:
+    card = make_deal(services, manager, stage_name="Contract", value="1000")
+    tick_all(services, manager, card.id, "Contract")
+    moved = services.moves.move_deal(deal_id=card.id, to_stage_id=stage(services, "Won").id,
+                                     before_id=None, expected_version=card.version, by=manager,
+                                     won_on=dt.date(2026, 1, 5), final_value=Decimal("950.50"))
+    assert moved.card.value == Decimal("1000.00")  # the estimate
+    assert moved.card.won_value == Decimal("950.50")
+    assert moved.card.amount == Decimal("950.50")
+    with db.session() as session:
+        change = session.get(StageChange, moved.change_id)
+        assert change is not None
+        assert json.loads(change.details) == {"closed_on": [None, "2026-01-05"],
+                                              "won_value": [None, "950.50"]}
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "move")
+                                .order_by(AuditEntry.id.desc())).first()
+        assert entry is not None
+        assert json.loads(entry.details)["won_value"] == [None, "950.50"]
+    reverted = services.moves.revert_move(deal_id=card.id, before=moved.before,
+                                          change_id=moved.change_id,
+                                          expected_version=moved.card.version, by=manager)
+    assert reverted.card.won_value is None
+    assert reverted.card.value == Decimal("1000.00")
+    with db.session() as session:
+        undo = session.get(StageChange, reverted.change_id)
+        assert undo is not None
+        assert json.loads(undo.details)["won_value"] == ["950.50", None]
 
 
 def test_reopening_a_closed_deal_is_allowed_and_clears_the_outcome(

@@ -132,7 +132,8 @@ def test_dropping_on_won_asks_for_close_date_and_final_value(
     assert problems == ["Enter the final value (zero or more)."]
     assert titles(window, won) == ["Warehouse system"]
     detail = services.deals.detail(card.id)
-    assert str(detail.fields.value) == "1180.00"
+    assert str(detail.won_value) == "1180.00"
+    assert str(detail.fields.value) == "1000.00"  # the estimate is kept
     assert detail.closed_on == dt.date(2026, 11, 2)
 
 

@@ -60,7 +60,7 @@ class CardDelegate(QStyledItemDelegate):
         bold = QFont(base)
         bold.setBold(True)
         line = QFontMetrics(base).height() + 3
-        value = formatting.money_short(card.value, card.currency)
+        value = formatting.money_short(card.amount, card.currency)
         bold_metrics = QFontMetrics(bold)
         value_width = bold_metrics.horizontalAdvance(value)
         painter.setFont(bold)

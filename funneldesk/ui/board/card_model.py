@@ -43,7 +43,7 @@ def _sort_key(key: str) -> Callable[[Card], Any]:
     far = dt.date.max
     return {
         "position": lambda c: (c.position, c.id),
-        "value": lambda c: (-c.value, c.id),
+        "value": lambda c: (-c.amount, c.id),
         "close": lambda c: (c.expected_close or far, c.id),
         "days": lambda c: (c.stage_entered_at, c.id),
     }[key]
@@ -219,7 +219,7 @@ class CardListModel(QAbstractListModel):
         if not self._filter.accepts(card):
             return
         row = bisect.bisect(self._visible, self._key(card), key=self._key)
-        self._total += self._to_base(card.value, card.currency)
+        self._total += self._to_base(card.amount, card.currency)
         if row < self._shown or self._shown == len(self._visible):
             self.beginInsertRows(QModelIndex(), row, row)
             self._visible.insert(row, card)
@@ -244,7 +244,7 @@ class CardListModel(QAbstractListModel):
             self.endRemoveRows()
         else:
             card = self._visible.pop(row)
-        self._total -= self._to_base(card.value, card.currency)
+        self._total -= self._to_base(card.amount, card.currency)
         self.totalsChanged.emit()
 
     def totals(self) -> tuple[int, Decimal, Decimal]:
@@ -257,7 +257,7 @@ class CardListModel(QAbstractListModel):
         accepted.sort(key=self._key)
         self._visible = accepted
         self._shown = min(self.PAGE, len(accepted))
-        self._total = sum((self._to_base(c.value, c.currency) for c in accepted), Decimal(0))
+        self._total = sum((self._to_base(c.amount, c.currency) for c in accepted), Decimal(0))
 
     def _reset(self) -> None:
         self.beginResetModel()

@@ -1,0 +1,120 @@
+"""Every migration runs on databases full of data: demo-filled files saved at each earlier
+head (tests/db/fixtures/demo-<revision>.db) are upgraded to the current head, and every
+row and every history entry must still be there.
+
+When a migration is added, save a fixture at the head before it:
+    .venv/bin/funneldesk --lang zh_CN demo --deals 400 --seed 7 --db tests/db/fixtures/demo-<head>.db
+(then archive, delete, undo and reopen a few deals; see the 0001 fixture), in journal mode
+DELETE so that it is one file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from funneldesk.db import open_database
+from funneldesk.db.migrate import upgrade
+from funneldesk.db.revisions import HEAD
+from funneldesk.errors import MigrationFailed
+
+HERE = Path(__file__).parent
+FIXTURES = sorted((HERE / "fixtures").glob("demo-*.db"))
+CHECKS = HERE / "migration_checks"
+
+# what must survive every migration, column by column (columns that exist at 0001)
+KEPT = {
+    "deals": "id, pipeline_id, stage_id, title, company_id, contact_id, currency, owner_id, "
+             "closed_on, lost_reason_id, created_at, archived_at, deleted_at, version",
+    "stage_changes": "id, deal_id, from_stage_id, to_stage_id, at, by_id, reverts_id",
+    "criterion_checks": "id, deal_id, criterion_id, checked, at, by_id",
+    "companies": "id, name, deleted_at", "contacts": "id, company_id, name",
+    "stages": "id, pipeline_id, name, kind, position", "stage_criteria": "id, stage_id, label",
+    "users": "id, login", "audit_log": "id, action, entity, entity_id",
+    "pipelines": "id, name", "lost_reasons": "id, label", "team_settings": "key, value",
+}
+
+
+def rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    conn = sqlite3.connect(path)
+    try:
+        return {table: conn.execute(f"SELECT {cols} FROM {table} ORDER BY 1").fetchall()
+                for table, cols in KEPT.items()}
+    finally:
+        conn.close()
+
+
+def cents(path: Path) -> list[tuple[int, int]]:
+    """Each deal's value in whole hundredths, whatever the file stores it as (units up to
+    0001, integer hundredths from 0002 on)."""
+    conn = sqlite3.connect(path)
+    try:
+        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        scale = 1 if revision >= "0002" else 100
+        return [(ident, int((Decimal(str(v)) * scale).to_integral_value()))
+                for ident, v in conn.execute("SELECT id, value FROM deals ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def foreign_key_problems(path: Path) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA foreign_key_check").fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture(params=FIXTURES, ids=lambda p: p.stem)
+def filled(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    path = tmp_path / "sales.db"
+    shutil.copy(request.param, path)
+    return path
+
+
+def test_there_is_a_filled_fixture_for_the_previous_heads() -> None:
+    assert any(p.stem == "demo-0001" for p in FIXTURES)
+
+
+def test_upgrading_a_filled_database_keeps_every_row(filled: Path) -> None:
+    before, values = rows(filled), cents(filled)
+    assert all(before[t] for t in ("deals", "stage_changes", "criterion_checks", "audit_log"))
+    open_database(filled).close()
+    assert rows(filled) == before
+    assert cents(filled) == values
+    assert foreign_key_problems(filled) == []
+    assert list(filled.parent.glob("sales.before-*.db")), "no copy was saved before migrating"
+
+
+def test_a_migration_that_rebuilds_deals_keeps_every_row(filled: Path) -> None:
+    open_database(filled).close()
+    before = rows(filled)
+    upgrade(filled, HEAD, extra_versions=CHECKS / "rebuild_deals")
+    assert rows(filled) == before
+    conn = sqlite3.connect(filled)
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(deals)")]
+    version = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    conn.close()
+    assert "test_rating" in columns
+    assert version == "9001"
+    assert foreign_key_problems(filled) == []
+
+
+def test_a_migration_that_breaks_a_foreign_key_fails_and_changes_nothing(filled: Path) -> None:
+    open_database(filled).close()
+    before = rows(filled)
+    with pytest.raises(MigrationFailed) as failed:
+        upgrade(filled, HEAD, extra_versions=CHECKS / "orphan_rows")
+    message = failed.value.message()
+    assert str(filled) in message
+    assert "deals" in message
+    assert rows(filled) == before
+    conn = sqlite3.connect(filled)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD
+    conn.close()
+    assert list(filled.parent.glob(f"sales.before-{HEAD}-*.db"))
