@@ -71,6 +71,18 @@ class DatabaseUnavailable(DatabaseError):
             path=self.location, detail=self.detail)
 
 
+# --- the installation --------------------------------------------------------------
+
+@dataclass
+class MissingCatalog(FunnelDeskError):
+    path: str
+
+    def message(self) -> str:
+        return _("The translation file {path} is missing or unreadable, so FunnelDesk is not "
+                 "installed completely. Reinstall it, or choose English with --lang en.").format(
+            path=self.path)
+
+
 # --- user actions ------------------------------------------------------------------
 
 @dataclass
