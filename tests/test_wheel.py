@@ -13,12 +13,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def tracked_files() -> list[str]:
-    out = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
-    return [name for name in out.stdout.decode().split("\0") if name]
+from tests.repository import ROOT, tracked_files
 
 
 @pytest.fixture(scope="module")
