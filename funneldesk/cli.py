@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -71,10 +72,13 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    set_language(None)
+    # the command line's own help and errors; a missing catalog is reported below, unless
+    # --lang chooses a language whose catalog is there
+    with contextlib.suppress(FunnelDeskError):
+        set_language(None)
     args = build_parser().parse_args(argv)
-    set_language(getattr(args, "lang", None))
     try:
+        set_language(getattr(args, "lang", None))
         if args.command == "demo":
             return run_demo(args)
         from funneldesk.app import run_window

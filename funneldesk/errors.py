@@ -90,6 +90,18 @@ class MigrationFailed(DatabaseError):
         return text + " " + _("The file was left as it was.")
 
 
+# --- the installation --------------------------------------------------------------
+
+@dataclass
+class MissingCatalog(FunnelDeskError):
+    path: str
+
+    def message(self) -> str:
+        return _("The translation file {path} is missing or unreadable, so FunnelDesk is not "
+                 "installed completely. Reinstall it, or choose English with --lang en.").format(
+            path=self.path)
+
+
 # --- user actions ------------------------------------------------------------------
 
 @dataclass

@@ -9,11 +9,13 @@ from __future__ import annotations
 import gettext
 import locale
 import os
+from pathlib import Path
 
 from funneldesk.paths import LOCALE_DIR
 
 DOMAIN = "funneldesk"
 LANGUAGES = ("zh_CN", "en")
+SOURCE_LANGUAGE = "en"  # the messages in the code are English: it needs no catalog
 
 _translations: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"
@@ -38,13 +40,33 @@ def normalize_language(lang: str) -> str:
     raise ValueError(lang)
 
 
+def catalog_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
+def _catalog(lang: str) -> gettext.NullTranslations:
+    if lang == SOURCE_LANGUAGE:
+        return gettext.NullTranslations()
+    path = catalog_path(lang)
+    try:
+        with path.open("rb") as fh:
+            return gettext.GNUTranslations(fh)
+    except OSError as error:  # absent, unreadable, or not a catalog ("Bad magic number")
+        # imported here: errors words its messages through this module
+        from funneldesk.errors import MissingCatalog
+
+        raise MissingCatalog(str(path)) from error
+
+
 def set_language(lang: str | None = None) -> str:
-    """Switch every layer to ``lang`` (system language when None); returns the one chosen."""
+    """Switch every layer to ``lang`` (system language when None); returns the one chosen.
+
+    A catalog that is missing is an error (an incomplete installation), never a quiet
+    switch to English; the language in use then stays as it was.
+    """
     global _translations, _language
     chosen = normalize_language(lang) if lang else system_language()
-    _translations = gettext.translation(
-        DOMAIN, localedir=LOCALE_DIR, languages=[chosen], fallback=True
-    )
+    _translations = _catalog(chosen)
     _language = chosen
     return chosen
 

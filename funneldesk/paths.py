@@ -8,7 +8,17 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "FunnelDesk"
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
+def _resources() -> Path:
+    # an installed wheel carries resources/ inside the package (setup.py maps it there);
+    # a source checkout or an editable install uses the top-level folder itself
+    package = Path(__file__).resolve().parent
+    inside = package / "resources"
+    return inside if inside.is_dir() else package.parent / "resources"
+
+
+RESOURCES = _resources()
 LOCALE_DIR = RESOURCES / "locale"
 
 

@@ -6,7 +6,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WHAT=${1:-app}
 
-# Qt widgets, fonts with Chinese glyphs, and the xcb set a real window needs (STACK_NOTES.md)
+# Qt widgets, fonts with Chinese glyphs, and the xcb set a real window needs (Qt 6.5+
+# refuses to start a window without libxcb-cursor0, which many desktops lack)
 APP_PACKAGES="libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0
  libxkbcommon0 fonts-wqy-microhei libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
  libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0"

@@ -1,4 +1,4 @@
-"""The layering of DESIGN.md, checked by import-linter's contracts in pyproject.toml."""
+"""The layering of docs/ARCHITECTURE.md, checked by import-linter's contracts in pyproject.toml."""
 
 from __future__ import annotations
 

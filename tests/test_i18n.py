@@ -8,6 +8,7 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -87,3 +88,29 @@ def test_no_translation_call_hides_inside_an_f_string() -> None:
                            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
                            and call.func.id in ("_", "ngettext")]
     assert hidden == []
+
+
+def test_a_missing_catalog_is_an_error_that_names_the_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from funneldesk.errors import FunnelDeskError
+
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    with pytest.raises(FunnelDeskError) as caught:
+        i18n.set_language("zh_CN")
+    expected = tmp_path / "zh_CN" / "LC_MESSAGES" / "funneldesk.mo"
+    assert str(expected) in caught.value.message()
+    assert i18n.language() == "en"  # the failed switch left the language as it was
+    assert i18n.set_language("en") == "en"  # English is the source text: no catalog needed
+
+
+def test_the_command_reports_a_missing_catalog_in_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from funneldesk.cli import main
+
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    assert main(["--lang", "zh_CN", "demo", "--deals", "1", "--db", str(tmp_path / "a.db")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "funneldesk.mo" in err
+    assert not (tmp_path / "a.db").exists()

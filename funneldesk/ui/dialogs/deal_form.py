@@ -249,7 +249,7 @@ class DealForm(QDialog):
 
 
 def calendar_days(start: dt.datetime, end: dt.datetime) -> int:
-    """Calendar days between two moments, in local time (DESIGN.md: time in stage)."""
+    """Calendar days between two moments, in local time (docs/ARCHITECTURE.md: time in stage)."""
     return (end.astimezone().date() - start.astimezone().date()).days
 
 
