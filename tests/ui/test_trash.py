@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -163,3 +166,19 @@ def test_a_rep_finds_manager_only_entries_disabled(
     assert not menu_action(window, theirs.id, "Delete").isEnabled()
     assert not menu_action(window, theirs.id, "Archive").isEnabled()
     assert menu_action(window, mine.id, "Delete").isEnabled()
+
+
+def test_start_up_purges_deals_kept_longer_than_the_team_period(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        db_path: Path) -> None:
+    old = make_deal(services, manager, title="Deleted long ago")
+    recent = make_deal(services, manager, title="Deleted today")
+    for card in (old, recent):
+        services.trash.delete(deal_id=card.id, expected_version=card.version, by=manager)
+    with closing(sqlite3.connect(db_path)) as conn:
+        conn.execute("UPDATE deals SET deleted_at = datetime('now', '-31 days') WHERE id = ?",
+                     (old.id,))
+        conn.commit()
+    window.warm_up()  # what FunnelDesk runs off the GUI thread once the board shows
+    qtbot.waitUntil(lambda: len(services.trash.deals()) == 1, timeout=10000)
+    assert [d.title for d in services.trash.deals()] == ["Deleted today"]

@@ -117,8 +117,8 @@ class TrashDialog(QDialog):
             self.view.selectRow(0)
         self._update()
 
-    def _keep_row(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _keep_row(self) -> QVBoxLayout:
+        rows = QVBoxLayout()
         days = self.services.trash.keep_days()
         self.keep_label = QLabel(keep_text(days))
         self.keep_days = QSpinBox()
@@ -130,12 +130,15 @@ class TrashDialog(QDialog):
         self.save_keep.setEnabled(False)
         self.keep_days.valueChanged.connect(lambda _v: self.save_keep.setEnabled(True))
         self.save_keep.clicked.connect(self._save_keep_days)
-        row.addWidget(self.keep_label, 1)
+        rows.addWidget(self.keep_label)
         if is_manager(self.actor):  # a team setting: only managers change it
+            row = QHBoxLayout()
             row.addWidget(QLabel(_("Days in the Trash before removal for good:")))
             row.addWidget(self.keep_days)
             row.addWidget(self.save_keep)
-        return row
+            row.addStretch(1)
+            rows.addLayout(row)
+        return rows
 
     def current(self) -> TrashedDeal | None:
         index = self.view.currentIndex()
