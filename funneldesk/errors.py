@@ -161,3 +161,26 @@ class NotAllowed(FunnelDeskError):
 
     def message(self) -> str:
         return _("You are not allowed to {action}.").format(action=self.action)
+
+
+@dataclass
+class PurgeBlocked(FunnelDeskError):
+    """Deals could not be removed for good: rows in other tables still point at them."""
+
+    tables: list[str]
+
+    def message(self) -> str:
+        return _("Nothing was removed: records in {tables} still refer to these deals.").format(
+            tables=", ".join(self.tables))
+
+
+@dataclass
+class StageGone(FunnelDeskError):
+    """A deal cannot go back to a stage that was deleted after it left."""
+
+    deal: str
+    stage: str
+
+    def message(self) -> str:
+        return _("“{deal}” cannot be restored: its stage “{stage}” has been deleted since. "
+                 "It stays in the Trash.").format(deal=self.deal, stage=self.stage)

@@ -94,6 +94,14 @@ def take(lang: str, out: Path) -> None:
     grab_dialog(app, lost.exec, out / f"lost-dialog-{lang}.png")
     won = WonDialog(card.title, card.value, card.currency, window)
     grab_dialog(app, won.exec, out / f"won-dialog-{lang}.png")
+    for column in list(window.board.columns.values())[:3]:
+        window.editor.delete(column.model.card_at(0).id)  # something in the Trash
+    grab_dialog(app, window.show_trash, out / f"trash-{lang}.png")
+    from funneldesk.ui.dialogs.sample_data import SampleDataDialog
+
+    samples = SampleDataDialog(services.sample_data.separate_path(), parent=window)
+    samples.here_choice.setChecked(True)  # shows the warning that goes with it
+    grab_dialog(app, samples.exec, out / f"sample-data-{lang}.png")
     window.close()
     db.close()
     QWidget()  # keep a widget alive between languages (QApplication is reused)

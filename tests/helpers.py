@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from decimal import Decimal
+from pathlib import Path
 
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, Card, DealFields, PipelineInfo, StageInfo
@@ -29,3 +32,11 @@ def tick_all(services: Services, by: Actor, deal_id: int, *stage_names: str) -> 
         for criterion in stage(services, name).criteria:
             services.deals.set_criterion(deal_id=deal_id, criterion_id=criterion.id,
                                          checked=True, by=by)
+
+
+def snapshot(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, to show that a refused call changed nothing."""
+    with closing(sqlite3.connect(db_path)) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}

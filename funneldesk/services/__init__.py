@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from funneldesk.services.demo import DemoService
     from funneldesk.services.moves import MoveService
     from funneldesk.services.pipeline_admin import PipelineAdminService
+    from funneldesk.services.sample_data import SampleDataService
+    from funneldesk.services.trash import TrashService
 
 
 class Services:
@@ -68,9 +70,21 @@ class Services:
 
         return DemoService(self.db)
 
+    @cached_property
+    def trash(self) -> TrashService:
+        from funneldesk.services.trash import TrashService
+
+        return TrashService(self.db)
+
+    @cached_property
+    def sample_data(self) -> SampleDataService:
+        from funneldesk.services.sample_data import SampleDataService
+
+        return SampleDataService(self.db)
+
     def warm_up(self) -> None:
         """Imports the ORM and every service and opens the engine (call off the GUI thread)."""
-        for name in ("moves", "deals", "customers", "pipelines"):
+        for name in ("moves", "deals", "customers", "pipelines", "trash"):
             getattr(self, name)
         self.db.engine  # noqa: B018 - creates the engine
 

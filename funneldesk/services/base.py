@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from funneldesk.db import Database
-from funneldesk.errors import NotAllowed
-from funneldesk.services.dto import Actor
+from funneldesk.services.permissions import require_manager
 
 
 class Service:
@@ -12,6 +11,4 @@ class Service:
         self.db = db
 
 
-def require_manager(by: Actor, action: str) -> None:
-    if not by.is_manager:
-        raise NotAllowed(action)
+__all__ = ["Service", "require_manager"]  # require_manager: the services' usual import

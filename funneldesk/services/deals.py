@@ -1,4 +1,4 @@
-"""Creating, editing, archiving and deleting deals; ticking their criteria."""
+"""Creating, editing and archiving deals; ticking their criteria (deleting: trash.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from funneldesk.errors import InvalidInput, NotAllowed
+from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.models import (
     Company,
@@ -39,6 +39,7 @@ from funneldesk.services.dto import (
 )
 from funneldesk.services.lookups import deal_word, get_or_raise, load_pipeline, read_card
 from funneldesk.services.moves import GAP, check_version
+from funneldesk.services.permissions import may_change_deal, require_deal_owner
 
 MAX_VALUE = Decimal("999999999999.99")
 
@@ -74,15 +75,16 @@ def _fields_of(deal: Deal) -> DealFields:
                       deal.notes)
 
 
-def _may_change(by: Actor, deal: Deal, action: str) -> None:
-    if deal.owner_id != by.id and not by.is_manager:
-        raise NotAllowed(action)
+def _check_owner(by: Actor, fields: DealFields) -> None:
+    if not may_change_deal(by, fields.owner_id):
+        raise InvalidInput("owner", _("Only a manager can give a deal to someone else."))
 
 
 class DealService(Service):
     def create(self, *, pipeline_id: int, stage_id: int, fields: DealFields, by: Actor,
                lead_source: str = "") -> DealResult:
         fields = validate(fields)
+        _check_owner(by, fields)
         with self.db.session() as session:
             _check_links(session, fields)
             stage = get_or_raise(session, Stage, stage_id, _("Stage"))
@@ -109,6 +111,8 @@ class DealService(Service):
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, deal_word())
             check_version(session, deal, expected_version)
+            require_deal_owner(by, deal.owner_id, _("change someone else's deal"))
+            _check_owner(by, fields)
             _check_links(session, fields)
             previous = _fields_of(deal)
             for name, value in asdict(fields).items():
@@ -125,6 +129,7 @@ class DealService(Service):
     def set_criterion(self, *, deal_id: int, criterion_id: int, checked: bool, by: Actor) -> None:
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, deal_word())
+            require_deal_owner(by, deal.owner_id, _("change someone else's deal"))
             criterion = get_or_raise(session, StageCriterion, criterion_id, _("Criterion"))
             stage = session.get(Stage, criterion.stage_id)
             if stage is None or stage.pipeline_id != deal.pipeline_id:
@@ -137,18 +142,9 @@ class DealService(Service):
     def archive(self, *, deal_id: int, archived: bool, by: Actor) -> ChangeSet:
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, deal_word())
-            _may_change(by, deal, _("archive someone else's deal"))
+            require_deal_owner(by, deal.owner_id, _("archive someone else's deal"))
             deal.archived_at = utcnow() if archived else None
             audit.record(session, by, "archive" if archived else "unarchive", "deal", deal_id)
-            return ChangeSet(frozenset({deal_id}), frozenset({deal.stage_id}))
-
-    def delete(self, *, deal_id: int, by: Actor) -> ChangeSet:
-        """Soft delete: the deal disappears from every view, its history stays."""
-        with self.db.session() as session:
-            deal = get_or_raise(session, Deal, deal_id, deal_word())
-            _may_change(by, deal, _("delete someone else's deal"))
-            deal.deleted_at = utcnow()
-            audit.record(session, by, "delete", "deal", deal_id, title=deal.title)
             return ChangeSet(frozenset({deal_id}), frozenset({deal.stage_id}))
 
     def detail(self, deal_id: int) -> DealDetail:

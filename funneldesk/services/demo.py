@@ -30,6 +30,7 @@ from funneldesk.services.base import Service
 from funneldesk.services.demo_names import EN, ZH
 from funneldesk.services.dto import Actor, StageInfo
 from funneldesk.services.lookups import load_pipeline
+from funneldesk.services.permissions import require_manager
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ def _timeline(rng: random.Random, path: list[StageInfo],
 class DemoService(Service):
     def generate(self, *, deals: int, seed: int, by: Actor, append: bool = False,
                  closed_share: float = 0.2, today: dt.date | None = None) -> DemoSummary:
+        require_manager(by, _("load sample data"))
         if deals < 0:
             raise InvalidInput("deals", _("The number of deals cannot be negative."))
         rng = random.Random(seed)

@@ -207,8 +207,45 @@ class DealResult:
     previous: DealFields | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class TrashResult:
+    """A deal put into the Trash or taken out of it."""
+
+    deal_id: int
+    version: int  # the version it has now: the undo of this step carries it
+    card: Card | None  # the card back on the board; None in the Trash (or when archived)
+    changes: ChangeSet
+
+
+@dataclass(frozen=True, slots=True)
+class TrashedDeal:
+    id: int
+    title: str
+    company: str
+    stage: str
+    owner_id: int
+    deleted_by: str
+    deleted_at: dt.datetime
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class SampleCounts:
+    """Sample records that removing the sample data takes away (or took away)."""
+
+    deals: int
+    companies: int
+    contacts: int
+    users: int
+
+    @property
+    def total(self) -> int:
+        return self.deals + self.companies + self.contacts + self.users
+
+
 __all__ = [
     "Actor", "ArchivedDeal", "Board", "Card", "ChangeSet", "ChecklistItem", "CriterionInfo", "CriterionKind",
     "DealDetail", "DealFields", "DealResult", "DealState", "HistoryEntry", "MoveResult", "Named",
-    "PipelineInfo", "Role", "StageInfo", "StageKind", "UserInfo",
+    "PipelineInfo", "Role", "SampleCounts", "StageInfo", "StageKind", "TrashResult", "TrashedDeal",
+    "UserInfo",
 ]

@@ -19,6 +19,7 @@ from funneldesk.services.base import Service
 from funneldesk.services.criteria import missing_for_move
 from funneldesk.services.dto import Actor, ChangeSet, DealState, MoveResult, StageInfo
 from funneldesk.services.lookups import deal_word, get_or_raise, load_pipeline, read_card
+from funneldesk.services.permissions import require_deal_owner
 
 GAP = 1024.0
 
@@ -91,6 +92,7 @@ class MoveService(Service):
         """
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, deal_word())
+            require_deal_owner(by, deal.owner_id, _("move someone else's deal"))
             check_version(session, deal, expected_version)
             before = state_of(deal)
             pipeline = load_pipeline(session, deal.pipeline_id)
@@ -125,6 +127,7 @@ class MoveService(Service):
         """Undo: puts the deal back as ``before`` with a change that names the one reverted."""
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, deal_word())
+            require_deal_owner(by, deal.owner_id, _("move someone else's deal"))
             check_version(session, deal, expected_version)
             now_state = state_of(deal)
             change = None

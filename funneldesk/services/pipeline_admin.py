@@ -9,9 +9,10 @@ from funneldesk.i18n import _
 from funneldesk.models import CriterionKind, Deal, Pipeline, Stage, StageCriterion, StageKind
 from funneldesk.models.base import utcnow
 from funneldesk.services import audit, reads
-from funneldesk.services.base import Service, require_manager
+from funneldesk.services.base import Service
 from funneldesk.services.dto import Actor, PipelineInfo
 from funneldesk.services.lookups import get_or_raise
+from funneldesk.services.permissions import require_manager
 from funneldesk.services.seed import add_stages
 
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from funneldesk.errors import FunnelDeskError
-from funneldesk.i18n import _
 from funneldesk.services import Services
-from funneldesk.services.dto import Actor, DealFields
+from funneldesk.services.dto import Actor, DealFields, TrashResult
 from funneldesk.ui.board.controller import BoardController
 from funneldesk.ui.dialogs.deal_form import DealForm
 from funneldesk.ui.errors import show_error
-from funneldesk.ui.undo_commands import EditDealCommand
+from funneldesk.ui.undo_commands import DeleteDealCommand, EditDealCommand
 
 
 class DealEditor:
@@ -93,19 +94,34 @@ class DealEditor:
         return True
 
     def delete(self, deal_id: int) -> bool:
+        """Moves the deal to the Trash at once: Ctrl+Z, or Deal ▸ Trash…, brings it back."""
         card = self.controller.board.find_card(deal_id)
-        title = card.title if card else str(deal_id)
-        answer = QMessageBox.question(
-            self.window, _("Delete deal"),
-            _("Delete “{title}”? It disappears from the board; its history is kept in the "
-              "audit log.").format(title=title))
-        if answer != QMessageBox.StandardButton.Yes:
+        title = card.title if card else self.services.deals.detail(deal_id).fields.title
+        result = self.put_in_trash(deal_id, self.controller.version_of(deal_id))
+        if result is None:
             return False
+        self.undo_stack.push(DeleteDealCommand(self, deal_id, title, result.version))
+        return True
+
+    def put_in_trash(self, deal_id: int, version: int) -> TrashResult | None:
+        return self._trash_step(lambda: self.services.trash.delete(
+            deal_id=deal_id, expected_version=version, by=self.actor))
+
+    def restore(self, deal_id: int, version: int) -> TrashResult | None:
+        """Takes the deal out of the Trash (``version``: as the Trash last had it)."""
+        return self._trash_step(lambda: self.services.trash.restore(
+            deal_id=deal_id, expected_version=version, by=self.actor))
+
+    def _trash_step(self, call: Callable[[], TrashResult]) -> TrashResult | None:
+        """Shows the deal as the step left it: off the board, or back on it."""
         try:
-            changes = self.services.deals.delete(deal_id=deal_id, by=self.actor)
+            result = call()
         except FunnelDeskError as error:
             show_error(self.window, error)
-            return False
-        self.controller.board.remove(deal_id)
-        self.controller.apply_changes(changes)
-        return True
+            return None
+        if result.card is None:
+            self.controller.board.remove(result.deal_id)
+        else:
+            self.controller.board.place(result.card)
+        self.controller.apply_changes(result.changes)
+        return result

@@ -6,12 +6,13 @@ import contextlib
 
 from PySide6.QtCore import QByteArray, QPoint, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMenu
 
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, Board, ChangeSet
+from funneldesk.services.permissions import may_change_deal
 from funneldesk.settings import Settings
 from funneldesk.ui.background import run_in_background
 from funneldesk.ui.board.board_widget import BoardWidget
@@ -19,10 +20,10 @@ from funneldesk.ui.board.controller import BoardController
 from funneldesk.ui.deal_editing import DealEditor
 from funneldesk.ui.dialogs.archived import ArchivedDealsDialog
 from funneldesk.ui.dialogs.pipeline_editor import PipelineEditor
+from funneldesk.ui.dialogs.trash import TrashDialog
 from funneldesk.ui.errors import show_error
+from funneldesk.ui.sample_data_actions import SampleDataActions
 from funneldesk.ui.window_actions import WindowActions
-
-SAMPLE_DEALS = 200
 
 
 class MainWindow(QMainWindow):
@@ -38,6 +39,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.board)
         self.controller = BoardController(services, actor, self.board, self.undo_stack, self)
         self.editor = DealEditor(services, actor, self.controller, self.undo_stack, self)
+        self.samples = SampleDataActions(self)
         self.actions_ = WindowActions(self)
         self.controller.changed.connect(self._changed)
         self.board.cardActivated.connect(self.editor.open)
@@ -191,8 +193,9 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, s=stage.id: self.controller.move(
                 deal_id, card.version, s, None))
         menu.addSeparator()
-        menu.addAction(_("Archive"), lambda: self.editor.archive(deal_id, True))
-        menu.addAction(_("Delete…"), lambda: self.editor.delete(deal_id))
+        mine = may_change_deal(self.actor, card.owner_id)
+        menu.addAction(_("Archive"), lambda: self.editor.archive(deal_id, True)).setEnabled(mine)
+        menu.addAction(_("Delete"), lambda: self.editor.delete(deal_id)).setEnabled(mine)
         return menu
 
     def manage_pipelines(self) -> None:
@@ -204,41 +207,24 @@ class MainWindow(QMainWindow):
 
     def warm_up(self) -> None:
         """Loads the ORM and the change services off the GUI thread once the board shows,
-        so that the first move does not wait for them."""
-        run_in_background(self.services.warm_up, lambda _r: None,
+        so that the first move does not wait for them; then purges the deals that have
+        been in the Trash longer than the team keeps them."""
+
+        def work() -> int:
+            self.services.warm_up()
+            return self.services.trash.purge_expired()
+
+        run_in_background(work, lambda _r: None,
                           lambda error: self.statusBar().showMessage(str(error)))
 
-    # --- sample data ----------------------------------------------------------------
+    # --- sample data and the Trash -----------------------------------------------------
     def offer_sample_data_if_empty(self) -> None:
-        if self.services.has_deals():
-            return
-        answer = QMessageBox.question(
-            self, _("Welcome to FunnelDesk"),
-            _("This database has no deals yet. Load sample data to try FunnelDesk out? "
-              "You can delete it later or start with a new database."))
-        if answer == QMessageBox.StandardButton.Yes:
-            self.load_sample_data()
+        self.samples.offer_if_empty()
 
-    def load_sample_data(self) -> None:
-        self.statusBar().showMessage(_("Loading sample data…"))
-        self.setEnabled(False)
-
-        def work() -> object:
-            return self.services.demo.generate(deals=SAMPLE_DEALS, seed=1, by=self.actor,
-                                               append=True)
-
-        def done(_result: object) -> None:
-            self.setEnabled(True)
-            self.reload()
-
-        def failed(error: Exception) -> None:
-            self.setEnabled(True)
-            if isinstance(error, FunnelDeskError):
-                show_error(self, error)
-            else:
-                raise error
-
-        run_in_background(work, done, failed)
+    def show_trash(self) -> None:
+        TrashDialog(self.services, self.actor,
+                    lambda deal: self.editor.restore(deal.id, deal.version) is not None,
+                    self).exec()
 
     # --- settings -------------------------------------------------------------------
     def _restore(self) -> None:

@@ -55,3 +55,29 @@ class EditDealCommand(QUndoCommand):
         if self._done:
             self._done = not self.editor.save_fields(self.deal_id, self.before)
             self.setObsolete(self._done)
+
+
+class DeleteDealCommand(QUndoCommand):
+    """Undo restores the deal from the Trash, redo puts it back in; each carries the
+    version the previous step left."""
+
+    def __init__(self, editor: DealEditor, deal_id: int, title: str, version: int) -> None:
+        super().__init__(_("Delete “{title}”").format(title=title))
+        self.editor, self.deal_id, self.version = editor, deal_id, version
+        self._done = True  # the deal went to the Trash before the command was pushed
+
+    def redo(self) -> None:
+        if self._done:
+            return
+        result = self.editor.put_in_trash(self.deal_id, self.version)
+        if result is None:
+            self.setObsolete(True)
+            return
+        self.version, self._done = result.version, True
+
+    def undo(self) -> None:
+        result = self.editor.restore(self.deal_id, self.version)
+        if result is None:
+            self.setObsolete(True)
+            return
+        self.version, self._done = result.version, False

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QToolBar
 
 from funneldesk.i18n import _
 from funneldesk.services.dto import UserInfo
+from funneldesk.services.permissions import is_manager
 from funneldesk.settings import Settings
 
 if TYPE_CHECKING:
@@ -59,7 +60,10 @@ class WindowActions:
         w = self.window
         bar = w.menuBar()
         file_menu = bar.addMenu(_("&File"))
-        file_menu.addAction(self._action(_("Load sample data"), None, w.load_sample_data))
+        # what only managers may do is disabled for a rep (the services refuse it anyway)
+        self.manager_only = [self._action(_("Load sample data…"), None, w.samples.load),
+                             self._action(_("Remove sample data…"), None, w.samples.remove)]
+        file_menu.addActions(self.manager_only)
         file_menu.addSeparator()
         file_menu.addAction(self._action(_("Quit"), "Ctrl+Q", w.close))
         edit = bar.addMenu(_("&Edit"))
@@ -86,12 +90,16 @@ class WindowActions:
         deal.addSeparator()
         deal.addAction(self._action(_("Archive"), None, w.archive_current))
         deal.addAction(self._action(_("Archived deals…"), None, w.show_archived))
-        deal.addAction(self._action(_("Delete…"), "Del", w.delete_current))
+        deal.addAction(self._action(_("Delete"), "Del", w.delete_current))
+        deal.addAction(self._action(_("Trash…"), None, w.show_trash))
         view = bar.addMenu(_("&View"))
         view.addAction(self.show_closed)
         pipeline = bar.addMenu(_("&Pipeline"))
-        pipeline.addAction(self._action(_("Manage pipelines and stages…"), None,
-                                        w.manage_pipelines))
+        self.manager_only.append(self._action(_("Manage pipelines and stages…"), None,
+                                              w.manage_pipelines))
+        pipeline.addAction(self.manager_only[-1])
+        for action in self.manager_only:
+            action.setEnabled(is_manager(w.actor))
 
     def _toolbar(self) -> None:
         tools = QToolBar(_("Board"), self.window)

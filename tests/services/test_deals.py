@@ -44,7 +44,7 @@ def test_money_typed_by_users_is_parsed_exactly() -> None:
 
 def test_an_edit_is_saved_and_audited_and_a_stale_edit_is_refused(
         services: Services, manager: Actor, rep: Actor) -> None:
-    card = make_deal(services, manager)
+    card = make_deal(services, rep)
     detail = services.deals.detail(card.id)
     updated = services.deals.update(deal_id=card.id, expected_version=detail.version,
                                     fields=replace(detail.fields, title="ERP phase 2",
@@ -82,9 +82,10 @@ def test_archived_and_deleted_deals_leave_the_board_but_keep_history(
     archived = make_deal(services, manager, title="archived")
     deleted = make_deal(services, manager, title="deleted")
     with pytest.raises(NotAllowed):
-        services.deals.delete(deal_id=deleted.id, by=rep)  # a rep deletes only their own deals
+        services.trash.delete(deal_id=deleted.id, expected_version=deleted.version,
+                              by=rep)  # a rep deletes only their own deals
     services.deals.archive(deal_id=archived.id, archived=True, by=manager)
-    services.deals.delete(deal_id=deleted.id, by=manager)
+    services.trash.delete(deal_id=deleted.id, expected_version=deleted.version, by=manager)
     board = services.board.load(pipeline(services).id)
     assert [c.title for c in board.cards] == ["keep"]
     assert services.deals.detail(archived.id).archived

@@ -164,7 +164,7 @@ def test_reopening_a_closed_deal_is_allowed_and_clears_the_outcome(
 
 def test_a_stale_move_is_refused_naming_who_changed_the_deal(
         services: Services, manager: Actor, rep: Actor) -> None:
-    card = make_deal(services, manager)
+    card = make_deal(services, rep)
     back = stage(services, "Initial contact")
     services.moves.move_deal(deal_id=card.id, to_stage_id=stage(services, "Lost").id,
                              before_id=None, expected_version=card.version, by=rep,

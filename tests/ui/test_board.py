@@ -238,9 +238,9 @@ def test_window_remembers_pipeline_filters_and_won_lost_toggle(
 def test_a_stale_card_is_refused_and_then_shown_as_saved(
         qtbot: QtBot, services: Services, manager: Actor, rep: Actor, window: MainWindow,
         warnings_shown: list[str]) -> None:
-    card = make_deal(services, manager, stage_name="Proposal")
+    card = make_deal(services, rep, stage_name="Proposal")
     reload(qtbot, window)
-    # someone else moves the deal back meanwhile
+    # its owner moves the deal back meanwhile
     services.moves.move_deal(deal_id=card.id, to_stage_id=stage(services, "Needs analysis").id,
                              before_id=None, expected_version=card.version, by=rep)
     drop_card(window, card.id, stage(services, "Initial contact").id)

@@ -4,7 +4,6 @@ criteria ticks, archive and delete."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from funneldesk.services import Services
@@ -115,22 +114,18 @@ def test_ticking_criteria_in_the_form_lets_the_deal_move(
     assert services.deals.detail(card.id).stage_name == "Needs analysis"
 
 
-def test_delete_asks_first_and_archive_hides(
-        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
-        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_delete_moves_to_the_trash_and_archive_hides(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     keep = make_deal(services, manager, title="keep")
     gone = make_deal(services, manager, title="gone")
     archived = make_deal(services, manager, title="archived")
     reload(qtbot, window)
-    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
-    monkeypatch.setattr("funneldesk.ui.deal_editing.QMessageBox.question",
-                        lambda *_a, **_k: answers.pop(0))
-    assert not window.editor.delete(gone.id)
-    assert window.editor.delete(gone.id)
+    assert window.editor.delete(gone.id)  # no question: Ctrl+Z and the Trash bring it back
     assert window.editor.archive(archived.id, True)
     titles = [c.title for c in window.board.columns[keep.stage_id].model.visible_cards()]
     assert titles == ["keep"]
     assert services.deals.detail(archived.id).archived
+    assert [d.title for d in services.trash.deals()] == ["gone"]
 
 
 def test_context_menu_moves_the_card_to_a_chosen_stage(

@@ -1,4 +1,4 @@
-"""The window around the board: first run, refusals from the database, the pipeline
+"""The window around the board: refusals from the database, the pipeline
 editor, scrolling while dragging."""
 
 from __future__ import annotations
@@ -7,36 +7,16 @@ import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
-from funneldesk.settings import Settings
 from funneldesk.ui.board.card_model import encode_mime
 from funneldesk.ui.dialogs.pipeline_editor import PipelineEditor
 from funneldesk.ui.main_window import MainWindow
 from tests.helpers import make_deal, stage
 from tests.ui.conftest import answer_next_dialog, drop, reload
-
-
-def test_an_empty_database_offers_sample_data(
-        qtbot: QtBot, services: Services, manager: Actor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    asked: list[str] = []
-
-    def yes(_parent, title, _text, *_a, **_k):  # type: ignore[no-untyped-def]
-        asked.append(title)
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr("funneldesk.ui.main_window.QMessageBox.question", yes)
-    window = MainWindow(services, manager, Settings())
-    qtbot.addWidget(window)
-    window.offer_sample_data_if_empty()
-    qtbot.waitUntil(lambda: services.board.deal_count() > 0 and window.isEnabled(), timeout=10000)
-    assert asked == ["Welcome to FunnelDesk"]
-    qtbot.waitUntil(lambda: sum(c.model.card_count() for c in window.board.columns.values()) > 100)
-    window.offer_sample_data_if_empty()  # not asked again once there are deals
-    assert len(asked) == 1
 
 
 def test_a_move_the_database_refuses_leaves_the_board_as_it_was(

@@ -1,0 +1,164 @@
+"""The Trash: a deleted deal leaves every view but keeps its row and history until the
+Trash is emptied, by a manager or after the period the team keeps deleted deals.
+
+Purging removes a deal for good: its row, its stage changes and its criterion checks, in
+one transaction that checks every foreign key before it commits. The audit log is not
+touched: it keeps who deleted and who purged which deal, and when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, select, text
+from sqlalchemy.orm import Session
+
+from funneldesk.errors import InvalidInput, NotFound, PurgeBlocked, StageGone
+from funneldesk.i18n import _
+from funneldesk.models import CriterionCheck, Deal, Stage, StageChange, TeamSetting
+from funneldesk.models.base import utcnow
+from funneldesk.services import audit, reads
+from funneldesk.services.base import Service
+from funneldesk.services.dto import Actor, ChangeSet, TrashedDeal, TrashResult
+from funneldesk.services.lookups import deal_word, get_or_raise
+from funneldesk.services.moves import check_version
+from funneldesk.services.permissions import require_deal_owner, require_manager
+
+KEEP_DAYS_KEY = "trash_keep_days"
+DEFAULT_KEEP_DAYS = 30
+MAX_KEEP_DAYS = 3650
+_CHUNK = 500  # ids per statement: SQLite caps the number of bound parameters
+
+TRASH_SQL = """
+SELECT d.id, d.title, COALESCE(c.name, ''), s.name, d.owner_id, COALESCE(u.display_name, ''),
+       d.deleted_at, d.version
+FROM deals d
+JOIN stages s ON s.id = d.stage_id
+LEFT JOIN companies c ON c.id = d.company_id
+LEFT JOIN users u ON u.id = d.deleted_by_id
+WHERE d.deleted_at IS NOT NULL
+ORDER BY d.deleted_at DESC, d.id DESC"""
+
+
+def purge_deals(session: Session, deal_ids: Sequence[int]) -> None:
+    """Deletes the deals with their stage changes and criterion checks, inside the caller's
+    transaction; raises PurgeBlocked (and the caller's transaction rolls back) when any
+    other row would be left pointing at a purged deal."""
+    if not deal_ids:
+        return
+    chunks = [list(deal_ids[i:i + _CHUNK]) for i in range(0, len(deal_ids), _CHUNK)]
+    for chunk in chunks:
+        session.execute(delete(CriterionCheck).where(CriterionCheck.deal_id.in_(chunk)))
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        # checked below, inside this transaction, with the table names for the message
+        session.execute(text("PRAGMA defer_foreign_keys = ON"))
+    for chunk in chunks:
+        session.execute(delete(StageChange).where(StageChange.deal_id.in_(chunk)))
+        session.execute(delete(Deal).where(Deal.id.in_(chunk))
+                        .execution_options(synchronize_session=False))
+    if sqlite:
+        broken = session.execute(text("PRAGMA foreign_key_check")).all()
+        if broken:
+            raise PurgeBlocked(sorted({str(row[0]) for row in broken}))
+
+
+def _audit_purge(session: Session, by: Actor | None, rows: Iterable[tuple[int, str]],
+                 **details: object) -> None:
+    for ident, title in rows:
+        audit.record(session, by, "purge", "deal", ident, title=title, **details)
+
+
+class TrashService(Service):
+    def delete(self, *, deal_id: int, expected_version: int, by: Actor) -> TrashResult:
+        """Moves the deal to the Trash: it leaves every view, its row and history stay."""
+        with self.db.session() as session:
+            deal = get_or_raise(session, Deal, deal_id, deal_word())
+            check_version(session, deal, expected_version)
+            require_deal_owner(by, deal.owner_id, _("delete someone else's deal"))
+            deal.deleted_at, deal.deleted_by_id = utcnow(), by.id
+            deal.updated_at, deal.updated_by_id = deal.deleted_at, by.id
+            session.flush()
+            audit.record(session, by, "delete", "deal", deal_id, title=deal.title)
+            return TrashResult(deal_id, deal.version, None,
+                               ChangeSet(frozenset({deal_id}), frozenset({deal.stage_id})))
+
+    def restore(self, *, deal_id: int, expected_version: int, by: Actor) -> TrashResult:
+        """Takes the deal out of the Trash, back into its stage where it was."""
+        with self.db.session() as session:
+            deal = session.get(Deal, deal_id)
+            if deal is None:  # purged: it never comes back
+                raise NotFound(deal_word(), deal_id)
+            check_version(session, deal, expected_version)
+            require_deal_owner(by, deal.owner_id, _("restore someone else's deal"))
+            stage = session.get(Stage, deal.stage_id)
+            if stage is None or stage.deleted_at is not None:
+                raise StageGone(deal.title, stage.name if stage else "?")
+            if deal.deleted_at is not None:
+                deal.deleted_at, deal.deleted_by_id = None, None
+                deal.updated_at, deal.updated_by_id = utcnow(), by.id
+                session.flush()
+                audit.record(session, by, "restore", "deal", deal_id, title=deal.title)
+            card = reads.read_card(reads.session_query(session), deal_id)
+            return TrashResult(deal_id, deal.version, card,
+                               ChangeSet(frozenset({deal_id}), frozenset({deal.stage_id})))
+
+    def deals(self) -> list[TrashedDeal]:
+        """Every deal in the Trash, the most recently deleted first."""
+        return [TrashedDeal(int(i), t, c, s, int(o), who, reads.timestamp(at), int(v))
+                for i, t, c, s, o, who, at, v in self.db.query(TRASH_SQL)]
+
+    def empty(self, *, deal_ids: Sequence[int], by: Actor) -> int:
+        """Purges those of ``deal_ids`` that are still in the Trash (a manager's call);
+        returns how many were purged."""
+        require_manager(by, _("empty the Trash"))
+        with self.db.session() as session:
+            rows = self._in_trash(session, deal_ids)
+            purge_deals(session, [ident for ident, _title in rows])
+            _audit_purge(session, by, rows)
+            return len(rows)
+
+    def purge_expired(self, *, now: dt.datetime | None = None) -> int:
+        """Purges the deals deleted longer ago than the team keeps them (run at start-up,
+        off the GUI thread); the audit names no user: FunnelDesk applied the team's rule."""
+        days = self.keep_days()
+        if not days:
+            return 0
+        cutoff = (now or utcnow()) - dt.timedelta(days=days)
+        with self.db.session() as session:
+            rows = [(r.id, r.title) for r in session.execute(
+                select(Deal.id, Deal.title).where(Deal.deleted_at < cutoff))]
+            purge_deals(session, [ident for ident, _title in rows])
+            _audit_purge(session, None, rows, kept_days=days)
+            return len(rows)
+
+    def keep_days(self) -> int:
+        """How many days the Trash keeps a deleted deal; 0 keeps it until emptied."""
+        value = reads.setting(self.db.query, KEEP_DAYS_KEY)
+        return DEFAULT_KEEP_DAYS if value is None else int(value)
+
+    def set_keep_days(self, *, days: int, by: Actor) -> None:
+        require_manager(by, _("change how long the Trash keeps deals"))
+        if not 0 <= days <= MAX_KEEP_DAYS:
+            raise InvalidInput("keep_days", _("Choose between 0 and {max} days.").format(
+                max=MAX_KEEP_DAYS))
+        with self.db.session() as session:
+            row = session.get(TeamSetting, KEEP_DAYS_KEY)
+            before = int(row.value) if row else DEFAULT_KEEP_DAYS
+            if row is None:
+                session.add(TeamSetting(key=KEEP_DAYS_KEY, value=str(days)))
+            else:
+                row.value = str(days)
+            audit.record(session, by, "update", "setting", None, key=KEEP_DAYS_KEY,
+                         value=[before, days])
+
+    @staticmethod
+    def _in_trash(session: Session, deal_ids: Sequence[int]) -> list[tuple[int, str]]:
+        rows: list[tuple[int, str]] = []
+        ids = list(deal_ids)
+        for i in range(0, len(ids), _CHUNK):
+            rows += [(r.id, r.title) for r in session.execute(
+                select(Deal.id, Deal.title).where(Deal.id.in_(ids[i:i + _CHUNK]),
+                                                  Deal.deleted_at.is_not(None)))]
+        return rows

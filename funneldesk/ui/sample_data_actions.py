@@ -1,0 +1,125 @@
+"""File ▸ Load sample data and File ▸ Remove sample data: both ask first, and sample data
+goes into a separate database unless the user chooses this one."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QProcess
+from PySide6.QtWidgets import QMessageBox
+
+from funneldesk.errors import FunnelDeskError
+from funneldesk.i18n import _, language, ngettext
+from funneldesk.services.dto import SampleCounts
+from funneldesk.services.permissions import is_manager
+from funneldesk.ui.background import run_in_background
+from funneldesk.ui.dialogs.sample_data import SampleDataDialog
+from funneldesk.ui.errors import show_error
+
+if TYPE_CHECKING:
+    from funneldesk.ui.main_window import MainWindow
+
+SAMPLE_DEALS = 200
+
+
+def open_window(path: Path) -> bool:
+    """Starts another FunnelDesk on ``path`` (its own process: two databases, two windows)."""
+    return QProcess.startDetached(
+        sys.executable, ["-m", "funneldesk", "--db", str(path), "--lang", language()])[0]
+
+
+def removal_text(counts: SampleCounts) -> str:
+    lines = [
+        ngettext("{n} sample deal, with its history", "{n} sample deals, with their history",
+                 counts.deals).format(n=counts.deals),
+        ngettext("{n} sample company", "{n} sample companies", counts.companies).format(
+            n=counts.companies),
+        ngettext("{n} sample contact", "{n} sample contacts", counts.contacts).format(
+            n=counts.contacts),
+        ngettext("{n} sample sales rep", "{n} sample sales reps", counts.users).format(
+            n=counts.users),
+    ]
+    return _("Remove the sample data from this database for good? This removes:\n{items}\n\n"
+             "Your own deals stay, and so do the sample companies and contacts they use.").format(
+        items="\n".join(f"• {line}" for line in lines))
+
+
+class SampleDataActions:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.services, self.actor = window.services, window.actor
+        self.last_dialog: SampleDataDialog | None = None  # for tests and screenshots
+
+    def allowed(self) -> bool:
+        return is_manager(self.actor)
+
+    def offer_if_empty(self) -> None:
+        if self.allowed() and not self.services.has_deals():
+            self.load(welcome=True)
+
+    def load(self, welcome: bool = False) -> None:
+        path = self.services.sample_data.separate_path()
+        dialog = SampleDataDialog(path, welcome=welcome, parent=self.window)
+        self.last_dialog = dialog
+        if not dialog.exec():
+            return
+        if dialog.separate():
+            self._run(_("Creating the sample database…"),
+                      lambda: self.services.sample_data.create_separate(
+                          path=path, deals=SAMPLE_DEALS, seed=1, by=self.actor),
+                      lambda _summary: self._opened(path))
+        else:
+            self._run(_("Loading sample data…"),
+                      lambda: self.services.demo.generate(
+                          deals=SAMPLE_DEALS, seed=1, by=self.actor, append=True),
+                      lambda _summary: self.window.reload())
+
+    def _opened(self, path: Path) -> None:
+        if open_window(path):
+            self.window.statusBar().showMessage(
+                _("The sample database opens in a new window: {path}").format(path=path))
+        else:
+            QMessageBox.warning(self.window, _("FunnelDesk"), _(
+                "The sample database is ready, but FunnelDesk could not open a new window. "
+                "Open it with: funneldesk --db {path}").format(path=path))
+
+    def remove(self) -> None:
+        try:
+            counts = self.services.sample_data.counts()
+        except FunnelDeskError as error:
+            show_error(self.window, error)
+            return
+        if not counts.total:
+            QMessageBox.information(self.window, _("Remove sample data"),
+                                    _("This database holds no sample data."))
+            return
+        answer = QMessageBox.question(self.window, _("Remove sample data"), removal_text(counts))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+
+        def done(_counts: Any) -> None:
+            self.window.undo_stack.clear()  # its steps name deals that no longer exist
+            self.window.reload()
+
+        self._run(_("Removing sample data…"),
+                  lambda: self.services.sample_data.remove(by=self.actor), done)
+
+    def _run(self, message: str, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        """Runs ``work`` off the GUI thread with the window disabled meanwhile."""
+        self.window.statusBar().showMessage(message)
+        self.window.setEnabled(False)
+
+        def finished(result: Any) -> None:
+            self.window.setEnabled(True)
+            done(result)
+
+        def failed(error: Exception) -> None:
+            self.window.setEnabled(True)
+            if not isinstance(error, FunnelDeskError):
+                raise error
+            show_error(self.window, error)
+
+        run_in_background(work, finished, failed)
