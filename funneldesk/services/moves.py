@@ -8,9 +8,10 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
-from funneldesk.errors import CriteriaNotMet, InvalidInput, StaleEdit
+from funneldesk.db.stale import last_change
+from funneldesk.errors import CriteriaNotMet, InvalidInput
 from funneldesk.i18n import _
-from funneldesk.models import Deal, LostReason, StageChange, StageKind, User
+from funneldesk.models import Deal, LostReason, StageChange, StageKind
 from funneldesk.models.base import utcnow
 from funneldesk.services import audit
 from funneldesk.services.base import Service
@@ -22,9 +23,9 @@ GAP = 1024.0
 
 
 def check_version(session: Session, deal: Deal, expected_version: int) -> None:
+    """Refuses a change made on an older version of the deal than the saved one."""
     if deal.version != expected_version:
-        who = session.get(User, deal.updated_by_id)
-        raise StaleEdit(who.display_name if who else "?", deal.updated_at)
+        raise last_change(session, Deal, deal.id)
 
 
 def _column(stage_id: int, deal_id: int) -> tuple[ColumnElement[bool], ...]:
@@ -124,7 +125,7 @@ class MoveService(Service):
             frozenset({deal_id}), frozenset({now_state.stage_id, before.stage_id})))
 
     def lost_reasons(self) -> list[tuple[int, str]]:
-        with self.db.session() as session:
+        with self.db.reading() as session:
             rows = session.execute(select(LostReason.id, LostReason.label)
                                    .where(LostReason.active).order_by(LostReason.position))
             return [(r.id, r.label) for r in rows]
