@@ -49,8 +49,10 @@ def stale_edit(session: Session, records: list[Versioned]) -> StaleEdit:
     the change had (the first record when none can be told apart)."""
     changed = [(model, ident) for model, ident, version in records
                if getattr(session.get(model, ident), "version", version) != version]
-    model, ident = (changed or [(m, i) for m, i, _v in records] or [(None, None)])[0]
-    return last_change(session, model, ident)
+    candidates = changed or [(model, ident) for model, ident, _v in records]
+    if not candidates:
+        return last_change(session, None, None)
+    return last_change(session, *candidates[0])
 
 
 def last_change(session: Session, model: type[Base] | None, ident: Any) -> StaleEdit:

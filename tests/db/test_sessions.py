@@ -38,9 +38,14 @@ def test_sqlalchemy_finding_a_stale_version_is_a_stale_edit_naming_who_changed_i
         deal = session.get(Deal, card.id)
     assert deal is not None
     assert run_second(db_path, "bob", "value", card.id, card.version, "777").startswith("ok")
-    with pytest.raises(StaleEdit) as refused, db.session() as session:
-        session.add(deal)  # still at the version read before bob's change
-        deal.title = "Overwritten"
+
+    def overwrite() -> None:
+        with db.session() as session:
+            session.add(deal)  # still at the version read before bob's change
+            deal.title = "Overwritten"
+
+    with pytest.raises(StaleEdit) as refused:
+        overwrite()
     assert refused.value.changed_by == "bob"
     assert "bob" in refused.value.message()
     saved = services.deals.detail(card.id)
