@@ -9,9 +9,9 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from funneldesk.db.stale import last_change
-from funneldesk.errors import CriteriaNotMet, InvalidInput
+from funneldesk.errors import CriteriaNotMet, InvalidInput, NotFound, StageDeleted
 from funneldesk.i18n import _
-from funneldesk.models import Deal, LostReason, StageChange, StageKind
+from funneldesk.models import Deal, LostReason, Stage, StageChange, StageKind
 from funneldesk.models.base import utcnow
 from funneldesk.services import audit
 from funneldesk.services.base import Service
@@ -108,6 +108,11 @@ class MoveService(Service):
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, deal_word())
             check_version(session, deal, expected_version)
+            back_to = session.get(Stage, before.stage_id)
+            if back_to is None or back_to.pipeline_id != deal.pipeline_id:
+                raise NotFound(_("Stage"), before.stage_id)
+            if back_to.deleted_at is not None:
+                raise StageDeleted(back_to.name)
             now_state = state_of(deal)
             change = None
             if deal.stage_id != before.stage_id:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services import Services
-from funneldesk.services.dto import Actor, DealFields
+from funneldesk.services.dto import Actor, Card, DealFields
 from funneldesk.ui.board.controller import BoardController
 from funneldesk.ui.dialogs.deal_form import DealForm
 from funneldesk.ui.errors import show_error
@@ -55,8 +55,8 @@ class DealEditor:
                 return
             result = self.services.deals.update(deal_id=deal_id, expected_version=detail.version,
                                                 fields=fields, by=self.actor)
-            self.controller.board.place(result.card)
-            self.undo_stack.push(EditDealCommand(self, deal_id, detail.fields, fields))
+            self.controller.saved(result.card)
+            self.undo_stack.push(EditDealCommand(self, result.card, detail.fields, fields))
 
         form.save = save
         if form.archive_button is not None:
@@ -69,18 +69,19 @@ class DealEditor:
         if form.ticked:  # ticks bump nothing on the card, but re-read it as saved
             self.controller.refresh_card(deal_id)
 
-    def save_fields(self, deal_id: int, fields: DealFields) -> bool:
-        """For undo/redo of an edit: writes ``fields`` over the deal's current version."""
+    def save_fields(self, saved: Card, fields: DealFields) -> Card | None:
+        """For undo/redo of an edit: writes ``fields`` over the version this window saved
+        last (refused if someone changed the deal since); the card as saved, or None."""
         try:
             result = self.services.deals.update(
-                deal_id=deal_id, expected_version=self.controller.version_of(deal_id),
+                deal_id=saved.id, expected_version=self.controller.seen_version(saved),
                 fields=fields, by=self.actor)
         except FunnelDeskError as error:
             show_error(self.window, error)
-            return False
-        self.controller.board.place(result.card)
+            return None
+        self.controller.saved(result.card)
         self.controller.apply_changes(result.changes)
-        return True
+        return result.card
 
     def archive(self, deal_id: int, archived: bool) -> bool:
         try:
