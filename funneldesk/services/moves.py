@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from funneldesk.db.stale import last_change
@@ -32,30 +32,41 @@ def _column(stage_id: int, deal_id: int) -> tuple[ColumnElement[bool], ...]:
     return (Deal.stage_id == stage_id, Deal.id != deal_id, Deal.deleted_at.is_(None))
 
 
-def position_before(session: Session, deal: Deal, stage_id: int, before_id: int | None) -> float:
-    """A position that puts the deal just above ``before_id`` (at the end when None)."""
+Positions = tuple[tuple[int, float], ...]  # (deal id, position) of a whole column
+
+
+def position_before(session: Session, deal: Deal, stage_id: int,
+                    before_id: int | None) -> tuple[float, Positions]:
+    """A position that puts the deal just above ``before_id`` (at the end when None), and
+    the column's new positions if its gaps were used up and it had to be renumbered."""
     column = _column(stage_id, deal.id)
     anchor = None
     if before_id is not None:
         anchor = session.scalar(select(Deal.position).where(Deal.id == before_id, *column))
     if anchor is None:
         last = session.scalar(select(func.max(Deal.position)).where(*column))
-        return (last or 0.0) + GAP
+        return (last or 0.0) + GAP, ()
     prev = session.scalar(select(func.max(Deal.position)).where(*column, Deal.position < anchor))
     if prev is None:
-        return anchor - GAP
+        return anchor - GAP, ()
     if anchor - prev < 1e-6:  # the gaps are used up: renumber the column once
-        renumber(session, stage_id)
-        return position_before(session, deal, stage_id, before_id)
-    return (prev + anchor) / 2
+        renumbered = renumber(session, stage_id)
+        return position_before(session, deal, stage_id, before_id)[0], renumbered
+    return (prev + anchor) / 2, ()
 
 
-def renumber(session: Session, stage_id: int) -> None:
+def renumber(session: Session, stage_id: int) -> Positions:
+    """Spreads a column's positions GAP apart, keeping its order (positions are not
+    versioned: no deal's version changes)."""
     ids = session.scalars(
         select(Deal.id).where(Deal.stage_id == stage_id).order_by(Deal.position, Deal.id)).all()
-    for i, ident in enumerate(ids):
-        session.execute(update(Deal).where(Deal.id == ident).values(position=(i + 1) * GAP)
-                        .execution_options(synchronize_session=False))
+    positions = tuple((ident, (i + 1) * GAP) for i, ident in enumerate(ids))
+    table = Deal.__table__  # one executemany; the version column is left alone
+    assert isinstance(table, Table)
+    session.execute(update(table).where(table.c.id == bindparam("ident"))
+                    .values(position=bindparam("new_position")),
+                    [{"ident": ident, "new_position": p} for ident, p in positions])
+    return positions
 
 
 def state_of(deal: Deal) -> DealState:
@@ -84,7 +95,7 @@ class MoveService(Service):
                 raise InvalidInput("stage", _("That stage is not part of this deal's pipeline."))
             target = stages[to_stage_id]
             change = None
-            position = position_before(session, deal, to_stage_id, before_id)
+            position, renumbered = position_before(session, deal, to_stage_id, before_id)
             if to_stage_id != deal.stage_id:
                 missing = missing_for_move(session, pipeline, deal.id, deal.stage_id, to_stage_id)
                 if missing:
@@ -100,7 +111,8 @@ class MoveService(Service):
                          from_stage=before.stage_id, to_stage=to_stage_id)
             card = read_card(session, deal.id)
         return MoveResult(card, before, change_id,
-                          ChangeSet(frozenset({deal_id}), frozenset({before.stage_id, to_stage_id})))
+                          ChangeSet(frozenset({deal_id}), frozenset({before.stage_id, to_stage_id})),
+                          renumbered)
 
     def revert_move(self, *, deal_id: int, before: DealState, change_id: int | None,
                     expected_version: int, by: Actor) -> MoveResult:

@@ -101,6 +101,8 @@ class BoardController(QObject):
         return reverted
 
     def apply(self, result: MoveResult) -> None:
+        if result.renumbered:  # the other cards of the column have new positions too
+            self.board.reposition(result.card.stage_id, dict(result.renumbered))
         self.saved(result.card)
         self.changed.emit(result.changes)
 
