@@ -56,17 +56,33 @@ def position_before(session: Session, deal: Deal, stage_id: int,
 
 
 def renumber(session: Session, stage_id: int) -> Positions:
-    """Spreads a column's positions GAP apart, keeping its order (positions are not
-    versioned: no deal's version changes)."""
+    """Spreads a column's positions GAP apart, keeping its order."""
     ids = session.scalars(
         select(Deal.id).where(Deal.stage_id == stage_id).order_by(Deal.position, Deal.id)).all()
     positions = tuple((ident, (i + 1) * GAP) for i, ident in enumerate(ids))
-    table = Deal.__table__  # one executemany; the version column is left alone
+    write_positions(session, positions)
+    return positions
+
+
+def write_positions(session: Session, positions: Positions) -> None:
+    """Writes positions in one executemany on the table: positions are not versioned, so
+    no deal's version (nor who changed it last) changes."""
+    table = Deal.__table__
     assert isinstance(table, Table)
     session.execute(update(table).where(table.c.id == bindparam("ident"))
                     .values(position=bindparam("new_position")),
                     [{"ident": ident, "new_position": p} for ident, p in positions])
-    return positions
+
+
+def _reorder(session: Session, deal: Deal, position: float, by: Actor, action: str,
+             renumbered: Positions = ()) -> MoveResult:
+    """Moves a deal within its column: a reorder never makes anyone's edit stale, and
+    someone's edit never makes a reorder stale (it writes nothing else)."""
+    before = state_of(deal)
+    write_positions(session, ((deal.id, position),))
+    audit.record(session, by, action, "deal", deal.id, stage=deal.stage_id)
+    changes = ChangeSet(frozenset({deal.id}), frozenset({deal.stage_id}))
+    return MoveResult(read_card(session, deal.id), before, None, changes, renumbered)
 
 
 def state_of(deal: Deal) -> DealState:
@@ -87,6 +103,9 @@ class MoveService(Service):
         """
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, deal_word())
+            if to_stage_id == deal.stage_id:
+                position, renumbered = position_before(session, deal, to_stage_id, before_id)
+                return _reorder(session, deal, position, by, "reorder", renumbered)
             check_version(session, deal, expected_version)
             before = state_of(deal)
             pipeline = load_pipeline(session, deal.pipeline_id)
@@ -94,31 +113,31 @@ class MoveService(Service):
             if to_stage_id not in stages:
                 raise InvalidInput("stage", _("That stage is not part of this deal's pipeline."))
             target = stages[to_stage_id]
-            change = None
             position, renumbered = position_before(session, deal, to_stage_id, before_id)
-            if to_stage_id != deal.stage_id:
-                missing = missing_for_move(session, pipeline, deal.id, deal.stage_id, to_stage_id)
-                if missing:
-                    raise CriteriaNotMet(target.name, [c.label for c in missing])
-                self._apply_outcome(session, deal, target, lost_reason_id, lost_reason_text,
-                                    won_on, final_value)
-                change = self._record_change(session, deal, to_stage_id, by, reverts_id=None)
+            missing = missing_for_move(session, pipeline, deal.id, deal.stage_id, to_stage_id)
+            if missing:
+                raise CriteriaNotMet(target.name, [c.label for c in missing])
+            self._apply_outcome(session, deal, target, lost_reason_id, lost_reason_text,
+                                won_on, final_value)
+            change = self._record_change(session, deal, to_stage_id, by, reverts_id=None)
             deal.position = position
             deal.updated_by_id, deal.updated_at = by.id, utcnow()
             session.flush()  # once: the deal's version goes up by one per move
-            change_id = change.id if change else None
-            audit.record(session, by, "move" if change_id else "reorder", "deal", deal.id,
+            audit.record(session, by, "move", "deal", deal.id,
                          from_stage=before.stage_id, to_stage=to_stage_id)
             card = read_card(session, deal.id)
-        return MoveResult(card, before, change_id,
+        return MoveResult(card, before, change.id,
                           ChangeSet(frozenset({deal_id}), frozenset({before.stage_id, to_stage_id})),
                           renumbered)
 
     def revert_move(self, *, deal_id: int, before: DealState, change_id: int | None,
                     expected_version: int, by: Actor) -> MoveResult:
-        """Undo: puts the deal back as ``before`` with a change that names the one reverted."""
+        """Undo: puts the deal back as ``before`` with a change that names the one reverted
+        (``change_id`` None: the move only reordered the column)."""
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, deal_word())
+            if change_id is None and deal.stage_id == before.stage_id:
+                return _reorder(session, deal, before.position, by, "undo-reorder")
             check_version(session, deal, expected_version)
             back_to = session.get(Stage, before.stage_id)
             if back_to is None or back_to.pipeline_id != deal.pipeline_id:

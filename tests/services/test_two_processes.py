@@ -4,6 +4,7 @@ column keep one consistent order."""
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,3 +88,32 @@ def test_concurrent_drops_into_one_column_keep_one_order(
     positions = [p for _i, p in rows]
     assert len(set(positions)) == len(positions) == 9
     assert rows[-1][0] == anchor.id  # every drop landed above the anchor
+
+
+def test_a_reorder_by_another_process_makes_no_open_edit_stale(
+        services: Services, manager: Actor, db_path: Path) -> None:
+    card = make_deal(services, manager)
+    anchor = make_deal(services, manager, title="Anchor")  # on top of the column
+    opened = services.deals.detail(card.id)  # the form is open on this version
+    squeeze = start_second(db_path, "bob", "squeeze", card.stage_id, anchor.id, card.id)
+    out, _err = squeeze.communicate(timeout=120)
+    assert out.split() == ["round"]
+    assert services.board.load(opened.pipeline_id).cards[0].id == card.id  # now on top
+    fields = dataclasses.replace(opened.fields, title="Warehouse system phase 2")
+    saved = services.deals.update(deal_id=card.id, expected_version=opened.version,
+                                  fields=fields, by=manager)
+    assert saved.card.title == "Warehouse system phase 2"
+
+
+def test_undoing_a_reorder_after_another_process_edited_the_deal_keeps_the_edit(
+        services: Services, manager: Actor, db_path: Path) -> None:
+    card = make_deal(services, manager)
+    make_deal(services, manager, title="Top")
+    reordered = services.moves.move_deal(deal_id=card.id, to_stage_id=card.stage_id,
+                                         before_id=None, expected_version=card.version,
+                                         by=manager)
+    assert run_second(db_path, "bob", "value", card.id, card.version, "4200").startswith("ok")
+    back = services.moves.revert_move(deal_id=card.id, before=reordered.before, change_id=None,
+                                      expected_version=reordered.card.version, by=manager)
+    assert back.card.position == card.position
+    assert str(services.deals.detail(card.id).fields.value) == "4200.00"

@@ -119,3 +119,20 @@ def test_undoing_a_move_out_of_a_stage_deleted_since_is_refused(
     window.undo_stack.undo()
     assert "“Proposal”: that stage has been deleted since" in warnings_shown[0]
     assert services.deals.detail(card.id).stage_name == "Initial contact"
+
+
+def test_a_reorder_in_between_hides_no_change_from_the_undo_of_a_move(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow, db_path: Path,
+        warnings_shown: list[str]) -> None:
+    card, first = dropped_into_first_stage(qtbot, services, manager, window)
+    make_deal(services, manager, title="Other")  # goes on top of the column
+    bob_changes_value_then(qtbot, window, db_path, card.id, "4200", lambda: None)
+    drop_card(window, card.id, first)  # back on top: a reorder, which checks no version
+    assert titles(window, first) == ["Warehouse system", "Other"]
+    window.undo_stack.undo()  # the reorder: only the place changes back
+    assert titles(window, first) == ["Other", "Warehouse system"]
+    window.undo_stack.undo()  # the move: bob changed the deal since
+    assert len(warnings_shown) == 1
+    assert "changed by bob at" in warnings_shown[0]
+    saved = services.deals.detail(card.id)
+    assert (saved.stage_id, str(saved.fields.value)) == (first, "4200.00")

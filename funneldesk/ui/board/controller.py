@@ -103,7 +103,11 @@ class BoardController(QObject):
     def apply(self, result: MoveResult) -> None:
         if result.renumbered:  # the other cards of the column have new positions too
             self.board.reposition(result.card.stage_id, dict(result.renumbered))
-        self.saved(result.card)
+        if result.change_id is None:
+            # a reorder neither checks nor changes the version: it has seen no version
+            self.board.place(result.card)
+        else:
+            self.saved(result.card)
         self.changed.emit(result.changes)
 
     def saved(self, card: Card) -> None:
