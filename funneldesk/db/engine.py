@@ -35,8 +35,6 @@ def _begin(connection: Connection) -> None:
     options = connection.get_execution_options()
     if options.get("isolation_level") == "AUTOCOMMIT":
         return  # each statement on its own, e.g. PRAGMAs that a transaction would ignore
-    # a connection back from AUTOCOMMIT had pysqlite's own BEGIN switched on again
-    connection.connection.dbapi_connection.isolation_level = None  # type: ignore[union-attr]
     connection.exec_driver_sql("BEGIN" if options.get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 

@@ -69,3 +69,16 @@ def test_a_change_waiting_longer_than_the_busy_timeout_is_database_busy(
         release(other)
     assert impatient.deals.detail(card.id).stage_name == "Initial contact"
     impatient.db.close()
+
+
+def test_a_pragma_outside_any_transaction_works_and_later_changes_still_begin_at_once(
+        db: Database) -> None:
+    # what a table rebuild needs: foreign keys off, which SQLite ignores inside a transaction
+    with db.engine.connect() as plain:
+        autocommit = plain.execution_options(isolation_level="AUTOCOMMIT")
+        autocommit.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        assert autocommit.exec_driver_sql("PRAGMA foreign_keys").scalar() == 0
+        autocommit.exec_driver_sql("PRAGMA foreign_keys=ON")
+    with db.session() as session:  # the same pooled connection, back to explicit BEGINs
+        session.get(Deal, 1)
+        assert session.connection().connection.dbapi_connection.in_transaction  # type: ignore[union-attr]
