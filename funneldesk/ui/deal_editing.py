@@ -77,7 +77,7 @@ class DealEditor:
                 deal_id=saved.id, expected_version=self.controller.seen_version(saved),
                 fields=fields, by=self.actor)
         except FunnelDeskError as error:
-            show_error(self.window, error)
+            self.controller.refused(saved.id, error)
             return None
         self.controller.saved(result.card)
         self.controller.apply_changes(result.changes)

@@ -71,15 +71,19 @@ class BoardController(QObject):
             result = self.services.moves.move_deal(deal_id=deal_id, expected_version=version,
                                                    by=self.actor, **args)
         except FunnelDeskError as error:
-            show_error(self.window, error)
-            self.refresh_card(deal_id)
+            self.refused(deal_id, error)
             return None
         self.apply(result)
         return result
 
-    def refresh_card(self, deal_id: int) -> None:
-        """Shows the deal as the database has it now (after a refusal, someone else may
+    def refused(self, deal_id: int, error: FunnelDeskError) -> None:
+        """Says why a change was refused and shows the deal as saved (someone else may
         have changed it)."""
+        show_error(self.window, error)
+        self.refresh_card(deal_id)
+
+    def refresh_card(self, deal_id: int) -> None:
+        """Shows the deal as the database has it now."""
         try:
             card = self.services.board.card(deal_id)
         except FunnelDeskError:
@@ -95,7 +99,7 @@ class BoardController(QObject):
                 deal_id=deal_id, before=result.before, change_id=result.change_id,
                 expected_version=self.seen_version(result.card), by=self.actor)
         except FunnelDeskError as error:
-            show_error(self.window, error)
+            self.refused(deal_id, error)
             return None
         self.apply(reverted)
         return reverted
