@@ -1,5 +1,12 @@
 """An open FunnelDesk database: short ORM sessions for changes, plain SQL for fast reads.
 
+Three ways in, so that nobody waits without need:
+- ``session()`` for a change: the whole unit of work (its reads, checks and writes) is one
+  transaction that holds the write lock from its first statement;
+- ``reading()`` for ORM reads (a deal's details, lookups): one consistent snapshot that
+  takes no lock, so it works while another program writes;
+- ``query()`` for plain-SQL reads (the board).
+
 SQLAlchemy is imported on the first session, not at start-up: the board's first paint
 reads through ``query`` alone (importing SQLAlchemy's ORM costs about 0.4 s).
 """
