@@ -63,7 +63,6 @@ def hold(path: str) -> None:
     """Holds the write lock the way any other writer would: an open IMMEDIATE transaction."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("BEGIN IMMEDIATE")
-    conn.execute("UPDATE team_settings SET value = value WHERE key = 'base_currency'")
     print("holding", flush=True)
     sys.stdin.readline()
     conn.execute("ROLLBACK")
