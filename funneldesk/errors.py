@@ -135,6 +135,15 @@ class StaleEdit(FunnelDeskError):
 
 
 @dataclass
+class StageDeleted(FunnelDeskError):
+    stage: str
+
+    def message(self) -> str:
+        return _("The deal cannot go back to “{stage}”: that stage has been deleted since.").format(
+            stage=self.stage)
+
+
+@dataclass
 class CriteriaNotMet(FunnelDeskError):
     target_stage: str
     missing: list[str]

@@ -1,5 +1,12 @@
 """An open FunnelDesk database: short ORM sessions for changes, plain SQL for fast reads.
 
+Three ways in, so that nobody waits without need:
+- ``session()`` for a change: the whole unit of work (its reads, checks and writes) is one
+  transaction that holds the write lock from its first statement;
+- ``reading()`` for ORM reads (a deal's details, lookups): one consistent snapshot that
+  takes no lock, so it works while another program writes;
+- ``query()`` for plain-SQL reads (the board).
+
 SQLAlchemy is imported on the first session, not at start-up: the board's first paint
 reads through ``query`` alone (importing SQLAlchemy's ORM costs about 0.4 s).
 """
@@ -22,13 +29,16 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
 Row = tuple[Any, ...]
+BUSY_TIMEOUT_MS = 5000  # how long a change waits for another writer before DatabaseBusy
 
 
 class Database:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = path
+        self.busy_timeout_ms = busy_timeout_ms
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
+        self._read_sessions: sessionmaker[Session] | None = None
         self._reader: sqlite3.Connection | None = None
         self._lock = threading.Lock()
 
@@ -36,32 +46,61 @@ class Database:
     def engine(self) -> Engine:
         with self._lock:
             if self._engine is None:
+                from sqlalchemy import event
                 from sqlalchemy.orm import sessionmaker
 
-                from funneldesk.db.engine import make_engine
+                from funneldesk.db.engine import make_engine, reading_engine
+                from funneldesk.db.stale import remember_versioned
 
-                self._engine = make_engine(self.path)
+                self._engine = make_engine(self.path, self.busy_timeout_ms)
                 self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+                event.listen(self._sessions, "before_flush", remember_versioned)
+                self._read_sessions = sessionmaker(reading_engine(self._engine),
+                                                   expire_on_commit=False)
             return self._engine
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One unit of work: commits when the block ends, rolls back on any error."""
+        """One change: its first statement takes the write lock (BEGIN IMMEDIATE), so what
+        it reads and checks stays true until it commits when the block ends; any error
+        rolls it back. A version that no longer matches becomes StaleEdit."""
+        from sqlalchemy.orm.exc import StaleDataError
+
+        self.engine  # noqa: B018 - creates the engine and session factories on first use
+        assert self._sessions is not None
+        with self._mapped_errors(self._sessions()) as session:
+            try:
+                yield session
+                session.commit()
+            except StaleDataError as error:
+                # SQLAlchemy's own version check (the UPDATE matched no row) at flush
+                from funneldesk.db.stale import stale_edit, versioned
+
+                records = versioned(session)
+                session.rollback()
+                with self.reading() as fresh:
+                    raise stale_edit(fresh, records) from error
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A consistent read that takes no write lock (so it never waits for a writer);
+        it is always rolled back: nothing done here is ever saved."""
+        self.engine  # noqa: B018 - creates the engine and session factories on first use
+        assert self._read_sessions is not None
+        with self._mapped_errors(self._read_sessions()) as session:
+            yield session
+
+    @contextmanager
+    def _mapped_errors(self, session: Session) -> Iterator[Session]:
         from sqlalchemy import exc
 
-        self.engine  # noqa: B018 - creates the engine and session factory on first use
-        assert self._sessions is not None
-        session = self._sessions()
         try:
             yield session
-            session.commit()
         except exc.OperationalError as error:
             session.rollback()
             raise _environment_error(self.path, error.orig) from error
-        except BaseException:
-            session.rollback()
-            raise
         finally:
+            session.rollback()
             session.close()
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
@@ -71,7 +110,7 @@ class Database:
                 # autocommit: each read sees every committed change, and holds no lock after
                 self._reader = sqlite3.connect(self.path, isolation_level=None,
                                                check_same_thread=False)
-                self._reader.execute("PRAGMA busy_timeout=5000")
+                self._reader.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms:d}")
             try:
                 return self._reader.execute(sql, tuple(params)).fetchall()
             except sqlite3.OperationalError as error:
@@ -95,7 +134,7 @@ def _environment_error(path: Path, error: BaseException | None) -> Exception:
     return DatabaseUnavailable(str(path), detail=text)
 
 
-def open_database(location: str | Path) -> Database:
+def open_database(location: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """Opens (creating or upgrading as needed) the database at a path or sqlite URL."""
     from funneldesk.db.paths import sqlite_path
 
@@ -107,6 +146,6 @@ def open_database(location: str | Path) -> Database:
         from funneldesk.db.migrate import upgrade
 
         upgrade(path, revision)
-        return Database(path)
+        return Database(path, busy_timeout_ms=busy_timeout_ms)
     check_writable(path)
-    return Database(path)
+    return Database(path, busy_timeout_ms=busy_timeout_ms)

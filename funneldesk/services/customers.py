@@ -16,13 +16,13 @@ from funneldesk.services.lookups import get_or_raise
 
 class CustomerService(Service):
     def companies(self) -> list[Named]:
-        with self.db.session() as session:
+        with self.db.reading() as session:
             rows = session.execute(select(Company.id, Company.name)
                                    .where(Company.deleted_at.is_(None)).order_by(Company.name))
             return [Named(r.id, r.name) for r in rows]
 
     def contacts(self, company_id: int | None = None) -> list[Named]:
-        with self.db.session() as session:
+        with self.db.reading() as session:
             query = select(Contact.id, Contact.name, Contact.company_id).where(
                 Contact.deleted_at.is_(None))
             if company_id is not None:

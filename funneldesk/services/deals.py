@@ -148,7 +148,7 @@ class DealService(Service):
             return ChangeSet(frozenset({deal_id}), frozenset({deal.stage_id}))
 
     def detail(self, deal_id: int) -> DealDetail:
-        with self.db.session() as session:
+        with self.db.reading() as session:
             deal = get_or_raise(session, Deal, deal_id, deal_word())
             pipeline = load_pipeline(session, deal.pipeline_id)
             stages = {s.id: s for s in pipeline.stages}

@@ -130,6 +130,9 @@ class MoveResult:
     before: DealState
     change_id: int | None  # None when only the order within the column changed
     changes: ChangeSet
+    # (deal id, position) of every card in the card's column when the move had to renumber
+    # it; empty otherwise
+    renumbered: tuple[tuple[int, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,12 +7,13 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from funneldesk.errors import CriteriaNotMet, InvalidInput, StaleEdit
+from funneldesk.db.stale import last_change
+from funneldesk.errors import CriteriaNotMet, InvalidInput, NotFound, StageDeleted
 from funneldesk.i18n import _
-from funneldesk.models import Deal, LostReason, StageChange, StageKind, User
+from funneldesk.models import Deal, LostReason, Stage, StageChange, StageKind
 from funneldesk.models.base import utcnow
 from funneldesk.services import audit
 from funneldesk.services.base import Service
@@ -25,39 +26,66 @@ GAP = 1024.0
 
 
 def check_version(session: Session, deal: Deal, expected_version: int) -> None:
+    """Refuses a change made on an older version of the deal than the saved one."""
     if deal.version != expected_version:
-        who = session.get(User, deal.updated_by_id)
-        raise StaleEdit(who.display_name if who else "?", deal.updated_at)
+        raise last_change(session, Deal, deal.id)
 
 
 def _column(stage_id: int, deal_id: int) -> tuple[ColumnElement[bool], ...]:
     return (Deal.stage_id == stage_id, Deal.id != deal_id, Deal.deleted_at.is_(None))
 
 
-def position_before(session: Session, deal: Deal, stage_id: int, before_id: int | None) -> float:
-    """A position that puts the deal just above ``before_id`` (at the end when None)."""
+Positions = tuple[tuple[int, float], ...]  # (deal id, position) of a whole column
+
+
+def position_before(session: Session, deal: Deal, stage_id: int,
+                    before_id: int | None) -> tuple[float, Positions]:
+    """A position that puts the deal just above ``before_id`` (at the end when None), and
+    the column's new positions if its gaps were used up and it had to be renumbered."""
     column = _column(stage_id, deal.id)
     anchor = None
     if before_id is not None:
         anchor = session.scalar(select(Deal.position).where(Deal.id == before_id, *column))
     if anchor is None:
         last = session.scalar(select(func.max(Deal.position)).where(*column))
-        return (last or 0.0) + GAP
+        return (last or 0.0) + GAP, ()
     prev = session.scalar(select(func.max(Deal.position)).where(*column, Deal.position < anchor))
     if prev is None:
-        return anchor - GAP
+        return anchor - GAP, ()
     if anchor - prev < 1e-6:  # the gaps are used up: renumber the column once
-        renumber(session, stage_id)
-        return position_before(session, deal, stage_id, before_id)
-    return (prev + anchor) / 2
+        renumbered = renumber(session, stage_id)
+        return position_before(session, deal, stage_id, before_id)[0], renumbered
+    return (prev + anchor) / 2, ()
 
 
-def renumber(session: Session, stage_id: int) -> None:
+def renumber(session: Session, stage_id: int) -> Positions:
+    """Spreads a column's positions GAP apart, keeping its order."""
     ids = session.scalars(
         select(Deal.id).where(Deal.stage_id == stage_id).order_by(Deal.position, Deal.id)).all()
-    for i, ident in enumerate(ids):
-        session.execute(update(Deal).where(Deal.id == ident).values(position=(i + 1) * GAP)
-                        .execution_options(synchronize_session=False))
+    positions = tuple((ident, (i + 1) * GAP) for i, ident in enumerate(ids))
+    write_positions(session, positions)
+    return positions
+
+
+def write_positions(session: Session, positions: Positions) -> None:
+    """Writes positions in one executemany on the table: positions are not versioned, so
+    no deal's version (nor who changed it last) changes."""
+    table = Deal.__table__
+    assert isinstance(table, Table)
+    session.execute(update(table).where(table.c.id == bindparam("ident"))
+                    .values(position=bindparam("new_position")),
+                    [{"ident": ident, "new_position": p} for ident, p in positions])
+
+
+def _reorder(session: Session, deal: Deal, position: float, by: Actor, action: str,
+             renumbered: Positions = ()) -> MoveResult:
+    """Moves a deal within its column: a reorder never makes anyone's edit stale, and
+    someone's edit never makes a reorder stale (it writes nothing else)."""
+    before = state_of(deal)
+    write_positions(session, ((deal.id, position),))
+    audit.record(session, by, action, "deal", deal.id, stage=deal.stage_id)
+    changes = ChangeSet(frozenset({deal.id}), frozenset({deal.stage_id}))
+    return MoveResult(read_card(session, deal.id), before, None, changes, renumbered)
 
 
 def state_of(deal: Deal) -> DealState:
@@ -93,6 +121,9 @@ class MoveService(Service):
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, deal_word())
             require_deal_owner(by, deal.owner_id, _("move someone else's deal"))
+            if to_stage_id == deal.stage_id:
+                position, renumbered = position_before(session, deal, to_stage_id, before_id)
+                return _reorder(session, deal, position, by, "reorder", renumbered)
             check_version(session, deal, expected_version)
             before = state_of(deal)
             pipeline = load_pipeline(session, deal.pipeline_id)
@@ -100,35 +131,40 @@ class MoveService(Service):
             if to_stage_id not in stages:
                 raise InvalidInput("stage", _("That stage is not part of this deal's pipeline."))
             target = stages[to_stage_id]
-            change = None
-            position = position_before(session, deal, to_stage_id, before_id)
-            if to_stage_id != deal.stage_id:
-                missing = missing_for_move(session, pipeline, deal.id, deal.stage_id, to_stage_id)
-                if missing:
-                    raise CriteriaNotMet(target.name, [c.label for c in missing])
-                self._apply_outcome(session, deal, target, lost_reason_id, lost_reason_text,
-                                    won_on, final_value)
-                changed = outcome_changes(before, state_of(deal))
-                change = self._record_change(session, deal, to_stage_id, by, reverts_id=None,
-                                             details=changed)
+            position, renumbered = position_before(session, deal, to_stage_id, before_id)
+            missing = missing_for_move(session, pipeline, deal.id, deal.stage_id, to_stage_id)
+            if missing:
+                raise CriteriaNotMet(target.name, [c.label for c in missing])
+            self._apply_outcome(session, deal, target, lost_reason_id, lost_reason_text,
+                                won_on, final_value)
+            changed = outcome_changes(before, state_of(deal))
+            change = self._record_change(session, deal, to_stage_id, by, reverts_id=None,
+                                         details=changed)
             deal.position = position
             deal.updated_by_id, deal.updated_at = by.id, utcnow()
             session.flush()  # once: the deal's version goes up by one per move
-            change_id = change.id if change else None
-            audit.record(session, by, "move" if change_id else "reorder", "deal", deal.id,
-                         stage_id=[before.stage_id, to_stage_id],
-                         **(outcome_changes(before, state_of(deal)) if change_id else {}))
+            audit.record(session, by, "move", "deal", deal.id,
+                         stage_id=[before.stage_id, to_stage_id], **changed)
             card = read_card(session, deal.id)
-        return MoveResult(card, before, change_id,
-                          ChangeSet(frozenset({deal_id}), frozenset({before.stage_id, to_stage_id})))
+        return MoveResult(card, before, change.id,
+                          ChangeSet(frozenset({deal_id}), frozenset({before.stage_id, to_stage_id})),
+                          renumbered)
 
     def revert_move(self, *, deal_id: int, before: DealState, change_id: int | None,
                     expected_version: int, by: Actor) -> MoveResult:
-        """Undo: puts the deal back as ``before`` with a change that names the one reverted."""
+        """Undo: puts the deal back as ``before`` with a change that names the one reverted
+        (``change_id`` None: the move only reordered the column)."""
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, deal_word())
             require_deal_owner(by, deal.owner_id, _("move someone else's deal"))
+            if change_id is None and deal.stage_id == before.stage_id:
+                return _reorder(session, deal, before.position, by, "undo-reorder")
             check_version(session, deal, expected_version)
+            back_to = session.get(Stage, before.stage_id)
+            if back_to is None or back_to.pipeline_id != deal.pipeline_id:
+                raise NotFound(_("Stage"), before.stage_id)
+            if back_to.deleted_at is not None:
+                raise StageDeleted(back_to.name)
             now_state = state_of(deal)
             change = None
             if deal.stage_id != before.stage_id:
@@ -149,7 +185,7 @@ class MoveService(Service):
             frozenset({deal_id}), frozenset({now_state.stage_id, before.stage_id})))
 
     def lost_reasons(self) -> list[tuple[int, str]]:
-        with self.db.session() as session:
+        with self.db.reading() as session:
             rows = session.execute(select(LostReason.id, LostReason.label)
                                    .where(LostReason.active).order_by(LostReason.position))
             return [(r.id, r.label) for r in rows]

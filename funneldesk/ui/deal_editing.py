@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from funneldesk.errors import FunnelDeskError
 from funneldesk.services import Services
-from funneldesk.services.dto import Actor, DealFields, TrashResult
+from funneldesk.services.dto import Actor, Card, DealFields, TrashResult
 from funneldesk.ui.board.controller import BoardController
 from funneldesk.ui.dialogs.deal_form import DealForm
 from funneldesk.ui.errors import show_error
@@ -56,8 +56,8 @@ class DealEditor:
                 return
             result = self.services.deals.update(deal_id=deal_id, expected_version=detail.version,
                                                 fields=fields, by=self.actor)
-            self.controller.board.place(result.card)
-            self.undo_stack.push(EditDealCommand(self, deal_id, detail.fields, fields))
+            self.controller.saved(result.card)
+            self.undo_stack.push(EditDealCommand(self, result.card, detail.fields, fields))
 
         form.save = save
         if form.archive_button is not None:
@@ -70,18 +70,19 @@ class DealEditor:
         if form.ticked:  # ticks bump nothing on the card, but re-read it as saved
             self.controller.refresh_card(deal_id)
 
-    def save_fields(self, deal_id: int, fields: DealFields) -> bool:
-        """For undo/redo of an edit: writes ``fields`` over the deal's current version."""
+    def save_fields(self, saved: Card, fields: DealFields) -> Card | None:
+        """For undo/redo of an edit: writes ``fields`` over the version this window saved
+        last (refused if someone changed the deal since); the card as saved, or None."""
         try:
             result = self.services.deals.update(
-                deal_id=deal_id, expected_version=self.controller.version_of(deal_id),
+                deal_id=saved.id, expected_version=self.controller.seen_version(saved),
                 fields=fields, by=self.actor)
         except FunnelDeskError as error:
-            show_error(self.window, error)
-            return False
-        self.controller.board.place(result.card)
+            self.controller.refused(saved.id, error)
+            return None
+        self.controller.saved(result.card)
         self.controller.apply_changes(result.changes)
-        return True
+        return result.card
 
     def archive(self, deal_id: int, archived: bool) -> bool:
         try:
@@ -95,9 +96,13 @@ class DealEditor:
 
     def delete(self, deal_id: int) -> bool:
         """Moves the deal to the Trash at once: Ctrl+Z, or Deal ▸ Trash…, brings it back."""
-        card = self.controller.board.find_card(deal_id)
-        title = card.title if card else self.services.deals.detail(deal_id).fields.title
-        result = self.put_in_trash(deal_id, self.controller.version_of(deal_id))
+        card = self.controller.board.find_card(deal_id) or self.services.board.card(deal_id)
+        if card is not None:
+            title, version = card.title, self.controller.seen_version(card)
+        else:  # archived: not on the board
+            detail = self.services.deals.detail(deal_id)
+            title, version = detail.fields.title, detail.version
+        result = self.put_in_trash(deal_id, version)
         if result is None:
             return False
         self.undo_stack.push(DeleteDealCommand(self, deal_id, title, result.version))
@@ -121,7 +126,8 @@ class DealEditor:
             return None
         if result.card is None:
             self.controller.board.remove(result.deal_id)
+            self.controller.remember(result.deal_id, result.version)
         else:
-            self.controller.board.place(result.card)
+            self.controller.saved(result.card)
         self.controller.apply_changes(result.changes)
         return result

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QUndoCommand
 
 from funneldesk.i18n import _
-from funneldesk.services.dto import DealFields, MoveResult
+from funneldesk.services.dto import Card, DealFields, MoveResult
 
 if TYPE_CHECKING:
     from funneldesk.ui.board.controller import BoardController
@@ -26,7 +26,7 @@ class MoveCommand(QUndoCommand):
         if self._done:
             return
         result = self.controller.save_move(
-            self.deal_id, self.controller.version_of(self.deal_id), self.args)
+            self.deal_id, self.controller.seen_version(self.result.card), self.args)
         if result is None:
             self.setObsolete(True)
             return
@@ -40,22 +40,27 @@ class MoveCommand(QUndoCommand):
 
 
 class EditDealCommand(QUndoCommand):
-    def __init__(self, editor: DealEditor, deal_id: int, before: DealFields,
+    def __init__(self, editor: DealEditor, saved: Card, before: DealFields,
                  after: DealFields) -> None:
         super().__init__(_("Edit “{title}”").format(title=after.title))
-        self.editor, self.deal_id, self.before, self.after = editor, deal_id, before, after
+        self.editor, self.card, self.before, self.after = editor, saved, before, after
         self._done = True
 
     def redo(self) -> None:
         if not self._done:
-            self._done = self.editor.save_fields(self.deal_id, self.after)
+            self._done = self._save(self.after)
             self.setObsolete(not self._done)
 
     def undo(self) -> None:
         if self._done:
-            self._done = not self.editor.save_fields(self.deal_id, self.before)
+            self._done = not self._save(self.before)
             self.setObsolete(self._done)
 
+    def _save(self, fields: DealFields) -> bool:
+        card = self.editor.save_fields(self.card, fields)
+        if card is not None:
+            self.card = card
+        return card is not None
 
 class DeleteDealCommand(QUndoCommand):
     """Undo restores the deal from the Trash, redo puts it back in; each carries the

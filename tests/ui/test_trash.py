@@ -182,3 +182,19 @@ def test_start_up_purges_deals_kept_longer_than_the_team_period(
     window.warm_up()  # what FunnelDesk runs off the GUI thread once the board shows
     qtbot.waitUntil(lambda: len(services.trash.deals()) == 1, timeout=10000)
     assert [d.title for d in services.trash.deals()] == ["Deleted today"]
+
+
+def test_undoing_a_delete_then_the_move_before_it_is_not_refused_as_stale(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        warnings_shown: list[str]) -> None:
+    card = make_deal(services, manager, title="Pump", stage_name="Proposal")
+    first_stage = window.board.board.pipeline.stages[0].id if window.board.board else 0
+    reload(qtbot, window)
+    assert window.controller.move(card.id, card.version, first_stage, None)
+    menu_action(window, card.id, "Delete").trigger()
+    assert window.board.find_card(card.id) is None
+    window.undo_stack.undo()  # the delete
+    window.undo_stack.undo()  # the move
+    assert warnings_shown == []
+    assert services.deals.detail(card.id).stage_name == "Proposal"
+    assert titles(window, card.stage_id) == ["Pump"]

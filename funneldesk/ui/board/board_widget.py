@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from PySide6.QtCore import QPoint, QTimer, Signal
@@ -98,6 +99,12 @@ class BoardWidget(QScrollArea):
         if target is not None:
             target.model.put(card)
             self.select(card.id)
+
+    def reposition(self, stage_id: int, positions: Mapping[int, float]) -> None:
+        """Takes a column's new card positions after the service renumbered it."""
+        column = self.columns.get(stage_id)
+        if column is not None:
+            column.model.reposition(positions)
 
     def remove(self, deal_id: int) -> None:
         for column in self.columns.values():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -228,6 +228,18 @@ class CardListModel(QAbstractListModel):
         else:
             self._visible.insert(row, card)
         self.totalsChanged.emit()
+
+    def reposition(self, positions: Mapping[int, float]) -> None:
+        """Takes the column's new positions (the service renumbered it); rows move only
+        if that changes their order."""
+        self._all = {ident: replace(card, position=positions[ident]) if ident in positions
+                     else card for ident, card in self._all.items()}
+        shown = [card.id for card in self._visible]
+        fresh = sorted((self._all[ident] for ident in shown), key=self._key)
+        if [card.id for card in fresh] == shown:
+            self._visible = fresh
+        else:
+            self._reset()
 
     def discard(self, deal_id: int) -> None:
         self._take_row(deal_id)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from funneldesk.errors import FunnelDeskError
 from funneldesk.services import Services
-from funneldesk.services.dto import Actor, ChangeSet, MoveResult, StageInfo, StageKind
+from funneldesk.services.dto import Actor, Card, ChangeSet, MoveResult, StageInfo, StageKind
 from funneldesk.ui.board.board_widget import BoardWidget
 from funneldesk.ui.dialogs.outcome import LostDialog, WonDialog
 from funneldesk.ui.errors import show_error
@@ -26,6 +26,9 @@ class BoardController(QObject):
         super().__init__(window)
         self.services, self.actor = services, actor
         self.board, self.undo_stack, self.window = board, undo_stack, window
+        # deal id -> the version this window's own last change left it at: what undo and
+        # redo saw (a reload may show a newer version, made by someone else)
+        self._seen: dict[int, int] = {}
         board.cardDropped.connect(self.drop)
 
     def stage(self, stage_id: int) -> StageInfo | None:
@@ -68,15 +71,19 @@ class BoardController(QObject):
             result = self.services.moves.move_deal(deal_id=deal_id, expected_version=version,
                                                    by=self.actor, **args)
         except FunnelDeskError as error:
-            show_error(self.window, error)
-            self.refresh_card(deal_id)
+            self.refused(deal_id, error)
             return None
         self.apply(result)
         return result
 
-    def refresh_card(self, deal_id: int) -> None:
-        """Shows the deal as the database has it now (after a refusal, someone else may
+    def refused(self, deal_id: int, error: FunnelDeskError) -> None:
+        """Says why a change was refused and shows the deal as saved (someone else may
         have changed it)."""
+        show_error(self.window, error)
+        self.refresh_card(deal_id)
+
+    def refresh_card(self, deal_id: int) -> None:
+        """Shows the deal as the database has it now."""
         try:
             card = self.services.board.card(deal_id)
         except FunnelDeskError:
@@ -90,24 +97,40 @@ class BoardController(QObject):
         try:
             reverted = self.services.moves.revert_move(
                 deal_id=deal_id, before=result.before, change_id=result.change_id,
-                expected_version=self.version_of(deal_id), by=self.actor)
+                expected_version=self.seen_version(result.card), by=self.actor)
         except FunnelDeskError as error:
-            show_error(self.window, error)
+            self.refused(deal_id, error)
             return None
         self.apply(reverted)
         return reverted
 
     def apply(self, result: MoveResult) -> None:
-        self.board.place(result.card)
+        if result.renumbered:  # the other cards of the column have new positions too
+            self.board.reposition(result.card.stage_id, dict(result.renumbered))
+        if result.change_id is None:
+            # a reorder neither checks nor changes the version: it has seen no version
+            self.board.place(result.card)
+        else:
+            self.saved(result.card)
         self.changed.emit(result.changes)
+
+    def saved(self, card: Card) -> None:
+        """Shows a card as this window's change has just saved it, and remembers its
+        version for undo and redo."""
+        self.remember(card.id, card.version)
+        self.board.place(card)
+
+    def remember(self, deal_id: int, version: int) -> None:
+        """Notes the version this window's own change left (also for a deal off the board)."""
+        self._seen[deal_id] = version
 
     def apply_changes(self, changes: ChangeSet) -> None:
         self.changed.emit(changes)
 
-    def version_of(self, deal_id: int) -> int:
-        """The deal's version as shown, else as saved (a card hidden by a filter or column)."""
-        card = self.board.find_card(deal_id) or self.services.board.card(deal_id)
-        return card.version if card else self.services.deals.detail(deal_id).version
+    def seen_version(self, card: Card) -> int:
+        """The version of ``card``'s deal as this window last saved it, never the one the
+        database has now: a change by someone else since then makes undo and redo stale."""
+        return self._seen.get(card.id, card.version)
 
     def neighbour_stage(self, stage_id: int, step: int) -> int | None:
         """The open stage before or after ``stage_id`` (for keyboard moves)."""

@@ -1,0 +1,84 @@
+"""Transactions against a second FunnelDesk process on the same file: a change holds the
+write lock from its first read, a stale ORM write becomes StaleEdit, a writer that waits
+too long gets DatabaseBusy, and reading never takes the write lock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from funneldesk.db import Database, open_database
+from funneldesk.errors import DatabaseBusy, StaleEdit
+from funneldesk.models import Deal
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor
+from tests.helpers import make_deal, stage
+from tests.second_process import holding_the_lock, release, run_second
+
+
+def test_a_change_holds_the_write_lock_from_its_first_read(
+        services: Services, manager: Actor, db: Database, db_path: Path) -> None:
+    card = make_deal(services, manager)
+    services.users.current("bob")  # bob's first run would otherwise add him
+    criterion = stage(services, "Initial contact").criteria[0]
+    services.deals.set_criterion(deal_id=card.id, criterion_id=criterion.id, checked=True,
+                                 by=manager)
+    with db.session() as session:
+        assert session.get(Deal, card.id) is not None
+        # while this transaction has only read, another process cannot write
+        assert run_second(db_path, "bob", "untick", card.id, criterion.id, busy_ms=300) == "busy"
+    assert run_second(db_path, "bob", "untick", card.id, criterion.id) == "ok"
+
+
+def test_sqlalchemy_finding_a_stale_version_is_a_stale_edit_naming_who_changed_it(
+        services: Services, manager: Actor, db: Database, db_path: Path) -> None:
+    card = make_deal(services, manager)
+    with db.session() as session:
+        deal = session.get(Deal, card.id)
+    assert deal is not None
+    assert run_second(db_path, "bob", "value", card.id, card.version, "777").startswith("ok")
+
+    def overwrite() -> None:
+        with db.session() as session:
+            session.add(deal)  # still at the version read before bob's change
+            deal.title = "Overwritten"
+
+    with pytest.raises(StaleEdit) as refused:
+        overwrite()
+    assert refused.value.changed_by == "bob"
+    assert "bob" in refused.value.message()
+    saved = services.deals.detail(card.id)
+    assert (saved.fields.title, str(saved.fields.value)) == ("Warehouse system", "777.00")
+
+
+def test_a_change_waiting_longer_than_the_busy_timeout_is_database_busy(
+        db_path: Path, manager: Actor) -> None:
+    impatient = Services(open_database(db_path, busy_timeout_ms=200))
+    card = make_deal(impatient, manager)
+    other = holding_the_lock(db_path)
+    try:
+        with pytest.raises(DatabaseBusy):
+            impatient.moves.move_deal(deal_id=card.id, to_stage_id=stage(impatient, "Lost").id,
+                                      before_id=None, expected_version=card.version,
+                                      by=manager, lost_reason_text="budget")
+        # reading needs no write lock: the deal opens while the other process writes
+        assert impatient.deals.detail(card.id).stage_name == "Initial contact"
+        assert impatient.moves.lost_reasons()
+    finally:
+        release(other)
+    assert impatient.deals.detail(card.id).stage_name == "Initial contact"
+    impatient.db.close()
+
+
+def test_a_pragma_outside_any_transaction_works_and_later_changes_still_begin_at_once(
+        db: Database) -> None:
+    # what a table rebuild needs: foreign keys off, which SQLite ignores inside a transaction
+    with db.engine.connect() as plain:
+        autocommit = plain.execution_options(isolation_level="AUTOCOMMIT")
+        autocommit.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        assert autocommit.exec_driver_sql("PRAGMA foreign_keys").scalar() == 0
+        autocommit.exec_driver_sql("PRAGMA foreign_keys=ON")
+    with db.session() as session:  # the same pooled connection, back to explicit BEGINs
+        session.get(Deal, 1)
+        assert session.connection().connection.dbapi_connection.in_transaction  # type: ignore[union-attr]

@@ -1,0 +1,51 @@
+"""Undoing a move never puts a deal into a stage that no longer exists; renumbering a
+column tells the board its new positions and makes no edit stale."""
+
+from __future__ import annotations
+
+import pytest
+
+from funneldesk.db import Database
+from funneldesk.errors import StageDeleted
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor
+from tests.helpers import make_deal, stage
+
+
+def test_undoing_a_move_back_to_a_deleted_stage_is_refused(
+        services: Services, manager: Actor) -> None:
+    card = make_deal(services, manager, stage_name="Proposal")
+    moved = services.moves.move_deal(deal_id=card.id,
+                                     to_stage_id=stage(services, "Needs analysis").id,
+                                     before_id=None, expected_version=card.version, by=manager)
+    services.pipelines.delete_stage(stage_id=card.stage_id, by=manager)
+    with pytest.raises(StageDeleted) as refused:
+        services.moves.revert_move(deal_id=card.id, before=moved.before,
+                                   change_id=moved.change_id,
+                                   expected_version=moved.card.version, by=manager)
+    assert refused.value.message() == (
+        "The deal cannot go back to “Proposal”: that stage has been deleted since.")
+    assert services.deals.detail(card.id).stage_name == "Needs analysis"
+    assert len(services.deals.detail(card.id).history) == 2
+
+
+def test_renumbering_a_column_reports_its_positions_and_makes_no_edit_stale(
+        services: Services, manager: Actor, db: Database) -> None:
+    below = make_deal(services, manager, title="Below")
+    bystander = make_deal(services, manager, title="Bystander")  # open in someone's form
+    result = None
+    for i in range(40):  # into the one gap above Below, until it runs out
+        mover = make_deal(services, manager, title=f"M{i}", stage_name="Proposal")
+        result = services.moves.move_deal(deal_id=mover.id, to_stage_id=below.stage_id,
+                                          before_id=below.id, expected_version=mover.version,
+                                          by=manager)
+        if result.renumbered:
+            break
+    assert result is not None
+    assert result.renumbered
+    reported = {**dict(result.renumbered), result.card.id: result.card.position}
+    saved = db.query("SELECT id, position FROM deals WHERE stage_id = ?", (below.stage_id,))
+    assert reported == dict(saved)
+    fields = services.deals.detail(bystander.id).fields
+    services.deals.update(deal_id=bystander.id, expected_version=bystander.version,
+                          fields=fields, by=manager)
