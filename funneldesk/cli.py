@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import LANGUAGES, _, normalize_language, set_language
+from funneldesk.logs import log, report_bug, setup_logging
 
 
 def _lang(value: str) -> str:
@@ -74,6 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(None)
     args = build_parser().parse_args(argv)
     set_language(getattr(args, "lang", None))
+    setup_logging()
     try:
         if args.command == "demo":
             return run_demo(args)
@@ -81,7 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_window(database_location(args), getattr(args, "lang", None))
     except FunnelDeskError as error:
+        log.warning("%s", error.message())
         print(f"funneldesk: {error.message()}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug: the details go to the log, the user gets one line
+        print(f"funneldesk: {report_bug(error)}", file=sys.stderr)
+        return 1
