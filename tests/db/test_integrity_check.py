@@ -1,4 +1,5 @@
-"""A healthy file is never called damaged, also while another FunnelDesk writes to it;
+"""A healthy file is never called damaged, also while another FunnelDesk writes to it, and
+the file read is the one named, whatever its path holds;
 a damaged one is found by the integrity check."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 from funneldesk.db import open_database
 from funneldesk.db.inspect_file import current_revision
 from funneldesk.db.revisions import HEAD
-from funneldesk.errors import DatabaseDamaged
+from funneldesk.errors import DatabaseDamaged, NewerDatabase
 from funneldesk.services import Services
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,3 +83,18 @@ def test_damage_met_while_working_is_reported_as_damage_not_as_a_crash(db_path: 
         services.users.current("newcomer")  # a new user is written to the damaged audit log
     db.close()
     assert str(db_path) in found.value.message()
+
+
+def test_a_path_with_uri_characters_is_read_as_that_very_file(tmp_path: Path, db_path: Path) -> None:
+    folder = tmp_path / "销售 数据#1"
+    folder.mkdir()
+    path = folder / "team?.db"
+    path.write_bytes(db_path.read_bytes())
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(NewerDatabase):  # read from this file, not from "销售 数据"
+        open_database(path)
+    assert path.read_bytes() == before
