@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import ctypes.util
 import os
 import sys
 
-from funneldesk.db import open_database
+from funneldesk.db import Database, open_database
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, language
 from funneldesk.services import Services
 from funneldesk.settings import Settings
+from funneldesk.system_libraries import missing as missing_libraries
 
 HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc")
 
@@ -22,10 +22,12 @@ def display_problem() -> str | None:
         return None
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         return _("FunnelDesk needs a graphical display, and none was found (DISPLAY is not set).")
-    if not os.environ.get("WAYLAND_DISPLAY") and ctypes.util.find_library("xcb-cursor") is None:
-        # Qt 6.5+ aborts the process without it
-        return _("FunnelDesk needs the system library libxcb-cursor0 to open a window; "
-                 "install it (apt-get install libxcb-cursor0).")
+    absent = missing_libraries(wayland=bool(os.environ.get("WAYLAND_DISPLAY")))
+    if absent:
+        return _("FunnelDesk cannot open a window: the system libraries {libraries} are missing. "
+                 "Install them with: sudo apt-get install {packages}").format(
+            libraries=", ".join(soname for soname, _p in absent),
+            packages=" ".join(dict.fromkeys(package for _s, package in absent)))
     return None
 
 
@@ -35,17 +37,15 @@ def run_window(location: str, lang: str | None) -> int:
         print(f"funneldesk: {problem}", file=sys.stderr)
         return 1
     from funneldesk.ui.application import create_application, install_crash_report, show_fatal
+    from funneldesk.ui.errors import show_bug
+    from funneldesk.ui.integrity import check_after_first_paint
     from funneldesk.ui.main_window import MainWindow
 
     app = create_application(language())
     install_crash_report()
+    db: Database | None = None
     try:
         db = open_database(location)
-    except FunnelDeskError as error:
-        print(f"funneldesk: {error.message()}", file=sys.stderr)
-        show_fatal(error.message())
-        return 1
-    try:
         services = Services.for_database(db)
         window = MainWindow(services, services.users.current(), Settings())
         window.show()
@@ -54,6 +54,14 @@ def run_window(location: str, lang: str | None) -> int:
             return 0
         window.offer_sample_data_if_empty()
         window.warm_up()
+        check_after_first_paint(window, services)
         return app.exec()
+    except FunnelDeskError as error:
+        show_fatal(error)
+        return 1
+    except Exception as error:  # a bug before the window could run: a box that names the log
+        print(f"funneldesk: {show_bug(None, error)}", file=sys.stderr)
+        return 1
     finally:
-        db.close()
+        if db is not None:
+            db.close()

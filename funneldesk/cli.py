@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import LANGUAGES, _, normalize_language, set_language
+from funneldesk.logs import log, report_bug, setup_logging
 
 
 def _lang(value: str) -> str:
@@ -77,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with contextlib.suppress(FunnelDeskError):
         set_language(None)
     args = build_parser().parse_args(argv)
+    setup_logging()
     try:
         set_language(getattr(args, "lang", None))
         if args.command == "demo":
@@ -85,7 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_window(database_location(args), getattr(args, "lang", None))
     except FunnelDeskError as error:
+        log.warning("%s", error.message())
         print(f"funneldesk: {error.message()}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug: the details go to the log, the user gets one line
+        print(f"funneldesk: {report_bug(error)}", file=sys.stderr)
+        return 1

@@ -63,6 +63,18 @@ class DatabaseBusy(DatabaseError):
 
 
 @dataclass
+class DatabaseDamaged(DatabaseError):
+    """Damage found while the database is in use (a read failed, or the integrity check)."""
+
+    detail: str = ""
+
+    def message(self) -> str:
+        return _("FunnelDesk found damage in the database file {path}: {detail}. Close "
+                 "FunnelDesk and restore the file from a backup.").format(
+            path=self.location, detail=self.detail)
+
+
+@dataclass
 class DatabaseUnavailable(DatabaseError):
     detail: str = ""
 

@@ -32,5 +32,15 @@ def config_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+def log_dir() -> Path:
+    # FUNNELDESK_LOG_DIR lets tests and portable installs keep the log elsewhere
+    override = os.environ.get("FUNNELDESK_LOG_DIR")
+    return Path(override) if override else Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def log_file() -> Path:
+    return log_dir() / "funneldesk.log"
+
+
 def default_database() -> Path:
     return data_dir() / "funneldesk.db"

@@ -9,8 +9,9 @@ WHAT=${1:-app}
 # Qt widgets, fonts with Chinese glyphs, and the xcb set a real window needs (Qt 6.5+
 # refuses to start a window without libxcb-cursor0, which many desktops lack)
 APP_PACKAGES="libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0
- libxkbcommon0 fonts-wqy-microhei libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
+ libxkbcommon0 fonts-wqy-microhei fonts-noto-color-emoji libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
  libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0"
+# fonts-noto-color-emoji: emoji in titles and notes show as empty boxes without it
 # the tests need nothing beyond the app's packages yet (offscreen Qt)
 TEST_PACKAGES=""
 

@@ -14,6 +14,7 @@ import pytest
 
 from funneldesk import i18n
 from funneldesk.db import Database, open_database
+from funneldesk.logs import close_logging
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, Role
 
@@ -21,9 +22,11 @@ from funneldesk.services.dto import Actor, Role
 @pytest.fixture(autouse=True)
 def _english_and_private_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("FUNNELDESK_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("FUNNELDESK_LOG_DIR", str(tmp_path / "logs"))
     i18n.set_language("en")
     yield
     i18n.set_language("en")
+    close_logging()
 
 
 @pytest.fixture(scope="session")

@@ -66,3 +66,21 @@ def test_window_without_a_display_says_so_in_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
     assert "display" in result.stderr
+
+
+def test_a_bug_prints_one_line_naming_the_log_and_exits_1(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("FUNNELDESK_LOG_DIR", str(tmp_path / "logs"))
+
+    def broken(_args: object) -> int:
+        raise ZeroDivisionError("a bug in FunnelDesk")
+
+    monkeypatch.setattr("funneldesk.cli.run_demo", broken)
+    assert main(["--db", str(tmp_path / "a.db"), "demo"]) == 1
+    err = capsys.readouterr().err
+    log = tmp_path / "logs" / "funneldesk.log"
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+    assert str(log) in err
+    assert "ZeroDivisionError: a bug in FunnelDesk" in log.read_text(encoding="utf-8")
+    assert "Traceback" in log.read_text(encoding="utf-8")

@@ -20,9 +20,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from funneldesk.db.inspect_file import check_writable, current_revision
+from funneldesk.db.inspect_file import check_writable, current_revision, read_only_uri
 from funneldesk.db.revisions import HEAD
-from funneldesk.errors import DatabaseBusy, DatabaseUnavailable, ReadOnlyDatabase
+from funneldesk.errors import DatabaseBusy, DatabaseDamaged, DatabaseUnavailable, ReadOnlyDatabase
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -99,6 +99,11 @@ class Database:
         except exc.OperationalError as error:
             session.rollback()
             raise _environment_error(self.path, error.orig) from error
+        except exc.DatabaseError as error:
+            session.rollback()
+            if _is_damage(error.orig):
+                raise DatabaseDamaged(str(self.path), detail=str(error.orig)) from error
+            raise
         finally:
             session.rollback()
             session.close()
@@ -115,6 +120,27 @@ class Database:
                 return self._reader.execute(sql, tuple(params)).fetchall()
             except sqlite3.OperationalError as error:
                 raise _environment_error(self.path, error) from error
+            except sqlite3.DatabaseError as error:
+                if _is_damage(error):
+                    raise DatabaseDamaged(str(self.path), detail=str(error)) from error
+                raise
+
+    def check_integrity(self) -> None:
+        """Runs SQLite's quick_check on its own read-only connection (call it off the GUI
+        thread: it reads every page). It reads through the WAL, so other instances may
+        write meanwhile. Raises DatabaseDamaged with SQLite's first findings."""
+        conn = sqlite3.connect(read_only_uri(self.path), uri=True, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA busy_timeout=5000")
+            findings = [str(r[0]) for r in conn.execute("PRAGMA quick_check(5)")]
+        except sqlite3.OperationalError as error:
+            raise _environment_error(self.path, error) from error
+        except sqlite3.DatabaseError as error:
+            findings = [str(error)]
+        finally:
+            conn.close()
+        if findings != ["ok"]:
+            raise DatabaseDamaged(str(self.path), detail="; ".join(findings))
 
     def close(self) -> None:
         with self._lock:
@@ -123,6 +149,12 @@ class Database:
                 self._reader = None
             if self._engine is not None:
                 self._engine.dispose()
+
+
+def _is_damage(error: BaseException | None) -> bool:
+    """SQLite reports a damaged file as a plain DatabaseError ("database disk image is
+    malformed", "file is not a database"); its subclasses are other faults."""
+    return type(error) is sqlite3.DatabaseError
 
 
 def _environment_error(path: Path, error: BaseException | None) -> Exception:

@@ -42,7 +42,8 @@ def backup_before_migration(path: Path, revision: str) -> Path:
     """Copies the file (consistently, through SQLite's backup API) next to itself."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.before-{revision}-{stamp}{path.suffix}")
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    # as_uri(): a ? or # in the path must not be read as the URI's query or fragment
+    src = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)

@@ -88,5 +88,10 @@ class Services:
             getattr(self, name)
         self.db.engine  # noqa: B018 - creates the engine
 
+    def check_integrity(self) -> None:
+        """Reads every page of the database file (slow on big files: call it off the GUI
+        thread); raises DatabaseDamaged if SQLite finds damage."""
+        self.db.check_integrity()
+
     def has_deals(self) -> bool:
         return self.board.deal_count() > 0

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sys
-import traceback
 from types import TracebackType
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
-from funneldesk.paths import RESOURCES, data_dir
+from funneldesk.logs import log
+from funneldesk.paths import RESOURCES
+from funneldesk.ui.errors import show_bug
 
 
 def create_application(lang: str) -> QApplication:
@@ -37,25 +39,17 @@ def install_qt_translations(app: QApplication, lang: str) -> None:
 
 
 def install_crash_report() -> None:
-    """An unexpected error (a bug) is written to crash.log and reported in one box, instead
-    of a traceback on a terminal the user never sees. Saved data is not affected: every
-    change is its own transaction."""
-    previous = sys.excepthook
+    """A bug in a slot is logged and reported in one box, instead of a traceback on a
+    terminal the user never sees."""
 
     def report(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
-        log = data_dir() / "crash.log"
-        try:
-            log.parent.mkdir(parents=True, exist_ok=True)
-            with log.open("a", encoding="utf-8") as fh:
-                fh.write("".join(traceback.format_exception(kind, error, tb)) + "\n")
-        except OSError:
-            previous(kind, error, tb)
-        QMessageBox.critical(None, _("FunnelDesk"), _(
-            "Something went wrong inside FunnelDesk: {error}. Everything saved before stays "
-            "saved. The details are in {path}.").format(error=error, path=log))
+        show_bug(None, error.with_traceback(tb))
 
     sys.excepthook = report
 
 
-def show_fatal(message: str) -> None:
-    QMessageBox.critical(None, _("FunnelDesk"), message)
+def show_fatal(error: FunnelDeskError) -> None:
+    """An error that stops start-up: logged, on stderr and in a box."""
+    log.warning("%s", error.message())
+    print(f"funneldesk: {error.message()}", file=sys.stderr)
+    QMessageBox.critical(None, _("FunnelDesk"), error.message())

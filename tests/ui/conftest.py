@@ -55,8 +55,9 @@ def drop(view: ColumnView, mime: QMimeData, pos: QPoint) -> None:
     point = QPointF(pos)
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     action = Qt.DropAction.MoveAction
-    for event in (QDragEnterEvent(point, action, mime, buttons, mods),
-                  QDragMoveEvent(point, action, mime, buttons, mods),
+    # enter and move take a QPoint, as in Qt's C++ API (PySide6 6.11 has no QPointF overload)
+    for event in (QDragEnterEvent(pos, action, mime, buttons, mods),
+                  QDragMoveEvent(pos, action, mime, buttons, mods),
                   QDropEvent(point, action, mime, buttons, mods)):
         QApplication.sendEvent(target, event)
 

@@ -31,4 +31,5 @@ class OptionalDateEdit(QDateEdit):
         return value
 
     def set_value(self, value: dt.date | None) -> None:
-        self.setDate(QDate(value) if value else _NONE)
+        # by its parts: PySide6 6.11's QDate has no constructor from a Python date
+        self.setDate(QDate(value.year, value.month, value.day) if value else _NONE)
