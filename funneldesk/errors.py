@@ -149,3 +149,22 @@ class NotAllowed(FunnelDeskError):
 
     def message(self) -> str:
         return _("You are not allowed to {action}.").format(action=self.action)
+
+
+@dataclass
+class BaseCurrencyInUse(FunnelDeskError):
+    """The base currency stays once deals exist: every rate is expressed in it, and a new
+    base would need every rate entered again at once."""
+
+    currency: str
+    deals: int
+
+    def message(self) -> str:
+        return ngettext(
+            "The base currency stays {currency} while the database holds {n} deal: every "
+            "exchange rate and every total is expressed in it. Choose the base currency "
+            "before entering deals, or start a new database.",
+            "The base currency stays {currency} while the database holds {n} deals: every "
+            "exchange rate and every total is expressed in it. Choose the base currency "
+            "before entering deals, or start a new database.", self.deals,
+        ).format(currency=self.currency, n=self.deals)

@@ -92,6 +92,7 @@ class WindowActions:
         pipeline = bar.addMenu(_("&Pipeline"))
         pipeline.addAction(self._action(_("Manage pipelines and stages…"), None,
                                         w.manage_pipelines))
+        pipeline.addAction(self._action(_("Exchange rates…"), None, w.edit_rates))
 
     def _toolbar(self) -> None:
         tools = QToolBar(_("Board"), self.window)
