@@ -234,3 +234,26 @@ def test_a_deal_whose_currency_lost_its_rate_still_shows_its_currency(
     answer(look)
     window.editor.open(card.id)
     assert offered == [["USD", "CNY", "EUR", "JPY"], "JPY"]
+
+
+def test_the_marking_reads_as_whole_sentences_in_chinese(qtbot: QtBot) -> None:
+    import datetime as dt
+
+    from funneldesk import i18n
+    from funneldesk.services.dto import CurrencyRates, StageInfo, StageKind
+    from funneldesk.ui.board.card_model import CardListModel
+    from funneldesk.ui.board.column import StageColumn
+
+    i18n.set_language("zh_CN")
+    proposal = StageInfo(1, 1, "方案制定", StageKind.OPEN, 2, 40, 21, "")
+    now = dt.datetime.now(dt.UTC)
+    cards = [Card(i, 1, float(i), "CRM 实施", "", Decimal(value), currency, 1, "王强", now,
+                  "", None, None, 1)
+             for i, (value, currency) in enumerate((("1000", "CNY"), ("5", "JPY"), ("7", "JPY")))]
+    column = StageColumn(proposal, CardListModel(proposal, cards, rates=CurrencyRates("CNY", {})),
+                         "CNY")
+    qtbot.addWidget(column)
+    assert "¥1,000 + 2 个 JPY 商机（无汇率）" in column.title.text()
+    assert "加权 ¥400 + 2 个 JPY 商机（无汇率）" in column.title.text()
+    assert "有 2 个商机未计入" in column.title.toolTip()
+    assert "“销售流程 ▸ 汇率…”" in column.title.toolTip()
