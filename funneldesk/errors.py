@@ -205,3 +205,22 @@ class StageGone(FunnelDeskError):
     def message(self) -> str:
         return _("“{deal}” cannot be restored: its stage “{stage}” has been deleted since. "
                  "It stays in the Trash.").format(deal=self.deal, stage=self.stage)
+
+
+@dataclass
+class BaseCurrencyInUse(FunnelDeskError):
+    """The base currency stays once deals exist: every rate is expressed in it, and a new
+    base would need every rate entered again at once."""
+
+    currency: str
+    deals: int
+
+    def message(self) -> str:
+        return ngettext(
+            "The base currency stays {currency} while the database holds {n} deal: every "
+            "exchange rate and every total is expressed in it. Choose the base currency "
+            "before entering deals, or start a new database.",
+            "The base currency stays {currency} while the database holds {n} deals: every "
+            "exchange rate and every total is expressed in it. Choose the base currency "
+            "before entering deals, or start a new database.", self.deals,
+        ).format(currency=self.currency, n=self.deals)

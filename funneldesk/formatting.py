@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.lists import format_list
+from babel.numbers import format_currency, format_decimal, get_currency_name
 
 from funneldesk.i18n import language
 
@@ -41,3 +43,13 @@ def date_short(value: dt.date) -> str:
 def datetime(value: dt.datetime) -> str:
     """An aware UTC timestamp shown in the machine's local time."""
     return str(_format_datetime(value.astimezone(), format="short", locale=_locale()))
+
+
+def listing(items: Sequence[str]) -> str:
+    """``items`` as one list in the current language ("USD, EUR and JPY")."""
+    return str(format_list(list(items), locale=_locale()))
+
+
+def currency_name(code: str) -> str:
+    """The currency's name in the current language ("Euro", "欧元")."""
+    return str(get_currency_name(code, locale=_locale()))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from funneldesk import i18n  # noqa: E402
 from funneldesk.db import open_database  # noqa: E402
 from funneldesk.services import Services  # noqa: E402
+from funneldesk.services.dto import Actor, DealFields  # noqa: E402
 from funneldesk.settings import Settings  # noqa: E402
 from funneldesk.ui.application import create_application, install_qt_translations  # noqa: E402
 from funneldesk.ui.main_window import MainWindow  # noqa: E402
@@ -61,6 +63,14 @@ def grab_tab(app: QApplication, window: MainWindow, deal_id: int, tab: int, path
     window.editor.open(deal_id)
 
 
+def add_deals_without_a_rate(services: Services, me: Actor, stage_id: int) -> None:
+    """Three deals in yen, which has no rate in a new database: the column says so."""
+    pipeline_id = services.board.pipelines()[0][0]
+    for value in ("1200000", "800000", "450000"):
+        fields = DealFields("Tokyo", None, None, Decimal(value), "JPY", None, me.id)
+        services.deals.create(pipeline_id=pipeline_id, stage_id=stage_id, fields=fields, by=me)
+
+
 def take(lang: str, out: Path) -> None:
     i18n.set_language(lang)
     app = create_application(lang)
@@ -88,6 +98,11 @@ def take(lang: str, out: Path) -> None:
     for tab, name in ((1, "criteria"), (2, "history")):
         grab_tab(app, window, card.id, tab, out / f"deal-{name}-{lang}.png")
     grab_dialog(app, window.manage_pipelines, out / f"pipeline-editor-{lang}.png")
+    grab_dialog(app, window.edit_rates, out / f"rates-{lang}.png")
+    add_deals_without_a_rate(services, me, first.stage.id)
+    window.load_now()
+    app.processEvents()
+    next(iter(window.board.columns.values())).grab().save(str(out / f"column-missing-rate-{lang}.png"))
     from funneldesk.ui.dialogs.outcome import LostDialog, WonDialog
 
     lost = LostDialog(card.title, services.moves.lost_reasons(), window)

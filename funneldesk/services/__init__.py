@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from funneldesk.services.demo import DemoService
     from funneldesk.services.moves import MoveService
     from funneldesk.services.pipeline_admin import PipelineAdminService
+    from funneldesk.services.rates import RateService
     from funneldesk.services.sample_data import SampleDataService
     from funneldesk.services.trash import TrashService
 
@@ -65,6 +66,12 @@ class Services:
         return PipelineAdminService(self.db)
 
     @cached_property
+    def rates(self) -> RateService:
+        from funneldesk.services.rates import RateService
+
+        return RateService(self.db)
+
+    @cached_property
     def demo(self) -> DemoService:
         from funneldesk.services.demo import DemoService
 
@@ -84,7 +91,7 @@ class Services:
 
     def warm_up(self) -> None:
         """Imports the ORM and every service and opens the engine (call off the GUI thread)."""
-        for name in ("moves", "deals", "customers", "pipelines", "trash"):
+        for name in ("moves", "deals", "customers", "pipelines", "trash", "rates"):
             getattr(self, name)
         self.db.engine  # noqa: B018 - creates the engine
 

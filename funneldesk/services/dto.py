@@ -6,6 +6,7 @@ The enums are re-exported here so that the UI needs nothing from funneldesk.mode
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -101,6 +102,10 @@ class Board:
     base_currency: str
     rates: dict[str, Decimal]  # units of base currency per unit of the keyed currency
     owners: tuple[UserInfo, ...]
+
+    @property
+    def currency_rates(self) -> CurrencyRates:
+        return CurrencyRates(self.base_currency, self.rates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,9 +251,69 @@ class SampleCounts:
         return self.deals + self.companies + self.contacts + self.users
 
 
+@dataclass(frozen=True, slots=True)
+class CurrencyRates:
+    """What converting to the base currency needs."""
+
+    base_currency: str
+    rates: Mapping[str, Decimal]  # base units per one unit of the keyed currency
+
+
+@dataclass(frozen=True, slots=True)
+class RateInfo:
+    currency: str
+    rate: Decimal  # base units per one unit of ``currency``, 6 decimal places
+    changed_at: dt.datetime | None  # None: set before FunnelDesk kept the time
+    changed_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class RateTable:
+    """The team's base currency and its exchange rates, by currency code."""
+
+    base_currency: str
+    rates: tuple[RateInfo, ...]
+
+    def rate(self, currency: str) -> Decimal | None:
+        return next((r.rate for r in self.rates if r.currency == currency), None)
+
+    @property
+    def currency_rates(self) -> CurrencyRates:
+        return CurrencyRates(self.base_currency, {r.currency: r.rate for r in self.rates})
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    """A sum in the base currency of deals converted one by one.
+
+    ``known`` and ``weighted`` add up the deals that could be converted; ``missing`` counts
+    the others per currency. With any missing, the total itself is unknown (``value`` None).
+    """
+
+    known: Decimal
+    weighted: Decimal
+    missing: tuple[tuple[str, int], ...] = ()  # (currency without a rate, deals), by code
+
+    @property
+    def value(self) -> Decimal | None:
+        return None if self.missing else self.known
+
+    @property
+    def weighted_value(self) -> Decimal | None:
+        return None if self.missing else self.weighted
+
+    @property
+    def missing_deals(self) -> int:
+        return sum(n for _code, n in self.missing)
+
+    @property
+    def missing_currencies(self) -> tuple[str, ...]:
+        return tuple(code for code, _n in self.missing)
+
+
 __all__ = [
-    "Actor", "ArchivedDeal", "Board", "Card", "ChangeSet", "ChecklistItem", "CriterionInfo", "CriterionKind",
-    "DealDetail", "DealFields", "DealResult", "DealState", "HistoryEntry", "MoveResult", "Named",
-    "PipelineInfo", "Role", "SampleCounts", "StageInfo", "StageKind", "TrashResult", "TrashedDeal",
-    "UserInfo",
+    "Actor", "ArchivedDeal", "Board", "Card", "ChangeSet", "ChecklistItem", "CriterionInfo",
+    "CriterionKind", "CurrencyRates", "DealDetail", "DealFields", "DealResult", "DealState",
+    "HistoryEntry", "MoveResult", "Named", "PipelineInfo", "RateInfo", "RateTable", "Role",
+    "SampleCounts", "StageInfo", "StageKind", "Total", "TrashResult", "TrashedDeal", "UserInfo",
 ]

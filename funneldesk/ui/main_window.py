@@ -20,6 +20,7 @@ from funneldesk.ui.board.controller import BoardController
 from funneldesk.ui.deal_editing import DealEditor
 from funneldesk.ui.dialogs.archived import ArchivedDealsDialog
 from funneldesk.ui.dialogs.pipeline_editor import PipelineEditor
+from funneldesk.ui.dialogs.rates import RatesDialog
 from funneldesk.ui.dialogs.trash import TrashDialog
 from funneldesk.ui.errors import show_error
 from funneldesk.ui.sample_data_actions import SampleDataActions
@@ -203,6 +204,13 @@ class MainWindow(QMainWindow):
         editor.exec()
         if editor.changed:
             self.actions_.fill_pipelines(self.pipeline_id())
+            self.reload()
+
+    def edit_rates(self) -> None:
+        """The exchange rates (read-only for a rep); the totals follow a saved change."""
+        dialog = RatesDialog(self.services, self.actor, self)
+        dialog.exec()
+        if dialog.saved:
             self.reload()
 
     def warm_up(self) -> None:

@@ -100,6 +100,8 @@ class WindowActions:
         pipeline.addAction(self.manager_only[-1])
         for action in self.manager_only:
             action.setEnabled(is_manager(w.actor))
+        # everyone may read the rates; the dialog lets only managers change them
+        pipeline.addAction(self._action(_("Exchange rates…"), None, w.edit_rates))
 
     def _toolbar(self) -> None:
         tools = QToolBar(_("Board"), self.window)

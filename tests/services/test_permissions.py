@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,8 @@ MANAGER_ONLY: dict[str, Call] = {
     "empty the Trash": lambda s, by: s.trash.empty(
         deal_ids=[d.id for d in s.trash.deals()], by=by),
     "set the Trash period": lambda s, by: s.trash.set_keep_days(days=7, by=by),
+    "set a rate": lambda s, by: s.rates.set_rate(currency="GBP", rate=Decimal("1.27"), by=by),
+    "remove a rate": lambda s, by: s.rates.remove_rate(currency="EUR", by=by),
 }
 
 

@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from pytestqt.modeltest import ModelTester
 
-from funneldesk.services.dto import Card, StageInfo, StageKind
+from funneldesk.services.dto import Card, CurrencyRates, StageInfo, StageKind
 from funneldesk.ui.board.card_model import CardFilter, CardListModel
 
 STAGE = StageInfo(1, 1, "Proposal", StageKind.OPEN, 2, 40, 10, "")
 NOW = dt.datetime.now(dt.UTC)
+USD = CurrencyRates("USD", {})
 
 
 def card(ident: int, *, value: int = 100, owner: int = 1, title: str = "Deal",
@@ -22,9 +23,10 @@ def card(ident: int, *, value: int = 100, owner: int = 1, title: str = "Deal",
 
 
 def test_rows_are_fetched_in_pages_but_totals_cover_every_card(qtmodeltester: ModelTester) -> None:
-    model = CardListModel(STAGE, [card(i) for i in range(1000)])
+    model = CardListModel(STAGE, [card(i) for i in range(1000)], rates=USD)
     assert model.rowCount() == CardListModel.PAGE
-    assert model.totals() == (1000, Decimal(100_000), Decimal(40_000))
+    count, total = model.totals()
+    assert (count, total.value, total.weighted_value) == (1000, Decimal(100_000), Decimal(40_000))
     assert model.canFetchMore(model.index(-1))
     model.show_row(700)
     assert model.rowCount() >= 701
@@ -32,7 +34,7 @@ def test_rows_are_fetched_in_pages_but_totals_cover_every_card(qtmodeltester: Mo
 
 
 def test_a_card_put_beyond_the_shown_rows_changes_totals_not_rows() -> None:
-    model = CardListModel(STAGE, [card(i) for i in range(400)])
+    model = CardListModel(STAGE, [card(i) for i in range(400)], rates=USD)
     emitted: list[bool] = []
     model.totalsChanged.connect(lambda: emitted.append(True))
     model.put(card(999, position=10_000, value=50))
@@ -43,15 +45,36 @@ def test_a_card_put_beyond_the_shown_rows_changes_totals_not_rows() -> None:
     assert model.rowCount() == CardListModel.PAGE + 1
     assert model.card_at(0).id == 998
     model.discard(999)
-    assert model.totals()[:2] == (401, Decimal(40_100))
+    assert model.totals()[0] == 401
+    assert model.totals()[1].value == Decimal(40_100)
     assert emitted == [True, True, True]
 
 
 def test_totals_convert_to_the_base_currency() -> None:
-    rates = {"USD": Decimal(7)}
+    rates = CurrencyRates("CNY", {"USD": Decimal(7)})
     model = CardListModel(STAGE, [card(1, value=10), card(2, value=5, currency="CNY")],
-                          to_base=lambda amount, cur: amount * rates.get(cur, Decimal(1)))
-    assert model.totals()[1] == Decimal(75)
+                          rates=rates)
+    assert model.totals()[1].value == Decimal(75)
+
+
+def test_a_card_without_a_rate_leaves_the_total_unknown_until_it_goes() -> None:
+    rates = CurrencyRates("CNY", {"USD": Decimal(7)})
+    model = CardListModel(STAGE, [card(1, value=10), card(2, value=5, currency="EUR"),
+                                  card(3, value=8, currency="EUR")], rates=rates)
+    total = model.totals()[1]
+    assert (total.value, total.known, total.missing) == (None, Decimal(70), (("EUR", 2),))
+    model.discard(2)
+    model.discard(3)
+    assert model.totals()[1].value == Decimal(70)
+
+
+def test_each_card_is_rounded_to_the_cent_before_the_column_adds_it() -> None:
+    rates = CurrencyRates("CNY", {"USD": Decimal("0.5")})
+    model = CardListModel(STAGE, [card(i, value=0) for i in range(3)], rates=rates)
+    for i in range(3):
+        model.put(Card(i, 1, float(i), "Deal", "Acme", Decimal("0.01"), "USD", 1, "Ann", NOW,
+                       "", None, None, 1))
+    assert model.totals()[1].value == Decimal("0.03")
 
 
 def test_filter_sort_and_rot() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 
 from PySide6.QtCore import QPoint, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QWidget
@@ -58,7 +57,8 @@ class BoardWidget(QScrollArea):
     def _column(self, stage: StageInfo, cards: list[Card]) -> StageColumn:
         assert self.board is not None
         model = CardListModel(stage, cards, card_filter=self._filter,
-                              sort=self._sorts.get(stage.id, "position"), to_base=self.to_base)
+                              sort=self._sorts.get(stage.id, "position"),
+                              rates=self.board.currency_rates)
         column = StageColumn(stage, model, self.board.base_currency)
         column.sort.currentIndexChanged.connect(
             lambda _i, s=stage.id, c=column: self._sorts.__setitem__(s, c.model.sort_key()))
@@ -82,12 +82,6 @@ class BoardWidget(QScrollArea):
             view.setCurrentIndex(index)
             deal = view.card_model().card_at(index.row()).id
             self.contextMenuRequested.emit(deal, stage_id, view.viewport().mapToGlobal(pos))
-
-    def to_base(self, amount: Decimal, currency: str) -> Decimal:
-        assert self.board is not None
-        if currency == self.board.base_currency:
-            return amount
-        return amount * self.board.rates.get(currency, Decimal(1))
 
     # --- changes ------------------------------------------------------------------
     def place(self, card: Card) -> None:

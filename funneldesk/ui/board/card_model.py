@@ -7,7 +7,6 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import (
@@ -20,7 +19,8 @@ from PySide6.QtCore import (
 )
 
 from funneldesk.i18n import N_, _
-from funneldesk.services.dto import Card, StageInfo
+from funneldesk.services.conversion import RunningTotal
+from funneldesk.services.dto import Card, CurrencyRates, StageInfo, Total
 
 MIME_TYPE = "application/x-funneldesk-deal"
 CardRole = Qt.ItemDataRole.UserRole + 1
@@ -99,19 +99,20 @@ class CardListModel(QAbstractListModel):
 
     def __init__(self, stage: StageInfo, cards: Iterable[Card] = (), *,
                  card_filter: CardFilter | None = None, sort: str = "position",
-                 to_base: Callable[[Decimal, str], Decimal] = lambda amount, _c: amount,
-                 parent: Any = None) -> None:
+                 rates: CurrencyRates | None = None, parent: Any = None) -> None:
+        """Without ``rates`` no deal can be converted: totals then count every card as
+        missing a rate, never at a guessed one."""
         super().__init__(parent)
         self.stage = stage
         self.today = dt.date.today()
-        self._to_base = to_base
+        self._rates = rates
         self._all: dict[int, Card] = {c.id: c for c in cards}
         self._filter = card_filter or CardFilter()
         self._sort = sort if sort in SORT_KEYS else "position"
         self._key = _sort_key(self._sort)
         self._visible: list[Card] = []
         self._shown = 0
-        self._total = Decimal(0)
+        self._total = RunningTotal(rates, stage.probability)
         self._recompute()
 
     # --- Qt model interface -------------------------------------------------------
@@ -219,7 +220,7 @@ class CardListModel(QAbstractListModel):
         if not self._filter.accepts(card):
             return
         row = bisect.bisect(self._visible, self._key(card), key=self._key)
-        self._total += self._to_base(card.amount, card.currency)
+        self._total.add(card.amount, card.currency)
         if row < self._shown or self._shown == len(self._visible):
             self.beginInsertRows(QModelIndex(), row, row)
             self._visible.insert(row, card)
@@ -256,20 +257,21 @@ class CardListModel(QAbstractListModel):
             self.endRemoveRows()
         else:
             card = self._visible.pop(row)
-        self._total -= self._to_base(card.amount, card.currency)
+        self._total.remove(card.amount, card.currency)
         self.totalsChanged.emit()
 
-    def totals(self) -> tuple[int, Decimal, Decimal]:
-        """Count, total and weighted total of the matching cards, in the base currency."""
-        total = self._total
-        return len(self._visible), total, total * self.stage.probability / 100
+    def totals(self) -> tuple[int, Total]:
+        """Count and total (weighted included) of the matching cards, in the base currency."""
+        return len(self._visible), self._total.result()
 
     def _recompute(self) -> None:
         accepted = [c for c in self._all.values() if self._filter.accepts(c)]
         accepted.sort(key=self._key)
         self._visible = accepted
         self._shown = min(self.PAGE, len(accepted))
-        self._total = sum((self._to_base(c.amount, c.currency) for c in accepted), Decimal(0))
+        self._total = RunningTotal(self._rates, self.stage.probability)
+        for card in accepted:
+            self._total.add(card.amount, card.currency)
 
     def _reset(self) -> None:
         self.beginResetModel()

@@ -28,13 +28,13 @@ from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError, InvalidInput
 from funneldesk.i18n import _
 from funneldesk.services import Services
-from funneldesk.services.dto import Actor, DealDetail, DealFields
+from funneldesk.services.conversion import offered_currencies
+from funneldesk.services.dto import Actor, CurrencyRates, DealDetail, DealFields
 from funneldesk.services.money import parse_money
 from funneldesk.ui.dialogs.fields import OptionalDateEdit
 from funneldesk.ui.dialogs.quick_create import QuickCreateDialog
 from funneldesk.ui.error_label import ErrorLabel
 
-CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP")
 CriterionRole = Qt.ItemDataRole.UserRole + 1
 
 
@@ -84,7 +84,10 @@ class DealForm(QDialog):
         self.contact = QComboBox()
         self.value = QLineEdit("0")
         self.currency = QComboBox()
-        for code in dict.fromkeys((base_currency, *CURRENCIES)):
+        # only currencies the totals can convert, and the deal's own even if its rate is gone
+        rates = CurrencyRates(base_currency, self.services.rates.currency_rates().rates)
+        current = self.detail.fields.currency if self.detail is not None else None
+        for code in offered_currencies(rates, current):
             self.currency.addItem(code, code)
         self.expected_close = OptionalDateEdit()
         self.owner = QComboBox()
