@@ -74,5 +74,9 @@ class Services:
             getattr(self, name)
         self.db.engine  # noqa: B018 - creates the engine
 
+    def location(self) -> str:
+        """The database file's resolved path: what per-database settings are keyed by."""
+        return str(self.db.path.resolve())
+
     def has_deals(self) -> bool:
         return self.board.deal_count() > 0

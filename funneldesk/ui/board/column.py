@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
@@ -9,6 +11,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -20,7 +23,10 @@ from funneldesk.services.dto import StageInfo, StageKind
 from funneldesk.ui.board.card_model import SORT_KEYS, CardListModel
 from funneldesk.ui.board.column_view import ColumnView
 
-COLUMN_WIDTH = 290
+# Columns share the board's width between these bounds; below the minimum the board
+# scrolls sideways. 220 px still shows a card's title and value on one line.
+MIN_WIDTH = 220
+MAX_WIDTH = 420
 ACCENT = {StageKind.OPEN: "#1a73e8", StageKind.WON: "#2e7d32", StageKind.LOST: "#8d6e63"}
 
 
@@ -29,7 +35,9 @@ class StageColumn(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.stage, self.model, self.base_currency = stage, model, base_currency
-        self.setFixedWidth(COLUMN_WIDTH)
+        self.setMinimumWidth(MIN_WIDTH)
+        self.setMaximumWidth(MAX_WIDTH)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         accent = QFrame()
         accent.setFixedHeight(3)
         accent.setAutoFillBackground(True)
@@ -69,13 +77,15 @@ class StageColumn(QWidget):
     def refresh_header(self) -> None:
         count, total, weighted = self.model.totals()
         money = formatting.money_short
-        deals = ngettext("{n} deal", "{n} deals", count).format(n=formatting.number(count))
-        line = f"{deals} · {money(total, self.base_currency)}"
+        amounts = ngettext("{n} deal · {total}", "{n} deals · {total}", count).format(
+            n=formatting.number(count), total=money(total, self.base_currency))
         # every header has three lines, so that the cards of all columns line up
-        line += "<br/>" + (_("weighted {amount}").format(amount=money(weighted, self.base_currency))
-                           if self.stage.is_open else "&nbsp;")
-        self.title.setText(f"<b>{self.stage.name}</b> <span style='color:#5f6b7a'>"
-                           f"{self.stage.probability}%</span><br/>"
-                           f"<span style='color:#5f6b7a'>{line}</span>")
-        self.title.setToolTip(_("Weighted value = value × stage probability.") + "\n"
-                              + self.stage.guidance)
+        weighted_line = (_("weighted {amount}").format(amount=money(weighted, self.base_currency))
+                         if self.stage.is_open else "")
+        lines = [f"<b>{html.escape(self.stage.name)}</b> <span style='color:#5f6b7a'>"
+                 f"{self.stage.probability}%</span>",
+                 f"<span style='color:#5f6b7a'>{amounts}</span>",
+                 f"<span style='color:#5f6b7a'>{weighted_line or '&nbsp;'}</span>"]
+        self.title.setText("<br/>".join(lines))
+        self.title.setToolTip("\n".join(
+            [_("Weighted value = value × stage probability."), self.stage.guidance]))
