@@ -152,8 +152,8 @@ class MainWindow(QMainWindow):
         if column is None:
             return False
         box = QMessageBox(QMessageBox.Icon.Information, _("Sorted column"), _(
-            "“{stage}” is sorted by {sort}, so a card cannot be placed between others. "
-            "Switch the column to Board order to arrange its cards by hand.").format(
+            "“{stage}” is sorted by “{sort}”, so a card cannot be placed between others. "
+            "Switch the column to “Board order” to arrange its cards by hand.").format(
             stage=column.stage.name, sort=_(SORT_KEYS[column.model.sort_key()])), parent=self)
         switch = box.addButton(_("Use board order"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)

@@ -22,7 +22,7 @@ from funneldesk.settings import Settings
 from funneldesk.ui.board.card_model import DaysRole, OverdueRole, RottedRole, encode_mime
 from funneldesk.ui.dialogs.deal_form import DealForm
 from funneldesk.ui.main_window import MainWindow
-from tests.helpers import make_deal, stage
+from tests.helpers import make_deal, stage, tick_all
 from tests.ui.conftest import answer_next_dialog, drop, reload
 
 
@@ -163,7 +163,7 @@ def test_a_drop_inside_a_sorted_column_asks_to_switch_to_board_order(
     card = window.board.find_card(ids["C"])
     assert card is not None
     drop(view, encode_mime(card), view.visualRect(view.model().index(0, 0)).topLeft())
-    assert "sorted by Value" in asked[0]
+    assert "sorted by “Value”" in asked[0]
     assert positions(services, first) == before  # nothing moved
     assert window.board.columns[first].model.sort_key() == "value"
 
@@ -210,7 +210,7 @@ def test_moving_up_with_the_keyboard_in_a_sorted_column_asks_too(
     qtbot.keyClick(view, Qt.Key.Key_Up,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert asked
-    assert "Board order" in asked[0]
+    assert "“Board order”" in asked[0]
     assert positions(services, first) == before
 
 
@@ -267,6 +267,25 @@ def test_selecting_a_card_clears_the_selection_in_every_other_column(
     current = window.board.current_card()
     assert current is not None
     assert current.title == "B"
+
+
+def test_the_keyboard_follows_a_card_moved_to_the_next_stage(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        warnings_shown: list[str]) -> None:
+    make_deal(services, manager, title="Other")
+    card = make_deal(services, manager)
+    tick_all(services, manager, card.id, "Initial contact", "Needs analysis", "Proposal")
+    reload(qtbot, window)
+    click_card(qtbot, window, card.stage_id)  # the newest card is on top
+    right = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right, right)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right, right)
+    assert warnings_shown == []
+    assert services.deals.detail(card.id).stage_name == "Proposal"
+    assert titles(window, card.stage_id) == ["Other"]  # the card left behind stayed
+    current = window.board.current_card()
+    assert current is not None
+    assert current.id == card.id
 
 
 # --- redo keys ----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from PySide6.QtCore import QModelIndex, QPoint, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QScrollArea, QWidget
 
 from funneldesk.services.dto import Board, Card, StageInfo
 from funneldesk.ui.board.card_model import CardFilter, CardListModel
@@ -149,16 +149,20 @@ class BoardWidget(QScrollArea):
             column.model.discard(deal_id)
 
     def select(self, deal_id: int) -> None:
-        """Makes ``deal_id`` the one selected card on the board."""
+        """Makes ``deal_id`` the one current card on the board; the keyboard follows it
+        there when it was on the board (a card moved to another column stays in hand)."""
+        focus = QApplication.focusWidget()
+        keyboard_here = focus is not None and self.isAncestorOf(focus)
         for column in self.columns.values():
             row = column.model.row_of(deal_id)
             if row < 0:
-                column.view.clearSelection()
                 continue
             column.model.show_row(row)
             index = column.model.index(row)
-            column.view.setCurrentIndex(index)
+            column.view.setCurrentIndex(index)  # clears every other column (_single_current)
             column.view.scrollTo(index)
+            if keyboard_here:
+                column.view.setFocus()
 
     def set_filter(self, owner_id: int, text: str) -> None:
         self._filter = CardFilter.of(owner_id, text)
@@ -205,8 +209,6 @@ class BoardWidget(QScrollArea):
             self._edge_timer.stop()
 
     def _scroll_step(self) -> None:
-        from PySide6.QtWidgets import QApplication
-
         bar = self.horizontalScrollBar()
         bar.setValue(bar.value() + self._scroll_by)
         if not QApplication.mouseButtons() or bar.value() in (bar.minimum(), bar.maximum()):

@@ -28,10 +28,12 @@ class DayClock(QObject):
         self.timer.timeout.connect(self.check)
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
-            app.applicationStateChanged.connect(
-                lambda state: self.check() if state == Qt.ApplicationState.ApplicationActive
-                else None)
+            app.applicationStateChanged.connect(self._state_changed)
         self._arm()
+
+    def _state_changed(self, state: Qt.ApplicationState) -> None:
+        if state == Qt.ApplicationState.ApplicationActive:
+            self.check()
 
     def today(self) -> dt.date:
         return self._day
