@@ -117,11 +117,8 @@ class MainWindow(QMainWindow):
         """Clears the filter and shows the deal the notice spoke of, if there was one."""
         hidden = self._hidden_id
         self.actions_.clear_filter()
-        if hidden is not None and self.board.find_card(hidden) is not None:
-            self.board.select(hidden)
-            column = next(c for c in self.board.columns.values() if c.model.row_of(hidden) >= 0)
-            self.board.ensureWidgetVisible(column, 0, 0)
-            column.view.setFocus()
+        if hidden is not None:
+            self.board.select(hidden, take_focus=True)
 
     def _hidden_by_filter(self, card: Card) -> None:
         self._hidden_id = card.id
@@ -136,7 +133,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(ngettext("{n} deal shown", "{n} deals shown", shown).format(
             n=shown))
         self.filter_notice.show_counts(self.board.filtering(), shown, total)
-        if not self.filter_notice.isVisible():
+        if self.filter_notice.isHidden():
             self._hidden_id = None
 
     # --- sorted columns ---------------------------------------------------------------

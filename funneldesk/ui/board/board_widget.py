@@ -142,17 +142,16 @@ class BoardWidget(QScrollArea):
             self.cardHidden.emit(card)
             return
         self.select(card.id)
-        self.ensureWidgetVisible(target, 0, 0)
 
     def remove(self, deal_id: int) -> None:
         for column in self.columns.values():
             column.model.discard(deal_id)
 
-    def select(self, deal_id: int) -> None:
-        """Makes ``deal_id`` the one current card on the board; the keyboard follows it
-        there when it was on the board (a card moved to another column stays in hand)."""
+    def select(self, deal_id: int, take_focus: bool = False) -> None:
+        """Makes ``deal_id`` the one current card on the board and scrolls to it. The
+        keyboard follows it when it was on the board (a moved card stays in hand)."""
         focus = QApplication.focusWidget()
-        keyboard_here = focus is not None and self.isAncestorOf(focus)
+        take_focus = take_focus or (focus is not None and self.isAncestorOf(focus))
         for column in self.columns.values():
             row = column.model.row_of(deal_id)
             if row < 0:
@@ -161,7 +160,8 @@ class BoardWidget(QScrollArea):
             index = column.model.index(row)
             column.view.setCurrentIndex(index)  # clears every other column (_single_current)
             column.view.scrollTo(index)
-            if keyboard_here:
+            self.ensureWidgetVisible(column, 0, 0)
+            if take_focus:
                 column.view.setFocus()
 
     def set_filter(self, owner_id: int, text: str) -> None:
