@@ -164,6 +164,7 @@ def test_a_drop_inside_a_sorted_column_asks_to_switch_to_board_order(
     assert card is not None
     drop(view, encode_mime(card), view.visualRect(view.model().index(0, 0)).topLeft())
     assert "sorted by “Value”" in asked[0]
+    assert not view.showDropIndicator()  # no line between cards promises a place
     assert positions(services, first) == before  # nothing moved
     assert window.board.columns[first].model.sort_key() == "value"
 
@@ -177,6 +178,7 @@ def test_a_drop_inside_a_sorted_column_asks_to_switch_to_board_order(
     assert positions(services, first) == before
     assert window.board.columns[first].model.sort_key() == "position"
     assert window.board.columns[first].sort.currentData() == "position"
+    assert view.showDropIndicator()
     assert titles(window, first) == before
 
 
@@ -297,7 +299,7 @@ class _X11Keys(QKeySequence):
     def __init__(self, *args: object) -> None:
         if args == (QKeySequence.StandardKey.Redo,):
             args = ("Ctrl+Shift+Z",)
-        super().__init__(*args)  # type: ignore[call-overload]  # any QKeySequence form
+        super().__init__(*args)
 
     @staticmethod
     def keyBindings(key: QKeySequence.StandardKey) -> list[QKeySequence]:

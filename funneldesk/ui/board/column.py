@@ -52,9 +52,9 @@ class StageColumn(QWidget):
         for key, label in SORT_KEYS.items():
             self.sort.addItem(_(label), key)
         self.sort.setCurrentIndex(max(self.sort.findData(model.sort_key()), 0))
-        self.sort.currentIndexChanged.connect(
-            lambda _i: self.model.set_sort(str(self.sort.currentData())))
+        self.sort.currentIndexChanged.connect(lambda _i: self._sort_by(str(self.sort.currentData())))
         self.view = ColumnView(model, self)
+        self._sort_by(model.sort_key())
         self.view.setAccessibleName(stage.name)
         self.add_button = QToolButton(self)
         self.add_button.setText("+")
@@ -73,6 +73,11 @@ class StageColumn(QWidget):
         layout.addWidget(self.view, 1)
         model.totalsChanged.connect(self.refresh_header)
         self.refresh_header()
+
+    def _sort_by(self, key: str) -> None:
+        self.model.set_sort(key)
+        # only board order has places between cards; a sorted column shows none
+        self.view.setDropIndicatorShown(self.model.sort_key() == "position")
 
     def refresh_header(self) -> None:
         count, total, weighted = self.model.totals()
