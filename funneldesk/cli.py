@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from funneldesk.errors import FunnelDeskError
-from funneldesk.i18n import LANGUAGES, _, normalize_language, set_language
+from funneldesk.i18n import LANGUAGES, _, ngettext, normalize_language, set_language
 from funneldesk.logs import log, report_bug, setup_logging
 
 
@@ -66,9 +66,13 @@ def run_demo(args: argparse.Namespace) -> int:
                                          append=args.append)
     finally:
         db.close()
-    print(_("Created {deals} deals, {companies} companies and {contacts} contacts in {path}.")
-          .format(deals=summary.deals, companies=summary.companies, contacts=summary.contacts,
-                  path=db.path))
+    print(_("Created in {path}:").format(path=db.path))
+    for line in (ngettext("{n} deal", "{n} deals", summary.deals).format(n=summary.deals),
+                 ngettext("{n} company", "{n} companies", summary.companies).format(
+                     n=summary.companies),
+                 ngettext("{n} contact", "{n} contacts", summary.contacts).format(
+                     n=summary.contacts)):
+        print(f"  {line}")
     return 0
 
 

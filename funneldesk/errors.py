@@ -172,8 +172,9 @@ class StageNotEmpty(FunnelDeskError):
     deals: int
 
     def message(self) -> str:
-        return _("“{stage}” still holds {n} deals. Move them to another stage first.").format(
-            stage=self.stage, n=self.deals)
+        return ngettext("“{stage}” still holds {n} deal. Move it to another stage first.",
+                        "“{stage}” still holds {n} deals. Move them to another stage first.",
+                        self.deals).format(stage=self.stage, n=self.deals)
 
 
 @dataclass

@@ -23,8 +23,8 @@ OPTIONS: dict[str, Option] = {
     "window.geometry": Option("", str, "main window geometry (Qt's saveGeometry, hex)"),
     "window.state": Option("", str, "tool bar and dock layout (Qt's saveState, hex)"),
     "board.pipeline": Option(0, int, "pipeline shown on the board (0: the first)"),
-    "board.owner": Option(0, int, "owner filter (0: everyone)"),
-    "board.search": Option("", str, "text filter of the board"),
+    "board.filters": Option({}, dict, "per database file (resolved path): the owner filter "
+                            "(a user id of that database, 0: everyone) and the search text"),
     "board.show_closed": Option(False, bool, "show the Won and Lost columns"),
     "board.sort": Option({}, dict, "sort key per stage id"),
 }

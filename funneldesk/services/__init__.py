@@ -100,5 +100,9 @@ class Services:
         thread); raises DatabaseDamaged if SQLite finds damage."""
         self.db.check_integrity()
 
+    def location(self) -> str:
+        """The database file's resolved path: what per-database settings are keyed by."""
+        return str(self.db.path.resolve())
+
     def has_deals(self) -> bool:
         return self.board.deal_count() > 0

@@ -13,7 +13,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from funneldesk.errors import InvalidInput
-from funneldesk.i18n import _, language
+from funneldesk.i18n import _, language, ngettext
 from funneldesk.models import (
     Company,
     Contact,
@@ -148,9 +148,10 @@ class DemoService(Service):
         with self.db.session() as session:
             existing = session.scalar(select(func.count()).select_from(Deal)) or 0
             if existing and not append:
-                raise InvalidInput("deals", _(
-                    "This database already has {n} deals; use --append to add more.").format(
-                        n=existing))
+                raise InvalidInput("deals", ngettext(
+                    "This database already has {n} deal; use --append to add more.",
+                    "This database already has {n} deals; use --append to add more.",
+                    existing).format(n=existing))
             query = reads.session_query(session)
             pipeline = load_pipeline(session, reads.read_pipelines(query)[0][0])
             builder = _Builder(session, rng, words, now)

@@ -16,10 +16,11 @@ from funneldesk.services.permissions import require_manager
 from funneldesk.services.seed import add_stages
 
 
-def _name(text: str, what: str) -> str:
+def _name(text: str, missing: str) -> str:
+    """The trimmed name; ``missing`` is the sentence that asks for one."""
     text = text.strip()
     if not text:
-        raise InvalidInput("name", _("Enter a name for the {what}.").format(what=what))
+        raise InvalidInput("name", missing)
     if len(text) > 200:
         raise InvalidInput("name", _("The name is too long (200 characters at most)."))
     return text
@@ -34,7 +35,7 @@ class PipelineAdminService(Service):
 
     def create_pipeline(self, *, name: str, by: Actor) -> int:
         require_manager(by, _("create pipelines"))
-        name = _name(name, _("pipeline"))
+        name = _name(name, _("Enter a name for the pipeline."))
         with self.db.session() as session:
             last = session.scalar(select(func.max(Pipeline.position))) or 0
             pipeline = Pipeline(name=name, position=last + 1)
@@ -46,7 +47,7 @@ class PipelineAdminService(Service):
 
     def rename_pipeline(self, *, pipeline_id: int, name: str, by: Actor) -> None:
         require_manager(by, _("rename pipelines"))
-        name = _name(name, _("pipeline"))
+        name = _name(name, _("Enter a name for the pipeline."))
         with self.db.session() as session:
             pipeline = get_or_raise(session, Pipeline, pipeline_id, _("Pipeline"))
             audit.record(session, by, "rename", "pipeline", pipeline_id, old=pipeline.name, new=name)
@@ -55,7 +56,7 @@ class PipelineAdminService(Service):
     def add_stage(self, *, pipeline_id: int, name: str, by: Actor) -> int:
         """Adds an open stage after the last open one."""
         require_manager(by, _("change stages"))
-        name = _name(name, _("stage"))
+        name = _name(name, _("Enter a name for the stage."))
         with self.db.session() as session:
             get_or_raise(session, Pipeline, pipeline_id, _("Pipeline"))
             last = session.scalar(select(func.max(Stage.position)).where(
@@ -70,7 +71,7 @@ class PipelineAdminService(Service):
     def update_stage(self, *, stage_id: int, name: str, probability: int, rot_days: int | None,
                      guidance: str, by: Actor) -> None:
         require_manager(by, _("change stages"))
-        name = _name(name, _("stage"))
+        name = _name(name, _("Enter a name for the stage."))
         if not 0 <= probability <= 100:
             raise InvalidInput("probability", _("The probability must be between 0 and 100 %."))
         if rot_days is not None and rot_days < 1:

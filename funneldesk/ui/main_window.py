@@ -6,17 +6,19 @@ import contextlib
 
 from PySide6.QtCore import QByteArray, QPoint, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
-from PySide6.QtWidgets import QMainWindow, QMenu
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
 
 from funneldesk.errors import FunnelDeskError
-from funneldesk.i18n import _
+from funneldesk.i18n import _, ngettext
 from funneldesk.services import Services
-from funneldesk.services.dto import Actor, Board, ChangeSet
+from funneldesk.services.dto import Actor, Board, Card, ChangeSet
 from funneldesk.services.permissions import may_change_deal
 from funneldesk.settings import Settings
 from funneldesk.ui.background import run_in_background
 from funneldesk.ui.board.board_widget import BoardWidget
+from funneldesk.ui.board.card_model import SORT_KEYS
 from funneldesk.ui.board.controller import BoardController
+from funneldesk.ui.board.filter_notice import FilterNotice
 from funneldesk.ui.deal_editing import DealEditor
 from funneldesk.ui.dialogs.archived import ArchivedDealsDialog
 from funneldesk.ui.dialogs.pipeline_editor import PipelineEditor
@@ -37,7 +39,14 @@ class MainWindow(QMainWindow):
         self.resize(1400, 860)
         self.undo_stack = QUndoStack(self)
         self.board = BoardWidget(self)
-        self.setCentralWidget(self.board)
+        self.filter_notice = FilterNotice(self)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.filter_notice)
+        layout.addWidget(self.board, 1)
+        self.setCentralWidget(central)
         self.controller = BoardController(services, actor, self.board, self.undo_stack, self)
         self.editor = DealEditor(services, actor, self.controller, self.undo_stack, self)
         self.samples = SampleDataActions(self)
@@ -46,7 +55,12 @@ class MainWindow(QMainWindow):
         self.board.cardActivated.connect(self.editor.open)
         self.board.contextMenuRequested.connect(self._card_menu)
         self.board.newDealRequested.connect(self.new_deal)
+        self.board.cardHidden.connect(self._hidden_by_filter)
+        self.board.reorderInSortedColumn.connect(self.offer_board_order)
+        self.board.sortChanged.connect(self._remember_sort)
+        self.filter_notice.clearRequested.connect(self.clear_filter)
         self._loads = 0
+        self._hidden_id: int | None = None  # the saved deal the filter notice speaks of
         self._restore()
         self.load_now()
 
@@ -97,16 +111,57 @@ class MainWindow(QMainWindow):
         self.boardLoaded.emit()
 
     def apply_filter(self) -> None:
+        self.filter_notice.forget()
         self.board.set_filter(int(self.actions_.owner.currentData() or 0),
                               self.actions_.search.text())
+        self._update_status()
+
+    def clear_filter(self) -> None:
+        """Clears the filter and shows the deal the notice spoke of, if there was one."""
+        hidden = self._hidden_id
+        self.actions_.clear_filter()
+        if hidden is not None:
+            self.board.select(hidden, take_focus=True)
+
+    def _hidden_by_filter(self, card: Card) -> None:
+        self._hidden_id = card.id
+        self.filter_notice.hides(card.title)
         self._update_status()
 
     def _changed(self, changes: ChangeSet) -> None:
         self._update_status()
 
     def _update_status(self) -> None:
-        shown = sum(c.model.card_count() for c in self.board.columns.values())
-        self.statusBar().showMessage(_("{n} deals shown").format(n=shown))
+        shown, total = self.board.counts()
+        self.statusBar().showMessage(ngettext("{n} deal shown", "{n} deals shown", shown).format(
+            n=shown))
+        self.filter_notice.show_counts(self.board.filtering(), shown, total)
+        if self.filter_notice.isHidden():
+            self._hidden_id = None
+
+    # --- sorted columns ---------------------------------------------------------------
+    def _remember_sort(self, stage_id: int, key: str) -> None:
+        sorts = dict(self.settings.get("board.sort"))
+        sorts[str(self.pipeline_id())] = {str(k): v for k, v in self.board.sorts().items()}
+        self.settings.set("board.sort", sorts)
+
+    def offer_board_order(self, stage_id: int) -> bool:
+        """Says that cards can be placed by hand only in board order, and offers to switch
+        the column to it. True if the column now shows board order."""
+        column = self.board.columns.get(stage_id)
+        if column is None:
+            return False
+        box = QMessageBox(QMessageBox.Icon.Information, _("Sorted column"), _(
+            "“{stage}” is sorted by “{sort}”, so a card cannot be placed between others. "
+            "Switch the column to “Board order” to arrange its cards by hand.").format(
+            stage=column.stage.name, sort=_(SORT_KEYS[column.model.sort_key()])), parent=self)
+        switch = box.addButton(_("Use board order"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is not switch:
+            return False
+        self.board.use_board_order(stage_id)
+        return True
 
     # --- card commands --------------------------------------------------------------
     def new_deal(self, stage_id: int | None = None) -> None:
@@ -132,7 +187,10 @@ class MainWindow(QMainWindow):
     def reorder_current(self, step: int) -> None:
         card = self.board.current_card()
         column = self.board.columns.get(card.stage_id) if card else None
-        if card is None or column is None or column.model.sort_key() != "position":
+        if card is None or column is None:
+            return
+        if column.model.sort_key() != "position":
+            self.offer_board_order(card.stage_id)
             return
         model = column.model
         row, count = model.row_of(card.id), model.card_count()
@@ -239,14 +297,11 @@ class MainWindow(QMainWindow):
         geometry = self.settings.get("window.geometry")
         if geometry:
             self.restoreGeometry(QByteArray.fromHex(geometry.encode()))
-        self.actions_.restore(self.settings)
+        self.actions_.restore(self.settings, self.services.location())
 
     def save_settings(self) -> None:
         self.settings.set("window.geometry", bytes(self.saveGeometry().toHex().data()).decode())
-        self.actions_.store(self.settings)
-        sorts = dict(self.settings.get("board.sort"))
-        sorts[str(self.pipeline_id())] = {str(k): v for k, v in self.board.sorts().items()}
-        self.settings.set("board.sort", sorts)
+        self.actions_.store(self.settings, self.services.location())
         with contextlib.suppress(OSError):  # settings are a convenience: never block closing
             self.settings.save()
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QToolBar
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QToolBar, QWidget
 
 from funneldesk.i18n import _
 from funneldesk.services.dto import UserInfo
@@ -35,7 +35,9 @@ class WindowActions:
         undo = window.undo_stack.createUndoAction(window, _("Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = window.undo_stack.createRedoAction(window, _("Redo"))
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
+        # Both keys, each once, on every desktop: Qt's standard Redo is Ctrl+Shift+Z on
+        # Linux, and a key bound twice to one action is ambiguous and does nothing.
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         # the menu shows "Undo Move “…”"; the tool bar keeps a short, steady label
         undo.setIconText(_("Undo"))
         redo.setIconText(_("Redo"))
@@ -107,18 +109,25 @@ class WindowActions:
         tools = QToolBar(_("Board"), self.window)
         tools.setObjectName("board-toolbar")
         tools.setMovable(False)
-        tools.addWidget(QLabel(_("Pipeline:") + " "))
+        tools.addWidget(self._label(_("Pipeline:"), self.pipeline))
         tools.addWidget(self.pipeline)
         tools.addSeparator()
         tools.addAction(self.new_deal)
         tools.addAction(self.undo)
         tools.addAction(self.redo)
         tools.addSeparator()
-        tools.addWidget(QLabel(_("Owner:") + " "))
+        tools.addWidget(self._label(_("Owner:"), self.owner))
         tools.addWidget(self.owner)
         tools.addWidget(self.search)
         tools.addAction(self.show_closed)
         self.window.addToolBar(tools)
+
+    @staticmethod
+    def _label(text: str, buddy: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setContentsMargins(4, 0, 4, 0)
+        label.setBuddy(buddy)
+        return label
 
     def fill_pipelines(self, select_id: int | None) -> None:
         self.pipeline.blockSignals(True)
@@ -138,16 +147,33 @@ class WindowActions:
         self.owner.setCurrentIndex(max(self.owner.findData(current), 0))
         self.owner.blockSignals(False)
 
-    def restore(self, settings: Settings) -> None:
-        self.fill_pipelines(settings.get("board.pipeline") or None)
-        self._wanted_owner = settings.get("board.owner")
+    def clear_filter(self) -> None:
+        """Shows every deal again: one reload of the filter, not one per field."""
+        self.owner.blockSignals(True)
         self.search.blockSignals(True)
-        self.search.setText(settings.get("board.search"))
+        self.owner.setCurrentIndex(0)
+        self.search.clear()
+        self.owner.blockSignals(False)
+        self.search.blockSignals(False)
+        self.window.apply_filter()
+
+    def restore(self, settings: Settings, database: str) -> None:
+        """Restores the view; the filter is the one last used on ``database`` (an owner id or
+        a search of another database would mean nothing, or someone else, here)."""
+        self.fill_pipelines(settings.get("board.pipeline") or None)
+        saved = settings.get("board.filters").get(database)
+        saved = saved if isinstance(saved, dict) else {}
+        owner, search = saved.get("owner", 0), saved.get("search", "")
+        self._wanted_owner = owner if isinstance(owner, int) else 0
+        self.search.blockSignals(True)
+        self.search.setText(search if isinstance(search, str) else "")
         self.search.blockSignals(False)
         self.show_closed.setChecked(settings.get("board.show_closed"))
 
-    def store(self, settings: Settings) -> None:
+    def store(self, settings: Settings, database: str) -> None:
         settings.set("board.pipeline", int(self.pipeline.currentData() or 0))
-        settings.set("board.owner", int(self.owner.currentData() or 0))
-        settings.set("board.search", self.search.text())
+        filters = dict(settings.get("board.filters"))
+        filters[database] = {"owner": int(self.owner.currentData() or 0),
+                             "search": self.search.text()}
+        settings.set("board.filters", filters)
         settings.set("board.show_closed", self.show_closed.isChecked())

@@ -90,9 +90,9 @@ def test_a_column_with_deals_lacking_a_rate_shows_the_known_part_and_what_is_mis
     yen_deal(services, manager)
     reload(qtbot, window)
     text, tip = header(window, services)
-    assert "3 deals" in text
-    assert "$1,500 + 2 deals in JPY without a rate" in text
-    assert "weighted $150 + 2 deals in JPY without a rate" in text
+    assert "3 deals · $1,500 + 2 without a rate" in text
+    assert "weighted $150 + 2 without a rate" in text
+    assert "No exchange rate from JPY to USD is set" in tip
     assert "2 deals are left out of these totals" in tip
     assert "Pipeline ▸ Exchange rates…" in tip
 
@@ -179,7 +179,7 @@ def test_a_manager_removes_a_rate_and_its_deals_leave_the_total(
     with qtbot.waitSignal(window.boardLoaded, timeout=10000):
         rates_action(window).trigger()
     assert services.rates.table().rate("JPY") is None
-    assert "$0 + 1 deal in JPY without a rate" in header(window, services)[0]
+    assert "1 deal · $0 + 1 without a rate" in header(window, services)[0]
 
 
 def test_a_rep_reads_the_rates_but_cannot_change_them(
@@ -253,7 +253,7 @@ def test_the_marking_reads_as_whole_sentences_in_chinese(qtbot: QtBot) -> None:
     column = StageColumn(proposal, CardListModel(proposal, cards, rates=CurrencyRates("CNY", {})),
                          "CNY")
     qtbot.addWidget(column)
-    assert "¥1,000 + 2 个 JPY 商机（无汇率）" in column.title.text()
-    assert "加权 ¥400 + 2 个 JPY 商机（无汇率）" in column.title.text()
+    assert "3 个商机 · ¥1,000 + 2 个无汇率" in column.title.text()
+    assert "加权 ¥400 + 2 个无汇率" in column.title.text()
     assert "有 2 个商机未计入" in column.title.toolTip()
     assert "“销售流程 ▸ 汇率…”" in column.title.toolTip()

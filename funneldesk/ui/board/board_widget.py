@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
-from PySide6.QtCore import QPoint, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QWidget
+from PySide6.QtCore import QModelIndex, QPoint, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QScrollArea, QWidget
 
 from funneldesk.services.dto import Board, Card, StageInfo
 from funneldesk.ui.board.card_model import CardFilter, CardListModel
 from funneldesk.ui.board.column import StageColumn
 from funneldesk.ui.board.column_view import ColumnView
+from funneldesk.ui.board.day_clock import DayClock
 
 EDGE = 60  # pixels from the board's edge where a drag starts scrolling it
 STEP = 24
@@ -22,6 +24,11 @@ class BoardWidget(QScrollArea):
     cardActivated = Signal(int)
     contextMenuRequested = Signal(int, int, QPoint)  # deal id, stage id, global position
     newDealRequested = Signal(int)  # stage id
+    # a card dropped between others of its own column, which is sorted by something other
+    # than board order (stage id): the drop has no place in the board order to go to
+    reorderInSortedColumn = Signal(int)
+    sortChanged = Signal(int, str)  # stage id, sort key
+    cardHidden = Signal(object)  # a Card just saved that the filter does not show
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +41,8 @@ class BoardWidget(QScrollArea):
         self._edge_timer = QTimer(self)
         self._edge_timer.setInterval(30)
         self._edge_timer.timeout.connect(self._scroll_step)
+        self.clock = DayClock(self)
+        self.clock.dayChanged.connect(self._new_day)
 
     # --- building -----------------------------------------------------------------
     def show_board(self, board: Board, show_closed: bool) -> None:
@@ -50,23 +59,24 @@ class BoardWidget(QScrollArea):
             if not stage.is_open and not show_closed:
                 continue
             column = self._column(stage, by_stage.get(stage.id, []))
-            row.addWidget(column)
-        row.addStretch(1)
+            row.addWidget(column, 1)  # columns share the width down to their minimum
         self.setWidget(holder)
 
     def _column(self, stage: StageInfo, cards: list[Card]) -> StageColumn:
         assert self.board is not None
         model = CardListModel(stage, cards, card_filter=self._filter,
                               sort=self._sorts.get(stage.id, "position"),
-                              rates=self.board.currency_rates)
+                              rates=self.board.currency_rates, today=self.clock.today())
         column = StageColumn(stage, model, self.board.base_currency)
         column.sort.currentIndexChanged.connect(
-            lambda _i, s=stage.id, c=column: self._sorts.__setitem__(s, c.model.sort_key()))
+            lambda _i, s=stage.id, c=column: self._sort_chosen(s, c.model.sort_key()))
         column.add_button.clicked.connect(lambda _c=False, s=stage.id: self.newDealRequested.emit(s))
         view = column.view
         view.cardDropped.connect(
             lambda deal, version, source, before, target=stage.id:
-            self.cardDropped.emit(deal, version, source, target, before))
+            self._dropped(deal, version, source, target, before))
+        view.selectionModel().currentChanged.connect(
+            lambda current, _previous, s=stage.id: self._single_current(s, current))
         view.dragHovered.connect(self._drag_hover)
         # activated: a double-click, or Enter on the current card
         view.activated.connect(lambda index, m=model: self.cardActivated.emit(
@@ -75,6 +85,35 @@ class BoardWidget(QScrollArea):
             lambda pos, v=view, s=stage.id: self._context_menu(v, s, pos))
         self.columns[stage.id] = column
         return column
+
+    def _dropped(self, deal_id: int, version: int, source: int, target: int,
+                 before: int | None) -> None:
+        column = self.columns.get(target)
+        if source == target and column is not None and column.model.sort_key() != "position":
+            self.reorderInSortedColumn.emit(target)
+            return
+        self.cardDropped.emit(deal_id, version, source, target, before)
+
+    def _sort_chosen(self, stage_id: int, key: str) -> None:
+        self._sorts[stage_id] = key
+        self.sortChanged.emit(stage_id, key)
+
+    def use_board_order(self, stage_id: int) -> None:
+        column = self.columns.get(stage_id)
+        if column is not None:
+            column.sort.setCurrentIndex(column.sort.findData("position"))
+
+    def _single_current(self, stage_id: int, current: QModelIndex) -> None:
+        """One current card on the whole board: choosing one in a column clears the rest."""
+        if not current.isValid():
+            return
+        for other_id, column in self.columns.items():
+            if other_id != stage_id:
+                column.view.selectionModel().clear()
+
+    def _new_day(self, today: dt.date) -> None:
+        for column in self.columns.values():
+            column.model.set_today(today)
 
     def _context_menu(self, view: ColumnView, stage_id: int, pos: QPoint) -> None:
         index = view.indexAt(pos)
@@ -90,9 +129,13 @@ class BoardWidget(QScrollArea):
             if stage_id != card.stage_id:
                 column.model.discard(card.id)
         target = self.columns.get(card.stage_id)
-        if target is not None:
-            target.model.put(card)
-            self.select(card.id)
+        if target is None:
+            return
+        target.model.put(card)
+        if not target.model.accepts(card):
+            self.cardHidden.emit(card)
+            return
+        self.select(card.id)
 
     def reposition(self, stage_id: int, positions: Mapping[int, float]) -> None:
         """Takes a column's new card positions after the service renumbered it."""
@@ -104,22 +147,35 @@ class BoardWidget(QScrollArea):
         for column in self.columns.values():
             column.model.discard(deal_id)
 
-    def select(self, deal_id: int) -> None:
-        """Makes ``deal_id`` the one selected card on the board."""
+    def select(self, deal_id: int, take_focus: bool = False) -> None:
+        """Makes ``deal_id`` the one current card on the board and scrolls to it. The
+        keyboard follows it when it was on the board (a moved card stays in hand)."""
+        focus = QApplication.focusWidget()
+        take_focus = take_focus or (focus is not None and self.isAncestorOf(focus))
         for column in self.columns.values():
             row = column.model.row_of(deal_id)
             if row < 0:
-                column.view.clearSelection()
                 continue
             column.model.show_row(row)
             index = column.model.index(row)
-            column.view.setCurrentIndex(index)
+            column.view.setCurrentIndex(index)  # clears every other column (_single_current)
             column.view.scrollTo(index)
+            self.ensureWidgetVisible(column, 0, 0)
+            if take_focus:
+                column.view.setFocus()
 
     def set_filter(self, owner_id: int, text: str) -> None:
         self._filter = CardFilter.of(owner_id, text)
         for column in self.columns.values():
             column.model.set_filter(self._filter)
+
+    def filtering(self) -> bool:
+        return self._filter != CardFilter()
+
+    def counts(self) -> tuple[int, int]:
+        """Cards shown, and cards on the board with no filter."""
+        return (sum(c.model.card_count() for c in self.columns.values()),
+                sum(c.model.total_count() for c in self.columns.values()))
 
     def sorts(self) -> dict[int, str]:
         return dict(self._sorts)
@@ -153,8 +209,6 @@ class BoardWidget(QScrollArea):
             self._edge_timer.stop()
 
     def _scroll_step(self) -> None:
-        from PySide6.QtWidgets import QApplication
-
         bar = self.horizontalScrollBar()
         bar.setValue(bar.value() + self._scroll_by)
         if not QApplication.mouseButtons() or bar.value() in (bar.minimum(), bar.maximum()):

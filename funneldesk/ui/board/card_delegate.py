@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
@@ -11,7 +9,13 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from funneldesk import formatting
 from funneldesk.i18n import _, ngettext
 from funneldesk.services.dto import Card
-from funneldesk.ui.board.card_model import CardRole, DaysRole, OpenStageRole, RottedRole
+from funneldesk.ui.board.card_model import (
+    CardRole,
+    DaysRole,
+    OpenStageRole,
+    OverdueRole,
+    RottedRole,
+)
 
 CARD_HEIGHT = 100
 PAD = 10
@@ -19,8 +23,13 @@ ROT_RED = QColor("#c62828")
 MUTED = QColor("#5f6b7a")
 
 
-def days_text(days: int) -> str:
-    return ngettext("{n} day in stage", "{n} days in stage", days).format(n=days)
+def age_text(owner: str, days: int, rotted: bool) -> str:
+    """The owner and the days in stage, marked when the deal is rotting."""
+    if rotted:
+        text = ngettext("{owner} · ⚠ {n} day in stage", "{owner} · ⚠ {n} days in stage", days)
+    else:
+        text = ngettext("{owner} · {n} day in stage", "{owner} · {n} days in stage", days)
+    return text.format(owner=owner, n=days)
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -41,7 +50,8 @@ class CardDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._frame(painter, rect, rotted, selected or focused)
-        self._text(painter, rect, card, days, rotted, option.font, bool(index.data(OpenStageRole)))
+        self._text(painter, rect, card, days, rotted, option.font, bool(index.data(OpenStageRole)),
+                   bool(index.data(OverdueRole)))
         painter.restore()
 
     @staticmethod
@@ -55,7 +65,7 @@ class CardDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _text(painter: QPainter, rect: QRect, card: Card, days: int, rotted: bool,
-              base: QFont, is_open: bool) -> None:
+              base: QFont, is_open: bool, overdue: bool) -> None:
         inner = rect.adjusted(PAD, 6, -PAD, -6)
         bold = QFont(base)
         bold.setBold(True)
@@ -86,17 +96,14 @@ class CardDelegate(QStyledItemDelegate):
 
         draw(card.company or _("(no company)"))
         if not is_open and card.closed_on:
-            draw(f"{card.owner} · " + _("closed {date}").format(
-                date=formatting.date_short(card.closed_on)))
+            draw(_("{owner} · closed {date}").format(
+                owner=card.owner, date=formatting.date_short(card.closed_on)))
             if card.lost_reason:
                 draw(card.lost_reason, QColor("#8d6e63"))
             return
-        age = days_text(days)
-        draw(f"{card.owner} · " + (f"⚠ {age}" if rotted else age),
-             ROT_RED if rotted else MUTED)
+        draw(age_text(card.owner, days, rotted), ROT_RED if rotted else MUTED)
         if card.next_step or card.next_step_date:
             when = formatting.date_short(card.next_step_date) if card.next_step_date else ""
-            overdue = card.next_step_date is not None and card.next_step_date < dt.date.today()
             step = card.next_step or _("Next step")
             draw(f"→ {step}" + (f" · {when}" if when else ""),
                  ROT_RED if overdue else QColor("#1f2933"))

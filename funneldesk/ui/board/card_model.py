@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from funneldesk.i18n import N_, _
+from funneldesk.i18n import N_, ngettext
 from funneldesk.services.conversion import RunningTotal
 from funneldesk.services.dto import Card, CurrencyRates, StageInfo, Total
 
@@ -27,6 +27,7 @@ CardRole = Qt.ItemDataRole.UserRole + 1
 DaysRole = Qt.ItemDataRole.UserRole + 2
 RottedRole = Qt.ItemDataRole.UserRole + 3
 OpenStageRole = Qt.ItemDataRole.UserRole + 4
+OverdueRole = Qt.ItemDataRole.UserRole + 5
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -99,12 +100,13 @@ class CardListModel(QAbstractListModel):
 
     def __init__(self, stage: StageInfo, cards: Iterable[Card] = (), *,
                  card_filter: CardFilter | None = None, sort: str = "position",
-                 rates: CurrencyRates | None = None, parent: Any = None) -> None:
+                 rates: CurrencyRates | None = None, today: dt.date | None = None,
+                 parent: Any = None) -> None:
         """Without ``rates`` no deal can be converted: totals then count every card as
         missing a rate, never at a guessed one."""
         super().__init__(parent)
         self.stage = stage
-        self.today = dt.date.today()
+        self.today = today or dt.date.today()
         self._rates = rates
         self._all: dict[int, Card] = {c.id: c for c in cards}
         self._filter = card_filter or CardFilter()
@@ -138,11 +140,7 @@ class CardListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return card.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = f"{card.title}\n{card.company}\n{card.next_step}".strip()
-            if self.is_rotted(card):
-                tip += "\n" + _("Rotting: no progress for more than {n} days.").format(
-                    n=self.stage.rot_days)
-            return tip
+            return self._tooltip(card)
         if role == CardRole:
             return card
         if role == DaysRole:
@@ -151,7 +149,19 @@ class CardListModel(QAbstractListModel):
             return self.is_rotted(card)
         if role == OpenStageRole:
             return self.stage.is_open
+        if role == OverdueRole:
+            return card.next_step_date is not None and card.next_step_date < self.today
         return None
+
+    def _tooltip(self, card: Card) -> str:
+        """The card's texts in full: the card itself shortens those that do not fit."""
+        lines = [card.title, card.company, card.next_step]
+        rot = self.stage.rot_days or 0
+        if self.is_rotted(card):
+            lines.append(ngettext("Rotting: no progress for more than {n} day.",
+                                  "Rotting: no progress for more than {n} days.",
+                                  rot).format(n=rot))
+        return "\n".join(line for line in lines if line)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -176,12 +186,29 @@ class CardListModel(QAbstractListModel):
         rot = self.stage.rot_days
         return bool(self.stage.is_open and rot and card.days_in_stage(self.today) > rot)
 
+    def set_today(self, today: dt.date) -> None:
+        """Counts days from ``today`` on: the day count, rot mark and overdue date of every
+        card may change (the order may not: it depends on dates, never on today)."""
+        if today == self.today:
+            return
+        self.today = today
+        if self._shown:
+            self.dataChanged.emit(self.index(0), self.index(self._shown - 1),
+                                  [DaysRole, RottedRole, OverdueRole, Qt.ItemDataRole.ToolTipRole])
+
     def card_at(self, row: int) -> Card:
         """The card at ``row`` of all matching cards (shown or not yet fetched)."""
         return self._visible[row]
 
     def card_count(self) -> int:
         return len(self._visible)
+
+    def total_count(self) -> int:
+        """Cards in this column, whether the filter shows them or not."""
+        return len(self._all)
+
+    def accepts(self, card: Card) -> bool:
+        return self._filter.accepts(card)
 
     def row_of(self, deal_id: int) -> int:
         """The row of a matching card, -1 if it is not in this column or filtered out."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
@@ -9,6 +11,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -20,8 +23,11 @@ from funneldesk.services.dto import StageInfo, StageKind, Total
 from funneldesk.ui.board.card_model import SORT_KEYS, CardListModel
 from funneldesk.ui.board.column_view import ColumnView
 
-COLUMN_WIDTH = 290
 MISSING_COLOUR = "#b45309"  # amber: a total that is only partly known
+# Columns share the board's width between these bounds; below the minimum the board
+# scrolls sideways. 220 px still shows a card's title and value on one line.
+MIN_WIDTH = 220
+MAX_WIDTH = 420
 ACCENT = {StageKind.OPEN: "#1a73e8", StageKind.WON: "#2e7d32", StageKind.LOST: "#8d6e63"}
 
 
@@ -30,7 +36,9 @@ class StageColumn(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.stage, self.model, self.base_currency = stage, model, base_currency
-        self.setFixedWidth(COLUMN_WIDTH)
+        self.setMinimumWidth(MIN_WIDTH)
+        self.setMaximumWidth(MAX_WIDTH)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         accent = QFrame()
         accent.setFixedHeight(3)
         accent.setAutoFillBackground(True)
@@ -39,16 +47,18 @@ class StageColumn(QWidget):
         accent.setPalette(palette)
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
-        self.title.setWordWrap(True)
+        # three lines that never wrap, so that the cards of all columns line up; a line too
+        # long for a narrow column is cut, and the tooltip says it all
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.title.setToolTip(stage.guidance)
         self.sort = QComboBox()
         self.sort.setAccessibleName(_("Sort {stage} by").format(stage=stage.name))
         for key, label in SORT_KEYS.items():
             self.sort.addItem(_(label), key)
         self.sort.setCurrentIndex(max(self.sort.findData(model.sort_key()), 0))
-        self.sort.currentIndexChanged.connect(
-            lambda _i: self.model.set_sort(str(self.sort.currentData())))
+        self.sort.currentIndexChanged.connect(lambda _i: self._sort_by(str(self.sort.currentData())))
         self.view = ColumnView(model, self)
+        self._sort_by(model.sort_key())
         self.view.setAccessibleName(stage.name)
         self.add_button = QToolButton(self)
         self.add_button.setText("+")
@@ -68,36 +78,39 @@ class StageColumn(QWidget):
         model.totalsChanged.connect(self.refresh_header)
         self.refresh_header()
 
-    def refresh_header(self) -> None:
-        count, total = self.model.totals()
-        money = formatting.money_short
-        deals = ngettext("{n} deal", "{n} deals", count).format(n=formatting.number(count))
-        line = f"{deals} · {self._known_part(money(total.known, self.base_currency), total, False)}"
-        # every header has three lines, so that the cards of all columns line up
-        line += "<br/>" + (self._known_part(money(total.weighted, self.base_currency), total, True)
-                           if self.stage.is_open else "&nbsp;")
-        self.title.setText(f"<b>{self.stage.name}</b> <span style='color:#5f6b7a'>"
-                           f"{self.stage.probability}%</span><br/>"
-                           f"<span style='color:#5f6b7a'>{line}</span>")
-        tips = [_("Weighted value = value × stage probability."), self.stage.guidance]
-        if total.missing:
-            tips.insert(0, self._missing_tip(total))
-        self.title.setToolTip("\n".join(t for t in tips if t))
+    def _sort_by(self, key: str) -> None:
+        self.model.set_sort(key)
+        # only board order has places between cards; a sorted column shows none
+        self.view.setDropIndicatorShown(self.model.sort_key() == "position")
 
-    def _known_part(self, amount: str, total: Total, weighted: bool) -> str:
-        """The total, or, when deals lack a rate, the part that is known and what is not."""
-        if not total.missing:
-            return _("weighted {amount}").format(amount=amount) if weighted else amount
-        n = total.missing_deals
-        if weighted:
-            text = ngettext("weighted {amount} + {n} deal in {currencies} without a rate",
-                            "weighted {amount} + {n} deals in {currencies} without a rate", n)
+    def refresh_header(self) -> None:
+        count, stage_total = self.model.totals()
+        money = formatting.money_short
+        total, weighted = stage_total.known, stage_total.weighted
+        rates_missing = stage_total.missing_deals
+        if rates_missing:  # the known part, marked; which deals and why: the tooltip
+            amounts = ngettext("{n} deal · {total} + {m} without a rate",
+                               "{n} deals · {total} + {m} without a rate", count)
+            weighted_text = _("weighted {amount} + {m} without a rate")
         else:
-            text = ngettext("{amount} + {n} deal in {currencies} without a rate",
-                            "{amount} + {n} deals in {currencies} without a rate", n)
-        text = text.format(amount=amount, n=formatting.number(n),
-                           currencies=formatting.listing(total.missing_currencies))
-        return f"<span style='color:{MISSING_COLOUR}'>{text}</span>"
+            amounts = ngettext("{n} deal · {total}", "{n} deals · {total}", count)
+            weighted_text = _("weighted {amount}")
+        amounts = amounts.format(n=formatting.number(count), total=money(total, self.base_currency),
+                                 m=formatting.number(rates_missing))
+        weighted_line = (weighted_text.format(amount=money(weighted, self.base_currency),
+                                              m=formatting.number(rates_missing))
+                         if self.stage.is_open else "")
+        colour = MISSING_COLOUR if rates_missing else "#5f6b7a"
+        # every header has three lines, so that the cards of all columns line up
+        lines = [f"<b>{html.escape(self.stage.name)}</b> <span style='color:#5f6b7a'>"
+                 f"{self.stage.probability}%</span>",
+                 f"<span style='color:{colour}'>{amounts}</span>",
+                 f"<span style='color:{colour}'>{weighted_line or '&nbsp;'}</span>"]
+        self.title.setText("<br/>".join(lines))
+        tips = [_("Weighted value = value × stage probability."), self.stage.guidance]
+        if rates_missing:
+            tips.insert(0, self._missing_tip(stage_total))
+        self.title.setToolTip("\n".join(t for t in tips if t))
 
     def _missing_tip(self, total: Total) -> str:
         n = total.missing_deals
