@@ -28,4 +28,9 @@ def tick_all(services: Services, by: Actor, deal_id: int, *stage_names: str) -> 
     for name in stage_names:
         for criterion in stage(services, name).criteria:
             services.deals.set_criterion(deal_id=deal_id, criterion_id=criterion.id,
-                                         checked=True, by=by)
+                                         checked=True, by=by, expected_version=version(services, deal_id))
+
+
+def version(services: Services, deal_id: int) -> int:
+    """The deal's version as saved now."""
+    return services.deals.detail(deal_id).version

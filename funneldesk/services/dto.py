@@ -198,10 +198,33 @@ class DealResult:
     card: Card
     changes: ChangeSet
     previous: DealFields | None = None
+    # (criterion id, checked before) of each criterion the call ticked or unticked
+    previous_ticks: tuple[tuple[int, bool], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MissingCriterion:
+    criterion: CriterionInfo
+    stage_name: str  # the stage the criterion belongs to
+
+
+@dataclass(frozen=True, slots=True)
+class MoveCheck:
+    """What a move still needs before it can be saved: the unticked exit criteria of the
+    stages left or skipped, and the unticked entry criteria of the target."""
+
+    target_stage: str
+    exit: tuple[MissingCriterion, ...] = ()
+    entry: tuple[MissingCriterion, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        return not self.exit and not self.entry
 
 
 __all__ = [
     "Actor", "ArchivedDeal", "Board", "Card", "ChangeSet", "ChecklistItem", "CriterionInfo", "CriterionKind",
-    "DealDetail", "DealFields", "DealResult", "DealState", "HistoryEntry", "MoveResult", "Named",
+    "DealDetail", "DealFields", "DealResult", "DealState", "HistoryEntry", "MissingCriterion",
+    "MoveCheck", "MoveResult", "Named",
     "PipelineInfo", "Role", "StageInfo", "StageKind", "UserInfo",
 ]
