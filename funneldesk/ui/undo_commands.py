@@ -41,17 +41,20 @@ class MoveCommand(QUndoCommand):
 
 class EditDealCommand(QUndoCommand):
     def __init__(self, editor: DealEditor, deal_id: int, before: DealFields,
-                 after: DealFields) -> None:
+                 after: DealFields, ticks_before: dict[int, bool] | None = None,
+                 ticks_after: dict[int, bool] | None = None) -> None:
         super().__init__(_("Edit “{title}”").format(title=after.title))
         self.editor, self.deal_id, self.before, self.after = editor, deal_id, before, after
+        # criteria ticked or unticked with the edit (id -> checked), restored with it
+        self.ticks_before, self.ticks_after = ticks_before, ticks_after
         self._done = True
 
     def redo(self) -> None:
         if not self._done:
-            self._done = self.editor.save_fields(self.deal_id, self.after)
+            self._done = self.editor.save_fields(self.deal_id, self.after, self.ticks_after)
             self.setObsolete(not self._done)
 
     def undo(self) -> None:
         if self._done:
-            self._done = not self.editor.save_fields(self.deal_id, self.before)
+            self._done = not self.editor.save_fields(self.deal_id, self.before, self.ticks_before)
             self.setObsolete(self._done)
