@@ -15,12 +15,6 @@ from funneldesk.services.lookups import get_or_raise
 
 
 class CustomerService(Service):
-    def companies(self) -> list[Named]:
-        with self.db.session() as session:
-            rows = session.execute(select(Company.id, Company.name)
-                                   .where(Company.deleted_at.is_(None)).order_by(Company.name))
-            return [Named(r.id, r.name) for r in rows]
-
     def search_companies(self, text: str, limit: int = 50) -> list[Named]:
         """Companies whose name contains ``text`` (any case), those that start with it
         first, at most ``limit``. A LIKE over the names: one- and two-character Chinese

@@ -22,6 +22,7 @@ class MissingCriteriaDialog(QDialog):
     def __init__(self, deal_title: str, check: MoveCheck, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Not ticked yet"))
+        self.setMinimumWidth(460)
         self.boxes: list[tuple[QCheckBox, int]] = []
         layout = QVBoxLayout(self)
         intro = QLabel(_("“{title}” can move to “{stage}” once these are done. Tick what "
