@@ -142,14 +142,7 @@ def take(lang: str, out: Path) -> None:
     QWidget()  # keep a widget alive between languages (QApplication is reused)
 
 
-def main() -> None:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "screenshots" / "out"
-    out.mkdir(parents=True, exist_ok=True)
-    for lang in ("zh_CN", "en"):
-        take(lang, out)
-    print(f"saved to {out}", flush=True)
-    os._exit(0)  # skip PySide6's teardown at interpreter exit
-
-
 if __name__ == "__main__":
-    main()
+    from take import main  # the board's screenshot script, beside this one
+
+    main(take)
