@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import case, select
 
-from funneldesk.errors import InvalidInput
+from funneldesk.errors import InvalidInput, NotFound
 from funneldesk.i18n import _
 from funneldesk.models import Company, Contact
 from funneldesk.services import audit
@@ -32,8 +32,11 @@ class CustomerService(Service):
             return [Named(r.id, r.name) for r in rows]
 
     def company(self, company_id: int) -> Named:
+        """A company by id, deleted ones included: a deal still names the company it had."""
         with self.db.session() as session:
-            company = get_or_raise(session, Company, company_id, _("Company"))
+            company = session.get(Company, company_id)
+            if company is None:
+                raise NotFound(_("Company"), company_id)
             return Named(company.id, company.name)
 
     def contacts(self, company_id: int | None = None) -> list[Named]:

@@ -29,6 +29,7 @@ def test_search_finds_substrings_of_one_or_two_chinese_characters_and_any_case(
     assert names("e_t") == ["acme_tools"]
     assert names("  ") == names("")
     assert names("无此公司") == []
+    assert services.customers.company(deleted.id).name == "星辰旧公司"  # a deal may still name it
 
 
 def test_search_returns_a_limited_list_out_of_thousands(

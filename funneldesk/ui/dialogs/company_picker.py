@@ -38,6 +38,7 @@ class CompanyPicker(QLineEdit):
         # the stubs do not model overloaded signals; this is the (QModelIndex) overload
         self.popup_list.activated[QModelIndex].connect(self._picked)  # type: ignore[index]
         self.textEdited.connect(self._typed)
+        self.editingFinished.connect(self._typed_in_full)
 
     def set_company(self, company: Named | None) -> None:
         self.chosen = company
@@ -52,11 +53,24 @@ class CompanyPicker(QLineEdit):
             return None
         if self.chosen is not None and self.chosen.name == text:
             return self.chosen.id
-        same = [c for c in self.search(text, SHOWN) if c.name == text]
-        if len(same) == 1:
-            return same[0].id
+        named = self._named(text)
+        if named is not None:
+            return named.id
         raise InvalidInput("company", _("No company is called “{name}”. Choose one from the "
                                         "list, or create it with “New company…”.").format(name=text))
+
+    def _named(self, text: str) -> Named | None:
+        same = [c for c in self.search(text, SHOWN) if c.name == text]
+        return same[0] if len(same) == 1 else None
+
+    def _typed_in_full(self) -> None:
+        """A full name typed without picking it chooses that company (its contacts show)."""
+        text = self.text().strip()
+        if text and self.chosen is None:
+            named = self._named(text)
+            if named is not None:
+                self.chosen = named
+                self.companyChanged.emit()
 
     def _typed(self, text: str) -> None:
         if self.chosen is not None:
