@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -122,11 +123,12 @@ def take(lang: str, out: Path) -> None:
     QWidget()  # keep a widget alive between languages (QApplication is reused)
 
 
-def main() -> None:
+def main(shots: Callable[[str, Path], None] = take) -> None:
+    """Runs ``shots(lang, out_dir)`` in each language (screenshots/dialogs.py uses it too)."""
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "screenshots" / "out"
     out.mkdir(parents=True, exist_ok=True)
     for lang in ("zh_CN", "en"):
-        take(lang, out)
+        shots(lang, out)
     print(f"saved to {out}", flush=True)
     os._exit(0)  # skip PySide6's teardown at interpreter exit
 

@@ -31,7 +31,7 @@ def tick_all(services: Services, by: Actor, deal_id: int, *stage_names: str) -> 
     for name in stage_names:
         for criterion in stage(services, name).criteria:
             services.deals.set_criterion(deal_id=deal_id, criterion_id=criterion.id,
-                                         checked=True, by=by)
+                                         checked=True, by=by, expected_version=version(services, deal_id))
 
 
 def snapshot(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -40,3 +40,8 @@ def snapshot(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
         tables = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
         return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
+
+
+def version(services: Services, deal_id: int) -> int:
+    """The deal's version as saved now."""
+    return services.deals.detail(deal_id).version

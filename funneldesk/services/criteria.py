@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from funneldesk.models import CriterionCheck, CriterionKind, StageKind, User
-from funneldesk.services.dto import CriterionInfo, PipelineInfo, StageInfo
+from funneldesk.errors import InvalidInput
+from funneldesk.i18n import _
+from funneldesk.models import CriterionCheck, CriterionKind, Deal, StageKind, User
+from funneldesk.services import audit
+from funneldesk.services.dto import (
+    Actor,
+    CriterionInfo,
+    MissingCriterion,
+    MoveCheck,
+    PipelineInfo,
+    StageInfo,
+)
 
 
 def ticks(session: Session, deal_id: int) -> dict[int, tuple[bool, str, dt.datetime]]:
@@ -49,3 +60,36 @@ def missing_for_move(session: Session, pipeline: PipelineInfo, deal_id: int,
         return []
     state = ticks(session, deal_id)
     return [c for c in needed if not state.get(c.id, (False,))[0]]
+
+
+def move_check(session: Session, pipeline: PipelineInfo, deal_id: int, from_id: int,
+               to_id: int) -> MoveCheck:
+    """What a move from ``from_id`` to ``to_id`` still needs, split by kind."""
+    names = {s.id: s.name for s in pipeline.stages}
+    missing = [MissingCriterion(c, names[c.stage_id])
+               for c in missing_for_move(session, pipeline, deal_id, from_id, to_id)]
+    return MoveCheck(names[to_id],
+                     tuple(m for m in missing if m.criterion.kind is CriterionKind.EXIT),
+                     tuple(m for m in missing if m.criterion.kind is CriterionKind.ENTRY))
+
+
+def record_ticks(session: Session, pipeline: PipelineInfo, deal: Deal,
+                 changes: Mapping[int, bool], by: Actor) -> tuple[tuple[int, bool], ...]:
+    """Ticks or unticks criteria of the deal's pipeline as ``by``; returns (id, state
+    before) of each one that changed. The caller marks the deal changed, so that its
+    version goes up once with everything else the call saves."""
+    labels = {c.id: c.label for s in pipeline.stages for c in s.criteria}
+    if any(ident not in labels for ident in changes):
+        raise InvalidInput("criterion", _("That item belongs to another pipeline."))
+    state = ticks(session, deal.id)
+    before: list[tuple[int, bool]] = []
+    for ident, checked in changes.items():
+        was = state.get(ident, (False,))[0]
+        if was == checked:
+            continue
+        session.add(CriterionCheck(deal_id=deal.id, criterion_id=ident, checked=checked,
+                                   by_id=by.id))
+        audit.record(session, by, "tick" if checked else "untick", "deal", deal.id,
+                     criterion=labels[ident])
+        before.append((ident, was))
+    return tuple(before)

@@ -3,9 +3,9 @@ builds on this)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 
-from funneldesk.errors import InvalidInput
+from funneldesk.errors import InvalidInput, NotFound
 from funneldesk.i18n import _
 from funneldesk.models import Company, Contact
 from funneldesk.services import audit
@@ -15,11 +15,29 @@ from funneldesk.services.lookups import get_or_raise
 
 
 class CustomerService(Service):
-    def companies(self) -> list[Named]:
+    def search_companies(self, text: str, limit: int = 50) -> list[Named]:
+        """Companies whose name contains ``text`` (any case), those that start with it
+        first, at most ``limit``. A LIKE over the names: one- and two-character Chinese
+        queries (星辰) must match, which a trigram index cannot do."""
+        text = text.strip()
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         with self.db.reading() as session:
-            rows = session.execute(select(Company.id, Company.name)
-                                   .where(Company.deleted_at.is_(None)).order_by(Company.name))
+            rows = session.execute(
+                select(Company.id, Company.name)
+                .where(Company.deleted_at.is_(None),
+                       Company.name.ilike(f"%{escaped}%", escape="\\"))
+                .order_by(case((Company.name.ilike(f"{escaped}%", escape="\\"), 0), else_=1),
+                          Company.name, Company.id)
+                .limit(limit))
             return [Named(r.id, r.name) for r in rows]
+
+    def company(self, company_id: int) -> Named:
+        """A company by id, deleted ones included: a deal still names the company it had."""
+        with self.db.session() as session:
+            company = session.get(Company, company_id)
+            if company is None:
+                raise NotFound(_("Company"), company_id)
+            return Named(company.id, company.name)
 
     def contacts(self, company_id: int | None = None) -> list[Named]:
         with self.db.reading() as session:

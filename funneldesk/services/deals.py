@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -13,19 +13,18 @@ from funneldesk.i18n import _
 from funneldesk.models import (
     Company,
     Contact,
-    CriterionCheck,
     CriterionKind,
     Deal,
     LostReason,
     Stage,
     StageChange,
-    StageCriterion,
+    StageKind,
     User,
 )
 from funneldesk.models.base import utcnow
 from funneldesk.services import audit
 from funneldesk.services.base import Service
-from funneldesk.services.criteria import ticks
+from funneldesk.services.criteria import record_ticks, ticks
 from funneldesk.services.dto import (
     Actor,
     ChangeSet,
@@ -38,23 +37,18 @@ from funneldesk.services.dto import (
     PipelineInfo,
 )
 from funneldesk.services.lookups import deal_word, get_or_raise, load_pipeline, read_card
+from funneldesk.services.money import check_amount
 from funneldesk.services.moves import GAP, check_version
 from funneldesk.services.permissions import may_change_deal, require_deal_owner
-
-MAX_VALUE = Decimal("999999999999.99")
 
 
 def validate(fields: DealFields) -> DealFields:
     if not fields.title.strip():
         raise InvalidInput("title", _("Give the deal a title."))
-    if not fields.value.is_finite() or fields.value < 0:
-        raise InvalidInput("value", _("The value must be zero or more."))
-    if fields.value > MAX_VALUE:
-        raise InvalidInput("value", _("The value is too large."))
+    value = check_amount(fields.value)
     if len(fields.currency) != 3 or not fields.currency.isalpha():
         raise InvalidInput("currency", _("Choose a currency."))
-    return DealFields(**{**asdict(fields), "title": fields.title.strip(),
-                         "value": fields.value.quantize(Decimal("0.01")),
+    return DealFields(**{**asdict(fields), "title": fields.title.strip(), "value": value,
                          "currency": fields.currency.upper()})
 
 
@@ -90,6 +84,9 @@ class DealService(Service):
             stage = get_or_raise(session, Stage, stage_id, _("Stage"))
             if stage.pipeline_id != pipeline_id:
                 raise InvalidInput("stage", _("That stage is not part of this pipeline."))
+            if stage.kind is not StageKind.OPEN:
+                raise InvalidInput("stage", _("A new deal cannot start as won or lost. Create "
+                                              "it in an open stage, then move it."))
             now = utcnow()
             first = session.scalar(select(Deal.position).where(Deal.stage_id == stage_id)
                                    .order_by(Deal.position).limit(1))
@@ -106,7 +103,9 @@ class DealService(Service):
         return DealResult(card, ChangeSet(frozenset({deal.id}), frozenset({stage_id})))
 
     def update(self, *, deal_id: int, expected_version: int, fields: DealFields,
-               by: Actor) -> DealResult:
+               by: Actor, ticks: Mapping[int, bool] | None = None) -> DealResult:
+        """Saves the form: its fields and the criteria ticked or unticked in it (criterion
+        id -> checked), in one transaction and one version step."""
         fields = validate(fields)
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, deal_word())
@@ -115,29 +114,33 @@ class DealService(Service):
             _check_owner(by, fields)
             _check_links(session, fields)
             previous = _fields_of(deal)
+            previous_ticks = record_ticks(session, load_pipeline(session, deal.pipeline_id),
+                                          deal, ticks or {}, by)
             for name, value in asdict(fields).items():
                 setattr(deal, name, value)
             deal.updated_at, deal.updated_by_id = utcnow(), by.id
             session.flush()
             changed = {k: (v, getattr(fields, k)) for k, v in asdict(previous).items()
                        if getattr(fields, k) != v}
-            audit.record(session, by, "update", "deal", deal.id, changed=changed)
+            if changed:
+                audit.record(session, by, "update", "deal", deal.id, changed=changed)
             card = read_card(session, deal.id)
         return DealResult(card, ChangeSet(frozenset({deal_id}), frozenset({card.stage_id})),
-                          previous=previous)
+                          previous=previous, previous_ticks=previous_ticks)
 
-    def set_criterion(self, *, deal_id: int, criterion_id: int, checked: bool, by: Actor) -> None:
+    def set_criterion(self, *, deal_id: int, criterion_id: int, checked: bool,
+                      expected_version: int, by: Actor) -> int:
+        """Ticks or unticks one criterion; a tick is a change of the deal, so it needs the
+        version the caller saw and returns the deal's new version."""
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, deal_word())
             require_deal_owner(by, deal.owner_id, _("change someone else's deal"))
-            criterion = get_or_raise(session, StageCriterion, criterion_id, _("Criterion"))
-            stage = session.get(Stage, criterion.stage_id)
-            if stage is None or stage.pipeline_id != deal.pipeline_id:
-                raise InvalidInput("criterion", _("That item belongs to another pipeline."))
-            session.add(CriterionCheck(deal_id=deal_id, criterion_id=criterion_id,
-                                       checked=checked, by_id=by.id))
-            audit.record(session, by, "tick" if checked else "untick", "deal", deal_id,
-                         criterion=criterion.label)
+            check_version(session, deal, expected_version)
+            pipeline = load_pipeline(session, deal.pipeline_id)
+            if record_ticks(session, pipeline, deal, {criterion_id: checked}, by):
+                deal.updated_at, deal.updated_by_id = utcnow(), by.id
+                session.flush()
+            return deal.version
 
     def archive(self, *, deal_id: int, archived: bool, by: Actor) -> ChangeSet:
         with self.db.session() as session:

@@ -213,6 +213,28 @@ class DealResult:
     card: Card
     changes: ChangeSet
     previous: DealFields | None = None
+    # (criterion id, checked before) of each criterion the call ticked or unticked
+    previous_ticks: tuple[tuple[int, bool], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MissingCriterion:
+    criterion: CriterionInfo
+    stage_name: str  # the stage the criterion belongs to
+
+
+@dataclass(frozen=True, slots=True)
+class MoveCheck:
+    """What a move still needs before it can be saved: the unticked exit criteria of the
+    stages left or skipped, and the unticked entry criteria of the target."""
+
+    target_stage: str
+    exit: tuple[MissingCriterion, ...] = ()
+    entry: tuple[MissingCriterion, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        return not self.exit and not self.entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +336,7 @@ class Total:
 __all__ = [
     "Actor", "ArchivedDeal", "Board", "Card", "ChangeSet", "ChecklistItem", "CriterionInfo",
     "CriterionKind", "CurrencyRates", "DealDetail", "DealFields", "DealResult", "DealState",
-    "HistoryEntry", "MoveResult", "Named", "PipelineInfo", "RateInfo", "RateTable", "Role",
-    "SampleCounts", "StageInfo", "StageKind", "Total", "TrashResult", "TrashedDeal", "UserInfo",
+    "HistoryEntry", "MissingCriterion", "MoveCheck", "MoveResult", "Named", "PipelineInfo",
+    "RateInfo", "RateTable", "Role", "SampleCounts", "StageInfo", "StageKind", "Total",
+    "TrashResult", "TrashedDeal", "UserInfo",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -17,9 +18,18 @@ from funneldesk.models import Deal, LostReason, Stage, StageChange, StageKind
 from funneldesk.models.base import utcnow
 from funneldesk.services import audit
 from funneldesk.services.base import Service
-from funneldesk.services.criteria import missing_for_move
-from funneldesk.services.dto import Actor, ChangeSet, DealState, MoveResult, StageInfo
+from funneldesk.services.criteria import missing_for_move, move_check, record_ticks
+from funneldesk.services.dto import (
+    Actor,
+    ChangeSet,
+    DealState,
+    MoveCheck,
+    MoveResult,
+    PipelineInfo,
+    StageInfo,
+)
 from funneldesk.services.lookups import deal_word, get_or_raise, load_pipeline, read_card
+from funneldesk.services.money import check_amount
 from funneldesk.services.permissions import require_deal_owner
 
 GAP = 1024.0
@@ -88,6 +98,13 @@ def _reorder(session: Session, deal: Deal, position: float, by: Actor, action: s
     return MoveResult(read_card(session, deal.id), before, None, changes, renumbered)
 
 
+def _stage_in(pipeline: PipelineInfo, stage_id: int) -> StageInfo:
+    target = next((s for s in pipeline.stages if s.id == stage_id), None)
+    if target is None:
+        raise InvalidInput("stage", _("That stage is not part of this deal's pipeline."))
+    return target
+
+
 def state_of(deal: Deal) -> DealState:
     return DealState(deal.stage_id, deal.stage_entered_at, deal.position, deal.won_value,
                      deal.closed_on, deal.lost_reason_id, deal.lost_reason_text)
@@ -112,11 +129,13 @@ class MoveService(Service):
         self, *, deal_id: int, to_stage_id: int, before_id: int | None, expected_version: int,
         by: Actor, lost_reason_id: int | None = None, lost_reason_text: str = "",
         won_on: dt.date | None = None, final_value: Decimal | None = None,
+        tick_criteria: Sequence[int] = (),
     ) -> MoveResult:
         """Moves a deal to a stage (or reorders it within its stage) above ``before_id``.
 
-        A forward move needs the criteria of criteria.required_for_move; Lost needs a
-        reason, Won a close date and final value.
+        A forward move needs the criteria of criteria.required_for_move; ``tick_criteria``
+        ticks some first, as ``by``, in the same transaction (kept only if the move is).
+        Lost needs a reason, Won a close date and final value.
         """
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, deal_word())
@@ -127,11 +146,10 @@ class MoveService(Service):
             check_version(session, deal, expected_version)
             before = state_of(deal)
             pipeline = load_pipeline(session, deal.pipeline_id)
-            stages = {s.id: s for s in pipeline.stages}
-            if to_stage_id not in stages:
-                raise InvalidInput("stage", _("That stage is not part of this deal's pipeline."))
-            target = stages[to_stage_id]
+            target = _stage_in(pipeline, to_stage_id)
             position, renumbered = position_before(session, deal, to_stage_id, before_id)
+            if tick_criteria:
+                record_ticks(session, pipeline, deal, dict.fromkeys(tick_criteria, True), by)
             missing = missing_for_move(session, pipeline, deal.id, deal.stage_id, to_stage_id)
             if missing:
                 raise CriteriaNotMet(target.name, [c.label for c in missing])
@@ -184,6 +202,21 @@ class MoveService(Service):
         return MoveResult(card, now_state, new_change, ChangeSet(
             frozenset({deal_id}), frozenset({now_state.stage_id, before.stage_id})))
 
+    def can_move(self, *, deal_id: int, to_stage_id: int,
+                 expected_version: int | None = None) -> MoveCheck:
+        """What a move of the deal to ``to_stage_id`` still needs (nothing when
+        ``allowed``), so that the UI asks for ticks before it asks for an outcome.
+        With ``expected_version``, a deal changed since is refused as stale."""
+        with self.db.session() as session:
+            deal = get_or_raise(session, Deal, deal_id, deal_word())
+            if expected_version is not None:
+                check_version(session, deal, expected_version)
+            pipeline = load_pipeline(session, deal.pipeline_id)
+            target = _stage_in(pipeline, to_stage_id)
+            if to_stage_id == deal.stage_id:
+                return MoveCheck(target.name)
+            return move_check(session, pipeline, deal.id, deal.stage_id, to_stage_id)
+
     def lost_reasons(self) -> list[tuple[int, str]]:
         with self.db.reading() as session:
             rows = session.execute(select(LostReason.id, LostReason.label)
@@ -206,8 +239,9 @@ class MoveService(Service):
                 raise InvalidInput("won_on", _("Enter the date the deal was won."))
             if won_on > dt.date.today():
                 raise InvalidInput("won_on", _("The close date cannot be in the future."))
-            if final_value is None or final_value < 0:
+            if final_value is None:
                 raise InvalidInput("final_value", _("Enter the final value (zero or more)."))
+            final_value = check_amount(final_value, "final_value")
             deal.closed_on, deal.won_value = won_on, final_value  # the estimate stays
             deal.lost_reason_id, deal.lost_reason_text = None, ""
         else:  # reopened or still open: no outcome (the history keeps the old one)

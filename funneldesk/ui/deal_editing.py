@@ -28,10 +28,16 @@ class DealEditor:
         return board.base_currency if board else "CNY"
 
     def new_deal(self, pipeline_id: int, stage_id: int) -> int | None:
-        form = DealForm(self.services, self.actor, None, self.base_currency(), self.window)
+        board = self.controller.board.board
+        destination = None
+        if board is not None:
+            stage = next((s for s in board.pipeline.stages if s.id == stage_id), None)
+            destination = (stage.name, board.pipeline.name) if stage else None
+        form = DealForm(self.services, self.actor, None, self.base_currency(), self.window,
+                        destination)
         created: list[int] = []
 
-        def save(fields: DealFields) -> None:
+        def save(fields: DealFields, _ticks: dict[int, bool]) -> None:
             result = self.services.deals.create(pipeline_id=pipeline_id, stage_id=stage_id,
                                                 fields=fields, by=self.actor)
             created.append(result.card.id)
@@ -51,13 +57,15 @@ class DealEditor:
             return
         form = DealForm(self.services, self.actor, detail, self.base_currency(), self.window)
 
-        def save(fields: DealFields) -> None:
-            if fields == detail.fields:
+        def save(fields: DealFields, ticks: dict[int, bool]) -> None:
+            if fields == detail.fields and not ticks:
                 return
             result = self.services.deals.update(deal_id=deal_id, expected_version=detail.version,
-                                                fields=fields, by=self.actor)
+                                                fields=fields, ticks=ticks, by=self.actor)
             self.controller.saved(result.card)
-            self.undo_stack.push(EditDealCommand(self, result.card, detail.fields, fields))
+            self.controller.apply_changes(result.changes)
+            self.undo_stack.push(EditDealCommand(self, result.card, detail.fields, fields,
+                                                 dict(result.previous_ticks), ticks))
 
         form.save = save
         if form.archive_button is not None:
@@ -67,16 +75,16 @@ class DealEditor:
             form.delete_button.clicked.connect(lambda: self.delete(deal_id) and form.close())
         self.last_form = form
         form.exec()
-        if form.ticked:  # ticks bump nothing on the card, but re-read it as saved
-            self.controller.refresh_card(deal_id)
 
-    def save_fields(self, saved: Card, fields: DealFields) -> Card | None:
-        """For undo/redo of an edit: writes ``fields`` over the version this window saved
-        last (refused if someone changed the deal since); the card as saved, or None."""
+    def save_fields(self, saved: Card, fields: DealFields,
+                    ticks: dict[int, bool] | None = None) -> Card | None:
+        """For undo/redo of an edit: writes ``fields`` and ``ticks`` over the version this
+        window saved last (refused if someone changed the deal since); the card as saved,
+        or None."""
         try:
             result = self.services.deals.update(
                 deal_id=saved.id, expected_version=self.controller.seen_version(saved),
-                fields=fields, by=self.actor)
+                fields=fields, ticks=ticks, by=self.actor)
         except FunnelDeskError as error:
             self.controller.refused(saved.id, error)
             return None

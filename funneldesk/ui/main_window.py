@@ -165,14 +165,15 @@ class MainWindow(QMainWindow):
 
     # --- card commands --------------------------------------------------------------
     def new_deal(self, stage_id: int | None = None) -> None:
-        """A new deal in ``stage_id``, else in the selected card's stage, else the first."""
+        """A new deal in ``stage_id``, else in the selected card's stage while it is open,
+        else in the first stage (a deal never starts won or lost)."""
         board = self.board.board
         if board is None:
             return
         if stage_id is None:
             current = self.board.current_card()
-            first_open = next(s for s in board.pipeline.stages if s.is_open)
-            stage_id = current.stage_id if current else first_open.id
+            opens = [s.id for s in board.pipeline.stages if s.is_open]
+            stage_id = current.stage_id if current and current.stage_id in opens else opens[0]
         if self.editor.new_deal(board.pipeline.id, stage_id) is not None:
             self._update_status()
 

@@ -41,26 +41,30 @@ class MoveCommand(QUndoCommand):
 
 class EditDealCommand(QUndoCommand):
     def __init__(self, editor: DealEditor, saved: Card, before: DealFields,
-                 after: DealFields) -> None:
+                 after: DealFields, ticks_before: dict[int, bool] | None = None,
+                 ticks_after: dict[int, bool] | None = None) -> None:
         super().__init__(_("Edit “{title}”").format(title=after.title))
         self.editor, self.card, self.before, self.after = editor, saved, before, after
+        # criteria ticked or unticked with the edit (id -> checked), restored with it
+        self.ticks_before, self.ticks_after = ticks_before, ticks_after
         self._done = True
 
     def redo(self) -> None:
         if not self._done:
-            self._done = self._save(self.after)
+            self._done = self._save(self.after, self.ticks_after)
             self.setObsolete(not self._done)
 
     def undo(self) -> None:
         if self._done:
-            self._done = not self._save(self.before)
+            self._done = not self._save(self.before, self.ticks_before)
             self.setObsolete(self._done)
 
-    def _save(self, fields: DealFields) -> bool:
-        card = self.editor.save_fields(self.card, fields)
+    def _save(self, fields: DealFields, ticks: dict[int, bool] | None) -> bool:
+        card = self.editor.save_fields(self.card, fields, ticks)
         if card is not None:
             self.card = card
         return card is not None
+
 
 class DeleteDealCommand(QUndoCommand):
     """Undo restores the deal from the Trash, redo puts it back in; each carries the

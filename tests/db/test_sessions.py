@@ -23,7 +23,7 @@ def test_a_change_holds_the_write_lock_from_its_first_read(
     services.users.current("bob")  # bob's first run would otherwise add him
     criterion = stage(services, "Initial contact").criteria[0]
     services.deals.set_criterion(deal_id=card.id, criterion_id=criterion.id, checked=True,
-                                 by=manager)
+                                 by=manager, expected_version=card.version)
     with db.session() as session:
         assert session.get(Deal, card.id) is not None
         # while this transaction has only read, another process cannot write

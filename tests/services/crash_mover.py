@@ -7,7 +7,7 @@ import sys
 from funneldesk import i18n
 from funneldesk.db import open_database
 from funneldesk.services import Services
-from tests.helpers import make_deal, stage, tick_all
+from tests.helpers import make_deal, stage, tick_all, version
 
 
 def main(path: str) -> None:
@@ -18,7 +18,7 @@ def main(path: str) -> None:
     for c in cards:  # so that the forward move back to Proposal is allowed
         tick_all(services, me, c.id, "Initial contact", "Needs analysis", "Proposal")
     targets = [stage(services, "Initial contact").id, stage(services, "Proposal").id]
-    versions = {c.id: c.version for c in cards}
+    versions = {c.id: version(services, c.id) for c in cards}  # ticks changed them
     n = 0
     while True:
         for c in cards:

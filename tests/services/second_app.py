@@ -46,8 +46,9 @@ def main(path: str, login: str, action: str, *args: str) -> None:
                                            fields=fields, by=me)
             print("ok", result.card.version, flush=True)
         elif action == "untick":
-            services.deals.set_criterion(deal_id=int(args[0]), criterion_id=int(args[1]),
-                                         checked=False, by=me)
+            deal = int(args[0])  # the version as saved now: bob acts on what he sees
+            services.deals.set_criterion(deal_id=deal, criterion_id=int(args[1]), checked=False,
+                                         by=me, expected_version=services.deals.detail(deal).version)
             print("ok", flush=True)
         elif action == "squeeze":
             squeeze(services, me, int(args[0]), int(args[1]), [int(a) for a in args[2:]])

@@ -97,7 +97,8 @@ def test_detail_shows_checklist_of_stage_and_next_entry_criteria_with_who_ticked
         services: Services, manager: Actor) -> None:
     card = make_deal(services, manager, stage_name="Needs analysis")
     budget = stage(services, "Needs analysis").criteria[0]
-    services.deals.set_criterion(deal_id=card.id, criterion_id=budget.id, checked=True, by=manager)
+    services.deals.set_criterion(deal_id=card.id, criterion_id=budget.id, checked=True, by=manager,
+                                 expected_version=card.version)
     items = services.deals.detail(card.id).checklist
     assert [(i.criterion.label, i.stage_name, i.checked) for i in items] == [
         ("Budget confirmed", "Needs analysis", True),

@@ -14,7 +14,7 @@ from funneldesk.errors import CriteriaNotMet, InvalidInput, StaleEdit
 from funneldesk.models import AuditEntry, StageChange
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
-from tests.helpers import make_deal, stage, tick_all
+from tests.helpers import make_deal, stage, tick_all, version
 
 
 def changes_of(db: Database, deal_id: int) -> list[tuple[int | None, int, int | None]]:
@@ -39,7 +39,7 @@ def test_forward_move_is_refused_until_exit_criteria_are_ticked(
 
     tick_all(services, manager, card.id, "Initial contact")
     moved = services.moves.move_deal(deal_id=card.id, to_stage_id=target.id, before_id=None,
-                                     expected_version=card.version, by=manager)
+                                     expected_version=version(services, card.id), by=manager)
     assert moved.card.stage_id == target.id
     assert changes_of(db, card.id)[-1] == (card.stage_id, target.id, None)
 
@@ -51,12 +51,12 @@ def test_skipping_stages_needs_their_exit_and_the_target_entry_criteria(
     tick_all(services, manager, card.id, "Initial contact")
     with pytest.raises(CriteriaNotMet) as refused:
         services.moves.move_deal(deal_id=card.id, to_stage_id=proposal.id, before_id=None,
-                                 expected_version=card.version, by=manager)
+                                 expected_version=version(services, card.id), by=manager)
     assert refused.value.missing == ["Budget confirmed", "Decision maker identified",
                                      "Requirements written down"]
     tick_all(services, manager, card.id, "Needs analysis", "Proposal")
     moved = services.moves.move_deal(deal_id=card.id, to_stage_id=proposal.id, before_id=None,
-                                     expected_version=card.version, by=manager)
+                                     expected_version=version(services, card.id), by=manager)
     assert moved.card.stage_id == proposal.id
 
 
@@ -64,10 +64,11 @@ def test_unticking_a_criterion_blocks_the_move_again(services: Services, manager
     card = make_deal(services, manager)
     tick_all(services, manager, card.id, "Initial contact")
     first = stage(services, "Initial contact").criteria[0]
-    services.deals.set_criterion(deal_id=card.id, criterion_id=first.id, checked=False, by=manager)
+    services.deals.set_criterion(deal_id=card.id, criterion_id=first.id, checked=False, by=manager,
+                                 expected_version=version(services, card.id))
     with pytest.raises(CriteriaNotMet) as refused:
         services.moves.move_deal(deal_id=card.id, to_stage_id=stage(services, "Needs analysis").id,
-                                 before_id=None, expected_version=card.version, by=manager)
+                                 before_id=None, expected_version=version(services, card.id), by=manager)
     assert refused.value.missing == [first.label]
     ticked = {i.criterion.id: i for i in services.deals.detail(card.id).checklist}
     assert not ticked[first.id].checked
@@ -105,12 +106,12 @@ def test_won_needs_close_date_and_final_value(services: Services, manager: Actor
     won = stage(services, "Won")
     with pytest.raises(InvalidInput) as refused:
         services.moves.move_deal(deal_id=card.id, to_stage_id=won.id, before_id=None,
-                                 expected_version=card.version, by=manager,
+                                 expected_version=version(services, card.id), by=manager,
                                  won_on=dt.date.today() + dt.timedelta(days=3),
                                  final_value=Decimal(5))
     assert refused.value.field == "won_on"
     moved = services.moves.move_deal(deal_id=card.id, to_stage_id=won.id, before_id=None,
-                                     expected_version=card.version, by=manager,
+                                     expected_version=version(services, card.id), by=manager,
                                      won_on=dt.date(2026, 1, 5), final_value=Decimal("950.50"))
     assert moved.card.won_value == Decimal("950.50")
     assert services.deals.detail(card.id).closed_on == dt.date(2026, 1, 5)
@@ -121,7 +122,8 @@ def test_winning_keeps_the_estimate_and_the_history_keeps_before_and_after(
     card = make_deal(services, manager, stage_name="Contract", value="1000")
     tick_all(services, manager, card.id, "Contract")
     moved = services.moves.move_deal(deal_id=card.id, to_stage_id=stage(services, "Won").id,
-                                     before_id=None, expected_version=card.version, by=manager,
+                                     before_id=None, expected_version=version(services, card.id),
+                                     by=manager,
                                      won_on=dt.date(2026, 1, 5), final_value=Decimal("950.50"))
     assert moved.card.value == Decimal("1000.00")  # the estimate
     assert moved.card.won_value == Decimal("950.50")

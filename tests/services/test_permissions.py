@@ -12,7 +12,7 @@ import pytest
 from funneldesk.errors import InvalidInput, NotAllowed
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, CriterionKind
-from tests.helpers import make_deal, pipeline, snapshot, stage, tick_all
+from tests.helpers import make_deal, pipeline, snapshot, stage, tick_all, version
 
 Call = Callable[[Services, Actor], object]
 
@@ -74,7 +74,8 @@ def _theirs(services: Services, manager: Actor, rep: Actor) -> dict[str, Call]:
     card = make_deal(services, manager, title="Manager's deal")
     tick_all(services, manager, card.id, "Initial contact")
     moved = services.moves.move_deal(deal_id=card.id, to_stage_id=stage(services, "Needs analysis").id,
-                                     before_id=None, expected_version=card.version, by=manager)
+                                     before_id=None, expected_version=version(services, card.id),
+                                     by=manager)
     detail = services.deals.detail(card.id)
     binned = make_deal(services, manager, title="Manager's binned deal")
     trashed = services.trash.delete(deal_id=binned.id, expected_version=binned.version,
@@ -85,7 +86,8 @@ def _theirs(services: Services, manager: Actor, rep: Actor) -> dict[str, Call]:
             deal_id=card.id, expected_version=detail.version,
             fields=replace(detail.fields, title="Taken over"), by=by),
         "tick": lambda s, by: s.deals.set_criterion(deal_id=card.id, criterion_id=criterion,
-                                                    checked=True, by=by),
+                                                    checked=True, by=by,
+                                                    expected_version=detail.version),
         "move": lambda s, by: s.moves.move_deal(
             deal_id=card.id, to_stage_id=_first_open(s), before_id=None,
             expected_version=detail.version, by=by),
@@ -128,7 +130,8 @@ def test_a_rep_does_all_of_it_to_their_own_deal_but_cannot_give_it_away(
                                    fields=replace(detail.fields, title="Rita's big deal"), by=rep)
     tick_all(services, rep, card.id, "Initial contact")
     moved = services.moves.move_deal(deal_id=card.id, to_stage_id=stage(services, "Needs analysis").id,
-                                     before_id=None, expected_version=edited.card.version, by=rep)
+                                     before_id=None, expected_version=version(services, card.id),
+                                     by=rep)
     reverted = services.moves.revert_move(deal_id=card.id, before=moved.before,
                                           change_id=moved.change_id,
                                           expected_version=moved.card.version, by=rep)

@@ -13,7 +13,7 @@ import pytest
 from funneldesk.errors import NotFound, PurgeBlocked, StageGone, StaleEdit
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
-from tests.helpers import make_deal, pipeline, stage, tick_all
+from tests.helpers import make_deal, pipeline, stage, tick_all, version
 
 
 def rows(db_path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
@@ -26,7 +26,7 @@ def moved_deal(services: Services, by: Actor, title: str) -> int:
     card = make_deal(services, by, title=title)
     tick_all(services, by, card.id, "Initial contact")
     services.moves.move_deal(deal_id=card.id, to_stage_id=stage(services, "Needs analysis").id,
-                             before_id=None, expected_version=card.version, by=by)
+                             before_id=None, expected_version=version(services, card.id), by=by)
     return card.id
 
 

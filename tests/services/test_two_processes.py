@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from funneldesk.errors import StaleEdit
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
-from tests.helpers import make_deal, stage, tick_all
+from tests.helpers import make_deal, stage, tick_all, version
 from tests.second_process import run_second, start_second
 
 
@@ -60,7 +60,8 @@ def test_an_untick_by_another_process_cannot_slip_into_a_move(
         run_second(db_path, "bob", "untick", card.id, criterion.id, busy_ms=300)))
     moved = services.moves.move_deal(deal_id=card.id,
                                      to_stage_id=stage(services, "Needs analysis").id,
-                                     before_id=None, expected_version=card.version, by=manager)
+                                     before_id=None, expected_version=version(services, card.id),
+                                     by=manager)
     # bob's untick had to wait for the move: the move saw every tick it checked
     assert outcome == ["busy"]
     assert services.deals.detail(moved.card.id).stage_name == "Needs analysis"

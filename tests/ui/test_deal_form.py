@@ -83,7 +83,7 @@ def test_new_deal_with_a_company_created_from_the_form(
 
         answer_next_dialog(company)
         dialog._quick_create(contact=False)
-        assert dialog.company.currentText() == "上海恒通物流有限公司"
+        assert dialog.company.text() == "上海恒通物流有限公司"
         dialog.title.setText("仓储管理系统")
         dialog.value.setText("88000")
         dialog.accept()
@@ -104,7 +104,7 @@ def test_ticking_criteria_in_the_form_lets_the_deal_move(
     def tick(dialog) -> None:  # type: ignore[no-untyped-def]
         for row in range(dialog.checklist.rowCount()):
             dialog.checklist.item(row).setCheckState(Qt.CheckState.Checked)
-        dialog.reject()
+        dialog.accept()
 
     answer_next_dialog(tick)
     window.editor.open(card.id)

@@ -13,6 +13,7 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, Card, ChangeSet, MoveResult, StageInfo, StageKind
 from funneldesk.ui.board.board_widget import BoardWidget
+from funneldesk.ui.dialogs.missing_criteria import MissingCriteriaDialog
 from funneldesk.ui.dialogs.outcome import LostDialog, WonDialog
 from funneldesk.ui.errors import show_error
 from funneldesk.ui.undo_commands import MoveCommand
@@ -43,28 +44,57 @@ class BoardController(QObject):
         self.move(deal_id, version, to_stage, before_id)
 
     def move(self, deal_id: int, version: int, to_stage: int, before_id: int | None) -> bool:
-        """Asks for what the target stage needs, then saves the move; False if nothing moved."""
+        """Checks what the move needs and offers to tick it, then asks for what the target
+        stage needs (Won, Lost), then saves the move; False if nothing moved."""
         target = self.stage(to_stage)
         card = self.board.find_card(deal_id)
         if target is None or card is None:
             return False
         extra: dict[str, Any] = {}
-        if to_stage != card.stage_id and target.kind is StageKind.LOST:
-            lost = LostDialog(card.title, self.services.moves.lost_reasons(), self.window)
-            if not lost.exec():
+        if to_stage != card.stage_id:
+            ticks = self._ticks_for_move(card, version, to_stage)
+            outcome = None if ticks is None else self._ask_outcome(card, target)
+            if ticks is None or outcome is None:
                 return False
-            extra = {"lost_reason_id": lost.reason_id(), "lost_reason_text": lost.reason_text()}
-        elif to_stage != card.stage_id and target.kind is StageKind.WON:
-            won = WonDialog(card.title, card.value, card.currency, self.window)
-            if not won.exec():
-                return False
-            extra = {"won_on": won.won_on(), "final_value": won.final_value()}
+            extra = {**outcome, **({"tick_criteria": ticks} if ticks else {})}
         args = {"to_stage_id": to_stage, "before_id": before_id, **extra}
         result = self.save_move(deal_id, version, args)
         if result is None:
             return False
-        self.undo_stack.push(MoveCommand(self, deal_id, args, result))
+        # redo replays the move; the ticks it saved stay saved
+        replay = {k: v for k, v in args.items() if k != "tick_criteria"}
+        self.undo_stack.push(MoveCommand(self, deal_id, replay, result))
         return True
+
+    def _ticks_for_move(self, card: Card, version: int, to_stage: int) -> list[int] | None:
+        """The criteria to tick with the move ([] when nothing is missing), or None when
+        the user cancelled or the deal cannot move (said why)."""
+        try:
+            check = self.services.moves.can_move(deal_id=card.id, to_stage_id=to_stage,
+                                                 expected_version=version)
+        except FunnelDeskError as error:
+            show_error(self.window, error)
+            self.refresh_card(card.id)
+            return None
+        if check.allowed:
+            return []
+        dialog = MissingCriteriaDialog(card.title, check, self.window)
+        return dialog.criterion_ids() if dialog.exec() else None
+
+    def _ask_outcome(self, card: Card, target: StageInfo) -> dict[str, Any] | None:
+        """What closing the deal in ``target`` needs ({} for an open stage); None if the
+        user cancelled."""
+        if target.kind is StageKind.LOST:
+            lost = LostDialog(card.title, self.services.moves.lost_reasons(), self.window)
+            if not lost.exec():
+                return None
+            return {"lost_reason_id": lost.reason_id(), "lost_reason_text": lost.reason_text()}
+        if target.kind is StageKind.WON:
+            won = WonDialog(card.title, card.value, card.currency, self.window)
+            if not won.exec():
+                return None
+            return {"won_on": won.won_on(), "final_value": won.final_value()}
+        return {}
 
     def save_move(self, deal_id: int, version: int, args: dict[str, Any]) -> MoveResult | None:
         try:

@@ -31,6 +31,7 @@ from funneldesk.services import Services
 from funneldesk.services.conversion import offered_currencies
 from funneldesk.services.dto import Actor, CurrencyRates, DealDetail, DealFields
 from funneldesk.services.money import parse_money
+from funneldesk.ui.dialogs.company_picker import CompanyPicker
 from funneldesk.ui.dialogs.fields import OptionalDateEdit
 from funneldesk.ui.dialogs.quick_create import QuickCreateDialog
 from funneldesk.ui.error_label import ErrorLabel
@@ -39,13 +40,14 @@ CriterionRole = Qt.ItemDataRole.UserRole + 1
 
 
 class DealForm(QDialog):
-    """Edits ``detail`` or, when it is None, a new deal; ``fields()`` reads the result."""
+    """Edits ``detail`` or, when it is None, a new deal that goes into ``destination``
+    (stage name, pipeline name); ``fields()`` and ``ticks()`` read the result."""
 
     def __init__(self, services: Services, actor: Actor, detail: DealDetail | None,
-                 base_currency: str, parent: QWidget | None = None) -> None:
+                 base_currency: str, parent: QWidget | None = None,
+                 destination: tuple[str, str] | None = None) -> None:
         super().__init__(parent)
         self.services, self.actor, self.detail = services, actor, detail
-        self.ticked = False  # a criterion was ticked or unticked while the form was open
         self.setWindowTitle(_("New deal") if detail is None else detail.fields.title)
         self.resize(640, 560)
         self.error = ErrorLabel()
@@ -65,10 +67,17 @@ class DealForm(QDialog):
                 QDialogButtonBox.ButtonRole.ActionRole)
             self.delete_button = self.buttons.addButton(_("Delete…"),
                                                         QDialogButtonBox.ButtonRole.ActionRole)
+        self.destination: QLabel | None = None
         layout = QVBoxLayout(self)
         if detail is not None:
             layout.addWidget(QLabel(_("Stage: {stage}").format(stage=detail.stage_name)
                                     + (f" · {detail.lost_reason}" if detail.lost_reason else "")))
+        elif destination is not None:
+            self.destination = QLabel(_("The deal goes into the stage “{stage}” of the "
+                                        "pipeline “{pipeline}”.").format(
+                stage=destination[0], pipeline=destination[1]))
+            self.destination.setWordWrap(True)
+            layout.addWidget(self.destination)
         layout.addWidget(tabs)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
@@ -80,7 +89,8 @@ class DealForm(QDialog):
         page = QWidget()
         form = QFormLayout(page)
         self.title = QLineEdit()
-        self.company = QComboBox()
+        self.company = CompanyPicker(
+            lambda text, limit: self.services.customers.search_companies(text, limit))
         self.contact = QComboBox()
         self.value = QLineEdit("0")
         self.currency = QComboBox()
@@ -98,8 +108,8 @@ class DealForm(QDialog):
         self.next_step.setPlaceholderText(_("e.g. Call about the quote"))
         self.next_step_date = OptionalDateEdit()
         self.notes = QPlainTextEdit()
-        self._load_companies(None)
-        self.company.currentIndexChanged.connect(lambda _i: self._load_contacts(None))
+        self._load_contacts(None)
+        self.company.companyChanged.connect(lambda: self._load_contacts(None))
         new_company = QPushButton(_("New company…"))
         new_company.clicked.connect(lambda: self._quick_create(contact=False))
         new_contact = QPushButton(_("New contact…"))
@@ -124,7 +134,7 @@ class DealForm(QDialog):
             row.setCheckState(Qt.CheckState.Checked if item.checked else Qt.CheckState.Unchecked)
             row.setData(item.criterion.id, CriterionRole)
             self.checklist.appendRow(row)
-        self.checklist.itemChanged.connect(self._ticked)
+        self.saved_ticks = {item.criterion.id: item.checked for item in detail.checklist}
         view = QListView()
         view.setModel(self.checklist)
         page = QWidget()
@@ -170,31 +180,23 @@ class DealForm(QDialog):
         return text
 
     # --- behaviour ----------------------------------------------------------------
-    save: Callable[[DealFields], None] | None = None
+    # saves the fields and the ticks changed in the form (criterion id -> checked) at once
+    save: Callable[[DealFields, dict[int, bool]], None] | None = None
 
     def accept(self) -> None:
         """Saves through ``save``; a refused save keeps the form open with the reason."""
         try:
             fields = self.fields()
             if self.save is not None:
-                self.save(fields)
+                self.save(fields, self.ticks())
         except FunnelDeskError as error:
             self.show_problem(error)
             return
         super().accept()
 
-    def _load_companies(self, select_id: int | None) -> None:
-        self.company.blockSignals(True)
-        self.company.clear()
-        self.company.addItem(_("(none)"), None)
-        for company in self.services.customers.companies():
-            self.company.addItem(company.name, company.id)
-        self.company.setCurrentIndex(max(self.company.findData(select_id), 0))
-        self.company.blockSignals(False)
-        self._load_contacts(None)
-
     def _load_contacts(self, select_id: int | None) -> None:
-        company_id = self.company.currentData()
+        """The contacts of the chosen company (a few per company, so a plain list)."""
+        company_id = self.company.chosen.id if self.company.chosen else None
         self.contact.clear()
         self.contact.addItem(_("(none)"), None)
         if company_id is not None:
@@ -203,27 +205,33 @@ class DealForm(QDialog):
         self.contact.setCurrentIndex(max(self.contact.findData(select_id), 0))
 
     def _quick_create(self, contact: bool) -> None:
-        dialog = QuickCreateDialog(self.services, self.actor, self.company.currentData(),
+        company = self.company.chosen
+        dialog = QuickCreateDialog(self.services, self.actor, company.id if company else None,
                                    contact, self)
         if dialog.exec() and dialog.created is not None:
             if contact:
                 self._load_contacts(dialog.created.id)
             else:
-                self._load_companies(dialog.created.id)
+                self.company.set_company(dialog.created)
 
-    def _ticked(self, item: QStandardItem) -> None:
-        assert self.detail is not None
-        self.ticked = True
-        try:
-            self.services.deals.set_criterion(
-                deal_id=self.detail.id, criterion_id=int(item.data(CriterionRole)),
-                checked=item.checkState() == Qt.CheckState.Checked, by=self.actor)
-        except FunnelDeskError as error:
-            self.show_problem(error)
+    def ticks(self) -> dict[int, bool]:
+        """The criteria ticked or unticked in the form, not saved yet: id -> checked."""
+        if self.detail is None:
+            return {}
+        changed = {}
+        for row in range(self.checklist.rowCount()):
+            item = self.checklist.item(row)
+            ident, checked = int(item.data(CriterionRole)), item.checkState() == Qt.CheckState.Checked
+            if self.saved_ticks.get(ident) != checked:
+                changed[ident] = checked
+        return changed
 
     def _fill(self, fields: DealFields) -> None:
         self.title.setText(fields.title)
-        self._load_companies(fields.company_id)
+        company = None
+        if fields.company_id is not None:
+            company = self.services.customers.company(fields.company_id)
+        self.company.set_company(company)
         self._load_contacts(fields.contact_id)
         self.value.setText(str(fields.value))
         self.currency.setCurrentIndex(max(self.currency.findData(fields.currency), 0))
@@ -236,7 +244,7 @@ class DealForm(QDialog):
     def fields(self) -> DealFields:
         """The form's values; raises InvalidInput for a value that is not an amount."""
         return DealFields(
-            title=self.title.text(), company_id=self.company.currentData(),
+            title=self.title.text(), company_id=self.company.company_id(),
             contact_id=self.contact.currentData(), value=parse_money(self.value.text()),
             currency=str(self.currency.currentData()), expected_close=self.expected_close.value(),
             owner_id=int(self.owner.currentData()), next_step=self.next_step.text().strip(),
@@ -246,7 +254,8 @@ class DealForm(QDialog):
         self.error.show_message(error.message())
         if isinstance(error, InvalidInput):
             widget = {"title": self.title, "value": self.value, "currency": self.currency,
-                      "owner": self.owner, "contact": self.contact}.get(error.field)
+                      "owner": self.owner, "contact": self.contact,
+                      "company": self.company}.get(error.field)
             if widget is not None:
                 widget.setFocus()
 

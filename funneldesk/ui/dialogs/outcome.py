@@ -60,9 +60,19 @@ class LostDialog(_FormDialog):
         self.form.addRow(_("Reason:"), self.reason)
         self.form.addRow(_("Details:"), self.note)
         self.finish_layout()
+        # the error goes as soon as what was asked for is there
+        self.reason.currentIndexChanged.connect(self._clear_when_valid)
+        self.note.textChanged.connect(self._clear_when_valid)
+
+    def _valid(self) -> bool:
+        return self.reason_id() is not None or bool(self.note.toPlainText().strip())
+
+    def _clear_when_valid(self) -> None:
+        if self._valid():
+            self.show_problem("")
 
     def accept(self) -> None:
-        if self.reason_id() is None and not self.note.toPlainText().strip():
+        if not self._valid():
             self.show_problem(_("Choose or type a reason why the deal was lost."))
             self.reason.setFocus()
             return
@@ -96,13 +106,9 @@ class WonDialog(_FormDialog):
 
     def accept(self) -> None:
         try:
-            amount = parse_money(self.value.text())
+            self.final_value()
         except InvalidInput as error:
             self.show_problem(error.message())
-            self.value.setFocus()
-            return
-        if amount < 0:
-            self.show_problem(_("Enter the final value (zero or more)."))
             self.value.setFocus()
             return
         super().accept()
@@ -113,4 +119,5 @@ class WonDialog(_FormDialog):
         return value
 
     def final_value(self) -> Decimal:
-        return parse_money(self.value.text())
+        """The amount typed, checked by the services' one money validator."""
+        return parse_money(self.value.text(), "final_value")

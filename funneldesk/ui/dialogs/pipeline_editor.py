@@ -1,10 +1,11 @@
-"""Managers edit pipelines, stages, criteria and guidance; every change saves at once."""
+"""Managers edit pipelines, stages, criteria and guidance. Structural changes save at
+once; a stage's own fields save with “Save stage”, and leaving them unsaved asks first."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -40,6 +42,9 @@ class PipelineEditor(QDialog):
         self.services, self.actor = services, actor
         self.admin = services.pipelines
         self.pipeline: PipelineInfo | None = None
+        self.shown: StageInfo | None = None  # the stage whose fields the form shows
+        self._settling = False  # the selection is being set by the editor, not the user
+        self.shown_pipeline = 0  # the index of the pipeline the editor shows
         self.changed = False
         self.setWindowTitle(_("Pipelines and stages"))
         self.resize(820, 560)
@@ -63,8 +68,9 @@ class PipelineEditor(QDialog):
         self.guidance.setFixedHeight(70)
         self.error = ErrorLabel()
         self._layout()
-        self.pipelines.currentIndexChanged.connect(lambda _i: self._load_pipeline(None))
-        self.stage_view.selectionModel().currentChanged.connect(lambda *_a: self._show_stage())
+        self.pipelines.currentIndexChanged.connect(lambda _i: self._pipeline_chosen())
+        self.stage_view.selectionModel().currentChanged.connect(
+            lambda _current, previous: self._stage_chosen(previous))
         self._load_pipelines(pipeline_id)
 
     def _layout(self) -> None:
@@ -115,17 +121,19 @@ class PipelineEditor(QDialog):
         return button
 
     # --- loading ------------------------------------------------------------------
-    def _load_pipelines(self, select_id: int | None) -> None:
+    def _load_pipelines(self, select_id: int | None, select_stage: int | None = None) -> None:
         self.pipelines.blockSignals(True)
         self.pipelines.clear()
         for ident, name in self.admin.pipelines():
             self.pipelines.addItem(name, ident)
         self.pipelines.setCurrentIndex(max(self.pipelines.findData(select_id), 0))
         self.pipelines.blockSignals(False)
-        self._load_pipeline(None)
+        self.shown_pipeline = self.pipelines.currentIndex()
+        self._load_pipeline(select_stage)
 
     def _load_pipeline(self, select_stage: int | None) -> None:
         self.pipeline = self.admin.pipeline(int(self.pipelines.currentData()))
+        self._settling = True
         self.stages.clear()
         for stage in self.pipeline.stages:
             label = stage.name if stage.is_open else _("{stage} (outcome)").format(stage=stage.name)
@@ -134,7 +142,62 @@ class PipelineEditor(QDialog):
             self.stages.appendRow(item)
         row = next((i for i, s in enumerate(self.pipeline.stages) if s.id == select_stage), 0)
         self.stage_view.setCurrentIndex(self.stages.index(row, 0))
+        self._settling = False
         self._show_stage()
+
+    def _pipeline_chosen(self) -> None:
+        if not self.settle_edits():  # stay on the pipeline with the unsaved stage
+            self.pipelines.blockSignals(True)
+            self.pipelines.setCurrentIndex(self.shown_pipeline)
+            self.pipelines.blockSignals(False)
+            return
+        self.shown_pipeline = self.pipelines.currentIndex()
+        self._load_pipeline(None)
+
+    def _stage_chosen(self, previous: QModelIndex) -> None:
+        if self._settling:
+            return
+        chosen, had_edits = self.current_stage(), self._edited()
+        if not self.settle_edits():  # back to the stage being edited, edits kept
+            self._settling = True
+            self.stage_view.setCurrentIndex(previous)
+            self._settling = False
+            return
+        if had_edits and chosen is not None:  # the list shows the stage as saved
+            self._load_pipeline(chosen.id)
+        else:
+            self._show_stage()
+
+    def _form_values(self) -> tuple[str, int, int | None, str]:
+        return (self.name.text(), self.probability.value(), self.rot_days.value() or None,
+                self.guidance.toPlainText())
+
+    def _edited(self) -> bool:
+        stage = self.shown
+        return stage is not None and self._form_values() != (
+            stage.name, stage.probability, stage.rot_days, stage.guidance)
+
+    def settle_edits(self) -> bool:
+        """Before the form shows something else: asks whether to save the shown stage's
+        unsaved edits. False when the user chose to stay (or the save was refused)."""
+        stage = self.shown
+        if stage is None or not self._edited():
+            return True
+        box = QMessageBox(QMessageBox.Icon.Question, _("Unsaved changes"),
+                          _("The changes to the stage “{stage}” are not saved. Save them?").format(
+                              stage=stage.name),
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.exec()
+        answer = box.standardButton(box.clickedButton())
+        if answer == QMessageBox.StandardButton.Save:
+            return self._run(lambda: self._update_stage(stage))
+        return answer == QMessageBox.StandardButton.Discard
+
+    def reject(self) -> None:
+        if self.settle_edits():
+            super().reject()
 
     def current_stage(self) -> StageInfo | None:
         index = self.stage_view.currentIndex()
@@ -143,14 +206,21 @@ class PipelineEditor(QDialog):
         return self.pipeline.stages[index.row()]
 
     def _show_stage(self) -> None:
+        """Shows the current stage; unsaved edits of that same stage stay in the form (a
+        criterion added or the stage moved reloads the list, not the edits)."""
         stage = self.current_stage()
         self.error.show_message("")
+        same = stage is not None and self.shown is not None and stage.id == self.shown.id
+        draft = self._form_values() if same and self._edited() else None
+        self.shown = stage
         if stage is None:
             return
-        self.name.setText(stage.name)
-        self.probability.setValue(stage.probability)
-        self.rot_days.setValue(stage.rot_days or 0)
-        self.guidance.setPlainText(stage.guidance)
+        name, probability, rot_days, guidance = draft or (
+            stage.name, stage.probability, stage.rot_days, stage.guidance)
+        self.name.setText(name)
+        self.probability.setValue(probability)
+        self.rot_days.setValue(rot_days or 0)
+        self.guidance.setPlainText(guidance)
         self.criteria.clear()
         for criterion in stage.criteria:
             kind = _("Entry") if criterion.kind is CriterionKind.ENTRY else _("Exit")
@@ -173,6 +243,8 @@ class PipelineEditor(QDialog):
         return int(self.pipelines.currentData())
 
     def _new_pipeline(self) -> None:
+        if not self.settle_edits():
+            return
         name, ok = QInputDialog.getText(self, _("New pipeline"), _("Name:"))
         if ok:
             created: list[int] = []
@@ -185,9 +257,12 @@ class PipelineEditor(QDialog):
                                         text=self.pipelines.currentText())
         if ok and self._run(lambda: self.admin.rename_pipeline(
                 pipeline_id=self._pipeline_id(), name=name, by=self.actor)):
-            self._load_pipelines(self._pipeline_id())
+            stage = self.current_stage()
+            self._load_pipelines(self._pipeline_id(), stage.id if stage else None)
 
     def _add_stage(self) -> None:
+        if not self.settle_edits():
+            return
         name, ok = QInputDialog.getText(self, _("New stage"), _("Name:"))
         if ok:
             created: list[int] = []
@@ -197,7 +272,16 @@ class PipelineEditor(QDialog):
 
     def _delete_stage(self) -> None:
         stage = self.current_stage()
-        if stage and self._run(lambda: self.admin.delete_stage(stage_id=stage.id, by=self.actor)):
+        if stage is None:
+            return
+        answer = QMessageBox.question(
+            self, _("Delete stage"),
+            _("Delete the stage “{stage}” and its criteria? Stage history that mentions it "
+              "is kept.").format(stage=stage.name))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        if self._run(lambda: self.admin.delete_stage(stage_id=stage.id, by=self.actor)):
+            self.shown = None  # its edits went with it
             self._load_pipeline(None)
 
     def _move_stage(self, step: int) -> None:
@@ -216,11 +300,13 @@ class PipelineEditor(QDialog):
 
     def _save_stage(self) -> None:
         stage = self.current_stage()
-        if stage and self._run(lambda: self.admin.update_stage(
-                stage_id=stage.id, name=self.name.text(), probability=self.probability.value(),
-                rot_days=self.rot_days.value() or None, guidance=self.guidance.toPlainText(),
-                by=self.actor)):
+        if stage and self._run(lambda: self._update_stage(stage)):
             self._load_pipeline(stage.id)
+
+    def _update_stage(self, stage: StageInfo) -> None:
+        name, probability, rot_days, guidance = self._form_values()
+        self.admin.update_stage(stage_id=stage.id, name=name, probability=probability,
+                                rot_days=rot_days, guidance=guidance, by=self.actor)
 
     def _add_criterion(self, kind: CriterionKind) -> None:
         stage = self.current_stage()

@@ -1,0 +1,148 @@
+"""Saves a PNG of each dialog a move or an edit can open, in the states a user meets:
+the new-deal form with its company list, a refused move with its boxes to tick, the Won
+dialog refusing an amount, the Lost dialog, the pipeline editor's questions. zh_CN and en.
+
+    python screenshots/dialogs.py [OUT_DIR]      (default: screenshots/out)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtGui import QInputMethodEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from funneldesk import i18n  # noqa: E402
+from funneldesk.db import open_database  # noqa: E402
+from funneldesk.services import Services  # noqa: E402
+from funneldesk.settings import Settings  # noqa: E402
+from funneldesk.ui.application import create_application, install_qt_translations  # noqa: E402
+from funneldesk.ui.main_window import MainWindow  # noqa: E402
+
+
+def when_open(app: QApplication, act: Callable[[QWidget], None]) -> None:
+    """Runs ``act`` on the next modal dialog once it shows."""
+    before = app.activeModalWidget()
+
+    def attempt() -> None:
+        dialog = app.activeModalWidget()
+        if dialog is None or dialog is before:
+            QTimer.singleShot(20, attempt)
+            return
+        app.processEvents()
+        act(dialog)
+
+    QTimer.singleShot(50, attempt)
+
+
+def shoot(app: QApplication, widget: QWidget, path: Path) -> None:
+    app.processEvents()
+    widget.grab().save(str(path))
+
+
+def take(lang: str, out: Path) -> None:
+    i18n.set_language(lang)
+    app = create_application(lang)
+    install_qt_translations(app, lang)
+    folder = Path(tempfile.mkdtemp())
+    db = open_database(folder / "demo.db")
+    services = Services.for_database(db)
+    me = services.users.current("me")
+    services.demo.generate(deals=300, seed=3, by=me)
+    services.customers.create_company(name="北京星辰科技有限公司", by=me)
+    services.customers.create_company(name="星辰物流", by=me)
+    window = MainWindow(services, me, Settings(folder / "settings.json"))
+    window.resize(1500, 900)
+    window.show()
+    app.processEvents()
+    columns = list(window.board.columns.values())
+    target = columns[2].stage.id
+    card = next(c for c in columns[0].model.visible_cards()
+                if len(services.moves.can_move(deal_id=c.id, to_stage_id=target).exit) > 1)
+
+    def new_deal(form: QWidget) -> None:
+        picker = form.company  # type: ignore[attr-defined]
+        event = QInputMethodEvent()
+        event.setCommitString("星辰")
+        QApplication.sendEvent(picker, event)
+        shoot(app, form, out / f"new-deal-{lang}.png")
+        shoot(app, picker.popup_list.popup(), out / f"company-list-{lang}.png")
+        picker.popup_list.popup().hide()
+        form.close()
+
+    when_open(app, new_deal)
+    window.new_deal(columns[0].stage.id)
+
+    def missing(dialog: QWidget) -> None:
+        dialog.boxes[0][0].setChecked(True)  # type: ignore[attr-defined]
+        shoot(app, dialog, out / f"missing-criteria-{lang}.png")
+        dialog.close()
+
+    when_open(app, missing)
+    window.controller.move(card.id, card.version, target, None)
+
+    from funneldesk.ui.dialogs.outcome import LostDialog, WonDialog
+
+    won = WonDialog(card.title, card.value, card.currency, window)
+
+    def refuse(dialog: QWidget) -> None:
+        dialog.value.setText("1e20")  # type: ignore[attr-defined]
+        dialog.accept()  # type: ignore[attr-defined]
+        shoot(app, dialog, out / f"won-refused-{lang}.png")
+        dialog.close()
+
+    when_open(app, refuse)
+    won.exec()
+    lost = LostDialog(card.title, services.moves.lost_reasons(), window)
+
+    def reason(dialog: QWidget) -> None:
+        dialog.accept()  # type: ignore[attr-defined]
+        shoot(app, dialog, out / f"lost-asks-{lang}.png")
+        dialog.reason.setCurrentIndex(2)  # type: ignore[attr-defined]
+        shoot(app, dialog, out / f"lost-answered-{lang}.png")
+        dialog.close()
+
+    when_open(app, reason)
+    lost.exec()
+
+    def editor(dialog: QWidget) -> None:
+        edited = dialog.name.text()  # type: ignore[attr-defined]
+        dialog.name.setText(edited + "!")  # type: ignore[attr-defined]
+
+        def question(box: QWidget) -> None:
+            shoot(app, box, out / f"pipeline-unsaved-{lang}.png")
+            box.close()  # Cancel: the editor stays on the edited stage
+
+        when_open(app, question)
+        view = dialog.stage_view  # type: ignore[attr-defined]
+        view.setCurrentIndex(view.model().index(2, 0))
+        dialog.name.setText(edited)  # type: ignore[attr-defined]
+
+        def delete(box: QWidget) -> None:
+            shoot(app, box, out / f"pipeline-delete-{lang}.png")
+            box.close()
+
+        when_open(app, delete)
+        dialog._delete_stage()  # type: ignore[attr-defined]
+        dialog.close()
+
+    when_open(app, editor)
+    window.manage_pipelines()
+    window.close()
+    db.close()
+    QWidget()  # keep a widget alive between languages (QApplication is reused)
+
+
+if __name__ == "__main__":
+    from take import main  # the board's screenshot script, beside this one
+
+    main(take)

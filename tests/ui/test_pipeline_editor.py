@@ -1,0 +1,107 @@
+"""The pipeline editor keeps a stage's unsaved edits when another stage is chosen (it
+asks what to do with them) and asks before it deletes a stage."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor
+from funneldesk.ui.dialogs.pipeline_editor import PipelineEditor
+from tests.helpers import pipeline, stage
+from tests.ui.conftest import answer_next_dialog
+
+
+def editor_for(qtbot: QtBot, services: Services, manager: Actor) -> PipelineEditor:
+    editor = PipelineEditor(services, manager, services.board.pipelines()[0][0])
+    qtbot.addWidget(editor)
+    editor.show()
+    return editor
+
+
+def answer(button: QMessageBox.StandardButton, asked: list[str]) -> Callable[[QWidget], None]:
+    def click(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        box.button(button).click()
+
+    return click
+
+
+def choose_stage(editor: PipelineEditor, row: int) -> None:
+    editor.stage_view.setCurrentIndex(editor.stages.index(row, 0))
+
+
+def test_choosing_another_stage_asks_and_cancel_keeps_the_edits(
+        qtbot: QtBot, services: Services, manager: Actor) -> None:
+    editor = editor_for(qtbot, services, manager)
+    editor.name.setText("First call")
+    editor.probability.setValue(15)
+    asked: list[str] = []
+    answer_next_dialog(answer(QMessageBox.StandardButton.Cancel, asked))
+    choose_stage(editor, 1)
+    assert asked == ["The changes to the stage “Initial contact” are not saved. Save them?"]
+    assert editor.current_stage().name == "Initial contact"  # type: ignore[union-attr]
+    assert (editor.name.text(), editor.probability.value()) == ("First call", 15)
+    assert stage(services, "Initial contact").probability == 10  # nothing saved yet
+    answer_next_dialog(answer(QMessageBox.StandardButton.Save, asked))
+    choose_stage(editor, 1)
+    assert editor.current_stage().name == "Needs analysis"  # type: ignore[union-attr]
+    assert editor.name.text() == "Needs analysis"
+    assert pipeline(services).stages[0].name == "First call"
+    assert pipeline(services).stages[0].probability == 15
+    assert editor.stages.item(0).text() == "First call — 15%"
+    editor.reject()
+
+
+def test_discarded_edits_are_dropped_and_unchanged_stages_ask_nothing(
+        qtbot: QtBot, services: Services, manager: Actor) -> None:
+    editor = editor_for(qtbot, services, manager)
+    choose_stage(editor, 2)  # nothing edited: no question
+    editor.guidance.setPlainText("Send it within two days.")
+    asked: list[str] = []
+    answer_next_dialog(answer(QMessageBox.StandardButton.Discard, asked))
+    choose_stage(editor, 0)
+    assert len(asked) == 1
+    assert stage(services, "Proposal").guidance.startswith("Send a proposal")
+    choose_stage(editor, 2)
+    assert editor.guidance.toPlainText().startswith("Send a proposal")
+    editor.reject()
+
+
+def test_adding_a_criterion_keeps_the_unsaved_name(
+        qtbot: QtBot, services: Services, manager: Actor) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    editor = editor_for(qtbot, services, manager)
+    editor.name.setText("First call")
+
+    def criterion(dialog: QWidget) -> None:
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("Email address known")
+        dialog.accept()
+
+    answer_next_dialog(criterion)
+    editor._add_criterion(stage(services, "Initial contact").criteria[0].kind)
+    assert editor.name.text() == "First call"
+    assert editor.criteria.rowCount() == 3
+    editor._save_stage()
+    editor.reject()
+
+
+def test_deleting_a_stage_asks_first(qtbot: QtBot, services: Services, manager: Actor) -> None:
+    editor = editor_for(qtbot, services, manager)
+    choose_stage(editor, 3)
+    asked: list[str] = []
+    answer_next_dialog(answer(QMessageBox.StandardButton.No, asked))
+    editor._delete_stage()
+    assert "Negotiation" in asked[0]
+    assert "Negotiation" in [s.name for s in pipeline(services).stages]
+    answer_next_dialog(answer(QMessageBox.StandardButton.Yes, asked))
+    editor._delete_stage()
+    assert "Negotiation" not in [s.name for s in pipeline(services).stages]
+    assert editor.stages.rowCount() == 6
+    editor.reject()
