@@ -126,8 +126,8 @@ def test_a_rep_does_all_of_it_to_their_own_deal_but_cannot_give_it_away(
             pipeline_id=detail.pipeline_id, stage_id=detail.stage_id,
             fields=replace(detail.fields, owner_id=manager.id), by=rep)
     assert snapshot(db_path) == before
-    edited = services.deals.update(deal_id=card.id, expected_version=detail.version,
-                                   fields=replace(detail.fields, title="Rita's big deal"), by=rep)
+    services.deals.update(deal_id=card.id, expected_version=detail.version,
+                          fields=replace(detail.fields, title="Rita's big deal"), by=rep)
     tick_all(services, rep, card.id, "Initial contact")
     moved = services.moves.move_deal(deal_id=card.id, to_stage_id=stage(services, "Needs analysis").id,
                                      before_id=None, expected_version=version(services, card.id),
