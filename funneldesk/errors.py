@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from funneldesk.i18n import _, ngettext
+from funneldesk.i18n import N_, _, ngettext
 
 
 class FunnelDeskError(Exception):
@@ -127,11 +127,20 @@ class InvalidInput(FunnelDeskError):
 
 @dataclass
 class NotFound(FunnelDeskError):
-    what: str
+    what: str  # a record kind: "deal", "stage", "pipeline", "company" ...
     ident: int
 
     def message(self) -> str:
-        return _("{what} #{id} no longer exists.").format(what=self.what, id=self.ident)
+        sentence = {
+            "deal": N_("Deal #{id} no longer exists."),
+            "stage": N_("Stage #{id} no longer exists."),
+            "pipeline": N_("Pipeline #{id} no longer exists."),
+            "company": N_("Company #{id} no longer exists."),
+            "contact": N_("Contact #{id} no longer exists."),
+            "criterion": N_("Criterion #{id} no longer exists."),
+            "lost_reason": N_("Lost reason #{id} no longer exists."),
+        }.get(self.what, N_("Record #{id} no longer exists."))
+        return _(sentence).format(id=self.ident)
 
 
 @dataclass
@@ -179,10 +188,13 @@ class StageNotEmpty(FunnelDeskError):
 
 @dataclass
 class NotAllowed(FunnelDeskError):
-    action: str
+    """A rule about who may do what; ``reason`` is the whole sentence, translated where
+    the rule is checked (a translator never sees a sentence built from pieces)."""
+
+    reason: str
 
     def message(self) -> str:
-        return _("You are not allowed to {action}.").format(action=self.action)
+        return self.reason
 
 
 @dataclass

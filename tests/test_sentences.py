@@ -58,8 +58,6 @@ def test_no_translated_text_is_glued_to_other_text() -> None:
     assert glued_in([p for p in sources() if DIALOGS not in p.parents]) == []
 
 
-@pytest.mark.xfail(strict=True, reason="the deal form's history still glues “(undo)” and "
-                                       "“ticked by …” to other text")
 def test_no_translated_text_is_glued_to_other_text_in_the_dialogs() -> None:
     assert glued_in(sorted(DIALOGS.rglob("*.py"))) == []
 

@@ -36,7 +36,7 @@ class CustomerService(Service):
         with self.db.session() as session:
             company = session.get(Company, company_id)
             if company is None:
-                raise NotFound(_("Company"), company_id)
+                raise NotFound("company", company_id)
             return Named(company.id, company.name)
 
     def contacts(self, company_id: int | None = None) -> list[Named]:
@@ -67,7 +67,7 @@ class CustomerService(Service):
             raise InvalidInput("name", _("Enter the contact's name."))
         with self.db.session() as session:
             if company_id is not None:
-                get_or_raise(session, Company, company_id, _("Company"))
+                get_or_raise(session, Company, company_id, "company")
             contact = Contact(name=name, company_id=company_id, title=title.strip(),
                               phone=phone.strip(), email=email.strip(), created_by_id=by.id)
             session.add(contact)

@@ -36,7 +36,7 @@ from funneldesk.services.dto import (
     HistoryEntry,
     PipelineInfo,
 )
-from funneldesk.services.lookups import deal_word, get_or_raise, load_pipeline, read_card
+from funneldesk.services.lookups import get_or_raise, load_pipeline, read_card
 from funneldesk.services.money import check_amount
 from funneldesk.services.moves import GAP, check_version
 from funneldesk.services.permissions import may_change_deal, require_deal_owner
@@ -54,9 +54,9 @@ def validate(fields: DealFields) -> DealFields:
 
 def _check_links(session: Session, fields: DealFields) -> None:
     if fields.company_id is not None:
-        get_or_raise(session, Company, fields.company_id, _("Company"))
+        get_or_raise(session, Company, fields.company_id, "company")
     if fields.contact_id is not None:
-        contact = get_or_raise(session, Contact, fields.contact_id, _("Contact"))
+        contact = get_or_raise(session, Contact, fields.contact_id, "contact")
         if fields.company_id is not None and contact.company_id not in (None, fields.company_id):
             raise InvalidInput("contact", _("This contact works for another company."))
     if session.get(User, fields.owner_id) is None:
@@ -81,7 +81,7 @@ class DealService(Service):
         _check_owner(by, fields)
         with self.db.session() as session:
             _check_links(session, fields)
-            stage = get_or_raise(session, Stage, stage_id, _("Stage"))
+            stage = get_or_raise(session, Stage, stage_id, "stage")
             if stage.pipeline_id != pipeline_id:
                 raise InvalidInput("stage", _("That stage is not part of this pipeline."))
             if stage.kind is not StageKind.OPEN:
@@ -108,9 +108,10 @@ class DealService(Service):
         id -> checked), in one transaction and one version step."""
         fields = validate(fields)
         with self.db.session() as session:
-            deal = get_or_raise(session, Deal, deal_id, deal_word())
+            deal = get_or_raise(session, Deal, deal_id, "deal")
             check_version(session, deal, expected_version)
-            require_deal_owner(by, deal.owner_id, _("change someone else's deal"))
+            require_deal_owner(by, deal.owner_id,
+                               _("Only the deal's owner or a manager can change this deal."))
             _check_owner(by, fields)
             _check_links(session, fields)
             previous = _fields_of(deal)
@@ -133,8 +134,9 @@ class DealService(Service):
         """Ticks or unticks one criterion; a tick is a change of the deal, so it needs the
         version the caller saw and returns the deal's new version."""
         with self.db.session() as session:
-            deal = get_or_raise(session, Deal, deal_id, deal_word())
-            require_deal_owner(by, deal.owner_id, _("change someone else's deal"))
+            deal = get_or_raise(session, Deal, deal_id, "deal")
+            require_deal_owner(by, deal.owner_id,
+                               _("Only the deal's owner or a manager can change this deal."))
             check_version(session, deal, expected_version)
             pipeline = load_pipeline(session, deal.pipeline_id)
             if record_ticks(session, pipeline, deal, {criterion_id: checked}, by):
@@ -144,15 +146,16 @@ class DealService(Service):
 
     def archive(self, *, deal_id: int, archived: bool, by: Actor) -> ChangeSet:
         with self.db.session() as session:
-            deal = get_or_raise(session, Deal, deal_id, deal_word())
-            require_deal_owner(by, deal.owner_id, _("archive someone else's deal"))
+            deal = get_or_raise(session, Deal, deal_id, "deal")
+            require_deal_owner(by, deal.owner_id,
+                               _("Only the deal's owner or a manager can archive this deal."))
             deal.archived_at = utcnow() if archived else None
             audit.record(session, by, "archive" if archived else "unarchive", "deal", deal_id)
             return ChangeSet(frozenset({deal_id}), frozenset({deal.stage_id}))
 
     def detail(self, deal_id: int) -> DealDetail:
         with self.db.reading() as session:
-            deal = get_or_raise(session, Deal, deal_id, deal_word())
+            deal = get_or_raise(session, Deal, deal_id, "deal")
             pipeline = load_pipeline(session, deal.pipeline_id)
             stages = {s.id: s for s in pipeline.stages}
             current = stages.get(deal.stage_id)

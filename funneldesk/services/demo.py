@@ -138,7 +138,7 @@ def _timeline(rng: random.Random, path: list[StageInfo],
 class DemoService(Service):
     def generate(self, *, deals: int, seed: int, by: Actor, append: bool = False,
                  closed_share: float = 0.2, today: dt.date | None = None) -> DemoSummary:
-        require_manager(by, _("load sample data"))
+        require_manager(by, _("Only a manager can load sample data."))
         if deals < 0:
             raise InvalidInput("deals", _("The number of deals cannot be negative."))
         rng = random.Random(seed)

@@ -7,7 +7,6 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from funneldesk.errors import NotFound
-from funneldesk.i18n import _
 from funneldesk.models import Base
 from funneldesk.services import reads
 from funneldesk.services.dto import Card, PipelineInfo
@@ -22,10 +21,6 @@ def get_or_raise(session: Session, model: type[M], ident: int, what: str) -> M:
     return row
 
 
-def deal_word() -> str:
-    return _("Deal")
-
-
 def load_pipeline(session: Session, pipeline_id: int) -> PipelineInfo:
     return reads.read_pipeline(reads.session_query(session), pipeline_id)
 
@@ -33,5 +28,5 @@ def load_pipeline(session: Session, pipeline_id: int) -> PipelineInfo:
 def read_card(session: Session, deal_id: int) -> Card:
     card = reads.read_card(reads.session_query(session), deal_id)
     if card is None:
-        raise NotFound(deal_word(), deal_id)
+        raise NotFound("deal", deal_id)
     return card

@@ -28,7 +28,7 @@ from funneldesk.services.dto import (
     PipelineInfo,
     StageInfo,
 )
-from funneldesk.services.lookups import deal_word, get_or_raise, load_pipeline, read_card
+from funneldesk.services.lookups import get_or_raise, load_pipeline, read_card
 from funneldesk.services.money import check_amount
 from funneldesk.services.permissions import require_deal_owner
 
@@ -138,8 +138,8 @@ class MoveService(Service):
         Lost needs a reason, Won a close date and final value.
         """
         with self.db.session() as session:
-            deal = get_or_raise(session, Deal, deal_id, deal_word())
-            require_deal_owner(by, deal.owner_id, _("move someone else's deal"))
+            deal = get_or_raise(session, Deal, deal_id, "deal")
+            require_deal_owner(by, deal.owner_id, _("Only the deal's owner or a manager can move this deal."))
             if to_stage_id == deal.stage_id:
                 position, renumbered = position_before(session, deal, to_stage_id, before_id)
                 return _reorder(session, deal, position, by, "reorder", renumbered)
@@ -173,14 +173,14 @@ class MoveService(Service):
         """Undo: puts the deal back as ``before`` with a change that names the one reverted
         (``change_id`` None: the move only reordered the column)."""
         with self.db.session() as session:
-            deal = get_or_raise(session, Deal, deal_id, deal_word())
-            require_deal_owner(by, deal.owner_id, _("move someone else's deal"))
+            deal = get_or_raise(session, Deal, deal_id, "deal")
+            require_deal_owner(by, deal.owner_id, _("Only the deal's owner or a manager can move this deal."))
             if change_id is None and deal.stage_id == before.stage_id:
                 return _reorder(session, deal, before.position, by, "undo-reorder")
             check_version(session, deal, expected_version)
             back_to = session.get(Stage, before.stage_id)
             if back_to is None or back_to.pipeline_id != deal.pipeline_id:
-                raise NotFound(_("Stage"), before.stage_id)
+                raise NotFound("stage", before.stage_id)
             if back_to.deleted_at is not None:
                 raise StageDeleted(back_to.name)
             now_state = state_of(deal)
@@ -208,7 +208,7 @@ class MoveService(Service):
         ``allowed``), so that the UI asks for ticks before it asks for an outcome.
         With ``expected_version``, a deal changed since is refused as stale."""
         with self.db.session() as session:
-            deal = get_or_raise(session, Deal, deal_id, deal_word())
+            deal = get_or_raise(session, Deal, deal_id, "deal")
             if expected_version is not None:
                 check_version(session, deal, expected_version)
             pipeline = load_pipeline(session, deal.pipeline_id)
@@ -231,7 +231,7 @@ class MoveService(Service):
             if lost_reason_id is None and not lost_reason_text.strip():
                 raise InvalidInput("lost_reason", _("Choose or type a reason why the deal was lost."))
             if lost_reason_id is not None:
-                get_or_raise(session, LostReason, lost_reason_id, _("Lost reason"))
+                get_or_raise(session, LostReason, lost_reason_id, "lost_reason")
             deal.lost_reason_id, deal.lost_reason_text = lost_reason_id, lost_reason_text.strip()
             deal.closed_on, deal.won_value = won_on or dt.date.today(), None
         elif target.kind is StageKind.WON:

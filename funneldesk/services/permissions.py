@@ -39,10 +39,10 @@ def is_manager(by: Actor) -> bool:
     return by.is_manager
 
 
-def require_manager(by: Actor, action: str) -> None:
-    """Refuses a rep; ``action`` completes "You are not allowed to …"."""
+def require_manager(by: Actor, reason: str) -> None:
+    """Refuses a rep, saying ``reason`` (a whole sentence: "Only a manager can …")."""
     if not by.is_manager:
-        raise NotAllowed(action)
+        raise NotAllowed(reason)
 
 
 def may_change_deal(by: Actor, owner_id: int) -> bool:
@@ -51,7 +51,7 @@ def may_change_deal(by: Actor, owner_id: int) -> bool:
     return by.is_manager or owner_id == by.id
 
 
-def require_deal_owner(by: Actor, owner_id: int, action: str) -> None:
+def require_deal_owner(by: Actor, owner_id: int, reason: str) -> None:
     if not may_change_deal(by, owner_id):
-        raise NotAllowed(action)
+        raise NotAllowed(reason)
 

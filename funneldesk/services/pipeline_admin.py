@@ -34,7 +34,7 @@ class PipelineAdminService(Service):
         return reads.read_pipeline(self.db.query, pipeline_id)
 
     def create_pipeline(self, *, name: str, by: Actor) -> int:
-        require_manager(by, _("create pipelines"))
+        require_manager(by, _("Only a manager can create pipelines."))
         name = _name(name, _("Enter a name for the pipeline."))
         with self.db.session() as session:
             last = session.scalar(select(func.max(Pipeline.position))) or 0
@@ -46,19 +46,19 @@ class PipelineAdminService(Service):
             return pipeline.id
 
     def rename_pipeline(self, *, pipeline_id: int, name: str, by: Actor) -> None:
-        require_manager(by, _("rename pipelines"))
+        require_manager(by, _("Only a manager can rename pipelines."))
         name = _name(name, _("Enter a name for the pipeline."))
         with self.db.session() as session:
-            pipeline = get_or_raise(session, Pipeline, pipeline_id, _("Pipeline"))
+            pipeline = get_or_raise(session, Pipeline, pipeline_id, "pipeline")
             audit.record(session, by, "rename", "pipeline", pipeline_id, old=pipeline.name, new=name)
             pipeline.name = name
 
     def add_stage(self, *, pipeline_id: int, name: str, by: Actor) -> int:
         """Adds an open stage after the last open one."""
-        require_manager(by, _("change stages"))
+        require_manager(by, _("Only a manager can change stages."))
         name = _name(name, _("Enter a name for the stage."))
         with self.db.session() as session:
-            get_or_raise(session, Pipeline, pipeline_id, _("Pipeline"))
+            get_or_raise(session, Pipeline, pipeline_id, "pipeline")
             last = session.scalar(select(func.max(Stage.position)).where(
                 Stage.pipeline_id == pipeline_id, Stage.kind == StageKind.OPEN)) or 0
             stage = Stage(pipeline_id=pipeline_id, name=name, kind=StageKind.OPEN,
@@ -70,21 +70,21 @@ class PipelineAdminService(Service):
 
     def update_stage(self, *, stage_id: int, name: str, probability: int, rot_days: int | None,
                      guidance: str, by: Actor) -> None:
-        require_manager(by, _("change stages"))
+        require_manager(by, _("Only a manager can change stages."))
         name = _name(name, _("Enter a name for the stage."))
         if not 0 <= probability <= 100:
             raise InvalidInput("probability", _("The probability must be between 0 and 100 %."))
         if rot_days is not None and rot_days < 1:
             raise InvalidInput("rot_days", _("A deal can rot after one day at the earliest."))
         with self.db.session() as session:
-            stage = get_or_raise(session, Stage, stage_id, _("Stage"))
+            stage = get_or_raise(session, Stage, stage_id, "stage")
             stage.name, stage.probability = name, probability
             stage.rot_days, stage.guidance = rot_days, guidance.strip()
             audit.record(session, by, "update", "stage", stage_id, name=name,
                          probability=probability, rot_days=rot_days)
 
     def reorder_stages(self, *, pipeline_id: int, open_stage_ids: list[int], by: Actor) -> None:
-        require_manager(by, _("change stages"))
+        require_manager(by, _("Only a manager can change stages."))
         with self.db.session() as session:
             current = set(session.scalars(select(Stage.id).where(
                 Stage.pipeline_id == pipeline_id, Stage.kind == StageKind.OPEN,
@@ -92,15 +92,15 @@ class PipelineAdminService(Service):
             if set(open_stage_ids) != current or len(open_stage_ids) != len(current):
                 raise InvalidInput("stages", _("The stage list changed meanwhile; reopen it."))
             for position, ident in enumerate(open_stage_ids):
-                get_or_raise(session, Stage, ident, _("Stage")).position = position
+                get_or_raise(session, Stage, ident, "stage").position = position
             audit.record(session, by, "reorder", "pipeline", pipeline_id, order=str(open_stage_ids))
 
     def delete_stage(self, *, stage_id: int, by: Actor) -> None:
-        require_manager(by, _("change stages"))
+        require_manager(by, _("Only a manager can change stages."))
         with self.db.session() as session:
-            stage = get_or_raise(session, Stage, stage_id, _("Stage"))
+            stage = get_or_raise(session, Stage, stage_id, "stage")
             if stage.kind is not StageKind.OPEN:
-                raise NotAllowed(_("delete the Won or Lost stage"))
+                raise NotAllowed(_("The Won and Lost stages cannot be deleted."))
             held = session.scalar(select(func.count()).select_from(Deal).where(
                 Deal.stage_id == stage_id, Deal.deleted_at.is_(None))) or 0
             if held:
@@ -109,17 +109,18 @@ class PipelineAdminService(Service):
                 Stage.pipeline_id == stage.pipeline_id, Stage.kind == StageKind.OPEN,
                 Stage.deleted_at.is_(None))) or 0
             if remaining <= 1:
-                raise NotAllowed(_("delete the last open stage"))
+                raise NotAllowed(_("A pipeline needs at least one open stage, so its last one "
+                                   "cannot be deleted."))
             stage.deleted_at = utcnow()  # old stage changes still point at it
             audit.record(session, by, "delete", "stage", stage_id, name=stage.name)
 
     def add_criterion(self, *, stage_id: int, kind: CriterionKind, label: str, by: Actor) -> int:
-        require_manager(by, _("change stage criteria"))
+        require_manager(by, _("Only a manager can change stage criteria."))
         label = label.strip()
         if not label:
             raise InvalidInput("label", _("Describe what must be done."))
         with self.db.session() as session:
-            get_or_raise(session, Stage, stage_id, _("Stage"))
+            get_or_raise(session, Stage, stage_id, "stage")
             last = session.scalar(select(func.max(StageCriterion.position)).where(
                 StageCriterion.stage_id == stage_id)) or 0
             criterion = StageCriterion(stage_id=stage_id, kind=kind, label=label, position=last + 1)
@@ -129,8 +130,8 @@ class PipelineAdminService(Service):
             return criterion.id
 
     def remove_criterion(self, *, criterion_id: int, by: Actor) -> None:
-        require_manager(by, _("change stage criteria"))
+        require_manager(by, _("Only a manager can change stage criteria."))
         with self.db.session() as session:
-            criterion = get_or_raise(session, StageCriterion, criterion_id, _("Criterion"))
+            criterion = get_or_raise(session, StageCriterion, criterion_id, "criterion")
             criterion.deleted_at = utcnow()  # earlier ticks of it stay in the history
             audit.record(session, by, "delete", "criterion", criterion_id, label=criterion.label)

@@ -96,7 +96,7 @@ class RateService(Service):
                seen: RateTable | None = None) -> RateTable:
         """Sets (a Decimal) or removes (None) the rate of each currency in ``changes``, all
         in one transaction. With ``seen``, a rate changed by someone since is refused."""
-        require_manager(by, _("change exchange rates"))
+        require_manager(by, _("Only a manager can change exchange rates."))
         clean = {check_currency(code): None if rate is None else check_rate(rate)
                  for code, rate in changes.items()}
         from funneldesk.services import audit
@@ -137,7 +137,7 @@ class RateService(Service):
         """Changes the base currency of a database without deals, dropping the rates (they
         were expressed in the old base). Refused once any deal exists, the Trash included:
         their totals and every rate would silently change meaning."""
-        require_manager(by, _("change the base currency"))
+        require_manager(by, _("Only a manager can change the base currency."))
         code = check_currency(currency)
         from funneldesk.services import audit
 

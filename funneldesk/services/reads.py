@@ -16,7 +16,6 @@ from typing import Any
 
 from funneldesk.enums import CriterionKind, StageKind
 from funneldesk.errors import NotFound
-from funneldesk.i18n import _
 from funneldesk.money import from_storage
 from funneldesk.services.dto import (
     ArchivedDeal,
@@ -92,7 +91,7 @@ def read_pipeline(query: Query, pipeline_id: int) -> PipelineInfo:
     head = query("SELECT id, name, version FROM pipelines WHERE id = ? AND deleted_at IS NULL",
                  (pipeline_id,))
     if not head:
-        raise NotFound(_("Pipeline"), pipeline_id)
+        raise NotFound("pipeline", pipeline_id)
     stages = query("SELECT id, pipeline_id, name, kind, position, probability, rot_days, guidance "
                    "FROM stages WHERE pipeline_id = ? AND deleted_at IS NULL", (pipeline_id,))
     criteria = query(

@@ -60,7 +60,7 @@ class SampleDataService(Service):
 
     def remove(self, *, by: Actor) -> SampleCounts:
         """Removes every sample record no real one depends on, in one transaction."""
-        require_manager(by, _("remove sample data"))
+        require_manager(by, _("Only a manager can remove sample data."))
         with self.db.session() as session:
             counts = _remove(session)
             audit.record(session, by, "remove-samples", "database", None, deals=counts.deals,
@@ -81,7 +81,7 @@ class SampleDataService(Service):
     def create_separate(self, *, path: Path, deals: int, seed: int, by: Actor) -> DemoSummary:
         """Creates a new database at ``path`` filled with sample data; ``by`` becomes its
         manager (the same login as here)."""
-        require_manager(by, _("load sample data"))
+        require_manager(by, _("Only a manager can load sample data."))
         if path.exists():
             raise InvalidInput("path", _("{path} already exists; choose a new file.").format(
                 path=path))

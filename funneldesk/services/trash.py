@@ -21,7 +21,7 @@ from funneldesk.models.base import utcnow
 from funneldesk.services import audit, reads
 from funneldesk.services.base import Service
 from funneldesk.services.dto import Actor, ChangeSet, TrashedDeal, TrashResult
-from funneldesk.services.lookups import deal_word, get_or_raise
+from funneldesk.services.lookups import get_or_raise
 from funneldesk.services.moves import check_version
 from funneldesk.services.permissions import require_deal_owner, require_manager
 
@@ -74,9 +74,10 @@ class TrashService(Service):
     def delete(self, *, deal_id: int, expected_version: int, by: Actor) -> TrashResult:
         """Moves the deal to the Trash: it leaves every view, its row and history stay."""
         with self.db.session() as session:
-            deal = get_or_raise(session, Deal, deal_id, deal_word())
+            deal = get_or_raise(session, Deal, deal_id, "deal")
             check_version(session, deal, expected_version)
-            require_deal_owner(by, deal.owner_id, _("delete someone else's deal"))
+            require_deal_owner(by, deal.owner_id,
+                               _("Only the deal's owner or a manager can delete this deal."))
             deal.deleted_at, deal.deleted_by_id = utcnow(), by.id
             deal.updated_at, deal.updated_by_id = deal.deleted_at, by.id
             session.flush()
@@ -89,9 +90,10 @@ class TrashService(Service):
         with self.db.session() as session:
             deal = session.get(Deal, deal_id)
             if deal is None:  # purged: it never comes back
-                raise NotFound(deal_word(), deal_id)
+                raise NotFound("deal", deal_id)
             check_version(session, deal, expected_version)
-            require_deal_owner(by, deal.owner_id, _("restore someone else's deal"))
+            require_deal_owner(by, deal.owner_id,
+                               _("Only the deal's owner or a manager can restore this deal."))
             stage = session.get(Stage, deal.stage_id)
             if stage is None or stage.deleted_at is not None:
                 raise StageGone(deal.title, stage.name if stage else "?")
@@ -112,7 +114,7 @@ class TrashService(Service):
     def empty(self, *, deal_ids: Sequence[int], by: Actor) -> int:
         """Purges those of ``deal_ids`` that are still in the Trash (a manager's call);
         returns how many were purged."""
-        require_manager(by, _("empty the Trash"))
+        require_manager(by, _("Only a manager can empty the Trash."))
         with self.db.session() as session:
             rows = self._in_trash(session, deal_ids)
             purge_deals(session, [ident for ident, _title in rows])
@@ -139,7 +141,7 @@ class TrashService(Service):
         return DEFAULT_KEEP_DAYS if value is None else int(value)
 
     def set_keep_days(self, *, days: int, by: Actor) -> None:
-        require_manager(by, _("change how long the Trash keeps deals"))
+        require_manager(by, _("Only a manager can change how long the Trash keeps deals."))
         if not 0 <= days <= MAX_KEEP_DAYS:
             raise InvalidInput("keep_days", _("Choose between 0 and {max} days.").format(
                 max=MAX_KEEP_DAYS))

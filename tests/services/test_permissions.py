@@ -143,3 +143,19 @@ def test_a_rep_does_all_of_it_to_their_own_deal_but_cannot_give_it_away(
     services.deals.archive(deal_id=card.id, archived=True, by=rep)
     # and a manager may do the same to the rep's deal
     services.deals.archive(deal_id=card.id, archived=False, by=manager)
+
+
+def test_a_refusal_is_one_whole_sentence_in_the_users_language(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    from funneldesk import i18n
+
+    card = make_deal(services, manager, title="Manager's deal")
+    with pytest.raises(NotAllowed) as refused:
+        services.moves.move_deal(deal_id=card.id, to_stage_id=stage(services, "Lost").id,
+                                 before_id=None, expected_version=card.version, by=rep,
+                                 lost_reason_text="gone")
+    assert refused.value.message() == "Only the deal's owner or a manager can move this deal."
+    i18n.set_language("zh_CN")
+    with pytest.raises(NotAllowed) as refused:
+        services.pipelines.create_pipeline(name="Renewals", by=rep)
+    assert refused.value.message() == "只有经理可以新建销售流程。"

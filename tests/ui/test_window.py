@@ -71,7 +71,7 @@ def test_rep_sees_why_the_pipeline_editor_refuses(
     qtbot.addWidget(editor)
     editor.name.setText("Renamed")
     editor._save_stage()
-    assert "not allowed" in editor.error.text()
+    assert editor.error.text() == "Only a manager can change stages."
     assert stage(services, "Initial contact").name == "Initial contact"
 
 

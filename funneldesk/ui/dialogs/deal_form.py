@@ -157,7 +157,8 @@ class DealForm(QDialog):
         history = detail.history
         now = dt.datetime.now(dt.UTC)
         for i, entry in enumerate(history):
-            to = entry.to_stage + (" " + _("(undo)") if entry.is_revert else "")
+            to = (_("{stage} (undo)").format(stage=entry.to_stage) if entry.is_revert
+                  else entry.to_stage)
             left = history[i + 1].at if i + 1 < len(history) else now
             model.appendRow([QStandardItem(text) for text in (
                 formatting.datetime(entry.at), entry.from_stage or _("(created)"), to,
@@ -173,11 +174,10 @@ class DealForm(QDialog):
 
     @staticmethod
     def _check_text(label: str, stage: str, by: str, at: object) -> str:
-        text = f"{label}  ({stage})"
         if by and isinstance(at, dt.datetime):
-            text += "  — " + _("ticked by {who}, {when}").format(
-                who=by, when=formatting.datetime(at))
-        return text
+            return _("{item}  ({stage})  — ticked by {who}, {when}").format(
+                item=label, stage=stage, who=by, when=formatting.datetime(at))
+        return f"{label}  ({stage})"
 
     # --- behaviour ----------------------------------------------------------------
     # saves the fields and the ticks changed in the form (criterion id -> checked) at once
