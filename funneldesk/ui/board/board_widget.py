@@ -22,6 +22,7 @@ class BoardWidget(QScrollArea):
     cardActivated = Signal(int)
     contextMenuRequested = Signal(int, int, QPoint)  # deal id, stage id, global position
     newDealRequested = Signal(int)  # stage id
+    cardsPainted = Signal()  # once per shown board, when its first cards are on screen
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -31,6 +32,7 @@ class BoardWidget(QScrollArea):
         self._filter = CardFilter()
         self._sorts: dict[int, str] = {}
         self._scroll_by = 0
+        self._cards_painted = False
         self._edge_timer = QTimer(self)
         self._edge_timer.setInterval(30)
         self._edge_timer.timeout.connect(self._scroll_step)
@@ -38,6 +40,7 @@ class BoardWidget(QScrollArea):
     # --- building -----------------------------------------------------------------
     def show_board(self, board: Board, show_closed: bool) -> None:
         self.board = board
+        self._cards_painted = False
         holder = QWidget()
         row = QHBoxLayout(holder)
         row.setContentsMargins(6, 6, 6, 6)
@@ -67,6 +70,7 @@ class BoardWidget(QScrollArea):
             lambda deal, version, source, before, target=stage.id:
             self.cardDropped.emit(deal, version, source, target, before))
         view.dragHovered.connect(self._drag_hover)
+        view.delegate.firstPainted.connect(self._first_paint)
         # activated: a double-click, or Enter on the current card
         view.activated.connect(lambda index, m=model: self.cardActivated.emit(
             m.card_at(index.row()).id))
@@ -81,6 +85,11 @@ class BoardWidget(QScrollArea):
             view.setCurrentIndex(index)
             deal = view.card_model().card_at(index.row()).id
             self.contextMenuRequested.emit(deal, stage_id, view.viewport().mapToGlobal(pos))
+
+    def _first_paint(self) -> None:
+        if not self._cards_painted:
+            self._cards_painted = True
+            self.cardsPainted.emit()
 
     def to_base(self, amount: Decimal, currency: str) -> Decimal:
         assert self.board is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -24,6 +24,12 @@ def days_text(days: int) -> str:
 
 
 class CardDelegate(QStyledItemDelegate):
+    firstPainted = Signal()  # once, after this delegate has painted its first card
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._painted = False
+
     def sizeHint(self, option: QStyleOptionViewItem,
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(max(option.rect.width(), 200), CARD_HEIGHT)
@@ -43,6 +49,9 @@ class CardDelegate(QStyledItemDelegate):
         self._frame(painter, rect, rotted, selected or focused)
         self._text(painter, rect, card, days, rotted, option.font, bool(index.data(OpenStageRole)))
         painter.restore()
+        if not self._painted:
+            self._painted = True
+            self.firstPainted.emit()
 
     @staticmethod
     def _frame(painter: QPainter, rect: QRect, rotted: bool, selected: bool) -> None:
