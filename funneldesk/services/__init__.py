@@ -75,4 +75,4 @@ class Services:
         self.db.engine  # noqa: B018 - creates the engine
 
     def has_deals(self) -> bool:
-        return self.board.deal_count() > 0
+        return self.board.has_deals()

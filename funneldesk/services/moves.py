@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Table, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Table, func, select, update
 from sqlalchemy.orm import Session
 
 from funneldesk.errors import CriteriaNotMet, InvalidInput, StaleEdit
@@ -50,15 +50,15 @@ def position_before(session: Session, deal: Deal, stage_id: int, before_id: int 
 
 
 def renumber(session: Session, stage_id: int) -> None:
-    ids = session.scalars(
-        select(Deal.id).where(Deal.stage_id == stage_id).order_by(Deal.position, Deal.id)).all()
-    # one executemany on the table: a column holds thousands of deals, and this runs
-    # inside the user's drop
+    """Spreads the stage's deals GAP apart again, in their current order."""
+    # one statement: a column holds thousands of deals, and this runs inside the user's drop
     deals = Deal.__table__
     assert isinstance(deals, Table)
-    session.execute(update(deals).where(deals.c.id == bindparam("ident"))
-                    .values(position=bindparam("new_position")),
-                    [{"ident": ident, "new_position": (i + 1) * GAP} for i, ident in enumerate(ids)])
+    ranked = (select(deals.c.id, func.row_number().over(order_by=(deals.c.position, deals.c.id))
+                     .label("rank"))
+              .where(deals.c.stage_id == stage_id).subquery())
+    session.execute(update(deals).where(deals.c.id == ranked.c.id)
+                    .values(position=ranked.c.rank * GAP))
 
 
 def state_of(deal: Deal) -> DealState:
