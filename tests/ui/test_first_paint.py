@@ -8,11 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from funneldesk.app import PAINTED_AT
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
+from funneldesk.settings import Settings
 from funneldesk.ui.main_window import MainWindow
 from tests.helpers import make_deal
 from tests.ui.conftest import reload
@@ -53,3 +55,29 @@ def test_the_board_reports_its_first_painted_cards(qtbot: QtBot, window: MainWin
     make_deal(services, manager, title="Warehouse system")
     with qtbot.waitSignal(window.board.cardsPainted, timeout=5000):
         reload(qtbot, window)
+
+
+def test_the_warm_up_waits_for_the_first_painted_cards(
+        qtbot: QtBot, services: Services, manager: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Importing the ORM beside the first paint would slow that paint down."""
+    make_deal(services, manager, title="Warehouse system")
+    events: list[str] = []
+    monkeypatch.setattr(services, "warm_up", lambda: events.append("warm-up"))
+    window = MainWindow(services, manager, Settings())
+    qtbot.addWidget(window)
+    window.board.cardsPainted.connect(lambda: events.append("painted"))
+    window.warm_up()  # as at start-up: asked for before the window is shown
+    window.show()
+    qtbot.waitUntil(lambda: "warm-up" in events, timeout=5000)
+    assert events == ["painted", "warm-up"]
+
+
+def test_the_warm_up_runs_on_a_board_without_cards(
+        qtbot: QtBot, services: Services, manager: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[str] = []
+    monkeypatch.setattr(services, "warm_up", lambda: events.append("warm-up"))
+    window = MainWindow(services, manager, Settings())
+    qtbot.addWidget(window)
+    window.warm_up()
+    window.show()
+    qtbot.waitUntil(lambda: events == ["warm-up"], timeout=5000)
