@@ -87,7 +87,7 @@ def drop(viewport: QWidget, mime: QMimeData, pos: QPoint) -> None:
 class Move:
     forward: bool
     middle: bool  # between two cards half-way down the column, else above the first card
-    renumber: bool  # the gap it lands in is used up: the column is renumbered
+    renumber: bool  # the gap it lands in is used up: the deals above it are renumbered
 
 
 def plan(count: int) -> list[Move]:
@@ -173,10 +173,9 @@ class Bench:
             view = target.view
             y = view.viewport().height() // 2 if move.middle else 10
             pos = QPoint(40, y)
-            if move.renumber:
-                before = view.card_before(pos)
-                assert before is not None
-                self._use_up_gap(dst, before)
+            before = view.card_before(pos)
+            assert before or not move.renumber, "no card to drop above"
+            above = self._use_up_gap(dst, before) if move.renumber and before else 0
             self.watch.reset()
             ids = {id(source.view.viewport()), id(view.viewport())}
             start = time.perf_counter()
@@ -184,23 +183,25 @@ class Bench:
             spin_until(lambda ids=ids: ids <= self.watch.painted, "move painted")  # type: ignore[misc]
             timings.append((move, (time.perf_counter() - start) * 1000))
             assert target.model.row_of(card.id) >= 0, "the card did not move"
-            if move.renumber:
-                assert self._renumbered(dst), "the column was not renumbered"
+            if move.renumber and before:
+                assert self._made_room(above, before), "the gap is still used up"
         return timings
 
-    def _use_up_gap(self, stage_id: int, before_id: int) -> None:
-        """Puts the card above ``before_id`` a hair's breadth above it in the database."""
+    def _use_up_gap(self, stage_id: int, before_id: int) -> int:
+        """Puts the deal above ``before_id`` a hair's breadth above it in the database;
+        returns its id."""
         (anchor,) = self.sql.execute("SELECT position FROM deals WHERE id = ?",
                                      (before_id,)).fetchone()
-        self.sql.execute(
-            "UPDATE deals SET position = ? WHERE id = (SELECT id FROM deals WHERE stage_id = ? "
-            "AND position < ? AND deleted_at IS NULL ORDER BY position DESC LIMIT 1)",
-            (anchor - 1e-7, stage_id, anchor))
+        (above,) = self.sql.execute(
+            "SELECT id FROM deals WHERE stage_id = ? AND position < ? AND deleted_at IS NULL "
+            "ORDER BY position DESC LIMIT 1", (stage_id, anchor)).fetchone()
+        self.sql.execute("UPDATE deals SET position = ? WHERE id = ?", (anchor - 1e-7, above))
+        return int(above)
 
-    def _renumbered(self, stage_id: int) -> bool:
-        rows = self.sql.execute("SELECT position FROM deals WHERE stage_id = ? AND "
-                                "deleted_at IS NULL", (stage_id,)).fetchall()
-        return sum(1 for (p,) in rows if p % 512) == 0
+    def _made_room(self, above: int, before_id: int) -> bool:
+        (gap,) = self.sql.execute("SELECT b.position - a.position FROM deals a, deals b "
+                                  "WHERE a.id = ? AND b.id = ?", (above, before_id)).fetchone()
+        return bool(gap >= 1)
 
     # --- filter -------------------------------------------------------------------
     def filters(self) -> list[float]:

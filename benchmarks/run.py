@@ -21,8 +21,8 @@ Figures (medians of R repeats; a repeat is a fresh process):
 - move_p50_ms, move_p95_ms: M card drops through the real views, each until both columns
   have been laid out and painted again. Forward moves (their criteria ticked in the data)
   alternate with backward ones; two in three land in the middle of a column, the others
-  on top; one in ten lands in a gap already used up, which renumbers the column (its
-  median: move_renumber_ms). The first drop is left out and reported as first_move_ms.
+  on top; one in ten lands in a gap already used up, which renumbers the deals above it
+  (its median: move_renumber_ms). The first drop is left out and reported as first_move_ms.
   Beside them commit_baseline_p50_ms: a one-row UPDATE committed by raw sqlite3.
 - filter_ms, filter_max_ms: typing a search ("ERP", "有限公司", "zzz", then clearing it,
   three rounds) until every visible column is painted again. Beside them

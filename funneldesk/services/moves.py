@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Table, func, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from funneldesk.errors import CriteriaNotMet, InvalidInput, StaleEdit
@@ -19,6 +19,7 @@ from funneldesk.services.dto import Actor, ChangeSet, DealState, MoveResult, Sta
 from funneldesk.services.lookups import deal_word, get_or_raise, load_pipeline, read_card
 
 GAP = 1024.0
+SPREAD = 32  # deals spread out again when a gap is used up
 
 
 def check_version(session: Session, deal: Deal, expected_version: int) -> None:
@@ -43,10 +44,36 @@ def position_before(session: Session, deal: Deal, stage_id: int, before_id: int 
     prev = session.scalar(select(func.max(Deal.position)).where(*column, Deal.position < anchor))
     if prev is None:
         return anchor - GAP
-    if anchor - prev < 1e-6:  # the gaps are used up: renumber the column once
-        renumber(session, stage_id)
+    if anchor - prev < 1e-6:  # the gap is used up: make room just above the anchor
+        if not respread(session, column, anchor):
+            renumber(session, stage_id)
         return position_before(session, deal, stage_id, before_id)
     return (prev + anchor) / 2
+
+
+def respread(session: Session, column: tuple[ColumnElement[bool], ...], anchor: float) -> bool:
+    """Spreads the SPREAD deals just above ``anchor`` evenly between the deal above them
+    and the anchor; False if even that leaves no room.
+
+    Gaps run out where cards keep being dropped into one place, so this is where room is
+    needed; only those few rows change, in the order they had, and nothing else in the
+    column moves (a full renumbering rewrites thousands of rows inside a drop).
+    """
+    rows = session.execute(select(Deal.id, Deal.position).where(*column, Deal.position < anchor)
+                           .order_by(Deal.position.desc(), Deal.id.desc())
+                           .limit(SPREAD + 1)).all()
+    movers = rows[:SPREAD][::-1]
+    floor = rows[SPREAD].position if len(rows) > SPREAD else movers[0].position - GAP
+    step = (anchor - floor) / (len(movers) + 1)
+    if step < 1.0:
+        return False
+    deals = Deal.__table__
+    assert isinstance(deals, Table)
+    session.execute(update(deals).where(deals.c.id == bindparam("ident"))
+                    .values(position=bindparam("new_position")),
+                    [{"ident": row.id, "new_position": floor + step * (n + 1)}
+                     for n, row in enumerate(movers)])
+    return True
 
 
 def renumber(session: Session, stage_id: int) -> None:
