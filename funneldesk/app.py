@@ -39,13 +39,16 @@ def display_problem() -> str | None:
 
 def exit_after_first_paint(app: QApplication, window: MainWindow) -> None:
     """Prints the wall-clock time once the board's first cards are on screen, then quits
-    (the paint pass that drew them ends first; so does the warm-up started beside it)."""
+    (the paint pass that drew them ends first; background work ends before the exit)."""
     from PySide6.QtCore import QThreadPool, QTimer
+
+    def finish() -> None:  # work that the paint started (the warm-up) must not outlive Qt
+        QThreadPool.globalInstance().waitForDone()
+        app.exit(0)
 
     def painted() -> None:
         print(f"{PAINTED_AT} {time.time():.6f}", flush=True)
-        QThreadPool.globalInstance().waitForDone()
-        app.exit(0)
+        QTimer.singleShot(0, finish)
 
     window.board.cardsPainted.connect(lambda: QTimer.singleShot(0, painted))
 
