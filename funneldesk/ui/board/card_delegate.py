@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from funneldesk import formatting
-from funneldesk.i18n import _, ngettext
+from funneldesk.i18n import _, language, ngettext
 from funneldesk.services.dto import Card
 from funneldesk.ui.board.card_model import CardRole, DaysRole, OpenStageRole, RottedRole
 
@@ -17,6 +27,13 @@ CARD_HEIGHT = 100
 PAD = 10
 ROT_RED = QColor("#c62828")
 MUTED = QColor("#5f6b7a")
+
+
+# Painted card faces, most recently used last. After a move or a filter most cards on
+# screen are ones just painted, only shifted: drawing a kept face costs a fraction of
+# laying out its five lines of text again. Everything a face shows is in its key.
+_faces: OrderedDict[tuple[object, ...], QPixmap] = OrderedDict()
+FACES_KEPT = 160  # about four boards' worth of visible cards, some 16 MB
 
 
 def days_text(days: int) -> str:
@@ -41,14 +58,31 @@ class CardDelegate(QStyledItemDelegate):
             return
         rotted = bool(index.data(RottedRole))
         days = int(index.data(DaysRole))
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        focused = bool(option.state & QStyle.StateFlag.State_HasFocus)
-        rect = option.rect.adjusted(6, 4, -6, -4)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._frame(painter, rect, rotted, selected or focused)
-        self._text(painter, rect, card, days, rotted, option.font, bool(index.data(OpenStageRole)))
-        painter.restore()
+        selected = bool(option.state & (QStyle.StateFlag.State_Selected
+                                        | QStyle.StateFlag.State_HasFocus))
+        is_open = bool(index.data(OpenStageRole))
+        ratio = painter.device().devicePixelRatioF()
+        background = option.palette.color(QPalette.ColorRole.Base)
+        size = option.rect.size()
+        key = (card, rotted, days, selected, is_open, size.width(), size.height(), ratio,
+               option.font.key(), background.rgba(), language(), dt.date.today())
+        face = _faces.get(key)
+        if face is None:
+            face = QPixmap(size * ratio)
+            face.setDevicePixelRatio(ratio)
+            face.fill(background)  # opaque: text keeps the screen's subpixel antialiasing
+            face_painter = QPainter(face)
+            face_painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            rect = QRect(QPoint(0, 0), size).adjusted(6, 4, -6, -4)
+            self._frame(face_painter, rect, rotted, selected)
+            self._text(face_painter, rect, card, days, rotted, option.font, is_open)
+            face_painter.end()
+            _faces[key] = face
+            if len(_faces) > FACES_KEPT:
+                _faces.popitem(last=False)
+        else:
+            _faces.move_to_end(key)
+        painter.drawPixmap(option.rect.topLeft(), face)
         if not self._painted:
             self._painted = True
             self.firstPainted.emit()
