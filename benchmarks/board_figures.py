@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench_data import NEEDLES  # noqa: E402
-from PySide6.QtCore import QEvent, QEventLoop, QMimeData, QObject, QPoint, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QEvent, QEventLoop, QMimeData, QObject, QPoint, QPointF, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
@@ -76,11 +76,15 @@ def spin_until(done: Callable[[], bool], what: str, timeout: float = 60.0) -> No
 
 def drop(viewport: QWidget, mime: QMimeData, pos: QPoint) -> None:
     """A card dropped at ``pos``, as the events of a real drag (Qt ignores a drop that no
-    drag entered). Qt declares the drag events with a QPoint, which every release takes."""
+    drag entered)."""
     details = (Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
                Qt.KeyboardModifier.NoModifier)
     for kind in (QDragEnterEvent, QDragMoveEvent, QDropEvent):
-        QApplication.sendEvent(viewport, kind(pos, *details))
+        try:
+            event = kind(QPointF(pos), *details)
+        except TypeError:  # PySide6 before 6.12 has only the QPoint overloads
+            event = kind(pos, *details)
+        QApplication.sendEvent(viewport, event)
 
 
 @dataclass(frozen=True)

@@ -55,9 +55,8 @@ def drop(view: ColumnView, mime: QMimeData, pos: QPoint) -> None:
     point = QPointF(pos)
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     action = Qt.DropAction.MoveAction
-    # Qt declares the drag events with a QPoint: every PySide6 release accepts that one
-    for event in (QDragEnterEvent(pos, action, mime, buttons, mods),
-                  QDragMoveEvent(pos, action, mime, buttons, mods),
+    for event in (QDragEnterEvent(point, action, mime, buttons, mods),
+                  QDragMoveEvent(point, action, mime, buttons, mods),
                   QDropEvent(point, action, mime, buttons, mods)):
         QApplication.sendEvent(target, event)
 
