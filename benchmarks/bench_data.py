@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -56,8 +57,37 @@ def cached(size: Size, cache: Path, seed: int = SEED) -> Path:
         for leftover in cache.glob(partial.name + "*"):
             leftover.unlink()
         generate(partial, size, seed)
+        verify(partial)
         os.replace(partial, path)
     return path
+
+
+# every deal's history: starts with its creation, each change leaves the stage the one
+# before entered, and the last one is the deal's stage, entered when the deal says
+CHECKS = {
+    "foreign keys": "SELECT count(*) FROM pragma_foreign_key_check",
+    "deals without history": "SELECT count(*) FROM deals d WHERE NOT EXISTS "
+                             "(SELECT 1 FROM stage_changes WHERE deal_id = d.id)",
+    "last change other than the deal's stage": (
+        "SELECT count(*) FROM deals d JOIN stage_changes s ON s.id = (SELECT max(id) "
+        "FROM stage_changes WHERE deal_id = d.id) "
+        "WHERE s.to_stage_id != d.stage_id OR s.at != d.stage_entered_at"),
+    "broken chains": (
+        "SELECT count(*) FROM stage_changes a JOIN stage_changes b ON b.deal_id = a.deal_id "
+        "AND b.id = (SELECT min(id) FROM stage_changes WHERE deal_id = a.deal_id AND id > a.id) "
+        "WHERE b.from_stage_id != a.to_stage_id OR b.at < a.at"),
+}
+
+
+def verify(path: Path) -> None:
+    """Refuses a generated database that the application could not trust."""
+    conn = sqlite3.connect(path)
+    try:
+        broken = {name: n for name, sql in CHECKS.items() if (n := conn.execute(sql).fetchone()[0])}
+    finally:
+        conn.close()
+    if broken:
+        raise RuntimeError(f"{path.name}: {broken}")
 
 
 def generate(path: Path, size: Size, seed: int) -> None:
