@@ -15,6 +15,9 @@ What a database holds:
   and stage_entered_at;
 - for every open deal, a tick of every criterion of every open stage, so that any open
   deal can move on at any time. Closed deals carry no ticks (the board never reads them).
+
+A generated file is checked (foreign keys, and every deal's history against its stage)
+before it goes into the cache.
 """
 
 from __future__ import annotations
