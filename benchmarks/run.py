@@ -56,8 +56,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench_data import NEEDLES, Size, cached  # noqa: E402
 
+from funneldesk.app import PAINTED_AT  # noqa: E402 - what FUNNELDESK_EXIT_AFTER_PAINT prints
+
 CACHE = HERE / ".cache"
-PAINTED_AT = "painted-at"  # what FUNNELDESK_EXIT_AFTER_PAINT prints (funneldesk.app)
 
 QT_BASELINE = f"""
 import sys, time
