@@ -1,12 +1,37 @@
-"""Speed and memory of FunnelDesk at a given size, each beside a baseline from the same run.
+"""Speed and memory of FunnelDesk on two databases, each figure beside a baseline and a
+target measured or stated in the same run.
 
-    python benchmarks/run.py --json [--deals N] [--repeat R]
+    python benchmarks/run.py --json [--repeat R] [--moves M] [--deals N] [--closed C]
 
-Prints one JSON object. Figures are medians over R runs where a figure is repeated.
-startup_s spawns `funneldesk` (exiting once the board has painted) beside qt_baseline_s,
-an empty QMainWindow shown and painted; both include interpreter start-up. board_load_s,
-move_*_ms and filter_ms sit beside floors measured on the same file in the same run:
-read_rows_baseline_s, commit_baseline_p50_ms and scan_baseline_ms.
+Prints one JSON object. The board database has N open deals (default 10,000); the history
+database has N open and C closed deals (default 200,000) with about five stage changes
+per closed deal (about 1,000,000), and its figures carry the prefix ``history_``. Both
+are generated once with bulk inserts and kept in benchmarks/.cache (see bench_data.py);
+every measurement runs on a fresh copy, since moves change the file.
+
+Figures (medians of R repeats; a repeat is a fresh process):
+- startup_s: from spawning ``python -m funneldesk --db FILE`` until the board's first cards
+  have been painted (FUNNELDESK_EXIT_AFTER_PAINT makes the application print that moment
+  and quit). Beside it qt_baseline_s: an empty QMainWindow, spawned and painted the same
+  way. Both include interpreter start-up.
+- board_load_cold_s: the first board load of a process: building the main window, which
+  reads the board at construction as at start-up, until its cards are painted.
+  board_load_s: a warm reload (median of 5), from the request until the cards are painted.
+  Beside them read_rows_baseline_s: raw sqlite3 fetching every column of the same deals.
+- move_p50_ms, move_p95_ms: M card drops through the real views, each until both columns
+  have been laid out and painted again. Forward moves (their criteria ticked in the data)
+  alternate with backward ones; two in three land in the middle of a column, the others
+  on top; one in ten lands in a gap already used up, which renumbers the deals above it
+  (its median: move_renumber_ms). The first drop is left out and reported as first_move_ms.
+  Beside them commit_baseline_p50_ms: a one-row UPDATE committed by raw sqlite3.
+- filter_ms, filter_max_ms: typing a search ("ERP", "有限公司", "zzz", then clearing it,
+  three rounds) until every visible column is painted again. Beside them
+  scan_baseline_ms: a casefolded substring scan of the same deals' titles.
+- rss_mb: peak resident memory of the process that measured the board figures (it did
+  not generate the data).
+
+"targets" gives each target with its value in this run, "pass" whether the figure meets
+it. A slow figure beside a slow baseline means a busy machine, not slow code.
 """
 
 from __future__ import annotations
@@ -14,156 +39,205 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
+import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-QT_BASELINE = """
-import sys
+from bench_data import NEEDLES, Size, cached  # noqa: E402
+
+from funneldesk.app import PAINTED_AT  # noqa: E402 - what FUNNELDESK_EXIT_AFTER_PAINT prints
+
+CACHE = HERE / ".cache"
+
+QT_BASELINE = f"""
+import sys, time
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+
+def painted():
+    print("{PAINTED_AT}", f"{{time.time():.6f}}", flush=True)
+    app.exit(0)
+
+class Central(QWidget):
+    def paintEvent(self, event):
+        QTimer.singleShot(0, painted)
+
 app = QApplication(sys.argv)
-w = QMainWindow(); w.resize(1400, 860); w.show()
-QTimer.singleShot(0, app.quit)
+window = QMainWindow()
+window.setCentralWidget(Central())
+window.resize(1400, 860)
+window.show()
 app.exec()
 """
 
-
-def timed_process(args: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(args, check=True, env=env, capture_output=True, timeout=300)
-    return time.perf_counter() - start
-
-
-def make_database(path: Path, deals: int) -> None:
-    from funneldesk import i18n
-    from funneldesk.db import open_database
-    from funneldesk.services import Services
-
-    i18n.set_language("zh_CN")
-    db = open_database(path)
-    services = Services.for_database(db)
-    me = services.users.current("bench")
-    services.demo.generate(deals=deals, seed=1, by=me, closed_share=0.0)  # all open
-    db.close()
+# figure: target, given the figures (startup's depends on the Qt baseline of the run)
+TARGETS: dict[str, Callable[[dict[str, Any]], float]] = {
+    "startup_s": lambda f: 2 * f["qt_baseline_s"] + 0.4,
+    "board_load_s": lambda f: 0.3,
+    "move_p95_ms": lambda f: 30.0,
+    "filter_ms": lambda f: 50.0,
+    "rss_mb": lambda f: 250.0,
+}
 
 
-def in_process(path: Path, moves: int) -> dict[str, float]:
-    from PySide6.QtCore import QEventLoop, QPoint
-    from PySide6.QtWidgets import QApplication
-
-    from funneldesk.db import open_database
-    from funneldesk.services import Services
-    from funneldesk.settings import Settings
-    from funneldesk.ui.board.card_model import encode_mime
-    from funneldesk.ui.main_window import MainWindow
-    from tests.ui.conftest import drop
-
-    app = QApplication.instance() or QApplication([])
-    db = open_database(path)
-    services = Services.for_database(db)
-    me = services.users.current("bench")
-    window = MainWindow(services, me, Settings(path.with_suffix(".json")))
-    window.show()
-    app.processEvents()
-    loads = []
-    for _ in range(3):
-        loop = QEventLoop()
-        window.boardLoaded.connect(loop.quit)
-        start = time.perf_counter()
-        window.reload()  # the read runs off the GUI thread, as when a user switches pipeline
-        loop.exec()
-        window.repaint()
-        loads.append(time.perf_counter() - start)
-        window.boardLoaded.disconnect(loop.quit)
-    stages = [s for s in window.board.board.pipeline.stages if s.is_open]  # type: ignore[union-attr]
-    timings = []
-    for i in range(moves):
-        # backward moves need no criteria: cycle cards from later stages to earlier ones
-        src = stages[1 + i % (len(stages) - 1)]
-        dst = stages[(stages.index(src) - 1)]
-        card = window.board.columns[src.id].model.card_at(0)
-        view = window.board.columns[dst.id].view
-        start = time.perf_counter()
-        drop(view, encode_mime(card), QPoint(40, 10))
-        timings.append((time.perf_counter() - start) * 1000)
-        assert services.deals.detail(card.id).stage_id == dst.id
-    filters = []
-    for text in ("ERP", "有限公司", "zzz", ""):
-        start = time.perf_counter()
-        window.actions_.search.setText(text)
-        filters.append((time.perf_counter() - start) * 1000)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    window.close()
-    db.close()
-    q = statistics.quantiles(timings, n=20)
-    return {"board_load_s": statistics.median(loads), "move_p50_ms": statistics.median(timings),
-            "move_p95_ms": q[18], "filter_ms": statistics.median(filters), "rss_mb": rss}
+def fresh_copy(source: Path, target: Path) -> None:
+    """Copies a database over ``target``, dropping what a killed process left beside it
+    (an old -wal file would be replayed into the new copy)."""
+    for leftover in (target, target.with_name(target.name + "-wal"),
+                     target.with_name(target.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.copyfile(source, target)
 
 
-def floors(path: Path, moves: int) -> dict[str, float]:
-    """What the machine does in the same run without FunnelDesk: reading every deal row,
-    a one-row write transaction, a substring scan of 10,000 strings. A slow figure beside
-    a slow floor means a busy machine, not slow code."""
-    import sqlite3
+def painted_after(args: list[str], env: dict[str, str]) -> float:
+    """Seconds from spawning ``args`` until the process reports its first paint."""
+    start = time.time()
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300,
+                          check=False)
+    stamps = [float(line.split()[1]) for line in done.stdout.splitlines()
+              if line.startswith(PAINTED_AT)]
+    if done.returncode != 0 or not stamps:
+        raise RuntimeError(f"{args[1:3]} painted nothing:\n{done.stdout}\n{done.stderr}")
+    return stamps[0] - start
 
-    conn = sqlite3.connect(path, isolation_level=None)
+
+def startup(db: Path, repeat: int, env: dict[str, str]) -> tuple[list[float], list[float]]:
+    """Start-up and the Qt baseline, interleaved so that both see the same machine load."""
+    app = [sys.executable, "-m", "funneldesk", "--lang", "zh_CN", "--db", str(db)]
+    baseline = [sys.executable, "-c", QT_BASELINE]
+    painted_after(app, env)  # the first start adds the bench user to a fresh copy
+    runs: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        runs[0].append(painted_after(app, env))
+        runs[1].append(painted_after(baseline, env))
+    return runs
+
+
+def floors(db: Path, commits: int) -> dict[str, float]:
+    """What the machine does without FunnelDesk on the same file: reading the board's
+    deals, committing a one-row change, scanning their titles for a substring."""
+    conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
+    # the open deals were inserted last: one id range, read without any search
+    (first,) = conn.execute("SELECT min(id) FROM deals WHERE closed_on IS NULL").fetchone()
     reads = []
-    for _ in range(3):
+    for _ in range(5):
         start = time.perf_counter()
-        rows = conn.execute("SELECT * FROM deals").fetchall()
+        conn.execute("SELECT * FROM deals WHERE id >= ?", (first,)).fetchall()
         reads.append(time.perf_counter() - start)
     writes = []
-    for i in range(moves):
+    for i in range(commits):
         start = time.perf_counter()
         conn.execute("BEGIN")
-        conn.execute("UPDATE deals SET position = position WHERE id = ?", (1 + i % 100,))
+        conn.execute("UPDATE deals SET position = position WHERE id = ?", (first + i % 100,))
         conn.execute("COMMIT")
         writes.append((time.perf_counter() - start) * 1000)
-    titles = [str(r[6]).casefold() for r in rows]
+    titles = [t.casefold() for (t,) in conn.execute("SELECT title FROM deals WHERE id >= ?",
+                                                      (first,))]
     scans = []
-    for needle in ("erp", "有限公司", "zzz"):
-        start = time.perf_counter()
-        [t for t in titles if needle in t]
-        scans.append((time.perf_counter() - start) * 1000)
+    for _round in range(3):
+        for needle in (n.casefold() for n in NEEDLES if n):
+            start = time.perf_counter()
+            [t for t in titles if needle in t]
+            scans.append((time.perf_counter() - start) * 1000)
     conn.close()
     return {"read_rows_baseline_s": statistics.median(reads),
             "commit_baseline_p50_ms": statistics.median(writes),
             "scan_baseline_ms": statistics.median(scans)}
 
 
+def board_figures(source: Path, work: Path, repeat: int, moves: int,
+                  env: dict[str, str]) -> dict[str, float]:
+    """Medians over ``repeat`` fresh processes, each on a fresh copy of ``source``."""
+    runs = []
+    for _ in range(repeat):
+        fresh_copy(source, work)
+        done = subprocess.run([sys.executable, str(HERE / "board_figures.py"), str(work),
+                               str(moves)], env=env, capture_output=True, text=True,
+                              timeout=600, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"board figures failed:\n{done.stdout}\n{done.stderr}")
+        runs.append(json.loads(done.stdout.splitlines()[-1]))
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def measure(source: Path, folder: Path, args: argparse.Namespace,
+            env: dict[str, str]) -> tuple[dict[str, float], list[float]]:
+    work = folder / "work.db"
+    fresh_copy(source, work)
+    started, baseline = startup(work, args.repeat, env)
+    figures = {"startup_s": statistics.median(started), **floors(work, args.moves),
+               **board_figures(source, work, args.repeat, args.moves, env)}
+    return figures, baseline
+
+
+def counts(db: Path) -> dict[str, int]:
+    conn = sqlite3.connect(db)
+    try:
+        return {"open_deals": conn.execute("SELECT count(*) FROM deals WHERE closed_on IS NULL")
+                .fetchone()[0],
+                "closed_deals": conn.execute("SELECT count(*) FROM deals WHERE closed_on "
+                                             "IS NOT NULL").fetchone()[0],
+                "stage_changes": conn.execute("SELECT count(*) FROM stage_changes").fetchone()[0]}
+    finally:
+        conn.close()
+
+
+def judged(result: dict[str, Any]) -> dict[str, Any]:
+    targets, passed = {}, {}
+    for prefix in ("", "history_"):
+        own = {k.removeprefix(prefix): v for k, v in result.items() if k.startswith(prefix)}
+        own["qt_baseline_s"] = result["qt_baseline_s"]
+        for figure, target in TARGETS.items():
+            if figure in own:
+                targets[prefix + figure] = round(target(own), 3)
+                passed[prefix + figure] = own[figure] <= target(own)
+    return {**result, "targets": targets, "pass": passed}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--json", action="store_true")
-    parser.add_argument("--deals", type=int, default=10_000)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--deals", type=int, default=10_000, help="open deals")
+    parser.add_argument("--closed", type=int, default=200_000,
+                        help="closed deals of the history database (0: skip it)")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--moves", type=int, default=200)
+    parser.add_argument("--moves", type=int, default=61)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp())
-    db = folder / "bench.db"
-    make_database(db, args.deals)
+    began = time.perf_counter()
+    folder = Path(tempfile.mkdtemp(prefix="funneldesk-bench-"))
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "FUNNELDESK_EXIT_AFTER_PAINT": "1",
            "FUNNELDESK_CONFIG_DIR": str(folder / "config")}
-    startup, baseline = [], []
-    for _ in range(args.repeat):
-        baseline.append(timed_process([sys.executable, "-c", QT_BASELINE], env))
-        startup.append(timed_process([sys.executable, "-m", "funneldesk", "--db", str(db)], env))
-    result = {"deals": args.deals, "startup_s": statistics.median(startup),
-              "qt_baseline_s": statistics.median(baseline), **floors(db, args.moves),
-              **in_process(db, args.moves)}
-    print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in result.items()}),
-          flush=True)
-    os._exit(0)  # skip PySide6's teardown at interpreter exit, which can crash after the work
+    sizes = {"": Size(args.deals, 0)}
+    if args.closed:
+        sizes["history_"] = Size(args.deals, args.closed)
+    result: dict[str, Any] = {}
+    baselines: list[float] = []
+    try:
+        for prefix, size in sizes.items():
+            source = cached(size, CACHE)
+            figures, baseline = measure(source, folder, args, env)
+            baselines += baseline
+            result.update({prefix + k: v for k, v in {**counts(source), **figures}.items()})
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    result = {"qt_baseline_s": statistics.median(baselines), **result,
+              "repeat": args.repeat, "moves": args.moves,
+              "elapsed_s": time.perf_counter() - began}
+    rounded = {k: round(v, 4) if isinstance(v, float) else v for k, v in judged(result).items()}
+    print(json.dumps(rounded, ensure_ascii=False, indent=None if args.json else 1), flush=True)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
@@ -24,8 +25,14 @@ def money(amount: Decimal, currency: str) -> str:
 
 def money_short(amount: Decimal, currency: str) -> str:
     """Whole units, for card faces and column headers where cents are noise."""
-    whole = amount.quantize(Decimal(1))
-    return str(format_currency(whole, currency, "¤#,##0", locale=_locale(), currency_digits=False))
+    return _money_short(amount.quantize(Decimal(1)), currency, _locale())
+
+
+# Cards repaint whole columns after every move and filter: babel's formatting would be
+# most of the time a card takes to paint, and a board shows few distinct values and dates.
+@lru_cache(maxsize=4096)
+def _money_short(whole: Decimal, currency: str, locale: str) -> str:
+    return str(format_currency(whole, currency, "¤#,##0", locale=locale, currency_digits=False))
 
 
 def number(value: int | Decimal) -> str:
@@ -37,7 +44,12 @@ def date(value: dt.date) -> str:
 
 
 def date_short(value: dt.date) -> str:
-    return str(_format_date(value, format="short", locale=_locale()))
+    return _date_short(value, _locale())
+
+
+@lru_cache(maxsize=4096)
+def _date_short(value: dt.date, locale: str) -> str:
+    return str(_format_date(value, format="short", locale=locale))
 
 
 def datetime(value: dt.datetime) -> str:

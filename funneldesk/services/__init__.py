@@ -90,9 +90,13 @@ class Services:
         return SampleDataService(self.db)
 
     def warm_up(self) -> None:
-        """Imports the ORM and every service and opens the engine (call off the GUI thread)."""
+        """Imports the ORM and every service, opens the engine and configures the mappers
+        (call off the GUI thread), so that a user's first change pays for none of it."""
+        from sqlalchemy.orm import configure_mappers
+
         for name in ("moves", "deals", "customers", "pipelines", "trash", "rates"):
             getattr(self, name)
+        configure_mappers()
         self.db.engine  # noqa: B018 - creates the engine
 
     def check_integrity(self) -> None:
@@ -105,4 +109,4 @@ class Services:
         return str(self.db.path.resolve())
 
     def has_deals(self) -> bool:
-        return self.board.deal_count() > 0
+        return self.board.has_deals()

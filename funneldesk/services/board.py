@@ -29,5 +29,11 @@ class BoardService(Service):
         """Archived deals of a pipeline, most recently archived first."""
         return reads.read_archived(self.db.query, pipeline_id)
 
+    def has_deals(self) -> bool:
+        """Whether any deal is left; stops at the first one (runs before the first paint,
+        where counting a history of 200,000 deals would read them all)."""
+        return bool(self.db.query(
+            "SELECT EXISTS (SELECT 1 FROM deals WHERE deleted_at IS NULL)")[0][0])
+
     def deal_count(self) -> int:
         return int(self.db.query("SELECT count(*) FROM deals WHERE deleted_at IS NULL")[0][0])

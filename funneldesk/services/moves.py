@@ -33,6 +33,7 @@ from funneldesk.services.money import check_amount
 from funneldesk.services.permissions import require_deal_owner
 
 GAP = 1024.0
+SPREAD = 32  # deals spread out again when a gap is used up
 
 
 def check_version(session: Session, deal: Deal, expected_version: int) -> None:
@@ -45,7 +46,7 @@ def _column(stage_id: int, deal_id: int) -> tuple[ColumnElement[bool], ...]:
     return (Deal.stage_id == stage_id, Deal.id != deal_id, Deal.deleted_at.is_(None))
 
 
-Positions = tuple[tuple[int, float], ...]  # (deal id, position) of a whole column
+Positions = tuple[tuple[int, float], ...]  # (deal id, new position) of the deals that moved
 
 
 def position_before(session: Session, deal: Deal, stage_id: int,
@@ -62,19 +63,48 @@ def position_before(session: Session, deal: Deal, stage_id: int,
     prev = session.scalar(select(func.max(Deal.position)).where(*column, Deal.position < anchor))
     if prev is None:
         return anchor - GAP, ()
-    if anchor - prev < 1e-6:  # the gaps are used up: renumber the column once
-        renumbered = renumber(session, stage_id)
-        return position_before(session, deal, stage_id, before_id)[0], renumbered
+    if anchor - prev < 1e-6:  # the gap is used up: make room just above the anchor
+        moved = respread(session, column, anchor) or renumber(session, stage_id)
+        return position_before(session, deal, stage_id, before_id)[0], moved
     return (prev + anchor) / 2, ()
 
 
-def renumber(session: Session, stage_id: int) -> Positions:
-    """Spreads a column's positions GAP apart, keeping its order."""
-    ids = session.scalars(
-        select(Deal.id).where(Deal.stage_id == stage_id).order_by(Deal.position, Deal.id)).all()
-    positions = tuple((ident, (i + 1) * GAP) for i, ident in enumerate(ids))
+def respread(session: Session, column: tuple[ColumnElement[bool], ...],
+             anchor: float) -> Positions:
+    """Spreads the SPREAD deals just above ``anchor`` evenly between the deal above them
+    and the anchor, and returns their new positions; () if even that leaves no room.
+
+    Gaps run out where cards keep being dropped into one place, so this is where room is
+    needed; only those few rows change, in the order they had, and nothing else in the
+    column moves (a full renumbering rewrites thousands of rows inside a drop).
+    """
+    rows = session.execute(select(Deal.id, Deal.position).where(*column, Deal.position < anchor)
+                           .order_by(Deal.position.desc(), Deal.id.desc())
+                           .limit(SPREAD + 1)).all()
+    movers = rows[:SPREAD][::-1]
+    floor = rows[SPREAD].position if len(rows) > SPREAD else movers[0].position - GAP
+    step = (anchor - floor) / (len(movers) + 1)
+    if step < 1.0:
+        return ()
+    positions = tuple((row.id, floor + step * (n + 1)) for n, row in enumerate(movers))
     write_positions(session, positions)
     return positions
+
+
+def renumber(session: Session, stage_id: int) -> Positions:
+    """Spreads the stage's deals GAP apart again, in their current order, and returns
+    the column's new positions."""
+    # one statement: a column holds thousands of deals, and this runs inside the user's drop
+    deals = Deal.__table__
+    assert isinstance(deals, Table)
+    ranked = (select(deals.c.id, func.row_number().over(order_by=(deals.c.position, deals.c.id))
+                     .label("rank"))
+              .where(deals.c.stage_id == stage_id).subquery())
+    session.execute(update(deals).where(deals.c.id == ranked.c.id)
+                    .values(position=ranked.c.rank * GAP))
+    rows = session.execute(select(deals.c.id, deals.c.position)
+                           .where(deals.c.stage_id == stage_id))
+    return tuple((int(ident), float(position)) for ident, position in rows)
 
 
 def write_positions(session: Session, positions: Positions) -> None:

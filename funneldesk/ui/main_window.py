@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
-from PySide6.QtCore import QByteArray, QPoint, Signal
+from PySide6.QtCore import QByteArray, QPoint, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
 
@@ -27,6 +27,8 @@ from funneldesk.ui.dialogs.trash import TrashDialog
 from funneldesk.ui.errors import show_error
 from funneldesk.ui.sample_data_actions import SampleDataActions
 from funneldesk.ui.window_actions import WindowActions
+
+WARM_UP_FALLBACK_MS = 1000
 
 
 class MainWindow(QMainWindow):
@@ -273,16 +275,27 @@ class MainWindow(QMainWindow):
             self.reload()
 
     def warm_up(self) -> None:
-        """Loads the ORM and the change services off the GUI thread once the board shows,
-        so that the first move does not wait for them; then purges the deals that have
-        been in the Trash longer than the team keeps them."""
+        """Loads the ORM and the change services off the GUI thread once the paint of the
+        board's first cards is over, so that the first move does not wait for them, then
+        purges the deals that have been in the Trash longer than the team keeps them. An
+        import beside that paint would slow it down by a third: every call from Qt into a
+        delegate waits for the interpreter. A board with no card to paint starts it after
+        WARM_UP_FALLBACK_MS."""
+        started = False
 
         def work() -> int:
             self.services.warm_up()
             return self.services.trash.purge_expired()
 
-        run_in_background(work, lambda _r: None,
-                          lambda error: self.statusBar().showMessage(str(error)))
+        def start() -> None:
+            nonlocal started
+            if not started:
+                started = True
+                run_in_background(work, lambda _r: None,
+                                  lambda error: self.statusBar().showMessage(str(error)))
+
+        self.board.cardsPainted.connect(lambda: QTimer.singleShot(0, self, start))
+        QTimer.singleShot(WARM_UP_FALLBACK_MS, self, start)
 
     # --- sample data and the Trash -----------------------------------------------------
     def offer_sample_data_if_empty(self) -> None:

@@ -33,9 +33,15 @@ def test_renumbering_a_column_reports_its_positions_and_makes_no_edit_stale(
         services: Services, manager: Actor, db: Database) -> None:
     below = make_deal(services, manager, title="Below")
     bystander = make_deal(services, manager, title="Bystander")  # open in someone's form
-    result = None
+
+    def column() -> dict[int, float]:
+        return dict(db.query("SELECT id, position FROM deals WHERE stage_id = ?",
+                             (below.stage_id,)))
+
+    result, before = None, column()
     for i in range(40):  # into the one gap above Below, until it runs out
         mover = make_deal(services, manager, title=f"M{i}", stage_name="Proposal")
+        before = column()
         result = services.moves.move_deal(deal_id=mover.id, to_stage_id=below.stage_id,
                                           before_id=below.id, expected_version=mover.version,
                                           by=manager)
@@ -44,8 +50,12 @@ def test_renumbering_a_column_reports_its_positions_and_makes_no_edit_stale(
     assert result is not None
     assert result.renumbered
     reported = {**dict(result.renumbered), result.card.id: result.card.position}
-    saved = db.query("SELECT id, position FROM deals WHERE stage_id = ?", (below.stage_id,))
-    assert reported == dict(saved)
+    saved = column()
+    changed = {ident: p for ident, p in saved.items() if before.get(ident) != p}
+    # every position the move changed is reported, as saved: the board can follow it
+    assert changed == {ident: p for ident, p in reported.items() if before.get(ident) != p}
+    assert all(saved[ident] == p for ident, p in reported.items())
+    assert len(changed) > 2  # more than the mover itself moved
     fields = services.deals.detail(bystander.id).fields
     services.deals.update(deal_id=bystander.id, expected_version=bystander.version,
                           fields=fields, by=manager)

@@ -29,6 +29,7 @@ class BoardWidget(QScrollArea):
     reorderInSortedColumn = Signal(int)
     sortChanged = Signal(int, str)  # stage id, sort key
     cardHidden = Signal(object)  # a Card just saved that the filter does not show
+    cardsPainted = Signal()  # once per shown board, when its first cards are on screen
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,6 +39,7 @@ class BoardWidget(QScrollArea):
         self._filter = CardFilter()
         self._sorts: dict[int, str] = {}
         self._scroll_by = 0
+        self._cards_painted = False
         self._edge_timer = QTimer(self)
         self._edge_timer.setInterval(30)
         self._edge_timer.timeout.connect(self._scroll_step)
@@ -47,6 +49,7 @@ class BoardWidget(QScrollArea):
     # --- building -----------------------------------------------------------------
     def show_board(self, board: Board, show_closed: bool) -> None:
         self.board = board
+        self._cards_painted = False
         holder = QWidget()
         row = QHBoxLayout(holder)
         row.setContentsMargins(6, 6, 6, 6)
@@ -78,6 +81,7 @@ class BoardWidget(QScrollArea):
         view.selectionModel().currentChanged.connect(
             lambda current, _previous, s=stage.id: self._single_current(s, current))
         view.dragHovered.connect(self._drag_hover)
+        view.delegate.firstPainted.connect(self._first_paint)
         # activated: a double-click, or Enter on the current card
         view.activated.connect(lambda index, m=model: self.cardActivated.emit(
             m.card_at(index.row()).id))
@@ -121,6 +125,11 @@ class BoardWidget(QScrollArea):
             view.setCurrentIndex(index)
             deal = view.card_model().card_at(index.row()).id
             self.contextMenuRequested.emit(deal, stage_id, view.viewport().mapToGlobal(pos))
+
+    def _first_paint(self) -> None:
+        if not self._cards_painted:
+            self._cards_painted = True
+            self.cardsPainted.emit()
 
     # --- changes ------------------------------------------------------------------
     def place(self, card: Card) -> None:

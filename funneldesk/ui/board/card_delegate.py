@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from collections import OrderedDict
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from funneldesk import formatting
-from funneldesk.i18n import _, ngettext
+from funneldesk.i18n import _, language, ngettext
 from funneldesk.services.dto import Card
 from funneldesk.ui.board.card_model import (
     CardRole,
@@ -23,6 +34,14 @@ ROT_RED = QColor("#c62828")
 MUTED = QColor("#5f6b7a")
 
 
+# Painted card faces, most recently used last. After a move or a filter most cards on
+# screen are ones just painted, only shifted: drawing a kept face costs a fraction of
+# laying out its five lines of text again. Everything a face shows is in its key (the
+# day count and the overdue mark come from the model, which keeps them live).
+_faces: OrderedDict[tuple[object, ...], QPixmap] = OrderedDict()
+FACES_KEPT = 160  # about four boards' worth of visible cards, some 16 MB
+
+
 def age_text(owner: str, days: int, rotted: bool) -> str:
     """The owner and the days in stage, marked when the deal is rotting."""
     if rotted:
@@ -33,6 +52,12 @@ def age_text(owner: str, days: int, rotted: bool) -> str:
 
 
 class CardDelegate(QStyledItemDelegate):
+    firstPainted = Signal()  # once, after this delegate has painted its first card
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._painted = False
+
     def sizeHint(self, option: QStyleOptionViewItem,
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(max(option.rect.width(), 200), CARD_HEIGHT)
@@ -44,15 +69,35 @@ class CardDelegate(QStyledItemDelegate):
             return
         rotted = bool(index.data(RottedRole))
         days = int(index.data(DaysRole))
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        focused = bool(option.state & QStyle.StateFlag.State_HasFocus)
-        rect = option.rect.adjusted(6, 4, -6, -4)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._frame(painter, rect, rotted, selected or focused)
-        self._text(painter, rect, card, days, rotted, option.font, bool(index.data(OpenStageRole)),
-                   bool(index.data(OverdueRole)))
-        painter.restore()
+        selected = bool(option.state & (QStyle.StateFlag.State_Selected
+                                        | QStyle.StateFlag.State_HasFocus))
+        is_open = bool(index.data(OpenStageRole))
+        overdue = bool(index.data(OverdueRole))
+        ratio = painter.device().devicePixelRatioF()
+        background = option.palette.color(QPalette.ColorRole.Base)
+        size = option.rect.size()
+        key = (card, rotted, days, overdue, selected, is_open, size.width(), size.height(),
+               ratio, option.font.key(), background.rgba(), language())
+        face = _faces.get(key)
+        if face is None:
+            face = QPixmap(size * ratio)
+            face.setDevicePixelRatio(ratio)
+            face.fill(background)  # opaque: text keeps the screen's subpixel antialiasing
+            face_painter = QPainter(face)
+            face_painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            rect = QRect(QPoint(0, 0), size).adjusted(6, 4, -6, -4)
+            self._frame(face_painter, rect, rotted, selected)
+            self._text(face_painter, rect, card, days, rotted, option.font, is_open, overdue)
+            face_painter.end()
+            _faces[key] = face
+            if len(_faces) > FACES_KEPT:
+                _faces.popitem(last=False)
+        else:
+            _faces.move_to_end(key)
+        painter.drawPixmap(option.rect.topLeft(), face)
+        if not self._painted:
+            self._painted = True
+            self.firstPainted.emit()
 
     @staticmethod
     def _frame(painter: QPainter, rect: QRect, rotted: bool, selected: bool) -> None:

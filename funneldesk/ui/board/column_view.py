@@ -19,7 +19,8 @@ class ColumnView(QListView):
 
     def __init__(self, model: CardListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setItemDelegate(CardDelegate(self))
+        self.delegate = CardDelegate(self)
+        self.setItemDelegate(self.delegate)
         self.setUniformItemSizes(True)  # every card is as tall: layout stays O(1) per row
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setDragEnabled(True)
