@@ -160,8 +160,10 @@ class DealService(Service):
             stages = {s.id: s for s in pipeline.stages}
             current = stages.get(deal.stage_id)
             reason = ""
-            if deal.lost_reason_id is not None:
-                reason = session.get(LostReason, deal.lost_reason_id).label  # type: ignore[union-attr]
+            lost_reason = (session.get(LostReason, deal.lost_reason_id)
+                           if deal.lost_reason_id is not None else None)
+            if lost_reason is not None:  # a foreign key: it exists while the deal points at it
+                reason = lost_reason.label
             if deal.lost_reason_text:
                 reason = f"{reason} — {deal.lost_reason_text}" if reason else deal.lost_reason_text
             return DealDetail(

@@ -20,7 +20,7 @@ import pytest
 
 from funneldesk.db import open_database
 from funneldesk.db.migrate import upgrade
-from funneldesk.db.revisions import HEAD
+from funneldesk.db.revisions import HEAD, REVISIONS
 from funneldesk.errors import MigrationFailed
 
 HERE = Path(__file__).parent
@@ -77,8 +77,8 @@ def filled(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     return path
 
 
-def test_there_is_a_filled_fixture_for_the_previous_heads() -> None:
-    assert any(p.stem == "demo-0001" for p in FIXTURES)
+def test_there_is_a_filled_fixture_for_every_earlier_head() -> None:
+    assert {p.stem for p in FIXTURES} >= {f"demo-{r}" for r in REVISIONS[:-1]}
 
 
 def test_upgrading_a_filled_database_keeps_every_row(filled: Path) -> None:

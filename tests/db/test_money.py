@@ -27,9 +27,15 @@ def _insert_values(db: Database, by: Actor, values: list[Decimal]) -> None:
 
 
 def test_ten_thousand_dimes_sum_to_exactly_one_thousand_in_sql(
-        db: Database, services: Services, manager: Actor) -> None:
+        db: Database, db_path: Path, services: Services, manager: Actor) -> None:
     _insert_values(db, manager, [Decimal("0.10")] * 10_000)
-    with db.session() as session:
+    # the database's own arithmetic, with no rounding by SQLAlchemy on the way out
+    # (NUMERIC would give 1000.0000000001588 here)
+    conn = sqlite3.connect(db_path)
+    raw = conn.execute("SELECT sum(value), typeof(sum(value)) FROM deals").fetchone()
+    conn.close()
+    assert raw == (100_000, "integer")
+    with db.session() as session:  # and the same sum through the typed column
         total = session.scalar(select(func.sum(Deal.value)))
     assert total == Decimal("1000.00")
     assert isinstance(total, Decimal)

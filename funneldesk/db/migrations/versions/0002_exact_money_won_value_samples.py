@@ -25,10 +25,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
         # ROUND first: 0.1 * 100 is 10.000000000000002 in binary floating point
         op.execute("UPDATE deals SET value = CAST(ROUND(value * 100) AS INTEGER)")
-    with op.batch_alter_table('deals', recreate='always') as batch_op:
+    # SQLite rebuilds the table (its only way to change a column); elsewhere a rebuild
+    # would drop a primary key that other tables' foreign keys depend on, so plain ALTERs
+    with op.batch_alter_table('deals', recreate='always' if sqlite else 'auto') as batch_op:
         batch_op.alter_column('value', existing_type=sa.Numeric(precision=14, scale=2),
                               type_=funneldesk.models.base.Money(), existing_nullable=False)
         batch_op.add_column(sa.Column('won_value', funneldesk.models.base.Money(), nullable=True))
