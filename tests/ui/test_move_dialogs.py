@@ -4,6 +4,8 @@ as the services do."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QGroupBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -195,3 +197,17 @@ def test_new_deal_with_a_closed_card_selected_goes_into_the_first_open_stage(
     first = stage(services, "Initial contact").id
     assert [c.title for c in window.board.columns[first].model.visible_cards()] == [
         "Follow-up project"]
+
+
+def test_a_wrapped_refusal_in_the_won_dialog_is_shown_whole_below_the_field(
+        qtbot: QtBot) -> None:
+    dialog = WonDialog("ERP upgrade", Decimal("53300"), "USD")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.value.setText("1e20")
+    dialog.accept()
+    error, field = dialog.error.geometry(), dialog.value.geometry()
+    assert dialog.error.isVisible()
+    assert error.top() >= field.bottom()  # not drawn under the field above it
+    assert error.height() >= dialog.error.heightForWidth(error.width())  # every line fits
