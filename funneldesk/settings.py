@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import tempfile
@@ -31,15 +32,21 @@ OPTIONS: dict[str, Option] = {
 
 
 class Settings:
+    """One window's view of the settings file. Several windows (one per database) may run
+    at once: each writes back only what it changed, so the last to close does not undo
+    what another saved meanwhile (for a dict option: only the entries it changed)."""
+
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config_dir() / "settings.json"
-        self._values: dict[str, Any] = {}
+        self._values = self._read()
+        self._loaded = copy.deepcopy(self._values)
+
+    def _read(self) -> dict[str, Any]:
         try:
             loaded = json.loads(self.path.read_text(encoding="utf-8"))
-            if isinstance(loaded, dict):
-                self._values = loaded
         except (OSError, ValueError):
-            self._values = {}  # missing or damaged settings fall back to the defaults
+            return {}  # missing or damaged settings fall back to the defaults
+        return loaded if isinstance(loaded, dict) else {}
 
     def get(self, key: str) -> Any:
         option = OPTIONS[key]
@@ -53,9 +60,28 @@ class Settings:
         self._values[key] = value
 
     def save(self) -> None:
-        """Writes atomically, so that a crash never leaves half a settings file."""
+        """Merges this window's changes into the file as it is now, and writes atomically,
+        so that a crash never leaves half a settings file."""
+        merged = self._read()
+        for key, value in self._values.items():
+            before = self._loaded.get(key)
+            if value == before:
+                continue
+            if isinstance(value, dict) and isinstance(before, dict):
+                entries = merged.get(key)
+                entries = dict(entries) if isinstance(entries, dict) else {}
+                for name in value.keys() | before.keys():
+                    if value.get(name) != before.get(name):
+                        if name in value:
+                            entries[name] = value[name]
+                        else:
+                            entries.pop(name, None)
+                merged[key] = entries
+            else:
+                merged[key] = value
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(self._values, fh, ensure_ascii=False, indent=1)
+            json.dump(merged, fh, ensure_ascii=False, indent=1)
         os.replace(tmp, self.path)
+        self._values, self._loaded = merged, copy.deepcopy(merged)

@@ -75,6 +75,9 @@ class DealEditor:
             form.delete_button.clicked.connect(lambda: self.delete(deal_id) and form.close())
         self.last_form = form
         form.exec()
+        # as saved now: after a refusal (someone else changed or deleted the deal) the card
+        # must not go on showing what this window last read
+        self.controller.refresh_card(deal_id)
 
     def save_fields(self, saved: Card, fields: DealFields,
                     ticks: dict[int, bool] | None = None) -> Card | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPoint, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
@@ -37,7 +38,9 @@ class MainWindow(QMainWindow):
     def __init__(self, services: Services, actor: Actor, settings: Settings) -> None:
         super().__init__()
         self.services, self.actor, self.settings = services, actor, settings
-        self.setWindowTitle(_("FunnelDesk"))
+        # several windows may be open, one per database file: the title says which
+        self.setWindowTitle(_("{file} — FunnelDesk").format(
+            file=Path(services.location()).name))
         self.resize(1400, 860)
         self.undo_stack = QUndoStack(self)
         self.board = BoardWidget(self)

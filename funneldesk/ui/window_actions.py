@@ -96,6 +96,8 @@ class WindowActions:
         deal.addAction(self._action(_("Trash…"), None, w.show_trash))
         view = bar.addMenu(_("&View"))
         view.addAction(self.show_closed)
+        # another FunnelDesk on the same file may have changed deals meanwhile
+        view.addAction(self._action(_("Reload"), "F5", w.reload))
         pipeline = bar.addMenu(_("&Pipeline"))
         self.manager_only.append(self._action(_("Manage pipelines and stages…"), None,
                                               w.manage_pipelines))
@@ -138,7 +140,9 @@ class WindowActions:
         self.pipeline.blockSignals(False)
 
     def fill_owners(self, owners: tuple[UserInfo, ...]) -> None:
-        current = self.owner.currentData() or self._wanted_owner
+        # the saved owner only on the first fill; later (a reload) the user's own choice,
+        # "Everyone" included
+        current = self.owner.currentData() if self.owner.count() else self._wanted_owner
         self.owner.blockSignals(True)
         self.owner.clear()
         self.owner.addItem(_("Everyone"), 0)

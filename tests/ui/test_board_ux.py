@@ -128,6 +128,19 @@ def test_filters_are_saved_per_database(
     assert again.actions_.owner.currentData() == rep.id
 
 
+def test_a_cleared_owner_filter_stays_cleared_when_the_board_reloads(
+        qtbot: QtBot, services: Services, manager: Actor, rep: Actor) -> None:
+    make_deal(services, rep, title="Cloud migration")
+    first = open_window(qtbot, services)
+    first.actions_.owner.setCurrentIndex(first.actions_.owner.findData(rep.id))
+    first.close()
+    window = open_window(qtbot, services)  # opens with the saved owner filter
+    assert window.actions_.owner.currentData() == rep.id
+    window.actions_.clear_filter()
+    reload(qtbot, window)  # as after saving stages or exchange rates
+    assert window.actions_.owner.currentData() == 0
+
+
 # --- sorted columns -----------------------------------------------------------------------
 
 def sorted_by_value(qtbot: QtBot, services: Services, manager: Actor,

@@ -211,3 +211,25 @@ def test_a_wrapped_refusal_in_the_won_dialog_is_shown_whole_below_the_field(
     assert dialog.error.isVisible()
     assert error.top() >= field.bottom()  # not drawn under the field above it
     assert error.height() >= dialog.error.heightForWidth(error.width())  # every line fits
+
+
+def test_enter_in_the_criteria_dialog_ticks_and_moves_once_everything_is_ticked(
+        qtbot: QtBot, services: Services, manager: Actor) -> None:
+    from PySide6.QtCore import Qt
+
+    from funneldesk.ui.dialogs.missing_criteria import MissingCriteriaDialog
+
+    card = make_deal(services, manager)
+    check = services.moves.can_move(deal_id=card.id,
+                                    to_stage_id=stage(services, "Needs analysis").id)
+    dialog = MissingCriteriaDialog(card.title, check)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for box, _ident in dialog.boxes:
+        box.setFocus()
+        qtbot.keyClick(box, Qt.Key.Key_Space)  # ticked from the keyboard
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        qtbot.keyClick(dialog.boxes[-1][0], Qt.Key.Key_Return)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert len(dialog.criterion_ids()) == len(dialog.boxes)

@@ -58,6 +58,12 @@ class MissingCriteriaDialog(QDialog):
     def _update(self) -> None:
         done = all(box.isChecked() for box, _ident in self.boxes)
         self.move_button.setEnabled(done)
+        # Enter moves once everything is ticked; Qt drops a disabled button's default role
+        # (and Cancel would take it), so it is given back here
+        self.move_button.setDefault(done)
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        if cancel is not None:
+            cancel.setAutoDefault(False)
         self.hint.setVisible(not done)
 
     def criterion_ids(self) -> list[int]:
