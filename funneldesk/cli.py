@@ -39,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      description=_("FunnelDesk: your team's sales funnel."))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = sub.add_parser("demo", parents=[common], help=_("fill the database with sample data"))
-    demo.add_argument("--deals", type=int, default=200, help=_("how many deals in total"))
+    demo.add_argument("--deals", type=int, default=200,
+                      help=_("how many deals to create (open, won and lost)"))
     demo.add_argument("--seed", type=int, default=1, help=_("the same seed gives the same data"))
     demo.add_argument("--append", action="store_true",
                       help=_("add to a database that already has deals"))
@@ -76,11 +77,22 @@ def run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lang_asked(argv: list[str]) -> str | None:
+    """The --lang value given anywhere on the command line, so that --help and argparse's
+    own errors already speak it (a wrong value is reported by the parser itself)."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # the command line's own help and errors; a missing catalog is reported below, unless
     # --lang chooses a language whose catalog is there
-    with contextlib.suppress(FunnelDeskError):
-        set_language(None)
+    with contextlib.suppress(FunnelDeskError, ValueError):
+        set_language(_lang_asked(sys.argv[1:] if argv is None else list(argv)))
     args = build_parser().parse_args(argv)
     setup_logging()
     try:

@@ -36,6 +36,27 @@ def test_demo_refuses_a_database_with_deals_in_one_line(
     assert main(["--db", db, "demo", "--deals", "3", "--append"]) == 0
 
 
+def test_help_speaks_the_language_asked_for() -> None:
+    result = run("--lang", "zh_CN", "--help")
+    assert result.returncode == 0
+    assert "FunnelDesk：团队的销售漏斗。" in result.stdout
+
+
+def test_appended_sample_data_does_not_repeat_what_is_there(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = str(tmp_path / "a.db")
+    assert main(["--db", db, "demo", "--deals", "40"]) == 0
+    assert main(["--db", db, "demo", "--deals", "40", "--append"]) == 0
+    conn = sqlite3.connect(db)
+    companies = conn.execute("SELECT count(*), count(DISTINCT name) FROM companies").fetchone()
+    deals = conn.execute("SELECT count(*), count(DISTINCT title || '|' || value || '|' || "
+                         "stage_entered_at) FROM deals").fetchone()
+    conn.close()
+    assert companies[0] == companies[1]
+    assert deals == (80, 80)
+
+
 def test_funneldesk_db_environment_variable_chooses_the_database(tmp_path: Path) -> None:
     result = run("demo", "--deals", "2", env={"FUNNELDESK_DB": str(tmp_path / "env.db")})
     assert result.returncode == 0, result.stderr
@@ -45,7 +66,8 @@ def test_funneldesk_db_environment_variable_chooses_the_database(tmp_path: Path)
 def test_user_errors_exit_1_with_one_line_and_no_traceback(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("hello " * 100)
-    for args in (("--db", str(notes), "demo"), ("--db", "postgresql://x/y", "demo")):
+    for args in (("--db", str(notes), "demo"), ("--db", "postgresql://x/y", "demo"),
+                 ("--db", str(tmp_path), "demo")):  # a folder, not a file
         result = run(*args)
         assert result.returncode == 1
         assert result.stderr.count("\n") == 1

@@ -52,6 +52,8 @@ def current_revision(path: Path) -> str | None:
     revision only, so it costs the same for any size of file; a wrecked first page fails
     here, damage further in is for ``Database.check_integrity`` after the window shows.
     """
+    if path.is_dir():  # not a file at all: named, never written into
+        raise NotFunnelDeskDatabase(str(path))
     if not path.exists() or path.stat().st_size == 0:
         return None
     with path.open("rb") as fh:

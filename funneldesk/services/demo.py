@@ -68,6 +68,16 @@ class _Builder:
         return str(sep.join([r.choice(w["cities"]), r.choice(w["brands"]), r.choice(w["trades"]),
                              w["suffix"]]))
 
+    def unique_company_name(self, taken: set[str]) -> str:
+        for _try in range(200):
+            name = self.company_name()
+            if name not in taken:
+                return name
+        number = 2  # the made-up names are used up: number them
+        while f"{name} {number}" in taken:
+            number += 1
+        return f"{name} {number}"
+
     def person(self) -> str:
         w, r = self.words, self.rng
         if w is ZH:
@@ -80,12 +90,11 @@ class _Builder:
         companies: list[dict[str, Any]] = []
         contacts: list[dict[str, Any]] = []
         by_company: dict[int, list[int]] = {}
-        seen: set[str] = set()
+        # names already in the database too: appended sample data must not repeat them
+        seen = set(self.session.scalars(select(Company.name)))
         for i in range(n_companies):
             ident = first_company + i
-            name = self.company_name()
-            while name in seen:
-                name = self.company_name()
+            name = self.unique_company_name(seen)
             seen.add(name)
             companies.append({"id": ident, "name": name, "created_by_id": by, "is_sample": True,
                               "phone": f"+86 21 {self.rng.randint(5000_0000, 6999_9999)}"
@@ -141,7 +150,6 @@ class DemoService(Service):
         require_manager(by, _("Only a manager can load sample data."))
         if deals < 0:
             raise InvalidInput("deals", _("The number of deals cannot be negative."))
-        rng = random.Random(seed)
         words = ZH if language() == "zh_CN" else EN
         today = today or dt.date.today()
         now = dt.datetime.combine(today, dt.time(9), tzinfo=dt.UTC)
@@ -152,6 +160,8 @@ class DemoService(Service):
                     "This database already has {n} deal; use --append to add more.",
                     "This database already has {n} deals; use --append to add more.",
                     existing).format(n=existing))
+            # the same seed gives the same data; appended data must differ from what is there
+            rng = random.Random(f"{seed}+{existing}" if existing else seed)
             query = reads.session_query(session)
             pipeline = load_pipeline(session, reads.read_pipelines(query)[0][0])
             builder = _Builder(session, rng, words, now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from funneldesk.errors import InvalidInput, NotAllowed, StageNotEmpty
 from funneldesk.i18n import _
@@ -24,6 +25,21 @@ def _name(text: str, missing: str) -> str:
     if len(text) > 200:
         raise InvalidInput("name", _("The name is too long (200 characters at most)."))
     return text
+
+
+def _refuse_deletion(session: Session, stage: Stage) -> None:
+    if stage.kind is not StageKind.OPEN:
+        raise NotAllowed(_("The Won and Lost stages cannot be deleted."))
+    held = session.scalar(select(func.count()).select_from(Deal).where(
+        Deal.stage_id == stage.id, Deal.deleted_at.is_(None))) or 0
+    if held:
+        raise StageNotEmpty(stage.name, held)
+    remaining = session.scalar(select(func.count()).select_from(Stage).where(
+        Stage.pipeline_id == stage.pipeline_id, Stage.kind == StageKind.OPEN,
+        Stage.deleted_at.is_(None))) or 0
+    if remaining <= 1:
+        raise NotAllowed(_("A pipeline needs at least one open stage, so its last one "
+                           "cannot be deleted."))
 
 
 class PipelineAdminService(Service):
@@ -95,22 +111,18 @@ class PipelineAdminService(Service):
                 get_or_raise(session, Stage, ident, "stage").position = position
             audit.record(session, by, "reorder", "pipeline", pipeline_id, order=str(open_stage_ids))
 
+    def check_stage_deletion(self, *, stage_id: int, by: Actor) -> None:
+        """Raises what delete_stage would refuse, changing nothing (so that the editor
+        refuses before it asks for a confirmation)."""
+        require_manager(by, _("Only a manager can change stages."))
+        with self.db.reading() as session:
+            _refuse_deletion(session, get_or_raise(session, Stage, stage_id, "stage"))
+
     def delete_stage(self, *, stage_id: int, by: Actor) -> None:
         require_manager(by, _("Only a manager can change stages."))
         with self.db.session() as session:
             stage = get_or_raise(session, Stage, stage_id, "stage")
-            if stage.kind is not StageKind.OPEN:
-                raise NotAllowed(_("The Won and Lost stages cannot be deleted."))
-            held = session.scalar(select(func.count()).select_from(Deal).where(
-                Deal.stage_id == stage_id, Deal.deleted_at.is_(None))) or 0
-            if held:
-                raise StageNotEmpty(stage.name, held)
-            remaining = session.scalar(select(func.count()).select_from(Stage).where(
-                Stage.pipeline_id == stage.pipeline_id, Stage.kind == StageKind.OPEN,
-                Stage.deleted_at.is_(None))) or 0
-            if remaining <= 1:
-                raise NotAllowed(_("A pipeline needs at least one open stage, so its last one "
-                                   "cannot be deleted."))
+            _refuse_deletion(session, stage)
             stage.deleted_at = utcnow()  # old stage changes still point at it
             audit.record(session, by, "delete", "stage", stage_id, name=stage.name)
 

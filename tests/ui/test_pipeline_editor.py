@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -104,4 +105,26 @@ def test_deleting_a_stage_asks_first(qtbot: QtBot, services: Services, manager: 
     editor._delete_stage()
     assert "Negotiation" not in [s.name for s in pipeline(services).stages]
     assert editor.stages.rowCount() == 6
+    editor.reject()
+
+
+def test_a_stage_that_holds_deals_is_refused_without_asking_first(
+        qtbot: QtBot, services: Services, manager: Actor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.helpers import make_deal
+
+    make_deal(services, manager, stage_name="Negotiation")
+    editor = editor_for(qtbot, services, manager)
+    choose_stage(editor, 3)
+    asked: list[str] = []
+
+    def question(_parent: object, _title: str, text: str, *_a: object) -> object:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    editor._delete_stage()
+    assert asked == []  # refused straight away, no question first
+    assert editor.error.text() == "“Negotiation” still holds 1 deal. Move it to another stage first."
+    assert "Negotiation" in [s.name for s in pipeline(services).stages]
     editor.reject()

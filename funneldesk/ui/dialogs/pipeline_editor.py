@@ -274,6 +274,11 @@ class PipelineEditor(QDialog):
         stage = self.current_stage()
         if stage is None:
             return
+        try:  # refused before asking: it still holds deals, or cannot go
+            self.admin.check_stage_deletion(stage_id=stage.id, by=self.actor)
+        except FunnelDeskError as error:
+            self.error.show_message(error.message())
+            return
         answer = QMessageBox.question(
             self, _("Delete stage"),
             _("Delete the stage “{stage}” and its criteria? Stage history that mentions it "
