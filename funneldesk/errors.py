@@ -132,7 +132,8 @@ class NotFound(FunnelDeskError):
 
     def message(self) -> str:
         sentence = {
-            "deal": N_("Deal #{id} no longer exists."),
+            "deal": N_("This deal (#{id}) no longer exists: it was deleted. Deleted deals "
+                       "stay in Deal ▸ Trash until the Trash is emptied."),
             "stage": N_("Stage #{id} no longer exists."),
             "pipeline": N_("Pipeline #{id} no longer exists."),
             "company": N_("Company #{id} no longer exists."),

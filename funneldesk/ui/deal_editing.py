@@ -13,7 +13,7 @@ from funneldesk.services.dto import Actor, Card, DealFields, TrashResult
 from funneldesk.ui.board.controller import BoardController
 from funneldesk.ui.dialogs.deal_form import DealForm
 from funneldesk.ui.errors import show_error
-from funneldesk.ui.undo_commands import DeleteDealCommand, EditDealCommand
+from funneldesk.ui.undo_commands import CreateDealCommand, DeleteDealCommand, EditDealCommand
 
 
 class DealEditor:
@@ -41,8 +41,10 @@ class DealEditor:
             result = self.services.deals.create(pipeline_id=pipeline_id, stage_id=stage_id,
                                                 fields=fields, by=self.actor)
             created.append(result.card.id)
-            self.controller.board.place(result.card)
+            self.controller.saved(result.card)
             self.controller.apply_changes(result.changes)
+            self.undo_stack.push(CreateDealCommand(self, result.card.id, result.card.title,
+                                                   result.card.version))
 
         form.save = save
         self.last_form = form

@@ -66,27 +66,46 @@ class EditDealCommand(QUndoCommand):
         return card is not None
 
 
-class DeleteDealCommand(QUndoCommand):
-    """Undo restores the deal from the Trash, redo puts it back in; each carries the
-    version the previous step left."""
+class _TrashCommand(QUndoCommand):
+    """A deal going into the Trash or coming out of it, done before the command is pushed;
+    undo and redo take the other step, each carrying the version the previous step left."""
 
-    def __init__(self, editor: DealEditor, deal_id: int, title: str, version: int) -> None:
-        super().__init__(_("Delete “{title}”").format(title=title))
+    def __init__(self, editor: DealEditor, deal_id: int, text: str, version: int,
+                 *, trashed_when_done: bool) -> None:
+        super().__init__(text)
         self.editor, self.deal_id, self.version = editor, deal_id, version
-        self._done = True  # the deal went to the Trash before the command was pushed
+        self._trashed_when_done = trashed_when_done
+        self._done = True
+
+    def _step(self, to_trash: bool) -> bool:
+        step = self.editor.put_in_trash if to_trash else self.editor.restore
+        result = step(self.deal_id, self.version)
+        if result is None:
+            self.setObsolete(True)
+            return False
+        self.version = result.version
+        return True
 
     def redo(self) -> None:
-        if self._done:
-            return
-        result = self.editor.put_in_trash(self.deal_id, self.version)
-        if result is None:
-            self.setObsolete(True)
-            return
-        self.version, self._done = result.version, True
+        if not self._done and self._step(self._trashed_when_done):
+            self._done = True
 
     def undo(self) -> None:
-        result = self.editor.restore(self.deal_id, self.version)
-        if result is None:
-            self.setObsolete(True)
-            return
-        self.version, self._done = result.version, False
+        if self._done and self._step(not self._trashed_when_done):
+            self._done = False
+
+
+class DeleteDealCommand(_TrashCommand):
+    """Undo takes the deal out of the Trash again; redo puts it back in."""
+
+    def __init__(self, editor: DealEditor, deal_id: int, title: str, version: int) -> None:
+        super().__init__(editor, deal_id, _("Delete “{title}”").format(title=title), version,
+                         trashed_when_done=True)
+
+
+class CreateDealCommand(_TrashCommand):
+    """Undoing a new deal puts it in the Trash (nothing typed is lost); redo restores it."""
+
+    def __init__(self, editor: DealEditor, deal_id: int, title: str, version: int) -> None:
+        super().__init__(editor, deal_id, _("New deal “{title}”").format(title=title), version,
+                         trashed_when_done=False)

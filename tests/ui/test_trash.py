@@ -198,3 +198,24 @@ def test_undoing_a_delete_then_the_move_before_it_is_not_refused_as_stale(
     assert warnings_shown == []
     assert services.deals.detail(card.id).stage_name == "Proposal"
     assert titles(window, card.stage_id) == ["Pump"]
+
+
+def test_creating_a_deal_can_be_undone_into_the_trash_and_redone(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    first = window.board.board.pipeline.stages[0].id if window.board.board else 0
+
+    def fill(dialog: Any) -> None:
+        dialog.title.setText("Fresh lead")
+        dialog.accept()
+
+    answer_next_dialog(fill)
+    created = window.editor.new_deal(window.pipeline_id(), first)
+    assert created is not None
+    assert titles(window, first) == ["Fresh lead"]
+    assert window.undo_stack.undoText() == "New deal “Fresh lead”"
+    window.undo_stack.undo()
+    assert titles(window, first) == []
+    assert [d.title for d in services.trash.deals()] == ["Fresh lead"]
+    window.undo_stack.redo()
+    assert titles(window, first) == ["Fresh lead"]
+    assert services.trash.deals() == []
