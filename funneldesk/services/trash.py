@@ -20,7 +20,7 @@ from funneldesk.models import CriterionCheck, Deal, Stage, StageChange, TeamSett
 from funneldesk.models.base import utcnow
 from funneldesk.services import audit, reads
 from funneldesk.services.base import Service
-from funneldesk.services.dto import Actor, ChangeSet, TrashedDeal, TrashResult
+from funneldesk.services.dto import Actor, ChangeSet, OffBoardResult, TrashedDeal
 from funneldesk.services.lookups import get_or_raise
 from funneldesk.services.moves import check_version
 from funneldesk.services.permissions import require_deal_owner, require_manager
@@ -71,7 +71,7 @@ def _audit_purge(session: Session, by: Actor | None, rows: Iterable[tuple[int, s
 
 
 class TrashService(Service):
-    def delete(self, *, deal_id: int, expected_version: int, by: Actor) -> TrashResult:
+    def delete(self, *, deal_id: int, expected_version: int, by: Actor) -> OffBoardResult:
         """Moves the deal to the Trash: it leaves every view, its row and history stay."""
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, "deal")
@@ -82,10 +82,10 @@ class TrashService(Service):
             deal.updated_at, deal.updated_by_id = deal.deleted_at, by.id
             session.flush()
             audit.record(session, by, "delete", "deal", deal_id, title=deal.title)
-            return TrashResult(deal_id, deal.version, None,
+            return OffBoardResult(deal_id, deal.version, None,
                                ChangeSet(frozenset({deal_id}), frozenset({deal.stage_id})))
 
-    def restore(self, *, deal_id: int, expected_version: int, by: Actor) -> TrashResult:
+    def restore(self, *, deal_id: int, expected_version: int, by: Actor) -> OffBoardResult:
         """Takes the deal out of the Trash, back into its stage where it was."""
         with self.db.session() as session:
             deal = session.get(Deal, deal_id)
@@ -103,7 +103,7 @@ class TrashService(Service):
                 session.flush()
                 audit.record(session, by, "restore", "deal", deal_id, title=deal.title)
             card = reads.read_card(reads.session_query(session), deal_id)
-            return TrashResult(deal_id, deal.version, card,
+            return OffBoardResult(deal_id, deal.version, card,
                                ChangeSet(frozenset({deal_id}), frozenset({deal.stage_id})))
 
     def deals(self) -> list[TrashedDeal]:

@@ -94,7 +94,8 @@ def _theirs(services: Services, manager: Actor, rep: Actor) -> dict[str, Call]:
         "undo a move": lambda s, by: s.moves.revert_move(
             deal_id=card.id, before=moved.before, change_id=moved.change_id,
             expected_version=detail.version, by=by),
-        "archive": lambda s, by: s.deals.archive(deal_id=card.id, archived=True, by=by),
+        "archive": lambda s, by: s.deals.archive(deal_id=card.id, archived=True,
+                                                 expected_version=detail.version, by=by),
         "delete": lambda s, by: s.trash.delete(deal_id=card.id, expected_version=detail.version,
                                                by=by),
         "restore": lambda s, by: s.trash.restore(deal_id=binned.id,
@@ -140,9 +141,11 @@ def test_a_rep_does_all_of_it_to_their_own_deal_but_cannot_give_it_away(
     restored = services.trash.restore(deal_id=card.id, expected_version=trashed.version, by=rep)
     assert restored.card is not None
     assert restored.card.title == "Rita's big deal"
-    services.deals.archive(deal_id=card.id, archived=True, by=rep)
+    archived = services.deals.archive(deal_id=card.id, archived=True,
+                                      expected_version=restored.version, by=rep)
     # and a manager may do the same to the rep's deal
-    services.deals.archive(deal_id=card.id, archived=False, by=manager)
+    services.deals.archive(deal_id=card.id, archived=False, expected_version=archived.version,
+                           by=manager)
 
 
 def test_a_refusal_is_one_whole_sentence_in_the_users_language(
