@@ -244,8 +244,9 @@ class MoveService(Service):
                  expected_version: int | None = None) -> MoveCheck:
         """What a move of the deal to ``to_stage_id`` still needs (nothing when
         ``allowed``), so that the UI asks for ticks before it asks for an outcome.
-        With ``expected_version``, a deal changed since is refused as stale."""
-        with self.db.session() as session:
+        With ``expected_version``, a deal changed since is refused as stale. Only reads:
+        it runs before each drop, and must not wait while another program writes."""
+        with self.db.reading() as session:
             deal = get_or_raise(session, Deal, deal_id, "deal")
             if expected_version is not None:
                 check_version(session, deal, expected_version)
