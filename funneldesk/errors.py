@@ -146,12 +146,15 @@ class NotFound(FunnelDeskError):
 
 @dataclass
 class StaleEdit(FunnelDeskError):
-    changed_by: str
-    changed_at: dt.datetime
+    changed_by: str | None  # None: nobody recorded who changed it, nor when
+    changed_at: dt.datetime | None
 
     def message(self) -> str:
         from funneldesk.formatting import datetime as fmt_datetime
 
+        if self.changed_by is None or self.changed_at is None:
+            return _("This record was changed by someone else since you opened it; who and "
+                     "when were not recorded. Reload it and try again.")
         return _("This record was changed by {who} at {when}. Reload it and try again.").format(
             who=self.changed_by, when=fmt_datetime(self.changed_at))
 

@@ -34,6 +34,7 @@ from funneldesk.services.dto import (
     DealFields,
     DealResult,
     HistoryEntry,
+    OffBoardResult,
     PipelineInfo,
 )
 from funneldesk.services.lookups import get_or_raise, load_pipeline, read_card
@@ -144,14 +145,23 @@ class DealService(Service):
                 session.flush()
             return deal.version
 
-    def archive(self, *, deal_id: int, archived: bool, by: Actor) -> ChangeSet:
+    def archive(self, *, deal_id: int, archived: bool, expected_version: int,
+                by: Actor) -> OffBoardResult:
+        """Takes the deal off the board into the archive, or puts it back, if it is still
+        the version the caller saw."""
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, "deal")
+            check_version(session, deal, expected_version)
             require_deal_owner(by, deal.owner_id,
                                _("Only the deal's owner or a manager can archive this deal."))
-            deal.archived_at = utcnow() if archived else None
+            now = utcnow()
+            deal.archived_at = now if archived else None
+            deal.updated_at, deal.updated_by_id = now, by.id
+            session.flush()
             audit.record(session, by, "archive" if archived else "unarchive", "deal", deal_id)
-            return ChangeSet(frozenset({deal_id}), frozenset({deal.stage_id}))
+            card = None if archived else read_card(session, deal_id)
+            return OffBoardResult(deal_id, deal.version, card,
+                                  ChangeSet(frozenset({deal_id}), frozenset({deal.stage_id})))
 
     def detail(self, deal_id: int) -> DealDetail:
         with self.db.reading() as session:

@@ -127,6 +127,9 @@ class DealState:
     closed_on: dt.date | None
     lost_reason_id: int | None
     lost_reason_text: str
+    # the card it sat just above (None: the last of its column); an undo puts it back
+    # there, since positions change when a column is renumbered
+    before_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +202,7 @@ class ArchivedDeal:
     company: str
     stage: str
     archived_at: dt.datetime
+    version: int  # as listed: restoring it refuses a deal changed since
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,12 +242,12 @@ class MoveCheck:
 
 
 @dataclass(frozen=True, slots=True)
-class TrashResult:
-    """A deal put into the Trash or taken out of it."""
+class OffBoardResult:
+    """A deal taken off the board (into the Trash or the archive) or put back on it."""
 
     deal_id: int
     version: int  # the version it has now: the undo of this step carries it
-    card: Card | None  # the card back on the board; None in the Trash (or when archived)
+    card: Card | None  # the card back on the board; None in the Trash or the archive
     changes: ChangeSet
 
 
@@ -336,7 +340,7 @@ class Total:
 __all__ = [
     "Actor", "ArchivedDeal", "Board", "Card", "ChangeSet", "ChecklistItem", "CriterionInfo",
     "CriterionKind", "CurrencyRates", "DealDetail", "DealFields", "DealResult", "DealState",
-    "HistoryEntry", "MissingCriterion", "MoveCheck", "MoveResult", "Named", "PipelineInfo",
-    "RateInfo", "RateTable", "Role", "SampleCounts", "StageInfo", "StageKind", "Total",
-    "TrashResult", "TrashedDeal", "UserInfo",
+    "HistoryEntry", "MissingCriterion", "MoveCheck", "MoveResult", "Named", "OffBoardResult",
+    "PipelineInfo", "RateInfo", "RateTable", "Role", "SampleCounts", "StageInfo", "StageKind",
+    "Total", "TrashedDeal", "UserInfo",
 ]

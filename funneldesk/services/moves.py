@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from funneldesk.db.stale import last_change
@@ -117,11 +117,13 @@ def write_positions(session: Session, positions: Positions) -> None:
                     [{"ident": ident, "new_position": p} for ident, p in positions])
 
 
-def _reorder(session: Session, deal: Deal, position: float, by: Actor, action: str,
-             renumbered: Positions = ()) -> MoveResult:
-    """Moves a deal within its column: a reorder never makes anyone's edit stale, and
-    someone's edit never makes a reorder stale (it writes nothing else)."""
-    before = state_of(deal)
+def _reorder(session: Session, deal: Deal, before_id: int | None, by: Actor,
+             action: str) -> MoveResult:
+    """Moves a deal within its column, just above ``before_id``: a reorder never makes
+    anyone's edit stale, and someone's edit never makes a reorder stale (it writes
+    nothing else)."""
+    before = state_of(session, deal)  # before any renumbering changes the positions
+    position, renumbered = position_before(session, deal, deal.stage_id, before_id)
     write_positions(session, ((deal.id, position),))
     audit.record(session, by, action, "deal", deal.id, stage=deal.stage_id)
     changes = ChangeSet(frozenset({deal.id}), frozenset({deal.stage_id}))
@@ -135,9 +137,14 @@ def _stage_in(pipeline: PipelineInfo, stage_id: int) -> StageInfo:
     return target
 
 
-def state_of(deal: Deal) -> DealState:
+def state_of(session: Session, deal: Deal) -> DealState:
+    with session.no_autoflush:  # a move's pending changes flush once, with the move
+        below = session.scalar(
+            select(Deal.id).where(*_column(deal.stage_id, deal.id), Deal.archived_at.is_(None),
+                                  tuple_(Deal.position, Deal.id) > (deal.position, deal.id))
+            .order_by(Deal.position, Deal.id).limit(1))
     return DealState(deal.stage_id, deal.stage_entered_at, deal.position, deal.won_value,
-                     deal.closed_on, deal.lost_reason_id, deal.lost_reason_text)
+                     deal.closed_on, deal.lost_reason_id, deal.lost_reason_text, below)
 
 
 # the fields besides the stage that a move (or its undo) may change
@@ -171,10 +178,9 @@ class MoveService(Service):
             deal = get_or_raise(session, Deal, deal_id, "deal")
             require_deal_owner(by, deal.owner_id, _("Only the deal's owner or a manager can move this deal."))
             if to_stage_id == deal.stage_id:
-                position, renumbered = position_before(session, deal, to_stage_id, before_id)
-                return _reorder(session, deal, position, by, "reorder", renumbered)
+                return _reorder(session, deal, before_id, by, "reorder")
             check_version(session, deal, expected_version)
-            before = state_of(deal)
+            before = state_of(session, deal)
             pipeline = load_pipeline(session, deal.pipeline_id)
             target = _stage_in(pipeline, to_stage_id)
             position, renumbered = position_before(session, deal, to_stage_id, before_id)
@@ -185,7 +191,7 @@ class MoveService(Service):
                 raise CriteriaNotMet(target.name, [c.label for c in missing])
             self._apply_outcome(session, deal, target, lost_reason_id, lost_reason_text,
                                 won_on, final_value)
-            changed = outcome_changes(before, state_of(deal))
+            changed = outcome_changes(before, state_of(session, deal))
             change = self._record_change(session, deal, to_stage_id, by, reverts_id=None,
                                          details=changed)
             deal.position = position
@@ -206,20 +212,22 @@ class MoveService(Service):
             deal = get_or_raise(session, Deal, deal_id, "deal")
             require_deal_owner(by, deal.owner_id, _("Only the deal's owner or a manager can move this deal."))
             if change_id is None and deal.stage_id == before.stage_id:
-                return _reorder(session, deal, before.position, by, "undo-reorder")
+                return _reorder(session, deal, before.before_id, by, "undo-reorder")
             check_version(session, deal, expected_version)
             back_to = session.get(Stage, before.stage_id)
             if back_to is None or back_to.pipeline_id != deal.pipeline_id:
                 raise NotFound("stage", before.stage_id)
             if back_to.deleted_at is not None:
                 raise StageDeleted(back_to.name)
-            now_state = state_of(deal)
+            now_state = state_of(session, deal)
             change = None
             if deal.stage_id != before.stage_id:
                 change = self._record_change(session, deal, before.stage_id, by,
                                              reverts_id=change_id,
                                              details=outcome_changes(now_state, before))
-            deal.stage_entered_at, deal.position = before.stage_entered_at, before.position
+            position, renumbered = position_before(session, deal, before.stage_id,
+                                                   before.before_id)
+            deal.stage_entered_at, deal.position = before.stage_entered_at, position
             deal.won_value, deal.closed_on = before.won_value, before.closed_on
             deal.lost_reason_id, deal.lost_reason_text = before.lost_reason_id, before.lost_reason_text
             deal.updated_by_id, deal.updated_at = by.id, utcnow()
@@ -230,14 +238,15 @@ class MoveService(Service):
                          **outcome_changes(now_state, before))
             card = read_card(session, deal.id)
         return MoveResult(card, now_state, new_change, ChangeSet(
-            frozenset({deal_id}), frozenset({now_state.stage_id, before.stage_id})))
+            frozenset({deal_id}), frozenset({now_state.stage_id, before.stage_id})), renumbered)
 
     def can_move(self, *, deal_id: int, to_stage_id: int,
                  expected_version: int | None = None) -> MoveCheck:
         """What a move of the deal to ``to_stage_id`` still needs (nothing when
         ``allowed``), so that the UI asks for ticks before it asks for an outcome.
-        With ``expected_version``, a deal changed since is refused as stale."""
-        with self.db.session() as session:
+        With ``expected_version``, a deal changed since is refused as stale. Only reads:
+        it runs before each drop, and must not wait while another program writes."""
+        with self.db.reading() as session:
             deal = get_or_raise(session, Deal, deal_id, "deal")
             if expected_version is not None:
                 check_version(session, deal, expected_version)

@@ -121,11 +121,10 @@ class RateService(Service):
                                      None if rate is None else str(rate)]
                 if rate is None:
                     stored.pop(code, None)
-                    times.pop(code, None)
                 else:
                     stored[code] = str(rate)
-                    times[code] = {"at": dt.datetime.now(dt.UTC).isoformat(),
-                                   "by": by.display_name}
+                # kept for a removed rate too: whoever still sees it is told who removed it
+                times[code] = {"at": dt.datetime.now(dt.UTC).isoformat(), "by": by.display_name}
             if not changed:
                 return before
             _replace(session, "rates", raw, json.dumps(stored, sort_keys=True))
@@ -173,10 +172,12 @@ def _replace(session: Session, key: str, expected: str | None, value: str) -> No
         update(TeamSetting).where(TeamSetting.key == key, TeamSetting.value == expected)
         .values(value=value))
     if done.rowcount != 1:
-        raise StaleEdit(_("another user"), dt.datetime.now(dt.UTC))
+        raise StaleEdit(None, None)  # written by something that did not say who or when
 
 
 def _stale(change: dict[str, str] | None) -> StaleEdit:
+    """Who last changed a rate and when, as ``rate_changes`` recorded it (nothing recorded:
+    a rate set before FunnelDesk kept these, or changed by an older version)."""
     if change is None:
-        return StaleEdit(_("another user"), dt.datetime.now(dt.UTC))
+        return StaleEdit(None, None)
     return StaleEdit(change["by"], reads.timestamp(change["at"]))

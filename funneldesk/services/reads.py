@@ -79,11 +79,11 @@ def read_cards(query: Query, pipeline_id: int, include_closed: bool) -> tuple[Ca
 
 def read_archived(query: Query, pipeline_id: int) -> list[ArchivedDeal]:
     rows = query(
-        "SELECT d.id, d.title, COALESCE(c.name, ''), s.name, d.archived_at FROM deals d "
+        "SELECT d.id, d.title, COALESCE(c.name, ''), s.name, d.archived_at, d.version FROM deals d "
         "JOIN stages s ON s.id = d.stage_id LEFT JOIN companies c ON c.id = d.company_id "
         "WHERE d.pipeline_id = ? AND d.archived_at IS NOT NULL AND d.deleted_at IS NULL "
         "ORDER BY d.archived_at DESC", (pipeline_id,))
-    return [ArchivedDeal(i, t, c, s, timestamp(a)) for i, t, c, s, a in rows]
+    return [ArchivedDeal(i, t, c, s, timestamp(a), v) for i, t, c, s, a, v in rows]
 
 
 def read_pipelines(query: Query) -> list[tuple[int, str]]:

@@ -9,10 +9,11 @@ followed, so tables added later are respected without changes here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import ColumnElement, Table, and_, delete, exists, false, select
 from sqlalchemy.orm import Session
 
 from funneldesk.errors import InvalidInput
@@ -26,37 +27,62 @@ from funneldesk.services.permissions import require_manager
 from funneldesk.services.trash import purge_deals
 
 
-def _remove_unreferenced(session: Session, model: Any) -> int:
-    """Deletes the sample rows of ``model`` that no row of any table refers to."""
-    table = model.__table__
-    unused = [table.c.is_sample.is_(True)]
+def _leaving(tables: Sequence[Table]) -> dict[Table, ColumnElement[bool]]:
+    """For each table that loses rows, the condition that picks them: the sample deals,
+    the rows deleted with them (their stage changes and criterion checks), then the sample
+    rows of each of ``tables`` (in order) that no row staying behind refers to."""
+    deals = Base.metadata.tables[Deal.__tablename__]
+    sample_deals = select(deals.c.id).where(deals.c.is_sample.is_(True)).correlate(None)
+    leaving: dict[Table, ColumnElement[bool]] = {deals: deals.c.is_sample.is_(True)}
     for other in Base.metadata.sorted_tables:
         for fk in other.foreign_keys:
-            if fk.column.table is table:
-                unused.append(~exists().where(fk.parent == fk.column))
-    ids = list(session.scalars(select(table.c.id).where(*unused)))
+            if fk.column.table is deals:
+                leaving[other] = fk.parent.in_(sample_deals)
+    for table in tables:
+        unused: list[ColumnElement[bool]] = [table.c.is_sample.is_(True)]
+        for other in Base.metadata.sorted_tables:
+            for fk in other.foreign_keys:
+                if fk.column.table is table:
+                    staying = ~leaving.get(other, false())
+                    unused.append(~exists(select(1).select_from(other)
+                                          .where(fk.parent == fk.column, staying)
+                                          .correlate(table)))
+        leaving[table] = and_(*unused)
+    return leaving
+
+
+def _selected(session: Session) -> tuple[list[int], list[int], list[int], list[int]]:
+    """The ids of the sample deals, contacts, companies and reps that removing takes,
+    read with SELECTs only (counting them takes no write lock)."""
+    tables = [Base.metadata.tables[model.__tablename__] for model in (Deal, Contact, Company, User)]
+    leaving = _leaving(tables[1:])
+    deals, contacts, companies, users = (
+        list(session.scalars(select(t.c.id).where(leaving[t]))) for t in tables)
+    return deals, contacts, companies, users
+
+
+def _delete(session: Session, model: Any, ids: list[int]) -> None:
+    table = model.__table__
     for i in range(0, len(ids), 500):
         session.execute(delete(table).where(table.c.id.in_(ids[i:i + 500])))
-    return len(ids)
 
 
 def _remove(session: Session) -> SampleCounts:
-    deal_ids = list(session.scalars(select(Deal.id).where(Deal.is_sample.is_(True))))
-    purge_deals(session, deal_ids)
+    deals, contacts, companies, users = _selected(session)
+    purge_deals(session, deals)
     # contacts before companies, companies and deals before the people who own them
-    contacts = _remove_unreferenced(session, Contact)
-    companies = _remove_unreferenced(session, Company)
-    users = _remove_unreferenced(session, User)
-    return SampleCounts(len(deal_ids), companies, contacts, users)
+    _delete(session, Contact, contacts)
+    _delete(session, Company, companies)
+    _delete(session, User, users)
+    return SampleCounts(len(deals), len(companies), len(contacts), len(users))
 
 
 class SampleDataService(Service):
     def counts(self) -> SampleCounts:
-        """What ``remove`` would take away now (worked out by removing, then rolling back)."""
-        with self.db.session() as session:
-            counts = _remove(session)
-            session.rollback()
-            return counts
+        """What ``remove`` would take away now: only read, so it never waits for a writer."""
+        with self.db.reading() as session:
+            deals, contacts, companies, users = _selected(session)
+            return SampleCounts(len(deals), len(companies), len(contacts), len(users))
 
     def remove(self, *, by: Actor) -> SampleCounts:
         """Removes every sample record no real one depends on, in one transaction."""

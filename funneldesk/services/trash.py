@@ -2,7 +2,7 @@
 Trash is emptied, by a manager or after the period the team keeps deleted deals.
 
 Purging removes a deal for good: its row, its stage changes and its criterion checks, in
-one transaction that checks every foreign key before it commits. The audit log is not
+one transaction that checks, before it commits, that no other row still refers to it. The audit log is not
 touched: it keeps who deleted and who purged which deal, and when.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.orm import Session
 
 from funneldesk.errors import InvalidInput, NotFound, PurgeBlocked, StageGone
@@ -20,7 +20,7 @@ from funneldesk.models import CriterionCheck, Deal, Stage, StageChange, TeamSett
 from funneldesk.models.base import utcnow
 from funneldesk.services import audit, reads
 from funneldesk.services.base import Service
-from funneldesk.services.dto import Actor, ChangeSet, TrashedDeal, TrashResult
+from funneldesk.services.dto import Actor, ChangeSet, OffBoardResult, TrashedDeal
 from funneldesk.services.lookups import get_or_raise
 from funneldesk.services.moves import check_version
 from funneldesk.services.permissions import require_deal_owner, require_manager
@@ -59,9 +59,35 @@ def purge_deals(session: Session, deal_ids: Sequence[int]) -> None:
         session.execute(delete(Deal).where(Deal.id.in_(chunk))
                         .execution_options(synchronize_session=False))
     if sqlite:
-        broken = session.execute(text("PRAGMA foreign_key_check")).all()
-        if broken:
-            raise PurgeBlocked(sorted({str(row[0]) for row in broken}))
+        blocking = _still_referring(session, chunks)
+        if blocking:
+            raise PurgeBlocked(blocking)
+
+
+# every column of the file that refers to a deal, read from the file itself: a table that a
+# later version (or another area) adds is checked too
+_REFERRERS_SQL = """
+SELECT m.name, f."from" FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+WHERE m.type = 'table' AND f."table" = 'deals' ORDER BY m.name"""
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _still_referring(session: Session, chunks: Sequence[Sequence[int]]) -> list[str]:
+    """The tables with rows that still point at one of the purged deals; only the rows
+    that could (the whole-file foreign key check reads every table, seconds on a long
+    history, and would also report unrelated damage)."""
+    tables: set[str] = set()
+    for table, column in session.execute(text(_REFERRERS_SQL)).all():
+        probe = text(f"SELECT 1 FROM {_quoted(table)} WHERE {_quoted(column)} IN :ids LIMIT 1"
+                     ).bindparams(bindparam("ids", expanding=True))
+        for chunk in chunks:
+            if session.execute(probe, {"ids": list(chunk)}).first() is not None:
+                tables.add(str(table))
+                break
+    return sorted(tables)
 
 
 def _audit_purge(session: Session, by: Actor | None, rows: Iterable[tuple[int, str]],
@@ -71,7 +97,7 @@ def _audit_purge(session: Session, by: Actor | None, rows: Iterable[tuple[int, s
 
 
 class TrashService(Service):
-    def delete(self, *, deal_id: int, expected_version: int, by: Actor) -> TrashResult:
+    def delete(self, *, deal_id: int, expected_version: int, by: Actor) -> OffBoardResult:
         """Moves the deal to the Trash: it leaves every view, its row and history stay."""
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, "deal")
@@ -82,10 +108,10 @@ class TrashService(Service):
             deal.updated_at, deal.updated_by_id = deal.deleted_at, by.id
             session.flush()
             audit.record(session, by, "delete", "deal", deal_id, title=deal.title)
-            return TrashResult(deal_id, deal.version, None,
+            return OffBoardResult(deal_id, deal.version, None,
                                ChangeSet(frozenset({deal_id}), frozenset({deal.stage_id})))
 
-    def restore(self, *, deal_id: int, expected_version: int, by: Actor) -> TrashResult:
+    def restore(self, *, deal_id: int, expected_version: int, by: Actor) -> OffBoardResult:
         """Takes the deal out of the Trash, back into its stage where it was."""
         with self.db.session() as session:
             deal = session.get(Deal, deal_id)
@@ -103,7 +129,7 @@ class TrashService(Service):
                 session.flush()
                 audit.record(session, by, "restore", "deal", deal_id, title=deal.title)
             card = reads.read_card(reads.session_query(session), deal_id)
-            return TrashResult(deal_id, deal.version, card,
+            return OffBoardResult(deal_id, deal.version, card,
                                ChangeSet(frozenset({deal_id}), frozenset({deal.stage_id})))
 
     def deals(self) -> list[TrashedDeal]:

@@ -11,6 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QWidget
+
+from funneldesk.errors import FunnelDeskError
 
 
 class _Relay(QObject):
@@ -47,3 +50,22 @@ def run_in_background(work: Callable[[], Any], done: Callable[[Any], None],
     relay.done.connect(lambda result: finish(done, result))
     relay.failed.connect(lambda error: finish(failed, error))
     QThreadPool.globalInstance().start(_Job(work, relay))
+
+
+def run_with_disabled(widget: QWidget, work: Callable[[], Any], done: Callable[[Any], None],
+                      refused: Callable[[FunnelDeskError], None]) -> None:
+    """Runs ``work`` off the GUI thread with ``widget`` disabled meanwhile, so nothing in
+    it can be clicked twice; an unexpected error (a bug) is raised again on the GUI thread."""
+    widget.setEnabled(False)
+
+    def finished(result: Any) -> None:
+        widget.setEnabled(True)
+        done(result)
+
+    def failed(error: Exception) -> None:
+        widget.setEnabled(True)
+        if not isinstance(error, FunnelDeskError):
+            raise error
+        refused(error)
+
+    run_in_background(work, finished, failed)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from funneldesk.errors import FunnelDeskError
 from funneldesk.services import Services
-from funneldesk.services.dto import Actor, Card, DealFields, TrashResult
+from funneldesk.services.dto import Actor, Card, DealFields, OffBoardResult
 from funneldesk.ui.board.controller import BoardController
 from funneldesk.ui.dialogs.deal_form import DealForm
 from funneldesk.ui.errors import show_error
@@ -72,7 +72,8 @@ class DealEditor:
         form.save = save
         if form.archive_button is not None:
             form.archive_button.clicked.connect(
-                lambda: self.archive(deal_id, not detail.archived) and form.close())
+                lambda: self.archive(deal_id, not detail.archived, detail.version)
+                and form.close())
         if form.delete_button is not None:
             form.delete_button.clicked.connect(lambda: self.delete(deal_id) and form.close())
         self.last_form = form
@@ -97,15 +98,11 @@ class DealEditor:
         self.controller.apply_changes(result.changes)
         return result.card
 
-    def archive(self, deal_id: int, archived: bool) -> bool:
-        try:
-            changes = self.services.deals.archive(deal_id=deal_id, archived=archived, by=self.actor)
-        except FunnelDeskError as error:
-            show_error(self.window, error)
-            return False
-        self.controller.refresh_card(deal_id)  # gone when archived, back when restored
-        self.controller.apply_changes(changes)
-        return True
+    def archive(self, deal_id: int, archived: bool, version: int) -> bool:
+        """Archives the deal, or puts it back on the board (``version``: as shown)."""
+        return self._off_board_step(lambda: self.services.deals.archive(
+            deal_id=deal_id, archived=archived, expected_version=version,
+            by=self.actor)) is not None
 
     def delete(self, deal_id: int) -> bool:
         """Moves the deal to the Trash at once: Ctrl+Z, or Deal ▸ Trash…, brings it back."""
@@ -121,16 +118,16 @@ class DealEditor:
         self.undo_stack.push(DeleteDealCommand(self, deal_id, title, result.version))
         return True
 
-    def put_in_trash(self, deal_id: int, version: int) -> TrashResult | None:
-        return self._trash_step(lambda: self.services.trash.delete(
+    def put_in_trash(self, deal_id: int, version: int) -> OffBoardResult | None:
+        return self._off_board_step(lambda: self.services.trash.delete(
             deal_id=deal_id, expected_version=version, by=self.actor))
 
-    def restore(self, deal_id: int, version: int) -> TrashResult | None:
+    def restore(self, deal_id: int, version: int) -> OffBoardResult | None:
         """Takes the deal out of the Trash (``version``: as the Trash last had it)."""
-        return self._trash_step(lambda: self.services.trash.restore(
+        return self._off_board_step(lambda: self.services.trash.restore(
             deal_id=deal_id, expected_version=version, by=self.actor))
 
-    def _trash_step(self, call: Callable[[], TrashResult]) -> TrashResult | None:
+    def _off_board_step(self, call: Callable[[], OffBoardResult]) -> OffBoardResult | None:
         """Shows the deal as the step left it: off the board, or back on it."""
         try:
             result = call()

@@ -3,7 +3,7 @@ GUI thread: it reads every page, so it grows with the file and must not delay th
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from funneldesk.errors import DatabaseDamaged, FunnelDeskError
@@ -28,23 +28,36 @@ class _FirstPaint(QObject):
         return False
 
 
-def check_after_first_paint(window: QWidget, services: Services) -> None:
+class IntegrityCheck(QObject):
+    """The check of one window; ``finished`` comes on the GUI thread once its outcome
+    (nothing, or the damage found) has been shown."""
+
+    finished = Signal()
+
+
+def check_after_first_paint(window: QWidget, services: Services) -> IntegrityCheck:
+    check = IntegrityCheck(window)
+
     def failed(error: Exception) -> None:
-        if isinstance(error, DatabaseDamaged):
-            show_error(window, error)
-        elif isinstance(error, FunnelDeskError):  # busy, say: the check can wait for next time
-            log.warning("integrity check skipped: %s", error.message())
-        else:
-            show_bug(window, error)
+        try:
+            if isinstance(error, DatabaseDamaged):
+                show_error(window, error)
+            elif isinstance(error, FunnelDeskError):  # busy, say: it can wait for next time
+                log.warning("integrity check skipped: %s", error.message())
+            else:
+                show_bug(window, error)
+        finally:
+            check.finished.emit()
 
     def start() -> None:
-        run_in_background(services.check_integrity, lambda _r: None, failed)
+        run_in_background(services.check_integrity, lambda _r: check.finished.emit(), failed)
 
     timer = QTimer(window)
     timer.setSingleShot(True)
     timer.setInterval(0)
     timer.timeout.connect(start)
     _application().installEventFilter(_FirstPaint(window, timer))
+    return check
 
 
 def _application() -> QApplication:

@@ -219,7 +219,7 @@ class MainWindow(QMainWindow):
     def archive_current(self) -> None:
         card = self.board.current_card()
         if card is not None:
-            self.editor.archive(card.id, True)
+            self.editor.archive(card.id, True, self.controller.seen_version(card))
 
     def delete_current(self) -> None:
         card = self.board.current_card()
@@ -231,7 +231,8 @@ class MainWindow(QMainWindow):
         if board is None:
             return
         dialog = ArchivedDealsDialog(self.services.board.archived(board.pipeline.id),
-                                     lambda deal_id: self.editor.archive(deal_id, False), self)
+                                     lambda deal: self.editor.archive(deal.id, False, deal.version),
+                                     self)
         dialog.exec()
 
     def open_current(self) -> None:
@@ -259,7 +260,8 @@ class MainWindow(QMainWindow):
                 deal_id, card.version, s, None))
         menu.addSeparator()
         mine = may_change_deal(self.actor, card.owner_id)
-        menu.addAction(_("Archive"), lambda: self.editor.archive(deal_id, True)).setEnabled(mine)
+        menu.addAction(_("Archive"), lambda: self.editor.archive(
+            deal_id, True, self.controller.seen_version(card))).setEnabled(mine)
         menu.addAction(_("Delete"), lambda: self.editor.delete(deal_id)).setEnabled(mine)
         return menu
 

@@ -15,7 +15,7 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, language, ngettext
 from funneldesk.services.dto import SampleCounts
 from funneldesk.services.permissions import is_manager
-from funneldesk.ui.background import run_in_background
+from funneldesk.ui.background import run_with_disabled
 from funneldesk.ui.dialogs.sample_data import SampleDataDialog
 from funneldesk.ui.errors import show_error
 
@@ -110,16 +110,5 @@ class SampleDataActions:
     def _run(self, message: str, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
         """Runs ``work`` off the GUI thread with the window disabled meanwhile."""
         self.window.statusBar().showMessage(message)
-        self.window.setEnabled(False)
-
-        def finished(result: Any) -> None:
-            self.window.setEnabled(True)
-            done(result)
-
-        def failed(error: Exception) -> None:
-            self.window.setEnabled(True)
-            if not isinstance(error, FunnelDeskError):
-                raise error
-            show_error(self.window, error)
-
-        run_in_background(work, finished, failed)
+        run_with_disabled(self.window, work, done,
+                          lambda error: show_error(self.window, error))

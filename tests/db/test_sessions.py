@@ -82,3 +82,20 @@ def test_a_pragma_outside_any_transaction_works_and_later_changes_still_begin_at
     with db.session() as session:  # the same pooled connection, back to explicit BEGINs
         session.get(Deal, 1)
         assert session.connection().connection.dbapi_connection.in_transaction  # type: ignore[union-attr]
+
+
+def test_what_a_drop_needs_and_what_sample_removal_would_take_are_read_while_another_process_writes(
+        db_path: Path, manager: Actor) -> None:
+    impatient = Services(open_database(db_path, busy_timeout_ms=200))
+    impatient.demo.generate(deals=5, seed=1, by=manager)
+    card = make_deal(impatient, manager)
+    expected = impatient.sample_data.counts()
+    other = holding_the_lock(db_path)
+    try:
+        check = impatient.moves.can_move(deal_id=card.id, to_stage_id=stage(impatient, "Won").id,
+                                         expected_version=card.version)
+        assert not check.allowed
+        assert impatient.sample_data.counts() == expected
+    finally:
+        release(other)
+    impatient.db.close()

@@ -84,7 +84,8 @@ def test_archived_and_deleted_deals_leave_the_board_but_keep_history(
     with pytest.raises(NotAllowed):
         services.trash.delete(deal_id=deleted.id, expected_version=deleted.version,
                               by=rep)  # a rep deletes only their own deals
-    services.deals.archive(deal_id=archived.id, archived=True, by=manager)
+    services.deals.archive(deal_id=archived.id, archived=True,
+                           expected_version=archived.version, by=manager)
     services.trash.delete(deal_id=deleted.id, expected_version=deleted.version, by=manager)
     board = services.board.load(pipeline(services).id)
     assert [c.title for c in board.cards] == ["keep"]
@@ -107,3 +108,21 @@ def test_detail_shows_checklist_of_stage_and_next_entry_criteria_with_who_ticked
     ]
     assert items[0].checked_by == "manager"
     assert items[0].checked_at is not None
+
+
+def test_archiving_names_who_archived_and_refuses_a_stale_archive(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    card = make_deal(services, rep)
+    opened = services.deals.detail(card.id)  # Rita has the deal open
+    archived = services.deals.archive(deal_id=card.id, archived=True,
+                                      expected_version=opened.version, by=manager)
+    with pytest.raises(StaleEdit) as refused:  # Rita saves what she had open
+        services.deals.update(deal_id=card.id, expected_version=opened.version,
+                              fields=replace(opened.fields, title="lost edit"), by=rep)
+    assert refused.value.changed_by == manager.display_name
+    with pytest.raises(StaleEdit) as late:  # and cannot unarchive from her old view either
+        services.deals.archive(deal_id=card.id, archived=False,
+                               expected_version=opened.version, by=rep)
+    assert late.value.changed_by == manager.display_name
+    assert services.deals.detail(card.id).archived
+    assert services.deals.detail(card.id).version == archived.version

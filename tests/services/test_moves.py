@@ -180,7 +180,8 @@ def test_a_stale_move_is_refused_naming_who_changed_the_deal(
 
 def test_undo_adds_a_change_that_names_the_reverted_one_and_restores_the_card(
         services: Services, manager: Actor, db: Database) -> None:
-    card = make_deal(services, manager)
+    below = make_deal(services, manager, title="Below")
+    card = make_deal(services, manager)  # on top of Below
     lost = services.moves.move_deal(
         deal_id=card.id, to_stage_id=stage(services, "Lost").id, before_id=None,
         expected_version=card.version, by=manager, lost_reason_text="no answer")
@@ -189,7 +190,9 @@ def test_undo_adds_a_change_that_names_the_reverted_one_and_restores_the_card(
                                       expected_version=lost.card.version, by=manager)
     assert back.card.stage_id == card.stage_id
     assert back.card.stage_entered_at == card.stage_entered_at
-    assert back.card.position == card.position
+    below_now = services.board.card(below.id)
+    assert below_now is not None
+    assert back.card.position < below_now.position  # back above Below, where it was
     assert changes_of(db, card.id)[-1] == (lost.card.stage_id, card.stage_id, lost.change_id)
     assert services.deals.detail(card.id).lost_reason == ""
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import sqlite3
+from contextlib import closing
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from funneldesk.errors import BaseCurrencyInUse, InvalidInput, NotAllowed, StaleEdit
-from funneldesk.services import Services
+from funneldesk.services import Services, reads
 from funneldesk.services.conversion import offered_currencies, to_base, total
 from funneldesk.services.dto import Actor, CurrencyRates
 from tests.helpers import make_deal
@@ -111,6 +115,39 @@ def test_a_rate_changed_by_someone_else_since_it_was_seen_is_not_overwritten(
         services.rates.update(changes={"EUR": Decimal("1.05")}, seen=seen, by=manager)
     assert manager.display_name in refused.value.message()
     assert rate_of(services, "EUR") == Decimal("1.100000")
+
+
+def test_a_rate_removed_by_someone_else_since_it_was_seen_names_who_removed_it_and_when(
+        services: Services, manager: Actor) -> None:
+    boss = services.users.current("boss")  # a second manager
+    services.rates.set_rate(currency="JPY", rate=Decimal("0.0067"), by=manager)
+    seen = services.rates.table()
+    services.rates.remove_rate(currency="JPY", by=boss)
+    removed = audit_details(services, "rates")[-1]
+    assert removed == {"changed": {"JPY": ["0.006700", None]}}
+    at = services.db.query("SELECT at FROM audit_log WHERE entity = 'rates' ORDER BY id DESC "
+                           "LIMIT 1", ())[0][0]
+    with pytest.raises(StaleEdit) as refused:
+        services.rates.update(changes={"JPY": Decimal("0.0070")}, seen=seen, by=manager)
+    assert refused.value.changed_by == "boss"
+    assert refused.value.changed_at is not None
+    assert abs(refused.value.changed_at - reads.timestamp(at)) < dt.timedelta(seconds=1)
+    assert rate_of(services, "JPY") is None
+
+
+def test_a_rate_changed_where_no_one_recorded_who_or_when_says_so(
+        services: Services, manager: Actor, db_path: Path) -> None:
+    seen = services.rates.table()
+    with closing(sqlite3.connect(db_path)) as conn:  # e.g. by an older FunnelDesk
+        conn.execute("""UPDATE team_settings SET value = '{"CNY": "0.15", "EUR": "1.08"}' """
+                     "WHERE key = 'rates'")
+        conn.commit()
+    with pytest.raises(StaleEdit) as refused:
+        services.rates.update(changes={"CNY": Decimal("0.16")}, seen=seen, by=manager)
+    assert refused.value.message() == (
+        "This record was changed by someone else since you opened it; who and when were not "
+        "recorded. Reload it and try again.")
+    assert rate_of(services, "CNY") == Decimal("0.15")
 
 
 def test_the_base_currency_stays_while_deals_exist(services: Services, manager: Actor) -> None:

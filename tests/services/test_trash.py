@@ -117,6 +117,21 @@ def test_a_purge_that_would_leave_a_dangling_reference_changes_nothing(
     assert rows(db_path, "SELECT count(*) FROM stage_changes WHERE deal_id = ?", gone) == history
 
 
+def test_a_broken_reference_to_some_other_deal_does_not_stop_emptying_the_trash(
+        services: Services, manager: Actor, db_path: Path) -> None:
+    gone = moved_deal(services, manager, "Gone for good")
+    services.trash.delete(deal_id=gone, expected_version=services.deals.detail(gone).version,
+                          by=manager)
+    with closing(sqlite3.connect(db_path)) as conn:  # left by some old import, unrelated
+        conn.execute("CREATE TABLE deal_notes (id INTEGER PRIMARY KEY, "
+                     "deal_id INTEGER REFERENCES deals (id))")
+        conn.execute("INSERT INTO deal_notes (deal_id) VALUES (9999)")
+        conn.commit()
+    assert services.trash.empty(deal_ids=[gone], by=manager) == 1
+    assert services.trash.deals() == []
+    assert rows(db_path, "SELECT count(*) FROM stage_changes WHERE deal_id = ?", gone) == [(0,)]
+
+
 def test_deals_deleted_longer_ago_than_the_team_keeps_them_are_purged(
         services: Services, manager: Actor, db_path: Path) -> None:
     old = make_deal(services, manager, title="Old")

@@ -59,3 +59,35 @@ def test_renumbering_a_column_reports_its_positions_and_makes_no_edit_stale(
     fields = services.deals.detail(bystander.id).fields
     services.deals.update(deal_id=bystander.id, expected_version=bystander.version,
                           fields=fields, by=manager)
+
+
+def test_undoing_a_reorder_after_the_column_was_renumbered_puts_the_card_back_between_its_neighbours(
+        services: Services, manager: Actor, db: Database) -> None:
+    c = make_deal(services, manager, title="C")
+    b = make_deal(services, manager, title="B")
+    make_deal(services, manager, title="A")  # a new deal goes to the top: A, B, C
+
+    def order() -> list[str]:
+        return [title for (title,) in db.query(
+            "SELECT title FROM deals WHERE stage_id = ? ORDER BY position, id", (c.stage_id,))]
+
+    assert order() == ["A", "B", "C"]
+    to_end = services.moves.move_deal(deal_id=b.id, to_stage_id=b.stage_id, before_id=None,
+                                      expected_version=b.version, by=manager)
+    drops = 0
+    for i in range(40):  # into the gap above C, until it runs out and the column makes room
+        mover = make_deal(services, manager, title=f"M{i}", stage_name="Proposal")
+        dropped = services.moves.move_deal(deal_id=mover.id, to_stage_id=c.stage_id,
+                                           before_id=c.id, expected_version=mover.version,
+                                           by=manager)
+        drops += 1
+        if dropped.renumbered:
+            break
+    undone = services.moves.revert_move(deal_id=b.id, before=to_end.before, change_id=None,
+                                        expected_version=to_end.card.version, by=manager)
+    movers = [f"M{i}" for i in range(drops)]
+    assert order() == ["A", *movers, "B", "C"]
+    # the board is told every position the undo changed
+    saved = dict(db.query("SELECT id, position FROM deals WHERE stage_id = ?", (c.stage_id,)))
+    assert all(saved[ident] == p for ident, p in undone.renumbered)
+    assert saved[b.id] == undone.card.position

@@ -121,7 +121,7 @@ def test_delete_moves_to_the_trash_and_archive_hides(
     archived = make_deal(services, manager, title="archived")
     reload(qtbot, window)
     assert window.editor.delete(gone.id)  # no question: Ctrl+Z and the Trash bring it back
-    assert window.editor.archive(archived.id, True)
+    assert window.editor.archive(archived.id, True, archived.version)
     titles = [c.title for c in window.board.columns[keep.stage_id].model.visible_cards()]
     assert titles == ["keep"]
     assert services.deals.detail(archived.id).archived
@@ -146,7 +146,7 @@ def test_an_archived_deal_is_restored_to_the_board(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     card = make_deal(services, manager)
     reload(qtbot, window)
-    assert window.editor.archive(card.id, True)
+    assert window.editor.archive(card.id, True, card.version)
     assert window.board.find_card(card.id) is None
     listed: list[int] = []
 
@@ -161,6 +161,34 @@ def test_an_archived_deal_is_restored_to_the_board(
     assert listed == [1, 0]
     assert window.board.find_card(card.id) is not None
     assert not services.deals.detail(card.id).archived
+
+
+def test_restoring_a_deal_changed_since_the_list_showed_it_is_refused(
+        qtbot: QtBot, services: Services, manager: Actor, rep: Actor, window: MainWindow,
+        warnings_shown: list[str]) -> None:
+    card = make_deal(services, rep, title="Rita's deal")
+    reload(qtbot, window)
+    assert window.editor.archive(card.id, True, card.version)
+    tried: list[int] = []
+
+    def restore(dialog) -> None:  # type: ignore[no-untyped-def]
+        try:
+            # Rita ticks one of its criteria while the list is open
+            services.deals.set_criterion(
+                deal_id=card.id, criterion_id=stage(services, "Initial contact").criteria[0].id,
+                checked=True, expected_version=services.deals.detail(card.id).version, by=rep)
+            dialog.restore_button.click()
+            tried.append(dialog.model.rowCount())
+        finally:
+            dialog.reject()
+
+    answer_next_dialog(restore)
+    window.show_archived()
+    assert tried == [1]  # still listed
+    assert len(warnings_shown) == 1
+    assert "changed by Rita Rep" in warnings_shown[0]
+    assert services.deals.detail(card.id).archived
+    assert window.board.find_card(card.id) is None
 
 
 def test_the_plus_button_of_a_column_creates_a_deal_there(

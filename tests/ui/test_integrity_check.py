@@ -55,8 +55,8 @@ def test_a_healthy_database_shows_nothing_after_the_check(
         checked.append(True)
 
     services.check_integrity = check  # type: ignore[method-assign]
-    check_after_first_paint(window, services)
-    window.show()
-    qtbot.waitUntil(lambda: bool(checked), timeout=10000)
-    qtbot.wait(50)  # let the result reach the GUI thread
+    integrity = check_after_first_paint(window, services)
+    with qtbot.waitSignal(integrity.finished, timeout=10000):  # its outcome has been shown
+        window.show()
+    assert checked == [True]
     assert warnings_shown == []

@@ -124,6 +124,8 @@ def test_a_manager_empties_the_trash_after_confirming_and_sets_the_period(
         dialog.save_keep.click()
         assert "14 days" in dialog.keep_label.text()
         dialog.empty_button.click()
+        assert not dialog.isEnabled()  # emptied off the GUI thread, nothing to click meanwhile
+        qtbot.waitUntil(dialog.isEnabled, timeout=10000)
         assert dialog.model.rowCount() == 0
         assert dialog.empty_label.isVisibleTo(dialog)
 

@@ -12,11 +12,11 @@ from funneldesk import formatting
 from funneldesk.i18n import _
 from funneldesk.services.dto import ArchivedDeal
 
-IdRole = Qt.ItemDataRole.UserRole + 1
+DealRole = Qt.ItemDataRole.UserRole + 1
 
 
 class ArchivedDealsDialog(QDialog):
-    def __init__(self, deals: list[ArchivedDeal], restore: Callable[[int], bool],
+    def __init__(self, deals: list[ArchivedDeal], restore: Callable[[ArchivedDeal], bool],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.restore = restore
@@ -28,7 +28,7 @@ class ArchivedDealsDialog(QDialog):
                 title=deal.title, company=deal.company or _("(no company)"), stage=deal.stage,
                 when=formatting.datetime(deal.archived_at)))
             item.setEditable(False)
-            item.setData(deal.id, IdRole)
+            item.setData(deal, DealRole)
             self.model.appendRow(item)
         self.view = QListView()
         self.view.setModel(self.model)
@@ -47,5 +47,5 @@ class ArchivedDealsDialog(QDialog):
 
     def _restore(self) -> None:
         index = self.view.currentIndex()
-        if index.isValid() and self.restore(int(index.data(IdRole))):
+        if index.isValid() and self.restore(index.data(DealRole)):
             self.model.removeRow(index.row())

@@ -27,6 +27,7 @@ from funneldesk.i18n import _, ngettext
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, TrashedDeal
 from funneldesk.services.permissions import is_manager, may_change_deal
+from funneldesk.ui.background import run_with_disabled
 from funneldesk.ui.error_label import ErrorLabel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -168,14 +169,15 @@ class TrashDialog(QDialog):
             "The audit log keeps who deleted them and when.", len(ids)).format(n=len(ids)))
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            self.services.trash.empty(deal_ids=ids, by=self.actor)
-        except FunnelDeskError as error:
-            self.error.show_message(error.message())
-            return
-        self.error.show_message("")
-        self.model.clear()
-        self._update()
+
+        def emptied(_count: int) -> None:
+            self.error.show_message("")
+            self.model.clear()
+            self._update()
+
+        # off the GUI thread: a long Trash takes a while to remove with its history
+        run_with_disabled(self, lambda: self.services.trash.empty(deal_ids=ids, by=self.actor),
+                          emptied, lambda error: self.error.show_message(error.message()))
 
     def _save_keep_days(self) -> None:
         try:
