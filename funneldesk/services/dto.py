@@ -141,6 +141,7 @@ class MoveResult:
     # (deal id, position) of every card in the card's column when the move had to renumber
     # it; empty otherwise
     renumbered: tuple[tuple[int, float], ...] = ()
+    ticked: tuple[int, ...] = ()  # criteria the move ticked (its undo unticks them)
 
 
 @dataclass(frozen=True, slots=True)

@@ -184,8 +184,8 @@ class MoveService(Service):
             pipeline = load_pipeline(session, deal.pipeline_id)
             target = _stage_in(pipeline, to_stage_id)
             position, renumbered = position_before(session, deal, to_stage_id, before_id)
-            if tick_criteria:
-                record_ticks(session, pipeline, deal, dict.fromkeys(tick_criteria, True), by)
+            ticked = tuple(ident for ident, was in record_ticks(
+                session, pipeline, deal, dict.fromkeys(tick_criteria, True), by) if not was)
             missing = missing_for_move(session, pipeline, deal.id, deal.stage_id, to_stage_id)
             if missing:
                 raise CriteriaNotMet(target.name, [c.label for c in missing])
@@ -202,12 +202,13 @@ class MoveService(Service):
             card = read_card(session, deal.id)
         return MoveResult(card, before, change.id,
                           ChangeSet(frozenset({deal_id}), frozenset({before.stage_id, to_stage_id})),
-                          renumbered)
+                          renumbered, ticked)
 
     def revert_move(self, *, deal_id: int, before: DealState, change_id: int | None,
-                    expected_version: int, by: Actor) -> MoveResult:
+                    expected_version: int, by: Actor, untick: Sequence[int] = ()) -> MoveResult:
         """Undo: puts the deal back as ``before`` with a change that names the one reverted
-        (``change_id`` None: the move only reordered the column)."""
+        (``change_id`` None: the move only reordered the column), and unticks ``untick``,
+        the criteria the move ticked."""
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, "deal")
             require_deal_owner(by, deal.owner_id, _("Only the deal's owner or a manager can move this deal."))
@@ -220,6 +221,9 @@ class MoveService(Service):
             if back_to.deleted_at is not None:
                 raise StageDeleted(back_to.name)
             now_state = state_of(session, deal)
+            if untick:
+                record_ticks(session, load_pipeline(session, deal.pipeline_id), deal,
+                             dict.fromkeys(untick, False), by)
             change = None
             if deal.stage_id != before.stage_id:
                 change = self._record_change(session, deal, before.stage_id, by,

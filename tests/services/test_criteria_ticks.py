@@ -124,3 +124,21 @@ def test_a_new_deal_cannot_start_as_won_or_lost(services: Services, manager: Act
         assert refused.value.field == "stage"
         assert "won or lost" in refused.value.message()
     assert services.board.deal_count() == 0
+
+
+def test_undoing_a_move_that_ticked_criteria_unticks_only_those(
+        services: Services, manager: Actor) -> None:
+    card = make_deal(services, manager)
+    first, second = stage(services, "Initial contact").criteria[:2]
+    already = services.deals.set_criterion(deal_id=card.id, criterion_id=first.id,
+                                           checked=True, by=manager,
+                                           expected_version=card.version)
+    moved = services.moves.move_deal(deal_id=card.id,
+                                     to_stage_id=stage(services, "Needs analysis").id,
+                                     before_id=None, expected_version=already, by=manager,
+                                     tick_criteria=[first.id, second.id])
+    assert moved.ticked == (second.id,)  # the first was ticked before the move
+    services.moves.revert_move(deal_id=card.id, before=moved.before, change_id=moved.change_id,
+                               expected_version=moved.card.version, by=manager,
+                               untick=moved.ticked)
+    assert ticked(services, card.id) == {first.label: True, second.label: False}

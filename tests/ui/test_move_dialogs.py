@@ -114,10 +114,14 @@ def test_a_forward_drop_with_exit_and_entry_criteria_is_finished_in_one_dialog(
                        "Entry criteria of “Proposal”": ["Requirements written down"]}
     assert services.deals.detail(card.id).stage_id == proposal
     assert [c.id for c in window.board.columns[proposal].model.visible_cards()] == [card.id]
-    window.actions_.undo.trigger()  # undo moves it back; the ticks stay ticked
+    window.actions_.undo.trigger()  # one undo takes back the whole action, ticks included
     detail = services.deals.detail(card.id)
     assert detail.stage_id == card.stage_id
-    assert all(i.checked for i in detail.checklist if i.stage_name == "Needs analysis")
+    assert not any(i.checked for i in detail.checklist)
+    window.actions_.redo.trigger()  # and redo ticks and moves again
+    detail = services.deals.detail(card.id)
+    assert detail.stage_id == proposal
+    assert [c.id for c in window.board.columns[proposal].model.visible_cards()] == [card.id]
 
 
 def test_keyboard_and_context_menu_moves_offer_the_same_dialog(

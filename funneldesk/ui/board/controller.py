@@ -61,9 +61,8 @@ class BoardController(QObject):
         result = self.save_move(deal_id, version, args)
         if result is None:
             return False
-        # redo replays the move; the ticks it saved stay saved
-        replay = {k: v for k, v in args.items() if k != "tick_criteria"}
-        self.undo_stack.push(MoveCommand(self, deal_id, replay, result))
+        # undo takes back the ticks the move made; redo ticks them again with the move
+        self.undo_stack.push(MoveCommand(self, deal_id, args, result))
         return True
 
     def _ticks_for_move(self, card: Card, version: int, to_stage: int) -> list[int] | None:
@@ -127,7 +126,8 @@ class BoardController(QObject):
         try:
             reverted = self.services.moves.revert_move(
                 deal_id=deal_id, before=result.before, change_id=result.change_id,
-                expected_version=self.seen_version(result.card), by=self.actor)
+                expected_version=self.seen_version(result.card), by=self.actor,
+                untick=result.ticked)
         except FunnelDeskError as error:
             self.refused(deal_id, error)
             return None
