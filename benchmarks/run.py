@@ -24,12 +24,13 @@ Figures (medians of R repeats; a repeat is a fresh process):
   the reloads), each until both columns have been laid out and painted again. Forward
   moves (their criteria ticked in the data) alternate with backward ones; two in three
   land half-way down the column's viewport (about its fifth card), the others on top;
-  one in ten lands in a gap already used up: every other one of those spreads out the 32
-  deals above it (their median: move_respread_ms), the others find those too crammed and
-  renumber the whole column (move_renumber_ms). The first drop is left out and reported
-  as first_move_ms. move_deep_ms: a few drops into a column scrolled to its middle card
-  first, so that its view knows of every card above. Beside them commit_baseline_p50_ms:
-  a one-row UPDATE committed by raw sqlite3.
+  one in ten lands in a gap already used up, which spreads out the 32 deals above it
+  (their median: move_respread_ms). The first drop is left out and reported as
+  first_move_ms. Measured apart: move_deep_ms, a few drops into a column scrolled to its
+  middle card first, so that its view knows of every card above; move_renumber_ms, a
+  few drops into a gap whose 33 deals above are crammed too, so that the whole column
+  is renumbered. Beside them commit_baseline_p50_ms: a one-row UPDATE committed by raw
+  sqlite3.
 - filter_ms, filter_max_ms: typing a search ("ERP", "有限公司", "zzz", then clearing it,
   three rounds) until every visible column is painted again. Beside them
   scan_baseline_ms: a casefolded substring scan of the same deals' titles.
