@@ -9,8 +9,10 @@ What a database holds:
 - the default pipeline, stages, criteria and lost reasons of a new database (zh_CN);
 - 8 reps and the benchmark's manager; one company per five deals;
 - closed deals (half won through every open stage, half lost after one to five stages)
-  spread over five years, inserted first; then the open deals, thinning out towards the
-  later stages, most of them entered their stage within its rot period;
+  spread over five years, and open deals, thinning out towards the later stages, most of
+  them entered their stage within its rot period. Open and closed deals share one id
+  sequence, each deal's kind drawn at random (deterministic per seed), as years of use
+  leave them: the board's open deals are scattered over the whole table, not one range;
 - a stage change per stage a deal went through, the last one matching the deal's stage
   and stage_entered_at;
 - for every open deal, a tick of every criterion of every open stage, so that any open
@@ -32,7 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-GENERATOR = 2  # bump whenever the generated data changes
+GENERATOR = 3  # bump whenever the generated data changes
 BATCH = 20_000  # deals per bulk insert: bounds the memory the generator needs
 REPS = 8
 SEED = 1
@@ -146,10 +148,14 @@ class _Generator:
                               for n in range(1, companies + 1)])
         self.companies = companies
         self.reasons = [r[0] for r in self.conn.exec_driver_sql("SELECT id FROM lost_reasons")]
-        for count in _batches(size.closed_deals):
-            self._deals(count, closed=True)
-        for count in _batches(size.open_deals):
-            self._deals(count, closed=False)
+        for kinds in _batches(self._kinds(size)):
+            self._deals(kinds)
+
+    def _kinds(self, size: Size) -> list[bool]:
+        """Whether each deal, in id order, is closed: exactly the sizes asked for, shuffled."""
+        kinds = [True] * size.closed_deals + [False] * size.open_deals
+        self.rng.shuffle(kinds)
+        return kinds
 
     def _rep_names(self) -> list[str]:
         w = self.words
@@ -178,7 +184,7 @@ class _Generator:
             times.append(at)
         return times[::-1]
 
-    def _deals(self, count: int, closed: bool) -> None:
+    def _deals(self, kinds: list[bool]) -> None:
         from funneldesk.models import CriterionCheck, Deal, StageChange
 
         rng, w = self.rng, self.words
@@ -186,7 +192,7 @@ class _Generator:
         deals: list[dict[str, Any]] = []
         changes: list[dict[str, Any]] = []
         checks: list[dict[str, Any]] = []
-        for _n in range(count):
+        for closed in kinds:
             ident = self.next_deal
             self.next_deal += 1
             path = self._path(closed)
@@ -228,7 +234,6 @@ class _Generator:
         self.insert(CriterionCheck, checks)
 
 
-def _batches(total: int) -> Iterator[int]:
-    while total > 0:
-        yield min(BATCH, total)
-        total -= BATCH
+def _batches(kinds: list[bool]) -> Iterator[list[bool]]:
+    for start in range(0, len(kinds), BATCH):
+        yield kinds[start:start + BATCH]

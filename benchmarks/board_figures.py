@@ -2,10 +2,20 @@
 
     python benchmarks/board_figures.py DATABASE MOVES
 
-Prints one JSON object: board_load_cold_s, board_load_s, first_move_ms, move_p50_ms,
-move_p95_ms, move_renumber_ms, filter_ms, filter_max_ms, rss_mb. Every figure runs from
-the gesture until the cards it changed have been painted again. The database is changed
-(moves), so give it a copy.
+Prints one JSON object: board_load_cold_s, first_move_after_start_ms, board_load_s,
+first_move_ms, move_p50_ms, move_p95_ms, move_respread_ms, move_renumber_ms,
+move_deep_ms, filter_ms, filter_max_ms, rss_mb. Every figure runs from the gesture until
+the cards it changed have been painted again. The database is changed (moves), so give it
+a copy.
+
+In order: the window is built and painted (board_load_cold_s) with the application's
+warm-up started as at start-up; a card is dropped as soon as the first cards are on
+screen, while that warm-up still runs (first_move_after_start_ms); then the warm-up is
+waited for, the board reloaded five times (board_load_s), and the planned moves dropped:
+the first of them is first_move_ms (warm, after the reloads), the rest give
+move_p50_ms and move_p95_ms. Last come a few drops deep down a column scrolled to its
+middle (move_deep_ms), where the view knows of every card above, and a few into gaps so
+crammed that the whole column is renumbered (move_renumber_ms), then the searches.
 """
 
 from __future__ import annotations
@@ -34,6 +44,8 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 LOADS = 5
 FILTER_ROUNDS = 3
 RENUMBER_EVERY = 10  # one drop in ten lands in a gap already used up
+DEEP_MOVES = 5
+RENUMBER_MOVES = 3
 
 
 class PaintWatch(QObject):
@@ -90,18 +102,35 @@ def drop(viewport: QWidget, mime: QMimeData, pos: QPoint) -> None:
 @dataclass(frozen=True)
 class Move:
     forward: bool
-    middle: bool  # between two cards half-way down the column, else above the first card
-    renumber: bool  # the gap it lands in is used up: the deals above it are renumbered
+    # between two cards half-way down the column's viewport (about its fifth card, as the
+    # column opens), else above the first card
+    mid_view: bool
+    # the gap it lands in is used up: the 32 deals above it are spread out again
+    respread: bool = False
+    # so are the 33 deals above it: the service renumbers the whole column (dropped
+    # below the 40th card, scrolled to the middle of the viewport first)
+    renumber: bool = False
+    deep: bool = False  # the column is scrolled to its middle card first
 
 
 def plan(count: int) -> list[Move]:
-    """Forward and backward moves in turn, mostly into the middle of a column, every
+    """Forward and backward moves in turn, mostly half-way down the viewport, every
     RENUMBER_EVERY-th into a used-up gap."""
     moves = []
     for i in range(count):
-        renumber = i % RENUMBER_EVERY == RENUMBER_EVERY - 1
-        moves.append(Move(forward=i % 2 == 0, middle=renumber or i % 3 != 0, renumber=renumber))
+        used_up = i % RENUMBER_EVERY == RENUMBER_EVERY - 1
+        moves.append(Move(forward=i % 2 == 0, mid_view=used_up or i % 3 != 0,
+                          respread=used_up))
     return moves
+
+
+def extra_moves() -> list[Move]:
+    """Drops measured apart from the planned ones: deep in a column, and into a gap so
+    crammed that the whole column is renumbered (rare in use: 33 deals in a row dropped
+    into one place)."""
+    return ([Move(forward=i % 2 == 0, mid_view=True, deep=True) for i in range(DEEP_MOVES)]
+            + [Move(forward=i % 2 == 0, mid_view=True, renumber=True)
+               for i in range(RENUMBER_MOVES)])
 
 
 class Bench:
@@ -121,9 +150,10 @@ class Bench:
         self.watch = PaintWatch()
 
     # --- loading ------------------------------------------------------------------
-    def first_load(self) -> float:
+    def first_load(self) -> tuple[float, float]:
         """Builds the window, whose first board read runs at construction as at start-up,
-        until its first cards are painted."""
+        until its first cards are painted; then drops a card at once, while the warm-up
+        the paint started still runs. Both in seconds."""
         from funneldesk.settings import Settings
         from funneldesk.ui.main_window import MainWindow
 
@@ -132,14 +162,16 @@ class Bench:
                                  Settings(self.path.with_suffix(".settings.json")))
         painted = self._expect(self.window.board.cardsPainted)
         self.window.show()
+        self.window.warm_up()  # as the application does: it starts once the cards are painted
         spin_until(lambda: bool(painted), "first paint")
         elapsed = time.perf_counter() - start
-        self.window.warm_up()  # as the application does once the board shows
+        self._watch_columns()
+        first_move = self.move(0, Move(forward=True, mid_view=True)) / 1000
         from PySide6.QtCore import QThreadPool
 
         QThreadPool.globalInstance().waitForDone()
         self.app.processEvents()
-        return elapsed
+        return elapsed, first_move
 
     def reload(self) -> float:
         start = time.perf_counter()
@@ -160,47 +192,64 @@ class Bench:
 
     # --- moves --------------------------------------------------------------------
     def moves(self, count: int) -> list[tuple[Move, float]]:
+        self._watch_columns()
+        timings = [(move, self.move(i, move)) for i, move in enumerate(plan(count))]
+        return timings + [(move, self.move(i, move)) for i, move in enumerate(extra_moves())]
+
+    def move(self, i: int, move: Move) -> float:
+        """Drops a card of one open stage into the next or previous one; milliseconds
+        until both columns are painted again."""
         from funneldesk.ui.board.card_delegate import CARD_HEIGHT
         from funneldesk.ui.board.card_model import encode_mime
 
-        self._watch_columns()
         board = self.window.board
         stages = [s.id for s in board.board.pipeline.stages if s.is_open]  # type: ignore[union-attr]
-        timings = []
-        for i, move in enumerate(plan(count)):
-            pair = i % (len(stages) - 1)
-            src, dst = (stages[pair], stages[pair + 1]) if move.forward \
-                else (stages[pair + 1], stages[pair])
-            source, target = board.columns[src], board.columns[dst]
-            # a card the user can see: its column repaints when it leaves
-            card = source.model.card_at(i % max(1, source.view.viewport().height() // CARD_HEIGHT))
-            view = target.view
-            y = view.viewport().height() // 2 if move.middle else 10
-            pos = QPoint(40, y)
-            before = view.card_before(pos)
-            assert before or not move.renumber, "no card to drop above"
-            above = self._use_up_gap(dst, before) if move.renumber and before else 0
-            self.watch.reset()
-            ids = {id(source.view.viewport()), id(view.viewport())}
-            start = time.perf_counter()
-            drop(view.viewport(), encode_mime(card), pos)
-            spin_until(lambda ids=ids: ids <= self.watch.painted, "move painted")  # type: ignore[misc]
-            timings.append((move, (time.perf_counter() - start) * 1000))
-            assert target.model.row_of(card.id) >= 0, "the card did not move"
-            if move.renumber and before:
-                assert self._made_room(above, before), "the gap is still used up"
-        return timings
+        pair = i % (len(stages) - 1)
+        src, dst = (stages[pair], stages[pair + 1]) if move.forward \
+            else (stages[pair + 1], stages[pair])
+        source, target = board.columns[src], board.columns[dst]
+        # a card the user can see: its column repaints when it leaves
+        card = source.model.card_at(i % max(1, source.view.viewport().height() // CARD_HEIGHT))
+        view = target.view
+        # only a drop below the 33rd card can find the 33 deals above it crammed together
+        centre = target.model.card_count() // 2 if move.deep else 40 if move.renumber else 0
+        if centre:
+            target.model.show_row(centre)
+            view.scrollTo(target.model.index(centre), view.ScrollHint.PositionAtCenter)
+            self.app.processEvents()  # lays the view out and scrolls it before the drop
+        y = view.viewport().height() // 2 if move.mid_view else 10
+        pos = QPoint(40, y)
+        before = view.card_before(pos)
+        used_up = move.respread or move.renumber
+        assert before or not used_up, "no card to drop above"
+        above = self._use_up_gap(dst, before, move.renumber) if used_up and before else 0
+        self.watch.reset()
+        ids = {id(source.view.viewport()), id(view.viewport())}
+        start = time.perf_counter()
+        drop(view.viewport(), encode_mime(card), pos)
+        spin_until(lambda: ids <= self.watch.painted, "move painted")
+        elapsed = (time.perf_counter() - start) * 1000
+        assert target.model.row_of(card.id) >= 0, "the card did not move"
+        if used_up and before:
+            assert self._made_room(above, before), "the gap is still used up"
+        if centre:
+            view.scrollToTop()  # the next drops take a card the user sees at the top
+            self.app.processEvents()
+        return elapsed
 
-    def _use_up_gap(self, stage_id: int, before_id: int) -> int:
-        """Puts the deal above ``before_id`` a hair's breadth above it in the database;
-        returns its id."""
+    def _use_up_gap(self, stage_id: int, before_id: int, whole: bool) -> int:
+        """Puts the deal above ``before_id`` a hair's breadth above it in the database, or
+        with ``whole`` the 34 deals above it, each a hair above the next, so that spreading
+        the 32 nearest leaves no room either; returns the id of the nearest."""
         (anchor,) = self.sql.execute("SELECT position FROM deals WHERE id = ?",
                                      (before_id,)).fetchone()
-        (above,) = self.sql.execute(
+        above = [ident for (ident,) in self.sql.execute(
             "SELECT id FROM deals WHERE stage_id = ? AND position < ? AND deleted_at IS NULL "
-            "ORDER BY position DESC LIMIT 1", (stage_id, anchor)).fetchone()
-        self.sql.execute("UPDATE deals SET position = ? WHERE id = ?", (anchor - 1e-7, above))
-        return int(above)
+            "ORDER BY position DESC LIMIT ?", (stage_id, anchor, 34 if whole else 1))]
+        assert len(above) == (34 if whole else 1), "too few deals above the drop"
+        self.sql.executemany("UPDATE deals SET position = ? WHERE id = ?",
+                             [(anchor - 1e-7 * (n + 1), ident) for n, ident in enumerate(above)])
+        return int(above[0])
 
     def _made_room(self, above: int, before_id: int) -> bool:
         (gap,) = self.sql.execute("SELECT b.position - a.position FROM deals a, deals b "
@@ -225,20 +274,23 @@ class Bench:
 
 def measure(path: Path, moves: int) -> dict[str, float]:
     bench = Bench(path)
-    cold = bench.first_load()
+    cold, after_start = bench.first_load()
     warm = [bench.reload() for _ in range(LOADS)]
     timed = bench.moves(moves)
-    (_first, first_ms), rest = timed[0], timed[1:]
+    planned = [(move, ms) for move, ms in timed if not (move.deep or move.renumber)]
+    (_first, first_ms), rest = planned[0], planned[1:]
     steady = [ms for _m, ms in rest]
-    renumbering = [ms for m, ms in rest if m.renumber]
     filters = bench.filters()
     return {
         "board_load_cold_s": cold,
+        "first_move_after_start_ms": after_start * 1000,
         "board_load_s": statistics.median(warm),
         "first_move_ms": first_ms,
         "move_p50_ms": statistics.median(steady),
         "move_p95_ms": statistics.quantiles(steady, n=20)[18],
-        "move_renumber_ms": statistics.median(renumbering),
+        "move_respread_ms": statistics.median(ms for m, ms in rest if m.respread),
+        "move_renumber_ms": statistics.median(ms for m, ms in timed if m.renumber),
+        "move_deep_ms": statistics.median(ms for m, ms in timed if m.deep),
         "filter_ms": statistics.median(filters),
         "filter_max_ms": max(filters),
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -36,7 +36,13 @@ def _money_short(whole: Decimal, currency: str, locale: str) -> str:
 
 
 def number(value: int | Decimal) -> str:
-    return str(format_decimal(value, locale=_locale()))
+    return _number(value, _locale())
+
+
+# every column header formats its counts again after each move and each search
+@lru_cache(maxsize=4096)
+def _number(value: int | Decimal, locale: str) -> str:
+    return str(format_decimal(value, locale=locale))
 
 
 def date(value: dt.date) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import sqlite3
 from contextlib import closing
 from decimal import Decimal
@@ -13,7 +14,13 @@ import pytest
 
 from funneldesk.errors import BaseCurrencyInUse, InvalidInput, NotAllowed, StaleEdit
 from funneldesk.services import Services, reads
-from funneldesk.services.conversion import offered_currencies, to_base, total
+from funneldesk.services.conversion import (
+    RunningTotal,
+    offered_currencies,
+    to_base,
+    total,
+    weighted,
+)
 from funneldesk.services.dto import Actor, CurrencyRates
 from tests.helpers import make_deal
 
@@ -181,6 +188,26 @@ def test_each_deal_converts_and_rounds_half_up_to_the_cent_before_summing() -> N
 def test_the_weighted_total_sums_weighted_lines_rounded_to_the_cent() -> None:
     lines = total([(Decimal("0.05"), "CNY")] * 3, HALF, probability=10)
     assert lines.weighted_value == Decimal("0.03")  # 0.005 per deal, each rounded up
+
+
+def test_a_column_total_kept_while_deals_come_and_go_follows_the_per_deal_rule() -> None:
+    rates = CurrencyRates("CNY", {"USD": Decimal("7.123455"), "EUR": Decimal("0.5")})
+    rng = random.Random(5)
+    lines = [(Decimal(rng.randint(-10**7, 10**7)).scaleb(-rng.choice([0, 2, 2, 3])),
+              rng.choice(["CNY", "USD", "EUR", "JPY"])) for _ in range(400)]
+    lines += [(Decimal("0.01"), "EUR"), (Decimal("-0.01"), "EUR"), (Decimal("2.345"), "CNY")]
+    for probability in (0, 15, 50, 67, 100):
+        running = RunningTotal(rates, probability)
+        for amount, currency in lines + lines[:50]:
+            running.add(amount, currency)
+        for amount, currency in lines[:50]:
+            running.remove(amount, currency)
+        converted = [(c, weighted(c, probability)) for a, cur in lines
+                     if (c := to_base(a, cur, rates)) is not None]
+        kept = running.result()
+        assert kept.known == sum((c for c, _w in converted), Decimal("0.00"))
+        assert kept.weighted == sum((w for _c, w in converted), Decimal("0.00"))
+        assert kept.missing == (("JPY", sum(cur == "JPY" for _a, cur in lines)),)
 
 
 def test_a_total_that_needs_a_missing_rate_is_not_a_number_and_says_what_is_missing() -> None:

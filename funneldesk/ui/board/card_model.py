@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 )
 
 from funneldesk.i18n import N_, ngettext
-from funneldesk.services.conversion import RunningTotal
+from funneldesk.services.conversion import Line, RunningTotal
 from funneldesk.services.dto import Card, CurrencyRates, StageInfo, Total
 
 MIME_TYPE = "application/x-funneldesk-deal"
@@ -80,15 +80,22 @@ class CardFilter:
         return cls(owner_id, text.strip().casefold())
 
     def accepts(self, card: Card) -> bool:
+        return self.accepts_folded(card, _searchable(card.title, card.company, card.next_step))
+
+    def accepts_folded(self, card: Card, folded: str) -> bool:
+        """``accepts``, given the card's ``searchable`` text."""
         if self.owner_id and card.owner_id != self.owner_id:
             return False
-        if not self.needle:
-            return True
-        return self.needle in _searchable(card.title, card.company, card.next_step)
+        return not self.needle or self.needle in folded
 
 
 # Each keystroke in the search box tests every card of the board: fold each card's text
 # once, not on every test.
+def searchable(card: Card) -> str:
+    """The text a search looks in, casefolded."""
+    return _searchable(card.title, card.company, card.next_step)
+
+
 @lru_cache(maxsize=1 << 16)
 def _searchable(title: str, company: str, next_step: str) -> str:
     return f"{title}\n{company}\n{next_step}".casefold()
@@ -116,6 +123,14 @@ class CardListModel(QAbstractListModel):
         self.today = today or dt.date.today()
         self._rates = rates
         self._all: dict[int, Card] = {c.id: c for c in cards}
+        # what each search and each total needs of a card, worked out once per card: a
+        # keystroke in the search box filters and totals every card of the board again
+        self._converter = RunningTotal(rates, stage.probability)
+        self._lines: dict[int, Line] = {}
+        self._folded: dict[int, str] = {}  # filled by the first search
+        for card in self._all.values():
+            self._lines[card.id] = self._converter.line(card.amount, card.currency)
+        self._order: list[Card] | None = None  # every card in sort order, while unchanged
         self._filter = card_filter or CardFilter()
         self._sort = sort if sort in SORT_KEYS else "position"
         self._key = _sort_key(self._sort)
@@ -240,6 +255,7 @@ class CardListModel(QAbstractListModel):
         key = key if key in SORT_KEYS else "position"
         if key != self._sort:
             self._sort, self._key = key, _sort_key(key)
+            self._order = None
             self._reset()
 
     def set_filter(self, card_filter: CardFilter) -> None:
@@ -251,10 +267,13 @@ class CardListModel(QAbstractListModel):
         """Adds or replaces one card as a row removal and insertion, so views keep state."""
         self._take_row(card.id)
         self._all[card.id] = card
+        self._order = None
+        self._lines[card.id] = self._converter.line(card.amount, card.currency)
+        self._folded.pop(card.id, None)
         if not self._filter.accepts(card):
             return
         row = bisect.bisect(self._visible, self._key(card), key=self._key)
-        self._total.add(card.amount, card.currency)
+        self._total.add_line(self._lines[card.id], card.currency)
         if row < self._shown or self._shown == len(self._visible):
             self.beginInsertRows(QModelIndex(), row, row)
             self._visible.insert(row, card)
@@ -269,6 +288,7 @@ class CardListModel(QAbstractListModel):
         if that changes their order."""
         self._all = {ident: replace(card, position=positions[ident]) if ident in positions
                      else card for ident, card in self._all.items()}
+        self._order = None
         shown = [card.id for card in self._visible]
         fresh = sorted((self._all[ident] for ident in shown), key=self._key)
         if [card.id for card in fresh] == shown:
@@ -278,7 +298,10 @@ class CardListModel(QAbstractListModel):
 
     def discard(self, deal_id: int) -> None:
         self._take_row(deal_id)
-        self._all.pop(deal_id, None)
+        if self._all.pop(deal_id, None) is not None:
+            self._order = None
+            del self._lines[deal_id]
+            self._folded.pop(deal_id, None)
 
     def _take_row(self, deal_id: int) -> None:
         row = self.row_of(deal_id)
@@ -291,7 +314,7 @@ class CardListModel(QAbstractListModel):
             self.endRemoveRows()
         else:
             card = self._visible.pop(row)
-        self._total.remove(card.amount, card.currency)
+        self._total.add_line(self._lines[card.id], card.currency, -1)
         self.totalsChanged.emit()
 
     def totals(self) -> tuple[int, Total]:
@@ -299,13 +322,24 @@ class CardListModel(QAbstractListModel):
         return len(self._visible), self._total.result()
 
     def _recompute(self) -> None:
-        accepted = [c for c in self._all.values() if self._filter.accepts(c)]
-        accepted.sort(key=self._key)
+        if self._order is None:
+            self._order = sorted(self._all.values(), key=self._key)
+        if self._filter == CardFilter():
+            accepted = list(self._order)
+        else:
+            folded = self._folded
+            if len(folded) < len(self._all):
+                for card in self._order:
+                    if card.id not in folded:
+                        folded[card.id] = searchable(card)
+            accepts = self._filter.accepts_folded
+            accepted = [c for c in self._order if accepts(c, folded[c.id])]
         self._visible = accepted
         self._shown = min(self.PAGE, len(accepted))
         self._total = RunningTotal(self._rates, self.stage.probability)
+        add, lines = self._total.add_line, self._lines
         for card in accepted:
-            self._total.add(card.amount, card.currency)
+            add(lines[card.id], card.currency)
 
     def _reset(self) -> None:
         self.beginResetModel()
