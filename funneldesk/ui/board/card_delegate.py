@@ -131,21 +131,27 @@ class CardDelegate(QStyledItemDelegate):
         painter.setPen(MUTED)
         y = inner.top() + line
 
-        def draw(text: str, color: QColor = MUTED,
-                 elide: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> None:
-            nonlocal y
-            painter.setPen(color)
-            painter.drawText(QRect(inner.left(), y, inner.width(), line),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             metrics.elidedText(text, elide, inner.width()))
-            y += line
+        def draw(text: str, color: QColor = MUTED) -> None:
+            draw_with_date(text, "", color)
 
-        keep_end = Qt.TextElideMode.ElideMiddle  # a line that ends in a date keeps the date
+        def draw_with_date(text: str, date: str, color: QColor) -> None:
+            """``text`` cut to the room the date leaves; the date whole at the right (an
+            overdue or close date is what the line must show)."""
+            nonlocal y
+            date_width = metrics.horizontalAdvance(date) + 8 if date else 0
+            painter.setPen(color)
+            painter.drawText(QRect(inner.right() - date_width, y, date_width, line),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, date)
+            painter.drawText(QRect(inner.left(), y, inner.width() - date_width, line),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             metrics.elidedText(text, Qt.TextElideMode.ElideRight,
+                                                inner.width() - date_width))
+            y += line
 
         draw(card.company or _("(no company)"))
         if not is_open and card.closed_on:
-            draw(_("{owner} · closed {date}").format(
-                owner=card.owner, date=formatting.date_short(card.closed_on)), MUTED, keep_end)
+            draw_with_date(card.owner, _("closed {date}").format(
+                date=formatting.date_short(card.closed_on)), MUTED)
             if card.lost_reason:
                 draw(card.lost_reason, QColor("#8d6e63"))
             return
@@ -153,16 +159,6 @@ class CardDelegate(QStyledItemDelegate):
         if card.next_step or card.next_step_date:
             when = formatting.date_short(card.next_step_date) if card.next_step_date else ""
             step = card.next_step or _("Next step")
-            color = ROT_RED if overdue else QColor("#1f2933")
-            # the date keeps its place at the right (an overdue date is what the line must
-            # show); the step's text is cut to the room left
-            date_width = metrics.horizontalAdvance(when) + 8 if when else 0
-            painter.setPen(color)
-            painter.drawText(QRect(inner.right() - date_width, y, date_width, line),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, when)
-            painter.drawText(QRect(inner.left(), y, inner.width() - date_width, line),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             metrics.elidedText(f"→ {step}", Qt.TextElideMode.ElideRight,
-                                                inner.width() - date_width))
+            draw_with_date(f"→ {step}", when, ROT_RED if overdue else QColor("#1f2933"))
         elif is_open:  # a closed deal needs no next step
             draw(_("No next step planned"), QColor("#b26a00"))
