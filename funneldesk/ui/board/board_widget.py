@@ -112,8 +112,11 @@ class BoardWidget(QScrollArea):
         if not current.isValid():
             return
         for other_id, column in self.columns.items():
-            if other_id != stage_id:
-                column.view.selectionModel().clear()
+            selection = column.view.selectionModel()
+            # only a column that shows a selection: clearing repaints the whole column
+            if other_id != stage_id and (selection.hasSelection()
+                                         or selection.currentIndex().isValid()):
+                selection.clear()
 
     def _new_day(self, today: dt.date) -> None:
         for column in self.columns.values():
