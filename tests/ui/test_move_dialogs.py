@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QGroupBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -237,3 +238,20 @@ def test_enter_in_the_criteria_dialog_ticks_and_moves_once_everything_is_ticked(
         qtbot.keyClick(dialog.boxes[-1][0], Qt.Key.Key_Return)
     assert dialog.result() == dialog.DialogCode.Accepted
     assert len(dialog.criterion_ids()) == len(dialog.boxes)
+
+
+def test_a_move_that_needs_nothing_is_saved_without_a_separate_check(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    card = make_deal(services, manager, stage_name="Proposal")
+    reload(qtbot, window)
+    checks: list[int] = []
+    real = services.moves.can_move
+    monkeypatch.setattr(services.moves, "can_move",
+                        lambda **kw: checks.append(kw["deal_id"]) or real(**kw))
+    first = stage(services, "Initial contact").id
+    drop_card(window, card.id, first)  # backward: nothing to tick, one transaction
+    assert services.deals.detail(card.id).stage_id == first
+    assert checks == []
+    window.actions_.undo.trigger()
+    assert services.deals.detail(card.id).stage_name == "Proposal"

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from funneldesk.errors import FunnelDeskError
+from funneldesk.errors import CriteriaNotMet, FunnelDeskError
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, Card, ChangeSet, MoveResult, StageInfo, StageKind
 from funneldesk.ui.board.board_widget import BoardWidget
@@ -51,6 +51,12 @@ class BoardController(QObject):
         if target is None or card is None:
             return False
         extra: dict[str, Any] = {}
+        if to_stage != card.stage_id and target.is_open:
+            # the common case saves at once; only a refusal for missing criteria asks
+            # what is missing (one transaction instead of two for every move)
+            moved = self._try_move(deal_id, version, to_stage, before_id)
+            if moved is not None:
+                return moved
         if to_stage != card.stage_id:
             ticks = self._ticks_for_move(card, version, to_stage)
             outcome = None if ticks is None else self._ask_outcome(card, target)
@@ -62,6 +68,23 @@ class BoardController(QObject):
         if result is None:
             return False
         # undo takes back the ticks the move made; redo ticks them again with the move
+        self.undo_stack.push(MoveCommand(self, deal_id, args, result))
+        return True
+
+    def _try_move(self, deal_id: int, version: int, to_stage: int,
+                  before_id: int | None) -> bool | None:
+        """Saves a move to an open stage straight away: True when it moved, False when it
+        was refused (said why), None when criteria are missing (the caller offers them)."""
+        args: dict[str, Any] = {"to_stage_id": to_stage, "before_id": before_id}
+        try:
+            result = self.services.moves.move_deal(deal_id=deal_id, expected_version=version,
+                                                   by=self.actor, **args)
+        except CriteriaNotMet:
+            return None
+        except FunnelDeskError as error:
+            self.refused(deal_id, error)
+            return False
+        self.apply(result)
         self.undo_stack.push(MoveCommand(self, deal_id, args, result))
         return True
 
