@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,13 +19,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtGui import QInputMethodEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
-
-from funneldesk import i18n  # noqa: E402
-from funneldesk.db import open_database  # noqa: E402
-from funneldesk.services import Services  # noqa: E402
-from funneldesk.settings import Settings  # noqa: E402
-from funneldesk.ui.application import create_application, install_qt_translations  # noqa: E402
-from funneldesk.ui.main_window import MainWindow  # noqa: E402
 
 
 def when_open(app: QApplication, act: Callable[[QWidget], None]) -> None:
@@ -50,20 +42,11 @@ def shoot(app: QApplication, widget: QWidget, path: Path) -> None:
 
 
 def take(lang: str, out: Path) -> None:
-    i18n.set_language(lang)
-    app = create_application(lang)
-    install_qt_translations(app, lang)
-    folder = Path(tempfile.mkdtemp())
-    db = open_database(folder / "demo.db")
-    services = Services.for_database(db)
-    me = services.users.current("me")
-    services.demo.generate(deals=300, seed=3, by=me)
+    from take import demo_window  # the board's screenshot script, beside this one
+
+    app, db, services, me, window = demo_window(lang, 300)
     services.customers.create_company(name="北京星辰科技有限公司", by=me)
     services.customers.create_company(name="星辰物流", by=me)
-    window = MainWindow(services, me, Settings(folder / "settings.json"))
-    window.resize(1500, 900)
-    window.show()
-    app.processEvents()
     columns = list(window.board.columns.values())
     target = columns[2].stage.id
     card = next(c for c in columns[0].model.visible_cards()
@@ -132,9 +115,15 @@ def take(lang: str, out: Path) -> None:
             box.close()
 
         when_open(app, delete)
+        view.setCurrentIndex(view.model().index(empty_row, 0))
         dialog._delete_stage()  # type: ignore[attr-defined]
         dialog.close()
 
+    # only an empty stage can be deleted; one that holds deals is refused without a question
+    pipeline_id = services.board.pipelines()[0][0]
+    services.pipelines.add_stage(pipeline_id=pipeline_id,
+                                 name="回访" if lang == "zh_CN" else "Follow-up", by=me)
+    empty_row = sum(1 for s in services.pipelines.pipeline(pipeline_id).stages if s.is_open) - 1
     when_open(app, editor)
     window.manage_pipelines()
     window.close()

@@ -20,7 +20,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from funneldesk import i18n  # noqa: E402
-from funneldesk.db import open_database  # noqa: E402
+from funneldesk.db import Database, open_database  # noqa: E402
 from funneldesk.services import Services  # noqa: E402
 from funneldesk.services.dto import Actor, DealFields  # noqa: E402
 from funneldesk.settings import Settings  # noqa: E402
@@ -72,7 +72,10 @@ def add_deals_without_a_rate(services: Services, me: Actor, stage_id: int) -> No
         services.deals.create(pipeline_id=pipeline_id, stage_id=stage_id, fields=fields, by=me)
 
 
-def take(lang: str, out: Path) -> None:
+def demo_window(lang: str, deals: int) -> tuple[QApplication, Database, Services, Actor,
+                                                MainWindow]:
+    """The real window in ``lang`` on a new database with ``deals`` sample deals (the
+    dialogs' screenshot script uses it too)."""
     i18n.set_language(lang)
     app = create_application(lang)
     install_qt_translations(app, lang)
@@ -80,11 +83,16 @@ def take(lang: str, out: Path) -> None:
     db = open_database(folder / "demo.db")
     services = Services.for_database(db)
     me = services.users.current("me")
-    services.demo.generate(deals=400, seed=3, by=me)
+    services.demo.generate(deals=deals, seed=3, by=me)
     window = MainWindow(services, me, Settings(folder / "settings.json"))
     window.resize(1500, 900)
     window.show()
     app.processEvents()
+    return app, db, services, me, window
+
+
+def take(lang: str, out: Path) -> None:
+    app, db, services, me, window = demo_window(lang, 400)
     window.grab().save(str(out / f"board-{lang}.png"))
     window.actions_.show_closed.setChecked(True)
     window.load_now()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -151,6 +152,12 @@ def state_of(session: Session, deal: Deal) -> DealState:
 OUTCOME_FIELDS = ("won_value", "closed_on", "lost_reason_id", "lost_reason_text")
 
 
+def with_outcome_of(state: DealState, deal: Deal) -> DealState:
+    """``state`` with the deal's outcome fields as they are now (no query: only the
+    outcome is compared)."""
+    return replace(state, **{name: getattr(deal, name) for name in OUTCOME_FIELDS})
+
+
 def outcome_changes(before: DealState, after: DealState) -> dict[str, list[str | int | None]]:
     """Before and after of each outcome field that differs, as JSON-ready values."""
 
@@ -191,7 +198,7 @@ class MoveService(Service):
                 raise CriteriaNotMet(target.name, [c.label for c in missing])
             self._apply_outcome(session, deal, target, lost_reason_id, lost_reason_text,
                                 won_on, final_value)
-            changed = outcome_changes(before, state_of(session, deal))
+            changed = outcome_changes(before, with_outcome_of(before, deal))
             change = self._record_change(session, deal, to_stage_id, by, reverts_id=None,
                                          details=changed)
             deal.position = position

@@ -3,6 +3,7 @@ result where the database has it, and records it for undo."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -50,41 +51,27 @@ class BoardController(QObject):
         card = self.board.find_card(deal_id)
         if target is None or card is None:
             return False
-        extra: dict[str, Any] = {}
-        if to_stage != card.stage_id and target.is_open:
-            # the common case saves at once; only a refusal for missing criteria asks
-            # what is missing (one transaction instead of two for every move)
-            moved = self._try_move(deal_id, version, to_stage, before_id)
-            if moved is not None:
-                return moved
+        args: dict[str, Any] = {"to_stage_id": to_stage, "before_id": before_id}
         if to_stage != card.stage_id:
+            if target.is_open:
+                # the common case saves at once (one transaction); only a refusal for
+                # missing criteria goes on to ask what is missing
+                with contextlib.suppress(CriteriaNotMet):
+                    return self._save_for_undo(deal_id, version, args, reraise=(CriteriaNotMet,))
             ticks = self._ticks_for_move(card, version, to_stage)
             outcome = None if ticks is None else self._ask_outcome(card, target)
             if ticks is None or outcome is None:
                 return False
-            extra = {**outcome, **({"tick_criteria": ticks} if ticks else {})}
-        args = {"to_stage_id": to_stage, "before_id": before_id, **extra}
-        result = self.save_move(deal_id, version, args)
+            args.update(outcome, **({"tick_criteria": ticks} if ticks else {}))
+        return self._save_for_undo(deal_id, version, args)
+
+    def _save_for_undo(self, deal_id: int, version: int, args: dict[str, Any],
+                       reraise: tuple[type[FunnelDeskError], ...] = ()) -> bool:
+        """Saves the move and records it for undo, which also takes back the ticks the
+        move made (redo ticks them again); False if it was refused."""
+        result = self.save_move(deal_id, version, args, reraise)
         if result is None:
             return False
-        # undo takes back the ticks the move made; redo ticks them again with the move
-        self.undo_stack.push(MoveCommand(self, deal_id, args, result))
-        return True
-
-    def _try_move(self, deal_id: int, version: int, to_stage: int,
-                  before_id: int | None) -> bool | None:
-        """Saves a move to an open stage straight away: True when it moved, False when it
-        was refused (said why), None when criteria are missing (the caller offers them)."""
-        args: dict[str, Any] = {"to_stage_id": to_stage, "before_id": before_id}
-        try:
-            result = self.services.moves.move_deal(deal_id=deal_id, expected_version=version,
-                                                   by=self.actor, **args)
-        except CriteriaNotMet:
-            return None
-        except FunnelDeskError as error:
-            self.refused(deal_id, error)
-            return False
-        self.apply(result)
         self.undo_stack.push(MoveCommand(self, deal_id, args, result))
         return True
 
@@ -118,10 +105,15 @@ class BoardController(QObject):
             return {"won_on": won.won_on(), "final_value": won.final_value()}
         return {}
 
-    def save_move(self, deal_id: int, version: int, args: dict[str, Any]) -> MoveResult | None:
+    def save_move(self, deal_id: int, version: int, args: dict[str, Any],
+                  reraise: tuple[type[FunnelDeskError], ...] = ()) -> MoveResult | None:
+        """Saves a move and shows it; a refusal is said (``reraise``: passed on instead)
+        and gives None."""
         try:
             result = self.services.moves.move_deal(deal_id=deal_id, expected_version=version,
                                                    by=self.actor, **args)
+        except reraise:
+            raise
         except FunnelDeskError as error:
             self.refused(deal_id, error)
             return None
