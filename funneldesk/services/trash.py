@@ -154,6 +154,9 @@ class TrashService(Service):
         if not days:
             return 0
         cutoff = (now or utcnow()) - dt.timedelta(days=days)
+        with self.db.reading() as session:  # usually nothing: then no write lock at all
+            if session.scalar(select(Deal.id).where(Deal.deleted_at < cutoff).limit(1)) is None:
+                return 0
         with self.db.session() as session:
             rows = [(r.id, r.title) for r in session.execute(
                 select(Deal.id, Deal.title).where(Deal.deleted_at < cutoff))]
