@@ -86,5 +86,8 @@ def run_window(location: str, lang: str | None) -> int:
         print(f"funneldesk: {show_bug(None, error)}", file=sys.stderr)
         return 1
     finally:
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone()  # a read still running uses the database
         if db is not None:
             db.close()

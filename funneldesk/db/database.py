@@ -40,7 +40,7 @@ class Database:
         self._sessions: sessionmaker[Session] | None = None
         self._read_sessions: sessionmaker[Session] | None = None
         self._reader: sqlite3.Connection | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entered by query() inside snapshot()
 
     @property
     def engine(self) -> Engine:
@@ -124,6 +124,18 @@ class Database:
                 if _is_damage(error):
                     raise DatabaseDamaged(str(self.path), detail=str(error)) from error
                 raise
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Runs the ``query`` calls inside it in one read transaction, so that they all see
+        one state of the file (another instance may commit between two of them)."""
+        with self._lock:
+            self.query("BEGIN")
+            try:
+                yield
+            finally:
+                assert self._reader is not None
+                self._reader.execute("ROLLBACK")
 
     def check_integrity(self) -> None:
         """Runs SQLite's quick_check on its own read-only connection (call it off the GUI

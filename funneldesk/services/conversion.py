@@ -50,6 +50,11 @@ class RunningTotal:
         self._weighted = 0
         self._missing: Counter[str] = Counter()
 
+    def restart(self, total: Total) -> None:
+        """Starts again from ``total`` (a sum worked out elsewhere, e.g. in SQL)."""
+        self._known, self._weighted = _cents(total.known), _cents(total.weighted)
+        self._missing = Counter(dict(total.missing))
+
     def add(self, amount: Decimal, currency: str, sign: int = 1) -> None:
         self.add_line(self.line(amount, currency), currency, sign)
 
@@ -103,6 +108,10 @@ def _half_up(numerator: int, denominator: int) -> int:
     if 2 * rest >= denominator:
         whole += 1
     return whole if numerator >= 0 else -whole
+
+
+def _cents(amount: Decimal) -> int:
+    return int(amount.scaleb(2))
 
 
 def _from_cents(cents: int) -> Decimal:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from funneldesk.enums import CriterionKind, Role, StageKind
@@ -96,12 +96,33 @@ class Card:
 
 
 @dataclass(frozen=True, slots=True)
+class ColumnStart:
+    """A column of which a board holds only the first cards: what all its cards add up to.
+
+    The first cards are those the owner filter ``owner_id`` shows (0: everyone), in the
+    column's sort order; the rest come with the whole board (``BoardService.load``).
+    """
+
+    owner_id: int
+    cards: int  # every card of the column, whatever the filter
+    matching: int  # the cards that the owner filter shows
+    total: Total  # of the matching cards
+
+
+@dataclass(frozen=True, slots=True)
 class Board:
     pipeline: PipelineInfo
     cards: tuple[Card, ...]
     base_currency: str
     rates: dict[str, Decimal]  # units of base currency per unit of the keyed currency
     owners: tuple[UserInfo, ...]
+    # stage id -> the column's counts and totals, for each column of which ``cards`` holds
+    # only the first ones (``BoardService.start``); a column not named here is whole
+    starts: Mapping[int, ColumnStart] = field(default_factory=dict)
+
+    @property
+    def whole(self) -> bool:
+        return not self.starts
 
     @property
     def currency_rates(self) -> CurrencyRates:
@@ -339,7 +360,8 @@ class Total:
 
 
 __all__ = [
-    "Actor", "ArchivedDeal", "Board", "Card", "ChangeSet", "ChecklistItem", "CriterionInfo",
+    "Actor", "ArchivedDeal", "Board", "Card", "ChangeSet", "ChecklistItem", "ColumnStart",
+    "CriterionInfo",
     "CriterionKind", "CurrencyRates", "DealDetail", "DealFields", "DealResult", "DealState",
     "HistoryEntry", "MissingCriterion", "MoveCheck", "MoveResult", "Named", "OffBoardResult",
     "PipelineInfo", "RateInfo", "RateTable", "Role", "SampleCounts", "StageInfo", "StageKind",

@@ -17,10 +17,13 @@ from typing import Any
 from funneldesk.enums import CriterionKind, StageKind
 from funneldesk.errors import NotFound
 from funneldesk.money import from_storage
+from funneldesk.services.conversion import RunningTotal
 from funneldesk.services.dto import (
     ArchivedDeal,
     Card,
+    ColumnStart,
     CriterionInfo,
+    CurrencyRates,
     PipelineInfo,
     StageInfo,
     UserInfo,
@@ -75,6 +78,69 @@ def read_cards(query: Query, pipeline_id: int, include_closed: bool) -> tuple[Ca
     if not include_closed:
         sql += " AND d.stage_id IN (SELECT id FROM stages WHERE kind = 'OPEN')"
     return tuple(card_from(row) for row in query(sql + " ORDER BY d.position", (pipeline_id,)))
+
+
+# the SQL order of each column sort; the same order as the board's own sort keys
+CARD_ORDER = {
+    "position": "d.position, d.id",
+    "value": "COALESCE(d.won_value, d.value) DESC, d.id",
+    "close": "d.expected_close IS NULL, d.expected_close, d.id",
+    "days": "d.stage_entered_at, d.id",
+}
+
+
+def read_first_cards(query: Query, stage_id: int, sort: str, owner_id: int,
+                     limit: int) -> tuple[Card, ...]:
+    """The first ``limit`` cards of a column in the order ``sort`` (a key of CARD_ORDER),
+    of the owner ``owner_id`` only unless it is 0."""
+    sql, params = CARD_SQL + " AND d.stage_id = ?", [stage_id]
+    if owner_id:
+        sql += " AND d.owner_id = ?"
+        params.append(owner_id)
+    sql += f" ORDER BY {CARD_ORDER.get(sort, CARD_ORDER['position'])} LIMIT ?"
+    return tuple(card_from(row) for row in query(sql, (*params, limit)))
+
+
+# An amount as cents: what RunningTotal.line turns into cents without converting (the base
+# currency, whole non-negative cents) is summed in SQL, per deal rounded as it rounds;
+# anything else arrives grouped by amount and is converted once per distinct amount.
+_AMOUNT = "COALESCE(d.won_value, d.value)"
+_PLAIN = f"d.currency = ? AND typeof({_AMOUNT}) = 'integer' AND {_AMOUNT} >= 0"
+_LIVE = "d.deleted_at IS NULL AND d.archived_at IS NULL"
+
+
+def column_sums(query: Query, stages: Sequence[StageInfo], rates: CurrencyRates,
+                owner_id: int) -> dict[int, ColumnStart]:
+    """Per stage: how many cards it holds, and the count and total of those that the owner
+    filter ``owner_id`` shows (0: everyone), exactly as adding every card's line gives."""
+    if not stages:
+        return {}
+    ids = [s.id for s in stages]
+    marks = ", ".join("?" * len(ids))
+    plain = query(
+        f"SELECT d.stage_id, d.owner_id, count(*), sum({_AMOUNT}), "
+        f"sum(({_AMOUNT} * s.probability + 50) / 100) FROM deals d "
+        f"JOIN stages s ON s.id = d.stage_id WHERE d.stage_id IN ({marks}) AND {_LIVE} "
+        f"AND {_PLAIN} GROUP BY d.stage_id, d.owner_id", (*ids, rates.base_currency))
+    other = query(
+        f"SELECT d.stage_id, d.owner_id, d.currency, {_AMOUNT}, count(*) FROM deals d "
+        f"WHERE d.stage_id IN ({marks}) AND {_LIVE} AND NOT ({_PLAIN}) "
+        f"GROUP BY d.stage_id, d.owner_id, d.currency, {_AMOUNT}", (*ids, rates.base_currency))
+    totals = {s.id: RunningTotal(rates, s.probability) for s in stages}
+    cards = dict.fromkeys(ids, 0)
+    matching = dict.fromkeys(ids, 0)
+    for stage_id, owner, count, known, weighted in plain:
+        cards[stage_id] += count
+        if not owner_id or owner == owner_id:
+            matching[stage_id] += count
+            totals[stage_id].add_line((int(known), int(weighted)), rates.base_currency)
+    for stage_id, owner, currency, amount, count in other:
+        cards[stage_id] += count
+        if not owner_id or owner == owner_id:
+            matching[stage_id] += count
+            running = totals[stage_id]
+            running.add_line(running.line(from_storage(amount), currency), currency, count)
+    return {i: ColumnStart(owner_id, cards[i], matching[i], totals[i].result()) for i in ids}
 
 
 def read_archived(query: Query, pipeline_id: int) -> list[ArchivedDeal]:

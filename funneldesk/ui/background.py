@@ -7,6 +7,7 @@ opens its own session) but must never touch a widget.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -30,9 +31,15 @@ class _Job(QRunnable):
         try:
             result = self.work()
         except Exception as error:
-            self.relay.failed.emit(error)
+            self._report(self.relay.failed, error)
         else:
-            self.relay.done.emit(result)
+            self._report(self.relay.done, result)
+
+    @staticmethod
+    def _report(signal: Any, value: Any) -> None:
+        # the application may have quit meanwhile, deleting the relay: nobody is left to tell
+        with contextlib.suppress(RuntimeError):
+            signal.emit(value)
 
 
 _running: set[_Relay] = set()

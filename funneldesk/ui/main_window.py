@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QPoint, QTimer, Signal
+from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
 
@@ -75,19 +76,18 @@ class MainWindow(QMainWindow):
 
     def load_now(self) -> None:
         """Reads the board on the GUI thread: at start-up, before the window shows."""
+        self._loads += 1
         try:
-            board = self.services.board.load(
-                self.pipeline_id(), include_closed=self.actions_.show_closed.isChecked())
+            board = self._first_read()()
         except FunnelDeskError as error:
             show_error(self, error)
             return
         self._show_board(board)
 
     def reload(self) -> None:
-        """Reads the whole board again off the GUI thread (pipeline switch, stage edits,
-        Won/Lost toggle); the board is disabled meanwhile so that nothing moves on a
-        board about to be replaced. Emits boardLoaded when shown."""
-        pipeline_id, closed = self.pipeline_id(), self.actions_.show_closed.isChecked()
+        """Reads the board again off the GUI thread (pipeline switch, stage edits, Won/Lost
+        toggle); the board is disabled meanwhile so that nothing moves on a board about to
+        be replaced. Emits boardLoaded when shown."""
         self._loads += 1
         ticket = self._loads
         self.board.setEnabled(False)
@@ -97,23 +97,60 @@ class MainWindow(QMainWindow):
             if ticket == self._loads:  # a newer request supersedes this one
                 self._show_board(board)
 
-        def failed(error: Exception) -> None:
-            self.board.setEnabled(True)
-            if not isinstance(error, FunnelDeskError):
-                raise error
-            show_error(self, error)
+        run_in_background(self._first_read(), done, self._load_failed)
 
-        run_in_background(lambda: self.services.board.load(pipeline_id, include_closed=closed),
-                          done, failed)
+    def _first_read(self) -> Callable[[], Board]:
+        """What the board is first shown with: each column's first cards, with the counts
+        and totals of all (the rest follow once those are painted: ``_read_whole``), or
+        the whole board while a search is on (a search looks at every card)."""
+        pipeline_id, closed = self.pipeline_id(), self.actions_.show_closed.isChecked()
+        if self.actions_.search.text().strip():
+            return lambda: self.services.board.load(pipeline_id, include_closed=closed)
+        owner, sorts = self.actions_.owner_filter(), self._saved_sorts(pipeline_id)
+        return lambda: self.services.board.start(pipeline_id, include_closed=closed,
+                                                 owner_id=owner, sorts=sorts)
+
+    def _load_failed(self, error: Exception) -> None:
+        self.board.setEnabled(True)
+        if not isinstance(error, FunnelDeskError):
+            raise error
+        show_error(self, error)
+
+    def _saved_sorts(self, pipeline_id: int) -> dict[int, str]:
+        saved = self.settings.get("board.sort").get(str(pipeline_id), {})
+        return {int(k): str(v) for k, v in saved.items()}
 
     def _show_board(self, board: Board) -> None:
-        saved = self.settings.get("board.sort").get(str(board.pipeline.id), {})
-        self.board.set_sorts({int(k): str(v) for k, v in saved.items()})
+        self.board.set_sorts(self._saved_sorts(board.pipeline.id))
         self.board.show_board(board, self.actions_.show_closed.isChecked())
         self.board.setEnabled(True)
         self.actions_.fill_owners(board.owners)
         self.apply_filter()
+        if not board.whole:
+            ticket = self._loads
+            self.board.cardsPainted.connect(lambda: self._read_whole(ticket),
+                                            Qt.ConnectionType.SingleShotConnection)
         self.boardLoaded.emit()
+
+    def _read_whole(self, ticket: int) -> None:
+        """Reads every card off the GUI thread and hands them to the columns shown with
+        their first cards; a change shown meanwhile may be missing from that read, which
+        is then made again."""
+        if ticket != self._loads:
+            return
+        pipeline_id, closed = self.pipeline_id(), self.actions_.show_closed.isChecked()
+        changes = self.board.changes
+
+        def done(board: Board) -> None:
+            if ticket != self._loads:
+                return
+            if changes != self.board.changes:
+                self._read_whole(ticket)
+            elif not self.board.complete(board):
+                self._show_board(board)
+
+        run_in_background(lambda: self.services.board.load(pipeline_id, include_closed=closed),
+                          done, self._load_failed)
 
     def apply_filter(self) -> None:
         self.filter_notice.forget()

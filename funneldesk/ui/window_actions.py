@@ -142,7 +142,7 @@ class WindowActions:
     def fill_owners(self, owners: tuple[UserInfo, ...]) -> None:
         # the saved owner only on the first fill; later (a reload) the user's own choice,
         # "Everyone" included
-        current = self.owner.currentData() if self.owner.count() else self._wanted_owner
+        current = self.owner_filter()
         self.owner.blockSignals(True)
         self.owner.clear()
         self.owner.addItem(_("Everyone"), 0)
@@ -150,6 +150,11 @@ class WindowActions:
             self.owner.addItem(user.display_name, user.id)
         self.owner.setCurrentIndex(max(self.owner.findData(current), 0))
         self.owner.blockSignals(False)
+
+    def owner_filter(self) -> int:
+        """The owner the board is filtered by (0: everyone), the saved one before the
+        owners are known."""
+        return int(self.owner.currentData() or 0) if self.owner.count() else self._wanted_owner
 
     def clear_filter(self) -> None:
         """Shows every deal again: one reload of the filter, not one per field."""

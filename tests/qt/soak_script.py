@@ -65,8 +65,11 @@ def main() -> int:
     services = Services.for_database(db)
     fill(db, services)
     window = MainWindow(services, services.users.current("soak"), Settings())
+    whole: list[bool] = []
+    window.board.boardWhole.connect(lambda: whole.append(True))
     window.show()
-    app.processEvents()
+    while not whole:  # the first cards are painted, then every card is read
+        app.processEvents()
     views = [column.view for column in window.board.columns.values()]
     counter = PaintCounter()
     for view in views:

@@ -30,6 +30,7 @@ class BoardWidget(QScrollArea):
     sortChanged = Signal(int, str)  # stage id, sort key
     cardHidden = Signal(object)  # a Card just saved that the filter does not show
     cardsPainted = Signal()  # once per shown board, when its first cards are on screen
+    boardWhole = Signal()  # every column holds all its cards (see ``complete``)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +41,7 @@ class BoardWidget(QScrollArea):
         self._sorts: dict[int, str] = {}
         self._scroll_by = 0
         self._cards_painted = False
+        self.changes = 0  # cards placed, removed or renumbered since the board was built
         self._edge_timer = QTimer(self)
         self._edge_timer.setInterval(30)
         self._edge_timer.timeout.connect(self._scroll_step)
@@ -65,11 +67,31 @@ class BoardWidget(QScrollArea):
             row.addWidget(column, 1)  # columns share the width down to their minimum
         self.setWidget(holder)
 
+    def is_whole(self) -> bool:
+        return all(column.model.is_whole() for column in self.columns.values())
+
+    def complete(self, board: Board) -> bool:
+        """Gives every column all its cards (``board`` is whole and read after the last
+        change shown here), keeping what is on screen; False if ``board`` is of another
+        pipeline or stages, which calls for ``show_board`` instead."""
+        if self.board is None or board.pipeline != self.board.pipeline:
+            return False
+        by_stage: dict[int, list[Card]] = {stage_id: [] for stage_id in self.columns}
+        for card in board.cards:
+            if card.stage_id in by_stage:
+                by_stage[card.stage_id].append(card)
+        self.board = board
+        for stage_id, column in self.columns.items():
+            column.view.take_whole_column(by_stage[stage_id])
+        self.boardWhole.emit()
+        return True
+
     def _column(self, stage: StageInfo, cards: list[Card]) -> StageColumn:
         assert self.board is not None
         model = CardListModel(stage, cards, card_filter=self._filter,
                               sort=self._sorts.get(stage.id, "position"),
-                              rates=self.board.currency_rates, today=self.clock.today())
+                              rates=self.board.currency_rates, today=self.clock.today(),
+                              start=self.board.starts.get(stage.id))
         column = StageColumn(stage, model, self.board.base_currency)
         column.sort.currentIndexChanged.connect(
             lambda _i, s=stage.id, c=column: self._sort_chosen(s, c.model.sort_key()))
@@ -137,6 +159,7 @@ class BoardWidget(QScrollArea):
     # --- changes ------------------------------------------------------------------
     def place(self, card: Card) -> None:
         """Shows ``card`` where the database now has it (and nowhere else)."""
+        self.changes += 1
         for stage_id, column in self.columns.items():
             if stage_id != card.stage_id:
                 column.model.discard(card.id)
@@ -151,11 +174,13 @@ class BoardWidget(QScrollArea):
 
     def reposition(self, stage_id: int, positions: Mapping[int, float]) -> None:
         """Takes a column's new card positions after the service renumbered it."""
+        self.changes += 1
         column = self.columns.get(stage_id)
         if column is not None:
             column.model.reposition(positions)
 
     def remove(self, deal_id: int) -> None:
+        self.changes += 1
         for column in self.columns.values():
             column.model.discard(deal_id)
 
@@ -186,7 +211,7 @@ class BoardWidget(QScrollArea):
 
     def counts(self) -> tuple[int, int]:
         """Cards shown, and cards on the board with no filter."""
-        return (sum(c.model.card_count() for c in self.columns.values()),
+        return (sum(c.model.matching_count() for c in self.columns.values()),
                 sum(c.model.total_count() for c in self.columns.values()))
 
     def sorts(self) -> dict[int, str]:

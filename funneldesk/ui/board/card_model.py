@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -20,8 +20,9 @@ from PySide6.QtCore import (
 )
 
 from funneldesk.i18n import N_, ngettext
+from funneldesk.services.board import sort_key
 from funneldesk.services.conversion import Line, RunningTotal
-from funneldesk.services.dto import Card, CurrencyRates, StageInfo, Total
+from funneldesk.services.dto import Card, ColumnStart, CurrencyRates, StageInfo, Total
 
 MIME_TYPE = "application/x-funneldesk-deal"
 CardRole = Qt.ItemDataRole.UserRole + 1
@@ -39,16 +40,6 @@ SORT_KEYS: dict[str, str] = {
     "close": N_("Expected close"),
     "days": N_("Days in stage"),
 }
-
-
-def _sort_key(key: str) -> Callable[[Card], Any]:
-    far = dt.date.max
-    return {
-        "position": lambda c: (c.position, c.id),
-        "value": lambda c: (-c.amount, c.id),
-        "close": lambda c: (c.expected_close or far, c.id),
-        "days": lambda c: (c.stage_entered_at, c.id),
-    }[key]
 
 
 def encode_mime(card: Card) -> QMimeData:
@@ -115,10 +106,17 @@ class CardListModel(QAbstractListModel):
     def __init__(self, stage: StageInfo, cards: Iterable[Card] = (), *,
                  card_filter: CardFilter | None = None, sort: str = "position",
                  rates: CurrencyRates | None = None, today: dt.date | None = None,
-                 parent: Any = None) -> None:
+                 start: ColumnStart | None = None, parent: Any = None) -> None:
         """Without ``rates`` no deal can be converted: totals then count every card as
-        missing a rate, never at a guessed one."""
+        missing a rate, never at a guessed one.
+
+        With ``start``, ``cards`` are only the column's first cards (in the order ``sort``,
+        of ``start.owner_id``, which becomes the filter): the model shows them with the
+        counts and totals of ``start`` until ``complete`` hands it every card. Meanwhile a
+        new filter or sort waits for ``complete``, and a card placed below the first
+        cards is only counted."""
         super().__init__(parent)
+        self._start = start
         self.stage = stage
         self.today = today or dt.date.today()
         self._rates = rates
@@ -133,11 +131,14 @@ class CardListModel(QAbstractListModel):
         self._order: list[Card] | None = None  # every card in sort order, while unchanged
         self._filter = card_filter or CardFilter()
         self._sort = sort if sort in SORT_KEYS else "position"
-        self._key = _sort_key(self._sort)
+        self._key = sort_key(self._sort)
         self._visible: list[Card] = []
         self._shown = 0
         self._total = RunningTotal(rates, stage.probability)
-        self._recompute()
+        if start is None:
+            self._recompute()
+        else:
+            self._first_cards(start)
 
     # --- Qt model interface -------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -223,11 +224,20 @@ class CardListModel(QAbstractListModel):
         return self._visible[row]
 
     def card_count(self) -> int:
+        """The matching cards the model holds: all of them once whole."""
         return len(self._visible)
+
+    def matching_count(self) -> int:
+        """Cards in this column that the filter shows (held or not)."""
+        return len(self._visible) if self._start is None else self._matching
 
     def total_count(self) -> int:
         """Cards in this column, whether the filter shows them or not."""
-        return len(self._all)
+        return len(self._all) if self._start is None else self._cards
+
+    def is_whole(self) -> bool:
+        """Whether the model holds every card of its column (see ``complete``)."""
+        return self._start is None
 
     def accepts(self, card: Card) -> bool:
         return self._filter.accepts(card)
@@ -254,18 +264,47 @@ class CardListModel(QAbstractListModel):
     def set_sort(self, key: str) -> None:
         key = key if key in SORT_KEYS else "position"
         if key != self._sort:
-            self._sort, self._key = key, _sort_key(key)
+            self._sort, self._key = key, sort_key(key)
             self._order = None
-            self._reset()
+            if self._start is None:
+                self._reset()
 
     def set_filter(self, card_filter: CardFilter) -> None:
         if card_filter != self._filter:
             self._filter = card_filter
-            self._reset()
+            if self._start is None:
+                self._reset()
+
+    def complete(self, cards: Iterable[Card]) -> None:
+        """Takes every card of the column (the model held only its first ones). The rows
+        shown stay where they are when they still come first, so a view keeps its scroll
+        position and selection; a filter or sort chosen meanwhile applies now."""
+        if self._start is None:
+            return
+        start, shown = self._start, [card.id for card in self._visible[:self._shown]]
+        self._start = None
+        self._all = {c.id: c for c in cards}
+        self._lines = {c.id: self._converter.line(c.amount, c.currency) for c in self._all.values()}
+        self._folded.clear()
+        self._order = None
+        same_view = (self._sort_at_start == self._sort
+                     and CardFilter(start.owner_id) == self._filter)
+        held = self._visible, self._shown
+        self._recompute(len(shown))
+        if not same_view or [c.id for c in self._visible[:len(shown)]] != shown:
+            # a new filter or sort, or cards changed by someone else meanwhile
+            fresh, self._visible, self._shown = self._visible, *held
+            self.beginResetModel()
+            self._visible, self._shown = fresh, min(self.PAGE, len(fresh))
+            self.endResetModel()
+        self.totalsChanged.emit()
 
     def put(self, card: Card) -> None:
         """Adds or replaces one card as a row removal and insertion, so views keep state."""
         self._take_row(card.id)
+        if self._start is not None:
+            self._put_counted(card)
+            return
         self._all[card.id] = card
         self._order = None
         self._lines[card.id] = self._converter.line(card.amount, card.currency)
@@ -293,8 +332,13 @@ class CardListModel(QAbstractListModel):
         fresh = sorted((self._all[ident] for ident in shown), key=self._key)
         if [card.id for card in fresh] == shown:
             self._visible = fresh
-        else:
+        elif self._start is None:
             self._reset()
+        else:  # the first cards, in their new order (a sort, not a new filter)
+            self.beginResetModel()
+            self._visible = fresh
+            self._shown = len(fresh)
+            self.endResetModel()
 
     def discard(self, deal_id: int) -> None:
         self._take_row(deal_id)
@@ -315,27 +359,65 @@ class CardListModel(QAbstractListModel):
         else:
             card = self._visible.pop(row)
         self._total.add_line(self._lines[card.id], card.currency, -1)
+        if self._start is not None:  # held: one of the first cards, so it matched
+            del self._all[card.id], self._lines[card.id]
+            self._cards -= 1
+            self._matching -= 1
         self.totalsChanged.emit()
 
     def totals(self) -> tuple[int, Total]:
         """Count and total (weighted included) of the matching cards, in the base currency."""
-        return len(self._visible), self._total.result()
+        return self.matching_count(), self._total.result()
 
-    def _recompute(self) -> None:
+    # --- the first cards only (``start``) --------------------------------------------
+    def _first_cards(self, start: ColumnStart) -> None:
+        self._filter = CardFilter(start.owner_id)
+        self._sort_at_start = self._sort
+        self._cards, self._matching = start.cards, start.matching
+        self._total.restart(start.total)
+        self._visible = sorted(self._all.values(), key=self._key)
+        self._shown = len(self._visible)
+
+    def _put_counted(self, card: Card) -> None:
+        """``put`` while only the first cards are held: a card that sorts among them is
+        shown; one that sorts below them is counted, and shown by ``complete``."""
+        self._cards += 1
+        if not self._filter.accepts(card):
+            self.totalsChanged.emit()
+            return
+        line = self._converter.line(card.amount, card.currency)
+        self._matching += 1
+        self._total.add_line(line, card.currency)
+        row = bisect.bisect(self._visible, self._key(card), key=self._key)
+        if row < len(self._visible):
+            self._all[card.id], self._lines[card.id] = card, line
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._visible.insert(row, card)
+            self._shown += 1
+            self.endInsertRows()
+        self.totalsChanged.emit()
+
+    def _in_order(self) -> list[Card]:
         if self._order is None:
             self._order = sorted(self._all.values(), key=self._key)
+        return self._order
+
+    def _recompute(self, shown: int = PAGE) -> None:
+        """Filters, sorts and totals every card again; the view is to know of the first
+        ``shown`` rows."""
+        order = self._in_order()
         if self._filter == CardFilter():
-            accepted = list(self._order)
+            accepted = list(order)
         else:
             folded = self._folded
             if len(folded) < len(self._all):
-                for card in self._order:
+                for card in order:
                     if card.id not in folded:
                         folded[card.id] = searchable(card)
             accepts = self._filter.accepts_folded
-            accepted = [c for c in self._order if accepts(c, folded[c.id])]
+            accepted = [c for c in order if accepts(c, folded[c.id])]
         self._visible = accepted
-        self._shown = min(self.PAGE, len(accepted))
+        self._shown = min(shown, len(accepted))
         self._total = RunningTotal(self._rates, self.stage.probability)
         add, lines = self._total.add_line, self._lines
         for card in accepted:

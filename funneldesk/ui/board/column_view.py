@@ -6,6 +6,7 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QWidget
 
+from funneldesk.services.dto import Card
 from funneldesk.ui.board.card_delegate import CardDelegate
 from funneldesk.ui.board.card_model import CardListModel, decode_mime
 
@@ -43,6 +44,12 @@ class ColumnView(QListView):
         model = self.model()
         assert isinstance(model, CardListModel)
         return model
+
+    def take_whole_column(self, cards: list[Card]) -> None:
+        """Hands the model every card of the column (it held the first ones); a view
+        scrolled to the end of those fetches the next page as if scrolled again."""
+        self.card_model().complete(cards)
+        self.updateGeometries()  # Qt checks whether to fetch more after a relayout
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if decode_mime(event.mimeData()) is None:

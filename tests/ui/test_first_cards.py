@@ -1,0 +1,189 @@
+"""A board first shows each column's first cards with the counts and totals of all its
+cards, then takes every card without moving what is on screen."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QListView
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor, Card, ColumnStart, CurrencyRates, Total
+from funneldesk.settings import Settings
+from funneldesk.ui.board.card_model import CardFilter, CardListModel, encode_mime
+from funneldesk.ui.main_window import MainWindow
+from tests.helpers import make_deal, stage
+from tests.ui.conftest import drop
+from tests.ui.test_card_model import STAGE, card
+
+USD = CurrencyRates("USD", {})
+
+
+def started(cards: list[Card], first: int, *, owner: int = 0) -> CardListModel:
+    """A model given the first ``first`` cards of ``cards`` (in board order), as the
+    board's first read hands them over."""
+    matching = [c for c in cards if not owner or c.owner_id == owner]
+    total = sum((c.value for c in matching), Decimal(0))
+    weighted = sum((c.value * STAGE.probability / 100 for c in matching), Decimal(0))
+    start = ColumnStart(owner, len(cards), len(matching), Total(total, weighted))
+    return CardListModel(STAGE, matching[:first], rates=USD, start=start)
+
+
+def ids(model: CardListModel) -> list[int]:
+    return [model.card_at(row).id for row in range(model.rowCount())]
+
+
+def test_first_cards_show_with_the_counts_and_totals_of_all(
+        qtmodeltester: ModelTester) -> None:
+    cards = [card(i) for i in range(400)]
+    model = started(cards, 20)
+    assert ids(model) == list(range(20))
+    assert not model.canFetchMore(model.index(-1))  # the rest is not here yet
+    count, total = model.totals()
+    assert (count, model.total_count(), total.value) == (400, 400, Decimal(40_000))
+    assert not model.is_whole()
+    qtmodeltester.check(model)
+
+
+def test_taking_every_card_keeps_the_rows_and_the_selection(qtbot: QtBot) -> None:
+    cards = [card(i) for i in range(400)]
+    model = started(cards, 20)
+    view = QListView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setCurrentIndex(model.index(7))
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.complete(cards)
+    assert resets == []
+    assert view.currentIndex().row() == 7
+    assert model.is_whole()
+    assert model.canFetchMore(model.index(-1))
+    model.show_row(399)
+    assert ids(model)[-1] == 399
+    assert model.totals()[1].value == Decimal(40_000)
+
+
+def test_a_filter_chosen_meanwhile_applies_once_every_card_is_there() -> None:
+    cards = [card(i, owner=1 + i % 2) for i in range(100)]
+    model = started(cards, 10)
+    model.set_filter(CardFilter(owner_id=2))
+    assert ids(model) == list(range(10))  # nothing to filter yet but the first cards
+    model.complete(cards)
+    assert ids(model) == list(range(1, 100, 2))
+    assert model.totals()[0] == 50
+
+
+def test_first_cards_read_for_one_owner_stay_filtered_by_that_owner() -> None:
+    cards = [card(i, owner=1 + i % 2) for i in range(100)]
+    model = started(cards, 10, owner=2)
+    assert ids(model) == list(range(1, 20, 2))
+    assert (model.totals()[0], model.total_count()) == (50, 100)
+    model.complete(cards)
+    assert model.totals()[0] == 50
+    assert model.card_count() == 50
+
+
+def test_a_card_placed_meanwhile_shows_among_the_first_cards_or_is_counted() -> None:
+    cards = [card(i) for i in range(100)]
+    model = started(cards, 10)
+    model.put(card(500, position=4.5, value=1))  # among the first cards
+    model.put(card(501, position=80.5, value=2))  # below them: counted only
+    model.discard(3)
+    assert ids(model) == [0, 1, 2, 4, 500, 5, 6, 7, 8, 9]
+    assert model.totals()[0] == 101
+    assert model.totals()[1].value == Decimal(100 * 99 + 3)
+    whole = sorted([c for c in cards if c.id != 3] + [card(500, position=4.5, value=1),
+                                                     card(501, position=80.5, value=2)],
+                   key=lambda c: c.position)
+    model.complete(whole)
+    assert model.row_of(501) == 81
+    assert model.totals()[0] == 101
+
+
+def test_first_cards_changed_by_someone_else_meanwhile_are_replaced() -> None:
+    cards = [card(i) for i in range(100)]
+    model = started(cards, 10)
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.complete([card(-1, position=-1), *cards])  # a new card on top, made elsewhere
+    assert resets == [True]
+    assert ids(model)[:3] == [-1, 0, 1]
+
+
+# --- the window -------------------------------------------------------------------------
+def database_order(db_path: Path, stage_id: int) -> list[int]:
+    with sqlite3.connect(db_path) as conn:
+        return [r[0] for r in conn.execute(
+            "SELECT id FROM deals WHERE stage_id = ? AND deleted_at IS NULL "
+            "AND archived_at IS NULL ORDER BY position, id", (stage_id,))]
+
+
+def test_the_window_paints_first_cards_then_takes_every_card(
+        qtbot: QtBot, services: Services, manager: Actor, db_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("funneldesk.services.board.FIRST_CARDS", 4)
+    first, second = stage(services, "Initial contact"), stage(services, "Needs analysis")
+    deals = [make_deal(services, manager, title=f"Deal {i}") for i in range(12)]
+    backward = [make_deal(services, manager, title=f"Back {i}", stage_name="Needs analysis")
+                for i in range(6)]
+    # the read of every card is held until a card has been moved: it misses that move
+    moved, reads = threading.Event(), []
+    load = services.board.load
+
+    def held_load(*args: Any, **kwargs: Any) -> Any:
+        board = load(*args, **kwargs)
+        reads.append(moved.is_set())
+        moved.wait(10)
+        return board
+
+    monkeypatch.setattr(services.board, "load", held_load)
+    window = MainWindow(services, manager, Settings())
+    qtbot.addWidget(window)
+    column = window.board.columns[first.id]
+    assert column.model.card_count() == 4
+    assert not window.board.is_whole()
+    assert "12 deals" in column.title.text()
+    assert window.board.counts() == (18, 18)
+    with qtbot.waitSignal(window.board.cardsPainted, timeout=10000):
+        window.show()
+    qtbot.waitUntil(lambda: bool(reads))
+    mover = window.board.find_card(backward[-1].id)  # on top of its column
+    assert mover is not None
+    view = column.view
+    drop(view, encode_mime(mover), view.visualRect(column.model.index(1)).topLeft()
+         + QPoint(20, 3))
+    assert column.model.card_count() == 5  # shown among the first cards at once
+    with qtbot.waitSignal(window.board.boardWhole, timeout=10000):
+        moved.set()
+    assert reads == [False, True]  # read again, since the first read missed the move
+    assert column.model.card_count() == 13
+    assert [c.id for c in column.model.visible_cards()] == database_order(db_path, first.id)
+    assert [c.id for c in window.board.columns[second.id].model.visible_cards()] == \
+        database_order(db_path, second.id)
+    assert {c.id for c in column.model.visible_cards()} >= {d.id for d in deals}
+    assert window.board.counts() == (18, 18)
+
+
+def test_a_search_saved_for_the_database_reads_every_card_at_once(
+        qtbot: QtBot, services: Services, manager: Actor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("funneldesk.services.board.FIRST_CARDS", 2)
+    for i in range(6):
+        make_deal(services, manager, title=f"Warehouse {i}" if i % 2 else f"Office {i}")
+    settings = Settings()
+    settings.set("board.filters", {services.location(): {"owner": 0, "search": "warehouse"}})
+    window = MainWindow(services, manager, settings)
+    qtbot.addWidget(window)
+    column = window.board.columns[stage(services, "Initial contact").id]
+    assert window.board.is_whole()
+    assert sorted(c.title for c in column.model.visible_cards()) == [
+        "Warehouse 1", "Warehouse 3", "Warehouse 5"]
