@@ -192,7 +192,8 @@ class MoveService(Service):
             target = _stage_in(pipeline, to_stage_id)
             position, renumbered = position_before(session, deal, to_stage_id, before_id)
             ticked = tuple(ident for ident, was in record_ticks(
-                session, pipeline, deal, dict.fromkeys(tick_criteria, True), by) if not was)
+                session, pipeline, deal, dict.fromkeys(tick_criteria, True), by)
+                if not was) if tick_criteria else ()
             missing = missing_for_move(session, pipeline, deal.id, deal.stage_id, to_stage_id)
             if missing:
                 raise CriteriaNotMet(target.name, [c.label for c in missing])

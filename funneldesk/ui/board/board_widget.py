@@ -167,10 +167,17 @@ class BoardWidget(QScrollArea):
         if target is None:
             return
         target.model.put(card)
+        self._lay_out_now()
         if not target.model.accepts(card):
             self.cardHidden.emit(card)
             return
         self.select(card.id)
+
+    def _lay_out_now(self) -> None:
+        """Lays out the columns whose rows changed at once: left to Qt's zero timer, the
+        column a card left is painted one pass after the column it went to."""
+        for column in self.columns.values():
+            column.view.executeDelayedItemsLayout()
 
     def reposition(self, stage_id: int, positions: Mapping[int, float]) -> None:
         """Takes a column's new card positions after the service renumbered it."""

@@ -20,13 +20,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from funneldesk import formatting
 from funneldesk.i18n import _, language, ngettext
 from funneldesk.services.dto import Card
-from funneldesk.ui.board.card_model import (
-    CardRole,
-    DaysRole,
-    OpenStageRole,
-    OverdueRole,
-    RottedRole,
-)
+from funneldesk.ui.board.card_model import FaceRole
 
 CARD_HEIGHT = 100
 PAD = 10
@@ -64,15 +58,12 @@ class CardDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
-        card: Card | None = index.data(CardRole)
-        if card is None:
+        face_state: tuple[Card, int, bool, bool, bool] | None = index.data(FaceRole)
+        if face_state is None:
             return
-        rotted = bool(index.data(RottedRole))
-        days = int(index.data(DaysRole))
+        card, days, rotted, overdue, is_open = face_state
         selected = bool(option.state & (QStyle.StateFlag.State_Selected
                                         | QStyle.StateFlag.State_HasFocus))
-        is_open = bool(index.data(OpenStageRole))
-        overdue = bool(index.data(OverdueRole))
         ratio = painter.device().devicePixelRatioF()
         background = option.palette.color(QPalette.ColorRole.Base)
         size = option.rect.size()

@@ -30,6 +30,8 @@ DaysRole = Qt.ItemDataRole.UserRole + 2
 RottedRole = Qt.ItemDataRole.UserRole + 3
 OpenStageRole = Qt.ItemDataRole.UserRole + 4
 OverdueRole = Qt.ItemDataRole.UserRole + 5
+# all the delegate paints, in one call: (card, days in stage, rotted, overdue, open stage)
+FaceRole = Qt.ItemDataRole.UserRole + 6
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -160,6 +162,12 @@ class CardListModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < self._shown:
             return None
         card = self._visible[index.row()]
+        if role == FaceRole:
+            days = card.days_in_stage(self.today)
+            rot = self.stage.rot_days
+            return (card, days, bool(self.stage.is_open and rot and days > rot),
+                    card.next_step_date is not None and card.next_step_date < self.today,
+                    self.stage.is_open)
         if role == Qt.ItemDataRole.DisplayRole:
             return card.title
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -217,7 +225,8 @@ class CardListModel(QAbstractListModel):
         self.today = today
         if self._shown:
             self.dataChanged.emit(self.index(0), self.index(self._shown - 1),
-                                  [DaysRole, RottedRole, OverdueRole, Qt.ItemDataRole.ToolTipRole])
+                                  [DaysRole, RottedRole, OverdueRole, FaceRole,
+                                   Qt.ItemDataRole.ToolTipRole])
 
     def card_at(self, row: int) -> Card:
         """The card at ``row`` of all matching cards (shown or not yet fetched)."""

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,9 +18,12 @@ from funneldesk import formatting
 from funneldesk.i18n import _, ngettext
 from funneldesk.services.dto import StageInfo, StageKind, Total
 from funneldesk.ui.board.card_model import SORT_KEYS, CardListModel
+from funneldesk.ui.board.column_header import ColumnHeader, Run
 from funneldesk.ui.board.column_view import ColumnView
 
 MISSING_COLOUR = "#b45309"  # amber: a total that is only partly known
+MUTED = "#5f6b7a"
+TEXT = "#1f2933"
 # Columns share the board's width between these bounds; below the minimum the board
 # scrolls sideways. 220 px still shows a card's title and value on one line.
 MIN_WIDTH = 220
@@ -45,11 +45,7 @@ class StageColumn(QWidget):
         palette = accent.palette()
         palette.setColor(QPalette.ColorRole.Window, QColor(ACCENT[stage.kind]))
         accent.setPalette(palette)
-        self.title = QLabel()
-        self.title.setTextFormat(Qt.TextFormat.RichText)
-        # three lines that never wrap, so that the cards of all columns line up; a line too
-        # long for a narrow column is cut, and the tooltip says it all
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title = ColumnHeader()
         self.title.setToolTip(stage.guidance)
         self.sort = QComboBox()
         self.sort.setAccessibleName(_("Sort {stage} by").format(stage=stage.name))
@@ -100,13 +96,11 @@ class StageColumn(QWidget):
         weighted_line = (weighted_text.format(amount=money(weighted, self.base_currency),
                                               m=formatting.number(rates_missing))
                          if self.stage.is_open else "")
-        colour = MISSING_COLOUR if rates_missing else "#5f6b7a"
-        # every header has three lines, so that the cards of all columns line up
-        lines = [f"<b>{html.escape(self.stage.name)}</b> <span style='color:#5f6b7a'>"
-                 f"{self.stage.probability}%</span>",
-                 f"<span style='color:{colour}'>{amounts}</span>",
-                 f"<span style='color:{colour}'>{weighted_line or '&nbsp;'}</span>"]
-        self.title.setText("<br/>".join(lines))
+        colour = MISSING_COLOUR if rates_missing else MUTED
+        self.title.set_lines(((Run(self.stage.name, TEXT, bold=True),
+                               Run(f" {self.stage.probability}%", MUTED)),
+                              (Run(amounts, colour),),
+                              (Run(weighted_line, colour),)))
         tips = [_("Weighted value = value × stage probability."), self.stage.guidance]
         if rates_missing:
             tips.insert(0, self._missing_tip(stage_total))
