@@ -26,6 +26,9 @@ class Deal(Base):
         CheckConstraint("value >= 0", name="value_not_negative"),
         CheckConstraint("won_value IS NULL OR won_value >= 0", name="won_value_not_negative"),
         Index("ix_deals_stage_position", "stage_id", "position"),
+        # covers the column totals of the board's first read (services/reads.column_sums)
+        Index("ix_deals_stage_totals", "stage_id", "deleted_at", "archived_at", "owner_id",
+              "currency", "value", "won_value"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -43,9 +43,20 @@ def check_version(session: Session, deal: Deal, expected_version: int) -> None:
         raise last_change(session, Deal, deal.id)
 
 
-def _column(stage_id: int, deal_id: int) -> tuple[ColumnElement[bool], ...]:
+def _column(stage_id: Any, deal_id: Any) -> tuple[ColumnElement[bool], ...]:
     return (Deal.stage_id == stage_id, Deal.id != deal_id, Deal.deleted_at.is_(None))
 
+
+# The statements every move runs, built once: building them is most of what each costs
+# besides SQLite itself (a move runs inside the user's drop).
+_IN_COLUMN = _column(bindparam("stage_id"), bindparam("deal_id"))
+_ANCHOR = select(Deal.position).where(Deal.id == bindparam("before_id"), *_IN_COLUMN)
+_LAST = select(func.max(Deal.position)).where(*_IN_COLUMN)
+_ABOVE = select(func.max(Deal.position)).where(*_IN_COLUMN, Deal.position < bindparam("anchor"))
+_BELOW = (select(Deal.id)
+          .where(*_IN_COLUMN, Deal.archived_at.is_(None),
+                 tuple_(Deal.position, Deal.id) > tuple_(bindparam("position"), bindparam("deal_id")))
+          .order_by(Deal.position, Deal.id).limit(1))
 
 Positions = tuple[tuple[int, float], ...]  # (deal id, new position) of the deals that moved
 
@@ -54,18 +65,18 @@ def position_before(session: Session, deal: Deal, stage_id: int,
                     before_id: int | None) -> tuple[float, Positions]:
     """A position that puts the deal just above ``before_id`` (at the end when None), and
     the column's new positions if its gaps were used up and it had to be renumbered."""
-    column = _column(stage_id, deal.id)
+    column = {"stage_id": stage_id, "deal_id": deal.id}
     anchor = None
     if before_id is not None:
-        anchor = session.scalar(select(Deal.position).where(Deal.id == before_id, *column))
+        anchor = session.scalar(_ANCHOR, {**column, "before_id": before_id})
     if anchor is None:
-        last = session.scalar(select(func.max(Deal.position)).where(*column))
+        last = session.scalar(_LAST, column)
         return (last or 0.0) + GAP, ()
-    prev = session.scalar(select(func.max(Deal.position)).where(*column, Deal.position < anchor))
+    prev = session.scalar(_ABOVE, {**column, "anchor": anchor})
     if prev is None:
         return anchor - GAP, ()
     if anchor - prev < 1e-6:  # the gap is used up: make room just above the anchor
-        moved = respread(session, column, anchor) or renumber(session, stage_id)
+        moved = respread(session, _column(stage_id, deal.id), anchor) or renumber(session, stage_id)
         return position_before(session, deal, stage_id, before_id)[0], moved
     return (prev + anchor) / 2, ()
 
@@ -140,10 +151,8 @@ def _stage_in(pipeline: PipelineInfo, stage_id: int) -> StageInfo:
 
 def state_of(session: Session, deal: Deal) -> DealState:
     with session.no_autoflush:  # a move's pending changes flush once, with the move
-        below = session.scalar(
-            select(Deal.id).where(*_column(deal.stage_id, deal.id), Deal.archived_at.is_(None),
-                                  tuple_(Deal.position, Deal.id) > (deal.position, deal.id))
-            .order_by(Deal.position, Deal.id).limit(1))
+        below = session.scalar(_BELOW, {"stage_id": deal.stage_id, "deal_id": deal.id,
+                                        "position": deal.position})
     return DealState(deal.stage_id, deal.stage_entered_at, deal.position, deal.won_value,
                      deal.closed_on, deal.lost_reason_id, deal.lost_reason_text, below)
 

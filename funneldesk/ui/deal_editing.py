@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
@@ -11,9 +12,11 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, Card, DealFields, OffBoardResult
 from funneldesk.ui.board.controller import BoardController
-from funneldesk.ui.dialogs.deal_form import DealForm
 from funneldesk.ui.errors import show_error
 from funneldesk.ui.undo_commands import CreateDealCommand, DeleteDealCommand, EditDealCommand
+
+if TYPE_CHECKING:
+    from funneldesk.ui.dialogs.deal_form import DealForm
 
 
 class DealEditor:
@@ -33,6 +36,8 @@ class DealEditor:
         if board is not None:
             stage = next((s for s in board.pipeline.stages if s.id == stage_id), None)
             destination = (stage.name, board.pipeline.name) if stage else None
+        from funneldesk.ui.dialogs.deal_form import DealForm
+
         form = DealForm(self.services, self.actor, None, self.base_currency(), self.window,
                         destination)
         created: list[int] = []
@@ -57,6 +62,8 @@ class DealEditor:
         except FunnelDeskError as error:
             show_error(self.window, error)
             return
+        from funneldesk.ui.dialogs.deal_form import DealForm
+
         form = DealForm(self.services, self.actor, detail, self.base_currency(), self.window)
 
         def save(fields: DealFields, ticks: dict[int, bool]) -> None:

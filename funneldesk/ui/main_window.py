@@ -1,4 +1,8 @@
-"""The main window: the board with its tool bar, menus and status bar."""
+"""The main window: the board with its tool bar, menus and status bar.
+
+Dialogs are imported when first opened, here and in the modules the window uses: the
+start-up paints the board before any of them is needed.
+"""
 
 from __future__ import annotations
 
@@ -22,10 +26,6 @@ from funneldesk.ui.board.card_model import SORT_KEYS
 from funneldesk.ui.board.controller import BoardController
 from funneldesk.ui.board.filter_notice import FilterNotice
 from funneldesk.ui.deal_editing import DealEditor
-from funneldesk.ui.dialogs.archived import ArchivedDealsDialog
-from funneldesk.ui.dialogs.pipeline_editor import PipelineEditor
-from funneldesk.ui.dialogs.rates import RatesDialog
-from funneldesk.ui.dialogs.trash import TrashDialog
 from funneldesk.ui.errors import show_error
 from funneldesk.ui.sample_data_actions import SampleDataActions
 from funneldesk.ui.window_actions import WindowActions
@@ -267,6 +267,8 @@ class MainWindow(QMainWindow):
         board = self.board.board
         if board is None:
             return
+        from funneldesk.ui.dialogs.archived import ArchivedDealsDialog
+
         dialog = ArchivedDealsDialog(self.services.board.archived(board.pipeline.id),
                                      lambda deal: self.editor.archive(deal.id, False, deal.version),
                                      self)
@@ -303,6 +305,8 @@ class MainWindow(QMainWindow):
         return menu
 
     def manage_pipelines(self) -> None:
+        from funneldesk.ui.dialogs.pipeline_editor import PipelineEditor
+
         editor = PipelineEditor(self.services, self.actor, self.pipeline_id(), self)
         editor.exec()
         if editor.changed:
@@ -311,6 +315,8 @@ class MainWindow(QMainWindow):
 
     def edit_rates(self) -> None:
         """The exchange rates (read-only for a rep); the totals follow a saved change."""
+        from funneldesk.ui.dialogs.rates import RatesDialog
+
         dialog = RatesDialog(self.services, self.actor, self)
         dialog.exec()
         if dialog.saved:
@@ -344,6 +350,8 @@ class MainWindow(QMainWindow):
         self.samples.offer_if_empty()
 
     def show_trash(self) -> None:
+        from funneldesk.ui.dialogs.trash import TrashDialog
+
         TrashDialog(self.services, self.actor,
                     lambda deal: self.editor.restore(deal.id, deal.version) is not None,
                     self).exec()

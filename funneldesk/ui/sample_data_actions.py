@@ -16,10 +16,10 @@ from funneldesk.i18n import _, language, ngettext
 from funneldesk.services.dto import SampleCounts
 from funneldesk.services.permissions import is_manager
 from funneldesk.ui.background import run_with_disabled
-from funneldesk.ui.dialogs.sample_data import SampleDataDialog
 from funneldesk.ui.errors import show_error
 
 if TYPE_CHECKING:
+    from funneldesk.ui.dialogs.sample_data import SampleDataDialog
     from funneldesk.ui.main_window import MainWindow
 
 SAMPLE_DEALS = 200
@@ -62,6 +62,8 @@ class SampleDataActions:
 
     def load(self, welcome: bool = False) -> None:
         path = self.services.sample_data.separate_path()
+        from funneldesk.ui.dialogs.sample_data import SampleDataDialog
+
         dialog = SampleDataDialog(path, welcome=welcome, parent=self.window)
         self.last_dialog = dialog
         if not dialog.exec():

@@ -88,3 +88,17 @@ def test_filter_sort_and_rot() -> None:
     assert [c.id for c in model.visible_cards()] == [3, 1]
     assert model.is_rotted(model.card_at(1))
     assert not model.is_rotted(model.card_at(0))
+
+
+def test_new_positions_that_keep_the_order_move_no_row_and_others_reorder() -> None:
+    model = CardListModel(STAGE, [card(i, position=i * 10) for i in range(300)], rates=USD)
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.reposition({3: 21.0, 4: 22.0, 5: 23.0})  # spread out between 2 and 6
+    assert resets == []
+    assert [c.id for c in model.visible_cards()[:8]] == list(range(8))
+    assert model.card_at(4).position == 22.0
+    model.reposition({7: 5.0, 299: -1.0})  # 7 now sorts above 1, and 299 first
+    assert resets == [True]
+    assert [c.id for c in model.visible_cards()[:4]] == [299, 0, 7, 1]
+    assert model.row_of(299) == 0

@@ -25,6 +25,7 @@ from funneldesk.ui.board.card_model import FaceRole
 CARD_HEIGHT = 100
 PAD = 10
 ROT_RED = QColor("#c62828")
+SELECTED_BLUE = QColor("#1a73e8")
 MUTED = QColor("#5f6b7a")
 
 
@@ -34,6 +35,18 @@ MUTED = QColor("#5f6b7a")
 # day count and the overdue mark come from the model, which keeps them live).
 _faces: OrderedDict[tuple[object, ...], QPixmap] = OrderedDict()
 FACES_KEPT = 160  # about four boards' worth of visible cards, some 16 MB
+
+
+def _shown_of(card: Card) -> tuple[object, ...]:
+    """What a card's face shows of its deal: a deal renumbered or saved again (a new
+    position or version) keeps its face."""
+    return (card.title, card.company, card.amount, card.currency, card.owner,
+            card.next_step, card.next_step_date, card.closed_on, card.lost_reason)
+
+
+def _card_rect(cell: QRect) -> QRect:
+    """The card inside its row: a margin all round, so that cards stand apart."""
+    return cell.adjusted(6, 4, -6, -4)
 
 
 def age_text(owner: str, days: int, rotted: bool) -> str:
@@ -67,7 +80,9 @@ class CardDelegate(QStyledItemDelegate):
         ratio = painter.device().devicePixelRatioF()
         background = option.palette.color(QPalette.ColorRole.Base)
         size = option.rect.size()
-        key = (card, rotted, days, overdue, selected, is_open, size.width(), size.height(),
+        # no selection in the key: it is drawn over the face, so that selecting a card (as
+        # every move does) paints no text again
+        key = (_shown_of(card), rotted, days, overdue, is_open, size.width(), size.height(),
                ratio, option.font.key(), background.rgba(), language())
         face = _faces.get(key)
         if face is None:
@@ -76,8 +91,8 @@ class CardDelegate(QStyledItemDelegate):
             face.fill(background)  # opaque: text keeps the screen's subpixel antialiasing
             face_painter = QPainter(face)
             face_painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            rect = QRect(QPoint(0, 0), size).adjusted(6, 4, -6, -4)
-            self._frame(face_painter, rect, rotted, selected)
+            rect = _card_rect(QRect(QPoint(0, 0), size))
+            self._frame(face_painter, rect, rotted)
             self._text(face_painter, rect, card, days, rotted, option.font, is_open, overdue)
             face_painter.end()
             _faces[key] = face
@@ -86,14 +101,20 @@ class CardDelegate(QStyledItemDelegate):
         else:
             _faces.move_to_end(key)
         painter.drawPixmap(option.rect.topLeft(), face)
+        if selected:
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(SELECTED_BLUE, 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(_card_rect(option.rect), 6, 6)
+            painter.restore()
         if not self._painted:
             self._painted = True
             self.firstPainted.emit()
 
     @staticmethod
-    def _frame(painter: QPainter, rect: QRect, rotted: bool, selected: bool) -> None:
-        painter.setPen(QPen(QColor("#1a73e8") if selected else QColor("#d5dbe3"),
-                            2 if selected else 1))
+    def _frame(painter: QPainter, rect: QRect, rotted: bool) -> None:
+        painter.setPen(QPen(QColor("#d5dbe3"), 1))
         painter.setBrush(QColor("#fff5f5") if rotted else QColor("#ffffff"))
         painter.drawRoundedRect(rect, 6, 6)
         if rotted:

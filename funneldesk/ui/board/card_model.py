@@ -333,20 +333,27 @@ class CardListModel(QAbstractListModel):
 
     def reposition(self, positions: Mapping[int, float]) -> None:
         """Takes the column's new positions (the service renumbered it); rows move only
-        if that changes their order."""
-        self._all = {ident: replace(card, position=positions[ident]) if ident in positions
-                     else card for ident, card in self._all.items()}
+        if that changes their order (it does not when the service spreads out the cards
+        above a drop, so only their neighbours are compared)."""
+        held = [(self.row_of(ident), ident, at) for ident, at in positions.items()
+                if ident in self._all]  # rows found by the old positions, before any change
+        if not held:
+            return
+        for row, ident, at in held:
+            card = self._all[ident] = replace(self._all[ident], position=at)
+            if row >= 0:
+                self._visible[row] = card
         self._order = None
-        shown = [card.id for card in self._visible]
-        fresh = sorted((self._all[ident] for ident in shown), key=self._key)
-        if [card.id for card in fresh] == shown:
-            self._visible = fresh
-        elif self._start is None:
+        key, rows = self._key, self._visible
+        if all((row <= 0 or key(rows[row - 1]) <= key(rows[row]))
+               and (row >= len(rows) - 1 or key(rows[row]) <= key(rows[row + 1]))
+               for row, _ident, _at in held if row >= 0):
+            return
+        if self._start is None:
             self._reset()
         else:  # the first cards, in their new order (a sort, not a new filter)
             self.beginResetModel()
-            self._visible = fresh
-            self._shown = len(fresh)
+            self._visible.sort(key=key)
             self.endResetModel()
 
     def discard(self, deal_id: int) -> None:

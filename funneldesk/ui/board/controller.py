@@ -14,8 +14,6 @@ from funneldesk.errors import CriteriaNotMet, FunnelDeskError
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, Card, ChangeSet, MoveResult, StageInfo, StageKind
 from funneldesk.ui.board.board_widget import BoardWidget
-from funneldesk.ui.dialogs.missing_criteria import MissingCriteriaDialog
-from funneldesk.ui.dialogs.outcome import LostDialog, WonDialog
 from funneldesk.ui.errors import show_error
 from funneldesk.ui.undo_commands import MoveCommand
 
@@ -87,12 +85,16 @@ class BoardController(QObject):
             return None
         if check.allowed:
             return []
+        from funneldesk.ui.dialogs.missing_criteria import MissingCriteriaDialog
+
         dialog = MissingCriteriaDialog(card.title, check, self.window)
         return dialog.criterion_ids() if dialog.exec() else None
 
     def _ask_outcome(self, card: Card, target: StageInfo) -> dict[str, Any] | None:
         """What closing the deal in ``target`` needs ({} for an open stage); None if the
         user cancelled."""
+        from funneldesk.ui.dialogs.outcome import LostDialog, WonDialog
+
         if target.kind is StageKind.LOST:
             lost = LostDialog(card.title, self.services.moves.lost_reasons(), self.window)
             if not lost.exec():
