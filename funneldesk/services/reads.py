@@ -101,9 +101,11 @@ def read_first_cards(query: Query, stage_id: int, sort: str, owner_id: int,
     return tuple(card_from(row) for row in query(sql, (*params, limit)))
 
 
-# An amount as cents: what RunningTotal.line turns into cents without converting (the base
-# currency, whole non-negative cents) is summed in SQL, per deal rounded as it rounds;
+# What RunningTotal.line turns into cents without converting (the base currency, whole
+# non-negative cents) is summed in SQL, each deal's weighted value rounded as it rounds;
 # anything else arrives grouped by amount and is converted once per distinct amount.
+# SQLite only, like Database.query: it sums money as the integer hundredths SQLite stores
+# (integer division rounds the weighted values); PostgreSQL's Numeric needs its own sum.
 _AMOUNT = "COALESCE(d.won_value, d.value)"
 _PLAIN = f"d.currency = ? AND typeof({_AMOUNT}) = 'integer' AND {_AMOUNT} >= 0"
 _LIVE = "d.deleted_at IS NULL AND d.archived_at IS NULL"

@@ -187,3 +187,20 @@ def test_a_search_saved_for_the_database_reads_every_card_at_once(
     assert window.board.is_whole()
     assert sorted(c.title for c in column.model.visible_cards()) == [
         "Warehouse 1", "Warehouse 3", "Warehouse 5"]
+
+
+def test_a_drop_below_the_first_cards_lands_among_them_not_at_the_far_end(
+        qtbot: QtBot) -> None:
+    from funneldesk.ui.board.column_view import ColumnView
+
+    cards = [card(i) for i in range(100)]
+    view = ColumnView(started(cards, 3))
+    qtbot.addWidget(view)
+    view.resize(300, 900)  # taller than three cards: empty room below them
+    view.show()
+    below = QPoint(40, 850)
+    assert view.card_before(below) == 2
+    view.card_model().complete(cards)
+    view.card_model().show_row(99)
+    view.scrollToBottom()
+    assert view.card_before(QPoint(40, view.viewport().height() - 2)) is None

@@ -91,9 +91,13 @@ class ColumnView(QListView):
         if model.sort_key() != "position":
             return None
         index = self.indexAt(pos)
-        if not index.isValid():
-            return None
-        row = index.row()
-        if pos.y() > self.visualRect(index).center().y():
+        row = index.row() if index.isValid() else model.card_count()
+        if index.isValid() and pos.y() > self.visualRect(index).center().y():
             row += 1
-        return model.card_at(row).id if row < model.card_count() else None
+        if row < model.card_count():
+            return model.card_at(row).id
+        if model.is_whole() or not model.card_count():
+            return None
+        # below the first cards of a column whose other cards are still being read: the
+        # end of the column is far below, so the card goes just above the last one shown
+        return model.card_at(model.card_count() - 1).id
