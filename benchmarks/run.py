@@ -21,7 +21,8 @@ Figures (medians of R repeats; a repeat is a fresh process):
   board_load_s: a warm reload (median of 5), from the request until the cards are painted:
   each column's first cards, with the counts and totals of all its cards.
   board_whole_s: the same reloads until every card has been read in the background (what
-  a search, a sort and scrolling past the first cards wait for).
+  a search, a sort and scrolling past the first cards wait for). Before the board was read
+  in two steps, board_load_s measured this.
   Beside them read_rows_baseline_s: raw sqlite3 fetching every column of the same deals.
 - move_p50_ms, move_p95_ms: M card drops through the real views (after the warm-up and
   the reloads), each until both columns have been laid out and painted again. Forward

@@ -25,7 +25,7 @@ def from_storage(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise TypeError("a truth value is not an amount")
     if isinstance(value, int):
-        return Decimal(value).scaleb(-2).quantize(CENT)
+        return Decimal(value).scaleb(-2)  # exponent -2 already: no quantize needed
     if isinstance(value, float):  # FunnelDesk never writes one: a float would be inexact
         raise TypeError(f"amount stored as a binary float: {value!r}")
     return Decimal(value).quantize(CENT)

@@ -39,8 +39,11 @@ class Database:
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
         self._read_sessions: sessionmaker[Session] | None = None
-        self._reader: sqlite3.Connection | None = None
-        self._lock = threading.RLock()  # re-entered by query() inside snapshot()
+        # one plain-SQL connection per thread, so that a long read in the background (every
+        # card of a board) never makes the GUI thread wait for a connection
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()  # the engine and the list of connections
 
     @property
     def engine(self) -> Engine:
@@ -110,32 +113,47 @@ class Database:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Runs a read-only SQL statement (qmark parameters) and returns plain tuples."""
-        with self._lock:
-            if self._reader is None:
-                # autocommit: each read sees every committed change, and holds no lock after
-                self._reader = sqlite3.connect(self.path, isolation_level=None,
-                                               check_same_thread=False)
-                self._reader.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms:d}")
-            try:
-                return self._reader.execute(sql, tuple(params)).fetchall()
-            except sqlite3.OperationalError as error:
-                raise _environment_error(self.path, error) from error
-            except sqlite3.DatabaseError as error:
-                if _is_damage(error):
-                    raise DatabaseDamaged(str(self.path), detail=str(error)) from error
+        try:
+            return self._reader().execute(sql, tuple(params)).fetchall()
+        except sqlite3.Error as error:
+            mapped = self._mapped(error)
+            if mapped is error:
                 raise
+            raise mapped from error
+
+    def _reader(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            # autocommit: each read sees every committed change, and holds no lock after
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms:d}")
+            self._local.conn, self._local.depth = conn, 0
+            with self._lock:
+                self._readers.append(conn)
+        return conn
+
+    def _mapped(self, error: sqlite3.Error) -> Exception:
+        if isinstance(error, sqlite3.OperationalError):
+            return _environment_error(self.path, error)
+        if _is_damage(error):
+            return DatabaseDamaged(str(self.path), detail=str(error))
+        return error
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
-        """Runs the ``query`` calls inside it in one read transaction, so that they all see
-        one state of the file (another instance may commit between two of them)."""
-        with self._lock:
-            self.query("BEGIN")
-            try:
-                yield
-            finally:
-                assert self._reader is not None
-                self._reader.execute("ROLLBACK")
+        """Runs this thread's ``query`` calls inside it in one read transaction, so that
+        they all see one state of the file (another instance may commit between two of
+        them). A snapshot inside another is part of it."""
+        conn = self._reader()
+        self._local.depth += 1
+        try:
+            if self._local.depth == 1:
+                self.query("BEGIN")
+            yield
+        finally:
+            self._local.depth -= 1
+            if self._local.depth == 0 and conn.in_transaction:
+                conn.execute("ROLLBACK")  # it only read: nothing to keep
 
     def check_integrity(self) -> None:
         """Runs SQLite's quick_check on its own read-only connection (call it off the GUI
@@ -156,9 +174,10 @@ class Database:
 
     def close(self) -> None:
         with self._lock:
-            if self._reader is not None:
-                self._reader.close()
-                self._reader = None
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
+            self._local = threading.local()
             if self._engine is not None:
                 self._engine.dispose()
 

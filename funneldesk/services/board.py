@@ -7,12 +7,20 @@ window can paint its board before the ORM is loaded.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from funneldesk.services import reads
 from funneldesk.services.base import Service
-from funneldesk.services.dto import ArchivedDeal, Board, Card, ColumnStart, CurrencyRates
+from funneldesk.services.dto import (
+    ArchivedDeal,
+    Board,
+    Card,
+    ColumnStart,
+    CurrencyRates,
+    StageInfo,
+)
 
 SORTS = tuple(reads.CARD_ORDER)  # the orders a column can be sorted in
 
@@ -28,6 +36,8 @@ def sort_key(sort: str) -> Callable[[Card], Any]:
         "days": lambda c: (c.stage_entered_at, c.id),
     }
     return keys[sort]
+
+
 FIRST_CARDS = 50  # per column: a few screens, read in a few milliseconds
 
 
@@ -68,12 +78,24 @@ class BoardService(Service):
         cards: list[Card] = []
         starts: dict[int, ColumnStart] = {}
         for stage in stages:
-            whole = sums[stage.id].cards <= first
-            cards += reads.read_first_cards(query, stage.id, sorts.get(stage.id, ""),
-                                            0 if whole else owner_id, first)
-            if not whole:
-                starts[stage.id] = sums[stage.id]
+            if sums[stage.id].cards <= first:  # whole: every card, for any owner filter
+                cards += reads.read_first_cards(query, stage.id, sorts.get(stage.id, ""), 0,
+                                                first)
+                continue
+            read = reads.read_first_cards(query, stage.id, sorts.get(stage.id, ""), owner_id,
+                                          first + 1)
+            cards += read[:first]
+            starts[stage.id] = replace(sums[stage.id],
+                                       next_card=read[first] if len(read) > first else None)
         return Board(pipeline, tuple(cards), base, rates, owners, starts)
+
+    def column_sums(self, stages: Sequence[StageInfo], *, owner_id: int = 0) -> dict[int, ColumnStart]:
+        """Per stage: its count of cards, and the count and total of those of ``owner_id``
+        (0: everyone), as ``start`` gives them (without first cards)."""
+        query = self.db.query
+        with self.db.snapshot():
+            rates = CurrencyRates(reads.base_currency(query), reads.rates(query))
+            return reads.column_sums(query, stages, rates, owner_id)
 
     def card(self, deal_id: int) -> Card | None:
         """The card of a deal still on the board (None once archived or deleted)."""

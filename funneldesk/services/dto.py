@@ -107,6 +107,9 @@ class ColumnStart:
     cards: int  # every card of the column, whatever the filter
     matching: int  # the cards that the owner filter shows
     total: Total  # of the matching cards
+    # the matching card just below the first ones, not shown: what a card dropped below
+    # them lands above (None: not read, as when only the sums are read again)
+    next_card: Card | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from funneldesk.ui.sample_data_actions import SampleDataActions
 from funneldesk.ui.window_actions import WindowActions
 
 WARM_UP_FALLBACK_MS = 1000
+WHOLE_READ_FALLBACK_MS = 500
 
 
 class MainWindow(QMainWindow):
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self.board.sortChanged.connect(self._remember_sort)
         self.filter_notice.clearRequested.connect(self.clear_filter)
         self._loads = 0
+        self._whole_read = 0  # the last board whose every card is being or was read
         self._hidden_id: int | None = None  # the saved deal the filter notice speaks of
         self._restore()
         self.load_now()
@@ -127,17 +129,22 @@ class MainWindow(QMainWindow):
         self.actions_.fill_owners(board.owners)
         self.apply_filter()
         if not board.whole:
+            # once the first cards are painted (a read beside that paint slows it down), or
+            # after a while if nothing is painted (a filter that shows no card, a hidden
+            # window)
             ticket = self._loads
             self.board.cardsPainted.connect(lambda: self._read_whole(ticket),
                                             Qt.ConnectionType.SingleShotConnection)
+            QTimer.singleShot(WHOLE_READ_FALLBACK_MS, self, lambda: self._read_whole(ticket))
         self.boardLoaded.emit()
 
-    def _read_whole(self, ticket: int) -> None:
+    def _read_whole(self, ticket: int, again: bool = False) -> None:
         """Reads every card off the GUI thread and hands them to the columns shown with
         their first cards; a change shown meanwhile may be missing from that read, which
         is then made again."""
-        if ticket != self._loads:
-            return
+        if ticket != self._loads or (ticket == self._whole_read and not again):
+            return  # superseded by a newer board, or already under way
+        self._whole_read = ticket
         pipeline_id, closed = self.pipeline_id(), self.actions_.show_closed.isChecked()
         changes = self.board.changes
 
@@ -145,7 +152,7 @@ class MainWindow(QMainWindow):
             if ticket != self._loads:
                 return
             if changes != self.board.changes:
-                self._read_whole(ticket)
+                self._read_whole(ticket, again=True)
             elif not self.board.complete(board):
                 self._show_board(board)
 
@@ -171,7 +178,26 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _changed(self, changes: ChangeSet) -> None:
+        self._recount(changes.stage_ids)
         self._update_status()
+
+    def _recount(self, stage_ids: frozenset[int]) -> None:
+        """Reads again the counts and totals of the changed columns that hold only their
+        first cards: a change may have taken a card from below them, which they cannot
+        count themselves."""
+        board = self.board.board
+        partial = {i: c for i, c in self.board.columns.items()
+                   if i in stage_ids and not c.model.is_whole()}
+        if board is None or not partial:
+            return
+        stages = [s for s in board.pipeline.stages if s.id in partial]
+        owner = next(iter(partial.values())).model.start_owner()
+        try:
+            sums = self.services.board.column_sums(stages, owner_id=owner)
+        except FunnelDeskError:
+            return  # the counts catch up when every card is read
+        for stage_id, column in partial.items():
+            column.model.restart(sums[stage_id])
 
     def _update_status(self) -> None:
         shown, total = self.board.counts()
@@ -240,7 +266,7 @@ class MainWindow(QMainWindow):
         if step < 0 and row > 0:
             before: int | None = model.card_at(row - 1).id
         elif step > 0 and row + 1 < count:
-            before = model.card_at(row + 2).id if row + 2 < count else None
+            before = model.card_at(row + 2).id if row + 2 < count else model.id_below_shown()
         else:
             return
         self.controller.move(card.id, card.version, card.stage_id, before)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
 from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,7 @@ from funneldesk.services import Services
 from funneldesk.services.board import SORTS, sort_key
 from funneldesk.services.conversion import RunningTotal
 from funneldesk.services.dto import Actor, Board, DealFields, StageInfo
-from tests.helpers import pipeline, stage, tick_all, version
+from tests.helpers import make_deal, pipeline, stage, tick_all, version
 
 # value, currency, owner (m: manager, r: rep), stage; JPY has no rate, so it is missing
 DEALS = [
@@ -115,4 +116,45 @@ def test_reads_in_a_snapshot_do_not_see_a_commit_made_between_them(db: Database,
             other.execute("INSERT INTO lost_reasons (label, position, active) VALUES ('x', 99, 1)")
             other.commit()
         assert db.query(count)[0][0] == before
+    assert db.query(count)[0][0] == before + 1
+
+
+def test_a_read_held_open_on_another_thread_never_holds_up_a_move(
+        services: Services, manager: Actor, db: Database) -> None:
+    deal = make_deal(services, manager, stage_name="Needs analysis")
+    back = stage(services, "Initial contact")  # a move back needs no ticks
+    inside, release = threading.Event(), threading.Event()
+
+    def long_read() -> None:
+        with db.snapshot():
+            db.query("SELECT count(*) FROM deals")
+            inside.set()
+            release.wait(10)  # as a read of every card of a large board would take time
+
+    reader = threading.Thread(target=long_read)
+    reader.start()
+    try:
+        assert inside.wait(10)
+        # while that read is open: a move, and a plain read, on this thread
+        moved = services.moves.move_deal(deal_id=deal.id, to_stage_id=back.id, before_id=None,
+                                         expected_version=deal.version, by=manager)
+        card = services.board.card(deal.id)
+        assert reader.is_alive()  # both were done while the other read was still open
+    finally:
+        release.set()
+        reader.join(10)
+    assert card is not None
+    assert card.stage_id == moved.card.stage_id == back.id
+
+
+def test_a_snapshot_inside_another_is_part_of_it(db: Database, db_path: Path) -> None:
+    count = "SELECT count(*) FROM lost_reasons"
+    with db.snapshot():
+        before = db.query(count)[0][0]
+        with db.snapshot():
+            assert db.query(count)[0][0] == before
+        with closing(sqlite3.connect(db_path)) as other:
+            other.execute("INSERT INTO lost_reasons (label, position, active) VALUES ('x', 9, 1)")
+            other.commit()
+        assert db.query(count)[0][0] == before  # still the outer snapshot
     assert db.query(count)[0][0] == before + 1

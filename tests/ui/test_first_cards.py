@@ -27,14 +27,16 @@ from tests.ui.test_card_model import STAGE, card
 USD = CurrencyRates("USD", {})
 
 
-def started(cards: list[Card], first: int, *, owner: int = 0) -> CardListModel:
-    """A model given the first ``first`` cards of ``cards`` (in board order), as the
-    board's first read hands them over."""
+def started(cards: list[Card], first: int, *, owner: int = 0, sort: str = "position",
+            with_next: bool = True) -> CardListModel:
+    """A model given the first ``first`` cards of ``cards`` (in board order), and the one
+    after them, as the board's first read hands them over."""
     matching = [c for c in cards if not owner or c.owner_id == owner]
     total = sum((c.value for c in matching), Decimal(0))
     weighted = sum((c.value * STAGE.probability / 100 for c in matching), Decimal(0))
-    start = ColumnStart(owner, len(cards), len(matching), Total(total, weighted))
-    return CardListModel(STAGE, matching[:first], rates=USD, start=start)
+    after = matching[first] if with_next and len(matching) > first else None
+    start = ColumnStart(owner, len(cards), len(matching), Total(total, weighted), after)
+    return CardListModel(STAGE, matching[:first], rates=USD, start=start, sort=sort)
 
 
 def ids(model: CardListModel) -> list[int]:
@@ -189,7 +191,7 @@ def test_a_search_saved_for_the_database_reads_every_card_at_once(
         "Warehouse 1", "Warehouse 3", "Warehouse 5"]
 
 
-def test_a_drop_below_the_first_cards_lands_among_them_not_at_the_far_end(
+def test_a_drop_below_the_first_cards_lands_just_below_them_not_at_the_far_end(
         qtbot: QtBot) -> None:
     from funneldesk.ui.board.column_view import ColumnView
 
@@ -199,8 +201,143 @@ def test_a_drop_below_the_first_cards_lands_among_them_not_at_the_far_end(
     view.resize(300, 900)  # taller than three cards: empty room below them
     view.show()
     below = QPoint(40, 850)
-    assert view.card_before(below) == 2
+    assert view.card_before(below) == 3  # above the first card not shown: below the last
+    view.setModel(started(cards, 3, with_next=False))
+    assert view.card_before(below) == 2  # which card is next is not known: above the last
+    view.setModel(started(cards, 3))
     view.card_model().complete(cards)
     view.card_model().show_row(99)
     view.scrollToBottom()
     assert view.card_before(QPoint(40, view.viewport().height() - 2)) is None
+
+
+def test_a_sort_chosen_meanwhile_waits_and_changes_made_meanwhile_count_once() -> None:
+    cards = [card(i, value=100 + i) for i in range(100)]  # the last have the highest values
+    model = started(cards, 10)
+    model.set_sort("value")
+    assert model.sort_key() == "value"
+    assert ids(model) == list(range(10))  # the rows keep the order they were read in
+    model.put(card(3, value=103, title="Renamed"))  # saved again: still one row
+    model.discard(5)  # moved away
+    assert ids(model) == [0, 1, 2, 3, 4, 6, 7, 8, 9]
+    assert model.card_at(3).title == "Renamed 3"
+    assert model.totals()[0] == 99
+    model.complete([c for c in cards if c.id != 5])
+    assert ids(model)[:3] == [99, 98, 97]  # by value, highest first
+    assert model.totals()[0] == 99
+
+
+def test_a_filter_chosen_meanwhile_does_not_lose_a_card_saved_meanwhile() -> None:
+    cards = [card(i, owner=1 + i % 2) for i in range(100)]
+    model = started(cards, 10)
+    model.set_filter(CardFilter(owner_id=2))
+    model.put(card(4, owner=1, title="Saved"))  # owner 1: the chosen filter hides it
+    assert 4 in ids(model)  # the first cards still show everyone's
+    assert not model.accepts(card(4, owner=1))
+    model.complete(cards)
+    assert ids(model) == list(range(1, 100, 2))
+
+
+def test_taking_every_card_repaints_a_card_edited_elsewhere_meanwhile() -> None:
+    cards = [card(i) for i in range(100)]
+    model = started(cards, 10)
+    changed: list[int] = []
+    model.dataChanged.connect(lambda first, _last: changed.append(first.row()))
+    edited = [card(i, title="Edited") if i == 4 else c for i, c in enumerate(cards)]
+    model.complete(edited)
+    assert changed == [4]
+    assert model.card_at(4).title == "Edited 4"
+
+
+def test_a_card_put_just_below_the_first_cards_becomes_the_next_one() -> None:
+    cards = [card(i, position=i * 10) for i in range(100)]
+    model = started(cards, 10)
+    assert model.id_below_shown() == 10
+    model.put(card(500, position=95))  # between the last held (90) and the next (100)
+    assert model.id_below_shown() == 500
+    model.discard(500)
+    assert model.id_below_shown() == 9  # not known any more: the last held
+
+
+# --- the window, while only the first cards are there ---------------------------------
+def held_whole_read(services: Services, monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Holds every read of the whole board until the returned event is set."""
+    release = threading.Event()
+    load = services.board.load
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        board = load(*args, **kwargs)
+        release.wait(10)
+        return board
+
+    monkeypatch.setattr(services.board, "load", held)
+    return release
+
+
+def header_count(window: MainWindow, stage_id: int) -> str:
+    return window.board.columns[stage_id].title.text().splitlines()[1]
+
+
+def test_undoing_a_move_to_below_the_first_cards_keeps_the_counts_exact(
+        qtbot: QtBot, services: Services, manager: Actor, db_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("funneldesk.services.board.FIRST_CARDS", 3)
+    first, second = stage(services, "Initial contact"), stage(services, "Needs analysis")
+    for i in range(8):
+        make_deal(services, manager, title=f"Early {i}")
+        make_deal(services, manager, title=f"Later {i}", stage_name="Needs analysis")
+    release = held_whole_read(services, monkeypatch)
+    window = MainWindow(services, manager, Settings())
+    qtbot.addWidget(window)
+    window.show()
+    column = window.board.columns[second.id]
+    window.board.select(column.model.card_at(0).id, take_focus=True)
+    window.move_current(-1)  # to Initial contact, at its end: below its first cards
+    assert len(database_order(db_path, first.id)) == 9
+    assert header_count(window, first.id).startswith("9 deals")
+    for _ in range(2):
+        window.undo_stack.undo()
+        assert header_count(window, first.id).startswith("8 deals")
+        assert header_count(window, second.id).startswith("8 deals")
+        window.undo_stack.redo()
+        assert header_count(window, first.id).startswith("9 deals")
+    with qtbot.waitSignal(window.board.boardWhole, timeout=10000):
+        release.set()
+    moved = database_order(db_path, first.id)[-1]
+    assert window.board.current_card() is not None
+    assert window.board.current_card().id == moved  # selected once every card was read
+
+
+def test_moving_the_last_but_one_card_down_puts_it_below_the_last_one_shown(
+        qtbot: QtBot, services: Services, manager: Actor, db_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("funneldesk.services.board.FIRST_CARDS", 3)
+    first = stage(services, "Initial contact")
+    for i in range(8):
+        make_deal(services, manager, title=f"Deal {i}")
+    release = held_whole_read(services, monkeypatch)
+    window = MainWindow(services, manager, Settings())
+    qtbot.addWidget(window)
+    window.show()
+    before = database_order(db_path, first.id)
+    window.board.select(before[1], take_focus=True)
+    window.reorder_current(1)
+    assert database_order(db_path, first.id) == [before[0], before[2], before[1], *before[3:]]
+    release.set()
+
+
+def test_a_board_that_paints_no_card_still_reads_every_card(
+        qtbot: QtBot, services: Services, manager: Actor, rep: Actor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("funneldesk.services.board.FIRST_CARDS", 2)
+    for i in range(6):
+        make_deal(services, manager, title=f"Deal {i}")
+    settings = Settings()  # filtered by a rep who owns no deal: nothing to paint
+    settings.set("board.filters", {services.location(): {"owner": rep.id, "search": ""}})
+    window = MainWindow(services, manager, settings)
+    qtbot.addWidget(window)
+    assert not window.board.is_whole()
+    qtbot.waitUntil(window.board.is_whole, timeout=5000)
+    window.actions_.owner.setCurrentIndex(window.actions_.owner.findData(0))
+    column = window.board.columns[stage(services, "Initial contact").id]
+    assert column.model.card_count() == 6

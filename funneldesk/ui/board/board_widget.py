@@ -42,6 +42,8 @@ class BoardWidget(QScrollArea):
         self._scroll_by = 0
         self._cards_painted = False
         self.changes = 0  # cards placed, removed or renumbered since the board was built
+        # a card to select once every card is read: it went below a column's first cards
+        self._select_when_whole: tuple[int, bool] | None = None
         self._edge_timer = QTimer(self)
         self._edge_timer.setInterval(30)
         self._edge_timer.timeout.connect(self._scroll_step)
@@ -52,6 +54,7 @@ class BoardWidget(QScrollArea):
     def show_board(self, board: Board, show_closed: bool) -> None:
         self.board = board
         self._cards_painted = False
+        self._select_when_whole = None
         holder = QWidget()
         row = QHBoxLayout(holder)
         row.setContentsMargins(6, 6, 6, 6)
@@ -83,6 +86,9 @@ class BoardWidget(QScrollArea):
         self.board = board
         for stage_id, column in self.columns.items():
             column.view.take_whole_column(by_stage[stage_id])
+        if self._select_when_whole is not None:
+            deal_id, take_focus = self._select_when_whole
+            self.select(deal_id, take_focus)
         self.boardWhole.emit()
         return True
 
@@ -196,10 +202,14 @@ class BoardWidget(QScrollArea):
         keyboard follows it when it was on the board (a moved card stays in hand)."""
         focus = QApplication.focusWidget()
         take_focus = take_focus or (focus is not None and self.isAncestorOf(focus))
+        self._select_when_whole = None
         for column in self.columns.values():
             row = column.model.row_of(deal_id)
             if row < 0:
+                if not column.model.is_whole():
+                    self._select_when_whole = (deal_id, take_focus)
                 continue
+            self._select_when_whole = None
             column.model.show_row(row)
             index = column.model.index(row)
             column.view.setCurrentIndex(index)  # clears every other column (_single_current)

@@ -119,6 +119,7 @@ class CardListModel(QAbstractListModel):
         cards is only counted."""
         super().__init__(parent)
         self._start = start
+        self._next: Card | None = None  # while partial: the first card not held, if known
         self.stage = stage
         self.today = today or dt.date.today()
         self._rates = rates
@@ -249,7 +250,8 @@ class CardListModel(QAbstractListModel):
         return self._start is None
 
     def accepts(self, card: Card) -> bool:
-        return self._filter.accepts(card)
+        """Whether the filter the user chose shows ``card``."""
+        return (self._filter if self._start is None else self._wanted_filter).accepts(card)
 
     def row_of(self, deal_id: int) -> int:
         """The row of a matching card, -1 if it is not in this column or filtered out."""
@@ -268,21 +270,24 @@ class CardListModel(QAbstractListModel):
         return list(self._visible)
 
     def sort_key(self) -> str:
-        return self._sort
+        """The order the user chose (the rows follow it once the model is whole)."""
+        return self._sort if self._start is None else self._wanted_sort
 
     def set_sort(self, key: str) -> None:
         key = key if key in SORT_KEYS else "position"
-        if key != self._sort:
+        if self._start is not None:
+            self._wanted_sort = key  # the first cards keep the order they were read in
+        elif key != self._sort:
             self._sort, self._key = key, sort_key(key)
             self._order = None
-            if self._start is None:
-                self._reset()
+            self._reset()
 
     def set_filter(self, card_filter: CardFilter) -> None:
-        if card_filter != self._filter:
+        if self._start is not None:
+            self._wanted_filter = card_filter  # the first cards were read for their filter
+        elif card_filter != self._filter:
             self._filter = card_filter
-            if self._start is None:
-                self._reset()
+            self._reset()
 
     def complete(self, cards: Iterable[Card]) -> None:
         """Takes every card of the column (the model held only its first ones). The rows
@@ -290,22 +295,27 @@ class CardListModel(QAbstractListModel):
         position and selection; a filter or sort chosen meanwhile applies now."""
         if self._start is None:
             return
-        start, shown = self._start, [card.id for card in self._visible[:self._shown]]
+        shown = [card.id for card in self._visible[:self._shown]]
         self._start = None
         self._all = {c.id: c for c in cards}
         self._lines = {c.id: self._converter.line(c.amount, c.currency) for c in self._all.values()}
         self._folded.clear()
         self._order = None
-        same_view = (self._sort_at_start == self._sort
-                     and CardFilter(start.owner_id) == self._filter)
+        same_view = (self._wanted_sort, self._wanted_filter) == (self._sort, self._filter)
+        self._sort, self._key, self._filter = (self._wanted_sort, sort_key(self._wanted_sort),
+                                               self._wanted_filter)
         held = self._visible, self._shown
         self._recompute(len(shown))
         if not same_view or [c.id for c in self._visible[:len(shown)]] != shown:
-            # a new filter or sort, or cards changed by someone else meanwhile
+            # a new filter or sort, or cards added or moved by someone else meanwhile
             fresh, self._visible, self._shown = self._visible, *held
             self.beginResetModel()
             self._visible, self._shown = fresh, min(self.PAGE, len(fresh))
             self.endResetModel()
+        else:  # the same cards in the same rows; some may have been edited elsewhere
+            for row, (old, new) in enumerate(zip(held[0], self._visible, strict=False)):
+                if old != new:
+                    self.dataChanged.emit(self.index(row), self.index(row))
         self.totalsChanged.emit()
 
     def put(self, card: Card) -> None:
@@ -335,6 +345,8 @@ class CardListModel(QAbstractListModel):
         """Takes the column's new positions (the service renumbered it); rows move only
         if that changes their order (it does not when the service spreads out the cards
         above a drop, so only their neighbours are compared)."""
+        if self._start is not None and self._next is not None and self._next.id in positions:
+            self._next = replace(self._next, position=positions[self._next.id])
         held = [(self.row_of(ident), ident, at) for ident, at in positions.items()
                 if ident in self._all]  # rows found by the old positions, before any change
         if not held:
@@ -364,6 +376,8 @@ class CardListModel(QAbstractListModel):
             self._folded.pop(deal_id, None)
 
     def _take_row(self, deal_id: int) -> None:
+        if self._start is not None and self._next is not None and self._next.id == deal_id:
+            self._next = None  # which card comes next is no longer known
         row = self.row_of(deal_id)
         if row < 0:
             return
@@ -387,12 +401,35 @@ class CardListModel(QAbstractListModel):
 
     # --- the first cards only (``start``) --------------------------------------------
     def _first_cards(self, start: ColumnStart) -> None:
-        self._filter = CardFilter(start.owner_id)
-        self._sort_at_start = self._sort
-        self._cards, self._matching = start.cards, start.matching
-        self._total.restart(start.total)
+        self._filter = self._wanted_filter = CardFilter(start.owner_id)
+        self._wanted_sort = self._sort
+        self._next = start.next_card
+        self.restart(start)
         self._visible = sorted(self._all.values(), key=self._key)
         self._shown = len(self._visible)
+
+    def restart(self, start: ColumnStart) -> None:
+        """Takes counts and totals read again (a change may have touched a card this
+        model does not hold, which it could not count); nothing once whole."""
+        if self._start is None:
+            return
+        self._cards, self._matching = start.cards, start.matching
+        self._total.restart(start.total)
+        self.totalsChanged.emit()
+
+    def start_owner(self) -> int:
+        """The owner whose first cards the model holds (0: everyone)."""
+        return self._filter.owner_id
+
+    def id_below_shown(self) -> int | None:
+        """The card just below the last one held: None at the column's end. While only the
+        first cards are held, the first card not held (what a card put below them lands
+        above), or if that is not known, the last one held."""
+        if self._start is None:
+            return None
+        if self._next is not None:
+            return self._next.id
+        return self._visible[-1].id if self._visible else None
 
     def _put_counted(self, card: Card) -> None:
         """``put`` while only the first cards are held: a card that sorts among them is
@@ -405,7 +442,10 @@ class CardListModel(QAbstractListModel):
         self._matching += 1
         self._total.add_line(line, card.currency)
         row = bisect.bisect(self._visible, self._key(card), key=self._key)
-        if row < len(self._visible):
+        if row == len(self._visible):  # below the first cards: maybe the next one
+            if self._next is not None and self._key(card) < self._key(self._next):
+                self._next = card
+        else:
             self._all[card.id], self._lines[card.id] = card, line
             self.beginInsertRows(QModelIndex(), row, row)
             self._visible.insert(row, card)

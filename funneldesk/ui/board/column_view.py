@@ -94,10 +94,6 @@ class ColumnView(QListView):
         row = index.row() if index.isValid() else model.card_count()
         if index.isValid() and pos.y() > self.visualRect(index).center().y():
             row += 1
-        if row < model.card_count():
-            return model.card_at(row).id
-        if model.is_whole() or not model.card_count():
-            return None
-        # below the first cards of a column whose other cards are still being read: the
-        # end of the column is far below, so the card goes just above the last one shown
-        return model.card_at(model.card_count() - 1).id
+        # below the last card held: the column's end, or while its other cards are still
+        # being read, the first of those
+        return model.card_at(row).id if row < model.card_count() else model.id_below_shown()

@@ -197,5 +197,5 @@ class BoardController(QObject):
         row = model.row_of(deal_id)
         if row < 0:
             return False
-        after = model.card_at(row + 1).id if row + 1 < model.card_count() else None
+        after = model.card_at(row + 1).id if row + 1 < model.card_count() else model.id_below_shown()
         return before_id in (deal_id, after)
