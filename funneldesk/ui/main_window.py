@@ -12,8 +12,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
 
+from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, ngettext
 from funneldesk.services import Services
@@ -47,6 +48,8 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.board = BoardWidget(self)
         self.filter_notice = FilterNotice(self)
+        self.counts = QLabel()
+        self.statusBar().addWidget(self.counts)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -63,6 +66,7 @@ class MainWindow(QMainWindow):
         self.board.contextMenuRequested.connect(self._card_menu)
         self.board.newDealRequested.connect(self.new_deal)
         self.board.cardHidden.connect(self._hidden_by_filter)
+        self.board.boardWhole.connect(self._update_status)
         self.board.reorderInSortedColumn.connect(self.offer_board_order)
         self.board.sortChanged.connect(self._remember_sort)
         self.filter_notice.clearRequested.connect(self.clear_filter)
@@ -92,12 +96,16 @@ class MainWindow(QMainWindow):
         be replaced. Emits boardLoaded when shown."""
         self._loads += 1
         ticket = self._loads
+        current = self.board.current_card()
         self.board.setEnabled(False)
         self.statusBar().showMessage(_("Loading the board…"))
 
         def done(board: Board) -> None:
             if ticket == self._loads:  # a newer request supersedes this one
+                self.statusBar().clearMessage()
                 self._show_board(board)
+                if current is not None:  # the same card, scrolled to, as before the reload
+                    self.board.select(current.id, take_focus=True)
 
         run_in_background(self._first_read(), done, self._load_failed)
 
@@ -201,8 +209,13 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         shown, total = self.board.counts()
-        self.statusBar().showMessage(ngettext("{n} deal shown", "{n} deals shown", shown).format(
-            n=shown))
+        if self.board.is_whole():
+            text = ngettext("{n} deal shown", "{n} deals shown", shown)
+        else:  # a search or sort chosen now applies once every card is read
+            text = ngettext("{n} deal shown · reading the other cards…",
+                            "{n} deals shown · reading the other cards…", shown)
+        # a label, not a status message: opening a menu would erase a message for good
+        self.counts.setText(text.format(n=formatting.number(shown)))
         self.filter_notice.show_counts(self.board.filtering(), shown, total)
         if self.filter_notice.isHidden():
             self._hidden_id = None

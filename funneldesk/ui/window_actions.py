@@ -159,12 +159,14 @@ class WindowActions:
     def clear_filter(self) -> None:
         """Shows every deal again: one reload of the filter, not one per field."""
         self.owner.blockSignals(True)
-        self.search.blockSignals(True)
         self.owner.setCurrentIndex(0)
-        self.search.clear()
         self.owner.blockSignals(False)
-        self.search.blockSignals(False)
-        self.window.apply_filter()
+        if self.search.text():
+            # not blocked: the box hides its clear button on its own textChanged, which
+            # also applies the filter (the owner is already cleared)
+            self.search.clear()
+        else:
+            self.window.apply_filter()
 
     def restore(self, settings: Settings, database: str) -> None:
         """Restores the view; the filter is the one last used on ``database`` (an owner id or

@@ -79,11 +79,11 @@ def test_the_status_bar_and_the_notice_count_in_plural_forms(
         window: MainWindow) -> None:
     make_deal(services, manager, title="ERP upgrade")
     reload(qtbot, window)
-    assert window.statusBar().currentMessage() == "1 deal shown"
+    assert window.counts.text() == "1 deal shown"
     assert not window.filter_notice.isVisible()
     make_deal(services, rep, title="Cloud migration")
     reload(qtbot, window)
-    assert window.statusBar().currentMessage() == "2 deals shown"
+    assert window.counts.text() == "2 deals shown"
     window.actions_.owner.setCurrentIndex(window.actions_.owner.findData(rep.id))
     assert "1 of 2 deals shown" in window.filter_notice.text()
     window.filter_notice.clear_button.click()

@@ -274,15 +274,11 @@ def held_whole_read(services: Services, monkeypatch: pytest.MonkeyPatch) -> thre
     return release
 
 
-def header_count(window: MainWindow, stage_id: int) -> str:
-    return window.board.columns[stage_id].title.text().splitlines()[1]
-
-
-def test_undoing_a_move_to_below_the_first_cards_keeps_the_counts_exact(
-        qtbot: QtBot, services: Services, manager: Actor, db_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def two_long_columns(qtbot: QtBot, services: Services, manager: Actor,
+                     monkeypatch: pytest.MonkeyPatch) -> tuple[MainWindow, threading.Event]:
+    """A window whose first two columns hold 3 of their 8 cards, and the event that lets
+    the read of every card finish."""
     monkeypatch.setattr("funneldesk.services.board.FIRST_CARDS", 3)
-    first, second = stage(services, "Initial contact"), stage(services, "Needs analysis")
     for i in range(8):
         make_deal(services, manager, title=f"Early {i}")
         make_deal(services, manager, title=f"Later {i}", stage_name="Needs analysis")
@@ -290,6 +286,18 @@ def test_undoing_a_move_to_below_the_first_cards_keeps_the_counts_exact(
     window = MainWindow(services, manager, Settings())
     qtbot.addWidget(window)
     window.show()
+    return window, release
+
+
+def header_count(window: MainWindow, stage_id: int) -> str:
+    return window.board.columns[stage_id].title.text().splitlines()[1]
+
+
+def test_undoing_a_move_to_below_the_first_cards_keeps_the_counts_exact(
+        qtbot: QtBot, services: Services, manager: Actor, db_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = stage(services, "Initial contact"), stage(services, "Needs analysis")
+    window, release = two_long_columns(qtbot, services, manager, monkeypatch)
     column = window.board.columns[second.id]
     window.board.select(column.model.card_at(0).id, take_focus=True)
     window.move_current(-1)  # to Initial contact, at its end: below its first cards
@@ -341,3 +349,54 @@ def test_a_board_that_paints_no_card_still_reads_every_card(
     window.actions_.owner.setCurrentIndex(window.actions_.owner.findData(0))
     column = window.board.columns[stage(services, "Initial contact").id]
     assert column.model.card_count() == 6
+
+
+def test_a_search_typed_while_cards_are_read_counts_right_once_they_are(
+        qtbot: QtBot, services: Services, manager: Actor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("funneldesk.services.board.FIRST_CARDS", 3)
+    for i in range(10):
+        make_deal(services, manager, title=f"Warehouse {i}" if i < 4 else f"Office {i}")
+    release = held_whole_read(services, monkeypatch)
+    window = MainWindow(services, manager, Settings())
+    qtbot.addWidget(window)
+    window.show()
+    window.actions_.search.setText("warehouse")
+    assert "reading the other cards" in window.counts.text()
+    with qtbot.waitSignal(window.board.boardWhole, timeout=10000):
+        release.set()
+    column = window.board.columns[stage(services, "Initial contact").id]
+    assert column.model.card_count() == 4
+    assert window.counts.text() == "4 deals shown"
+    assert "4 of 10 deals shown" in window.filter_notice.label.text()
+
+
+def test_a_keyboard_move_below_the_first_cards_leaves_no_other_card_chosen(
+        qtbot: QtBot, services: Services, manager: Actor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    window, release = two_long_columns(qtbot, services, manager, monkeypatch)
+    second = window.board.columns[stage(services, "Needs analysis").id]
+    moved = second.model.card_at(0).id
+    window.board.select(moved, take_focus=True)
+    window.move_current(-1)  # lands below the first cards of Initial contact
+    assert all(not c.view.currentIndex().isValid() for c in window.board.columns.values())
+    window.move_current(-1)  # no card is chosen: nothing moves
+    with qtbot.waitSignal(window.board.boardWhole, timeout=10000):
+        release.set()
+    current = window.board.current_card()
+    assert current is not None
+    assert current.id == moved
+    assert current.stage_id == stage(services, "Initial contact").id
+
+
+def test_a_reload_keeps_the_chosen_card(qtbot: QtBot, services: Services, manager: Actor,
+                                        window: MainWindow) -> None:
+    from tests.ui.conftest import reload
+
+    deals = [make_deal(services, manager, title=f"Deal {i}") for i in range(5)]
+    reload(qtbot, window)
+    window.board.select(deals[2].id, take_focus=True)
+    reload(qtbot, window)
+    current = window.board.current_card()
+    assert current is not None
+    assert current.id == deals[2].id

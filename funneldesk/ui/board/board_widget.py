@@ -203,13 +203,18 @@ class BoardWidget(QScrollArea):
         focus = QApplication.focusWidget()
         take_focus = take_focus or (focus is not None and self.isAncestorOf(focus))
         self._select_when_whole = None
+        if all(column.model.row_of(deal_id) < 0 for column in self.columns.values()):
+            if not self.is_whole():
+                # below a column's first cards: selected once every card is read; until
+                # then no card looks chosen, so that no key acts on the wrong deal
+                self._select_when_whole = (deal_id, take_focus)
+                for column in self.columns.values():
+                    column.view.selectionModel().clear()
+            return
         for column in self.columns.values():
             row = column.model.row_of(deal_id)
             if row < 0:
-                if not column.model.is_whole():
-                    self._select_when_whole = (deal_id, take_focus)
                 continue
-            self._select_when_whole = None
             column.model.show_row(row)
             index = column.model.index(row)
             column.view.setCurrentIndex(index)  # clears every other column (_single_current)
