@@ -13,8 +13,10 @@ reads through ``query`` alone (importing SQLAlchemy's ORM costs about 0.4 s).
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,7 +44,7 @@ class Database:
         # one plain-SQL connection per thread, so that a long read in the background (every
         # card of a board) never makes the GUI thread wait for a connection
         self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        self._readers: weakref.WeakSet[_Reader] = weakref.WeakSet()
         self._lock = threading.Lock()  # the engine and the list of connections
 
     @property
@@ -113,47 +115,54 @@ class Database:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Runs a read-only SQL statement (qmark parameters) and returns plain tuples."""
+        with self._mapping_errors():
+            return self._reader().conn.execute(sql, tuple(params)).fetchall()
+
+    @contextmanager
+    def _mapping_errors(self) -> Iterator[None]:
+        """SQLite's errors as FunnelDesk's: unavailable, read-only, busy or damaged."""
         try:
-            return self._reader().execute(sql, tuple(params)).fetchall()
+            yield
         except sqlite3.Error as error:
-            mapped = self._mapped(error)
-            if mapped is error:
-                raise
-            raise mapped from error
+            if isinstance(error, sqlite3.OperationalError):
+                raise _environment_error(self.path, error) from error
+            if _is_damage(error):
+                raise DatabaseDamaged(str(self.path), detail=str(error)) from error
+            raise
 
-    def _reader(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            # autocommit: each read sees every committed change, and holds no lock after
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            conn.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms:d}")
-            self._local.conn, self._local.depth = conn, 0
+    def _reader(self) -> _Reader:
+        reader: _Reader | None = getattr(self._local, "reader", None)
+        if reader is None:
+            with self._mapping_errors():
+                # autocommit: each read sees every committed change, and holds no lock after
+                conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+                conn.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms:d}")
+            reader = self._local.reader = _Reader(conn)
             with self._lock:
-                self._readers.append(conn)
-        return conn
-
-    def _mapped(self, error: sqlite3.Error) -> Exception:
-        if isinstance(error, sqlite3.OperationalError):
-            return _environment_error(self.path, error)
-        if _is_damage(error):
-            return DatabaseDamaged(str(self.path), detail=str(error))
-        return error
+                self._readers.add(reader)
+        return reader
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """Runs this thread's ``query`` calls inside it in one read transaction, so that
         they all see one state of the file (another instance may commit between two of
         them). A snapshot inside another is part of it."""
-        conn = self._reader()
-        self._local.depth += 1
+        reader = self._reader()
+        reader.depth += 1
         try:
-            if self._local.depth == 1:
+            if reader.depth == 1:
                 self.query("BEGIN")
             yield
-        finally:
-            self._local.depth -= 1
-            if self._local.depth == 0 and conn.in_transaction:
-                conn.execute("ROLLBACK")  # it only read: nothing to keep
+        except BaseException:
+            reader.depth -= 1
+            if reader.depth == 0:
+                with contextlib.suppress(sqlite3.Error):  # the first error is the one to tell
+                    reader.end_read()
+            raise
+        reader.depth -= 1
+        if reader.depth == 0:
+            with self._mapping_errors():
+                reader.end_read()
 
     def check_integrity(self) -> None:
         """Runs SQLite's quick_check on its own read-only connection (call it off the GUI
@@ -174,12 +183,28 @@ class Database:
 
     def close(self) -> None:
         with self._lock:
-            for conn in self._readers:
-                conn.close()
+            for reader in list(self._readers):
+                reader.conn.close()
             self._readers.clear()
             self._local = threading.local()
             if self._engine is not None:
                 self._engine.dispose()
+
+
+class _Reader:
+    """A thread's plain-SQL connection. It closes when the thread ends (Python then drops
+    the thread's local data), so that threads the pool retires leave no file open."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.depth = 0  # snapshots open on this connection
+
+    def end_read(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")  # it only read: nothing to keep
+
+    def __del__(self) -> None:
+        self.conn.close()
 
 
 def _is_damage(error: BaseException | None) -> bool:

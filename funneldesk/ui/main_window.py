@@ -33,6 +33,7 @@ from funneldesk.ui.window_actions import WindowActions
 
 WARM_UP_FALLBACK_MS = 1000
 WHOLE_READ_FALLBACK_MS = 500
+WHOLE_READ_RETRY_MS = 5000
 
 
 class MainWindow(QMainWindow):
@@ -49,7 +50,8 @@ class MainWindow(QMainWindow):
         self.board = BoardWidget(self)
         self.filter_notice = FilterNotice(self)
         self.counts = QLabel()
-        self.statusBar().addWidget(self.counts)
+        # permanent: a temporary message (loading, an error) never hides the counts
+        self.statusBar().addPermanentWidget(self.counts)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -122,6 +124,7 @@ class MainWindow(QMainWindow):
 
     def _load_failed(self, error: Exception) -> None:
         self.board.setEnabled(True)
+        self.statusBar().clearMessage()
         if not isinstance(error, FunnelDeskError):
             raise error
         show_error(self, error)
@@ -164,8 +167,20 @@ class MainWindow(QMainWindow):
             elif not self.board.complete(board):
                 self._show_board(board)
 
+        def failed(error: Exception) -> None:
+            if not isinstance(error, FunnelDeskError):
+                raise error
+            if ticket != self._loads:
+                return
+            # the first cards stay usable; a search or sort waits for the next attempt
+            self._whole_read = 0
+            self.statusBar().showMessage(_(
+                "Reading the other cards failed: {error} FunnelDesk tries again in a few "
+                "seconds.").format(error=error.message()), WHOLE_READ_RETRY_MS)
+            QTimer.singleShot(WHOLE_READ_RETRY_MS, self, lambda: self._read_whole(ticket))
+
         run_in_background(lambda: self.services.board.load(pipeline_id, include_closed=closed),
-                          done, self._load_failed)
+                          done, failed)
 
     def apply_filter(self) -> None:
         self.filter_notice.forget()
@@ -271,9 +286,10 @@ class MainWindow(QMainWindow):
         column = self.board.columns.get(card.stage_id) if card else None
         if card is None or column is None:
             return
-        if column.model.sort_key() != "position":
-            self.offer_board_order(card.stage_id)
-            return
+        if column.model.row_order() != "position":
+            if column.model.sort_key() != "position":
+                self.offer_board_order(card.stage_id)
+            return  # else the rows follow board order once every card is read
         model = column.model
         row, count = model.row_of(card.id), model.card_count()
         if step < 0 and row > 0:

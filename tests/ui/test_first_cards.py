@@ -249,14 +249,29 @@ def test_taking_every_card_repaints_a_card_edited_elsewhere_meanwhile() -> None:
     assert model.card_at(4).title == "Edited 4"
 
 
-def test_a_card_put_just_below_the_first_cards_becomes_the_next_one() -> None:
+def test_a_card_put_just_below_the_first_cards_shows_as_their_last() -> None:
     cards = [card(i, position=i * 10) for i in range(100)]
     model = started(cards, 10)
     assert model.id_below_shown() == 10
     model.put(card(500, position=95))  # between the last held (90) and the next (100)
-    assert model.id_below_shown() == 500
-    model.discard(500)
-    assert model.id_below_shown() == 9  # not known any more: the last held
+    assert ids(model)[-2:] == [9, 500]
+    assert model.id_below_shown() == 10
+    model.put(card(501, position=105))  # below the next card: counted, not shown
+    assert 501 not in ids(model)
+    assert model.totals()[0] == 102
+    model.reposition({10: 96.0, 11: 97.0})  # the next card renumbered: still next
+    assert model.id_below_shown() == 10
+    model.discard(10)
+    assert model.id_below_shown() == 500  # which card comes next is not known: the last held
+
+
+def test_below_a_reps_first_cards_that_are_all_of_theirs_is_the_column_end() -> None:
+    cards = [card(i, owner=2 if i in (3, 7) else 1) for i in range(20)]
+    model = started(cards, 5, owner=2)
+    assert ids(model) == [3, 7]
+    assert model.id_below_shown() is None  # as in a whole column: the end
+    model.put(card(15, owner=2, title="Saved"))  # the rep's own card, further down
+    assert ids(model) == [3, 7, 15]
 
 
 # --- the window, while only the first cards are there ---------------------------------
@@ -331,6 +346,11 @@ def test_moving_the_last_but_one_card_down_puts_it_below_the_last_one_shown(
     window.board.select(before[1], take_focus=True)
     window.reorder_current(1)
     assert database_order(db_path, first.id) == [before[0], before[2], before[1], *before[3:]]
+    column = window.board.columns[first.id]
+    assert [c.id for c in column.model.visible_cards()] == [before[0], before[2], before[1]]
+    current = window.board.current_card()
+    assert current is not None
+    assert current.id == before[1]  # still shown, and still the chosen card
     release.set()
 
 
@@ -400,3 +420,75 @@ def test_a_reload_keeps_the_chosen_card(qtbot: QtBot, services: Services, manage
     current = window.board.current_card()
     assert current is not None
     assert current.id == deals[2].id
+
+
+def test_a_failed_read_of_every_card_is_tried_again(
+        qtbot: QtBot, services: Services, manager: Actor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from funneldesk.errors import DatabaseBusy
+
+    monkeypatch.setattr("funneldesk.services.board.FIRST_CARDS", 2)
+    monkeypatch.setattr("funneldesk.ui.main_window.WHOLE_READ_RETRY_MS", 50)
+    for i in range(6):
+        make_deal(services, manager, title=f"Deal {i}")
+    load, calls = services.board.load, []
+
+    def busy_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(True)
+        if len(calls) == 1:
+            raise DatabaseBusy(str(services.location()))
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(services.board, "load", busy_once)
+    window = MainWindow(services, manager, Settings())
+    qtbot.addWidget(window)
+    failed: list[str] = []
+    window.statusBar().messageChanged.connect(failed.append)
+    with qtbot.waitSignal(window.board.boardWhole, timeout=10000):
+        window.show()
+    assert len(calls) == 2
+    assert any("Reading the other cards failed" in m for m in failed)
+    assert window.counts.text() == "6 deals shown"
+
+
+def test_a_card_chosen_while_cards_are_read_stays_chosen(
+        qtbot: QtBot, services: Services, manager: Actor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    window, release = two_long_columns(qtbot, services, manager, monkeypatch)
+    second = window.board.columns[stage(services, "Needs analysis").id]
+    window.board.select(second.model.card_at(0).id, take_focus=True)
+    window.move_current(-1)  # lands below Initial contact's first cards
+    chosen = second.model.card_at(1)
+    second.view.setCurrentIndex(second.model.index(1))  # the user picks another card
+    with qtbot.waitSignal(window.board.boardWhole, timeout=10000):
+        release.set()
+    current = window.board.current_card()
+    assert current is not None
+    assert current.id == chosen.id
+
+
+def test_a_column_switched_to_board_order_meanwhile_is_reordered_once_read(
+        qtbot: QtBot, services: Services, manager: Actor, db_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    first = stage(services, "Initial contact")
+    settings = Settings()
+    settings.set("board.sort", {str(first.pipeline_id): {str(first.id): "value"}})
+    monkeypatch.setattr("funneldesk.services.board.FIRST_CARDS", 3)
+    for i in range(8):
+        make_deal(services, manager, title=f"Deal {i}", value=str(100 + i))
+    release = held_whole_read(services, monkeypatch)
+    window = MainWindow(services, manager, settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.board.use_board_order(first.id)  # the rows still follow value
+    before = database_order(db_path, first.id)
+    column = window.board.columns[first.id]
+    window.board.select(column.model.card_at(1).id, take_focus=True)
+    window.reorder_current(-1)
+    assert database_order(db_path, first.id) == before  # nothing moves yet
+    with qtbot.waitSignal(window.board.boardWhole, timeout=10000):
+        release.set()
+    assert [c.id for c in column.model.visible_cards()] == before  # board order now
+    window.board.select(before[1], take_focus=True)
+    window.reorder_current(-1)
+    assert database_order(db_path, first.id)[:2] == [before[1], before[0]]

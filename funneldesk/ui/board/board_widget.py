@@ -121,8 +121,11 @@ class BoardWidget(QScrollArea):
     def _dropped(self, deal_id: int, version: int, source: int, target: int,
                  before: int | None) -> None:
         column = self.columns.get(target)
-        if source == target and column is not None and column.model.sort_key() != "position":
-            self.reorderInSortedColumn.emit(target)
+        if source == target and column is not None and column.model.row_order() != "position":
+            if column.model.sort_key() != "position":
+                self.reorderInSortedColumn.emit(target)
+            # else board order is chosen, but the rows follow it only once every card is
+            # read: a place among them means nothing yet, so the card stays
             return
         self.cardDropped.emit(deal_id, version, source, target, before)
 
@@ -139,6 +142,7 @@ class BoardWidget(QScrollArea):
         """One current card on the whole board: choosing one in a column clears the rest."""
         if not current.isValid():
             return
+        self._select_when_whole = None  # a card chosen since: the user's choice wins
         for other_id, column in self.columns.items():
             selection = column.view.selectionModel()
             # only a column that shows a selection: clearing repaints the whole column
@@ -194,6 +198,8 @@ class BoardWidget(QScrollArea):
 
     def remove(self, deal_id: int) -> None:
         self.changes += 1
+        if self._select_when_whole is not None and self._select_when_whole[0] == deal_id:
+            self._select_when_whole = None
         for column in self.columns.values():
             column.model.discard(deal_id)
 

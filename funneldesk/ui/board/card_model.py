@@ -425,27 +425,37 @@ class CardListModel(QAbstractListModel):
         """The card just below the last one held: None at the column's end. While only the
         first cards are held, the first card not held (what a card put below them lands
         above), or if that is not known, the last one held."""
-        if self._start is None:
+        if self._start is None or self._holds_every_match():
             return None
         if self._next is not None:
             return self._next.id
         return self._visible[-1].id if self._visible else None
 
+    def _holds_every_match(self) -> bool:
+        """Whether the first cards are every card the filter shows (as when a rep's own
+        cards all fit): below them is the column's end, as in a whole column."""
+        return len(self._visible) >= self._matching
+
+    def row_order(self) -> str:
+        """The order the rows follow now: while only the first cards are held, the one
+        they were read in, whatever order was chosen since (``sort_key``)."""
+        return self._sort
+
     def _put_counted(self, card: Card) -> None:
-        """``put`` while only the first cards are held: a card that sorts among them is
-        shown; one that sorts below them is counted, and shown by ``complete``."""
+        """``put`` while only the first cards are held: a card that sorts among them, or
+        just below them (above the next card), is shown; one further down is counted,
+        and shown by ``complete``."""
         self._cards += 1
         if not self._filter.accepts(card):
             self.totalsChanged.emit()
             return
+        shown_below = self._holds_every_match() or (
+            self._next is not None and self._key(card) < self._key(self._next))
         line = self._converter.line(card.amount, card.currency)
         self._matching += 1
         self._total.add_line(line, card.currency)
         row = bisect.bisect(self._visible, self._key(card), key=self._key)
-        if row == len(self._visible):  # below the first cards: maybe the next one
-            if self._next is not None and self._key(card) < self._key(self._next):
-                self._next = card
-        else:
+        if row < len(self._visible) or shown_below:
             self._all[card.id], self._lines[card.id] = card, line
             self.beginInsertRows(QModelIndex(), row, row)
             self._visible.insert(row, card)

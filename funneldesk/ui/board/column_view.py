@@ -88,7 +88,7 @@ class ColumnView(QListView):
         A column sorted by anything but board order has no place to drop into.
         """
         model = self.card_model()
-        if model.sort_key() != "position":
+        if model.row_order() != "position":
             return None
         index = self.indexAt(pos)
         row = index.row() if index.isValid() else model.card_count()
