@@ -7,10 +7,9 @@ start-up paints the board before any of them is needed.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QPoint, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
 
@@ -22,6 +21,7 @@ from funneldesk.services.dto import Actor, Board, Card, ChangeSet
 from funneldesk.services.permissions import may_change_deal
 from funneldesk.settings import Settings
 from funneldesk.ui.background import run_in_background
+from funneldesk.ui.board.board_reader import BoardReader, BoardRequest
 from funneldesk.ui.board.board_widget import BoardWidget
 from funneldesk.ui.board.card_model import SORT_KEYS
 from funneldesk.ui.board.controller import BoardController
@@ -32,8 +32,6 @@ from funneldesk.ui.sample_data_actions import SampleDataActions
 from funneldesk.ui.window_actions import WindowActions
 
 WARM_UP_FALLBACK_MS = 1000
-WHOLE_READ_FALLBACK_MS = 500
-WHOLE_READ_RETRY_MS = 5000
 
 
 class MainWindow(QMainWindow):
@@ -72,8 +70,9 @@ class MainWindow(QMainWindow):
         self.board.reorderInSortedColumn.connect(self.offer_board_order)
         self.board.sortChanged.connect(self._remember_sort)
         self.filter_notice.clearRequested.connect(self.clear_filter)
-        self._loads = 0
-        self._whole_read = 0  # the last board whose every card is being or was read
+        self.reader = BoardReader(services, self.board, self)
+        self.reader.ready.connect(self._show_board)
+        self._reselect: int | None = None  # the card chosen before a reload
         self._hidden_id: int | None = None  # the saved deal the filter notice speaks of
         self._restore()
         self.load_now()
@@ -84,43 +83,23 @@ class MainWindow(QMainWindow):
 
     def load_now(self) -> None:
         """Reads the board on the GUI thread: at start-up, before the window shows."""
-        self._loads += 1
-        try:
-            board = self._first_read()()
-        except FunnelDeskError as error:
-            show_error(self, error)
-            return
-        self._show_board(board)
+        self.reader.read_now(self._request())
 
     def reload(self) -> None:
         """Reads the board again off the GUI thread (pipeline switch, stage edits, Won/Lost
         toggle); the board is disabled meanwhile so that nothing moves on a board about to
         be replaced. Emits boardLoaded when shown."""
-        self._loads += 1
-        ticket = self._loads
         current = self.board.current_card()
+        self._reselect = current.id if current is not None else None
         self.board.setEnabled(False)
         self.statusBar().showMessage(_("Loading the board…"))
+        self.reader.read(self._request(), self._load_failed)
 
-        def done(board: Board) -> None:
-            if ticket == self._loads:  # a newer request supersedes this one
-                self.statusBar().clearMessage()
-                self._show_board(board)
-                if current is not None:  # the same card, scrolled to, as before the reload
-                    self.board.select(current.id, take_focus=True)
-
-        run_in_background(self._first_read(), done, self._load_failed)
-
-    def _first_read(self) -> Callable[[], Board]:
-        """What the board is first shown with: each column's first cards, with the counts
-        and totals of all (the rest follow once those are painted: ``_read_whole``), or
-        the whole board while a search is on (a search looks at every card)."""
-        pipeline_id, closed = self.pipeline_id(), self.actions_.show_closed.isChecked()
-        if self.actions_.search.text().strip():
-            return lambda: self.services.board.load(pipeline_id, include_closed=closed)
-        owner, sorts = self.actions_.owner_filter(), self._saved_sorts(pipeline_id)
-        return lambda: self.services.board.start(pipeline_id, include_closed=closed,
-                                                 owner_id=owner, sorts=sorts)
+    def _request(self) -> BoardRequest:
+        pipeline_id = self.pipeline_id()
+        return BoardRequest(pipeline_id, self.actions_.show_closed.isChecked(),
+                            self.actions_.owner_filter(), self.actions_.search.text(),
+                            self._saved_sorts(pipeline_id))
 
     def _load_failed(self, error: Exception) -> None:
         self.board.setEnabled(True)
@@ -134,53 +113,16 @@ class MainWindow(QMainWindow):
         return {int(k): str(v) for k, v in saved.items()}
 
     def _show_board(self, board: Board) -> None:
+        self.statusBar().clearMessage()
         self.board.set_sorts(self._saved_sorts(board.pipeline.id))
         self.board.show_board(board, self.actions_.show_closed.isChecked())
         self.board.setEnabled(True)
         self.actions_.fill_owners(board.owners)
         self.apply_filter()
-        if not board.whole:
-            # once the first cards are painted (a read beside that paint slows it down), or
-            # after a while if nothing is painted (a filter that shows no card, a hidden
-            # window)
-            ticket = self._loads
-            self.board.cardsPainted.connect(lambda: self._read_whole(ticket),
-                                            Qt.ConnectionType.SingleShotConnection)
-            QTimer.singleShot(WHOLE_READ_FALLBACK_MS, self, lambda: self._read_whole(ticket))
+        if self._reselect is not None:  # the card chosen before a reload, scrolled to
+            self.board.select(self._reselect, take_focus=True)
+            self._reselect = None
         self.boardLoaded.emit()
-
-    def _read_whole(self, ticket: int, again: bool = False) -> None:
-        """Reads every card off the GUI thread and hands them to the columns shown with
-        their first cards; a change shown meanwhile may be missing from that read, which
-        is then made again."""
-        if ticket != self._loads or (ticket == self._whole_read and not again):
-            return  # superseded by a newer board, or already under way
-        self._whole_read = ticket
-        pipeline_id, closed = self.pipeline_id(), self.actions_.show_closed.isChecked()
-        changes = self.board.changes
-
-        def done(board: Board) -> None:
-            if ticket != self._loads:
-                return
-            if changes != self.board.changes:
-                self._read_whole(ticket, again=True)
-            elif not self.board.complete(board):
-                self._show_board(board)
-
-        def failed(error: Exception) -> None:
-            if not isinstance(error, FunnelDeskError):
-                raise error
-            if ticket != self._loads:
-                return
-            # the first cards stay usable; a search or sort waits for the next attempt
-            self._whole_read = 0
-            self.statusBar().showMessage(_(
-                "Reading the other cards failed: {error} FunnelDesk tries again in a few "
-                "seconds.").format(error=error.message()), WHOLE_READ_RETRY_MS)
-            QTimer.singleShot(WHOLE_READ_RETRY_MS, self, lambda: self._read_whole(ticket))
-
-        run_in_background(lambda: self.services.board.load(pipeline_id, include_closed=closed),
-                          done, failed)
 
     def apply_filter(self) -> None:
         self.filter_notice.forget()
@@ -201,26 +143,8 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _changed(self, changes: ChangeSet) -> None:
-        self._recount(changes.stage_ids)
+        self.reader.recount(changes.stage_ids)
         self._update_status()
-
-    def _recount(self, stage_ids: frozenset[int]) -> None:
-        """Reads again the counts and totals of the changed columns that hold only their
-        first cards: a change may have taken a card from below them, which they cannot
-        count themselves."""
-        board = self.board.board
-        partial = {i: c for i, c in self.board.columns.items()
-                   if i in stage_ids and not c.model.is_whole()}
-        if board is None or not partial:
-            return
-        stages = [s for s in board.pipeline.stages if s.id in partial]
-        owner = next(iter(partial.values())).model.start_owner()
-        try:
-            sums = self.services.board.column_sums(stages, owner_id=owner)
-        except FunnelDeskError:
-            return  # the counts catch up when every card is read
-        for stage_id, column in partial.items():
-            column.model.restart(sums[stage_id])
 
     def _update_status(self) -> None:
         shown, total = self.board.counts()

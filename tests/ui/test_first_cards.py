@@ -428,7 +428,7 @@ def test_a_failed_read_of_every_card_is_tried_again(
     from funneldesk.errors import DatabaseBusy
 
     monkeypatch.setattr("funneldesk.services.board.FIRST_CARDS", 2)
-    monkeypatch.setattr("funneldesk.ui.main_window.WHOLE_READ_RETRY_MS", 50)
+    monkeypatch.setattr("funneldesk.ui.board.board_reader.WHOLE_READ_RETRY_MS", 50)
     for i in range(6):
         make_deal(services, manager, title=f"Deal {i}")
     load, calls = services.board.load, []
