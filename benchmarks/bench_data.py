@@ -98,7 +98,8 @@ def verify(path: Path) -> None:
 def generate(path: Path, size: Size, seed: int) -> None:
     from funneldesk import i18n
     from funneldesk.db import open_database
-    from funneldesk.services import Services, reads
+    from funneldesk.services import Services
+    from funneldesk.services.pipeline import reads
 
     i18n.set_language("zh_CN")
     db = open_database(path)
@@ -115,7 +116,7 @@ def generate(path: Path, size: Size, seed: int) -> None:
 class _Generator:
     def __init__(self, conn: Any, rng: random.Random, pipeline: Any, manager_id: int) -> None:
         from funneldesk.enums import StageKind
-        from funneldesk.services.demo_names import ZH
+        from funneldesk.services.sample_data.names import ZH
 
         self.conn, self.rng, self.words = conn, rng, ZH
         self.opens = [s for s in pipeline.stages if s.is_open]

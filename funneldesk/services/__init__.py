@@ -11,18 +11,18 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from funneldesk.db import Database
-from funneldesk.services.board import BoardService
-from funneldesk.services.users import UserService
+from funneldesk.services.pipeline.board import BoardService
+from funneldesk.services.team.users import UserService
 
 if TYPE_CHECKING:
-    from funneldesk.services.customers import CustomerService
-    from funneldesk.services.deals import DealService
-    from funneldesk.services.demo import DemoService
-    from funneldesk.services.moves import MoveService
-    from funneldesk.services.pipeline_admin import PipelineAdminService
-    from funneldesk.services.rates import RateService
-    from funneldesk.services.sample_data import SampleDataService
-    from funneldesk.services.trash import TrashService
+    from funneldesk.services.customers.companies import CustomerService
+    from funneldesk.services.pipeline.admin import PipelineAdminService
+    from funneldesk.services.pipeline.deals import DealService
+    from funneldesk.services.pipeline.moves import MoveService
+    from funneldesk.services.pipeline.trash import TrashService
+    from funneldesk.services.sample_data.demo import DemoService
+    from funneldesk.services.sample_data.manage import SampleDataService
+    from funneldesk.services.team.rates import RateService
 
 
 class Services:
@@ -35,7 +35,7 @@ class Services:
     def for_database(cls, db: Database) -> Services:
         """The services of ``db``, with the default pipeline created on a new database."""
         if not db.query("SELECT count(*) FROM pipelines")[0][0]:
-            from funneldesk.services.seed import ensure_defaults
+            from funneldesk.services.pipeline.seed import ensure_defaults
 
             with db.session() as session:
                 ensure_defaults(session)
@@ -43,49 +43,49 @@ class Services:
 
     @cached_property
     def moves(self) -> MoveService:
-        from funneldesk.services.moves import MoveService
+        from funneldesk.services.pipeline.moves import MoveService
 
         return MoveService(self.db)
 
     @cached_property
     def deals(self) -> DealService:
-        from funneldesk.services.deals import DealService
+        from funneldesk.services.pipeline.deals import DealService
 
         return DealService(self.db)
 
     @cached_property
     def customers(self) -> CustomerService:
-        from funneldesk.services.customers import CustomerService
+        from funneldesk.services.customers.companies import CustomerService
 
         return CustomerService(self.db)
 
     @cached_property
     def pipelines(self) -> PipelineAdminService:
-        from funneldesk.services.pipeline_admin import PipelineAdminService
+        from funneldesk.services.pipeline.admin import PipelineAdminService
 
         return PipelineAdminService(self.db)
 
     @cached_property
     def rates(self) -> RateService:
-        from funneldesk.services.rates import RateService
+        from funneldesk.services.team.rates import RateService
 
         return RateService(self.db)
 
     @cached_property
     def demo(self) -> DemoService:
-        from funneldesk.services.demo import DemoService
+        from funneldesk.services.sample_data.demo import DemoService
 
         return DemoService(self.db)
 
     @cached_property
     def trash(self) -> TrashService:
-        from funneldesk.services.trash import TrashService
+        from funneldesk.services.pipeline.trash import TrashService
 
         return TrashService(self.db)
 
     @cached_property
     def sample_data(self) -> SampleDataService:
-        from funneldesk.services.sample_data import SampleDataService
+        from funneldesk.services.sample_data.manage import SampleDataService
 
         return SampleDataService(self.db)
 

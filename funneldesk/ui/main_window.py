@@ -17,8 +17,8 @@ from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, ngettext
 from funneldesk.services import Services
+from funneldesk.services.common.permissions import may_change_deal
 from funneldesk.services.dto import Actor, Board, Card, ChangeSet
-from funneldesk.services.permissions import may_change_deal
 from funneldesk.settings import Settings
 from funneldesk.ui.background import run_in_background
 from funneldesk.ui.board.board_reader import BoardReader, BoardRequest

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, language, ngettext
+from funneldesk.services.common.permissions import is_manager
 from funneldesk.services.dto import SampleCounts
-from funneldesk.services.permissions import is_manager
 from funneldesk.ui.background import run_with_disabled
 from funneldesk.ui.errors import show_error
 

@@ -9,8 +9,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QToolBar, QWidget
 
 from funneldesk.i18n import _
+from funneldesk.services.common.permissions import is_manager
 from funneldesk.services.dto import UserInfo
-from funneldesk.services.permissions import is_manager
 from funneldesk.settings import Settings
 
 if TYPE_CHECKING:

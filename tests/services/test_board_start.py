@@ -14,9 +14,9 @@ import pytest
 
 from funneldesk.db import Database
 from funneldesk.services import Services
-from funneldesk.services.board import SORTS, sort_key
-from funneldesk.services.conversion import RunningTotal
+from funneldesk.services.common.conversion import RunningTotal
 from funneldesk.services.dto import Actor, Board, DealFields, StageInfo
+from funneldesk.services.pipeline.board import SORTS, sort_key
 from tests.helpers import make_deal, pipeline, stage, tick_all, version
 
 # value, currency, owner (m: manager, r: rep), stage; JPY has no rate, so it is missing

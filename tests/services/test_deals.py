@@ -9,8 +9,8 @@ import pytest
 
 from funneldesk.errors import InvalidInput, NotAllowed, StaleEdit
 from funneldesk.services import Services
+from funneldesk.services.common.money import parse_money
 from funneldesk.services.dto import Actor, DealFields
-from funneldesk.services.money import parse_money
 from tests.helpers import make_deal, pipeline, stage
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from funneldesk.errors import InvalidInput
 from funneldesk.services import Services
+from funneldesk.services.common.money import parse_money
 from funneldesk.services.dto import Actor
-from funneldesk.services.money import parse_money
 from tests.helpers import make_deal, stage, tick_all
 
 

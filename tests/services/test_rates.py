@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from funneldesk.errors import BaseCurrencyInUse, InvalidInput, NotAllowed, StaleEdit
-from funneldesk.services import Services, reads
-from funneldesk.services.conversion import (
+from funneldesk.services import Services
+from funneldesk.services.common import sql
+from funneldesk.services.common.conversion import (
     RunningTotal,
     offered_currencies,
     to_base,
@@ -138,7 +139,7 @@ def test_a_rate_removed_by_someone_else_since_it_was_seen_names_who_removed_it_a
         services.rates.update(changes={"JPY": Decimal("0.0070")}, seen=seen, by=manager)
     assert refused.value.changed_by == "boss"
     assert refused.value.changed_at is not None
-    assert abs(refused.value.changed_at - reads.timestamp(at)) < dt.timedelta(seconds=1)
+    assert abs(refused.value.changed_at - sql.timestamp(at)) < dt.timedelta(seconds=1)
     assert rate_of(services, "JPY") is None
 
 

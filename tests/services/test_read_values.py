@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from funneldesk.services.reads import timestamp
+from funneldesk.services.common.sql import timestamp
 
 NOON_UTC = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
 

@@ -132,7 +132,7 @@ def database_order(db_path: Path, stage_id: int) -> list[int]:
 def test_the_window_paints_first_cards_then_takes_every_card(
         qtbot: QtBot, services: Services, manager: Actor, db_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("funneldesk.services.board.FIRST_CARDS", 4)
+    monkeypatch.setattr("funneldesk.services.pipeline.board.FIRST_CARDS", 4)
     first, second = stage(services, "Initial contact"), stage(services, "Needs analysis")
     deals = [make_deal(services, manager, title=f"Deal {i}") for i in range(12)]
     backward = [make_deal(services, manager, title=f"Back {i}", stage_name="Needs analysis")
@@ -178,7 +178,7 @@ def test_the_window_paints_first_cards_then_takes_every_card(
 def test_a_search_saved_for_the_database_reads_every_card_at_once(
         qtbot: QtBot, services: Services, manager: Actor,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("funneldesk.services.board.FIRST_CARDS", 2)
+    monkeypatch.setattr("funneldesk.services.pipeline.board.FIRST_CARDS", 2)
     for i in range(6):
         make_deal(services, manager, title=f"Warehouse {i}" if i % 2 else f"Office {i}")
     settings = Settings()
@@ -293,7 +293,7 @@ def two_long_columns(qtbot: QtBot, services: Services, manager: Actor,
                      monkeypatch: pytest.MonkeyPatch) -> tuple[MainWindow, threading.Event]:
     """A window whose first two columns hold 3 of their 8 cards, and the event that lets
     the read of every card finish."""
-    monkeypatch.setattr("funneldesk.services.board.FIRST_CARDS", 3)
+    monkeypatch.setattr("funneldesk.services.pipeline.board.FIRST_CARDS", 3)
     for i in range(8):
         make_deal(services, manager, title=f"Early {i}")
         make_deal(services, manager, title=f"Later {i}", stage_name="Needs analysis")
@@ -334,7 +334,7 @@ def test_undoing_a_move_to_below_the_first_cards_keeps_the_counts_exact(
 def test_moving_the_last_but_one_card_down_puts_it_below_the_last_one_shown(
         qtbot: QtBot, services: Services, manager: Actor, db_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("funneldesk.services.board.FIRST_CARDS", 3)
+    monkeypatch.setattr("funneldesk.services.pipeline.board.FIRST_CARDS", 3)
     first = stage(services, "Initial contact")
     for i in range(8):
         make_deal(services, manager, title=f"Deal {i}")
@@ -357,7 +357,7 @@ def test_moving_the_last_but_one_card_down_puts_it_below_the_last_one_shown(
 def test_a_board_that_paints_no_card_still_reads_every_card(
         qtbot: QtBot, services: Services, manager: Actor, rep: Actor,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("funneldesk.services.board.FIRST_CARDS", 2)
+    monkeypatch.setattr("funneldesk.services.pipeline.board.FIRST_CARDS", 2)
     for i in range(6):
         make_deal(services, manager, title=f"Deal {i}")
     settings = Settings()  # filtered by a rep who owns no deal: nothing to paint
@@ -374,7 +374,7 @@ def test_a_board_that_paints_no_card_still_reads_every_card(
 def test_a_search_typed_while_cards_are_read_counts_right_once_they_are(
         qtbot: QtBot, services: Services, manager: Actor,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("funneldesk.services.board.FIRST_CARDS", 3)
+    monkeypatch.setattr("funneldesk.services.pipeline.board.FIRST_CARDS", 3)
     for i in range(10):
         make_deal(services, manager, title=f"Warehouse {i}" if i < 4 else f"Office {i}")
     release = held_whole_read(services, monkeypatch)
@@ -427,7 +427,7 @@ def test_a_failed_read_of_every_card_is_tried_again(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from funneldesk.errors import DatabaseBusy
 
-    monkeypatch.setattr("funneldesk.services.board.FIRST_CARDS", 2)
+    monkeypatch.setattr("funneldesk.services.pipeline.board.FIRST_CARDS", 2)
     monkeypatch.setattr("funneldesk.ui.board.board_reader.WHOLE_READ_RETRY_MS", 50)
     for i in range(6):
         make_deal(services, manager, title=f"Deal {i}")
@@ -473,7 +473,7 @@ def test_a_column_switched_to_board_order_meanwhile_is_reordered_once_read(
     first = stage(services, "Initial contact")
     settings = Settings()
     settings.set("board.sort", {str(first.pipeline_id): {str(first.id): "value"}})
-    monkeypatch.setattr("funneldesk.services.board.FIRST_CARDS", 3)
+    monkeypatch.setattr("funneldesk.services.pipeline.board.FIRST_CARDS", 3)
     for i in range(8):
         make_deal(services, manager, title=f"Deal {i}", value=str(100 + i))
     release = held_whole_read(services, monkeypatch)

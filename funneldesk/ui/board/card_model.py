@@ -20,9 +20,9 @@ from PySide6.QtCore import (
 )
 
 from funneldesk.i18n import N_, ngettext
-from funneldesk.services.board import sort_key
-from funneldesk.services.conversion import Line, RunningTotal
+from funneldesk.services.common.conversion import Line, RunningTotal
 from funneldesk.services.dto import Card, ColumnStart, CurrencyRates, StageInfo, Total
+from funneldesk.services.pipeline.board import sort_key
 
 MIME_TYPE = "application/x-funneldesk-deal"
 CardRole = Qt.ItemDataRole.UserRole + 1

@@ -28,9 +28,9 @@ from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError, InvalidInput
 from funneldesk.i18n import _
 from funneldesk.services import Services
-from funneldesk.services.conversion import offered_currencies
+from funneldesk.services.common.conversion import offered_currencies
+from funneldesk.services.common.money import parse_money
 from funneldesk.services.dto import Actor, CurrencyRates, DealDetail, DealFields
-from funneldesk.services.money import parse_money
 from funneldesk.ui.dialogs.company_picker import CompanyPicker
 from funneldesk.ui.dialogs.fields import OptionalDateEdit
 from funneldesk.ui.dialogs.quick_create import QuickCreateDialog

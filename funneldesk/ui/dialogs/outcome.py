@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
-from funneldesk.services.money import parse_money
+from funneldesk.services.common.money import parse_money
 from funneldesk.ui.error_label import ErrorLabel
 
 

@@ -25,8 +25,8 @@ from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, ngettext
 from funneldesk.services import Services
+from funneldesk.services.common.permissions import is_manager, may_change_deal
 from funneldesk.services.dto import Actor, TrashedDeal
-from funneldesk.services.permissions import is_manager, may_change_deal
 from funneldesk.ui.background import run_with_disabled
 from funneldesk.ui.error_label import ErrorLabel
 

@@ -22,9 +22,11 @@ from funneldesk.models import (
     User,
 )
 from funneldesk.models.base import utcnow
-from funneldesk.services import audit
-from funneldesk.services.base import Service
-from funneldesk.services.criteria import record_ticks, ticks
+from funneldesk.services.common import audit
+from funneldesk.services.common.base import Service
+from funneldesk.services.common.lookups import get_or_raise
+from funneldesk.services.common.money import check_amount
+from funneldesk.services.common.permissions import may_change_deal, require_deal_owner
 from funneldesk.services.dto import (
     Actor,
     ChangeSet,
@@ -37,10 +39,9 @@ from funneldesk.services.dto import (
     OffBoardResult,
     PipelineInfo,
 )
-from funneldesk.services.lookups import get_or_raise, load_pipeline, read_card
-from funneldesk.services.money import check_amount
-from funneldesk.services.moves import GAP, check_version
-from funneldesk.services.permissions import may_change_deal, require_deal_owner
+from funneldesk.services.pipeline.criteria import record_ticks, ticks
+from funneldesk.services.pipeline.lookups import load_pipeline, read_card
+from funneldesk.services.pipeline.moves import GAP, check_version
 
 
 def validate(fields: DealFields) -> DealFields:

@@ -25,12 +25,14 @@ from funneldesk.models import (
     StageKind,
     User,
 )
-from funneldesk.services import audit, reads
-from funneldesk.services.base import Service
-from funneldesk.services.demo_names import EN, ZH
+from funneldesk.services.common import audit, sql
+from funneldesk.services.common.base import Service
+from funneldesk.services.common.permissions import require_manager
 from funneldesk.services.dto import Actor, StageInfo
-from funneldesk.services.lookups import load_pipeline
-from funneldesk.services.permissions import require_manager
+from funneldesk.services.pipeline import reads
+from funneldesk.services.pipeline.lookups import load_pipeline
+from funneldesk.services.sample_data.names import EN, ZH
+from funneldesk.services.team import reads as team_reads
 
 
 @dataclass(frozen=True)
@@ -162,13 +164,13 @@ class DemoService(Service):
                     existing).format(n=existing))
             # the same seed gives the same data; appended data must differ from what is there
             rng = random.Random(f"{seed}+{existing}" if existing else seed)
-            query = reads.session_query(session)
+            query = sql.session_query(session)
             pipeline = load_pipeline(session, reads.read_pipelines(query)[0][0])
             builder = _Builder(session, rng, words, now)
             owners = [*builder.reps(), by.id]
             n_companies = max(5, deals // 4)
             company_ids, contacts = builder.customers(n_companies, by.id)
-            currency = reads.base_currency(query)
+            currency = team_reads.base_currency(query)
             reasons = list(session.scalars(select(LostReason.id)))
             self._deals(session, rng, words, pipeline.stages, deals, owners, company_ids,
                         contacts, currency, reasons, now, closed_share)

@@ -1,23 +1,20 @@
-"""Plain-SQL reads of the board, pipelines and team settings.
+"""Plain-SQL reads of the board and the pipelines (see common/sql.py for the two callers).
 
-One implementation for two callers: ``Database.query`` at start-up (no SQLAlchemy import
-before the first paint) and an open session's connection inside a change. Values arrive
-as SQLite stores them (money as integer hundredths, timestamps as ISO text) and are converted
-here; the SQL uses only portable constructs and qmark parameters.
+Values arrive as SQLite stores them (money as integer hundredths, timestamps as ISO text)
+and are converted here; the SQL uses only portable constructs and qmark parameters,
+except the column sums (see there).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from collections.abc import Callable, Sequence
-from decimal import Decimal
+from collections.abc import Sequence
 from typing import Any
 
 from funneldesk.enums import CriterionKind, StageKind
 from funneldesk.errors import NotFound
 from funneldesk.money import from_storage
-from funneldesk.services.conversion import RunningTotal
+from funneldesk.services.common.conversion import RunningTotal
+from funneldesk.services.common.sql import Query, day, timestamp
 from funneldesk.services.dto import (
     ArchivedDeal,
     Card,
@@ -26,11 +23,7 @@ from funneldesk.services.dto import (
     CurrencyRates,
     PipelineInfo,
     StageInfo,
-    UserInfo,
 )
-
-Query = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
-NAIVE_LENGTHS = (19, 26)  # "YYYY-MM-DD HH:MM:SS", and with ".ffffff"
 
 CARD_SQL = """
 SELECT d.id, d.stage_id, d.position, d.title, COALESCE(c.name, ''), d.value, d.won_value, d.currency,
@@ -42,21 +35,6 @@ JOIN users u ON u.id = d.owner_id
 LEFT JOIN companies c ON c.id = d.company_id
 LEFT JOIN lost_reasons r ON r.id = d.lost_reason_id
 WHERE d.deleted_at IS NULL AND d.archived_at IS NULL"""
-
-
-def timestamp(value: Any) -> dt.datetime:
-    if isinstance(value, str) and len(value) in NAIVE_LENGTHS:
-        # naive UTC text, as SQLite keeps it: parsed with its offset, ten times faster than
-        # parsing and then replacing the zone (a board converts 10,000 of these)
-        return dt.datetime.fromisoformat(value + "+00:00")
-    parsed = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
-    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
-
-
-def day(value: Any) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(value)
 
 
 def card_from(row: Sequence[Any]) -> Card:
@@ -187,30 +165,3 @@ def ordered(stages: list[StageInfo]) -> list[StageInfo]:
     """Open stages by position, then Won, then Lost: the funnel's order."""
     rank = {StageKind.OPEN: 0, StageKind.WON: 1, StageKind.LOST: 2}
     return sorted(stages, key=lambda s: (rank[s.kind], s.position, s.id))
-
-
-def read_owners(query: Query) -> tuple[UserInfo, ...]:
-    rows = query("SELECT id, display_name FROM users WHERE active ORDER BY display_name", ())
-    return tuple(UserInfo(int(r[0]), str(r[1])) for r in rows)
-
-
-def setting(query: Query, key: str) -> str | None:
-    rows = query("SELECT value FROM team_settings WHERE key = ?", (key,))
-    return str(rows[0][0]) if rows else None
-
-
-def base_currency(query: Query) -> str:
-    return setting(query, "base_currency") or "CNY"
-
-
-def rates(query: Query) -> dict[str, Decimal]:
-    return {code: Decimal(v) for code, v in json.loads(setting(query, "rates") or "{}").items()}
-
-
-def session_query(session: Any) -> Query:
-    """``Query`` over an open SQLAlchemy session's connection (sees its uncommitted rows)."""
-
-    def run(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-        return [tuple(r) for r in session.connection().exec_driver_sql(sql, tuple(params))]
-
-    return run

@@ -5,9 +5,9 @@ from __future__ import annotations
 import getpass
 
 from funneldesk.enums import Role
-from funneldesk.services.base import Service
+from funneldesk.services.common.base import Service
 from funneldesk.services.dto import Actor, UserInfo
-from funneldesk.services.reads import read_owners
+from funneldesk.services.team.reads import read_owners
 
 
 def _login() -> str:
@@ -30,7 +30,7 @@ class UserService(Service):
 
     def _create(self, login: str) -> Actor:
         from funneldesk.models import User
-        from funneldesk.services import audit
+        from funneldesk.services.common import audit
 
         with self.db.session() as session:
             user = User(login=login, display_name=login, role=Role.MANAGER)

@@ -17,9 +17,11 @@ from funneldesk.errors import CriteriaNotMet, InvalidInput, NotFound, StageDelet
 from funneldesk.i18n import _
 from funneldesk.models import Deal, LostReason, Stage, StageChange, StageKind
 from funneldesk.models.base import utcnow
-from funneldesk.services import audit
-from funneldesk.services.base import Service
-from funneldesk.services.criteria import missing_for_move, move_check, record_ticks
+from funneldesk.services.common import audit
+from funneldesk.services.common.base import Service
+from funneldesk.services.common.lookups import get_or_raise
+from funneldesk.services.common.money import check_amount
+from funneldesk.services.common.permissions import require_deal_owner
 from funneldesk.services.dto import (
     Actor,
     ChangeSet,
@@ -29,9 +31,8 @@ from funneldesk.services.dto import (
     PipelineInfo,
     StageInfo,
 )
-from funneldesk.services.lookups import get_or_raise, load_pipeline, read_card
-from funneldesk.services.money import check_amount
-from funneldesk.services.permissions import require_deal_owner
+from funneldesk.services.pipeline.criteria import missing_for_move, move_check, record_ticks
+from funneldesk.services.pipeline.lookups import load_pipeline, read_card
 
 GAP = 1024.0
 SPREAD = 32  # deals spread out again when a gap is used up

@@ -16,9 +16,10 @@ from babel.numbers import is_currency
 
 from funneldesk.errors import BaseCurrencyInUse, InvalidInput, StaleEdit
 from funneldesk.i18n import _
-from funneldesk.services import reads
-from funneldesk.services.base import Service, require_manager
+from funneldesk.services.common import sql
+from funneldesk.services.common.base import Service, require_manager
 from funneldesk.services.dto import Actor, CurrencyRates, RateInfo, RateTable
+from funneldesk.services.team import reads as team_reads
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -59,11 +60,11 @@ def check_currency(code: str) -> str:
     return code
 
 
-def read_table(query: reads.Query) -> RateTable:
-    base = reads.base_currency(query)
+def read_table(query: sql.Query) -> RateTable:
+    base = team_reads.base_currency(query)
     changes = _changes(query)
     infos = []
-    for code, rate in sorted(reads.rates(query).items()):
+    for code, rate in sorted(team_reads.rates(query).items()):
         if code == base:  # older databases list the base itself at 1
             continue
         at, by = changes.get(code, (None, ""))
@@ -71,9 +72,9 @@ def read_table(query: reads.Query) -> RateTable:
     return RateTable(base, tuple(infos))
 
 
-def _changes(query: reads.Query) -> dict[str, tuple[dt.datetime, str]]:
-    stored = json.loads(reads.setting(query, "rate_changes") or "{}")
-    return {code: (reads.timestamp(v["at"]), str(v["by"])) for code, v in stored.items()}
+def _changes(query: sql.Query) -> dict[str, tuple[dt.datetime, str]]:
+    stored = json.loads(team_reads.setting(query, "rate_changes") or "{}")
+    return {code: (sql.timestamp(v["at"]), str(v["by"])) for code, v in stored.items()}
 
 
 class RateService(Service):
@@ -99,17 +100,17 @@ class RateService(Service):
         require_manager(by, _("Only a manager can change exchange rates."))
         clean = {check_currency(code): None if rate is None else check_rate(rate)
                  for code, rate in changes.items()}
-        from funneldesk.services import audit
+        from funneldesk.services.common import audit
 
         with self.db.session() as session:
-            query = reads.session_query(session)
-            base = reads.base_currency(query)
+            query = sql.session_query(session)
+            base = team_reads.base_currency(query)
             if base in clean:
                 raise InvalidInput("currency", _("{code} is the base currency: its rate is "
                                                  "always 1.").format(code=base))
-            raw = reads.setting(query, "rates")
+            raw = team_reads.setting(query, "rates")
             stored = {code: str(value) for code, value in json.loads(raw or "{}").items()}
-            times = json.loads(reads.setting(query, "rate_changes") or "{}")
+            times = json.loads(team_reads.setting(query, "rate_changes") or "{}")
             before = read_table(query)
             changed: dict[str, list[str | None]] = {}
             for code, rate in clean.items():
@@ -138,17 +139,17 @@ class RateService(Service):
         their totals and every rate would silently change meaning."""
         require_manager(by, _("Only a manager can change the base currency."))
         code = check_currency(currency)
-        from funneldesk.services import audit
+        from funneldesk.services.common import audit
 
         with self.db.session() as session:
-            query = reads.session_query(session)
-            old = reads.base_currency(query)
+            query = sql.session_query(session)
+            old = team_reads.base_currency(query)
             if code == old:
                 return read_table(query)
             deals = int(query("SELECT count(*) FROM deals", ())[0][0])
             if deals:
                 raise BaseCurrencyInUse(old, deals)
-            old_rates = reads.setting(query, "rates")
+            old_rates = team_reads.setting(query, "rates")
             _replace(session, "base_currency", None, code)
             _replace(session, "rates", None, "{}")
             _replace(session, "rate_changes", None, "{}")
@@ -180,4 +181,4 @@ def _stale(change: dict[str, str] | None) -> StaleEdit:
     a rate set before FunnelDesk kept these, or changed by an older version)."""
     if change is None:
         return StaleEdit(None, None)
-    return StaleEdit(change["by"], reads.timestamp(change["at"]))
+    return StaleEdit(change["by"], sql.timestamp(change["at"]))

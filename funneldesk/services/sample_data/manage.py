@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.models import Base, Company, Contact, Deal, User
-from funneldesk.services import audit
-from funneldesk.services.base import Service
-from funneldesk.services.demo import DemoSummary
+from funneldesk.services.common import audit
+from funneldesk.services.common.base import Service
+from funneldesk.services.common.permissions import require_manager
 from funneldesk.services.dto import Actor, SampleCounts
-from funneldesk.services.permissions import require_manager
-from funneldesk.services.trash import purge_deals
+from funneldesk.services.pipeline.trash import purge_deals
+from funneldesk.services.sample_data.demo import DemoSummary
 
 
 def _leaving(tables: Sequence[Table]) -> dict[Table, ColumnElement[bool]]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.models import CriterionCheck, CriterionKind, Deal, StageKind, User
-from funneldesk.services import audit
+from funneldesk.services.common import audit
 from funneldesk.services.dto import (
     Actor,
     CriterionInfo,

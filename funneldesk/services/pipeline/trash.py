@@ -18,12 +18,14 @@ from funneldesk.errors import InvalidInput, NotFound, PurgeBlocked, StageGone
 from funneldesk.i18n import _
 from funneldesk.models import CriterionCheck, Deal, Stage, StageChange, TeamSetting
 from funneldesk.models.base import utcnow
-from funneldesk.services import audit, reads
-from funneldesk.services.base import Service
+from funneldesk.services.common import audit, sql
+from funneldesk.services.common.base import Service
+from funneldesk.services.common.lookups import get_or_raise
+from funneldesk.services.common.permissions import require_deal_owner, require_manager
 from funneldesk.services.dto import Actor, ChangeSet, OffBoardResult, TrashedDeal
-from funneldesk.services.lookups import get_or_raise
-from funneldesk.services.moves import check_version
-from funneldesk.services.permissions import require_deal_owner, require_manager
+from funneldesk.services.pipeline import reads
+from funneldesk.services.pipeline.moves import check_version
+from funneldesk.services.team import reads as team_reads
 
 KEEP_DAYS_KEY = "trash_keep_days"
 DEFAULT_KEEP_DAYS = 30
@@ -128,13 +130,13 @@ class TrashService(Service):
                 deal.updated_at, deal.updated_by_id = utcnow(), by.id
                 session.flush()
                 audit.record(session, by, "restore", "deal", deal_id, title=deal.title)
-            card = reads.read_card(reads.session_query(session), deal_id)
+            card = reads.read_card(sql.session_query(session), deal_id)
             return OffBoardResult(deal_id, deal.version, card,
                                ChangeSet(frozenset({deal_id}), frozenset({deal.stage_id})))
 
     def deals(self) -> list[TrashedDeal]:
         """Every deal in the Trash, the most recently deleted first."""
-        return [TrashedDeal(int(i), t, c, s, int(o), who, reads.timestamp(at), int(v))
+        return [TrashedDeal(int(i), t, c, s, int(o), who, sql.timestamp(at), int(v))
                 for i, t, c, s, o, who, at, v in self.db.query(TRASH_SQL)]
 
     def empty(self, *, deal_ids: Sequence[int], by: Actor) -> int:
@@ -166,7 +168,7 @@ class TrashService(Service):
 
     def keep_days(self) -> int:
         """How many days the Trash keeps a deleted deal; 0 keeps it until emptied."""
-        value = reads.setting(self.db.query, KEEP_DAYS_KEY)
+        value = team_reads.setting(self.db.query, KEEP_DAYS_KEY)
         return DEFAULT_KEEP_DAYS if value is None else int(value)
 
     def set_keep_days(self, *, days: int, by: Actor) -> None:

@@ -11,8 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from funneldesk.services import reads
-from funneldesk.services.base import Service
+from funneldesk.services.common.base import Service
 from funneldesk.services.dto import (
     ArchivedDeal,
     Board,
@@ -21,6 +20,8 @@ from funneldesk.services.dto import (
     CurrencyRates,
     StageInfo,
 )
+from funneldesk.services.pipeline import reads
+from funneldesk.services.team import reads as team_reads
 
 SORTS = tuple(reads.CARD_ORDER)  # the orders a column can be sorted in
 
@@ -50,8 +51,8 @@ class BoardService(Service):
         with self.db.snapshot():
             return Board(reads.read_pipeline(query, pipeline_id),
                          reads.read_cards(query, pipeline_id, include_closed),
-                         reads.base_currency(query), reads.rates(query),
-                         reads.read_owners(query))
+                         team_reads.base_currency(query), team_reads.rates(query),
+                         team_reads.read_owners(query))
 
     def start(self, pipeline_id: int, *, include_closed: bool = False, owner_id: int = 0,
               sorts: Mapping[int, str] | None = None, first: int | None = None) -> Board:
@@ -69,8 +70,8 @@ class BoardService(Service):
                sorts: Mapping[int, str], first: int) -> Board:
         query = self.db.query
         pipeline = reads.read_pipeline(query, pipeline_id)
-        base, rates = reads.base_currency(query), reads.rates(query)
-        owners = reads.read_owners(query)
+        base, rates = team_reads.base_currency(query), team_reads.rates(query)
+        owners = team_reads.read_owners(query)
         if all(owner.id != owner_id for owner in owners):
             owner_id = 0
         stages = [s for s in pipeline.stages if include_closed or s.is_open]
@@ -94,7 +95,7 @@ class BoardService(Service):
         (0: everyone), as ``start`` gives them (without first cards)."""
         query = self.db.query
         with self.db.snapshot():
-            rates = CurrencyRates(reads.base_currency(query), reads.rates(query))
+            rates = CurrencyRates(team_reads.base_currency(query), team_reads.rates(query))
             return reads.column_sums(query, stages, rates, owner_id)
 
     def card(self, deal_id: int) -> Card | None:

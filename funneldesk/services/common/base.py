@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from funneldesk.db import Database
-from funneldesk.services.permissions import require_manager
+from funneldesk.services.common.permissions import require_manager
 
 
 class Service:

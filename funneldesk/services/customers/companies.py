@@ -8,10 +8,10 @@ from sqlalchemy import case, select
 from funneldesk.errors import InvalidInput, NotFound
 from funneldesk.i18n import _
 from funneldesk.models import Company, Contact
-from funneldesk.services import audit
-from funneldesk.services.base import Service
+from funneldesk.services.common import audit
+from funneldesk.services.common.base import Service
+from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.dto import Actor, Named
-from funneldesk.services.lookups import get_or_raise
 
 
 class CustomerService(Service):

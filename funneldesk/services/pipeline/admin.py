@@ -9,12 +9,13 @@ from funneldesk.errors import InvalidInput, NotAllowed, StageNotEmpty
 from funneldesk.i18n import _
 from funneldesk.models import CriterionKind, Deal, Pipeline, Stage, StageCriterion, StageKind
 from funneldesk.models.base import utcnow
-from funneldesk.services import audit, reads
-from funneldesk.services.base import Service
+from funneldesk.services.common import audit
+from funneldesk.services.common.base import Service
+from funneldesk.services.common.lookups import get_or_raise
+from funneldesk.services.common.permissions import require_manager
 from funneldesk.services.dto import Actor, PipelineInfo
-from funneldesk.services.lookups import get_or_raise
-from funneldesk.services.permissions import require_manager
-from funneldesk.services.seed import add_stages
+from funneldesk.services.pipeline import reads
+from funneldesk.services.pipeline.seed import add_stages
 
 
 def _name(text: str, missing: str) -> str:

@@ -1,0 +1,1 @@
+"""Customers: companies and contacts."""

@@ -1,0 +1,1 @@
+"""Sample data: generating a demo database, and removing sample records."""

@@ -1,0 +1,1 @@
+"""The team: users, exchange rates and team settings."""

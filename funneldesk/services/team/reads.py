@@ -1,0 +1,27 @@
+"""Plain-SQL reads of team settings and users."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from funneldesk.services.common.sql import Query
+from funneldesk.services.dto import UserInfo
+
+
+def read_owners(query: Query) -> tuple[UserInfo, ...]:
+    rows = query("SELECT id, display_name FROM users WHERE active ORDER BY display_name", ())
+    return tuple(UserInfo(int(r[0]), str(r[1])) for r in rows)
+
+
+def setting(query: Query, key: str) -> str | None:
+    rows = query("SELECT value FROM team_settings WHERE key = ?", (key,))
+    return str(rows[0][0]) if rows else None
+
+
+def base_currency(query: Query) -> str:
+    return setting(query, "base_currency") or "CNY"
+
+
+def rates(query: Query) -> dict[str, Decimal]:
+    return {code: Decimal(v) for code, v in json.loads(setting(query, "rates") or "{}").items()}
