@@ -157,7 +157,7 @@ class Bench:
         until its first cards are painted; then drops a card at once, while the warm-up
         the paint started still runs. Both in seconds."""
         from funneldesk.settings import Settings
-        from funneldesk.ui.main_window import MainWindow
+        from funneldesk.ui.shell.main_window import MainWindow
 
         start = time.perf_counter()
         self.window = MainWindow(self.services, self.actor,

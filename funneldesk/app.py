@@ -17,7 +17,7 @@ from funneldesk.system_libraries import missing as missing_libraries
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
-    from funneldesk.ui.main_window import MainWindow
+    from funneldesk.ui.shell.main_window import MainWindow
 
 PAINTED_AT = "painted-at"  # FUNNELDESK_EXIT_AFTER_PAINT's output: this word, then Unix time
 HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc")
@@ -60,10 +60,10 @@ def run_window(location: str, lang: str | None) -> int:
     if problem:
         print(f"funneldesk: {problem}", file=sys.stderr)
         return 1
-    from funneldesk.ui.application import create_application, install_crash_report, show_fatal
-    from funneldesk.ui.errors import show_bug
-    from funneldesk.ui.integrity import check_after_first_paint
-    from funneldesk.ui.main_window import MainWindow
+    from funneldesk.ui.common.errors import show_bug
+    from funneldesk.ui.shell.application import create_application, install_crash_report, show_fatal
+    from funneldesk.ui.shell.integrity import check_after_first_paint
+    from funneldesk.ui.shell.main_window import MainWindow
 
     app = create_application(language())
     install_crash_report()

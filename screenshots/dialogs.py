@@ -73,7 +73,7 @@ def take(lang: str, out: Path) -> None:
     when_open(app, missing)
     window.controller.move(card.id, card.version, target, None)
 
-    from funneldesk.ui.dialogs.outcome import LostDialog, WonDialog
+    from funneldesk.ui.board.outcome import LostDialog, WonDialog
 
     won = WonDialog(card.title, card.value, card.currency, window)
 

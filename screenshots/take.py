@@ -24,8 +24,8 @@ from funneldesk.db import Database, open_database  # noqa: E402
 from funneldesk.services import Services  # noqa: E402
 from funneldesk.services.dto import Actor, DealFields  # noqa: E402
 from funneldesk.settings import Settings  # noqa: E402
-from funneldesk.ui.application import create_application, install_qt_translations  # noqa: E402
-from funneldesk.ui.main_window import MainWindow  # noqa: E402
+from funneldesk.ui.shell.application import create_application, install_qt_translations  # noqa: E402
+from funneldesk.ui.shell.main_window import MainWindow  # noqa: E402
 
 
 def grab_dialog(app: QApplication, open_it: object, path: Path) -> None:
@@ -112,7 +112,7 @@ def take(lang: str, out: Path) -> None:
     window.load_now()
     app.processEvents()
     next(iter(window.board.columns.values())).grab().save(str(out / f"column-missing-rate-{lang}.png"))
-    from funneldesk.ui.dialogs.outcome import LostDialog, WonDialog
+    from funneldesk.ui.board.outcome import LostDialog, WonDialog
 
     lost = LostDialog(card.title, services.moves.lost_reasons(), window)
     grab_dialog(app, lost.exec, out / f"lost-dialog-{lang}.png")
@@ -121,7 +121,7 @@ def take(lang: str, out: Path) -> None:
     for column in list(window.board.columns.values())[:3]:
         window.editor.delete(column.model.card_at(0).id)  # something in the Trash
     grab_dialog(app, window.show_trash, out / f"trash-{lang}.png")
-    from funneldesk.ui.dialogs.sample_data import SampleDataDialog
+    from funneldesk.ui.admin.sample_data import SampleDataDialog
 
     samples = SampleDataDialog(services.sample_data.separate_path(), parent=window)
     samples.here_choice.setChecked(True)  # shows the warning that goes with it

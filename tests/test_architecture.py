@@ -20,3 +20,16 @@ def test_core_imports_without_qt() -> None:
     code = ("import sys, funneldesk.services, funneldesk.cli, funneldesk.db; "
             "assert not [m for m in sys.modules if m.startswith('PySide6')]")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_the_ui_never_reaches_around_the_services_to_the_database() -> None:
+    """``Services.db`` is the open database: a page that used it would skip the rules the
+    services keep (import-linter sees imports, not attribute access, so this reads the code)."""
+    import ast
+
+    reached = []
+    for path in sorted((ROOT / "funneldesk" / "ui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "db":
+                reached.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert reached == []

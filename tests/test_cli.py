@@ -97,7 +97,7 @@ def test_a_bug_prints_one_line_naming_the_log_and_exits_1(
     def broken(_args: object) -> int:
         raise ZeroDivisionError("a bug in FunnelDesk")
 
-    monkeypatch.setattr("funneldesk.cli.run_demo", broken)
+    monkeypatch.setattr("funneldesk.cli.demo.run_demo", broken)
     assert main(["--db", str(tmp_path / "a.db"), "demo"]) == 1
     err = capsys.readouterr().err
     log = tmp_path / "logs" / "funneldesk.log"

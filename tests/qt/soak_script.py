@@ -17,7 +17,7 @@ from funneldesk import i18n
 from funneldesk.db import Database, open_database
 from funneldesk.services import Services
 from funneldesk.settings import Settings
-from funneldesk.ui.main_window import MainWindow
+from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import pipeline
 
 DEALS = 10_000

@@ -16,7 +16,7 @@ from funneldesk.services import Services
 from funneldesk.services.dto import Actor
 from funneldesk.settings import Settings
 from funneldesk.ui.board.column_view import ColumnView
-from funneldesk.ui.main_window import MainWindow
+from funneldesk.ui.shell.main_window import MainWindow
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def warnings_shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
         return QMessageBox.StandardButton.Ok
 
-    monkeypatch.setattr("funneldesk.ui.errors.QMessageBox.warning", record)
+    monkeypatch.setattr("funneldesk.ui.common.errors.QMessageBox.warning", record)
     return shown
 
 

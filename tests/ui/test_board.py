@@ -11,9 +11,9 @@ from pytestqt.qtbot import QtBot
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
 from funneldesk.ui.board.card_model import CardListModel, encode_mime
-from funneldesk.ui.dialogs.missing_criteria import MissingCriteriaDialog
-from funneldesk.ui.dialogs.outcome import WonDialog
-from funneldesk.ui.main_window import MainWindow
+from funneldesk.ui.board.missing_criteria import MissingCriteriaDialog
+from funneldesk.ui.board.outcome import WonDialog
+from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, stage, tick_all
 from tests.ui.conftest import answer_next_dialog, drop, reload
 
@@ -148,7 +148,7 @@ def test_dropping_on_won_asks_for_close_date_and_final_value(
 
 
 def test_empty_lost_reason_is_refused_in_the_dialog(qtbot: QtBot) -> None:
-    from funneldesk.ui.dialogs.outcome import LostDialog
+    from funneldesk.ui.board.outcome import LostDialog
 
     dialog = LostDialog("X", [(1, "Price too high")])
     qtbot.addWidget(dialog)

@@ -20,8 +20,8 @@ from funneldesk.services import Services
 from funneldesk.services.dto import Actor, DealFields
 from funneldesk.settings import Settings
 from funneldesk.ui.board.card_model import DaysRole, OverdueRole, RottedRole, encode_mime
-from funneldesk.ui.dialogs.deal_form import DealForm
-from funneldesk.ui.main_window import MainWindow
+from funneldesk.ui.board.deal_form import DealForm
+from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, stage, tick_all
 from tests.ui.conftest import answer_next_dialog, drop, reload
 
@@ -323,7 +323,7 @@ class _X11Keys(QKeySequence):
 
 @pytest.fixture
 def x11_keys(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("funneldesk.ui.window_actions.QKeySequence", _X11Keys)
+    monkeypatch.setattr("funneldesk.ui.shell.window_actions.QKeySequence", _X11Keys)
 
 
 @pytest.mark.parametrize("keys", [

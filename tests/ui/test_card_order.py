@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
 from funneldesk.ui.board.card_model import encode_mime
-from funneldesk.ui.main_window import MainWindow
+from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, stage
 from tests.ui.conftest import drop, reload
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from funneldesk.logs import setup_logging
-from funneldesk.ui.application import install_crash_report
+from funneldesk.ui.shell.application import install_crash_report
 
 
 def test_an_unexpected_error_is_logged_and_reported(
@@ -17,7 +17,7 @@ def test_an_unexpected_error_is_logged_and_reported(
     monkeypatch.setenv("FUNNELDESK_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
     shown: list[str] = []
-    monkeypatch.setattr("funneldesk.ui.application.QMessageBox.critical",
+    monkeypatch.setattr("funneldesk.ui.shell.application.QMessageBox.critical",
                         lambda _p, _t, text: shown.append(text))
     setup_logging()
     install_crash_report()

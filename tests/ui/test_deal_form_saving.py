@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
-from funneldesk.ui.dialogs.deal_form import DealForm
-from funneldesk.ui.main_window import MainWindow
+from funneldesk.ui.board.deal_form import DealForm
+from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, stage
 from tests.ui.conftest import answer_next_dialog, reload
 

@@ -19,7 +19,7 @@ from funneldesk.services import Services
 from funneldesk.services.dto import Actor, Card, ColumnStart, CurrencyRates, Total
 from funneldesk.settings import Settings
 from funneldesk.ui.board.card_model import CardFilter, CardListModel, encode_mime
-from funneldesk.ui.main_window import MainWindow
+from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, stage
 from tests.ui.conftest import drop
 from tests.ui.test_card_model import STAGE, card

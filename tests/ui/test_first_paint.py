@@ -15,7 +15,7 @@ from funneldesk.app import PAINTED_AT
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
 from funneldesk.settings import Settings
-from funneldesk.ui.main_window import MainWindow
+from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal
 from tests.ui.conftest import reload
 

@@ -12,8 +12,8 @@ from funneldesk.db import Database, open_database
 from funneldesk.logs import setup_logging
 from funneldesk.services import Services
 from funneldesk.settings import Settings
-from funneldesk.ui.integrity import check_after_first_paint
-from funneldesk.ui.main_window import MainWindow
+from funneldesk.ui.shell.integrity import check_after_first_paint
+from funneldesk.ui.shell.main_window import MainWindow
 from tests.db.test_integrity_check import damage_audit_log
 
 

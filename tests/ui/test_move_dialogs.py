@@ -14,9 +14,9 @@ from pytestqt.qtbot import QtBot
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
 from funneldesk.ui.board.card_model import encode_mime
-from funneldesk.ui.dialogs.missing_criteria import MissingCriteriaDialog
-from funneldesk.ui.dialogs.outcome import LostDialog, WonDialog
-from funneldesk.ui.main_window import MainWindow
+from funneldesk.ui.board.missing_criteria import MissingCriteriaDialog
+from funneldesk.ui.board.outcome import LostDialog, WonDialog
+from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, stage
 from tests.ui.conftest import answer_next_dialog, drop, reload
 
@@ -222,7 +222,7 @@ def test_enter_in_the_criteria_dialog_ticks_and_moves_once_everything_is_ticked(
         qtbot: QtBot, services: Services, manager: Actor) -> None:
     from PySide6.QtCore import Qt
 
-    from funneldesk.ui.dialogs.missing_criteria import MissingCriteriaDialog
+    from funneldesk.ui.board.missing_criteria import MissingCriteriaDialog
 
     card = make_deal(services, manager)
     check = services.moves.can_move(deal_id=card.id,

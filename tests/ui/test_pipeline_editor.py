@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
-from funneldesk.ui.dialogs.pipeline_editor import PipelineEditor
+from funneldesk.ui.admin.pipeline_editor import PipelineEditor
 from tests.helpers import pipeline, stage
 from tests.ui.conftest import answer_next_dialog
 

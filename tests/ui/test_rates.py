@@ -14,10 +14,10 @@ from pytestqt.qtbot import QtBot
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, Card, DealFields
 from funneldesk.settings import Settings
-from funneldesk.ui.dialogs.deal_form import DealForm
-from funneldesk.ui.dialogs.rates import RatesDialog
-from funneldesk.ui.dialogs.rates_model import ERROR_BACKGROUND, RATE
-from funneldesk.ui.main_window import MainWindow
+from funneldesk.ui.admin.rates import RatesDialog
+from funneldesk.ui.admin.rates_model import ERROR_BACKGROUND, RATE
+from funneldesk.ui.board.deal_form import DealForm
+from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, stage
 from tests.ui.conftest import answer_next_dialog, reload
 

@@ -14,8 +14,8 @@ from funneldesk.db import open_database
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
 from funneldesk.settings import Settings
-from funneldesk.ui.dialogs.sample_data import SampleDataDialog
-from funneldesk.ui.main_window import MainWindow
+from funneldesk.ui.admin.sample_data import SampleDataDialog
+from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal
 from tests.ui.conftest import answer_next_dialog
 
@@ -33,7 +33,7 @@ def launched(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         opened.append(path)
         return True
 
-    monkeypatch.setattr("funneldesk.ui.sample_data_actions.open_window", record)
+    monkeypatch.setattr("funneldesk.ui.admin.sample_data_actions.open_window", record)
     return opened
 
 
@@ -120,7 +120,7 @@ def test_removing_sample_data_asks_with_counts_and_leaves_a_real_deal_untouched(
         asked.append(text)
         return QMessageBox.StandardButton.Yes
 
-    monkeypatch.setattr("funneldesk.ui.sample_data_actions.QMessageBox.question", yes)
+    monkeypatch.setattr("funneldesk.ui.admin.sample_data_actions.QMessageBox.question", yes)
     remove = next(a for a in window.actions_.manager_only if a.text() == "Remove sample data…")
     with qtbot.waitSignal(window.boardLoaded, timeout=20000):
         remove.trigger()
@@ -131,7 +131,7 @@ def test_removing_sample_data_asks_with_counts_and_leaves_a_real_deal_untouched(
     assert card is not None
     assert (card.title, card.value, card.version) == ("Real deal", real.value, real.version)
     shown: list[str] = []
-    monkeypatch.setattr("funneldesk.ui.sample_data_actions.QMessageBox.information",
+    monkeypatch.setattr("funneldesk.ui.admin.sample_data_actions.QMessageBox.information",
                         lambda _p, _t, text, *_a: shown.append(text))
     remove.trigger()  # nothing left to remove: it says so instead of asking
     assert shown == ["This database holds no sample data."]

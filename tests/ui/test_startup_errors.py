@@ -49,7 +49,7 @@ def test_a_bug_at_start_up_is_shown_in_a_box_that_names_the_log(
     def broken(*_a: Any, **_k: Any) -> None:
         raise KeyError("owner")
 
-    monkeypatch.setattr("funneldesk.ui.main_window.MainWindow.__init__", broken)
+    monkeypatch.setattr("funneldesk.ui.shell.main_window.MainWindow.__init__", broken)
     assert run_window(str(db_path), "en") == 1
     assert len(boxes) == 1
     assert str(log) in boxes[0]

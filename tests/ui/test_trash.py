@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
 from funneldesk.settings import Settings
-from funneldesk.ui.dialogs.trash import TrashDialog
-from funneldesk.ui.main_window import MainWindow
+from funneldesk.ui.board.trash import TrashDialog
+from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal
 from tests.ui.conftest import answer_next_dialog, reload
 
@@ -117,7 +117,7 @@ def test_a_manager_empties_the_trash_after_confirming_and_sets_the_period(
         asked.append(text)
         return QMessageBox.StandardButton.Yes
 
-    monkeypatch.setattr("funneldesk.ui.dialogs.trash.QMessageBox.question", yes)
+    monkeypatch.setattr("funneldesk.ui.board.trash.QMessageBox.question", yes)
 
     def empty_and_set(dialog: TrashDialog) -> None:
         dialog.keep_days.setValue(14)

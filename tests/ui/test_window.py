@@ -12,9 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
+from funneldesk.ui.admin.pipeline_editor import PipelineEditor
 from funneldesk.ui.board.card_model import encode_mime
-from funneldesk.ui.dialogs.pipeline_editor import PipelineEditor
-from funneldesk.ui.main_window import MainWindow
+from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, stage
 from tests.ui.conftest import answer_next_dialog, drop, reload
 

@@ -13,9 +13,9 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services import Services
 from funneldesk.services.dto import Board
-from funneldesk.ui.background import run_in_background
 from funneldesk.ui.board.board_widget import BoardWidget
-from funneldesk.ui.errors import show_error
+from funneldesk.ui.common.background import run_in_background
+from funneldesk.ui.common.errors import show_error
 
 # every card is read once the first ones are painted (a read beside that paint slows it
 # down), or after this long if nothing is painted (a filter that shows no card, a window

@@ -14,8 +14,8 @@ from funneldesk.errors import CriteriaNotMet, FunnelDeskError
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, Card, ChangeSet, MoveResult, StageInfo, StageKind
 from funneldesk.ui.board.board_widget import BoardWidget
-from funneldesk.ui.errors import show_error
-from funneldesk.ui.undo_commands import MoveCommand
+from funneldesk.ui.board.undo_commands import MoveCommand
+from funneldesk.ui.common.errors import show_error
 
 
 class BoardController(QObject):
@@ -85,7 +85,7 @@ class BoardController(QObject):
             return None
         if check.allowed:
             return []
-        from funneldesk.ui.dialogs.missing_criteria import MissingCriteriaDialog
+        from funneldesk.ui.board.missing_criteria import MissingCriteriaDialog
 
         dialog = MissingCriteriaDialog(card.title, check, self.window)
         return dialog.criterion_ids() if dialog.exec() else None
@@ -93,7 +93,7 @@ class BoardController(QObject):
     def _ask_outcome(self, card: Card, target: StageInfo) -> dict[str, Any] | None:
         """What closing the deal in ``target`` needs ({} for an open stage); None if the
         user cancelled."""
-        from funneldesk.ui.dialogs.outcome import LostDialog, WonDialog
+        from funneldesk.ui.board.outcome import LostDialog, WonDialog
 
         if target.kind is StageKind.LOST:
             lost = LostDialog(card.title, self.services.moves.lost_reasons(), self.window)

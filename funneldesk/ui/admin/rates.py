@@ -21,8 +21,8 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
-from funneldesk.ui.dialogs.rates_model import CURRENCY, RATE, RatesModel
-from funneldesk.ui.error_label import ErrorLabel
+from funneldesk.ui.admin.rates_model import CURRENCY, RATE, RatesModel
+from funneldesk.ui.common.error_label import ErrorLabel
 
 
 class RatesDialog(QDialog):

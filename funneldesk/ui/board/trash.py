@@ -27,8 +27,8 @@ from funneldesk.i18n import _, ngettext
 from funneldesk.services import Services
 from funneldesk.services.common.permissions import is_manager, may_change_deal
 from funneldesk.services.dto import Actor, TrashedDeal
-from funneldesk.ui.background import run_with_disabled
-from funneldesk.ui.error_label import ErrorLabel
+from funneldesk.ui.common.background import run_with_disabled
+from funneldesk.ui.common.error_label import ErrorLabel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

@@ -14,7 +14,7 @@ from funneldesk.services.dto import UserInfo
 from funneldesk.settings import Settings
 
 if TYPE_CHECKING:
-    from funneldesk.ui.main_window import MainWindow
+    from funneldesk.ui.shell.main_window import MainWindow
 
 
 class WindowActions:

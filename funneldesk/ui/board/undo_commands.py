@@ -12,7 +12,7 @@ from funneldesk.services.dto import Card, DealFields, MoveResult
 
 if TYPE_CHECKING:
     from funneldesk.ui.board.controller import BoardController
-    from funneldesk.ui.deal_editing import DealEditor
+    from funneldesk.ui.board.deal_editing import DealEditor
 
 
 class MoveCommand(QUndoCommand):

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from funneldesk.errors import DatabaseDamaged, FunnelDeskError
 from funneldesk.logs import log
 from funneldesk.services import Services
-from funneldesk.ui.background import run_in_background
-from funneldesk.ui.errors import show_bug, show_error
+from funneldesk.ui.common.background import run_in_background
+from funneldesk.ui.common.errors import show_bug, show_error
 
 
 class _FirstPaint(QObject):

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from funneldesk.i18n import _
-from funneldesk.ui.error_label import ErrorLabel
+from funneldesk.ui.common.error_label import ErrorLabel
 
 
 def _note(text: str) -> QLabel:

@@ -31,10 +31,10 @@ from funneldesk.services import Services
 from funneldesk.services.common.conversion import offered_currencies
 from funneldesk.services.common.money import parse_money
 from funneldesk.services.dto import Actor, CurrencyRates, DealDetail, DealFields
-from funneldesk.ui.dialogs.company_picker import CompanyPicker
-from funneldesk.ui.dialogs.fields import OptionalDateEdit
-from funneldesk.ui.dialogs.quick_create import QuickCreateDialog
-from funneldesk.ui.error_label import ErrorLabel
+from funneldesk.ui.board.company_picker import CompanyPicker
+from funneldesk.ui.board.quick_create import QuickCreateDialog
+from funneldesk.ui.common.error_label import ErrorLabel
+from funneldesk.ui.common.fields import OptionalDateEdit
 
 CriterionRole = Qt.ItemDataRole.UserRole + 1
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.services.common.money import parse_money
-from funneldesk.ui.error_label import ErrorLabel
+from funneldesk.ui.common.error_label import ErrorLabel
 
 
 class _FormDialog(QDialog):

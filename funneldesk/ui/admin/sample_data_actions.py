@@ -15,12 +15,12 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, language, ngettext
 from funneldesk.services.common.permissions import is_manager
 from funneldesk.services.dto import SampleCounts
-from funneldesk.ui.background import run_with_disabled
-from funneldesk.ui.errors import show_error
+from funneldesk.ui.common.background import run_with_disabled
+from funneldesk.ui.common.errors import show_error
 
 if TYPE_CHECKING:
-    from funneldesk.ui.dialogs.sample_data import SampleDataDialog
-    from funneldesk.ui.main_window import MainWindow
+    from funneldesk.ui.admin.sample_data import SampleDataDialog
+    from funneldesk.ui.shell.main_window import MainWindow
 
 SAMPLE_DEALS = 200
 
@@ -62,7 +62,7 @@ class SampleDataActions:
 
     def load(self, welcome: bool = False) -> None:
         path = self.services.sample_data.separate_path()
-        from funneldesk.ui.dialogs.sample_data import SampleDataDialog
+        from funneldesk.ui.admin.sample_data import SampleDataDialog
 
         dialog = SampleDataDialog(path, welcome=welcome, parent=self.window)
         self.last_dialog = dialog

@@ -12,11 +12,11 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, Card, DealFields, OffBoardResult
 from funneldesk.ui.board.controller import BoardController
-from funneldesk.ui.errors import show_error
-from funneldesk.ui.undo_commands import CreateDealCommand, DeleteDealCommand, EditDealCommand
+from funneldesk.ui.board.undo_commands import CreateDealCommand, DeleteDealCommand, EditDealCommand
+from funneldesk.ui.common.errors import show_error
 
 if TYPE_CHECKING:
-    from funneldesk.ui.dialogs.deal_form import DealForm
+    from funneldesk.ui.board.deal_form import DealForm
 
 
 class DealEditor:
@@ -36,7 +36,7 @@ class DealEditor:
         if board is not None:
             stage = next((s for s in board.pipeline.stages if s.id == stage_id), None)
             destination = (stage.name, board.pipeline.name) if stage else None
-        from funneldesk.ui.dialogs.deal_form import DealForm
+        from funneldesk.ui.board.deal_form import DealForm
 
         form = DealForm(self.services, self.actor, None, self.base_currency(), self.window,
                         destination)
@@ -62,7 +62,7 @@ class DealEditor:
         except FunnelDeskError as error:
             show_error(self.window, error)
             return
-        from funneldesk.ui.dialogs.deal_form import DealForm
+        from funneldesk.ui.board.deal_form import DealForm
 
         form = DealForm(self.services, self.actor, detail, self.base_currency(), self.window)
 

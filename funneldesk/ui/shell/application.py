@@ -13,7 +13,7 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.logs import log
 from funneldesk.paths import RESOURCES
-from funneldesk.ui.errors import show_bug
+from funneldesk.ui.common.errors import show_bug
 
 
 def create_application(lang: str) -> QApplication:

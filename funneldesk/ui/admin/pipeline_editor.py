@@ -30,7 +30,7 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, CriterionKind, PipelineInfo, StageInfo
-from funneldesk.ui.error_label import ErrorLabel
+from funneldesk.ui.common.error_label import ErrorLabel
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 

@@ -20,16 +20,16 @@ from funneldesk.services import Services
 from funneldesk.services.common.permissions import may_change_deal
 from funneldesk.services.dto import Actor, Board, Card, ChangeSet
 from funneldesk.settings import Settings
-from funneldesk.ui.background import run_in_background
+from funneldesk.ui.admin.sample_data_actions import SampleDataActions
 from funneldesk.ui.board.board_reader import BoardReader, BoardRequest
 from funneldesk.ui.board.board_widget import BoardWidget
 from funneldesk.ui.board.card_model import SORT_KEYS
 from funneldesk.ui.board.controller import BoardController
+from funneldesk.ui.board.deal_editing import DealEditor
 from funneldesk.ui.board.filter_notice import FilterNotice
-from funneldesk.ui.deal_editing import DealEditor
-from funneldesk.ui.errors import show_error
-from funneldesk.ui.sample_data_actions import SampleDataActions
-from funneldesk.ui.window_actions import WindowActions
+from funneldesk.ui.common.background import run_in_background
+from funneldesk.ui.common.errors import show_error
+from funneldesk.ui.shell.window_actions import WindowActions
 
 WARM_UP_FALLBACK_MS = 1000
 
@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
         board = self.board.board
         if board is None:
             return
-        from funneldesk.ui.dialogs.archived import ArchivedDealsDialog
+        from funneldesk.ui.board.archived import ArchivedDealsDialog
 
         dialog = ArchivedDealsDialog(self.services.board.archived(board.pipeline.id),
                                      lambda deal: self.editor.archive(deal.id, False, deal.version),
@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
         return menu
 
     def manage_pipelines(self) -> None:
-        from funneldesk.ui.dialogs.pipeline_editor import PipelineEditor
+        from funneldesk.ui.admin.pipeline_editor import PipelineEditor
 
         editor = PipelineEditor(self.services, self.actor, self.pipeline_id(), self)
         editor.exec()
@@ -294,7 +294,7 @@ class MainWindow(QMainWindow):
 
     def edit_rates(self) -> None:
         """The exchange rates (read-only for a rep); the totals follow a saved change."""
-        from funneldesk.ui.dialogs.rates import RatesDialog
+        from funneldesk.ui.admin.rates import RatesDialog
 
         dialog = RatesDialog(self.services, self.actor, self)
         dialog.exec()
@@ -329,7 +329,7 @@ class MainWindow(QMainWindow):
         self.samples.offer_if_empty()
 
     def show_trash(self) -> None:
-        from funneldesk.ui.dialogs.trash import TrashDialog
+        from funneldesk.ui.board.trash import TrashDialog
 
         TrashDialog(self.services, self.actor,
                     lambda deal: self.editor.restore(deal.id, deal.version) is not None,

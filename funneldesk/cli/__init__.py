@@ -1,0 +1,69 @@
+"""The ``funneldesk`` command: the window by default, or a subcommand.
+
+Each module of this package is one command group: its ``add_commands(sub, common)`` adds
+its subcommands, each setting ``run`` to the function that carries it out. Modules are
+found by name, so an area adds its commands without editing the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from funneldesk.cli.common import common_options, database_location
+from funneldesk.errors import FunnelDeskError
+from funneldesk.i18n import _, set_language
+from funneldesk.logs import log, report_bug, setup_logging
+
+SHARED = {"common"}  # modules of this package that hold no commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_options()
+    parser = argparse.ArgumentParser(prog="funneldesk", parents=[common],
+                                     description=_("FunnelDesk: your team's sales funnel."))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name not in SHARED:
+            importlib.import_module(f"{__name__}.{info.name}").add_commands(sub, common)
+    return parser
+
+
+def _lang_asked(argv: list[str]) -> str | None:
+    """The --lang value given anywhere on the command line, so that --help and argparse's
+    own errors already speak it (a wrong value is reported by the parser itself)."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # the command line's own help and errors; a missing catalog is reported below, unless
+    # --lang chooses a language whose catalog is there
+    with contextlib.suppress(FunnelDeskError, ValueError):
+        set_language(_lang_asked(sys.argv[1:] if argv is None else list(argv)))
+    args = build_parser().parse_args(argv)
+    setup_logging()
+    try:
+        set_language(getattr(args, "lang", None))
+        if args.command is not None:
+            return int(args.run(args))
+        from funneldesk.app import run_window
+
+        return run_window(database_location(args), getattr(args, "lang", None))
+    except FunnelDeskError as error:
+        log.warning("%s", error.message())
+        print(f"funneldesk: {error.message()}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # a bug: the details go to the log, the user gets one line
+        print(f"funneldesk: {report_bug(error)}", file=sys.stderr)
+        return 1

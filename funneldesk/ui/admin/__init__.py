@@ -1,0 +1,1 @@
+"""Managers' dialogs (pipelines and stages, exchange rates) and sample data."""

@@ -1,0 +1,1 @@
+"""What every page uses: background work, errors, shared fields."""

@@ -1,1 +1,0 @@
-"""Dialogs for deals, outcomes and pipelines."""

@@ -1,0 +1,1 @@
+"""The main window: its actions, status bar and start-up checks."""
