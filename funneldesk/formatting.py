@@ -10,6 +10,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
+from babel.dates import format_time as _format_time
 from babel.lists import format_list
 from babel.numbers import format_currency, get_currency_name, parse_pattern
 
@@ -70,6 +71,11 @@ def date_short(value: dt.date) -> str:
 @lru_cache(maxsize=4096)
 def _date_short(value: dt.date, locale: str) -> str:
     return str(_format_date(value, format="short", locale=locale))
+
+
+def time_short(value: dt.datetime) -> str:
+    """The time of day of an aware timestamp, in the machine's local time ("14:05")."""
+    return str(_format_time(value.astimezone(), format="short", locale=_locale()))
 
 
 def datetime(value: dt.datetime) -> str:

@@ -87,8 +87,15 @@ def demo_window(lang: str, deals: int) -> tuple[QApplication, Database, Services
     window = MainWindow(services, me, Settings(folder / "settings.json"))
     window.resize(1500, 900)
     window.show()
-    app.processEvents()
+    settle(app, window)
     return app, db, services, me, window
+
+
+def settle(app: QApplication, window: MainWindow) -> None:
+    """Waits until every card is read: the pictures show the board as it settles."""
+    while not window.board.is_whole():
+        app.processEvents()
+    app.processEvents()
 
 
 def take(lang: str, out: Path) -> None:
@@ -96,11 +103,13 @@ def take(lang: str, out: Path) -> None:
     window.grab().save(str(out / f"board-{lang}.png"))
     window.actions_.show_closed.setChecked(True)
     window.load_now()
+    settle(app, window)
     window.board.horizontalScrollBar().setValue(window.board.horizontalScrollBar().maximum())
     app.processEvents()
     window.grab().save(str(out / f"board-won-lost-{lang}.png"))
     window.actions_.show_closed.setChecked(False)
     window.load_now()
+    settle(app, window)
     first = next(iter(window.board.columns.values()))
     card = first.model.card_at(0)
     grab_dialog(app, lambda: window.editor.open(card.id), out / f"deal-form-{lang}.png")
@@ -110,7 +119,7 @@ def take(lang: str, out: Path) -> None:
     grab_dialog(app, window.edit_rates, out / f"rates-{lang}.png")
     add_deals_without_a_rate(services, me, first.stage.id)
     window.load_now()
-    app.processEvents()
+    settle(app, window)
     next(iter(window.board.columns.values())).grab().save(str(out / f"column-missing-rate-{lang}.png"))
     from funneldesk.ui.board.outcome import LostDialog, WonDialog
 

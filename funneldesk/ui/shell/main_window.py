@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPoint, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
 
 from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError
@@ -29,6 +29,7 @@ from funneldesk.ui.board.deal_editing import DealEditor
 from funneldesk.ui.board.filter_notice import FilterNotice
 from funneldesk.ui.common.background import run_in_background
 from funneldesk.ui.common.errors import show_error
+from funneldesk.ui.shell.status_bar import StatusPanel
 from funneldesk.ui.shell.window_actions import WindowActions
 
 WARM_UP_FALLBACK_MS = 1000
@@ -47,9 +48,8 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.board = BoardWidget(self)
         self.filter_notice = FilterNotice(self)
-        self.counts = QLabel()
-        # permanent: a temporary message (loading, an error) never hides the counts
-        self.statusBar().addPermanentWidget(self.counts)
+        self.status = StatusPanel(self, services.location(), actor.display_name)
+        self.counts = self.status.counts
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -62,6 +62,8 @@ class MainWindow(QMainWindow):
         self.samples = SampleDataActions(self)
         self.actions_ = WindowActions(self)
         self.controller.changed.connect(self._changed)
+        self.controller.changed.connect(lambda _changes: self.status.saved())
+        self.controller.refusedChange.connect(self.status.refused)
         self.board.cardActivated.connect(self.editor.open)
         self.board.contextMenuRequested.connect(self._card_menu)
         self.board.newDealRequested.connect(self.new_deal)
