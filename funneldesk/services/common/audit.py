@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from funneldesk.models import AuditEntry
-from funneldesk.services.dto import Actor
+from funneldesk.services.common.records import Actor
 
 
 def _plain(value: Any) -> Any:

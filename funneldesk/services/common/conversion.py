@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from funneldesk.money import round_cents
-from funneldesk.services.dto import CurrencyRates, Total
+from funneldesk.services.common.records import CurrencyRates, Total
 
 
 def to_base(amount: Decimal, currency: str, rates: CurrencyRates) -> Decimal | None:

@@ -32,7 +32,7 @@ by FunnelDesk itself.
 from __future__ import annotations
 
 from funneldesk.errors import NotAllowed
-from funneldesk.services.dto import Actor
+from funneldesk.services.common.records import Actor
 
 
 def is_manager(by: Actor) -> bool:

@@ -11,7 +11,7 @@ from funneldesk.models import Company, Contact
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
-from funneldesk.services.dto import Actor, Named
+from funneldesk.services.common.records import Actor, Named
 
 
 class CustomerService(Service):

@@ -13,8 +13,9 @@ from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.permissions import require_manager
-from funneldesk.services.dto import Actor, PipelineInfo
+from funneldesk.services.common.records import Actor
 from funneldesk.services.pipeline import reads
+from funneldesk.services.pipeline.records import PipelineInfo
 from funneldesk.services.pipeline.seed import add_stages
 
 

@@ -12,15 +12,9 @@ from dataclasses import replace
 from typing import Any
 
 from funneldesk.services.common.base import Service
-from funneldesk.services.dto import (
-    ArchivedDeal,
-    Board,
-    Card,
-    ColumnStart,
-    CurrencyRates,
-    StageInfo,
-)
+from funneldesk.services.common.records import CurrencyRates
 from funneldesk.services.pipeline import reads
+from funneldesk.services.pipeline.records import ArchivedDeal, Board, Card, ColumnStart, StageInfo
 from funneldesk.services.team import reads as team_reads
 
 SORTS = tuple(reads.CARD_ORDER)  # the orders a column can be sorted in

@@ -12,8 +12,8 @@ from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.models import CriterionCheck, CriterionKind, Deal, StageKind, User
 from funneldesk.services.common import audit
-from funneldesk.services.dto import (
-    Actor,
+from funneldesk.services.common.records import Actor
+from funneldesk.services.pipeline.records import (
     CriterionInfo,
     MissingCriterion,
     MoveCheck,

@@ -27,9 +27,11 @@ from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.money import check_amount
 from funneldesk.services.common.permissions import may_change_deal, require_deal_owner
-from funneldesk.services.dto import (
-    Actor,
-    ChangeSet,
+from funneldesk.services.common.records import Actor, ChangeSet
+from funneldesk.services.pipeline.criteria import record_ticks, ticks
+from funneldesk.services.pipeline.lookups import load_pipeline, read_card
+from funneldesk.services.pipeline.moves import GAP, check_version
+from funneldesk.services.pipeline.records import (
     ChecklistItem,
     CriterionInfo,
     DealDetail,
@@ -39,9 +41,6 @@ from funneldesk.services.dto import (
     OffBoardResult,
     PipelineInfo,
 )
-from funneldesk.services.pipeline.criteria import record_ticks, ticks
-from funneldesk.services.pipeline.lookups import load_pipeline, read_card
-from funneldesk.services.pipeline.moves import GAP, check_version
 
 
 def validate(fields: DealFields) -> DealFields:

@@ -6,8 +6,8 @@ from sqlalchemy.orm import Session
 
 from funneldesk.errors import NotFound
 from funneldesk.services.common.sql import session_query
-from funneldesk.services.dto import Card, PipelineInfo
 from funneldesk.services.pipeline import reads
+from funneldesk.services.pipeline.records import Card, PipelineInfo
 
 
 def load_pipeline(session: Session, pipeline_id: int) -> PipelineInfo:

@@ -22,17 +22,10 @@ from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.money import check_amount
 from funneldesk.services.common.permissions import require_deal_owner
-from funneldesk.services.dto import (
-    Actor,
-    ChangeSet,
-    DealState,
-    MoveCheck,
-    MoveResult,
-    PipelineInfo,
-    StageInfo,
-)
+from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.pipeline.criteria import missing_for_move, move_check, record_ticks
 from funneldesk.services.pipeline.lookups import load_pipeline, read_card
+from funneldesk.services.pipeline.records import DealState, MoveCheck, MoveResult, PipelineInfo, StageInfo
 
 GAP = 1024.0
 SPREAD = 32  # deals spread out again when a gap is used up

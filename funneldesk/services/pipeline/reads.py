@@ -14,13 +14,13 @@ from funneldesk.enums import CriterionKind, StageKind
 from funneldesk.errors import NotFound
 from funneldesk.money import from_storage
 from funneldesk.services.common.conversion import RunningTotal
+from funneldesk.services.common.records import CurrencyRates
 from funneldesk.services.common.sql import Query, day, timestamp
-from funneldesk.services.dto import (
+from funneldesk.services.pipeline.records import (
     ArchivedDeal,
     Card,
     ColumnStart,
     CriterionInfo,
-    CurrencyRates,
     PipelineInfo,
     StageInfo,
 )

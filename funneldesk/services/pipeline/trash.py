@@ -22,9 +22,10 @@ from funneldesk.services.common import audit, sql
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.permissions import require_deal_owner, require_manager
-from funneldesk.services.dto import Actor, ChangeSet, OffBoardResult, TrashedDeal
+from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.pipeline import reads
 from funneldesk.services.pipeline.moves import check_version
+from funneldesk.services.pipeline.records import OffBoardResult, TrashedDeal
 from funneldesk.services.team import reads as team_reads
 
 KEEP_DAYS_KEY = "trash_keep_days"

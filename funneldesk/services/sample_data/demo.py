@@ -28,9 +28,10 @@ from funneldesk.models import (
 from funneldesk.services.common import audit, sql
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.permissions import require_manager
-from funneldesk.services.dto import Actor, StageInfo
+from funneldesk.services.common.records import Actor
 from funneldesk.services.pipeline import reads
 from funneldesk.services.pipeline.lookups import load_pipeline
+from funneldesk.services.pipeline.records import StageInfo
 from funneldesk.services.sample_data.names import EN, ZH
 from funneldesk.services.team import reads as team_reads
 

@@ -22,9 +22,10 @@ from funneldesk.models import Base, Company, Contact, Deal, User
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.permissions import require_manager
-from funneldesk.services.dto import Actor, SampleCounts
+from funneldesk.services.common.records import Actor
 from funneldesk.services.pipeline.trash import purge_deals
 from funneldesk.services.sample_data.demo import DemoSummary
+from funneldesk.services.sample_data.records import SampleCounts
 
 
 def _leaving(tables: Sequence[Table]) -> dict[Table, ColumnElement[bool]]:

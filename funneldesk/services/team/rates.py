@@ -18,8 +18,9 @@ from funneldesk.errors import BaseCurrencyInUse, InvalidInput, StaleEdit
 from funneldesk.i18n import _
 from funneldesk.services.common import sql
 from funneldesk.services.common.base import Service, require_manager
-from funneldesk.services.dto import Actor, CurrencyRates, RateInfo, RateTable
+from funneldesk.services.common.records import Actor, CurrencyRates
 from funneldesk.services.team import reads as team_reads
+from funneldesk.services.team.records import RateInfo, RateTable
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

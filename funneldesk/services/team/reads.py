@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+from funneldesk.services.common.records import UserInfo
 from funneldesk.services.common.sql import Query
-from funneldesk.services.dto import UserInfo
 
 
 def read_owners(query: Query) -> tuple[UserInfo, ...]:

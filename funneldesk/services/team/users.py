@@ -6,7 +6,7 @@ import getpass
 
 from funneldesk.enums import Role
 from funneldesk.services.common.base import Service
-from funneldesk.services.dto import Actor, UserInfo
+from funneldesk.services.common.records import Actor, UserInfo
 from funneldesk.services.team.reads import read_owners
 
 

@@ -1,0 +1,79 @@
+"""Records every area hands out: who acts, what a call changed, money totals."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from funneldesk.enums import Role
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    id: int
+    login: str
+    display_name: str
+    role: Role
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role is Role.MANAGER
+
+
+@dataclass(frozen=True, slots=True)
+class UserInfo:
+    id: int
+    display_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSet:
+    """What a call changed, so that each view refreshes only its part."""
+
+    deal_ids: frozenset[int] = frozenset()
+    stage_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    id: int
+    name: str
+    company_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CurrencyRates:
+    """What converting to the base currency needs."""
+
+    base_currency: str
+    rates: Mapping[str, Decimal]  # base units per one unit of the keyed currency
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    """A sum in the base currency of deals converted one by one.
+
+    ``known`` and ``weighted`` add up the deals that could be converted; ``missing`` counts
+    the others per currency. With any missing, the total itself is unknown (``value`` None).
+    """
+
+    known: Decimal
+    weighted: Decimal
+    missing: tuple[tuple[str, int], ...] = ()  # (currency without a rate, deals), by code
+
+    @property
+    def value(self) -> Decimal | None:
+        return None if self.missing else self.known
+
+    @property
+    def weighted_value(self) -> Decimal | None:
+        return None if self.missing else self.weighted
+
+    @property
+    def missing_deals(self) -> int:
+        return sum(n for _code, n in self.missing)
+
+    @property
+    def missing_currencies(self) -> tuple[str, ...]:
+        return tuple(code for code, _n in self.missing)
