@@ -1,8 +1,9 @@
 """The ``funneldesk`` command: the window by default, or a subcommand.
 
-Each module of this package is one command group: its ``add_commands(sub, common)`` adds
-its subcommands, each setting ``run`` to the function that carries it out. Modules are
-found by name, so an area adds its commands without editing the others.
+Each public module of this package that has ``add_commands(sub, common)`` is one command
+group: it adds its subcommands, each setting ``run`` to the function that carries it out.
+Modules are found by name, so an area adds its commands without editing the others (a
+frozen build must collect them: ``collect_submodules("funneldesk.cli")`` in PyInstaller).
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, set_language
 from funneldesk.logs import log, report_bug, setup_logging
 
-SHARED = {"common"}  # modules of this package that hold no commands
-
 
 def build_parser() -> argparse.ArgumentParser:
     common = common_options()
@@ -28,8 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
                                      description=_("FunnelDesk: your team's sales funnel."))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name not in SHARED:
-            importlib.import_module(f"{__name__}.{info.name}").add_commands(sub, common)
+        if info.name.startswith("_"):
+            continue  # private helpers, and __main__
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        add_commands = getattr(module, "add_commands", None)
+        if add_commands is not None:  # else a shared module (common.py)
+            add_commands(sub, common)
     return parser
 
 
@@ -49,9 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # --lang chooses a language whose catalog is there
     with contextlib.suppress(FunnelDeskError, ValueError):
         set_language(_lang_asked(sys.argv[1:] if argv is None else list(argv)))
-    args = build_parser().parse_args(argv)
     setup_logging()
     try:
+        args = build_parser().parse_args(argv)
         set_language(getattr(args, "lang", None))
         if args.command is not None:
             return int(args.run(args))

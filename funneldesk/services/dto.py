@@ -9,7 +9,8 @@ The enums are re-exported too, so that the UI needs nothing from funneldesk.mode
 from __future__ import annotations
 
 from funneldesk.enums import CriterionKind, Role, StageKind
-from funneldesk.services.common.records import Actor, ChangeSet, CurrencyRates, Named, Total, UserInfo
+from funneldesk.services.common.records import Actor, ChangeSet, CurrencyRates, Total
+from funneldesk.services.customers.records import Named
 from funneldesk.services.pipeline.records import (
     ArchivedDeal,
     Board,
@@ -31,7 +32,7 @@ from funneldesk.services.pipeline.records import (
     TrashedDeal,
 )
 from funneldesk.services.sample_data.records import SampleCounts
-from funneldesk.services.team.records import RateInfo, RateTable
+from funneldesk.services.team.records import RateInfo, RateTable, UserInfo
 
 __all__ = [
     "Actor", "ArchivedDeal", "Board", "Card", "ChangeSet", "ChecklistItem", "ColumnStart",

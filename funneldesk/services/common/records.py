@@ -1,4 +1,4 @@
-"""Records every area hands out: who acts, what a call changed, money totals."""
+"""Records every area hands out: who acts, what a call changed, currencies and totals."""
 
 from __future__ import annotations
 
@@ -22,24 +22,11 @@ class Actor:
 
 
 @dataclass(frozen=True, slots=True)
-class UserInfo:
-    id: int
-    display_name: str
-
-
-@dataclass(frozen=True, slots=True)
 class ChangeSet:
     """What a call changed, so that each view refreshes only its part."""
 
     deal_ids: frozenset[int] = frozenset()
     stage_ids: frozenset[int] = frozenset()
-
-
-@dataclass(frozen=True, slots=True)
-class Named:
-    id: int
-    name: str
-    company_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

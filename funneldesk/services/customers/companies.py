@@ -11,7 +11,8 @@ from funneldesk.models import Company, Contact
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
-from funneldesk.services.common.records import Actor, Named
+from funneldesk.services.common.records import Actor
+from funneldesk.services.customers.records import Named
 
 
 class CustomerService(Service):

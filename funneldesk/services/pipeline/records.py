@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from funneldesk.enums import CriterionKind, StageKind
-from funneldesk.services.common.records import ChangeSet, CurrencyRates, Total, UserInfo
+from funneldesk.services.common.records import ChangeSet, CurrencyRates, Total
+from funneldesk.services.team.records import UserInfo
 
 
 @dataclass(frozen=True, slots=True)

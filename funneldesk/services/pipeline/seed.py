@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -15,8 +13,8 @@ from funneldesk.models import (
     Stage,
     StageCriterion,
     StageKind,
-    TeamSetting,
 )
+from funneldesk.services.team.defaults import add_team_defaults
 
 # (name, kind, probability, rot days, guidance, entry criteria, exit criteria)
 DEFAULT_STAGES: tuple[tuple[str, StageKind, int, int | None, str, tuple[str, ...], tuple[str, ...]], ...] = (
@@ -45,10 +43,6 @@ DEFAULT_LOST_REASONS = (
 )
 
 
-def base_currency_for(lang: str) -> str:
-    return "CNY" if lang == "zh_CN" else "USD"
-
-
 def add_stages(session: Session, pipeline: Pipeline) -> None:
     for position, (name, kind, prob, rot, guidance, entry, exit_) in enumerate(DEFAULT_STAGES):
         stage = Stage(pipeline_id=pipeline.id, name=_(name), kind=kind, position=position,
@@ -61,7 +55,7 @@ def add_stages(session: Session, pipeline: Pipeline) -> None:
 
 
 def ensure_defaults(session: Session) -> bool:
-    """Creates the default pipeline, lost reasons and currency on an empty database."""
+    """Creates the default pipeline, lost reasons and team settings on an empty database."""
     if session.scalar(select(func.count()).select_from(Pipeline)):
         return False
     pipeline = Pipeline(name=_("Sales"), position=0)
@@ -70,10 +64,5 @@ def ensure_defaults(session: Session) -> bool:
     add_stages(session, pipeline)
     for i, label in enumerate(DEFAULT_LOST_REASONS):
         session.add(LostReason(label=_(label), position=i))
-    lang = language()
-    session.add(TeamSetting(key="base_currency", value=base_currency_for(lang)))
-    session.add(TeamSetting(key="rates", value=json.dumps(
-        {"CNY": "1", "USD": "7.1", "EUR": "7.7"} if lang == "zh_CN"
-        else {"USD": "1", "CNY": "0.14", "EUR": "1.08"})))
-    session.add(TeamSetting(key="language", value=lang))
+    add_team_defaults(session, language())
     return True

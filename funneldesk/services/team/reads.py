@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from funneldesk.services.common.records import UserInfo
+from funneldesk.i18n import language
 from funneldesk.services.common.sql import Query
+from funneldesk.services.team.defaults import base_currency_for
+from funneldesk.services.team.records import UserInfo
 
 
 def read_owners(query: Query) -> tuple[UserInfo, ...]:
@@ -20,7 +22,7 @@ def setting(query: Query, key: str) -> str | None:
 
 
 def base_currency(query: Query) -> str:
-    return setting(query, "base_currency") or "CNY"
+    return setting(query, "base_currency") or base_currency_for(language())
 
 
 def rates(query: Query) -> dict[str, Decimal]:

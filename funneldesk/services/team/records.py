@@ -1,4 +1,4 @@
-"""Records of the team area: exchange rates."""
+"""Records of the team area: users and exchange rates."""
 
 from __future__ import annotations
 
@@ -7,6 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from funneldesk.services.common.records import CurrencyRates
+
+
+@dataclass(frozen=True, slots=True)
+class UserInfo:
+    id: int
+    display_name: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,9 @@ import getpass
 
 from funneldesk.enums import Role
 from funneldesk.services.common.base import Service
-from funneldesk.services.common.records import Actor, UserInfo
+from funneldesk.services.common.records import Actor
 from funneldesk.services.team.reads import read_owners
+from funneldesk.services.team.records import UserInfo
 
 
 def _login() -> str:

@@ -31,6 +31,7 @@ from funneldesk.i18n import _
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, CriterionKind, PipelineInfo, StageInfo
 from funneldesk.ui.common.error_label import ErrorLabel
+from funneldesk.ui.common.save_state import note_saved
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -233,10 +234,11 @@ class PipelineEditor(QDialog):
         try:
             action()
         except FunnelDeskError as error:
-            self.error.show_message(error.message())
+            self.error.show_error(error)
             return False
         self.error.show_message("")
         self.changed = True
+        note_saved()
         return True
 
     def _pipeline_id(self) -> int:
@@ -277,7 +279,7 @@ class PipelineEditor(QDialog):
         try:  # refused before asking: it still holds deals, or cannot go
             self.admin.check_stage_deletion(stage_id=stage.id, by=self.actor)
         except FunnelDeskError as error:
-            self.error.show_message(error.message())
+            self.error.show_error(error)
             return
         answer = QMessageBox.question(
             self, _("Delete stage"),

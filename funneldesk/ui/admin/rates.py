@@ -23,6 +23,7 @@ from funneldesk.services import Services
 from funneldesk.services.dto import Actor
 from funneldesk.ui.admin.rates_model import CURRENCY, RATE, RatesModel
 from funneldesk.ui.common.error_label import ErrorLabel
+from funneldesk.ui.common.save_state import note_saved
 
 
 class RatesDialog(QDialog):
@@ -122,7 +123,8 @@ class RatesDialog(QDialog):
             try:
                 self.services.rates.update(changes=changes, seen=self.model.table, by=self.actor)
             except FunnelDeskError as error:
-                self.error.show_message(error.message())
+                self.error.show_error(error)
                 return
             self.saved = True
+            note_saved()
         super().accept()

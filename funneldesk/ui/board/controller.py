@@ -20,7 +20,6 @@ from funneldesk.ui.common.errors import show_error
 
 class BoardController(QObject):
     changed = Signal(object)  # ChangeSet, relayed once per action
-    refusedChange = Signal(object)  # FunnelDeskError: a change that was not saved
 
     def __init__(self, services: Services, actor: Actor, board: BoardWidget,
                  undo_stack: QUndoStack, window: QWidget) -> None:
@@ -126,7 +125,6 @@ class BoardController(QObject):
     def refused(self, deal_id: int, error: FunnelDeskError) -> None:
         """Says why a change was refused and shows the deal as saved (someone else may
         have changed it)."""
-        self.refusedChange.emit(error)
         show_error(self.window, error)
         self.refresh_card(deal_id)
 

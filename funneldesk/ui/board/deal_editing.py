@@ -139,7 +139,6 @@ class DealEditor:
         try:
             result = call()
         except FunnelDeskError as error:
-            self.controller.refusedChange.emit(error)
             show_error(self.window, error)
             return None
         if result.card is None:

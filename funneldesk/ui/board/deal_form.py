@@ -251,7 +251,7 @@ class DealForm(QDialog):
             next_step_date=self.next_step_date.value(), notes=self.notes.toPlainText())
 
     def show_problem(self, error: FunnelDeskError) -> None:
-        self.error.show_message(error.message())
+        self.error.show_error(error)
         if isinstance(error, InvalidInput):
             widget = {"title": self.title, "value": self.value, "currency": self.currency,
                       "owner": self.owner, "contact": self.contact,

@@ -9,6 +9,7 @@ from funneldesk.i18n import _
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, Named
 from funneldesk.ui.common.error_label import ErrorLabel
+from funneldesk.ui.common.save_state import note_saved
 
 
 class QuickCreateDialog(QDialog):
@@ -48,7 +49,8 @@ class QuickCreateDialog(QDialog):
                     name=self.name.text(), by=self.actor, phone=self.phone.text(),
                     email=self.email.text())
         except FunnelDeskError as error:
-            self.error.show_message(error.message())
+            self.error.show_error(error)
             self.name.setFocus()
             return
+        note_saved()
         super().accept()

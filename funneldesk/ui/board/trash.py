@@ -29,6 +29,7 @@ from funneldesk.services.common.permissions import is_manager, may_change_deal
 from funneldesk.services.dto import Actor, TrashedDeal
 from funneldesk.ui.common.background import run_with_disabled
 from funneldesk.ui.common.error_label import ErrorLabel
+from funneldesk.ui.common.save_state import note_saved
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -171,20 +172,22 @@ class TrashDialog(QDialog):
             return
 
         def emptied(_count: int) -> None:
+            note_saved()
             self.error.show_message("")
             self.model.clear()
             self._update()
 
         # off the GUI thread: a long Trash takes a while to remove with its history
         run_with_disabled(self, lambda: self.services.trash.empty(deal_ids=ids, by=self.actor),
-                          emptied, lambda error: self.error.show_message(error.message()))
+                          emptied, lambda error: self.error.show_error(error))
 
     def _save_keep_days(self) -> None:
         try:
             self.services.trash.set_keep_days(days=self.keep_days.value(), by=self.actor)
         except FunnelDeskError as error:
-            self.error.show_message(error.message())
+            self.error.show_error(error)
             return
         self.error.show_message("")
+        note_saved()
         self.keep_label.setText(keep_text(self.keep_days.value()))
         self.save_keep.setEnabled(False)

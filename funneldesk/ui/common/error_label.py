@@ -5,6 +5,9 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
+from funneldesk.errors import FunnelDeskError
+from funneldesk.ui.common.save_state import note_refused
+
 
 class ErrorLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -14,6 +17,12 @@ class ErrorLabel(QLabel):
         palette.setColor(QPalette.ColorRole.WindowText, QColor("#c62828"))
         self.setPalette(palette)
         self.hide()
+
+    def show_error(self, error: FunnelDeskError) -> None:
+        """Says why a change was refused (and tells the save state when the database
+        refused it)."""
+        note_refused(error)
+        self.show_message(error.message())
 
     def show_message(self, text: str) -> None:
         self.setText(text)

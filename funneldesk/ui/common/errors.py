@@ -7,10 +7,12 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.logs import log, report_bug
+from funneldesk.ui.common.save_state import note_refused
 
 
 def show_error(parent: QWidget | None, error: FunnelDeskError, title: str | None = None) -> None:
     log.warning("%s", error.message())
+    note_refused(error)
     QMessageBox.warning(parent, title or _("FunnelDesk"), error.message())
 
 

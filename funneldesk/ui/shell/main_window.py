@@ -29,6 +29,7 @@ from funneldesk.ui.board.deal_editing import DealEditor
 from funneldesk.ui.board.filter_notice import FilterNotice
 from funneldesk.ui.common.background import run_in_background
 from funneldesk.ui.common.errors import show_error
+from funneldesk.ui.common.save_state import note_saved
 from funneldesk.ui.shell.status_bar import StatusPanel
 from funneldesk.ui.shell.window_actions import WindowActions
 
@@ -62,8 +63,7 @@ class MainWindow(QMainWindow):
         self.samples = SampleDataActions(self)
         self.actions_ = WindowActions(self)
         self.controller.changed.connect(self._changed)
-        self.controller.changed.connect(lambda _changes: self.status.saved())
-        self.controller.refusedChange.connect(self.status.refused)
+        self.controller.changed.connect(lambda _changes: note_saved())
         self.board.cardActivated.connect(self.editor.open)
         self.board.contextMenuRequested.connect(self._card_menu)
         self.board.newDealRequested.connect(self.new_deal)
