@@ -149,20 +149,20 @@ class Database:
         them). A snapshot inside another is part of it."""
         reader = self._reader()
         reader.depth += 1
+        failed = False
         try:
             if reader.depth == 1:
                 self.query("BEGIN")
             yield
         except BaseException:
+            failed = True
+            raise
+        finally:
             reader.depth -= 1
             if reader.depth == 0:
-                with contextlib.suppress(sqlite3.Error):  # the first error is the one to tell
+                # after an error, that first error is the one to tell
+                with contextlib.suppress(sqlite3.Error) if failed else self._mapping_errors():
                     reader.end_read()
-            raise
-        reader.depth -= 1
-        if reader.depth == 0:
-            with self._mapping_errors():
-                reader.end_read()
 
     def check_integrity(self) -> None:
         """Runs SQLite's quick_check on its own read-only connection (call it off the GUI

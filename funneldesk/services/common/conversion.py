@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 
-from funneldesk.money import round_cents
+from funneldesk.money import round_cents, to_hundredths
 from funneldesk.services.common.records import CurrencyRates, Total
 
 
@@ -52,7 +52,7 @@ class RunningTotal:
 
     def restart(self, total: Total) -> None:
         """Starts again from ``total`` (a sum worked out elsewhere, e.g. in SQL)."""
-        self._known, self._weighted = _cents(total.known), _cents(total.weighted)
+        self._known, self._weighted = to_hundredths(total.known), to_hundredths(total.weighted)
         self._missing = Counter(dict(total.missing))
 
     def add(self, amount: Decimal, currency: str, sign: int = 1) -> None:
@@ -108,10 +108,6 @@ def _half_up(numerator: int, denominator: int) -> int:
     if 2 * rest >= denominator:
         whole += 1
     return whole if numerator >= 0 else -whole
-
-
-def _cents(amount: Decimal) -> int:
-    return int(amount.scaleb(2))
 
 
 def _from_cents(cents: int) -> Decimal:

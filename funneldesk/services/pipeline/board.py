@@ -12,7 +12,6 @@ from dataclasses import replace
 from typing import Any
 
 from funneldesk.services.common.base import Service
-from funneldesk.services.common.records import CurrencyRates
 from funneldesk.services.pipeline import reads
 from funneldesk.services.pipeline.records import ArchivedDeal, Board, Card, ColumnStart, StageInfo
 from funneldesk.services.team import reads as team_reads
@@ -43,10 +42,10 @@ class BoardService(Service):
     def load(self, pipeline_id: int, *, include_closed: bool = False) -> Board:
         query = self.db.query
         with self.db.snapshot():
+            money = team_reads.currency_rates(query)
             return Board(reads.read_pipeline(query, pipeline_id),
                          reads.read_cards(query, pipeline_id, include_closed),
-                         team_reads.base_currency(query), team_reads.rates(query),
-                         team_reads.read_owners(query))
+                         money.base_currency, money.rates, team_reads.read_owners(query))
 
     def start(self, pipeline_id: int, *, include_closed: bool = False, owner_id: int = 0,
               sorts: Mapping[int, str] | None = None, first: int | None = None) -> Board:
@@ -64,12 +63,12 @@ class BoardService(Service):
                sorts: Mapping[int, str], first: int) -> Board:
         query = self.db.query
         pipeline = reads.read_pipeline(query, pipeline_id)
-        base, rates = team_reads.base_currency(query), team_reads.rates(query)
+        money = team_reads.currency_rates(query)
         owners = team_reads.read_owners(query)
         if all(owner.id != owner_id for owner in owners):
             owner_id = 0
         stages = [s for s in pipeline.stages if include_closed or s.is_open]
-        sums = reads.column_sums(query, stages, CurrencyRates(base, rates), owner_id)
+        sums = reads.column_sums(query, stages, money, owner_id)
         cards: list[Card] = []
         starts: dict[int, ColumnStart] = {}
         for stage in stages:
@@ -82,15 +81,14 @@ class BoardService(Service):
             cards += read[:first]
             starts[stage.id] = replace(sums[stage.id],
                                        next_card=read[first] if len(read) > first else None)
-        return Board(pipeline, tuple(cards), base, rates, owners, starts)
+        return Board(pipeline, tuple(cards), money.base_currency, money.rates, owners, starts)
 
     def column_sums(self, stages: Sequence[StageInfo], *, owner_id: int = 0) -> dict[int, ColumnStart]:
         """Per stage: its count of cards, and the count and total of those of ``owner_id``
         (0: everyone), as ``start`` gives them (without first cards)."""
         query = self.db.query
         with self.db.snapshot():
-            rates = CurrencyRates(team_reads.base_currency(query), team_reads.rates(query))
-            return reads.column_sums(query, stages, rates, owner_id)
+            return reads.column_sums(query, stages, team_reads.currency_rates(query), owner_id)
 
     def card(self, deal_id: int) -> Card | None:
         """The card of a deal still on the board (None once archived or deleted)."""

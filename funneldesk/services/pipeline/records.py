@@ -98,7 +98,7 @@ class Board:
     pipeline: PipelineInfo
     cards: tuple[Card, ...]
     base_currency: str
-    rates: dict[str, Decimal]  # units of base currency per unit of the keyed currency
+    rates: Mapping[str, Decimal]  # units of base currency per unit of the keyed currency
     owners: tuple[UserInfo, ...]
     # stage id -> the column's counts and totals, for each column of which ``cards`` holds
     # only the first ones (``BoardService.start``); a column not named here is whole

@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 from funneldesk.i18n import language
+from funneldesk.services.common.records import CurrencyRates
 from funneldesk.services.common.sql import Query
 from funneldesk.services.team.defaults import base_currency_for
 from funneldesk.services.team.records import UserInfo
@@ -27,3 +28,8 @@ def base_currency(query: Query) -> str:
 
 def rates(query: Query) -> dict[str, Decimal]:
     return {code: Decimal(v) for code, v in json.loads(setting(query, "rates") or "{}").items()}
+
+
+def currency_rates(query: Query) -> CurrencyRates:
+    """The base currency and the rates to it, as totals convert with them."""
+    return CurrencyRates(base_currency(query), rates(query))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import QModelIndex, QPoint, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QScrollArea, QWidget
@@ -59,9 +59,7 @@ class BoardWidget(QScrollArea):
         row = QHBoxLayout(holder)
         row.setContentsMargins(6, 6, 6, 6)
         row.setSpacing(8)
-        by_stage: dict[int, list[Card]] = {}
-        for card in board.cards:
-            by_stage.setdefault(card.stage_id, []).append(card)
+        by_stage = _by_stage(board.cards)
         self.columns = {}
         for stage in board.pipeline.stages:
             if not stage.is_open and not show_closed:
@@ -79,13 +77,10 @@ class BoardWidget(QScrollArea):
         pipeline or stages, which calls for ``show_board`` instead."""
         if self.board is None or board.pipeline != self.board.pipeline:
             return False
-        by_stage: dict[int, list[Card]] = {stage_id: [] for stage_id in self.columns}
-        for card in board.cards:
-            if card.stage_id in by_stage:
-                by_stage[card.stage_id].append(card)
+        by_stage = _by_stage(board.cards)
         self.board = board
         for stage_id, column in self.columns.items():
-            column.view.take_whole_column(by_stage[stage_id])
+            column.view.take_whole_column(by_stage.get(stage_id, []))
         if self._select_when_whole is not None:
             deal_id, take_focus = self._select_when_whole
             self.select(deal_id, take_focus)
@@ -209,18 +204,15 @@ class BoardWidget(QScrollArea):
         focus = QApplication.focusWidget()
         take_focus = take_focus or (focus is not None and self.isAncestorOf(focus))
         self._select_when_whole = None
-        if all(column.model.row_of(deal_id) < 0 for column in self.columns.values()):
-            if not self.is_whole():
-                # below a column's first cards: selected once every card is read; until
-                # then no card looks chosen, so that no key acts on the wrong deal
-                self._select_when_whole = (deal_id, take_focus)
-                for column in self.columns.values():
-                    column.view.selectionModel().clear()
-            return
-        for column in self.columns.values():
-            row = column.model.row_of(deal_id)
-            if row < 0:
-                continue
+        rows = {column: row for column in self.columns.values()
+                if (row := column.model.row_of(deal_id)) >= 0}
+        if not rows and not self.is_whole():
+            # below a column's first cards: selected once every card is read; until then
+            # no card looks chosen, so that no key acts on the wrong deal
+            self._select_when_whole = (deal_id, take_focus)
+            for column in self.columns.values():
+                column.view.selectionModel().clear()
+        for column, row in rows.items():
             column.model.show_row(row)
             index = column.model.index(row)
             column.view.setCurrentIndex(index)  # clears every other column (_single_current)
@@ -278,3 +270,10 @@ class BoardWidget(QScrollArea):
         bar.setValue(bar.value() + self._scroll_by)
         if not QApplication.mouseButtons() or bar.value() in (bar.minimum(), bar.maximum()):
             self._edge_timer.stop()
+
+
+def _by_stage(cards: Iterable[Card]) -> dict[int, list[Card]]:
+    by_stage: dict[int, list[Card]] = {}
+    for card in cards:
+        by_stage.setdefault(card.stage_id, []).append(card)
+    return by_stage

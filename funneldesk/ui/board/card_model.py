@@ -135,6 +135,8 @@ class CardListModel(QAbstractListModel):
         self._filter = card_filter or CardFilter()
         self._sort = sort if sort in SORT_KEYS else "position"
         self._key = sort_key(self._sort)
+        # what the user chose; the rows follow it at once, or once every card is here
+        self._wanted_sort, self._wanted_filter = self._sort, self._filter
         self._visible: list[Card] = []
         self._shown = 0
         self._total = RunningTotal(rates, stage.probability)
@@ -165,10 +167,7 @@ class CardListModel(QAbstractListModel):
         card = self._visible[index.row()]
         if role == FaceRole:
             days = card.days_in_stage(self.today)
-            rot = self.stage.rot_days
-            return (card, days, bool(self.stage.is_open and rot and days > rot),
-                    card.next_step_date is not None and card.next_step_date < self.today,
-                    self.stage.is_open)
+            return card, days, self._rotted(days), self._overdue(card), self.stage.is_open
         if role == Qt.ItemDataRole.DisplayRole:
             return card.title
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -182,7 +181,7 @@ class CardListModel(QAbstractListModel):
         if role == OpenStageRole:
             return self.stage.is_open
         if role == OverdueRole:
-            return card.next_step_date is not None and card.next_step_date < self.today
+            return self._overdue(card)
         return None
 
     def _tooltip(self, card: Card) -> str:
@@ -215,8 +214,14 @@ class CardListModel(QAbstractListModel):
 
     # --- FunnelDesk ---------------------------------------------------------------
     def is_rotted(self, card: Card) -> bool:
+        return self._rotted(card.days_in_stage(self.today))
+
+    def _rotted(self, days: int) -> bool:
         rot = self.stage.rot_days
-        return bool(self.stage.is_open and rot and card.days_in_stage(self.today) > rot)
+        return bool(self.stage.is_open and rot and days > rot)
+
+    def _overdue(self, card: Card) -> bool:
+        return card.next_step_date is not None and card.next_step_date < self.today
 
     def set_today(self, today: dt.date) -> None:
         """Counts days from ``today`` on: the day count, rot mark and overdue date of every
@@ -251,7 +256,7 @@ class CardListModel(QAbstractListModel):
 
     def accepts(self, card: Card) -> bool:
         """Whether the filter the user chose shows ``card``."""
-        return (self._filter if self._start is None else self._wanted_filter).accepts(card)
+        return self._wanted_filter.accepts(card)
 
     def row_of(self, deal_id: int) -> int:
         """The row of a matching card, -1 if it is not in this column or filtered out."""
@@ -271,21 +276,20 @@ class CardListModel(QAbstractListModel):
 
     def sort_key(self) -> str:
         """The order the user chose (the rows follow it once the model is whole)."""
-        return self._sort if self._start is None else self._wanted_sort
+        return self._wanted_sort
 
     def set_sort(self, key: str) -> None:
-        key = key if key in SORT_KEYS else "position"
-        if self._start is not None:
-            self._wanted_sort = key  # the first cards keep the order they were read in
-        elif key != self._sort:
-            self._sort, self._key = key, sort_key(key)
+        # while only the first cards are here, they keep the order they were read in
+        self._wanted_sort = key if key in SORT_KEYS else "position"
+        if self._start is None and self._wanted_sort != self._sort:
+            self._sort, self._key = self._wanted_sort, sort_key(self._wanted_sort)
             self._order = None
             self._reset()
 
     def set_filter(self, card_filter: CardFilter) -> None:
-        if self._start is not None:
-            self._wanted_filter = card_filter  # the first cards were read for their filter
-        elif card_filter != self._filter:
+        # while only the first cards are here, they keep the filter they were read for
+        self._wanted_filter = card_filter
+        if self._start is None and card_filter != self._filter:
             self._filter = card_filter
             self._reset()
 
@@ -402,7 +406,6 @@ class CardListModel(QAbstractListModel):
     # --- the first cards only (``start``) --------------------------------------------
     def _first_cards(self, start: ColumnStart) -> None:
         self._filter = self._wanted_filter = CardFilter(start.owner_id)
-        self._wanted_sort = self._sort
         self._next = start.next_card
         self.restart(start)
         self._visible = sorted(self._all.values(), key=self._key)

@@ -55,8 +55,8 @@ class StatusPanel:
     def open_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder)))
 
-    def saved(self, at: dt.datetime | None = None) -> None:
-        when = formatting.time_short(at or dt.datetime.now(dt.UTC))
+    def saved(self) -> None:
+        when = formatting.time_short(dt.datetime.now(dt.UTC))
         self.save_state.setText(_("All changes saved · {time}").format(time=when))
         self.save_state.setToolTip("")
 
