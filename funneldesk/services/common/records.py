@@ -28,6 +28,11 @@ class ChangeSet:
     deal_ids: frozenset[int] = frozenset()
     stage_ids: frozenset[int] = frozenset()
 
+    @classmethod
+    def of_deal(cls, deal_id: int, *stage_ids: int) -> ChangeSet:
+        """One deal changed, in the stages it was and is in."""
+        return cls(frozenset({deal_id}), frozenset(stage_ids))
+
 
 @dataclass(frozen=True, slots=True)
 class CurrencyRates:

@@ -101,7 +101,7 @@ class DealService(Service):
                                     at=now, by_id=by.id))
             audit.record(session, by, "create", "deal", deal.id, title=fields.title)
             card = read_card(session, deal.id)
-        return DealResult(card, ChangeSet(frozenset({deal.id}), frozenset({stage_id})))
+        return DealResult(card, ChangeSet.of_deal(deal.id, stage_id))
 
     def update(self, *, deal_id: int, expected_version: int, fields: DealFields,
                by: Actor, ticks: Mapping[int, bool] | None = None) -> DealResult:
@@ -127,7 +127,7 @@ class DealService(Service):
             if changed:
                 audit.record(session, by, "update", "deal", deal.id, changed=changed)
             card = read_card(session, deal.id)
-        return DealResult(card, ChangeSet(frozenset({deal_id}), frozenset({card.stage_id})),
+        return DealResult(card, ChangeSet.of_deal(deal_id, card.stage_id),
                           previous=previous, previous_ticks=previous_ticks)
 
     def set_criterion(self, *, deal_id: int, criterion_id: int, checked: bool,
@@ -161,7 +161,7 @@ class DealService(Service):
             audit.record(session, by, "archive" if archived else "unarchive", "deal", deal_id)
             card = None if archived else read_card(session, deal_id)
             return OffBoardResult(deal_id, deal.version, card,
-                                  ChangeSet(frozenset({deal_id}), frozenset({deal.stage_id})))
+                                  ChangeSet.of_deal(deal_id, deal.stage_id))
 
     def detail(self, deal_id: int) -> DealDetail:
         with self.db.reading() as session:

@@ -132,7 +132,7 @@ def _reorder(session: Session, deal: Deal, before_id: int | None, by: Actor,
     position, renumbered = position_before(session, deal, deal.stage_id, before_id)
     write_positions(session, ((deal.id, position),))
     audit.record(session, by, action, "deal", deal.id, stage=deal.stage_id)
-    changes = ChangeSet(frozenset({deal.id}), frozenset({deal.stage_id}))
+    changes = ChangeSet.of_deal(deal.id, deal.stage_id)
     return MoveResult(read_card(session, deal.id), before, None, changes, renumbered)
 
 
@@ -212,7 +212,7 @@ class MoveService(Service):
                          stage_id=[before.stage_id, to_stage_id], **changed)
             card = read_card(session, deal.id)
         return MoveResult(card, before, change.id,
-                          ChangeSet(frozenset({deal_id}), frozenset({before.stage_id, to_stage_id})),
+                          ChangeSet.of_deal(deal_id, before.stage_id, to_stage_id),
                           renumbered, ticked)
 
     def revert_move(self, *, deal_id: int, before: DealState, change_id: int | None,
@@ -252,8 +252,9 @@ class MoveService(Service):
                          stage_id=[now_state.stage_id, before.stage_id],
                          **outcome_changes(now_state, before))
             card = read_card(session, deal.id)
-        return MoveResult(card, now_state, new_change, ChangeSet(
-            frozenset({deal_id}), frozenset({now_state.stage_id, before.stage_id})), renumbered)
+        return MoveResult(card, now_state, new_change,
+                          ChangeSet.of_deal(deal_id, now_state.stage_id, before.stage_id),
+                          renumbered)
 
     def can_move(self, *, deal_id: int, to_stage_id: int,
                  expected_version: int | None = None) -> MoveCheck:

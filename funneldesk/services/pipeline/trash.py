@@ -111,8 +111,7 @@ class TrashService(Service):
             deal.updated_at, deal.updated_by_id = deal.deleted_at, by.id
             session.flush()
             audit.record(session, by, "delete", "deal", deal_id, title=deal.title)
-            return OffBoardResult(deal_id, deal.version, None,
-                               ChangeSet(frozenset({deal_id}), frozenset({deal.stage_id})))
+            return OffBoardResult(deal_id, deal.version, None, ChangeSet.of_deal(deal_id, deal.stage_id))
 
     def restore(self, *, deal_id: int, expected_version: int, by: Actor) -> OffBoardResult:
         """Takes the deal out of the Trash, back into its stage where it was."""
@@ -132,8 +131,7 @@ class TrashService(Service):
                 session.flush()
                 audit.record(session, by, "restore", "deal", deal_id, title=deal.title)
             card = reads.read_card(sql.session_query(session), deal_id)
-            return OffBoardResult(deal_id, deal.version, card,
-                               ChangeSet(frozenset({deal_id}), frozenset({deal.stage_id})))
+            return OffBoardResult(deal_id, deal.version, card, ChangeSet.of_deal(deal_id, deal.stage_id))
 
     def deals(self) -> list[TrashedDeal]:
         """Every deal in the Trash, the most recently deleted first."""

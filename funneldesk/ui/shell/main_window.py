@@ -63,7 +63,6 @@ class MainWindow(QMainWindow):
         self.samples = SampleDataActions(self)
         self.actions_ = WindowActions(self)
         self.controller.changed.connect(self._changed)
-        self.controller.changed.connect(lambda _changes: note_saved())
         self.board.cardActivated.connect(self.editor.open)
         self.board.contextMenuRequested.connect(self._card_menu)
         self.board.newDealRequested.connect(self.new_deal)
@@ -128,8 +127,7 @@ class MainWindow(QMainWindow):
 
     def apply_filter(self) -> None:
         self.filter_notice.forget()
-        self.board.set_filter(int(self.actions_.owner.currentData() or 0),
-                              self.actions_.search.text())
+        self.board.set_filter(self.actions_.owner_filter(), self.actions_.search.text())
         self._update_status()
 
     def clear_filter(self) -> None:
@@ -145,6 +143,7 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _changed(self, changes: ChangeSet) -> None:
+        note_saved()
         self.reader.recount(changes.stage_ids)
         self._update_status()
 
