@@ -1,0 +1,81 @@
+"""What a page of the workspace is, and what it gets from the window.
+
+A page is built the first time it is shown, by the factory its area registers with the
+window. It declares its actions, menus and tool bar; the window shows them beside the
+global ones while the page is current. It learns of every change made anywhere through
+``apply_changes``, and never reaches into another page or into the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtGui import QAction, QIcon, QUndoStack
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QWidget
+
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor, ChangeSet
+from funneldesk.settings import Settings
+from funneldesk.ui.common.user_action import ActionRunner
+
+
+@dataclass(eq=False)
+class Workspace:
+    """What the window shares with its pages and panes."""
+
+    services: Services
+    actor: Actor
+    settings: Settings
+    runner: ActionRunner
+    undo_stack: QUndoStack
+    window: QMainWindow  # the parent of dialogs
+    show_message: Callable[[str], None]  # a passing message in the status bar
+    # set by the window: open a record in its form, wherever it was found
+    openers: dict[str, Callable[[int], None]] = field(default_factory=dict)
+
+    def open_record(self, kind: str, record_id: int) -> None:
+        opener = self.openers.get(kind)
+        if opener is not None:
+            opener(record_id)
+
+
+class Page(QWidget):
+    """A page of the workspace. Subclasses set ``key`` and implement what they show."""
+
+    key = ""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+
+    def page_actions(self) -> list[QAction]:
+        """Every action of the page (the palette lists them by name)."""
+        return []
+
+    def page_menus(self) -> list[QMenu]:
+        """Menus shown in the menu bar while the page is current."""
+        return []
+
+    def tool_bar(self) -> QToolBar | None:
+        """The page's tool bar, shown while the page is current."""
+        return None
+
+    def apply_changes(self, changes: ChangeSet, origin: object) -> None:
+        """A change saved anywhere (``origin``: what asked for it, None if unknown)."""
+
+    def page_shown(self) -> None:
+        """The page became current."""
+
+    def store_settings(self) -> None:
+        """Called when the window closes: keep what the page should remember."""
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page as its area registers it: built by ``build`` when first shown."""
+
+    key: str
+    title: Callable[[], str]  # translated when asked, in the current language
+    icon: Callable[[], QIcon]
+    build: Callable[[Workspace], Page]

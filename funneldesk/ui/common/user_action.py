@@ -1,0 +1,136 @@
+"""The one path of every user action: the service call, a refusal said in the user's
+language, the change set relayed once to every page and pane, and an undo command whose
+undo and redo are service calls carrying the versions they saw (the pattern of Anki's
+``CollectionOp``).
+
+A result is anything with a ``changes`` attribute (a ``ChangeSet``). ``undo`` takes the
+result of the call or of the last redo and returns the result of reverting it; ``redo``
+takes that and returns a new result. Each step is one service call and one transaction,
+so an undo that finds the records changed since is refused as a whole and leaves the
+stack, said to the user like any other refusal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Generic, Protocol, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QWidget
+
+from funneldesk.errors import FunnelDeskError
+from funneldesk.services.dto import ChangeSet
+from funneldesk.ui.common.errors import show_error
+from funneldesk.ui.common.save_state import note_saved
+
+
+class HasChanges(Protocol):
+    @property
+    def changes(self) -> ChangeSet: ...
+
+
+R = TypeVar("R", bound=HasChanges)
+U = TypeVar("U", bound=HasChanges)
+
+
+class ActionRunner(QObject):
+    """Runs user actions for one window. Every page and pane listens to ``changed``."""
+
+    changed = Signal(object, object)  # ChangeSet, the object that asked (or None)
+
+    def __init__(self, undo_stack: QUndoStack, window: QWidget) -> None:
+        super().__init__(window)
+        self.undo_stack, self.window = undo_stack, window
+
+    def run(self, text: str, call: Callable[[], R], *,
+            undo: Callable[[R], U] | None = None, redo: Callable[[U], R] | None = None,
+            shown: Callable[[Any], None] | None = None,
+            refused: Callable[[FunnelDeskError], None] | None = None,
+            origin: object = None, parent: QWidget | None = None,
+            reraise: tuple[type[FunnelDeskError], ...] = ()) -> R | None:
+        """Runs ``call``; the result, or None when it was refused (said in a box over
+        ``parent``, then ``refused`` is called; an error of ``reraise`` is passed on
+        unsaid instead). ``shown`` gets every result (of the call, undo and redo) before
+        the change set goes out, so that the view that acted shows it first. With
+        ``undo`` and ``redo``, the action goes on the undo stack as ``text``."""
+        step = _Step(self, shown, refused, origin, parent or self.window)
+        try:
+            result = call()
+        except reraise:
+            raise
+        except FunnelDeskError as error:
+            step.refuse(error)
+            return None
+        step.done(result)
+        if undo is not None and redo is not None:
+            self.undo_stack.push(_Command(text, step, result, undo, redo))
+        return result
+
+    def relay(self, changes: ChangeSet, origin: object = None) -> None:
+        """Tells every page and pane what changed (for a change that needs no service
+        call of its own, such as a reload after another program's change)."""
+        if changes.deal_ids or changes.stage_ids:
+            self.changed.emit(changes, origin)
+
+
+class _Step:
+    """What each step of an action does with its result or its refusal."""
+
+    def __init__(self, runner: ActionRunner, shown: Callable[[Any], None] | None,
+                 refused: Callable[[FunnelDeskError], None] | None, origin: object,
+                 parent: QWidget) -> None:
+        self.runner, self.shown, self.refused = runner, shown, refused
+        self.origin, self.parent = origin, parent
+
+    def done(self, result: HasChanges) -> None:
+        note_saved()
+        if self.shown is not None:
+            self.shown(result)
+        self.runner.relay(result.changes, self.origin)
+
+    def refuse(self, error: FunnelDeskError) -> None:
+        show_error(self.parent, error)
+        if self.refused is not None:
+            self.refused(error)
+
+    def attempt(self, call: Callable[[], HasChanges]) -> HasChanges | None:
+        try:
+            result = call()
+        except FunnelDeskError as error:
+            self.refuse(error)
+            return None
+        self.done(result)
+        return result
+
+
+class _Command(QUndoCommand, Generic[R, U]):
+    """Done before it is pushed; undo and redo each replay one service call, and a step
+    that is refused makes the command obsolete (Qt then drops it from the stack)."""
+
+    def __init__(self, text: str, step: _Step, result: R, undo: Callable[[R], U],
+                 redo: Callable[[U], R]) -> None:
+        super().__init__(text)
+        self.step, self._undo, self._redo = step, undo, redo
+        self._last: Any = result
+        self._done = True
+
+    def undo(self) -> None:
+        if not self._done:
+            return
+        last: R = self._last
+        result = self.step.attempt(lambda: self._undo(last))
+        if result is None:
+            self.setObsolete(True)
+            return
+        self._last, self._done = result, False
+
+    def redo(self) -> None:
+        if self._done:
+            return  # the first redo is Qt's push: the call has run already
+        last: U = self._last
+        result = self.step.attempt(lambda: self._redo(last))
+        if result is None:
+            self.setObsolete(True)
+            return
+        self._last, self._done = result, True
