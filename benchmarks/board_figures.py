@@ -157,12 +157,14 @@ class Bench:
         until its first cards are painted; then drops a card at once, while the warm-up
         the paint started still runs. Both in seconds."""
         from funneldesk.settings import Settings
+        from funneldesk.ui.board.board_page import board_page
         from funneldesk.ui.shell.main_window import MainWindow
 
         start = time.perf_counter()
         self.window = MainWindow(self.services, self.actor,
                                  Settings(self.path.with_suffix(".settings.json")))
-        painted = self._expect(self.window.board.cardsPainted)
+        self.page = board_page(self.window)
+        painted = self._expect(self.page.board.cardsPainted)
         self.window.show()
         self.window.warm_up()  # as the application does: it starts once the cards are painted
         spin_until(lambda: bool(painted), "first paint")
@@ -171,7 +173,7 @@ class Bench:
         first_move = self.move(0, Move(forward=True, mid_view=True)) / 1000
         from PySide6.QtCore import QThreadPool
 
-        spin_until(self.window.board.is_whole, "every card read")
+        spin_until(self.page.board.is_whole, "every card read")
         QThreadPool.globalInstance().waitForDone()
         self.app.processEvents()
         return elapsed, first_move
@@ -179,11 +181,11 @@ class Bench:
     def reload(self) -> tuple[float, float]:
         """Seconds until the first cards are painted, and until every card is read."""
         start = time.perf_counter()
-        painted = self._expect(self.window.board.cardsPainted)
-        self.window.reload()
+        painted = self._expect(self.page.board.cardsPainted)
+        self.page.reload()
         spin_until(lambda: bool(painted), "reload")
         shown = time.perf_counter() - start
-        spin_until(self.window.board.is_whole, "every card read")
+        spin_until(self.page.board.is_whole, "every card read")
         return shown, time.perf_counter() - start
 
     @staticmethod
@@ -193,7 +195,7 @@ class Bench:
         return fired
 
     def _watch_columns(self) -> None:
-        for column in self.window.board.columns.values():
+        for column in self.page.board.columns.values():
             self.watch.watch(column.view.viewport())
 
     # --- moves --------------------------------------------------------------------
@@ -208,7 +210,7 @@ class Bench:
         from funneldesk.ui.board.card_delegate import CARD_HEIGHT
         from funneldesk.ui.board.card_model import encode_mime
 
-        board = self.window.board
+        board = self.page.board
         stages = [s.id for s in board.board.pipeline.stages if s.is_open]  # type: ignore[union-attr]
         pair = i % (len(stages) - 1)
         src, dst = (stages[pair], stages[pair + 1]) if move.forward \
@@ -264,8 +266,8 @@ class Bench:
 
     # --- filter -------------------------------------------------------------------
     def filters(self) -> list[float]:
-        search = self.window.actions_.search
-        viewports = {id(c.view.viewport()) for c in self.window.board.columns.values()
+        search = self.page.actions_.search
+        viewports = {id(c.view.viewport()) for c in self.page.board.columns.values()
                      if not c.view.viewport().visibleRegion().isEmpty()}  # scrolled out: no paint
         timings = []
         for _round in range(FILTER_ROUNDS):

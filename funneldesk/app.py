@@ -52,7 +52,7 @@ def exit_after_first_paint(app: QApplication, window: MainWindow) -> None:
         print(f"{PAINTED_AT} {time.time():.6f}", flush=True)
         QTimer.singleShot(0, finish)
 
-    window.board.cardsPainted.connect(lambda: QTimer.singleShot(0, painted))
+    window.firstPainted.connect(lambda: QTimer.singleShot(0, painted))
 
 
 def run_window(location: str, lang: str | None) -> int:

@@ -23,6 +23,7 @@ class Option:
 OPTIONS: dict[str, Option] = {
     "window.geometry": Option("", str, "main window geometry (Qt's saveGeometry, hex)"),
     "window.state": Option("", str, "tool bar and dock layout (Qt's saveState, hex)"),
+    "window.page": Option("board", str, "the page the window shows (reopens on it)"),
     "board.pipeline": Option(0, int, "pipeline shown on the board (0: the first)"),
     "board.filters": Option({}, dict, "per database file (resolved path): the owner filter "
                             "(a user id of that database, 0: everyone) and the search text"),

@@ -20,6 +20,8 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtGui import QInputMethodEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+from funneldesk.ui.board.board_page import board_page  # noqa: E402
+
 
 def when_open(app: QApplication, act: Callable[[QWidget], None]) -> None:
     """Runs ``act`` on the next modal dialog once it shows."""
@@ -45,9 +47,10 @@ def take(lang: str, out: Path) -> None:
     from take import demo_window  # the board's screenshot script, beside this one
 
     app, db, services, me, window = demo_window(lang, 300)
+    page = board_page(window)
     services.customers.create_company(name="北京星辰科技有限公司", by=me)
     services.customers.create_company(name="星辰物流", by=me)
-    columns = list(window.board.columns.values())
+    columns = list(page.board.columns.values())
     target = columns[2].stage.id
     card = next(c for c in columns[0].model.visible_cards()
                 if len(services.moves.can_move(deal_id=c.id, to_stage_id=target).exit) > 1)
@@ -71,7 +74,7 @@ def take(lang: str, out: Path) -> None:
         dialog.close()
 
     when_open(app, missing)
-    window.controller.move(card.id, card.version, target, None)
+    page.controller.move(card.id, card.version, target, None)
 
     from funneldesk.ui.board.outcome import LostDialog, WonDialog
 

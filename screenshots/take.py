@@ -24,6 +24,7 @@ from funneldesk.db import Database, open_database  # noqa: E402
 from funneldesk.services import Services  # noqa: E402
 from funneldesk.services.dto import Actor, DealFields  # noqa: E402
 from funneldesk.settings import Settings  # noqa: E402
+from funneldesk.ui.board.board_page import board_page  # noqa: E402
 from funneldesk.ui.shell.application import create_application, install_qt_translations  # noqa: E402
 from funneldesk.ui.shell.main_window import MainWindow  # noqa: E402
 
@@ -93,24 +94,26 @@ def demo_window(lang: str, deals: int) -> tuple[QApplication, Database, Services
 
 def settle(app: QApplication, window: MainWindow) -> None:
     """Waits until every card is read: the pictures show the board as it settles."""
-    while not window.board.is_whole():
+    page = board_page(window)
+    while not page.board.is_whole():
         app.processEvents()
     app.processEvents()
 
 
 def take(lang: str, out: Path) -> None:
     app, db, services, me, window = demo_window(lang, 400)
+    page = board_page(window)
     window.grab().save(str(out / f"board-{lang}.png"))
-    window.actions_.show_closed.setChecked(True)
-    window.load_now()
+    page.actions_.show_closed.setChecked(True)
+    page.load_now()
     settle(app, window)
-    window.board.horizontalScrollBar().setValue(window.board.horizontalScrollBar().maximum())
+    page.board.horizontalScrollBar().setValue(page.board.horizontalScrollBar().maximum())
     app.processEvents()
     window.grab().save(str(out / f"board-won-lost-{lang}.png"))
-    window.actions_.show_closed.setChecked(False)
-    window.load_now()
+    page.actions_.show_closed.setChecked(False)
+    page.load_now()
     settle(app, window)
-    first = next(iter(window.board.columns.values()))
+    first = next(iter(page.board.columns.values()))
     card = first.model.card_at(0)
     grab_dialog(app, lambda: window.editor.open(card.id), out / f"deal-form-{lang}.png")
     for tab, name in ((1, "criteria"), (2, "history")):
@@ -118,18 +121,18 @@ def take(lang: str, out: Path) -> None:
     grab_dialog(app, window.manage_pipelines, out / f"pipeline-editor-{lang}.png")
     grab_dialog(app, window.edit_rates, out / f"rates-{lang}.png")
     add_deals_without_a_rate(services, me, first.stage.id)
-    window.load_now()
+    page.load_now()
     settle(app, window)
-    next(iter(window.board.columns.values())).grab().save(str(out / f"column-missing-rate-{lang}.png"))
+    next(iter(page.board.columns.values())).grab().save(str(out / f"column-missing-rate-{lang}.png"))
     from funneldesk.ui.board.outcome import LostDialog, WonDialog
 
     lost = LostDialog(card.title, services.moves.lost_reasons(), window)
     grab_dialog(app, lost.exec, out / f"lost-dialog-{lang}.png")
     won = WonDialog(card.title, card.value, card.currency, window)
     grab_dialog(app, won.exec, out / f"won-dialog-{lang}.png")
-    for column in list(window.board.columns.values())[:3]:
+    for column in list(page.board.columns.values())[:3]:
         window.editor.delete(column.model.card_at(0).id)  # something in the Trash
-    grab_dialog(app, window.show_trash, out / f"trash-{lang}.png")
+    grab_dialog(app, page.show_trash, out / f"trash-{lang}.png")
     from funneldesk.ui.admin.sample_data import SampleDataDialog
 
     samples = SampleDataDialog(services.sample_data.separate_path(), parent=window)

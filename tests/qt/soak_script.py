@@ -17,6 +17,7 @@ from funneldesk import i18n
 from funneldesk.db import Database, open_database
 from funneldesk.services import Services
 from funneldesk.settings import Settings
+from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import pipeline
 
@@ -65,16 +66,17 @@ def main() -> int:
     services = Services.for_database(db)
     fill(db, services)
     window = MainWindow(services, services.users.current("soak"), Settings())
+    page = board_page(window)
     whole: list[bool] = []
-    window.board.boardWhole.connect(lambda: whole.append(True))
+    page.board.boardWhole.connect(lambda: whole.append(True))
     window.show()
     while not whole:  # the first cards are painted, then every card is read
         app.processEvents()
-    views = [column.view for column in window.board.columns.values()]
+    views = [column.view for column in page.board.columns.values()]
     counter = PaintCounter()
     for view in views:
         view.viewport().installEventFilter(counter)
-    owner, search = window.actions_.owner, window.actions_.search
+    owner, search = page.actions_.owner, page.actions_.search
     assert sum(v.card_model().card_count() for v in views) == DEALS, "the board does not hold every deal"
     step = 0
     while counter.paints < PAINTS:

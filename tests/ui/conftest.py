@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
 from funneldesk.settings import Settings
+from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.board.column_view import ColumnView
 from funneldesk.ui.shell.main_window import MainWindow
 
@@ -45,8 +46,9 @@ def window(qtbot: QtBot, services: Services, manager: Actor) -> Iterator[MainWin
 
 def reload(qtbot: QtBot, window: MainWindow) -> None:
     """Reloads the board and waits until it shows (the read runs off the GUI thread)."""
-    with qtbot.waitSignal(window.boardLoaded, timeout=10000):
-        window.reload()
+    page = board_page(window)
+    with qtbot.waitSignal(page.boardLoaded, timeout=10000):
+        page.reload()
 
 
 def drop(view: ColumnView, mime: QMimeData, pos: QPoint) -> None:

@@ -15,6 +15,7 @@ from funneldesk import i18n
 from funneldesk.db import open_database
 from funneldesk.services import Services
 from funneldesk.settings import Settings
+from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, stage, tick_all
 
@@ -29,11 +30,12 @@ def main() -> int:
     card = make_deal(services, me)
     tick_all(services, me, card.id, "Initial contact")
     window = MainWindow(services, me, Settings(folder / "settings.json"))
+    page = board_page(window)
     window.resize(1400, 800)
     window.show()
     QTest.qWaitForWindowExposed(window)
-    source = window.board.columns[card.stage_id].view
-    target = window.board.columns[stage(services, "Needs analysis").id].view
+    source = page.board.columns[card.stage_id].view
+    target = page.board.columns[stage(services, "Needs analysis").id].view
     start = source.visualRect(source.model().index(0, 0)).center()
     end = QPoint(target.viewport().width() // 2, 30)
 

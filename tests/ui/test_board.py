@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
+from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.board.card_model import CardListModel, encode_mime
 from funneldesk.ui.board.missing_criteria import MissingCriteriaDialog
 from funneldesk.ui.board.outcome import WonDialog
@@ -19,33 +20,38 @@ from tests.ui.conftest import answer_next_dialog, drop, reload
 
 
 def titles(window: MainWindow, stage_id: int) -> list[str]:
-    return [c.title for c in window.board.columns[stage_id].model.visible_cards()]
+    page = board_page(window)
+    return [c.title for c in page.board.columns[stage_id].model.visible_cards()]
 
 
 def column_view(window: MainWindow, stage_id: int):  # type: ignore[no-untyped-def]
-    return window.board.columns[stage_id].view
+    page = board_page(window)
+    return page.board.columns[stage_id].view
 
 
 def drop_card(window: MainWindow, deal_id: int, stage_id: int) -> None:
     """Drops the card of ``deal_id`` at the top of the column of ``stage_id``."""
-    card = window.board.find_card(deal_id)
+    page = board_page(window)
+    card = page.board.find_card(deal_id)
     assert card is not None
     drop(column_view(window, stage_id), encode_mime(card), QPoint(40, 10))
 
 
 def show_closed(qtbot: QtBot, window: MainWindow) -> None:
-    with qtbot.waitSignal(window.boardLoaded):
-        window.actions_.show_closed.trigger()
+    page = board_page(window)
+    with qtbot.waitSignal(page.boardLoaded):
+        page.actions_.show_closed.trigger()
 
 
 def test_board_shows_a_column_per_open_stage_with_counts(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     make_deal(services, manager, value="1500")
     make_deal(services, manager, title="Second", value="500")
     reload(qtbot, window)
-    names = [c.stage.name for c in window.board.columns.values()]
+    names = [c.stage.name for c in page.board.columns.values()]
     assert names == ["Initial contact", "Needs analysis", "Proposal", "Negotiation", "Contract"]
-    header = window.board.columns[stage(services, "Initial contact").id].title.text()
+    header = page.board.columns[stage(services, "Initial contact").id].title.text()
     assert "2 deals" in header
     assert "$2,000" in header
     assert "$200" in header
@@ -177,13 +183,14 @@ def test_undo_and_redo_a_move_with_the_keyboard(
 
 def test_reordering_within_a_column_persists(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     for title in ("A", "B", "C"):
         make_deal(services, manager, title=title)
     reload(qtbot, window)
     first = stage(services, "Initial contact").id
     view = column_view(window, first)
     assert titles(window, first) == ["C", "B", "A"]
-    a = window.board.find_card(next(c.id for c in view.card_model().visible_cards()
+    a = page.board.find_card(next(c.id for c in view.card_model().visible_cards()
                                      if c.title == "A"))
     top = view.visualRect(view.model().index(0, 0)).topLeft() + QPoint(20, 5)
     drop(view, encode_mime(a), top)
@@ -194,14 +201,15 @@ def test_reordering_within_a_column_persists(
 
 def test_filter_by_owner_and_text(
         qtbot: QtBot, services: Services, manager: Actor, rep: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     make_deal(services, manager, title="ERP upgrade")
     make_deal(services, rep, title="Cloud migration")
     reload(qtbot, window)
     first = stage(services, "Initial contact").id
-    window.actions_.search.setText("cloud")
+    page.actions_.search.setText("cloud")
     assert titles(window, first) == ["Cloud migration"]
-    window.actions_.search.clear()
-    window.actions_.owner.setCurrentIndex(window.actions_.owner.findData(manager.id))
+    page.actions_.search.clear()
+    page.actions_.owner.setCurrentIndex(page.actions_.owner.findData(manager.id))
     assert titles(window, first) == ["ERP upgrade"]
 
 
@@ -235,14 +243,14 @@ def test_window_remembers_pipeline_filters_and_won_lost_toggle(
 
     first = MainWindow(services, manager, Settings())
     qtbot.addWidget(first)
-    first.actions_.search.setText("erp")
-    first.actions_.show_closed.setChecked(True)
+    board_page(first).actions_.search.setText("erp")
+    board_page(first).actions_.show_closed.setChecked(True)
     first.close()
     second = MainWindow(services, manager, Settings())
     qtbot.addWidget(second)
-    assert second.actions_.search.text() == "erp"
-    assert second.actions_.show_closed.isChecked()
-    assert "Won" in [c.stage.name for c in second.board.columns.values()]
+    assert board_page(second).actions_.search.text() == "erp"
+    assert board_page(second).actions_.show_closed.isChecked()
+    assert "Won" in [c.stage.name for c in board_page(second).board.columns.values()]
 
 
 def test_a_stale_card_is_refused_and_then_shown_as_saved(

@@ -19,6 +19,7 @@ from funneldesk.db import open_database
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, DealFields
 from funneldesk.settings import Settings
+from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.board.card_model import DaysRole, OverdueRole, RottedRole, encode_mime
 from funneldesk.ui.board.deal_form import DealForm
 from funneldesk.ui.shell.main_window import MainWindow
@@ -27,18 +28,21 @@ from tests.ui.conftest import answer_next_dialog, drop, reload
 
 
 def titles(window: MainWindow, stage_id: int) -> list[str]:
-    return [c.title for c in window.board.columns[stage_id].model.visible_cards()]
+    page = board_page(window)
+    return [c.title for c in page.board.columns[stage_id].model.visible_cards()]
 
 
 def click_card(qtbot: QtBot, window: MainWindow, stage_id: int, row: int = 0) -> None:
-    view = window.board.columns[stage_id].view
+    page = board_page(window)
+    view = page.board.columns[stage_id].view
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
                      pos=view.visualRect(view.model().index(row, 0)).center())
 
 
 def fully_visible(window: MainWindow, widget: QWidget) -> bool:
     """Whether ``widget`` lies wholly inside the board's visible area."""
-    viewport = window.board.viewport()
+    page = board_page(window)
+    viewport = page.board.viewport()
     top_left = widget.mapTo(viewport, QPoint(0, 0))
     return viewport.rect().contains(QRect(top_left, widget.size()))
 
@@ -47,10 +51,11 @@ def fully_visible(window: MainWindow, widget: QWidget) -> bool:
 
 def test_a_new_deal_hidden_by_the_filter_is_announced_and_clear_shows_it(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     make_deal(services, manager, title="Cloud migration")
     reload(qtbot, window)
-    window.actions_.search.setText("cloud")
-    notice = window.filter_notice
+    page.actions_.search.setText("cloud")
+    notice = page.filter_notice
     assert notice.isVisible()
     assert "1 of 1 deal shown" in notice.text()
 
@@ -66,10 +71,10 @@ def test_a_new_deal_hidden_by_the_filter_is_announced_and_clear_shows_it(
     assert "“Warehouse system” was saved, but the filter hides it." in notice.text()
     assert "1 of 2 deals shown" in notice.text()
     notice.clear_button.click()
-    assert window.actions_.search.text() == ""
+    assert page.actions_.search.text() == ""
     assert sorted(titles(window, first)) == ["Cloud migration", "Warehouse system"]
     assert not notice.isVisible()
-    current = window.board.current_card()
+    current = page.board.current_card()
     assert current is not None
     assert current.title == "Warehouse system"
 
@@ -77,18 +82,19 @@ def test_a_new_deal_hidden_by_the_filter_is_announced_and_clear_shows_it(
 def test_the_status_bar_and_the_notice_count_in_plural_forms(
         qtbot: QtBot, services: Services, manager: Actor, rep: Actor,
         window: MainWindow) -> None:
+    page = board_page(window)
     make_deal(services, manager, title="ERP upgrade")
     reload(qtbot, window)
     assert window.counts.text() == "1 deal shown"
-    assert not window.filter_notice.isVisible()
+    assert not page.filter_notice.isVisible()
     make_deal(services, rep, title="Cloud migration")
     reload(qtbot, window)
     assert window.counts.text() == "2 deals shown"
-    window.actions_.owner.setCurrentIndex(window.actions_.owner.findData(rep.id))
-    assert "1 of 2 deals shown" in window.filter_notice.text()
-    window.filter_notice.clear_button.click()
-    assert window.actions_.owner.currentData() == 0
-    assert not window.filter_notice.isVisible()
+    page.actions_.owner.setCurrentIndex(page.actions_.owner.findData(rep.id))
+    assert "1 of 2 deals shown" in page.filter_notice.text()
+    page.filter_notice.clear_button.click()
+    assert page.actions_.owner.currentData() == 0
+    assert not page.filter_notice.isVisible()
 
 
 # --- filters are kept per database ------------------------------------------------------
@@ -114,42 +120,44 @@ def test_filters_are_saved_per_database(
         other_services: Services) -> None:
     make_deal(services, rep, title="Cloud migration")
     first = open_window(qtbot, services)
-    first.actions_.owner.setCurrentIndex(first.actions_.owner.findData(rep.id))
-    first.actions_.search.setText("cloud")
+    board_page(first).actions_.owner.setCurrentIndex(board_page(first).actions_.owner.findData(rep.id))
+    board_page(first).actions_.search.setText("cloud")
     first.close()
 
     other = open_window(qtbot, other_services)
-    assert other.actions_.search.text() == ""
-    assert other.actions_.owner.currentData() == 0
+    assert board_page(other).actions_.search.text() == ""
+    assert board_page(other).actions_.owner.currentData() == 0
     other.close()
 
     again = open_window(qtbot, services)
-    assert again.actions_.search.text() == "cloud"
-    assert again.actions_.owner.currentData() == rep.id
+    assert board_page(again).actions_.search.text() == "cloud"
+    assert board_page(again).actions_.owner.currentData() == rep.id
 
 
 def test_a_cleared_owner_filter_stays_cleared_when_the_board_reloads(
         qtbot: QtBot, services: Services, manager: Actor, rep: Actor) -> None:
     make_deal(services, rep, title="Cloud migration")
     first = open_window(qtbot, services)
-    first.actions_.owner.setCurrentIndex(first.actions_.owner.findData(rep.id))
+    board_page(first).actions_.owner.setCurrentIndex(board_page(first).actions_.owner.findData(rep.id))
     first.close()
     window = open_window(qtbot, services)  # opens with the saved owner filter
-    assert window.actions_.owner.currentData() == rep.id
-    window.actions_.clear_filter()
+    page = board_page(window)
+    assert page.actions_.owner.currentData() == rep.id
+    page.actions_.clear_filter()
     reload(qtbot, window)  # as after saving stages or exchange rates
-    assert window.actions_.owner.currentData() == 0
+    assert page.actions_.owner.currentData() == 0
 
 
 # --- sorted columns -----------------------------------------------------------------------
 
 def sorted_by_value(qtbot: QtBot, services: Services, manager: Actor,
                     window: MainWindow) -> tuple[int, dict[str, int]]:
+    page = board_page(window)
     ids = {title: make_deal(services, manager, title=title, value=value).id
            for title, value in (("A", "300"), ("B", "200"), ("C", "100"))}
     reload(qtbot, window)
     first = stage(services, "Initial contact").id
-    column = window.board.columns[first]
+    column = page.board.columns[first]
     column.sort.setCurrentIndex(column.sort.findData("value"))
     assert titles(window, first) == ["A", "B", "C"]
     return first, ids
@@ -162,9 +170,10 @@ def positions(services: Services, first: int) -> list[str]:
 
 def test_a_drop_inside_a_sorted_column_asks_to_switch_to_board_order(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     first, ids = sorted_by_value(qtbot, services, manager, window)
     before = positions(services, first)
-    view = window.board.columns[first].view
+    view = page.board.columns[first].view
     asked: list[str] = []
 
     def keep_sort(box: QWidget) -> None:
@@ -173,13 +182,13 @@ def test_a_drop_inside_a_sorted_column_asks_to_switch_to_board_order(
         box.reject()
 
     answer_next_dialog(keep_sort)
-    card = window.board.find_card(ids["C"])
+    card = page.board.find_card(ids["C"])
     assert card is not None
     drop(view, encode_mime(card), view.visualRect(view.model().index(0, 0)).topLeft())
     assert "sorted by “Value”" in asked[0]
     assert not view.showDropIndicator()  # no line between cards promises a place
     assert positions(services, first) == before  # nothing moved
-    assert window.board.columns[first].model.sort_key() == "value"
+    assert page.board.columns[first].model.sort_key() == "value"
 
     def switch(box: QWidget) -> None:
         assert isinstance(box, QMessageBox)
@@ -189,19 +198,20 @@ def test_a_drop_inside_a_sorted_column_asks_to_switch_to_board_order(
     answer_next_dialog(switch)
     drop(view, encode_mime(card), view.visualRect(view.model().index(0, 0)).topLeft())
     assert positions(services, first) == before
-    assert window.board.columns[first].model.sort_key() == "position"
-    assert window.board.columns[first].sort.currentData() == "position"
+    assert page.board.columns[first].model.sort_key() == "position"
+    assert page.board.columns[first].sort.currentData() == "position"
     assert view.showDropIndicator()
     assert titles(window, first) == before
 
 
 def test_a_drop_from_another_column_into_a_sorted_column_still_moves(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     first, _ids = sorted_by_value(qtbot, services, manager, window)
     back = make_deal(services, manager, title="D", value="250", stage_name="Needs analysis")
     reload(qtbot, window)
-    view = window.board.columns[first].view
-    card = window.board.find_card(back.id)
+    view = page.board.columns[first].view
+    card = page.board.find_card(back.id)
     assert card is not None
     drop(view, encode_mime(card), view.visualRect(view.model().index(0, 0)).topLeft())
     assert services.deals.detail(back.id).stage_id == first
@@ -210,6 +220,7 @@ def test_a_drop_from_another_column_into_a_sorted_column_still_moves(
 
 def test_moving_up_with_the_keyboard_in_a_sorted_column_asks_too(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     first, _ids = sorted_by_value(qtbot, services, manager, window)
     before = positions(services, first)
     asked: list[str] = []
@@ -221,7 +232,7 @@ def test_moving_up_with_the_keyboard_in_a_sorted_column_asks_too(
 
     click_card(qtbot, window, first, row=1)
     answer_next_dialog(keep_sort)
-    view = window.board.columns[first].view
+    view = page.board.columns[first].view
     qtbot.keyClick(view, Qt.Key.Key_Up,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert asked
@@ -233,6 +244,7 @@ def test_moving_up_with_the_keyboard_in_a_sorted_column_asks_too(
 
 def test_days_in_stage_rot_marks_and_overdue_follow_the_clock_past_midnight(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     target = stage(services, "Initial contact")  # rots after 14 days
     today = dt.date.today()
     fields = DealFields("Warehouse system", None, None, Decimal(1000), "USD", None, manager.id,
@@ -240,12 +252,12 @@ def test_days_in_stage_rot_marks_and_overdue_follow_the_clock_past_midnight(
     services.deals.create(pipeline_id=target.pipeline_id, stage_id=target.id,
                           fields=fields, by=manager)
     reload(qtbot, window)
-    model = window.board.columns[target.id].model
+    model = page.board.columns[target.id].model
     index = model.index(0, 0)
     assert (index.data(DaysRole), index.data(RottedRole), index.data(OverdueRole)) == (
         0, False, False)
 
-    clock = window.board.clock
+    clock = page.board.clock
     fake = [dt.datetime.combine(today, dt.time(23, 59, 30))]
     clock.now = lambda: fake[0]
     clock.check()
@@ -260,7 +272,7 @@ def test_days_in_stage_rot_marks_and_overdue_follow_the_clock_past_midnight(
         15, True, True)
     # a column built after midnight counts from the new day too
     reload(qtbot, window)
-    fresh = window.board.columns[target.id].model.index(0, 0)
+    fresh = page.board.columns[target.id].model.index(0, 0)
     assert fresh.data(DaysRole) == 15
 
 
@@ -268,6 +280,7 @@ def test_days_in_stage_rot_marks_and_overdue_follow_the_clock_past_midnight(
 
 def test_selecting_a_card_clears_the_selection_in_every_other_column(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     make_deal(services, manager, title="A")
     make_deal(services, manager, title="B", stage_name="Proposal")
     reload(qtbot, window)
@@ -275,11 +288,11 @@ def test_selecting_a_card_clears_the_selection_in_every_other_column(
     click_card(qtbot, window, first)
     click_card(qtbot, window, proposal)
     selected = {stage_id: [i.row() for i in column.view.selectionModel().selectedIndexes()]
-                for stage_id, column in window.board.columns.items()}
+                for stage_id, column in page.board.columns.items()}
     assert selected[first] == []
     assert selected[proposal] == [0]
-    assert not window.board.columns[first].view.currentIndex().isValid()
-    current = window.board.current_card()
+    assert not page.board.columns[first].view.currentIndex().isValid()
+    current = page.board.current_card()
     assert current is not None
     assert current.title == "B"
 
@@ -287,6 +300,7 @@ def test_selecting_a_card_clears_the_selection_in_every_other_column(
 def test_the_keyboard_follows_a_card_moved_to_the_next_stage(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
         warnings_shown: list[str]) -> None:
+    page = board_page(window)
     make_deal(services, manager, title="Other")
     card = make_deal(services, manager)
     tick_all(services, manager, card.id, "Initial contact", "Needs analysis", "Proposal")
@@ -298,7 +312,7 @@ def test_the_keyboard_follows_a_card_moved_to_the_next_stage(
     assert warnings_shown == []
     assert services.deals.detail(card.id).stage_name == "Proposal"
     assert titles(window, card.stage_id) == ["Other"]  # the card left behind stayed
-    current = window.board.current_card()
+    current = page.board.current_card()
     assert current is not None
     assert current.id == card.id
 
@@ -333,10 +347,11 @@ def x11_keys(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_redo_keys_redo_on_a_linux_desktop(
         qtbot: QtBot, services: Services, manager: Actor, x11_keys: None, window: MainWindow,
         keys: tuple[Qt.Key, Qt.KeyboardModifier]) -> None:
+    page = board_page(window)
     card = make_deal(services, manager, stage_name="Proposal")
     reload(qtbot, window)
     first = stage(services, "Initial contact").id
-    assert window.controller.move(card.id, card.version, first, None)
+    assert page.controller.move(card.id, card.version, first, None)
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert services.deals.detail(card.id).stage_id == card.stage_id
     qtbot.keyClick(window, *keys)
@@ -349,6 +364,7 @@ def test_redo_keys_redo_on_a_linux_desktop(
 @pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen tool tips
 def test_a_shortened_title_and_next_step_show_in_full_in_the_tooltip(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     target = stage(services, "Initial contact")
     title = "Warehouse management system for the northern distribution centre, phase two"
     step = "Call the head of logistics about the loading docks and the night shift"
@@ -357,7 +373,7 @@ def test_a_shortened_title_and_next_step_show_in_full_in_the_tooltip(
     services.deals.create(pipeline_id=target.pipeline_id, stage_id=target.id,
                           fields=fields, by=manager)
     reload(qtbot, window)
-    view = window.board.columns[target.id].view
+    view = page.board.columns[target.id].view
     rect = view.visualRect(view.model().index(0, 0))
     event = QHelpEvent(QEvent.Type.ToolTip, rect.center(), view.viewport().mapToGlobal(rect.center()))
     QApplication.sendEvent(view.viewport(), event)
@@ -369,21 +385,22 @@ def test_a_shortened_title_and_next_step_show_in_full_in_the_tooltip(
 
 def test_move_to_scrolls_to_the_card_and_selects_it(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     for i in range(15):
         make_deal(services, manager, title=f"Old {i}")
     card = make_deal(services, manager, title="Moved back", stage_name="Contract")
     window.resize(800, 700)
     reload(qtbot, window)
     contract, first = stage(services, "Contract").id, stage(services, "Initial contact").id
-    bar = window.board.horizontalScrollBar()
+    bar = page.board.horizontalScrollBar()
     bar.setValue(bar.maximum())
-    assert fully_visible(window, window.board.columns[contract])
-    menu = window.card_menu(card.id, contract)
+    assert fully_visible(window, page.board.columns[contract])
+    menu = page.card_menu(card.id, contract)
     assert menu is not None
     move_to = next(a.menu() for a in menu.actions() if a.text() == "Move to")
     next(a for a in move_to.actions() if a.text() == "Initial contact").trigger()
     assert services.deals.detail(card.id).stage_id == first
-    column = window.board.columns[first]
+    column = page.board.columns[first]
     assert fully_visible(window, column)
     row = column.model.row_of(card.id)
     assert column.view.currentIndex().row() == row
@@ -394,12 +411,13 @@ def test_move_to_scrolls_to_the_card_and_selects_it(
 
 def test_the_default_window_shows_every_open_column(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     assert window.width() == 1400
-    assert len(window.board.columns) == 5
-    for column in window.board.columns.values():
+    assert len(page.board.columns) == 5
+    for column in page.board.columns.values():
         assert fully_visible(window, column), column.stage.name
-    narrow = [c.width() for c in window.board.columns.values()]
+    narrow = [c.width() for c in page.board.columns.values()]
     window.resize(700, 700)
-    qtbot.waitUntil(lambda: window.board.horizontalScrollBar().maximum() > 0)
-    assert all(c.width() >= 200 for c in window.board.columns.values())
-    assert all(c.width() <= w for c, w in zip(window.board.columns.values(), narrow, strict=True))
+    qtbot.waitUntil(lambda: page.board.horizontalScrollBar().maximum() > 0)
+    assert all(c.width() >= 200 for c in page.board.columns.values())
+    assert all(c.width() <= w for c, w in zip(page.board.columns.values(), narrow, strict=True))

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
+from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.board.card_model import encode_mime
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, stage
@@ -26,16 +27,18 @@ def database_order(db_path: Path, stage_id: int) -> list[int]:
 
 
 def board_order(window: MainWindow, stage_id: int) -> list[int]:
-    return [c.id for c in window.board.columns[stage_id].model.visible_cards()]
+    page = board_page(window)
+    return [c.id for c in page.board.columns[stage_id].model.visible_cards()]
 
 
 def drop_above(window: MainWindow, deal_id: int, stage_id: int, anchor_id: int) -> None:
     """Drops the card of ``deal_id`` on the upper half of ``anchor_id``'s card."""
-    view = window.board.columns[stage_id].view
+    page = board_page(window)
+    view = page.board.columns[stage_id].view
     model = view.card_model()
     index = model.index(model.row_of(anchor_id))
     view.scrollTo(index)
-    card = window.board.find_card(deal_id)
+    card = page.board.find_card(deal_id)
     assert card is not None
     drop(view, encode_mime(card), view.visualRect(index).topLeft() + QPoint(20, 3))
 

@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
+from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.board.deal_form import DealForm
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, stage
@@ -21,7 +22,8 @@ def form_of(window: MainWindow) -> DealForm:
 
 
 def double_click_first_card(qtbot: QtBot, window: MainWindow, stage_id: int) -> None:
-    view = window.board.columns[stage_id].view
+    page = board_page(window)
+    view = page.board.columns[stage_id].view
     center = view.visualRect(view.model().index(0, 0)).center()
     # QTest's double-click sends no press of its own first, as a real mouse does
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=center)
@@ -30,6 +32,7 @@ def double_click_first_card(qtbot: QtBot, window: MainWindow, stage_id: int) -> 
 
 def test_double_click_opens_the_form_and_an_edit_is_saved_and_undone(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     card = make_deal(services, manager)
     reload(qtbot, window)
 
@@ -46,10 +49,10 @@ def test_double_click_opens_the_form_and_an_edit_is_saved_and_undone(
     saved = services.deals.detail(card.id).fields
     assert (saved.title, str(saved.value), saved.next_step) == (
         "Warehouse system phase 2", "2500.50", "Call the buyer")
-    assert window.board.find_card(card.id).title == "Warehouse system phase 2"  # type: ignore[union-attr]
+    assert page.board.find_card(card.id).title == "Warehouse system phase 2"  # type: ignore[union-attr]
     window.actions_.undo.trigger()
     assert services.deals.detail(card.id).fields.title == "Warehouse system"
-    assert window.board.find_card(card.id).title == "Warehouse system"  # type: ignore[union-attr]
+    assert page.board.find_card(card.id).title == "Warehouse system"  # type: ignore[union-attr]
     window.actions_.redo.trigger()
     assert services.deals.detail(card.id).fields.title == "Warehouse system phase 2"
 
@@ -76,6 +79,7 @@ def test_a_bad_value_keeps_the_form_open_with_the_reason_and_saves_nothing(
 
 def test_new_deal_with_a_company_created_from_the_form(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     def fill(dialog) -> None:  # type: ignore[no-untyped-def]
         def company(quick) -> None:  # type: ignore[no-untyped-def]
             quick.name.setText("上海恒通物流有限公司")
@@ -91,13 +95,14 @@ def test_new_deal_with_a_company_created_from_the_form(
     answer_next_dialog(fill)
     window.actions_.new_deal.trigger()
     first = stage(services, "Initial contact").id
-    cards = window.board.columns[first].model.visible_cards()
+    cards = page.board.columns[first].model.visible_cards()
     assert [(c.title, c.company, str(c.value)) for c in cards] == [
         ("仓储管理系统", "上海恒通物流有限公司", "88000.00")]
 
 
 def test_ticking_criteria_in_the_form_lets_the_deal_move(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     card = make_deal(services, manager)
     reload(qtbot, window)
 
@@ -108,21 +113,22 @@ def test_ticking_criteria_in_the_form_lets_the_deal_move(
 
     answer_next_dialog(tick)
     window.editor.open(card.id)
-    window.board.select(card.id)
-    window.board.columns[card.stage_id].view.setFocus()
-    window.move_current(1)
+    page.board.select(card.id)
+    page.board.columns[card.stage_id].view.setFocus()
+    page.move_current(1)
     assert services.deals.detail(card.id).stage_name == "Needs analysis"
 
 
 def test_delete_moves_to_the_trash_and_archive_hides(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     keep = make_deal(services, manager, title="keep")
     gone = make_deal(services, manager, title="gone")
     archived = make_deal(services, manager, title="archived")
     reload(qtbot, window)
     assert window.editor.delete(gone.id)  # no question: Ctrl+Z and the Trash bring it back
     assert window.editor.archive(archived.id, True, archived.version)
-    titles = [c.title for c in window.board.columns[keep.stage_id].model.visible_cards()]
+    titles = [c.title for c in page.board.columns[keep.stage_id].model.visible_cards()]
     assert titles == ["keep"]
     assert services.deals.detail(archived.id).archived
     assert [d.title for d in services.trash.deals()] == ["gone"]
@@ -130,9 +136,10 @@ def test_delete_moves_to_the_trash_and_archive_hides(
 
 def test_context_menu_moves_the_card_to_a_chosen_stage(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     card = make_deal(services, manager, stage_name="Proposal")
     reload(qtbot, window)
-    menu = window.card_menu(card.id, card.stage_id)
+    menu = page.card_menu(card.id, card.stage_id)
     assert menu is not None
     move_to = next(a.menu() for a in menu.actions() if a.menu())
     assert [a.text() for a in move_to.actions()] == [
@@ -144,10 +151,11 @@ def test_context_menu_moves_the_card_to_a_chosen_stage(
 
 def test_an_archived_deal_is_restored_to_the_board(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     card = make_deal(services, manager)
     reload(qtbot, window)
     assert window.editor.archive(card.id, True, card.version)
-    assert window.board.find_card(card.id) is None
+    assert page.board.find_card(card.id) is None
     listed: list[int] = []
 
     def restore(dialog) -> None:  # type: ignore[no-untyped-def]
@@ -157,15 +165,16 @@ def test_an_archived_deal_is_restored_to_the_board(
         dialog.reject()
 
     answer_next_dialog(restore)
-    window.show_archived()
+    page.show_archived()
     assert listed == [1, 0]
-    assert window.board.find_card(card.id) is not None
+    assert page.board.find_card(card.id) is not None
     assert not services.deals.detail(card.id).archived
 
 
 def test_restoring_a_deal_changed_since_the_list_showed_it_is_refused(
         qtbot: QtBot, services: Services, manager: Actor, rep: Actor, window: MainWindow,
         warnings_shown: list[str]) -> None:
+    page = board_page(window)
     card = make_deal(services, rep, title="Rita's deal")
     reload(qtbot, window)
     assert window.editor.archive(card.id, True, card.version)
@@ -183,16 +192,17 @@ def test_restoring_a_deal_changed_since_the_list_showed_it_is_refused(
             dialog.reject()
 
     answer_next_dialog(restore)
-    window.show_archived()
+    page.show_archived()
     assert tried == [1]  # still listed
     assert len(warnings_shown) == 1
     assert "changed by Rita Rep" in warnings_shown[0]
     assert services.deals.detail(card.id).archived
-    assert window.board.find_card(card.id) is None
+    assert page.board.find_card(card.id) is None
 
 
 def test_the_plus_button_of_a_column_creates_a_deal_there(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     proposal = stage(services, "Proposal").id
 
     def fill(dialog) -> None:  # type: ignore[no-untyped-def]
@@ -200,6 +210,6 @@ def test_the_plus_button_of_a_column_creates_a_deal_there(
         dialog.accept()
 
     answer_next_dialog(fill)
-    window.board.columns[proposal].add_button.click()
-    assert [c.title for c in window.board.columns[proposal].model.visible_cards()] == [
+    page.board.columns[proposal].add_button.click()
+    assert [c.title for c in page.board.columns[proposal].model.visible_cards()] == [
         "Cloud migration"]

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
+from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.board.deal_form import DealForm
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, stage
@@ -54,6 +55,7 @@ def test_ticks_in_a_cancelled_form_are_not_saved(
 
 def test_ticks_and_fields_save_together_and_undo_restores_both(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     card = make_deal(services, manager)
     reload(qtbot, window)
 
@@ -68,7 +70,7 @@ def test_ticks_and_fields_save_together_and_undo_restores_both(
     assert (detail.fields.title, saved_ticks(services, card.id)) == (
         "Warehouse system, phase 2", [True, True])
     assert detail.version == card.version + 1  # one step for the whole form
-    assert window.board.find_card(card.id).version == detail.version  # type: ignore[union-attr]
+    assert page.board.find_card(card.id).version == detail.version  # type: ignore[union-attr]
     window.actions_.undo.trigger()
     assert services.deals.detail(card.id).fields.title == "Warehouse system"
     assert saved_ticks(services, card.id) == [False, False]
@@ -78,6 +80,7 @@ def test_ticks_and_fields_save_together_and_undo_restores_both(
 
 def test_the_company_is_found_by_typing_part_of_its_name(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow, db) -> None:  # type: ignore[no-untyped-def]
+    page = board_page(window)
     from funneldesk.models import Company
 
     with db.session() as session:  # a team's worth of customers
@@ -108,13 +111,14 @@ def test_the_company_is_found_by_typing_part_of_its_name(
     assert shown == [True, ["星辰物流", "北京星辰科技有限公司"], "北京星辰科技有限公司",
                      ["(none)", "张伟"]]
     first = stage(services, "Initial contact").id
-    [card] = window.board.columns[first].model.visible_cards()
+    [card] = page.board.columns[first].model.visible_cards()
     fields = services.deals.detail(card.id).fields
     assert (fields.company_id, fields.contact_id) == (star.id, contact.id)
 
 
 def test_a_company_name_no_company_has_is_refused_in_the_form(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     services.customers.create_company(name="星辰物流", by=manager)
     seen: list[object] = []
 
@@ -132,5 +136,5 @@ def test_a_company_name_no_company_has_is_refused_in_the_form(
     assert seen == ["No company is called “星辰快递”. Choose one from the list, or create it "
                     "with “New company…”."]
     first = stage(services, "Initial contact").id
-    [card] = window.board.columns[first].model.visible_cards()
+    [card] = page.board.columns[first].model.visible_cards()
     assert card.company == "星辰物流"

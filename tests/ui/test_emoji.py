@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
+from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal
 from tests.ui.conftest import reload
@@ -15,9 +16,10 @@ from tests.ui.conftest import reload
 
 def test_an_emoji_in_a_title_is_drawn_in_colour(
         qtbot: QtBot, window: MainWindow, services: Services, manager: Actor) -> None:
+    page = board_page(window)
     card = make_deal(services, manager, title="🚀🚀🚀 Launch")
     reload(qtbot, window)
-    view = window.board.columns[card.stage_id].view
+    view = page.board.columns[card.stage_id].view
     first = view.visualRect(view.model().index(0, 0))
     image = view.viewport().grab(first).toImage()
     # the title line, left of the value: the rockets sit here; the text and an empty-box

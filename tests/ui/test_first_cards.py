@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, Card, ColumnStart, CurrencyRates, Total
 from funneldesk.settings import Settings
+from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.board.card_model import CardFilter, CardListModel, encode_mime
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, stage
@@ -149,30 +150,31 @@ def test_the_window_paints_first_cards_then_takes_every_card(
 
     monkeypatch.setattr(services.board, "load", held_load)
     window = MainWindow(services, manager, Settings())
+    page = board_page(window)
     qtbot.addWidget(window)
-    column = window.board.columns[first.id]
+    column = page.board.columns[first.id]
     assert column.model.card_count() == 4
-    assert not window.board.is_whole()
+    assert not page.board.is_whole()
     assert "12 deals" in column.title.text()
-    assert window.board.counts() == (18, 18)
-    with qtbot.waitSignal(window.board.cardsPainted, timeout=10000):
+    assert page.board.counts() == (18, 18)
+    with qtbot.waitSignal(page.board.cardsPainted, timeout=10000):
         window.show()
     qtbot.waitUntil(lambda: bool(reads))
-    mover = window.board.find_card(backward[-1].id)  # on top of its column
+    mover = page.board.find_card(backward[-1].id)  # on top of its column
     assert mover is not None
     view = column.view
     drop(view, encode_mime(mover), view.visualRect(column.model.index(1)).topLeft()
          + QPoint(20, 3))
     assert column.model.card_count() == 5  # shown among the first cards at once
-    with qtbot.waitSignal(window.board.boardWhole, timeout=10000):
+    with qtbot.waitSignal(page.board.boardWhole, timeout=10000):
         moved.set()
     assert reads == [False, True]  # read again, since the first read missed the move
     assert column.model.card_count() == 13
     assert [c.id for c in column.model.visible_cards()] == database_order(db_path, first.id)
-    assert [c.id for c in window.board.columns[second.id].model.visible_cards()] == \
+    assert [c.id for c in page.board.columns[second.id].model.visible_cards()] == \
         database_order(db_path, second.id)
     assert {c.id for c in column.model.visible_cards()} >= {d.id for d in deals}
-    assert window.board.counts() == (18, 18)
+    assert page.board.counts() == (18, 18)
 
 
 def test_a_search_saved_for_the_database_reads_every_card_at_once(
@@ -184,9 +186,10 @@ def test_a_search_saved_for_the_database_reads_every_card_at_once(
     settings = Settings()
     settings.set("board.filters", {services.location(): {"owner": 0, "search": "warehouse"}})
     window = MainWindow(services, manager, settings)
+    page = board_page(window)
     qtbot.addWidget(window)
-    column = window.board.columns[stage(services, "Initial contact").id]
-    assert window.board.is_whole()
+    column = page.board.columns[stage(services, "Initial contact").id]
+    assert page.board.is_whole()
     assert sorted(c.title for c in column.model.visible_cards()) == [
         "Warehouse 1", "Warehouse 3", "Warehouse 5"]
 
@@ -305,7 +308,8 @@ def two_long_columns(qtbot: QtBot, services: Services, manager: Actor,
 
 
 def header_count(window: MainWindow, stage_id: int) -> str:
-    return window.board.columns[stage_id].title.text().splitlines()[1]
+    page = board_page(window)
+    return page.board.columns[stage_id].title.text().splitlines()[1]
 
 
 def test_undoing_a_move_to_below_the_first_cards_keeps_the_counts_exact(
@@ -313,9 +317,10 @@ def test_undoing_a_move_to_below_the_first_cards_keeps_the_counts_exact(
         monkeypatch: pytest.MonkeyPatch) -> None:
     first, second = stage(services, "Initial contact"), stage(services, "Needs analysis")
     window, release = two_long_columns(qtbot, services, manager, monkeypatch)
-    column = window.board.columns[second.id]
-    window.board.select(column.model.card_at(0).id, take_focus=True)
-    window.move_current(-1)  # to Initial contact, at its end: below its first cards
+    page = board_page(window)
+    column = page.board.columns[second.id]
+    page.board.select(column.model.card_at(0).id, take_focus=True)
+    page.move_current(-1)  # to Initial contact, at its end: below its first cards
     assert len(database_order(db_path, first.id)) == 9
     assert header_count(window, first.id).startswith("9 deals")
     for _ in range(2):
@@ -324,11 +329,11 @@ def test_undoing_a_move_to_below_the_first_cards_keeps_the_counts_exact(
         assert header_count(window, second.id).startswith("8 deals")
         window.undo_stack.redo()
         assert header_count(window, first.id).startswith("9 deals")
-    with qtbot.waitSignal(window.board.boardWhole, timeout=10000):
+    with qtbot.waitSignal(page.board.boardWhole, timeout=10000):
         release.set()
     moved = database_order(db_path, first.id)[-1]
-    assert window.board.current_card() is not None
-    assert window.board.current_card().id == moved  # selected once every card was read
+    assert page.board.current_card() is not None
+    assert page.board.current_card().id == moved  # selected once every card was read
 
 
 def test_moving_the_last_but_one_card_down_puts_it_below_the_last_one_shown(
@@ -340,15 +345,16 @@ def test_moving_the_last_but_one_card_down_puts_it_below_the_last_one_shown(
         make_deal(services, manager, title=f"Deal {i}")
     release = held_whole_read(services, monkeypatch)
     window = MainWindow(services, manager, Settings())
+    page = board_page(window)
     qtbot.addWidget(window)
     window.show()
     before = database_order(db_path, first.id)
-    window.board.select(before[1], take_focus=True)
-    window.reorder_current(1)
+    page.board.select(before[1], take_focus=True)
+    page.reorder_current(1)
     assert database_order(db_path, first.id) == [before[0], before[2], before[1], *before[3:]]
-    column = window.board.columns[first.id]
+    column = page.board.columns[first.id]
     assert [c.id for c in column.model.visible_cards()] == [before[0], before[2], before[1]]
-    current = window.board.current_card()
+    current = page.board.current_card()
     assert current is not None
     assert current.id == before[1]  # still shown, and still the chosen card
     release.set()
@@ -363,11 +369,12 @@ def test_a_board_that_paints_no_card_still_reads_every_card(
     settings = Settings()  # filtered by a rep who owns no deal: nothing to paint
     settings.set("board.filters", {services.location(): {"owner": rep.id, "search": ""}})
     window = MainWindow(services, manager, settings)
+    page = board_page(window)
     qtbot.addWidget(window)
-    assert not window.board.is_whole()
-    qtbot.waitUntil(window.board.is_whole, timeout=5000)
-    window.actions_.owner.setCurrentIndex(window.actions_.owner.findData(0))
-    column = window.board.columns[stage(services, "Initial contact").id]
+    assert not page.board.is_whole()
+    qtbot.waitUntil(page.board.is_whole, timeout=5000)
+    page.actions_.owner.setCurrentIndex(page.actions_.owner.findData(0))
+    column = page.board.columns[stage(services, "Initial contact").id]
     assert column.model.card_count() == 6
 
 
@@ -379,31 +386,33 @@ def test_a_search_typed_while_cards_are_read_counts_right_once_they_are(
         make_deal(services, manager, title=f"Warehouse {i}" if i < 4 else f"Office {i}")
     release = held_whole_read(services, monkeypatch)
     window = MainWindow(services, manager, Settings())
+    page = board_page(window)
     qtbot.addWidget(window)
     window.show()
-    window.actions_.search.setText("warehouse")
+    page.actions_.search.setText("warehouse")
     assert "reading the other cards" in window.counts.text()
-    with qtbot.waitSignal(window.board.boardWhole, timeout=10000):
+    with qtbot.waitSignal(page.board.boardWhole, timeout=10000):
         release.set()
-    column = window.board.columns[stage(services, "Initial contact").id]
+    column = page.board.columns[stage(services, "Initial contact").id]
     assert column.model.card_count() == 4
     assert window.counts.text() == "4 deals shown"
-    assert "4 of 10 deals shown" in window.filter_notice.label.text()
+    assert "4 of 10 deals shown" in page.filter_notice.label.text()
 
 
 def test_a_keyboard_move_below_the_first_cards_leaves_no_other_card_chosen(
         qtbot: QtBot, services: Services, manager: Actor,
         monkeypatch: pytest.MonkeyPatch) -> None:
     window, release = two_long_columns(qtbot, services, manager, monkeypatch)
-    second = window.board.columns[stage(services, "Needs analysis").id]
+    page = board_page(window)
+    second = page.board.columns[stage(services, "Needs analysis").id]
     moved = second.model.card_at(0).id
-    window.board.select(moved, take_focus=True)
-    window.move_current(-1)  # lands below the first cards of Initial contact
-    assert all(not c.view.currentIndex().isValid() for c in window.board.columns.values())
-    window.move_current(-1)  # no card is chosen: nothing moves
-    with qtbot.waitSignal(window.board.boardWhole, timeout=10000):
+    page.board.select(moved, take_focus=True)
+    page.move_current(-1)  # lands below the first cards of Initial contact
+    assert all(not c.view.currentIndex().isValid() for c in page.board.columns.values())
+    page.move_current(-1)  # no card is chosen: nothing moves
+    with qtbot.waitSignal(page.board.boardWhole, timeout=10000):
         release.set()
-    current = window.board.current_card()
+    current = page.board.current_card()
     assert current is not None
     assert current.id == moved
     assert current.stage_id == stage(services, "Initial contact").id
@@ -411,13 +420,14 @@ def test_a_keyboard_move_below_the_first_cards_leaves_no_other_card_chosen(
 
 def test_a_reload_keeps_the_chosen_card(qtbot: QtBot, services: Services, manager: Actor,
                                         window: MainWindow) -> None:
+    page = board_page(window)
     from tests.ui.conftest import reload
 
     deals = [make_deal(services, manager, title=f"Deal {i}") for i in range(5)]
     reload(qtbot, window)
-    window.board.select(deals[2].id, take_focus=True)
+    page.board.select(deals[2].id, take_focus=True)
     reload(qtbot, window)
-    current = window.board.current_card()
+    current = page.board.current_card()
     assert current is not None
     assert current.id == deals[2].id
 
@@ -441,10 +451,11 @@ def test_a_failed_read_of_every_card_is_tried_again(
 
     monkeypatch.setattr(services.board, "load", busy_once)
     window = MainWindow(services, manager, Settings())
+    page = board_page(window)
     qtbot.addWidget(window)
     failed: list[str] = []
     window.statusBar().messageChanged.connect(failed.append)
-    with qtbot.waitSignal(window.board.boardWhole, timeout=10000):
+    with qtbot.waitSignal(page.board.boardWhole, timeout=10000):
         window.show()
     assert len(calls) == 2
     assert any("Reading the other cards failed" in m for m in failed)
@@ -455,14 +466,15 @@ def test_a_card_chosen_while_cards_are_read_stays_chosen(
         qtbot: QtBot, services: Services, manager: Actor,
         monkeypatch: pytest.MonkeyPatch) -> None:
     window, release = two_long_columns(qtbot, services, manager, monkeypatch)
-    second = window.board.columns[stage(services, "Needs analysis").id]
-    window.board.select(second.model.card_at(0).id, take_focus=True)
-    window.move_current(-1)  # lands below Initial contact's first cards
+    page = board_page(window)
+    second = page.board.columns[stage(services, "Needs analysis").id]
+    page.board.select(second.model.card_at(0).id, take_focus=True)
+    page.move_current(-1)  # lands below Initial contact's first cards
     chosen = second.model.card_at(1)
     second.view.setCurrentIndex(second.model.index(1))  # the user picks another card
-    with qtbot.waitSignal(window.board.boardWhole, timeout=10000):
+    with qtbot.waitSignal(page.board.boardWhole, timeout=10000):
         release.set()
-    current = window.board.current_card()
+    current = page.board.current_card()
     assert current is not None
     assert current.id == chosen.id
 
@@ -478,17 +490,18 @@ def test_a_column_switched_to_board_order_meanwhile_is_reordered_once_read(
         make_deal(services, manager, title=f"Deal {i}", value=str(100 + i))
     release = held_whole_read(services, monkeypatch)
     window = MainWindow(services, manager, settings)
+    page = board_page(window)
     qtbot.addWidget(window)
     window.show()
-    window.board.use_board_order(first.id)  # the rows still follow value
+    page.board.use_board_order(first.id)  # the rows still follow value
     before = database_order(db_path, first.id)
-    column = window.board.columns[first.id]
-    window.board.select(column.model.card_at(1).id, take_focus=True)
-    window.reorder_current(-1)
+    column = page.board.columns[first.id]
+    page.board.select(column.model.card_at(1).id, take_focus=True)
+    page.reorder_current(-1)
     assert database_order(db_path, first.id) == before  # nothing moves yet
-    with qtbot.waitSignal(window.board.boardWhole, timeout=10000):
+    with qtbot.waitSignal(page.board.boardWhole, timeout=10000):
         release.set()
     assert [c.id for c in column.model.visible_cards()] == before  # board order now
-    window.board.select(before[1], take_focus=True)
-    window.reorder_current(-1)
+    page.board.select(before[1], take_focus=True)
+    page.reorder_current(-1)
     assert database_order(db_path, first.id)[:2] == [before[1], before[0]]

@@ -15,6 +15,7 @@ from funneldesk.app import PAINTED_AT
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
 from funneldesk.settings import Settings
+from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal
 from tests.ui.conftest import reload
@@ -52,8 +53,9 @@ def test_exit_after_paint_quits_once_a_card_is_painted(
 
 def test_the_board_reports_its_first_painted_cards(qtbot: QtBot, window: MainWindow,
                                                    services: Services, manager: Actor) -> None:
+    page = board_page(window)
     make_deal(services, manager, title="Warehouse system")
-    with qtbot.waitSignal(window.board.cardsPainted, timeout=5000):
+    with qtbot.waitSignal(page.board.cardsPainted, timeout=5000):
         reload(qtbot, window)
 
 
@@ -64,8 +66,9 @@ def test_the_warm_up_waits_for_the_first_painted_cards(
     events: list[str] = []
     monkeypatch.setattr(services, "warm_up", lambda: events.append("warm-up"))
     window = MainWindow(services, manager, Settings())
+    page = board_page(window)
     qtbot.addWidget(window)
-    window.board.cardsPainted.connect(lambda: events.append("painted"))
+    page.board.cardsPainted.connect(lambda: events.append("painted"))
     window.warm_up()  # as at start-up: asked for before the window is shown
     window.show()
     qtbot.waitUntil(lambda: "warm-up" in events, timeout=5000)

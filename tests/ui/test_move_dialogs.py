@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
+from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.board.card_model import encode_mime
 from funneldesk.ui.board.missing_criteria import MissingCriteriaDialog
 from funneldesk.ui.board.outcome import LostDialog, WonDialog
@@ -22,14 +23,16 @@ from tests.ui.conftest import answer_next_dialog, drop, reload
 
 
 def show_closed(qtbot: QtBot, window: MainWindow) -> None:
-    with qtbot.waitSignal(window.boardLoaded):
-        window.actions_.show_closed.trigger()
+    page = board_page(window)
+    with qtbot.waitSignal(page.boardLoaded):
+        page.actions_.show_closed.trigger()
 
 
 def drop_card(window: MainWindow, deal_id: int, stage_id: int) -> None:
-    card = window.board.find_card(deal_id)
+    page = board_page(window)
+    card = page.board.find_card(deal_id)
     assert card is not None
-    drop(window.board.columns[stage_id].view, encode_mime(card), QPoint(40, 10))
+    drop(page.board.columns[stage_id].view, encode_mime(card), QPoint(40, 10))
 
 
 def groups(dialog: MissingCriteriaDialog) -> dict[str, list[str]]:
@@ -54,6 +57,7 @@ def tick_and_move(dialog: QWidget, seen: list[object]) -> None:
 
 def test_won_checks_the_criteria_first_then_asks_for_date_and_value_and_ticks_as_mine(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     card = make_deal(services, manager, stage_name="Negotiation", value="800")
     show_closed(qtbot, window)
     won = stage(services, "Won").id
@@ -74,7 +78,7 @@ def test_won_checks_the_criteria_first_then_asks_for_date_and_value_and_ticks_as
     assert seen == [{"Exit criteria of “Negotiation”": ["Price and terms agreed"],
                      "Exit criteria of “Contract”": ["Contract signed"]},
                     False, True, "WonDialog"]
-    assert [c.id for c in window.board.columns[won].model.visible_cards()] == [card.id]
+    assert [c.id for c in page.board.columns[won].model.visible_cards()] == [card.id]
     assert services.deals.detail(card.id).stage_id == won
     # reopened, the deal shows who ticked what: the ticks were saved with the move
     back = services.moves.move_deal(deal_id=card.id, to_stage_id=card.stage_id, before_id=None,
@@ -104,6 +108,7 @@ def test_cancelling_the_won_dialog_after_ticking_saves_neither_move_nor_ticks(
 
 def test_a_forward_drop_with_exit_and_entry_criteria_is_finished_in_one_dialog(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     card = make_deal(services, manager, stage_name="Needs analysis")
     reload(qtbot, window)
     proposal = stage(services, "Proposal").id
@@ -114,7 +119,7 @@ def test_a_forward_drop_with_exit_and_entry_criteria_is_finished_in_one_dialog(
                                                             "Decision maker identified"],
                        "Entry criteria of “Proposal”": ["Requirements written down"]}
     assert services.deals.detail(card.id).stage_id == proposal
-    assert [c.id for c in window.board.columns[proposal].model.visible_cards()] == [card.id]
+    assert [c.id for c in page.board.columns[proposal].model.visible_cards()] == [card.id]
     window.actions_.undo.trigger()  # one undo takes back the whole action, ticks included
     detail = services.deals.detail(card.id)
     assert detail.stage_id == card.stage_id
@@ -122,21 +127,22 @@ def test_a_forward_drop_with_exit_and_entry_criteria_is_finished_in_one_dialog(
     window.actions_.redo.trigger()  # and redo ticks and moves again
     detail = services.deals.detail(card.id)
     assert detail.stage_id == proposal
-    assert [c.id for c in window.board.columns[proposal].model.visible_cards()] == [card.id]
+    assert [c.id for c in page.board.columns[proposal].model.visible_cards()] == [card.id]
 
 
 def test_keyboard_and_context_menu_moves_offer_the_same_dialog(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     card = make_deal(services, manager)
     reload(qtbot, window)
     seen: list[object] = []
     answer_next_dialog(lambda dialog: tick_and_move(dialog, seen))
-    window.board.select(card.id)
-    window.board.columns[card.stage_id].view.setFocus()
-    window.move_current(1)
+    page.board.select(card.id)
+    page.board.columns[card.stage_id].view.setFocus()
+    page.move_current(1)
     needs = stage(services, "Needs analysis")
     assert services.deals.detail(card.id).stage_id == needs.id
-    menu = window.card_menu(card.id, needs.id)
+    menu = page.card_menu(card.id, needs.id)
     assert menu is not None
     move_to = next(a.menu() for a in menu.actions() if a.menu())
     answer_next_dialog(lambda dialog: tick_and_move(dialog, seen))
@@ -183,12 +189,13 @@ def test_the_lost_dialog_clears_its_error_once_a_reason_is_given(qtbot: QtBot) -
 
 def test_new_deal_with_a_closed_card_selected_goes_into_the_first_open_stage(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     card = make_deal(services, manager, stage_name="Contract")
     services.moves.move_deal(deal_id=card.id, to_stage_id=stage(services, "Lost").id,
                              before_id=None, expected_version=card.version, by=manager,
                              lost_reason_text="no budget")
     show_closed(qtbot, window)
-    window.board.select(card.id)
+    page.board.select(card.id)
     said: list[str] = []
 
     def fill(dialog) -> None:  # type: ignore[no-untyped-def]
@@ -200,7 +207,7 @@ def test_new_deal_with_a_closed_card_selected_goes_into_the_first_open_stage(
     window.actions_.new_deal.trigger()
     assert said == ["The deal goes into the stage “Initial contact” of the pipeline “Sales”."]
     first = stage(services, "Initial contact").id
-    assert [c.title for c in window.board.columns[first].model.visible_cards()] == [
+    assert [c.title for c in page.board.columns[first].model.visible_cards()] == [
         "Follow-up project"]
 
 
@@ -243,6 +250,7 @@ def test_enter_in_the_criteria_dialog_ticks_and_moves_once_everything_is_ticked(
 def test_a_move_that_needs_nothing_is_saved_without_a_separate_check(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
         monkeypatch: pytest.MonkeyPatch) -> None:
+    page = board_page(window)
     card = make_deal(services, manager, stage_name="Proposal")
     reload(qtbot, window)
     checks: list[int] = []

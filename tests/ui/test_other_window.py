@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
+from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal
 from tests.second_process import run_second
@@ -20,6 +21,7 @@ from tests.ui.conftest import answer_next_dialog, reload
 def test_a_form_refused_as_stale_leaves_the_card_as_saved_by_the_other_window(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
         db_path: Path) -> None:
+    page = board_page(window)
     card = make_deal(services, manager, value="1000")
     reload(qtbot, window)
     refusals: list[str] = []
@@ -35,7 +37,7 @@ def test_a_form_refused_as_stale_leaves_the_card_as_saved_by_the_other_window(
     window.editor.open(card.id)
     assert len(refusals) == 1
     assert "bob" in refusals[0]
-    shown = window.board.find_card(card.id)
+    shown = page.board.find_card(card.id)
     assert shown is not None
     assert shown.value == Decimal("4200.00")  # not the 1,000 the window had read
 
@@ -43,12 +45,13 @@ def test_a_form_refused_as_stale_leaves_the_card_as_saved_by_the_other_window(
 def test_f5_reloads_what_another_window_changed(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
         db_path: Path) -> None:
+    page = board_page(window)
     card = make_deal(services, manager, value="1000")
     reload(qtbot, window)
     assert run_second(db_path, "bob", "value", card.id, card.version, "777").startswith("ok")
-    with qtbot.waitSignal(window.boardLoaded, timeout=10000):
+    with qtbot.waitSignal(page.boardLoaded, timeout=10000):
         qtbot.keyClick(window, Qt.Key.Key_F5)
-    shown = window.board.find_card(card.id)
+    shown = page.board.find_card(card.id)
     assert shown is not None
     assert shown.value == Decimal("777.00")
 

@@ -16,6 +16,7 @@ from funneldesk.services.dto import Actor, Card, DealFields
 from funneldesk.settings import Settings
 from funneldesk.ui.admin.rates import RatesDialog
 from funneldesk.ui.admin.rates_model import ERROR_BACKGROUND, RATE
+from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.board.deal_form import DealForm
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, stage
@@ -34,7 +35,8 @@ def rates_action(window: MainWindow) -> QAction:
 
 
 def header(window: MainWindow, services: Services) -> tuple[str, str]:
-    title = window.board.columns[stage(services, "Initial contact").id].title
+    page = board_page(window)
+    title = page.board.columns[stage(services, "Initial contact").id].title
     return title.text(), title.toolTip()
 
 
@@ -99,6 +101,7 @@ def test_a_column_with_deals_lacking_a_rate_shows_the_known_part_and_what_is_mis
 
 def test_a_manager_adds_the_missing_rate_and_the_totals_follow_without_a_restart(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     make_deal(services, manager, value="1500")
     yen_deal(services, manager, value="100000")
     reload(qtbot, window)
@@ -109,7 +112,7 @@ def test_a_manager_adds_the_missing_rate_and_the_totals_follow_without_a_restart
         save(dialog)
 
     answer(add_yen)
-    with qtbot.waitSignal(window.boardLoaded, timeout=10000):
+    with qtbot.waitSignal(page.boardLoaded, timeout=10000):
         rates_action(window).trigger()
     assert services.rates.table().rate("JPY") == Decimal("0.006700")
     text, tip = header(window, services)
@@ -164,6 +167,7 @@ def test_a_new_row_with_an_unknown_currency_is_refused_in_place(
 
 def test_a_manager_removes_a_rate_and_its_deals_leave_the_total(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     yen_deal(services, manager)
     services.rates.set_rate(currency="JPY", rate=Decimal("0.0067"), by=manager)
     reload(qtbot, window)
@@ -176,7 +180,7 @@ def test_a_manager_removes_a_rate_and_its_deals_leave_the_total(
         save(dialog)
 
     answer(remove_yen)
-    with qtbot.waitSignal(window.boardLoaded, timeout=10000):
+    with qtbot.waitSignal(page.boardLoaded, timeout=10000):
         rates_action(window).trigger()
     assert services.rates.table().rate("JPY") is None
     assert "1 deal · $0 + 1 without a rate" in header(window, services)[0]

@@ -15,13 +15,15 @@ from funneldesk.services import Services
 from funneldesk.services.dto import Actor
 from funneldesk.settings import Settings
 from funneldesk.ui.admin.sample_data import SampleDataDialog
+from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal
 from tests.ui.conftest import answer_next_dialog
 
 
 def shown_titles(window: MainWindow) -> list[str]:
-    return [c.title for col in window.board.columns.values() for c in col.model.visible_cards()]
+    page = board_page(window)
+    return [c.title for col in page.board.columns.values() for c in col.model.visible_cards()]
 
 
 @pytest.fixture
@@ -52,6 +54,7 @@ def choose(separate: bool, seen: list[SampleDataDialog]) -> Any:
 
 
 def load_menu_entry(window: MainWindow) -> Any:
+    page = board_page(window)
     return next(a for a in window.actions_.manager_only if a.text() == "Load sample data…")
 
 
@@ -77,9 +80,10 @@ def test_sample_data_goes_into_a_separate_database_opened_in_a_new_window(
 def test_sample_data_added_to_this_database_after_a_warning(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
         launched: list[Path]) -> None:
+    page = board_page(window)
     make_deal(services, manager, title="Real deal")
     answer_next_dialog(choose(False, []))
-    with qtbot.waitSignal(window.boardLoaded, timeout=20000):
+    with qtbot.waitSignal(page.boardLoaded, timeout=20000):
         load_menu_entry(window).trigger()
     assert services.board.deal_count() == 201
     assert launched == []
@@ -98,10 +102,11 @@ def test_cancelling_loads_nothing(
 def test_an_empty_database_offers_sample_data_once(
         qtbot: QtBot, services: Services, manager: Actor, launched: list[Path]) -> None:
     window = MainWindow(services, manager, Settings())
+    page = board_page(window)
     qtbot.addWidget(window)
     seen: list[SampleDataDialog] = []
     answer_next_dialog(choose(False, seen))
-    with qtbot.waitSignal(window.boardLoaded, timeout=20000):
+    with qtbot.waitSignal(page.boardLoaded, timeout=20000):
         window.offer_sample_data_if_empty()
     assert seen[0].windowTitle() == "Welcome to FunnelDesk"
     assert len(shown_titles(window)) > 100
@@ -112,6 +117,7 @@ def test_an_empty_database_offers_sample_data_once(
 def test_removing_sample_data_asks_with_counts_and_leaves_a_real_deal_untouched(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
         monkeypatch: pytest.MonkeyPatch) -> None:
+    page = board_page(window)
     services.demo.generate(deals=30, seed=5, by=manager)
     real = make_deal(services, manager, title="Real deal", value="4321")
     asked: list[str] = []
@@ -122,7 +128,7 @@ def test_removing_sample_data_asks_with_counts_and_leaves_a_real_deal_untouched(
 
     monkeypatch.setattr("funneldesk.ui.admin.sample_data_actions.QMessageBox.question", yes)
     remove = next(a for a in window.actions_.manager_only if a.text() == "Remove sample data…")
-    with qtbot.waitSignal(window.boardLoaded, timeout=20000):
+    with qtbot.waitSignal(page.boardLoaded, timeout=20000):
         remove.trigger()
     assert "• 30 sample deals, with their history" in asked[0]
     assert "sample companies" in asked[0]

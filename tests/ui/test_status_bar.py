@@ -15,6 +15,7 @@ from funneldesk.errors import DatabaseBusy
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
 from funneldesk.settings import Settings
+from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, stage
 from tests.ui.conftest import answer_next_dialog, reload
@@ -51,20 +52,21 @@ def test_a_users_name_is_shown_as_written(qtbot: QtBot, services: Services,
 def test_a_saved_move_says_so_and_one_the_database_refused_says_it_was_not(
         qtbot: QtBot, window: MainWindow, services: Services, manager: Actor,
         warnings_shown: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    page = board_page(window)
     deal = make_deal(services, manager, stage_name="Needs analysis")
     reload(qtbot, window)
     first = stage(services, "Initial contact").id
     assert window.status.save_state.text() == ""
-    assert window.controller.move(deal.id, deal.version, first, None)
+    assert page.controller.move(deal.id, deal.version, first, None)
     assert window.status.save_state.text().startswith("All changes saved · ")
 
     def busy(**_kwargs: Any) -> Any:
         raise DatabaseBusy(services.location())
 
     monkeypatch.setattr(services.moves, "move_deal", busy)
-    card = window.board.find_card(deal.id)
+    card = page.board.find_card(deal.id)
     assert card is not None
-    assert not window.controller.move(deal.id, card.version,
+    assert not page.controller.move(deal.id, card.version,
                                       stage(services, "Needs analysis").id, None)
     assert "Last change not saved" in window.status.save_state.text()
     assert "Another program is writing" in window.status.save_state.toolTip()

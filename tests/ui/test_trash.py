@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
 from funneldesk.settings import Settings
+from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.board.trash import TrashDialog
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal
@@ -22,19 +23,22 @@ from tests.ui.conftest import answer_next_dialog, reload
 
 
 def titles(window: MainWindow, stage_id: int) -> list[str]:
-    return [c.title for c in window.board.columns[stage_id].model.visible_cards()]
+    page = board_page(window)
+    return [c.title for c in page.board.columns[stage_id].model.visible_cards()]
 
 
 def menu_action(window: MainWindow, deal_id: int, text: str) -> Any:
-    card = window.board.find_card(deal_id)
+    page = board_page(window)
+    card = page.board.find_card(deal_id)
     assert card is not None
-    menu = window.card_menu(deal_id, card.stage_id)
+    menu = page.card_menu(deal_id, card.stage_id)
     assert menu is not None
     return next(a for a in menu.actions() if a.text() == text)
 
 
 def in_trash_dialog(window: MainWindow, handler: Any) -> None:
     """Opens Deal ▸ Trash… and runs ``handler`` on the dialog, which it must close."""
+    page = board_page(window)
     seen: list[QWidget] = []
 
     def run(dialog: QWidget) -> None:
@@ -46,7 +50,7 @@ def in_trash_dialog(window: MainWindow, handler: Any) -> None:
             dialog.reject()
 
     answer_next_dialog(run)
-    window.show_trash()
+    page.show_trash()
     assert seen, "the Trash did not open"
 
 
@@ -162,6 +166,7 @@ def test_a_rep_finds_manager_only_entries_disabled(
     theirs = make_deal(services, manager, title="Manager's")
     mine = make_deal(services, rep, title="Rita's")
     window = MainWindow(services, rep, Settings())
+    page = board_page(window)
     qtbot.addWidget(window)
     window.show()
     assert [a.isEnabled() for a in window.actions_.manager_only] == [False, False, False]
@@ -189,12 +194,13 @@ def test_start_up_purges_deals_kept_longer_than_the_team_period(
 def test_undoing_a_delete_then_the_move_before_it_is_not_refused_as_stale(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
         warnings_shown: list[str]) -> None:
+    page = board_page(window)
     card = make_deal(services, manager, title="Pump", stage_name="Proposal")
-    first_stage = window.board.board.pipeline.stages[0].id if window.board.board else 0
+    first_stage = page.board.board.pipeline.stages[0].id if page.board.board else 0
     reload(qtbot, window)
-    assert window.controller.move(card.id, card.version, first_stage, None)
+    assert page.controller.move(card.id, card.version, first_stage, None)
     menu_action(window, card.id, "Delete").trigger()
-    assert window.board.find_card(card.id) is None
+    assert page.board.find_card(card.id) is None
     window.undo_stack.undo()  # the delete
     window.undo_stack.undo()  # the move
     assert warnings_shown == []
@@ -204,14 +210,15 @@ def test_undoing_a_delete_then_the_move_before_it_is_not_refused_as_stale(
 
 def test_creating_a_deal_can_be_undone_into_the_trash_and_redone(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
-    first = window.board.board.pipeline.stages[0].id if window.board.board else 0
+    page = board_page(window)
+    first = page.board.board.pipeline.stages[0].id if page.board.board else 0
 
     def fill(dialog: Any) -> None:
         dialog.title.setText("Fresh lead")
         dialog.accept()
 
     answer_next_dialog(fill)
-    created = window.editor.new_deal(window.pipeline_id(), first)
+    created = window.editor.new_deal(page.pipeline_id(), first)
     assert created is not None
     assert titles(window, first) == ["Fresh lead"]
     assert window.undo_stack.undoText() == "New deal “Fresh lead”"

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, Card
+from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, stage
 from tests.second_process import run_second
@@ -141,11 +142,12 @@ def test_a_reorder_in_between_hides_no_change_from_the_undo_of_a_move(
 def test_a_refused_undo_shows_the_deal_as_saved(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow, db_path: Path,
         warnings_shown: list[str]) -> None:
+    page = board_page(window)
     card, first = dropped_into_first_stage(qtbot, services, manager, window)
     version = services.deals.detail(card.id).version
     assert run_second(db_path, "bob", "value", card.id, version, "4200").startswith("ok")
     window.undo_stack.undo()  # the board still showed the deal as before bob's change
     assert "changed by bob at" in warnings_shown[0]
-    shown = window.board.find_card(card.id)
+    shown = page.board.find_card(card.id)
     assert shown is not None
     assert (shown.stage_id, str(shown.value)) == (first, "4200.00")

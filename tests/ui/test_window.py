@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
 from funneldesk.ui.admin.pipeline_editor import PipelineEditor
+from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.board.card_model import encode_mime
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, stage
@@ -22,26 +23,28 @@ from tests.ui.conftest import answer_next_dialog, drop, reload
 def test_a_move_the_database_refuses_leaves_the_board_as_it_was(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
         warnings_shown: list[str], db_path: Path) -> None:
+    page = board_page(window)
     card = make_deal(services, manager, stage_name="Proposal")
     reload(qtbot, window)
     first = stage(services, "Initial contact").id
     other = sqlite3.connect(db_path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
     try:
-        drop(window.board.columns[first].view, encode_mime(window.board.find_card(card.id)),
+        drop(page.board.columns[first].view, encode_mime(page.board.find_card(card.id)),
              QPoint(30, 10))
     finally:
         other.execute("ROLLBACK")
         other.close()
     assert len(warnings_shown) == 1
     assert "Another program is writing" in warnings_shown[0]
-    assert [c.id for c in window.board.columns[card.stage_id].model.visible_cards()] == [card.id]
-    assert window.board.columns[first].model.card_count() == 0
+    assert [c.id for c in page.board.columns[card.stage_id].model.visible_cards()] == [card.id]
+    assert page.board.columns[first].model.card_count() == 0
     assert services.deals.detail(card.id).stage_id == card.stage_id
 
 
 def test_pipeline_editor_adds_a_stage_that_the_board_then_shows(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     def add_stage(editor) -> None:  # type: ignore[no-untyped-def]
         assert isinstance(editor, PipelineEditor)
 
@@ -58,9 +61,9 @@ def test_pipeline_editor_adds_a_stage_that_the_board_then_shows(
         editor.reject()
 
     answer_next_dialog(add_stage)
-    with qtbot.waitSignal(window.boardLoaded):
+    with qtbot.waitSignal(page.boardLoaded):
         window.manage_pipelines()
-    names = [c.stage.name for c in window.board.columns.values()]
+    names = [c.stage.name for c in page.board.columns.values()]
     assert names[-1] == "Product demo"
     assert stage(services, "Product demo").probability == 35
 
@@ -77,12 +80,13 @@ def test_rep_sees_why_the_pipeline_editor_refuses(
 
 def test_the_board_scrolls_while_a_card_is_dragged_near_its_edge(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    page = board_page(window)
     window.resize(700, 600)
-    window.actions_.show_closed.setChecked(True)
+    page.actions_.show_closed.setChecked(True)
     reload(qtbot, window)
-    qtbot.waitUntil(lambda: window.board.horizontalScrollBar().maximum() > 0)
-    bar = window.board.horizontalScrollBar()
-    edge = window.board.viewport().mapToGlobal(QPoint(window.board.viewport().width() - 5, 100))
-    first_column = next(iter(window.board.columns.values()))
+    qtbot.waitUntil(lambda: page.board.horizontalScrollBar().maximum() > 0)
+    bar = page.board.horizontalScrollBar()
+    edge = page.board.viewport().mapToGlobal(QPoint(page.board.viewport().width() - 5, 100))
+    first_column = next(iter(page.board.columns.values()))
     first_column.view.dragHovered.emit(edge)
     qtbot.waitUntil(lambda: bar.value() > 0, timeout=2000)

@@ -27,6 +27,8 @@ class ChangeSet:
 
     deal_ids: frozenset[int] = frozenset()
     stage_ids: frozenset[int] = frozenset()
+    # pipelines, stages, rates or many deals changed: every view reads its data again
+    everything: bool = False
 
     @classmethod
     def of_deal(cls, deal_id: int, *stage_ids: int) -> ChangeSet:

@@ -13,7 +13,14 @@ from typing import Any
 
 from funneldesk.services.common.base import Service
 from funneldesk.services.pipeline import reads
-from funneldesk.services.pipeline.records import ArchivedDeal, Board, Card, ColumnStart, StageInfo
+from funneldesk.services.pipeline.records import (
+    ArchivedDeal,
+    Board,
+    Card,
+    ColumnStart,
+    PipelineInfo,
+    StageInfo,
+)
 from funneldesk.services.team import reads as team_reads
 
 SORTS = tuple(reads.CARD_ORDER)  # the orders a column can be sorted in
@@ -89,6 +96,12 @@ class BoardService(Service):
         query = self.db.query
         with self.db.snapshot():
             return reads.column_sums(query, stages, team_reads.currency_rates(query), owner_id)
+
+    def pipeline(self, pipeline_id: int) -> PipelineInfo:
+        return reads.read_pipeline(self.db.query, pipeline_id)
+
+    def base_currency(self) -> str:
+        return team_reads.base_currency(self.db.query)
 
     def card(self, deal_id: int) -> Card | None:
         """The card of a deal still on the board (None once archived or deleted)."""

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, language, ngettext
 from funneldesk.services.common.permissions import is_manager
-from funneldesk.services.dto import SampleCounts
+from funneldesk.services.dto import ChangeSet, SampleCounts
 from funneldesk.ui.common.background import run_with_disabled
 from funneldesk.ui.common.errors import show_error
 
@@ -77,7 +77,7 @@ class SampleDataActions:
             self._run(_("Loading sample data…"),
                       lambda: self.services.demo.generate(
                           deals=SAMPLE_DEALS, seed=1, by=self.actor, append=True),
-                      lambda _summary: self.window.reload())
+                      lambda _summary: self._reload())
 
     def _opened(self, path: Path) -> None:
         if open_window(path):
@@ -104,7 +104,7 @@ class SampleDataActions:
 
         def done(_counts: Any) -> None:
             self.window.undo_stack.clear()  # its steps name deals that no longer exist
-            self.window.reload()
+            self._reload()
 
         self._run(_("Removing sample data…"),
                   lambda: self.services.sample_data.remove(by=self.actor), done)
@@ -114,3 +114,7 @@ class SampleDataActions:
         self.window.statusBar().showMessage(message)
         run_with_disabled(self.window, work, done,
                           lambda error: show_error(self.window, error))
+
+    def _reload(self) -> None:
+        """Every page reads its data again: many deals came or went."""
+        self.window.runner.relay(ChangeSet(everything=True))

@@ -162,8 +162,9 @@ class BoardWidget(QScrollArea):
             self.cardsPainted.emit()
 
     # --- changes ------------------------------------------------------------------
-    def place(self, card: Card) -> None:
-        """Shows ``card`` where the database now has it (and nowhere else)."""
+    def place(self, card: Card, show: bool = True) -> None:
+        """Shows ``card`` where the database now has it (and nowhere else); with ``show``,
+        selects it, or says that the filter hides it."""
         self.changes += 1
         for stage_id, column in self.columns.items():
             if stage_id != card.stage_id:
@@ -173,6 +174,8 @@ class BoardWidget(QScrollArea):
             return
         target.model.put(card)
         self._lay_out_now()
+        if not show:
+            return
         if not target.model.accepts(card):
             self.cardHidden.emit(card)
             return

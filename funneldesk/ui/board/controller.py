@@ -1,35 +1,32 @@
-"""Turns board gestures into service calls: asks what a move needs, saves it, shows the
-result where the database has it, and records it for undo."""
+"""Turns board gestures into user actions: asks what a move needs, then saves it through
+the one action helper, which shows it here first and records it for undo."""
 
 from __future__ import annotations
 
 import contextlib
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from funneldesk.errors import CriteriaNotMet, FunnelDeskError
-from funneldesk.services import Services
-from funneldesk.services.dto import Actor, Card, ChangeSet, MoveResult, StageInfo, StageKind
+from funneldesk.i18n import _
+from funneldesk.services.dto import Card, MoveResult, StageInfo, StageKind
 from funneldesk.ui.board.board_widget import BoardWidget
-from funneldesk.ui.board.undo_commands import MoveCommand
 from funneldesk.ui.common.errors import show_error
+from funneldesk.ui.common.page import Workspace
 
 
 class BoardController(QObject):
-    changed = Signal(object)  # ChangeSet, relayed once per action
-
-    def __init__(self, services: Services, actor: Actor, board: BoardWidget,
-                 undo_stack: QUndoStack, window: QWidget) -> None:
-        super().__init__(window)
-        self.services, self.actor = services, actor
-        self.board, self.undo_stack, self.window = board, undo_stack, window
-        # deal id -> the version this window's own last change left it at: what undo and
-        # redo saw (a reload may show a newer version, made by someone else)
-        self._seen: dict[int, int] = {}
+    def __init__(self, workspace: Workspace, board: BoardWidget) -> None:
+        super().__init__(board)
+        self.ws, self.board = workspace, board
+        self.services, self.actor = workspace.services, workspace.actor
         board.cardDropped.connect(self.drop)
+
+    @property
+    def window(self) -> QWidget:
+        return self.ws.window
 
     def stage(self, stage_id: int) -> StageInfo | None:
         if self.board.board is None:
@@ -55,23 +52,37 @@ class BoardController(QObject):
                 # the common case saves at once (one transaction); only a refusal for
                 # missing criteria goes on to ask what is missing
                 with contextlib.suppress(CriteriaNotMet):
-                    return self._save_for_undo(deal_id, version, args, reraise=(CriteriaNotMet,))
+                    return self._save(card, version, args, reraise=(CriteriaNotMet,))
             ticks = self._ticks_for_move(card, version, to_stage)
             outcome = None if ticks is None else self._ask_outcome(card, target)
             if ticks is None or outcome is None:
                 return False
             args.update(outcome, **({"tick_criteria": ticks} if ticks else {}))
-        return self._save_for_undo(deal_id, version, args)
+        return self._save(card, version, args)
 
-    def _save_for_undo(self, deal_id: int, version: int, args: dict[str, Any],
-                       reraise: tuple[type[FunnelDeskError], ...] = ()) -> bool:
-        """Saves the move and records it for undo, which also takes back the ticks the
-        move made (redo ticks them again); False if it was refused."""
-        result = self.save_move(deal_id, version, args, reraise)
-        if result is None:
-            return False
-        self.undo_stack.push(MoveCommand(self, deal_id, args, result))
-        return True
+    def _save(self, card: Card, version: int, args: dict[str, Any],
+              reraise: tuple[type[FunnelDeskError], ...] = ()) -> bool:
+        """Saves the move as one user action: shown on the board first, relayed to every
+        page, and undone by reverting it (which also takes back the ticks the move made;
+        redo ticks them again). False if it was refused."""
+        moves, by, deal_id, runner = self.services.moves, self.actor, card.id, self.ws.runner
+
+        def revert(result: MoveResult) -> MoveResult:
+            return moves.revert_move(
+                deal_id=deal_id, before=result.before, change_id=result.change_id,
+                expected_version=runner.own_version(deal_id, result.card.version), by=by,
+                untick=result.ticked)
+
+        def again(result: MoveResult) -> MoveResult:
+            return moves.move_deal(deal_id=deal_id, by=by, **args,
+                                   expected_version=runner.own_version(deal_id, result.card.version))
+
+        return runner.run(
+            _("Move “{title}”").format(title=card.title),
+            lambda: moves.move_deal(deal_id=deal_id, expected_version=version, by=by, **args),
+            undo=revert, redo=again, versions=_versions_left,
+            shown=self.apply, refused=lambda _e: self.refresh_card(deal_id), origin=self,
+            reraise=reraise) is not None
 
     def _ticks_for_move(self, card: Card, version: int, to_stage: int) -> list[int] | None:
         """The criteria to tick with the move ([] when nothing is missing), or None when
@@ -107,29 +118,8 @@ class BoardController(QObject):
             return {"won_on": won.won_on(), "final_value": won.final_value()}
         return {}
 
-    def save_move(self, deal_id: int, version: int, args: dict[str, Any],
-                  reraise: tuple[type[FunnelDeskError], ...] = ()) -> MoveResult | None:
-        """Saves a move and shows it; a refusal is said (``reraise``: passed on instead)
-        and gives None."""
-        try:
-            result = self.services.moves.move_deal(deal_id=deal_id, expected_version=version,
-                                                   by=self.actor, **args)
-        except reraise:
-            raise
-        except FunnelDeskError as error:
-            self.refused(deal_id, error)
-            return None
-        self.apply(result)
-        return result
-
-    def refused(self, deal_id: int, error: FunnelDeskError) -> None:
-        """Says why a change was refused and shows the deal as saved (someone else may
-        have changed it)."""
-        show_error(self.window, error)
-        self.refresh_card(deal_id)
-
-    def refresh_card(self, deal_id: int) -> None:
-        """Shows the deal as the database has it now."""
+    def refresh_card(self, deal_id: int, show: bool = True) -> None:
+        """Shows the deal as the database has it now (``show``: and selects it)."""
         try:
             card = self.services.board.card(deal_id)
         except FunnelDeskError:
@@ -137,47 +127,13 @@ class BoardController(QObject):
         if card is None:
             self.board.remove(deal_id)
         else:
-            self.board.place(card)
-
-    def revert(self, deal_id: int, result: MoveResult) -> MoveResult | None:
-        try:
-            reverted = self.services.moves.revert_move(
-                deal_id=deal_id, before=result.before, change_id=result.change_id,
-                expected_version=self.seen_version(result.card), by=self.actor,
-                untick=result.ticked)
-        except FunnelDeskError as error:
-            self.refused(deal_id, error)
-            return None
-        self.apply(reverted)
-        return reverted
+            self.board.place(card, show)
 
     def apply(self, result: MoveResult) -> None:
+        """Shows a move (or its undo) where the database has it now."""
         if result.renumbered:  # the other cards of the column have new positions too
             self.board.reposition(result.card.stage_id, dict(result.renumbered))
-        if result.change_id is None:
-            # a reorder neither checks nor changes the version: it has seen no version
-            self.board.place(result.card)
-        else:
-            self.saved(result.card)
-        self.changed.emit(result.changes)
-
-    def saved(self, card: Card) -> None:
-        """Shows a card as this window's change has just saved it, and remembers its
-        version for undo and redo."""
-        self.remember(card.id, card.version)
-        self.board.place(card)
-
-    def remember(self, deal_id: int, version: int) -> None:
-        """Notes the version this window's own change left (also for a deal off the board)."""
-        self._seen[deal_id] = version
-
-    def apply_changes(self, changes: ChangeSet) -> None:
-        self.changed.emit(changes)
-
-    def seen_version(self, card: Card) -> int:
-        """The version of ``card``'s deal as this window last saved it, never the one the
-        database has now: a change by someone else since then makes undo and redo stale."""
-        return self._seen.get(card.id, card.version)
+        self.board.place(result.card)
 
     def neighbour_stage(self, stage_id: int, step: int) -> int | None:
         """The open stage before or after ``stage_id`` (for keyboard moves)."""
@@ -199,3 +155,9 @@ class BoardController(QObject):
             return False
         after = model.card_at(row + 1).id if row + 1 < model.card_count() else model.id_below_shown()
         return before_id in (deal_id, after)
+
+
+def _versions_left(result: MoveResult) -> list[tuple[int, int]]:
+    """A reorder neither checks nor changes the version: it has seen no version, and an
+    undo after it must still find a change made meanwhile by someone else."""
+    return [] if result.change_id is None else [(result.card.id, result.card.version)]

@@ -1,80 +1,94 @@
-"""Opening, creating, editing, archiving and deleting deals from the window."""
+"""Creating, editing, archiving, deleting and restoring deals from any page: each is one
+user action (``ActionRunner``), so every page shows it and Ctrl+Z takes it back."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QWidget
+from typing import TYPE_CHECKING, ClassVar
 
 from funneldesk.errors import FunnelDeskError
-from funneldesk.services import Services
-from funneldesk.services.dto import Actor, Card, DealFields, OffBoardResult
-from funneldesk.ui.board.controller import BoardController
-from funneldesk.ui.board.undo_commands import CreateDealCommand, DeleteDealCommand, EditDealCommand
+from funneldesk.i18n import _
+from funneldesk.services.dto import ChangeSet, DealFields, DealResult, OffBoardResult
 from funneldesk.ui.common.errors import show_error
+from funneldesk.ui.common.page import Workspace
 
 if TYPE_CHECKING:
     from funneldesk.ui.board.deal_form import DealForm
 
 
+Created = DealResult | OffBoardResult  # a new deal, or the same deal out of the Trash again
+
+
+def _version(result: Created) -> int:
+    return result.card.version if isinstance(result, DealResult) else result.version
+
+
 class DealEditor:
-    def __init__(self, services: Services, actor: Actor, controller: BoardController,
-                 undo_stack: QUndoStack, window: QWidget) -> None:
-        self.services, self.actor, self.controller = services, actor, controller
-        self.undo_stack, self.window = undo_stack, window
-        self.last_form: DealForm | None = None  # the open form, for tests and screenshots
+    # the form opened last by any page, for tests and screenshots
+    last_form: ClassVar[DealForm | None] = None
 
-    def base_currency(self) -> str:
-        board = self.controller.board.board
-        return board.base_currency if board else "CNY"
+    def __init__(self, workspace: Workspace) -> None:
+        self.ws = workspace
 
-    def new_deal(self, pipeline_id: int, stage_id: int) -> int | None:
-        board = self.controller.board.board
-        destination = None
-        if board is not None:
-            stage = next((s for s in board.pipeline.stages if s.id == stage_id), None)
-            destination = (stage.name, board.pipeline.name) if stage else None
+    def new_deal(self, pipeline_id: int, stage_id: int,
+                 destination: tuple[str, str] | None = None) -> int | None:
+        """Asks for a new deal in ``stage_id`` (``destination``: that stage's and its
+        pipeline's names, shown in the form); its id, or None if nothing was saved."""
         from funneldesk.ui.board.deal_form import DealForm
 
-        form = DealForm(self.services, self.actor, None, self.base_currency(), self.window,
-                        destination)
+        ws = self.ws
+        form = DealForm(ws.services, ws.actor, None, ws.services.board.base_currency(),
+                        ws.window, destination)
         created: list[int] = []
 
         def save(fields: DealFields, _ticks: dict[int, bool]) -> None:
-            result = self.services.deals.create(pipeline_id=pipeline_id, stage_id=stage_id,
-                                                fields=fields, by=self.actor)
-            created.append(result.card.id)
-            self.controller.saved(result.card)
-            self.controller.apply_changes(result.changes)
-            self.undo_stack.push(CreateDealCommand(self, result.card.id, result.card.title,
-                                                   result.card.version))
+            def do() -> Created:
+                result = ws.services.deals.create(pipeline_id=pipeline_id, stage_id=stage_id,
+                                                  fields=fields, by=ws.actor)
+                created.append(result.card.id)
+                return result
+
+            # undoing a new deal puts it in the Trash: nothing typed is lost
+            ws.runner.run(_("New deal “{title}”").format(title=fields.title), do,
+                          undo=lambda r: self._trash(created[0], self._own(created[0], _version(r))),
+                          redo=lambda r: self._untrash(created[0], self._own(created[0], r.version)),
+                          reraise=(FunnelDeskError,), parent=form)
 
         form.save = save
-        self.last_form = form
+        DealEditor.last_form = form
         form.exec()
         return created[0] if created else None
 
     def open(self, deal_id: int) -> None:
+        ws = self.ws
         try:
-            detail = self.services.deals.detail(deal_id)
+            detail = ws.services.deals.detail(deal_id)
         except FunnelDeskError as error:
-            show_error(self.window, error)
+            show_error(ws.window, error)
             return
         from funneldesk.ui.board.deal_form import DealForm
 
-        form = DealForm(self.services, self.actor, detail, self.base_currency(), self.window)
+        form = DealForm(ws.services, ws.actor, detail, ws.services.board.base_currency(),
+                        ws.window)
 
         def save(fields: DealFields, ticks: dict[int, bool]) -> None:
             if fields == detail.fields and not ticks:
                 return
-            result = self.services.deals.update(deal_id=deal_id, expected_version=detail.version,
-                                                fields=fields, ticks=ticks, by=self.actor)
-            self.controller.saved(result.card)
-            self.controller.apply_changes(result.changes)
-            self.undo_stack.push(EditDealCommand(self, result.card, detail.fields, fields,
-                                                 dict(result.previous_ticks), ticks))
+
+            before: dict[int, bool] = {}  # the ticks the edit changed, as they were
+
+            def do() -> DealResult:
+                result = self._update(deal_id, detail.version, fields, ticks)
+                before.update(result.previous_ticks)
+                return result
+
+            # a refusal goes back to the form, which shows it next to the field
+            ws.runner.run(
+                _("Edit “{title}”").format(title=fields.title), do,
+                undo=lambda r: self._update(deal_id, self._own(deal_id, r.card.version),
+                                            detail.fields, before),
+                redo=lambda r: self._update(deal_id, self._own(deal_id, r.card.version),
+                                            fields, ticks),
+                reraise=(FunnelDeskError,), parent=form)
 
         form.save = save
         if form.archive_button is not None:
@@ -82,69 +96,67 @@ class DealEditor:
                 lambda: self.archive(deal_id, not detail.archived, detail.version)
                 and form.close())
         if form.delete_button is not None:
-            form.delete_button.clicked.connect(lambda: self.delete(deal_id) and form.close())
-        self.last_form = form
+            form.delete_button.clicked.connect(
+                lambda: self.delete(deal_id, detail.version) and form.close())
+        DealEditor.last_form = form
         form.exec()
-        # as saved now: after a refusal (someone else changed or deleted the deal) the card
-        # must not go on showing what this window last read
-        self.controller.refresh_card(deal_id)
+        # as saved now: after a refusal (someone else changed or deleted the deal) no page
+        # may go on showing what this window last read
+        ws.runner.relay(_changed(deal_id))
 
-    def save_fields(self, saved: Card, fields: DealFields,
-                    ticks: dict[int, bool] | None = None) -> Card | None:
-        """For undo/redo of an edit: writes ``fields`` and ``ticks`` over the version this
-        window saved last (refused if someone changed the deal since); the card as saved,
-        or None."""
-        try:
-            result = self.services.deals.update(
-                deal_id=saved.id, expected_version=self.controller.seen_version(saved),
-                fields=fields, ticks=ticks, by=self.actor)
-        except FunnelDeskError as error:
-            self.controller.refused(saved.id, error)
-            return None
-        self.controller.saved(result.card)
-        self.controller.apply_changes(result.changes)
-        return result.card
+    def _own(self, deal_id: int, default: int) -> int:
+        return self.ws.runner.own_version(deal_id, default)
+
+    def _update(self, deal_id: int, version: int, fields: DealFields,
+                ticks: dict[int, bool] | None) -> DealResult:
+        return self.ws.services.deals.update(deal_id=deal_id, expected_version=version,
+                                             fields=fields, ticks=ticks, by=self.ws.actor)
 
     def archive(self, deal_id: int, archived: bool, version: int) -> bool:
         """Archives the deal, or puts it back on the board (``version``: as shown)."""
-        return self._off_board_step(lambda: self.services.deals.archive(
-            deal_id=deal_id, archived=archived, expected_version=version,
-            by=self.actor)) is not None
+        ws = self.ws
 
-    def delete(self, deal_id: int) -> bool:
-        """Moves the deal to the Trash at once: Ctrl+Z, or Deal ▸ Trash…, brings it back."""
-        card = self.controller.board.find_card(deal_id) or self.services.board.card(deal_id)
-        if card is not None:
-            title, version = card.title, self.controller.seen_version(card)
-        else:  # archived: not on the board
-            detail = self.services.deals.detail(deal_id)
-            title, version = detail.fields.title, detail.version
-        result = self.put_in_trash(deal_id, version)
-        if result is None:
-            return False
-        self.undo_stack.push(DeleteDealCommand(self, deal_id, title, result.version))
-        return True
+        def step(to_archive: bool, at: int) -> OffBoardResult:
+            return ws.services.deals.archive(deal_id=deal_id, archived=to_archive,
+                                             expected_version=at, by=ws.actor)
 
-    def put_in_trash(self, deal_id: int, version: int) -> OffBoardResult | None:
-        return self._off_board_step(lambda: self.services.trash.delete(
-            deal_id=deal_id, expected_version=version, by=self.actor))
+        title = _("Archive deal") if archived else _("Put deal back on the board")
+        return ws.runner.run(title, lambda: step(archived, version),
+                             undo=lambda r: step(not archived, self._own(deal_id, r.version)),
+                             redo=lambda r: step(archived, self._own(deal_id, r.version)),
+                             refused=lambda _e: ws.runner.relay(_changed(deal_id))) is not None
 
-    def restore(self, deal_id: int, version: int) -> OffBoardResult | None:
-        """Takes the deal out of the Trash (``version``: as the Trash last had it)."""
-        return self._off_board_step(lambda: self.services.trash.restore(
-            deal_id=deal_id, expected_version=version, by=self.actor))
-
-    def _off_board_step(self, call: Callable[[], OffBoardResult]) -> OffBoardResult | None:
-        """Shows the deal as the step left it: off the board, or back on it."""
+    def delete(self, deal_id: int, version: int | None = None) -> bool:
+        """Moves the deal to the Trash at once: Ctrl+Z, or Deal ▸ Trash…, brings it back
+        (``version``: as shown; None: as saved now)."""
+        ws = self.ws
         try:
-            result = call()
+            detail = ws.services.deals.detail(deal_id)
         except FunnelDeskError as error:
-            show_error(self.window, error)
-            return None
-        if result.card is None:
-            self.controller.board.remove(result.deal_id)
-            self.controller.remember(result.deal_id, result.version)
-        else:
-            self.controller.saved(result.card)
-        self.controller.apply_changes(result.changes)
-        return result
+            show_error(ws.window, error)
+            return False
+        title, version = detail.fields.title, detail.version if version is None else version
+        return ws.runner.run(_("Delete “{title}”").format(title=title),
+                             lambda: self._trash(deal_id, version),
+                             undo=lambda r: self._untrash(deal_id, self._own(deal_id, r.version)),
+                             redo=lambda r: self._trash(deal_id, self._own(deal_id, r.version)),
+                             refused=lambda _e: ws.runner.relay(_changed(deal_id))) is not None
+
+    def restore(self, deal_id: int, version: int) -> bool:
+        """Takes the deal out of the Trash (``version``: as the Trash last had it)."""
+        ws = self.ws
+        return ws.runner.run(_("Restore deal"), lambda: self._untrash(deal_id, version),
+                             undo=lambda r: self._trash(deal_id, self._own(deal_id, r.version)),
+                             redo=lambda r: self._untrash(deal_id, self._own(deal_id, r.version))) is not None
+
+    def _trash(self, deal_id: int, version: int) -> OffBoardResult:
+        return self.ws.services.trash.delete(deal_id=deal_id, expected_version=version,
+                                             by=self.ws.actor)
+
+    def _untrash(self, deal_id: int, version: int) -> OffBoardResult:
+        return self.ws.services.trash.restore(deal_id=deal_id, expected_version=version,
+                                              by=self.ws.actor)
+
+
+def _changed(deal_id: int) -> ChangeSet:
+    return ChangeSet(frozenset({deal_id}))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QIcon, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QWidget
 
@@ -44,10 +45,20 @@ class Page(QWidget):
     """A page of the workspace. Subclasses set ``key`` and implement what they show."""
 
     key = ""
+    statusChanged = Signal(str)  # the page's line in the status bar (counts, state)
+    firstPainted = Signal()  # the page's content was painted (start-up is over)
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self._status_text = ""
+
+    def status_text(self) -> str:
+        return self._status_text
+
+    def set_status_text(self, text: str) -> None:
+        self._status_text = text
+        self.statusChanged.emit(text)
 
     def page_actions(self) -> list[QAction]:
         """Every action of the page (the palette lists them by name)."""
@@ -69,6 +80,31 @@ class Page(QWidget):
 
     def store_settings(self) -> None:
         """Called when the window closes: keep what the page should remember."""
+
+    def new_deal_place(self) -> tuple[int, int] | None:
+        """The pipeline and stage where New deal puts a deal while this page is current
+        (None: the first stage of the first pipeline)."""
+        return None
+
+
+class Pane(QWidget):
+    """A docked pane: it stays visible while pages change, and hears every change."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+
+    def apply_changes(self, changes: ChangeSet, origin: object) -> None:
+        """A change saved anywhere (``origin``: what asked for it, None if unknown)."""
+
+
+@dataclass(frozen=True)
+class PaneSpec:
+    """A pane as its area registers it: built when first shown."""
+
+    key: str
+    title: Callable[[], str]
+    build: Callable[[Workspace], Pane]
 
 
 @dataclass(frozen=True)

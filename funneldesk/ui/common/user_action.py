@@ -8,11 +8,16 @@ result of the call or of the last redo and returns the result of reverting it; `
 takes that and returns a new result. Each step is one service call and one transaction,
 so an undo that finds the records changed since is refused as a whole and leaves the
 stack, said to the user like any other refusal.
+
+Undo and redo carry the version this window's own last change left a deal at
+(``own_version``), not the one in the result they revert: a later change of one's own
+(an edit after a move) must not make the earlier undo stale, while anybody else's does.
+``versions_left`` reads them from a result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -22,7 +27,7 @@ from PySide6.QtWidgets import QWidget
 from funneldesk.errors import FunnelDeskError
 from funneldesk.services.dto import ChangeSet
 from funneldesk.ui.common.errors import show_error
-from funneldesk.ui.common.save_state import note_saved
+from funneldesk.ui.common.save_state import note_refused, note_saved
 
 
 class HasChanges(Protocol):
@@ -34,6 +39,19 @@ R = TypeVar("R", bound=HasChanges)
 U = TypeVar("U", bound=HasChanges)
 
 
+def versions_left(result: object) -> list[tuple[int, int]]:
+    """The deal versions a result leaves: its ``card``, its ``deal_id`` and ``version``,
+    or its ``versions`` (pairs of deal id and version)."""
+    pairs = list(getattr(result, "versions", ()))
+    card = getattr(result, "card", None)
+    if card is not None:
+        pairs.append((card.id, card.version))
+    deal_id, version = getattr(result, "deal_id", None), getattr(result, "version", None)
+    if isinstance(deal_id, int) and isinstance(version, int):
+        pairs.append((deal_id, version))
+    return pairs
+
+
 class ActionRunner(QObject):
     """Runs user actions for one window. Every page and pane listens to ``changed``."""
 
@@ -42,22 +60,34 @@ class ActionRunner(QObject):
     def __init__(self, undo_stack: QUndoStack, window: QWidget) -> None:
         super().__init__(window)
         self.undo_stack, self.window = undo_stack, window
+        self._own: dict[int, int] = {}  # deal id -> the version this window's change left
+
+    def own_version(self, deal_id: int, default: int) -> int:
+        """The version this window's own last change left the deal at (``default`` if it
+        made none)."""
+        return self._own.get(deal_id, default)
+
+    def remember(self, pairs: Iterable[tuple[int, int]]) -> None:
+        self._own.update(pairs)
 
     def run(self, text: str, call: Callable[[], R], *,
             undo: Callable[[R], U] | None = None, redo: Callable[[U], R] | None = None,
             shown: Callable[[Any], None] | None = None,
+            versions: Callable[[Any], Iterable[tuple[int, int]]] = versions_left,
             refused: Callable[[FunnelDeskError], None] | None = None,
             origin: object = None, parent: QWidget | None = None,
             reraise: tuple[type[FunnelDeskError], ...] = ()) -> R | None:
         """Runs ``call``; the result, or None when it was refused (said in a box over
         ``parent``, then ``refused`` is called; an error of ``reraise`` is passed on
-        unsaid instead). ``shown`` gets every result (of the call, undo and redo) before
+        unsaid instead). ``versions`` says which deal versions a result leaves (see
+        ``own_version``). ``shown`` gets every result (of the call, undo and redo) before
         the change set goes out, so that the view that acted shows it first. With
         ``undo`` and ``redo``, the action goes on the undo stack as ``text``."""
-        step = _Step(self, shown, refused, origin, parent or self.window)
+        step = _Step(self, shown, versions, refused, origin, parent or self.window)
         try:
             result = call()
-        except reraise:
+        except reraise as error:
+            note_refused(error)
             raise
         except FunnelDeskError as error:
             step.refuse(error)
@@ -70,7 +100,7 @@ class ActionRunner(QObject):
     def relay(self, changes: ChangeSet, origin: object = None) -> None:
         """Tells every page and pane what changed (for a change that needs no service
         call of its own, such as a reload after another program's change)."""
-        if changes.deal_ids or changes.stage_ids:
+        if changes.deal_ids or changes.stage_ids or changes.everything:
             self.changed.emit(changes, origin)
 
 
@@ -78,13 +108,16 @@ class _Step:
     """What each step of an action does with its result or its refusal."""
 
     def __init__(self, runner: ActionRunner, shown: Callable[[Any], None] | None,
+                 versions: Callable[[Any], Iterable[tuple[int, int]]],
                  refused: Callable[[FunnelDeskError], None] | None, origin: object,
                  parent: QWidget) -> None:
         self.runner, self.shown, self.refused = runner, shown, refused
+        self.versions = versions
         self.origin, self.parent = origin, parent
 
     def done(self, result: HasChanges) -> None:
         note_saved()
+        self.runner.remember(self.versions(result))
         if self.shown is not None:
             self.shown(result)
         self.runner.relay(result.changes, self.origin)

@@ -1,4 +1,5 @@
-"""The main window's tool bar, menus and keyboard shortcuts."""
+"""The window's global actions, menus and tool bar: new deal, undo and redo, search,
+settings and quit. The current page's menus sit between Edit and View."""
 
 from __future__ import annotations
 
@@ -6,12 +7,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QToolBar, QWidget
+from PySide6.QtWidgets import QMenu, QToolBar
 
 from funneldesk.i18n import _
 from funneldesk.services.common.permissions import is_manager
-from funneldesk.services.dto import UserInfo
-from funneldesk.settings import Settings
 
 if TYPE_CHECKING:
     from funneldesk.ui.shell.main_window import MainWindow
@@ -19,36 +18,36 @@ if TYPE_CHECKING:
 
 class WindowActions:
     def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        self._wanted_owner = 0  # the saved owner filter, chosen once the owners are known
-        self.pipeline = QComboBox()
-        self.pipeline.setAccessibleName(_("Pipeline"))
-        self.owner = QComboBox()
-        self.owner.setAccessibleName(_("Owner"))
-        self.owner.setMinimumWidth(140)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(_("Search deals, companies, next steps…"))
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(260)
-        self.show_closed = self._action(_("Show Won and Lost"), None, window.reload)
-        self.show_closed.setCheckable(True)
-        undo = window.undo_stack.createUndoAction(window, _("Undo"))
+        self.window = w = window
+        self.actions: list[QAction] = []
+        undo = w.undo_stack.createUndoAction(w, _("Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = window.undo_stack.createRedoAction(window, _("Redo"))
+        redo = w.undo_stack.createRedoAction(w, _("Redo"))
         # Both keys, each once, on every desktop: Qt's standard Redo is Ctrl+Shift+Z on
         # Linux, and a key bound twice to one action is ambiguous and does nothing.
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         # the menu shows "Undo Move “…”"; the tool bar keeps a short, steady label
         undo.setIconText(_("Undo"))
         redo.setIconText(_("Redo"))
+        for action in (undo, redo):
+            w.addAction(action)
+            self.actions.append(action)
         self.undo, self.redo = undo, redo
-        self.new_deal = self._action(_("New deal…"), "Ctrl+N", window.new_deal)
+        self.new_deal = self._action(_("New deal…"), "Ctrl+N", w.new_deal)
+        self.search = self._action(_("Search everything…"), "Ctrl+K", w.open_search)
+        self.commands = self._action(_("Run a command…"), "Ctrl+Shift+P", w.open_commands)
+        self.quit = self._action(_("Quit"), "Ctrl+Q", w.close)
+        self.manager_only = [self._action(_("Load sample data…"), None, w.samples.load),
+                             self._action(_("Remove sample data…"), None, w.samples.remove),
+                             self._action(_("Manage pipelines and stages…"), None,
+                                          w.manage_pipelines)]
+        # what only managers may do is disabled for a rep (the services refuse it anyway)
+        for action in self.manager_only:
+            action.setEnabled(is_manager(w.actor))
+        # everyone may read the rates; the dialog lets only managers change them
+        self.rates = self._action(_("Exchange rates…"), None, w.edit_rates)
         self._menus()
-        self._toolbar()
-        self.fill_pipelines(None)
-        self.pipeline.currentIndexChanged.connect(lambda _i: window.reload())
-        self.owner.currentIndexChanged.connect(lambda _i: window.apply_filter())
-        self.search.textChanged.connect(lambda _t: window.apply_filter())
+        self.tool_bar = self._toolbar()
 
     def _action(self, text: str, shortcut: str | None, slot: Callable[[], object]) -> QAction:
         action = QAction(text, self.window)
@@ -56,135 +55,48 @@ class WindowActions:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda _checked=False: slot())
         self.window.addAction(action)
+        self.actions.append(action)
         return action
 
     def _menus(self) -> None:
-        w = self.window
-        bar = w.menuBar()
+        bar = self.window.menuBar()
         file_menu = bar.addMenu(_("&File"))
-        # what only managers may do is disabled for a rep (the services refuse it anyway)
-        self.manager_only = [self._action(_("Load sample data…"), None, w.samples.load),
-                             self._action(_("Remove sample data…"), None, w.samples.remove)]
-        file_menu.addActions(self.manager_only)
+        file_menu.addAction(self.new_deal)
         file_menu.addSeparator()
-        file_menu.addAction(self._action(_("Quit"), "Ctrl+Q", w.close))
+        file_menu.addActions(self.manager_only[:2])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit)
         edit = bar.addMenu(_("&Edit"))
         edit.addAction(self.undo)
         edit.addAction(self.redo)
         edit.addSeparator()
-        edit.addAction(self._action(_("Find"), "Ctrl+F", self.search.setFocus))
-        deal = bar.addMenu(_("&Deal"))
-        deal.addAction(self.new_deal)
-        deal.addAction(self._action(_("Open"), "Ctrl+O", w.open_current))
-        deal.addSeparator()
-        deal.addAction(self._action(_("Move to next stage"), "Ctrl+Shift+Right",
-                                    lambda: w.move_current(1)))
-        deal.addAction(self._action(_("Move to previous stage"), "Ctrl+Shift+Left",
-                                    lambda: w.move_current(-1)))
-        deal.addAction(self._action(_("Move up in column"), "Ctrl+Shift+Up",
-                                    lambda: w.reorder_current(-1)))
-        deal.addAction(self._action(_("Move down in column"), "Ctrl+Shift+Down",
-                                    lambda: w.reorder_current(1)))
-        deal.addAction(self._action(_("Mark as won…"), "Ctrl+Shift+W",
-                                    lambda: w.close_current(True)))
-        deal.addAction(self._action(_("Mark as lost…"), "Ctrl+Shift+L",
-                                    lambda: w.close_current(False)))
-        deal.addSeparator()
-        deal.addAction(self._action(_("Archive"), None, w.archive_current))
-        deal.addAction(self._action(_("Archived deals…"), None, w.show_archived))
-        deal.addAction(self._action(_("Delete"), "Del", w.delete_current))
-        deal.addAction(self._action(_("Trash…"), None, w.show_trash))
-        view = bar.addMenu(_("&View"))
-        view.addAction(self.show_closed)
-        # another FunnelDesk on the same file may have changed deals meanwhile
-        view.addAction(self._action(_("Reload"), "F5", w.reload))
-        pipeline = bar.addMenu(_("&Pipeline"))
-        self.manager_only.append(self._action(_("Manage pipelines and stages…"), None,
-                                              w.manage_pipelines))
-        pipeline.addAction(self.manager_only[-1])
-        for action in self.manager_only:
-            action.setEnabled(is_manager(w.actor))
-        # everyone may read the rates; the dialog lets only managers change them
-        pipeline.addAction(self._action(_("Exchange rates…"), None, w.edit_rates))
+        edit.addAction(self.search)
+        edit.addAction(self.commands)
+        self.view = QMenu(_("&View"), self.window)
+        self.panes = QMenu(_("Panes"), self.window)
+        settings = QMenu(_("&Settings"), self.window)
+        settings.addAction(self.manager_only[2])
+        settings.addAction(self.rates)
+        self.settings = settings
+        # the current page's menus go before View (MainWindow.show_page)
+        self.view_menu_action = bar.addMenu(self.view)
+        bar.addMenu(settings)
 
-    def _toolbar(self) -> None:
-        tools = QToolBar(_("Board"), self.window)
-        tools.setObjectName("board-toolbar")
+    def fill_view(self, go: list[QAction]) -> None:
+        """The View menu: the pages, then the panes (if any area has one)."""
+        self.view.clear()
+        self.view.addActions(go)
+        if not self.panes.isEmpty():
+            self.view.addSeparator()
+            self.view.addMenu(self.panes)
+
+    def _toolbar(self) -> QToolBar:
+        tools = QToolBar(_("Main"), self.window)
+        tools.setObjectName("main-toolbar")
         tools.setMovable(False)
-        tools.addWidget(self._label(_("Pipeline:"), self.pipeline))
-        tools.addWidget(self.pipeline)
-        tools.addSeparator()
         tools.addAction(self.new_deal)
         tools.addAction(self.undo)
         tools.addAction(self.redo)
         tools.addSeparator()
-        tools.addWidget(self._label(_("Owner:"), self.owner))
-        tools.addWidget(self.owner)
-        tools.addWidget(self.search)
-        tools.addAction(self.show_closed)
-        self.window.addToolBar(tools)
-
-    @staticmethod
-    def _label(text: str, buddy: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setContentsMargins(4, 0, 4, 0)
-        label.setBuddy(buddy)
-        return label
-
-    def fill_pipelines(self, select_id: int | None) -> None:
-        self.pipeline.blockSignals(True)
-        self.pipeline.clear()
-        for ident, name in self.window.services.board.pipelines():
-            self.pipeline.addItem(name, ident)
-        self.pipeline.setCurrentIndex(max(self.pipeline.findData(select_id), 0))
-        self.pipeline.blockSignals(False)
-
-    def fill_owners(self, owners: tuple[UserInfo, ...]) -> None:
-        # the saved owner only on the first fill; later (a reload) the user's own choice,
-        # "Everyone" included
-        current = self.owner_filter()
-        self.owner.blockSignals(True)
-        self.owner.clear()
-        self.owner.addItem(_("Everyone"), 0)
-        for user in owners:
-            self.owner.addItem(user.display_name, user.id)
-        self.owner.setCurrentIndex(max(self.owner.findData(current), 0))
-        self.owner.blockSignals(False)
-
-    def owner_filter(self) -> int:
-        """The owner the board is filtered by (0: everyone), the saved one before the
-        owners are known."""
-        return int(self.owner.currentData() or 0) if self.owner.count() else self._wanted_owner
-
-    def clear_filter(self) -> None:
-        """Shows every deal again: one reload of the filter, not one per field."""
-        self.owner.blockSignals(True)
-        self.owner.setCurrentIndex(0)
-        self.owner.blockSignals(False)
-        if self.search.text():
-            # not blocked: the box hides its clear button on its own textChanged, which
-            # also applies the filter (the owner is already cleared)
-            self.search.clear()
-        else:
-            self.window.apply_filter()
-
-    def restore(self, settings: Settings, database: str) -> None:
-        """Restores the view; the filter is the one last used on ``database`` (an owner id or
-        a search of another database would mean nothing, or someone else, here)."""
-        self.fill_pipelines(settings.get("board.pipeline") or None)
-        saved = settings.get("board.filters").get(database)
-        saved = saved if isinstance(saved, dict) else {}
-        owner, search = saved.get("owner", 0), saved.get("search", "")
-        self._wanted_owner = owner if isinstance(owner, int) else 0
-        self.search.blockSignals(True)
-        self.search.setText(search if isinstance(search, str) else "")
-        self.search.blockSignals(False)
-        self.show_closed.setChecked(settings.get("board.show_closed"))
-
-    def store(self, settings: Settings, database: str) -> None:
-        settings.set("board.pipeline", int(self.pipeline.currentData() or 0))
-        filters = dict(settings.get("board.filters"))
-        filters[database] = {"owner": int(self.owner.currentData() or 0),
-                             "search": self.search.text()}
-        settings.set("board.filters", filters)
-        settings.set("board.show_closed", self.show_closed.isChecked())
+        tools.addAction(self.search)
+        return tools

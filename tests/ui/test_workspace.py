@@ -1,0 +1,212 @@
+"""The workspace shell: navigation by mouse and keyboard, pages built when first shown,
+each page's actions merged with the global ones, the last page and the panes' layout
+remembered, and every change relayed to every page and pane that exists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QLabel, QMenu, QToolBar, QToolButton, QVBoxLayout
+from pytestqt.qtbot import QtBot
+
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor, ChangeSet
+from funneldesk.settings import Settings
+from funneldesk.ui.board.board_page import PAGE as BOARD_PAGE
+from funneldesk.ui.board.board_page import board_page
+from funneldesk.ui.common.page import Page, PageSpec, Pane, PaneSpec, Workspace
+from funneldesk.ui.shell.main_window import MainWindow
+from tests.helpers import make_deal, stage
+
+built: list[str] = []
+
+
+class NotesPage(Page):
+    """A second page, as a later area adds one."""
+
+    key = "notes"
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__(workspace)
+        built.append(self.key)
+        self.seen: list[ChangeSet] = []
+        self.count = QAction("Count notes", self)
+        self.count.setShortcut(QKeySequence("Ctrl+Shift+J"))
+        self.counted = 0
+        self.count.triggered.connect(self._count)
+        self.menu = QMenu("&Notes", self)
+        self.menu.addAction(self.count)
+        self.tools = QToolBar("Notes", self)
+        self.tools.setObjectName("notes-toolbar")
+        self.tools.addAction(self.count)
+        QVBoxLayout(self).addWidget(QLabel("notes"))
+
+    def _count(self) -> None:
+        self.counted += 1
+
+    def page_actions(self) -> list[QAction]:
+        return [self.count]
+
+    def page_menus(self) -> list[QMenu]:
+        return [self.menu]
+
+    def tool_bar(self) -> QToolBar | None:
+        return self.tools
+
+    def apply_changes(self, changes: ChangeSet, origin: object) -> None:
+        self.seen.append(changes)
+
+
+class TodayPane(Pane):
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__(workspace)
+        built.append("today")
+        self.seen: list[ChangeSet] = []
+
+    def apply_changes(self, changes: ChangeSet, origin: object) -> None:
+        self.seen.append(changes)
+
+
+NOTES = PageSpec("notes", lambda: "Notes", QIcon, NotesPage)
+TODAY = PaneSpec("today", lambda: "Today", TodayPane)
+
+
+@pytest.fixture
+def settings_path(tmp_path: Path) -> Path:
+    return tmp_path / "settings.json"
+
+
+def open_workspace(qtbot: QtBot, services: Services, actor: Actor, path: Path) -> MainWindow:
+    built.clear()
+    window = MainWindow(services, actor, Settings(path), pages=(BOARD_PAGE, NOTES),
+                        panes=(TODAY,))
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):  # the keyboard tests need the window in front
+        window.show()
+        window.activateWindow()
+    return window
+
+
+def menu_titles(window: MainWindow) -> list[str]:
+    return [a.text() for a in window.menuBar().actions()]
+
+
+def rail_button(window: MainWindow, key: str) -> QToolButton:
+    button = window.rail.widgetForAction(window.rail.go[key])
+    assert isinstance(button, QToolButton)
+    return button
+
+
+def test_pages_are_built_when_first_shown_and_reached_by_mouse_and_keyboard(
+        qtbot: QtBot, services: Services, manager: Actor, settings_path: Path) -> None:
+    window = open_workspace(qtbot, services, manager, settings_path)
+    assert window.current_key() == "board"
+    assert "notes" not in built
+    assert "notes" not in window.pages
+    assert [a.text() for a in window.rail.actions()] == ["Board", "Notes"]
+    qtbot.mouseClick(rail_button(window, "notes"), Qt.MouseButton.LeftButton)
+    assert window.current_key() == "notes"
+    assert built.count("notes") == 1
+    assert window.stack.currentWidget() is window.pages["notes"]
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_key() == "board"
+    assert window.rail.go["board"].isChecked()
+    assert not window.rail.go["notes"].isChecked()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_key() == "notes"
+    assert built.count("notes") == 1
+
+
+def test_the_current_pages_menus_tool_bar_and_shortcuts_join_the_global_ones(
+        qtbot: QtBot, services: Services, manager: Actor, settings_path: Path) -> None:
+    window = open_workspace(qtbot, services, manager, settings_path)
+    assert menu_titles(window) == ["&File", "&Edit", "&Deal", "&Board", "&View", "&Settings"]
+    board_tools = board_page(window).tool_bar()
+    assert board_tools is not None
+    assert board_tools.isVisible()
+    window.show_page("notes")
+    notes = window.pages["notes"]
+    assert isinstance(notes, NotesPage)
+    assert menu_titles(window) == ["&File", "&Edit", "&Notes", "&View", "&Settings"]
+    assert notes.tools.isVisible()
+    assert not board_tools.isVisible()
+    assert window.actions_.tool_bar.isVisible()  # new deal, undo, redo, search stay
+    qtbot.keyClick(window, Qt.Key.Key_J,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert notes.counted == 1
+    window.show_page("board")
+    qtbot.keyClick(window, Qt.Key.Key_J,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert notes.counted == 1  # another page's shortcut does nothing here
+    names = [a.text() for a in window.all_actions()]
+    assert "Count notes" not in names
+    assert "Move to next stage" in names
+    assert "Quit" in names
+
+
+def test_the_window_reopens_on_the_last_page_with_its_panes_where_they_were(
+        qtbot: QtBot, services: Services, manager: Actor, settings_path: Path) -> None:
+    window = open_workspace(qtbot, services, manager, settings_path)
+    dock = window.docks.docks["today"]
+    assert dock.isVisible()
+    assert "today" in built
+    window.show_page("notes")
+    window.removeDockWidget(dock)
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+    dock.show()
+    window.close()
+    again = open_workspace(qtbot, services, manager, settings_path)
+    assert again.current_key() == "notes"
+    assert "board" not in again.pages  # the board is not built to open on another page
+    again_dock = again.docks.docks["today"]
+    assert again.dockWidgetArea(again_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+    again_dock.toggleViewAction().trigger()  # View ▸ Panes ▸ Today hides it
+    assert not again_dock.isVisible()
+    again.close()
+    third = open_workspace(qtbot, services, manager, settings_path)
+    assert not third.docks.docks["today"].isVisible()
+    assert "today" not in built  # a hidden pane is not built
+
+
+def test_a_change_made_on_one_page_reaches_every_page_and_pane_once(
+        qtbot: QtBot, services: Services, manager: Actor, settings_path: Path) -> None:
+    deal = make_deal(services, manager, stage_name="Proposal")
+    window = open_workspace(qtbot, services, manager, settings_path)
+    window.show_page("notes")
+    window.show_page("board")
+    page = board_page(window)
+    first = stage(services, "Initial contact")  # backwards: nothing to ask
+    assert page.controller.move(deal.id, deal.version, first.id, None)
+    notes, pane = window.pages["notes"], window.docks.panes["today"]
+    assert isinstance(notes, NotesPage)
+    assert isinstance(pane, TodayPane)
+    assert [c.deal_ids for c in notes.seen] == [frozenset({deal.id})]
+    assert [c.deal_ids for c in pane.seen] == [frozenset({deal.id})]
+    window.undo_stack.undo()
+    assert len(notes.seen) == len(pane.seen) == 2
+    assert services.deals.detail(deal.id).stage_id == deal.stage_id
+
+
+def test_a_page_never_shown_is_not_built_by_a_change(
+        qtbot: QtBot, services: Services, manager: Actor, settings_path: Path) -> None:
+    window = open_workspace(qtbot, services, manager, settings_path)
+    window.runner.relay(ChangeSet(everything=True))
+    assert "notes" not in window.pages
+
+
+def test_the_rail_speaks_chinese(qtbot: QtBot, services: Services, manager: Actor,
+                                 settings_path: Path) -> None:
+    from funneldesk import i18n
+
+    i18n.set_language("zh_CN")
+    try:
+        window = MainWindow(services, manager, Settings(settings_path))
+        qtbot.addWidget(window)
+        assert window.rail.go["board"].text() == "看板"
+        assert "Ctrl+1" in window.rail.go["board"].toolTip()
+    finally:
+        i18n.set_language("en")
+
