@@ -23,6 +23,7 @@ of the benchmark's generator): sqlite3's ``execute``/``executemany``.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -69,6 +70,11 @@ class Doc:
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return _fold(char)
 
 
 def normalise(text: str) -> str:
@@ -121,13 +127,13 @@ def matches(body: str, query: Sequence[Token]) -> bool:
 def spans(text: str, query: Sequence[Token]) -> tuple[tuple[int, int], ...]:
     """Where the query's words occur in ``text`` as shown: (start, length) pairs in its own
     characters, sorted and merged, for emphasis."""
-    folded: list[str] = []
-    owner: list[int] = []
-    for index, char in enumerate(text):
-        piece = _fold(char)
-        folded.append(piece)
-        owner.extend([index] * len(piece))
-    haystack = "".join(folded)
+    owner: Sequence[int]
+    if text.isascii():  # folding keeps every character in its place
+        haystack, owner = text.lower(), range(len(text))
+    else:
+        pieces = [_fold_char(char) for char in text]
+        haystack = "".join(pieces)
+        owner = [index for index, piece in enumerate(pieces) for _n in piece]
     marked = [False] * len(text)
     for token in query:
         start = haystack.find(token.text)
