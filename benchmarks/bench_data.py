@@ -16,7 +16,8 @@ What a database holds:
 - a stage change per stage a deal went through, the last one matching the deal's stage
   and stage_entered_at;
 - for every open deal, a tick of every criterion of every open stage, so that any open
-  deal can move on at any time. Closed deals carry no ticks (the board never reads them).
+  deal can move on at any time. Closed deals carry no ticks (the board never reads them);
+- the search index of every deal (pipeline/search.rebuild_deal_index).
 
 A generated file is checked (foreign keys, and every deal's history against its stage)
 before it goes into the cache.
@@ -34,7 +35,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-GENERATOR = 3  # bump whenever the generated data changes
+GENERATOR = 4  # bump whenever the generated data changes
 BATCH = 20_000  # deals per bulk insert: bounds the memory the generator needs
 REPS = 8
 SEED = 1
@@ -109,6 +110,10 @@ def generate(path: Path, size: Size, seed: int) -> None:
         pipeline = reads.read_pipeline(db.query, reads.read_pipelines(db.query)[0][0])
         with db.engine.begin() as conn:
             _Generator(conn, random.Random(seed), pipeline, manager.id).run(size)
+            # the search index, as the application keeps it (bulk inserts bypass it)
+            from funneldesk.services.pipeline.search import rebuild_deal_index
+
+            rebuild_deal_index(conn.connection.driver_connection)
     finally:
         db.close()
 

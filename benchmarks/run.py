@@ -40,6 +40,12 @@ Figures (medians of R repeats; a repeat is a fresh process):
   scan_baseline_ms: a casefolded substring scan of the same deals' titles.
 - rss_mb: peak resident memory of the process that measured the board figures (it did
   not generate the data).
+- search_zh2_ms, search_en_prefix_ms (benchmarks/search_figures.py): in the Ctrl+K palette,
+  a two-character Chinese query (华信) and an English prefix (cr) typed at once, until the
+  list shows its results painted (median of 15, in a fresh process); search_common_ms the
+  same for 有限, which nearly every deal matches. Beside them search_zh2_baseline_ms and
+  search_en_prefix_baseline_ms: the same query's 50 rows read by raw sqlite3 straight
+  from the part of the index it uses (bigram terms; the normalised titles).
 
 "targets" gives each target with its value in this run, "pass" whether the figure meets
 it. A slow figure beside a slow baseline means a busy machine, not slow code.
@@ -66,6 +72,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from bench_data import NEEDLES, Size, cached  # noqa: E402
+from search_figures import search_figures  # noqa: E402
 
 from funneldesk.app import PAINTED_AT  # noqa: E402 - what FUNNELDESK_EXIT_AFTER_PAINT prints
 
@@ -99,6 +106,8 @@ TARGETS: dict[str, Callable[[dict[str, Any]], float]] = {
     "move_p95_ms": lambda f: 30.0,
     "filter_ms": lambda f: 50.0,
     "rss_mb": lambda f: 250.0,
+    "search_zh2_ms": lambda f: 30.0,
+    "search_en_prefix_ms": lambda f: 30.0,
 }
 
 
@@ -191,7 +200,8 @@ def measure(source: Path, folder: Path, args: argparse.Namespace,
     fresh_copy(source, work)
     started, baseline = startup(work, args.repeat, env)
     figures = {"startup_s": statistics.median(started), **floors(work, args.moves),
-               **board_figures(source, work, args.repeat, args.moves, env)}
+               **board_figures(source, work, args.repeat, args.moves, env),
+               **search_figures(source, work, env)}
     return figures, baseline
 
 

@@ -39,7 +39,10 @@ def snapshot(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
     with closing(sqlite3.connect(db_path)) as conn:
         tables = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
+        # every column in order: tables WITHOUT ROWID (the search's terms) have no rowid
+        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY ' + ", ".join(
+            str(n) for n in range(1, len(conn.execute(f'PRAGMA table_info("{t}")')
+                                         .fetchall()) + 1))).fetchall() for t in tables}
 
 
 def version(services: Services, deal_id: int) -> int:

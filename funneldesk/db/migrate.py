@@ -24,6 +24,13 @@ if TYPE_CHECKING:  # alembic is imported only when a migration runs (start-up ti
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+FTS_TABLE = "search_fts"  # the search's FTS5 table (migration 0004): no model describes it
+
+
+def modelled(name: str | None, type_: str, _parent_names: Any) -> bool:
+    """Alembic's ``include_name``: leaves out the FTS5 table and the shadow tables SQLite
+    keeps for it (search_fts_data, ...) when the schema is compared with the models."""
+    return not (type_ == "table" and name is not None and name.startswith(FTS_TABLE))
 
 
 def alembic_config(extra_versions: Path | None = None) -> Config:

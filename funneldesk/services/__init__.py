@@ -15,6 +15,7 @@ from funneldesk.services.pipeline.board import BoardService
 from funneldesk.services.team.users import UserService
 
 if TYPE_CHECKING:
+    from funneldesk.services.common.search import SearchService
     from funneldesk.services.customers.companies import CustomerService
     from funneldesk.services.pipeline.admin import PipelineAdminService
     from funneldesk.services.pipeline.deals import DealService
@@ -88,6 +89,14 @@ class Services:
         from funneldesk.services.sample_data.manage import SampleDataService
 
         return SampleDataService(self.db)
+
+    @cached_property
+    def search(self) -> SearchService:
+        """Search-everything over every area's records (each area registers its kind)."""
+        from funneldesk.services.common.search import SearchService
+        from funneldesk.services.pipeline.search import DEAL_SEARCH
+
+        return SearchService(self.db, kinds=(DEAL_SEARCH,))
 
     def warm_up(self) -> None:
         """Imports the ORM and every service, opens the engine and configures the mappers

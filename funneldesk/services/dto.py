@@ -9,7 +9,13 @@ The enums are re-exported too, so that the UI needs nothing from funneldesk.mode
 from __future__ import annotations
 
 from funneldesk.enums import CriterionKind, Role, StageKind
-from funneldesk.services.common.records import Actor, ChangeSet, CurrencyRates, Total
+from funneldesk.services.common.records import (
+    Actor,
+    ChangeSet,
+    CurrencyRates,
+    SearchHit,
+    Total,
+)
 from funneldesk.services.customers.records import Named
 from funneldesk.services.pipeline.records import (
     ArchivedDeal,
@@ -39,6 +45,7 @@ __all__ = [
     "CriterionInfo",
     "CriterionKind", "CurrencyRates", "DealDetail", "DealFields", "DealResult", "DealState",
     "HistoryEntry", "MissingCriterion", "MoveCheck", "MoveResult", "Named", "OffBoardResult",
-    "PipelineInfo", "RateInfo", "RateTable", "Role", "SampleCounts", "StageInfo", "StageKind",
+    "PipelineInfo", "RateInfo", "RateTable", "Role", "SampleCounts", "SearchHit", "StageInfo",
+    "StageKind",
     "Total", "TrashedDeal", "UserInfo",
 ]

@@ -12,7 +12,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from funneldesk.db import open_database
-from funneldesk.db.migrate import alembic_config, backup_before_migration
+from funneldesk.db.migrate import alembic_config, backup_before_migration, modelled
 from funneldesk.db.revisions import HEAD, REVISIONS
 from funneldesk.errors import (
     CorruptDatabase,
@@ -27,7 +27,9 @@ from funneldesk.models import Base
 def test_upgrade_from_empty_matches_the_models(tmp_path: Path) -> None:
     db = open_database(tmp_path / "new.db")
     with db.engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(connection, opts={"include_name": modelled}),
+            Base.metadata)
         assert diff == []
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -250,7 +250,6 @@ def test_enter_in_the_criteria_dialog_ticks_and_moves_once_everything_is_ticked(
 def test_a_move_that_needs_nothing_is_saved_without_a_separate_check(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    page = board_page(window)
     card = make_deal(services, manager, stage_name="Proposal")
     reload(qtbot, window)
     checks: list[int] = []

@@ -54,7 +54,6 @@ def choose(separate: bool, seen: list[SampleDataDialog]) -> Any:
 
 
 def load_menu_entry(window: MainWindow) -> Any:
-    page = board_page(window)
     return next(a for a in window.actions_.manager_only if a.text() == "Load sample data…")
 
 

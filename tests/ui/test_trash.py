@@ -166,7 +166,6 @@ def test_a_rep_finds_manager_only_entries_disabled(
     theirs = make_deal(services, manager, title="Manager's")
     mine = make_deal(services, rep, title="Rita's")
     window = MainWindow(services, rep, Settings())
-    page = board_page(window)
     qtbot.addWidget(window)
     window.show()
     assert [a.isEnabled() for a in window.actions_.manager_only] == [False, False, False]

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from funneldesk.db.migrate import modelled
 from funneldesk.models import Base
 
 config = context.config
@@ -11,6 +12,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=True,  # SQLite cannot ALTER most things in place
     compare_type=True,
+    include_name=modelled,
 )
 with context.begin_transaction():
     context.run_migrations()

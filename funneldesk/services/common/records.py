@@ -71,3 +71,25 @@ class Total:
     @property
     def missing_currencies(self) -> tuple[str, ...]:
         return tuple(code for code, _n in self.missing)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A record found by the search-everything box (or recently opened from it).
+
+    ``match`` is how well it matched: ``exact`` (the whole title), ``prefix`` (the title
+    starts with the query), ``substring`` (the words occur in its title or detail) or
+    ``recent`` (the empty query's list). ``title_spans`` and ``detail_spans`` are the
+    matched parts, (start, length) in the shown text's characters.
+    """
+
+    kind: str
+    record_id: int
+    kind_label: str
+    title: str
+    detail: str
+    archived: bool
+    match: str
+    recent: bool
+    title_spans: tuple[tuple[int, int], ...] = ()
+    detail_spans: tuple[tuple[int, int], ...] = ()

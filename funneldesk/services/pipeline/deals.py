@@ -41,6 +41,7 @@ from funneldesk.services.pipeline.records import (
     OffBoardResult,
     PipelineInfo,
 )
+from funneldesk.services.pipeline.search import index_deals, raw_connection, set_archived
 
 
 def validate(fields: DealFields) -> DealFields:
@@ -100,6 +101,7 @@ class DealService(Service):
             session.add(StageChange(deal_id=deal.id, from_stage_id=None, to_stage_id=stage_id,
                                     at=now, by_id=by.id))
             audit.record(session, by, "create", "deal", deal.id, title=fields.title)
+            index_deals(raw_connection(session), [deal.id])
             card = read_card(session, deal.id)
         return DealResult(card, ChangeSet.of_deal(deal.id, stage_id))
 
@@ -126,6 +128,8 @@ class DealService(Service):
                        if getattr(fields, k) != v}
             if changed:
                 audit.record(session, by, "update", "deal", deal.id, changed=changed)
+            if "title" in changed or "company_id" in changed:
+                index_deals(raw_connection(session), [deal.id])
             card = read_card(session, deal.id)
         return DealResult(card, ChangeSet.of_deal(deal_id, card.stage_id),
                           previous=previous, previous_ticks=previous_ticks)
@@ -158,6 +162,7 @@ class DealService(Service):
             deal.archived_at = now if archived else None
             deal.updated_at, deal.updated_by_id = now, by.id
             session.flush()
+            set_archived(raw_connection(session), deal_id, archived)
             audit.record(session, by, "archive" if archived else "unarchive", "deal", deal_id)
             card = None if archived else read_card(session, deal_id)
             return OffBoardResult(deal_id, deal.version, card,

@@ -26,6 +26,12 @@ from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.pipeline import reads
 from funneldesk.services.pipeline.moves import check_version
 from funneldesk.services.pipeline.records import OffBoardResult, TrashedDeal
+from funneldesk.services.pipeline.search import (
+    forget_deals,
+    index_deals,
+    raw_connection,
+    unindex_deals,
+)
 from funneldesk.services.team import reads as team_reads
 
 KEEP_DAYS_KEY = "trash_keep_days"
@@ -65,6 +71,7 @@ def purge_deals(session: Session, deal_ids: Sequence[int]) -> None:
         blocking = _still_referring(session, chunks)
         if blocking:
             raise PurgeBlocked(blocking)
+    forget_deals(raw_connection(session), deal_ids)
 
 
 # every column of the file that refers to a deal, read from the file itself: a table that a
@@ -110,6 +117,7 @@ class TrashService(Service):
             deal.deleted_at, deal.deleted_by_id = utcnow(), by.id
             deal.updated_at, deal.updated_by_id = deal.deleted_at, by.id
             session.flush()
+            unindex_deals(raw_connection(session), [deal_id])
             audit.record(session, by, "delete", "deal", deal_id, title=deal.title)
             return OffBoardResult(deal_id, deal.version, None, ChangeSet.of_deal(deal_id, deal.stage_id))
 
@@ -129,6 +137,7 @@ class TrashService(Service):
                 deal.deleted_at, deal.deleted_by_id = None, None
                 deal.updated_at, deal.updated_by_id = utcnow(), by.id
                 session.flush()
+                index_deals(raw_connection(session), [deal_id])
                 audit.record(session, by, "restore", "deal", deal_id, title=deal.title)
             card = reads.read_card(sql.session_query(session), deal_id)
             return OffBoardResult(deal_id, deal.version, card, ChangeSet.of_deal(deal_id, deal.stage_id))

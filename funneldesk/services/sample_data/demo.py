@@ -32,6 +32,7 @@ from funneldesk.services.common.records import Actor
 from funneldesk.services.pipeline import reads
 from funneldesk.services.pipeline.lookups import load_pipeline
 from funneldesk.services.pipeline.records import StageInfo
+from funneldesk.services.pipeline.search import index_new_deals, raw_connection
 from funneldesk.services.sample_data.names import EN, ZH
 from funneldesk.services.team import reads as team_reads
 
@@ -235,6 +236,7 @@ class DemoService(Service):
         session.execute(insert(StageChange), changes)
         if checks:
             session.execute(insert(CriterionCheck), checks)
+        index_new_deals(raw_connection(session), first_deal)
 
 
 __all__ = ["DemoService", "DemoSummary"]

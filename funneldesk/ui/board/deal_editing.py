@@ -3,6 +3,7 @@ user action (``ActionRunner``), so every page shows it and Ctrl+Z takes it back.
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, ClassVar
 
 from funneldesk.errors import FunnelDeskError
@@ -65,6 +66,8 @@ class DealEditor:
         except FunnelDeskError as error:
             show_error(ws.window, error)
             return
+        with contextlib.suppress(FunnelDeskError):  # a read-only file still opens the deal
+            ws.services.search.note_opened("deal", deal_id, by=ws.actor)
         from funneldesk.ui.board.deal_form import DealForm
 
         form = DealForm(ws.services, ws.actor, detail, ws.services.board.base_currency(),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
@@ -30,6 +31,9 @@ from funneldesk.ui.shell.docks import Docks
 from funneldesk.ui.shell.navigation import NavigationRail
 from funneldesk.ui.shell.status_bar import StatusPanel
 from funneldesk.ui.shell.window_actions import WindowActions
+
+if TYPE_CHECKING:
+    from funneldesk.ui.shell.search_palette import SearchPalette
 
 WARM_UP_FALLBACK_MS = 1000
 
@@ -60,6 +64,7 @@ class MainWindow(QMainWindow):
         self.current: Page | None = None
         self._page_menus: list[QAction] = []
         self._page_tools: QToolBar | None = None
+        self.palette: SearchPalette | None = None
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
         self.rail = NavigationRail(pages, self)
@@ -155,12 +160,15 @@ class MainWindow(QMainWindow):
             stage = next(s for s in pipeline.stages if s.id == place[1])
         self.editor.new_deal(pipeline.id, stage.id, (stage.name, pipeline.name))
 
-    def open_search(self, text: str = "") -> None:
-        from funneldesk.ui.shell.search_palette import SearchPalette
+    def open_search(self, text: str = "") -> SearchPalette:
+        """Ctrl+K: one box that finds records of every area, or actions after ``>``."""
+        if self.palette is None:
+            from funneldesk.ui.shell.search_palette import SearchPalette
 
-        palette = SearchPalette(self.services, self.actor, self.all_actions, self)
-        palette.recordChosen.connect(self.workspace.open_record)
-        palette.open_with(text)
+            self.palette = SearchPalette(self.services, self.actor, self.all_actions, self)
+            self.palette.recordChosen.connect(self.workspace.open_record)
+        self.palette.start(text)
+        return self.palette
 
     def open_commands(self) -> None:
         self.open_search(">")

@@ -1,0 +1,183 @@
+"""Search-everything: Chinese substrings, English words and prefixes, accents, ranking, and
+the index kept current by every change of a deal."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from funneldesk.db import Database
+from funneldesk.services import Services
+from funneldesk.services.common.search_index import normalise, terms, tokens
+from funneldesk.services.dto import Actor, SearchHit
+from tests.helpers import make_deal, pipeline
+
+
+def company(services: Services, manager: Actor, name: str) -> int:
+    return services.customers.create_company(name=name, by=manager).id
+
+
+def deal(services: Services, by: Actor, title: str, company_id: int | None = None) -> int:
+    card = make_deal(services, by, title=title)
+    if company_id is not None:
+        detail = services.deals.detail(card.id)
+        services.deals.update(deal_id=card.id, expected_version=detail.version,
+                              fields=replace(detail.fields, company_id=company_id), by=by)
+    return card.id
+
+
+def found(services: Services, by: Actor, text: str) -> list[int]:
+    return [h.record_id for h in services.search.search(text, by=by)]
+
+
+def hit(services: Services, by: Actor, text: str, deal_id: int) -> SearchHit:
+    return next(h for h in services.search.search(text, by=by) if h.record_id == deal_id)
+
+
+def test_text_is_normalised_without_accents_case_or_width() -> None:
+    assert normalise("  Ｃafé   Crème\tLTD ") == "cafe creme ltd"
+    assert [t.text for t in tokens(normalise("北京星辰科技 ERP-2025"))] == [
+        "北京星辰科技", "erp", "2025"]
+    assert terms("星辰科 acme") == {"星辰", "辰科", "科", "a", "ac"}
+
+
+@pytest.mark.parametrize("query", ["星辰", "星", "辰科", "星辰科技", "北京星辰科技有限公司",
+                                   "有限", "司"])
+def test_chinese_substrings_of_any_length_find_the_company_s_deals(
+        services: Services, manager: Actor, query: str) -> None:
+    star = deal(services, manager, "ERP 系统升级",
+                company(services, manager, "北京星辰科技有限公司"))
+    other = deal(services, manager, "仓储管理系统", company(services, manager, "上海恒通物流"))
+    result = found(services, manager, query)
+    assert star in result
+    assert other not in result
+
+
+def test_a_two_character_name_is_found_in_a_title(services: Services, manager: Actor) -> None:
+    zhang = deal(services, manager, "张伟 的年度维保合同")
+    deal(services, manager, "李娜 的年度维保合同")
+    assert found(services, manager, "张伟") == [zhang]
+    assert found(services, manager, "维保") != []
+
+
+def test_english_words_prefixes_and_accents(services: Services, manager: Actor) -> None:
+    acme = deal(services, manager, "Warehouse system",
+                company(services, manager, "Acme Café Holdings"))
+    other = deal(services, manager, "Cloud migration",
+                 company(services, manager, "Northwind Foods"))
+    for query in ("acme", "ACM", "ac", "a", "cafe", "café", "CAFÉ", "hold", "wareh", "acme cafe",
+                  "ware ac"):
+        assert found(services, manager, query) == [acme], query
+    assert found(services, manager, "cme") == [acme]  # three letters: any substring
+    assert found(services, manager, "cm") == []  # two letters: the start of a word
+    assert found(services, manager, "north") == [other]
+    assert found(services, manager, "zzz") == []
+    assert found(services, manager, "  ") == []
+
+
+def test_exact_and_prefix_titles_come_before_substrings(services: Services,
+                                                        manager: Actor) -> None:
+    inside = deal(services, manager, "Big CRM rollout")
+    prefix = deal(services, manager, "CRM rollout phase 2")
+    exact = deal(services, manager, "CRM")
+    hits = services.search.search("crm", by=manager)
+    assert [h.record_id for h in hits] == [exact, prefix, inside]
+    assert [h.match for h in hits] == ["exact", "prefix", "substring"]
+    assert hits[2].title_spans == ((4, 3),)
+
+
+def test_recently_opened_records_come_first_among_equals(services: Services,
+                                                         manager: Actor, rep: Actor) -> None:
+    older, newer = (deal(services, manager, f"Warehouse system {n}") for n in (1, 2))
+    exact = deal(services, manager, "Warehouse")
+    # the exact title, then the titles that start with it (shortest, then by title)
+    assert found(services, manager, "warehouse") == [exact, older, newer]
+    assert found(services, manager, "system") == [newer, older]  # substrings: newest first
+    services.search.note_opened("deal", older, by=manager)
+    assert found(services, manager, "system") == [older, newer]
+    services.search.note_opened("deal", newer, by=manager)
+    # recent first among equals only: the exact match stays on top
+    assert found(services, manager, "warehouse") == [exact, newer, older]
+    assert found(services, rep, "warehouse") == [exact, older, newer]  # per user
+    services.search.note_opened("deal", exact, by=manager)
+    assert [h.record_id for h in services.search.recent(by=manager)] == [exact, newer, older]
+    assert services.search.recent(by=rep) == []
+
+
+def test_a_hit_names_the_company_stage_and_owner(services: Services, manager: Actor) -> None:
+    ident = deal(services, manager, "ERP 系统升级", company(services, manager, "北京星辰科技有限公司"))
+    result = hit(services, manager, "星辰", ident)
+    first = pipeline(services).stages[0]
+    assert result.detail == f"北京星辰科技有限公司 · {first.name} · {manager.display_name}"
+    assert result.detail_spans == ((2, 2),)
+    assert result.title_spans == ()
+    assert result.kind == "deal"
+    assert result.kind_label == "Deal"
+    assert not result.archived
+
+
+def test_the_index_follows_create_edit_archive_delete_restore_and_purge(
+        services: Services, manager: Actor) -> None:
+    ident = deal(services, manager, "Warehouse system")
+    assert found(services, manager, "warehouse") == [ident]
+
+    detail = services.deals.detail(ident)
+    services.deals.update(deal_id=ident, expected_version=detail.version,
+                          fields=replace(detail.fields, title="数据中心扩容"), by=manager)
+    assert found(services, manager, "warehouse") == []
+    assert found(services, manager, "扩容") == [ident]
+
+    star = company(services, manager, "北京星辰科技有限公司")
+    detail = services.deals.detail(ident)
+    services.deals.update(deal_id=ident, expected_version=detail.version,
+                          fields=replace(detail.fields, company_id=star), by=manager)
+    assert found(services, manager, "星辰") == [ident]
+
+    archived = services.deals.archive(deal_id=ident, archived=True,
+                                      expected_version=services.deals.detail(ident).version,
+                                      by=manager)
+    assert hit(services, manager, "星辰", ident).archived
+    back = services.deals.archive(deal_id=ident, archived=False,
+                                  expected_version=archived.version, by=manager)
+    assert not hit(services, manager, "星辰", ident).archived
+
+    services.search.note_opened("deal", ident, by=manager)
+    trashed = services.trash.delete(deal_id=ident, expected_version=back.version, by=manager)
+    assert found(services, manager, "星辰") == []
+    assert services.search.recent(by=manager) == []
+    services.trash.restore(deal_id=ident, expected_version=trashed.version, by=manager)
+    assert found(services, manager, "星辰") == [ident]
+    assert [h.record_id for h in services.search.recent(by=manager)] == [ident]
+
+    again = services.trash.delete(deal_id=ident,
+                                  expected_version=services.deals.detail(ident).version,
+                                  by=manager)
+    assert services.trash.empty(deal_ids=[again.deal_id], by=manager) == 1
+    assert found(services, manager, "星辰") == []
+    assert _index_rows(services.db) == (0, 0, 0, 0)
+
+
+def test_sample_data_is_indexed_and_removed_from_the_index(services: Services,
+                                                           manager: Actor) -> None:
+    services.demo.generate(deals=40, seed=3, by=manager)
+    assert _index_rows(services.db)[0] == 40
+    title = services.db.query("SELECT title FROM deals ORDER BY id LIMIT 1")[0][0]
+    assert found(services, manager, title[:2])
+    services.sample_data.remove(by=manager)
+    assert _index_rows(services.db) == (0, 0, 0, 0)
+    assert found(services, manager, title[:2]) == []
+
+
+def test_a_common_bigram_returns_a_limited_list(services: Services, manager: Actor) -> None:
+    services.demo.generate(deals=120, seed=5, by=manager)
+    # every English sample company ends in "Inc."; Chinese ones would end in 有限公司
+    hits = services.search.search("inc", by=manager, limit=10)
+    assert len(hits) == 10
+
+
+def _index_rows(db: Database) -> tuple[int, int, int, int]:
+    return (db.query("SELECT count(*) FROM search_docs")[0][0],
+            db.query("SELECT count(*) FROM search_fts")[0][0],
+            db.query("SELECT count(*) FROM search_terms")[0][0],
+            db.query("SELECT count(*) FROM search_recent")[0][0])
