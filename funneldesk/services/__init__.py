@@ -17,6 +17,8 @@ from funneldesk.services.team.users import UserService
 if TYPE_CHECKING:
     from funneldesk.services.customers.companies import CustomerService
     from funneldesk.services.pipeline.admin import PipelineAdminService
+    from funneldesk.services.pipeline.bulk import BulkService
+    from funneldesk.services.pipeline.deal_list import DealListService
     from funneldesk.services.pipeline.deals import DealService
     from funneldesk.services.pipeline.moves import MoveService
     from funneldesk.services.pipeline.trash import TrashService
@@ -52,6 +54,18 @@ class Services:
         from funneldesk.services.pipeline.deals import DealService
 
         return DealService(self.db)
+
+    @cached_property
+    def deal_list(self) -> DealListService:
+        from funneldesk.services.pipeline.deal_list import DealListService
+
+        return DealListService(self.db)
+
+    @cached_property
+    def bulk(self) -> BulkService:
+        from funneldesk.services.pipeline.bulk import BulkService
+
+        return BulkService(self.db)
 
     @cached_property
     def customers(self) -> CustomerService:
@@ -94,7 +108,7 @@ class Services:
         (call off the GUI thread), so that a user's first change pays for none of it."""
         from sqlalchemy.orm import configure_mappers
 
-        for name in ("moves", "deals", "customers", "pipelines", "trash", "rates"):
+        for name in ("moves", "deals", "customers", "pipelines", "trash", "rates", "bulk"):
             getattr(self, name)
         configure_mappers()
         self.db.engine  # noqa: B018 - creates the engine
