@@ -20,6 +20,7 @@ from funneldesk.enums import StageKind
 from funneldesk.money import from_storage
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.sql import Query, day, timestamp
+from funneldesk.services.pipeline import reads
 from funneldesk.services.pipeline.list_records import (
     STAGE_OUTCOME,
     DateRange,
@@ -28,6 +29,9 @@ from funneldesk.services.pipeline.list_records import (
     ListColumn,
     Outcome,
 )
+from funneldesk.services.pipeline.records import PipelineInfo
+from funneldesk.services.team import reads as team_reads
+from funneldesk.services.team.records import UserInfo
 
 _STAGE_RANK = "CASE s.kind WHEN 'OPEN' THEN 0 WHEN 'WON' THEN 1 ELSE 2 END"
 _OUTCOME_RANK = f"CASE WHEN d.archived_at IS NOT NULL THEN 3 ELSE {_STAGE_RANK} END"
@@ -186,6 +190,13 @@ def row_from(row: Sequence[Any]) -> DealRow:
 class DealListService(Service):
     """What the deals list reads (only reads: every change goes through BulkService or
     the single-deal services)."""
+
+    def choices(self) -> tuple[tuple[PipelineInfo, ...], tuple[UserInfo, ...]]:
+        """What the list's filters offer: every pipeline with its stages, and the owners."""
+        with self.db.snapshot():
+            pipelines = tuple(reads.read_pipeline(self.db.query, ident)
+                              for ident, _name in reads.read_pipelines(self.db.query))
+            return pipelines, tuple(team_reads.read_owners(self.db.query))
 
     def count(self, query: DealQuery) -> int:
         """How many deals ``query`` matches."""
