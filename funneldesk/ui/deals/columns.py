@@ -17,7 +17,7 @@ _HEADERS = {
 }
 
 WIDTHS = {
-    ListColumn.TITLE: 240, ListColumn.COMPANY: 180, ListColumn.STAGE: 110,
+    ListColumn.TITLE: 220, ListColumn.COMPANY: 230, ListColumn.STAGE: 110,
     ListColumn.VALUE: 120, ListColumn.OWNER: 100, ListColumn.EXPECTED_CLOSE: 110,
     ListColumn.NEXT_STEP: 200, ListColumn.DAYS_IN_STAGE: 90, ListColumn.CREATED: 100,
     ListColumn.CLOSED: 100, ListColumn.OUTCOME: 90,

@@ -14,10 +14,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QToolButton,
+    QPushButton,
     QWidget,
 )
 
+from funneldesk import formatting
 from funneldesk.i18n import _
 from funneldesk.services.dto import DateRange, Outcome, PipelineInfo, UserInfo
 from funneldesk.ui.deals.columns import outcome_label
@@ -39,8 +40,8 @@ class FilterBar(QWidget):
         self.stage.setAccessibleName(_("Stage"))
         self.owner = QComboBox()
         self.owner.setAccessibleName(_("Owner"))
-        self.outcomes = QToolButton()
-        self.outcomes.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.outcomes = QPushButton()  # draws its menu arrow beside the text, not over it
+        self.outcomes.setAccessibleName(_("Outcome"))
         menu = QMenu(self.outcomes)
         self.outcome_actions: dict[Outcome, QAction] = {}
         for outcome in Outcome:
@@ -164,7 +165,7 @@ class FilterBar(QWidget):
     def _update_widgets(self) -> None:
         chosen = [outcome_label(o) for o, a in self.outcome_actions.items() if a.isChecked()]
         self.outcomes.setText(_("Outcome: {outcomes}").format(
-            outcomes=", ".join(chosen) if chosen else _("none")))
+            outcomes=formatting.listing(chosen) if chosen else _("none")))
         dated = bool(self.date_field.currentData())
         custom = dated and self.period.currentData() == "custom"
         self.period.setVisible(dated)

@@ -13,12 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError
+from funneldesk.i18n import language
 from funneldesk.services import Services
 from funneldesk.services.dto import DealQuery, DealRow, ListColumn
 from funneldesk.ui.common.background import run_in_background
@@ -32,6 +35,13 @@ DEAL_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's DealRow (None until read)
 Index = QModelIndex | QPersistentModelIndex
 # runs work off the GUI thread, then done(result) or failed(error) on it
 Runner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[Exception], None]], None]
+
+
+@lru_cache(maxsize=4096)
+def _money(amount: Decimal, currency: str, lang: str) -> str:
+    """An amount as the list shows it (babel's formatting is most of what a repaint costs;
+    a screen shows few distinct amounts, and the language is part of the key)."""
+    return formatting.money(amount, currency)
 
 
 class DealsTableModel(QAbstractTableModel):
@@ -191,7 +201,7 @@ class DealsTableModel(QAbstractTableModel):
             ListColumn.TITLE: lambda: deal.title,
             ListColumn.COMPANY: lambda: deal.company,
             ListColumn.STAGE: lambda: deal.stage,
-            ListColumn.VALUE: lambda: formatting.money(deal.amount, deal.currency),
+            ListColumn.VALUE: lambda: _money(deal.amount, deal.currency, language()),
             ListColumn.OWNER: lambda: deal.owner,
             ListColumn.EXPECTED_CLOSE: lambda: day(deal.expected_close),
             ListColumn.NEXT_STEP: lambda: deal.next_step,

@@ -99,7 +99,7 @@ class DealsListPage(Page):
         top = table.horizontalHeader()
         top.setSectionsMovable(True)
         top.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        top.setStretchLastSection(False)
+        top.setStretchLastSection(True)
         top.setHighlightSections(False)
         top.setTextElideMode(Qt.TextElideMode.ElideRight)
         top.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
