@@ -12,6 +12,7 @@ from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMainWindow, QWidget
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from funneldesk.services import Services
@@ -246,3 +247,9 @@ def test_columns_views_and_sort_are_remembered(qtbot: QtBot, page: DealsListPage
     assert "Closed this month by value" not in [
         again.saved.itemText(i) for i in range(again.saved.count())]
     qtbot.waitUntil(lambda: not again.model.reading)  # no read left running
+
+
+def test_the_model_keeps_the_rules_of_qt_item_models(qtbot: QtBot, page: DealsListPage,
+                                                     qtmodeltester: ModelTester) -> None:
+    qtmodeltester.check(page.model)
+    qtbot.waitUntil(lambda: not page.model.reading)
