@@ -46,6 +46,13 @@ Figures (medians of R repeats; a repeat is a fresh process):
   same for 有限, which nearly every deal matches. Beside them search_zh2_baseline_ms and
   search_en_prefix_baseline_ms: the same query's 50 rows read by raw sqlite3 straight
   from the part of the index it uses (bigram terms; the normalised titles).
+- deals_list_scroll_ms (history database only): the Deals page showing every deal, newest
+  first, jumped to its end (``scrollToBottom``) until the last rows have been read and
+  painted; median of several jumps in a fresh process, each after the list was read
+  again from its first page. Beside it deals_list_page_baseline_ms: the same page read
+  by raw sqlite3 with the list's own two statements; deals_list_naive_offset_ms, that
+  page read with a plain OFFSET from the start; deals_list_count_ms, the list's COUNT
+  (see deals_list_figures.py).
 
 "targets" gives each target with its value in this run, "pass" whether the figure meets
 it. A slow figure beside a slow baseline means a busy machine, not slow code.
@@ -108,6 +115,7 @@ TARGETS: dict[str, Callable[[dict[str, Any]], float]] = {
     "rss_mb": lambda f: 250.0,
     "search_zh2_ms": lambda f: 30.0,
     "search_en_prefix_ms": lambda f: 30.0,
+    "deals_list_scroll_ms": lambda f: 100.0,
 }
 
 
@@ -253,6 +261,11 @@ def main() -> None:
             figures, baseline = measure(source, folder, args, env)
             baselines += baseline
             result.update({prefix + k: v for k, v in {**counts(source), **figures}.items()})
+        if args.closed:
+            import deals_list_figures
+
+            result.update(deals_list_figures.measure(cached(sizes["history_"], CACHE), folder,
+                                                     env, args.repeat))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     result = {"qt_baseline_s": statistics.median(baselines), **result,

@@ -241,3 +241,38 @@ class BaseCurrencyInUse(FunnelDeskError):
             "exchange rate and every total is expressed in it. Choose the base currency "
             "before entering deals, or start a new database.", self.deals,
         ).format(currency=self.currency, n=self.deals)
+
+
+@dataclass
+class BulkStepRefused(FunnelDeskError):
+    """An undo or redo of a bulk action applies to all of its deals or to none: this deal
+    stopped it (``error`` says why, e.g. a StaleEdit naming who changed it and when)."""
+
+    deal_id: int
+    deal: str
+    error: FunnelDeskError
+    undo: bool  # True: an undo was refused; False: a redo
+
+    def message(self) -> str:
+        if self.undo:
+            text = _("Nothing was undone, because “{deal}” cannot be: {reason}")
+        else:
+            text = _("Nothing was redone, because “{deal}” cannot be: {reason}")
+        return text.format(deal=self.deal, reason=self.error.message())
+
+
+@dataclass
+class NothingChanged(FunnelDeskError):
+    """A bulk action that could change none of its deals: each (title, why)."""
+
+    refusals: list[tuple[str, FunnelDeskError]]
+
+    def message(self) -> str:
+        n = len(self.refusals)
+        head = ngettext("The deal was left as it was:", "None of the {n} deals was changed:",
+                        n).format(n=n)
+        lines = [f"• {title}: {error.message()}" for title, error in self.refusals[:10]]
+        if n > 10:
+            lines.append(ngettext("… and {n} more deal.", "… and {n} more deals.",
+                                  n - 10).format(n=n - 10))
+        return "\n".join([head, *lines])

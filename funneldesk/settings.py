@@ -29,6 +29,12 @@ OPTIONS: dict[str, Option] = {
                             "(a user id of that database, 0: everyone) and the search text"),
     "board.show_closed": Option(False, bool, "show the Won and Lost columns"),
     "board.sort": Option({}, dict, "sort key per stage id"),
+    "deals.header": Option("", str, "the deals list's columns: order, widths and which are "
+                           "hidden (Qt's QHeaderView.saveState, hex)"),
+    "deals.filters": Option({}, dict, "per database file (resolved path): the deals list's "
+                            "filters and sort as last used (a view, as in deals.views)"),
+    "deals.views": Option({}, dict, "per database file (resolved path): the deals list's "
+                          "saved views, name -> filters and sort"),
 }
 
 

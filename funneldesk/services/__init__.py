@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from funneldesk.services.common.search import SearchService
     from funneldesk.services.customers.companies import CustomerService
     from funneldesk.services.pipeline.admin import PipelineAdminService
+    from funneldesk.services.pipeline.bulk import BulkService
+    from funneldesk.services.pipeline.deal_list import DealListService
     from funneldesk.services.pipeline.deals import DealService
     from funneldesk.services.pipeline.moves import MoveService
     from funneldesk.services.pipeline.trash import TrashService
@@ -53,6 +55,18 @@ class Services:
         from funneldesk.services.pipeline.deals import DealService
 
         return DealService(self.db)
+
+    @cached_property
+    def deal_list(self) -> DealListService:
+        from funneldesk.services.pipeline.deal_list import DealListService
+
+        return DealListService(self.db)
+
+    @cached_property
+    def bulk(self) -> BulkService:
+        from funneldesk.services.pipeline.bulk import BulkService
+
+        return BulkService(self.db)
 
     @cached_property
     def customers(self) -> CustomerService:
@@ -103,7 +117,7 @@ class Services:
         (call off the GUI thread), so that a user's first change pays for none of it."""
         from sqlalchemy.orm import configure_mappers
 
-        for name in ("moves", "deals", "customers", "pipelines", "trash", "rates"):
+        for name in ("moves", "deals", "customers", "pipelines", "trash", "rates", "bulk"):
             getattr(self, name)
         configure_mappers()
         self.db.engine  # noqa: B018 - creates the engine

@@ -200,10 +200,10 @@ class MoveService(Service):
             missing = missing_for_move(session, pipeline, deal.id, deal.stage_id, to_stage_id)
             if missing:
                 raise CriteriaNotMet(target.name, [c.label for c in missing])
-            self._apply_outcome(session, deal, target, lost_reason_id, lost_reason_text,
+            apply_outcome(session, deal, target, lost_reason_id, lost_reason_text,
                                 won_on, final_value)
             changed = outcome_changes(before, with_outcome_of(before, deal))
-            change = self._record_change(session, deal, to_stage_id, by, reverts_id=None,
+            change = record_change(session, deal, to_stage_id, by, reverts_id=None,
                                          details=changed)
             deal.position = position
             deal.updated_by_id, deal.updated_at = by.id, utcnow()
@@ -237,7 +237,7 @@ class MoveService(Service):
                              dict.fromkeys(untick, False), by)
             change = None
             if deal.stage_id != before.stage_id:
-                change = self._record_change(session, deal, before.stage_id, by,
+                change = record_change(session, deal, before.stage_id, by,
                                              reverts_id=change_id,
                                              details=outcome_changes(now_state, before))
             position, renumbered = position_before(session, deal, before.stage_id,
@@ -278,39 +278,41 @@ class MoveService(Service):
                                    .where(LostReason.active).order_by(LostReason.position))
             return [(r.id, r.label) for r in rows]
 
-    @staticmethod
-    def _apply_outcome(session: Session, deal: Deal, target: StageInfo, lost_reason_id: int | None,
-                       lost_reason_text: str, won_on: dt.date | None,
-                       final_value: Decimal | None) -> None:
-        if target.kind is StageKind.LOST:
-            if lost_reason_id is None and not lost_reason_text.strip():
-                raise InvalidInput("lost_reason", _("Choose or type a reason why the deal was lost."))
-            if lost_reason_id is not None:
-                get_or_raise(session, LostReason, lost_reason_id, "lost_reason")
-            deal.lost_reason_id, deal.lost_reason_text = lost_reason_id, lost_reason_text.strip()
-            deal.closed_on, deal.won_value = won_on or dt.date.today(), None
-        elif target.kind is StageKind.WON:
-            if won_on is None:
-                raise InvalidInput("won_on", _("Enter the date the deal was won."))
-            if won_on > dt.date.today():
-                raise InvalidInput("won_on", _("The close date cannot be in the future."))
-            if final_value is None:
-                raise InvalidInput("final_value", _("Enter the final value (zero or more)."))
-            final_value = check_amount(final_value, "final_value")
-            deal.closed_on, deal.won_value = won_on, final_value  # the estimate stays
-            deal.lost_reason_id, deal.lost_reason_text = None, ""
-        else:  # reopened or still open: no outcome (the history keeps the old one)
-            deal.closed_on, deal.lost_reason_id, deal.lost_reason_text = None, None, ""
-            deal.won_value = None
 
-    @staticmethod
-    def _record_change(session: Session, deal: Deal, to_stage_id: int, by: Actor,
-                       reverts_id: int | None, details: dict[str, Any]) -> StageChange:
-        """Adds the change row (flushed, with the deal, by the caller)."""
-        now = utcnow()
-        change = StageChange(deal_id=deal.id, from_stage_id=deal.stage_id, to_stage_id=to_stage_id,
-                             at=now, by_id=by.id, reverts_id=reverts_id,
-                             details=json.dumps(details, ensure_ascii=False, sort_keys=True))
-        session.add(change)
-        deal.stage_id, deal.stage_entered_at = to_stage_id, now
-        return change
+def apply_outcome(session: Session, deal: Deal, target: StageInfo, lost_reason_id: int | None,
+                  lost_reason_text: str, won_on: dt.date | None,
+                  final_value: Decimal | None) -> None:
+    """Sets the outcome fields a move to ``target`` gives the deal (Lost needs a reason,
+    Won a close date and final value; an open stage clears them)."""
+    if target.kind is StageKind.LOST:
+        if lost_reason_id is None and not lost_reason_text.strip():
+            raise InvalidInput("lost_reason", _("Choose or type a reason why the deal was lost."))
+        if lost_reason_id is not None:
+            get_or_raise(session, LostReason, lost_reason_id, "lost_reason")
+        deal.lost_reason_id, deal.lost_reason_text = lost_reason_id, lost_reason_text.strip()
+        deal.closed_on, deal.won_value = won_on or dt.date.today(), None
+    elif target.kind is StageKind.WON:
+        if won_on is None:
+            raise InvalidInput("won_on", _("Enter the date the deal was won."))
+        if won_on > dt.date.today():
+            raise InvalidInput("won_on", _("The close date cannot be in the future."))
+        if final_value is None:
+            raise InvalidInput("final_value", _("Enter the final value (zero or more)."))
+        final_value = check_amount(final_value, "final_value")
+        deal.closed_on, deal.won_value = won_on, final_value  # the estimate stays
+        deal.lost_reason_id, deal.lost_reason_text = None, ""
+    else:  # reopened or still open: no outcome (the history keeps the old one)
+        deal.closed_on, deal.lost_reason_id, deal.lost_reason_text = None, None, ""
+        deal.won_value = None
+
+
+def record_change(session: Session, deal: Deal, to_stage_id: int, by: Actor,
+                  reverts_id: int | None, details: dict[str, Any]) -> StageChange:
+    """Adds the change row (flushed, with the deal, by the caller)."""
+    now = utcnow()
+    change = StageChange(deal_id=deal.id, from_stage_id=deal.stage_id, to_stage_id=to_stage_id,
+                         at=now, by_id=by.id, reverts_id=reverts_id,
+                         details=json.dumps(details, ensure_ascii=False, sort_keys=True))
+    session.add(change)
+    deal.stage_id, deal.stage_entered_at = to_stage_id, now
+    return change

@@ -4,8 +4,27 @@ the first thing painted."""
 
 from __future__ import annotations
 
-from funneldesk.ui.board.board_page import PAGE as BOARD_PAGE
-from funneldesk.ui.common.page import PageSpec, PaneSpec
+from PySide6.QtGui import QIcon
 
-PAGES: tuple[PageSpec, ...] = (BOARD_PAGE,)
+from funneldesk.i18n import _
+from funneldesk.ui.board.board_page import PAGE as BOARD_PAGE
+from funneldesk.ui.common.page import Page, PageSpec, PaneSpec, Workspace
+
+
+def _deals(workspace: Workspace) -> Page:
+    from funneldesk.ui.deals.page import DealsListPage
+
+    return DealsListPage(workspace)
+
+
+def _deals_icon() -> QIcon:
+    from PySide6.QtWidgets import QApplication, QStyle
+
+    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
+
+
+PAGES: tuple[PageSpec, ...] = (
+    BOARD_PAGE,
+    PageSpec("deals", lambda: _("Deals"), _deals_icon, _deals),
+)
 PANES: tuple[PaneSpec, ...] = ()

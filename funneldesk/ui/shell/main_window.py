@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self.current: Page | None = None
         self._page_menus: list[QAction] = []
         self._page_tools: QToolBar | None = None
-        self.palette: SearchPalette | None = None
+        self.search_palette: SearchPalette | None = None
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
         self.rail = NavigationRail(pages, self)
@@ -162,13 +162,13 @@ class MainWindow(QMainWindow):
 
     def open_search(self, text: str = "") -> SearchPalette:
         """Ctrl+K: one box that finds records of every area, or actions after ``>``."""
-        if self.palette is None:
+        if self.search_palette is None:
             from funneldesk.ui.shell.search_palette import SearchPalette
 
-            self.palette = SearchPalette(self.services, self.actor, self.all_actions, self)
-            self.palette.recordChosen.connect(self.workspace.open_record)
-        self.palette.start(text)
-        return self.palette
+            self.search_palette = SearchPalette(self.services, self.actor, self.all_actions, self)
+            self.search_palette.recordChosen.connect(self.workspace.open_record)
+        self.search_palette.start(text)
+        return self.search_palette
 
     def open_commands(self) -> None:
         self.open_search(">")

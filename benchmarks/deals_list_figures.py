@@ -1,0 +1,153 @@
+"""Deals list figures, measured in a fresh process on a copy of the history database.
+
+    python benchmarks/deals_list_figures.py DATABASE REPEAT
+
+Prints one JSON object (milliseconds, medians of REPEAT jumps):
+- deals_list_scroll_ms: the real Deals page (table, model, delegate) showing the whole
+  list, newest first; from ``scrollToBottom()`` until the last rows have been read and
+  the table has painted them. Before each jump the list is read again from its first
+  page, so that the last page is never already held.
+- deals_list_page_baseline_ms: the same page read in SQL alone with raw sqlite3: the two
+  statements the list runs (the page's ids, read from the nearer end, then their rows).
+- deals_list_naive_offset_ms: that page read with a plain ``LIMIT 200 OFFSET n`` from the
+  start (what reading from the nearer end avoids); three reads.
+- deals_list_count_ms: the list's ``SELECT count(*)``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEvent, QObject  # noqa: E402
+from PySide6.QtGui import QUndoStack  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMainWindow  # noqa: E402
+
+TIMEOUT_S = 30.0
+
+
+class PaintClock(QObject):
+    """When the watched widget was last painted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.painted_at = 0.0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.painted_at = time.perf_counter()
+        return False
+
+
+def wait(app: QApplication, done: Any) -> None:
+    end = time.perf_counter() + TIMEOUT_S
+    while not done():
+        if time.perf_counter() > end:
+            raise TimeoutError("the deals list did not show its rows")
+        app.processEvents()
+        time.sleep(0.0005)
+
+
+def baseline(path: Path, total: int, repeat: int) -> dict[str, float]:
+    from funneldesk.services.dto import DealQuery
+    from funneldesk.services.pipeline.deal_list import ROW_SQL, count, order_by, page_ids, where
+
+    conn = sqlite3.connect(path, isolation_level=None)
+
+    def run(sql: str, params: Any) -> list[tuple[Any, ...]]:
+        return conn.execute(sql, tuple(params)).fetchall()
+
+    query, size = DealQuery(), 200
+    counts, pages, naive = [], [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        count(run, query)
+        counts.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        ids = page_ids(run, query, total - size, size, total)
+        run(ROW_SQL.format(marks=", ".join("?" * len(ids))), ids)
+        pages.append((time.perf_counter() - start) * 1000)
+    clause, params = where(query, ordered=True)
+    for _ in range(3):
+        start = time.perf_counter()
+        run(f"SELECT d.id FROM deals d WHERE {clause} ORDER BY {order_by(query)} "
+            "LIMIT ? OFFSET ?", (*params, size, total - size))
+        naive.append((time.perf_counter() - start) * 1000)
+    conn.close()
+    return {"deals_list_page_baseline_ms": statistics.median(pages),
+            "deals_list_naive_offset_ms": statistics.median(naive),
+            "deals_list_count_ms": statistics.median(counts)}
+
+
+def figures(path: Path, repeat: int) -> dict[str, float]:
+    from funneldesk.db import open_database
+    from funneldesk.services import Services
+    from funneldesk.settings import Settings
+    from funneldesk.ui.common.page import Workspace
+    from funneldesk.ui.common.user_action import ActionRunner
+    from funneldesk.ui.deals.page import DealsListPage
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    services = Services.for_database(open_database(path))
+    window = QMainWindow()
+    stack = QUndoStack(window)
+    workspace = Workspace(services, services.users.current("bench"),
+                          Settings(path.with_suffix(".settings.json")),
+                          ActionRunner(stack, window), stack, window, lambda _m: None)
+    page = DealsListPage(workspace)
+    window.setCentralWidget(page)
+    window.resize(1400, 860)
+    window.show()
+    model, table = page.model, page.table
+    clock = PaintClock()
+    table.viewport().installEventFilter(clock)
+    wait(app, lambda: model.rowCount() > 0 and model.deal_at(0) is not None)
+    total = model.rowCount()
+    arrived = [0.0]  # when the last page came
+    model.pageLoaded.connect(lambda _page: arrived.__setitem__(0, time.perf_counter()))
+    jumps = []
+    for _ in range(repeat):
+        table.scrollToTop()
+        model.set_query(model.query)  # drops every page but the first
+        wait(app, lambda: model.loaded_pages() == [0])
+        wait(app, lambda: clock.painted_at > 0)
+        app.processEvents()
+        start = time.perf_counter()
+        table.scrollToBottom()
+        wait(app, lambda: model.deal_at(total - 1) is not None and not model.reading
+             and clock.painted_at > arrived[0])
+        jumps.append((clock.painted_at - start) * 1000)
+    shown = table.rowAt(table.viewport().height() - 2)
+    assert shown == total - 1, (shown, total)
+    return {"deals_list_scroll_ms": statistics.median(jumps), **baseline(path, total, repeat)}
+
+
+def measure(source: Path, folder: Path, env: dict[str, str], repeat: int) -> dict[str, float]:
+    """The figures, from a fresh process on a fresh copy of ``source``."""
+    work = folder / "deals-list.db"
+    for leftover in (work, work.with_name(work.name + "-wal"), work.with_name(work.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.copyfile(source, work)
+    done = subprocess.run([sys.executable, str(Path(__file__)), str(work), str(max(repeat, 5))],
+                          env=env, capture_output=True, text=True, timeout=600, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"deals list figures failed:\n{done.stdout}\n{done.stderr}")
+    result: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(figures(Path(sys.argv[1]), int(sys.argv[2]))), flush=True)

@@ -1,0 +1,222 @@
+"""Reads of the deals list: how many deals a query matches (SQL ``COUNT``) and one page of
+them, in the query's order, from wherever in the list it lies.
+
+Plain SQL through ``Database.query`` (no SQLAlchemy, like reads.py), with qmark
+parameters only: every value a user chose is a parameter, and the only text put into
+the SQL comes from the fixed tables below. A page is read in two steps: the ids of the
+page (filtered and sorted over ``deals`` alone, joined only when the sort needs another
+table), then those deals' columns. A page past the middle of the list is read from its
+end, in the reversed order, so that the last page costs what the first one does (an
+``OFFSET`` walks every row it skips).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from funneldesk.enums import StageKind
+from funneldesk.money import from_storage
+from funneldesk.services.common.base import Service
+from funneldesk.services.common.sql import Query, day, timestamp
+from funneldesk.services.pipeline import reads
+from funneldesk.services.pipeline.list_records import (
+    STAGE_OUTCOME,
+    DateRange,
+    DealQuery,
+    DealRow,
+    ListColumn,
+    Outcome,
+)
+from funneldesk.services.pipeline.records import PipelineInfo
+from funneldesk.services.team import reads as team_reads
+from funneldesk.services.team.records import UserInfo
+
+_STAGE_RANK = "CASE s.kind WHEN 'OPEN' THEN 0 WHEN 'WON' THEN 1 ELSE 2 END"
+_OUTCOME_RANK = f"CASE WHEN d.archived_at IS NOT NULL THEN 3 ELSE {_STAGE_RANK} END"
+
+# per column: the terms of its ascending order (each term ascending unless marked DESC),
+# and the tables the terms need besides deals. "Days in stage" ascending is the most
+# recently entered first. NULL dates come last in ascending order (portably: IS NULL).
+_ORDER: dict[ListColumn, tuple[tuple[tuple[str, bool], ...], tuple[str, ...]]] = {
+    ListColumn.TITLE: ((("d.title", False),), ()),
+    ListColumn.COMPANY: ((("COALESCE(c.name, '')", False),), ("c",)),
+    ListColumn.STAGE: ((("s.pipeline_id", False), (_STAGE_RANK, False),
+                        ("s.position", False)), ("s",)),
+    ListColumn.VALUE: ((("COALESCE(d.won_value, d.value)", False), ("d.currency", False)), ()),
+    ListColumn.OWNER: ((("u.display_name", False),), ("u",)),
+    ListColumn.EXPECTED_CLOSE: ((("d.expected_close IS NULL", False),
+                                 ("d.expected_close", False)), ()),
+    ListColumn.NEXT_STEP: ((("d.next_step", False),), ()),
+    ListColumn.DAYS_IN_STAGE: ((("d.stage_entered_at", True),), ()),
+    ListColumn.CREATED: ((("d.created_at", False),), ()),
+    ListColumn.CLOSED: ((("d.closed_on IS NULL", False), ("d.closed_on", False)), ()),
+    ListColumn.OUTCOME: ((("d.archived_at IS NOT NULL", False), (_STAGE_RANK, False)), ("s",)),
+}
+
+_JOINS = {
+    "c": "LEFT JOIN companies c ON c.id = d.company_id",
+    "s": "JOIN stages s ON s.id = d.stage_id",
+    "u": "JOIN users u ON u.id = d.owner_id",
+}
+
+ROW_SQL = """
+SELECT d.id, d.version, d.title, COALESCE(c.name, ''), d.pipeline_id, d.stage_id, s.name,
+       s.kind, d.archived_at, d.value, d.won_value, d.currency, d.owner_id, u.display_name,
+       d.expected_close, d.next_step, d.next_step_date, d.stage_entered_at, d.created_at,
+       d.closed_on
+FROM deals d
+JOIN stages s ON s.id = d.stage_id
+JOIN users u ON u.id = d.owner_id
+LEFT JOIN companies c ON c.id = d.company_id
+WHERE d.id IN ({marks})"""
+
+_CHUNK = 500  # ids per statement: SQLite caps the number of bound parameters
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+def _utc_text(value: dt.datetime) -> str:
+    """A UTC bound in the text form SQLite keeps timestamps in (compared as text)."""
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _local_midnight(day_: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day_, dt.time()).astimezone()
+
+
+def _day_range(column: str, days: DateRange, clauses: list[str], params: list[Any]) -> None:
+    if days.start is not None:
+        clauses.append(f"{column} >= ?")
+        params.append(days.start.isoformat())
+    if days.end is not None:
+        clauses.append(f"{column} <= ?")
+        params.append(days.end.isoformat())
+
+
+def where(query: DealQuery, ordered: bool = False) -> tuple[str, list[Any]]:
+    """The WHERE clause (over ``deals d``) of the deals ``query`` matches, and its
+    parameters; ``ordered`` for a read in the query's order (see below)."""
+    clauses: list[str] = ["d.deleted_at IS NULL"]
+    params: list[Any] = []
+    kinds = [kind.name for kind, outcome in STAGE_OUTCOME.items() if outcome in query.outcomes]
+    shown = []
+    if kinds:
+        # ordered, a unary plus keeps SQLite from picking the stage index for the kind of
+        # stage, which then sorts every deal (a scan in the order asked for stops at the
+        # page); a count is fastest through that index
+        stage = "+d.stage_id" if ordered else "d.stage_id"
+        shown.append(f"(d.archived_at IS NULL AND {stage} IN "
+                     f"(SELECT id FROM stages WHERE kind IN ({_marks(len(kinds))})))")
+        params += kinds
+    if Outcome.ARCHIVED in query.outcomes:
+        shown.append("d.archived_at IS NOT NULL")
+    clauses.append("(" + " OR ".join(shown) + ")" if shown else "1 = 0")
+    if query.pipeline_id is not None:
+        clauses.append("d.pipeline_id = ?")
+        params.append(query.pipeline_id)
+    for column, ids in (("d.stage_id", query.stage_ids), ("d.owner_id", query.owner_ids)):
+        if ids:
+            clauses.append(f"{column} IN ({_marks(len(ids))})")
+            params += sorted(ids)
+    if query.created.start is not None:  # a timestamp: the user's local days
+        clauses.append("d.created_at >= ?")
+        params.append(_utc_text(_local_midnight(query.created.start)))
+    if query.created.end is not None:
+        clauses.append("d.created_at < ?")
+        params.append(_utc_text(_local_midnight(query.created.end + dt.timedelta(days=1))))
+    _day_range("d.expected_close", query.expected_close, clauses, params)
+    _day_range("d.closed_on", query.closed, clauses, params)
+    return " AND ".join(clauses), params
+
+
+def order_by(query: DealQuery, reverse: bool = False) -> str:
+    """The ORDER BY terms of ``query``'s order (``reverse``: read from the end), ending
+    with the deal id so that every order is total and a page boundary stable."""
+    terms, _tables = _ORDER[query.sort]
+    flip = query.descending != reverse
+    parts = [f"{expr} {'DESC' if desc != flip else 'ASC'}" for expr, desc in terms]
+    parts.append(f"d.id {'DESC' if flip else 'ASC'}")
+    return ", ".join(parts)
+
+
+def count(run: Query, query: DealQuery) -> int:
+    clause, params = where(query)
+    return int(run(f"SELECT count(*) FROM deals d WHERE {clause}", params)[0][0])
+
+
+def page_ids(run: Query, query: DealQuery, offset: int, limit: int, total: int) -> list[int]:
+    """The ids of rows ``offset`` to ``offset + limit`` of the list of ``total`` rows, in
+    order; read from whichever end of the list is nearer."""
+    offset, limit = max(0, offset), max(0, min(limit, total - offset))
+    if not limit:
+        return []
+    reverse = offset + limit / 2 > total / 2
+    skip = total - offset - limit if reverse else offset
+    clause, params = where(query, ordered=True)
+    joins = " ".join(_JOINS[t] for t in _ORDER[query.sort][1])
+    rows = run(f"SELECT d.id FROM deals d {joins} WHERE {clause} "
+               f"ORDER BY {order_by(query, reverse)} LIMIT ? OFFSET ?", (*params, limit, skip))
+    ids = [int(r[0]) for r in rows]
+    return ids[::-1] if reverse else ids
+
+
+def rows_of(run: Query, ids: Sequence[int]) -> list[DealRow]:
+    """The rows of ``ids``, in that order (ids no longer there are left out)."""
+    found: dict[int, DealRow] = {}
+    for i in range(0, len(ids), _CHUNK):
+        chunk = list(ids[i:i + _CHUNK])
+        for row in run(ROW_SQL.format(marks=_marks(len(chunk))), chunk):
+            deal = row_from(row)
+            found[deal.id] = deal
+    return [found[i] for i in ids if i in found]
+
+
+def row_from(row: Sequence[Any]) -> DealRow:
+    (ident, version, title, company, pipeline_id, stage_id, stage, kind, archived_at, value,
+     won_value, currency, owner_id, owner, expected, next_step, next_date, entered, created,
+     closed_on) = row
+    outcome = Outcome.ARCHIVED if archived_at is not None else STAGE_OUTCOME[StageKind[kind]]
+    return DealRow(int(ident), int(version), title, company, pipeline_id, stage_id, stage,
+                   outcome, from_storage(value),
+                   None if won_value is None else from_storage(won_value), currency, owner_id,
+                   owner, day(expected), next_step, day(next_date), timestamp(entered),
+                   timestamp(created), day(closed_on))
+
+
+class DealListService(Service):
+    """What the deals list reads (only reads: every change goes through BulkService or
+    the single-deal services)."""
+
+    def choices(self) -> tuple[tuple[PipelineInfo, ...], tuple[UserInfo, ...]]:
+        """What the list's filters offer: every pipeline with its stages, and the owners."""
+        with self.db.snapshot():
+            pipelines = tuple(reads.read_pipeline(self.db.query, ident)
+                              for ident, _name in reads.read_pipelines(self.db.query))
+            return pipelines, tuple(team_reads.read_owners(self.db.query))
+
+    def count(self, query: DealQuery) -> int:
+        """How many deals ``query`` matches."""
+        return count(self.db.query, query)
+
+    def page(self, query: DealQuery, offset: int, limit: int,
+             total: int | None = None) -> tuple[DealRow, ...]:
+        """Rows ``offset`` to ``offset + limit`` of the list. ``total`` is the list's count
+        as the caller has it (read again when None): it tells which end is nearer."""
+        with self.db.snapshot():
+            if total is None:
+                total = count(self.db.query, query)
+            return tuple(rows_of(self.db.query, page_ids(self.db.query, query, offset,
+                                                         limit, total)))
+
+    def count_and_pages(self, query: DealQuery, pages: Sequence[int],
+                        size: int) -> tuple[int, dict[int, tuple[DealRow, ...]]]:
+        """The count and the pages ``pages`` (of ``size`` rows) in one consistent read:
+        what a list that shows those pages reads again after a change."""
+        with self.db.snapshot():
+            total = count(self.db.query, query)
+            return total, {p: tuple(rows_of(self.db.query, page_ids(
+                self.db.query, query, p * size, size, total))) for p in pages}

@@ -1,0 +1,1 @@
+"""The deals list: every deal in one table, filtered, sorted and changed in bulk."""

@@ -1,0 +1,196 @@
+"""The deals list's filters: pipeline, stage, owner, outcomes and one date period, and
+the saved views."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QWidget,
+)
+
+from funneldesk import formatting
+from funneldesk.i18n import _
+from funneldesk.services.dto import DateRange, Outcome, PipelineInfo, UserInfo
+from funneldesk.ui.deals.columns import outcome_label
+from funneldesk.ui.deals.views import DATE_FIELDS, PERIODS, ListView, days_of, with_days
+
+
+class FilterBar(QWidget):
+    """Edits a ListView; ``changed`` whenever the user changes a filter."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._pipelines: tuple[PipelineInfo, ...] = ()
+        self._view = ListView()
+        self.pipeline = QComboBox()
+        self.pipeline.setAccessibleName(_("Pipeline"))
+        self.stage = QComboBox()
+        self.stage.setAccessibleName(_("Stage"))
+        self.owner = QComboBox()
+        self.owner.setAccessibleName(_("Owner"))
+        self.outcomes = QPushButton()  # draws its menu arrow beside the text, not over it
+        self.outcomes.setAccessibleName(_("Outcome"))
+        menu = QMenu(self.outcomes)
+        self.outcome_actions: dict[Outcome, QAction] = {}
+        for outcome in Outcome:
+            action = menu.addAction(outcome_label(outcome))
+            action.setCheckable(True)
+            action.toggled.connect(lambda _checked: self._edited())
+            self.outcome_actions[outcome] = action
+        self.outcomes.setMenu(menu)
+        self.date_field = QComboBox()
+        self.date_field.setAccessibleName(_("Date"))
+        self.date_field.addItem(_("Any date"), "")
+        for key, label in DATE_FIELDS.items():
+            self.date_field.addItem(_(label), key)
+        self.period = QComboBox()
+        self.period.setAccessibleName(_("Period"))
+        for key, label in PERIODS.items():
+            self.period.addItem(_(label), key)
+        self.start, self.end = QDateEdit(), QDateEdit()
+        for edit, name in ((self.start, _("From")), (self.end, _("To"))):
+            edit.setCalendarPopup(True)
+            edit.setAccessibleName(name)
+            edit.setDate(QDate.currentDate())
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        for label, widget in ((_("Pipeline:"), self.pipeline), (_("Stage:"), self.stage),
+                              (_("Owner:"), self.owner)):
+            layout.addWidget(_label(label, widget))
+            layout.addWidget(widget)
+        layout.addWidget(self.outcomes)
+        layout.addSpacing(8)
+        layout.addWidget(self.date_field)
+        layout.addWidget(self.period)
+        layout.addWidget(self.start)
+        self._dash = QLabel("–")
+        layout.addWidget(self._dash)
+        layout.addWidget(self.end)
+        layout.addStretch(1)
+        self.pipeline.currentIndexChanged.connect(lambda _i: self._pipeline_changed())
+        for combo in (self.stage, self.owner, self.date_field, self.period):
+            combo.currentIndexChanged.connect(lambda _i: self._edited())
+        for edit in (self.start, self.end):
+            edit.dateChanged.connect(lambda _d: self._edited())
+
+    # --- filling and reading ---------------------------------------------------------
+
+    def set_choices(self, pipelines: tuple[PipelineInfo, ...], owners: tuple[UserInfo, ...]) -> None:
+        self._pipelines = pipelines
+        self._quietly(lambda: self._fill_choices(owners))
+
+    def _fill_choices(self, owners: tuple[UserInfo, ...]) -> None:
+        self.pipeline.clear()
+        self.pipeline.addItem(_("All pipelines"), None)
+        for pipeline in self._pipelines:
+            self.pipeline.addItem(pipeline.name, pipeline.id)
+        self.owner.clear()
+        self.owner.addItem(_("Everyone"), None)
+        for user in owners:
+            self.owner.addItem(user.display_name, user.id)
+        self._show(self._view)
+
+    def _fill_stages(self) -> None:
+        self.stage.clear()
+        self.stage.addItem(_("All stages"), None)
+        chosen = self.pipeline.currentData()
+        several = chosen is None and len(self._pipelines) > 1
+        for pipeline in self._pipelines:
+            if chosen is not None and pipeline.id != chosen:
+                continue
+            for stage in pipeline.stages:
+                name = f"{pipeline.name} ▸ {stage.name}" if several else stage.name
+                self.stage.addItem(name, stage.id)
+
+    def view(self) -> ListView:
+        """The view the bar shows (its query's sort as it was set)."""
+        query = replace(
+            self._view.query, pipeline_id=self.pipeline.currentData(),
+            stage_ids=frozenset({self.stage.currentData()} - {None}),
+            owner_ids=frozenset({self.owner.currentData()} - {None}),
+            outcomes=frozenset(o for o, a in self.outcome_actions.items() if a.isChecked()),
+            created=DateRange(), expected_close=DateRange(), closed=DateRange())
+        field, period = self.date_field.currentData() or "", self.period.currentData()
+        if field and period == "custom":
+            days = DateRange(_day(self.start.date()), _day(self.end.date()))
+            query = with_days(query, field, days)
+        return ListView(query, field, period)
+
+    def set_view(self, view: ListView) -> None:
+        self._view = view
+        self._quietly(lambda: self._show(view))
+
+    def _show(self, view: ListView) -> None:
+        query = view.query
+        self.pipeline.setCurrentIndex(max(0, self.pipeline.findData(query.pipeline_id)))
+        self._fill_stages()
+        stage = next(iter(query.stage_ids), None)
+        self.stage.setCurrentIndex(max(0, self.stage.findData(stage)))
+        owner = next(iter(query.owner_ids), None)
+        self.owner.setCurrentIndex(max(0, self.owner.findData(owner)))
+        for outcome, action in self.outcome_actions.items():
+            action.setChecked(outcome in query.outcomes)
+        self.date_field.setCurrentIndex(max(0, self.date_field.findData(view.date_field)))
+        self.period.setCurrentIndex(max(0, self.period.findData(view.period)))
+        if view.date_field:
+            days = days_of(query, view.date_field)
+            today = dt.date.today()
+            self.start.setDate(_qdate(days.start or today))
+            self.end.setDate(_qdate(days.end or today))
+        self._update_widgets()
+
+    def _quietly(self, fill: object) -> None:
+        widgets = [self.pipeline, self.stage, self.owner, self.date_field, self.period,
+                   self.start, self.end, *self.outcome_actions.values()]
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            fill()  # type: ignore[operator]
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+
+    def _update_widgets(self) -> None:
+        chosen = [outcome_label(o) for o, a in self.outcome_actions.items() if a.isChecked()]
+        self.outcomes.setText(_("Outcome: {outcomes}").format(
+            outcomes=formatting.listing(chosen) if chosen else _("none")))
+        dated = bool(self.date_field.currentData())
+        custom = dated and self.period.currentData() == "custom"
+        self.period.setVisible(dated)
+        for widget in (self.start, self.end, self._dash):
+            widget.setVisible(custom)
+
+    def _pipeline_changed(self) -> None:
+        self._quietly(self._fill_stages)
+        self._edited()
+
+    def _edited(self) -> None:
+        self._update_widgets()
+        self._view = self.view()
+        self.changed.emit()
+
+
+def _day(date: QDate) -> dt.date:
+    return dt.date(date.year(), date.month(), date.day())
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _label(text: str, buddy: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label

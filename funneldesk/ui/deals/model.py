@@ -1,0 +1,239 @@
+"""The deals list's item model: as many rows as the query's SQL ``COUNT``, read in pages
+around what the view asks for.
+
+Qt's ``fetchMore`` only appends, so a jump to the end would read everything before it;
+here ``rowCount`` is the whole list from the start, and ``data`` for a row whose page has
+not been read yet asks for that page alone (off the GUI thread: a page in the middle of
+a list sorted by a column without an index takes SQLite a few hundred milliseconds) and
+shows "…" until it arrives. At most MAX_PAGES pages are kept; the farthest go first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from funneldesk import formatting
+from funneldesk.errors import FunnelDeskError
+from funneldesk.i18n import language
+from funneldesk.services import Services
+from funneldesk.services.dto import DealQuery, DealRow, ListColumn
+from funneldesk.ui.common.background import run_in_background
+from funneldesk.ui.deals.columns import COLUMNS, NUMERIC, header, outcome_label
+
+PAGE = 200
+MAX_PAGES = 40
+LOADING = "…"
+DEAL_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's DealRow (None until read)
+
+Index = QModelIndex | QPersistentModelIndex
+# runs work off the GUI thread, then done(result) or failed(error) on it
+Runner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[Exception], None]], None]
+
+
+@lru_cache(maxsize=4096)
+def _money(amount: Decimal, currency: str, lang: str) -> str:
+    """An amount as the list shows it (babel's formatting is most of what a repaint costs;
+    a screen shows few distinct amounts, and the language is part of the key)."""
+    return formatting.money(amount, currency)
+
+
+class DealsTableModel(QAbstractTableModel):
+    loaded = Signal()  # the count (and first rows) of a new query arrived
+    refreshed = Signal()  # the count and the pages shown were read again
+    pageLoaded = Signal(int)  # a page arrived (its number)
+
+    def __init__(self, services: Services, failed: Callable[[FunnelDeskError], None],
+                 run: Runner = run_in_background) -> None:
+        super().__init__()
+        self._list, self._failed, self._run = services.deal_list, failed, run
+        self.query = DealQuery()
+        self._count = 0
+        self._pages: dict[int, tuple[DealRow, ...]] = {}
+        self._asked: set[int] = set()
+        self._generation = 0  # a read for an older query or refresh is dropped
+        self.today = dt.date.today()
+
+    # --- reading -----------------------------------------------------------------------
+
+    def set_query(self, query: DealQuery) -> None:
+        """Shows ``query``'s deals: its count and first page are read, then the rows
+        reset (the view keeps the old rows until then)."""
+        self.query = query
+        self._generation += 1
+        generation = self._generation
+
+        def work() -> tuple[int, tuple[DealRow, ...]]:
+            total = self._list.count(query)
+            return total, self._list.page(query, 0, PAGE, total)
+
+        def done(result: tuple[int, tuple[DealRow, ...]]) -> None:
+            if generation != self._generation:
+                return
+            self.beginResetModel()
+            self._count, first = result
+            self._pages, self._asked = ({0: first} if first else {}), set()
+            self.today = dt.date.today()
+            self.endResetModel()
+            self.loaded.emit()
+
+        self._run(work, done, self._fail)
+
+    def refresh(self) -> None:
+        """Reads the count and the pages held again (after a change anywhere), keeping the
+        rows where they are: rows past a new end go, new rows come at the end."""
+        self._generation += 1
+        generation, query, pages = self._generation, self.query, sorted(self._pages)
+
+        def done(result: tuple[int, dict[int, tuple[DealRow, ...]]]) -> None:
+            if generation != self._generation:
+                return
+            total, fresh = result
+            self._resize(total)
+            self._pages, self._asked = {p: rows for p, rows in fresh.items() if rows}, set()
+            self.today = dt.date.today()
+            if total:
+                self.dataChanged.emit(self.index(0, 0),
+                                      self.index(total - 1, len(COLUMNS) - 1))
+            self.refreshed.emit()
+
+        self._run(lambda: self._list.count_and_pages(query, pages, PAGE), done, self._fail)
+
+    def _resize(self, total: int) -> None:
+        if total > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, total - 1)
+            self._count = total
+            self.endInsertRows()
+        elif total < self._count:
+            self.beginRemoveRows(QModelIndex(), total, self._count - 1)
+            self._count = total
+            self.endRemoveRows()
+
+    def _want(self, page: int) -> None:
+        if page in self._asked:
+            return
+        self._asked.add(page)
+        generation, query, total = self._generation, self.query, self._count
+
+        def done(rows: tuple[DealRow, ...]) -> None:
+            self._asked.discard(page)
+            if generation != self._generation:
+                return
+            self._keep(page, rows)
+            last = min(self._count, (page + 1) * PAGE) - 1
+            if last >= page * PAGE:
+                self.dataChanged.emit(self.index(page * PAGE, 0),
+                                      self.index(last, len(COLUMNS) - 1))
+            self.pageLoaded.emit(page)
+
+        self._run(lambda: self._list.page(query, page * PAGE, PAGE, total), done, self._fail)
+
+    def _keep(self, page: int, rows: tuple[DealRow, ...]) -> None:
+        self._pages[page] = rows
+        while len(self._pages) > MAX_PAGES:
+            del self._pages[max(self._pages, key=lambda p: abs(p - page))]
+
+    def _fail(self, error: Exception) -> None:
+        if not isinstance(error, FunnelDeskError):
+            raise error  # a bug: the application's handler reports it
+        self._failed(error)
+
+    def ensure_rows(self, rows: Iterable[int]) -> None:
+        """Reads, on the calling thread, the pages of ``rows`` not held yet (a bulk action
+        needs the ids and versions of every selected row)."""
+        for page in sorted({r // PAGE for r in rows} - set(self._pages)):
+            self._keep(page, self._list.page(self.query, page * PAGE, PAGE, self._count))
+
+    # --- what the view asks --------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def deal_at(self, row: int) -> DealRow | None:
+        """The row's deal, or None while its page has not been read."""
+        rows = self._pages.get(row // PAGE)
+        offset = row % PAGE
+        return rows[offset] if rows is not None and offset < len(rows) else None
+
+    def rows_of(self, deal_ids: Iterable[int]) -> list[int]:
+        """The rows, among those read, that show the deals ``deal_ids``."""
+        wanted = set(deal_ids)
+        return [page * PAGE + i for page, rows in self._pages.items()
+                for i, deal in enumerate(rows) if deal.id in wanted]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        deal = self.deal_at(index.row())
+        if deal is None:
+            if role in (Qt.ItemDataRole.DisplayRole, DEAL_ROLE):
+                self._want(index.row() // PAGE)
+            if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
+                return LOADING
+            return None
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(deal, column)
+        if role == DEAL_ROLE:
+            return deal
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (ListColumn.TITLE,
+                                                               ListColumn.NEXT_STEP):
+            return self.text(deal, column) or None
+        return None
+
+    def text(self, deal: DealRow, column: ListColumn) -> str:
+        """What a cell shows."""
+        def day(value: dt.date | None) -> str:
+            return formatting.date_short(value) if value is not None else ""
+
+        texts: dict[ListColumn, Callable[[], str]] = {
+            ListColumn.TITLE: lambda: deal.title,
+            ListColumn.COMPANY: lambda: deal.company,
+            ListColumn.STAGE: lambda: deal.stage,
+            ListColumn.VALUE: lambda: _money(deal.amount, deal.currency, language()),
+            ListColumn.OWNER: lambda: deal.owner,
+            ListColumn.EXPECTED_CLOSE: lambda: day(deal.expected_close),
+            ListColumn.NEXT_STEP: lambda: deal.next_step,
+            ListColumn.DAYS_IN_STAGE: lambda: formatting.number(deal.days_in_stage(self.today)),
+            ListColumn.CREATED: lambda: day(deal.created_at.astimezone().date()),
+            ListColumn.CLOSED: lambda: day(deal.closed_on),
+            ListColumn.OUTCOME: lambda: outcome_label(deal.outcome),
+        }
+        return texts[column]()
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return header(COLUMNS[section])
+        if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[section] in NUMERIC:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is done in SQL: the list is read again in the new order."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (COLUMNS[column], descending) != (self.query.sort, self.query.descending):
+            self.set_query(replace(self.query, sort=COLUMNS[column], descending=descending))
+
+    @property
+    def reading(self) -> bool:
+        """Whether a page asked for has not arrived yet."""
+        return bool(self._asked)
+
+    def loaded_pages(self) -> Sequence[int]:
+        return sorted(self._pages)

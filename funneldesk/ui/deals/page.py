@@ -1,0 +1,426 @@
+"""The Deals page: every deal in one table, read in pages, filtered and sorted in SQL,
+with saved views and bulk actions on the selected rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+
+from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from funneldesk import formatting
+from funneldesk.errors import FunnelDeskError
+from funneldesk.i18n import _, ngettext
+from funneldesk.services.dto import (
+    BulkResult,
+    ChangeSet,
+    DealQuery,
+    DealRow,
+    ListColumn,
+    Outcome,
+    PipelineInfo,
+    StageKind,
+    UserInfo,
+)
+from funneldesk.ui.common.page import Page, Workspace
+from funneldesk.ui.deals.columns import COLUMNS, WIDTHS, header
+from funneldesk.ui.deals.delegate import DealsDelegate
+from funneldesk.ui.deals.dialogs import BulkReportDialog, LostReasonDialog, OwnerDialog, StageDialog
+from funneldesk.ui.deals.filter_bar import FilterBar
+from funneldesk.ui.deals.model import DealsTableModel
+from funneldesk.ui.deals.views import ListView
+
+
+class DealsListPage(Page):
+    key = "deals"
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(workspace, parent)
+        services = workspace.services
+        self._database = services.location()
+        self._pipelines: tuple[PipelineInfo, ...] = ()
+        self._owners: tuple[UserInfo, ...] = ()
+        self._keep_selected: set[int] = set()
+        self.report: BulkReportDialog | None = None
+        self._painted_once = False
+        self.model = DealsTableModel(services, self._read_failed)
+        self.table = self._make_table()
+        self.filters = FilterBar()
+        self.count = QLabel()
+        self.saved = QComboBox()
+        self.saved.setAccessibleName(_("Saved views"))
+        self.saved.setMinimumWidth(200)
+        self._views: dict[str, ListView] = {}
+        self._make_actions()
+        self._tools = self._make_tool_bar()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        top = QHBoxLayout()
+        top.addWidget(self.filters, 1)
+        top.addWidget(self.count)
+        top.addSpacing(8)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        self.model.loaded.connect(self._show_count)
+        self.model.refreshed.connect(self._after_refresh)
+        self.filters.changed.connect(self._filters_changed)
+        self.saved.activated.connect(lambda _i: self._saved_chosen())
+        self._restore()
+
+    # --- building --------------------------------------------------------------------
+
+    def _make_table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.model)
+        table.setItemDelegate(DealsDelegate(table))
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setShowGrid(False)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        top = table.horizontalHeader()
+        top.setSectionsMovable(True)
+        top.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        top.setStretchLastSection(True)
+        top.setHighlightSections(False)
+        top.setTextElideMode(Qt.TextElideMode.ElideRight)
+        top.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        top.customContextMenuRequested.connect(self._column_menu)
+        for section, column in enumerate(COLUMNS):
+            width = max(WIDTHS[column], top.fontMetrics().horizontalAdvance(header(column)) + 32)
+            table.setColumnWidth(section, width)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._row_menu)
+        table.activated.connect(self._open_row)
+        table.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
+        return table
+
+    def _make_actions(self) -> None:
+        def action(text: str, slot: Callable[[], object], shortcut: str = "") -> QAction:
+            made = QAction(text, self)
+            if shortcut:
+                made.setShortcut(QKeySequence(shortcut))
+                made.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                self.addAction(made)
+            made.triggered.connect(lambda _checked=False: slot())
+            return made
+
+        self.open_action = action(_("Open deal"), self.open_current)
+        self.owner_action = action(_("Change owner…"), self.change_owner)
+        self.move_action = action(_("Move to stage…"), self.move_to_stage)
+        self.archive_action = action(_("Archive"), self.archive)
+        self.save_view_action = action(_("Save view…"), self.ask_view_name)
+        self.delete_view_action = action(_("Delete view"), self.delete_current_view)
+        self.bulk_actions = [self.owner_action, self.move_action, self.archive_action]
+        self._enable()
+
+    def _make_tool_bar(self) -> QToolBar:
+        tools = QToolBar(_("Deals"))
+        tools.setObjectName("deals-toolbar")
+        tools.setMovable(False)
+        tools.addWidget(QLabel(_("View:")))
+        tools.addWidget(self.saved)
+        tools.addAction(self.save_view_action)
+        tools.addAction(self.delete_view_action)
+        tools.addSeparator()
+        for bulk in self.bulk_actions:
+            tools.addAction(bulk)
+        return tools
+
+    # --- what a page declares ---------------------------------------------------------
+
+    def page_actions(self) -> list[QAction]:
+        return [self.open_action, *self.bulk_actions, self.save_view_action,
+                self.delete_view_action]
+
+    def page_menus(self) -> list[QMenu]:
+        menu = QMenu(_("&Deals"), self)
+        menu.addAction(self.open_action)
+        menu.addSeparator()
+        menu.addActions(self.bulk_actions)
+        menu.addSeparator()
+        menu.addActions([self.save_view_action, self.delete_view_action])
+        return [menu]
+
+    def tool_bar(self) -> QToolBar:
+        return self._tools
+
+    def apply_changes(self, changes: ChangeSet, origin: object) -> None:
+        if changes.deal_ids or changes.stage_ids:
+            self._keep_selected = {d.id for d in self.selected_loaded()}
+            self.model.refresh()
+
+    def store_settings(self) -> None:
+        settings = self.workspace.settings
+        state = self.table.horizontalHeader().saveState()
+        settings.set("deals.header", bytes(state.toHex().data()).decode())
+        filters = dict(settings.get("deals.filters"))
+        filters[self._database] = self.current_view().to_dict()
+        settings.set("deals.filters", filters)
+        self._store_views()
+
+    # --- filters, sort and views -------------------------------------------------------
+
+    def _restore(self) -> None:
+        settings = self.workspace.settings
+        self._pipelines, self._owners = self.workspace.services.deal_list.choices()
+        self.filters.set_choices(self._pipelines, self._owners)
+        saved = settings.get("deals.views").get(self._database)
+        if isinstance(saved, dict):
+            self._views = {str(k): ListView.from_dict(v) for k, v in saved.items()}
+        else:  # a first start on this database: one useful view to begin with
+            self._views = {_("My open deals closing this month"): ListView(
+                DealQuery(owner_ids=frozenset({self.workspace.actor.id}),
+                          outcomes=frozenset({Outcome.OPEN}),
+                          sort=ListColumn.EXPECTED_CLOSE, descending=False),
+                "expected_close", "this_month")}
+        self._fill_views()
+        state = settings.get("deals.header")
+        if state:
+            self.table.horizontalHeader().restoreState(QByteArray.fromHex(state.encode()))
+        self.apply_view(ListView.from_dict(settings.get("deals.filters").get(self._database)))
+
+    def current_view(self) -> ListView:
+        view = self.filters.view()
+        query = replace(view.query, sort=self.model.query.sort,
+                        descending=self.model.query.descending)
+        return replace(view, query=query)
+
+    def apply_view(self, view: ListView) -> None:
+        """Shows ``view``: its filters in the bar, its sort in the header."""
+        self.filters.set_view(view)
+        self._set_query(view.resolved(dt.date.today()))
+
+    def _set_query(self, query: DealQuery) -> None:
+        self.model.set_query(query)
+        top = self.table.horizontalHeader()
+        order = Qt.SortOrder.DescendingOrder if query.descending else Qt.SortOrder.AscendingOrder
+        self.table.setSortingEnabled(False)
+        top.setSortIndicator(COLUMNS.index(query.sort), order)
+        self.table.setSortingEnabled(True)  # sorts by the indicator: the query's own order
+
+    def _filters_changed(self) -> None:
+        self.saved.setCurrentIndex(0)
+        self._set_query(self.current_view().resolved(dt.date.today()))
+
+    def _fill_views(self) -> None:
+        self.saved.blockSignals(True)
+        self.saved.clear()
+        self.saved.addItem(_("Choose a saved view…"), None)
+        for name in sorted(self._views):
+            self.saved.addItem(name, name)
+        self.saved.blockSignals(False)
+        self.delete_view_action.setEnabled(bool(self._views))
+
+    def _saved_chosen(self) -> None:
+        name = self.saved.currentData()
+        if name in self._views:
+            self.apply_view(self._views[name])
+
+    def choose_view(self, name: str) -> None:
+        self.saved.setCurrentIndex(max(0, self.saved.findData(name)))
+        self._saved_chosen()
+
+    def save_view(self, name: str) -> None:
+        """Keeps the current filters and sort as ``name`` (replacing a view of that name)."""
+        self._views[name] = self.current_view()
+        self._fill_views()
+        self.saved.setCurrentIndex(self.saved.findData(name))
+        self._store_views()
+
+    def delete_view(self, name: str) -> None:
+        self._views.pop(name, None)
+        self._fill_views()
+        self._store_views()
+
+    def ask_view_name(self) -> None:
+        current = self.saved.currentData() or ""
+        name, ok = QInputDialog.getText(self, _("Save view"), _("Name of the view:"),
+                                        text=current)
+        if ok and name.strip():
+            self.save_view(name.strip())
+
+    def delete_current_view(self) -> None:
+        name = self.saved.currentData()
+        if name:
+            self.delete_view(name)
+
+    def _store_views(self) -> None:
+        settings = self.workspace.settings
+        views = dict(settings.get("deals.views"))
+        views[self._database] = {name: v.to_dict() for name, v in self._views.items()}
+        settings.set("deals.views", views)
+
+    def _column_menu(self, pos: QPoint) -> None:
+        self.column_menu().popup(self.table.horizontalHeader().mapToGlobal(pos))
+
+    def column_menu(self) -> QMenu:
+        """A check per column: which ones the list shows (at least one stays)."""
+        menu = QMenu(self)
+        shown = [s for s in range(len(COLUMNS)) if not self.table.isColumnHidden(s)]
+        for section, column in enumerate(COLUMNS):
+            action = menu.addAction(header(column))
+            action.setCheckable(True)
+            action.setChecked(section in shown)
+            action.setEnabled(shown != [section])
+            action.toggled.connect(
+                lambda checked, s=section: self.table.setColumnHidden(s, not checked))
+        return menu
+
+    # --- counts and reads ---------------------------------------------------------------
+
+    def _show_count(self) -> None:
+        n = self.model.rowCount()
+        text = ngettext("{n} deal", "{n} deals", n).format(n=formatting.number(n))
+        self.count.setText(text)
+        self.set_status_text(text)
+
+    def _after_refresh(self) -> None:
+        if not self._painted_once:  # the first rows are in: painted in this event loop pass
+            self._painted_once = True
+            QTimer.singleShot(0, self.firstPainted.emit)
+        self._show_count()
+        rows = self.model.rows_of(self._keep_selected)
+        if self._keep_selected and rows:
+            selection = self.table.selectionModel()
+            selection.clearSelection()
+            for row in rows:
+                selection.select(self.model.index(row, 0),
+                                 selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+        self._enable()
+
+    def _read_failed(self, error: FunnelDeskError) -> None:
+        self.workspace.show_message(error.message())
+
+    # --- rows -------------------------------------------------------------------------
+
+    def selected_loaded(self) -> list[DealRow]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [d for r in rows if (d := self.model.deal_at(r)) is not None]
+
+    def selected(self) -> list[DealRow]:
+        """The selected deals, reading the pages of selected rows not read yet."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        self.model.ensure_rows(rows)
+        return [d for r in rows if (d := self.model.deal_at(r)) is not None]
+
+    def _enable(self) -> None:
+        chosen = self.table.selectionModel().hasSelection()
+        for bulk in (*self.bulk_actions, self.open_action):
+            bulk.setEnabled(chosen)
+
+    def _open_row(self, index: QModelIndex) -> None:
+        deal = self.model.deal_at(index.row())
+        if deal is not None:
+            self.workspace.open_record("deal", deal.id)
+
+    def open_current(self) -> None:
+        self._open_row(self.table.currentIndex())
+
+    def _row_menu(self, pos: QPoint) -> None:
+        if not self.table.indexAt(pos).isValid():
+            return
+        menu = QMenu(self)
+        menu.addAction(self.open_action)
+        menu.addSeparator()
+        menu.addActions(self.bulk_actions)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    # --- bulk actions -----------------------------------------------------------------
+
+    def change_owner(self) -> None:
+        deals = self.selected()
+        if not deals:
+            return
+        dialog = OwnerDialog(len(deals), self._owners, self)
+        if dialog.exec() != OwnerDialog.DialogCode.Accepted or dialog.chosen() is None:
+            return
+        owner_id = dialog.chosen() or 0
+        owner = dialog.choice.currentText()
+        n = len(deals)
+        self._run(ngettext("Give {n} deal to {owner}", "Give {n} deals to {owner}", n).format(
+            n=n, owner=owner), lambda: self.workspace.services.bulk.change_owner(
+            deals=[(d.id, d.version) for d in deals], owner_id=owner_id,
+            by=self.workspace.actor), _("Change owner"))
+
+    def move_to_stage(self) -> None:
+        deals = self.selected()
+        if not deals:
+            return
+        used = {d.pipeline_id for d in deals}
+        dialog = StageDialog(len(deals), tuple(p for p in self._pipelines if p.id in used), self)
+        if dialog.exec() != StageDialog.DialogCode.Accepted or dialog.chosen() is None:
+            return
+        stage_id = dialog.chosen() or 0
+        reason_id, reason_text = None, ""
+        if dialog.kinds.get(stage_id) is StageKind.LOST:
+            lost = LostReasonDialog(len(deals), self.workspace.services.moves.lost_reasons(),
+                                    self)
+            if lost.exec() != LostReasonDialog.DialogCode.Accepted:
+                return
+            reason_id, reason_text = lost.reason_id(), lost.reason_text()
+        self.move_deals(deals, stage_id, dialog.choice.currentText(), reason_id, reason_text)
+
+    def move_deals(self, deals: list[DealRow], stage_id: int, stage: str,
+                   reason_id: int | None = None, reason_text: str = "") -> BulkResult | None:
+        n = len(deals)
+        return self._run(
+            ngettext("Move {n} deal to “{stage}”", "Move {n} deals to “{stage}”", n).format(
+                n=n, stage=stage),
+            lambda: self.workspace.services.bulk.move(
+                deals=[(d.id, d.version) for d in deals], to_stage_id=stage_id,
+                by=self.workspace.actor, lost_reason_id=reason_id,
+                lost_reason_text=reason_text),
+            _("Move to stage"))
+
+    def archive(self) -> None:
+        deals = self.selected()
+        if not deals:
+            return
+        n = len(deals)
+        self._run(ngettext("Archive {n} deal", "Archive {n} deals", n).format(n=n),
+                  lambda: self.workspace.services.bulk.archive(
+                      deals=[(d.id, d.version) for d in deals], by=self.workspace.actor),
+                  _("Archive"))
+
+    def _run(self, text: str, call: Callable[[], BulkResult],
+             title: str) -> BulkResult | None:
+        """Runs the bulk action through the window's one action path (undo included); a
+        report lists the deals it left as they were, and why."""
+        bulk, actor = self.workspace.services.bulk, self.workspace.actor
+        result = self.workspace.runner.run(
+            text, call, undo=lambda r: bulk.undo(result=r, by=actor),
+            redo=lambda u: bulk.redo(undone=u, by=actor), origin=self, parent=self)
+        if result is None:
+            return None
+        done, refused = len(result.done), len(result.refused)
+        self.workspace.show_message(
+            _("{text}: {done} changed, {refused} left as they were.").format(
+                text=text, done=formatting.number(done), refused=formatting.number(refused))
+            if refused else _("{text}: done.").format(text=text))
+        if refused:
+            if self.report is not None:
+                self.report.close()
+            self.report = BulkReportDialog(title, result, self.window())
+            self.report.show()
+        return result
+

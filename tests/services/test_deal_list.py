@@ -1,0 +1,170 @@
+"""The deals list's reads: count and pages match an independent query over the same data,
+for every sort and the filters, from either end of the list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from funneldesk.services import Services
+from funneldesk.services.dto import (
+    Actor,
+    DateRange,
+    DealQuery,
+    ListColumn,
+    Outcome,
+    query_from_dict,
+    query_to_dict,
+)
+
+
+@pytest.fixture
+def demo(services: Services, manager: Actor, db_path: Path) -> Services:
+    services.demo.generate(deals=300, seed=3, by=manager)
+    # a few archived and trashed deals, and ties in the sorted columns
+    with closing(sqlite3.connect(db_path)) as conn, conn:
+        conn.execute("UPDATE deals SET archived_at = created_at WHERE id % 17 = 0")
+        conn.execute("UPDATE deals SET deleted_at = created_at WHERE id % 23 = 0")
+        conn.execute("UPDATE deals SET title = 'Same title' WHERE id % 11 = 0")
+    return services
+
+
+def independent(db_path: Path, query: DealQuery) -> list[int]:
+    """The ids the list should show, computed in Python over every row."""
+    with closing(sqlite3.connect(db_path)) as conn:
+        rows = conn.execute(
+            "SELECT d.id, d.title, COALESCE(c.name, ''), s.pipeline_id, s.kind, s.position,"
+            " d.won_value, d.value, d.currency, u.display_name, d.expected_close, d.next_step,"
+            " d.stage_entered_at, d.created_at, d.closed_on, d.archived_at, d.deleted_at,"
+            " d.pipeline_id, d.stage_id, d.owner_id "
+            "FROM deals d JOIN stages s ON s.id = d.stage_id JOIN users u ON u.id = d.owner_id "
+            "LEFT JOIN companies c ON c.id = d.company_id").fetchall()
+    rank = {"OPEN": 0, "WON": 1, "LOST": 2}
+    outcome_of = {"OPEN": Outcome.OPEN, "WON": Outcome.WON, "LOST": Outcome.LOST}
+
+    def shown(r: tuple) -> bool:  # type: ignore[type-arg]
+        outcome = Outcome.ARCHIVED if r[15] is not None else outcome_of[r[4]]
+        created_day = dt.datetime.fromisoformat(r[13] + "+00:00").astimezone().date()
+        return (r[16] is None and outcome in query.outcomes
+                and query.pipeline_id in (None, r[17])
+                and (not query.stage_ids or r[18] in query.stage_ids)
+                and (not query.owner_ids or r[19] in query.owner_ids)
+                and within(created_day, query.created)
+                and within(r[10] and dt.date.fromisoformat(r[10]), query.expected_close)
+                and within(r[14] and dt.date.fromisoformat(r[14]), query.closed))
+
+    def key(r: tuple) -> tuple:  # type: ignore[type-arg]
+        far = "9999"
+        return {
+            ListColumn.TITLE: (r[1],),
+            ListColumn.COMPANY: (r[2],),
+            ListColumn.STAGE: (r[3], rank[r[4]], r[5]),
+            ListColumn.VALUE: (r[6] if r[6] is not None else r[7], r[8]),
+            ListColumn.OWNER: (r[9],),
+            ListColumn.EXPECTED_CLOSE: (r[10] or far,),
+            ListColumn.NEXT_STEP: (r[11],),
+            ListColumn.DAYS_IN_STAGE: (tuple(-ord(ch) for ch in r[12]),),
+            ListColumn.CREATED: (r[13],),
+            ListColumn.CLOSED: (r[14] or far,),
+            ListColumn.OUTCOME: (r[15] is not None, rank[r[4]]),
+        }[query.sort] + (r[0],)
+
+    ordered = sorted((r for r in rows if shown(r)), key=key, reverse=query.descending)
+    return [r[0] for r in ordered]
+
+
+def within(day: dt.date | None, days: DateRange) -> bool:
+    if days.is_open:
+        return True
+    if day is None:
+        return False
+    return (days.start is None or day >= days.start) and (days.end is None or day <= days.end)
+
+
+def read_all(services: Services, query: DealQuery, size: int) -> list[int]:
+    total = services.deal_list.count(query)
+    ids: list[int] = []
+    for offset in range(0, total, size):
+        ids += [r.id for r in services.deal_list.page(query, offset, size, total)]
+    return ids
+
+
+@pytest.mark.parametrize("column", list(ListColumn))
+@pytest.mark.parametrize("descending", [False, True])
+def test_every_sort_matches_an_independent_order(demo: Services, db_path: Path,
+                                                  column: ListColumn, descending: bool) -> None:
+    query = DealQuery(sort=column, descending=descending,
+                      outcomes=frozenset(Outcome))
+    expected = independent(db_path, query)
+    assert demo.deal_list.count(query) == len(expected)
+    # pages of 37: the later ones are read from the end of the list, in reverse
+    assert read_all(demo, query, 37) == expected
+
+
+def test_filters_match_an_independent_query(demo: Services, db_path: Path) -> None:
+    rows = demo.deal_list.page(DealQuery(outcomes=frozenset(Outcome)), 0, 400)
+    some_stages = frozenset({rows[0].stage_id, rows[5].stage_id})
+    owners = frozenset({rows[1].owner_id})
+    today = dt.date.today()
+    queries = [
+        DealQuery(),
+        DealQuery(outcomes=frozenset({Outcome.OPEN})),
+        DealQuery(outcomes=frozenset({Outcome.WON, Outcome.LOST})),
+        DealQuery(outcomes=frozenset({Outcome.ARCHIVED})),
+        DealQuery(outcomes=frozenset()),
+        DealQuery(stage_ids=some_stages, outcomes=frozenset(Outcome)),
+        DealQuery(owner_ids=owners, sort=ListColumn.VALUE),
+        DealQuery(pipeline_id=rows[0].pipeline_id, sort=ListColumn.TITLE),
+        DealQuery(pipeline_id=-1),
+        DealQuery(created=DateRange(today - dt.timedelta(days=120), today - dt.timedelta(days=30))),
+        DealQuery(expected_close=DateRange(today, today + dt.timedelta(days=31)),
+                  sort=ListColumn.EXPECTED_CLOSE, descending=False),
+        DealQuery(closed=DateRange(None, today - dt.timedelta(days=60)),
+                  sort=ListColumn.CLOSED),
+    ]
+    for query in queries:
+        expected = independent(db_path, query)
+        assert demo.deal_list.count(query) == len(expected), query
+        assert read_all(demo, query, 50) == expected, query
+    assert any(independent(db_path, q) for q in queries[9:])  # the date filters find some
+
+
+def test_trashed_deals_never_show_and_archived_only_when_asked(demo: Services,
+                                                               db_path: Path) -> None:
+    everything = {r.id for r in demo.deal_list.page(DealQuery(outcomes=frozenset(Outcome)),
+                                                    0, 1000)}
+    with closing(sqlite3.connect(db_path)) as conn:
+        trashed = {i for (i,) in conn.execute("SELECT id FROM deals WHERE deleted_at IS NOT NULL")}
+        archived = {i for (i,) in conn.execute(
+            "SELECT id FROM deals WHERE archived_at IS NOT NULL AND deleted_at IS NULL")}
+    assert trashed
+    assert archived
+    assert not everything & trashed
+    assert archived <= everything
+    default = {r.id for r in demo.deal_list.page(DealQuery(), 0, 1000)}
+    assert not default & archived
+    rows = demo.deal_list.page(DealQuery(outcomes=frozenset({Outcome.ARCHIVED})), 0, 1000)
+    assert {r.id for r in rows} == archived
+    assert {r.outcome for r in rows} == {Outcome.ARCHIVED}
+
+
+def test_a_page_at_the_end_reads_only_its_rows(demo: Services) -> None:
+    query = DealQuery(sort=ListColumn.TITLE)
+    total = demo.deal_list.count(query)
+    last = demo.deal_list.page(query, total - 10, 200, total)
+    assert len(last) == 10
+    assert [r.id for r in last] == read_all(demo, query, 1000)[-10:]
+    assert demo.deal_list.page(query, total, 200, total) == ()
+
+
+def test_a_query_survives_the_settings_file() -> None:
+    query = DealQuery(pipeline_id=2, stage_ids=frozenset({3, 4}), owner_ids=frozenset({9}),
+                      outcomes=frozenset({Outcome.OPEN, Outcome.ARCHIVED}),
+                      expected_close=DateRange(dt.date(2026, 11, 1), dt.date(2026, 11, 30)),
+                      sort=ListColumn.EXPECTED_CLOSE, descending=False)
+    assert query_from_dict(query_to_dict(query)) == query
+    assert query_from_dict({"sort": "nonsense", "outcomes": "x"}) == DealQuery()

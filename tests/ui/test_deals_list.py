@@ -1,0 +1,255 @@
+"""The Deals page on its own, in a workspace like the window's: the real table, header,
+filter bar, dialogs and undo stack over a database with demo data."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMainWindow, QWidget
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor, ListColumn
+from funneldesk.settings import Settings
+from funneldesk.ui.common.page import Workspace
+from funneldesk.ui.common.user_action import ActionRunner
+from funneldesk.ui.deals.columns import COLUMNS
+from funneldesk.ui.deals.dialogs import StageDialog
+from funneldesk.ui.deals.model import PAGE
+from funneldesk.ui.deals.page import DealsListPage
+from tests.helpers import make_deal, stage, tick_all
+from tests.ui.conftest import answer_next_dialog
+
+
+@pytest.fixture
+def workspace(qtbot: QtBot, services: Services, manager: Actor) -> Workspace:
+    services.demo.generate(deals=450, seed=5, by=manager)
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    undo_stack = QUndoStack(window)
+    messages: list[str] = []
+    return Workspace(services, manager, Settings(), ActionRunner(undo_stack, window),
+                     undo_stack, window, messages.append)
+
+
+@pytest.fixture
+def page(qtbot: QtBot, workspace: Workspace) -> DealsListPage:
+    made = DealsListPage(workspace)
+    workspace.window.setCentralWidget(made)
+    workspace.runner.changed.connect(made.apply_changes)  # as the window relays changes
+    workspace.window.resize(1400, 700)
+    workspace.window.show()
+    qtbot.waitExposed(workspace.window)
+    qtbot.waitUntil(lambda: made.model.rowCount() > 0)
+    return made
+
+
+def ids_in_sql(db_path: Path, where: str = "1 = 1", order: str = "d.created_at DESC, d.id DESC",
+               params: tuple[object, ...] = ()) -> list[int]:
+    """The deals the list should show, by a query of its own (open, won and lost deals
+    not archived, not in the Trash)."""
+    with closing(sqlite3.connect(db_path)) as conn:
+        return [r[0] for r in conn.execute(
+            "SELECT d.id FROM deals d JOIN users u ON u.id = d.owner_id "
+            "WHERE d.deleted_at IS NULL AND d.archived_at IS NULL AND " + where +
+            " ORDER BY " + order, params)]
+
+
+def shown_ids(page: DealsListPage, rows: range) -> list[int]:
+    return [deal.id for r in rows if (deal := page.model.deal_at(r)) is not None]
+
+
+def wait_loaded(qtbot: QtBot, page: DealsListPage, rows: range) -> None:
+    for r in rows:  # asks for the pages, as painting would
+        page.model.index(r, 0).data()
+    qtbot.waitUntil(lambda: all(page.model.deal_at(r) is not None for r in rows))
+
+
+def click_header(qtbot: QtBot, page: DealsListPage, column: ListColumn) -> None:
+    header = page.table.horizontalHeader()
+    section = COLUMNS.index(column)
+    x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+
+
+def test_the_list_shows_every_deal_newest_first(page: DealsListPage, db_path: Path) -> None:
+    expected = ids_in_sql(db_path)
+    assert page.model.rowCount() == len(expected)
+    assert shown_ids(page, range(PAGE)) == expected[:PAGE]
+    assert page.count.text() == f"{len(expected)} deals"
+
+
+def test_clicking_headers_sorts_in_sql(qtbot: QtBot, page: DealsListPage, db_path: Path) -> None:
+    click_header(qtbot, page, ListColumn.TITLE)
+    header = page.table.horizontalHeader()
+    assert header.sortIndicatorSection() == COLUMNS.index(ListColumn.TITLE)
+    direction = "DESC" if header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder else "ASC"
+    expected = ids_in_sql(db_path, order=f"d.title {direction}, d.id {direction}")
+    assert shown_ids(page, range(50)) == expected[:50]
+
+    click_header(qtbot, page, ListColumn.TITLE)  # again: the other way round
+    flipped = "ASC" if direction == "DESC" else "DESC"
+    expected = ids_in_sql(db_path, order=f"d.title {flipped}, d.id {flipped}")
+    assert shown_ids(page, range(50)) == expected[:50]
+
+    click_header(qtbot, page, ListColumn.OWNER)
+    direction = "DESC" if header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder else "ASC"
+    expected = ids_in_sql(db_path, order=f"u.display_name {direction}, d.id {direction}")
+    wait_loaded(qtbot, page, range(page.model.rowCount()))
+    assert shown_ids(page, range(page.model.rowCount())) == expected
+
+
+def test_filtering_by_owner_and_outcome(qtbot: QtBot, page: DealsListPage, db_path: Path) -> None:
+    owner = page.filters.owner
+    owner.setCurrentIndex(2)
+    owner_id = owner.currentData()
+    qtbot.waitUntil(lambda: page.model.query.owner_ids == {owner_id})
+    qtbot.waitUntil(lambda: page.model.rowCount() == len(
+        ids_in_sql(db_path, "d.owner_id = ?", params=(owner_id,))))
+    won_only = page.filters.outcome_actions
+    with qtbot.waitSignal(page.model.loaded):
+        won_only[next(o for o in won_only if o.value == "open")].setChecked(False)
+    with qtbot.waitSignal(page.model.loaded):
+        won_only[next(o for o in won_only if o.value == "lost")].setChecked(False)
+    expected = ids_in_sql(db_path, "d.owner_id = ? AND d.stage_id IN "
+                          "(SELECT id FROM stages WHERE kind = 'WON')", params=(owner_id,))
+    assert expected
+    assert page.model.rowCount() == len(expected)
+    assert shown_ids(page, range(len(expected))) == expected
+
+
+def test_jumping_to_the_end_reads_only_the_last_page(qtbot: QtBot, page: DealsListPage,
+                                                     db_path: Path) -> None:
+    expected = ids_in_sql(db_path)
+    total = len(expected)
+    assert total > 2 * PAGE  # a page in between that the jump must not read
+    page.table.scrollToBottom()
+    last = page.table.rowAt(page.table.viewport().height() - 2)
+    assert last == total - 1
+    qtbot.waitUntil(lambda: page.model.deal_at(total - 1) is not None)
+    page.table.viewport().repaint()
+    assert shown_ids(page, range(total - 20, total)) == expected[-20:]
+    assert page.model.loaded_pages() == [0, (total - 1) // PAGE]
+
+
+def select_deals(page: DealsListPage, deal_ids: list[int]) -> None:
+    selection = page.table.selectionModel()
+    selection.clearSelection()
+    flags = (QItemSelectionModel.SelectionFlag.Select
+             | QItemSelectionModel.SelectionFlag.Rows)
+    for row in page.model.rows_of(deal_ids):
+        selection.select(page.model.index(row, 0), flags)
+
+
+def test_a_bulk_move_reports_the_refused_deals_and_one_undo_reverts_it(
+        qtbot: QtBot, page: DealsListPage, workspace: Workspace, db_path: Path) -> None:
+    services, manager = workspace.services, workspace.actor
+    ready = [make_deal(services, manager, title=f"Ready {i}") for i in range(3)]
+    blocked = make_deal(services, manager, title="Not ticked")
+    for card in ready:
+        tick_all(services, manager, card.id, "Initial contact")
+    with qtbot.waitSignal(page.model.loaded):
+        page.filters.owner.setCurrentIndex(page.filters.owner.findData(manager.id))
+    chosen = [c.id for c in [*ready, blocked]]
+    select_deals(page, chosen)
+    target = stage(services, "Needs analysis")
+
+    def choose(dialog: QWidget) -> None:
+        assert isinstance(dialog, StageDialog)
+        dialog.choice.setCurrentIndex(dialog.choice.findData(target.id))
+        dialog.accept()
+
+    answer_next_dialog(choose)
+    with qtbot.waitSignal(page.model.refreshed, timeout=10000):
+        page.move_action.trigger()
+
+    def stages() -> dict[int, int]:
+        with closing(sqlite3.connect(db_path)) as conn:
+            return dict(conn.execute(
+                f"SELECT id, stage_id FROM deals WHERE id IN ({','.join('?' * len(chosen))})",
+                chosen).fetchall())
+
+    assert stages() == {**{c.id: target.id for c in ready}, blocked.id: blocked.stage_id}
+    report = page.report
+    assert report is not None
+    assert report.isVisible()
+    refused = [report.refused.child(i) for i in range(report.refused.childCount())]
+    assert [(i.text(0), "Contact person confirmed" in i.text(1)) for i in refused] == [
+        ("Not ticked", True)]
+    moved = {report.done_items.child(i).text(0) for i in range(report.done_items.childCount())}
+    assert moved == {"Ready 0", "Ready 1", "Ready 2"}
+    # the list shows the moved deals in their new stage, still selected
+    stage_column = COLUMNS.index(ListColumn.STAGE)
+    for row in page.model.rows_of([c.id for c in ready]):
+        assert page.model.index(row, stage_column).data() == target.name
+    assert {d.id for d in page.selected_loaded()} == set(chosen)
+
+    with qtbot.waitSignal(page.model.refreshed, timeout=10000):
+        workspace.undo_stack.undo()
+    assert stages() == {c: blocked.stage_id for c in chosen}
+    for row in page.model.rows_of(chosen):
+        assert page.model.index(row, stage_column).data() == "Initial contact"
+
+
+def test_double_click_and_enter_open_the_deal(qtbot: QtBot, page: DealsListPage,
+                                              workspace: Workspace) -> None:
+    opened: list[int] = []
+    workspace.openers["deal"] = opened.append
+    rect = page.table.visualRect(page.model.index(2, 0))
+    QTest.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    page.table.setCurrentIndex(page.model.index(5, 0))
+    QTest.keyClick(page.table, Qt.Key.Key_Return)
+    deals = [page.model.deal_at(2), page.model.deal_at(5)]
+    assert opened == [d.id for d in deals if d is not None]
+
+
+def test_columns_views_and_sort_are_remembered(qtbot: QtBot, page: DealsListPage,
+                                               workspace: Workspace) -> None:
+    menu = page.column_menu()
+    next_step = COLUMNS.index(ListColumn.NEXT_STEP)
+    menu.actions()[next_step].setChecked(False)
+    assert page.table.isColumnHidden(next_step)
+    page.table.setColumnWidth(0, 321)
+    click_header(qtbot, page, ListColumn.VALUE)
+    with qtbot.waitSignal(page.model.loaded):
+        page.filters.date_field.setCurrentIndex(page.filters.date_field.findData("closed"))
+    page.save_view("Closed this month by value")
+    page.store_settings()
+    workspace.settings.save()
+
+    again = DealsListPage(Workspace(workspace.services, workspace.actor, Settings(),
+                                    workspace.runner, workspace.undo_stack, workspace.window,
+                                    workspace.show_message))
+    qtbot.addWidget(again)
+    assert again.table.isColumnHidden(next_step)
+    assert again.table.columnWidth(0) == 321
+    assert again.model.query == page.model.query
+    assert again.model.query.sort is ListColumn.VALUE
+    assert again.model.query.closed.start is not None
+    names = [again.saved.itemText(i) for i in range(again.saved.count())]
+    assert "Closed this month by value" in names
+    assert "My open deals closing this month" in names
+
+    with qtbot.waitSignal(again.model.loaded):
+        again.choose_view("My open deals closing this month")
+    assert again.model.query.owner_ids == {workspace.actor.id}
+    assert again.model.query.expected_close.start is not None
+    again.delete_view("Closed this month by value")
+    assert "Closed this month by value" not in [
+        again.saved.itemText(i) for i in range(again.saved.count())]
+    qtbot.waitUntil(lambda: not again.model.reading)  # no read left running
+
+
+def test_the_model_keeps_the_rules_of_qt_item_models(qtbot: QtBot, page: DealsListPage,
+                                                     qtmodeltester: ModelTester) -> None:
+    qtmodeltester.check(page.model)
+    qtbot.waitUntil(lambda: not page.model.reading)
