@@ -138,9 +138,30 @@ def take(lang: str, out: Path) -> None:
     samples = SampleDataDialog(services.sample_data.separate_path(), parent=window)
     samples.here_choice.setChecked(True)  # shows the warning that goes with it
     grab_dialog(app, samples.exec, out / f"sample-data-{lang}.png")
+    take_workspace(app, window, lang, out)
     window.close()
     db.close()
     QWidget()  # keep a widget alive between languages (QApplication is reused)
+
+
+def take_workspace(app: QApplication, window: MainWindow, lang: str, out: Path) -> None:
+    """The Deals page once its first rows are read, and the search palette over it."""
+    window.show_page("deals")
+    page = window.pages["deals"]
+    while page.status_text() == "":  # the count and the first rows are in
+        app.processEvents()
+    for _ in range(20):
+        app.processEvents()
+    window.grab().save(str(out / f"deals-list-{lang}.png"))
+    palette = window.open_search()
+    palette.edit.insert("科技")  # two characters, as an input method commits them
+    app.processEvents()
+    palette.grab().save(str(out / f"search-{lang}.png"))  # a window of its own
+    palette.edit.setText(">")
+    app.processEvents()
+    palette.grab().save(str(out / f"commands-{lang}.png"))
+    palette.close()
+    window.show_page("board")
 
 
 def main(shots: Callable[[str, Path], None] = take) -> None:

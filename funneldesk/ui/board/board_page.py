@@ -7,11 +7,12 @@ from typing import Protocol
 
 from PySide6.QtCore import QPoint, Signal
 from PySide6.QtGui import QAction, QIcon
-from PySide6.QtWidgets import QMenu, QMessageBox, QStyle, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QVBoxLayout, QWidget
 
 from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, ngettext
+from funneldesk.paths import RESOURCES
 from funneldesk.services.common.permissions import may_change_deal
 from funneldesk.services.dto import Board, Card, ChangeSet
 from funneldesk.ui.board.board_reader import BoardReader, BoardRequest
@@ -309,9 +310,7 @@ class BoardPage(Page):
 
 
 def _icon() -> QIcon:
-    from PySide6.QtWidgets import QApplication
-
-    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogListView)
+    return QIcon(str(RESOURCES / "icons" / "board.svg"))
 
 
 PAGE = PageSpec("board", lambda: _("Board"), _icon, BoardPage)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtGui import QIcon
 
 from funneldesk.i18n import _
+from funneldesk.paths import RESOURCES
 from funneldesk.ui.board.board_page import PAGE as BOARD_PAGE
 from funneldesk.ui.common.page import Page, PageSpec, PaneSpec, Workspace
 
@@ -18,9 +19,7 @@ def _deals(workspace: Workspace) -> Page:
 
 
 def _deals_icon() -> QIcon:
-    from PySide6.QtWidgets import QApplication, QStyle
-
-    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
+    return QIcon(str(RESOURCES / "icons" / "deals.svg"))
 
 
 PAGES: tuple[PageSpec, ...] = (

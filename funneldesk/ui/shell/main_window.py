@@ -142,7 +142,9 @@ class MainWindow(QMainWindow):
         """What the command palette offers: the global actions, going to each page, and
         the actions of the current page."""
         page = self.current.page_actions() if self.current is not None else []
-        return [*self.actions_.actions, *self.rail.go.values(), *page]
+        palette = (self.actions_.search, self.actions_.commands)  # it is open already
+        return [*(a for a in self.actions_.actions if a not in palette),
+                *self.rail.go.values(), *page]
 
     # --- global commands ----------------------------------------------------------------
     def new_deal(self) -> None:

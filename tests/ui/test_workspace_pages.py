@@ -1,0 +1,105 @@
+"""The real pages together in one window: a change on the board shows in the Deals list
+at once and a bulk change in the list shows on the board, Ctrl+K finds a deal and opens
+it, and the palette runs an action by name."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor
+from funneldesk.ui.board.board_page import board_page
+from funneldesk.ui.board.deal_form import DealForm
+from funneldesk.ui.deals.page import DealsListPage
+from funneldesk.ui.shell.main_window import MainWindow
+from tests.helpers import make_deal, stage
+from tests.ui.conftest import answer_next_dialog, reload
+
+
+def deals_page(qtbot: QtBot, window: MainWindow) -> DealsListPage:
+    window.show_page("deals")
+    page = window.pages["deals"]
+    assert isinstance(page, DealsListPage)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0 and page.model.deal_at(0) is not None,
+                    timeout=10000)
+    return page
+
+
+def row_stage(page: DealsListPage, deal_id: int) -> str | None:
+    for row in range(page.model.rowCount()):
+        deal = page.model.deal_at(row)
+        if deal is not None and deal.id == deal_id:
+            return deal.stage
+    return None
+
+
+def test_a_move_on_the_board_shows_in_the_deals_list_at_once(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    deal = make_deal(services, manager, title="Pump", stage_name="Proposal")
+    reload(qtbot, window)
+    page = deals_page(qtbot, window)
+    assert row_stage(page, deal.id) == "Proposal"
+    window.show_page("board")
+    board = board_page(window)
+    first = stage(services, "Initial contact")
+    assert board.controller.move(deal.id, deal.version, first.id, None)
+    qtbot.waitUntil(lambda: row_stage(page, deal.id) == "Initial contact", timeout=10000)
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: row_stage(page, deal.id) == "Proposal", timeout=10000)
+
+
+def test_a_bulk_move_in_the_list_shows_on_the_board_and_one_undo_takes_it_back(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    deals = [make_deal(services, manager, title=f"Pump {n}", stage_name="Proposal")
+             for n in range(3)]
+    reload(qtbot, window)
+    board = board_page(window)
+    first = stage(services, "Initial contact")
+    page = deals_page(qtbot, window)
+    rows = [d for r in range(page.model.rowCount()) if (d := page.model.deal_at(r)) is not None]
+    result = page.move_deals(rows, first.id, first.name)
+    assert result is not None
+    assert len(result.done) == 3
+    column = board.board.columns[first.id]
+    assert sorted(c.title for c in column.model.visible_cards()) == ["Pump 0", "Pump 1", "Pump 2"]
+    window.undo_stack.undo()
+    assert column.model.visible_cards() == []
+    proposal = board.board.columns[deals[0].stage_id]
+    assert len(proposal.model.visible_cards()) == 3
+    assert {services.deals.detail(d.id).stage_name for d in deals} == {"Proposal"}
+
+
+def test_ctrl_k_finds_a_deal_by_two_chinese_characters_and_enter_opens_it(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    make_deal(services, manager, title="北京星辰科技仓储系统")
+    make_deal(services, manager, title="Warehouse system")
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    palette = window.search_palette
+    assert palette is not None
+    assert palette.isVisible()
+    palette.edit.insert("星辰")  # as an input method commits it (QTest types Latin-1 only)
+    assert palette.model.rowCount() == 1
+    opened: list[QWidget] = []
+
+    def close(dialog: QWidget) -> None:
+        opened.append(dialog)
+        dialog.close()
+
+    answer_next_dialog(close)
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(opened), timeout=5000)
+    assert isinstance(opened[0], DealForm)
+    assert opened[0].title.text() == "北京星辰科技仓储系统"
+    assert not palette.isVisible()
+
+
+def test_the_palette_runs_an_action_of_the_window_by_name(
+        qtbot: QtBot, window: MainWindow) -> None:
+    assert window.current_key() == "board"
+    palette = window.open_search(">")
+    qtbot.keyClicks(palette.edit, "deals")
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Return)
+    assert window.current_key() == "deals"
+    assert QApplication.activeModalWidget() is None
