@@ -210,3 +210,44 @@ def test_the_rail_speaks_chinese(qtbot: QtBot, services: Services, manager: Acto
     finally:
         i18n.set_language("en")
 
+
+
+START_AND_LIST_MODULES = """
+import sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from funneldesk.db import open_database
+from funneldesk.services import Services
+from funneldesk.settings import Settings
+from funneldesk.ui.shell.main_window import MainWindow
+
+app = QApplication([])
+services = Services.for_database(open_database(Path(sys.argv[1])))
+window = MainWindow(services, services.users.current(), Settings(Path(sys.argv[2])))
+painted = []
+window.firstPainted.connect(lambda: painted.append(True))
+window.show()
+while not painted:
+    app.processEvents()
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+def test_the_window_starts_without_the_pages_it_does_not_show_or_heavy_libraries(
+        services: Services, manager: Actor, db_path: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    make_deal(services, manager)  # a card to paint
+    services.users.current()  # the login exists, as on every start after the first
+    run = subprocess.run([sys.executable, "-c", START_AND_LIST_MODULES, str(db_path),
+                          str(tmp_path / "settings.json")], capture_output=True, text=True,
+                         timeout=120, check=True,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    modules = set(run.stdout.split())
+    assert "funneldesk.ui.board.board_page" in modules  # the page it opens on
+    assert "PySide6.QtWidgets" in modules  # (the listing is real)
+    for lazy in ("funneldesk.ui.deals.page", "funneldesk.ui.shell.search_palette",
+                 "matplotlib", "reportlab", "sqlalchemy"):
+        assert lazy not in modules, lazy
