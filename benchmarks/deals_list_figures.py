@@ -7,6 +7,9 @@ Prints one JSON object (milliseconds, medians of REPEAT jumps):
   list, newest first; from ``scrollToBottom()`` until the last rows have been read and
   the table has painted them. Before each jump the list is read again from its first
   page, so that the last page is never already held.
+- deals_list_middle_ms: the same to the middle row (about 105,000 rows from either end:
+  the deepest read the list makes); deals_list_title_end_ms: to the end of the list
+  sorted by title, an order no index serves.
 - deals_list_page_baseline_ms: the same page read in SQL alone with raw sqlite3: the two
   statements the list runs (the page's ids, read from the nearer end, then their rows).
 - deals_list_naive_offset_ms: that page read with a plain ``LIMIT 200 OFFSET n`` from the
@@ -24,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +98,7 @@ def baseline(path: Path, total: int, repeat: int) -> dict[str, float]:
 def figures(path: Path, repeat: int) -> dict[str, float]:
     from funneldesk.db import open_database
     from funneldesk.services import Services
+    from funneldesk.services.dto import ListColumn
     from funneldesk.settings import Settings
     from funneldesk.ui.common.page import Workspace
     from funneldesk.ui.common.user_action import ActionRunner
@@ -118,21 +123,34 @@ def figures(path: Path, repeat: int) -> dict[str, float]:
     total = model.rowCount()
     arrived = [0.0]  # when the last page came
     model.pageLoaded.connect(lambda _page: arrived.__setitem__(0, time.perf_counter()))
-    jumps = []
-    for _ in range(repeat):
+    def jump(query: Any, row: int) -> float:
+        """From the first page of ``query`` shown to ``row`` read and painted."""
         table.scrollToTop()
-        model.set_query(model.query)  # drops every page but the first
-        wait(app, lambda: model.loaded_pages() == [0])
+        model.set_query(query)  # drops every page but the first
+        wait(app, lambda: model.loaded_pages() == [0] and model.deal_at(0) is not None)
+        clock.painted_at = 0.0
         wait(app, lambda: clock.painted_at > 0)
         app.processEvents()
         start = time.perf_counter()
-        table.scrollToBottom()
-        wait(app, lambda: model.deal_at(total - 1) is not None and not model.reading
+        if row == total - 1:
+            table.scrollToBottom()
+        else:
+            table.scrollTo(model.index(row, 0), table.ScrollHint.PositionAtCenter)
+        wait(app, lambda: model.deal_at(row) is not None and not model.reading
              and clock.painted_at > arrived[0])
-        jumps.append((clock.painted_at - start) * 1000)
+        return (clock.painted_at - start) * 1000
+
+    default = model.query
+    jumps = [jump(default, total - 1) for _ in range(repeat)]
     shown = table.rowAt(table.viewport().height() - 2)
     assert shown == total - 1, (shown, total)
-    return {"deals_list_scroll_ms": statistics.median(jumps), **baseline(path, total, repeat)}
+    middle = [jump(default, total // 2) for _ in range(repeat)]
+    by_title = replace(default, sort=ListColumn.TITLE, descending=False)
+    title_end = [jump(by_title, total - 1) for _ in range(repeat)]
+    return {"deals_list_scroll_ms": statistics.median(jumps),
+            "deals_list_middle_ms": statistics.median(middle),
+            "deals_list_title_end_ms": statistics.median(title_end),
+            **baseline(path, total, repeat)}
 
 
 def measure(source: Path, folder: Path, env: dict[str, str], repeat: int) -> dict[str, float]:

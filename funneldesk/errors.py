@@ -263,16 +263,27 @@ class BulkStepRefused(FunnelDeskError):
 
 @dataclass
 class NothingChanged(FunnelDeskError):
-    """A bulk action that could change none of its deals: each (title, why)."""
+    """A bulk action that changed none of its deals: each refused one (title, why), and
+    how many needed no change (already as the action would leave them)."""
 
     refusals: list[tuple[str, FunnelDeskError]]
+    skipped: int = 0
 
     def message(self) -> str:
-        n = len(self.refusals)
+        if not self.refusals:
+            return ngettext("The deal already was as the action would leave it.",
+                            "The {n} deals already were as the action would leave them.",
+                            self.skipped).format(n=self.skipped)
+        n = len(self.refusals) + self.skipped
         head = ngettext("The deal was left as it was:", "None of the {n} deals was changed:",
                         n).format(n=n)
-        lines = [f"• {title}: {error.message()}" for title, error in self.refusals[:10]]
-        if n > 10:
+        lines = [_("• {title}: {reason}").format(title=title, reason=error.message())
+                 for title, error in self.refusals[:10]]
+        more = len(self.refusals) - 10
+        if more > 0:
             lines.append(ngettext("… and {n} more deal.", "… and {n} more deals.",
-                                  n - 10).format(n=n - 10))
+                                  more).format(n=more))
+        if self.skipped:
+            lines.append(ngettext("{n} deal needed no change.", "{n} deals needed no change.",
+                                  self.skipped).format(n=self.skipped))
         return "\n".join([head, *lines])

@@ -118,3 +118,25 @@ def test_a_migration_that_breaks_a_foreign_key_fails_and_changes_nothing(filled:
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD
     conn.close()
     assert list(filled.parent.glob(f"sales.before-{HEAD}-*.db"))
+
+
+def test_every_deal_of_an_upgraded_database_is_found_by_search(filled: Path) -> None:
+    """The search index is filled from the deals a file already has (migration 0004):
+    every deal outside the Trash is found by its own title, archived ones marked."""
+    from funneldesk.services import Services
+
+    db = open_database(filled)
+    try:
+        services = Services(db)
+        actor = services.users.current("migration-check")
+        deals = db.query("SELECT id, title, archived_at IS NOT NULL FROM deals "
+                         "WHERE deleted_at IS NULL")
+        trashed = {r[0] for r in db.query("SELECT id FROM deals WHERE deleted_at IS NOT NULL")}
+        assert db.query("SELECT count(*) FROM search_docs")[0][0] == len(deals)
+        for ident, title, archived in deals[::7]:  # a sample: each search reads the index
+            hits = {h.record_id: h for h in services.search.search(title, by=actor, limit=200)}
+            assert ident in hits, title
+            assert hits[ident].archived == bool(archived)
+        assert not trashed & {h for (h,) in db.query("SELECT record_id FROM search_docs")}
+    finally:
+        db.close()

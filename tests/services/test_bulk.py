@@ -189,3 +189,62 @@ def test_change_owner_and_archive_and_their_undo(
     assert all(services.board.card(c.id) is not None for c in cards)
     services.bulk.redo(undone=undone, by=manager)
     assert all(services.deals.detail(c.id).archived for c in cards)
+
+
+def test_a_bulk_archive_its_undo_and_redo_keep_search_in_step(
+        services: Services, manager: Actor) -> None:
+    cards = [make_deal(services, manager, title=f"Zephyr retrofit {i}") for i in range(2)]
+
+    def archived_in_search() -> dict[int, bool]:
+        hits = services.search.search("Zephyr retrofit", by=manager)
+        return {h.record_id: h.archived for h in hits if h.kind == "deal"}
+
+    assert archived_in_search() == {c.id: False for c in cards}
+    result = services.bulk.archive(deals=chosen(services, *cards), by=manager)
+    assert archived_in_search() == {c.id: True for c in cards}
+    undone = services.bulk.undo(result=result, by=manager)
+    assert archived_in_search() == {c.id: False for c in cards}
+    services.bulk.redo(undone=undone, by=manager)
+    assert archived_in_search() == {c.id: True for c in cards}
+
+
+def test_a_bulk_action_with_nothing_to_do_is_refused_not_done(
+        services: Services, manager: Actor, rep: Actor, db_path: Path) -> None:
+    cards = [make_deal(services, manager, title=f"Deal {i}") for i in range(2)]
+    services.bulk.archive(deals=chosen(services, *cards), by=manager)
+    before = snapshot(db_path)
+    with pytest.raises(NothingChanged) as archived:  # every one is archived already
+        services.bulk.archive(deals=chosen(services, *cards), by=manager)
+    assert archived.value.message() == \
+        "The 2 deals already were as the action would leave them."
+    with pytest.raises(NothingChanged):  # already in that stage
+        services.bulk.move(deals=chosen(services, *cards), by=manager,
+                           to_stage_id=cards[0].stage_id)
+    with pytest.raises(NothingChanged):  # already that owner
+        services.bulk.change_owner(deals=chosen(services, *cards), owner_id=manager.id,
+                                   by=manager)
+    assert snapshot(db_path) == before
+    # one refused and one already as asked: still nothing changed, and both are said
+    own = make_deal(services, rep, title="Mine")
+    services.bulk.archive(deals=chosen(services, own), by=rep)
+    other = make_deal(services, manager, title="Not yours")
+    with pytest.raises(NothingChanged) as mixed:
+        services.bulk.archive(deals=chosen(services, own, other), by=rep)
+    lines = mixed.value.message().splitlines()
+    assert lines[0] == "None of the 2 deals was changed:"
+    assert lines[1].startswith("• Not yours: ")
+    assert lines[2] == "1 deal needed no change."
+
+
+def test_a_bulk_result_names_the_versions_it_leaves(
+        services: Services, manager: Actor, mixed: dict[str, Card]) -> None:
+    target = stage(services, "Needs analysis")
+    result = services.bulk.move(deals=chosen(services, *mixed.values()), to_stage_id=target.id,
+                                by=manager)
+    assert dict(result.versions) == {d.deal_id: version(services, d.deal_id)
+                                     for d in result.done}
+    undone = services.bulk.undo(result=result, by=manager)
+    assert dict(undone.versions) == {d.deal_id: version(services, d.deal_id)
+                                     for d in result.done}
+    assert all(undone_v == moved_v + 1 for (_i, undone_v), (_j, moved_v)
+               in zip(undone.versions, result.versions, strict=True))

@@ -138,7 +138,10 @@ def test_undoing_a_move_that_ticked_criteria_unticks_only_those(
                                      before_id=None, expected_version=already, by=manager,
                                      tick_criteria=[first.id, second.id])
     assert moved.ticked == (second.id,)  # the first was ticked before the move
-    services.moves.revert_move(deal_id=card.id, before=moved.before, change_id=moved.change_id,
-                               expected_version=moved.card.version, by=manager,
-                               untick=moved.ticked)
+    assert moved.card.version == already + 1  # one change, one version step
+    reverted = services.moves.revert_move(
+        deal_id=card.id, before=moved.before, change_id=moved.change_id,
+        expected_version=moved.card.version, by=manager, untick=moved.ticked)
     assert ticked(services, card.id) == {first.label: True, second.label: False}
+    # so an undo's version follows from the one before it (the window's undo relies on it)
+    assert reverted.card.version == moved.card.version + 1

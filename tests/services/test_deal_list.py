@@ -152,7 +152,7 @@ def test_trashed_deals_never_show_and_archived_only_when_asked(demo: Services,
     assert {r.outcome for r in rows} == {Outcome.ARCHIVED}
 
 
-def test_a_page_at_the_end_reads_only_its_rows(demo: Services) -> None:
+def test_a_page_at_the_end_holds_only_the_rows_left(demo: Services) -> None:
     query = DealQuery(sort=ListColumn.TITLE)
     total = demo.deal_list.count(query)
     last = demo.deal_list.page(query, total - 10, 200, total)
@@ -168,3 +168,13 @@ def test_a_query_survives_the_settings_file() -> None:
                       sort=ListColumn.EXPECTED_CLOSE, descending=False)
     assert query_from_dict(query_to_dict(query)) == query
     assert query_from_dict({"sort": "nonsense", "outcomes": "x"}) == DealQuery()
+
+
+def test_a_broken_saved_query_falls_back_instead_of_failing() -> None:
+    broken = {"outcomes": [["open"], {"x": 1}, "won", 3, "nonsense"], "sort": ["title"],
+              "pipeline_id": "2", "stage_ids": "3", "owner_ids": [1, "2", None],
+              "created": [1], "expected_close": ["2026-13-01", ["x"]], "descending": False}
+    assert query_from_dict(broken) == DealQuery(
+        outcomes=frozenset({Outcome.WON}), owner_ids=frozenset({1}), descending=False)
+    assert query_from_dict({"outcomes": [], "sort": {"a": 1}}) == DealQuery(
+        outcomes=frozenset())

@@ -4,27 +4,31 @@ filter bar, dialogs and undo stack over a database with demo data."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from funneldesk import formatting, i18n
 from funneldesk.services import Services
-from funneldesk.services.dto import Actor, ListColumn
+from funneldesk.services.dto import Actor, ChangeSet, DealQuery, ListColumn, Outcome
 from funneldesk.settings import Settings
 from funneldesk.ui.common.page import Workspace
 from funneldesk.ui.common.user_action import ActionRunner
+from funneldesk.ui.deals import model as model_module
 from funneldesk.ui.deals.columns import COLUMNS
 from funneldesk.ui.deals.dialogs import StageDialog
-from funneldesk.ui.deals.model import PAGE
+from funneldesk.ui.deals.model import PAGE, DealsTableModel
 from funneldesk.ui.deals.page import DealsListPage
-from tests.helpers import make_deal, stage, tick_all
+from tests.helpers import make_deal, stage, tick_all, version
 from tests.ui.conftest import answer_next_dialog
 
 
@@ -84,7 +88,7 @@ def test_the_list_shows_every_deal_newest_first(page: DealsListPage, db_path: Pa
     expected = ids_in_sql(db_path)
     assert page.model.rowCount() == len(expected)
     assert shown_ids(page, range(PAGE)) == expected[:PAGE]
-    assert page.count.text() == f"{len(expected)} deals"
+    assert page.count.text() == f"{formatting.number(len(expected))} deals"
 
 
 def test_clicking_headers_sorts_in_sql(qtbot: QtBot, page: DealsListPage, db_path: Path) -> None:
@@ -108,9 +112,14 @@ def test_clicking_headers_sorts_in_sql(qtbot: QtBot, page: DealsListPage, db_pat
 
 
 def test_filtering_by_owner_and_outcome(qtbot: QtBot, page: DealsListPage, db_path: Path) -> None:
+    with closing(sqlite3.connect(db_path)) as conn:  # someone else with deals
+        owner_id = conn.execute(
+            "SELECT owner_id FROM deals WHERE owner_id != ? AND deleted_at IS NULL "
+            "GROUP BY owner_id ORDER BY count(*) DESC, owner_id LIMIT 1",
+            (page.workspace.actor.id,)).fetchone()[0]
     owner = page.filters.owner
-    owner.setCurrentIndex(2)
-    owner_id = owner.currentData()
+    assert owner.findData(owner_id) > 0
+    owner.setCurrentIndex(owner.findData(owner_id))
     qtbot.waitUntil(lambda: page.model.query.owner_ids == {owner_id})
     qtbot.waitUntil(lambda: page.model.rowCount() == len(
         ids_in_sql(db_path, "d.owner_id = ?", params=(owner_id,))))
@@ -253,3 +262,168 @@ def test_the_model_keeps_the_rules_of_qt_item_models(qtbot: QtBot, page: DealsLi
                                                      qtmodeltester: ModelTester) -> None:
     qtmodeltester.check(page.model)
     qtbot.waitUntil(lambda: not page.model.reading)
+
+
+def stage_ids_of(db_path: Path, deal_ids: list[int]) -> set[int]:
+    with closing(sqlite3.connect(db_path)) as conn:
+        return {r[0] for r in conn.execute(
+            f"SELECT stage_id FROM deals WHERE id IN ({','.join('?' * len(deal_ids))})",
+            deal_ids)}
+
+
+def test_after_a_bulk_archive_no_other_deal_is_selected(
+        qtbot: QtBot, page: DealsListPage, db_path: Path) -> None:
+    first = ids_in_sql(db_path)[:3]
+    select_deals(page, first)
+    with qtbot.waitSignal(page.model.refreshed, timeout=10000):
+        page.archive_action.trigger()
+    assert not set(first) & set(ids_in_sql(db_path))  # archived: off the list
+    assert shown_ids(page, range(3)) == ids_in_sql(db_path)[:3]  # the rows moved up
+    assert page.selected_loaded() == []  # and none of them is selected now
+    assert not page.archive_action.isEnabled()
+
+
+def test_every_selected_deal_is_acted_on_however_many(
+        qtbot: QtBot, workspace: Workspace, db_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(model_module, "PAGE", 20)  # many pages, few of them kept
+    monkeypatch.setattr(model_module, "MAX_PAGES", 3)
+    made = DealsListPage(workspace)
+    qtbot.addWidget(made)
+    workspace.runner.changed.connect(made.apply_changes)
+    qtbot.waitUntil(lambda: made.model.rowCount() > 0)
+    expected = ids_in_sql(db_path)
+    assert len(expected) > 3 * 20
+    made.table.selectAll()
+    assert [d.id for d in made.selected()] == expected
+    with qtbot.waitSignal(made.model.refreshed, timeout=10000):
+        made.archive_action.trigger()
+    assert ids_in_sql(db_path) == []  # every one archived, not only the pages kept
+
+
+def test_a_change_to_everything_reads_the_list_and_its_choices_again(
+        qtbot: QtBot, page: DealsListPage, workspace: Workspace, db_path: Path) -> None:
+    services, manager = workspace.services, workspace.actor
+    before = page.model.rowCount()
+    pipeline_id = services.pipelines.create_pipeline(name="Renewals", by=manager)
+    added = make_deal(services, manager, title="Added elsewhere")
+    assert page.filters.pipeline.findData(pipeline_id) < 0
+    with qtbot.waitSignal(page.model.refreshed, timeout=10000):
+        workspace.runner.relay(ChangeSet(everything=True))
+    assert page.model.rowCount() == before + 1 == len(ids_in_sql(db_path))
+    assert shown_ids(page, range(1)) == [added.id]
+    assert page.count.text() == f"{formatting.number(before + 1)} deals"
+    assert page.filters.pipeline.findData(pipeline_id) > 0
+
+
+def test_a_page_asked_for_before_a_new_count_arrives_is_read_again(
+        qtbot: QtBot, workspace: Workspace, db_path: Path) -> None:
+    jobs: list[tuple[Callable[[], object], Callable[[object], None]]] = []
+
+    def queued(work: Callable[[], object], done: Callable[[object], None],
+               _failed: Callable[[Exception], None]) -> None:
+        jobs.append((work, done))
+
+    def run_all() -> None:  # each job in the order asked, its result handed over
+        while jobs:
+            work, done = jobs.pop(0)
+            done(work())
+
+    model = DealsTableModel(workspace.services, lambda _e: None, run=queued)
+    model.set_query(DealQuery())
+    run_all()
+    narrower = DealQuery(outcomes=frozenset({Outcome.OPEN, Outcome.WON}))
+    expected = ids_in_sql(db_path, "d.stage_id IN (SELECT id FROM stages WHERE kind != 'LOST')")
+    assert PAGE < len(expected) < model.rowCount()  # a second page, and a count that shrinks
+    model.set_query(narrower)
+    model.index(PAGE, 0).data()  # a repaint asks for page 1 before the new count is in
+    run_all()  # the new count and first page arrive first, then the page asked for
+    for row in range(model.rowCount()):
+        model.index(row, 0).data()
+    run_all()
+    assert [d.id if (d := model.deal_at(r)) else None
+            for r in range(model.rowCount())] == expected
+
+
+def test_a_bulk_undo_follows_own_later_changes_but_not_anybody_elses(
+        qtbot: QtBot, page: DealsListPage, workspace: Workspace, db_path: Path,
+        warnings_shown: list[str]) -> None:
+    services, manager = workspace.services, workspace.actor
+    cards = [make_deal(services, manager, title=f"Ready {i}") for i in range(2)]
+    for card in cards:
+        tick_all(services, manager, card.id, "Initial contact")
+    ids = [c.id for c in cards]
+    with qtbot.waitSignal(page.model.refreshed, timeout=10000):
+        workspace.runner.relay(ChangeSet(frozenset(ids)))
+    select_deals(page, ids)
+    target, start = stage(services, "Needs analysis"), cards[0].stage_id
+    assert page.move_deals(page.selected(), target.id, target.name) is not None
+
+    def edit(deal_id: int, next_step: str) -> Callable[[], object]:
+        fields = services.deals.detail(deal_id).fields
+        return lambda: services.deals.update(
+            deal_id=deal_id, expected_version=version(services, deal_id),
+            fields=replace(fields, next_step=next_step), by=manager)
+
+    # an edit of one's own after the move, through the window's one action path
+    workspace.runner.run("Edit", edit(ids[0], "Call back"))
+    workspace.undo_stack.undo()
+    assert warnings_shown == []
+    assert stage_ids_of(db_path, ids) == {start}
+    workspace.undo_stack.redo()
+    assert warnings_shown == []
+    assert stage_ids_of(db_path, ids) == {target.id}
+
+    # somebody else's edit (not through this window): the undo is refused as a whole
+    edit(ids[1], "Sent the offer")()
+    workspace.undo_stack.undo()
+    assert len(warnings_shown) == 1
+    assert "Nothing was undone" in warnings_shown[0]
+    assert stage_ids_of(db_path, ids) == {target.id}
+
+
+def test_the_page_says_when_its_first_rows_are_painted(qtbot: QtBot,
+                                                       workspace: Workspace) -> None:
+    made = DealsListPage(workspace)
+    rows_then: list[int] = []
+    made.firstPainted.connect(lambda: rows_then.append(made.model.rowCount()))
+    workspace.window.setCentralWidget(made)
+    with qtbot.waitSignal(made.firstPainted, timeout=10000):
+        workspace.window.show()
+    assert len(rows_then) == 1
+    assert rows_then[0] > 0  # painted with its rows, not empty
+    with qtbot.waitSignal(made.model.loaded, timeout=10000):  # a new query: said once only
+        made.model.set_query(DealQuery(sort=ListColumn.TITLE))
+    made.table.viewport().repaint()
+    QApplication.processEvents()
+    assert len(rows_then) == 1
+
+
+def test_a_broken_saved_view_does_not_stop_the_page(qtbot: QtBot,
+                                                    workspace: Workspace) -> None:
+    database = workspace.services.location()
+    broken = {"query": {"outcomes": [["open"], "won"], "sort": ["title"]},
+              "date_field": ["closed"], "period": {"x": 1}}
+    workspace.settings.set("deals.views", {database: {"Broken": broken}})
+    workspace.settings.set("deals.filters", {database: broken})
+    made = DealsListPage(workspace)
+    qtbot.addWidget(made)
+    qtbot.waitUntil(lambda: made.model.rowCount() > 0)
+    assert made.model.query.outcomes == {Outcome.WON}
+    assert "Broken" in [made.saved.itemText(i) for i in range(made.saved.count())]
+
+
+def test_the_first_view_is_named_in_the_language_shown(qtbot: QtBot,
+                                                       workspace: Workspace) -> None:
+    first = DealsListPage(workspace)
+    qtbot.addWidget(first)
+    first.store_settings()  # kept in English
+    i18n.set_language("zh_CN")
+    again = DealsListPage(workspace)
+    qtbot.addWidget(again)
+    names = [again.saved.itemText(i) for i in range(again.saved.count())]
+    assert "我本月预计成交的进行中商机" in names
+    assert "My open deals closing this month" not in names
+    # both lists read before the test's database closes
+    qtbot.waitUntil(lambda: first.model.rowCount() > 0 and again.model.rowCount() > 0)
+    qtbot.waitUntil(lambda: not first.model.reading and not again.model.reading)

@@ -151,3 +151,24 @@ def test_a_refused_undo_shows_the_deal_as_saved(
     shown = page.board.find_card(card.id)
     assert shown is not None
     assert (shown.stage_id, str(shown.value)) == (first, "4200.00")
+
+
+def test_an_own_change_after_someone_elses_does_not_let_an_earlier_undo_overwrite_it(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow, db_path: Path,
+        warnings_shown: list[str]) -> None:
+    """Edit (own), bob's change, a move (own): undoing the move is fine, but undoing the
+    edit would write over bob's value, so it is refused."""
+    card = make_deal(services, manager, stage_name="Proposal")
+    reload(qtbot, window)
+    edit_title(qtbot, window, card.id, "Renamed")
+    bob_changes_value_then(qtbot, window, db_path, card.id, "4200", lambda: None)
+    first = stage(services, "Initial contact").id
+    drop_card(window, card.id, first)
+    window.undo_stack.undo()  # the move: nobody changed the deal since
+    assert warnings_shown == []
+    window.undo_stack.undo()  # the edit: bob changed the deal after it
+    assert len(warnings_shown) == 1
+    assert "Reload it and try again" in warnings_shown[0]  # (it names the last change)
+    saved = services.deals.detail(card.id)
+    assert (saved.fields.title, str(saved.fields.value)) == ("Renamed", "4200.00")
+    assert saved.stage_name == "Proposal"

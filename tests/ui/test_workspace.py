@@ -141,11 +141,15 @@ def test_the_current_pages_menus_tool_bar_and_shortcuts_join_the_global_ones(
     qtbot.keyClick(window, Qt.Key.Key_J,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert notes.counted == 1  # another page's shortcut does nothing here
-    names = [a.text() for a in window.all_actions()]
-    assert "Count notes" not in names
+    names = [a.text() for a in window.all_actions()]  # what the palette offers
     assert "Move to next stage" in names
     assert "Quit" in names
-
+    assert "Count notes (Notes)" in names  # another page's action, under its name
+    palette = window.open_search(">")
+    qtbot.keyClicks(palette.edit, "count notes")
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Return)
+    assert window.current_key() == "notes"  # shown first, then run
+    assert notes.counted == 2
 
 def test_the_window_reopens_on_the_last_page_with_its_panes_where_they_were(
         qtbot: QtBot, services: Services, manager: Actor, settings_path: Path) -> None:

@@ -4,7 +4,10 @@ stage; and their undo and redo.
 Each call is one transaction. An action checks every deal as the single change would
 (permission, the version the list showed, a move's stage criteria): the deals that pass
 are changed, the others are returned as refused with the reason, untouched. An action
-that could change none of its deals is refused as a whole (NothingChanged).
+that changes none of its deals (each refused, or already as the action would leave it) is
+refused as a whole (NothingChanged), so that nothing says "done" and no undo is kept.
+An archive and its undo mark the deals archived or not in the search index, in the same
+transaction.
 
 An undo reverts every deal the action changed, or, if any of them changed since (its
 version is no longer the one the action left) or can no longer be reverted, none of them
@@ -32,7 +35,7 @@ from funneldesk.errors import (
 from funneldesk.i18n import _
 from funneldesk.models import Deal, LostReason, Stage, StageKind, User
 from funneldesk.models.base import utcnow
-from funneldesk.services.common import audit
+from funneldesk.services.common import audit, search_index
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.permissions import may_change_deal, require_deal_owner
@@ -56,6 +59,8 @@ from funneldesk.services.pipeline.moves import (
     with_outcome_of,
 )
 from funneldesk.services.pipeline.records import PipelineInfo, StageInfo
+from funneldesk.services.pipeline.search import KIND as SEARCH_KIND
+from funneldesk.services.pipeline.search import raw_connection
 
 # (deal id, the version the caller saw)
 Chosen = Sequence[tuple[int, int]]
@@ -99,6 +104,9 @@ class BulkService(Service):
             undone = [self._revert(session, deal, done, result.spec, by)
                       for deal, done in zip(deals, result.done, strict=True)]
             session.flush()
+            if result.spec.kind is BulkKind.ARCHIVE:
+                _mark_archived(session, [(d.deal_id, d.archived_at is not None)
+                                         for d in result.done])
             finished = tuple(_with_version(d, deal) for d, deal in zip(undone, deals, strict=True))
             return BulkResult(result.spec, finished, (),
                               _changes(finished, deals), undone=True)
@@ -116,6 +124,7 @@ class BulkService(Service):
             pipelines: dict[int, PipelineInfo] = {}
             done: list[tuple[BulkDone, Deal]] = []
             refused: list[BulkRefusal] = []
+            skipped = 0
             for deal_id, version in deals:
                 deal = session.get(Deal, deal_id)
                 title = deal.title if deal is not None else f"#{deal_id}"
@@ -125,14 +134,17 @@ class BulkService(Service):
                     done.append((self._step(session, deal, version, spec, target, pipelines,
                                             by), deal))
                 except _Skip:
+                    skipped += 1
                     continue
                 except FunnelDeskError as error:
                     if strict:
                         raise BulkStepRefused(deal_id, title, error, undo=False) from error
                     refused.append(BulkRefusal(deal_id, title, error))
-            if not done and refused:
-                raise NothingChanged([(r.title, r.error) for r in refused])
+            if not done:
+                raise NothingChanged([(r.title, r.error) for r in refused], skipped)
             session.flush()
+            if spec.kind is BulkKind.ARCHIVE:
+                _mark_archived(session, [(deal.id, True) for _d, deal in done])
             finished = tuple(_with_version(d, deal) for d, deal in done)
             return BulkResult(spec, finished, tuple(refused),
                               _changes(finished, [deal for _d, deal in done]))
@@ -271,6 +283,16 @@ def _stage_info(pipeline: PipelineInfo, stage_id: int) -> StageInfo:
     if info is None:
         raise InvalidInput("stage", _("That stage is not part of this deal's pipeline."))
     return info
+
+
+def _mark_archived(session: Session, deals: Sequence[tuple[int, bool]]) -> None:
+    """Marks each (deal id, archived) so in the search index, in the session's transaction
+    (its changes flushed first)."""
+    conn = raw_connection(session)
+    for archived in (True, False):
+        ids = [ident for ident, flag in deals if flag is archived]
+        if ids:
+            search_index.set_archived(conn, SEARCH_KIND, ids, archived)
 
 
 def _with_version(done: BulkDone, deal: Deal) -> BulkDone:

@@ -128,7 +128,7 @@ class DealService(Service):
                        if getattr(fields, k) != v}
             if changed:
                 audit.record(session, by, "update", "deal", deal.id, changed=changed)
-            if "title" in changed or "company_id" in changed:
+            if changed.keys() & {"title", "company_id", "contact_id"}:  # what the index holds
                 index_deals(raw_connection(session), [deal.id])
             card = read_card(session, deal.id)
         return DealResult(card, ChangeSet.of_deal(deal_id, card.stage_id),

@@ -163,6 +163,12 @@ class BulkResult:
     def deal_ids(self) -> tuple[int, ...]:
         return tuple(d.deal_id for d in self.done)
 
+    @property
+    def versions(self) -> tuple[tuple[int, int], ...]:
+        """(deal id, the version this step left it at) for every deal it changed: what
+        the window's ActionRunner remembers as its own changes."""
+        return tuple((d.deal_id, d.version) for d in self.done)
+
 
 def query_to_dict(query: DealQuery) -> dict[str, Any]:
     """The query as JSON-ready values (saved views keep it in the settings)."""
@@ -194,6 +200,8 @@ def query_from_dict(data: dict[str, Any]) -> DealQuery:
     def ids(value: Any) -> frozenset[int]:
         return frozenset(v for v in value if isinstance(v, int)) if isinstance(value, list) else frozenset()
 
+    outcome_values = {str(o) for o in Outcome}
+    column_values = {str(c) for c in ListColumn}
     default = DealQuery()
     outcomes = data.get("outcomes")
     pipeline = data.get("pipeline_id")
@@ -201,9 +209,11 @@ def query_from_dict(data: dict[str, Any]) -> DealQuery:
     return DealQuery(
         pipeline_id=pipeline if isinstance(pipeline, int) else None,
         stage_ids=ids(data.get("stage_ids")), owner_ids=ids(data.get("owner_ids")),
-        outcomes=(frozenset(Outcome(o) for o in outcomes if o in set(Outcome))
+        outcomes=(frozenset(Outcome(o) for o in outcomes
+                            if isinstance(o, str) and o in outcome_values)
                   if isinstance(outcomes, list) else default.outcomes),
         created=days(data.get("created")), expected_close=days(data.get("expected_close")),
         closed=days(data.get("closed")),
-        sort=ListColumn(sort) if sort in set(ListColumn) else default.sort,
+        sort=(ListColumn(sort) if isinstance(sort, str) and sort in column_values
+              else default.sort),
         descending=bool(data.get("descending", default.descending)))

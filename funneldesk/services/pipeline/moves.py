@@ -232,6 +232,10 @@ class MoveService(Service):
             if back_to.deleted_at is not None:
                 raise StageDeleted(back_to.name)
             now_state = state_of(session, deal)
+            # the place first: its reads would flush the deal once more, and an undo,
+            # like every change, moves the deal's version up by exactly one
+            position, renumbered = position_before(session, deal, before.stage_id,
+                                                   before.before_id)
             if untick:
                 record_ticks(session, load_pipeline(session, deal.pipeline_id), deal,
                              dict.fromkeys(untick, False), by)
@@ -240,8 +244,6 @@ class MoveService(Service):
                 change = record_change(session, deal, before.stage_id, by,
                                              reverts_id=change_id,
                                              details=outcome_changes(now_state, before))
-            position, renumbered = position_before(session, deal, before.stage_id,
-                                                   before.before_id)
             deal.stage_entered_at, deal.position = before.stage_entered_at, position
             deal.won_value, deal.closed_on = before.won_value, before.closed_on
             deal.lost_reason_id, deal.lost_reason_text = before.lost_reason_id, before.lost_reason_text

@@ -1,11 +1,12 @@
-"""Deals in the search-everything index: what makes a deal findable (its title and its
-company's name), the detail line a hit shows, and the writers every deal change calls in
-its own transaction (create, edit, archive, Trash, restore, purge, sample data).
+"""Deals in the search-everything index: what makes a deal findable (its title, its
+company's name and its contact's, so that 张伟 finds the deals of the contact 张伟), the
+detail line a hit shows, and the writers every deal change calls in its own transaction
+(create, edit, archive, Trash, restore, purge, sample data).
 
 A deal in the Trash is out of the index; an archived one stays, marked archived. The
 detail line (company · stage · owner) is read when a search shows it, so that moves and
-renamed stages need no index write. A company's new name will need its deals indexed
-again (``index_deals``) once companies can be renamed.
+renamed stages need no index write. A company's or contact's new name will need
+their deals indexed again (``index_deals``) once they can be renamed (the Customers area).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
+from funneldesk.db.driver import driver_connection
 from funneldesk.i18n import N_
 from funneldesk.services.common import search_index
 from funneldesk.services.common.search import SearchKind
@@ -31,22 +33,23 @@ WHERE d.id IN ({ids})"""
 DEAL_SEARCH = SearchKind(KIND, N_("Deal"), DEAL_DETAIL_SQL)
 
 _DOC_SQL = """
-SELECT d.id, d.title, COALESCE(c.name, ''), d.archived_at IS NOT NULL
+SELECT d.id, d.title, COALESCE(c.name, ''), COALESCE(p.name, ''), d.archived_at IS NOT NULL
 FROM deals d
 LEFT JOIN companies c ON c.id = d.company_id
+LEFT JOIN contacts p ON p.id = d.contact_id
 WHERE d.deleted_at IS NULL"""
 
 
 def _doc(row: Sequence[Any]) -> search_index.Doc:
-    ident, title, company, archived = row
-    return search_index.Doc(KIND, int(ident), str(title), (str(title), str(company)),
-                            bool(archived))
+    ident, title, company, contact, archived = row
+    return search_index.Doc(KIND, int(ident), str(title),
+                            (str(title), str(company), str(contact)), bool(archived))
 
 
 def raw_connection(session: Any) -> search_index.Connection:
     """The DB-API connection under an open session, inside its transaction (the ORM's
     pending changes must be flushed first)."""
-    return cast(search_index.Connection, session.connection().connection.driver_connection)
+    return cast(search_index.Connection, driver_connection(session))
 
 
 def index_deals(conn: search_index.Connection, deal_ids: Sequence[int]) -> None:

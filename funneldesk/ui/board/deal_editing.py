@@ -73,6 +73,8 @@ class DealEditor:
         form = DealForm(ws.services, ws.actor, detail, ws.services.board.base_currency(),
                         ws.window)
 
+        refused: list[bool] = []
+
         def save(fields: DealFields, ticks: dict[int, bool]) -> None:
             if fields == detail.fields and not ticks:
                 return
@@ -85,13 +87,17 @@ class DealEditor:
                 return result
 
             # a refusal goes back to the form, which shows it next to the field
-            ws.runner.run(
-                _("Edit “{title}”").format(title=fields.title), do,
-                undo=lambda r: self._update(deal_id, self._own(deal_id, r.card.version),
-                                            detail.fields, before),
-                redo=lambda r: self._update(deal_id, self._own(deal_id, r.card.version),
-                                            fields, ticks),
-                reraise=(FunnelDeskError,), parent=form)
+            try:
+                ws.runner.run(
+                    _("Edit “{title}”").format(title=fields.title), do,
+                    undo=lambda r: self._update(deal_id, self._own(deal_id, r.card.version),
+                                                detail.fields, before),
+                    redo=lambda r: self._update(deal_id, self._own(deal_id, r.card.version),
+                                                fields, ticks),
+                    reraise=(FunnelDeskError,), parent=form)
+            except FunnelDeskError:
+                refused.append(True)
+                raise
 
         form.save = save
         if form.archive_button is not None:
@@ -103,9 +109,8 @@ class DealEditor:
                 lambda: self.delete(deal_id, detail.version) and form.close())
         DealEditor.last_form = form
         form.exec()
-        # as saved now: after a refusal (someone else changed or deleted the deal) no page
-        # may go on showing what this window last read
-        ws.runner.relay(_changed(deal_id))
+        if refused:  # someone else changed or deleted the deal: every page shows it as saved
+            ws.runner.relay(_changed(deal_id))
 
     def _own(self, deal_id: int, default: int) -> int:
         return self.ws.runner.own_version(deal_id, default)

@@ -9,9 +9,9 @@ takes that and returns a new result. Each step is one service call and one trans
 so an undo that finds the records changed since is refused as a whole and leaves the
 stack, said to the user like any other refusal.
 
-Undo and redo carry the version this window's own last change left a deal at
-(``own_version``), not the one in the result they revert: a later change of one's own
-(an edit after a move) must not make the earlier undo stale, while anybody else's does.
+Undo and redo carry the version a deal has reached through this window's own changes
+since the result they revert (``own_version``): a later change of one's own (an edit
+after a move) must not make the earlier undo stale, while anybody else's change does.
 ``versions_left`` reads them from a result.
 """
 
@@ -60,15 +60,21 @@ class ActionRunner(QObject):
     def __init__(self, undo_stack: QUndoStack, window: QWidget) -> None:
         super().__init__(window)
         self.undo_stack, self.window = undo_stack, window
-        self._own: dict[int, int] = {}  # deal id -> the version this window's change left
+        self._own: dict[int, set[int]] = {}  # deal id -> versions this window's changes left
 
-    def own_version(self, deal_id: int, default: int) -> int:
-        """The version this window's own last change left the deal at (``default`` if it
-        made none)."""
-        return self._own.get(deal_id, default)
+    def own_version(self, deal_id: int, version: int) -> int:
+        """The version a deal is at now if, since ``version``, only this window changed
+        it: each change moves a deal's version up by one, so this follows the versions
+        this window's own changes left. A change by anybody else breaks the chain, and
+        the undo or redo that carries the result is refused as stale."""
+        mine = self._own.get(deal_id, ())
+        while version + 1 in mine:
+            version += 1
+        return version
 
     def remember(self, pairs: Iterable[tuple[int, int]]) -> None:
-        self._own.update(pairs)
+        for deal_id, version in pairs:
+            self._own.setdefault(deal_id, set()).add(version)
 
     def run(self, text: str, call: Callable[[], R], *,
             undo: Callable[[R], U] | None = None, redo: Callable[[U], R] | None = None,

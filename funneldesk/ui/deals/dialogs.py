@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -15,8 +17,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from funneldesk import formatting
+from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, ngettext
-from funneldesk.services.dto import BulkResult, PipelineInfo, StageKind, UserInfo
+from funneldesk.services.dto import PipelineInfo, StageKind, UserInfo
+
+
+def summary(done: int, refused: int) -> str:
+    """How many deals a bulk action changed and how many it left: a whole sentence per
+    number, one a line."""
+    return "\n".join([
+        ngettext("{n} deal was changed.", "{n} deals were changed.", done).format(
+            n=formatting.number(done)),
+        ngettext("{n} deal was left as it was.", "{n} deals were left as they were.",
+                 refused).format(n=formatting.number(refused))])
 
 
 class _ChoiceDialog(QDialog):
@@ -32,6 +46,15 @@ class _ChoiceDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        # nothing is chosen for the user: Enter alone must not hand many deals to someone
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setEnabled(False)
+        self.choice.currentIndexChanged.connect(lambda i: self.ok.setEnabled(i >= 0))
+
+    def choose_nothing(self) -> None:
+        """Once the choices are filled: none is chosen until the user picks one."""
+        self.choice.setCurrentIndex(-1)
+        self.choice.setPlaceholderText(_("Choose…"))
 
     def chosen(self) -> int | None:
         data = self.choice.currentData()
@@ -45,6 +68,7 @@ class OwnerDialog(_ChoiceDialog):
             count).format(n=count), _("Owner:"), parent)
         for user in owners:
             self.choice.addItem(user.display_name, user.id)
+        self.choose_nothing()
 
 
 class StageDialog(_ChoiceDialog):
@@ -65,20 +89,21 @@ class StageDialog(_ChoiceDialog):
                         else stage.name)
                 self.choice.addItem(name, stage.id)
                 self.kinds[stage.id] = stage.kind
+        self.choose_nothing()
 
 
 class BulkReportDialog(QDialog):
     """Which deals a bulk action changed, and which it left as they were, and why."""
 
-    def __init__(self, title: str, result: BulkResult, parent: QWidget | None) -> None:
+    def __init__(self, title: str, done: Sequence[str],
+                 refused: Sequence[tuple[str, FunnelDeskError]], parent: QWidget | None) -> None:
+        """``done``: the titles of the deals changed; ``refused``: (title, why) of the
+        others."""
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(620, 420)
         layout = QVBoxLayout(self)
-        self.summary = QLabel(_("{done} changed, {refused} left as they were.").format(
-            done=ngettext("{n} deal", "{n} deals", len(result.done)).format(n=len(result.done)),
-            refused=ngettext("{n} deal", "{n} deals", len(result.refused)).format(
-                n=len(result.refused))))
+        self.summary = QLabel(summary(len(done), len(refused)))
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.tree = QTreeWidget()
@@ -86,16 +111,16 @@ class BulkReportDialog(QDialog):
         self.tree.setColumnWidth(0, 240)
         self.tree.setWordWrap(True)
         self.refused = QTreeWidgetItem(self.tree, [ngettext(
-            "Left as it was ({n})", "Left as they were ({n})", len(result.refused)).format(
-            n=len(result.refused))])
-        for refusal in result.refused:
-            reason = refusal.error.message().replace("\n", " ")
-            item = QTreeWidgetItem(self.refused, [refusal.title, reason])
-            item.setToolTip(1, refusal.error.message())
+            "Left as it was ({n})", "Left as they were ({n})", len(refused)).format(
+            n=len(refused))])
+        for deal_title, error in refused:
+            reason = error.message().replace("\n", " ")
+            item = QTreeWidgetItem(self.refused, [deal_title, reason])
+            item.setToolTip(1, error.message())
         self.done_items = QTreeWidgetItem(self.tree, [ngettext(
-            "Changed ({n})", "Changed ({n})", len(result.done)).format(n=len(result.done))])
-        for done in result.done:
-            QTreeWidgetItem(self.done_items, [done.title, ""])
+            "Changed ({n})", "Changed ({n})", len(done)).format(n=len(done))])
+        for deal_title in done:
+            QTreeWidgetItem(self.done_items, [deal_title, ""])
         self.tree.expandAll()
         layout.addWidget(self.tree)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -76,6 +76,7 @@ class DealsTableModel(QAbstractTableModel):
         def done(result: tuple[int, tuple[DealRow, ...]]) -> None:
             if generation != self._generation:
                 return
+            self._generation += 1  # pages asked for meanwhile were read with the old count
             self.beginResetModel()
             self._count, first = result
             self._pages, self._asked = ({0: first} if first else {}), set()
@@ -94,6 +95,7 @@ class DealsTableModel(QAbstractTableModel):
         def done(result: tuple[int, dict[int, tuple[DealRow, ...]]]) -> None:
             if generation != self._generation:
                 return
+            self._generation += 1  # pages asked for meanwhile were read with the old count
             total, fresh = result
             self._resize(total)
             self._pages, self._asked = {p: rows for p, rows in fresh.items() if rows}, set()
@@ -122,9 +124,9 @@ class DealsTableModel(QAbstractTableModel):
         generation, query, total = self._generation, self.query, self._count
 
         def done(rows: tuple[DealRow, ...]) -> None:
-            self._asked.discard(page)
             if generation != self._generation:
-                return
+                return  # a new query's or refresh's rows came since (and a new _asked)
+            self._asked.discard(page)
             self._keep(page, rows)
             last = min(self._count, (page + 1) * PAGE) - 1
             if last >= page * PAGE:
@@ -144,11 +146,22 @@ class DealsTableModel(QAbstractTableModel):
             raise error  # a bug: the application's handler reports it
         self._failed(error)
 
-    def ensure_rows(self, rows: Iterable[int]) -> None:
-        """Reads, on the calling thread, the pages of ``rows`` not held yet (a bulk action
-        needs the ids and versions of every selected row)."""
-        for page in sorted({r // PAGE for r in rows} - set(self._pages)):
-            self._keep(page, self._list.page(self.query, page * PAGE, PAGE, self._count))
+    def deals_at(self, rows: Iterable[int]) -> list[DealRow]:
+        """The deals of ``rows``, in row order, reading on the calling thread the pages
+        not held (a bulk action needs the ids and versions of every selected row). Each
+        page's rows are taken as it is read: the pages kept are capped at MAX_PAGES, a
+        selection is not."""
+        wanted: dict[int, list[int]] = {}
+        for row in sorted(set(rows)):
+            wanted.setdefault(row // PAGE, []).append(row % PAGE)
+        deals: list[DealRow] = []
+        for page, offsets in wanted.items():
+            held = self._pages.get(page)
+            if held is None:
+                held = self._list.page(self.query, page * PAGE, PAGE, self._count)
+                self._keep(page, held)
+            deals += [held[o] for o in offsets if o < len(held)]
+        return deals
 
     # --- what the view asks --------------------------------------------------------------
 

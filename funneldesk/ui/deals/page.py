@@ -7,7 +7,17 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from funneldesk import formatting
-from funneldesk.errors import FunnelDeskError
+from funneldesk.errors import FunnelDeskError, NothingChanged
 from funneldesk.i18n import _, ngettext
 from funneldesk.services.dto import (
     BulkResult,
@@ -37,13 +47,14 @@ from funneldesk.services.dto import (
     StageKind,
     UserInfo,
 )
+from funneldesk.ui.common.errors import show_error
 from funneldesk.ui.common.page import Page, Workspace
 from funneldesk.ui.deals.columns import COLUMNS, WIDTHS, header
 from funneldesk.ui.deals.delegate import DealsDelegate
 from funneldesk.ui.deals.dialogs import BulkReportDialog, LostReasonDialog, OwnerDialog, StageDialog
 from funneldesk.ui.deals.filter_bar import FilterBar
 from funneldesk.ui.deals.model import DealsTableModel
-from funneldesk.ui.deals.views import ListView
+from funneldesk.ui.deals.views import DEFAULT_VIEW, ListView, view_label
 
 
 class DealsListPage(Page):
@@ -77,7 +88,7 @@ class DealsListPage(Page):
         top.addSpacing(8)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        self.model.loaded.connect(self._show_count)
+        self.model.loaded.connect(self._after_load)
         self.model.refreshed.connect(self._after_refresh)
         self.filters.changed.connect(self._filters_changed)
         self.saved.activated.connect(lambda _i: self._saved_chosen())
@@ -165,7 +176,9 @@ class DealsListPage(Page):
         return self._tools
 
     def apply_changes(self, changes: ChangeSet, origin: object) -> None:
-        if changes.deal_ids or changes.stage_ids:
+        if changes.everything:  # pipelines, stages, owners or many deals: read all again
+            self._read_choices()
+        if changes.deal_ids or changes.stage_ids or changes.everything:
             self._keep_selected = {d.id for d in self.selected_loaded()}
             self.model.refresh()
 
@@ -182,13 +195,13 @@ class DealsListPage(Page):
 
     def _restore(self) -> None:
         settings = self.workspace.settings
-        self._pipelines, self._owners = self.workspace.services.deal_list.choices()
-        self.filters.set_choices(self._pipelines, self._owners)
+        self._read_choices()
         saved = settings.get("deals.views").get(self._database)
         if isinstance(saved, dict):
             self._views = {str(k): ListView.from_dict(v) for k, v in saved.items()}
-        else:  # a first start on this database: one useful view to begin with
-            self._views = {_("My open deals closing this month"): ListView(
+        else:  # a first start on this database: one useful view to begin with (its name
+            # is a key, translated when shown, so that it follows the language)
+            self._views = {DEFAULT_VIEW: ListView(
                 DealQuery(owner_ids=frozenset({self.workspace.actor.id}),
                           outcomes=frozenset({Outcome.OPEN}),
                           sort=ListColumn.EXPECTED_CLOSE, descending=False),
@@ -198,6 +211,11 @@ class DealsListPage(Page):
         if state:
             self.table.horizontalHeader().restoreState(QByteArray.fromHex(state.encode()))
         self.apply_view(ListView.from_dict(settings.get("deals.filters").get(self._database)))
+
+    def _read_choices(self) -> None:
+        """What the filters offer: the pipelines with their stages, and the owners."""
+        self._pipelines, self._owners = self.workspace.services.deal_list.choices()
+        self.filters.set_choices(self._pipelines, self._owners)
 
     def current_view(self) -> ListView:
         view = self.filters.view()
@@ -226,8 +244,8 @@ class DealsListPage(Page):
         self.saved.blockSignals(True)
         self.saved.clear()
         self.saved.addItem(_("Choose a saved view…"), None)
-        for name in sorted(self._views):
-            self.saved.addItem(name, name)
+        for name in sorted(self._views, key=view_label):
+            self.saved.addItem(view_label(name), name)
         self.saved.blockSignals(False)
         self.delete_view_action.setEnabled(bool(self._views))
 
@@ -237,11 +255,17 @@ class DealsListPage(Page):
             self.apply_view(self._views[name])
 
     def choose_view(self, name: str) -> None:
-        self.saved.setCurrentIndex(max(0, self.saved.findData(name)))
+        """Shows the saved view ``name`` (as kept, or as the list shows it)."""
+        index = self.saved.findData(name)
+        if index < 0:
+            index = self.saved.findText(name)
+        self.saved.setCurrentIndex(max(0, index))
         self._saved_chosen()
 
     def save_view(self, name: str) -> None:
-        """Keeps the current filters and sort as ``name`` (replacing a view of that name)."""
+        """Keeps the current filters and sort as ``name`` (replacing a view shown under
+        that name)."""
+        name = next((key for key in self._views if view_label(key) == name), name)
         self._views[name] = self.current_view()
         self._fill_views()
         self.saved.setCurrentIndex(self.saved.findData(name))
@@ -253,7 +277,7 @@ class DealsListPage(Page):
         self._store_views()
 
     def ask_view_name(self) -> None:
-        current = self.saved.currentData() or ""
+        current = self.saved.currentText() if self.saved.currentData() else ""
         name, ok = QInputDialog.getText(self, _("Save view"), _("Name of the view:"),
                                         text=current)
         if ok and name.strip():
@@ -294,18 +318,34 @@ class DealsListPage(Page):
         self.count.setText(text)
         self.set_status_text(text)
 
-    def _after_refresh(self) -> None:
-        if not self._painted_once:  # the first rows are in: painted in this event loop pass
-            self._painted_once = True
-            QTimer.singleShot(0, self.firstPainted.emit)
+    def _after_load(self) -> None:
+        self._keep_selected = set()  # a new list: the rows were reset, nothing is selected
         self._show_count()
-        rows = self.model.rows_of(self._keep_selected)
-        if self._keep_selected and rows:
+        if not self._painted_once:  # say so once the viewport has painted the first rows
+            self._painted_once = True
+            viewport = self.table.viewport()
+            viewport.installEventFilter(self)
+            viewport.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self.firstPainted.emit)  # after this paint is done
+        return super().eventFilter(watched, event)
+
+    def _after_refresh(self) -> None:
+        self._show_count()
+        if self._keep_selected:
+            # the rows may have moved: select the kept deals where they are now, and no
+            # other row (none at all when none of them is in the list any more)
             selection = self.table.selectionModel()
-            selection.clearSelection()
-            for row in rows:
-                selection.select(self.model.index(row, 0),
-                                 selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+            chosen = QItemSelection()
+            last = self.model.columnCount() - 1
+            for row in self.model.rows_of(self._keep_selected):
+                chosen.select(self.model.index(row, 0), self.model.index(row, last))
+            selection.select(chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                             | QItemSelectionModel.SelectionFlag.Rows)
+            self._keep_selected = set()
         self._enable()
 
     def _read_failed(self, error: FunnelDeskError) -> None:
@@ -320,8 +360,7 @@ class DealsListPage(Page):
     def selected(self) -> list[DealRow]:
         """The selected deals, reading the pages of selected rows not read yet."""
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        self.model.ensure_rows(rows)
-        return [d for r in rows if (d := self.model.deal_at(r)) is not None]
+        return self.model.deals_at(rows)
 
     def _enable(self) -> None:
         chosen = self.table.selectionModel().hasSelection()
@@ -406,21 +445,44 @@ class DealsListPage(Page):
              title: str) -> BulkResult | None:
         """Runs the bulk action through the window's one action path (undo included); a
         report lists the deals it left as they were, and why."""
-        bulk, actor = self.workspace.services.bulk, self.workspace.actor
-        result = self.workspace.runner.run(
-            text, call, undo=lambda r: bulk.undo(result=r, by=actor),
-            redo=lambda u: bulk.redo(undone=u, by=actor), origin=self, parent=self)
+        bulk, actor, runner = self.workspace.services.bulk, self.workspace.actor, \
+            self.workspace.runner
+
+        def own(result: BulkResult) -> BulkResult:
+            """``result`` at the versions this window's own later changes left its deals
+            at: only somebody else's change makes the undo or redo stale."""
+            return replace(result, done=tuple(
+                replace(d, version=runner.own_version(d.deal_id, d.version))
+                for d in result.done))
+
+        try:
+            result = runner.run(
+                text, call, undo=lambda r: bulk.undo(result=own(r), by=actor),
+                redo=lambda u: bulk.redo(undone=own(u), by=actor), origin=self, parent=self,
+                reraise=(NothingChanged,))
+        except NothingChanged as nothing:
+            if not nothing.refusals:  # every deal already was as asked: one sentence
+                show_error(self, nothing)
+            else:  # each refused deal and why, in the report a partial action gets
+                self._report(title, [], nothing.refusals)
+            return None
         if result is None:
             return None
         done, refused = len(result.done), len(result.refused)
         self.workspace.show_message(
-            _("{text}: {done} changed, {refused} left as they were.").format(
-                text=text, done=formatting.number(done), refused=formatting.number(refused))
+            ngettext("{text}: only {n} deal was changed.",
+                     "{text}: only {n} deals were changed.", done).format(
+                text=text, n=formatting.number(done))
             if refused else _("{text}: done.").format(text=text))
         if refused:
-            if self.report is not None:
-                self.report.close()
-            self.report = BulkReportDialog(title, result, self.window())
-            self.report.show()
+            self._report(title, [d.title for d in result.done],
+                         [(r.title, r.error) for r in result.refused])
         return result
+
+    def _report(self, title: str, done: list[str],
+                refused: list[tuple[str, FunnelDeskError]]) -> None:
+        if self.report is not None:
+            self.report.close()
+        self.report = BulkReportDialog(title, done, refused, self.window())
+        self.report.show()
 

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
-from funneldesk.i18n import N_
+from funneldesk.i18n import N_, _
 from funneldesk.services.dto import DateRange, DealQuery, query_from_dict, query_to_dict
 
 # the date a view's period applies to: a field of DealQuery
@@ -22,6 +22,15 @@ PERIODS = {
     "last_month": N_("Last month"), "next_30": N_("Next 30 days"),
     "last_30": N_("Last 30 days"), "this_year": N_("This year"), "custom": N_("Custom"),
 }
+
+
+# the name the view a first start offers is kept under (shown translated: view_label)
+DEFAULT_VIEW = "funneldesk:my-open-deals-closing-this-month"
+
+
+def view_label(name: str) -> str:
+    """A saved view's name as the list of views shows it, in the current language."""
+    return _("My open deals closing this month") if name == DEFAULT_VIEW else name
 
 
 def _month(first: dt.date, months: int) -> DateRange:
@@ -94,5 +103,5 @@ class ListView:
         query = data.get("query")
         field, period = data.get("date_field"), data.get("period")
         return cls(query_from_dict(query if isinstance(query, dict) else {}),
-                   field if field in DATE_FIELDS else "",
-                   period if period in PERIODS else "this_month")
+                   field if isinstance(field, str) and field in DATE_FIELDS else "",
+                   period if isinstance(period, str) and period in PERIODS else "this_month")

@@ -1,14 +1,17 @@
-"""The pages and panes of the workspace, in rail order. Each area adds its own line here;
-a page's module is imported when the page is first shown, except the board's, which is
-the first thing painted."""
+"""The pages and panes of the workspace, in rail order, and how each kind of record that
+search finds is opened. Each area adds its own lines here; a page's module is imported
+when the page is first shown, except the board's, which is the first thing painted."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtGui import QIcon
 
 from funneldesk.i18n import _
 from funneldesk.paths import RESOURCES
 from funneldesk.ui.board.board_page import PAGE as BOARD_PAGE
+from funneldesk.ui.board.deal_editing import DealEditor
 from funneldesk.ui.common.page import Page, PageSpec, PaneSpec, Workspace
 
 
@@ -27,3 +30,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("deals", lambda: _("Deals"), _deals_icon, _deals),
 )
 PANES: tuple[PaneSpec, ...] = ()
+
+
+def _deal_opener(workspace: Workspace) -> Callable[[int], None]:
+    return DealEditor(workspace).open
+
+
+# kind of record (as the search index names it) -> what opens one in its form
+OPENERS: dict[str, Callable[[Workspace], Callable[[int], None]]] = {"deal": _deal_opener}

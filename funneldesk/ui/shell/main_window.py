@@ -26,7 +26,7 @@ from funneldesk.ui.board.deal_editing import DealEditor
 from funneldesk.ui.common.background import run_in_background
 from funneldesk.ui.common.page import Page, PageSpec, PaneSpec, Workspace
 from funneldesk.ui.common.user_action import ActionRunner
-from funneldesk.ui.shell.areas import PAGES, PANES
+from funneldesk.ui.shell.areas import OPENERS, PAGES, PANES
 from funneldesk.ui.shell.docks import Docks
 from funneldesk.ui.shell.navigation import NavigationRail
 from funneldesk.ui.shell.status_bar import StatusPanel
@@ -56,14 +56,16 @@ class MainWindow(QMainWindow):
         self.counts = self.status.counts
         self.workspace = Workspace(services, actor, settings, self.runner, self.undo_stack,
                                    self, self._show_message)
-        self.editor = DealEditor(self.workspace)
-        self.workspace.openers["deal"] = self.editor.open
+        self.editor = DealEditor(self.workspace)  # New deal, whatever the page
+        self.workspace.openers.update({kind: opener(self.workspace)
+                                       for kind, opener in OPENERS.items()})
         self.samples = SampleDataActions(self)
         self.specs = {spec.key: spec for spec in pages}
         self.pages: dict[str, Page] = {}
         self.current: Page | None = None
         self._page_menus: list[QAction] = []
         self._page_tools: QToolBar | None = None
+        self._page_proxies: dict[str, list[QAction]] = {}  # other pages' actions, for the palette
         self.search_palette: SearchPalette | None = None
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
@@ -77,6 +79,8 @@ class MainWindow(QMainWindow):
         self.actions_.fill_view(list(self.rail.go.values()))
         self.rail.pageChosen.connect(self.show_page)
         self.runner.changed.connect(self._relay)
+        # a passing "done" no longer holds once the action is undone or redone
+        self.undo_stack.indexChanged.connect(self.statusBar().clearMessage)
         self._restore()
 
     # --- pages -------------------------------------------------------------------------
@@ -140,11 +144,35 @@ class MainWindow(QMainWindow):
 
     def all_actions(self) -> list[QAction]:
         """What the command palette offers: the global actions, going to each page, and
-        the actions of the current page."""
-        page = self.current.page_actions() if self.current is not None else []
+        every page's actions (a page not built yet is built now). An action of another
+        page is offered under that page's name, and shows the page before it runs."""
         palette = (self.actions_.search, self.actions_.commands)  # it is open already
-        return [*(a for a in self.actions_.actions if a not in palette),
-                *self.rail.go.values(), *page]
+        offered = [*(a for a in self.actions_.actions if a not in palette),
+                   *self.rail.go.values()]
+        for key in self.specs:
+            page = self.page(key)
+            offered += page.page_actions() if page is self.current else self._proxies(page)
+        return offered
+
+    def _proxies(self, page: Page) -> list[QAction]:
+        proxies = self._page_proxies.get(page.key)
+        if proxies is None:
+            proxies = self._page_proxies[page.key] = []
+            for action in page.page_actions():
+                proxy = QAction(page)
+                proxy.triggered.connect(
+                    lambda _c=False, a=action, key=page.key: self._run_on_page(key, a))
+                proxies.append(proxy)
+        title = self.specs[page.key].title()
+        for proxy, action in zip(proxies, page.page_actions(), strict=True):
+            proxy.setText(_("{action} ({page})").format(action=action.text(), page=title))
+            proxy.setShortcut(action.shortcut())  # shown, never active: not in a widget
+            proxy.setEnabled(action.isEnabled())
+        return proxies
+
+    def _run_on_page(self, key: str, action: QAction) -> None:
+        self.show_page(key)
+        action.trigger()
 
     # --- global commands ----------------------------------------------------------------
     def new_deal(self) -> None:

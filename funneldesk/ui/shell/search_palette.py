@@ -43,6 +43,9 @@ class SearchPalette(QDialog):
         super().__init__(parent)
         self.services, self.actor, self.offered = services, actor, actions
         self.setWindowTitle(_("Search"))
+        # a box over the window, not a window of its own: no minimise or maximise
+        self.setWindowFlags(Qt.WindowType.Dialog | Qt.WindowType.CustomizeWindowHint
+                            | Qt.WindowType.WindowTitleHint | Qt.WindowType.WindowCloseButtonHint)
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText(_("Search deals, or type > for actions"))
         self.edit.setClearButtonEnabled(True)
@@ -67,9 +70,15 @@ class SearchPalette(QDialog):
         if self.edit.text() == text:
             self.refresh()
         self.edit.setText(text)
+        parent = self.parentWidget()
+        if parent is not None:  # always in one place: centred near the window's top
+            frame = parent.frameGeometry()
+            self.move(frame.x() + (frame.width() - self.width()) // 2, frame.y() + 80)
         self.show()
         self.activateWindow()
         self.edit.setFocus()
+        self.edit.deselect()  # typing goes on after a ">" already there
+        self.edit.end(False)
 
     def refresh(self) -> None:
         text = self.edit.text()
@@ -137,8 +146,10 @@ class SearchPalette(QDialog):
                 continue
             folded = normalise(name)
             if needle in folded:
-                found.append((not folded.startswith(needle), PaletteRow(action=action)))
-        found.sort(key=lambda pair: pair[0])  # names that start with it first, else in order
+                later = (not action.isEnabled(), not folded.startswith(needle))
+                found.append((later, PaletteRow(action=action)))
+        # what can run now first, names that start with the text first, else in order
+        found.sort(key=lambda pair: pair[0])
         return [row for _later, row in found] or [PaletteRow(message=_(
             "No action is called “{text}”.").format(text=text.strip()))]
 
