@@ -92,6 +92,7 @@ class DealsListPage(Page):
         self.model.refreshed.connect(self._after_refresh)
         self.filters.changed.connect(self._filters_changed)
         self.saved.activated.connect(lambda _i: self._saved_chosen())
+        self.saved.currentIndexChanged.connect(lambda _i: self._enable_delete_view())
         self._restore()
 
     # --- building --------------------------------------------------------------------
@@ -247,7 +248,11 @@ class DealsListPage(Page):
         for name in sorted(self._views, key=view_label):
             self.saved.addItem(view_label(name), name)
         self.saved.blockSignals(False)
-        self.delete_view_action.setEnabled(bool(self._views))
+        self._enable_delete_view()
+
+    def _enable_delete_view(self) -> None:
+        """Delete view acts on the view chosen: none chosen, nothing to delete."""
+        self.delete_view_action.setEnabled(self.saved.currentData() is not None)
 
     def _saved_chosen(self) -> None:
         name = self.saved.currentData()
