@@ -115,6 +115,8 @@ class DealsListPage(Page):
         top.setStretchLastSection(True)
         top.setHighlightSections(False)
         top.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # titles on the left, the sort arrow on the right: the arrow never covers a title
+        top.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         top.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         top.customContextMenuRequested.connect(self._column_menu)
         for section, column in enumerate(COLUMNS):
