@@ -231,8 +231,8 @@ class DealsTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return header(COLUMNS[section])
-        if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[section] in NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # every title on the left (the header's default), numbers included: the sort arrow
+        # sits on the right and would cover a title aligned there
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
