@@ -103,3 +103,17 @@ def test_the_palette_runs_an_action_of_the_window_by_name(
     qtbot.keyClick(palette.edit, Qt.Key.Key_Return)
     assert window.current_key() == "deals"
     assert QApplication.activeModalWidget() is None
+
+
+def test_f5_reads_the_deals_list_again_after_another_program_added_a_deal(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    make_deal(services, manager, title="Pump")
+    page = deals_page(qtbot, window)
+    assert page.model.rowCount() == 1
+    make_deal(services, manager, title="Valve")  # as another FunnelDesk on the file would
+    assert page.model.rowCount() == 1
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=5000)
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert "Deals &list" in titles  # not a second Alt+D beside the board's Deal menu

@@ -144,6 +144,8 @@ class DealsListPage(Page):
         self.archive_action = action(_("Archive"), self.archive)
         self.save_view_action = action(_("Save view…"), self.ask_view_name)
         self.delete_view_action = action(_("Delete view"), self.delete_current_view)
+        # another FunnelDesk on the same file may have changed deals meanwhile
+        self.reload_action = action(_("Reload"), self.model.refresh, "F5")
         self.bulk_actions = [self.owner_action, self.move_action, self.archive_action]
         self._enable()
 
@@ -164,15 +166,17 @@ class DealsListPage(Page):
 
     def page_actions(self) -> list[QAction]:
         return [self.open_action, *self.bulk_actions, self.save_view_action,
-                self.delete_view_action]
+                self.delete_view_action, self.reload_action]
 
     def page_menus(self) -> list[QMenu]:
-        menu = QMenu(_("&Deals"), self)
+        menu = QMenu(_("Deals &list"), self)  # beside the board's Deal menu: its own key
         menu.addAction(self.open_action)
         menu.addSeparator()
         menu.addActions(self.bulk_actions)
         menu.addSeparator()
         menu.addActions([self.save_view_action, self.delete_view_action])
+        menu.addSeparator()
+        menu.addAction(self.reload_action)
         return [menu]
 
     def tool_bar(self) -> QToolBar:
