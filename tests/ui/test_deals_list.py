@@ -427,3 +427,23 @@ def test_the_first_view_is_named_in_the_language_shown(qtbot: QtBot,
     # both lists read before the test's database closes
     qtbot.waitUntil(lambda: first.model.rowCount() > 0 and again.model.rowCount() > 0)
     qtbot.waitUntil(lambda: not first.model.reading and not again.model.reading)
+
+
+def test_a_large_bulk_action_runs_off_the_gui_thread_and_undoes_as_one(
+        qtbot: QtBot, page: DealsListPage, workspace: Workspace, db_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from funneldesk.ui.deals import page as page_module
+
+    monkeypatch.setattr(page_module, "QUICK_BULK", 5)  # what thousands of deals would be
+    workspace.runner.changed.connect(page.apply_changes)
+    before = ids_in_sql(db_path)
+    assert len(before) > 5
+    page.table.selectAll()
+    page.archive_action.trigger()
+    assert not workspace.window.isEnabled()  # the work is in the background: nothing to click
+    assert workspace.undo_stack.count() == 0  # not done yet
+    qtbot.waitUntil(lambda: workspace.undo_stack.count() == 1, timeout=20000)
+    assert workspace.window.isEnabled()
+    assert ids_in_sql(db_path) == []
+    workspace.undo_stack.undo()  # one step takes back every deal
+    assert ids_in_sql(db_path) == before

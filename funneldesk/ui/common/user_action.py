@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QWidget
 
 from funneldesk.errors import FunnelDeskError
 from funneldesk.services.dto import ChangeSet
+from funneldesk.ui.common.background import run_with_disabled
 from funneldesk.ui.common.errors import show_error
 from funneldesk.ui.common.save_state import note_refused, note_saved
 
@@ -102,6 +103,34 @@ class ActionRunner(QObject):
         if undo is not None and redo is not None:
             self.undo_stack.push(_Command(text, step, result, undo, redo))
         return result
+
+    def run_in_background(self, text: str, call: Callable[[], R], *,
+                          then: Callable[[R | None], None],
+                          undo: Callable[[R], U], redo: Callable[[U], R],
+                          origin: object = None, parent: QWidget | None = None,
+                          reraise: tuple[type[FunnelDeskError], ...] = (),
+                          failed: Callable[[FunnelDeskError], None] | None = None) -> None:
+        """``run`` for an action that may take seconds (a bulk action over thousands of
+        deals): ``call`` runs off the GUI thread with the window disabled, then, on the
+        GUI thread, the result is shown and relayed and the undo command pushed, and
+        ``then`` gets it (None when refused). An error of ``reraise`` goes to ``failed``
+        unsaid. Undo and redo run as in ``run``."""
+        step = _Step(self, None, versions_left, None, origin, parent or self.window)
+
+        def done(result: R) -> None:
+            step.done(result)
+            self.undo_stack.push(_Command(text, step, result, undo, redo))
+            then(result)
+
+        def refused(error: FunnelDeskError) -> None:
+            if isinstance(error, reraise) and failed is not None:
+                note_refused(error)
+                failed(error)
+            else:
+                step.refuse(error)
+            then(None)
+
+        run_with_disabled(self.window, call, done, refused)
 
     def relay(self, changes: ChangeSet, origin: object = None) -> None:
         """Tells every page and pane what changed (for a change that needs no service
