@@ -148,7 +148,11 @@ def test_the_current_pages_menus_tool_bar_and_shortcuts_join_the_global_ones(
     palette = window.open_search(">")
     qtbot.keyClicks(palette.edit, "count notes")
     qtbot.keyClick(palette.edit, Qt.Key.Key_Return)
-    assert window.current_key() == "notes"  # shown first, then run
+    assert window.current_key() == "notes"  # the page is shown first ...
+    assert notes.counted == 1  # ... and nothing ran out of sight
+    assert palette.isVisible()
+    assert palette.edit.text() == ">Count notes"  # offered again, on its own page
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Return)
     assert notes.counted == 2
 
 def test_the_window_reopens_on_the_last_page_with_its_panes_where_they_were(

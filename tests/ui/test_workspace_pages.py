@@ -4,6 +4,8 @@ it, and the palette runs an action by name."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -117,3 +119,43 @@ def test_f5_reads_the_deals_list_again_after_another_program_added_a_deal(
     qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=5000)
     titles = [a.text() for a in window.menuBar().actions()]
     assert "Deals &list" in titles  # not a second Alt+D beside the board's Deal menu
+
+
+def test_f5_keeps_the_same_deals_selected_when_rows_move(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    first = make_deal(services, manager, title="Pump 1")
+    make_deal(services, manager, title="Pump 2")
+    page = deals_page(qtbot, window)
+    row = next(r for r in range(page.model.rowCount())
+               if (d := page.model.deal_at(r)) is not None and d.id == first.id)
+    page.table.selectRow(row)
+    make_deal(services, manager, title="Pump 3")  # newest first: every row moves down
+    with qtbot.waitSignal(page.model.refreshed, timeout=10000):
+        page.reload_action.trigger()
+    assert [d.id for d in page.selected()] == [first.id]
+
+
+def test_an_undo_never_reaches_past_an_action_whose_undo_was_refused(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        warnings_shown: list[str]) -> None:
+    """A board move, a bulk move of that deal and another, someone else changes the other
+    deal: the bulk undo is refused and dropped, so undoing the board move must not take
+    the deal out of the stage the user was told it stays in."""
+    deal = make_deal(services, manager, title="Pump", stage_name="Proposal")
+    other = make_deal(services, manager, title="Valve", stage_name="Proposal")
+    reload(qtbot, window)
+    board = board_page(window)
+    first, lost = stage(services, "Initial contact"), stage(services, "Lost")
+    assert board.controller.move(deal.id, deal.version, first.id, None)
+    page = deals_page(qtbot, window)
+    rows = [d for r in range(page.model.rowCount()) if (d := page.model.deal_at(r)) is not None]
+    reasons = services.moves.lost_reasons()
+    assert page.move_deals(rows, lost.id, lost.name, reasons[0][0]) is not None
+    detail = services.deals.detail(other.id)  # someone else's edit
+    services.deals.update(deal_id=other.id, expected_version=detail.version,
+                          fields=replace(detail.fields, title="Valve 2"), by=manager)
+    window.undo_stack.undo()  # the bulk move: refused, dropped
+    assert len(warnings_shown) == 1
+    window.undo_stack.undo()  # the board move: the deal is no longer where it left it
+    assert len(warnings_shown) == 2
+    assert services.deals.detail(deal.id).stage_id == lost.id

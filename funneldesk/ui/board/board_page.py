@@ -47,7 +47,7 @@ class BoardPage(Page):
         self.controller = BoardController(workspace, self.board)
         self.editor = DealEditor(workspace)
         self.actions_ = BoardTools(self)
-        self.board.cardActivated.connect(self.editor.open)
+        self.board.cardActivated.connect(self.open_deal)
         self.board.contextMenuRequested.connect(self._card_menu)
         self.board.newDealRequested.connect(self.new_deal)
         self.board.cardHidden.connect(self._hidden_by_filter)
@@ -280,7 +280,13 @@ class BoardPage(Page):
     def open_current(self) -> None:
         card = self.board.current_card()
         if card is not None:
-            self.editor.open(card.id)
+            self.open_deal(card.id)
+
+    def open_deal(self, deal_id: int) -> None:
+        """The deal's form; then its card as saved now (the form read the deal afresh,
+        and someone else may have changed it since the board did)."""
+        self.editor.open(deal_id)
+        self.controller.refresh_card(deal_id)
 
     def _card_menu(self, deal_id: int, stage_id: int, pos: QPoint) -> None:
         menu = self.card_menu(deal_id, stage_id)
@@ -293,7 +299,7 @@ class BoardPage(Page):
         if card is None or board is None:
             return None
         menu = QMenu(self)
-        menu.addAction(_("Open…"), lambda: self.editor.open(deal_id))
+        menu.addAction(_("Open…"), lambda: self.open_deal(deal_id))
         move_to = menu.addMenu(_("Move to"))
         for stage in board.pipeline.stages:
             action = move_to.addAction(stage.name)

@@ -77,6 +77,13 @@ class ActionRunner(QObject):
         for deal_id, version in pairs:
             self._own.setdefault(deal_id, set()).add(version)
 
+    def forget(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """The versions a command left no longer count as this window's own once the
+        command is dropped (its undo was refused): an older undo must not reach past them
+        and take back, unseen, what the user was told stays."""
+        for deal_id, version in pairs:
+            self._own.get(deal_id, set()).discard(version)
+
     def run(self, text: str, call: Callable[[], R], *,
             undo: Callable[[R], U] | None = None, redo: Callable[[U], R] | None = None,
             shown: Callable[[Any], None] | None = None,
@@ -189,7 +196,7 @@ class _Command(QUndoCommand, Generic[R, U]):
         last: R = self._last
         result = self.step.attempt(lambda: self._undo(last))
         if result is None:
-            self.setObsolete(True)
+            self._drop()
             return
         self._last, self._done = result, False
 
@@ -199,6 +206,10 @@ class _Command(QUndoCommand, Generic[R, U]):
         last: U = self._last
         result = self.step.attempt(lambda: self._redo(last))
         if result is None:
-            self.setObsolete(True)
+            self._drop()
             return
         self._last, self._done = result, True
+
+    def _drop(self) -> None:
+        self.step.runner.forget(self.step.versions(self._last))
+        self.setObsolete(True)

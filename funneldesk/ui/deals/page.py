@@ -149,7 +149,7 @@ class DealsListPage(Page):
         self.save_view_action = action(_("Save view…"), self.ask_view_name)
         self.delete_view_action = action(_("Delete view"), self.delete_current_view)
         # another FunnelDesk on the same file may have changed deals meanwhile
-        self.reload_action = action(_("Reload"), self.model.refresh, "F5")
+        self.reload_action = action(_("Reload"), self.reload, "F5")
         self.bulk_actions = [self.owner_action, self.move_action, self.archive_action]
         self._enable()
 
@@ -190,8 +190,13 @@ class DealsListPage(Page):
         if changes.everything:  # pipelines, stages, owners or many deals: read all again
             self._read_choices()
         if changes.deal_ids or changes.stage_ids or changes.everything:
-            self._keep_selected = {d.id for d in self.selected_loaded()}
-            self.model.refresh()
+            self.reload()
+
+    def reload(self) -> None:
+        """Reads the count and the rows held again; the same deals stay selected (rows
+        may have moved), and none that were not."""
+        self._keep_selected = {d.id for d in self.selected_loaded()}
+        self.model.refresh()
 
     def store_settings(self) -> None:
         settings = self.workspace.settings
@@ -495,6 +500,7 @@ class DealsListPage(Page):
         return result
 
     def _nothing_changed(self, title: str, nothing: FunnelDeskError) -> None:
+        self.workspace.show_message("")  # "Archive 900 deals…" is over
         refusals = nothing.refusals if isinstance(nothing, NothingChanged) else []
         if not refusals:  # every deal already was as asked: one sentence
             show_error(self, nothing)
@@ -503,6 +509,7 @@ class DealsListPage(Page):
 
     def _finished(self, text: str, title: str, result: BulkResult | None) -> None:
         if result is None:
+            self.workspace.show_message("")  # "Archive 900 deals…" is over
             return
         done, refused = len(result.done), len(result.refused)
         self.workspace.show_message(

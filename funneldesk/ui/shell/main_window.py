@@ -145,7 +145,8 @@ class MainWindow(QMainWindow):
     def all_actions(self) -> list[QAction]:
         """What the command palette offers: the global actions, going to each page, and
         every page's actions (a page not built yet is built now). An action of another
-        page is offered under that page's name, and shows the page before it runs."""
+        page is offered under that page's name: choosing it shows the page and offers the
+        action there."""
         palette = (self.actions_.search, self.actions_.commands)  # it is open already
         offered = [*(a for a in self.actions_.actions if a not in palette),
                    *self.rail.go.values()]
@@ -155,24 +156,27 @@ class MainWindow(QMainWindow):
         return offered
 
     def _proxies(self, page: Page) -> list[QAction]:
+        """Stand-ins for another page's actions: choosing one shows that page and offers
+        the action again there, so that it acts on what the user now sees (the page's
+        selection), never on a page out of sight."""
+        actions = page.page_actions()
         proxies = self._page_proxies.get(page.key)
-        if proxies is None:
+        if proxies is None or len(proxies) != len(actions):
             proxies = self._page_proxies[page.key] = []
-            for action in page.page_actions():
+            for action in actions:
                 proxy = QAction(page)
                 proxy.triggered.connect(
-                    lambda _c=False, a=action, key=page.key: self._run_on_page(key, a))
+                    lambda _c=False, a=action, key=page.key: self._offer_on_page(key, a))
                 proxies.append(proxy)
         title = self.specs[page.key].title()
-        for proxy, action in zip(proxies, page.page_actions(), strict=True):
+        for proxy, action in zip(proxies, actions, strict=True):
+            # no shortcut: it works on that page only, and may mean something else here
             proxy.setText(_("{action} ({page})").format(action=action.text(), page=title))
-            proxy.setShortcut(action.shortcut())  # shown, never active: not in a widget
-            proxy.setEnabled(action.isEnabled())
         return proxies
 
-    def _run_on_page(self, key: str, action: QAction) -> None:
+    def _offer_on_page(self, key: str, action: QAction) -> None:
         self.show_page(key)
-        action.trigger()
+        self.open_search(">" + action.text().replace("&", ""))
 
     # --- global commands ----------------------------------------------------------------
     def new_deal(self) -> None:
