@@ -29,9 +29,10 @@ class Deal(Base):
         # covers the column totals of the board's first read (services/reads.column_sums)
         Index("ix_deals_stage_totals", "stage_id", "deleted_at", "archived_at", "owner_id",
               "currency", "value", "won_value"),
-        # the deals list in its default order, newest first (services/pipeline/deal_list)
+        # the deals list in its default order, newest first (services/pipeline/deal_list);
+        # not the stage or owner, which every move or owner change would have to update
         Index("ix_deals_list_created", "created_at", "deleted_at", "archived_at",
-              "pipeline_id", "stage_id", "owner_id"),
+              "pipeline_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
