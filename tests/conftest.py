@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,6 +51,9 @@ def db_path(template_db: Path, tmp_path: Path) -> Path:
 def db(db_path: Path) -> Iterator[Database]:
     database = open_database(db_path)
     yield database
+    qt = sys.modules.get("PySide6.QtCore")
+    if qt is not None:  # a window's read may still run off the GUI thread: as the app does,
+        qt.QThreadPool.globalInstance().waitForDone()  # let it end before the file closes
     database.close()
 
 

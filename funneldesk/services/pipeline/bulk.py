@@ -55,10 +55,11 @@ from funneldesk.services.pipeline.moves import (
     outcome_changes,
     position_before,
     record_change,
+    stage_in,
     state_of,
     with_outcome_of,
 )
-from funneldesk.services.pipeline.records import PipelineInfo, StageInfo
+from funneldesk.services.pipeline.records import PipelineInfo
 from funneldesk.services.pipeline.search import KIND as SEARCH_KIND
 from funneldesk.services.pipeline.search import raw_connection
 
@@ -203,7 +204,7 @@ class BulkService(Service):
         if deal.pipeline_id not in pipelines:
             pipelines[deal.pipeline_id] = load_pipeline(session, deal.pipeline_id)
         pipeline = pipelines[deal.pipeline_id]
-        info = _stage_info(pipeline, target.id)
+        info = stage_in(pipeline, target.id)
         missing = missing_for_move(session, pipeline, deal.id, deal.stage_id, target.id)
         if missing:
             raise CriteriaNotMet(info.name, [c.label for c in missing])
@@ -276,13 +277,6 @@ class BulkService(Service):
             now = BulkDone(now.deal_id, now.title, now.version, now.owner_id,
                            now.archived_at, state, change.id)
         return now
-
-
-def _stage_info(pipeline: PipelineInfo, stage_id: int) -> StageInfo:
-    info = next((s for s in pipeline.stages if s.id == stage_id), None)
-    if info is None:
-        raise InvalidInput("stage", _("That stage is not part of this deal's pipeline."))
-    return info
 
 
 def _mark_archived(session: Session, deals: Sequence[tuple[int, bool]]) -> None:

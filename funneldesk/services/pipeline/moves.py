@@ -136,7 +136,8 @@ def _reorder(session: Session, deal: Deal, before_id: int | None, by: Actor,
     return MoveResult(read_card(session, deal.id), before, None, changes, renumbered)
 
 
-def _stage_in(pipeline: PipelineInfo, stage_id: int) -> StageInfo:
+def stage_in(pipeline: PipelineInfo, stage_id: int) -> StageInfo:
+    """The stage ``stage_id`` of ``pipeline``; refused if the pipeline has no such stage."""
     target = next((s for s in pipeline.stages if s.id == stage_id), None)
     if target is None:
         raise InvalidInput("stage", _("That stage is not part of this deal's pipeline."))
@@ -192,7 +193,7 @@ class MoveService(Service):
             check_version(session, deal, expected_version)
             before = state_of(session, deal)
             pipeline = load_pipeline(session, deal.pipeline_id)
-            target = _stage_in(pipeline, to_stage_id)
+            target = stage_in(pipeline, to_stage_id)
             position, renumbered = position_before(session, deal, to_stage_id, before_id)
             ticked = tuple(ident for ident, was in record_ticks(
                 session, pipeline, deal, dict.fromkeys(tick_criteria, True), by)
@@ -269,7 +270,7 @@ class MoveService(Service):
             if expected_version is not None:
                 check_version(session, deal, expected_version)
             pipeline = load_pipeline(session, deal.pipeline_id)
-            target = _stage_in(pipeline, to_stage_id)
+            target = stage_in(pipeline, to_stage_id)
             if to_stage_id == deal.stage_id:
                 return MoveCheck(target.name)
             return move_check(session, pipeline, deal.id, deal.stage_id, to_stage_id)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMenu, QToolBar, QWidget
 
 from funneldesk.i18n import _
 from funneldesk.services.dto import UserInfo
 from funneldesk.settings import Settings
+from funneldesk.ui.common.actions import new_action
 
 if TYPE_CHECKING:
     from funneldesk.ui.board.board_page import BoardPage
@@ -41,10 +42,7 @@ class BoardTools:
         self.search.textChanged.connect(lambda _t: page.apply_filter())
 
     def _action(self, text: str, shortcut: str | None, slot: Callable[[], object]) -> QAction:
-        action = QAction(text, self.page)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: slot())
+        action = new_action(self.page, text, shortcut, slot)
         self.actions.append(action)
         return action
 

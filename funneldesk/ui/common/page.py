@@ -75,9 +75,6 @@ class Page(QWidget):
     def apply_changes(self, changes: ChangeSet, origin: object) -> None:
         """A change saved anywhere (``origin``: what asked for it, None if unknown)."""
 
-    def page_shown(self) -> None:
-        """The page became current."""
-
     def store_settings(self) -> None:
         """Called when the window closes: keep what the page should remember."""
 

@@ -191,24 +191,20 @@ class _Command(QUndoCommand, Generic[R, U]):
         self._done = True
 
     def undo(self) -> None:
-        if not self._done:
-            return
-        last: R = self._last
-        result = self.step.attempt(lambda: self._undo(last))
-        if result is None:
-            self._drop()
-            return
-        self._last, self._done = result, False
+        if self._done:
+            self._replay(self._undo, done=False)
 
     def redo(self) -> None:
-        if self._done:
-            return  # the first redo is Qt's push: the call has run already
-        last: U = self._last
-        result = self.step.attempt(lambda: self._redo(last))
+        if not self._done:  # the first redo is Qt's push: the call has run already
+            self._replay(self._redo, done=True)
+
+    def _replay(self, call: Callable[[Any], Any], *, done: bool) -> None:
+        last = self._last
+        result = self.step.attempt(lambda: call(last))
         if result is None:
             self._drop()
             return
-        self._last, self._done = result, True
+        self._last, self._done = result, done
 
     def _drop(self) -> None:
         self.step.runner.forget(self.step.versions(self._last))

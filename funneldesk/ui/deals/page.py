@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -47,6 +47,7 @@ from funneldesk.services.dto import (
     StageKind,
     UserInfo,
 )
+from funneldesk.ui.common.actions import new_action
 from funneldesk.ui.common.errors import show_error
 from funneldesk.ui.common.page import Page, Workspace
 from funneldesk.ui.deals.columns import COLUMNS, WIDTHS, header
@@ -134,12 +135,10 @@ class DealsListPage(Page):
 
     def _make_actions(self) -> None:
         def action(text: str, slot: Callable[[], object], shortcut: str = "") -> QAction:
-            made = QAction(text, self)
+            made = new_action(self, text, shortcut, slot)
             if shortcut:
-                made.setShortcut(QKeySequence(shortcut))
                 made.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 self.addAction(made)
-            made.triggered.connect(lambda _checked=False: slot())
             return made
 
         self.open_action = action(_("Open deal"), self.open_current)

@@ -119,7 +119,6 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(page)
         self.rail.mark(key)
         self.counts.setText(page.status_text())
-        page.page_shown()
         self.pageChanged.emit(key)
 
     def current_key(self) -> str:

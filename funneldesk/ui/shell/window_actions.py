@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMenu, QToolBar
 
 from funneldesk.i18n import _
 from funneldesk.services.common.permissions import is_manager
+from funneldesk.ui.common.actions import new_action
 
 if TYPE_CHECKING:
     from funneldesk.ui.shell.main_window import MainWindow
@@ -50,10 +51,7 @@ class WindowActions:
         self.tool_bar = self._toolbar()
 
     def _action(self, text: str, shortcut: str | None, slot: Callable[[], object]) -> QAction:
-        action = QAction(text, self.window)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: slot())
+        action = new_action(self.window, text, shortcut, slot)
         self.window.addAction(action)
         self.actions.append(action)
         return action
