@@ -287,3 +287,13 @@ class NothingChanged(FunnelDeskError):
             lines.append(ngettext("{n} deal needed no change.", "{n} deals needed no change.",
                                   self.skipped).format(n=self.skipped))
         return "\n".join([head, *lines])
+
+
+class ListChanged(FunnelDeskError):
+    """The rows a user chose in a list no longer hold the same deals: the list has
+    changed since it was read (another FunnelDesk on the same file, for one)."""
+
+    def message(self) -> str:
+        return _("The list has changed since it was shown, so the selected rows may no "
+                 "longer be the deals you chose. Nothing was changed: press F5 to read "
+                 "the list again, then select the deals once more.")

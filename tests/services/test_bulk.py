@@ -248,3 +248,22 @@ def test_a_bulk_result_names_the_versions_it_leaves(
                                      for d in result.done}
     assert all(undone_v == moved_v + 1 for (_i, undone_v), (_j, moved_v)
                in zip(undone.versions, result.versions, strict=True))
+
+
+def test_a_bulk_move_leaves_won_and_lost_deals_closed_and_counts_those_already_there(
+        services: Services, manager: Actor) -> None:
+    """Reopening a closed deal would undo its outcome (a won deal's final value, a lost
+    one's reason) unseen among many: the bulk move refuses it, and says why."""
+    lost, first = stage(services, "Lost"), stage(services, "Initial contact")
+    closed, open_, there = (make_deal(services, manager, title=t, stage_name=s) for t, s in
+                            (("Closed", "Proposal"), ("Open", "Proposal"),
+                             ("There", "Initial contact")))
+    services.bulk.move(deals=chosen(services, closed), to_stage_id=lost.id, by=manager,
+                       lost_reason_text="Price")
+    result = services.bulk.move(deals=chosen(services, closed, open_, there),
+                                to_stage_id=first.id, by=manager)
+    assert [d.deal_id for d in result.done] == [open_.id]
+    assert [(r.deal_id, type(r.error)) for r in result.refused] == [(closed.id, NotAllowed)]
+    assert "won or lost" in result.refused[0].error.message()
+    assert result.skipped == 1  # "There" already was in the stage
+    assert stage_of(services, closed.id) == lost.id

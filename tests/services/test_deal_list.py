@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from funneldesk.errors import ListChanged
 from funneldesk.services import Services
 from funneldesk.services.dto import (
     Actor,
@@ -20,6 +21,7 @@ from funneldesk.services.dto import (
     query_from_dict,
     query_to_dict,
 )
+from tests.helpers import make_deal
 
 
 @pytest.fixture
@@ -178,3 +180,19 @@ def test_a_broken_saved_query_falls_back_instead_of_failing() -> None:
         outcomes=frozenset({Outcome.WON}), owner_ids=frozenset({1}), descending=False)
     assert query_from_dict({"outcomes": [], "sort": {"a": 1}}) == DealQuery(
         outcomes=frozenset())
+
+
+def test_keys_give_the_deals_of_row_ranges_and_refuse_once_the_list_changed(
+        demo: Services, manager: Actor, db_path: Path) -> None:
+    query = DealQuery(sort=ListColumn.TITLE)
+    expected = independent(db_path, query)
+    total = len(expected)
+    ranges = [(0, 4), (10, 10), (total - 150, total - 1)]  # the last read from the end
+    keys = demo.deal_list.keys(query, ranges, total)
+    assert [ident for ident, _v in keys] == expected[:5] + expected[10:11] + expected[-150:]
+    with closing(sqlite3.connect(db_path)) as conn:
+        versions = dict(conn.execute("SELECT id, version FROM deals").fetchall())
+    assert all(versions[ident] == v for ident, v in keys)
+    make_deal(demo, manager, title="Added meanwhile")  # by another FunnelDesk, say
+    with pytest.raises(ListChanged):
+        demo.deal_list.keys(query, ranges, total)

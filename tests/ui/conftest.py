@@ -19,6 +19,9 @@ from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.board.column_view import ColumnView
 from funneldesk.ui.shell.main_window import MainWindow
 
+# the Deals page's fixtures, shared by the tests of the Deals list
+from tests.ui.deals_list_helpers import list_page, list_workspace  # noqa: F401
+
 
 @pytest.fixture
 def warnings_shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -10,19 +10,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from funneldesk import formatting, i18n
-from funneldesk.services import Services
-from funneldesk.services.dto import Actor, ChangeSet, DealQuery, ListColumn, Outcome
+from funneldesk.services.dto import ChangeSet, DealQuery, ListColumn, Outcome
 from funneldesk.settings import Settings
 from funneldesk.ui.common.page import Workspace
-from funneldesk.ui.common.user_action import ActionRunner
 from funneldesk.ui.deals import model as model_module
 from funneldesk.ui.deals.columns import COLUMNS
 from funneldesk.ui.deals.dialogs import StageDialog
@@ -30,44 +27,7 @@ from funneldesk.ui.deals.model import PAGE, DealsTableModel
 from funneldesk.ui.deals.page import DealsListPage
 from tests.helpers import make_deal, stage, tick_all, version
 from tests.ui.conftest import answer_next_dialog
-
-
-@pytest.fixture
-def workspace(qtbot: QtBot, services: Services, manager: Actor) -> Workspace:
-    services.demo.generate(deals=450, seed=5, by=manager)
-    window = QMainWindow()
-    qtbot.addWidget(window)
-    undo_stack = QUndoStack(window)
-    messages: list[str] = []
-    return Workspace(services, manager, Settings(), ActionRunner(undo_stack, window),
-                     undo_stack, window, messages.append)
-
-
-@pytest.fixture
-def page(qtbot: QtBot, workspace: Workspace) -> DealsListPage:
-    made = DealsListPage(workspace)
-    workspace.window.setCentralWidget(made)
-    workspace.runner.changed.connect(made.apply_changes)  # as the window relays changes
-    workspace.window.resize(1400, 700)
-    workspace.window.show()
-    qtbot.waitExposed(workspace.window)
-    qtbot.waitUntil(lambda: made.model.rowCount() > 0)
-    return made
-
-
-def ids_in_sql(db_path: Path, where: str = "1 = 1", order: str = "d.created_at DESC, d.id DESC",
-               params: tuple[object, ...] = ()) -> list[int]:
-    """The deals the list should show, by a query of its own (open, won and lost deals
-    not archived, not in the Trash)."""
-    with closing(sqlite3.connect(db_path)) as conn:
-        return [r[0] for r in conn.execute(
-            "SELECT d.id FROM deals d JOIN users u ON u.id = d.owner_id "
-            "WHERE d.deleted_at IS NULL AND d.archived_at IS NULL AND " + where +
-            " ORDER BY " + order, params)]
-
-
-def shown_ids(page: DealsListPage, rows: range) -> list[int]:
-    return [deal.id for r in rows if (deal := page.model.deal_at(r)) is not None]
+from tests.ui.deals_list_helpers import ids_in_sql, select_deals, shown_ids
 
 
 def wait_loaded(qtbot: QtBot, page: DealsListPage, rows: range) -> None:
@@ -149,15 +109,6 @@ def test_jumping_to_the_end_reads_only_the_last_page(qtbot: QtBot, page: DealsLi
     assert page.model.loaded_pages() == [0, (total - 1) // PAGE]
 
 
-def select_deals(page: DealsListPage, deal_ids: list[int]) -> None:
-    selection = page.table.selectionModel()
-    selection.clearSelection()
-    flags = (QItemSelectionModel.SelectionFlag.Select
-             | QItemSelectionModel.SelectionFlag.Rows)
-    for row in page.model.rows_of(deal_ids):
-        selection.select(page.model.index(row, 0), flags)
-
-
 def test_a_bulk_move_reports_the_refused_deals_and_one_undo_reverts_it(
         qtbot: QtBot, page: DealsListPage, workspace: Workspace, db_path: Path) -> None:
     services, manager = workspace.services, workspace.actor
@@ -187,7 +138,7 @@ def test_a_bulk_move_reports_the_refused_deals_and_one_undo_reverts_it(
                 chosen).fetchall())
 
     assert stages() == {**{c.id: target.id for c in ready}, blocked.id: blocked.stage_id}
-    report = page.report
+    report = page.bulk.report
     assert report is not None
     assert report.isVisible()
     refused = [report.refused.child(i) for i in range(report.refused.childCount())]
@@ -291,11 +242,12 @@ def test_every_selected_deal_is_acted_on_however_many(
     made = DealsListPage(workspace)
     qtbot.addWidget(made)
     workspace.runner.changed.connect(made.apply_changes)
+    made.show()  # a hidden list reads again only when shown
     qtbot.waitUntil(lambda: made.model.rowCount() > 0)
     expected = ids_in_sql(db_path)
     assert len(expected) > 3 * 20
     made.table.selectAll()
-    assert [d.id for d in made.selected()] == expected
+    assert made.chosen().count == len(expected)  # most of them not read: read with the action
     with qtbot.waitSignal(made.model.refreshed, timeout=10000):
         made.archive_action.trigger()
     assert ids_in_sql(db_path) == []  # every one archived, not only the pages kept
@@ -357,7 +309,7 @@ def test_a_bulk_undo_follows_own_later_changes_but_not_anybody_elses(
         workspace.runner.relay(ChangeSet(frozenset(ids)))
     select_deals(page, ids)
     target, start = stage(services, "Needs analysis"), cards[0].stage_id
-    assert page.move_deals(page.selected(), target.id, target.name) is not None
+    assert page.bulk.move_deals(page.selected_loaded(), target.id, target.name) is not None
 
     def edit(deal_id: int, next_step: str) -> Callable[[], object]:
         fields = services.deals.detail(deal_id).fields
@@ -432,10 +384,9 @@ def test_the_first_view_is_named_in_the_language_shown(qtbot: QtBot,
 def test_a_large_bulk_action_runs_off_the_gui_thread_and_undoes_as_one(
         qtbot: QtBot, page: DealsListPage, workspace: Workspace, db_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from funneldesk.ui.deals import page as page_module
+    from funneldesk.ui.deals import bulk_actions
 
-    monkeypatch.setattr(page_module, "QUICK_BULK", 5)  # what thousands of deals would be
-    workspace.runner.changed.connect(page.apply_changes)
+    monkeypatch.setattr(bulk_actions, "QUICK_BULK", 5)  # what thousands of deals would be
     before = ids_in_sql(db_path)
     assert len(before) > 5
     page.table.selectAll()
@@ -445,5 +396,12 @@ def test_a_large_bulk_action_runs_off_the_gui_thread_and_undoes_as_one(
     qtbot.waitUntil(lambda: workspace.undo_stack.count() == 1, timeout=20000)
     assert workspace.window.isEnabled()
     assert ids_in_sql(db_path) == []
-    workspace.undo_stack.undo()  # one step takes back every deal
+    workspace.undo_stack.undo()  # one step takes back every deal, in the background too
+    assert not workspace.window.isEnabled()
+    qtbot.waitUntil(workspace.window.isEnabled, timeout=20000)
     assert ids_in_sql(db_path) == before
+    workspace.undo_stack.redo()
+    assert not workspace.window.isEnabled()
+    qtbot.waitUntil(workspace.window.isEnabled, timeout=20000)
+    assert ids_in_sql(db_path) == []
+    assert workspace.undo_stack.count() == 1

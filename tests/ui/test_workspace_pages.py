@@ -37,7 +37,7 @@ def row_stage(page: DealsListPage, deal_id: int) -> str | None:
     return None
 
 
-def test_a_move_on_the_board_shows_in_the_deals_list_at_once(
+def test_a_move_on_the_board_shows_in_the_deals_list_when_shown(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     deal = make_deal(services, manager, title="Pump", stage_name="Proposal")
     reload(qtbot, window)
@@ -47,8 +47,10 @@ def test_a_move_on_the_board_shows_in_the_deals_list_at_once(
     board = board_page(window)
     first = stage(services, "Initial contact")
     assert board.controller.move(deal.id, deal.version, first.id, None)
+    assert not page.model.reading  # hidden, it reads nothing yet...
+    window.show_page("deals")  # ...and shows the move as soon as it is shown
     qtbot.waitUntil(lambda: row_stage(page, deal.id) == "Initial contact", timeout=10000)
-    window.undo_stack.undo()
+    window.undo_stack.undo()  # shown: it follows at once
     qtbot.waitUntil(lambda: row_stage(page, deal.id) == "Proposal", timeout=10000)
 
 
@@ -61,7 +63,7 @@ def test_a_bulk_move_in_the_list_shows_on_the_board_and_one_undo_takes_it_back(
     first = stage(services, "Initial contact")
     page = deals_page(qtbot, window)
     rows = [d for r in range(page.model.rowCount()) if (d := page.model.deal_at(r)) is not None]
-    result = page.move_deals(rows, first.id, first.name)
+    result = page.bulk.move_deals(rows, first.id, first.name)
     assert result is not None
     assert len(result.done) == 3
     column = board.board.columns[first.id]
@@ -132,7 +134,7 @@ def test_f5_keeps_the_same_deals_selected_when_rows_move(
     make_deal(services, manager, title="Pump 3")  # newest first: every row moves down
     with qtbot.waitSignal(page.model.refreshed, timeout=10000):
         page.reload_action.trigger()
-    assert [d.id for d in page.selected()] == [first.id]
+    assert [d.id for d in page.selected_loaded()] == [first.id]
 
 
 def test_an_undo_never_reaches_past_an_action_whose_undo_was_refused(
@@ -150,7 +152,7 @@ def test_an_undo_never_reaches_past_an_action_whose_undo_was_refused(
     page = deals_page(qtbot, window)
     rows = [d for r in range(page.model.rowCount()) if (d := page.model.deal_at(r)) is not None]
     reasons = services.moves.lost_reasons()
-    assert page.move_deals(rows, lost.id, lost.name, reasons[0][0]) is not None
+    assert page.bulk.move_deals(rows, lost.id, lost.name, reasons[0][0]) is not None
     detail = services.deals.detail(other.id)  # someone else's edit
     services.deals.update(deal_id=other.id, expected_version=detail.version,
                           fields=replace(detail.fields, title="Valve 2"), by=manager)

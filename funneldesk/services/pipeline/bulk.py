@@ -148,7 +148,7 @@ class BulkService(Service):
                 _mark_archived(session, [(deal.id, True) for _d, deal in done])
             finished = tuple(_with_version(d, deal) for d, deal in done)
             return BulkResult(spec, finished, tuple(refused),
-                              _changes(finished, [deal for _d, deal in done]))
+                              _changes(finished, [deal for _d, deal in done]), skipped=skipped)
 
     @staticmethod
     def _check_spec(session: Session, spec: BulkSpec, by: Actor) -> Stage | None:
@@ -205,6 +205,9 @@ class BulkService(Service):
             pipelines[deal.pipeline_id] = load_pipeline(session, deal.pipeline_id)
         pipeline = pipelines[deal.pipeline_id]
         info = stage_in(pipeline, target.id)
+        if stage_in(pipeline, deal.stage_id).kind is not StageKind.OPEN:
+            raise NotAllowed(_("It is already won or lost. A closed deal is reopened on "
+                               "the board, one at a time."))
         missing = missing_for_move(session, pipeline, deal.id, deal.stage_id, target.id)
         if missing:
             raise CriteriaNotMet(info.name, [c.label for c in missing])

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from funneldesk.enums import StageKind
+from funneldesk.errors import ListChanged
 from funneldesk.money import from_storage
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.sql import Query, day, timestamp
@@ -148,9 +149,10 @@ def count(run: Query, query: DealQuery) -> int:
     return int(run(f"SELECT count(*) FROM deals d WHERE {clause}", params)[0][0])
 
 
-def page_ids(run: Query, query: DealQuery, offset: int, limit: int, total: int) -> list[int]:
-    """The ids of rows ``offset`` to ``offset + limit`` of the list of ``total`` rows, in
-    order; read from whichever end of the list is nearer."""
+def page_keys(run: Query, query: DealQuery, offset: int, limit: int,
+              total: int) -> list[tuple[int, int]]:
+    """The ids and versions of rows ``offset`` to ``offset + limit`` of the list of
+    ``total`` rows, in order; read from whichever end of the list is nearer."""
     offset, limit = max(0, offset), max(0, min(limit, total - offset))
     if not limit:
         return []
@@ -158,10 +160,14 @@ def page_ids(run: Query, query: DealQuery, offset: int, limit: int, total: int) 
     skip = total - offset - limit if reverse else offset
     clause, params = where(query, ordered=True)
     joins = " ".join(_JOINS[t] for t in _ORDER[query.sort][1])
-    rows = run(f"SELECT d.id FROM deals d {joins} WHERE {clause} "
+    rows = run(f"SELECT d.id, d.version FROM deals d {joins} WHERE {clause} "
                f"ORDER BY {order_by(query, reverse)} LIMIT ? OFFSET ?", (*params, limit, skip))
-    ids = [int(r[0]) for r in rows]
-    return ids[::-1] if reverse else ids
+    keys = [(int(r[0]), int(r[1])) for r in rows]
+    return keys[::-1] if reverse else keys
+
+
+def page_ids(run: Query, query: DealQuery, offset: int, limit: int, total: int) -> list[int]:
+    return [ident for ident, _version in page_keys(run, query, offset, limit, total)]
 
 
 def rows_of(run: Query, ids: Sequence[int]) -> list[DealRow]:
@@ -211,6 +217,20 @@ class DealListService(Service):
                 total = count(self.db.query, query)
             return tuple(rows_of(self.db.query, page_ids(self.db.query, query, offset,
                                                          limit, total)))
+
+    def keys(self, query: DealQuery, rows: Sequence[tuple[int, int]],
+             total: int) -> list[tuple[int, int]]:
+        """The ids and versions of the deals in the row ranges ``rows`` (first and last
+        row, both included) of the list the caller shows with ``total`` rows: what a bulk
+        action over a selection acts on. Refused (ListChanged) when the list no longer has
+        ``total`` rows: the rows would no longer be the deals the user chose."""
+        with self.db.snapshot():
+            if count(self.db.query, query) != total:
+                raise ListChanged()
+            keys: list[tuple[int, int]] = []
+            for first, last in rows:
+                keys += page_keys(self.db.query, query, first, last - first + 1, total)
+            return keys
 
     def count_and_pages(self, query: DealQuery, pages: Sequence[int],
                         size: int) -> tuple[int, dict[int, tuple[DealRow, ...]]]:

@@ -158,10 +158,7 @@ class BulkResult:
     refused: tuple[BulkRefusal, ...] = ()
     changes: ChangeSet = field(default_factory=ChangeSet)
     undone: bool = False
-
-    @property
-    def deal_ids(self) -> tuple[int, ...]:
-        return tuple(d.deal_id for d in self.done)
+    skipped: int = 0  # deals that already were as the action would leave them
 
     @property
     def versions(self) -> tuple[tuple[int, int], ...]:

@@ -121,12 +121,12 @@ class ActionRunner(QObject):
         deals): ``call`` runs off the GUI thread with the window disabled, then, on the
         GUI thread, the result is shown and relayed and the undo command pushed, and
         ``then`` gets it (None when refused). An error of ``reraise`` goes to ``failed``
-        unsaid. Undo and redo run as in ``run``."""
+        unsaid. Undo and redo run off the GUI thread too, with the window disabled."""
         step = _Step(self, None, versions_left, None, origin, parent or self.window)
 
         def done(result: R) -> None:
             step.done(result)
-            self.undo_stack.push(_Command(text, step, result, undo, redo))
+            self.undo_stack.push(_Command(text, step, result, undo, redo, slow=True))
             then(result)
 
         def refused(error: FunnelDeskError) -> None:
@@ -184,11 +184,12 @@ class _Command(QUndoCommand, Generic[R, U]):
     that is refused makes the command obsolete (Qt then drops it from the stack)."""
 
     def __init__(self, text: str, step: _Step, result: R, undo: Callable[[R], U],
-                 redo: Callable[[U], R]) -> None:
+                 redo: Callable[[U], R], *, slow: bool = False) -> None:
         super().__init__(text)
         self.step, self._undo, self._redo = step, undo, redo
         self._last: Any = result
         self._done = True
+        self._slow = slow  # replayed off the GUI thread, the window disabled meanwhile
 
     def undo(self) -> None:
         if self._done:
@@ -200,11 +201,31 @@ class _Command(QUndoCommand, Generic[R, U]):
 
     def _replay(self, call: Callable[[Any], Any], *, done: bool) -> None:
         last = self._last
+        if self._slow:
+            self._replay_slowly(lambda: call(last), done=done)
+            return
         result = self.step.attempt(lambda: call(last))
         if result is None:
             self._drop()
             return
         self._last, self._done = result, done
+
+    def _replay_slowly(self, call: Callable[[], Any], *, done: bool) -> None:
+        """The stack has moved past this command already; a refusal takes it off the
+        stack afterwards: stepping back over it (a no-op, since it did not change) lets
+        Qt drop it as obsolete."""
+        stack = self.step.runner.undo_stack
+
+        def finished(result: Any) -> None:
+            self.step.done(result)
+            self._last, self._done = result, done
+
+        def refused(error: FunnelDeskError) -> None:
+            self.step.refuse(error)
+            self._drop()
+            (stack.redo if not done else stack.undo)()
+
+        run_with_disabled(self.step.runner.window, call, finished, refused)
 
     def _drop(self) -> None:
         self.step.runner.forget(self.step.versions(self._last))

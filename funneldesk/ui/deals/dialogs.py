@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,14 +24,19 @@ from funneldesk.i18n import _, ngettext
 from funneldesk.services.dto import PipelineInfo, StageKind, UserInfo
 
 
-def summary(done: int, refused: int) -> str:
-    """How many deals a bulk action changed and how many it left: a whole sentence per
-    number, one a line."""
-    return "\n".join([
+def summary(done: int, refused: int, skipped: int = 0) -> str:
+    """How many deals a bulk action changed, how many it refused and how many needed no
+    change: a whole sentence per number, one a line."""
+    lines = [
         ngettext("{n} deal was changed.", "{n} deals were changed.", done).format(
             n=formatting.number(done)),
         ngettext("{n} deal was left as it was.", "{n} deals were left as they were.",
-                 refused).format(n=formatting.number(refused))])
+                 refused).format(n=formatting.number(refused))]
+    if skipped:
+        lines.append(ngettext("{n} deal needed no change: it already was as asked.",
+                              "{n} deals needed no change: they already were as asked.",
+                              skipped).format(n=formatting.number(skipped)))
+    return "\n".join(lines)
 
 
 class _ChoiceDialog(QDialog):
@@ -96,20 +102,25 @@ class BulkReportDialog(QDialog):
     """Which deals a bulk action changed, and which it left as they were, and why."""
 
     def __init__(self, title: str, done: Sequence[str],
-                 refused: Sequence[tuple[str, FunnelDeskError]], parent: QWidget | None) -> None:
+                 refused: Sequence[tuple[str, FunnelDeskError]], parent: QWidget | None,
+                 skipped: int = 0) -> None:
         """``done``: the titles of the deals changed; ``refused``: (title, why) of the
-        others."""
+        others; ``skipped``: how many already were as asked."""
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(620, 420)
         layout = QVBoxLayout(self)
-        self.summary = QLabel(summary(len(done), len(refused)))
+        self.summary = QLabel(summary(len(done), len(refused), skipped))
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([_("Deal"), _("Why")])
         self.tree.setColumnWidth(0, 240)
         self.tree.setWordWrap(True)
+        # a reason is a sentence or two: wrapped in full, never cut to "…"
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.setUniformRowHeights(False)
+        self.tree.header().setStretchLastSection(True)
         self.refused = QTreeWidgetItem(self.tree, [ngettext(
             "Left as it was ({n})", "Left as they were ({n})", len(refused)).format(
             n=len(refused))])

@@ -64,7 +64,9 @@ class DealsTableModel(QAbstractTableModel):
 
     def set_query(self, query: DealQuery) -> None:
         """Shows ``query``'s deals: its count and first page are read, then the rows
-        reset (the view keeps the old rows until then)."""
+        reset (the view keeps the old rows until then; a refused read keeps them, and
+        the query they show)."""
+        shown = self.query
         self.query = query
         self._generation += 1
         generation = self._generation
@@ -84,13 +86,20 @@ class DealsTableModel(QAbstractTableModel):
             self.endResetModel()
             self.loaded.emit()
 
-        self._run(work, done, self._fail)
+        def failed(error: Exception) -> None:
+            if generation == self._generation:
+                self.query = shown
+            self._fail(error)
 
-    def refresh(self) -> None:
-        """Reads the count and the pages held again (after a change anywhere), keeping the
-        rows where they are: rows past a new end go, new rows come at the end."""
+        self._run(work, done, failed)
+
+    def refresh(self, pages: Iterable[int]) -> None:
+        """Reads the count and ``pages`` again (after a change anywhere: those the view
+        shows), keeping the rows where they are: rows past a new end go, new rows come at
+        the end. The other pages held are dropped, read again when asked for."""
         self._generation += 1
-        generation, query, pages = self._generation, self.query, sorted(self._pages)
+        generation, query = self._generation, self.query
+        wanted = sorted(p for p in set(pages) if p * PAGE < max(self._count, 1))
 
         def done(result: tuple[int, dict[int, tuple[DealRow, ...]]]) -> None:
             if generation != self._generation:
@@ -105,7 +114,7 @@ class DealsTableModel(QAbstractTableModel):
                                       self.index(total - 1, len(COLUMNS) - 1))
             self.refreshed.emit()
 
-        self._run(lambda: self._list.count_and_pages(query, pages, PAGE), done, self._fail)
+        self._run(lambda: self._list.count_and_pages(query, wanted, PAGE), done, self._fail)
 
     def _resize(self, total: int) -> None:
         if total > self._count:
@@ -134,7 +143,12 @@ class DealsTableModel(QAbstractTableModel):
                                       self.index(last, len(COLUMNS) - 1))
             self.pageLoaded.emit(page)
 
-        self._run(lambda: self._list.page(query, page * PAGE, PAGE, total), done, self._fail)
+        def failed(error: Exception) -> None:
+            if generation == self._generation:
+                self._asked.discard(page)  # asked again when next shown
+            self._fail(error)
+
+        self._run(lambda: self._list.page(query, page * PAGE, PAGE, total), done, failed)
 
     def _keep(self, page: int, rows: tuple[DealRow, ...]) -> None:
         self._pages[page] = rows
@@ -146,22 +160,27 @@ class DealsTableModel(QAbstractTableModel):
             raise error  # a bug: the application's handler reports it
         self._failed(error)
 
-    def deals_at(self, rows: Iterable[int]) -> list[DealRow]:
-        """The deals of ``rows``, in row order, reading on the calling thread the pages
-        not held (a bulk action needs the ids and versions of every selected row). Each
-        page's rows are taken as it is read: the pages kept are capped at MAX_PAGES, a
-        selection is not."""
-        wanted: dict[int, list[int]] = {}
-        for row in sorted(set(rows)):
-            wanted.setdefault(row // PAGE, []).append(row % PAGE)
+    @staticmethod
+    def page_of(row: int) -> int:
+        return row // PAGE
+
+    def loaded_deals(self, ranges: Sequence[tuple[int, int]]) -> list[DealRow] | None:
+        """The deals of the row ranges (first and last row, both included), in order, if
+        every one of them has been read; else None (nothing is read here)."""
         deals: list[DealRow] = []
-        for page, offsets in wanted.items():
-            held = self._pages.get(page)
-            if held is None:
-                held = self._list.page(self.query, page * PAGE, PAGE, self._count)
-                self._keep(page, held)
-            deals += [held[o] for o in offsets if o < len(held)]
+        for first, last in ranges:
+            for page in range(first // PAGE, last // PAGE + 1):
+                held = self._pages.get(page)
+                start, stop = max(first, page * PAGE), min(last, (page + 1) * PAGE - 1)
+                if held is None or stop - page * PAGE >= len(held):
+                    return None
+                deals += held[start - page * PAGE:stop - page * PAGE + 1]
         return deals
+
+    def deals_in(self, ranges: Sequence[tuple[int, int]]) -> list[DealRow]:
+        """The deals of the row ranges among the rows read, in order."""
+        return [deal for page in sorted(self._pages) for i, deal in enumerate(self._pages[page])
+                if any(first <= page * PAGE + i <= last for first, last in ranges)]
 
     # --- what the view asks --------------------------------------------------------------
 

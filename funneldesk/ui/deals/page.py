@@ -18,9 +18,8 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -34,32 +33,26 @@ from PySide6.QtWidgets import (
 )
 
 from funneldesk import formatting
-from funneldesk.errors import FunnelDeskError, NothingChanged
+from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, ngettext
 from funneldesk.services.dto import (
-    BulkResult,
     ChangeSet,
     DealQuery,
     DealRow,
     ListColumn,
     Outcome,
     PipelineInfo,
-    StageKind,
     UserInfo,
 )
 from funneldesk.ui.common.actions import new_action
-from funneldesk.ui.common.errors import show_error
 from funneldesk.ui.common.page import Page, Workspace
+from funneldesk.ui.deals.bulk_actions import QUICK_BULK, BulkActions, Chosen, chosen_rows
 from funneldesk.ui.deals.columns import COLUMNS, WIDTHS, header
 from funneldesk.ui.deals.delegate import DealsDelegate
-from funneldesk.ui.deals.dialogs import BulkReportDialog, LostReasonDialog, OwnerDialog, StageDialog
 from funneldesk.ui.deals.filter_bar import FilterBar
 from funneldesk.ui.deals.model import DealsTableModel
+from funneldesk.ui.deals.table import DealsTable
 from funneldesk.ui.deals.views import DEFAULT_VIEW, ListView, view_label
-
-# a bulk action over more deals than this runs off the GUI thread (measured: about 1 ms
-# a deal, so a few hundred take a blink and thousands take seconds)
-QUICK_BULK = 200
 
 
 class DealsListPage(Page):
@@ -72,7 +65,12 @@ class DealsListPage(Page):
         self._pipelines: tuple[PipelineInfo, ...] = ()
         self._owners: tuple[UserInfo, ...] = ()
         self._keep_selected: set[int] = set()
-        self.report: BulkReportDialog | None = None
+        self._keep_current: int | None = None
+        self._stale = False  # a change came while the page was hidden
+        self._reload_soon = QTimer(self)
+        self._reload_soon.setSingleShot(True)
+        self._reload_soon.setInterval(0)
+        self._reload_soon.timeout.connect(self.reload)
         self._painted_once = False
         self.model = DealsTableModel(services, self._read_failed)
         self.table = self._make_table()
@@ -82,6 +80,8 @@ class DealsListPage(Page):
         self.saved.setAccessibleName(_("Saved views"))
         self.saved.setMinimumWidth(200)
         self._views: dict[str, ListView] = {}
+        self.bulk = BulkActions(workspace, self.model, self.chosen, self,
+                                lambda: (self._pipelines, self._owners))
         self._make_actions()
         self._tools = self._make_tool_bar()
         layout = QVBoxLayout(self)
@@ -103,11 +103,9 @@ class DealsListPage(Page):
     # --- building --------------------------------------------------------------------
 
     def _make_table(self) -> QTableView:
-        table = QTableView()
+        table = DealsTable()
         table.setModel(self.model)
         table.setItemDelegate(DealsDelegate(table))
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
         table.setShowGrid(False)
@@ -142,9 +140,9 @@ class DealsListPage(Page):
             return made
 
         self.open_action = action(_("Open deal"), self.open_current)
-        self.owner_action = action(_("Change owner…"), self.change_owner)
-        self.move_action = action(_("Move to stage…"), self.move_to_stage)
-        self.archive_action = action(_("Archive"), self.archive)
+        self.owner_action = action(_("Change owner…"), self.bulk.change_owner)
+        self.move_action = action(_("Move to stage…"), self.bulk.move_to_stage)
+        self.archive_action = action(_("Archive"), self.bulk.archive)
         self.save_view_action = action(_("Save view…"), self.ask_view_name)
         self.delete_view_action = action(_("Delete view"), self.delete_current_view)
         # another FunnelDesk on the same file may have changed deals meanwhile
@@ -189,13 +187,45 @@ class DealsListPage(Page):
         if changes.everything:  # pipelines, stages, owners or many deals: read all again
             self._read_choices()
         if changes.deal_ids or changes.stage_ids or changes.everything:
+            if self.isVisible():
+                self._reload_soon.start()  # changes relayed together: one read
+            else:  # read when shown again: no reads for a list nobody sees
+                self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
             self.reload()
 
     def reload(self) -> None:
-        """Reads the count and the rows held again; the same deals stay selected (rows
-        may have moved), and none that were not."""
-        self._keep_selected = {d.id for d in self.selected_loaded()}
-        self.model.refresh()
+        """Reads the count and the rows shown again. A small selection follows its deals
+        (rows may have moved), and no other row is selected; a large one (which may hold
+        rows not read) stays on its rows."""
+        self._reload_soon.stop()
+        table, chosen = self.table, self.chosen()
+        pages = self._visible_pages()
+        self._keep_selected, self._keep_current = set(), None
+        if chosen.count <= QUICK_BULK and (shown := self.model.loaded_deals(chosen.ranges)):
+            self._keep_selected = {d.id for d in shown}
+            pages |= {self.model.page_of(row) for first, last in chosen.ranges
+                      for row in range(first, last + 1)}
+        current = self.model.deal_at(table.currentIndex().row()) \
+            if table.currentIndex().isValid() else None
+        if current is not None:
+            self._keep_current = current.id
+            pages.add(self.model.page_of(table.currentIndex().row()))
+        self.model.refresh(pages)
+
+    def _visible_pages(self) -> set[int]:
+        """The pages of the rows the table shows now."""
+        viewport = self.table.viewport()
+        first = self.table.rowAt(0)
+        last = self.table.rowAt(viewport.height() - 1)
+        if first < 0:
+            return {0}
+        last = self.model.rowCount() - 1 if last < 0 else last
+        return set(range(self.model.page_of(first), self.model.page_of(last) + 1))
 
     def store_settings(self) -> None:
         settings = self.workspace.settings
@@ -241,7 +271,9 @@ class DealsListPage(Page):
     def apply_view(self, view: ListView) -> None:
         """Shows ``view``: its filters in the bar, its sort in the header."""
         self.filters.set_view(view)
-        self._set_query(view.resolved(dt.date.today()))
+        # what the bar shows, not what was kept: a stage, owner or pipeline no longer
+        # offered (deleted, deactivated) must not go on filtering unseen
+        self._set_query(self.filters.view().resolved(dt.date.today()))
 
     def _set_query(self, query: DealQuery) -> None:
         self.model.set_query(query)
@@ -354,10 +386,16 @@ class DealsListPage(Page):
 
     def _after_refresh(self) -> None:
         self._show_count()
+        selection = self.table.selectionModel()
+        if self._keep_current is not None:  # Enter opens the deal it opened before
+            rows = self.model.rows_of({self._keep_current})
+            if rows:
+                selection.setCurrentIndex(self.model.index(rows[0], 0),
+                                          QItemSelectionModel.SelectionFlag.NoUpdate)
+            self._keep_current = None
         if self._keep_selected:
             # the rows may have moved: select the kept deals where they are now, and no
             # other row (none at all when none of them is in the list any more)
-            selection = self.table.selectionModel()
             chosen = QItemSelection()
             last = self.model.columnCount() - 1
             for row in self.model.rows_of(self._keep_selected):
@@ -372,14 +410,13 @@ class DealsListPage(Page):
 
     # --- rows -------------------------------------------------------------------------
 
-    def selected_loaded(self) -> list[DealRow]:
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [d for r in rows if (d := self.model.deal_at(r)) is not None]
+    def chosen(self) -> Chosen:
+        """The selected rows (as ranges: a selection of every row costs no more than one)."""
+        return chosen_rows(self.table.selectionModel())
 
-    def selected(self) -> list[DealRow]:
-        """The selected deals, reading the pages of selected rows not read yet."""
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return self.model.deals_at(rows)
+    def selected_loaded(self) -> list[DealRow]:
+        """The selected deals among the rows read."""
+        return self.model.deals_in(self.chosen().ranges)
 
     def _enable(self) -> None:
         chosen = self.table.selectionModel().hasSelection()
@@ -402,128 +439,3 @@ class DealsListPage(Page):
         menu.addSeparator()
         menu.addActions(self.bulk_actions)
         menu.popup(self.table.viewport().mapToGlobal(pos))
-
-    # --- bulk actions -----------------------------------------------------------------
-
-    def change_owner(self) -> None:
-        deals = self.selected()
-        if not deals:
-            return
-        dialog = OwnerDialog(len(deals), self._owners, self)
-        if dialog.exec() != OwnerDialog.DialogCode.Accepted or dialog.chosen() is None:
-            return
-        owner_id = dialog.chosen() or 0
-        owner = dialog.choice.currentText()
-        n = len(deals)
-        self._run(ngettext("Give {n} deal to {owner}", "Give {n} deals to {owner}", n).format(
-            n=n, owner=owner), lambda: self.workspace.services.bulk.change_owner(
-            deals=[(d.id, d.version) for d in deals], owner_id=owner_id,
-            by=self.workspace.actor), _("Change owner"), n)
-
-    def move_to_stage(self) -> None:
-        deals = self.selected()
-        if not deals:
-            return
-        used = {d.pipeline_id for d in deals}
-        dialog = StageDialog(len(deals), tuple(p for p in self._pipelines if p.id in used), self)
-        if dialog.exec() != StageDialog.DialogCode.Accepted or dialog.chosen() is None:
-            return
-        stage_id = dialog.chosen() or 0
-        reason_id, reason_text = None, ""
-        if dialog.kinds.get(stage_id) is StageKind.LOST:
-            lost = LostReasonDialog(len(deals), self.workspace.services.moves.lost_reasons(),
-                                    self)
-            if lost.exec() != LostReasonDialog.DialogCode.Accepted:
-                return
-            reason_id, reason_text = lost.reason_id(), lost.reason_text()
-        self.move_deals(deals, stage_id, dialog.choice.currentText(), reason_id, reason_text)
-
-    def move_deals(self, deals: list[DealRow], stage_id: int, stage: str,
-                   reason_id: int | None = None, reason_text: str = "") -> BulkResult | None:
-        n = len(deals)
-        return self._run(
-            ngettext("Move {n} deal to “{stage}”", "Move {n} deals to “{stage}”", n).format(
-                n=n, stage=stage),
-            lambda: self.workspace.services.bulk.move(
-                deals=[(d.id, d.version) for d in deals], to_stage_id=stage_id,
-                by=self.workspace.actor, lost_reason_id=reason_id,
-                lost_reason_text=reason_text),
-            _("Move to stage"), n)
-
-    def archive(self) -> None:
-        deals = self.selected()
-        if not deals:
-            return
-        n = len(deals)
-        self._run(ngettext("Archive {n} deal", "Archive {n} deals", n).format(n=n),
-                  lambda: self.workspace.services.bulk.archive(
-                      deals=[(d.id, d.version) for d in deals], by=self.workspace.actor),
-                  _("Archive"), n)
-
-    def _run(self, text: str, call: Callable[[], BulkResult], title: str,
-             count: int) -> BulkResult | None:
-        """Runs the bulk action over ``count`` deals through the window's one action path
-        (undo included); a report lists the deals it left as they were, and why. Up to
-        QUICK_BULK deals it runs at once and gives the result; more run off the GUI thread
-        with the window disabled, and give None here (the result is shown when it comes)."""
-        bulk, actor, runner = self.workspace.services.bulk, self.workspace.actor, \
-            self.workspace.runner
-
-        def own(result: BulkResult) -> BulkResult:
-            """``result`` at the versions this window's own later changes left its deals
-            at: only somebody else's change makes the undo or redo stale."""
-            return replace(result, done=tuple(
-                replace(d, version=runner.own_version(d.deal_id, d.version))
-                for d in result.done))
-
-        def undo(result: BulkResult) -> BulkResult:
-            return bulk.undo(result=own(result), by=actor)
-
-        def redo(undone: BulkResult) -> BulkResult:
-            return bulk.redo(undone=own(undone), by=actor)
-
-        if count > QUICK_BULK:
-            self.workspace.show_message(_("{text}…").format(text=text))
-            runner.run_in_background(
-                text, call, then=lambda r: self._finished(text, title, r), undo=undo,
-                redo=redo, origin=self, parent=self, reraise=(NothingChanged,),
-                failed=lambda e: self._nothing_changed(title, e))
-            return None
-        try:
-            result = runner.run(text, call, undo=undo, redo=redo, origin=self, parent=self,
-                                reraise=(NothingChanged,))
-        except NothingChanged as nothing:
-            self._nothing_changed(title, nothing)
-            return None
-        self._finished(text, title, result)
-        return result
-
-    def _nothing_changed(self, title: str, nothing: FunnelDeskError) -> None:
-        self.workspace.show_message("")  # "Archive 900 deals…" is over
-        refusals = nothing.refusals if isinstance(nothing, NothingChanged) else []
-        if not refusals:  # every deal already was as asked: one sentence
-            show_error(self, nothing)
-        else:  # each refused deal and why, in the report a partial action gets
-            self._report(title, [], refusals)
-
-    def _finished(self, text: str, title: str, result: BulkResult | None) -> None:
-        if result is None:
-            self.workspace.show_message("")  # "Archive 900 deals…" is over
-            return
-        done, refused = len(result.done), len(result.refused)
-        self.workspace.show_message(
-            ngettext("{text}: only {n} deal was changed.",
-                     "{text}: only {n} deals were changed.", done).format(
-                text=text, n=formatting.number(done))
-            if refused else _("{text}: done.").format(text=text))
-        if refused:
-            self._report(title, [d.title for d in result.done],
-                         [(r.title, r.error) for r in result.refused])
-
-    def _report(self, title: str, done: list[str],
-                refused: list[tuple[str, FunnelDeskError]]) -> None:
-        if self.report is not None:
-            self.report.close()
-        self.report = BulkReportDialog(title, done, refused, self.window())
-        self.report.show()
-
