@@ -4,6 +4,7 @@ deals, keys that act on rows, and views that never filter unseen."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -19,7 +20,7 @@ from funneldesk.ui.common.page import Workspace
 from funneldesk.ui.deals import bulk_actions
 from funneldesk.ui.deals import model as model_module
 from funneldesk.ui.deals.page import DealsListPage
-from funneldesk.ui.deals.views import ListView
+from funneldesk.ui.deals.views import ListView, period_range
 from tests.helpers import make_deal
 from tests.ui.deals_list_helpers import ids_in_sql, select_deals
 
@@ -146,3 +147,20 @@ def test_a_page_whose_read_failed_is_read_again_when_shown_again(
     assert model.deal_at(last) is None
     model.index(last, 0).data()  # shown again: asked again
     qtbot.waitUntil(lambda: model.deal_at(last) is not None, timeout=10000)
+
+
+def test_custom_dates_start_from_the_period_chosen_and_end_never_before_start(
+        qtbot: QtBot, page: DealsListPage) -> None:
+    bar = page.filters
+    bar.date_field.setCurrentIndex(bar.date_field.findData("expected_close"))
+    bar.period.setCurrentIndex(bar.period.findData("next_month"))
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        bar.period.setCurrentIndex(bar.period.findData("custom"))
+    month = period_range("next_month", dt.date.today())
+    assert (bar.start.date().toPython(), bar.end.date().toPython()) == (month.start, month.end)
+    assert page.model.query.expected_close == month  # the same deals as before
+    later = month.end + dt.timedelta(days=10)
+    bar.start.setDate(later)  # past the end: the end moves along
+    assert bar.end.date().toPython() == later
+    bar.end.setDate(month.start)  # before the start: not taken
+    assert bar.end.date().toPython() == later

@@ -40,6 +40,16 @@ def test_it_names_the_database_and_the_user_and_a_click_opens_the_folder(
     assert [Path(url.toLocalFile()) for url in opened] == [location.parent]
 
 
+def test_where_no_file_manager_opens_the_folder_the_bar_says_where_it_is(
+        window: MainWindow, services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("funneldesk.ui.shell.status_bar.QDesktopServices.openUrl",
+                        lambda url: False)
+    window.status.location.linkActivated.emit("folder")
+    message = window.statusBar().currentMessage()
+    assert "No file manager" in message
+    assert str(Path(services.location()).parent) in message
+
+
 def test_a_users_name_is_shown_as_written(qtbot: QtBot, services: Services,
                                           manager: Actor) -> None:
     odd = replace(manager, display_name="Zhang <b>Wei</b>")

@@ -91,7 +91,9 @@ class StageDialog(_ChoiceDialog):
             for stage in pipeline.stages:
                 if stage.kind is StageKind.WON:
                     continue
-                name = (f"{pipeline.name} ▸ {stage.name}" if len(pipelines) > 1
+                name = (_("{pipeline} ▸ {stage}").format(pipeline=pipeline.name,
+                                                         stage=stage.name)
+                        if len(pipelines) > 1
                         else stage.name)
                 self.choice.addItem(name, stage.id)
                 self.kinds[stage.id] = stage.kind

@@ -22,7 +22,14 @@ from funneldesk import formatting
 from funneldesk.i18n import _
 from funneldesk.services.dto import DateRange, Outcome, PipelineInfo, UserInfo
 from funneldesk.ui.deals.columns import outcome_label
-from funneldesk.ui.deals.views import DATE_FIELDS, PERIODS, ListView, days_of, with_days
+from funneldesk.ui.deals.views import (
+    DATE_FIELDS,
+    PERIODS,
+    ListView,
+    days_of,
+    period_range,
+    with_days,
+)
 
 
 class FilterBar(QWidget):
@@ -79,9 +86,18 @@ class FilterBar(QWidget):
         layout.addWidget(self._dash)
         layout.addWidget(self.end)
         layout.addStretch(1)
+        kept: tuple[QWidget, ...] = (self.period, self.start, self._dash, self.end)
+        for hideable in kept:  # hidden, they keep their place: the bar never jumps
+            policy = hideable.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            hideable.setSizePolicy(policy)
         self.pipeline.currentIndexChanged.connect(lambda _i: self._pipeline_changed())
-        for combo in (self.stage, self.owner, self.date_field, self.period):
+        for combo in (self.stage, self.owner, self.date_field):
             combo.currentIndexChanged.connect(lambda _i: self._edited())
+        self._period_key = str(self.period.currentData())
+        self.period.currentIndexChanged.connect(lambda _i: self._period_changed())
+        # the end can never come before the start (Qt moves it along when it would)
+        self.start.dateChanged.connect(self.end.setMinimumDate)
         for edit in (self.start, self.end):
             edit.dateChanged.connect(lambda _d: self._edited())
 
@@ -111,7 +127,8 @@ class FilterBar(QWidget):
             if chosen is not None and pipeline.id != chosen:
                 continue
             for stage in pipeline.stages:
-                name = f"{pipeline.name} ▸ {stage.name}" if several else stage.name
+                name = (_("{pipeline} ▸ {stage}").format(pipeline=pipeline.name, stage=stage.name)
+                        if several else stage.name)
                 self.stage.addItem(name, stage.id)
 
     def view(self) -> ListView:
@@ -147,8 +164,8 @@ class FilterBar(QWidget):
         if view.date_field:
             days = days_of(query, view.date_field)
             today = dt.date.today()
-            self.start.setDate(_qdate(days.start or today))
-            self.end.setDate(_qdate(days.end or today))
+            self._set_days(days.start or today, days.end or today)
+        self._period_key = str(self.period.currentData())
         self._update_widgets()
 
     def _quietly(self, fill: object) -> None:
@@ -171,6 +188,23 @@ class FilterBar(QWidget):
         self.period.setVisible(dated)
         for widget in (self.start, self.end, self._dash):
             widget.setVisible(custom)
+
+    def _period_changed(self) -> None:
+        """Custom starts from the days of the period chosen before ("this month" becomes
+        its first to last day), not from today."""
+        before, self._period_key = self._period_key, str(self.period.currentData())
+        if self._period_key == "custom" and before != "custom":
+            days = period_range(before, dt.date.today())
+            start, end = days.start, days.end
+            if start is not None and end is not None:
+                self._quietly(lambda: self._set_days(start, end))
+        self._edited()
+
+    def _set_days(self, start: dt.date, end: dt.date) -> None:
+        self.end.setMinimumDate(QDate(1752, 9, 14))  # Qt's own minimum: any end is allowed
+        self.start.setDate(_qdate(start))
+        self.end.setDate(_qdate(max(start, end)))
+        self.end.setMinimumDate(self.start.date())
 
     def _pipeline_changed(self) -> None:
         self._quietly(self._fill_stages)

@@ -25,7 +25,7 @@ class StatusPanel:
     """Permanent widgets, so that a passing message (loading, an error) hides none of them."""
 
     def __init__(self, window: QMainWindow, location: str, user: str) -> None:
-        bar = window.statusBar()
+        bar = self.bar = window.statusBar()
         path = Path(location)
         self.folder = path.parent
         # the file's name (its folder can be long); the whole path in the tooltip
@@ -52,8 +52,14 @@ class StatusPanel:
             events.saved.disconnect(self.saved)
             events.notSaved.disconnect(self.refused)
 
-    def open_folder(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder)))
+    def open_folder(self) -> bool:
+        """Opens the database's folder in the file manager; where none is installed, says
+        where the folder is instead."""
+        opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder)))
+        if not opened:
+            self.bar.showMessage(_("No file manager could open the folder. The database "
+                                   "is in {folder}").format(folder=self.folder), 15000)
+        return opened
 
     def saved(self) -> None:
         when = formatting.time_short(dt.datetime.now(dt.UTC))
