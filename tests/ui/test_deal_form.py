@@ -77,6 +77,27 @@ def test_a_bad_value_keeps_the_form_open_with_the_reason_and_saves_nothing(
     assert services.deals.detail(card.id).fields.title == "Warehouse system"
 
 
+def test_a_date_that_is_no_date_is_refused_at_its_field_and_saves_nothing(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    card = make_deal(services, manager)
+    reload(qtbot, window)
+    seen: list[object] = []
+
+    def edit(dialog) -> None:  # type: ignore[no-untyped-def]
+        dialog.title.setText("Changed title")
+        dialog.expected_close.edit.setText("2027/13/45")
+        dialog.accept()
+        seen.append("2027/13/45" in dialog.error.text())
+        seen.append(dialog.isVisible())
+        seen.append(dialog.focusWidget() is dialog.expected_close.edit)
+        dialog.reject()
+
+    answer_next_dialog(edit)
+    window.editor.open(card.id)
+    assert seen == [True, True, True]
+    assert services.deals.detail(card.id).fields.title == "Warehouse system"
+
+
 def test_new_deal_with_a_company_created_from_the_form(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     page = board_page(window)

@@ -99,14 +99,14 @@ class DealForm(QDialog):
         current = self.detail.fields.currency if self.detail is not None else None
         for code in offered_currencies(rates, current):
             self.currency.addItem(code, code)
-        self.expected_close = OptionalDateEdit()
+        self.expected_close = OptionalDateEdit("expected_close")
         self.owner = QComboBox()
         for user in self.services.users.list():
             self.owner.addItem(user.display_name, user.id)
         self.owner.setCurrentIndex(max(self.owner.findData(self.actor.id), 0))
         self.next_step = QLineEdit()
         self.next_step.setPlaceholderText(_("e.g. Call about the quote"))
-        self.next_step_date = OptionalDateEdit()
+        self.next_step_date = OptionalDateEdit("next_step_date")
         self.notes = QPlainTextEdit()
         self._load_contacts(None)
         self.company.companyChanged.connect(lambda: self._load_contacts(None))
@@ -255,7 +255,8 @@ class DealForm(QDialog):
         if isinstance(error, InvalidInput):
             widget = {"title": self.title, "value": self.value, "currency": self.currency,
                       "owner": self.owner, "contact": self.contact,
-                      "company": self.company}.get(error.field)
+                      "company": self.company, "expected_close": self.expected_close,
+                      "next_step_date": self.next_step_date}.get(error.field)
             if widget is not None:
                 widget.setFocus()
 

@@ -4,32 +4,116 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QWidget
+from PySide6.QtCore import QDate, QLocale, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QHBoxLayout,
+    QLineEdit,
+    QMenu,
+    QToolButton,
+    QWidget,
+    QWidgetAction,
+)
 
+from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 
-_NONE = QDate(2000, 1, 1)
+
+def _long_year_format() -> str:
+    """The locale's short date with a four-digit year ("M/d/yy" would read 27 as 1927)."""
+    shown = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
+    return shown if "yyyy" in shown else shown.replace("yy", "yyyy")
 
 
-class OptionalDateEdit(QDateEdit):
-    """A date field that can also be empty (shown as “—”)."""
+# what a typed date may look like besides the locale's own short date
+_ALSO = ("yyyy-M-d", "yyyy/M/d", "yyyy.M.d", "yyyyMMdd", "yyyy年M月d日")
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+
+def parse_day(text: str) -> dt.date | None:
+    """The day ``text`` names in the locale's order or as year-month-day; None if none."""
+    text = text.strip()
+    for pattern in (_long_year_format(), QLocale().dateFormat(QLocale.FormatType.ShortFormat),
+                    *_ALSO):
+        date = QDate.fromString(text, pattern)
+        if date.isValid():
+            if "yyyy" not in pattern and date.year() < 2000:  # "27" is 2027, not 1927
+                date = date.addYears(100)
+            return dt.date(date.year(), date.month(), date.day())
+    return None
+
+
+class OptionalDateEdit(QWidget):
+    """A date field that may stay empty: the date typed as text (in the locale's order, or
+    year-month-day) or picked from a calendar beside it. Tab goes on to the next field like
+    any text field, and an empty field's calendar opens on this month. ``field`` names the
+    date in the refusal that ``value`` raises for text that is not a date."""
+
+    changed = Signal()
+
+    def __init__(self, field: str = "date", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setCalendarPopup(True)
-        self.setMinimumDate(_NONE)
-        self.setSpecialValueText(_("—"))
-        self.set_value(None)
+        self.field = field
+        self.edit = QLineEdit()
+        self._example = QDate.currentDate().toString(_long_year_format())
+        self.edit.setPlaceholderText(_("e.g. {date}").format(date=self._example))
+        self.edit.setClearButtonEnabled(True)
+        self.edit.textChanged.connect(lambda _t: self.changed.emit())
+        self.calendar = QCalendarWidget()
+        self.calendar.setGridVisible(True)
+        self._menu = QMenu(self)
+        holder = QWidgetAction(self._menu)
+        holder.setDefaultWidget(self.calendar)
+        self._menu.addAction(holder)
+        self._menu.aboutToShow.connect(self._open_calendar)
+        self.calendar.clicked.connect(self._picked)
+        self.calendar.activated.connect(self._picked)
+        self.button = QToolButton()
+        self.button.setText("▾")
+        self.button.setToolTip(_("Pick the date from a calendar (Alt+Down)"))
+        self.button.setAccessibleName(_("Calendar"))
+        self.button.setMenu(self._menu)
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # Tab goes from the text to the next field; the keyboard opens the calendar with
+        # Alt+Down, as a combo box's list
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        opener = QAction(self.edit)
+        opener.setShortcut(QKeySequence("Alt+Down"))
+        opener.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        opener.triggered.connect(self.button.showMenu)
+        self.edit.addAction(opener)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.button)
+
+    def setFocus(self) -> None:  # type: ignore[override]  # Qt overloads it with a reason
+        # not a focus proxy: with one, Tab from the text came back to it instead of going on
+        self.edit.setFocus()
 
     def value(self) -> dt.date | None:
-        date = self.date()
-        if date == _NONE:
+        """The date typed, None when empty; InvalidInput for text that is not a date."""
+        text = self.edit.text().strip()
+        if not text:
             return None
-        value = date.toPython()
-        assert isinstance(value, dt.date)
-        return value
+        day = parse_day(text)
+        if day is None:
+            raise InvalidInput(self.field, _(
+                "“{text}” is not a date. Type it like {example}, or pick it from the "
+                "calendar.").format(text=text, example=self._example))
+        return day
 
     def set_value(self, value: dt.date | None) -> None:
-        # by its parts: PySide6 6.11's QDate has no constructor from a Python date
-        self.setDate(QDate(value.year, value.month, value.day) if value else _NONE)
+        self.edit.setText("" if value is None else QDate(value.year, value.month, value.day)
+                          .toString(_long_year_format()))
+
+    def _open_calendar(self) -> None:
+        day = parse_day(self.edit.text()) or dt.date.today()
+        self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+        self.calendar.setCurrentPage(day.year, day.month)
+
+    def _picked(self, date: QDate) -> None:
+        self.edit.setText(date.toString(_long_year_format()))
+        self._menu.close()
+        self.edit.setFocus()
