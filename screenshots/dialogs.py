@@ -20,6 +20,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtGui import QInputMethodEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+from funneldesk.i18n import _  # noqa: E402
 from funneldesk.ui.board.board_page import board_page  # noqa: E402
 
 
@@ -63,10 +64,15 @@ def take(lang: str, out: Path) -> None:
         shoot(app, form, out / f"new-deal-{lang}.png")
         shoot(app, picker.popup_list.popup(), out / f"company-list-{lang}.png")
         picker.popup_list.popup().hide()
+        form.title.setText("ERP")  # type: ignore[attr-defined]
+        picker.set_company(None)
+        form.expected_close.edit.setText("2027/13/45")  # type: ignore[attr-defined]
+        form.accept()  # type: ignore[attr-defined]  # refused at the date, nothing saved
+        shoot(app, form, out / f"new-deal-bad-date-{lang}.png")
         form.close()
 
     when_open(app, new_deal)
-    window.new_deal(columns[0].stage.id)
+    window.new_deal()  # in the board's first column
 
     def missing(dialog: QWidget) -> None:
         dialog.boxes[0][0].setChecked(True)  # type: ignore[attr-defined]
@@ -99,6 +105,20 @@ def take(lang: str, out: Path) -> None:
 
     when_open(app, reason)
     lost.exec()
+
+    from funneldesk.errors import CriteriaNotMet, NotAllowed
+    from funneldesk.ui.deals.dialogs import BulkReportDialog
+
+    titles = [c.title for c in columns[0].model.visible_cards()[:4]]
+    report = BulkReportDialog(
+        _("Move to stage"), titles[:2],
+        [(titles[2], CriteriaNotMet(columns[1].stage.name, ["Budget confirmed",
+                                                           "Decision maker named"])),
+         (titles[3], NotAllowed(_("It is already won or lost. A closed deal is reopened on "
+                                  "the board, one at a time.")))], window, skipped=2)
+    report.show()
+    shoot(app, report, out / f"bulk-report-{lang}.png")
+    report.close()
 
     def editor(dialog: QWidget) -> None:
         edited = dialog.name.text()  # type: ignore[attr-defined]

@@ -33,7 +33,7 @@ from funneldesk.errors import (
     StageDeleted,
 )
 from funneldesk.i18n import _
-from funneldesk.models import Deal, LostReason, Stage, StageKind, User
+from funneldesk.models import Company, Deal, LostReason, Stage, StageKind, User
 from funneldesk.models.base import utcnow
 from funneldesk.services.common import audit, search_index
 from funneldesk.services.common.base import Service
@@ -128,7 +128,7 @@ class BulkService(Service):
             skipped = 0
             for deal_id, version in deals:
                 deal = session.get(Deal, deal_id)
-                title = deal.title if deal is not None else f"#{deal_id}"
+                title = _label(session, deal) if deal is not None else f"#{deal_id}"
                 try:
                     if deal is None or deal.deleted_at is not None:
                         raise NotFound("deal", deal_id)
@@ -180,7 +180,8 @@ class BulkService(Service):
         reason it may not change, or _Skip when it needs no change."""
         require_deal_owner(by, deal.owner_id, _refusal_reason(spec.kind))
         check_version(session, deal, version)
-        before = BulkDone(deal.id, deal.title, version, deal.owner_id, deal.archived_at)
+        before = BulkDone(deal.id, _label(session, deal), version, deal.owner_id,
+                          deal.archived_at)
         if ((spec.kind is BulkKind.OWNER and deal.owner_id == spec.owner_id)
                 or (spec.kind is BulkKind.ARCHIVE and deal.archived_at is not None)
                 or (target is not None and deal.stage_id == target.id)):
@@ -280,6 +281,14 @@ class BulkService(Service):
             now = BulkDone(now.deal_id, now.title, now.version, now.owner_id,
                            now.archived_at, state, change.id)
         return now
+
+
+def _label(session: Session, deal: Deal) -> str:
+    """How a report names the deal: its title, with its company, since titles repeat."""
+    company = session.get(Company, deal.company_id) if deal.company_id is not None else None
+    if company is None:
+        return deal.title
+    return _("{title} · {company}").format(title=deal.title, company=company.name)
 
 
 def _mark_archived(session: Session, deals: Sequence[tuple[int, bool]]) -> None:

@@ -69,7 +69,8 @@ class OptionalDateEdit(QWidget):
         self.calendar.clicked.connect(self._picked)
         self.calendar.activated.connect(self._picked)
         self.button = QToolButton()
-        self.button.setText("▾")
+        self.button.setArrowType(Qt.ArrowType.DownArrow)  # as a combo box's, drawn once
+        self.button.setStyleSheet("QToolButton::menu-indicator { image: none; }")
         self.button.setToolTip(_("Pick the date from a calendar (Alt+Down)"))
         self.button.setAccessibleName(_("Calendar"))
         self.button.setMenu(self._menu)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -12,8 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -100,6 +99,30 @@ class StageDialog(_ChoiceDialog):
         self.choose_nothing()
 
 
+def _report_html(done: Sequence[str], refused: Sequence[tuple[str, FunnelDeskError]]) -> str:
+    """The refused deals with their reasons, then the deals changed."""
+    def rows(items: Sequence[tuple[str, str]]) -> str:
+        return "".join(
+            f"<tr><td width='35%'>{html.escape(title)}</td>"
+            f"<td>{html.escape(why).replace(chr(10), '<br>')}</td></tr>" for title, why in items)
+
+    parts = []
+    if refused:
+        parts.append("<h4>{}</h4>".format(html.escape(ngettext(
+            "Left as it was ({n})", "Left as they were ({n})", len(refused)).format(
+            n=formatting.number(len(refused))))))
+        parts.append("<table width='100%' cellspacing='0' cellpadding='3'>"
+                     "<tr><th align='left'>{}</th><th align='left'>{}</th></tr>{}</table>".format(
+                         html.escape(_("Deal")), html.escape(_("Why")),
+                         rows([(title, error.message()) for title, error in refused])))
+    if done:
+        parts.append("<h4>{}</h4>".format(html.escape(ngettext(
+            "Changed ({n})", "Changed ({n})", len(done)).format(
+            n=formatting.number(len(done))))))
+        parts.append("<ul>" + "".join(f"<li>{html.escape(t)}</li>" for t in done) + "</ul>")
+    return "".join(parts)
+
+
 class BulkReportDialog(QDialog):
     """Which deals a bulk action changed, and which it left as they were, and why."""
 
@@ -115,27 +138,11 @@ class BulkReportDialog(QDialog):
         self.summary = QLabel(summary(len(done), len(refused), skipped))
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.tree = QTreeWidget()
-        self.tree.setHeaderLabels([_("Deal"), _("Why")])
-        self.tree.setColumnWidth(0, 240)
-        self.tree.setWordWrap(True)
-        # a reason is a sentence or two: wrapped in full, never cut to "…"
-        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.tree.setUniformRowHeights(False)
-        self.tree.header().setStretchLastSection(True)
-        self.refused = QTreeWidgetItem(self.tree, [ngettext(
-            "Left as it was ({n})", "Left as they were ({n})", len(refused)).format(
-            n=len(refused))])
-        for deal_title, error in refused:
-            reason = error.message().replace("\n", " ")
-            item = QTreeWidgetItem(self.refused, [deal_title, reason])
-            item.setToolTip(1, error.message())
-        self.done_items = QTreeWidgetItem(self.tree, [ngettext(
-            "Changed ({n})", "Changed ({n})", len(done)).format(n=len(done))])
-        for deal_title in done:
-            QTreeWidgetItem(self.done_items, [deal_title, ""])
-        self.tree.expandAll()
-        layout.addWidget(self.tree)
+        # rich text wraps each reason in full (a tree's rows cut it to one line) and
+        # can be selected and copied
+        self.details = QTextBrowser()
+        self.details.setHtml(_report_html(done, refused))
+        layout.addWidget(self.details)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
