@@ -28,7 +28,8 @@ def test_the_list_index_is_added_to_a_filled_database_and_serves_the_default_ord
         assert columns == ["created_at", "deleted_at", "archived_at", "pipeline_id"]
         assert conn.execute("SELECT * FROM deals ORDER BY id").fetchall() == deals
         clause, params = where(DealQuery(), ordered=True)
+        order, order_params = order_by(DealQuery())
         plan = " ".join(str(r[3]) for r in conn.execute(
             f"EXPLAIN QUERY PLAN SELECT d.id FROM deals d WHERE {clause} "
-            f"ORDER BY {order_by(DealQuery())} LIMIT 200 OFFSET 0", params))
+            f"ORDER BY {order} LIMIT 200 OFFSET 0", [*params, *order_params]))
     assert "ix_deals_list_created" in plan

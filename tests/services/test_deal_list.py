@@ -32,11 +32,17 @@ def demo(services: Services, manager: Actor, db_path: Path) -> Services:
         conn.execute("UPDATE deals SET archived_at = created_at WHERE id % 17 = 0")
         conn.execute("UPDATE deals SET deleted_at = created_at WHERE id % 23 = 0")
         conn.execute("UPDATE deals SET title = 'Same title' WHERE id % 11 = 0")
+        # other currencies, one of them without a rate: the value sorts in the base currency
+        conn.execute("UPDATE deals SET currency = 'USD' WHERE id % 7 = 0")
+        conn.execute("UPDATE deals SET currency = 'XYZ' WHERE id % 13 = 0")
     return services
 
 
-def independent(db_path: Path, query: DealQuery) -> list[int]:
-    """The ids the list should show, computed in Python over every row."""
+def independent(db_path: Path, query: DealQuery,
+                rates: dict[str, float] | None = None) -> list[int]:
+    """The ids the list should show, computed in Python over every row (``rates``: base
+    units per unit of each currency, the base currency included)."""
+    rates = rates or {}
     with closing(sqlite3.connect(db_path)) as conn:
         rows = conn.execute(
             "SELECT d.id, d.title, COALESCE(c.name, ''), s.pipeline_id, s.kind, s.position,"
@@ -61,11 +67,13 @@ def independent(db_path: Path, query: DealQuery) -> list[int]:
 
     def key(r: tuple) -> tuple:  # type: ignore[type-arg]
         far = "9999"
+        rate = rates.get(r[8])
+        in_base = None if rate is None else (r[6] if r[6] is not None else r[7]) * rate
         return {
             ListColumn.TITLE: (r[1],),
             ListColumn.COMPANY: (r[2],),
             ListColumn.STAGE: (r[3], rank[r[4]], r[5]),
-            ListColumn.VALUE: (r[6] if r[6] is not None else r[7], r[8]),
+            ListColumn.VALUE: (in_base is None, in_base or 0, r[8]),
             ListColumn.OWNER: (r[9],),
             ListColumn.EXPECTED_CLOSE: (r[10] or far,),
             ListColumn.NEXT_STEP: (r[11],),
@@ -77,6 +85,11 @@ def independent(db_path: Path, query: DealQuery) -> list[int]:
 
     ordered = sorted((r for r in rows if shown(r)), key=key, reverse=query.descending)
     return [r[0] for r in ordered]
+
+
+def base_rates(services: Services) -> dict[str, float]:
+    money = services.rates.currency_rates()
+    return {money.base_currency: 1.0, **{c: float(r) for c, r in money.rates.items()}}
 
 
 def within(day: dt.date | None, days: DateRange) -> bool:
@@ -101,7 +114,9 @@ def test_every_sort_matches_an_independent_order(demo: Services, db_path: Path,
                                                   column: ListColumn, descending: bool) -> None:
     query = DealQuery(sort=column, descending=descending,
                       outcomes=frozenset(Outcome))
-    expected = independent(db_path, query)
+    rates = base_rates(demo)
+    assert "USD" in rates  # a converted currency, beside the base one and XYZ (no rate)
+    expected = independent(db_path, query, rates)
     assert demo.deal_list.count(query) == len(expected)
     # pages of 37: the later ones are read from the end of the list, in reverse
     assert read_all(demo, query, 37) == expected
@@ -129,7 +144,7 @@ def test_filters_match_an_independent_query(demo: Services, db_path: Path) -> No
                   sort=ListColumn.CLOSED),
     ]
     for query in queries:
-        expected = independent(db_path, query)
+        expected = independent(db_path, query, base_rates(demo))
         assert demo.deal_list.count(query) == len(expected), query
         assert read_all(demo, query, 50) == expected, query
     assert any(independent(db_path, q) for q in queries[9:])  # the date filters find some

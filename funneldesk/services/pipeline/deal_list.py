@@ -20,6 +20,7 @@ from funneldesk.enums import StageKind
 from funneldesk.errors import ListChanged
 from funneldesk.money import from_storage
 from funneldesk.services.common.base import Service
+from funneldesk.services.common.records import CurrencyRates
 from funneldesk.services.common.sql import Query, day, timestamp
 from funneldesk.services.pipeline import reads
 from funneldesk.services.pipeline.list_records import (
@@ -45,7 +46,9 @@ _ORDER: dict[ListColumn, tuple[tuple[tuple[str, bool], ...], tuple[str, ...]]] =
     ListColumn.COMPANY: ((("COALESCE(c.name, '')", False),), ("c",)),
     ListColumn.STAGE: ((("s.pipeline_id", False), (_STAGE_RANK, False),
                         ("s.position", False)), ("s",)),
-    ListColumn.VALUE: ((("COALESCE(d.won_value, d.value)", False), ("d.currency", False)), ()),
+    # in the base currency (see _value_terms): 1,000,000 JPY is less than 10,000 USD
+    ListColumn.VALUE: ((("{value_in_base} IS NULL", False), ("{value_in_base}", False),
+                        ("d.currency", False)), ()),
     ListColumn.OWNER: ((("u.display_name", False),), ("u",)),
     ListColumn.EXPECTED_CLOSE: ((("d.expected_close IS NULL", False),
                                  ("d.expected_close", False)), ()),
@@ -134,14 +137,35 @@ def where(query: DealQuery, ordered: bool = False) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
-def order_by(query: DealQuery, reverse: bool = False) -> str:
+def _value_in_base(rates: CurrencyRates) -> tuple[str, list[Any]]:
+    """A deal's value (its final value once won) in the base currency, for ordering: the
+    stored hundredths times its currency's rate; NULL for a currency without a rate
+    (listed after every converted value, as the board leaves it out of its totals)."""
+    known = sorted(rates.rates)
+    cases = " ".join("WHEN ? THEN ?" for _code in known)
+    params: list[Any] = [rates.base_currency, 1.0]
+    for code in known:
+        params += [code, float(rates.rates[code])]
+    return (f"(COALESCE(d.won_value, d.value) * "
+            f"(CASE d.currency WHEN ? THEN ? {cases} ELSE NULL END))", params)
+
+
+def order_by(query: DealQuery, reverse: bool = False,
+             rates: CurrencyRates | None = None) -> tuple[str, list[Any]]:
     """The ORDER BY terms of ``query``'s order (``reverse``: read from the end), ending
-    with the deal id so that every order is total and a page boundary stable."""
+    with the deal id so that every order is total and a page boundary stable, and their
+    parameters (the exchange rates, for the value: ``rates``)."""
     terms, _tables = _ORDER[query.sort]
     flip = query.descending != reverse
-    parts = [f"{expr} {'DESC' if desc != flip else 'ASC'}" for expr, desc in terms]
+    value_sql, value_params = _value_in_base(rates or CurrencyRates("", {}))
+    parts, params = [], []
+    for expr, desc in terms:
+        if "{value_in_base}" in expr:
+            expr = expr.format(value_in_base=value_sql)
+            params += value_params
+        parts.append(f"{expr} {'DESC' if desc != flip else 'ASC'}")
     parts.append(f"d.id {'DESC' if flip else 'ASC'}")
-    return ", ".join(parts)
+    return ", ".join(parts), params
 
 
 def count(run: Query, query: DealQuery) -> int:
@@ -160,8 +184,10 @@ def page_keys(run: Query, query: DealQuery, offset: int, limit: int,
     skip = total - offset - limit if reverse else offset
     clause, params = where(query, ordered=True)
     joins = " ".join(_JOINS[t] for t in _ORDER[query.sort][1])
+    rates = team_reads.currency_rates(run) if query.sort is ListColumn.VALUE else None
+    order, order_params = order_by(query, reverse, rates)
     rows = run(f"SELECT d.id, d.version FROM deals d {joins} WHERE {clause} "
-               f"ORDER BY {order_by(query, reverse)} LIMIT ? OFFSET ?", (*params, limit, skip))
+               f"ORDER BY {order} LIMIT ? OFFSET ?", (*params, *order_params, limit, skip))
     keys = [(int(r[0]), int(r[1])) for r in rows]
     return keys[::-1] if reverse else keys
 
