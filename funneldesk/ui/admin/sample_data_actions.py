@@ -20,7 +20,7 @@ from funneldesk.ui.common.errors import show_error
 
 if TYPE_CHECKING:
     from funneldesk.ui.admin.sample_data import SampleDataDialog
-    from funneldesk.ui.shell.main_window import MainWindow
+    from funneldesk.ui.common.page import Workspace
 
 SAMPLE_DEALS = 200
 
@@ -48,9 +48,9 @@ def removal_text(counts: SampleCounts) -> str:
 
 
 class SampleDataActions:
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        self.services, self.actor = window.services, window.actor
+    def __init__(self, workspace: Workspace) -> None:
+        self.ws, self.window = workspace, workspace.window
+        self.services, self.actor = workspace.services, workspace.actor
         self.last_dialog: SampleDataDialog | None = None  # for tests and screenshots
 
     def allowed(self) -> bool:
@@ -81,7 +81,7 @@ class SampleDataActions:
 
     def _opened(self, path: Path) -> None:
         if open_window(path):
-            self.window.statusBar().showMessage(
+            self.ws.show_message(
                 _("The sample database opens in a new window: {path}").format(path=path))
         else:
             QMessageBox.warning(self.window, _("FunnelDesk"), _(
@@ -103,7 +103,7 @@ class SampleDataActions:
             return
 
         def done(_counts: Any) -> None:
-            self.window.undo_stack.clear()  # its steps name deals that no longer exist
+            self.ws.undo_stack.clear()  # its steps name deals that no longer exist
             self._reload()
 
         self._run(_("Removing sample data…"),
@@ -111,10 +111,10 @@ class SampleDataActions:
 
     def _run(self, message: str, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
         """Runs ``work`` off the GUI thread with the window disabled meanwhile."""
-        self.window.statusBar().showMessage(message)
+        self.ws.show_message(message)
         run_with_disabled(self.window, work, done,
                           lambda error: show_error(self.window, error))
 
     def _reload(self) -> None:
         """Every page reads its data again: many deals came or went."""
-        self.window.runner.relay(ChangeSet(everything=True))
+        self.ws.runner.relay(ChangeSet(everything=True))

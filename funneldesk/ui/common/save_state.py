@@ -1,7 +1,8 @@
 """Whether the last change reached the database, told to whoever shows it (the status bar).
 
-Every place that saves or shows a refusal reports here, so that one state covers the board,
-the forms and the dialogs. The one action helper of the workspace will report instead.
+Every place that saves or shows a refusal reports here (the workspace's one action path,
+ui/common/user_action.py, for every user action), so that one state covers every page,
+form and dialog.
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ class MainWindow(QMainWindow):
         self.editor = DealEditor(self.workspace)  # New deal, whatever the page
         self.workspace.openers.update({kind: opener(self.workspace)
                                        for kind, opener in OPENERS.items()})
-        self.samples = SampleDataActions(self)
+        self.samples = SampleDataActions(self.workspace)
         self.specs = {spec.key: spec for spec in pages}
         self.pages: dict[str, Page] = {}
         self.current: Page | None = None
