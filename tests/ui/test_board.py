@@ -226,6 +226,26 @@ def test_keyboard_moves_the_current_card_to_the_next_stage(
     assert services.deals.detail(card.id).stage_name == "Needs analysis"
 
 
+def test_left_and_right_go_to_the_card_beside_passing_empty_columns(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    first = make_deal(services, manager, title="First")
+    make_deal(services, manager, title="Second")
+    third = make_deal(services, manager, title="Proposal deal", stage_name="Proposal")
+    reload(qtbot, window)
+    view = column_view(window, first.stage_id)
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(1, 0))  # the lower of the two cards
+    qtbot.keyClick(view, Qt.Key.Key_Right)  # Needs analysis is empty: on to Proposal
+    board = board_page(window)
+    assert board.board.current_card() is not None
+    assert board.board.current_card().id == third.id  # its only card: the last one
+    assert window.focusWidget() is column_view(window, third.stage_id)  # the keys follow
+    qtbot.keyClick(column_view(window, third.stage_id), Qt.Key.Key_Left)
+    top = view.model().card_at(0)  # at the height of the card left: the top one
+    assert board.board.current_card().id == top.id
+    assert not column_view(window, third.stage_id).selectionModel().hasSelection()
+
+
 def test_card_models_pass_the_model_tester(qtmodeltester, services: Services,  # type: ignore[no-untyped-def]
                                            manager: Actor) -> None:
     for title in ("A", "B"):

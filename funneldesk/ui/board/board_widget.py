@@ -104,6 +104,7 @@ class BoardWidget(QScrollArea):
         view.selectionModel().currentChanged.connect(
             lambda current, _previous, s=stage.id: self._single_current(s, current))
         view.dragHovered.connect(self._drag_hover)
+        view.sideStep.connect(lambda step, y, s=stage.id: self._side_step(s, step, y))
         view.delegate.firstPainted.connect(self._first_paint)
         # activated: a double-click, or Enter on the current card
         view.activated.connect(lambda index, m=model: self.cardActivated.emit(
@@ -123,6 +124,25 @@ class BoardWidget(QScrollArea):
             # read: a place among them means nothing yet, so the card stays
             return
         self.cardDropped.emit(deal_id, version, source, target, before)
+
+    def _side_step(self, stage_id: int, step: int, y: int) -> None:
+        """Left and Right: the card at the same height in the next column that has cards
+        (a column with none is passed over)."""
+        order = list(self.columns)
+        at = order.index(stage_id)
+        for other_id in (order[at + 1:] if step > 0 else order[:at][::-1]):
+            column = self.columns[other_id]
+            view = column.view
+            if not column.model.rowCount():
+                continue
+            index = view.indexAt(QPoint(view.viewport().width() // 2, y))
+            if not index.isValid():  # below its last card shown: its last one
+                index = column.model.index(column.model.rowCount() - 1)
+            view.setCurrentIndex(index)  # clears the column left (_single_current)
+            view.scrollTo(index)
+            self.ensureWidgetVisible(column, 0, 0)
+            view.setFocus()
+            return
 
     def _sort_chosen(self, stage_id: int, key: str) -> None:
         self._sorts[stage_id] = key

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QPalette,
+)
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QWidget
 
 from funneldesk.services.dto import Card
@@ -28,6 +35,8 @@ class ColumnView(QListView):
     cardDropped = Signal(int, int, int, object)
     # the cursor position (global) while a card is dragged over the board
     dragHovered = Signal(QPoint)
+    # Left or Right: the keyboard goes to the card beside (-1 or 1), at the same height
+    sideStep = Signal(int, int)  # step, the current row's y in the viewport
 
     def __init__(self, model: CardListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +71,16 @@ class ColumnView(QListView):
         scrolled to the end of those fetches the next page as if scrolled again."""
         self.card_model().complete(cards)
         self.updateGeometries()  # Qt checks whether to fetch more after a relayout
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        steps = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}
+        if event.key() in steps and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            current = self.currentIndex()
+            y = self.visualRect(current).center().y() if current.isValid() else 0
+            self.sideStep.emit(steps[Qt.Key(event.key())], y)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if decode_mime(event.mimeData()) is None:
