@@ -15,12 +15,6 @@ from tests.helpers import make_deal, stage
 from tests.ui.conftest import answer_next_dialog, reload
 
 
-def form_of(window: MainWindow) -> DealForm:
-    form = window.editor.last_form
-    assert form is not None
-    return form
-
-
 def double_click_first_card(qtbot: QtBot, window: MainWindow, stage_id: int) -> None:
     page = board_page(window)
     view = page.board.columns[stage_id].view

@@ -19,7 +19,6 @@ from funneldesk.ui.common.background import run_with_disabled
 from funneldesk.ui.common.errors import show_error
 
 if TYPE_CHECKING:
-    from funneldesk.ui.admin.sample_data import SampleDataDialog
     from funneldesk.ui.common.page import Workspace
 
 SAMPLE_DEALS = 200
@@ -51,7 +50,6 @@ class SampleDataActions:
     def __init__(self, workspace: Workspace) -> None:
         self.ws, self.window = workspace, workspace.window
         self.services, self.actor = workspace.services, workspace.actor
-        self.last_dialog: SampleDataDialog | None = None  # for tests and screenshots
 
     def allowed(self) -> bool:
         return is_manager(self.actor)
@@ -65,7 +63,6 @@ class SampleDataActions:
         from funneldesk.ui.admin.sample_data import SampleDataDialog
 
         dialog = SampleDataDialog(path, welcome=welcome, parent=self.window)
-        self.last_dialog = dialog
         if not dialog.exec():
             return
         if dialog.separate():

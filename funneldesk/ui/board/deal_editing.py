@@ -4,7 +4,7 @@ user action (``ActionRunner``), so every page shows it and Ctrl+Z takes it back.
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
@@ -13,7 +13,7 @@ from funneldesk.ui.common.errors import show_error
 from funneldesk.ui.common.page import Workspace
 
 if TYPE_CHECKING:
-    from funneldesk.ui.board.deal_form import DealForm
+    pass
 
 
 Created = DealResult | OffBoardResult  # a new deal, or the same deal out of the Trash again
@@ -24,9 +24,6 @@ def _version(result: Created) -> int:
 
 
 class DealEditor:
-    # the form opened last by any page, for tests and screenshots
-    last_form: ClassVar[DealForm | None] = None
-
     def __init__(self, workspace: Workspace) -> None:
         self.ws = workspace
 
@@ -55,7 +52,6 @@ class DealEditor:
                           reraise=(FunnelDeskError,), parent=form)
 
         form.save = save
-        DealEditor.last_form = form
         form.exec()
         return created[0] if created else None
 
@@ -107,7 +103,6 @@ class DealEditor:
         if form.delete_button is not None:
             form.delete_button.clicked.connect(
                 lambda: self.delete(deal_id, detail.version) and form.close())
-        DealEditor.last_form = form
         form.exec()
         if refused:  # someone else changed or deleted the deal: every page shows it as saved
             ws.runner.relay(_changed(deal_id))
