@@ -140,3 +140,91 @@ def test_every_deal_of_an_upgraded_database_is_found_by_search(filled: Path) -> 
         assert not trashed & {h for (h,) in db.query("SELECT record_id FROM search_docs")}
     finally:
         db.close()
+
+
+# texts that normalising and cutting into terms treat differently: full-width letters,
+# accents, a ligature, ß, a dotted capital I, Roman numerals, Hangul, kana, supplementary
+# ideographs, punctuation, underscores, digits, blank fields
+ODD_TEXTS = ["Ｃafé  Ltd", "ÅNGSTRÖM ﬁber-Optik", "Straße 12", "İstanbul Ⅻ", "한국 전자 주식회사",
+             "株式会社カタカナ・テスト", "𠀀𠀁 研究所 x", "a_b-c 7", "  ", "", "Ünïcödé, ñ; Ça?",
+             "星辰（北京）科技", "q", "ΣΊΣΥΦΟΣ ὅμηρος"]
+
+
+def index_of(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """What the search index holds, table by table (the FTS table by its rows and by what
+    it finds); asks the FTS table to check its own index first."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')")
+        return {
+            "docs": conn.execute("SELECT id, kind, record_id, title, norm_title, body, archived "
+                                 "FROM search_docs ORDER BY id").fetchall(),
+            "terms": conn.execute("SELECT term, doc_id FROM search_terms "
+                                  "ORDER BY term, doc_id").fetchall(),
+            "fts": conn.execute("SELECT rowid, body FROM search_fts ORDER BY rowid").fetchall(),
+            "found": [(q, *ids) for q in ("有限公", "cafe", "angstrom", "stra", "究所")
+                      for ids in [conn.execute(
+                          "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid",
+                          (f'"{q}"',)).fetchall()]],
+            "schema": conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
+                                   "WHERE name LIKE 'search%' OR name LIKE 'ix_search%' "
+                                   "ORDER BY name").fetchall(),
+        }
+    finally:
+        conn.close()
+
+
+def rebuilt_by_the_live_indexer(path: Path) -> Path:
+    """A copy of the file whose index the pipeline area's own indexer has written anew."""
+    from funneldesk.services.pipeline.search import rebuild_deal_index
+
+    copy = path.with_name("live.db")
+    shutil.copy(path, copy)
+    conn = sqlite3.connect(copy)
+    try:
+        with conn:
+            rebuild_deal_index(conn)
+    finally:
+        conn.close()
+    return copy
+
+
+def with_odd_texts(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            deals = [r[0] for r in conn.execute("SELECT id FROM deals WHERE deleted_at IS NULL "
+                                                "ORDER BY id LIMIT ?", (len(ODD_TEXTS),))]
+            for ident, text in zip(deals, ODD_TEXTS, strict=True):
+                conn.execute("UPDATE deals SET title = ? WHERE id = ?", (text, ident))
+            for table in ("companies", "contacts"):
+                ids = [r[0] for r in conn.execute(f"SELECT id FROM {table} ORDER BY id DESC "
+                                                  f"LIMIT ?", (len(ODD_TEXTS),))]
+                for ident, text in zip(ids, reversed(ODD_TEXTS), strict=True):
+                    conn.execute(f"UPDATE {table} SET name = ? WHERE id = ?", (text, ident))
+            conn.execute("UPDATE deals SET company_id = NULL, contact_id = NULL WHERE id = ?",
+                         (deals[-1],))
+    finally:
+        conn.close()
+
+
+BEFORE_THE_INDEX = [p for p in FIXTURES if p.stem.removeprefix("demo-") < "0004"]
+
+
+@pytest.mark.parametrize("odd", [False, True], ids=["as-saved", "odd-texts"])
+@pytest.mark.parametrize("fixture", BEFORE_THE_INDEX, ids=lambda p: p.stem)
+def test_migration_0004_indexes_deals_as_the_live_indexer_does(
+        fixture: Path, odd: bool, tmp_path: Path) -> None:
+    """0004 fills the index with a frozen copy of the indexer (so that later changes to the
+    services cannot change what it writes); today the two must write the same. Once a
+    migration rebuilds the index with a newer indexing, this compares that migration's
+    result instead, and 0004 stays as it is."""
+    path = tmp_path / "sales.db"
+    shutil.copy(fixture, path)
+    if odd:
+        with_odd_texts(path)
+    open_database(path).close()
+    migrated = index_of(path)
+    assert len(migrated["docs"]) > 300
+    assert len(migrated["terms"]) > 3000
+    assert migrated == index_of(rebuilt_by_the_live_indexer(path))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QLabel, QMenu, QToolBar, QToolButton, QVBoxLayout
 from pytestqt.qtbot import QtBot
 
@@ -17,11 +17,12 @@ from funneldesk.services.dto import Actor, ChangeSet
 from funneldesk.settings import Settings
 from funneldesk.ui.board.board_page import PAGE as BOARD_PAGE
 from funneldesk.ui.board.board_page import board_page
-from funneldesk.ui.common.page import Page, PageSpec, Pane, PaneSpec, Workspace
+from funneldesk.ui.common.page import Page, PageAction, PageSpec, Pane, PaneSpec, Workspace
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, stage
 
 built: list[str] = []
+COUNT = PageAction("count", "Count notes", "Ctrl+Shift+J")
 
 
 class NotesPage(Page):
@@ -33,10 +34,8 @@ class NotesPage(Page):
         super().__init__(workspace)
         built.append(self.key)
         self.seen: list[ChangeSet] = []
-        self.count = QAction("Count notes", self)
-        self.count.setShortcut(QKeySequence("Ctrl+Shift+J"))
         self.counted = 0
-        self.count.triggered.connect(self._count)
+        self.count = COUNT.make(self, self._count)
         self.menu = QMenu("&Notes", self)
         self.menu.addAction(self.count)
         self.tools = QToolBar("Notes", self)
@@ -70,7 +69,7 @@ class TodayPane(Pane):
         self.seen.append(changes)
 
 
-NOTES = PageSpec("notes", lambda: "Notes", QIcon, NotesPage)
+NOTES = PageSpec("notes", lambda: "Notes", QIcon, NotesPage, (COUNT,))
 TODAY = PaneSpec("today", lambda: "Today", TodayPane)
 
 
@@ -155,6 +154,27 @@ def test_the_current_pages_menus_tool_bar_and_shortcuts_join_the_global_ones(
     qtbot.keyClick(palette.edit, Qt.Key.Key_Return)
     assert notes.counted == 2
 
+def test_the_palette_lists_a_page_never_shown_without_building_it(
+        qtbot: QtBot, services: Services, manager: Actor, settings_path: Path) -> None:
+    window = open_workspace(qtbot, services, manager, settings_path)
+    palette = window.open_search(">")
+    offered = [row.title for n in range(palette.model.rowCount())
+               if (row := palette.model.row_at(n)) is not None]
+    assert "Count notes (Notes)" in offered
+    assert "Move to next stage" in offered  # the current page's own
+    qtbot.keyClicks(palette.edit, "count")
+    assert "notes" not in built  # listing, filtering: nothing built
+    assert "notes" not in window.pages
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Return)  # chosen: now the page is built
+    assert built == ["today", "notes"]
+    assert window.current_key() == "notes"
+    assert palette.edit.text() == ">Count notes"
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Return)
+    notes = window.pages["notes"]
+    assert isinstance(notes, NotesPage)
+    assert notes.counted == 1
+
+
 def test_the_window_reopens_on_the_last_page_with_its_panes_where_they_were(
         qtbot: QtBot, services: Services, manager: Actor, settings_path: Path) -> None:
     window = open_workspace(qtbot, services, manager, settings_path)
@@ -237,25 +257,47 @@ window.firstPainted.connect(lambda: painted.append(True))
 window.show()
 while not painted:
     app.processEvents()
+if sys.argv[3:] == ["palette"]:  # Ctrl+Shift+P: every action, typed to a name
+    palette = window.open_search(">")
+    palette.edit.insert("move")
+    app.processEvents()
+    assert any(palette.model.row_at(n).title == "Move to stage… (Deals)"
+               for n in range(palette.model.rowCount()))
+    print("built:" + ",".join(window.pages))
 print(" ".join(sorted(sys.modules)))
 """
 
 
-def test_the_window_starts_without_the_pages_it_does_not_show_or_heavy_libraries(
-        services: Services, manager: Actor, db_path: Path, tmp_path: Path) -> None:
+def modules_of_a_start(db_path: Path, settings: Path, *more: str) -> set[str]:
     import os
     import subprocess
     import sys
 
-    make_deal(services, manager)  # a card to paint
-    services.users.current()  # the login exists, as on every start after the first
     run = subprocess.run([sys.executable, "-c", START_AND_LIST_MODULES, str(db_path),
-                          str(tmp_path / "settings.json")], capture_output=True, text=True,
+                          str(settings), *more], capture_output=True, text=True,
                          timeout=120, check=True,
                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    modules = set(run.stdout.split())
+    return set(run.stdout.split())
+
+
+def test_the_window_starts_without_the_pages_it_does_not_show_or_heavy_libraries(
+        services: Services, manager: Actor, db_path: Path, tmp_path: Path) -> None:
+    make_deal(services, manager)  # a card to paint
+    services.users.current()  # the login exists, as on every start after the first
+    modules = modules_of_a_start(db_path, tmp_path / "settings.json")
     assert "funneldesk.ui.board.board_page" in modules  # the page it opens on
     assert "PySide6.QtWidgets" in modules  # (the listing is real)
     for lazy in ("funneldesk.ui.deals.page", "funneldesk.ui.shell.search_palette",
                  "matplotlib", "reportlab", "sqlalchemy"):
         assert lazy not in modules, lazy
+
+
+def test_the_command_palette_lists_the_deals_pages_actions_without_building_it(
+        services: Services, manager: Actor, db_path: Path, tmp_path: Path) -> None:
+    make_deal(services, manager)
+    services.users.current()
+    modules = modules_of_a_start(db_path, tmp_path / "settings.json", "palette")
+    assert "built:board" in modules
+    assert "funneldesk.ui.shell.search_palette" in modules  # (the palette was opened)
+    assert "funneldesk.ui.deals.page" not in modules
+    assert "funneldesk.ui.deals.model" not in modules

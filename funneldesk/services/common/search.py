@@ -36,6 +36,7 @@ EXACT, PREFIX, SUBSTRING = "exact", "prefix", "substring"
 TIERS = (EXACT, PREFIX, SUBSTRING)
 RECENT_READ = 100  # recently opened records read per search (newest first)
 RECENT_KEPT = 200  # kept per user
+COUNT_CAP = 5000  # index entries counted per word of a short query, to pick the rarest
 _END = "\U0010ffff"  # sorts after every character: the end of a prefix range
 _COLUMNS = "d.id, d.kind, d.record_id, d.title, d.norm_title, d.body, d.archived"
 
@@ -70,6 +71,11 @@ def _doc(row: Sequence[Any]) -> _Doc:
 
 def _phrase(token: Token) -> str:
     return '"' + token.text.replace('"', '""') + '"'
+
+
+def _one_character(word: Token) -> bool:
+    """A single CJK character: found through every term that starts with it."""
+    return word.cjk and len(word.text) == 1
 
 
 def tier_of(norm_title: str, body: str, query: str, words: Sequence[Token]) -> str | None:
@@ -159,7 +165,7 @@ class SearchService(Service):
 
     def _substrings(self, words: Sequence[Token], limit: int) -> list[_Doc]:
         """Records whose text has every word: the long words through the trigram table,
-        else the longest short word through the terms; the other words filter."""
+        else the rarest short word through the terms; the other words filter."""
         long = [w for w in words if len(w.text) >= TRIGRAM]
         short = [w for w in words if len(w.text) < TRIGRAM]
         if long:
@@ -168,18 +174,54 @@ class SearchService(Service):
                    f"WHERE search_fts MATCH ?{where} ORDER BY f.rowid DESC LIMIT ?")
             match = " AND ".join(_phrase(w) for w in long)
             return [_doc(r) for r in self.db.query(sql, (match, *params, limit))]
-        driver = max(short, key=lambda w: len(w.text))
-        where, params = self._filters([w for w in short if w is not driver])
-        if driver.cjk and len(driver.text) == 1:
+        # the longest word, the first among equals: the driver when the counts tie, and
+        # the one whose result is kept where the driver changes it (below)
+        longest = max(range(len(short)), key=lambda i: (len(short[i].text), -i))
+        if len(short) == 1:
+            return self._driven_by(short, longest, limit)
+        # a common word drives a read that filters out nearly all it reads (有限 q: the
+        # newest deals with 有限 are read until enough have a word starting with q)
+        counts = self._term_counts(short)
+        rarest = min(range(len(short)), key=lambda i: (counts[i], i != longest, i))
+        docs = self._driven_by(short, rarest, limit)
+        if rarest == longest or len(docs) < limit or not (
+                _one_character(short[longest]) or _one_character(short[rarest])):
+            return docs
+        # a single character's read is cut at the limit in term order, not the newest
+        # first, so a cut result depends on the word that drove it: keep the old one's
+        return self._driven_by(short, longest, limit)
+
+    def _driven_by(self, short: Sequence[Token], driver: int, limit: int) -> list[_Doc]:
+        """The records found through the terms of ``short[driver]`` that have the other
+        words too: the newest first, except that a single CJK character (a range of
+        terms) returns the first ``limit`` found in term order, then sorted newest first."""
+        word = short[driver]
+        where, params = self._filters([w for i, w in enumerate(short) if i != driver])
+        if _one_character(word):
             sql = (f"SELECT DISTINCT {_COLUMNS} FROM search_terms t "
                    "JOIN search_docs d ON d.id = t.doc_id "
                    f"WHERE t.term >= ? AND t.term < ?{where} LIMIT ?")
             docs = [_doc(r) for r in self.db.query(
-                sql, (*term_range(driver.text), *params, limit))]
+                sql, (*term_range(word.text), *params, limit))]
             return sorted(docs, key=lambda d: -d.id)
         sql = (f"SELECT {_COLUMNS} FROM search_terms t JOIN search_docs d ON d.id = t.doc_id "
                f"WHERE t.term = ?{where} ORDER BY t.doc_id DESC LIMIT ?")
-        return [_doc(r) for r in self.db.query(sql, (driver.text, *params, limit))]
+        return [_doc(r) for r in self.db.query(sql, (word.text, *params, limit))]
+
+    def _term_counts(self, short: Sequence[Token]) -> list[int]:
+        """How many index entries each word's terms have, counted up to COUNT_CAP (the
+        counts only rank the words; past the cap every word is common)."""
+        parts, params = [], []
+        for word in short:
+            if _one_character(word):
+                parts.append("(SELECT count(*) FROM (SELECT 1 FROM search_terms "
+                             "WHERE term >= ? AND term < ? LIMIT ?))")
+                params += [*term_range(word.text), COUNT_CAP]
+            else:
+                parts.append("(SELECT count(*) FROM (SELECT 1 FROM search_terms "
+                             "WHERE term = ? LIMIT ?))")
+                params += [word.text, COUNT_CAP]
+        return [int(n) for n in self.db.query(f"SELECT {', '.join(parts)}", params)[0]]
 
     @staticmethod
     def _filters(words: Sequence[Token]) -> tuple[str, list[str]]:

@@ -15,7 +15,8 @@ Normalising (NFKD, combining marks dropped, casefolded, spaces collapsed) is don
 for both the text and the query: SQLite 3.40's trigram tokenizer folds ASCII case only
 and cannot remove accents. A record's terms are derived from its stored text, so they are
 deleted by recomputing them (no second index on doc id); a change to ``terms`` therefore
-needs a migration that rebuilds the index.
+needs a migration that rebuilds the index, with its own frozen copy of the new logic (a
+migration never imports the services; 0004 keeps the copy it fills the index with).
 
 The writers take a DB-API connection (the raw connection of a session, of a migration or
 of the benchmark's generator): sqlite3's ``execute``/``executemany``.

@@ -88,7 +88,8 @@ def index_new_deals(conn: search_index.Connection, first_id: int) -> None:
 
 
 def rebuild_deal_index(conn: search_index.Connection) -> None:
-    """Indexes every deal anew (a migration, the benchmark's generated files)."""
+    """Indexes every deal anew (the benchmark's generated files; migration 0004 has its own
+    frozen copy of this)."""
     search_index.clear(conn, KIND)
     _bulk(conn, f"{_DOC_SQL} ORDER BY d.id", ())
 

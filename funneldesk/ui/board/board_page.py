@@ -16,7 +16,7 @@ from funneldesk.paths import RESOURCES
 from funneldesk.services.common.permissions import may_change_deal
 from funneldesk.services.dto import Board, Card, ChangeSet
 from funneldesk.ui.board.board_reader import BoardReader, BoardRequest
-from funneldesk.ui.board.board_tools import BoardTools
+from funneldesk.ui.board.board_tools import ACTIONS, BoardTools
 from funneldesk.ui.board.board_widget import BoardWidget
 from funneldesk.ui.board.card_model import SORT_KEYS
 from funneldesk.ui.board.controller import BoardController
@@ -319,7 +319,7 @@ def _icon() -> QIcon:
     return QIcon(str(RESOURCES / "icons" / "board.svg"))
 
 
-PAGE = PageSpec("board", lambda: _("Board"), _icon, BoardPage)
+PAGE = PageSpec("board", lambda: _("Board"), _icon, BoardPage, ACTIONS)
 
 
 class _Pages(Protocol):

@@ -8,13 +8,32 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMenu, QToolBar, QWidget
 
-from funneldesk.i18n import _
+from funneldesk.i18n import N_, _
 from funneldesk.services.dto import UserInfo
 from funneldesk.settings import Settings
-from funneldesk.ui.common.actions import new_action
+from funneldesk.ui.common.page import PageAction
 
 if TYPE_CHECKING:
     from funneldesk.ui.board.board_page import BoardPage
+
+SHOW_CLOSED = PageAction("show-closed", N_("Show Won and Lost"))
+OPEN = PageAction("open", N_("Open"), "Ctrl+O")
+NEXT_STAGE = PageAction("next-stage", N_("Move to next stage"), "Ctrl+Shift+Right")
+PREVIOUS_STAGE = PageAction("previous-stage", N_("Move to previous stage"), "Ctrl+Shift+Left")
+UP = PageAction("up", N_("Move up in column"), "Ctrl+Shift+Up")
+DOWN = PageAction("down", N_("Move down in column"), "Ctrl+Shift+Down")
+WON = PageAction("won", N_("Mark as won…"), "Ctrl+Shift+W")
+LOST = PageAction("lost", N_("Mark as lost…"), "Ctrl+Shift+L")
+ARCHIVE = PageAction("archive", N_("Archive"))
+ARCHIVED = PageAction("archived", N_("Archived deals…"))
+DELETE = PageAction("delete", N_("Delete"), "Del")
+TRASH = PageAction("trash", N_("Trash…"))
+FIND = PageAction("find", N_("Find on the board"), "Ctrl+F")
+# another FunnelDesk on the same file may have changed deals meanwhile
+RELOAD = PageAction("reload", N_("Reload"), "F5")
+# the board page's actions in the order it makes them (its PageSpec lists them)
+ACTIONS = (SHOW_CLOSED, OPEN, NEXT_STAGE, PREVIOUS_STAGE, UP, DOWN, WON, LOST, ARCHIVE,
+           ARCHIVED, DELETE, TRASH, FIND, RELOAD)
 
 
 class BoardTools:
@@ -32,7 +51,7 @@ class BoardTools:
         self.search.setPlaceholderText(_("Search deals, companies, next steps…"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(260)
-        self.show_closed = self._action(_("Show Won and Lost"), None, page.reload)
+        self.show_closed = self._action(SHOW_CLOSED, page.reload)
         self.show_closed.setCheckable(True)
         self._menus()
         self._toolbar()
@@ -41,38 +60,31 @@ class BoardTools:
         self.owner.currentIndexChanged.connect(lambda _i: page.apply_filter())
         self.search.textChanged.connect(lambda _t: page.apply_filter())
 
-    def _action(self, text: str, shortcut: str | None, slot: Callable[[], object]) -> QAction:
-        action = new_action(self.page, text, shortcut, slot)
+    def _action(self, declared: PageAction, slot: Callable[[], object]) -> QAction:
+        action = declared.make(self.page, slot)
         self.actions.append(action)
         return action
 
     def _menus(self) -> None:
         w = self.page
         deal = QMenu(_("&Deal"), w)
-        deal.addAction(self._action(_("Open"), "Ctrl+O", w.open_current))
+        deal.addAction(self._action(OPEN, w.open_current))
         deal.addSeparator()
-        deal.addAction(self._action(_("Move to next stage"), "Ctrl+Shift+Right",
-                                    lambda: w.move_current(1)))
-        deal.addAction(self._action(_("Move to previous stage"), "Ctrl+Shift+Left",
-                                    lambda: w.move_current(-1)))
-        deal.addAction(self._action(_("Move up in column"), "Ctrl+Shift+Up",
-                                    lambda: w.reorder_current(-1)))
-        deal.addAction(self._action(_("Move down in column"), "Ctrl+Shift+Down",
-                                    lambda: w.reorder_current(1)))
-        deal.addAction(self._action(_("Mark as won…"), "Ctrl+Shift+W",
-                                    lambda: w.close_current(True)))
-        deal.addAction(self._action(_("Mark as lost…"), "Ctrl+Shift+L",
-                                    lambda: w.close_current(False)))
+        deal.addAction(self._action(NEXT_STAGE, lambda: w.move_current(1)))
+        deal.addAction(self._action(PREVIOUS_STAGE, lambda: w.move_current(-1)))
+        deal.addAction(self._action(UP, lambda: w.reorder_current(-1)))
+        deal.addAction(self._action(DOWN, lambda: w.reorder_current(1)))
+        deal.addAction(self._action(WON, lambda: w.close_current(True)))
+        deal.addAction(self._action(LOST, lambda: w.close_current(False)))
         deal.addSeparator()
-        deal.addAction(self._action(_("Archive"), None, w.archive_current))
-        deal.addAction(self._action(_("Archived deals…"), None, w.show_archived))
-        deal.addAction(self._action(_("Delete"), "Del", w.delete_current))
-        deal.addAction(self._action(_("Trash…"), None, w.show_trash))
+        deal.addAction(self._action(ARCHIVE, w.archive_current))
+        deal.addAction(self._action(ARCHIVED, w.show_archived))
+        deal.addAction(self._action(DELETE, w.delete_current))
+        deal.addAction(self._action(TRASH, w.show_trash))
         board = QMenu(_("&Board"), w)
-        board.addAction(self._action(_("Find on the board"), "Ctrl+F", self.search.setFocus))
+        board.addAction(self._action(FIND, self.search.setFocus))
         board.addAction(self.show_closed)
-        # another FunnelDesk on the same file may have changed deals meanwhile
-        board.addAction(self._action(_("Reload"), "F5", w.reload))
+        board.addAction(self._action(RELOAD, w.reload))
         self.menus = [deal, board]
 
     def _toolbar(self) -> None:

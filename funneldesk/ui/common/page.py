@@ -2,8 +2,11 @@
 
 A page is built the first time it is shown, by the factory its area registers with the
 window. It declares its actions, menus and tool bar; the window shows them beside the
-global ones while the page is current. It learns of every change made anywhere through
-``apply_changes``, and never reaches into another page or into the window.
+global ones while the page is current. Its area also declares the page's actions in the
+``PageSpec`` (``PageAction``: a key, a name, a shortcut), and the page makes its own from
+those, so that the command palette can list them without building the page. It learns of
+every change made anywhere through ``apply_changes``, and never reaches into another page
+or into the window.
 """
 
 from __future__ import annotations
@@ -11,13 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QIcon, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QWidget
 
+from funneldesk.i18n import _
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, ChangeSet
 from funneldesk.settings import Settings
+from funneldesk.ui.common.actions import new_action
 from funneldesk.ui.common.user_action import ActionRunner
 
 
@@ -61,7 +66,8 @@ class Page(QWidget):
         self.statusChanged.emit(text)
 
     def page_actions(self) -> list[QAction]:
-        """Every action of the page (the palette lists them by name)."""
+        """Every action of the page, each made from the ``PageAction`` of the same place in
+        its ``PageSpec.actions`` (the palette lists them by name)."""
         return []
 
     def page_menus(self) -> list[QMenu]:
@@ -105,10 +111,31 @@ class PaneSpec:
 
 
 @dataclass(frozen=True)
+class PageAction:
+    """An action of a page as its area declares it, known before the page is built."""
+
+    key: str  # the QAction's objectName
+    text: str  # marked with N_(), translated when shown
+    shortcut: str = ""
+
+    def name(self) -> str:
+        return _(self.text)
+
+    def make(self, parent: QObject, slot: Callable[[], object]) -> QAction:
+        """The page's own action: this name and shortcut, running ``slot``."""
+        action = new_action(parent, self.name(), self.shortcut or None, slot)
+        action.setObjectName(self.key)
+        return action
+
+
+@dataclass(frozen=True)
 class PageSpec:
-    """A page as its area registers it: built by ``build`` when first shown."""
+    """A page as its area registers it: built by ``build`` when first shown. ``actions``
+    are its ``page_actions`` in their order, which the window lists (the command palette)
+    without building the page; tests/ui/test_page_actions.py checks that they agree."""
 
     key: str
     title: Callable[[], str]  # translated when asked, in the current language
     icon: Callable[[], QIcon]
     build: Callable[[Workspace], Page]
+    actions: tuple[PageAction, ...] = ()

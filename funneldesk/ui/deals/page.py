@@ -44,8 +44,8 @@ from funneldesk.services.dto import (
     PipelineInfo,
     UserInfo,
 )
-from funneldesk.ui.common.actions import new_action
-from funneldesk.ui.common.page import Page, Workspace
+from funneldesk.ui.common.page import Page, PageAction, Workspace
+from funneldesk.ui.deals import actions
 from funneldesk.ui.deals.bulk_actions import QUICK_BULK, BulkActions, Chosen, chosen_rows
 from funneldesk.ui.deals.columns import COLUMNS, WIDTHS, header
 from funneldesk.ui.deals.delegate import DealsDelegate
@@ -132,21 +132,20 @@ class DealsListPage(Page):
         return table
 
     def _make_actions(self) -> None:
-        def action(text: str, slot: Callable[[], object], shortcut: str = "") -> QAction:
-            made = new_action(self, text, shortcut, slot)
-            if shortcut:
+        def action(declared: PageAction, slot: Callable[[], object]) -> QAction:
+            made = declared.make(self, slot)
+            if declared.shortcut:
                 made.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 self.addAction(made)
             return made
 
-        self.open_action = action(_("Open deal"), self.open_current)
-        self.owner_action = action(_("Change owner…"), self.bulk.change_owner)
-        self.move_action = action(_("Move to stage…"), self.bulk.move_to_stage)
-        self.archive_action = action(_("Archive"), self.bulk.archive)
-        self.save_view_action = action(_("Save view…"), self.ask_view_name)
-        self.delete_view_action = action(_("Delete view"), self.delete_current_view)
-        # another FunnelDesk on the same file may have changed deals meanwhile
-        self.reload_action = action(_("Reload"), self.reload, "F5")
+        self.open_action = action(actions.OPEN, self.open_current)
+        self.owner_action = action(actions.CHANGE_OWNER, self.bulk.change_owner)
+        self.move_action = action(actions.MOVE, self.bulk.move_to_stage)
+        self.archive_action = action(actions.ARCHIVE, self.bulk.archive)
+        self.save_view_action = action(actions.SAVE_VIEW, self.ask_view_name)
+        self.delete_view_action = action(actions.DELETE_VIEW, self.delete_current_view)
+        self.reload_action = action(actions.RELOAD, self.reload)
         self.bulk_actions = [self.owner_action, self.move_action, self.archive_action]
         self._enable()
 

@@ -1,6 +1,8 @@
 """The pages and panes of the workspace, in rail order, and how each kind of record that
 search finds is opened. Each area adds its own lines here; a page's module is imported
-when the page is first shown, except the board's, which is the first thing painted."""
+when the page is first shown, except the board's, which is the first thing painted. A
+page's actions are declared beside it in a light module (ui/deals/actions.py), so that the
+command palette lists them without importing or building the page."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from funneldesk.paths import RESOURCES
 from funneldesk.ui.board.board_page import PAGE as BOARD_PAGE
 from funneldesk.ui.board.deal_editing import DealEditor
 from funneldesk.ui.common.page import Page, PageSpec, PaneSpec, Workspace
+from funneldesk.ui.deals.actions import ACTIONS as DEALS_ACTIONS
 
 
 def _deals(workspace: Workspace) -> Page:
@@ -27,7 +30,7 @@ def _deals_icon() -> QIcon:
 
 PAGES: tuple[PageSpec, ...] = (
     BOARD_PAGE,
-    PageSpec("deals", lambda: _("Deals"), _deals_icon, _deals),
+    PageSpec("deals", lambda: _("Deals"), _deals_icon, _deals, DEALS_ACTIONS),
 )
 PANES: tuple[PaneSpec, ...] = ()
 

@@ -24,7 +24,7 @@ from funneldesk.settings import Settings
 from funneldesk.ui.admin.sample_data_actions import SampleDataActions
 from funneldesk.ui.board.deal_editing import DealEditor
 from funneldesk.ui.common.background import run_in_background
-from funneldesk.ui.common.page import Page, PageSpec, PaneSpec, Workspace
+from funneldesk.ui.common.page import Page, PageAction, PageSpec, PaneSpec, Workspace
 from funneldesk.ui.common.user_action import ActionRunner
 from funneldesk.ui.shell.areas import OPENERS, PAGES, PANES
 from funneldesk.ui.shell.docks import Docks
@@ -142,40 +142,41 @@ class MainWindow(QMainWindow):
         self.docks.apply_changes(changes, origin)
 
     def all_actions(self) -> list[QAction]:
-        """What the command palette offers: the global actions, going to each page, and
-        every page's actions (a page not built yet is built now). An action of another
-        page is offered under that page's name: choosing it shows the page and offers the
-        action there."""
+        """What the command palette offers: the global actions, going to each page, the
+        current page's actions, and stand-ins for every other page's, made from what its
+        area declares (``PageSpec.actions``): listing them builds no page."""
         palette = (self.actions_.search, self.actions_.commands)  # it is open already
         offered = [*(a for a in self.actions_.actions if a not in palette),
                    *self.rail.go.values()]
-        for key in self.specs:
-            page = self.page(key)
-            offered += page.page_actions() if page is self.current else self._proxies(page)
+        for key, spec in self.specs.items():
+            if self.current is not None and self.pages.get(key) is self.current:
+                offered += self.current.page_actions()
+            else:
+                offered += self._proxies(spec)
         return offered
 
-    def _proxies(self, page: Page) -> list[QAction]:
-        """Stand-ins for another page's actions: choosing one shows that page and offers
-        the action again there, so that it acts on what the user now sees (the page's
-        selection), never on a page out of sight."""
-        actions = page.page_actions()
-        proxies = self._page_proxies.get(page.key)
-        if proxies is None or len(proxies) != len(actions):
-            proxies = self._page_proxies[page.key] = []
-            for action in actions:
-                proxy = QAction(page)
+    def _proxies(self, spec: PageSpec) -> list[QAction]:
+        """Stand-ins for another page's actions, under that page's name: choosing one
+        shows that page (built then, if it never was) and offers the action again there,
+        so that it acts on what the user now sees (the page's selection), never on a page
+        out of sight."""
+        proxies = self._page_proxies.get(spec.key)
+        if proxies is None:
+            proxies = self._page_proxies[spec.key] = []
+            for declared in spec.actions:
+                proxy = QAction(self)
                 proxy.triggered.connect(
-                    lambda _c=False, a=action, key=page.key: self._offer_on_page(key, a))
+                    lambda _c=False, d=declared, key=spec.key: self._offer_on_page(key, d))
                 proxies.append(proxy)
-        title = self.specs[page.key].title()
-        for proxy, action in zip(proxies, actions, strict=True):
+        title = spec.title()
+        for proxy, declared in zip(proxies, spec.actions, strict=True):
             # no shortcut: it works on that page only, and may mean something else here
-            proxy.setText(_("{action} ({page})").format(action=action.text(), page=title))
+            proxy.setText(_("{action} ({page})").format(action=declared.name(), page=title))
         return proxies
 
-    def _offer_on_page(self, key: str, action: QAction) -> None:
+    def _offer_on_page(self, key: str, declared: PageAction) -> None:
         self.show_page(key)
-        self.open_search(">" + action.text().replace("&", ""))
+        self.open_search(">" + declared.name().replace("&", ""))
 
     # --- global commands ----------------------------------------------------------------
     def new_deal(self) -> None:

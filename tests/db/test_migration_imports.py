@@ -1,0 +1,69 @@
+"""Migrations stand alone: each one imports only alembic, sqlalchemy, the standard library,
+funneldesk.db and funneldesk.models. A migration that used the services (or anything else
+that keeps changing) would write something else into an old file, or fail on it, once that
+code changed; import-linter cannot see this, since migrations/ is no package."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+from funneldesk.db.migrate import MIGRATIONS
+
+ALLOWED_PACKAGES = ("alembic", "sqlalchemy")
+ALLOWED_OWN = ("funneldesk.db", "funneldesk.models")
+MIGRATION_FILES = sorted(MIGRATIONS.rglob("*.py"))
+
+
+def imported(source: str) -> list[str]:
+    """Every module the source imports, wherever the import statement stands (a function
+    body included); a relative import is named as such."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names.append("." * node.level + (node.module or ""))
+    return names
+
+
+def allowed(module: str) -> bool:
+    top = module.split(".")[0]
+    if top in sys.stdlib_module_names or top in ALLOWED_PACKAGES:
+        return True
+    return any(module == own or module.startswith(own + ".") for own in ALLOWED_OWN)
+
+
+def test_every_migration_is_checked() -> None:
+    names = {p.name for p in MIGRATION_FILES}
+    assert "env.py" in names
+    assert any(name.startswith("0004_") for name in names)
+
+
+@pytest.mark.parametrize("path", MIGRATION_FILES, ids=lambda p: p.name)
+def test_a_migration_imports_only_alembic_sqlalchemy_the_stdlib_db_and_models(path: Path) -> None:
+    outside = [m for m in imported(path.read_text(encoding="utf-8")) if not allowed(m)]
+    assert outside == [], f"{path.name} imports {outside}"
+
+
+@pytest.mark.parametrize(("source", "module"), [
+    ("def upgrade():\n    from funneldesk.services.pipeline.search import rebuild_deal_index",
+     "funneldesk.services.pipeline.search"),
+    ("import funneldesk.services", "funneldesk.services"),
+    ("import funneldesk.dbx", "funneldesk.dbx"),
+    ("from funneldesk import i18n", "funneldesk"),
+    ("from . import helpers", "."),
+    ("import numpy as np", "numpy"),
+])
+def test_the_check_finds_an_import_from_outside(source: str, module: str) -> None:
+    assert [m for m in imported(source) if not allowed(m)] == [module]
+
+
+def test_the_check_lets_the_allowed_imports_pass() -> None:
+    source = ("import re\nimport sqlalchemy as sa\nfrom alembic import op\n"
+              "import funneldesk.models.base\nfrom funneldesk.db.migrate import modelled\n"
+              "from collections.abc import Sequence\n")
+    assert [m for m in imported(source) if not allowed(m)] == []
