@@ -97,6 +97,8 @@ def test_ctrl_k_finds_a_deal_by_two_chinese_characters_and_enter_opens_it(
     assert isinstance(opened[0], DealForm)
     assert opened[0].title.text() == "北京星辰科技仓储系统"
     assert not palette.isVisible()
+    found = services.search.recent(by=manager)  # noted once, so it comes first next time
+    assert [h.title for h in found] == ["北京星辰科技仓储系统"]
 
 
 def test_the_palette_runs_an_action_of_the_window_by_name(

@@ -157,9 +157,9 @@ class MainWindow(QMainWindow):
 
     def _proxies(self, spec: PageSpec) -> list[QAction]:
         """Stand-ins for another page's actions, under that page's name: choosing one
-        shows that page (built then, if it never was) and offers the action again there,
-        so that it acts on what the user now sees (the page's selection), never on a page
-        out of sight."""
+        shows that page (built then, if it never was) and runs the action there, so that
+        it acts on what the user now sees (the page's selection), never on a page out of
+        sight; one that has nothing to act on yet (no deal chosen) says so instead."""
         proxies = self._page_proxies.get(spec.key)
         if proxies is None:
             proxies = self._page_proxies[spec.key] = []
@@ -176,7 +176,13 @@ class MainWindow(QMainWindow):
 
     def _offer_on_page(self, key: str, declared: PageAction) -> None:
         self.show_page(key)
-        self.open_search(">" + declared.name().replace("&", ""))
+        action = next((a for a in self.page(key).page_actions()
+                       if a.objectName() == declared.key), None)
+        if action is not None and action.isEnabled():
+            action.trigger()
+        else:
+            self._show_message(_("{page}: choose what “{action}” acts on first.").format(
+                page=self.specs[key].title(), action=declared.name().replace("&", "")))
 
     # --- global commands ----------------------------------------------------------------
     def new_deal(self) -> None:

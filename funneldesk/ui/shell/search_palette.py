@@ -20,7 +20,7 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services import Services
 from funneldesk.services.common.search_index import normalise
-from funneldesk.services.dto import Actor, SearchHit
+from funneldesk.services.dto import Actor
 from funneldesk.ui.shell.search_model import (
     PaletteDelegate,
     PaletteModel,
@@ -99,8 +99,7 @@ class SearchPalette(QDialog):
         if chosen is None or not chosen.choosable:
             return
         if chosen.hit is not None:
-            self._note_opened(chosen.hit)
-            self.accept()
+            self.accept()  # the opener notes the opening (search order), as from any page
             self.recordChosen.emit(chosen.hit.kind, chosen.hit.record_id)
         elif chosen.action is not None:
             self.accept()  # closed first: the action may open a dialog of its own
@@ -152,13 +151,6 @@ class SearchPalette(QDialog):
         found.sort(key=lambda pair: pair[0])
         return [row for _later, row in found] or [PaletteRow(message=_(
             "No action is called “{text}”.").format(text=text.strip()))]
-
-    def _note_opened(self, hit: SearchHit) -> None:
-        try:
-            self.services.search.note_opened(hit.kind, hit.record_id, by=self.actor)
-        except FunnelDeskError as error:  # only the order of later results depends on it
-            log.warning("could not note that %s %s was opened: %s", hit.kind, hit.record_id,
-                        error.message())
 
     def _next_choosable(self, row: int, step: int) -> int:
         """The first choosable row after ``row`` in the direction ``step``; ``row`` itself
