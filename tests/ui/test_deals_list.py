@@ -3,28 +3,31 @@ filter bar, dialogs and undo stack over a database with demo data."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
+from PySide6.QtGui import QPalette, QUndoStack
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from funneldesk import formatting, i18n
 from funneldesk.services import Services
-from funneldesk.services.dto import Actor, ChangeSet, DealQuery, ListColumn, Outcome
+from funneldesk.services.dto import Actor, ChangeSet, DealFields, DealQuery, ListColumn, Outcome
 from funneldesk.settings import Settings
 from funneldesk.ui.common.page import Workspace
 from funneldesk.ui.common.user_action import ActionRunner
 from funneldesk.ui.deals import model as model_module
 from funneldesk.ui.deals.columns import COLUMNS
+from funneldesk.ui.deals.delegate import OVERDUE, QUIET, SOON, WON, DealsDelegate, close_state
 from funneldesk.ui.deals.dialogs import StageDialog
 from funneldesk.ui.deals.model import PAGE, DealsTableModel
 from funneldesk.ui.deals.page import DealsListPage
@@ -447,3 +450,73 @@ def test_a_large_bulk_action_runs_off_the_gui_thread_and_undoes_as_one(
     assert ids_in_sql(db_path) == []
     workspace.undo_stack.undo()  # one step takes back every deal
     assert ids_in_sql(db_path) == before
+
+
+def test_the_delegate_shows_the_model_as_qt_would_with_its_colours(
+        qtbot: QtBot, page: DealsListPage) -> None:
+    # the delegate fills the options itself instead of asking the model for every role
+    # a cell: what it takes from the model must be what Qt's own delegate takes
+    model, ours, plain = page.model, page.table.itemDelegate(), QStyledItemDelegate()
+    assert isinstance(ours, DealsDelegate)
+    services, actor = page.workspace.services, page.workspace.actor
+    first = stage(services, "Initial contact")
+    overdue = DealFields("Two\nlines", None, None, Decimal(5), "USD",
+                         dt.date.today() - dt.timedelta(days=3), actor.id)
+    services.deals.create(pipeline_id=first.pipeline_id, stage_id=first.id, fields=overdue,
+                          by=actor)
+    with qtbot.waitSignal(model.refreshed, timeout=10000):
+        page.reload()
+    today = dt.date.today()
+    seen: set[str] = set()
+
+    def options(index: QModelIndex) -> tuple[QStyleOptionViewItem, QStyleOptionViewItem]:
+        qt, got = QStyleOptionViewItem(), QStyleOptionViewItem()
+        plain.initStyleOption(qt, index)
+        ours.initStyleOption(got, index)
+        return qt, got
+
+    rows = range(model.rowCount())
+    wait_loaded(qtbot, page, rows)
+    for row in rows:
+        deal = model.deal_at(row)
+        assert deal is not None
+        for section, column in enumerate(COLUMNS):
+            qt, got = options(model.index(row, section))
+            assert (got.text, got.features, got.displayAlignment, got.index) == (
+                qt.text, qt.features, qt.displayAlignment, qt.index)
+            color = got.palette.color(QPalette.ColorRole.Text)
+            if column is ListColumn.VALUE and deal.won_value is not None:
+                assert color == WON
+                seen.add("won value")
+            if column is ListColumn.EXPECTED_CLOSE:
+                state = close_state(deal, today)
+                assert got.font.bold() == (state == "overdue")
+                if state:
+                    assert color == (OVERDUE if state == "overdue" else SOON)
+                    seen.add(state)
+            if column is ListColumn.OUTCOME and deal.outcome is Outcome.LOST:
+                assert color == QUIET
+                seen.add("lost")
+    assert {"won value", "overdue", "lost"} <= seen
+    assert "Two\u2028lines" in [options(model.index(r, 0))[1].text for r in rows]
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        model.set_query(model.query)  # the first page only is held again
+    last = model.rowCount() - 1  # a row whose page is being read: "…" in the first column
+    for section in range(2):
+        qt, got = options(model.index(last, section))
+        assert (got.text, got.features) == (qt.text, qt.features)
+    assert options(model.index(last, 0))[1].text == model_module.LOADING
+    qtbot.waitUntil(lambda: not model.reading)
+
+
+def test_the_texts_kept_with_a_page_follow_the_language(page: DealsListPage) -> None:
+    model = page.model
+    outcome = model.index(0, COLUMNS.index(ListColumn.OUTCOME))
+    created = model.index(0, COLUMNS.index(ListColumn.CREATED))
+    english = (outcome.data(), created.data())
+    i18n.set_language("zh_CN")
+    deal = model.deal_at(0)
+    assert deal is not None
+    assert (outcome.data(), created.data()) == (
+        model.text(deal, ListColumn.OUTCOME), model.text(deal, ListColumn.CREATED)) != english
+    assert model.row_texts(0) == tuple(model.text(deal, c) for c in COLUMNS)
