@@ -15,7 +15,14 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QPalette, QUndoStack
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMainWindow, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -25,6 +32,7 @@ from funneldesk.services.dto import Actor, ChangeSet, DealFields, DealQuery, Lis
 from funneldesk.settings import Settings
 from funneldesk.ui.common.page import Workspace
 from funneldesk.ui.common.user_action import ActionRunner
+from funneldesk.ui.deals import jump_hold
 from funneldesk.ui.deals import model as model_module
 from funneldesk.ui.deals.columns import COLUMNS
 from funneldesk.ui.deals.delegate import OVERDUE, QUIET, SOON, WON, DealsDelegate, close_state
@@ -520,3 +528,72 @@ def test_the_texts_kept_with_a_page_follow_the_language(page: DealsListPage) -> 
     assert (outcome.data(), created.data()) == (
         model.text(deal, ListColumn.OUTCOME), model.text(deal, ListColumn.CREATED)) != english
     assert model.row_texts(0) == tuple(model.text(deal, c) for c in COLUMNS)
+
+
+class Jobs:
+    """A runner that keeps the reads asked for until ``run`` hands their results over."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[Callable[[], object], Callable[[object], None]]] = []
+
+    def __call__(self, work: Callable[[], object], done: Callable[[object], None],
+                 _failed: Callable[[Exception], None]) -> None:
+        self.jobs.append((work, done))
+
+    def run(self) -> None:
+        while self.jobs:
+            work, done = self.jobs.pop(0)
+            done(work())
+
+
+def test_a_jump_paints_its_rows_once_when_they_come_in_time(
+        qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    jobs = Jobs()
+    model = DealsTableModel(workspace.services, lambda _e: None, run=jobs)
+    table = QTableView()
+    qtbot.addWidget(table)
+    table.setModel(model)
+    table.setItemDelegate(DealsDelegate(table))
+    table.resize(900, 600)
+    model.set_query(DealQuery())
+    jobs.run()
+    total, viewport = model.rowCount(), table.viewport()
+    assert total > 2 * PAGE
+    painted: list[bool] = []  # whether each cell painted showed its row (not "…")
+    row_texts = model.row_texts
+
+    def watched(row: int) -> tuple[str, ...] | None:
+        texts = row_texts(row)
+        painted.append(texts is not None)
+        return texts
+
+    monkeypatch.setattr(model, "row_texts", watched)
+    table.show()
+    qtbot.waitUntil(lambda: bool(painted))
+
+    def jump(row: int) -> None:
+        table.scrollTo(model.index(row, 0), QTableView.ScrollHint.PositionAtCenter)
+        painted.clear()
+        viewport.repaint()
+
+    # a scroll shorter than the screen paints at once, "…" and all: the rows that stay
+    # are moved, and the strip it uncovers cannot wait
+    table.verticalScrollBar().setValue(PAGE - 3)
+    viewport.repaint()
+    table.verticalScrollBar().setValue(PAGE)  # on rows none of which is read yet
+    painted.clear()
+    viewport.repaint()
+    assert set(painted) == {False}
+    table.scrollToTop()
+    jump(total // 2)  # to a page that takes too long: "…" after HOLD_MS
+    assert painted == []  # the rows it left stay on screen meanwhile
+    qtbot.wait(jump_hold.HOLD_MS + 50)
+    viewport.repaint()
+    assert set(painted) == {False}
+    jobs.run()
+    jump(total - 1)  # to the last page, which comes in time: painted once, with its rows
+    assert painted == []
+    assert jobs.jobs  # its page is being read
+    jobs.run()
+    viewport.repaint()
+    assert set(painted) == {True}

@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
 from funneldesk.services.dto import DealRow, ListColumn, Outcome
 from funneldesk.ui.deals.columns import COLUMNS, NUMERIC
+from funneldesk.ui.deals.jump_hold import JumpHold
 from funneldesk.ui.deals.model import LOADING, DealsTableModel
 
 OVERDUE = QColor("#c62828")
@@ -38,6 +39,13 @@ RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class DealsDelegate(QStyledItemDelegate):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # in the table of the deals list (its model set first), a jump paints its rows once
+        model = parent.model() if isinstance(parent, QTableView) else None
+        if isinstance(parent, QTableView) and isinstance(model, DealsTableModel):
+            self._jump_hold = JumpHold(parent, model)
+
     def initStyleOption(self, option: QStyleOptionViewItem,
                         index: QModelIndex | QPersistentModelIndex) -> None:
         model = index.model()
