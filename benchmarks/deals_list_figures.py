@@ -5,8 +5,9 @@
 Prints one JSON object (milliseconds, medians of REPEAT jumps):
 - deals_list_scroll_ms: the real Deals page (table, model, delegate) showing the whole
   list, newest first; from ``scrollToBottom()`` until the last rows have been read and
-  the table has painted them. Before each jump the list is read again from its first
-  page, so that the last page is never already held.
+  the paint that shows them has finished (the first paint after their page arrived; the
+  paints before it show "…" in their place). Before each jump the list is read again
+  from its first page, so that the last page is never already held.
 - deals_list_middle_ms: the same to the middle row (about 105,000 rows from either end:
   the deepest read the list makes); deals_list_title_end_ms: to the end of the list
   sorted by title, an order no index serves.
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from board_figures import spin_until  # noqa: E402
 from PySide6.QtCore import QEvent, QObject  # noqa: E402
 from PySide6.QtGui import QUndoStack  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMainWindow  # noqa: E402
@@ -43,25 +45,18 @@ TIMEOUT_S = 30.0
 
 
 class PaintClock(QObject):
-    """When the watched widget was last painted."""
+    """When the watched widget's last paint began: its Paint event arrived, before any of
+    it was painted. The figures end later, once the event loop has handled that paint
+    (see ``jump``)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.painted_at = 0.0
+        self.began = 0.0
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
-            self.painted_at = time.perf_counter()
+            self.began = time.perf_counter()
         return False
-
-
-def wait(app: QApplication, done: Any) -> None:
-    end = time.perf_counter() + TIMEOUT_S
-    while not done():
-        if time.perf_counter() > end:
-            raise TimeoutError("the deals list did not show its rows")
-        app.processEvents()
-        time.sleep(0.0005)
 
 
 def baseline(path: Path, total: int, repeat: int) -> dict[str, float]:
@@ -120,7 +115,8 @@ def figures(path: Path, repeat: int) -> dict[str, float]:
     model, table = page.model, page.table
     clock = PaintClock()
     table.viewport().installEventFilter(clock)
-    wait(app, lambda: model.rowCount() > 0 and model.deal_at(0) is not None)
+    spin_until(lambda: model.rowCount() > 0 and model.deal_at(0) is not None, "first rows",
+               TIMEOUT_S)
     total = model.rowCount()
     arrived = [0.0]  # when the last page came
     model.pageLoaded.connect(lambda _page: arrived.__setitem__(0, time.perf_counter()))
@@ -128,18 +124,23 @@ def figures(path: Path, repeat: int) -> dict[str, float]:
         """From the first page of ``query`` shown to ``row`` read and painted."""
         table.scrollToTop()
         model.set_query(query)  # drops every page but the first
-        wait(app, lambda: model.loaded_pages() == [0] and model.deal_at(0) is not None)
-        clock.painted_at = 0.0
-        wait(app, lambda: clock.painted_at > 0)
+        spin_until(lambda: model.loaded_pages() == [0] and model.deal_at(0) is not None,
+                   "first page again", TIMEOUT_S)
+        clock.began = 0.0
+        spin_until(lambda: clock.began > 0, "first page painted", TIMEOUT_S)
         app.processEvents()
         start = time.perf_counter()
         if row == total - 1:
             table.scrollToBottom()
         else:
             table.scrollTo(model.index(row, 0), table.ScrollHint.PositionAtCenter)
-        wait(app, lambda: model.deal_at(row) is not None and not model.reading
-             and clock.painted_at > arrived[0])
-        return (clock.painted_at - start) * 1000
+        # The paint that began after the last page came shows its rows (the paints before
+        # it show "…" in their place). The event loop handles that paint in full before
+        # spin_until looks again, so the figure ends once it has finished, as in
+        # search_figures: stamping when the Paint event arrived left the painting out.
+        spin_until(lambda: model.deal_at(row) is not None and not model.reading
+                   and clock.began > arrived[0], "rows painted", TIMEOUT_S)
+        return (time.perf_counter() - start) * 1000
 
     default = model.query
     jumps = [jump(default, total - 1) for _ in range(repeat)]

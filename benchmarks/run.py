@@ -49,11 +49,11 @@ Figures (medians of R repeats; a repeat is a fresh process):
   from the part of the index it uses (bigram terms; the normalised titles).
 - deals_list_scroll_ms (history database only): the Deals page showing every deal, newest
   first, jumped to its end (``scrollToBottom``) until the last rows have been read and
-  painted; median of several jumps in a fresh process, each after the list was read
-  again from its first page. Beside it deals_list_page_baseline_ms: the same page read
-  by raw sqlite3 with the list's own two statements; deals_list_naive_offset_ms, that
-  page read with a plain OFFSET from the start; deals_list_count_ms, the list's COUNT
-  (see deals_list_figures.py).
+  the paint that shows them has finished; median of several jumps in a fresh process,
+  each after the list was read again from its first page. Beside it
+  deals_list_page_baseline_ms: the same page read by raw sqlite3 with the list's own two
+  statements; deals_list_naive_offset_ms, that page read with a plain OFFSET from the
+  start; deals_list_count_ms, the list's COUNT (see deals_list_figures.py).
 
 "targets" gives each target with its value in this run, "pass" whether the figure meets
 it. A slow figure beside a slow baseline means a busy machine, not slow code.

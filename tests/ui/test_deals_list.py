@@ -3,25 +3,36 @@ filter bar, dialogs and undo stack over a database with demo data."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from funneldesk import formatting, i18n
-from funneldesk.services.dto import ChangeSet, DealQuery, ListColumn, Outcome
+from funneldesk.services.dto import ChangeSet, DealFields, DealQuery, ListColumn, Outcome
 from funneldesk.settings import Settings
 from funneldesk.ui.common.page import Workspace
+from funneldesk.ui.deals import jump_hold
 from funneldesk.ui.deals import model as model_module
 from funneldesk.ui.deals.columns import COLUMNS
+from funneldesk.ui.deals.delegate import OVERDUE, QUIET, SOON, WON, DealsDelegate, close_state
 from funneldesk.ui.deals.dialogs import StageDialog
 from funneldesk.ui.deals.model import PAGE, DealsTableModel
 from funneldesk.ui.deals.page import DealsListPage
@@ -407,3 +418,142 @@ def test_a_large_bulk_action_runs_off_the_gui_thread_and_undoes_as_one(
     qtbot.waitUntil(workspace.window.isEnabled, timeout=20000)
     assert ids_in_sql(db_path) == []
     assert workspace.undo_stack.count() == 1
+
+
+def test_the_delegate_shows_the_model_as_qt_would_with_its_colours(
+        qtbot: QtBot, page: DealsListPage) -> None:
+    # the delegate fills the options itself instead of asking the model for every role
+    # a cell: what it takes from the model must be what Qt's own delegate takes
+    model, ours, plain = page.model, page.table.itemDelegate(), QStyledItemDelegate()
+    assert isinstance(ours, DealsDelegate)
+    services, actor = page.workspace.services, page.workspace.actor
+    first = stage(services, "Initial contact")
+    overdue = DealFields("Two\nlines", None, None, Decimal(5), "USD",
+                         dt.date.today() - dt.timedelta(days=3), actor.id)
+    services.deals.create(pipeline_id=first.pipeline_id, stage_id=first.id, fields=overdue,
+                          by=actor)
+    with qtbot.waitSignal(model.refreshed, timeout=10000):
+        page.reload()
+    today = dt.date.today()
+    seen: set[str] = set()
+
+    def options(index: QModelIndex) -> tuple[QStyleOptionViewItem, QStyleOptionViewItem]:
+        qt, got = QStyleOptionViewItem(), QStyleOptionViewItem()
+        plain.initStyleOption(qt, index)
+        ours.initStyleOption(got, index)
+        return qt, got
+
+    rows = range(model.rowCount())
+    wait_loaded(qtbot, page, rows)
+    for row in rows:
+        deal = model.deal_at(row)
+        assert deal is not None
+        for section, column in enumerate(COLUMNS):
+            qt, got = options(model.index(row, section))
+            assert (got.text, got.features, got.displayAlignment, got.index) == (
+                qt.text, qt.features, qt.displayAlignment, qt.index)
+            color = got.palette.color(QPalette.ColorRole.Text)
+            if column is ListColumn.VALUE and deal.won_value is not None:
+                assert color == WON
+                seen.add("won value")
+            if column is ListColumn.EXPECTED_CLOSE:
+                state = close_state(deal, today)
+                assert got.font.bold() == (state == "overdue")
+                if state:
+                    assert color == (OVERDUE if state == "overdue" else SOON)
+                    seen.add(state)
+            if column is ListColumn.OUTCOME and deal.outcome is Outcome.LOST:
+                assert color == QUIET
+                seen.add("lost")
+    assert {"won value", "overdue", "lost"} <= seen
+    assert "Two\u2028lines" in [options(model.index(r, 0))[1].text for r in rows]
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        model.set_query(model.query)  # the first page only is held again
+    last = model.rowCount() - 1  # a row whose page is being read: "…" in the first column
+    for section in range(2):
+        qt, got = options(model.index(last, section))
+        assert (got.text, got.features) == (qt.text, qt.features)
+    assert options(model.index(last, 0))[1].text == model_module.LOADING
+    qtbot.waitUntil(lambda: not model.reading)
+
+
+def test_the_texts_kept_with_a_page_follow_the_language(page: DealsListPage) -> None:
+    model = page.model
+    outcome = model.index(0, COLUMNS.index(ListColumn.OUTCOME))
+    created = model.index(0, COLUMNS.index(ListColumn.CREATED))
+    english = (outcome.data(), created.data())
+    i18n.set_language("zh_CN")
+    deal = model.deal_at(0)
+    assert deal is not None
+    assert (outcome.data(), created.data()) == (
+        model.text(deal, ListColumn.OUTCOME), model.text(deal, ListColumn.CREATED)) != english
+    assert model.row_texts(0) == tuple(model.text(deal, c) for c in COLUMNS)
+
+
+class Jobs:
+    """A runner that keeps the reads asked for until ``run`` hands their results over."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[Callable[[], object], Callable[[object], None]]] = []
+
+    def __call__(self, work: Callable[[], object], done: Callable[[object], None],
+                 _failed: Callable[[Exception], None]) -> None:
+        self.jobs.append((work, done))
+
+    def run(self) -> None:
+        while self.jobs:
+            work, done = self.jobs.pop(0)
+            done(work())
+
+
+def test_a_jump_paints_its_rows_once_when_they_come_in_time(
+        qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    jobs = Jobs()
+    model = DealsTableModel(workspace.services, lambda _e: None, run=jobs)
+    table = QTableView()
+    qtbot.addWidget(table)
+    table.setModel(model)
+    table.setItemDelegate(DealsDelegate(table))
+    table.resize(900, 600)
+    model.set_query(DealQuery())
+    jobs.run()
+    total, viewport = model.rowCount(), table.viewport()
+    assert total > 2 * PAGE
+    painted: list[bool] = []  # whether each cell painted showed its row (not "…")
+    row_texts = model.row_texts
+
+    def watched(row: int) -> tuple[str, ...] | None:
+        texts = row_texts(row)
+        painted.append(texts is not None)
+        return texts
+
+    monkeypatch.setattr(model, "row_texts", watched)
+    table.show()
+    qtbot.waitUntil(lambda: bool(painted))
+
+    def jump(row: int) -> None:
+        table.scrollTo(model.index(row, 0), QTableView.ScrollHint.PositionAtCenter)
+        painted.clear()
+        viewport.repaint()
+
+    # a scroll shorter than the screen paints at once, "…" and all: the rows that stay
+    # are moved, and the strip it uncovers cannot wait
+    table.verticalScrollBar().setValue(PAGE - 3)
+    viewport.repaint()
+    table.verticalScrollBar().setValue(PAGE)  # on rows none of which is read yet
+    painted.clear()
+    viewport.repaint()
+    assert set(painted) == {False}
+    table.scrollToTop()
+    jump(total // 2)  # to a page that takes too long: "…" after HOLD_MS
+    assert painted == []  # the rows it left stay on screen meanwhile
+    qtbot.wait(jump_hold.HOLD_MS + 50)
+    viewport.repaint()
+    assert set(painted) == {False}
+    jobs.run()
+    jump(total - 1)  # to the last page, which comes in time: painted once, with its rows
+    assert painted == []
+    assert jobs.jobs  # its page is being read
+    jobs.run()
+    viewport.repaint()
+    assert set(painted) == {True}

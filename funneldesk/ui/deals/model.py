@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -44,6 +44,17 @@ def _money(amount: Decimal, currency: str, lang: str) -> str:
     return formatting.money(amount, currency)
 
 
+@dataclass
+class _Shown:
+    """The texts of a page's rows (None: not formatted yet), for the language and day
+    they were formatted in."""
+
+    rows: tuple[DealRow, ...]
+    lang: str
+    today: dt.date
+    texts: list[tuple[str, ...] | None]
+
+
 class DealsTableModel(QAbstractTableModel):
     loaded = Signal()  # the count (and first rows) of a new query arrived
     refreshed = Signal()  # the count and the pages shown were read again
@@ -59,6 +70,10 @@ class DealsTableModel(QAbstractTableModel):
         self._asked: set[int] = set()
         self._generation = 0  # a read for an older query or refresh is dropped
         self.today = dt.date.today()
+        # the held pages' rows as their cells show them, each row formatted the first time
+        # it is shown, so that a paint does not format every cell again (formatting a whole
+        # page as it arrives would take longer than reading it)
+        self._shown: dict[int, _Shown] = {}
 
     # --- reading -----------------------------------------------------------------------
 
@@ -214,35 +229,61 @@ class DealsTableModel(QAbstractTableModel):
             return None
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.text(deal, column)
+            return self._texts(index.row(), deal)[index.column()]
         if role == DEAL_ROLE:
             return deal
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column in (ListColumn.TITLE,
                                                                ListColumn.NEXT_STEP):
-            return self.text(deal, column) or None
+            return self._texts(index.row(), deal)[index.column()] or None
         return None
+
+    def row_texts(self, row: int) -> tuple[str, ...] | None:
+        """What the row's cells show, in the order of COLUMNS; None while its page has not
+        been read, which is then asked for (as ``data`` does)."""
+        deal = self.deal_at(row)
+        if deal is None:
+            self._want(row // PAGE)
+            return None
+        return self._texts(row, deal)
+
+    def _texts(self, row: int, deal: DealRow) -> tuple[str, ...]:
+        page, offset = divmod(row, PAGE)
+        rows, lang = self._pages[page], language()
+        shown = self._shown.get(page)
+        # a page read again is a new tuple; a new language or day formats every row anew
+        if shown is None or shown.rows is not rows or (shown.lang, shown.today) != (
+                lang, self.today):
+            self._shown = {p: s for p, s in self._shown.items() if p in self._pages}
+            shown = self._shown[page] = _Shown(rows, lang, self.today, [None] * len(rows))
+        texts = shown.texts[offset]
+        if texts is None:
+            texts = shown.texts[offset] = self._format(deal)
+        return texts
 
     def text(self, deal: DealRow, column: ListColumn) -> str:
         """What a cell shows."""
+        return self._format(deal)[COLUMNS.index(column)]
+
+    def _format(self, deal: DealRow) -> tuple[str, ...]:
         def day(value: dt.date | None) -> str:
             return formatting.date_short(value) if value is not None else ""
 
-        texts: dict[ListColumn, Callable[[], str]] = {
-            ListColumn.TITLE: lambda: deal.title,
-            ListColumn.COMPANY: lambda: deal.company,
-            ListColumn.STAGE: lambda: deal.stage,
-            ListColumn.VALUE: lambda: _money(deal.amount, deal.currency, language()),
-            ListColumn.OWNER: lambda: deal.owner,
-            ListColumn.EXPECTED_CLOSE: lambda: day(deal.expected_close),
-            ListColumn.NEXT_STEP: lambda: deal.next_step,
-            ListColumn.DAYS_IN_STAGE: lambda: formatting.number(deal.days_in_stage(self.today)),
-            ListColumn.CREATED: lambda: day(deal.created_at.astimezone().date()),
-            ListColumn.CLOSED: lambda: day(deal.closed_on),
-            ListColumn.OUTCOME: lambda: outcome_label(deal.outcome),
+        texts = {
+            ListColumn.TITLE: deal.title,
+            ListColumn.COMPANY: deal.company,
+            ListColumn.STAGE: deal.stage,
+            ListColumn.VALUE: _money(deal.amount, deal.currency, language()),
+            ListColumn.OWNER: deal.owner,
+            ListColumn.EXPECTED_CLOSE: day(deal.expected_close),
+            ListColumn.NEXT_STEP: deal.next_step,
+            ListColumn.DAYS_IN_STAGE: formatting.number(deal.days_in_stage(self.today)),
+            ListColumn.CREATED: day(deal.created_at.astimezone().date()),
+            ListColumn.CLOSED: day(deal.closed_on),
+            ListColumn.OUTCOME: outcome_label(deal.outcome),
         }
-        return texts[column]()
+        return tuple(texts[column] for column in COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
