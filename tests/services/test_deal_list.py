@@ -65,25 +65,32 @@ def independent(db_path: Path, query: DealQuery,
                 and within(r[10] and dt.date.fromisoformat(r[10]), query.expected_close)
                 and within(r[14] and dt.date.fromisoformat(r[14]), query.closed))
 
-    def key(r: tuple) -> tuple:  # type: ignore[type-arg]
-        far = "9999"
+    def base(r: tuple) -> float | None:  # type: ignore[type-arg]
         rate = rates.get(r[8])
-        in_base = None if rate is None else (r[6] if r[6] is not None else r[7]) * rate
+        return None if rate is None else (r[6] if r[6] is not None else r[7]) * rate
+
+    def empty(r: tuple) -> bool:  # type: ignore[type-arg]
+        """Listed last whichever way the column is sorted."""
+        return {ListColumn.VALUE: base(r) is None, ListColumn.EXPECTED_CLOSE: r[10] is None,
+                ListColumn.CLOSED: r[14] is None}.get(query.sort, False)
+
+    def key(r: tuple) -> tuple:  # type: ignore[type-arg]
         return {
             ListColumn.TITLE: (r[1],),
             ListColumn.COMPANY: (r[2],),
             ListColumn.STAGE: (r[3], rank[r[4]], r[5]),
-            ListColumn.VALUE: (in_base is None, in_base or 0, r[8]),
+            ListColumn.VALUE: (base(r) or 0, r[8]),
             ListColumn.OWNER: (r[9],),
-            ListColumn.EXPECTED_CLOSE: (r[10] or far,),
+            ListColumn.EXPECTED_CLOSE: (r[10] or "",),
             ListColumn.NEXT_STEP: (r[11],),
             ListColumn.DAYS_IN_STAGE: (tuple(-ord(ch) for ch in r[12]),),
             ListColumn.CREATED: (r[13],),
-            ListColumn.CLOSED: (r[14] or far,),
+            ListColumn.CLOSED: (r[14] or "",),
             ListColumn.OUTCOME: (r[15] is not None, rank[r[4]]),
         }[query.sort] + (r[0],)
 
     ordered = sorted((r for r in rows if shown(r)), key=key, reverse=query.descending)
+    ordered = [r for r in ordered if not empty(r)] + [r for r in ordered if empty(r)]
     return [r[0] for r in ordered]
 
 

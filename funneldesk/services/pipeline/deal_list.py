@@ -40,7 +40,8 @@ _OUTCOME_RANK = f"CASE WHEN d.archived_at IS NOT NULL THEN 3 ELSE {_STAGE_RANK} 
 
 # per column: the terms of its ascending order (each term ascending unless marked DESC),
 # and the tables the terms need besides deals. "Days in stage" ascending is the most
-# recently entered first. NULL dates come last in ascending order (portably: IS NULL).
+# recently entered first. An empty date or a value without a rate comes last whichever
+# way the column is sorted (a term ending in IS NULL: see order_by).
 _ORDER: dict[ListColumn, tuple[tuple[tuple[str, bool], ...], tuple[str, ...]]] = {
     ListColumn.TITLE: ((("d.title", False),), ()),
     ListColumn.COMPANY: ((("COALESCE(c.name, '')", False),), ("c",)),
@@ -163,7 +164,10 @@ def order_by(query: DealQuery, reverse: bool = False,
         if "{value_in_base}" in expr:
             expr = expr.format(value_in_base=value_sql)
             params += value_params
-        parts.append(f"{expr} {'DESC' if desc != flip else 'ASC'}")
+        # "empty last" keeps its place in a descending sort: only a read from the end
+        # turns it round
+        turned = reverse if expr.endswith(" IS NULL") else flip
+        parts.append(f"{expr} {'DESC' if desc != turned else 'ASC'}")
     parts.append(f"d.id {'DESC' if flip else 'ASC'}")
     return ", ".join(parts), params
 
