@@ -84,7 +84,15 @@ def test_home_and_end_go_to_the_first_and_last_row_and_select_it(
         qtbot: QtBot, page: DealsListPage) -> None:
     table, last = page.table, page.model.rowCount() - 1
     table.setFocus()
-    table.selectRow(3)
+    row3 = table.visualRect(page.model.index(3, 0)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=row3)
+    assert page.chosen().ranges == ((3, 3),)
+    # Shift selects from the row clicked: back with Shift+Home after overshooting, the
+    # selection is rows 0-3, not the whole list
+    QTest.keyClick(table, Qt.Key.Key_End, Qt.KeyboardModifier.ShiftModifier)
+    assert page.chosen().ranges == ((3, last),)
+    QTest.keyClick(table, Qt.Key.Key_Home, Qt.KeyboardModifier.ShiftModifier)
+    assert page.chosen().ranges == ((0, 3),)
     for modifier in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ControlModifier):
         QTest.keyClick(table, Qt.Key.Key_End, modifier)
         assert table.currentIndex().row() == last

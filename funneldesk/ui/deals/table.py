@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
-_ROW_KEYS = {Qt.Key.Key_Home, Qt.Key.Key_End}
-_PLAIN = {Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ControlModifier}
+_ENDS = {Qt.Key.Key_Home, Qt.Key.Key_End}
 
 
 class DealsTable(QTableView):
-    """Rows are the records: Home and End (with or without Ctrl) go to the first and last
-    row and select it; Shift+Home and Shift+End select up to there. Tab leaves the table
-    (to the filters and tool bar) instead of walking its cells."""
+    """Rows are the records: Home and End, with or without Ctrl, go to the first and last
+    row and select it; with Shift they select from the anchor (the row clicked or gone
+    to last) up to there, as Shift and the arrows do. Tab leaves the table (for the
+    filters and tool bar) instead of walking its cells."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -21,30 +21,22 @@ class DealsTable(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
+    def moveCursor(self, cursorAction: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
         model = self.model()
-        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if event.key() in _ROW_KEYS and model is not None and model.rowCount() \
-                and (modifiers in _PLAIN or modifiers == Qt.KeyboardModifier.ShiftModifier):
-            row = 0 if event.key() == Qt.Key.Key_Home else model.rowCount() - 1
-            column = max(0, self.currentIndex().column())
-            target = model.index(row, column)
-            flags = QItemSelectionModel.SelectionFlag.Rows
-            if modifiers == Qt.KeyboardModifier.ShiftModifier and self.currentIndex().isValid():
-                anchor = self.currentIndex().row()
-                self.selectionModel().select(
-                    self._rows(min(anchor, row), max(anchor, row)),
-                    QItemSelectionModel.SelectionFlag.Select | flags)
-                self.selectionModel().setCurrentIndex(
-                    target, QItemSelectionModel.SelectionFlag.NoUpdate)
-            else:
-                self.selectionModel().setCurrentIndex(
-                    target, QItemSelectionModel.SelectionFlag.ClearAndSelect | flags)
-            self.scrollTo(target)
-            event.accept()
-            return
-        super().keyPressEvent(event)
+        ends = {QAbstractItemView.CursorAction.MoveHome: 0,
+                QAbstractItemView.CursorAction.MoveEnd: -1}
+        if cursorAction in ends and model is not None and model.rowCount():
+            row = ends[cursorAction] % model.rowCount()
+            return model.index(row, max(0, self.currentIndex().column()))
+        return super().moveCursor(cursorAction, modifiers)
 
-    def _rows(self, first: int, last: int) -> QItemSelection:
-        model = self.model()
-        return QItemSelection(model.index(first, 0), model.index(last, model.columnCount() - 1))
+    def selectionCommand(self, index: QModelIndex | QPersistentModelIndex,
+                         event: QEvent | None = None) -> QItemSelectionModel.SelectionFlag:
+        # Ctrl+Home and Ctrl+End would only move the focus frame (Ctrl keeps the
+        # selection in Qt's lists), leaving the highlighted row and Enter's row apart
+        if isinstance(event, QKeyEvent) and event.key() in _ENDS \
+                and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
+            return (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+        return super().selectionCommand(index, event)
