@@ -218,3 +218,18 @@ def test_keys_give_the_deals_of_row_ranges_and_refuse_once_the_list_changed(
     make_deal(demo, manager, title="Added meanwhile")  # by another FunnelDesk, say
     with pytest.raises(ListChanged):
         demo.deal_list.keys(query, ranges, total)
+
+
+def test_keys_refuse_when_a_row_seen_holds_another_deal_and_keep_the_versions_seen(
+        demo: Services, db_path: Path) -> None:
+    query = DealQuery(sort=ListColumn.TITLE)
+    expected = independent(db_path, query)
+    total = len(expected)
+    with closing(sqlite3.connect(db_path)) as conn:
+        versions = dict(conn.execute("SELECT id, version FROM deals").fetchall())
+    seen = {1: (expected[1], versions[expected[1]] - 1)}  # as read before someone's edit
+    keys = demo.deal_list.keys(query, [(0, 2)], total, seen)
+    assert keys == [(expected[0], versions[expected[0]]), seen[1],
+                    (expected[2], versions[expected[2]])]
+    with pytest.raises(ListChanged):  # same count, another deal in a row seen
+        demo.deal_list.keys(query, [(0, 2)], total, {2: (expected[0], 1)})

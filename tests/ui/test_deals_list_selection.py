@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -172,3 +174,59 @@ def test_custom_dates_start_from_the_period_chosen_and_end_never_before_start(
     assert bar.end.date().toPython() == later
     bar.end.setDate(month.start)  # before the start: not taken
     assert bar.end.date().toPython() == later
+
+
+def test_a_refused_sort_keeps_the_rows_and_the_order_they_were_read_in(
+        qtbot: QtBot, page: DealsListPage, workspace: Workspace, db_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    model, deal_list = page.model, workspace.services.deal_list
+    before = ids_in_sql(db_path)
+    real = deal_list.count
+    busy = [DatabaseBusy("funneldesk.db")]
+
+    def slow_then_busy(query: DealQuery) -> int:
+        if busy and query.sort is ListColumn.TITLE:
+            time.sleep(0.3)  # the list asks for its last page meanwhile
+            raise busy.pop()
+        return real(query)
+
+    monkeypatch.setattr(deal_list, "count", slow_then_busy)
+    title = page.table.horizontalHeader()
+    page.model.sort(0, Qt.SortOrder.AscendingOrder)  # a click on Title
+    last = model.rowCount() - 1
+    model.index(last, 0).data()  # painting the end asks for its page
+    qtbot.waitUntil(lambda: not busy and not model.reading, timeout=10000)
+    qtbot.waitUntil(lambda: model.deal_at(last) is not None, timeout=10000)
+    assert model.query == model.shown_query
+    assert model.deal_at(last).id == before[-1]  # the old order's, not the title order's
+    assert title.sortIndicatorSection() != 0  # and the header says the old order too
+
+
+@pytest.mark.qt_log_ignore("Keyboard event not accepted")  # a disabled window takes no key
+def test_a_slow_redo_that_is_refused_leaves_the_stack_and_keys_wait_meanwhile(
+        qtbot: QtBot, page: DealsListPage, workspace: Workspace, db_path: Path,
+        warnings_shown: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk_actions, "QUICK_BULK", 5)
+    first = ids_in_sql(db_path)[:8]
+    select_deals(page, first)
+    page.archive_action.trigger()
+    qtbot.waitUntil(lambda: workspace.undo_stack.count() == 1, timeout=20000)
+    workspace.undo_stack.undo()
+    # while the undo runs, the window is disabled: its keys (Ctrl+Y) do nothing
+    assert not workspace.window.isEnabled()
+    redo = QAction(workspace.window)
+    redo.setShortcut("Ctrl+Y")
+    redo.triggered.connect(workspace.undo_stack.redo)
+    workspace.window.addAction(redo)
+    QTest.keyClick(workspace.window, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert workspace.undo_stack.index() == 0
+    qtbot.waitUntil(workspace.window.isEnabled, timeout=20000)
+    assert set(first) <= set(ids_in_sql(db_path))  # back on the list
+    with closing(sqlite3.connect(db_path)) as conn, conn:  # another FunnelDesk changes one
+        conn.execute("UPDATE deals SET version = version + 1 WHERE id = ?", (first[5],))
+    workspace.undo_stack.redo()
+    qtbot.waitUntil(workspace.window.isEnabled, timeout=20000)
+    assert len(warnings_shown) == 1
+    assert "Nothing was redone" in warnings_shown[0]
+    assert workspace.undo_stack.count() == 0  # dropped
+    assert set(first) <= set(ids_in_sql(db_path))  # none archived again

@@ -16,7 +16,7 @@ from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.board.deal_form import DealForm
 from funneldesk.ui.deals.page import DealsListPage
 from funneldesk.ui.shell.main_window import MainWindow
-from tests.helpers import make_deal, stage
+from tests.helpers import make_deal, stage, version
 from tests.ui.conftest import answer_next_dialog, reload
 
 
@@ -109,6 +109,25 @@ def test_the_palette_runs_an_action_of_the_window_by_name(
     qtbot.keyClick(palette.edit, Qt.Key.Key_Return)
     assert window.current_key() == "deals"
     assert QApplication.activeModalWidget() is None
+
+
+def test_a_list_action_chosen_from_the_board_acts_on_the_list_as_read_again(
+        qtbot: QtBot, services: Services, manager: Actor, rep: Actor, window: MainWindow,
+        warnings_shown: list[str]) -> None:
+    """The hidden list reads again only when shown: an action chosen in the palette on
+    the board waits for that read, so that it never acts on rows from before a change."""
+    deal = make_deal(services, manager, title="Pump")
+    page = deals_page(qtbot, window)
+    page.table.selectRow(0)
+    window.show_page("board")
+    window.runner.run("Owner", lambda: services.bulk.change_owner(
+        deals=[(deal.id, version(services, deal.id))], owner_id=rep.id, by=manager))
+    palette = window.open_search(">")
+    qtbot.keyClicks(palette.edit, "archive (deals")
+    with qtbot.waitSignal(page.model.refreshed, timeout=10000):  # the read it waits for...
+        qtbot.keyClick(palette.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: services.deals.detail(deal.id).archived, timeout=10000)
+    assert warnings_shown == []  # ...then the archive, at the version the change left
 
 
 def test_f5_reads_the_deals_list_again_after_another_program_added_a_deal(

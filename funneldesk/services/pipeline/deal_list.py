@@ -13,7 +13,7 @@ end, in the reversed order, so that the last page costs what the first one does 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from funneldesk.enums import StageKind
@@ -248,18 +248,27 @@ class DealListService(Service):
             return tuple(rows_of(self.db.query, page_ids(self.db.query, query, offset,
                                                          limit, total)))
 
-    def keys(self, query: DealQuery, rows: Sequence[tuple[int, int]],
-             total: int) -> list[tuple[int, int]]:
+    def keys(self, query: DealQuery, rows: Sequence[tuple[int, int]], total: int,
+             seen: Mapping[int, tuple[int, int]] | None = None) -> list[tuple[int, int]]:
         """The ids and versions of the deals in the row ranges ``rows`` (first and last
         row, both included) of the list the caller shows with ``total`` rows: what a bulk
-        action over a selection acts on. Refused (ListChanged) when the list no longer has
-        ``total`` rows: the rows would no longer be the deals the user chose."""
+        action over a selection acts on. ``seen``: the rows the caller has read, as (id,
+        version) by row; those rows must still hold those deals, and keep the versions
+        seen (so that a deal changed since is refused as stale, as when every row was
+        read). Refused (ListChanged) when the list no longer has ``total`` rows or a row
+        seen holds another deal: the rows would no longer be the deals the user chose."""
+        seen = seen or {}
         with self.db.snapshot():
             if count(self.db.query, query) != total:
                 raise ListChanged()
             keys: list[tuple[int, int]] = []
             for first, last in rows:
-                keys += page_keys(self.db.query, query, first, last - first + 1, total)
+                read = page_keys(self.db.query, query, first, last - first + 1, total)
+                for row, (ident, version) in enumerate(read, start=first):
+                    shown = seen.get(row)
+                    if shown is not None and shown[0] != ident:
+                        raise ListChanged()
+                    keys.append(shown or (ident, version))
             return keys
 
     def count_and_pages(self, query: DealQuery, pages: Sequence[int],

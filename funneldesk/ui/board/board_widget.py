@@ -135,7 +135,9 @@ class BoardWidget(QScrollArea):
             view = column.view
             if not column.model.rowCount():
                 continue
-            index = view.indexAt(QPoint(view.viewport().width() // 2, y))
+            # the card left may be scrolled out of sight: its height, kept on the screen
+            height = min(max(y, 0), view.viewport().height() - 1)
+            index = view.indexAt(QPoint(view.viewport().width() // 2, height))
             if not index.isValid():  # below its last card shown: its last one
                 index = column.model.index(column.model.rowCount() - 1)
             view.setCurrentIndex(index)  # clears the column left (_single_current)

@@ -4,17 +4,12 @@ user action (``ActionRunner``), so every page shows it and Ctrl+Z takes it back.
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
 
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services.dto import ChangeSet, DealFields, DealResult, OffBoardResult
 from funneldesk.ui.common.errors import show_error
 from funneldesk.ui.common.page import Workspace
-
-if TYPE_CHECKING:
-    pass
-
 
 Created = DealResult | OffBoardResult  # a new deal, or the same deal out of the Trash again
 

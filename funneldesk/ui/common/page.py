@@ -89,6 +89,12 @@ class Page(QWidget):
         (None: the first stage of the first pipeline)."""
         return None
 
+    def when_current(self, then: Callable[[], object]) -> None:
+        """Calls ``then`` once what the page shows is current (a page that reads again
+        after changes made while it was hidden calls it when that read has arrived), so
+        that an action run from elsewhere acts on what the user will see."""
+        then()
+
 
 class Pane(QWidget):
     """A docked pane: it stays visible while pages change, and hears every change."""

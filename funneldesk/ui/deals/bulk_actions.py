@@ -42,9 +42,6 @@ class Chosen:
     def count(self) -> int:
         return sum(last - first + 1 for first, last in self.ranges)
 
-    def __contains__(self, row: object) -> bool:
-        return any(first <= row <= last for first, last in self.ranges)  # type: ignore[operator]
-
 
 def chosen_rows(selection: QItemSelectionModel) -> Chosen:
     """The rows ``selection`` covers, merged into ranges (a row selected by several
@@ -81,9 +78,10 @@ class BulkActions(QObject):
         if shown is not None:
             keys = [(d.id, d.version) for d in shown]
             return shown, lambda: keys
-        deal_list, query = self.workspace.services.deal_list, self.model.query
+        deal_list, query = self.workspace.services.deal_list, self.model.shown_query
         total, ranges = self.model.rowCount(), chosen.ranges
-        return None, lambda: deal_list.keys(query, ranges, total)
+        seen = self.model.seen_keys(ranges)
+        return None, lambda: deal_list.keys(query, ranges, total, seen)
 
     def change_owner(self) -> None:
         chosen = self._chosen()
@@ -110,8 +108,8 @@ class BulkActions(QObject):
         pipelines, _owners = self._choices()
         if shown is not None:  # the stages of the pipelines the deals are in
             used = {d.pipeline_id for d in shown}
-        elif self.model.query.pipeline_id is not None:
-            used = {self.model.query.pipeline_id}
+        elif self.model.shown_query.pipeline_id is not None:
+            used = {self.model.shown_query.pipeline_id}
         else:  # not all read: every pipeline (a deal of another one is refused, and said)
             used = {p.id for p in pipelines}
         dialog = StageDialog(chosen.count, tuple(p for p in pipelines if p.id in used),

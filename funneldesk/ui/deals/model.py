@@ -64,7 +64,8 @@ class DealsTableModel(QAbstractTableModel):
                  run: Runner = run_in_background) -> None:
         super().__init__()
         self._list, self._failed, self._run = services.deal_list, failed, run
-        self.query = DealQuery()
+        self.query = DealQuery()  # the query asked for last (its rows may not be here yet)
+        self.shown_query = self.query  # the query the rows held were read with
         self._count = 0
         self._pages: dict[int, tuple[DealRow, ...]] = {}
         self._asked: set[int] = set()
@@ -81,7 +82,6 @@ class DealsTableModel(QAbstractTableModel):
         """Shows ``query``'s deals: its count and first page are read, then the rows
         reset (the view keeps the old rows until then; a refused read keeps them, and
         the query they show)."""
-        shown = self.query
         self.query = query
         self._generation += 1
         generation = self._generation
@@ -96,14 +96,15 @@ class DealsTableModel(QAbstractTableModel):
             self._generation += 1  # pages asked for meanwhile were read with the old count
             self.beginResetModel()
             self._count, first = result
+            self.shown_query = query
             self._pages, self._asked = ({0: first} if first else {}), set()
             self.today = dt.date.today()
             self.endResetModel()
             self.loaded.emit()
 
         def failed(error: Exception) -> None:
-            if generation == self._generation:
-                self.query = shown
+            if generation == self._generation:  # pages read meanwhile used shown_query too
+                self.query = self.shown_query
             self._fail(error)
 
         self._run(work, done, failed)
@@ -113,7 +114,7 @@ class DealsTableModel(QAbstractTableModel):
         shows), keeping the rows where they are: rows past a new end go, new rows come at
         the end. The other pages held are dropped, read again when asked for."""
         self._generation += 1
-        generation, query = self._generation, self.query
+        generation, query = self._generation, self.shown_query
         wanted = sorted(p for p in set(pages) if p * PAGE < max(self._count, 1))
 
         def done(result: tuple[int, dict[int, tuple[DealRow, ...]]]) -> None:
@@ -145,7 +146,7 @@ class DealsTableModel(QAbstractTableModel):
         if page in self._asked:
             return
         self._asked.add(page)
-        generation, query, total = self._generation, self.query, self._count
+        generation, query, total = self._generation, self.shown_query, self._count
 
         def done(rows: tuple[DealRow, ...]) -> None:
             if generation != self._generation:
@@ -191,6 +192,12 @@ class DealsTableModel(QAbstractTableModel):
                     return None
                 deals += held[start - page * PAGE:stop - page * PAGE + 1]
         return deals
+
+    def seen_keys(self, ranges: Sequence[tuple[int, int]]) -> dict[int, tuple[int, int]]:
+        """The id and version, by row, of the deals read in the row ranges."""
+        return {row: (deal.id, deal.version) for page, rows in self._pages.items()
+                for row, deal in enumerate(rows, start=page * PAGE)
+                if any(first <= row <= last for first, last in ranges)}
 
     def deals_in(self, ranges: Sequence[tuple[int, int]]) -> list[DealRow]:
         """The deals of the row ranges among the rows read, in order."""

@@ -67,6 +67,7 @@ class DealsListPage(Page):
         self._keep_selected: set[int] = set()
         self._keep_current: int | None = None
         self._stale = False  # a change came while the page was hidden
+        self._waiting: list[Callable[[], object]] | None = None  # until a reload arrives
         self._reload_soon = QTimer(self)
         self._reload_soon.setSingleShot(True)
         self._reload_soon.setInterval(0)
@@ -202,6 +203,8 @@ class DealsListPage(Page):
         (rows may have moved), and no other row is selected; a large one (which may hold
         rows not read) stays on its rows."""
         self._reload_soon.stop()
+        if self._waiting is None:
+            self._waiting = []
         table, chosen = self.table, self.chosen()
         pages = self._visible_pages()
         self._keep_selected, self._keep_current = set(), None
@@ -276,6 +279,9 @@ class DealsListPage(Page):
 
     def _set_query(self, query: DealQuery) -> None:
         self.model.set_query(query)
+        self._show_sort(query)
+
+    def _show_sort(self, query: DealQuery) -> None:
         top = self.table.horizontalHeader()
         order = Qt.SortOrder.DescendingOrder if query.descending else Qt.SortOrder.AscendingOrder
         self.table.setSortingEnabled(False)
@@ -371,6 +377,7 @@ class DealsListPage(Page):
     def _after_load(self) -> None:
         self._keep_selected = set()  # a new list: the rows were reset, nothing is selected
         self._show_count()
+        self._run_waiting()
         if not self._painted_once:  # say so once the viewport has painted the first rows
             self._painted_once = True
             viewport = self.table.viewport()
@@ -382,6 +389,14 @@ class DealsListPage(Page):
             watched.removeEventFilter(self)
             QTimer.singleShot(0, self, self.firstPainted.emit)  # after this paint is done
         return super().eventFilter(watched, event)
+
+    def when_current(self, then: Callable[[], object]) -> None:
+        if self._waiting is None and not self._reload_soon.isActive():
+            then()
+            return
+        if self._waiting is None:
+            self._waiting = []
+        self._waiting.append(then)
 
     def _after_refresh(self) -> None:
         self._show_count()
@@ -403,9 +418,17 @@ class DealsListPage(Page):
                              | QItemSelectionModel.SelectionFlag.Rows)
             self._keep_selected = set()
         self._enable()
+        self._run_waiting()
+
+    def _run_waiting(self) -> None:
+        waiting, self._waiting = self._waiting or [], None
+        for then in waiting:  # an action chosen elsewhere, now on current rows
+            then()
 
     def _read_failed(self, error: FunnelDeskError) -> None:
         self.workspace.show_message(error.message())
+        self._show_sort(self.model.query)  # a refused sort: the header shows the rows' own
+        self._waiting = None  # an action waiting for the rows: not on rows that failed
 
     # --- rows -------------------------------------------------------------------------
 

@@ -21,15 +21,15 @@ class DealsTable(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
 
-    def moveCursor(self, cursorAction: QAbstractItemView.CursorAction,
+    def moveCursor(self, action: QAbstractItemView.CursorAction,
                    modifiers: Qt.KeyboardModifier) -> QModelIndex:
         model = self.model()
         ends = {QAbstractItemView.CursorAction.MoveHome: 0,
                 QAbstractItemView.CursorAction.MoveEnd: -1}
-        if cursorAction in ends and model is not None and model.rowCount():
-            row = ends[cursorAction] % model.rowCount()
+        if action in ends and model is not None and model.rowCount():
+            row = ends[action] % model.rowCount()
             return model.index(row, max(0, self.currentIndex().column()))
-        return super().moveCursor(cursorAction, modifiers)
+        return super().moveCursor(action, modifiers)
 
     def selectionCommand(self, index: QModelIndex | QPersistentModelIndex,
                          event: QEvent | None = None) -> QItemSelectionModel.SelectionFlag:

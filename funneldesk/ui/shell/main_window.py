@@ -176,13 +176,18 @@ class MainWindow(QMainWindow):
 
     def _offer_on_page(self, key: str, declared: PageAction) -> None:
         self.show_page(key)
-        action = next((a for a in self.page(key).page_actions()
-                       if a.objectName() == declared.key), None)
-        if action is not None and action.isEnabled():
-            action.trigger()
-        else:
-            self._show_message(_("{page}: choose what “{action}” acts on first.").format(
-                page=self.specs[key].title(), action=declared.name().replace("&", "")))
+        page = self.page(key)
+
+        def run() -> None:  # on what the page shows once it is current
+            action = next((a for a in page.page_actions()
+                           if a.objectName() == declared.key), None)
+            if action is not None and action.isEnabled():
+                action.trigger()
+            else:
+                self._show_message(_("{page}: choose what “{action}” acts on first.").format(
+                    page=self.specs[key].title(), action=declared.name().replace("&", "")))
+
+        page.when_current(run)
 
     # --- global commands ----------------------------------------------------------------
     def new_deal(self) -> None:
