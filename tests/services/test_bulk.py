@@ -18,7 +18,7 @@ from funneldesk.errors import (
     NothingChanged,
     StaleEdit,
 )
-from funneldesk.models import AuditEntry, StageChange
+from funneldesk.models import AuditEntry, Deal, StageChange
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, Card
 from tests.helpers import make_deal, snapshot, stage, tick_all, version
@@ -267,3 +267,24 @@ def test_a_bulk_move_leaves_won_and_lost_deals_closed_and_counts_those_already_t
     assert "won or lost" in result.refused[0].error.message()
     assert result.skipped == 1  # "There" already was in the stage
     assert stage_of(services, closed.id) == lost.id
+
+
+def test_undoing_a_bulk_move_puts_each_card_back_in_its_place_in_the_column(
+        services: Services, manager: Actor, db: Database) -> None:
+    cards = [make_deal(services, manager, title=f"Deal {n}", stage_name="Proposal")
+             for n in range(6)]
+
+    def column() -> list[int]:
+        with db.session() as session:
+            rows = session.execute(select(Deal.id).where(Deal.stage_id == cards[0].stage_id)
+                                   .order_by(Deal.position))
+            return [ident for (ident,) in rows]
+
+    before = column()
+    moved = [cards[n] for n in (5, 0, 3, 1)]  # in the list's order, not the column's
+    first = stage(services, "Initial contact")
+    result = services.bulk.move(deals=chosen(services, *moved), to_stage_id=first.id,
+                                by=manager)
+    assert len(result.done) == 4
+    services.bulk.undo(result=result, by=manager)
+    assert column() == before

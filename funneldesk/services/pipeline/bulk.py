@@ -59,7 +59,7 @@ from funneldesk.services.pipeline.moves import (
     state_of,
     with_outcome_of,
 )
-from funneldesk.services.pipeline.records import PipelineInfo
+from funneldesk.services.pipeline.records import DealState, PipelineInfo
 from funneldesk.services.pipeline.search import KIND as SEARCH_KIND
 from funneldesk.services.pipeline.search import raw_connection
 
@@ -102,8 +102,12 @@ class BulkService(Service):
         """Reverts every deal ``result`` changed, or none (BulkStepRefused)."""
         with self.db.session() as session:
             deals = [self._revertible(session, done, result.spec, by) for done in result.done]
-            undone = [self._revert(session, deal, done, result.spec, by)
-                      for deal, done in zip(deals, result.done, strict=True)]
+            # the lowest card first: each deal goes back above the card it sat on, which
+            # is then back in its place already, or was never moved
+            order = sorted(range(len(deals)), key=lambda i: -_position(result.done[i]))
+            reverted = {i: self._revert(session, deals[i], result.done[i], result.spec, by)
+                        for i in order}
+            undone = [reverted[i] for i in range(len(deals))]
             session.flush()
             if result.spec.kind is BulkKind.ARCHIVE:
                 _mark_archived(session, [(d.deal_id, d.archived_at is not None)
@@ -123,6 +127,10 @@ class BulkService(Service):
         with self.db.session() as session:
             target = self._check_spec(session, spec, by)
             pipelines: dict[int, PipelineInfo] = {}
+            # where each deal sits before any of them moves: the card below one moved
+            # later may be one moved earlier, and its undo puts it back above that card
+            states = _states_before(session, [ident for ident, _v in deals]) \
+                if spec.kind is BulkKind.MOVE else {}
             done: list[tuple[BulkDone, Deal]] = []
             refused: list[BulkRefusal] = []
             skipped = 0
@@ -132,8 +140,8 @@ class BulkService(Service):
                 try:
                     if deal is None or deal.deleted_at is not None:
                         raise NotFound("deal", deal_id)
-                    done.append((self._step(session, deal, version, spec, target, pipelines,
-                                            by), deal))
+                    done.append((self._step(session, deal, version, spec, target,
+                                            (pipelines, states), by), deal))
                 except _Skip:
                     skipped += 1
                     continue
@@ -175,7 +183,7 @@ class BulkService(Service):
         return target
 
     def _step(self, session: Session, deal: Deal, version: int, spec: BulkSpec,
-              target: Stage | None, pipelines: dict[int, PipelineInfo], by: Actor) -> BulkDone:
+              target: Stage | None, known: _Known, by: Actor) -> BulkDone:
         """Checks and changes one deal (flushed later, with the others); raises the
         reason it may not change, or _Skip when it needs no change."""
         require_deal_owner(by, deal.owner_id, _refusal_reason(spec.kind))
@@ -188,7 +196,7 @@ class BulkService(Service):
             raise _Skip
         if spec.kind is BulkKind.MOVE:
             assert target is not None
-            return self._move(session, deal, before, spec, target, pipelines, by)
+            return self._move(session, deal, before, spec, target, known, by)
         deal.updated_at, deal.updated_by_id = utcnow(), by.id
         if spec.kind is BulkKind.OWNER:
             deal.owner_id = spec.owner_id or deal.owner_id
@@ -201,7 +209,8 @@ class BulkService(Service):
 
     @staticmethod
     def _move(session: Session, deal: Deal, before: BulkDone, spec: BulkSpec, target: Stage,
-              pipelines: dict[int, PipelineInfo], by: Actor) -> BulkDone:
+              known: _Known, by: Actor) -> BulkDone:
+        pipelines, states = known
         if deal.pipeline_id not in pipelines:
             pipelines[deal.pipeline_id] = load_pipeline(session, deal.pipeline_id)
         pipeline = pipelines[deal.pipeline_id]
@@ -212,7 +221,7 @@ class BulkService(Service):
         missing = missing_for_move(session, pipeline, deal.id, deal.stage_id, target.id)
         if missing:
             raise CriteriaNotMet(info.name, [c.label for c in missing])
-        state = state_of(session, deal)
+        state = states.get(deal.id) or state_of(session, deal)
         position, _renumbered = position_before(session, deal, target.id, None)
         apply_outcome(session, deal, info, spec.lost_reason_id, spec.lost_reason_text,
                       None, None)
@@ -281,6 +290,19 @@ class BulkService(Service):
             now = BulkDone(now.deal_id, now.title, now.version, now.owner_id,
                            now.archived_at, state, change.id)
         return now
+
+
+# what a bulk move reads once: the pipelines, and where each deal sat before the action
+_Known = tuple[dict[int, PipelineInfo], dict[int, DealState]]
+
+
+def _states_before(session: Session, deal_ids: Sequence[int]) -> dict[int, DealState]:
+    return {deal.id: state_of(session, deal) for ident in deal_ids
+            if (deal := session.get(Deal, ident)) is not None and deal.deleted_at is None}
+
+
+def _position(done: BulkDone) -> float:
+    return done.state.position if done.state is not None else 0.0
 
 
 def _label(session: Session, deal: Deal) -> str:
