@@ -230,3 +230,15 @@ def test_a_slow_redo_that_is_refused_leaves_the_stack_and_keys_wait_meanwhile(
     assert "Nothing was redone" in warnings_shown[0]
     assert workspace.undo_stack.count() == 0  # dropped
     assert set(first) <= set(ids_in_sql(db_path))  # none archived again
+
+
+def test_bulk_actions_are_disabled_once_a_filter_takes_the_selected_rows_away(
+        qtbot: QtBot, page: DealsListPage, db_path: Path) -> None:
+    page.table.selectRow(0)
+    assert page.archive_action.isEnabled()
+    bar = page.filters
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        bar.owner.setCurrentIndex(bar.owner.count() - 1)  # another owner: new rows
+    assert not page.table.selectionModel().hasSelection()
+    assert not page.archive_action.isEnabled()
+    assert not page.move_action.isEnabled()

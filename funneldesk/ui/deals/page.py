@@ -377,6 +377,7 @@ class DealsListPage(Page):
     def _after_load(self) -> None:
         self._keep_selected = set()  # a new list: the rows were reset, nothing is selected
         self._show_count()
+        self._enable()  # a reset clears the selection without saying so
         self._run_waiting()
         if not self._painted_once:  # say so once the viewport has painted the first rows
             self._painted_once = True
