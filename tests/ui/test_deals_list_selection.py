@@ -17,7 +17,8 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from funneldesk.errors import DatabaseBusy
-from funneldesk.services.dto import DealQuery, ListColumn
+from funneldesk.services.dto import DateRange, DealQuery, ListColumn
+from funneldesk.ui.common.fields import OptionalDateEdit
 from funneldesk.ui.common.page import Workspace
 from funneldesk.ui.deals import bulk_actions
 from funneldesk.ui.deals import model as model_module
@@ -159,7 +160,7 @@ def test_a_page_whose_read_failed_is_read_again_when_shown_again(
     qtbot.waitUntil(lambda: model.deal_at(last) is not None, timeout=10000)
 
 
-def test_custom_dates_start_from_the_period_chosen_and_end_never_before_start(
+def test_custom_dates_start_from_the_period_chosen_and_a_bad_range_is_said_not_used(
         qtbot: QtBot, page: DealsListPage) -> None:
     bar = page.filters
     bar.date_field.setCurrentIndex(bar.date_field.findData("expected_close"))
@@ -167,13 +168,27 @@ def test_custom_dates_start_from_the_period_chosen_and_end_never_before_start(
     with qtbot.waitSignal(page.model.loaded, timeout=10000):
         bar.period.setCurrentIndex(bar.period.findData("custom"))
     month = period_range("next_month", dt.date.today())
-    assert (bar.start.date().toPython(), bar.end.date().toPython()) == (month.start, month.end)
+    assert (bar.start.value(), bar.end.value()) == (month.start, month.end)
     assert page.model.query.expected_close == month  # the same deals as before
-    later = month.end + dt.timedelta(days=10)
-    bar.start.setDate(later)  # past the end: the end moves along
-    assert bar.end.date().toPython() == later
-    bar.end.setDate(month.start)  # before the start: not taken
-    assert bar.end.date().toPython() == later
+
+    def type_in(edit: OptionalDateEdit, text: str) -> None:
+        edit.edit.setText(text)
+        edit.edit.editingFinished.emit()  # Enter, or leaving the box
+
+    assert month.start is not None
+    earlier = month.start - dt.timedelta(days=3)
+    type_in(bar.end, earlier.isoformat())  # before the start: said, not used
+    assert "before the start" in bar.problem.text()
+    assert page.model.query.expected_close == month
+    type_in(bar.end, "13/45/2027")  # no date: said, not used
+    assert bar.problem.text() == "Not a date"
+    assert "13/45/2027" in bar.problem.toolTip()
+    assert page.model.query.expected_close == month
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        type_in(bar.end, "")  # empty: no end at all
+    assert bar.problem.text() == ""
+    assert page.model.query.expected_close == DateRange(month.start, None)
+
 
 
 def test_a_refused_sort_keeps_the_rows_and_the_order_they_were_read_in(

@@ -49,7 +49,8 @@ class OptionalDateEdit(QWidget):
     any text field, and an empty field's calendar opens on this month. ``field`` names the
     date in the refusal that ``value`` raises for text that is not a date."""
 
-    changed = Signal()
+    changed = Signal()  # the text changed
+    edited = Signal()  # typing is over (Enter, leaving the field) or a day was picked
 
     def __init__(self, field: str = "date", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +60,7 @@ class OptionalDateEdit(QWidget):
         self.edit.setPlaceholderText(_("e.g. {date}").format(date=self._example))
         self.edit.setClearButtonEnabled(True)
         self.edit.textChanged.connect(lambda _t: self.changed.emit())
+        self.edit.editingFinished.connect(self.edited.emit)
         self.calendar = QCalendarWidget()
         self.calendar.setGridVisible(True)
         self._menu = QMenu(self)
@@ -118,3 +120,4 @@ class OptionalDateEdit(QWidget):
         self.edit.setText(date.toString(_long_year_format()))
         self._menu.close()
         self.edit.setFocus()
+        self.edited.emit()

@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -19,8 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from funneldesk import formatting
+from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.services.dto import DateRange, Outcome, PipelineInfo, UserInfo
+from funneldesk.ui.common.fields import OptionalDateEdit
 from funneldesk.ui.deals.columns import outcome_label
 from funneldesk.ui.deals.views import (
     DATE_FIELDS,
@@ -66,11 +67,14 @@ class FilterBar(QWidget):
         self.period.setAccessibleName(_("Period"))
         for key, label in PERIODS.items():
             self.period.addItem(_(label), key)
-        self.start, self.end = QDateEdit(), QDateEdit()
+        # typed as text (or picked from a calendar), checked when typing is over: a date
+        # edit's sections turned a typed year or an end before the start into another day
+        self.start, self.end = OptionalDateEdit("start"), OptionalDateEdit("end")
         for edit, name in ((self.start, _("From")), (self.end, _("To"))):
-            edit.setCalendarPopup(True)
             edit.setAccessibleName(name)
-            edit.setDate(QDate.currentDate())
+            edit.setFixedWidth(edit.fontMetrics().horizontalAdvance("2026/12/31") + 60)
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #c62828")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         for label, widget in ((_("Pipeline:"), self.pipeline), (_("Stage:"), self.stage),
@@ -85,6 +89,7 @@ class FilterBar(QWidget):
         self._dash = QLabel("–")
         layout.addWidget(self._dash)
         layout.addWidget(self.end)
+        layout.addWidget(self.problem)
         layout.addStretch(1)
         kept: tuple[QWidget, ...] = (self.period, self.start, self._dash, self.end)
         for hideable in kept:  # hidden, they keep their place: the bar never jumps
@@ -96,10 +101,8 @@ class FilterBar(QWidget):
             combo.currentIndexChanged.connect(lambda _i: self._edited())
         self._period_key = str(self.period.currentData())
         self.period.currentIndexChanged.connect(lambda _i: self._period_changed())
-        # the end can never come before the start (Qt moves it along when it would)
-        self.start.dateChanged.connect(self.end.setMinimumDate)
         for edit in (self.start, self.end):
-            edit.dateChanged.connect(lambda _d: self._edited())
+            edit.edited.connect(self._dates_edited)
 
     # --- filling and reading ---------------------------------------------------------
 
@@ -141,7 +144,8 @@ class FilterBar(QWidget):
             created=DateRange(), expected_close=DateRange(), closed=DateRange())
         field, period = self.date_field.currentData() or "", self.period.currentData()
         if field and period == "custom":
-            days = DateRange(_day(self.start.date()), _day(self.end.date()))
+            typed = self._typed_days()
+            days = typed if typed is not None else days_of(self._view.query, field)
             query = with_days(query, field, days)
         return ListView(query, field, period)
 
@@ -163,8 +167,7 @@ class FilterBar(QWidget):
         self.period.setCurrentIndex(max(0, self.period.findData(view.period)))
         if view.date_field:
             days = days_of(query, view.date_field)
-            today = dt.date.today()
-            self._set_days(days.start or today, days.end or today)
+            self._set_days(days.start, days.end)
         self._period_key = str(self.period.currentData())
         self._update_widgets()
 
@@ -188,6 +191,8 @@ class FilterBar(QWidget):
         self.period.setVisible(dated)
         for widget in (self.start, self.end, self._dash):
             widget.setVisible(custom)
+        if not custom:
+            self.problem.setText("")
 
     def _period_changed(self) -> None:
         """Custom starts from the days of the period chosen before ("this month" becomes
@@ -200,11 +205,37 @@ class FilterBar(QWidget):
                 self._quietly(lambda: self._set_days(start, end))
         self._edited()
 
-    def _set_days(self, start: dt.date, end: dt.date) -> None:
-        self.end.setMinimumDate(QDate(1752, 9, 14))  # Qt's own minimum: any end is allowed
-        self.start.setDate(_qdate(start))
-        self.end.setDate(_qdate(max(start, end)))
-        self.end.setMinimumDate(self.start.date())
+    def _set_days(self, start: dt.date | None, end: dt.date | None) -> None:
+        self.start.set_value(start)
+        self.end.set_value(end)
+        self.problem.setText("")
+
+    def _typed_days(self) -> DateRange | None:
+        """The days typed (an empty box: no bound on that side); None while one is no
+        date or the end comes before the start."""
+        try:
+            days = DateRange(self.start.value(), self.end.value())
+        except InvalidInput:
+            return None
+        if days.start is not None and days.end is not None and days.end < days.start:
+            return None
+        return days
+
+    def _dates_edited(self) -> None:
+        """Typing a date is over: a good range filters, anything else is said beside the
+        boxes and the list stays as it was."""
+        try:
+            start, end = self.start.value(), self.end.value()
+        except InvalidInput as error:  # short beside the boxes, whole in the tooltip
+            self.problem.setText(_("Not a date"))
+            self.problem.setToolTip(error.message())
+            return
+        if start is not None and end is not None and end < start:
+            self.problem.setText(_("The end comes before the start"))
+            self.problem.setToolTip("")
+            return
+        self.problem.setText("")
+        self._edited()
 
     def _pipeline_changed(self) -> None:
         self._quietly(self._fill_stages)
@@ -214,14 +245,6 @@ class FilterBar(QWidget):
         self._update_widgets()
         self._view = self.view()
         self.changed.emit()
-
-
-def _day(date: QDate) -> dt.date:
-    return dt.date(date.year(), date.month(), date.day())
-
-
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
 
 
 def _label(text: str, buddy: QWidget) -> QLabel:
