@@ -177,11 +177,13 @@ def test_an_archived_deal_is_restored_to_the_board(
         listed.append(dialog.model.rowCount())
         dialog.restore_button.click()
         listed.append(dialog.model.rowCount())
+        # nothing left: it says so, and Restore cannot be pressed again
+        listed.append(not dialog.empty.isHidden() and not dialog.restore_button.isEnabled())
         dialog.reject()
 
     answer_next_dialog(restore)
     page.show_archived()
-    assert listed == [1, 0]
+    assert listed == [1, 0, True]
     assert page.board.find_card(card.id) is not None
     assert not services.deals.detail(card.id).archived
 

@@ -21,7 +21,7 @@ class ArchivedDealsDialog(QDialog):
         super().__init__(parent)
         self.restore = restore
         self.setWindowTitle(_("Archived deals"))
-        self.resize(560, 420)
+        self.resize(760, 420)
         self.model = QStandardItemModel(self)
         for deal in deals:
             item = QStandardItem(_("{title} — {company} · {stage} · archived {when}").format(
@@ -37,15 +37,24 @@ class ArchivedDealsDialog(QDialog):
                                                 QDialogButtonBox.ButtonRole.ActionRole)
         self.restore_button.clicked.connect(self._restore)
         buttons.rejected.connect(self.reject)
+        self.view.setWordWrap(True)  # a long title and company are shown whole
+        self.empty = QLabel(_("No deal of this pipeline is archived."))
         layout = QVBoxLayout(self)
-        if not deals:
-            layout.addWidget(QLabel(_("No deal of this pipeline is archived.")))
+        layout.addWidget(self.empty)
         layout.addWidget(self.view)
         layout.addWidget(buttons)
         if deals:
             self.view.setCurrentIndex(self.model.index(0, 0))
+        self._show_state()
 
     def _restore(self) -> None:
         index = self.view.currentIndex()
         if index.isValid() and self.restore(index.data(DealRole)):
             self.model.removeRow(index.row())
+        self._show_state()
+
+    def _show_state(self) -> None:
+        """Nothing left to restore: it says so, and Restore cannot be pressed."""
+        left = self.model.rowCount() > 0
+        self.empty.setVisible(not left)
+        self.restore_button.setEnabled(left and self.view.currentIndex().isValid())

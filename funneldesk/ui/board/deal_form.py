@@ -175,9 +175,9 @@ class DealForm(QDialog):
     @staticmethod
     def _check_text(label: str, stage: str, by: str, at: object) -> str:
         if by and isinstance(at, dt.datetime):
-            return _("{item}  ({stage})  — ticked by {who}, {when}").format(
+            return _("{item} ({stage}) — ticked by {who}, {when}").format(
                 item=label, stage=stage, who=by, when=formatting.datetime(at))
-        return f"{label}  ({stage})"
+        return _("{item} ({stage})").format(item=label, stage=stage)
 
     # --- behaviour ----------------------------------------------------------------
     # saves the fields and the ticks changed in the form (criterion id -> checked) at once
