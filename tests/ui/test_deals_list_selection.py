@@ -257,3 +257,12 @@ def test_bulk_actions_are_disabled_once_a_filter_takes_the_selected_rows_away(
     assert not page.table.selectionModel().hasSelection()
     assert not page.archive_action.isEnabled()
     assert not page.move_action.isEnabled()
+
+
+def test_an_empty_list_says_that_nothing_matches(qtbot: QtBot, page: DealsListPage) -> None:
+    assert page.empty.isHidden()
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        page.apply_view(ListView(DealQuery(outcomes=frozenset())))  # no outcome at all
+    assert page.model.rowCount() == 0
+    assert page.empty.isVisible()
+    assert page.empty.text() == "No deal matches these filters."

@@ -75,6 +75,13 @@ class DealsListPage(Page):
         self._painted_once = False
         self.model = DealsTableModel(services, self._read_failed)
         self.table = self._make_table()
+        # an empty list says why it is empty, in the middle of the table
+        self.empty = QLabel(_("No deal matches these filters."))
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.empty.setStyleSheet("color: palette(mid)")
+        self.empty.hide()
+        QVBoxLayout(self.table.viewport()).addWidget(self.empty)
         self.filters = FilterBar()
         self.count = QLabel()
         self.saved = QComboBox()
@@ -373,6 +380,7 @@ class DealsListPage(Page):
         text = ngettext("{n} deal", "{n} deals", n).format(n=formatting.number(n))
         self.count.setText(text)
         self.set_status_text(text)
+        self.empty.setVisible(n == 0)
 
     def _after_load(self) -> None:
         self._keep_selected = set()  # a new list: the rows were reset, nothing is selected
