@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QIcon
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QToolBar, QToolButton, QVBoxLayout
 from pytestqt.qtbot import QtBot
 
@@ -19,6 +19,7 @@ from funneldesk.ui.board.board_page import PAGE as BOARD_PAGE
 from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.common.page import Page, PageAction, PageSpec, Pane, PaneSpec, Workspace
 from funneldesk.ui.shell.main_window import MainWindow
+from funneldesk.ui.shell.search_model import shortcut_text
 from tests.helpers import make_deal, stage
 
 built: list[str] = []
@@ -162,6 +163,12 @@ def test_the_current_pages_menus_tool_bar_and_shortcuts_join_the_global_ones(
 def test_the_palette_lists_a_page_never_shown_without_building_it(
         qtbot: QtBot, services: Services, manager: Actor, settings_path: Path) -> None:
     window = open_workspace(qtbot, services, manager, settings_path)
+    stand_in = next(a for a in window.all_actions() if a.text() == "Count notes (Notes)")
+    assert shortcut_text(stand_in) == QKeySequence("Ctrl+Shift+J").toString(
+        QKeySequence.SequenceFormat.NativeText)  # listed with that page's shortcut...
+    qtbot.keyClick(window, Qt.Key.Key_J,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert "notes" not in window.pages  # ...which does nothing on this page
     palette = window.open_search(">")
     offered = [row.title for n in range(palette.model.rowCount())
                if (row := palette.model.row_at(n)) is not None]

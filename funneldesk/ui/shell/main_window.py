@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QToolBar
 
 from funneldesk.i18n import _
@@ -170,8 +170,10 @@ class MainWindow(QMainWindow):
                 proxies.append(proxy)
         title = spec.title()
         for proxy, declared in zip(proxies, spec.actions, strict=True):
-            # no shortcut: it works on that page only, and may mean something else here
             proxy.setText(_("{action} ({page})").format(action=declared.name(), page=title))
+            # shown in the list, as that page's; never active here, where it may mean
+            # something else: the stand-in is added to no widget, so Qt binds no key to it
+            proxy.setShortcut(QKeySequence(declared.shortcut))
         return proxies
 
     def _offer_on_page(self, key: str, declared: PageAction) -> None:
