@@ -154,7 +154,8 @@ def take_workspace(app: QApplication, window: MainWindow, lang: str, out: Path) 
         app.processEvents()
     window.grab().save(str(out / f"deals-list-{lang}.png"))
     palette = window.open_search()
-    palette.edit.insert("科技")  # two characters, as an input method commits them
+    # two characters, as an input method commits them; an English prefix in English data
+    palette.edit.insert("科技" if lang == "zh_CN" else "cr")
     app.processEvents()
     palette.grab().save(str(out / f"search-{lang}.png"))  # a window of its own
     palette.edit.setText(">")
