@@ -1,0 +1,68 @@
+"""Company names as duplicate search compares them: the same company written as
+“北京星辰科技有限公司”, “星辰科技（北京）有限公司” or “Xingchen Tech Co., Ltd.” vs
+“XINGCHEN TECH INC” differs mostly in its legal form, its city and its punctuation.
+
+``core`` strips those; ``similarity`` scores two names from 0 to 100 with rapidfuzz on
+their cores; ``blocking_keys`` gives the few keys under which a name is filed, so that a
+search over 100,000 companies scores only the names that share a key, never every pair.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rapidfuzz import fuzz
+
+# legal forms, the longest first, so that 股份有限公司 goes whole and not as 有限公司
+_CJK_FORMS = ("股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "分公司",
+              "总公司", "公司", "集团")
+_LATIN_FORMS = {"co", "company", "ltd", "limited", "inc", "incorporated", "corp",
+                "corporation", "llc", "plc", "gmbh", "ag", "sa", "srl", "bv", "group",
+                "holdings", "the"}
+# a city or province in front, or in brackets: “北京”, “（北京）”
+_PLACES = ("北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "南京", "苏州", "成都",
+           "武汉", "西安", "长沙", "青岛", "厦门", "宁波", "郑州", "济南", "合肥", "福州",
+           "沈阳", "大连", "昆明", "南宁", "哈尔滨", "长春", "石家庄", "太原", "南昌", "贵阳",
+           "香港", "澳门", "台湾", "中国")
+_LEADING_PLACE = re.compile("(?:" + "|".join(_PLACES) + ")[市省]?")
+_BRACKETED = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def core(name: str) -> str:
+    """The part of a company name that tells it apart: NFKC, case folded, without
+    brackets, a leading place, the legal form and punctuation."""
+    text = _BRACKETED.sub(" ", unicodedata.normalize("NFKC", name).casefold())
+    text = text.strip()
+    for form in _CJK_FORMS:
+        if text.endswith(form) and len(text) > len(form):
+            text = text[:-len(form)]
+            break
+    place = _LEADING_PLACE.match(text)
+    if place and len(text) > place.end() + 1:
+        text = text[place.end():]
+    words = [w for w in _WORDS.findall(text) if w not in _LATIN_FORMS]
+    return " ".join(words)
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two company names are, 0 to 100, on their cores; word order does not
+    count (Xingchen Tech and Tech Xingchen)."""
+    first, second = core(a), core(b)
+    if not first or not second:
+        return 0.0
+    return float(fuzz.token_sort_ratio(first, second))
+
+
+def blocking_keys(name: str) -> set[str]:
+    """The keys a name is filed under: each pair of neighbouring CJK characters of its core
+    and each Latin word of three letters or more. Two names that could score high share
+    at least one."""
+    text = core(name)
+    keys: set[str] = set()
+    for run in re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+", text):
+        keys |= {run[i:i + 2] for i in range(len(run) - 1)} or {run}
+    keys |= {w for w in text.split() if len(w) >= 3 and not _CJK.search(w)}
+    return keys
