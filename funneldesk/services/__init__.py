@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from funneldesk.services.sample_data.demo import DemoService
     from funneldesk.services.sample_data.manage import SampleDataService
     from funneldesk.services.team.rates import RateService
+    from funneldesk.services.team.settings import TeamSettingsService
 
 
 class Services:
@@ -85,6 +86,12 @@ class Services:
         from funneldesk.services.team.rates import RateService
 
         return RateService(self.db)
+
+    @cached_property
+    def team_settings(self) -> TeamSettingsService:
+        from funneldesk.services.team.settings import TeamSettingsService
+
+        return TeamSettingsService(self.db)
 
     @cached_property
     def demo(self) -> DemoService:

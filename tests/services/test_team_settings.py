@@ -1,0 +1,40 @@
+"""The team's phone region: CN until a manager sets another, kept in the database and
+recorded in the audit history; a rep cannot change it, and an unknown region is refused."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from funneldesk.db import Database
+from funneldesk.errors import InvalidInput, NotAllowed
+from funneldesk.models import AuditEntry
+from funneldesk.services import Services
+from funneldesk.services.customers import validation
+from funneldesk.services.dto import Actor
+
+
+def test_the_phone_region_is_cn_until_a_manager_sets_another(
+        services: Services, manager: Actor, db: Database) -> None:
+    assert services.team_settings.phone_region() == "CN"
+    assert services.team_settings.set_phone_region(region=" hk ", by=manager) == "HK"
+    assert Services.for_database(db).team_settings.phone_region() == "HK"  # kept in the file
+    # a number without a country code is now read as Hong Kong's
+    assert validation.phone("6123 4567", services.team_settings.phone_region()) == "+85261234567"
+    with db.session() as session:
+        entry = session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "set-phone-region")).one()
+        assert json.loads(entry.details) == {"phone_region": ["CN", "HK"]}
+        assert entry.user_id == manager.id
+
+
+def test_a_rep_cannot_change_it_and_an_unknown_region_is_refused(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    with pytest.raises(NotAllowed):
+        services.team_settings.set_phone_region(region="US", by=rep)
+    with pytest.raises(InvalidInput) as refused:
+        services.team_settings.set_phone_region(region="China", by=manager)
+    assert refused.value.field == "phone_region"
+    assert services.team_settings.phone_region() == "CN"
