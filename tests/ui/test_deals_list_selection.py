@@ -65,16 +65,28 @@ def test_a_bulk_action_on_rows_not_read_is_refused_once_the_list_changed(
     assert workspace.undo_stack.count() == 0
 
 
-def test_a_slow_undo_that_is_refused_leaves_the_stack(
-        qtbot: QtBot, page: DealsListPage, workspace: Workspace, db_path: Path,
-        warnings_shown: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def archive_in_background(qtbot: QtBot, page: DealsListPage, workspace: Workspace,
+                          db_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Archives the list's first 8 deals as a large bulk action would (off the GUI thread,
+    and so are its undo and redo); their ids, once the action is on the undo stack."""
     monkeypatch.setattr(bulk_actions, "QUICK_BULK", 5)  # what thousands of deals would be
     first = ids_in_sql(db_path)[:8]
     select_deals(page, first)
     page.archive_action.trigger()
     qtbot.waitUntil(lambda: workspace.undo_stack.count() == 1, timeout=20000)
-    with closing(sqlite3.connect(db_path)) as conn, conn:  # another FunnelDesk changes one
-        conn.execute("UPDATE deals SET version = version + 1 WHERE id = ?", (first[3],))
+    return first
+
+
+def changed_elsewhere(db_path: Path, deal_id: int) -> None:
+    with closing(sqlite3.connect(db_path)) as conn, conn:  # as another FunnelDesk would
+        conn.execute("UPDATE deals SET version = version + 1 WHERE id = ?", (deal_id,))
+
+
+def test_a_slow_undo_that_is_refused_leaves_the_stack(
+        qtbot: QtBot, page: DealsListPage, workspace: Workspace, db_path: Path,
+        warnings_shown: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    first = archive_in_background(qtbot, page, workspace, db_path, monkeypatch)
+    changed_elsewhere(db_path, first[3])
     workspace.undo_stack.undo()
     qtbot.waitUntil(workspace.window.isEnabled, timeout=20000)
     assert len(warnings_shown) == 1
@@ -221,11 +233,7 @@ def test_a_refused_sort_keeps_the_rows_and_the_order_they_were_read_in(
 def test_a_slow_redo_that_is_refused_leaves_the_stack_and_keys_wait_meanwhile(
         qtbot: QtBot, page: DealsListPage, workspace: Workspace, db_path: Path,
         warnings_shown: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bulk_actions, "QUICK_BULK", 5)
-    first = ids_in_sql(db_path)[:8]
-    select_deals(page, first)
-    page.archive_action.trigger()
-    qtbot.waitUntil(lambda: workspace.undo_stack.count() == 1, timeout=20000)
+    first = archive_in_background(qtbot, page, workspace, db_path, monkeypatch)
     workspace.undo_stack.undo()
     # while the undo runs, the window is disabled: its keys (Ctrl+Y) do nothing
     assert not workspace.window.isEnabled()
@@ -237,8 +245,7 @@ def test_a_slow_redo_that_is_refused_leaves_the_stack_and_keys_wait_meanwhile(
     assert workspace.undo_stack.index() == 0
     qtbot.waitUntil(workspace.window.isEnabled, timeout=20000)
     assert set(first) <= set(ids_in_sql(db_path))  # back on the list
-    with closing(sqlite3.connect(db_path)) as conn, conn:  # another FunnelDesk changes one
-        conn.execute("UPDATE deals SET version = version + 1 WHERE id = ?", (first[5],))
+    changed_elsewhere(db_path, first[5])
     workspace.undo_stack.redo()
     qtbot.waitUntil(workspace.window.isEnabled, timeout=20000)
     assert len(warnings_shown) == 1

@@ -4,6 +4,7 @@ a calendar, left empty, or refused at the field with a reason."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QDate, QLocale, Qt
@@ -15,20 +16,21 @@ from funneldesk.errors import InvalidInput
 from funneldesk.ui.common.fields import OptionalDateEdit
 
 
-@pytest.fixture
-def english() -> object:
+def _in_locale(locale: QLocale) -> Iterator[None]:
     before = QLocale()
-    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    QLocale.setDefault(locale)
     yield None
     QLocale.setDefault(before)
 
 
 @pytest.fixture
-def chinese() -> object:
-    before = QLocale()
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    yield None
-    QLocale.setDefault(before)
+def english() -> Iterator[None]:
+    yield from _in_locale(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+
+
+@pytest.fixture
+def chinese() -> Iterator[None]:
+    yield from _in_locale(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
 
 
 _kept: list[QWidget] = []  # the window a test's field sits in, alive until the next test

@@ -158,10 +158,10 @@ def order_by(query: DealQuery, reverse: bool = False,
     parameters (the exchange rates, for the value: ``rates``)."""
     terms, _tables = _ORDER[query.sort]
     flip = query.descending != reverse
-    value_sql, value_params = _value_in_base(rates or CurrencyRates("", {}))
     parts, params = [], []
     for expr, desc in terms:
         if "{value_in_base}" in expr:
+            value_sql, value_params = _value_in_base(rates or CurrencyRates("", {}))
             expr = expr.format(value_in_base=value_sql)
             params += value_params
         # "empty last" keeps its place in a descending sort: only a read from the end

@@ -193,16 +193,19 @@ class DealsTableModel(QAbstractTableModel):
                 deals += held[start - page * PAGE:stop - page * PAGE + 1]
         return deals
 
+    def _held_in(self, ranges: Sequence[tuple[int, int]]) -> list[tuple[int, DealRow]]:
+        """(row, deal) of the rows read in the row ranges, in row order."""
+        return [(row, deal) for page in sorted(self._pages)
+                for row, deal in enumerate(self._pages[page], start=page * PAGE)
+                if any(first <= row <= last for first, last in ranges)]
+
     def seen_keys(self, ranges: Sequence[tuple[int, int]]) -> dict[int, tuple[int, int]]:
         """The id and version, by row, of the deals read in the row ranges."""
-        return {row: (deal.id, deal.version) for page, rows in self._pages.items()
-                for row, deal in enumerate(rows, start=page * PAGE)
-                if any(first <= row <= last for first, last in ranges)}
+        return {row: (deal.id, deal.version) for row, deal in self._held_in(ranges)}
 
     def deals_in(self, ranges: Sequence[tuple[int, int]]) -> list[DealRow]:
         """The deals of the row ranges among the rows read, in order."""
-        return [deal for page in sorted(self._pages) for i, deal in enumerate(self._pages[page])
-                if any(first <= page * PAGE + i <= last for first, last in ranges)]
+        return [deal for _row, deal in self._held_in(ranges)]
 
     # --- what the view asks --------------------------------------------------------------
 

@@ -181,13 +181,15 @@ class MainWindow(QMainWindow):
         page = self.page(key)
 
         def run() -> None:  # on what the page shows once it is current
+            from funneldesk.ui.shell.search_model import without_mnemonic
+
             action = next((a for a in page.page_actions()
                            if a.objectName() == declared.key), None)
             if action is not None and action.isEnabled():
                 action.trigger()
             else:
                 self._show_message(_("{page}: choose what “{action}” acts on first.").format(
-                    page=self.specs[key].title(), action=declared.name().replace("&", "")))
+                    page=self.specs[key].title(), action=without_mnemonic(declared.name())))
 
         page.when_current(run)
 

@@ -30,7 +30,11 @@ ARCHIVED = QColor("#8a6d00")
 
 def action_text(action: QAction) -> str:
     """An action's text as a menu shows it: without the mnemonic's '&' ('&&' is one '&')."""
-    return action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+    return without_mnemonic(action.text())
+
+
+def without_mnemonic(text: str) -> str:
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 
 def shortcut_text(action: QAction) -> str:
