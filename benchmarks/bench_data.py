@@ -226,7 +226,7 @@ class _Generator:
                 "next_step": "" if closed else rng.choice(w["steps"]),
                 "next_step_date": None if closed else (self.now + dt.timedelta(
                     days=rng.randint(-5, 14))).date(),
-                "lead_source": rng.choice(w["sources"]),
+                "lead_source_id": rng.randint(1, 11),  # the seeded sources
                 "closed_on": entered.date() if closed else None,
                 "lost_reason_id": rng.choice(self.reasons) if final is self.lost else None,
                 "created_at": times[0], "created_by_id": owner, "updated_at": entered,

@@ -126,6 +126,21 @@ class InvalidInput(FunnelDeskError):
 
 
 @dataclass
+class InvalidFields(InvalidInput):
+    """Several fields refused at once, so that a form marks each next to its field; the
+    first problem is also this error's own field and reason."""
+
+    problems: tuple[InvalidInput, ...] = ()
+
+    @classmethod
+    def of(cls, problems: list[InvalidInput]) -> InvalidFields:
+        return cls(problems[0].field, problems[0].reason, tuple(problems))
+
+    def message(self) -> str:
+        return "\n".join(p.reason for p in self.problems) or self.reason
+
+
+@dataclass
 class NotFound(FunnelDeskError):
     what: str  # a record kind: "deal", "stage", "pipeline", "company" ...
     ident: int
@@ -140,6 +155,11 @@ class NotFound(FunnelDeskError):
             "contact": N_("Contact #{id} no longer exists."),
             "criterion": N_("Criterion #{id} no longer exists."),
             "lost_reason": N_("Lost reason #{id} no longer exists."),
+            "lead_source": N_("Lead source #{id} no longer exists."),
+            "product": N_("Product #{id} no longer exists."),
+            "channel": N_("That phone number or email address (#{id}) is no longer on "
+                          "the record."),
+            "merge": N_("Merge #{id} no longer exists."),
         }.get(self.what, N_("Record #{id} no longer exists."))
         return _(sentence).format(id=self.ident)
 

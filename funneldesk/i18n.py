@@ -83,5 +83,16 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)
 
 
+def translated(message: str, lang: str) -> str:
+    """``message`` in ``lang`` whatever the interface speaks: what an import matches a
+    file's Chinese or English names against."""
+    if lang not in _other_catalogs:
+        _other_catalogs[lang] = _catalog(normalize_language(lang))
+    return _other_catalogs[lang].gettext(message)
+
+
+_other_catalogs: dict[str, gettext.NullTranslations] = {}
+
+
 def N_(message: str) -> str:
     return message

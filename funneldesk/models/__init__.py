@@ -2,7 +2,19 @@
 
 from funneldesk.models.audit import AuditEntry, TeamSetting
 from funneldesk.models.base import Base
-from funneldesk.models.customer import Company, Contact
+from funneldesk.models.customer import (
+    Channel,
+    Company,
+    CompanyTag,
+    Contact,
+    ContactTag,
+    LeadSource,
+    Merge,
+    PoolEvent,
+    Product,
+    Segment,
+    Tag,
+)
 from funneldesk.models.deal import CriterionCheck, Deal, LostReason, StageChange
 from funneldesk.models.enums import CriterionKind, Role, StageKind
 from funneldesk.models.pipeline import Pipeline, Stage, StageCriterion
@@ -10,7 +22,9 @@ from funneldesk.models.search import SearchDoc, SearchRecent, SearchTerm
 from funneldesk.models.user import User
 
 __all__ = [
-    "AuditEntry", "Base", "Company", "Contact", "CriterionCheck", "CriterionKind", "Deal",
-    "LostReason", "Pipeline", "Role", "SearchDoc", "SearchRecent", "SearchTerm", "Stage",
-    "StageChange", "StageCriterion", "StageKind", "TeamSetting", "User",
+    "AuditEntry", "Base", "Channel", "Company", "CompanyTag", "Contact", "ContactTag",
+    "CriterionCheck", "CriterionKind", "Deal", "LeadSource", "LostReason", "Merge",
+    "Pipeline", "PoolEvent", "Product", "Role", "SearchDoc", "SearchRecent", "SearchTerm",
+    "Segment", "Stage", "StageChange", "StageCriterion", "StageKind", "Tag", "TeamSetting",
+    "User",
 ]

@@ -54,7 +54,11 @@ class Deal(Base):
     next_step: Mapped[str] = mapped_column(String(500), default="")
     next_step_date: Mapped[dt.date | None] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
-    lead_source: Mapped[str] = mapped_column(String(100), default="")
+    lead_source_id: Mapped[int | None] = mapped_column(ForeignKey("lead_sources.id"))
+    campaign: Mapped[str] = mapped_column(String(200), default="")
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    # the record's id in the system an import came from: what an update matches on
+    external_id: Mapped[str] = mapped_column(String(100), default="", index=True)
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     lost_reason_id: Mapped[int | None] = mapped_column(ForeignKey("lost_reasons.id"))
     lost_reason_text: Mapped[str] = mapped_column(Text, default="")

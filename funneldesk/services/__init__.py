@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from funneldesk.services.pipeline.trash import TrashService
     from funneldesk.services.sample_data.demo import DemoService
     from funneldesk.services.sample_data.manage import SampleDataService
+    from funneldesk.services.team.lead_sources import LeadSourceService
+    from funneldesk.services.team.products import ProductService
     from funneldesk.services.team.rates import RateService
     from funneldesk.services.team.settings import TeamSettingsService
 
@@ -86,6 +88,18 @@ class Services:
         from funneldesk.services.team.rates import RateService
 
         return RateService(self.db)
+
+    @cached_property
+    def lead_sources(self) -> LeadSourceService:
+        from funneldesk.services.team.lead_sources import LeadSourceService
+
+        return LeadSourceService(self.db)
+
+    @cached_property
+    def products(self) -> ProductService:
+        from funneldesk.services.team.products import ProductService
+
+        return ProductService(self.db)
 
     @cached_property
     def team_settings(self) -> TeamSettingsService:

@@ -1,27 +1,59 @@
-"""Companies and contacts, as far as the deal form needs them (the customer module
-builds on this)."""
+"""Companies and contacts: their forms, reads, verification and the pickers of the deal
+form."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, fields, replace
+from typing import Any
+
 from sqlalchemy import case, select
 
+from funneldesk.db.stale import last_change
 from funneldesk.errors import InvalidInput, NotFound
 from funneldesk.i18n import _
-from funneldesk.models import Company, Contact
+from funneldesk.models import Channel, Company, Contact, LeadSource, User
+from funneldesk.models.base import utcnow
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.records import Actor
-from funneldesk.services.customers.records import Named
+from funneldesk.services.customers import channels
+from funneldesk.services.customers.profiles import checked_company, checked_contact
+from funneldesk.services.customers.records import (
+    CompanyDetail,
+    CompanyFields,
+    ContactDetail,
+    ContactFields,
+    Named,
+    SavedCustomer,
+)
+from funneldesk.services.team import reads
+
+# fields kept outside the record's own row
+_LISTS = ("phones", "emails", "tags")
+
+
+def _columns(values: CompanyFields | ContactFields) -> dict[str, Any]:
+    return {k: v for k, v in asdict(values).items() if k not in _LISTS}
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class CustomerService(Service):
+    def region(self) -> str:
+        from funneldesk.services.team.settings import DEFAULT_PHONE_REGION, PHONE_REGION
+
+        return reads.setting(self.db.query, PHONE_REGION) or DEFAULT_PHONE_REGION
+
+    # --- the deal form's pickers ---------------------------------------------------------
+
     def search_companies(self, text: str, limit: int = 50) -> list[Named]:
         """Companies whose name contains ``text`` (any case), those that start with it
         first, at most ``limit``. A LIKE over the names: one- and two-character Chinese
         queries (星辰) must match, which a trigram index cannot do."""
-        text = text.strip()
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        escaped = _escaped(text.strip())
         with self.db.reading() as session:
             rows = session.execute(
                 select(Company.id, Company.name)
@@ -31,6 +63,21 @@ class CustomerService(Service):
                           Company.name, Company.id)
                 .limit(limit))
             return [Named(r.id, r.name) for r in rows]
+
+    def search_contacts(self, text: str, company_id: int | None = None,
+                        limit: int = 50) -> list[Named]:
+        """Contacts whose name contains ``text``, of ``company_id`` when given."""
+        escaped = _escaped(text.strip())
+        with self.db.reading() as session:
+            query = (select(Contact.id, Contact.name, Contact.company_id)
+                     .where(Contact.deleted_at.is_(None),
+                            Contact.name.ilike(f"%{escaped}%", escape="\\")))
+            if company_id is not None:
+                query = query.where(Contact.company_id == company_id)
+            rows = session.execute(query.order_by(
+                case((Contact.name.ilike(f"{escaped}%", escape="\\"), 0), else_=1),
+                Contact.name, Contact.id).limit(limit))
+            return [Named(r.id, r.name, r.company_id) for r in rows]
 
     def company(self, company_id: int) -> Named:
         """A company by id, deleted ones included: a deal still names the company it had."""
@@ -49,29 +96,161 @@ class CustomerService(Service):
             return [Named(r.id, r.name, r.company_id)
                     for r in session.execute(query.order_by(Contact.name))]
 
-    def create_company(self, *, name: str, by: Actor, phone: str = "", email: str = "") -> Named:
-        name = name.strip()
-        if not name:
-            raise InvalidInput("name", _("Enter the company's name."))
-        with self.db.session() as session:
-            company = Company(name=name, phone=phone.strip(), email=email.strip(),
-                              created_by_id=by.id)
-            session.add(company)
-            session.flush()
-            audit.record(session, by, "create", "company", company.id, name=name)
-            return Named(company.id, company.name)
+    # --- short forms (the deal form's "new company" and "new contact") -------------------
+
+    def create_company(self, *, name: str, by: Actor, phone: str = "",
+                       email: str = "") -> Named:
+        saved = self.add_company(CompanyFields(
+            name=name, phones=(phone,) if phone.strip() else (),
+            emails=(email,) if email.strip() else ()), by=by)
+        return Named(saved.id, saved.name)
 
     def create_contact(self, *, name: str, company_id: int | None, by: Actor, title: str = "",
                        phone: str = "", email: str = "") -> Named:
-        name = name.strip()
-        if not name:
-            raise InvalidInput("name", _("Enter the contact's name."))
+        saved = self.add_contact(ContactFields(
+            name=name, company_id=company_id, title=title,
+            phones=(phone,) if phone.strip() else (),
+            emails=(email,) if email.strip() else ()), by=by)
+        return Named(saved.id, saved.name, company_id)
+
+    # --- the full forms ------------------------------------------------------------------
+
+    def check_company(self, values: CompanyFields) -> CompanyFields:
+        """The fields as they would be kept, or InvalidFields naming every problem: what
+        a form shows next to its fields before anything is saved."""
+        return checked_company(values, self.region())
+
+    def check_contact(self, values: ContactFields) -> ContactFields:
+        return checked_contact(values, self.region())
+
+    def add_company(self, values: CompanyFields, *, by: Actor) -> SavedCustomer:
+        return self._add(Company, self.check_company(values), by)
+
+    def add_contact(self, values: ContactFields, *, by: Actor) -> SavedCustomer:
+        values = self.check_contact(values)
+        return self._add(Contact, values, by,
+                         consent_at=utcnow() if values.consent != "unknown" else None)
+
+    def update_company(self, company_id: int, values: CompanyFields, *, expected_version: int,
+                       by: Actor) -> SavedCustomer:
+        return self._update(Company, company_id, self.check_company(values), expected_version,
+                            by)
+
+    def update_contact(self, contact_id: int, values: ContactFields, *, expected_version: int,
+                       by: Actor) -> SavedCustomer:
+        return self._update(Contact, contact_id, self.check_contact(values), expected_version,
+                            by)
+
+    def _add(self, model: type[Company] | type[Contact], values: CompanyFields | ContactFields,
+             by: Actor, **extra: Any) -> SavedCustomer:
+        entity = model.__name__.lower()
         with self.db.session() as session:
-            if company_id is not None:
-                get_or_raise(session, Company, company_id, "company")
-            contact = Contact(name=name, company_id=company_id, title=title.strip(),
-                              phone=phone.strip(), email=email.strip(), created_by_id=by.id)
-            session.add(contact)
+            _check_links(session, values)
+            now = utcnow()
+            record = model(**_columns(replace(values, owner_id=values.owner_id or by.id)),
+                           created_by_id=by.id, created_at=now, touched_at=now, **extra)
+            session.add(record)
             session.flush()
-            audit.record(session, by, "create", "contact", contact.id, name=name)
-            return Named(contact.id, contact.name, company_id)
+            _write_lists(session, entity, record.id, values)
+            audit.record(session, by, "create", entity, record.id, name=values.name)
+            return SavedCustomer(record.id, record.name, record.version)
+
+    def _update(self, model: type[Company] | type[Contact], record_id: int,
+                values: CompanyFields | ContactFields, expected_version: int,
+                by: Actor) -> SavedCustomer:
+        entity = model.__name__.lower()
+        with self.db.session() as session:
+            record = get_or_raise(session, model, record_id, entity)
+            if record.version != expected_version:
+                raise last_change(session, model, record.id)
+            _check_links(session, values)
+            changed = _apply(record, _fields(session, record), values)
+            if changed:
+                record.touched_at = utcnow()
+                if "consent" in changed:
+                    record.consent_at = record.touched_at  # type: ignore[union-attr]
+                _write_lists(session, entity, record.id, values)
+                session.flush()
+                audit.record(session, by, "update", entity, record.id, changed=changed)
+            return SavedCustomer(record.id, record.name, record.version)
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def company_detail(self, company_id: int) -> CompanyDetail:
+        with self.db.session() as session:
+            company = get_or_raise(session, Company, company_id, "company")
+            owner = session.get(User, company.owner_id) if company.owner_id else None
+            return CompanyDetail(
+                company.id, _fields(session, company), company.version,
+                channels.read_channels(session, "company", company.id, self.region()),
+                owner.display_name if owner else None, company.created_at)
+
+    def contact_detail(self, contact_id: int) -> ContactDetail:
+        with self.db.session() as session:
+            contact = get_or_raise(session, Contact, contact_id, "contact")
+            owner = session.get(User, contact.owner_id) if contact.owner_id else None
+            company = session.get(Company, contact.company_id) if contact.company_id else None
+            return ContactDetail(
+                contact.id, _fields(session, contact), contact.version,
+                channels.read_channels(session, "contact", contact.id, self.region()),
+                owner.display_name if owner else None, company.name if company else None,
+                contact.consent_at, contact.created_at)
+
+    # --- verification --------------------------------------------------------------------
+
+    def verify(self, channel_id: int, *, verified: bool, by: Actor) -> None:
+        """Records that someone checked (or un-checked) that this phone or email reaches
+        the customer."""
+        with self.db.session() as session:
+            channel = session.get(Channel, channel_id)
+            if channel is None:
+                raise NotFound("channel", channel_id)
+            channel.verified_at = utcnow() if verified else None
+            channel.verified_by_id = by.id if verified else None
+            entity = "company" if channel.company_id is not None else "contact"
+            audit.record(session, by, "verify" if verified else "unverify", entity,
+                         channel.company_id or channel.contact_id, kind=channel.kind,
+                         value=channel.value)
+
+
+def _fields(session: Any, record: Company | Contact) -> Any:
+    """The record's fields as its form shows them (CompanyFields or ContactFields)."""
+    kind = CompanyFields if isinstance(record, Company) else ContactFields
+    entity = "company" if isinstance(record, Company) else "contact"
+    own = {f.name: getattr(record, f.name) for f in fields(kind) if f.name not in _LISTS}
+    return kind(**own, **_lists(session, entity, record.id))
+
+
+def _write_lists(session: Any, entity: str, record_id: int,
+                 values: CompanyFields | ContactFields) -> None:
+    channels.write_channels(session, entity, record_id, values.phones, values.emails)
+    channels.write_tags(session, entity, record_id, values.tags)
+
+
+def _lists(session: Any, entity: str, record_id: int) -> dict[str, Any]:
+    held = session.scalars(select(Channel).where(
+        getattr(Channel, channels.owner_column(entity)) == record_id)
+        .order_by(Channel.position)).all()
+    return {"phones": tuple(c.value for c in held if c.kind == "phone"),
+            "emails": tuple(c.value for c in held if c.kind == "email"),
+            "tags": channels.read_tags(session, entity, record_id)}
+
+
+def _apply(record: Company | Contact, before: CompanyFields | ContactFields,
+           values: CompanyFields | ContactFields) -> dict[str, list[Any]]:
+    changed = {k: [v, getattr(values, k)] for k, v in asdict(before).items()
+               if getattr(values, k) != v}
+    for name in changed:
+        if name not in _LISTS:
+            setattr(record, name, getattr(values, name))
+    return changed
+
+
+def _check_links(session: Any, values: CompanyFields | ContactFields) -> None:
+    if values.owner_id is not None and session.get(User, values.owner_id) is None:
+        raise InvalidInput("owner", _("Choose an owner."))
+    if values.lead_source_id is not None and session.get(LeadSource,
+                                                         values.lead_source_id) is None:
+        raise NotFound("lead_source", values.lead_source_id)
+    if isinstance(values, ContactFields) and values.company_id is not None:
+        get_or_raise(session, Company, values.company_id, "company")

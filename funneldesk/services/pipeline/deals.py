@@ -15,7 +15,9 @@ from funneldesk.models import (
     Contact,
     CriterionKind,
     Deal,
+    LeadSource,
     LostReason,
+    Product,
     Stage,
     StageChange,
     StageKind,
@@ -63,12 +65,16 @@ def _check_links(session: Session, fields: DealFields) -> None:
             raise InvalidInput("contact", _("This contact works for another company."))
     if session.get(User, fields.owner_id) is None:
         raise InvalidInput("owner", _("Choose an owner."))
+    if fields.lead_source_id is not None:
+        get_or_raise(session, LeadSource, fields.lead_source_id, "lead_source")
+    if fields.product_id is not None:
+        get_or_raise(session, Product, fields.product_id, "product")
 
 
 def _fields_of(deal: Deal) -> DealFields:
     return DealFields(deal.title, deal.company_id, deal.contact_id, deal.value, deal.currency,
                       deal.expected_close, deal.owner_id, deal.next_step, deal.next_step_date,
-                      deal.notes)
+                      deal.notes, deal.lead_source_id, deal.campaign, deal.product_id)
 
 
 def _check_owner(by: Actor, fields: DealFields) -> None:
@@ -77,8 +83,8 @@ def _check_owner(by: Actor, fields: DealFields) -> None:
 
 
 class DealService(Service):
-    def create(self, *, pipeline_id: int, stage_id: int, fields: DealFields, by: Actor,
-               lead_source: str = "") -> DealResult:
+    def create(self, *, pipeline_id: int, stage_id: int, fields: DealFields,
+               by: Actor) -> DealResult:
         fields = validate(fields)
         _check_owner(by, fields)
         with self.db.session() as session:
@@ -94,7 +100,7 @@ class DealService(Service):
                                    .order_by(Deal.position).limit(1))
             deal = Deal(pipeline_id=pipeline_id, stage_id=stage_id, stage_entered_at=now,
                         position=(GAP if first is None else first) - GAP, created_at=now, created_by_id=by.id,
-                        updated_at=now, updated_by_id=by.id, lead_source=lead_source,
+                        updated_at=now, updated_by_id=by.id,
                         **asdict(fields))
             session.add(deal)
             session.flush()

@@ -173,6 +173,9 @@ class DealFields:
     next_step: str = ""
     next_step_date: dt.date | None = None
     notes: str = ""
+    lead_source_id: int | None = None
+    campaign: str = ""
+    product_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,9 @@ from funneldesk.services.pipeline.lookups import load_pipeline
 from funneldesk.services.pipeline.records import StageInfo
 from funneldesk.services.pipeline.search import index_new_deals, raw_connection
 from funneldesk.services.sample_data.names import EN, ZH
+from funneldesk.services.sample_data.profiles import ProfileMaker, strip_private
 from funneldesk.services.team import reads as team_reads
+from funneldesk.services.team.products import product_named
 
 
 @dataclass(frozen=True)
@@ -66,31 +68,34 @@ class _Builder:
             ids.append(existing)
         return ids
 
-    def company_name(self) -> str:
+    def company_parts(self) -> tuple[str, str, str, str]:
+        """A made-up company name, and its city, brand and trade."""
         w, r = self.words, self.rng
+        city, brand, trade = r.choice(w["cities"]), r.choice(w["brands"]), r.choice(w["trades"])
         sep = "" if w is ZH else " "
-        return str(sep.join([r.choice(w["cities"]), r.choice(w["brands"]), r.choice(w["trades"]),
-                             w["suffix"]]))
+        return sep.join([city, brand, trade, w["suffix"]]), city, brand, trade
 
-    def unique_company_name(self, taken: set[str]) -> str:
+    def unique_company(self, taken: set[str]) -> tuple[str, str, str, str]:
         for _try in range(200):
-            name = self.company_name()
-            if name not in taken:
-                return name
+            parts = self.company_parts()
+            if parts[0] not in taken:
+                return parts
         number = 2  # the made-up names are used up: number them
-        while f"{name} {number}" in taken:
+        while f"{parts[0]} {number}" in taken:
             number += 1
-        return f"{name} {number}"
+        return (f"{parts[0]} {number}", *parts[1:])
 
-    def person(self) -> str:
+    def person(self) -> tuple[str, str, str]:
+        """A made-up name, and its surname and given name."""
         w, r = self.words, self.rng
-        if w is ZH:
-            return str(r.choice(w["surnames"]) + r.choice(w["given"]))
-        return f"{r.choice(w['given'])} {r.choice(w['surnames'])}"
+        surname, given = r.choice(w["surnames"]), r.choice(w["given"])
+        return (surname + given if w is ZH else f"{given} {surname}"), surname, given
 
-    def customers(self, n_companies: int, by: int) -> tuple[list[int], dict[int, list[int]]]:
+    def customers(self, n_companies: int, by: int, owners: list[int]
+                  ) -> tuple[list[int], dict[int, list[int]]]:
         first_company = _next_id(self.session, Company.id)
         first_contact = _next_id(self.session, Contact.id)
+        maker = ProfileMaker(self.session, self.rng, self.words)
         companies: list[dict[str, Any]] = []
         contacts: list[dict[str, Any]] = []
         by_company: dict[int, list[int]] = {}
@@ -98,20 +103,35 @@ class _Builder:
         seen = set(self.session.scalars(select(Company.name)))
         for i in range(n_companies):
             ident = first_company + i
-            name = self.unique_company_name(seen)
+            name, city, brand, trade = self.unique_company(seen)
+            if i % 40 == 39 and companies:  # now and then the same company entered twice
+                name, city, brand, trade = self.variant(companies[-1]["_parts"])
             seen.add(name)
             companies.append({"id": ident, "name": name, "created_by_id": by, "is_sample": True,
-                              "phone": f"+86 21 {self.rng.randint(5000_0000, 6999_9999)}"
-                              if self.words is ZH else f"+1 617 555 {self.rng.randint(1000, 9999)}"})
+                              "created_at": self.now, "touched_at": self.now,
+                              "_parts": (city, brand, trade),
+                              **maker.company(name, city, brand, trade, self.rng.choice(owners))})
             for _n in range(self.rng.randint(1, 3)):
                 cid = first_contact + len(contacts)
-                contacts.append({"id": cid, "company_id": ident, "name": self.person(),
+                person, surname, given = self.person()
+                contacts.append({"id": cid, "company_id": ident, "name": person,
                                  "title": self.rng.choice(self.words["titles"]),
-                                 "created_by_id": by, "is_sample": True})
+                                 "created_by_id": by, "is_sample": True,
+                                 "created_at": self.now, "touched_at": self.now,
+                                 **maker.contact(person, surname, given, companies[-1])})
                 by_company.setdefault(ident, []).append(cid)
-        self.session.execute(insert(Company), companies)
-        self.session.execute(insert(Contact), contacts)
+        self.session.execute(insert(Company), strip_private(companies))
+        self.session.execute(insert(Contact), strip_private(contacts))
+        maker.channels(companies, contacts)
+        maker.tags(companies, contacts)
         return [int(c["id"]) for c in companies], by_company
+
+    def variant(self, parts: tuple[str, str, str]) -> tuple[str, str, str, str]:
+        """Another way of writing the same company's name, as a second rep would."""
+        city, brand, trade = parts
+        if self.words is ZH:
+            return f"{brand}{trade}（{city}）有限公司", city, brand, trade
+        return f"{brand} {trade}, Inc", city, brand, trade
 
 
 def _path(rng: random.Random, opens: list[StageInfo], won: StageInfo, lost: StageInfo,
@@ -171,11 +191,13 @@ class DemoService(Service):
             builder = _Builder(session, rng, words, now)
             owners = [*builder.reps(), by.id]
             n_companies = max(5, deals // 4)
-            company_ids, contacts = builder.customers(n_companies, by.id)
+            company_ids, contacts = builder.customers(n_companies, by.id, owners)
+            products = {name: product_named(session, name, by, sample=True).id
+                        for name in words["products"]}
             currency = team_reads.base_currency(query)
             reasons = list(session.scalars(select(LostReason.id)))
             self._deals(session, rng, words, pipeline.stages, deals, owners, company_ids,
-                        contacts, currency, reasons, now, closed_share)
+                        contacts, currency, reasons, now, closed_share, products)
             audit.record(session, by, "demo", "database", None, deals=deals, seed=seed)
             return DemoSummary(deals, n_companies, sum(len(v) for v in contacts.values()))
 
@@ -183,7 +205,8 @@ class DemoService(Service):
     def _deals(session: Session, rng: random.Random, words: dict[str, Any],
                stages: tuple[StageInfo, ...], count: int, owners: list[int],
                company_ids: list[int], contacts: dict[int, list[int]], currency: str,
-               reasons: list[int], now: dt.datetime, closed_share: float) -> None:
+               reasons: list[int], now: dt.datetime, closed_share: float,
+               products: dict[str, int]) -> None:
         opens = [s for s in stages if s.is_open]
         won = next(s for s in stages if s.kind is StageKind.WON)
         lost = next(s for s in stages if s.kind is StageKind.LOST)
@@ -192,6 +215,8 @@ class DemoService(Service):
         changes: list[dict[str, Any]] = []
         checks: list[dict[str, Any]] = []
         positions: dict[int, float] = {}
+        sources = dict(session.execute(select(Company.id, Company.lead_source_id)
+                                       .where(Company.id.in_(company_ids))).all())
         for i in range(count):
             ident = first_deal + i
             roll = rng.random()
@@ -218,7 +243,8 @@ class DemoService(Service):
             deal_rows.append({
                 "id": ident, "pipeline_id": final.pipeline_id, "stage_id": final.id,
                 "stage_entered_at": entered, "position": positions[final.id],
-                "title": rng.choice(words["products"]), "company_id": company,
+                "title": (product := rng.choice(words["products"])), "company_id": company,
+                "product_id": products[product], "lead_source_id": sources.get(company),
                 "contact_id": rng.choice(contacts[company]), "value": value,
                 "won_value": won_value, "is_sample": True,
                 "currency": currency, "owner_id": owner,
@@ -227,7 +253,7 @@ class DemoService(Service):
                 "next_step": rng.choice(words["steps"]) if final.is_open else "",
                 "next_step_date": (now + dt.timedelta(days=rng.randint(-5, 14))).date()
                 if final.is_open else None,
-                "lead_source": rng.choice(words["sources"]), "closed_on": closed,
+                "closed_on": closed,
                 "lost_reason_id": rng.choice(reasons) if final is lost and reasons else None,
                 "created_at": created, "created_by_id": owner, "updated_at": entered,
                 "updated_by_id": owner, "version": 1,

@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, delete, exists, false, select
+from sqlalchemy import ColumnElement, Table, and_, delete, exists, false, select, update
 from sqlalchemy.orm import Session
 
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
-from funneldesk.models import Base, Company, Contact, Deal, User
+from funneldesk.models import Base, Channel, Company, CompanyTag, Contact, ContactTag, Deal, Product, User
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.permissions import require_manager
@@ -26,6 +26,11 @@ from funneldesk.services.common.records import Actor
 from funneldesk.services.pipeline.trash import purge_deals
 from funneldesk.services.sample_data.demo import DemoSummary
 from funneldesk.services.sample_data.records import SampleCounts
+
+# rows that belong to a company or contact and go with it
+_OWNED = ("channels", "company_tags", "contact_tags")
+# customers that stay pass from the sample rep who owned them to whoever removes the data
+_HANDED_OVER = (("companies", "owner_id"), ("contacts", "owner_id"))
 
 
 def _leaving(tables: Sequence[Table]) -> dict[Table, ColumnElement[bool]]:
@@ -43,7 +48,8 @@ def _leaving(tables: Sequence[Table]) -> dict[Table, ColumnElement[bool]]:
         unused: list[ColumnElement[bool]] = [table.c.is_sample.is_(True)]
         for other in Base.metadata.sorted_tables:
             for fk in other.foreign_keys:
-                if fk.column.table is table:
+                if (fk.column.table is table and other.name not in _OWNED
+                        and (other.name, fk.parent.name) not in _HANDED_OVER):
                     staying = ~leaving.get(other, false())
                     unused.append(~exists(select(1).select_from(other)
                                           .where(fk.parent == fk.column, staying)
@@ -68,13 +74,26 @@ def _delete(session: Session, model: Any, ids: list[int]) -> None:
         session.execute(delete(table).where(table.c.id.in_(ids[i:i + 500])))
 
 
-def _remove(session: Session) -> SampleCounts:
+def _remove(session: Session, by: Actor) -> SampleCounts:
     deals, contacts, companies, users = _selected(session)
     purge_deals(session, deals)
     # contacts before companies, companies and deals before the people who own them
+    for i in range(0, max(len(contacts), len(companies)), 500):
+        for model, column, ids in ((Channel, Channel.contact_id, contacts),
+                                   (ContactTag, ContactTag.contact_id, contacts),
+                                   (Channel, Channel.company_id, companies),
+                                   (CompanyTag, CompanyTag.company_id, companies)):
+            if ids[i:i + 500]:
+                session.execute(delete(model).where(column.in_(ids[i:i + 500])))
     _delete(session, Contact, contacts)
     _delete(session, Company, companies)
+    for i in range(0, len(users), 500):
+        for owner in (Company.owner_id, Contact.owner_id):
+            session.execute(update(owner.class_).where(owner.in_(users[i:i + 500]))
+                            .values(owner_id=by.id))
     _delete(session, User, users)
+    session.execute(delete(Product).where(Product.is_sample.is_(True), ~exists(
+        select(1).where(Deal.product_id == Product.id))))
     return SampleCounts(len(deals), len(companies), len(contacts), len(users))
 
 
@@ -89,7 +108,7 @@ class SampleDataService(Service):
         """Removes every sample record no real one depends on, in one transaction."""
         require_manager(by, _("Only a manager can remove sample data."))
         with self.db.session() as session:
-            counts = _remove(session)
+            counts = _remove(session, by)
             audit.record(session, by, "remove-samples", "database", None, deals=counts.deals,
                          companies=counts.companies, contacts=counts.contacts,
                          users=counts.users)

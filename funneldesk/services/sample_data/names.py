@@ -1,6 +1,8 @@
 """Word lists for realistic sample data in both languages (data, not UI text)."""
 
-ZH = {
+from typing import Any
+
+ZH: dict[str, Any] = {
     "cities": ["上海", "北京", "深圳", "杭州", "苏州", "成都", "武汉", "南京", "广州", "天津",
                "重庆", "西安", "宁波", "青岛", "厦门", "长沙"],
     "brands": ["华信", "恒通", "瑞丰", "远航", "新元", "启明", "博瑞", "中科", "金桥", "鼎盛",
@@ -21,7 +23,7 @@ ZH = {
     "sources": ["展会", "官网", "老客户推荐", "电话营销", "合作伙伴"],
 }
 
-EN = {
+EN: dict[str, Any] = {
     "cities": ["Boston", "Denver", "Austin", "Seattle", "Chicago", "Atlanta", "Portland",
                "Phoenix", "Dallas", "Columbus", "Raleigh", "Omaha"],
     "brands": ["Northwind", "Bluebird", "Summit", "Granite", "Riverside", "Keystone", "Pioneer",
@@ -45,3 +47,41 @@ EN = {
     "reps": ["Alice Chen", "Bob Turner", "Carla Diaz", "Dan Moore", "Eve Novak"],
     "sources": ["Trade show", "Website", "Referral", "Cold call", "Partner"],
 }
+
+# what the sample customers' profiles pick from
+ZH.update({
+    "provinces": {"上海": "上海", "北京": "北京", "深圳": "广东", "杭州": "浙江", "苏州": "江苏",
+                  "成都": "四川", "武汉": "湖北", "南京": "江苏", "广州": "广东", "天津": "天津",
+                  "重庆": "重庆", "西安": "陕西", "宁波": "浙江", "青岛": "山东", "厦门": "福建",
+                  "长沙": "湖南"},
+    "country": "中国",
+    "segments": ["大客户", "中型企业", "小微企业"],
+    "tags": ["制造业", "华东", "老客户", "政府项目", "价格敏感", "技术导向"],
+    "campaigns": ["2026 工博会", "春季线上研讨会", "抖音直播 11 月", ""],
+    "pinyin": {"王": "wang", "李": "li", "张": "zhang", "刘": "liu", "陈": "chen", "杨": "yang",
+               "黄": "huang", "赵": "zhao", "吴": "wu", "周": "zhou", "徐": "xu", "孙": "sun",
+               "马": "ma", "朱": "zhu", "胡": "hu", "郭": "guo", "何": "he", "林": "lin",
+               "罗": "luo", "高": "gao", "伟": "wei", "芳": "fang", "娜": "na", "敏": "min",
+               "静": "jing", "磊": "lei", "洋": "yang", "艳": "yan", "勇": "yong", "军": "jun",
+               "杰": "jie", "娟": "juan", "涛": "tao", "明": "ming", "超": "chao",
+               "秀英": "xiuying", "建华": "jianhua", "志强": "zhiqiang", "晓东": "xiaodong",
+               "海燕": "haiyan", "丽华": "lihua", "国庆": "guoqing", "华信": "huaxin",
+               "恒通": "hengtong", "瑞丰": "ruifeng", "远航": "yuanhang", "新元": "xinyuan",
+               "启明": "qiming", "博瑞": "borui", "中科": "zhongke", "金桥": "jinqiao",
+               "鼎盛": "dingsheng", "天合": "tianhe", "嘉禾": "jiahe", "同创": "tongchuang",
+               "凯达": "kaida", "正泰": "zhengtai", "永安": "yongan", "海纳": "haina",
+               "立信": "lixin", "宏图": "hongtu", "蓝海": "lanhai"},
+    "tld": "cn",
+})
+EN.update({
+    "provinces": {"Boston": "MA", "Denver": "CO", "Austin": "TX", "Seattle": "WA",
+                  "Chicago": "IL", "Atlanta": "GA", "Portland": "OR", "Phoenix": "AZ",
+                  "Dallas": "TX", "Columbus": "OH", "Raleigh": "NC", "Omaha": "NE"},
+    "country": "United States",
+    "segments": ["Enterprise", "Mid-market", "Small business"],
+    "tags": ["Manufacturing", "East coast", "Returning", "Public sector", "Price-sensitive",
+             "Technical buyer"],
+    "campaigns": ["2026 Trade Fair", "Spring webinar", "Partner week", ""],
+    "pinyin": {},
+    "tld": "com",
+})

@@ -1,0 +1,89 @@
+"""The team's list of lead sources: seeded with the usual channels (shown in the user's
+language), grown by managers with the team's own (shown as they were named)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from funneldesk.errors import InvalidInput, NotFound
+from funneldesk.i18n import N_, _
+from funneldesk.models import LeadSource
+from funneldesk.services.common import audit
+from funneldesk.services.common.base import Service
+from funneldesk.services.common.permissions import require_manager
+from funneldesk.services.common.records import Actor
+
+# the seeded sources by code; migration 0007 seeds the same codes
+SEEDED = {
+    "wechat": N_("WeChat"), "wecom": N_("WeCom"), "weibo": N_("Weibo"),
+    "douyin": N_("Douyin"), "website": N_("Website"), "trade_show": N_("Trade show"),
+    "seminar": N_("Seminar"), "partner_referral": N_("Partner referral"),
+    "purchased_list": N_("Purchased list"), "cold_call": N_("Cold call"), "other": N_("Other"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LeadSourceInfo:
+    id: int
+    code: str | None
+    label: str  # in the user's language for a seeded source
+    active: bool
+
+
+def shown(code: str | None, label: str) -> str:
+    return _(SEEDED[code]) if code in SEEDED else label
+
+
+class LeadSourceService(Service):
+    def all(self, *, inactive: bool = False) -> list[LeadSourceInfo]:
+        rows = self.db.query("SELECT id, code, label, active FROM lead_sources "
+                             "ORDER BY position, id")
+        return [LeadSourceInfo(int(r[0]), r[1], shown(r[1], str(r[2])), bool(r[3]))
+                for r in rows if inactive or r[3]]
+
+    def find(self, text: str) -> int | None:
+        """The source called ``text`` in either language, or by its code, any case."""
+        return lookup_table(self.all(inactive=True)).get(text.strip().casefold())
+
+    def add(self, *, label: str, by: Actor) -> LeadSourceInfo:
+        require_manager(by, _("Only a manager can change the list of lead sources."))
+        name = label.strip()
+        if not name:
+            raise InvalidInput("label", _("Enter the lead source's name."))
+        if self.find(name) is not None:
+            raise InvalidInput("label", _("“{name}” is already a lead source.").format(
+                name=name))
+        with self.db.session() as session:
+            last = len(self.all(inactive=True))
+            source = LeadSource(label=name, position=last, active=True)
+            session.add(source)
+            session.flush()
+            audit.record(session, by, "create", "lead_source", source.id, label=name)
+            return LeadSourceInfo(source.id, None, name, True)
+
+    def set_active(self, *, source_id: int, active: bool, by: Actor) -> None:
+        """Retires a source from the pick lists (records keep it) or brings it back."""
+        require_manager(by, _("Only a manager can change the list of lead sources."))
+        with self.db.session() as session:
+            source = session.get(LeadSource, source_id)
+            if source is None:
+                raise NotFound("lead_source", source_id)
+            source.active = active
+            audit.record(session, by, "activate" if active else "retire", "lead_source",
+                         source_id)
+
+
+def lookup_table(sources: list[LeadSourceInfo]) -> dict[str, int]:
+    """Names a file may give a source by (its code, its label, and a seeded one's label
+    in English and in Chinese), folded, to the source's id."""
+    from funneldesk.i18n import translated
+
+    table: dict[str, int] = {}
+    for source in sources:
+        names = [source.label, source.code or ""]
+        if source.code in SEEDED:
+            names += [SEEDED[source.code], translated(SEEDED[source.code], "zh_CN")]
+        for name in names:
+            if name:
+                table.setdefault(name.casefold(), source.id)
+    return table
