@@ -16,6 +16,7 @@ from funneldesk.services.team.users import UserService
 
 if TYPE_CHECKING:
     from funneldesk.services.common.search import SearchService
+    from funneldesk.services.common.tabular.service import ImportService
     from funneldesk.services.customers.companies import CustomerService
     from funneldesk.services.pipeline.admin import PipelineAdminService
     from funneldesk.services.pipeline.bulk import BulkService
@@ -124,6 +125,23 @@ class Services:
         from funneldesk.services.sample_data.manage import SampleDataService
 
         return SampleDataService(self.db)
+
+    @cached_property
+    def imports(self) -> ImportService:
+        """Imports of every kind; each area brings its importer."""
+        from funneldesk.services.common.tabular.service import ImportService
+        from funneldesk.services.customers.importers import (
+            CompanyImporter,
+            ContactImporter,
+            ProductImporter,
+        )
+
+        region = self.customers.region
+        return ImportService(self.db, {
+            "companies": lambda: CompanyImporter(region()),
+            "contacts": lambda: ContactImporter(region()),
+            "products": lambda: ProductImporter(),
+        })
 
     @cached_property
     def search(self) -> SearchService:

@@ -1,0 +1,107 @@
+"""``funneldesk import``: companies, contacts, deals or products from a CSV or XLSX file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from funneldesk.cli.common import database_location
+from funneldesk.i18n import _, ngettext
+
+KINDS = ("companies", "contacts", "deals", "products")
+
+
+def _pair(value: str) -> tuple[str, str]:
+    name, equals, other = value.partition("=")
+    if not equals or not name.strip():
+        raise argparse.ArgumentTypeError(_("write it as NAME=VALUE, not “{value}”").format(
+            value=value))
+    return name.strip(), other
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+                 common: argparse.ArgumentParser) -> None:
+    command = sub.add_parser(
+        "import", parents=[common], help=_("import companies, contacts, deals or products "
+                                           "from a CSV or XLSX file"),
+        description=_("Reads a CSV (UTF-8, UTF-8 with BOM or GBK) or XLSX file. Columns "
+                      "whose headers name a field are mapped by themselves; --column maps "
+                      "the others. See the README for every field."))
+    command.add_argument("kind", choices=KINDS)
+    command.add_argument("file", type=Path)
+    command.add_argument("--column", type=_pair, action="append", default=[],
+                         metavar="FIELD=HEADER",
+                         help=_("read FIELD from the column HEADER; entered:STAGE=HEADER "
+                                "reads the date a deal entered STAGE"))
+    command.add_argument("--stage", type=_pair, action="append", default=[],
+                         metavar="VALUE=STAGE", help=_("a stage value of the file, and the "
+                                                       "stage it means"))
+    command.add_argument("--set", type=_pair, action="append", default=[],
+                         metavar="FIELD=VALUE", help=_("give FIELD this value on every row"))
+    command.add_argument("--pipeline", help=_("the pipeline deals go to (default: the first)"))
+    command.add_argument("--mode", choices=("create", "update", "upsert"),
+                         help=_("create new records, update those matched by --match, or "
+                                "both (default: upsert with --match, else create)"))
+    command.add_argument("--match", metavar="KEY", help=_("the field records are matched on"))
+    command.add_argument("--date-format", metavar="FMT",
+                         help=_("the file's date format, as in %%d/%%m/%%Y %%H:%%M"))
+    failure = command.add_mutually_exclusive_group()
+    failure.add_argument("--all-or-nothing", dest="skip_bad_rows", action="store_false",
+                         help=_("write nothing if any row is bad (the default)"))
+    failure.add_argument("--skip-bad-rows", dest="skip_bad_rows", action="store_true",
+                         help=_("write the good rows and report the bad ones"))
+    command.add_argument("--dry-run", action="store_true",
+                         help=_("check everything, write nothing"))
+    command.add_argument("--report", type=Path, metavar="FILE.json",
+                         help=_("save the counts and every row error as JSON"))
+    command.set_defaults(run=run_import_command, skip_bad_rows=False)
+
+
+def run_import_command(args: argparse.Namespace) -> int:
+    from funneldesk.db import open_database
+    from funneldesk.services import Services
+    from funneldesk.services.common.tabular.engine import ImportOptions
+
+    db = open_database(database_location(args))
+    try:
+        services = Services.for_database(db)
+        me = services.users.current()
+        table = services.imports.read(args.file)
+        columns = services.imports.suggest(args.kind, table.headers)
+        entered = {}
+        for name, header in args.column:
+            if name.startswith("entered:"):
+                entered[name.removeprefix("entered:")] = header
+            else:
+                columns[name] = header
+        options = ImportOptions(
+            columns=columns, entered=entered, stages=dict(args.stage), constants=dict(args.set),
+            pipeline=args.pipeline, mode=args.mode or ("upsert" if args.match else "create"),
+            match=args.match, date_format=args.date_format, skip_bad_rows=args.skip_bad_rows,
+            dry_run=args.dry_run)
+        report = services.imports.run(args.kind, table, options, by=me)
+    finally:
+        db.close()
+    if args.report is not None:
+        args.report.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2),
+                               encoding="utf-8")
+    print(report.summary())
+    for error in report.errors[:10]:
+        print(_("record {record} (line {line}), {column} “{value}”: {reason}").format(
+            record=error.record, line=error.line, column=error.column, value=error.value,
+            reason=error.to_json()["reason_label"]), file=sys.stderr)
+    if len(report.errors) > 10:
+        more = len(report.errors) - 10
+        print(ngettext("... and {n} more error (see --report)",
+                       "... and {n} more errors (see --report)", more).format(n=more),
+              file=sys.stderr)
+    if report.errors and not args.skip_bad_rows:
+        print(_("Nothing was written: the file has errors (or use --skip-bad-rows)."),
+              file=sys.stderr)
+        return 1
+    if report.failed:
+        print(ngettext("{n} bad row was skipped.", "{n} bad rows were skipped.",
+                       report.failed).format(n=report.failed), file=sys.stderr)
+    return 0

@@ -1,0 +1,115 @@
+"""A cell's text read as the value a field takes. Each refusal is a stable reason code
+(the import report's ``reason``); the engine words it in the user's language.
+
+Pure functions of the text and the options, with no database: the engine may run them in
+worker processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+
+from funneldesk.services.common.money import MAX_AMOUNT
+
+
+class CellProblem(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+_SIGNS = re.compile(r"^(?:RMB|CNY|USD|EUR|HKD|[¥￥$€£])\s*|\s*(?:RMB|CNY|USD|EUR|HKD|元)$",
+                    re.IGNORECASE)
+_AMOUNT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
+
+
+def money(text: str) -> Decimal:
+    """``1,234.50``, ``¥1,234``, ``$1,234``, ``RMB 1234`` ...; never rounded: more than two
+    decimals is a problem, as is anything that is not a plain amount."""
+    cleaned = _SIGNS.sub("", text.strip().replace("，", ",").replace(" ", ""))
+    match = _AMOUNT.fullmatch(cleaned)
+    if match is None:
+        raise CellProblem("not_a_number")
+    if match.group(1) is not None and len(match.group(1)) > 2:
+        raise CellProblem("too_many_decimals")
+    try:
+        value = Decimal(cleaned.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
+        raise CellProblem("not_a_number") from None
+    if value < 0:
+        raise CellProblem("negative")
+    if value > MAX_AMOUNT:
+        raise CellProblem("too_large")
+    return value
+
+
+# dates whose order no one can mistake: the year first
+_ISO = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
+                  r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+# day and month in an order the file must tell: 05/03/2026
+_NUMERIC = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
+def date_order(texts: Iterable[str]) -> str | None:
+    """``dmy`` or ``mdy`` when a column's day-first or month-first dates prove their
+    order (a part above 12), else None (each such date then asks for the format)."""
+    day_first = month_first = False
+    for text in texts:
+        match = _NUMERIC.fullmatch(text.strip())
+        if match:
+            day_first |= int(match.group(1)) > 12
+            month_first |= int(match.group(2)) > 12
+    if day_first == month_first:
+        return None
+    return "dmy" if day_first else "mdy"
+
+
+def moment(text: str, fmt: str | None = None, order: str | None = None) -> dt.datetime:
+    """A date with an optional time, naive (the caller knows the time zone)."""
+    text = text.strip()
+    if fmt:
+        try:
+            return dt.datetime.strptime(text, fmt)
+        except ValueError:
+            raise CellProblem("bad_date") from None
+    parts: tuple[str | None, ...]
+    match = _ISO.fullmatch(text)
+    if match:
+        parts = match.groups()
+    else:
+        match = _NUMERIC.fullmatch(text)
+        if match is None:
+            raise CellProblem("bad_date")
+        first, second, year, *clock = match.groups()
+        if order is None:
+            raise CellProblem("ambiguous_date")
+        day, month = (first, second) if order == "dmy" else (second, first)
+        parts = (year, month, day, *clock)
+    year, month, day, hour, minute, second = (int(p) if p else 0 for p in parts)
+    try:
+        return dt.datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        raise CellProblem("bad_date") from None
+
+
+def date(text: str, fmt: str | None = None, order: str | None = None) -> dt.date:
+    return moment(text, fmt, order).date()
+
+
+_SEPARATORS = re.compile(r"[;,，；、|\n]+")
+
+
+def split_list(text: str) -> list[str]:
+    """Several values in one cell: ``a; b``, ``a，b``, ``a、b`` or one per line."""
+    return [p.strip() for p in _SEPARATORS.split(text) if p.strip()]
+
+
+def choice(text: str, names: Mapping[str, str]) -> str:
+    """The code a cell names, by any of its names (folded)."""
+    code = names.get(text.strip().casefold())
+    if code is None:
+        raise CellProblem("unknown_value")
+    return code

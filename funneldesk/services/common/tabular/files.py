@@ -1,0 +1,125 @@
+"""Reads a CSV or XLSX file into a header and records of text cells.
+
+CSV comes in UTF-8, UTF-8 with a BOM, or GB18030 (a superset of GBK, what Excel on Chinese
+Windows saves), with CRLF or LF line ends and quoted newlines. Each record knows its number
+(data records from 1) and the physical line it starts on, which differ once a quoted cell
+holds a newline.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from funneldesk.errors import InvalidInput
+from funneldesk.i18n import _
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    number: int  # data records from 1
+    line: int  # the file's physical line (or the sheet's row) the record starts on
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    headers: tuple[str, ...]
+    records: tuple[Record, ...]
+    encoding: str  # utf-8, utf-8-sig, gb18030 or xlsx
+
+
+def read_table(path: Path) -> Table:
+    """The file's header row and records; blank records are left out."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InvalidInput("file", _("FunnelDesk cannot read {path}: {reason}").format(
+            path=path, reason=error.strerror or error)) from error
+    text, encoding = decode(data)
+    return _read_csv(text, encoding)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was in."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as error:
+        raise InvalidInput("file", _(
+            "The file is neither UTF-8 nor GBK/GB18030 text. Save it from Excel as "
+            "“CSV UTF-8”, or as an Excel workbook (.xlsx).")) from error
+
+
+def _read_csv(text: str, encoding: str) -> Table:
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:20000], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        headers = tuple(h.strip() for h in next(reader))
+    except StopIteration:
+        raise InvalidInput("file", _("The file is empty.")) from None
+    records: list[Record] = []
+    start = reader.line_num + 1
+    for cells in reader:
+        if any(c.strip() for c in cells):
+            records.append(Record(len(records) + 1, start, tuple(cells)))
+        start = reader.line_num + 1
+    return Table(headers, tuple(records), encoding)
+
+
+def _read_xlsx(path: Path) -> Table:
+    import openpyxl  # only here: heavy, and only an XLSX needs it
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file it cannot read
+        raise InvalidInput("file", _("{path} is not an Excel workbook FunnelDesk can read "
+                                     "(.xlsx).").format(path=path)) from error
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        headers = tuple(_text(v).strip() for v in next(rows, ()))
+        if not headers:
+            raise InvalidInput("file", _("The file is empty."))
+        records: list[Record] = []
+        for line, values in enumerate(rows, start=2):
+            cells = tuple(_text(v) for v in values)
+            if any(c.strip() for c in cells):
+                records.append(Record(len(records) + 1, line, cells))
+        return Table(headers, tuple(records), "xlsx")
+    finally:
+        book.close()
+
+
+def _text(value: object) -> str:
+    """A cell as the text a CSV would have held: dates in ISO form, whole numbers without
+    a decimal point."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def cells_of(table: Table) -> Iterator[tuple[Record, dict[str, str]]]:
+    """Each record as header -> cell (a short row leaves its last headers blank)."""
+    for record in table.records:
+        yield record, dict(zip(table.headers, record.cells, strict=False))

@@ -1,0 +1,51 @@
+"""Imports as one service call: which importer a kind uses is given by the composition
+root (services/__init__.py), since the kinds live in several areas."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from funneldesk.db import Database
+from funneldesk.errors import InvalidInput
+from funneldesk.i18n import _
+from funneldesk.services.common.base import Service
+from funneldesk.services.common.records import Actor
+from funneldesk.services.common.tabular.engine import (
+    Importer,
+    ImportOptions,
+    ImportReport,
+    Progress,
+    run_import,
+    suggest_columns,
+)
+from funneldesk.services.common.tabular.files import Table, read_table
+
+
+class ImportService(Service):
+    def __init__(self, db: Database, importers: Mapping[str, Callable[[], Importer]]) -> None:
+        super().__init__(db)
+        self._importers = importers
+
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(self._importers)
+
+    def importer(self, kind: str) -> Importer:
+        if kind not in self._importers:
+            raise InvalidInput("kind", _("FunnelDesk imports {kinds}.").format(
+                kinds=", ".join(self._importers)))
+        return self._importers[kind]()
+
+    def read(self, path: Path) -> Table:
+        """The file's header and records (for the wizard's preview and mapping)."""
+        return read_table(path)
+
+    def suggest(self, kind: str, headers: tuple[str, ...]) -> dict[str, str]:
+        """field -> header, for the headers that name a field."""
+        return suggest_columns(self.importer(kind), headers)
+
+    def run(self, kind: str, source: Path | Table, options: ImportOptions, *, by: Actor,
+            progress: Progress | None = None,
+            cancelled: Callable[[], bool] | None = None) -> ImportReport:
+        return run_import(self.db, self.importer(kind), source, options, by,
+                          progress=progress, cancelled=cancelled)

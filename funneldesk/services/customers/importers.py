@@ -1,0 +1,490 @@
+"""Companies, contacts and products from a file (see services/common/tabular/engine.py).
+
+A blank cell means "unknown": a created record leaves the field empty, an updated one
+keeps what it had. Owners, lead sources and companies that a file names and FunnelDesk
+does not know yet are created. On create, a row that repeats a record already there (or
+an earlier row) by phone, email, WeChat ID, credit code, external id or, for companies,
+the core of the name is refused as a duplicate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from funneldesk.errors import InvalidInput
+from funneldesk.i18n import N_, translated
+from funneldesk.models import (
+    Channel,
+    Company,
+    CompanyTag,
+    Contact,
+    ContactTag,
+    LeadSource,
+    Product,
+    Role,
+    User,
+)
+from funneldesk.services.common import audit
+from funneldesk.services.common.tabular.engine import Context, Field, Row
+from funneldesk.services.customers import names, validation
+from funneldesk.services.customers.channels import tag_ids
+from funneldesk.services.customers.profiles import _WECHAT
+from funneldesk.services.customers.records import CONSENTS, KEY_LEVELS, ROLES
+from funneldesk.services.team.lead_sources import LeadSourceInfo, lookup_table, shown
+
+_ROLE_NAMES = {"decision_maker": (N_("Decision maker"), "决策者", "决策人"),
+               "influencer": (N_("Influencer"), "影响者", "影响人"),
+               "user": (N_("User"), "使用者", "用户"),
+               "gatekeeper": (N_("Gatekeeper"), "把关者", "守门人")}
+_CONSENT_NAMES = {"given": ("yes", "y", "true", "1", "是", "同意", "已同意"),
+                  "refused": ("no", "n", "false", "0", "否", "拒绝", "不同意"),
+                  "unknown": ("", "未知", "?")}
+
+
+def _names(table: Mapping[str, tuple[str, ...]], codes: Sequence[str]) -> dict[str, str]:
+    found = {code.casefold(): code for code in codes}
+    for code, aliases in table.items():
+        for alias in aliases:
+            found[alias.casefold()] = code
+            found[translated(alias, "zh_CN").casefold()] = code
+        found[code.replace("_", " ").casefold()] = code
+    return found
+
+
+def _text(name: str, label: str, limit: int, *aliases: str, required: bool = False) -> Field:
+    return Field(name, label, "text", required, aliases, limit)
+
+
+_SHARED = (
+    _text("external_id", N_("External ID"), 100, "id", "record id", "外部编号"),
+    _text("owner", N_("Owner"), 200, "负责人", "所有人", "owner name"),
+    _text("source", N_("Lead source"), 200, "lead source", "来源", "线索来源", "客户来源"),
+    _text("campaign", N_("Campaign"), 200, "event", "活动", "活动名称"),
+    _text("notes", N_("Notes"), 0, "note", "description", "备注", "描述"),
+    Field("phone", N_("Phone"), "phones", aliases=("phone number", "telephone", "tel", "mobile",
+                                                   "电话", "手机", "手机号", "联系电话")),
+    Field("email", N_("Email"), "emails", aliases=("e-mail", "email address", "邮箱",
+                                                   "电子邮箱", "电子邮件")),
+    Field("tags", N_("Tags"), "list", aliases=("tag", "标签")),
+)
+
+COMPANY_FIELDS = (
+    _text("name", N_("Company"), 300, "company name", "name", "account name", "organization",
+          "公司", "公司名称", "客户名称", "企业名称", required=True),
+    _text("industry", N_("Industry"), 100, "行业"),
+    _text("segment", N_("Segment"), 100, "细分", "客户类型"),
+    _text("size", N_("Size"), 30, "employees", "规模", "人数"),
+    _text("country", N_("Country"), 100, "国家"),
+    _text("province", N_("Province"), 100, "state", "省", "省份"),
+    _text("city", N_("City"), 100, "城市", "市"),
+    _text("address", N_("Address"), 0, "地址"),
+    _text("website", N_("Website"), 300, "web", "url", "网址", "官网"),
+    _text("credit_code", N_("Unified Social Credit Code"), 18, "credit code", "uscc",
+          "统一社会信用代码", "信用代码"),
+    Field("key_level", N_("Key customer level"), "choice", aliases=("key level", "level",
+                                                                    "客户等级", "重点客户"),
+          choices={**{k.casefold(): k for k in KEY_LEVELS}, "no": "", "否": ""}),
+    *_SHARED,
+)
+
+CONTACT_FIELDS = (
+    _text("name", N_("Name"), 200, "contact", "contact name", "full name", "姓名", "联系人",
+          "联系人姓名", required=True),
+    _text("company", N_("Company"), 300, "company name", "account name", "organization",
+          "公司", "公司名称", "单位"),
+    _text("title", N_("Job title"), 200, "title", "position", "职位", "职务"),
+    Field("role", N_("Role"), "choice", aliases=("buying role", "角色", "决策角色"),
+          choices=_names(_ROLE_NAMES, ROLES)),
+    _text("wechat", N_("WeChat ID"), 100, "wechat", "weixin", "微信", "微信号"),
+    _text("age_band", N_("Age band"), 20, "age", "年龄", "年龄段"),
+    _text("gender", N_("Gender"), 20, "sex", "性别"),
+    _text("occupation", N_("Occupation"), 100, "职业"),
+    _text("income_band", N_("Income band"), 30, "income", "收入", "收入水平"),
+    _text("education", N_("Education"), 30, "学历", "教育程度"),
+    _text("preferences", N_("Preferences"), 0, "偏好"),
+    _text("decision_process", N_("Decision process"), 0, "决策过程"),
+    _text("loyalty", N_("Loyalty"), 30, "忠诚度"),
+    _text("data_origin", N_("Data origin"), 300, "数据来源"),
+    Field("consent", N_("Consent"), "choice", aliases=("consented", "同意联系", "是否同意"),
+          choices=_names(_CONSENT_NAMES, CONSENTS)),
+    *_SHARED,
+)
+
+# file fields that are profile columns under the same name
+_COLUMNS = {"company": ("external_id", "name", "industry", "segment", "size", "country",
+                        "province", "city", "address", "website", "credit_code", "key_level",
+                        "campaign", "notes"),
+            "contact": ("external_id", "name", "title", "role", "wechat", "age_band", "gender",
+                        "occupation", "income_band", "education", "preferences",
+                        "decision_process", "loyalty", "data_origin", "consent", "campaign",
+                        "notes")}
+
+
+class _References:
+    """Owners, sources and companies by the names a file gives them, created on demand."""
+
+    def __init__(self, session: Session, ctx: Context) -> None:
+        self.session, self.ctx = session, ctx
+        self.users: dict[str, int] = {}
+        for ident, login, display in session.execute(select(User.id, User.login,
+                                                            User.display_name)):
+            self.users.setdefault(display.casefold(), ident)
+            self.users.setdefault(login.casefold(), ident)
+        infos = [LeadSourceInfo(i, c, shown(c, label), True) for i, c, label in
+                 session.execute(select(LeadSource.id, LeadSource.code, LeadSource.label))]
+        self.sources = lookup_table(infos)
+        self.companies: dict[str, int] | None = None
+
+    def owner(self, name: str | None) -> int:
+        if not name:
+            return self.ctx.by.id
+        ident = self.users.get(name.casefold())
+        if ident is None:  # owners named in the file become users
+            user = User(login=name, display_name=name, role=Role.REP)
+            self.session.add(user)
+            self.session.flush()
+            ident = self.users[name.casefold()] = user.id
+        return ident
+
+    def source(self, name: str | None) -> int | None:
+        if not name:
+            return None
+        ident = self.sources.get(name.casefold())
+        if ident is None:
+            count = self.session.scalar(select(func.count()).select_from(LeadSource)) or 0
+            source = LeadSource(label=name, position=count, active=True)
+            self.session.add(source)
+            self.session.flush()
+            ident = self.sources[name.casefold()] = source.id
+        return ident
+
+    def company(self, name: str | None, owner: int) -> int | None:
+        if not name:
+            return None
+        if self.companies is None:
+            self.companies = {}
+            for ident, company in self.session.execute(
+                    select(Company.id, Company.name).where(Company.deleted_at.is_(None))
+                    .order_by(Company.id)):
+                self.companies.setdefault(company.casefold(), ident)
+        found = self.companies.get(name.casefold())
+        if found is None:
+            now = self.ctx.now
+            created = Company(name=name, owner_id=owner, created_by_id=self.ctx.by.id,
+                              created_at=now, touched_at=now)
+            self.session.add(created)
+            self.session.flush()
+            found = self.companies[name.casefold()] = created.id
+        return found
+
+
+class _CustomerImporter:
+    entity = "company"
+    model: Any = Company
+    fields: tuple[Field, ...] = COMPANY_FIELDS
+    match_keys: tuple[str, ...] = ("external_id", "credit_code", "name")
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+
+    def parse(self, row: Row, ctx: Context) -> None:
+        values = row.values
+        try:
+            if "phone" in values:
+                values["phone"] = _unique(validation.phone(p, self.region)
+                                          for p in values["phone"])
+        except InvalidInput:
+            ctx.fail(row, "phone", "bad_phone")
+        try:
+            if "email" in values:
+                values["email"] = _unique(validation.email(e) for e in values["email"])
+        except InvalidInput:
+            ctx.fail(row, "email", "bad_email")
+        if "credit_code" in values:
+            try:
+                values["credit_code"] = validation.credit_code(values["credit_code"])
+            except InvalidInput:
+                ctx.fail(row, "credit_code", "bad_credit_code")
+        if "wechat" in values and not _WECHAT.fullmatch(values["wechat"]):
+            ctx.fail(row, "wechat", "bad_wechat")
+
+    # --- what differs between companies and contacts ---
+
+    def keys(self, row: Row) -> list[tuple[str, str]]:
+        """(field, key) pairs a duplicate shares with this row."""
+        found = [("phone", p) for p in row.values.get("phone", ())]
+        found += [("email", e.casefold()) for e in row.values.get("email", ())]
+        for name in ("external_id", "credit_code"):
+            if row.values.get(name):
+                found.append((name, str(row.values[name]).casefold()))
+        if row.values.get("name"):
+            found.append(("name", names.core(row.values["name"])))
+        return found
+
+    def known_keys(self, session: Session) -> dict[tuple[str, str], int]:
+        known: dict[tuple[str, str], int] = {}
+        alive = (Company.deleted_at.is_(None), Company.merged_into_id.is_(None))
+        for ident, kind, key in session.execute(
+                select(Channel.company_id, Channel.kind, Channel.key)
+                .where(Channel.company_id.is_not(None), Channel.key != "")):
+            known.setdefault((kind, key), ident or 0)  # not None: filtered in SQL
+        for ident, external, code, name in session.execute(
+                select(Company.id, Company.external_id, Company.credit_code, Company.name)
+                .where(*alive)):
+            if external:
+                known.setdefault(("external_id", external.casefold()), ident)
+            if code:
+                known.setdefault(("credit_code", code.casefold()), ident)
+            known.setdefault(("name", names.core(name)), ident)
+        return known
+
+    def own(self, row: Row, refs: _References) -> dict[str, Any]:
+        return {}
+
+    # --- the run ---
+
+    def apply(self, session: Session, rows: Sequence[Row], ctx: Context) -> None:
+        refs = _References(session, ctx)
+        known = self.known_keys(session) if ctx.options.mode != "update" else {}
+        matched = self.matches(session, rows, ctx) if ctx.options.mode != "create" else {}
+        creations: list[Row] = []
+        for row in rows:
+            target = matched.get(row.record.number)
+            if target is not None:
+                self.update(session, target, row, refs, ctx)
+                continue
+            if ctx.options.mode == "update" or ctx.failed(row):
+                continue
+            clash = next(((f, k) for f, k in self.keys(row) if (f, k) in known), None)
+            if clash is not None:
+                ctx.fail(row, clash[0], "duplicate")
+                continue
+            for pair in self.keys(row):
+                known[pair] = -row.record.number  # later rows clash with this one
+            creations.append(row)
+        self.create(session, creations, refs, ctx)
+        audit.record(session, ctx.by, "import", self.entity, None,
+                     created=ctx.report.created, updated=ctx.report.updated)
+
+    def matches(self, session: Session, rows: Sequence[Row], ctx: Context) -> dict[int, int]:
+        """record number -> id of the record it updates; reports rows that match none
+        (in update mode) or several."""
+        key = ctx.options.match
+        assert key is not None
+        found: dict[str, list[int]] = {}
+        for ident, held in self.match_values(session, key):
+            found.setdefault(held, []).append(ident)
+        matched = {}
+        for row in rows:
+            value: Any = row.values.get(key)
+            probes = value if isinstance(value, list) else [value] if value else []
+            hits = sorted({i for p in probes for i in found.get(self.folded(key, p), [])})
+            if len(hits) > 1:
+                ctx.fail(row, key, "ambiguous_match")
+            elif hits:
+                matched[row.record.number] = hits[0]
+            elif ctx.options.mode == "update":
+                ctx.fail(row, key, "not_found")
+        return matched
+
+    @staticmethod
+    def folded(key: str, value: str) -> str:
+        return value if key == "phone" else value.casefold()
+
+    def match_values(self, session: Session, key: str) -> list[tuple[int, str]]:
+        model = self.model
+        alive = (model.deleted_at.is_(None), model.merged_into_id.is_(None))
+        if key in ("phone", "email"):
+            owner = getattr(Channel, f"{self.entity}_id")
+            return [(i, k) for i, k in session.execute(
+                select(owner, Channel.key).join(model, model.id == owner)
+                .where(Channel.kind == key, *alive))]
+        column = getattr(model, key)
+        return [(i, str(v).casefold()) for i, v in session.execute(
+            select(model.id, column).where(column != "", *alive))]
+
+    def columns(self, row: Row, refs: _References) -> dict[str, Any]:
+        values = {name: row.values[name] for name in _COLUMNS[self.entity]
+                  if name in row.values}
+        if "source" in row.values:
+            values["lead_source_id"] = refs.source(row.values["source"])
+        if "owner" in row.values:
+            values["owner_id"] = refs.owner(row.values["owner"])
+        values.update(self.own(row, refs))
+        return values
+
+    def create(self, session: Session, rows: list[Row], refs: _References,
+               ctx: Context) -> None:
+        if not rows:
+            return
+        first = int(session.scalar(select(func.max(self.model.id))) or 0) + 1
+        now, by = ctx.now, ctx.by.id
+        records, channels, tags = [], [], []
+        for n, row in enumerate(rows):
+            ident = first + n
+            values = self.columns(row, refs)
+            values.setdefault("owner_id", refs.owner(None))
+            if values.get("consent") in ("given", "refused"):
+                values["consent_at"] = now
+            records.append({**self.defaults, **values, "id": ident, "created_by_id": by,
+                            "created_at": now, "touched_at": now, "version": 1})
+            channels += _channel_rows(self.entity, ident, row)
+            tags += [(ident, t) for t in tag_ids(session, row.values.get("tags", []))]
+            ctx.done("created")
+        session.execute(insert(self.model), records)
+        if channels:
+            session.execute(insert(Channel), channels)
+        if tags:
+            link = CompanyTag if self.entity == "company" else ContactTag
+            session.execute(insert(link), [{f"{self.entity}_id": i, "tag_id": t}
+                                           for i, t in sorted(set(tags))])
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """Every column a bulk insert sets, at its default (one executemany needs the
+        same keys on every row)."""
+        names_ = [*_COLUMNS[self.entity], "lead_source_id", "owner_id", *self.extra_columns]
+        values: dict[str, Any] = {n: "" for n in names_}
+        values.update(lead_source_id=None, owner_id=None,
+                      **{n: None for n in self.extra_columns})
+        if self.entity == "contact":
+            values.update(consent="unknown", consent_at=None)
+        return values
+
+    extra_columns: tuple[str, ...] = ()
+
+    def update(self, session: Session, ident: int, row: Row, refs: _References,
+               ctx: Context) -> None:
+        record = session.get(self.model, ident)
+        assert record is not None
+        values = self.columns(row, refs)
+        changed = {k: [getattr(record, k), v] for k, v in values.items()
+                   if getattr(record, k) != v}
+        held = {(c.kind, c.key) for c in session.scalars(select(Channel).where(
+            getattr(Channel, f"{self.entity}_id") == ident))}
+        new_channels = [c for c in _channel_rows(self.entity, ident, row)
+                        if (c["kind"], c["key"]) not in held]
+        for n, channel in enumerate(new_channels):
+            channel["position"] = len(held) + n
+        link = CompanyTag if self.entity == "company" else ContactTag
+        column = getattr(link, f"{self.entity}_id")
+        have = set(session.scalars(select(link.tag_id).where(column == ident)))
+        new_tags = [t for t in tag_ids(session, row.values.get("tags", [])) if t not in have]
+        if not changed and not new_channels and not new_tags:
+            ctx.done("unchanged")
+            return
+        if changed:
+            session.execute(update(self.model).where(self.model.id == ident).values(
+                **{k: v[1] for k, v in changed.items()}, touched_at=ctx.now,
+                version=self.model.version + 1))
+        if new_channels:
+            session.execute(insert(Channel), new_channels)
+        for tag in new_tags:
+            session.add(link(tag_id=tag, **{f"{self.entity}_id": ident}))
+        audit.record(session, ctx.by, "update", self.entity, ident, imported=True,
+                     changed={**changed, **({"tags": new_tags} if new_tags else {}),
+                              **({"channels": [c["value"] for c in new_channels]}
+                                 if new_channels else {})})
+        ctx.done("updated")
+
+
+class CompanyImporter(_CustomerImporter):
+    pass
+
+
+class ContactImporter(_CustomerImporter):
+    entity = "contact"
+    model = Contact
+    fields: tuple[Field, ...] = CONTACT_FIELDS
+    match_keys: tuple[str, ...] = ("external_id", "email", "phone", "wechat")
+    extra_columns = ("company_id",)
+
+    def keys(self, row: Row) -> list[tuple[str, str]]:
+        found = [(f, k) for f, k in super().keys(row) if f != "name"]
+        if row.values.get("wechat"):
+            found.append(("wechat", row.values["wechat"].casefold()))
+        return found
+
+    def known_keys(self, session: Session) -> dict[tuple[str, str], int]:
+        known: dict[tuple[str, str], int] = {}
+        for ident, kind, key in session.execute(
+                select(Channel.contact_id, Channel.kind, Channel.key)
+                .where(Channel.contact_id.is_not(None), Channel.key != "")):
+            known.setdefault((kind, key), ident or 0)  # not None: filtered in SQL
+        for ident, external, wechat in session.execute(
+                select(Contact.id, Contact.external_id, Contact.wechat)
+                .where(Contact.deleted_at.is_(None), Contact.merged_into_id.is_(None))):
+            if external:
+                known.setdefault(("external_id", external.casefold()), ident)
+            if wechat:
+                known.setdefault(("wechat", wechat.casefold()), ident)
+        return known
+
+    def own(self, row: Row, refs: _References) -> dict[str, Any]:
+        if "company" not in row.values:
+            return {}
+        owner = refs.owner(row.values.get("owner"))
+        return {"company_id": refs.company(row.values["company"], owner)}
+
+
+PRODUCT_FIELDS = (
+    _text("name", N_("Product"), 200, "product", "product name", "产品", "产品名称", "名称",
+          required=True),
+    _text("code", N_("Code"), 50, "sku", "product code", "编码", "产品编码"),
+)
+
+
+class ProductImporter:
+    entity = "product"
+    fields: tuple[Field, ...] = PRODUCT_FIELDS
+    match_keys: tuple[str, ...] = ("name", "code")
+
+    def parse(self, row: Row, ctx: Context) -> None:
+        """Products need no checks beyond their cells'."""
+
+    def apply(self, session: Session, rows: Sequence[Row], ctx: Context) -> None:
+        key = ctx.options.match or "name"
+        existing = {str(getattr(p, key)).casefold(): p for p in session.scalars(select(Product))
+                    if getattr(p, key)}
+        names_ = {p.name.casefold() for p in session.scalars(select(Product))}
+        for row in rows:
+            probe = str(row.values.get(key, "")).casefold()
+            product = existing.get(probe) if ctx.options.mode != "create" else None
+            if product is not None:
+                code = row.values.get("code", product.code)
+                if product.name == row.values["name"] and product.code == code:
+                    ctx.done("unchanged")
+                    continue
+                product.name, product.code = row.values["name"], code
+                ctx.done("updated")
+            elif ctx.options.mode == "update":
+                ctx.fail(row, key, "not_found")
+            elif row.values["name"].casefold() in names_:
+                ctx.fail(row, "name", "duplicate")
+            else:
+                product = Product(name=row.values["name"], code=row.values.get("code", ""))
+                session.add(product)
+                names_.add(product.name.casefold())
+                existing[probe] = product
+                ctx.done("created")
+        session.flush()
+        audit.record(session, ctx.by, "import", "product", None,
+                     created=ctx.report.created, updated=ctx.report.updated)
+
+
+def _unique(values: Any) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _channel_rows(entity: str, ident: int, row: Row) -> list[dict[str, Any]]:
+    owner = {"company_id": ident if entity == "company" else None,
+             "contact_id": ident if entity == "contact" else None}
+    values = [("phone", p, p) for p in row.values.get("phone", ())]
+    values += [("email", e, e.casefold()) for e in row.values.get("email", ())]
+    return [{**owner, "kind": kind, "value": value, "key": key, "position": n,
+             "verified_at": None, "verified_by_id": None}
+            for n, (kind, value, key) in enumerate(values)]

@@ -1,0 +1,203 @@
+"""Importing companies, contacts and products from files shaped like real exports: BOM,
+GBK, CRLF, blank cells, trailing spaces, quoted newlines, Excel-mangled numbers, duplicate
+rows and unknown columns; the report's exact form; all-or-nothing against skipping."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from funneldesk.cli import main
+from funneldesk.services import Services
+from funneldesk.services.common.tabular import cells
+from funneldesk.services.common.tabular.engine import ImportOptions
+from funneldesk.services.common.tabular.files import read_table
+from funneldesk.services.dto import Actor
+
+CONTACTS = (
+    "姓名,公司名称,手机,邮箱,微信号,负责人,来源,备注,Fax\r\n"
+    "张伟 ,北京星辰科技有限公司,138 0013 8000,Zhang.Wei@XingChen.cn,zhangwei_88,李娜,微信,"
+    "\"第一行\r\n第二行\",n/a\r\n"
+    "王芳,,1.38001E+10,wf@example.cn,,,展会,,\r\n"
+    ",,,,,,,,\r\n"
+    "李雷,上海华信有限公司,139 1234 5678,lilei@huaxin.cn,,王强,,,\r\n"
+    "张伟,北京星辰科技有限公司,+86 138 0013 8000,,,,,,\r\n"
+)
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8-sig") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
+    with closing(sqlite3.connect(db_path)) as conn:
+        return conn.execute(sql).fetchall()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gb18030"])
+def test_the_file_is_read_in_any_of_its_encodings_with_its_physical_lines(
+        tmp_path: Path, encoding: str) -> None:
+    table = read_table(write(tmp_path, "c.csv", CONTACTS, encoding))
+    assert table.headers[0] == "姓名"
+    # the blank record is left out; the quoted newline makes lines and records differ
+    assert [(r.number, r.line) for r in table.records] == [(1, 2), (2, 4), (3, 6), (4, 7)]
+    assert table.records[0].cells[7] == "第一行\r\n第二行"
+
+
+def test_an_all_or_nothing_import_with_a_bad_row_writes_nothing_and_reports_it_exactly(
+        tmp_path: Path, db_path: Path) -> None:
+    path = write(tmp_path, "c.csv", CONTACTS)
+    report = tmp_path / "r.json"
+    assert main(["--db", str(db_path), "import", "contacts", str(path),
+                 "--report", str(report)]) == 1
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["counts"] == {"read": 4, "created": 0, "updated": 0, "unchanged": 0,
+                              "failed": 2}
+    assert [{k: e[k] for k in ("record", "line", "column", "value", "reason")}
+            for e in data["errors"]] == [
+        {"record": 2, "line": 4, "column": "手机", "value": "1.38001E+10",
+         "reason": "bad_phone"},
+        {"record": 4, "line": 7, "column": "手机", "value": "+86 138 0013 8000",
+         "reason": "duplicate"},
+    ]
+    assert all(e["reason_label"] for e in data["errors"])
+    assert rows(db_path, "SELECT count(*) FROM contacts") == [(0,)]
+    assert rows(db_path, "SELECT count(*) FROM companies") == [(0,)]
+
+
+def test_skipping_bad_rows_writes_the_rest_with_everything_a_row_names(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "c.csv", CONTACTS)
+    assert main(["--db", str(db_path), "import", "contacts", str(path),
+                 "--skip-bad-rows"]) == 0
+    assert "2 bad rows were skipped." in capsys.readouterr().err
+    people = rows(db_path, """
+        SELECT c.name, co.name, u.display_name, coalesce(s.code, s.label), c.wechat, c.notes
+        FROM contacts c LEFT JOIN companies co ON co.id = c.company_id
+        JOIN users u ON u.id = c.owner_id LEFT JOIN lead_sources s ON s.id = c.lead_source_id
+        ORDER BY c.id""")
+    assert people[0] == ("张伟", "北京星辰科技有限公司", "李娜", "wechat", "zhangwei_88",
+                         "第一行\r\n第二行")
+    assert people[1][:4] == ("李雷", "上海华信有限公司", "王强", None)
+    # owners the file names become users; companies it names are created once
+    assert {r[0] for r in rows(db_path, "SELECT display_name FROM users")} >= {"李娜", "王强"}
+    assert rows(db_path, "SELECT kind, value, key FROM channels WHERE contact_id = 1") == [
+        ("phone", "+8613800138000", "+8613800138000"),
+        ("email", "Zhang.Wei@xingchen.cn", "zhang.wei@xingchen.cn")]
+
+
+def test_upsert_updates_matched_records_keeps_what_a_blank_cell_leaves_and_counts(
+        tmp_path: Path, db_path: Path, services: Services, manager: Actor) -> None:
+    first = write(tmp_path, "a.csv", "name,email,title,phone\nAmy Lee,amy@ex.com,CFO,\n"
+                                     "Bo Chen,bo@ex.com,CTO,\n")
+    again = write(tmp_path, "b.csv", "name,email,title,phone\nAmy Lee,AMY@ex.com,CEO,\n"
+                                     "Bo Chen,bo@ex.com,,13800138000\n"
+                                     "Cy Wu,cy@ex.com,,\nDee,dee@ex.com,CTO,\n")
+    options = ImportOptions(columns={"name": "name", "email": "email", "title": "title",
+                                     "phone": "phone"})
+    services.imports.run("contacts", first, options, by=manager)
+    report = services.imports.run("contacts", again, ImportOptions(
+        **{**options.__dict__, "mode": "upsert", "match": "email"}), by=manager)
+    assert (report.read, report.created, report.updated, report.unchanged, report.failed) == (
+        4, 2, 2, 0, 0)
+    assert rows(db_path, "SELECT name, title FROM contacts ORDER BY id") == [
+        ("Amy Lee", "CEO"), ("Bo Chen", "CTO"), ("Cy Wu", ""), ("Dee", "CTO")]
+    unchanged = services.imports.run("contacts", again, ImportOptions(
+        **{**options.__dict__, "mode": "update", "match": "email"}), by=manager)
+    assert (unchanged.updated, unchanged.unchanged) == (0, 4)
+
+
+def test_update_mode_reports_rows_that_match_nothing(tmp_path: Path, services: Services,
+                                                     manager: Actor, db_path: Path) -> None:
+    path = write(tmp_path, "a.csv", "Company,External ID\n星辰,X-1\n")
+    report = services.imports.run("companies", path, ImportOptions(
+        columns={"name": "Company", "external_id": "External ID"}, mode="update",
+        match="external_id"), by=manager)
+    assert [(e.reason, e.column, e.value) for e in report.errors] == [
+        ("not_found", "External ID", "X-1")]
+    assert rows(db_path, "SELECT count(*) FROM companies") == [(0,)]
+
+
+def test_an_xlsx_file_reads_like_its_csv(tmp_path: Path, services: Services,
+                                         manager: Actor, db_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["公司名称", "统一社会信用代码", "标签", "客户等级"])
+    sheet.append(["深圳腾云科技有限公司", "91440300708461136T", "华南、重点", "a"])
+    sheet.append([None, None, None, None])
+    # a code typed as a number: Excel keeps 15 significant digits and mangles the rest
+    sheet.append(["杭州远航物流有限公司", 914403001922038216, None, None])
+    book.save(tmp_path / "c.xlsx")
+    report = services.imports.run("companies", tmp_path / "c.xlsx", ImportOptions(
+        columns=services.imports.suggest("companies", ("公司名称", "统一社会信用代码", "标签",
+                                                       "客户等级")), skip_bad_rows=True),
+        by=manager)
+    assert (report.created, report.failed) == (1, 1)
+    assert [(e.line, e.reason, e.value) for e in report.errors] == [
+        (4, "bad_credit_code", "914403001922038272")]
+    assert rows(db_path, "SELECT name, credit_code, key_level FROM companies ORDER BY id") == [
+        ("深圳腾云科技有限公司", "91440300708461136T", "A")]
+    assert rows(db_path, "SELECT t.name FROM tags t JOIN company_tags ct ON ct.tag_id = t.id "
+                         "ORDER BY t.name") == [("华南",), ("重点",)]
+
+
+def test_a_mapping_naming_a_column_the_file_lacks_is_refused_before_anything(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "c.csv", "Name\nAmy\n")
+    assert main(["--db", str(db_path), "import", "contacts", str(path),
+                 "--column", "email=E-mail"]) == 1
+    assert "E-mail" in capsys.readouterr().err
+
+
+def test_products_are_imported_and_matched_by_name(tmp_path: Path, services: Services,
+                                                   manager: Actor) -> None:
+    path = write(tmp_path, "p.csv", "产品名称,产品编码\nCRM 实施,CRM-1\n年度维保,\n")
+    report = services.imports.run("products", path, ImportOptions(
+        columns=services.imports.suggest("products", ("产品名称", "产品编码"))), by=manager)
+    assert report.created == 2
+    again = services.imports.run("products", path, ImportOptions(
+        columns={"name": "产品名称", "code": "产品编码"}, mode="upsert", match="name"),
+        by=manager)
+    assert (again.created, again.unchanged) == (0, 2)
+    assert [(p.name, p.code) for p in services.products.all()] == [("CRM 实施", "CRM-1"),
+                                                                   ("年度维保", "")]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("1,234.50", "1234.50"), ("¥1,234", "1234"), ("$1,234", "1234"), ("RMB 88", "88"),
+    ("￥1，234.5", "1234.5"), ("0", "0")])
+def test_amounts_with_separators_and_signs_are_read(text: str, value: str) -> None:
+    assert str(cells.money(text)) == value
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("1,234.567", "too_many_decimals"), ("12,34", "not_a_number"), ("abc", "not_a_number"),
+    ("-5", "negative"), ("1.2e3", "not_a_number"), ("1.234,50", "not_a_number")])
+def test_a_doubtful_amount_is_refused_never_rounded(text: str, reason: str) -> None:
+    with pytest.raises(cells.CellProblem) as refused:
+        cells.money(text)
+    assert refused.value.reason == reason
+
+
+def test_dates_are_read_when_their_order_is_certain_and_asked_for_otherwise() -> None:
+    assert str(cells.date("2026-03-05")) == "2026-03-05"
+    assert str(cells.date("2026/3/5 14:30")) == "2026-03-05"
+    assert str(cells.date("2026年3月5日")) == "2026-03-05"
+    with pytest.raises(cells.CellProblem, match="ambiguous_date"):
+        cells.date("05/03/2026")
+    assert cells.date_order(["05/03/2026", "25/03/2026"]) == "dmy"
+    assert str(cells.date("05/03/2026", order="dmy")) == "2026-03-05"
+    assert cells.date_order(["05/03/2026", "03/25/2026"]) == "mdy"
+    assert cells.date_order(["25/03/2026", "03/25/2026"]) is None  # contradicts itself
+    assert str(cells.date("05-03-2026 10:00", "%d-%m-%Y %H:%M")) == "2026-03-05"
+    with pytest.raises(cells.CellProblem, match="bad_date"):
+        cells.date("2026-02-30")

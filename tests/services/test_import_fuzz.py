@@ -1,0 +1,76 @@
+"""Property-based fuzzing of the importer: whatever the file holds, the import ends with a
+report, never an unhandled exception; an all-or-nothing import that reports an error
+changes nothing; the counts always add up."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from funneldesk.db import open_database
+from funneldesk.errors import InvalidInput
+from funneldesk.services import Services
+from funneldesk.services.common.tabular.engine import ImportOptions
+
+HEADERS = ["姓名", "公司名称", "手机", "邮箱", "微信号", "负责人", "来源", "标签", "同意联系"]
+cell = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["", " ", "138 0013 8000", "1.38001E+10", "a@b.cn", "A@B.CN", "x@",
+                     "张伟", "李娜", "微信", "yes", "否", "\r\n", '"', ",", "；", "\x00"]))
+record = st.lists(cell, min_size=0, max_size=len(HEADERS) + 2)
+
+
+def snapshot(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    with closing(sqlite3.connect(path)) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'")]
+        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
+
+
+def csv_text(records: list[list[str]]) -> str:
+    def quoted(text: str) -> str:
+        return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\r\n') else text
+    return "\r\n".join(",".join(quoted(c) for c in r) for r in [HEADERS, *records])
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(records=st.lists(record, max_size=8), skip=st.booleans(),
+       encoding=st.sampled_from(["utf-8-sig", "gb18030"]))
+def test_an_import_never_fails_unhandled_and_all_or_nothing_means_it(
+        template_db: Path, tmp_path: Path, records: list[list[str]], skip: bool,
+        encoding: str) -> None:
+    path = tmp_path / "fuzz.db"
+    shutil.copy(template_db, path)
+    text = csv_text(records)
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        data = text.encode("utf-8-sig")
+    (tmp_path / "in.csv").write_bytes(data)
+    before = snapshot(path)
+    db = open_database(path)
+    try:
+        services = Services.for_database(db)
+        me = services.users.current("fuzz")
+        before = snapshot(path)
+        try:
+            table = services.imports.read(tmp_path / "in.csv")
+        except InvalidInput:
+            return  # a file it cannot read is refused as a whole, with a sentence
+        options = ImportOptions(columns=services.imports.suggest("contacts", table.headers),
+                                skip_bad_rows=skip)
+        report = services.imports.run("contacts", table, options, by=me)
+    finally:
+        db.close()
+    assert report.read == len(table.records)
+    if report.errors and not skip:
+        assert snapshot(path) == before
+        assert report.created == report.updated == report.unchanged == 0
+    else:
+        assert report.created + report.updated + report.unchanged + report.failed == report.read
