@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select, update
 
 from funneldesk.db import Database
-from funneldesk.errors import InvalidInput, NotAllowed
+from funneldesk.errors import InvalidInput, NotAllowed, StaleEdit
 from funneldesk.i18n import set_language
 from funneldesk.models import AuditEntry, Company, Contact, PoolEvent, User
 from funneldesk.models.base import utcnow
@@ -85,6 +85,7 @@ def test_the_sweep_returns_untouched_leads_with_their_contacts_and_nothing_else(
     for model, ident in ((Company, lead), (Company, key), (Company, won), (Contact, lone),
                          (Contact, its_contact)):
         age(db, model, ident, 31)
+    form = services.customers.company_detail(lead)  # open while the sweep runs
 
     assert services.pool.sweep() == 3
     assert owner(db, Company, lead) is None
@@ -100,6 +101,11 @@ def test_the_sweep_returns_untouched_leads_with_their_contacts_and_nothing_else(
     assert [r.name for r in services.pool.pooled("company")] == ["Old Lead Ltd"]
     assert services.pool.pooled("company")[0].previous_owner == rep.display_name
     assert services.pool.pooled("company")[0].pooled_at is not None
+    # the form opened before cannot hand the lead back to its owner
+    with pytest.raises(StaleEdit):
+        services.customers.update_company(lead, replace(form.fields, city="Xi'an"),
+                                          expected_version=form.version, by=rep)
+    assert owner(db, Company, lead) is None
     # a second sweep finds nothing more to return
     assert services.pool.sweep() == 0
     assert len(events(db)) == 3

@@ -60,7 +60,7 @@ def test_the_export_holds_everything_kept_about_the_person(
         ("星辰 CRM", "Initial contact", "1200.50")]
     assert [h["action"] for h in exported["pool_history"]] == ["claimed", "released"]
     assert [a["action"] for a in exported["audit"]] == [
-        "create", "verify", "update", "release", "claim"]
+        "create", "verify", "update", "release", "claim"]  # the pool's events too
 
     path = tmp_path / "王芳.json"
     services.privacy.write_person(contact, path)

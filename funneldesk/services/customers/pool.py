@@ -21,9 +21,17 @@ from sqlalchemy.orm import Session, aliased
 
 from funneldesk.errors import InvalidInput, NotAllowed
 from funneldesk.i18n import _
-from funneldesk.models import Company, Contact, Deal, PoolEvent, Stage, StageKind, User
+from funneldesk.models import (
+    AuditEntry,
+    Company,
+    Contact,
+    Deal,
+    PoolEvent,
+    Stage,
+    StageKind,
+    User,
+)
 from funneldesk.models.base import UTCDateTime, utcnow
-from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.records import Actor
@@ -38,6 +46,8 @@ from funneldesk.services.customers.records import (
 from funneldesk.services.team.settings import pool_days
 
 Record = type[Company] | type[Contact]
+# the audit's action for each pool event (the event keeps the owner before)
+_AUDITED = {RETURNED: "return-to-pool", RELEASED: "release", CLAIMED: "claim"}
 
 # built once: a deal's move runs these inside the user's drop
 _TOUCH_COMPANY = (update(Company).where(Company.id == bindparam("ident"))
@@ -94,10 +104,15 @@ def _pass(session: Session, model: Record, where: Sequence[ColumnElement[bool]],
     ``by`` (claimed) or to the pool; returns how many. Two statements, whatever the
     number of records."""
     entity = "company" if model is Company else "contact"
+    at, by_id = literal(now, UTCDateTime()), literal(by.id if by else None, Integer())
     session.execute(insert(PoolEvent).from_select(
         ["entity", "record_id", "action", "owner_before_id", "at", "by_id"],
-        select(literal(entity), model.id, literal(action), model.owner_id,
-               literal(now, UTCDateTime()), literal(by.id if by else None, Integer()))
+        select(literal(entity), model.id, literal(action), model.owner_id, at, by_id)
+        .where(*where)))
+    # in the audit too: an edit refused as stale then says when the record changed
+    session.execute(insert(AuditEntry).from_select(
+        ["entity", "entity_id", "action", "details", "at", "user_id"],
+        select(literal(entity), model.id, literal(_AUDITED[action]), literal("{}"), at, by_id)
         .where(*where)))
     claimed = action == CLAIMED
     values: dict[str, Any] = {
@@ -148,7 +163,6 @@ class PoolService(Service):
                 _pass(session, Contact, _contacts_of(record_id, pooled=True), CLAIMED, now, by)
             _pass(session, model, (model.id == record_id, model.owner_id.is_(None)), CLAIMED,
                   now, by)
-            audit.record(session, by, "claim", entity, record_id, owner_id=[None, by.id])
 
     def release(self, entity: str, record_id: int, *, by: Actor) -> None:
         """The owner (or a manager) puts a record back in the pool, a company with its
@@ -162,12 +176,11 @@ class PoolService(Service):
             if not by.is_manager and record.owner_id != by.id:
                 raise NotAllowed(_("Only the owner of “{name}” or a manager can put it back "
                                    "in the public pool.").format(name=record.name))
-            now, owner = utcnow(), record.owner_id
+            now = utcnow()
             if model is Company:
                 _pass(session, Contact, _contacts_of(record_id, pooled=False), RELEASED, now,
                       by)
             _pass(session, model, (model.id == record_id,), RELEASED, now, by)
-            audit.record(session, by, "release", entity, record_id, owner_id=[owner, None])
 
     def history(self, entity: str, record_id: int) -> list[PoolHistoryEntry]:
         """Who returned, released or claimed the record and when, newest first."""
