@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from funneldesk.services.common.search import SearchService
     from funneldesk.services.common.tabular.service import ImportService
     from funneldesk.services.customers.companies import CustomerService
+    from funneldesk.services.customers.pool import PoolService
+    from funneldesk.services.customers.privacy import PrivacyService
     from funneldesk.services.pipeline.admin import PipelineAdminService
     from funneldesk.services.pipeline.bulk import BulkService
     from funneldesk.services.pipeline.deal_list import DealListService
@@ -77,6 +79,23 @@ class Services:
         from funneldesk.services.customers.companies import CustomerService
 
         return CustomerService(self.db)
+
+    @cached_property
+    def pool(self) -> PoolService:
+        """The public pool (公海): leads left untouched return to it; reps claim them."""
+        from funneldesk.services.customers.pool import PoolService
+
+        return PoolService(self.db)
+
+    @cached_property
+    def privacy(self) -> PrivacyService:
+        """One person's data: exported on request, erased for good."""
+        from funneldesk.services.customers.privacy import PrivacyService
+        from funneldesk.services.pipeline.search import index_deals
+
+        # the deals' search entries hold their contact's name; the pipeline area writes
+        # them, and the customers area may not import it
+        return PrivacyService(self.db, reindex_deals=index_deals)
 
     @cached_property
     def pipelines(self) -> PipelineAdminService:

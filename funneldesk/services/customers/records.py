@@ -113,3 +113,26 @@ class SavedCustomer:
     name: str
     version: int
     possible_duplicates: tuple[Named, ...] = field(default=())
+
+
+# the records the public pool holds, and what happens to them there
+POOL_ENTITIES = ("company", "contact")
+RETURNED, RELEASED, CLAIMED = "returned", "released", "claimed"
+
+
+@dataclass(frozen=True, slots=True)
+class PoolHistoryEntry:
+    action: str  # returned (untouched too long), released (by hand) or claimed
+    at: dt.datetime
+    by: str | None  # None: FunnelDesk returned it on its own
+    owner_before: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PooledRecord:
+    """A company or contact in the public pool, as the pool's list shows it."""
+
+    id: int
+    name: str
+    pooled_at: dt.datetime | None  # None: it never had an owner
+    previous_owner: str | None

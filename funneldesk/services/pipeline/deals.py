@@ -30,6 +30,7 @@ from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.money import check_amount
 from funneldesk.services.common.permissions import may_change_deal, require_deal_owner
 from funneldesk.services.common.records import Actor, ChangeSet
+from funneldesk.services.customers.pool import touch
 from funneldesk.services.pipeline.criteria import record_ticks, ticks
 from funneldesk.services.pipeline.lookups import load_pipeline, read_card
 from funneldesk.services.pipeline.moves import GAP, check_version
@@ -107,6 +108,7 @@ class DealService(Service):
             session.add(StageChange(deal_id=deal.id, from_stage_id=None, to_stage_id=stage_id,
                                     at=now, by_id=by.id))
             audit.record(session, by, "create", "deal", deal.id, title=fields.title)
+            touch(session, fields.company_id, fields.contact_id, now)
             index_deals(raw_connection(session), [deal.id])
             card = read_card(session, deal.id)
         return DealResult(card, ChangeSet.of_deal(deal.id, stage_id))
@@ -134,6 +136,7 @@ class DealService(Service):
                        if getattr(fields, k) != v}
             if changed:
                 audit.record(session, by, "update", "deal", deal.id, changed=changed)
+                touch(session, fields.company_id, fields.contact_id, deal.updated_at)
             if changed.keys() & {"title", "company_id", "contact_id"}:  # what the index holds
                 index_deals(raw_connection(session), [deal.id])
             card = read_card(session, deal.id)

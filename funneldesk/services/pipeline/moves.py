@@ -23,6 +23,7 @@ from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.money import check_amount
 from funneldesk.services.common.permissions import require_deal_owner
 from funneldesk.services.common.records import Actor, ChangeSet
+from funneldesk.services.customers.pool import touch
 from funneldesk.services.pipeline.criteria import missing_for_move, move_check, record_ticks
 from funneldesk.services.pipeline.lookups import load_pipeline, read_card
 from funneldesk.services.pipeline.records import DealState, MoveCheck, MoveResult, PipelineInfo, StageInfo
@@ -209,6 +210,7 @@ class MoveService(Service):
             deal.position = position
             deal.updated_by_id, deal.updated_at = by.id, utcnow()
             session.flush()  # once: the deal's version goes up by one per move
+            touch(session, deal.company_id, deal.contact_id, deal.updated_at)
             audit.record(session, by, "move", "deal", deal.id,
                          stage_id=[before.stage_id, to_stage_id], **changed)
             card = read_card(session, deal.id)
@@ -250,6 +252,7 @@ class MoveService(Service):
             deal.lost_reason_id, deal.lost_reason_text = before.lost_reason_id, before.lost_reason_text
             deal.updated_by_id, deal.updated_at = by.id, utcnow()
             session.flush()
+            touch(session, deal.company_id, deal.contact_id, deal.updated_at)
             new_change = change.id if change else None
             audit.record(session, by, "undo-move", "deal", deal.id, reverts=change_id,
                          stage_id=[now_state.stage_id, before.stage_id],

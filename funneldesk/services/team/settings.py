@@ -1,6 +1,7 @@
-"""Team settings that are neither money nor users: for now the phone region, in which a
+"""Team settings that are neither money nor users: the phone region, in which a
 customer's number written without a country code is read (CN unless a manager changes
-it, so that 138… is a Chinese mobile whatever language the interface speaks)."""
+it, so that 138… is a Chinese mobile whatever language the interface speaks), and how
+many days a lead may stay untouched before it returns to the public pool."""
 
 from __future__ import annotations
 
@@ -11,10 +12,14 @@ from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.permissions import require_manager
 from funneldesk.services.common.records import Actor
+from funneldesk.services.common.sql import Query
 from funneldesk.services.team import reads
 
 PHONE_REGION = "phone_region"
 DEFAULT_PHONE_REGION = "CN"
+POOL_DAYS = "pool_days"
+DEFAULT_POOL_DAYS = 30
+MAX_POOL_DAYS = 3650  # ten years: anything longer is a typo, and 0 already means "never"
 
 
 class TeamSettingsService(Service):
@@ -39,3 +44,27 @@ class TeamSettingsService(Service):
             audit.record(session, by, "set-phone-region", "team_setting", None,
                          phone_region=[old, code])
         return code
+
+    def pool_days(self) -> int:
+        """Days a lead may stay untouched with its owner before it returns to the public
+        pool; 0: the team has no public pool."""
+        return pool_days(self.db.query)
+
+    def set_pool_days(self, *, days: int, by: Actor) -> int:
+        require_manager(by, _("Only a manager can change after how many days untouched "
+                              "leads return to the public pool."))
+        if not 0 <= days <= MAX_POOL_DAYS:
+            raise InvalidInput("pool_days", _("Enter a number of days from 0 (no public "
+                                              "pool) to {most}.").format(most=MAX_POOL_DAYS))
+        with self.db.session() as session:
+            before = session.get(TeamSetting, POOL_DAYS)
+            old = int(before.value) if before is not None else DEFAULT_POOL_DAYS
+            session.merge(TeamSetting(key=POOL_DAYS, value=str(days)))
+            audit.record(session, by, "set-pool-days", "team_setting", None,
+                         pool_days=[old, days])
+        return days
+
+
+def pool_days(query: Query) -> int:
+    value = reads.setting(query, POOL_DAYS)
+    return int(value) if value is not None else DEFAULT_POOL_DAYS
