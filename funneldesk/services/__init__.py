@@ -17,6 +17,8 @@ from funneldesk.services.team.users import UserService
 if TYPE_CHECKING:
     from funneldesk.services.common.search import SearchService
     from funneldesk.services.customers.companies import CustomerService
+    from funneldesk.services.customers.duplicates import DuplicateService
+    from funneldesk.services.customers.merge import MergeService
     from funneldesk.services.pipeline.admin import PipelineAdminService
     from funneldesk.services.pipeline.bulk import BulkService
     from funneldesk.services.pipeline.deal_list import DealListService
@@ -76,6 +78,18 @@ class Services:
         from funneldesk.services.customers.companies import CustomerService
 
         return CustomerService(self.db)
+
+    @cached_property
+    def duplicates(self) -> DuplicateService:
+        from funneldesk.services.customers.duplicates import DuplicateService
+
+        return DuplicateService(self.db)
+
+    @cached_property
+    def merges(self) -> MergeService:
+        from funneldesk.services.customers.merge import MergeService
+
+        return MergeService(self.db)
 
     @cached_property
     def pipelines(self) -> PipelineAdminService:
