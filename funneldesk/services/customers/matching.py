@@ -131,22 +131,23 @@ class Matcher:
                       key=lambda m: (-m.score, m.id))
 
     def name_pairs(self) -> Iterator[tuple[int, int, float]]:
-        """Every pair of names alike enough, each once: scored only within blocks."""
+        """Every pair of names alike enough, each once: scored only within blocks, each
+        block at once by rapidfuzz's own loop (a block of 200 is 20,000 pairs)."""
+        from rapidfuzz import fuzz, process
+
         seen: set[tuple[int, int]] = set()
         for ids in self._blocks.values():
             if not 1 < len(ids) <= BLOCK_LIMIT:
                 continue
-            for i, first in enumerate(ids):
-                first_core = self._names[first][1]
-                for second in ids[i + 1:]:
-                    pair = (first, second) if first < second else (second, first)
-                    if pair in seen:
-                        continue
-                    seen.add(pair)
-                    score = names.core_similarity(first_core, self._names[second][1],
-                                                  self.min_score)
-                    if score >= self.min_score:
-                        yield (*pair, score)
+            cores = [self._names[i][1] for i in ids]
+            scores = process.cdist(cores, cores, scorer=fuzz.token_sort_ratio,
+                                   score_cutoff=self.min_score)
+            for row, column in zip(*scores.nonzero(), strict=True):
+                if row < column:
+                    first, second = sorted((ids[row], ids[column]))
+                    if (first, second) not in seen:
+                        seen.add((first, second))
+                        yield first, second, float(scores[row, column])
 
 
 def index_for_import(session: Session, entity: str, region: str,
