@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from funneldesk.services.common.search import SearchService
     from funneldesk.services.common.tabular.service import ImportService
     from funneldesk.services.customers.companies import CustomerService
+    from funneldesk.services.customers.duplicates import DuplicateService
+    from funneldesk.services.customers.merge import MergeService
     from funneldesk.services.customers.pool import PoolService
     from funneldesk.services.customers.privacy import PrivacyService
     from funneldesk.services.pipeline.admin import PipelineAdminService
@@ -96,6 +98,18 @@ class Services:
         # the deals' search entries hold their contact's name; the pipeline area writes
         # them, and the customers area may not import it
         return PrivacyService(self.db, reindex_deals=index_deals)
+
+    @cached_property
+    def duplicates(self) -> DuplicateService:
+        from funneldesk.services.customers.duplicates import DuplicateService
+
+        return DuplicateService(self.db)
+
+    @cached_property
+    def merges(self) -> MergeService:
+        from funneldesk.services.customers.merge import MergeService
+
+        return MergeService(self.db)
 
     @cached_property
     def pipelines(self) -> PipelineAdminService:

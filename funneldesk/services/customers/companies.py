@@ -37,7 +37,7 @@ def _columns(values: CompanyFields | ContactFields) -> dict[str, Any]:
     return {k: v for k, v in asdict(values).items() if k not in _LISTS}
 
 
-def _escaped(text: str) -> str:
+def like_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -53,7 +53,7 @@ class CustomerService(Service):
         """Companies whose name contains ``text`` (any case), those that start with it
         first, at most ``limit``. A LIKE over the names: one- and two-character Chinese
         queries (星辰) must match, which a trigram index cannot do."""
-        escaped = _escaped(text.strip())
+        escaped = like_escaped(text.strip())
         with self.db.reading() as session:
             rows = session.execute(
                 select(Company.id, Company.name)
@@ -67,7 +67,7 @@ class CustomerService(Service):
     def search_contacts(self, text: str, company_id: int | None = None,
                         limit: int = 50) -> list[Named]:
         """Contacts whose name contains ``text``, of ``company_id`` when given."""
-        escaped = _escaped(text.strip())
+        escaped = like_escaped(text.strip())
         with self.db.reading() as session:
             query = (select(Contact.id, Contact.name, Contact.company_id)
                      .where(Contact.deleted_at.is_(None),

@@ -50,17 +50,26 @@ def core(name: str) -> str:
 def similarity(a: str, b: str) -> float:
     """How alike two company names are, 0 to 100, on their cores; word order does not
     count (Xingchen Tech and Tech Xingchen)."""
-    first, second = core(a), core(b)
+    return core_similarity(core(a), core(b))
+
+
+def core_similarity(first: str, second: str, cutoff: float = 0) -> float:
+    """``similarity`` of two cores already computed (a search over many names computes
+    each core once); below ``cutoff`` it is 0, which rapidfuzz finds sooner."""
     if not first or not second:
         return 0.0
-    return float(fuzz.token_sort_ratio(first, second))
+    return float(fuzz.token_sort_ratio(first, second, score_cutoff=cutoff))
 
 
 def blocking_keys(name: str) -> set[str]:
     """The keys a name is filed under: each pair of neighbouring CJK characters of its core
     and each Latin word of three letters or more. Two names that could score high share
     at least one."""
-    text = core(name)
+    return core_keys(core(name))
+
+
+def core_keys(text: str) -> set[str]:
+    """``blocking_keys`` of a core already computed."""
     keys: set[str] = set()
     for run in re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+", text):
         keys |= {run[i:i + 2] for i in range(len(run) - 1)} or {run}

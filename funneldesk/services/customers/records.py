@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from funneldesk.i18n import N_, _
+
 # the buying-decision roles a contact can have (stored codes)
 ROLES = ("decision_maker", "influencer", "user", "gatekeeper")
 KEY_LEVELS = ("A", "B", "C")
@@ -136,3 +138,78 @@ class PooledRecord:
     name: str
     pooled_at: dt.datetime | None  # None: it never had an owner
     previous_owner: str | None
+
+
+# --- duplicates and merges -----------------------------------------------------------------
+
+# why two records may be one customer (stable codes), and the sentence each is shown as
+REASONS = {
+    "credit_code": N_("The same Unified Social Credit Code."),
+    "phone": N_("The same phone number."),
+    "email": N_("The same email address."),
+    "wechat": N_("The same WeChat ID."),
+    "external_id": N_("The same ID in the system it was imported from."),
+    "name": N_("A similar name."),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateMatch:
+    """A saved record that may be the customer a form or an imported row describes.
+    ``score`` is 100 for an exact match, else how alike the names are (0 to 100)."""
+
+    entity: str  # company or contact
+    id: int
+    name: str
+    reason: str  # a code of REASONS
+    score: float
+
+    def reason_label(self) -> str:
+        return _(REASONS[self.reason])
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateGroup:
+    """Records that may all be one customer: each is linked to another of the group by
+    one of ``reasons``; ``score`` is the strongest of those links."""
+
+    entity: str
+    members: tuple[Named, ...]  # by id
+    reasons: tuple[str, ...]  # codes of REASONS, in that order
+    score: float
+
+    def reason_labels(self) -> tuple[str, ...]:
+        return tuple(_(REASONS[r]) for r in self.reasons)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChoice:
+    """One field of two records about to be merged: the user keeps one of the values."""
+
+    field: str
+    kept: str | int | None
+    merged: str | int | None
+
+    @property
+    def differs(self) -> bool:
+        return self.kept != self.merged
+
+
+@dataclass(frozen=True, slots=True)
+class MergePreview:
+    """What merging ``merged`` into ``kept`` would do: the fields to choose between, the
+    phones, emails and tags the kept record would then have (both records' together), and
+    how much moves to it."""
+
+    entity: str
+    kept: Named
+    merged: Named
+    versions: tuple[int, int]  # (kept, merged): what merge() expects
+    fields: tuple[FieldChoice, ...]
+    phones: tuple[str, ...]
+    emails: tuple[str, ...]
+    tags: tuple[str, ...]
+    deals: int
+    contacts: int  # a company's contacts; 0 for a contact
+    channels: int  # phones and emails that move (those the kept record lacks)
+    tags_added: int

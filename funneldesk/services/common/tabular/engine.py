@@ -188,6 +188,20 @@ def suggest_columns(importer: Importer, headers: Sequence[str]) -> dict[str, str
     return found
 
 
+def validate_only(importer: Importer, source: Path | Table, options: ImportOptions,
+                  by: Actor) -> ImportReport:
+    """Reads and checks every row as an import would, writing nothing and reading no
+    database: the floor of a validating import (the benchmark sets one beside the other)."""
+    table = source if isinstance(source, Table) else read_table(source)
+    _check_options(importer, table, options)
+    report = ImportReport(read=len(table.records))
+    ctx = Context(report, options, by)
+    for row in _parsed(importer, table, options, ctx):
+        if not ctx.failed(row):
+            importer.parse(row, ctx)
+    return report
+
+
 def run_import(db: Database, importer: Importer, source: Path | Table, options: ImportOptions,
                by: Actor, *, progress: Progress | None = None,
                cancelled: Callable[[], bool] | None = None) -> ImportReport:

@@ -1,0 +1,212 @@
+"""Duplicate search: the records a company or contact form may be repeating (before it is
+saved), and every group of records that may be one customer (the Find duplicates view).
+
+Both stay far from quadratic on 100,000 records: exact keys are looked up or grouped by
+SQL, and names are scored only against names that share a blocking key (matching.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import Session
+
+from funneldesk.models import Channel, Company, Contact
+from funneldesk.services.common.base import Service
+from funneldesk.services.customers import names
+from funneldesk.services.customers.companies import CustomerService, like_escaped
+from funneldesk.services.customers.matching import (
+    BLOCK_LIMIT,
+    EXACT_ORDER,
+    NAME_THRESHOLD,
+    Key,
+    Keys,
+    Matcher,
+    alive,
+    index_for_import,
+    keys_of,
+    load_names,
+    model_of,
+    name_blocks,
+    own_keys,
+)
+from funneldesk.services.customers.records import (
+    CompanyFields,
+    ContactFields,
+    DuplicateGroup,
+    DuplicateMatch,
+    Named,
+)
+
+# the most contacts of one company whose names a contact form is compared with
+_COMPANY_CONTACTS = 5_000
+
+
+class DuplicateService(Service):
+    def region(self) -> str:
+        return CustomerService(self.db).region()
+
+    # --- a form, before it is saved ------------------------------------------------------
+
+    def matches_for_company(self, fields: CompanyFields, exclude_id: int | None = None,
+                            min_score: float = NAME_THRESHOLD) -> list[DuplicateMatch]:
+        """Saved companies that may be the one ``fields`` describe, strongest first
+        (``exclude_id``: the company being edited)."""
+        return self._matches("company", fields, exclude_id, min_score)
+
+    def matches_for_contact(self, fields: ContactFields, exclude_id: int | None = None,
+                            min_score: float = NAME_THRESHOLD) -> list[DuplicateMatch]:
+        """Saved contacts that share a phone, email, WeChat ID or external ID with
+        ``fields``, or have a similar name at the same company."""
+        return self._matches("contact", fields, exclude_id, min_score)
+
+    def _matches(self, entity: str, fields: CompanyFields | ContactFields,
+                 exclude_id: int | None, min_score: float) -> list[DuplicateMatch]:
+        region = self.region()
+        keys = keys_of(fields, region)
+        # the few candidates SQL finds go into a small Matcher, which scores them as an
+        # import would
+        matcher = Matcher(entity, region, min_score)
+        with self.db.reading() as session:
+            for record_id, name, key in _exact_candidates(session, entity, keys.exact):
+                matcher.file(record_id, name, (key,), "", ())
+            for record_id, name, company_id in _name_candidates(session, entity, fields, keys):
+                core = names.core(name)
+                matcher.file(record_id, name, (), core,
+                             name_blocks(core, entity == "contact", company_id))
+        return matcher.match(fields, exclude_id)
+
+    # --- the whole database --------------------------------------------------------------
+
+    def find_all(self, entity: str, min_score: float = NAME_THRESHOLD) -> list[DuplicateGroup]:
+        """Every group of live records that may be one customer, the strongest first.
+        Slow on a big database (seconds): call it off the GUI thread."""
+        model = model_of(entity)
+        with self.db.reading() as session:
+            links: list[tuple[int, int, str, float]] = []
+            for reason, ids in _exact_groups(session, entity):
+                links += [(ids[0], other, reason, 100.0) for other in ids[1:]]
+            names_only = load_names(session, entity, self.region(), min_score)
+            links += [(a, b, "name", score) for a, b, score in names_only.name_pairs()]
+            groups = _grouped(links)
+            members = _members(session, model, {i for group in groups for i in group[0]})
+        order = (*EXACT_ORDER, "name")
+        found = [DuplicateGroup(entity, tuple(members[i] for i in sorted(ids)),
+                                tuple(sorted(reasons, key=order.index)), score)
+                 for ids, reasons, score in groups]
+        return sorted(found, key=lambda g: (-g.score, g.members[0].id))
+
+    def index_for_import(self, entity: str, min_score: float = NAME_THRESHOLD) -> Matcher:
+        """Every live record's keys in memory, for an import to check its rows against
+        (``Matcher.match``) and to file each row it saves (``Matcher.add``)."""
+        with self.db.reading() as session:
+            return index_for_import(session, entity, self.region(), min_score)
+
+
+def _exact_candidates(session: Session, entity: str,
+                      keys: Iterable[Key]) -> Iterator[tuple[int, str, Key]]:
+    model = model_of(entity)
+    owner = Channel.company_id if entity == "company" else Channel.contact_id
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for reason, value in keys:
+        wanted[reason].append(value)
+    channel_keys = wanted["phone"] + wanted["email"]
+    if channel_keys:
+        for kind, key, ident, name in session.execute(
+                select(Channel.kind, Channel.key, model.id, model.name)
+                .join(model, model.id == owner)
+                .where(*alive(model), Channel.key.in_(channel_keys))):
+            yield ident, name, (kind, key)
+    for reason, column in own_keys(entity):
+        if wanted[reason]:
+            for value, ident, name in session.execute(
+                    select(column, model.id, model.name)
+                    .where(*alive(model), column.in_(wanted[reason]))):
+                yield ident, name, (reason, value)
+
+
+def _name_candidates(session: Session, entity: str, fields: CompanyFields | ContactFields,
+                     keys: Keys) -> Iterator[tuple[int, str, int | None]]:
+    if isinstance(fields, ContactFields):
+        if fields.company_id is not None:
+            yield from session.execute(
+                select(Contact.id, Contact.name, Contact.company_id)
+                .where(*alive(Contact), Contact.company_id == fields.company_id)
+                .limit(_COMPANY_CONTACTS))
+        return
+    # the whole core first: it finds the same name with another legal form or city even
+    # where each of its blocking keys is too common to look at
+    for key in sorted({keys.core, *keys.blocks}, key=lambda k: k != keys.core):
+        if not key:
+            continue
+        rows = session.execute(
+            select(Company.id, Company.name)
+            .where(*alive(Company), Company.name.ilike(f"%{like_escaped(key)}%", escape="\\"))
+            .limit(BLOCK_LIMIT + 1)).all()
+        if len(rows) <= BLOCK_LIMIT or key == keys.core:
+            yield from ((ident, name, None) for ident, name in rows)
+
+
+def _exact_groups(session: Session, entity: str) -> Iterator[tuple[str, list[int]]]:
+    """(reason, ids) for every exact key that two or more live records share."""
+    model = model_of(entity)
+    owner = Channel.company_id if entity == "company" else Channel.contact_id
+    shared = (select(Channel.key).join(model, model.id == owner)
+              .where(*alive(model), Channel.key != "")
+              .group_by(Channel.kind, Channel.key).having(func.count(distinct(owner)) > 1))
+    held: dict[Key, list[int]] = defaultdict(list)
+    for kind, key, ident in session.execute(
+            select(Channel.kind, Channel.key, model.id).join(model, model.id == owner)
+            .where(*alive(model), Channel.key.in_(shared))):
+        held[(kind, key)].append(ident)
+    for reason, column in own_keys(entity):
+        twice = (select(column).where(*alive(model), column != "")
+                 .group_by(column).having(func.count() > 1))
+        for value, ident in session.execute(
+                select(column, model.id).where(*alive(model), column.in_(twice))):
+            held[(reason, value)].append(ident)
+    for (reason, _value), ids in held.items():
+        unique = sorted(set(ids))
+        if len(unique) > 1:
+            yield reason, unique
+
+
+def _grouped(links: list[tuple[int, int, str, float]]
+             ) -> list[tuple[set[int], set[str], float]]:
+    """The connected groups of ``links`` (union-find): ids, reasons, strongest score."""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, _reason, _score in links:
+        parent[root(a)] = root(b)
+    groups: dict[int, tuple[set[int], set[str], list[float]]] = {}
+    for a, b, reason, score in links:
+        ids, reasons, scores = groups.setdefault(root(a), (set(), set(), []))
+        ids |= {a, b}
+        reasons.add(reason)
+        scores.append(score)
+    return [(ids, reasons, max(scores)) for ids, reasons, scores in groups.values()]
+
+
+def _members(session: Session, model: type[Company] | type[Contact],
+             ids: set[int]) -> dict[int, Named]:
+    found: dict[int, Named] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start:start + 500]
+        if model is Contact:
+            rows = session.execute(select(Contact.id, Contact.name, Contact.company_id)
+                                   .where(Contact.id.in_(chunk)))
+            found.update((i, Named(i, name, company)) for i, name, company in rows)
+        else:
+            found.update((i, Named(i, name)) for i, name in session.execute(
+                select(Company.id, Company.name).where(Company.id.in_(chunk))))
+    return found
