@@ -165,21 +165,30 @@ class _References:
     def company(self, name: str | None, owner: int) -> int | None:
         if not name:
             return None
+        return self.create_companies([(name, owner)])[name.casefold()]
+
+    def create_companies(self, wanted: Sequence[tuple[str, int]]) -> dict[str, int]:
+        """The ids of the companies named, any case, those missing created in one
+        statement (an import may name thousands)."""
         if self.companies is None:
             self.companies = {}
             for ident, company in self.session.execute(
                     select(Company.id, Company.name).where(Company.deleted_at.is_(None))
                     .order_by(Company.id)):
                 self.companies.setdefault(company.casefold(), ident)
-        found = self.companies.get(name.casefold())
-        if found is None:
-            now = self.ctx.now
-            created = Company(name=name, owner_id=owner, created_by_id=self.ctx.by.id,
-                              created_at=now, touched_at=now)
-            self.session.add(created)
-            self.session.flush()
-            found = self.companies[name.casefold()] = created.id
-        return found
+        missing: dict[str, tuple[str, int]] = {}
+        for name, owner in wanted:
+            if name.casefold() not in self.companies:
+                missing.setdefault(name.casefold(), (name, owner))
+        if missing:
+            first = int(self.session.scalar(select(func.max(Company.id))) or 0) + 1
+            now, by = self.ctx.now, self.ctx.by.id
+            rows = [{"id": first + n, "name": name, "owner_id": owner, "created_by_id": by,
+                     "created_at": now, "touched_at": now, "version": 1}
+                    for n, (name, owner) in enumerate(missing.values())]
+            self.session.execute(insert(Company), rows)
+            self.companies.update({key: first + n for n, key in enumerate(missing)})
+        return self.companies
 
 
 class _CustomerImporter:
@@ -429,6 +438,12 @@ class ContactImporter(_CustomerImporter):
             return {}
         owner = refs.owner(row.values.get("owner"))
         return {"company_id": refs.company(row.values["company"], owner)}
+
+    def create(self, session: Session, rows: list[Row], refs: _References,
+               ctx: Context) -> None:
+        refs.create_companies([(r.values["company"], refs.owner(r.values.get("owner")))
+                               for r in rows if "company" in r.values])
+        super().create(session, rows, refs, ctx)
 
 
 PRODUCT_FIELDS = (

@@ -1,0 +1,128 @@
+"""Import figures, measured in a fresh process.
+
+    python benchmarks/import_figures.py FOLDER
+
+Writes a CSV of ROWS contacts (a name, a company, a Chinese mobile number and an email
+each; one row in twenty repeats an earlier row's number or email, as duplicates do) and
+prints one JSON object, each figure the median of ROUNDS:
+
+- import_rows_per_s: `funneldesk import contacts` of the file through the service (read,
+  map, validate, detect duplicates, write), on an empty database, with --skip-bad-rows
+  (the duplicates are refused and reported).
+- validate_only_rows_per_s: the same file read and validated, writing nothing: the floor
+  of a validating import.
+- raw_insert_rows_per_s: the same contacts and their phones and emails inserted by raw
+  sqlite3 executemany in one transaction: the floor of the writing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROWS = 100_000
+ROUNDS = 3
+DUPLICATE_EVERY = 20
+
+
+def write_file(path: Path) -> list[tuple[str, str, str, str]]:
+    rng = random.Random(7)
+    surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高", ["伟", "芳", "娜", "敏", "静", "磊", "秀英"]
+    companies = [f"{rng.choice(['华信', '恒通', '瑞丰', '远航'])}{n}号科技有限公司"
+                 for n in range(5_000)]
+    rows: list[tuple[str, str, str, str]] = []
+    used: set[str] = set()
+    for n in range(ROWS):
+        if n % DUPLICATE_EVERY == DUPLICATE_EVERY - 1:
+            earlier = rng.choice(rows)
+            rows.append((earlier[0], earlier[1], earlier[2], f"other{n}@example.cn"))
+            continue
+        while True:
+            phone = f"1{rng.choice('3589')}{rng.randint(0, 9)}{rng.randint(1000_0000, 9999_9999)}"
+            if phone not in used:
+                used.add(phone)
+                break
+        name = rng.choice(surnames) + rng.choice(given)
+        rows.append((name, rng.choice(companies), f"{phone[:3]} {phone[3:7]} {phone[7:]}",
+                     f"user{n}@example.cn"))
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["姓名", "公司名称", "手机", "邮箱"])
+        writer.writerows(rows)
+    return rows
+
+
+def run(folder: Path) -> dict[str, float]:
+    from funneldesk.db import open_database
+    from funneldesk.services import Services
+    from funneldesk.services.common.tabular.engine import ImportOptions, validate_only
+    from funneldesk.services.customers.importers import ContactImporter
+
+    source = folder / "contacts.csv"
+    rows = write_file(source)
+    empty = folder / "empty.db"
+    open_database(empty).close()
+    imports, validations, raws = [], [], []
+    for n in range(ROUNDS):
+        work = folder / f"import{n}.db"
+        shutil.copy(empty, work)
+        db = open_database(work)
+        try:
+            services = Services.for_database(db)
+            me = services.users.current("bench")
+            headers = ("姓名", "公司名称", "手机", "邮箱")
+            options = ImportOptions(columns=services.imports.suggest("contacts", headers),
+                                    skip_bad_rows=True)
+            began = time.perf_counter()
+            report = services.imports.run("contacts", source, options, by=me)
+            imports.append(report.read / (time.perf_counter() - began))
+            assert report.created + report.failed == ROWS, report.summary()
+            assert report.failed >= ROWS // DUPLICATE_EVERY * 9 // 10, report.failed
+            began = time.perf_counter()
+            checked = validate_only(ContactImporter("CN"), source, options, me)
+            validations.append(checked.read / (time.perf_counter() - began))
+        finally:
+            db.close()
+        raws.append(raw_insert(empty, folder / f"raw{n}.db", rows))
+    return {"import_rows_per_s": statistics.median(imports),
+            "validate_only_rows_per_s": statistics.median(validations),
+            "raw_insert_rows_per_s": statistics.median(raws),
+            "import_rows": ROWS}
+
+
+def raw_insert(empty: Path, work: Path, rows: list[tuple[str, str, str, str]]) -> float:
+    shutil.copy(empty, work)
+    conn = sqlite3.connect(work)
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    try:
+        began = time.perf_counter()
+        with conn:
+            conn.executemany(
+                "INSERT INTO contacts (id, name, external_id, title, role, wechat, campaign, "
+                "notes, age_band, gender, occupation, income_band, education, preferences, "
+                "decision_process, loyalty, data_origin, consent, touched_at, created_at, "
+                "is_sample, version) VALUES (?, ?, '', '', '', '', '', '', '', '', '', '', '', "
+                "'', '', '', '', 'unknown', ?, ?, 0, 1)",
+                [(n + 1, r[0], now, now) for n, r in enumerate(rows)])
+            conn.executemany(
+                "INSERT INTO channels (contact_id, kind, value, key, position) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [c for n, r in enumerate(rows) for c in (
+                    (n + 1, "phone", "+86" + r[2].replace(" ", ""),
+                     "+86" + r[2].replace(" ", ""), 0),
+                    (n + 1, "email", r[3], r[3], 1))])
+        return len(rows) / (time.perf_counter() - began)
+    finally:
+        conn.close()
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(Path(sys.argv[1]))))
