@@ -3,7 +3,10 @@ character, phones with phonenumbers in the team's region, emails by their form."
 
 from __future__ import annotations
 
+import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from funneldesk import i18n
 from funneldesk.errors import InvalidInput
@@ -85,3 +88,24 @@ def test_the_reasons_are_said_in_chinese_too() -> None:
     with pytest.raises(InvalidInput) as refused:
         validation.phone("12345", "CN")
     assert "电话号码" in refused.value.message()
+
+
+@settings(max_examples=3000, deadline=None)
+@given(digits=st.text("0123456789", min_size=10, max_size=12),
+       prefix=st.sampled_from(["", "+86", "86", "0086", "+86 ", "+1"]),
+       spacing=st.sampled_from(["", " ", "-", "(", ")"]),
+       region=st.sampled_from(["CN", "HK", "US"]))
+def test_the_quick_reading_of_chinese_mobiles_agrees_with_phonenumbers(
+        digits: str, prefix: str, spacing: str, region: str) -> None:
+    text = prefix + "1" + spacing.join([digits[:2], digits[2:6], digits[6:]])
+    try:
+        parsed = phonenumbers.parse(text, region)
+        slow = (phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+                if phonenumbers.is_valid_number(parsed) else None)
+    except phonenumbers.NumberParseException:
+        slow = None
+    try:
+        quick: str | None = validation.phone(text, region)
+    except InvalidInput:
+        quick = None
+    assert quick == slow

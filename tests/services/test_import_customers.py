@@ -201,3 +201,4 @@ def test_dates_are_read_when_their_order_is_certain_and_asked_for_otherwise() ->
     assert str(cells.date("05-03-2026 10:00", "%d-%m-%Y %H:%M")) == "2026-03-05"
     with pytest.raises(cells.CellProblem, match="bad_date"):
         cells.date("2026-02-30")
+

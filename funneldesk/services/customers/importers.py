@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import N_, translated
 from funneldesk.models import (
+    Base,
     Channel,
     Company,
     CompanyTag,
@@ -29,6 +30,7 @@ from funneldesk.models import (
     User,
 )
 from funneldesk.services.common import audit
+from funneldesk.services.common.bulk import insert_rows
 from funneldesk.services.common.tabular.engine import Context, Field, Row
 from funneldesk.services.customers import names, validation
 from funneldesk.services.customers.channels import tag_ids
@@ -138,6 +140,13 @@ class _References:
                  session.execute(select(LeadSource.id, LeadSource.code, LeadSource.label))]
         self.sources = lookup_table(infos)
         self.companies: dict[str, int] | None = None
+        self._tags: dict[tuple[str, ...], list[int]] = {}
+
+    def tag_ids(self, names: Sequence[str]) -> list[int]:
+        key = tuple(names)
+        if key not in self._tags:
+            self._tags[key] = tag_ids(self.session, key)
+        return self._tags[key]
 
     def owner(self, name: str | None) -> int:
         if not name:
@@ -186,7 +195,7 @@ class _References:
             rows = [{"id": first + n, "name": name, "owner_id": owner, "created_by_id": by,
                      "created_at": now, "touched_at": now, "version": 1}
                     for n, (name, owner) in enumerate(missing.values())]
-            self.session.execute(insert(Company), rows)
+            insert_rows(self.session, _table(Company), rows)
             self.companies.update({key: first + n for n, key in enumerate(missing)})
         return self.companies
 
@@ -342,15 +351,13 @@ class _CustomerImporter:
             records.append({**self.defaults, **values, "id": ident, "created_by_id": by,
                             "created_at": now, "touched_at": now, "version": 1})
             channels += _channel_rows(self.entity, ident, row)
-            tags += [(ident, t) for t in tag_ids(session, row.values.get("tags", []))]
+            tags += [(ident, t) for t in refs.tag_ids(row.values.get("tags", []))]
             ctx.done("created")
-        session.execute(insert(self.model), records)
-        if channels:
-            session.execute(insert(Channel), channels)
-        if tags:
-            link = CompanyTag if self.entity == "company" else ContactTag
-            session.execute(insert(link), [{f"{self.entity}_id": i, "tag_id": t}
-                                           for i, t in sorted(set(tags))])
+        insert_rows(session, _table(self.model), records)
+        insert_rows(session, _table(Channel), channels)
+        link = CompanyTag if self.entity == "company" else ContactTag
+        insert_rows(session, _table(link), [{f"{self.entity}_id": i, "tag_id": t}
+                                            for i, t in sorted(set(tags))])
 
     @property
     def defaults(self) -> dict[str, Any]:
@@ -382,7 +389,7 @@ class _CustomerImporter:
         link = CompanyTag if self.entity == "company" else ContactTag
         column = getattr(link, f"{self.entity}_id")
         have = set(session.scalars(select(link.tag_id).where(column == ident)))
-        new_tags = [t for t in tag_ids(session, row.values.get("tags", [])) if t not in have]
+        new_tags = [t for t in refs.tag_ids(row.values.get("tags", [])) if t not in have]
         if not changed and not new_channels and not new_tags:
             ctx.done("unchanged")
             return
@@ -489,6 +496,10 @@ class ProductImporter:
         session.flush()
         audit.record(session, ctx.by, "import", "product", None,
                      created=ctx.report.created, updated=ctx.report.updated)
+
+
+def _table(model: Any) -> Table:
+    return Base.metadata.tables[model.__tablename__]
 
 
 def _unique(values: Any) -> list[str]:

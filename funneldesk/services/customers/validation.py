@@ -48,12 +48,27 @@ def credit_code(text: str, field: str = "credit_code") -> str:
     return code
 
 
+# a Chinese mobile number as people write it: what phonenumbers.parse reads as country
+# code 86 and these 11 digits (CN numbers have at most 12, so a leading 86 can only be the
+# country code); reading it here spares parse's character-by-character work, the bulk of
+# an import's time
+_SPACING = str.maketrans("", "", " -().\u00a0")
+_CN_MOBILE = re.compile(r"(\+86|0086|86)?(1\d{10})")
+
+
+def _cn_mobile(typed: str, region: str) -> phonenumbers.PhoneNumber | None:
+    match = _CN_MOBILE.fullmatch(typed.translate(_SPACING))
+    if match is None or (match.group(1) != "+86" and region != "CN"):
+        return None
+    return phonenumbers.PhoneNumber(country_code=86, national_number=int(match.group(2)))
+
+
 def phone(text: str, region: str = "CN", field: str = "phone") -> str:
     """A phone number in E.164 form (+8613812345678). A number without a country code is
     read as one of ``region`` (the team's setting), whatever the interface language."""
     typed = text.strip()
     try:
-        number = phonenumbers.parse(typed, region)
+        number = _cn_mobile(typed, region) or phonenumbers.parse(typed, region)
     except phonenumbers.NumberParseException as error:
         raise InvalidInput(field, _("“{text}” is not a phone number.").format(
             text=typed)) from error

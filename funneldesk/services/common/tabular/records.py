@@ -1,0 +1,151 @@
+"""What an import is made of: the fields an importer takes, the options a user chose, each
+row as parsed, the report, and the context importers report each row's fate to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from funneldesk.i18n import N_, _, ngettext
+from funneldesk.services.common.records import Actor
+from funneldesk.services.common.tabular.files import Record
+
+REASONS = {
+    "required": N_("This field is required."),
+    "too_long": N_("The text is too long for this field."),
+    "not_a_number": N_("Not an amount: write it in digits, such as 1,234.50."),
+    "too_many_decimals": N_("More than two decimals: FunnelDesk does not round amounts."),
+    "negative": N_("An amount cannot be negative."),
+    "too_large": N_("The amount is too large."),
+    "bad_date": N_("Not a date FunnelDesk can read."),
+    "ambiguous_date": N_("Day and month could be either way round: give the file's date "
+                         "format (for example --date-format %d/%m/%Y)."),
+    "bad_phone": N_("Not a valid phone number."),
+    "bad_email": N_("Not a valid email address."),
+    "bad_credit_code": N_("Not a valid Unified Social Credit Code."),
+    "bad_wechat": N_("Not a WeChat ID."),
+    "unknown_value": N_("Not one of the values this field takes."),
+    "unknown_stage": N_("No stage of the pipeline has this name; map it with --stage."),
+    "unknown_currency": N_("Not a currency code such as CNY or USD."),
+    "not_found": N_("No record matches this key, so there is nothing to update."),
+    "ambiguous_match": N_("Several records match this key."),
+    "duplicate": N_("A record with this value exists already (or appears earlier in the "
+                    "file)."),
+    "bad_value": N_("This value cannot be used here."),
+}
+
+
+def reason_label(reason: str) -> str:
+    return _(REASONS.get(reason, REASONS["bad_value"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    label: str  # marked with N_, shown translated
+    kind: str = "text"  # text, money, date, moment, phones, emails, list, choice
+    required: bool = False
+    aliases: tuple[str, ...] = ()  # headers it is suggested for, any case
+    limit: int = 0  # the longest text it takes
+    choices: Mapping[str, str] | None = None  # names (folded) -> stored code
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    columns: Mapping[str, str] = field(default_factory=dict)  # field -> header
+    entered: Mapping[str, str] = field(default_factory=dict)  # stage name -> header
+    stages: Mapping[str, str] = field(default_factory=dict)  # file's value -> stage name
+    constants: Mapping[str, str] = field(default_factory=dict)  # field -> every row's value
+    pipeline: str | None = None
+    mode: str = "create"  # create, update or upsert
+    match: str | None = None
+    date_format: str | None = None
+    skip_bad_rows: bool = False
+    dry_run: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    record: int
+    line: int
+    column: str
+    value: str
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"record": self.record, "line": self.line, "column": self.column,
+                "value": self.value, "reason": self.reason,
+                "reason_label": reason_label(self.reason)}
+
+
+@dataclass
+class ImportReport:
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    wrote: bool = False  # whether anything was written (not a dry run, not refused)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"counts": {"read": self.read, "created": self.created, "updated": self.updated,
+                           "unchanged": self.unchanged, "failed": self.failed},
+                "errors": [e.to_json() for e in self.errors]}
+
+    def summary(self) -> str:
+        return ", ".join([
+            ngettext("{n} row read", "{n} rows read", self.read).format(n=self.read),
+            ngettext("{n} created", "{n} created", self.created).format(n=self.created),
+            ngettext("{n} updated", "{n} updated", self.updated).format(n=self.updated),
+            ngettext("{n} unchanged", "{n} unchanged", self.unchanged).format(n=self.unchanged),
+            ngettext("{n} failed", "{n} failed", self.failed).format(n=self.failed)])
+
+
+@dataclass
+class Row:
+    record: Record
+    values: dict[str, Any]  # field -> parsed value; absent: blank (unknown)
+    texts: dict[str, tuple[str, str]]  # field -> (header, cell text), for the report
+    entered: dict[str, dt.datetime] = field(default_factory=dict)  # stage name -> when
+
+
+class Context:
+    """What an importer reports each row's fate to."""
+
+    def __init__(self, report: ImportReport, options: ImportOptions, by: Actor) -> None:
+        self.report, self.options, self.by = report, options, by
+        self.now = dt.datetime.now(dt.UTC)
+        self._failed: set[int] = set()
+
+    def fail(self, row: Row, name: str, reason: str) -> None:
+        header, text = row.texts.get(name, (name, ""))
+        self.report.errors.append(RowError(row.record.number, row.record.line, header, text,
+                                           reason))
+        if row.record.number not in self._failed:
+            self._failed.add(row.record.number)
+            self.report.failed += 1
+
+    def failed(self, row: Row) -> bool:
+        return row.record.number in self._failed
+
+    def done(self, outcome: str) -> None:
+        setattr(self.report, outcome, getattr(self.report, outcome) + 1)
+
+
+class Importer(Protocol):
+    entity: str
+    fields: tuple[Field, ...]
+    match_keys: tuple[str, ...]
+
+    def parse(self, row: Row, ctx: Context) -> None:
+        """Checks that need the area's rules (a phone in the team's region ...)."""
+
+    def apply(self, session: Session, rows: Sequence[Row], ctx: Context) -> None:
+        """Resolves and writes the rows that parsed, reporting each one's fate."""
+
+
