@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from funneldesk.services.pipeline.bulk import BulkService
     from funneldesk.services.pipeline.deal_list import DealListService
     from funneldesk.services.pipeline.deals import DealService
+    from funneldesk.services.pipeline.exporting import ExportService
     from funneldesk.services.pipeline.moves import MoveService
     from funneldesk.services.pipeline.trash import TrashService
     from funneldesk.services.sample_data.demo import DemoService
@@ -158,6 +159,12 @@ class Services:
         from funneldesk.services.sample_data.manage import SampleDataService
 
         return SampleDataService(self.db)
+
+    @cached_property
+    def exports(self) -> ExportService:
+        from funneldesk.services.pipeline.exporting import ExportService
+
+        return ExportService(self.db)
 
     @cached_property
     def imports(self) -> ImportService:

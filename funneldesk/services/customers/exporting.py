@@ -1,0 +1,78 @@
+"""Companies and contacts as rows for a file: the header row uses the import's field names
+(so that an export imports back with no mapping) or their labels in the user's language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from funneldesk.i18n import _
+from funneldesk.services.common.sql import Query
+from funneldesk.services.common.tabular.records import Field
+from funneldesk.services.customers.importers import COMPANY_FIELDS, CONTACT_FIELDS
+from funneldesk.services.team.lead_sources import SEEDED
+
+# what each exported field reads, as SQL over companies c / contacts p
+_COMMON = {
+    "external_id": "{t}.external_id", "owner": "u.display_name",
+    "source": "coalesce(s.code, s.label)", "campaign": "{t}.campaign", "notes": "{t}.notes",
+    "phone": "(SELECT group_concat(value, '; ') FROM (SELECT value FROM channels "
+             "WHERE {owner} = {t}.id AND kind = 'phone' ORDER BY position))",
+    "email": "(SELECT group_concat(value, '; ') FROM (SELECT value FROM channels "
+             "WHERE {owner} = {t}.id AND kind = 'email' ORDER BY position))",
+    "tags": "(SELECT group_concat(name, '; ') FROM (SELECT g.name FROM {link} l "
+            "JOIN tags g ON g.id = l.tag_id WHERE l.{owner} = {t}.id ORDER BY g.name))",
+}
+
+
+def _select(entity: str, fields: tuple[Field, ...]) -> tuple[list[str], str]:
+    table, t = ("companies", "c") if entity == "company" else ("contacts", "p")
+    owner = f"{entity}_id"
+    link = f"{entity}_tags"
+    names, columns = [], []
+    for spec in fields:
+        if spec.name in _COMMON:
+            sql = _COMMON[spec.name].format(t=t, owner=owner, link=link)
+        elif spec.name == "company":
+            sql = "(SELECT name FROM companies WHERE id = p.company_id)"
+        else:
+            sql = f"{t}.{spec.name}"
+        names.append(spec.name)
+        columns.append(sql)
+    query = (f"SELECT {', '.join(columns)} FROM {table} {t} "
+             f"LEFT JOIN users u ON u.id = {t}.owner_id "
+             f"LEFT JOIN lead_sources s ON s.id = {t}.lead_source_id "
+             f"WHERE {t}.deleted_at IS NULL AND {t}.merged_into_id IS NULL ORDER BY {t}.id")
+    return names, query
+
+
+def customer_rows(query: Query, entity: str, labels: bool) -> tuple[list[str], Iterator[
+        tuple[Any, ...]]]:
+    """The header and the rows of every company or contact (not deleted nor merged)."""
+    fields = COMPANY_FIELDS if entity == "company" else CONTACT_FIELDS
+    names, sql = _select(entity, fields)
+    headers = [_(f.label) for f in fields] if labels else names
+    source = names.index("source")
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for row in query(sql, ()):
+            values = list(row)
+            if values[source] in SEEDED:  # a seeded source in the user's language
+                values[source] = _(SEEDED[values[source]])
+            yield tuple(values)
+
+    return headers, rows()
+
+
+def contact_cards(query: Query) -> Iterator[tuple[str, str, str, list[str], list[str], str]]:
+    """Each contact's name, company, title, phones, emails and notes, for vCards."""
+    sql = ("SELECT p.name, coalesce(c.name, ''), p.title, p.notes, "
+           "(SELECT group_concat(value, char(10)) FROM (SELECT value FROM channels "
+           " WHERE contact_id = p.id AND kind = 'phone' ORDER BY position)), "
+           "(SELECT group_concat(value, char(10)) FROM (SELECT value FROM channels "
+           " WHERE contact_id = p.id AND kind = 'email' ORDER BY position)) "
+           "FROM contacts p LEFT JOIN companies c ON c.id = p.company_id "
+           "WHERE p.deleted_at IS NULL AND p.merged_into_id IS NULL ORDER BY p.id")
+    for name, company, title, notes, phones, emails in query(sql, ()):
+        yield (name, company, title, (phones or "").split("\n") if phones else [],
+               (emails or "").split("\n") if emails else [], notes)

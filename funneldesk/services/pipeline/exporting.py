@@ -1,0 +1,80 @@
+"""Exports of companies, contacts and deals to CSV, XLSX or (contacts) vCard: what the
+command `funneldesk export` and the lists' Export action write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from funneldesk.errors import InvalidInput
+from funneldesk.i18n import N_, _
+from funneldesk.money import from_storage
+from funneldesk.services.common.base import Service
+from funneldesk.services.common.tabular.writing import vcard, write_table
+from funneldesk.services.customers.exporting import contact_cards, customer_rows
+from funneldesk.services.team.lead_sources import SEEDED
+
+# the deal fields an import reads, and what each exports from
+DEAL_FIELDS = (
+    ("external_id", N_("External ID"), "d.external_id"),
+    ("title", N_("Title"), "d.title"),
+    ("company", N_("Company"), "c.name"),
+    ("contact", N_("Contact"), "p.name"),
+    ("owner", N_("Owner"), "u.display_name"),
+    ("product", N_("Product"), "pr.name"),
+    ("stage", N_("Stage"), "s.name"),
+    ("value", N_("Value"), "d.value"),
+    ("won_value", N_("Won value"), "d.won_value"),
+    ("currency", N_("Currency"), "d.currency"),
+    ("source", N_("Lead source"), "coalesce(ls.code, ls.label)"),
+    ("created_at", N_("Created"), "d.created_at"),
+    ("closed_at", N_("Closed on"), "d.closed_on"),
+    ("expected_close", N_("Expected close"), "d.expected_close"),
+    ("lost_reason", N_("Lost reason"), "coalesce(lr.label, d.lost_reason_text)"),
+)
+KINDS = ("companies", "contacts", "deals")
+
+
+class ExportService(Service):
+    def export(self, kind: str, path: Path, *, labels: bool = False) -> int:
+        """Writes every ``kind`` record (not deleted) to ``path``; the number written."""
+        if kind not in KINDS:
+            raise InvalidInput("kind", _("FunnelDesk exports companies, contacts or deals."))
+        if path.suffix.lower() == ".vcf":
+            if kind != "contacts":
+                raise InvalidInput("file", _("Only contacts are written as vCards (.vcf)."))
+            cards = [vcard(*card) for card in contact_cards(self.db.query)]
+            path.write_text("".join(cards), encoding="utf-8")
+            return len(cards)
+        if kind == "deals":
+            headers, rows = self._deals(labels)
+        else:
+            entity = {"companies": "company", "contacts": "contact"}[kind]
+            headers, rows = customer_rows(self.db.query, entity, labels)
+        return write_table(path, headers, rows)
+
+    def _deals(self, labels: bool) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+        headers = [_(label) if labels else name for name, label, _sql in DEAL_FIELDS]
+        sql = (f"SELECT {', '.join(s for _n, _l, s in DEAL_FIELDS)} FROM deals d "
+               "JOIN stages s ON s.id = d.stage_id JOIN users u ON u.id = d.owner_id "
+               "LEFT JOIN companies c ON c.id = d.company_id "
+               "LEFT JOIN contacts p ON p.id = d.contact_id "
+               "LEFT JOIN products pr ON pr.id = d.product_id "
+               "LEFT JOIN lead_sources ls ON ls.id = d.lead_source_id "
+               "LEFT JOIN lost_reasons lr ON lr.id = d.lost_reason_id "
+               "WHERE d.deleted_at IS NULL ORDER BY d.id")
+        names = [n for n, _l, _s in DEAL_FIELDS]
+        value, won, source = (names.index(n) for n in ("value", "won_value", "source"))
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            for row in self.db.query(sql):
+                values = list(row)
+                for i in (value, won):
+                    if values[i] is not None:
+                        values[i] = str(from_storage(values[i]))
+                if values[source] in SEEDED:
+                    values[source] = _(SEEDED[values[source]])
+                yield tuple(values)
+
+        return headers, rows()

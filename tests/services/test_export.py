@@ -1,0 +1,84 @@
+"""Exports: what you see imports back with no mapping; CSV opens in Excel in Chinese (a
+BOM); XLSX keeps long numbers whole; contacts as vCards; labels on request."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from funneldesk.cli import main
+from funneldesk.i18n import set_language
+from funneldesk.services import Services
+from funneldesk.services.common.tabular.engine import ImportOptions
+from funneldesk.services.customers.records import CompanyFields, ContactFields
+from funneldesk.services.dto import Actor
+
+
+def customers(services: Services, manager: Actor) -> None:
+    star = services.customers.add_company(CompanyFields(
+        name="北京星辰科技有限公司", credit_code="91440300708461136T", city="北京",
+        phones=("010 6552 9988",), tags=("重点", "华北"),
+        lead_source_id=services.lead_sources.find("微信")), by=manager)
+    services.customers.add_contact(ContactFields(
+        name="张伟", company_id=star.id, title="采购经理", role="decision_maker",
+        phones=("138 0013 8000",), emails=("zw@xingchen.cn",), notes="偏好电话, 周一"),
+        by=manager)
+
+
+def test_an_exported_csv_imports_back_into_an_empty_database_with_no_mapping(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path,
+        template_db: Path) -> None:
+    customers(services, manager)
+    for kind in ("companies", "contacts"):
+        assert main(["--db", str(db_path), "export", kind, str(tmp_path / f"{kind}.csv")]) == 0
+    data = (tmp_path / "companies.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # Excel reads the Chinese right
+    with (tmp_path / "companies.csv").open(encoding="utf-8-sig", newline="") as f:
+        row = next(csv.DictReader(f))
+    assert (row["name"], row["credit_code"], row["phone"], row["tags"], row["source"]) == (
+        "北京星辰科技有限公司", "91440300708461136T", "+861065529988", "华北; 重点", "WeChat")
+    other = tmp_path / "other.db"
+    other.write_bytes(template_db.read_bytes())
+    for kind in ("companies", "contacts"):
+        assert main(["--db", str(other), "import", kind, str(tmp_path / f"{kind}.csv")]) == 0
+    assert main(["--db", str(other), "export", "contacts", str(tmp_path / "again.csv")]) == 0
+    first = (tmp_path / "contacts.csv").read_text(encoding="utf-8-sig").splitlines()
+    again = (tmp_path / "again.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert again[1:] == first[1:]  # owner, company, phones, role ... all came back
+    assert "偏好电话, 周一" in first[1]
+
+
+def test_xlsx_keeps_codes_and_numbers_as_text_and_labels_are_translated(
+        tmp_path: Path, services: Services, manager: Actor) -> None:
+    import openpyxl
+
+    customers(services, manager)
+    set_language("zh_CN")
+    assert services.exports.export("companies", tmp_path / "c.xlsx", labels=True) == 1
+    sheet = openpyxl.load_workbook(tmp_path / "c.xlsx").worksheets[0]
+    header, row = ([c.value for c in r] for r in sheet.iter_rows(max_row=2))
+    assert "统一社会信用代码" in header
+    assert row[header.index("统一社会信用代码")] == "91440300708461136T"
+    assert row[header.index("线索来源")] == "微信"
+    # and the labelled file imports back too: its headers are the fields' labels
+    report = services.imports.run("companies", tmp_path / "c.xlsx", ImportOptions(
+        columns=services.imports.suggest("companies", tuple(header)), dry_run=True,
+        mode="upsert", match="credit_code"), by=manager)
+    assert (report.unchanged, report.failed) == (1, 0)
+
+
+def test_contacts_become_vcards_and_deals_a_table(tmp_path: Path, services: Services,
+                                                  manager: Actor) -> None:
+    customers(services, manager)
+    services.demo.generate(deals=12, seed=2, by=manager, append=True)
+    assert services.exports.export("contacts", tmp_path / "c.vcf") > 1
+    card = (tmp_path / "c.vcf").read_text(encoding="utf-8").split("END:VCARD")[0]
+    assert "FN:张伟" in card
+    assert "ORG:北京星辰科技有限公司" in card
+    assert "TEL;TYPE=VOICE:+8613800138000" in card
+    assert "EMAIL;TYPE=INTERNET:zw@xingchen.cn" in card
+    assert services.exports.export("deals", tmp_path / "d.csv") == 12
+    with (tmp_path / "d.csv").open(encoding="utf-8-sig", newline="") as f:
+        deals = list(csv.DictReader(f))
+    assert all(d["title"] and d["stage"] and d["owner"] for d in deals)
+    assert all("." in d["value"] for d in deals)  # exact amounts, two decimals
