@@ -40,7 +40,8 @@ class Parted:
     """An undone merge, and the versions the records were left at (what a redo expects)."""
 
     merged: Merged
-    versions: tuple[int, int]
+    # (kept, merged); not named "versions", which the action path reads as deal versions
+    record_versions: tuple[int, int]
     changes: ChangeSet = field(default=_EVERYTHING)
 
 
@@ -61,7 +62,7 @@ class MergeSteps:
 
     def redo(self, parted: Parted) -> Merged:
         m = parted.merged
-        return self.merge(m.entity, m.kept_id, m.merged_id, m.choices, parted.versions)
+        return self.merge(m.entity, m.kept_id, m.merged_id, m.choices, parted.record_versions)
 
 
 def run_merge(runner: ActionRunner | None, services: Services, actor: Actor, *, entity: str,

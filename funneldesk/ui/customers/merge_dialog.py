@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from phonenumbers import NumberParseException
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,12 +26,21 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, ngettext
 from funneldesk.services import Services
 from funneldesk.services.customers.records import MergePreview
+from funneldesk.services.customers.validation import phone_shown
 from funneldesk.services.dto import Actor
 from funneldesk.ui.common.error_label import ErrorLabel
 from funneldesk.ui.common.user_action import ActionRunner
 from funneldesk.ui.customers.labels import code_label
 from funneldesk.ui.customers.merge_action import Merged, run_merge
 from funneldesk.ui.customers.merge_model import FIELD, KEPT, MergeFieldsModel
+
+
+def _phone(stored: str, region: str) -> str:
+    """A kept number as people write it (one kept from before checking, as it was)."""
+    try:
+        return phone_shown(stored, region)
+    except NumberParseException:
+        return stored
 
 
 class MergeDialog(QDialog):
@@ -140,25 +150,32 @@ class MergeDialog(QDialog):
         self.moving.setText(self.moving_text(preview))
 
     def moving_text(self, preview: MergePreview) -> str:
-        """What the kept record gains, one sentence a line."""
-        kept = preview.kept.name
-        lines = [ngettext("{n} deal moves to “{name}”.", "{n} deals move to “{name}”.",
-                          preview.deals).format(n=formatting.number(preview.deals), name=kept)]
-        if self.entity == "company":
+        """What the kept record gains, one sentence a line (counts of nothing left out)."""
+        kept, n = preview.kept.name, formatting.number
+        lines = []
+        if preview.deals:
+            lines.append(ngettext("{n} deal moves to “{name}”.", "{n} deals move to “{name}”.",
+                                  preview.deals).format(n=n(preview.deals), name=kept))
+        if preview.contacts:
             lines.append(ngettext(
                 "{n} contact moves to “{name}”.", "{n} contacts move to “{name}”.",
-                preview.contacts).format(n=formatting.number(preview.contacts), name=kept))
-        lines.append(ngettext(
-            "{n} phone or email moves to it.", "{n} phones and emails move to it.",
-            preview.channels).format(n=formatting.number(preview.channels)))
-        lines.append(ngettext("{n} tag is added to it.", "{n} tags are added to it.",
-                              preview.tags_added).format(n=formatting.number(preview.tags_added)))
+                preview.contacts).format(n=n(preview.contacts), name=kept))
+        if preview.channels:
+            lines.append(ngettext(
+                "{n} phone or email moves to it.", "{n} phones and emails move to it.",
+                preview.channels).format(n=n(preview.channels)))
+        if preview.tags_added:
+            lines.append(ngettext("{n} tag is added to it.", "{n} tags are added to it.",
+                                  preview.tags_added).format(n=n(preview.tags_added)))
+        region = self.services.customers.region()
         if preview.phones:
             lines.append(_("Phones after the merge: {list}").format(
-                list=", ".join(preview.phones)))
+                list=", ".join(_phone(p, region) for p in preview.phones)))
         if preview.emails:
             lines.append(_("Emails after the merge: {list}").format(
                 list=", ".join(preview.emails)))
+        if preview.tags:
+            lines.append(_("Tags after the merge: {list}").format(list=", ".join(preview.tags)))
         return "\n".join(lines)
 
     def _clicked(self, index: QModelIndex) -> None:
