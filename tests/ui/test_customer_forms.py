@@ -249,3 +249,28 @@ def test_personal_data_is_exported_and_erased_by_a_manager_only(
     assert form.erased
     assert not form.isVisible()
     assert count(db_path, "contacts") == 0
+
+
+def test_the_deal_forms_quick_create_continues_in_the_full_form(
+        qtbot: QtBot, services: Services, manager: Actor, db_path: Path) -> None:
+    from funneldesk.ui.board.quick_create import QuickCreateDialog
+
+    quick = QuickCreateDialog(services, manager, None, contact=False)
+    qtbot.addWidget(quick)
+    quick.show()
+    quick.name.insert("星辰科技")
+    quick.phone.setText("13800138000")
+
+    def fill_in(form: QWidget) -> None:
+        assert isinstance(form, CompanyForm)
+        assert form.name.text() == "星辰科技"
+        assert form.phones.values() == ("13800138000",)
+        form.city.insert("北京")
+        form.accept()
+
+    answer_next_dialog(fill_in)
+    qtbot.mouseClick(quick.more, Qt.MouseButton.LeftButton)
+    assert quick.created is not None
+    assert not quick.isVisible()
+    assert services.customers.company_detail(quick.created.id).fields.city == "北京"
+    assert count(db_path, "companies") == 1

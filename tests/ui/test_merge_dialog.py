@@ -119,7 +119,7 @@ def test_find_duplicates_lists_a_planted_group_and_merges_its_pair(
     assert "The same phone number." in dialog.model.index(0, 1).data()
     assert [dialog.model.index(r, 0, group).data() for r in range(2)] == [
         "星辰科技", "北京星辰科技有限公司"]
-    assert dialog.status.text() == "1 group may be one customer each."
+    assert dialog.status.text() == "Found 1 group of possible duplicates."
     assert not dialog.merge_button.isEnabled()
     dialog.tree.setCurrentIndex(group)
     assert dialog.merge_button.isEnabled()

@@ -115,8 +115,8 @@ class DuplicatesDialog(QDialog):
         self.model.set_groups(groups)
         self.tree.expandAll()
         n = len(groups)
-        self.status.setText(ngettext("{n} group may be one customer each.",
-                                     "{n} groups may be one customer each.", n).format(
+        self.status.setText(ngettext("Found {n} group of possible duplicates.",
+                                     "Found {n} groups of possible duplicates.", n).format(
             n=formatting.number(n)) if n else _("No duplicates found."))
 
     def _failed(self, mine: int, error: Exception) -> None:
