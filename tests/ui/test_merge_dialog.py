@@ -118,7 +118,7 @@ def test_find_duplicates_lists_a_planted_group_and_merges_its_pair(
     assert group.data() == "2 records"
     assert "The same phone number." in dialog.model.index(0, 1).data()
     assert [dialog.model.index(r, 0, group).data() for r in range(2)] == [
-        "星辰科技", "北京星辰科技有限公司"]
+        f"“星辰科技” (#{kept})", f"“北京星辰科技有限公司” (#{other})"]
     assert dialog.status.text() == "Found 1 group of possible duplicates."
     assert not dialog.merge_button.isEnabled()
     dialog.tree.setCurrentIndex(group)

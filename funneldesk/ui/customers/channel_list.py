@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -50,10 +50,15 @@ class ChannelList(QWidget):
         self.grid.setColumnStretch(0, 1)
         self.add_button = QPushButton(_("Add a phone") if kind == "phone" else _("Add an email"))
         self.add_button.clicked.connect(lambda: self.add("", None, focus=True))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self.grid)
-        layout.addWidget(self.add_button, 0)
+        self.main = QVBoxLayout(self)
+        self.main.setContentsMargins(0, 0, 0, 0)
+        self.main.setSpacing(2)
+        self.main.addLayout(self.grid)
+        self.main.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def place_error(self, label: QWidget) -> None:
+        """Puts the form's red line for this list just under its lines, above Add."""
+        self.main.insertWidget(1, label)
 
     def set_entries(self, channels: Sequence[ChannelInfo]) -> None:
         """Shows the saved channels of this kind (in their order), and one empty line when
@@ -149,6 +154,8 @@ class ChannelList(QWidget):
     def _show_state(self, entry: _Entry) -> None:
         info = entry.info
         saved = self._verify is not None and entry.unchanged() and info is not None
+        # only a saved record's saved entries can be verified; a line being typed cannot
+        entry.verify.setVisible(self._verify is not None and info is not None)
         entry.verify.setEnabled(saved)
         verified = saved and info is not None and info.verified_at is not None
         entry.verify.setText(_("Unverify") if verified else _("Verify"))

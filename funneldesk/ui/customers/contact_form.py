@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMenu, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from funneldesk import formatting
 from funneldesk.errors import InvalidFields, InvalidInput
@@ -120,9 +120,15 @@ class ContactForm(RecordForm):
         self.consent_at.setVisible(at is not None)
 
     def _privacy_menu(self, detail: ContactDetail) -> None:
-        button = self.buttons.addButton(_("Personal data…"),
-                                        QDialogButtonBox.ButtonRole.ActionRole)
-        assert button is not None
+        button = QPushButton(_("Personal data…"))
+        # at the left, away from Save: what it offers is not part of editing the record
+        row = self.layout()
+        assert isinstance(row, QVBoxLayout)
+        bottom = QHBoxLayout()
+        row.removeWidget(self.buttons)
+        bottom.addWidget(button)
+        bottom.addWidget(self.buttons, 1)
+        row.addLayout(bottom)
         menu = QMenu(button)
         self.export_action = menu.addAction(_("Export to a file…"))
         self.export_action.triggered.connect(self.export_person)

@@ -33,8 +33,7 @@ class DuplicateGroupsModel(QStandardItemModel):
         self.setHorizontalHeaderLabels([_("Records"), _("Why"), _("Alike")])
 
     def set_groups(self, groups: Sequence[DuplicateGroup]) -> None:
-        self.clear()
-        self._headers()
+        self.removeRows(0, self.rowCount())  # not clear(): the view keeps its column sizes
         self.groups = list(groups)
         for group in self.groups:
             n = len(group.members)
@@ -42,8 +41,9 @@ class DuplicateGroupsModel(QStandardItemModel):
                     _cell(" ".join(group.reason_labels())),
                     _cell(_("{score}%").format(score=formatting.number(round(group.score))))]
             for member in group.members:
-                head[0].appendRow([_cell(member.name, member.id),
-                                   _cell(_("#{id}").format(id=member.id)), _cell("")])
+                head[0].appendRow([
+                    _cell(_("“{name}” (#{id})").format(name=member.name, id=member.id),
+                          member.id), _cell(""), _cell("")])
             self.appendRow(head)
 
     def group_of(self, index: QModelIndex) -> DuplicateGroup | None:

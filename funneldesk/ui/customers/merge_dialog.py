@@ -33,6 +33,7 @@ from funneldesk.ui.common.user_action import ActionRunner
 from funneldesk.ui.customers.labels import code_label
 from funneldesk.ui.customers.merge_action import Merged, run_merge
 from funneldesk.ui.customers.merge_model import FIELD, KEPT, MergeFieldsModel
+from funneldesk.ui.customers.radio_delegate import RadioDelegate
 
 
 def _phone(stored: str, region: str) -> str:
@@ -76,6 +77,7 @@ class MergeDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
         self.table.clicked.connect(self._clicked)
+        self.table.setItemDelegate(RadioDelegate(self.table))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(FIELD, QHeaderView.ResizeMode.ResizeToContents)
         self.moving = QLabel()

@@ -118,7 +118,10 @@ class RecordForm(QDialog):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
         box.addWidget(widget)
-        box.addWidget(error)
+        if isinstance(widget, ChannelList):
+            widget.place_error(error)
+        else:
+            box.addWidget(error)
         shown = QLabel(_("{field}:").format(field=label or field_label(name)))
         shown.setBuddy(widget)
         form.addRow(shown, holder)
