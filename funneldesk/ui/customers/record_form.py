@@ -239,10 +239,9 @@ class RecordForm(QDialog):
         self.error.show_message("")
         try:
             self.saved = self.write(checked)
-        except StaleEdit as stale:
-            self.error.show_message(_("Not saved: {reason} Close this form and open the "
-                                      "record again to see what changed.").format(
-                reason=stale.message()))
+        except StaleEdit as stale:  # "changed by X at T. Reload it and try again."
+            self.error.show_error(stale)
+            self.buttons.button(QDialogButtonBox.StandardButton.Save).setFocus()
             return
         except InvalidInput as refused:
             self._show_refusal(refused)
