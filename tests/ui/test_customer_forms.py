@@ -274,3 +274,33 @@ def test_the_deal_forms_quick_create_continues_in_the_full_form(
     assert not quick.isVisible()
     assert services.customers.company_detail(quick.created.id).fields.city == "北京"
     assert count(db_path, "companies") == 1
+
+
+def test_open_that_one_from_opening_opens_the_record_already_saved(
+        qtbot: QtBot, services: Services, manager: Actor) -> None:
+    from funneldesk.ui.customers.opening import open_company
+
+    known = services.customers.add_company(CompanyFields(
+        name="上海明远贸易有限公司", phones=("13800138000",)), by=manager)
+    seen: list[str] = []
+
+    def edit_known(form: QWidget) -> None:
+        assert isinstance(form, CompanyForm)
+        seen.append(form.name.text())
+        form.city.insert("上海")
+        form.accept()
+
+    def new_then_open_known(form: QWidget) -> None:
+        assert isinstance(form, CompanyForm)
+        form.name.insert("明远贸易")
+        form.phones.entries[0].edit.setText("13800138000")
+        form.accept()
+        answer_next_dialog(edit_known)
+        form.notice.openRequested.emit(form.notice.matches[0])
+
+    answer_next_dialog(new_then_open_known)
+    saved = open_company(None, services, manager, None)
+    assert seen == ["上海明远贸易有限公司"]
+    assert saved is not None
+    assert saved.id == known.id
+    assert services.customers.company_detail(known.id).fields.city == "上海"
