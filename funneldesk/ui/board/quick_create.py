@@ -36,7 +36,30 @@ class QuickCreateDialog(QDialog):
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.more = buttons.addButton(_("More fields…"), QDialogButtonBox.ButtonRole.ActionRole)
+        assert self.more is not None
+        self.more.setToolTip(_("Continue in the full form, with every field"))
+        self.more.clicked.connect(self.more_fields)
         form.addRow(buttons)
+
+    def more_fields(self) -> None:
+        """Continues in the full company or contact form with what was typed here; once
+        saved there, this dialog is done too."""
+        from funneldesk.services.customers.records import CompanyFields, ContactFields
+        from funneldesk.ui.customers.opening import open_company, open_contact
+
+        phones = (self.phone.text(),) if self.phone.text().strip() else ()
+        emails = (self.email.text(),) if self.email.text().strip() else ()
+        if self.contact:
+            saved = open_contact(self, self.services, self.actor, None, start=ContactFields(
+                name=self.name.text(), company_id=self.company_id, title=self.title.text(),
+                phones=phones, emails=emails))
+        else:
+            saved = open_company(self, self.services, self.actor, None, start=CompanyFields(
+                name=self.name.text(), phones=phones, emails=emails))
+        if saved is not None:
+            self.created = Named(saved.id, saved.name, self.company_id if self.contact else None)
+            super().accept()
 
     def accept(self) -> None:
         try:

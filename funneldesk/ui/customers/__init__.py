@@ -1,0 +1,1 @@
+"""Companies and contacts: their forms, duplicate search and merges."""

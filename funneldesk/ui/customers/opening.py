@@ -1,0 +1,103 @@
+"""The one way into the customers' dialogs, for any page, pane or form:
+
+    open_company(owner, services, actor, company_id)   the company form (new when None)
+    open_contact(owner, services, actor, contact_id)   the contact form (new when None)
+    find_duplicates(owner, services, actor, entity)    the Find duplicates dialog
+    merge_records(owner, services, actor, entity, first_id, second_id)   the merge dialog
+
+``owner`` is the window's ``Workspace`` (then dialogs open over its window and a merge
+goes on its undo stack, so Ctrl+Z undoes it) or just a parent widget (or None). The
+forms are modal; each function returns when its dialog has closed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QWidget
+
+from funneldesk.errors import FunnelDeskError
+from funneldesk.services import Services
+from funneldesk.services.customers.records import (
+    CompanyFields,
+    ContactFields,
+    DuplicateMatch,
+    SavedCustomer,
+)
+from funneldesk.services.dto import Actor
+from funneldesk.ui.common.errors import show_error
+from funneldesk.ui.common.page import Workspace
+from funneldesk.ui.common.user_action import ActionRunner
+
+Owner = Workspace | QWidget | None
+
+
+def _parent(owner: Owner) -> QWidget | None:
+    return owner.window if isinstance(owner, Workspace) else owner
+
+
+def _runner(owner: Owner) -> ActionRunner | None:
+    return owner.runner if isinstance(owner, Workspace) else None
+
+
+def open_company(owner: Owner, services: Services, actor: Actor, company_id: int | None,
+                 *, start: CompanyFields | None = None) -> SavedCustomer | None:
+    """Opens the company ``company_id``, or a new company (filled from ``start``) when
+    None. Returns what was saved, None when nothing was (cancelled, or unchanged). If the
+    user chose "Open that one" on a possible duplicate, that record's form opens instead
+    and its result is returned."""
+    from funneldesk.ui.customers.company_form import CompanyForm
+
+    parent = _parent(owner)
+    try:
+        detail = services.customers.company_detail(company_id) if company_id else None
+    except FunnelDeskError as error:
+        show_error(parent, error)
+        return None
+    form = CompanyForm(services, actor, detail, parent, start)
+    form.exec()
+    if form.open_instead is not None:
+        return _open_match(owner, services, actor, form.open_instead)
+    return form.saved
+
+
+def open_contact(owner: Owner, services: Services, actor: Actor, contact_id: int | None,
+                 *, start: ContactFields | None = None) -> SavedCustomer | None:
+    """Opens the contact ``contact_id``, or a new contact (filled from ``start``, e.g.
+    with its ``company_id``) when None; as ``open_company``."""
+    from funneldesk.ui.customers.contact_form import ContactForm
+
+    parent = _parent(owner)
+    try:
+        detail = services.customers.contact_detail(contact_id) if contact_id else None
+    except FunnelDeskError as error:
+        show_error(parent, error)
+        return None
+    form = ContactForm(services, actor, detail, parent, start)
+    form.exec()
+    if form.open_instead is not None:
+        return _open_match(owner, services, actor, form.open_instead)
+    return form.saved
+
+
+def _open_match(owner: Owner, services: Services, actor: Actor,
+                match: DuplicateMatch) -> SavedCustomer | None:
+    opener = open_company if match.entity == "company" else open_contact
+    return opener(owner, services, actor, match.id)
+
+
+def find_duplicates(owner: Owner, services: Services, actor: Actor,
+                    entity: str = "company") -> None:
+    """Opens Find duplicates on ``entity`` ("company" or "contact"); returns when closed."""
+    from funneldesk.ui.customers.duplicates_view import DuplicatesDialog
+
+    DuplicatesDialog(services, actor, entity, _runner(owner), _parent(owner)).exec()
+
+
+def merge_records(owner: Owner, services: Services, actor: Actor, entity: str,
+                  first_id: int, second_id: int) -> bool:
+    """Opens the merge dialog on two records of ``entity`` (``first_id`` stays unless the
+    user picks the other); True when they were merged."""
+    from funneldesk.ui.customers.merge_dialog import MergeDialog
+
+    dialog = MergeDialog(services, actor, entity, first_id, second_id, _runner(owner),
+                         _parent(owner))
+    return dialog.exec() == QDialog.DialogCode.Accepted
