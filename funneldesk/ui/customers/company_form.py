@@ -43,7 +43,9 @@ class CompanyForm(RecordForm):
 
     def _build(self, values: CompanyFields) -> None:
         form = self.page(_("Profile"))
-        self.name = self.line(form, "name", _("e.g. Acme Trading Co., Ltd."))
+        # "Name" alone reads as a person's name (姓名) in Chinese
+        self.name = self.line(form, "name", _("e.g. Acme Trading Co., Ltd."),
+                              _("Company name"))
         self.industry = self.line(form, "industry")
         self.segment = self.line(form, "segment")
         self.size_edit = self.line(form, "size", _("e.g. 50–200 employees"))

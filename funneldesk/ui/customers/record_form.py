@@ -129,10 +129,11 @@ class RecordForm(QDialog):
         self._tab_of[name] = self.tabs.count() - 1
         self._watch(name, widget)
 
-    def line(self, form: QFormLayout, name: str, placeholder: str = "") -> QLineEdit:
+    def line(self, form: QFormLayout, name: str, placeholder: str = "",
+             label: str = "") -> QLineEdit:
         edit = QLineEdit()
         edit.setPlaceholderText(placeholder)
-        self.add_field(form, name, edit)
+        self.add_field(form, name, edit, label or None)
         return edit
 
     def line_of(self, name: str) -> QLineEdit:
