@@ -16,7 +16,32 @@ from funneldesk.services.common.records import (
     SearchHit,
     Total,
 )
-from funneldesk.services.customers.records import Named
+from funneldesk.services.customers.list_records import (
+    COMPANY,
+    COMPANY_COLUMNS,
+    CONTACT,
+    CONTACT_COLUMNS,
+    CompanyRow,
+    ContactRow,
+    CustomerColumn,
+    CustomerDeal,
+    CustomerOverview,
+    CustomerQuery,
+    CustomerRow,
+    HistoryLine,
+    SegmentInfo,
+    TagCount,
+    columns_of,
+    consent_label,
+    role_label,
+)
+from funneldesk.services.customers.records import (
+    KEY_LEVELS,
+    ChannelInfo,
+    CompanyDetail,
+    ContactDetail,
+    Named,
+)
 from funneldesk.services.pipeline.list_records import (
     DEFAULT_OUTCOMES,
     BulkDone,
@@ -53,10 +78,16 @@ from funneldesk.services.pipeline.records import (
     TrashedDeal,
 )
 from funneldesk.services.sample_data.records import SampleCounts
+from funneldesk.services.team.lead_sources import LeadSourceInfo
 from funneldesk.services.team.records import RateInfo, RateTable, UserInfo
 
 __all__ = [
+    "COMPANY",
+    "COMPANY_COLUMNS",
+    "CONTACT",
+    "CONTACT_COLUMNS",
     "DEFAULT_OUTCOMES",
+    "KEY_LEVELS",
     "Actor",
     "ArchivedDeal",
     "Board",
@@ -67,11 +98,21 @@ __all__ = [
     "BulkSpec",
     "Card",
     "ChangeSet",
+    "ChannelInfo",
     "ChecklistItem",
     "ColumnStart",
+    "CompanyDetail",
+    "CompanyRow",
+    "ContactDetail",
+    "ContactRow",
     "CriterionInfo",
     "CriterionKind",
     "CurrencyRates",
+    "CustomerColumn",
+    "CustomerDeal",
+    "CustomerOverview",
+    "CustomerQuery",
+    "CustomerRow",
     "DateRange",
     "DealDetail",
     "DealFields",
@@ -80,6 +121,8 @@ __all__ = [
     "DealRow",
     "DealState",
     "HistoryEntry",
+    "HistoryLine",
+    "LeadSourceInfo",
     "ListColumn",
     "MissingCriterion",
     "MoveCheck",
@@ -93,11 +136,16 @@ __all__ = [
     "Role",
     "SampleCounts",
     "SearchHit",
+    "SegmentInfo",
     "StageInfo",
     "StageKind",
+    "TagCount",
     "Total",
     "TrashedDeal",
     "UserInfo",
+    "columns_of",
+    "consent_label",
     "query_from_dict",
     "query_to_dict",
+    "role_label",
 ]

@@ -1,0 +1,1 @@
+"""The Customers page: companies and contacts in tables, saved segments, tags."""
