@@ -28,7 +28,10 @@ WIDTHS = {
 NUMERIC = frozenset({C.OPEN_DEALS})
 
 
-def header(column: CustomerColumn) -> str:
+def header(column: CustomerColumn, entity: str = "contact") -> str:
+    """A column's title; the companies' names are no people's names (姓名)."""
+    if column is C.NAME and entity == "company":
+        return _("Company name")
     return _(_HEADERS[column])
 
 

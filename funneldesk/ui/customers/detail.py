@@ -41,6 +41,14 @@ def _e(text: str) -> str:
     return html.escape(text)
 
 
+def _heading(text: str) -> str:
+    return f"<h3>{_e(text)}</h3>"
+
+
+def _para(text: str) -> str:
+    return f"<p>{_e(text)}</p>"
+
+
 def _table(rows: Sequence[tuple[str, str]]) -> str:
     cells = "".join(f"<tr><td style='color:gray; padding-right:12px'>{_e(k)}</td>"
                     f"<td>{_e(v)}</td></tr>" for k, v in rows if v)
@@ -55,6 +63,12 @@ def _history_line(line: HistoryLine) -> str:
     if line.fields:
         text += " — " + ", ".join(line.fields)
     return f"<li>{_e(text)}</li>"
+
+
+def _outcome(outcome: str, stage: str) -> str:
+    """What follows the stage's name: the outcome, unless the stage says it already."""
+    label = _(_OUTCOMES[outcome])
+    return "" if outcome == "open" or label == stage else " · " + _e(label)
 
 
 def overview_html(seen: CustomerOverview) -> str:
@@ -83,23 +97,23 @@ def overview_html(seen: CustomerOverview) -> str:
     parts.append(f"<p style='color:gray'>{_e(kind)}</p>")
     parts.append(_table(rows))
     if isinstance(detail, CompanyDetail):
-        parts.append(f"<h3>{_e(_('Contacts'))}</h3>")
+        parts.append(_heading(_("Contacts")))
         parts.append("<ul>" + "".join(f"<li>{_e(c.name)}</li>" for c in seen.contacts)
-                     + "</ul>" if seen.contacts else f"<p>{_e(_('No contacts yet.'))}</p>")
-    parts.append(f"<h3>{_e(_('Deals'))}</h3>")
+                     + "</ul>" if seen.contacts else _para(_("No contacts yet.")))
+    parts.append(_heading(_("Deals")))
     if seen.deals:
         cells = "".join(
             f"<tr><td style='padding-right:10px'>{_e(d.title)}</td>"
             f"<td style='padding-right:10px'>{_e(d.stage)}"
-            f"{'' if d.outcome == 'open' else ' · ' + _e(_(_OUTCOMES[d.outcome]))}</td>"
+            f"{_outcome(d.outcome, d.stage)}</td>"
             f"<td align='right'>{_e(formatting.money(d.value, d.currency))}</td></tr>"
             for d in seen.deals)
         parts.append(f"<table cellspacing='2'>{cells}</table>")
     else:
-        parts.append(f"<p>{_e(_('No deals yet.'))}</p>")
-    parts.append(f"<h3>{_e(_('History'))}</h3>")
+        parts.append(_para(_("No deals yet.")))
+    parts.append(_heading(_("History")))
     parts.append("<ul>" + "".join(_history_line(h) for h in seen.history) + "</ul>"
-                 if seen.history else f"<p>{_e(_('Nothing recorded yet.'))}</p>")
+                 if seen.history else _para(_("Nothing recorded yet.")))
     return "".join(parts)
 
 

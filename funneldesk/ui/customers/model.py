@@ -41,17 +41,20 @@ class CustomersTableModel(QAbstractTableModel):
         self._pages: dict[int, tuple[CustomerRow, ...]] = {}
         self._asked: set[int] = set()
         self._generation = 0  # a read for an older query is dropped
+        self.pending = False  # a new query's rows have not arrived yet
 
     def set_query(self, query: CustomerQuery) -> None:
         """Shows ``query``'s records once its count and first page are read (the view keeps
         the old rows until then; a refused read keeps them, and the query they show)."""
         self.query = query
+        self.pending = True
         self._generation += 1
         generation = self._generation
 
         def done(result: tuple[int, tuple[CustomerRow, ...]]) -> None:
             if generation != self._generation:
                 return
+            self.pending = False
             self._generation += 1  # pages asked for meanwhile were read for the old list
             self.beginResetModel()
             self._count, first = result
@@ -64,6 +67,7 @@ class CustomersTableModel(QAbstractTableModel):
         def failed(error: Exception) -> None:
             if generation == self._generation:
                 self.query = self.shown_query
+                self.pending = False
             self._fail(error)
 
         self._run(lambda: self._list.count_and_page(query, 0, PAGE), done, failed)
@@ -149,7 +153,7 @@ class CustomersTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return header(self.columns[section])
+            return header(self.columns[section], self.shown_query.entity)
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

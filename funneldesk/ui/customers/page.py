@@ -304,7 +304,7 @@ class CustomersPage(Page):
                 if self.model.query.tag else -1
         selection = self.panel.selectionModel()
         if row < 0:
-            selection.clearSelection()
+            selection.clear()  # no focus frame on a heading either
         else:
             selection.setCurrentIndex(self.panel_model.index(row, 0),
                                       QItemSelectionModel.SelectionFlag.ClearAndSelect)
@@ -360,8 +360,8 @@ class CustomersPage(Page):
             self._sized_for = self.entity
             top = self.table.horizontalHeader()
             for section, column in enumerate(self.model.columns):
-                width = max(WIDTHS[column],
-                            top.fontMetrics().horizontalAdvance(header(column)) + 32)
+                title = header(column, self.entity)
+                width = max(WIDTHS[column], top.fontMetrics().horizontalAdvance(title) + 32)
                 self.table.setColumnWidth(section, width)
         self._show_sort(self.model.query)
         self._enable()
@@ -410,8 +410,13 @@ class CustomersPage(Page):
     def _select_record(self, record_id: int) -> None:
         """Selects the record's row; a filter that hides it is lifted first."""
         services, query = self.workspace.services, self.model.query
+        if self.model.pending:  # the rows it would select in are on their way
+            self._select_after_load = (query.entity, record_id)
+            return
 
         def done(row: int | None) -> None:
+            if self.model.query != query or self.model.pending:
+                return  # another list is shown or coming: its load selects what is asked
             if row is None:
                 if query != CustomerQuery(entity=query.entity):
                     self._select_after_load = (query.entity, record_id)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QFont
 
 from funneldesk import formatting
-from funneldesk.i18n import _
+from funneldesk.i18n import _, ngettext
 from funneldesk.services.dto import SegmentInfo, TagCount
 
 Index = QModelIndex | QPersistentModelIndex
@@ -38,8 +38,9 @@ class SidePanelModel(QAbstractListModel):
         entries += [Entry(SEGMENT, s.name, segment=s) for s in segments] or [
             Entry(NOTHING, _("None saved yet"))]
         entries.append(Entry(HEADING, _("Tags")))
-        entries += [Entry(TAG, _("{tag} ({n})").format(tag=t.name, n=formatting.number(t.count)),
-                          tag=t.name) for t in tags] or [Entry(NOTHING, _("No tags"))]
+        entries += [Entry(TAG, ngettext("{tag} ({n})", "{tag} ({n})", t.count).format(
+            tag=t.name, n=formatting.number(t.count)), tag=t.name) for t in tags] or [
+            Entry(NOTHING, _("No tags"))]
         self._entries = entries
         self.endResetModel()
 
@@ -59,8 +60,10 @@ class SidePanelModel(QAbstractListModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         entry = self.entry(index.row()) if index.isValid() else None
-        if entry is None or entry.kind in (HEADING, NOTHING):
+        if entry is None or entry.kind == NOTHING:  # shown greyed: there is nothing here
             return Qt.ItemFlag.NoItemFlags
+        if entry.kind == HEADING:  # shown as text, never chosen
+            return Qt.ItemFlag.ItemIsEnabled
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
