@@ -78,7 +78,6 @@ from funneldesk.services.pipeline.records import (
     TrashedDeal,
 )
 from funneldesk.services.sample_data.records import SampleCounts
-from funneldesk.services.team.lead_sources import LeadSourceInfo
 from funneldesk.services.team.records import RateInfo, RateTable, UserInfo
 
 __all__ = [
@@ -122,7 +121,6 @@ __all__ = [
     "DealState",
     "HistoryEntry",
     "HistoryLine",
-    "LeadSourceInfo",
     "ListColumn",
     "MissingCriterion",
     "MoveCheck",

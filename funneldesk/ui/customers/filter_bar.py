@@ -5,12 +5,16 @@ text once typing pauses)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
 
 from funneldesk.i18n import _
-from funneldesk.services.dto import KEY_LEVELS, CustomerQuery, LeadSourceInfo, UserInfo
+from funneldesk.services.dto import KEY_LEVELS, CustomerQuery, UserInfo
+
+if TYPE_CHECKING:  # its module reads the models: the window must start without them
+    from funneldesk.services.team.lead_sources import LeadSourceInfo
 
 TYPING_PAUSE_MS = 300
 
