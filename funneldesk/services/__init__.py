@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from funneldesk.services.common.search import SearchService
     from funneldesk.services.common.tabular.service import ImportService
     from funneldesk.services.customers.companies import CustomerService
+    from funneldesk.services.customers.customer_list import CustomerListService
     from funneldesk.services.customers.duplicates import DuplicateService
     from funneldesk.services.customers.merge import MergeService
     from funneldesk.services.customers.pool import PoolService
@@ -80,8 +81,18 @@ class Services:
     @cached_property
     def customers(self) -> CustomerService:
         from funneldesk.services.customers.companies import CustomerService
+        from funneldesk.services.pipeline.search import index_deals
 
-        return CustomerService(self.db)
+        # a renamed company or contact: its deals' search entries hold the name; the
+        # pipeline area writes them, and the customers area may not import it
+        return CustomerService(self.db, reindex_deals=index_deals)
+
+    @cached_property
+    def customer_list(self) -> CustomerListService:
+        """The companies and contacts lists: counts, pages, segments, tags."""
+        from funneldesk.services.customers.customer_list import CustomerListService
+
+        return CustomerListService(self.db)
 
     @cached_property
     def pool(self) -> PoolService:
@@ -187,9 +198,10 @@ class Services:
     def search(self) -> SearchService:
         """Search-everything over every area's records (each area registers its kind)."""
         from funneldesk.services.common.search import SearchService
+        from funneldesk.services.customers.search import COMPANY_SEARCH, CONTACT_SEARCH
         from funneldesk.services.pipeline.search import DEAL_SEARCH
 
-        return SearchService(self.db, kinds=(DEAL_SEARCH,))
+        return SearchService(self.db, kinds=(DEAL_SEARCH, COMPANY_SEARCH, CONTACT_SEARCH))
 
     def warm_up(self) -> None:
         """Imports the ORM and every service, opens the engine and configures the mappers

@@ -132,12 +132,14 @@ def test_every_deal_of_an_upgraded_database_is_found_by_search(filled: Path) -> 
         deals = db.query("SELECT id, title, archived_at IS NOT NULL FROM deals "
                          "WHERE deleted_at IS NULL")
         trashed = {r[0] for r in db.query("SELECT id FROM deals WHERE deleted_at IS NOT NULL")}
-        assert db.query("SELECT count(*) FROM search_docs")[0][0] == len(deals)
+        assert db.query("SELECT count(*) FROM search_docs WHERE kind = 'deal'")[0][0] \
+            == len(deals)
         for ident, title, archived in deals[::7]:  # a sample: each search reads the index
             hits = {h.record_id: h for h in services.search.search(title, by=actor, limit=200)}
             assert ident in hits, title
             assert hits[ident].archived == bool(archived)
-        assert not trashed & {h for (h,) in db.query("SELECT record_id FROM search_docs")}
+        assert not trashed & {h for (h,) in db.query(
+            "SELECT record_id FROM search_docs WHERE kind = 'deal'")}
     finally:
         db.close()
 
@@ -175,7 +177,10 @@ def index_of(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def rebuilt_by_the_live_indexer(path: Path) -> Path:
-    """A copy of the file whose index the pipeline area's own indexer has written anew."""
+    """A copy of the file whose index the areas' own indexers have written anew, in the
+    order the migrations wrote it (deals by 0004, then companies and contacts by 0008)."""
+    from funneldesk.services.common import search_index
+    from funneldesk.services.customers.search import rebuild_customer_index
     from funneldesk.services.pipeline.search import rebuild_deal_index
 
     copy = path.with_name("live.db")
@@ -183,7 +188,10 @@ def rebuilt_by_the_live_indexer(path: Path) -> Path:
     conn = sqlite3.connect(copy)
     try:
         with conn:
+            for kind in ("company", "contact"):
+                search_index.clear(conn, kind)
             rebuild_deal_index(conn)
+            rebuild_customer_index(conn)
     finally:
         conn.close()
     return copy
@@ -228,3 +236,61 @@ def test_migration_0004_indexes_deals_as_the_live_indexer_does(
     assert len(migrated["docs"]) > 300
     assert len(migrated["terms"]) > 3000
     assert migrated == index_of(rebuilt_by_the_live_indexer(path))
+
+
+BEFORE_THE_CUSTOMER_INDEX = [p for p in FIXTURES if p.stem.removeprefix("demo-") < "0008"]
+
+
+@pytest.mark.parametrize("odd", [False, True], ids=["as-saved", "odd-texts"])
+@pytest.mark.parametrize("fixture", BEFORE_THE_CUSTOMER_INDEX[-2:], ids=lambda p: p.stem)
+def test_migration_0008_indexes_customers_as_the_live_indexer_does(
+        fixture: Path, odd: bool, tmp_path: Path) -> None:
+    """0008 fills the index with every company and contact through a frozen copy of the
+    customers' indexer; today the two must write the same."""
+    path = tmp_path / "sales.db"
+    shutil.copy(fixture, path)
+    if odd:
+        with_odd_texts(path)
+    open_database(path).close()
+    migrated = index_of(path)
+    kinds = {doc[1] for doc in migrated["docs"]}
+    assert kinds == {"deal", "company", "contact"}
+    assert migrated == index_of(customers_rebuilt_by_the_live_indexer(path))
+
+
+def customers_rebuilt_by_the_live_indexer(path: Path) -> Path:
+    """A copy of the file whose companies and contacts the customers area's own indexer
+    has written anew (the deals' entries left as they are)."""
+    from funneldesk.services.customers.search import rebuild_customer_index
+
+    copy = path.with_name("live.db")
+    shutil.copy(path, copy)
+    conn = sqlite3.connect(copy)
+    try:
+        with conn:
+            rebuild_customer_index(conn)
+    finally:
+        conn.close()
+    return copy
+
+
+def test_every_company_and_contact_of_an_upgraded_database_is_found_by_search(
+        tmp_path: Path) -> None:
+    from funneldesk.services import Services
+
+    path = tmp_path / "sales.db"
+    shutil.copy(HERE / "fixtures" / "demo-0007.db", path)
+    db = open_database(path)
+    try:
+        services = Services(db)
+        actor = services.users.current("migration-check")
+        for kind, table in (("company", "companies"), ("contact", "contacts")):
+            records = db.query(f"SELECT id, name FROM {table} WHERE deleted_at IS NULL "
+                               "AND merged_into_id IS NULL")
+            assert db.query("SELECT count(*) FROM search_docs WHERE kind = ?",
+                            (kind,))[0][0] == len(records)
+            for ident, name in records[::9]:
+                hits = services.search.search(name, by=actor, limit=200)
+                assert (kind, ident) in {(h.kind, h.record_id) for h in hits}, name
+    finally:
+        db.close()

@@ -31,11 +31,14 @@ def deal(services: Services, by: Actor, title: str, company_id: int | None = Non
 
 
 def found(services: Services, by: Actor, text: str) -> list[int]:
-    return [h.record_id for h in services.search.search(text, by=by)]
+    """The deals found (companies and contacts are found too: their own tests are in
+    test_customer_list.py)."""
+    return [h.record_id for h in services.search.search(text, by=by) if h.kind == "deal"]
 
 
 def hit(services: Services, by: Actor, text: str, deal_id: int) -> SearchHit:
-    return next(h for h in services.search.search(text, by=by) if h.record_id == deal_id)
+    return next(h for h in services.search.search(text, by=by)
+                if h.kind == "deal" and h.record_id == deal_id)
 
 
 def test_text_is_normalised_without_accents_case_or_width() -> None:
@@ -185,8 +188,9 @@ def test_sample_data_is_indexed_and_removed_from_the_index(services: Services,
     assert _index_rows(services.db)[0] == 40
     title = services.db.query("SELECT title FROM deals ORDER BY id LIMIT 1")[0][0]
     assert found(services, manager, title[:2])
+    assert _index_rows(services.db, "company")[0] == 10
     services.sample_data.remove(by=manager)
-    assert _index_rows(services.db) == (0, 0, 0, 0)
+    assert _index_rows(services.db, "") == (0, 0, 0, 0)
     assert found(services, manager, title[:2]) == []
 
 
@@ -201,11 +205,17 @@ def test_a_common_bigram_returns_a_limited_list(services: Services, manager: Act
     assert all(h.record_id in found(services, manager, "有限公司") for h in hits)
 
 
-def _index_rows(db: Database) -> tuple[int, int, int, int]:
-    return (db.query("SELECT count(*) FROM search_docs")[0][0],
-            db.query("SELECT count(*) FROM search_fts")[0][0],
-            db.query("SELECT count(*) FROM search_terms")[0][0],
-            db.query("SELECT count(*) FROM search_recent")[0][0])
+def _index_rows(db: Database, kind: str = "deal") -> tuple[int, int, int, int]:
+    """The index's rows of ``kind`` ("" for all): those of no other kind's records."""
+    others = "SELECT id FROM search_docs WHERE kind != ? AND ? != ''"
+    return (db.query("SELECT count(*) FROM search_docs WHERE kind = ? OR ? = ''",
+                     (kind, kind))[0][0],
+            db.query(f"SELECT count(*) FROM search_fts WHERE rowid NOT IN ({others})",
+                     (kind, kind))[0][0],
+            db.query(f"SELECT count(*) FROM search_terms WHERE doc_id NOT IN ({others})",
+                     (kind, kind))[0][0],
+            db.query("SELECT count(*) FROM search_recent WHERE kind = ? OR ? = ''",
+                     (kind, kind))[0][0])
 
 
 def common_and_rare(services: Services, manager: Actor) -> list[int]:

@@ -3,21 +3,23 @@ form."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, fields, replace
 from typing import Any
 
 from sqlalchemy import case, select
 
+from funneldesk.db import Database
 from funneldesk.db.stale import last_change
 from funneldesk.errors import InvalidInput, NotFound
 from funneldesk.i18n import _
-from funneldesk.models import Channel, Company, Contact, LeadSource, User
+from funneldesk.models import Channel, Company, Contact, Deal, LeadSource, User
 from funneldesk.models.base import utcnow
-from funneldesk.services.common import audit
+from funneldesk.services.common import audit, search_index
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.records import Actor
-from funneldesk.services.customers import channels
+from funneldesk.services.customers import channels, search
 from funneldesk.services.customers.profiles import checked_company, checked_contact
 from funneldesk.services.customers.records import (
     CompanyDetail,
@@ -28,6 +30,9 @@ from funneldesk.services.customers.records import (
     SavedCustomer,
 )
 from funneldesk.services.team import reads
+
+# writes deals into the search index again (the pipeline area's index_deals)
+ReindexDeals = Callable[[search_index.Connection, Sequence[int]], None]
 
 # fields kept outside the record's own row
 _LISTS = ("phones", "emails", "tags")
@@ -42,6 +47,14 @@ def like_escaped(text: str) -> str:
 
 
 class CustomerService(Service):
+    """``reindex_deals`` writes deals into the search index again (their entries hold
+    their company's and contact's names: a rename changes them); the pipeline area owns
+    it, which this area may not import, so the Services facade hands it over."""
+
+    def __init__(self, db: Database, *, reindex_deals: ReindexDeals | None = None) -> None:
+        super().__init__(db)
+        self._reindex_deals = reindex_deals
+
     def region(self) -> str:
         from funneldesk.services.team.settings import DEFAULT_PHONE_REGION, PHONE_REGION
 
@@ -152,6 +165,8 @@ class CustomerService(Service):
             session.add(record)
             session.flush()
             _write_lists(session, entity, record.id, values)
+            session.flush()
+            search.index_customers(search.raw_connection(session), entity, [record.id])
             audit.record(session, by, "create", entity, record.id, name=values.name)
             return SavedCustomer(record.id, record.name, record.version)
 
@@ -171,8 +186,23 @@ class CustomerService(Service):
                     record.consent_at = record.touched_at  # type: ignore[union-attr]
                 _write_lists(session, entity, record.id, values)
                 session.flush()
+                self._reindex(session, entity, record.id, renamed="name" in changed)
                 audit.record(session, by, "update", entity, record.id, changed=changed)
             return SavedCustomer(record.id, record.name, record.version)
+
+    def _reindex(self, session: Any, entity: str, record_id: int, *, renamed: bool) -> None:
+        """The record's search entry, and on a rename those that hold its name: a
+        company's contacts, and its (or the contact's) deals."""
+        raw = search.raw_connection(session)
+        search.index_customers(raw, entity, [record_id])
+        if not renamed:
+            return
+        if entity == "company":
+            search.index_company_contacts(raw, record_id)
+        if self._reindex_deals is not None:
+            column = Deal.company_id if entity == "company" else Deal.contact_id
+            deals = list(session.scalars(select(Deal.id).where(column == record_id)))
+            self._reindex_deals(raw, deals)
 
     # --- reads ---------------------------------------------------------------------------
 

@@ -32,7 +32,7 @@ from funneldesk.models import (
 from funneldesk.services.common import audit
 from funneldesk.services.common.bulk import insert_rows
 from funneldesk.services.common.tabular.engine import Context, Field, Row
-from funneldesk.services.customers import names, validation
+from funneldesk.services.customers import names, search, validation
 from funneldesk.services.customers.channels import tag_ids
 from funneldesk.services.customers.profiles import _WECHAT
 from funneldesk.services.customers.records import CONSENTS, KEY_LEVELS, ROLES
@@ -269,11 +269,17 @@ class _CustomerImporter:
         refs = _References(session, ctx)
         known = self.known_keys(session) if ctx.options.mode != "update" else {}
         matched = self.matches(session, rows, ctx) if ctx.options.mode != "create" else {}
+        # the search index gets every company and contact from these ids on (a contacts
+        # file creates the companies it names too), and the records updated
+        first = {model: int(session.scalar(select(func.max(model.id))) or 0) + 1
+                 for model in (Company, Contact)}
+        updated: list[int] = []
         creations: list[Row] = []
         for row in rows:
             target = matched.get(row.record.number)
             if target is not None:
                 self.update(session, target, row, refs, ctx)
+                updated.append(target)
                 continue
             if ctx.options.mode == "update" or ctx.failed(row):
                 continue
@@ -285,6 +291,11 @@ class _CustomerImporter:
                 known[pair] = -row.record.number  # later rows clash with this one
             creations.append(row)
         self.create(session, creations, refs, ctx)
+        session.flush()
+        raw = search.raw_connection(session)
+        search.index_customers(raw, self.entity, updated)
+        search.index_new_customers(raw, search.COMPANY_KIND, first[Company])
+        search.index_new_customers(raw, search.CONTACT_KIND, first[Contact])
         audit.record(session, ctx.by, "import", self.entity, None,
                      created=ctx.report.created, updated=ctx.report.updated)
 

@@ -26,6 +26,7 @@ from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.records import Actor
+from funneldesk.services.customers import search
 from funneldesk.services.customers.channels import read_tags, tag_ids
 from funneldesk.services.customers.companies import _LISTS, _fields
 from funneldesk.services.customers.matching import model_of
@@ -98,6 +99,7 @@ class MergeService(Service):
                             "versions": [kept.version, merged.version]}))
             session.add(row)
             session.flush()
+            _reindex(session, entity, kept.id, merged.id, contacts)
             after = _fields(session, kept)
             audit.record(session, by, "merge", entity, kept.id, merge_id=row.id,
                          kept_id=kept.id, merged_id=merged.id, chosen=chosen,
@@ -147,10 +149,22 @@ class MergeService(Service):
             _move_contacts(session, contacts, merged.id)
             merged.deleted_at = merged.merged_into_id = None
             row.undone_at = utcnow()
+            session.flush()
+            _reindex(session, row.entity, kept.id, merged.id, contacts)
             audit.record(session, by, "unmerge", row.entity, kept.id, merge_id=row.id,
                          kept_id=kept.id, merged_id=merged.id,
                          deals_left=sorted(set(details["deals"]) - set(deals)),
                          contacts_left=sorted(set(details["contacts"]) - set(contacts)))
+
+
+def _reindex(session: Session, entity: str, kept_id: int, merged_id: int,
+             contacts: list[int]) -> None:
+    """The two records' search entries (the merged one is out of the index while it is
+    merged), and those of the contacts that moved: they hold their company's name."""
+    raw = search.raw_connection(session)
+    search.index_customers(raw, entity, [kept_id, merged_id])
+    if contacts:
+        search.index_customers(raw, search.CONTACT_KIND, contacts)
 
 
 def _pair(session: Session, model: type[Company] | type[Contact], kept_id: int,

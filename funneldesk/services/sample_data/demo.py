@@ -29,6 +29,7 @@ from funneldesk.services.common import audit, sql
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.permissions import require_manager
 from funneldesk.services.common.records import Actor
+from funneldesk.services.customers import search as customer_search
 from funneldesk.services.pipeline import reads
 from funneldesk.services.pipeline.lookups import load_pipeline
 from funneldesk.services.pipeline.records import StageInfo
@@ -124,6 +125,10 @@ class _Builder:
         self.session.execute(insert(Contact), strip_private(contacts))
         maker.channels(companies, contacts)
         maker.tags(companies, contacts)
+        self.session.flush()
+        raw = customer_search.raw_connection(self.session)
+        customer_search.index_new_customers(raw, customer_search.COMPANY_KIND, first_company)
+        customer_search.index_new_customers(raw, customer_search.CONTACT_KIND, first_contact)
         return [int(c["id"]) for c in companies], by_company
 
     def variant(self, parts: tuple[str, str, str]) -> tuple[str, str, str, str]:

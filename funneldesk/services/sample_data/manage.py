@@ -23,6 +23,7 @@ from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.permissions import require_manager
 from funneldesk.services.common.records import Actor
+from funneldesk.services.customers import search
 from funneldesk.services.pipeline.trash import purge_deals
 from funneldesk.services.sample_data.demo import DemoSummary
 from funneldesk.services.sample_data.records import SampleCounts
@@ -87,6 +88,9 @@ def _remove(session: Session, by: Actor) -> SampleCounts:
                 session.execute(delete(model).where(column.in_(ids[i:i + 500])))
     _delete(session, Contact, contacts)
     _delete(session, Company, companies)
+    raw = search.raw_connection(session)
+    search.forget_customers(raw, search.CONTACT_KIND, contacts)
+    search.forget_customers(raw, search.COMPANY_KIND, companies)
     for i in range(0, len(users), 500):
         for owner in (Company.owner_id, Contact.owner_id):
             session.execute(update(owner.class_).where(owner.in_(users[i:i + 500]))

@@ -39,6 +39,8 @@ class Workspace:
     show_message: Callable[[str], None]  # a passing message in the status bar
     # set by the window: open a record in its form, wherever it was found
     openers: dict[str, Callable[[int], None]] = field(default_factory=dict)
+    # set by the window: makes a page current (built if it never was) and returns it
+    go_to_page: Callable[[str], Page] | None = None
 
     def open_record(self, kind: str, record_id: int) -> None:
         opener = self.openers.get(kind)

@@ -1,1 +1,2 @@
-"""Companies and contacts: their forms, duplicate search and merges."""
+"""The Customers area's widgets: the Customers page (companies and contacts in tables,
+saved segments, tags), the company and contact forms, duplicate search and merges."""

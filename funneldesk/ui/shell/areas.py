@@ -15,6 +15,7 @@ from funneldesk.paths import RESOURCES
 from funneldesk.ui.board.board_page import PAGE as BOARD_PAGE
 from funneldesk.ui.board.deal_editing import DealEditor
 from funneldesk.ui.common.page import Page, PageSpec, PaneSpec, Workspace
+from funneldesk.ui.customers.actions import ACTIONS as CUSTOMERS_ACTIONS
 from funneldesk.ui.deals.actions import ACTIONS as DEALS_ACTIONS
 
 
@@ -28,9 +29,21 @@ def _deals_icon() -> QIcon:
     return QIcon(str(RESOURCES / "icons" / "deals.svg"))
 
 
+def _customers(workspace: Workspace) -> Page:
+    from funneldesk.ui.customers.page import CustomersPage
+
+    return CustomersPage(workspace)
+
+
+def _customers_icon() -> QIcon:
+    return QIcon(str(RESOURCES / "icons" / "customers.svg"))
+
+
 PAGES: tuple[PageSpec, ...] = (
     BOARD_PAGE,
     PageSpec("deals", lambda: _("Deals"), _deals_icon, _deals, DEALS_ACTIONS),
+    PageSpec("customers", lambda: _("Customers"), _customers_icon, _customers,
+             CUSTOMERS_ACTIONS),
 )
 PANES: tuple[PaneSpec, ...] = ()
 
@@ -39,5 +52,26 @@ def _deal_opener(workspace: Workspace) -> Callable[[int], None]:
     return DealEditor(workspace).open
 
 
+def _customer_opener(entity: str) -> Callable[[Workspace], Callable[[int], None]]:
+    """Shows the company or contact on the Customers page: its row selected, its details
+    beside the list (its form comes with the customer forms)."""
+
+    def make(workspace: Workspace) -> Callable[[int], None]:
+        def open_customer(record_id: int) -> None:
+            from funneldesk.ui.customers.page import CustomersPage
+
+            if workspace.go_to_page is None:
+                return
+            page = workspace.go_to_page("customers")
+            if isinstance(page, CustomersPage):
+                page.open_customer(entity, record_id)
+
+        return open_customer
+
+    return make
+
+
 # kind of record (as the search index names it) -> what opens one in its form
-OPENERS: dict[str, Callable[[Workspace], Callable[[int], None]]] = {"deal": _deal_opener}
+OPENERS: dict[str, Callable[[Workspace], Callable[[int], None]]] = {
+    "deal": _deal_opener, "company": _customer_opener("company"),
+    "contact": _customer_opener("contact")}

@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
                                        for kind, opener in OPENERS.items()})
         self.samples = SampleDataActions(self.workspace)
         self.specs = {spec.key: spec for spec in pages}
+        self.workspace.go_to_page = self._go_to_page
         self.pages: dict[str, Page] = {}
         self.current: Page | None = None
         self._page_menus: list[QAction] = []
@@ -120,6 +121,10 @@ class MainWindow(QMainWindow):
         self.rail.mark(key)
         self.counts.setText(page.status_text())
         self.pageChanged.emit(key)
+
+    def _go_to_page(self, key: str) -> Page:
+        self.show_page(key)
+        return self.page(key)
 
     def current_key(self) -> str:
         return self.current.key if self.current is not None else ""

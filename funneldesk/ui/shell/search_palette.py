@@ -47,7 +47,7 @@ class SearchPalette(QDialog):
         self.setWindowFlags(Qt.WindowType.Dialog | Qt.WindowType.CustomizeWindowHint
                             | Qt.WindowType.WindowTitleHint | Qt.WindowType.WindowCloseButtonHint)
         self.edit = QLineEdit(self)
-        self.edit.setPlaceholderText(_("Search deals, or type > for actions"))
+        self.edit.setPlaceholderText(_("Search deals, companies and contacts, or type > for actions"))
         self.edit.setClearButtonEnabled(True)
         self.model = PaletteModel()
         self.view = QListView(self)

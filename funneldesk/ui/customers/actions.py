@@ -1,0 +1,20 @@
+"""The Customers page's actions as its area declares them (areas.py): the command palette
+lists them before the page is built, so this module stays light; the page makes its own
+from them (page.py)."""
+
+from __future__ import annotations
+
+from funneldesk.i18n import N_
+from funneldesk.ui.common.page import PageAction
+
+SHOW_COMPANIES = PageAction("show-companies", N_("Show companies"))
+SHOW_CONTACTS = PageAction("show-contacts", N_("Show contacts"))
+OPEN = PageAction("open-customer", N_("Open customer"))
+SAVE_SEGMENT = PageAction("save-segment", N_("Save segment…"))
+DELETE_SEGMENT = PageAction("delete-segment", N_("Delete segment"))
+CLEAR_FILTERS = PageAction("clear-filters", N_("Clear filters"))
+# another FunnelDesk on the same file may have changed customers meanwhile
+RELOAD = PageAction("reload-customers", N_("Reload"), "F5")
+# in the order of CustomersPage.page_actions
+ACTIONS = (SHOW_COMPANIES, SHOW_CONTACTS, OPEN, SAVE_SEGMENT, DELETE_SEGMENT, CLEAR_FILTERS,
+           RELOAD)

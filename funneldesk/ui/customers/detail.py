@@ -1,0 +1,137 @@
+"""One customer's details, read-only, beside the list: its fields, its people (for a
+company), its deals and its history. Editing comes with the customer forms."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from funneldesk import formatting
+from funneldesk.i18n import N_, _
+from funneldesk.services.dto import (
+    CompanyDetail,
+    CustomerOverview,
+    HistoryLine,
+    consent_label,
+    role_label,
+)
+from funneldesk.ui.customers.columns import owner_text
+
+_OUTCOMES = {"open": N_("In progress"), "won": N_("Won"), "lost": N_("Lost"),
+             "archived": N_("Archived")}
+_ACTIONS = {"create": N_("Created"), "update": N_("Edited"), "merge": N_("Merged"),
+            "unmerge": N_("Merge undone"), "verify": N_("Contact details verified"),
+            "unverify": N_("Verification removed"), "claim": N_("Claimed from the pool"),
+            "release": N_("Returned to the pool"), "import": N_("Imported")}
+_COMPANY_FIELDS = (
+    ("industry", N_("Industry")), ("segment", N_("Segment")), ("size", N_("Size")),
+    ("country", N_("Country")), ("province", N_("Province")), ("city", N_("City")),
+    ("address", N_("Address")), ("website", N_("Website")),
+    ("credit_code", N_("Unified Social Credit Code")), ("key_level", N_("Key level")),
+    ("campaign", N_("Campaign")), ("notes", N_("Notes")))
+_CONTACT_FIELDS = (
+    ("title", N_("Job title")), ("wechat", N_("WeChat ID")), ("campaign", N_("Campaign")),
+    ("occupation", N_("Occupation")), ("preferences", N_("Preferences")),
+    ("notes", N_("Notes")))
+
+
+def _e(text: str) -> str:
+    return html.escape(text)
+
+
+def _heading(text: str) -> str:
+    return f"<h3>{_e(text)}</h3>"
+
+
+def _para(text: str) -> str:
+    return f"<p>{_e(text)}</p>"
+
+
+def _table(rows: Sequence[tuple[str, str]]) -> str:
+    cells = "".join(f"<tr><td style='color:gray; padding-right:12px'>{_e(k)}</td>"
+                    f"<td>{_e(v)}</td></tr>" for k, v in rows if v)
+    return f"<table cellspacing='2'>{cells}</table>"
+
+
+def _history_line(line: HistoryLine) -> str:
+    action = _(_ACTIONS[line.action]) if line.action in _ACTIONS else line.action
+    when = formatting.date_short(line.at.astimezone().date())
+    who = line.by or _("FunnelDesk")
+    text = _("{when} · {who} · {action}").format(when=when, who=who, action=action)
+    if line.fields:
+        text += " — " + ", ".join(line.fields)
+    return f"<li>{_e(text)}</li>"
+
+
+def _outcome(outcome: str, stage: str) -> str:
+    """What follows the stage's name: the outcome, unless the stage says it already."""
+    label = _(_OUTCOMES[outcome])
+    return "" if outcome == "open" or label == stage else " · " + _e(label)
+
+
+def overview_html(seen: CustomerOverview) -> str:
+    """The overview as rich text for a QTextBrowser."""
+    detail = seen.detail
+    fields = detail.fields
+    parts = [f"<h2>{_e(fields.name)}</h2>"]
+    rows: list[tuple[str, str]] = []
+    if isinstance(detail, CompanyDetail):
+        kind = _("Company")
+        rows += [(_(label), str(getattr(fields, name))) for name, label in _COMPANY_FIELDS]
+    else:
+        kind = _("Contact")
+        rows.append((_("Company"), detail.company_name or ""))
+        rows.append((_("Role"), role_label(getattr(fields, "role", ""))))
+        rows += [(_(label), str(getattr(fields, name))) for name, label in _CONTACT_FIELDS]
+        rows.append((_("Consent"), consent_label(getattr(fields, "consent", "unknown"))))
+    rows.insert(0, (_("Owner"), owner_text(detail.owner_name)))
+    rows.append((_("Lead source"), seen.lead_source))
+    for channel in detail.channels:
+        label = _("Phone") if channel.kind == "phone" else _("Email")
+        shown = channel.shown + (" ✓" if channel.verified_at is not None else "")
+        rows.append((label, shown))
+    rows.append((_("Tags"), ", ".join(fields.tags)))
+    rows.append((_("Created"), formatting.date_short(detail.created_at.astimezone().date())))
+    parts.append(f"<p style='color:gray'>{_e(kind)}</p>")
+    parts.append(_table(rows))
+    if isinstance(detail, CompanyDetail):
+        parts.append(_heading(_("Contacts")))
+        parts.append("<ul>" + "".join(f"<li>{_e(c.name)}</li>" for c in seen.contacts)
+                     + "</ul>" if seen.contacts else _para(_("No contacts yet.")))
+    parts.append(_heading(_("Deals")))
+    if seen.deals:
+        cells = "".join(
+            f"<tr><td style='padding-right:10px'>{_e(d.title)}</td>"
+            f"<td style='padding-right:10px'>{_e(d.stage)}"
+            f"{_outcome(d.outcome, d.stage)}</td>"
+            f"<td align='right'>{_e(formatting.money(d.value, d.currency))}</td></tr>"
+            for d in seen.deals)
+        parts.append(f"<table cellspacing='2'>{cells}</table>")
+    else:
+        parts.append(_para(_("No deals yet.")))
+    parts.append(_heading(_("History")))
+    parts.append("<ul>" + "".join(_history_line(h) for h in seen.history) + "</ul>"
+                 if seen.history else _para(_("Nothing recorded yet.")))
+    return "".join(parts)
+
+
+class CustomerDetail(QTextBrowser):
+    """The opened customer, read-only."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setAccessibleName(_("Customer details"))
+        self.overview: CustomerOverview | None = None
+        self.clear_customer()
+
+    def show_customer(self, seen: CustomerOverview) -> None:
+        self.overview = seen
+        self.setHtml(overview_html(seen))
+
+    def clear_customer(self) -> None:
+        self.overview = None
+        hint = _("Open a company or contact to see its deals, contacts and history here.")
+        self.setHtml(f"<p style='color:gray'>{_e(hint)}</p>")

@@ -1,0 +1,448 @@
+"""The Customers page: companies or contacts in one table, read in pages, filtered and
+sorted in SQL; saved segments and tags beside it; the opened customer's details on the
+right."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QListView,
+    QMenu,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from funneldesk import formatting
+from funneldesk.errors import FunnelDeskError
+from funneldesk.i18n import _, ngettext
+from funneldesk.services.dto import (
+    COMPANY,
+    CONTACT,
+    ChangeSet,
+    CustomerOverview,
+    CustomerQuery,
+    SegmentInfo,
+    TagCount,
+)
+from funneldesk.ui.common.background import run_in_background
+from funneldesk.ui.common.page import Page, PageAction, Workspace
+from funneldesk.ui.customers import actions
+from funneldesk.ui.customers.columns import WIDTHS, header
+from funneldesk.ui.customers.detail import CustomerDetail
+from funneldesk.ui.customers.filter_bar import CustomerFilterBar
+from funneldesk.ui.customers.model import ROW_ROLE, CustomersTableModel
+from funneldesk.ui.customers.side_panel import ENTRY_ROLE, SEGMENT, TAG, Entry, SidePanelModel
+
+
+class CustomersPage(Page):
+    key = "customers"
+    customerShown = Signal(str, int)  # the entity and id of the customer the detail shows
+    panelLoaded = Signal()  # the segments and tags were read
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(workspace, parent)
+        self._stale = False
+        self._segment: SegmentInfo | None = None  # the segment applied, until a filter changes
+        self._select_after_load: tuple[str, int] | None = None
+        self._sized_for = ""  # the kind of records the columns' widths were set for
+        self._painted = False
+        self.model = CustomersTableModel(workspace.services, self._read_failed)
+        self.table = self._make_table()
+        self.empty = QLabel(_("No customer matches these filters."))
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.empty.setStyleSheet("color: palette(mid)")
+        self.empty.hide()
+        QVBoxLayout(self.table.viewport()).addWidget(self.empty)
+        self.filters = CustomerFilterBar()
+        self.count = QLabel()
+        self.panel_model = SidePanelModel()
+        self.panel = QListView()
+        self.panel.setModel(self.panel_model)
+        self.panel.setAccessibleName(_("Segments and tags"))
+        self.panel.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.panel.clicked.connect(self._panel_clicked)
+        self.panel.activated.connect(self._panel_clicked)
+        self.detail = CustomerDetail()
+        self._make_actions()
+        self._tools = self._make_tool_bar()
+        self._lay_out()
+        self.model.loaded.connect(self._after_load)
+        self.filters.changed.connect(self._filters_changed)
+        self._read_choices()
+        self.model.set_query(CustomerQuery())
+        self._show_sort(CustomerQuery())
+
+    # --- building --------------------------------------------------------------------
+
+    def _make_table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setTabKeyNavigation(False)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setShowGrid(False)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        top = table.horizontalHeader()
+        top.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        top.setStretchLastSection(True)
+        top.setHighlightSections(False)
+        top.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        table.activated.connect(self._open_row)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._row_menu)
+        return table
+
+    def _make_actions(self) -> None:
+        def action(declared: PageAction, slot: Callable[[], object]) -> QAction:
+            made = declared.make(self, slot)
+            if declared.shortcut:
+                made.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                self.addAction(made)
+            return made
+
+        self.companies_action = action(actions.SHOW_COMPANIES, lambda: self.show_entity(COMPANY))
+        self.contacts_action = action(actions.SHOW_CONTACTS, lambda: self.show_entity(CONTACT))
+        # the switch shows the records' kind: short words on the tool bar
+        self.companies_action.setIconText(_("Companies"))
+        self.contacts_action.setIconText(_("Contacts"))
+        group = QActionGroup(self)
+        for switch in (self.companies_action, self.contacts_action):
+            switch.setCheckable(True)
+            group.addAction(switch)
+        self.companies_action.setChecked(True)
+        self.open_action = action(actions.OPEN, self.open_current)
+        self.save_segment_action = action(actions.SAVE_SEGMENT, self.ask_segment_name)
+        self.delete_segment_action = action(actions.DELETE_SEGMENT, self.delete_current_segment)
+        self.clear_action = action(actions.CLEAR_FILTERS, self.clear_filters)
+        self.reload_action = action(actions.RELOAD, self.reload)
+        self._enable()
+
+    def _make_tool_bar(self) -> QToolBar:
+        tools = QToolBar(_("Customers"))
+        tools.setObjectName("customers-toolbar")
+        tools.setMovable(False)
+        tools.addAction(self.companies_action)
+        tools.addAction(self.contacts_action)
+        tools.addSeparator()
+        tools.addAction(self.save_segment_action)
+        tools.addAction(self.delete_segment_action)
+        tools.addAction(self.clear_action)
+        return tools
+
+    def _lay_out(self) -> None:
+        middle = QWidget()
+        column = QVBoxLayout(middle)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        top = QHBoxLayout()
+        top.addWidget(self.filters, 1)
+        top.addWidget(self.count)
+        top.addSpacing(8)
+        column.addLayout(top)
+        column.addWidget(self.table, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.panel)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([180, 900, 320])
+        self.splitter.setCollapsible(1, False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+    # --- what a page declares ---------------------------------------------------------
+
+    def page_actions(self) -> list[QAction]:
+        return [self.companies_action, self.contacts_action, self.open_action,
+                self.save_segment_action, self.delete_segment_action, self.clear_action,
+                self.reload_action]
+
+    def page_menus(self) -> list[QMenu]:
+        menu = QMenu(_("C&ustomers"), self)
+        menu.addActions([self.companies_action, self.contacts_action])
+        menu.addSeparator()
+        menu.addAction(self.open_action)
+        menu.addSeparator()
+        menu.addActions([self.save_segment_action, self.delete_segment_action,
+                         self.clear_action])
+        menu.addSeparator()
+        menu.addAction(self.reload_action)
+        return [menu]
+
+    def tool_bar(self) -> QToolBar:
+        return self._tools
+
+    def apply_changes(self, changes: ChangeSet, origin: object) -> None:
+        if not (changes.everything or changes.deal_ids):  # open deal counts follow deals
+            return
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.reload()
+
+    def reload(self) -> None:
+        """Reads the list, the filters' choices and the side panel again."""
+        self._read_choices()
+        self.model.reload()
+        if self.detail.overview is not None:
+            self.open_customer(self.detail.overview.entity, self.detail.overview.id,
+                               select=False)
+
+    # --- filters, segments, tags ---------------------------------------------------------
+
+    @property
+    def entity(self) -> str:
+        return self.model.query.entity
+
+    def _read_choices(self) -> None:
+        """The owners, lead sources, segments and tags, read off the GUI thread."""
+        services, entity = self.workspace.services, self.entity
+
+        def work() -> tuple[object, ...]:
+            owners, sources = services.customer_list.choices()
+            return (owners, sources, services.customer_list.segments(entity),
+                    services.customer_list.tag_counts(entity))
+
+        def done(result: tuple[object, ...]) -> None:
+            owners, sources, segments, tags = result
+            if entity != self.entity:
+                return  # switched meanwhile: that read is on its way
+            tag_counts: tuple[TagCount, ...] = tags  # type: ignore[assignment]
+            self.filters.set_choices(owners, sources,  # type: ignore[arg-type]
+                                     tuple(t.name for t in tag_counts))
+            self.panel_model.set_contents(segments, tag_counts)  # type: ignore[arg-type]
+            self._mark_panel()
+            self.panelLoaded.emit()
+
+        run_in_background(work, done, self._refused)
+
+    def show_entity(self, entity: str) -> None:
+        """Shows companies or contacts, with no filters."""
+        (self.companies_action if entity == COMPANY else self.contacts_action).setChecked(True)
+        if entity == self.entity:
+            return
+        self.detail.clear_customer()
+        self._set_query(CustomerQuery(entity=entity))
+        self._read_choices()
+
+    def _set_query(self, query: CustomerQuery, segment: SegmentInfo | None = None) -> None:
+        self._segment = segment
+        self.filters.set_query(query)
+        self.model.set_query(query)
+        self._show_sort(query)
+        self._mark_panel()
+        self._enable()
+
+    def _show_sort(self, query: CustomerQuery) -> None:
+        order = Qt.SortOrder.DescendingOrder if query.descending else Qt.SortOrder.AscendingOrder
+        columns = self.model.columns if query.entity == self.model.shown_query.entity else ()
+        section = columns.index(query.sort) if query.sort in columns else 0
+        self.table.setSortingEnabled(False)
+        self.table.horizontalHeader().setSortIndicator(section, order)
+        self.table.setSortingEnabled(True)
+
+    def _filters_changed(self) -> None:
+        query = self.filters.query()
+        self._segment = None
+        self.model.set_query(replace(query, sort=self.model.query.sort,
+                                     descending=self.model.query.descending))
+        self._mark_panel()
+        self._enable()
+
+    def clear_filters(self) -> None:
+        self._set_query(CustomerQuery(entity=self.entity, sort=self.model.query.sort,
+                                      descending=self.model.query.descending))
+
+    def _panel_clicked(self, index: QModelIndex) -> None:
+        entry = index.data(ENTRY_ROLE)
+        if not isinstance(entry, Entry):
+            return
+        if entry.kind == SEGMENT and entry.segment is not None:
+            self.apply_segment(entry.segment)
+        elif entry.kind == TAG:
+            self.filter_by_tag(entry.tag)
+
+    def filter_by_tag(self, tag: str) -> None:
+        """Lists the records with ``tag`` (the other filters kept); the same tag again
+        lifts the filter."""
+        current = self.model.query
+        self._set_query(replace(current, tag="" if current.tag == tag else tag))
+
+    def apply_segment(self, segment: SegmentInfo) -> None:
+        self._set_query(segment.query, segment)
+
+    def _mark_panel(self) -> None:
+        """Selects the segment applied, else the tag filtered by, in the side panel."""
+        if self._segment is not None:
+            row = self.panel_model.row_of(SEGMENT, self._segment.id)
+        else:
+            row = self.panel_model.row_of(TAG, self.model.query.tag) \
+                if self.model.query.tag else -1
+        selection = self.panel.selectionModel()
+        if row < 0:
+            selection.clear()  # no focus frame on a heading either
+        else:
+            selection.setCurrentIndex(self.panel_model.index(row, 0),
+                                      QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def ask_segment_name(self) -> None:
+        current = self._segment.name if self._segment is not None else ""
+        name, ok = QInputDialog.getText(self, _("Save segment"), _("Name of the segment:"),
+                                        text=current)
+        if ok and name.strip():
+            self.save_segment(name.strip())
+
+    def save_segment(self, name: str) -> None:
+        """Keeps the current filters and sort as the segment ``name`` for the whole team."""
+        try:
+            saved = self.workspace.services.customer_list.save_segment(
+                name, self.model.query, by=self.workspace.actor)
+        except FunnelDeskError as error:
+            self._refused(error)
+            return
+        self._segment = saved
+        self.workspace.show_message(_("Segment “{name}” saved.").format(name=saved.name))
+        self._read_choices()
+        self._enable()
+
+    def delete_current_segment(self) -> None:
+        if self._segment is None:
+            return
+        try:
+            self.workspace.services.customer_list.delete_segment(self._segment.id,
+                                                                 by=self.workspace.actor)
+        except FunnelDeskError as error:
+            self._refused(error)
+            return
+        self.workspace.show_message(_("Segment “{name}” deleted.").format(
+            name=self._segment.name))
+        self._segment = None
+        self._read_choices()
+        self._enable()
+
+    # --- rows and the detail ---------------------------------------------------------------
+
+    def _after_load(self) -> None:
+        n = self.model.rowCount()
+        if self.entity == COMPANY:
+            text = ngettext("{n} company", "{n} companies", n)
+        else:
+            text = ngettext("{n} contact", "{n} contacts", n)
+        text = text.format(n=formatting.number(n))
+        self.count.setText(text)
+        self.set_status_text(text)
+        self.empty.setVisible(n == 0)
+        if self._sized_for != self.entity:  # a reset forgets the widths: each kind's own
+            self._sized_for = self.entity
+            top = self.table.horizontalHeader()
+            for section, column in enumerate(self.model.columns):
+                title = header(column, self.entity)
+                width = max(WIDTHS[column], top.fontMetrics().horizontalAdvance(title) + 32)
+                self.table.setColumnWidth(section, width)
+        self._show_sort(self.model.query)
+        self._enable()
+        if self._select_after_load is not None:
+            entity, ident = self._select_after_load
+            self._select_after_load = None
+            if entity == self.entity:
+                self._select_record(ident)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self, self.firstPainted.emit)
+
+    def _enable(self) -> None:
+        self.open_action.setEnabled(self.table.currentIndex().isValid())
+        self.delete_segment_action.setEnabled(self._segment is not None)
+
+    def _open_row(self, index: QModelIndex) -> None:
+        record = index.data(ROW_ROLE)
+        if record is not None:
+            self.open_customer(self.entity, record.id, select=False)
+
+    def open_current(self) -> None:
+        self._open_row(self.table.currentIndex())
+
+    def open_customer(self, entity: str, record_id: int, *, select: bool = True) -> None:
+        """Shows the customer in the detail panel and, with ``select``, selects its row
+        (showing its kind of records, without filters if they hide it)."""
+        if select:
+            if entity != self.entity:
+                self.companies_action.setChecked(entity == COMPANY)
+                self.contacts_action.setChecked(entity == CONTACT)
+                self._select_after_load = (entity, record_id)
+                self._set_query(CustomerQuery(entity=entity))
+                self._read_choices()
+            else:
+                self._select_record(record_id)
+        services = self.workspace.services
+
+        def done(seen: CustomerOverview) -> None:
+            self.detail.show_customer(seen)
+            self.customerShown.emit(seen.entity, seen.id)
+
+        run_in_background(lambda: services.customer_list.overview(entity, record_id), done,
+                          self._refused)
+
+    def _select_record(self, record_id: int) -> None:
+        """Selects the record's row; a filter that hides it is lifted first."""
+        services, query = self.workspace.services, self.model.query
+        if self.model.pending:  # the rows it would select in are on their way
+            self._select_after_load = (query.entity, record_id)
+            return
+
+        def done(row: int | None) -> None:
+            if self.model.query != query or self.model.pending:
+                return  # another list is shown or coming: its load selects what is asked
+            if row is None:
+                if query != CustomerQuery(entity=query.entity):
+                    self._select_after_load = (query.entity, record_id)
+                    self._set_query(CustomerQuery(entity=query.entity))
+                return
+            self.model.ensure(row)
+            index = self.model.index(row, 0)
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+            self._enable()
+
+        run_in_background(lambda: services.customer_list.position(query, record_id), done,
+                          self._refused)
+
+    def _row_menu(self, pos: object) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.open_action)
+        menu.popup(self.table.viewport().mapToGlobal(pos))  # type: ignore[call-overload]
+
+    def _refused(self, error: Exception) -> None:
+        if not isinstance(error, FunnelDeskError):
+            raise error
+        self.workspace.show_message(error.message())
+
+    def _read_failed(self, error: FunnelDeskError) -> None:
+        self.workspace.show_message(error.message())
+        self._show_sort(self.model.query)

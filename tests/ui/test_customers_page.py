@@ -1,0 +1,241 @@
+"""The Customers page, driven through its real widgets: the table of companies or
+contacts read in pages off the GUI thread, sorting by a header, the filters, the side
+panel's tags and saved segments, the detail beside the list, and Ctrl+K opening a
+company there."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QInputDialog, QMainWindow
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from funneldesk import formatting
+from funneldesk.services import Services
+from funneldesk.services.dto import CompanyRow, CustomerColumn
+from funneldesk.settings import Settings
+from funneldesk.ui.common.page import Workspace
+from funneldesk.ui.common.user_action import ActionRunner
+from funneldesk.ui.customers.page import CustomersPage
+from funneldesk.ui.customers.side_panel import SEGMENT, TAG, Entry
+from funneldesk.ui.shell.main_window import MainWindow
+
+
+@pytest.fixture
+def demo(services: Services, manager: object) -> None:
+    services.demo.generate(deals=60, seed=3, by=manager)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def page(qtbot: QtBot, services: Services, manager: object, demo: None) -> CustomersPage:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    undo_stack = QUndoStack(window)
+    messages: list[str] = []
+    workspace = Workspace(services, manager, Settings(),  # type: ignore[arg-type]
+                          ActionRunner(undo_stack, window), undo_stack, window, messages.append)
+    made = CustomersPage(workspace)
+    window.setCentralWidget(made)
+    window.resize(1500, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: made.model.rowCount() > 0)
+    qtbot.waitUntil(lambda: made.panel_model.rowCount() > 2)
+    return made
+
+
+def sql_names(db_path: Path, table: str, where: str = "1 = 1", order: str = "name, id",
+              params: tuple[object, ...] = ()) -> list[str]:
+    with closing(sqlite3.connect(db_path)) as conn:
+        return [r[0] for r in conn.execute(
+            f"SELECT name FROM {table} r WHERE deleted_at IS NULL AND merged_into_id IS NULL "
+            f"AND {where} ORDER BY {order}", params)]
+
+
+def shown_names(page: CustomersPage, qtbot: QtBot, rows: int | None = None) -> list[str]:
+    n = page.model.rowCount() if rows is None else min(rows, page.model.rowCount())
+    for row in range(n):
+        page.model.ensure(row)
+    qtbot.waitUntil(lambda: all(page.model.row_at(r) is not None for r in range(n)))
+    return [page.model.row_at(r).name for r in range(n)]  # type: ignore[union-attr]
+
+
+def test_the_page_lists_the_demo_companies_with_their_profiles(
+        page: CustomersPage, qtbot: QtBot, db_path: Path) -> None:
+    expected = sql_names(db_path, "companies")
+    assert shown_names(page, qtbot) == expected
+    assert page.count.text() == f"{formatting.number(len(expected))} companies"
+    assert page.status_text() == page.count.text()
+    rows = [page.model.row_at(r) for r in range(page.model.rowCount())]
+    assert all(isinstance(r, CompanyRow) for r in rows)
+    assert any(r.tags for r in rows if isinstance(r, CompanyRow))
+    assert any(r.key_level for r in rows if isinstance(r, CompanyRow))
+    header = [page.model.headerData(s, Qt.Orientation.Horizontal)
+              for s in range(page.model.columnCount())]
+    assert header[:3] == ["Company name", "City", "Industry"]
+
+
+def test_the_model_passes_qt_s_model_checks(page: CustomersPage, qtbot: QtBot,
+                                            qtmodeltester: ModelTester) -> None:
+    shown_names(page, qtbot)
+    qtmodeltester.check(page.model)
+    qtmodeltester.check(page.panel_model)
+
+
+def click_header(qtbot: QtBot, page: CustomersPage, column: CustomerColumn) -> None:
+    header = page.table.horizontalHeader()
+    section = page.model.columns.index(column)
+    x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+
+
+def test_clicking_a_header_sorts_in_sql(page: CustomersPage, qtbot: QtBot,
+                                        db_path: Path) -> None:
+    click_header(qtbot, page, CustomerColumn.CREATED)
+    header = page.table.horizontalHeader()
+    assert header.sortIndicatorSection() == page.model.columns.index(CustomerColumn.CREATED)
+    click_header(qtbot, page, CustomerColumn.NAME)
+    direction = "DESC" if header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder else "ASC"
+    assert shown_names(page, qtbot) == sql_names(
+        db_path, "companies", order=f"name {direction}, id {direction}")
+    click_header(qtbot, page, CustomerColumn.NAME)  # again: the other way round
+    flipped = "ASC" if direction == "DESC" else "DESC"
+    assert shown_names(page, qtbot) == sql_names(
+        db_path, "companies", order=f"name {flipped}, id {flipped}")
+
+
+def test_typing_in_the_search_box_filters(page: CustomersPage, qtbot: QtBot,
+                                          db_path: Path) -> None:
+    wanted = sql_names(db_path, "companies")[3]
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        qtbot.keyClicks(page.filters.text, wanted)
+    assert wanted in shown_names(page, qtbot)
+    assert all(wanted.casefold() in n.casefold() for n in shown_names(page, qtbot))
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        page.filters.text.clear()
+        qtbot.keyClick(page.filters.text, Qt.Key.Key_Return)
+    assert len(shown_names(page, qtbot)) == len(sql_names(db_path, "companies"))
+
+
+def panel_row(page: CustomersPage, kind: str, key: str | int) -> int:
+    row = page.panel_model.row_of(kind, key)
+    assert row >= 0
+    return row
+
+
+def first_entry(page: CustomersPage, kind: str) -> Entry:
+    entries = [page.panel_model.entry(r) for r in range(page.panel_model.rowCount())]
+    return next(e for e in entries if e is not None and e.kind == kind)
+
+
+def click_panel(qtbot: QtBot, page: CustomersPage, row: int) -> None:
+    index = page.panel_model.index(row, 0)
+    page.panel.scrollTo(index)
+    rect = page.panel.visualRect(index)
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        QTest.mouseClick(page.panel.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_clicking_a_tag_in_the_side_panel_filters(page: CustomersPage, qtbot: QtBot,
+                                                  db_path: Path) -> None:
+    tag = first_entry(page, TAG)
+    click_panel(qtbot, page, panel_row(page, TAG, tag.tag))
+    expected = sql_names(db_path, "companies", where=(
+        "EXISTS (SELECT 1 FROM company_tags x JOIN tags t ON t.id = x.tag_id "
+        "WHERE x.company_id = r.id AND t.name = ?)"), params=(tag.tag,))
+    assert shown_names(page, qtbot) == expected
+    assert f"({formatting.number(len(expected))})" in tag.text
+    assert page.filters.tag.currentData() == tag.tag
+    click_panel(qtbot, page, panel_row(page, TAG, tag.tag))  # again: every company
+    assert len(shown_names(page, qtbot)) == len(sql_names(db_path, "companies"))
+
+
+def test_saving_a_segment_and_applying_it_again(page: CustomersPage, qtbot: QtBot,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        page.filters.level.setCurrentIndex(page.filters.level.findData("A"))
+    key_customers = shown_names(page, qtbot)
+    assert key_customers
+    monkeypatch.setattr(QInputDialog, "getText",
+                        lambda *_a, **_k: ("Key accounts A", True))
+    with qtbot.waitSignal(page.panelLoaded, timeout=10000):
+        page.save_segment_action.trigger()
+    segment = first_entry(page, SEGMENT)
+    assert segment.text == "Key accounts A"
+    assert segment.segment is not None
+    row = panel_row(page, SEGMENT, segment.segment.id)
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        page.clear_action.trigger()
+    assert len(shown_names(page, qtbot)) > len(key_customers)
+    click_panel(qtbot, page, row)
+    assert shown_names(page, qtbot) == key_customers
+    assert page.filters.level.currentData() == "A"
+    assert page.delete_segment_action.isEnabled()
+
+
+def test_switching_to_contacts(page: CustomersPage, qtbot: QtBot, db_path: Path) -> None:
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        page.contacts_action.trigger()
+    expected = sql_names(db_path, "contacts")
+    assert shown_names(page, qtbot, 50) == expected[:50]
+    assert page.count.text() == f"{formatting.number(len(expected))} contacts"
+    headers = [page.model.headerData(s, Qt.Orientation.Horizontal)
+               for s in range(page.model.columnCount())]
+    assert headers[:3] == ["Name", "Company", "Job title"]
+    assert page.contacts_action.isChecked()
+
+
+def test_opening_a_row_shows_its_deals_and_contacts(page: CustomersPage, qtbot: QtBot,
+                                                    db_path: Path) -> None:
+    with closing(sqlite3.connect(db_path)) as conn:
+        name, title, person = conn.execute(
+            "SELECT c.name, d.title, p.name FROM deals d JOIN companies c ON c.id = d.company_id "
+            "JOIN contacts p ON p.company_id = c.id WHERE c.merged_into_id IS NULL "
+            "ORDER BY c.name LIMIT 1").fetchone()
+    row = shown_names(page, qtbot).index(name)
+    index = page.model.index(row, 0)
+    page.table.scrollTo(index)
+    rect = page.table.visualRect(index)
+    QTest.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    with qtbot.waitSignal(page.customerShown, timeout=10000):
+        QTest.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    text = page.detail.toPlainText()
+    assert name in text
+    assert "Deals" in text
+    assert title in text
+    assert "Contacts" in text
+    assert person in text
+    assert "History" in text
+
+
+@pytest.mark.usefixtures("demo")
+def test_ctrl_k_finds_a_company_and_opens_it_on_this_page(
+        qtbot: QtBot, window: MainWindow, db_path: Path) -> None:
+    name = sql_names(db_path, "companies", order="id DESC")[0]
+    palette = window.open_search()
+    qtbot.waitExposed(palette)
+    palette.edit.setText(name)
+    hits = [palette.model.row_at(r) for r in range(palette.model.rowCount())]
+    row = next(r for r, h in enumerate(hits) if h is not None and h.hit is not None
+               and h.hit.kind == "company" and h.title == name)
+    palette.view.setCurrentIndex(palette.model.index(row, 0))
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current_key() == "customers")
+    customers = window.page("customers")
+    assert isinstance(customers, CustomersPage)
+    qtbot.waitUntil(lambda: customers.detail.overview is not None, timeout=10000)
+    assert name in customers.detail.toPlainText()
+
+    def selected() -> str | None:
+        record = customers.model.row_at(customers.table.currentIndex().row())
+        return record.name if record is not None else None
+
+    qtbot.waitUntil(lambda: selected() == name, timeout=10000)
