@@ -70,7 +70,7 @@ def run_import_command(args: argparse.Namespace) -> int:
         me = services.users.current()
         table = services.imports.read(args.file)
         columns = services.imports.suggest(args.kind, table.headers)
-        entered = {}
+        entered = services.imports.suggest_entered(args.kind, table.headers, args.pipeline)
         for name, header in args.column:
             if name.startswith("entered:"):
                 entered[name.removeprefix("entered:")] = header

@@ -186,12 +186,14 @@ class Services:
             ContactImporter,
             ProductImporter,
         )
+        from funneldesk.services.pipeline.deal_import import DealImporter
 
         region = self.customers.region
         return ImportService(self.db, {
             "companies": lambda: CompanyImporter(region()),
             "contacts": lambda: ContactImporter(region()),
             "products": lambda: ProductImporter(),
+            "deals": lambda: DealImporter(),
         })
 
     @cached_property

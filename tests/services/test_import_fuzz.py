@@ -17,12 +17,18 @@ from funneldesk.errors import InvalidInput
 from funneldesk.services import Services
 from funneldesk.services.common.tabular.engine import ImportOptions
 
-HEADERS = ["姓名", "公司名称", "手机", "邮箱", "微信号", "负责人", "来源", "标签", "同意联系"]
+HEADERS = {
+    "contacts": ["姓名", "公司名称", "手机", "邮箱", "微信号", "负责人", "来源", "标签", "同意联系"],
+    "deals": ["Deal Name", "Deal Stage", "Amount", "Close Date", "Create Date", "Deal owner",
+              'Date entered "Won (Sales)"', "Deal - Status", "Deal - Currency"],
+}
 cell = st.one_of(
     st.text(max_size=12),
     st.sampled_from(["", " ", "138 0013 8000", "1.38001E+10", "a@b.cn", "A@B.CN", "x@",
-                     "张伟", "李娜", "微信", "yes", "否", "\r\n", '"', ",", "；", "\x00"]))
-record = st.lists(cell, min_size=0, max_size=len(HEADERS) + 2)
+                     "张伟", "李娜", "微信", "yes", "否", "\r\n", '"', ",", "；", "\x00",
+                     "Won", "Lost", "won", "Initial contact", "1,234.50", "¥12", "1.005",
+                     "2026-02-30", "05/03/2026", "2026-03-05 10:00", "usd", "CNYX"]))
+record = st.lists(cell, min_size=0, max_size=11)
 
 
 def snapshot(path: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -32,22 +38,23 @@ def snapshot(path: Path) -> dict[str, list[tuple[object, ...]]]:
         return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
 
 
-def csv_text(records: list[list[str]]) -> str:
+def csv_text(kind: str, records: list[list[str]]) -> str:
     def quoted(text: str) -> str:
         return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\r\n') else text
-    return "\r\n".join(",".join(quoted(c) for c in r) for r in [HEADERS, *records])
+    return "\r\n".join(",".join(quoted(c) for c in r) for r in [HEADERS[kind], *records])
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=120, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(records=st.lists(record, max_size=8), skip=st.booleans(),
-       encoding=st.sampled_from(["utf-8-sig", "gb18030"]))
+       encoding=st.sampled_from(["utf-8-sig", "gb18030"]),
+       kind=st.sampled_from(["contacts", "deals"]))
 def test_an_import_never_fails_unhandled_and_all_or_nothing_means_it(
         template_db: Path, tmp_path: Path, records: list[list[str]], skip: bool,
-        encoding: str) -> None:
+        encoding: str, kind: str) -> None:
     path = tmp_path / "fuzz.db"
     shutil.copy(template_db, path)
-    text = csv_text(records)
+    text = csv_text(kind, records)
     try:
         data = text.encode(encoding)
     except UnicodeEncodeError:
@@ -63,9 +70,10 @@ def test_an_import_never_fails_unhandled_and_all_or_nothing_means_it(
             table = services.imports.read(tmp_path / "in.csv")
         except InvalidInput:
             return  # a file it cannot read is refused as a whole, with a sentence
-        options = ImportOptions(columns=services.imports.suggest("contacts", table.headers),
-                                skip_bad_rows=skip)
-        report = services.imports.run("contacts", table, options, by=me)
+        options = ImportOptions(
+            columns=services.imports.suggest(kind, table.headers), skip_bad_rows=skip,
+            entered=services.imports.suggest_entered(kind, table.headers))
+        report = services.imports.run(kind, table, options, by=me)
     finally:
         db.close()
     assert report.read == len(table.records)

@@ -126,7 +126,7 @@ _COLUMNS = {"company": ("external_id", "name", "industry", "segment", "size", "c
                         "notes")}
 
 
-class _References:
+class References:
     """Owners, sources and companies by the names a file gives them, created on demand."""
 
     def __init__(self, session: Session, ctx: Context) -> None:
@@ -260,13 +260,13 @@ class _CustomerImporter:
             known.setdefault(("name", names.core(name)), ident)
         return known
 
-    def own(self, row: Row, refs: _References) -> dict[str, Any]:
+    def own(self, row: Row, refs: References) -> dict[str, Any]:
         return {}
 
     # --- the run ---
 
     def apply(self, session: Session, rows: Sequence[Row], ctx: Context) -> None:
-        refs = _References(session, ctx)
+        refs = References(session, ctx)
         known = self.known_keys(session) if ctx.options.mode != "update" else {}
         matched = self.matches(session, rows, ctx) if ctx.options.mode != "create" else {}
         # the search index gets every company and contact from these ids on (a contacts
@@ -336,7 +336,7 @@ class _CustomerImporter:
         return [(i, str(v).casefold()) for i, v in session.execute(
             select(model.id, column).where(column != "", *alive))]
 
-    def columns(self, row: Row, refs: _References) -> dict[str, Any]:
+    def columns(self, row: Row, refs: References) -> dict[str, Any]:
         values = {name: row.values[name] for name in _COLUMNS[self.entity]
                   if name in row.values}
         if "source" in row.values:
@@ -346,7 +346,7 @@ class _CustomerImporter:
         values.update(self.own(row, refs))
         return values
 
-    def create(self, session: Session, rows: list[Row], refs: _References,
+    def create(self, session: Session, rows: list[Row], refs: References,
                ctx: Context) -> None:
         if not rows:
             return
@@ -384,7 +384,7 @@ class _CustomerImporter:
 
     extra_columns: tuple[str, ...] = ()
 
-    def update(self, session: Session, ident: int, row: Row, refs: _References,
+    def update(self, session: Session, ident: int, row: Row, refs: References,
                ctx: Context) -> None:
         record = session.get(self.model, ident)
         assert record is not None
@@ -451,13 +451,13 @@ class ContactImporter(_CustomerImporter):
                 known.setdefault(("wechat", wechat.casefold()), ident)
         return known
 
-    def own(self, row: Row, refs: _References) -> dict[str, Any]:
+    def own(self, row: Row, refs: References) -> dict[str, Any]:
         if "company" not in row.values:
             return {}
         owner = refs.owner(row.values.get("owner"))
         return {"company_id": refs.company(row.values["company"], owner)}
 
-    def create(self, session: Session, rows: list[Row], refs: _References,
+    def create(self, session: Session, rows: list[Row], refs: References,
                ctx: Context) -> None:
         refs.create_companies([(r.values["company"], refs.owner(r.values.get("owner")))
                                for r in rows if "company" in r.values])

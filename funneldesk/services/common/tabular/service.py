@@ -44,6 +44,13 @@ class ImportService(Service):
         """field -> header, for the headers that name a field."""
         return suggest_columns(self.importer(kind), headers)
 
+    def suggest_entered(self, kind: str, headers: tuple[str, ...],
+                        pipeline: str | None = None) -> dict[str, str]:
+        """stage name -> header, for columns that give the date a record entered a stage
+        (HubSpot's `Date entered "Stage (Pipeline)"`); only deals have them."""
+        find = getattr(self.importer(kind), "entered_columns", None)
+        return dict(find(self.db.query, headers, pipeline)) if find is not None else {}
+
     def run(self, kind: str, source: Path | Table, options: ImportOptions, *, by: Actor,
             progress: Progress | None = None,
             cancelled: Callable[[], bool] | None = None) -> ImportReport:

@@ -1,0 +1,345 @@
+"""Deals from a file, as other CRMs export them (HubSpot, Pipedrive, Salesforce headers are
+recognised), with their stage history built from the dates the file has.
+
+- The file's stage values map onto the pipeline's stages by name (any case), by --stage
+  VALUE=STAGE, or, for closed deals, by the usual words (Closed Won, 赢单 ...); a status
+  column (open / won / lost, as Pipedrive exports it) decides won and lost by itself.
+- History: the deal is created in the pipeline's first stage (or the first stage the file
+  dates, when that is not later than its creation), then enters each stage whose "date
+  entered" column the file has, in date order, then its own stage (at its close date for
+  won and lost deals). An open deal with no dates was created in its stage.
+- Won and lost deals need a close date (closed_at, or the date they entered their stage).
+  A won deal given only `value` won that value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from funneldesk.i18n import N_
+from funneldesk.models import Contact, Deal, LostReason, StageChange, StageKind
+from funneldesk.services.common import audit
+from funneldesk.services.common.bulk import insert_rows
+from funneldesk.services.common.sql import session_query
+from funneldesk.services.common.tabular.records import Context, Field, Row
+from funneldesk.services.customers.importers import References
+from funneldesk.services.pipeline import reads
+from funneldesk.services.pipeline.records import PipelineInfo, StageInfo
+from funneldesk.services.pipeline.search import index_deals, index_new_deals, raw_connection
+from funneldesk.services.team import reads as team_reads
+from funneldesk.services.team.products import product_named
+
+
+def _f(name: str, label: str, kind: str = "text", *aliases: str, required: bool = False,
+       limit: int = 0) -> Field:
+    return Field(name, label, kind, required, aliases, limit)
+
+
+# aliases: the column names HubSpot, Pipedrive and Salesforce export (the API names too)
+DEAL_FIELDS = (
+    _f("external_id", N_("External ID"), "text", "Record ID", "Deal - ID", "Opportunity ID",
+       "hs_object_id", "id", "外部编号", limit=100),
+    _f("title", N_("Title"), "text", "Deal Name", "dealname", "Deal - Title",
+       "Opportunity Name", "deal", "商机名称", "商机", "标题", required=True, limit=300),
+    _f("company", N_("Company"), "text", "Deal - Organization", "Account Name",
+       "Associated Company", "公司", "客户名称", "公司名称", limit=300),
+    _f("contact", N_("Contact"), "text", "Deal - Contact person", "Contact Name",
+       "联系人", limit=200),
+    _f("owner", N_("Owner"), "text", "Deal owner", "hubspot_owner_id", "Deal - Owner",
+       "Opportunity Owner", "负责人", limit=200),
+    _f("product", N_("Product"), "text", "产品", limit=200),
+    _f("stage", N_("Stage"), "text", "Deal Stage", "dealstage", "Deal - Stage", "阶段",
+       "商机阶段", limit=200),
+    _f("status", N_("Status"), "text", "Deal - Status", "状态", limit=20),
+    _f("value", N_("Value"), "money", "Amount", "Deal - Value", "金额", "商机金额"),
+    _f("won_value", N_("Won value"), "money", "成交金额"),
+    _f("currency", N_("Currency"), "text", "Deal - Currency", "Amount Currency", "币种",
+       "货币", limit=3),
+    _f("source", N_("Lead source"), "text", "Lead Source", "Deal - Source", "来源",
+       "线索来源", limit=200),
+    _f("campaign", N_("Campaign"), "text", "活动", limit=200),
+    _f("created_at", N_("Created"), "moment", "Create Date", "createdate",
+       "Deal - Deal created", "Created Date", "创建时间", "创建日期"),
+    _f("closed_at", N_("Closed on"), "moment", "Close Date", "closedate", "Deal - Won time",
+       "Closed Date", "成交日期", "关闭日期"),
+    # Pipedrive writes a lost deal's close in a column of its own
+    _f("lost_at", N_("Lost on"), "moment", "Deal - Lost time", "输单日期"),
+    _f("expected_close", N_("Expected close"), "date", "Deal - Expected close date",
+       "预计成交日期"),
+    _f("lost_reason", N_("Lost reason"), "text", "closed_lost_reason", "Deal - Lost reason",
+       "Loss Reason", "输单原因", limit=500),
+    _f("notes", N_("Notes"), "text", "Description", "备注"),
+)
+
+# what closed deals' stages are called where they come from
+_WON_WORDS = {"won", "closed won", "closedwon", "closed - won", "赢单", "成交", "已成交"}
+_LOST_WORDS = {"lost", "closed lost", "closedlost", "closed - lost", "输单", "丢单", "已输单"}
+_ENTERED = re.compile(r'date entered\s*"?(.+?)(?:\s*\((.+)\))?"?\s*$', re.IGNORECASE)
+
+
+def suggest_entered(headers: Sequence[str], stages: Sequence[str]) -> dict[str, str]:
+    """stage name -> header for HubSpot's `Date entered "<Stage> (<Pipeline>)"` columns
+    whose stage the pipeline has (any case)."""
+    names = {s.casefold(): s for s in stages}
+    found: dict[str, str] = {}
+    for header in headers:
+        match = _ENTERED.match(header.strip())
+        if match and match.group(1).strip().casefold() in names:
+            found.setdefault(names[match.group(1).strip().casefold()], header)
+    return found
+
+
+class DealImporter:
+    entity = "deal"
+    fields: tuple[Field, ...] = DEAL_FIELDS
+    match_keys: tuple[str, ...] = ("external_id",)
+
+    def entered_columns(self, query: Any, headers: Sequence[str],
+                        pipeline: str | None) -> dict[str, str]:
+        """stage name -> the file's "date entered" column for it."""
+        for ident, name in reads.read_pipelines(query):
+            if pipeline is None or name.casefold() == pipeline.casefold():
+                stages = reads.read_pipeline(query, ident).stages
+                return suggest_entered(headers, [s.name for s in stages])
+        return {}
+
+    def parse(self, row: Row, ctx: Context) -> None:
+        currency = row.values.get("currency")
+        if currency is not None:
+            if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+                ctx.fail(row, "currency", "unknown_currency")
+            else:
+                row.values["currency"] = currency.upper()
+
+    def apply(self, session: Session, rows: Sequence[Row], ctx: Context) -> None:
+        query = session_query(session)
+        pipeline = _pipeline(query, ctx)
+        stages = _StageMap(pipeline, ctx.options.stages)
+        refs = References(session, ctx)
+        base = team_reads.base_currency(query)
+        reasons = {r.label.casefold(): r.id for r in session.scalars(select(LostReason))}
+        existing: dict[str, int] = {}
+        if ctx.options.mode != "create":
+            for ident, external in session.execute(
+                    select(Deal.id, Deal.external_id).where(Deal.external_id != "",
+                                                            Deal.deleted_at.is_(None))):
+                existing.setdefault(external.casefold(), ident)
+        first = int(session.scalar(select(func.max(Deal.id))) or 0) + 1
+        positions: dict[int, float] = {}
+        deals: list[dict[str, Any]] = []
+        changes: list[dict[str, Any]] = []
+        updated: list[int] = []
+        for row in rows:
+            stage = stages.of(row, ctx)
+            if stage is None:
+                continue
+            when = _timeline(row, stage, stages, ctx)
+            if when is None:
+                continue
+            values = self._values(session, row, stage, refs, base, reasons, when, ctx)
+            key = str(row.values.get("external_id", "")).casefold()
+            target = existing.get(key) if key else None
+            if target is not None:
+                if self._update(session, target, values, stage, when, ctx):
+                    updated.append(target)
+                continue
+            if ctx.options.mode == "update":
+                ctx.fail(row, "external_id", "not_found")
+                continue
+            ident = first + len(deals)
+            if stage.id not in positions:
+                positions[stage.id] = float(session.scalar(
+                    select(func.coalesce(func.max(Deal.position), 0.0))
+                    .where(Deal.stage_id == stage.id)) or 0.0)
+            positions[stage.id] += 1024.0
+            deals.append({**values, "id": ident, "pipeline_id": pipeline.id,
+                          "stage_id": stage.id, "stage_entered_at": when[-1][1],
+                          "position": positions[stage.id], "version": 1})
+            previous = None
+            for stage_id, at in when:
+                changes.append({"deal_id": ident, "from_stage_id": previous,
+                                "to_stage_id": stage_id, "at": at, "by_id": values["owner_id"],
+                                "details": "{}"})
+                previous = stage_id
+            ctx.done("created")
+        insert_rows(session, Deal.__table__, deals)  # type: ignore[arg-type]
+        insert_rows(session, StageChange.__table__, changes)  # type: ignore[arg-type]
+        session.flush()
+        if deals:
+            index_new_deals(raw_connection(session), first)
+        if updated:
+            index_deals(raw_connection(session), updated)
+        audit.record(session, ctx.by, "import", "deal", None, created=ctx.report.created,
+                     updated=ctx.report.updated, pipeline=pipeline.name)
+
+    def _values(self, session: Session, row: Row, stage: StageInfo, refs: References,
+                base: str, reasons: dict[str, int], when: list[tuple[int, dt.datetime]],
+                ctx: Context) -> dict[str, Any]:
+        v = row.values
+        owner = refs.owner(v.get("owner"))
+        company = refs.company(v.get("company"), owner)
+        value: Decimal = v.get("value", Decimal("0"))
+        won_value = v.get("won_value")
+        if stage.kind is StageKind.WON and won_value is None:
+            won_value = value  # a won deal given only its value won that value
+        created = when[0][1]
+        reason = str(v.get("lost_reason", ""))
+        return {
+            "title": v["title"], "company_id": company,
+            "contact_id": _contact(session, v.get("contact"), company, owner, ctx),
+            "value": value, "won_value": won_value if stage.kind is StageKind.WON else None,
+            "currency": v.get("currency", base), "owner_id": owner,
+            "expected_close": v.get("expected_close"),
+            "closed_on": when[-1][1].date() if not stage.is_open else None,
+            "lead_source_id": refs.source(v.get("source")),
+            "campaign": v.get("campaign", ""),
+            "product_id": product_named(session, v["product"], ctx.by).id
+            if v.get("product") else None,
+            "external_id": v.get("external_id", ""), "notes": v.get("notes", ""),
+            "next_step": "", "next_step_date": None,
+            "lost_reason_id": reasons.get(reason.casefold())
+            if stage.kind is StageKind.LOST else None,
+            "lost_reason_text": reason if stage.kind is StageKind.LOST
+            and reason.casefold() not in reasons else "",
+            "created_at": created, "created_by_id": ctx.by.id, "updated_at": ctx.now,
+            "updated_by_id": ctx.by.id, "archived_at": None, "deleted_at": None,
+            "deleted_by_id": None, "is_sample": False,
+        }
+
+    def _update(self, session: Session, ident: int, values: dict[str, Any], stage: StageInfo,
+                when: list[tuple[int, dt.datetime]], ctx: Context) -> bool:
+        """Updates what the file gives; a new stage is one more move, at its date."""
+        deal = session.get(Deal, ident)
+        assert deal is not None
+        fields = ("title", "company_id", "contact_id", "value", "won_value", "currency",
+                  "owner_id", "expected_close", "lead_source_id", "campaign", "product_id",
+                  "notes", "closed_on", "lost_reason_id", "lost_reason_text")
+        changed = {f: [getattr(deal, f), values[f]] for f in fields
+                   if values[f] != getattr(deal, f) and values[f] not in (None, "")}
+        moved = deal.stage_id != stage.id
+        if not changed and not moved:
+            ctx.done("unchanged")
+            return False
+        for name, (_old, new) in changed.items():
+            setattr(deal, name, new)
+        if moved:
+            session.add(StageChange(deal_id=ident, from_stage_id=deal.stage_id,
+                                    to_stage_id=stage.id, at=when[-1][1], by_id=ctx.by.id))
+            deal.stage_id, deal.stage_entered_at = stage.id, when[-1][1]
+        deal.updated_at, deal.updated_by_id = ctx.now, ctx.by.id
+        session.flush()
+        audit.record(session, ctx.by, "update", "deal", ident, imported=True, changed=changed,
+                     **({"stage": [stage.name]} if moved else {}))
+        ctx.done("updated")
+        return True
+
+
+class _StageMap:
+    def __init__(self, pipeline: PipelineInfo, mapped: dict[str, str] | Any) -> None:
+        self.stages = pipeline.stages
+        self.by_name = {s.name.casefold(): s for s in pipeline.stages}
+        self.won = next(s for s in pipeline.stages if s.kind is StageKind.WON)
+        self.lost = next(s for s in pipeline.stages if s.kind is StageKind.LOST)
+        self.mapped = {k.casefold(): v for k, v in dict(mapped).items()}
+        self.first_open = next(s for s in pipeline.stages if s.is_open)
+
+    def named(self, text: str) -> StageInfo | None:
+        name = self.mapped.get(text.casefold(), text)
+        found = self.by_name.get(name.casefold())
+        if found is None and name.casefold() in _WON_WORDS:
+            return self.won
+        if found is None and name.casefold() in _LOST_WORDS:
+            return self.lost
+        return found
+
+    def of(self, row: Row, ctx: Context) -> StageInfo | None:
+        status = str(row.values.get("status", "")).casefold()
+        if status in _WON_WORDS:
+            return self.won
+        if status in _LOST_WORDS:
+            return self.lost
+        text = row.values.get("stage")
+        if text is None:
+            return self.first_open
+        stage = self.named(text)
+        if stage is None:
+            ctx.fail(row, "stage", "unknown_stage")
+        return stage
+
+
+def _pipeline(query: Any, ctx: Context) -> PipelineInfo:
+    pipelines = reads.read_pipelines(query)
+    wanted = ctx.options.pipeline
+    for ident, name in pipelines:
+        if wanted is None or name.casefold() == wanted.casefold():
+            return reads.read_pipeline(query, ident)
+    from funneldesk.errors import InvalidInput
+    from funneldesk.i18n import _
+
+    raise InvalidInput("pipeline", _("There is no pipeline called “{name}”.").format(
+        name=wanted))
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    """A file's date and time, read in this computer's time zone."""
+    return moment.astimezone() if moment.tzinfo is None else moment
+
+
+def _timeline(row: Row, stage: StageInfo, stages: _StageMap,
+              ctx: Context) -> list[tuple[int, dt.datetime]] | None:
+    """(stage id, when) of each move, oldest first; None when a closed deal has no date."""
+    entered = sorted(((_local(m), found) for name, m in row.entered.items()
+                      if (found := stages.named(name)) is not None),
+                     key=lambda pair: (pair[0], pair[1].position))
+    created = row.values.get("created_at")
+    start = _local(created) if created is not None else None
+    if stage.is_open:
+        path = [(at, s) for at, s in entered if s.is_open]
+        if not path or path[-1][1].id != stage.id:
+            # when it entered its own stage is unknown: at the latest known date
+            path.append((path[-1][0] if path else start or ctx.now, stage))
+    else:
+        closed = row.values.get("closed_at") or row.values.get("lost_at")
+        end = _local(closed) if closed is not None else next(
+            (at for at, s in entered if s.id == stage.id), None)
+        if end is None:
+            ctx.fail(row, "closed_at", "required")
+            return None
+        path = [(at, s) for at, s in entered if s.is_open and at <= end]
+        if not path:  # only its dates: it was created in the first stage
+            path = [(start or end, stages.first_open)]
+        path.append((end, stage))
+    if start is not None and start < path[0][0] and path[0][1].id != stages.first_open.id:
+        # created before the first date the file has: in the first stage until then
+        path.insert(0, (start, stages.first_open))
+    first_at = min(start, path[0][0]) if start is not None else path[0][0]
+    moves = [(path[0][1].id, first_at)]
+    for at, s in path[1:]:
+        if s.id != moves[-1][0]:
+            moves.append((s.id, max(at, moves[-1][1])))
+    return moves
+
+
+def _contact(session: Session, name: str | None, company: int | None, owner: int,
+             ctx: Context) -> int | None:
+    if not name:
+        return None
+    query = select(Contact.id).where(func.lower(Contact.name) == name.lower(),
+                                     Contact.deleted_at.is_(None))
+    if company is not None:
+        query = query.where(Contact.company_id == company)
+    found = session.scalar(query.limit(1))
+    if found is not None:
+        return found
+    contact = Contact(name=name, company_id=company, owner_id=owner, created_by_id=ctx.by.id,
+                      created_at=ctx.now, touched_at=ctx.now)
+    session.add(contact)
+    session.flush()
+    return contact.id

@@ -1,0 +1,135 @@
+"""Deals from other CRMs' exports: HubSpot's, Pipedrive's and Salesforce's headers mapped
+by themselves, stage values mapped onto stages, stage history built from the file's dates,
+won deals' value, lost reasons, owners and companies created."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from funneldesk.cli import main
+from funneldesk.services import Services
+from funneldesk.services.common.tabular.engine import ImportOptions
+from funneldesk.services.dto import Actor
+
+HUBSPOT = (
+    'Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,Deal owner,Pipeline,'
+    'Date entered "Qualified (Sales Pipeline)",Date entered "Proposal (Sales Pipeline)",'
+    'closed_lost_reason\n'
+    "101,ERP rollout,Closed Won,\"12,500.00\",2026-05-20,2026-03-01 09:00,Amy Lee,"
+    "Sales Pipeline,2026-03-10,2026-04-02,\n"
+    "102,CRM seats,Closed Lost,800,2026-04-15,2026-02-01,Bo Chen,Sales Pipeline,"
+    "2026-02-10,,Too expensive\n"
+    "103,Cloud move,Proposal,4000,,2026-06-01,Amy Lee,Sales Pipeline,2026-06-03,"
+    "2026-06-20,\n"
+)
+
+
+def pipeline_stages(db_path: Path) -> dict[int, str]:
+    with closing(sqlite3.connect(db_path)) as conn:
+        return dict(conn.execute("SELECT id, name FROM stages"))
+
+
+def history(db_path: Path, external_id: str) -> list[tuple[str, str]]:
+    with closing(sqlite3.connect(db_path)) as conn:
+        return [(r[0], r[1][:10]) for r in conn.execute(
+            "SELECT s.name, c.at FROM stage_changes c JOIN stages s ON s.id = c.to_stage_id "
+            "JOIN deals d ON d.id = c.deal_id WHERE d.external_id = ? ORDER BY c.at, c.id",
+            (external_id,))]
+
+
+def test_a_hubspot_export_imports_with_its_stage_history(
+        tmp_path: Path, db_path: Path, services: Services) -> None:
+    stages = list(pipeline_stages(db_path).values())
+    first_open, proposal = stages[0], stages[2]
+    path = tmp_path / "hubspot.csv"
+    path.write_text(HUBSPOT.replace("Qualified", stages[1]).replace("Proposal", proposal),
+                    encoding="utf-8")
+    report = tmp_path / "r.json"
+    assert main(["--db", str(db_path), "import", "deals", str(path), "--report", str(report),
+                 "--stage", "Closed Won=Won", "--stage", "Closed Lost=Lost"]) == 0
+    with closing(sqlite3.connect(db_path)) as conn:
+        deals = {r[0]: r[1:] for r in conn.execute(
+            "SELECT d.external_id, d.title, s.name, d.value, d.won_value, d.closed_on, "
+            "u.display_name, d.lost_reason_text FROM deals d JOIN stages s ON s.id = d.stage_id "
+            "JOIN users u ON u.id = d.owner_id")}
+    won = next(s for s in stages if s.casefold() in ("won", "赢单"))
+    assert deals["101"] == ("ERP rollout", won, 1250000, 1250000, "2026-05-20", "Amy Lee", "")
+    assert deals["102"][1:3] == (stages[-1], 80000)
+    assert deals["102"][6] == "Too expensive"
+    assert deals["103"][1] == proposal
+    # created in the first stage, then each stage the file dates, then won at its close
+    assert history(db_path, "101") == [(first_open, "2026-03-01"), (stages[1], "2026-03-10"),
+                                       (proposal, "2026-04-02"), (won, "2026-05-20")]
+    assert history(db_path, "103")[-1] == (proposal, "2026-06-20")
+    hits = services.search.search("ERP rollout", by=services.users.current(), limit=5)
+    assert [h.title for h in hits] == ["ERP rollout"]  # in search-everything at once
+
+
+def test_a_pipedrive_export_uses_its_status_and_lost_time(
+        tmp_path: Path, db_path: Path) -> None:
+    path = tmp_path / "pipedrive.csv"
+    path.write_text(
+        "Deal - Title,Deal - Value,Deal - Currency,Deal - Stage,Deal - Status,Deal - Owner,"
+        "Deal - Organization,Deal - Contact person,Deal - Expected close date,Deal - Won time,"
+        "Deal - Lost time,Deal - Deal created,Deal - Lost reason\n"
+        "Fleet tracking,9000,usd,Negotiation,won,Cy Wu,Acme Ltd,Dan Li,,2026-07-01 10:00,,"
+        "2026-05-01,\n"
+        "Printers,1200,EUR,Proposal,lost,Cy Wu,Acme Ltd,Dan Li,,,2026-07-03,2026-05-02,"
+        "Chose a competitor\n"
+        "Routers,300,CNY,Nonsense stage,open,Cy Wu,Acme Ltd,,2026-09-30,,,2026-05-03,\n",
+        encoding="utf-8")
+    assert main(["--db", str(db_path), "import", "deals", str(path), "--skip-bad-rows",
+                 "--report", str(tmp_path / "r.json")]) == 0
+    with closing(sqlite3.connect(db_path)) as conn:
+        rows = conn.execute(
+            "SELECT d.title, s.kind, d.currency, d.closed_on, c.name, p.name, d.won_value "
+            "FROM deals d JOIN stages s ON s.id = d.stage_id "
+            "LEFT JOIN companies c ON c.id = d.company_id "
+            "LEFT JOIN contacts p ON p.id = d.contact_id ORDER BY d.id").fetchall()
+    assert rows == [("Fleet tracking", "WON", "USD", "2026-07-01", "Acme Ltd", "Dan Li", 900000),
+                    ("Printers", "LOST", "EUR", "2026-07-03", "Acme Ltd", "Dan Li", None)]
+    assert '"reason": "unknown_stage"' in (tmp_path / "r.json").read_text(encoding="utf-8")
+
+
+def test_a_salesforce_export_maps_and_a_won_deal_without_a_close_date_is_refused(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path) -> None:
+    path = tmp_path / "sf.csv"
+    path.write_text(
+        "Opportunity Name,Account Name,Stage,Amount,Close Date,Created Date,"
+        "Opportunity Owner,Lead Source\n"
+        "Big deal,Globex,Closed Won,\"$50,000\",,2026-01-05,Eve Novak,Trade show\n",
+        encoding="utf-8")
+    table = services.imports.read(path)
+    columns = services.imports.suggest("deals", table.headers)
+    assert columns == {"title": "Opportunity Name", "company": "Account Name",
+                       "stage": "Stage", "value": "Amount", "closed_at": "Close Date",
+                       "created_at": "Created Date", "owner": "Opportunity Owner",
+                       "source": "Lead Source"}
+    report = services.imports.run("deals", table, ImportOptions(columns=columns), by=manager)
+    assert [(e.column, e.reason) for e in report.errors] == [("Close Date", "required")]
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("SELECT count(*) FROM deals").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("mode", ["upsert", "update"])
+def test_importing_again_by_external_id_updates_and_moves(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path, mode: str) -> None:
+    stages = list(pipeline_stages(db_path).values())
+    path = tmp_path / "a.csv"
+    path.write_text(f"external_id,title,stage,value\nX1,Kiosks,{stages[0]},100\n",
+                    encoding="utf-8")
+    options = ImportOptions(columns={"external_id": "external_id", "title": "title",
+                                     "stage": "stage", "value": "value"})
+    services.imports.run("deals", path, options, by=manager)
+    path.write_text(f"external_id,title,stage,value\nX1,Kiosks,{stages[1]},150\n",
+                    encoding="utf-8")
+    report = services.imports.run("deals", path, ImportOptions(
+        **{**options.__dict__, "mode": mode, "match": "external_id"}), by=manager)
+    assert (report.created, report.updated) == (0, 1)
+    assert [name for name, _at in history(db_path, "X1")] == [stages[0], stages[1]]
+    detail = services.deals.detail(services.board.load(1).cards[0].id)
+    assert detail.fields.value == 150
