@@ -10,6 +10,7 @@ the core of the name is refused as a duplicate.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select, update
@@ -239,7 +240,7 @@ class _CustomerImporter:
         for name in ("external_id", "credit_code"):
             if row.values.get(name):
                 found.append((name, str(row.values[name]).casefold()))
-        if row.values.get("name"):
+        if self.entity == "company" and row.values.get("name"):
             found.append(("name", names.core(row.values["name"])))
         return found
 
@@ -370,7 +371,7 @@ class _CustomerImporter:
         insert_rows(session, _table(link), [{f"{self.entity}_id": i, "tag_id": t}
                                             for i, t in sorted(set(tags))])
 
-    @property
+    @cached_property
     def defaults(self) -> dict[str, Any]:
         """Every column a bulk insert sets, at its default (one executemany needs the
         same keys on every row)."""
@@ -431,7 +432,7 @@ class ContactImporter(_CustomerImporter):
     extra_columns = ("company_id",)
 
     def keys(self, row: Row) -> list[tuple[str, str]]:
-        found = [(f, k) for f, k in super().keys(row) if f != "name"]
+        found = super().keys(row)
         if row.values.get("wechat"):
             found.append(("wechat", row.values["wechat"].casefold()))
         return found
