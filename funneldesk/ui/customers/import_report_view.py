@@ -92,6 +92,9 @@ class ReportView(QWidget):
         self.verdict.setText(verdict)
         self.errors.load(report.errors)
         self.table.setVisible(bool(report.errors))
+        self.table.resizeColumnsToContents()
+        for column in (COLUMN, VALUE):  # a long value keeps room for the problem beside it
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 240))
         self.save_button.show()
         self.saved.clear()
 
