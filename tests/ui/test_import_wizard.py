@@ -145,7 +145,8 @@ def test_an_ambiguous_date_column_is_asked_about_and_the_answer_is_used(
     wiz = ImportWizard(dated, manager)
     qtbot.addWidget(wiz)
     wiz.show()
-    open_file(qtbot, wiz, write(tmp_path, "v.csv", "Name,Date\n甲,05/03/2026\n乙,07/04/2026\n丙,2026-05-01\n"))
+    text = "Name,Date\n甲,05/03/2026\n乙,07/04/2026\n丙,2026-05-01\n"
+    open_file(qtbot, wiz, write(tmp_path, "v.csv", text))
     go_on(wiz)
     go_on(wiz)
     page = wiz.preview_page

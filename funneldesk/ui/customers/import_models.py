@@ -245,7 +245,7 @@ class ErrorsModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
-        return (_("Record"), _("Line"), _("Column"), _("Value"), _("Problem"))[section]
+        return (_("Record"), _("Line"), _("Column"), _("Cell value"), _("Problem"))[section]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

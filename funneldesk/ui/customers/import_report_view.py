@@ -74,6 +74,8 @@ class ReportView(QWidget):
         layout.addWidget(self.problem)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        layout.addStretch(1)  # without errors to list, what is said stays at the top
+        self._layout = layout
         self.clear()
 
     def clear(self) -> None:
@@ -83,6 +85,7 @@ class ReportView(QWidget):
         self.problem.show_message("")
         self.errors.load([])
         self.table.hide()
+        self._layout.setStretch(self._layout.count() - 1, 1)
         self.save_button.hide()
         self.saved.clear()
 
@@ -92,6 +95,7 @@ class ReportView(QWidget):
         self.verdict.setText(verdict)
         self.errors.load(report.errors)
         self.table.setVisible(bool(report.errors))
+        self._layout.setStretch(self._layout.count() - 1, 0 if report.errors else 1)
         self.table.resizeColumnsToContents()
         for column in (COLUMN, VALUE):  # a long value keeps room for the problem beside it
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), 240))

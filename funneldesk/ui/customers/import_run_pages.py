@@ -147,6 +147,8 @@ class ImportPage(_RunPage):
     def __init__(self, owner: ImportWizard) -> None:
         super().__init__(owner)
         self.setTitle(_("Import"))
+        self.setSubTitle(_("The records are written all at once: if you cancel, nothing is "
+                           "written."))
         self.setFinalPage(True)
         self.cancel = QPushButton(_("Cancel the import"))
         self.cancel.clicked.connect(self.cancel_import)
