@@ -35,6 +35,7 @@ class WindowActions:
             self.actions.append(action)
         self.undo, self.redo = undo, redo
         self.new_deal = self._action(_("New deal…"), "Ctrl+N", w.new_deal)
+        self.import_file = self._action(_("Import…"), None, self.open_import)
         self.search = self._action(_("Search everything…"), "Ctrl+K", w.open_search)
         self.commands = self._action(_("Run a command…"), "Ctrl+Shift+P", w.open_commands)
         self.quit = self._action(_("Quit"), "Ctrl+Q", w.close)
@@ -61,6 +62,8 @@ class WindowActions:
         file_menu = bar.addMenu(_("&File"))
         file_menu.addAction(self.new_deal)
         file_menu.addSeparator()
+        file_menu.addAction(self.import_file)
+        file_menu.addSeparator()
         file_menu.addActions(self.manager_only[:2])
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
@@ -79,6 +82,13 @@ class WindowActions:
         # the current page's menus go before View (MainWindow.show_page)
         self.view_menu_action = bar.addMenu(self.view)
         bar.addMenu(settings)
+
+    def open_import(self) -> None:
+        """The import wizard, imported when first opened (it needs the import engine)."""
+        from funneldesk.ui.customers.import_entry import open_import_wizard
+
+        w = self.window
+        open_import_wizard(w, w.services, w.actor, w.workspace)
 
     def fill_view(self, go: list[QAction]) -> None:
         """The View menu: the pages, then the panes (if any area has one)."""

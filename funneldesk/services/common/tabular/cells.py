@@ -70,13 +70,14 @@ def date_order(texts: Iterable[str]) -> str | None:
 def moment(text: str, fmt: str | None = None, order: str | None = None) -> dt.datetime:
     """A date with an optional time, naive (the caller knows the time zone)."""
     text = text.strip()
+    match = _ISO.fullmatch(text)
     if fmt:
         try:
             return dt.datetime.strptime(text, fmt)
         except ValueError:
-            raise CellProblem("bad_date") from None
+            if match is None:  # a year-first date is read as ever beside the file's format
+                raise CellProblem("bad_date") from None
     parts: tuple[str | None, ...]
-    match = _ISO.fullmatch(text)
     if match:
         parts = match.groups()
     else:

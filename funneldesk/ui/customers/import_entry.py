@@ -1,0 +1,25 @@
+"""Opens the import wizard (File ▸ Import…, or a page that imports its own kind)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor, ChangeSet
+from funneldesk.ui.common.page import Workspace
+from funneldesk.ui.customers.import_wizard import ImportWizard
+
+
+def open_import_wizard(parent: QWidget | None, services: Services, actor: Actor,
+                       workspace: Workspace | None = None,
+                       kind: str | None = None) -> ImportWizard:
+    """Shows the wizard, modal to ``parent``'s window, and returns it at once. Every page
+    the workspace has shows what an import wrote as soon as it is done."""
+    wizard = ImportWizard(services, actor, kind, parent)
+    wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if workspace is not None:
+        runner = workspace.runner
+        wizard.imported.connect(lambda _report: runner.relay(ChangeSet(everything=True)))
+    wizard.open()
+    return wizard

@@ -1,0 +1,59 @@
+"""The import wizard: a file of companies, contacts, products (or any kind the services
+import), its columns matched to fields, its first rows previewed, a dry run, then the
+import, off the GUI thread with its progress and a Cancel.
+
+Each step is a page (import_setup_pages, import_preview_page, import_run_pages); the
+wizard holds what they share: the services, the runner and the options chosen.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget, QWizard
+
+from funneldesk.i18n import _
+from funneldesk.services import Services
+from funneldesk.services.common.tabular.engine import ImportOptions
+from funneldesk.services.dto import Actor
+from funneldesk.ui.customers.import_preview_page import PreviewPage
+from funneldesk.ui.customers.import_run_pages import DryRunPage, ImportPage
+from funneldesk.ui.customers.import_runner import ImportRunner
+from funneldesk.ui.customers.import_setup_pages import FilePage, MappingPage
+
+
+class ImportWizard(QWizard):
+    imported = Signal(object)  # the ImportReport of an import that wrote records
+
+    def __init__(self, services: Services, actor: Actor, kind: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.actor = services, actor
+        self.setWindowTitle(_("Import"))
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)
+        self.setButtonText(QWizard.WizardButton.CommitButton, _("Import"))
+        self.runner = ImportRunner(services, actor, self)
+        self.file_page = FilePage(self, kind)
+        self.mapping_page = MappingPage(self)
+        self.preview_page = PreviewPage(self)
+        self.dry_run_page = DryRunPage(self)
+        self.import_page = ImportPage(self)
+        for page in (self.file_page, self.mapping_page, self.preview_page, self.dry_run_page,
+                     self.import_page):
+            self.addPage(page)
+        self.resize(900, 640)
+
+    def import_options(self, *, dry_run: bool) -> ImportOptions:
+        mapping = self.mapping_page
+        return ImportOptions(columns=mapping.model.columns(), mode=mapping.mode_code(),
+                             match=mapping.match(),
+                             date_format=self.preview_page.date_format(),
+                             skip_bad_rows=mapping.skip.isChecked(), dry_run=dry_run)
+
+    def reject(self) -> None:
+        """Closing while the import runs cancels it; the wizard closes once it has
+        stopped (and written nothing)."""
+        if self.runner.running and self.currentPage() is self.import_page:
+            self.import_page.cancel_import()
+            return
+        self.runner.cancel()  # a dry run still going is no longer wanted
+        super().reject()

@@ -1,0 +1,262 @@
+"""The import wizard, driven through its real pages: columns suggested from Chinese
+headers, the mapping edited, the date question, the dry run that writes nothing, an
+import that skips bad rows, Cancel in the middle of a large import, and the saved report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import closing
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from funneldesk.services import Services
+from funneldesk.services.common.tabular.engine import Context, Field, Row
+from funneldesk.services.common.tabular.service import ImportService
+from funneldesk.services.dto import Actor
+from funneldesk.ui.customers.import_entry import open_import_wizard
+from funneldesk.ui.customers.import_models import FIELD
+from funneldesk.ui.customers.import_preview_page import DAY_FIRST
+from funneldesk.ui.customers.import_wizard import ImportWizard
+from funneldesk.ui.shell.main_window import MainWindow
+
+COMPANIES = ("公司名称,手机,邮箱,行业,传真\r\n"
+             "北京星辰科技有限公司,138 0013 8000,info@xingchen.cn,软件,010-1234\r\n"
+             "上海华信有限公司,139 1234 5678,not-an-email,贸易,\r\n"
+             "深圳前海云端科技有限公司,,yun@qianhai.cn,云计算,\r\n")
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8-sig") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def companies(db_path: Path) -> int:
+    with closing(sqlite3.connect(db_path)) as conn:
+        return int(conn.execute("SELECT count(*) FROM companies").fetchone()[0])
+
+
+@pytest.fixture
+def wizard(qtbot: QtBot, services: Services, manager: Actor) -> Iterator[ImportWizard]:
+    wiz = ImportWizard(services, manager, "companies")
+    qtbot.addWidget(wiz)
+    wiz.show()
+    yield wiz
+    wiz.runner.cancel()
+
+
+def open_file(qtbot: QtBot, wiz: ImportWizard, path: Path) -> None:
+    wiz.file_page.load(path)
+    qtbot.waitUntil(wiz.file_page.isComplete, timeout=10000)
+
+
+def go_on(wiz: ImportWizard) -> None:
+    assert wiz.currentPage().isComplete()
+    wiz.next()
+
+
+def dry_run(qtbot: QtBot, wiz: ImportWizard) -> None:
+    """From the preview: runs the dry run and waits for its report."""
+    go_on(wiz)
+    assert wiz.currentPage() is wiz.dry_run_page
+    qtbot.waitUntil(lambda: not wiz.dry_run_page.running, timeout=20000)
+
+
+def test_a_gbk_file_with_chinese_headers_has_its_columns_suggested(
+        qtbot: QtBot, wizard: ImportWizard, tmp_path: Path) -> None:
+    open_file(qtbot, wizard, write(tmp_path, "c.csv", COMPANIES, "gbk"))
+    assert wizard.file_page.encoding.text() == "GBK / GB18030 (Chinese Windows)"
+    assert wizard.file_page.rows.text() == "3"
+    go_on(wizard)
+    model = wizard.mapping_page.model
+    assert model.columns() == {"name": "公司名称", "phone": "手机", "email": "邮箱",
+                               "industry": "行业"}
+    shown = [model.index(r, FIELD).data() for r in range(model.rowCount())]
+    assert shown == ["Company", "Phone", "Email", "Industry", "Don’t import"]
+    assert model.index(0, 1).data().startswith("北京星辰科技有限公司 · 上海华信有限公司")
+    assert wizard.mapping_page.isComplete()
+
+
+def test_columns_are_unmapped_and_mapped_through_the_model(
+        qtbot: QtBot, wizard: ImportWizard, tmp_path: Path, qtmodeltester: ModelTester) -> None:
+    open_file(qtbot, wizard, write(tmp_path, "c.csv", COMPANIES))
+    go_on(wizard)
+    page, model = wizard.mapping_page, wizard.mapping_page.model
+    qtmodeltester.check(model)
+    assert model.setData(model.index(0, FIELD), "")  # the company name: not imported
+    assert "name" not in model.columns()
+    assert not page.isComplete()
+    assert page.missing.isVisible()
+    assert "Company" in page.missing.text()
+    # the fax column becomes the name; then the name column takes it back from it
+    assert model.setData(model.index(4, FIELD), "name")
+    assert model.columns()["name"] == "传真"
+    assert page.isComplete()
+    assert model.setData(model.index(0, FIELD), "name")
+    assert model.columns()["name"] == "公司名称"
+    assert model.index(4, FIELD).data() == "Don’t import"
+    assert not model.setData(model.index(4, FIELD), "no_such_field")
+    # update mode needs its key matched to a column
+    page.mode.setCurrentIndex(page.mode.findData("update"))
+    page.key.setCurrentIndex(page.key.findData("credit_code"))
+    assert not page.isComplete()
+    page.key.setCurrentIndex(page.key.findData("name"))
+    assert page.isComplete()
+
+
+class DatedImporter:
+    """A kind with a date, as the deals will have: it keeps the rows it is given."""
+
+    entity = "visit"
+    fields = (Field("name", "Name", required=True), Field("when", "Date", "date"))
+    match_keys = ("name",)
+    applied: ClassVar[list[Row]] = []
+
+    def parse(self, row: Row, ctx: Context) -> None:
+        pass
+
+    def apply(self, session: object, rows: Sequence[Row], ctx: Context) -> None:
+        for row in rows:
+            DatedImporter.applied.append(row)
+            ctx.done("created")
+
+
+@pytest.fixture
+def dated(services: Services) -> Services:
+    """The services, importing visits as well."""
+    DatedImporter.applied = []
+    services.__dict__["imports"] = ImportService(services.db, {"visits": DatedImporter})
+    return services
+
+
+def test_an_ambiguous_date_column_is_asked_about_and_the_answer_is_used(
+        qtbot: QtBot, dated: Services, manager: Actor, tmp_path: Path) -> None:
+    wiz = ImportWizard(dated, manager)
+    qtbot.addWidget(wiz)
+    wiz.show()
+    text = "Name,Date\n甲,05/03/2026\n乙,07/04/2026\n丙,2026-05-01\n"
+    open_file(qtbot, wiz, write(tmp_path, "v.csv", text))
+    go_on(wiz)
+    go_on(wiz)
+    page = wiz.preview_page
+    assert page.dates.isVisible()
+    assert "05/03/2026" in page.question.text()
+    assert not page.isComplete()  # never guessed
+    assert page.model.index(0, 1).data() == "05/03/2026"
+    page.order.setCurrentIndex(page.order.findData(DAY_FIRST))
+    assert page.isComplete()
+    assert page.date_format() == "%d/%m/%Y"
+    assert page.model.index(0, 1).data() == "2026-03-05"
+    dry_run(qtbot, wiz)
+    # the year-first date is read as ever beside the format chosen for the others
+    assert [r.values["when"] for r in DatedImporter.applied] == [
+        dt.date(2026, 3, 5), dt.date(2026, 4, 7), dt.date(2026, 5, 1)]
+
+
+def test_a_date_column_that_proves_its_order_is_not_asked_about(
+        qtbot: QtBot, dated: Services, manager: Actor, tmp_path: Path) -> None:
+    wiz = ImportWizard(dated, manager)
+    qtbot.addWidget(wiz)
+    wiz.show()
+    open_file(qtbot, wiz, write(tmp_path, "v.csv", "Name,Date\n甲,05/03/2026\n乙,25/04/2026\n"))
+    go_on(wiz)
+    go_on(wiz)
+    assert not wiz.preview_page.dates.isVisible()
+    assert wiz.preview_page.date_format() is None
+    assert wiz.preview_page.model.index(0, 1).data() == "2026-03-05"
+
+
+def test_the_dry_run_shows_the_errors_and_writes_nothing(
+        qtbot: QtBot, wizard: ImportWizard, tmp_path: Path, db_path: Path) -> None:
+    before = companies(db_path)
+    open_file(qtbot, wizard, write(tmp_path, "c.csv", COMPANIES))
+    go_on(wizard)
+    go_on(wizard)
+    dry_run(qtbot, wizard)
+    page = wizard.dry_run_page
+    assert companies(db_path) == before
+    view = page.view
+    assert view.counts.text() == ("3 rows read, 0 created, 0 updated, 0 unchanged, "
+                                  "1 failed")
+    assert "would write nothing" in view.verdict.text()
+    assert not page.isComplete()  # all or nothing: nothing to import
+    errors = view.errors
+    assert errors.rowCount() == 1
+    assert [errors.index(0, c).data() for c in range(5)] == [
+        "2", "3", "邮箱", "not-an-email", "Not a valid email address."]
+    # the report, as the command saves it
+    view.save(tmp_path / "report.json")
+    saved = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert set(saved) == {"counts", "errors"}
+    assert saved["errors"][0]["reason"] == "bad_email"
+    view.save(tmp_path / "report.csv")
+    lines = (tmp_path / "report.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "record,line,column,value,reason,reason_label"
+    assert lines[1].startswith("2,3,邮箱,not-an-email,bad_email,")
+
+
+def test_an_import_that_skips_bad_rows_writes_the_good_ones_and_tells_the_pages(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, db_path: Path) -> None:
+    before = companies(db_path)
+    wiz = open_import_wizard(window, window.services, window.actor, window.workspace,
+                             "companies")
+    open_file(qtbot, wiz, write(tmp_path, "c.csv", COMPANIES))
+    go_on(wiz)
+    wiz.mapping_page.skip.setChecked(True)
+    go_on(wiz)
+    dry_run(qtbot, wiz)
+    assert "skip" in wiz.dry_run_page.view.verdict.text()
+    with qtbot.waitSignal(window.runner.changed, timeout=20000):
+        go_on(wiz)
+    assert wiz.currentPage() is wiz.import_page
+    qtbot.waitUntil(lambda: not wiz.import_page.running, timeout=20000)
+    assert companies(db_path) == before + 2
+    assert wiz.import_page.view.verdict.text() == "The import is done."
+    assert wiz.import_page.view.errors.rowCount() == 1
+    wiz.accept()
+
+
+def test_cancel_during_a_large_import_leaves_the_database_unchanged(
+        qtbot: QtBot, wizard: ImportWizard, tmp_path: Path, db_path: Path) -> None:
+    before = companies(db_path)
+    rows = "".join(f"Company {n:05d}\n" for n in range(30000))
+    open_file(qtbot, wizard, write(tmp_path, "big.csv", f"Company name\n{rows}"))
+    go_on(wizard)
+    go_on(wizard)
+    dry_run(qtbot, wizard)
+    assert wizard.dry_run_page.view.counts.text().startswith("30000 rows read")
+    clicked = threading.Event()
+    # the worker waits, once the first progress is out, until Cancel has been clicked
+    wizard.runner.progressed.connect(lambda done, total: clicked.wait(10),
+                                     Qt.ConnectionType.DirectConnection)
+    go_on(wizard)
+    page = wizard.import_page
+    qtbot.waitUntil(lambda: page.progress.maximum() == 30000, timeout=20000)
+    qtbot.mouseClick(page.cancel, Qt.MouseButton.LeftButton)
+    assert page.status.text() == "Cancelling…"
+    clicked.set()
+    qtbot.waitUntil(lambda: not page.running, timeout=20000)
+    assert page.view.problem.text() == "The import was cancelled; nothing was written."
+    assert companies(db_path) == before
+    assert page.isComplete()
+
+
+def test_the_file_menu_opens_the_wizard(qtbot: QtBot, window: MainWindow) -> None:
+    action = next(a for a in window.findChildren(QAction) if a.text() == "Import…")
+    action.trigger()
+    wiz = next(w for w in QApplication.topLevelWidgets()
+               if isinstance(w, ImportWizard) and w.isVisible())
+    assert wiz.parent() is window
+    assert wiz.file_page.kind.count() >= 3
+    wiz.reject()
