@@ -98,12 +98,16 @@ class ImportReport:
                 "errors": [e.to_json() for e in self.errors]}
 
     def summary(self) -> str:
-        return ", ".join([
-            ngettext("{n} row read", "{n} rows read", self.read).format(n=self.read),
-            ngettext("{n} created", "{n} created", self.created).format(n=self.created),
-            ngettext("{n} updated", "{n} updated", self.updated).format(n=self.updated),
-            ngettext("{n} unchanged", "{n} unchanged", self.unchanged).format(n=self.unchanged),
-            ngettext("{n} failed", "{n} failed", self.failed).format(n=self.failed)])
+        # one sentence to translate: Chinese separates its parts with "，"
+        return _("{read}, {created}, {updated}, {unchanged}, {failed}").format(
+            read=ngettext("{n} row read", "{n} rows read", self.read).format(n=self.read),
+            created=ngettext("{n} created", "{n} created", self.created).format(
+                n=self.created),
+            updated=ngettext("{n} updated", "{n} updated", self.updated).format(
+                n=self.updated),
+            unchanged=ngettext("{n} unchanged", "{n} unchanged", self.unchanged).format(
+                n=self.unchanged),
+            failed=ngettext("{n} failed", "{n} failed", self.failed).format(n=self.failed))
 
 
 @dataclass
