@@ -101,6 +101,9 @@ def run_import_command(args: argparse.Namespace) -> int:
         print(_("Nothing was written: the file has errors (or use --skip-bad-rows)."),
               file=sys.stderr)
         return 1
+    if report.errors and not report.created + report.updated + report.unchanged:
+        print(_("Nothing was written: every row has errors."), file=sys.stderr)
+        return 1
     if report.failed:
         print(ngettext("{n} bad row was skipped.", "{n} bad rows were skipped.",
                        report.failed).format(n=report.failed), file=sys.stderr)

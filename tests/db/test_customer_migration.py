@@ -17,6 +17,9 @@ FIXTURE = Path(__file__).parent / "fixtures" / "demo-0006.db"
 def upgraded(tmp_path: Path) -> tuple[Path, dict[str, list[tuple[object, ...]]]]:
     path = tmp_path / "sales.db"
     shutil.copy(FIXTURE, path)
+    with closing(sqlite3.connect(path)) as conn, conn:
+        # a number with its extension, as people type one
+        conn.execute("UPDATE contacts SET phone = '010-62881234 ext. 5' WHERE id = 7")
     with closing(sqlite3.connect(path)) as conn:
         before = {
             "contacts": conn.execute("SELECT id, phone, email FROM contacts "
@@ -42,6 +45,7 @@ def test_every_phone_and_email_is_kept_and_keyed_when_it_parses(tmp_path: Path) 
     assert held[(3, "phone")] == ("not a phone", "")  # kept as typed, matched on nothing
     assert held[(3, "email")] == ("no-at-sign", "")
     assert held[(4, "phone")] == ("+16502530000", "+16502530000")
+    assert held[(7, "phone")] == ("+861062881234;ext=5", "+861062881234")  # nothing lost
     # the same person entered twice now shows as one number and one address
     assert held[(5, "phone")][1] == held[(1, "phone")][1]
     assert held[(6, "email")][1] == held[(5, "email")][1]

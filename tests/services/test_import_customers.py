@@ -202,3 +202,74 @@ def test_dates_are_read_when_their_order_is_certain_and_asked_for_otherwise() ->
     with pytest.raises(cells.CellProblem, match="bad_date"):
         cells.date("2026-02-30")
 
+
+
+def test_a_dry_run_counts_as_the_import_would_and_writes_nothing(
+        tmp_path: Path, db_path: Path, services: Services, manager: Actor) -> None:
+    path = write(tmp_path, "c.csv", "公司名称,手机\n北京星辰科技有限公司,010 6552 9988\n"
+                                    "上海星辰科技有限公司,021 6288 1234\n")
+    columns = services.imports.suggest("companies", ("公司名称", "手机"))
+    with closing(sqlite3.connect(db_path)) as conn:
+        before = conn.execute("SELECT count(*) FROM companies").fetchone()
+    dry = services.imports.run("companies", path, ImportOptions(columns=columns, dry_run=True),
+                               by=manager)
+    assert (dry.created, dry.failed, dry.wrote) == (2, 0, False)
+    assert rows(db_path, "SELECT count(*) FROM companies") == [before]
+    real = services.imports.run("companies", path, ImportOptions(columns=columns), by=manager)
+    # two branches of one brand are two customers: only exact keys make a duplicate
+    assert (real.created, real.wrote) == (2, True)
+
+
+def test_a_product_renamed_onto_another_products_name_is_a_row_error_with_a_report(
+        tmp_path: Path, db_path: Path) -> None:
+    first = write(tmp_path, "p1.csv", "name,code\nAlpha,A1\nBeta,B1\n")
+    assert main(["--db", str(db_path), "import", "products", str(first)]) == 0
+    second = write(tmp_path, "p2.csv", "name,code\nBeta,A1\nGamma,B1\n")
+    report = tmp_path / "r.json"
+    assert main(["--db", str(db_path), "import", "products", str(second), "--match", "code",
+                 "--skip-bad-rows", "--report", str(report)]) == 0
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["counts"]["updated"] == 1
+    assert [(e["record"], e["reason"]) for e in data["errors"]] == [(1, "duplicate")]
+    assert rows(db_path, "SELECT name, code FROM products ORDER BY id") == [
+        ("Alpha", "A1"), ("Gamma", "B1")]
+
+
+def test_skipping_bad_rows_exits_1_when_every_row_was_bad(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "c.csv", "name,email\nA,bad\nB,bad2\n")
+    assert main(["--db", str(db_path), "import", "companies", str(path),
+                 "--skip-bad-rows"]) == 1
+    assert "every row" in capsys.readouterr().err
+
+
+def test_a_utf8_file_with_bytes_that_are_not_utf8_is_refused_not_mangled(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbfname\nAc\xffme Ltd\n")
+    assert main(["--db", str(db_path), "import", "companies", str(path)]) == 1
+    assert "UTF-8" in capsys.readouterr().err
+    assert rows(db_path, "SELECT count(*) FROM companies") == [(0,)]
+
+
+def test_a_phone_keeps_its_extension_and_is_matched_without_it(
+        tmp_path: Path, db_path: Path, services: Services, manager: Actor) -> None:
+    path = write(tmp_path, "c.csv", "公司名称,电话\n星辰,010-62881234 ext. 5\n"
+                                    "星辰二,+86 10 6288 1234\n")
+    report = services.imports.run("companies", path, ImportOptions(
+        columns={"name": "公司名称", "phone": "电话"}, skip_bad_rows=True), by=manager)
+    assert [e.reason for e in report.errors] == ["duplicate"]  # the same line, no extension
+    assert rows(db_path, "SELECT value, key FROM channels") == [
+        ("+861062881234;ext=5", "+861062881234")]
+    detail = services.customers.company_detail(1)
+    assert detail.channels[0].shown == "010 6288 1234 ext. 5"
+
+
+def test_a_date_with_an_offset_is_that_moment() -> None:
+    import datetime as dt
+
+    utc = cells.moment("2026-03-05T23:30:00Z")
+    assert utc == dt.datetime(2026, 3, 5, 23, 30, tzinfo=dt.UTC)
+    assert cells.moment("2026-03-06T07:30:00+08:00") == utc
+    assert cells.moment("2026-03-05 18:30-0500") == utc
+    assert cells.moment("2026-03-05 23:30").tzinfo is None  # the caller's time zone

@@ -19,6 +19,9 @@ from funneldesk.services.common.tabular.engine import ImportOptions
 
 HEADERS = {
     "contacts": ["姓名", "公司名称", "手机", "邮箱", "微信号", "负责人", "来源", "标签", "同意联系"],
+    "companies": ["公司名称", "统一社会信用代码", "电话", "邮箱", "客户等级", "External ID",
+                  "标签", "负责人", "网址"],
+    "products": ["产品名称", "产品编码", "name"],
     "deals": ["Deal Name", "Deal Stage", "Amount", "Close Date", "Create Date", "Deal owner",
               'Date entered "Won (Sales)"', "Deal - Status", "Deal - Currency"],
 }
@@ -27,7 +30,8 @@ cell = st.one_of(
     st.sampled_from(["", " ", "138 0013 8000", "1.38001E+10", "a@b.cn", "A@B.CN", "x@",
                      "张伟", "李娜", "微信", "yes", "否", "\r\n", '"', ",", "；", "\x00",
                      "Won", "Lost", "won", "Initial contact", "1,234.50", "¥12", "1.005",
-                     "2026-02-30", "05/03/2026", "2026-03-05 10:00", "usd", "CNYX"]))
+                     "2026-02-30", "05/03/2026", "2026-03-05 10:00", "usd", "CNYX",
+                     "91440300708461136T", "A", "X-1", "2026-03-05T10:00Z"]))
 record = st.lists(cell, min_size=0, max_size=11)
 
 
@@ -48,10 +52,11 @@ def csv_text(kind: str, records: list[list[str]]) -> str:
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(records=st.lists(record, max_size=8), skip=st.booleans(),
        encoding=st.sampled_from(["utf-8-sig", "gb18030"]),
-       kind=st.sampled_from(["contacts", "deals"]))
+       kind=st.sampled_from(["contacts", "deals", "companies", "products"]),
+       upsert=st.booleans())
 def test_an_import_never_fails_unhandled_and_all_or_nothing_means_it(
         template_db: Path, tmp_path: Path, records: list[list[str]], skip: bool,
-        encoding: str, kind: str) -> None:
+        encoding: str, kind: str, upsert: bool) -> None:
     path = tmp_path / "fuzz.db"
     shutil.copy(template_db, path)
     text = csv_text(kind, records)
@@ -60,19 +65,23 @@ def test_an_import_never_fails_unhandled_and_all_or_nothing_means_it(
     except UnicodeEncodeError:
         data = text.encode("utf-8-sig")
     (tmp_path / "in.csv").write_bytes(data)
-    before = snapshot(path)
     db = open_database(path)
     try:
         services = Services.for_database(db)
         me = services.users.current("fuzz")
-        before = snapshot(path)
         try:
             table = services.imports.read(tmp_path / "in.csv")
         except InvalidInput:
             return  # a file it cannot read is refused as a whole, with a sentence
+        columns = services.imports.suggest(kind, table.headers)
+        key = services.imports.importer(kind).match_keys[0]
+        matching = {"mode": "upsert", "match": key} if upsert and key in columns else {}
         options = ImportOptions(
-            columns=services.imports.suggest(kind, table.headers), skip_bad_rows=skip,
-            entered=services.imports.suggest_entered(kind, table.headers))
+            columns=columns, skip_bad_rows=skip,
+            entered=services.imports.suggest_entered(kind, table.headers), **matching)
+        # twice: the second run updates what the first created
+        services.imports.run(kind, table, options, by=me)
+        before = snapshot(path)
         report = services.imports.run(kind, table, options, by=me)
     finally:
         db.close()

@@ -15,7 +15,7 @@ from funneldesk.services.customers.records import ChannelInfo
 
 def key_of(kind: str, value: str) -> str:
     """What duplicates are matched on: the E.164 number, or the address in lower case."""
-    return value if kind == "phone" else value.casefold()
+    return validation.phone_key(value) if kind == "phone" else value.casefold()
 
 
 def owner_column(entity: str) -> str:

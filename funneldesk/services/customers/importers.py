@@ -3,8 +3,8 @@
 A blank cell means "unknown": a created record leaves the field empty, an updated one
 keeps what it had. Owners, lead sources and companies that a file names and FunnelDesk
 does not know yet are created. On create, a row that repeats a record already there (or
-an earlier row) by phone, email, WeChat ID, credit code, external id or, for companies,
-the core of the name is refused as a duplicate.
+an earlier row) by phone, email, WeChat ID, credit code or external id is refused as a
+duplicate.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from funneldesk.models import (
 from funneldesk.services.common import audit
 from funneldesk.services.common.bulk import insert_rows
 from funneldesk.services.common.tabular.engine import Context, Field, Row
-from funneldesk.services.customers import names, search, validation
+from funneldesk.services.customers import search, validation
 from funneldesk.services.customers.channels import tag_ids
 from funneldesk.services.customers.profiles import _WECHAT
 from funneldesk.services.customers.records import CONSENTS, KEY_LEVELS, ROLES
@@ -234,14 +234,14 @@ class _CustomerImporter:
     # --- what differs between companies and contacts ---
 
     def keys(self, row: Row) -> list[tuple[str, str]]:
-        """(field, key) pairs a duplicate shares with this row."""
-        found = [("phone", p) for p in row.values.get("phone", ())]
+        """(field, key) pairs a duplicate shares with this row: exact keys only. Names that
+        merely look alike are for Find duplicates, where a person decides; two branches
+        of one brand (北京星辰, 上海星辰) are different customers."""
+        found = [("phone", validation.phone_key(p)) for p in row.values.get("phone", ())]
         found += [("email", e.casefold()) for e in row.values.get("email", ())]
         for name in ("external_id", "credit_code"):
             if row.values.get(name):
                 found.append((name, str(row.values[name]).casefold()))
-        if self.entity == "company" and row.values.get("name"):
-            found.append(("name", names.core(row.values["name"])))
         return found
 
     def known_keys(self, session: Session) -> dict[tuple[str, str], int]:
@@ -251,14 +251,12 @@ class _CustomerImporter:
                 select(Channel.company_id, Channel.kind, Channel.key)
                 .where(Channel.company_id.is_not(None), Channel.key != "")):
             known.setdefault((kind, key), ident or 0)  # not None: filtered in SQL
-        for ident, external, code, name in session.execute(
-                select(Company.id, Company.external_id, Company.credit_code, Company.name)
-                .where(*alive)):
+        for ident, external, code in session.execute(
+                select(Company.id, Company.external_id, Company.credit_code).where(*alive)):
             if external:
                 known.setdefault(("external_id", external.casefold()), ident)
             if code:
                 known.setdefault(("credit_code", code.casefold()), ident)
-            known.setdefault(("name", names.core(name)), ident)
         return known
 
     def own(self, row: Row, refs: References) -> dict[str, Any]:
@@ -482,27 +480,37 @@ class ProductImporter:
 
     def apply(self, session: Session, rows: Sequence[Row], ctx: Context) -> None:
         key = ctx.options.match or "name"
-        existing = {str(getattr(p, key)).casefold(): p for p in session.scalars(select(Product))
-                    if getattr(p, key)}
-        names_ = {p.name.casefold() for p in session.scalars(select(Product))}
+        products = list(session.scalars(select(Product)))
+        existing = {str(getattr(p, key)).casefold(): p for p in products if getattr(p, key)}
+        named = {p.name.casefold(): p for p in products}
         for row in rows:
             probe = str(row.values.get(key, "")).casefold()
             product = existing.get(probe) if ctx.options.mode != "create" else None
-            if product is not None:
+            name = row.values["name"]
+            holder = named.get(name.casefold())
+            if holder is not None and holder is not product:  # the name is another's
+                ctx.fail(row, "name", "duplicate")
+            elif product is not None:
                 code = row.values.get("code", product.code)
-                if product.name == row.values["name"] and product.code == code:
+                if product.name == name and product.code == code:
                     ctx.done("unchanged")
                     continue
-                product.name, product.code = row.values["name"], code
+                changed = {k: [getattr(product, k), v] for k, v in (("name", name),
+                                                                   ("code", code))
+                           if getattr(product, k) != v}
+                del named[product.name.casefold()]
+                product.name, product.code = name, code
+                named[name.casefold()] = product
+                session.flush()
+                audit.record(session, ctx.by, "update", "product", product.id, imported=True,
+                             changed=changed)
                 ctx.done("updated")
             elif ctx.options.mode == "update":
                 ctx.fail(row, key, "not_found")
-            elif row.values["name"].casefold() in names_:
-                ctx.fail(row, "name", "duplicate")
             else:
-                product = Product(name=row.values["name"], code=row.values.get("code", ""))
+                product = Product(name=name, code=row.values.get("code", ""))
                 session.add(product)
-                names_.add(product.name.casefold())
+                named[name.casefold()] = product
                 existing[probe] = product
                 ctx.done("created")
         session.flush()
@@ -521,7 +529,7 @@ def _unique(values: Any) -> list[str]:
 def _channel_rows(entity: str, ident: int, row: Row) -> list[dict[str, Any]]:
     owner = {"company_id": ident if entity == "company" else None,
              "contact_id": ident if entity == "contact" else None}
-    values = [("phone", p, p) for p in row.values.get("phone", ())]
+    values = [("phone", p, validation.phone_key(p)) for p in row.values.get("phone", ())]
     values += [("email", e, e.casefold()) for e in row.values.get("email", ())]
     return [{**owner, "kind": kind, "value": value, "key": key, "position": n,
              "verified_at": None, "verified_by_id": None}

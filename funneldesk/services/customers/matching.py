@@ -53,7 +53,7 @@ def keys_of(fields: CompanyFields | ContactFields, region: str) -> Keys:
     exact: list[Key] = []
     for text in fields.phones:
         with suppress(InvalidInput):
-            exact.append(("phone", validation.phone(text, region)))
+            exact.append(("phone", validation.phone_key(validation.phone(text, region))))
     for text in fields.emails:
         with suppress(InvalidInput):
             exact.append(("email", validation.email(text).casefold()))

@@ -64,8 +64,9 @@ def _cn_mobile(typed: str, region: str) -> phonenumbers.PhoneNumber | None:
 
 
 def phone(text: str, region: str = "CN", field: str = "phone") -> str:
-    """A phone number in E.164 form (+8613812345678). A number without a country code is
-    read as one of ``region`` (the team's setting), whatever the interface language."""
+    """A phone number in E.164 form (+8613812345678), with its extension if it has one
+    (+861062881234;ext=5). A number without a country code is read as one of ``region``
+    (the team's setting), whatever the interface language."""
     typed = text.strip()
     try:
         number = _cn_mobile(typed, region) or phonenumbers.parse(typed, region)
@@ -76,7 +77,14 @@ def phone(text: str, region: str = "CN", field: str = "phone") -> str:
         raise InvalidInput(field, _("“{text}” is not a valid phone number for {region}: "
                                     "check the digits, or start with + and the country "
                                     "code.").format(text=typed, region=region))
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    # E.164 has no extension; it is kept after it as RFC 3966 writes it (";ext=5")
+    return f"{e164};ext={number.extension}" if number.extension else e164
+
+
+def phone_key(stored: str) -> str:
+    """What duplicates of a stored phone are matched on: the number without extension."""
+    return stored.split(";ext=", 1)[0]
 
 
 def phone_shown(stored: str, region: str = "CN") -> str:

@@ -239,16 +239,19 @@ def _seed_lead_sources(bind: sa.Connection) -> None:
                      {"code": code, "label": label, "position": position})
 
 
-def _phone_key(text: str, region: str) -> str:
+def _phone(text: str, region: str) -> tuple[str, str]:
+    """The number as kept (E.164, then ";ext=" and its extension) and its key (E.164);
+    a number that does not parse is kept as typed, with no key."""
     import phonenumbers
 
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        return ""
+        return text, ""
     if not phonenumbers.is_valid_number(number):
-        return ""
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+        return text, ""
+    e164 = str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    return (f"{e164};ext={number.extension}" if number.extension else e164), e164
 
 
 def _move_channels(bind: sa.Connection) -> None:
@@ -261,9 +264,9 @@ def _move_channels(bind: sa.Connection) -> None:
                 f"SELECT id, phone, email FROM {table} ORDER BY id")):
             phone, email = (phone or "").strip(), (email or "").strip()
             if phone:
-                key = _phone_key(phone, region)
+                value, key = _phone(phone, region)
                 rows.append({"owner": owner, "id": ident, "kind": "phone",
-                             "value": key or phone, "key": key})
+                             "value": value, "key": key})
             if email:
                 rows.append({"owner": owner, "id": ident, "kind": "email", "value": email,
                              "key": email.lower() if "@" in email else ""})

@@ -48,7 +48,8 @@ def money(text: str) -> Decimal:
 
 # dates whose order no one can mistake: the year first
 _ISO = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
-                  r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+                  r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+                  r"\s*(Z|[+-]\d{2}:?\d{2})?")
 # day and month in an order the file must tell: 05/03/2026
 _NUMERIC = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
@@ -68,7 +69,8 @@ def date_order(texts: Iterable[str]) -> str | None:
 
 
 def moment(text: str, fmt: str | None = None, order: str | None = None) -> dt.datetime:
-    """A date with an optional time, naive (the caller knows the time zone)."""
+    """A date with an optional time: aware when the text gives its offset (2026-03-05T23:30Z,
+    as HubSpot and Salesforce write), naive otherwise (the caller knows the time zone)."""
     text = text.strip()
     match = _ISO.fullmatch(text)
     if fmt:
@@ -78,8 +80,11 @@ def moment(text: str, fmt: str | None = None, order: str | None = None) -> dt.da
             if match is None:  # a year-first date is read as ever beside the file's format
                 raise CellProblem("bad_date") from None
     parts: tuple[str | None, ...]
+    zone: dt.tzinfo | None = None
     if match:
-        parts = match.groups()
+        *parts_, offset = match.groups()
+        parts = tuple(parts_)
+        zone = _zone(offset) if offset else None
     else:
         match = _NUMERIC.fullmatch(text)
         if match is None:
@@ -91,13 +96,23 @@ def moment(text: str, fmt: str | None = None, order: str | None = None) -> dt.da
         parts = (year, month, day, *clock)
     year, month, day, hour, minute, second = (int(p) if p else 0 for p in parts)
     try:
-        return dt.datetime(year, month, day, hour, minute, second)
+        return dt.datetime(year, month, day, hour, minute, second, tzinfo=zone)
     except ValueError:
         raise CellProblem("bad_date") from None
 
 
+def _zone(offset: str) -> dt.tzinfo:
+    if offset == "Z":
+        return dt.UTC
+    digits = offset[1:].replace(":", "")
+    delta = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return dt.timezone(-delta if offset[0] == "-" else delta)
+
+
 def date(text: str, fmt: str | None = None, order: str | None = None) -> dt.date:
-    return moment(text, fmt, order).date()
+    """The day a cell names: with an offset given, the day it is here."""
+    when = moment(text, fmt, order)
+    return (when.astimezone() if when.tzinfo is not None else when).date()
 
 
 _SEPARATORS = re.compile(r"[;,，；、|\n]+")

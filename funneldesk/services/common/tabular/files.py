@@ -50,7 +50,13 @@ def read_table(path: Path) -> Table:
 def decode(data: bytes) -> tuple[str, str]:
     """The text of a CSV file and the encoding it was in."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as error:  # never stored with characters replaced
+            raise InvalidInput("file", _(
+                "The file says it is UTF-8 but holds bytes that are not: it may have been "
+                "joined from files in different encodings. Save it again from Excel as "
+                "“CSV UTF-8”, or as an Excel workbook (.xlsx).")) from error
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
