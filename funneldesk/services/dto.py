@@ -41,6 +41,7 @@ from funneldesk.services.customers.records import (
     CompanyDetail,
     ContactDetail,
     Named,
+    PoolHistoryEntry,
 )
 from funneldesk.services.pipeline.list_records import (
     DEFAULT_OUTCOMES,
@@ -129,6 +130,7 @@ __all__ = [
     "OffBoardResult",
     "Outcome",
     "PipelineInfo",
+    "PoolHistoryEntry",
     "RateInfo",
     "RateTable",
     "Role",
