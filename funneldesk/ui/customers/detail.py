@@ -67,18 +67,19 @@ def _history_line(line: HistoryLine) -> str:
 
 
 def _pool_line(entry: PoolHistoryEntry) -> str:
-    when = formatting.datetime(entry.at)
-    before = entry.owner_before or ""
+    when, who, before = formatting.datetime(entry.at), entry.by or "?", entry.owner_before
     if entry.action == "claimed":
-        text = _("{when} · claimed by {who}").format(when=when, who=entry.by or "?")
+        text = _("{when} · claimed by {who}").format(when=when, who=who)
+    elif entry.action == "released" and before and before != entry.by:
+        text = _("{when} · released by {who}, who had it from {owner}").format(
+            when=when, who=who, owner=before)
     elif entry.action == "released":
-        text = _("{when} · released by {who}").format(when=when, who=entry.by or "?")
-        if before and before != entry.by:
-            text += " — " + _("was {owner}’s").format(owner=before)
-    else:  # untouched for the team's number of days
+        text = _("{when} · released by {who}").format(when=when, who=who)
+    elif before:  # untouched for the team's number of days
+        text = _("{when} · returned on its own: {owner} left it untouched too long").format(
+            when=when, owner=before)
+    else:
         text = _("{when} · returned on its own, untouched too long").format(when=when)
-        if before:
-            text += " — " + _("was {owner}’s").format(owner=before)
     return f"<li>{_e(text)}</li>"
 
 
