@@ -145,6 +145,7 @@ class CustomersPage(Page):
         self.merge_action = action(actions.MERGE, self.merge_selected)
         self.claim_action = action(actions.CLAIM, self.claim_current)
         self.release_action = action(actions.RELEASE, self.release_current)
+        self.claim_action.setIconText(_("Claim"))  # short on the tool bar
         self.export_action = action(actions.EXPORT,
                                     lambda: self.commands.export(self.model.shown_query))
         self.save_segment_action = action(actions.SAVE_SEGMENT, self.ask_segment_name)
