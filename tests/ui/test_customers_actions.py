@@ -99,7 +99,7 @@ def test_a_new_company_from_the_page_appears_in_the_list_and_is_shown(
     qtbot.waitUntil(lambda: page.detail.overview is not None
                     and page.detail.overview.detail.fields.name == "杭州云帆网络有限公司",
                     timeout=10000)
-    assert page.current_record() is not None
+    qtbot.waitUntil(lambda: page.current_record() is not None, timeout=10000)
     assert page.current_record().name == "杭州云帆网络有限公司"  # type: ignore[union-attr]
     assert messages[-1] == "“杭州云帆网络有限公司” saved."
 
@@ -125,6 +125,7 @@ def test_enter_opens_the_selected_rows_form_and_the_edit_shows_in_the_list(
                     timeout=10000)
     # the row stays selected and its detail is read again
     qtbot.waitUntil(lambda: "苏州" in page.detail.toPlainText(), timeout=10000)
+    qtbot.waitUntil(lambda: page.current_record() is not None, timeout=10000)
     assert page.current_record().name == name  # type: ignore[union-attr]
 
 

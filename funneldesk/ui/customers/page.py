@@ -60,6 +60,7 @@ class CustomersPage(Page):
         self._segment: SegmentInfo | None = None  # the segment applied, until a filter changes
         self._select_after_load: tuple[str, int] | None = None
         self._detail_for: tuple[str, int] | None = None  # asked of the detail last
+        self._detail_reads = 0
         self._sized_for = ""  # the kind of records the columns' widths were set for
         self._painted = False
         self.model = CustomersTableModel(workspace.services, self._read_failed)
@@ -246,9 +247,8 @@ class CustomersPage(Page):
         if current is not None and self._select_after_load is None:
             self._select_after_load = (self.entity, current.id)
         self.model.reload()
-        if self.detail.overview is not None:
-            self.open_customer(self.detail.overview.entity, self.detail.overview.id,
-                               select=False)
+        if self._detail_for is not None:  # shown, or on its way
+            self.open_customer(*self._detail_for, select=False)
 
     # --- filters, segments, tags ---------------------------------------------------------
 
@@ -481,6 +481,8 @@ class CustomersPage(Page):
                 self._select_record(record_id)
         services = self.workspace.services
         self._detail_for = (entity, record_id)
+        self._detail_reads += 1
+        generation = self._detail_reads  # a read asked before (even of it) is dropped
 
         def work() -> tuple[CustomerOverview, list[PoolHistoryEntry]]:
             return (services.customer_list.overview(entity, record_id),
@@ -488,8 +490,8 @@ class CustomersPage(Page):
 
         def done(result: tuple[CustomerOverview, list[PoolHistoryEntry]]) -> None:
             seen, pool = result
-            if (seen.entity, seen.id) != self._detail_for:
-                return  # another record was asked for meanwhile
+            if generation != self._detail_reads:
+                return  # asked again meanwhile: that read shows what is current
             self.detail.show_customer(seen, pool)
             self.customerShown.emit(seen.entity, seen.id)
 
