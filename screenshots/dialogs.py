@@ -149,9 +149,70 @@ def take(lang: str, out: Path) -> None:
     empty_row = sum(1 for s in services.pipelines.pipeline(pipeline_id).stages if s.is_open) - 1
     when_open(app, editor)
     window.manage_pipelines()
+    take_customer_dialogs(app, window, services, me, lang, out)
     window.close()
     db.close()
     QWidget()  # keep a widget alive between languages (QApplication is reused)
+
+
+def take_customer_dialogs(app: QApplication, window: QWidget, services: object, me: object,
+                          lang: str, out: Path) -> None:
+    """The company form, the contact form refusing an email at its field, the merge of
+    two companies that are one, and Find duplicates listing them."""
+    from funneldesk.services import Services
+    from funneldesk.services.customers.records import CompanyFields
+    from funneldesk.services.dto import Actor
+    from funneldesk.ui.customers import opening
+
+    assert isinstance(services, Services)
+    assert isinstance(me, Actor)
+    zh = lang == "zh_CN"
+    first = services.customers.add_company(CompanyFields(
+        name="北京星辰科技有限公司" if zh else "Starline Technology Ltd",
+        city="北京" if zh else "Beijing", phones=("13800138000",),
+        industry="制造业" if zh else "Manufacturing"), by=me)
+    second = services.customers.add_company(CompanyFields(
+        name="星辰科技" if zh else "Starline Tech", city="北京" if zh else "Beijing",
+        phones=("13800138000",), emails=("info@xingchen.cn",)), by=me)
+
+    def company(form: QWidget) -> None:
+        shoot(app, form, out / f"company-form-{lang}.png")
+        form.close()
+
+    when_open(app, company)
+    opening.open_company(window, services, me, first.id)
+
+    def contact(form: QWidget) -> None:
+        form.name.insert("张伟" if zh else "Wei Zhang")  # type: ignore[attr-defined]
+        email = form.emails.entries[0].edit  # type: ignore[attr-defined]
+        email.setFocus()
+        email.setText("zhang.wei@@example")
+        form.left_field("emails")  # type: ignore[attr-defined]
+        form._go_to_first_problem()  # type: ignore[attr-defined]  # its tab, as Save shows it
+        shoot(app, form, out / f"contact-form-error-{lang}.png")
+        form.close()
+
+    when_open(app, contact)
+    opening.open_contact(window, services, me, None)
+
+    def merge(dialog: QWidget) -> None:
+        shoot(app, dialog, out / f"merge-dialog-{lang}.png")
+        dialog.close()
+
+    when_open(app, merge)
+    opening.merge_records(window, services, me, "company", first.id, second.id)
+
+    def duplicates(dialog: QWidget) -> None:
+        model = dialog.model  # type: ignore[attr-defined]
+        while dialog.busy.isVisible() or model.rowCount() == 0:  # type: ignore[attr-defined]
+            app.processEvents()
+        dialog.tree.setCurrentIndex(model.index(0, 0))  # type: ignore[attr-defined]
+        dialog.tree.expandAll()  # type: ignore[attr-defined]
+        shoot(app, dialog, out / f"find-duplicates-{lang}.png")
+        dialog.close()
+
+    when_open(app, duplicates)
+    opening.find_duplicates(window, services, me, "company")
 
 
 if __name__ == "__main__":

@@ -139,6 +139,7 @@ def take(lang: str, out: Path) -> None:
     samples.here_choice.setChecked(True)  # shows the warning that goes with it
     grab_dialog(app, samples.exec, out / f"sample-data-{lang}.png")
     take_workspace(app, window, lang, out)
+    take_customers(app, window, services, lang, out)
     window.close()
     db.close()
     QWidget()  # keep a widget alive between languages (QApplication is reused)
@@ -162,6 +163,46 @@ def take_workspace(app: QApplication, window: MainWindow, lang: str, out: Path) 
     app.processEvents()
     palette.grab().save(str(out / f"commands-{lang}.png"))
     palette.close()
+    window.show_page("board")
+
+
+def wait(app: QApplication, done: Callable[[], bool]) -> None:
+    while not done():
+        app.processEvents()
+    for _ in range(20):
+        app.processEvents()
+
+
+def take_customers(app: QApplication, window: MainWindow, services: Services, lang: str,
+                   out: Path) -> None:
+    """The Customers page: companies and contacts, each with a record open beside the
+    list (a company that went through the public pool, so that its history shows)."""
+    from funneldesk.ui.customers.page import CustomersPage
+
+    window.show_page("customers")
+    page = window.pages["customers"]
+    assert isinstance(page, CustomersPage)
+    wait(app, lambda: page.model.rowCount() > 0 and not page.model.pending)
+    company = page.model.row_at(3)
+    assert company is not None
+    me = page.workspace.actor
+    if company.owner_id is not None:
+        services.pool.release("company", company.id, by=me)
+    services.pool.claim("company", company.id, by=me)
+    page.reload()
+    page.open_customer("company", company.id)
+    wait(app, lambda: page.detail.overview is not None and bool(page.detail.pool)
+         and page.current_record() is not None)
+    window.grab().save(str(out / f"customers-companies-{lang}.png"))
+    page.show_entity("contact")
+    wait(app, lambda: page.entity == "contact" and not page.model.pending
+         and page.model.row_at(0) is not None)
+    contact = page.model.row_at(1)
+    assert contact is not None
+    page.open_customer("contact", contact.id)
+    wait(app, lambda: page.detail.overview is not None and page.current_record() is not None)
+    window.grab().save(str(out / f"customers-contacts-{lang}.png"))
+    page.show_entity("company")
     window.show_page("board")
 
 

@@ -83,6 +83,7 @@ if TYPE_CHECKING:
         CompanyDetail,
         ContactDetail,
         Named,
+        PoolHistoryEntry,
     )
 
 
@@ -111,6 +112,7 @@ _LAZY = {
     "CompanyDetail": "funneldesk.services.customers.records",
     "ContactDetail": "funneldesk.services.customers.records",
     "Named": "funneldesk.services.customers.records",
+    "PoolHistoryEntry": "funneldesk.services.customers.records",
 }
 
 
@@ -172,6 +174,7 @@ __all__ = [
     "OffBoardResult",
     "Outcome",
     "PipelineInfo",
+    "PoolHistoryEntry",
     "RateInfo",
     "RateTable",
     "Role",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -29,11 +29,41 @@ class ChangeSet:
     stage_ids: frozenset[int] = frozenset()
     # pipelines, stages, rates or many deals changed: every view reads its data again
     everything: bool = False
+    # companies and contacts saved, merged, claimed or released (a company's contacts
+    # that followed it in or out of the pool included); the deals that show a renamed
+    # customer's name are in ``deal_ids``
+    company_ids: frozenset[int] = frozenset()
+    contact_ids: frozenset[int] = frozenset()
 
     @classmethod
     def of_deal(cls, deal_id: int, *stage_ids: int) -> ChangeSet:
         """One deal changed, in the stages it was and is in."""
         return cls(frozenset({deal_id}), frozenset(stage_ids))
+
+    @classmethod
+    def of_customers(cls, entity: str, ids: Iterable[int],
+                     deal_ids: Iterable[int] = ()) -> ChangeSet:
+        """Companies (``entity`` "company") or contacts changed, and the deals that
+        show them."""
+        if entity == "company":
+            return cls(frozenset(deal_ids), company_ids=frozenset(ids))
+        return cls(frozenset(deal_ids), contact_ids=frozenset(ids))
+
+    @property
+    def customers(self) -> bool:
+        """Whether any company or contact changed."""
+        return bool(self.company_ids or self.contact_ids)
+
+    def __or__(self, other: ChangeSet) -> ChangeSet:
+        return ChangeSet(self.deal_ids | other.deal_ids, self.stage_ids | other.stage_ids,
+                         self.everything or other.everything,
+                         self.company_ids | other.company_ids,
+                         self.contact_ids | other.contact_ids)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing changed: nobody needs to hear of it."""
+        return not (self.deal_ids or self.stage_ids or self.everything or self.customers)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from funneldesk.models.base import utcnow
 from funneldesk.services.common import audit, search_index
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
-from funneldesk.services.common.records import Actor
+from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.customers import channels, search
 from funneldesk.services.customers.profiles import checked_company, checked_contact
 from funneldesk.services.customers.records import (
@@ -168,7 +168,8 @@ class CustomerService(Service):
             session.flush()
             search.index_customers(search.raw_connection(session), entity, [record.id])
             audit.record(session, by, "create", entity, record.id, name=values.name)
-            return SavedCustomer(record.id, record.name, record.version)
+            return SavedCustomer(record.id, record.name, record.version,
+                                 changes=ChangeSet.of_customers(entity, [record.id]))
 
     def _update(self, model: type[Company] | type[Contact], record_id: int,
                 values: CompanyFields | ContactFields, expected_version: int,
@@ -180,29 +181,34 @@ class CustomerService(Service):
                 raise last_change(session, model, record.id)
             _check_links(session, values)
             changed = _apply(record, _fields(session, record), values)
+            deals: list[int] = []
             if changed:
                 record.touched_at = utcnow()
                 if "consent" in changed:
                     record.consent_at = record.touched_at  # type: ignore[union-attr]
                 _write_lists(session, entity, record.id, values)
                 session.flush()
-                self._reindex(session, entity, record.id, renamed="name" in changed)
+                deals = self._reindex(session, entity, record.id, renamed="name" in changed)
                 audit.record(session, by, "update", entity, record.id, changed=changed)
-            return SavedCustomer(record.id, record.name, record.version)
+            return SavedCustomer(record.id, record.name, record.version, changes=(
+                ChangeSet.of_customers(entity, [record.id], deals) if changed
+                else ChangeSet()))
 
-    def _reindex(self, session: Any, entity: str, record_id: int, *, renamed: bool) -> None:
+    def _reindex(self, session: Any, entity: str, record_id: int, *,
+                 renamed: bool) -> list[int]:
         """The record's search entry, and on a rename those that hold its name: a
-        company's contacts, and its (or the contact's) deals."""
+        company's contacts, and its (or the contact's) deals, whose ids it returns."""
         raw = search.raw_connection(session)
         search.index_customers(raw, entity, [record_id])
         if not renamed:
-            return
+            return []
         if entity == "company":
             search.index_company_contacts(raw, record_id)
+        column = Deal.company_id if entity == "company" else Deal.contact_id
+        deals = list(session.scalars(select(Deal.id).where(column == record_id)))
         if self._reindex_deals is not None:
-            column = Deal.company_id if entity == "company" else Deal.contact_id
-            deals = list(session.scalars(select(Deal.id).where(column == record_id)))
             self._reindex_deals(raw, deals)
+        return deals
 
     # --- reads ---------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from funneldesk.errors import InvalidInput, NotAllowed, NotFound
@@ -242,6 +242,13 @@ def count(run: Query, query: CustomerQuery) -> int:
     return int(run(f"SELECT count(*) FROM {table} r WHERE {clause}", params)[0][0])
 
 
+def ids_sql(query: CustomerQuery) -> tuple[str, list[Any]]:
+    """A SELECT of the ids of the records ``query`` matches, and its parameters."""
+    table = _entity(query)
+    clause, params = where(query)
+    return f"SELECT r.id FROM {table} r WHERE {clause}", params
+
+
 def page_ids(run: Query, query: CustomerQuery, offset: int, limit: int) -> list[int]:
     table = _entity(query)
     if limit <= 0:
@@ -377,6 +384,19 @@ class CustomerListService(Service):
             total = count(self.db.query, query)
             ids = page_ids(self.db.query, query, offset, limit)
             return total, tuple(rows_of(self.db.query, query.entity, ids, region))
+
+    def all_rows(self, query: CustomerQuery) -> Iterator[CustomerRow]:
+        """Every row of the list, in its order, read a page at a time."""
+        region = self._region()
+        offset = 0
+        while True:
+            with self.db.snapshot():
+                ids = page_ids(self.db.query, query, offset, _CHUNK)
+                rows = rows_of(self.db.query, query.entity, ids, region)
+            yield from rows
+            if len(ids) < _CHUNK:
+                return
+            offset += _CHUNK
 
     def position(self, query: CustomerQuery, record_id: int) -> int | None:
         """The row of ``record_id`` in the list ``query`` shows, or None if it is not

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from funneldesk.i18n import _
@@ -25,7 +25,8 @@ _COMMON = {
 }
 
 
-def _select(entity: str, fields: tuple[Field, ...]) -> tuple[list[str], str]:
+def _select(entity: str, fields: tuple[Field, ...],
+            only: str = "") -> tuple[list[str], str]:
     table, t = ("companies", "c") if entity == "company" else ("contacts", "p")
     owner = f"{entity}_id"
     link = f"{entity}_tags"
@@ -42,20 +43,23 @@ def _select(entity: str, fields: tuple[Field, ...]) -> tuple[list[str], str]:
     query = (f"SELECT {', '.join(columns)} FROM {table} {t} "
              f"LEFT JOIN users u ON u.id = {t}.owner_id "
              f"LEFT JOIN lead_sources s ON s.id = {t}.lead_source_id "
-             f"WHERE {t}.deleted_at IS NULL AND {t}.merged_into_id IS NULL ORDER BY {t}.id")
+             f"WHERE {t}.deleted_at IS NULL AND {t}.merged_into_id IS NULL "
+             f"{'AND ' + t + '.id IN (' + only + ') ' if only else ''}ORDER BY {t}.id")
     return names, query
 
 
-def customer_rows(query: Query, entity: str, labels: bool) -> tuple[list[str], Iterator[
+def customer_rows(query: Query, entity: str, labels: bool,
+                  only: tuple[str, Sequence[Any]] = ("", ())) -> tuple[list[str], Iterator[
         tuple[Any, ...]]]:
-    """The header and the rows of every company or contact (not deleted nor merged)."""
+    """The header and the rows of every company or contact (not deleted nor merged), or
+    of those whose ids the SQL ``only`` selects (with its parameters)."""
     fields = COMPANY_FIELDS if entity == "company" else CONTACT_FIELDS
-    names, sql = _select(entity, fields)
+    names, sql = _select(entity, fields, only[0])
     headers = [_(f.label) for f in fields] if labels else names
     source = names.index("source")
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        for row in query(sql, ()):
+        for row in query(sql, only[1]):
             values = list(row)
             if values[source] in SEEDED:  # a seeded source in the user's language
                 values[source] = _(SEEDED[values[source]])

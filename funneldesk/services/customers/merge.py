@@ -25,7 +25,7 @@ from funneldesk.models.base import utcnow
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
-from funneldesk.services.common.records import Actor
+from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.customers import search
 from funneldesk.services.customers.channels import read_tags, tag_ids
 from funneldesk.services.customers.companies import _LISTS, _fields
@@ -106,6 +106,23 @@ class MergeService(Service):
                          changed={k: [v, getattr(after, k)] for k, v in asdict(before).items()
                                   if getattr(after, k) != v})
             return row.id
+
+    def changes(self, merge_id: int) -> ChangeSet:
+        """What a merge (or its undo) changed: both records, the contacts that moved
+        with a company, and every deal of either (they show the kept one's name)."""
+        with self.db.reading() as session:
+            row = session.get(Merge, merge_id)
+            if row is None:
+                raise NotFound("merge", merge_id)
+            column = Deal.company_id if row.entity == "company" else Deal.contact_id
+            deals = session.scalars(select(Deal.id).where(
+                column.in_((row.kept_id, row.merged_id))))
+            records = frozenset({row.kept_id, row.merged_id})
+            changed = ChangeSet.of_customers(row.entity, records, deals)
+            if row.entity == "company":
+                moved = json.loads(row.details)["contacts"]
+                changed = changed | ChangeSet(contact_ids=frozenset(moved))
+            return changed
 
     def undo(self, merge_id: int, by: Actor) -> None:
         """Parts the two records again, as they were before the merge. A deal or contact

@@ -34,7 +34,7 @@ from funneldesk.models import (
 from funneldesk.models.base import UTCDateTime, utcnow
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
-from funneldesk.services.common.records import Actor
+from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.customers.records import (
     CLAIMED,
     POOL_ENTITIES,
@@ -151,22 +151,27 @@ class PoolService(Service):
             returned += _pass(session, Company, _due_companies(cutoff), RETURNED, now, None)
             return returned
 
-    def claim(self, entity: str, record_id: int, *, by: Actor) -> None:
-        """``by`` takes a record from the pool (a company with its pooled contacts)."""
+    def claim(self, entity: str, record_id: int, *, by: Actor) -> ChangeSet:
+        """``by`` takes a record from the pool (a company with its pooled contacts); what
+        changed: the record and those contacts."""
         model = _model(entity)
         with self.db.session() as session:
             record = get_or_raise(session, model, record_id, entity)
             if record.owner_id is not None:
                 raise _not_in_pool(session, entity, record, by)
             now = utcnow()
+            contacts: list[int] = []
             if model is Company:
-                _pass(session, Contact, _contacts_of(record_id, pooled=True), CLAIMED, now, by)
+                following = _contacts_of(record_id, pooled=True)
+                contacts = list(session.scalars(select(Contact.id).where(*following)))
+                _pass(session, Contact, following, CLAIMED, now, by)
             _pass(session, model, (model.id == record_id, model.owner_id.is_(None)), CLAIMED,
                   now, by)
+            return _changed(entity, record_id, contacts)
 
-    def release(self, entity: str, record_id: int, *, by: Actor) -> None:
+    def release(self, entity: str, record_id: int, *, by: Actor) -> ChangeSet:
         """The owner (or a manager) puts a record back in the pool, a company with its
-        contacts."""
+        contacts; what changed: the record and those contacts."""
         model = _model(entity)
         with self.db.session() as session:
             record = get_or_raise(session, model, record_id, entity)
@@ -177,10 +182,13 @@ class PoolService(Service):
                 raise NotAllowed(_("Only the owner of “{name}” or a manager can put it back "
                                    "in the public pool.").format(name=record.name))
             now = utcnow()
+            contacts: list[int] = []
             if model is Company:
-                _pass(session, Contact, _contacts_of(record_id, pooled=False), RELEASED, now,
-                      by)
+                following = _contacts_of(record_id, pooled=False)
+                contacts = list(session.scalars(select(Contact.id).where(*following)))
+                _pass(session, Contact, following, RELEASED, now, by)
             _pass(session, model, (model.id == record_id,), RELEASED, now, by)
+            return _changed(entity, record_id, contacts)
 
     def history(self, entity: str, record_id: int) -> list[PoolHistoryEntry]:
         """Who returned, released or claimed the record and when, newest first."""
@@ -212,6 +220,12 @@ class PoolService(Service):
                 .order_by(model.pooled_at.desc().nulls_last(), model.id.desc())
                 .limit(limit).offset(offset))
             return [PooledRecord(ident, name, at, who) for ident, name, at, who in rows]
+
+
+def _changed(entity: str, record_id: int, contact_ids: list[int]) -> ChangeSet:
+    if entity == "company":
+        return ChangeSet(company_ids=frozenset({record_id}), contact_ids=frozenset(contact_ids))
+    return ChangeSet(contact_ids=frozenset({record_id}))
 
 
 def _not_in_pool(session: Session, entity: str, record: Company | Contact,

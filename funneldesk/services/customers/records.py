@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from funneldesk.i18n import N_, _
+from funneldesk.services.common.records import ChangeSet
 
 # the buying-decision roles a contact can have (stored codes)
 ROLES = ("decision_maker", "influencer", "user", "gatekeeper")
@@ -109,12 +110,14 @@ class ContactDetail:
 
 @dataclass(frozen=True, slots=True)
 class SavedCustomer:
-    """What a save returns: the record, and records that may be the same customer."""
+    """What a save returns: the record, records that may be the same customer, and what
+    the save changed (the record; on a rename, the deals that show its name)."""
 
     id: int
     name: str
     version: int
     possible_duplicates: tuple[Named, ...] = field(default=())
+    changes: ChangeSet = field(default=ChangeSet())
 
 
 # the records the public pool holds, and what happens to them there

@@ -12,7 +12,10 @@ from funneldesk.i18n import N_, _
 from funneldesk.money import from_storage
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.tabular.writing import vcard, write_table
+from funneldesk.services.customers.customer_list import CustomerListService, ids_sql
 from funneldesk.services.customers.exporting import contact_cards, customer_rows
+from funneldesk.services.customers.list_records import CustomerQuery, columns_of
+from funneldesk.services.customers.list_text import cell, header
 from funneldesk.services.team.lead_sources import SEEDED
 
 # the deal fields an import reads, and what each exports from
@@ -53,6 +56,24 @@ class ExportService(Service):
             entity = {"companies": "company", "contacts": "contact"}[kind]
             headers, rows = customer_rows(self.db.query, entity, labels)
         return write_table(path, headers, rows)
+
+    def export_list(self, query: CustomerQuery, path: Path, *,
+                    field_names: bool = False) -> int:
+        """Writes the companies or contacts ``query`` lists (a list's filters, a saved
+        segment's) to ``path`` (.csv or .xlsx); the number written. By default what the
+        list shows: its columns, headed and worded as on screen, in its order; with
+        ``field_names``, every field the import reads, headed by the import's field
+        names (a file that imports back with no mapping)."""
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            raise InvalidInput("file", _("A list is written as .csv or .xlsx."))
+        if field_names:
+            headers, rows = customer_rows(self.db.query, query.entity, False,
+                                          ids_sql(query))
+            return write_table(path, headers, rows)
+        columns = columns_of(query.entity)
+        listed = CustomerListService(self.db).all_rows(query)
+        return write_table(path, [header(c, query.entity) for c in columns],
+                           ([cell(row, c) for c in columns] for row in listed))
 
     def _deals(self, labels: bool) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
         headers = [_(label) if labels else name for name, label, _sql in DEAL_FIELDS]

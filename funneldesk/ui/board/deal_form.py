@@ -30,8 +30,9 @@ from funneldesk.i18n import _
 from funneldesk.services import Services
 from funneldesk.services.common.conversion import offered_currencies
 from funneldesk.services.common.money import parse_money
-from funneldesk.services.dto import Actor, CurrencyRates, DealDetail, DealFields
+from funneldesk.services.dto import Actor, CurrencyRates, DealDetail, DealFields, Named
 from funneldesk.ui.board.company_picker import CompanyPicker
+from funneldesk.ui.board.contact_picker import ContactPicker
 from funneldesk.ui.board.quick_create import QuickCreateDialog
 from funneldesk.ui.common.error_label import ErrorLabel
 from funneldesk.ui.common.fields import OptionalDateEdit
@@ -91,7 +92,10 @@ class DealForm(QDialog):
         self.title = QLineEdit()
         self.company = CompanyPicker(
             lambda text, limit: self.services.customers.search_companies(text, limit))
-        self.contact = QComboBox()
+        self.contact = ContactPicker(
+            lambda text, company, limit: self.services.customers.search_contacts(
+                text, company, limit))
+        self.contact.picked.connect(self._contact_picked)
         self.value = QLineEdit("0")
         self.currency = QComboBox()
         # only currencies the totals can convert, and the deal's own even if its rate is gone
@@ -108,6 +112,14 @@ class DealForm(QDialog):
         self.next_step.setPlaceholderText(_("e.g. Call about the quote"))
         self.next_step_date = OptionalDateEdit("next_step_date")
         self.notes = QPlainTextEdit()
+        self.product = self._choices(
+            [(p.id, p.name, p.active) for p in self.services.products.all(inactive=True)],
+            self.detail.fields.product_id if self.detail is not None else None)
+        self.lead_source = self._choices(
+            [(s.id, s.label, s.active) for s in self.services.lead_sources.all(inactive=True)],
+            self.detail.fields.lead_source_id if self.detail is not None else None)
+        self.campaign = QLineEdit()
+        self.campaign.setPlaceholderText(_("e.g. Spring trade fair 2026"))
         self._load_contacts(None)
         self.company.companyChanged.connect(lambda: self._load_contacts(None))
         new_company = QPushButton(_("New company…"))
@@ -120,9 +132,23 @@ class DealForm(QDialog):
         form.addRow(_("Value:"), _row(self.value, self.currency))
         form.addRow(_("Expected close:"), self.expected_close)
         form.addRow(_("Owner:"), self.owner)
+        form.addRow(_("Product:"), self.product)
+        form.addRow(_("Lead source:"), _row(self.lead_source, QLabel(_("Campaign:")),
+                                            self.campaign))
         form.addRow(_("Next step:"), _row(self.next_step, self.next_step_date))
         form.addRow(_("Notes:"), self.notes)
         return page
+
+    @staticmethod
+    def _choices(choices: list[tuple[int, str, bool]], current: int | None) -> QComboBox:
+        """A list with an empty choice first: the active ones, and ``current`` even if
+        it is no longer offered."""
+        combo = QComboBox()
+        combo.addItem(_("(none)"), None)
+        for ident, name, active in choices:
+            if active or ident == current:
+                combo.addItem(name, ident)
+        return combo
 
     def _checklist_tab(self, detail: DealDetail) -> QWidget:
         self.checklist = QStandardItemModel(self)
@@ -195,14 +221,17 @@ class DealForm(QDialog):
         super().accept()
 
     def _load_contacts(self, select_id: int | None) -> None:
-        """The contacts of the chosen company (a few per company, so a plain list)."""
+        """The contacts of the chosen company (a few per company, so a plain list; typing
+        searches them, or everyone's when no company is chosen)."""
         company_id = self.company.chosen.id if self.company.chosen else None
-        self.contact.clear()
-        self.contact.addItem(_("(none)"), None)
-        if company_id is not None:
-            for contact in self.services.customers.contacts(company_id):
-                self.contact.addItem(contact.name, contact.id)
-        self.contact.setCurrentIndex(max(self.contact.findData(select_id), 0))
+        contacts = self.services.customers.contacts(company_id) if company_id else []
+        self.contact.set_contacts(company_id, contacts, select_id)
+
+    def _contact_picked(self, contact: Named) -> None:
+        """A contact found by typing brings its company along."""
+        if contact.company_id is not None:
+            self.company.set_company(self.services.customers.company(contact.company_id))
+            self._load_contacts(contact.id)
 
     def _quick_create(self, contact: bool) -> None:
         company = self.company.chosen
@@ -240,15 +269,21 @@ class DealForm(QDialog):
         self.next_step.setText(fields.next_step)
         self.next_step_date.set_value(fields.next_step_date)
         self.notes.setPlainText(fields.notes)
+        self.product.setCurrentIndex(max(self.product.findData(fields.product_id), 0))
+        self.lead_source.setCurrentIndex(max(self.lead_source.findData(fields.lead_source_id),
+                                             0))
+        self.campaign.setText(fields.campaign)
 
     def fields(self) -> DealFields:
         """The form's values; raises InvalidInput for a value that is not an amount."""
         return DealFields(
             title=self.title.text(), company_id=self.company.company_id(),
-            contact_id=self.contact.currentData(), value=parse_money(self.value.text()),
+            contact_id=self.contact.contact_id(), value=parse_money(self.value.text()),
             currency=str(self.currency.currentData()), expected_close=self.expected_close.value(),
             owner_id=int(self.owner.currentData()), next_step=self.next_step.text().strip(),
-            next_step_date=self.next_step_date.value(), notes=self.notes.toPlainText())
+            next_step_date=self.next_step_date.value(), notes=self.notes.toPlainText(),
+            product_id=self.product.currentData(), lead_source_id=self.lead_source.currentData(),
+            campaign=self.campaign.text().strip())
 
     def show_problem(self, error: FunnelDeskError) -> None:
         self.error.show_error(error)
@@ -256,7 +291,9 @@ class DealForm(QDialog):
             widget = {"title": self.title, "value": self.value, "currency": self.currency,
                       "owner": self.owner, "contact": self.contact,
                       "company": self.company, "expected_close": self.expected_close,
-                      "next_step_date": self.next_step_date}.get(error.field)
+                      "next_step_date": self.next_step_date, "product": self.product,
+                      "lead_source": self.lead_source,
+                      "campaign": self.campaign}.get(error.field)
             if widget is not None:
                 widget.setFocus()
 

@@ -142,7 +142,7 @@ class ActionRunner(QObject):
     def relay(self, changes: ChangeSet, origin: object = None) -> None:
         """Tells every page and pane what changed (for a change that needs no service
         call of its own, such as a reload after another program's change)."""
-        if changes.deal_ids or changes.stage_ids or changes.everything:
+        if not changes.empty:
             self.changed.emit(changes, origin)
 
 

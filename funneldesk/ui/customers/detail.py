@@ -14,6 +14,7 @@ from funneldesk.services.dto import (
     CompanyDetail,
     CustomerOverview,
     HistoryLine,
+    PoolHistoryEntry,
     consent_label,
     role_label,
 )
@@ -65,14 +66,32 @@ def _history_line(line: HistoryLine) -> str:
     return f"<li>{_e(text)}</li>"
 
 
+def _pool_line(entry: PoolHistoryEntry) -> str:
+    when, who, before = formatting.datetime(entry.at), entry.by or "?", entry.owner_before
+    if entry.action == "claimed":
+        text = _("{when} · claimed by {who}").format(when=when, who=who)
+    elif entry.action == "released" and before and before != entry.by:
+        text = _("{when} · released by {who}, who had it from {owner}").format(
+            when=when, who=who, owner=before)
+    elif entry.action == "released":
+        text = _("{when} · released by {who}").format(when=when, who=who)
+    elif before:  # untouched for the team's number of days
+        text = _("{when} · returned on its own: {owner} left it untouched too long").format(
+            when=when, owner=before)
+    else:
+        text = _("{when} · returned on its own, untouched too long").format(when=when)
+    return f"<li>{_e(text)}</li>"
+
+
 def _outcome(outcome: str, stage: str) -> str:
     """What follows the stage's name: the outcome, unless the stage says it already."""
     label = _(_OUTCOMES[outcome])
     return "" if outcome == "open" or label == stage else " · " + _e(label)
 
 
-def overview_html(seen: CustomerOverview) -> str:
-    """The overview as rich text for a QTextBrowser."""
+def overview_html(seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = ()) -> str:
+    """The overview as rich text for a QTextBrowser; ``pool``: its public pool history,
+    newest first."""
     detail = seen.detail
     fields = detail.fields
     parts = [f"<h2>{_e(fields.name)}</h2>"]
@@ -111,6 +130,9 @@ def overview_html(seen: CustomerOverview) -> str:
         parts.append(f"<table cellspacing='2'>{cells}</table>")
     else:
         parts.append(_para(_("No deals yet.")))
+    if pool:
+        parts.append(_heading(_("Public pool")))
+        parts.append("<ul>" + "".join(_pool_line(p) for p in pool) + "</ul>")
     parts.append(_heading(_("History")))
     parts.append("<ul>" + "".join(_history_line(h) for h in seen.history) + "</ul>"
                  if seen.history else _para(_("Nothing recorded yet.")))
@@ -125,13 +147,17 @@ class CustomerDetail(QTextBrowser):
         self.setOpenLinks(False)
         self.setAccessibleName(_("Customer details"))
         self.overview: CustomerOverview | None = None
+        self.pool: tuple[PoolHistoryEntry, ...] = ()
         self.clear_customer()
 
-    def show_customer(self, seen: CustomerOverview) -> None:
+    def show_customer(self, seen: CustomerOverview,
+                      pool: Sequence[PoolHistoryEntry] = ()) -> None:
         self.overview = seen
-        self.setHtml(overview_html(seen))
+        self.pool = tuple(pool)
+        self.setHtml(overview_html(seen, pool))
 
     def clear_customer(self) -> None:
         self.overview = None
+        self.pool = ()
         hint = _("Open a company or contact to see its deals, contacts and history here.")
         self.setHtml(f"<p style='color:gray'>{_e(hint)}</p>")

@@ -21,8 +21,6 @@ from funneldesk.ui.common.save_state import note_saved
 from funneldesk.ui.common.user_action import ActionRunner
 
 Choice = Literal["kept", "merged"]
-# deals change customer: every page reads its data again
-_EVERYTHING = ChangeSet(everything=True)
 
 
 @dataclass(frozen=True)
@@ -32,7 +30,8 @@ class Merged:
     merged_id: int
     choices: Mapping[str, Choice]
     merge_id: int
-    changes: ChangeSet = field(default=_EVERYTHING)
+    # both records, a company's contacts that moved, and the deals of either
+    changes: ChangeSet = field(default=ChangeSet())
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ class Parted:
     merged: Merged
     # (kept, merged); not named "versions", which the action path reads as deal versions
     record_versions: tuple[int, int]
-    changes: ChangeSet = field(default=_EVERYTHING)
+    changes: ChangeSet = field(default=ChangeSet())
 
 
 class MergeSteps:
@@ -53,12 +52,13 @@ class MergeSteps:
               versions: tuple[int, int]) -> Merged:
         merge_id = self.services.merges.merge(entity, kept_id, merged_id, dict(choices),
                                               versions, self.actor)
-        return Merged(entity, kept_id, merged_id, dict(choices), merge_id)
+        return Merged(entity, kept_id, merged_id, dict(choices), merge_id,
+                      self.services.merges.changes(merge_id))
 
     def undo(self, done: Merged) -> Parted:
         self.services.merges.undo(done.merge_id, self.actor)
         after = self.services.merges.preview(done.entity, done.kept_id, done.merged_id)
-        return Parted(done, after.versions)
+        return Parted(done, after.versions, self.services.merges.changes(done.merge_id))
 
     def redo(self, parted: Parted) -> Merged:
         m = parted.merged

@@ -56,7 +56,7 @@ def open_company(owner: Owner, services: Services, actor: Actor, company_id: int
     form.exec()
     if form.open_instead is not None:
         return _open_match(owner, services, actor, form.open_instead)
-    return form.saved
+    return _relayed(owner, form.saved)
 
 
 def open_contact(owner: Owner, services: Services, actor: Actor, contact_id: int | None,
@@ -75,7 +75,15 @@ def open_contact(owner: Owner, services: Services, actor: Actor, contact_id: int
     form.exec()
     if form.open_instead is not None:
         return _open_match(owner, services, actor, form.open_instead)
-    return form.saved
+    return _relayed(owner, form.saved)
+
+
+def _relayed(owner: Owner, saved: SavedCustomer | None) -> SavedCustomer | None:
+    """Tells every page what a save changed (with a ``Workspace`` owner)."""
+    runner = _runner(owner)
+    if runner is not None and saved is not None:
+        runner.relay(saved.changes)
+    return saved
 
 
 def _open_match(owner: Owner, services: Services, actor: Actor,

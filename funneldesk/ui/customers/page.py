@@ -33,6 +33,8 @@ from funneldesk.services.dto import (
     ChangeSet,
     CustomerOverview,
     CustomerQuery,
+    CustomerRow,
+    PoolHistoryEntry,
     SegmentInfo,
     TagCount,
 )
@@ -40,6 +42,7 @@ from funneldesk.ui.common.background import run_in_background
 from funneldesk.ui.common.page import Page, PageAction, Workspace
 from funneldesk.ui.customers import actions
 from funneldesk.ui.customers.columns import WIDTHS, header
+from funneldesk.ui.customers.commands import CustomerCommands, may_release
 from funneldesk.ui.customers.detail import CustomerDetail
 from funneldesk.ui.customers.filter_bar import CustomerFilterBar
 from funneldesk.ui.customers.model import ROW_ROLE, CustomersTableModel
@@ -56,6 +59,8 @@ class CustomersPage(Page):
         self._stale = False
         self._segment: SegmentInfo | None = None  # the segment applied, until a filter changes
         self._select_after_load: tuple[str, int] | None = None
+        self._detail_for: tuple[str, int] | None = None  # asked of the detail last
+        self._detail_reads = 0
         self._sized_for = ""  # the kind of records the columns' widths were set for
         self._painted = False
         self.model = CustomersTableModel(workspace.services, self._read_failed)
@@ -76,6 +81,7 @@ class CustomersPage(Page):
         self.panel.clicked.connect(self._panel_clicked)
         self.panel.activated.connect(self._panel_clicked)
         self.detail = CustomerDetail()
+        self.commands = CustomerCommands(workspace, self.open_customer)
         self._make_actions()
         self._tools = self._make_tool_bar()
         self._lay_out()
@@ -91,7 +97,8 @@ class CustomersPage(Page):
         table = QTableView()
         table.setModel(self.model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # two rows of the same kind are merged
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setTabKeyNavigation(False)
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
@@ -104,7 +111,9 @@ class CustomersPage(Page):
         top.setStretchLastSection(True)
         top.setHighlightSections(False)
         top.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        table.activated.connect(self._open_row)
+        table.activated.connect(self._open_row)  # Enter, or a double click: the form
+        table.selectionModel().currentRowChanged.connect(self._current_changed)
+        table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._row_menu)
         return table
@@ -127,7 +136,19 @@ class CustomersPage(Page):
             switch.setCheckable(True)
             group.addAction(switch)
         self.companies_action.setChecked(True)
+        self.new_company_action = action(actions.NEW_COMPANY,
+                                         lambda: self.commands.new(COMPANY))
+        self.new_contact_action = action(actions.NEW_CONTACT,
+                                         lambda: self.commands.new(CONTACT))
         self.open_action = action(actions.OPEN, self.open_current)
+        self.duplicates_action = action(actions.FIND_DUPLICATES,
+                                        lambda: self.commands.find_duplicates(self.entity))
+        self.merge_action = action(actions.MERGE, self.merge_selected)
+        self.claim_action = action(actions.CLAIM, self.claim_current)
+        self.release_action = action(actions.RELEASE, self.release_current)
+        self.claim_action.setIconText(_("Claim"))  # short on the tool bar
+        self.export_action = action(actions.EXPORT,
+                                    lambda: self.commands.export(self.model.shown_query))
         self.save_segment_action = action(actions.SAVE_SEGMENT, self.ask_segment_name)
         self.delete_segment_action = action(actions.DELETE_SEGMENT, self.delete_current_segment)
         self.clear_action = action(actions.CLEAR_FILTERS, self.clear_filters)
@@ -140,6 +161,11 @@ class CustomersPage(Page):
         tools.setMovable(False)
         tools.addAction(self.companies_action)
         tools.addAction(self.contacts_action)
+        tools.addSeparator()
+        tools.addAction(self.new_company_action)
+        tools.addAction(self.new_contact_action)
+        tools.addAction(self.claim_action)
+        tools.addAction(self.export_action)
         tools.addSeparator()
         tools.addAction(self.save_segment_action)
         tools.addAction(self.delete_segment_action)
@@ -171,15 +197,23 @@ class CustomersPage(Page):
     # --- what a page declares ---------------------------------------------------------
 
     def page_actions(self) -> list[QAction]:
-        return [self.companies_action, self.contacts_action, self.open_action,
-                self.save_segment_action, self.delete_segment_action, self.clear_action,
-                self.reload_action]
+        return [self.companies_action, self.contacts_action, self.new_company_action,
+                self.new_contact_action, self.open_action, self.duplicates_action,
+                self.merge_action, self.claim_action, self.release_action,
+                self.export_action, self.save_segment_action, self.delete_segment_action,
+                self.clear_action, self.reload_action]
 
     def page_menus(self) -> list[QMenu]:
         menu = QMenu(_("C&ustomers"), self)
         menu.addActions([self.companies_action, self.contacts_action])
         menu.addSeparator()
-        menu.addAction(self.open_action)
+        menu.addActions([self.new_company_action, self.new_contact_action, self.open_action])
+        menu.addSeparator()
+        menu.addActions([self.duplicates_action, self.merge_action])
+        menu.addSeparator()
+        menu.addActions([self.claim_action, self.release_action])
+        menu.addSeparator()
+        menu.addAction(self.export_action)
         menu.addSeparator()
         menu.addActions([self.save_segment_action, self.delete_segment_action,
                          self.clear_action])
@@ -191,7 +225,8 @@ class CustomersPage(Page):
         return self._tools
 
     def apply_changes(self, changes: ChangeSet, origin: object) -> None:
-        if not (changes.everything or changes.deal_ids):  # open deal counts follow deals
+        # customers saved, merged, claimed or released; open deal counts follow deals
+        if not (changes.everything or changes.deal_ids or changes.customers):
             return
         if self.isVisible():
             self.reload()
@@ -205,12 +240,15 @@ class CustomersPage(Page):
             self.reload()
 
     def reload(self) -> None:
-        """Reads the list, the filters' choices and the side panel again."""
+        """Reads the list, the filters' choices and the side panel again; the selected
+        row stays selected."""
         self._read_choices()
+        current = self.current_record()
+        if current is not None and self._select_after_load is None:
+            self._select_after_load = (self.entity, current.id)
         self.model.reload()
-        if self.detail.overview is not None:
-            self.open_customer(self.detail.overview.entity, self.detail.overview.id,
-                               select=False)
+        if self._detail_for is not None:  # shown, or on its way
+            self.open_customer(*self._detail_for, select=False)
 
     # --- filters, segments, tags ---------------------------------------------------------
 
@@ -246,6 +284,7 @@ class CustomersPage(Page):
         if entity == self.entity:
             return
         self.detail.clear_customer()
+        self._detail_for = None
         self._set_query(CustomerQuery(entity=entity))
         self._read_choices()
 
@@ -375,16 +414,58 @@ class CustomersPage(Page):
             QTimer.singleShot(0, self, self.firstPainted.emit)
 
     def _enable(self) -> None:
-        self.open_action.setEnabled(self.table.currentIndex().isValid())
+        one = self.current_record()
+        self.open_action.setEnabled(one is not None)
+        self.merge_action.setEnabled(len(self.selected_records()) == 2)
+        self.claim_action.setEnabled(one is not None and one.owner_id is None)
+        self.release_action.setEnabled(one is not None
+                                       and may_release(self.workspace, one))
         self.delete_segment_action.setEnabled(self._segment is not None)
+
+    # --- the rows' actions -----------------------------------------------------------
+
+    def current_record(self) -> CustomerRow | None:
+        """The row the actions act on: the current one, if it is selected."""
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(
+                index.row(), QModelIndex()):
+            return None
+        record: CustomerRow | None = index.data(ROW_ROLE)
+        return record
+
+    def selected_records(self) -> list[CustomerRow]:
+        rows = sorted(self.table.selectionModel().selectedRows(), key=lambda i: i.row())
+        return [r for r in (i.data(ROW_ROLE) for i in rows) if r is not None]
+
+    def _current_changed(self, index: QModelIndex, _previous: QModelIndex) -> None:
+        """The detail follows the current row (arrow keys, a click)."""
+        record = index.data(ROW_ROLE) if index.isValid() else None
+        if record is not None and (self.entity, record.id) != self._detail_for:
+            self.open_customer(self.entity, record.id, select=False)
+        self._enable()
 
     def _open_row(self, index: QModelIndex) -> None:
         record = index.data(ROW_ROLE)
         if record is not None:
-            self.open_customer(self.entity, record.id, select=False)
+            self.commands.edit(self.entity, record.id)
 
     def open_current(self) -> None:
         self._open_row(self.table.currentIndex())
+
+    def merge_selected(self) -> None:
+        chosen = self.selected_records()
+        if len(chosen) == 2:
+            self.commands.merge(self.entity, chosen[0], chosen[1])
+
+    def claim_current(self) -> None:
+        record = self.current_record()
+        if record is not None and record.owner_id is None:
+            self.commands.claim(self.entity, record)
+
+    def release_current(self) -> None:
+        record = self.current_record()
+        if record is not None and record.owner_id is not None:
+            self.commands.release(self.entity, record)
 
     def open_customer(self, entity: str, record_id: int, *, select: bool = True) -> None:
         """Shows the customer in the detail panel and, with ``select``, selects its row
@@ -399,13 +480,22 @@ class CustomersPage(Page):
             else:
                 self._select_record(record_id)
         services = self.workspace.services
+        self._detail_for = (entity, record_id)
+        self._detail_reads += 1
+        generation = self._detail_reads  # a read asked before (even of it) is dropped
 
-        def done(seen: CustomerOverview) -> None:
-            self.detail.show_customer(seen)
+        def work() -> tuple[CustomerOverview, list[PoolHistoryEntry]]:
+            return (services.customer_list.overview(entity, record_id),
+                    services.pool.history(entity, record_id))
+
+        def done(result: tuple[CustomerOverview, list[PoolHistoryEntry]]) -> None:
+            seen, pool = result
+            if generation != self._detail_reads:
+                return  # asked again meanwhile: that read shows what is current
+            self.detail.show_customer(seen, pool)
             self.customerShown.emit(seen.entity, seen.id)
 
-        run_in_background(lambda: services.customer_list.overview(entity, record_id), done,
-                          self._refused)
+        run_in_background(work, done, self._refused)
 
     def _select_record(self, record_id: int) -> None:
         """Selects the record's row; a filter that hides it is lifted first."""
@@ -436,6 +526,8 @@ class CustomersPage(Page):
     def _row_menu(self, pos: object) -> None:
         menu = QMenu(self)
         menu.addAction(self.open_action)
+        menu.addSeparator()
+        menu.addActions([self.merge_action, self.claim_action, self.release_action])
         menu.popup(self.table.viewport().mapToGlobal(pos))  # type: ignore[call-overload]
 
     def _refused(self, error: Exception) -> None:

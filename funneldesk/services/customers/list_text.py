@@ -1,0 +1,68 @@
+"""What each column of the customers lists is called and what its cells say, named once:
+the Customers page shows them and its Export writes them ("what you see is what you
+get")."""
+
+from __future__ import annotations
+
+from funneldesk import formatting
+from funneldesk.i18n import N_, _
+from funneldesk.services.customers.list_records import (
+    CompanyRow,
+    ContactRow,
+    CustomerColumn,
+    CustomerRow,
+)
+
+C = CustomerColumn
+
+_HEADERS = {
+    C.NAME: N_("Name"), C.COMPANY: N_("Company"), C.TITLE: N_("Job title"),
+    C.ROLE: N_("Role"), C.CITY: N_("City"), C.INDUSTRY: N_("Industry"),
+    C.SEGMENT: N_("Segment"), C.OWNER: N_("Owner"), C.KEY_LEVEL: N_("Key level"),
+    C.LEAD_SOURCE: N_("Lead source"), C.TAGS: N_("Tags"), C.OPEN_DEALS: N_("Open deals"),
+    C.PHONE: N_("Phone"), C.EMAIL: N_("Email"), C.CONSENT: N_("Consent"),
+    C.CREATED: N_("Created"),
+}
+
+
+def header(column: CustomerColumn, entity: str = "contact") -> str:
+    """A column's title; the companies' names are no people's names (姓名)."""
+    if column is C.NAME and entity == "company":
+        return _("Company name")
+    return _(_HEADERS[column])
+
+
+def owner_text(owner: str | None) -> str:
+    return owner if owner is not None else _("Public pool")
+
+
+def _place(row: CompanyRow) -> str:
+    if row.city and row.province and row.province != row.city:
+        return _("{city} ({province})").format(city=row.city, province=row.province)
+    return row.city or row.province
+
+
+def cell(row: CustomerRow, column: CustomerColumn) -> str:
+    """What a cell shows."""
+    if column is C.NAME:
+        return row.name
+    if column is C.OWNER:
+        return owner_text(row.owner)
+    if column is C.LEAD_SOURCE:
+        return row.lead_source
+    if column is C.TAGS:
+        return ", ".join(row.tags)
+    if column is C.PHONE:
+        return row.phone
+    if column is C.CREATED:
+        return formatting.date_short(row.created_at.astimezone().date())
+    if isinstance(row, CompanyRow):
+        company = {C.CITY: _place(row), C.INDUSTRY: row.industry, C.SEGMENT: row.segment,
+                   C.KEY_LEVEL: row.key_level,
+                   C.OPEN_DEALS: formatting.number(row.open_deals)}
+        return company.get(column, "")
+    assert isinstance(row, ContactRow)
+    email = f"{row.email} ✓" if row.email and row.email_verified else row.email
+    contact = {C.COMPANY: row.company, C.TITLE: row.title, C.ROLE: row.role_label,
+               C.EMAIL: email, C.CONSENT: row.consent_label}
+    return contact.get(column, "")

@@ -1,0 +1,229 @@
+"""The Customers page's actions, driven through its real widgets: a new company appears
+in the list, Enter opens the selected row's form and an edit shows in the list, two
+selected rows merge, claim and release change the owner column and show in the detail's
+pool history, and Export writes the rows the list shows, and only those."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QWidget
+from pytestqt.qtbot import QtBot
+
+from funneldesk.services import Services
+from funneldesk.services.customers.records import CompanyFields
+from funneldesk.services.dto import Actor, CustomerColumn, CustomerQuery
+from funneldesk.settings import Settings
+from funneldesk.ui.common.page import Workspace
+from funneldesk.ui.common.user_action import ActionRunner
+from funneldesk.ui.customers.company_form import CompanyForm
+from funneldesk.ui.customers.merge_dialog import MergeDialog
+from funneldesk.ui.customers.page import CustomersPage
+from tests.ui.conftest import answer_next_dialog
+
+NAMES = ("北京星辰科技有限公司", "上海明远贸易有限公司", "广州远航物流有限公司",
+         "深圳海岸电子有限公司")
+
+
+@pytest.fixture
+def companies(services: Services, manager: Actor) -> dict[str, int]:
+    made = {}
+    for i, name in enumerate(NAMES):
+        saved = services.customers.add_company(
+            CompanyFields(name=name, city="北京" if i % 2 == 0 else "上海"), by=manager)
+        made[name] = saved.id
+    return made
+
+
+@pytest.fixture
+def messages() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def page(qtbot: QtBot, services: Services, manager: Actor, companies: dict[str, int],
+         messages: list[str]) -> CustomersPage:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    undo_stack = QUndoStack(window)
+    runner = ActionRunner(undo_stack, window)
+    workspace = Workspace(services, manager, Settings(), runner, undo_stack, window,
+                          messages.append)
+    made = CustomersPage(workspace)
+    runner.changed.connect(made.apply_changes)  # as the window relays every change
+    window.setCentralWidget(made)
+    window.resize(1400, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: made.model.rowCount() == len(NAMES))
+    return made
+
+
+def column_texts(page: CustomersPage, column: CustomerColumn) -> dict[str, str]:
+    """Each listed company's name -> its cell in ``column``."""
+    section = page.model.columns.index(column)
+    shown = {}
+    for row in range(page.model.rowCount()):
+        name = page.model.index(row, 0).data()
+        shown[name] = page.model.index(row, section).data()
+    return shown
+
+
+def select(page: CustomersPage, qtbot: QtBot, *names: str) -> None:
+    rows = [r for r in range(page.model.rowCount()) if page.model.index(r, 0).data() in names]
+    selection = page.table.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag
+    selection.setCurrentIndex(page.model.index(rows[0], 0),
+                              flags.ClearAndSelect | flags.Rows)
+    for row in rows[1:]:
+        selection.select(page.model.index(row, 0), flags.Select | flags.Rows)
+    page.table.setFocus()
+
+
+def test_a_new_company_from_the_page_appears_in_the_list_and_is_shown(
+        qtbot: QtBot, page: CustomersPage, messages: list[str]) -> None:
+    def fill_in(form: QWidget) -> None:
+        assert isinstance(form, CompanyForm)
+        assert form.windowTitle()
+        form.name.insert("杭州云帆网络有限公司")
+        form.accept()
+
+    answer_next_dialog(fill_in)
+    page.new_company_action.trigger()
+    qtbot.waitUntil(lambda: page.model.rowCount() == len(NAMES) + 1, timeout=10000)
+    assert "杭州云帆网络有限公司" in column_texts(page, CustomerColumn.NAME)
+    qtbot.waitUntil(lambda: page.detail.overview is not None
+                    and page.detail.overview.detail.fields.name == "杭州云帆网络有限公司",
+                    timeout=10000)
+    qtbot.waitUntil(lambda: page.current_record() is not None, timeout=10000)
+    assert page.current_record().name == "杭州云帆网络有限公司"  # type: ignore[union-attr]
+    assert messages[-1] == "“杭州云帆网络有限公司” saved."
+
+
+def test_enter_opens_the_selected_rows_form_and_the_edit_shows_in_the_list(
+        qtbot: QtBot, page: CustomersPage) -> None:
+    name = "上海明远贸易有限公司"
+    select(page, qtbot, name)
+    qtbot.waitUntil(lambda: page.detail.overview is not None, timeout=10000)
+    opened: list[str] = []
+
+    def edit(form: QWidget) -> None:
+        assert isinstance(form, CompanyForm)
+        opened.append(form.name.text())
+        form.city.clear()
+        form.city.insert("苏州")
+        form.accept()
+
+    answer_next_dialog(edit)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert opened == [name]
+    qtbot.waitUntil(lambda: column_texts(page, CustomerColumn.CITY)[name] == "苏州",
+                    timeout=10000)
+    # the row stays selected and its detail is read again
+    qtbot.waitUntil(lambda: "苏州" in page.detail.toPlainText(), timeout=10000)
+    qtbot.waitUntil(lambda: page.current_record() is not None, timeout=10000)
+    assert page.current_record().name == name  # type: ignore[union-attr]
+
+
+def test_two_selected_rows_are_merged_into_the_first(
+        qtbot: QtBot, page: CustomersPage, services: Services,
+        companies: dict[str, int]) -> None:
+    first, second = "北京星辰科技有限公司", "深圳海岸电子有限公司"
+    select(page, qtbot, first, second)
+    assert page.merge_action.isEnabled()
+    assert not page.open_action.isEnabled() or page.current_record() is not None
+    shown: list[tuple[int, int]] = []
+
+    def merge(dialog: QWidget) -> None:
+        assert isinstance(dialog, MergeDialog)
+        assert dialog.preview is not None
+        shown.append((dialog.preview.kept.id, dialog.preview.merged.id))
+        dialog.merge()
+
+    answer_next_dialog(merge)
+    page.merge_action.trigger()
+    assert shown == [(companies[first], companies[second])]
+    qtbot.waitUntil(lambda: page.model.rowCount() == len(NAMES) - 1, timeout=10000)
+    assert second not in column_texts(page, CustomerColumn.NAME)
+    assert page.workspace.undo_stack.canUndo()
+    page.workspace.undo_stack.undo()  # the merge's change set brings the record back
+    qtbot.waitUntil(lambda: page.model.rowCount() == len(NAMES), timeout=10000)
+
+
+def test_release_and_claim_change_the_owner_and_show_in_the_pool_history(
+        qtbot: QtBot, page: CustomersPage, manager: Actor) -> None:
+    name = "广州远航物流有限公司"
+    select(page, qtbot, name)
+    assert page.release_action.isEnabled()
+    assert not page.claim_action.isEnabled()
+    page.release_action.trigger()
+    qtbot.waitUntil(lambda: column_texts(page, CustomerColumn.OWNER)[name] == "Public pool",
+                    timeout=10000)
+    qtbot.waitUntil(lambda: "released by " + manager.display_name
+                    in page.detail.toPlainText(), timeout=10000)
+    assert "Public pool" in page.detail.toPlainText()
+    qtbot.waitUntil(lambda: page.claim_action.isEnabled(), timeout=10000)
+    assert not page.release_action.isEnabled()
+    page.claim_action.trigger()
+    qtbot.waitUntil(lambda: column_texts(page, CustomerColumn.OWNER)[name]
+                    == manager.display_name, timeout=10000)
+    qtbot.waitUntil(lambda: "claimed by " + manager.display_name
+                    in page.detail.toPlainText(), timeout=10000)
+    assert page.detail.pool[0].action == "claimed"
+    assert page.detail.pool[1].action == "released"
+
+
+def filter_to_beijing(page: CustomersPage, qtbot: QtBot) -> None:
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        page.model.set_query(CustomerQuery(city="北京"))
+    assert page.model.rowCount() == 2
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as source:
+        return list(csv.reader(source))
+
+
+def test_export_writes_the_filtered_rows_with_the_columns_shown(
+        qtbot: QtBot, page: CustomersPage, tmp_path: Path, messages: list[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    filter_to_beijing(page, qtbot)
+    target = tmp_path / "list.csv"
+    asked: list[str] = []
+
+    def save_as(_parent: object, _title: str, name: str, filters: str) -> tuple[str, str]:
+        asked.append(name)
+        return str(target), filters.split(";;")[1]  # CSV, as the list shows it
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    page.export_action.trigger()
+    qtbot.waitUntil(lambda: bool(messages) and "written" in messages[-1], timeout=10000)
+    assert asked == ["companies.xlsx"]
+    assert messages[-1] == "2 companies written to list.csv."
+    rows = read_csv(target)
+    headers = [page.model.headerData(s, Qt.Orientation.Horizontal)
+               for s in range(page.model.columnCount())]
+    assert rows[0] == headers
+    assert [r[0] for r in rows[1:]] == ["北京星辰科技有限公司", "广州远航物流有限公司"]
+
+
+def test_export_for_an_import_uses_the_field_names(
+        qtbot: QtBot, page: CustomersPage, tmp_path: Path, messages: list[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    filter_to_beijing(page, qtbot)
+    target = tmp_path / "for-import"
+
+    def save_as(_parent: object, _title: str, _name: str, filters: str) -> tuple[str, str]:
+        return str(target), filters.split(";;")[3]  # CSV for an import
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    page.export_action.trigger()
+    qtbot.waitUntil(lambda: bool(messages) and "written" in messages[-1], timeout=10000)
+    rows = read_csv(target.with_suffix(".csv"))
+    assert {"name", "city"} <= set(rows[0])
+    names = sorted(r[rows[0].index("name")] for r in rows[1:])
+    assert names == sorted(["北京星辰科技有限公司", "广州远航物流有限公司"])
