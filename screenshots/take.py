@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtCore import QThreadPool, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from funneldesk import i18n  # noqa: E402
@@ -203,7 +203,12 @@ def take_customers(app: QApplication, window: MainWindow, services: Services, la
     wait(app, lambda: page.detail.overview is not None and page.current_record() is not None)
     window.grab().save(str(out / f"customers-contacts-{lang}.png"))
     page.show_entity("company")
+    wait(app, lambda: page.entity == "company" and not page.model.pending)
     window.show_page("board")
+    # the window goes when this returns: first let the reads it started finish, so that
+    # none answers a window that is gone
+    QThreadPool.globalInstance().waitForDone()
+    app.processEvents()
 
 
 def main(shots: Callable[[str, Path], None] = take) -> None:
