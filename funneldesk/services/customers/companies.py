@@ -35,11 +35,11 @@ from funneldesk.services.team import reads
 ReindexDeals = Callable[[search_index.Connection, Sequence[int]], None]
 
 # fields kept outside the record's own row
-_LISTS = ("phones", "emails", "tags")
+LIST_FIELDS = ("phones", "emails", "tags")
 
 
 def _columns(values: CompanyFields | ContactFields) -> dict[str, Any]:
-    return {k: v for k, v in asdict(values).items() if k not in _LISTS}
+    return {k: v for k, v in asdict(values).items() if k not in LIST_FIELDS}
 
 
 def like_escaped(text: str) -> str:
@@ -180,7 +180,7 @@ class CustomerService(Service):
             if record.version != expected_version:
                 raise last_change(session, model, record.id)
             _check_links(session, values)
-            changed = _apply(record, _fields(session, record), values)
+            changed = _apply(record, form_fields(session, record), values)
             deals: list[int] = []
             if changed:
                 record.touched_at = utcnow()
@@ -217,7 +217,7 @@ class CustomerService(Service):
             company = get_or_raise(session, Company, company_id, "company")
             owner = session.get(User, company.owner_id) if company.owner_id else None
             return CompanyDetail(
-                company.id, _fields(session, company), company.version,
+                company.id, form_fields(session, company), company.version,
                 channels.read_channels(session, "company", company.id, self.region()),
                 owner.display_name if owner else None, company.created_at)
 
@@ -227,7 +227,7 @@ class CustomerService(Service):
             owner = session.get(User, contact.owner_id) if contact.owner_id else None
             company = session.get(Company, contact.company_id) if contact.company_id else None
             return ContactDetail(
-                contact.id, _fields(session, contact), contact.version,
+                contact.id, form_fields(session, contact), contact.version,
                 channels.read_channels(session, "contact", contact.id, self.region()),
                 owner.display_name if owner else None, company.name if company else None,
                 contact.consent_at, contact.created_at)
@@ -249,11 +249,11 @@ class CustomerService(Service):
                          value=channel.value)
 
 
-def _fields(session: Any, record: Company | Contact) -> Any:
+def form_fields(session: Any, record: Company | Contact) -> Any:
     """The record's fields as its form shows them (CompanyFields or ContactFields)."""
     kind = CompanyFields if isinstance(record, Company) else ContactFields
     entity = "company" if isinstance(record, Company) else "contact"
-    own = {f.name: getattr(record, f.name) for f in fields(kind) if f.name not in _LISTS}
+    own = {f.name: getattr(record, f.name) for f in fields(kind) if f.name not in LIST_FIELDS}
     return kind(**own, **_lists(session, entity, record.id))
 
 
@@ -277,7 +277,7 @@ def _apply(record: Company | Contact, before: CompanyFields | ContactFields,
     changed = {k: [v, getattr(values, k)] for k, v in asdict(before).items()
                if getattr(values, k) != v}
     for name in changed:
-        if name not in _LISTS:
+        if name not in LIST_FIELDS:
             setattr(record, name, getattr(values, name))
     return changed
 

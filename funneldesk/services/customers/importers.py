@@ -35,7 +35,7 @@ from funneldesk.services.common.bulk import insert_rows
 from funneldesk.services.common.tabular.engine import Context, Field, Row
 from funneldesk.services.customers import search, validation
 from funneldesk.services.customers.channels import tag_ids
-from funneldesk.services.customers.profiles import _WECHAT
+from funneldesk.services.customers.profiles import WECHAT_ID
 from funneldesk.services.customers.records import CONSENTS, KEY_LEVELS, ROLES
 from funneldesk.services.team.lead_sources import LeadSourceInfo, lookup_table, shown
 
@@ -228,7 +228,7 @@ class _CustomerImporter:
                 values["credit_code"] = validation.credit_code(values["credit_code"])
             except InvalidInput:
                 ctx.fail(row, "credit_code", "bad_credit_code")
-        if "wechat" in values and not _WECHAT.fullmatch(values["wechat"]):
+        if "wechat" in values and not WECHAT_ID.fullmatch(values["wechat"]):
             ctx.fail(row, "wechat", "bad_wechat")
 
     # --- what differs between companies and contacts ---

@@ -28,7 +28,7 @@ from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.customers import search
 from funneldesk.services.customers.channels import read_tags, tag_ids
-from funneldesk.services.customers.companies import _LISTS, _fields
+from funneldesk.services.customers.companies import LIST_FIELDS, form_fields
 from funneldesk.services.customers.matching import model_of
 from funneldesk.services.customers.records import FieldChoice, MergePreview, Named
 
@@ -42,14 +42,14 @@ class MergeService(Service):
         model = model_of(entity)
         with self.db.reading() as session:
             kept, merged = _pair(session, model, kept_id, merged_id)
-            before, other = _fields(session, kept), _fields(session, merged)
+            before, other = form_fields(session, kept), form_fields(session, merged)
             moving = _moving_channels(session, entity, kept.id, merged.id)
             added = _tags_added(session, entity, kept.id, merged.id)
             return MergePreview(
                 entity, Named(kept.id, kept.name), Named(merged.id, merged.name),
                 (kept.version, merged.version),
                 tuple(FieldChoice(name, value, getattr(other, name))
-                      for name, value in asdict(before).items() if name not in _LISTS),
+                      for name, value in asdict(before).items() if name not in LIST_FIELDS),
                 before.phones + tuple(c.value for c in moving if c.kind == "phone"),
                 before.emails + tuple(c.value for c in moving if c.kind == "email"),
                 tuple(sorted({*before.tags, *other.tags})),
@@ -68,11 +68,11 @@ class MergeService(Service):
                 if record.version != expected:
                     raise last_change(session, model, record.id)
             _require_may_merge(by, kept, merged)
-            before = _fields(session, kept)
-            other = _fields(session, merged)
+            before = form_fields(session, kept)
+            other = form_fields(session, merged)
             chosen = sorted(name for name, choice in choices.items() if choice == "merged")
             for name, choice in choices.items():
-                if name in _LISTS or not hasattr(before, name) or choice not in (
+                if name in LIST_FIELDS or not hasattr(before, name) or choice not in (
                         "kept", "merged"):
                     raise ValueError(f"cannot choose {choice!r} for {name!r}")
             now = utcnow()
@@ -93,14 +93,14 @@ class MergeService(Service):
             row = Merge(entity=entity, kept_id=kept.id, merged_id=merged.id, at=now,
                         by_id=by.id, details=json.dumps({
                             "before": {k: v for k, v in asdict(before).items()
-                                       if k not in _LISTS},
+                                       if k not in LIST_FIELDS},
                             "deals": deals, "contacts": contacts, "channels": moved_channels,
                             "tags": added_tags,
                             "versions": [kept.version, merged.version]}))
             session.add(row)
             session.flush()
             _reindex(session, entity, kept.id, merged.id, contacts)
-            after = _fields(session, kept)
+            after = form_fields(session, kept)
             audit.record(session, by, "merge", entity, kept.id, merge_id=row.id,
                          kept_id=kept.id, merged_id=merged.id, chosen=chosen,
                          changed={k: [v, getattr(after, k)] for k, v in asdict(before).items()

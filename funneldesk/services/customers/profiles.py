@@ -21,7 +21,7 @@ from funneldesk.services.customers.records import (
     ContactFields,
 )
 
-_WECHAT = re.compile(r"[A-Za-z][A-Za-z0-9_-]{5,19}|\+?[0-9]{5,15}")
+WECHAT_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{5,19}|\+?[0-9]{5,15}")
 _WEBSITE = re.compile(r"(?:https?://)?[^\s/]+\.[^\s/]+(?:/\S*)?", re.IGNORECASE)
 
 F = TypeVar("F", CompanyFields, ContactFields)
@@ -113,7 +113,7 @@ def checked_contact(fields: ContactFields, region: str) -> ContactFields:
     if fields.consent not in CONSENTS:
         problems.append(InvalidInput("consent", _("Choose whether the contact consented.")))
     wechat = _clean(fields.wechat)
-    if wechat and not _WECHAT.fullmatch(wechat):
+    if wechat and not WECHAT_ID.fullmatch(wechat):
         problems.append(InvalidInput("wechat", _(
             "“{text}” is not a WeChat ID: it has 6 to 20 letters, digits, - or _, and "
             "starts with a letter (or it is the phone number the account was opened "
