@@ -35,7 +35,7 @@ def _two(services: Services, db: Database, by: Actor) -> tuple[int, int, list[in
         tags=("重点",)), by=by).id
     merged = services.customers.add_company(CompanyFields(
         name="星辰科技", city="上海", website="www.xingchen.cn",
-        phones=("+86 10 6552 9988", "138 0013 8000"), emails=("hi@xingchen.cn",),
+        phones=("138 0013 8000", "+86 10 6552 9988"), emails=("hi@xingchen.cn",),
         tags=("华北", "重点")), by=by).id
     deals = [_company_deal(services, db, by, kept, "CRM"),
              _company_deal(services, db, by, merged, "ERP"),
@@ -87,10 +87,14 @@ def test_undo_parts_the_two_records_exactly_as_they_were(
         services: Services, manager: Actor, db: Database) -> None:
     kept, merged, deals, contacts = _two(services, db, manager)
     before = (services.customers.company_detail(kept), services.customers.company_detail(merged))
+    held = db.query("SELECT id, company_id, position FROM channels ORDER BY id")
     preview = services.merges.preview("company", kept, merged)
     merge_id = services.merges.merge("company", kept, merged, {"city": "merged"},
                                      preview.versions, by=manager)
+    assert db.query("SELECT id, company_id, position FROM channels ORDER BY id") != held
     services.merges.undo(merge_id, by=manager)
+    # every phone and email back on its record, in its place in the record's list
+    assert db.query("SELECT id, company_id, position FROM channels ORDER BY id") == held
     again = (services.customers.company_detail(kept), services.customers.company_detail(merged))
     for old, new in zip(before, again, strict=True):
         assert new.fields == old.fields
