@@ -159,15 +159,8 @@ class PoolService(Service):
             record = get_or_raise(session, model, record_id, entity)
             if record.owner_id is not None:
                 raise _not_in_pool(session, entity, record, by)
-            now = utcnow()
-            contacts: list[int] = []
-            if model is Company:
-                following = _contacts_of(record_id, pooled=True)
-                contacts = list(session.scalars(select(Contact.id).where(*following)))
-                _pass(session, Contact, following, CLAIMED, now, by)
-            _pass(session, model, (model.id == record_id, model.owner_id.is_(None)), CLAIMED,
-                  now, by)
-            return _changed(entity, record_id, contacts)
+            return _move(session, entity, record_id, CLAIMED, by,
+                         (model.id == record_id, model.owner_id.is_(None)))
 
     def release(self, entity: str, record_id: int, *, by: Actor) -> ChangeSet:
         """The owner (or a manager) puts a record back in the pool, a company with its
@@ -181,14 +174,7 @@ class PoolService(Service):
             if not by.is_manager and record.owner_id != by.id:
                 raise NotAllowed(_("Only the owner of “{name}” or a manager can put it back "
                                    "in the public pool.").format(name=record.name))
-            now = utcnow()
-            contacts: list[int] = []
-            if model is Company:
-                following = _contacts_of(record_id, pooled=False)
-                contacts = list(session.scalars(select(Contact.id).where(*following)))
-                _pass(session, Contact, following, RELEASED, now, by)
-            _pass(session, model, (model.id == record_id,), RELEASED, now, by)
-            return _changed(entity, record_id, contacts)
+            return _move(session, entity, record_id, RELEASED, by, (model.id == record_id,))
 
     def history(self, entity: str, record_id: int) -> list[PoolHistoryEntry]:
         """Who returned, released or claimed the record and when, newest first."""
@@ -248,3 +234,17 @@ def _not_in_pool(session: Session, entity: str, record: Company | Contact,
     return InvalidInput("owner", _("{who} claimed “{name}” first, at {when}; it is no longer "
                                    "in the public pool.").format(
         who=who, name=record.name, when=fmt_datetime(claim)))
+
+
+def _move(session: Session, entity: str, record_id: int, action: str, by: Actor,
+          which: tuple[Any, ...]) -> ChangeSet:
+    """Claims or releases the record picked by ``which``, a company with the contacts
+    that follow it; what changed."""
+    model, now = _model(entity), utcnow()
+    contacts: list[int] = []
+    if model is Company:
+        following = _contacts_of(record_id, pooled=action == CLAIMED)
+        contacts = list(session.scalars(select(Contact.id).where(*following)))
+        _pass(session, Contact, following, action, now, by)
+    _pass(session, model, which, action, now, by)
+    return _changed(entity, record_id, contacts)

@@ -12,6 +12,9 @@ forms are modal; each function returns when its dialog has closed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtWidgets import QDialog, QWidget
 
 from funneldesk.errors import FunnelDeskError
@@ -26,6 +29,9 @@ from funneldesk.services.dto import Actor
 from funneldesk.ui.common.errors import show_error
 from funneldesk.ui.common.page import Workspace
 from funneldesk.ui.common.user_action import ActionRunner
+
+if TYPE_CHECKING:
+    from funneldesk.ui.customers.record_form import RecordForm
 
 Owner = Workspace | QWidget | None
 
@@ -46,17 +52,9 @@ def open_company(owner: Owner, services: Services, actor: Actor, company_id: int
     and its result is returned."""
     from funneldesk.ui.customers.company_form import CompanyForm
 
-    parent = _parent(owner)
-    try:
-        detail = services.customers.company_detail(company_id) if company_id else None
-    except FunnelDeskError as error:
-        show_error(parent, error)
-        return None
-    form = CompanyForm(services, actor, detail, parent, start)
-    form.exec()
-    if form.open_instead is not None:
-        return _open_match(owner, services, actor, form.open_instead)
-    return _relayed(owner, form.saved)
+    return _open_form(owner, services, actor, lambda: services.customers.company_detail(
+        company_id) if company_id else None,
+        lambda detail, parent: CompanyForm(services, actor, detail, parent, start))
 
 
 def open_contact(owner: Owner, services: Services, actor: Actor, contact_id: int | None,
@@ -65,13 +63,22 @@ def open_contact(owner: Owner, services: Services, actor: Actor, contact_id: int
     with its ``company_id``) when None; as ``open_company``."""
     from funneldesk.ui.customers.contact_form import ContactForm
 
+    return _open_form(owner, services, actor, lambda: services.customers.contact_detail(
+        contact_id) if contact_id else None,
+        lambda detail, parent: ContactForm(services, actor, detail, parent, start))
+
+
+def _open_form(owner: Owner, services: Services, actor: Actor, read: Callable[[], Any],
+               make: Callable[[Any, QWidget | None], RecordForm]) -> SavedCustomer | None:
+    """Reads the record (None for a new one), shows its form, and follows "Open that
+    one" to the record the user chose instead."""
     parent = _parent(owner)
     try:
-        detail = services.customers.contact_detail(contact_id) if contact_id else None
+        detail = read()
     except FunnelDeskError as error:
         show_error(parent, error)
         return None
-    form = ContactForm(services, actor, detail, parent, start)
+    form = make(detail, parent)
     form.exec()
     if form.open_instead is not None:
         return _open_match(owner, services, actor, form.open_instead)
