@@ -55,7 +55,9 @@ Figures (medians of R repeats; a repeat is a fresh process):
   statements; deals_list_naive_offset_ms, that page read with a plain OFFSET from the
   start; deals_list_count_ms, the list's COUNT (see deals_list_figures.py).
 - import_rows_per_s (issue 7): a 100,000-contact CSV imported; beside it
-  validate_only_rows_per_s and raw_insert_rows_per_s (see benchmarks/import_figures.py).
+  validate_only_rows_per_s and raw_insert_rows_per_s, and what making the rows findable
+  by Ctrl+K takes after the import has committed: import_index_rows_per_s and
+  import_searchable_rows_per_s (see benchmarks/import_figures.py).
   Rows per second: the only figure where higher is better.
 
 "targets" gives each target with its value in this run, "pass" whether the figure meets

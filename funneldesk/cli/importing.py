@@ -82,6 +82,8 @@ def run_import_command(args: argparse.Namespace) -> int:
             match=args.match, date_format=args.date_format, skip_bad_rows=args.skip_bad_rows,
             dry_run=args.dry_run)
         report = services.imports.run(args.kind, table, options, by=me)
+        if report.wrote:
+            services.customers.index_missing()  # what the import wrote, for Ctrl+K
     finally:
         db.close()
     if args.report is not None:

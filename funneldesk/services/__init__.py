@@ -120,8 +120,9 @@ class Services:
     @cached_property
     def merges(self) -> MergeService:
         from funneldesk.services.customers.merge import MergeService
+        from funneldesk.services.pipeline.search import index_deals
 
-        return MergeService(self.db)
+        return MergeService(self.db, reindex_deals=index_deals)
 
     @cached_property
     def pipelines(self) -> PipelineAdminService:

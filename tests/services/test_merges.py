@@ -179,3 +179,20 @@ def test_merging_contacts_moves_their_deals_and_undo_moves_them_back(
     assert services.customers.contact_detail(second).fields.emails == ("wf@example.cn",)
     with db.session() as session:
         assert session.get(Deal, deal).contact_id == second  # type: ignore[union-attr]
+
+
+def test_the_deals_that_moved_are_found_under_the_kept_name_until_the_merge_is_undone(
+        services: Services, manager: Actor, db: Database) -> None:
+    kept, merged, _deals, _contacts = _two(services, db, manager)
+
+    def found(query: str) -> set[str]:
+        return {h.title for h in services.search.search(query, by=manager)
+                if h.kind == "deal"}
+
+    versions = services.merges.preview("company", kept, merged).versions
+    merge_id = services.merges.merge("company", kept, merged, {}, versions, by=manager)
+    assert found("北京星辰 ERP") == {"ERP"}
+    assert found("北京星辰 MES") == {"MES"}
+    services.merges.undo(merge_id, by=manager)
+    assert found("北京星辰 ERP") == set()
+    assert found("星辰科技 ERP") == {"ERP"}

@@ -68,9 +68,18 @@ class Doc:
         return "\n".join(normalise(f) for f in self.fields if f.strip())
 
 
+@functools.cache
+def _combining_marks() -> dict[int, None]:
+    """Every character with a combining class, to delete with str.translate (none lies
+    beyond U+1FFFF)."""
+    return {code: None for code in range(0x20000) if unicodedata.combining(chr(code))}
+
+
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()  # what NFKD, dropping marks and casefolding make of ASCII
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return decomposed.translate(_combining_marks()).casefold()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -93,13 +102,14 @@ def tokens(normalised: str) -> list[Token]:
 def terms(body: str) -> set[str]:
     """The short-query terms of a record's normalised text (see the module's docstring)."""
     found: set[str] = set()
-    for token in tokens(body):
-        text = token.text
-        if token.cjk:
-            found.update(text[i:i + 2] for i in range(len(text) - 1))
+    for match in _TOKEN.finditer(body):
+        text = match.group()
+        if match.lastgroup == "cjk":
+            found.update([text[i:i + 2] for i in range(len(text) - 1)])
             found.add(text[-1])
         else:
-            found.update((text[:1], text[:2]))
+            found.add(text[:1])
+            found.add(text[:2])
     return found
 
 

@@ -210,6 +210,13 @@ class CustomerService(Service):
             self._reindex_deals(raw, deals)
         return deals
 
+    def index_missing(self) -> int:
+        """Makes findable in search-everything the companies and contacts it lacks: a bulk
+        import's, once it has committed, and any that a crash left out. Returns how many
+        it added."""
+        with self.db.session() as session:
+            return search.index_missing_customers(search.raw_connection(session))
+
     # --- reads ---------------------------------------------------------------------------
 
     def company_detail(self, company_id: int) -> CompanyDetail:

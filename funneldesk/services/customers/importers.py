@@ -9,7 +9,7 @@ duplicate.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -31,7 +31,7 @@ from funneldesk.models import (
     User,
 )
 from funneldesk.services.common import audit
-from funneldesk.services.common.bulk import insert_rows
+from funneldesk.services.common.bulk import BulkWriter, insert_rows
 from funneldesk.services.common.tabular.engine import Context, Field, Row
 from funneldesk.services.customers import search, validation
 from funneldesk.services.customers.channels import tag_ids
@@ -127,11 +127,20 @@ _COLUMNS = {"company": ("external_id", "name", "industry", "segment", "size", "c
                         "notes")}
 
 
-class References:
-    """Owners, sources and companies by the names a file gives them, created on demand."""
+_PROFILE = {entity: frozenset(names) for entity, names in _COLUMNS.items()}
 
-    def __init__(self, session: Session, ctx: Context) -> None:
-        self.session, self.ctx = session, ctx
+
+class References:
+    """Owners, sources and companies by the names a file gives them, created on demand.
+
+    With a ``writer`` the companies are inserted through it, and every other statement
+    waits until it has written what it holds (nothing else may use the session while it
+    writes)."""
+
+    def __init__(self, session: Session, ctx: Context, writer: BulkWriter | None = None
+                 ) -> None:
+        self.session, self.ctx, self.writer = session, ctx, writer
+        self._next_company: int | None = None
         self.users: dict[str, int] = {}
         for ident, login, display in session.execute(select(User.id, User.login,
                                                             User.display_name)):
@@ -146,6 +155,7 @@ class References:
     def tag_ids(self, names: Sequence[str]) -> list[int]:
         key = tuple(names)
         if key not in self._tags:
+            self.quiet()
             self._tags[key] = tag_ids(self.session, key)
         return self._tags[key]
 
@@ -154,6 +164,7 @@ class References:
             return self.ctx.by.id
         ident = self.users.get(name.casefold())
         if ident is None:  # owners named in the file become users
+            self.quiet()
             user = User(login=name, display_name=name, role=Role.REP)
             self.session.add(user)
             self.session.flush()
@@ -165,6 +176,7 @@ class References:
             return None
         ident = self.sources.get(name.casefold())
         if ident is None:
+            self.quiet()
             count = self.session.scalar(select(func.count()).select_from(LeadSource)) or 0
             source = LeadSource(label=name, position=count, active=True)
             self.session.add(source)
@@ -175,12 +187,14 @@ class References:
     def company(self, name: str | None, owner: int) -> int | None:
         if not name:
             return None
-        return self.create_companies([(name, owner)])[name.casefold()]
+        known = self.companies.get(name.casefold()) if self.companies is not None else None
+        return known or self.create_companies([(name, owner)])[name.casefold()]
 
     def create_companies(self, wanted: Sequence[tuple[str, int]]) -> dict[str, int]:
         """The ids of the companies named, any case, those missing created in one
         statement (an import may name thousands)."""
         if self.companies is None:
+            self.quiet()
             self.companies = {}
             for ident, company in self.session.execute(
                     select(Company.id, Company.name).where(Company.deleted_at.is_(None))
@@ -191,14 +205,27 @@ class References:
             if name.casefold() not in self.companies:
                 missing.setdefault(name.casefold(), (name, owner))
         if missing:
-            first = int(self.session.scalar(select(func.max(Company.id))) or 0) + 1
+            if self._next_company is None:
+                self.quiet()
+                self._next_company = int(self.session.scalar(select(func.max(Company.id)))
+                                         or 0) + 1
+            first = self._next_company
+            self._next_company += len(missing)
             now, by = self.ctx.now, self.ctx.by.id
             rows = [{"id": first + n, "name": name, "owner_id": owner, "created_by_id": by,
                      "created_at": now, "touched_at": now, "version": 1}
                     for n, (name, owner) in enumerate(missing.values())]
-            insert_rows(self.session, _table(Company), rows)
+            if self.writer is not None:
+                self.writer.insert(_table(Company), rows)
+            else:
+                insert_rows(self.session, _table(Company), rows)
             self.companies.update({key: first + n for n, key in enumerate(missing)})
         return self.companies
+
+    def quiet(self) -> None:
+        """Waits until the writer has written what it holds."""
+        if self.writer is not None:
+            self.writer.drain()
 
 
 class _CustomerImporter:
@@ -214,13 +241,13 @@ class _CustomerImporter:
         values = row.values
         try:
             if "phone" in values:
-                values["phone"] = _unique(validation.phone(p, self.region)
-                                          for p in values["phone"])
+                values["phone"] = _unique([validation.phone(p, self.region)
+                                           for p in values["phone"]])
         except InvalidInput:
             ctx.fail(row, "phone", "bad_phone")
         try:
             if "email" in values:
-                values["email"] = _unique(validation.email(e) for e in values["email"])
+                values["email"] = _unique([validation.email(e) for e in values["email"]])
         except InvalidInput:
             ctx.fail(row, "email", "bad_email")
         if "credit_code" in values:
@@ -264,37 +291,46 @@ class _CustomerImporter:
 
     # --- the run ---
 
-    def apply(self, session: Session, rows: Sequence[Row], ctx: Context) -> None:
-        refs = References(session, ctx)
-        known = self.known_keys(session) if ctx.options.mode != "update" else {}
-        matched = self.matches(session, rows, ctx) if ctx.options.mode != "create" else {}
-        # the search index gets every company and contact from these ids on (a contacts
-        # file creates the companies it names too), and the records updated
-        first = {model: int(session.scalar(select(func.max(model.id))) or 0) + 1
-                 for model in (Company, Contact)}
+    def apply(self, session: Session, rows: Iterable[Row], ctx: Context) -> None:
+        """New records are written in batches through a BulkWriter while the next rows
+        are checked; they reach search-everything afterwards, in a transaction of their
+        own (``search.index_missing_customers``), so that the import holds the database
+        no longer than it must."""
+        mode = ctx.options.mode
+        matched: dict[int, int] = {}
+        if mode != "create":
+            rows = listed = list(rows)
+            matched = self.matches(session, listed, ctx)
+        known = self.known_keys(session) if mode != "update" else {}
+        next_id = int(session.scalar(select(func.max(self.model.id))) or 0) + 1
         updated: list[int] = []
         creations: list[Row] = []
-        for row in rows:
-            target = matched.get(row.record.number)
-            if target is not None:
-                self.update(session, target, row, refs, ctx)
-                updated.append(target)
-                continue
-            if ctx.options.mode == "update" or ctx.failed(row):
-                continue
-            clash = next(((f, k) for f, k in self.keys(row) if (f, k) in known), None)
-            if clash is not None:
-                ctx.fail(row, clash[0], "duplicate")
-                continue
-            for pair in self.keys(row):
-                known[pair] = -row.record.number  # later rows clash with this one
-            creations.append(row)
-        self.create(session, creations, refs, ctx)
+        with BulkWriter(session) as writer:
+            refs = References(session, ctx, writer)
+            for row in rows:
+                target = matched.get(row.record.number)
+                if target is not None:
+                    writer.drain()
+                    self.update(session, target, row, refs, ctx)
+                    updated.append(target)
+                    continue
+                if mode == "update" or ctx.failed(row):
+                    continue
+                keys = self.keys(row)
+                clash = next((pair for pair in keys if pair in known), None)
+                if clash is not None:
+                    ctx.fail(row, clash[0], "duplicate")
+                    continue
+                for pair in keys:
+                    known[pair] = -row.record.number  # later rows clash with this one
+                creations.append(row)
+                if len(creations) == _BATCH:
+                    self.create(writer, creations, next_id, refs, ctx)
+                    next_id += len(creations)
+                    creations = []
+            self.create(writer, creations, next_id, refs, ctx)
         session.flush()
-        raw = search.raw_connection(session)
-        search.index_customers(raw, self.entity, updated)
-        search.index_new_customers(raw, search.COMPANY_KIND, first[Company])
-        search.index_new_customers(raw, search.CONTACT_KIND, first[Contact])
+        search.index_customers(search.raw_connection(session), self.entity, updated)
         audit.record(session, ctx.by, "import", self.entity, None,
                      created=ctx.report.created, updated=ctx.report.updated)
 
@@ -336,8 +372,8 @@ class _CustomerImporter:
             select(model.id, column).where(column != "", *alive))]
 
     def columns(self, row: Row, refs: References) -> dict[str, Any]:
-        values = {name: row.values[name] for name in _COLUMNS[self.entity]
-                  if name in row.values}
+        profile = _PROFILE[self.entity]
+        values = {name: value for name, value in row.values.items() if name in profile}
         if "source" in row.values:
             values["lead_source_id"] = refs.source(row.values["source"])
         if "owner" in row.values:
@@ -345,29 +381,47 @@ class _CustomerImporter:
         values.update(self.own(row, refs))
         return values
 
-    def create(self, session: Session, rows: list[Row], refs: References,
+    def create(self, writer: BulkWriter, rows: list[Row], first: int, refs: References,
                ctx: Context) -> None:
+        """Queues the rows' records (numbered from ``first``), phones, emails and tags,
+        column by column (the writer binds once what every row shares)."""
         if not rows:
             return
-        first = int(session.scalar(select(func.max(self.model.id))) or 0) + 1
-        now, by = ctx.now, ctx.by.id
-        records, channels, tags = [], [], []
-        for n, row in enumerate(rows):
-            ident = first + n
-            values = self.columns(row, refs)
-            values.setdefault("owner_id", refs.owner(None))
-            if values.get("consent") in ("given", "refused"):
-                values["consent_at"] = now
-            records.append({**self.defaults, **values, "id": ident, "created_by_id": by,
-                            "created_at": now, "touched_at": now, "version": 1})
-            channels += _channel_rows(self.entity, ident, row)
-            tags += [(ident, t) for t in refs.tag_ids(row.values.get("tags", []))]
-            ctx.done("created")
-        insert_rows(session, _table(self.model), records)
-        insert_rows(session, _table(Channel), channels)
+        now, me, count = ctx.now, refs.owner(None), len(rows)
+        found = [self.columns(row, refs) for row in rows]
+        names = set().union(*found) - {"owner_id"}
+        records = {name: [values.get(name, self.defaults[name]) for values in found]
+                   for name in sorted(names)}
+        records.update(id=list(range(first, first + count)),
+                       owner_id=[values.get("owner_id", me) for values in found],
+                       created_by_id=[ctx.by.id] * count, created_at=[now] * count,
+                       touched_at=[now] * count, version=[1] * count)
+        if "consent" in records:
+            records["consent_at"] = [now if c in ("given", "refused") else None
+                                     for c in records["consent"]]
+        writer.insert_columns(_table(self.model), records)
+        channels: dict[str, list[Any]] = {f"{self.entity}_id": [], "kind": [], "value": [],
+                                          "key": [], "position": []}
+        owners, kinds, values_, keys, positions = channels.values()
+        tags: set[tuple[int, int]] = set()
+        for ident, row in zip(records["id"], rows, strict=True):
+            found_values = row.values
+            pairs = [("phone", p, validation.phone_key(p))
+                     for p in found_values.get("phone", ())]
+            pairs += [("email", e, e.casefold()) for e in found_values.get("email", ())]
+            for n, (kind, value, key) in enumerate(pairs):
+                owners.append(ident)
+                kinds.append(kind)
+                values_.append(value)
+                keys.append(key)
+                positions.append(n)
+            if "tags" in found_values:
+                tags.update((ident, t) for t in refs.tag_ids(found_values["tags"]))
+        writer.insert_columns(_table(Channel), channels)
         link = CompanyTag if self.entity == "company" else ContactTag
-        insert_rows(session, _table(link), [{f"{self.entity}_id": i, "tag_id": t}
-                                            for i, t in sorted(set(tags))])
+        writer.insert(_table(link), [{f"{self.entity}_id": i, "tag_id": t}
+                                     for i, t in sorted(tags)])
+        ctx.report.created += count
 
     @cached_property
     def defaults(self) -> dict[str, Any]:
@@ -388,6 +442,7 @@ class _CustomerImporter:
         record = session.get(self.model, ident)
         assert record is not None
         values = self.columns(row, refs)
+        refs.quiet()  # the columns may name a company the writer is still inserting
         changed = {k: [getattr(record, k), v] for k, v in values.items()
                    if getattr(record, k) != v}
         held = {(c.kind, c.key) for c in session.scalars(select(Channel).where(
@@ -456,11 +511,11 @@ class ContactImporter(_CustomerImporter):
         owner = refs.owner(row.values.get("owner"))
         return {"company_id": refs.company(row.values["company"], owner)}
 
-    def create(self, session: Session, rows: list[Row], refs: References,
+    def create(self, writer: BulkWriter, rows: list[Row], first: int, refs: References,
                ctx: Context) -> None:
         refs.create_companies([(r.values["company"], refs.owner(r.values.get("owner")))
                                for r in rows if "company" in r.values])
-        super().create(session, rows, refs, ctx)
+        super().create(writer, rows, first, refs, ctx)
 
 
 PRODUCT_FIELDS = (
@@ -478,7 +533,7 @@ class ProductImporter:
     def parse(self, row: Row, ctx: Context) -> None:
         """Products need no checks beyond their cells'."""
 
-    def apply(self, session: Session, rows: Sequence[Row], ctx: Context) -> None:
+    def apply(self, session: Session, rows: Iterable[Row], ctx: Context) -> None:
         key = ctx.options.match or "name"
         products = list(session.scalars(select(Product)))
         existing = {str(getattr(p, key)).casefold(): p for p in products if getattr(p, key)}
@@ -518,12 +573,15 @@ class ProductImporter:
                      created=ctx.report.created, updated=ctx.report.updated)
 
 
+_BATCH = 5_000  # rows a BulkWriter writes while the next ones are checked
+
+
 def _table(model: Any) -> Table:
     return Base.metadata.tables[model.__tablename__]
 
 
-def _unique(values: Any) -> list[str]:
-    return list(dict.fromkeys(values))
+def _unique(values: list[str]) -> list[str]:
+    return values if len(values) < 2 else list(dict.fromkeys(values))
 
 
 def _channel_rows(entity: str, ident: int, row: Row) -> list[dict[str, Any]]:

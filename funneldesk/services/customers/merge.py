@@ -17,6 +17,7 @@ from typing import Any, Literal, cast
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from funneldesk.db import Database
 from funneldesk.db.stale import last_change
 from funneldesk.errors import InvalidInput, NotAllowed, NotFound
 from funneldesk.i18n import _
@@ -28,7 +29,7 @@ from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.customers import search
 from funneldesk.services.customers.channels import read_tags, tag_ids
-from funneldesk.services.customers.companies import LIST_FIELDS, form_fields
+from funneldesk.services.customers.companies import LIST_FIELDS, ReindexDeals, form_fields
 from funneldesk.services.customers.matching import model_of
 from funneldesk.services.customers.records import FieldChoice, MergePreview, Named
 
@@ -37,6 +38,10 @@ Record = Company | Contact
 
 
 class MergeService(Service):
+    def __init__(self, db: Database, *, reindex_deals: ReindexDeals | None = None) -> None:
+        super().__init__(db)
+        self._reindex_deals = reindex_deals  # the pipeline area's; see CustomerService
+
     def preview(self, entity: str, kept_id: int, merged_id: int) -> MergePreview:
         """Both records' values of every field, and what the merge would move."""
         model = model_of(entity)
@@ -99,7 +104,7 @@ class MergeService(Service):
                             "versions": [kept.version, merged.version]}))
             session.add(row)
             session.flush()
-            _reindex(session, entity, kept.id, merged.id, contacts)
+            self._reindex(session, entity, (kept.id, merged.id), contacts, deals)
             after = form_fields(session, kept)
             audit.record(session, by, "merge", entity, kept.id, merge_id=row.id,
                          kept_id=kept.id, merged_id=merged.id, chosen=chosen,
@@ -167,21 +172,24 @@ class MergeService(Service):
             merged.deleted_at = merged.merged_into_id = None
             row.undone_at = utcnow()
             session.flush()
-            _reindex(session, row.entity, kept.id, merged.id, contacts)
+            self._reindex(session, row.entity, (kept.id, merged.id), contacts, deals)
             audit.record(session, by, "unmerge", row.entity, kept.id, merge_id=row.id,
                          kept_id=kept.id, merged_id=merged.id,
                          deals_left=sorted(set(details["deals"]) - set(deals)),
                          contacts_left=sorted(set(details["contacts"]) - set(contacts)))
 
 
-def _reindex(session: Session, entity: str, kept_id: int, merged_id: int,
-             contacts: list[int]) -> None:
-    """The two records' search entries (the merged one is out of the index while it is
-    merged), and those of the contacts that moved: they hold their company's name."""
-    raw = search.raw_connection(session)
-    search.index_customers(raw, entity, [kept_id, merged_id])
-    if contacts:
-        search.index_customers(raw, search.CONTACT_KIND, contacts)
+    def _reindex(self, session: Session, entity: str, records: tuple[int, int],
+                 contacts: list[int], deals: list[int]) -> None:
+        """The two records' search entries (the merged one is out of the index while it
+        is merged), and those of the contacts and deals that moved: they hold their
+        company's (or contact's) name."""
+        raw = search.raw_connection(session)
+        search.index_customers(raw, entity, list(records))
+        if contacts:
+            search.index_customers(raw, search.CONTACT_KIND, contacts)
+        if deals and self._reindex_deals is not None:
+            self._reindex_deals(raw, deals)
 
 
 def _pair(session: Session, model: type[Company] | type[Contact], kept_id: int,

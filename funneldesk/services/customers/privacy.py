@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
@@ -42,10 +41,10 @@ from funneldesk.services.common.base import Service
 from funneldesk.services.common.permissions import require_manager
 from funneldesk.services.common.records import Actor
 from funneldesk.services.customers.channels import read_tags
+from funneldesk.services.customers.companies import ReindexDeals
 from funneldesk.services.customers.pool import PoolService
 from funneldesk.services.team.lead_sources import shown
 
-ReindexDeals = Callable[[search_index.Connection, Sequence[int]], None]
 # bookkeeping of FunnelDesk's, not facts about the person
 _NOT_EXPORTED = ("version", "is_sample")
 

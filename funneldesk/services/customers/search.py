@@ -108,6 +108,24 @@ def index_new_customers(conn: search_index.Connection, kind: str, first_id: int)
     _bulk(conn, kind, f"{sql} AND {alias}.id >= ? ORDER BY {alias}.id", (first_id,))
 
 
+def index_missing_customers(conn: search_index.Connection) -> int:
+    """Adds the companies and contacts that the index lacks: what a bulk import has just
+    written (it leaves them to this, in a transaction of their own), or what a crash
+    between the two left out. Returns how many it added."""
+    added = 0
+    for kind in (COMPANY_KIND, CONTACT_KIND):
+        sql, alias = _SQL[kind]
+        rows = conn.execute(
+            f"{sql} AND NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.kind = ? "
+            f"AND d.record_id = {alias}.id) ORDER BY {alias}.id", (kind,)).fetchall()
+        next_id = search_index.next_doc_id(conn)
+        for i in range(0, len(rows), _BATCH):
+            next_id = search_index.bulk_insert(
+                conn, [_doc(kind, row) for row in rows[i:i + _BATCH]], next_id)
+        added += len(rows)
+    return added
+
+
 def rebuild_customer_index(conn: search_index.Connection) -> None:
     """Indexes every company and contact anew (migration 0008 has its own frozen copy
     of this)."""

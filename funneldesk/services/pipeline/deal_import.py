@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -118,7 +118,7 @@ class DealImporter:
             else:
                 row.values["currency"] = currency.upper()
 
-    def apply(self, session: Session, rows: Sequence[Row], ctx: Context) -> None:
+    def apply(self, session: Session, rows: Iterable[Row], ctx: Context) -> None:
         query = session_query(session)
         pipeline = _pipeline(query, ctx)
         stages = _StageMap(pipeline, ctx.options.stages)

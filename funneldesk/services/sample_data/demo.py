@@ -180,8 +180,9 @@ class DemoService(Service):
         if deals < 0:
             raise InvalidInput("deals", _("The number of deals cannot be negative."))
         words = ZH if language() == "zh_CN" else EN
-        today = today or dt.date.today()
-        now = dt.datetime.combine(today, dt.time(9), tzinfo=dt.UTC)
+        now = dt.datetime.combine(today or dt.date.today(), dt.time(9), tzinfo=dt.UTC)
+        if today is None:  # before 09:00 UTC, nothing may be made later than this moment
+            now = min(now, dt.datetime.now(dt.UTC))
         with self.db.session() as session:
             existing = session.scalar(select(func.count()).select_from(Deal)) or 0
             if existing and not append:

@@ -41,6 +41,7 @@ class ImportRunner(QObject):
         cancel = self._cancel = threading.Event()
         self._unfinished += 1
         imports, actor, emit = self.services.imports, self.actor, self.progressed.emit
+        customers = self.services.customers
 
         def work() -> ImportReport:  # on a pool thread: touches no widget
             return imports.run(kind, table, options, by=actor, progress=emit,
@@ -49,6 +50,13 @@ class ImportRunner(QObject):
         def finished(report: ImportReport) -> None:
             self._unfinished -= 1
             done(report)
+            if report.wrote:  # what the import wrote, for Ctrl+K (it left that to this)
+                run_in_background(customers.index_missing, lambda _n: None, not_indexed)
+
+        def not_indexed(error: Exception) -> None:
+            if not isinstance(error, FunnelDeskError):
+                raise error  # a bug: reported as one on the GUI thread
+            # a busy database: the next start indexes what this left out
 
         def failed(error: Exception) -> None:
             self._unfinished -= 1

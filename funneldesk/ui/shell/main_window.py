@@ -251,7 +251,8 @@ class MainWindow(QMainWindow):
         """Loads the ORM and the change services off the GUI thread once the paint of the
         first page is over, so that the first change does not wait for them, then purges
         the deals that have been in the Trash longer than the team keeps them and returns
-        the leads left untouched too long to the public pool. An import
+        the leads left untouched too long to the public pool (and indexes for search any customer
+an import had not indexed when the app stopped). An import
         beside that paint would slow it down by a third: every call from Qt into a
         delegate waits for the interpreter. A page with nothing to paint starts it after
         WARM_UP_FALLBACK_MS."""
@@ -259,6 +260,7 @@ class MainWindow(QMainWindow):
 
         def work() -> int:
             self.services.warm_up()
+            self.services.customers.index_missing()
             self.services.pool.sweep()
             return self.services.trash.purge_expired()
 

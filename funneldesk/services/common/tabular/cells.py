@@ -120,7 +120,10 @@ _SEPARATORS = re.compile(r"[;,，；、|\n]+")
 
 def split_list(text: str) -> list[str]:
     """Several values in one cell: ``a; b``, ``a，b``, ``a、b`` or one per line."""
-    return [p.strip() for p in _SEPARATORS.split(text) if p.strip()]
+    parts = _SEPARATORS.split(text)
+    if len(parts) == 1:  # the common case, without the comprehension
+        return [parts[0].strip()] if not parts[0].isspace() and parts[0] else []
+    return [p.strip() for p in parts if p.strip()]
 
 
 def choice(text: str, names: Mapping[str, str]) -> str:

@@ -4,7 +4,7 @@ row as parsed, the report, and the context importers report each row's fate to."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -149,7 +149,8 @@ class Importer(Protocol):
     def parse(self, row: Row, ctx: Context) -> None:
         """Checks that need the area's rules (a phone in the team's region ...)."""
 
-    def apply(self, session: Session, rows: Sequence[Row], ctx: Context) -> None:
-        """Resolves and writes the rows that parsed, reporting each one's fate."""
+    def apply(self, session: Session, rows: Iterable[Row], ctx: Context) -> None:
+        """Resolves and writes the rows that parsed, reporting each one's fate. The rows
+        are checked as they are taken: take each once, and take them all."""
 
 

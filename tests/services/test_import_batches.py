@@ -1,0 +1,178 @@
+"""A big import writes its new records in batches on a writer thread while the next rows
+are checked, and leaves them to search-everything in a transaction of its own. These tests
+make the batches tiny, so that a small file crosses many of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Table, select
+
+from funneldesk.cli import main
+from funneldesk.db import Database
+from funneldesk.models import Base, Channel, Contact
+from funneldesk.services import Services
+from funneldesk.services.common.bulk import BulkWriter
+from funneldesk.services.common.tabular.engine import ImportCancelled, ImportOptions
+from funneldesk.services.customers import importers
+from funneldesk.services.dto import Actor
+
+CONTACTS = (
+    "姓名,公司名称,手机,邮箱,负责人\n"
+    "张伟,北京星辰科技有限公司,138 0013 8000,zw@xingchen.cn,\n"
+    "王芳,上海华信有限公司,139 1234 5678,wf@huaxin.cn,\n"
+    "李雷,北京星辰科技有限公司,137 0000 1111,ll@xingchen.cn,\n"
+    "韩梅梅,深圳远航有限公司,136 2222 3333,hmm@yuanhang.cn,\n"
+    "赵敏,上海华信有限公司,135 4444 5555,zm@huaxin.cn,周强\n"
+    "张伟,北京星辰科技有限公司,+86 138 0013 8000,other@xingchen.cn,\n"
+    "孙丽,深圳远航有限公司,150 6666 7777,sl@yuanhang.cn,周强\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def tiny_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importers, "_BATCH", 2)
+
+
+def rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
+    with closing(sqlite3.connect(db_path)) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def options(services: Services) -> ImportOptions:
+    headers = ("姓名", "公司名称", "手机", "邮箱", "负责人")
+    return ImportOptions(columns=services.imports.suggest("contacts", headers),
+                         skip_bad_rows=True)
+
+
+def test_rows_across_batches_keep_their_companies_owners_and_duplicates(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(CONTACTS, encoding="utf-8")
+    report = services.imports.run("contacts", path, options(services), by=manager)
+    assert (report.created, report.failed) == (6, 1)
+    # the sixth row repeats the first one's number, four batches later
+    assert [(e.record, e.reason) for e in report.errors] == [(6, "duplicate")]
+    people = rows(db_path, """
+        SELECT c.name, co.name, u.display_name FROM contacts c
+        JOIN companies co ON co.id = c.company_id JOIN users u ON u.id = c.owner_id
+        ORDER BY c.id""")
+    assert people == [("张伟", "北京星辰科技有限公司", manager.display_name),
+                      ("王芳", "上海华信有限公司", manager.display_name),
+                      ("李雷", "北京星辰科技有限公司", manager.display_name),
+                      ("韩梅梅", "深圳远航有限公司", manager.display_name),
+                      ("赵敏", "上海华信有限公司", "周强"),
+                      ("孙丽", "深圳远航有限公司", "周强")]
+    # each company named is created once, whichever batch named it first
+    assert rows(db_path, "SELECT name, count(*) FROM companies GROUP BY name "
+                         "HAVING count(*) > 1") == []
+    assert rows(db_path, "SELECT c.name, ch.kind, ch.value, ch.position FROM channels ch "
+                         "JOIN contacts c ON c.id = ch.contact_id WHERE c.name = '孙丽' "
+                         "ORDER BY ch.position") == [
+        ("孙丽", "phone", "+8615066667777", 0), ("孙丽", "email", "sl@yuanhang.cn", 1)]
+
+
+def test_imported_contacts_are_found_by_search_once_the_index_has_caught_up(
+        tmp_path: Path, services: Services, manager: Actor) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(CONTACTS, encoding="utf-8")
+    services.imports.run("contacts", path, options(services), by=manager)
+    assert not [h for h in services.search.search("韩梅梅", by=manager)]
+    # six contacts and the three companies they named
+    assert services.customers.index_missing() == 9
+    hits = services.search.search("韩梅梅", by=manager)
+    assert [(h.kind, h.title) for h in hits] == [("contact", "韩梅梅")]
+    assert services.customers.index_missing() == 0
+
+
+def test_the_import_command_leaves_its_records_findable(
+        tmp_path: Path, db_path: Path, db: Database) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(CONTACTS, encoding="utf-8")
+    assert main(["--db", str(db_path), "import", "contacts", str(path),
+                 "--skip-bad-rows"]) == 0
+    services = Services.for_database(db)
+    hits = services.search.search("远航", by=services.users.current("manager"))
+    assert {(h.kind, h.title) for h in hits} >= {("company", "深圳远航有限公司"),
+                                                 ("contact", "韩梅梅"), ("contact", "孙丽")}
+
+
+def test_an_import_cancelled_after_batches_were_written_leaves_nothing(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(CONTACTS, encoding="utf-8")
+    monkeypatch.setattr("funneldesk.services.common.tabular.engine._EVERY", 1)
+    written: list[str] = []
+    insert = BulkWriter.insert_columns
+
+    def watched(self: BulkWriter, table: Table, given: Any) -> None:
+        insert(self, table, given)
+        self.drain()  # written, not only queued
+        written.append(table.name)
+
+    monkeypatch.setattr(BulkWriter, "insert_columns", watched)
+    asked: list[int] = []
+
+    def cancelled() -> bool:  # once before the import, then before each row
+        asked.append(1)
+        return len(asked) > 6  # after two batches of two
+
+    progress: list[tuple[int, int]] = []
+    with pytest.raises(ImportCancelled):
+        services.imports.run("contacts", path, options(services), by=manager,
+                             progress=lambda n, total: progress.append((n, total)),
+                             cancelled=cancelled)
+    assert written.count("contacts") == 2
+    assert progress[:3] == [(0, 7), (1, 7), (2, 7)]
+    assert rows(db_path, "SELECT count(*) FROM contacts") == [(0,)]
+    assert rows(db_path, "SELECT count(*) FROM companies") == [(0,)]
+    # the connection is whole again: the next import writes
+    report = services.imports.run("contacts", path, options(services), by=manager)
+    assert report.created == 6
+
+
+def test_the_writer_binds_shared_values_once_and_writes_times_as_the_orm_reads_them(
+        db: Database, services: Services, manager: Actor) -> None:
+    when = dt.datetime(2026, 11, 30, 8, 15, 0, tzinfo=dt.UTC)  # no microseconds
+    table = Base.metadata.tables["contacts"]
+    with db.session() as session, BulkWriter(session) as writer:
+        writer.insert_columns(table, {
+            "id": [101, 102, 103], "name": ["甲", "乙", "丙"],
+            "created_at": [when] * 3, "touched_at": [when, when, when + dt.timedelta(1)],
+            "owner_id": [manager.id] * 3, "version": [1, 1, 1]})
+        writer.insert(Base.metadata.tables["channels"], [
+            {"contact_id": 101, "kind": "phone", "value": "+8613800138000",
+             "key": "+8613800138000", "position": 0}])
+    with db.session() as session:
+        people = session.execute(select(Contact.id, Contact.name, Contact.created_at,
+                                        Contact.touched_at, Contact.consent)
+                                 .order_by(Contact.id)).all()
+        assert [tuple(p) for p in people] == [
+            (101, "甲", when, when, "unknown"), (102, "乙", when, when, "unknown"),
+            (103, "丙", when, when + dt.timedelta(1), "unknown")]
+        assert session.scalars(select(Channel.contact_id)).all() == [101]
+
+
+def write_a_refused_channel(db: Database) -> None:
+    with db.session() as session, BulkWriter(session) as writer:
+        now = dt.datetime.now(dt.UTC)
+        writer.insert_columns(Base.metadata.tables["contacts"], {
+            "id": [7], "name": ["甲"], "created_at": [now], "touched_at": [now],
+            "version": [1]})
+        writer.insert(Base.metadata.tables["channels"], [
+            {"contact_id": 7, "kind": "fax", "value": "1", "key": "1",
+             "position": 0}])  # not a kind of channel
+        writer.drain()
+
+
+def test_a_refused_insert_raises_and_the_transaction_writes_nothing(
+        db: Database, db_path: Path) -> None:
+    with pytest.raises(sqlite3.IntegrityError, match="ck_channels_kind"):
+        write_a_refused_channel(db)
+    assert rows(db_path, "SELECT count(*) FROM contacts") == [(0,)]
