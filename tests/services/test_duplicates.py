@@ -161,3 +161,27 @@ def test_find_all_over_twenty_thousand_contacts_finds_just_the_planted_duplicate
     assert found == {frozenset(planted["chain"]): ("phone", "email"),
                      frozenset(planted["wechat"]): ("wechat",),
                      frozenset(planted["name"]): ("name",)}
+
+
+def test_branches_of_one_brand_in_two_cities_are_not_duplicates_by_name(
+        services: Services, manager: Actor) -> None:
+    add = services.customers.add_company
+    beijing = add(STAR, by=manager).id
+    shanghai = add(CompanyFields(name="上海星辰科技有限公司"), by=manager).id
+    bare = add(CompanyFields(name="星辰科技有限公司"), by=manager).id
+    find = services.duplicates.matches_for_company
+    # a name that gives no city may be either; one that gives the other city is another
+    assert {m.id for m in find(CompanyFields(name="星辰科技（上海）有限公司"))} == {
+        shanghai, bare}
+    groups = services.duplicates.find_all("company")
+    assert [sorted(m.id for m in g.members) for g in groups] == [
+        sorted((beijing, shanghai, bare))]
+    pairs = {(a, b) for a, b, _score in _name_pairs(services)}
+    assert (min(beijing, shanghai), max(beijing, shanghai)) not in pairs
+
+
+def _name_pairs(services: Services) -> list[tuple[int, int, float]]:
+    from funneldesk.services.customers.matching import load_names
+
+    with services.db.reading() as session:
+        return list(load_names(session, "company", "CN").name_pairs())

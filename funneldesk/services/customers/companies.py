@@ -214,6 +214,9 @@ class CustomerService(Service):
         """Makes findable in search-everything the companies and contacts it lacks: a bulk
         import's, once it has committed, and any that a crash left out. Returns how many
         it added."""
+        with self.db.reading() as session:
+            if not search.any_missing_customers(search.raw_connection(session)):
+                return 0
         with self.db.session() as session:
             return search.index_missing_customers(search.raw_connection(session))
 

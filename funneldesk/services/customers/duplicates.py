@@ -75,7 +75,8 @@ class DuplicateService(Service):
             for record_id, name, company_id in _name_candidates(session, entity, fields, keys):
                 core = names.core(name)
                 matcher.file(record_id, name, (), core,
-                             name_blocks(core, entity == "contact", company_id))
+                             name_blocks(core, entity == "contact", company_id),
+                             names.place(name) if entity == "company" else "")
         return matcher.match(fields, exclude_id)
 
     # --- the whole database --------------------------------------------------------------

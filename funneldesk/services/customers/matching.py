@@ -45,6 +45,7 @@ class Keys:
     exact: tuple[Key, ...]
     core: str
     blocks: frozenset[str]
+    place: str = ""  # a company's, from its name (names.place)
 
 
 def keys_of(fields: CompanyFields | ContactFields, region: str) -> Keys:
@@ -70,7 +71,8 @@ def keys_of(fields: CompanyFields | ContactFields, region: str) -> Keys:
         exact.append(("external_id", fields.external_id.strip()))
     core = names.core(fields.name)
     return Keys(tuple(exact), core, name_blocks(core, isinstance(fields, ContactFields),
-                                            company_id))
+                                            company_id),
+                "" if isinstance(fields, ContactFields) else names.place(fields.name))
 
 
 def name_blocks(core: str, contact: bool, company_id: int | None) -> frozenset[str]:
@@ -91,15 +93,15 @@ class Matcher:
         self.entity, self.region, self.min_score = entity, region, min_score
         self._exact: dict[Key, list[int]] = defaultdict(list)
         self._blocks: dict[str, list[int]] = defaultdict(list)
-        self._names: dict[int, tuple[str, str]] = {}  # id: (name, core)
+        self._names: dict[int, tuple[str, str, str]] = {}  # id: (name, core, place)
 
     def add(self, fields: CompanyFields | ContactFields, record_id: int) -> None:
         keys = keys_of(fields, self.region)
-        self.file(record_id, fields.name, keys.exact, keys.core, keys.blocks)
+        self.file(record_id, fields.name, keys.exact, keys.core, keys.blocks, keys.place)
 
     def file(self, record_id: int, name: str, exact: Iterable[Key], core: str,
-             blocks: Iterable[str]) -> None:
-        self._names[record_id] = (name, core)
+             blocks: Iterable[str], place: str = "") -> None:
+        self._names[record_id] = (name, core, place)
         for key in exact:
             self._exact[key].append(record_id)
         for block in blocks:
@@ -121,7 +123,10 @@ class Matcher:
             if len(ids) <= BLOCK_LIMIT:
                 candidates.update(ids)
         for record_id in candidates - found.keys():
-            score = names.core_similarity(keys.core, self._names[record_id][1], self.min_score)
+            _name, core, place = self._names[record_id]
+            if names.other_places(keys.place, place):
+                continue
+            score = names.core_similarity(keys.core, core, self.min_score)
             if score >= self.min_score:
                 found[record_id] = ("name", score)
         if exclude_id is not None:
@@ -143,7 +148,8 @@ class Matcher:
             scores = process.cdist(cores, cores, scorer=fuzz.token_sort_ratio,
                                    score_cutoff=self.min_score)
             for row, column in zip(*scores.nonzero(), strict=True):
-                if row < column:
+                if row < column and not names.other_places(self._names[ids[row]][2],
+                                                           self._names[ids[column]][2]):
                     first, second = sorted((ids[row], ids[column]))
                     if (first, second) not in seen:
                         seen.add((first, second))
@@ -168,7 +174,8 @@ def load_names(session: Session, entity: str, region: str,
         for ident, name in session.execute(select(Company.id, Company.name)
                                            .where(*alive(Company))):
             core = names.core(name)
-            matcher.file(ident, name, (), core, name_blocks(core, False, None))
+            matcher.file(ident, name, (), core, name_blocks(core, False, None),
+                         names.place(name))
     else:
         for ident, name, company_id in session.execute(
                 select(Contact.id, Contact.name, Contact.company_id).where(*alive(Contact))):

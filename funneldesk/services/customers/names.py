@@ -47,9 +47,28 @@ def core(name: str) -> str:
     return " ".join(words)
 
 
+def place(name: str) -> str:
+    """The city or province a company name gives, in front or in brackets (“北京”,
+    “（上海）”), or "" when it names none."""
+    text = unicodedata.normalize("NFKC", name).casefold().strip()
+    found = _LEADING_PLACE.match(text)
+    if found is None:
+        bracketed = _BRACKETED.search(text)
+        found = _LEADING_PLACE.match(bracketed.group()[1:-1].strip()) if bracketed else None
+    return found.group().rstrip("市省") if found is not None else ""
+
+
+def other_places(a: str, b: str) -> bool:
+    """Whether two names give different places: 北京星辰 and 上海星辰 are two branches,
+    two customers, however alike the rest."""
+    return bool(a and b and a != b)
+
+
 def similarity(a: str, b: str) -> float:
     """How alike two company names are, 0 to 100, on their cores; word order does not
-    count (Xingchen Tech and Tech Xingchen)."""
+    count (Xingchen Tech and Tech Xingchen). Names that give different places score 0."""
+    if other_places(place(a), place(b)):
+        return 0.0
     return core_similarity(core(a), core(b))
 
 

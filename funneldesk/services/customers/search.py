@@ -108,6 +108,18 @@ def index_new_customers(conn: search_index.Connection, kind: str, first_id: int)
     _bulk(conn, kind, f"{sql} AND {alias}.id >= ? ORDER BY {alias}.id", (first_id,))
 
 
+_UNINDEXED = ("NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.kind = ? "
+              "AND d.record_id = {alias}.id)")
+
+
+def any_missing_customers(conn: search_index.Connection) -> bool:
+    """Whether a live company or contact is missing from the index (a read: start-up asks
+    this before it takes the write lock)."""
+    return any(conn.execute(f"SELECT 1 FROM ({sql} AND {_UNINDEXED.format(alias=alias)} "
+                            f"LIMIT 1)", (kind,)).fetchone()
+               for kind, (sql, alias) in _SQL.items())
+
+
 def index_missing_customers(conn: search_index.Connection) -> int:
     """Adds the companies and contacts that the index lacks: what a bulk import has just
     written (it leaves them to this, in a transaction of their own), or what a crash
@@ -115,9 +127,8 @@ def index_missing_customers(conn: search_index.Connection) -> int:
     added = 0
     for kind in (COMPANY_KIND, CONTACT_KIND):
         sql, alias = _SQL[kind]
-        rows = conn.execute(
-            f"{sql} AND NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.kind = ? "
-            f"AND d.record_id = {alias}.id) ORDER BY {alias}.id", (kind,)).fetchall()
+        rows = conn.execute(f"{sql} AND {_UNINDEXED.format(alias=alias)} ORDER BY {alias}.id",
+                            (kind,)).fetchall()
         next_id = search_index.next_doc_id(conn)
         for i in range(0, len(rows), _BATCH):
             next_id = search_index.bulk_insert(
