@@ -73,8 +73,9 @@ def validate_only(importer: Importer, source: Path | Table, options: ImportOptio
     table = source if isinstance(source, Table) else read_table(source)
     _check_options(importer, table, options)
     report = ImportReport(read=len(table.records))
-    for _row in checked_rows(importer, table, options, Context(report, options, by)):
-        pass
+    with _collector_paused():  # as in run_import
+        for _row in checked_rows(importer, table, options, Context(report, options, by)):
+            pass
     return report
 
 
