@@ -146,9 +146,12 @@ def test_the_writer_binds_shared_values_once_and_writes_times_as_the_orm_reads_t
             "id": [101, 102, 103], "name": ["甲", "乙", "丙"],
             "created_at": [when] * 3, "touched_at": [when, when, when + dt.timedelta(1)],
             "owner_id": [manager.id] * 3, "version": [1, 1, 1]})
-        writer.insert(Base.metadata.tables["channels"], [
-            {"contact_id": 101, "kind": "phone", "value": "+8613800138000",
-             "key": "+8613800138000", "position": 0}])
+        writer.insert_columns(Base.metadata.tables["channels"], {
+            "contact_id": [101, 102, 103], "kind": ["phone", "email", "email"],
+            # a key equal to its value is written once; here the third differs
+            "value": ["+8613800138000", "yi@example.cn", "Bing@example.cn"],
+            "key": ["+8613800138000", "yi@example.cn", "bing@example.cn"],
+            "position": [0, 0, 0]})
     with db.session() as session:
         people = session.execute(select(Contact.id, Contact.name, Contact.created_at,
                                         Contact.touched_at, Contact.consent)
@@ -156,7 +159,10 @@ def test_the_writer_binds_shared_values_once_and_writes_times_as_the_orm_reads_t
         assert [tuple(p) for p in people] == [
             (101, "甲", when, when, "unknown"), (102, "乙", when, when, "unknown"),
             (103, "丙", when, when + dt.timedelta(1), "unknown")]
-        assert session.scalars(select(Channel.contact_id)).all() == [101]
+        assert [tuple(c) for c in session.execute(
+            select(Channel.contact_id, Channel.value, Channel.key).order_by(Channel.id))] == [
+            (101, "+8613800138000", "+8613800138000"), (102, "yi@example.cn", "yi@example.cn"),
+            (103, "Bing@example.cn", "bing@example.cn")]
 
 
 def write_a_refused_channel(db: Database) -> None:

@@ -127,7 +127,8 @@ class BulkWriter:
     def insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
         """Queues the rows (every row with the same keys; see ``insert_rows``); waits
         while four batches are already waiting, so that memory stays bounded. A value
-        every row shares is bound once instead of being written into each row's JSON."""
+        every row shares is bound once instead of being written into each row's JSON, and
+        a column equal to another is written once."""
         if rows:
             self.insert_columns(table, {name: [row[name] for row in rows] for name in rows[0]})
 
@@ -146,9 +147,12 @@ class BulkWriter:
                 picks.append("?")
                 shared.append(_json_value(column[0]) if isinstance(column[0], dt.date)
                               else column[0])
-            else:
-                picks.append(f"value->>{len(varying)}")
-                varying.append(column)
+            else:  # a column equal to one already written (a key that is its value) reads it
+                same = next((n for n, other in enumerate(varying) if other == column),
+                            len(varying))
+                picks.append(f"value->>{same}")
+                if same == len(varying):
+                    varying.append(column)
         sql = (f"INSERT INTO {_quoted(self.session, table.name)} "
                f"({_column_list(self.session, names)}) "
                f"SELECT {', '.join(picks)} FROM json_each(?)")

@@ -57,6 +57,7 @@ def _check(importer: Importer, records: Sequence[Record], options: ImportOptions
     columns, entered = mapped
     plan = _Plan([(name, header, i, _converter(specs[name], options, orders.get(name)))
                   for name, (header, i) in columns.items()],
+                 dict(columns),
                  [(name, _converter(specs[name], options, None), text)
                   for name, text in options.constants.items()],
                  [spec.name for spec in specs.values() if spec.required],
@@ -74,25 +75,25 @@ class _Plan(NamedTuple):
     """What to read from every record, worked out once for the file."""
 
     cells: list[tuple[str, str, int, Converter]]  # field, header, column index, reader
+    columns: dict[str, tuple[str, int]]  # field -> header, column index (for the report)
     constants: list[tuple[str, Converter, str]]  # --set FIELD=VALUE
     required: list[str]
     entered: list[tuple[str, str, int, str | None]]  # stage, header, index, order
 
 
 def _parsed(record: Record, plan: _Plan, options: ImportOptions, ctx: Context) -> Row:
-    row = Row(record, {}, {})
+    row = Row(record, {}, {}, columns=plan.columns)
     texts, found = row.texts, record.cells
     values = row.values
-    for name, header, i, convert in plan.cells:
+    for name, _header, i, convert in plan.cells:
         text = found[i].strip() if i < len(found) else ""
-        texts[name] = (header, text)
         if text:  # a blank is "unknown"
             try:
                 values[name] = convert(text)
             except cells.CellProblem as problem:
                 ctx.fail(row, name, problem.reason)
     for name, convert, text in plan.constants:
-        texts.setdefault(name, (f"--set {name}", text))
+        texts[name] = (f"--set {name}", text)
         if text.strip():
             try:
                 values[name] = convert(text.strip())

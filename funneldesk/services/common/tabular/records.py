@@ -114,8 +114,19 @@ class ImportReport:
 class Row:
     record: Record
     values: dict[str, Any]  # field -> parsed value; absent: blank (unknown)
-    texts: dict[str, tuple[str, str]]  # field -> (header, cell text), for the report
+    texts: dict[str, tuple[str, str]]  # field -> (header, text) of what is not a cell
     entered: dict[str, dt.datetime] = field(default_factory=dict)  # stage name -> when
+    # field -> (header, column index) of the file's mapped cells, shared by every row: a
+    # cell's text is read again only for the report of a cell that failed
+    columns: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+
+    def shown(self, name: str) -> tuple[str, str]:
+        """The header (or ``--set NAME``) and the text of what gave field ``name``."""
+        if name in self.columns:
+            header, i = self.columns[name]
+            cells = self.record.cells
+            return header, cells[i].strip() if i < len(cells) else ""
+        return self.texts.get(name, (name, ""))
 
 
 class Context:
@@ -127,7 +138,7 @@ class Context:
         self._failed: set[int] = set()
 
     def fail(self, row: Row, name: str, reason: str) -> None:
-        header, text = row.texts.get(name, (name, ""))
+        header, text = row.shown(name)
         self.report.errors.append(RowError(row.record.number, row.record.line, header, text,
                                            reason))
         if row.record.number not in self._failed:
