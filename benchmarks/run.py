@@ -58,7 +58,8 @@ Figures (medians of R repeats; a repeat is a fresh process):
   validate_only_rows_per_s and raw_insert_rows_per_s, and what making the rows findable
   by Ctrl+K takes after the import has committed: import_index_rows_per_s and
   import_searchable_rows_per_s (see benchmarks/import_figures.py).
-  Rows per second: the only figure where higher is better.
+  Rows per second: higher is better (the only such figures; of them only
+  import_rows_per_s has a target).
 
 "targets" gives each target with its value in this run, "pass" whether the figure meets
 it. A slow figure beside a slow baseline means a busy machine, not slow code.

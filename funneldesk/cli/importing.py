@@ -6,9 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from funneldesk.cli.common import database_location
 from funneldesk.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from funneldesk.services import Services
 
 KINDS = ("companies", "contacts", "deals", "products")
 
@@ -59,6 +63,20 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     command.set_defaults(run=run_import_command, skip_bad_rows=False)
 
 
+def _index_for_search(services: Services) -> None:
+    """Makes what the import wrote findable with Ctrl+K. The import has committed by now,
+    so a failure here loses nothing: FunnelDesk indexes what is missing when it next
+    starts, and the command says so rather than failing."""
+    from funneldesk.errors import FunnelDeskError
+
+    try:
+        services.customers.index_missing()
+    except FunnelDeskError as error:
+        print(_("The import was saved, but search-everything could not be updated ({error}); "
+                "FunnelDesk will update it when it next starts.").format(error=error),
+              file=sys.stderr)
+
+
 def run_import_command(args: argparse.Namespace) -> int:
     from funneldesk.db import open_database
     from funneldesk.services import Services
@@ -82,14 +100,14 @@ def run_import_command(args: argparse.Namespace) -> int:
             match=args.match, date_format=args.date_format, skip_bad_rows=args.skip_bad_rows,
             dry_run=args.dry_run)
         report = services.imports.run(args.kind, table, options, by=me)
+        if args.report is not None:
+            args.report.write_text(json.dumps(report.to_json(), ensure_ascii=False,
+                                              indent=2), encoding="utf-8")
+        print(report.summary())
         if report.wrote:
-            services.customers.index_missing()  # what the import wrote, for Ctrl+K
+            _index_for_search(services)
     finally:
         db.close()
-    if args.report is not None:
-        args.report.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2),
-                               encoding="utf-8")
-    print(report.summary())
     for error in report.errors[:10]:
         print(_("record {record} (line {line}), {column} “{value}”: {reason}").format(
             record=error.record, line=error.line, column=error.column, value=error.value,

@@ -109,6 +109,13 @@ class Database:
             if _is_damage(error.orig):
                 raise DatabaseDamaged(str(self.path), detail=str(error.orig)) from error
             raise
+        except sqlite3.Error as error:  # from the raw connection (bulk writes, search index)
+            session.rollback()
+            if isinstance(error, sqlite3.OperationalError):
+                raise _environment_error(self.path, error) from error
+            if _is_damage(error):
+                raise DatabaseDamaged(str(self.path), detail=str(error)) from error
+            raise
         finally:
             session.rollback()
             session.close()

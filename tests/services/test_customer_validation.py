@@ -94,10 +94,12 @@ def test_the_reasons_are_said_in_chinese_too() -> None:
 @given(digits=st.text("0123456789", min_size=10, max_size=12),
        prefix=st.sampled_from(["", "+86", "86", "0086", "+86 ", "+1"]),
        spacing=st.sampled_from(["", " ", "-", "(", ")"]),
-       region=st.sampled_from(["CN", "HK", "US"]))
+       region=st.sampled_from(["CN", "HK", "US"]),
+       script=st.sampled_from(["0", "\uff10", "\u0660"]))  # ASCII, full-width, Arabic-Indic
 def test_the_quick_reading_of_chinese_mobiles_agrees_with_phonenumbers(
-        digits: str, prefix: str, spacing: str, region: str) -> None:
+        digits: str, prefix: str, spacing: str, region: str, script: str) -> None:
     text = prefix + "1" + spacing.join([digits[:2], digits[2:6], digits[6:]])
+    text = text.translate({ord("0") + n: ord(script) + n for n in range(10)})
     try:
         parsed = phonenumbers.parse(text, region)
         slow = (phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
@@ -109,3 +111,4 @@ def test_the_quick_reading_of_chinese_mobiles_agrees_with_phonenumbers(
     except InvalidInput:
         quick = None
     assert quick == slow
+    assert quick is None or quick.isascii()

@@ -217,13 +217,17 @@ def test_an_import_that_skips_bad_rows_writes_the_good_ones_and_tells_the_pages(
     go_on(wiz)
     dry_run(qtbot, wiz)
     assert "skip" in wiz.dry_run_page.view.verdict.text()
-    with qtbot.waitSignal(window.runner.changed, timeout=20000):
+    with qtbot.waitSignal(wiz.runner.searchIndexed, timeout=20000) as indexed, \
+            qtbot.waitSignal(window.runner.changed, timeout=20000):
         go_on(wiz)
-    assert wiz.currentPage() is wiz.import_page
-    qtbot.waitUntil(lambda: not wiz.import_page.running, timeout=20000)
+        assert wiz.currentPage() is wiz.import_page
     assert companies(db_path) == before + 2
     assert wiz.import_page.view.verdict.text() == "The import is done."
     assert wiz.import_page.view.errors.rowCount() == 1
+    assert indexed.args == [""]
+    assert wiz.import_page.status.text() == ""
+    hits = window.services.search.search("前海云端", by=window.actor)
+    assert [h.title for h in hits if h.kind == "company"] == ["深圳前海云端科技有限公司"]
     wiz.accept()
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import queue
+import sqlite3
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
@@ -59,7 +60,9 @@ def _converted_columns(session: Session, table: Table, given: Mapping[str, list[
     columns = [*given.values(), *([value] * count for value in defaults.values())]
     names = [*given, *defaults]
     for n, name in enumerate(names):
-        process = table.c[name].type.bind_processor(dialect)
+        # the dialect's own type, as the ORM converts: the generic one's processor would
+        # leave a datetime to the driver, which drops a zero microsecond
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:
             columns[n] = _converted(columns[n], process)
     return names, columns
@@ -86,6 +89,8 @@ def _column_list(session: Session, names: Sequence[str]) -> str:
 
 _STOP = None
 _CACHE_KIB = -64 * 1024  # negative: KiB, not pages
+# json_each's ``->>`` arrived in SQLite 3.38; an older library gets executemany
+_JSON_ARROWS = sqlite3.sqlite_version_info >= (3, 38)
 
 
 class BulkWriter:
@@ -93,14 +98,15 @@ class BulkWriter:
     given. While it runs, nothing else may use the session: call ``drain`` before any
     other statement. Leaving the ``with`` block waits for the last insert (or, when the
     block raised, for the one under way, dropping the rest) and raises what an insert
-    raised.
+    raised. Once an insert has failed, every later call raises its error again and no
+    later batch runs.
 
-    SQLite only: json_each and ``->>`` (3.38 and later)."""
+    SQLite only."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self._connection = driver_connection(session)
-        self._work: queue.Queue[tuple[str, tuple[Any, ...]] | None] = queue.Queue(maxsize=4)
+        self._work: queue.Queue[tuple[bool, str, Any] | None] = queue.Queue(maxsize=4)
         self._error: BaseException | None = None
         self._stopping = False
         self._cache_size = 0
@@ -123,6 +129,8 @@ class BulkWriter:
         self._connection.execute(f"PRAGMA cache_size={int(self._cache_size):d}")
         if error is None:
             self._raise()
+        elif self._error is not None and self._error is not error:
+            error.add_note(f"an insert of the bulk writer had failed: {self._error!r}")
 
     def insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
         """Queues the rows (every row with the same keys; see ``insert_rows``); waits
@@ -136,29 +144,18 @@ class BulkWriter:
         """``insert`` for rows given column by column (every list as long)."""
         self._raise()
         count = len(next(iter(given.values()), []))
+        if any(len(values) != count for values in given.values()):
+            raise ValueError(f"columns of unequal length for {table.name}")
         if not count:
             return
         names, columns = _converted_columns(self.session, table, given, count)
-        picks: list[str] = []
-        shared: list[Any] = []
-        varying: list[list[Any]] = []
-        for column in columns:
-            if column.count(column[0]) == len(column):
-                picks.append("?")
-                shared.append(_json_value(column[0]) if isinstance(column[0], dt.date)
-                              else column[0])
-            else:  # a column equal to one already written (a key that is its value) reads it
-                same = next((n for n, other in enumerate(varying) if other == column),
-                            len(varying))
-                picks.append(f"value->>{same}")
-                if same == len(varying):
-                    varying.append(column)
-        sql = (f"INSERT INTO {_quoted(self.session, table.name)} "
-               f"({_column_list(self.session, names)}) "
-               f"SELECT {', '.join(picks)} FROM json_each(?)")
-        lines = list(zip(*varying, strict=True)) if varying else [()] * count
-        self._work.put((sql, (*shared, json.dumps(lines, ensure_ascii=False,
-                                                  default=_json_value))))
+        into = f"INSERT INTO {_quoted(self.session, table.name)} ({_column_list(self.session, names)})"
+        text = _json_batch(into, columns) if _JSON_ARROWS else None
+        if text is None:  # row by row: SQLite's JSON functions cut a text at a NUL
+            marks = ", ".join(["?"] * len(names))
+            self._work.put((True, f"{into} VALUES ({marks})", list(zip(*columns, strict=True))))
+        else:
+            self._work.put((False, *text))
 
     def drain(self) -> None:
         """Waits until every queued insert has run."""
@@ -167,8 +164,7 @@ class BulkWriter:
 
     def _raise(self) -> None:
         if self._error is not None:
-            error, self._error = self._error, None
-            raise error
+            raise self._error
 
     def _run(self) -> None:
         while True:
@@ -177,11 +173,40 @@ class BulkWriter:
                 if item is _STOP:
                     return
                 if self._error is None and not self._stopping:
-                    self._connection.execute(*item)
+                    many, sql, parameters = item
+                    if many:
+                        self._connection.executemany(sql, parameters)
+                    else:
+                        self._connection.execute(sql, parameters)
             except BaseException as error:  # handed to the importer's thread
                 self._error = error
             finally:
                 self._work.task_done()
+
+
+def _json_batch(into: str, columns: list[list[Any]]) -> tuple[str, tuple[Any, ...]] | None:
+    """One ``INSERT … SELECT … FROM json_each(?)`` and its parameters for the rows, or
+    None when a text in the JSON holds a NUL (a bound value keeps it whole)."""
+    picks: list[str] = []
+    shared: list[Any] = []
+    varying: list[list[Any]] = []
+    for column in columns:
+        if column.count(column[0]) == len(column):
+            picks.append("?")
+            shared.append(_json_value(column[0]) if isinstance(column[0], dt.date)
+                          else column[0])
+        else:  # a column equal to one already written (a key that is its value) reads it
+            same = next((n for n, other in enumerate(varying) if other == column),
+                        len(varying))
+            picks.append(f"value->>{same}")
+            if same == len(varying):
+                varying.append(column)
+    count = len(columns[0])
+    lines = list(zip(*varying, strict=True)) if varying else [()] * count
+    text = json.dumps(lines, ensure_ascii=False, default=_json_value)
+    if "\\u0000" in text:
+        return None
+    return f"{into} SELECT {', '.join(picks)} FROM json_each(?)", (*shared, text)
 
 
 def _json_value(value: object) -> Any:

@@ -299,8 +299,10 @@ class _CustomerImporter:
         mode = ctx.options.mode
         matched: dict[int, int] = {}
         if mode != "create":
-            rows = listed = list(rows)
+            ctx.passes = 2
+            listed = list(rows)
             matched = self.matches(session, listed, ctx)
+            rows = ctx.rewatch(listed)
         known = self.known_keys(session) if mode != "update" else {}
         next_id = int(session.scalar(select(func.max(self.model.id))) or 0) + 1
         updated: list[int] = []

@@ -54,7 +54,7 @@ def credit_code(text: str, field: str = "credit_code") -> str:
 # country code); reading it here spares parse's character-by-character work, the bulk of
 # an import's time
 _SPACING = str.maketrans("", "", " -().\u00a0")
-_CN_MOBILE = re.compile(r"(\+86|0086|86)?(1\d{10})")
+_CN_MOBILE = re.compile(r"(\+86|0086|86)?(1\d{10})", re.ASCII)  # full-width digits: the slow path
 
 
 @functools.cache
@@ -66,8 +66,8 @@ def _cn_mobile_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     assert metadata is not None
     assert metadata.general_desc is not None
     assert metadata.mobile is not None
-    return (re.compile(metadata.general_desc.national_number_pattern or ""),
-            re.compile(metadata.mobile.national_number_pattern or ""))
+    return (re.compile(metadata.general_desc.national_number_pattern or "", re.ASCII),
+            re.compile(metadata.mobile.national_number_pattern or "", re.ASCII))
 
 
 def _cn_mobile(typed: str, region: str) -> str | phonenumbers.PhoneNumber | None:

@@ -153,6 +153,7 @@ class ImportPage(_RunPage):
         self.cancel = QPushButton(_("Cancel the import"))
         self.cancel.clicked.connect(self.cancel_import)
         self.bar.addWidget(self.cancel)
+        owner.runner.searchIndexed.connect(self._indexed)
 
     def initializePage(self) -> None:
         self.status.setText(_("Importing…"))
@@ -172,7 +173,17 @@ class ImportPage(_RunPage):
         self.cancel.hide()
         self.status.clear()
         if report.wrote:
+            self.status.setText(_("Making the new records findable with Ctrl+K…"))
             self.owner.imported.emit(report)
+
+    @Slot(str)
+    def _indexed(self, problem: str) -> None:
+        if not problem:
+            self.status.clear()
+            return
+        self.status.setText(_("The import is saved, but search-everything could not be "
+                              "updated yet ({problem}); FunnelDesk updates it when it next "
+                              "starts.").format(problem=problem))
 
     def _refused(self, token: object, error: FunnelDeskError) -> None:
         super()._refused(token, error)

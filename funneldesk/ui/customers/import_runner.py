@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from funneldesk.errors import FunnelDeskError
@@ -22,6 +23,8 @@ class ImportRunner(QObject):
     GUI thread, so a slot of a widget may touch widgets."""
 
     progressed = Signal(int, int)
+    # after an import that wrote: "" once its records are findable with Ctrl+K, else why not
+    searchIndexed = Signal(str)
 
     def __init__(self, services: Services, actor: Actor, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -51,12 +54,17 @@ class ImportRunner(QObject):
             self._unfinished -= 1
             done(report)
             if report.wrote:  # what the import wrote, for Ctrl+K (it left that to this)
-                run_in_background(customers.index_missing, lambda _n: None, not_indexed)
+                run_in_background(customers.index_missing, lambda _n: indexed(""),
+                                  not_indexed)
+
+        def indexed(problem: str) -> None:
+            if shiboken6.isValid(self):  # the wizard may have closed meanwhile
+                self.searchIndexed.emit(problem)
 
         def not_indexed(error: Exception) -> None:
             if not isinstance(error, FunnelDeskError):
                 raise error  # a bug: reported as one on the GUI thread
-            # a busy database: the next start indexes what this left out
+            indexed(str(error))  # the next start indexes what this left out
 
         def failed(error: Exception) -> None:
             self._unfinished -= 1

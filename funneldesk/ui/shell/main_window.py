@@ -17,6 +17,7 @@ from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QToolBar
 
+from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, ChangeSet
@@ -251,24 +252,34 @@ class MainWindow(QMainWindow):
         """Loads the ORM and the change services off the GUI thread once the paint of the
         first page is over, so that the first change does not wait for them, then purges
         the deals that have been in the Trash longer than the team keeps them and returns
-        the leads left untouched too long to the public pool (and indexes for search any customer
-an import had not indexed when the app stopped). An import
-        beside that paint would slow it down by a third: every call from Qt into a
-        delegate waits for the interpreter. A page with nothing to paint starts it after
-        WARM_UP_FALLBACK_MS."""
+        the leads left untouched too long to the public pool, and makes findable any customer
+        an import had not yet indexed when FunnelDesk stopped. Each chore is tried on its
+        own: a busy database stops one, not the others, and the next start retries it.
+        Starting this beside that paint would slow the paint by a third: every call from
+        Qt into a delegate waits for the interpreter. A page with nothing to paint starts
+        it after WARM_UP_FALLBACK_MS."""
         started = False
 
-        def work() -> int:
+        def work() -> list[str]:
             self.services.warm_up()
-            self.services.customers.index_missing()
-            self.services.pool.sweep()
-            return self.services.trash.purge_expired()
+            problems = []
+            for chore in (self.services.trash.purge_expired, self.services.pool.sweep,
+                          self.services.customers.index_missing):
+                try:
+                    chore()
+                except FunnelDeskError as error:
+                    problems.append(str(error))
+            return problems
+
+        def report(problems: list[str]) -> None:
+            if problems:
+                self.statusBar().showMessage(problems[0])
 
         def start() -> None:
             nonlocal started
             if not started:
                 started = True
-                run_in_background(work, lambda _r: None,
+                run_in_background(work, report,
                                   lambda error: self.statusBar().showMessage(str(error)))
 
         self.firstPainted.connect(lambda: QTimer.singleShot(0, self, start))

@@ -89,10 +89,12 @@ def run_import(db: Database, importer: Importer, source: Path | Table, options: 
     if cancelled is not None and cancelled():
         raise ImportCancelled()
     good = checked_rows(importer, table, options, ctx)
+    total = len(table.records)
+    ctx.rewatch = lambda rows: _watched(iter(rows), ctx, total, progress, cancelled,
+                                        second=True)
     try:
         with _collector_paused(), db.session() as session:
-            importer.apply(session, _watched(good, len(table.records), progress, cancelled),
-                           ctx)
+            importer.apply(session, _watched(good, ctx, total, progress, cancelled), ctx)
             refused = bool(report.errors) and not options.skip_bad_rows
             if refused or options.dry_run:
                 raise _Undo()
@@ -118,16 +120,17 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _watched(rows: Iterator[Row], total: int, progress: Progress | None,
-             cancelled: Callable[[], bool] | None) -> Iterator[Row]:
-    """The rows, reporting progress (by the file's records: bad ones are not yielded) and
-    checking for Cancel every so many."""
+def _watched(rows: Iterator[Row], ctx: Context, total: int, progress: Progress | None,
+             cancelled: Callable[[], bool] | None, *, second: bool = False) -> Iterator[Row]:
+    """The rows, reporting progress (by the file's records: bad ones are not yielded;
+    over both passes when the importer takes two) and checking for Cancel every so many."""
     for n, row in enumerate(rows):
         if n % _EVERY == 0:
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
             if progress is not None:
-                progress(row.record.number - 1, total)
+                done = row.record.number - 1 + (total if second else 0)
+                progress(done, total * ctx.passes)
         yield row
 
 

@@ -4,7 +4,7 @@ row as parsed, the report, and the context importers report each row's fate to."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -136,6 +136,11 @@ class Context:
         self.report, self.options, self.by = report, options, by
         self.now = dt.datetime.now(dt.UTC)
         self._failed: set[int] = set()
+        # an importer that must take every row before it writes (to match them) sets
+        # passes to 2 before it does, and writes the listed rows through rewatch, which
+        # reports the second pass's progress and reads Cancel as the first did
+        self.passes = 1
+        self.rewatch: Callable[[Iterable[Row]], Iterable[Row]] = lambda rows: rows
 
     def fail(self, row: Row, name: str, reason: str) -> None:
         header, text = row.shown(name)
