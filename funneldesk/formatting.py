@@ -91,3 +91,16 @@ def listing(items: Sequence[str]) -> str:
 def currency_name(code: str) -> str:
     """The currency's name in the current language ("Euro", "欧元")."""
     return str(get_currency_name(code, locale=_locale()))
+
+
+def items(values: Sequence[str]) -> str:
+    """Values side by side, each as good as the others ("A, B, C"; "甲、乙、丙"): the
+    phones or tags of a record, where "and" would read as a sentence."""
+    middle = str(_parsed(_locale()).list_patterns["standard"]["middle"])
+    separator = middle.replace("{0}", "").replace("{1}", "")
+    return separator.join(values)
+
+
+def territory(code: str) -> str:
+    """A country or region's name in the current language ("China", "中国")."""
+    return str(_parsed(_locale()).territories.get(code.upper(), code))

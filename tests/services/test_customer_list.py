@@ -21,6 +21,7 @@ from funneldesk.services.customers.list_records import (
     ContactRow,
     CustomerColumn,
     CustomerQuery,
+    profile_fields,
 )
 from funneldesk.services.customers.records import CompanyFields, ContactFields
 from funneldesk.services.dto import Actor, DealFields
@@ -159,7 +160,7 @@ def test_contacts_list_with_their_company_and_filter_through_it(
     li = rows[1]
     assert isinstance(li, ContactRow)
     assert (li.company, li.title, li.role_label, li.consent_label) == (
-        "Acme Tools", "CTO", "Decision maker", "Agreed")
+        "Acme Tools", "CTO", "Decision maker", "Consented")
     assert (li.phone, li.email, li.email_verified, li.tags) == (
         "139 0013 9000", "li@acme.example", False, ("Tech",))
     contacts = CustomerQuery(entity="contact")
@@ -189,6 +190,21 @@ def test_a_merge_takes_the_merged_record_out_of_the_list_and_the_search(
     assert "Bolt Motors" not in listed(services, CustomerQuery())
     assert not [h for h in services.search.search("Bolt Motors", by=manager)
                 if h.kind == "company"]
+
+
+def test_the_field_filters_offer_the_values_live_records_hold_most_common_first(
+        services: Services, companies: dict[str, int], db_path: Path) -> None:
+    with closing(sqlite3.connect(db_path)) as conn, conn:
+        conn.execute("UPDATE companies SET deleted_at = '2026-01-01 00:00:00' WHERE id = ?",
+                     (companies["星辰"],))
+    values = services.customer_list.field_values("company")
+    assert values["industry"] == ("Hardware", "Food")  # Software: only a deleted company's
+    assert values["city"] == ("Shenzhen", "Shanghai")
+    assert values["size"] == ("500+",)
+    assert values["segment"] == ()
+    assert set(values) == profile_fields("company")
+    query = CustomerQuery(profile=(("industry", values["industry"][0]), ("city", "Shenzhen")))
+    assert listed(services, query) == ["Acme Tools", "Bolt Motors"]
 
 
 def test_tag_counts(services: Services, companies: dict[str, int]) -> None:

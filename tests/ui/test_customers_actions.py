@@ -6,6 +6,7 @@ pool history, and Export writes the rows the list shows, and only those."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -209,6 +210,8 @@ def test_export_writes_the_filtered_rows_with_the_columns_shown(
                for s in range(page.model.columnCount())]
     assert rows[0] == headers
     assert [r[0] for r in rows[1:]] == ["北京星辰科技有限公司", "广州远航物流有限公司"]
+    created = headers.index("Created")  # a date any spreadsheet reads the same way
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r[created]) for r in rows[1:])
 
 
 def test_export_for_an_import_uses_the_field_names(

@@ -23,6 +23,7 @@ from funneldesk.services.dto import CompanyRow, CustomerColumn
 from funneldesk.settings import Settings
 from funneldesk.ui.common.page import Workspace
 from funneldesk.ui.common.user_action import ActionRunner
+from funneldesk.ui.customers.field_filters import FieldFiltersDialog
 from funneldesk.ui.customers.page import CustomersPage
 from funneldesk.ui.customers.side_panel import SEGMENT, TAG, Entry
 from funneldesk.ui.shell.main_window import MainWindow
@@ -112,6 +113,19 @@ def test_clicking_a_header_sorts_in_sql(page: CustomersPage, qtbot: QtBot,
         db_path, "companies", order=f"name {flipped}, id {flipped}")
 
 
+def test_the_selected_row_stays_selected_when_the_list_is_sorted(
+        page: CustomersPage, qtbot: QtBot) -> None:
+    page.model.ensure(2)
+    qtbot.waitUntil(lambda: page.model.row_at(2) is not None)
+    page.table.selectRow(2)
+    chosen = page.current_record()
+    assert chosen is not None
+    click_header(qtbot, page, CustomerColumn.CREATED)
+    qtbot.waitUntil(lambda: page.current_record() is not None, timeout=10000)
+    assert page.current_record().id == chosen.id  # type: ignore[union-attr]
+    assert page.open_action.isEnabled()
+
+
 def test_typing_in_the_search_box_filters(page: CustomersPage, qtbot: QtBot,
                                           db_path: Path) -> None:
     wanted = sql_names(db_path, "companies")[3]
@@ -123,6 +137,31 @@ def test_typing_in_the_search_box_filters(page: CustomersPage, qtbot: QtBot,
         page.filters.text.clear()
         qtbot.keyClick(page.filters.text, Qt.Key.Key_Return)
     assert len(shown_names(page, qtbot)) == len(sql_names(db_path, "companies"))
+
+
+def test_filtering_by_any_field_through_the_fields_dialog(
+        page: CustomersPage, qtbot: QtBot, db_path: Path) -> None:
+    with closing(sqlite3.connect(db_path)) as conn:
+        industry, city = conn.execute(
+            "SELECT industry, city FROM companies WHERE deleted_at IS NULL AND industry != '' "
+            "AND city != '' GROUP BY industry, city ORDER BY count(*) DESC LIMIT 1").fetchone()
+    assert page.filters.fields.text() == "Fields…"
+    page.filters.fields.click()
+    qtbot.waitUntil(lambda: page.findChild(FieldFiltersDialog) is not None)
+    dialog = page.findChild(FieldFiltersDialog)
+    assert isinstance(dialog, FieldFiltersDialog)
+    assert dialog.isVisible()
+    box = dialog.boxes["industry"]
+    box.setCurrentIndex(box.findData(industry))  # offered: a value the companies hold
+    qtbot.keyClicks(dialog.boxes["city"].lineEdit(), city)  # typed
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        dialog.accept()
+    assert shown_names(page, qtbot) == sql_names(
+        db_path, "companies", where="industry = ? AND city = ?", params=(industry, city))
+    assert page.filters.fields.text() == "Fields (2)…"
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        page.clear_action.trigger()
+    assert page.filters.fields.text() == "Fields…"
 
 
 def panel_row(page: CustomersPage, kind: str, key: str | int) -> int:
@@ -209,6 +248,16 @@ def test_opening_a_row_shows_its_deals_and_contacts(page: CustomersPage, qtbot: 
     text = page.detail.toPlainText()
     assert name in text
     assert "Deals" in text
+    company = page.current_record()
+    assert company is not None
+    channels = page.workspace.services.customers.company_detail(company.id).channels
+    assert channels  # the demo gives every company a phone: a verification shows
+    assert f"{channels[0].shown} (not verified)" in text
+    page.workspace.services.customers.verify(channels[0].id, verified=True,
+                                             by=page.workspace.actor)
+    with qtbot.waitSignal(page.customerShown, timeout=10000):
+        page.open_customer("company", company.id)
+    assert f"{channels[0].shown} ✓ verified on" in page.detail.toPlainText()
     assert title in text
     assert "Contacts" in text
     assert person in text

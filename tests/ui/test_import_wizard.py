@@ -21,7 +21,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from funneldesk.services import Services
-from funneldesk.services.common.tabular.engine import Context, Field, Row
+from funneldesk.services.common.tabular.engine import Context, Field, Row, reason_label
 from funneldesk.services.common.tabular.service import ImportService
 from funneldesk.services.dto import Actor
 from funneldesk.ui.customers.import_entry import open_import_wizard
@@ -164,6 +164,27 @@ def test_an_ambiguous_date_column_is_asked_about_and_the_answer_is_used(
         dt.date(2026, 3, 5), dt.date(2026, 4, 7), dt.date(2026, 5, 1)]
 
 
+def test_the_preview_marks_the_cells_the_import_would_refuse_and_says_why(
+        qtbot: QtBot, wizard: ImportWizard, tmp_path: Path) -> None:
+    text = COMPANIES + "广州立信有限公司,12345,ok@lixin.cn,贸易,\r\n"
+    open_file(qtbot, wizard, write(tmp_path, "c.csv", text))
+    go_on(wizard)
+    go_on(wizard)
+    model = wizard.preview_page.model
+    labels = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    phone, email = labels.index("Phone"), labels.index("Email")
+
+    def cell(row: int, column: int) -> tuple[str, object]:
+        index = model.index(row, column)
+        return index.data(Qt.ItemDataRole.ToolTipRole), index.data(Qt.ItemDataRole.ForegroundRole)
+
+    assert cell(1, email)[0] == reason_label("bad_email")
+    assert cell(1, email)[1] is not None  # red
+    assert cell(3, phone)[0] == reason_label("bad_phone")
+    assert cell(0, email) == ("info@xingchen.cn", None)
+    assert cell(0, phone) == ("138 0013 8000", None)
+
+
 def test_a_date_column_that_proves_its_order_is_not_asked_about(
         qtbot: QtBot, dated: Services, manager: Actor, tmp_path: Path) -> None:
     wiz = ImportWizard(dated, manager)
@@ -187,8 +208,8 @@ def test_the_dry_run_shows_the_errors_and_writes_nothing(
     page = wizard.dry_run_page
     assert companies(db_path) == before
     view = page.view
-    assert view.counts.text() == ("3 rows read, 0 created, 0 updated, 0 unchanged, "
-                                  "1 failed")
+    assert view.counts.text() == ("3 rows read, 0 would be created, 0 would be updated, "
+                                  "0 would stay unchanged, 1 has errors")
     assert "would write nothing" in view.verdict.text()
     assert not page.isComplete()  # all or nothing: nothing to import
     errors = view.errors
@@ -239,7 +260,7 @@ def test_cancel_during_a_large_import_leaves_the_database_unchanged(
     go_on(wizard)
     go_on(wizard)
     dry_run(qtbot, wizard)
-    assert wizard.dry_run_page.view.counts.text().startswith("30000 rows read")
+    assert wizard.dry_run_page.view.counts.text().startswith("30,000 rows read")
     clicked = threading.Event()
     # the worker waits, once the first progress is out, until Cancel has been clicked
     wizard.runner.progressed.connect(lambda done, total: clicked.wait(10),

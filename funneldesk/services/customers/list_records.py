@@ -18,7 +18,7 @@ ENTITIES = (COMPANY, CONTACT)
 # how a contact's role and consent are shown (stored codes -> messages)
 ROLE_LABELS = {"decision_maker": N_("Decision maker"), "influencer": N_("Influencer"),
                "user": N_("User"), "gatekeeper": N_("Gatekeeper")}
-CONSENT_LABELS = {"unknown": N_("Not asked"), "given": N_("Agreed"),
+CONSENT_LABELS = {"unknown": N_("Not asked yet"), "given": N_("Consented"),
                   "refused": N_("Refused")}
 
 

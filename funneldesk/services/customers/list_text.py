@@ -42,6 +42,14 @@ def _place(row: CompanyRow) -> str:
     return row.city or row.province
 
 
+def exported_cell(row: CustomerRow, column: CustomerColumn) -> object:
+    """A cell as a file holds it: as shown, but a date as a date (ISO in a CSV, a date
+    cell in XLSX), since "12/1/26" is read differently from one country to the next."""
+    if column is C.CREATED:
+        return row.created_at.astimezone().date()
+    return cell(row, column)
+
+
 def cell(row: CustomerRow, column: CustomerColumn) -> str:
     """What a cell shows."""
     if column is C.NAME:

@@ -13,6 +13,7 @@ import unicodedata
 
 import phonenumbers
 
+from funneldesk import formatting
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _, ngettext
 
@@ -98,7 +99,7 @@ def phone(text: str, region: str = "CN", field: str = "phone") -> str:
     if not phonenumbers.is_valid_number(number):
         raise InvalidInput(field, _("“{text}” is not a valid phone number for {region}: "
                                     "check the digits, or start with + and the country "
-                                    "code.").format(text=typed, region=region))
+                                    "code.").format(text=typed, region=formatting.territory(region)))
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     # E.164 has no extension; it is kept after it as RFC 3966 writes it (";ext=5")
     return f"{e164};ext={number.extension}" if number.extension else e164

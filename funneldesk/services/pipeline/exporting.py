@@ -15,7 +15,7 @@ from funneldesk.services.common.tabular.writing import vcard, write_table
 from funneldesk.services.customers.customer_list import CustomerListService, ids_sql
 from funneldesk.services.customers.exporting import contact_cards, customer_rows
 from funneldesk.services.customers.list_records import CustomerQuery, columns_of
-from funneldesk.services.customers.list_text import cell, header
+from funneldesk.services.customers.list_text import exported_cell, header
 from funneldesk.services.team.lead_sources import SEEDED
 
 # the deal fields an import reads, and what each exports from
@@ -73,7 +73,7 @@ class ExportService(Service):
         columns = columns_of(query.entity)
         listed = CustomerListService(self.db).all_rows(query)
         return write_table(path, [header(c, query.entity) for c in columns],
-                           ([cell(row, c) for c in columns] for row in listed))
+                           ([exported_cell(row, c) for c in columns] for row in listed))
 
     def _deals(self, labels: bool) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
         headers = [_(label) if labels else name for name, label, _sql in DEAL_FIELDS]

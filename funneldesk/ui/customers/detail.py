@@ -19,6 +19,7 @@ from funneldesk.services.dto import (
     role_label,
 )
 from funneldesk.ui.customers.columns import owner_text
+from funneldesk.ui.customers.labels import field_label
 
 _OUTCOMES = {"open": N_("In progress"), "won": N_("Won"), "lost": N_("Lost"),
              "archived": N_("Archived")}
@@ -56,13 +57,13 @@ def _table(rows: Sequence[tuple[str, str]]) -> str:
     return f"<table cellspacing='2'>{cells}</table>"
 
 
-def _history_line(line: HistoryLine) -> str:
+def _history_line(line: HistoryLine, entity: str) -> str:
     action = _(_ACTIONS[line.action]) if line.action in _ACTIONS else line.action
     when = formatting.date_short(line.at.astimezone().date())
     who = line.by or _("FunnelDesk")
     text = _("{when} · {who} · {action}").format(when=when, who=who, action=action)
     if line.fields:
-        text += " — " + ", ".join(line.fields)
+        text += " — " + formatting.listing([field_label(f, entity) for f in line.fields])
     return f"<li>{_e(text)}</li>"
 
 
@@ -109,9 +110,14 @@ def overview_html(seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = ())
     rows.append((_("Lead source"), seen.lead_source))
     for channel in detail.channels:
         label = _("Phone") if channel.kind == "phone" else _("Email")
-        shown = channel.shown + (" ✓" if channel.verified_at is not None else "")
+        if channel.verified_at is None:
+            shown = _("{value} (not verified)").format(value=channel.shown)
+        else:
+            shown = _("{value} ✓ verified on {date} by {who}").format(
+                value=channel.shown, who=channel.verified_by or _("FunnelDesk"),
+                date=formatting.date_short(channel.verified_at.astimezone().date()))
         rows.append((label, shown))
-    rows.append((_("Tags"), ", ".join(fields.tags)))
+    rows.append((_("Tags"), formatting.items(fields.tags)))
     rows.append((_("Created"), formatting.date_short(detail.created_at.astimezone().date())))
     parts.append(f"<p style='color:gray'>{_e(kind)}</p>")
     parts.append(_table(rows))
@@ -134,7 +140,7 @@ def overview_html(seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = ())
         parts.append(_heading(_("Public pool")))
         parts.append("<ul>" + "".join(_pool_line(p) for p in pool) + "</ul>")
     parts.append(_heading(_("History")))
-    parts.append("<ul>" + "".join(_history_line(h) for h in seen.history) + "</ul>"
+    parts.append("<ul>" + "".join(_history_line(h, seen.entity) for h in seen.history) + "</ul>"
                  if seen.history else _para(_("Nothing recorded yet.")))
     return "".join(parts)
 

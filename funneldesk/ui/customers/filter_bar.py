@@ -1,6 +1,8 @@
 """The customers list's filters: a text search (name, phone, email), owner, the public
-pool, lead source, key level and tag. ``changed`` whenever the user changes one (the
-text once typing pauses)."""
+pool, lead source, key level and tag, and a Fields button for any other profile field.
+``changed`` whenever the user changes one (the text once typing pauses);
+``fieldsWanted`` when the Fields button is pressed (the page reads what the fields hold
+and opens the dialog)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from funneldesk.i18n import _
+from funneldesk.i18n import _, ngettext
 from funneldesk.services.dto import KEY_LEVELS, CustomerQuery, UserInfo
 
 if TYPE_CHECKING:  # its module reads the models: the window must start without them
@@ -21,6 +23,7 @@ TYPING_PAUSE_MS = 300
 
 class CustomerFilterBar(QWidget):
     changed = Signal()
+    fieldsWanted = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +44,9 @@ class CustomerFilterBar(QWidget):
         for level in KEY_LEVELS:
             self.level.addItem(_("Key level {level}").format(level=level), level)
         self.tag = self._combo(_("Tag"))
+        self.fields = QPushButton()
+        self.fields.setToolTip(_("Filter by any other field: industry, city, size, role ..."))
+        self.fields.clicked.connect(self.fieldsWanted)
         self._typing = QTimer(self)
         self._typing.setSingleShot(True)
         self._typing.setInterval(TYPING_PAUSE_MS)
@@ -53,6 +59,7 @@ class CustomerFilterBar(QWidget):
         for combo in (self.owner, self.pool, self.source, self.level, self.tag):
             layout.addWidget(combo)
             combo.currentIndexChanged.connect(lambda _i: self._edited())
+        layout.addWidget(self.fields)
         self.set_choices((), (), ())
 
     @staticmethod
@@ -96,7 +103,16 @@ class CustomerFilterBar(QWidget):
         self._query = query
         self._quietly(lambda: self._show(query))
 
+    def set_profile(self, profile: tuple[tuple[str, str], ...]) -> None:
+        """Filters by these (field, value) pairs besides the bar's own filters."""
+        self._query = replace(self.query(), profile=profile)
+        self._show(self._query)
+        self.changed.emit()
+
     def _show(self, query: CustomerQuery) -> None:
+        count = len(query.profile)
+        self.fields.setText(ngettext("Fields ({count})…", "Fields ({count})…", count).format(
+            count=count) if count else _("Fields…"))
         if self.text.text().strip() != query.text:
             self.text.setText(query.text)
         if query.tag and self.tag.findData(query.tag) < 0:

@@ -3,7 +3,7 @@ rows as they would be read, and the rows' errors."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -170,11 +170,18 @@ class PreviewModel(QAbstractTableModel):
         self.labels: list[str] = []
 
     def load(self, table: Table, fields: Sequence[tuple[Field, int]], date_format: str | None,
-             orders: dict[str, str | None], count: int) -> None:
+             orders: dict[str, str | None], count: int,
+             problems: Mapping[tuple[int, str], str] | None = None) -> None:
+        """``problems``: why the import would refuse a cell, by (record number, header),
+        for the cells that are not dates (the preview reads dates itself, in the order
+        the user chose)."""
         self.beginResetModel()
         self.labels = [_(spec.label) for spec, _i in fields]
+        found = problems or {}
         self.rows = [[_read(spec, r.cells[i] if i < len(r.cells) else "", date_format,
-                            orders.get(spec.name)) for spec, i in fields]
+                            orders.get(spec.name),
+                            found.get((r.number, table.headers[i])))
+                      for spec, i in fields]
                      for r in table.records[:count]]
         self.endResetModel()
 
@@ -205,12 +212,12 @@ class PreviewModel(QAbstractTableModel):
         return None
 
 
-def _read(spec: Field, text: str, date_format: str | None,
-          order: str | None) -> tuple[str, str | None]:
+def _read(spec: Field, text: str, date_format: str | None, order: str | None,
+          problem: str | None) -> tuple[str, str | None]:
     """A cell as the preview shows it, and why it would be refused (None if it would not)."""
     text = " ".join(text.split())
     if not text or spec.kind not in DATE_KINDS:
-        return text, None
+        return text, problem
     try:
         when = cells.moment(text, date_format, order)
     except cells.CellProblem as problem:

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from funneldesk import formatting
+from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services.common.tabular import cells
-from funneldesk.services.common.tabular.engine import Field
+from funneldesk.services.common.tabular.engine import Field, reason_label
 from funneldesk.services.common.tabular.files import Table
 from funneldesk.ui.customers.import_models import DATE_KINDS, PreviewModel
 
@@ -143,8 +144,22 @@ class PreviewPage(QWizardPage):
     def _show(self) -> None:
         table = self.owner.file_page.table
         assert table is not None
-        self.model.load(table, self.fields, self.date_format(), self.orders, PREVIEW_ROWS)
+        self.model.load(table, self.fields, self.date_format(), self.orders, PREVIEW_ROWS,
+                        self._problems(table))
         self.view.resizeColumnsToContents()
+
+    def _problems(self, table: Table) -> dict[tuple[int, str], str]:
+        """Why the import would refuse a cell of the rows shown, by (record, header): the
+        service's own checks (phones in the team's region, emails, credit codes, numbers),
+        so that the preview and the import never disagree."""
+        owner = self.owner
+        try:
+            errors = owner.services.imports.check_first(
+                owner.file_page.kind_code(), table, owner.import_options(dry_run=True),
+                PREVIEW_ROWS, by=owner.actor)
+        except FunnelDeskError:  # a mapping the dry run will explain
+            return {}
+        return {(e.record, e.column): reason_label(e.reason) for e in errors}
 
     def date_format(self) -> str | None:
         """The format the user gave for the file's dates; None where none was asked."""

@@ -66,7 +66,13 @@ CONSENT_LABELS = {
 ENTITY_LABELS = {"company": N_("Companies"), "contact": N_("Contacts")}
 
 
-def field_label(name: str) -> str:
+# where a company's field reads better under a label of its own (名称, not 姓名)
+_COMPANY_LABELS = {"name": N_("Company name")}
+
+
+def field_label(name: str, entity: str = "") -> str:
+    if entity == "company" and name in _COMPANY_LABELS:
+        return _(_COMPANY_LABELS[name])
     return _(FIELD_LABELS.get(name, name))
 
 

@@ -119,6 +119,8 @@ class MergeDialog(QDialog):
                 return self.services.customers.company(int(value)).name
             except FunnelDeskError:
                 return str(value)
+        if isinstance(value, (list, tuple)):  # phones, emails, tags
+            return formatting.items([str(v) for v in value])
         return code_label(field, str(value)).replace("\n", " ")
 
     # --- what is shown ------------------------------------------------------------
@@ -143,7 +145,7 @@ class MergeDialog(QDialog):
         self.model = MergeFieldsModel(
             preview.fields, self.text_of,
             (_("“{name}”, kept").format(name=preview.kept.name),
-             _("“{name}”, merged into it").format(name=preview.merged.name)), self)
+             _("“{name}”, merged into it").format(name=preview.merged.name)), self.entity, self)
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(FIELD, QHeaderView.ResizeMode.ResizeToContents)
@@ -172,12 +174,12 @@ class MergeDialog(QDialog):
         region = self.services.customers.region()
         if preview.phones:
             lines.append(_("Phones after the merge: {list}").format(
-                list=", ".join(_phone(p, region) for p in preview.phones)))
+                list=formatting.items([_phone(p, region) for p in preview.phones])))
         if preview.emails:
             lines.append(_("Emails after the merge: {list}").format(
-                list=", ".join(preview.emails)))
+                list=formatting.items(preview.emails)))
         if preview.tags:
-            lines.append(_("Tags after the merge: {list}").format(list=", ".join(preview.tags)))
+            lines.append(_("Tags after the merge: {list}").format(list=formatting.items(preview.tags)))
         return "\n".join(lines)
 
     def _clicked(self, index: QModelIndex) -> None:

@@ -43,9 +43,9 @@ class MergeFieldsModel(QAbstractTableModel):
     a label for a code)."""
 
     def __init__(self, fields: Sequence[FieldChoice], text_of: Callable[[str, Any], str],
-                 headers: tuple[str, str], parent: Any = None) -> None:
+                 headers: tuple[str, str], entity: str = "", parent: Any = None) -> None:
         super().__init__(parent)
-        self.headers = headers
+        self.headers, self.entity = headers, entity
         self.rows = [MergeRow(f, text_of(f.field, f.kept), text_of(f.field, f.merged),
                               "merged" if f.differs and _empty(f.kept) else "kept")
                      for f in fields if not (_empty(f.kept) and _empty(f.merged))]
@@ -69,7 +69,7 @@ class MergeFieldsModel(QAbstractTableModel):
             return None
         row, column = self.rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (field_label(row.field.field), row.kept_text, row.merged_text)[column]
+            return (field_label(row.field.field, self.entity), row.kept_text, row.merged_text)[column]
         if role == Qt.ItemDataRole.CheckStateRole and column != FIELD and row.differs:
             mine = "kept" if column == KEPT else "merged"
             return Qt.CheckState.Checked if row.choice == mine else Qt.CheckState.Unchecked

@@ -28,6 +28,7 @@ Runner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[Exception
 
 class CustomersTableModel(QAbstractTableModel):
     loaded = Signal()  # the count and first rows of a query arrived
+    aboutToSort = Signal()  # before a sort reads the list again (the selection goes with it)
     pageLoaded = Signal(int)
 
     def __init__(self, services: Services, failed: Callable[[FunnelDeskError], None],
@@ -162,6 +163,7 @@ class CustomersTableModel(QAbstractTableModel):
             return
         descending = order == Qt.SortOrder.DescendingOrder
         if (self.columns[column], descending) != (self.query.sort, self.query.descending):
+            self.aboutToSort.emit()
             self.set_query(replace(self.query, sort=self.columns[column],
                                    descending=descending))
 

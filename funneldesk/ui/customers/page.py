@@ -44,6 +44,7 @@ from funneldesk.ui.customers import actions
 from funneldesk.ui.customers.columns import WIDTHS, header
 from funneldesk.ui.customers.commands import CustomerCommands, may_release
 from funneldesk.ui.customers.detail import CustomerDetail
+from funneldesk.ui.customers.field_filters import choose_fields
 from funneldesk.ui.customers.filter_bar import CustomerFilterBar
 from funneldesk.ui.customers.model import ROW_ROLE, CustomersTableModel
 from funneldesk.ui.customers.side_panel import ENTRY_ROLE, SEGMENT, TAG, Entry, SidePanelModel
@@ -87,6 +88,8 @@ class CustomersPage(Page):
         self._lay_out()
         self.model.loaded.connect(self._after_load)
         self.filters.changed.connect(self._filters_changed)
+        self.filters.fieldsWanted.connect(self.choose_fields)
+        self.model.aboutToSort.connect(self._keep_current)
         self._read_choices()
         self.model.set_query(CustomerQuery())
         self._show_sort(CustomerQuery())
@@ -239,13 +242,17 @@ class CustomersPage(Page):
             self._stale = False
             self.reload()
 
+    def _keep_current(self) -> None:
+        """The current row stays selected when the list is read again in another order."""
+        current = self.current_record()
+        if current is not None and self._select_after_load is None:
+            self._select_after_load = (self.entity, current.id)
+
     def reload(self) -> None:
         """Reads the list, the filters' choices and the side panel again; the selected
         row stays selected."""
         self._read_choices()
-        current = self.current_record()
-        if current is not None and self._select_after_load is None:
-            self._select_after_load = (self.entity, current.id)
+        self._keep_current()
         self.model.reload()
         if self._detail_for is not None:  # shown, or on its way
             self.open_customer(*self._detail_for, select=False)
@@ -311,6 +318,11 @@ class CustomersPage(Page):
                                      descending=self.model.query.descending))
         self._mark_panel()
         self._enable()
+
+    def choose_fields(self) -> None:
+        """Opens the dialog that filters the list by any profile field."""
+        choose_fields(self, self.workspace.services, self.entity, self.filters.query().profile,
+                      self.filters.set_profile, self._read_failed)
 
     def clear_filters(self) -> None:
         self._set_query(CustomerQuery(entity=self.entity, sort=self.model.query.sort,

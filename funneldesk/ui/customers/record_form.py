@@ -122,7 +122,7 @@ class RecordForm(QDialog):
             widget.place_error(error)
         else:
             box.addWidget(error)
-        shown = QLabel(_("{field}:").format(field=label or field_label(name)))
+        shown = QLabel(_("{field}:").format(field=label or field_label(name, self.entity)))
         shown.setBuddy(widget)
         form.addRow(shown, holder)
         self.editors[name], self.field_errors[name] = widget, error

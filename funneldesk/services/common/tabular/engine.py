@@ -84,7 +84,7 @@ def run_import(db: Database, importer: Importer, source: Path | Table, options: 
                cancelled: Callable[[], bool] | None = None) -> ImportReport:
     table = source if isinstance(source, Table) else read_table(source)
     _check_options(importer, table, options)
-    report = ImportReport(read=len(table.records))
+    report = ImportReport(read=len(table.records), dry_run=options.dry_run)
     ctx = Context(report, options, by)
     if cancelled is not None and cancelled():
         raise ImportCancelled()

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from funneldesk import formatting
 from funneldesk.i18n import N_, _, ngettext
 from funneldesk.services.common.records import Actor
 from funneldesk.services.common.tabular.files import Record
@@ -91,6 +92,7 @@ class ImportReport:
     failed: int = 0
     errors: list[RowError] = field(default_factory=list)
     wrote: bool = False  # whether anything was written (not a dry run, not refused)
+    dry_run: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {"counts": {"read": self.read, "created": self.created, "updated": self.updated,
@@ -99,15 +101,30 @@ class ImportReport:
 
     def summary(self) -> str:
         # one sentence to translate: Chinese separates its parts with "，"
+        count = formatting.number
+        if self.dry_run:  # nothing was written: what the import would do
+            return _("{read}, {created}, {updated}, {unchanged}, {failed}").format(
+                read=ngettext("{n} row read", "{n} rows read", self.read).format(
+                    n=count(self.read)),
+                created=ngettext("{n} would be created", "{n} would be created",
+                                 self.created).format(n=count(self.created)),
+                updated=ngettext("{n} would be updated", "{n} would be updated",
+                                 self.updated).format(n=count(self.updated)),
+                unchanged=ngettext("{n} would stay unchanged", "{n} would stay unchanged",
+                                   self.unchanged).format(n=count(self.unchanged)),
+                failed=ngettext("{n} has errors", "{n} have errors", self.failed).format(
+                    n=count(self.failed)))
         return _("{read}, {created}, {updated}, {unchanged}, {failed}").format(
-            read=ngettext("{n} row read", "{n} rows read", self.read).format(n=self.read),
+            read=ngettext("{n} row read", "{n} rows read", self.read).format(
+                n=count(self.read)),
             created=ngettext("{n} created", "{n} created", self.created).format(
-                n=self.created),
+                n=count(self.created)),
             updated=ngettext("{n} updated", "{n} updated", self.updated).format(
-                n=self.updated),
+                n=count(self.updated)),
             unchanged=ngettext("{n} unchanged", "{n} unchanged", self.unchanged).format(
-                n=self.unchanged),
-            failed=ngettext("{n} failed", "{n} failed", self.failed).format(n=self.failed))
+                n=count(self.unchanged)),
+            failed=ngettext("{n} failed", "{n} failed", self.failed).format(
+                n=count(self.failed)))
 
 
 @dataclass

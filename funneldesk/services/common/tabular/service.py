@@ -16,8 +16,10 @@ from funneldesk.services.common.tabular.engine import (
     ImportOptions,
     ImportReport,
     Progress,
+    RowError,
     run_import,
     suggest_columns,
+    validate_only,
 )
 from funneldesk.services.common.tabular.files import Table, read_table
 
@@ -56,3 +58,11 @@ class ImportService(Service):
             cancelled: Callable[[], bool] | None = None) -> ImportReport:
         return run_import(self.db, self.importer(kind), source, options, by,
                           progress=progress, cancelled=cancelled)
+
+    def check_first(self, kind: str, table: Table, options: ImportOptions, count: int, *,
+                    by: Actor) -> list[RowError]:
+        """The errors the import would report in the first ``count`` records from their
+        cells alone (a bad phone, email, credit code, number or date), reading no records
+        of the database: what the wizard's preview marks before the dry run."""
+        first = Table(table.headers, table.records[:count], table.encoding)
+        return validate_only(self.importer(kind), first, options, by).errors

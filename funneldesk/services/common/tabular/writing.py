@@ -4,6 +4,7 @@ correctly in Chinese), XLSX, and vCard for contacts."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]
         sheet.append(list(headers))
         for row in rows:
             # text stays text: a long number (a credit code, a phone) would lose digits
-            sheet.append([v if isinstance(v, (int, float)) and not isinstance(v, bool)
+            sheet.append([v if isinstance(v, (int, float, dt.date)) and not isinstance(v, bool)
                           else ("" if v is None else str(v)) for v in row])
             count += 1
         book.save(path)

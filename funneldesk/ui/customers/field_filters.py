@@ -1,0 +1,107 @@
+"""Filters a customers list by any profile field (industry, city, size, role, consent ...):
+each field offers the values its records hold, most common first, and takes a typed one.
+A field left empty is not filtered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from funneldesk.errors import FunnelDeskError
+from funneldesk.i18n import _
+from funneldesk.services import Services
+from funneldesk.ui.common.background import run_in_background
+from funneldesk.ui.customers.labels import code_label, field_label
+
+Profile = tuple[tuple[str, str], ...]
+
+
+class FieldFiltersDialog(QDialog):
+    def __init__(self, entity: str, chosen: Profile, values: Mapping[str, Sequence[str]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Filter by field"))
+        wanted = dict(chosen)
+        self.boxes: dict[str, QComboBox] = {}
+        form = QFormLayout()
+        for name in sorted(values, key=lambda n: field_label(n, entity).casefold()):
+            box = QComboBox()
+            box.setEditable(True)
+            box.setAccessibleName(field_label(name, entity))
+            box.addItem("", "")
+            held = list(values[name])
+            if wanted.get(name) and wanted[name] not in held:
+                held.append(wanted[name])
+            for value in held:
+                box.addItem(code_label(name, value), value)
+            box.setCurrentIndex(max(0, box.findData(wanted.get(name, ""))))
+            editor = box.lineEdit()
+            assert editor is not None  # an editable box has one
+            editor.setPlaceholderText(_("Any"))
+            label = QLabel(_("{field}:").format(field=field_label(name, entity)))
+            label.setBuddy(box)
+            form.addRow(label, box)
+            self.boxes[name] = box
+        holder = QWidget()
+        holder.setLayout(form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(holder)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel
+                                   | QDialogButtonBox.StandardButton.Reset)
+        buttons.button(QDialogButtonBox.StandardButton.Reset).setText(_("Clear all"))
+        buttons.button(QDialogButtonBox.StandardButton.Reset).clicked.connect(self.clear)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(_("Show only the records whose fields hold these values.")))
+        layout.addWidget(scroll, 1)
+        layout.addWidget(buttons)
+        self.resize(420, 520)
+
+    def clear(self) -> None:
+        for box in self.boxes.values():
+            box.setCurrentIndex(0)
+
+    def chosen(self) -> Profile:
+        """(field, value) for every field given a value: a listed value's code, or the
+        text typed."""
+        picked = []
+        for name, box in self.boxes.items():
+            text = box.currentText().strip()
+            found = box.findText(text)
+            value = str(box.itemData(found)) if found >= 0 else text
+            if value:
+                picked.append((name, value))
+        return tuple(picked)
+
+
+def choose_fields(parent: QWidget, services: Services, entity: str, chosen: Profile,
+                  apply: Callable[[Profile], None],
+                  refused: Callable[[FunnelDeskError], None]) -> None:
+    """Reads the values the records hold off the GUI thread, then opens the dialog;
+    ``apply`` gets the fields chosen when the user presses OK."""
+
+    def opened(values: dict[str, tuple[str, ...]]) -> None:
+        dialog = FieldFiltersDialog(entity, chosen, values, parent)
+        dialog.accepted.connect(lambda: apply(dialog.chosen()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def failed(error: Exception) -> None:
+        if not isinstance(error, FunnelDeskError):
+            raise error  # a bug: reported as one on the GUI thread
+        refused(error)
+
+    run_in_background(lambda: services.customer_list.field_values(entity), opened, failed)
