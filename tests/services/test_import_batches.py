@@ -5,6 +5,7 @@ make the batches tiny, so that a small file crosses many of them."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import sqlite3
 from contextlib import closing
@@ -235,6 +236,32 @@ def test_a_refused_insert_raises_and_the_transaction_writes_nothing(
     with pytest.raises(sqlite3.IntegrityError, match="ck_channels_kind"):
         write_a_refused_channel(db)
     assert rows(db_path, "SELECT count(*) FROM contacts") == [(0,)]
+
+
+def test_a_batch_refused_after_the_last_drain_is_raised_when_the_writer_closes(
+        db: Database, db_path: Path) -> None:
+    now = dt.datetime.now(dt.UTC)
+
+    def write() -> None:
+        with db.session() as session, BulkWriter(session) as writer:
+            writer.insert_columns(Base.metadata.tables["contacts"], {
+                "id": [7, 7], "name": ["甲", "乙"], "created_at": [now] * 2,
+                "touched_at": [now] * 2, "version": [1, 1]})  # never drained here
+
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        write()
+    assert rows(db_path, "SELECT count(*) FROM contacts") == [(0,)]
+
+
+def test_the_cycle_collector_runs_again_after_an_import_that_raised(
+        tmp_path: Path, services: Services, manager: Actor) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(CONTACTS, encoding="utf-8")
+    assert gc.isenabled()
+    with pytest.raises(ImportCancelled):
+        services.imports.run("contacts", path, options(services), by=manager,
+                             cancelled=lambda: not gc.isenabled())  # raises once paused
+    assert gc.isenabled()
 
 
 def test_a_full_disk_during_an_import_is_told_as_such_and_writes_nothing(
