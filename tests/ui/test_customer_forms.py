@@ -135,7 +135,8 @@ def test_verify_records_who_and_an_edit_keeps_the_verification(
 
 def test_a_new_company_with_a_known_phone_warns_and_save_anyway_saves(
         qtbot: QtBot, services: Services, manager: Actor, db_path: Path) -> None:
-    services.customers.add_company(CompanyFields(name="上海明远贸易有限公司",
+    services.customers.add_company(CompanyFields(name="上海明远贸易有限公司", city="上海",
+                                                 province="上海", owner_id=manager.id,
                                                  phones=("13800138000",)), by=manager)
     form = shown(qtbot, CompanyForm(services, manager, None))
     form.name.insert("杭州青松软件有限公司")
@@ -143,7 +144,9 @@ def test_a_new_company_with_a_known_phone_warns_and_save_anyway_saves(
     save(qtbot, form)
     assert form.isVisible()
     assert form.notice.isVisible()
-    assert form.notice.texts() == ["“上海明远贸易有限公司”: The same phone number."]
+    # where it is and whose it is: what tells it apart from a namesake
+    assert form.notice.texts() == [
+        f"“上海明远贸易有限公司” (上海 · {manager.display_name}): The same phone number."]
     assert count(db_path, "companies") == 1
     qtbot.mouseClick(form.notice.save_button, Qt.MouseButton.LeftButton)
     assert not form.isVisible()
@@ -152,13 +155,16 @@ def test_a_new_company_with_a_known_phone_warns_and_save_anyway_saves(
 
 def test_open_that_one_leaves_the_new_record_unsaved(
         qtbot: QtBot, services: Services, manager: Actor, db_path: Path) -> None:
+    company = services.customers.add_company(CompanyFields(name="北京星辰科技有限公司"),
+                                             by=manager)
     known = services.customers.add_contact(ContactFields(
-        name="张伟", wechat="zhangwei_88"), by=manager)
+        name="张伟", wechat="zhangwei_88", company_id=company.id), by=manager)
     form = shown(qtbot, ContactForm(services, manager, None))
     form.name.insert("张伟")
     form.wechat.setText("zhangwei_88")
     save(qtbot, form)
-    assert form.notice.texts() == ["“张伟”: The same WeChat ID."]
+    assert form.notice.texts() == [
+        f"“张伟” (北京星辰科技有限公司 · {manager.display_name}): The same WeChat ID."]
     buttons = [b for b in form.notice.findChildren(type(form.notice.save_button))
                if b.text() == "Open that one"]
     qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)

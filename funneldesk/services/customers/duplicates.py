@@ -8,12 +8,14 @@ SQL, and names are scored only against names that share a blocking key (matching
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 
-from sqlalchemy import distinct, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import distinct, func, literal, select
+from sqlalchemy.orm import Session, aliased
 
-from funneldesk.models import Channel, Company, Contact
+from funneldesk.i18n import _
+from funneldesk.models import Channel, Company, Contact, User
 from funneldesk.services.common.base import Service
 from funneldesk.services.customers import names
 from funneldesk.services.customers.companies import CustomerService, like_escaped
@@ -77,7 +79,9 @@ class DuplicateService(Service):
                 matcher.file(record_id, name, (), core,
                              name_blocks(core, entity == "contact", company_id),
                              names.place(name) if entity == "company" else "")
-        return matcher.match(fields, exclude_id)
+            found = matcher.match(fields, exclude_id)
+            details = _details(session, entity, [m.id for m in found])
+        return [replace(m, detail=details.get(m.id, "")) for m in found]
 
     # --- the whole database --------------------------------------------------------------
 
@@ -211,3 +215,28 @@ def _members(session: Session, model: type[Company] | type[Contact],
             found.update((i, Named(i, name)) for i, name in session.execute(
                 select(Company.id, Company.name).where(Company.id.in_(chunk))))
     return found
+
+
+def _details(session: Session, entity: str, ids: Sequence[int]) -> dict[int, str]:
+    """For each record, what tells it apart from a namesake: a company's city (and
+    province) or a contact's company, then its owner."""
+    if not ids:
+        return {}
+    model = model_of(entity)
+    if entity == "company":
+        where = (func.coalesce(Company.city, ""), func.coalesce(Company.province, ""))
+        rows = session.execute(
+            select(Company.id, *where, User.display_name)
+            .outerjoin(User, User.id == Company.owner_id).where(Company.id.in_(ids)))
+    else:
+        other = aliased(Company)
+        rows = session.execute(
+            select(Contact.id, func.coalesce(other.name, ""), literal(""), User.display_name)
+            .outerjoin(other, other.id == Contact.company_id)
+            .outerjoin(User, User.id == Contact.owner_id).where(model.id.in_(ids)))
+    details = {}
+    for ident, first, second, owner in rows:
+        place = first if not second or second == first else f"{first} ({second})"
+        parts = [p for p in (place, owner or _("public pool")) if p]
+        details[int(ident)] = " · ".join(parts)
+    return details

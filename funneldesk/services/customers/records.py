@@ -166,6 +166,7 @@ class DuplicateMatch:
     name: str
     reason: str  # a code of REASONS
     score: float
+    detail: str = ""  # what tells it apart: its city (a company's) or company, its owner
 
     def reason_label(self) -> str:
         return _(REASONS[self.reason])
