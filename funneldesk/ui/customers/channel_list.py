@@ -163,10 +163,12 @@ class ChannelList(QWidget):
             entry.status.setText(_("Verified by {who}, {when}").format(
                 who=info.verified_by or _("someone no longer in the team"),
                 when=formatting.datetime(info.verified_at)))
-            entry.verify.setToolTip(_("Mark it as not checked"))
+            entry.verify.setToolTip(_("Mark it as not checked (saved at once, even if the "
+                                      "form is cancelled)"))
         elif saved:
             entry.status.setText(_("Not verified yet"))
-            entry.verify.setToolTip(_("Record that you checked that it reaches the customer"))
+            entry.verify.setToolTip(_("Record that you checked that it reaches the customer "
+                                      "(saved at once, even if the form is cancelled)"))
         else:
             entry.status.setText("")
             entry.verify.setToolTip(_("Save first: only a saved entry can be verified"))
