@@ -21,7 +21,8 @@ from funneldesk.db import Database
 from funneldesk.errors import DatabaseBusy, DatabaseUnavailable
 from funneldesk.models import Base, Channel, Contact
 from funneldesk.services import Services
-from funneldesk.services.common.bulk import BulkWriter
+from funneldesk.services.common import search_index
+from funneldesk.services.common.bulk import BulkWriter, _json_batch
 from funneldesk.services.common.tabular.engine import ImportCancelled, ImportOptions
 from funneldesk.services.customers import importers
 from funneldesk.services.dto import Actor
@@ -92,6 +93,35 @@ def test_imported_contacts_are_found_by_search_once_the_index_has_caught_up(
     hits = services.search.search("韩梅梅", by=manager)
     assert [(h.kind, h.title) for h in hits] == [("contact", "韩梅梅")]
     assert services.customers.index_missing() == 0
+
+
+def test_indexing_after_an_import_commits_a_chunk_at_a_time(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each chunk is a transaction: a change made meanwhile waits for one chunk, and a
+    failure keeps the chunks already done (the next call indexes the rest)."""
+    path = tmp_path / "c.csv"
+    path.write_text(CONTACTS, encoding="utf-8")
+    services.imports.run("contacts", path, options(services), by=manager)
+    monkeypatch.setattr("funneldesk.services.customers.companies.INDEX_CHUNK", 2)
+    insert = search_index.bulk_insert
+    calls: list[int] = []
+
+    def failing_third(conn: Any, docs: Any, next_id: int) -> int:
+        calls.append(len(docs))
+        if len(calls) == 3:
+            raise DatabaseBusy(str(db_path))
+        return insert(conn, docs, next_id)
+
+    monkeypatch.setattr(search_index, "bulk_insert", failing_third)
+    with pytest.raises(DatabaseBusy):
+        services.customers.index_missing()
+    assert calls == [2, 1, 2]  # three companies (two, then one), then contacts two by two
+    assert rows(db_path, "SELECT kind, count(*) FROM search_docs GROUP BY kind") == [
+        ("company", 3)]
+    monkeypatch.setattr(search_index, "bulk_insert", insert)
+    assert services.customers.index_missing() == 6  # the contacts left
+    assert rows(db_path, "SELECT count(*) FROM search_docs") == [(9,)]
 
 
 def test_the_import_command_leaves_its_records_findable(
@@ -189,6 +219,15 @@ def test_an_upsert_reports_both_passes_and_is_cancelled_while_it_writes(
     # the sixth row has the first one's phone: both update that contact
     assert (report.updated, report.created) == (7, 0)
     assert rows(db_path, "SELECT count(*) FROM channels WHERE value LIKE '%+new@%'") == [(7,)]
+
+
+def test_a_batch_binds_a_shared_value_once_and_reads_a_repeated_column_once() -> None:
+    sql, parameters = _json_batch("INSERT INTO t (a, b, c, d)", [
+        [1, 2, 3], ["甲", "甲", "甲"], ["x", "y", "z"], ["x", "y", "z"]])
+    assert sql == "INSERT INTO t (a, b, c, d) SELECT value->>0, ?, value->>1, value->>1 " \
+                  "FROM json_each(?)"
+    assert parameters[0] == "甲"
+    assert json.loads(parameters[1]) == [[1, "x"], [2, "y"], [3, "z"]]
 
 
 def test_the_writer_binds_shared_values_once_and_writes_times_as_the_orm_reads_them(

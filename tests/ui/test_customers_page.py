@@ -153,12 +153,27 @@ def test_filtering_by_any_field_through_the_fields_dialog(
     assert dialog.isVisible()
     box = dialog.boxes["industry"]
     box.setCurrentIndex(box.findData(industry))  # offered: a value the companies hold
-    qtbot.keyClicks(dialog.boxes["city"].lineEdit(), city)  # typed
+    typed = dialog.boxes["city"].lineEdit()
+    qtbot.keyClicks(typed, city)
     with qtbot.waitSignal(page.model.loaded, timeout=10000):
-        dialog.accept()
+        qtbot.keyClick(typed, Qt.Key.Key_Return)  # Return is OK, the typed text kept
+    qtbot.waitUntil(lambda: page.findChild(FieldFiltersDialog) is None)  # closed, let go
+    assert dict(page.filters.query().profile) == {"city": city, "industry": industry}
     assert shown_names(page, qtbot) == sql_names(
         db_path, "companies", where="industry = ? AND city = ?", params=(industry, city))
     assert page.filters.fields.text() == "Fields (2)…"
+    # a value no company holds yet, typed then Return: filtered by that text
+    page.filters.fields.click()
+    qtbot.waitUntil(lambda: page.findChild(FieldFiltersDialog) is not None)
+    dialog = page.findChild(FieldFiltersDialog)
+    assert isinstance(dialog, FieldFiltersDialog)
+    typed = dialog.boxes["city"].lineEdit()
+    typed.clear()
+    qtbot.keyClicks(typed, "Atlantis")
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        qtbot.keyClick(typed, Qt.Key.Key_Return)
+    assert dict(page.filters.query().profile) == {"city": "Atlantis", "industry": industry}
+    assert page.model.rowCount() == 0
     with qtbot.waitSignal(page.model.loaded, timeout=10000):
         page.clear_action.trigger()
     assert page.filters.fields.text() == "Fields…"

@@ -8,7 +8,7 @@ SQL, and names are scored only against names that share a blocking key (matching
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from sqlalchemy import distinct, func, literal, select
@@ -94,8 +94,9 @@ class DuplicateService(Service):
             for reason, ids in _exact_groups(session, entity):
                 links += [(ids[0], other, reason, 100.0) for other in ids[1:]]
             names_only = load_names(session, entity, self.region(), min_score)
-            links += [(a, b, "name", score) for a, b, score in names_only.name_pairs()]
-            groups = _grouped(links)
+            by_name = sorted(names_only.name_pairs(), key=lambda pair: -pair[2])
+            links += [(a, b, "name", score) for a, b, score in by_name]
+            groups = _grouped(links, names_only.place)
             members = _members(session, model, {i for group in groups for i in group[0]})
         order = (*EXACT_ORDER, "name")
         found = [DuplicateGroup(entity, tuple(members[i] for i in sorted(ids)),
@@ -178,22 +179,35 @@ def _exact_groups(session: Session, entity: str) -> Iterator[tuple[str, list[int
             yield reason, unique
 
 
-def _grouped(links: list[tuple[int, int, str, float]]
+def _grouped(links: list[tuple[int, int, str, float]], place: Callable[[int], str]
              ) -> list[tuple[set[int], set[str], float]]:
-    """The connected groups of ``links`` (union-find): ids, reasons, strongest score."""
+    """The connected groups of ``links`` (union-find), taken in order: ids, reasons,
+    strongest score. A link by name alone never joins two groups whose names give
+    different cities (北京星辰 and 上海星辰 both alike to 星辰 are not one customer)."""
     parent: dict[int, int] = {}
+    places: dict[int, set[str]] = {}  # root -> the cities its names give
 
     def root(x: int) -> int:
-        parent.setdefault(x, x)
+        if x not in parent:
+            parent[x] = x
+            places[x] = {place(x)} - {""}
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    for a, b, _reason, _score in links:
-        parent[root(a)] = root(b)
+    kept = []
+    for link in links:
+        a, b, reason, _score = link
+        ra, rb = root(a), root(b)
+        if reason == "name" and places[ra] and places[rb] and places[ra] != places[rb]:
+            continue
+        if ra != rb:
+            parent[ra] = rb
+            places[rb] |= places.pop(ra)
+        kept.append(link)
     groups: dict[int, tuple[set[int], set[str], list[float]]] = {}
-    for a, b, reason, score in links:
+    for a, b, reason, score in kept:
         ids, reasons, scores = groups.setdefault(root(a), (set(), set(), []))
         ids |= {a, b}
         reasons.add(reason)
@@ -236,7 +250,9 @@ def _details(session: Session, entity: str, ids: Sequence[int]) -> dict[int, str
             .outerjoin(User, User.id == Contact.owner_id).where(model.id.in_(ids)))
     details = {}
     for ident, first, second, owner in rows:
-        place = first if not second or second == first else f"{first} ({second})"
-        parts = [p for p in (place, owner or _("public pool")) if p]
-        details[int(ident)] = " · ".join(parts)
+        place = (first or second if not (first and second) or second == first
+                 else _("{city} ({province})").format(city=first, province=second))
+        whose = owner or _("public pool")
+        details[int(ident)] = (_("{place} · {owner}").format(place=place, owner=whose)
+                               if place else whose)
     return details

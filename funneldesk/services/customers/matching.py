@@ -107,6 +107,11 @@ class Matcher:
         for block in blocks:
             self._blocks[block].append(record_id)
 
+    def place(self, record_id: int) -> str:
+        """The city a filed company's name gives ("" if none, or not filed)."""
+        held = self._names.get(record_id)
+        return held[2] if held is not None else ""
+
     def file_key(self, record_id: int, key: Key) -> None:
         self._exact[key].append(record_id)
 

@@ -120,21 +120,20 @@ def any_missing_customers(conn: search_index.Connection) -> bool:
                for kind, (sql, alias) in _SQL.items())
 
 
-def index_missing_customers(conn: search_index.Connection) -> int:
-    """Adds the companies and contacts that the index lacks: what a bulk import has just
-    written (it leaves them to this, in a transaction of their own), or what a crash
-    between the two left out. Returns how many it added."""
-    added = 0
-    for kind in (COMPANY_KIND, CONTACT_KIND):
-        sql, alias = _SQL[kind]
-        rows = conn.execute(f"{sql} AND {_UNINDEXED.format(alias=alias)} ORDER BY {alias}.id",
-                            (kind,)).fetchall()
-        next_id = search_index.next_doc_id(conn)
-        for i in range(0, len(rows), _BATCH):
-            next_id = search_index.bulk_insert(
-                conn, [_doc(kind, row) for row in rows[i:i + _BATCH]], next_id)
-        added += len(rows)
-    return added
+def index_missing_customers(conn: search_index.Connection, kind: str, after: int,
+                            limit: int) -> tuple[int, int] | None:
+    """Adds up to ``limit`` companies (or contacts) with ids above ``after`` that the
+    index lacks: what a bulk import has just written (it leaves them to this), or what a
+    crash between the two left out. Returns the last id it added and how many, or None
+    when none is missing."""
+    sql, alias = _SQL[kind]
+    rows = conn.execute(f"{sql} AND {_UNINDEXED.format(alias=alias)} AND {alias}.id > ? "
+                        f"ORDER BY {alias}.id LIMIT ?", (kind, after, limit)).fetchall()
+    if not rows:
+        return None
+    search_index.bulk_insert(conn, [_doc(kind, row) for row in rows],
+                             search_index.next_doc_id(conn))
+    return int(rows[-1][0]), len(rows)
 
 
 def rebuild_customer_index(conn: search_index.Connection) -> None:

@@ -114,7 +114,8 @@ def overview_html(seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = ())
             shown = _("{value} (not verified)").format(value=channel.shown)
         else:
             shown = _("{value} ✓ verified on {date} by {who}").format(
-                value=channel.shown, who=channel.verified_by or _("FunnelDesk"),
+                value=channel.shown,
+                who=channel.verified_by or _("someone no longer in the team"),
                 date=formatting.date_short(channel.verified_at.astimezone().date()))
         rows.append((label, shown))
     rows.append((_("Tags"), formatting.items(fields.tags)))

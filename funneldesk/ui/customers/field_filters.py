@@ -37,6 +37,8 @@ class FieldFiltersDialog(QDialog):
         for name in sorted(values, key=lambda n: field_label(n, entity).casefold()):
             box = QComboBox()
             box.setEditable(True)
+            # Return means OK: a typed value must stay text, not become a new item
+            box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
             box.setAccessibleName(field_label(name, entity))
             box.addItem("", "")
             held = list(values[name])
@@ -81,7 +83,8 @@ class FieldFiltersDialog(QDialog):
         for name, box in self.boxes.items():
             text = box.currentText().strip()
             found = box.findText(text)
-            value = str(box.itemData(found)) if found >= 0 else text
+            data = box.itemData(found) if found >= 0 else None
+            value = str(data) if data is not None else text
             if value:
                 picked.append((name, value))
         return tuple(picked)
@@ -89,13 +92,17 @@ class FieldFiltersDialog(QDialog):
 
 def choose_fields(parent: QWidget, services: Services, entity: str, chosen: Profile,
                   apply: Callable[[Profile], None],
-                  refused: Callable[[FunnelDeskError], None]) -> None:
+                  refused: Callable[[FunnelDeskError], None],
+                  still_wanted: Callable[[], bool]) -> None:
     """Reads the values the records hold off the GUI thread, then opens the dialog;
-    ``apply`` gets the fields chosen when the user presses OK."""
+    ``apply`` gets the fields chosen when the user presses OK. ``still_wanted`` says
+    whether the list still shows ``entity`` (the user may switch while the values load)."""
 
     def opened(values: dict[str, tuple[str, ...]]) -> None:
+        if not still_wanted():
+            return
         dialog = FieldFiltersDialog(entity, chosen, values, parent)
-        dialog.accepted.connect(lambda: apply(dialog.chosen()))
+        dialog.accepted.connect(lambda: apply(dialog.chosen()) if still_wanted() else None)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 

@@ -321,8 +321,10 @@ class CustomersPage(Page):
 
     def choose_fields(self) -> None:
         """Opens the dialog that filters the list by any profile field."""
-        choose_fields(self, self.workspace.services, self.entity, self.filters.query().profile,
-                      self.filters.set_profile, self._read_failed)
+        entity = self.entity
+        choose_fields(self, self.workspace.services, entity, self.filters.query().profile,
+                      self.filters.set_profile, self._read_failed,
+                      lambda: self.entity == entity)
 
     def clear_filters(self) -> None:
         self._set_query(CustomerQuery(entity=self.entity, sort=self.model.query.sort,

@@ -22,13 +22,16 @@ from funneldesk.services.common.tabular.records import (
 
 
 def checked_rows(importer: Importer, table: Table, options: ImportOptions,
-                 ctx: Context) -> Iterator[Row]:
+                 ctx: Context, first: int | None = None) -> Iterator[Row]:
     """The rows that pass every check, checked as they are taken (an importer writes some
-    while the next are checked); ``ctx`` gets the others' errors."""
+    while the next are checked); ``ctx`` gets the others' errors. ``first``: only the
+    first so many records are checked, their dates read in the order the whole file
+    proves."""
     columns = _columns(table, options.columns)
     entered = _columns(table, options.entered)
     orders = _orders(importer, table, columns, entered)
-    return _check(importer, table.records, options, (columns, entered), orders, ctx)
+    records = table.records if first is None else table.records[:first]
+    return _check(importer, records, options, (columns, entered), orders, ctx)
 
 
 Columns = dict[str, tuple[str, int]]  # field (or stage) -> its header and the header's index

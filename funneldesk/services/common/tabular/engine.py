@@ -33,8 +33,8 @@ from funneldesk.services.common.tabular.records import (
 )
 
 __all__ = ["REASONS", "Context", "Field", "ImportCancelled", "ImportOptions", "ImportReport",
-           "Importer", "Row", "RowError", "reason_label", "run_import", "suggest_columns",
-           "validate_only"]
+           "Importer", "Row", "RowError", "check_first", "reason_label", "run_import",
+           "suggest_columns", "validate_only"]
 
 class ImportCancelled(FunnelDeskError):
     def message(self) -> str:
@@ -77,6 +77,18 @@ def validate_only(importer: Importer, source: Path | Table, options: ImportOptio
         for _row in checked_rows(importer, table, options, Context(report, options, by)):
             pass
     return report
+
+
+def check_first(importer: Importer, table: Table, options: ImportOptions, by: Actor,
+                count: int) -> list[RowError]:
+    """The errors an import would report in the first ``count`` records from their cells
+    alone, reading no database (what the wizard's preview marks)."""
+    _check_options(importer, table, options)
+    report = ImportReport(read=min(count, len(table.records)))
+    for _row in checked_rows(importer, table, options, Context(report, options, by),
+                             first=count):
+        pass
+    return report.errors
 
 
 def run_import(db: Database, importer: Importer, source: Path | Table, options: ImportOptions,
