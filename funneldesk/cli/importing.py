@@ -118,7 +118,9 @@ def run_import_command(args: argparse.Namespace) -> int:
                        "... and {n} more errors (see --report)", more).format(n=more),
               file=sys.stderr)
     if report.errors and not args.skip_bad_rows:
-        print(_("Nothing was written: the file has errors (or use --skip-bad-rows)."),
+        print(_("The import would write nothing: the file has errors (or use "
+                "--skip-bad-rows).") if args.dry_run else
+              _("Nothing was written: the file has errors (or use --skip-bad-rows)."),
               file=sys.stderr)
         return 1
     if report.errors and not report.created + report.updated + report.unchanged:

@@ -82,3 +82,25 @@ def test_contacts_become_vcards_and_deals_a_table(tmp_path: Path, services: Serv
         deals = list(csv.DictReader(f))
     assert all(d["title"] and d["stage"] and d["owner"] for d in deals)
     assert all("." in d["value"] for d in deals)  # exact amounts, two decimals
+
+
+def test_a_list_exported_as_shown_in_chinese_maps_back_without_taking_place_for_city(
+        tmp_path: Path, services: Services, manager: Actor) -> None:
+    from funneldesk.services.dto import CustomerQuery
+
+    services.customers.add_company(CompanyFields(
+        name="南京天合医疗器械有限公司", city="南京", province="江苏", key_level="B"), by=manager)
+    set_language("zh_CN")
+    path = tmp_path / "公司.csv"
+    services.exports.export_list(CustomerQuery(), path)
+    with path.open(encoding="utf-8-sig", newline="") as source:
+        headers, row = list(csv.reader(source))
+    place = headers.index("所在地")
+    assert row[place] == "南京（江苏）"  # as the list shows it
+    mapped = services.imports.suggest("companies", tuple(headers))
+    assert mapped["name"] == "公司名称"
+    assert mapped["key_level"] == "重点客户等级"  # the list's own title for it
+    assert "city" not in mapped  # "city (province)" is no city
+    report = services.imports.run("companies", path, ImportOptions(
+        columns=mapped, mode="update", match="name"), by=manager)
+    assert (report.updated, report.unchanged, report.failed) == (0, 1, 0)

@@ -18,7 +18,7 @@ from sqlalchemy import Table, select
 
 from funneldesk.cli import main
 from funneldesk.db import Database
-from funneldesk.errors import DatabaseBusy, DatabaseUnavailable
+from funneldesk.errors import DatabaseBusy, DatabaseUnavailable, InvalidInput
 from funneldesk.models import Base, Channel, Contact
 from funneldesk.services import Services
 from funneldesk.services.common import search_index
@@ -363,3 +363,12 @@ def test_a_nul_in_a_cell_is_written_whole_and_unequal_columns_are_refused(
     with db.session() as session:
         assert list(session.scalars(select(Contact.name).order_by(Contact.id))) == [
             "甲\x00乙", "丙"]
+
+
+def test_the_database_itself_is_refused_as_a_file_to_import_without_being_read(
+        services: Services, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[Path] = []
+    monkeypatch.setattr(Path, "read_bytes", lambda self: opened.append(self) or b"")
+    with pytest.raises(InvalidInput, match="FunnelDesk's database"):
+        services.imports.read(db_path)
+    assert opened == []  # a descriptor closed would have dropped the window's locks

@@ -223,7 +223,7 @@ def test_personal_data_is_exported_and_erased_by_a_manager_only(
     as_rep = shown(qtbot, ContactForm(services, rep, services.customers.contact_detail(made.id)))
     assert not as_rep.erase_action.isEnabled()
     target = tmp_path / "wang.json"
-    monkeypatch.setattr("funneldesk.ui.customers.privacy_actions.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("funneldesk.ui.common.file_dialogs.save_file_name",
                         lambda *_a, **_k: (str(target), ""))
     as_rep.export_action.trigger()
     exported = json.loads(target.read_text(encoding="utf-8"))

@@ -12,13 +12,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 from pytestqt.qtbot import QtBot
 
+from funneldesk import i18n
 from funneldesk.services import Services
 from funneldesk.services.customers.records import CompanyFields
 from funneldesk.services.dto import Actor, CustomerColumn, CustomerQuery
 from funneldesk.settings import Settings
+from funneldesk.ui.common import file_dialogs
 from funneldesk.ui.common.page import Workspace
 from funneldesk.ui.common.user_action import ActionRunner
 from funneldesk.ui.customers.company_form import CompanyForm
@@ -130,6 +132,26 @@ def test_enter_opens_the_selected_rows_form_and_the_edit_shows_in_the_list(
     assert page.current_record().name == name  # type: ignore[union-attr]
 
 
+def test_a_verify_in_a_cancelled_form_shows_in_the_detail(
+        qtbot: QtBot, page: CustomersPage) -> None:
+    name = "杭州青松软件有限公司"
+    page.workspace.services.customers.add_company(
+        CompanyFields(name=name, phones=("13800138000",)), by=page.workspace.actor)
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        page.reload()
+    select(page, qtbot, name)
+    qtbot.waitUntil(lambda: "(not verified)" in page.detail.toPlainText(), timeout=10000)
+
+    def verify_then_cancel(form: QWidget) -> None:
+        assert isinstance(form, CompanyForm)
+        form.phones.entries[0].verify.click()  # saved at once
+        form.reject()
+
+    answer_next_dialog(verify_then_cancel)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "✓ verified on" in page.detail.toPlainText(), timeout=10000)
+
+
 def test_two_selected_rows_are_merged_into_the_first(
         qtbot: QtBot, page: CustomersPage, services: Services,
         companies: dict[str, int]) -> None:
@@ -153,6 +175,33 @@ def test_two_selected_rows_are_merged_into_the_first(
     assert page.workspace.undo_stack.canUndo()
     page.workspace.undo_stack.undo()  # the merge's change set brings the record back
     qtbot.waitUntil(lambda: page.model.rowCount() == len(NAMES), timeout=10000)
+
+
+def test_the_detail_never_shows_a_record_merged_away_or_filtered_out(
+        qtbot: QtBot, page: CustomersPage, services: Services, manager: Actor,
+        companies: dict[str, int], messages: list[str]) -> None:
+    kept, gone = "北京星辰科技有限公司", "深圳海岸电子有限公司"
+    select(page, qtbot, gone)
+    qtbot.waitUntil(lambda: gone in page.detail.toPlainText(), timeout=10000)
+    services.merges.merge("company", companies[kept], companies[gone], {}, (1, 1), by=manager)
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        page.reload()  # as a change made elsewhere makes it
+    qtbot.waitUntil(lambda: gone not in page.detail.toPlainText(), timeout=10000)
+    assert not [m for m in messages if "no longer exists" in m]
+    # a filter that still lists the record keeps it; one that hides it clears the detail
+    select(page, qtbot, kept)
+    qtbot.waitUntil(lambda: kept in page.detail.toPlainText(), timeout=10000)
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        page.filters.text.setText("星辰")  # QTest types ASCII only
+        qtbot.keyClick(page.filters.text, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.current_record() is not None, timeout=10000)
+    assert page.current_record().name == kept  # type: ignore[union-attr]
+    assert kept in page.detail.toPlainText()
+    page.filters.text.clear()
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        qtbot.keyClicks(page.filters.text, "Guangzhou")
+        qtbot.keyClick(page.filters.text, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: kept not in page.detail.toPlainText(), timeout=10000)
 
 
 def test_release_and_claim_change_the_owner_and_show_in_the_pool_history(
@@ -200,7 +249,7 @@ def test_export_writes_the_filtered_rows_with_the_columns_shown(
         asked.append(name)
         return str(target), filters.split(";;")[1]  # CSV, as the list shows it
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    monkeypatch.setattr(file_dialogs, "save_file_name", save_as)
     page.export_action.trigger()
     qtbot.waitUntil(lambda: bool(messages) and "written" in messages[-1], timeout=10000)
     assert asked == ["companies.xlsx"]
@@ -214,6 +263,23 @@ def test_export_writes_the_filtered_rows_with_the_columns_shown(
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r[created]) for r in rows[1:])
 
 
+def test_the_export_s_file_types_keep_their_patterns_in_chinese(
+        qtbot: QtBot, page: CustomersPage, monkeypatch: pytest.MonkeyPatch) -> None:
+    offered: list[str] = []
+
+    def save_as(_parent: object, _title: str, _name: str, filters: str) -> tuple[str, str]:
+        offered.extend(filters.split(";;"))
+        return "", ""  # cancelled
+
+    monkeypatch.setattr(file_dialogs, "save_file_name", save_as)
+    i18n.set_language("zh_CN")
+    page.export_action.trigger()
+    # Qt reads a type's pattern between ASCII brackets: "（*.csv）" made "公司.csv）"
+    assert [re.search(r" \((\*\.\w+)\)$", f).group(1) for f in offered] == [  # type: ignore[union-attr]
+        "*.xlsx", "*.csv", "*.xlsx", "*.csv"]
+    assert all(re.search("[\u4e00-\u9fff]", f) for f in offered)  # and they are Chinese
+
+
 def test_export_for_an_import_uses_the_field_names(
         qtbot: QtBot, page: CustomersPage, tmp_path: Path, messages: list[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -223,7 +289,7 @@ def test_export_for_an_import_uses_the_field_names(
     def save_as(_parent: object, _title: str, _name: str, filters: str) -> tuple[str, str]:
         return str(target), filters.split(";;")[3]  # CSV for an import
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    monkeypatch.setattr(file_dialogs, "save_file_name", save_as)
     page.export_action.trigger()
     qtbot.waitUntil(lambda: bool(messages) and "written" in messages[-1], timeout=10000)
     rows = read_csv(target.with_suffix(".csv"))

@@ -80,7 +80,7 @@ def test_the_page_lists_the_demo_companies_with_their_profiles(
     assert any(r.key_level for r in rows if isinstance(r, CompanyRow))
     header = [page.model.headerData(s, Qt.Orientation.Horizontal)
               for s in range(page.model.columnCount())]
-    assert header[:3] == ["Company name", "City", "Industry"]
+    assert header[:3] == ["Company name", "Location", "Industry"]
 
 
 def test_the_model_passes_qt_s_model_checks(page: CustomersPage, qtbot: QtBot,

@@ -89,7 +89,8 @@ COMPANY_FIELDS = (
     _text("credit_code", N_("Unified Social Credit Code"), 18, "credit code", "uscc",
           "统一社会信用代码", "信用代码"),
     Field("key_level", N_("Key customer level"), "choice", aliases=("key level", "level",
-                                                                    "客户等级", "重点客户"),
+                                                                    "客户等级", "重点客户",
+                                                                    "重点级别"),
           choices={**{k.casefold(): k for k in KEY_LEVELS}, "no": "", "否": ""}),
     *_SHARED,
 )

@@ -17,7 +17,8 @@ C = CustomerColumn
 
 _HEADERS = {
     C.NAME: N_("Name"), C.COMPANY: N_("Company"), C.TITLE: N_("Job title"),
-    C.ROLE: N_("Role"), C.CITY: N_("City"), C.INDUSTRY: N_("Industry"),
+    # "city (province)": not named City, so that an import does not take it for one
+    C.ROLE: N_("Role"), C.CITY: N_("Location"), C.INDUSTRY: N_("Industry"),
     C.SEGMENT: N_("Segment"), C.OWNER: N_("Owner"), C.KEY_LEVEL: N_("Key level"),
     C.LEAD_SOURCE: N_("Lead source"), C.TAGS: N_("Tags"), C.OPEN_DEALS: N_("Open deals"),
     C.PHONE: N_("Phone"), C.EMAIL: N_("Email"), C.CONSENT: N_("Consent"),

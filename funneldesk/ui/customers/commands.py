@@ -12,11 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog
-
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, ngettext
 from funneldesk.services.dto import COMPANY, ChangeSet, CustomerQuery, CustomerRow
+from funneldesk.ui.common import file_dialogs
 from funneldesk.ui.common.background import run_in_background
 from funneldesk.ui.common.errors import show_error
 from funneldesk.ui.common.page import Workspace
@@ -96,14 +95,15 @@ class CustomerCommands:
 
     def export(self, query: CustomerQuery) -> None:
         """Asks where to write the list and how (as shown, or for an import)."""
-        shown = (_("Excel workbook, as the list shows it ({pattern})").format(pattern=_XLSX),
-                 _("CSV, as the list shows it ({pattern})").format(pattern=_CSV))
-        for_import = (_("Excel workbook for an import: field names as headers ({pattern})")
-                      .format(pattern=_XLSX),
-                      _("CSV for an import: field names as headers ({pattern})")
-                      .format(pattern=_CSV))
+        # the patterns in ASCII brackets outside the translation: Qt finds them there
+        # (a Chinese （…） hid them, and a CSV was saved as "公司.csv）")
+        labels = (_("Excel workbook, as the list shows it"), _("CSV, as the list shows it"),
+                  _("Excel workbook for an import: field names as headers"),
+                  _("CSV for an import: field names as headers"))
+        shown = (f"{labels[0]} ({_XLSX})", f"{labels[1]} ({_CSV})")
+        for_import = (f"{labels[2]} ({_XLSX})", f"{labels[3]} ({_CSV})")
         name = _("companies") if query.entity == COMPANY else _("contacts")
-        path, chosen = QFileDialog.getSaveFileName(
+        path, chosen = file_dialogs.save_file_name(
             self.workspace.window, _("Export the list"), f"{name}.xlsx",
             ";;".join((*shown, *for_import)))
         if not path:

@@ -156,6 +156,7 @@ class ContactForm(RecordForm):
     def _verify(self, channel_id: int, verified: bool) -> tuple[ChannelInfo, ...]:
         assert self.detail is not None
         self.services.customers.verify(channel_id, verified=verified, by=self.actor)
+        self.verified = True
         return self.services.customers.contact_detail(self.detail.id).channels
 
     # --- the record ---------------------------------------------------------------

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -21,6 +20,7 @@ from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.services.common.tabular.engine import ImportReport, reason_label
 from funneldesk.services.common.tabular.writing import write_table
+from funneldesk.ui.common import file_dialogs
 from funneldesk.ui.common.error_label import ErrorLabel
 from funneldesk.ui.customers.import_models import COLUMN, VALUE, ErrorsModel
 
@@ -103,7 +103,7 @@ class ReportView(QWidget):
         self.saved.clear()
 
     def ask_where_to_save(self) -> None:
-        name, _chosen = QFileDialog.getSaveFileName(
+        name, _chosen = file_dialogs.save_file_name(
             self, _("Save the report"), "import-report.json",
             _("JSON report (*.json);;Spreadsheet (*.csv)"))
         if name:

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -28,6 +27,7 @@ from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services.common.tabular.files import Table
+from funneldesk.ui.common import file_dialogs
 from funneldesk.ui.common.background import run_in_background
 from funneldesk.ui.common.error_label import ErrorLabel
 from funneldesk.ui.customers.import_models import FIELD, FieldDelegate, MappingModel
@@ -84,7 +84,7 @@ class FilePage(QWizardPage):
         return str(self.kind.currentData())
 
     def choose(self) -> None:
-        name, _chosen = QFileDialog.getOpenFileName(
+        name, _chosen = file_dialogs.open_file_name(
             self, _("Choose the file to import"), self.path.text(),
             _("Tables (*.csv *.xlsx);;All files (*)"))
         if name:

@@ -25,7 +25,7 @@ from funneldesk.services.customers.records import (
     DuplicateMatch,
     SavedCustomer,
 )
-from funneldesk.services.dto import Actor
+from funneldesk.services.dto import Actor, ChangeSet
 from funneldesk.ui.common.errors import show_error
 from funneldesk.ui.common.page import Workspace
 from funneldesk.ui.common.user_action import ActionRunner
@@ -82,6 +82,10 @@ def _open_form(owner: Owner, services: Services, actor: Actor, read: Callable[[]
     form.exec()
     if form.open_instead is not None:
         return _open_match(owner, services, actor, form.open_instead)
+    runner = _runner(owner)
+    if form.saved is None and form.verified and detail is not None and runner is not None:
+        # a Verify is saved at once, even when the form is then cancelled
+        runner.relay(ChangeSet.of_customers(form.entity, [detail.id]))
     return _relayed(owner, form.saved)
 
 

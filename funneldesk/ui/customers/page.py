@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from funneldesk import formatting
-from funneldesk.errors import FunnelDeskError
+from funneldesk.errors import FunnelDeskError, NotFound
 from funneldesk.i18n import _, ngettext
 from funneldesk.services.dto import (
     COMPANY,
@@ -59,7 +59,8 @@ class CustomersPage(Page):
         super().__init__(workspace, parent)
         self._stale = False
         self._segment: SegmentInfo | None = None  # the segment applied, until a filter changes
-        self._select_after_load: tuple[str, int] | None = None
+        # after the next load: select this record (lift: even lifting the filters for it)
+        self._select_after_load: tuple[str, int, bool] | None = None
         self._detail_for: tuple[str, int] | None = None  # asked of the detail last
         self._detail_reads = 0
         self._sized_for = ""  # the kind of records the columns' widths were set for
@@ -243,10 +244,16 @@ class CustomersPage(Page):
             self.reload()
 
     def _keep_current(self) -> None:
-        """The current row stays selected when the list is read again in another order."""
+        """The current row stays selected when the list is read again (in another order,
+        or filtered) if it is still listed; if not, the detail beside it is cleared."""
         current = self.current_record()
-        if current is not None and self._select_after_load is None:
-            self._select_after_load = (self.entity, current.id)
+        shown = self._detail_for
+        if self._select_after_load is not None:
+            return
+        if current is not None:
+            self._select_after_load = (self.entity, current.id, False)
+        elif shown is not None and shown[0] == self.entity:
+            self._select_after_load = (self.entity, shown[1], False)
 
     def reload(self) -> None:
         """Reads the list, the filters' choices and the side panel again; the selected
@@ -312,6 +319,7 @@ class CustomersPage(Page):
         self.table.setSortingEnabled(True)
 
     def _filters_changed(self) -> None:
+        self._keep_current()
         query = self.filters.query()
         self._segment = None
         self.model.set_query(replace(query, sort=self.model.query.sort,
@@ -419,10 +427,10 @@ class CustomersPage(Page):
         self._show_sort(self.model.query)
         self._enable()
         if self._select_after_load is not None:
-            entity, ident = self._select_after_load
+            entity, ident, lift = self._select_after_load
             self._select_after_load = None
             if entity == self.entity:
-                self._select_record(ident)
+                self._select_record(ident, lift=lift)
         if not self._painted:
             self._painted = True
             QTimer.singleShot(0, self, self.firstPainted.emit)
@@ -488,7 +496,7 @@ class CustomersPage(Page):
             if entity != self.entity:
                 self.companies_action.setChecked(entity == COMPANY)
                 self.contacts_action.setChecked(entity == CONTACT)
-                self._select_after_load = (entity, record_id)
+                self._select_after_load = (entity, record_id, True)
                 self._set_query(CustomerQuery(entity=entity))
                 self._read_choices()
             else:
@@ -509,21 +517,33 @@ class CustomersPage(Page):
             self.detail.show_customer(seen, pool)
             self.customerShown.emit(seen.entity, seen.id)
 
-        run_in_background(work, done, self._refused)
+        def failed(error: Exception) -> None:
+            if isinstance(error, NotFound) and generation == self._detail_reads:
+                self.detail.clear_customer()  # merged away, erased or deleted meanwhile
+                self._detail_for = None
+                return
+            self._refused(error)
 
-    def _select_record(self, record_id: int) -> None:
-        """Selects the record's row; a filter that hides it is lifted first."""
+        run_in_background(work, done, failed)
+
+    def _select_record(self, record_id: int, *, lift: bool = True) -> None:
+        """Selects the record's row; with ``lift``, a filter that hides it is lifted
+        first, else a record no longer listed leaves the detail."""
         services, query = self.workspace.services, self.model.query
         if self.model.pending:  # the rows it would select in are on their way
-            self._select_after_load = (query.entity, record_id)
+            self._select_after_load = (query.entity, record_id, lift)
             return
 
         def done(row: int | None) -> None:
             if self.model.query != query or self.model.pending:
                 return  # another list is shown or coming: its load selects what is asked
             if row is None:
-                if query != CustomerQuery(entity=query.entity):
-                    self._select_after_load = (query.entity, record_id)
+                if not lift:
+                    if self._detail_for == (query.entity, record_id):
+                        self.detail.clear_customer()
+                        self._detail_for = None
+                elif query != CustomerQuery(entity=query.entity):
+                    self._select_after_load = (query.entity, record_id, True)
                     self._set_query(CustomerQuery(entity=query.entity))
                 return
             self.model.ensure(row)

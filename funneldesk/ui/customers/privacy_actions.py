@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
+from funneldesk.ui.common import file_dialogs
 from funneldesk.ui.common.errors import show_error
 from funneldesk.ui.common.save_state import note_saved
 
@@ -24,7 +25,7 @@ def export_person(parent: QWidget, services: Services, contact_id: int, name: st
                   folder: Path | None = None) -> Path | None:
     """Asks where to save the file and writes it; the path, or None if cancelled."""
     start = str((folder or Path.home()) / _file_name(name))
-    chosen, _filter = QFileDialog.getSaveFileName(
+    chosen, _filter = file_dialogs.save_file_name(
         parent, _("Export the personal data of {name}").format(name=name), start,
         _("JSON files (*.json)"))
     if not chosen:

@@ -73,6 +73,7 @@ class RecordForm(QDialog):
         self.services, self.actor, self.creating = services, actor, creating
         self.saved: SavedCustomer | None = None
         self.open_instead: DuplicateMatch | None = None  # "Open that one" was chosen
+        self.verified = False  # a Verify or Unverify was saved (at once) from this form
         self.editors: dict[str, QWidget] = {}
         self.field_errors: dict[str, ErrorLabel] = {}
         self._tab_of: dict[str, int] = {}

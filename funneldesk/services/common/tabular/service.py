@@ -39,7 +39,12 @@ class ImportService(Service):
         return self._importers[kind]()
 
     def read(self, path: Path) -> Table:
-        """The file's header and records (for the wizard's preview and mapping)."""
+        """The file's header and records (for the wizard's preview and mapping). The
+        database file itself is refused unread: closing a descriptor of it would drop
+        SQLite's locks on it (see ui/common/file_dialogs.py)."""
+        if _same_file(path, self.db.path):
+            raise InvalidInput("file", _("{name} is FunnelDesk's database, not a table to "
+                                         "import.").format(name=path.name))
         return read_table(path)
 
     def suggest(self, kind: str, headers: tuple[str, ...]) -> dict[str, str]:
@@ -66,3 +71,10 @@ class ImportService(Service):
         the whole file proves), reading no records of the database: what the wizard's
         preview marks before the dry run."""
         return check_first(self.importer(kind), table, options, by, count)
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.exists() and one.samefile(other)
+    except OSError:
+        return False
