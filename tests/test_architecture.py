@@ -38,6 +38,15 @@ def test_the_ui_never_reaches_around_the_services_to_the_database() -> None:
     assert reached == []
 
 
+def test_file_dialogs_are_the_ones_that_never_open_the_database_file() -> None:
+    """Qt's and the desktop's dialogs read the files of the folder they show, which drops
+    SQLite's locks in the window's process (ui/common/file_dialogs.py says why)."""
+    allowed = ROOT / "funneldesk" / "ui" / "common" / "file_dialogs.py"
+    users = [str(path.relative_to(ROOT)) for path in sorted((ROOT / "funneldesk").rglob("*.py"))
+             if path != allowed and "QFileDialog" in path.read_text(encoding="utf-8")]
+    assert users == []
+
+
 def test_the_window_and_the_boards_first_read_import_no_sqlalchemy() -> None:
     """The board is painted before SQLAlchemy's ORM is loaded (it costs about 0.4 s of the
     start): nothing on that path may import it, however indirectly."""
