@@ -310,3 +310,13 @@ def test_open_that_one_from_opening_opens_the_record_already_saved(
     assert saved is not None
     assert saved.id == known.id
     assert services.customers.company_detail(known.id).fields.city == "上海"
+
+
+def test_a_new_form_takes_typing_in_its_name_at_once(
+        qtbot: QtBot, services: Services, manager: Actor) -> None:
+    form = shown(qtbot, CompanyForm(services, manager, None))
+    focused = form.focusWidget()
+    assert focused is form.name
+    qtbot.keyClicks(focused, "Acme")
+    assert form.name.text() == "Acme"
+    form.reject()

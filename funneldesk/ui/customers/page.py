@@ -300,6 +300,7 @@ class CustomersPage(Page):
         self.detail.clear_customer()
         self._detail_for = None
         self._set_query(CustomerQuery(entity=entity))
+        self.table.scrollToTop()  # the other list's place means nothing in this one
         self._read_choices()
 
     def _set_query(self, query: CustomerQuery, segment: SegmentInfo | None = None) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -79,6 +79,7 @@ class RecordForm(QDialog):
         self._tab_of: dict[str, int] = {}
         self._touched: set[str] = set()
         self._duplicates_seen = False
+        self._shown = False
         self.tabs = QTabWidget()
         self.notice = DuplicateNotice()
         self.notice.openRequested.connect(self._open_instead)
@@ -94,6 +95,14 @@ class RecordForm(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.resize(720, 600)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown:  # typing (or pasting) goes into the name at once
+            self._shown = True
+            name = self.editors.get("name")
+            if name is not None:
+                name.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- building -----------------------------------------------------------------
     def page(self, title: str) -> QFormLayout:
