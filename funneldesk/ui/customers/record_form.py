@@ -98,7 +98,7 @@ class RecordForm(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._shown:  # typing (or pasting) goes into the name at once
+        if not self._shown and self.creating:  # typing (or pasting) goes into the name
             self._shown = True
             name = self.editors.get("name")
             if name is not None:
