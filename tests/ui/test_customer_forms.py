@@ -320,3 +320,29 @@ def test_a_new_form_takes_typing_in_its_name_at_once(
     qtbot.keyClicks(focused, "Acme")
     assert form.name.text() == "Acme"
     form.reject()
+
+
+def test_an_edit_that_takes_another_contact_s_phone_warns_and_one_that_does_not_saves(
+        qtbot: QtBot, services: Services, manager: Actor) -> None:
+    add = services.customers.add_contact
+    add(ContactFields(name="Emma Baker", phones=("+1 617-555-5555",)), by=manager)
+    allen = add(ContactFields(name="Emma Allen", phones=("+1 617-555-1234",)), by=manager)
+    # a change that no other record could share: saved with no question
+    form = shown(qtbot, ContactForm(services, manager, services.customers.contact_detail(
+        allen.id)))
+    form.title.setText("Buyer")
+    save(qtbot, form)
+    assert not form.isVisible()
+    assert not form.notice.isVisible()
+    # another contact's phone: the same warning as for a new contact
+    form = shown(qtbot, ContactForm(services, manager, services.customers.contact_detail(
+        allen.id)))
+    form.phones.entries[0].edit.setText("+1 617-555-5555")
+    save(qtbot, form)
+    assert form.isVisible()
+    assert form.notice.texts()[0].startswith("“Emma Baker” (")
+    assert form.notice.texts()[0].endswith("The same phone number.")
+    qtbot.mouseClick(form.notice.save_button, Qt.MouseButton.LeftButton)
+    assert not form.isVisible()
+    phones = [c.value for c in services.customers.contact_detail(allen.id).channels]
+    assert phones == ["+16175555555"]

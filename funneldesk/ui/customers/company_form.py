@@ -112,7 +112,8 @@ class CompanyForm(RecordForm):
         return self.services.customers.check_company(values)
 
     def matches(self, values: CompanyFields) -> list[DuplicateMatch]:
-        return self.services.duplicates.matches_for_company(values)
+        exclude = self.detail.id if self.detail is not None else None  # itself
+        return self.services.duplicates.matches_for_company(values, exclude_id=exclude)
 
     def write(self, values: CompanyFields) -> SavedCustomer | None:
         customers = self.services.customers

@@ -188,7 +188,8 @@ class ContactForm(RecordForm):
         return self.services.customers.check_contact(values)
 
     def matches(self, values: ContactFields) -> list[DuplicateMatch]:
-        return self.services.duplicates.matches_for_contact(values)
+        exclude = self.detail.id if self.detail is not None else None  # itself
+        return self.services.duplicates.matches_for_contact(values, exclude_id=exclude)
 
     def write(self, values: ContactFields) -> SavedCustomer | None:
         customers = self.services.customers

@@ -66,6 +66,7 @@ class RecordForm(QDialog):
     ``add_field`` helpers, and implement ``values``, ``check``, ``matches`` and ``write``."""
 
     entity = ""
+    detail: Any = None  # the saved record's detail (a subclass's), None for a new one
 
     def __init__(self, services: Services, actor: Actor, creating: bool,
                  parent: QWidget | None = None) -> None:
@@ -241,7 +242,7 @@ class RecordForm(QDialog):
         if checked is None:
             self._go_to_first_problem()
             return
-        if self.creating and not self._duplicates_seen:
+        if not self._duplicates_seen and (self.creating or self._keys_changed(checked)):
             found = self.matches(checked)
             if found:
                 self.notice.show_matches(found)
@@ -262,6 +263,16 @@ class RecordForm(QDialog):
             return
         note_saved()
         super().accept()
+
+    def _keys_changed(self, values: Any) -> bool:
+        """Whether an edit changes what another record could share: the name, a phone,
+        an email, the WeChat ID or the credit code (then it is checked as a new one is)."""
+        if self.detail is None:
+            return False
+        saved = self.detail.fields
+        return any(getattr(values, key) != getattr(saved, key)
+                   for key in ("name", "phones", "emails", "wechat", "credit_code")
+                   if hasattr(values, key))
 
     def _show_refusal(self, refused: InvalidInput) -> None:
         field = _ALIASES.get(refused.field, refused.field)
