@@ -101,21 +101,12 @@ class Database:
 
         try:
             yield session
-        except exc.OperationalError as error:
+        except (exc.DatabaseError, sqlite3.Error) as error:  # sqlite3's: the raw connection's
             session.rollback()
-            raise _environment_error(self.path, error.orig) from error
-        except exc.DatabaseError as error:
-            session.rollback()
-            if _is_damage(error.orig):
-                raise DatabaseDamaged(str(self.path), detail=str(error.orig)) from error
-            raise
-        except sqlite3.Error as error:  # from the raw connection (bulk writes, search index)
-            session.rollback()
-            if isinstance(error, sqlite3.OperationalError):
-                raise _environment_error(self.path, error) from error
-            if _is_damage(error):
-                raise DatabaseDamaged(str(self.path), detail=str(error)) from error
-            raise
+            mapped = _as_funneldesk(self.path, getattr(error, "orig", error))
+            if mapped is None:
+                raise
+            raise mapped from error
         finally:
             session.rollback()
             session.close()
@@ -131,11 +122,10 @@ class Database:
         try:
             yield
         except sqlite3.Error as error:
-            if isinstance(error, sqlite3.OperationalError):
-                raise _environment_error(self.path, error) from error
-            if _is_damage(error):
-                raise DatabaseDamaged(str(self.path), detail=str(error)) from error
-            raise
+            mapped = _as_funneldesk(self.path, error)
+            if mapped is None:
+                raise
+            raise mapped from error
 
     def _reader(self) -> _Reader:
         reader: _Reader | None = getattr(self._local, "reader", None)
@@ -218,6 +208,16 @@ def _is_damage(error: BaseException | None) -> bool:
     """SQLite reports a damaged file as a plain DatabaseError ("database disk image is
     malformed", "file is not a database"); its subclasses are other faults."""
     return type(error) is sqlite3.DatabaseError
+
+
+def _as_funneldesk(path: Path, error: BaseException | None) -> Exception | None:
+    """A SQLite error as the FunnelDesk error the user is told (the file is unavailable,
+    read-only, busy or damaged); None for the others, which are bugs."""
+    if isinstance(error, sqlite3.OperationalError):
+        return _environment_error(path, error)
+    if _is_damage(error):
+        return DatabaseDamaged(str(path), detail=str(error))
+    return None
 
 
 def _environment_error(path: Path, error: BaseException | None) -> Exception:

@@ -19,6 +19,7 @@ from funneldesk.models import Channel, Company, Contact, User
 from funneldesk.services.common.base import Service
 from funneldesk.services.customers import names
 from funneldesk.services.customers.companies import CustomerService, like_escaped
+from funneldesk.services.customers.list_text import place_text
 from funneldesk.services.customers.matching import (
     BLOCK_LIMIT,
     EXACT_ORDER,
@@ -250,8 +251,7 @@ def _details(session: Session, entity: str, ids: Sequence[int]) -> dict[int, str
             .outerjoin(User, User.id == Contact.owner_id).where(model.id.in_(ids)))
     details = {}
     for ident, first, second, owner in rows:
-        place = (first or second if not (first and second) or second == first
-                 else _("{city} ({province})").format(city=first, province=second))
+        place = place_text(first, second)  # a contact's company: no province
         whose = owner or _("public pool")
         details[int(ident)] = (_("{place} · {owner}").format(place=place, owner=whose)
                                if place else whose)

@@ -37,10 +37,11 @@ def owner_text(owner: str | None) -> str:
     return owner if owner is not None else _("Public pool")
 
 
-def _place(row: CompanyRow) -> str:
-    if row.city and row.province and row.province != row.city:
-        return _("{city} ({province})").format(city=row.city, province=row.province)
-    return row.city or row.province
+def place_text(city: str, province: str) -> str:
+    """Where a company is, as the list shows it: "南京（江苏）", or the one that is known."""
+    if city and province and province != city:
+        return _("{city} ({province})").format(city=city, province=province)
+    return city or province
 
 
 def exported_cell(row: CustomerRow, column: CustomerColumn) -> object:
@@ -66,8 +67,8 @@ def cell(row: CustomerRow, column: CustomerColumn) -> str:
     if column is C.CREATED:
         return formatting.date_short(row.created_at.astimezone().date())
     if isinstance(row, CompanyRow):
-        company = {C.CITY: _place(row), C.INDUSTRY: row.industry, C.SEGMENT: row.segment,
-                   C.KEY_LEVEL: row.key_level,
+        company = {C.CITY: place_text(row.city, row.province), C.INDUSTRY: row.industry,
+                   C.SEGMENT: row.segment, C.KEY_LEVEL: row.key_level,
                    C.OPEN_DEALS: formatting.number(row.open_deals)}
         return company.get(column, "")
     assert isinstance(row, ContactRow)

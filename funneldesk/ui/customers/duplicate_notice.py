@@ -51,10 +51,13 @@ class DuplicateNotice(QFrame):
             "This may be the same customer as one of these {n} you already have:",
             n).format(n=n))
         for row, match in enumerate(self.matches):
-            label = QLabel(_("“{name}” ({detail}): {reason}").format(
-                name=match.name, detail=match.detail, reason=match.reason_label())
-                if match.detail else _("“{name}”: {reason}").format(
-                name=match.name, reason=match.reason_label()))
+            if match.detail:
+                text = _("“{name}” ({detail}): {reason}").format(
+                    name=match.name, detail=match.detail, reason=match.reason_label())
+            else:
+                text = _("“{name}”: {reason}").format(name=match.name,
+                                                      reason=match.reason_label())
+            label = QLabel(text)
             label.setWordWrap(True)
             button = QPushButton(_("Open that one"))
             button.clicked.connect(lambda _c=False, m=match: self.openRequested.emit(m))

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services import Services
 from funneldesk.ui.common.background import run_in_background
@@ -91,11 +90,11 @@ class FieldFiltersDialog(QDialog):
 
 
 def choose_fields(parent: QWidget, services: Services, entity: str, chosen: Profile,
-                  apply: Callable[[Profile], None],
-                  refused: Callable[[FunnelDeskError], None],
+                  apply: Callable[[Profile], None], failed: Callable[[Exception], None],
                   still_wanted: Callable[[], bool]) -> None:
     """Reads the values the records hold off the GUI thread, then opens the dialog;
-    ``apply`` gets the fields chosen when the user presses OK. ``still_wanted`` says
+    ``apply`` gets the fields chosen when the user presses OK, ``failed`` a failed read
+    (as ``run_in_background`` gives it). ``still_wanted`` says
     whether the list still shows ``entity`` (the user may switch while the values load)."""
 
     def opened(values: dict[str, tuple[str, ...]]) -> None:
@@ -105,10 +104,5 @@ def choose_fields(parent: QWidget, services: Services, entity: str, chosen: Prof
         dialog.accepted.connect(lambda: apply(dialog.chosen()) if still_wanted() else None)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
-
-    def failed(error: Exception) -> None:
-        if not isinstance(error, FunnelDeskError):
-            raise error  # a bug: reported as one on the GUI thread
-        refused(error)
 
     run_in_background(lambda: services.customer_list.field_values(entity), opened, failed)

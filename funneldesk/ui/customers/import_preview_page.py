@@ -156,7 +156,7 @@ class PreviewPage(QWizardPage):
         try:
             errors = owner.services.imports.check_first(
                 owner.file_page.kind_code(), table, owner.import_options(dry_run=True),
-                PREVIEW_ROWS, by=owner.actor)
+                PREVIEW_ROWS, by=owner.actor, orders=self.orders)
         except FunnelDeskError:  # a mapping the dry run will explain
             return {}
         return {(e.record, e.column): reason_label(e.reason) for e in errors}

@@ -246,10 +246,9 @@ class CustomersPage(Page):
     def _keep_current(self) -> None:
         """The current row stays selected when the list is read again (in another order,
         or filtered) if it is still listed; if not, the detail beside it is cleared."""
-        current = self.current_record()
-        shown = self._detail_for
         if self._select_after_load is not None:
             return
+        current, shown = self.current_record(), self._detail_for
         if current is not None:
             self._select_after_load = (self.entity, current.id, False)
         elif shown is not None and shown[0] == self.entity:
@@ -332,7 +331,7 @@ class CustomersPage(Page):
         """Opens the dialog that filters the list by any profile field."""
         entity = self.entity
         choose_fields(self, self.workspace.services, entity, self.filters.query().profile,
-                      self.filters.set_profile, self._read_failed,
+                      self.filters.set_profile, self._refused,
                       lambda: self.entity == entity)
 
     def clear_filters(self) -> None:

@@ -22,14 +22,16 @@ from funneldesk.services.common.tabular.records import (
 
 
 def checked_rows(importer: Importer, table: Table, options: ImportOptions,
-                 ctx: Context, first: int | None = None) -> Iterator[Row]:
+                 ctx: Context, first: int | None = None,
+                 orders: Mapping[str, str | None] | None = None) -> Iterator[Row]:
     """The rows that pass every check, checked as they are taken (an importer writes some
     while the next are checked); ``ctx`` gets the others' errors. ``first``: only the
     first so many records are checked, their dates read in the order the whole file
-    proves."""
+    proves. ``orders``: the day-month orders of date fields, where the caller has read
+    them already."""
     columns = _columns(table, options.columns)
     entered = _columns(table, options.entered)
-    orders = _orders(importer, table, columns, entered)
+    orders = _orders(importer, table, columns, entered, orders or {})
     records = table.records if first is None else table.records[:first]
     return _check(importer, records, options, (columns, entered), orders, ctx)
 
@@ -43,14 +45,16 @@ def _columns(table: Table, chosen: Mapping[str, str]) -> Columns:
     return {name: (header, index[header]) for name, header in chosen.items()}
 
 
-def _orders(importer: Importer, table: Table, columns: Columns,
-            entered: Columns) -> dict[str, str | None]:
-    """The day-month order each date column proves, over the whole file."""
+def _orders(importer: Importer, table: Table, columns: Columns, entered: Columns,
+            known: Mapping[str, str | None]) -> dict[str, str | None]:
+    """The day-month order each date column proves, over the whole file (those ``known``
+    are not read again)."""
     specs = {f.name: f for f in importer.fields}
     wanted = {name: i for name, (_h, i) in columns.items()
               if specs[name].kind in ("date", "moment")}
     wanted.update({f"entered:{stage}": i for stage, (_h, i) in entered.items()})
-    return {name: cells.date_order(r.cells[i] for r in table.records if i < len(r.cells))
+    return {name: known[name] if name in known
+            else cells.date_order(r.cells[i] for r in table.records if i < len(r.cells))
             for name, i in wanted.items()}
 
 

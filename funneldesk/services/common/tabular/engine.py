@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from funneldesk.db import Database
@@ -33,8 +33,8 @@ from funneldesk.services.common.tabular.records import (
 )
 
 __all__ = ["REASONS", "Context", "Field", "ImportCancelled", "ImportOptions", "ImportReport",
-           "Importer", "Row", "RowError", "check_first", "reason_label", "run_import",
-           "suggest_columns", "validate_only"]
+           "Importer", "Row", "RowError", "reason_label", "run_import", "suggest_columns",
+           "validate_only"]
 
 class ImportCancelled(FunnelDeskError):
     def message(self) -> str:
@@ -67,28 +67,21 @@ def suggest_columns(importer: Importer, headers: Sequence[str]) -> dict[str, str
 
 
 def validate_only(importer: Importer, source: Path | Table, options: ImportOptions,
-                  by: Actor) -> ImportReport:
-    """Reads and checks every row as an import would, writing nothing and reading no
-    database: the floor of a validating import (the benchmark sets one beside the other)."""
+                  by: Actor, *, first: int | None = None,
+                  orders: Mapping[str, str | None] | None = None) -> ImportReport:
+    """Reads and checks every row (or the ``first`` so many) as an import would, writing
+    nothing and reading no database: the floor of a validating import (the benchmark sets
+    one beside the other), and what the wizard's preview marks. ``orders``: as
+    ``checked_rows`` takes them."""
     table = source if isinstance(source, Table) else read_table(source)
     _check_options(importer, table, options)
-    report = ImportReport(read=len(table.records))
+    read = len(table.records) if first is None else min(first, len(table.records))
+    report = ImportReport(read=read)
     with _collector_paused():  # as in run_import
-        for _row in checked_rows(importer, table, options, Context(report, options, by)):
+        for _row in checked_rows(importer, table, options, Context(report, options, by),
+                                 first=first, orders=orders):
             pass
     return report
-
-
-def check_first(importer: Importer, table: Table, options: ImportOptions, by: Actor,
-                count: int) -> list[RowError]:
-    """The errors an import would report in the first ``count`` records from their cells
-    alone, reading no database (what the wizard's preview marks)."""
-    _check_options(importer, table, options)
-    report = ImportReport(read=min(count, len(table.records)))
-    for _row in checked_rows(importer, table, options, Context(report, options, by),
-                             first=count):
-        pass
-    return report.errors
 
 
 def run_import(db: Database, importer: Importer, source: Path | Table, options: ImportOptions,

@@ -100,31 +100,27 @@ class ImportReport:
                 "errors": [e.to_json() for e in self.errors]}
 
     def summary(self) -> str:
-        # one sentence to translate: Chinese separates its parts with "，"
-        count = formatting.number
         if self.dry_run:  # nothing was written: what the import would do
-            return _("{read}, {created}, {updated}, {unchanged}, {failed}").format(
-                read=ngettext("{n} row read", "{n} rows read", self.read).format(
-                    n=count(self.read)),
-                created=ngettext("{n} would be created", "{n} would be created",
-                                 self.created).format(n=count(self.created)),
-                updated=ngettext("{n} would be updated", "{n} would be updated",
-                                 self.updated).format(n=count(self.updated)),
-                unchanged=ngettext("{n} would stay unchanged", "{n} would stay unchanged",
-                                   self.unchanged).format(n=count(self.unchanged)),
-                failed=ngettext("{n} has errors", "{n} have errors", self.failed).format(
-                    n=count(self.failed)))
+            outcomes = (
+                ngettext("{n} would be created", "{n} would be created", self.created),
+                ngettext("{n} would be updated", "{n} would be updated", self.updated),
+                ngettext("{n} would stay unchanged", "{n} would stay unchanged",
+                         self.unchanged),
+                ngettext("{n} has errors", "{n} have errors", self.failed))
+        else:
+            outcomes = (ngettext("{n} created", "{n} created", self.created),
+                        ngettext("{n} updated", "{n} updated", self.updated),
+                        ngettext("{n} unchanged", "{n} unchanged", self.unchanged),
+                        ngettext("{n} failed", "{n} failed", self.failed))
+        created, updated, unchanged, failed = (
+            text.format(n=formatting.number(n)) for text, n in zip(
+                outcomes, (self.created, self.updated, self.unchanged, self.failed),
+                strict=True))
+        # one sentence to translate: Chinese separates its parts with "，"
         return _("{read}, {created}, {updated}, {unchanged}, {failed}").format(
             read=ngettext("{n} row read", "{n} rows read", self.read).format(
-                n=count(self.read)),
-            created=ngettext("{n} created", "{n} created", self.created).format(
-                n=count(self.created)),
-            updated=ngettext("{n} updated", "{n} updated", self.updated).format(
-                n=count(self.updated)),
-            unchanged=ngettext("{n} unchanged", "{n} unchanged", self.unchanged).format(
-                n=count(self.unchanged)),
-            failed=ngettext("{n} failed", "{n} failed", self.failed).format(
-                n=count(self.failed)))
+                n=formatting.number(self.read)),
+            created=created, updated=updated, unchanged=unchanged, failed=failed)
 
 
 @dataclass

@@ -17,9 +17,9 @@ from funneldesk.services.common.tabular.engine import (
     ImportReport,
     Progress,
     RowError,
-    check_first,
     run_import,
     suggest_columns,
+    validate_only,
 )
 from funneldesk.services.common.tabular.files import Table, read_table
 
@@ -65,12 +65,14 @@ class ImportService(Service):
                           progress=progress, cancelled=cancelled)
 
     def check_first(self, kind: str, table: Table, options: ImportOptions, count: int, *,
-                    by: Actor) -> list[RowError]:
+                    by: Actor, orders: Mapping[str, str | None] | None = None
+                    ) -> list[RowError]:
         """The errors the import would report in the first ``count`` records from their
         cells alone (a bad phone, email, credit code, number or date, read in the order
-        the whole file proves), reading no records of the database: what the wizard's
-        preview marks before the dry run."""
-        return check_first(self.importer(kind), table, options, by, count)
+        the whole file proves, or in ``orders`` where the caller has read them), reading
+        no records of the database: what the wizard's preview marks before the dry run."""
+        return validate_only(self.importer(kind), table, options, by, first=count,
+                             orders=orders).errors
 
 
 def _same_file(one: Path, other: Path) -> bool:
