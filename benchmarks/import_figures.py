@@ -115,19 +115,23 @@ def run(folder: Path) -> dict[str, float]:
 
 
 def raw_insert(empty: Path, work: Path, rows: list[tuple[str, str, str, str]]) -> float:
+    from funneldesk.collation import sort_keys
+
     shutil.copy(empty, work)
     conn = sqlite3.connect(work)
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    keys = sort_keys([r[0] for r in rows], person=True)  # the keys the import computes
     try:
         began = time.perf_counter()
         with conn:
             conn.executemany(
-                "INSERT INTO contacts (id, name, external_id, title, role, wechat, campaign, "
-                "notes, age_band, gender, occupation, income_band, education, preferences, "
-                "decision_process, loyalty, data_origin, consent, touched_at, created_at, "
-                "is_sample, version) VALUES (?, ?, '', '', '', '', '', '', '', '', '', '', '', "
-                "'', '', '', '', 'unknown', ?, ?, 0, 1)",
-                [(n + 1, r[0], now, now) for n, r in enumerate(rows)])
+                "INSERT INTO contacts (id, name, sort_name, external_id, title, role, wechat, "
+                "campaign, notes, age_band, gender, occupation, income_band, education, "
+                "preferences, decision_process, loyalty, data_origin, consent, touched_at, "
+                "created_at, is_sample, version) VALUES (?, ?, ?, '', '', '', '', '', '', '', "
+                "'', '', '', '', '', '', '', '', 'unknown', ?, ?, 0, 1)",
+                [(n + 1, r[0], key, now, now)
+                 for n, (r, key) in enumerate(zip(rows, keys, strict=True))])
             conn.executemany(
                 "INSERT INTO channels (contact_id, kind, value, key, position) "
                 "VALUES (?, ?, ?, ?, ?)",

@@ -4,11 +4,24 @@ lists that profiles pick from (lead sources)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from funneldesk.collation import sort_key
 from funneldesk.models.base import Base, UTCDateTime, utcnow
+
+
+def _key_of_name(person: bool) -> Any:
+    """The default of ``sort_name`` for a Core insert that gives a name and no key."""
+
+    def key(context: DefaultExecutionContext) -> str:
+        given = context.get_current_parameters()  # type: ignore[no-untyped-call] # untyped in SQLAlchemy
+        return sort_key(str(given["name"]), person=person)
+
+    return key
 
 
 class LeadSource(Base):
@@ -28,7 +41,11 @@ class Company(Base):
     __tablename__ = "companies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(300), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    # the name's key in the lists' order (funneldesk/collation.py: pinyin for Chinese);
+    # up to 7 letters a character (zhuang1)
+    sort_name: Mapped[str] = mapped_column(String(2100), default=_key_of_name(False),
+                                           index=True)
     external_id: Mapped[str] = mapped_column(String(100), default="", index=True)
     industry: Mapped[str] = mapped_column(String(100), default="")
     segment: Mapped[str] = mapped_column(String(100), default="")
@@ -59,13 +76,20 @@ class Company(Base):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads a dict
 
+    @validates("name")
+    def _keyed(self, _key: str, name: str) -> str:
+        self.sort_name = sort_key(name)
+        return name
+
 
 class Contact(Base):
     __tablename__ = "contacts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sort_name: Mapped[str] = mapped_column(String(1400), default=_key_of_name(True),
+                                           index=True)
     external_id: Mapped[str] = mapped_column(String(100), default="", index=True)
     title: Mapped[str] = mapped_column(String(200), default="")
     # decision_maker, influencer, user, gatekeeper; "" when unknown
@@ -98,6 +122,11 @@ class Contact(Base):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads a dict
+
+    @validates("name")
+    def _keyed(self, _key: str, name: str) -> str:
+        self.sort_name = sort_key(name, person=True)
+        return name
 
 
 class Channel(Base):

@@ -294,3 +294,32 @@ def test_every_company_and_contact_of_an_upgraded_database_is_found_by_search(
                 assert (kind, ident) in {(h.kind, h.record_id) for h in hits}, name
     finally:
         db.close()
+
+
+@pytest.mark.parametrize("fixture", [p for p in FIXTURES if p.stem >= "demo-0007"],
+                         ids=lambda p: p.stem)
+def test_an_upgraded_database_lists_customers_in_pinyin_order(
+        fixture: Path, tmp_path: Path) -> None:
+    """0009 keys every company and contact a file already has, as a record saved today is
+    keyed, and the lists then read 北京… before 上海…"""
+    from funneldesk.collation import sort_key
+    from funneldesk.services import Services
+    from funneldesk.services.customers.list_records import CustomerQuery
+
+    path = tmp_path / "sales.db"
+    shutil.copy(fixture, path)
+    db = open_database(path)
+    try:
+        for table, person in (("companies", False), ("contacts", True)):
+            stored = db.query(f"SELECT name, sort_name FROM {table}")
+            assert len(stored) > 50
+            assert all(key == sort_key(name, person=person) for name, key in stored)
+        services = Services(db)
+        names = [r.name for r in services.customer_list.page(
+            CustomerQuery(entity="company"), 0, 500)]
+        chinese = [n for n in names if "\u4e00" <= n[0] <= "\u9fff"]
+        assert len(chinese) > 20
+        assert chinese == sorted(chinese, key=sort_key)
+        assert chinese != sorted(chinese)  # code-point order is another order
+    finally:
+        db.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -130,6 +131,52 @@ def test_enter_opens_the_selected_rows_form_and_the_edit_shows_in_the_list(
     qtbot.waitUntil(lambda: "苏州" in page.detail.toPlainText(), timeout=10000)
     qtbot.waitUntil(lambda: page.current_record() is not None, timeout=10000)
     assert page.current_record().name == name  # type: ignore[union-attr]
+
+
+def edit_city(qtbot: QtBot, page: CustomersPage, name: str, city: str) -> None:
+    """Opens the company's form with Enter and saves it with ``city``."""
+    select(page, qtbot, name)
+
+    def edit(form: QWidget) -> None:
+        assert isinstance(form, CompanyForm)
+        form.city.setText(city)
+        form.accept()
+
+    answer_next_dialog(edit)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: column_texts(page, CustomerColumn.CITY)[name] == city,
+                    timeout=10000)
+
+
+def test_form_edits_are_undone_and_redone_but_never_over_another_users_change(
+        qtbot: QtBot, page: CustomersPage, services: Services, manager: Actor,
+        companies: dict[str, int], warnings_shown: list[str]) -> None:
+    name, stack = "上海明远贸易有限公司", page.workspace.undo_stack
+    ident = companies[name]
+    edit_city(qtbot, page, name, "苏州")
+    edit_city(qtbot, page, name, "杭州")
+    assert stack.undoText() == f"Edit “{name}”"
+
+    def city_shown(city: str) -> None:
+        qtbot.waitUntil(lambda: column_texts(page, CustomerColumn.CITY)[name] == city,
+                        timeout=10000)
+        assert services.customers.company_detail(ident).fields.city == city
+
+    stack.undo()
+    city_shown("苏州")
+    stack.undo()  # the first edit, although the second one moved the version on
+    city_shown("上海")
+    stack.redo()
+    city_shown("苏州")
+    assert warnings_shown == []
+    # someone else changes it: redoing the second edit would overwrite that, unseen
+    detail = services.customers.company_detail(ident)
+    services.customers.update_company(ident, replace(detail.fields, city="南京"),
+                                      expected_version=detail.version, by=manager)
+    stack.redo()
+    assert len(warnings_shown) == 1
+    assert services.customers.company_detail(ident).fields.city == "南京"
+    assert not stack.canRedo()
 
 
 def test_a_verify_in_a_cancelled_form_shows_in_the_detail(

@@ -55,7 +55,8 @@ def test_product_lead_source_and_campaign_are_saved_and_shown_again(
 
     answer_next_dialog(fill_in)
     window.actions_.new_deal.trigger()
-    assert offered == [["(none)", "云服务", "数据平台"], ["张伟", "张明"],
+    # in pinyin order: 数据 shu4ju4 before 云 yun2, 张明 ming2 before 张伟 wei3
+    assert offered == [["(none)", "数据平台", "云服务"], ["张明", "张伟"],
                        "北京星辰科技有限公司"]
     [card] = page.board.columns[stage(services, "Initial contact").id].model.visible_cards()
     detail = services.deals.detail(card.id)

@@ -75,7 +75,7 @@ class CustomerService(Service):
                 .where(Company.deleted_at.is_(None),
                        Company.name.ilike(f"%{escaped}%", escape="\\"))
                 .order_by(case((Company.name.ilike(f"{escaped}%", escape="\\"), 0), else_=1),
-                          Company.name, Company.id)
+                          Company.sort_name, Company.id)
                 .limit(limit))
             return [Named(r.id, r.name) for r in rows]
 
@@ -91,7 +91,7 @@ class CustomerService(Service):
                 query = query.where(Contact.company_id == company_id)
             rows = session.execute(query.order_by(
                 case((Contact.name.ilike(f"{escaped}%", escape="\\"), 0), else_=1),
-                Contact.name, Contact.id).limit(limit))
+                Contact.sort_name, Contact.id).limit(limit))
             return [Named(r.id, r.name, r.company_id) for r in rows]
 
     def company(self, company_id: int) -> Named:

@@ -109,7 +109,7 @@ def _terms(entity: str, column: CustomerColumn) -> tuple[list[Term], tuple[str, 
         return [(f"{expr} IS NULL", [], True), (expr, [], False)]
 
     if column is C.COMPANY and entity == CONTACT:
-        return [("co.name IS NULL", [], True), ("co.name", [], False)], ("co",)
+        return [("co.name IS NULL", [], True), ("co.sort_name", [], False)], ("co",)
     if column is C.ROLE and entity == CONTACT:
         expr, params = _labels("r.role", ROLE_LABELS)
         return [("r.role = ''", [], True), (expr, params, False)], ()
@@ -137,7 +137,7 @@ def _terms(entity: str, column: CustomerColumn) -> tuple[list[Term], tuple[str, 
         C.KEY_LEVEL: "r.key_level"}
     if column in own:
         return text(own[column]), ()
-    return [("r.name", [], False)], ()
+    return [("r.sort_name", [], False)], ()
 
 
 _JOINS = {
@@ -517,7 +517,7 @@ class CustomerListService(Service):
             if entity == COMPANY:
                 people = tuple(Named(int(r[0]), str(r[1]), record_id) for r in run(
                     "SELECT id, name FROM contacts WHERE company_id = ? AND deleted_at IS NULL "
-                    "AND merged_into_id IS NULL ORDER BY name, id", (record_id,)))
+                    "AND merged_into_id IS NULL ORDER BY sort_name, id", (record_id,)))
             link = "d.company_id" if entity == COMPANY else "d.contact_id"
             deals = tuple(CustomerDeal(int(r[0]), str(r[1]), str(r[2]), str(r[3]),
                                        from_storage(r[4]), str(r[5])) for r in run(

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from funneldesk.collation import sort_key, sort_keys
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import N_, translated
 from funneldesk.models import (
@@ -213,9 +214,11 @@ class References:
             first = self._next_company
             self._next_company += len(missing)
             now, by = self.ctx.now, self.ctx.by.id
-            rows = [{"id": first + n, "name": name, "owner_id": owner, "created_by_id": by,
-                     "created_at": now, "touched_at": now, "version": 1}
-                    for n, (name, owner) in enumerate(missing.values())]
+            names = [name for name, _owner in missing.values()]
+            rows = [{"id": first + n, "name": name, "sort_name": key, "owner_id": owner,
+                     "created_by_id": by, "created_at": now, "touched_at": now, "version": 1}
+                    for n, ((name, owner), key) in enumerate(zip(missing.values(),
+                                                                sort_keys(names), strict=True))]
             if self.writer is not None:
                 self.writer.insert(_table(Company), rows)
             else:
@@ -401,6 +404,7 @@ class _CustomerImporter:
             records["lead_source_id"] = [refs.source(values.get("source")) for values in found]
         records.update(self.own_columns(found, owners, refs))
         ids = range(first, first + count)
+        records["sort_name"] = sort_keys(records["name"], person=self.entity == "contact")
         records.update(id=list(ids), owner_id=owners, created_by_id=[ctx.by.id] * count,
                        created_at=[now] * count, touched_at=[now] * count, version=[1] * count)
         if "consent" in records:
@@ -457,8 +461,10 @@ class _CustomerImporter:
             ctx.done("unchanged")
             return
         if changed:
+            keyed = ({"sort_name": sort_key(changed["name"][1], person=self.entity == "contact")}
+                     if "name" in changed else {})
             session.execute(update(self.model).where(self.model.id == ident).values(
-                **{k: v[1] for k, v in changed.items()}, touched_at=ctx.now,
+                **{k: v[1] for k, v in changed.items()}, **keyed, touched_at=ctx.now,
                 version=self.model.version + 1))
         if new_channels:
             session.execute(insert(Channel), new_channels)

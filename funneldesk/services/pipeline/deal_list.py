@@ -44,7 +44,7 @@ _OUTCOME_RANK = f"CASE WHEN d.archived_at IS NOT NULL THEN 3 ELSE {_STAGE_RANK} 
 # way the column is sorted (a term ending in IS NULL: see order_by).
 _ORDER: dict[ListColumn, tuple[tuple[tuple[str, bool], ...], tuple[str, ...]]] = {
     ListColumn.TITLE: ((("d.title", False),), ()),
-    ListColumn.COMPANY: ((("COALESCE(c.name, '')", False),), ("c",)),
+    ListColumn.COMPANY: ((("COALESCE(c.sort_name, '')", False),), ("c",)),
     ListColumn.STAGE: ((("s.pipeline_id", False), (_STAGE_RANK, False),
                         ("s.position", False)), ("s",)),
     # in the base currency (see _value_terms): 1,000,000 JPY is less than 10,000 USD

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from funneldesk.collation import sort_key
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.models import Product
@@ -26,9 +27,10 @@ class ProductInfo:
 
 class ProductService(Service):
     def all(self, *, inactive: bool = False) -> list[ProductInfo]:
-        rows = self.db.query("SELECT id, name, code, active FROM products ORDER BY name, id")
-        return [ProductInfo(int(r[0]), str(r[1]), str(r[2]), bool(r[3]))
-                for r in rows if inactive or r[3]]
+        """The products by name, in pinyin order (a short list: sorted here)."""
+        rows = self.db.query("SELECT id, name, code, active FROM products ORDER BY id")
+        return sorted((ProductInfo(int(r[0]), str(r[1]), str(r[2]), bool(r[3]))
+                       for r in rows if inactive or r[3]), key=lambda p: sort_key(p.name))
 
     def add(self, *, name: str, by: Actor, code: str = "") -> ProductInfo:
         require_manager(by, _("Only a manager can change the product list."))

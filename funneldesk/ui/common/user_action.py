@@ -9,15 +9,16 @@ takes that and returns a new result. Each step is one service call and one trans
 so an undo that finds the records changed since is refused as a whole and leaves the
 stack, said to the user like any other refusal.
 
-Undo and redo carry the version a deal has reached through this window's own changes
+Undo and redo carry the version a record has reached through this window's own changes
 since the result they revert (``own_version``): a later change of one's own (an edit
 after a move) must not make the earlier undo stale, while anybody else's change does.
-``versions_left`` reads them from a result.
+``versions_left`` reads a deal's from a result; a record is keyed by its deal id, or by
+(entity, id) for companies and contacts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -61,33 +62,34 @@ class ActionRunner(QObject):
     def __init__(self, undo_stack: QUndoStack, window: QWidget) -> None:
         super().__init__(window)
         self.undo_stack, self.window = undo_stack, window
-        self._own: dict[int, set[int]] = {}  # deal id -> versions this window's changes left
+        # record (deal id, or (entity, id)) -> versions this window's changes left
+        self._own: dict[Hashable, set[int]] = {}
 
-    def own_version(self, deal_id: int, version: int) -> int:
-        """The version a deal is at now if, since ``version``, only this window changed
-        it: each change moves a deal's version up by one, so this follows the versions
+    def own_version(self, record: Hashable, version: int) -> int:
+        """The version a record is at now if, since ``version``, only this window changed
+        it: each change moves a record's version up by one, so this follows the versions
         this window's own changes left. A change by anybody else breaks the chain, and
         the undo or redo that carries the result is refused as stale."""
-        mine = self._own.get(deal_id, ())
+        mine = self._own.get(record, ())
         while version + 1 in mine:
             version += 1
         return version
 
-    def remember(self, pairs: Iterable[tuple[int, int]]) -> None:
-        for deal_id, version in pairs:
-            self._own.setdefault(deal_id, set()).add(version)
+    def remember(self, pairs: Iterable[tuple[Hashable, int]]) -> None:
+        for record, version in pairs:
+            self._own.setdefault(record, set()).add(version)
 
-    def forget(self, pairs: Iterable[tuple[int, int]]) -> None:
+    def forget(self, pairs: Iterable[tuple[Hashable, int]]) -> None:
         """The versions a command left no longer count as this window's own once the
         command is dropped (its undo was refused): an older undo must not reach past them
         and take back, unseen, what the user was told stays."""
-        for deal_id, version in pairs:
-            self._own.get(deal_id, set()).discard(version)
+        for record, version in pairs:
+            self._own.get(record, set()).discard(version)
 
     def run(self, text: str, call: Callable[[], R], *,
             undo: Callable[[R], U] | None = None, redo: Callable[[U], R] | None = None,
             shown: Callable[[Any], None] | None = None,
-            versions: Callable[[Any], Iterable[tuple[int, int]]] = versions_left,
+            versions: Callable[[Any], Iterable[tuple[Hashable, int]]] = versions_left,
             refused: Callable[[FunnelDeskError], None] | None = None,
             origin: object = None, parent: QWidget | None = None,
             reraise: tuple[type[FunnelDeskError], ...] = ()) -> R | None:
@@ -150,7 +152,7 @@ class _Step:
     """What each step of an action does with its result or its refusal."""
 
     def __init__(self, runner: ActionRunner, shown: Callable[[Any], None] | None,
-                 versions: Callable[[Any], Iterable[tuple[int, int]]],
+                 versions: Callable[[Any], Iterable[tuple[Hashable, int]]],
                  refused: Callable[[FunnelDeskError], None] | None, origin: object,
                  parent: QWidget) -> None:
         self.runner, self.shown, self.refused = runner, shown, refused

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from funneldesk.collation import sort_key
 from funneldesk.i18n import _
 from funneldesk.services import Services
 from funneldesk.ui.common.background import run_in_background
@@ -33,7 +34,7 @@ class FieldFiltersDialog(QDialog):
         wanted = dict(chosen)
         self.boxes: dict[str, QComboBox] = {}
         form = QFormLayout()
-        for name in sorted(values, key=lambda n: field_label(n, entity).casefold()):
+        for name in sorted(values, key=lambda n: sort_key(field_label(n, entity))):
             box = QComboBox()
             box.setEditable(True)
             # Return means OK: a typed value must stay text, not become a new item

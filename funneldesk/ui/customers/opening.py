@@ -5,8 +5,9 @@
     find_duplicates(owner, services, actor, entity)    the Find duplicates dialog
     merge_records(owner, services, actor, entity, first_id, second_id)   the merge dialog
 
-``owner`` is the window's ``Workspace`` (then dialogs open over its window and a merge
-goes on its undo stack, so Ctrl+Z undoes it) or just a parent widget (or None). The
+``owner`` is the window's ``Workspace`` (then dialogs open over its window, and an edit
+saved in a form or a merge goes on its undo stack, so Ctrl+Z undoes it) or just a parent
+widget (or None). The
 forms are modal; each function returns when its dialog has closed.
 """
 
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QDialog, QWidget
 
 from funneldesk.errors import FunnelDeskError
+from funneldesk.i18n import _
 from funneldesk.services import Services
 from funneldesk.services.customers.records import (
     CompanyFields,
@@ -79,14 +81,44 @@ def _open_form(owner: Owner, services: Services, actor: Actor, read: Callable[[]
         show_error(parent, error)
         return None
     form = make(detail, parent)
+    runner = _runner(owner)
+    if detail is not None and runner is not None:
+        _edits_undoable(form, runner, detail)
     form.exec()
     if form.open_instead is not None:
         return _open_match(owner, services, actor, form.open_instead)
-    runner = _runner(owner)
     if form.saved is None and form.verified and detail is not None and runner is not None:
         # a Verify is saved at once, even when the form is then cancelled
         runner.relay(ChangeSet.of_customers(form.entity, [detail.id]))
+    if detail is not None and runner is not None:
+        return form.saved  # the runner has told every page
     return _relayed(owner, form.saved)
+
+
+def _edits_undoable(form: RecordForm, runner: ActionRunner, detail: Any) -> None:
+    """The form saves its edit through the runner, as a step on the undo stack: undo
+    writes back the fields the form opened with, redo the saved ones. A refusal still
+    goes back to the form, which shows it next to its field."""
+    customers, actor = form.services.customers, form.actor
+    update = customers.update_company if form.entity == "company" else customers.update_contact
+    record = (form.entity, detail.id)
+
+    def write_back(fields: Any, result: SavedCustomer) -> SavedCustomer:
+        return update(detail.id, fields, by=actor,
+                      expected_version=runner.own_version(record, result.version))
+
+    def write(values: Any) -> SavedCustomer | None:
+        if values == detail.fields:
+            return None  # nothing to save, nothing to undo
+        return runner.run(_("Edit “{name}”").format(name=values.name),
+                          lambda: update(detail.id, values, expected_version=detail.version,
+                                         by=actor),
+                          undo=lambda r: write_back(detail.fields, r),
+                          redo=lambda r: write_back(values, r),
+                          versions=lambda r: [(record, r.version)],
+                          reraise=(FunnelDeskError,), parent=form)
+
+    form.write = write  # type: ignore[method-assign] # the form's own saving, wrapped
 
 
 def _relayed(owner: Owner, saved: SavedCustomer | None) -> SavedCustomer | None:

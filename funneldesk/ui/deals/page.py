@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from funneldesk import formatting
+from funneldesk.collation import sort_key
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, ngettext
 from funneldesk.services.dto import (
@@ -303,7 +304,7 @@ class DealsListPage(Page):
         self.saved.blockSignals(True)
         self.saved.clear()
         self.saved.addItem(_("Choose a saved view…"), None)
-        for name in sorted(self._views, key=view_label):
+        for name in sorted(self._views, key=lambda n: sort_key(view_label(n))):
             self.saved.addItem(view_label(name), name)
         self.saved.blockSignals(False)
         self._enable_delete_view()

@@ -1,0 +1,78 @@
+"""Sort keys that put names in the order a Chinese reader expects: Chinese characters by
+their pinyin, interleaved with Latin letters (阿里巴巴 beside Apple, 北京… before 上海…).
+
+A key is computed when a name is written and kept beside it (``sort_name``), so that the
+lists sort in SQL with an index. A character takes its most common reading; a name's
+first two characters take their reading as a word where that differs (长沙 chang2sha1,
+重庆 chong2qing4), and a person's surname its reading as a surname (曾 zeng1, 单 shan4).
+The readings are pypinyin's, kept in resources/collation/pinyin.txt
+(scripts/pinyin_table.py writes it).
+
+A stored key must not change: rows keyed by two versions of this module do not sort
+together. Changing what the key of any name is (this module or the table) therefore
+needs a migration that rewrites every stored key; tests/core/test_collation.py pins
+examples.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+from funneldesk.paths import RESOURCES
+
+# surnames read otherwise than the character's most common reading; compound surnames
+# are read as a whole
+_SURNAMES = {
+    "曾": "zeng1", "单": "shan4", "解": "xie4", "仇": "qiu2", "朴": "piao2", "区": "ou1",
+    "查": "zha1", "覃": "qin2", "翟": "zhai2", "乐": "yue4", "缪": "miao4", "盖": "ge3",
+    "召": "shao4", "种": "chong2", "员": "yun4", "宓": "fu2", "隗": "wei3", "繁": "po2",
+    "秘": "bi4", "折": "she2", "句": "gou1", "重": "chong2", "华": "hua4", "任": "ren2",
+    "纪": "ji3", "燕": "yan1", "葛": "ge3", "过": "guo1", "薄": "bo2", "长": "chang2",
+    "令": "ling2",
+}
+_COMPOUND_SURNAMES = {"长孙": "chang2sun1", "令狐": "ling2hu2", "尉迟": "yu4chi2",
+                      "万俟": "mo4qi2", "澹台": "tan2tai2", "单于": "chan2yu2"}
+
+
+def sort_key(name: str, *, person: bool = False) -> str:
+    """The key ``name`` sorts by: folded to lower case, each Chinese character as its
+    pinyin with the tone's number (北京 -> bei3jing1). The digit ends each syllable, so
+    西安 (xi1an1) sorts before 先 (xian1), as in a dictionary."""
+    return sort_keys([name], person=person)[0]
+
+
+def sort_keys(names: list[str], *, person: bool = False) -> list[str]:
+    """``sort_key`` of each name, in a few passes over all of them at once (an import
+    keys 100,000 names)."""
+    chars, words = _tables()
+    if any("\n" in name for name in names):  # the passes split on it
+        names = [name.replace("\n", " ") for name in names]
+    folded = unicodedata.normalize("NFKC", "\n".join(names)).casefold().split("\n")
+    keys = "\n".join(folded).translate(chars).split("\n")
+    lead_words = _COMPOUND_SURNAMES if person else words
+    for n, text in enumerate(folded):
+        lead = lead_words.get(text[:2])
+        if lead is not None:
+            keys[n] = lead + text[2:].translate(chars)
+        elif person and text[:1] in _SURNAMES:
+            keys[n] = _SURNAMES[text[0]] + text[1:].translate(chars)
+    return keys
+
+
+@cache
+def _tables() -> tuple[dict[int, str], dict[str, str]]:
+    """The readings of characters (for ``str.translate``) and of two-character words."""
+    chars: dict[int, str] = {}
+    words: dict[str, str] = {}
+    text = (RESOURCES / "collation" / "pinyin.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("@"):
+            first, _space, readings = line[1:].partition(" ")
+            start = int(first, 16)
+            chars.update(zip(range(start, start + readings.count(" ") + 1),
+                             readings.split(" "), strict=True))
+        elif line.startswith("="):
+            word, _space, read = line[1:].partition(" ")
+            words[word] = read
+    return chars, words

@@ -1,0 +1,63 @@
+"""Names in the order a Chinese reader expects: pinyin for Chinese characters, beside the
+Latin letters they are spelt with."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from funneldesk.collation import sort_key, sort_keys
+from funneldesk.paths import RESOURCES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_chinese_names_sort_by_pinyin_among_latin_ones() -> None:
+    names = ["上海明远贸易", "北京星辰科技", "Apple", "阿里巴巴", "西安电子", "先锋电器",
+             "广州", "Zebra Ltd.", "绿地集团", "3M 中国"]
+    assert sorted(names, key=sort_key) == [
+        "3M 中国", "阿里巴巴", "Apple", "北京星辰科技", "广州", "绿地集团", "上海明远贸易",
+        "西安电子", "先锋电器", "Zebra Ltd."]
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    # pinned: a change here needs a migration that rewrites every stored key
+    ("北京", "bei3jing1"), ("绿地", "lv4di4"), ("长沙明远", "chang2sha1ming2yuan3"),
+    ("重庆", "chong2qing4"), ("厦门", "xia4men2"), ("ＡＢＣ公司", "abcgong1si1"),
+    ("Summit Inc.", "summit inc."),
+])
+def test_keys_are_stable(name: str, key: str) -> None:
+    assert sort_key(name) == key
+
+
+def test_a_word_at_the_start_takes_its_reading_as_a_word() -> None:
+    # 长 alone is most often zhang3 (长大), in 长沙 chang2; 重 is zhong4 (重要), in 重庆 chong2
+    assert sorted(["长沙", "张家口", "重庆", "中山"], key=sort_key) == [
+        "长沙", "重庆", "张家口", "中山"]
+
+
+def test_a_persons_surname_takes_its_reading_as_a_surname() -> None:
+    people = ["曾国藩", "张三", "单田芳", "李四", "长孙无忌", "陈明"]
+    assert sorted(people, key=lambda n: sort_key(n, person=True)) == [
+        "长孙无忌", "陈明", "李四", "单田芳", "曾国藩", "张三"]
+    assert sort_key("单田芳") != sort_key("单田芳", person=True)
+
+
+def test_many_names_are_keyed_as_each_one_is() -> None:
+    names = ["北京", "line\nbreak", "", "曾国藩", "长沙", "ｆｕｌｌ", "Ünïcode"]
+    for person in (False, True):
+        assert sort_keys(names, person=person) == [sort_key(n, person=person) for n in names]
+    assert sort_key("line\nbreak") == "line break"
+
+
+def test_the_table_is_what_the_script_writes_from_pypinyin() -> None:
+    spec = importlib.util.spec_from_file_location("pinyin_table",
+                                                  ROOT / "scripts" / "pinyin_table.py")
+    assert spec is not None
+    assert spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    shipped = (RESOURCES / "collation" / "pinyin.txt").read_text(encoding="utf-8")
+    assert shipped == script.generate()
