@@ -18,6 +18,11 @@ prints one JSON object, each figure the median of ROUNDS:
   of a validating import.
 - raw_insert_rows_per_s: the same contacts and their phones and emails inserted by raw
   sqlite3 executemany in one transaction: the floor of the writing.
+- import_cores_free: how many cores a CPU-bound job found free just before each import
+  (the same loop run alone, then in two processes at once: 2 when both ran as fast as
+  the one alone, 1 when they had to share a core). The import writes on one core while
+  it checks on the other; the other figures here use one. On a shared machine whose
+  other users hold a core, the import's figure falls and this one shows why.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import multiprocessing
 import random
 import shutil
 import sqlite3
@@ -78,7 +84,9 @@ def run(folder: Path) -> dict[str, float]:
     imports, validations, raws = [], [], []
     indexes: list[float] = []
     searchable: list[float] = []
+    cores: list[float] = []
     for n in range(ROUNDS):
+        cores.append(cores_free())
         work = folder / f"import{n}.db"
         shutil.copy(empty, work)
         db = open_database(work)
@@ -111,7 +119,27 @@ def run(folder: Path) -> dict[str, float]:
             "import_searchable_rows_per_s": statistics.median(searchable),
             "validate_only_rows_per_s": statistics.median(validations),
             "raw_insert_rows_per_s": statistics.median(raws),
+            "import_cores_free": statistics.median(cores),
             "import_rows": ROWS}
+
+
+def spin(_n: int = 0) -> float:
+    """Seconds a fixed pure-Python loop takes."""
+    began, total = time.perf_counter(), 0
+    for i in range(4_000_000):
+        total += i
+    return time.perf_counter() - began
+
+
+def cores_free() -> float:
+    """2 x the loop's time alone over the time of two at once, in two processes."""
+    alone = min(spin() for _ in range(2))
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        pool.map(spin, range(2))  # the workers started
+        began = time.perf_counter()
+        pool.map(spin, range(2), chunksize=1)
+        both = time.perf_counter() - began
+    return 2 * alone / both
 
 
 def raw_insert(empty: Path, work: Path, rows: list[tuple[str, str, str, str]]) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 
 import phonenumbers
 
@@ -108,6 +109,12 @@ def phone(text: str, region: str = "CN", field: str = "phone") -> str:
 def phone_key(stored: str) -> str:
     """What duplicates of a stored phone are matched on: the number without extension."""
     return stored.split(";ext=", 1)[0]
+
+
+def phone_keys(stored: Iterable[str]) -> list[str]:
+    """``phone_key`` of each number, for an import's many (a number with no extension,
+    the most common, is its own key)."""
+    return [s if ";ext=" not in s else s.split(";ext=", 1)[0] for s in stored]
 
 
 def phone_shown(stored: str, region: str = "CN") -> str:
