@@ -13,13 +13,13 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QInputDialog, QMainWindow
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from funneldesk import formatting
 from funneldesk.services import Services
-from funneldesk.services.dto import CompanyRow, CustomerColumn
+from funneldesk.services.dto import COMPANY, CompanyRow, CustomerColumn
 from funneldesk.settings import Settings
 from funneldesk.ui.common.page import Workspace
 from funneldesk.ui.common.user_action import ActionRunner
@@ -52,7 +52,7 @@ def page(qtbot: QtBot, services: Services, manager: object, demo: None) -> Custo
     return made
 
 
-def sql_names(db_path: Path, table: str, where: str = "1 = 1", order: str = "name, id",
+def sql_names(db_path: Path, table: str, where: str = "1 = 1", order: str = "sort_name, id",
               params: tuple[object, ...] = ()) -> list[str]:
     with closing(sqlite3.connect(db_path)) as conn:
         return [r[0] for r in conn.execute(
@@ -233,6 +233,22 @@ def test_saving_a_segment_and_applying_it_again(page: CustomersPage, qtbot: QtBo
     assert shown_names(page, qtbot) == key_customers
     assert page.filters.level.currentData() == "A"
     assert page.delete_segment_action.isEnabled()
+    asked: list[str] = []
+
+    def answer(reply: QMessageBox.StandardButton) -> None:
+        monkeypatch.setattr(QMessageBox, "question",
+                            lambda _p, _t, text, *_a: asked.append(text) or reply)
+
+    answer(QMessageBox.StandardButton.No)
+    page.delete_segment_action.trigger()
+    assert asked == ["Delete the saved segment “Key accounts A”? Its customers stay; only "
+                     "the saved filters go."]
+    assert [s.name for s in page.workspace.services.customer_list.segments(COMPANY)] == [
+        "Key accounts A"]
+    answer(QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(page.panelLoaded, timeout=10000):
+        page.delete_segment_action.trigger()
+    assert page.workspace.services.customer_list.segments(COMPANY) == ()
 
 
 def test_switching_to_contacts(page: CustomersPage, qtbot: QtBot, db_path: Path) -> None:

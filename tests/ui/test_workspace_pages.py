@@ -5,15 +5,18 @@ it, and the palette runs an action by name."""
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from funneldesk.services import Services
-from funneldesk.services.dto import Actor
+from funneldesk.services.customers.records import CompanyFields, ContactFields
+from funneldesk.services.dto import Actor, DealFields
 from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.board.deal_form import DealForm
+from funneldesk.ui.customers.page import CustomersPage
 from funneldesk.ui.deals.page import DealsListPage
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, stage, version
@@ -182,3 +185,41 @@ def test_an_undo_never_reaches_past_an_action_whose_undo_was_refused(
     window.undo_stack.undo()  # the board move: the deal is no longer where it left it
     assert len(warnings_shown) == 2
     assert services.deals.detail(deal.id).stage_id == lost.id
+
+
+def test_the_customer_detail_opens_its_contacts_and_deals_by_their_links(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    company = services.customers.add_company(CompanyFields(name="北京星辰科技有限公司"),
+                                             by=manager).id
+    services.customers.add_contact(ContactFields(name="王芳", company_id=company), by=manager)
+    first = stage(services, "Initial contact")
+    services.deals.create(pipeline_id=first.pipeline_id, stage_id=first.id, by=manager,
+                          fields=DealFields("CRM 升级", company, None, Decimal(1000), "USD",
+                                            None, manager.id))
+    window.show_page("customers")
+    page = window.pages["customers"]
+    assert isinstance(page, CustomersPage)
+    page.open_customer("company", company)
+    qtbot.waitUntil(lambda: page.detail.overview is not None, timeout=10000)
+    page.detail.setFocus()
+    qtbot.keyClick(page.detail, Qt.Key.Key_Tab)  # to the first link: the contact
+    qtbot.keyClick(page.detail, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.detail.overview is not None
+                    and page.detail.overview.detail.fields.name == "王芳", timeout=10000)
+    assert page.current_record().name == "王芳"  # type: ignore[union-attr]
+    page.open_customer("company", company)
+    qtbot.waitUntil(lambda: page.detail.overview is not None
+                    and page.detail.overview.entity == "company", timeout=10000)
+    opened: list[str] = []
+
+    def look(form: QWidget) -> None:
+        assert isinstance(form, DealForm)
+        opened.append(form.title.text())
+        form.close()
+
+    page.detail.setFocus()
+    for _link in range(2):  # past the contact to the deal
+        qtbot.keyClick(page.detail, Qt.Key.Key_Tab)
+    answer_next_dialog(look)
+    qtbot.keyClick(page.detail, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: opened == ["CRM 升级"], timeout=5000)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from funneldesk import formatting
@@ -49,6 +50,11 @@ def _heading(text: str) -> str:
 
 def _para(text: str) -> str:
     return f"<p>{_e(text)}</p>"
+
+
+def _link(kind: str, ident: int, text: str) -> str:
+    """``text`` as a link that opens the record (see CustomerDetail.recordOpened)."""
+    return f"<a href='{kind}:{ident:d}'>{_e(text)}</a>"
 
 
 def _table(rows: Sequence[tuple[str, str]]) -> str:
@@ -124,12 +130,13 @@ def overview_html(seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = ())
     parts.append(_table(rows))
     if isinstance(detail, CompanyDetail):
         parts.append(_heading(_("Contacts")))
-        parts.append("<ul>" + "".join(f"<li>{_e(c.name)}</li>" for c in seen.contacts)
+        parts.append("<ul>" + "".join(f"<li>{_link('contact', c.id, c.name)}</li>"
+                                      for c in seen.contacts)
                      + "</ul>" if seen.contacts else _para(_("No contacts yet.")))
     parts.append(_heading(_("Deals")))
     if seen.deals:
         cells = "".join(
-            f"<tr><td style='padding-right:10px'>{_e(d.title)}</td>"
+            f"<tr><td style='padding-right:10px'>{_link('deal', d.id, d.title)}</td>"
             f"<td style='padding-right:10px'>{_e(d.stage)}"
             f"{_outcome(d.outcome, d.stage)}</td>"
             f"<td align='right'>{_e(formatting.money(d.value, d.currency))}</td></tr>"
@@ -147,11 +154,15 @@ def overview_html(seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = ())
 
 
 class CustomerDetail(QTextBrowser):
-    """The opened customer, read-only."""
+    """The opened customer, read-only; its contacts and deals are links (a click, or Tab
+    to the link and Enter): a contact is shown in the list, a deal opens in its form."""
+
+    recordOpened = Signal(str, int)  # the kind ("deal", "contact") and id of a link
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setOpenLinks(False)
+        self.anchorClicked.connect(self._follow)
         self.setAccessibleName(_("Customer details"))
         self.overview: CustomerOverview | None = None
         self.pool: tuple[PoolHistoryEntry, ...] = ()
@@ -162,6 +173,11 @@ class CustomerDetail(QTextBrowser):
         self.overview = seen
         self.pool = tuple(pool)
         self.setHtml(overview_html(seen, pool))
+
+    def _follow(self, url: QUrl) -> None:
+        kind, _colon, ident = url.toString().partition(":")
+        if kind in ("deal", "contact") and ident.isdigit():
+            self.recordOpened.emit(kind, int(ident))
 
     def clear_customer(self) -> None:
         self.overview = None

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMenu,
+    QMessageBox,
     QSplitter,
     QTableView,
     QToolBar,
@@ -83,6 +84,7 @@ class CustomersPage(Page):
         self.panel.clicked.connect(self._panel_clicked)
         self.panel.activated.connect(self._panel_clicked)
         self.detail = CustomerDetail()
+        self.detail.recordOpened.connect(workspace.open_record)
         self.commands = CustomerCommands(workspace, self.open_customer)
         self._make_actions()
         self._tools = self._make_tool_bar()
@@ -392,6 +394,11 @@ class CustomersPage(Page):
 
     def delete_current_segment(self) -> None:
         if self._segment is None:
+            return
+        answer = QMessageBox.question(self, _("Delete segment"), _(
+            "Delete the saved segment “{name}”? Its customers stay; only the saved filters "
+            "go.").format(name=self._segment.name))
+        if answer != QMessageBox.StandardButton.Yes:
             return
         try:
             self.workspace.services.customer_list.delete_segment(self._segment.id,
