@@ -16,6 +16,7 @@ examples.
 
 from __future__ import annotations
 
+import sqlite3
 import unicodedata
 from functools import cache
 
@@ -36,20 +37,23 @@ _COMPOUND_SURNAMES = {"长孙": "chang2sun1", "令狐": "ling2hu2", "尉迟": "y
 
 
 def sort_key(name: str, *, person: bool = False) -> str:
-    """The key ``name`` sorts by: folded to lower case, each Chinese character as its
-    pinyin with the tone's number (北京 -> bei3jing1). The digit ends each syllable, so
-    西安 (xi1an1) sorts before 先 (xian1), as in a dictionary."""
+    """The key ``name`` sorts by: folded to lower case without accents (É as e, ø as o)
+    or punctuation (《读者》 as 读者), each Chinese character as its pinyin with the
+    tone's number (北京 -> bei3jing1). The digit ends each syllable, so 西安 (xi1an1)
+    sorts before 先 (xian1), as in a dictionary."""
     return sort_keys([name], person=person)[0]
 
 
 def sort_keys(names: list[str], *, person: bool = False) -> list[str]:
     """``sort_key`` of each name, in a few passes over all of them at once (an import
     keys 100,000 names)."""
-    chars, words = _tables()
+    chars, words, plain = _tables()
     if any("\n" in name for name in names):  # the passes split on it
         names = [name.replace("\n", " ") for name in names]
-    folded = unicodedata.normalize("NFKC", "\n".join(names)).casefold().split("\n")
-    keys = "\n".join(folded).translate(chars).split("\n")
+    # NFKD: full-width letters as ASCII, accents apart from their letters (then dropped)
+    cleaned = unicodedata.normalize("NFKD", "\n".join(names)).casefold().translate(plain)
+    folded = cleaned.split("\n")
+    keys = cleaned.translate(chars).split("\n")
     lead_words = _COMPOUND_SURNAMES if person else words
     for n, text in enumerate(folded):
         lead = lead_words.get(text[:2])
@@ -60,9 +64,34 @@ def sort_keys(names: list[str], *, person: bool = False) -> list[str]:
     return keys
 
 
+def rewrite_keys(conn: sqlite3.Connection, table: str, *, person: bool,
+                 batch: int = 20_000) -> None:
+    """Writes the ``sort_name`` of every row of ``table`` (companies, or contacts with
+    ``person``) anew, ``batch`` rows at a time: what a migration that stores keys, or
+    changes what they are, runs inside its transaction."""
+    after = 0
+    while rows := conn.execute(f"SELECT id, name FROM {table} WHERE id > ? ORDER BY id "
+                               "LIMIT ?", (after, batch)).fetchall():
+        keys = sort_keys([str(name) for _id, name in rows], person=person)
+        conn.executemany(f"UPDATE {table} SET sort_name = ? WHERE id = ?",
+                         [(key, ident) for key, (ident, _n) in zip(keys, rows, strict=True)])
+        after = rows[-1][0]
+
+
+# Latin letters that no decomposition takes to a plain one
+_LETTERS = {"ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l", "þ": "th", "ð": "d",
+            "ı": "i", "ŋ": "n"}
+
+
 @cache
-def _tables() -> tuple[dict[int, str], dict[str, str]]:
-    """The readings of characters (for ``str.translate``) and of two-character words."""
+def _tables() -> tuple[dict[int, str], dict[str, str], dict[int, str | None]]:
+    """The readings of characters (for ``str.translate``) and of two-character words;
+    what a name loses or becomes before it is read (accents and punctuation dropped,
+    the letters above made plain)."""
+    plain: dict[int, str | None] = {
+        point: None for point in range(0x10000)
+        if unicodedata.category(chr(point))[0] == "P" or unicodedata.combining(chr(point))}
+    plain.update({ord(k): v for k, v in _LETTERS.items()})
     chars: dict[int, str] = {}
     words: dict[str, str] = {}
     text = (RESOURCES / "collation" / "pinyin.txt").read_text(encoding="utf-8")
@@ -75,4 +104,4 @@ def _tables() -> tuple[dict[int, str], dict[str, str]]:
         elif line.startswith("="):
             word, _space, read = line[1:].partition(" ")
             words[word] = read
-    return chars, words
+    return chars, words, plain

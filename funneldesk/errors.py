@@ -165,6 +165,19 @@ class NotFound(FunnelDeskError):
 
 
 @dataclass
+class MergedAway(NotFound):
+    """A company or contact merged into another since it was opened: no longer there,
+    and the user learns where it went."""
+
+    name: str
+    into: str
+
+    def message(self) -> str:
+        return _("“{name}” was merged into “{into}”: open that one instead.").format(
+            name=self.name, into=self.into)
+
+
+@dataclass
 class StaleEdit(FunnelDeskError):
     changed_by: str | None  # None: nobody recorded who changed it, nor when
     changed_at: dt.datetime | None
@@ -177,6 +190,33 @@ class StaleEdit(FunnelDeskError):
                      "when were not recorded. Reload it and try again.")
         return _("This record was changed by {who} at {when}. Reload it and try again.").format(
             who=self.changed_by, when=fmt_datetime(self.changed_at))
+
+    def reason(self) -> str:
+        """Who changed it and when, without the advice to try again (for an undo, which
+        cannot be tried again)."""
+        from funneldesk.formatting import datetime as fmt_datetime
+
+        if self.changed_by is None or self.changed_at is None:
+            return _("it has been changed since, by someone not recorded.")
+        return _("it has been changed since (last by {who} at {when}).").format(
+            who=self.changed_by, when=fmt_datetime(self.changed_at))
+
+
+@dataclass
+class StepRefused(FunnelDeskError):
+    """An undo or redo that could not be done; the step leaves the Undo list."""
+
+    step: str  # the step's name in the Edit menu ("Edit “…”", "Move “…” to …")
+    undoing: bool
+    cause: FunnelDeskError
+
+    def message(self) -> str:
+        reason = (self.cause.reason() if isinstance(self.cause, StaleEdit)
+                  else self.cause.message())
+        text = (_("Cannot undo {step}: {reason}") if self.undoing
+                else _("Cannot redo {step}: {reason}"))
+        return text.format(step=self.step, reason=reason) + " " + _(
+            "It is no longer on the Undo list.")
 
 
 @dataclass

@@ -26,10 +26,19 @@ def test_chinese_names_sort_by_pinyin_among_latin_ones() -> None:
     # pinned: a change here needs a migration that rewrites every stored key
     ("北京", "bei3jing1"), ("绿地", "lv4di4"), ("长沙明远", "chang2sha1ming2yuan3"),
     ("重庆", "chong2qing4"), ("厦门", "xia4men2"), ("ＡＢＣ公司", "abcgong1si1"),
-    ("Summit Inc.", "summit inc."),
+    ("Summit Inc.", "summit inc"), ("Émile Bakery", "emile bakery"), ("Øresund", "oresund"),
+    ("《读者》杂志社", "du2zhe3za2zhi4she4"),
 ])
 def test_keys_are_stable(name: str, key: str) -> None:
     assert sort_key(name) == key
+
+
+def test_accents_and_punctuation_do_not_send_a_name_after_z() -> None:
+    names = ["Zürich Re", "Ålesund Fish", "Émile Bakery", "Øresund", "délice Co",
+             "Denver Inc", "“东方”贸易公司", "《读者》杂志社"]
+    assert sorted(names, key=sort_key) == [
+        "Ålesund Fish", "délice Co", "Denver Inc", "“东方”贸易公司", "《读者》杂志社",
+        "Émile Bakery", "Øresund", "Zürich Re"]
 
 
 def test_a_word_at_the_start_takes_its_reading_as_a_word() -> None:

@@ -48,8 +48,8 @@ def test_release_and_claim_name_the_company_and_its_contacts(
                                                           company_id=company.id), by=manager)
     expected = ChangeSet(company_ids=frozenset({company.id}),
                          contact_ids=frozenset({person.id}))
-    assert services.pool.release("company", company.id, by=manager) == expected
-    assert services.pool.claim("company", company.id, by=manager) == expected
+    assert services.pool.release("company", company.id, by=manager).changes == expected
+    assert services.pool.claim("company", company.id, by=manager).changes == expected
 
 
 def test_a_merge_names_both_records_and_the_deals_of_either(

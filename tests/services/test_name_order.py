@@ -52,12 +52,17 @@ def test_forms_edits_and_merges_keep_the_pinyin_order(
                           preview.versions, by=manager)
     assert listed(services, "company") == ["安徽明远", "北京星辰科技", "重庆山城物流"]
     for name, company in (("张伟", ids["北京星辰科技"]), ("曾静", ids["上海明远贸易"]),
-                          ("陈明", None)):  # 上海明远贸易 is now 安徽明远
+                          ("陈明", None), ("艾伦", ids["北京星辰科技"])):  # 上海… is now 安徽…
         services.customers.add_contact(ContactFields(name=name, company_id=company),
                                        by=manager)
     # 曾 the surname is zeng1 (ceng2 would list it first)
-    assert listed(services, "contact") == ["陈明", "曾静", "张伟"]
-    assert listed(services, "contact", CustomerColumn.COMPANY) == ["曾静", "张伟", "陈明"]
+    assert listed(services, "contact") == ["艾伦", "陈明", "曾静", "张伟"]
+    # by company, then a company's contacts by name (艾伦 was added after 张伟)
+    assert listed(services, "contact", CustomerColumn.COMPANY) == ["曾静", "艾伦", "张伟", "陈明"]
+    for segment in ("上海客户", "Apple 客户", "阿里客户", "长沙客户"):
+        services.customer_list.save_segment(segment, CustomerQuery(entity="company"), manager)
+    assert [s.name for s in services.customer_list.segments("company")] == [
+        "阿里客户", "Apple 客户", "长沙客户", "上海客户"]
     assert unkeyed(db_path) == []
 
 

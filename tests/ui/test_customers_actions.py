@@ -59,6 +59,7 @@ def page(qtbot: QtBot, services: Services, manager: Actor, companies: dict[str, 
                           messages.append)
     made = CustomersPage(workspace)
     runner.changed.connect(made.apply_changes)  # as the window relays every change
+    runner.stepped.connect(messages.append)  # and shows what an undo or redo did
     window.setCentralWidget(made)
     window.resize(1400, 700)
     window.show()
@@ -175,8 +176,29 @@ def test_form_edits_are_undone_and_redone_but_never_over_another_users_change(
                                       expected_version=detail.version, by=manager)
     stack.redo()
     assert len(warnings_shown) == 1
+    assert warnings_shown[0].startswith(f"Cannot redo Edit “{name}”: it has been changed "
+                                        f"since (last by {manager.display_name} at ")
+    assert warnings_shown[0].endswith(". It is no longer on the Undo list.")
     assert services.customers.company_detail(ident).fields.city == "南京"
     assert not stack.canRedo()
+    city_shown("南京")  # the list reads the record again
+
+
+def test_releasing_a_record_does_not_block_undoing_an_edit_made_before(
+        qtbot: QtBot, page: CustomersPage, services: Services, companies: dict[str, int],
+        warnings_shown: list[str], messages: list[str]) -> None:
+    name, stack = "上海明远贸易有限公司", page.workspace.undo_stack
+    edit_city(qtbot, page, name, "苏州")
+    select(page, qtbot, name)
+    row = page.current_record()
+    assert row is not None
+    page.commands.release("company", row)
+    qtbot.waitUntil(lambda: column_texts(page, CustomerColumn.OWNER)[name] != "manager",
+                    timeout=10000)
+    stack.undo()
+    assert warnings_shown == []
+    assert services.customers.company_detail(companies[name]).fields.city == "上海"
+    qtbot.waitUntil(lambda: messages[-1] == f"Undone: Edit “{name}”", timeout=5000)
 
 
 def test_a_verify_in_a_cancelled_form_shows_in_the_detail(

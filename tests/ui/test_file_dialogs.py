@@ -11,9 +11,11 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QFileInfo
 from PySide6.QtWidgets import QFileDialog, QFileSystemModel
 from pytestqt.qtbot import QtBot
 
+from funneldesk import i18n
 from funneldesk.ui.common.file_dialogs import SafeFileDialog
 
 OTHER_PROCESS = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
@@ -58,3 +60,16 @@ def test_browsing_the_database_folder_keeps_the_window_s_locks(
         if not safe and kept:  # the control, on a Qt that no longer reads what it lists
             pytest.skip("this Qt's own dialog no longer opens the files it lists")
         assert kept is safe
+
+
+def test_the_dialog_speaks_chinese_where_qt_s_own_catalog_does_not(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    (tmp_path / "folder").mkdir()
+    i18n.set_language("zh_CN")
+    dialog = SafeFileDialog(None, "导入", str(tmp_path), "CSV (*.csv)",
+                            QFileDialog.AcceptMode.AcceptOpen)
+    qtbot.addWidget(dialog)
+    labels = QFileDialog.DialogLabel
+    assert (dialog.labelText(labels.LookIn), dialog.labelText(labels.FileType)) == (
+        "查找范围：", "文件类型：")
+    assert dialog.iconProvider().type(QFileInfo(str(tmp_path / "folder"))) == "文件夹"

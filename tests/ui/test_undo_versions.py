@@ -45,7 +45,7 @@ def test_undoing_a_move_of_a_deal_someone_changed_since_is_refused(
     bob_changes_value_then(qtbot, window, db_path, card.id, "4200",
                            window.undo_stack.undo)
     assert len(warnings_shown) == 1
-    assert "changed by bob at" in warnings_shown[0]
+    assert "last by bob at" in warnings_shown[0]
     saved = services.deals.detail(card.id)
     assert (saved.stage_id, str(saved.fields.value)) == (first, "4200.00")
     assert titles(window, first) == ["Warehouse system"]
@@ -59,7 +59,7 @@ def test_redoing_a_move_of_a_deal_someone_changed_since_is_refused(
     assert warnings_shown == []
     bob_changes_value_then(qtbot, window, db_path, card.id, "4200",
                            window.undo_stack.redo)
-    assert "changed by bob at" in warnings_shown[0]
+    assert "last by bob at" in warnings_shown[0]
     assert services.deals.detail(card.id).stage_id == card.stage_id
 
 
@@ -80,7 +80,7 @@ def test_undoing_and_redoing_an_edit_after_someone_changed_the_deal_is_refused(
     edit_title(qtbot, window, card.id, "Warehouse system phase 2")
     bob_changes_value_then(qtbot, window, db_path, card.id, "4200",
                            window.undo_stack.undo)
-    assert "changed by bob at" in warnings_shown[0]
+    assert "last by bob at" in warnings_shown[0]
     saved = services.deals.detail(card.id).fields
     assert (saved.title, str(saved.value)) == ("Warehouse system phase 2", "4200.00")
     # and a redo after an undo
@@ -89,7 +89,7 @@ def test_undoing_and_redoing_an_edit_after_someone_changed_the_deal_is_refused(
     assert services.deals.detail(card.id).fields.title == "Warehouse system phase 2"
     bob_changes_value_then(qtbot, window, db_path, card.id, "5100",
                            window.undo_stack.redo)
-    assert "changed by bob at" in warnings_shown[1]
+    assert "last by bob at" in warnings_shown[1]
     saved = services.deals.detail(card.id).fields
     assert (saved.title, str(saved.value)) == ("Warehouse system phase 2", "5100.00")
 
@@ -134,7 +134,7 @@ def test_a_reorder_in_between_hides_no_change_from_the_undo_of_a_move(
     assert titles(window, first) == ["Other", "Warehouse system"]
     window.undo_stack.undo()  # the move: bob changed the deal since
     assert len(warnings_shown) == 1
-    assert "changed by bob at" in warnings_shown[0]
+    assert "last by bob at" in warnings_shown[0]
     saved = services.deals.detail(card.id)
     assert (saved.stage_id, str(saved.fields.value)) == (first, "4200.00")
 
@@ -147,7 +147,7 @@ def test_a_refused_undo_shows_the_deal_as_saved(
     version = services.deals.detail(card.id).version
     assert run_second(db_path, "bob", "value", card.id, version, "4200").startswith("ok")
     window.undo_stack.undo()  # the board still showed the deal as before bob's change
-    assert "changed by bob at" in warnings_shown[0]
+    assert "last by bob at" in warnings_shown[0]
     shown = page.board.find_card(card.id)
     assert shown is not None
     assert (shown.stage_id, str(shown.value)) == (first, "4200.00")
@@ -168,7 +168,8 @@ def test_an_own_change_after_someone_elses_does_not_let_an_earlier_undo_overwrit
     assert warnings_shown == []
     window.undo_stack.undo()  # the edit: bob changed the deal after it
     assert len(warnings_shown) == 1
-    assert "Reload it and try again" in warnings_shown[0]  # (it names the last change)
+    assert warnings_shown[0].startswith(  # it names the last change
+        f"Cannot undo Edit “Renamed”: it has been changed since (last by {manager.display_name} at ")
     saved = services.deals.detail(card.id)
     assert (saved.fields.title, str(saved.fields.value)) == ("Renamed", "4200.00")
     assert saved.stage_name == "Proposal"

@@ -76,6 +76,8 @@ def test_a_bulk_move_in_the_list_shows_on_the_board_and_one_undo_takes_it_back(
     proposal = board.board.columns[deals[0].stage_id]
     assert len(proposal.model.visible_cards()) == 3
     assert {services.deals.detail(d.id).stage_name for d in deals} == {"Proposal"}
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage()
+                    == f"Undone: {window.undo_stack.redoText()}", timeout=5000)
 
 
 def test_ctrl_k_finds_a_deal_by_two_chinese_characters_and_enter_opens_it(
@@ -182,6 +184,7 @@ def test_an_undo_never_reaches_past_an_action_whose_undo_was_refused(
                           fields=replace(detail.fields, title="Valve 2"), by=manager)
     window.undo_stack.undo()  # the bulk move: refused, dropped
     assert len(warnings_shown) == 1
+    assert warnings_shown[0].startswith("Cannot undo ")  # not "reload and try again"
     window.undo_stack.undo()  # the board move: the deal is no longer where it left it
     assert len(warnings_shown) == 2
     assert services.deals.detail(deal.id).stage_id == lost.id
@@ -206,7 +209,8 @@ def test_the_customer_detail_opens_its_contacts_and_deals_by_their_links(
     qtbot.keyClick(page.detail, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.detail.overview is not None
                     and page.detail.overview.detail.fields.name == "王芳", timeout=10000)
-    assert page.current_record().name == "王芳"  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: (row := page.current_record()) is not None and row.name == "王芳",
+                    timeout=10000)
     page.open_customer("company", company)
     qtbot.waitUntil(lambda: page.detail.overview is not None
                     and page.detail.overview.entity == "company", timeout=10000)

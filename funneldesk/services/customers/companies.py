@@ -109,7 +109,7 @@ class CustomerService(Service):
             if company_id is not None:
                 query = query.where(Contact.company_id == company_id)
             return [Named(r.id, r.name, r.company_id)
-                    for r in session.execute(query.order_by(Contact.name))]
+                    for r in session.execute(query.order_by(Contact.sort_name, Contact.id))]
 
     # --- short forms (the deal form's "new company" and "new contact") -------------------
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from funneldesk.collation import sort_key
 from funneldesk.errors import InvalidInput, NotAllowed, NotFound
 from funneldesk.i18n import _
 from funneldesk.money import from_storage
@@ -108,8 +109,9 @@ def _terms(entity: str, column: CustomerColumn) -> tuple[list[Term], tuple[str, 
     def maybe(expr: str) -> list[Term]:  # missing values last
         return [(f"{expr} IS NULL", [], True), (expr, [], False)]
 
-    if column is C.COMPANY and entity == CONTACT:
-        return [("co.name IS NULL", [], True), ("co.sort_name", [], False)], ("co",)
+    if column is C.COMPANY and entity == CONTACT:  # a company's contacts by their names
+        return [("co.name IS NULL", [], True), ("co.sort_name", [], False),
+                ("r.sort_name", [], False)], ("co",)
     if column is C.ROLE and entity == CONTACT:
         expr, params = _labels("r.role", ROLE_LABELS)
         return [("r.role = ''", [], True), (expr, params, False)], ()
@@ -287,9 +289,9 @@ def _tags(run: Query, entity: str, ids: Sequence[int]) -> dict[int, tuple[str, .
     found: dict[int, list[str]] = {}
     for ident, name in run(f"SELECT x.{column}, t.name FROM {table} x "
                            f"JOIN tags t ON t.id = x.tag_id WHERE x.{column} IN "
-                           f"({_marks(len(ids))}) ORDER BY t.name", list(ids)):
+                           f"({_marks(len(ids))})", list(ids)):
         found.setdefault(int(ident), []).append(str(name))
-    return {k: tuple(v) for k, v in found.items()}
+    return {k: tuple(sorted(v, key=sort_key)) for k, v in found.items()}
 
 
 def _channels(run: Query, entity: str, ids: Sequence[int],
@@ -436,11 +438,12 @@ class CustomerListService(Service):
             "ORDER BY count(*) DESC, t.name", ()))
 
     def segments(self, entity: str) -> tuple[SegmentInfo, ...]:
-        """The team's saved segments of companies (or contacts), by name."""
-        return tuple(self._segment(row) for row in self.db.query(
+        """The team's saved segments of companies (or contacts), by name in pinyin order
+        (a short list: sorted here)."""
+        return tuple(sorted((self._segment(row) for row in self.db.query(
             "SELECT s.id, s.entity, s.name, s.query, s.created_by_id, u.display_name "
             "FROM segments s JOIN users u ON u.id = s.created_by_id "
-            "WHERE s.entity = ? ORDER BY s.name, s.id", (entity,)))
+            "WHERE s.entity = ? ORDER BY s.id", (entity,))), key=lambda s: sort_key(s.name)))
 
     @staticmethod
     def _segment(row: Sequence[Any]) -> SegmentInfo:

@@ -61,7 +61,7 @@ def cell(row: CustomerRow, column: CustomerColumn) -> str:
     if column is C.LEAD_SOURCE:
         return row.lead_source
     if column is C.TAGS:
-        return ", ".join(row.tags)
+        return formatting.items(row.tags)
     if column is C.PHONE:
         return row.phone
     if column is C.CREATED:

@@ -42,6 +42,7 @@ from funneldesk.services.customers.records import (
     RETURNED,
     PooledRecord,
     PoolHistoryEntry,
+    PoolMove,
 )
 from funneldesk.services.team.settings import pool_days
 
@@ -151,7 +152,7 @@ class PoolService(Service):
             returned += _pass(session, Company, _due_companies(cutoff), RETURNED, now, None)
             return returned
 
-    def claim(self, entity: str, record_id: int, *, by: Actor) -> ChangeSet:
+    def claim(self, entity: str, record_id: int, *, by: Actor) -> PoolMove:
         """``by`` takes a record from the pool (a company with its pooled contacts); what
         changed: the record and those contacts."""
         model = _model(entity)
@@ -162,7 +163,7 @@ class PoolService(Service):
             return _move(session, entity, record_id, CLAIMED, by,
                          (model.id == record_id, model.owner_id.is_(None)))
 
-    def release(self, entity: str, record_id: int, *, by: Actor) -> ChangeSet:
+    def release(self, entity: str, record_id: int, *, by: Actor) -> PoolMove:
         """The owner (or a manager) puts a record back in the pool, a company with its
         contacts; what changed: the record and those contacts."""
         model = _model(entity)
@@ -237,7 +238,7 @@ def _not_in_pool(session: Session, entity: str, record: Company | Contact,
 
 
 def _move(session: Session, entity: str, record_id: int, action: str, by: Actor,
-          which: tuple[Any, ...]) -> ChangeSet:
+          which: tuple[Any, ...]) -> PoolMove:
     """Claims or releases the record picked by ``which``, a company with the contacts
     that follow it; what changed."""
     model, now = _model(entity), utcnow()
@@ -247,4 +248,9 @@ def _move(session: Session, entity: str, record_id: int, action: str, by: Actor,
         contacts = list(session.scalars(select(Contact.id).where(*following)))
         _pass(session, Contact, following, action, now, by)
     _pass(session, model, which, action, now, by)
-    return _changed(entity, record_id, contacts)
+    versions = [(entity, record_id, session.scalar(select(model.version).where(
+        model.id == record_id)) or 0)]
+    if contacts:
+        versions += [("contact", ident, version) for ident, version in session.execute(
+            select(Contact.id, Contact.version).where(Contact.id.in_(contacts)))]
+    return PoolMove(_changed(entity, record_id, contacts), tuple(versions))

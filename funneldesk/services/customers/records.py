@@ -120,6 +120,15 @@ class SavedCustomer:
     changes: ChangeSet = field(default=ChangeSet())
 
 
+@dataclass(frozen=True, slots=True)
+class PoolMove:
+    """What a claim or a release changed, and the version each record it moved has now
+    (entity, id, version): a window's undo follows its own changes by them."""
+
+    changes: ChangeSet
+    versions: tuple[tuple[str, int, int], ...]
+
+
 # the records the public pool holds, and what happens to them there
 POOL_ENTITIES = ("company", "contact")
 RETURNED, RELEASED, CLAIMED = "returned", "released", "claimed"

@@ -121,6 +121,12 @@ class BoardPage(Page):
         self.workspace.show_message(_("Loading the board…"))
         self.reader.read(self._request(), self._load_failed)
 
+    def _loaded(self) -> None:
+        """Clears "Loading the board…", and only that: a reload that follows an undo
+        must not wipe the "Undone: …" it put there."""
+        if self.workspace.window.statusBar().currentMessage() == _("Loading the board…"):
+            self.workspace.show_message("")
+
     def _request(self) -> BoardRequest:
         pipeline_id = self.pipeline_id()
         return BoardRequest(pipeline_id, self.actions_.show_closed.isChecked(),
@@ -129,7 +135,7 @@ class BoardPage(Page):
 
     def _load_failed(self, error: Exception) -> None:
         self.board.setEnabled(True)
-        self.workspace.show_message("")
+        self._loaded()
         if not isinstance(error, FunnelDeskError):
             raise error
         show_error(self, error)
@@ -139,7 +145,7 @@ class BoardPage(Page):
         return {int(k): str(v) for k, v in saved.items()}
 
     def _show_board(self, board: Board) -> None:
-        self.workspace.show_message("")
+        self._loaded()
         self.board.set_sorts(self._saved_sorts(board.pipeline.id))
         self.board.show_board(board, self.actions_.show_closed.isChecked())
         self.board.setEnabled(True)

@@ -19,6 +19,8 @@ from typing import Any
 from PySide6.QtCore import QFileInfo, QMimeDatabase
 from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QWidget
 
+from funneldesk.i18n import _
+
 _last: dict[str, Path] = {}  # "folder": the folder last chosen, in this run
 
 
@@ -31,7 +33,7 @@ class _NamesOnly(QFileIconProvider):
 
     def type(self, info: QFileInfo) -> str:
         if info.isDir():
-            return super().type(info)
+            return _("Folder")  # Qt's Chinese catalog lacks its own word
         return self._mimes.mimeTypeForFile(info.fileName(),
                                            QMimeDatabase.MatchMode.MatchExtension).comment()
 
@@ -58,6 +60,9 @@ class SafeFileDialog(QFileDialog):
         self._provider = _NamesOnly()  # the dialog does not own it
         self.setIconProvider(self._provider)
         self.setAcceptMode(mode)
+        # Qt's Chinese catalog lacks these two labels (their mnemonics changed)
+        self.setLabelText(QFileDialog.DialogLabel.LookIn, _("Look in:"))
+        self.setLabelText(QFileDialog.DialogLabel.FileType, _("Files of type:"))
         self.setFileMode(QFileDialog.FileMode.AnyFile if mode == QFileDialog.AcceptMode.AcceptSave
                          else QFileDialog.FileMode.ExistingFile)
         if name:

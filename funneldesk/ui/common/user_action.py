@@ -21,11 +21,12 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from funneldesk.errors import FunnelDeskError
+from funneldesk.errors import FunnelDeskError, StepRefused
+from funneldesk.i18n import _
 from funneldesk.services.dto import ChangeSet
 from funneldesk.ui.common.background import run_with_disabled
 from funneldesk.ui.common.errors import show_error
@@ -58,6 +59,7 @@ class ActionRunner(QObject):
     """Runs user actions for one window. Every page and pane listens to ``changed``."""
 
     changed = Signal(object, object)  # ChangeSet, the object that asked (or None)
+    stepped = Signal(str)  # what an undo or redo did, for the status bar
 
     def __init__(self, undo_stack: QUndoStack, window: QWidget) -> None:
         super().__init__(window)
@@ -171,11 +173,12 @@ class _Step:
         if self.refused is not None:
             self.refused(error)
 
-    def attempt(self, call: Callable[[], HasChanges]) -> HasChanges | None:
+    def attempt(self, call: Callable[[], HasChanges],
+                explain: Callable[[FunnelDeskError], FunnelDeskError]) -> HasChanges | None:
         try:
             result = call()
         except FunnelDeskError as error:
-            self.refuse(error)
+            self.refuse(explain(error))
             return None
         self.done(result)
         return result
@@ -206,11 +209,22 @@ class _Command(QUndoCommand, Generic[R, U]):
         if self._slow:
             self._replay_slowly(lambda: call(last), done=done)
             return
-        result = self.step.attempt(lambda: call(last))
+        result = self.step.attempt(lambda: call(last), lambda e: self._refusal(e, done))
         if result is None:
             self._drop()
             return
         self._last, self._done = result, done
+        self._said(done)
+
+    def _refusal(self, error: FunnelDeskError, redoing: bool) -> FunnelDeskError:
+        """The refusal as the user sees it: which step, and why it cannot be replayed
+        (not "try again": the step is dropped)."""
+        return StepRefused(self.text(), not redoing, error)
+
+    def _said(self, redone: bool) -> None:
+        text = (_("Redone: {step}") if redone else _("Undone: {step}")).format(step=self.text())
+        # once the stack has taken the step: its Undo action's change clears the status bar
+        QTimer.singleShot(0, self.step.runner, lambda: self.step.runner.stepped.emit(text))
 
     def _replay_slowly(self, call: Callable[[], Any], *, done: bool) -> None:
         """The stack has moved past this command already; a refusal takes it off the
@@ -221,14 +235,18 @@ class _Command(QUndoCommand, Generic[R, U]):
         def finished(result: Any) -> None:
             self.step.done(result)
             self._last, self._done = result, done
+            self._said(done)
 
         def refused(error: FunnelDeskError) -> None:
-            self.step.refuse(error)
+            self.step.refuse(self._refusal(error, done))
             self._drop()
             (stack.redo if not done else stack.undo)()
 
         run_with_disabled(self.step.runner.window, call, finished, refused)
 
     def _drop(self) -> None:
+        """Off the stack; the pages read again what the step touched, so that they show
+        what the others made of it."""
         self.step.runner.forget(self.step.versions(self._last))
         self.setObsolete(True)
+        self.step.runner.relay(self._last.changes)

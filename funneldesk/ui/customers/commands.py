@@ -8,13 +8,13 @@ window's action runner), so the list, the detail and the other pages refresh fro
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import Any
 
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, ngettext
-from funneldesk.services.dto import COMPANY, ChangeSet, CustomerQuery, CustomerRow
+from funneldesk.services.dto import COMPANY, CustomerQuery, CustomerRow
 from funneldesk.ui.common import file_dialogs
 from funneldesk.ui.common.background import run_in_background
 from funneldesk.ui.common.errors import show_error
@@ -25,11 +25,10 @@ from funneldesk.ui.customers import opening
 _CSV, _XLSX = "*.csv", "*.xlsx"
 
 
-@dataclass(frozen=True)
-class PoolChanged:
-    """A claim or a release, as the action runner relays it."""
-
-    changes: ChangeSet
+def _moved(move: Any) -> list[tuple[Hashable, int]]:
+    """The versions a claim or a release left (PoolMove.versions), as this window's own:
+    an edit made before it can still be undone."""
+    return [((entity, ident), version) for entity, ident, version in move.versions]
 
 
 def may_release(workspace: Workspace, row: CustomerRow) -> bool:
@@ -79,7 +78,7 @@ class CustomerCommands:
         ws = self.workspace
         done = ws.runner.run(
             _("Claim “{name}”").format(name=row.name),
-            lambda: PoolChanged(ws.services.pool.claim(entity, row.id, by=ws.actor)))
+            lambda: ws.services.pool.claim(entity, row.id, by=ws.actor), versions=_moved)
         if done is not None:
             ws.show_message(_("“{name}” is yours now.").format(name=row.name))
 
@@ -87,7 +86,7 @@ class CustomerCommands:
         ws = self.workspace
         done = ws.runner.run(
             _("Release “{name}” to the public pool").format(name=row.name),
-            lambda: PoolChanged(ws.services.pool.release(entity, row.id, by=ws.actor)))
+            lambda: ws.services.pool.release(entity, row.id, by=ws.actor), versions=_moved)
         if done is not None:
             ws.show_message(_("“{name}” is in the public pool now.").format(name=row.name))
 

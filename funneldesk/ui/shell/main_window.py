@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.resize(1400, 860)
         self.undo_stack = QUndoStack(self)
         self.runner = ActionRunner(self.undo_stack, self)
+        self.runner.stepped.connect(self._show_message)
         self.status = StatusPanel(self, services.location(), actor.display_name)
         self.counts = self.status.counts
         self.workspace = Workspace(services, actor, settings, self.runner, self.undo_stack,

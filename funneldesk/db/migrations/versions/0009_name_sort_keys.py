@@ -18,14 +18,13 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from funneldesk.collation import sort_keys
+from funneldesk.collation import rewrite_keys
 
 revision: str = '0009'
 down_revision: str | None = '0008'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_BATCH = 20_000  # rows per batch: bounds the memory of a large file's migration
 _TABLES = (("companies", 2100, False), ("contacts", 1400, True))
 
 
@@ -36,13 +35,7 @@ def upgrade() -> None:
         # a default for the rows there are; each is keyed below
         op.add_column(table, sa.Column('sort_name', sa.String(length=length), nullable=False,
                                        server_default=''))
-        after = 0
-        while batch := raw.execute(f"SELECT id, name FROM {table} WHERE id > ? ORDER BY id "
-                                   "LIMIT ?", (after, _BATCH)).fetchall():
-            keys = sort_keys([str(name) for _id, name in batch], person=person)
-            raw.executemany(f"UPDATE {table} SET sort_name = ? WHERE id = ?",
-                            [(key, ident) for key, (ident, _n) in zip(keys, batch, strict=True)])
-            after = batch[-1][0]
+        rewrite_keys(raw, table, person=person)
         op.drop_index(f'ix_{table}_name', table_name=table)
         op.create_index(f'ix_{table}_sort_name', table, ['sort_name'], unique=False)
 
