@@ -10,7 +10,7 @@ The readings are pypinyin's, kept in resources/collation/pinyin.txt
 
 A stored key must not change: rows keyed by two versions of this module do not sort
 together. Changing what the key of any name is (this module or the table) therefore
-needs a migration that rewrites every stored key; tests/core/test_collation.py pins
+needs a migration that rewrites every stored key; tests/test_collation.py pins
 examples.
 """
 

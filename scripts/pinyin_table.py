@@ -5,7 +5,7 @@
 
 The table is kept in the repository, not read from pypinyin at run time: a stored sort key
 must not change when pypinyin does. Writing a new table therefore needs a migration that
-rewrites every stored key (see funneldesk/collation.py); tests/core/test_collation.py
+rewrites every stored key (see funneldesk/collation.py); tests/test_collation.py
 checks that the table is what this script writes from the pinned pypinyin.
 """
 
@@ -41,7 +41,8 @@ def generate() -> str:
     and the characters' most common readings; then ``=<word> <reading>`` for each
     two-character word read otherwise than its characters' most common readings."""
     chars = {point: syllable(readings.split(",")[0]) for point, readings in pinyin_dict.items()}
-    lines = [f"# written by scripts/pinyin_table.py from pypinyin {__version__}; do not edit"]
+    lines = [f"# written by scripts/pinyin_table.py from pypinyin {__version__} (MIT licence: "
+             "LICENSE-pypinyin.txt); do not edit"]
     run: list[str] = []
     start = previous = -2
     for point in sorted(chars):

@@ -3,7 +3,9 @@ Latin letters they are spelt with."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -70,3 +72,19 @@ def test_the_table_is_what_the_script_writes_from_pypinyin() -> None:
     spec.loader.exec_module(script)
     shipped = (RESOURCES / "collation" / "pinyin.txt").read_text(encoding="utf-8")
     assert shipped == script.generate()
+
+
+def test_the_table_and_the_rules_are_those_the_stored_keys_were_written_with() -> None:
+    """Keys already stored were written with these (migration 0010). If this fails, what
+    a key is has changed: add a migration that writes every key anew
+    (collation.rewrite_keys), then pin the new digests here."""
+    from funneldesk import collation
+
+    _chars, _words, plain = collation._tables()
+    rules = json.dumps([collation._SURNAMES, collation._COMPOUND_SURNAMES,
+                        collation._LETTERS, sorted(plain)], ensure_ascii=False, sort_keys=True)
+    table = (RESOURCES / "collation" / "pinyin.txt").read_bytes()
+    assert hashlib.sha256(table).hexdigest() == (
+        "981538d4d096185c9c7d38050db5945700b761867e0da4a1f3829e1c1017e801")
+    assert hashlib.sha256(rules.encode()).hexdigest() == (
+        "5da5fe41556c3f2dec227e825a9a6efaa57111018d05acf0a0ff48eac769b8a5")

@@ -211,9 +211,12 @@ class Services:
         (call off the GUI thread), so that a user's first change pays for none of it."""
         from sqlalchemy.orm import configure_mappers
 
+        from funneldesk.collation import sort_key
+
         for name in ("moves", "deals", "customers", "pipelines", "trash", "rates", "bulk"):
             getattr(self, name)
         configure_mappers()
+        sort_key("")  # reads the pinyin table (a tenth of a second) for the first save
         self.db.engine  # noqa: B018 - creates the engine
 
     def check_integrity(self) -> None:

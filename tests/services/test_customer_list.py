@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from funneldesk.collation import sort_keys
 from funneldesk.errors import InvalidInput, NotAllowed
 from funneldesk.services import Services
 from funneldesk.services.customers.list_records import (
@@ -262,25 +263,33 @@ def _other_rep(services: Services) -> Actor:
 
 
 def test_fifty_thousand_contacts(services: Services, manager: Actor, db_path: Path) -> None:
-    rows = [(n, f"Person {n:05}", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
-             "", "unknown", "2026-01-01 00:00:00", "2026-01-01 00:00:00", manager.id, 0, 1,
-             manager.id) for n in range(1, 50_001)]
+    """Paged and sorted in SQL by the stored key (pinyin for Chinese names): the ids run
+    in another order than the names, so the list cannot pass by listing ids."""
+    surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高曾单", "伟芳娜敏静磊秀英明超"
+    people = [f"{surnames[n * 7 % 22]}{given[n * 3 % 10]}{given[n % 10]}{n:05}"
+              for n in range(1, 50_001)]
+    keys = sort_keys(people, person=True)
+    rows = [(n, name, key, "unknown", "2026-01-01 00:00:00", "2026-01-01 00:00:00",
+             manager.id, manager.id)
+            for n, (name, key) in enumerate(zip(people, keys, strict=True), start=1)]
     with closing(sqlite3.connect(db_path)) as conn, conn:
         conn.executemany(
-            "INSERT INTO contacts (id, name, external_id, title, role, wechat, campaign, "
-            "notes, age_band, gender, occupation, income_band, education, preferences, "
-            "decision_process, loyalty, data_origin, consent, touched_at, created_at, "
-            "created_by_id, is_sample, version, owner_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows)
+            "INSERT INTO contacts (id, name, sort_name, title, consent, touched_at, "
+            "created_at, created_by_id, is_sample, version, owner_id) "
+            "VALUES (?, ?, ?, '', ?, ?, ?, ?, 0, 1, ?)", rows)
+    in_order = [name for _key, _n, name in sorted(zip(keys, range(50_000), people,
+                                                      strict=True))]
+    assert in_order[:5] != people[:5]
     query = CustomerQuery(entity="contact")
     assert services.customer_list.count(query) == 50_000
     first = services.customer_list.page(query, 0, 200)
-    assert names(first)[:3] == ["Person 00001", "Person 00002", "Person 00003"]
-    assert len(first) == 200
-    last = services.customer_list.page(replace(query, descending=True), 0, 1)
-    assert names(last) == ["Person 50000"]
-    assert services.customer_list.count(replace(query, text="Person 4999")) == 10
+    assert names(first) == in_order[:200]
+    middle = services.customer_list.page(query, 25_000, 200)
+    assert names(middle) == in_order[25_000:25_200]
+    last = services.customer_list.page(replace(query, descending=True), 0, 3)
+    assert names(last) == in_order[::-1][:3]
+    assert services.customer_list.count(replace(query, text="4999")) == sum(
+        "4999" in name for name in people) == 15
 
 
 # --- search-everything -------------------------------------------------------------------

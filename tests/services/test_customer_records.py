@@ -158,3 +158,28 @@ def test_channels_belong_to_exactly_one_record(db_path: Path) -> None:
     with closing(sqlite3.connect(db_path)) as conn, pytest.raises(sqlite3.IntegrityError):
         conn.execute("INSERT INTO channels (kind, value, key, position) "
                      "VALUES ('phone', '+8613800138000', '+8613800138000', 0)")
+
+
+def test_restoring_a_record_as_read_brings_back_its_consent_date_and_verifications(
+        services: Services, manager: Actor) -> None:
+    """What an undo of a form edit writes: the record as it was, not as a new edit
+    would stamp it (a consent dated at the undo, a phone put back unverified)."""
+    customers = services.customers
+    saved = customers.add_contact(ContactFields(name="王芳", consent="given",
+                                                phones=("13800138000", "13900139000")),
+                                  by=manager)
+    phone = customers.contact_detail(saved.id).channels[0]
+    customers.verify(phone.id, verified=True, by=manager)
+    before = customers.contact_detail(saved.id)
+    assert before.consent_at is not None
+    edited = customers.update_contact(saved.id, replace(
+        before.fields, consent="refused", phones=("13900139000",)),
+        expected_version=before.version, by=manager)
+    assert customers.contact_detail(saved.id).consent_at != before.consent_at
+    customers.restore(before, expected_version=edited.version, by=manager)
+    after = customers.contact_detail(saved.id)
+    assert after.fields == before.fields
+    assert after.consent_at == before.consent_at
+    restored = next(c for c in after.channels if c.value == phone.value)
+    assert (restored.verified_at, restored.verified_by) == (
+        before.channels[0].verified_at, manager.display_name)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from funneldesk import i18n
+from funneldesk.collation import sort_key
 from funneldesk.errors import ListChanged
 from funneldesk.services import Services
 from funneldesk.services.dto import (
@@ -26,7 +28,11 @@ from tests.helpers import make_deal
 
 @pytest.fixture
 def demo(services: Services, manager: Actor, db_path: Path) -> Services:
-    services.demo.generate(deals=300, seed=3, by=manager)
+    i18n.set_language("zh_CN")  # Chinese company names: the Company column is pinyin order
+    try:
+        services.demo.generate(deals=300, seed=3, by=manager)
+    finally:
+        i18n.set_language("en")
     # a few archived and trashed deals, and ties in the sorted columns
     with closing(sqlite3.connect(db_path)) as conn, conn:
         conn.execute("UPDATE deals SET archived_at = created_at WHERE id % 17 = 0")
@@ -77,7 +83,7 @@ def independent(db_path: Path, query: DealQuery,
     def key(r: tuple) -> tuple:  # type: ignore[type-arg]
         return {
             ListColumn.TITLE: (r[1],),
-            ListColumn.COMPANY: (r[2],),
+            ListColumn.COMPANY: (sort_key(r[2]),),  # pinyin order: the name's key
             ListColumn.STAGE: (r[3], rank[r[4]], r[5]),
             ListColumn.VALUE: (base(r) or 0, r[8]),
             ListColumn.OWNER: (r[9],),

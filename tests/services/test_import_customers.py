@@ -273,3 +273,18 @@ def test_a_date_with_an_offset_is_that_moment() -> None:
     assert cells.moment("2026-03-06T07:30:00+08:00") == utc
     assert cells.moment("2026-03-05 18:30-0500") == utc
     assert cells.moment("2026-03-05 23:30").tzinfo is None  # the caller's time zone
+
+
+def test_an_update_that_only_adds_a_phone_makes_a_new_version(
+        tmp_path: Path, services: Services, manager: Actor) -> None:
+    """So that undoing an edit made before it is refused as stale, not made over it."""
+    first = write(tmp_path, "a.csv", "name,email\nAmy Lee,amy@ex.com\n")
+    services.imports.run("contacts", first, ImportOptions(
+        columns={"name": "name", "email": "email"}), by=manager)
+    before = services.customers.contact_detail(1).version
+    again = write(tmp_path, "b.csv", "name,email,phone\nAmy Lee,amy@ex.com,13800138000\n")
+    report = services.imports.run("contacts", again, ImportOptions(
+        columns={"name": "name", "email": "email", "phone": "phone"}, mode="update",
+        match="email"), by=manager)
+    assert report.updated == 1
+    assert services.customers.contact_detail(1).version == before + 1

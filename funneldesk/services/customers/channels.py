@@ -50,7 +50,19 @@ def read_channels(session: Session, entity: str, record_id: int,
         select(Channel, User.display_name).outerjoin(User, User.id == Channel.verified_by_id)
         .where(column == record_id).order_by(Channel.kind.desc(), Channel.position))
     return tuple(ChannelInfo(c.id, c.kind, c.value, shown(c.kind, c.value, c.key, region),
-                             c.verified_at, who) for c, who in rows)
+                             c.verified_at, who, c.verified_by_id) for c, who in rows)
+
+
+def restore_verification(session: Session, entity: str, record_id: int,
+                         seen: Sequence[ChannelInfo]) -> None:
+    """Gives a phone or email written back (by an undo) the verification it had when
+    ``seen`` was read; a verification made since stays."""
+    column = getattr(Channel, owner_column(entity))
+    had = {(c.kind, key_of(c.kind, c.value)): c for c in seen if c.verified_at is not None}
+    for channel in session.scalars(select(Channel).where(column == record_id)):
+        before = had.get((channel.kind, channel.key))
+        if before is not None and channel.verified_at is None:
+            channel.verified_at, channel.verified_by_id = before.verified_at, before.verified_by_id
 
 
 def shown(kind: str, value: str, key: str, region: str) -> str:

@@ -156,6 +156,17 @@ class CustomerService(Service):
         return self._update(Contact, contact_id, self.check_contact(values), expected_version,
                             by)
 
+    def restore(self, detail: CompanyDetail | ContactDetail, *, expected_version: int,
+                by: Actor) -> SavedCustomer:
+        """Writes a company or contact back as ``detail`` read it (an undo, or the redo of
+        an edit): its fields, and what an edit through the form would stamp anew, its
+        consent's date and the verification of a phone or email put back."""
+        if isinstance(detail, CompanyDetail):
+            return self._update(Company, detail.id, self.check_company(detail.fields),
+                                expected_version, by, restoring=detail)
+        return self._update(Contact, detail.id, self.check_contact(detail.fields),
+                            expected_version, by, restoring=detail)
+
     def _add(self, model: type[Company] | type[Contact], values: CompanyFields | ContactFields,
              by: Actor, **extra: Any) -> SavedCustomer:
         entity = model.__name__.lower()
@@ -175,7 +186,8 @@ class CustomerService(Service):
 
     def _update(self, model: type[Company] | type[Contact], record_id: int,
                 values: CompanyFields | ContactFields, expected_version: int,
-                by: Actor) -> SavedCustomer:
+                by: Actor, restoring: CompanyDetail | ContactDetail | None = None
+                ) -> SavedCustomer:
         entity = model.__name__.lower()
         with self.db.session() as session:
             record = get_or_raise(session, model, record_id, entity)
@@ -188,8 +200,13 @@ class CustomerService(Service):
                 record.touched_at = utcnow()
                 if "consent" in changed:
                     record.consent_at = record.touched_at  # type: ignore[union-attr]
+                if isinstance(restoring, ContactDetail) and isinstance(record, Contact):
+                    record.consent_at = restoring.consent_at
                 _write_lists(session, entity, record.id, values)
                 session.flush()
+                if restoring is not None:
+                    channels.restore_verification(session, entity, record.id,
+                                                  restoring.channels)
                 deals = self._reindex(session, entity, record.id, renamed="name" in changed)
                 audit.record(session, by, "update", entity, record.id, changed=changed)
             return SavedCustomer(record.id, record.name, record.version, changes=(

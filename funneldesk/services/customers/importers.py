@@ -463,12 +463,13 @@ class _CustomerImporter:
         if not changed and not new_channels and not new_tags:
             ctx.done("unchanged")
             return
-        if changed:
-            keyed = ({"sort_name": sort_key(changed["name"][1], person=self.entity == "contact")}
-                     if "name" in changed else {})
-            session.execute(update(self.model).where(self.model.id == ident).values(
-                **{k: v[1] for k, v in changed.items()}, **keyed, touched_at=ctx.now,
-                version=self.model.version + 1))
+        keyed = ({"sort_name": sort_key(changed["name"][1], person=self.entity == "contact")}
+                 if "name" in changed else {})
+        # a new version even when only phones, emails or tags came: an undo of an edit
+        # made before must see that the record changed since
+        session.execute(update(self.model).where(self.model.id == ident).values(
+            **{k: v[1] for k, v in changed.items()}, **keyed, touched_at=ctx.now,
+            version=self.model.version + 1))
         if new_channels:
             session.execute(insert(Channel), new_channels)
         for tag in new_tags:

@@ -82,6 +82,7 @@ class ChannelInfo:
     shown: str  # as people write it
     verified_at: dt.datetime | None
     verified_by: str | None
+    verified_by_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,26 +97,34 @@ def _open_form(owner: Owner, services: Services, actor: Actor, read: Callable[[]
 
 def _edits_undoable(form: RecordForm, runner: ActionRunner, detail: Any) -> None:
     """The form saves its edit through the runner, as a step on the undo stack: undo
-    writes back the fields the form opened with, redo the saved ones. A refusal still
-    goes back to the form, which shows it next to its field."""
+    writes the record back as the form opened it, redo as the edit left it (its consent's
+    date and its verifications included, see CustomerService.restore). A refusal of the
+    save still goes back to the form, which shows it next to its field; one of an undo or
+    redo is said over the window."""
     customers, actor = form.services.customers, form.actor
-    update = customers.update_company if form.entity == "company" else customers.update_contact
+    company = form.entity == "company"
+    update = customers.update_company if company else customers.update_contact
+    read = customers.company_detail if company else customers.contact_detail
     record = (form.entity, detail.id)
+    after: list[Any] = []  # the record as the edit left it
 
-    def write_back(fields: Any, result: SavedCustomer) -> SavedCustomer:
-        return update(detail.id, fields, by=actor,
-                      expected_version=runner.own_version(record, result.version))
+    def save(values: Any) -> SavedCustomer:
+        saved = update(detail.id, values, expected_version=detail.version, by=actor)
+        after.append(read(detail.id))
+        return saved
+
+    def write_back(seen: Any, result: SavedCustomer) -> SavedCustomer:
+        return customers.restore(seen, by=actor,
+                                 expected_version=runner.own_version(record, result.version))
 
     def write(values: Any) -> SavedCustomer | None:
         if values == detail.fields:
             return None  # nothing to save, nothing to undo
-        return runner.run(_("Edit “{name}”").format(name=values.name),
-                          lambda: update(detail.id, values, expected_version=detail.version,
-                                         by=actor),
-                          undo=lambda r: write_back(detail.fields, r),
-                          redo=lambda r: write_back(values, r),
+        return runner.run(_("Edit “{name}”").format(name=values.name), lambda: save(values),
+                          undo=lambda r: write_back(detail, r),
+                          redo=lambda r: write_back(after[0], r),
                           versions=lambda r: [(record, r.version)],
-                          reraise=(FunnelDeskError,), parent=form)
+                          reraise=(FunnelDeskError,))
 
     form.write = write  # type: ignore[method-assign] # the form's own saving, wrapped
 
