@@ -213,10 +213,10 @@ class StepRefused(FunnelDeskError):
     def message(self) -> str:
         reason = (self.cause.reason() if isinstance(self.cause, StaleEdit)
                   else self.cause.message())
-        text = (_("Cannot undo {step}: {reason}") if self.undoing
-                else _("Cannot redo {step}: {reason}"))
-        return text.format(step=self.step, reason=reason) + " " + _(
-            "It is no longer on the Undo list.")
+        text = (_("Cannot undo {step}: {reason} It is no longer on the Undo list.")
+                if self.undoing else
+                _("Cannot redo {step}: {reason} It is no longer on the Undo list."))
+        return text.format(step=self.step, reason=reason)
 
 
 @dataclass

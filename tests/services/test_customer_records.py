@@ -160,10 +160,11 @@ def test_channels_belong_to_exactly_one_record(db_path: Path) -> None:
                      "VALUES ('phone', '+8613800138000', '+8613800138000', 0)")
 
 
-def test_restoring_a_record_as_read_brings_back_its_consent_date_and_verifications(
+def test_reverting_an_edit_brings_back_its_consent_date_and_verifications_only(
         services: Services, manager: Actor) -> None:
-    """What an undo of a form edit writes: the record as it was, not as a new edit
-    would stamp it (a consent dated at the undo, a phone put back unverified)."""
+    """What an undo of a form edit writes: what the edit changed, as it was (not a
+    consent dated at the undo, nor a phone put back unverified), and nothing else (a
+    release to the public pool made since stays)."""
     customers = services.customers
     saved = customers.add_contact(ContactFields(name="王芳", consent="given",
                                                 phones=("13800138000", "13900139000")),
@@ -175,10 +176,12 @@ def test_restoring_a_record_as_read_brings_back_its_consent_date_and_verificatio
     edited = customers.update_contact(saved.id, replace(
         before.fields, consent="refused", phones=("13900139000",)),
         expected_version=before.version, by=manager)
-    assert customers.contact_detail(saved.id).consent_at != before.consent_at
-    customers.restore(before, expected_version=edited.version, by=manager)
+    edit = customers.contact_detail(saved.id)
+    assert edit.consent_at != before.consent_at
+    services.pool.release("contact", saved.id, by=manager)
+    customers.revert(before, edit, expected_version=edited.version + 1, by=manager)
     after = customers.contact_detail(saved.id)
-    assert after.fields == before.fields
+    assert after.fields == replace(before.fields, owner_id=None)  # still in the pool
     assert after.consent_at == before.consent_at
     restored = next(c for c in after.channels if c.value == phone.value)
     assert (restored.verified_at, restored.verified_by) == (

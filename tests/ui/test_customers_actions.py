@@ -197,7 +197,9 @@ def test_releasing_a_record_does_not_block_undoing_an_edit_made_before(
                     timeout=10000)
     stack.undo()
     assert warnings_shown == []
-    assert services.customers.company_detail(companies[name]).fields.city == "上海"
+    undone = services.customers.company_detail(companies[name])
+    assert undone.fields.city == "上海"
+    assert undone.fields.owner_id is None  # the release stays: the undo took back the edit
     qtbot.waitUntil(lambda: messages[-1] == f"Undone: Edit “{name}”", timeout=5000)
 
 

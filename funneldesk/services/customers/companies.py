@@ -156,16 +156,23 @@ class CustomerService(Service):
         return self._update(Contact, contact_id, self.check_contact(values), expected_version,
                             by)
 
-    def restore(self, detail: CompanyDetail | ContactDetail, *, expected_version: int,
-                by: Actor) -> SavedCustomer:
-        """Writes a company or contact back as ``detail`` read it (an undo, or the redo of
-        an edit): its fields, and what an edit through the form would stamp anew, its
-        consent's date and the verification of a phone or email put back."""
-        if isinstance(detail, CompanyDetail):
-            return self._update(Company, detail.id, self.check_company(detail.fields),
-                                expected_version, by, restoring=detail)
-        return self._update(Contact, detail.id, self.check_contact(detail.fields),
-                            expected_version, by, restoring=detail)
+    def revert(self, to: CompanyDetail | ContactDetail,
+               undone: CompanyDetail | ContactDetail, *, expected_version: int,
+               by: Actor) -> SavedCustomer:
+        """Takes back one edit (an undo, or its redo): each field the edit changed (from
+        ``to`` into ``undone``, both read of the record) goes back to its value in ``to``,
+        with the consent's date and the verification of a phone or email put back; every
+        other field stays as it is now (a release to the public pool made since, say)."""
+        company = isinstance(to, CompanyDetail)
+        now = self.company_detail(to.id) if company else self.contact_detail(to.id)
+        edited = {f.name for f in fields(to.fields)
+                  if getattr(to.fields, f.name) != getattr(undone.fields, f.name)}
+        values = replace(now.fields, **{name: getattr(to.fields, name) for name in edited})
+        if isinstance(values, CompanyFields):
+            return self._update(Company, to.id, self.check_company(values), expected_version,
+                                by, restoring=to)
+        return self._update(Contact, to.id, self.check_contact(values), expected_version, by,
+                            restoring=to)
 
     def _add(self, model: type[Company] | type[Contact], values: CompanyFields | ContactFields,
              by: Actor, **extra: Any) -> SavedCustomer:
@@ -200,7 +207,8 @@ class CustomerService(Service):
                 record.touched_at = utcnow()
                 if "consent" in changed:
                     record.consent_at = record.touched_at  # type: ignore[union-attr]
-                if isinstance(restoring, ContactDetail) and isinstance(record, Contact):
+                if (isinstance(restoring, ContactDetail) and isinstance(record, Contact)
+                        and "consent" in changed):
                     record.consent_at = restoring.consent_at
                 _write_lists(session, entity, record.id, values)
                 session.flush()

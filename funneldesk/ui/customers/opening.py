@@ -97,10 +97,11 @@ def _open_form(owner: Owner, services: Services, actor: Actor, read: Callable[[]
 
 def _edits_undoable(form: RecordForm, runner: ActionRunner, detail: Any) -> None:
     """The form saves its edit through the runner, as a step on the undo stack: undo
-    writes the record back as the form opened it, redo as the edit left it (its consent's
-    date and its verifications included, see CustomerService.restore). A refusal of the
-    save still goes back to the form, which shows it next to its field; one of an undo or
-    redo is said over the window."""
+    takes back what the edit changed, redo makes it again (CustomerService.revert: its
+    consent's date and its verifications included; what changed since by the window's
+    own other actions, a release to the pool say, stays). A refusal of the save still
+    goes back to the form, which shows it next to its field; one of an undo or redo is
+    said over the window."""
     customers, actor = form.services.customers, form.actor
     company = form.entity == "company"
     update = customers.update_company if company else customers.update_contact
@@ -113,16 +114,16 @@ def _edits_undoable(form: RecordForm, runner: ActionRunner, detail: Any) -> None
         after.append(read(detail.id))
         return saved
 
-    def write_back(seen: Any, result: SavedCustomer) -> SavedCustomer:
-        return customers.restore(seen, by=actor,
-                                 expected_version=runner.own_version(record, result.version))
+    def write_back(to: Any, undone: Any, result: SavedCustomer) -> SavedCustomer:
+        return customers.revert(to, undone, by=actor,
+                                expected_version=runner.own_version(record, result.version))
 
     def write(values: Any) -> SavedCustomer | None:
         if values == detail.fields:
             return None  # nothing to save, nothing to undo
         return runner.run(_("Edit “{name}”").format(name=values.name), lambda: save(values),
-                          undo=lambda r: write_back(detail, r),
-                          redo=lambda r: write_back(after[0], r),
+                          undo=lambda r: write_back(detail, after[0], r),
+                          redo=lambda r: write_back(after[0], detail, r),
                           versions=lambda r: [(record, r.version)],
                           reraise=(FunnelDeskError,))
 
