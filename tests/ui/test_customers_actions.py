@@ -170,6 +170,9 @@ def test_form_edits_are_undone_and_redone_but_never_over_another_users_change(
     stack.redo()
     city_shown("苏州")
     assert warnings_shown == []
+    history = services.customer_list.overview("company", ident).history
+    assert [h.action for h in history][:3] == ["redo", "undo", "undo"]  # newest first
+    qtbot.waitUntil(lambda: "Edit redone — City" in page.detail.toPlainText(), timeout=10000)
     # someone else changes it: redoing the second edit would overwrite that, unseen
     detail = services.customers.company_detail(ident)
     services.customers.update_company(ident, replace(detail.fields, city="南京"),

@@ -158,21 +158,23 @@ class CustomerService(Service):
 
     def revert(self, to: CompanyDetail | ContactDetail,
                undone: CompanyDetail | ContactDetail, *, expected_version: int,
-               by: Actor) -> SavedCustomer:
+               by: Actor, redo: bool = False) -> SavedCustomer:
         """Takes back one edit (an undo, or its redo): each field the edit changed (from
         ``to`` into ``undone``, both read of the record) goes back to its value in ``to``,
         with the consent's date and the verification of a phone or email put back; every
-        other field stays as it is now (a release to the public pool made since, say)."""
+        other field stays as it is now (a release to the public pool made since, say).
+        The history calls it an undo, or with ``redo`` a redo."""
         company = isinstance(to, CompanyDetail)
         now = self.company_detail(to.id) if company else self.contact_detail(to.id)
         edited = {f.name for f in fields(to.fields)
                   if getattr(to.fields, f.name) != getattr(undone.fields, f.name)}
         values = replace(now.fields, **{name: getattr(to.fields, name) for name in edited})
+        action = "redo" if redo else "undo"
         if isinstance(values, CompanyFields):
             return self._update(Company, to.id, self.check_company(values), expected_version,
-                                by, restoring=to)
+                                by, restoring=to, action=action)
         return self._update(Contact, to.id, self.check_contact(values), expected_version, by,
-                            restoring=to)
+                            restoring=to, action=action)
 
     def _add(self, model: type[Company] | type[Contact], values: CompanyFields | ContactFields,
              by: Actor, **extra: Any) -> SavedCustomer:
@@ -193,8 +195,8 @@ class CustomerService(Service):
 
     def _update(self, model: type[Company] | type[Contact], record_id: int,
                 values: CompanyFields | ContactFields, expected_version: int,
-                by: Actor, restoring: CompanyDetail | ContactDetail | None = None
-                ) -> SavedCustomer:
+                by: Actor, restoring: CompanyDetail | ContactDetail | None = None,
+                action: str = "update") -> SavedCustomer:
         entity = model.__name__.lower()
         with self.db.session() as session:
             record = get_or_raise(session, model, record_id, entity)
@@ -216,7 +218,7 @@ class CustomerService(Service):
                     channels.restore_verification(session, entity, record.id,
                                                   restoring.channels)
                 deals = self._reindex(session, entity, record.id, renamed="name" in changed)
-                audit.record(session, by, "update", entity, record.id, changed=changed)
+                audit.record(session, by, action, entity, record.id, changed=changed)
             return SavedCustomer(record.id, record.name, record.version, changes=(
                 ChangeSet.of_customers(entity, [record.id], deals) if changed
                 else ChangeSet()))

@@ -24,7 +24,8 @@ from funneldesk.ui.customers.labels import field_label
 
 _OUTCOMES = {"open": N_("In progress"), "won": N_("Won"), "lost": N_("Lost"),
              "archived": N_("Archived")}
-_ACTIONS = {"create": N_("Record created"), "update": N_("Edited"), "merge": N_("Merged"),
+_ACTIONS = {"create": N_("Record created"), "update": N_("Edited"), "undo": N_("Edit undone"),
+            "redo": N_("Edit redone"), "merge": N_("Merged"),
             "unmerge": N_("Merge undone"), "verify": N_("Contact details verified"),
             "unverify": N_("Verification removed"), "claim": N_("Claimed from the pool"),
             "release": N_("Returned to the pool"), "import": N_("Imported")}

@@ -114,16 +114,17 @@ def _edits_undoable(form: RecordForm, runner: ActionRunner, detail: Any) -> None
         after.append(read(detail.id))
         return saved
 
-    def write_back(to: Any, undone: Any, result: SavedCustomer) -> SavedCustomer:
-        return customers.revert(to, undone, by=actor,
+    def write_back(to: Any, undone: Any, result: SavedCustomer, *,
+                   redo: bool) -> SavedCustomer:
+        return customers.revert(to, undone, by=actor, redo=redo,
                                 expected_version=runner.own_version(record, result.version))
 
     def write(values: Any) -> SavedCustomer | None:
         if values == detail.fields:
             return None  # nothing to save, nothing to undo
         return runner.run(_("Edit “{name}”").format(name=values.name), lambda: save(values),
-                          undo=lambda r: write_back(detail, after[0], r),
-                          redo=lambda r: write_back(after[0], detail, r),
+                          undo=lambda r: write_back(detail, after[0], r, redo=False),
+                          redo=lambda r: write_back(after[0], detail, r, redo=True),
                           versions=lambda r: [(record, r.version)],
                           reraise=(FunnelDeskError,))
 
