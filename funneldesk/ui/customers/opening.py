@@ -7,8 +7,7 @@
 
 ``owner`` is the window's ``Workspace`` (then dialogs open over its window, and an edit
 saved in a form or a merge goes on its undo stack, so Ctrl+Z undoes it) or just a parent
-widget (or None). The
-forms are modal; each function returns when its dialog has closed.
+widget (or None). The forms are modal; each function returns when its dialog has closed.
 """
 
 from __future__ import annotations
