@@ -2,7 +2,8 @@
 
 ``run_in_background(work, done, failed)`` calls ``work()`` on a pool thread and then
 ``done(result)`` or ``failed(error)`` on the GUI thread. ``work`` may call services (each
-opens its own session) but must never touch a widget.
+opens its own session) but must never touch a widget. With an ``owner``, neither is called
+once the owner is gone (a page closed while its read was under way).
 """
 
 from __future__ import annotations
@@ -46,9 +47,11 @@ _running: set[_Relay] = set()
 
 
 def run_in_background(work: Callable[[], Any], done: Callable[[Any], None],
-                      failed: Callable[[Exception], None]) -> None:
-    relay = _Relay()
+                      failed: Callable[[Exception], None], owner: QObject | None = None) -> None:
+    relay = _Relay(owner)  # deleted with its owner: then its signals reach nobody
     _running.add(relay)  # keep the relay alive until it has reported
+    if owner is not None:
+        relay.destroyed.connect(lambda: _running.discard(relay))
 
     def finish(callback: Callable[[Any], None], value: Any) -> None:
         _running.discard(relay)

@@ -291,7 +291,7 @@ class CustomersPage(Page):
             self._mark_panel()
             self.panelLoaded.emit()
 
-        run_in_background(work, done, self._refused)
+        run_in_background(work, done, self._refused, owner=self)
 
     def show_entity(self, entity: str) -> None:
         """Shows companies or contacts, with no filters."""
@@ -531,7 +531,7 @@ class CustomersPage(Page):
                 return
             self._refused(error)
 
-        run_in_background(work, done, failed)
+        run_in_background(work, done, failed, owner=self)
 
     def _select_record(self, record_id: int, *, lift: bool = True) -> None:
         """Selects the record's row; with ``lift``, a filter that hides it is lifted
@@ -562,7 +562,7 @@ class CustomersPage(Page):
             self._enable()
 
         run_in_background(lambda: services.customer_list.position(query, record_id), done,
-                          self._refused)
+                          self._refused, owner=self)
 
     def _row_menu(self, pos: object) -> None:
         menu = QMenu(self)
