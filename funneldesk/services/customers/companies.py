@@ -207,11 +207,10 @@ class CustomerService(Service):
             deals: list[int] = []
             if changed:
                 record.touched_at = utcnow()
-                if "consent" in changed:
-                    record.consent_at = record.touched_at  # type: ignore[union-attr]
-                if (isinstance(restoring, ContactDetail) and isinstance(record, Contact)
-                        and "consent" in changed):
-                    record.consent_at = restoring.consent_at
+                if "consent" in changed:  # dated now, or as it was when a revert restores it
+                    record.consent_at = (  # type: ignore[union-attr]
+                        restoring.consent_at if isinstance(restoring, ContactDetail)
+                        else record.touched_at)
                 _write_lists(session, entity, record.id, values)
                 session.flush()
                 if restoring is not None:

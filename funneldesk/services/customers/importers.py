@@ -316,7 +316,7 @@ class _CustomerImporter:
         with BulkWriter(session) as writer:
             refs = References(session, ctx, writer)
             for row in rows:
-                target = matched.get(row.record.number) if matched else None
+                target = matched.get(row.record.number)
                 if target is not None:
                     writer.drain()
                     self.update(session, target, row, refs, ctx)
@@ -325,9 +325,9 @@ class _CustomerImporter:
                 if mode == "update" or ctx.failed(row):
                     continue
                 keys = self.keys(row)
-                clashes = [pair for pair in keys if pair in known]
-                if clashes:
-                    ctx.fail(row, clashes[0][0], "duplicate")
+                clash = next((pair for pair in keys if pair in known), None)
+                if clash is not None:
+                    ctx.fail(row, clash[0], "duplicate")
                     continue
                 for pair in keys:
                     known[pair] = -row.record.number  # later rows clash with this one

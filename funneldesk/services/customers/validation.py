@@ -114,7 +114,7 @@ def phone_key(stored: str) -> str:
 def phone_keys(stored: Iterable[str]) -> list[str]:
     """``phone_key`` of each number, for an import's many (a number with no extension,
     the most common, is its own key)."""
-    return [s if ";ext=" not in s else s.split(";ext=", 1)[0] for s in stored]
+    return [s if ";ext=" not in s else phone_key(s) for s in stored]
 
 
 def phone_shown(stored: str, region: str = "CN") -> str:

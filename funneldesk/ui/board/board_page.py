@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QVBoxLayout, QWidget
 
 from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError
-from funneldesk.i18n import _, ngettext
+from funneldesk.i18n import N_, _, ngettext
 from funneldesk.paths import RESOURCES
 from funneldesk.services.common.permissions import may_change_deal
 from funneldesk.services.dto import Board, Card, ChangeSet
@@ -27,6 +27,8 @@ from funneldesk.ui.common.page import Page, PageSpec, Workspace
 
 # a change to more deals than this reads the board again instead of card by card
 MANY_DEALS = 100
+# shown while the board is read, and cleared only while it is still what the bar says
+_LOADING = N_("Loading the board…")
 
 
 class BoardPage(Page):
@@ -118,13 +120,13 @@ class BoardPage(Page):
         current = self.board.current_card()
         self._reselect = current.id if current is not None else None
         self.board.setEnabled(False)
-        self.workspace.show_message(_("Loading the board…"))
+        self.workspace.show_message(_(_LOADING))
         self.reader.read(self._request(), self._load_failed)
 
     def _loaded(self) -> None:
         """Clears "Loading the board…", and only that: a reload that follows an undo
         must not wipe the "Undone: …" it put there."""
-        if self.workspace.window.statusBar().currentMessage() == _("Loading the board…"):
+        if self.workspace.window.statusBar().currentMessage() == _(_LOADING):
             self.workspace.show_message("")
 
     def _request(self) -> BoardRequest:

@@ -223,7 +223,7 @@ class _Command(QUndoCommand, Generic[R, U]):
 
     def _said(self, redone: bool) -> None:
         text = (_("Redone: {step}") if redone else _("Undone: {step}")).format(step=self.text())
-        # once the stack has taken the step: its Undo action's change clears the status bar
+        # once the stack has taken the step: the status bar is cleared while it does
         QTimer.singleShot(0, self.step.runner, lambda: self.step.runner.stepped.emit(text))
 
     def _replay_slowly(self, call: Callable[[], Any], *, done: bool) -> None:
