@@ -140,7 +140,9 @@ def overview_html(seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = ())
             f"<tr><td style='padding-right:10px'>{_link('deal', d.id, d.title)}</td>"
             f"<td style='padding-right:10px'>{_e(d.stage)}"
             f"{_outcome(d.outcome, d.stage)}</td>"
-            f"<td align='right'>{_e(formatting.money(d.value, d.currency))}</td></tr>"
+            # Qt's rich text honours the style, not the nowrap attribute
+            f"<td align='right' style='white-space:nowrap'>"
+            f"{_e(formatting.money(d.value, d.currency))}</td></tr>"
             for d in seen.deals)
         parts.append(f"<table cellspacing='2'>{cells}</table>")
     else:
