@@ -65,15 +65,22 @@ class Database:
             return self._engine
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, *, references_checked: bool = False) -> Iterator[Session]:
         """One change: its first statement takes the write lock (BEGIN IMMEDIATE), so what
         it reads and checks stays true until it commits when the block ends; any error
-        rolls it back. A version that no longer matches becomes StaleEdit."""
+        rolls it back. A version that no longer matches becomes StaleEdit.
+
+        ``references_checked``: SQLite does not check foreign keys in this change; the
+        caller checks what it writes (a bulk import, see services/common/bulk.py)."""
         from sqlalchemy.orm.exc import StaleDataError
+
+        from funneldesk.db.engine import REFERENCES_CHECKED
 
         self.engine  # noqa: B018 - creates the engine and session factories on first use
         assert self._sessions is not None
         with self._mapped_errors(self._sessions()) as session:
+            if references_checked:  # before the transaction begins: it reads the option
+                session.connection(execution_options={REFERENCES_CHECKED: True})
             try:
                 yield session
                 session.commit()

@@ -82,6 +82,37 @@ def test_rows_across_batches_keep_their_companies_owners_and_duplicates(
         ("孙丽", "phone", "+8615066667777", 0), ("孙丽", "email", "sl@yuanhang.cn", 1)]
 
 
+def test_every_phone_and_email_keeps_its_record_position_and_key_in_any_batch(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path) -> None:
+    """Batches of two: in the first and third every contact has one phone and one email
+    (the columns are built in one go), in the second one has two phones and one none."""
+    path = tmp_path / "c.csv"
+    path.write_text("姓名,手机,邮箱\n"
+                    "甲,138 0013 8000,Jia.Yi@Example.cn\n"
+                    "乙,139 1234 5678,yi@example.cn\n"
+                    "丙,137 0000 1111；136 2222 3333,bing@example.cn\n"
+                    "丁,,DING@example.cn\n"
+                    "戊,010-62881234 ext. 5,wu@example.cn\n"
+                    "己,150 6666 7777,ji@example.cn\n", encoding="utf-8")
+    report = services.imports.run("contacts", path, ImportOptions(
+        columns={"name": "姓名", "phone": "手机", "email": "邮箱"}), by=manager)
+    assert (report.created, report.errors) == (6, [])
+    assert rows(db_path, "SELECT c.name, h.kind, h.value, h.key, h.position FROM channels h "
+                         "JOIN contacts c ON c.id = h.contact_id ORDER BY c.id, h.position") == [
+        ("甲", "phone", "+8613800138000", "+8613800138000", 0),
+        ("甲", "email", "Jia.Yi@example.cn", "jia.yi@example.cn", 1),
+        ("乙", "phone", "+8613912345678", "+8613912345678", 0),
+        ("乙", "email", "yi@example.cn", "yi@example.cn", 1),
+        ("丙", "phone", "+8613700001111", "+8613700001111", 0),
+        ("丙", "phone", "+8613622223333", "+8613622223333", 1),
+        ("丙", "email", "bing@example.cn", "bing@example.cn", 2),
+        ("丁", "email", "DING@example.cn", "ding@example.cn", 0),
+        ("戊", "phone", "+861062881234;ext=5", "+861062881234", 0),
+        ("戊", "email", "wu@example.cn", "wu@example.cn", 1),
+        ("己", "phone", "+8615066667777", "+8615066667777", 0),
+        ("己", "email", "ji@example.cn", "ji@example.cn", 1)]
+
+
 def test_imported_contacts_are_found_by_search_once_the_index_has_caught_up(
         tmp_path: Path, services: Services, manager: Actor) -> None:
     path = tmp_path / "c.csv"
@@ -256,6 +287,56 @@ def test_the_writer_binds_shared_values_once_and_writes_times_as_the_orm_reads_t
             select(Channel.contact_id, Channel.value, Channel.key).order_by(Channel.id))] == [
             (101, "+8613800138000", "+8613800138000"), (102, "yi@example.cn", "yi@example.cn"),
             (103, "Bing@example.cn", "bing@example.cn")]
+
+
+def test_new_ids_given_as_a_range_are_counted_by_sqlite() -> None:
+    sql, parameters = _json_batch("INSERT INTO t (id, name)", [range(41, 44), ["甲", "乙", "丙"]])
+    assert sql == "INSERT INTO t (id, name) SELECT ? + key, value->>0 FROM json_each(?)"
+    assert parameters[0] == 41
+    assert json.loads(parameters[1]) == [["甲"], ["乙"], ["丙"]]
+
+
+def insert_contacts(writer: BulkWriter, ids: range, **more: list[Any]) -> None:
+    now = dt.datetime.now(dt.UTC)
+    writer.insert_columns(Base.metadata.tables["contacts"], {
+        "id": ids, "name": [f"客户{n}" for n in ids], "created_at": [now] * len(ids),
+        "touched_at": [now] * len(ids), "version": [1] * len(ids), **more})
+
+
+def a_contact_of_no_company(db: Database, manager: Actor, checked: bool) -> None:
+    with db.session(references_checked=checked) as session, BulkWriter(session) as writer:
+        insert_contacts(writer, range(1, 4), owner_id=[manager.id] * 3)
+        writer.drain()
+        insert_contacts(writer, range(4, 6), company_id=[None, 999])
+
+
+def a_phone_of_no_contact(db: Database, checked: bool) -> None:
+    with db.session(references_checked=checked) as session, BulkWriter(session) as writer:
+        insert_contacts(writer, range(1, 3))
+        writer.insert_columns(Base.metadata.tables["channels"], {
+            "contact_id": [1, 3], "kind": ["phone"] * 2, "value": ["+8613800138000"] * 2,
+            "key": ["+8613800138000"] * 2, "position": [0, 0]})
+
+
+@pytest.mark.parametrize("checked", [False, True])
+def test_a_reference_to_nothing_is_refused_whoever_checks_it(
+        db: Database, db_path: Path, manager: Actor, checked: bool) -> None:
+    """SQLite checks each row, or (a bulk import's change) the writer checks each batch:
+    either way a contact of a company that does not exist is refused, and so is a phone
+    of a contact that does not, and nothing is written."""
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        a_contact_of_no_company(db, manager, checked)
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        a_phone_of_no_contact(db, checked)
+    assert rows(db_path, "SELECT count(*) FROM contacts") == [(0,)]
+
+
+def test_after_a_change_whose_references_were_checked_by_its_writer_sqlite_checks_again(
+        db: Database) -> None:
+    with db.session(references_checked=True) as session:
+        assert session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 0
+    with db.session() as session:  # the same pooled connection
+        assert session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
 def write_a_refused_channel(db: Database) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select, update
@@ -234,6 +235,7 @@ class References:
 
 class _CustomerImporter:
     entity = "company"
+    references_checked = True  # by the BulkWriter, batch by batch (see apply)
     model: Any = Company
     fields: tuple[Field, ...] = COMPANY_FIELDS
     match_keys: tuple[str, ...] = ("external_id", "credit_code", "name")
@@ -271,11 +273,13 @@ class _CustomerImporter:
         values = row.values
         found = [("phone", k) for k in validation.phone_keys(values.get("phone", ()))]
         found += [("email", e.casefold()) for e in values.get("email", ())]
-        for name in ("external_id", "credit_code"):
+        for name in self.key_fields:
             value = values.get(name)
             if value:
                 found.append((name, str(value).casefold()))
         return found
+
+    key_fields = ("external_id", "credit_code")  # besides phones and emails
 
     def known_keys(self, session: Session) -> dict[tuple[str, str], int]:
         known: dict[tuple[str, str], int] = {}
@@ -313,6 +317,7 @@ class _CustomerImporter:
         next_id = int(session.scalar(select(func.max(self.model.id))) or 0) + 1
         updated: list[int] = []
         creations: list[Row] = []
+        unclaimed = known.keys().isdisjoint  # one call per row, in C
         with BulkWriter(session) as writer:
             refs = References(session, ctx, writer)
             for row in rows:
@@ -325,9 +330,8 @@ class _CustomerImporter:
                 if mode == "update" or ctx.failed(row):
                     continue
                 keys = self.keys(row)
-                clash = next((pair for pair in keys if pair in known), None)
-                if clash is not None:
-                    ctx.fail(row, clash[0], "duplicate")
+                if not unclaimed(keys):
+                    ctx.fail(row, next(pair[0] for pair in keys if pair in known), "duplicate")
                     continue
                 for pair in keys:
                     known[pair] = -row.record.number  # later rows clash with this one
@@ -398,16 +402,18 @@ class _CustomerImporter:
         now, count = ctx.now, len(rows)
         found = [row.values for row in rows]
         given: set[str] = set().union(*found)
-        records = {name: [values.get(name, self.defaults[name]) for values in found]
-                   for name in sorted(given & _PROFILE[self.entity])}
+        records: dict[str, Sequence[Any]] = {
+            name: [values.get(name, self.defaults[name]) for values in found]
+            for name in sorted(given & _PROFILE[self.entity])}
         owners = ([refs.owner(values.get("owner")) for values in found] if "owner" in given
                   else [refs.owner(None)] * count)
         if "source" in given:
             records["lead_source_id"] = [refs.source(values.get("source")) for values in found]
         records.update(self.own_columns(found, owners, refs))
         ids = range(first, first + count)
-        records["sort_name"] = sort_keys(records["name"], person=self.entity == "contact")
-        records.update(id=list(ids), owner_id=owners, created_by_id=[ctx.by.id] * count,
+        records["sort_name"] = sort_keys([values["name"] for values in found],
+                                         person=self.entity == "contact")
+        records.update(id=ids, owner_id=owners, created_by_id=[ctx.by.id] * count,
                        created_at=[now] * count, touched_at=[now] * count, version=[1] * count)
         if "consent" in records:
             records["consent_at"] = [now if c in ("given", "refused") else None
@@ -490,14 +496,8 @@ class ContactImporter(_CustomerImporter):
     model = Contact
     fields: tuple[Field, ...] = CONTACT_FIELDS
     match_keys: tuple[str, ...] = ("external_id", "email", "phone", "wechat")
+    key_fields = ("external_id", "wechat")
     extra_columns = ("company_id",)
-
-    def keys(self, row: Row) -> list[tuple[str, str]]:
-        found = super().keys(row)
-        wechat = row.values.get("wechat")
-        if wechat:
-            found.append(("wechat", wechat.casefold()))
-        return found
 
     def known_keys(self, session: Session) -> dict[tuple[str, str], int]:
         known: dict[tuple[str, str], int] = {}
@@ -600,28 +600,44 @@ def _unique(values: list[str]) -> list[str]:
     return values if len(values) < 2 else list(dict.fromkeys(values))
 
 
-def _channel_columns(entity: str, ids: Sequence[int], found: Sequence[dict[str, Any]]
-                    ) -> list[dict[str, list[Any]]]:
+def _channel_columns(entity: str, ids: range, found: Sequence[dict[str, Any]]
+                    ) -> list[dict[str, Sequence[Any]]]:
     """The phones and emails of new records, column by column, one insert per kind: its
     kind, and most often its position and a key equal to its value, are then the same on
-    every row, which the writer binds once (less to write into each batch's JSON)."""
+    every row, which the writer binds once (less to write into each batch's JSON). Where
+    every record has one of a kind, the most common case, the columns are built without
+    a loop in Python and the records' ids are numbered by SQLite."""
     phones = [values.get("phone", ()) for values in found]
     emails = [values.get("email", ()) for values in found]
-    inserts: list[dict[str, list[Any]]] = []
+    phone_counts = list(map(len, phones))
+    inserts: list[dict[str, Sequence[Any]]] = []
     for kind, lists in (("phone", phones), ("email", emails)):
-        owners = [ident for ident, listed in zip(ids, lists, strict=True) for _v in listed]
-        if not owners:
-            continue
-        values = [value for listed in lists for value in listed]
-        keys = (validation.phone_keys(values) if kind == "phone"
-                else [v.casefold() for v in values])
         # a record's phones come first, then its emails
-        before = [len(p) for p in phones] if kind == "email" else [0] * len(lists)
-        positions = [start + n for start, listed in zip(before, lists, strict=True)
-                     for n in range(len(listed))]
+        before = phone_counts if kind == "email" else [0] * len(lists)
+        counts = phone_counts if kind == "phone" else list(map(len, lists))
+        owners: Sequence[int]
+        if counts.count(1) == len(counts):
+            owners, values, positions = ids, list(map(itemgetter(0), lists)), before
+        else:
+            owners = [ident for ident, count in zip(ids, counts, strict=True)
+                      for _n in range(count)]
+            if not owners:
+                continue
+            values = [value for listed in lists for value in listed]
+            positions = [start + n for start, count in zip(before, counts, strict=True)
+                         for n in range(count)]
         inserts.append({f"{entity}_id": owners, "kind": [kind] * len(owners),
-                        "value": values, "key": keys, "position": positions})
+                        "value": values, "key": _channel_keys(kind, values),
+                        "position": positions})
     return inserts
+
+
+def _channel_keys(kind: str, values: list[str]) -> list[str]:
+    """The keys of many phones or emails at once (neither holds a new line)."""
+    joined = "\n".join(values)
+    if kind == "email":
+        return joined.casefold().split("\n")
+    return values if ";ext=" not in joined else validation.phone_keys(values)
 
 
 def _channel_rows(entity: str, ident: int, row: Row) -> list[dict[str, Any]]:
