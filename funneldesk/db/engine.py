@@ -41,11 +41,22 @@ def _begin(connection: Connection) -> None:
     if options.get(READ_ONLY):
         connection.exec_driver_sql("BEGIN")
         return
-    # a transaction ignores this pragma: it is set before each change begins, so that a
-    # connection that served a bulk import checks references again in the next change
-    checked = "OFF" if options.get(REFERENCES_CHECKED) else "ON"
-    connection.exec_driver_sql(f"PRAGMA foreign_keys={checked}")
+    if options.get(REFERENCES_CHECKED):
+        # before BEGIN: a transaction ignores this pragma. Marked first, so that the pool
+        # turns the checks on again even when BEGIN fails (_checked_again)
+        connection.connection.info[_UNCHECKED] = True
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+_UNCHECKED = "funneldesk_foreign_keys_off"
+
+
+def _checked_again(dbapi_connection: Any, record: Any) -> None:
+    """A connection back in the pool from a change with foreign keys off checks them
+    again (only then: setting the pragma makes SQLite prepare every statement anew)."""
+    if record.info.pop(_UNCHECKED, False) and dbapi_connection is not None:
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def make_engine(path: Path, busy_timeout_ms: int) -> Engine:
@@ -53,6 +64,7 @@ def make_engine(path: Path, busy_timeout_ms: int) -> Engine:
     event.listen(engine, "connect",
                  lambda dbapi_connection, _record: _set_pragmas(dbapi_connection, busy_timeout_ms))
     event.listen(engine, "begin", _begin)
+    event.listen(engine, "checkin", _checked_again)
     return engine
 
 

@@ -15,9 +15,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
 
 from funneldesk.cli import main
 from funneldesk.db import Database
+from funneldesk.db.driver import driver_connection
 from funneldesk.errors import DatabaseBusy, DatabaseUnavailable, InvalidInput
 from funneldesk.models import Base, Channel, Contact
 from funneldesk.services import Services
@@ -291,9 +293,13 @@ def test_the_writer_binds_shared_values_once_and_writes_times_as_the_orm_reads_t
 
 def test_new_ids_given_as_a_range_are_counted_by_sqlite() -> None:
     sql, parameters = _json_batch("INSERT INTO t (id, name)", [range(41, 44), ["甲", "乙", "丙"]])
-    assert sql == "INSERT INTO t (id, name) SELECT ? + key, value->>0 FROM json_each(?)"
     assert parameters[0] == 41
-    assert json.loads(parameters[1]) == [["甲"], ["乙"], ["丙"]]
+    assert json.loads(parameters[1]) == [["甲"], ["乙"], ["丙"]]  # no ids in the JSON
+    with closing(sqlite3.connect(":memory:")) as conn:
+        conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")
+        conn.execute(sql, parameters)
+        assert conn.execute("SELECT id, name FROM t ORDER BY id").fetchall() == [
+            (41, "甲"), (42, "乙"), (43, "丙")]
 
 
 def insert_contacts(writer: BulkWriter, ids: range, **more: list[Any]) -> None:
@@ -331,12 +337,81 @@ def test_a_reference_to_nothing_is_refused_whoever_checks_it(
     assert rows(db_path, "SELECT count(*) FROM contacts") == [(0,)]
 
 
+def foreign_keys(session: Session) -> tuple[int, int]:
+    """Whether the change's connection checks foreign keys, and which connection it is."""
+    return (session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar(),
+            id(driver_connection(session)))
+
+
 def test_after_a_change_whose_references_were_checked_by_its_writer_sqlite_checks_again(
         db: Database) -> None:
     with db.session(references_checked=True) as session:
-        assert session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 0
-    with db.session() as session:  # the same pooled connection
-        assert session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        off, first = foreign_keys(session)
+    with db.reading() as session:  # a read in between
+        session.connection()
+    with db.session() as session:
+        assert foreign_keys(session) == (1, first)  # the same pooled connection, on again
+    assert off == 0
+
+
+def test_a_change_that_could_not_begin_leaves_the_checks_on(db: Database, db_path: Path
+                                                            ) -> None:
+    with closing(sqlite3.connect(db_path, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")  # another program writes
+        with pytest.raises(DatabaseBusy), db.session(references_checked=True) as session:
+            session.connection()
+        other.execute("ROLLBACK")
+    with db.session() as session:
+        assert foreign_keys(session)[0] == 1
+
+
+def test_a_big_upsert_with_its_references_unchecked_by_sqlite_leaves_none_broken(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path) -> None:
+    """New owners, sources, tags and companies, matched rows and new ones, in batches of
+    two: SQLite's own check of the whole database finds nothing afterwards."""
+    first = tmp_path / "first.csv"
+    first.write_text(CONTACTS, encoding="utf-8")
+    services.imports.run("contacts", first, options(services), by=manager)
+    again = tmp_path / "again.csv"
+    again.write_text("姓名,公司名称,手机,邮箱,负责人,来源,标签\n"
+                     "张伟,新公司甲,138 0013 8000,zw2@xingchen.cn,吴新,新来源,重点；新标签\n"
+                     "钱七,新公司乙,133 0000 7777,qq@yi.cn,吴新,新来源,新标签\n"
+                     "周八,北京星辰科技有限公司,133 0000 8888,zb@xingchen.cn,,,其他标签\n",
+                     encoding="utf-8")
+    report = services.imports.run("contacts", again, ImportOptions(
+        columns=services.imports.suggest("contacts", ("姓名", "公司名称", "手机", "邮箱",
+                                                      "负责人", "来源", "标签")),
+        mode="upsert", match="phone"), by=manager)
+    assert (report.created, report.updated, report.errors) == (2, 1, [])
+    assert rows(db_path, "PRAGMA foreign_key_check") == []
+    assert rows(db_path, "SELECT count(*) FROM contact_tags") == [(4,)]
+
+
+def test_rows_given_ids_below_the_last_are_still_checked(db: Database, db_path: Path
+                                                         ) -> None:
+    with db.session() as session, BulkWriter(session) as writer:
+        insert_contacts(writer, range(10, 12))
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        a_contact_below_the_last_of_no_company(db)
+    assert rows(db_path, "SELECT id FROM contacts") == [(10,), (11,)]
+
+
+def a_contact_below_the_last_of_no_company(db: Database) -> None:
+    with db.session(references_checked=True) as session, BulkWriter(session) as writer:
+        insert_contacts(writer, range(3, 5), company_id=[None, 999])
+
+
+def test_a_tag_link_to_no_tag_is_refused(db: Database, db_path: Path) -> None:
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        a_tag_link_to_no_tag(db)
+    assert rows(db_path, "SELECT count(*) FROM contacts") == [(0,)]
+
+
+def a_tag_link_to_no_tag(db: Database) -> None:
+    with db.session(references_checked=True) as session, BulkWriter(session) as writer:
+        insert_contacts(writer, range(1, 3))
+        writer.insert_columns(Base.metadata.tables["contact_tags"],
+                              {"contact_id": [1, 2], "tag_id": [404, 404]})
 
 
 def write_a_refused_channel(db: Database) -> None:

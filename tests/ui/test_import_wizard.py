@@ -121,6 +121,7 @@ class DatedImporter:
     entity = "visit"
     fields = (Field("name", "Name", required=True), Field("when", "Date", "date"))
     match_keys = ("name",)
+    references_checked = False
     applied: ClassVar[list[Row]] = []
 
     def parse(self, row: Row, ctx: Context) -> None:

@@ -190,26 +190,48 @@ class BulkWriter:
     def _write(self, item: _Insert) -> None:
         connection = self._connection
         if item.check is not None:
-            last = connection.execute(item.check[0]).fetchone()[0] or 0
+            last = connection.execute(item.check.last).fetchone()[0] or 0
+            changes = connection.total_changes
         if item.many:
             connection.executemany(item.sql, item.parameters)
         else:
             connection.execute(item.sql, item.parameters)
-        if item.check is not None and connection.execute(item.check[1], (last,)).fetchone():
-            raise sqlite3.IntegrityError("FOREIGN KEY constraint failed")
+        if item.check is not None:
+            inserted = connection.total_changes - changes
+            after = connection.execute(item.check.after, (last,)).fetchone()[0]
+            # rows given ids below the table's last are not all after it: the whole table
+            bad = (connection.execute(item.check.missing, (last,)).fetchone()
+                   if after == inserted else
+                   connection.execute(f"PRAGMA foreign_key_check({item.check.table})")
+                   .fetchone())
+            if bad:
+                raise sqlite3.IntegrityError(
+                    f"FOREIGN KEY constraint failed (a new row of {item.check.table})")
 
 
 class _Insert(NamedTuple):
     many: bool  # parameters: one tuple per row (else those of one statement)
     sql: str
     parameters: Any
-    check: tuple[str, str] | None  # the last rowid before, the new rows' bad references
+    check: _Check | None
+
+
+class _Check(NamedTuple):
+    """SQL that checks the references of the rows an insert adds to ``table``."""
+
+    table: str  # quoted
+    last: str  # the table's last rowid
+    after: str  # how many rows come after a rowid
+    missing: str  # a row after a rowid whose references name no row
 
 
 def _references_check(session: Session, table: Table, names: Sequence[str]
-                      ) -> tuple[str, str] | None:
-    """SQL for the table's last rowid, and SQL that finds a row after a given rowid whose
-    references (among the columns ``names``) name no row."""
+                      ) -> _Check | None:
+    """The check of the references an insert into ``table`` sets (the columns
+    ``names``): new rows are found by their rowids, after the table's last before the
+    insert (and where some are not, the whole table is checked)."""
+    if not table.dialect_options["sqlite"].get("with_rowid", True):
+        raise ValueError(f"{table.name} has no rowid to find new rows by")
     quoted = _quoted(session, table.name)
     missing = [f"(t.{_quoted(session, key.parent.name)} IS NOT NULL AND NOT EXISTS (SELECT 1 "
                f"FROM {_quoted(session, key.column.table.name)} AS p WHERE "
@@ -218,9 +240,10 @@ def _references_check(session: Session, table: Table, names: Sequence[str]
                if key.parent.name in names]
     if not missing:
         return None
-    return (f"SELECT max(rowid) FROM {quoted}",
-            f"SELECT 1 FROM {quoted} AS t WHERE t.rowid > ? AND ({' OR '.join(missing)}) "
-            "LIMIT 1")
+    return _Check(quoted, f"SELECT max(rowid) FROM {quoted}",
+                  f"SELECT count(*) FROM {quoted} WHERE rowid > ?",
+                  f"SELECT 1 FROM {quoted} AS t WHERE t.rowid > ? AND ({' OR '.join(missing)}) "
+                  "LIMIT 1")
 
 
 def _json_batch(into: str, columns: list[Sequence[Any]]) -> tuple[str, tuple[Any, ...]] | None:

@@ -235,10 +235,14 @@ class References:
 
 class _CustomerImporter:
     entity = "company"
-    references_checked = True  # by the BulkWriter, batch by batch (see apply)
+    # new records, their phones, emails and tags are checked by the BulkWriter batch by
+    # batch; what apply writes itself (owners, sources, tags, updates of matched records)
+    # names only rows read, or queued through the writer, in the same change
+    references_checked = True
     model: Any = Company
     fields: tuple[Field, ...] = COMPANY_FIELDS
     match_keys: tuple[str, ...] = ("external_id", "credit_code", "name")
+    key_fields = ("external_id", "credit_code")  # a duplicate shares, besides phones, emails
 
     def __init__(self, region: str) -> None:
         self.region = region
@@ -279,8 +283,6 @@ class _CustomerImporter:
                 found.append((name, str(value).casefold()))
         return found
 
-    key_fields = ("external_id", "credit_code")  # besides phones and emails
-
     def known_keys(self, session: Session) -> dict[tuple[str, str], int]:
         known: dict[tuple[str, str], int] = {}
         alive = (Company.deleted_at.is_(None), Company.merged_into_id.is_(None))
@@ -317,7 +319,8 @@ class _CustomerImporter:
         next_id = int(session.scalar(select(func.max(self.model.id))) or 0) + 1
         updated: list[int] = []
         creations: list[Row] = []
-        unclaimed = known.keys().isdisjoint  # one call per row, in C
+        # one call per row: a generator over the keys took 0.1 s of 100,000 rows (py-spy)
+        unclaimed = known.keys().isdisjoint
         with BulkWriter(session) as writer:
             refs = References(session, ctx, writer)
             for row in rows:
@@ -545,6 +548,7 @@ class ProductImporter:
     entity = "product"
     fields: tuple[Field, ...] = PRODUCT_FIELDS
     match_keys: tuple[str, ...] = ("name", "code")
+    references_checked = False
 
     def parse(self, row: Row, ctx: Context) -> None:
         """Products need no checks beyond their cells'."""

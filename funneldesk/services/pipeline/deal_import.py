@@ -100,6 +100,7 @@ class DealImporter:
     entity = "deal"
     fields: tuple[Field, ...] = DEAL_FIELDS
     match_keys: tuple[str, ...] = ("external_id",)
+    references_checked = False
 
     def entered_columns(self, query: Any, headers: Sequence[str],
                         pipeline: str | None) -> dict[str, str]:

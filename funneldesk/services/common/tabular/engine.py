@@ -98,9 +98,8 @@ def run_import(db: Database, importer: Importer, source: Path | Table, options: 
     ctx.rewatch = lambda rows: _watched(iter(rows), ctx, total, progress, cancelled,
                                         second=True)
     try:
-        # an importer that writes through a BulkWriter checks its own references
-        checked = getattr(importer, "references_checked", False)
-        with _collector_paused(), db.session(references_checked=checked) as session:
+        with _collector_paused(), \
+                db.session(references_checked=importer.references_checked) as session:
             importer.apply(session, _watched(good, ctx, total, progress, cancelled), ctx)
             refused = bool(report.errors) and not options.skip_bad_rows
             if refused or options.dry_run:

@@ -174,6 +174,9 @@ class Importer(Protocol):
     entity: str
     fields: tuple[Field, ...]
     match_keys: tuple[str, ...]
+    # True: SQLite does not check foreign keys in the import's change, the importer does
+    # (it writes through a BulkWriter, which checks each batch; see common/bulk.py)
+    references_checked: bool
 
     def parse(self, row: Row, ctx: Context) -> None:
         """Checks that need the area's rules (a phone in the team's region ...)."""
