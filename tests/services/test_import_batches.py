@@ -401,6 +401,21 @@ def a_contact_below_the_last_of_no_company(db: Database) -> None:
         insert_contacts(writer, range(3, 5), company_id=[None, 999])
 
 
+def test_a_batch_written_row_by_row_is_checked_too(db: Database, db_path: Path) -> None:
+    """A NUL in a text sends the batch through executemany instead of JSON."""
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        a_contact_with_a_nul_of_no_company(db)
+    assert rows(db_path, "SELECT count(*) FROM contacts") == [(0,)]
+
+
+def a_contact_with_a_nul_of_no_company(db: Database) -> None:
+    now = dt.datetime.now(dt.UTC)
+    with db.session(references_checked=True) as session, BulkWriter(session) as writer:
+        writer.insert_columns(Base.metadata.tables["contacts"], {
+            "id": [1, 2], "name": ["甲\x00乙", "丙"], "created_at": [now] * 2,
+            "touched_at": [now] * 2, "version": [1, 1], "company_id": [None, 999]})
+
+
 def test_a_tag_link_to_no_tag_is_refused(db: Database, db_path: Path) -> None:
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
         a_tag_link_to_no_tag(db)
