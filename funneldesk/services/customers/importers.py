@@ -319,7 +319,8 @@ class _CustomerImporter:
         next_id = int(session.scalar(select(func.max(self.model.id))) or 0) + 1
         updated: list[int] = []
         creations: list[Row] = []
-        # one call per row: a generator over the keys took 0.1 s of 100,000 rows (py-spy)
+        # one call per row: testing the keys one by one in Python took 0.1 s of 100,000
+        # rows (py-spy)
         unclaimed = known.keys().isdisjoint
         with BulkWriter(session) as writer:
             refs = References(session, ctx, writer)
@@ -637,11 +638,10 @@ def _channel_columns(entity: str, ids: range, found: Sequence[dict[str, Any]]
 
 
 def _channel_keys(kind: str, values: list[str]) -> list[str]:
-    """The keys of many phones or emails at once (neither holds a new line)."""
-    joined = "\n".join(values)
+    """The keys of many phones or emails at once (an email holds no new line)."""
     if kind == "email":
-        return joined.casefold().split("\n")
-    return values if ";ext=" not in joined else validation.phone_keys(values)
+        return "\n".join(values).casefold().split("\n")
+    return validation.phone_keys(values)
 
 
 def _channel_rows(entity: str, ident: int, row: Row) -> list[dict[str, Any]]:

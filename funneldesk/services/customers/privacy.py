@@ -46,7 +46,7 @@ from funneldesk.services.customers.pool import PoolService
 from funneldesk.services.team.lead_sources import shown
 
 # bookkeeping of FunnelDesk's, not facts about the person
-_NOT_EXPORTED = ("version", "is_sample", "sort_name")  # bookkeeping, not the person's data
+_NOT_EXPORTED = ("version", "is_sample", "sort_name")
 
 
 def _plain(value: Any) -> Any:

@@ -106,12 +106,6 @@ def _edits_undoable(form: RecordForm, runner: ActionRunner, detail: Any) -> None
     update = customers.update_company if company else customers.update_contact
     read = customers.company_detail if company else customers.contact_detail
     record = (form.entity, detail.id)
-    after: list[Any] = []  # the record as the edit left it
-
-    def save(values: Any) -> SavedCustomer:
-        saved = update(detail.id, values, expected_version=detail.version, by=actor)
-        after.append(read(detail.id))
-        return saved
 
     def write_back(to: Any, undone: Any, result: SavedCustomer, *,
                    redo: bool) -> SavedCustomer:
@@ -121,7 +115,14 @@ def _edits_undoable(form: RecordForm, runner: ActionRunner, detail: Any) -> None
     def write(values: Any) -> SavedCustomer | None:
         if values == detail.fields:
             return None  # nothing to save, nothing to undo
-        return runner.run(_("Edit “{name}”").format(name=values.name), lambda: save(values),
+        after: list[Any] = []  # the record as this edit left it, read once it is saved
+
+        def save() -> SavedCustomer:
+            saved = update(detail.id, values, expected_version=detail.version, by=actor)
+            after.append(read(detail.id))
+            return saved
+
+        return runner.run(_("Edit “{name}”").format(name=values.name), save,
                           undo=lambda r: write_back(detail, after[0], r, redo=False),
                           redo=lambda r: write_back(after[0], detail, r, redo=True),
                           versions=lambda r: [(record, r.version)],
