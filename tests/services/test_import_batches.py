@@ -8,6 +8,7 @@ import datetime as dt
 import gc
 import json
 import sqlite3
+import sys
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
@@ -294,12 +295,26 @@ def test_the_writer_binds_shared_values_once_and_writes_times_as_the_orm_reads_t
 def test_new_ids_given_as_a_range_are_counted_by_sqlite() -> None:
     sql, parameters = _json_batch("INSERT INTO t (id, name)", [range(41, 44), ["甲", "乙", "丙"]])
     assert parameters[0] == 41
-    assert json.loads(parameters[1]) == [["甲"], ["乙"], ["丙"]]  # no ids in the JSON
+    # no ids in the JSON; with one column left, a flat array of its values
+    assert json.loads(parameters[1]) == ["甲", "乙", "丙"]
     with closing(sqlite3.connect(":memory:")) as conn:
         conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")
         conn.execute(sql, parameters)
         assert conn.execute("SELECT id, name FROM t ORDER BY id").fetchall() == [
             (41, "甲"), (42, "乙"), (43, "丙")]
+
+
+def test_one_varying_column_keeps_each_value_as_it_was() -> None:
+    for column, stored in (([7, None, 9], [7, None, 9]), (["1", "", "x"], ["1", "", "x"]),
+                           ([1.5, 2, None], [1.5, 2, None]),
+                           ([dt.date(2026, 12, 1), None, dt.date(2026, 1, 31)],
+                            ["2026-12-01", None, "2026-01-31"])):
+        sql, parameters = _json_batch("INSERT INTO t (a, b)", [column, ["甲"] * 3])
+        with closing(sqlite3.connect(":memory:")) as conn:
+            conn.execute("CREATE TABLE t (a, b TEXT)")
+            conn.execute(sql, parameters)
+            assert conn.execute("SELECT a, b FROM t ORDER BY rowid").fetchall() == [
+                (value, "甲") for value in stored], column
 
 
 def insert_contacts(writer: BulkWriter, ids: range, **more: list[Any]) -> None:
@@ -543,3 +558,23 @@ def test_the_database_itself_is_refused_as_a_file_to_import_without_being_read(
     with pytest.raises(InvalidInput, match="FunnelDesk's database"):
         services.imports.read(db_path)
     assert opened == []  # a descriptor closed would have dropped the window's locks
+
+
+def test_the_writer_puts_back_the_thread_switch_interval(db: Database) -> None:
+    """The writer asks Python to switch threads more often while it runs (its waits for
+    Python's lock after each statement held the import back); the rest of the program
+    keeps the interval it had, even when an insert failed."""
+    before = sys.getswitchinterval()
+    table = Base.metadata.tables["channels"]
+    during: list[float] = []
+
+    def insert_a_bad_row() -> None:
+        with db.session() as session, BulkWriter(session) as writer:
+            during.append(sys.getswitchinterval())
+            writer.insert_columns(table, {"kind": ["phone"], "value": [None]})  # NOT NULL
+            writer.drain()
+
+    with pytest.raises(sqlite3.IntegrityError):
+        insert_a_bad_row()
+    assert during[0] < before
+    assert sys.getswitchinterval() == before

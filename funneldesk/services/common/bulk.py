@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import queue
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
@@ -92,6 +93,14 @@ def _column_list(session: Session, names: Sequence[str]) -> str:
 
 
 _STOP = None
+# How long the writer may wait for Python's lock after each statement, while the
+# importer's thread holds it: at the default 5 ms, the waits of a 100,000-row import's
+# writer (several per batch) added up to more than its SQLite work fell behind by, and
+# the importer waited for room in the queue (0.3 s of 3 s, timed per phase).
+_SWITCH_S = 0.0005
+_switching = threading.Lock()
+_writers = 0  # how many run (the first sets the interval, the last puts it back)
+_switch_before = 0.0
 _CACHE_KIB = -64 * 1024  # negative: KiB, not pages
 # json_each's ``->>`` arrived in SQLite 3.38; an older library gets executemany
 _JSON_ARROWS = sqlite3.sqlite_version_info >= (3, 38)
@@ -124,6 +133,7 @@ class BulkWriter:
         self._cache_size = self._connection.execute("PRAGMA cache_size").fetchone()[0]
         self._connection.execute(f"PRAGMA cache_size={_CACHE_KIB:d}")
         self._check_references = not self._connection.execute("PRAGMA foreign_keys").fetchone()[0]
+        _switch_often(True)
         self._thread.start()
         return self
 
@@ -132,6 +142,7 @@ class BulkWriter:
         self._stopping = error is not None
         self._work.put(_STOP)
         self._thread.join()
+        _switch_often(False)
         self._connection.execute(f"PRAGMA cache_size={int(self._cache_size):d}")
         if error is None:
             self._raise()
@@ -198,15 +209,28 @@ class BulkWriter:
             connection.execute(item.sql, item.parameters)
         if item.check is not None:
             inserted = connection.total_changes - changes
-            after = connection.execute(item.check.after, (last,)).fetchone()[0]
+            after, bad = connection.execute(item.check.after, (last,)).fetchone()
             # rows given ids below the table's last are not all after it: the whole table
-            bad = (connection.execute(item.check.missing, (last,)).fetchone()
-                   if after == inserted else
-                   connection.execute(f"PRAGMA foreign_key_check({item.check.table})")
-                   .fetchone())
+            if after != inserted:
+                bad = connection.execute(
+                    f"PRAGMA foreign_key_check({item.check.table})").fetchone()
             if bad:
                 raise sqlite3.IntegrityError(
                     f"FOREIGN KEY constraint failed (a new row of {item.check.table})")
+
+
+def _switch_often(starting: bool) -> None:
+    global _writers, _switch_before
+    with _switching:
+        if starting:
+            _writers += 1
+            if _writers == 1:
+                _switch_before = sys.getswitchinterval()
+                sys.setswitchinterval(min(_SWITCH_S, _switch_before))
+        else:
+            _writers -= 1
+            if _writers == 0:
+                sys.setswitchinterval(_switch_before)
 
 
 class _Insert(NamedTuple):
@@ -221,8 +245,9 @@ class _Check(NamedTuple):
 
     table: str  # quoted
     last: str  # the table's last rowid
-    after: str  # how many rows come after a rowid
-    missing: str  # a row after a rowid whose references name no row
+    # how many rows come after a rowid, and whether one of them has a reference that
+    # names no row (one statement: each costs the writer a wait for Python's lock)
+    after: str
 
 
 def _references_check(session: Session, table: Table, names: Sequence[str]
@@ -241,9 +266,8 @@ def _references_check(session: Session, table: Table, names: Sequence[str]
     if not missing:
         return None
     return _Check(quoted, f"SELECT max(rowid) FROM {quoted}",
-                  f"SELECT count(*) FROM {quoted} WHERE rowid > ?",
-                  f"SELECT 1 FROM {quoted} AS t WHERE t.rowid > ? AND ({' OR '.join(missing)}) "
-                  "LIMIT 1")
+                  f"SELECT count(*), coalesce(max({' OR '.join(missing)}), 0) "
+                  f"FROM {quoted} AS t WHERE t.rowid > ?")
 
 
 def _json_batch(into: str, columns: list[Sequence[Any]]) -> tuple[str, tuple[Any, ...]] | None:
@@ -268,8 +292,11 @@ def _json_batch(into: str, columns: list[Sequence[Any]]) -> tuple[str, tuple[Any
             picks.append(f"value->>{same}")
             if same == len(varying):
                 varying.append(column)
-    count = len(columns[0])
-    lines = list(zip(*varying, strict=True)) if varying else [()] * count
+    if len(varying) == 1:  # a flat array: a third of the time of one of 1-element arrays
+        picks = [pick.replace("value->>0", "value") for pick in picks]
+        lines: Sequence[Any] = varying[0]
+    else:
+        lines = list(zip(*varying, strict=True)) if varying else [()] * len(columns[0])
     text = json.dumps(lines, ensure_ascii=False, default=_json_value)
     if "\\u0000" in text:
         return None

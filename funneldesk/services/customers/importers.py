@@ -9,9 +9,11 @@ duplicate.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from operator import itemgetter
+from itertools import compress, islice
+from operator import itemgetter, not_
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select, update
@@ -37,6 +39,7 @@ from funneldesk.services.common.bulk import BulkWriter, insert_rows
 from funneldesk.services.common.tabular.engine import Context, Field, Row
 from funneldesk.services.customers import search, validation
 from funneldesk.services.customers.channels import tag_ids
+from funneldesk.services.customers.import_claims import Claims, Column, casefolded
 from funneldesk.services.customers.profiles import WECHAT_ID
 from funneldesk.services.customers.records import CONSENTS, KEY_LEVELS, ROLES
 from funneldesk.services.team.lead_sources import LeadSourceInfo, lookup_table, shown
@@ -188,13 +191,11 @@ class References:
         return ident
 
     def company(self, name: str | None, owner: int) -> int | None:
-        if not name:
-            return None
-        known = self.companies.get(name.casefold()) if self.companies is not None else None
-        return known or self.create_companies([(name, owner)])[name.casefold()]
+        return self.company_ids([name or ""], [owner])[0]
 
-    def create_companies(self, wanted: Sequence[tuple[str, int]]) -> dict[str, int]:
-        """The ids of the companies named, any case, those missing created in one
+    def company_ids(self, names: Sequence[str], owners: Sequence[int]) -> list[int | None]:
+        """The id of the company each name names, any case (None for a blank); those
+        missing are created, owned by the owner beside their first name, in one
         statement (an import may name thousands)."""
         if self.companies is None:
             self.quiet()
@@ -203,29 +204,36 @@ class References:
                     select(Company.id, Company.name).where(Company.deleted_at.is_(None))
                     .order_by(Company.id)):
                 self.companies.setdefault(company.casefold(), ident)
-        missing: dict[str, tuple[str, int]] = {}
-        for name, owner in wanted:
-            if name.casefold() not in self.companies:
-                missing.setdefault(name.casefold(), (name, owner))
+        folded = casefolded(names)
+        missing = set(folded).difference(self.companies)
+        missing.discard("")
         if missing:
-            if self._next_company is None:
-                self.quiet()
-                self._next_company = int(self.session.scalar(select(func.max(Company.id)))
-                                         or 0) + 1
-            first = self._next_company
-            self._next_company += len(missing)
-            now, by = self.ctx.now, self.ctx.by.id
-            names = [name for name, _owner in missing.values()]
-            rows = [{"id": first + n, "name": name, "sort_name": key, "owner_id": owner,
-                     "created_by_id": by, "created_at": now, "touched_at": now, "version": 1}
-                    for n, ((name, owner), key) in enumerate(zip(missing.values(),
-                                                                sort_keys(names), strict=True))]
-            if self.writer is not None:
-                self.writer.insert(_table(Company), rows)
-            else:
-                insert_rows(self.session, _table(Company), rows)
-            self.companies.update({key: first + n for n, key in enumerate(missing)})
-        return self.companies
+            wanted: dict[str, tuple[str, int]] = {}
+            for key, name, owner in zip(folded, names, owners, strict=True):
+                if key in missing and key not in wanted:
+                    wanted[key] = (name, owner)
+            self._create_companies(wanted)
+        return list(map(self.companies.get, folded))
+
+    def _create_companies(self, wanted: Mapping[str, tuple[str, int]]) -> None:
+        """Creates the companies ``wanted`` (folded name -> name, owner)."""
+        assert self.companies is not None
+        if self._next_company is None:
+            self.quiet()
+            self._next_company = int(self.session.scalar(select(func.max(Company.id))) or 0) + 1
+        first = self._next_company
+        self._next_company += len(wanted)
+        now, by = self.ctx.now, self.ctx.by.id
+        names = [name for name, _owner in wanted.values()]
+        rows = [{"id": first + n, "name": name, "sort_name": key, "owner_id": owner,
+                 "created_by_id": by, "created_at": now, "touched_at": now, "version": 1}
+                for n, ((name, owner), key) in enumerate(zip(wanted.values(),
+                                                            sort_keys(names), strict=True))]
+        if self.writer is not None:
+            self.writer.insert(_table(Company), rows)
+        else:
+            insert_rows(self.session, _table(Company), rows)
+        self.companies.update({key: first + n for n, key in enumerate(wanted)})
 
     def quiet(self) -> None:
         """Waits until the writer has written what it holds."""
@@ -270,32 +278,33 @@ class _CustomerImporter:
 
     # --- what differs between companies and contacts ---
 
-    def keys(self, row: Row) -> list[tuple[str, str]]:
-        """(field, key) pairs a duplicate shares with this row: exact keys only. Names that
-        merely look alike are for Find duplicates, where a person decides; two branches
-        of one brand (北京星辰, 上海星辰) are different customers."""
-        values = row.values
-        found = [("phone", k) for k in validation.phone_keys(values.get("phone", ()))]
-        found += [("email", e.casefold()) for e in values.get("email", ())]
+    def keys(self, found: Sequence[dict[str, Any]]) -> dict[str, Column]:
+        """The keys a duplicate shares with each row (its values ``found``), by field:
+        exact keys only. Names that merely look alike are for Find duplicates, where a
+        person decides; two branches of one brand (北京星辰, 上海星辰) are different
+        customers."""
+        phones = Column.of([values.get("phone", ()) for values in found])
+        emails = Column.of([values.get("email", ()) for values in found])
+        keys = {"phone": phones._replace(keys=validation.phone_keys(phones.keys)),
+                "email": emails._replace(keys=casefolded(emails.keys))}
         for name in self.key_fields:
-            value = values.get(name)
-            if value:
-                found.append((name, str(value).casefold()))
-        return found
+            given = [(n, str(values[name])) for n, values in enumerate(found)
+                     if values.get(name)]
+            if given:
+                keys[name] = Column([n for n, _v in given],
+                                    casefolded([value for _n, value in given]))
+        return keys
 
-    def known_keys(self, session: Session) -> dict[tuple[str, str], int]:
-        known: dict[tuple[str, str], int] = {}
-        alive = (Company.deleted_at.is_(None), Company.merged_into_id.is_(None))
-        for ident, kind, key in session.execute(
-                select(Channel.company_id, Channel.kind, Channel.key)
-                .where(Channel.company_id.is_not(None), Channel.key != "")):
-            known.setdefault((kind, key), ident or 0)  # not None: filtered in SQL
-        for ident, external, code in session.execute(
-                select(Company.id, Company.external_id, Company.credit_code).where(*alive)):
+    def known_keys(self, session: Session) -> dict[str, set[str]]:
+        """The keys records hold already, by field (see ``keys``)."""
+        known = _channel_keys_held(session, Channel.company_id)
+        for external, code in session.execute(
+                select(Company.external_id, Company.credit_code)
+                .where(Company.deleted_at.is_(None), Company.merged_into_id.is_(None))):
             if external:
-                known.setdefault(("external_id", external.casefold()), ident)
+                known["external_id"].add(external.casefold())
             if code:
-                known.setdefault(("credit_code", code.casefold()), ident)
+                known["credit_code"].add(code.casefold())
         return known
 
     def own(self, row: Row, refs: References) -> dict[str, Any]:
@@ -315,36 +324,31 @@ class _CustomerImporter:
             listed = list(rows)
             matched = self.matches(session, listed, ctx)
             rows = ctx.rewatch(listed)
-        known = self.known_keys(session) if mode != "update" else {}
+        claims = Claims(self.known_keys(session) if mode != "update" else {})
         next_id = int(session.scalar(select(func.max(self.model.id))) or 0) + 1
         updated: list[int] = []
-        creations: list[Row] = []
-        # one call per row: testing the keys one by one in Python took 0.1 s of 100,000
-        # rows (py-spy)
-        unclaimed = known.keys().isdisjoint
         with BulkWriter(session) as writer:
             refs = References(session, ctx, writer)
-            for row in rows:
-                target = matched.get(row.record.number)
-                if target is not None:
-                    writer.drain()
-                    self.update(session, target, row, refs, ctx)
-                    updated.append(target)
-                    continue
-                if mode == "update" or ctx.failed(row):
-                    continue
-                keys = self.keys(row)
-                if not unclaimed(keys):
-                    ctx.fail(row, next(pair[0] for pair in keys if pair in known), "duplicate")
-                    continue
-                for pair in keys:
-                    known[pair] = -row.record.number  # later rows clash with this one
-                creations.append(row)
-                if len(creations) == _BATCH:
-                    self.create(writer, creations, next_id, refs, ctx)
-                    next_id += len(creations)
-                    creations = []
-            self.create(writer, creations, next_id, refs, ctx)
+            for batch in _batches(rows):
+                fresh = batch  # in create mode: every row taken passed its checks
+                if mode != "create":
+                    fresh = []
+                    for row in batch:
+                        target = matched.get(row.record.number)
+                        if target is not None:
+                            writer.drain()
+                            self.update(session, target, row, refs, ctx)
+                            updated.append(target)
+                        elif mode != "update" and not ctx.failed(row):
+                            fresh.append(row)
+                fates = claims.claim(self.keys([row.values for row in fresh]), len(fresh))
+                created = list(compress(fresh, map(not_, fates)))
+                if len(created) != len(fresh):
+                    for row, held in zip(fresh, fates, strict=True):
+                        if held is not None:
+                            ctx.fail(row, held, "duplicate")
+                self.create(writer, created, next_id, refs, ctx)
+                next_id += len(created)
         session.flush()
         search.index_customers(search.raw_connection(session), self.entity, updated)
         audit.record(session, ctx.by, "import", self.entity, None,
@@ -503,19 +507,15 @@ class ContactImporter(_CustomerImporter):
     key_fields = ("external_id", "wechat")
     extra_columns = ("company_id",)
 
-    def known_keys(self, session: Session) -> dict[tuple[str, str], int]:
-        known: dict[tuple[str, str], int] = {}
-        for ident, kind, key in session.execute(
-                select(Channel.contact_id, Channel.kind, Channel.key)
-                .where(Channel.contact_id.is_not(None), Channel.key != "")):
-            known.setdefault((kind, key), ident or 0)  # not None: filtered in SQL
-        for ident, external, wechat in session.execute(
-                select(Contact.id, Contact.external_id, Contact.wechat)
+    def known_keys(self, session: Session) -> dict[str, set[str]]:
+        known = _channel_keys_held(session, Channel.contact_id)
+        for external, wechat in session.execute(
+                select(Contact.external_id, Contact.wechat)
                 .where(Contact.deleted_at.is_(None), Contact.merged_into_id.is_(None))):
             if external:
-                known.setdefault(("external_id", external.casefold()), ident)
+                known["external_id"].add(external.casefold())
             if wechat:
-                known.setdefault(("wechat", wechat.casefold()), ident)
+                known["wechat"].add(wechat.casefold())
         return known
 
     def own(self, row: Row, refs: References) -> dict[str, Any]:
@@ -526,16 +526,8 @@ class ContactImporter(_CustomerImporter):
 
     def own_columns(self, found: list[dict[str, Any]], owners: list[int],
                     refs: References) -> dict[str, list[Any]]:
-        if not any("company" in values for values in found):
-            return {}
-        return {"company_id": [refs.company(values.get("company"), owner)
-                               for values, owner in zip(found, owners, strict=True)]}
-
-    def create(self, writer: BulkWriter, rows: list[Row], first: int, refs: References,
-               ctx: Context) -> None:
-        refs.create_companies([(r.values["company"], refs.owner(r.values.get("owner")))
-                               for r in rows if "company" in r.values])
-        super().create(writer, rows, first, refs, ctx)
+        names = [values.get("company", "") for values in found]
+        return {"company_id": refs.company_ids(names, owners)} if any(names) else {}
 
 
 PRODUCT_FIELDS = (
@@ -601,6 +593,22 @@ def _table(model: Any) -> Table:
     return Base.metadata.tables[model.__tablename__]
 
 
+def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
+    taken = iter(rows)
+    while batch := list(islice(taken, _BATCH)):
+        yield batch
+
+
+def _channel_keys_held(session: Session, owner: Any) -> dict[str, set[str]]:
+    """The keys of the phones and emails of the records ``owner`` (a column of channels)
+    names: alive or not, as a new record's may not repeat them."""
+    known: dict[str, set[str]] = defaultdict(set)
+    for kind, key in session.execute(select(Channel.kind, Channel.key)
+                                     .where(owner.is_not(None), Channel.key != "")):
+        known[kind].add(key)
+    return known
+
+
 def _unique(values: list[str]) -> list[str]:
     return values if len(values) < 2 else list(dict.fromkeys(values))
 
@@ -638,9 +646,9 @@ def _channel_columns(entity: str, ids: range, found: Sequence[dict[str, Any]]
 
 
 def _channel_keys(kind: str, values: list[str]) -> list[str]:
-    """The keys of many phones or emails at once (an email holds no new line)."""
+    """The keys of many phones or emails at once."""
     if kind == "email":
-        return "\n".join(values).casefold().split("\n")
+        return casefolded(values)
     return validation.phone_keys(values)
 
 

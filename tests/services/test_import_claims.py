@@ -1,0 +1,68 @@
+"""An import refuses a row that repeats a record, or an earlier row, by a key; a refused
+row claims none of its keys. Claims decides a whole batch at once: it must give the
+answer that taking the rows one by one gives."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from funneldesk.services.customers.import_claims import Claims, Column, casefolded
+
+FIELDS = ("phone", "email", "wechat")
+# few distinct keys, so that rows clash often, with each other and with held keys
+_KEY = st.sampled_from(["a", "b", "c", "d", "e", "f"])
+_ROW = st.fixed_dictionaries({field: st.lists(_KEY, max_size=2) for field in FIELDS})
+
+
+def one_by_one(held: dict[str, set[str]], batches: list[list[dict[str, list[str]]]]
+               ) -> list[list[str | None]]:
+    taken = {(field, key) for field, keys in held.items() for key in keys}
+    fates = []
+    for batch in batches:
+        out: list[str | None] = []
+        for row in batch:
+            pairs = [(field, key) for field in FIELDS for key in row[field]]
+            clash = next((field for field, key in pairs if (field, key) in taken), None)
+            if clash is None:
+                taken.update(pairs)
+            out.append(clash)
+        fates.append(out)
+    return fates
+
+
+@settings(max_examples=400, deadline=None)
+@given(held=st.fixed_dictionaries({field: st.sets(_KEY, max_size=2) for field in FIELDS}),
+       batches=st.lists(st.lists(_ROW, max_size=6), max_size=3))
+def test_a_batch_gets_the_answer_of_taking_its_rows_one_by_one(held, batches):
+    claims = Claims(held)
+    got = [claims.claim({field: Column.of([row[field] for row in batch]) for field in FIELDS},
+                        len(batch))
+           for batch in batches]
+    assert got == one_by_one(held, batches)
+
+
+def test_a_refused_row_leaves_its_other_keys_to_later_rows():
+    claims = Claims({"phone": {"+8613800138000"}})
+    fates = claims.claim({"phone": Column.of([["+8613800138000"], ["+8613900139000"]]),
+                          "email": Column.of([["zw@xingchen.cn"], ["zw@xingchen.cn"]])}, 2)
+    # the first row repeats a phone on record: its email stays free for the second
+    assert fates == ["phone", None]
+    assert claims.claim({"phone": Column.of([["+8613900139000"]]), "email": Column.of([[]])},
+                        1) == ["phone"]
+
+
+def test_a_row_may_list_one_key_twice():
+    claims = Claims({})
+    assert claims.claim({"phone": Column.of([["+8613800138000", "+8613800138000"]])}, 1) == [None]
+    assert claims.claim({"phone": Column.of([["+8613800138000"]])}, 1) == ["phone"]
+
+
+def test_a_column_keeps_each_key_beside_its_row():
+    assert Column.of([["a"], ["b"]]) == (range(2), ["a", "b"])
+    assert Column.of([["a", "b"], [], ["c"]]) == ([0, 0, 2], ["a", "b", "c"])
+
+
+@given(st.lists(st.text(max_size=4)))
+def test_many_texts_fold_as_each_alone(texts):
+    assert casefolded(texts) == [text.casefold() for text in texts]
