@@ -123,7 +123,7 @@ class ImportReport:
             created=created, updated=updated, unchanged=unchanged, failed=failed)
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     record: Record
     values: dict[str, Any]  # field -> parsed value; absent: blank (unknown)
