@@ -7,6 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from funneldesk.services.customers.import_channels import Channels, channel_inserts
 from funneldesk.services.customers.import_claims import Claims, Column, casefolded
 
 FIELDS = ("phone", "email", "wechat")
@@ -66,3 +67,31 @@ def test_a_column_keeps_each_key_beside_its_row():
 @given(st.lists(st.text(max_size=4)))
 def test_many_texts_fold_as_each_alone(texts):
     assert casefolded(texts) == [text.casefold() for text in texts]
+
+
+_PHONES = st.lists(st.sampled_from(["+8613800138000", "+8613900139000;ext=12"]), max_size=2)
+_EMAILS = st.lists(st.sampled_from(["Zw@Xingchen.cn", "wf@huaxin.cn"]), max_size=2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.tuples(_PHONES, _EMAILS, st.booleans()), max_size=6))
+def test_the_channels_of_the_rows_kept_are_written_as_row_by_row(rows):
+    found = [{"phone": phones, "email": emails} for phones, emails, _kept in rows]
+    accepted = [kept for _p, _e, kept in rows]
+    phones, emails = Channels.of("phone", found), Channels.of("email", found)
+    first = 101
+    ids = range(first, first + sum(accepted))
+    written = sorted(
+        (owner, kind, value, key, position)
+        for insert in channel_inserts("contact", ids, phones.kept(accepted),
+                                      emails.kept(accepted))
+        for owner, kind, value, key, position in zip(
+            insert["contact_id"], insert["kind"], insert["value"], insert["key"],
+            insert["position"], strict=True))
+    expected = []
+    kept = [values for values, keep in zip(found, accepted, strict=True) if keep]
+    for ident, values in zip(ids, kept, strict=True):
+        listed = [("phone", p, p.split(";ext=")[0]) for p in values["phone"]]
+        listed += [("email", e, e.casefold()) for e in values["email"]]
+        expected += [(ident, kind, value, key, n) for n, (kind, value, key) in enumerate(listed)]
+    assert written == sorted(expected)

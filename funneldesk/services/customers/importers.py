@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from itertools import compress, islice
-from operator import itemgetter, not_
+from operator import not_
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select, update
@@ -39,6 +39,7 @@ from funneldesk.services.common.bulk import BulkWriter, insert_rows
 from funneldesk.services.common.tabular.engine import Context, Field, Row
 from funneldesk.services.customers import search, validation
 from funneldesk.services.customers.channels import tag_ids
+from funneldesk.services.customers.import_channels import Channels, channel_inserts
 from funneldesk.services.customers.import_claims import Claims, Column, casefolded
 from funneldesk.services.customers.profiles import WECHAT_ID
 from funneldesk.services.customers.records import CONSENTS, KEY_LEVELS, ROLES
@@ -278,15 +279,13 @@ class _CustomerImporter:
 
     # --- what differs between companies and contacts ---
 
-    def keys(self, found: Sequence[dict[str, Any]]) -> dict[str, Column]:
-        """The keys a duplicate shares with each row (its values ``found``), by field:
-        exact keys only. Names that merely look alike are for Find duplicates, where a
-        person decides; two branches of one brand (北京星辰, 上海星辰) are different
-        customers."""
-        phones = Column.of([values.get("phone", ()) for values in found])
-        emails = Column.of([values.get("email", ()) for values in found])
-        keys = {"phone": phones._replace(keys=validation.phone_keys(phones.keys)),
-                "email": emails._replace(keys=casefolded(emails.keys))}
+    def keys(self, found: Sequence[dict[str, Any]], phones: Channels, emails: Channels
+             ) -> dict[str, Column]:
+        """The keys a duplicate shares with each row (its values ``found``, its
+        ``phones`` and ``emails``), by field: exact keys only. Names that merely look
+        alike are for Find duplicates, where a person decides; two branches of one brand
+        (北京星辰, 上海星辰) are different customers."""
+        keys = {"phone": phones.column, "email": emails.column}
         for name in self.key_fields:
             given = [(n, str(values[name])) for n, values in enumerate(found)
                      if values.get(name)]
@@ -341,13 +340,17 @@ class _CustomerImporter:
                             updated.append(target)
                         elif mode != "update" and not ctx.failed(row):
                             fresh.append(row)
-                fates = claims.claim(self.keys([row.values for row in fresh]), len(fresh))
-                created = list(compress(fresh, map(not_, fates)))
+                found = [row.values for row in fresh]
+                phones, emails = Channels.of("phone", found), Channels.of("email", found)
+                fates = claims.claim(self.keys(found, phones, emails), len(fresh))
+                accepted = list(map(not_, fates))
+                created = list(compress(fresh, accepted))
                 if len(created) != len(fresh):
                     for row, held in zip(fresh, fates, strict=True):
                         if held is not None:
                             ctx.fail(row, held, "duplicate")
-                self.create(writer, created, next_id, refs, ctx)
+                self.create(writer, created, next_id, refs, ctx,
+                            (phones.kept(accepted), emails.kept(accepted)))
                 next_id += len(created)
         session.flush()
         search.index_customers(search.raw_connection(session), self.entity, updated)
@@ -402,9 +405,10 @@ class _CustomerImporter:
         return values
 
     def create(self, writer: BulkWriter, rows: list[Row], first: int, refs: References,
-               ctx: Context) -> None:
-        """Queues the rows' records (numbered from ``first``), phones, emails and tags,
-        column by column (the writer binds once what every row shares)."""
+               ctx: Context, channels: tuple[Channels, Channels]) -> None:
+        """Queues the rows' records (numbered from ``first``), their ``channels`` (phones,
+        emails) and tags, column by column (the writer binds once what every row
+        shares)."""
         if not rows:
             return
         now, count = ctx.now, len(rows)
@@ -427,8 +431,8 @@ class _CustomerImporter:
             records["consent_at"] = [now if c in ("given", "refused") else None
                                      for c in records["consent"]]
         writer.insert_columns(_table(self.model), records)
-        for channels in _channel_columns(self.entity, ids, found):
-            writer.insert_columns(_table(Channel), channels)
+        for insert_ in channel_inserts(self.entity, ids, *channels):
+            writer.insert_columns(_table(Channel), insert_)
         if "tags" in given:
             tags = sorted({(ident, tag) for ident, values in zip(ids, found, strict=True)
                            for tag in refs.tag_ids(values.get("tags", []))})
@@ -611,45 +615,6 @@ def _channel_keys_held(session: Session, owner: Any) -> dict[str, set[str]]:
 
 def _unique(values: list[str]) -> list[str]:
     return values if len(values) < 2 else list(dict.fromkeys(values))
-
-
-def _channel_columns(entity: str, ids: range, found: Sequence[dict[str, Any]]
-                    ) -> list[dict[str, Sequence[Any]]]:
-    """The phones and emails of new records, column by column, one insert per kind: its
-    kind, and most often its position and a key equal to its value, are then the same on
-    every row, which the writer binds once (less to write into each batch's JSON). Where
-    every record has one of a kind, the most common case, the columns are built without
-    a loop in Python and the records' ids are numbered by SQLite."""
-    phones = [values.get("phone", ()) for values in found]
-    emails = [values.get("email", ()) for values in found]
-    phone_counts = list(map(len, phones))
-    inserts: list[dict[str, Sequence[Any]]] = []
-    for kind, lists in (("phone", phones), ("email", emails)):
-        # a record's phones come first, then its emails
-        before = phone_counts if kind == "email" else [0] * len(lists)
-        counts = phone_counts if kind == "phone" else list(map(len, lists))
-        owners: Sequence[int]
-        if counts.count(1) == len(counts):
-            owners, values, positions = ids, list(map(itemgetter(0), lists)), before
-        else:
-            owners = [ident for ident, count in zip(ids, counts, strict=True)
-                      for _n in range(count)]
-            if not owners:
-                continue
-            values = [value for listed in lists for value in listed]
-            positions = [start + n for start, count in zip(before, counts, strict=True)
-                         for n in range(count)]
-        inserts.append({f"{entity}_id": owners, "kind": [kind] * len(owners),
-                        "value": values, "key": _channel_keys(kind, values),
-                        "position": positions})
-    return inserts
-
-
-def _channel_keys(kind: str, values: list[str]) -> list[str]:
-    """The keys of many phones or emails at once."""
-    if kind == "email":
-        return casefolded(values)
-    return validation.phone_keys(values)
 
 
 def _channel_rows(entity: str, ident: int, row: Row) -> list[dict[str, Any]]:
