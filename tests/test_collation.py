@@ -88,3 +88,14 @@ def test_the_table_and_the_rules_are_those_the_stored_keys_were_written_with() -
         "981538d4d096185c9c7d38050db5945700b761867e0da4a1f3829e1c1017e801")
     assert hashlib.sha256(rules.encode()).hexdigest() == (
         "5da5fe41556c3f2dec227e825a9a6efaa57111018d05acf0a0ff48eac769b8a5")
+
+
+def test_what_a_key_drops_and_makes_plain_is_the_rules_for_every_character() -> None:
+    """Two scans stand in for a translation by the rules' table (``plain``), which looked
+    up every character of every name: for every character, the same text."""
+    from funneldesk import collation
+
+    _chars, _words, plain = collation._tables()
+    every = "".join(chr(p) for p in range(0x110000) if not 0xD800 <= p <= 0xDFFF)
+    assert collation._made_plain(every) == every.translate(plain)
+    assert collation._made_plain("ørsted《读者》") == "orsted读者"

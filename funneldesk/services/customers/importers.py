@@ -328,7 +328,7 @@ class _CustomerImporter:
         updated: list[int] = []
         with BulkWriter(session) as writer:
             refs = References(session, ctx, writer)
-            for batch in _batches(rows):
+            for batch in _batches(rows, ctx.report.read):
                 fresh = batch  # in create mode: every row taken passed its checks
                 if mode != "create":
                     fresh = []
@@ -591,15 +591,21 @@ class ProductImporter:
 
 
 _BATCH = 5_000  # rows a BulkWriter writes while the next ones are checked
+_LAST_BATCH = 500  # the smallest, at the file's end
 
 
 def _table(model: Any) -> Table:
     return Base.metadata.tables[model.__tablename__]
 
 
-def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
-    taken = iter(rows)
-    while batch := list(islice(taken, _BATCH)):
+def _batches(rows: Iterable[Row], records: int) -> Iterator[list[Row]]:
+    """The rows (of a file of so many ``records``) in batches, halving over the file's last
+    ones: the writer writes the last batch after every row is checked, while the import
+    waits, so a small one keeps that wait short."""
+    taken, done = iter(rows), 0
+    while batch := list(islice(taken, max(min(_BATCH, (records - done) // 2),
+                                          min(_LAST_BATCH, _BATCH)))):
+        done = batch[-1].record.number
         yield batch
 
 
