@@ -9,6 +9,7 @@ import gc
 import json
 import sqlite3
 import sys
+import threading
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
@@ -24,7 +25,7 @@ from funneldesk.db.driver import driver_connection
 from funneldesk.errors import DatabaseBusy, DatabaseUnavailable, InvalidInput
 from funneldesk.models import Base, Channel, Contact
 from funneldesk.services import Services
-from funneldesk.services.common import search_index
+from funneldesk.services.common import bulk, search_index
 from funneldesk.services.common.bulk import BulkWriter, _json_batch
 from funneldesk.services.common.tabular.engine import ImportCancelled, ImportOptions
 from funneldesk.services.customers import importers
@@ -306,15 +307,17 @@ def test_new_ids_given_as_a_range_are_counted_by_sqlite() -> None:
 
 def test_one_varying_column_keeps_each_value_as_it_was() -> None:
     for column, stored in (([7, None, 9], [7, None, 9]), (["1", "", "x"], ["1", "", "x"]),
-                           ([1.5, 2, None], [1.5, 2, None]),
+                           ([1.5, 2, None], [1.5, 2, None]), ([True, False, None], [1, 0, None]),
                            ([dt.date(2026, 12, 1), None, dt.date(2026, 1, 31)],
                             ["2026-12-01", None, "2026-01-31"])):
         sql, parameters = _json_batch("INSERT INTO t (a, b)", [column, ["甲"] * 3])
         with closing(sqlite3.connect(":memory:")) as conn:
             conn.execute("CREATE TABLE t (a, b TEXT)")
             conn.execute(sql, parameters)
-            assert conn.execute("SELECT a, b FROM t ORDER BY rowid").fetchall() == [
-                (value, "甲") for value in stored], column
+            # the type too: a whole number stays an integer, a text that looks like one text
+            assert [(type(a), a, b) for a, b in conn.execute(
+                "SELECT a, b FROM t ORDER BY rowid")] == [
+                (type(value), value, "甲") for value in stored], column
 
 
 def insert_contacts(writer: BulkWriter, ids: range, **more: list[Any]) -> None:
@@ -577,4 +580,46 @@ def test_the_writer_puts_back_the_thread_switch_interval(db: Database) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         insert_a_bad_row()
     assert during[0] < before
+    assert sys.getswitchinterval() == before
+
+
+def test_companies_named_in_any_case_are_one_and_a_blank_names_none(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path) -> None:
+    # a company saved without a name (no form allows it, an older file might hold one)
+    nameless = services.customers.create_company(name="待改名", by=manager)
+    with closing(sqlite3.connect(db_path)) as conn, conn:
+        conn.execute("UPDATE companies SET name = '' WHERE id = ?", (nameless.id,))
+    path = tmp_path / "c.csv"
+    path.write_text("姓名,公司名称,手机,邮箱,负责人\n"
+                    "张伟,Acme Trading,138 0013 8000,,周强\n"
+                    "王芳,ACME TRADING,139 1234 5678,,李娜\n"  # the same batch of two
+                    "李雷,,137 0000 1111,,\n"
+                    "韩梅梅,acme trading,136 2222 3333,,\n", encoding="utf-8")
+    report = services.imports.run("contacts", path, options(services), by=manager)
+    assert (report.created, report.failed) == (4, 0)
+    assert rows(db_path, """
+        SELECT c.name, co.name, u.display_name FROM contacts c
+        LEFT JOIN companies co ON co.id = c.company_id
+        LEFT JOIN users u ON u.id = co.owner_id ORDER BY c.id""") == [
+        # created once, spelled and owned as the first row that names it
+        ("张伟", "Acme Trading", "周强"), ("王芳", "Acme Trading", "周强"),
+        ("李雷", None, None), ("韩梅梅", "Acme Trading", "周强")]
+
+
+def test_the_interval_is_back_only_when_the_last_writer_ends_or_one_cannot_start(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = sys.getswitchinterval()
+    bulk._switch_often(True)
+    bulk._switch_often(True)  # a second writer, overlapping the first
+    bulk._switch_often(False)
+    assert sys.getswitchinterval() < before  # the first still runs
+    bulk._switch_often(False)
+    assert sys.getswitchinterval() == before
+
+    def no_thread(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", no_thread)
+    with pytest.raises(RuntimeError), db.session() as session:
+        BulkWriter(session).__enter__()
     assert sys.getswitchinterval() == before

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from funneldesk.services.customers.import_channels import Channels, channel_inserts
 from funneldesk.services.customers.import_claims import Claims, Column, casefolded
+from funneldesk.services.customers.importers import ContactImporter
 
 FIELDS = ("phone", "email", "wechat")
 # few distinct keys, so that rows clash often, with each other and with held keys
@@ -95,3 +96,36 @@ def test_the_channels_of_the_rows_kept_are_written_as_row_by_row(rows):
         listed += [("email", e, e.casefold()) for e in values["email"]]
         expected += [(ident, kind, value, key, n) for n, (kind, value, key) in enumerate(listed)]
     assert written == sorted(expected)
+
+
+_VALUES = st.fixed_dictionaries({}, optional={
+    "phone": st.lists(st.sampled_from(["+8613800138000", "+8613800138000;ext=5",
+                                       "+8613900139000"]), min_size=1, max_size=2),
+    "email": st.lists(st.sampled_from(["Zw@Xingchen.cn", "zw@xingchen.cn", "STRASSE@x.de",
+                                       "straße@x.de"]), min_size=1, max_size=2),
+    "external_id": st.sampled_from(["A-1", "a-1", "B-2"]),
+    "wechat": st.sampled_from(["wx_Lei", "WX_lei", "wx_mei"])})
+
+
+@settings(max_examples=300, deadline=None)
+@given(held=st.sets(st.sampled_from([("phone", "+8613800138000"), ("email", "zw@xingchen.cn"),
+                                     ("wechat", "wx_lei")]), max_size=2),
+       batch=st.lists(_VALUES, max_size=6))
+def test_a_contact_batch_is_refused_as_its_rows_would_be_one_by_one(held, batch):
+    """The keys a contact importer reads from a batch, and the claims, against each row's
+    keys read alone (a phone without its extension, the rest case-folded)."""
+    importer = ContactImporter("CN")
+    claims = Claims({field: {key for f, key in held if f == field} for field in FIELDS})
+    fates = claims.claim(importer.keys(batch, Channels.of("phone", batch),
+                                       Channels.of("email", batch)), len(batch))
+    taken, expected = set(held), []
+    for values in batch:
+        pairs = [("phone", p.split(";ext=")[0]) for p in values.get("phone", [])]
+        pairs += [("email", e.casefold()) for e in values.get("email", [])]
+        pairs += [(name, values[name].casefold()) for name in ("external_id", "wechat")
+                  if name in values]
+        clash = next((field for field, key in pairs if (field, key) in taken), None)
+        if clash is None:
+            taken.update(pairs)
+        expected.append(clash)
+    assert fates == expected

@@ -134,15 +134,21 @@ class BulkWriter:
         self._connection.execute(f"PRAGMA cache_size={_CACHE_KIB:d}")
         self._check_references = not self._connection.execute("PRAGMA foreign_keys").fetchone()[0]
         _switch_often(True)
-        self._thread.start()
+        try:
+            self._thread.start()
+        except BaseException:
+            _switch_often(False)
+            raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self._stopping = error is not None
-        self._work.put(_STOP)
-        self._thread.join()
-        _switch_often(False)
+        try:
+            self._work.put(_STOP)
+            self._thread.join()
+        finally:
+            _switch_often(False)
         self._connection.execute(f"PRAGMA cache_size={int(self._cache_size):d}")
         if error is None:
             self._raise()

@@ -3,10 +3,12 @@ that records already hold, and those that earlier rows of the file claim.
 
 Rows are taken a batch at a time. A row is a duplicate when one of its keys is held; a
 duplicate claims none of its keys, so a later row that shares only those is new. Only
-rows whose keys are held already, or repeat within the batch, need that rule applied in
-order; the others (nineteen in twenty in a typical file) claim their keys all at once,
-in set operations that run without a loop in Python. Testing each row's keys one by one
-took a tenth of a 100,000-row import (py-spy).
+the rows whose keys are held already, or repeat within the batch (the suspects), need
+that rule applied one by one, in order; set operations find which keys clash, and the
+others claim their keys all at once. Finding the suspects still takes a pass over each
+clashing field's keys, and reading their keys a pass over all of the batch's, but no
+other work per row: testing each row's keys one by one took a tenth of a 100,000-row
+import (py-spy).
 """
 
 from __future__ import annotations

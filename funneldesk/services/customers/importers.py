@@ -192,7 +192,7 @@ class References:
         return ident
 
     def company(self, name: str | None, owner: int) -> int | None:
-        return self.company_ids([name or ""], [owner])[0]
+        return self.company_ids([name], [owner])[0] if name else None
 
     def company_ids(self, names: Sequence[str], owners: Sequence[int]) -> list[int | None]:
         """The id of the company each name names, any case (None for a blank); those
@@ -204,7 +204,8 @@ class References:
             for ident, company in self.session.execute(
                     select(Company.id, Company.name).where(Company.deleted_at.is_(None))
                     .order_by(Company.id)):
-                self.companies.setdefault(company.casefold(), ident)
+                if company:  # a blank names none, even a company saved without a name
+                    self.companies.setdefault(company.casefold(), ident)
         folded = casefolded(names)
         missing = set(folded).difference(self.companies)
         missing.discard("")
