@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from funneldesk import formatting
 from funneldesk.cli.common import database_location
 from funneldesk.i18n import _, ngettext
 
@@ -115,8 +116,8 @@ def run_import_command(args: argparse.Namespace) -> int:
     if len(report.errors) > 10:
         more = len(report.errors) - 10
         print(ngettext("... and {n} more error (see --report)",
-                       "... and {n} more errors (see --report)", more).format(n=more),
-              file=sys.stderr)
+                       "... and {n} more errors (see --report)", more).format(
+            n=formatting.number(more)), file=sys.stderr)
     if report.errors and not args.skip_bad_rows:
         print(_("The import would write nothing: the file has errors (or use "
                 "--skip-bad-rows).") if args.dry_run else
@@ -127,6 +128,9 @@ def run_import_command(args: argparse.Namespace) -> int:
         print(_("Nothing was written: every row has errors."), file=sys.stderr)
         return 1
     if report.failed:
-        print(ngettext("{n} bad row was skipped.", "{n} bad rows were skipped.",
-                       report.failed).format(n=report.failed), file=sys.stderr)
+        n = formatting.number(report.failed)
+        print(ngettext("{n} bad row would be skipped.", "{n} bad rows would be skipped.",
+                       report.failed).format(n=n) if args.dry_run else
+              ngettext("{n} bad row was skipped.", "{n} bad rows were skipped.",
+                       report.failed).format(n=n), file=sys.stderr)
     return 0

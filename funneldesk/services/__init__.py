@@ -230,3 +230,8 @@ class Services:
 
     def has_deals(self) -> bool:
         return self.board.has_deals()
+
+    def is_empty(self) -> bool:
+        """Whether the database holds no deal, company or contact (what the offer of
+        sample data waits for); stops at the first one."""
+        return not self.board.has_deals() and not self.customers.has_customers()

@@ -98,7 +98,8 @@ def test_the_channels_of_the_rows_kept_are_written_as_row_by_row(rows):
     assert written == sorted(expected)
 
 
-_VALUES = st.fixed_dictionaries({}, optional={
+_VALUES = st.fixed_dictionaries({"name": st.sampled_from(["张伟", "王芳"])}, optional={
+    "company": st.sampled_from(["Acme", "ACME", "星辰"]),
     "phone": st.lists(st.sampled_from(["+8613800138000", "+8613800138000;ext=5",
                                        "+8613900139000"]), min_size=1, max_size=2),
     "email": st.lists(st.sampled_from(["Zw@Xingchen.cn", "zw@xingchen.cn", "STRASSE@x.de",
@@ -109,13 +110,16 @@ _VALUES = st.fixed_dictionaries({}, optional={
 
 @settings(max_examples=300, deadline=None)
 @given(held=st.sets(st.sampled_from([("phone", "+8613800138000"), ("email", "zw@xingchen.cn"),
-                                     ("wechat", "wx_lei")]), max_size=2),
+                                     ("wechat", "wx_lei"), ("name", "张伟\x1facme")]),
+                    max_size=2),
        batch=st.lists(_VALUES, max_size=6))
 def test_a_contact_batch_is_refused_as_its_rows_would_be_one_by_one(held, batch):
     """The keys a contact importer reads from a batch, and the claims, against each row's
-    keys read alone (a phone without its extension, the rest case-folded)."""
+    keys read alone (a phone without its extension, the rest case-folded; a row with
+    none of those, its name at its company)."""
     importer = ContactImporter("CN")
-    claims = Claims({field: {key for f, key in held if f == field} for field in FIELDS})
+    claims = Claims({field: {key for f, key in held if f == field}
+                     for field in (*FIELDS, "name")})
     fates = claims.claim(importer.keys(batch, Channels.of("phone", batch),
                                        Channels.of("email", batch)), len(batch))
     taken, expected = set(held), []
@@ -124,6 +128,8 @@ def test_a_contact_batch_is_refused_as_its_rows_would_be_one_by_one(held, batch)
         pairs += [("email", e.casefold()) for e in values.get("email", [])]
         pairs += [(name, values[name].casefold()) for name in ("external_id", "wechat")
                   if name in values]
+        if not pairs:
+            pairs = [("name", f"{values['name']}\x1f{values.get('company', '')}".casefold())]
         clash = next((field for field, key in pairs if (field, key) in taken), None)
         if clash is None:
             taken.update(pairs)

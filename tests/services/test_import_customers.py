@@ -288,3 +288,48 @@ def test_an_update_that_only_adds_a_phone_makes_a_new_version(
         match="email"), by=manager)
     assert report.updated == 1
     assert services.customers.contact_detail(1).version == before + 1
+
+
+def test_a_company_file_imported_twice_makes_each_company_once(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path) -> None:
+    path = write(tmp_path, "c.csv", "公司名称,行业\n北京星辰科技有限公司,软件\n"
+                                    "Acme Trading,贸易\nACME TRADING,贸易\n")
+    columns = services.imports.suggest("companies", ("公司名称", "行业"))
+    first = services.imports.run("companies", path,
+                                 ImportOptions(columns=columns, skip_bad_rows=True), by=manager)
+    # the same name in other letters is the same company
+    assert (first.created, [(e.record, e.column, e.reason) for e in first.errors]) == (
+        2, [(3, "公司名称", "duplicate")])
+    again = services.imports.run("companies", path,
+                                 ImportOptions(columns=columns, skip_bad_rows=True), by=manager)
+    assert (again.created, again.failed) == (0, 3)
+    assert rows(db_path, "SELECT name, count(*) FROM companies WHERE name IN "
+                         "('北京星辰科技有限公司', 'Acme Trading') GROUP BY name") == [
+        ("Acme Trading", 1), ("北京星辰科技有限公司", 1)]
+
+
+def test_people_with_nothing_but_a_name_are_known_by_it_at_their_company(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path) -> None:
+    path = write(tmp_path, "c.csv", "姓名,公司名称,手机\n宋佳,星辰科技,\n"
+                                    "张伟,星辰科技,138 0013 8000\n")
+    columns = services.imports.suggest("contacts", ("姓名", "公司名称", "手机"))
+    options = ImportOptions(columns=columns, skip_bad_rows=True)
+    assert services.imports.run("contacts", path, options, by=manager).created == 2
+    more = write(tmp_path, "more.csv", "姓名,公司名称,手机\n宋佳,星辰科技,\n"  # again
+                                       "宋佳,远航贸易,\n"  # another company: another person
+                                       "张伟,星辰科技,\n")  # the other 张伟 has a phone
+    report = services.imports.run("contacts", more, options, by=manager)
+    assert (report.created, [(e.record, e.column, e.reason) for e in report.errors]) == (
+        2, [(1, "姓名", "duplicate")])
+    assert rows(db_path, "SELECT count(*) FROM contacts WHERE name = '宋佳'") == [(2,)]
+
+
+def test_a_required_field_no_column_holds_is_reported_by_its_name(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "c.csv", "客户姓名,手机\n宋佳,138 0013 8000\n")
+    assert main(["--db", str(db_path), "import", "contacts", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "Name “”: This field is required." in err
+    assert main(["--db", str(db_path), "--lang", "zh_CN", "import", "contacts", str(path),
+                 "--dry-run", "--skip-bad-rows"]) == 1
+    assert "姓名“”：此字段为必填项。" in capsys.readouterr().err

@@ -139,6 +139,20 @@ def test_typing_in_the_search_box_filters(page: CustomersPage, qtbot: QtBot,
     assert len(shown_names(page, qtbot)) == len(sql_names(db_path, "companies"))
 
 
+def test_a_new_search_starts_at_its_first_match(page: CustomersPage, qtbot: QtBot) -> None:
+    page.table.setFixedHeight(120)  # a few rows show: the list scrolls
+    qtbot.waitUntil(lambda: page.model.rowCount() == 15, timeout=10000)
+    bar = page.table.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())
+    assert bar.value() > 0
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        qtbot.keyClicks(page.filters.text, "Inc")  # every company: the list still scrolls
+        qtbot.keyClick(page.filters.text, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    assert bar.value() == 0
+
+
 def test_filtering_by_any_field_through_the_fields_dialog(
         page: CustomersPage, qtbot: QtBot, db_path: Path) -> None:
     with closing(sqlite3.connect(db_path)) as conn:

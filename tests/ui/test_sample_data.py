@@ -15,6 +15,7 @@ from funneldesk.services import Services
 from funneldesk.services.dto import Actor
 from funneldesk.settings import Settings
 from funneldesk.ui.admin.sample_data import SampleDataDialog
+from funneldesk.ui.admin.sample_data_actions import SampleDataActions
 from funneldesk.ui.board.board_page import board_page
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal
@@ -141,3 +142,18 @@ def test_removing_sample_data_asks_with_counts_and_leaves_a_real_deal_untouched(
     remove.trigger()  # nothing left to remove: it says so instead of asking
     assert shown == ["This database holds no sample data."]
     assert len(asked) == 1
+
+
+def test_a_database_with_customers_but_no_deals_is_not_offered_sample_data(
+        qtbot: QtBot, services: Services, manager: Actor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    window = MainWindow(services, manager, Settings())
+    qtbot.addWidget(window)
+    offered: list[bool] = []
+    monkeypatch.setattr(SampleDataActions, "load",
+                        lambda _self, welcome=False: offered.append(welcome))
+    window.offer_sample_data_if_empty()
+    assert offered == [True]  # empty
+    services.customers.create_company(name="北京星辰科技有限公司", by=manager)
+    window.offer_sample_data_if_empty()  # a team that imported its customers first
+    assert offered == [True]

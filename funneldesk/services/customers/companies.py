@@ -57,6 +57,12 @@ class CustomerService(Service):
         super().__init__(db)
         self._reindex_deals = reindex_deals
 
+    def has_customers(self) -> bool:
+        """Whether any company or contact is left; stops at the first one."""
+        return bool(self.db.query(
+            "SELECT EXISTS (SELECT 1 FROM companies WHERE deleted_at IS NULL) "
+            "OR EXISTS (SELECT 1 FROM contacts WHERE deleted_at IS NULL)")[0][0])
+
     def region(self) -> str:
         from funneldesk.services.team.settings import DEFAULT_PHONE_REGION, PHONE_REGION
 

@@ -4,7 +4,8 @@ A blank cell means "unknown": a created record leaves the field empty, an update
 keeps what it had. Owners, lead sources and companies that a file names and FunnelDesk
 does not know yet are created. On create, a row that repeats a record already there (or
 an earlier row) by phone, email, WeChat ID, credit code or external id is refused as a
-duplicate.
+duplicate; so is a company of the same name, and a person with none of those keys of the
+same name at the same company.
 """
 
 from __future__ import annotations
@@ -252,7 +253,9 @@ class _CustomerImporter:
     model: Any = Company
     fields: tuple[Field, ...] = COMPANY_FIELDS
     match_keys: tuple[str, ...] = ("external_id", "credit_code", "name")
-    key_fields = ("external_id", "credit_code")  # a duplicate shares, besides phones, emails
+    # what a duplicate shares, besides phones and emails (a company's full name is its
+    # own: a re-imported file must not make every company twice)
+    key_fields: tuple[str, ...] = ("external_id", "credit_code", "name")
 
     def __init__(self, region: str) -> None:
         self.region = region
@@ -283,9 +286,9 @@ class _CustomerImporter:
     def keys(self, found: Sequence[dict[str, Any]], phones: Channels, emails: Channels
              ) -> dict[str, Column]:
         """The keys a duplicate shares with each row (its values ``found``, its
-        ``phones`` and ``emails``), by field: exact keys only. Names that merely look
-        alike are for Find duplicates, where a person decides; two branches of one brand
-        (北京星辰, 上海星辰) are different customers."""
+        ``phones`` and ``emails``), by field: exact keys only, any case. Names that merely
+        look alike are for Find duplicates, where a person decides; two branches of one
+        brand (北京星辰, 上海星辰) are different customers."""
         keys = {"phone": phones.column, "email": emails.column}
         for name in self.key_fields:
             given = [(n, str(values[name])) for n, values in enumerate(found)
@@ -298,13 +301,15 @@ class _CustomerImporter:
     def known_keys(self, session: Session) -> dict[str, set[str]]:
         """The keys records hold already, by field (see ``keys``)."""
         known = _channel_keys_held(session, Channel.company_id)
-        for external, code in session.execute(
-                select(Company.external_id, Company.credit_code)
+        for external, code, name in session.execute(
+                select(Company.external_id, Company.credit_code, Company.name)
                 .where(Company.deleted_at.is_(None), Company.merged_into_id.is_(None))):
             if external:
                 known["external_id"].add(external.casefold())
             if code:
                 known["credit_code"].add(code.casefold())
+            if name:
+                known["name"].add(name.casefold())
         return known
 
     def own(self, row: Row, refs: References) -> dict[str, Any]:
@@ -512,6 +517,20 @@ class ContactImporter(_CustomerImporter):
     key_fields = ("external_id", "wechat")
     extra_columns = ("company_id",)
 
+    def keys(self, found: Sequence[dict[str, Any]], phones: Channels, emails: Channels
+             ) -> dict[str, Column]:
+        """As for companies; and a person with no phone, email, WeChat ID or external id
+        is known by name at their company (so that a file imported twice does not make
+        such people twice), reported on the name."""
+        keys = super().keys(found, phones, emails)
+        known_by = set(phones.rows).union(emails.rows, *(keys[f].rows for f in self.key_fields
+                                                         if f in keys))
+        bare = [(n, _person(values["name"], values.get("company", "")))
+                for n, values in enumerate(found) if n not in known_by]
+        if bare:
+            keys["name"] = Column([n for n, _k in bare], casefolded([k for _n, k in bare]))
+        return keys
+
     def known_keys(self, session: Session) -> dict[str, set[str]]:
         known = _channel_keys_held(session, Channel.contact_id)
         for external, wechat in session.execute(
@@ -521,6 +540,13 @@ class ContactImporter(_CustomerImporter):
                 known["external_id"].add(external.casefold())
             if wechat:
                 known["wechat"].add(wechat.casefold())
+        bare = (select(Contact.name, Company.name)
+                .outerjoin(Company, Company.id == Contact.company_id)
+                .where(Contact.deleted_at.is_(None), Contact.merged_into_id.is_(None),
+                       Contact.external_id == "", Contact.wechat == "",
+                       ~select(Channel.id).where(Channel.contact_id == Contact.id).exists()))
+        known["name"].update(_person(name, company or "").casefold()
+                             for name, company in session.execute(bare))
         return known
 
     def own(self, row: Row, refs: References) -> dict[str, Any]:
@@ -608,6 +634,10 @@ def _batches(rows: Iterable[Row], records: int) -> Iterator[list[Row]]:
                                           min(_LAST_BATCH, _BATCH)))):
         done = batch[-1].record.number
         yield batch
+
+
+def _person(name: str, company: str) -> str:
+    return f"{name}\x1f{company}"  # a unit separator: in no name
 
 
 def _channel_keys_held(session: Session, owner: Any) -> dict[str, set[str]]:

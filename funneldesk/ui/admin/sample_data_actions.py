@@ -55,7 +55,7 @@ class SampleDataActions:
         return is_manager(self.actor)
 
     def offer_if_empty(self) -> None:
-        if self.allowed() and not self.services.has_deals():
+        if self.allowed() and self.services.is_empty():
             self.load(welcome=True)
 
     def load(self, welcome: bool = False) -> None:

@@ -62,6 +62,7 @@ class CustomersPage(Page):
         self._segment: SegmentInfo | None = None  # the segment applied, until a filter changes
         # after the next load: select this record (lift: even lifting the filters for it)
         self._select_after_load: tuple[str, int, bool] | None = None
+        self._top_after_load = False
         self._detail_for: tuple[str, int] | None = None  # asked of the detail last
         self._detail_reads = 0
         self._sized_for = ""  # the kind of records the columns' widths were set for
@@ -322,6 +323,8 @@ class CustomersPage(Page):
 
     def _filters_changed(self) -> None:
         self._keep_current()
+        # a new filter starts at its first match, unless the row the user is on stays
+        self._top_after_load = self._select_after_load is None
         query = self.filters.query()
         self._segment = None
         self.model.set_query(replace(query, sort=self.model.query.sort,
@@ -433,6 +436,9 @@ class CustomersPage(Page):
                 self.table.setColumnWidth(section, width)
         self._show_sort(self.model.query)
         self._enable()
+        if self._top_after_load:
+            self._top_after_load = False
+            self.table.scrollToTop()
         if self._select_after_load is not None:
             entity, ident, lift = self._select_after_load
             self._select_after_load = None

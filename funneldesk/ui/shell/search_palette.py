@@ -129,7 +129,8 @@ class SearchPalette(QDialog):
             if not text.strip():
                 hits = self.services.search.recent(by=self.actor)
                 return [PaletteRow(hit=h) for h in hits] or [PaletteRow(message=_(
-                    "Type to find deals; type > to run an action."))]
+                    "Type to find deals, companies and contacts; type > to run an "
+                    "action."))]
             hits = self.services.search.search(text, by=self.actor)
         except FunnelDeskError as error:  # the database is busy or gone: say so in the list
             return [PaletteRow(message=error.message())]

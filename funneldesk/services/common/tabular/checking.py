@@ -10,6 +10,7 @@ import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from funneldesk.i18n import _
 from funneldesk.services.common.tabular import cells
 from funneldesk.services.common.tabular.files import Record, Table
 from funneldesk.services.common.tabular.records import (
@@ -67,7 +68,7 @@ def _check(importer: Importer, records: Sequence[Record], options: ImportOptions
                  dict(columns),
                  [(name, _converter(specs[name], options, None), text)
                   for name, text in options.constants.items()],
-                 [spec.name for spec in specs.values() if spec.required],
+                 [(spec.name, spec.label) for spec in specs.values() if spec.required],
                  [(stage, header, i, orders.get(f"entered:{stage}"))
                   for stage, (header, i) in entered.items()])
     for record in records:
@@ -84,7 +85,7 @@ class _Plan(NamedTuple):
     cells: list[tuple[str, str, int, Converter]]  # field, header, column index, reader
     columns: dict[str, tuple[str, int]]  # field -> header, column index (for the report)
     constants: list[tuple[str, Converter, str]]  # --set FIELD=VALUE
-    required: list[str]
+    required: list[tuple[str, str]]  # field, label (marked with N_)
     entered: list[tuple[str, str, int, str | None]]  # stage, header, index, order
 
 
@@ -106,8 +107,10 @@ def _parsed(record: Record, plan: _Plan, options: ImportOptions, ctx: Context) -
                 values[name] = convert(text.strip())
             except cells.CellProblem as problem:
                 ctx.fail(row, name, problem.reason)
-    for name in plan.required:
+    for name, label in plan.required:
         if name not in row.values and not ctx.failed(row):
+            if name not in plan.columns and name not in texts:  # the report names the field
+                texts[name] = (_(label), "")
             ctx.fail(row, name, "required")
     for stage, header, i, order in plan.entered:
         text = found[i].strip() if i < len(found) else ""
