@@ -173,7 +173,9 @@ class ImportPage(_RunPage):
         self.cancel.hide()
         self.status.clear()
         if report.wrote:
-            self.status.setText(_("Making the new records findable with Ctrl+K…"))
+            # below or above the verdict, it must read as what follows the import
+            self.status.setText(_("Search everything (Ctrl+K) finds the new records in a "
+                                  "moment: they are being indexed…"))
             self.owner.imported.emit(report)
 
     @Slot(str)

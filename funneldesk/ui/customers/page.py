@@ -84,6 +84,10 @@ class CustomersPage(Page):
         self.panel.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.panel.clicked.connect(self._panel_clicked)
         self.panel.activated.connect(self._panel_clicked)
+        # its headings whole (bold: a tenth wider), however narrow the window starts
+        heading = max(self.panel.fontMetrics().horizontalAdvance(text)
+                      for text in (_("Saved segments"), _("None saved yet"), _("Tags")))
+        self.panel.setMinimumWidth(heading * 11 // 10 + 24)
         self.detail = CustomerDetail()
         self.detail.recordOpened.connect(workspace.open_record)
         self.commands = CustomerCommands(workspace, self.open_customer)
