@@ -12,7 +12,7 @@ import pytest
 
 from funneldesk.cli import main
 from funneldesk.services import Services
-from funneldesk.services.common.tabular.engine import ImportOptions
+from funneldesk.services.common.tabular.engine import ImportCancelled, ImportOptions
 from funneldesk.services.dto import Actor
 
 HUBSPOT = (
@@ -133,3 +133,86 @@ def test_importing_again_by_external_id_updates_and_moves(
     assert [name for name, _at in history(db_path, "X1")] == [stages[0], stages[1]]
     detail = services.deals.detail(services.board.load(1).cards[0].id)
     assert detail.fields.value == 150
+
+
+def test_an_update_changes_only_what_the_file_gives(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path) -> None:
+    stages = list(pipeline_stages(db_path).values())
+    path = tmp_path / "a.csv"
+    path.write_text(f"external_id,title,stage,value,currency\nX1,Kiosks,{stages[2]},3000,CNY\n"
+                    f"X2,Seats,{stages[1]},200,CNY\n", encoding="utf-8")
+    services.imports.run("deals", path, ImportOptions(columns={
+        "external_id": "external_id", "title": "title", "stage": "stage", "value": "value",
+        "currency": "currency"}), by=manager)
+    # no stage, value or currency column; a blank value
+    path.write_text("external_id,title,value\nX1,Kiosks (phase 2),\nX2,Seats,250\n",
+                    encoding="utf-8")
+    report = services.imports.run("deals", path, ImportOptions(
+        columns={"external_id": "external_id", "title": "title", "value": "value"},
+        mode="update", match="external_id"), by=manager)
+    assert (report.updated, report.failed) == (2, 0)
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute(
+            "SELECT d.external_id, d.title, d.value, d.currency, s.name FROM deals d "
+            "JOIN stages s ON s.id = d.stage_id ORDER BY d.external_id").fetchall() == [
+            ("X1", "Kiosks (phase 2)", 300000, "CNY", stages[2]),  # in cents
+            ("X2", "Seats", 25000, "CNY", stages[1])]
+    assert [name for name, _at in history(db_path, "X1")] == [stages[2]]  # not moved
+
+
+def test_a_move_the_file_gives_no_date_for_is_dated_when_it_is_imported(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path) -> None:
+    stages = list(pipeline_stages(db_path).values())
+    path = tmp_path / "a.csv"
+    path.write_text(f"external_id,title,stage,created_at\nX1,Kiosks,{stages[0]},2026-01-05\n",
+                    encoding="utf-8")
+    columns = {"external_id": "external_id", "title": "title", "stage": "stage",
+               "created_at": "created_at"}
+    services.imports.run("deals", path, ImportOptions(columns=columns), by=manager)
+    path.write_text(f"external_id,title,stage,created_at\nX1,Kiosks,{stages[2]},2026-01-05\n",
+                    encoding="utf-8")
+    services.imports.run("deals", path, ImportOptions(columns=columns, mode="update",
+                                                      match="external_id"), by=manager)
+    moves = history(db_path, "X1")
+    assert moves[0] == (stages[0], "2026-01-05")
+    assert moves[-1][0] == stages[2]
+    assert moves[-1][1] > "2026-01-05"  # today, not the day it was created
+
+
+def test_cancel_pressed_after_the_last_row_was_read_still_writes_nothing(
+        tmp_path: Path, services: Services, db_path: Path) -> None:
+    path = tmp_path / "hubspot.csv"
+    path.write_text(HUBSPOT, encoding="utf-8")
+    headers = tuple(HUBSPOT.splitlines()[0].split(","))
+    with closing(sqlite3.connect(db_path)) as conn:
+        before = conn.execute("SELECT count(*) FROM deals").fetchone()
+    asked: list[int] = []
+
+    def cancelled() -> bool:
+        # asked before the import, at its first row (the file has three), then pressed
+        asked.append(1)
+        return len(asked) > 2
+
+    options = ImportOptions(columns=services.imports.suggest("deals", headers))
+    with pytest.raises(ImportCancelled):
+        services.imports.run("deals", path, options, by=services.users.current("manager"),
+                             cancelled=cancelled)
+    assert len(asked) == 3
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("SELECT count(*) FROM deals").fetchone() == before
+
+
+def test_an_open_deals_close_date_is_when_it_is_expected_to_close(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path) -> None:
+    path = tmp_path / "sf.csv"
+    path.write_text("Opportunity Name,Stage,Amount,Close Date,Created Date\n"
+                    "Big order,Proposal,5000,2026-05-31,2026-03-02\n"
+                    "Old order,Closed Won,700,2026-02-20,2026-01-10\n", encoding="utf-8")
+    headers = ("Opportunity Name", "Stage", "Amount", "Close Date", "Created Date")
+    report = services.imports.run("deals", path, ImportOptions(
+        columns=services.imports.suggest("deals", headers)), by=manager)
+    assert report.created == 2
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("SELECT title, expected_close, closed_on FROM deals "
+                            "ORDER BY title").fetchall() == [
+            ("Big order", "2026-05-31", None), ("Old order", None, "2026-02-20")]

@@ -148,7 +148,8 @@ class DealImporter:
             key = str(row.values.get("external_id", "")).casefold()
             target = existing.get(key) if key else None
             if target is not None:
-                if self._update(session, target, values, stage, when, ctx):
+                if self._update(session, target, values, _Given(row, stage, stages), when,
+                                ctx):
                     updated.append(target)
                 continue
             if ctx.options.mode == "update":
@@ -192,12 +193,16 @@ class DealImporter:
             won_value = value  # a won deal given only its value won that value
         created = when[0][1]
         reason = str(v.get("lost_reason", ""))
+        expected = v.get("expected_close")
+        if expected is None and stage.is_open and v.get("closed_at") is not None:
+            # an open deal's close date (HubSpot's, Salesforce's) is when it should close
+            expected = _local(v["closed_at"]).date()
         return {
             "title": v["title"], "company_id": company,
             "contact_id": _contact(session, v.get("contact"), company, owner, ctx),
             "value": value, "won_value": won_value if stage.kind is StageKind.WON else None,
             "currency": v.get("currency", base), "owner_id": owner,
-            "expected_close": v.get("expected_close"),
+            "expected_close": expected,
             "closed_on": when[-1][1].date() if not stage.is_open else None,
             "lead_source_id": refs.source(v.get("source")),
             "campaign": v.get("campaign", ""),
@@ -214,32 +219,61 @@ class DealImporter:
             "deleted_by_id": None, "is_sample": False,
         }
 
-    def _update(self, session: Session, ident: int, values: dict[str, Any], stage: StageInfo,
+    def _update(self, session: Session, ident: int, values: dict[str, Any], given: _Given,
                 when: list[tuple[int, dt.datetime]], ctx: Context) -> bool:
-        """Updates what the file gives; a new stage is one more move, at its date."""
+        """Updates what the file gives (a column it lacks, or a blank cell, keeps what the
+        deal has); a new stage is one more move, at the date the file gives it, else now."""
         deal = session.get(Deal, ident)
         assert deal is not None
-        fields = ("title", "company_id", "contact_id", "value", "won_value", "currency",
-                  "owner_id", "expected_close", "lead_source_id", "campaign", "product_id",
-                  "notes", "closed_on", "lost_reason_id", "lost_reason_text")
-        changed = {f: [getattr(deal, f), values[f]] for f in fields
+        stage = given.stage
+        changed = {f: [getattr(deal, f), values[f]] for f in given.fields()
                    if values[f] != getattr(deal, f) and values[f] not in (None, "")}
-        moved = deal.stage_id != stage.id
+        moved = given.staged and deal.stage_id != stage.id
         if not changed and not moved:
             ctx.done("unchanged")
             return False
         for name, (_old, new) in changed.items():
             setattr(deal, name, new)
         if moved:
+            at = when[-1][1] if given.dated() else ctx.now
             session.add(StageChange(deal_id=ident, from_stage_id=deal.stage_id,
-                                    to_stage_id=stage.id, at=when[-1][1], by_id=ctx.by.id))
-            deal.stage_id, deal.stage_entered_at = stage.id, when[-1][1]
+                                    to_stage_id=stage.id, at=at, by_id=ctx.by.id))
+            deal.stage_id, deal.stage_entered_at = stage.id, at
         deal.updated_at, deal.updated_by_id = ctx.now, ctx.by.id
         session.flush()
         audit.record(session, ctx.by, "update", "deal", ident, imported=True, changed=changed,
                      **({"stage": [stage.name]} if moved else {}))
         ctx.done("updated")
         return True
+
+
+# a deal's column -> the file's fields that set it in an update
+_SET_BY = {"title": ("title",), "company_id": ("company",), "contact_id": ("contact",),
+           "value": ("value",), "won_value": ("won_value", "value"), "currency": ("currency",),
+           "owner_id": ("owner",), "expected_close": ("expected_close", "closed_at"),
+           "lead_source_id": ("source",), "campaign": ("campaign",), "product_id": ("product",),
+           "notes": ("notes",), "closed_on": ("stage", "status", "closed_at"),
+           "lost_reason_id": ("lost_reason",), "lost_reason_text": ("lost_reason",)}
+
+
+class _Given:
+    """What a row of an update gives: the deal's columns it sets, and its stage."""
+
+    def __init__(self, row: Row, stage: StageInfo, stages: _StageMap) -> None:
+        self.row, self.stage, self.stages = row, stage, stages
+        self.staged = "stage" in row.values or "status" in row.values
+
+    def fields(self) -> list[str]:
+        return [column for column, sources in _SET_BY.items()
+                if any(source in self.row.values for source in sources)]
+
+    def dated(self) -> bool:
+        """Whether the file says when the deal entered its stage."""
+        if not self.stage.is_open and ("closed_at" in self.row.values
+                                       or "lost_at" in self.row.values):
+            return True
+        return any((found := self.stages.named(name)) is not None and found.id == self.stage.id
+                   for name in self.row.entered)
 
 
 class _StageMap:

@@ -101,6 +101,9 @@ def run_import(db: Database, importer: Importer, source: Path | Table, options: 
         with _collector_paused(), \
                 db.session(references_checked=importer.references_checked) as session:
             importer.apply(session, _watched(good, ctx, total, progress, cancelled), ctx)
+            # Cancel pressed while the last rows were written (or indexed) still undoes all
+            if cancelled is not None and cancelled():
+                raise ImportCancelled()
             refused = bool(report.errors) and not options.skip_bad_rows
             if refused or options.dry_run:
                 raise _Undo()
