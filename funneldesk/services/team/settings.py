@@ -45,6 +45,17 @@ class TeamSettingsService(Service):
                          phone_region=[old, code])
         return code
 
+    def phone_regions(self) -> list[tuple[str, str]]:
+        """(code, name in the user's language) of every region phone numbers are known
+        for, in the order of their names."""
+        import phonenumbers
+
+        from funneldesk import formatting
+        from funneldesk.collation import sort_key
+
+        named = [(code, formatting.territory(code)) for code in phonenumbers.SUPPORTED_REGIONS]
+        return sorted(named, key=lambda region: (sort_key(region[1]), region[0]))
+
     def pool_days(self) -> int:
         """Days a lead may stay untouched with its owner before it returns to the public
         pool; 0: the team has no public pool."""

@@ -249,6 +249,15 @@ class MainWindow(QMainWindow):
         if dialog.saved:
             self.runner.relay(ChangeSet(everything=True))
 
+    def edit_team_settings(self) -> None:
+        """The phone region and the public pool's days (read-only for a rep)."""
+        from funneldesk.ui.admin.team_settings import TeamSettingsDialog
+
+        dialog = TeamSettingsDialog(self.services, self.actor, self)
+        dialog.exec()
+        if dialog.saved:  # leads may have joined or left the pool
+            self.runner.relay(ChangeSet(everything=True))
+
     def warm_up(self) -> None:
         """Loads the ORM and the change services off the GUI thread once the paint of the
         first page is over, so that the first change does not wait for them, then purges

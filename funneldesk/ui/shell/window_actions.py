@@ -48,6 +48,7 @@ class WindowActions:
             action.setEnabled(is_manager(w.actor))
         # everyone may read the rates; the dialog lets only managers change them
         self.rates = self._action(_("Exchange rates…"), None, w.edit_rates)
+        self.team_settings = self._action(_("Team settings…"), None, w.edit_team_settings)
         self._menus()
         self.tool_bar = self._toolbar()
 
@@ -78,6 +79,7 @@ class WindowActions:
         settings = QMenu(_("&Settings"), self.window)
         settings.addAction(self.manager_only[2])
         settings.addAction(self.rates)
+        settings.addAction(self.team_settings)
         self.settings = settings
         # the current page's menus go before View (MainWindow.show_page)
         self.view_menu_action = bar.addMenu(self.view)

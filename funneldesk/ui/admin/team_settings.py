@@ -1,0 +1,94 @@
+"""The team's settings: the region a phone number typed without a country code belongs
+to, and after how many days untouched a lead returns to the public pool. A manager
+changes them; a rep reads them."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from funneldesk.errors import FunnelDeskError, InvalidInput
+from funneldesk.i18n import _
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor
+from funneldesk.services.team.settings import MAX_POOL_DAYS
+from funneldesk.ui.common.error_label import ErrorLabel
+from funneldesk.ui.common.save_state import note_saved
+
+
+class TeamSettingsDialog(QDialog):
+    def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.actor = services, actor
+        self.saved = False
+        self.setWindowTitle(_("Team settings"))
+        team = services.team_settings
+        self.region = QComboBox()
+        for code, name in team.phone_regions():
+            self.region.addItem(f"{name} ({code})", code)
+        self.region.setCurrentIndex(self.region.findData(team.phone_region()))
+        self.region.setAccessibleName(_("Phone region"))
+        self.days = QSpinBox()
+        self.days.setRange(0, MAX_POOL_DAYS)
+        self.days.setSuffix(_(" days"))
+        self.days.setSpecialValueText(_("Never: no public pool"))
+        self.days.setValue(team.pool_days())
+        self.days.setAccessibleName(_("Days before the public pool"))
+        self.errors = {"phone_region": ErrorLabel(), "pool_days": ErrorLabel()}
+        form = QFormLayout()
+        form.addRow(_("Phone region:"), self.region)
+        form.addRow("", self.errors["phone_region"])
+        form.addRow("", _hint(_("A number typed without a country code (138…) is read as "
+                                "one of this region, whatever the window's language.")))
+        form.addRow(_("Untouched leads go to the public pool after:"), self.days)
+        form.addRow("", self.errors["pool_days"])
+        form.addRow("", _hint(_("A lead nobody has edited, moved or noted for so long "
+                                "returns to the shared pool, where any rep can claim it.")))
+        self.general = ErrorLabel()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel
+                                   if actor.is_manager else QDialogButtonBox.StandardButton.Close)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        if not actor.is_manager:
+            self.region.setEnabled(False)
+            self.days.setEnabled(False)
+            form.addRow("", _hint(_("Only a manager can change the team's settings.")))
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        for label in (*self.errors.values(), self.general):
+            label.show_message("")
+        team = self.services.team_settings
+        try:
+            if self.region.currentData() != team.phone_region():
+                team.set_phone_region(region=str(self.region.currentData()), by=self.actor)
+            if self.days.value() != team.pool_days():
+                team.set_pool_days(days=self.days.value(), by=self.actor)
+        except InvalidInput as error:
+            self.errors.get(error.field, self.general).show_error(error)
+            return
+        except FunnelDeskError as error:
+            self.general.show_error(error)
+            return
+        self.saved = True
+        note_saved()
+        self.accept()
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setEnabled(False)  # drawn grey: an explanation, not a value
+    return label

@@ -1,0 +1,54 @@
+"""Settings ▸ Team settings: a manager sets the phone region and the public pool's days;
+a rep reads them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor
+from funneldesk.settings import Settings
+from funneldesk.ui.admin.team_settings import TeamSettingsDialog
+from funneldesk.ui.shell.main_window import MainWindow
+from tests.ui.conftest import answer_next_dialog
+
+
+def test_a_manager_sets_the_phone_region_and_the_pools_days_from_the_settings_menu(
+        qtbot: QtBot, services: Services, manager: Actor) -> None:
+    window = MainWindow(services, manager, Settings())
+    qtbot.addWidget(window)
+    action = next(a for a in window.findChildren(QAction) if a.text() == "Team settings…")
+    seen: list[TeamSettingsDialog] = []
+
+    def answer(dialog: object) -> None:
+        assert isinstance(dialog, TeamSettingsDialog)
+        seen.append(dialog)
+        assert dialog.region.currentData() == "CN"
+        assert dialog.days.value() == 30
+        dialog.region.setCurrentIndex(dialog.region.findData("HK"))
+        dialog.days.clear()
+        qtbot.keyClicks(dialog.days, "14")
+        qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(
+            QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+
+    answer_next_dialog(answer)
+    action.trigger()
+    assert seen
+    assert services.team_settings.phone_region() == "HK"
+    assert services.team_settings.pool_days() == 14
+    # the region's name in the window's language, its code beside it
+    assert seen[0].region.itemText(seen[0].region.findData("HK")) == "Hong Kong SAR China (HK)"
+
+
+def test_a_rep_reads_the_settings_and_cannot_change_them(
+        qtbot: QtBot, services: Services, rep: Actor) -> None:
+    dialog = TeamSettingsDialog(services, rep)
+    qtbot.addWidget(dialog)
+    assert not dialog.region.isEnabled()
+    assert not dialog.days.isEnabled()
+    assert dialog.findChild(QDialogButtonBox).button(
+        QDialogButtonBox.StandardButton.Save) is None
+    assert services.team_settings.pool_days() == 30
