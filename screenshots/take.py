@@ -86,7 +86,7 @@ def demo_window(lang: str, deals: int) -> tuple[QApplication, Database, Services
     me = services.users.current("me")
     services.demo.generate(deals=deals, seed=3, by=me)
     window = MainWindow(services, me, Settings(folder / "settings.json"))
-    window.resize(1500, 900)
+    window.resize(1400, 900)
     window.show()
     settle(app, window)
     return app, db, services, me, window

@@ -32,7 +32,7 @@ class CustomerFilterBar(QWidget):
         self.text.setPlaceholderText(_("Search name, phone or email"))
         self.text.setAccessibleName(_("Search"))
         self.text.setClearButtonEnabled(True)
-        self.text.setMinimumWidth(220)
+        self.text.setMinimumWidth(120)
         self.owner = self._combo(_("Owner"))
         self.pool = self._combo(_("Public pool"))
         self.pool.addItem(_("Owned and in the pool"), None)
@@ -55,9 +55,9 @@ class CustomerFilterBar(QWidget):
         self.text.returnPressed.connect(self._edited)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
-        layout.addWidget(self.text, 1)
+        layout.addWidget(self.text, 2)
         for combo in (self.owner, self.pool, self.source, self.level, self.tag):
-            layout.addWidget(combo)
+            layout.addWidget(combo, 1)
             combo.currentIndexChanged.connect(lambda _i: self._edited())
         layout.addWidget(self.fields)
         self.set_choices((), (), ())
@@ -66,7 +66,12 @@ class CustomerFilterBar(QWidget):
     def _combo(name: str) -> QComboBox:
         combo = QComboBox()
         combo.setAccessibleName(name)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # as narrow as seven letters where the window is (a long choice is cut short here;
+        # the list shows it whole), wider where there is room: a box as wide as its longest
+        # choice held the list so wide that the detail beside it broke words letter by letter
+        combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(7)
         return combo
 
     def set_choices(self, owners: tuple[UserInfo, ...], sources: tuple[LeadSourceInfo, ...],

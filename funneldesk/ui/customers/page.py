@@ -89,6 +89,7 @@ class CustomersPage(Page):
                       for text in (_("Saved segments"), _("None saved yet"), _("Tags")))
         self.panel.setMinimumWidth(heading * 11 // 10 + 24)
         self.detail = CustomerDetail()
+        self.detail.setMinimumWidth(240)  # narrower, its words break letter by letter
         self.detail.recordOpened.connect(workspace.open_record)
         self.commands = CustomerCommands(workspace, self.open_customer)
         self._make_actions()
