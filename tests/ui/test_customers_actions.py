@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import csv
 import re
+import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from funneldesk import i18n
 from funneldesk.services import Services
-from funneldesk.services.customers.records import CompanyFields
+from funneldesk.services.customers.records import CompanyFields, ContactFields
 from funneldesk.services.dto import Actor, CustomerColumn, CustomerQuery
 from funneldesk.settings import Settings
 from funneldesk.ui.common import file_dialogs
@@ -370,3 +372,46 @@ def test_export_for_an_import_uses_the_field_names(
     assert {"name", "city"} <= set(rows[0])
     names = sorted(r[rows[0].index("name")] for r in rows[1:])
     assert names == sorted(["北京星辰科技有限公司", "广州远航物流有限公司"])
+
+
+def test_an_erased_person_leaves_the_list_and_every_undo_step(
+        qtbot: QtBot, page: CustomersPage, services: Services, manager: Actor,
+        db_path: Path) -> None:
+    from funneldesk.ui.customers.contact_form import ContactForm
+
+    services.customers.add_contact(ContactFields(name="艾娃", phones=("13900139000",)),
+                                   by=manager)
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        page.show_entity("contact")
+    stack = page.workspace.undo_stack
+
+    def edit(form: QWidget) -> None:
+        assert isinstance(form, ContactForm)
+        form.title.setText("采购经理")
+        form.accept()
+
+    select(page, qtbot, "艾娃")
+    answer_next_dialog(edit)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: stack.count() == 1, timeout=10000)
+    assert "艾娃" in stack.undoText()
+
+    def erase(form: QWidget) -> None:
+        assert isinstance(form, ContactForm)
+
+        def confirm(box: QWidget) -> None:
+            assert isinstance(box, QMessageBox)
+            next(b for b in box.buttons() if b.text() == "Erase for good").click()
+
+        answer_next_dialog(confirm)
+        form.erase_action.trigger()
+
+    select(page, qtbot, "艾娃")
+    answer_next_dialog(erase)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "艾娃" not in column_texts(page, CustomerColumn.NAME),
+                    timeout=10000)
+    assert stack.count() == 0  # no step keeps the name, nor undoes into the erased data
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("SELECT count(*) FROM contacts WHERE name = '艾娃'").fetchone() \
+            == (0,)

@@ -88,6 +88,12 @@ class ActionRunner(QObject):
         for record, version in pairs:
             self._own.get(record, set()).discard(version)
 
+    def forget_everything(self) -> None:
+        """Empties the undo stack: after a person's data is erased, no step may keep it
+        (a step's text names its record, and its undo holds the record as it was)."""
+        self.undo_stack.clear()
+        self._own.clear()
+
     def run(self, text: str, call: Callable[[], R], *,
             undo: Callable[[R], U] | None = None, redo: Callable[[U], R] | None = None,
             shown: Callable[[Any], None] | None = None,

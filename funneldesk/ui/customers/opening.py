@@ -84,6 +84,10 @@ def _open_form(owner: Owner, services: Services, actor: Actor, read: Callable[[]
     if detail is not None and runner is not None:
         _edits_undoable(form, runner, detail)
     form.exec()
+    if getattr(form, "erased", False) and runner is not None and detail is not None:
+        runner.forget_everything()
+        runner.relay(ChangeSet.of_customers(form.entity, [detail.id]))
+        return None
     if form.open_instead is not None:
         return _open_match(owner, services, actor, form.open_instead)
     if form.saved is None and form.verified and detail is not None and runner is not None:
