@@ -415,3 +415,44 @@ def test_an_erased_person_leaves_the_list_and_every_undo_step(
     with closing(sqlite3.connect(db_path)) as conn:
         assert conn.execute("SELECT count(*) FROM contacts WHERE name = '艾娃'").fetchone() \
             == (0,)
+
+
+def test_the_history_names_each_move_to_the_pool_in_words(
+        qtbot: QtBot, page: CustomersPage, services: Services, companies: dict[str, int],
+        db_path: Path) -> None:
+    name = "上海明远贸易有限公司"
+    with closing(sqlite3.connect(db_path)) as conn, conn:  # untouched for a year
+        conn.execute("UPDATE companies SET touched_at = '2025-01-01 00:00:00.000000' "
+                     "WHERE id = ?", (companies[name],))
+    assert services.pool.sweep() >= 1
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        page.reload()
+    select(page, qtbot, name)
+    qtbot.waitUntil(lambda: "Returned to the pool: untouched too long"
+                    in page.detail.toPlainText(), timeout=10000)
+    assert "return-to-pool" not in page.detail.toPlainText()
+
+
+def test_a_contact_list_exports_as_vcards_what_it_shows(
+        qtbot: QtBot, page: CustomersPage, services: Services, manager: Actor, tmp_path: Path,
+        messages: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, phone in (("艾娃", "13900139000"), ("宋佳", "13700137000")):
+        services.customers.add_contact(ContactFields(name=name, phones=(phone,)), by=manager)
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        page.show_entity("contact")
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        page.filters.text.setText("宋佳")  # QtTest types ASCII only
+        qtbot.keyClick(page.filters.text, Qt.Key.Key_Return)
+    target = tmp_path / "people"  # no extension typed: the kind chosen gives it
+
+    def save_as(_parent: object, _title: str, _name: str, filters: str) -> tuple[str, str]:
+        return str(target), next(f for f in filters.split(";;") if "*.vcf" in f)
+
+    monkeypatch.setattr(file_dialogs, "save_file_name", save_as)
+    page.export_action.trigger()
+    qtbot.waitUntil(lambda: bool(messages) and "written" in messages[-1], timeout=10000)
+    assert messages[-1] == "1 contact written to people.vcf."
+    cards = (tmp_path / "people.vcf").read_text(encoding="utf-8")
+    assert cards.count("BEGIN:VCARD") == 1
+    assert "FN:宋佳" in cards
+    assert "TEL;TYPE=VOICE:+8613700137000" in cards

@@ -68,15 +68,18 @@ def customer_rows(query: Query, entity: str, labels: bool,
     return headers, rows()
 
 
-def contact_cards(query: Query) -> Iterator[tuple[str, str, str, list[str], list[str], str]]:
-    """Each contact's name, company, title, phones, emails and notes, for vCards."""
+def contact_cards(query: Query, only: tuple[str, Sequence[Any]] = ("", ())
+                  ) -> Iterator[tuple[str, str, str, list[str], list[str], str]]:
+    """Each contact's name, company, title, phones, emails and notes, for vCards (of
+    every contact, or of those whose ids the SQL ``only`` selects, with its parameters)."""
+    among = f" AND p.id IN ({only[0]})" if only[0] else ""
     sql = ("SELECT p.name, coalesce(c.name, ''), p.title, p.notes, "
            "(SELECT group_concat(value, char(10)) FROM (SELECT value FROM channels "
            " WHERE contact_id = p.id AND kind = 'phone' ORDER BY position)), "
            "(SELECT group_concat(value, char(10)) FROM (SELECT value FROM channels "
            " WHERE contact_id = p.id AND kind = 'email' ORDER BY position)) "
            "FROM contacts p LEFT JOIN companies c ON c.id = p.company_id "
-           "WHERE p.deleted_at IS NULL AND p.merged_into_id IS NULL ORDER BY p.id")
-    for name, company, title, notes, phones, emails in query(sql, ()):
+           f"WHERE p.deleted_at IS NULL AND p.merged_into_id IS NULL{among} ORDER BY p.id")
+    for name, company, title, notes, phones, emails in query(sql, only[1]):
         yield (name, company, title, (phones or "").split("\n") if phones else [],
                (emails or "").split("\n") if emails else [], notes)

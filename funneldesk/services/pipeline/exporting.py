@@ -64,8 +64,13 @@ class ExportService(Service):
         list shows: its columns, headed and worded as on screen, in its order; with
         ``field_names``, every field the import reads, headed by the import's field
         names (a file that imports back with no mapping)."""
+        if path.suffix.lower() == ".vcf" and query.entity == "contact":
+            cards = [vcard(*card) for card in contact_cards(self.db.query, ids_sql(query))]
+            path.write_text("".join(cards), encoding="utf-8")
+            return len(cards)
         if path.suffix.lower() not in (".csv", ".xlsx"):
-            raise InvalidInput("file", _("A list is written as .csv or .xlsx."))
+            raise InvalidInput("file", _("A list is written as .csv or .xlsx (contacts also "
+                                         "as vCards, .vcf)."))
         if field_names:
             headers, rows = customer_rows(self.db.query, query.entity, False,
                                           ids_sql(query))

@@ -22,7 +22,7 @@ from funneldesk.ui.common.page import Workspace
 from funneldesk.ui.customers import opening
 
 # the export's choices in the save dialog: (filter, writes the import's field names)
-_CSV, _XLSX = "*.csv", "*.xlsx"
+_CSV, _XLSX, _VCF = "*.csv", "*.xlsx", "*.vcf"
 
 
 def _moved(move: Any) -> list[tuple[Hashable, int]]:
@@ -101,15 +101,19 @@ class CustomerCommands:
                   _("CSV for an import: field names as headers"))
         shown = (f"{labels[0]} ({_XLSX})", f"{labels[1]} ({_CSV})")
         for_import = (f"{labels[2]} ({_XLSX})", f"{labels[3]} ({_CSV})")
+        vcards = _("vCards, for phones and mail programs")
+        cards = (f"{vcards} ({_VCF})",) if query.entity != COMPANY else ()
         name = _("companies") if query.entity == COMPANY else _("contacts")
         path, chosen = file_dialogs.save_file_name(
             self.workspace.window, _("Export the list"), f"{name}.xlsx",
-            ";;".join((*shown, *for_import)))
+            ";;".join((*shown, *for_import, *cards)))
         if not path:
             return
         target = Path(path)
-        if target.suffix.lower() not in (".csv", ".xlsx"):
-            target = target.with_suffix(".csv" if _CSV in chosen else ".xlsx")
+        writable = (".csv", ".xlsx", ".vcf") if cards else (".csv", ".xlsx")
+        if target.suffix.lower() not in writable:  # the name typed says, else the kind chosen
+            target = target.with_suffix(
+                ".csv" if _CSV in chosen else ".vcf" if _VCF in chosen else ".xlsx")
         self.export_to(query, target, field_names=chosen in for_import)
 
     def export_to(self, query: CustomerQuery, path: Path, *, field_names: bool) -> None:

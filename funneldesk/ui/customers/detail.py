@@ -28,7 +28,9 @@ _ACTIONS = {"create": N_("Record created"), "update": N_("Edited"), "undo": N_("
             "redo": N_("Edit redone"), "merge": N_("Merged"),
             "unmerge": N_("Merge undone"), "verify": N_("Contact details verified"),
             "unverify": N_("Verification removed"), "claim": N_("Claimed from the pool"),
-            "release": N_("Returned to the pool"), "import": N_("Imported")}
+            "release": N_("Released to the pool"),
+            "return-to-pool": N_("Returned to the pool: untouched too long"),
+            "import": N_("Imported")}
 _COMPANY_FIELDS = (
     ("industry", N_("Industry")), ("segment", N_("Segment")), ("size", N_("Size")),
     ("country", N_("Country")), ("province", N_("Province")), ("city", N_("City")),
