@@ -196,3 +196,23 @@ def test_the_deals_that_moved_are_found_under_the_kept_name_until_the_merge_is_u
     services.merges.undo(merge_id, by=manager)
     assert found("北京星辰 ERP") == set()
     assert found("星辰科技 ERP") == {"ERP"}
+
+
+def test_the_kept_record_shows_the_merged_ones_history_until_the_merge_is_undone(
+        services: Services, manager: Actor, db: Database) -> None:
+    kept, merged, _deals, _contacts = _two(services, db, manager)
+    services.customers.update_company(merged, replace(
+        services.customers.company_detail(merged).fields, industry="物流"),
+        expected_version=services.customers.company_detail(merged).version, by=manager)
+
+    def edits_shown() -> int:
+        lines = services.customer_list.overview("company", kept).history
+        return sum(1 for line in lines if line.action == "update")
+
+    before = edits_shown()
+    preview = services.merges.preview("company", kept, merged)
+    merge_id = services.merges.merge("company", kept, merged, {}, preview.versions,
+                                     by=manager)
+    assert edits_shown() == before + 1  # the merged company's edit, on the kept one
+    services.merges.undo(merge_id, by=manager)
+    assert edits_shown() == before

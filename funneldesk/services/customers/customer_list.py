@@ -528,10 +528,17 @@ class CustomerListService(Service):
                 f"d.currency FROM deals d JOIN stages s ON s.id = d.stage_id "
                 f"WHERE {link} = ? AND d.deleted_at IS NULL ORDER BY d.created_at DESC, d.id DESC",
                 (record_id,)))
+            # its own history and that of the records merged into it (a merge keeps both;
+            # undone, each has its own again)
+            ids = [int(r[0]) for r in run(
+                "WITH RECURSIVE kept(id) AS (SELECT ? UNION SELECT m.merged_id FROM merges m "
+                "JOIN kept k ON m.kept_id = k.id WHERE m.entity = ? AND m.undone_at IS NULL) "
+                "SELECT id FROM kept", (record_id, entity))]
             history = tuple(_history(r) for r in run(
                 "SELECT a.at, u.display_name, a.action, a.details FROM audit_log a "
-                "LEFT JOIN users u ON u.id = a.user_id WHERE a.entity = ? AND a.entity_id = ? "
-                "ORDER BY a.at DESC, a.id DESC LIMIT ?", (entity, record_id, _HISTORY)))
+                "LEFT JOIN users u ON u.id = a.user_id WHERE a.entity = ? "
+                f"AND a.entity_id IN ({', '.join('?' * len(ids))}) "
+                "ORDER BY a.at DESC, a.id DESC LIMIT ?", (entity, *ids, _HISTORY)))
         return CustomerOverview(entity, record_id, detail,
                                 _source(source[0][0], source[0][1]) if source else "",
                                 people, deals, history)
