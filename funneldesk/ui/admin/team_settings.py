@@ -88,7 +88,7 @@ class TeamSettingsDialog(QDialog):
 
 
 def _hint(text: str) -> QLabel:
+    # in the text's own colour: drawn disabled, as first written, it was too faint to read
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setEnabled(False)  # drawn grey: an explanation, not a value
     return label
