@@ -13,7 +13,7 @@ end, in the reversed order, so that the last page costs what the first one does 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from funneldesk.enums import StageKind
@@ -177,6 +177,18 @@ def count(run: Query, query: DealQuery) -> int:
     return int(run(f"SELECT count(*) FROM deals d WHERE {clause}", params)[0][0])
 
 
+def _in_order(run: Query, query: DealQuery, columns: str,
+              reverse: bool = False) -> tuple[str, list[Any]]:
+    """A SELECT of ``columns`` of the deals ``query`` matches, in its order (``reverse``:
+    read from the end), and its parameters."""
+    clause, params = where(query, ordered=True)
+    joins = " ".join(_JOINS[t] for t in _ORDER[query.sort][1])
+    rates = team_reads.currency_rates(run) if query.sort is ListColumn.VALUE else None
+    order, order_params = order_by(query, reverse, rates)
+    return (f"SELECT {columns} FROM deals d {joins} WHERE {clause} ORDER BY {order}",
+            [*params, *order_params])
+
+
 def page_keys(run: Query, query: DealQuery, offset: int, limit: int,
               total: int) -> list[tuple[int, int]]:
     """The ids and versions of rows ``offset`` to ``offset + limit`` of the list of
@@ -186,14 +198,16 @@ def page_keys(run: Query, query: DealQuery, offset: int, limit: int,
         return []
     reverse = offset + limit / 2 > total / 2
     skip = total - offset - limit if reverse else offset
-    clause, params = where(query, ordered=True)
-    joins = " ".join(_JOINS[t] for t in _ORDER[query.sort][1])
-    rates = team_reads.currency_rates(run) if query.sort is ListColumn.VALUE else None
-    order, order_params = order_by(query, reverse, rates)
-    rows = run(f"SELECT d.id, d.version FROM deals d {joins} WHERE {clause} "
-               f"ORDER BY {order} LIMIT ? OFFSET ?", (*params, *order_params, limit, skip))
+    sql, params = _in_order(run, query, "d.id, d.version", reverse)
+    rows = run(f"{sql} LIMIT ? OFFSET ?", (*params, limit, skip))
     keys = [(int(r[0]), int(r[1])) for r in rows]
     return keys[::-1] if reverse else keys
+
+
+def ordered_ids(run: Query, query: DealQuery) -> list[int]:
+    """The ids of every deal ``query`` matches, in its order."""
+    sql, params = _in_order(run, query, "d.id")
+    return [int(r[0]) for r in run(sql, params)]
 
 
 def page_ids(run: Query, query: DealQuery, offset: int, limit: int, total: int) -> list[int]:
@@ -279,3 +293,11 @@ class DealListService(Service):
             total = count(self.db.query, query)
             return total, {p: tuple(rows_of(self.db.query, page_ids(
                 self.db.query, query, p * size, size, total))) for p in pages}
+
+    def all_rows(self, query: DealQuery) -> Iterator[DealRow]:
+        """Every row of the list ``query`` shows, in its order (the order read once, the
+        rows a chunk at a time, in one snapshot): what an export of the list writes."""
+        with self.db.snapshot():
+            ids = ordered_ids(self.db.query, query)
+            for i in range(0, len(ids), _CHUNK):
+                yield from rows_of(self.db.query, ids[i:i + _CHUNK])

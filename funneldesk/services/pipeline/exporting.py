@@ -3,6 +3,7 @@ command `funneldesk export` and the lists' Export action write."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,9 @@ from funneldesk.services.customers.customer_list import CustomerListService, ids
 from funneldesk.services.customers.exporting import contact_cards, customer_rows
 from funneldesk.services.customers.list_records import CustomerQuery, columns_of
 from funneldesk.services.customers.list_text import exported_cell, header
+from funneldesk.services.pipeline import list_text
+from funneldesk.services.pipeline.deal_list import DealListService, where
+from funneldesk.services.pipeline.list_records import DealQuery, ListColumn
 from funneldesk.services.team.lead_sources import SEEDED
 
 # the deal fields an import reads, and what each exports from
@@ -80,7 +84,26 @@ class ExportService(Service):
         return write_table(path, [header(c, query.entity) for c in columns],
                            ([exported_cell(row, c) for c in columns] for row in listed))
 
-    def _deals(self, labels: bool) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+    def export_deal_list(self, query: DealQuery, path: Path, *, today: dt.date,
+                         columns: tuple[ListColumn, ...] = list_text.COLUMNS,
+                         field_names: bool = False) -> int:
+        """Writes the deals ``query`` lists (a list's filters, a saved view's) to ``path``
+        (.csv or .xlsx), in its order; the number written. By default what the list
+        shows: its ``columns``, worded as on screen (``today``: for the days in stage);
+        with ``field_names``, every field the import reads, headed by its field names."""
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            raise InvalidInput("file", _("A list is written as .csv or .xlsx."))
+        if field_names:
+            clause, params = where(query)
+            headers, rows = self._deals(False, (f"SELECT d.id FROM deals d WHERE {clause}",
+                                                params))
+            return write_table(path, headers, rows)
+        listed = DealListService(self.db).all_rows(query)
+        return write_table(path, [list_text.header(c) for c in columns],
+                           (list_text.exported_cells(deal, today, columns) for deal in listed))
+
+    def _deals(self, labels: bool, only: tuple[str, list[Any]] = ("", [])
+               ) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
         headers = [_(label) if labels else name for name, label, _sql in DEAL_FIELDS]
         sql = (f"SELECT {', '.join(s for _n, _l, s in DEAL_FIELDS)} FROM deals d "
                "JOIN stages s ON s.id = d.stage_id JOIN users u ON u.id = d.owner_id "
@@ -89,12 +112,13 @@ class ExportService(Service):
                "LEFT JOIN products pr ON pr.id = d.product_id "
                "LEFT JOIN lead_sources ls ON ls.id = d.lead_source_id "
                "LEFT JOIN lost_reasons lr ON lr.id = d.lost_reason_id "
-               "WHERE d.deleted_at IS NULL ORDER BY d.id")
+               "WHERE d.deleted_at IS NULL "
+               f"{'AND d.id IN (' + only[0] + ') ' if only[0] else ''}ORDER BY d.id")
         names = [n for n, _l, _s in DEAL_FIELDS]
         value, won, source = (names.index(n) for n in ("value", "won_value", "source"))
 
         def rows() -> Iterator[tuple[Any, ...]]:
-            for row in self.db.query(sql):
+            for row in self.db.query(sql, only[1]):
                 values = list(row)
                 for i in (value, won):
                     if values[i] is not None:

@@ -12,17 +12,11 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
-from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, ngettext
 from funneldesk.services.dto import COMPANY, CustomerQuery, CustomerRow
-from funneldesk.ui.common import file_dialogs
-from funneldesk.ui.common.background import run_in_background
-from funneldesk.ui.common.errors import show_error
+from funneldesk.ui.common import list_export
 from funneldesk.ui.common.page import Workspace
 from funneldesk.ui.customers import opening
-
-# the export's choices in the save dialog: (filter, writes the import's field names)
-_CSV, _XLSX, _VCF = "*.csv", "*.xlsx", "*.vcf"
 
 
 def _moved(move: Any) -> list[tuple[Hashable, int]]:
@@ -93,51 +87,24 @@ class CustomerCommands:
     # --- export ----------------------------------------------------------------------
 
     def export(self, query: CustomerQuery) -> None:
-        """Asks where to write the list and how (as shown, or for an import)."""
-        # the patterns in ASCII brackets outside the translation: Qt finds them there
-        # (a Chinese （…） hid them, and a CSV was saved as "公司.csv）")
-        labels = (_("Excel workbook, as the list shows it"), _("CSV, as the list shows it"),
-                  _("Excel workbook for an import: field names as headers"),
-                  _("CSV for an import: field names as headers"))
-        shown = (f"{labels[0]} ({_XLSX})", f"{labels[1]} ({_CSV})")
-        for_import = (f"{labels[2]} ({_XLSX})", f"{labels[3]} ({_CSV})")
-        vcards = _("vCards, for phones and mail programs")
-        cards = (f"{vcards} ({_VCF})",) if query.entity != COMPANY else ()
+        """Asks where to write the list and how (as shown, for an import, or vCards)."""
         name = _("companies") if query.entity == COMPANY else _("contacts")
-        path, chosen = file_dialogs.save_file_name(
-            self.workspace.window, _("Export the list"), f"{name}.xlsx",
-            ";;".join((*shown, *for_import, *cards)))
-        if not path:
-            return
-        target = Path(path)
-        writable = (".csv", ".xlsx", ".vcf") if cards else (".csv", ".xlsx")
-        if target.suffix.lower() not in writable:  # the name typed says, else the kind chosen
-            target = target.with_suffix(
-                ".csv" if _CSV in chosen else ".vcf" if _VCF in chosen else ".xlsx")
-        self.export_to(query, target, field_names=chosen in for_import)
+        target = list_export.ask_target(self.workspace, name, cards=query.entity != COMPANY)
+        if target is not None:
+            self.export_to(query, target.path, field_names=target.field_names)
 
     def export_to(self, query: CustomerQuery, path: Path, *, field_names: bool) -> None:
         """Writes the list off the GUI thread; says how many rows went where."""
         ws = self.workspace
 
-        def done(n: int) -> None:
+        def written(n: int) -> str:
             if query.entity == COMPANY:
-                text = ngettext("{n} company written to {file}.",
+                return ngettext("{n} company written to {file}.",
                                 "{n} companies written to {file}.", n)
-            else:
-                text = ngettext("{n} contact written to {file}.",
-                                "{n} contacts written to {file}.", n)
-            ws.show_message(text.format(n=n, file=path.name))
+            return ngettext("{n} contact written to {file}.",
+                            "{n} contacts written to {file}.", n)
 
-        def failed(error: Exception) -> None:
-            if isinstance(error, OSError):  # a full disk, a folder one may not write in
-                ws.show_message(_("{file} could not be written: {reason}").format(
-                    file=path.name, reason=error.strerror or error))
-                return
-            if not isinstance(error, FunnelDeskError):
-                raise error
-            show_error(ws.window, error)
-
-        run_in_background(
+        list_export.write(
+            ws, path,
             lambda: ws.services.exports.export_list(query, path, field_names=field_names),
-            done, failed)
+            written)

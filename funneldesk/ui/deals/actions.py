@@ -13,7 +13,8 @@ MOVE = PageAction("move", N_("Move to stage…"))
 ARCHIVE = PageAction("archive", N_("Archive"))
 SAVE_VIEW = PageAction("save-view", N_("Save view…"))
 DELETE_VIEW = PageAction("delete-view", N_("Delete view"))
+EXPORT = PageAction("export-deals", N_("Export…"))
 # another FunnelDesk on the same file may have changed deals meanwhile
 RELOAD = PageAction("reload", N_("Reload"), "F5")
 # in the order of DealsListPage.page_actions
-ACTIONS = (OPEN, CHANGE_OWNER, MOVE, ARCHIVE, SAVE_VIEW, DELETE_VIEW, RELOAD)
+ACTIONS = (OPEN, CHANGE_OWNER, MOVE, ARCHIVE, SAVE_VIEW, DELETE_VIEW, EXPORT, RELOAD)

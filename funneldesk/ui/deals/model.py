@@ -13,19 +13,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import language
 from funneldesk.services import Services
 from funneldesk.services.dto import DealQuery, DealRow, ListColumn
+from funneldesk.services.pipeline.list_text import cells
 from funneldesk.ui.common.background import run_in_background
-from funneldesk.ui.deals.columns import COLUMNS, NUMERIC, header, outcome_label
+from funneldesk.ui.deals.columns import COLUMNS, NUMERIC, header
 
 PAGE = 200
 MAX_PAGES = 40
@@ -35,13 +33,6 @@ DEAL_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's DealRow (None until read)
 Index = QModelIndex | QPersistentModelIndex
 # runs work off the GUI thread, then done(result) or failed(error) on it
 Runner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[Exception], None]], None]
-
-
-@lru_cache(maxsize=4096)
-def _money(amount: Decimal, currency: str, lang: str) -> str:
-    """An amount as the list shows it (babel's formatting is most of what a repaint costs;
-    a screen shows few distinct amounts, and the language is part of the key)."""
-    return formatting.money(amount, currency)
 
 
 @dataclass
@@ -277,23 +268,7 @@ class DealsTableModel(QAbstractTableModel):
         return self._format(deal)[COLUMNS.index(column)]
 
     def _format(self, deal: DealRow) -> tuple[str, ...]:
-        def day(value: dt.date | None) -> str:
-            return formatting.date_short(value) if value is not None else ""
-
-        texts = {
-            ListColumn.TITLE: deal.title,
-            ListColumn.COMPANY: deal.company,
-            ListColumn.STAGE: deal.stage,
-            ListColumn.VALUE: _money(deal.amount, deal.currency, language()),
-            ListColumn.OWNER: deal.owner,
-            ListColumn.EXPECTED_CLOSE: day(deal.expected_close),
-            ListColumn.NEXT_STEP: deal.next_step,
-            ListColumn.DAYS_IN_STAGE: formatting.number(deal.days_in_stage(self.today)),
-            ListColumn.CREATED: day(deal.created_at.astimezone().date()),
-            ListColumn.CLOSED: day(deal.closed_on),
-            ListColumn.OUTCOME: outcome_label(deal.outcome),
-        }
-        return tuple(texts[column] for column in COLUMNS)
+        return cells(deal, self.today)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
@@ -45,6 +46,7 @@ from funneldesk.services.dto import (
     PipelineInfo,
     UserInfo,
 )
+from funneldesk.ui.common import list_export
 from funneldesk.ui.common.page import Page, PageAction, Workspace
 from funneldesk.ui.deals import actions
 from funneldesk.ui.deals.bulk_actions import QUICK_BULK, BulkActions, Chosen, chosen_rows
@@ -154,6 +156,7 @@ class DealsListPage(Page):
         self.archive_action = action(actions.ARCHIVE, self.bulk.archive)
         self.save_view_action = action(actions.SAVE_VIEW, self.ask_view_name)
         self.delete_view_action = action(actions.DELETE_VIEW, self.delete_current_view)
+        self.export_action = action(actions.EXPORT, self.export)
         self.reload_action = action(actions.RELOAD, self.reload)
         self.bulk_actions = [self.owner_action, self.move_action, self.archive_action]
         self._enable()
@@ -169,13 +172,15 @@ class DealsListPage(Page):
         tools.addSeparator()
         for bulk in self.bulk_actions:
             tools.addAction(bulk)
+        tools.addSeparator()
+        tools.addAction(self.export_action)
         return tools
 
     # --- what a page declares ---------------------------------------------------------
 
     def page_actions(self) -> list[QAction]:
         return [self.open_action, *self.bulk_actions, self.save_view_action,
-                self.delete_view_action, self.reload_action]
+                self.delete_view_action, self.export_action, self.reload_action]
 
     def page_menus(self) -> list[QMenu]:
         menu = QMenu(_("Deals &list"), self)  # beside the board's Deal menu: its own key
@@ -185,7 +190,7 @@ class DealsListPage(Page):
         menu.addSeparator()
         menu.addActions([self.save_view_action, self.delete_view_action])
         menu.addSeparator()
-        menu.addAction(self.reload_action)
+        menu.addActions([self.export_action, self.reload_action])
         return [menu]
 
     def tool_bar(self) -> QToolBar:
@@ -266,6 +271,24 @@ class DealsListPage(Page):
         if state:
             self.table.horizontalHeader().restoreState(QByteArray.fromHex(state.encode()))
         self.apply_view(ListView.from_dict(settings.get("deals.filters").get(self._database)))
+
+    def export(self) -> None:
+        """Writes the list as it is now (filters, order, the columns shown) to a file the
+        user names: as shown, or with the import's field names."""
+        target = list_export.ask_target(self.workspace, _("deals"))
+        if target is not None:
+            self.export_to(target.path, field_names=target.field_names)
+
+    def export_to(self, path: Path, *, field_names: bool) -> None:
+        top = self.table.horizontalHeader()
+        columns = tuple(COLUMNS[top.logicalIndex(v)] for v in range(top.count())
+                        if not top.isSectionHidden(top.logicalIndex(v)))
+        query, today, exports = self.model.query, self.model.today, self.workspace.services.exports
+        list_export.write(
+            self.workspace, path,
+            lambda: exports.export_deal_list(query, path, today=today, columns=columns,
+                                             field_names=field_names),
+            lambda n: ngettext("{n} deal written to {file}.", "{n} deals written to {file}.", n))
 
     def _read_choices(self) -> None:
         """What the filters offer: the pipelines with their stages, and the owners."""
