@@ -216,3 +216,23 @@ def test_an_open_deals_close_date_is_when_it_is_expected_to_close(
         assert conn.execute("SELECT title, expected_close, closed_on FROM deals "
                             "ORDER BY title").fetchall() == [
             ("Big order", "2026-05-31", None), ("Old order", None, "2026-02-20")]
+
+
+def test_a_currency_sign_beside_the_amount_is_the_deal_s_currency(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path) -> None:
+    services.rates.set_base_currency(currency="USD", by=manager)  # counting in dollars
+    path = tmp_path / "a.csv"
+    path.write_text('title,value,currency\nYuan,"¥1,234",\nYuan too,1234 RMB,\n'
+                    'Dollars,"$1,234.50",\nPlain,99,\nSaid twice,¥5,CNY\n'
+                    "Disagree,¥5,USD\nTwo signs,$5 RMB,\n", encoding="utf-8")
+    report = services.imports.run("deals", path, ImportOptions(
+        columns={"title": "title", "value": "value", "currency": "currency"},
+        skip_bad_rows=True), by=manager)
+    assert [(e.record, e.column, e.reason) for e in report.errors] == [
+        (6, "value", "currency_mismatch"), (7, "value", "currency_mismatch")]
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("SELECT title, value, currency FROM deals WHERE external_id = '' "
+                            "AND title IN ('Yuan', 'Yuan too', 'Dollars', 'Plain', "
+                            "'Said twice') ORDER BY id").fetchall() == [
+            ("Yuan", 123400, "CNY"), ("Yuan too", 123400, "CNY"),
+            ("Dollars", 123450, "USD"), ("Plain", 9900, "USD"), ("Said twice", 500, "CNY")]

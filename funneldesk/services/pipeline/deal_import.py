@@ -28,6 +28,7 @@ from funneldesk.models import Contact, Deal, LostReason, StageChange, StageKind
 from funneldesk.services.common import audit
 from funneldesk.services.common.bulk import insert_rows
 from funneldesk.services.common.sql import session_query
+from funneldesk.services.common.tabular import cells
 from funneldesk.services.common.tabular.records import Context, Field, Row
 from funneldesk.services.customers.importers import References
 from funneldesk.services.pipeline import reads
@@ -116,8 +117,24 @@ class DealImporter:
         if currency is not None:
             if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
                 ctx.fail(row, "currency", "unknown_currency")
-            else:
-                row.values["currency"] = currency.upper()
+                return
+            currency = row.values["currency"] = currency.upper()
+        # a sign beside an amount (¥1,234, $1,234, 1234 RMB) names the currency when no
+        # column does, and must agree with the one that does
+        for name in ("value", "won_value"):
+            if name not in row.values:
+                continue
+            try:
+                signed = cells.money_currency(row.shown(name)[1])
+            except cells.CellProblem as problem:
+                ctx.fail(row, name, problem.reason)
+                return
+            if signed is None:
+                continue
+            if currency is not None and signed != currency:
+                ctx.fail(row, name, "currency_mismatch")
+                return
+            currency = row.values["currency"] = signed
 
     def apply(self, session: Session, rows: Iterable[Row], ctx: Context) -> None:
         query = session_query(session)

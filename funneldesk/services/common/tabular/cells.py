@@ -26,6 +26,24 @@ _SIGNS = re.compile(r"^(?:RMB|CNY|USD|EUR|HKD|[¥￥$€£])\s*|\s*(?:RMB|CNY|US
 _AMOUNT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
 
 
+# the currency a sign or code beside an amount names; ¥ and ￥ are the yuan (the yen's
+# sign too, but FunnelDesk's teams write it for the yuan), $ the US dollar
+_SIGN_CURRENCY = {"rmb": "CNY", "cny": "CNY", "¥": "CNY", "￥": "CNY", "元": "CNY",
+                  "usd": "USD", "$": "USD", "eur": "EUR", "€": "EUR", "hkd": "HKD",
+                  "£": "GBP"}
+
+
+def money_currency(text: str) -> str | None:
+    """The currency code a sign or code beside an amount names (``¥1,234``: CNY,
+    ``1234 USD``: USD), or None for a plain amount; two that differ (``$1,234 RMB``) are
+    a problem."""
+    found = {_SIGN_CURRENCY[m.group(0).strip().casefold()]
+             for m in _SIGNS.finditer(text.strip().replace(" ", ""))}
+    if len(found) > 1:
+        raise CellProblem("currency_mismatch")
+    return found.pop() if found else None
+
+
 def money(text: str) -> Decimal:
     """``1,234.50``, ``¥1,234``, ``$1,234``, ``RMB 1234`` ...; never rounded: more than two
     decimals is a problem, as is anything that is not a plain amount."""

@@ -32,6 +32,8 @@ REASONS = {
     "unknown_value": N_("Not one of the values this field takes."),
     "unknown_stage": N_("No stage of the pipeline has this name; map it with --stage."),
     "unknown_currency": N_("Not a currency code such as CNY or USD."),
+    "currency_mismatch": N_("The amount's currency sign names another currency than the "
+                            "row's currency."),
     "not_found": N_("No record matches this key, so there is nothing to update."),
     "ambiguous_match": N_("Several records match this key."),
     "duplicate": N_("A record with this value exists already (or appears earlier in the "
