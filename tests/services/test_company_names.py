@@ -17,6 +17,9 @@ from funneldesk.services.customers.names import blocking_keys, core, similarity
     ("XINGCHEN TECH INC", "xingchen tech"),
     ("The Acme Group Holdings, LLC", "acme"),
     ("ＡＢＣ　Ｃｏ．", "abc"),  # full-width, as typed with a Chinese input method
+    ("Atlanta Summit Electronics Inc.", "summit electronics"),
+    ("New York Harbor Foods", "harbor foods"),
+    ("Boston Consulting Group", "boston consulting"),  # the city is most of the name
 ])
 def test_the_core_drops_the_legal_form_the_city_and_punctuation(name: str, kept: str) -> None:
     assert core(name) == kept
@@ -28,6 +31,7 @@ def test_the_core_drops_the_legal_form_the_city_and_punctuation(name: str, kept:
     ("Xingchen Tech Co., Ltd.", "XINGCHEN TECH INC"),
     ("Tech Xingchen Ltd", "Xingchen Tech Limited"),
     ("Acme Corporation", "ACME Corp."),
+    ("Summit Electronics, Inc", "Atlanta Summit Electronics Inc."),  # the sample's pair
 ])
 def test_the_same_company_written_two_ways_scores_high(a: str, b: str) -> None:
     assert similarity(a, b) >= 90
@@ -39,6 +43,7 @@ def test_the_same_company_written_two_ways_scores_high(a: str, b: str) -> None:
     ("上海恒通物流有限公司", "杭州蓝海建材有限公司"),
     ("Acme Corporation", "Apex Logistics Inc"),
     ("有限公司", "星辰科技有限公司"),  # a bare legal form matches nothing
+    ("Atlanta Summit Electronics", "Denver Summit Electronics"),  # two branches
 ])
 def test_different_companies_score_low(a: str, b: str) -> None:
     assert similarity(a, b) < 60

@@ -26,6 +26,24 @@ _PLACES = ("北京", "上海", "天津", "重庆", "广州", "深圳", "杭州",
            "沈阳", "大连", "昆明", "南宁", "哈尔滨", "长春", "石家庄", "太原", "南昌", "贵阳",
            "香港", "澳门", "台湾", "中国")
 _LEADING_PLACE = re.compile("(?:" + "|".join(_PLACES) + ")[市省]?")
+# the same in Latin letters: a city a rep may put in front (“Atlanta Summit Electronics”
+# for “Summit Electronics, Inc”); cities only, since a state or a country is often the
+# name itself (Texas Instruments)
+_LATIN_PLACES = frozenset("""
+new york|los angeles|chicago|houston|phoenix|philadelphia|san antonio|san diego|dallas|
+san jose|austin|jacksonville|columbus|charlotte|san francisco|indianapolis|seattle|denver|
+boston|nashville|detroit|portland|las vegas|memphis|louisville|baltimore|milwaukee|
+albuquerque|tucson|sacramento|kansas city|atlanta|miami|omaha|raleigh|minneapolis|tampa|
+orlando|cleveland|cincinnati|pittsburgh|st louis|saint louis|salt lake city|richmond|
+buffalo|toronto|montreal|vancouver|calgary|ottawa|london|manchester|birmingham|glasgow|
+edinburgh|dublin|sydney|melbourne|brisbane|perth|auckland|singapore|hong kong|macau|
+taipei|beijing|shanghai|tianjin|chongqing|guangzhou|shenzhen|hangzhou|nanjing|suzhou|
+chengdu|wuhan|xian|xi an|changsha|qingdao|xiamen|ningbo|zhengzhou|jinan|hefei|fuzhou|
+shenyang|dalian|kunming|tokyo|osaka|seoul|paris|berlin|munich|frankfurt|hamburg|
+amsterdam|rotterdam|zurich|geneva|madrid|barcelona|milan|rome|vienna|stockholm|oslo|
+copenhagen|helsinki|brussels|dubai|mumbai|delhi|new delhi|bangalore
+""".replace("\n", "").split("|"))
+_LONGEST_PLACE = max(len(p.split()) for p in _LATIN_PLACES)
 _BRACKETED = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORDS = re.compile(r"[^\W_]+")
@@ -44,7 +62,18 @@ def core(name: str) -> str:
     if place and len(text) > place.end() + 1:
         text = text[place.end():]
     words = [w for w in _WORDS.findall(text) if w not in _LATIN_FORMS]
+    held = _latin_place(words)
+    if held and len(words) - held >= 2:  # “Boston Consulting” stays whole
+        words = words[held:]
     return " ".join(words)
+
+
+def _latin_place(words: list[str]) -> int:
+    """How many of the first ``words`` name a city (0: none)."""
+    for n in range(min(_LONGEST_PLACE, len(words) - 1), 0, -1):
+        if " ".join(words[:n]) in _LATIN_PLACES:
+            return n
+    return 0
 
 
 def place(name: str) -> str:
@@ -55,7 +84,10 @@ def place(name: str) -> str:
     if found is None:
         bracketed = _BRACKETED.search(text)
         found = _LEADING_PLACE.match(bracketed.group()[1:-1].strip()) if bracketed else None
-    return found.group().rstrip("市省") if found is not None else ""
+    if found is not None:
+        return found.group().rstrip("市省")
+    words = _WORDS.findall(text)
+    return " ".join(words[:_latin_place(words)])
 
 
 def other_places(a: str, b: str) -> bool:
