@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from funneldesk.collation import add_sql_function
 from funneldesk.db.inspect_file import check_writable, current_revision, read_only_uri
 from funneldesk.db.revisions import HEAD
 from funneldesk.errors import DatabaseBusy, DatabaseDamaged, DatabaseUnavailable, ReadOnlyDatabase
@@ -137,10 +138,12 @@ class Database:
     def _reader(self) -> _Reader:
         reader: _Reader | None = getattr(self._local, "reader", None)
         if reader is None:
+            _close_retired()
             with self._mapping_errors():
                 # autocommit: each read sees every committed change, and holds no lock after
                 conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
                 conn.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms:d}")
+                add_sql_function(conn)
             reader = self._local.reader = _Reader(conn)
             with self._lock:
                 self._readers.add(reader)
@@ -191,13 +194,15 @@ class Database:
                 reader.conn.close()
             self._readers.clear()
             self._local = threading.local()
+            _close_retired()
             if self._engine is not None:
                 self._engine.dispose()
 
 
 class _Reader:
-    """A thread's plain-SQL connection. It closes when the thread ends (Python then drops
-    the thread's local data), so that threads the pool retires leave no file open."""
+    """A thread's plain-SQL connection. When the thread ends (Python then drops the
+    thread's local data; a pool thread's, after each job) it is closed by the next reader
+    made, so that threads the pool retires leave no file open."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -208,7 +213,24 @@ class _Reader:
             self.conn.execute("ROLLBACK")  # it only read: nothing to keep
 
     def __del__(self) -> None:
-        self.conn.close()
+        # not closed here: a pool thread's local data goes while Python clears the thread's
+        # state, and closing a connection then (it has SQL functions, whose release takes
+        # the GIL again) crashed the process. The next reader, or Database.close, closes it
+        _RETIRED.append(self.conn)
+
+
+# connections of threads that ended, to close (see _Reader.__del__); list.append and
+# list.pop are atomic, so no lock
+_RETIRED: list[sqlite3.Connection] = []
+
+
+def _close_retired() -> None:
+    while _RETIRED:
+        try:
+            conn = _RETIRED.pop()
+        except IndexError:  # another thread took the last one
+            return
+        conn.close()
 
 
 def _is_damage(error: BaseException | None) -> bool:

@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 
+from funneldesk.collation import add_sql_function
+
 READ_ONLY = "funneldesk_read_only"  # execution option of the engine that reads
 # execution option of a change whose inserts check their own references (a bulk import's
 # writer checks each batch in one query, three times faster than SQLite row by row)
@@ -32,6 +34,7 @@ def _set_pragmas(dbapi_connection: Any, busy_timeout_ms: int) -> None:
     # roll back the last transactions, never corrupt the file)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    add_sql_function(dbapi_connection)  # the lists' orders, in any session too
 
 
 def _begin(connection: Connection) -> None:

@@ -90,13 +90,35 @@ def test_companies_are_listed_by_name_with_what_the_table_shows(
     (C.KEY_LEVEL, False, ["Acme Tools", "星辰科技有限公司", "Zenith Foods", "Bolt Motors"]),
     # the empty level stays last whichever way round (among equals: by id, then reversed)
     (C.KEY_LEVEL, True, ["星辰科技有限公司", "Acme Tools", "Bolt Motors", "Zenith Foods"]),
-    (C.CITY, False, ["Zenith Foods", "Acme Tools", "Bolt Motors", "星辰科技有限公司"]),
+    # 北京 reads bei3jing1: before Shanghai
+    (C.CITY, False, ["星辰科技有限公司", "Zenith Foods", "Bolt Motors", "Acme Tools"]),
     (C.TAGS, False, ["Acme Tools", "Zenith Foods", "星辰科技有限公司", "Bolt Motors"]),
 ])
 def test_sorting_is_done_in_sql(services: Services, companies: dict[str, int],
                                 sort: CustomerColumn, descending: bool,
                                 expected: list[str]) -> None:
     assert listed(services, CustomerQuery(sort=sort, descending=descending)) == expected
+
+
+def test_chinese_places_industries_and_titles_sort_by_their_pinyin(
+        services: Services, manager: Actor) -> None:
+    places = ["上海", "重庆", "长沙", "北京", "厦门"]  # code point order: 上 北 厦 重 长
+    trades = ["制造业", "物流", "软件", "金融"]
+    for n, city in enumerate(places):
+        company = services.customers.add_company(CompanyFields(
+            name=f"客户{n}", city=city, industry=trades[n % len(trades)]), by=manager)
+        services.customers.add_contact(ContactFields(
+            name=f"联系人{n}", company_id=company.id, title=trades[n % len(trades)]),
+            by=manager)
+    rows = services.customer_list.page(CustomerQuery(sort=C.CITY), 0, 10)
+    assert [r.city for r in rows if isinstance(r, CompanyRow)] == [
+        "北京", "长沙", "重庆", "上海", "厦门"]  # 长沙 chang2sha1, 重庆 chong2qing4
+    rows = services.customer_list.page(CustomerQuery(sort=C.INDUSTRY, descending=True), 0, 10)
+    assert [r.industry for r in rows if isinstance(r, CompanyRow)] == [
+        "制造业", "制造业", "物流", "软件", "金融"]
+    rows = services.customer_list.page(CustomerQuery(entity="contact", sort=C.TITLE), 0, 10)
+    assert [r.title for r in rows if isinstance(r, ContactRow)] == [
+        "金融", "软件", "物流", "制造业", "制造业"]
 
 
 def test_the_public_pool_comes_last_when_sorted_by_owner(

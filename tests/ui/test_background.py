@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import threading
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from funneldesk.services import Services
+from funneldesk.services.customers.list_records import CustomerColumn
+from funneldesk.services.customers.records import CompanyFields
+from funneldesk.services.dto import Actor, CustomerQuery
 from funneldesk.ui.common.background import run_in_background
 
 
@@ -31,3 +36,23 @@ def test_a_result_reaches_nobody_once_its_owner_is_gone(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: reported == ["kept"], timeout=5000)
     qtbot.wait(100)  # the first job's report, had it gone anywhere, would be here by now
     assert reported == ["kept"]
+
+
+def test_pool_threads_read_sorted_lists_one_job_after_another(
+        qtbot: QtBot, services: Services, manager: Actor) -> None:
+    """A pool thread's connection has SQL functions (the pinyin sort key); it goes when
+    Python clears the thread's state after each job, and closing it then crashed the
+    process. Here many jobs read with the function, and their connections are closed."""
+    for city in ("上海", "北京", "长沙"):
+        services.customers.add_company(CompanyFields(name=f"{city}客户", city=city), by=manager)
+    query = CustomerQuery(sort=CustomerColumn.CITY)
+    results: list[object] = []
+    for _job in range(20):
+        run_in_background(lambda: [r.city for r in services.customer_list.page(query, 0, 10)],
+                          results.append, results.append)
+    qtbot.waitUntil(lambda: len(results) == 20, timeout=20000)
+    assert results == [["北京", "长沙", "上海"]] * 20
+    database = str(services.location())
+    opened = [fd for fd in os.listdir("/proc/self/fd")
+              if os.path.realpath(f"/proc/self/fd/{fd}") == database]
+    assert len(opened) < 10  # not one per job

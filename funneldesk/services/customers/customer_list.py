@@ -103,9 +103,6 @@ Term = tuple[str, list[Any], bool]
 def _terms(entity: str, column: CustomerColumn) -> tuple[list[Term], tuple[str, ...]]:
     """The terms of the column's ascending order and the tables they need (see _JOINS)."""
 
-    def text(expr: str) -> list[Term]:  # empty texts last
-        return [(f"{expr} = ''", [], True), (expr, [], False)]
-
     def maybe(expr: str) -> list[Term]:  # missing values last
         return [(f"{expr} IS NULL", [], True), (expr, [], False)]
 
@@ -134,11 +131,16 @@ def _terms(entity: str, column: CustomerColumn) -> tuple[list[Term], tuple[str, 
         return [(_OPEN_DEALS, [], False)], ()
     if column is C.CREATED:
         return [("r.created_at", [], False)], ()
+    if column is C.CITY and entity == COMPANY:  # as shown: the city, else the province
+        place = "CASE r.city WHEN '' THEN r.province ELSE r.city END"
+        return [(f"{place} = ''", [], True), (f"sort_key({place})", [], False),
+                ("sort_key(r.province)", [], False)], ()
+    # texts in the order a Chinese reader expects (pinyin): see collation.add_sql_function
     own = {C.TITLE: "r.title"} if entity == CONTACT else {
-        C.CITY: "r.city", C.INDUSTRY: "r.industry", C.SEGMENT: "r.segment",
-        C.KEY_LEVEL: "r.key_level"}
+        C.INDUSTRY: "r.industry", C.SEGMENT: "r.segment", C.KEY_LEVEL: "r.key_level"}
     if column in own:
-        return text(own[column]), ()
+        return [(f"{own[column]} = ''", [], True),  # empty texts last
+                (f"sort_key({own[column]})", [], False)], ()
     return [("r.sort_name", [], False)], ()
 
 
