@@ -214,6 +214,15 @@ def take_customer_dialogs(app: QApplication, window: QWidget, services: object, 
     when_open(app, duplicates)
     opening.find_duplicates(window, services, me, "company")
 
+    def lead_sources(dialog: QWidget) -> None:
+        dialog.new_name.setText("小红书" if zh else "Xiaohongshu")  # type: ignore[attr-defined]
+        dialog.add()  # type: ignore[attr-defined]
+        shoot(app, dialog, out / f"lead-sources-{lang}.png")
+        dialog.close()
+
+    when_open(app, lead_sources)
+    window.edit_lead_sources()  # type: ignore[attr-defined]
+
 
 if __name__ == "__main__":
     from take import main  # the board's screenshot script, beside this one

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from funneldesk.errors import InvalidInput, NotFound
 from funneldesk.i18n import N_, _
 from funneldesk.models import LeadSource
@@ -60,6 +62,60 @@ class LeadSourceService(Service):
             session.flush()
             audit.record(session, by, "create", "lead_source", source.id, label=name)
             return LeadSourceInfo(source.id, None, name, True)
+
+    def usage(self) -> dict[int, int]:
+        """How many companies, contacts and deals (not deleted nor merged away) name each
+        source."""
+        counts: dict[int, int] = {}
+        live = {"companies": "merged_into_id IS NULL", "contacts": "merged_into_id IS NULL",
+                "deals": "1 = 1"}
+        for table, alive in live.items():
+            for ident, n in self.db.query(
+                    f"SELECT lead_source_id, count(*) FROM {table} WHERE deleted_at IS NULL "
+                    f"AND {alive} AND lead_source_id IS NOT NULL GROUP BY lead_source_id"):
+                counts[int(ident)] = counts.get(int(ident), 0) + int(n)
+        return counts
+
+    def rename(self, *, source_id: int, label: str, by: Actor) -> None:
+        """Renames one of the team's own sources (a seeded one is shown in each user's
+        language, so it keeps its name); the records that name it follow."""
+        require_manager(by, _("Only a manager can change the list of lead sources."))
+        name = label.strip()
+        if not name:
+            raise InvalidInput("label", _("Enter the lead source's name."))
+        held = self.find(name)
+        if held is not None and held != source_id:
+            raise InvalidInput("label", _("“{name}” is already a lead source.").format(
+                name=name))
+        with self.db.session() as session:
+            source = session.get(LeadSource, source_id)
+            if source is None:
+                raise NotFound("lead_source", source_id)
+            if source.code is not None:
+                raise InvalidInput("label", _(
+                    "A built-in source keeps its name: each user sees it in their own "
+                    "language. Retire it and add one of your own instead."))
+            if source.label != name:
+                audit.record(session, by, "update", "lead_source", source_id,
+                             label=[source.label, name])
+                source.label = name
+
+    def move(self, *, source_id: int, by: Actor, down: bool) -> None:
+        """Moves a source one place up or down the pick lists."""
+        require_manager(by, _("Only a manager can change the list of lead sources."))
+        with self.db.session() as session:
+            order = list(session.scalars(select(LeadSource).order_by(LeadSource.position,
+                                                                      LeadSource.id)))
+            at = next((i for i, s in enumerate(order) if s.id == source_id), None)
+            if at is None:
+                raise NotFound("lead_source", source_id)
+            to = at + 1 if down else at - 1
+            if not 0 <= to < len(order):
+                return
+            order[at], order[to] = order[to], order[at]
+            for position, source in enumerate(order):
+                source.position = position
+            audit.record(session, by, "move", "lead_source", source_id, position=to)
 
     def set_active(self, *, source_id: int, active: bool, by: Actor) -> None:
         """Retires a source from the pick lists (records keep it) or brings it back."""

@@ -258,6 +258,15 @@ class MainWindow(QMainWindow):
         if dialog.saved:  # leads may have joined or left the pool
             self.runner.relay(ChangeSet(everything=True))
 
+    def edit_lead_sources(self) -> None:
+        """The team's lead sources (read-only for a rep); the lists follow a change."""
+        from funneldesk.ui.admin.lead_sources import LeadSourcesDialog
+
+        dialog = LeadSourcesDialog(self.services, self.actor, self)
+        dialog.exec()
+        if dialog.changed:
+            self.runner.relay(ChangeSet(everything=True))
+
     def warm_up(self) -> None:
         """Loads the ORM and the change services off the GUI thread once the paint of the
         first page is over, so that the first change does not wait for them, then purges

@@ -49,6 +49,7 @@ class WindowActions:
         # everyone may read the rates; the dialog lets only managers change them
         self.rates = self._action(_("Exchange rates…"), None, w.edit_rates)
         self.team_settings = self._action(_("Team settings…"), None, w.edit_team_settings)
+        self.lead_sources = self._action(_("Lead sources…"), None, w.edit_lead_sources)
         self._menus()
         self.tool_bar = self._toolbar()
 
@@ -80,6 +81,7 @@ class WindowActions:
         settings.addAction(self.manager_only[2])
         settings.addAction(self.rates)
         settings.addAction(self.team_settings)
+        settings.addAction(self.lead_sources)
         self.settings = settings
         # the current page's menus go before View (MainWindow.show_page)
         self.view_menu_action = bar.addMenu(self.view)
