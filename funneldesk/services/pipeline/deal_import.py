@@ -112,6 +112,18 @@ class DealImporter:
                 return suggest_entered(headers, [s.name for s in stages])
         return {}
 
+    def stages_for(self, query: Any, values: Sequence[str], pipeline: str | None
+                   ) -> tuple[list[str], dict[str, str | None]]:
+        """The pipeline's stage names, and the stage each of a file's stage ``values``
+        goes to by its name alone (Closed Won, 赢单 ...), or None: what the user maps."""
+        for ident, name in reads.read_pipelines(query):
+            if pipeline is None or name.casefold() == pipeline.casefold():
+                stages = _StageMap(reads.read_pipeline(query, ident), {})
+                named = {v: stages.named(v) for v in values}
+                return ([s.name for s in stages.stages],
+                        {v: s.name if s is not None else None for v, s in named.items()})
+        return [], dict.fromkeys(values)
+
     def parse(self, row: Row, ctx: Context) -> None:
         currency = row.values.get("currency")
         if currency is not None:

@@ -8,12 +8,13 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QComboBox, QStyleOptionViewItem, QWidget
 
 from funneldesk.i18n import _
 from funneldesk.services.common.tabular import cells
 from funneldesk.services.common.tabular.engine import Field, RowError, reason_label
 from funneldesk.services.common.tabular.files import Table
+from funneldesk.ui.customers.import_choices import ChoiceDelegate
 
 Index = QModelIndex | QPersistentModelIndex
 HEADER, SAMPLE, FIELD = range(3)
@@ -131,7 +132,7 @@ class MappingModel(QAbstractTableModel):
         return [f for f in self.fields if f.required and f.name not in mapped]
 
 
-class FieldDelegate(QStyledItemDelegate):
+class FieldDelegate(ChoiceDelegate):
     """Chooses a column's field from a list: "Don't import", then every field."""
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
@@ -146,18 +147,6 @@ class FieldDelegate(QStyledItemDelegate):
                           else label, spec.name)
         combo.activated.connect(lambda _i, c=combo: self._commit(c))
         return combo
-
-    def _commit(self, combo: QComboBox) -> None:
-        self.commitData.emit(combo)
-        self.closeEditor.emit(combo)
-
-    def setEditorData(self, editor: QWidget, index: Index) -> None:
-        assert isinstance(editor, QComboBox)
-        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
-
-    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
 class PreviewModel(QAbstractTableModel):

@@ -1,6 +1,6 @@
 """The import wizard: a file of companies, contacts, products (or any kind the services
-import), its columns matched to fields, its first rows previewed, a dry run, then the
-import, off the GUI thread with its progress and a Cancel.
+import), its columns matched to fields (for deals, its stages too), its first rows
+previewed, a dry run, then the import, off the GUI thread with its progress and a Cancel.
 
 Each step is a page (import_setup_pages, import_preview_page, import_run_pages); the
 wizard holds what they share: the services, the runner and the options chosen.
@@ -19,6 +19,7 @@ from funneldesk.ui.customers.import_preview_page import PreviewPage
 from funneldesk.ui.customers.import_run_pages import DryRunPage, ImportPage
 from funneldesk.ui.customers.import_runner import ImportRunner
 from funneldesk.ui.customers.import_setup_pages import FilePage, MappingPage
+from funneldesk.ui.customers.import_stages_page import StagesPage
 
 
 class ImportWizard(QWizard):
@@ -34,18 +35,32 @@ class ImportWizard(QWizard):
         self.runner = ImportRunner(services, actor, self)
         self.file_page = FilePage(self, kind)
         self.mapping_page = MappingPage(self)
+        self.stages_page = StagesPage(self)
         self.preview_page = PreviewPage(self)
         self.dry_run_page = DryRunPage(self)
         self.import_page = ImportPage(self)
-        for page in (self.file_page, self.mapping_page, self.preview_page, self.dry_run_page,
-                     self.import_page):
-            self.addPage(page)
+        self.page_ids = {page: self.addPage(page) for page in (
+            self.file_page, self.mapping_page, self.stages_page, self.preview_page,
+            self.dry_run_page, self.import_page)}
         self.resize(900, 640)
 
+    def deals(self) -> bool:
+        return self.file_page.kind_code() == "deals"
+
+    def nextId(self) -> int:
+        """The stages step only for deals."""
+        if self.currentPage() is self.mapping_page and not self.deals():
+            return self.page_ids[self.preview_page]
+        return super().nextId()
+
     def import_options(self, *, dry_run: bool) -> ImportOptions:
-        mapping = self.mapping_page
+        mapping, stages = self.mapping_page, self.stages_page
+        deals = self.deals()
         return ImportOptions(columns=mapping.model.columns(), mode=mapping.mode_code(),
                              match=mapping.match(),
+                             entered=stages.entered() if deals else {},
+                             stages=stages.stage_map() if deals else {},
+                             pipeline=stages.pipeline_name() if deals else None,
                              date_format=self.preview_page.date_format(),
                              skip_bad_rows=mapping.skip.isChecked(), dry_run=dry_run)
 

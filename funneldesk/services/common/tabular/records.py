@@ -30,7 +30,8 @@ REASONS = {
     "bad_credit_code": N_("Not a valid Unified Social Credit Code."),
     "bad_wechat": N_("Not a WeChat ID."),
     "unknown_value": N_("Not one of the values this field takes."),
-    "unknown_stage": N_("No stage of the pipeline has this name; map it with --stage."),
+    "unknown_stage": N_("No stage of the pipeline has this name: match it to a stage (in "
+                        "the import wizard's stages step, or with --stage)."),
     "unknown_currency": N_("Not a currency code such as CNY or USD."),
     "currency_mismatch": N_("The amount's currency sign names another currency than the "
                             "row's currency."),

@@ -3,7 +3,9 @@ root (services/__init__.py), since the kinds live in several areas."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from funneldesk.db import Database
@@ -22,6 +24,12 @@ from funneldesk.services.common.tabular.engine import (
     validate_only,
 )
 from funneldesk.services.common.tabular.files import Table, read_table
+
+
+@dataclass(frozen=True)
+class StageChoices:
+    stages: tuple[str, ...]  # the pipeline's, in order
+    values: tuple[tuple[str, int, str | None], ...]  # value, rows, the stage it names
 
 
 class ImportService(Service):
@@ -57,6 +65,23 @@ class ImportService(Service):
         (HubSpot's `Date entered "Stage (Pipeline)"`); only deals have them."""
         find = getattr(self.importer(kind), "entered_columns", None)
         return dict(find(self.db.query, headers, pipeline)) if find is not None else {}
+
+    def stage_values(self, kind: str, table: Table, header: str, pipeline: str | None = None
+                     ) -> StageChoices:
+        """What the file's column ``header`` holds as stages: each value with its count
+        and the stage it goes to by name alone (None: it needs mapping), and the
+        pipeline's stages to map it to; only deals have stages."""
+        find = getattr(self.importer(kind), "stages_for", None)
+        column = table.headers.index(header) if header in table.headers else None
+        counts: Counter[str] = Counter()
+        if column is not None:
+            counts.update(r.cells[column].strip() for r in table.records
+                          if column < len(r.cells) and r.cells[column].strip())
+        values = sorted(counts, key=lambda v: (-counts[v], v))
+        if find is None:
+            return StageChoices((), ())
+        stages, named = find(self.db.query, values, pipeline)
+        return StageChoices(tuple(stages), tuple((v, counts[v], named[v]) for v in values))
 
     def run(self, kind: str, source: Path | Table, options: ImportOptions, *, by: Actor,
             progress: Progress | None = None,

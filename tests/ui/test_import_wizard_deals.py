@@ -1,0 +1,105 @@
+"""The import wizard with deals: the stages step maps the file's stage values onto the
+pipeline's stages (HubSpot's Closed Won by itself, a team's own words by hand) and reads
+the "date entered" columns, from which each deal's stage history is built."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor
+from funneldesk.ui.customers.import_choices import CHOICE
+from funneldesk.ui.customers.import_wizard import ImportWizard
+
+
+@pytest.fixture
+def wizard(qtbot: QtBot, services: Services, manager: Actor) -> Iterator[ImportWizard]:
+    wiz = ImportWizard(services, manager, "deals")
+    qtbot.addWidget(wiz)
+    wiz.show()
+    yield wiz
+    wiz.runner.cancel()
+
+
+def stage_names(db_path: Path) -> list[str]:
+    with closing(sqlite3.connect(db_path)) as conn:
+        return [r[0] for r in conn.execute("SELECT name FROM stages WHERE pipeline_id = "
+                                           "(SELECT min(id) FROM pipelines) ORDER BY position")]
+
+
+def history(db_path: Path, title: str) -> list[tuple[str, str]]:
+    """The stages a deal went through, by its title, with the day of each move."""
+    with closing(sqlite3.connect(db_path)) as conn:
+        return [(r[0], r[1][:10]) for r in conn.execute(
+            "SELECT s.name, c.at FROM stage_changes c JOIN stages s ON s.id = c.to_stage_id "
+            "JOIN deals d ON d.id = c.deal_id WHERE d.title = ? ORDER BY c.at, c.id",
+            (title,))]
+
+
+def test_stage_values_are_mapped_and_dates_entered_build_the_history(
+        qtbot: QtBot, wizard: ImportWizard, tmp_path: Path, db_path: Path) -> None:
+    stages = stage_names(db_path)
+    second = stages[1]
+    path = tmp_path / "deals.csv"
+    path.write_text(
+        "Deal Name,Deal Stage,Amount,Create Date,Close Date,"
+        f'Date entered "{second} (Sales Pipeline)"\n'
+        "ERP rollout,Closed Won,12500,2026-03-01,2026-05-20,2026-03-10\n"
+        "CRM seats,Talking,800,2026-02-01,,2026-02-10\n"
+        "Kiosks,Talking,300,2026-02-03,,\n", encoding="utf-8")
+    wizard.file_page.load(path)
+    qtbot.waitUntil(wizard.file_page.isComplete, timeout=10000)
+    wizard.next()
+    assert wizard.currentPage() is wizard.mapping_page
+    assert wizard.mapping_page.model.columns()["stage"] == "Deal Stage"
+    wizard.next()
+    page = wizard.stages_page
+    assert wizard.currentPage() is page
+    values = page.values
+    assert [k for k, _n in values.keys] == ["Talking", "Closed Won"]  # the most rows first
+    assert values.chosen[1] is not None  # Closed Won goes to the won stage by its name
+    assert values.chosen[0] is None
+    assert "Talking" in page.note.text()  # the rows it would refuse, said before the run
+    # the date column suggested for its stage, with its first values beside it
+    row = [k for k, _d in page.dates.keys].index(second)
+    assert page.dates.chosen[row] == f'Date entered "{second} (Sales Pipeline)"'
+    assert page.dates.keys[row][1].startswith("2026-03-10")
+
+    assert values.setData(values.index(0, CHOICE), second)  # the team's word for it
+    assert page.note.text() == ""
+    wizard.next()
+    assert wizard.currentPage() is wizard.preview_page
+    wizard.next()
+    qtbot.waitUntil(lambda: not wizard.dry_run_page.running, timeout=20000)
+    assert wizard.dry_run_page.view.errors.rowCount() == 0
+    wizard.next()
+    qtbot.waitUntil(lambda: not wizard.import_page.running, timeout=20000)
+    assert wizard.import_page.view.verdict.text() == "The import is done."
+
+    assert history(db_path, "CRM seats") == [(stages[0], "2026-02-01"), (second, "2026-02-10")]
+    assert history(db_path, "Kiosks")[-1][0] == second
+    with closing(sqlite3.connect(db_path)) as conn:
+        kind = conn.execute("SELECT s.kind FROM deals d JOIN stages s ON s.id = d.stage_id "
+                            "WHERE d.title = 'ERP rollout'").fetchone()[0]
+    assert kind == "WON"
+
+
+def test_companies_skip_the_stages_step(qtbot: QtBot, services: Services, manager: Actor,
+                                        tmp_path: Path) -> None:
+    wiz = ImportWizard(services, manager, "companies")
+    qtbot.addWidget(wiz)
+    wiz.show()
+    path = tmp_path / "c.csv"
+    path.write_text("name,city\n星辰科技,北京\n", encoding="utf-8")
+    wiz.file_page.load(path)
+    qtbot.waitUntil(wiz.file_page.isComplete, timeout=10000)
+    wiz.next()
+    wiz.next()
+    assert wiz.currentPage() is wiz.preview_page
+    wiz.runner.cancel()
