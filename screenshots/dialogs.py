@@ -190,7 +190,7 @@ def take_customer_dialogs(app: QApplication, window: QWidget, services: object, 
         form.left_field("emails")  # type: ignore[attr-defined]
         form._go_to_first_problem()  # type: ignore[attr-defined]  # its tab, as Save shows it
         shoot(app, form, out / f"contact-form-error-{lang}.png")
-        form.close()
+        form.done(0)  # dropped unasked: close() would ask whether to save the edits
 
     when_open(app, contact)
     opening.open_contact(window, services, me, None)

@@ -23,6 +23,19 @@ from funneldesk.ui.shell.main_window import MainWindow
 from tests.ui.deals_list_helpers import list_page, list_workspace  # noqa: F401
 
 
+@pytest.fixture(autouse=True)
+def forms_closed_discard_their_edits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A customer form closed with edits asks whether to save them; a test that leaves
+    one open would wait on that question when its widgets are closed. Here the answer
+    is Discard; test_customer_forms.py answers the real question."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from funneldesk.ui.customers.record_form import RecordForm
+
+    monkeypatch.setattr(RecordForm, "ask_about_changes",
+                        lambda _form: QMessageBox.StandardButton.Discard)
+
+
 @pytest.fixture
 def warnings_shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Messages the window showed in a warning box (answered with OK)."""

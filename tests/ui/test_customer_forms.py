@@ -346,3 +346,40 @@ def test_an_edit_that_takes_another_contact_s_phone_warns_and_one_that_does_not_
     assert not form.isVisible()
     phones = [c.value for c in services.customers.contact_detail(allen.id).channels]
     assert phones == ["+16175555555"]
+
+
+ASK = RecordForm.ask_about_changes  # the real question (tests/ui/conftest.py answers it)
+
+
+@pytest.mark.parametrize(("answer", "stays_open", "saved"), [
+    (QMessageBox.StandardButton.Cancel, True, False),
+    (QMessageBox.StandardButton.Discard, False, False),
+    (QMessageBox.StandardButton.Save, False, True),
+])
+def test_cancel_with_unsaved_edits_asks_whether_to_save_them(
+        qtbot: QtBot, services: Services, manager: Actor, monkeypatch: pytest.MonkeyPatch,
+        answer: QMessageBox.StandardButton, stays_open: bool, saved: bool) -> None:
+    monkeypatch.setattr(RecordForm, "ask_about_changes", ASK)
+    made = services.customers.add_company(CompanyFields(name="星辰科技"), by=manager)
+    form = shown(qtbot, CompanyForm(services, manager,
+                                    services.customers.company_detail(made.id)))
+    asked: list[str] = []
+
+    def reply(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        box.button(answer).click()
+
+    form.industry.setText("软件")
+    answer_next_dialog(reply)
+    qtbot.mouseClick(form.buttons.button(QDialogButtonBox.StandardButton.Cancel),
+                     Qt.MouseButton.LeftButton)
+    assert asked == ["Your changes to this record are not saved. Save them?"]
+    assert form.isVisible() == stays_open
+    assert (services.customers.company_detail(made.id).fields.industry == "软件") == saved
+    if stays_open:
+        form.industry.setText("")  # back as it was: Cancel closes without asking
+        qtbot.mouseClick(form.buttons.button(QDialogButtonBox.StandardButton.Cancel),
+                         Qt.MouseButton.LeftButton)
+        assert not form.isVisible()
+        assert len(asked) == 1

@@ -136,3 +136,22 @@ def test_find_duplicates_lists_a_planted_group_and_merges_its_pair(
     qtbot.waitUntil(lambda: dialog.status.text() == "No duplicates found.", timeout=10000)
     assert dialog.model.rowCount() == 0
     assert workspace.undo_stack.canUndo()
+
+
+def test_a_rep_is_told_at_once_that_only_a_manager_merges_what_is_not_theirs(
+        qtbot: QtBot, services: Services, manager: Actor, rep: Actor) -> None:
+    kept, other = two_companies(services, manager)  # the manager's, not the rep's
+    dialog = MergeDialog(services, rep, "company", kept, other)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.error.isVisible()
+    assert "Only a manager" in dialog.error.text()
+    assert not dialog.merge_button.isEnabled()
+    assert not dialog.table.isEnabled()
+    mine = [services.customers.add_company(CompanyFields(name=n), by=rep).id
+            for n in ("远航物流", "远航物流有限公司")]
+    dialog = MergeDialog(services, rep, "company", *mine)  # both the rep's: allowed
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.error.isVisible()
+    assert dialog.merge_button.isEnabled()

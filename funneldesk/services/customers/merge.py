@@ -42,8 +42,11 @@ class MergeService(Service):
         super().__init__(db)
         self._reindex_deals = reindex_deals  # the pipeline area's; see CustomerService
 
-    def preview(self, entity: str, kept_id: int, merged_id: int) -> MergePreview:
-        """Both records' values of every field, and what the merge would move."""
+    def preview(self, entity: str, kept_id: int, merged_id: int,
+                by: Actor | None = None) -> MergePreview:
+        """Both records' values of every field, and what the merge would move; with
+        ``by``, whether that user may merge them (refused: why not), so that nobody
+        fills in a merge the service would then refuse."""
         model = model_of(entity)
         with self.db.reading() as session:
             kept, merged = _pair(session, model, kept_id, merged_id)
@@ -60,7 +63,7 @@ class MergeService(Service):
                 tuple(sorted({*before.tags, *other.tags})),
                 len(_deal_ids(session, entity, merged.id)),
                 len(_contact_ids(session, merged.id)) if entity == "company" else 0,
-                len(moving), len(added))
+                len(moving), len(added), _refusal(by, kept, merged))
 
     def merge(self, entity: str, kept_id: int, merged_id: int, choices: dict[str, Choice],
               expected_versions: tuple[int, int], by: Actor) -> int:
@@ -201,10 +204,16 @@ def _pair(session: Session, model: type[Company] | type[Contact], kept_id: int,
             get_or_raise(session, model, merged_id, entity))
 
 
+def _refusal(by: Actor | None, kept: Record, merged: Record) -> str:
+    if by is None or by.is_manager or (kept.owner_id == by.id and merged.owner_id == by.id):
+        return ""
+    return _("Only a manager can merge or part records that are not both yours.")
+
+
 def _require_may_merge(by: Actor, kept: Record, merged: Record) -> None:
-    if not by.is_manager and not (kept.owner_id == by.id and merged.owner_id == by.id):
-        raise NotAllowed(_("Only a manager can merge or part records that are not both "
-                           "yours."))
+    refused = _refusal(by, kept, merged)
+    if refused:
+        raise NotAllowed(refused)
 
 
 def _owner(entity: str) -> str:

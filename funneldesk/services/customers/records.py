@@ -227,3 +227,4 @@ class MergePreview:
     contacts: int  # a company's contacts; 0 for a contact
     channels: int  # phones and emails that move (those the kept record lacks)
     tags_added: int
+    refused: str = ""  # why the user asking may not merge them ("" if they may)

@@ -132,7 +132,8 @@ class MergeDialog(QDialog):
     def load(self) -> None:
         kept_id, merged_id = self.kept_and_merged
         try:
-            preview = self.services.merges.preview(self.entity, kept_id, merged_id)
+            preview = self.services.merges.preview(self.entity, kept_id, merged_id,
+                                                   by=self.actor)
         except FunnelDeskError as error:
             self.error.show_error(error)
             self.merge_button.setEnabled(False)
@@ -152,6 +153,10 @@ class MergeDialog(QDialog):
         for column in (KEPT, KEPT + 1):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.moving.setText(self.moving_text(preview))
+        if preview.refused:  # said at once, not after the user chose every value
+            self.error.show_message(preview.refused)
+            self.merge_button.setEnabled(False)
+            self.table.setEnabled(False)
 
     def moving_text(self, preview: MergePreview) -> str:
         """What the kept record gains, one sentence a line (counts of nothing left out)."""

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QScrollArea,
     QTabWidget,
@@ -81,6 +82,7 @@ class RecordForm(QDialog):
         self._touched: set[str] = set()
         self._duplicates_seen = False
         self._shown = False
+        self._initial: Any = None  # the fields as the form opened with them
         self.tabs = QTabWidget()
         self.notice = DuplicateNotice()
         self.notice.openRequested.connect(self._open_instead)
@@ -99,11 +101,41 @@ class RecordForm(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._shown and self.creating:  # typing (or pasting) goes into the name
-            self._shown = True
+        if self._shown:
+            return
+        self._shown = True
+        self._initial = self.values()
+        if self.creating:  # typing (or pasting) goes into the name
             name = self.editors.get("name")
             if name is not None:
                 name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def edited(self) -> bool:
+        """Whether the fields differ from what the form opened with."""
+        return self._initial is not None and self.values() != self._initial
+
+    def reject(self) -> None:
+        """Cancel, Esc or the window's close button: edits not saved are dropped only once
+        the user says so (or saved, if they choose that)."""
+        if self.open_instead is None and self.edited():
+            answer = self.ask_about_changes()
+            if answer == QMessageBox.StandardButton.Save:
+                self.accept()
+                return
+            if answer != QMessageBox.StandardButton.Discard:
+                return  # Cancel, or the box closed: go on editing
+        super().reject()
+
+    def ask_about_changes(self) -> QMessageBox.StandardButton:
+        """Save, Discard or Cancel, for edits not saved."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question, _("Unsaved changes"),
+            _("Your changes to this record are not saved. Save them?"),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.exec()
+        return box.standardButton(box.clickedButton())
 
     # --- building -----------------------------------------------------------------
     def page(self, title: str) -> QFormLayout:
