@@ -59,6 +59,7 @@ from funneldesk.services.team.records import RateInfo, RateTable, UserInfo
 
 if TYPE_CHECKING:
     from funneldesk.services.customers.list_records import (
+        ANY_KEY_LEVEL,
         COMPANY,
         COMPANY_COLUMNS,
         CONTACT,
@@ -90,6 +91,7 @@ if TYPE_CHECKING:
 # The customers area's records are imported when first asked for: they are many
 # dataclasses, and the board's first paint needs none of them (25 ms of its start-up)
 _LAZY = {
+    "ANY_KEY_LEVEL": "funneldesk.services.customers.list_records",
     "COMPANY": "funneldesk.services.customers.list_records",
     "COMPANY_COLUMNS": "funneldesk.services.customers.list_records",
     "CONTACT": "funneldesk.services.customers.list_records",
@@ -126,6 +128,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ANY_KEY_LEVEL",
     "COMPANY",
     "COMPANY_COLUMNS",
     "CONTACT",

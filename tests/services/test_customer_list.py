@@ -18,6 +18,7 @@ from funneldesk.collation import sort_keys
 from funneldesk.errors import InvalidInput, NotAllowed
 from funneldesk.services import Services
 from funneldesk.services.customers.list_records import (
+    ANY_KEY_LEVEL,
     CompanyRow,
     ContactRow,
     CustomerColumn,
@@ -148,6 +149,8 @@ def test_every_column_of_both_lists_sorts(services: Services, companies: dict[st
     (CustomerQuery(in_pool=True), ["Zenith Foods"]),
     (CustomerQuery(in_pool=False), ["Acme Tools", "Bolt Motors", "星辰科技有限公司"]),
     (CustomerQuery(key_level="B"), ["星辰科技有限公司"]),
+    (CustomerQuery(key_level=ANY_KEY_LEVEL), ["Acme Tools", "星辰科技有限公司"]),
+    (CustomerQuery(key_level=ANY_KEY_LEVEL, tag="VIP", industry="Software"), ["星辰科技有限公司"]),
     (CustomerQuery(tag="VIP"), ["Acme Tools", "星辰科技有限公司"]),
     (CustomerQuery(industry="Hardware", city="Shenzhen"), ["Acme Tools", "Bolt Motors"]),
     (CustomerQuery(province="Guangdong"), ["Acme Tools"]),
@@ -189,6 +192,8 @@ def test_contacts_list_with_their_company_and_filter_through_it(
         "139 0013 9000", "li@acme.example", False, ("Tech",))
     contacts = CustomerQuery(entity="contact")
     assert listed(services, replace(contacts, key_level="B")) == ["Han Meimei"]
+    assert listed(services, replace(contacts, key_level=ANY_KEY_LEVEL)) == [
+        "Han Meimei", "Li Lei"]  # at key customers
     assert listed(services, replace(contacts, text="lilei8")) == ["Li Lei"]
     assert listed(services, replace(contacts, consent="given")) == ["Li Lei"]
     assert listed(services, replace(contacts, sort=C.COMPANY)) == ["Li Lei", "Han Meimei"]

@@ -25,6 +25,7 @@ from funneldesk.services.common.records import Actor
 from funneldesk.services.common.sql import Query, timestamp
 from funneldesk.services.customers import channels
 from funneldesk.services.customers.list_records import (
+    ANY_KEY_LEVEL,
     COMPANY,
     CONSENT_LABELS,
     CONTACT,
@@ -209,15 +210,18 @@ def where(query: CustomerQuery) -> tuple[str, list[Any]]:
                        f"WHERE x.{column} = r.id AND t.name = ?)")
         params.append(query.tag)
     company = _company_filter(query)
+    tests = [f"{name} != ''" if (name, value) == ("key_level", ANY_KEY_LEVEL) else f"{name} = ?"
+             for name, value in company]
+    values = [value for name, value in company
+              if (name, value) != ("key_level", ANY_KEY_LEVEL)]
     if entity == COMPANY:
-        for name, value in company:
-            clauses.append(f"r.{name} = ?")
-            params.append(value)
+        clauses += [f"r.{test}" for test in tests]
+        params += values
     else:
         if company:
             clauses.append("r.company_id IN (SELECT id FROM companies WHERE "
-                           + " AND ".join(f"{name} = ?" for name, _v in company) + ")")
-            params += [value for _name, value in company]
+                           + " AND ".join(tests) + ")")
+            params += values
         if query.consent:
             clauses.append("r.consent = ?")
             params.append(query.consent)

@@ -78,6 +78,9 @@ def profile_fields(entity: str) -> frozenset[str]:
     return COMPANY_FIELDS if entity == COMPANY else CONTACT_FIELDS
 
 
+ANY_KEY_LEVEL = "*"  # CustomerQuery.key_level: every key customer, whatever the level
+
+
 @dataclass(frozen=True, slots=True)
 class CustomerQuery:
     """Which companies or contacts a list shows, and in which order. Empty text and None
@@ -90,7 +93,7 @@ class CustomerQuery:
     text: str = ""  # in the name, a phone number or an email address
     owner_id: int | None = None
     in_pool: bool | None = None
-    key_level: str = ""
+    key_level: str = ""  # A, B or C; ANY_KEY_LEVEL: any of them
     lead_source_id: int | None = None
     tag: str = ""
     industry: str = ""

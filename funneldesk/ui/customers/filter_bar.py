@@ -13,7 +13,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from funneldesk.i18n import _, ngettext
-from funneldesk.services.dto import KEY_LEVELS, CustomerQuery, UserInfo
+from funneldesk.services.dto import ANY_KEY_LEVEL, KEY_LEVELS, CustomerQuery, UserInfo
 
 if TYPE_CHECKING:  # its module reads the models: the window must start without them
     from funneldesk.services.team.lead_sources import LeadSourceInfo
@@ -41,6 +41,7 @@ class CustomerFilterBar(QWidget):
         self.source = self._combo(_("Lead source"))
         self.level = self._combo(_("Key level"))
         self.level.addItem(_("Any key level"), "")
+        self.level.addItem(_("Every key customer"), ANY_KEY_LEVEL)
         for level in KEY_LEVELS:
             self.level.addItem(_("Key level {level}").format(level=level), level)
         self.tag = self._combo(_("Tag"))
