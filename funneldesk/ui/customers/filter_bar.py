@@ -41,7 +41,7 @@ class CustomerFilterBar(QWidget):
         self.source = self._combo(_("Lead source"))
         self.level = self._combo(_("Key level"))
         self.level.addItem(_("Any key level"), "")
-        self.level.addItem(_("Every key customer"), ANY_KEY_LEVEL)
+        self.level.addItem(_("Only key customers"), ANY_KEY_LEVEL)
         for level in KEY_LEVELS:
             self.level.addItem(_("Key level {level}").format(level=level), level)
         self.tag = self._combo(_("Tag"))
