@@ -85,8 +85,11 @@ def test_sample_data_added_to_this_database_after_a_warning(
     answer_next_dialog(choose(False, []))
     with qtbot.waitSignal(page.boardLoaded, timeout=20000):
         load_menu_entry(window).trigger()
+        assert window.statusBar().currentMessage() == "Loading sample data…"
     assert services.board.deal_count() == 201
     assert launched == []
+    # the "…" line does not stay, as if loading went on
+    assert window.statusBar().currentMessage() == "The sample data is loaded."
 
 
 def test_cancelling_loads_nothing(

@@ -74,7 +74,7 @@ class SampleDataActions:
             self._run(_("Loading sample data…"),
                       lambda: self.services.demo.generate(
                           deals=SAMPLE_DEALS, seed=1, by=self.actor, append=True),
-                      lambda _summary: self._reload())
+                      lambda _summary: self._reload(_("The sample data is loaded.")))
 
     def _opened(self, path: Path) -> None:
         if open_window(path):
@@ -101,7 +101,7 @@ class SampleDataActions:
 
         def done(_counts: Any) -> None:
             self.ws.undo_stack.clear()  # its steps name deals that no longer exist
-            self._reload()
+            self._reload(_("The sample data is removed."))
 
         self._run(_("Removing sample data…"),
                   lambda: self.services.sample_data.remove(by=self.actor), done)
@@ -109,9 +109,15 @@ class SampleDataActions:
     def _run(self, message: str, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
         """Runs ``work`` off the GUI thread with the window disabled meanwhile."""
         self.ws.show_message(message)
-        run_with_disabled(self.window, work, done,
-                          lambda error: show_error(self.window, error))
 
-    def _reload(self) -> None:
-        """Every page reads its data again: many deals came or went."""
+        def failed(error: FunnelDeskError) -> None:
+            self.ws.show_message("")  # the "…" line would stay, as if it went on
+            show_error(self.window, error)
+
+        run_with_disabled(self.window, work, done, failed)
+
+    def _reload(self, message: str) -> None:
+        """Every page reads its data again (many deals came or went); then says so (the
+        "…" line would otherwise stay)."""
         self.ws.runner.relay(ChangeSet(everything=True))
+        self.ws.show_message(message)
