@@ -98,6 +98,12 @@ def test_export_for_an_import_imports_back_with_no_mapping(
     messages = export(qtbot, page, monkeypatch, tmp_path / "deals", 2)  # XLSX for an import
 
     assert messages == [f"{len(expected)} deals written to deals.xlsx."]
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(tmp_path / "deals.xlsx").worksheets[0]
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    values = [r[header.index("value")].value for r in sheet.iter_rows(min_row=2)]
+    assert all(isinstance(v, (int, float)) for v in values)  # numbers Excel adds up
     other = tmp_path / "other.db"
     other.write_bytes(template_db.read_bytes())
     assert main(["--db", str(other), "import", "deals", str(tmp_path / "deals.xlsx")]) == 0

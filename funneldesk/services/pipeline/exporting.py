@@ -122,7 +122,7 @@ class ExportService(Service):
                 values = list(row)
                 for i in (value, won):
                     if values[i] is not None:
-                        values[i] = str(from_storage(values[i]))
+                        values[i] = from_storage(values[i])
                 if values[source] in SEEDED:
                     values[source] = _(SEEDED[values[source]])
                 yield tuple(values)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +35,11 @@ def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]
         sheet = book.create_sheet()
         sheet.append(list(headers))
         for row in rows:
-            # text stays text: a long number (a credit code, a phone) would lose digits
-            sheet.append([v if isinstance(v, (int, float, dt.date)) and not isinstance(v, bool)
-                          else ("" if v is None else str(v)) for v in row])
+            # text stays text: a long number (a credit code, a phone) would lose digits;
+            # an amount (a Decimal) is a number Excel adds up
+            sheet.append([v if isinstance(v, (int, float, Decimal, dt.date))
+                          and not isinstance(v, bool) else ("" if v is None else str(v))
+                          for v in row])
             count += 1
         book.save(path)
         return count
