@@ -6,10 +6,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from funneldesk.cli import main
 from funneldesk.i18n import set_language
 from funneldesk.services import Services
 from funneldesk.services.common.tabular.engine import ImportOptions
+from funneldesk.services.common.tabular.writing import name_parts
 from funneldesk.services.customers.records import CompanyFields, ContactFields
 from funneldesk.services.dto import Actor
 
@@ -74,6 +77,7 @@ def test_contacts_become_vcards_and_deals_a_table(tmp_path: Path, services: Serv
     assert services.exports.export("contacts", tmp_path / "c.vcf") > 1
     card = (tmp_path / "c.vcf").read_text(encoding="utf-8").split("END:VCARD")[0]
     assert "FN:张伟" in card
+    assert "N:张;伟;;;" in card  # family and given names, as address books file them
     assert "ORG:北京星辰科技有限公司" in card
     assert "TEL;TYPE=VOICE:+8613800138000" in card
     assert "EMAIL;TYPE=INTERNET:zw@xingchen.cn" in card
@@ -104,3 +108,12 @@ def test_a_list_exported_as_shown_in_chinese_maps_back_without_taking_place_for_
     report = services.imports.run("companies", path, ImportOptions(
         columns=mapped, mode="update", match="name"), by=manager)
     assert (report.updated, report.unchanged, report.failed) == (0, 1, 0)
+
+
+@pytest.mark.parametrize(("name", "parts"), [
+    ("张伟", ("张", "伟")), ("欧阳娜娜", ("欧阳", "娜娜")), ("张 伟", ("张", "伟")),
+    ("Wei Zhang", ("Zhang", "Wei")), ("Mary Ann Smith", ("Smith", "Mary Ann")),
+    ("Madonna", ("Madonna", "")),
+])
+def test_a_vcard_files_a_name_under_its_family_name(name: str, parts: tuple[str, str]) -> None:
+    assert name_parts(name) == parts

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -52,10 +53,33 @@ def _escaped(text: str) -> str:
             .replace(";", "\\;"))
 
 
+_CJK_NAME = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
+# two-character surnames; any other Chinese name's surname is its first character
+_COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容",
+                      "长孙", "令狐", "夏侯", "司徒", "澹台", "宇文", "万俟", "单于", "端木")
+
+
+def name_parts(name: str) -> tuple[str, str]:
+    """A person's family and given names, as a phone's address book files them: 张伟 is
+    张 and 伟 (欧阳娜娜: 欧阳 and 娜娜), Wei Zhang is Zhang and Wei; one word is a
+    family name alone."""
+    name = name.strip()
+    compact = "".join(name.split())  # 张 伟, as some type it
+    if _CJK_NAME.fullmatch(compact):
+        cut = 2 if compact[:2] in _COMPOUND_SURNAMES and len(compact) > 2 else 1
+        return compact[:cut], compact[cut:]
+    words = name.split()
+    if len(words) < 2:
+        return name, ""
+    return words[-1], " ".join(words[:-1])
+
+
 def vcard(name: str, company: str, title: str, phones: Sequence[str], emails: Sequence[str],
           notes: str) -> str:
     """One person as a vCard 3.0 card (what phones and mail programs import)."""
-    lines = ["BEGIN:VCARD", "VERSION:3.0", f"FN:{_escaped(name)}", f"N:{_escaped(name)};;;;"]
+    family, given = name_parts(name)
+    lines = ["BEGIN:VCARD", "VERSION:3.0", f"FN:{_escaped(name)}",
+             f"N:{_escaped(family)};{_escaped(given)};;;"]
     if company:
         lines.append(f"ORG:{_escaped(company)}")
     if title:
