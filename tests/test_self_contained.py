@@ -37,3 +37,10 @@ def test_the_architecture_the_readme_links_to_is_in_the_repository() -> None:
     local = [link for link in links if "://" not in link]
     assert "docs/ARCHITECTURE.md" in local
     assert [link for link in local if not (ROOT / link).exists()] == []
+
+
+def test_the_readme_names_every_reason_code_an_import_report_gives() -> None:
+    from funneldesk.services.common.tabular.records import REASONS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [code for code in REASONS if f"`{code}`" not in readme] == []

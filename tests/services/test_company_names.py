@@ -32,6 +32,10 @@ def test_the_core_drops_the_legal_form_the_city_and_punctuation(name: str, kept:
     ("Tech Xingchen Ltd", "Xingchen Tech Limited"),
     ("Acme Corporation", "ACME Corp."),
     ("Summit Electronics, Inc", "Atlanta Summit Electronics Inc."),  # the sample's pair
+    # a Latin city and the Chinese one are one place
+    ("Beijing Xingchen Technology Co., Ltd.",
+     "Beijing Xingchen Technology Co., Ltd.（北京星辰科技有限公司）"),
+    ("Shanghai Hengtong Logistics", "Shanghai Hengtong Logistics (上海)"),
 ])
 def test_the_same_company_written_two_ways_scores_high(a: str, b: str) -> None:
     assert similarity(a, b) >= 90

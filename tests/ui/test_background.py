@@ -52,7 +52,8 @@ def test_pool_threads_read_sorted_lists_one_job_after_another(
                           results.append, results.append)
     qtbot.waitUntil(lambda: len(results) == 20, timeout=20000)
     assert results == [["北京", "长沙", "上海"]] * 20
-    database = str(services.location())
-    opened = [fd for fd in os.listdir("/proc/self/fd")
-              if os.path.realpath(f"/proc/self/fd/{fd}") == database]
-    assert len(opened) < 10  # not one per job
+    if os.path.isdir("/proc/self/fd"):  # Linux: the files this process holds open
+        database = str(services.location())
+        opened = [fd for fd in os.listdir("/proc/self/fd")
+                  if os.path.realpath(f"/proc/self/fd/{fd}") == database]
+        assert len(opened) < 10  # not one per job

@@ -250,10 +250,19 @@ def test_personal_data_is_exported_and_erased_by_a_manager_only(
         [button] = [b for b in box.buttons() if b.text() == "Erase for good"]
         button.click()
 
+    questions: list[RecordForm] = []
+
+    def ask(form: RecordForm) -> QMessageBox.StandardButton:
+        questions.append(form)
+        return QMessageBox.StandardButton.Discard
+
+    monkeypatch.setattr(RecordForm, "ask_about_changes", ask)
+    form.title.setText("Sales")  # an edit, then the erasure: no "Save them?" about it
     answer_next_dialog(erase)
     form.erase_action.trigger()
     assert form.erased
     assert not form.isVisible()
+    assert questions == []
     assert count(db_path, "contacts") == 0
 
 

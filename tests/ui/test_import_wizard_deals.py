@@ -103,3 +103,27 @@ def test_companies_skip_the_stages_step(qtbot: QtBot, services: Services, manage
     wiz.next()
     assert wiz.currentPage() is wiz.preview_page
     wiz.runner.cancel()
+
+
+def test_the_pipeline_chosen_is_the_one_imported_into_even_when_two_share_a_name(
+        qtbot: QtBot, wizard: ImportWizard, services: Services, manager: Actor,
+        tmp_path: Path, db_path: Path) -> None:
+    first = services.board.pipelines()[0]
+    second = services.pipelines.create_pipeline(name=first[1], by=manager)
+    path = tmp_path / "deals.csv"  # no stage column; a blank header after the last
+    path.write_text("Deal Name,Amount,\nKiosks,300,\nSeats,200,\n", encoding="utf-8")
+    wizard.file_page.load(path)
+    qtbot.waitUntil(wizard.file_page.isComplete, timeout=10000)
+    wizard.next()
+    wizard.next()
+    page = wizard.stages_page
+    assert page.values.rowCount() == 0
+    assert page.note.text() == ""  # no stage column: nothing to refuse
+    page.pipeline.setCurrentIndex(page.pipeline.findData(second))
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(lambda: not wizard.dry_run_page.running, timeout=20000)
+    wizard.next()
+    qtbot.waitUntil(lambda: not wizard.import_page.running, timeout=20000)
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("SELECT DISTINCT pipeline_id FROM deals").fetchall() == [(second,)]

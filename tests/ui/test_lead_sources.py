@@ -78,6 +78,7 @@ def test_the_list_counts_the_records_that_name_each_source(
                                        by=manager)
     dialog = LeadSourcesDialog(services, manager)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.model.usage is not None)  # counted off the GUI thread
     row = names(dialog).index("WeChat")
     assert dialog.model.index(row, USED).data() == "2"
     assert dialog.model.index(names(dialog).index("Weibo"), USED).data() == "0"

@@ -44,6 +44,17 @@ amsterdam|rotterdam|zurich|geneva|madrid|barcelona|milan|rome|vienna|stockholm|o
 copenhagen|helsinki|brussels|dubai|mumbai|delhi|new delhi|bangalore
 """.replace("\n", "").split("|"))
 _LONGEST_PLACE = max(len(p.split()) for p in _LATIN_PLACES)
+# the Latin spelling of a place _PLACES names, so that “Beijing Xingchen Tech” and
+# “星辰科技（北京）” give the same place, not two branches
+_IN_CHINESE = {
+    "beijing": "北京", "shanghai": "上海", "tianjin": "天津", "chongqing": "重庆",
+    "guangzhou": "广州", "shenzhen": "深圳", "hangzhou": "杭州", "nanjing": "南京",
+    "suzhou": "苏州", "chengdu": "成都", "wuhan": "武汉", "xian": "西安", "xi an": "西安",
+    "changsha": "长沙", "qingdao": "青岛", "xiamen": "厦门", "ningbo": "宁波",
+    "zhengzhou": "郑州", "jinan": "济南", "hefei": "合肥", "fuzhou": "福州",
+    "shenyang": "沈阳", "dalian": "大连", "kunming": "昆明", "hong kong": "香港",
+    "macau": "澳门",
+}
 _BRACKETED = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORDS = re.compile(r"[^\W_]+")
@@ -62,15 +73,13 @@ def core(name: str) -> str:
     if place and len(text) > place.end() + 1:
         text = text[place.end():]
     words = [w for w in _WORDS.findall(text) if w not in _LATIN_FORMS]
-    held = _latin_place(words)
-    if held and len(words) - held >= 2:  # “Boston Consulting” stays whole
-        words = words[held:]
-    return " ".join(words)
+    return " ".join(words[_latin_place(words):])
 
 
 def _latin_place(words: list[str]) -> int:
-    """How many of the first ``words`` name a city (0: none)."""
-    for n in range(min(_LONGEST_PLACE, len(words) - 1), 0, -1):
+    """How many of the first ``words`` name a city, when at least two words follow it
+    (“Boston Consulting” keeps its city: it is most of the name); 0 for none."""
+    for n in range(min(_LONGEST_PLACE, len(words) - 2), 0, -1):
         if " ".join(words[:n]) in _LATIN_PLACES:
             return n
     return 0
@@ -78,16 +87,19 @@ def _latin_place(words: list[str]) -> int:
 
 def place(name: str) -> str:
     """The city or province a company name gives, in front or in brackets (“北京”,
-    “（上海）”), or "" when it names none."""
+    “（上海）”, “Beijing” as 北京, “Atlanta”), or "" when it names none."""
     text = unicodedata.normalize("NFKC", name).casefold().strip()
     found = _LEADING_PLACE.match(text)
-    if found is None:
-        bracketed = _BRACKETED.search(text)
-        found = _LEADING_PLACE.match(bracketed.group()[1:-1].strip()) if bracketed else None
     if found is not None:
         return found.group().rstrip("市省")
-    words = _WORDS.findall(text)
-    return " ".join(words[:_latin_place(words)])
+    words = [w for w in _WORDS.findall(_BRACKETED.sub(" ", text)) if w not in _LATIN_FORMS]
+    held = _latin_place(words)
+    if held:
+        latin = " ".join(words[:held])
+        return _IN_CHINESE.get(latin, latin)
+    bracketed = _BRACKETED.search(text)
+    found = _LEADING_PLACE.match(bracketed.group()[1:-1].strip()) if bracketed else None
+    return found.group().rstrip("市省") if found is not None else ""
 
 
 def other_places(a: str, b: str) -> bool:

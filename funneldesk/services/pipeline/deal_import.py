@@ -104,25 +104,23 @@ class DealImporter:
     references_checked = False
 
     def entered_columns(self, query: Any, headers: Sequence[str],
-                        pipeline: str | None) -> dict[str, str]:
-        """stage name -> the file's "date entered" column for it."""
-        for ident, name in reads.read_pipelines(query):
-            if pipeline is None or name.casefold() == pipeline.casefold():
-                stages = reads.read_pipeline(query, ident).stages
-                return suggest_entered(headers, [s.name for s in stages])
-        return {}
+                        pipeline: int | str | None) -> dict[str, str]:
+        """stage name -> the file's "date entered" column for it (``pipeline``: an id, a
+        name, or None for the first)."""
+        found = find_pipeline(query, pipeline)
+        return suggest_entered(headers, [s.name for s in found.stages]) if found else {}
 
-    def stages_for(self, query: Any, values: Sequence[str], pipeline: str | None
+    def stages_for(self, query: Any, values: Sequence[str], pipeline: int | str | None
                    ) -> tuple[list[str], dict[str, str | None]]:
         """The pipeline's stage names, and the stage each of a file's stage ``values``
         goes to by its name alone (Closed Won, 赢单 ...), or None: what the user maps."""
-        for ident, name in reads.read_pipelines(query):
-            if pipeline is None or name.casefold() == pipeline.casefold():
-                stages = _StageMap(reads.read_pipeline(query, ident), {})
-                named = {v: stages.named(v) for v in values}
-                return ([s.name for s in stages.stages],
-                        {v: s.name if s is not None else None for v, s in named.items()})
-        return [], dict.fromkeys(values)
+        found = find_pipeline(query, pipeline)
+        if found is None:
+            return [], dict.fromkeys(values)
+        stages = _StageMap(found, {})
+        named = {v: stages.named(v) for v in values}
+        return ([s.name for s in stages.stages],
+                {v: s.name if s is not None else None for v, s in named.items()})
 
     def parse(self, row: Row, ctx: Context) -> None:
         currency = row.values.get("currency")
@@ -338,17 +336,29 @@ class _StageMap:
         return stage
 
 
-def _pipeline(query: Any, ctx: Context) -> PipelineInfo:
-    pipelines = reads.read_pipelines(query)
-    wanted = ctx.options.pipeline
-    for ident, name in pipelines:
-        if wanted is None or name.casefold() == wanted.casefold():
+def find_pipeline(query: Any, wanted: int | str | None) -> PipelineInfo | None:
+    """The pipeline with the id ``wanted`` (what the wizard chose: names may repeat), or
+    the name (the command line's --pipeline, any case), or the first; None if gone."""
+    for ident, name in reads.read_pipelines(query):
+        if (wanted is None or ident == wanted
+                or (isinstance(wanted, str) and name.casefold() == wanted.casefold())):
             return reads.read_pipeline(query, ident)
+    return None
+
+
+def _pipeline(query: Any, ctx: Context) -> PipelineInfo:
+    wanted = ctx.options.pipeline_id
+    found = find_pipeline(query, wanted if wanted is not None else ctx.options.pipeline)
+    if found is not None:
+        return found
     from funneldesk.errors import InvalidInput
     from funneldesk.i18n import _
 
+    if wanted is not None:
+        raise InvalidInput("pipeline", _("The pipeline chosen for the import was deleted "
+                                         "meanwhile. Choose another."))
     raise InvalidInput("pipeline", _("There is no pipeline called “{name}”.").format(
-        name=wanted))
+        name=ctx.options.pipeline))
 
 
 def _local(moment: dt.datetime) -> dt.datetime:

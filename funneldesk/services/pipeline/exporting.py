@@ -90,7 +90,8 @@ class ExportService(Service):
         """Writes the deals ``query`` lists (a list's filters, a saved view's) to ``path``
         (.csv or .xlsx), in its order; the number written. By default what the list
         shows: its ``columns``, worded as on screen (``today``: for the days in stage);
-        with ``field_names``, every field the import reads, headed by its field names."""
+        with ``field_names``, every field the import reads, headed by its field names, in
+        the order the deals were created (as `funneldesk export` writes them)."""
         if path.suffix.lower() not in (".csv", ".xlsx"):
             raise InvalidInput("file", _("A list is written as .csv or .xlsx."))
         if field_names:

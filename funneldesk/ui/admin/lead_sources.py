@@ -36,6 +36,7 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import N_, _
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
+from funneldesk.ui.common.background import run_in_background
 from funneldesk.ui.common.error_label import ErrorLabel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -48,17 +49,39 @@ class LeadSourcesModel(QAbstractTableModel):
 
     failed = Signal(object)  # a FunnelDeskError of a rename
 
+    counted = Signal()  # the records' counts arrived
+
     def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services, self.actor = services, actor
         self.sources = services.lead_sources.all(inactive=True)
-        self.usage = services.lead_sources.usage()
+        self.usage: dict[int, int] | None = None  # None: being counted
+        self.unknown = False  # the count failed
+        self._count()
 
     def reload(self) -> None:
         self.beginResetModel()
         self.sources = self.services.lead_sources.all(inactive=True)
-        self.usage = self.services.lead_sources.usage()
         self.endResetModel()
+        self._count()
+
+    def _count(self) -> None:
+        """Counts the records of each source off the GUI thread (three scans of the
+        companies, contacts and deals)."""
+
+        def done(usage: dict[int, int]) -> None:
+            self.usage = usage
+            if self.sources:
+                self.dataChanged.emit(self.index(0, USED), self.index(len(self.sources) - 1, USED))
+            self.counted.emit()
+
+        def failed(_error: Exception) -> None:  # the database busy: the counts stay unknown
+            done({})
+            self.usage = None
+            self.unknown = True
+
+        self.unknown = False
+        run_in_background(self.services.lead_sources.usage, done, failed, owner=self)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self.sources)
@@ -81,6 +104,8 @@ class LeadSourcesModel(QAbstractTableModel):
             if index.column() == NAME:
                 return source.label
             if index.column() == USED:
+                if self.usage is None:
+                    return "?" if self.unknown else "…"
                 return formatting.number(self.usage.get(source.id, 0))
             return _("Yes") if source.active else _("Retired")
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == NAME and source.code:

@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from funneldesk import formatting
 from funneldesk.errors import InvalidFields, InvalidInput
@@ -151,7 +159,9 @@ class ContactForm(RecordForm):
         if privacy_actions.erase_person(self, self.services, self.actor, self.detail.id,
                                         self.detail.fields.name):
             self.erased = True
-            self.reject()
+            # closed unasked: the edits were to a person who is gone (reject would offer
+            # to save them)
+            self.done(QDialog.DialogCode.Rejected)
 
     def _verify(self, channel_id: int, verified: bool) -> tuple[ChannelInfo, ...]:
         assert self.detail is not None

@@ -91,8 +91,8 @@ class StagesPage(QWizardPage):
         self._loaded = loaded
         self.pipeline.blockSignals(True)
         self.pipeline.clear()
-        for _ident, name in self.owner.services.board.pipelines():
-            self.pipeline.addItem(name, name)
+        for ident, name in self.owner.services.board.pipelines():
+            self.pipeline.addItem(name, ident)  # by id: two pipelines may share a name
         self.pipeline.blockSignals(False)
         self._fill()
 
@@ -101,9 +101,9 @@ class StagesPage(QWizardPage):
         table = self.owner.file_page.table
         if table is None or self.pipeline.currentIndex() < 0:
             return
-        imports, pipeline = self.owner.services.imports, self.pipeline_name()
+        imports, pipeline = self.owner.services.imports, self.pipeline_id()
         header = self.owner.mapping_page.model.columns().get("stage")
-        found = imports.stage_values("deals", table, header or "", pipeline)
+        found = imports.stage_values("deals", table, header, pipeline)
         stages = [(name, name) for name in found.stages]
         self.values.load([(v, formatting.number(n)) for v, n, _s in found.values], stages,
                          [s for _v, _n, s in found.values])
@@ -134,9 +134,9 @@ class StagesPage(QWizardPage):
                                  "Choose a stage for each.").format(
             values=formatting.listing([f"“{v}”" for v in left])) if left else "")
 
-    def pipeline_name(self) -> str | None:
+    def pipeline_id(self) -> int | None:
         data = self.pipeline.currentData()
-        return str(data) if data is not None else None
+        return int(data) if data is not None else None
 
     def stage_map(self) -> dict[str, str]:
         """The file's stage value -> the stage it goes to (ImportOptions.stages)."""

@@ -60,7 +60,7 @@ class ImportWizard(QWizard):
                              match=mapping.match(),
                              entered=stages.entered() if deals else {},
                              stages=stages.stage_map() if deals else {},
-                             pipeline=stages.pipeline_name() if deals else None,
+                             pipeline_id=stages.pipeline_id() if deals else None,
                              date_format=self.preview_page.date_format(),
                              skip_bad_rows=mapping.skip.isChecked(), dry_run=dry_run)
 

@@ -64,7 +64,8 @@ class ImportOptions:
     entered: Mapping[str, str] = field(default_factory=dict)  # stage name -> header
     stages: Mapping[str, str] = field(default_factory=dict)  # file's value -> stage name
     constants: Mapping[str, str] = field(default_factory=dict)  # field -> every row's value
-    pipeline: str | None = None
+    pipeline: str | None = None  # by name (the command line's --pipeline)
+    pipeline_id: int | None = None  # by id (the wizard's choice), before the name
     mode: str = "create"  # create, update or upsert
     match: str | None = None
     date_format: str | None = None

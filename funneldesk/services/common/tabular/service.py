@@ -60,19 +60,21 @@ class ImportService(Service):
         return suggest_columns(self.importer(kind), headers)
 
     def suggest_entered(self, kind: str, headers: tuple[str, ...],
-                        pipeline: str | None = None) -> dict[str, str]:
+                        pipeline: int | str | None = None) -> dict[str, str]:
         """stage name -> header, for columns that give the date a record entered a stage
         (HubSpot's `Date entered "Stage (Pipeline)"`); only deals have them."""
         find = getattr(self.importer(kind), "entered_columns", None)
         return dict(find(self.db.query, headers, pipeline)) if find is not None else {}
 
-    def stage_values(self, kind: str, table: Table, header: str, pipeline: str | None = None
-                     ) -> StageChoices:
-        """What the file's column ``header`` holds as stages: each value with its count
-        and the stage it goes to by name alone (None: it needs mapping), and the
-        pipeline's stages to map it to; only deals have stages."""
+    def stage_values(self, kind: str, table: Table, header: str | None,
+                     pipeline: int | None = None) -> StageChoices:
+        """What the file's column ``header`` (None: no column gives the stage) holds as
+        stages: each value with its count and the stage it goes to by name alone (None:
+        it needs mapping), and the stages of the ``pipeline`` (an id; None: the first)
+        to map it to; only deals have stages."""
         find = getattr(self.importer(kind), "stages_for", None)
-        column = table.headers.index(header) if header in table.headers else None
+        column = (table.headers.index(header)
+                  if header is not None and header in table.headers else None)
         counts: Counter[str] = Counter()
         if column is not None:
             counts.update(r.cells[column].strip() for r in table.records
