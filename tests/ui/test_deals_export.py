@@ -94,6 +94,9 @@ def test_export_for_an_import_imports_back_with_no_mapping(
     page.filters.owner.setCurrentIndex(page.filters.owner.findData(owner_id))
     qtbot.waitUntil(lambda: page.model.query.owner_ids == {owner_id})
     expected = ids_in_sql(db_path, "d.owner_id = ?", params=(owner_id,))
+    with closing(sqlite3.connect(db_path)) as conn, conn:
+        conn.execute("UPDATE deals SET notes = '先寄样品', campaign = 'Spring Expo' "
+                     "WHERE id = ?", (expected[0],))
 
     messages = export(qtbot, page, monkeypatch, tmp_path / "deals", 2)  # XLSX for an import
 
@@ -107,9 +110,10 @@ def test_export_for_an_import_imports_back_with_no_mapping(
     other = tmp_path / "other.db"
     other.write_bytes(template_db.read_bytes())
     assert main(["--db", str(other), "import", "deals", str(tmp_path / "deals.xlsx")]) == 0
+    fields = ("SELECT title, value, won_value, currency, notes, campaign, created_at, "
+              "closed_on, expected_close FROM deals")
     with closing(sqlite3.connect(db_path)) as conn:
-        titles = sorted(r[0] for r in conn.execute(
-            f"SELECT title FROM deals WHERE id IN ({', '.join('?' * len(expected))})",
-            expected))
+        exported = sorted(conn.execute(
+            f"{fields} WHERE id IN ({', '.join('?' * len(expected))})", expected))
     with closing(sqlite3.connect(other)) as conn:
-        assert sorted(r[0] for r in conn.execute("SELECT title FROM deals")) == titles
+        assert sorted(conn.execute(fields)) == exported  # the same moment created, too

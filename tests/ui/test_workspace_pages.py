@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -227,3 +228,24 @@ def test_the_customer_detail_opens_its_contacts_and_deals_by_their_links(
     answer_next_dialog(look)
     qtbot.keyClick(page.detail, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: opened == ["CRM 升级"], timeout=5000)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_every_page_fits_a_1400_pixel_wide_screen(qtbot: QtBot, services: Services,
+                                                  manager: Actor, lang: str) -> None:
+    """The filter bars hold long choices ("Outcome: in progress, won and lost"); at full
+    width they made the English window wider than the screen, and it kept that width."""
+    from funneldesk import i18n
+    from funneldesk.settings import Settings
+
+    i18n.set_language(lang)
+    window = MainWindow(services, manager, Settings())
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    assert window.workspace.go_to_page is not None
+    for key in ("board", "deals", "customers"):
+        window.workspace.go_to_page(key)
+        QApplication.processEvents()
+    assert window.minimumSizeHint().width() <= 1400
+    assert window.width() == 1400

@@ -12,6 +12,7 @@ from funneldesk.errors import InvalidInput
 from funneldesk.i18n import N_, _
 from funneldesk.money import from_storage
 from funneldesk.services.common.base import Service
+from funneldesk.services.common.sql import timestamp
 from funneldesk.services.common.tabular.writing import vcard, write_table
 from funneldesk.services.customers.customer_list import CustomerListService, ids_sql
 from funneldesk.services.customers.exporting import contact_cards, customer_rows
@@ -35,10 +36,12 @@ DEAL_FIELDS = (
     ("won_value", N_("Won value"), "d.won_value"),
     ("currency", N_("Currency"), "d.currency"),
     ("source", N_("Lead source"), "coalesce(ls.code, ls.label)"),
+    ("campaign", N_("Campaign"), "d.campaign"),
     ("created_at", N_("Created"), "d.created_at"),
     ("closed_at", N_("Closed on"), "d.closed_on"),
     ("expected_close", N_("Expected close"), "d.expected_close"),
     ("lost_reason", N_("Lost reason"), "coalesce(lr.label, d.lost_reason_text)"),
+    ("notes", N_("Notes"), "d.notes"),
 )
 KINDS = ("companies", "contacts", "deals")
 
@@ -116,7 +119,8 @@ class ExportService(Service):
                "WHERE d.deleted_at IS NULL "
                f"{'AND d.id IN (' + only[0] + ') ' if only[0] else ''}ORDER BY d.id")
         names = [n for n, _l, _s in DEAL_FIELDS]
-        value, won, source = (names.index(n) for n in ("value", "won_value", "source"))
+        value, won, source, created = (names.index(n) for n in (
+            "value", "won_value", "source", "created_at"))
 
         def rows() -> Iterator[tuple[Any, ...]]:
             for row in self.db.query(sql, only[1]):
@@ -126,6 +130,9 @@ class ExportService(Service):
                         values[i] = from_storage(values[i])
                 if values[source] in SEEDED:
                     values[source] = _(SEEDED[values[source]])
+                # local time with its offset: the import reads it back as the same moment
+                values[created] = timestamp(values[created]).astimezone().isoformat(
+                    sep=" ", timespec="seconds")
                 yield tuple(values)
 
         return headers, rows()

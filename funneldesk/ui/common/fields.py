@@ -8,6 +8,7 @@ from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCalendarWidget,
+    QComboBox,
     QHBoxLayout,
     QLineEdit,
     QMenu,
@@ -121,3 +122,15 @@ class OptionalDateEdit(QWidget):
         self._menu.close()
         self.edit.setFocus()
         self.edited.emit()
+
+
+def shrinking_combo(name: str, letters: int = 7) -> QComboBox:
+    """A filter's combo box named ``name`` for screen readers: as narrow as ``letters``
+    letters where the window is (a long choice is cut short here; the list shows it
+    whole), wider where there is room. A box as wide as its longest choice held a bar of
+    them wider than the window."""
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(letters)
+    return combo

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QW
 
 from funneldesk.i18n import _, ngettext
 from funneldesk.services.dto import ANY_KEY_LEVEL, KEY_LEVELS, CustomerQuery, UserInfo
+from funneldesk.ui.common.fields import shrinking_combo
 
 if TYPE_CHECKING:  # its module reads the models: the window must start without them
     from funneldesk.services.team.lead_sources import LeadSourceInfo
@@ -65,15 +66,7 @@ class CustomerFilterBar(QWidget):
 
     @staticmethod
     def _combo(name: str) -> QComboBox:
-        combo = QComboBox()
-        combo.setAccessibleName(name)
-        # as narrow as seven letters where the window is (a long choice is cut short here;
-        # the list shows it whole), wider where there is room: a box as wide as its longest
-        # choice held the list so wide that the detail beside it broke words letter by letter
-        combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(7)
-        return combo
+        return shrinking_combo(name)
 
     def set_choices(self, owners: tuple[UserInfo, ...], sources: tuple[LeadSourceInfo, ...],
                     tags: tuple[str, ...]) -> None:

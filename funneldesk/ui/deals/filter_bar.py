@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -21,7 +20,7 @@ from funneldesk import formatting
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.services.dto import DateRange, Outcome, PipelineInfo, UserInfo
-from funneldesk.ui.common.fields import OptionalDateEdit
+from funneldesk.ui.common.fields import OptionalDateEdit, shrinking_combo
 from funneldesk.ui.deals.columns import outcome_label
 from funneldesk.ui.deals.views import (
     DATE_FIELDS,
@@ -31,6 +30,8 @@ from funneldesk.ui.deals.views import (
     period_range,
     with_days,
 )
+
+_OUTCOMES_WIDTH = 170  # pixels of the outcome button's text
 
 
 class FilterBar(QWidget):
@@ -42,12 +43,9 @@ class FilterBar(QWidget):
         super().__init__(parent)
         self._pipelines: tuple[PipelineInfo, ...] = ()
         self._view = ListView()
-        self.pipeline = QComboBox()
-        self.pipeline.setAccessibleName(_("Pipeline"))
-        self.stage = QComboBox()
-        self.stage.setAccessibleName(_("Stage"))
-        self.owner = QComboBox()
-        self.owner.setAccessibleName(_("Owner"))
+        self.pipeline = shrinking_combo(_("Pipeline"))
+        self.stage = shrinking_combo(_("Stage"))
+        self.owner = shrinking_combo(_("Owner"))
         self.outcomes = QPushButton()  # draws its menu arrow beside the text, not over it
         self.outcomes.setAccessibleName(_("Outcome"))
         menu = QMenu(self.outcomes)
@@ -58,13 +56,11 @@ class FilterBar(QWidget):
             action.toggled.connect(lambda _checked: self._edited())
             self.outcome_actions[outcome] = action
         self.outcomes.setMenu(menu)
-        self.date_field = QComboBox()
-        self.date_field.setAccessibleName(_("Date"))
+        self.date_field = shrinking_combo(_("Date"))
         self.date_field.addItem(_("Any date"), "")
         for key, label in DATE_FIELDS.items():
             self.date_field.addItem(_(label), key)
-        self.period = QComboBox()
-        self.period.setAccessibleName(_("Period"))
+        self.period = shrinking_combo(_("Period"))
         for key, label in PERIODS.items():
             self.period.addItem(_(label), key)
         # typed as text (or picked from a calendar), checked when typing is over: a date
@@ -184,8 +180,13 @@ class FilterBar(QWidget):
 
     def _update_widgets(self) -> None:
         chosen = [outcome_label(o) for o, a in self.outcome_actions.items() if a.isChecked()]
-        self.outcomes.setText(_("Outcome: {outcomes}").format(
-            outcomes=formatting.listing(chosen) if chosen else _("none")))
+        full = _("Outcome: {outcomes}").format(
+            outcomes=formatting.listing(chosen) if chosen else _("none"))
+        # cut short with "…" (the whole in its tooltip): at full length it held the bar,
+        # and with it the window, wider than a 1400-pixel screen in English
+        self.outcomes.setText(self.outcomes.fontMetrics().elidedText(
+            full, Qt.TextElideMode.ElideRight, _OUTCOMES_WIDTH))
+        self.outcomes.setToolTip(full)
         dated = bool(self.date_field.currentData())
         custom = dated and self.period.currentData() == "custom"
         self.period.setVisible(dated)
