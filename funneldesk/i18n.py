@@ -83,6 +83,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` as meant in ``context``: one English word may be two in Chinese
+    (Deals, the page: 商机列表; deals, the records an import makes: 商机)."""
+    return _translations.pgettext(context, message)
+
+
 def translated(message: str, lang: str) -> str:
     """``message`` in ``lang`` whatever the interface speaks: what an import matches a
     file's Chinese or English names against."""

@@ -36,6 +36,7 @@ def test_a_manager_adds_renames_moves_and_retires_a_source(
     qtbot.keyClick(dialog.new_name, Qt.Key.Key_Return)
     assert names(dialog)[-1] == "Xiaohongshu"
     assert dialog.new_name.text() == ""
+    assert dialog.error.text().strip() == ""  # added once: not then refused as blank
     assert services.lead_sources.find("Xiaohongshu") is not None
 
     qtbot.keyClicks(dialog.new_name, "wechat")  # a seeded source's code, any case

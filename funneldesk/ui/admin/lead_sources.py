@@ -41,7 +41,7 @@ from funneldesk.ui.common.error_label import ErrorLabel
 
 Index = QModelIndex | QPersistentModelIndex
 NAME, USED, STATE = range(3)
-_HEADERS = (N_("Lead source"), N_("Records"), N_("In the pick lists"))
+_HEADERS = (N_("Lead source"), N_("Records"), N_("Status"))
 
 
 class LeadSourcesModel(QAbstractTableModel):
@@ -107,7 +107,7 @@ class LeadSourcesModel(QAbstractTableModel):
                 if self.usage is None:
                     return "?" if self.unknown else "…"
                 return formatting.number(self.usage.get(source.id, 0))
-            return _("Yes") if source.active else _("Retired")
+            return _("In use") if source.active else _("Retired")
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == NAME and source.code:
             return _("Built in: each user sees it in their own language.")
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == USED:
@@ -161,6 +161,10 @@ class LeadSourcesDialog(QDialog):
         for column in (USED, STATE):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.error = ErrorLabel()
+        policy = self.error.sizePolicy()  # hidden, it keeps its line: nothing jumps under
+        policy.setRetainSizeWhenHidden(True)  # the pointer when a message comes or goes
+        self.error.setSizePolicy(policy)
+        self.error.setText(" ")
         self.model.failed.connect(self.error.show_error)
         explain = QLabel(_("Companies, contacts and deals pick their lead source from this "
                            "list. A retired source leaves the pick lists; the records that "
@@ -183,23 +187,29 @@ class LeadSourcesDialog(QDialog):
         self.up_button.clicked.connect(lambda: self.move_source(down=False))
         self.down_button = QPushButton(_("Move down"))
         self.down_button.clicked.connect(lambda: self.move_source(down=True))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
         if actor.is_manager:
-            adding = QHBoxLayout()
-            adding.addWidget(self.new_name, 1)
-            adding.addWidget(self.add_button)
-            layout.addLayout(adding)
             row = QHBoxLayout()
             for button in (self.rename_button, self.retire_button, self.up_button,
                            self.down_button):
                 row.addWidget(button)
             row.addStretch(1)
             layout.addLayout(row)
+            adding = QHBoxLayout()
+            adding.addWidget(self.new_name, 1)
+            adding.addWidget(self.add_button)
+            layout.addLayout(adding)
+            layout.addWidget(self.error)  # under the name typed, which it is mostly about
         else:
             layout.addWidget(QLabel(_("Only a manager can change the list of lead sources.")))
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        # Enter in the name field adds it, and only that: a dialog's buttons take Enter
+        # too, which added the name and then refused the cleared field
+        for pushed in (*self.findChildren(QPushButton), *buttons.buttons()):
+            if isinstance(pushed, QPushButton):
+                pushed.setAutoDefault(False)
+                pushed.setDefault(False)
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
         self.model.dataChanged.connect(lambda *_a: self._saved())
         self._enable()
@@ -211,7 +221,12 @@ class LeadSourcesDialog(QDialog):
     def _enable(self) -> None:
         row = self.current()
         source = self.model.sources[row] if row is not None else None
-        self.rename_button.setEnabled(source is not None and source.code is None)
+        built_in = source is not None and source.code is not None
+        self.rename_button.setEnabled(source is not None and not built_in)
+        self.rename_button.setToolTip(
+            _("A built-in source keeps its name: each user sees it in their own language.")
+            if built_in else "")
+        self.error.show_message("")  # a refusal was about what was chosen before
         self.retire_button.setEnabled(source is not None)
         self.retire_button.setText(_("Bring back") if source is not None and not source.active
                                    else _("Retire"))

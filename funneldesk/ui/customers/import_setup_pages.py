@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError
-from funneldesk.i18n import _
+from funneldesk.i18n import _, pgettext
 from funneldesk.services.common.tabular.files import Table
 from funneldesk.ui.common import file_dialogs
 from funneldesk.ui.common.background import run_in_background
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 def kind_label(kind: str) -> str:
     labels = {"companies": _("Companies"), "contacts": _("Contacts"),
-              "products": _("Products"), "deals": _("Deals")}
+              "products": _("Products"), "deals": pgettext("records to import", "Deals")}
     return labels.get(kind, kind)
 
 

@@ -130,8 +130,8 @@ class StagesPage(QWizardPage):
 
     def _update(self) -> None:
         left = self.values.unchosen()
-        self.note.show_message(_("No stage for {values}: the rows with them will be refused. "
-                                 "Choose a stage for each.").format(
+        self.note.show_message(_("No stage for {values}: rows with these values will be "
+                                 "refused. Choose a stage for each.").format(
             values=formatting.listing([f"“{v}”" for v in left])) if left else "")
 
     def pipeline_id(self) -> int | None:

@@ -134,6 +134,8 @@ class RecordForm(QDialog):
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, self)
         box.setDefaultButton(QMessageBox.StandardButton.Save)
+        # not "Cancel" under the form's own Cancel: it means going back to the form
+        box.button(QMessageBox.StandardButton.Cancel).setText(_("Keep editing"))
         box.exec()
         return box.standardButton(box.clickedButton())
 
