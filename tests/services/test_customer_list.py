@@ -88,8 +88,9 @@ def test_companies_are_listed_by_name_with_what_the_table_shows(
 
 @pytest.mark.parametrize(("sort", "descending", "expected"), [
     (C.NAME, True, ["Zenith Foods", "星辰科技有限公司", "Bolt Motors", "Acme Tools"]),
-    (C.KEY_LEVEL, False, ["Acme Tools", "星辰科技有限公司", "Zenith Foods", "Bolt Motors"]),
-    # the empty level stays last whichever way round (among equals: by id, then reversed)
+    # records alike in the column by their names, A to Z
+    (C.KEY_LEVEL, False, ["Acme Tools", "星辰科技有限公司", "Bolt Motors", "Zenith Foods"]),
+    # the empty level stays last whichever way round
     (C.KEY_LEVEL, True, ["星辰科技有限公司", "Acme Tools", "Bolt Motors", "Zenith Foods"]),
     # 北京 reads bei3jing1: before Shanghai
     (C.CITY, False, ["星辰科技有限公司", "Zenith Foods", "Bolt Motors", "Acme Tools"]),

@@ -153,14 +153,17 @@ _JOINS = {
 
 
 def order_by(query: CustomerQuery) -> tuple[str, str, list[Any]]:
-    """The joins and ORDER BY terms of the query's order (ending with the id, so that
-    every order is total and a page boundary stable), and the terms' parameters."""
+    """The joins and ORDER BY terms of the query's order (records alike in it by their
+    names, A to Z; then by id, so that every order is total and a page boundary
+    stable), and the terms' parameters."""
     terms, tables = _terms(query.entity, query.sort)
     parts, params = [], []
     for expr, values, empty_last in terms:
         descending = query.descending and not empty_last
         parts.append(f"{expr} {'DESC' if descending else 'ASC'}")
         params += values
+    if not any(expr == "r.sort_name" for expr, _v, _e in terms):
+        parts.append("r.sort_name ASC")
     parts.append(f"r.id {'DESC' if query.descending else 'ASC'}")
     return " ".join(_JOINS[t] for t in tables), ", ".join(parts), params
 
