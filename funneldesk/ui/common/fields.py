@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QComboBox,
     QHBoxLayout,
     QLineEdit,
     QMenu,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
     QToolButton,
     QWidget,
     QWidgetAction,
@@ -124,13 +127,30 @@ class OptionalDateEdit(QWidget):
         self.edited.emit()
 
 
+class _ElidingCombo(QComboBox):
+    """A combo box that, narrower than its choice, ends the text with "…" rather than
+    cutting a word off mid-letter ("Owned and i")."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                            QStyle.SubControl.SC_ComboBoxEditField, self)
+        option.currentText = self.fontMetrics().elidedText(
+            option.currentText, Qt.TextElideMode.ElideRight, field.width())
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+
+
 def shrinking_combo(name: str, letters: int = 7) -> QComboBox:
     """A filter's combo box named ``name`` for screen readers: as narrow as ``letters``
     letters where the window is (a long choice is cut short here; the list shows it
     whole), wider where there is room. A box as wide as its longest choice held a bar of
     them wider than the window."""
-    combo = QComboBox()
+    combo = _ElidingCombo()
     combo.setAccessibleName(name)
+    combo.currentTextChanged.connect(combo.setToolTip)  # the whole choice, when cut short
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(letters)
     return combo
