@@ -106,3 +106,21 @@ def test_a_bug_prints_one_line_naming_the_log_and_exits_1(
     assert str(log) in err
     assert "ZeroDivisionError: a bug in FunnelDesk" in log.read_text(encoding="utf-8")
     assert "Traceback" in log.read_text(encoding="utf-8")
+
+
+def test_argparse_s_own_words_speak_the_language_asked_for(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--lang", "zh_CN", "import", "--help"])
+    help_text = capsys.readouterr().out
+    assert help_text.startswith("用法：funneldesk import")
+    assert "选项" in help_text
+    assert "显示此帮助信息并退出" in help_text
+    assert "usage:" not in help_text
+    assert "show this help" not in help_text
+    with pytest.raises(SystemExit):
+        main(["--lang", "zh_CN", "import", "bogus", "x.csv"])
+    assert "错误：参数 kind：无效的选择：'bogus'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "import", "--help"])
+    assert capsys.readouterr().out.startswith("usage: funneldesk import")

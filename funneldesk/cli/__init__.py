@@ -15,6 +15,7 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
+from funneldesk.cli._argparse_words import speak_the_user_s_language
 from funneldesk.cli.common import common_options, database_location
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, set_language
@@ -52,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # --lang chooses a language whose catalog is there
     with contextlib.suppress(FunnelDeskError, ValueError):
         set_language(_lang_asked(sys.argv[1:] if argv is None else list(argv)))
+    speak_the_user_s_language()
     setup_logging()
     try:
         args = build_parser().parse_args(argv)
