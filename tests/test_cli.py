@@ -124,3 +124,15 @@ def test_argparse_s_own_words_speak_the_language_asked_for(
     with pytest.raises(SystemExit):
         main(["--lang", "en", "import", "--help"])
     assert capsys.readouterr().out.startswith("usage: funneldesk import")
+
+
+def test_every_word_translated_for_argparse_is_one_argparse_writes() -> None:
+    """A Python whose argparse words its messages otherwise would leave ours unused:
+    this says so."""
+    import argparse
+    import inspect
+
+    from funneldesk.cli._argparse_words import WORDS
+
+    source = inspect.getsource(argparse)
+    assert [w for w in WORDS if repr(w) not in source and f'"{w}"' not in source] == []

@@ -36,6 +36,7 @@ def test_the_core_drops_the_legal_form_the_city_and_punctuation(name: str, kept:
     ("Beijing Xingchen Technology Co., Ltd.",
      "Beijing Xingchen Technology Co., Ltd.（北京星辰科技有限公司）"),
     ("Shanghai Hengtong Logistics", "Shanghai Hengtong Logistics (上海)"),
+    ("Beijing Xingchen Tech", "Xingchen Tech (北京)"),
 ])
 def test_the_same_company_written_two_ways_scores_high(a: str, b: str) -> None:
     assert similarity(a, b) >= 90
@@ -48,6 +49,8 @@ def test_the_same_company_written_two_ways_scores_high(a: str, b: str) -> None:
     ("Acme Corporation", "Apex Logistics Inc"),
     ("有限公司", "星辰科技有限公司"),  # a bare legal form matches nothing
     ("Atlanta Summit Electronics", "Denver Summit Electronics"),  # two branches
+    ("Xingchen Technology (Shanghai) Co., Ltd.", "Xingchen Technology (Beijing) Co., Ltd."),
+    ("Xingchen Technology (Shanghai) Co., Ltd.", "北京星辰 Xingchen Technology"),
 ])
 def test_different_companies_score_low(a: str, b: str) -> None:
     assert similarity(a, b) < 60

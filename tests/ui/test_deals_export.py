@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import re
 import sqlite3
+import time
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -87,9 +89,20 @@ def test_export_writes_the_filtered_list_in_its_order_with_the_columns_shown(
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row[created])  # read alike everywhere
 
 
+@pytest.fixture
+def in_shanghai(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The computer's time zone 8 hours from UTC (where a time without its offset would
+    come back 8 hours off)."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
 def test_export_for_an_import_imports_back_with_no_mapping(
         qtbot: QtBot, page: DealsListPage, db_path: Path, template_db: Path,
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, in_shanghai: None) -> None:
     owner_id = owner_with_deals(db_path, page.workspace.actor.id)
     page.filters.owner.setCurrentIndex(page.filters.owner.findData(owner_id))
     qtbot.waitUntil(lambda: page.model.query.owner_ids == {owner_id})

@@ -90,3 +90,28 @@ def test_the_calendar_of_an_empty_field_opens_on_this_month_and_picks_a_day(
                                                                         today.month())
     edit.calendar.clicked.emit(QDate(2027, 5, 6))
     assert edit.value() == dt.date(2027, 5, 6)
+
+
+def test_a_narrow_filter_box_ends_its_choice_with_an_ellipsis_beside_its_icon(
+        qtbot: QtBot) -> None:
+    from PySide6.QtGui import QIcon, QPixmap
+
+    from funneldesk.ui.common.fields import ElidingCombo, shrinking_combo
+
+    combo = shrinking_combo("Public pool")
+    assert isinstance(combo, ElidingCombo)
+    qtbot.addWidget(combo)
+    combo.addItem("Owned and in the pool")
+    combo.setFixedWidth(110)
+    combo.show()
+    plain = combo.shown_text()
+    assert plain.endswith("…")
+    assert "Owned and in the pool".startswith(plain[:-1])
+    assert combo.toolTip() == "Owned and in the pool"  # the whole choice
+    pixmap = QPixmap(16, 16)
+    pixmap.fill()
+    combo.setItemIcon(0, QIcon(pixmap))
+    beside_icon = combo.shown_text()
+    assert beside_icon.endswith("…")
+    assert len(beside_icon) < len(plain)  # the icon takes room from the text
+    combo.grab()  # paints with the elided text without error

@@ -110,8 +110,9 @@ def test_the_pipeline_chosen_is_the_one_imported_into_even_when_two_share_a_name
         tmp_path: Path, db_path: Path) -> None:
     first = services.board.pipelines()[0]
     second = services.pipelines.create_pipeline(name=first[1], by=manager)
-    path = tmp_path / "deals.csv"  # no stage column; a blank header after the last
-    path.write_text("Deal Name,Amount,\nKiosks,300,\nSeats,200,\n", encoding="utf-8")
+    path = tmp_path / "deals.csv"  # no stage column; a column with a blank header
+    path.write_text("Deal Name,Amount,\nKiosks,300,Talking\nSeats,200,Lunch\n",
+                    encoding="utf-8")
     wizard.file_page.load(path)
     qtbot.waitUntil(wizard.file_page.isComplete, timeout=10000)
     wizard.next()

@@ -3,6 +3,9 @@ sources, with refusals shown in the dialog; a rep reads the list."""
 
 from __future__ import annotations
 
+import threading
+
+import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLineEdit
@@ -11,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from funneldesk.services import Services
 from funneldesk.services.customers.records import CompanyFields
 from funneldesk.services.dto import Actor
+from funneldesk.services.team.lead_sources import LeadSourceService
 from funneldesk.settings import Settings
 from funneldesk.ui.admin.lead_sources import NAME, USED, LeadSourcesDialog
 from funneldesk.ui.shell.main_window import MainWindow
@@ -71,15 +75,27 @@ def test_a_manager_adds_renames_moves_and_retires_a_source(
     assert dialog.changed
 
 
-def test_the_list_counts_the_records_that_name_each_source(
-        qtbot: QtBot, services: Services, manager: Actor) -> None:
+def test_the_list_counts_the_records_that_name_each_source_off_the_gui_thread(
+        qtbot: QtBot, services: Services, manager: Actor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     wechat = services.lead_sources.find("WeChat")
     for name in ("星辰科技", "远航物流"):
         services.customers.add_company(CompanyFields(name=name, lead_source_id=wechat),
                                        by=manager)
+    counted_on: list[threading.Thread] = []
+    usage = LeadSourceService.usage
+
+    def watched(self: LeadSourceService) -> dict[int, int]:
+        counted_on.append(threading.current_thread())
+        return usage(self)
+
+    monkeypatch.setattr(LeadSourceService, "usage", watched)
     dialog = LeadSourcesDialog(services, manager)
     qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.model.usage is not None)  # counted off the GUI thread
+    qtbot.waitUntil(lambda: dialog.model.usage is not None)
+    assert counted_on
+    assert threading.main_thread() not in counted_on
+    assert not dialog.changed  # counting is no change: the window reads nothing again
     row = names(dialog).index("WeChat")
     assert dialog.model.index(row, USED).data() == "2"
     assert dialog.model.index(names(dialog).index("Weibo"), USED).data() == "0"

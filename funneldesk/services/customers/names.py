@@ -98,8 +98,14 @@ def place(name: str) -> str:
         latin = " ".join(words[:held])
         return _IN_CHINESE.get(latin, latin)
     bracketed = _BRACKETED.search(text)
-    found = _LEADING_PLACE.match(bracketed.group()[1:-1].strip()) if bracketed else None
-    return found.group().rstrip("市省") if found is not None else ""
+    if bracketed is None:
+        return ""
+    inside = bracketed.group()[1:-1].strip()
+    found = _LEADING_PLACE.match(inside)
+    if found is not None:
+        return found.group().rstrip("市省")
+    latin = " ".join(_WORDS.findall(inside))  # “(Shanghai)”
+    return _IN_CHINESE.get(latin, latin) if latin in _LATIN_PLACES else ""
 
 
 def other_places(a: str, b: str) -> bool:

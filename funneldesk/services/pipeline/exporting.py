@@ -131,6 +131,7 @@ class ExportService(Service):
                 if values[source] in SEEDED:
                     values[source] = _(SEEDED[values[source]])
                 # local time with its offset: the import reads it back as the same moment
+                # (to the second: the import reads no fractions)
                 values[created] = timestamp(values[created]).astimezone().isoformat(
                     sep=" ", timespec="seconds")
                 yield tuple(values)

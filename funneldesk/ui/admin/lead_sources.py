@@ -48,6 +48,7 @@ class LeadSourcesModel(QAbstractTableModel):
     """The sources in the pick lists' order; a manager renames the team's own in place."""
 
     failed = Signal(object)  # a FunnelDeskError of a rename
+    renamed = Signal()  # a rename was saved
 
     counted = Signal()  # the records' counts arrived
 
@@ -57,6 +58,7 @@ class LeadSourcesModel(QAbstractTableModel):
         self.sources = services.lead_sources.all(inactive=True)
         self.usage: dict[int, int] | None = None  # None: being counted
         self.unknown = False  # the count failed
+        self._asked = 0  # counts asked for
         self._count()
 
     def reload(self) -> None:
@@ -67,18 +69,23 @@ class LeadSourcesModel(QAbstractTableModel):
 
     def _count(self) -> None:
         """Counts the records of each source off the GUI thread (three scans of the
-        companies, contacts and deals)."""
+        companies, contacts and deals); a count asked for later makes an earlier one's
+        result stale."""
+        self._asked += 1
+        asked = self._asked
 
-        def done(usage: dict[int, int]) -> None:
-            self.usage = usage
+        def done(usage: dict[int, int] | None) -> None:
+            if asked != self._asked:
+                return
+            self.usage, self.unknown = usage, usage is None
             if self.sources:
                 self.dataChanged.emit(self.index(0, USED), self.index(len(self.sources) - 1, USED))
             self.counted.emit()
 
-        def failed(_error: Exception) -> None:  # the database busy: the counts stay unknown
-            done({})
-            self.usage = None
-            self.unknown = True
+        def failed(error: Exception) -> None:
+            if not isinstance(error, FunnelDeskError):
+                raise error  # a bug
+            done(None)  # the database busy: the counts stay unknown
 
         self.unknown = False
         run_in_background(self.services.lead_sources.usage, done, failed, owner=self)
@@ -136,6 +143,7 @@ class LeadSourcesModel(QAbstractTableModel):
             return False
         self.sources = self.services.lead_sources.all(inactive=True)
         self.dataChanged.emit(index, index)
+        self.renamed.emit()
         return True
 
 
@@ -211,7 +219,7 @@ class LeadSourcesDialog(QDialog):
                 pushed.setAutoDefault(False)
                 pushed.setDefault(False)
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
-        self.model.dataChanged.connect(lambda *_a: self._saved())
+        self.model.renamed.connect(self._saved)
         self._enable()
 
     def current(self) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
+from PySide6.QtGui import QAction, QKeySequence, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QComboBox,
@@ -127,20 +127,39 @@ class OptionalDateEdit(QWidget):
         self.edited.emit()
 
 
-class _ElidingCombo(QComboBox):
+class ElidingCombo(QComboBox):
     """A combo box that, narrower than its choice, ends the text with "…" rather than
     cutting a word off mid-letter ("Owned and i")."""
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        # QComboBox::paintEvent, with the label's text elided to the room it has
         painter = QStylePainter(self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.Text))
+        option = self._option()
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        if self.currentIndex() < 0 and self.placeholderText():
+            option.palette.setBrush(QPalette.ColorRole.ButtonText,
+                                    option.palette.placeholderText())
+        option.currentText = self.shown_text(option)
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+
+    def _option(self) -> QStyleOptionComboBox:
         option = QStyleOptionComboBox()
         self.initStyleOption(option)
-        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
-        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
-                                            QStyle.SubControl.SC_ComboBoxEditField, self)
-        option.currentText = self.fontMetrics().elidedText(
-            option.currentText, Qt.TextElideMode.ElideRight, field.width())
-        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+        return option
+
+    def shown_text(self, option: QStyleOptionComboBox | None = None) -> str:
+        """The text the box shows: its choice (or placeholder), elided to the room left
+        beside the arrow and the icon."""
+        option = option or self._option()
+        text = (self.placeholderText() if self.currentIndex() < 0 and self.placeholderText()
+                else option.currentText)
+        room = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                           QStyle.SubControl.SC_ComboBoxEditField,
+                                           self).width() - 2  # the style's margins
+        if not option.currentIcon.isNull():
+            room -= option.iconSize.width() + 4  # the style puts the icon before the text
+        return self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room)
 
 
 def shrinking_combo(name: str, letters: int = 7) -> QComboBox:
@@ -148,7 +167,7 @@ def shrinking_combo(name: str, letters: int = 7) -> QComboBox:
     letters where the window is (a long choice is cut short here; the list shows it
     whole), wider where there is room. A box as wide as its longest choice held a bar of
     them wider than the window."""
-    combo = _ElidingCombo()
+    combo = ElidingCombo()
     combo.setAccessibleName(name)
     combo.currentTextChanged.connect(combo.setToolTip)  # the whole choice, when cut short
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
