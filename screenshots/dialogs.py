@@ -222,6 +222,38 @@ def take_customer_dialogs(app: QApplication, window: QWidget, services: object, 
 
     when_open(app, lead_sources)
     window.edit_lead_sources()  # type: ignore[attr-defined]
+    take_import_stages(app, services, me, lang, out)
+
+
+def take_import_stages(app: QApplication, services: object, me: object, lang: str,
+                       out: Path) -> None:
+    """The import wizard's stages step with a HubSpot export: a value it matched by
+    itself, two it could not (named in red), and a "date entered" column."""
+    import tempfile
+
+    from funneldesk.services import Services
+    from funneldesk.ui.customers.import_wizard import ImportWizard
+
+    assert isinstance(services, Services)
+    stages = services.board.load(services.board.pipelines()[0][0]).pipeline.stages
+    path = Path(tempfile.mkdtemp()) / "hubspot-deals.csv"
+    path.write_text(
+        "Deal Name,Deal Stage,Amount,Create Date,Close Date,"
+        f'Date entered "{stages[1].name} (Sales Pipeline)"\n'
+        "ERP rollout,Closed Won,\"¥12,500\",2026-03-01,2026-05-20,2026-03-10\n"
+        "CRM seats,Talking,800,2026-02-01,,2026-02-10\n"
+        "Kiosks,Talking,300,2026-02-03,,\n"
+        "Cameras,报价中,300,2026-02-03,,\n", encoding="utf-8")
+    wizard = ImportWizard(services, me, "deals")  # type: ignore[arg-type]
+    wizard.resize(900, 640)
+    wizard.show()
+    wizard.file_page.load(path)
+    while not wizard.file_page.isComplete():
+        app.processEvents()
+    wizard.next()
+    wizard.next()
+    shoot(app, wizard, out / f"import-stages-{lang}.png")
+    wizard.close()
 
 
 if __name__ == "__main__":
