@@ -46,18 +46,24 @@ def test_product_lead_source_and_campaign_are_saved_and_shown_again(
         popup = dialog.contact.popup_list.popup()
         offered.append([popup.model().index(r, 0).data()
                         for r in range(popup.model().rowCount())])
-        row = next(r for r in range(popup.model().rowCount())
-                   if popup.model().index(r, 0).data() == "张伟")
+        rows = [r for r in range(popup.model().rowCount())
+                if popup.model().index(r, 0).data() == "张伟 · 北京星辰科技有限公司"]
+        if not rows:  # not the line looked for: close, so that the test fails, not waits
+            dialog.reject()
+            return
+        row = rows[0]
         popup.setCurrentIndex(popup.model().index(row, 0))
         qtbot.keyClick(popup, Qt.Key.Key_Return)
+        offered.append(dialog.contact.currentText())  # the name alone goes in the field
         offered.append(dialog.company.text())  # the contact's company came along
         dialog.accept()
 
     answer_next_dialog(fill_in)
     window.actions_.new_deal.trigger()
-    # in pinyin order: 数据 shu4ju4 before 云 yun2, 张明 ming2 before 张伟 wei3
-    assert offered == [["(none)", "数据平台", "云服务"], ["张明", "张伟"],
-                       "北京星辰科技有限公司"]
+    # in pinyin order: 数据 shu4ju4 before 云 yun2, 张明 ming2 before 张伟 wei3; each
+    # with the company, if any, that tells two people of one name apart
+    assert offered == [["(none)", "数据平台", "云服务"], ["张明", "张伟 · 北京星辰科技有限公司"],
+                       "张伟", "北京星辰科技有限公司"]
     [card] = page.board.columns[stage(services, "Initial contact").id].model.visible_cards()
     detail = services.deals.detail(card.id)
     fields = detail.fields

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, fields, replace
 from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 
 from funneldesk.db import Database
 from funneldesk.db.stale import last_change
@@ -87,10 +87,13 @@ class CustomerService(Service):
 
     def search_contacts(self, text: str, company_id: int | None = None,
                         limit: int = 50) -> list[Named]:
-        """Contacts whose name contains ``text``, of ``company_id`` when given."""
+        """Contacts whose name contains ``text``, of ``company_id`` when given, each with
+        its company's name (two 张伟 at two companies are told apart by it)."""
         escaped = like_escaped(text.strip())
         with self.db.reading() as session:
-            query = (select(Contact.id, Contact.name, Contact.company_id)
+            query = (select(Contact.id, Contact.name, Contact.company_id,
+                            func.coalesce(Company.name, "").label("company"))
+                     .outerjoin(Company, Company.id == Contact.company_id)
                      .where(Contact.deleted_at.is_(None),
                             Contact.name.ilike(f"%{escaped}%", escape="\\")))
             if company_id is not None:
@@ -98,7 +101,7 @@ class CustomerService(Service):
             rows = session.execute(query.order_by(
                 case((Contact.name.ilike(f"{escaped}%", escape="\\"), 0), else_=1),
                 Contact.sort_name, Contact.id).limit(limit))
-            return [Named(r.id, r.name, r.company_id) for r in rows]
+            return [Named(r.id, r.name, r.company_id, r.company) for r in rows]
 
     def company(self, company_id: int) -> Named:
         """A company by id, deleted ones included: a deal still names the company it had."""

@@ -19,6 +19,7 @@ class Named:
     id: int
     name: str
     company_id: int | None = None
+    company: str = ""  # a contact's company's name, where a list shows it beside theirs
 
 
 @dataclass(frozen=True, slots=True)

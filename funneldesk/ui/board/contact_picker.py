@@ -15,6 +15,7 @@ from funneldesk.i18n import _
 from funneldesk.services.dto import Named
 
 IdRole = Qt.ItemDataRole.UserRole + 1
+NameRole = Qt.ItemDataRole.UserRole + 2  # what a pick puts in the field: the name alone
 SHOWN = 30  # names in the list; typing more narrows it
 # search(text, company_id, limit): the contacts whose name contains text
 Search = Callable[[str, int | None, int], list[Named]]
@@ -39,6 +40,7 @@ class ContactPicker(QComboBox):
         self.popup_list = QCompleter(self.matches, self)
         # the service has filtered already: the completer shows its list as it is
         self.popup_list.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.popup_list.setCompletionRole(NameRole)
         self.popup_list.setMaxVisibleItems(12)
         self.setCompleter(self.popup_list)
         # the stubs do not model overloaded signals; this is the (QModelIndex) overload
@@ -85,7 +87,11 @@ class ContactPicker(QComboBox):
         if not text.strip():
             return
         for contact in self.search(text, self.company_id, SHOWN):
-            item = QStandardItem(contact.name)
+            # among everyone's people, each with their company: two 张伟 are two lines
+            shown = (_("{name} · {company}").format(name=contact.name, company=contact.company)
+                     if self.company_id is None and contact.company else contact.name)
+            item = QStandardItem(shown)
+            item.setData(contact.name, NameRole)
             item.setData(contact, IdRole)
             item.setEditable(False)
             self.matches.appendRow(item)
