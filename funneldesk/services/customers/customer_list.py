@@ -136,9 +136,11 @@ def _terms(entity: str, column: CustomerColumn) -> tuple[list[Term], tuple[str, 
         place = "CASE r.city WHEN '' THEN r.province ELSE r.city END"
         return [(f"{place} = ''", [], True), (f"sort_key({place})", [], False),
                 ("sort_key(r.province)", [], False)], ()
+    if column is C.KEY_LEVEL and entity == COMPANY:  # A, B, C: no pinyin to look up
+        return [("r.key_level = ''", [], True), ("r.key_level", [], False)], ()
     # texts in the order a Chinese reader expects (pinyin): see collation.add_sql_function
     own = {C.TITLE: "r.title"} if entity == CONTACT else {
-        C.INDUSTRY: "r.industry", C.SEGMENT: "r.segment", C.KEY_LEVEL: "r.key_level"}
+        C.INDUSTRY: "r.industry", C.SEGMENT: "r.segment"}
     if column in own:
         return [(f"{own[column]} = ''", [], True),  # empty texts last
                 (f"sort_key({own[column]})", [], False)], ()

@@ -102,7 +102,8 @@ class StagesPage(QWizardPage):
         if table is None or self.pipeline.currentIndex() < 0:
             return
         imports, pipeline = self.owner.services.imports, self.pipeline_id()
-        header = self.owner.mapping_page.model.columns().get("stage")
+        columns = self.owner.mapping_page.model.columns()
+        header = columns.get("stage")
         found = imports.stage_values("deals", table, header, pipeline)
         stages = [(name, name) for name in found.stages]
         self.values.load([(v, formatting.number(n)) for v, n, _s in found.values], stages,
@@ -111,11 +112,11 @@ class StagesPage(QWizardPage):
         self.values_label.setVisible(shown)
         self.values_view.setVisible(shown)
         entered = imports.suggest_entered("deals", table.headers, pipeline)
-        mapped = set(self.owner.mapping_page.model.columns().values())
+        mapped = set(columns.values())
         headers = [(h, h) for h in table.headers if h not in mapped or h in entered.values()]
+        # the first values of the columns chosen follow (choicesChanged: _fill_samples)
         self.dates.load([(s, "") for s in found.stages], headers,
                         [entered.get(s) for s in found.stages])
-        self._fill_samples()
 
     def _fill_samples(self) -> None:
         table = self.owner.file_page.table
