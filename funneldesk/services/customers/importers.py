@@ -523,6 +523,9 @@ class ContactImporter(_CustomerImporter):
         is known by name at their company (so that a file imported twice does not make
         such people twice), reported on the name."""
         keys = super().keys(found, phones, emails)
+        if any(isinstance(c.rows, range) and len(c.rows) == len(found)
+               for c in (phones, emails)):
+            return keys  # every row has a phone (or every row an email)
         known_by = set(phones.rows).union(emails.rows, *(keys[f].rows for f in self.key_fields
                                                          if f in keys))
         bare = [(n, _person(values["name"], values.get("company", "")))
