@@ -288,7 +288,8 @@ def _json_batch(into: str, columns: list[Sequence[Any]]) -> tuple[str, tuple[Any
         if isinstance(column, range) and column.step == 1:  # ids: numbered by SQLite
             picks.append("? + key")
             shared.append(column.start)
-        elif column.count(column[0]) == len(column):
+        elif (column[-1] is column[0] or column[-1] == column[0]) \
+                and column.count(column[0]) == len(column):  # a varying one fails at once
             picks.append("?")
             shared.append(_json_value(column[0]) if isinstance(column[0], dt.date)
                           else column[0])

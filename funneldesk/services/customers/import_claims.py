@@ -72,9 +72,14 @@ class Claims:
                 if fates[row] is None:
                     for field, key in pairs:
                         self.held[field].add(key)
+        if not suspects:
+            for field, (_rows, found) in keys.items():
+                self.held[field].update(found)
+            return fates
+        claiming = list(map(not_, fates))
         for field, (rows, found) in keys.items():
-            self.held[field].update(compress(found, map(not_, map(fates.__getitem__, rows)))
-                                    if suspects else found)
+            self.held[field].update(compress(found, claiming if isinstance(rows, range)
+                                             else map(claiming.__getitem__, rows)))
         return fates
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from operator import attrgetter
 from pathlib import Path
 
 from funneldesk.db import Database
@@ -111,7 +112,7 @@ def run_import(db: Database, importer: Importer, source: Path | Table, options: 
     except _Undo:
         if report.errors and not options.skip_bad_rows:
             report.created = report.updated = report.unchanged = 0
-    report.errors.sort(key=lambda e: (e.record, e.column))
+    report.errors.sort(key=attrgetter("record", "column"))
     return report
 
 
