@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from funneldesk import formatting
 from funneldesk.cli.common import database_location
 from funneldesk.i18n import _, ngettext
 
@@ -35,5 +36,5 @@ def run_export(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(ngettext("{n} record written to {path}", "{n} records written to {path}",
-                   count).format(n=count, path=args.file))
+                   count).format(n=formatting.number(count), path=args.file))
     return 0

@@ -124,7 +124,7 @@ def run_import_command(args: argparse.Namespace) -> int:
               _("Nothing was written: the file has errors (or use --skip-bad-rows)."),
               file=sys.stderr)
         return 1
-    if report.errors and not report.created + report.updated + report.unchanged:
+    if report.every_row_failed:
         print(_("Nothing was written: every row has errors."), file=sys.stderr)
         return 1
     if report.failed:

@@ -188,11 +188,12 @@ class Services:
             ProductImporter,
         )
         from funneldesk.services.pipeline.deal_import import DealImporter
+        from funneldesk.services.pipeline.search import index_deals
 
         region = self.customers.region
         return ImportService(self.db, {
-            "companies": lambda: CompanyImporter(region()),
-            "contacts": lambda: ContactImporter(region()),
+            "companies": lambda: CompanyImporter(region(), index_deals),
+            "contacts": lambda: ContactImporter(region(), index_deals),
             "products": lambda: ProductImporter(),
             "deals": lambda: DealImporter(),
         })

@@ -20,7 +20,7 @@ from funneldesk.services.dto import Actor
 def customers(services: Services, manager: Actor) -> None:
     star = services.customers.add_company(CompanyFields(
         name="北京星辰科技有限公司", credit_code="91440300708461136T", city="北京",
-        phones=("010 6552 9988",), tags=("重点", "华北"),
+        phones=("010 6552 9988", "010 6288 1234 ext. 5"), tags=("重点", "华北"),
         lead_source_id=services.lead_sources.find("微信")), by=manager)
     services.customers.add_contact(ContactFields(
         name="张伟", company_id=star.id, title="采购经理", role="decision_maker",
@@ -39,16 +39,18 @@ def test_an_exported_csv_imports_back_into_an_empty_database_with_no_mapping(
     with (tmp_path / "companies.csv").open(encoding="utf-8-sig", newline="") as f:
         row = next(csv.DictReader(f))
     assert (row["name"], row["credit_code"], row["phone"], row["tags"], row["source"]) == (
-        "北京星辰科技有限公司", "91440300708461136T", "+861065529988", "华北; 重点", "WeChat")
+        "北京星辰科技有限公司", "91440300708461136T", "+861065529988; +861062881234 ext. 5",
+        "华北; 重点", "WeChat")
     other = tmp_path / "other.db"
     other.write_bytes(template_db.read_bytes())
     for kind in ("companies", "contacts"):
         assert main(["--db", str(other), "import", kind, str(tmp_path / f"{kind}.csv")]) == 0
-    assert main(["--db", str(other), "export", "contacts", str(tmp_path / "again.csv")]) == 0
-    first = (tmp_path / "contacts.csv").read_text(encoding="utf-8-sig").splitlines()
-    again = (tmp_path / "again.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert again[1:] == first[1:]  # owner, company, phones, role ... all came back
-    assert "偏好电话, 周一" in first[1]
+    for kind in ("companies", "contacts"):
+        assert main(["--db", str(other), "export", kind, str(tmp_path / "again.csv")]) == 0
+        first = (tmp_path / f"{kind}.csv").read_text(encoding="utf-8-sig").splitlines()
+        again = (tmp_path / "again.csv").read_text(encoding="utf-8-sig").splitlines()
+        assert again[1:] == first[1:]  # owner, company, phones, role ... all came back
+    assert "偏好电话, 周一" in (tmp_path / "contacts.csv").read_text(encoding="utf-8-sig")
 
 
 def test_xlsx_keeps_codes_and_numbers_as_text_and_labels_are_translated(

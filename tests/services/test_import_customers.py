@@ -235,6 +235,16 @@ def test_a_product_renamed_onto_another_products_name_is_a_row_error_with_a_repo
         ("Alpha", "A1"), ("Gamma", "B1")]
 
 
+
+def test_products_with_blank_codes_matched_by_code_are_all_kept(
+        tmp_path: Path, db_path: Path) -> None:
+    """A blank key matches nothing, not the product an earlier row created blank."""
+    path = write(tmp_path, "p.csv", "name,code\nAlpha,\nBeta,\nGamma,G1\nGamma2,G1\n")
+    assert main(["--db", str(db_path), "import", "products", str(path), "--match", "code",
+                 "--skip-bad-rows"]) == 0
+    assert rows(db_path, "SELECT name, code FROM products ORDER BY id") == [
+        ("Alpha", ""), ("Beta", ""), ("Gamma2", "G1")]
+
 def test_skipping_bad_rows_exits_1_when_every_row_was_bad(
         tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, "c.csv", "name,email\nA,bad\nB,bad2\n")
@@ -333,3 +343,72 @@ def test_a_required_field_no_column_holds_is_reported_by_its_name(
     assert main(["--db", str(db_path), "--lang", "zh_CN", "import", "contacts", str(path),
                  "--dry-run", "--skip-bad-rows"]) == 1
     assert "姓名“”：此字段为必填项。" in capsys.readouterr().err
+
+
+def test_an_update_matched_on_a_phone_with_an_extension_finds_its_record(
+        tmp_path: Path, services: Services, manager: Actor) -> None:
+    first = write(tmp_path, "a.csv", "name,phone\nAmy Lee,010 6288 1234 ext. 12\n")
+    services.imports.run("contacts", first, ImportOptions(
+        columns={"name": "name", "phone": "phone"}), by=manager)
+    again = write(tmp_path, "b.csv", "name,phone,title\nAmy Lee,010 6288 1234 ext. 12,CTO\n")
+    report = services.imports.run("contacts", again, ImportOptions(
+        columns={"name": "name", "phone": "phone", "title": "title"}, mode="update",
+        match="phone"), by=manager)
+    assert (report.updated, report.errors) == (1, [])
+    assert services.customers.contact_detail(1).fields.title == "CTO"
+
+
+def test_an_upsert_gives_no_two_records_one_phone(tmp_path: Path, services: Services,
+                                                  manager: Actor, db_path: Path) -> None:
+    """A phone an updated record gains is claimed: a later new row with it is a
+    duplicate, as is an update that would take another record's phone."""
+    first = write(tmp_path, "a.csv", "姓名,手机,邮箱\n张伟,13800138000,zw@ex.cn\n"
+                                     "李娜,13700137000,ln@ex.cn\n")
+    services.imports.run("contacts", first, ImportOptions(
+        columns=services.imports.suggest("contacts", ("姓名", "手机", "邮箱"))), by=manager)
+    again = write(tmp_path, "b.csv", "姓名,手机,邮箱\n张伟,13900139000,zw@ex.cn\n"
+                                     "王芳,13900139000,wf@ex.cn\n李娜,13800138000,ln@ex.cn\n")
+    report = services.imports.run("contacts", again, ImportOptions(
+        columns=services.imports.suggest("contacts", ("姓名", "手机", "邮箱")),
+        mode="upsert", match="email", skip_bad_rows=True), by=manager)
+    assert (report.created, report.updated) == (0, 1)
+    assert [(e.record, e.column, e.reason) for e in report.errors] == [
+        (2, "手机", "duplicate"), (3, "手机", "duplicate")]
+    assert rows(db_path, "SELECT contact_id, value FROM channels WHERE kind = 'phone' "
+                         "ORDER BY value") == [
+        (2, "+8613700137000"), (1, "+8613800138000"), (1, "+8613900139000")]
+
+
+def test_a_consent_an_import_changes_is_dated(tmp_path: Path, services: Services,
+                                              manager: Actor, db_path: Path) -> None:
+    first = write(tmp_path, "a.csv", "姓名,邮箱\n张伟,zw@ex.cn\n")
+    services.imports.run("contacts", first, ImportOptions(
+        columns={"name": "姓名", "email": "邮箱"}), by=manager)
+    assert rows(db_path, "SELECT consent, consent_at FROM contacts") == [("unknown", None)]
+    again = write(tmp_path, "b.csv", "姓名,邮箱,同意联系\n张伟,zw@ex.cn,是\n")
+    report = services.imports.run("contacts", again, ImportOptions(
+        columns={"name": "姓名", "email": "邮箱", "consent": "同意联系"}, mode="update",
+        match="email"), by=manager)
+    assert report.updated == 1
+    (consent, at), = rows(db_path, "SELECT consent, consent_at FROM contacts")
+    assert consent == "given"
+    assert at is not None
+
+
+def test_a_company_renamed_by_an_import_is_found_by_its_new_name_with_its_people(
+        tmp_path: Path, services: Services, manager: Actor) -> None:
+    first = write(tmp_path, "a.csv", "name,external_id\nOldname Ltd,C-1\n")
+    services.imports.run("companies", first, ImportOptions(
+        columns={"name": "name", "external_id": "external_id"}), by=manager)
+    people = write(tmp_path, "p.csv", "name,company\nAmy Lee,Oldname Ltd\n")
+    services.imports.run("contacts", people, ImportOptions(
+        columns={"name": "name", "company": "company"}), by=manager)
+    services.customers.index_missing()
+    again = write(tmp_path, "b.csv", "name,external_id\nNewname Ltd,C-1\n")
+    report = services.imports.run("companies", again, ImportOptions(
+        columns={"name": "name", "external_id": "external_id"}, mode="update",
+        match="external_id"), by=manager)
+    assert report.updated == 1
+    found = {(h.kind, h.title) for h in services.search.search("Newname", by=manager)}
+    assert ("contact", "Amy Lee") in found
+    assert not [h for h in services.search.search("Oldname", by=manager)]

@@ -253,22 +253,27 @@ def test_an_import_that_skips_bad_rows_writes_the_good_ones_and_tells_the_pages(
     wiz.accept()
 
 
-def test_cancel_during_a_large_import_leaves_the_database_unchanged(
-        qtbot: QtBot, wizard: ImportWizard, tmp_path: Path, db_path: Path) -> None:
-    before = companies(db_path)
+def start_held_import(qtbot: QtBot, wizard: ImportWizard, tmp_path: Path) -> threading.Event:
+    """Starts importing 30,000 companies; the import's worker waits, once its first
+    progress is out, until the event returned is set."""
     rows = "".join(f"Company {n:05d}\n" for n in range(30000))
     open_file(qtbot, wizard, write(tmp_path, "big.csv", f"Company name\n{rows}"))
     go_on(wizard)
     go_on(wizard)
     dry_run(qtbot, wizard)
     assert wizard.dry_run_page.view.counts.text().startswith("30,000 rows read")
-    clicked = threading.Event()
-    # the worker waits, once the first progress is out, until Cancel has been clicked
-    wizard.runner.progressed.connect(lambda done, total: clicked.wait(10),
+    hold = threading.Event()
+    wizard.runner.progressed.connect(lambda done, total: hold.wait(10),
                                      Qt.ConnectionType.DirectConnection)
     go_on(wizard)
+    qtbot.waitUntil(lambda: wizard.import_page.progress.maximum() == 30000, timeout=20000)
+    return hold
+
+def test_cancel_during_a_large_import_leaves_the_database_unchanged(
+        qtbot: QtBot, wizard: ImportWizard, tmp_path: Path, db_path: Path) -> None:
+    before = companies(db_path)
+    clicked = start_held_import(qtbot, wizard, tmp_path)
     page = wizard.import_page
-    qtbot.waitUntil(lambda: page.progress.maximum() == 30000, timeout=20000)
     qtbot.mouseClick(page.cancel, Qt.MouseButton.LeftButton)
     assert page.status.text() == "Cancelling…"
     clicked.set()
@@ -277,6 +282,29 @@ def test_cancel_during_a_large_import_leaves_the_database_unchanged(
     assert companies(db_path) == before
     assert page.isComplete()
 
+
+
+def test_closing_the_wizard_during_an_import_cancels_it_and_closes_it_once_stopped(
+        qtbot: QtBot, wizard: ImportWizard, tmp_path: Path, db_path: Path) -> None:
+    before = companies(db_path)
+    closed = start_held_import(qtbot, wizard, tmp_path)
+    wizard.reject()
+    assert wizard.isVisible()  # until the import has stopped
+    closed.set()
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=20000)
+    assert companies(db_path) == before
+
+
+def test_skipping_bad_rows_when_every_row_is_bad_goes_no_further_than_the_dry_run(
+        qtbot: QtBot, wizard: ImportWizard, tmp_path: Path) -> None:
+    open_file(qtbot, wizard, write(tmp_path, "c.csv", "公司名称,邮箱\n甲公司,bad\n乙公司,bad2\n"))
+    go_on(wizard)
+    wizard.mapping_page.skip.setChecked(True)
+    go_on(wizard)
+    dry_run(qtbot, wizard)
+    assert wizard.dry_run_page.view.verdict.text().startswith(
+        "Every row has errors: the import would write nothing.")
+    assert not wizard.dry_run_page.isComplete()
 
 def test_the_file_menu_opens_the_wizard(qtbot: QtBot, window: MainWindow) -> None:
     action = next(a for a in window.findChildren(QAction) if a.text() == "Import…")

@@ -312,8 +312,9 @@ def _json_batch(into: str, columns: list[Sequence[Any]]) -> tuple[str, tuple[Any
 
 def _dumped(lines: Sequence[Any]) -> str:
     """``lines`` as JSON text, by orjson: an eighth of the json module's time (a tenth of
-    what an import does besides checking its rows was json.dumps). What it refuses (a
-    lone surrogate, an integer beyond 64 bits) SQLite could not store either."""
+    what an import does besides checking its rows was json.dumps). It raises on a lone
+    surrogate or an integer beyond 64 bits, and would write a float NaN as null: no
+    column written in bulk holds such values (texts, integers, dates)."""
     return orjson.dumps(lines, default=_json_value,
                         option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
 

@@ -16,8 +16,11 @@ from funneldesk.services.team.lead_sources import SEEDED
 _COMMON = {
     "external_id": "{t}.external_id", "owner": "u.display_name",
     "source": "coalesce(s.code, s.label)", "campaign": "{t}.campaign", "notes": "{t}.notes",
-    "phone": "(SELECT group_concat(value, '; ') FROM (SELECT value FROM channels "
-             "WHERE {owner} = {t}.id AND kind = 'phone' ORDER BY position))",
+    # an extension as people write it: the stored ";ext=" would split at the ";" when
+    # the file is imported back
+    "phone": "(SELECT group_concat(replace(value, ';ext=', ' ext. '), '; ') FROM (SELECT "
+             "value FROM channels WHERE {owner} = {t}.id AND kind = 'phone' "
+             "ORDER BY position))",
     "email": "(SELECT group_concat(value, '; ') FROM (SELECT value FROM channels "
              "WHERE {owner} = {t}.id AND kind = 'email' ORDER BY position))",
     "tags": "(SELECT group_concat(name, '; ') FROM (SELECT g.name FROM {link} l "

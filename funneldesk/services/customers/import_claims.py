@@ -59,9 +59,9 @@ class Claims:
             # the suspects, in order, decide among themselves
             theirs: dict[int, list[tuple[str, str]]] = {row: [] for row in sorted(suspects)}
             for field, (rows, found) in keys.items():
-                if isinstance(rows, range):  # one key a row, in order
-                    for row, pairs in theirs.items():
-                        pairs.append((field, found[row - rows.start]))
+                if isinstance(rows, range) and rows.start == 0 and len(rows) == count:
+                    for row, pairs in theirs.items():  # one key a row, in order
+                        pairs.append((field, found[row]))
                     continue
                 for row, key in zip(rows, found, strict=True):
                     if row in theirs:
@@ -78,7 +78,8 @@ class Claims:
             return fates
         claiming = list(map(not_, fates))
         for field, (rows, found) in keys.items():
-            self.held[field].update(compress(found, claiming if isinstance(rows, range)
+            every = isinstance(rows, range) and rows.start == 0 and len(rows) == count
+            self.held[field].update(compress(found, claiming if every
                                              else map(claiming.__getitem__, rows)))
         return fates
 

@@ -11,7 +11,7 @@ same name at the same company.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from itertools import compress, islice
 from operator import not_
@@ -30,6 +30,7 @@ from funneldesk.models import (
     CompanyTag,
     Contact,
     ContactTag,
+    Deal,
     LeadSource,
     Product,
     Role,
@@ -257,8 +258,24 @@ class _CustomerImporter:
     # own: a re-imported file must not make every company twice)
     key_fields: tuple[str, ...] = ("external_id", "credit_code", "name")
 
-    def __init__(self, region: str) -> None:
+    def __init__(self, region: str,
+                 reindex_deals: Callable[[Any, Sequence[int]], None] | None = None) -> None:
         self.region = region
+        # the pipeline area's indexer of deals, whose entries hold their customers' names
+        self.reindex_deals = reindex_deals
+
+    def reindex_renamed(self, session: Session, raw: Any, renamed: Sequence[int]) -> None:
+        """The search entries that hold the names of records the import renamed: a
+        company's contacts, and the records' deals (as a renaming form does)."""
+        if not renamed:
+            return
+        if self.entity == "company":
+            for ident in renamed:
+                search.index_company_contacts(raw, ident)
+        column = Deal.company_id if self.entity == "company" else Deal.contact_id
+        deals = list(session.scalars(select(Deal.id).where(column.in_(renamed))))
+        if self.reindex_deals is not None and deals:
+            self.reindex_deals(raw, deals)
 
     def parse(self, row: Row, ctx: Context) -> None:
         values = row.values
@@ -329,9 +346,10 @@ class _CustomerImporter:
             listed = list(rows)
             matched = self.matches(session, listed, ctx)
             rows = ctx.rewatch(listed)
-        claims = Claims(self.known_keys(session) if mode != "update" else {})
+        claims = Claims(self.known_keys(session))
         next_id = int(session.scalar(select(func.max(self.model.id))) or 0) + 1
         updated: list[int] = []
+        renamed: list[int] = []
         with BulkWriter(session) as writer:
             refs = References(session, ctx, writer)
             for batch in _batches(rows, ctx.report.read):
@@ -342,8 +360,11 @@ class _CustomerImporter:
                         target = matched.get(row.record.number)
                         if target is not None:
                             writer.drain()
-                            self.update(session, target, row, refs, ctx)
-                            updated.append(target)
+                            written = self.update(session, target, row, refs, ctx, claims)
+                            if written is not None:
+                                updated.append(target)
+                                if "name" in written:
+                                    renamed.append(target)
                         elif mode != "update" and not ctx.failed(row):
                             fresh.append(row)
                 found = [row.values for row in fresh]
@@ -359,7 +380,9 @@ class _CustomerImporter:
                             (phones.kept(accepted), emails.kept(accepted)))
                 next_id += len(created)
         session.flush()
-        search.index_customers(search.raw_connection(session), self.entity, updated)
+        raw = search.raw_connection(session)
+        search.index_customers(raw, self.entity, updated)
+        self.reindex_renamed(session, raw, renamed)
         audit.record(session, ctx.by, "import", self.entity, None,
                      created=ctx.report.created, updated=ctx.report.updated)
 
@@ -386,7 +409,9 @@ class _CustomerImporter:
 
     @staticmethod
     def folded(key: str, value: str) -> str:
-        return value if key == "phone" else value.casefold()
+        """A key's value as records hold it: a phone without its extension (as its
+        channel's key), any other in any case."""
+        return validation.phone_key(value) if key == "phone" else value.casefold()
 
     def match_values(self, session: Session, key: str) -> list[tuple[int, str]]:
         model = self.model
@@ -467,7 +492,11 @@ class _CustomerImporter:
     extra_columns: tuple[str, ...] = ()
 
     def update(self, session: Session, ident: int, row: Row, refs: References,
-               ctx: Context) -> None:
+               ctx: Context, claims: Claims) -> set[str] | None:
+        """Updates the record ``ident`` from the row, unless that would give it a key
+        (a phone, an email, a WeChat ID ...) another record holds, or an earlier row of
+        the file claimed: the row is then a duplicate. The fields written (None:
+        nothing)."""
         record = session.get(self.model, ident)
         assert record is not None
         values = self.columns(row, refs)
@@ -480,15 +509,30 @@ class _CustomerImporter:
                         if (c["kind"], c["key"]) not in held]
         for n, channel in enumerate(new_channels):
             channel["position"] = len(held) + n
+        new_keys = [(c["kind"], c["key"]) for c in new_channels]
+        new_keys += [(name, str(changed[name][1]).casefold()) for name in self.key_fields
+                     if name in changed and changed[name][1]
+                     and str(changed[name][0]).casefold() != str(changed[name][1]).casefold()]
+        taken = next((name for name, key in new_keys if key in claims.held.get(name, ())),
+                     None)
+        if taken is not None:
+            ctx.fail(row, taken, "duplicate")
+            return None
+        for name, key in new_keys:
+            claims.held.setdefault(name, set()).add(key)
         link = CompanyTag if self.entity == "company" else ContactTag
         column = getattr(link, f"{self.entity}_id")
         have = set(session.scalars(select(link.tag_id).where(column == ident)))
         new_tags = [t for t in refs.tag_ids(row.values.get("tags", [])) if t not in have]
         if not changed and not new_channels and not new_tags:
             ctx.done("unchanged")
-            return
-        keyed = ({"sort_name": sort_key(changed["name"][1], person=self.entity == "contact")}
-                 if "name" in changed else {})
+            return None
+        keyed: dict[str, Any] = (
+            {"sort_name": sort_key(changed["name"][1], person=self.entity == "contact")}
+            if "name" in changed else {})
+        if "consent" in changed:  # when it was given or refused, as a form dates it
+            keyed["consent_at"] = (ctx.now if changed["consent"][1] in ("given", "refused")
+                                   else None)
         # a new version even when only phones, emails or tags came: an undo of an edit
         # made before must see that the record changed since
         session.execute(update(self.model).where(self.model.id == ident).values(
@@ -503,6 +547,8 @@ class _CustomerImporter:
                               **({"channels": [c["value"] for c in new_channels]}
                                  if new_channels else {})})
         ctx.done("updated")
+        return {*changed, *(["channels"] if new_channels else []),
+                *(["tags"] if new_tags else [])}
 
 
 class CompanyImporter(_CustomerImporter):
@@ -586,8 +632,8 @@ class ProductImporter:
         existing = {str(getattr(p, key)).casefold(): p for p in products if getattr(p, key)}
         named = {p.name.casefold(): p for p in products}
         for row in rows:
-            probe = str(row.values.get(key, "")).casefold()
-            product = existing.get(probe) if ctx.options.mode != "create" else None
+            probe = str(row.values.get(key, "")).casefold()  # "": a blank key matches none
+            product = existing.get(probe) if probe and ctx.options.mode != "create" else None
             name = row.values["name"]
             holder = named.get(name.casefold())
             if holder is not None and holder is not product:  # the name is another's
@@ -601,8 +647,11 @@ class ProductImporter:
                                                                    ("code", code))
                            if getattr(product, k) != v}
                 del named[product.name.casefold()]
+                existing.pop(str(getattr(product, key)).casefold(), None)
                 product.name, product.code = name, code
                 named[name.casefold()] = product
+                if getattr(product, key):
+                    existing[str(getattr(product, key)).casefold()] = product
                 session.flush()
                 audit.record(session, ctx.by, "update", "product", product.id, imported=True,
                              changed=changed)
@@ -613,7 +662,8 @@ class ProductImporter:
                 product = Product(name=name, code=row.values.get("code", ""))
                 session.add(product)
                 named[name.casefold()] = product
-                existing[probe] = product
+                if probe:
+                    existing[probe] = product
                 ctx.done("created")
         session.flush()
         audit.record(session, ctx.by, "import", "product", None,

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
-from funneldesk.services.common.tabular import cells
 from funneldesk.services.common.tabular.engine import Field, reason_label
 from funneldesk.services.common.tabular.files import Table
 from funneldesk.ui.customers.import_models import DATE_KINDS, PreviewModel
@@ -34,21 +33,6 @@ if TYPE_CHECKING:
 PREVIEW_ROWS = 20
 DAY_FIRST, MONTH_FIRST, CUSTOM = "dmy", "mdy", "custom"
 _NUMERIC = re.compile(r"\d{1,2}([-/.])\d{1,2}[-/.]\d{4}(?:([ T])\d{1,2}:\d{2}(:\d{2})?)?")
-
-
-def ambiguous(texts: list[str]) -> str | None:
-    """The first date whose day and month could be either way round, if the column does
-    not prove its order; else None."""
-    if cells.date_order(texts) is not None:
-        return None
-    for text in texts:
-        if text.strip():
-            try:
-                cells.moment(text)
-            except cells.CellProblem as problem:
-                if problem.reason == "ambiguous_date":
-                    return text.strip()
-    return None
 
 
 def date_format(example: str, order: str) -> str:
@@ -115,15 +99,20 @@ class PreviewPage(QWizardPage):
         self._show()
 
     def _ask_for_dates(self, table: Table) -> None:
+        """Asks the order of the dates of the date columns mapped (the dates stages were
+        entered included) where they do not prove it (as read with the file)."""
+        index = {h: i for i, h in enumerate(table.headers)}
+        columns = [(spec.name, i) for spec, i in self.fields if spec.kind in DATE_KINDS]
+        columns += [(f"entered:{stage}", index[header]) for stage, header
+                    in self.owner.import_options(dry_run=True).entered.items()
+                    if header in index]
         self.orders, asked, example = {}, [], ""
-        for spec, i in self.fields:
-            if spec.kind not in DATE_KINDS:
-                continue
-            texts = [r.cells[i] for r in table.records if i < len(r.cells)]
-            self.orders[spec.name] = cells.date_order(texts)
-            found = ambiguous(texts)
+        dates = self.owner.file_page.dates
+        for name, i in columns:
+            self.orders[name], found = dates[i]
             if found is not None:
-                asked.append(table.headers[i])
+                if table.headers[i] not in asked:
+                    asked.append(table.headers[i])
                 example = example or found
         if example != self.example:  # another file or column: ask afresh
             self.order.setCurrentIndex(-1)

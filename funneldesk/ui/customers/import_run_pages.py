@@ -122,6 +122,9 @@ class DryRunPage(_RunPage):
         bad = report.failed
         if not bad:
             return _("Every row can be imported.")
+        if report.every_row_failed:
+            return _("Every row has errors: the import would write nothing. Correct the "
+                     "file, or go back and check how its columns are matched.")
         if self.owner.import_options(dry_run=True).skip_bad_rows:
             return ngettext(
                 "{count} row has errors: the import will skip it and import the others.",
@@ -137,7 +140,7 @@ class DryRunPage(_RunPage):
     def isComplete(self) -> bool:
         """The import may go on once the dry run says it would write what is good."""
         report = self.result
-        return (report is not None and not self.running
+        return (report is not None and not self.running and not report.every_row_failed
                 and (not report.failed or self.owner.import_options(dry_run=True).skip_bad_rows))
 
 
@@ -172,7 +175,8 @@ class ImportPage(_RunPage):
         super()._finished(token, report)
         self.cancel.hide()
         self.status.clear()
-        if report.wrote:
+        self.owner.import_stopped()
+        if report.wrote and not report.every_row_failed:
             # below or above the verdict, it must read as what follows the import
             self.status.setText(_("Search everything (Ctrl+K) finds the new records in a "
                                   "moment: they are being indexed…"))
@@ -191,8 +195,11 @@ class ImportPage(_RunPage):
         super()._refused(token, error)
         self.cancel.hide()
         self.status.clear()
+        self.owner.import_stopped()
 
     def verdict(self, report: ImportReport) -> str:
+        if report.every_row_failed:
+            return _("Nothing was written: every row has errors.")
         if report.wrote:
             return _("The import is done.")
         return _("Nothing was written: some rows have errors and the import is all or "

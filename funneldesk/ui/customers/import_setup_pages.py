@@ -53,6 +53,8 @@ class FilePage(QWizardPage):
         super().__init__()
         self.owner = owner
         self.table: Table | None = None
+        # each column's date order and first date needing it, read with the file
+        self.dates: list[tuple[str | None, str | None]] = []
         self._reading: Path | None = None
         self.setTitle(_("Choose the file to import"))
         self.setSubTitle(_("A CSV file (UTF-8, or GBK as Excel saves it on Chinese Windows) "
@@ -104,12 +106,19 @@ class FilePage(QWizardPage):
         self.error.show_message("")
         self.completeChanged.emit()
         imports = self.owner.services.imports
-        run_in_background(lambda: imports.read(path), lambda t: self._read(path, t),
+
+        def read() -> tuple[Table, list[tuple[str | None, str | None]]]:
+            table = imports.read(path)
+            return table, imports.date_columns(table)
+
+        run_in_background(read, lambda read: self._read(path, *read),
                           lambda e: self._failed(path, e))
 
-    def _read(self, path: Path, table: Table) -> None:
+    def _read(self, path: Path, table: Table,
+              dates: list[tuple[str | None, str | None]]) -> None:
         if path != self._reading:
             return  # another file was chosen meanwhile
+        self.dates = dates
         self.encoding.setText(encoding_label(table.encoding))
         self.rows.setText(formatting.number(len(table.records)))
         if not table.records:

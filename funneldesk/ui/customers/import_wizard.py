@@ -33,6 +33,7 @@ class ImportWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)
         self.setButtonText(QWizard.WizardButton.CommitButton, _("Import"))
         self.runner = ImportRunner(services, actor, self)
+        self._close_when_stopped = False  # closed while the import ran: close once it stops
         self.file_page = FilePage(self, kind)
         self.mapping_page = MappingPage(self)
         self.stages_page = StagesPage(self)
@@ -68,7 +69,15 @@ class ImportWizard(QWizard):
         """Closing while the import runs cancels it; the wizard closes once it has
         stopped (and written nothing)."""
         if self.runner.running and self.currentPage() is self.import_page:
+            self._close_when_stopped = True
             self.import_page.cancel_import()
             return
         self.runner.cancel()  # a dry run still going is no longer wanted
         super().reject()
+
+    def import_stopped(self) -> None:
+        """The import ended (done, refused or cancelled): a close asked for meanwhile
+        happens now."""
+        if self._close_when_stopped:
+            self._close_when_stopped = False
+            super().reject()

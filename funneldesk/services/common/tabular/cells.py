@@ -75,15 +75,25 @@ _NUMERIC = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T](\d{1,2}):(\d{
 def date_order(texts: Iterable[str]) -> str | None:
     """``dmy`` or ``mdy`` when a column's day-first or month-first dates prove their
     order (a part above 12), else None (each such date then asks for the format)."""
+    return date_column(texts)[0]
+
+
+def date_column(texts: Iterable[str]) -> tuple[str | None, str | None]:
+    """What a column's dates say of their order: ``date_order``, and the first date that
+    needs it given (written day and month first, either way round, where the column does
+    not prove which), else None. Each distinct text is read once (a column of 100,000
+    rows holds a few thousand dates)."""
     day_first = month_first = False
-    for text in texts:
+    first: str | None = None
+    for text in dict.fromkeys(texts):
         match = _NUMERIC.fullmatch(text.strip())
         if match:
+            first = first or text.strip()
             day_first |= int(match.group(1)) > 12
             month_first |= int(match.group(2)) > 12
     if day_first == month_first:
-        return None
-    return "dmy" if day_first else "mdy"
+        return None, first
+    return ("dmy" if day_first else "mdy"), None
 
 
 def moment(text: str, fmt: str | None = None, order: str | None = None) -> dt.datetime:

@@ -98,6 +98,11 @@ class ImportReport:
     wrote: bool = False  # whether anything was written (not a dry run, not refused)
     dry_run: bool = False
 
+    @property
+    def every_row_failed(self) -> bool:
+        """Every row had errors: skipping them leaves nothing to write."""
+        return bool(self.errors) and not self.created + self.updated + self.unchanged
+
     def to_json(self) -> dict[str, Any]:
         return {"counts": {"read": self.read, "created": self.created, "updated": self.updated,
                            "unchanged": self.unchanged, "failed": self.failed},

@@ -13,6 +13,7 @@ from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.records import Actor
+from funneldesk.services.common.tabular import cells
 from funneldesk.services.common.tabular.engine import (
     Importer,
     ImportOptions,
@@ -58,6 +59,13 @@ class ImportService(Service):
     def suggest(self, kind: str, headers: tuple[str, ...]) -> dict[str, str]:
         """field -> header, for the headers that name a field."""
         return suggest_columns(self.importer(kind), headers)
+
+    def date_columns(self, table: Table) -> list[tuple[str | None, str | None]]:
+        """Each column's dates (``cells.date_column``): the order they prove, and the
+        first that needs it given; read with the file, off the GUI thread, so that the
+        wizard's preview asks at once whichever columns become dates."""
+        return [cells.date_column(r.cells[i] for r in table.records if i < len(r.cells))
+                for i in range(len(table.headers))]
 
     def suggest_entered(self, kind: str, headers: tuple[str, ...],
                         pipeline: int | str | None = None) -> dict[str, str]:
