@@ -3,8 +3,9 @@
     python benchmarks/import_figures.py FOLDER
 
 Writes a CSV of ROWS contacts (a name, a company, a Chinese mobile number and an email
-each; one row in twenty repeats an earlier row's number or email, as duplicates do) and
-prints one JSON object, each figure the median of ROUNDS:
+each; one row in twenty repeats an earlier row's name, company and number with an email of
+its own, as a duplicate does) and prints one JSON object, each figure the median of
+ROUNDS:
 
 - import_rows_per_s: the file through the import service that `funneldesk import
   contacts` and the wizard run (read, map, validate, detect duplicates, write and
