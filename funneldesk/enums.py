@@ -19,3 +19,19 @@ class CriterionKind(enum.StrEnum):
 class Role(enum.StrEnum):
     REP = "rep"
     MANAGER = "manager"
+
+
+class ActivityKind(enum.StrEnum):
+    CALL = "call"
+    VISIT = "visit"
+    MEETING = "meeting"
+    EMAIL = "email"
+    WECHAT = "wechat"
+    DEMO = "demo"
+    OTHER = "other"
+
+
+class ActivityState(enum.StrEnum):
+    PLANNED = "planned"
+    DONE = "done"
+    CANCELLED = "cancelled"

@@ -4,5 +4,6 @@ Kept apart from Alembic so that opening an up-to-date database needs one query a
 Alembic import.
 """
 
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010",
+                             "0011")
 HEAD = REVISIONS[-1]

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate."""
 
+from funneldesk.models.activity import Activity, CalendarExport
 from funneldesk.models.audit import AuditEntry, TeamSetting
 from funneldesk.models.base import Base
 from funneldesk.models.customer import (
@@ -16,15 +17,42 @@ from funneldesk.models.customer import (
     Tag,
 )
 from funneldesk.models.deal import CriterionCheck, Deal, LostReason, StageChange
-from funneldesk.models.enums import CriterionKind, Role, StageKind
+from funneldesk.models.enums import ActivityKind, ActivityState, CriterionKind, Role, StageKind
 from funneldesk.models.pipeline import Pipeline, Stage, StageCriterion
 from funneldesk.models.search import SearchDoc, SearchRecent, SearchTerm
 from funneldesk.models.user import User
 
 __all__ = [
-    "AuditEntry", "Base", "Channel", "Company", "CompanyTag", "Contact", "ContactTag",
-    "CriterionCheck", "CriterionKind", "Deal", "LeadSource", "LostReason", "Merge",
-    "Pipeline", "PoolEvent", "Product", "Role", "SearchDoc", "SearchRecent", "SearchTerm",
-    "Segment", "Stage", "StageChange", "StageCriterion", "StageKind", "Tag", "TeamSetting",
+    "Activity",
+    "ActivityKind",
+    "ActivityState",
+    "AuditEntry",
+    "Base",
+    "CalendarExport",
+    "Channel",
+    "Company",
+    "CompanyTag",
+    "Contact",
+    "ContactTag",
+    "CriterionCheck",
+    "CriterionKind",
+    "Deal",
+    "LeadSource",
+    "LostReason",
+    "Merge",
+    "Pipeline",
+    "PoolEvent",
+    "Product",
+    "Role",
+    "SearchDoc",
+    "SearchRecent",
+    "SearchTerm",
+    "Segment",
+    "Stage",
+    "StageChange",
+    "StageCriterion",
+    "StageKind",
+    "Tag",
+    "TeamSetting",
     "User",
 ]

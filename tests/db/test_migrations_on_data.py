@@ -85,7 +85,10 @@ def test_upgrading_a_filled_database_keeps_every_row(filled: Path) -> None:
     before, values = rows(filled), cents(filled)
     assert all(before[t] for t in ("deals", "stage_changes", "criterion_checks", "audit_log"))
     open_database(filled).close()
-    assert rows(filled) == before
+    after = rows(filled)
+    # settings may be added (0011: the database's id), never changed or dropped
+    assert set(before.pop("team_settings")) <= set(after.pop("team_settings"))
+    assert after == before
     assert cents(filled) == values
     assert foreign_key_problems(filled) == []
     assert list(filled.parent.glob("sales.before-*.db")), "no copy was saved before migrating"
@@ -323,3 +326,32 @@ def test_an_upgraded_database_lists_customers_in_pinyin_order(
         assert chinese != sorted(chinese)  # code-point order is another order
     finally:
         db.close()
+
+
+def test_migration_0011_makes_every_next_step_a_planned_activity(tmp_path: Path) -> None:
+    path = tmp_path / "sales.db"
+    shutil.copy(HERE / "fixtures" / "demo-0010.db", path)
+    conn = sqlite3.connect(path)
+    steps = conn.execute(
+        "SELECT id, next_step, next_step_date, owner_id, company_id, contact_id FROM deals "
+        "WHERE next_step != '' OR next_step_date IS NOT NULL ORDER BY id").fetchall()
+    conn.close()
+    assert len(steps) > 100
+    open_database(path).close()
+    conn = sqlite3.connect(path)
+    try:
+        planned = conn.execute(
+            "SELECT deal_id, title, due_on, assignee_id, company_id, contact_id FROM activities "
+            "WHERE kind = 'OTHER' AND state = 'PLANNED' AND due_at IS NULL ORDER BY deal_id"
+        ).fetchall()
+        (database_id,), = conn.execute(
+            "SELECT value FROM team_settings WHERE key = 'database_id'").fetchall()
+        kept = conn.execute("SELECT id, next_step, next_step_date FROM deals "
+                            "WHERE next_step != '' OR next_step_date IS NOT NULL ORDER BY id"
+                            ).fetchall()
+    finally:
+        conn.close()
+    assert planned == steps
+    assert kept == [s[:3] for s in steps]  # the card still shows them
+    assert len(database_id) == 32
+    assert set(database_id) <= set("0123456789abcdef")
