@@ -160,6 +160,8 @@ class NotFound(FunnelDeskError):
             "channel": N_("That phone number or email address (#{id}) is no longer on "
                           "the record."),
             "merge": N_("Merge #{id} no longer exists."),
+            "activity": N_("This activity (#{id}) no longer exists."),
+            "user": N_("User #{id} no longer exists."),
         }.get(self.what, N_("Record #{id} no longer exists."))
         return _(sentence).format(id=self.ident)
 

@@ -15,6 +15,8 @@ from funneldesk.services.pipeline.board import BoardService
 from funneldesk.services.team.users import UserService
 
 if TYPE_CHECKING:
+    from funneldesk.services.activities.activities import ActivityService
+    from funneldesk.services.activities.reminders import ReminderService
     from funneldesk.services.common.search import SearchService
     from funneldesk.services.common.tabular.service import ImportService
     from funneldesk.services.customers.companies import CustomerService
@@ -197,6 +199,18 @@ class Services:
             "products": lambda: ProductImporter(),
             "deals": lambda: DealImporter(),
         })
+
+    @cached_property
+    def activities(self) -> ActivityService:
+        from funneldesk.services.activities.activities import ActivityService
+
+        return ActivityService(self.db)
+
+    @cached_property
+    def reminders(self) -> ReminderService:
+        from funneldesk.services.activities.reminders import ReminderService
+
+        return ReminderService(self.db)
 
     @cached_property
     def search(self) -> SearchService:

@@ -34,6 +34,8 @@ class ChangeSet:
     # customer's name are in ``deal_ids``
     company_ids: frozenset[int] = frozenset()
     contact_ids: frozenset[int] = frozenset()
+    # activities planned, done, moved or cancelled (the Today pane, timelines, cards)
+    activity_ids: frozenset[int] = frozenset()
 
     @classmethod
     def of_deal(cls, deal_id: int, *stage_ids: int) -> ChangeSet:
@@ -58,12 +60,14 @@ class ChangeSet:
         return ChangeSet(self.deal_ids | other.deal_ids, self.stage_ids | other.stage_ids,
                          self.everything or other.everything,
                          self.company_ids | other.company_ids,
-                         self.contact_ids | other.contact_ids)
+                         self.contact_ids | other.contact_ids,
+                         self.activity_ids | other.activity_ids)
 
     @property
     def empty(self) -> bool:
         """Nothing changed: nobody needs to hear of it."""
-        return not (self.deal_ids or self.stage_ids or self.everything or self.customers)
+        return not (self.deal_ids or self.stage_ids or self.everything or self.customers
+                    or self.activity_ids)
 
 
 @dataclass(frozen=True, slots=True)

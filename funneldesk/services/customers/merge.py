@@ -21,7 +21,16 @@ from funneldesk.db import Database
 from funneldesk.db.stale import last_change
 from funneldesk.errors import InvalidInput, NotAllowed, NotFound
 from funneldesk.i18n import _
-from funneldesk.models import Channel, Company, CompanyTag, Contact, ContactTag, Deal, Merge
+from funneldesk.models import (
+    Activity,
+    Channel,
+    Company,
+    CompanyTag,
+    Contact,
+    ContactTag,
+    Deal,
+    Merge,
+)
 from funneldesk.models.base import utcnow
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
@@ -94,6 +103,8 @@ class MergeService(Service):
                 session.add(link(tag_id=tag_id, **{_owner(entity): kept.id}))
             deals = _deal_ids(session, entity, merged.id)
             _move_deals(session, entity, deals, kept.id, by)
+            activities = _activity_ids(session, entity, merged.id)
+            _move_activities(session, entity, activities, kept.id)
             contacts = _contact_ids(session, merged.id) if entity == "company" else []
             _move_contacts(session, contacts, kept.id)
             merged.deleted_at, merged.merged_into_id = now, kept.id
@@ -103,7 +114,7 @@ class MergeService(Service):
                             "before": {k: v for k, v in asdict(before).items()
                                        if k not in LIST_FIELDS},
                             "deals": deals, "contacts": contacts, "channels": moved_channels,
-                            "tags": added_tags,
+                            "tags": added_tags, "activities": activities,
                             "versions": [kept.version, merged.version]}))
             session.add(row)
             session.flush()
@@ -169,6 +180,10 @@ class MergeService(Service):
             deals = _still_here(session, Deal, details["deals"],
                                 getattr(Deal, owner), kept.id, row.at)
             _move_deals(session, row.entity, deals, merged.id, by)
+            activities = list(session.scalars(select(Activity.id).where(
+                Activity.id.in_(details.get("activities", [])),  # merges before activities
+                getattr(Activity, owner) == kept.id)))
+            _move_activities(session, row.entity, activities, merged.id)
             contacts = _still_here(session, Contact, details["contacts"],
                                    Contact.company_id, kept.id, row.at)
             _move_contacts(session, contacts, merged.id)
@@ -258,6 +273,22 @@ def _tags_added(session: Session, entity: str, kept_id: int, merged_id: int) -> 
 def _deal_ids(session: Session, entity: str, record_id: int) -> list[int]:
     column = getattr(Deal, _owner(entity))
     return list(session.scalars(select(Deal.id).where(column == record_id).order_by(Deal.id)))
+
+
+def _activity_ids(session: Session, entity: str, record_id: int) -> list[int]:
+    column = getattr(Activity, _owner(entity))
+    return list(session.scalars(select(Activity.id).where(column == record_id)
+                                .order_by(Activity.id)))
+
+
+def _move_activities(session: Session, entity: str, activity_ids: list[int],
+                     to_id: int) -> None:
+    """The activities go with their customer (a merge is no edit of them: a form of
+    one open meanwhile still saves)."""
+    if activity_ids:
+        session.execute(update(Activity).where(Activity.id.in_(activity_ids))
+                        .values({_owner(entity): to_id})
+                        .execution_options(synchronize_session=False))
 
 
 def _contact_ids(session: Session, company_id: int) -> list[int]:

@@ -23,6 +23,7 @@ from funneldesk.db.driver import driver_connection
 from funneldesk.errors import NotFound
 from funneldesk.i18n import _
 from funneldesk.models import (
+    Activity,
     AuditEntry,
     Channel,
     Company,
@@ -89,6 +90,7 @@ class PrivacyService(Service):
                 "channels": _channels(session, contact_id),
                 "tags": list(read_tags(session, "contact", contact_id)),
                 "deals": _deals(session, contact_id),
+                "activities": _activities(session, contact_id),
                 "audit": _audit(session, contact_id),
             }
         exported["pool_history"] = [
@@ -114,6 +116,12 @@ class PrivacyService(Service):
             connection.execute(update(Deal).where(Deal.contact_id.in_(ids)).values(
                 contact_id=None, version=Deal.version + 1, updated_at=utcnow(),
                 updated_by_id=by.id))
+            # activities with the person alone go; those on a deal or a company stay there
+            connection.execute(delete(Activity).where(
+                Activity.contact_id.in_(ids), Activity.deal_id.is_(None),
+                Activity.company_id.is_(None)))
+            connection.execute(update(Activity).where(Activity.contact_id.in_(ids))
+                               .values(contact_id=None))
             for statement in (
                     delete(Channel).where(Channel.contact_id.in_(ids)),
                     delete(ContactTag).where(ContactTag.contact_id.in_(ids)),
@@ -162,6 +170,15 @@ def _deals(session: Session, contact_id: int) -> list[dict[str, Any]]:
              "closed_on": _plain(deal.closed_on), "created_at": _plain(deal.created_at),
              "in_trash": deal.deleted_at is not None}
             for deal, stage in rows]
+
+
+def _activities(session: Session, contact_id: int) -> list[dict[str, Any]]:
+    rows = session.scalars(select(Activity).where(Activity.contact_id == contact_id)
+                           .order_by(Activity.due_on, Activity.id))
+    return [{"id": a.id, "kind": a.kind.value, "state": a.state.value, "title": a.title,
+             "agenda": a.agenda, "outcome": a.outcome, "due_on": _plain(a.due_on),
+             "due_at": _plain(a.due_at), "deal_id": a.deal_id,
+             "created_at": _plain(a.created_at)} for a in rows]
 
 
 def _audit(session: Session, contact_id: int) -> list[dict[str, Any]]:

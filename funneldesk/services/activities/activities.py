@@ -1,0 +1,185 @@
+"""Planning, doing, moving and cancelling activities; each call is one transaction that
+also keeps the deal's next step (its card) and the customers' pool clocks current."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from sqlalchemy.orm import Session
+
+from funneldesk.db.stale import last_change
+from funneldesk.errors import InvalidInput, NotAllowed, NotFound
+from funneldesk.i18n import _
+from funneldesk.models import Activity as ActivityRow
+from funneldesk.models import ActivityKind, ActivityState, Company, Contact, Deal, User
+from funneldesk.models.base import utcnow
+from funneldesk.services.activities import reads
+from funneldesk.services.activities.records import Activity, ActivityFields, ActivityResult
+from funneldesk.services.common import audit
+from funneldesk.services.common.base import Service
+from funneldesk.services.common.lookups import get_or_raise
+from funneldesk.services.common.permissions import may_change_deal
+from funneldesk.services.common.records import Actor, ChangeSet
+from funneldesk.services.customers.pool import touch
+from funneldesk.services.pipeline import next_step
+
+MAX_MINUTES = 24 * 60
+
+
+class ActivityService(Service):
+    def plan(self, fields: ActivityFields, *, by: Actor) -> ActivityResult:
+        """A planned activity (a day, perhaps a time, an assignee, an agenda)."""
+        with self.db.session() as session:
+            row = _new(session, fields, by)
+            return _result(session, row, by, "plan")
+
+    def log(self, fields: ActivityFields, outcome: str, *, by: Actor) -> ActivityResult:
+        """An activity done already (a call just made), with what came of it; its day is
+        today unless given."""
+        with self.db.session() as session:
+            row = _new(session, replace(fields, due_on=fields.due_on or dt.date.today()), by)
+            row.state, row.outcome = ActivityState.DONE, outcome.strip()
+            row.closed_at, row.closed_by_id = utcnow(), by.id
+            return _result(session, row, by, "log")
+
+    def update(self, activity_id: int, fields: ActivityFields, *, expected_version: int,
+               by: Actor) -> ActivityResult:
+        """Changes what the activity is, when and for whom (a planned one, or a done
+        one's record)."""
+        with self.db.session() as session:
+            row = _editable(session, activity_id, expected_version, by)
+            deals = {row.deal_id}
+            _fill(session, row, fields, by)
+            row.sequence += 1
+            return _result(session, row, by, "update", also=deals)
+
+    def complete(self, activity_id: int, outcome: str, *, expected_version: int, by: Actor,
+                 next_one: ActivityFields | None = None) -> ActivityResult:
+        """Marks the activity done with its outcome, and plans ``next_one`` in the same
+        change (so that an open deal keeps a next step)."""
+        with self.db.session() as session:
+            row = _editable(session, activity_id, expected_version, by)
+            if row.state is not ActivityState.PLANNED:
+                raise InvalidInput("state", _("This activity is no longer planned."))
+            row.state, row.outcome = ActivityState.DONE, outcome.strip()
+            row.closed_at, row.closed_by_id = utcnow(), by.id
+            row.sequence += 1
+            following = _new(session, next_one, by) if next_one is not None else None
+            result = _result(session, row, by, "complete")
+            if following is None:
+                return result
+            planned = _result(session, following, by, "plan")
+            return ActivityResult(result.activity, result.changes | planned.changes,
+                                  planned.activity)
+
+    def cancel(self, activity_id: int, *, expected_version: int, by: Actor) -> ActivityResult:
+        with self.db.session() as session:
+            row = _editable(session, activity_id, expected_version, by)
+            if row.state is not ActivityState.PLANNED:
+                raise InvalidInput("state", _("This activity is no longer planned."))
+            row.state, row.closed_at, row.closed_by_id = ActivityState.CANCELLED, utcnow(), by.id
+            row.sequence += 1
+            return _result(session, row, by, "cancel")
+
+    def reopen(self, activity_id: int, *, expected_version: int, by: Actor) -> ActivityResult:
+        """Plans again an activity done or cancelled (what undoing either does); its
+        outcome stays, to be kept or changed."""
+        with self.db.session() as session:
+            row = _editable(session, activity_id, expected_version, by)
+            if row.state is ActivityState.PLANNED:
+                raise InvalidInput("state", _("This activity is planned already."))
+            row.state, row.closed_at, row.closed_by_id = ActivityState.PLANNED, None, None
+            row.reminded_at = None
+            row.sequence += 1
+            return _result(session, row, by, "reopen")
+
+    def activity(self, activity_id: int) -> Activity:
+        with self.db.session() as session:
+            get_or_raise(session, ActivityRow, activity_id, "activity")
+            return reads.read(session, activity_id)
+
+
+def _new(session: Session, fields: ActivityFields, by: Actor) -> ActivityRow:
+    row = ActivityRow(created_by_id=by.id, assignee_id=fields.assignee_id or by.id)
+    _fill(session, row, fields, by)
+    session.add(row)
+    return row
+
+
+def _fill(session: Session, row: ActivityRow, fields: ActivityFields, by: Actor) -> None:
+    """Checks the fields and sets them on ``row``; raises InvalidInput naming the field."""
+    try:
+        kind = ActivityKind(fields.kind)
+    except ValueError:
+        raise InvalidInput("kind", _("Choose what kind of activity it is.")) from None
+    title = fields.title.strip()
+    if len(title) > 300:
+        raise InvalidInput("title", _("Keep the title under 300 characters."))
+    if fields.due_time is not None and fields.due_on is None:
+        raise InvalidInput("due_on", _("Give the day as well as the time."))
+    if fields.minutes is not None and not 0 < fields.minutes <= MAX_MINUTES:
+        raise InvalidInput("minutes", _("Give a length from 1 minute to 24 hours."))
+    deal_id, company_id, contact_id = fields.deal_id, fields.company_id, fields.contact_id
+    if deal_id is not None:
+        deal = get_or_raise(session, Deal, deal_id, "deal")
+        if row.deal_id != deal_id and not may_change_deal(by, deal.owner_id):
+            raise NotAllowed(_("Only the deal's owner or a manager can plan activities on "
+                               "it."))
+        # it shows on the deal's customers' timelines too
+        company_id = company_id if company_id is not None else deal.company_id
+        contact_id = contact_id if contact_id is not None else deal.contact_id
+    if company_id is not None:
+        get_or_raise(session, Company, company_id, "company")
+    if contact_id is not None:
+        contact = get_or_raise(session, Contact, contact_id, "contact")
+        if company_id is not None and contact.company_id not in (None, company_id):
+            raise InvalidInput("contact", _("This contact works for another company."))
+    if deal_id is None and company_id is None and contact_id is None:
+        raise InvalidInput("deal", _("Choose the deal, company or contact the activity is "
+                                     "for."))
+    assignee = fields.assignee_id if fields.assignee_id is not None else row.assignee_id
+    if session.get(User, assignee) is None:
+        raise InvalidInput("assignee", _("Choose who does it."))
+    due = (fields.due_on, reads.local_moment(fields.due_on, fields.due_time))
+    if (row.due_on, row.due_at) != due:  # moved: it reminds again when it falls due
+        row.reminded_at = row.snoozed_until = None
+    row.kind, row.title, row.agenda = kind, title, fields.agenda.strip()
+    row.due_on, row.due_at = due
+    row.minutes, row.assignee_id = fields.minutes, assignee
+    row.deal_id, row.company_id, row.contact_id = deal_id, company_id, contact_id
+    row.updated_at = utcnow()
+
+
+def _editable(session: Session, activity_id: int, expected_version: int,
+              by: Actor) -> ActivityRow:
+    row = session.get(ActivityRow, activity_id)
+    if row is None:
+        raise NotFound("activity", activity_id)
+    if row.version != expected_version:
+        raise last_change(session, ActivityRow, activity_id)
+    deal = session.get(Deal, row.deal_id) if row.deal_id is not None else None
+    if not (by.is_manager or by.id in (row.assignee_id, row.created_by_id)
+            or (deal is not None and deal.owner_id == by.id)):
+        raise NotAllowed(_("Only whoever it is assigned to, whoever planned it, the deal's "
+                           "owner or a manager can change this activity."))
+    return row
+
+
+def _result(session: Session, row: ActivityRow, by: Actor, action: str, *,
+            also: set[int | None] | None = None) -> ActivityResult:
+    """Writes what follows every change: the deals' next steps, the customers' pool
+    clocks, the audit; the activity as it now is, and what changed."""
+    session.flush()
+    deals = {d for d in {row.deal_id, *(also or set())} if d is not None}
+    next_step.refresh(session, deals)
+    touch(session, row.company_id, row.contact_id, utcnow())
+    audit.record(session, by, action, "activity", row.id, kind=row.kind.value,
+                 title=row.title, state=row.state.value,
+                 due=row.due_at.isoformat() if row.due_at else row.due_on)
+    session.flush()
+    activity = reads.read(session, row.id)
+    return ActivityResult(activity, ChangeSet(
+        frozenset(deals), activity_ids=frozenset({row.id}),
+        company_ids=frozenset(i for i in (row.company_id,) if i is not None),
+        contact_ids=frozenset(i for i in (row.contact_id,) if i is not None)))

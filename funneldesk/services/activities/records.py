@@ -1,0 +1,100 @@
+"""What the Activities area hands out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from funneldesk.enums import ActivityKind, ActivityState
+from funneldesk.i18n import N_, _
+from funneldesk.services.common.records import ChangeSet
+
+KIND_LABELS = {
+    ActivityKind.CALL: N_("Call"), ActivityKind.VISIT: N_("Visit"),
+    ActivityKind.MEETING: N_("Meeting"), ActivityKind.EMAIL: N_("Email"),
+    ActivityKind.WECHAT: N_("WeChat message"), ActivityKind.DEMO: N_("Demo"),
+    ActivityKind.OTHER: N_("Other"),
+}
+STATE_LABELS = {ActivityState.PLANNED: N_("Planned"), ActivityState.DONE: N_("Done"),
+                ActivityState.CANCELLED: N_("Cancelled")}
+
+
+def kind_label(kind: ActivityKind) -> str:
+    return _(KIND_LABELS[kind])
+
+
+def state_label(state: ActivityState) -> str:
+    return _(STATE_LABELS[state])
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityFields:
+    """What a user gives an activity. ``due_time`` None: all day (or no day yet)."""
+
+    kind: ActivityKind
+    title: str = ""
+    agenda: str = ""
+    due_on: dt.date | None = None
+    due_time: dt.time | None = None
+    minutes: int | None = None
+    assignee_id: int | None = None  # None: whoever plans it
+    deal_id: int | None = None
+    company_id: int | None = None
+    contact_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    id: int
+    kind: ActivityKind
+    state: ActivityState
+    title: str
+    agenda: str
+    outcome: str
+    due_on: dt.date | None
+    due_at: dt.datetime | None  # aware, when it has a time of day
+    minutes: int | None
+    assignee_id: int
+    assignee: str
+    deal_id: int | None
+    deal: str
+    company_id: int | None
+    company: str
+    contact_id: int | None
+    contact: str
+    closed_at: dt.datetime | None
+    version: int
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
+
+    @property
+    def shown_title(self) -> str:
+        """Its title, or its kind where it has none."""
+        return self.title or self.kind_label
+
+    def fields(self) -> ActivityFields:
+        local = self.due_at.astimezone() if self.due_at is not None else None
+        return ActivityFields(self.kind, self.title, self.agenda, self.due_on,
+                              local.time().replace(tzinfo=None) if local else None,
+                              self.minutes, self.assignee_id, self.deal_id,
+                              self.company_id, self.contact_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityResult:
+    activity: Activity
+    changes: ChangeSet
+    next_activity: Activity | None = None  # planned by the same call (completing one)
+
+
+@dataclass(frozen=True, slots=True)
+class Reminders:
+    """One user's planned activities: overdue, due today, and the next 7 days."""
+
+    user_id: int
+    user: str
+    overdue: tuple[Activity, ...]
+    today: tuple[Activity, ...]
+    upcoming: tuple[Activity, ...]
