@@ -120,6 +120,7 @@ class MissingCatalog(FunnelDeskError):
 class InvalidInput(FunnelDeskError):
     field: str
     reason: str
+    value: str = ""  # the text refused, where the field holds several (a phone of many)
 
     def message(self) -> str:
         return self.reason
@@ -134,7 +135,8 @@ class InvalidFields(InvalidInput):
 
     @classmethod
     def of(cls, problems: list[InvalidInput]) -> InvalidFields:
-        return cls(problems[0].field, problems[0].reason, tuple(problems))
+        return cls(problems[0].field, problems[0].reason, problems[0].value,
+                   problems=tuple(problems))
 
     def message(self) -> str:
         return "\n".join(p.reason for p in self.problems) or self.reason

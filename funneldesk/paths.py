@@ -23,7 +23,15 @@ LOCALE_DIR = RESOURCES / "locale"
 
 
 def data_dir() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    # FUNNELDESK_DATA_DIR lets tests and portable installs keep their data elsewhere
+    override = os.environ.get("FUNNELDESK_DATA_DIR")
+    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME,
+                                                                            appauthor=False))
+
+
+def import_reports_dir() -> Path:
+    """Where the window keeps the report of each import it runs."""
+    return data_dir() / "import-reports"
 
 
 def config_dir() -> Path:

@@ -24,6 +24,7 @@ from funneldesk.services.dto import Actor, Role
 def _english_and_private_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("FUNNELDESK_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("FUNNELDESK_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.setenv("FUNNELDESK_DATA_DIR", str(tmp_path / "data"))
     i18n.set_language("en")
     yield
     i18n.set_language("en")

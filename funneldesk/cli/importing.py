@@ -89,7 +89,8 @@ def run_import_command(args: argparse.Namespace) -> int:
         me = services.users.current()
         table = services.imports.read(args.file)
         columns = services.imports.suggest(args.kind, table.headers)
-        entered = services.imports.suggest_entered(args.kind, table.headers, args.pipeline)
+        entered = services.imports.suggest_entered(args.kind, table.headers, args.pipeline,
+                                                   dict(args.stage))
         for name, header in args.column:
             if name.startswith("entered:"):
                 entered[name.removeprefix("entered:")] = header
@@ -100,6 +101,8 @@ def run_import_command(args: argparse.Namespace) -> int:
             pipeline=args.pipeline, mode=args.mode or ("upsert" if args.match else "create"),
             match=args.match, date_format=args.date_format, skip_bad_rows=args.skip_bad_rows,
             dry_run=args.dry_run)
+        if args.report is not None:
+            _check_writable(args.report)  # before anything is written, not after
         report = services.imports.run(args.kind, table, options, by=me)
         if args.report is not None:
             args.report.write_text(json.dumps(report.to_json(), ensure_ascii=False,
@@ -134,3 +137,15 @@ def run_import_command(args: argparse.Namespace) -> int:
               ngettext("{n} bad row was skipped.", "{n} bad rows were skipped.",
                        report.failed).format(n=n), file=sys.stderr)
     return 0
+
+
+def _check_writable(path: Path) -> None:
+    from funneldesk.errors import InvalidInput
+
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as error:
+        raise InvalidInput("report", _("FunnelDesk cannot write the report to {path}: "
+                                       "{reason}").format(
+            path=path, reason=error.strerror or error)) from error

@@ -188,6 +188,15 @@ class Database:
         if findings != ["ok"]:
             raise DatabaseDamaged(str(self.path), detail="; ".join(findings))
 
+    def checkpoint(self) -> None:
+        """Copies the write-ahead log into the file and empties it, as far as readers
+        allow (it is best effort: a read under way keeps the frames it needs). After an
+        erasure, the log's older frames still hold copies of the rows deleted."""
+        reader = self._reader()  # outside any transaction, as a checkpoint must be
+        if reader.depth == 0:
+            with self._mapping_errors():
+                reader.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
     def close(self) -> None:
         with self._lock:
             for reader in list(self._readers):

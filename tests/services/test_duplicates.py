@@ -186,3 +186,28 @@ def _name_pairs(services: Services) -> list[tuple[int, int, float]]:
 
     with services.db.reading() as session:
         return list(load_names(session, "company", "CN").name_pairs())
+
+
+def test_chinese_people_at_one_company_written_with_a_space_or_read_alike_are_found(
+        services: Services, manager: Actor) -> None:
+    company = services.customers.add_company(CompanyFields(name="北京星辰科技有限公司"),
+                                             by=manager)
+    other = services.customers.add_company(CompanyFields(name="上海华信贸易有限公司"),
+                                           by=manager)
+    spaced = services.customers.add_contact(ContactFields(
+        name="张 伟", company_id=company.id, phones=("13800138000",)), by=manager)
+    services.customers.add_contact(ContactFields(
+        name="王小明", company_id=company.id, phones=("13900139000",)), by=manager)
+    services.customers.add_contact(ContactFields(  # same sound, another company
+        name="王晓明", company_id=other.id, phones=("13700137000",)), by=manager)
+    found = services.duplicates.matches_for_contact(ContactFields(
+        name="张伟", company_id=company.id))
+    assert [(m.id, m.reason) for m in found] == [(spaced.id, "name")]
+    alike = services.duplicates.matches_for_contact(ContactFields(
+        name="王晓明", company_id=company.id))
+    assert [(m.name, m.score) for m in alike] == [("王小明", 90.0)]
+    services.customers.add_contact(ContactFields(
+        name="王晓明", company_id=company.id, phones=("13600136000",)), by=manager)
+    groups = services.duplicates.find_all("contact")
+    assert sorted(tuple(sorted(m.name for m in g.members)) for g in groups) == [
+        ("王小明", "王晓明")]

@@ -412,3 +412,36 @@ def test_a_company_renamed_by_an_import_is_found_by_its_new_name_with_its_people
     found = {(h.kind, h.title) for h in services.search.search("Newname", by=manager)}
     assert ("contact", "Amy Lee") in found
     assert not [h for h in services.search.search("Oldname", by=manager)]
+
+
+def test_an_update_needs_no_name_and_an_upserts_new_rows_do(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path) -> None:
+    first = write(tmp_path, "a.csv", "姓名,邮箱\n张伟,zw@ex.cn\n")
+    services.imports.run("contacts", first, ImportOptions(
+        columns={"name": "姓名", "email": "邮箱"}), by=manager)
+    again = write(tmp_path, "b.csv", "邮箱,职位\nzw@ex.cn,采购经理\nnew@ex.cn,工程师\n")
+    columns = {"email": "邮箱", "title": "职位"}
+    update = services.imports.run("contacts", again, ImportOptions(
+        columns=columns, mode="update", match="email", skip_bad_rows=True), by=manager)
+    assert update.updated == 1
+    assert [(e.record, e.reason) for e in update.errors] == [(2, "not_found")]
+    upsert = services.imports.run("contacts", again, ImportOptions(
+        columns=columns, mode="upsert", match="email", skip_bad_rows=True), by=manager)
+    assert (upsert.unchanged, upsert.created) == (1, 0)
+    assert [(e.record, e.column, e.reason) for e in upsert.errors] == [
+        (2, "Name", "required")]
+    assert rows(db_path, "SELECT name, title FROM contacts") == [("张伟", "采购经理")]
+
+
+def test_a_row_with_more_cells_than_columns_is_refused_not_read_shifted(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "c.csv", "name,industry,city\nAcme Co., Ltd.,Manufacturing,Shanghai\n"
+                                    "Bolt Inc.,Retail,Boston\n")
+    report = tmp_path / "r.json"
+    assert main(["--db", str(db_path), "import", "companies", str(path), "--skip-bad-rows",
+                 "--report", str(report)]) == 0
+    errors = json.loads(report.read_text(encoding="utf-8"))["errors"]
+    assert [(e["record"], e["reason"], e["value"]) for e in errors] == [
+        (1, "extra_cells", "Shanghai")]
+    assert rows(db_path, "SELECT name, industry, city FROM companies") == [
+        ("Bolt Inc.", "Retail", "Boston")]

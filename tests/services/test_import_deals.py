@@ -236,3 +236,50 @@ def test_a_currency_sign_beside_the_amount_is_the_deal_s_currency(
                             "'Said twice') ORDER BY id").fetchall() == [
             ("Yuan", 123400, "CNY"), ("Yuan too", 123400, "CNY"),
             ("Dollars", 123450, "USD"), ("Plain", 9900, "USD"), ("Said twice", 500, "CNY")]
+
+
+def test_a_deals_file_imported_twice_makes_nothing_twice(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path) -> None:
+    stages = list(pipeline_stages(db_path).values())
+    path = tmp_path / "a.csv"
+    path.write_text(f"external_id,title,stage\nX1,Kiosks,{stages[0]}\nX2,Vans,{stages[0]}\n"
+                    f"x1,Kiosks again,{stages[0]}\n", encoding="utf-8")
+    options = ImportOptions(columns={"external_id": "external_id", "title": "title",
+                                     "stage": "stage"}, skip_bad_rows=True)
+    first = services.imports.run("deals", path, options, by=manager)
+    assert (first.created, [(e.record, e.reason) for e in first.errors]) == (
+        2, [(3, "duplicate")])
+    again = services.imports.run("deals", path, options, by=manager)
+    assert again.created == 0
+    assert [e.reason for e in again.errors] == ["duplicate"] * 3
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("SELECT count(*) FROM deals").fetchone() == (2,)
+
+
+def test_hubspots_own_stage_names_map_with_their_dates_entered(
+        tmp_path: Path, db_path: Path) -> None:
+    stages = list(pipeline_stages(db_path).values())
+    path = tmp_path / "hs.csv"
+    path.write_text('Record ID,Deal Name,Deal Stage,Create Date,'
+                    'Date entered "Qualified To Buy (Sales Pipeline)"\n'
+                    "201,CRM seats,Qualified To Buy,2026-02-01,2026-02-10\n", encoding="utf-8")
+    assert main(["--db", str(db_path), "import", "deals", str(path),
+                 "--stage", f"Qualified To Buy={stages[1]}"]) == 0
+    assert history(db_path, "201") == [(stages[0], "2026-02-01"), (stages[1], "2026-02-10")]
+
+
+@pytest.mark.parametrize(("option", "said"), [
+    (["--stage", "Qualified=No such stage"], "has no stage “No such stage”"),
+    (["--column", "entered:Nowhere=Create Date"], "has no stage “Nowhere”"),
+    (["--date-format", "nonsense"], "“nonsense” is no date format"),
+    (["--report", "/nonexistent/folder/r.json"], "cannot write the report"),
+])
+def test_options_that_cannot_work_are_refused_before_anything_is_written(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str],
+        option: list[str], said: str) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text("Deal Name,Create Date\nKiosks,2026-02-01\n", encoding="utf-8")
+    assert main(["--db", str(db_path), "import", "deals", str(path), *option]) == 1
+    assert said in capsys.readouterr().err
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("SELECT count(*) FROM deals").fetchone() == (0,)

@@ -103,6 +103,19 @@ def test_an_erasure_leaves_nothing_about_the_person_but_who_erased_them_and_when
     assert [h.record_id for h in services.search.search("星辰 CRM", by=manager)] == [deal]
 
 
+def test_an_erasure_leaves_no_copy_in_the_file_nor_in_its_log(
+        services: Services, manager: Actor, rep: Actor, db: Database, db_path: Path) -> None:
+    """Deleted rows are overwritten, and the write-ahead log's older frames (which
+    hold the rows as they were written) are emptied out."""
+    contact, _deal = person(services, manager, rep)
+    wal = db_path.with_name(db_path.name + "-wal")
+    services.privacy.erase(contact, by=manager)
+    for path in (db_path, wal):
+        data = path.read_bytes() if path.exists() else b""
+        for text in PERSON:
+            assert text.encode() not in data, (path.name, text)
+
+
 def test_a_rep_cannot_erase_anyone_and_nothing_changes(
         services: Services, manager: Actor, rep: Actor, db_path: Path) -> None:
     contact, _deal = person(services, manager, rep)

@@ -264,3 +264,20 @@ def test_the_rarest_short_word_drives_the_read(
     monkeypatch.setattr(SearchService, "_driven_by", spy)
     services.search.search(query, by=manager)
     assert drivers == [driver]
+
+
+def test_a_company_comes_before_the_deals_and_people_that_name_it(
+        services: Services, manager: Actor) -> None:
+    """Among substring matches, the title that holds the query earliest comes first: the
+    company 杭州瑞丰科技 before its newer deal "云迁移 · 杭州瑞丰科技" and its person."""
+    from funneldesk.services.customers.records import CompanyFields, ContactFields
+
+    company = services.customers.add_company(CompanyFields(name="杭州瑞丰科技有限公司"),
+                                             by=manager)
+    services.customers.add_contact(ContactFields(name="李娜", company_id=company.id),
+                                   by=manager)
+    card = make_deal(services, manager, title="云迁移 · 杭州瑞丰科技")
+    hits = services.search.search("瑞丰", by=manager)
+    assert [(h.kind, h.record_id) for h in hits][:2] == [("company", company.id),
+                                                         ("deal", card.id)]
+    assert hits[-1].kind == "contact"

@@ -30,10 +30,12 @@ def forms_closed_discard_their_edits(monkeypatch: pytest.MonkeyPatch) -> None:
     is Discard; test_customer_forms.py answers the real question."""
     from PySide6.QtWidgets import QMessageBox
 
+    from funneldesk.ui.board.deal_form import DealForm
     from funneldesk.ui.customers.record_form import RecordForm
 
-    monkeypatch.setattr(RecordForm, "ask_about_changes",
-                        lambda _form: QMessageBox.StandardButton.Discard)
+    for form in (RecordForm, DealForm):
+        monkeypatch.setattr(form, "ask_about_changes",
+                            lambda _form: QMessageBox.StandardButton.Discard)
 
 
 @pytest.fixture

@@ -215,6 +215,19 @@ def test_a_contact_form_names_every_problem_and_saves_a_good_contact(
     assert detail.consent_at is not None
 
 
+
+def test_a_refused_save_puts_the_cursor_in_the_line_refused(
+        qtbot: QtBot, services: Services, manager: Actor, db_path: Path) -> None:
+    form = shown(qtbot, ContactForm(services, manager, None))
+    form.name.insert("李娜")
+    form.phones.set_values(["13812345678", "12345"])
+    form.emails.set_values(["lina@example.cn"])
+    save(qtbot, form)
+    bad = form.phones.entries[1].edit
+    qtbot.waitUntil(bad.hasFocus, timeout=5000)
+    assert "12345" in form.shown_problems()["phones"]
+    assert count(db_path, "contacts") == 0
+
 def test_personal_data_is_exported_and_erased_by_a_manager_only(
         qtbot: QtBot, services: Services, manager: Actor, rep: Actor, tmp_path: Path,
         db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -225,7 +238,16 @@ def test_personal_data_is_exported_and_erased_by_a_manager_only(
     target = tmp_path / "wang.json"
     monkeypatch.setattr("funneldesk.ui.common.file_dialogs.save_file_name",
                         lambda *_a, **_k: (str(target), ""))
+    told: list[str] = []
+
+    def ok(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        told.append(box.text())
+        box.accept()
+
+    answer_next_dialog(ok)
     as_rep.export_action.trigger()
+    assert told == [f"Everything FunnelDesk holds about 王芳 is in {target}."]
     exported = json.loads(target.read_text(encoding="utf-8"))
     assert exported["contact"]["name"] == "王芳"
     as_rep.reject()

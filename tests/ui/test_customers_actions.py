@@ -376,7 +376,7 @@ def test_export_for_an_import_uses_the_field_names(
 
 def test_an_erased_person_leaves_the_list_and_every_undo_step(
         qtbot: QtBot, page: CustomersPage, services: Services, manager: Actor,
-        db_path: Path) -> None:
+        db_path: Path, messages: list[str]) -> None:
     from funneldesk.ui.customers.contact_form import ContactForm
 
     services.customers.add_contact(ContactFields(name="艾娃", phones=("13900139000",)),
@@ -412,6 +412,7 @@ def test_an_erased_person_leaves_the_list_and_every_undo_step(
     qtbot.waitUntil(lambda: "艾娃" not in column_texts(page, CustomerColumn.NAME),
                     timeout=10000)
     assert stack.count() == 0  # no step keeps the name, nor undoes into the erased data
+    assert messages[-1] == "The person's data was erased for good."
     with closing(sqlite3.connect(db_path)) as conn:
         assert conn.execute("SELECT count(*) FROM contacts WHERE name = '艾娃'").fetchone() \
             == (0,)

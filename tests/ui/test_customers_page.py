@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -264,6 +265,27 @@ def test_saving_a_segment_and_applying_it_again(page: CustomersPage, qtbot: QtBo
         page.delete_segment_action.trigger()
     assert page.workspace.services.customer_list.segments(COMPANY) == ()
 
+
+
+def test_a_tag_picked_after_a_segment_lists_the_tags_records(
+        page: CustomersPage, qtbot: QtBot, db_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tag takes the segment's place in the panel: the segment's filters (a field
+    filter the bar shows only as a count among them) no longer apply."""
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        page.model.set_query(replace(page.model.query, profile=(("industry", "no such"),)))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("Nobody", True))
+    with qtbot.waitSignal(page.panelLoaded, timeout=10000):
+        page.save_segment_action.trigger()
+    segment = first_entry(page, SEGMENT)
+    assert segment.segment is not None
+    click_panel(qtbot, page, panel_row(page, SEGMENT, segment.segment.id))
+    assert shown_names(page, qtbot) == []
+    tag = first_entry(page, TAG)
+    click_panel(qtbot, page, panel_row(page, TAG, tag.tag))
+    assert shown_names(page, qtbot) == sql_names(db_path, "companies", where=(
+        "EXISTS (SELECT 1 FROM company_tags x JOIN tags t ON t.id = x.tag_id "
+        "WHERE x.company_id = r.id AND t.name = ?)"), params=(tag.tag,))
 
 def test_switching_to_contacts(page: CustomersPage, qtbot: QtBot, db_path: Path) -> None:
     with qtbot.waitSignal(page.model.loaded, timeout=10000):

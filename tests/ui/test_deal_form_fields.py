@@ -89,3 +89,34 @@ def test_a_contact_name_nobody_has_is_refused_at_the_field(
     form.accept()
     assert form.result() == 0  # still open, nothing saved
     assert "No contact is called “王五”" in form.error.text()
+
+
+def test_cancel_after_an_edit_asks_before_the_edit_is_dropped(
+        qtbot: QtBot, services: Services, manager: Actor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[DealForm] = []
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard]
+
+    def ask(form: DealForm) -> QMessageBox.StandardButton:
+        asked.append(form)
+        return answers.pop(0)
+
+    monkeypatch.setattr(DealForm, "ask_about_changes", ask)
+    untouched = DealForm(services, manager, None, "CNY")
+    qtbot.addWidget(untouched)
+    untouched.show()
+    untouched.reject()  # nothing typed: closes unasked
+    assert asked == []
+    assert not untouched.isVisible()
+    form = DealForm(services, manager, None, "CNY")
+    qtbot.addWidget(form)
+    form.show()
+    form.title.setText("云迁移")
+    form.reject()  # "Keep editing"
+    assert form.isVisible()
+    assert form.title.text() == "云迁移"
+    form.reject()  # "Discard"
+    assert not form.isVisible()
+    assert asked == [form, form]

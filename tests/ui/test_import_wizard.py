@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from funneldesk import paths
 from funneldesk.services import Services
 from funneldesk.services.common.tabular.engine import Context, Field, Row, reason_label
 from funneldesk.services.common.tabular.service import ImportService
@@ -211,7 +212,8 @@ def test_the_dry_run_shows_the_errors_and_writes_nothing(
     view = page.view
     assert view.counts.text() == ("3 rows read, 0 would be created, 0 would be updated, "
                                   "0 would stay unchanged, 1 has errors")
-    assert "would write nothing" in view.verdict.text()
+    assert view.verdict.text().startswith(
+        "1 row has errors. The import is all or nothing, so it would write nothing")
     assert not page.isComplete()  # all or nothing: nothing to import
     errors = view.errors
     assert errors.rowCount() == 1
@@ -246,6 +248,11 @@ def test_an_import_that_skips_bad_rows_writes_the_good_ones_and_tells_the_pages(
     assert companies(db_path) == before + 2
     assert wiz.import_page.view.verdict.text() == "The import is done."
     assert wiz.import_page.view.errors.rowCount() == 1
+    # the report is kept without being asked for, and the page says where
+    [kept] = paths.import_reports_dir().glob("* companies.json")
+    assert str(kept) in wiz.import_page.view.saved.text()
+    assert [e["reason"] for e in json.loads(kept.read_text(encoding="utf-8"))["errors"]] == [
+        "bad_email"]
     assert indexed.args == [""]
     assert wiz.import_page.status.text() == ""
     hits = window.services.search.search("前海云端", by=window.actor)

@@ -128,3 +128,25 @@ def test_the_pipeline_chosen_is_the_one_imported_into_even_when_two_share_a_name
     qtbot.waitUntil(lambda: not wizard.import_page.running, timeout=20000)
     with closing(sqlite3.connect(db_path)) as conn:
         assert conn.execute("SELECT DISTINCT pipeline_id FROM deals").fetchall() == [(second,)]
+
+
+def test_a_stage_matched_by_hand_brings_its_date_entered_column(
+        qtbot: QtBot, wizard: ImportWizard, tmp_path: Path, db_path: Path) -> None:
+    """HubSpot names the dates by its own stage: once "Qualified To Buy" is matched to a
+    stage of ours, its column gives that stage's dates."""
+    second = stage_names(db_path)[1]
+    path = tmp_path / "deals.csv"
+    path.write_text(
+        "Deal Name,Deal Stage,Create Date,"
+        'Date entered "Qualified To Buy (Sales Pipeline)"\n'
+        "CRM seats,Qualified To Buy,2026-02-01,2026-02-10\n", encoding="utf-8")
+    wizard.file_page.load(path)
+    qtbot.waitUntil(wizard.file_page.isComplete, timeout=10000)
+    wizard.next()
+    wizard.next()
+    page = wizard.stages_page
+    row = [k for k, _d in page.dates.keys].index(second)
+    assert page.dates.chosen[row] is None
+    assert page.values.setData(page.values.index(0, CHOICE), second)
+    assert page.dates.chosen[row] == 'Date entered "Qualified To Buy (Sales Pipeline)"'
+    assert page.entered() == {second: 'Date entered "Qualified To Buy (Sales Pipeline)"'}

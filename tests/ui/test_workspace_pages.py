@@ -4,8 +4,11 @@ it, and the palette runs an action by name."""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -258,3 +261,23 @@ def test_every_page_fits_a_1400_pixel_wide_screen(qtbot: QtBot, services: Servic
     # with room to spare: fonts differ from one desktop to the next
     assert window.minimumSizeHint().width() <= 1360
     assert window.width() == 1400
+
+
+def test_leads_the_start_up_returns_to_the_pool_show_there_without_a_reload(
+        qtbot: QtBot, window: MainWindow, services: Services, manager: Actor,
+        db_path: Path) -> None:
+    from funneldesk.services.dto import CustomerColumn
+
+    company = services.customers.add_company(CompanyFields(name="久未跟进公司"), by=manager)
+    with closing(sqlite3.connect(db_path)) as conn, conn:  # untouched for a year
+        conn.execute("UPDATE companies SET touched_at = '2025-01-01 00:00:00.000000' "
+                     "WHERE id = ?", (company.id,))
+    page = window.page("customers")
+    assert isinstance(page, CustomersPage)
+    window.show_page("customers")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10000)
+    owner = page.model.columns.index(CustomerColumn.OWNER)
+    assert page.model.index(0, owner).data() == manager.display_name
+    window.warm_up()
+    qtbot.waitUntil(lambda: page.model.index(0, owner).data() == "Public pool",
+                    timeout=20000)

@@ -8,7 +8,8 @@ transaction of every change; ``Services.search`` gathers the kinds. Reads run th
 
 Ranking: matches of the whole title, then titles that start with the query, then records
 whose words contain the query's (``search_index.matches``); among equals, the records the
-user opened most recently first, then those not archived, then the newest. Every read is
+user opened most recently first, then those not archived, then those whose title holds the
+query earliest, then the newest. Every read is
 limited: a common bigram (有限) matches nearly every deal.
 """
 
@@ -86,6 +87,16 @@ def tier_of(norm_title: str, body: str, query: str, words: Sequence[Token]) -> s
     return SUBSTRING if matches(body, words) else None
 
 
+_NOT_IN_TITLE = 1 << 30  # found by its detail only (a person by their company)
+
+
+def _title_place(norm_title: str, words: Sequence[Token]) -> int:
+    """Where in the title the query's first word stands (after every title that holds
+    it, if it does not)."""
+    place = norm_title.find(words[0].text)
+    return place if place >= 0 else _NOT_IN_TITLE
+
+
 class SearchService(Service):
     def __init__(self, db: Database, kinds: Sequence[SearchKind]) -> None:
         super().__init__(db)
@@ -111,7 +122,10 @@ class SearchService(Service):
                 break
             found = [d for d in self._read_tier(tier, query, words, limit + len(seen))
                      if d.id not in seen]
-            found.sort(key=lambda d: d.archived)  # stable: otherwise as read (newest first)
+            # not archived first, then those whose title holds the query earliest (瑞丰's
+            # companies before the deals whose titles name them, and before people found
+            # by their company); stable: otherwise as read (newest first)
+            found.sort(key=lambda d: (d.archived, _title_place(d.norm_title, words)))
             seen.update(d.id for d in found)
             ranked[tier] += found
         chosen = [(doc, tier) for tier in TIERS for doc in ranked[tier]][:limit]

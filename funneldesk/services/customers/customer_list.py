@@ -562,8 +562,10 @@ def _history(row: Sequence[Any]) -> HistoryLine:
     except ValueError:
         data = {}
     changed = data.get("changed") if isinstance(data, dict) else None
+    value = data.get("value") if isinstance(data, dict) else None
     return HistoryLine(timestamp(at), by, str(action),
-                       tuple(sorted(changed)) if isinstance(changed, dict) else ())
+                       tuple(sorted(changed)) if isinstance(changed, dict) else (),
+                       value if isinstance(value, str) else "")
 
 
 def _may_change(created_by_id: int, by: Actor) -> None:

@@ -38,6 +38,7 @@ from funneldesk.models import (
 )
 from funneldesk.services.common import audit
 from funneldesk.services.common.bulk import BulkWriter, insert_rows
+from funneldesk.services.common.tabular.checking import require, required_fields
 from funneldesk.services.common.tabular.engine import Context, Field, Row
 from funneldesk.services.customers import search, validation
 from funneldesk.services.customers.channels import tag_ids
@@ -348,6 +349,7 @@ class _CustomerImporter:
             rows = ctx.rewatch(listed)
         claims = Claims(self.known_keys(session))
         next_id = int(session.scalar(select(func.max(self.model.id))) or 0) + 1
+        required = required_fields(self.fields)
         updated: list[int] = []
         renamed: list[int] = []
         with BulkWriter(session) as writer:
@@ -365,7 +367,7 @@ class _CustomerImporter:
                                 updated.append(target)
                                 if "name" in written:
                                     renamed.append(target)
-                        elif mode != "update" and not ctx.failed(row):
+                        elif mode != "update" and require(row, required, ctx):
                             fresh.append(row)
                 found = [row.values for row in fresh]
                 phones, emails = Channels.of("phone", found), Channels.of("email", found)
@@ -634,7 +636,10 @@ class ProductImporter:
         for row in rows:
             probe = str(row.values.get(key, "")).casefold()  # "": a blank key matches none
             product = existing.get(probe) if probe and ctx.options.mode != "create" else None
-            name = row.values["name"]
+            if product is None and ctx.options.mode != "update" \
+                    and not require(row, required_fields(self.fields), ctx):
+                continue
+            name = row.values.get("name", product.name if product is not None else "")
             holder = named.get(name.casefold())
             if holder is not None and holder is not product:  # the name is another's
                 ctx.fail(row, "name", "duplicate")

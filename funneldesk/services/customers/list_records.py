@@ -232,6 +232,7 @@ class HistoryLine:
     by: str | None
     action: str
     fields: tuple[str, ...]
+    value: str = ""  # the phone or email a verification was of
 
 
 @dataclass(frozen=True, slots=True)

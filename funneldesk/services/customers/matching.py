@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
+from itertools import combinations
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, func, select
 from sqlalchemy.orm import Session
@@ -75,12 +76,33 @@ def keys_of(fields: CompanyFields | ContactFields, region: str) -> Keys:
                 "" if isinstance(fields, ContactFields) else names.place(fields.name))
 
 
+# people at one company whose Chinese names read alike (王小明, 王晓明: wang2xiao3ming2)
+SOUND_SCORE = 90.0
+_SOUND = "\x1fsound:"
+
+
 def name_blocks(core: str, contact: bool, company_id: int | None) -> frozenset[str]:
     if not contact:
         return frozenset(names.core_keys(core))
     if company_id is None:
         return frozenset()
-    return frozenset(f"{company_id}\x1f{key}" for key in names.core_keys(core))
+    blocks = {f"{company_id}\x1f{key}" for key in names.core_keys(core)}
+    sound = _sound(core)
+    if sound:
+        blocks.add(f"{company_id}{_SOUND}{sound}")
+    return frozenset(blocks)
+
+
+def _sound(core: str) -> str:
+    """A Chinese person's name as it reads: the surname as written (余 and 于 are two
+    families) and the given name's pinyin, tones included; "" for a name with no Chinese
+    in it, or of two characters (王伟 and 王玮 are as often two people as one written two
+    ways)."""
+    if not names.has_cjk(core) or len(core) < 3:
+        return ""
+    from funneldesk.collation import sort_key
+
+    return core[0] + sort_key(core[1:])
 
 
 class Matcher:
@@ -127,11 +149,14 @@ class Matcher:
             ids = self._blocks.get(block, ())
             if len(ids) <= BLOCK_LIMIT:
                 candidates.update(ids)
+        sound = _sound(keys.core) if self.entity == "contact" else ""
         for record_id in candidates - found.keys():
             _name, core, place = self._names[record_id]
             if names.other_places(keys.place, place):
                 continue
             score = names.core_similarity(keys.core, core, self.min_score)
+            if sound and score < SOUND_SCORE and _sound(core) == sound:
+                score = SOUND_SCORE
             if score >= self.min_score:
                 found[record_id] = ("name", score)
         if exclude_id is not None:
@@ -146,8 +171,14 @@ class Matcher:
         from rapidfuzz import fuzz, process
 
         seen: set[tuple[int, int]] = set()
-        for ids in self._blocks.values():
+        for block, ids in sorted(self._blocks.items(), key=lambda b: _SOUND in b[0]):
             if not 1 < len(ids) <= BLOCK_LIMIT:
+                continue
+            if _SOUND in block:  # last: a pair its spelling scored keeps that score
+                for first, second in combinations(sorted(ids), 2):
+                    if (first, second) not in seen and self.min_score <= SOUND_SCORE:
+                        seen.add((first, second))
+                        yield first, second, SOUND_SCORE
                 continue
             cores = [self._names[i][1] for i in ids]
             scores = process.cdist(cores, cores, scorer=fuzz.token_sort_ratio,

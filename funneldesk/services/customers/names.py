@@ -58,13 +58,15 @@ _IN_CHINESE = {
 _BRACKETED = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORDS = re.compile(r"[^\W_]+")
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u9fff\uf900-\ufaff])")
 
 
 def core(name: str) -> str:
     """The part of a company name that tells it apart: NFKC, case folded, without
     brackets, a leading place, the legal form and punctuation."""
     text = _BRACKETED.sub(" ", unicodedata.normalize("NFKC", name).casefold())
-    text = text.strip()
+    # Chinese is written without spaces: 张 伟 is 张伟, 北京 星辰 is 北京星辰
+    text = _CJK_GAP.sub("", text).strip()
     for form in _CJK_FORMS:
         if text.endswith(form) and len(text) > len(form):
             text = text[:-len(form)]
@@ -135,6 +137,10 @@ def blocking_keys(name: str) -> set[str]:
     and each Latin word of three letters or more. Two names that could score high share
     at least one."""
     return core_keys(core(name))
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK.search(text) is not None
 
 
 def core_keys(text: str) -> set[str]:

@@ -113,6 +113,8 @@ class PrivacyService(Service):
             ids = _with_duplicates(session, contact_id)
             deal_ids = list(session.scalars(select(Deal.id).where(Deal.contact_id.in_(ids))))
             connection = session.connection()
+            # what is deleted is overwritten with zeros, not left in the file's free space
+            connection.exec_driver_sql("PRAGMA secure_delete=ON")
             connection.execute(update(Deal).where(Deal.contact_id.in_(ids)).values(
                 contact_id=None, version=Deal.version + 1, updated_at=utcnow(),
                 updated_by_id=by.id))
@@ -140,6 +142,9 @@ class PrivacyService(Service):
             connection.execute(delete(Contact).where(Contact.id.in_(ids)))
             for ident in ids:
                 audit.record(session, by, "erase", "contact", ident)
+            session.flush()
+            connection.exec_driver_sql("PRAGMA secure_delete=OFF")
+        self.db.checkpoint()  # the log's older frames hold copies of the rows deleted
 
 
 def _with_duplicates(session: Session, contact_id: int) -> list[int]:

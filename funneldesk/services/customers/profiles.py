@@ -46,7 +46,7 @@ def _listed(values: Iterable[str], check: Callable[[str], str], field: str,
         try:
             checked = check(value)
         except InvalidInput as error:
-            problems.append(InvalidInput(field, error.reason))
+            problems.append(InvalidInput(field, error.reason, value))
             continue
         if checked.casefold() not in {k.casefold() for k in kept}:
             kept.append(checked)

@@ -16,20 +16,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from funneldesk.i18n import N_
+from funneldesk.errors import InvalidInput
+from funneldesk.i18n import N_, _
 from funneldesk.models import Contact, Deal, LostReason, StageChange, StageKind
 from funneldesk.services.common import audit
 from funneldesk.services.common.bulk import insert_rows
 from funneldesk.services.common.sql import session_query
 from funneldesk.services.common.tabular import cells
-from funneldesk.services.common.tabular.records import Context, Field, Row
+from funneldesk.services.common.tabular.checking import require, required_fields
+from funneldesk.services.common.tabular.records import Context, Field, ImportOptions, Row
 from funneldesk.services.customers.importers import References
 from funneldesk.services.pipeline import reads
 from funneldesk.services.pipeline.records import PipelineInfo, StageInfo
@@ -85,10 +87,14 @@ _LOST_WORDS = {"lost", "closed lost", "closedlost", "closed - lost", "输单", "
 _ENTERED = re.compile(r'date entered\s*"?(.+?)(?:\s*\((.+)\))?"?\s*$', re.IGNORECASE)
 
 
-def suggest_entered(headers: Sequence[str], stages: Sequence[str]) -> dict[str, str]:
+def suggest_entered(headers: Sequence[str], stages: Sequence[str],
+                    mapped: Mapping[str, str] | None = None) -> dict[str, str]:
     """stage name -> header for HubSpot's `Date entered "<Stage> (<Pipeline>)"` columns
-    whose stage the pipeline has (any case)."""
+    whose stage the pipeline has, or the file's stage that ``mapped`` (the file's stage
+    value -> a stage name) sends to one (any case)."""
     names = {s.casefold(): s for s in stages}
+    names.update({value.casefold(): names[stage.casefold()]
+                  for value, stage in (mapped or {}).items() if stage.casefold() in names})
     found: dict[str, str] = {}
     for header in headers:
         match = _ENTERED.match(header.strip())
@@ -104,11 +110,31 @@ class DealImporter:
     references_checked = False
 
     def entered_columns(self, query: Any, headers: Sequence[str],
-                        pipeline: int | str | None) -> dict[str, str]:
+                        pipeline: int | str | None,
+                        mapped: Mapping[str, str] | None = None) -> dict[str, str]:
         """stage name -> the file's "date entered" column for it (``pipeline``: an id, a
-        name, or None for the first)."""
+        name, or None for the first; ``mapped``: the file's stage values -> stages)."""
         found = find_pipeline(query, pipeline)
-        return suggest_entered(headers, [s.name for s in found.stages]) if found else {}
+        return (suggest_entered(headers, [s.name for s in found.stages], mapped)
+                if found else {})
+
+    def check_options(self, query: Any, options: ImportOptions) -> None:
+        """Refuses stages the pipeline does not have, named by --stage or by a date
+        entered column, before any row is read."""
+        found = find_pipeline(query, options.pipeline_id or options.pipeline)
+        if found is None:
+            return  # the import says which pipeline is missing
+        names = {s.name.casefold() for s in found.stages}
+        for value, stage in options.stages.items():
+            if stage.casefold() not in names:
+                raise InvalidInput("stage", _("The pipeline “{pipeline}” has no stage "
+                                              "“{stage}” to put “{value}” in.").format(
+                    pipeline=found.name, stage=stage, value=value))
+        for stage in options.entered:
+            if stage.casefold() not in names:
+                raise InvalidInput("column", _("The pipeline “{pipeline}” has no stage "
+                                               "“{stage}” to read entered dates for.").format(
+                    pipeline=found.name, stage=stage))
 
     def stages_for(self, query: Any, values: Sequence[str], pipeline: int | str | None
                    ) -> tuple[list[str], dict[str, str | None]]:
@@ -153,12 +179,15 @@ class DealImporter:
         refs = References(session, ctx)
         base = team_reads.base_currency(query)
         reasons = {r.label.casefold(): r.id for r in session.scalars(select(LostReason))}
+        # external id -> the deal it names: a created deal may not repeat one (a file
+        # imported twice makes nothing twice), an update finds its deal by it
         existing: dict[str, int] = {}
-        if ctx.options.mode != "create":
-            for ident, external in session.execute(
-                    select(Deal.id, Deal.external_id).where(Deal.external_id != "",
-                                                            Deal.deleted_at.is_(None))):
-                existing.setdefault(external.casefold(), ident)
+        for ident, external in session.execute(
+                select(Deal.id, Deal.external_id).where(Deal.external_id != "",
+                                                        Deal.deleted_at.is_(None))):
+            existing.setdefault(external.casefold(), ident)
+        created_keys: set[str] = set()  # those of the deals this file creates
+        required = required_fields(self.fields)
         first = int(session.scalar(select(func.max(Deal.id))) or 0) + 1
         positions: dict[int, float] = {}
         deals: list[dict[str, Any]] = []
@@ -171,18 +200,27 @@ class DealImporter:
             when = _timeline(row, stage, stages, ctx)
             if when is None:
                 continue
-            values = self._values(session, row, stage, refs, base, reasons, when, ctx)
             key = str(row.values.get("external_id", "")).casefold()
+            if key and (key in created_keys
+                        or (key in existing and ctx.options.mode == "create")):
+                ctx.fail(row, "external_id", "duplicate")
+                continue
             target = existing.get(key) if key else None
+            if target is None and ctx.options.mode == "update":
+                ctx.fail(row, "external_id", "not_found")
+                continue
+            # a new deal needs its title (before anything it names is made for it)
+            if target is None and not require(row, required, ctx):
+                continue
+            values = self._values(session, row, stage, refs, base, reasons, when, ctx)
             if target is not None:
                 if self._update(session, target, values, _Given(row, stage, stages), when,
                                 ctx):
                     updated.append(target)
                 continue
-            if ctx.options.mode == "update":
-                ctx.fail(row, "external_id", "not_found")
-                continue
             ident = first + len(deals)
+            if key:
+                created_keys.add(key)
             if stage.id not in positions:
                 positions[stage.id] = float(session.scalar(
                     select(func.coalesce(func.max(Deal.position), 0.0))
@@ -225,7 +263,7 @@ class DealImporter:
             # an open deal's close date (HubSpot's, Salesforce's) is when it should close
             expected = _local(v["closed_at"]).date()
         return {
-            "title": v["title"], "company_id": company,
+            "title": v.get("title", ""), "company_id": company,
             "contact_id": _contact(session, v.get("contact"), company, owner, ctx),
             "value": value, "won_value": won_value if stage.kind is StageKind.WON else None,
             "currency": v.get("currency", base), "owner_id": owner,
@@ -351,9 +389,6 @@ def _pipeline(query: Any, ctx: Context) -> PipelineInfo:
     found = find_pipeline(query, wanted if wanted is not None else ctx.options.pipeline)
     if found is not None:
         return found
-    from funneldesk.errors import InvalidInput
-    from funneldesk.i18n import _
-
     if wanted is not None:
         raise InvalidInput("pipeline", _("The pipeline chosen for the import was deleted "
                                          "meanwhile. Choose another."))

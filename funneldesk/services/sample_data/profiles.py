@@ -15,6 +15,8 @@ from funneldesk.services.customers.channels import tag_ids
 from funneldesk.services.customers.records import ROLES
 
 _SIZES = ("1-49", "50-199", "200-999", "1000+")
+# 154… and 194… are no mobile numbers (phonenumbers refuses them, as an import would)
+_NO_MOBILES = ("54", "94")
 _CODE = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
@@ -65,8 +67,12 @@ class ProfileMaker:
     def phone(self, mobile: bool) -> str:
         r = self.rng
         if self.chinese:
-            return (f"+861{r.choice('3589')}{r.randint(0, 9)}{r.randint(1000_0000, 9999_9999)}"
-                    if mobile else f"+8621{r.randint(5000_0000, 6999_9999)}")
+            if not mobile:
+                return f"+8621{r.randint(5000_0000, 6999_9999)}"
+            second, third = r.choice("3589"), r.randint(0, 9)
+            if f"{second}{third}" in _NO_MOBILES:  # the same draws: the seed's data stays
+                third = 8
+            return f"+861{second}{third}{r.randint(1000_0000, 9999_9999)}"
         return f"+1617555{r.randint(1000, 9999)}"
 
     def channels(self, companies: list[dict[str, Any]], contacts: list[dict[str, Any]]) -> None:

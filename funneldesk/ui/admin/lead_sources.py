@@ -252,6 +252,7 @@ class LeadSourcesDialog(QDialog):
                     self.model.index(row, NAME),
                     QItemSelectionModel.SelectionFlag.ClearAndSelect
                     | QItemSelectionModel.SelectionFlag.Rows)
+                self.view.scrollTo(self.model.index(row, NAME))  # a new one is at the end
         self._enable()
 
     def _run(self, change: Callable[[], object], then_select: int | None) -> bool:

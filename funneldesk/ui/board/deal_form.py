@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableView,
@@ -36,6 +37,7 @@ from funneldesk.ui.board.contact_picker import ContactPicker
 from funneldesk.ui.board.quick_create import QuickCreateDialog
 from funneldesk.ui.common.error_label import ErrorLabel
 from funneldesk.ui.common.fields import OptionalDateEdit
+from funneldesk.ui.common.unsaved import ask_about_unsaved
 
 CriterionRole = Qt.ItemDataRole.UserRole + 1
 
@@ -84,6 +86,7 @@ class DealForm(QDialog):
         layout.addWidget(self.buttons)
         if detail is not None:
             self._fill(detail.fields)
+        self._initial = self._state()
 
     # --- building -----------------------------------------------------------------
     def _details_tab(self, base_currency: str) -> QWidget:
@@ -208,6 +211,33 @@ class DealForm(QDialog):
     # --- behaviour ----------------------------------------------------------------
     # saves the fields and the ticks changed in the form (criterion id -> checked) at once
     save: Callable[[DealFields, dict[int, bool]], None] | None = None
+
+    def _state(self) -> tuple[object, ...]:
+        """What the fields hold as typed (an amount not yet a number included)."""
+        return (self.title.text(), self.company.text(), self.contact.currentText(),
+                self.value.text(), self.currency.currentData(), self.expected_close.edit.text(),
+                self.owner.currentData(), self.next_step.text(), self.next_step_date.edit.text(),
+                self.notes.toPlainText(), self.product.currentData(),
+                self.lead_source.currentData(), self.campaign.text())
+
+    def edited(self) -> bool:
+        """Whether a field or a tick differs from what the form opened with."""
+        return self._state() != self._initial or bool(self.ticks())
+
+    def reject(self) -> None:
+        """Cancel, Esc or the window's close button: edits not saved are dropped only once
+        the user says so (or saved, if they choose that)."""
+        if self.edited():
+            answer = self.ask_about_changes()
+            if answer == QMessageBox.StandardButton.Save:
+                self.accept()
+                return
+            if answer != QMessageBox.StandardButton.Discard:
+                return  # "Keep editing", or the box closed
+        super().reject()
+
+    def ask_about_changes(self) -> QMessageBox.StandardButton:
+        return ask_about_unsaved(self)
 
     def accept(self) -> None:
         """Saves through ``save``; a refused save keeps the form open with the reason."""

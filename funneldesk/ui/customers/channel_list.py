@@ -98,6 +98,14 @@ class ChannelList(QWidget):
             edit.setFocus()
         return edit
 
+    def focus_value(self, value: str) -> bool:
+        """Puts the cursor in the line that holds ``value``; whether one does."""
+        for entry in self.entries:
+            if entry.edit.text().strip() == value.strip():
+                entry.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+        return False
+
     def values(self) -> tuple[str, ...]:
         """The lines as typed, empty ones left out."""
         return tuple(t for e in self.entries if (t := e.edit.text().strip()))

@@ -39,8 +39,10 @@ _COMPANY_FIELDS = (
     ("campaign", N_("Campaign")), ("notes", N_("Notes")))
 _CONTACT_FIELDS = (
     ("title", N_("Job title")), ("wechat", N_("WeChat ID")), ("campaign", N_("Campaign")),
-    ("occupation", N_("Occupation")), ("preferences", N_("Preferences")),
-    ("notes", N_("Notes")))
+    ("age_band", N_("Age band")), ("gender", N_("Gender")), ("occupation", N_("Occupation")),
+    ("income_band", N_("Income band")), ("education", N_("Education")),
+    ("preferences", N_("Preferences")), ("decision_process", N_("Decision process")),
+    ("loyalty", N_("Loyalty")), ("data_origin", N_("Data origin")), ("notes", N_("Notes")))
 
 
 def _e(text: str) -> str:
@@ -73,6 +75,8 @@ def _history_line(line: HistoryLine, entity: str) -> str:
     text = _("{when} · {who} · {action}").format(when=when, who=who, action=action)
     if line.fields:
         text += " — " + formatting.listing([field_label(f, entity) for f in line.fields])
+    elif line.value:  # which phone or email was verified
+        text += " — " + line.value
     return f"<li>{_e(text)}</li>"
 
 

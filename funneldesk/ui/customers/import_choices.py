@@ -42,6 +42,17 @@ class ChoiceModel(QAbstractTableModel):
         return {key: value for (key, _d), value in zip(self.keys, self.chosen, strict=True)
                 if value is not None}
 
+    def fill_in(self, suggested: dict[str, str]) -> None:
+        """Chooses for each key with no choice yet the value ``suggested`` for it."""
+        values = {v for v, _l in self.choices}
+        rows = [row for row, (key, _d) in enumerate(self.keys)
+                if self.chosen[row] is None and suggested.get(key) in values]
+        for row in rows:
+            self.chosen[row] = suggested[self.keys[row][0]]
+            self.dataChanged.emit(self.index(row, CHOICE), self.index(row, CHOICE))
+        if rows:
+            self.choicesChanged.emit()
+
     def unchosen(self) -> list[str]:
         return [key for (key, _d), value in zip(self.keys, self.chosen, strict=True)
                 if value is None]

@@ -3,9 +3,11 @@ which the user can save as the command's JSON report or as CSV."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from funneldesk import paths
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.services.common.tabular.engine import ImportReport, reason_label
@@ -117,3 +120,21 @@ class ReportView(QWidget):
             self.problem.show_error(error)
             return
         self.saved.setText(_("Saved as {name}.").format(name=path.name))
+
+    def keep(self, kind: str) -> Path | None:
+        """Saves the report of an import that ran (written or refused) among the kept
+        ones, named by when and what it imported; where, or None if it could not."""
+        assert self.report is not None
+        folder = paths.import_reports_dir()
+        path = folder / f"{dt.datetime.now():%Y-%m-%d %H.%M.%S} {kind}.json"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            save_report(self.report, path)
+        except (OSError, InvalidInput) as error:
+            self.problem.show_message(_("The report could not be kept: {reason}").format(
+                reason=error.message() if isinstance(error, InvalidInput) else error))
+            return None
+        self.saved.setText(_("The report is kept in {path}.").format(path=path))
+        self.saved.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.saved.setWordWrap(True)
+        return path

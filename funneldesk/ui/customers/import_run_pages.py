@@ -175,6 +175,7 @@ class ImportPage(_RunPage):
         super()._finished(token, report)
         self.cancel.hide()
         self.status.clear()
+        self.view.keep(self.owner.file_page.kind_code())  # kept whatever came of it
         self.owner.import_stopped()
         if report.wrote and not report.every_row_failed:
             # below or above the verdict, it must read as what follows the import

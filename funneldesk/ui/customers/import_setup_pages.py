@@ -220,7 +220,9 @@ class MappingPage(QWizardPage):
 
     def problem(self) -> str:
         """Why the import cannot go on as the page stands ("" if it can)."""
-        missing = self.model.missing()
+        # an update changes only what the file gives; an upsert's new records without
+        # them are refused row by row (the dry run lists them)
+        missing = self.model.missing() if self.mode_code() == "create" else []
         if missing:
             return _("Required, and no column is matched to it: {fields}.").format(
                 fields=formatting.listing([_(f.label) for f in missing]))

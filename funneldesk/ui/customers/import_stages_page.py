@@ -111,7 +111,7 @@ class StagesPage(QWizardPage):
         shown = header is not None
         self.values_label.setVisible(shown)
         self.values_view.setVisible(shown)
-        entered = imports.suggest_entered("deals", table.headers, pipeline)
+        entered = imports.suggest_entered("deals", table.headers, pipeline, self.stage_map())
         mapped = set(columns.values())
         headers = [(h, h) for h in table.headers if h not in mapped or h in entered.values()]
         # the first values of the columns chosen follow (choicesChanged: _fill_samples)
@@ -134,6 +134,11 @@ class StagesPage(QWizardPage):
         self.note.show_message(_("No stage for {values}: rows with these values will be "
                                  "refused. Choose a stage for each.").format(
             values=formatting.listing([f"“{v}”" for v in left])) if left else "")
+        # a file's stage now matched to one of ours brings its "date entered" column
+        table = self.owner.file_page.table
+        if table is not None and self.dates.keys:
+            self.dates.fill_in(self.owner.services.imports.suggest_entered(
+                "deals", table.headers, self.pipeline_id(), self.stage_map()))
 
     def pipeline_id(self) -> int | None:
         data = self.pipeline.currentData()

@@ -87,6 +87,8 @@ def _open_form(owner: Owner, services: Services, actor: Actor, read: Callable[[]
     if getattr(form, "erased", False) and runner is not None and detail is not None:
         runner.forget_everything()
         runner.relay(ChangeSet.of_customers(form.entity, [detail.id]))
+        # said without the name: nothing shown or kept may name an erased person
+        runner.stepped.emit(_("The person's data was erased for good."))
         return None
     if form.open_instead is not None:
         return _open_match(owner, services, actor, form.open_instead)

@@ -358,9 +358,13 @@ class CustomersPage(Page):
             self.filter_by_tag(entry.tag)
 
     def filter_by_tag(self, tag: str) -> None:
-        """Lists the records with ``tag`` (the other filters kept); the same tag again
-        lifts the filter."""
+        """Lists the records with ``tag`` (the other filters kept, but not a segment's:
+        a tag picked in the side panel takes the place of the segment picked there); the
+        same tag again lifts the filter."""
         current = self.model.query
+        if self._segment is not None:
+            current = CustomerQuery(current.entity, sort=current.sort,
+                                    descending=current.descending)
         self._set_query(replace(current, tag="" if current.tag == tag else tag))
 
     def apply_segment(self, segment: SegmentInfo) -> None:

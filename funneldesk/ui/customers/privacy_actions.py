@@ -41,6 +41,8 @@ def export_person(parent: QWidget, services: Services, contact_id: int, name: st
             "The file {path} could not be written: {reason}").format(
             path=path, reason=error.strerror or error))
         return None
+    QMessageBox.information(parent, _("Personal data exported"), _(
+        "Everything FunnelDesk holds about {name} is in {path}.").format(name=name, path=path))
     return path
 
 

@@ -32,6 +32,7 @@ from funneldesk.services.customers.records import DuplicateMatch, SavedCustomer
 from funneldesk.services.dto import Actor
 from funneldesk.ui.common.error_label import ErrorLabel
 from funneldesk.ui.common.save_state import note_saved
+from funneldesk.ui.common.unsaved import ask_about_unsaved
 from funneldesk.ui.customers.channel_list import ChannelList
 from funneldesk.ui.customers.duplicate_notice import DuplicateNotice
 from funneldesk.ui.customers.labels import field_label
@@ -81,6 +82,7 @@ class RecordForm(QDialog):
         self._tab_of: dict[str, int] = {}
         self._touched: set[str] = set()
         self._duplicates_seen = False
+        self._first_refused: dict[str, str] = {}  # field -> its first value refused
         self._shown = False
         self._initial: Any = None  # the fields as the form opened with them
         self.tabs = QTabWidget()
@@ -128,16 +130,7 @@ class RecordForm(QDialog):
 
     def ask_about_changes(self) -> QMessageBox.StandardButton:
         """Save, Discard or Cancel, for edits not saved."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question, _("Unsaved changes"),
-            _("Your changes to this record are not saved. Save them?"),
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel, self)
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        # not "Cancel" under the form's own Cancel: it means going back to the form
-        box.button(QMessageBox.StandardButton.Cancel).setText(_("Keep editing"))
-        box.exec()
-        return box.standardButton(box.clickedButton())
+        return ask_about_unsaved(self)
 
     # --- building -----------------------------------------------------------------
     def page(self, title: str) -> QFormLayout:
@@ -246,8 +239,11 @@ class RecordForm(QDialog):
         clears those fixed; the checked fields, or None while any problem is left."""
         checked, problems = self.problems()
         by_field: dict[str, list[str]] = {}
+        self._first_refused = {}
         for problem in problems:
             field = _ALIASES.get(problem.field, problem.field)
+            if problem.value:
+                self._first_refused.setdefault(field, problem.value)
             by_field.setdefault(field if field in self.field_errors else "", []).append(
                 problem.reason)
         for name, label in self.field_errors.items():
@@ -322,7 +318,11 @@ class RecordForm(QDialog):
         for name, label in self.field_errors.items():
             if not label.isHidden():
                 self.tabs.setCurrentIndex(self._tab_of[name])
-                self.editors[name].setFocus(Qt.FocusReason.OtherFocusReason)
+                editor = self.editors[name]
+                # in a list of phones or emails, the line refused
+                if not (isinstance(editor, ChannelList) and name in self._first_refused
+                        and editor.focus_value(self._first_refused[name])):
+                    editor.setFocus(Qt.FocusReason.OtherFocusReason)
                 return
 
     def _save_anyway(self) -> None:

@@ -279,18 +279,21 @@ class MainWindow(QMainWindow):
         it after WARM_UP_FALLBACK_MS."""
         started = False
 
-        def work() -> list[str]:
+        def work() -> tuple[list[str], bool]:
             self.services.warm_up()
-            problems = []
+            problems, changed = [], False
             for chore in (self.services.trash.purge_expired, self.services.pool.sweep,
                           self.services.customers.index_missing):
                 try:
-                    chore()
+                    changed = bool(chore()) or changed
                 except FunnelDeskError as error:
                     problems.append(str(error))
-            return problems
+            return problems, changed
 
-        def report(problems: list[str]) -> None:
+        def report(done: tuple[list[str], bool]) -> None:
+            problems, changed = done
+            if changed:  # deals purged, leads back in the pool: the pages show it
+                self.runner.relay(ChangeSet(everything=True))
             if problems:
                 self.statusBar().showMessage(problems[0])
 

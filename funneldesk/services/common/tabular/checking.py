@@ -34,7 +34,8 @@ def checked_rows(importer: Importer, table: Table, options: ImportOptions,
     entered = _columns(table, options.entered)
     orders = _orders(importer, table, columns, entered, orders or {})
     records = table.records if first is None else table.records[:first]
-    return _check(importer, records, options, (columns, entered), orders, ctx)
+    return _check(importer, records, options, (columns, entered), orders, ctx,
+                  len(table.headers))
 
 
 Columns = dict[str, tuple[str, int]]  # field (or stage) -> its header and the header's index
@@ -60,7 +61,8 @@ def _orders(importer: Importer, table: Table, columns: Columns, entered: Columns
 
 
 def _check(importer: Importer, records: Sequence[Record], options: ImportOptions,
-           mapped: Mapped, orders: dict[str, str | None], ctx: Context) -> Iterator[Row]:
+           mapped: Mapped, orders: dict[str, str | None], ctx: Context,
+           width: int) -> Iterator[Row]:
     specs = {f.name: f for f in importer.fields}
     columns, entered = mapped
     plan = _Plan([(name, header, i, _converter(specs[name], options, orders.get(name)))
@@ -68,9 +70,9 @@ def _check(importer: Importer, records: Sequence[Record], options: ImportOptions
                  dict(columns),
                  [(name, _converter(specs[name], options, None), text)
                   for name, text in options.constants.items()],
-                 [(spec.name, spec.label) for spec in specs.values() if spec.required],
+                 required_fields(list(specs.values())),
                  [(stage, header, i, orders.get(f"entered:{stage}"))
-                  for stage, (header, i) in entered.items()])
+                  for stage, (header, i) in entered.items()], width)
     for record in records:
         row = _parsed(record, plan, options, ctx)
         if not ctx.failed(row):
@@ -87,12 +89,19 @@ class _Plan(NamedTuple):
     constants: list[tuple[str, Converter, str]]  # --set FIELD=VALUE
     required: list[tuple[str, str]]  # field, label (marked with N_)
     entered: list[tuple[str, str, int, str | None]]  # stage, header, index, order
+    width: int  # the file's columns (its header row's cells)
 
 
 def _parsed(record: Record, plan: _Plan, options: ImportOptions, ctx: Context) -> Row:
     row = Row(record, {}, {}, columns=plan.columns)
     texts, found = row.texts, record.cells
     values = row.values
+    if len(found) > plan.width and any(c.strip() for c in found[plan.width:]):
+        # a value's comma without quotes: every cell after it is in the wrong column
+        texts["extra_cells"] = (_("(beyond the last column)"),
+                                ", ".join(c for c in found[plan.width:] if c.strip()))
+        ctx.fail(row, "extra_cells", "extra_cells")
+        return row
     for name, _header, i, convert in plan.cells:
         text = found[i].strip() if i < len(found) else ""
         if text:  # a blank is "unknown"
@@ -107,11 +116,8 @@ def _parsed(record: Record, plan: _Plan, options: ImportOptions, ctx: Context) -
                 values[name] = convert(text.strip())
             except cells.CellProblem as problem:
                 ctx.fail(row, name, problem.reason)
-    for name, label in plan.required:
-        if name not in row.values and not ctx.failed(row):
-            if name not in plan.columns and name not in texts:  # the report names the field
-                texts[name] = (_(label), "")
-            ctx.fail(row, name, "required")
+    if options.mode == "create":  # else only the rows that create (see require)
+        require(row, plan.required, ctx)
     for stage, header, i, order in plan.entered:
         text = found[i].strip() if i < len(found) else ""
         if text:
@@ -121,6 +127,22 @@ def _parsed(record: Record, plan: _Plan, options: ImportOptions, ctx: Context) -
                 texts[f"entered:{stage}"] = (header, text)
                 ctx.fail(row, f"entered:{stage}", problem.reason)
     return row
+
+
+def require(row: Row, required: Sequence[tuple[str, str]], ctx: Context) -> bool:
+    """Fails the row for each required field it has no value for (``required``: field,
+    label); whether it has them all. An update needs none: it changes only what the row
+    gives, so importers ask this of the rows that create records."""
+    for name, label in required:
+        if name not in row.values and not ctx.failed(row):
+            if name not in row.columns and name not in row.texts:  # the report names it
+                row.texts[name] = (_(label), "")
+            ctx.fail(row, name, "required")
+    return not ctx.failed(row)
+
+
+def required_fields(fields: Sequence[Field]) -> list[tuple[str, str]]:
+    return [(spec.name, spec.label) for spec in fields if spec.required]
 
 
 Converter = Callable[[str], Any]  # a cell's text (stripped, not blank) to its value

@@ -162,6 +162,10 @@ def _check_options(importer: Importer, table: Table, options: ImportOptions) -> 
         if name not in known:
             raise InvalidInput("set", _("“{name}” is not a field of this import.").format(
                 name=name))
+    if options.date_format is not None and "%" not in options.date_format:
+        raise InvalidInput("date_format", _("“{format}” is no date format: write it as in "
+                                            "strftime, such as %d/%m/%Y.").format(
+            format=options.date_format))
     if options.mode not in ("create", "update", "upsert"):
         raise InvalidInput("mode", _("The mode is create, update or upsert."))
     if options.mode != "create":

@@ -40,6 +40,9 @@ REASONS = {
     "duplicate": N_("A record with this value exists already (or appears earlier in the "
                     "file)."),
     "bad_value": N_("This value cannot be used here."),
+    "extra_cells": N_("The row has more cells than the file has columns: a value holding "
+                      "a comma may have lost its quotes, which would move every cell after "
+                      "it."),
 }
 
 
@@ -100,8 +103,9 @@ class ImportReport:
 
     @property
     def every_row_failed(self) -> bool:
-        """Every row had errors: skipping them leaves nothing to write."""
-        return bool(self.errors) and not self.created + self.updated + self.unchanged
+        """Every row had errors: skipping them leaves nothing to write (the counts of
+        an all-or-nothing import refused are 0 whatever the rows were)."""
+        return self.failed > 0 and self.failed >= self.read
 
     def to_json(self) -> dict[str, Any]:
         return {"counts": {"read": self.read, "created": self.created, "updated": self.updated,

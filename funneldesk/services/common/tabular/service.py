@@ -68,11 +68,14 @@ class ImportService(Service):
                 for i in range(len(table.headers))]
 
     def suggest_entered(self, kind: str, headers: tuple[str, ...],
-                        pipeline: int | str | None = None) -> dict[str, str]:
+                        pipeline: int | str | None = None,
+                        stages: Mapping[str, str] | None = None) -> dict[str, str]:
         """stage name -> header, for columns that give the date a record entered a stage
-        (HubSpot's `Date entered "Stage (Pipeline)"`); only deals have them."""
+        (HubSpot's `Date entered "Stage (Pipeline)"`, its stage named as the pipeline's or
+        as a file's stage value ``stages`` maps to one); only deals have them."""
         find = getattr(self.importer(kind), "entered_columns", None)
-        return dict(find(self.db.query, headers, pipeline)) if find is not None else {}
+        return (dict(find(self.db.query, headers, pipeline, stages)) if find is not None
+                else {})
 
     def stage_values(self, kind: str, table: Table, header: str | None,
                      pipeline: int | None = None) -> StageChoices:
@@ -96,7 +99,11 @@ class ImportService(Service):
     def run(self, kind: str, source: Path | Table, options: ImportOptions, *, by: Actor,
             progress: Progress | None = None,
             cancelled: Callable[[], bool] | None = None) -> ImportReport:
-        return run_import(self.db, self.importer(kind), source, options, by,
+        importer = self.importer(kind)
+        check = getattr(importer, "check_options", None)  # what only the area can check
+        if check is not None:
+            check(self.db.query, options)
+        return run_import(self.db, importer, source, options, by,
                           progress=progress, cancelled=cancelled)
 
     def check_first(self, kind: str, table: Table, options: ImportOptions, count: int, *,
