@@ -64,9 +64,12 @@ class Services:
 
     @cached_property
     def deals(self) -> DealService:
+        from funneldesk.services.activities.next_steps import sync
         from funneldesk.services.pipeline.deals import DealService
 
-        return DealService(self.db)
+        # the next step typed in the deal form is a planned activity; the pipeline area
+        # may not import the Activities area, so it is handed the function that keeps it
+        return DealService(self.db, next_steps=sync)
 
     @cached_property
     def deal_list(self) -> DealListService:

@@ -231,3 +231,34 @@ def test_erasing_a_person_drops_what_was_theirs_alone_and_unlinks_the_rest(
         services.activities.activity(alone.id)
     left = services.activities.activity(shared.id)
     assert (left.company_id, left.contact_id) == (company.id, None)
+
+
+def test_the_next_step_typed_in_the_deal_form_is_the_deals_planned_activity(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    from decimal import Decimal
+
+    from funneldesk.services.dto import DealFields
+    from tests.helpers import stage
+
+    first = stage(services, "Initial contact")
+    made = services.deals.create(pipeline_id=first.pipeline_id, stage_id=first.id, fields=DealFields(
+        "Kiosks", None, None, Decimal("100"), "USD", None, rep.id, "Call about the quote",
+        TODAY), by=manager).card
+
+    def planned() -> list[tuple[str, dt.date | None, int]]:
+        found = services.reminders.reminders(rep.id, NOON)
+        return [(a.title, a.due_on, a.assignee_id)
+                for a in (*found.overdue, *found.today, *found.upcoming)]
+
+    assert planned() == [("Call about the quote", TODAY, rep.id)]
+    detail = services.deals.detail(made.id)
+    later = TODAY + dt.timedelta(days=3)
+    services.deals.update(deal_id=made.id, expected_version=detail.version, fields=replace(
+        detail.fields, next_step="Send the quote", next_step_date=later), by=manager)
+    assert planned() == [("Send the quote", later, rep.id)]  # the same one, moved
+    detail = services.deals.detail(made.id)
+    assert (detail.fields.next_step, detail.fields.next_step_date) == ("Send the quote", later)
+    services.deals.update(deal_id=made.id, expected_version=detail.version, fields=replace(
+        detail.fields, next_step="", next_step_date=None), by=manager)
+    assert planned() == []
+    assert services.deals.detail(made.id).fields.next_step == ""

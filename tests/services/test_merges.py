@@ -216,3 +216,16 @@ def test_the_kept_record_shows_the_merged_ones_history_until_the_merge_is_undone
     assert edits_shown() == before + 1  # the merged company's edit, on the kept one
     services.merges.undo(merge_id, by=manager)
     assert edits_shown() == before
+
+
+def test_the_kept_records_history_names_the_one_merged_into_it(
+        services: Services, manager: Actor) -> None:
+    from funneldesk.services.customers.records import CompanyFields
+
+    kept = services.customers.add_company(CompanyFields(name="星辰科技"), by=manager)
+    other = services.customers.add_company(CompanyFields(name="北京星辰科技有限公司"),
+                                           by=manager)
+    services.merges.merge("company", kept.id, other.id, {}, (1, 1), manager)
+    lines = services.customer_list.overview("company", kept.id).history
+    assert [(h.action, h.value) for h in lines if h.action == "merge"] == [
+        ("merge", "北京星辰科技有限公司")]

@@ -320,4 +320,13 @@ def test_the_file_menu_opens_the_wizard(qtbot: QtBot, window: MainWindow) -> Non
                if isinstance(w, ImportWizard) and w.isVisible())
     assert wiz.parent() is window
     assert wiz.file_page.kind.count() >= 3
+    assert wiz.file_page.kind_code() == "deals"  # from the board: what it shows
+    wiz.reject()
+    page = window.page("customers")
+    window.show_page("customers")
+    page.show_entity("contact")  # type: ignore[attr-defined]
+    action.trigger()
+    wiz = next(w for w in QApplication.topLevelWidgets()
+               if isinstance(w, ImportWizard) and w.isVisible())
+    assert wiz.file_page.kind_code() == "contacts"
     wiz.reject()

@@ -562,7 +562,8 @@ def _history(row: Sequence[Any]) -> HistoryLine:
     except ValueError:
         data = {}
     changed = data.get("changed") if isinstance(data, dict) else None
-    value = data.get("value") if isinstance(data, dict) else None
+    # the phone or email verified, the record merged in
+    value = (data.get("value") or data.get("merged_name")) if isinstance(data, dict) else None
     return HistoryLine(timestamp(at), by, str(action),
                        tuple(sorted(changed)) if isinstance(changed, dict) else (),
                        value if isinstance(value, str) else "")

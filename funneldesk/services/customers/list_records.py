@@ -232,7 +232,7 @@ class HistoryLine:
     by: str | None
     action: str
     fields: tuple[str, ...]
-    value: str = ""  # the phone or email a verification was of
+    value: str = ""  # the phone or email verified, the name of the record merged in
 
 
 @dataclass(frozen=True, slots=True)

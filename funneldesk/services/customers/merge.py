@@ -121,7 +121,8 @@ class MergeService(Service):
             self._reindex(session, entity, (kept.id, merged.id), contacts, deals)
             after = form_fields(session, kept)
             audit.record(session, by, "merge", entity, kept.id, merge_id=row.id,
-                         kept_id=kept.id, merged_id=merged.id, chosen=chosen,
+                         kept_id=kept.id, merged_id=merged.id, merged_name=merged.name,
+                         chosen=chosen,
                          changed={k: [v, getattr(after, k)] for k, v in asdict(before).items()
                                   if getattr(after, k) != v})
             return row.id

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from funneldesk.db import Database
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.models import (
@@ -83,7 +84,16 @@ def _check_owner(by: Actor, fields: DealFields) -> None:
         raise InvalidInput("owner", _("Only a manager can give a deal to someone else."))
 
 
+# keeps a deal's next step as its planned activity, in the deal's transaction (the
+# Activities area's next_steps.sync, handed over by the composition root)
+NextSteps = Callable[[Session, Deal, Actor], None]
+
+
 class DealService(Service):
+    def __init__(self, db: Database, *, next_steps: NextSteps | None = None) -> None:
+        super().__init__(db)
+        self._next_steps = next_steps
+
     def create(self, *, pipeline_id: int, stage_id: int, fields: DealFields,
                by: Actor) -> DealResult:
         fields = validate(fields)
@@ -109,6 +119,8 @@ class DealService(Service):
                                     at=now, by_id=by.id))
             audit.record(session, by, "create", "deal", deal.id, title=fields.title)
             touch(session, fields.company_id, fields.contact_id, now)
+            if self._next_steps is not None and (fields.next_step or fields.next_step_date):
+                self._next_steps(session, deal, by)
             index_deals(raw_connection(session), [deal.id])
             card = read_card(session, deal.id)
         return DealResult(card, ChangeSet.of_deal(deal.id, stage_id))
@@ -137,6 +149,9 @@ class DealService(Service):
             if changed:
                 audit.record(session, by, "update", "deal", deal.id, changed=changed)
                 touch(session, fields.company_id, fields.contact_id, deal.updated_at)
+            if self._next_steps is not None and changed.keys() & {"next_step",
+                                                                  "next_step_date"}:
+                self._next_steps(session, deal, by)
             if changed.keys() & {"title", "company_id", "contact_id"}:  # what the index holds
                 index_deals(raw_connection(session), [deal.id])
             card = read_card(session, deal.id)

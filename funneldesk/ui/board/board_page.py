@@ -75,6 +75,9 @@ class BoardPage(Page):
     def tool_bar(self) -> QToolBar | None:
         return self.actions_.tool_bar
 
+    def import_kind(self) -> str | None:
+        return "deals"
+
     def apply_changes(self, changes: ChangeSet, origin: object) -> None:
         """Shows a change made anywhere: a move made here is on the board already; other
         changes are read card by card, or as a whole board when many deals changed."""

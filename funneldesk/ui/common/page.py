@@ -86,6 +86,11 @@ class Page(QWidget):
     def store_settings(self) -> None:
         """Called when the window closes: keep what the page should remember."""
 
+    def import_kind(self) -> str | None:
+        """What File ▸ Import… offers first while this page is current (companies,
+        contacts, deals); None: the first kind."""
+        return None
+
     def new_deal_place(self) -> tuple[int, int] | None:
         """The pipeline and stage where New deal puts a deal while this page is current
         (None: the first stage of the first pipeline)."""

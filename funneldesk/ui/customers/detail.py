@@ -70,12 +70,14 @@ def _table(rows: Sequence[tuple[str, str]]) -> str:
 
 def _history_line(line: HistoryLine, entity: str) -> str:
     action = _(_ACTIONS[line.action]) if line.action in _ACTIONS else line.action
+    if line.action == "merge" and line.value:
+        action = _("Merged with “{name}”").format(name=line.value)
     when = formatting.date_short(line.at.astimezone().date())
     who = line.by or _("FunnelDesk")
     text = _("{when} · {who} · {action}").format(when=when, who=who, action=action)
     if line.fields:
         text += " — " + formatting.listing([field_label(f, entity) for f in line.fields])
-    elif line.value:  # which phone or email was verified
+    elif line.value and line.action != "merge":  # which phone or email was verified
         text += " — " + line.value
     return f"<li>{_e(text)}</li>"
 

@@ -236,6 +236,9 @@ class CustomersPage(Page):
     def tool_bar(self) -> QToolBar:
         return self._tools
 
+    def import_kind(self) -> str | None:
+        return "companies" if self.entity == COMPANY else "contacts"
+
     def apply_changes(self, changes: ChangeSet, origin: object) -> None:
         # customers saved, merged, claimed or released; open deal counts follow deals
         if not (changes.everything or changes.deal_ids or changes.customers):

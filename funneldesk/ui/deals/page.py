@@ -196,6 +196,9 @@ class DealsListPage(Page):
     def tool_bar(self) -> QToolBar:
         return self._tools
 
+    def import_kind(self) -> str | None:
+        return "deals"
+
     def apply_changes(self, changes: ChangeSet, origin: object) -> None:
         if changes.everything:  # pipelines, stages, owners or many deals: read all again
             self._read_choices()

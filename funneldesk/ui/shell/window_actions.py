@@ -92,7 +92,8 @@ class WindowActions:
         from funneldesk.ui.customers.import_entry import open_import_wizard
 
         w = self.window
-        open_import_wizard(w, w.services, w.actor, w.workspace)
+        kind = w.current.import_kind() if w.current is not None else None
+        open_import_wizard(w, w.services, w.actor, w.workspace, kind)
 
     def fill_view(self, go: list[QAction]) -> None:
         """The View menu: the pages, then the panes (if any area has one)."""
