@@ -262,3 +262,15 @@ def test_the_next_step_typed_in_the_deal_form_is_the_deals_planned_activity(
         detail.fields, next_step="", next_step_date=None), by=manager)
     assert planned() == []
     assert services.deals.detail(made.id).fields.next_step == ""
+
+
+def test_emptying_the_trash_takes_a_deals_activities_with_it(
+        services: Services, manager: Actor) -> None:
+    deal = make_deal(services, manager)
+    call = services.activities.plan(ActivityFields(CALL, deal_id=deal.id, due_on=TODAY),
+                                    by=manager).activity
+    services.trash.delete(deal_id=deal.id, expected_version=services.deals.detail(
+        deal.id).version, by=manager)
+    assert services.trash.empty(deal_ids=[deal.id], by=manager) == 1
+    with pytest.raises(NotFound):
+        services.activities.activity(call.id)

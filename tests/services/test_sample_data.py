@@ -23,6 +23,14 @@ def test_removing_sample_data_takes_every_sample_record_and_leaves_real_ones(
         services: Services, manager: Actor, db_path: Path) -> None:
     summary = services.demo.generate(deals=40, seed=4, by=manager)
     sample = services.board.load(1, include_closed=True).cards
+    # every open sample deal's next step is its planned activity
+    with closing(sqlite3.connect(db_path)) as conn:
+        steps = conn.execute("SELECT id, next_step, next_step_date FROM deals "
+                             "WHERE next_step != '' ORDER BY id").fetchall()
+        planned = conn.execute("SELECT deal_id, title, due_on FROM activities "
+                               "WHERE state = 'PLANNED' ORDER BY deal_id").fetchall()
+    assert steps
+    assert planned == steps
     real = make_deal(services, manager, title="Real deal")
     # a real deal for a sample company keeps that company (and its contact)
     kept_company = services.customers.contacts()[0]
@@ -44,6 +52,7 @@ def test_removing_sample_data_takes_every_sample_record_and_leaves_real_ones(
     assert count(db_path, "contacts", "is_sample") == 1
     assert count(db_path, "stage_changes", f"deal_id <> {real.id}") == 0
     assert count(db_path, "criterion_checks") == 0
+    assert count(db_path, "activities") == 0  # they went with their deals
     board = services.board.load(1, include_closed=True)
     assert [c.title for c in board.cards] == ["Real deal"]
     assert [c.name for c in services.customers.search_companies("")] == [board.cards[0].company]
