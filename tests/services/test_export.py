@@ -4,6 +4,8 @@ BOM); XLSX keeps long numbers whole; contacts as vCards; labels on request."""
 from __future__ import annotations
 
 import csv
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -119,3 +121,28 @@ def test_a_list_exported_as_shown_in_chinese_maps_back_without_taking_place_for_
 ])
 def test_a_vcard_files_a_name_under_its_family_name(name: str, parts: tuple[str, str]) -> None:
     assert name_parts(name) == parts
+
+
+def test_labels_word_the_coded_values_and_still_import_back(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path,
+        template_db: Path) -> None:
+    customers(services, manager)
+    set_language("zh_CN")
+    path = tmp_path / "people.csv"
+    assert services.exports.export("contacts", path, labels=True) == 1
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        row = next(csv.DictReader(f))
+    assert (row["角色"], row["同意联系"]) == ("决策者", i18n_of("Not asked yet"))
+    other = tmp_path / "other.db"
+    other.write_bytes(template_db.read_bytes())
+    assert main(["--db", str(other), "--lang", "zh_CN", "import", "contacts", str(path),
+                 "--column", "company=公司"]) == 0
+    with closing(sqlite3.connect(other)) as conn:
+        assert conn.execute("SELECT role, consent FROM contacts").fetchall() == [
+            ("decision_maker", "unknown")]
+
+
+def i18n_of(text: str) -> str:
+    from funneldesk.i18n import _
+
+    return _(text)

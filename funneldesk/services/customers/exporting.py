@@ -10,6 +10,7 @@ from funneldesk.i18n import _
 from funneldesk.services.common.sql import Query
 from funneldesk.services.common.tabular.records import Field
 from funneldesk.services.customers.importers import COMPANY_FIELDS, CONTACT_FIELDS
+from funneldesk.services.customers.list_records import consent_label, role_label
 from funneldesk.services.team.lead_sources import SEEDED
 
 # what each exported field reads, as SQL over companies c / contacts p
@@ -60,12 +61,19 @@ def customer_rows(query: Query, entity: str, labels: bool,
     names, sql = _select(entity, fields, only[0])
     headers = [_(f.label) for f in fields] if labels else names
     source = names.index("source")
+    # with labels, coded values in words too (决策者, 已同意), which the import reads back
+    worded = [(names.index(n), word) for n, word in (("role", role_label),
+                                                     ("consent", consent_label))
+              if n in names] if labels else []
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for row in query(sql, only[1]):
             values = list(row)
             if values[source] in SEEDED:  # a seeded source in the user's language
                 values[source] = _(SEEDED[values[source]])
+            for i, word in worded:
+                if values[i]:
+                    values[i] = word(values[i])
             yield tuple(values)
 
     return headers, rows()

@@ -44,6 +44,7 @@ from funneldesk.services.customers import search, validation
 from funneldesk.services.customers.channels import tag_ids
 from funneldesk.services.customers.import_channels import Channels, channel_inserts
 from funneldesk.services.customers.import_claims import Claims, Column, casefolded
+from funneldesk.services.customers.list_records import CONSENT_LABELS
 from funneldesk.services.customers.profiles import WECHAT_ID
 from funneldesk.services.customers.records import CONSENTS, KEY_LEVELS, ROLES
 from funneldesk.services.team.lead_sources import LeadSourceInfo, lookup_table, shown
@@ -52,9 +53,12 @@ _ROLE_NAMES = {"decision_maker": (N_("Decision maker"), "决策者", "决策人"
                "influencer": (N_("Influencer"), "影响者", "影响人"),
                "user": (N_("User"), "使用者", "用户"),
                "gatekeeper": (N_("Gatekeeper"), "把关者", "守门人")}
-_CONSENT_NAMES = {"given": ("yes", "y", "true", "1", "是", "同意", "已同意"),
-                  "refused": ("no", "n", "false", "0", "否", "拒绝", "不同意"),
-                  "unknown": ("", "未知", "?")}
+# the list's labels too (Consented, 已同意 ...): an export with labels imports back
+_CONSENT_NAMES = {"given": ("yes", "y", "true", "1", "是", "同意", "已同意",
+                            CONSENT_LABELS["given"]),
+                  "refused": ("no", "n", "false", "0", "否", "拒绝", "不同意",
+                              CONSENT_LABELS["refused"]),
+                  "unknown": ("", "未知", "?", CONSENT_LABELS["unknown"])}
 
 
 def _names(table: Mapping[str, tuple[str, ...]], codes: Sequence[str]) -> dict[str, str]:

@@ -117,10 +117,11 @@ class DealForm(QDialog):
         self.notes = QPlainTextEdit()
         self.product = self._choices(
             [(p.id, p.name, p.active) for p in self.services.products.all(inactive=True)],
-            self.detail.fields.product_id if self.detail is not None else None)
+            self.detail.fields.product_id if self.detail is not None else None, _("(none)"))
         self.lead_source = self._choices(
             [(s.id, s.label, s.active) for s in self.services.lead_sources.all(inactive=True)],
-            self.detail.fields.lead_source_id if self.detail is not None else None)
+            self.detail.fields.lead_source_id if self.detail is not None else None,
+            _("Not known"))  # as the customer forms say it
         self.campaign = QLineEdit()
         self.campaign.setPlaceholderText(_("e.g. Spring trade fair 2026"))
         self._load_contacts(None)
@@ -143,11 +144,12 @@ class DealForm(QDialog):
         return page
 
     @staticmethod
-    def _choices(choices: list[tuple[int, str, bool]], current: int | None) -> QComboBox:
-        """A list with an empty choice first: the active ones, and ``current`` even if
-        it is no longer offered."""
+    def _choices(choices: list[tuple[int, str, bool]], current: int | None,
+                 empty: str) -> QComboBox:
+        """A list with an empty choice first (``empty``): the active ones, and
+        ``current`` even if it is no longer offered."""
         combo = QComboBox()
-        combo.addItem(_("(none)"), None)
+        combo.addItem(empty, None)
         for ident, name, active in choices:
             if active or ident == current:
                 combo.addItem(name, ident)

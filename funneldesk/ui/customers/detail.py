@@ -64,8 +64,16 @@ def _link(kind: str, ident: int, text: str) -> str:
 
 def _table(rows: Sequence[tuple[str, str]]) -> str:
     cells = "".join(f"<tr><td style='color:gray; padding-right:12px'>{_e(k)}</td>"
-                    f"<td>{_e(v)}</td></tr>" for k, v in rows if v)
+                    f"<td{_unbroken(v)}>{_e(v)}</td></tr>" for k, v in rows if v)
     return f"<table cellspacing='2'>{cells}</table>"
+
+
+def _unbroken(value: str) -> str:
+    """A one-word value (a credit code, an email address) is not broken mid-word: Qt
+    breaks such a word anywhere when the pane is narrow."""
+    if len(value) <= 60 and not any(ch.isspace() for ch in value):
+        return " style='white-space:nowrap'"
+    return ""
 
 
 def _history_line(line: HistoryLine, entity: str) -> str:
