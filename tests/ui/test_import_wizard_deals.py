@@ -150,3 +150,22 @@ def test_a_stage_matched_by_hand_brings_its_date_entered_column(
     assert page.values.setData(page.values.index(0, CHOICE), second)
     assert page.dates.chosen[row] == 'Date entered "Qualified To Buy (Sales Pipeline)"'
     assert page.entered() == {second: 'Date entered "Qualified To Buy (Sales Pipeline)"'}
+
+
+def test_rows_their_status_decides_are_not_warned_about(
+        qtbot: QtBot, wizard: ImportWizard, tmp_path: Path) -> None:
+    """Pipedrive's won and lost rows keep the stage they closed in, which needs no
+    matching: their status decides."""
+    path = tmp_path / "pipedrive.csv"
+    path.write_text("Deal - Title,Deal - Stage,Deal - Status,Deal - Won time\n"
+                    "ERP,Negotiations Started,won,2026-03-01\n"
+                    "CRM,Proposal Made,open,\n", encoding="utf-8")
+    wizard.file_page.load(path)
+    qtbot.waitUntil(wizard.file_page.isComplete, timeout=10000)
+    wizard.next()
+    assert wizard.mapping_page.model.columns()["status"] == "Deal - Status"
+    wizard.next()
+    page = wizard.stages_page
+    assert [k for k, _n in page.values.keys] == ["Proposal Made"]
+    assert "Negotiations Started" not in page.note.text()
+    assert "Proposal Made" in page.note.text()

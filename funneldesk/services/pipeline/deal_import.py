@@ -118,6 +118,13 @@ class DealImporter:
         return (suggest_entered(headers, [s.name for s in found.stages], mapped)
                 if found else {})
 
+    @staticmethod
+    def decided_by_status(text: str) -> bool:
+        """Whether a status cell (Pipedrive's Deal - Status) says won or lost, which
+        decides the deal's stage whatever its stage column says."""
+        status = text.strip().casefold()
+        return status in _WON_WORDS or status in _LOST_WORDS
+
     def check_options(self, query: Any, options: ImportOptions) -> None:
         """Refuses stages the pipeline does not have, named by --stage or by a date
         entered column, before any row is read."""

@@ -104,7 +104,7 @@ class StagesPage(QWizardPage):
         imports, pipeline = self.owner.services.imports, self.pipeline_id()
         columns = self.owner.mapping_page.model.columns()
         header = columns.get("stage")
-        found = imports.stage_values("deals", table, header, pipeline)
+        found = imports.stage_values("deals", table, header, pipeline, columns.get("status"))
         stages = [(name, name) for name in found.stages]
         self.values.load([(v, formatting.number(n)) for v, n, _s in found.values], stages,
                          [s for _v, _n, s in found.values])

@@ -78,18 +78,25 @@ class ImportService(Service):
                 else {})
 
     def stage_values(self, kind: str, table: Table, header: str | None,
-                     pipeline: int | None = None) -> StageChoices:
+                     pipeline: int | None = None,
+                     status_header: str | None = None) -> StageChoices:
         """What the file's column ``header`` (None: no column gives the stage) holds as
         stages: each value with its count and the stage it goes to by name alone (None:
         it needs mapping), and the stages of the ``pipeline`` (an id; None: the first)
-        to map it to; only deals have stages."""
-        find = getattr(self.importer(kind), "stages_for", None)
-        column = (table.headers.index(header)
-                  if header is not None and header in table.headers else None)
+        to map it to; only deals have stages. Rows whose ``status_header`` column says
+        won or lost are left out: their status decides their stage (Pipedrive's)."""
+        importer = self.importer(kind)
+        find = getattr(importer, "stages_for", None)
+        decided = getattr(importer, "decided_by_status", None)
+        column = _index(table, header)
+        status = _index(table, status_header) if decided is not None else None
         counts: Counter[str] = Counter()
         if column is not None:
-            counts.update(r.cells[column].strip() for r in table.records
-                          if column < len(r.cells) and r.cells[column].strip())
+            counts.update(
+                r.cells[column].strip() for r in table.records
+                if column < len(r.cells) and r.cells[column].strip()
+                and not (decided is not None and status is not None
+                         and status < len(r.cells) and decided(r.cells[status])))
         values = sorted(counts, key=lambda v: (-counts[v], v))
         if find is None:
             return StageChoices((), ())
@@ -115,6 +122,11 @@ class ImportService(Service):
         no records of the database: what the wizard's preview marks before the dry run."""
         return validate_only(self.importer(kind), table, options, by, first=count,
                              orders=orders).errors
+
+
+def _index(table: Table, header: str | None) -> int | None:
+    return table.headers.index(header) if header is not None and header in table.headers \
+        else None
 
 
 def _same_file(one: Path, other: Path) -> bool:
