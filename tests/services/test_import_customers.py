@@ -445,3 +445,16 @@ def test_a_row_with_more_cells_than_columns_is_refused_not_read_shifted(
         (1, "extra_cells", "Shanghai")]
     assert rows(db_path, "SELECT name, industry, city FROM companies") == [
         ("Bolt Inc.", "Retail", "Boston")]
+
+
+def test_an_update_matched_by_name_in_another_case_keeps_the_names_case(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path) -> None:
+    first = write(tmp_path, "a.csv", "name,industry\nACME Inc.,Retail\n")
+    services.imports.run("companies", first, ImportOptions(
+        columns={"name": "name", "industry": "industry"}), by=manager)
+    again = write(tmp_path, "b.csv", "name,industry\nacme inc.,Logistics\n")
+    report = services.imports.run("companies", again, ImportOptions(
+        columns={"name": "name", "industry": "industry"}, mode="update", match="name"),
+        by=manager)
+    assert report.updated == 1
+    assert rows(db_path, "SELECT name, industry FROM companies") == [("ACME Inc.", "Logistics")]

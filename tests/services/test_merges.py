@@ -229,3 +229,17 @@ def test_the_kept_records_history_names_the_one_merged_into_it(
     lines = services.customer_list.overview("company", kept.id).history
     assert [(h.action, h.value) for h in lines if h.action == "merge"] == [
         ("merge", "北京星辰科技有限公司")]
+
+
+
+def test_a_record_parted_again_by_an_undo_has_it_in_its_history(
+        services: Services, manager: Actor) -> None:
+    from funneldesk.services.customers.records import CompanyFields
+
+    kept = services.customers.add_company(CompanyFields(name="星辰科技"), by=manager)
+    other = services.customers.add_company(CompanyFields(name="北京星辰科技有限公司"),
+                                           by=manager)
+    merge_id = services.merges.merge("company", kept.id, other.id, {}, (1, 1), manager)
+    services.merges.undo(merge_id, manager)
+    lines = services.customer_list.overview("company", other.id).history
+    assert [h.action for h in lines][:1] == ["unmerge"]

@@ -509,6 +509,9 @@ class _CustomerImporter:
         refs.quiet()  # the columns may name a company the writer is still inserting
         changed = {k: [getattr(record, k), v] for k, v in values.items()
                    if getattr(record, k) != v}
+        key = ctx.options.match
+        if key in changed and str(changed[key][0]).casefold() == str(changed[key][1]).casefold():
+            del changed[key]  # the key found the record in any case: its own case stays
         held = {(c.kind, c.key) for c in session.scalars(select(Channel).where(
             getattr(Channel, f"{self.entity}_id") == ident))}
         new_channels = [c for c in _channel_rows(self.entity, ident, row)

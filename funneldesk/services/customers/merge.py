@@ -192,6 +192,9 @@ class MergeService(Service):
             row.undone_at = utcnow()
             session.flush()
             self._reindex(session, row.entity, (kept.id, merged.id), contacts, deals)
+            # on the record parted again too: its history says where it was meanwhile
+            audit.record(session, by, "unmerge", row.entity, merged.id, merge_id=row.id,
+                         kept_id=kept.id, merged_id=merged.id)
             audit.record(session, by, "unmerge", row.entity, kept.id, merge_id=row.id,
                          kept_id=kept.id, merged_id=merged.id,
                          deals_left=sorted(set(details["deals"]) - set(deals)),
