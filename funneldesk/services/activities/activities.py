@@ -95,7 +95,7 @@ class ActivityService(Service):
             return _result(session, row, by, "reopen")
 
     def activity(self, activity_id: int) -> Activity:
-        with self.db.session() as session:
+        with self.db.reading() as session:
             get_or_raise(session, ActivityRow, activity_id, "activity")
             return reads.read(session, activity_id)
 

@@ -4,7 +4,6 @@ root: a lower area may not import this one) in the transaction that saves the de
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from funneldesk.models import Activity, ActivityKind, ActivityState, Deal
@@ -19,11 +18,7 @@ def sync(session: Session, deal: Deal, by: Actor) -> None:
     or retitled, planned anew (for the deal's owner) when it had none, cancelled when the
     step was cleared; then the card shows the deal's next step as its activities have it."""
     title, day = deal.next_step.strip(), deal.next_step_date
-    first = session.scalars(
-        select(Activity).where(Activity.deal_id == deal.id,
-                               Activity.state == ActivityState.PLANNED)
-        .order_by(Activity.due_on.is_(None), Activity.due_on, Activity.due_at.is_(None),
-                  Activity.due_at, Activity.id).limit(1)).first()
+    first = session.scalars(next_step.earliest_planned(deal.id).limit(1)).first()
     now = utcnow()
     if first is None and (title or day is not None):
         first = Activity(kind=ActivityKind.OTHER, title=title[:300], due_on=day,

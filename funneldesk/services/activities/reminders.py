@@ -32,12 +32,16 @@ def is_overdue(activity: Activity, now: dt.datetime) -> bool:
 
 
 def falls_due_at(activity: Activity) -> dt.datetime | None:
-    """When its reminder fires: at its time, or at nine on its day when it has none."""
-    if activity.due_at is not None:
-        return activity.due_at
-    if activity.due_on is None:
+    return _fires(activity.due_on, activity.due_at)
+
+
+def _fires(due_on: dt.date | None, due_at: dt.datetime | None) -> dt.datetime | None:
+    """When a reminder fires: at its time, or at nine on its day when it has none."""
+    if due_at is not None:
+        return due_at
+    if due_on is None:
         return None
-    return dt.datetime.combine(activity.due_on, ALL_DAY_REMINDER).astimezone()
+    return dt.datetime.combine(due_on, ALL_DAY_REMINDER).astimezone()
 
 
 def _alive() -> ColumnElement[bool]:
@@ -51,7 +55,7 @@ class ReminderService(Service):
         overdue, today and upcoming (each by day and time)."""
         now = now or dt.datetime.now(dt.UTC)
         today = now.astimezone().date()
-        with self.db.session() as session:
+        with self.db.reading() as session:
             user = session.get(User, user_id)
             if user is None:
                 raise NotFound("user", user_id)
@@ -72,7 +76,7 @@ class ReminderService(Service):
         (those that fell due while FunnelDesk was not running included)."""
         now = now or dt.datetime.now(dt.UTC)
         today = now.astimezone().date()
-        with self.db.session() as session:
+        with self.db.reading() as session:
             found = reads.read_many(session, reads.activities_query().where(
                 ActivityRow.assignee_id == user_id, ActivityRow.state == ActivityState.PLANNED,
                 ActivityRow.due_on <= today, ActivityRow.reminded_at.is_(None),
@@ -84,7 +88,7 @@ class ReminderService(Service):
         """When ``user_id``'s next reminder after ``now`` fires (None: none planned), so
         that the tray can wait for it rather than look every minute."""
         now = now or dt.datetime.now(dt.UTC)
-        with self.db.session() as session:
+        with self.db.reading() as session:
             rows = session.execute(
                 select(ActivityRow.due_on, ActivityRow.due_at, ActivityRow.snoozed_until)
                 .outerjoin(Deal, Deal.id == ActivityRow.deal_id)
@@ -94,9 +98,9 @@ class ReminderService(Service):
                        ActivityRow.reminded_at.is_(None), _alive())).all()
         times = []
         for due_on, due_at, snoozed in rows:
-            if due_on is None:
+            fires = _fires(due_on, due_at)
+            if fires is None:
                 continue
-            fires = due_at or dt.datetime.combine(due_on, ALL_DAY_REMINDER).astimezone()
             fires = max(fires, snoozed) if snoozed is not None else fires
             if fires > now:
                 times.append(fires)

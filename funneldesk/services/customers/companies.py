@@ -13,7 +13,7 @@ from funneldesk.db import Database
 from funneldesk.db.stale import last_change
 from funneldesk.errors import InvalidInput, NotFound
 from funneldesk.i18n import _
-from funneldesk.models import Channel, Company, Contact, Deal, LeadSource, User
+from funneldesk.models import Channel, Company, Contact, LeadSource, User
 from funneldesk.models.base import utcnow
 from funneldesk.services.common import audit, search_index
 from funneldesk.services.common.base import Service
@@ -239,13 +239,7 @@ class CustomerService(Service):
         search.index_customers(raw, entity, [record_id])
         if not renamed:
             return []
-        if entity == "company":
-            search.index_company_contacts(raw, record_id)
-        column = Deal.company_id if entity == "company" else Deal.contact_id
-        deals = list(session.scalars(select(Deal.id).where(column == record_id)))
-        if self._reindex_deals is not None:
-            self._reindex_deals(raw, deals)
-        return deals
+        return search.index_names_of_renamed(raw, entity, [record_id], self._reindex_deals)
 
     def index_missing(self) -> int:
         """Makes findable in search-everything the companies and contacts it lacks: a bulk

@@ -30,7 +30,6 @@ from funneldesk.models import (
     CompanyTag,
     Contact,
     ContactTag,
-    Deal,
     LeadSource,
     Product,
     Role,
@@ -269,19 +268,6 @@ class _CustomerImporter:
         # the pipeline area's indexer of deals, whose entries hold their customers' names
         self.reindex_deals = reindex_deals
 
-    def reindex_renamed(self, session: Session, raw: Any, renamed: Sequence[int]) -> None:
-        """The search entries that hold the names of records the import renamed: a
-        company's contacts, and the records' deals (as a renaming form does)."""
-        if not renamed:
-            return
-        if self.entity == "company":
-            for ident in renamed:
-                search.index_company_contacts(raw, ident)
-        column = Deal.company_id if self.entity == "company" else Deal.contact_id
-        deals = list(session.scalars(select(Deal.id).where(column.in_(renamed))))
-        if self.reindex_deals is not None and deals:
-            self.reindex_deals(raw, deals)
-
     def parse(self, row: Row, ctx: Context) -> None:
         values = row.values
         try:
@@ -388,7 +374,7 @@ class _CustomerImporter:
         session.flush()
         raw = search.raw_connection(session)
         search.index_customers(raw, self.entity, updated)
-        self.reindex_renamed(session, raw, renamed)
+        search.index_names_of_renamed(raw, self.entity, renamed, self.reindex_deals)
         audit.record(session, ctx.by, "import", self.entity, None,
                      created=ctx.report.created, updated=ctx.report.updated)
 

@@ -10,7 +10,7 @@ needs no index write.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, cast
 
 from funneldesk.db.driver import driver_connection
@@ -92,6 +92,28 @@ def index_company_contacts(conn: search_index.Connection, company_id: int) -> No
     ids = [int(r[0]) for r in conn.execute("SELECT id FROM contacts WHERE company_id = ?",
                                            (company_id,)).fetchall()]
     index_customers(conn, CONTACT_KIND, ids)
+
+
+def index_names_of_renamed(conn: search_index.Connection, kind: str,
+                           record_ids: Sequence[int],
+                           reindex_deals: Callable[[search_index.Connection, Sequence[int]],
+                                                   None] | None) -> list[int]:
+    """The entries that hold the names of renamed companies (or contacts): a company's
+    contacts, and the records' deals (indexed by ``reindex_deals``, the pipeline area's);
+    the deals' ids."""
+    ids = list(record_ids)
+    if not ids:
+        return []
+    if kind == COMPANY_KIND:
+        for ident in ids:
+            index_company_contacts(conn, ident)
+    column = "company_id" if kind == COMPANY_KIND else "contact_id"
+    deals = [int(r[0]) for r in conn.execute(
+        f"SELECT id FROM deals WHERE {column} IN ({', '.join('?' * len(ids))}) ORDER BY id",
+        ids).fetchall()]
+    if reindex_deals is not None and deals:
+        reindex_deals(conn, deals)
+    return deals
 
 
 def forget_customers(conn: search_index.Connection, kind: str,

@@ -7,10 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from funneldesk.models import Activity, ActivityState, Deal
+
+
+def earliest_planned(deal_id: int) -> Select[Activity]:
+    """The deal's planned activities, the one its card shows as its next step first:
+    by day (undated ones last: a dated step is the one to show), then time of day."""
+    return (select(Activity).where(Activity.deal_id == deal_id,
+                                   Activity.state == ActivityState.PLANNED)
+            .order_by(Activity.due_on.is_(None), Activity.due_on,
+                      Activity.due_at.is_(None), Activity.due_at, Activity.id))
 
 
 def refresh(session: Session, deal_ids: Iterable[int]) -> None:
@@ -18,17 +27,10 @@ def refresh(session: Session, deal_ids: Iterable[int]) -> None:
     none). Not an edit of the deal: its version stays, so that nobody's open form of it
     becomes stale because an activity was planned."""
     for deal_id in set(deal_ids):
-        first = session.execute(
-            select(Activity.title, Activity.due_on)
-            .where(Activity.deal_id == deal_id, Activity.state == ActivityState.PLANNED)
-            # undated ones last: a dated step is the one to show
-            .order_by(Activity.due_on.is_(None), Activity.due_on,
-                      Activity.due_at.is_(None), Activity.due_at, Activity.id)
-            .limit(1)).first()
+        first = session.scalars(earliest_planned(deal_id).limit(1)).first()
         # an untitled one leaves the text blank: the card says "Next step" in the
         # reader's language
         title, when = ("", None) if first is None else (first.title, first.due_on)
         session.execute(update(Deal).where(Deal.id == deal_id)
                         .values(next_step=title, next_step_date=when)
                         .execution_options(synchronize_session=False))
-
