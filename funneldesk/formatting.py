@@ -12,7 +12,7 @@ from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.dates import format_time as _format_time
 from babel.lists import format_list
-from babel.numbers import format_currency, get_currency_name, parse_pattern
+from babel.numbers import format_currency, get_currency_name, get_currency_symbol, parse_pattern
 
 from funneldesk.i18n import language
 
@@ -23,6 +23,13 @@ def _locale() -> str:
 
 def money(amount: Decimal, currency: str) -> str:
     return str(format_currency(amount, currency, locale=_locale()))
+
+
+def spreadsheet_money_format(currency: str) -> str:
+    """An Excel number format that shows an amount as ``money`` does (its sign, thousands
+    separators, two decimals) while the cell stays a number that sums."""
+    symbol = get_currency_symbol(currency, locale=_locale()).replace('"', "")
+    return f'"{symbol}"#,##0.00;-"{symbol}"#,##0.00'
 
 
 def money_short(amount: Decimal, currency: str) -> str:

@@ -9,6 +9,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import closing
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,24 @@ def test_export_for_an_import_imports_back_with_no_mapping(
             f"{fields} WHERE id IN ({', '.join('?' * len(expected))})", expected))
     with closing(sqlite3.connect(other)) as conn:
         assert sorted(conn.execute(fields)) == exported  # the same moment created, too
+
+
+def test_an_xlsx_as_shown_holds_values_as_numbers_in_their_currency(
+        qtbot: QtBot, page: DealsListPage, db_path: Path,
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    with closing(sqlite3.connect(db_path)) as conn:  # kept in cents; a won deal's is its won value
+        amounts = sorted((Decimal(cents) / 100, currency) for cents, currency in conn.execute(
+            "SELECT coalesce(won_value, value), currency FROM deals WHERE deleted_at IS NULL"))
+
+    export(qtbot, page, monkeypatch, tmp_path / "shown.xlsx", 0)  # XLSX, as shown
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(tmp_path / "shown.xlsx").worksheets[0]
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    value = header.index("Value")
+    symbols = {'"CN¥"#,##0.00': "CNY", '"$"#,##0.00': "USD", '"€"#,##0.00': "EUR"}
+    written = sorted((Decimal(str(row[value].value)),  # a number Excel adds up
+                      symbols[row[value].number_format.split(";")[0]])  # shown in its currency
+                     for row in sheet.iter_rows(min_row=2))
+    assert written == amounts

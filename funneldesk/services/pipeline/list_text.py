@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from funneldesk import formatting
 from funneldesk.i18n import N_, _, language
+from funneldesk.services.common.tabular.writing import MoneyCell
 from funneldesk.services.pipeline.list_records import DealRow, ListColumn, Outcome
 
 COLUMNS: tuple[ListColumn, ...] = tuple(ListColumn)
@@ -68,10 +69,14 @@ def exported_cells(deal: DealRow, today: dt.date,
                    columns: tuple[ListColumn, ...] = COLUMNS) -> list[object]:
     """The cells of ``columns`` as a file holds them: as shown, but a date as a date (ISO
     in a CSV, a date cell in XLSX: "12/1/26" is read differently from one country to the
-    next) and the days in stage as a number."""
+    next), the days in stage as a number and the value as an amount (a number in its
+    currency's format in XLSX)."""
     shown = cells(deal, today)
-    dates = {ListColumn.EXPECTED_CLOSE: deal.expected_close,
-             ListColumn.CREATED: deal.created_at.astimezone().date(),
-             ListColumn.CLOSED: deal.closed_on,
-             ListColumn.DAYS_IN_STAGE: deal.days_in_stage(today)}
-    return [dates[c] if c in dates else shown[COLUMNS.index(c)] for c in columns]
+    typed: dict[ListColumn, object] = {
+        ListColumn.VALUE: MoneyCell(deal.amount, deal.currency,
+                                    shown[COLUMNS.index(ListColumn.VALUE)]),
+        ListColumn.EXPECTED_CLOSE: deal.expected_close,
+        ListColumn.CREATED: deal.created_at.astimezone().date(),
+        ListColumn.CLOSED: deal.closed_on,
+        ListColumn.DAYS_IN_STAGE: deal.days_in_stage(today)}
+    return [typed[c] if c in typed else shown[COLUMNS.index(c)] for c in columns]

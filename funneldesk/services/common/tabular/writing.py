@@ -9,12 +9,21 @@ import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from funneldesk import formatting
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 
 FORMATS = (".csv", ".xlsx", ".vcf")
+
+
+class MoneyCell(NamedTuple):
+    """An amount as a list shows it: a CSV holds the shown text, an XLSX a number
+    formatted in its currency, so that Excel adds it up."""
+    amount: Decimal
+    currency: str
+    shown: str
 
 
 def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
@@ -26,19 +35,28 @@ def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]
             writer = csv.writer(out)
             writer.writerow(headers)
             for row in rows:
-                writer.writerow(["" if v is None else v for v in row])
+                writer.writerow(["" if v is None else v.shown if isinstance(v, MoneyCell)
+                                 else v for v in row])
                 count += 1
         return count
     if suffix == ".xlsx":
         import openpyxl  # only here: heavy, and only an XLSX needs it
+        from openpyxl.cell import WriteOnlyCell
 
         book = openpyxl.Workbook(write_only=True)
         sheet = book.create_sheet()
         sheet.append(list(headers))
+
+        def money(cell: MoneyCell) -> WriteOnlyCell:
+            written = WriteOnlyCell(sheet, value=cell.amount)
+            written.number_format = formatting.spreadsheet_money_format(cell.currency)
+            return written
+
         for row in rows:
             # text stays text: a long number (a credit code, a phone) would lose digits;
             # an amount (a Decimal) is a number Excel adds up
-            sheet.append([v if isinstance(v, (int, float, Decimal, dt.date))
+            sheet.append([money(v) if isinstance(v, MoneyCell)
+                          else v if isinstance(v, (int, float, Decimal, dt.date))
                           and not isinstance(v, bool) else ("" if v is None else str(v))
                           for v in row])
             count += 1
