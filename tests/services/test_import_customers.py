@@ -201,6 +201,8 @@ def test_dates_are_read_when_their_order_is_certain_and_asked_for_otherwise() ->
     assert str(cells.date("05-03-2026 10:00", "%d-%m-%Y %H:%M")) == "2026-03-05"
     with pytest.raises(cells.CellProblem, match="bad_date"):
         cells.date("2026-02-30")
+    with pytest.raises(cells.CellProblem, match="bad_date"):  # no order makes it a date
+        cells.date("31/31/2026")
 
 
 
@@ -458,3 +460,13 @@ def test_an_update_matched_by_name_in_another_case_keeps_the_names_case(
         by=manager)
     assert report.updated == 1
     assert rows(db_path, "SELECT name, industry FROM companies") == [("ACME Inc.", "Logistics")]
+
+
+def test_a_contact_rows_report_names_each_of_its_problems(
+        tmp_path: Path, services: Services, manager: Actor) -> None:
+    path = write(tmp_path, "c.csv", "姓名,手机,邮箱,角色\n"
+                                    "王芳,12345,wang@,boss\n")  # a bad phone, email and role
+    report = services.imports.run("contacts", path, ImportOptions(
+        columns={"name": "姓名", "phone": "手机", "email": "邮箱", "role": "角色"}), by=manager)
+    assert sorted((e.record, e.column, e.reason) for e in report.errors) == [
+        (1, "手机", "bad_phone"), (1, "角色", "unknown_value"), (1, "邮箱", "bad_email")]

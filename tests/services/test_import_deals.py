@@ -283,3 +283,21 @@ def test_options_that_cannot_work_are_refused_before_anything_is_written(
     assert said in capsys.readouterr().err
     with closing(sqlite3.connect(db_path)) as conn:
         assert conn.execute("SELECT count(*) FROM deals").fetchone() == (0,)
+
+
+def test_a_rows_report_names_each_of_its_problems_not_only_the_first(
+        tmp_path: Path, services: Services, manager: Actor) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text("title,stage,created_at,value,currency\n"
+                    "Kiosks,Nowhere,31/31/2026,,\n"  # an unknown stage and a bad date
+                    ",Nowhere,,12.345,\n"  # no title, an unknown stage, three decimals
+                    "Vans,Somewhere,,5,XX\n", encoding="utf-8")
+    report = services.imports.run("deals", path, ImportOptions(
+        columns={n: n for n in ("title", "stage", "created_at", "value", "currency")}),
+        by=manager)
+    assert sorted((e.record, e.column, e.reason) for e in report.errors) == [
+        (1, "created_at", "bad_date"), (1, "stage", "unknown_stage"),
+        (2, "stage", "unknown_stage"), (2, "title", "required"),
+        (2, "value", "too_many_decimals"),
+        (3, "currency", "unknown_currency"), (3, "stage", "unknown_stage")]
+    assert (report.failed, report.created) == (3, 0)

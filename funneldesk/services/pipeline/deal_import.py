@@ -109,6 +109,11 @@ class DealImporter:
     match_keys: tuple[str, ...] = ("external_id",)
     references_checked = False
 
+    def __init__(self) -> None:
+        # the file's stages as check_options finds them, so that a row's report names an
+        # unknown stage with its other problems (a bad date ...), not after them
+        self._stages: _StageMap | None = None
+
     def entered_columns(self, query: Any, headers: Sequence[str],
                         pipeline: int | str | None,
                         mapped: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -132,6 +137,7 @@ class DealImporter:
         if found is None:
             return  # the import says which pipeline is missing
         names = {s.name.casefold() for s in found.stages}
+        self._stages = _StageMap(found, options.stages)
         for value, stage in options.stages.items():
             if stage.casefold() not in names:
                 raise InvalidInput("stage", _("The pipeline “{pipeline}” has no stage "
@@ -156,28 +162,9 @@ class DealImporter:
                 {v: s.name if s is not None else None for v, s in named.items()})
 
     def parse(self, row: Row, ctx: Context) -> None:
-        currency = row.values.get("currency")
-        if currency is not None:
-            if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
-                ctx.fail(row, "currency", "unknown_currency")
-                return
-            currency = row.values["currency"] = currency.upper()
-        # a sign beside an amount (¥1,234, $1,234, 1234 RMB) names the currency when no
-        # column does, and must agree with the one that does
-        for name in ("value", "won_value"):
-            if name not in row.values:
-                continue
-            try:
-                signed = cells.money_currency(row.shown(name)[1])
-            except cells.CellProblem as problem:
-                ctx.fail(row, name, problem.reason)
-                return
-            if signed is None:
-                continue
-            if currency is not None and signed != currency:
-                ctx.fail(row, name, "currency_mismatch")
-                return
-            currency = row.values["currency"] = signed
+        _check_currency(row, ctx)
+        if self._stages is not None:  # as apply finds it: the report names every problem
+            self._stages.of(row, ctx)
 
     def apply(self, session: Session, rows: Iterable[Row], ctx: Context) -> None:
         query = session_query(session)
@@ -379,6 +366,31 @@ class _StageMap:
         if stage is None:
             ctx.fail(row, "stage", "unknown_stage")
         return stage
+
+
+def _check_currency(row: Row, ctx: Context) -> None:
+    currency = row.values.get("currency")
+    if currency is not None:
+        if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+            ctx.fail(row, "currency", "unknown_currency")
+            return
+        currency = row.values["currency"] = currency.upper()
+    # a sign beside an amount (¥1,234, $1,234, 1234 RMB) names the currency when no
+    # column does, and must agree with the one that does
+    for name in ("value", "won_value"):
+        if name not in row.values:
+            continue
+        try:
+            signed = cells.money_currency(row.shown(name)[1])
+        except cells.CellProblem as problem:
+            ctx.fail(row, name, problem.reason)
+            return
+        if signed is None:
+            continue
+        if currency is not None and signed != currency:
+            ctx.fail(row, name, "currency_mismatch")
+            return
+        currency = row.values["currency"] = signed
 
 
 def find_pipeline(query: Any, wanted: int | str | None) -> PipelineInfo | None:

@@ -118,8 +118,9 @@ def moment(text: str, fmt: str | None = None, order: str | None = None) -> dt.da
         if match is None:
             raise CellProblem("bad_date")
         first, second, year, *clock = match.groups()
-        if order is None:
-            raise CellProblem("ambiguous_date")
+        if order is None:  # no reading works when both parts are above 12
+            raise CellProblem("bad_date" if min(int(first), int(second)) > 12
+                              else "ambiguous_date")
         day, month = (first, second) if order == "dmy" else (second, first)
         parts = (year, month, day, *clock)
     year, month, day, hour, minute, second = (int(p) if p else 0 for p in parts)

@@ -75,8 +75,8 @@ def _check(importer: Importer, records: Sequence[Record], options: ImportOptions
                   for stage, (header, i) in entered.items()], width)
     for record in records:
         row = _parsed(record, plan, options, ctx)
-        if not ctx.failed(row):
-            importer.parse(row, ctx)
+        if "extra_cells" not in row.texts:  # else no cell is where its column says
+            importer.parse(row, ctx)  # also after a cell's problem: the report names all
         if not ctx.failed(row):
             yield row
 
@@ -134,7 +134,8 @@ def require(row: Row, required: Sequence[tuple[str, str]], ctx: Context) -> bool
     label); whether it has them all. An update needs none: it changes only what the row
     gives, so importers ask this of the rows that create records."""
     for name, label in required:
-        if name not in row.values and not ctx.failed(row):
+        # a cell that was given and failed has its own error
+        if name not in row.values and not row.shown(name)[1]:
             if name not in row.columns and name not in row.texts:  # the report names it
                 row.texts[name] = (_(label), "")
             ctx.fail(row, name, "required")
