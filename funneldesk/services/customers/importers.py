@@ -94,7 +94,7 @@ COMPANY_FIELDS = (
     _text("segment", N_("Segment"), 100, "细分", "客户类型"),
     _text("size", N_("Size"), 30, "employees", "规模", "人数"),
     _text("country", N_("Country"), 100, "国家"),
-    _text("province", N_("Province"), 100, "state", "省", "省份"),
+    _text("province", N_("Province or state"), 100, "state", "省", "省份"),
     _text("city", N_("City"), 100, "城市", "市"),
     _text("address", N_("Address"), 0, "地址"),
     _text("website", N_("Website"), 300, "web", "url", "网址", "官网"),

@@ -33,7 +33,7 @@ _ACTIONS = {"create": N_("Record created"), "update": N_("Edited"), "undo": N_("
             "import": N_("Imported")}
 _COMPANY_FIELDS = (
     ("industry", N_("Industry")), ("segment", N_("Segment")), ("size", N_("Size")),
-    ("country", N_("Country")), ("province", N_("Province")), ("city", N_("City")),
+    ("country", N_("Country")), ("province", N_("Province or state")), ("city", N_("City")),
     ("address", N_("Address")), ("website", N_("Website")),
     ("credit_code", N_("Unified Social Credit Code")), ("key_level", N_("Key level")),
     ("campaign", N_("Campaign")), ("notes", N_("Notes")))

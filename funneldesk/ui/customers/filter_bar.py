@@ -36,13 +36,13 @@ class CustomerFilterBar(QWidget):
         self.text.setMinimumWidth(120)
         self.owner = self._combo(_("Owner"))
         self.pool = self._combo(_("Public pool"))
-        self.pool.addItem(_("Owned and in the pool"), None)
-        self.pool.addItem(_("Only owned"), False)
-        self.pool.addItem(_("Only the public pool"), True)
+        self.pool.addItem(_("All leads"), None)
+        self.pool.addItem(_("Owned only"), False)
+        self.pool.addItem(_("Pool only"), True)
         self.source = self._combo(_("Lead source"))
         self.level = self._combo(_("Key level"))
-        self.level.addItem(_("Any key level"), "")
-        self.level.addItem(_("Only key customers"), ANY_KEY_LEVEL)
+        self.level.addItem(_("Any level"), "")
+        self.level.addItem(_("Key only"), ANY_KEY_LEVEL)
         for level in KEY_LEVELS:
             self.level.addItem(_("Key level {level}").format(level=level), level)
         self.tag = self._combo(_("Tag"))
@@ -80,7 +80,7 @@ class CustomerFilterBar(QWidget):
         for user in owners:
             self.owner.addItem(user.display_name, user.id)
         self.source.clear()
-        self.source.addItem(_("Any lead source"), None)
+        self.source.addItem(_("Any source"), None)
         for source in sources:
             if source.active or source.id == self._query.lead_source_id:
                 self.source.addItem(source.label, source.id)

@@ -16,7 +16,7 @@ FIELD_LABELS = {
     "segment": N_("Segment"),
     "size": N_("Size"),
     "country": N_("Country"),
-    "province": N_("Province"),
+    "province": N_("Province or state"),
     "city": N_("City"),
     "address": N_("Address"),
     "website": N_("Website"),
