@@ -57,7 +57,7 @@ class CompanyForm(RecordForm):
         self.province = self.line(form, "province")
         self.city = self.line(form, "city")
         self.address = self.text(form, "address")
-        form = self.page(_("Reach"))
+        form = self.page(_("Contact details"))
         verify = self._verify if self.detail is not None else None
         self.phones = ChannelList("phone", verify)
         self.add_field(form, "phones", self.phones)

@@ -69,7 +69,7 @@ class ContactForm(RecordForm):
         self.role = self.combo(form, "role", choices.coded(ROLE_LABELS))
         self.wechat = self.line(form, "wechat")
         self.external_id = self.line(form, "external_id")
-        form = self.page(_("Reach"))
+        form = self.page(_("Contact details"))
         verify = self._verify if self.detail is not None else None
         self.phones = ChannelList("phone", verify)
         self.add_field(form, "phones", self.phones)
