@@ -193,6 +193,10 @@ def test_a_reminder_fires_once_when_due_and_again_after_a_snooze(
     reminders.snooze(at_three, local(TODAY, 15, 10), by=manager)
     assert reminders.due_now(manager.id, local(TODAY, 15, 5)) == []
     assert reminders.next_due(manager.id, local(TODAY, 15, 5)) == local(TODAY, 15, 10)
+    reminders.snooze(missed, local(TODAY, 15, 7), by=manager)  # two days late, put off
+    assert reminders.next_due(manager.id, local(TODAY, 15, 5)) == local(TODAY, 15, 7)
+    assert [a.id for a in reminders.due_now(manager.id, local(TODAY, 15, 7))] == [missed]
+    reminders.shown([missed], local(TODAY, 15, 7))
     assert [a.id for a in reminders.due_now(manager.id, local(TODAY, 15, 10))] == [at_three]
     # moving an activity that has reminded makes it remind again at its new time
     moved = services.activities.activity(all_day)

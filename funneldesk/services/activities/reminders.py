@@ -94,7 +94,9 @@ class ReminderService(Service):
                 .outerjoin(Deal, Deal.id == ActivityRow.deal_id)
                 .where(ActivityRow.assignee_id == user_id,
                        ActivityRow.state == ActivityState.PLANNED,
-                       ActivityRow.due_on >= now.astimezone().date() - dt.timedelta(days=1),
+                       # an older one waits only when put off (due_now shows the rest)
+                       or_(ActivityRow.due_on >= now.astimezone().date() - dt.timedelta(days=1),
+                           ActivityRow.snoozed_until > now),
                        ActivityRow.reminded_at.is_(None), _alive())).all()
         times = []
         for due_on, due_at, snoozed in rows:
