@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from funneldesk.i18n import LANGUAGES, _, normalize_language
+
+if TYPE_CHECKING:
+    from funneldesk.services import Services
 
 
 def _lang(value: str) -> str:
@@ -32,3 +38,17 @@ def database_location(args: argparse.Namespace) -> str:
     from funneldesk.paths import default_database
 
     return getattr(args, "db", None) or os.environ.get("FUNNELDESK_DB") or str(default_database())
+
+
+@contextmanager
+def opened_services(args: argparse.Namespace) -> Iterator[Services]:
+    """The services of the database the command names, closed when the command is done
+    (imported here, not at start: --help and argparse's errors need no database code)."""
+    from funneldesk.db import open_database
+    from funneldesk.services import Services
+
+    db = open_database(database_location(args))
+    try:
+        yield Services.for_database(db)
+    finally:
+        db.close()

@@ -16,6 +16,8 @@ from funneldesk.services.team.users import UserService
 
 if TYPE_CHECKING:
     from funneldesk.services.activities.activities import ActivityService
+    from funneldesk.services.activities.calendar import CalendarService
+    from funneldesk.services.activities.exporting import ActivityExportService
     from funneldesk.services.activities.reminders import ReminderService
     from funneldesk.services.common.search import SearchService
     from funneldesk.services.common.tabular.service import ImportService
@@ -214,6 +216,18 @@ class Services:
         from funneldesk.services.activities.reminders import ReminderService
 
         return ReminderService(self.db)
+
+    @cached_property
+    def activity_exports(self) -> ActivityExportService:
+        from funneldesk.services.activities.exporting import ActivityExportService
+
+        return ActivityExportService(self.db)
+
+    @cached_property
+    def calendar(self) -> CalendarService:
+        from funneldesk.services.activities.calendar import CalendarService
+
+        return CalendarService(self.db)
 
     @cached_property
     def search(self) -> SearchService:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from funneldesk.models import Activity as ActivityRow
@@ -24,6 +24,11 @@ def activities_query() -> Select[ActivityRow, str, str, str, str]:
             .outerjoin(Deal, Deal.id == ActivityRow.deal_id)
             .outerjoin(Company, Company.id == ActivityRow.company_id)
             .outerjoin(Contact, Contact.id == ActivityRow.contact_id))
+
+
+def alive() -> ColumnElement[bool]:
+    """Not on a deal in the Trash (for a query from ``activities_query``)."""
+    return or_(ActivityRow.deal_id.is_(None), Deal.deleted_at.is_(None))
 
 
 def plain(row: Sequence[Any]) -> Activity:

@@ -74,6 +74,15 @@ class Activity:
         """Its title, or its kind where it has none."""
         return self.title or self.kind_label
 
+    @property
+    def summary(self) -> str:
+        """Its kind and title ("Call: 回访报价"), as a calendar or a list names it."""
+        if not self.title:
+            return self.kind_label
+        if self.kind is ActivityKind.OTHER:
+            return self.title
+        return _("{kind}: {title}").format(kind=self.kind_label, title=self.title)
+
     def fields(self) -> ActivityFields:
         local = self.due_at.astimezone() if self.due_at is not None else None
         return ActivityFields(self.kind, self.title, self.agenda, self.due_on,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import or_, select, update
 
 from funneldesk.errors import InvalidInput, NotAllowed, NotFound
 from funneldesk.i18n import _
@@ -44,11 +44,6 @@ def _fires(due_on: dt.date | None, due_at: dt.datetime | None) -> dt.datetime | 
     return dt.datetime.combine(due_on, ALL_DAY_REMINDER).astimezone()
 
 
-def _alive() -> ColumnElement[bool]:
-    """Not on a deal in the Trash."""
-    return or_(ActivityRow.deal_id.is_(None), Deal.deleted_at.is_(None))
-
-
 class ReminderService(Service):
     def reminders(self, user_id: int, now: dt.datetime | None = None) -> Reminders:
         """``user_id``'s planned activities with a day up to 7 days ahead, sorted into
@@ -61,7 +56,7 @@ class ReminderService(Service):
                 raise NotFound("user", user_id)
             found = reads.read_many(session, reads.activities_query().where(
                 ActivityRow.assignee_id == user_id, ActivityRow.state == ActivityState.PLANNED,
-                ActivityRow.due_on <= today + dt.timedelta(days=UPCOMING_DAYS), _alive())
+                ActivityRow.due_on <= today + dt.timedelta(days=UPCOMING_DAYS), reads.alive())
                 .order_by(ActivityRow.due_on, ActivityRow.due_at.is_(None), ActivityRow.due_at,
                           ActivityRow.id))
             name = user.display_name
@@ -81,7 +76,7 @@ class ReminderService(Service):
                 ActivityRow.assignee_id == user_id, ActivityRow.state == ActivityState.PLANNED,
                 ActivityRow.due_on <= today, ActivityRow.reminded_at.is_(None),
                 or_(ActivityRow.snoozed_until.is_(None), ActivityRow.snoozed_until <= now),
-                _alive()).order_by(ActivityRow.due_on, ActivityRow.due_at, ActivityRow.id))
+                reads.alive()).order_by(ActivityRow.due_on, ActivityRow.due_at, ActivityRow.id))
         return [a for a in found if (falls_due_at(a) or now) <= now]
 
     def next_due(self, user_id: int, now: dt.datetime | None = None) -> dt.datetime | None:
@@ -97,7 +92,7 @@ class ReminderService(Service):
                        # an older one waits only when put off (due_now shows the rest)
                        or_(ActivityRow.due_on >= now.astimezone().date() - dt.timedelta(days=1),
                            ActivityRow.snoozed_until > now),
-                       ActivityRow.reminded_at.is_(None), _alive())).all()
+                       ActivityRow.reminded_at.is_(None), reads.alive())).all()
         times = []
         for due_on, due_at, snoozed in rows:
             fires = _fires(due_on, due_at)

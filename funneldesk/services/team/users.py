@@ -29,6 +29,21 @@ class UserService(Service):
             return Actor(int(ident), login, str(name), Role[role])
         return self._create(login)
 
+    def named(self, login: str) -> Actor:
+        """The user with this login (or display name)."""
+        from funneldesk.errors import InvalidInput
+        from funneldesk.i18n import _
+
+        rows = self.db.query("SELECT id, login, display_name, role FROM users WHERE login = ? "
+                             "ORDER BY id", (login,)) or self.db.query(
+            "SELECT id, login, display_name, role FROM users WHERE display_name = ? "
+            "ORDER BY id", (login,))
+        if not rows:
+            raise InvalidInput("user", _("FunnelDesk has no user “{login}”.").format(
+                login=login))
+        ident, found, name, role = rows[0]
+        return Actor(int(ident), str(found), str(name), Role[role])
+
     def _create(self, login: str) -> Actor:
         from funneldesk.models import User
         from funneldesk.services.common import audit

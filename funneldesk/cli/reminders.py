@@ -1,0 +1,105 @@
+"""``funneldesk reminders``: what a user has to do (overdue, today, the next 7 days), as
+text or JSON, or every planned activity as an iCalendar file with alarms."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from funneldesk import formatting
+from funneldesk.cli.common import opened_services
+from funneldesk.i18n import _, ngettext
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+                 common: argparse.ArgumentParser) -> None:
+    command = sub.add_parser(
+        "reminders", parents=[common],
+        help=_("list a user's overdue activities, today's and the next 7 days'"),
+        description=_("Lists the activities planned for the operating-system user (or "
+                      "LOGIN): overdue, due today, and the next 7 days. With --ics, writes "
+                      "every planned activity to an iCalendar file that phone and desktop "
+                      "calendars import, each with an alarm; importing a newer file "
+                      "updates the events and drops those done or cancelled since."))
+    command.add_argument("--json", action="store_true", help=_("write JSON"))
+    command.add_argument("--user", metavar="LOGIN", help=_("another user's reminders"))
+    command.add_argument("--ics", type=Path, metavar="FILE",
+                         help=_("write the planned activities to this iCalendar file"))
+    command.set_defaults(run=run_reminders)
+
+
+def run_reminders(args: argparse.Namespace) -> int:
+    from funneldesk.settings import Settings
+
+    with opened_services(args) as services:
+        user = services.users.named(args.user) if args.user else services.users.current()
+        if args.ics is not None:
+            data, planned, dropped = services.calendar.ics(
+                user.id, alarm_minutes=Settings().get("reminders.alarm_minutes"))
+            _write(args.ics, data)
+            print(ngettext("{n} planned activity written to {path}",
+                           "{n} planned activities written to {path}", planned).format(
+                n=formatting.number(planned), path=args.ics))
+            if dropped:
+                print(ngettext("{n} activity done or cancelled since the last file is "
+                               "written as cancelled",
+                               "{n} activities done or cancelled since the last file are "
+                               "written as cancelled", dropped).format(
+                    n=formatting.number(dropped)))
+            return 0
+        found = services.reminders.reminders(user.id)
+    sections = {"overdue": found.overdue, "today": found.today, "upcoming": found.upcoming}
+    if args.json:
+        json.dump({"user": user.login, **{k: [_plain(a) for a in v]
+                                          for k, v in sections.items()}},
+                  sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    titles = {"overdue": _("Overdue"), "today": _("Today"), "upcoming": _("Next 7 days")}
+    print(_("Reminders for {user}").format(user=found.user))
+    for key, activities in sections.items():
+        print(f"\n{titles[key]} ({formatting.number(len(activities))})")
+        for activity in activities:
+            print(f"  {_when(activity)}  {activity.summary}"
+                  + "".join(f" · {name}" for name in (activity.deal, activity.company,
+                                                      activity.contact) if name))
+    return 0
+
+
+def _write(path: Path, data: bytes) -> None:
+    from funneldesk.errors import InvalidInput
+
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise InvalidInput("ics", _("FunnelDesk cannot write {path}: {reason}").format(
+            path=path, reason=error.strerror or error)) from None
+
+
+def _due(activity: Any) -> str | None:
+    if activity.due_at is not None:
+        return str(activity.due_at.astimezone().isoformat(timespec="minutes"))
+    return activity.due_on.isoformat() if activity.due_on is not None else None
+
+
+def _when(activity: Any) -> str:
+    if activity.due_at is not None:
+        local: dt.datetime = activity.due_at.astimezone()
+        return f"{formatting.date_short(local.date())} {formatting.time_short(local)}"
+    return formatting.date_short(activity.due_on)
+
+
+def _plain(activity: Any) -> dict[str, Any]:
+    return {"id": activity.id, "kind": activity.kind.value,
+            "title": activity.shown_title, "due": _due(activity),
+            "deal": _named(activity.deal_id, activity.deal),
+            "company": _named(activity.company_id, activity.company),
+            "contact": _named(activity.contact_id, activity.contact)}
+
+
+def _named(ident: int | None, name: str) -> dict[str, Any] | None:
+    return {"id": ident, "name": name} if ident is not None else None
