@@ -75,7 +75,8 @@ def test_each_planned_activity_is_an_event_with_an_alarm_and_a_stable_uid(
     assert visit["start"] == local(TODAY + DAY, 15, 30)
     assert visit["end"] == local(TODAY + DAY, 17)
     assert visit["trigger"] == -dt.timedelta(minutes=15)
-    assert "带样机" in str(visit["description"]) and deal.title in str(visit["description"])
+    assert "带样机" in str(visit["description"])
+    assert deal.title in str(visit["description"])
     call = found[f"activity-{all_day.id}@{ident}"]
     assert (call["start"], call["end"]) == (TODAY + 3 * DAY, TODAY + 4 * DAY)  # all day
     assert call["trigger"] == dt.timedelta(hours=8, minutes=45)  # before nine on its day

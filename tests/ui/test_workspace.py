@@ -87,6 +87,7 @@ def open_workspace(qtbot: QtBot, services: Services, actor: Actor, path: Path) -
     with qtbot.waitActive(window):  # the keyboard tests need the window in front
         window.show()
         window.activateWindow()
+    qtbot.waitUntil(lambda: window.docks.started)  # the panes come after the first paint
     return window
 
 

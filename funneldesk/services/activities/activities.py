@@ -82,9 +82,11 @@ class ActivityService(Service):
             row.sequence += 1
             return _result(session, row, by, "cancel")
 
-    def reopen(self, activity_id: int, *, expected_version: int, by: Actor) -> ActivityResult:
+    def reopen(self, activity_id: int, *, expected_version: int, by: Actor,
+               planned_since: tuple[int, int] | None = None) -> ActivityResult:
         """Plans again an activity done or cancelled (what undoing either does); its
-        outcome stays, to be kept or changed."""
+        outcome stays, to be kept or changed. ``planned_since`` (an id and the version
+        seen): the next activity completing it planned, cancelled in the same change."""
         with self.db.session() as session:
             row = _editable(session, activity_id, expected_version, by)
             if row.state is ActivityState.PLANNED:
@@ -92,7 +94,16 @@ class ActivityService(Service):
             row.state, row.closed_at, row.closed_by_id = ActivityState.PLANNED, None, None
             row.reminded_at = None
             row.sequence += 1
-            return _result(session, row, by, "reopen")
+            if planned_since is None:
+                return _result(session, row, by, "reopen")
+            following = _editable(session, *planned_since, by)
+            if following.state is ActivityState.PLANNED:
+                following.state, following.closed_at = ActivityState.CANCELLED, utcnow()
+                following.closed_by_id = by.id
+                following.sequence += 1
+            cancelled = _result(session, following, by, "cancel")
+            result = _result(session, row, by, "reopen")
+            return ActivityResult(result.activity, result.changes | cancelled.changes)
 
     def activity(self, activity_id: int) -> Activity:
         with self.db.reading() as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QLocale, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -143,6 +143,21 @@ class ElidingCombo(QComboBox):
         option.currentText = self.shown_text(option)
         painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
+    def sizeHint(self) -> QSize:
+        """Sized to its contents, wide enough that the style's edit field holds the
+        longest choice uncut (Qt's own hint leaves it a few pixels short in Fusion)."""
+        hint = super().sizeHint()
+        if self.sizeAdjustPolicy() != QComboBox.SizeAdjustPolicy.AdjustToContents:
+            return hint
+        option = self._option()
+        option.rect = QRect(0, 0, hint.width(), hint.height())
+        room = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                           QStyle.SubControl.SC_ComboBoxEditField,
+                                           self).width() - 2
+        longest = max((self.fontMetrics().horizontalAdvance(self.itemText(i))
+                       for i in range(self.count())), default=0)
+        return QSize(hint.width() + max(0, longest - room), hint.height())
+
     def _option(self) -> QStyleOptionComboBox:
         option = QStyleOptionComboBox()
         self.initStyleOption(option)
@@ -173,3 +188,13 @@ def shrinking_combo(name: str, letters: int = 7) -> QComboBox:
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(letters)
     return combo
+
+
+WIDEST_CHOICE = 260  # pixels: a longer choice is cut short in the box (the list shows it)
+
+
+def whole_choices(combo: QComboBox) -> None:
+    """Sizes a filter's box to its longest choice (up to WIDEST_CHOICE), for a bar that
+    wraps (FlowLayout) rather than cut every choice short."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    combo.setMaximumWidth(WIDEST_CHOICE)

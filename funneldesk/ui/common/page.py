@@ -121,6 +121,7 @@ class PaneSpec:
     key: str
     title: Callable[[], str]
     build: Callable[[Workspace], Pane]
+    width: int = 0  # its first width in pixels (0: Qt's choice); the user's is kept after
 
 
 @dataclass(frozen=True)

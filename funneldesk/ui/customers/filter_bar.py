@@ -10,11 +10,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QWidget
 
 from funneldesk.i18n import _, ngettext
 from funneldesk.services.dto import ANY_KEY_LEVEL, KEY_LEVELS, CustomerQuery, UserInfo
-from funneldesk.ui.common.fields import shrinking_combo
+from funneldesk.ui.common.fields import shrinking_combo, whole_choices
+from funneldesk.ui.common.flow_layout import FlowLayout
 
 if TYPE_CHECKING:  # its module reads the models: the window must start without them
     from funneldesk.services.team.lead_sources import LeadSourceInfo
@@ -55,13 +56,14 @@ class CustomerFilterBar(QWidget):
         self._typing.timeout.connect(self._edited)
         self.text.textEdited.connect(lambda _t: self._typing.start())
         self.text.returnPressed.connect(self._edited)
-        layout = QHBoxLayout(self)
+        layout = FlowLayout(self)  # wraps beside a docked pane rather than widen the window
         layout.setContentsMargins(6, 4, 6, 4)
-        layout.addWidget(self.text, 2)
+        layout.add(self.text, stretch=True)
         for combo in (self.owner, self.pool, self.source, self.level, self.tag):
-            layout.addWidget(combo, 1)
+            whole_choices(combo)
+            layout.add(combo)
             combo.currentIndexChanged.connect(lambda _i: self._edited())
-        layout.addWidget(self.fields)
+        layout.add(self.fields)
         self.set_choices((), (), ())
 
     @staticmethod

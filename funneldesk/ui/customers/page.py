@@ -11,7 +11,6 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -76,7 +75,6 @@ class CustomersPage(Page):
         self.empty.hide()
         QVBoxLayout(self.table.viewport()).addWidget(self.empty)
         self.filters = CustomerFilterBar()
-        self.count = QLabel()
         self.panel_model = SidePanelModel()
         self.panel = QListView()
         self.panel.setModel(self.panel_model)
@@ -189,11 +187,9 @@ class CustomersPage(Page):
         column = QVBoxLayout(middle)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        top = QHBoxLayout()
-        top.addWidget(self.filters, 1)
-        top.addWidget(self.count)
-        top.addSpacing(8)
-        column.addLayout(top)
+        # the count is in the status bar (the page's status text), not beside the filters:
+        # the filters need the room beside the Today pane
+        column.addWidget(self.filters)
         column.addWidget(self.table, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.panel)
@@ -436,7 +432,6 @@ class CustomersPage(Page):
         else:
             text = ngettext("{n} contact", "{n} contacts", n)
         text = text.format(n=formatting.number(n))
-        self.count.setText(text)
         self.set_status_text(text)
         self.empty.setVisible(n == 0)
         if self._sized_for != self.entity:  # a reset forgets the widths: each kind's own

@@ -9,7 +9,6 @@ from dataclasses import replace
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QMenu,
     QPushButton,
@@ -20,7 +19,8 @@ from funneldesk import formatting
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.services.dto import DateRange, Outcome, PipelineInfo, UserInfo
-from funneldesk.ui.common.fields import OptionalDateEdit, shrinking_combo
+from funneldesk.ui.common.fields import OptionalDateEdit, shrinking_combo, whole_choices
+from funneldesk.ui.common.flow_layout import FlowLayout, group
 from funneldesk.ui.deals.columns import outcome_label
 from funneldesk.ui.deals.views import (
     DATE_FIELDS,
@@ -71,22 +71,18 @@ class FilterBar(QWidget):
             edit.setFixedWidth(edit.fontMetrics().horizontalAdvance("2026/12/31") + 60)
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #c62828")
-        layout = QHBoxLayout(self)
+        layout = FlowLayout(self)  # wraps beside a docked pane rather than widen the window
         layout.setContentsMargins(6, 4, 6, 4)
         for label, widget in ((_("Pipeline:"), self.pipeline), (_("Stage:"), self.stage),
                               (_("Owner:"), self.owner)):
-            layout.addWidget(_label(label, widget))
-            layout.addWidget(widget)
-        layout.addWidget(self.outcomes)
-        layout.addSpacing(8)
-        layout.addWidget(self.date_field)
-        layout.addWidget(self.period)
-        layout.addWidget(self.start)
+            whole_choices(widget)
+            layout.add(group(_label(label, widget), widget))
+        layout.add(self.outcomes)
+        for combo in (self.date_field, self.period):
+            whole_choices(combo)
         self._dash = QLabel("–")
-        layout.addWidget(self._dash)
-        layout.addWidget(self.end)
-        layout.addWidget(self.problem)
-        layout.addStretch(1)
+        layout.add(group(self.date_field, self.period, self.start, self._dash, self.end))
+        layout.add(self.problem)
         kept: tuple[QWidget, ...] = (self.period, self.start, self._dash, self.end)
         for hideable in kept:  # hidden, they keep their place: the bar never jumps
             policy = hideable.sizePolicy()

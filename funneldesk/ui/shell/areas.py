@@ -14,7 +14,7 @@ from funneldesk.i18n import _
 from funneldesk.paths import RESOURCES
 from funneldesk.ui.board.board_page import PAGE as BOARD_PAGE
 from funneldesk.ui.board.deal_editing import DealEditor
-from funneldesk.ui.common.page import Page, PageSpec, PaneSpec, Workspace
+from funneldesk.ui.common.page import Page, PageSpec, Pane, PaneSpec, Workspace
 from funneldesk.ui.customers.actions import ACTIONS as CUSTOMERS_ACTIONS
 from funneldesk.ui.deals.actions import ACTIONS as DEALS_ACTIONS
 
@@ -45,7 +45,16 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("customers", lambda: _("Customers"), _customers_icon, _customers,
              CUSTOMERS_ACTIONS),
 )
-PANES: tuple[PaneSpec, ...] = ()
+def _today(workspace: Workspace) -> Pane:
+    from funneldesk.ui.activities.today_pane import TodayPane
+
+    return TodayPane(workspace)
+
+
+PANES: tuple[PaneSpec, ...] = (
+    # narrow enough that the board's five columns still fit a 1400-pixel window
+    PaneSpec("today", lambda: _("Today"), _today, width=230),
+)
 
 
 def _deal_opener(workspace: Workspace) -> Callable[[int], None]:

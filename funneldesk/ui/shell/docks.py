@@ -19,15 +19,34 @@ class Docks:
         self.docks: dict[str, QDockWidget] = {}
         self.panes: dict[str, Pane] = {}
         self._specs = {spec.key: spec for spec in panes}
+        # panes are built once the page is painted: their reads (and the libraries those
+        # import) must not hold up the first paint
+        self.started = False
         for spec in panes:
             dock = QDockWidget(spec.title(), window)
             dock.setObjectName(f"pane-{spec.key}")  # saveState knows docks by name
             dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
             dock.visibilityChanged.connect(
-                lambda visible, key=spec.key: visible and self.build(key))
+                lambda visible, key=spec.key: visible and self.started and self.build(key))
             window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             menu.addAction(dock.toggleViewAction())
             self.docks[spec.key] = dock
+        self._widths = {s.key: s.width for s in panes}
+        sized = [(self.docks[s.key], s.width) for s in panes if s.width]
+        if sized:  # before the window's saved state, which wins
+            window.resizeDocks([d for d, _w in sized], [w for _d, w in sized],
+                               Qt.Orientation.Horizontal)
+
+    def start(self) -> None:
+        """Builds the panes shown, now that the first page is painted."""
+        self.started = True
+        for key, dock in self.docks.items():
+            if dock.isVisible():
+                self.build(key)
+
+    def first_width(self) -> int:
+        """The width the docks shown at first take beside the page."""
+        return sum(self._widths.values())
 
     def build(self, key: str) -> Pane:
         """The pane ``key``, built the first time it is shown."""

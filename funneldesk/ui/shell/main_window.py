@@ -39,6 +39,15 @@ if TYPE_CHECKING:
 WARM_UP_FALLBACK_MS = 1000
 
 
+DEFAULT_WIDTH = 1400  # the board's five open columns side by side
+
+
+def first_width(board: int, panes: int, screen: int) -> int:
+    """The window's width when no size is saved: the board's with the panes' beside it
+    where the screen has room for both, else the board's (the board then scrolls)."""
+    return board + panes if board + panes <= screen else board
+
+
 class MainWindow(QMainWindow):
     pageChanged = Signal(str)  # the key of the page now shown
     firstPainted = Signal()  # the first page's content has been painted
@@ -50,7 +59,6 @@ class MainWindow(QMainWindow):
         # several windows may be open, one per database file: the title says which
         self.setWindowTitle(_("{file} — FunnelDesk").format(
             file=Path(services.location()).name))
-        self.resize(1400, 860)
         self.undo_stack = QUndoStack(self)
         self.runner = ActionRunner(self.undo_stack, self)
         self.runner.stepped.connect(self._show_message)
@@ -79,6 +87,8 @@ class MainWindow(QMainWindow):
         self.actions_ = WindowActions(self)
         self.addToolBar(self.actions_.tool_bar)
         self.docks = Docks(self, panes, self.workspace, self.actions_.panes)
+        self.resize(first_width(DEFAULT_WIDTH, self.docks.first_width(),
+                                self.screen().availableGeometry().width()), 860)
         self.actions_.fill_view(list(self.rail.go.values()))
         self.rail.pageChosen.connect(self.show_page)
         self.runner.changed.connect(self._relay)
@@ -318,6 +328,9 @@ class MainWindow(QMainWindow):
         self.show_page(self.settings.get("window.page"))
         assert self.current is not None
         self.current.firstPainted.connect(self.firstPainted)
+        # the panes after the page (as the start-up chores; at the latest after a while)
+        self.firstPainted.connect(lambda: QTimer.singleShot(0, self, self.docks.start))
+        QTimer.singleShot(WARM_UP_FALLBACK_MS, self, self.docks.start)
         state = self.settings.get("window.state")
         if state:  # where the panes are, and which are shown
             self.restoreState(QByteArray.fromHex(state.encode()))

@@ -1,0 +1,119 @@
+"""Marking an activity done: what came of it, and the next activity, planned in the same
+step (checked by default on a deal, so that an open deal keeps a next step)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from funneldesk.enums import ActivityKind
+from funneldesk.errors import InvalidInput
+from funneldesk.i18n import _
+from funneldesk.services.activities.records import KIND_LABELS, Activity, ActivityFields
+from funneldesk.ui.common.error_label import ErrorLabel
+from funneldesk.ui.common.fields import OptionalDateEdit
+
+FOLLOW_UP_DAYS = 7  # the next activity's day offered by default: a week on
+
+
+def parse_time(text: str) -> dt.time | None:
+    """A time of day typed as 14:30, 1430 or 9; None when empty."""
+    text = text.strip().replace("：", ":")
+    if not text:
+        return None
+    for pattern in ("%H:%M", "%H%M", "%H"):
+        try:
+            return dt.datetime.strptime(text, pattern).time()
+        except ValueError:
+            continue
+    raise InvalidInput("time", _("“{text}” is not a time of day. Type it like 14:30, or "
+                                 "leave it empty for the whole day.").format(text=text))
+
+
+class CompleteDialog(QDialog):
+    def __init__(self, activity: Activity, parent: QWidget | None = None,
+                 today: dt.date | None = None) -> None:
+        super().__init__(parent)
+        self.activity = activity
+        self.setWindowTitle(_("Mark done: {title}").format(title=activity.summary))
+        self.outcome = QPlainTextEdit()
+        self.outcome.setPlaceholderText(_("What came of it: what the customer said, what "
+                                          "was agreed"))
+        self.outcome.setTabChangesFocus(True)
+        self.next_box = QGroupBox(_("Plan the next activity"))
+        self.next_box.setCheckable(True)
+        # an open deal must keep a next step; a customer's call may end the thread
+        self.next_box.setChecked(activity.deal_id is not None)
+        self.kind = QComboBox()
+        for kind, label in KIND_LABELS.items():
+            self.kind.addItem(_(label), kind.value)
+        self.kind.setCurrentIndex(self.kind.findData(activity.kind.value))
+        self.title = QLineEdit()
+        self.title.setPlaceholderText(_("e.g. Send the revised quote"))
+        self.day = OptionalDateEdit("next_day")
+        self.day.set_value((today or dt.date.today()) + dt.timedelta(days=FOLLOW_UP_DAYS))
+        self.time = QLineEdit()
+        self.time.setPlaceholderText(_("e.g. 14:30 (empty: all day)"))
+        self.errors = {name: ErrorLabel() for name in ("title", "next_day", "time")}
+        form = QFormLayout(self.next_box)
+        form.addRow(_("Kind:"), self.kind)
+        form.addRow(_("Title:"), self.title)
+        form.addRow("", self.errors["title"])
+        form.addRow(_("Day:"), self.day)
+        form.addRow("", self.errors["next_day"])
+        form.addRow(_("Time:"), self.time)
+        form.addRow("", self.errors["time"])
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Mark done"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(_("Outcome:")))
+        layout.addWidget(self.outcome)
+        layout.addWidget(self.next_box)
+        layout.addWidget(buttons)
+        self.chosen: tuple[str, ActivityFields | None] | None = None
+        self.outcome.setFocus()
+
+    def accept(self) -> None:
+        """Closes only with a next activity that can be planned; else says why beside
+        the field, and nothing is saved."""
+        for label in self.errors.values():
+            label.show_message("")
+        next_one = None
+        if self.next_box.isChecked():
+            try:
+                next_one = self._next()
+            except InvalidInput as error:
+                if error.field not in self.errors:
+                    raise
+                self.errors[error.field].show_error(error)
+                {"title": self.title, "time": self.time}.get(
+                    error.field, self.day.edit).setFocus()
+                return
+        self.chosen = (self.outcome.toPlainText().strip(), next_one)
+        super().accept()
+
+    def _next(self) -> ActivityFields:
+        day = self.day.value()
+        if day is None:
+            raise InvalidInput("next_day", _("Give the day of the next activity."))
+        kind = ActivityKind(self.kind.currentData())  # Qt hands the enum back as its str
+        a = self.activity
+        return ActivityFields(kind, self.title.text().strip(), due_on=day,
+                              due_time=parse_time(self.time.text()),
+                              assignee_id=a.assignee_id, deal_id=a.deal_id,
+                              company_id=a.company_id, contact_id=a.contact_id)

@@ -1,0 +1,183 @@
+"""The Today pane: the current user's overdue activities, today's and the next 7 days',
+docked beside every page. It is read off the GUI thread, again after every change that
+touches activities or what they hang on, and each minute, so that an activity turns
+overdue on time in a window left open."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from funneldesk.i18n import _
+from funneldesk.services.activities.records import Activity, ActivityFields, ActivityResult
+from funneldesk.services.dto import ChangeSet
+from funneldesk.ui.activities.complete_dialog import CompleteDialog
+from funneldesk.ui.activities.today_model import ActivityRole, TodayDelegate, TodayModel
+from funneldesk.ui.common.background import run_in_background
+from funneldesk.ui.common.errors import show_bug
+from funneldesk.ui.common.page import Pane, Workspace
+
+REFRESH_MS = 60 * 1000  # what turns overdue shows so within a minute
+
+
+class TodayPane(Pane):
+    loaded = Signal()  # what the pane shows was read and is shown
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(workspace, parent)
+        self.now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+        self.model = TodayModel()
+        self.view = QListView()
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(TodayDelegate(self.view))
+        self.view.setUniformItemSizes(False)
+        self.view.setAccessibleName(_("Today's activities"))
+        self.view.doubleClicked.connect(self._open)
+        self.view.activated.connect(self._open)
+        self.empty = QLabel(_("Nothing planned for the next 7 days. Plan a follow-up when "
+                              "you mark an activity done."))
+        self.empty.setWordWrap(True)
+        self.empty.hide()
+        # tool buttons: narrower than push buttons, so the pane can be narrow too
+        self.done_button = QToolButton()
+        self.done_button.setText(_("Mark done…"))
+        self.done_button.clicked.connect(self.complete_current)
+        self.open_button = QToolButton()
+        self.open_button.setText(_("Open"))
+        self.open_button.clicked.connect(lambda: self._open(self.view.currentIndex()))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.done_button)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty)
+        layout.addLayout(buttons)
+        selection = self.view.selectionModel()
+        selection.currentChanged.connect(lambda *_a: self._enable())
+        self._enable()
+        self._reading = False
+        self._again = False
+        self._stale = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.setTimerType(Qt.TimerType.CoarseTimer)
+        self.timer.timeout.connect(self.reload)
+        self.timer.start()
+        self.reload()
+
+    def current(self) -> Activity | None:
+        found = self.view.currentIndex().data(ActivityRole)
+        return found if isinstance(found, Activity) else None
+
+    def _enable(self) -> None:
+        chosen = self.current() is not None
+        self.done_button.setEnabled(chosen)
+        self.open_button.setEnabled(chosen)
+
+    def reload(self) -> None:
+        """Reads the user's reminders again (one read at a time; a change meanwhile reads
+        once more when it is done)."""
+        if not self.isVisible() and self.model.reminders is not None:
+            self._stale = True
+            return
+        if self._reading:
+            self._again = True
+            return
+        self._reading = True
+        services, user, now = self.workspace.services, self.workspace.actor.id, self.now()
+        run_in_background(lambda: services.reminders.reminders(user, now), self._show,
+                          self._failed, owner=self)
+
+    def _show(self, reminders: object) -> None:
+        self._reading = False
+        if self._again:
+            self._again = False
+            self.reload()
+            return
+        chosen = self.current()
+        self.model.show(reminders)  # type: ignore[arg-type]  # what reminders() returns
+        found = self.model.reminders
+        self.empty.setVisible(found is not None and not (found.overdue or found.today
+                                                          or found.upcoming))
+        row = self.model.row_of(chosen.id) if chosen is not None else None
+        if row is not None:
+            self.view.setCurrentIndex(self.model.index(row))
+        self._enable()
+        self.loaded.emit()
+
+    def _failed(self, error: Exception) -> None:
+        self._reading = False
+        show_bug(self, error)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.reload()
+
+    def apply_changes(self, changes: ChangeSet, origin: object) -> None:
+        # activities, or the deals and customers they name (renamed, trashed, merged)
+        if (changes.everything or changes.activity_ids or changes.deal_ids
+                or changes.customers):
+            self.reload()
+
+    def _open(self, index: QModelIndex) -> None:
+        activity = index.data(ActivityRole)
+        if not isinstance(activity, Activity):
+            return
+        for kind, ident in (("deal", activity.deal_id), ("company", activity.company_id),
+                            ("contact", activity.contact_id)):
+            if ident is not None:
+                self.workspace.open_record(kind, ident)
+                return
+
+    def complete_current(self) -> None:
+        """Marks the chosen activity done, asking what came of it and the next one."""
+        activity = self.current()
+        if activity is None:
+            return
+        dialog = CompleteDialog(activity, self.workspace.window,
+                                today=self.now().astimezone().date())
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.accepted.connect(lambda: self._complete(activity, *dialog.chosen)
+                                if dialog.chosen is not None else None)
+        dialog.open()
+
+    def _complete(self, activity: Activity, outcome: str,
+                  next_one: ActivityFields | None) -> None:
+        service, by = self.workspace.services.activities, self.workspace.actor
+
+        def undo(result: ActivityResult) -> ActivityResult:
+            following = result.next_activity
+            return service.reopen(
+                result.activity.id, expected_version=result.activity.version, by=by,
+                planned_since=(following.id, following.version) if following else None)
+
+        def redo(result: ActivityResult) -> ActivityResult:
+            return service.complete(result.activity.id, outcome, by=by, next_one=next_one,
+                                    expected_version=result.activity.version)
+
+        done = self.workspace.runner.run(
+            _("Mark “{title}” done").format(title=activity.summary),
+            lambda: service.complete(activity.id, outcome, by=by, next_one=next_one,
+                                     expected_version=activity.version),
+            undo=undo, redo=redo, origin=self)
+        if done is not None:
+            self.workspace.show_message(
+                _("“{title}” done; next: “{next}”.").format(
+                    title=activity.summary, next=done.next_activity.summary)
+                if done.next_activity is not None
+                else _("“{title}” done.").format(title=activity.summary))
