@@ -146,3 +146,46 @@ def i18n_of(text: str) -> str:
     from funneldesk.i18n import _
 
     return _(text)
+
+
+def test_a_contacts_list_as_shown_imports_back_with_its_pool_and_verified_channels(
+        tmp_path: Path, services: Services, manager: Actor, template_db: Path) -> None:
+    from funneldesk.models import Channel
+    from funneldesk.services.dto import CustomerQuery
+
+    services.customers.add_contact(ContactFields(
+        name="王芳", phones=("13812345678",), emails=("wang@xingchen.cn",)), by=manager)
+    pooled = services.customers.add_contact(ContactFields(name="李雷"), by=manager)
+    services.pool.release("contact", pooled.id, by=manager)
+    with services.db.reading() as session:
+        for channel in session.query(Channel).all():
+            services.customers.verify(channel.id, verified=True, by=manager)
+    for suffix in ("csv", "xlsx"):
+        path = tmp_path / f"people.{suffix}"
+        services.exports.export_list(CustomerQuery(entity="contact"), path)
+        other = tmp_path / f"other-{suffix}.db"
+        other.write_bytes(template_db.read_bytes())
+        assert main(["--db", str(other), "import", "contacts", str(path)]) == 0
+        with closing(sqlite3.connect(other)) as conn:
+            assert sorted(conn.execute(
+                "SELECT p.name, u.display_name FROM contacts p "
+                "LEFT JOIN users u ON u.id = p.owner_id")) == [
+                ("李雷", None), ("王芳", "manager")]  # the pool stays the pool
+            assert sorted(conn.execute("SELECT key FROM channels")) == [
+                ("+8613812345678",), ("wang@xingchen.cn",)]  # read without the ✓
+
+
+def test_a_companies_list_in_xlsx_counts_open_deals_as_numbers(
+        tmp_path: Path, services: Services, manager: Actor) -> None:
+    import openpyxl
+
+    from funneldesk.services.dto import CustomerQuery
+
+    services.demo.generate(deals=30, seed=2, by=manager)
+    path = tmp_path / "companies.xlsx"
+    services.exports.export_list(CustomerQuery(), path)
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    counts = [r[header.index("Open deals")].value for r in sheet.iter_rows(min_row=2)]
+    assert all(isinstance(n, int) for n in counts)
+    assert sum(counts) > 0

@@ -470,3 +470,17 @@ def test_a_contact_rows_report_names_each_of_its_problems(
         columns={"name": "姓名", "phone": "手机", "email": "邮箱", "role": "角色"}), by=manager)
     assert sorted((e.record, e.column, e.reason) for e in report.errors) == [
         (1, "手机", "bad_phone"), (1, "角色", "unknown_value"), (1, "邮箱", "bad_email")]
+
+
+def test_an_owner_cell_naming_the_public_pool_puts_the_record_in_it(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path) -> None:
+    path = write(tmp_path, "c.csv", "姓名,负责人,公司\n王芳,公海,星辰科技\nTom Lee,Public pool,\n"
+                                    "李雷,赵强,\n")
+    report = services.imports.run("contacts", path, ImportOptions(
+        columns={"name": "姓名", "owner": "负责人", "company": "公司"}), by=manager)
+    assert (report.created, report.errors) == (3, [])
+    assert rows(db_path, "SELECT p.name, u.display_name FROM contacts p "
+                         "LEFT JOIN users u ON u.id = p.owner_id ORDER BY p.id") == [
+        ("王芳", None), ("Tom Lee", None), ("李雷", "赵强")]
+    assert rows(db_path, "SELECT count(*) FROM users WHERE display_name IN "
+                         "('公海', 'Public pool')") == [(0,)]

@@ -343,14 +343,14 @@ def rows_of(run: Query, entity: str, ids: Sequence[int], region: str) -> list[Cu
                 found[ident] = CompanyRow(
                     ident, int(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
                     _source(r[10], r[11]), tags.get(ident, ()), deals.get(ident, 0),
-                    reach.get((ident, "phone"), ("", False))[0], timestamp(r[12]))
+                    *reach.get((ident, "phone"), ("", False)), timestamp(r[12]))
         else:
             for r in rows:
                 ident = int(r[0])
                 email, verified = reach.get((ident, "email"), ("", False))
                 found[ident] = ContactRow(
                     ident, int(r[1]), r[2], r[3], r[4], r[5], r[6], role_label(r[6]),
-                    reach.get((ident, "phone"), ("", False))[0], email, verified, r[7], r[8],
+                    *reach.get((ident, "phone"), ("", False)), email, verified, r[7], r[8],
                     _source(r[9], r[10]), r[11], consent_label(r[11]), tags.get(ident, ()),
                     timestamp(r[12]))
     return [found[i] for i in ids if i in found]

@@ -48,6 +48,8 @@ from funneldesk.services.customers.profiles import WECHAT_ID
 from funneldesk.services.customers.records import CONSENTS, KEY_LEVELS, ROLES
 from funneldesk.services.team.lead_sources import LeadSourceInfo, lookup_table, shown
 
+# what a list's Owner column says of a record in the public pool, in either language
+_POOL_WORDS = frozenset(translated(N_("Public pool"), lang).casefold() for lang in ("en", "zh_CN"))
 _ROLE_NAMES = {"decision_maker": (N_("Decision maker"), "决策者", "决策人"),
                "influencer": (N_("Influencer"), "影响者", "影响人"),
                "user": (N_("User"), "使用者", "用户"),
@@ -184,6 +186,13 @@ class References:
             ident = self.users[name.casefold()] = user.id
         return ident
 
+    def customer_owner(self, name: str | None) -> int | None:
+        """A customer's owner; None (the public pool) for the words a list exports for
+        the pool ("Public pool", 公海), so that a list's export imports back as it was."""
+        if name and name.strip().casefold() in _POOL_WORDS:
+            return None
+        return self.owner(name)
+
     def source(self, name: str | None) -> int | None:
         if not name:
             return None
@@ -197,10 +206,11 @@ class References:
             ident = self.sources[name.casefold()] = source.id
         return ident
 
-    def company(self, name: str | None, owner: int) -> int | None:
+    def company(self, name: str | None, owner: int | None) -> int | None:
         return self.company_ids([name], [owner])[0] if name else None
 
-    def company_ids(self, names: Sequence[str], owners: Sequence[int]) -> list[int | None]:
+    def company_ids(self, names: Sequence[str], owners: Sequence[int | None]
+                    ) -> list[int | None]:
         """The id of the company each name names, any case (None for a blank); those
         missing are created, owned by the owner beside their first name, in one
         statement (an import may name thousands)."""
@@ -216,14 +226,14 @@ class References:
         missing = set(folded).difference(self.companies)
         missing.discard("")
         if missing:
-            wanted: dict[str, tuple[str, int]] = {}
+            wanted: dict[str, tuple[str, int | None]] = {}
             for key, name, owner in zip(folded, names, owners, strict=True):
                 if key in missing and key not in wanted:
                     wanted[key] = (name, owner)
             self._create_companies(wanted)
         return list(map(self.companies.get, folded))
 
-    def _create_companies(self, wanted: Mapping[str, tuple[str, int]]) -> None:
+    def _create_companies(self, wanted: Mapping[str, tuple[str, int | None]]) -> None:
         """Creates the companies ``wanted`` (folded name -> name, owner)."""
         assert self.companies is not None
         if self._next_company is None:
@@ -423,7 +433,7 @@ class _CustomerImporter:
         if "source" in row.values:
             values["lead_source_id"] = refs.source(row.values["source"])
         if "owner" in row.values:
-            values["owner_id"] = refs.owner(row.values["owner"])
+            values["owner_id"] = refs.customer_owner(row.values["owner"])
         values.update(self.own(row, refs))
         return values
 
@@ -440,8 +450,9 @@ class _CustomerImporter:
         records: dict[str, Sequence[Any]] = {
             name: [values.get(name, self.defaults[name]) for values in found]
             for name in sorted(given & _PROFILE[self.entity])}
-        owners = ([refs.owner(values.get("owner")) for values in found] if "owner" in given
-                  else [refs.owner(None)] * count)
+        owners: list[int | None] = (
+            [refs.customer_owner(values.get("owner")) for values in found]
+            if "owner" in given else [refs.owner(None)] * count)
         if "source" in given:
             records["lead_source_id"] = [refs.source(values.get("source")) for values in found]
         records.update(self.own_columns(found, owners, refs))
@@ -464,7 +475,7 @@ class _CustomerImporter:
                                    "tag_id": [t for _i, t in tags]})
         ctx.report.created += count
 
-    def own_columns(self, found: list[dict[str, Any]], owners: list[int],
+    def own_columns(self, found: list[dict[str, Any]], owners: list[int | None],
                     refs: References) -> dict[str, list[Any]]:
         """``own`` for many rows at once, column by column."""
         return {}
@@ -599,7 +610,7 @@ class ContactImporter(_CustomerImporter):
         owner = refs.owner(row.values.get("owner"))
         return {"company_id": refs.company(row.values["company"], owner)}
 
-    def own_columns(self, found: list[dict[str, Any]], owners: list[int],
+    def own_columns(self, found: list[dict[str, Any]], owners: list[int | None],
                     refs: References) -> dict[str, list[Any]]:
         names = [values.get("company", "") for values in found]
         return {"company_id": refs.company_ids(names, owners)} if any(names) else {}

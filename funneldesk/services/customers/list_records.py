@@ -165,6 +165,7 @@ class CompanyRow:
     tags: tuple[str, ...]
     open_deals: int
     phone: str
+    phone_verified: bool
     created_at: dt.datetime
 
 
@@ -179,6 +180,7 @@ class ContactRow:
     role: str  # the stored code
     role_label: str
     phone: str
+    phone_verified: bool
     email: str
     email_verified: bool
     owner_id: int | None

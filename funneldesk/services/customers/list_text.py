@@ -46,10 +46,23 @@ def place_text(city: str, province: str) -> str:
 
 def exported_cell(row: CustomerRow, column: CustomerColumn) -> object:
     """A cell as a file holds it: as shown, but a date as a date (ISO in a CSV, a date
-    cell in XLSX), since "12/1/26" is read differently from one country to the next."""
+    cell in XLSX), since "12/1/26" is read differently from one country to the next, and
+    a count as a number, and a phone or email without the list's verified mark (so that
+    the file imports back)."""
     if column is C.CREATED:
         return row.created_at.astimezone().date()
+    if column is C.OPEN_DEALS and isinstance(row, CompanyRow):
+        return row.open_deals
+    if column is C.PHONE:
+        return row.phone
+    if column is C.EMAIL and isinstance(row, ContactRow):
+        return row.email
     return cell(row, column)
+
+
+def _checked(text: str, verified: bool) -> str:
+    """A phone or email as the list shows it: marked ✓ once someone verified it."""
+    return f"{text} ✓" if text and verified else text
 
 
 def cell(row: CustomerRow, column: CustomerColumn) -> str:
@@ -63,7 +76,7 @@ def cell(row: CustomerRow, column: CustomerColumn) -> str:
     if column is C.TAGS:
         return formatting.items(row.tags)
     if column is C.PHONE:
-        return row.phone
+        return _checked(row.phone, row.phone_verified)
     if column is C.CREATED:
         return formatting.date_short(row.created_at.astimezone().date())
     if isinstance(row, CompanyRow):
@@ -72,7 +85,6 @@ def cell(row: CustomerRow, column: CustomerColumn) -> str:
                    C.OPEN_DEALS: formatting.number(row.open_deals)}
         return company.get(column, "")
     assert isinstance(row, ContactRow)
-    email = f"{row.email} ✓" if row.email and row.email_verified else row.email
     contact = {C.COMPANY: row.company, C.TITLE: row.title, C.ROLE: row.role_label,
-               C.EMAIL: email, C.CONSENT: row.consent_label}
+               C.EMAIL: _checked(row.email, row.email_verified), C.CONSENT: row.consent_label}
     return contact.get(column, "")
