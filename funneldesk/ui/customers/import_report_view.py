@@ -4,10 +4,11 @@ which the user can save as the command's JSON report or as CSV."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -134,7 +135,12 @@ class ReportView(QWidget):
             self.problem.show_message(_("The report could not be kept: {reason}").format(
                 reason=error.message() if isinstance(error, InvalidInput) else error))
             return None
-        self.saved.setText(_("The report is kept in {path}.").format(path=path))
-        self.saved.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # a link to the folder; File ▸ Import reports… lists every kept report
+        self.saved.setText(_("The report is kept in {path} (File ▸ Import reports… lists "
+                             "them all).").format(
+            path=f'<a href="{QUrl.fromLocalFile(str(folder)).toString()}">'
+                 f'{html.escape(str(path))}</a>'))
+        self.saved.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.saved.setOpenExternalLinks(True)
         self.saved.setWordWrap(True)
         return path

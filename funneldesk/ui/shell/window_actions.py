@@ -36,6 +36,8 @@ class WindowActions:
         self.undo, self.redo = undo, redo
         self.new_deal = self._action(_("New deal…"), "Ctrl+N", w.new_deal)
         self.import_file = self._action(_("Import…"), None, self.open_import)
+        self.import_reports = self._action(_("Import reports…"), None,
+                                           self.open_import_reports)
         self.search = self._action(_("Search everything…"), "Ctrl+K", w.open_search)
         self.commands = self._action(_("Run a command…"), "Ctrl+Shift+P", w.open_commands)
         self.quit = self._action(_("Quit"), "Ctrl+Q", w.close)
@@ -65,6 +67,7 @@ class WindowActions:
         file_menu.addAction(self.new_deal)
         file_menu.addSeparator()
         file_menu.addAction(self.import_file)
+        file_menu.addAction(self.import_reports)
         file_menu.addSeparator()
         file_menu.addActions(self.manager_only[:2])
         file_menu.addSeparator()
@@ -94,6 +97,14 @@ class WindowActions:
         w = self.window
         kind = w.current.import_kind() if w.current is not None else None
         open_import_wizard(w, w.services, w.actor, w.workspace, kind)
+
+    def open_import_reports(self) -> None:
+        """The reports kept of earlier imports."""
+        from funneldesk.ui.customers.import_reports import ImportReportsDialog
+
+        dialog = ImportReportsDialog(self.window)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def fill_view(self, go: list[QAction]) -> None:
         """The View menu: the pages, then the panes (if any area has one)."""

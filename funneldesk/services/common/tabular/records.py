@@ -107,6 +107,17 @@ class ImportReport:
         an all-or-nothing import refused are 0 whatever the rows were)."""
         return self.failed > 0 and self.failed >= self.read
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ImportReport:
+        """A report as ``to_json`` wrote it (a kept report read again)."""
+        counts = data["counts"]
+        return cls(int(counts["read"]), int(counts["created"]), int(counts["updated"]),
+                   int(counts["unchanged"]), int(counts["failed"]),
+                   [RowError(int(e["record"]), int(e["line"]), str(e["column"]),
+                             str(e["value"]), str(e["reason"])) for e in data["errors"]],
+                   # an all-or-nothing import refused counts nothing created or updated
+                   wrote=bool(counts["created"] or counts["updated"] or counts["unchanged"]))
+
     def to_json(self) -> dict[str, Any]:
         return {"counts": {"read": self.read, "created": self.created, "updated": self.updated,
                            "unchanged": self.unchanged, "failed": self.failed},
