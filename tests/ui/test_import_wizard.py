@@ -16,7 +16,7 @@ from typing import ClassVar
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWizard
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -233,6 +233,7 @@ def test_the_dry_run_shows_the_errors_and_writes_nothing(
 def test_an_import_that_skips_bad_rows_writes_the_good_ones_and_tells_the_pages(
         qtbot: QtBot, window: MainWindow, tmp_path: Path, db_path: Path) -> None:
     before = companies(db_path)
+    assert window.status.save_state.text() == ""
     wiz = open_import_wizard(window, window.services, window.actor, window.workspace,
                              "companies")
     open_file(qtbot, wiz, write(tmp_path, "c.csv", COMPANIES))
@@ -248,6 +249,7 @@ def test_an_import_that_skips_bad_rows_writes_the_good_ones_and_tells_the_pages(
     assert companies(db_path) == before + 2
     assert wiz.import_page.view.verdict.text() == "The import is done."
     assert wiz.import_page.view.errors.rowCount() == 1
+    assert window.status.save_state.text().startswith("All changes saved · ")
     # the report is kept without being asked for, and the page says where
     [kept] = paths.import_reports_dir().glob("* companies.json")
     assert str(kept) in wiz.import_page.view.saved.text()
@@ -288,6 +290,7 @@ def test_cancel_during_a_large_import_leaves_the_database_unchanged(
     assert page.view.problem.text() == "The import was cancelled; nothing was written."
     assert companies(db_path) == before
     assert page.isComplete()
+    assert not wizard.button(QWizard.WizardButton.CancelButton).isVisible()  # Finish now
 
 
 
@@ -295,7 +298,10 @@ def test_closing_the_wizard_during_an_import_cancels_it_and_closes_it_once_stopp
         qtbot: QtBot, wizard: ImportWizard, tmp_path: Path, db_path: Path) -> None:
     before = companies(db_path)
     closed = start_held_import(qtbot, wizard, tmp_path)
-    wizard.reject()
+    cancel = wizard.button(QWizard.WizardButton.CancelButton)
+    assert cancel.isVisible()  # where Cancel was on every page
+    assert cancel.isEnabled()
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     assert wizard.isVisible()  # until the import has stopped
     closed.set()
     qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=20000)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QWidget
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, ChangeSet
 from funneldesk.ui.common.page import Workspace
+from funneldesk.ui.common.save_state import note_saved
 from funneldesk.ui.customers.import_wizard import ImportWizard
 
 
@@ -21,5 +22,6 @@ def open_import_wizard(parent: QWidget | None, services: Services, actor: Actor,
     if workspace is not None:
         runner = workspace.runner
         wizard.imported.connect(lambda _report: runner.relay(ChangeSet(everything=True)))
+        wizard.imported.connect(lambda _report: note_saved())  # the status bar's "saved at"
     wizard.open()
     return wizard

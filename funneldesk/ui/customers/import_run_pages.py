@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QVBoxLayout,
+    QWizard,
     QWizardPage,
 )
 
@@ -162,6 +163,9 @@ class ImportPage(_RunPage):
         self.status.setText(_("Importing…"))
         self.cancel.setEnabled(True)
         self.cancel.show()
+        # the wizard's own Cancel, where it was on every page, cancels the import too
+        # (and closes the wizard once it stopped); it goes when the import ends
+        self.owner.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, False)
         super().initializePage()
 
     @Slot()

@@ -78,6 +78,7 @@ class ImportWizard(QWizard):
     def import_stopped(self) -> None:
         """The import ended (done, refused or cancelled): a close asked for meanwhile
         happens now."""
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         if self._close_when_stopped:
             self._close_when_stopped = False
             super().reject()
