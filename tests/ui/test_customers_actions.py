@@ -329,7 +329,7 @@ def test_export_writes_the_filtered_rows_with_the_columns_shown(
     page.export_action.trigger()
     qtbot.waitUntil(lambda: bool(messages) and "written" in messages[-1], timeout=10000)
     assert asked == ["companies.xlsx"]
-    assert messages[-1] == "2 companies written to list.csv."
+    assert messages[-2:] == ["Writing list.csv…", "2 companies written to list.csv."]
     rows = read_csv(target)
     headers = [page.model.headerData(s, Qt.Orientation.Horizontal)
                for s in range(page.model.columnCount())]
@@ -337,6 +337,22 @@ def test_export_writes_the_filtered_rows_with_the_columns_shown(
     assert [r[0] for r in rows[1:]] == ["北京星辰科技有限公司", "广州远航物流有限公司"]
     created = headers.index("Created")  # a date any spreadsheet reads the same way
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r[created]) for r in rows[1:])
+
+
+def test_a_segment_shown_names_the_exported_file(
+        qtbot: QtBot, page: CustomersPage, tmp_path: Path, messages: list[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    filter_to_beijing(page, qtbot)
+    page.save_segment("北京/天津 客户")
+    asked: list[str] = []
+
+    def save_as(_parent: object, _title: str, name: str, filters: str) -> tuple[str, str]:
+        asked.append(name)
+        return "", ""  # cancelled
+
+    monkeypatch.setattr(file_dialogs, "save_file_name", save_as)
+    page.export_action.trigger()
+    assert asked == ["北京-天津 客户.xlsx"]  # no folder made of the slash
 
 
 def test_the_export_s_file_types_keep_their_patterns_in_chinese(

@@ -19,6 +19,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from funneldesk import formatting
+from funneldesk.collation import sort_key
 from funneldesk.services import Services
 from funneldesk.services.dto import COMPANY, CompanyRow, CustomerColumn
 from funneldesk.settings import Settings
@@ -166,6 +167,10 @@ def test_filtering_by_any_field_through_the_fields_dialog(
     assert isinstance(dialog, FieldFiltersDialog)
     assert dialog.isVisible()
     box = dialog.boxes["industry"]
+    offered = [box.itemText(i) for i in range(1, box.count())]
+    assert offered == sorted(offered, key=sort_key)  # in the order of their words
+    assert "key_level" not in dialog.boxes  # the bar has its own box for it
+    assert all(box.count() > 1 for box in dialog.boxes.values())  # each offers a value
     box.setCurrentIndex(box.findData(industry))  # offered: a value the companies hold
     typed = dialog.boxes["city"].lineEdit()
     qtbot.keyClicks(typed, city)

@@ -32,7 +32,7 @@ def read_csv(path: Path) -> list[list[str]]:
 def export(qtbot: QtBot, page: DealsListPage, monkeypatch: pytest.MonkeyPatch,
            target: Path, choice: int) -> list[str]:
     """Exports through the page's action, the save dialog answered with ``target`` and
-    its ``choice``-th file type; the status messages."""
+    its ``choice``-th file type; the status messages once it was written."""
     messages: list[str] = []
     monkeypatch.setattr(page.workspace, "show_message", messages.append)
     offered: list[str] = []
@@ -43,9 +43,10 @@ def export(qtbot: QtBot, page: DealsListPage, monkeypatch: pytest.MonkeyPatch,
 
     monkeypatch.setattr(file_dialogs, "save_file_name", save_as)
     page.export_action.trigger()
-    qtbot.waitUntil(lambda: bool(messages), timeout=10000)
+    qtbot.waitUntil(lambda: len(messages) == 2, timeout=10000)
     assert offered == ["deals.xlsx"]
-    return messages
+    assert messages[0] == f"Writing {target.with_suffix(target.suffix or '.xlsx').name}…"
+    return messages[1:]
 
 
 def owner_with_deals(db_path: Path, not_id: int) -> int:

@@ -545,7 +545,8 @@ class CustomerListService(Service):
                 "WITH RECURSIVE kept(id) AS (SELECT ? UNION SELECT m.merged_id FROM merges m "
                 "JOIN kept k ON m.kept_id = k.id WHERE m.entity = ? AND m.undone_at IS NULL) "
                 "SELECT id FROM kept", (record_id, entity))]
-            history = tuple(_history(r) for r in run(
+            region = self._region()
+            history = tuple(_history(r, region) for r in run(
                 "SELECT a.at, u.display_name, a.action, a.details FROM audit_log a "
                 "LEFT JOIN users u ON u.id = a.user_id WHERE a.entity = ? "
                 f"AND a.entity_id IN ({', '.join('?' * len(ids))}) "
@@ -555,7 +556,9 @@ class CustomerListService(Service):
                                 people, deals, history)
 
 
-def _history(row: Sequence[Any]) -> HistoryLine:
+def _history(row: Sequence[Any], region: str) -> HistoryLine:
+    """An audit entry as the history lists it (a phone verified written as the record
+    shows it: 138 1234 5678, not +8613812345678)."""
     at, by, action, details = row
     try:
         data = json.loads(details or "{}")
@@ -564,6 +567,8 @@ def _history(row: Sequence[Any]) -> HistoryLine:
     changed = data.get("changed") if isinstance(data, dict) else None
     # the phone or email verified, the record merged in
     value = (data.get("value") or data.get("merged_name")) if isinstance(data, dict) else None
+    if isinstance(value, str) and value.startswith("+") and value[1:].isdigit():
+        value = channels.shown("phone", value, value, region)
     return HistoryLine(timestamp(at), by, str(action),
                        tuple(sorted(changed)) if isinstance(changed, dict) else (),
                        value if isinstance(value, str) else "")

@@ -4,10 +4,12 @@ writing off the GUI thread, with a line in the status bar when it is done."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.ui.common import file_dialogs
@@ -36,8 +38,9 @@ def ask_target(workspace: Workspace, name: str, *, cards: bool = False) -> Targe
     for_import = (f"{labels[2]} ({_XLSX})", f"{labels[3]} ({_CSV})")
     vcard_label = _("vCards, for phones and mail programs")
     vcards = (f"{vcard_label} ({_VCF})",) if cards else ()
+    safe = re.sub(r'[\\/:*?"<>|]', "-", name).strip() or _("list")  # a segment's name
     path, chosen = file_dialogs.save_file_name(
-        workspace.window, _("Export the list"), f"{name}.xlsx",
+        workspace.window, _("Export the list"), f"{safe}.xlsx",
         ";;".join((*shown, *for_import, *vcards)))
     if not path:
         return None
@@ -55,7 +58,7 @@ def write(workspace: Workspace, path: Path, work: Callable[[], int],
     thread; then shows ``written(n)`` (a text with a ``{file}`` field) or what failed."""
 
     def done(n: int) -> None:
-        workspace.show_message(written(n).format(n=n, file=path.name))
+        workspace.show_message(written(n).format(n=formatting.number(n), file=path.name))
 
     def failed(error: Exception) -> None:
         if isinstance(error, OSError):  # a full disk, a folder one may not write in
@@ -66,4 +69,6 @@ def write(workspace: Workspace, path: Path, work: Callable[[], int],
             raise error
         show_error(workspace.window, error)
 
+    # a list of 100,000 takes a while: say it is on its way (the window stays usable)
+    workspace.show_message(_("Writing {file}…").format(file=path.name))
     run_in_background(work, done, failed)

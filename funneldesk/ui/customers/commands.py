@@ -86,9 +86,10 @@ class CustomerCommands:
 
     # --- export ----------------------------------------------------------------------
 
-    def export(self, query: CustomerQuery) -> None:
-        """Asks where to write the list and how (as shown, for an import, or vCards)."""
-        name = _("companies") if query.entity == COMPANY else _("contacts")
+    def export(self, query: CustomerQuery, segment: str | None = None) -> None:
+        """Asks where to write the list and how (as shown, for an import, or vCards);
+        the file is named after the ``segment`` shown, if one is."""
+        name = segment or (_("companies") if query.entity == COMPANY else _("contacts"))
         target = list_export.ask_target(self.workspace, name, cards=query.entity != COMPANY)
         if target is not None:
             self.export_to(query, target.path, field_names=target.field_names)

@@ -63,7 +63,9 @@ def _link(kind: str, ident: int, text: str) -> str:
 
 
 def _table(rows: Sequence[tuple[str, str]]) -> str:
-    cells = "".join(f"<tr><td style='color:gray; padding-right:12px'>{_e(k)}</td>"
+    # a label is never broken (统一社会信/用代码): the value beside it wraps instead
+    cells = "".join(f"<tr><td style='color:gray; padding-right:12px; white-space:nowrap'>"
+                    f"{_e(k)}</td>"
                     f"<td{_unbroken(v)}>{_e(v)}</td></tr>" for k, v in rows if v)
     return f"<table cellspacing='2'>{cells}</table>"
 

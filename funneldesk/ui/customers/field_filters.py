@@ -1,9 +1,11 @@
 """Filters a customers list by any profile field (industry, city, size, role, consent ...):
-each field offers the values its records hold, most common first, and takes a typed one.
-A field left empty is not filtered."""
+each field offers the values its records hold (the most common, in alphabetical or pinyin
+order), and takes a typed one. A field left empty is not filtered; a field no record
+fills is not offered."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtWidgets import (
@@ -24,6 +26,11 @@ from funneldesk.ui.common.background import run_in_background
 from funneldesk.ui.customers.labels import code_label, field_label
 
 Profile = tuple[tuple[str, str], ...]
+_IN_THE_BAR = frozenset({"key_level"})  # fields the filter bar has a box of its own for
+
+
+def _label_key(name: str, value: str) -> str:
+    return sort_key(code_label(name, value))
 
 
 class FieldFiltersDialog(QDialog):
@@ -34,7 +41,9 @@ class FieldFiltersDialog(QDialog):
         wanted = dict(chosen)
         self.boxes: dict[str, QComboBox] = {}
         form = QFormLayout()
-        for name in sorted(values, key=lambda n: sort_key(field_label(n, entity))):
+        # a field no record fills filters nothing; the key level has its own box in the bar
+        offered = [n for n in values if (values[n] or wanted.get(n)) and n not in _IN_THE_BAR]
+        for name in sorted(offered, key=lambda n: sort_key(field_label(n, entity))):
             box = QComboBox()
             box.setEditable(True)
             # Return means OK: a typed value must stay text, not become a new item
@@ -44,6 +53,8 @@ class FieldFiltersDialog(QDialog):
             held = list(values[name])
             if wanted.get(name) and wanted[name] not in held:
                 held.append(wanted[name])
+            # the most common values, listed in the order of their words (pinyin for Chinese)
+            held.sort(key=functools.partial(_label_key, name))
             for value in held:
                 box.addItem(code_label(name, value), value)
             box.setCurrentIndex(max(0, box.findData(wanted.get(name, ""))))

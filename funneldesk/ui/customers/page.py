@@ -158,7 +158,9 @@ class CustomersPage(Page):
         self.release_action = action(actions.RELEASE, self.release_current)
         self.claim_action.setIconText(_("Claim"))  # short on the tool bar
         self.export_action = action(actions.EXPORT,
-                                    lambda: self.commands.export(self.model.shown_query))
+                                    lambda: self.commands.export(
+                                        self.model.shown_query,
+                                        self._segment.name if self._segment else None))
         self.save_segment_action = action(actions.SAVE_SEGMENT, self.ask_segment_name)
         self.delete_segment_action = action(actions.DELETE_SEGMENT, self.delete_current_segment)
         self.clear_action = action(actions.CLEAR_FILTERS, self.clear_filters)
