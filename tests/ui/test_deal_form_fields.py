@@ -44,6 +44,7 @@ def test_product_lead_source_and_campaign_are_saved_and_shown_again(
         # no company chosen: typing finds everyone's contacts
         type_text(dialog.contact.lineEdit(), "张")
         popup = dialog.contact.popup_list.popup()
+        qtbot.waitUntil(popup.isVisible)  # found off the GUI thread once typing paused
         offered.append([popup.model().index(r, 0).data()
                         for r in range(popup.model().rowCount())])
         rows = [r for r in range(popup.model().rowCount())

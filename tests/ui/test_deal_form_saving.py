@@ -95,6 +95,7 @@ def test_the_company_is_found_by_typing_part_of_its_name(
         picker = dialog.company
         type_text(picker, "星辰")
         popup = picker.popup_list.popup()
+        qtbot.waitUntil(popup.isVisible)  # found off the GUI thread once typing paused
         shown.append(popup.isVisible())
         shown.append([popup.model().index(r, 0).data() for r in range(popup.model().rowCount())])
         qtbot.keyClick(popup, Qt.Key.Key_Down)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.services.dto import Named
+from funneldesk.ui.common.type_ahead import TypeAhead
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 SHOWN = 30  # names in the list; typing more narrows it
@@ -37,6 +38,8 @@ class CompanyPicker(QLineEdit):
         self.popup_list.setWidget(self)
         # the stubs do not model overloaded signals; this is the (QModelIndex) overload
         self.popup_list.activated[QModelIndex].connect(self._picked)  # type: ignore[index]
+        self.ahead = TypeAhead(lambda text: self.search(text, SHOWN), self)
+        self.ahead.found.connect(self._show)
         self.textEdited.connect(self._typed)
         self.editingFinished.connect(self._typed_in_full)
 
@@ -76,11 +79,16 @@ class CompanyPicker(QLineEdit):
         if self.chosen is not None:
             self.chosen = None
             self.companyChanged.emit()
-        self.matches.clear()
         if not text.strip():
+            self.ahead.cancel()
+            self.matches.clear()
             self._hide_list()
             return
-        for company in self.search(text, SHOWN):
+        self.ahead.typed(text)
+
+    def _show(self, _text: str, found: list[Named]) -> None:
+        self.matches.clear()
+        for company in found:
             item = QStandardItem(company.name)
             item.setData(company.id, IdRole)
             item.setEditable(False)

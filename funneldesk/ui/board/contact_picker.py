@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.services.dto import Named
+from funneldesk.ui.common.type_ahead import TypeAhead
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 NameRole = Qt.ItemDataRole.UserRole + 2  # what a pick puts in the field: the name alone
@@ -45,6 +46,8 @@ class ContactPicker(QComboBox):
         self.setCompleter(self.popup_list)
         # the stubs do not model overloaded signals; this is the (QModelIndex) overload
         self.popup_list.activated[QModelIndex].connect(self._picked)  # type: ignore[index]
+        self.ahead = TypeAhead(lambda text: self.search(text, self.company_id, SHOWN), self)
+        self.ahead.found.connect(self._show)
         edit.textEdited.connect(self._typed)
         # "(none)" chosen leaves the field empty, ready for a name to be typed
         self.currentIndexChanged.connect(lambda i: self.setEditText("") if i == 0 else None)
@@ -83,10 +86,15 @@ class ContactPicker(QComboBox):
             name=text))
 
     def _typed(self, text: str) -> None:
-        self.matches.clear()
         if not text.strip():
+            self.ahead.cancel()
+            self.matches.clear()
             return
-        for contact in self.search(text, self.company_id, SHOWN):
+        self.ahead.typed(text)
+
+    def _show(self, _text: str, found: list[Named]) -> None:
+        self.matches.clear()
+        for contact in found:
             # among everyone's people, each with their company: two 张伟 are two lines
             shown = (_("{name} · {company}").format(name=contact.name, company=contact.company)
                      if self.company_id is None and contact.company else contact.name)
