@@ -169,3 +169,29 @@ def test_rows_their_status_decides_are_not_warned_about(
     assert [k for k, _n in page.values.keys] == ["Proposal Made"]
     assert "Negotiations Started" not in page.note.text()
     assert "Proposal Made" in page.note.text()
+
+
+def test_a_deals_file_opened_for_contacts_switches_the_import_to_deals(
+        qtbot: QtBot, services: Services, manager: Actor, tmp_path: Path) -> None:
+    wiz = ImportWizard(services, manager, "contacts")  # as File ▸ Import… on Customers
+    qtbot.addWidget(wiz)
+    wiz.show()
+    path = tmp_path / "hubspot.csv"
+    path.write_text("Deal Name,Deal Stage,Amount,Close Date,Create Date,Deal owner\n"
+                    "ERP rollout,Closed Won,12500,2026-05-20,2026-03-01,Amy Lee\n",
+                    encoding="utf-8")
+    wiz.file_page.load(path)
+    qtbot.waitUntil(wiz.file_page.isComplete, timeout=10000)
+    assert wiz.file_page.kind_code() == "deals"
+    assert wiz.file_page.note.isVisibleTo(wiz)
+    assert wiz.file_page.note.text() == (
+        "The file's columns match 6 fields of Deals, so Import is set to Deals.")
+    # a contacts file stays a contacts import, and the note goes
+    people = tmp_path / "people.csv"
+    people.write_text("姓名,手机,邮箱,公司,职位\n王芳,13812345678,wf@x.cn,星辰,经理\n",
+                      encoding="utf-8")
+    wiz.file_page.kind.setCurrentIndex(wiz.file_page.kind.findData("contacts"))
+    wiz.file_page.load(people)
+    qtbot.waitUntil(wiz.file_page.isComplete, timeout=10000)
+    assert wiz.file_page.kind_code() == "contacts"
+    assert not wiz.file_page.note.isVisibleTo(wiz)

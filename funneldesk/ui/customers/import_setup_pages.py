@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError
-from funneldesk.i18n import _, pgettext
+from funneldesk.i18n import _, ngettext, pgettext
 from funneldesk.services.common.tabular.files import Table
 from funneldesk.ui.common import file_dialogs
 from funneldesk.ui.common.background import run_in_background
@@ -75,12 +75,17 @@ class FilePage(QWizardPage):
         self.encoding = QLabel("—")
         self.rows = QLabel("—")
         self.error = ErrorLabel()
+        self.note = QLabel()  # the kind switched to, when the file's columns say so
+        self.note.setWordWrap(True)
+        self.note.hide()
+        self.kind.activated.connect(lambda _i: self.note.hide())  # chosen by hand
         form = QFormLayout(self)
         form.addRow(_("Import:"), self.kind)
         form.addRow(_("File:"), row)
         form.addRow(_("Encoding:"), self.encoding)
         form.addRow(_("Rows:"), self.rows)
         form.addRow(self.error)
+        form.addRow(self.note)
 
     def kind_code(self) -> str:
         return str(self.kind.currentData())
@@ -107,18 +112,22 @@ class FilePage(QWizardPage):
         self.completeChanged.emit()
         imports = self.owner.services.imports
 
-        def read() -> tuple[Table, list[tuple[str | None, str | None]]]:
+        def read() -> tuple[Table, list[tuple[str | None, str | None]], dict[str, int]]:
             table = imports.read(path)
-            return table, imports.date_columns(table)
+            # how many fields of each kind the columns name by themselves
+            named = {kind: len(imports.suggest(kind, table.headers))
+                     for kind in imports.kinds()}
+            return table, imports.date_columns(table), named
 
         run_in_background(read, lambda read: self._read(path, *read),
                           lambda e: self._failed(path, e))
 
     def _read(self, path: Path, table: Table,
-              dates: list[tuple[str | None, str | None]]) -> None:
+              dates: list[tuple[str | None, str | None]], named: dict[str, int]) -> None:
         if path != self._reading:
             return  # another file was chosen meanwhile
         self.dates = dates
+        self._suit_kind(named)
         self.encoding.setText(encoding_label(table.encoding))
         self.rows.setText(formatting.number(len(table.records)))
         if not table.records:
@@ -126,6 +135,21 @@ class FilePage(QWizardPage):
             return
         self.table = table
         self.completeChanged.emit()
+
+    def _suit_kind(self, named: dict[str, int]) -> None:
+        """Switches Import to the kind whose fields the file's columns name most (a
+        HubSpot deals export opened from the Customers page is deals), and says so."""
+        current = self.kind_code()
+        best = max(named, key=lambda kind: (named[kind], kind == current))
+        if best == current or named[best] <= named.get(current, 0) or named[best] < 2:
+            self.note.hide()
+            return
+        self.kind.setCurrentIndex(self.kind.findData(best))
+        self.note.setText(ngettext(
+            "The file's columns match {n} field of {kind}, so Import is set to {kind}.",
+            "The file's columns match {n} fields of {kind}, so Import is set to {kind}.",
+            named[best]).format(n=named[best], kind=kind_label(best)))
+        self.note.show()
 
     def _failed(self, path: Path, error: Exception) -> None:
         if path != self._reading:
