@@ -196,6 +196,7 @@ def test_contacts_list_with_their_company_and_filter_through_it(
     assert listed(services, replace(contacts, key_level=ANY_KEY_LEVEL)) == [
         "Han Meimei", "Li Lei"]  # at key customers
     assert listed(services, replace(contacts, text="lilei8")) == ["Li Lei"]
+    assert listed(services, replace(contacts, text="星辰")) == ["Han Meimei"]  # her company
     assert listed(services, replace(contacts, consent="given")) == ["Li Lei"]
     assert listed(services, replace(contacts, sort=C.COMPANY)) == ["Li Lei", "Han Meimei"]
 

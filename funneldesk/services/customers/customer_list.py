@@ -189,9 +189,11 @@ def where(query: CustomerQuery) -> tuple[str, list[Any]]:
         owner = channels.owner_column(entity)
         found = [f"r.name LIKE ? {_ESCAPE}"]
         params.append(_like(text))
-        if entity == CONTACT:
+        if entity == CONTACT:  # also by WeChat ID, and by the company's name (广达)
             found.append(f"r.wechat LIKE ? {_ESCAPE}")
-            params.append(_like(text))
+            found.append("r.company_id IN (SELECT c.id FROM companies c WHERE c.name LIKE ? "
+                         f"{_ESCAPE} AND c.deleted_at IS NULL)")
+            params += [_like(text), _like(text)]
         found.append(f"EXISTS (SELECT 1 FROM channels ch WHERE ch.{owner} = r.id "
                      f"AND (ch.value LIKE ? {_ESCAPE} OR ch.key LIKE ? {_ESCAPE}))")
         params += [_like(text), _like(text.casefold())]
