@@ -27,6 +27,7 @@ from funneldesk.ui.common import file_dialogs
 from funneldesk.ui.common.page import Workspace
 from funneldesk.ui.common.user_action import ActionRunner
 from funneldesk.ui.customers.company_form import CompanyForm
+from funneldesk.ui.customers.contact_form import ContactForm
 from funneldesk.ui.customers.merge_dialog import MergeDialog
 from funneldesk.ui.customers.page import CustomersPage
 from tests.ui.conftest import answer_next_dialog
@@ -109,6 +110,30 @@ def test_a_new_company_from_the_page_appears_in_the_list_and_is_shown(
     qtbot.waitUntil(lambda: page.current_record() is not None, timeout=10000)
     assert page.current_record().name == "杭州云帆网络有限公司"  # type: ignore[union-attr]
     assert messages[-1] == "“杭州云帆网络有限公司” saved."
+
+
+def test_a_new_contact_joins_the_company_selected(
+        qtbot: QtBot, page: CustomersPage, messages: list[str]) -> None:
+    company = NAMES[1]
+    select(page, qtbot, company)
+    seen: list[str] = []
+
+    def fill_in(form: QWidget) -> None:
+        if not isinstance(form, ContactForm):  # closed, so that the test fails, not waits
+            form.close()
+            return
+        seen.append(form.company.text())
+        form.name.insert("周敏")
+        form.accept()
+
+    answer_next_dialog(fill_in)
+    page.new_contact_action.trigger()
+    qtbot.waitUntil(lambda: bool(seen) and bool(messages), timeout=10000)
+    assert seen == [company]
+    assert messages[-1] == "“周敏” saved."
+    overview = page.workspace.services.customer_list.overview(
+        "company", page.workspace.services.customers.search_companies(company)[0].id)
+    assert "周敏" in [p.name for p in overview.contacts]
 
 
 def test_enter_opens_the_selected_rows_form_and_the_edit_shows_in_the_list(
@@ -393,8 +418,6 @@ def test_export_for_an_import_uses_the_field_names(
 def test_an_erased_person_leaves_the_list_and_every_undo_step(
         qtbot: QtBot, page: CustomersPage, services: Services, manager: Actor,
         db_path: Path, messages: list[str]) -> None:
-    from funneldesk.ui.customers.contact_form import ContactForm
-
     services.customers.add_contact(ContactFields(name="艾娃", phones=("13900139000",)),
                                    by=manager)
     with qtbot.waitSignal(page.model.loaded, timeout=10000):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from funneldesk.i18n import _, ngettext
+from funneldesk.services.customers.records import ContactFields
 from funneldesk.services.dto import COMPANY, CustomerQuery, CustomerRow
 from funneldesk.ui.common import list_export
 from funneldesk.ui.common.page import Workspace
@@ -39,11 +40,16 @@ class CustomerCommands:
         self.workspace = workspace
         self._open = show
 
-    def new(self, entity: str) -> None:
-        """The form of a new company or contact; once saved, it is shown."""
+    def new(self, entity: str, company_id: int | None = None) -> None:
+        """The form of a new company or contact (a contact of ``company_id`` when given:
+        the company selected); once saved, it is shown."""
         ws = self.workspace
-        opener = opening.open_company if entity == COMPANY else opening.open_contact
-        saved = opener(ws, ws.services, ws.actor, None)
+        if entity == COMPANY:
+            saved = opening.open_company(ws, ws.services, ws.actor, None)
+        else:
+            saved = opening.open_contact(
+                ws, ws.services, ws.actor, None,
+                start=ContactFields(name="", company_id=company_id) if company_id else None)
         if saved is not None:
             ws.show_message(_("“{name}” saved.").format(name=saved.name))
             self._open(entity, saved.id)

@@ -31,6 +31,8 @@ from funneldesk.services.dto import (
     COMPANY,
     CONTACT,
     ChangeSet,
+    CompanyRow,
+    ContactRow,
     CustomerOverview,
     CustomerQuery,
     CustomerRow,
@@ -148,8 +150,8 @@ class CustomersPage(Page):
         self.companies_action.setChecked(True)
         self.new_company_action = action(actions.NEW_COMPANY,
                                          lambda: self.commands.new(COMPANY))
-        self.new_contact_action = action(actions.NEW_CONTACT,
-                                         lambda: self.commands.new(CONTACT))
+        self.new_contact_action = action(
+            actions.NEW_CONTACT, lambda: self.commands.new(CONTACT, self._chosen_company()))
         self.open_action = action(actions.OPEN, self.open_current)
         self.duplicates_action = action(actions.FIND_DUPLICATES,
                                         lambda: self.commands.find_duplicates(self.entity))
@@ -467,6 +469,14 @@ class CustomersPage(Page):
         self.delete_segment_action.setEnabled(self._segment is not None)
 
     # --- the rows' actions -----------------------------------------------------------
+
+    def _chosen_company(self) -> int | None:
+        """The company a new contact joins: the company selected, or the selected
+        contact's."""
+        record = self.current_record()
+        if isinstance(record, CompanyRow):
+            return record.id
+        return record.company_id if isinstance(record, ContactRow) else None
 
     def current_record(self) -> CustomerRow | None:
         """The row the actions act on: the current one, if it is selected."""
