@@ -64,6 +64,9 @@ def test_merge_keeps_the_chosen_values_and_undo_and_redo_replay_it(
     assert model is not None
     # the empty industry of the kept record takes the other's by default
     assert model.index(row_of(dialog, "industry"), 0).data(ChoiceRole) == "merged"
+    assert model.index(row_of(dialog, "industry"), KEPT).data() == "(empty)"  # a choice too
+    assert (dialog.keep_first.text(), dialog.keep_second.text()) == (
+        "“星辰科技”", "“北京星辰科技有限公司”")  # no record numbers where the names differ
     assert model.index(row_of(dialog, "city"), 0).data(ChoiceRole) == "kept"
     assert dialog.moving.text().splitlines() == [
         "2 phones and emails move to it.", "1 tag is added to it.",

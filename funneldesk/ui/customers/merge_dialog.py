@@ -109,9 +109,10 @@ class MergeDialog(QDialog):
         return {"owner_id": owners, "lead_source_id": sources}
 
     def text_of(self, field: str, value: Any) -> str:
-        """A value as the user reads it: a name for an id, a label for a code."""
-        if value is None or value == "":
-            return ""
+        """A value as the user reads it: a name for an id, a label for a code, and
+        "(empty)" for nothing (a choice too: it keeps the field empty)."""
+        if value is None or value == "" or value == [] or value == ():
+            return _("(empty)")
         if field in self._names:
             return self._names[field].get(value, str(value))
         if field == "company_id":
@@ -141,8 +142,11 @@ class MergeDialog(QDialog):
         self.preview = preview
         first, second = ((preview.kept, preview.merged) if self.keep_first.isChecked()
                          else (preview.merged, preview.kept))
-        self.keep_first.setText(_("“{name}” (#{id})").format(name=first.name, id=first.id))
-        self.keep_second.setText(_("“{name}” (#{id})").format(name=second.name, id=second.id))
+        for button, record in ((self.keep_first, first), (self.keep_second, second)):
+            # the record's number only tells apart two of the same name
+            button.setText(_("“{name}” (#{id})").format(name=record.name, id=record.id)
+                           if first.name == second.name
+                           else _("“{name}”").format(name=record.name))
         self.model = MergeFieldsModel(
             preview.fields, self.text_of,
             (_("“{name}”, kept").format(name=preview.kept.name),
