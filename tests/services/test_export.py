@@ -189,3 +189,19 @@ def test_a_companies_list_in_xlsx_counts_open_deals_as_numbers(
     counts = [r[header.index("Open deals")].value for r in sheet.iter_rows(min_row=2)]
     assert all(isinstance(n, int) for n in counts)
     assert sum(counts) > 0
+
+
+def test_a_contacts_list_as_vcards_keeps_the_lists_order(
+        tmp_path: Path, services: Services, manager: Actor) -> None:
+    from funneldesk.services.dto import CustomerQuery
+
+    for name in ("宋佳", "艾娃", "Zoe Li"):  # created out of the list's (name) order
+        services.customers.add_contact(ContactFields(name=name), by=manager)
+    query = CustomerQuery(entity="contact")
+    listed = [r.name for r in services.customer_list.page(query, 0, 10)]
+    path = tmp_path / "people.vcf"
+    services.exports.export_list(query, path)
+    names = [line[3:] for line in path.read_text(encoding="utf-8").splitlines()
+             if line.startswith("FN:")]
+    assert names == listed
+    assert names != ["宋佳", "艾娃", "Zoe Li"]  # (the list's order is not the created one)

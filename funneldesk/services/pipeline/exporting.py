@@ -14,7 +14,11 @@ from funneldesk.money import from_storage
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.sql import timestamp
 from funneldesk.services.common.tabular.writing import vcard, write_table
-from funneldesk.services.customers.customer_list import CustomerListService, ids_sql
+from funneldesk.services.customers.customer_list import (
+    CustomerListService,
+    ids_sql,
+    page_ids,
+)
 from funneldesk.services.customers.exporting import contact_cards, customer_rows
 from funneldesk.services.customers.list_records import CustomerQuery, columns_of
 from funneldesk.services.customers.list_text import exported_cell, header
@@ -44,6 +48,7 @@ DEAL_FIELDS = (
     ("notes", N_("Notes"), "d.notes"),
 )
 KINDS = ("companies", "contacts", "deals")
+_EVERY = 1 << 62  # a list's every row
 
 
 class ExportService(Service):
@@ -72,7 +77,9 @@ class ExportService(Service):
         ``field_names``, every field the import reads, headed by the import's field
         names (a file that imports back with no mapping)."""
         if path.suffix.lower() == ".vcf" and query.entity == "contact":
-            cards = [vcard(*card) for card in contact_cards(self.db.query, ids_sql(query))]
+            order = page_ids(self.db.query, query, 0, _EVERY)  # the list's order
+            cards = [vcard(*card) for card in contact_cards(self.db.query, ids_sql(query),
+                                                            order)]
             path.write_text("".join(cards), encoding="utf-8")
             return len(cards)
         if path.suffix.lower() not in (".csv", ".xlsx"):
