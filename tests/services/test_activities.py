@@ -278,3 +278,29 @@ def test_emptying_the_trash_takes_a_deals_activities_with_it(
     assert services.trash.empty(deal_ids=[deal.id], by=manager) == 1
     with pytest.raises(NotFound):
         services.activities.activity(call.id)
+
+
+def test_a_customers_activities_list_the_planned_by_day_then_the_latest_closed(
+        services: Services, manager: Actor) -> None:
+    company = services.customers.add_company(CompanyFields(name="星辰科技"), by=manager)
+    contact = services.customers.add_contact(ContactFields(name="张伟", company_id=company.id),
+                                             by=manager)
+    plan = services.activities.plan
+    later = plan(ActivityFields(CALL, "回访", company_id=company.id,
+                                due_on=TODAY + dt.timedelta(days=3)), by=manager).activity
+    sooner = plan(ActivityFields(ActivityKind.VISIT, "拜访", contact_id=contact.id,
+                                 company_id=company.id, due_on=TODAY), by=manager).activity
+    done = plan(ActivityFields(CALL, "首次电话", company_id=company.id, due_on=TODAY),
+                by=manager).activity
+    services.activities.complete(done.id, "有兴趣", expected_version=done.version, by=manager)
+    plan(ActivityFields(CALL, "别家", company_id=services.customers.add_company(
+        CompanyFields(name="远航物流"), by=manager).id, due_on=TODAY), by=manager)
+
+    listed = services.activities.of_customer("company", company.id)
+    assert [(a.title, a.state) for a in listed] == [
+        ("拜访", ActivityState.PLANNED), ("回访", ActivityState.PLANNED),
+        ("首次电话", ActivityState.DONE)]
+    assert [a.id for a in services.activities.of_customer("contact", contact.id)] == [
+        sooner.id]
+    assert [a.id for a in services.activities.of_customer("company", company.id, limit=2)] \
+        == [sooner.id, later.id]  # the planned come first

@@ -5,6 +5,7 @@ company there."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from contextlib import closing
 from dataclasses import replace
@@ -20,7 +21,9 @@ from pytestqt.qtbot import QtBot
 
 from funneldesk import formatting
 from funneldesk.collation import sort_key
+from funneldesk.enums import ActivityKind
 from funneldesk.services import Services
+from funneldesk.services.activities.records import ActivityFields
 from funneldesk.services.dto import COMPANY, CompanyRow, CustomerColumn
 from funneldesk.settings import Settings
 from funneldesk.ui.common.page import Workspace
@@ -333,6 +336,20 @@ def test_opening_a_row_shows_its_deals_and_contacts(page: CustomersPage, qtbot: 
     assert "Contacts" in text
     assert person in text
     assert "History" in text
+    # its activities: the planned ones, and one done with what came of it
+    services, me = page.workspace.services, page.workspace.actor
+    plan = services.activities.plan
+    plan(ActivityFields(ActivityKind.VISIT, "Plant tour", company_id=company.id,
+                        due_on=dt.date(2031, 5, 6)), by=me)
+    call = plan(ActivityFields(ActivityKind.CALL, "First call", company_id=company.id,
+                               due_on=dt.date(2031, 5, 1)), by=me).activity
+    services.activities.complete(call.id, "Wants a quote", expected_version=call.version,
+                                 by=me)
+    with qtbot.waitSignal(page.customerShown, timeout=10000):
+        page.open_customer("company", company.id)
+    lines = page.detail.toPlainText().splitlines()
+    assert "Visit: Plant tour" in "\n".join(lines)
+    assert any("Call: First call — Wants a quote (Done)" in line for line in lines)
 
 
 @pytest.mark.usefixtures("demo")

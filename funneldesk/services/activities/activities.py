@@ -105,6 +105,22 @@ class ActivityService(Service):
             result = _result(session, row, by, "reopen")
             return ActivityResult(result.activity, result.changes | cancelled.changes)
 
+    def of_customer(self, entity: str, record_id: int, limit: int = 20) -> list[Activity]:
+        """A company's or contact's activities (a company's include those of its deals):
+        the planned ones by day, then the latest done or cancelled, ``limit`` at most."""
+        column = ActivityRow.company_id if entity == "company" else ActivityRow.contact_id
+        mine = (column == record_id, reads.alive())
+        with self.db.reading() as session:
+            planned = reads.read_many(session, reads.activities_query().where(
+                *mine, ActivityRow.state == ActivityState.PLANNED)
+                .order_by(ActivityRow.due_on.is_(None), ActivityRow.due_on,
+                          ActivityRow.due_at, ActivityRow.id).limit(limit))
+            closed = reads.read_many(session, reads.activities_query().where(
+                *mine, ActivityRow.state != ActivityState.PLANNED)
+                .order_by(ActivityRow.closed_at.desc(), ActivityRow.id.desc())
+                .limit(max(0, limit - len(planned))))
+        return planned + closed
+
     def activity(self, activity_id: int) -> Activity:
         with self.db.reading() as session:
             get_or_raise(session, ActivityRow, activity_id, "activity")

@@ -10,7 +10,9 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from funneldesk import formatting
+from funneldesk.enums import ActivityState
 from funneldesk.i18n import N_, _
+from funneldesk.services.activities.records import Activity, state_label
 from funneldesk.services.dto import (
     CompanyDetail,
     CustomerOverview,
@@ -115,9 +117,29 @@ def _outcome(outcome: str, stage: str) -> str:
     return "" if outcome == "open" or label == stage else " · " + _e(label)
 
 
-def overview_html(seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = ()) -> str:
+def _activity_line(activity: Activity) -> str:
+    """A planned activity with its day (and time); a closed one marked, with its
+    outcome; each with the deal it is for."""
+    if activity.due_at is not None:
+        local = activity.due_at.astimezone()
+        when = f"{formatting.date_short(local.date())} {formatting.time_short(local)}"
+    else:
+        when = formatting.date_short(activity.due_on) if activity.due_on else ""
+    text = _e(f"{when} · {activity.summary}" if when else activity.summary)
+    if activity.deal_id is not None:
+        text += " · " + _link("deal", activity.deal_id, activity.deal)
+    if activity.state is ActivityState.PLANNED:
+        return f"<li>{text}</li>"
+    mark = "✓" if activity.state is ActivityState.DONE else "✗"
+    outcome = f" — {_e(activity.outcome)}" if activity.outcome else ""
+    return (f"<li style='color:gray'>{mark} {text}{outcome} "
+            f"({_e(state_label(activity.state))})</li>")
+
+
+def overview_html(seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = (),
+                  activities: Sequence[Activity] = ()) -> str:
     """The overview as rich text for a QTextBrowser; ``pool``: its public pool history,
-    newest first."""
+    newest first; ``activities``: the planned ones, then the latest closed."""
     detail = seen.detail
     fields = detail.fields
     parts = [f"<h2>{_e(fields.name)}</h2>"]
@@ -165,6 +187,9 @@ def overview_html(seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = ())
         parts.append(f"<table cellspacing='2'>{cells}</table>")
     else:
         parts.append(_para(_("No deals yet.")))
+    parts.append(_heading(_("Activities")))
+    parts.append("<ul>" + "".join(_activity_line(a) for a in activities) + "</ul>"
+                 if activities else _para(_("No activities yet.")))
     if pool:
         parts.append(_heading(_("Public pool")))
         parts.append("<ul>" + "".join(_pool_line(p) for p in pool) + "</ul>")
@@ -187,13 +212,15 @@ class CustomerDetail(QTextBrowser):
         self.setAccessibleName(_("Customer details"))
         self.overview: CustomerOverview | None = None
         self.pool: tuple[PoolHistoryEntry, ...] = ()
+        self.activities: tuple[Activity, ...] = ()
         self.clear_customer()
 
-    def show_customer(self, seen: CustomerOverview,
-                      pool: Sequence[PoolHistoryEntry] = ()) -> None:
+    def show_customer(self, seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = (),
+                      activities: Sequence[Activity] = ()) -> None:
         self.overview = seen
         self.pool = tuple(pool)
-        self.setHtml(overview_html(seen, pool))
+        self.activities = tuple(activities)
+        self.setHtml(overview_html(seen, pool, activities))
 
     def _follow(self, url: QUrl) -> None:
         kind, _colon, ident = url.toString().partition(":")

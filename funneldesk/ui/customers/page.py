@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError, NotFound
 from funneldesk.i18n import _, ngettext
+from funneldesk.services.activities.records import Activity
 from funneldesk.services.dto import (
     COMPANY,
     CONTACT,
@@ -538,15 +539,17 @@ class CustomersPage(Page):
         self._detail_reads += 1
         generation = self._detail_reads  # a read asked before (even of it) is dropped
 
-        def work() -> tuple[CustomerOverview, list[PoolHistoryEntry]]:
+        def work() -> tuple[CustomerOverview, list[PoolHistoryEntry], list[Activity]]:
             return (services.customer_list.overview(entity, record_id),
-                    services.pool.history(entity, record_id))
+                    services.pool.history(entity, record_id),
+                    services.activities.of_customer(entity, record_id))
 
-        def done(result: tuple[CustomerOverview, list[PoolHistoryEntry]]) -> None:
-            seen, pool = result
+        def done(result: tuple[CustomerOverview, list[PoolHistoryEntry],
+                               list[Activity]]) -> None:
+            seen, pool, activities = result
             if generation != self._detail_reads:
                 return  # asked again meanwhile: that read shows what is current
-            self.detail.show_customer(seen, pool)
+            self.detail.show_customer(seen, pool, activities)
             self.customerShown.emit(seen.entity, seen.id)
 
         def failed(error: Exception) -> None:
