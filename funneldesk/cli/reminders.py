@@ -33,6 +33,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 
 
 def run_reminders(args: argparse.Namespace) -> int:
+    from funneldesk.services.activities.records import section_heading
     from funneldesk.settings import Settings
 
     with opened_services(args) as services:
@@ -59,10 +60,9 @@ def run_reminders(args: argparse.Namespace) -> int:
                   sys.stdout, ensure_ascii=False, indent=1)
         print()
         return 0
-    titles = {"overdue": _("Overdue"), "today": _("Today"), "upcoming": _("Next 7 days")}
     print(_("Reminders for {user}").format(user=found.user))
     for key, activities in sections.items():
-        print(f"\n{titles[key]} ({formatting.number(len(activities))})")
+        print(f"\n{section_heading(key, len(activities))}")
         for activity in activities:
             print(f"  {_when(activity)}  {activity.summary}"
                   + "".join(f" · {name}" for name in (activity.deal, activity.company,
@@ -95,7 +95,7 @@ def _when(activity: Any) -> str:
 
 def _plain(activity: Any) -> dict[str, Any]:
     return {"id": activity.id, "kind": activity.kind.value,
-            "title": activity.shown_title, "due": _due(activity),
+            "title": activity.title, "due": _due(activity),
             "deal": _named(activity.deal_id, activity.deal),
             "company": _named(activity.company_id, activity.company),
             "contact": _named(activity.contact_id, activity.contact)}

@@ -133,11 +133,15 @@ def test_the_command_lists_reminders_as_json_and_writes_the_calendar(
                                assignee_id=rep.id), by=manager).activity
     plan(ActivityFields(ActivityKind.CALL, "far", deal_id=deal.id, due_on=TODAY + 30 * DAY,
                         assignee_id=rep.id), by=manager)
+    untitled = plan(ActivityFields(ActivityKind.CALL, deal_id=deal.id, due_on=TODAY,
+                                   assignee_id=rep.id), by=manager).activity
 
-    assert main(["--db", str(db_path), "reminders", "--json", "--user", "rep"]) == 0
+    assert main(["--db", str(db_path), "--lang", "zh_CN", "reminders", "--json",
+                 "--user", "rep"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert listed["user"] == "rep"
-    assert listed["today"] == []
+    assert [(a["id"], a["kind"], a["title"]) for a in listed["today"]] == [
+        (untitled.id, "call", "")]  # codes and the user's own text, never a translation
     assert [a["id"] for a in listed["overdue"]] == [late.id]
     assert listed["overdue"][0] == {
         "id": late.id, "kind": "call", "title": "回访", "due": (TODAY - DAY).isoformat(),
@@ -151,8 +155,8 @@ def test_the_command_lists_reminders_as_json_and_writes_the_calendar(
     target = tmp_path / "rep.ics"
     assert main(["--db", str(db_path), "reminders", "--user", "rep", "--ics",
                  str(target)]) == 0
-    assert "3 planned activities written" in capsys.readouterr().out
-    assert len(events(target.read_bytes())) == 3
+    assert "4 planned activities written" in capsys.readouterr().out
+    assert len(events(target.read_bytes())) == 4
     assert main(["--db", str(db_path), "reminders", "--user", "nobody"]) == 1
     assert "no user “nobody”" in capsys.readouterr().err
 

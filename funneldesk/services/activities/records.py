@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from funneldesk import formatting
 from funneldesk.enums import ActivityKind, ActivityState
-from funneldesk.i18n import N_, _
+from funneldesk.i18n import N_, _, ngettext
 from funneldesk.services.common.records import ChangeSet
 
 KIND_LABELS = {
@@ -17,6 +18,17 @@ KIND_LABELS = {
 }
 STATE_LABELS = {ActivityState.PLANNED: N_("Planned"), ActivityState.DONE: N_("Done"),
                 ActivityState.CANCELLED: N_("Cancelled")}
+
+
+def section_heading(section: str, count: int) -> str:
+    """A reminders section's heading with its count: "Overdue (3)" (the Today pane and
+    ``funneldesk reminders`` alike)."""
+    n = formatting.number(count)
+    if section == "overdue":
+        return ngettext("Overdue ({n})", "Overdue ({n})", count).format(n=n)
+    if section == "today":
+        return ngettext("Today ({n})", "Today ({n})", count).format(n=n)
+    return ngettext("Next 7 days ({n})", "Next 7 days ({n})", count).format(n=n)
 
 
 def kind_label(kind: ActivityKind) -> str:

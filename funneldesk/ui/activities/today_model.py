@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from funneldesk import formatting
 from funneldesk.i18n import _
-from funneldesk.services.activities.records import Activity, Reminders
+from funneldesk.services.activities.records import Activity, Reminders, section_heading
 
 Index = QModelIndex | QPersistentModelIndex
 ActivityRole = Qt.ItemDataRole.UserRole + 1  # the row's Activity, None on a heading
@@ -61,11 +61,9 @@ class TodayModel(QAbstractListModel):
         self.beginResetModel()
         self.reminders = reminders
         self.rows = []
-        for key, title, found in (("overdue", _("Overdue"), reminders.overdue),
-                                  ("today", _("Today"), reminders.today),
-                                  ("upcoming", _("Next 7 days"), reminders.upcoming)):
-            self.rows.append(TodayRow(_("{section} ({count})").format(
-                section=title, count=formatting.number(len(found))), section=key))
+        for key, found in (("overdue", reminders.overdue), ("today", reminders.today),
+                           ("upcoming", reminders.upcoming)):
+            self.rows.append(TodayRow(section_heading(key, len(found)), section=key))
             self.rows.extend(TodayRow(activity=a, section=key) for a in found)
         self.endResetModel()
 
