@@ -482,5 +482,25 @@ def test_an_owner_cell_naming_the_public_pool_puts_the_record_in_it(
     assert rows(db_path, "SELECT p.name, u.display_name FROM contacts p "
                          "LEFT JOIN users u ON u.id = p.owner_id ORDER BY p.id") == [
         ("王芳", None), ("Tom Lee", None), ("李雷", "赵强")]
+    assert rows(db_path, "SELECT name FROM contacts WHERE pooled_at IS NOT NULL "
+                         "ORDER BY id") == [("王芳",), ("Tom Lee",)]  # pooled since the import
     assert rows(db_path, "SELECT count(*) FROM users WHERE display_name IN "
                          "('公海', 'Public pool')") == [(0,)]
+
+
+def test_an_update_naming_the_pool_releases_the_record_with_its_pool_history(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path) -> None:
+    first = write(tmp_path, "a.csv", "姓名,邮箱,负责人,公司\n王芳,wang@x.cn,赵强,星辰科技\n")
+    options = ImportOptions(columns={"name": "姓名", "email": "邮箱", "owner": "负责人",
+                                     "company": "公司"}, mode="upsert", match="email")
+    assert services.imports.run("contacts", first, options, by=manager).created == 1
+    again = write(tmp_path, "b.csv", "姓名,邮箱,负责人,公司\n王芳,wang@x.cn,公海,新公司\n")
+    report = services.imports.run("contacts", again, options, by=manager)
+    assert (report.updated, report.errors) == (1, [])
+    [(contact_id, owner, pooled)] = rows(
+        db_path, "SELECT id, owner_id, pooled_at IS NOT NULL FROM contacts")
+    assert (owner, pooled) == (None, 1)  # in the pool, since the import
+    assert [(e.action, e.owner_before) for e in services.pool.history("contact", contact_id)] == [
+        ("released", "赵强")]
+    assert rows(db_path, "SELECT count(*) FROM users WHERE display_name = '公海'") == [(0,)]
+    assert rows(db_path, "SELECT owner_id FROM companies WHERE name = '新公司'") == [(None,)]

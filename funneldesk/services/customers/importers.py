@@ -31,6 +31,7 @@ from funneldesk.models import (
     Contact,
     ContactTag,
     LeadSource,
+    PoolEvent,
     Product,
     Role,
     User,
@@ -45,7 +46,7 @@ from funneldesk.services.customers.import_channels import Channels, channel_inse
 from funneldesk.services.customers.import_claims import Claims, Column, casefolded
 from funneldesk.services.customers.list_records import CONSENT_LABELS
 from funneldesk.services.customers.profiles import WECHAT_ID
-from funneldesk.services.customers.records import CONSENTS, KEY_LEVELS, ROLES
+from funneldesk.services.customers.records import CLAIMED, CONSENTS, KEY_LEVELS, RELEASED, ROLES
 from funneldesk.services.team.lead_sources import LeadSourceInfo, lookup_table, shown
 
 # what a list's Owner column says of a record in the public pool, in either language
@@ -461,6 +462,8 @@ class _CustomerImporter:
                                          person=self.entity == "contact")
         records.update(id=ids, owner_id=owners, created_by_id=[ctx.by.id] * count,
                        created_at=[now] * count, touched_at=[now] * count, version=[1] * count)
+        if None in owners:  # in the public pool since now, as a release would put it
+            records["pooled_at"] = [now if owner is None else None for owner in owners]
         if "consent" in records:
             records["consent_at"] = [now if c in ("given", "refused") else None
                                      for c in records["consent"]]
@@ -539,6 +542,13 @@ class _CustomerImporter:
         if "consent" in changed:  # when it was given or refused, as a form dates it
             keyed["consent_at"] = (ctx.now if changed["consent"][1] in ("given", "refused")
                                    else None)
+        if "owner_id" in changed:  # into the pool or out of it: the pool's history says so
+            before, after = changed["owner_id"]
+            keyed["pooled_at"] = ctx.now if after is None else None
+            if before is None or after is None:
+                session.add(PoolEvent(entity=self.entity, record_id=ident,
+                                      action=RELEASED if after is None else CLAIMED,
+                                      owner_before_id=before, at=ctx.now, by_id=ctx.by.id))
         # a new version even when only phones, emails or tags came: an undo of an edit
         # made before must see that the record changed since
         session.execute(update(self.model).where(self.model.id == ident).values(
@@ -607,7 +617,7 @@ class ContactImporter(_CustomerImporter):
     def own(self, row: Row, refs: References) -> dict[str, Any]:
         if "company" not in row.values:
             return {}
-        owner = refs.owner(row.values.get("owner"))
+        owner = refs.customer_owner(row.values.get("owner"))
         return {"company_id": refs.company(row.values["company"], owner)}
 
     def own_columns(self, found: list[dict[str, Any]], owners: list[int | None],
