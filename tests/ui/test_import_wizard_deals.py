@@ -186,12 +186,20 @@ def test_a_deals_file_opened_for_contacts_switches_the_import_to_deals(
     assert wiz.file_page.note.isVisibleTo(wiz)
     assert wiz.file_page.note.text() == (
         "The file's columns match 6 fields of Deals, so Import is set to Deals.")
-    # a contacts file stays a contacts import, and the note goes
+    # a contact list names company fields too (7 to 6): a close call stays contacts
     people = tmp_path / "people.csv"
-    people.write_text("姓名,手机,邮箱,公司,职位\n王芳,13812345678,wf@x.cn,星辰,经理\n",
+    people.write_text("Name,Phone,Email,Owner,Source,Tags,City\n"
+                      "Wang Fang,13812345678,wf@x.cn,Amy Lee,Website,VIP,Beijing\n",
                       encoding="utf-8")
     wiz.file_page.kind.setCurrentIndex(wiz.file_page.kind.findData("contacts"))
     wiz.file_page.load(people)
     qtbot.waitUntil(wiz.file_page.isComplete, timeout=10000)
     assert wiz.file_page.kind_code() == "contacts"
     assert not wiz.file_page.note.isVisibleTo(wiz)
+    # a kind the user chose stays, whatever the file
+    companies = wiz.file_page.kind.findData("companies")
+    wiz.file_page.kind.setCurrentIndex(companies)
+    wiz.file_page.kind.activated.emit(companies)  # as a click on the choice
+    wiz.file_page.load(path)
+    qtbot.waitUntil(wiz.file_page.isComplete, timeout=10000)
+    assert wiz.file_page.kind_code() == "companies"

@@ -148,3 +148,22 @@ def test_marking_done_plans_the_next_one_and_undo_takes_both_back(
         window.undo_stack.redo()
     assert services.activities.activity(call).state is ActivityState.DONE
     assert shown(pane)[-1] == "试用回访"
+
+
+def test_a_database_that_cannot_be_read_is_said_in_the_pane_not_in_boxes(
+        qtbot: QtBot, pane: TodayPane, services: Services,
+        monkeypatch: pytest.MonkeyPatch, warnings_shown: list[str]) -> None:
+    from funneldesk.errors import DatabaseBusy
+
+    def busy(*_args: object, **_kwargs: object) -> object:
+        raise DatabaseBusy(services.location())
+
+    monkeypatch.setattr(services.reminders, "reminders", busy)
+    pane.reload()
+    qtbot.waitUntil(pane.problem.isVisible)
+    assert pane.problem.text() == DatabaseBusy(services.location()).message()
+    assert warnings_shown == []  # no box
+    assert pane.timer.isActive()  # it tries again each minute
+    monkeypatch.undo()
+    reload(qtbot, pane)
+    assert not pane.problem.isVisible()

@@ -46,3 +46,28 @@ def test_an_answer_for_text_no_longer_in_the_field_is_dropped(qtbot: QtBot) -> N
     release.set()
     qtbot.waitUntil(lambda: ahead.answers == 2)
     assert shown == ["quick"]  # the slow answer came last and was not shown
+
+
+def test_a_pick_made_while_a_search_runs_keeps_the_list_closed(qtbot: QtBot) -> None:
+    from funneldesk.services.dto import Named
+    from funneldesk.ui.board.company_picker import CompanyPicker
+
+    release, started = threading.Event(), threading.Event()
+
+    def search(text: str, _limit: int) -> list[Named]:
+        started.set()
+        release.wait(5)
+        return [Named(1, "星辰科技"), Named(2, "星辰物流")]
+
+    picker = CompanyPicker(search)
+    qtbot.addWidget(picker)
+    picker.show()
+    picker.setText("星辰")
+    picker.textEdited.emit("星辰")  # as typed
+    qtbot.waitUntil(started.is_set)
+    picker.set_company(Named(1, "星辰科技"))  # picked (from an earlier list) meanwhile
+    release.set()
+    qtbot.waitUntil(lambda: picker.ahead.answers == 1)
+    popup = picker.popup_list.popup()
+    assert popup is None or not popup.isVisible()
+    assert picker.company_id() == 1

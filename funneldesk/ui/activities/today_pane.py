@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services.activities.records import Activity, ActivityFields, ActivityResult
 from funneldesk.services.dto import ChangeSet
 from funneldesk.ui.activities.complete_dialog import CompleteDialog
 from funneldesk.ui.activities.today_model import ActivityRole, TodayDelegate, TodayModel
 from funneldesk.ui.common.background import run_in_background
+from funneldesk.ui.common.error_label import ErrorLabel
 from funneldesk.ui.common.errors import show_bug
 from funneldesk.ui.common.page import Pane, Workspace
 
@@ -49,6 +51,7 @@ class TodayPane(Pane):
                               "you mark an activity done."))
         self.empty.setWordWrap(True)
         self.empty.hide()
+        self.problem = ErrorLabel()  # why the last read failed (the database busy ...)
         # tool buttons: narrower than push buttons, so the pane can be narrow too
         self.done_button = QToolButton()
         self.done_button.setText(_("Mark done…"))
@@ -64,6 +67,7 @@ class TodayPane(Pane):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.empty)
+        layout.addWidget(self.problem)
         layout.addLayout(buttons)
         selection = self.view.selectionModel()
         selection.currentChanged.connect(lambda *_a: self._enable())
@@ -107,6 +111,7 @@ class TodayPane(Pane):
             self._again = False
             self.reload()
             return
+        self.problem.show_message("")
         chosen = self.current()
         self.model.show(reminders)  # type: ignore[arg-type]  # what reminders() returns
         found = self.model.reminders
@@ -119,7 +124,13 @@ class TodayPane(Pane):
         self.loaded.emit()
 
     def _failed(self, error: Exception) -> None:
+        """Said in the pane, not in a box: the pane reads again each minute, and a box
+        each time would pile up while the database is unreachable."""
         self._reading = False
+        if isinstance(error, FunnelDeskError):
+            self.problem.show_error(error)
+            return
+        self.timer.stop()  # a bug: said once
         show_bug(self, error)
 
     def showEvent(self, event: QShowEvent) -> None:

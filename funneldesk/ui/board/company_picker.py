@@ -44,6 +44,7 @@ class CompanyPicker(QLineEdit):
         self.editingFinished.connect(self._typed_in_full)
 
     def set_company(self, company: Named | None) -> None:
+        self.ahead.cancel()  # a search still on its way must not reopen the list
         self.chosen = company
         self.setText(company.name if company else "")
         self.companyChanged.emit()

@@ -66,6 +66,7 @@ class ContactPicker(QComboBox):
 
     def choose(self, contact: Named) -> None:
         """Makes ``contact`` the choice, adding it to the list if it is not there."""
+        self.ahead.cancel()  # a search still on its way must not reopen the list
         if self.findData(contact.id) < 0:
             self.addItem(contact.name, contact.id)
         self.setCurrentIndex(self.findData(contact.id))

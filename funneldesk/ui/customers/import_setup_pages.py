@@ -78,7 +78,8 @@ class FilePage(QWizardPage):
         self.note = QLabel()  # the kind switched to, when the file's columns say so
         self.note.setWordWrap(True)
         self.note.hide()
-        self.kind.activated.connect(lambda _i: self.note.hide())  # chosen by hand
+        self._chosen_by_hand = False  # then the kind stays, whatever the file's columns
+        self.kind.activated.connect(self._chose_kind)
         form = QFormLayout(self)
         form.addRow(_("Import:"), self.kind)
         form.addRow(_("File:"), row)
@@ -136,12 +137,20 @@ class FilePage(QWizardPage):
         self.table = table
         self.completeChanged.emit()
 
+    def _chose_kind(self, _index: int) -> None:
+        self._chosen_by_hand = True
+        self.note.hide()
+
     def _suit_kind(self, named: dict[str, int]) -> None:
-        """Switches Import to the kind whose fields the file's columns name most (a
-        HubSpot deals export opened from the Customers page is deals), and says so."""
+        """Switches Import to the kind whose fields the file's columns name far more
+        (a HubSpot deals export opened from the Customers page is deals), and says so;
+        never a kind the user chose, nor on a close call (a contact list names company
+        fields too)."""
         current = self.kind_code()
         best = max(named, key=lambda kind: (named[kind], kind == current))
-        if best == current or named[best] <= named.get(current, 0) or named[best] < 2:
+        mine = named.get(current, 0)
+        if (self._chosen_by_hand or best == current or named[best] < 3
+                or named[best] < 2 * mine):
             self.note.hide()
             return
         self.kind.setCurrentIndex(self.kind.findData(best))
