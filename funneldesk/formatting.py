@@ -12,7 +12,13 @@ from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.dates import format_time as _format_time
 from babel.lists import format_list
-from babel.numbers import format_currency, get_currency_name, get_currency_symbol, parse_pattern
+from babel.numbers import (
+    format_currency,
+    get_currency_name,
+    get_currency_precision,
+    get_currency_symbol,
+    parse_pattern,
+)
 
 from funneldesk.i18n import language
 
@@ -27,9 +33,11 @@ def money(amount: Decimal, currency: str) -> str:
 
 def spreadsheet_money_format(currency: str) -> str:
     """An Excel number format that shows an amount as ``money`` does (its sign, thousands
-    separators, two decimals) while the cell stays a number that sums."""
+    separators, its currency's decimals) while the cell stays a number that sums."""
     symbol = get_currency_symbol(currency, locale=_locale()).replace('"', "")
-    return f'"{symbol}"#,##0.00;-"{symbol}"#,##0.00'
+    digits = get_currency_precision(currency)  # JPY has none, as money() shows it
+    number = "#,##0" + ("." + "0" * digits if digits else "")
+    return f'"{symbol}"{number};-"{symbol}"{number}'
 
 
 def money_short(amount: Decimal, currency: str) -> str:

@@ -27,3 +27,10 @@ def test_money_in_whole_units(lang: str, locale: str, shown: list[str]) -> None:
 def test_counts_group_thousands(lang: str, locale: str) -> None:
     i18n.set_language(lang)
     assert formatting.number(1234567) == "1,234,567" == format_decimal(1234567, locale=locale)
+
+
+def test_a_spreadsheet_shows_an_amount_with_its_currencys_sign_and_decimals() -> None:
+    from funneldesk.formatting import spreadsheet_money_format
+
+    assert spreadsheet_money_format("USD") == '"$"#,##0.00;-"$"#,##0.00'
+    assert spreadsheet_money_format("JPY").startswith('"¥"#,##0;')  # yen have no cents

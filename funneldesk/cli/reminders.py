@@ -39,9 +39,11 @@ def run_reminders(args: argparse.Namespace) -> int:
     with opened_services(args) as services:
         user = services.users.named(args.user) if args.user else services.users.current()
         if args.ics is not None:
+            now = dt.datetime.now(dt.UTC)
             data, planned, dropped = services.calendar.ics(
-                user.id, alarm_minutes=Settings().get("reminders.alarm_minutes"))
+                user.id, alarm_minutes=Settings().get("reminders.alarm_minutes"), now=now)
             _write(args.ics, data)
+            services.calendar.exported(user.id, now)  # only once the file is there
             print(ngettext("{n} planned activity written to {path}",
                            "{n} planned activities written to {path}", planned).format(
                 n=formatting.number(planned), path=args.ics))

@@ -42,6 +42,14 @@ def events(data: bytes) -> dict[str, dict[str, object]]:
     return found
 
 
+def exported(services: Services, user_id: int) -> tuple[bytes, int, int]:
+    """A calendar file made and written (as the command does)."""
+    now = dt.datetime.now(dt.UTC)
+    made = services.calendar.ics(user_id, now=now)
+    services.calendar.exported(user_id, now)
+    return made
+
+
 def database_id(db_path: Path) -> str:
     with closing(sqlite3.connect(db_path)) as conn:
         return str(conn.execute(
@@ -94,7 +102,7 @@ def test_activities_closed_since_the_last_file_are_written_once_as_cancelled(
                                        due_on=TODAY + DAY), by=manager).activity
     moved = plan(ActivityFields(ActivityKind.CALL, "moved", deal_id=deal.id, due_on=TODAY),
                  by=manager).activity
-    first = events(services.calendar.ics(manager.id)[0])
+    first = events(exported(services, manager.id)[0])
     ident = database_id(db_path)
     assert {e["sequence"] for e in first.values()} == {0}
 
@@ -104,7 +112,7 @@ def test_activities_closed_since_the_last_file_are_written_once_as_cancelled(
     services.activities.update(moved.id, ActivityFields(
         ActivityKind.CALL, "moved", deal_id=deal.id, due_on=TODAY + 2 * DAY),
         expected_version=services.activities.activity(moved.id).version, by=manager)
-    data, planned, cancelled = services.calendar.ics(manager.id)
+    data, planned, cancelled = exported(services, manager.id)
     second = events(data)
 
     assert (planned, cancelled) == (1, 2)
@@ -116,7 +124,7 @@ def test_activities_closed_since_the_last_file_are_written_once_as_cancelled(
     moved_event = second[f"activity-{moved.id}@{ident}"]
     assert (moved_event["start"], moved_event["status"]) == (TODAY + 2 * DAY, "CONFIRMED")
     assert moved_event["sequence"] > first[f"activity-{moved.id}@{ident}"]["sequence"]
-    third = events(services.calendar.ics(manager.id)[0])
+    third = events(exported(services, manager.id)[0])
     assert set(third) == {f"activity-{moved.id}@{ident}"}  # cancelled once is enough
 
 
@@ -159,6 +167,16 @@ def test_the_command_lists_reminders_as_json_and_writes_the_calendar(
     assert len(events(target.read_bytes())) == 4
     assert main(["--db", str(db_path), "reminders", "--user", "nobody"]) == 1
     assert "no user “nobody”" in capsys.readouterr().err
+    # a file that could not be written does not count as the last one: what closes
+    # meanwhile is still cancelled in the next file
+    services.activities.complete(late.id, "", expected_version=late.version, by=rep)
+    assert main(["--db", str(db_path), "reminders", "--user", "rep", "--ics",
+                 str(tmp_path / "no such folder" / "rep.ics")]) == 1
+    assert main(["--db", str(db_path), "reminders", "--user", "rep", "--ics",
+                 str(target)]) == 0
+    cancelled = [e for e in events(target.read_bytes()).values()
+                 if e["status"] == "CANCELLED"]
+    assert [e["summary"] for e in cancelled] == ["Call: 回访"]
 
 
 def test_activities_export_to_csv_and_xlsx_with_their_deals_and_times(

@@ -38,13 +38,14 @@ class CalendarService(Service):
             now: dt.datetime | None = None) -> tuple[bytes, int, int]:
         """``user_id``'s planned activities with a day (overdue ones too), and those
         closed since the previous file as cancelled; the file's bytes and how many events
-        of each kind it holds. The export is remembered, so that the next file cancels
-        only what closed after this one."""
+        of each kind it holds. Nothing is remembered until ``exported`` says the file
+        was written (a file that could not be written must not count as the previous
+        one, or what closed before it would never be cancelled)."""
         if not 0 <= alarm_minutes <= MAX_ALARM_MINUTES:
             raise InvalidInput("alarm", _("An alarm fires from 0 to {most} minutes before "
                                           "its activity.").format(most=MAX_ALARM_MINUTES))
         now = now or dt.datetime.now(dt.UTC)
-        with self.db.session() as session:
+        with self.db.reading() as session:
             if session.get(User, user_id) is None:
                 raise NotFound("user", user_id)
             database_id = setting(session_query(session), "database_id") or "funneldesk"
@@ -66,7 +67,6 @@ class CalendarService(Service):
                         and_(ActivityRow.state == ActivityState.PLANNED,
                              Deal.deleted_at > previous)))
                     .order_by(ActivityRow.id))
-            session.add(CalendarExport(user_id=user_id, at=now))
         calendar = Calendar()
         calendar.add("prodid", PRODUCT)
         calendar.add("version", "2.0")
@@ -80,6 +80,12 @@ class CalendarService(Service):
             calendar.add_component(_event(activity, database_id,
                                           sequences[activity.id] + raised, now, None))
         return calendar.to_ical(), len(planned), len(dropped)
+
+    def exported(self, user_id: int, at: dt.datetime) -> None:
+        """The file ``ics`` made at ``at`` was written: the next file cancels only what
+        closes after it."""
+        with self.db.session() as session:
+            session.add(CalendarExport(user_id=user_id, at=at))
 
 
 def _event(activity: Activity, database_id: str, sequence: int, now: dt.datetime,
