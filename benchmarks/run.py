@@ -62,6 +62,11 @@ Figures (medians of R repeats; a repeat is a fresh process):
   import_rows_per_s has a target). Beside them import_cores_free: how many cores a
   CPU-bound job found free just before each import (2: both; the import needs both).
 
+- today_pane_ms (issue 8, benchmarks/today_figures.py): the Today pane of one rep, with
+  50,000 activities in the board database, from the request until the pane is painted
+  with what it read (median of R reads, in a fresh process); beside it
+  today_pane_sql_ms, its query alone in the same process.
+
 "targets" gives each target with its value in this run, "pass" whether the figure meets
 it. A slow figure beside a slow baseline means a busy machine, not slow code.
 """
@@ -124,6 +129,7 @@ TARGETS: dict[str, Callable[[dict[str, Any]], float]] = {
     "search_zh2_ms": lambda f: 30.0,
     "search_en_prefix_ms": lambda f: 30.0,
     "deals_list_scroll_ms": lambda f: 100.0,
+    "today_pane_ms": lambda f: 100.0,
     # issue 7: at least 20,000 rows/s and at least half of validating alone
     "import_rows_per_s": lambda f: max(20_000.0, f["validate_only_rows_per_s"] / 2),
 }
@@ -245,6 +251,19 @@ def import_figures_of(folder: Path, env: dict[str, str]) -> dict[str, float]:
     return dict(json.loads(done.stdout.splitlines()[-1]))
 
 
+def today_figures_of(source: Path, folder: Path, env: dict[str, str],
+                     repeat: int) -> dict[str, float]:
+    """The Today pane figures, from a fresh process on a fresh copy of ``source``."""
+    work = folder / "today.db"
+    fresh_copy(source, work)
+    done = subprocess.run([sys.executable, str(HERE / "today_figures.py"), str(work),
+                           str(max(repeat, 7))], env=env, capture_output=True, text=True,
+                          timeout=600, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"today figures failed:\n{done.stdout}\n{done.stderr}")
+    return dict(json.loads(done.stdout.splitlines()[-1]))
+
+
 def judged(result: dict[str, Any]) -> dict[str, Any]:
     targets, passed = {}, {}
     for prefix in ("", "history_"):
@@ -295,6 +314,7 @@ def main() -> None:
             result.update(deals_list_figures.measure(cached(sizes["history_"], CACHE), folder,
                                                      env, args.repeat))
         result.update(import_figures_of(folder, env))
+        result.update(today_figures_of(cached(sizes[""], CACHE), folder, env, args.repeat))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     result = {"qt_baseline_s": statistics.median(baselines), **result,
