@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,12 @@ def test_demo_refuses_a_database_with_deals_unless_appending(services: Services,
         services.demo.generate(deals=10, seed=1, by=manager)
     services.demo.generate(deals=10, seed=2, by=manager, append=True)
     assert services.board.deal_count() == 20
+
+
+def test_demo_with_no_deals_fills_only_customers(services: Services, manager: Actor,
+                                                db_path: Path) -> None:
+    summary = services.demo.generate(deals=0, seed=1, by=manager)
+    assert summary.deals == 0
+    assert summary.companies > 0
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("SELECT count(*) FROM deals").fetchone() == (0,)

@@ -173,6 +173,9 @@ def test_filtering_by_any_field_through_the_fields_dialog(
     offered = [box.itemText(i) for i in range(1, box.count())]
     assert offered == sorted(offered, key=sort_key)  # in the order of their words
     assert "key_level" not in dialog.boxes  # the bar has its own box for it
+    sizes = [dialog.boxes["size"].itemText(i) for i in range(1, dialog.boxes["size"].count())]
+    assert len(sizes) > 2
+    assert sizes == sorted(sizes, key=lambda t: int(t.split("-")[0].rstrip("+")))  # 1-49 ...
     assert all(box.count() > 1 for box in dialog.boxes.values())  # each offers a value
     box.setCurrentIndex(box.findData(industry))  # offered: a value the companies hold
     typed = dialog.boxes["city"].lineEdit()

@@ -303,8 +303,9 @@ def test_closing_the_wizard_during_an_import_cancels_it_and_closes_it_once_stopp
     assert cancel.isEnabled()
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     assert wizard.isVisible()  # until the import has stopped
-    closed.set()
-    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=20000)
+    with qtbot.waitSignal(wizard.closedCancelled, timeout=20000):  # the window says so
+        closed.set()
+    assert not wizard.isVisible()
     assert companies(db_path) == before
 
 

@@ -83,10 +83,12 @@ class ActivityService(Service):
             return _result(session, row, by, "cancel")
 
     def reopen(self, activity_id: int, *, expected_version: int, by: Actor,
-               planned_since: tuple[int, int] | None = None) -> ActivityResult:
+               planned_since: tuple[int, int] | None = None,
+               outcome: str | None = None) -> ActivityResult:
         """Plans again an activity done or cancelled (what undoing either does); its
-        outcome stays, to be kept or changed. ``planned_since`` (an id and the version
-        seen): the next activity completing it planned, cancelled in the same change."""
+        outcome stays, unless ``outcome`` gives the one it had before. ``planned_since``
+        (an id and the version seen): the next activity completing it planned, taken
+        away in the same change (an undo leaves no trace of it)."""
         with self.db.session() as session:
             row = _editable(session, activity_id, expected_version, by)
             if row.state is ActivityState.PLANNED:
@@ -94,16 +96,19 @@ class ActivityService(Service):
             row.state, row.closed_at, row.closed_by_id = ActivityState.PLANNED, None, None
             row.reminded_at = None
             row.sequence += 1
-            if planned_since is None:
-                return _result(session, row, by, "reopen")
-            following = _editable(session, *planned_since, by)
-            if following.state is ActivityState.PLANNED:
-                following.state, following.closed_at = ActivityState.CANCELLED, utcnow()
-                following.closed_by_id = by.id
-                following.sequence += 1
-            cancelled = _result(session, following, by, "cancel")
-            result = _result(session, row, by, "reopen")
-            return ActivityResult(result.activity, result.changes | cancelled.changes)
+            if outcome is not None:
+                row.outcome = outcome
+            gone = ChangeSet()
+            if planned_since is not None:
+                following = _editable(session, *planned_since, by)
+                gone = ChangeSet(frozenset(d for d in (following.deal_id,) if d is not None),
+                                 activity_ids=frozenset({following.id}))
+                audit.record(session, by, "delete", "activity", following.id,
+                             title=following.title)
+                session.delete(following)
+                session.flush()
+            result = _result(session, row, by, "reopen", also=set(gone.deal_ids))
+            return ActivityResult(result.activity, result.changes | gone)
 
     def of_customer(self, entity: str, record_id: int, limit: int = 20) -> list[Activity]:
         """A company's or contact's activities (a company's include those of its deals):

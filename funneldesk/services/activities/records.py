@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from funneldesk import formatting
 from funneldesk.enums import ActivityKind, ActivityState
-from funneldesk.i18n import N_, _, ngettext
+from funneldesk.i18n import N_, _, ngettext, pgettext
 from funneldesk.services.common.records import ChangeSet
 
-KIND_LABELS = {
-    ActivityKind.CALL: N_("Call"), ActivityKind.VISIT: N_("Visit"),
-    ActivityKind.MEETING: N_("Meeting"), ActivityKind.EMAIL: N_("Email"),
-    ActivityKind.WECHAT: N_("WeChat message"), ActivityKind.DEMO: N_("Demo"),
-    ActivityKind.OTHER: N_("Other"),
+# each with its context: "Email" the kind of activity (邮件) is not the field (邮箱)
+_KIND_LABELS: dict[ActivityKind, Callable[[], str]] = {
+    ActivityKind.CALL: lambda: pgettext("activity kind", "Call"),
+    ActivityKind.VISIT: lambda: pgettext("activity kind", "Visit"),
+    ActivityKind.MEETING: lambda: pgettext("activity kind", "Meeting"),
+    ActivityKind.EMAIL: lambda: pgettext("activity kind", "Email"),
+    ActivityKind.WECHAT: lambda: pgettext("activity kind", "WeChat message"),
+    ActivityKind.DEMO: lambda: pgettext("activity kind", "Demo"),
+    ActivityKind.OTHER: lambda: pgettext("activity kind", "Other"),
 }
 STATE_LABELS = {ActivityState.PLANNED: N_("Planned"), ActivityState.DONE: N_("Done"),
                 ActivityState.CANCELLED: N_("Cancelled")}
@@ -32,7 +37,7 @@ def section_heading(section: str, count: int) -> str:
 
 
 def kind_label(kind: ActivityKind) -> str:
-    return _(KIND_LABELS[kind])
+    return _KIND_LABELS[kind]()
 
 
 def state_label(state: ActivityState) -> str:

@@ -70,8 +70,9 @@ DEAL_FIELDS = (
     _f("campaign", N_("Campaign"), "text", "活动", limit=200),
     _f("created_at", N_("Created"), "moment", "Create Date", "createdate",
        "Deal - Deal created", "Created Date", "创建时间", "创建日期"),
-    _f("closed_at", N_("Closed on"), "moment", "Close Date", "closedate", "Deal - Won time",
-       "Closed Date", "成交日期", "关闭日期"),
+    # won or lost: when it closed; open: when it is expected to (HubSpot's Close Date)
+    _f("closed_at", N_("Close date"), "moment", "Close Date", "closedate", "Deal - Won time",
+       "Closed Date", "成交日期", "关闭日期", "Closed on", "成交/输单日期"),
     # Pipedrive writes a lost deal's close in a column of its own
     _f("lost_at", N_("Lost on"), "moment", "Deal - Lost time", "输单日期"),
     _f("expected_close", N_("Expected close"), "date", "Deal - Expected close date",

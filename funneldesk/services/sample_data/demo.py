@@ -267,6 +267,8 @@ class DemoService(Service):
                 "created_at": created, "created_by_id": owner, "updated_at": entered,
                 "updated_by_id": owner, "version": 1,
             })
+        if not deal_rows:  # (an empty list would insert one row of defaults)
+            return
         session.execute(insert(Deal), deal_rows)
         session.execute(insert(StageChange), changes)
         # each open deal's next step is the planned activity it stands for, as a next

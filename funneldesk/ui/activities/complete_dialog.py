@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from funneldesk.enums import ActivityKind
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
-from funneldesk.services.activities.records import KIND_LABELS, Activity, ActivityFields
+from funneldesk.services.activities.records import Activity, ActivityFields, kind_label
 from funneldesk.ui.common.error_label import ErrorLabel
 from funneldesk.ui.common.fields import OptionalDateEdit
 
@@ -57,8 +57,8 @@ class CompleteDialog(QDialog):
         # an open deal must keep a next step; a customer's call may end the thread
         self.next_box.setChecked(activity.deal_id is not None)
         self.kind = QComboBox()
-        for kind, label in KIND_LABELS.items():
-            self.kind.addItem(_(label), kind.value)
+        for kind in ActivityKind:
+            self.kind.addItem(kind_label(kind), kind.value)
         self.kind.setCurrentIndex(self.kind.findData(activity.kind.value))
         self.title = QLineEdit()
         self.title.setPlaceholderText(_("e.g. Send the revised quote"))
@@ -67,6 +67,10 @@ class CompleteDialog(QDialog):
         self.time = QLineEdit()
         self.time.setPlaceholderText(_("e.g. 14:30 (empty: all day)"))
         self.errors = {name: ErrorLabel() for name in ("title", "next_day", "time")}
+        # a message goes as soon as its field is edited: it spoke of the text before
+        self.title.textEdited.connect(lambda _t: self.errors["title"].show_message(""))
+        self.time.textEdited.connect(lambda _t: self.errors["time"].show_message(""))
+        self.day.changed.connect(lambda: self.errors["next_day"].show_message(""))
         form = QFormLayout(self.next_box)
         form.addRow(_("Kind:"), self.kind)
         form.addRow(_("Title:"), self.title)

@@ -175,7 +175,8 @@ class TodayPane(Pane):
             following = result.next_activity
             return service.reopen(
                 result.activity.id, expected_version=result.activity.version, by=by,
-                planned_since=(following.id, following.version) if following else None)
+                planned_since=(following.id, following.version) if following else None,
+                outcome=activity.outcome)  # the one it had before
 
         def redo(result: ActivityResult) -> ActivityResult:
             return service.complete(result.activity.id, outcome, by=by, next_one=next_one,

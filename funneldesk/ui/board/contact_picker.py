@@ -106,6 +106,8 @@ class ContactPicker(QComboBox):
             self.matches.appendRow(item)
         if self.matches.rowCount():
             self.popup_list.complete()
+        elif (popup := self.popup_list.popup()) is not None:
+            popup.hide()  # nobody of that name: no empty list
 
     def _picked(self, index: QModelIndex) -> None:
         contact = index.data(IdRole)

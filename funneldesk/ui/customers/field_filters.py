@@ -6,6 +6,7 @@ fills is not offered."""
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtWidgets import (
@@ -29,8 +30,11 @@ Profile = tuple[tuple[str, str], ...]
 _IN_THE_BAR = frozenset({"key_level"})  # fields the filter bar has a box of its own for
 
 
-def _label_key(name: str, value: str) -> str:
-    return sort_key(code_label(name, value))
+def _label_key(name: str, value: str) -> tuple[tuple[int, int, str], ...]:
+    """Words in their (pinyin) order, numbers by their size: 1-49 before 50-199 before
+    1000+."""
+    parts = re.split(r"(\d+)", code_label(name, value))
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, sort_key(p)) for p in parts if p)
 
 
 class FieldFiltersDialog(QDialog):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from funneldesk.i18n import _
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, ChangeSet
 from funneldesk.ui.common.page import Workspace
@@ -23,5 +24,7 @@ def open_import_wizard(parent: QWidget | None, services: Services, actor: Actor,
         runner = workspace.runner
         wizard.imported.connect(lambda _report: runner.relay(ChangeSet(everything=True)))
         wizard.imported.connect(lambda _report: note_saved())  # the status bar's "saved at"
+        wizard.closedCancelled.connect(lambda: workspace.show_message(
+            _("The import was cancelled; nothing was written.")))
     wizard.open()
     return wizard

@@ -24,6 +24,7 @@ from funneldesk.ui.customers.import_stages_page import StagesPage
 
 class ImportWizard(QWizard):
     imported = Signal(object)  # the ImportReport of an import that wrote records
+    closedCancelled = Signal()  # closed during an import, which was cancelled: nothing written
 
     def __init__(self, services: Services, actor: Actor, kind: str | None = None,
                  parent: QWidget | None = None) -> None:
@@ -82,3 +83,4 @@ class ImportWizard(QWizard):
         if self._close_when_stopped:
             self._close_when_stopped = False
             super().reject()
+            self.closedCancelled.emit()
