@@ -108,7 +108,10 @@ def _pool_line(entry: PoolHistoryEntry) -> str:
             when=when, owner=before)
     else:
         text = _("{when} · returned on its own, untouched too long").format(when=when)
-    return f"<li>{_e(text)}</li>"
+    shown = _e(text)
+    for name in {who, before or ""} - {""}:  # a person's name is never broken (李/娜)
+        shown = shown.replace(_e(name), f"<span style='white-space:nowrap'>{_e(name)}</span>")
+    return f"<li>{shown}</li>"
 
 
 def _outcome(outcome: str, stage: str) -> str:
