@@ -47,10 +47,8 @@ class TodayPane(Pane):
         self.view.setAccessibleName(_("Today's activities"))
         self.view.doubleClicked.connect(self._open)
         self.view.activated.connect(self._open)
-        self.empty = QLabel(_("Nothing planned for the next 7 days. Plan a follow-up when "
-                              "you mark an activity done."))
+        self.empty = QLabel(_("Reading your activities…"))  # until the first read is in
         self.empty.setWordWrap(True)
-        self.empty.hide()
         self.problem = ErrorLabel()  # why the last read failed (the database busy ...)
         # tool buttons: narrower than push buttons, so the pane can be narrow too
         self.done_button = QToolButton()
@@ -115,6 +113,8 @@ class TodayPane(Pane):
         chosen = self.current()
         self.model.show(reminders)  # type: ignore[arg-type]  # what reminders() returns
         found = self.model.reminders
+        self.empty.setText(_("Nothing planned for the next 7 days. Plan a follow-up when "
+                             "you mark an activity done."))
         self.empty.setVisible(found is not None and not (found.overdue or found.today
                                                           or found.upcoming))
         row = self.model.row_of(chosen.id) if chosen is not None else None
