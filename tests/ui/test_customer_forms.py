@@ -414,3 +414,27 @@ def test_cancel_with_unsaved_edits_asks_whether_to_save_them(
                          Qt.MouseButton.LeftButton)
         assert not form.isVisible()
         assert len(asked) == 1
+
+
+def test_the_consumer_profile_offers_the_usual_words_and_the_teams_own(
+        qtbot: QtBot, services: Services, manager: Actor) -> None:
+    services.customers.add_contact(ContactFields(name="李娜", gender="女性", loyalty="老客户"),
+                                   by=manager)
+    form = shown(qtbot, ContactForm(services, manager, None))
+    offered = form.profile_choices.models
+    qtbot.waitUntil(lambda: "女性" in offered["gender"].stringList())
+    assert offered["gender"].stringList() == ["Female", "Male", "女性"]
+    assert offered["loyalty"].stringList()[-1] == "老客户"
+    assert offered["age_band"].stringList()[:2] == ["<20", "20–29"]
+    # the arrow in the field opens the whole list; a pick fills the field
+    form.tabs.setCurrentIndex(form.tabs.count() - 3)  # the consumer profile
+    arrow = form.gender.actions()[0]
+    arrow.trigger()
+    popup = form.gender.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    assert popup.model().rowCount() == 3
+    item = popup.model().index(2, 0)
+    assert item.data() == "女性"
+    popup.clicked.emit(item)  # as a click on it (offscreen, the popup has no place to click)
+    assert form.gender.text() == "女性"
+    form.reject()

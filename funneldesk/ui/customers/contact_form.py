@@ -30,9 +30,11 @@ from funneldesk.services.customers.records import (
 )
 from funneldesk.services.dto import Actor
 from funneldesk.ui.board.company_picker import CompanyPicker
-from funneldesk.ui.customers import choices, privacy_actions
+from funneldesk.ui.common.background import run_in_background
+from funneldesk.ui.customers import choices, privacy_actions, profile_choices
 from funneldesk.ui.customers.channel_list import ChannelList
 from funneldesk.ui.customers.labels import CONSENT_LABELS, ROLE_LABELS
+from funneldesk.ui.customers.profile_choices import ProfileChoices
 from funneldesk.ui.customers.record_form import RecordForm, tags_of
 
 _TEXTS = ("name", "title", "wechat", "campaign", "age_band", "gender", "occupation",
@@ -92,6 +94,11 @@ class ContactForm(RecordForm):
         self.decision_process = self.text(form, "decision_process",
                                           _("How they decide to buy, and who takes part"))
         self.loyalty = self.line(form, "loyalty")
+        self.profile_choices = ProfileChoices({field: self.line_of(field)
+                                               for field in profile_choices.FIELDS})
+        run_in_background(lambda: self.services.customer_list.field_values("contact"),
+                          # a failed read leaves the usual words: a convenience, no more
+                          self.profile_choices.add_held, lambda _e: None, owner=self)
         form = self.page(_("Personal data"))
         self.data_origin = self.line(form, "data_origin",
                                      _("Where these details come from"))
