@@ -40,19 +40,19 @@ def run_reminders(args: argparse.Namespace) -> int:
         user = services.users.named(args.user) if args.user else services.users.current()
         if args.ics is not None:
             now = dt.datetime.now(dt.UTC)
-            data, planned, dropped = services.calendar.ics(
+            made = services.calendar.ics(
                 user.id, alarm_minutes=Settings().get("reminders.alarm_minutes"), now=now)
-            _write(args.ics, data)
-            services.calendar.exported(user.id, now)  # only once the file is there
+            _write(args.ics, made.data)
+            services.calendar.exported(user.id, made, now)  # only once the file is there
             print(ngettext("{n} planned activity written to {path}",
-                           "{n} planned activities written to {path}", planned).format(
-                n=formatting.number(planned), path=args.ics))
-            if dropped:
-                print(ngettext("{n} activity done or cancelled since the last file is "
+                           "{n} planned activities written to {path}", made.planned).format(
+                n=formatting.number(made.planned), path=args.ics))
+            if made.cancelled:
+                print(ngettext("{n} activity no longer planned since the last file is "
                                "written as cancelled",
-                               "{n} activities done or cancelled since the last file are "
-                               "written as cancelled", dropped).format(
-                    n=formatting.number(dropped)))
+                               "{n} activities no longer planned since the last file are "
+                               "written as cancelled", made.cancelled).format(
+                    n=formatting.number(made.cancelled)))
             return 0
         found = services.reminders.reminders(user.id)
     sections = {"overdue": found.overdue, "today": found.today, "upcoming": found.upcoming}

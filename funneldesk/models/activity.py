@@ -58,11 +58,14 @@ class Activity(Base):
 
 
 class CalendarExport(Base):
-    """When a user last wrote their activities to an iCalendar file: activities closed
-    since then are written once more, as cancelled, so that calendars drop them."""
+    """When a user wrote their activities to an iCalendar file, and what it held: the
+    next file writes once more, as cancelled, the events no longer planned for them, so
+    that calendars drop them."""
 
     __tablename__ = "calendar_exports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # activity id -> {"seq", "summary", "start", "all_day", "cancelled"}: what it wrote
+    events: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from icalendar import Calendar
 from funneldesk.cli import main
 from funneldesk.enums import ActivityKind
 from funneldesk.services import Services
+from funneldesk.services.activities.calendar import CalendarFile
 from funneldesk.services.activities.records import ActivityFields
 from funneldesk.services.dto import Actor
 from tests.helpers import make_deal
@@ -42,11 +44,11 @@ def events(data: bytes) -> dict[str, dict[str, object]]:
     return found
 
 
-def exported(services: Services, user_id: int) -> tuple[bytes, int, int]:
+def exported(services: Services, user_id: int) -> CalendarFile:
     """A calendar file made and written (as the command does)."""
     now = dt.datetime.now(dt.UTC)
     made = services.calendar.ics(user_id, now=now)
-    services.calendar.exported(user_id, now)
+    services.calendar.exported(user_id, made, now)
     return made
 
 
@@ -72,7 +74,8 @@ def test_each_planned_activity_is_an_event_with_an_alarm_and_a_stable_uid(
     later = plan(ActivityFields(ActivityKind.DEMO, "next quarter", deal_id=deal.id,
                                 due_on=TODAY + 60 * DAY), by=manager).activity
 
-    data, planned, dropped = services.calendar.ics(manager.id, alarm_minutes=15)
+    made = services.calendar.ics(manager.id, alarm_minutes=15)
+    data, planned, dropped = made.data, made.planned, made.cancelled
 
     ident = database_id(db_path)
     found = events(data)
@@ -102,7 +105,7 @@ def test_activities_closed_since_the_last_file_are_written_once_as_cancelled(
                                        due_on=TODAY + DAY), by=manager).activity
     moved = plan(ActivityFields(ActivityKind.CALL, "moved", deal_id=deal.id, due_on=TODAY),
                  by=manager).activity
-    first = events(exported(services, manager.id)[0])
+    first = events(exported(services, manager.id).data)
     ident = database_id(db_path)
     assert {e["sequence"] for e in first.values()} == {0}
 
@@ -112,7 +115,8 @@ def test_activities_closed_since_the_last_file_are_written_once_as_cancelled(
     services.activities.update(moved.id, ActivityFields(
         ActivityKind.CALL, "moved", deal_id=deal.id, due_on=TODAY + 2 * DAY),
         expected_version=services.activities.activity(moved.id).version, by=manager)
-    data, planned, cancelled = exported(services, manager.id)
+    made = exported(services, manager.id)
+    data, planned, cancelled = made.data, made.planned, made.cancelled
     second = events(data)
 
     assert (planned, cancelled) == (1, 2)
@@ -124,7 +128,7 @@ def test_activities_closed_since_the_last_file_are_written_once_as_cancelled(
     moved_event = second[f"activity-{moved.id}@{ident}"]
     assert (moved_event["start"], moved_event["status"]) == (TODAY + 2 * DAY, "CONFIRMED")
     assert moved_event["sequence"] > first[f"activity-{moved.id}@{ident}"]["sequence"]
-    third = events(exported(services, manager.id)[0])
+    third = events(exported(services, manager.id).data)
     assert set(third) == {f"activity-{moved.id}@{ident}"}  # cancelled once is enough
 
 
@@ -211,3 +215,41 @@ def test_activities_export_to_csv_and_xlsx_with_their_deals_and_times(
     sheet = openpyxl.load_workbook(tmp_path / "a.xlsx").worksheets[0]
     header, values = ([c.value for c in r] for r in sheet.iter_rows(max_row=2))
     assert dict(zip(header, values, strict=True))["类型"] == "拜访"
+
+
+def test_every_event_no_longer_planned_for_the_user_is_cancelled_and_never_outranked(
+        services: Services, manager: Actor, rep: Actor, db_path: Path) -> None:
+    plan, ident = services.activities.plan, database_id(db_path)
+    deal = make_deal(services, manager)
+    trashed = make_deal(services, manager, title="Vans")
+    purged = make_deal(services, manager, title="Kiosks")
+
+    def planned(title: str, deal_id: int) -> int:
+        return plan(ActivityFields(ActivityKind.CALL, title, deal_id=deal_id,
+                                   due_on=TODAY + DAY), by=manager).activity.id
+
+    given, undated = planned("given away", deal.id), planned("undated", deal.id)
+    restored, gone = planned("restored", trashed.id), planned("purged", purged.id)
+    exported(services, manager.id)
+
+    activity = services.activities.activity
+    services.activities.update(given, replace(activity(given).fields(), assignee_id=rep.id),
+                               expected_version=activity(given).version, by=manager)
+    services.activities.update(undated, replace(activity(undated).fields(), due_on=None),
+                               expected_version=activity(undated).version, by=manager)
+    for doomed in (trashed, purged):
+        services.trash.delete(deal_id=doomed.id, expected_version=services.deals.detail(
+            doomed.id).version, by=manager)
+    services.trash.empty(deal_ids=[purged.id], by=manager)
+    second = events(exported(services, manager.id).data)
+    assert {u: e["status"] for u, e in second.items()} == {
+        f"activity-{a}@{ident}": "CANCELLED" for a in (given, undated, restored, gone)}
+    assert second[f"activity-{gone}@{ident}"]["summary"] == "Call: purged"  # though gone
+
+    in_trash = next(d for d in services.trash.deals() if d.id == trashed.id)
+    services.trash.restore(deal_id=trashed.id, expected_version=in_trash.version, by=manager)
+    third = events(exported(services, manager.id).data)
+    back = third[f"activity-{restored}@{ident}"]
+    assert back["status"] == "CONFIRMED"
+    assert back["sequence"] > second[f"activity-{restored}@{ident}"]["sequence"]
+    assert set(third) == {f"activity-{restored}@{ident}"}  # the others were cancelled once
