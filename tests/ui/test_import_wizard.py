@@ -168,7 +168,8 @@ def test_an_ambiguous_date_column_is_asked_about_and_the_answer_is_used(
 
 def test_the_preview_marks_the_cells_the_import_would_refuse_and_says_why(
         qtbot: QtBot, wizard: ImportWizard, tmp_path: Path) -> None:
-    text = COMPANIES + "广州立信有限公司,12345,ok@lixin.cn,贸易,\r\n"
+    text = (COMPANIES + "广州立信有限公司,12345,ok@lixin.cn,贸易,\r\n"
+            "星辰科技北京分部,+86 138-0013-8000,,软件,\r\n")  # the first row's phone again
     open_file(qtbot, wizard, write(tmp_path, "c.csv", text))
     go_on(wizard)
     go_on(wizard)
@@ -185,6 +186,8 @@ def test_the_preview_marks_the_cells_the_import_would_refuse_and_says_why(
     assert cell(3, phone)[0] == reason_label("bad_phone")
     assert cell(0, email) == ("info@xingchen.cn", None)
     assert cell(0, phone) == ("138 0013 8000", None)
+    assert cell(4, phone)[0] == reason_label("duplicate")  # as the dry run would say
+    assert cell(4, phone)[1] is not None
 
 
 def test_a_date_column_that_proves_its_order_is_not_asked_about(

@@ -85,6 +85,33 @@ def validate_only(importer: Importer, source: Path | Table, options: ImportOptio
     return report
 
 
+def preview_check(importer: Importer, table: Table, options: ImportOptions, by: Actor, *,
+                  first: int, orders: Mapping[str, str | None] | None = None) -> ImportReport:
+    """``validate_only`` of the ``first`` records, and, for an import that creates, a row
+    that repeats an earlier row's key (a phone, an email, an external id ...) marked as the
+    import will refuse it: what the wizard's preview shows before any database is read."""
+    _check_options(importer, table, options)
+    report = ImportReport(read=min(first, len(table.records)))
+    ctx = Context(report, options, by)
+    # the keys a created record may not share with another row of the file
+    fields = ("phone", "email", *getattr(importer, "key_fields", importer.match_keys))
+    seen: set[tuple[str, str]] = set()
+    with _collector_paused():
+        for row in checked_rows(importer, table, options, ctx, first=first, orders=orders):
+            if options.mode != "create":
+                continue
+            for name in fields:
+                value = row.values.get(name)
+                keys = {(name, str(v).split(";")[0].casefold())  # a phone's extension aside
+                        for v in (value if isinstance(value, list) else [value]) if v}
+                if keys & seen:
+                    ctx.fail(row, name, "duplicate")
+                    break
+                seen |= keys
+    report.errors.sort(key=attrgetter("record", "column"))
+    return report
+
+
 def run_import(db: Database, importer: Importer, source: Path | Table, options: ImportOptions,
                by: Actor, *, progress: Progress | None = None,
                cancelled: Callable[[], bool] | None = None) -> ImportReport:

@@ -20,9 +20,9 @@ from funneldesk.services.common.tabular.engine import (
     ImportReport,
     Progress,
     RowError,
+    preview_check,
     run_import,
     suggest_columns,
-    validate_only,
 )
 from funneldesk.services.common.tabular.files import Table, read_table
 
@@ -118,9 +118,10 @@ class ImportService(Service):
                     ) -> list[RowError]:
         """The errors the import would report in the first ``count`` records from their
         cells alone (a bad phone, email, credit code, number or date, read in the order
-        the whole file proves, or in ``orders`` where the caller has read them), reading
-        no records of the database: what the wizard's preview marks before the dry run."""
-        return validate_only(self.importer(kind), table, options, by, first=count,
+        the whole file proves, or in ``orders`` where the caller has read them) and from
+        each other (a row repeating an earlier row's phone, email or key), reading no
+        records of the database: what the wizard's preview marks before the dry run."""
+        return preview_check(self.importer(kind), table, options, by, first=count,
                              orders=orders).errors
 
 
