@@ -31,6 +31,12 @@ from funneldesk.ui.common.errors import show_bug
 from funneldesk.ui.common.page import Pane, Workspace
 
 REFRESH_MS = 60 * 1000  # what turns overdue shows so within a minute
+# a change to deals or customers (a move, an edit) is read once this long after the last
+# one: a burst of moves makes one read, after the board has repainted, not one per move
+SETTLE_MS = 500
+# the first read waits this long after the pane is built (just after the first paint): its
+# first query loads the ORM, which would hold up a card dragged at once
+FIRST_READ_MS = 1500
 
 
 class TodayPane(Pane):
@@ -78,7 +84,15 @@ class TodayPane(Pane):
         self.timer.setTimerType(Qt.TimerType.CoarseTimer)
         self.timer.timeout.connect(self.reload)
         self.timer.start()
-        self.reload()
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self.reload)
+        QTimer.singleShot(FIRST_READ_MS, self, self._first_read)
+
+    def _first_read(self) -> None:
+        if self.model.reminders is None and not self._reading:  # not read on request yet
+            self.reload()
 
     def current(self) -> Activity | None:
         found = self.view.currentIndex().data(ActivityRole)
@@ -110,6 +124,9 @@ class TodayPane(Pane):
             self.reload()
             return
         self.problem.show_message("")
+        if reminders == self.model.reminders:  # nothing to show anew (a move, mostly)
+            self.loaded.emit()
+            return
         chosen = self.current()
         self.model.show(reminders)  # type: ignore[arg-type]  # what reminders() returns
         found = self.model.reminders
@@ -140,10 +157,11 @@ class TodayPane(Pane):
             self.reload()
 
     def apply_changes(self, changes: ChangeSet, origin: object) -> None:
-        # activities, or the deals and customers they name (renamed, trashed, merged)
-        if (changes.everything or changes.activity_ids or changes.deal_ids
-                or changes.customers):
+        if changes.everything or changes.activity_ids:
+            self._settle.stop()
             self.reload()
+        elif changes.deal_ids or changes.customers:  # what activities name (renamed, trashed)
+            self._settle.start()
 
     def _open(self, index: QModelIndex) -> None:
         activity = index.data(ActivityRole)
