@@ -66,7 +66,7 @@ def run_reminders(args: argparse.Namespace) -> int:
     for key, activities in sections.items():
         print(f"\n{section_heading(key, len(activities))}")
         for activity in activities:
-            print(f"  {_when(activity)}  {activity.summary}"
+            print(f"  {activity.due_text}  {activity.summary}"
                   + "".join(f" · {name}" for name in (activity.deal, activity.company,
                                                       activity.contact) if name))
     return 0
@@ -86,13 +86,6 @@ def _due(activity: Any) -> str | None:
     if activity.due_at is not None:
         return str(activity.due_at.astimezone().isoformat(timespec="minutes"))
     return activity.due_on.isoformat() if activity.due_on is not None else None
-
-
-def _when(activity: Any) -> str:
-    if activity.due_at is not None:
-        local: dt.datetime = activity.due_at.astimezone()
-        return f"{formatting.date_short(local.date())} {formatting.time_short(local)}"
-    return formatting.date_short(activity.due_on)
 
 
 def _plain(activity: Any) -> dict[str, Any]:

@@ -92,6 +92,16 @@ class Activity:
         return self.title or self.kind_label
 
     @property
+    def due_text(self) -> str:
+        """Its day, and its time when it has one, as this computer's clock shows them
+        ("12/3/26 10:00"); "" without a day."""
+        if self.due_at is not None:
+            local = self.due_at.astimezone()
+            return _("{day} {time}").format(day=formatting.date_short(local.date()),
+                                            time=formatting.time_short(local))
+        return formatting.date_short(self.due_on) if self.due_on is not None else ""
+
+    @property
     def summary(self) -> str:
         """Its kind and title ("Call: 回访报价"), as a calendar or a list names it."""
         if not self.title:

@@ -36,15 +36,11 @@ class TodayRow:
 
 def when_text(activity: Activity, section: str) -> str:
     """A row's time: its hour today, its day otherwise (and hour, when it has one)."""
+    if section != "today":
+        return activity.due_text
     if activity.due_at is not None:
-        local = activity.due_at.astimezone()
-        time = formatting.time_short(local)
-        if section == "today":
-            return time
-        return _("{day} {time}").format(day=formatting.date_short(local.date()), time=time)
-    if section == "today":
-        return _("All day")
-    return formatting.date_short(activity.due_on) if activity.due_on is not None else ""
+        return formatting.time_short(activity.due_at.astimezone())
+    return _("All day")
 
 
 def detail_text(activity: Activity) -> str:

@@ -123,11 +123,7 @@ def _outcome(outcome: str, stage: str) -> str:
 def _activity_line(activity: Activity) -> str:
     """A planned activity with its day (and time); a closed one marked, with its
     outcome; each with the deal it is for."""
-    if activity.due_at is not None:
-        local = activity.due_at.astimezone()
-        when = f"{formatting.date_short(local.date())} {formatting.time_short(local)}"
-    else:
-        when = formatting.date_short(activity.due_on) if activity.due_on else ""
+    when = activity.due_text
     text = _e(f"{when} · {activity.summary}" if when else activity.summary)
     if activity.deal_id is not None:
         text += " · " + _link("deal", activity.deal_id, activity.deal)
