@@ -165,7 +165,8 @@ class References:
         infos = [LeadSourceInfo(i, c, shown(c, label), True) for i, c, label in
                  session.execute(select(LeadSource.id, LeadSource.code, LeadSource.label))]
         self.sources = lookup_table(infos)
-        self.companies: dict[str, int] | None = None
+        self.companies: dict[str, int] | None = None  # by folded name
+        self._named: dict[str, int] = {}  # by a name as the file writes it
         self._tags: dict[tuple[str, ...], list[int]] = {}
 
     def tag_ids(self, names: Sequence[str]) -> list[int]:
@@ -214,7 +215,20 @@ class References:
                     ) -> list[int | None]:
         """The id of the company each name names, any case (None for a blank); those
         missing are created, owned by the owner beside their first name, in one
-        statement (an import may name thousands)."""
+        statement (an import may name thousands). A name written as an earlier row wrote
+        it is looked up as it is: a file names each company many times."""
+        ids = list(map(self._named.get, names))
+        if None not in ids:
+            return ids
+        unknown = [n for n, ident in enumerate(ids) if ident is None]
+        found = self._company_ids([names[n] for n in unknown], [owners[n] for n in unknown])
+        for n, ident in zip(unknown, found, strict=True):
+            if ident is not None:
+                ids[n] = self._named[names[n]] = ident
+        return ids
+
+    def _company_ids(self, names: Sequence[str], owners: Sequence[int | None]
+                     ) -> list[int | None]:
         if self.companies is None:
             self.quiet()
             self.companies = {}
