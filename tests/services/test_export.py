@@ -34,6 +34,9 @@ def test_an_exported_csv_imports_back_into_an_empty_database_with_no_mapping(
         tmp_path: Path, services: Services, manager: Actor, db_path: Path,
         template_db: Path) -> None:
     customers(services, manager)
+    lead = services.customers.add_contact(ContactFields(name="李雷", phones=("137 0000 1111",)),
+                                          by=manager)
+    services.pool.release("contact", lead.id, by=manager)
     for kind in ("companies", "contacts"):
         assert main(["--db", str(db_path), "export", kind, str(tmp_path / f"{kind}.csv")]) == 0
     data = (tmp_path / "companies.csv").read_bytes()
@@ -53,6 +56,8 @@ def test_an_exported_csv_imports_back_into_an_empty_database_with_no_mapping(
         again = (tmp_path / "again.csv").read_text(encoding="utf-8-sig").splitlines()
         assert again[1:] == first[1:]  # owner, company, phones, role ... all came back
     assert "偏好电话, 周一" in (tmp_path / "contacts.csv").read_text(encoding="utf-8-sig")
+    assert "李雷,,,,,,,,,,,,,,unknown,,Public pool," in (tmp_path / "contacts.csv").read_text(
+        encoding="utf-8-sig")  # in the pool again in the other database: owner and all
 
 
 def test_xlsx_keeps_codes_and_numbers_as_text_and_labels_are_translated(

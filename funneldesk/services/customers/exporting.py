@@ -60,7 +60,7 @@ def customer_rows(query: Query, entity: str, labels: bool,
     fields = COMPANY_FIELDS if entity == "company" else CONTACT_FIELDS
     names, sql = _select(entity, fields, only[0])
     headers = [_(f.label) for f in fields] if labels else names
-    source = names.index("source")
+    source, owner = names.index("source"), names.index("owner")
     # with labels, coded values in words too (决策者, 已同意), which the import reads back
     worded = [(names.index(n), word) for n, word in (("role", role_label),
                                                      ("consent", consent_label))
@@ -71,6 +71,8 @@ def customer_rows(query: Query, entity: str, labels: bool,
             values = list(row)
             if values[source] in SEEDED:  # a seeded source in the user's language
                 values[source] = _(SEEDED[values[source]])
+            if values[owner] is None:  # the word the import reads back as the pool
+                values[owner] = _("Public pool")
             for i, word in worded:
                 if values[i]:
                     values[i] = word(values[i])
