@@ -24,11 +24,11 @@ ROUNDS:
   the one alone, 1 when they had to share a core). The import writes on one core while
   it checks on the other; the other figures here use one. On a shared machine whose
   other users hold a core, the import's figure falls and this one shows why.
-- import_stolen_s and validate_stolen_s: CPU seconds the host of this virtual machine
-  gave to others while this one waited to run (the "steal" of /proc/stat, over every
-  core), during the import and during the validation. Both are 0 on a machine of its
-  own; an import that uses two cores loses more to a busy host than a validation that
-  uses one, so that a ratio of the two figures above moves with it.
+- import_stolen_share and validate_stolen_share: the share of this machine's CPU time
+  (all its cores over the time measured) that the host of a virtual machine gave to
+  others while this one waited to run (the "steal" of /proc/stat), during the import and
+  during the validation; 0 on a machine of its own, null where /proc/stat does not
+  count it. A busy host shows itself here, whoever else on it was busy.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def write_file(path: Path) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def run(folder: Path) -> dict[str, float]:
+def run(folder: Path) -> dict[str, float | None]:
     from funneldesk.db import open_database
     from funneldesk.services import Services
     from funneldesk.services.common.tabular.engine import ImportOptions, validate_only
@@ -92,7 +92,7 @@ def run(folder: Path) -> dict[str, float]:
     indexes: list[float] = []
     searchable: list[float] = []
     cores: list[float] = []
-    stolen: dict[str, list[float]] = {"import": [], "validate": []}
+    stolen: dict[str, list[float | None]] = {"import": [], "validate": []}
     for n in range(ROUNDS):
         cores.append(cores_free())
         work = folder / f"import{n}.db"
@@ -107,7 +107,7 @@ def run(folder: Path) -> dict[str, float]:
             began, steal = time.perf_counter(), stolen_s()
             report = services.imports.run("contacts", source, options, by=me)
             imported = time.perf_counter() - began
-            stolen["import"].append(stolen_s() - steal)
+            stolen["import"].append(share(steal, stolen_s(), imported))
             imports.append(report.read / imported)
             assert report.created + report.failed == ROWS, report.summary()
             assert report.failed >= ROWS // DUPLICATE_EVERY * 9 // 10, report.failed
@@ -119,8 +119,9 @@ def run(folder: Path) -> dict[str, float]:
             searchable.append(report.read / (imported + indexed))
             began, steal = time.perf_counter(), stolen_s()
             checked = validate_only(ContactImporter("CN"), source, options, me)
-            validations.append(checked.read / (time.perf_counter() - began))
-            stolen["validate"].append(stolen_s() - steal)
+            took = time.perf_counter() - began
+            validations.append(checked.read / took)
+            stolen["validate"].append(share(steal, stolen_s(), took))
         finally:
             db.close()
         raws.append(raw_insert(empty, folder / f"raw{n}.db", rows))
@@ -130,19 +131,31 @@ def run(folder: Path) -> dict[str, float]:
             "validate_only_rows_per_s": statistics.median(validations),
             "raw_insert_rows_per_s": statistics.median(raws),
             "import_cores_free": statistics.median(cores),
-            "import_stolen_s": statistics.median(stolen["import"]),
-            "validate_stolen_s": statistics.median(stolen["validate"]),
+            "import_stolen_share": median_or_none(stolen["import"]),
+            "validate_stolen_share": median_or_none(stolen["validate"]),
             "import_rows": ROWS}
 
 
-def stolen_s() -> float:
+def stolen_s() -> float | None:
     """CPU seconds stolen from this machine by its host since it started (every core's
-    together); 0 where /proc/stat does not count them."""
+    together); None where /proc/stat does not count them."""
     try:
         fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
     except OSError:
-        return 0.0
-    return int(fields[8]) / os.sysconf("SC_CLK_TCK") if len(fields) > 8 else 0.0
+        return None
+    return int(fields[8]) / os.sysconf("SC_CLK_TCK") if len(fields) > 8 else None
+
+
+def share(before: float | None, after: float | None, elapsed: float) -> float | None:
+    """The stolen share of every core's time over ``elapsed`` seconds."""
+    if before is None or after is None:
+        return None
+    return (after - before) / (elapsed * (os.cpu_count() or 1))
+
+
+def median_or_none(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
 
 
 def spin(_n: int = 0) -> float:

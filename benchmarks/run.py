@@ -61,8 +61,8 @@ Figures (medians of R repeats; a repeat is a fresh process):
   Rows per second: higher is better (the only such figures; of them only
   import_rows_per_s has a target). Beside them import_cores_free: how many cores a
   CPU-bound job found free just before each import (2: both; the import needs both);
-  import_stolen_s and validate_stolen_s: the CPU seconds a virtual machine's host took
-  from it during each (0 on a machine of its own).
+  import_stolen_share and validate_stolen_share: the share of the machine's CPU time a
+  virtual machine's host gave to others during each (0 on a machine of its own).
 
 - today_pane_ms (issue 8, benchmarks/today_figures.py): the Today pane of one rep, with
   50,000 activities in the board database, from the request until the pane is painted

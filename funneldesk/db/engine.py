@@ -49,24 +49,17 @@ def _begin(connection: Connection) -> None:
         # turns the checks on again even when BEGIN fails (_checked_again)
         connection.connection.info[_UNCHECKED] = True
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        # and no checkpoint at its commit: copying a bulk import's pages from the WAL into
-        # the database took a twentieth of its time, while the rows were already safe in
-        # the WAL; the next change's commit (the import's indexing) copies them
-        connection.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 _UNCHECKED = "funneldesk_foreign_keys_off"
-_AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
 
 
 def _checked_again(dbapi_connection: Any, record: Any) -> None:
     """A connection back in the pool from a change with foreign keys off checks them
-    again, and checkpoints again (only then: setting the pragma makes SQLite prepare
-    every statement anew)."""
+    again (only then: setting the pragma makes SQLite prepare every statement anew)."""
     if record.info.pop(_UNCHECKED, False) and dbapi_connection is not None:
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
-        dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={_AUTOCHECKPOINT_PAGES:d}")
 
 
 def make_engine(path: Path, busy_timeout_ms: int) -> Engine:

@@ -484,6 +484,9 @@ def test_an_owner_cell_naming_the_public_pool_puts_the_record_in_it(
         ("王芳", None), ("Tom Lee", None), ("李雷", "赵强")]
     assert rows(db_path, "SELECT name FROM contacts WHERE pooled_at IS NOT NULL "
                          "ORDER BY id") == [("王芳",), ("Tom Lee",)]  # pooled since the import
+    # the company she brings along is in the pool since then too (not "never owned")
+    assert rows(db_path, "SELECT owner_id, pooled_at IS NOT NULL FROM companies") == [
+        (None, 1)]
     assert rows(db_path, "SELECT count(*) FROM users WHERE display_name IN "
                          "('公海', 'Public pool')") == [(0,)]
 

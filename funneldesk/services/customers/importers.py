@@ -258,7 +258,9 @@ class References:
         self._next_company += len(wanted)
         now, by = self.ctx.now, self.ctx.by.id
         names = [name for name, _owner in wanted.values()]
+        # a company a pooled contact brings along is in the pool since now, as theirs is
         rows = [{"id": first + n, "name": name, "sort_name": key, "owner_id": owner,
+                 "pooled_at": now if owner is None else None,
                  "created_by_id": by, "created_at": now, "touched_at": now, "version": 1}
                 for n, ((name, owner), key) in enumerate(zip(wanted.values(),
                                                             sort_keys(names), strict=True))]
