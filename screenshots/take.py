@@ -118,6 +118,9 @@ def take(lang: str, out: Path) -> None:
     grab_dialog(app, lambda: window.editor.open(card.id), out / f"deal-form-{lang}.png")
     for tab, name in ((1, "criteria"), (2, "history")):
         grab_tab(app, window, card.id, tab, out / f"deal-{name}-{lang}.png")
+    grab_dialog(app, lambda: (page.activity_on(card.id, card.title, "plan"),  # opens
+                              wait(app, lambda: app.activeModalWidget() is None)),
+                out / f"activity-dialog-{lang}.png")
     grab_dialog(app, window.manage_pipelines, out / f"pipeline-editor-{lang}.png")
     grab_dialog(app, window.edit_rates, out / f"rates-{lang}.png")
     add_deals_without_a_rate(services, me, first.stage.id)

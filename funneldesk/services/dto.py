@@ -52,6 +52,7 @@ from funneldesk.services.pipeline.records import (
     OffBoardResult,
     PipelineInfo,
     StageInfo,
+    StepState,
     TrashedDeal,
 )
 from funneldesk.services.sample_data.records import SampleCounts
@@ -186,6 +187,7 @@ __all__ = [
     "SegmentInfo",
     "StageInfo",
     "StageKind",
+    "StepState",
     "TagCount",
     "Total",
     "TrashedDeal",

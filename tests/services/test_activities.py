@@ -18,7 +18,7 @@ from funneldesk.services import Services
 from funneldesk.services.activities.records import ActivityFields
 from funneldesk.services.customers.records import CompanyFields, ContactFields
 from funneldesk.services.dto import Actor
-from tests.helpers import make_deal
+from tests.helpers import make_deal, stage
 
 CALL = ActivityKind.CALL
 
@@ -98,6 +98,31 @@ def test_cancel_and_reopen_and_a_stale_version_is_refused(services: Services,
                                        by=manager).activity
     assert again.state is ActivityState.PLANNED
     assert services.deals.detail(deal.id).fields.next_step_date == TODAY
+
+
+def test_withdrawing_an_activity_leaves_no_trace_but_the_audit(
+        services: Services, manager: Actor, rep: Actor, db_path: Path) -> None:
+    """What undoing Plan or Log does: the deal's next step goes back to what it was."""
+    deal = make_deal(services, manager)
+    first = services.activities.plan(ActivityFields(CALL, "初访", deal_id=deal.id,
+                                                    due_on=TODAY + dt.timedelta(days=3)),
+                                     by=manager).activity
+    sooner = services.activities.plan(ActivityFields(CALL, "先打电话", deal_id=deal.id,
+                                                     due_on=TODAY), by=manager).activity
+    assert services.deals.detail(deal.id).fields.next_step == "先打电话"
+    with pytest.raises(NotAllowed):  # not the rep's to take away
+        services.activities.withdraw(sooner.id, expected_version=sooner.version, by=rep)
+    gone = services.activities.withdraw(sooner.id, expected_version=sooner.version,
+                                        by=manager)
+    assert (gone.activity.id, gone.changes.deal_ids, gone.changes.activity_ids) == (
+        sooner.id, {deal.id}, {sooner.id})
+    assert services.deals.detail(deal.id).fields.next_step == first.title
+    with pytest.raises(NotFound):
+        services.activities.activity(sooner.id)
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("SELECT action FROM audit_log WHERE entity = 'activity' AND "
+                            "entity_id = ? ORDER BY id", (sooner.id,)).fetchall() == [
+            ("plan",), ("delete",)]
 
 
 def test_what_is_checked_before_anything_is_written(services: Services, manager: Actor) -> None:
@@ -304,3 +329,30 @@ def test_a_customers_activities_list_the_planned_by_day_then_the_latest_closed(
         sooner.id]
     assert [a.id for a in services.activities.of_customer("company", company.id, limit=2)] \
         == [sooner.id, later.id]  # the planned come first
+
+
+
+def test_a_cards_next_step_is_overdue_due_today_planned_or_none_by_its_activities(
+        services: Services, manager: Actor) -> None:
+    deals = {name: make_deal(services, manager, title=name)
+             for name in ("overdue", "today", "planned", "undated", "none")}
+    planned = {name: services.activities.plan(ActivityFields(
+        CALL, "回访", deal_id=deals[name].id, due_on=day), by=manager).activity
+        for name, day in (("overdue", TODAY - dt.timedelta(days=1)), ("today", TODAY),
+                          ("planned", TODAY + dt.timedelta(days=7)), ("undated", None))}
+    services.activities.plan(ActivityFields(  # behind today's
+        CALL, "再访", deal_id=deals["today"].id, due_on=TODAY + dt.timedelta(days=2)),
+        by=manager)
+
+    def states() -> dict[str, str]:
+        board = services.board.load(stage(services, "Initial contact").pipeline_id)
+        return {c.title: c.step_state(TODAY) for c in board.cards}
+
+    assert states() == {"overdue": "overdue", "today": "today", "planned": "planned",
+                        "undated": "planned", "none": "none"}
+    for name in ("today", "overdue"):
+        services.activities.complete(planned[name].id, "谈过", by=manager,
+                                     expected_version=planned[name].version)
+    # today's done, the one behind it shows; the overdue one done, nothing is planned
+    assert states() == {"overdue": "none", "today": "planned", "planned": "planned",
+                             "undated": "planned", "none": "none"}

@@ -20,7 +20,7 @@ from funneldesk.services import Services
 from funneldesk.services.dto import Actor, DealFields
 from funneldesk.settings import Settings
 from funneldesk.ui.board.board_page import board_page
-from funneldesk.ui.board.card_model import DaysRole, OverdueRole, RottedRole, encode_mime
+from funneldesk.ui.board.card_model import DaysRole, RottedRole, StepStateRole, encode_mime
 from funneldesk.ui.board.deal_form import DealForm
 from funneldesk.ui.shell.main_window import DEFAULT_WIDTH, MainWindow, first_width
 from tests.helpers import make_deal, stage, tick_all
@@ -242,7 +242,7 @@ def test_moving_up_with_the_keyboard_in_a_sorted_column_asks_too(
 
 # --- live day counts --------------------------------------------------------------------
 
-def test_days_in_stage_rot_marks_and_overdue_follow_the_clock_past_midnight(
+def test_days_in_stage_rot_marks_and_the_next_steps_state_follow_the_clock_past_midnight(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     page = board_page(window)
     target = stage(services, "Initial contact")  # rots after 14 days
@@ -254,8 +254,8 @@ def test_days_in_stage_rot_marks_and_overdue_follow_the_clock_past_midnight(
     reload(qtbot, window)
     model = page.board.columns[target.id].model
     index = model.index(0, 0)
-    assert (index.data(DaysRole), index.data(RottedRole), index.data(OverdueRole)) == (
-        0, False, False)
+    assert (index.data(DaysRole), index.data(RottedRole), index.data(StepStateRole)) == (
+        0, False, "planned")
 
     clock = page.board.clock
     fake = [dt.datetime.combine(today, dt.time(23, 59, 30))]
@@ -265,11 +265,16 @@ def test_days_in_stage_rot_marks_and_overdue_follow_the_clock_past_midnight(
     assert 30_000 <= clock.timer.remainingTime() <= 32_000
     assert index.data(DaysRole) == 0
 
+    fake[0] = dt.datetime.combine(today + dt.timedelta(days=3), dt.time(0, 0, 1))
+    with qtbot.waitSignal(model.dataChanged, timeout=1000):
+        clock.timer.timeout.emit()  # the step's day has come
+    assert (index.data(DaysRole), index.data(StepStateRole)) == (3, "today")
+
     fake[0] = dt.datetime.combine(today + dt.timedelta(days=15), dt.time(0, 0, 1))
     with qtbot.waitSignal(model.dataChanged, timeout=1000):
         clock.timer.timeout.emit()  # as the timer does at midnight
-    assert (index.data(DaysRole), index.data(RottedRole), index.data(OverdueRole)) == (
-        15, True, True)
+    assert (index.data(DaysRole), index.data(RottedRole), index.data(StepStateRole)) == (
+        15, True, "overdue")
     # a column built after midnight counts from the new day too
     reload(qtbot, window)
     fresh = page.board.columns[target.id].model.index(0, 0)

@@ -15,7 +15,12 @@ from funneldesk.models import Activity as ActivityRow
 from funneldesk.models import ActivityKind, ActivityState, Company, Contact, Deal, User
 from funneldesk.models.base import utcnow
 from funneldesk.services.activities import reads
-from funneldesk.services.activities.records import Activity, ActivityFields, ActivityResult
+from funneldesk.services.activities.records import (
+    MAX_MINUTES,
+    Activity,
+    ActivityFields,
+    ActivityResult,
+)
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
@@ -23,8 +28,6 @@ from funneldesk.services.common.permissions import may_change_deal
 from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.customers.pool import touch
 from funneldesk.services.pipeline import next_step
-
-MAX_MINUTES = 24 * 60
 
 
 class ActivityService(Service):
@@ -44,13 +47,18 @@ class ActivityService(Service):
             return _result(session, row, by, "log")
 
     def update(self, activity_id: int, fields: ActivityFields, *, expected_version: int,
-               by: Actor) -> ActivityResult:
+               by: Actor, outcome: str | None = None) -> ActivityResult:
         """Changes what the activity is, when and for whom (a planned one, or a done
-        one's record)."""
+        one's record, and then its ``outcome`` too when given)."""
         with self.db.session() as session:
             row = _editable(session, activity_id, expected_version, by)
             deals = {row.deal_id}
             _fill(session, row, fields, by)
+            if outcome is not None:
+                if row.state is ActivityState.PLANNED:
+                    raise InvalidInput("outcome", _("An activity still planned has no "
+                                                    "outcome yet."))
+                row.outcome = outcome.strip()
             row.sequence += 1
             return _result(session, row, by, "update", also=deals)
 
@@ -109,6 +117,21 @@ class ActivityService(Service):
                 session.flush()
             result = _result(session, row, by, "reopen", also=set(gone.deal_ids))
             return ActivityResult(result.activity, result.changes | gone)
+
+    def withdraw(self, activity_id: int, *, expected_version: int, by: Actor
+                 ) -> ActivityResult:
+        """Takes away an activity as if it had never been planned or logged (what undoing
+        either does): only the audit keeps that it was. The result: the activity as it
+        was, and what changed."""
+        with self.db.session() as session:
+            row = _editable(session, activity_id, expected_version, by)
+            gone = reads.read(session, row.id)
+            audit.record(session, by, "delete", "activity", row.id, title=row.title)
+            session.delete(row)
+            session.flush()
+            deals = {row.deal_id} if row.deal_id is not None else set()
+            next_step.refresh(session, deals)
+            return ActivityResult(gone, _changes(row, deals))
 
     def of_customer(self, entity: str, record_id: int, limit: int = 20) -> list[Activity]:
         """A company's or contact's activities (a company's include those of its deals):
@@ -210,8 +233,12 @@ def _result(session: Session, row: ActivityRow, by: Actor, action: str, *,
                  title=row.title, state=row.state.value,
                  due=row.due_at.isoformat() if row.due_at else row.due_on)
     session.flush()
-    activity = reads.read(session, row.id)
-    return ActivityResult(activity, ChangeSet(
-        frozenset(deals), activity_ids=frozenset({row.id}),
-        company_ids=frozenset(i for i in (row.company_id,) if i is not None),
-        contact_ids=frozenset(i for i in (row.contact_id,) if i is not None)))
+    return ActivityResult(reads.read(session, row.id), _changes(row, deals))
+
+
+def _changes(row: ActivityRow, deals: set[int]) -> ChangeSet:
+    """What a change of the activity ``row`` changed: it, the ``deals`` whose next step
+    it may move, and the customers it hangs on."""
+    return ChangeSet(frozenset(deals), activity_ids=frozenset({row.id}),
+                     company_ids=frozenset(i for i in (row.company_id,) if i is not None),
+                     contact_ids=frozenset(i for i in (row.contact_id,) if i is not None))

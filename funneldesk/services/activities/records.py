@@ -25,6 +25,9 @@ STATE_LABELS = {ActivityState.PLANNED: N_("Planned"), ActivityState.DONE: N_("Do
                 ActivityState.CANCELLED: N_("Cancelled")}
 
 
+MAX_MINUTES = 24 * 60  # the longest an activity may take
+
+
 def section_heading(section: str, count: int) -> str:
     """A reminders section's heading with its count: "Overdue (3)" (the Today pane and
     ``funneldesk reminders`` alike)."""

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal
 
 from funneldesk.enums import CriterionKind, StageKind
 from funneldesk.services.common.records import ChangeSet, CurrencyRates, Total
@@ -45,6 +46,10 @@ class PipelineInfo:
     stages: tuple[StageInfo, ...]
 
 
+# where a deal's next step stands on a day, as its card shows it
+StepState = Literal["overdue", "today", "planned", "none"]
+
+
 @dataclass(frozen=True, slots=True)
 class Card:
     """What a board card shows of a deal."""
@@ -74,6 +79,18 @@ class Card:
 
     def days_in_stage(self, today: dt.date) -> int:
         return (today - self.stage_entered_at.astimezone().date()).days
+
+    def step_state(self, today: dt.date) -> StepState:
+        """Where the deal's next step stands on ``today``: overdue, due today, planned
+        (later, or with no day) or none planned."""
+        if self.next_step_date is not None:
+            if self.next_step_date < today:
+                return "overdue"
+            if self.next_step_date == today:
+                return "today"
+            return "planned"
+        return "planned" if self.next_step else "none"
+
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from funneldesk.enums import ActivityKind
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.services.activities.records import Activity, ActivityFields, kind_label
-from funneldesk.ui.common.error_label import ErrorLabel
+from funneldesk.ui.common.error_label import ErrorLabel, add_rows
 from funneldesk.ui.common.fields import OptionalDateEdit
 
 FOLLOW_UP_DAYS = 7  # the next activity's day offered by default: a week on
@@ -71,14 +71,10 @@ class CompleteDialog(QDialog):
         self.title.textEdited.connect(lambda _t: self.errors["title"].show_message(""))
         self.time.textEdited.connect(lambda _t: self.errors["time"].show_message(""))
         self.day.changed.connect(lambda: self.errors["next_day"].show_message(""))
-        form = QFormLayout(self.next_box)
-        form.addRow(_("Kind:"), self.kind)
-        form.addRow(_("Title:"), self.title)
-        form.addRow("", self.errors["title"])
-        form.addRow(_("Day:"), self.day)
-        form.addRow("", self.errors["next_day"])
-        form.addRow(_("Time:"), self.time)
-        form.addRow("", self.errors["time"])
+        add_rows(QFormLayout(self.next_box), [
+            (_("Kind:"), self.kind, None), (_("Title:"), self.title, self.errors["title"]),
+            (_("Day:"), self.day, self.errors["next_day"]),
+            (_("Time:"), self.time, self.errors["time"])])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Mark done"))

@@ -23,6 +23,7 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services.activities.records import Activity, ActivityFields, ActivityResult
 from funneldesk.services.dto import ChangeSet
+from funneldesk.ui.activities.activity_dialog import ActivityDialog
 from funneldesk.ui.activities.complete_dialog import CompleteDialog
 from funneldesk.ui.activities.today_model import ActivityRole, TodayDelegate, TodayModel
 from funneldesk.ui.common.background import run_in_background
@@ -60,11 +61,18 @@ class TodayPane(Pane):
         self.done_button = QToolButton()
         self.done_button.setText(_("Mark done…"))
         self.done_button.clicked.connect(self.complete_current)
+        self.edit_button = QToolButton()
+        self.edit_button.setText(_("Edit…"))
+        self.edit_button.setToolTip(_("Change the day, time, kind or agenda, or give it to "
+                                      "someone else"))
+        self.edit_button.clicked.connect(self.edit_current)
         self.open_button = QToolButton()
         self.open_button.setText(_("Open"))
+        self.open_button.setToolTip(_("Open the deal or customer it is for"))
         self.open_button.clicked.connect(lambda: self._open(self.view.currentIndex()))
         buttons = QHBoxLayout()
         buttons.addWidget(self.done_button)
+        buttons.addWidget(self.edit_button)
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -101,6 +109,7 @@ class TodayPane(Pane):
     def _enable(self) -> None:
         chosen = self.current() is not None
         self.done_button.setEnabled(chosen)
+        self.edit_button.setEnabled(chosen)
         self.open_button.setEnabled(chosen)
 
     def reload(self) -> None:
@@ -172,6 +181,15 @@ class TodayPane(Pane):
             if ident is not None:
                 self.workspace.open_record(kind, ident)
                 return
+
+    def edit_current(self) -> None:
+        activity = self.current()
+        if activity is None:
+            return
+        dialog = ActivityDialog(self.workspace, "edit", activity=activity,
+                                today=self.now().astimezone().date())
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def complete_current(self) -> None:
         """Marks the chosen activity done, asking what came of it and the next one."""

@@ -15,6 +15,7 @@ from funneldesk.i18n import N_, _, ngettext
 from funneldesk.paths import RESOURCES
 from funneldesk.services.common.permissions import may_change_deal
 from funneldesk.services.dto import Board, Card, ChangeSet
+from funneldesk.ui.activities.activity_dialog import ActivityDialog, Target
 from funneldesk.ui.board.board_reader import BoardReader, BoardRequest
 from funneldesk.ui.board.board_tools import ACTIONS, BoardTools
 from funneldesk.ui.board.board_widget import BoardWidget
@@ -293,6 +294,18 @@ class BoardPage(Page):
         if card is not None:
             self.open_deal(card.id)
 
+    def activity_current(self, mode: str) -> None:
+        card = self.board.current_card()
+        if card is not None:
+            self.activity_on(card.id, card.title, mode)
+
+    def activity_on(self, deal_id: int, title: str, mode: str) -> None:
+        """Plans (``mode`` "plan") or logs ("log") an activity on the deal."""
+        dialog = ActivityDialog(self.workspace, mode, target=Target(
+            _("Deal: {name}").format(name=title), deal_id=deal_id))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
     def open_deal(self, deal_id: int) -> None:
         """The deal's form; then its card as saved now (the form read the deal afresh,
         and someone else may have changed it since the board did)."""
@@ -311,6 +324,11 @@ class BoardPage(Page):
             return None
         menu = QMenu(self)
         menu.addAction(_("Open…"), lambda: self.open_deal(deal_id))
+        mine = may_change_deal(self.actor, card.owner_id)
+        menu.addAction(_("Plan activity…"), lambda: self.activity_on(
+            deal_id, card.title, "plan")).setEnabled(mine)
+        menu.addAction(_("Log activity…"), lambda: self.activity_on(
+            deal_id, card.title, "log")).setEnabled(mine)
         move_to = menu.addMenu(_("Move to"))
         for stage in board.pipeline.stages:
             action = move_to.addAction(stage.name)
@@ -318,7 +336,6 @@ class BoardPage(Page):
             action.triggered.connect(lambda _c=False, s=stage.id: self.controller.move(
                 deal_id, card.version, s, None))
         menu.addSeparator()
-        mine = may_change_deal(self.actor, card.owner_id)
         menu.addAction(_("Archive"), lambda: self.editor.archive(
             deal_id, True, card.version)).setEnabled(mine)
         menu.addAction(_("Delete"), lambda: self.editor.delete(

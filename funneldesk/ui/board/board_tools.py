@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 SHOW_CLOSED = PageAction("show-closed", N_("Show Won and Lost"))
 OPEN = PageAction("open", N_("Open"), "Ctrl+O")
+PLAN_ACTIVITY = PageAction("plan-activity", N_("Plan activity…"), "Ctrl+Shift+A")
+LOG_ACTIVITY = PageAction("log-activity", N_("Log activity…"))
 NEXT_STAGE = PageAction("next-stage", N_("Move to next stage"), "Ctrl+Shift+Right")
 PREVIOUS_STAGE = PageAction("previous-stage", N_("Move to previous stage"), "Ctrl+Shift+Left")
 UP = PageAction("up", N_("Move up in column"), "Ctrl+Shift+Up")
@@ -32,8 +34,8 @@ FIND = PageAction("find", N_("Find on the board"), "Ctrl+F")
 # another FunnelDesk on the same file may have changed deals meanwhile
 RELOAD = PageAction("reload", N_("Reload"), "F5")
 # the board page's actions in the order it makes them (its PageSpec lists them)
-ACTIONS = (SHOW_CLOSED, OPEN, NEXT_STAGE, PREVIOUS_STAGE, UP, DOWN, WON, LOST, ARCHIVE,
-           ARCHIVED, DELETE, TRASH, FIND, RELOAD)
+ACTIONS = (SHOW_CLOSED, OPEN, PLAN_ACTIVITY, LOG_ACTIVITY, NEXT_STAGE, PREVIOUS_STAGE, UP,
+           DOWN, WON, LOST, ARCHIVE, ARCHIVED, DELETE, TRASH, FIND, RELOAD)
 
 
 class BoardTools:
@@ -69,6 +71,8 @@ class BoardTools:
         w = self.page
         deal = QMenu(_("&Deal"), w)
         deal.addAction(self._action(OPEN, w.open_current))
+        deal.addAction(self._action(PLAN_ACTIVITY, lambda: w.activity_current("plan")))
+        deal.addAction(self._action(LOG_ACTIVITY, lambda: w.activity_current("log")))
         deal.addSeparator()
         deal.addAction(self._action(NEXT_STAGE, lambda: w.move_current(1)))
         deal.addAction(self._action(PREVIOUS_STAGE, lambda: w.move_current(-1)))

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from funneldesk import formatting
 from funneldesk.i18n import _, language, ngettext
-from funneldesk.services.dto import Card
+from funneldesk.services.dto import Card, StepState
 from funneldesk.ui.board.card_model import FaceRole
 
 CARD_HEIGHT = 100
@@ -27,6 +27,10 @@ PAD = 10
 ROT_RED = QColor("#c62828")
 SELECTED_BLUE = QColor("#1a73e8")
 MUTED = QColor("#5f6b7a")
+# the next step's line by where it stands (as Pipedrive marks a deal's activity): red when
+# overdue, green when due today, plain when planned; amber when nothing is planned
+STEP_COLORS = {"overdue": ROT_RED, "today": QColor("#2e7d32"), "planned": QColor("#1f2933")}
+NOTHING_PLANNED = QColor("#b26a00")
 
 
 # Painted card faces, most recently used last. After a move or a filter most cards on
@@ -71,10 +75,10 @@ class CardDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
-        face_state: tuple[Card, int, bool, bool, bool] | None = index.data(FaceRole)
+        face_state: tuple[Card, int, bool, StepState, bool] | None = index.data(FaceRole)
         if face_state is None:
             return
-        card, days, rotted, overdue, is_open = face_state
+        card, days, rotted, step, is_open = face_state
         selected = bool(option.state & (QStyle.StateFlag.State_Selected
                                         | QStyle.StateFlag.State_HasFocus))
         ratio = painter.device().devicePixelRatioF()
@@ -82,7 +86,7 @@ class CardDelegate(QStyledItemDelegate):
         size = option.rect.size()
         # no selection in the key: it is drawn over the face, so that selecting a card (as
         # every move does) paints no text again
-        key = (_shown_of(card), rotted, days, overdue, is_open, size.width(), size.height(),
+        key = (_shown_of(card), rotted, days, step, is_open, size.width(), size.height(),
                ratio, option.font.key(), background.rgba(), language())
         face = _faces.get(key)
         if face is None:
@@ -93,7 +97,7 @@ class CardDelegate(QStyledItemDelegate):
             face_painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             rect = _card_rect(QRect(QPoint(0, 0), size))
             self._frame(face_painter, rect, rotted)
-            self._text(face_painter, rect, card, days, rotted, option.font, is_open, overdue)
+            self._text(face_painter, rect, card, days, rotted, option.font, is_open, step)
             face_painter.end()
             _faces[key] = face
             if len(_faces) > FACES_KEPT:
@@ -122,7 +126,7 @@ class CardDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _text(painter: QPainter, rect: QRect, card: Card, days: int, rotted: bool,
-              base: QFont, is_open: bool, overdue: bool) -> None:
+              base: QFont, is_open: bool, step: StepState) -> None:
         inner = rect.adjusted(PAD, 6, -PAD, -6)
         bold = QFont(base)
         bold.setBold(True)
@@ -168,9 +172,11 @@ class CardDelegate(QStyledItemDelegate):
                 draw(card.lost_reason, QColor("#8d6e63"))
             return
         draw(age_text(card.owner, days, rotted), ROT_RED if rotted else MUTED)
-        if card.next_step or card.next_step_date:
-            when = formatting.date_short(card.next_step_date) if card.next_step_date else ""
-            step = card.next_step or _("Next step")
-            draw_with_date(f"→ {step}", when, ROT_RED if overdue else QColor("#1f2933"))
-        elif is_open:  # a closed deal needs no next step
-            draw(_("No next step planned"), QColor("#b26a00"))
+        if step == "none":
+            if is_open:  # a closed deal needs no next step
+                draw(_("No next step planned"), NOTHING_PLANNED)
+            return
+        when = (_("Today") if step == "today" else formatting.date_short(card.next_step_date)
+                if card.next_step_date else "")
+        step_text = card.next_step or _("Next step")
+        draw_with_date(f"→ {step_text}", when, STEP_COLORS[step])

@@ -29,8 +29,9 @@ CardRole = Qt.ItemDataRole.UserRole + 1
 DaysRole = Qt.ItemDataRole.UserRole + 2
 RottedRole = Qt.ItemDataRole.UserRole + 3
 OpenStageRole = Qt.ItemDataRole.UserRole + 4
-OverdueRole = Qt.ItemDataRole.UserRole + 5
-# all the delegate paints, in one call: (card, days in stage, rotted, overdue, open stage)
+StepStateRole = Qt.ItemDataRole.UserRole + 5  # "overdue", "today", "planned" or "none"
+# all the delegate paints, in one call: (card, days in stage, rotted, step state, open
+# stage)
 FaceRole = Qt.ItemDataRole.UserRole + 6
 
 Index = QModelIndex | QPersistentModelIndex
@@ -167,7 +168,8 @@ class CardListModel(QAbstractListModel):
         card = self._visible[index.row()]
         if role == FaceRole:
             days = card.days_in_stage(self.today)
-            return card, days, self._rotted(days), self._overdue(card), self.stage.is_open
+            return (card, days, self._rotted(days), card.step_state(self.today),
+                    self.stage.is_open)
         if role == Qt.ItemDataRole.DisplayRole:
             return card.title
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -180,8 +182,8 @@ class CardListModel(QAbstractListModel):
             return self.is_rotted(card)
         if role == OpenStageRole:
             return self.stage.is_open
-        if role == OverdueRole:
-            return self._overdue(card)
+        if role == StepStateRole:
+            return card.step_state(self.today)
         return None
 
     def _tooltip(self, card: Card) -> str:
@@ -220,18 +222,15 @@ class CardListModel(QAbstractListModel):
         rot = self.stage.rot_days
         return bool(self.stage.is_open and rot and days > rot)
 
-    def _overdue(self, card: Card) -> bool:
-        return card.next_step_date is not None and card.next_step_date < self.today
-
     def set_today(self, today: dt.date) -> None:
-        """Counts days from ``today`` on: the day count, rot mark and overdue date of every
-        card may change (the order may not: it depends on dates, never on today)."""
+        """Counts days from ``today`` on: the day count, rot mark and next step's state of
+        every card may change (the order may not: it depends on dates, never on today)."""
         if today == self.today:
             return
         self.today = today
         if self._shown:
             self.dataChanged.emit(self.index(0), self.index(self._shown - 1),
-                                  [DaysRole, RottedRole, OverdueRole, FaceRole,
+                                  [DaysRole, RottedRole, StepStateRole, FaceRole,
                                    Qt.ItemDataRole.ToolTipRole])
 
     def card_at(self, row: int) -> Card:

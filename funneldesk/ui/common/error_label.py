@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from funneldesk.errors import FunnelDeskError
 from funneldesk.ui.common.save_state import note_refused
@@ -43,3 +43,12 @@ class ErrorLabel(QLabel):
                   else layout.totalSizeHint().height())
         if needed > window.height():
             window.resize(window.width(), needed)
+
+
+def add_rows(form: QFormLayout, rows: list[tuple[str, QWidget, ErrorLabel | None]]) -> None:
+    """Adds each field with its label, and under it the line that says why what was
+    typed there was refused (when it has one)."""
+    for label, field, error in rows:
+        form.addRow(label, field)
+        if error is not None:
+            form.addRow("", error)

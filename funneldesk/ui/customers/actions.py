@@ -13,6 +13,8 @@ NEW_COMPANY = PageAction("new-company", N_("New company…"), "Ctrl+Shift+N")
 NEW_CONTACT = PageAction("new-contact", N_("New contact…"))
 # Enter or a double click on a row does the same (the table's activated signal)
 OPEN = PageAction("open-customer", N_("Edit customer…"))
+PLAN_ACTIVITY = PageAction("plan-customer-activity", N_("Plan activity…"))
+LOG_ACTIVITY = PageAction("log-customer-activity", N_("Log activity…"))
 FIND_DUPLICATES = PageAction("find-duplicates", N_("Find duplicates…"))
 MERGE = PageAction("merge-customers", N_("Merge…"))
 CLAIM = PageAction("claim", N_("Claim from the public pool"))
@@ -24,5 +26,6 @@ CLEAR_FILTERS = PageAction("clear-filters", N_("Clear filters"))
 # another FunnelDesk on the same file may have changed customers meanwhile
 RELOAD = PageAction("reload-customers", N_("Reload"), "F5")
 # in the order of CustomersPage.page_actions
-ACTIONS = (SHOW_COMPANIES, SHOW_CONTACTS, NEW_COMPANY, NEW_CONTACT, OPEN, FIND_DUPLICATES,
-           MERGE, CLAIM, RELEASE, EXPORT, SAVE_SEGMENT, DELETE_SEGMENT, CLEAR_FILTERS, RELOAD)
+ACTIONS = (SHOW_COMPANIES, SHOW_CONTACTS, NEW_COMPANY, NEW_CONTACT, OPEN, PLAN_ACTIVITY,
+           LOG_ACTIVITY, FIND_DUPLICATES, MERGE, CLAIM, RELEASE, EXPORT, SAVE_SEGMENT,
+           DELETE_SEGMENT, CLEAR_FILTERS, RELOAD)

@@ -41,6 +41,7 @@ from funneldesk.services.dto import (
     SegmentInfo,
     TagCount,
 )
+from funneldesk.ui.activities.activity_dialog import ActivityDialog, Target
 from funneldesk.ui.common.background import run_in_background
 from funneldesk.ui.common.page import Page, PageAction, Workspace
 from funneldesk.ui.customers import actions
@@ -154,6 +155,8 @@ class CustomersPage(Page):
         self.new_contact_action = action(
             actions.NEW_CONTACT, lambda: self.commands.new(CONTACT, self._chosen_company()))
         self.open_action = action(actions.OPEN, self.open_current)
+        self.plan_action = action(actions.PLAN_ACTIVITY, lambda: self.activity_current("plan"))
+        self.log_action = action(actions.LOG_ACTIVITY, lambda: self.activity_current("log"))
         self.duplicates_action = action(actions.FIND_DUPLICATES,
                                         lambda: self.commands.find_duplicates(self.entity))
         self.merge_action = action(actions.MERGE, self.merge_selected)
@@ -211,7 +214,8 @@ class CustomersPage(Page):
 
     def page_actions(self) -> list[QAction]:
         return [self.companies_action, self.contacts_action, self.new_company_action,
-                self.new_contact_action, self.open_action, self.duplicates_action,
+                self.new_contact_action, self.open_action, self.plan_action,
+                self.log_action, self.duplicates_action,
                 self.merge_action, self.claim_action, self.release_action,
                 self.export_action, self.save_segment_action, self.delete_segment_action,
                 self.clear_action, self.reload_action]
@@ -221,6 +225,8 @@ class CustomersPage(Page):
         menu.addActions([self.companies_action, self.contacts_action])
         menu.addSeparator()
         menu.addActions([self.new_company_action, self.new_contact_action, self.open_action])
+        menu.addSeparator()
+        menu.addActions([self.plan_action, self.log_action])
         menu.addSeparator()
         menu.addActions([self.duplicates_action, self.merge_action])
         menu.addSeparator()
@@ -463,6 +469,8 @@ class CustomersPage(Page):
     def _enable(self) -> None:
         one = self.current_record()
         self.open_action.setEnabled(one is not None)
+        self.plan_action.setEnabled(one is not None)
+        self.log_action.setEnabled(one is not None)
         self.merge_action.setEnabled(len(self.selected_records()) == 2)
         self.claim_action.setEnabled(one is not None and one.owner_id is None)
         self.release_action.setEnabled(one is not None
@@ -506,6 +514,21 @@ class CustomersPage(Page):
 
     def open_current(self) -> None:
         self._open_row(self.table.currentIndex())
+
+    def activity_current(self, mode: str) -> None:
+        """Plans (``mode`` "plan") or logs ("log") an activity with the current customer:
+        a contact's shows on their company too."""
+        record = self.current_record()
+        if record is None:
+            return
+        if isinstance(record, ContactRow):
+            target = Target(_("Contact: {name}").format(name=record.name),
+                            company_id=record.company_id, contact_id=record.id)
+        else:
+            target = Target(_("Company: {name}").format(name=record.name), company_id=record.id)
+        dialog = ActivityDialog(self.workspace, mode, target=target)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def merge_selected(self) -> None:
         chosen = self.selected_records()
@@ -595,6 +618,7 @@ class CustomersPage(Page):
     def _row_menu(self, pos: object) -> None:
         menu = QMenu(self)
         menu.addAction(self.open_action)
+        menu.addActions([self.plan_action, self.log_action])
         menu.addSeparator()
         menu.addActions([self.merge_action, self.claim_action, self.release_action])
         menu.popup(self.table.viewport().mapToGlobal(pos))  # type: ignore[call-overload]
