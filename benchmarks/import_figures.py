@@ -47,7 +47,7 @@ import time
 from pathlib import Path
 
 ROWS = 100_000
-ROUNDS = 3
+ROUNDS = 5
 DUPLICATE_EVERY = 20
 
 
