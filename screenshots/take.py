@@ -143,6 +143,7 @@ def take(lang: str, out: Path) -> None:
     grab_dialog(app, samples.exec, out / f"sample-data-{lang}.png")
     take_workspace(app, window, lang, out)
     take_customers(app, window, services, lang, out)
+    take_reminders(app, window, services, me, lang, out)
     window.close()
     db.close()
     QWidget()  # keep a widget alive between languages (QApplication is reused)
@@ -212,6 +213,30 @@ def take_customers(app: QApplication, window: MainWindow, services: Services, la
     # none answers a window that is gone
     QThreadPool.globalInstance().waitForDone()
     app.processEvents()
+
+
+def take_reminders(app: QApplication, window: MainWindow, services: Services, me: Actor,
+                   lang: str, out: Path) -> None:
+    """The reminders window, as it shows two calls that fell due (the clock set to the
+    afternoon, so that the picture is the same whenever it is taken)."""
+    import datetime as dt
+
+    from funneldesk.enums import ActivityKind
+    from funneldesk.services.activities.records import ActivityFields
+
+    today = dt.date.today()
+    card = next(iter(board_page(window).board.columns.values())).model.card_at(0)
+    for title, hour in (("回访报价", 10), ("Demo follow-up", 14)):
+        services.activities.plan(ActivityFields(
+            ActivityKind.CALL, title, deal_id=card.id, due_on=today,
+            due_time=dt.time(hour)), by=me)
+    notifier = window.reminders
+    notifier.now = lambda: dt.datetime.combine(today, dt.time(15)).astimezone()
+    answered = notifier.checked
+    notifier.start() if not notifier.started else notifier.check()
+    wait(app, lambda: notifier.checked > answered)
+    notifier.window.grab().save(str(out / f"reminders-{lang}.png"))
+    notifier.window.close()
 
 
 def main(shots: Callable[[str, Path], None] = take) -> None:

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
-from funneldesk.services.activities.records import Activity, ActivityFields, ActivityResult
+from funneldesk.services.activities.records import Activity
 from funneldesk.services.dto import ChangeSet
 from funneldesk.ui.activities.activity_dialog import ActivityDialog
-from funneldesk.ui.activities.complete_dialog import CompleteDialog
+from funneldesk.ui.activities.completing import ask_done
 from funneldesk.ui.activities.today_model import ActivityRole, TodayDelegate, TodayModel
 from funneldesk.ui.common.background import run_in_background
 from funneldesk.ui.common.error_label import ErrorLabel
@@ -194,38 +194,5 @@ class TodayPane(Pane):
     def complete_current(self) -> None:
         """Marks the chosen activity done, asking what came of it and the next one."""
         activity = self.current()
-        if activity is None:
-            return
-        dialog = CompleteDialog(activity, self.workspace.window,
-                                today=self.now().astimezone().date())
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.accepted.connect(lambda: self._complete(activity, *dialog.chosen)
-                                if dialog.chosen is not None else None)
-        dialog.open()
-
-    def _complete(self, activity: Activity, outcome: str,
-                  next_one: ActivityFields | None) -> None:
-        service, by = self.workspace.services.activities, self.workspace.actor
-
-        def undo(result: ActivityResult) -> ActivityResult:
-            following = result.next_activity
-            return service.reopen(
-                result.activity.id, expected_version=result.activity.version, by=by,
-                planned_since=(following.id, following.version) if following else None,
-                outcome=activity.outcome)  # the one it had before
-
-        def redo(result: ActivityResult) -> ActivityResult:
-            return service.complete(result.activity.id, outcome, by=by, next_one=next_one,
-                                    expected_version=result.activity.version)
-
-        done = self.workspace.runner.run(
-            _("Mark “{title}” done").format(title=activity.summary),
-            lambda: service.complete(activity.id, outcome, by=by, next_one=next_one,
-                                     expected_version=activity.version),
-            undo=undo, redo=redo, origin=self)
-        if done is not None:
-            self.workspace.show_message(
-                _("“{title}” done; next: “{next}”.").format(
-                    title=activity.summary, next=done.next_activity.summary)
-                if done.next_activity is not None
-                else _("“{title}” done.").format(title=activity.summary))
+        if activity is not None:
+            ask_done(self.workspace, activity, self.now().astimezone().date(), origin=self)

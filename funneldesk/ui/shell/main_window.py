@@ -22,6 +22,7 @@ from funneldesk.i18n import _
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, ChangeSet
 from funneldesk.settings import Settings
+from funneldesk.ui.activities.reminder_notifier import ReminderNotifier
 from funneldesk.ui.admin.sample_data_actions import SampleDataActions
 from funneldesk.ui.board.deal_editing import DealEditor
 from funneldesk.ui.common.background import run_in_background
@@ -31,12 +32,14 @@ from funneldesk.ui.shell.areas import OPENERS, PAGES, PANES
 from funneldesk.ui.shell.docks import Docks
 from funneldesk.ui.shell.navigation import NavigationRail
 from funneldesk.ui.shell.status_bar import StatusPanel
+from funneldesk.ui.shell.tray import make_tray
 from funneldesk.ui.shell.window_actions import WindowActions
 
 if TYPE_CHECKING:
     from funneldesk.ui.shell.search_palette import SearchPalette
 
 WARM_UP_FALLBACK_MS = 1000
+FIRST_REMINDERS_MS = 2000  # after the first paint: the reminders' first look
 
 
 DEFAULT_WIDTH = 1400  # the board's five open columns side by side
@@ -87,6 +90,7 @@ class MainWindow(QMainWindow):
         self.actions_ = WindowActions(self)
         self.addToolBar(self.actions_.tool_bar)
         self.docks = Docks(self, panes, self.workspace, self.actions_.panes)
+        self.reminders = ReminderNotifier(self.workspace)
         self.resize(first_width(DEFAULT_WIDTH, self.docks.first_width(),
                                 self.screen().availableGeometry().width()), 860)
         self.actions_.fill_view(list(self.rail.go.values()))
@@ -157,6 +161,7 @@ class MainWindow(QMainWindow):
         for page in list(self.pages.values()):
             page.apply_changes(changes, origin)
         self.docks.apply_changes(changes, origin)
+        self.reminders.apply_changes(changes, origin)
 
     def all_actions(self) -> list[QAction]:
         """What the command palette offers: the global actions, going to each page, the
@@ -331,6 +336,9 @@ class MainWindow(QMainWindow):
         # the panes after the page (as the start-up chores; at the latest after a while)
         self.firstPainted.connect(lambda: QTimer.singleShot(0, self, self.docks.start))
         QTimer.singleShot(WARM_UP_FALLBACK_MS, self, self.docks.start)
+        # the reminders a while after (their first look loads the ORM, as the Today pane's)
+        self.firstPainted.connect(lambda: QTimer.singleShot(
+            FIRST_REMINDERS_MS, self, lambda: self.reminders.start(lambda: make_tray(self))))
         state = self.settings.get("window.state")
         if state:  # where the panes are, and which are shown
             self.restoreState(QByteArray.fromHex(state.encode()))

@@ -1,0 +1,166 @@
+"""Reminders that fire from this computer while FunnelDesk runs: when one of the user's
+activities falls due, the reminder window lists it (and the tray, where there is one,
+says so). Those that fell due while FunnelDesk was not running show at its next start.
+
+The notifier waits for the next reminder's time rather than looking every minute, but
+looks again at least every ``LONGEST_WAIT_MS`` (a laptop that slept, another window that
+planned something) and soon after any change to activities. Nothing here needs a
+network: the activities are in the database on this computer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QSystemTrayIcon
+
+from funneldesk import formatting
+from funneldesk.errors import FunnelDeskError
+from funneldesk.i18n import _, ngettext
+from funneldesk.services.activities.records import Activity
+from funneldesk.services.dto import ChangeSet
+from funneldesk.ui.activities.completing import ask_done
+from funneldesk.ui.activities.reminder_window import ReminderWindow, snoozed_until
+from funneldesk.ui.common.background import run_in_background
+from funneldesk.ui.common.page import Workspace
+
+LONGEST_WAIT_MS = 5 * 60 * 1000
+SETTLE_MS = 1000  # a change to activities is looked at once this long after the last one
+
+
+class ReminderNotifier(QObject):
+    def __init__(self, workspace: Workspace, tray: QSystemTrayIcon | None = None) -> None:
+        super().__init__(workspace.window)
+        self.workspace = workspace
+        self.tray = tray
+        self.now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+        self.window = ReminderWindow(workspace.window)
+        self.window.doneAsked.connect(self._done)
+        self.window.snoozeAsked.connect(self._snooze)
+        self.window.openAsked.connect(self._open)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.check)
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self.check)
+        self._checking = False
+        self._again = False
+        self.started = False
+        self.checked = 0  # how many looks have been answered (tests wait for it)
+        self.waiting_ms = 0  # until the next look, as last armed (Qt's coarse timer may
+        # fire up to 5 % later)
+
+    def start(self, tray: Callable[[], QSystemTrayIcon | None] | None = None) -> None:
+        """Looks for reminders due (those that fell due while FunnelDesk was not running
+        among them), and from then on at each one's time; ``tray`` makes the tray icon
+        they are said on too (made now, not before the first paint)."""
+        if not self.started:
+            self.started = True
+            if tray is not None and self.tray is None:
+                self.tray = tray()
+                if self.tray is not None:
+                    self.tray.messageClicked.connect(self.window.show)
+            self.check()
+
+    def check(self) -> None:
+        if not self.started:
+            return
+        if self._checking:
+            self._again = True
+            return
+        self._checking = True
+        reminders, user, now = self.workspace.services.reminders, self.workspace.actor.id, \
+            self.now()
+
+        def look() -> tuple[list[Activity], dt.datetime | None]:
+            due = reminders.due_now(user, now)
+            reminders.shown([a.id for a in due], now)  # each is shown once (unless put off)
+            return due, reminders.next_due(user, now)
+
+        run_in_background(look, self._found, self._failed, owner=self)
+
+    def _found(self, found: tuple[list[Activity], dt.datetime | None]) -> None:
+        self._checking = False
+        self.checked += 1
+        due, following = found
+        if due:
+            self.window.add(due)
+            self._tell_tray(due)
+        self._arm(following)
+        if self._again:
+            self._again = False
+            self.check()
+
+    def _failed(self, error: Exception) -> None:
+        """A busy or unreachable database: said in the status bar, looked at again later."""
+        self._checking = False
+        if not isinstance(error, FunnelDeskError):
+            raise error
+        self.workspace.show_message(error.message())
+        self._arm(None)
+
+    def _arm(self, following: dt.datetime | None) -> None:
+        wait = LONGEST_WAIT_MS
+        if following is not None:
+            seconds = (following - self.now()).total_seconds()
+            wait = min(wait, max(0, int(seconds * 1000)) + 500)  # just after it
+        self.waiting_ms = wait
+        self.timer.start(wait)
+
+    def _tell_tray(self, due: list[Activity]) -> None:
+        if self.tray is None or not self.tray.isVisible():
+            return
+        title = (due[0].summary if len(due) == 1 else
+                 ngettext("{n} reminder", "{n} reminders", len(due)).format(n=len(due)))
+        self.tray.showMessage(title, "\n".join(a.due_text for a in due[:3] if a.due_text)
+                              or _("Due now"), QSystemTrayIcon.MessageIcon.Information)
+
+    def apply_changes(self, changes: ChangeSet, origin: object) -> None:
+        """An activity planned, moved or done: its reminder may be due sooner or not at all
+        (one listed that is no longer planned leaves the window when the Today pane's
+        Mark done or another window's change reaches here)."""
+        if changes.everything or changes.activity_ids:
+            gone = changes.activity_ids
+            self.window.keep_only(lambda a: a.id not in gone)
+            self._settle.start()
+
+    # --- what the window asks ---------------------------------------------------------
+
+    def _done(self, activity: Activity) -> None:
+        ask_done(self.workspace, activity, self.now().astimezone().date(), origin=self,
+                 after=lambda _r: self.window.drop(activity.id))
+
+    def _snooze(self, activity: Activity, delay: dt.timedelta | None) -> None:
+        until = snoozed_until(delay, self.now())
+        try:
+            self.workspace.services.reminders.snooze(activity.id, until,
+                                                     by=self.workspace.actor)
+        except FunnelDeskError as error:
+            self.workspace.show_message(error.message())
+            return
+        self.window.drop(activity.id)
+        self.workspace.show_message(_("“{title}” will remind you again at {time}.").format(
+            title=activity.summary, time=_when(until, self.now())))
+        # the next look (in five minutes at the most) finds when it falls due again
+
+    def _open(self, activity: Activity) -> None:
+        window = self.workspace.window
+        window.show()
+        window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+        window.activateWindow()
+        for kind, ident in (("deal", activity.deal_id), ("company", activity.company_id),
+                            ("contact", activity.contact_id)):
+            if ident is not None:
+                self.workspace.open_record(kind, ident)
+                return
+
+
+def _when(moment: dt.datetime, now: dt.datetime) -> str:
+    local = moment.astimezone()
+    if local.date() == now.astimezone().date():
+        return formatting.time_short(local)
+    return _("{day} {time}").format(day=formatting.date_short(local.date()),
+                                    time=formatting.time_short(local))

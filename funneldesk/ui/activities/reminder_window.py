@@ -1,0 +1,156 @@
+"""The reminders that have fallen due, in a small window that stays above the others until
+each is dealt with: marked done (with the next step), put off, or opened."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal, SignalInstance
+from PySide6.QtGui import QCloseEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from funneldesk.i18n import N_, _, ngettext
+from funneldesk.services.activities.records import Activity
+from funneldesk.ui.activities.today_model import ActivityRole, TodayDelegate, detail_text
+
+ReminderRole = ActivityRole  # the row's Activity (TodayDelegate paints it)
+# the choices of Snooze: a label and how long (None: tomorrow at the hour given)
+SNOOZES: tuple[tuple[str, dt.timedelta | None], ...] = (
+    (N_("10 minutes"), dt.timedelta(minutes=10)), (N_("1 hour"), dt.timedelta(hours=1)),
+    (N_("Tomorrow at 9:00"), None))
+TOMORROW_AT = dt.time(9, 0)
+
+
+def snoozed_until(choice: dt.timedelta | None, now: dt.datetime) -> dt.datetime:
+    """When a reminder put off by ``choice`` shows again."""
+    if choice is not None:
+        return now + choice
+    tomorrow = now.astimezone().date() + dt.timedelta(days=1)
+    return dt.datetime.combine(tomorrow, TOMORROW_AT).astimezone()
+
+
+class ReminderWindow(QWidget):
+    """Lists the reminders handed to ``add``; the buttons act on the one chosen."""
+
+    doneAsked = Signal(object)  # Activity
+    snoozeAsked = Signal(object, object)  # Activity, the delay (None: tomorrow morning)
+    openAsked = Signal(object)  # Activity
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
+        self.setWindowTitle(_("FunnelDesk reminders"))
+        self.model = QStandardItemModel(self)
+        self.view = QListView()
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(TodayDelegate(self.view))  # two lines, as in the pane
+        self.view.doubleClicked.connect(lambda index: self._ask(self.openAsked, index))
+        self.heading = QLabel()
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.done_button = QPushButton(_("Mark done…"))
+        self.done_button.clicked.connect(lambda: self._ask(self.doneAsked))
+        self.snooze_button = QToolButton()
+        self.snooze_button.setText(_("Snooze"))
+        self.snooze_button.setToolTip(_("Remind me again later"))
+        self.snooze_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.snooze_button)
+        for label, delay in SNOOZES:
+            action = menu.addAction(_(label))
+            action.setData(delay)
+        menu.triggered.connect(lambda action: self._snooze(action.data()))
+        self.snooze_button.setMenu(menu)
+        self.open_button = QPushButton(_("Open"))
+        self.open_button.clicked.connect(lambda: self._ask(self.openAsked))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.done_button)
+        buttons.addWidget(self.snooze_button)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self.view.selectionModel().currentChanged.connect(lambda *_a: self._enable())
+        self.resize(380, 260)
+        self._enable()
+
+    def activities(self) -> list[Activity]:
+        return [self.model.item(r).data(ReminderRole) for r in range(self.model.rowCount())]
+
+    def add(self, found: list[Activity]) -> None:
+        """Lists these too (one already listed is shown as it now is), and shows the
+        window with the first new one chosen."""
+        listed = {a.id: r for r, a in enumerate(self.activities())}
+        for activity in found:
+            item = QStandardItem(activity.summary)
+            item.setData(activity, ReminderRole)
+            item.setToolTip("\n".join(p for p in (activity.summary, detail_text(activity),
+                                                  activity.agenda) if p))
+            item.setEditable(False)
+            row = listed.get(activity.id)
+            if row is None:
+                self.model.appendRow(item)
+            else:
+                self.model.setItem(row, item)
+        if found:
+            self.view.setCurrentIndex(self.model.index(self.model.rowCount() - len(found), 0))
+        self._enable()
+        self.show()
+        self.raise_()
+
+    def drop(self, activity_id: int) -> None:
+        """Takes an activity off the list (done, put off, or no longer planned); the
+        window goes when the list is empty."""
+        for row, activity in enumerate(self.activities()):
+            if activity.id == activity_id:
+                self.model.removeRow(row)
+                break
+        self._enable()
+        if not self.model.rowCount():
+            self.hide()
+
+    def keep_only(self, alive: Callable[[Activity], bool]) -> None:
+        for activity in self.activities():
+            if not alive(activity):
+                self.drop(activity.id)
+
+    def current(self) -> Activity | None:
+        index = self.view.currentIndex()
+        found = index.data(ReminderRole) if index.isValid() else None
+        return found if isinstance(found, Activity) else None
+
+    def _ask(self, signal: SignalInstance,
+             index: QModelIndex | QPersistentModelIndex | None = None) -> None:
+        activity = index.data(ReminderRole) if index is not None else self.current()
+        if isinstance(activity, Activity):
+            signal.emit(activity)
+
+    def _snooze(self, delay: dt.timedelta | None) -> None:
+        activity = self.current()
+        if activity is not None:
+            self.snoozeAsked.emit(activity, delay)
+
+    def _enable(self) -> None:
+        count = self.model.rowCount()
+        self.heading.setText(ngettext("{n} reminder", "{n} reminders", count).format(n=count))
+        chosen = self.current() is not None
+        for button in (self.done_button, self.snooze_button, self.open_button):
+            button.setEnabled(chosen)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing only hides it: what it lists stays in the Today pane."""
+        self.model.clear()
+        self._enable()
+        super().closeEvent(event)
+
