@@ -8,6 +8,7 @@ import datetime as dt
 import sqlite3
 from contextlib import closing
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -131,7 +132,9 @@ def test_what_is_checked_before_anything_is_written(services: Services, manager:
              (ActivityFields(CALL, deal_id=deal.id, due_time=dt.time(9)), "due_on"),
              (ActivityFields(CALL, deal_id=deal.id, due_on=TODAY, minutes=0), "minutes"),
              (ActivityFields(CALL, "x" * 301, deal_id=deal.id), "title"),
-             (ActivityFields(CALL, deal_id=deal.id, assignee_id=999), "assignee")]
+             (ActivityFields(CALL, deal_id=deal.id, assignee_id=999), "assignee"),
+             # no title and no day: it would show on no card, in no pane
+             (ActivityFields(CALL, deal_id=deal.id), "title")]
     for fields, field in cases:
         with pytest.raises(InvalidInput) as refused:
             services.activities.plan(fields, by=manager)
@@ -291,6 +294,30 @@ def test_the_next_step_typed_in_the_deal_form_is_the_deals_planned_activity(
         detail.fields, next_step="", next_step_date=None), by=manager)
     assert planned() == []
     assert services.deals.detail(made.id).fields.next_step == ""
+
+
+def test_a_deal_form_opened_before_a_colleague_planned_keeps_their_activity(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    """Planning is no edit of the deal, so the form is not stale: saving it with the next
+    step it showed (none) must not cancel what was planned meanwhile; changing the next
+    step after it changed is refused, beside the field."""
+    deal = make_deal(services, rep)
+    opened = services.deals.detail(deal.id)  # the rep's form: no next step
+    seen = (opened.fields.next_step, opened.fields.next_step_date)
+    call = services.activities.plan(ActivityFields(CALL, "约财务总监", deal_id=deal.id,
+                                                   due_on=TODAY), by=manager).activity
+    saved = services.deals.update(deal_id=deal.id, expected_version=opened.version,
+                                  fields=replace(opened.fields, value=Decimal("5000")),
+                                  by=rep, seen_next_step=seen)
+    assert services.activities.activity(call.id).state is ActivityState.PLANNED
+    assert (saved.card.value, saved.card.next_step) == (Decimal("5000"), "约财务总监")
+    with pytest.raises(InvalidInput) as refused:
+        services.deals.update(deal_id=deal.id, expected_version=saved.card.version,
+                              fields=replace(opened.fields, next_step="我的下一步"),
+                              by=rep, seen_next_step=seen)
+    assert refused.value.field == "next_step"
+    assert "约财务总监" in refused.value.message()
+    assert services.activities.activity(call.id).title == "约财务总监"
 
 
 def test_emptying_the_trash_takes_a_deals_activities_with_it(

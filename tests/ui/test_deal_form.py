@@ -230,3 +230,27 @@ def test_the_plus_button_of_a_column_creates_a_deal_there(
     page.board.columns[proposal].add_button.click()
     assert [c.title for c in page.board.columns[proposal].model.visible_cards()] == [
         "Cloud migration"]
+
+
+def test_a_form_open_while_someone_plans_an_activity_saves_without_cancelling_it(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    """The form showed no next step; meanwhile another window planned one. Saving the
+    form's other fields keeps that activity (a review found it cancelled)."""
+    from funneldesk.enums import ActivityKind, ActivityState
+    from funneldesk.services.activities.records import ActivityFields
+
+    card = make_deal(services, manager)
+    reload(qtbot, window)
+    planned: list[int] = []
+
+    def edit(dialog) -> None:  # type: ignore[no-untyped-def]
+        planned.append(services.activities.plan(ActivityFields(
+            ActivityKind.CALL, "约财务总监", deal_id=card.id), by=manager).activity.id)
+        dialog.value.setText("5,000")
+        dialog.accept()
+
+    answer_next_dialog(edit)
+    window.editor.open(card.id)
+    saved = services.deals.detail(card.id).fields
+    assert (str(saved.value), saved.next_step) == ("5000.00", "约财务总监")
+    assert services.activities.activity(planned[0]).state is ActivityState.PLANNED

@@ -196,6 +196,8 @@ def _fill(session: Session, row: ActivityRow, fields: ActivityFields, by: Actor)
     assignee = fields.assignee_id if fields.assignee_id is not None else row.assignee_id
     if session.get(User, assignee) is None:
         raise InvalidInput("assignee", _("Choose who does it."))
+    if not title and fields.due_on is None:  # it would show nowhere: no line, no day
+        raise InvalidInput("title", _("Give it a title or a day."))
     due = (fields.due_on, reads.local_moment(fields.due_on, fields.due_time))
     if (row.due_on, row.due_at) != due:  # moved: it reminds again when it falls due
         row.reminded_at = row.snoozed_until = None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from funneldesk import formatting
 from funneldesk.db import Database
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
@@ -126,15 +128,21 @@ class DealService(Service):
         return DealResult(card, ChangeSet.of_deal(deal.id, stage_id))
 
     def update(self, *, deal_id: int, expected_version: int, fields: DealFields,
-               by: Actor, ticks: Mapping[int, bool] | None = None) -> DealResult:
+               by: Actor, ticks: Mapping[int, bool] | None = None,
+               seen_next_step: tuple[str, dt.date | None] | None = None) -> DealResult:
         """Saves the form: its fields and the criteria ticked or unticked in it (criterion
-        id -> checked), in one transaction and one version step."""
+        id -> checked), in one transaction and one version step. ``seen_next_step``: the
+        next step (text, day) the form showed when it opened. Planning an activity is no
+        edit of the deal (its version stays), so a form opened before someone planned one
+        is not stale: a next step it leaves as it showed it keeps the activities' own, and
+        one it changes after they changed is refused."""
         fields = validate(fields)
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, "deal")
             check_version(session, deal, expected_version)
             require_deal_owner(by, deal.owner_id,
                                _("Only the deal's owner or a manager can change this deal."))
+            fields = _with_next_step(deal, fields, seen_next_step)
             _check_owner(by, fields)
             _check_links(session, fields)
             previous = _fields_of(deal)
@@ -243,3 +251,21 @@ class DealService(Service):
             .where(StageChange.deal_id == deal_id).order_by(StageChange.at, StageChange.id))
         return tuple(HistoryEntry(at, a or "", b, who, rev is not None)
                      for at, a, b, who, rev in rows)
+
+
+def _with_next_step(deal: Deal, fields: DealFields,
+                    seen: tuple[str, dt.date | None] | None) -> DealFields:
+    """The fields to save, their next step as the deal's activities have it now where the
+    form left the one it showed (see ``DealService.update``)."""
+    if seen is None:
+        return fields
+    now = (deal.next_step, deal.next_step_date)
+    if (fields.next_step, fields.next_step_date) == seen:
+        return replace(fields, next_step=now[0], next_step_date=now[1])
+    if now != seen:
+        step = now[0] or (formatting.date_short(now[1]) if now[1] else _("none"))
+        raise InvalidInput("next_step", _(
+            "Someone changed this deal's next step since you opened it: it is now “{step}”. "
+            "Close the deal and open it again to change it.").format(step=step))
+    return fields
+

@@ -38,6 +38,7 @@ from funneldesk.ui.common.fields import OptionalDateEdit
 from funneldesk.ui.common.page import Workspace
 
 TITLE_LIMIT = 300
+SHOWN_TITLE = 40  # characters of a title the Edit menu's Undo shows
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +200,7 @@ class ActivityDialog(QDialog):
         before = self.activity
         assert before is not None
         return runner.run(
-            _("Edit “{title}”").format(title=before.summary),
+            _("Edit “{title}”").format(title=_summary(before.fields())),
             lambda: self._update(before.id, fields, before.version, outcome),
             undo=lambda r: self._update(r.activity.id, before.fields(), r.activity.version,
                                         before.outcome),
@@ -217,7 +218,9 @@ class ActivityDialog(QDialog):
 
 
 def _summary(fields: ActivityFields) -> str:
-    return fields.title.strip() or kind_label(ActivityKind(fields.kind))
+    """The activity as the Edit menu's Undo names it (a long title cut short)."""
+    text = fields.title.strip() or kind_label(ActivityKind(fields.kind))
+    return text if len(text) <= SHOWN_TITLE else text[:SHOWN_TITLE - 1] + "…"
 
 
 def _target_of(activity: Activity) -> Target:

@@ -296,8 +296,13 @@ class BoardPage(Page):
 
     def activity_current(self, mode: str) -> None:
         card = self.board.current_card()
-        if card is not None:
-            self.activity_on(card.id, card.title, mode)
+        if card is None:
+            return
+        if not may_change_deal(self.actor, card.owner_id):  # said now, not after the form
+            self.workspace.show_message(
+                _("Only the deal's owner or a manager can plan activities on it."))
+            return
+        self.activity_on(card.id, card.title, mode)
 
     def activity_on(self, deal_id: int, title: str, mode: str) -> None:
         """Plans (``mode`` "plan") or logs ("log") an activity on the deal."""

@@ -4,6 +4,7 @@ user action (``ActionRunner``), so every page shows it and Ctrl+Z takes it back.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
@@ -72,8 +73,10 @@ class DealEditor:
 
             before: dict[int, bool] = {}  # the ticks the edit changed, as they were
 
+            seen = (detail.fields.next_step, detail.fields.next_step_date)
+
             def do() -> DealResult:
-                result = self._update(deal_id, detail.version, fields, ticks)
+                result = self._update(deal_id, detail.version, fields, ticks, seen)
                 before.update(result.previous_ticks)
                 return result
 
@@ -84,7 +87,7 @@ class DealEditor:
                     undo=lambda r: self._update(deal_id, self._own(deal_id, r.card.version),
                                                 detail.fields, before),
                     redo=lambda r: self._update(deal_id, self._own(deal_id, r.card.version),
-                                                fields, ticks),
+                                                fields, ticks, seen),
                     reraise=(FunnelDeskError,), parent=form)
             except FunnelDeskError:
                 refused.append(True)
@@ -106,9 +109,11 @@ class DealEditor:
         return self.ws.runner.own_version(deal_id, default)
 
     def _update(self, deal_id: int, version: int, fields: DealFields,
-                ticks: dict[int, bool] | None) -> DealResult:
+                ticks: dict[int, bool] | None,
+                seen_next_step: tuple[str, dt.date | None] | None = None) -> DealResult:
         return self.ws.services.deals.update(deal_id=deal_id, expected_version=version,
-                                             fields=fields, ticks=ticks, by=self.ws.actor)
+                                             fields=fields, ticks=ticks, by=self.ws.actor,
+                                             seen_next_step=seen_next_step)
 
     def archive(self, deal_id: int, archived: bool, version: int) -> bool:
         """Archives the deal, or puts it back on the board (``version``: as shown)."""

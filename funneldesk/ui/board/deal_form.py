@@ -323,7 +323,8 @@ class DealForm(QDialog):
             widget = {"title": self.title, "value": self.value, "currency": self.currency,
                       "owner": self.owner, "contact": self.contact,
                       "company": self.company, "expected_close": self.expected_close,
-                      "next_step_date": self.next_step_date, "product": self.product,
+                      "next_step": self.next_step, "next_step_date": self.next_step_date,
+                      "product": self.product,
                       "lead_source": self.lead_source,
                       "campaign": self.campaign}.get(error.field)
             if widget is not None:
