@@ -77,6 +77,7 @@ def run_window(location: str, lang: str | None) -> int:
             exit_after_first_paint(app, window)
         window.offer_sample_data_if_empty()
         window.warm_up()
+        window.start_reminders()
         check_after_first_paint(window, services)
         return app.exec()
     except FunnelDeskError as error:

@@ -22,6 +22,7 @@ from funneldesk.services.dto import Actor
 from tests.helpers import make_deal, stage
 
 CALL = ActivityKind.CALL
+DAY = dt.timedelta(days=1)
 
 
 def local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -234,6 +235,45 @@ def test_a_reminder_fires_once_when_due_and_again_after_a_snooze(
     assert all_day in [a.id for a in reminders.due_now(manager.id, local(TODAY, 17))]
 
 
+def test_a_look_of_the_reminders_window_stamps_what_it_shows_and_rereads_what_it_lists(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    deal = make_deal(services, manager)
+    ten = plan_on(services, manager, deal.id, TODAY, dt.time(10))
+    eleven = plan_on(services, manager, deal.id, TODAY, dt.time(11))
+    reminders = services.reminders
+    first = reminders.take_due(manager.id, local(TODAY, 10, 1))
+    assert ([a.id for a in first.due], first.listed, first.next_at) == (
+        [ten], (), local(TODAY, 11))
+    assert reminders.due_now(manager.id, local(TODAY, 10, 2)) == []  # shown once
+    # the listed one done elsewhere, the other given to the rep: neither is listed on
+    call = services.activities.activity(ten)
+    services.activities.complete(ten, "", expected_version=call.version, by=manager)
+    later = services.activities.activity(eleven)
+    services.activities.update(eleven, replace(later.fields(), assignee_id=rep.id),
+                               expected_version=later.version, by=manager)
+    again = reminders.take_due(manager.id, local(TODAY, 11, 1), listed=[ten, eleven])
+    assert (again.due, again.listed, again.next_at) == ((), (), None)
+    # a snooze is no edit: the version a Today pane holds stays good
+    mine = services.activities.activity(eleven)
+    reminders.snooze(eleven, local(TODAY, 12), by=rep)
+    assert services.activities.activity(eleven).version == mine.version
+
+
+def test_only_whoever_planned_or_logged_an_activity_or_a_manager_takes_it_away(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    deal = make_deal(services, manager)
+    theirs = services.activities.plan(ActivityFields(
+        CALL, "回访", deal_id=deal.id, due_on=TODAY, assignee_id=rep.id), by=manager).activity
+    with pytest.raises(NotAllowed):  # the rep does it, but did not plan it
+        services.activities.withdraw(theirs.id, expected_version=theirs.version, by=rep)
+    done = services.activities.complete(theirs.id, "谈妥", expected_version=theirs.version,
+                                        by=rep).activity
+    with pytest.raises(InvalidInput) as refused:  # done, so not on a day to come
+        services.activities.update(done.id, replace(done.fields(), due_on=TODAY + 30 * DAY),
+                                   expected_version=done.version, by=manager)
+    assert refused.value.field == "due_on"
+
+
 def test_a_merge_takes_the_activities_along_and_its_undo_brings_them_back(
         services: Services, manager: Actor) -> None:
     kept = services.customers.add_contact(ContactFields(name="张伟"), by=manager)
@@ -358,7 +398,6 @@ def test_a_customers_activities_list_the_planned_by_day_then_the_latest_closed(
         == [sooner.id, later.id]  # the planned come first
 
 
-
 def test_a_cards_next_step_is_overdue_due_today_planned_or_none_by_its_activities(
         services: Services, manager: Actor) -> None:
     deals = {name: make_deal(services, manager, title=name)
@@ -382,4 +421,4 @@ def test_a_cards_next_step_is_overdue_due_today_planned_or_none_by_its_activitie
                                      expected_version=planned[name].version)
     # today's done, the one behind it shows; the overdue one done, nothing is planned
     assert states() == {"overdue": "none", "today": "planned", "planned": "planned",
-                             "undated": "planned", "none": "none"}
+                        "undated": "planned", "none": "none"}

@@ -254,3 +254,7 @@ def test_a_form_open_while_someone_plans_an_activity_saves_without_cancelling_it
     saved = services.deals.detail(card.id).fields
     assert (str(saved.value), saved.next_step) == ("5000.00", "约财务总监")
     assert services.activities.activity(planned[0]).state is ActivityState.PLANNED
+    window.actions_.undo.trigger()  # the value goes back; the colleague's call stays
+    undone = services.deals.detail(card.id).fields
+    assert (str(undone.value), undone.next_step) == ("1000.00", "约财务总监")
+    assert services.activities.activity(planned[0]).state is ActivityState.PLANNED

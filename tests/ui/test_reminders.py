@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -47,6 +48,17 @@ def listed(notifier: ReminderNotifier) -> list[str]:
     return [a.title for a in notifier.window.activities()]
 
 
+def a_call_at_ten_listed(qtbot: QtBot, window: MainWindow, services: Services,
+                         manager: Actor) -> tuple[int, ReminderNotifier]:
+    """A call at ten on a deal, and the reminders window listing it at 10:01."""
+    deal = make_deal(services, manager)
+    call = plan(services, manager, deal.id, "回访", TODAY, dt.time(10))
+    notifier = window.reminders
+    look(qtbot, notifier, at(TODAY, 10, 1))
+    assert listed(notifier) == ["回访"]
+    return call, notifier
+
+
 def test_a_reminder_missed_while_closed_shows_at_the_start_and_the_next_at_its_time(
         qtbot: QtBot, window: MainWindow, services: Services, manager: Actor) -> None:
     deal = make_deal(services, manager)
@@ -69,11 +81,7 @@ def test_a_reminder_missed_while_closed_shows_at_the_start_and_the_next_at_its_t
 
 def test_snooze_puts_a_reminder_off_until_its_time_comes(
         qtbot: QtBot, window: MainWindow, services: Services, manager: Actor) -> None:
-    deal = make_deal(services, manager)
-    call = plan(services, manager, deal.id, "回访", TODAY, dt.time(10))
-    notifier = window.reminders
-    look(qtbot, notifier, at(TODAY, 10, 1))
-    assert listed(notifier) == ["回访"]
+    call, notifier = a_call_at_ten_listed(qtbot, window, services, manager)
     notifier.window.view.setCurrentIndex(notifier.window.model.index(0, 0))
     menu = notifier.window.snooze_button.menu()
     next(a for a in menu.actions() if a.text() == "10 minutes").trigger()
@@ -108,3 +116,32 @@ def test_mark_done_from_a_reminder_asks_for_the_next_step(
     assert services.activities.activity(call).state is ActivityState.DONE
     assert services.deals.detail(deal.id).fields.next_step == "演示"
     assert listed(notifier) == []
+
+
+def test_a_listed_reminder_done_elsewhere_leaves_the_window_at_the_next_look(
+        qtbot: QtBot, window: MainWindow, services: Services, manager: Actor) -> None:
+    call, notifier = a_call_at_ten_listed(qtbot, window, services, manager)
+    done = services.activities.activity(call)  # another window marks it done
+    services.activities.complete(call, "", expected_version=done.version, by=manager)
+    look(qtbot, notifier, at(TODAY, 10, 2))
+    assert listed(notifier) == []
+    assert not notifier.window.isVisible()
+
+
+def test_reminders_start_even_when_the_board_has_no_card_to_paint(
+        qtbot: QtBot, window: MainWindow, services: Services, manager: Actor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty board never says it painted: the reminders start after a while anyway
+    (a company's call, no deal at all)."""
+    from funneldesk.services.customers.records import CompanyFields
+    from funneldesk.ui.shell import main_window
+
+    company = services.customers.add_company(CompanyFields(name="星辰科技"), by=manager)
+    services.activities.plan(ActivityFields(ActivityKind.CALL, "回访", company_id=company.id,
+                                            due_on=TODAY - dt.timedelta(days=1)), by=manager)
+    monkeypatch.setattr(main_window, "WARM_UP_FALLBACK_MS", 10)
+    monkeypatch.setattr(main_window, "FIRST_REMINDERS_MS", 10)
+    window.start_reminders()
+    qtbot.waitUntil(lambda: window.reminders.checked > 0, timeout=10000)
+    assert listed(window.reminders) == ["回访"]
+

@@ -42,6 +42,7 @@ class ActivityService(Service):
         today unless given."""
         with self.db.session() as session:
             row = _new(session, replace(fields, due_on=fields.due_on or dt.date.today()), by)
+            _done_by_now(row.due_on)
             row.state, row.outcome = ActivityState.DONE, outcome.strip()
             row.closed_at, row.closed_by_id = utcnow(), by.id
             return _result(session, row, by, "log")
@@ -54,6 +55,8 @@ class ActivityService(Service):
             row = _editable(session, activity_id, expected_version, by)
             deals = {row.deal_id}
             _fill(session, row, fields, by)
+            if row.state is ActivityState.DONE:
+                _done_by_now(row.due_on)
             if outcome is not None:
                 if row.state is ActivityState.PLANNED:
                     raise InvalidInput("outcome", _("An activity still planned has no "
@@ -125,6 +128,9 @@ class ActivityService(Service):
         was, and what changed."""
         with self.db.session() as session:
             row = _editable(session, activity_id, expected_version, by)
+            if not (by.is_manager or by.id == row.created_by_id):
+                raise NotAllowed(_("Only whoever planned or logged this activity, or a "
+                                   "manager, can take it away."))
             gone = reads.read(session, row.id)
             audit.record(session, by, "delete", "activity", row.id, title=row.title)
             session.delete(row)
@@ -206,6 +212,12 @@ def _fill(session: Session, row: ActivityRow, fields: ActivityFields, by: Actor)
     row.minutes, row.assignee_id = fields.minutes, assignee
     row.deal_id, row.company_id, row.contact_id = deal_id, company_id, contact_id
     row.updated_at = utcnow()
+
+
+def _done_by_now(day: dt.date | None) -> None:
+    if day is not None and day > dt.date.today():
+        raise InvalidInput("due_on", _("An activity done cannot be on a day to come: plan "
+                                       "it instead."))
 
 
 def _editable(session: Session, activity_id: int, expected_version: int,

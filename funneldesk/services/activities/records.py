@@ -137,3 +137,13 @@ class Reminders:
     overdue: tuple[Activity, ...]
     today: tuple[Activity, ...]
     upcoming: tuple[Activity, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DueReminders:
+    """One look of the reminders window (``ReminderService.take_due``)."""
+
+    due: tuple[Activity, ...]  # fallen due now, stamped shown by the same look
+    listed: tuple[Activity, ...]  # of those it lists already, the ones still planned
+    next_at: dt.datetime | None  # when the next one falls due
+

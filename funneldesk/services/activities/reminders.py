@@ -6,15 +6,17 @@ Everything is read from the database on this computer: no network is ever needed
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
 
 from funneldesk.errors import InvalidInput, NotAllowed, NotFound
 from funneldesk.i18n import _
 from funneldesk.models import Activity as ActivityRow
 from funneldesk.models import ActivityState, Deal, User
 from funneldesk.services.activities import reads
-from funneldesk.services.activities.records import Activity, Reminders
+from funneldesk.services.activities.records import Activity, DueReminders, Reminders
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.records import Actor
 
@@ -70,14 +72,31 @@ class ReminderService(Service):
         """``user_id``'s reminders to show now: fallen due, not shown yet, not put off
         (those that fell due while FunnelDesk was not running included)."""
         now = now or dt.datetime.now(dt.UTC)
-        today = now.astimezone().date()
         with self.db.reading() as session:
-            found = reads.read_many(session, reads.activities_query().where(
-                ActivityRow.assignee_id == user_id, ActivityRow.state == ActivityState.PLANNED,
-                ActivityRow.due_on <= today, ActivityRow.reminded_at.is_(None),
-                or_(ActivityRow.snoozed_until.is_(None), ActivityRow.snoozed_until <= now),
-                reads.alive()).order_by(ActivityRow.due_on, ActivityRow.due_at, ActivityRow.id))
-        return [a for a in found if (falls_due_at(a) or now) <= now]
+            return _due(session, user_id, now)
+
+    def take_due(self, user_id: int, now: dt.datetime | None = None,
+                 listed: Sequence[int] = ()) -> DueReminders:
+        """One look of the reminders window: the reminders due now (``due_now``), stamped
+        shown in the change that reads them again, so that one moved meanwhile is not
+        silenced; of the ``listed`` ones, those still planned for the user, as they now
+        are; and when the next one falls due. A look that finds none due writes nothing."""
+        now = now or dt.datetime.now(dt.UTC)
+        with self.db.reading() as session:
+            due = _due(session, user_id, now)
+        if due:
+            with self.db.session() as session:
+                due = _due(session, user_id, now)
+                session.execute(update(ActivityRow)
+                                .where(ActivityRow.id.in_([a.id for a in due]))
+                                .values(reminded_at=now, snoozed_until=None)
+                                .execution_options(synchronize_session=False))
+        with self.db.reading() as session:
+            still = reads.read_many(session, reads.activities_query().where(
+                ActivityRow.id.in_(list(listed)), ActivityRow.assignee_id == user_id,
+                ActivityRow.state == ActivityState.PLANNED, reads.alive())
+                .order_by(ActivityRow.id)) if listed else []
+        return DueReminders(tuple(due), tuple(still), self.next_due(user_id, now))
 
     def next_due(self, user_id: int, now: dt.datetime | None = None) -> dt.datetime | None:
         """When ``user_id``'s next reminder after ``now`` fires (None: none planned), so
@@ -115,7 +134,8 @@ class ReminderService(Service):
                             .execution_options(synchronize_session=False))
 
     def snooze(self, activity_id: int, until: dt.datetime, *, by: Actor) -> None:
-        """Shows the reminder again at ``until``."""
+        """Shows the reminder again at ``until``. Not an edit of the activity: its version
+        stays, so that a Today pane showing it can still mark it done."""
         if until.tzinfo is None:
             raise InvalidInput("until", _("Give the time to remind again with its zone."))
         with self.db.session() as session:
@@ -125,4 +145,17 @@ class ReminderService(Service):
             if by.id != row.assignee_id:
                 raise NotAllowed(_("Only whoever the activity is assigned to can put its "
                                    "reminder off."))
-            row.reminded_at, row.snoozed_until = None, until
+            session.execute(update(ActivityRow).where(ActivityRow.id == activity_id)
+                            .values(reminded_at=None, snoozed_until=until)
+                            .execution_options(synchronize_session=False))
+
+
+def _due(session: Session, user_id: int, now: dt.datetime) -> list[Activity]:
+    today = now.astimezone().date()
+    found = reads.read_many(session, reads.activities_query().where(
+        ActivityRow.assignee_id == user_id, ActivityRow.state == ActivityState.PLANNED,
+        ActivityRow.due_on <= today, ActivityRow.reminded_at.is_(None),
+        or_(ActivityRow.snoozed_until.is_(None), ActivityRow.snoozed_until <= now),
+        reads.alive()).order_by(ActivityRow.due_on, ActivityRow.due_at, ActivityRow.id))
+    return [a for a in found if (falls_due_at(a) or now) <= now]
+

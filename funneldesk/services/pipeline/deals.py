@@ -262,7 +262,7 @@ def _with_next_step(deal: Deal, fields: DealFields,
     now = (deal.next_step, deal.next_step_date)
     if (fields.next_step, fields.next_step_date) == seen:
         return replace(fields, next_step=now[0], next_step_date=now[1])
-    if now != seen:
+    if now not in (seen, (fields.next_step, fields.next_step_date)):
         step = now[0] or (formatting.date_short(now[1]) if now[1] else _("none"))
         raise InvalidInput("next_step", _(
             "Someone changed this deal's next step since you opened it: it is now “{step}”. "

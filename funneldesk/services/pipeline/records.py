@@ -92,7 +92,6 @@ class Card:
         return "planned" if self.next_step else "none"
 
 
-
 @dataclass(frozen=True, slots=True)
 class ColumnStart:
     """A column of which a board holds only the first cards: what all its cards add up to.

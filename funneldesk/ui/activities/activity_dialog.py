@@ -147,9 +147,6 @@ class ActivityDialog(QDialog):
         time = parse_time(self.time.text())
         if time is not None and day is None:
             raise InvalidInput("due_on", _("Give the day as well as the time."))
-        if self.mode == "log" and day is not None and day > dt.date.today():
-            raise InvalidInput("due_on", _("An activity done cannot be on a day to come: "
-                                           "plan it instead."))
         kept = self.activity.agenda if self.activity is not None else ""
         agenda = kept if self._outcome_shown() else self.notes.toPlainText().strip()
         t = self.target

@@ -18,11 +18,12 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, ngettext
-from funneldesk.services.activities.records import Activity
+from funneldesk.services.activities.records import Activity, DueReminders
 from funneldesk.services.dto import ChangeSet
 from funneldesk.ui.activities.completing import ask_done
 from funneldesk.ui.activities.reminder_window import ReminderWindow, snoozed_until
 from funneldesk.ui.common.background import run_in_background
+from funneldesk.ui.common.errors import show_bug, show_error
 from funneldesk.ui.common.page import Workspace
 
 LONGEST_WAIT_MS = 5 * 60 * 1000
@@ -35,7 +36,7 @@ class ReminderNotifier(QObject):
         self.workspace = workspace
         self.tray = tray
         self.now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
-        self.window = ReminderWindow(workspace.window)
+        self.window = ReminderWindow()
         self.window.doneAsked.connect(self._done)
         self.window.snoozeAsked.connect(self._snooze)
         self.window.openAsked.connect(self._open)
@@ -74,22 +75,19 @@ class ReminderNotifier(QObject):
         self._checking = True
         reminders, user, now = self.workspace.services.reminders, self.workspace.actor.id, \
             self.now()
+        listed = [a.id for a in self.window.activities()]
+        # each is shown once (unless put off): the look stamps those it finds due
+        run_in_background(lambda: reminders.take_due(user, now, listed), self._found,
+                          self._failed, owner=self)
 
-        def look() -> tuple[list[Activity], dt.datetime | None]:
-            due = reminders.due_now(user, now)
-            reminders.shown([a.id for a in due], now)  # each is shown once (unless put off)
-            return due, reminders.next_due(user, now)
-
-        run_in_background(look, self._found, self._failed, owner=self)
-
-    def _found(self, found: tuple[list[Activity], dt.datetime | None]) -> None:
+    def _found(self, found: DueReminders) -> None:
         self._checking = False
         self.checked += 1
-        due, following = found
-        if due:
-            self.window.add(due)
-            self._tell_tray(due)
-        self._arm(following)
+        self.window.keep(list(found.listed))  # done or moved elsewhere meanwhile: gone
+        if found.due:
+            self.window.add(list(found.due))
+            self._tell_tray(list(found.due))
+        self._arm(found.next_at)
         if self._again:
             self._again = False
             self.check()
@@ -97,10 +95,11 @@ class ReminderNotifier(QObject):
     def _failed(self, error: Exception) -> None:
         """A busy or unreachable database: said in the status bar, looked at again later."""
         self._checking = False
+        self._arm(None)  # looked at again later, whatever went wrong
         if not isinstance(error, FunnelDeskError):
-            raise error
+            show_bug(self.workspace.window, error)
+            return
         self.workspace.show_message(error.message())
-        self._arm(None)
 
     def _arm(self, following: dt.datetime | None) -> None:
         wait = LONGEST_WAIT_MS
@@ -119,27 +118,36 @@ class ReminderNotifier(QObject):
                               or _("Due now"), QSystemTrayIcon.MessageIcon.Information)
 
     def apply_changes(self, changes: ChangeSet, origin: object) -> None:
-        """An activity planned, moved or done: its reminder may be due sooner or not at all
-        (one listed that is no longer planned leaves the window when the Today pane's
-        Mark done or another window's change reaches here)."""
-        if changes.everything or changes.activity_ids:
-            gone = changes.activity_ids
-            self.window.keep_only(lambda a: a.id not in gone)
+        """An activity planned, moved or done (here, in a deal's form, by a Reload of what
+        another window changed): its reminder may be due sooner or not at all, and one
+        listed may be done. The next look, once the changes settle, finds out."""
+        listed = self.window.model.rowCount() > 0
+        if changes.everything or changes.activity_ids or changes.customers \
+                or (changes.deal_ids and listed):  # a move: only what is listed may go
             self._settle.start()
+
+    def close(self) -> None:
+        """With the main window: the reminders window is a window of its own."""
+        self.timer.stop()
+        self._settle.stop()
+        self.window.close()
+        self.window.deleteLater()
 
     # --- what the window asks ---------------------------------------------------------
 
     def _done(self, activity: Activity) -> None:
-        ask_done(self.workspace, activity, self.now().astimezone().date(), origin=self,
-                 after=lambda _r: self.window.drop(activity.id))
+        dialog = ask_done(self.workspace, activity, self.now().astimezone().date(),
+                          origin=self, after=lambda _r: self.window.drop(activity.id))
+        dialog.finished.connect(lambda _r: self._settle.start())  # refused: is it still due?
 
     def _snooze(self, activity: Activity, delay: dt.timedelta | None) -> None:
         until = snoozed_until(delay, self.now())
         try:
             self.workspace.services.reminders.snooze(activity.id, until,
                                                      by=self.workspace.actor)
-        except FunnelDeskError as error:
-            self.workspace.show_message(error.message())
+        except FunnelDeskError as error:  # done or given away elsewhere, mostly
+            show_error(self.window, error)
+            self._settle.start()
             return
         self.window.drop(activity.id)
         self.workspace.show_message(_("“{title}” will remind you again at {time}.").format(

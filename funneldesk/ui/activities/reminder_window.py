@@ -4,7 +4,6 @@ each is dealt with: marked done (with the next step), put off, or opened."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal, SignalInstance
 from PySide6.QtGui import QCloseEvent, QStandardItem, QStandardItemModel
@@ -46,8 +45,11 @@ class ReminderWindow(QWidget):
     snoozeAsked = Signal(object, object)  # Activity, the delay (None: tomorrow morning)
     openAsked = Signal(object)  # Activity
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
+    def __init__(self) -> None:
+        # a window of its own, not a tool window of the main one: those hide with it when
+        # it is minimised (or, on macOS, whenever FunnelDesk is not the active program),
+        # which is when a reminder matters most. Its owner closes it with the main window.
+        super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
         self.setWindowTitle(_("FunnelDesk reminders"))
         self.model = QStandardItemModel(self)
         self.view = QListView()
@@ -92,22 +94,34 @@ class ReminderWindow(QWidget):
         """Lists these too (one already listed is shown as it now is), and shows the
         window with the first new one chosen."""
         listed = {a.id: r for r, a in enumerate(self.activities())}
+        first_new: int | None = None
         for activity in found:
-            item = QStandardItem(activity.summary)
-            item.setData(activity, ReminderRole)
-            item.setToolTip("\n".join(p for p in (activity.summary, detail_text(activity),
-                                                  activity.agenda) if p))
-            item.setEditable(False)
             row = listed.get(activity.id)
             if row is None:
-                self.model.appendRow(item)
+                self.model.appendRow(_item(activity))
+                if first_new is None:
+                    first_new = self.model.rowCount() - 1
             else:
-                self.model.setItem(row, item)
-        if found:
-            self.view.setCurrentIndex(self.model.index(self.model.rowCount() - len(found), 0))
+                self.model.setItem(row, _item(activity))
+        if first_new is not None:
+            self.view.setCurrentIndex(self.model.index(first_new, 0))
         self._enable()
         self.show()
         self.raise_()
+
+    def keep(self, still: list[Activity]) -> None:
+        """Keeps of the listed reminders those ``still`` planned for the user, as they now
+        are (done, cancelled, given to someone else or trashed elsewhere: they go)."""
+        now = {a.id: a for a in still}
+        for row in reversed(range(self.model.rowCount())):
+            activity = self.model.item(row).data(ReminderRole)
+            if activity.id in now:
+                self.model.setItem(row, _item(now[activity.id]))
+            else:
+                self.model.removeRow(row)
+        self._enable()
+        if not self.model.rowCount():
+            self.hide()
 
     def drop(self, activity_id: int) -> None:
         """Takes an activity off the list (done, put off, or no longer planned); the
@@ -119,11 +133,6 @@ class ReminderWindow(QWidget):
         self._enable()
         if not self.model.rowCount():
             self.hide()
-
-    def keep_only(self, alive: Callable[[Activity], bool]) -> None:
-        for activity in self.activities():
-            if not alive(activity):
-                self.drop(activity.id)
 
     def current(self) -> Activity | None:
         index = self.view.currentIndex()
@@ -153,4 +162,13 @@ class ReminderWindow(QWidget):
         self.model.clear()
         self._enable()
         super().closeEvent(event)
+
+
+def _item(activity: Activity) -> QStandardItem:
+    item = QStandardItem(activity.summary)
+    item.setData(activity, ReminderRole)
+    item.setEditable(False)
+    item.setToolTip("\n".join(p for p in (activity.summary, detail_text(activity),
+                                          activity.agenda) if p))
+    return item
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from dataclasses import replace
 
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
@@ -84,8 +85,10 @@ class DealEditor:
             try:
                 ws.runner.run(
                     _("Edit “{title}”").format(title=fields.title), do,
-                    undo=lambda r: self._update(deal_id, self._own(deal_id, r.card.version),
-                                                detail.fields, before),
+                    undo=lambda r: self._update(
+                        deal_id, self._own(deal_id, r.card.version),
+                        _with_step_of(detail.fields, r.previous), before,
+                        (r.card.next_step, r.card.next_step_date)),
                     redo=lambda r: self._update(deal_id, self._own(deal_id, r.card.version),
                                                 fields, ticks, seen),
                     reraise=(FunnelDeskError,), parent=form)
@@ -163,3 +166,14 @@ class DealEditor:
 
 def _changed(deal_id: int) -> ChangeSet:
     return ChangeSet(frozenset({deal_id}))
+
+
+def _with_step_of(fields: DealFields, previous: DealFields | None) -> DealFields:
+    """The form's fields as they were, with the next step the deal had just before the
+    save (its activities' own, if someone planned one while the form was open): what
+    undoing the save writes back."""
+    if previous is None:
+        return fields
+    return replace(fields, next_step=previous.next_step,
+                   next_step_date=previous.next_step_date)
+

@@ -322,6 +322,16 @@ class MainWindow(QMainWindow):
         self.firstPainted.connect(lambda: QTimer.singleShot(0, self, start))
         QTimer.singleShot(WARM_UP_FALLBACK_MS, self, start)
 
+    def start_reminders(self) -> None:
+        """Starts the reminders a while after the first paint (their first look loads the
+        ORM, as the Today pane's does), or after a while at the latest: a board with no
+        card to paint never says it painted."""
+        def start() -> None:
+            self.reminders.start(lambda: make_tray(self))
+
+        self.firstPainted.connect(lambda: QTimer.singleShot(FIRST_REMINDERS_MS, self, start))
+        QTimer.singleShot(WARM_UP_FALLBACK_MS + FIRST_REMINDERS_MS, self, start)
+
     def offer_sample_data_if_empty(self) -> None:
         self.samples.offer_if_empty()
 
@@ -336,9 +346,6 @@ class MainWindow(QMainWindow):
         # the panes after the page (as the start-up chores; at the latest after a while)
         self.firstPainted.connect(lambda: QTimer.singleShot(0, self, self.docks.start))
         QTimer.singleShot(WARM_UP_FALLBACK_MS, self, self.docks.start)
-        # the reminders a while after (their first look loads the ORM, as the Today pane's)
-        self.firstPainted.connect(lambda: QTimer.singleShot(
-            FIRST_REMINDERS_MS, self, lambda: self.reminders.start(lambda: make_tray(self))))
         state = self.settings.get("window.state")
         if state:  # where the panes are, and which are shown
             self.restoreState(QByteArray.fromHex(state.encode()))
@@ -354,4 +361,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
+        self.reminders.close()
         super().closeEvent(event)
