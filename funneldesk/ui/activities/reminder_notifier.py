@@ -50,6 +50,7 @@ class ReminderNotifier(QObject):
         self._checking = False
         self._again = False
         self.started = False
+        self.closed = False
         self.checked = 0  # how many looks have been answered (tests wait for it)
         self.waiting_ms = 0  # until the next look, as last armed (Qt's coarse timer may
         # fire up to 5 % later)
@@ -67,7 +68,7 @@ class ReminderNotifier(QObject):
             self.check()
 
     def check(self) -> None:
-        if not self.started:
+        if not self.started or self.closed:
             return
         if self._checking:
             self._again = True
@@ -82,6 +83,8 @@ class ReminderNotifier(QObject):
 
     def _found(self, found: DueReminders) -> None:
         self._checking = False
+        if self.closed:  # the window went while the look was under way
+            return
         self.checked += 1
         self.window.keep(list(found.listed))  # done or moved elsewhere meanwhile: gone
         if found.due:
@@ -121,13 +124,19 @@ class ReminderNotifier(QObject):
         """An activity planned, moved or done (here, in a deal's form, by a Reload of what
         another window changed): its reminder may be due sooner or not at all, and one
         listed may be done. The next look, once the changes settle, finds out."""
+        if self.closed:
+            return
         listed = self.window.model.rowCount() > 0
         if changes.everything or changes.activity_ids or changes.customers \
                 or (changes.deal_ids and listed):  # a move: only what is listed may go
             self._settle.start()
 
     def close(self) -> None:
-        """With the main window: the reminders window is a window of its own."""
+        """With the main window (which may be closed more than once): the reminders
+        window is a window of its own."""
+        if self.closed:
+            return
+        self.closed = self.started = True  # no look after this
         self.timer.stop()
         self._settle.stop()
         self.window.close()
