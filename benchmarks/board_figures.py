@@ -167,6 +167,7 @@ class Bench:
         painted = self._expect(self.page.board.cardsPainted)
         self.window.show()
         self.window.warm_up()  # as the application does: it starts once the cards are painted
+        self.window.start_reminders()  # and the reminders' first look, a while after
         spin_until(lambda: bool(painted), "first paint")
         elapsed = time.perf_counter() - start
         self._watch_columns()
