@@ -152,3 +152,34 @@ def test_the_today_pane_edits_an_activity_and_undo_puts_it_back(
     back = services.activities.activity(call.id)
     assert (back.assignee_id, back.due_on) == (manager.id, TODAY)
     assert pane.model.row_of(call.id) is not None
+
+
+def test_plan_then_edit_undo_both_and_redo_both_keep_one_activity(
+        qtbot: QtBot, window: MainWindow, services: Services, manager: Actor,
+        warnings_shown: list[str]) -> None:
+    """Undo follows the versions this window's own steps left, and Redo of a Plan takes
+    the same activity again, so that the Edit redone after it still finds it."""
+    from funneldesk.ui.activities.activity_dialog import Target
+
+    deal = make_deal(services, manager, title="仓储系统")
+    plan = ActivityDialog(window.workspace, "plan", target=Target("仓储系统", deal_id=deal.id))
+    plan.title.setText("初访")
+    plan.accept()
+    planned = plan.result_
+    assert planned is not None
+    edit = ActivityDialog(window.workspace, "edit", activity=planned.activity)
+    edit.title.setText("现场初访")
+    edit.accept()
+    assert services.activities.activity(planned.activity.id).title == "现场初访"
+
+    window.undo_stack.undo()  # the edit
+    assert services.activities.activity(planned.activity.id).title == "初访"
+    window.undo_stack.undo()  # the plan: not refused as changed since
+    with pytest.raises(NotFound):
+        services.activities.activity(planned.activity.id)
+    window.undo_stack.redo()
+    window.undo_stack.redo()
+    again = services.activities.activity(planned.activity.id)  # the same one
+    assert (again.title, again.state) == ("现场初访", ActivityState.PLANNED)
+    assert window.undo_stack.index() == 2  # neither step was dropped
+    assert warnings_shown == []

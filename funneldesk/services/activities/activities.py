@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from sqlalchemy import update as sa_update
 from sqlalchemy.orm import Session
 
 from funneldesk.db.stale import last_change
@@ -31,17 +32,23 @@ from funneldesk.services.pipeline import next_step
 
 
 class ActivityService(Service):
-    def plan(self, fields: ActivityFields, *, by: Actor) -> ActivityResult:
-        """A planned activity (a day, perhaps a time, an assignee, an agenda)."""
+    def plan(self, fields: ActivityFields, *, by: Actor,
+             again: tuple[int, int] | None = None) -> ActivityResult:
+        """A planned activity (a day, perhaps a time, an assignee, an agenda). ``again``:
+        the id and version of one withdrawn (an undone Plan, redone): it comes back as
+        that activity, one version on, where no other has taken its id since, so that
+        the steps undone after it (an Edit) find it when they are redone."""
         with self.db.session() as session:
-            row = _new(session, fields, by)
+            row = _new(session, fields, by, again)
             return _result(session, row, by, "plan")
 
-    def log(self, fields: ActivityFields, outcome: str, *, by: Actor) -> ActivityResult:
+    def log(self, fields: ActivityFields, outcome: str, *, by: Actor,
+            again: tuple[int, int] | None = None) -> ActivityResult:
         """An activity done already (a call just made), with what came of it; its day is
-        today unless given."""
+        today unless given. ``again``: as for ``plan``."""
         with self.db.session() as session:
-            row = _new(session, replace(fields, due_on=fields.due_on or dt.date.today()), by)
+            row = _new(session, replace(fields, due_on=fields.due_on or dt.date.today()), by,
+                       again)
             _done_by_now(row.due_on)
             row.state, row.outcome = ActivityState.DONE, outcome.strip()
             row.closed_at, row.closed_by_id = utcnow(), by.id
@@ -161,10 +168,21 @@ class ActivityService(Service):
             return reads.read(session, activity_id)
 
 
-def _new(session: Session, fields: ActivityFields, by: Actor) -> ActivityRow:
+def _new(session: Session, fields: ActivityFields, by: Actor,
+         again: tuple[int, int] | None = None) -> ActivityRow:
     row = ActivityRow(created_by_id=by.id, assignee_id=fields.assignee_id or by.id)
+    comes_back = again is not None and session.get(ActivityRow, again[0]) is None
+    if again is not None and comes_back:
+        row.id = again[0]
     _fill(session, row, fields, by)
     session.add(row)
+    if again is not None and comes_back:
+        # the ORM numbers a new row's versions from 1: it goes on from where it was
+        session.flush()
+        session.execute(sa_update(ActivityRow).where(ActivityRow.id == row.id)
+                        .values(version=again[1] + 1)
+                        .execution_options(synchronize_session=False))
+        session.expire(row, ["version"])
     return row
 
 

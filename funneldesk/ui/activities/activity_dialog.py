@@ -7,6 +7,7 @@ refusal of a field is said beside that field and the dialog stays open."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
@@ -180,29 +181,35 @@ class ActivityDialog(QDialog):
         outcome = self.notes.toPlainText().strip()
         runner = self.workspace.runner
 
+        def own(result: ActivityResult) -> int:
+            """The version it is at if only this window changed it since (a Plan undone
+            after its own Edit was undone is not stale)."""
+            return runner.own_version(("activity", result.activity.id), result.activity.version)
+
         def withdraw(result: ActivityResult) -> ActivityResult:
-            return service.withdraw(result.activity.id, by=by,
-                                    expected_version=result.activity.version)
+            return service.withdraw(result.activity.id, by=by, expected_version=own(result))
+
+        def run(text: str, call: Callable[[], ActivityResult],
+                undo: Callable[[ActivityResult], ActivityResult],
+                redo: Callable[[ActivityResult], ActivityResult]) -> ActivityResult | None:
+            return runner.run(text, call, undo=undo, redo=redo, versions=_versions,
+                              reraise=(InvalidInput,), parent=self)
 
         if self.mode == "plan":
-            return runner.run(_("Plan “{title}”").format(title=_summary(fields)),
-                              lambda: service.plan(fields, by=by), undo=withdraw,
-                              redo=lambda _r: service.plan(fields, by=by),
-                              reraise=(InvalidInput,), parent=self)
+            return run(_("Plan “{title}”").format(title=_summary(fields)),
+                       lambda: service.plan(fields, by=by), withdraw,
+                       lambda r: service.plan(fields, by=by, again=_was(r)))
         if self.mode == "log":
-            return runner.run(_("Log “{title}”").format(title=_summary(fields)),
-                              lambda: service.log(fields, outcome, by=by), undo=withdraw,
-                              redo=lambda _r: service.log(fields, outcome, by=by),
-                              reraise=(InvalidInput,), parent=self)
+            return run(_("Log “{title}”").format(title=_summary(fields)),
+                       lambda: service.log(fields, outcome, by=by), withdraw,
+                       lambda r: service.log(fields, outcome, by=by, again=_was(r)))
         before = self.activity
         assert before is not None
-        return runner.run(
-            _("Edit “{title}”").format(title=_summary(before.fields())),
-            lambda: self._update(before.id, fields, before.version, outcome),
-            undo=lambda r: self._update(r.activity.id, before.fields(), r.activity.version,
-                                        before.outcome),
-            redo=lambda r: self._update(r.activity.id, fields, r.activity.version, outcome),
-            reraise=(InvalidInput,), parent=self)
+        return run(_("Edit “{title}”").format(title=_summary(before.fields())),
+                   lambda: self._update(before.id, fields, before.version, outcome),
+                   lambda r: self._update(r.activity.id, before.fields(), own(r),
+                                          before.outcome),
+                   lambda r: self._update(r.activity.id, fields, own(r), outcome))
 
     def _update(self, activity_id: int, fields: ActivityFields, version: int,
                 outcome: str) -> ActivityResult:
@@ -212,6 +219,17 @@ class ActivityDialog(QDialog):
             return service.update(activity_id, fields, expected_version=version, by=by,
                                   outcome=outcome)
         return service.update(activity_id, fields, expected_version=version, by=by)
+
+
+def _versions(result: object) -> list[tuple[tuple[str, int], int]]:
+    """The activity's version a step leaves, as this window's own (see ActionRunner)."""
+    activity = getattr(result, "activity", None)
+    return [(("activity", activity.id), activity.version)] if activity is not None else []
+
+
+def _was(withdrawn: ActivityResult) -> tuple[int, int]:
+    """The activity an undone Plan or Log took away, as its redo brings it back."""
+    return withdrawn.activity.id, withdrawn.activity.version
 
 
 def _summary(fields: ActivityFields) -> str:
