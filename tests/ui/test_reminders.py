@@ -145,3 +145,16 @@ def test_reminders_start_even_when_the_board_has_no_card_to_paint(
     qtbot.waitUntil(lambda: window.reminders.checked > 0, timeout=10000)
     assert listed(window.reminders) == ["回访"]
 
+
+def test_closing_the_reminders_window_keeps_what_it_lists_for_the_view_menu(
+        qtbot: QtBot, window: MainWindow, services: Services, manager: Actor) -> None:
+    _call, notifier = a_call_at_ten_listed(qtbot, window, services, manager)
+    notifier.window.close()
+    assert not notifier.window.isVisible()
+    look(qtbot, notifier, at(TODAY, 10, 3))  # a look finds nothing new: still hidden
+    assert not notifier.window.isVisible()
+    shown = next(a for a in window.actions_.panes.actions() if a.text() == "Reminders")
+    shown.trigger()
+    assert notifier.window.isVisible()
+    assert listed(notifier) == ["回访"]
+

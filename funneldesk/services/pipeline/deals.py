@@ -265,7 +265,7 @@ def _with_next_step(deal: Deal, fields: DealFields,
     if now not in (seen, (fields.next_step, fields.next_step_date)):
         step = now[0] or (formatting.date_short(now[1]) if now[1] else _("none"))
         raise InvalidInput("next_step", _(
-            "Someone changed this deal's next step since you opened it: it is now “{step}”. "
-            "Close the deal and open it again to change it.").format(step=step))
+            "Someone changed this deal's next step meanwhile: it is now “{step}”. Close this "
+            "form and open the deal again to change it.").format(step=step))
     return fields
 

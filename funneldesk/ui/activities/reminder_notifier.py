@@ -131,6 +131,12 @@ class ReminderNotifier(QObject):
                 or (changes.deal_ids and listed):  # a move: only what is listed may go
             self._settle.start()
 
+    def show_window(self) -> None:
+        """The reminders listed, shown again (the window may have been closed)."""
+        self.window.show()
+        self.window.raise_()
+        self.window.activateWindow()
+
     def close(self) -> None:
         """With the main window (which may be closed more than once): the reminders
         window is a window of its own."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal, SignalInstance
-from PySide6.QtGui import QCloseEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -39,7 +39,9 @@ def snoozed_until(choice: dt.timedelta | None, now: dt.datetime) -> dt.datetime:
 
 
 class ReminderWindow(QWidget):
-    """Lists the reminders handed to ``add``; the buttons act on the one chosen."""
+    """Lists the reminders handed to ``add``; the buttons act on the one chosen. Closing
+    it only hides it: what it lists stays listed (View ▸ Panes ▸ Reminders shows it
+    again, as does the next reminder)."""
 
     doneAsked = Signal(object)  # Activity
     snoozeAsked = Signal(object, object)  # Activity, the delay (None: tomorrow morning)
@@ -157,11 +159,6 @@ class ReminderWindow(QWidget):
         for button in (self.done_button, self.snooze_button, self.open_button):
             button.setEnabled(chosen)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Closing only hides it: what it lists stays in the Today pane."""
-        self.model.clear()
-        self._enable()
-        super().closeEvent(event)
 
 
 def _item(activity: Activity) -> QStandardItem:

@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.actions_.tool_bar)
         self.docks = Docks(self, panes, self.workspace, self.actions_.panes)
         self.reminders = ReminderNotifier(self.workspace)
+        self.actions_.panes.addAction(_("Reminders"), self.reminders.show_window)
         self.resize(first_width(DEFAULT_WIDTH, self.docks.first_width(),
                                 self.screen().availableGeometry().width()), 860)
         self.actions_.fill_view(list(self.rail.go.values()))
