@@ -18,6 +18,7 @@ from funneldesk.models.base import utcnow
 from funneldesk.services.activities import reads
 from funneldesk.services.activities.records import (
     MAX_MINUTES,
+    TITLE_LIMIT,
     Activity,
     ActivityFields,
     ActivityResult,
@@ -121,10 +122,7 @@ class ActivityService(Service):
                 following = _editable(session, *planned_since, by)
                 gone = ChangeSet(frozenset(d for d in (following.deal_id,) if d is not None),
                                  activity_ids=frozenset({following.id}))
-                audit.record(session, by, "delete", "activity", following.id,
-                             title=following.title)
-                session.delete(following)
-                session.flush()
+                _delete(session, following, by)
             result = _result(session, row, by, "reopen", also=set(gone.deal_ids))
             return ActivityResult(result.activity, result.changes | gone)
 
@@ -139,9 +137,7 @@ class ActivityService(Service):
                 raise NotAllowed(_("Only whoever planned or logged this activity, or a "
                                    "manager, can take it away."))
             gone = reads.read(session, row.id)
-            audit.record(session, by, "delete", "activity", row.id, title=row.title)
-            session.delete(row)
-            session.flush()
+            _delete(session, row, by)
             deals = {row.deal_id} if row.deal_id is not None else set()
             next_step.refresh(session, deals)
             return ActivityResult(gone, _changes(row, deals))
@@ -171,19 +167,26 @@ class ActivityService(Service):
 def _new(session: Session, fields: ActivityFields, by: Actor,
          again: tuple[int, int] | None = None) -> ActivityRow:
     row = ActivityRow(created_by_id=by.id, assignee_id=fields.assignee_id or by.id)
-    comes_back = again is not None and session.get(ActivityRow, again[0]) is None
-    if again is not None and comes_back:
-        row.id = again[0]
+    back = again if again is not None and session.get(ActivityRow, again[0]) is None else None
+    if back is not None:
+        row.id = back[0]
     _fill(session, row, fields, by)
     session.add(row)
-    if again is not None and comes_back:
+    if back is not None:
         # the ORM numbers a new row's versions from 1: it goes on from where it was
         session.flush()
         session.execute(sa_update(ActivityRow).where(ActivityRow.id == row.id)
-                        .values(version=again[1] + 1)
+                        .values(version=back[1] + 1)
                         .execution_options(synchronize_session=False))
         session.expire(row, ["version"])
     return row
+
+
+def _delete(session: Session, row: ActivityRow, by: Actor) -> None:
+    """Takes the activity away; only the audit keeps that it was."""
+    audit.record(session, by, "delete", "activity", row.id, title=row.title)
+    session.delete(row)
+    session.flush()
 
 
 def _fill(session: Session, row: ActivityRow, fields: ActivityFields, by: Actor) -> None:
@@ -193,7 +196,7 @@ def _fill(session: Session, row: ActivityRow, fields: ActivityFields, by: Actor)
     except ValueError:
         raise InvalidInput("kind", _("Choose what kind of activity it is.")) from None
     title = fields.title.strip()
-    if len(title) > 300:
+    if len(title) > TITLE_LIMIT:
         raise InvalidInput("title", _("Keep the title under 300 characters."))
     if fields.due_time is not None and fields.due_on is None:
         raise InvalidInput("due_on", _("Give the day as well as the time."))

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from funneldesk.models import Activity, ActivityKind, ActivityState, Deal
 from funneldesk.models.base import utcnow
+from funneldesk.services.activities.records import TITLE_LIMIT
 from funneldesk.services.common import audit
 from funneldesk.services.common.records import Actor
 from funneldesk.services.pipeline import next_step
@@ -21,7 +22,7 @@ def sync(session: Session, deal: Deal, by: Actor) -> None:
     first = session.scalars(next_step.earliest_planned(deal.id).limit(1)).first()
     now = utcnow()
     if first is None and (title or day is not None):
-        first = Activity(kind=ActivityKind.OTHER, title=title[:300], due_on=day,
+        first = Activity(kind=ActivityKind.OTHER, title=title[:TITLE_LIMIT], due_on=day,
                          assignee_id=deal.owner_id, deal_id=deal.id, company_id=deal.company_id,
                          contact_id=deal.contact_id, created_by_id=by.id, created_at=now,
                          updated_at=now)
@@ -33,10 +34,10 @@ def sync(session: Session, deal: Deal, by: Actor) -> None:
         first.state, first.closed_at, first.closed_by_id = ActivityState.CANCELLED, now, by.id
         first.sequence += 1
         audit.record(session, by, "cancel", "activity", first.id, from_deal_form=True)
-    elif first is not None and (first.title, first.due_on) != (title[:300], day):
+    elif first is not None and (first.title, first.due_on) != (title[:TITLE_LIMIT], day):
         if first.due_on != day:  # moved to another day: its time of day goes with it
             first.due_at = first.reminded_at = first.snoozed_until = None
-        first.title, first.due_on = title[:300], day
+        first.title, first.due_on = title[:TITLE_LIMIT], day
         first.sequence += 1
         first.updated_at = now
         audit.record(session, by, "update", "activity", first.id, title=title, due=day,

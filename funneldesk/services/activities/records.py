@@ -26,6 +26,7 @@ STATE_LABELS = {ActivityState.PLANNED: N_("Planned"), ActivityState.DONE: N_("Do
 
 
 MAX_MINUTES = 24 * 60  # the longest an activity may take
+TITLE_LIMIT = 300  # characters of a title (the column's length)
 
 
 def section_heading(section: str, count: int) -> str:
@@ -37,6 +38,13 @@ def section_heading(section: str, count: int) -> str:
     if section == "today":
         return ngettext("Today ({n})", "Today ({n})", count).format(n=n)
     return ngettext("Next 7 days ({n})", "Next 7 days ({n})", count).format(n=n)
+
+
+def moment_text(moment: dt.datetime) -> str:
+    """A day and time as this computer's clock shows them ("12/3/26 10:00")."""
+    local = moment.astimezone()
+    return _("{day} {time}").format(day=formatting.date_short(local.date()),
+                                    time=formatting.time_short(local))
 
 
 def kind_label(kind: ActivityKind) -> str:
@@ -99,10 +107,17 @@ class Activity:
         """Its day, and its time when it has one, as this computer's clock shows them
         ("12/3/26 10:00"); "" without a day."""
         if self.due_at is not None:
-            local = self.due_at.astimezone()
-            return _("{day} {time}").format(day=formatting.date_short(local.date()),
-                                            time=formatting.time_short(local))
+            return moment_text(self.due_at)
         return formatting.date_short(self.due_on) if self.due_on is not None else ""
+
+    @property
+    def record(self) -> tuple[str, int] | None:
+        """What opening it opens: its deal, else its company, else its contact."""
+        for kind, ident in (("deal", self.deal_id), ("company", self.company_id),
+                            ("contact", self.contact_id)):
+            if ident is not None:
+                return kind, ident
+        return None
 
     @property
     def summary(self) -> str:

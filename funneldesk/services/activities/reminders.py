@@ -84,6 +84,11 @@ class ReminderService(Service):
         now = now or dt.datetime.now(dt.UTC)
         with self.db.reading() as session:
             due = _due(session, user_id, now)
+            still = reads.read_many(session, reads.activities_query().where(
+                ActivityRow.id.in_(list(listed)), ActivityRow.assignee_id == user_id,
+                ActivityRow.state == ActivityState.PLANNED, reads.alive())
+                .order_by(ActivityRow.id)) if listed else []
+            following = _next_due(session, user_id, now)  # after now: none of those due
         if due:
             with self.db.session() as session:
                 due = _due(session, user_id, now)
@@ -91,36 +96,14 @@ class ReminderService(Service):
                                 .where(ActivityRow.id.in_([a.id for a in due]))
                                 .values(reminded_at=now, snoozed_until=None)
                                 .execution_options(synchronize_session=False))
-        with self.db.reading() as session:
-            still = reads.read_many(session, reads.activities_query().where(
-                ActivityRow.id.in_(list(listed)), ActivityRow.assignee_id == user_id,
-                ActivityRow.state == ActivityState.PLANNED, reads.alive())
-                .order_by(ActivityRow.id)) if listed else []
-        return DueReminders(tuple(due), tuple(still), self.next_due(user_id, now))
+        return DueReminders(tuple(due), tuple(still), following)
 
     def next_due(self, user_id: int, now: dt.datetime | None = None) -> dt.datetime | None:
         """When ``user_id``'s next reminder after ``now`` fires (None: none planned), so
         that the tray can wait for it rather than look every minute."""
         now = now or dt.datetime.now(dt.UTC)
         with self.db.reading() as session:
-            rows = session.execute(
-                select(ActivityRow.due_on, ActivityRow.due_at, ActivityRow.snoozed_until)
-                .outerjoin(Deal, Deal.id == ActivityRow.deal_id)
-                .where(ActivityRow.assignee_id == user_id,
-                       ActivityRow.state == ActivityState.PLANNED,
-                       # an older one waits only when put off (due_now shows the rest)
-                       or_(ActivityRow.due_on >= now.astimezone().date() - dt.timedelta(days=1),
-                           ActivityRow.snoozed_until > now),
-                       ActivityRow.reminded_at.is_(None), reads.alive())).all()
-        times = []
-        for due_on, due_at, snoozed in rows:
-            fires = _fires(due_on, due_at)
-            if fires is None:
-                continue
-            fires = max(fires, snoozed) if snoozed is not None else fires
-            if fires > now:
-                times.append(fires)
-        return min(times, default=None)
+            return _next_due(session, user_id, now)
 
     def shown(self, activity_ids: list[int], at: dt.datetime | None = None) -> None:
         """The reminders of these activities were shown: they do not show again (unless
@@ -159,3 +142,23 @@ def _due(session: Session, user_id: int, now: dt.datetime) -> list[Activity]:
         reads.alive()).order_by(ActivityRow.due_on, ActivityRow.due_at, ActivityRow.id))
     return [a for a in found if (falls_due_at(a) or now) <= now]
 
+
+def _next_due(session: Session, user_id: int, now: dt.datetime) -> dt.datetime | None:
+    rows = session.execute(
+        select(ActivityRow.due_on, ActivityRow.due_at, ActivityRow.snoozed_until)
+        .outerjoin(Deal, Deal.id == ActivityRow.deal_id)
+        .where(ActivityRow.assignee_id == user_id,
+               ActivityRow.state == ActivityState.PLANNED,
+               # an older one waits only when put off (due_now shows the rest)
+               or_(ActivityRow.due_on >= now.astimezone().date() - dt.timedelta(days=1),
+                   ActivityRow.snoozed_until > now),
+               ActivityRow.reminded_at.is_(None), reads.alive())).all()
+    times = []
+    for due_on, due_at, snoozed in rows:
+        fires = _fires(due_on, due_at)
+        if fires is None:
+            continue
+        fires = max(fires, snoozed) if snoozed is not None else fires
+        if fires > now:
+            times.append(fires)
+    return min(times, default=None)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
@@ -33,12 +32,11 @@ from funneldesk.services.activities.records import (
     ActivityResult,
     kind_label,
 )
-from funneldesk.ui.activities.complete_dialog import parse_time
+from funneldesk.ui.activities.fields import kind_box, parse_time, time_edit, title_edit
 from funneldesk.ui.common.error_label import ErrorLabel, add_rows
 from funneldesk.ui.common.fields import OptionalDateEdit
 from funneldesk.ui.common.page import Workspace
 
-TITLE_LIMIT = 300
 SHOWN_TITLE = 40  # characters of a title the Edit menu's Undo shows
 
 
@@ -66,15 +64,10 @@ class ActivityDialog(QDialog):
         self.result_: ActivityResult | None = None
         self.setWindowTitle({"plan": _("Plan an activity"), "log": _("Log an activity"),
                              "edit": _("Edit activity")}[mode])
-        self.kind = QComboBox()
-        for kind in ActivityKind:
-            self.kind.addItem(kind_label(kind), kind.value)
-        self.title = QLineEdit()
-        self.title.setMaxLength(TITLE_LIMIT)
-        self.title.setPlaceholderText(_("e.g. Send the revised quote"))
+        self.kind = kind_box(activity.kind if activity is not None else ActivityKind.CALL)
+        self.title = title_edit()
         self.day = OptionalDateEdit("due_on")
-        self.time = QLineEdit()
-        self.time.setPlaceholderText(_("e.g. 14:30 (empty: all day)"))
+        self.time = time_edit()
         self.minutes = QSpinBox()
         self.minutes.setRange(0, MAX_MINUTES)
         self.minutes.setSingleStep(15)
@@ -128,12 +121,10 @@ class ActivityDialog(QDialog):
     def _fill(self, today: dt.date) -> None:
         a = self.activity
         if a is None:
-            self.kind.setCurrentIndex(self.kind.findData(ActivityKind.CALL.value))
             self.day.set_value(today)
             self.assignee.setCurrentIndex(self.assignee.findData(self.workspace.actor.id))
             return
         fields = a.fields()
-        self.kind.setCurrentIndex(self.kind.findData(a.kind.value))
         self.title.setText(a.title)
         self.day.set_value(a.due_on)
         self.time.setText(fields.due_time.strftime("%H:%M") if fields.due_time else "")
@@ -144,10 +135,7 @@ class ActivityDialog(QDialog):
     def fields(self) -> ActivityFields:
         """What the form says; raises InvalidInput naming the field for what it cannot
         read."""
-        day = self.day.value()
-        time = parse_time(self.time.text())
-        if time is not None and day is None:
-            raise InvalidInput("due_on", _("Give the day as well as the time."))
+        day, time = self.day.value(), parse_time(self.time.text())
         kept = self.activity.agenda if self.activity is not None else ""
         agenda = kept if self._outcome_shown() else self.notes.toPlainText().strip()
         t = self.target
@@ -213,12 +201,10 @@ class ActivityDialog(QDialog):
 
     def _update(self, activity_id: int, fields: ActivityFields, version: int,
                 outcome: str) -> ActivityResult:
-        """An edit, and the outcome of one done with it (``set_outcome``)."""
-        service, by = self.workspace.services.activities, self.workspace.actor
-        if self._outcome_shown():
-            return service.update(activity_id, fields, expected_version=version, by=by,
-                                  outcome=outcome)
-        return service.update(activity_id, fields, expected_version=version, by=by)
+        """An edit, and the outcome too of one done."""
+        return self.workspace.services.activities.update(
+            activity_id, fields, expected_version=version, by=self.workspace.actor,
+            outcome=outcome if self._outcome_shown() else None)
 
 
 def _versions(result: object) -> list[tuple[tuple[str, int], int]]:
@@ -238,12 +224,28 @@ def _summary(fields: ActivityFields) -> str:
     return text if len(text) <= SHOWN_TITLE else text[:SHOWN_TITLE - 1] + "…"
 
 
+def target_label(kind: str, name: str) -> str:
+    """What an activity is for, as the dialog names it ("Deal: 仓储系统"); ``kind``:
+    deal, company or contact."""
+    if kind == "deal":
+        return _("Deal: {name}").format(name=name)
+    if kind == "contact":
+        return _("Contact: {name}").format(name=name)
+    return _("Company: {name}").format(name=name)
+
+
+def open_dialog(workspace: Workspace, mode: str, *, target: Target | None = None,
+                activity: Activity | None = None, today: dt.date | None = None) -> None:
+    """Opens the dialog over the window (see ``ActivityDialog``); it saves by itself."""
+    dialog = ActivityDialog(workspace, mode, target=target, activity=activity, today=today)
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+
+
 def _target_of(activity: Activity) -> Target:
     """What an activity hangs on, named as the dialog shows it."""
-    if activity.deal_id is not None:
-        label = _("Deal: {name}").format(name=activity.deal)
-    elif activity.contact_id is not None:
-        label = _("Contact: {name}").format(name=activity.contact)
-    else:
-        label = _("Company: {name}").format(name=activity.company)
-    return Target(label, activity.deal_id, activity.company_id, activity.contact_id)
+    kind, name = (("deal", activity.deal) if activity.deal_id is not None
+                  else ("contact", activity.contact) if activity.contact_id is not None
+                  else ("company", activity.company))
+    return Target(target_label(kind, name), activity.deal_id, activity.company_id,
+                  activity.contact_id)

@@ -6,13 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -21,25 +19,12 @@ from PySide6.QtWidgets import (
 from funneldesk.enums import ActivityKind
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
-from funneldesk.services.activities.records import Activity, ActivityFields, kind_label
+from funneldesk.services.activities.records import Activity, ActivityFields
+from funneldesk.ui.activities.fields import kind_box, parse_time, time_edit, title_edit
 from funneldesk.ui.common.error_label import ErrorLabel, add_rows
 from funneldesk.ui.common.fields import OptionalDateEdit
 
 FOLLOW_UP_DAYS = 7  # the next activity's day offered by default: a week on
-
-
-def parse_time(text: str) -> dt.time | None:
-    """A time of day typed as 14:30, 1430 or 9; None when empty."""
-    text = text.strip().replace("：", ":")
-    if not text:
-        return None
-    for pattern in ("%H:%M", "%H%M", "%H"):
-        try:
-            return dt.datetime.strptime(text, pattern).time()
-        except ValueError:
-            continue
-    raise InvalidInput("time", _("“{text}” is not a time of day. Type it like 14:30, or "
-                                 "leave it empty for the whole day.").format(text=text))
 
 
 class CompleteDialog(QDialog):
@@ -56,16 +41,11 @@ class CompleteDialog(QDialog):
         self.next_box.setCheckable(True)
         # an open deal must keep a next step; a customer's call may end the thread
         self.next_box.setChecked(activity.deal_id is not None)
-        self.kind = QComboBox()
-        for kind in ActivityKind:
-            self.kind.addItem(kind_label(kind), kind.value)
-        self.kind.setCurrentIndex(self.kind.findData(activity.kind.value))
-        self.title = QLineEdit()
-        self.title.setPlaceholderText(_("e.g. Send the revised quote"))
+        self.kind = kind_box(activity.kind)
+        self.title = title_edit()
         self.day = OptionalDateEdit("next_day")
         self.day.set_value((today or dt.date.today()) + dt.timedelta(days=FOLLOW_UP_DAYS))
-        self.time = QLineEdit()
-        self.time.setPlaceholderText(_("e.g. 14:30 (empty: all day)"))
+        self.time = time_edit()
         self.errors = {name: ErrorLabel() for name in ("title", "next_day", "time")}
         # a message goes as soon as its field is edited: it spoke of the text before
         self.title.textEdited.connect(lambda _t: self.errors["title"].show_message(""))

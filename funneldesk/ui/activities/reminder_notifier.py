@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, ngettext
-from funneldesk.services.activities.records import Activity, DueReminders
+from funneldesk.services.activities.records import Activity, DueReminders, moment_text
 from funneldesk.services.dto import ChangeSet
 from funneldesk.ui.activities.completing import ask_done
 from funneldesk.ui.activities.reminder_window import ReminderWindow, snoozed_until
@@ -31,10 +31,10 @@ SETTLE_MS = 1000  # a change to activities is looked at once this long after the
 
 
 class ReminderNotifier(QObject):
-    def __init__(self, workspace: Workspace, tray: QSystemTrayIcon | None = None) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__(workspace.window)
         self.workspace = workspace
-        self.tray = tray
+        self.tray: QSystemTrayIcon | None = None  # made by ``start``, where there is one
         self.now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
         self.window = ReminderWindow()
         self.window.doneAsked.connect(self._done)
@@ -61,7 +61,7 @@ class ReminderNotifier(QObject):
         they are said on too (made now, not before the first paint)."""
         if not self.started:
             self.started = True
-            if tray is not None and self.tray is None:
+            if tray is not None:
                 self.tray = tray()
                 if self.tray is not None:
                     self.tray.messageClicked.connect(self.window.show)
@@ -174,16 +174,11 @@ class ReminderNotifier(QObject):
         window.show()
         window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
         window.activateWindow()
-        for kind, ident in (("deal", activity.deal_id), ("company", activity.company_id),
-                            ("contact", activity.contact_id)):
-            if ident is not None:
-                self.workspace.open_record(kind, ident)
-                return
+        if activity.record is not None:
+            self.workspace.open_record(*activity.record)
 
 
 def _when(moment: dt.datetime, now: dt.datetime) -> str:
-    local = moment.astimezone()
-    if local.date() == now.astimezone().date():
-        return formatting.time_short(local)
-    return _("{day} {time}").format(day=formatting.date_short(local.date()),
-                                    time=formatting.time_short(local))
+    """Its time if it is today, else its day and time."""
+    same_day = moment.astimezone().date() == now.astimezone().date()
+    return formatting.time_short(moment) if same_day else moment_text(moment)

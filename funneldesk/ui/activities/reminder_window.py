@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from funneldesk.i18n import N_, _, ngettext
 from funneldesk.services.activities.records import Activity
-from funneldesk.ui.activities.today_model import ActivityRole, TodayDelegate, detail_text
+from funneldesk.ui.activities.today_model import ActivityRole, TodayDelegate, tool_tip
 
 ReminderRole = ActivityRole  # the row's Activity (TodayDelegate paints it)
 # the choices of Snooze: a label and how long (None: tomorrow at the hour given)
@@ -126,15 +126,9 @@ class ReminderWindow(QWidget):
             self.hide()
 
     def drop(self, activity_id: int) -> None:
-        """Takes an activity off the list (done, put off, or no longer planned); the
-        window goes when the list is empty."""
-        for row, activity in enumerate(self.activities()):
-            if activity.id == activity_id:
-                self.model.removeRow(row)
-                break
-        self._enable()
-        if not self.model.rowCount():
-            self.hide()
+        """Takes an activity off the list (done or put off here); the window goes when the
+        list is empty."""
+        self.keep([a for a in self.activities() if a.id != activity_id])
 
     def current(self) -> Activity | None:
         index = self.view.currentIndex()
@@ -160,12 +154,10 @@ class ReminderWindow(QWidget):
             button.setEnabled(chosen)
 
 
-
 def _item(activity: Activity) -> QStandardItem:
     item = QStandardItem(activity.summary)
     item.setData(activity, ReminderRole)
     item.setEditable(False)
-    item.setToolTip("\n".join(p for p in (activity.summary, detail_text(activity),
-                                          activity.agenda) if p))
+    item.setToolTip(tool_tip(activity))
     return item
 

@@ -47,6 +47,12 @@ def detail_text(activity: Activity) -> str:
     return " · ".join(n for n in (activity.deal, activity.company, activity.contact) if n)
 
 
+def tool_tip(activity: Activity) -> str:
+    """Its row's texts in full: what it is, what for, its agenda."""
+    return "\n".join(p for p in (activity.summary, detail_text(activity), activity.agenda)
+                     if p)
+
+
 class TodayModel(QAbstractListModel):
     def __init__(self) -> None:
         super().__init__()
@@ -88,8 +94,7 @@ class TodayModel(QAbstractListModel):
                 return row.heading
             return f"{when_text(row.activity, row.section)} {row.activity.summary}"
         if role == Qt.ItemDataRole.ToolTipRole and row.activity is not None:
-            parts = [row.activity.summary, detail_text(row.activity), row.activity.agenda]
-            return "\n".join(p for p in parts if p)
+            return tool_tip(row.activity)
         if role == Qt.ItemDataRole.AccessibleDescriptionRole and row.activity is not None:
             return detail_text(row.activity)
         return None

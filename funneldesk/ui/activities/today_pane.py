@@ -23,7 +23,7 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services.activities.records import Activity
 from funneldesk.services.dto import ChangeSet
-from funneldesk.ui.activities.activity_dialog import ActivityDialog
+from funneldesk.ui.activities.activity_dialog import open_dialog
 from funneldesk.ui.activities.completing import ask_done
 from funneldesk.ui.activities.today_model import ActivityRole, TodayDelegate, TodayModel
 from funneldesk.ui.common.background import run_in_background
@@ -174,22 +174,15 @@ class TodayPane(Pane):
 
     def _open(self, index: QModelIndex) -> None:
         activity = index.data(ActivityRole)
-        if not isinstance(activity, Activity):
-            return
-        for kind, ident in (("deal", activity.deal_id), ("company", activity.company_id),
-                            ("contact", activity.contact_id)):
-            if ident is not None:
-                self.workspace.open_record(kind, ident)
-                return
+        if isinstance(activity, Activity) and activity.record is not None:
+            self.workspace.open_record(*activity.record)
 
     def edit_current(self) -> None:
         activity = self.current()
         if activity is None:
             return
-        dialog = ActivityDialog(self.workspace, "edit", activity=activity,
-                                today=self.now().astimezone().date())
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        open_dialog(self.workspace, "edit", activity=activity,
+                    today=self.now().astimezone().date())
 
     def complete_current(self) -> None:
         """Marks the chosen activity done, asking what came of it and the next one."""

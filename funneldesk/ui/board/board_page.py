@@ -15,7 +15,7 @@ from funneldesk.i18n import N_, _, ngettext
 from funneldesk.paths import RESOURCES
 from funneldesk.services.common.permissions import may_change_deal
 from funneldesk.services.dto import Board, Card, ChangeSet
-from funneldesk.ui.activities.activity_dialog import ActivityDialog, Target
+from funneldesk.ui.activities.activity_dialog import Target, open_dialog, target_label
 from funneldesk.ui.board.board_reader import BoardReader, BoardRequest
 from funneldesk.ui.board.board_tools import ACTIONS, BoardTools
 from funneldesk.ui.board.board_widget import BoardWidget
@@ -306,10 +306,8 @@ class BoardPage(Page):
 
     def activity_on(self, deal_id: int, title: str, mode: str) -> None:
         """Plans (``mode`` "plan") or logs ("log") an activity on the deal."""
-        dialog = ActivityDialog(self.workspace, mode, target=Target(
-            _("Deal: {name}").format(name=title), deal_id=deal_id))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        open_dialog(self.workspace, mode,
+                    target=Target(target_label("deal", title), deal_id=deal_id))
 
     def open_deal(self, deal_id: int) -> None:
         """The deal's form; then its card as saved now (the form read the deal afresh,

@@ -41,7 +41,7 @@ from funneldesk.services.dto import (
     SegmentInfo,
     TagCount,
 )
-from funneldesk.ui.activities.activity_dialog import ActivityDialog, Target
+from funneldesk.ui.activities.activity_dialog import Target, open_dialog, target_label
 from funneldesk.ui.common.background import run_in_background
 from funneldesk.ui.common.page import Page, PageAction, Workspace
 from funneldesk.ui.customers import actions
@@ -522,13 +522,11 @@ class CustomersPage(Page):
         if record is None:
             return
         if isinstance(record, ContactRow):
-            target = Target(_("Contact: {name}").format(name=record.name),
+            target = Target(target_label("contact", record.name),
                             company_id=record.company_id, contact_id=record.id)
         else:
-            target = Target(_("Company: {name}").format(name=record.name), company_id=record.id)
-        dialog = ActivityDialog(self.workspace, mode, target=target)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+            target = Target(target_label("company", record.name), company_id=record.id)
+        open_dialog(self.workspace, mode, target=target)
 
     def merge_selected(self) -> None:
         chosen = self.selected_records()

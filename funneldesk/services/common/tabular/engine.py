@@ -68,26 +68,23 @@ def suggest_columns(importer: Importer, headers: Sequence[str]) -> dict[str, str
 
 
 def validate_only(importer: Importer, source: Path | Table, options: ImportOptions,
-                  by: Actor, *, first: int | None = None,
-                  orders: Mapping[str, str | None] | None = None) -> ImportReport:
-    """Reads and checks every row (or the ``first`` so many) as an import would, writing
-    nothing and reading no database: the floor of a validating import (the benchmark sets
-    one beside the other), and what the wizard's preview marks. ``orders``: as
-    ``checked_rows`` takes them."""
+                  by: Actor) -> ImportReport:
+    """Reads and checks every row as an import would, writing nothing and reading no
+    database: the floor of a validating import (the benchmark sets one beside the other;
+    the wizard's preview checks its first rows with ``preview_check``)."""
     table = source if isinstance(source, Table) else read_table(source)
     _check_options(importer, table, options)
-    read = len(table.records) if first is None else min(first, len(table.records))
-    report = ImportReport(read=read)
+    report = ImportReport(read=len(table.records))
     with _collector_paused():  # as in run_import
-        for _row in checked_rows(importer, table, options, Context(report, options, by),
-                                 first=first, orders=orders):
+        for _row in checked_rows(importer, table, options, Context(report, options, by)):
             pass
     return report
 
 
 def preview_check(importer: Importer, table: Table, options: ImportOptions, by: Actor, *,
                   first: int, orders: Mapping[str, str | None] | None = None) -> ImportReport:
-    """``validate_only`` of the ``first`` records, and, for an import that creates, a row
+    """``validate_only`` of the ``first`` records (``orders``: as ``checked_rows`` takes
+    them), and, for an import that creates, a row
     that repeats an earlier row's key (a phone, an email, an external id ...) marked as the
     import will refuse it: what the wizard's preview shows before any database is read."""
     _check_options(importer, table, options)
