@@ -144,6 +144,7 @@ def take(lang: str, out: Path) -> None:
     take_workspace(app, window, lang, out)
     take_customers(app, window, services, lang, out)
     take_reminders(app, window, services, me, lang, out)
+    take_activities(app, window, lang, out)
     window.close()
     db.close()
     QWidget()  # keep a widget alive between languages (QApplication is reused)
@@ -237,6 +238,22 @@ def take_reminders(app: QApplication, window: MainWindow, services: Services, me
     wait(app, lambda: notifier.checked > answered)
     notifier.window.grab().save(str(out / f"reminders-{lang}.png"))
     notifier.window.close()
+
+
+def take_activities(app: QApplication, window: MainWindow, lang: str, out: Path) -> None:
+    """The Activities page: everyone's planned activities."""
+    from funneldesk.ui.activities.list_page import ActivitiesPage
+
+    window.show_page("activities")
+    page = window.pages["activities"]
+    assert isinstance(page, ActivitiesPage)
+    wait(app, lambda: not page.model.pending)
+    page.whose.setCurrentIndex(1)  # everyone's
+    wait(app, lambda: not page.model.pending and page.model.row_at(0) is not None)
+    window.grab().save(str(out / f"activities-{lang}.png"))
+    window.show_page("board")
+    QThreadPool.globalInstance().waitForDone()
+    app.processEvents()
 
 
 def main(shots: Callable[[str, Path], None] = take) -> None:

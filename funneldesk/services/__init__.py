@@ -16,6 +16,7 @@ from funneldesk.services.team.users import UserService
 
 if TYPE_CHECKING:
     from funneldesk.services.activities.activities import ActivityService
+    from funneldesk.services.activities.activity_list import ActivityListService
     from funneldesk.services.activities.calendar import CalendarService
     from funneldesk.services.activities.exporting import ActivityExportService
     from funneldesk.services.activities.reminders import ReminderService
@@ -216,6 +217,13 @@ class Services:
         from funneldesk.services.activities.reminders import ReminderService
 
         return ReminderService(self.db)
+
+    @cached_property
+    def activity_list(self) -> ActivityListService:
+        """The Activities page's list (filtered, sorted and paged in SQL)."""
+        from funneldesk.services.activities.activity_list import ActivityListService
+
+        return ActivityListService(self.db)
 
     @cached_property
     def activity_exports(self) -> ActivityExportService:

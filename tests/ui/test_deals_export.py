@@ -125,8 +125,9 @@ def test_export_for_an_import_imports_back_with_no_mapping(
     other = tmp_path / "other.db"
     other.write_bytes(template_db.read_bytes())
     assert main(["--db", str(other), "import", "deals", str(tmp_path / "deals.xlsx")]) == 0
-    fields = ("SELECT title, value, won_value, currency, notes, campaign, created_at, "
-              "closed_on, expected_close FROM deals")
+    # a spreadsheet keeps a moment to the second
+    fields = ("SELECT title, value, won_value, currency, notes, campaign, "
+              "substr(created_at, 1, 19), closed_on, expected_close FROM deals")
     with closing(sqlite3.connect(db_path)) as conn:
         exported = sorted(conn.execute(
             f"{fields} WHERE id IN ({', '.join('?' * len(expected))})", expected))

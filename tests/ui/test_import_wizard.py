@@ -265,9 +265,11 @@ def test_an_import_that_skips_bad_rows_writes_the_good_ones_and_tells_the_pages(
     wiz.accept()
 
 
-def start_held_import(qtbot: QtBot, wizard: ImportWizard, tmp_path: Path) -> threading.Event:
+def start_held_import(qtbot: QtBot, wizard: ImportWizard, tmp_path: Path,
+                      request: pytest.FixtureRequest) -> threading.Event:
     """Starts importing 30,000 companies; the import's worker waits, once its first
-    progress is out, until the event returned is set."""
+    progress is out, until the event returned is set (by the test, else when it ends:
+    however slow the machine, the import stays held until the test has acted)."""
     rows = "".join(f"Company {n:05d}\n" for n in range(30000))
     open_file(qtbot, wizard, write(tmp_path, "big.csv", f"Company name\n{rows}"))
     go_on(wizard)
@@ -275,16 +277,18 @@ def start_held_import(qtbot: QtBot, wizard: ImportWizard, tmp_path: Path) -> thr
     dry_run(qtbot, wizard)
     assert wizard.dry_run_page.view.counts.text().startswith("30,000 rows read")
     hold = threading.Event()
-    wizard.runner.progressed.connect(lambda done, total: hold.wait(10),
+    request.addfinalizer(hold.set)
+    wizard.runner.progressed.connect(lambda done, total: hold.wait(),
                                      Qt.ConnectionType.DirectConnection)
     go_on(wizard)
     qtbot.waitUntil(lambda: wizard.import_page.progress.maximum() == 30000, timeout=20000)
     return hold
 
 def test_cancel_during_a_large_import_leaves_the_database_unchanged(
-        qtbot: QtBot, wizard: ImportWizard, tmp_path: Path, db_path: Path) -> None:
+        qtbot: QtBot, wizard: ImportWizard, tmp_path: Path, db_path: Path,
+        request: pytest.FixtureRequest) -> None:
     before = companies(db_path)
-    clicked = start_held_import(qtbot, wizard, tmp_path)
+    clicked = start_held_import(qtbot, wizard, tmp_path, request)
     page = wizard.import_page
     qtbot.mouseClick(page.cancel, Qt.MouseButton.LeftButton)
     assert page.status.text() == "Cancelling…"
@@ -298,9 +302,10 @@ def test_cancel_during_a_large_import_leaves_the_database_unchanged(
 
 
 def test_closing_the_wizard_during_an_import_cancels_it_and_closes_it_once_stopped(
-        qtbot: QtBot, wizard: ImportWizard, tmp_path: Path, db_path: Path) -> None:
+        qtbot: QtBot, wizard: ImportWizard, tmp_path: Path, db_path: Path,
+        request: pytest.FixtureRequest) -> None:
     before = companies(db_path)
-    closed = start_held_import(qtbot, wizard, tmp_path)
+    closed = start_held_import(qtbot, wizard, tmp_path, request)
     cancel = wizard.button(QWizard.WizardButton.CancelButton)
     assert cancel.isVisible()  # where Cancel was on every page
     assert cancel.isEnabled()

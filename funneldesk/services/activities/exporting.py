@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import N_, _
 from funneldesk.models import Activity as ActivityRow
 from funneldesk.services.activities import reads
+from funneldesk.services.activities.activity_list import ActivityQuery, listed
 from funneldesk.services.activities.records import Activity, kind_label, state_label
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.tabular.writing import write_table
@@ -38,14 +40,16 @@ def _cells(activity: Activity, labels: bool) -> list[object]:
 
 
 class ActivityExportService(Service):
-    def export(self, path: Path, *, labels: bool = False) -> int:
+    def export(self, path: Path, *, labels: bool = False,
+               query: ActivityQuery | None = None) -> int:
         """Writes every activity (but those of deals in the Trash), in the order they were
         planned, to ``path`` (.csv or .xlsx); the number written. Times are this
-        computer's."""
+        computer's. ``query``: only those the Activities page lists, in its order."""
         if path.suffix.lower() not in (".csv", ".xlsx"):
             raise InvalidInput("file", _("Activities are written as .csv or .xlsx."))
         with self.db.reading() as session:
             found = reads.read_many(session, reads.activities_query().where(reads.alive())
-                                     .order_by(ActivityRow.id))
+                                     .order_by(ActivityRow.id)) if query is None \
+                else listed(session, query, dt.datetime.now(dt.UTC))
         return write_table(path, [_(label) if labels else name for name, label in _COLUMNS],
                            (_cells(a, labels) for a in found))

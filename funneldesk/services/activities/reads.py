@@ -13,14 +13,14 @@ from funneldesk.models import Activity as ActivityRow
 from funneldesk.models import Company, Contact, Deal, User
 from funneldesk.services.activities.records import Activity
 
-_ASSIGNEE = aliased(User)
+ASSIGNEE = aliased(User)
 
 
 def activities_query() -> Select[ActivityRow, str, str, str, str]:
     """Activities with their assignee's, deal's, company's and contact's names."""
-    return (select(ActivityRow, _ASSIGNEE.display_name, Deal.title, Company.name,
+    return (select(ActivityRow, ASSIGNEE.display_name, Deal.title, Company.name,
                    Contact.name)
-            .join(_ASSIGNEE, _ASSIGNEE.id == ActivityRow.assignee_id)
+            .join(ASSIGNEE, ASSIGNEE.id == ActivityRow.assignee_id)
             .outerjoin(Deal, Deal.id == ActivityRow.deal_id)
             .outerjoin(Company, Company.id == ActivityRow.company_id)
             .outerjoin(Contact, Contact.id == ActivityRow.contact_id))

@@ -185,7 +185,8 @@ class DemoService(Service):
         words = ZH if language() == "zh_CN" else EN
         now = dt.datetime.combine(today or dt.date.today(), dt.time(9), tzinfo=dt.UTC)
         if today is None:  # before 09:00 UTC, nothing may be made later than this moment
-            now = min(now, dt.datetime.now(dt.UTC))
+            # (to the second, as the rest of the sample's times and a spreadsheet's are)
+            now = min(now, dt.datetime.now(dt.UTC).replace(microsecond=0))
         with self.db.session() as session:
             existing = session.scalar(select(func.count()).select_from(Deal)) or 0
             if existing and not append:

@@ -1,5 +1,6 @@
-"""Mark done, wherever it is asked (the Today pane, a reminder): the outcome and the next
-activity asked for in one dialog, saved as one step that one undo takes back."""
+"""Mark done, wherever it is asked (the Today pane, a reminder, the Activities page): the
+outcome and the next activity asked for in one dialog, saved as one step that one undo
+takes back; and Cancel, undone the same way."""
 
 from __future__ import annotations
 
@@ -59,4 +60,22 @@ def mark_done(workspace: Workspace, activity: Activity, outcome: str,
                 title=activity.summary, next=done.next_activity.summary)
             if done.next_activity is not None
             else _("“{title}” done.").format(title=activity.summary))
+    return done
+
+
+def cancel(workspace: Workspace, activity: Activity, *, origin: object = None
+           ) -> ActivityResult | None:
+    """Cancels a planned activity (it stays listed as cancelled); one undo plans it
+    again."""
+    service, by = workspace.services.activities, workspace.actor
+    done = workspace.runner.run(
+        _("Cancel “{title}”").format(title=activity.summary),
+        lambda: service.cancel(activity.id, expected_version=activity.version, by=by),
+        undo=lambda r: service.reopen(r.activity.id, expected_version=r.activity.version,
+                                      by=by),
+        redo=lambda r: service.cancel(r.activity.id, expected_version=r.activity.version,
+                                      by=by),
+        origin=origin)
+    if done is not None:
+        workspace.show_message(_("“{title}” cancelled.").format(title=activity.summary))
     return done

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QIcon, QUndoStack
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QIcon, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QWidget
 
 from funneldesk.i18n import _
@@ -59,6 +59,24 @@ class Page(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self._status_text = ""
+        self._stale = False  # changed while hidden: read again when shown
+
+    def reload(self) -> None:
+        """Reads what the page shows again."""
+
+    def reload_when_shown(self) -> None:
+        """Reads again now if the page is shown, else once it is: no reads for a page
+        nobody sees."""
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.reload()
 
     def status_text(self) -> str:
         return self._status_text
@@ -66,6 +84,15 @@ class Page(QWidget):
     def set_status_text(self, text: str) -> None:
         self._status_text = text
         self.statusChanged.emit(text)
+
+    def make_action(self, declared: PageAction, slot: Callable[[], object]) -> QAction:
+        """The page's own action for ``declared``; its shortcut works while the focus is
+        anywhere on the page."""
+        made = declared.make(self, slot)
+        if declared.shortcut:
+            made.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(made)
+        return made
 
     def page_actions(self) -> list[QAction]:
         """Every action of the page, each made from the ``PageAction`` of the same place in

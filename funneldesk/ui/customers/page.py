@@ -4,14 +4,12 @@ right."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QShowEvent
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QListView,
@@ -42,8 +40,9 @@ from funneldesk.services.dto import (
     TagCount,
 )
 from funneldesk.ui.activities.activity_dialog import Target, open_dialog, target_label
+from funneldesk.ui.common import record_table
 from funneldesk.ui.common.background import run_in_background
-from funneldesk.ui.common.page import Page, PageAction, Workspace
+from funneldesk.ui.common.page import Page, Workspace
 from funneldesk.ui.customers import actions
 from funneldesk.ui.customers.columns import WIDTHS, header
 from funneldesk.ui.customers.commands import CustomerCommands, may_release
@@ -61,7 +60,6 @@ class CustomersPage(Page):
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(workspace, parent)
-        self._stale = False
         self._segment: SegmentInfo | None = None  # the segment applied, until a filter changes
         # after the next load: select this record (lift: even lifting the filters for it)
         self._select_after_load: tuple[str, int, bool] | None = None
@@ -108,38 +106,18 @@ class CustomersPage(Page):
     # --- building --------------------------------------------------------------------
 
     def _make_table(self) -> QTableView:
-        table = QTableView()
+        table = record_table.set_up(QTableView())
         table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         # two rows of the same kind are merged
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setTabKeyNavigation(False)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setShowGrid(False)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        top = table.horizontalHeader()
-        top.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        top.setStretchLastSection(True)
-        top.setHighlightSections(False)
-        top.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         table.activated.connect(self._open_row)  # Enter, or a double click: the form
         table.selectionModel().currentRowChanged.connect(self._current_changed)
         table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
-        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._row_menu)
         return table
 
     def _make_actions(self) -> None:
-        def action(declared: PageAction, slot: Callable[[], object]) -> QAction:
-            made = declared.make(self, slot)
-            if declared.shortcut:
-                made.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                self.addAction(made)
-            return made
-
+        action = self.make_action
         self.companies_action = action(actions.SHOW_COMPANIES, lambda: self.show_entity(COMPANY))
         self.contacts_action = action(actions.SHOW_CONTACTS, lambda: self.show_entity(CONTACT))
         # the switch shows the records' kind: short words on the tool bar
@@ -250,16 +228,7 @@ class CustomersPage(Page):
         # customers saved, merged, claimed or released; open deal counts follow deals
         if not (changes.everything or changes.deal_ids or changes.customers):
             return
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.reload()
+        self.reload_when_shown()
 
     def _keep_current(self) -> None:
         """The current row stays selected when the list is read again (in another order,

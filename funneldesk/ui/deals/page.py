@@ -19,11 +19,10 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QAction, QShowEvent
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMenu,
@@ -46,8 +45,8 @@ from funneldesk.services.dto import (
     PipelineInfo,
     UserInfo,
 )
-from funneldesk.ui.common import list_export
-from funneldesk.ui.common.page import Page, PageAction, Workspace
+from funneldesk.ui.common import list_export, record_table
+from funneldesk.ui.common.page import Page, Workspace
 from funneldesk.ui.deals import actions
 from funneldesk.ui.deals.bulk_actions import QUICK_BULK, BulkActions, Chosen, chosen_rows
 from funneldesk.ui.deals.columns import COLUMNS, WIDTHS, header
@@ -114,42 +113,24 @@ class DealsListPage(Page):
     # --- building --------------------------------------------------------------------
 
     def _make_table(self) -> QTableView:
-        table = DealsTable()
+        table = record_table.set_up(DealsTable())
         table.setModel(self.model)
         table.setItemDelegate(DealsDelegate(table))
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setShowGrid(False)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         top = table.horizontalHeader()
         top.setSectionsMovable(True)
-        top.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        top.setStretchLastSection(True)
-        top.setHighlightSections(False)
         top.setTextElideMode(Qt.TextElideMode.ElideRight)
-        # titles on the left, the sort arrow on the right: the arrow never covers a title
-        top.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         top.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         top.customContextMenuRequested.connect(self._column_menu)
         for section, column in enumerate(COLUMNS):
             width = max(WIDTHS[column], top.fontMetrics().horizontalAdvance(header(column)) + 32)
             table.setColumnWidth(section, width)
-        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._row_menu)
         table.activated.connect(self._open_row)
         table.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
         return table
 
     def _make_actions(self) -> None:
-        def action(declared: PageAction, slot: Callable[[], object]) -> QAction:
-            made = declared.make(self, slot)
-            if declared.shortcut:
-                made.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                self.addAction(made)
-            return made
-
+        action = self.make_action
         self.open_action = action(actions.OPEN, self.open_current)
         self.owner_action = action(actions.CHANGE_OWNER, self.bulk.change_owner)
         self.move_action = action(actions.MOVE, self.bulk.move_to_stage)
@@ -207,12 +188,6 @@ class DealsListPage(Page):
                 self._reload_soon.start()  # changes relayed together: one read
             else:  # read when shown again: no reads for a list nobody sees
                 self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.reload()
 
     def reload(self) -> None:
         """Reads the count and the rows shown again. A small selection follows its deals

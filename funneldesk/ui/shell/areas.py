@@ -12,6 +12,7 @@ from PySide6.QtGui import QIcon
 
 from funneldesk.i18n import _
 from funneldesk.paths import RESOURCES
+from funneldesk.ui.activities.actions import ACTIONS as ACTIVITIES_ACTIONS
 from funneldesk.ui.board.board_page import PAGE as BOARD_PAGE
 from funneldesk.ui.board.deal_editing import DealEditor
 from funneldesk.ui.common.page import Page, PageSpec, Pane, PaneSpec, Workspace
@@ -39,11 +40,23 @@ def _customers_icon() -> QIcon:
     return QIcon(str(RESOURCES / "icons" / "customers.svg"))
 
 
+def _activities(workspace: Workspace) -> Page:
+    from funneldesk.ui.activities.list_page import ActivitiesPage
+
+    return ActivitiesPage(workspace)
+
+
+def _activities_icon() -> QIcon:
+    return QIcon(str(RESOURCES / "icons" / "activities.svg"))
+
+
 PAGES: tuple[PageSpec, ...] = (
     BOARD_PAGE,
     PageSpec("deals", lambda: _("Deals"), _deals_icon, _deals, DEALS_ACTIONS),
     PageSpec("customers", lambda: _("Customers"), _customers_icon, _customers,
              CUSTOMERS_ACTIONS),
+    PageSpec("activities", lambda: _("Activities"), _activities_icon, _activities,
+             ACTIVITIES_ACTIONS),
 )
 def _today(workspace: Workspace) -> Pane:
     from funneldesk.ui.activities.today_pane import TodayPane

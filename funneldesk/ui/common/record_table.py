@@ -1,0 +1,30 @@
+"""How a page's list of records looks and behaves, the same on every page: whole rows
+chosen, no grid, rows one line high, the header's titles on the left (the sort arrow on
+the right never covers one), the last column stretched, Tab leaving the table."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+T = TypeVar("T", bound=QTableView)
+
+
+def set_up(table: T) -> T:
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setTabKeyNavigation(False)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setShowGrid(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    top = table.horizontalHeader()
+    top.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    top.setStretchLastSection(True)
+    top.setHighlightSections(False)
+    top.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    return table
