@@ -14,6 +14,7 @@ from funneldesk.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from funneldesk.services import Services
+    from funneldesk.services.common.tabular.engine import ImportReport
 
 KINDS = ("companies", "contacts", "deals", "products")
 
@@ -78,6 +79,29 @@ def _index_for_search(services: Services) -> None:
               file=sys.stderr)
 
 
+def _alike(services: Services, kind: str, report: ImportReport) -> str:
+    """What the import created that may repeat a customer under another spelling, as a
+    line to print ("" if nothing): the import refused exact repeats, a person decides on
+    these."""
+    if kind not in ("companies", "contacts") or report.first_id is None:
+        return ""
+    entity = "company" if kind == "companies" else "contact"
+    groups = services.duplicates.alike_imported(entity, report.first_id)
+    new = {m.id for group in groups for m in group.members if m.id >= report.first_id}
+    if not new:
+        return ""
+    n = formatting.number(len(new))
+    if entity == "company":
+        return ngettext("{n} company written has a name like another's: review it with "
+                        "Find duplicates on the Customers page.",
+                        "{n} companies written have names like others': review them with "
+                        "Find duplicates on the Customers page.", len(new)).format(n=n)
+    return ngettext("{n} contact written has a name like a colleague's: review it with "
+                    "Find duplicates on the Customers page.",
+                    "{n} contacts written have names like colleagues': review them with "
+                    "Find duplicates on the Customers page.", len(new)).format(n=n)
+
+
 def run_import_command(args: argparse.Namespace) -> int:
     from funneldesk.db import open_database
     from funneldesk.services import Services
@@ -104,14 +128,18 @@ def run_import_command(args: argparse.Namespace) -> int:
         if args.report is not None:
             _check_writable(args.report)  # before anything is written, not after
         report = services.imports.run(args.kind, table, options, by=me)
+        alike = ""
         if args.report is not None:
             args.report.write_text(json.dumps(report.to_json(), ensure_ascii=False,
                                               indent=2), encoding="utf-8")
         print(report.summary())
         if report.wrote:
             _index_for_search(services)
+            alike = _alike(services, args.kind, report)
     finally:
         db.close()
+    if report.wrote and alike:
+        print(alike, file=sys.stderr)
     for error in report.errors[:10]:
         print(_("record {record} (line {line}), {column} “{value}”: {reason}").format(
             record=error.record, line=error.line, column=error.column, value=error.value,

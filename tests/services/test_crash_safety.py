@@ -1,5 +1,5 @@
-"""Killing FunnelDesk in the middle of moves loses no committed move and leaves no
-half-written state."""
+"""Killing FunnelDesk in the middle of moves loses no committed move, and in the middle
+of an import leaves nothing of it: no half-written state either way."""
 
 from __future__ import annotations
 
@@ -39,4 +39,29 @@ def test_kill_during_moves_keeps_every_committed_move(tmp_path: Path) -> None:
         WHERE d.stage_id != (SELECT to_stage_id FROM stage_changes c
                              WHERE c.deal_id = d.id ORDER BY c.id DESC LIMIT 1)""").fetchall()
     assert mismatched == []
+    conn.close()
+
+
+def test_kill_during_an_import_leaves_nothing_of_it(tmp_path: Path) -> None:
+    db, source = tmp_path / "crash.db", tmp_path / "contacts.csv"
+    source.write_text("name,company,phone\n" + "".join(
+        f"Person {n},Company {n % 500},+86 139{n:08d}\n" for n in range(60_000)),
+        encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "tests.services.crash_importer", str(db),
+                             str(source)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    done, deadline = 0, time.monotonic() + 120
+    while done < 30_000 and time.monotonic() < deadline:  # half the rows handed to SQLite
+        line = proc.stdout.readline()
+        assert line, "the importer stopped before it was killed"
+        assert line != "committed\n", "the import ended before it was killed"
+        done = int(line.split()[0])
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+    assert done >= 30_000
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    for table in ("contacts", "companies", "channels"):
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
     conn.close()

@@ -9,6 +9,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 from funneldesk.i18n import set_language
 from funneldesk.services import Services
 from funneldesk.services.customers.records import CompanyFields, ContactFields, DuplicateMatch
@@ -211,3 +213,40 @@ def test_chinese_people_at_one_company_written_with_a_space_or_read_alike_are_fo
     groups = services.duplicates.find_all("contact")
     assert sorted(tuple(sorted(m.name for m in g.members)) for g in groups) == [
         ("王小明", "王晓明")]
+
+
+def test_the_name_search_scores_pairs_in_proportion_to_the_names_not_their_square(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every name shares 科技, a block far too common to say anything: it is not scored,
+    and no block of more than BLOCK_LIMIT names is, so the pairs scored stay under
+    BLOCK_LIMIT for each name in each of its blocks (scoring the 科技 block alone would be
+    25,000,000 pairs)."""
+    import random
+
+    from rapidfuzz import process
+
+    from funneldesk.services.customers import names
+    from funneldesk.services.customers.matching import BLOCK_LIMIT, Matcher, name_blocks
+
+    scored = [0]
+    real = process.cdist
+
+    def counting(first: list[str], second: list[str], **options: object) -> object:
+        scored[0] += len(first) * len(second)
+        return real(first, second, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(process, "cdist", counting)
+    rng = random.Random(5)
+    matcher = Matcher("company", "CN")
+    chars = [chr(0x4E00 + n) for n in range(40)]  # few: blocks of dozens of names
+    count = 5_000
+    memberships = 0
+    for ident in range(1, count + 1):
+        name = "".join(rng.choice(chars) for _ in range(4)) + "科技有限公司"
+        core = names.core(name)
+        blocks = name_blocks(core, False, None)
+        memberships += len(blocks)
+        matcher.file(ident, name, (), core, blocks)
+    found = list(matcher.name_pairs())
+    assert found  # names alike were scored and paired
+    assert 0 < scored[0] <= BLOCK_LIMIT * memberships < count * count

@@ -627,3 +627,18 @@ def test_the_interval_is_back_only_when_the_last_writer_ends_or_one_cannot_start
     with pytest.raises(RuntimeError), db.session() as session:
         BulkWriter(session).__enter__()
     assert sys.getswitchinterval() == before
+
+
+def test_the_cycle_collector_resumes_when_the_last_of_two_imports_ends() -> None:
+    import gc
+
+    from funneldesk.services.common.tabular.engine import _collector_paused
+
+    assert gc.isenabled()
+    first, second = _collector_paused(), _collector_paused()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first import ends while the second goes on
+    assert not gc.isenabled()
+    second.__exit__(None, None, None)
+    assert gc.isenabled()

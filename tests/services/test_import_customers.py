@@ -113,6 +113,25 @@ def test_upsert_updates_matched_records_keeps_what_a_blank_cell_leaves_and_count
     assert (unchanged.updated, unchanged.unchanged) == (0, 4)
 
 
+def test_an_update_that_would_name_a_missing_record_is_caught_and_writes_nothing(
+        tmp_path: Path, db_path: Path, services: Services, manager: Actor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The import's change runs with SQLite's own reference checks off; what its updates
+    wrote is checked before it commits (here an owner made to point nowhere)."""
+    from funneldesk.services.customers.importers import References
+
+    first = write(tmp_path, "a.csv", "name,email\nAmy Lee,amy@ex.com\n")
+    options = ImportOptions(columns={"name": "name", "email": "email"})
+    services.imports.run("contacts", first, options, by=manager)
+    monkeypatch.setattr(References, "customer_owner", lambda _self, _name: 9999)
+    again = write(tmp_path, "b.csv", "name,email,owner\nAmy Lee,amy@ex.com,Bob\n")
+    with pytest.raises(sqlite3.IntegrityError, match="contacts"):
+        services.imports.run("contacts", again, ImportOptions(
+            columns={"name": "name", "email": "email", "owner": "owner"}, mode="update",
+            match="email"), by=manager)
+    assert rows(db_path, "SELECT name, owner_id FROM contacts") == [("Amy Lee", manager.id)]
+
+
 def test_update_mode_reports_rows_that_match_nothing(tmp_path: Path, services: Services,
                                                      manager: Actor, db_path: Path) -> None:
     path = write(tmp_path, "a.csv", "Company,External ID\n星辰,X-1\n")
@@ -262,6 +281,25 @@ def test_a_utf8_file_with_bytes_that_are_not_utf8_is_refused_not_mangled(
     assert main(["--db", str(db_path), "import", "companies", str(path)]) == 1
     assert "UTF-8" in capsys.readouterr().err
     assert rows(db_path, "SELECT count(*) FROM companies") == [(0,)]
+
+
+@pytest.mark.parametrize("after", [1, 10_000])
+def test_a_quote_left_open_is_refused_with_its_line_not_read_into_one_cell(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str], after: int) -> None:
+    """Without the closing quote, the rest of the file would be one contact's name (or,
+    past Python's cell limit, a crash)."""
+    rest = "".join(f"王芳{n},139{n:08d}\n" for n in range(after))
+    path = write(tmp_path, "c.csv", f"姓名,手机\n李雷,13800138001\n\"张伟,13800138000\n{rest}")
+    assert main(["--db", str(db_path), "import", "contacts", str(path)]) == 1
+    error = capsys.readouterr().err
+    assert "from line 3 on" in error  # where the quote was opened
+    assert rows(db_path, "SELECT count(*) FROM contacts") == [(0,)]
+
+
+def test_a_long_cell_is_read_whole(tmp_path: Path) -> None:
+    notes = "很长的备注" * 40_000  # 200,000 characters, past Python's cell limit
+    table = read_table(write(tmp_path, "c.csv", f'公司名称,备注\n星辰,"{notes}"\n'))
+    assert table.records[0].cells[1] == notes
 
 
 def test_a_phone_keeps_its_extension_and_is_matched_without_it(

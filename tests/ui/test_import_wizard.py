@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QWizard
+from PySide6.QtWidgets import QApplication, QWidget, QWizard
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -24,12 +25,15 @@ from funneldesk import paths
 from funneldesk.services import Services
 from funneldesk.services.common.tabular.engine import Context, Field, Row, reason_label
 from funneldesk.services.common.tabular.service import ImportService
+from funneldesk.services.customers.records import CompanyFields
 from funneldesk.services.dto import Actor
+from funneldesk.ui.customers.duplicates_view import DuplicatesDialog
 from funneldesk.ui.customers.import_entry import open_import_wizard
 from funneldesk.ui.customers.import_models import FIELD
 from funneldesk.ui.customers.import_preview_page import DAY_FIRST
 from funneldesk.ui.customers.import_wizard import ImportWizard
 from funneldesk.ui.shell.main_window import MainWindow
+from tests.ui.conftest import answer_next_dialog
 
 COMPANIES = ("公司名称,手机,邮箱,行业,传真\r\n"
              "北京星辰科技有限公司,138 0013 8000,info@xingchen.cn,软件,010-1234\r\n"
@@ -263,6 +267,37 @@ def test_an_import_that_skips_bad_rows_writes_the_good_ones_and_tells_the_pages(
     hits = window.services.search.search("前海云端", by=window.actor)
     assert [h.title for h in hits if h.kind == "company"] == ["深圳前海云端科技有限公司"]
     wiz.accept()
+
+
+def test_companies_imported_alike_to_others_are_named_and_reviewed_in_find_duplicates(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    window.services.customers.add_company(CompanyFields(name="星辰科技有限公司"),
+                                          by=window.actor)
+    wiz = open_import_wizard(window, window.services, window.actor, window.workspace,
+                             "companies")
+    open_file(qtbot, wiz, write(tmp_path, "c.csv", "公司名称\n星辰科技股份有限公司\n远航物流\n"))
+    go_on(wiz)
+    go_on(wiz)
+    dry_run(qtbot, wiz)
+    page = wiz.import_page
+    with qtbot.waitSignal(wiz.runner.alikeFound, timeout=20000) as found:
+        go_on(wiz)
+    assert found.args == [1]
+    assert page.alike.isVisible()
+    assert page.alike.text() == ("1 company imported has a name like another's: it may be "
+                                 "the same customer.")
+    seen: list[str] = []
+
+    def close_it(dialog: QWidget) -> None:
+        assert isinstance(dialog, DuplicatesDialog)
+        seen.append(dialog.entity)
+        dialog.reject()
+
+    answer_next_dialog(close_it)
+    qtbot.mouseClick(page.review, Qt.MouseButton.LeftButton)
+    assert seen == ["company"]
+    # its work done, Find duplicates took its place (the wizard deletes itself on close)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(wiz))
 
 
 def start_held_import(qtbot: QtBot, wizard: ImportWizard, tmp_path: Path,

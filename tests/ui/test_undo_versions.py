@@ -173,3 +173,27 @@ def test_an_own_change_after_someone_elses_does_not_let_an_earlier_undo_overwrit
     saved = services.deals.detail(card.id)
     assert (saved.fields.title, str(saved.fields.value)) == ("Renamed", "4200.00")
     assert saved.stage_name == "Proposal"
+
+
+def test_a_change_that_cannot_be_undone_ends_what_redo_offered(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    """As in any editor: a move undone, then a customer claimed (no undo of its own),
+    leaves nothing to redo; the steps before stay undoable."""
+    from funneldesk.services.customers.records import CompanyFields
+
+    company = services.customers.add_company(CompanyFields(name="星辰科技"), by=manager)
+    services.pool.release("company", company.id, by=manager)
+    first_card, first = dropped_into_first_stage(qtbot, services, manager, window)
+    second_card = make_deal(services, manager, title="Second", stage_name="Proposal")
+    reload(qtbot, window)
+    drop_card(window, second_card.id, first)
+    window.undo_stack.undo()
+    assert window.undo_stack.canRedo()
+    claimed = window.runner.run("Claim", lambda: services.pool.claim("company", company.id,
+                                                                     by=manager),
+                                versions=lambda _r: [])
+    assert claimed is not None
+    assert not window.undo_stack.canRedo()
+    assert window.undo_stack.canUndo()  # the first move
+    window.undo_stack.undo()
+    assert services.deals.detail(first_card.id).stage_id == stage(services, "Proposal").id

@@ -17,14 +17,15 @@ check, row by row, made the inserts of an import three times slower.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import queue
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import orjson
 from sqlalchemy import Table
@@ -127,11 +128,7 @@ class BulkWriter:
         self._thread = threading.Thread(target=self._run, name="bulk-writer", daemon=True)
 
     def __enter__(self) -> BulkWriter:
-        # a 64 MiB page cache while it writes: with SQLite's 2 MiB the indexes that rows
-        # land in at random (names, phone and email keys) spill to the WAL before commit,
-        # which made the writing of 100,000 contacts a third slower
-        self._cache_size = self._connection.execute("PRAGMA cache_size").fetchone()[0]
-        self._connection.execute(f"PRAGMA cache_size={_CACHE_KIB:d}")
+        self._cache_size = _enlarge_cache(self._connection)
         self._check_references = not self._connection.execute("PRAGMA foreign_keys").fetchone()[0]
         _switch_often(True)
         try:
@@ -149,7 +146,7 @@ class BulkWriter:
             self._thread.join()
         finally:
             _switch_often(False)
-        self._connection.execute(f"PRAGMA cache_size={int(self._cache_size):d}")
+        self._connection.execute(f"PRAGMA cache_size={self._cache_size:d}")
         if error is None:
             self._raise()
         elif self._error is not None and self._error is not error:
@@ -223,6 +220,31 @@ class BulkWriter:
             if bad:
                 raise sqlite3.IntegrityError(
                     f"FOREIGN KEY constraint failed (a new row of {item.check.table})")
+
+
+class _Executes(Protocol):
+    def execute(self, sql: str, /) -> Any: ...
+
+
+def _enlarge_cache(connection: _Executes) -> int:
+    """Gives the connection a 64 MiB page cache; the size it had. With SQLite's 2 MiB,
+    the indexes that many new rows land in at random (names, phone and email keys, search
+    terms) spill to the WAL before commit, which made the writing of 100,000 contacts a
+    third slower (and their indexing for search a fifth)."""
+    before = int(connection.execute("PRAGMA cache_size").fetchone()[0])
+    connection.execute(f"PRAGMA cache_size={_CACHE_KIB:d}")
+    return before
+
+
+@contextlib.contextmanager
+def large_cache(connection: _Executes) -> Iterator[None]:
+    """A 64 MiB page cache while many rows are written on ``connection`` (see
+    ``_enlarge_cache``), the size it had put back after."""
+    before = _enlarge_cache(connection)
+    try:
+        yield
+    finally:
+        connection.execute(f"PRAGMA cache_size={before:d}")
 
 
 def _switch_often(starting: bool) -> None:

@@ -17,6 +17,7 @@ from funneldesk.models import Channel, Company, Contact, LeadSource, User
 from funneldesk.models.base import utcnow
 from funneldesk.services.common import audit, search_index
 from funneldesk.services.common.base import Service
+from funneldesk.services.common.bulk import large_cache
 from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.customers import channels, search
@@ -254,8 +255,9 @@ class CustomerService(Service):
             after = 0
             while True:
                 with self.db.session() as session:
-                    done = search.index_missing_customers(search.raw_connection(session),
-                                                          kind, after, INDEX_CHUNK)
+                    raw = search.raw_connection(session)
+                    with large_cache(raw):
+                        done = search.index_missing_customers(raw, kind, after, INDEX_CHUNK)
                 if done is None:
                     break
                 after, count = done

@@ -89,21 +89,28 @@ class DuplicateService(Service):
     def find_all(self, entity: str, min_score: float = NAME_THRESHOLD) -> list[DuplicateGroup]:
         """Every group of live records that may be one customer, the strongest first.
         Slow on a big database (seconds): call it off the GUI thread."""
-        model = model_of(entity)
         with self.db.reading() as session:
             links: list[tuple[int, int, str, float]] = []
             for reason, ids in _exact_groups(session, entity):
                 links += [(ids[0], other, reason, 100.0) for other in ids[1:]]
             names_only = load_names(session, entity, self.region(), min_score)
-            by_name = sorted(names_only.name_pairs(), key=lambda pair: -pair[2])
-            links += [(a, b, "name", score) for a, b, score in by_name]
-            groups = _grouped(links, names_only.place)
-            members = _members(session, model, {i for group in groups for i in group[0]})
-        order = (*EXACT_ORDER, "name")
-        found = [DuplicateGroup(entity, tuple(members[i] for i in sorted(ids)),
-                                tuple(sorted(reasons, key=order.index)), score)
-                 for ids, reasons, score in groups]
-        return sorted(found, key=lambda g: (-g.score, g.members[0].id))
+            return _groups(session, entity, links + _name_links(names_only), names_only)
+
+    def alike_imported(self, entity: str, first_id: int,
+                       min_score: float = NAME_THRESHOLD) -> list[DuplicateGroup]:
+        """The groups of live records whose names are alike (as Find duplicates finds
+        them) that hold a record of ``first_id`` or above: what an import created that may
+        repeat a customer under another spelling. The import refused the exact repeats;
+        these a person decides on."""
+        model = model_of(entity)
+        with self.db.reading() as session:
+            companies: list[int] | None = None
+            if entity == "contact":  # only their colleagues are compared with them
+                companies = sorted(c for (c,) in session.execute(
+                    select(Contact.company_id).distinct().where(
+                        Contact.id >= first_id, *alive(model))) if c is not None)
+            found = load_names(session, entity, self.region(), min_score, companies)
+            return _groups(session, entity, _name_links(found, first_id), found)
 
     def index_for_import(self, entity: str, min_score: float = NAME_THRESHOLD) -> Matcher:
         """Every live record's keys in memory, for an import to check its rows against
@@ -178,6 +185,24 @@ def _exact_groups(session: Session, entity: str) -> Iterator[tuple[str, list[int
         unique = sorted(set(ids))
         if len(unique) > 1:
             yield reason, unique
+
+
+def _name_links(found: Matcher, newer_than: int = 0) -> list[tuple[int, int, str, float]]:
+    """The pairs of names alike, the strongest first (see ``Matcher.name_pairs``)."""
+    return [(a, b, "name", score) for a, b, score
+            in sorted(found.name_pairs(newer_than), key=lambda pair: -pair[2])]
+
+
+def _groups(session: Session, entity: str, links: list[tuple[int, int, str, float]],
+            found: Matcher) -> list[DuplicateGroup]:
+    """The groups ``links`` make, their members named, the strongest first."""
+    groups = _grouped(links, found.place)
+    members = _members(session, model_of(entity), {i for group in groups for i in group[0]})
+    order = (*EXACT_ORDER, "name")
+    made = [DuplicateGroup(entity, tuple(members[i] for i in sorted(ids)),
+                           tuple(sorted(reasons, key=order.index)), score)
+            for ids, reasons, score in groups]
+    return sorted(made, key=lambda g: (-g.score, g.members[0].id))
 
 
 def _grouped(links: list[tuple[int, int, str, float]], place: Callable[[int], str]

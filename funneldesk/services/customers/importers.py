@@ -10,6 +10,7 @@ same name at the same company.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
@@ -21,6 +22,7 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from funneldesk.collation import sort_key, sort_keys
+from funneldesk.db.driver import driver_connection
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import N_, translated
 from funneldesk.models import (
@@ -366,6 +368,7 @@ class _CustomerImporter:
             rows = ctx.rewatch(listed)
         claims = Claims(self.known_keys(session))
         next_id = int(session.scalar(select(func.max(self.model.id))) or 0) + 1
+        first_id = next_id
         required = required_fields(self.fields)
         updated: list[int] = []
         renamed: list[int] = []
@@ -399,11 +402,26 @@ class _CustomerImporter:
                             (phones.kept(accepted), emails.kept(accepted)))
                 next_id += len(created)
         session.flush()
+        if updated:
+            self.check_updates(session)
+        if next_id > first_id:
+            ctx.report.first_id = first_id
         raw = search.raw_connection(session)
         search.index_customers(raw, self.entity, updated)
         search.index_names_of_renamed(raw, self.entity, renamed, self.reindex_deals)
         audit.record(session, ctx.by, "import", self.entity, None,
                      created=ctx.report.created, updated=ctx.report.updated)
+
+    def check_updates(self, session: Session) -> None:
+        """SQLite's own check of what the updates wrote (their owners, companies, sources,
+        phones, emails, tags and pool events): the change runs with its foreign keys off
+        (``references_checked``), and the BulkWriter checks only the rows it inserts."""
+        link = "company_tags" if self.entity == "company" else "contact_tags"
+        raw = driver_connection(session)
+        for table in (_table(self.model).name, "channels", link, "pool_events"):
+            if raw.execute(f"PRAGMA foreign_key_check({table})").fetchone() is not None:
+                raise sqlite3.IntegrityError(f"FOREIGN KEY constraint failed (a row of "
+                                             f"{table} an import updated)")
 
     def matches(self, session: Session, rows: Sequence[Row], ctx: Context) -> dict[int, int]:
         """record number -> id of the record it updates; reports rows that match none

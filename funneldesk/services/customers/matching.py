@@ -12,7 +12,7 @@ it would make the search quadratic again.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from itertools import combinations
@@ -165,18 +165,20 @@ class Matcher:
                        for i, (reason, score) in found.items()),
                       key=lambda m: (-m.score, m.id))
 
-    def name_pairs(self) -> Iterator[tuple[int, int, float]]:
+    def name_pairs(self, newer_than: int = 0) -> Iterator[tuple[int, int, float]]:
         """Every pair of names alike enough, each once: scored only within blocks, each
-        block at once by rapidfuzz's own loop (a block of 200 is 20,000 pairs)."""
+        block at once by rapidfuzz's own loop (a block of 200 is 20,000 pairs).
+        ``newer_than``: only pairs with a record of that id or above (an import's)."""
         from rapidfuzz import fuzz, process
 
         seen: set[tuple[int, int]] = set()
         for block, ids in sorted(self._blocks.items(), key=lambda b: _SOUND in b[0]):
-            if not 1 < len(ids) <= BLOCK_LIMIT:
+            if not 1 < len(ids) <= BLOCK_LIMIT or max(ids) < newer_than:
                 continue
             if _SOUND in block:  # last: a pair its spelling scored keeps that score
                 for first, second in combinations(sorted(ids), 2):
-                    if (first, second) not in seen and self.min_score <= SOUND_SCORE:
+                    if (first, second) not in seen and self.min_score <= SOUND_SCORE \
+                            and second >= newer_than:
                         seen.add((first, second))
                         yield first, second, SOUND_SCORE
                 continue
@@ -187,7 +189,7 @@ class Matcher:
                 if row < column and not names.other_places(self._names[ids[row]][2],
                                                            self._names[ids[column]][2]):
                     first, second = sorted((ids[row], ids[column]))
-                    if (first, second) not in seen:
+                    if (first, second) not in seen and second >= newer_than:
                         seen.add((first, second))
                         yield first, second, float(scores[row, column])
 
@@ -203,8 +205,11 @@ def index_for_import(session: Session, entity: str, region: str,
 
 
 def load_names(session: Session, entity: str, region: str,
-               min_score: float = NAME_THRESHOLD) -> Matcher:
-    """A Matcher with the names of every live record only (what the fuzzy search needs)."""
+               min_score: float = NAME_THRESHOLD,
+               companies: Sequence[int] | None = None) -> Matcher:
+    """A Matcher with the names of every live record only (what the fuzzy search needs);
+    ``companies``: only the contacts of these companies (a contact's name is compared only
+    with its colleagues')."""
     matcher = Matcher(entity, region, min_score)
     if entity == "company":
         for ident, name in session.execute(select(Company.id, Company.name)
@@ -212,12 +217,19 @@ def load_names(session: Session, entity: str, region: str,
             core = names.core(name)
             matcher.file(ident, name, (), core, name_blocks(core, False, None),
                          names.place(name))
-    else:
-        for ident, name, company_id in session.execute(
-                select(Contact.id, Contact.name, Contact.company_id).where(*alive(Contact))):
+        return matcher
+    query = select(Contact.id, Contact.name, Contact.company_id).where(*alive(Contact))
+    chunks = ([query] if companies is None else
+              [query.where(Contact.company_id.in_(companies[n:n + _CHUNK]))
+               for n in range(0, len(companies), _CHUNK)])
+    for chunk in chunks:
+        for ident, name, company_id in session.execute(chunk):
             core = names.core(name)
             matcher.file(ident, name, (), core, name_blocks(core, True, company_id))
     return matcher
+
+
+_CHUNK = 500  # ids in one IN (...)
 
 
 def _saved_keys(session: Session, entity: str) -> Iterator[tuple[int, Key]]:

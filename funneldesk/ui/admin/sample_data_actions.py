@@ -120,4 +120,5 @@ class SampleDataActions:
         """Every page reads its data again (many deals came or went); then says so (the
         "…" line would otherwise stay)."""
         self.ws.runner.relay(ChangeSet(everything=True))
+        self.ws.runner.drop_redo()
         self.ws.show_message(message)

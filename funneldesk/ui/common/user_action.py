@@ -119,7 +119,16 @@ class ActionRunner(QObject):
         step.done(result)
         if undo is not None and redo is not None:
             self.undo_stack.push(_Command(text, step, result, undo, redo))
+        else:
+            self.drop_redo()
         return result
+
+    def drop_redo(self) -> None:
+        """A change that cannot be undone (a claim, an import) ends what Redo offered: a
+        step undone before it would be redone over a change it never saw, as in any
+        editor. The steps before it stay undoable."""
+        if self.undo_stack.canRedo():
+            self.undo_stack.push(_RedoDropped())
 
     def run_in_background(self, text: str, call: Callable[[], R], *,
                           then: Callable[[R | None], None],
@@ -188,6 +197,14 @@ class _Step:
             return None
         self.done(result)
         return result
+
+
+class _RedoDropped(QUndoCommand):
+    """Pushed only to drop the steps Redo offered: obsolete once done, Qt keeps no trace
+    of it on the stack."""
+
+    def redo(self) -> None:
+        self.setObsolete(True)
 
 
 class _Command(QUndoCommand, Generic[R, U]):

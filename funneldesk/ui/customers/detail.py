@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from funneldesk import formatting
 from funneldesk.enums import ActivityState
-from funneldesk.i18n import N_, _
+from funneldesk.i18n import N_, _, pgettext
 from funneldesk.services.activities.records import Activity, state_label
 from funneldesk.services.dto import (
     CompanyDetail,
@@ -173,7 +173,7 @@ def overview_html(seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = (),
         parts.append("<ul>" + "".join(f"<li>{_link('contact', c.id, c.name)}</li>"
                                       for c in seen.contacts)
                      + "</ul>" if seen.contacts else _para(_("No contacts yet.")))
-    parts.append(_heading(_("Deals")))
+    parts.append(_heading(pgettext("a customer's", "Deals")))
     if seen.deals:
         cells = "".join(
             f"<tr><td style='padding-right:10px'>{_link('deal', d.id, d.title)}</td>"

@@ -11,6 +11,7 @@ from funneldesk.services.dto import Actor, ChangeSet
 from funneldesk.ui.common.page import Workspace
 from funneldesk.ui.common.save_state import note_saved
 from funneldesk.ui.customers.import_wizard import ImportWizard
+from funneldesk.ui.customers.opening import find_duplicates
 
 
 def open_import_wizard(parent: QWidget | None, services: Services, actor: Actor,
@@ -23,8 +24,17 @@ def open_import_wizard(parent: QWidget | None, services: Services, actor: Actor,
     if workspace is not None:
         runner = workspace.runner
         wizard.imported.connect(lambda _report: runner.relay(ChangeSet(everything=True)))
+        wizard.imported.connect(lambda _report: runner.drop_redo())  # no step of its own
         wizard.imported.connect(lambda _report: note_saved())  # the status bar's "saved at"
         wizard.closedCancelled.connect(lambda: workspace.show_message(
             _("The import was cancelled; nothing was written.")))
+
+    def review(kind: str) -> None:
+        """Find duplicates on what was imported, in place of the wizard (its work done)."""
+        wizard.accept()
+        find_duplicates(workspace or parent, services, actor,
+                        "company" if kind == "companies" else "contact")
+
+    wizard.reviewDuplicates.connect(review)
     wizard.open()
     return wizard

@@ -44,7 +44,7 @@ class _RunPage(QWizardPage):
         self.view = ReportView()
         self.bar = QHBoxLayout()
         self.bar.addWidget(self.progress, 1)
-        layout = QVBoxLayout(self)
+        layout = self.column = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addLayout(self.bar)
         layout.addWidget(self.view, 1)
@@ -158,9 +158,24 @@ class ImportPage(_RunPage):
         self.cancel.clicked.connect(self.cancel_import)
         self.bar.addWidget(self.cancel)
         owner.runner.searchIndexed.connect(self._indexed)
+        # what the import created that may repeat a customer under another spelling
+        self.alike = QLabel()
+        self.alike.setWordWrap(True)
+        self.review = QPushButton(_("Review possible duplicates…"))
+        self.review.clicked.connect(
+            lambda: owner.reviewDuplicates.emit(owner.file_page.kind_code()))
+        alike = QHBoxLayout()
+        alike.addWidget(self.alike, 1)
+        alike.addWidget(self.review)
+        self.alike.hide()
+        self.review.hide()
+        self.column.insertLayout(1, alike)
+        owner.runner.alikeFound.connect(self._alike_found)
 
     def initializePage(self) -> None:
         self.status.setText(_("Importing…"))
+        self.alike.hide()
+        self.review.hide()
         self.cancel.setEnabled(True)
         self.cancel.show()
         # the wizard's own Cancel, where it was on every page, cancels the import too
@@ -186,6 +201,22 @@ class ImportPage(_RunPage):
             self.status.setText(_("Search everything (Ctrl+K) finds the new records in a "
                                   "moment: they are being indexed…"))
             self.owner.imported.emit(report)
+
+    @Slot(int)
+    def _alike_found(self, count: int) -> None:
+        if not count:
+            return
+        n = formatting.number(count)
+        self.alike.setText(
+            ngettext("{n} company imported has a name like another's: it may be the same "
+                     "customer.", "{n} companies imported have names like others': they may "
+                     "be the same customers.", count).format(n=n)
+            if self.owner.file_page.kind_code() == "companies" else
+            ngettext("{n} contact imported has a name like a colleague's: it may be the same "
+                     "person.", "{n} contacts imported have names like colleagues': they "
+                     "may be the same people.", count).format(n=n))
+        self.alike.show()
+        self.review.show()
 
     @Slot(str)
     def _indexed(self, problem: str) -> None:

@@ -13,6 +13,7 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.services import Services
 from funneldesk.services.common.tabular.engine import ImportOptions, ImportReport
 from funneldesk.services.common.tabular.files import Table
+from funneldesk.services.customers.records import DuplicateGroup
 from funneldesk.services.dto import Actor
 from funneldesk.ui.common.background import run_in_background
 
@@ -25,6 +26,8 @@ class ImportRunner(QObject):
     progressed = Signal(int, int)
     # after an import that wrote: "" once its records are findable with Ctrl+K, else why not
     searchIndexed = Signal(str)
+    # then: how many companies or contacts it created have names like others' (0: none)
+    alikeFound = Signal(int)
 
     def __init__(self, services: Services, actor: Actor, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -44,7 +47,7 @@ class ImportRunner(QObject):
         cancel = self._cancel = threading.Event()
         self._unfinished += 1
         imports, actor, emit = self.services.imports, self.actor, self.progressed.emit
-        customers = self.services.customers
+        customers, duplicates = self.services.customers, self.services.duplicates
 
         def work() -> ImportReport:  # on a pool thread: touches no widget
             return imports.run(kind, table, options, by=actor, progress=emit,
@@ -56,10 +59,25 @@ class ImportRunner(QObject):
             if report.wrote:  # what the import wrote, for Ctrl+K (it left that to this)
                 run_in_background(customers.index_missing, lambda _n: indexed(""),
                                   not_indexed)
+                entity = {"companies": "company", "contacts": "contact"}.get(kind)
+                if entity is not None and report.first_id is not None:
+                    first = report.first_id
+                    run_in_background(lambda: duplicates.alike_imported(entity, first),
+                                      lambda groups: alike(groups, first), not_alike)
 
         def indexed(problem: str) -> None:
             if shiboken6.isValid(self):  # the wizard may have closed meanwhile
                 self.searchIndexed.emit(problem)
+
+        def alike(groups: list[DuplicateGroup], first: int) -> None:
+            new = {m.id for group in groups for m in group.members if m.id >= first}
+            if shiboken6.isValid(self):
+                self.alikeFound.emit(len(new))
+
+        def not_alike(error: Exception) -> None:
+            if not isinstance(error, FunnelDeskError):
+                raise error  # a bug: reported as one on the GUI thread
+            # the import is saved; Find duplicates still finds them
 
         def not_indexed(error: Exception) -> None:
             if not isinstance(error, FunnelDeskError):

@@ -95,6 +95,7 @@ def _open_form(owner: Owner, services: Services, actor: Actor, read: Callable[[]
     if form.saved is None and form.verified and detail is not None and runner is not None:
         # a Verify is saved at once, even when the form is then cancelled
         runner.relay(ChangeSet.of_customers(form.entity, [detail.id]))
+        runner.drop_redo()
     if detail is not None and runner is not None:
         return form.saved  # the runner has told every page
     return _relayed(owner, form.saved)
@@ -142,6 +143,7 @@ def _relayed(owner: Owner, saved: SavedCustomer | None) -> SavedCustomer | None:
     runner = _runner(owner)
     if runner is not None and saved is not None:
         runner.relay(saved.changes)
+        runner.drop_redo()  # a new customer is not a step Undo takes back
     return saved
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from operator import attrgetter
 from pathlib import Path
@@ -140,18 +141,30 @@ def run_import(db: Database, importer: Importer, source: Path | Table, options: 
     return report
 
 
+_pausing = threading.Lock()
+_paused = 0  # imports under way (the first pauses the collector, the last resumes it)
+_was_on = True
+
+
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """Python's cycle collector off while an import makes its many rows: each of its full
     passes walks every object alive, the rows included (a sixth of a 100,000-row import's
-    time); the rows hold no cycles, so reference counting frees them."""
-    was_on = gc.isenabled()
-    gc.disable()
+    time); the rows hold no cycles, so reference counting frees them. The collector is the
+    whole process's: with two imports under way, it resumes when the last one ends."""
+    global _paused, _was_on
+    with _pausing:
+        _paused += 1
+        if _paused == 1:
+            _was_on = gc.isenabled()
+            gc.disable()
     try:
         yield
     finally:
-        if was_on:
-            gc.enable()
+        with _pausing:
+            _paused -= 1
+            if _paused == 0 and _was_on:
+                gc.enable()
 
 
 def _watched(rows: Iterator[Row], ctx: Context, total: int, progress: Progress | None,

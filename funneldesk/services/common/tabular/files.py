@@ -68,22 +68,38 @@ def decode(data: bytes) -> tuple[str, str]:
             "“CSV UTF-8”, or as an Excel workbook (.xlsx).")) from error
 
 
+# a cell may hold a long text (notes pasted in); beyond this, an unclosed quote is what
+# ran on (Python's own limit, 128 KiB, made a 10,000-row file with one a crash)
+_CELL_LIMIT = 16 * 1024 * 1024
+
+
 def _read_csv(text: str, encoding: str) -> Table:
     try:
         dialect: Any = csv.Sniffer().sniff(text[:20000], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        headers = tuple(h.strip() for h in next(reader))
-    except StopIteration:
-        raise InvalidInput("file", _("The file is empty.")) from None
+    # strict: a quote left open would swallow every record after it into one cell
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+    start = 1
     records: list[Record] = []
-    start = reader.line_num + 1
-    for cells in reader:
-        if "".join(cells).strip():  # not blank
-            records.append(Record(len(records) + 1, start, tuple(cells)))
+    limit = csv.field_size_limit(_CELL_LIMIT)
+    try:
+        try:
+            headers = tuple(h.strip() for h in next(reader))
+        except StopIteration:
+            raise InvalidInput("file", _("The file is empty.")) from None
         start = reader.line_num + 1
+        for cells in reader:
+            if "".join(cells).strip():  # not blank
+                records.append(Record(len(records) + 1, start, tuple(cells)))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise InvalidInput("file", _(
+            "The file cannot be read from line {line} on: a quoted cell there is not "
+            "closed, or a quote stands inside a cell. Open the file in Excel and save it "
+            "again as CSV, or fix the quotes on that line.").format(line=start)) from error
+    finally:
+        csv.field_size_limit(limit)
     return Table(headers, tuple(records), encoding)
 
 

@@ -28,7 +28,9 @@ REASONS = {
     "bad_phone": N_("Not a valid phone number."),
     "bad_email": N_("Not a valid email address."),
     "bad_credit_code": N_("Not a valid Unified Social Credit Code."),
-    "bad_wechat": N_("Not a WeChat ID."),
+    "bad_wechat": N_("Not a WeChat ID: it has 6 to 20 letters, digits, - or _, and starts "
+                     "with a letter (or it is the phone number the account was opened "
+                     "with)."),
     "unknown_value": N_("Not one of the values this field takes."),
     "unknown_stage": N_("No stage of the pipeline has this name: match it to a stage (in "
                         "the import wizard's stages step, or with --stage)."),
@@ -100,6 +102,9 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     wrote: bool = False  # whether anything was written (not a dry run, not refused)
     dry_run: bool = False
+    # the id of the first record created (an importer that numbers them in order sets
+    # it): what the import created is that id and above
+    first_id: int | None = None
 
     @property
     def every_row_failed(self) -> bool:
