@@ -56,6 +56,10 @@ def grab_tab(app: QApplication, window: MainWindow, deal_id: int, tab: int, path
             return
         tabs = dialog.findChild(QTabWidget)
         assert tabs is not None
+        timeline = getattr(dialog, "timeline", None)
+        if timeline is not None and timeline.timeline is None:  # still being read
+            QTimer.singleShot(20, shoot)
+            return
         tabs.setCurrentIndex(tab)
         app.processEvents()
         dialog.grab().save(str(path))
@@ -116,7 +120,7 @@ def take(lang: str, out: Path) -> None:
     first = next(iter(page.board.columns.values()))
     card = first.model.card_at(0)
     grab_dialog(app, lambda: window.editor.open(card.id), out / f"deal-form-{lang}.png")
-    for tab, name in ((1, "criteria"), (2, "history")):
+    for tab, name in ((1, "criteria"), (2, "timeline"), (3, "history")):
         grab_tab(app, window, card.id, tab, out / f"deal-{name}-{lang}.png")
     grab_dialog(app, lambda: (page.activity_on(card.id, card.title, "plan"),  # opens
                               wait(app, lambda: app.activeModalWidget() is None)),

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from funneldesk.services.activities.calendar import CalendarService
     from funneldesk.services.activities.exporting import ActivityExportService
     from funneldesk.services.activities.reminders import ReminderService
+    from funneldesk.services.activities.timeline import TimelineService
     from funneldesk.services.common.search import SearchService
     from funneldesk.services.common.tabular.service import ImportService
     from funneldesk.services.customers.companies import CustomerService
@@ -224,6 +225,13 @@ class Services:
         from funneldesk.services.activities.activity_list import ActivityListService
 
         return ActivityListService(self.db)
+
+    @cached_property
+    def timeline(self) -> TimelineService:
+        """A deal's or a customer's planned activities and what happened, in one stream."""
+        from funneldesk.services.activities.timeline import TimelineService
+
+        return TimelineService(self.db)
 
     @cached_property
     def activity_exports(self) -> ActivityExportService:

@@ -350,9 +350,10 @@ def test_opening_a_row_shows_its_deals_and_contacts(page: CustomersPage, qtbot: 
                                  by=me)
     with qtbot.waitSignal(page.customerShown, timeout=10000):
         page.open_customer("company", company.id)
-    lines = page.detail.toPlainText().splitlines()
-    assert "Visit: Plant tour" in "\n".join(lines)
-    assert any("Call: First call — Wants a quote (Done)" in line for line in lines)
+    planned, happened = page.detail.toPlainText().split("What happened")
+    assert "Visit: Plant tour" in planned
+    assert "✓ Call: First call" in happened
+    assert "Outcome: Wants a quote" in happened
 
 
 @pytest.mark.usefixtures("demo")

@@ -23,6 +23,7 @@ from funneldesk.services.activities.records import (
     ActivityFields,
     ActivityResult,
 )
+from funneldesk.services.activities.timeline import planned_and_closed
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
@@ -146,17 +147,9 @@ class ActivityService(Service):
         """A company's or contact's activities (a company's include those of its deals):
         the planned ones by day, then the latest done or cancelled, ``limit`` at most."""
         column = ActivityRow.company_id if entity == "company" else ActivityRow.contact_id
-        mine = (column == record_id, reads.alive())
         with self.db.reading() as session:
-            planned = reads.read_many(session, reads.activities_query().where(
-                *mine, ActivityRow.state == ActivityState.PLANNED)
-                .order_by(ActivityRow.due_on.is_(None), ActivityRow.due_on,
-                          ActivityRow.due_at, ActivityRow.id).limit(limit))
-            closed = reads.read_many(session, reads.activities_query().where(
-                *mine, ActivityRow.state != ActivityState.PLANNED)
-                .order_by(ActivityRow.closed_at.desc(), ActivityRow.id.desc())
-                .limit(max(0, limit - len(planned))))
-        return planned + closed
+            planned, closed = planned_and_closed(session, column == record_id, limit)
+        return planned + closed[:max(0, limit - len(planned))]
 
     def activity(self, activity_id: int) -> Activity:
         with self.db.reading() as session:

@@ -32,6 +32,7 @@ from funneldesk.services import Services
 from funneldesk.services.common.conversion import offered_currencies
 from funneldesk.services.common.money import parse_money
 from funneldesk.services.dto import Actor, CurrencyRates, DealDetail, DealFields, Named
+from funneldesk.ui.activities.timeline_view import DealTimeline
 from funneldesk.ui.board.company_picker import CompanyPicker
 from funneldesk.ui.board.contact_picker import ContactPicker
 from funneldesk.ui.board.quick_create import QuickCreateDialog
@@ -58,6 +59,8 @@ class DealForm(QDialog):
         tabs.addTab(self._details_tab(base_currency), _("Details"))
         if detail is not None:
             tabs.addTab(self._checklist_tab(detail), _("Criteria"))
+            self.timeline = DealTimeline(services, detail.id)
+            tabs.addTab(self.timeline, _("Timeline"))
             tabs.addTab(self._history_tab(detail), _("Stage history"))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)

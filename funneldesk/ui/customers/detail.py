@@ -3,16 +3,14 @@ company), its deals and its history. Editing comes with the customer forms."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from funneldesk import formatting
-from funneldesk.enums import ActivityState
 from funneldesk.i18n import N_, _, pgettext
-from funneldesk.services.activities.records import Activity, state_label
+from funneldesk.services.activities.timeline import Timeline
 from funneldesk.services.dto import (
     CompanyDetail,
     CustomerOverview,
@@ -20,6 +18,15 @@ from funneldesk.services.dto import (
     PoolHistoryEntry,
     consent_label,
     role_label,
+)
+from funneldesk.ui.activities.timeline_html import timeline_html
+from funneldesk.ui.common.rich_text import (
+    escaped,
+    heading,
+    link,
+    names_unbroken,
+    para,
+    record_of,
 )
 from funneldesk.ui.customers.columns import owner_text
 from funneldesk.ui.customers.labels import field_label
@@ -47,21 +54,7 @@ _CONTACT_FIELDS = (
     ("loyalty", N_("Loyalty")), ("data_origin", N_("Data origin")), ("notes", N_("Notes")))
 
 
-def _e(text: str) -> str:
-    return html.escape(text)
-
-
-def _heading(text: str) -> str:
-    return f"<h3>{_e(text)}</h3>"
-
-
-def _para(text: str) -> str:
-    return f"<p>{_e(text)}</p>"
-
-
-def _link(kind: str, ident: int, text: str) -> str:
-    """``text`` as a link that opens the record (see CustomerDetail.recordOpened)."""
-    return f"<a href='{kind}:{ident:d}'>{_e(text)}</a>"
+_e, _heading, _para, _link = escaped, heading, para, link
 
 
 def _table(rows: Sequence[tuple[str, str]]) -> str:
@@ -108,10 +101,7 @@ def _pool_line(entry: PoolHistoryEntry) -> str:
             when=when, owner=before)
     else:
         text = _("{when} · returned on its own, untouched too long").format(when=when)
-    shown = _e(text)
-    for name in {who, before or ""} - {""}:  # a person's name is never broken (李/娜)
-        shown = shown.replace(_e(name), f"<span style='white-space:nowrap'>{_e(name)}</span>")
-    return f"<li>{shown}</li>"
+    return f"<li>{names_unbroken(_e(text), who, before or '')}</li>"
 
 
 def _outcome(outcome: str, stage: str) -> str:
@@ -120,25 +110,10 @@ def _outcome(outcome: str, stage: str) -> str:
     return "" if outcome == "open" or label == stage else " · " + _e(label)
 
 
-def _activity_line(activity: Activity) -> str:
-    """A planned activity with its day (and time); a closed one marked, with its
-    outcome; each with the deal it is for."""
-    when = activity.due_text
-    text = _e(f"{when} · {activity.summary}" if when else activity.summary)
-    if activity.deal_id is not None:
-        text += " · " + _link("deal", activity.deal_id, activity.deal)
-    if activity.state is ActivityState.PLANNED:
-        return f"<li>{text}</li>"
-    mark = "✓" if activity.state is ActivityState.DONE else "✗"
-    outcome = f" — {_e(activity.outcome)}" if activity.outcome else ""
-    return (f"<li style='color:gray'>{mark} {text}{outcome} "
-            f"({_e(state_label(activity.state))})</li>")
-
-
 def overview_html(seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = (),
-                  activities: Sequence[Activity] = ()) -> str:
+                  timeline: Timeline | None = None) -> str:
     """The overview as rich text for a QTextBrowser; ``pool``: its public pool history,
-    newest first; ``activities``: the planned ones, then the latest closed."""
+    newest first; ``timeline``: its activities and its deals' moves."""
     detail = seen.detail
     fields = detail.fields
     parts = [f"<h2>{_e(fields.name)}</h2>"]
@@ -186,9 +161,8 @@ def overview_html(seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = (),
         parts.append(f"<table cellspacing='2'>{cells}</table>")
     else:
         parts.append(_para(_("No deals yet.")))
-    parts.append(_heading(_("Activities")))
-    parts.append("<ul>" + "".join(_activity_line(a) for a in activities) + "</ul>"
-                 if activities else _para(_("No activities yet.")))
+    if timeline is not None:
+        parts.append(timeline_html(timeline, name_deals=True))
     if pool:
         parts.append(_heading(_("Public pool")))
         parts.append("<ul>" + "".join(_pool_line(p) for p in pool) + "</ul>")
@@ -211,20 +185,20 @@ class CustomerDetail(QTextBrowser):
         self.setAccessibleName(_("Customer details"))
         self.overview: CustomerOverview | None = None
         self.pool: tuple[PoolHistoryEntry, ...] = ()
-        self.activities: tuple[Activity, ...] = ()
+        self.timeline: Timeline | None = None
         self.clear_customer()
 
     def show_customer(self, seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = (),
-                      activities: Sequence[Activity] = ()) -> None:
+                      timeline: Timeline | None = None) -> None:
         self.overview = seen
         self.pool = tuple(pool)
-        self.activities = tuple(activities)
-        self.setHtml(overview_html(seen, pool, activities))
+        self.timeline = timeline
+        self.setHtml(overview_html(seen, pool, timeline))
 
     def _follow(self, url: QUrl) -> None:
-        kind, _colon, ident = url.toString().partition(":")
-        if kind in ("deal", "contact") and ident.isdigit():
-            self.recordOpened.emit(kind, int(ident))
+        record = record_of(url.toString())
+        if record is not None:
+            self.recordOpened.emit(*record)
 
     def clear_customer(self) -> None:
         self.overview = None

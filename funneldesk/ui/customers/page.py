@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError, NotFound
 from funneldesk.i18n import _, ngettext
-from funneldesk.services.activities.records import Activity
+from funneldesk.services.activities.timeline import Timeline
 from funneldesk.services.dto import (
     COMPANY,
     CONTACT,
@@ -529,17 +529,16 @@ class CustomersPage(Page):
         self._detail_reads += 1
         generation = self._detail_reads  # a read asked before (even of it) is dropped
 
-        def work() -> tuple[CustomerOverview, list[PoolHistoryEntry], list[Activity]]:
+        def work() -> tuple[CustomerOverview, list[PoolHistoryEntry], Timeline]:
             return (services.customer_list.overview(entity, record_id),
                     services.pool.history(entity, record_id),
-                    services.activities.of_customer(entity, record_id))
+                    services.timeline.of_customer(entity, record_id))
 
-        def done(result: tuple[CustomerOverview, list[PoolHistoryEntry],
-                               list[Activity]]) -> None:
-            seen, pool, activities = result
+        def done(result: tuple[CustomerOverview, list[PoolHistoryEntry], Timeline]) -> None:
+            seen, pool, timeline = result
             if generation != self._detail_reads:
                 return  # asked again meanwhile: that read shows what is current
-            self.detail.show_customer(seen, pool, activities)
+            self.detail.show_customer(seen, pool, timeline)
             self.customerShown.emit(seen.entity, seen.id)
 
         def failed(error: Exception) -> None:
