@@ -77,3 +77,24 @@ def test_demo_with_no_deals_fills_only_customers(services: Services, manager: Ac
     assert summary.companies > 0
     with closing(sqlite3.connect(db_path)) as conn:
         assert conn.execute("SELECT count(*) FROM deals").fetchone() == (0,)
+
+
+def test_the_sample_has_activities_planned_overdue_and_done_with_outcomes(
+        services: Services, manager: Actor, db_path: Path) -> None:
+    services.demo.generate(deals=200, seed=4, by=manager, today=TODAY)
+    with closing(sqlite3.connect(db_path)) as conn:
+        planned = conn.execute(
+            "SELECT a.kind, a.title, a.due_on, a.due_at FROM activities a JOIN deals d "
+            "ON d.id = a.deal_id WHERE a.state = 'PLANNED'").fetchall()
+        done = conn.execute("SELECT kind, outcome, closed_at FROM activities "
+                            "WHERE state = 'DONE'").fetchall()
+        open_with_step = conn.execute(
+            "SELECT count(*) FROM deals WHERE next_step != ''").fetchone()[0]
+    assert len(planned) == open_with_step  # each open deal's next step
+    assert {kind for kind, *_rest in planned} >= {"CALL", "DEMO", "EMAIL", "MEETING", "VISIT"}
+    assert any(day < TODAY.isoformat() for _k, _t, day, _at in planned)  # some overdue
+    assert any(at is not None for *_rest, at in planned)  # some at a time of day
+    assert len(done) > 100
+    assert all(outcome for _k, outcome, _at in done)  # each says what came of it
+    assert len({kind for kind, _o, _at in done}) >= 5
+    assert all(at[:10] <= TODAY.isoformat() for *_rest, at in done)  # none done in the future

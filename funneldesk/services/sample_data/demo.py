@@ -15,9 +15,6 @@ from sqlalchemy.orm import Session
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _, language, ngettext
 from funneldesk.models import (
-    Activity,
-    ActivityKind,
-    ActivityState,
     Company,
     Contact,
     CriterionCheck,
@@ -37,6 +34,7 @@ from funneldesk.services.pipeline import reads
 from funneldesk.services.pipeline.lookups import load_pipeline
 from funneldesk.services.pipeline.records import StageInfo
 from funneldesk.services.pipeline.search import index_new_deals, raw_connection
+from funneldesk.services.sample_data import activities as sample_activities
 from funneldesk.services.sample_data.names import EN, ZH
 from funneldesk.services.sample_data.profiles import ProfileMaker, strip_private
 from funneldesk.services.team import reads as team_reads
@@ -273,16 +271,9 @@ class DemoService(Service):
         session.execute(insert(Deal), deal_rows)
         session.execute(insert(StageChange), changes)
         # each open deal's next step is the planned activity it stands for, as a next
-        # step typed in the deal form is (services/activities/next_steps.py)
-        planned = [{"kind": ActivityKind.OTHER, "state": ActivityState.PLANNED,
-                    "title": row["next_step"], "due_on": row["next_step_date"],
-                    "assignee_id": row["owner_id"], "deal_id": row["id"],
-                    "company_id": row["company_id"], "contact_id": row["contact_id"],
-                    "created_by_id": row["owner_id"], "created_at": row["updated_at"],
-                    "updated_at": row["updated_at"], "is_sample": True}
-                   for row in deal_rows if row["next_step"]]
-        if planned:
-            session.execute(insert(Activity), planned)
+        # step typed in the deal form is (services/activities/next_steps.py); a random
+        # stream of its own, so that the rest of the sample stays as it was
+        sample_activities.add(session, random.Random(rng.random()), words, deal_rows, now)
         if checks:
             session.execute(insert(CriterionCheck), checks)
         index_new_deals(raw_connection(session), first_deal)

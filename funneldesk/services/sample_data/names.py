@@ -20,6 +20,14 @@ ZH: dict[str, Any] = {
     "steps": ["电话跟进报价", "安排现场演示", "发送技术方案", "约见采购负责人", "确认合同条款",
               "寄送样品", "准备投标文件", "邀请参观工厂"],
     "reps": ["李娜", "王强", "陈静", "赵磊", "刘洋"],
+    # what a rep logs, by kind of activity, and what came of it
+    "logged": {"call": ["初次电话沟通", "电话回访", "电话确认需求"],
+               "visit": ["上门拜访", "现场调研"], "email": ["发送产品资料", "邮件跟进报价"],
+               "wechat": ["微信沟通进度", "微信发送案例"], "demo": ["线上产品演示"],
+               "meeting": ["需求研讨会", "与采购部开会"]},
+    "outcomes": ["客户认可方案，要求正式报价", "采购负责人出差，下周再约", "已发资料，客户内部讨论中",
+                 "客户对价格有顾虑，需要准备折扣方案", "演示顺利，技术部门满意",
+                 "确认了预算和决策流程", "客户要求补充案例和资质文件"],
     "sources": ["展会", "官网", "老客户推荐", "电话营销", "合作伙伴"],
 }
 
@@ -45,6 +53,17 @@ EN: dict[str, Any] = {
               "Meet the buyer", "Confirm contract terms", "Ship samples", "Prepare the tender",
               "Invite to a plant visit"],
     "reps": ["Alice Chen", "Bob Turner", "Carla Diaz", "Dan Moore", "Eve Novak"],
+    "logged": {"call": ["Intro call", "Follow-up call", "Call to confirm the needs"],
+               "visit": ["On-site visit", "Site survey"],
+               "email": ["Sent the brochure", "Followed up on the quote"],
+               "wechat": ["WeChat update", "Sent a case study on WeChat"],
+               "demo": ["Online product demo"],
+               "meeting": ["Requirements workshop", "Meeting with purchasing"]},
+    "outcomes": ["Likes the proposal; wants a formal quote", "Buyer travelling; call again "
+                 "next week", "Brochure sent; they are discussing it internally",
+                 "Worried about the price; prepare a discount option",
+                 "Demo went well; IT is happy", "Budget and decision process confirmed",
+                 "Asked for more references and certificates"],
     "sources": ["Trade show", "Website", "Referral", "Cold call", "Partner"],
 }
 

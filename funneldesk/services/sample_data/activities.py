@@ -1,0 +1,62 @@
+"""The sample's activities: each open deal's next step as the planned activity it stands
+for (its kind from what it says, some at a time of day, a few overdue), and the calls,
+visits and demos its rep has logged since the deal came in, each with what came of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from funneldesk.models import Activity, ActivityKind, ActivityState
+
+# the kind of each sample next step, in the order of the words' "steps"
+STEP_KINDS = (ActivityKind.CALL, ActivityKind.DEMO, ActivityKind.EMAIL, ActivityKind.MEETING,
+              ActivityKind.MEETING, ActivityKind.OTHER, ActivityKind.OTHER, ActivityKind.VISIT)
+_LOGGED = (ActivityKind.CALL, ActivityKind.CALL, ActivityKind.VISIT, ActivityKind.EMAIL,
+           ActivityKind.WECHAT, ActivityKind.DEMO, ActivityKind.MEETING)
+
+
+def add(session: Session, rng: random.Random, words: dict[str, Any],
+        deals: Sequence[dict[str, Any]], now: dt.datetime) -> None:
+    """Inserts the activities of ``deals`` (the sample's deal rows, as inserted)."""
+    rows: list[dict[str, Any]] = []
+    for deal in deals:
+        hangs = {"deal_id": deal["id"], "company_id": deal["company_id"],
+                 "contact_id": deal["contact_id"], "assignee_id": deal["owner_id"],
+                 "created_by_id": deal["owner_id"], "is_sample": True}
+        if deal["next_step"]:
+            kind = STEP_KINDS[words["steps"].index(deal["next_step"]) % len(STEP_KINDS)]
+            day = deal["next_step_date"]
+            at = (dt.datetime.combine(day, dt.time(rng.choice((9, 10, 14, 15, 16)),
+                                                   rng.choice((0, 30)))).astimezone()
+                  if rng.random() < 0.4 else None)  # the others take the whole day
+            rows.append({**hangs, "kind": kind, "state": ActivityState.PLANNED,
+                         "title": deal["next_step"], "due_on": day, "due_at": at,
+                         "minutes": 60 if kind in (ActivityKind.VISIT, ActivityKind.DEMO,
+                                                   ActivityKind.MEETING) and at else None,
+                         "created_at": deal["updated_at"], "updated_at": deal["updated_at"]})
+        rows += _logged(rng, words, hangs, deal["created_at"], now)
+    if rows:
+        session.execute(insert(Activity), rows)
+
+
+def _logged(rng: random.Random, words: dict[str, Any], hangs: dict[str, Any],
+            since: dt.datetime, now: dt.datetime) -> list[dict[str, Any]]:
+    """Up to three activities done between ``since`` and ``now``, each with its outcome."""
+    span = (now - since).total_seconds()
+    rows = []
+    for _n in range(rng.choice((0, 1, 1, 2, 3)) if span > 3600 else 0):
+        done = since + dt.timedelta(seconds=rng.uniform(0.1, 1.0) * span)
+        kind = rng.choice(_LOGGED)
+        rows.append({**hangs, "kind": kind, "state": ActivityState.DONE,
+                     "title": rng.choice(words["logged"][kind.value]),
+                     "outcome": rng.choice(words["outcomes"]),
+                     "due_on": done.date(), "closed_at": done,
+                     "closed_by_id": hangs["assignee_id"], "created_at": done,
+                     "updated_at": done})
+    return rows
