@@ -57,8 +57,9 @@ Figures (medians of R repeats; a repeat is a fresh process):
 - import_rows_per_s (issue 7): a 100,000-contact CSV imported; beside it
   validate_only_rows_per_s and raw_insert_rows_per_s, and what making the rows findable
   by Ctrl+K takes after the import has committed: import_index_rows_per_s and
-  import_searchable_rows_per_s; then the look for names alike (import_alike_rows_per_s),
-  and the whole until the command returns, import_complete_rows_per_s (see
+  import_searchable_rows_per_s; then the look for names alike (import_alike_rows_per_s;
+  with the import, import_with_alike_rows_per_s), and the whole until the command
+  returns, import_complete_rows_per_s (see
   benchmarks/import_figures.py).
   Rows per second: higher is better (the only such figures; of them only
   import_rows_per_s has a target). Beside them import_cores_free: how many cores a

@@ -79,27 +79,32 @@ def _index_for_search(services: Services) -> None:
               file=sys.stderr)
 
 
-def _alike(services: Services, kind: str, report: ImportReport) -> str:
-    """What the import created that may repeat a customer under another spelling, as a
-    line to print ("" if nothing): the import refused exact repeats, a person decides on
-    these."""
-    if kind not in ("companies", "contacts") or report.first_id is None:
-        return ""
-    entity = "company" if kind == "companies" else "contact"
-    groups = services.duplicates.alike_imported(entity, report.first_id)
-    new = {m.id for group in groups for m in group.members if m.id >= report.first_id}
-    if not new:
-        return ""
-    n = formatting.number(len(new))
+def _alike(services: Services, report: ImportReport) -> str:
+    """How many companies and contacts the import made have names alike to others', as
+    lines to print ("" if none): the import refused exact repeats, a person decides on
+    these. The import has committed: a failure here loses nothing, and is said."""
+    from funneldesk.errors import FunnelDeskError
+
+    try:
+        found = services.duplicates.alike_after_import(report.created_from, report.renamed)
+    except FunnelDeskError as error:
+        return _("The import was saved, but FunnelDesk could not look for names alike to "
+                 "others' ({error}): Find duplicates on the Customers page does.").format(
+            error=error)
+    return "\n".join(alike_text(entity, count) for entity, count in found.items())
+
+
+def alike_text(entity: str, count: int) -> str:
+    n = formatting.number(count)
     if entity == "company":
         return ngettext("{n} company written has a name like another's: review it with "
                         "Find duplicates on the Customers page.",
                         "{n} companies written have names like others': review them with "
-                        "Find duplicates on the Customers page.", len(new)).format(n=n)
+                        "Find duplicates on the Customers page.", count).format(n=n)
     return ngettext("{n} contact written has a name like a colleague's: review it with "
                     "Find duplicates on the Customers page.",
                     "{n} contacts written have names like colleagues': review them with "
-                    "Find duplicates on the Customers page.", len(new)).format(n=n)
+                    "Find duplicates on the Customers page.", count).format(n=n)
 
 
 def run_import_command(args: argparse.Namespace) -> int:
@@ -135,7 +140,7 @@ def run_import_command(args: argparse.Namespace) -> int:
         print(report.summary())
         if report.wrote:
             _index_for_search(services)
-            alike = _alike(services, args.kind, report)
+            alike = _alike(services, report)
     finally:
         db.close()
     if report.wrote and alike:

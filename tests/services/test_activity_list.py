@@ -5,6 +5,10 @@ page at a time; overdue by the clock the test sets."""
 from __future__ import annotations
 
 import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
 
 from funneldesk.enums import ActivityKind, ActivityState
 from funneldesk.services import Services
@@ -118,3 +122,47 @@ def test_sorting_by_a_column_orders_by_it_and_the_undated_come_last(
     assert titles(services, ActivityQuery(sort=ActivityColumn.TITLE, descending=True)) == [
         "c", "b", "a"]
     assert titles(services, ActivityQuery(descending=True)) == ["b", "c", "a"]
+
+
+def test_overdue_follows_the_moment_when_the_computers_zone_has_changed(
+        services: Services, manager: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Planned in Beijing for 01:00 tomorrow, looked at in London five minutes after that
+    moment: overdue there too, as the Today pane says (reminders.is_overdue)."""
+    from funneldesk.services.activities.reminders import is_overdue
+
+    deal = make_deal(services, manager)
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        planned = services.activities.plan(ActivityFields(
+            ActivityKind.CALL, "早上的电话", deal_id=deal.id, due_on=TODAY + DAY,
+            due_time=dt.time(1)), by=manager).activity
+        assert planned.due_at is not None
+        monkeypatch.setenv("TZ", "Europe/London")
+        time.tzset()
+        later = planned.due_at + dt.timedelta(minutes=5)
+        assert later.astimezone().date() == TODAY  # the day before, in London
+        assert is_overdue(planned, later)
+        assert titles(services, ActivityQuery(Showing.OVERDUE)) == []  # by NOON's clock
+        assert [a.title for a in services.activity_list.page(
+            ActivityQuery(Showing.OVERDUE), 0, 10, later)] == ["早上的电话"]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_an_export_of_the_list_writes_what_it_lists_in_its_order(
+        services: Services, manager: Actor, tmp_path: Path) -> None:
+    import csv
+
+    deal = make_deal(services, manager)
+    for title, day in (("b", TODAY), ("a", TODAY + DAY), ("c", TODAY - DAY)):
+        services.activities.plan(ActivityFields(ActivityKind.CALL, title, deal_id=deal.id,
+                                                due_on=day), by=manager)
+    services.activities.log(ActivityFields(ActivityKind.CALL, "done", deal_id=deal.id), "ok",
+                            by=manager)
+    path = tmp_path / "listed.csv"
+    query = ActivityQuery(sort=ActivityColumn.TITLE, descending=True)
+    assert services.activity_exports.export(path, query=query) == 3
+    with path.open(encoding="utf-8-sig") as written:
+        assert [row["title"] for row in csv.DictReader(written)] == ["c", "b", "a"]

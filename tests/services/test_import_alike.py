@@ -16,8 +16,8 @@ from funneldesk.services.customers.records import CompanyFields, ContactFields
 from funneldesk.services.dto import Actor
 
 
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "in.csv"
+def write(tmp_path: Path, text: str, name: str = "in.csv") -> Path:
+    path = tmp_path / name
     path.write_text(text, encoding="utf-8-sig")
     return path
 
@@ -31,8 +31,7 @@ def test_companies_alike_to_one_there_before_or_to_each_other_are_found(
     report = services.imports.run("companies", path, ImportOptions(
         columns={"name": "公司名称"}), by=manager)
     assert (report.created, report.failed) == (4, 0)  # alike is not refused
-    assert report.first_id is not None
-    groups = services.duplicates.alike_imported("company", report.first_id)
+    groups = services.duplicates.alike_imported("company", report.created_from["company"])
     assert sorted(sorted(m.name for m in g.members) for g in groups) == [
         ["恒通电子有限公司", "恒通电子（有限公司）"], ["星辰科技有限公司", "星辰科技股份有限公司"]]
     assert before.id in {m.id for g in groups for m in g.members}
@@ -49,8 +48,7 @@ def test_a_contact_is_compared_with_its_colleagues_only(
     report = services.imports.run("contacts", path, ImportOptions(
         columns={"name": "姓名", "company": "公司名称", "phone": "手机"}), by=manager)
     assert report.created == 3
-    assert report.first_id is not None
-    groups = services.duplicates.alike_imported("contact", report.first_id)
+    groups = services.duplicates.alike_imported("contact", report.created_from["contact"])
     assert [sorted(m.name for m in g.members) for g in groups] == [["李小明", "李晓明"]]
 
 
@@ -60,8 +58,30 @@ def test_an_import_with_nothing_alike_finds_nothing_and_old_pairs_are_not_its_ow
         services.customers.add_company(CompanyFields(name=name), by=manager)
     report = services.imports.run("companies", write(tmp_path, "公司名称\n远航物流\n"),
                                   ImportOptions(columns={"name": "公司名称"}), by=manager)
-    assert report.first_id is not None
-    assert services.duplicates.alike_imported("company", report.first_id) == []
+    assert services.duplicates.alike_imported("company", report.created_from["company"]) == []
+
+
+def test_a_company_a_contacts_import_creates_and_a_renamed_record_are_looked_at_too(
+        tmp_path: Path, services: Services, manager: Actor) -> None:
+    services.customers.add_company(CompanyFields(name="星辰科技有限公司"), by=manager)
+    path = write(tmp_path, "姓名,公司名称,手机\n李晓明,星辰科技股份有限公司,13900139000\n")
+    report = services.imports.run("contacts", path, ImportOptions(
+        columns={"name": "姓名", "company": "公司名称", "phone": "手机"}), by=manager)
+    assert report.created == 1
+    assert services.duplicates.alike_after_import(report.created_from, report.renamed) == {
+        "company": 1}  # the new 星辰科技股份有限公司; its one contact has no colleague yet
+    yuan = services.customers.add_company(CompanyFields(name="远航物流"), by=manager)
+    services.customers.add_company(CompanyFields(name="恒通电子有限公司"), by=manager)
+    renaming = write(tmp_path, "external_id,name\nX1,恒通电子股份有限公司\n", "rename.csv")
+    services.imports.run("companies", write(tmp_path, "name,external_id\n远航物流,X1\n", "ids.csv"),
+                         ImportOptions(columns={"name": "name", "external_id": "external_id"},
+                                       mode="upsert", match="name"), by=manager)
+    renamed = services.imports.run("companies", renaming, ImportOptions(
+        columns={"name": "name", "external_id": "external_id"}, mode="update",
+        match="external_id"), by=manager)
+    assert renamed.renamed == {"company": [yuan.id]}
+    assert services.duplicates.alike_after_import(renamed.created_from, renamed.renamed) == {
+        "company": 1}
 
 
 def test_the_command_names_how_many_it_wrote_look_like_others(

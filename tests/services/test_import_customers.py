@@ -296,6 +296,29 @@ def test_a_quote_left_open_is_refused_with_its_line_not_read_into_one_cell(
     assert rows(db_path, "SELECT count(*) FROM contacts") == [(0,)]
 
 
+def test_an_excel_file_reads_by_excels_quoting_whatever_its_start_shows(
+        tmp_path: Path) -> None:
+    """A doubled quote far into the file, past what the delimiter is guessed from (where
+    only quoted commas are), and one in a cell with no comma: both read as Excel wrote
+    them; a semicolon file too."""
+    start = "".join(f'"Company {n}, Ltd",Shanghai\n' for n in range(1000))  # > 20,000 chars
+    path = write(tmp_path, "c.csv", f'name,city\n{start}"ACME ""Big"", Ltd",Beijing\n'
+                                    f'"He said ""hi""",Wuhan\n')
+    cells = [r.cells for r in read_table(path).records[-2:]]
+    assert cells == [('ACME "Big", Ltd', "Beijing"), ('He said "hi"', "Wuhan")]
+    semicolons = write(tmp_path, "s.csv", 'name;city\n"Star; Co";"Xi\'an"\n')
+    assert read_table(semicolons).records[0].cells == ("Star; Co", "Xi'an")
+
+
+def test_a_quote_left_open_before_a_quoted_cell_is_refused_too(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "c.csv", '姓名,手机\n"张伟,13800138000\n李雷,13800138001\n'
+                                    '"王芳",13800138002\n')
+    assert main(["--db", str(db_path), "import", "contacts", str(path)]) == 1
+    assert "from line 2 on" in capsys.readouterr().err
+    assert rows(db_path, "SELECT count(*) FROM contacts") == [(0,)]
+
+
 def test_a_long_cell_is_read_whole(tmp_path: Path) -> None:
     notes = "很长的备注" * 40_000  # 200,000 characters, past Python's cell limit
     table = read_table(write(tmp_path, "c.csv", f'公司名称,备注\n星辰,"{notes}"\n'))

@@ -142,3 +142,33 @@ def test_a_logged_outcome_is_edited_and_a_cancelled_one_cannot_be(
     assert page.model.index(0, 6).data() == "Wants a quote for 20 seats"
     activity = page.model.index(0, 0).data(ROW_ROLE)
     assert services.activities.activity(activity.id).outcome == "Wants a quote for 20 seats"
+
+
+def test_the_row_chosen_stays_chosen_and_a_cancelled_ones_place_goes_to_the_next(
+        qtbot: QtBot, page: ActivitiesPage) -> None:
+    choose(page, "下个月的回访")
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        page.reload()
+    assert page.current() is not None
+    assert page.current().title == "下个月的回访"  # type: ignore[union-attr]
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        page.cancel_action.trigger()
+    assert titles(page) == ["Overdue visit", "Undated email"]
+    assert page.current().title == "Undated email"  # type: ignore[union-attr]
+    assert page.cancel_action.isEnabled()
+
+
+def test_the_actions_follow_a_row_whose_page_arrives_after_it_became_current(
+        qtbot: QtBot, page: ActivitiesPage, services: Services, manager: Actor) -> None:
+    deal = make_deal(services, manager, title="Many calls")
+    for n in range(450):
+        services.activities.plan(ActivityFields(ActivityKind.CALL, f"Call {n:03d}",
+                                                deal_id=deal.id, due_on=TODAY + 60 * DAY),
+                                 by=manager)
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        page.reload()
+    assert page.model.rowCount() == 453
+    page.table.setCurrentIndex(page.model.index(420, 0))  # its page is not read yet
+    qtbot.waitUntil(lambda: page.current() is not None, timeout=10000)
+    assert page.done_action.isEnabled()
+    assert page.cancel_action.isEnabled()

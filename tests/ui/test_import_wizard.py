@@ -282,7 +282,7 @@ def test_companies_imported_alike_to_others_are_named_and_reviewed_in_find_dupli
     page = wiz.import_page
     with qtbot.waitSignal(wiz.runner.alikeFound, timeout=20000) as found:
         go_on(wiz)
-    assert found.args == [1]
+    assert found.args == [{"company": 1}]
     assert page.alike.isVisible()
     assert page.alike.text() == ("1 company imported has a name like another's: it may be "
                                  "the same customer.")

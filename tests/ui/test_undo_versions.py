@@ -189,11 +189,13 @@ def test_a_change_that_cannot_be_undone_ends_what_redo_offered(
     drop_card(window, second_card.id, first)
     window.undo_stack.undo()
     assert window.undo_stack.canRedo()
+    assert window.actions_.redo.isEnabled()
     claimed = window.runner.run("Claim", lambda: services.pool.claim("company", company.id,
                                                                      by=manager),
                                 versions=lambda _r: [])
     assert claimed is not None
     assert not window.undo_stack.canRedo()
+    assert not window.actions_.redo.isEnabled()  # Edit ▸ Redo says so too
     assert window.undo_stack.canUndo()  # the first move
     window.undo_stack.undo()
     assert services.deals.detail(first_card.id).stage_id == stage(services, "Proposal").id

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from funneldesk.i18n import N_, _
@@ -114,10 +114,9 @@ def _filtered(statement: S, query: ActivityQuery, now: dt.datetime) -> S:
 
 
 def _overdue(now: dt.datetime) -> ColumnElement[bool]:
-    """Past its day, or past its time on its day (as ``reminders.is_overdue``)."""
-    today = now.astimezone().date()
-    return or_(ActivityRow.due_on < today,
-               and_(ActivityRow.due_on == today, ActivityRow.due_at <= now))
+    """Past its day, or past its time (as ``reminders.is_overdue``: a time is a moment,
+    whatever day this computer's clock now gives it)."""
+    return or_(ActivityRow.due_on < now.astimezone().date(), ActivityRow.due_at <= now)
 
 
 def _order(query: ActivityQuery) -> list[Any]:
@@ -130,7 +129,7 @@ def _order(query: ActivityQuery) -> list[Any]:
         ActivityColumn.DUE: [],
         ActivityColumn.KIND: [way(ActivityRow.kind)],
         ActivityColumn.TITLE: [ActivityRow.title == "", way(ActivityRow.title)],
-        ActivityColumn.FOR: [way(func.coalesce(Deal.title, Company.name, Contact.name, ""))],
+        ActivityColumn.FOR: [way(func.coalesce(Deal.title, Contact.name, Company.name, ""))],
         ActivityColumn.ASSIGNEE: [way(reads.ASSIGNEE.display_name)],
         ActivityColumn.STATE: [way(ActivityRow.state)],
         ActivityColumn.OUTCOME: [ActivityRow.outcome == "", way(ActivityRow.outcome)],

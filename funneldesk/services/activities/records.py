@@ -112,9 +112,10 @@ class Activity:
 
     @property
     def record(self) -> tuple[str, int] | None:
-        """What opening it opens: its deal, else its company, else its contact."""
-        for kind, ident in (("deal", self.deal_id), ("company", self.company_id),
-                            ("contact", self.contact_id)):
+        """What opening it opens: its deal, else its contact (an activity with a contact
+        is that person's, their company named beside), else its company."""
+        for kind, ident in (("deal", self.deal_id), ("contact", self.contact_id),
+                            ("company", self.company_id)):
             if ident is not None:
                 return kind, ident
         return None

@@ -8,7 +8,7 @@ SQL, and names are scored only against names that share a blocking key (matching
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from sqlalchemy import distinct, func, literal, select
@@ -45,6 +45,11 @@ from funneldesk.services.customers.records import (
 
 # the most contacts of one company whose names a contact form is compared with
 _COMPANY_CONTACTS = 5_000
+_CHUNK = 500  # ids in one IN (...)
+
+
+def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
+    return [ids[n:n + _CHUNK] for n in range(0, len(ids), _CHUNK)]
 
 
 class DuplicateService(Service):
@@ -96,21 +101,46 @@ class DuplicateService(Service):
             names_only = load_names(session, entity, self.region(), min_score)
             return _groups(session, entity, links + _name_links(names_only), names_only)
 
-    def alike_imported(self, entity: str, first_id: int,
+    def alike_imported(self, entity: str, first_id: int | None,
+                       renamed: Sequence[int] = (),
                        min_score: float = NAME_THRESHOLD) -> list[DuplicateGroup]:
         """The groups of live records whose names are alike (as Find duplicates finds
-        them) that hold a record of ``first_id`` or above: what an import created that may
-        repeat a customer under another spelling. The import refused the exact repeats;
-        these a person decides on."""
+        them) that hold a record an import made: of ``first_id`` or above (None: it
+        created none), or ``renamed``; what may repeat a customer under another spelling.
+        The import refused the exact repeats; these a person decides on."""
         model = model_of(entity)
+        others = frozenset(renamed)
+        start = first_id if first_id is not None else 1 << 62
+
+        def new(ident: int) -> bool:
+            return ident >= start or ident in others
+
         with self.db.reading() as session:
             companies: list[int] | None = None
             if entity == "contact":  # only their colleagues are compared with them
-                companies = sorted(c for (c,) in session.execute(
-                    select(Contact.company_id).distinct().where(
-                        Contact.id >= first_id, *alive(model))) if c is not None)
+                made = [Contact.id >= start] + [
+                    Contact.id.in_(chunk) for chunk in _chunks(sorted(others))]
+                companies = sorted({c for where in made for (c,) in session.execute(
+                    select(Contact.company_id).distinct().where(where, *alive(model)))
+                    if c is not None})
             found = load_names(session, entity, self.region(), min_score, companies)
-            return _groups(session, entity, _name_links(found, first_id), found)
+            return _groups(session, entity, _name_links(found, new), found)
+
+    def alike_after_import(self, created_from: Mapping[str, int],
+                           renamed: Mapping[str, Sequence[int]]) -> dict[str, int]:
+        """By kind of record, how many an import made (see ``ImportReport.created_from``
+        and ``renamed``) have a name alike to another's; kinds with none left out."""
+        found: dict[str, int] = {}
+        for entity in ("company", "contact"):
+            first, again = created_from.get(entity), renamed.get(entity, ())
+            if first is None and not again:
+                continue
+            start = first if first is not None else 1 << 62
+            made = {m.id for group in self.alike_imported(entity, first, again)
+                    for m in group.members if m.id >= start or m.id in again}
+            if made:
+                found[entity] = len(made)
+        return found
 
     def index_for_import(self, entity: str, min_score: float = NAME_THRESHOLD) -> Matcher:
         """Every live record's keys in memory, for an import to check its rows against
@@ -187,10 +217,11 @@ def _exact_groups(session: Session, entity: str) -> Iterator[tuple[str, list[int
             yield reason, unique
 
 
-def _name_links(found: Matcher, newer_than: int = 0) -> list[tuple[int, int, str, float]]:
+def _name_links(found: Matcher, new: Callable[[int], bool] | None = None
+                ) -> list[tuple[int, int, str, float]]:
     """The pairs of names alike, the strongest first (see ``Matcher.name_pairs``)."""
     return [(a, b, "name", score) for a, b, score
-            in sorted(found.name_pairs(newer_than), key=lambda pair: -pair[2])]
+            in sorted(found.name_pairs(new), key=lambda pair: -pair[2])]
 
 
 def _groups(session: Session, entity: str, links: list[tuple[int, int, str, float]],

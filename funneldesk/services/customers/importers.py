@@ -159,6 +159,7 @@ class References:
                  ) -> None:
         self.session, self.ctx, self.writer = session, ctx, writer
         self._next_company: int | None = None
+        self.first_company: int | None = None  # the first company it created
         self.users: dict[str, int] = {}
         for ident, login, display in session.execute(select(User.id, User.login,
                                                             User.display_name)):
@@ -257,6 +258,8 @@ class References:
             self.quiet()
             self._next_company = int(self.session.scalar(select(func.max(Company.id))) or 0) + 1
         first = self._next_company
+        if self.first_company is None:
+            self.first_company = first
         self._next_company += len(wanted)
         now, by = self.ctx.now, self.ctx.by.id
         names = [name for name, _owner in wanted.values()]
@@ -405,7 +408,11 @@ class _CustomerImporter:
         if updated:
             self.check_updates(session)
         if next_id > first_id:
-            ctx.report.first_id = first_id
+            ctx.report.created_from[self.entity] = first_id
+        if refs.first_company is not None:  # a contact's new company
+            ctx.report.created_from.setdefault("company", refs.first_company)
+        if renamed:
+            ctx.report.renamed[self.entity] = renamed
         raw = search.raw_connection(session)
         search.index_customers(raw, self.entity, updated)
         search.index_names_of_renamed(raw, self.entity, renamed, self.reindex_deals)

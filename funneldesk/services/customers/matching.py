@@ -12,7 +12,7 @@ it would make the search quadratic again.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from itertools import combinations
@@ -165,20 +165,21 @@ class Matcher:
                        for i, (reason, score) in found.items()),
                       key=lambda m: (-m.score, m.id))
 
-    def name_pairs(self, newer_than: int = 0) -> Iterator[tuple[int, int, float]]:
+    def name_pairs(self, new: Callable[[int], bool] | None = None
+                   ) -> Iterator[tuple[int, int, float]]:
         """Every pair of names alike enough, each once: scored only within blocks, each
         block at once by rapidfuzz's own loop (a block of 200 is 20,000 pairs).
-        ``newer_than``: only pairs with a record of that id or above (an import's)."""
+        ``new``: only pairs with a record it says is new (what an import made)."""
         from rapidfuzz import fuzz, process
 
         seen: set[tuple[int, int]] = set()
         for block, ids in sorted(self._blocks.items(), key=lambda b: _SOUND in b[0]):
-            if not 1 < len(ids) <= BLOCK_LIMIT or max(ids) < newer_than:
+            if not 1 < len(ids) <= BLOCK_LIMIT or (new is not None and not any(map(new, ids))):
                 continue
             if _SOUND in block:  # last: a pair its spelling scored keeps that score
                 for first, second in combinations(sorted(ids), 2):
                     if (first, second) not in seen and self.min_score <= SOUND_SCORE \
-                            and second >= newer_than:
+                            and (new is None or new(first) or new(second)):
                         seen.add((first, second))
                         yield first, second, SOUND_SCORE
                 continue
@@ -189,7 +190,8 @@ class Matcher:
                 if row < column and not names.other_places(self._names[ids[row]][2],
                                                            self._names[ids[column]][2]):
                     first, second = sorted((ids[row], ids[column]))
-                    if (first, second) not in seen and second >= newer_than:
+                    if (first, second) not in seen and (new is None or new(first)
+                                                        or new(second)):
                         seen.add((first, second))
                         yield first, second, float(scores[row, column])
 

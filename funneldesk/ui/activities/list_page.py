@@ -50,6 +50,8 @@ class ActivitiesPage(Page):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(workspace, parent)
         self._painted = False
+        self._chosen: int | None = None  # the id of the activity last chosen
+        self._chosen_row = 0  # and its row then
         self.model = ActivitiesTableModel(workspace.services, self._read_failed,
                                           query=ActivityQuery(assignee_id=workspace.actor.id))
         self.table = self._make_table()
@@ -87,6 +89,8 @@ class ActivitiesPage(Page):
         self._tools = self._make_tool_bar()
         self._lay_out()
         self.model.loaded.connect(self._after_load)
+        # the current row's activity may arrive after it became current (a page read late)
+        self.model.pageLoaded.connect(lambda _page: self._current_changed())
         self._read_users()
         self.model.set_query(self.model.query)
 
@@ -103,7 +107,7 @@ class ActivitiesPage(Page):
         for section, width in enumerate(_WIDTHS):
             table.setColumnWidth(section, width * average + 16)
         table.activated.connect(lambda _index: self.edit_current())
-        table.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
+        table.selectionModel().currentRowChanged.connect(lambda *_a: self._current_changed())
         table.customContextMenuRequested.connect(self._row_menu)
         return table
 
@@ -215,8 +219,13 @@ class ActivitiesPage(Page):
         self.empty.setVisible(count == 0)
         self.set_status_text(ngettext("{n} activity", "{n} activities", count).format(
             n=formatting.number(count)))
-        if self.table.currentIndex().row() < 0 and count:
-            self.table.selectRow(0)
+        # the activity chosen stays chosen where it is still listed (after a change, a
+        # sort, a filter); gone (cancelled, done), the one that took its place
+        row = self.model.row_of(self._chosen) if self._chosen is not None else None
+        if row is None and count:
+            row = min(self._chosen_row, count - 1)
+        if row is not None:
+            self.table.selectRow(row)
         self._enable()
         if not self._painted:
             self._painted = True
@@ -238,6 +247,12 @@ class ActivitiesPage(Page):
         self.reload_when_shown()
 
     # --- acting on the current row -------------------------------------------------------
+
+    def _current_changed(self) -> None:
+        activity = self.current()
+        if activity is not None:
+            self._chosen, self._chosen_row = activity.id, self.table.currentIndex().row()
+        self._enable()
 
     def current(self) -> Activity | None:
         found = self.table.currentIndex().data(ROW_ROLE)

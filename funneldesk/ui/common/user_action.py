@@ -127,8 +127,13 @@ class ActionRunner(QObject):
         """A change that cannot be undone (a claim, an import) ends what Redo offered: a
         step undone before it would be redone over a change it never saw, as in any
         editor. The steps before it stay undoable."""
-        if self.undo_stack.canRedo():
-            self.undo_stack.push(_RedoDropped())
+        stack = self.undo_stack
+        if stack.canRedo():
+            stack.push(_RedoDropped())
+            # Qt says nothing of a command it dropped at once: Edit ▸ Redo would stay
+            # enabled, naming the step it no longer has
+            stack.canRedoChanged.emit(False)
+            stack.redoTextChanged.emit("")
 
     def run_in_background(self, text: str, call: Callable[[], R], *,
                           then: Callable[[R | None], None],

@@ -29,11 +29,10 @@ def open_import_wizard(parent: QWidget | None, services: Services, actor: Actor,
         wizard.closedCancelled.connect(lambda: workspace.show_message(
             _("The import was cancelled; nothing was written.")))
 
-    def review(kind: str) -> None:
+    def review(entity: str) -> None:
         """Find duplicates on what was imported, in place of the wizard (its work done)."""
         wizard.accept()
-        find_duplicates(workspace or parent, services, actor,
-                        "company" if kind == "companies" else "contact")
+        find_duplicates(workspace or parent, services, actor, entity)
 
     wizard.reviewDuplicates.connect(review)
     wizard.open()

@@ -162,8 +162,8 @@ class ImportPage(_RunPage):
         self.alike = QLabel()
         self.alike.setWordWrap(True)
         self.review = QPushButton(_("Review possible duplicates…"))
-        self.review.clicked.connect(
-            lambda: owner.reviewDuplicates.emit(owner.file_page.kind_code()))
+        self.alike_kinds: list[str] = []  # what the names alike are of, companies first
+        self.review.clicked.connect(lambda: owner.reviewDuplicates.emit(self.alike_kinds[0]))
         alike = QHBoxLayout()
         alike.addWidget(self.alike, 1)
         alike.addWidget(self.review)
@@ -202,19 +202,23 @@ class ImportPage(_RunPage):
                                   "moment: they are being indexed…"))
             self.owner.imported.emit(report)
 
-    @Slot(int)
-    def _alike_found(self, count: int) -> None:
-        if not count:
+    @Slot(object)
+    def _alike_found(self, found: dict[str, int]) -> None:
+        if not found:
             return
-        n = formatting.number(count)
-        self.alike.setText(
-            ngettext("{n} company imported has a name like another's: it may be the same "
-                     "customer.", "{n} companies imported have names like others': they may "
-                     "be the same customers.", count).format(n=n)
-            if self.owner.file_page.kind_code() == "companies" else
-            ngettext("{n} contact imported has a name like a colleague's: it may be the same "
-                     "person.", "{n} contacts imported have names like colleagues': they "
-                     "may be the same people.", count).format(n=n))
+        lines = []
+        for entity, count in found.items():
+            n = formatting.number(count)
+            lines.append(
+                ngettext("{n} company imported has a name like another's: it may be the "
+                         "same customer.", "{n} companies imported have names like "
+                         "others': they may be the same customers.", count).format(n=n)
+                if entity == "company" else
+                ngettext("{n} contact imported has a name like a colleague's: it may be the "
+                         "same person.", "{n} contacts imported have names like "
+                         "colleagues': they may be the same people.", count).format(n=n))
+        self.alike.setText("\n".join(lines))
+        self.alike_kinds = list(found)
         self.alike.show()
         self.review.show()
 

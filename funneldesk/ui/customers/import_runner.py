@@ -13,7 +13,6 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.services import Services
 from funneldesk.services.common.tabular.engine import ImportOptions, ImportReport
 from funneldesk.services.common.tabular.files import Table
-from funneldesk.services.customers.records import DuplicateGroup
 from funneldesk.services.dto import Actor
 from funneldesk.ui.common.background import run_in_background
 
@@ -26,8 +25,9 @@ class ImportRunner(QObject):
     progressed = Signal(int, int)
     # after an import that wrote: "" once its records are findable with Ctrl+K, else why not
     searchIndexed = Signal(str)
-    # then: how many companies or contacts it created have names like others' (0: none)
-    alikeFound = Signal(int)
+    # then, by kind of record ("company", "contact"): how many it made have names like
+    # others' (kinds with none left out)
+    alikeFound = Signal(object)
 
     def __init__(self, services: Services, actor: Actor, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -59,20 +59,18 @@ class ImportRunner(QObject):
             if report.wrote:  # what the import wrote, for Ctrl+K (it left that to this)
                 run_in_background(customers.index_missing, lambda _n: indexed(""),
                                   not_indexed)
-                entity = {"companies": "company", "contacts": "contact"}.get(kind)
-                if entity is not None and report.first_id is not None:
-                    first = report.first_id
-                    run_in_background(lambda: duplicates.alike_imported(entity, first),
-                                      lambda groups: alike(groups, first), not_alike)
+                made, renamed = report.created_from, report.renamed
+                if made or renamed:
+                    run_in_background(lambda: duplicates.alike_after_import(made, renamed),
+                                      alike, not_alike)
 
         def indexed(problem: str) -> None:
             if shiboken6.isValid(self):  # the wizard may have closed meanwhile
                 self.searchIndexed.emit(problem)
 
-        def alike(groups: list[DuplicateGroup], first: int) -> None:
-            new = {m.id for group in groups for m in group.members if m.id >= first}
+        def alike(found: dict[str, int]) -> None:
             if shiboken6.isValid(self):
-                self.alikeFound.emit(len(new))
+                self.alikeFound.emit(found)
 
         def not_alike(error: Exception) -> None:
             if not isinstance(error, FunnelDeskError):

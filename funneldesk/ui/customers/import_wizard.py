@@ -25,7 +25,7 @@ from funneldesk.ui.customers.import_stages_page import StagesPage
 class ImportWizard(QWizard):
     imported = Signal(object)  # the ImportReport of an import that wrote records
     closedCancelled = Signal()  # closed during an import, which was cancelled: nothing written
-    reviewDuplicates = Signal(str)  # what was imported (companies, contacts): look for repeats
+    reviewDuplicates = Signal(str)  # look for repeats of what was imported ("company" ...)
 
     def __init__(self, services: Services, actor: Actor, kind: str | None = None,
                  parent: QWidget | None = None) -> None:

@@ -14,7 +14,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
@@ -69,20 +69,21 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 # a cell may hold a long text (notes pasted in); beyond this, an unclosed quote is what
-# ran on (Python's own limit, 128 KiB, made a 10,000-row file with one a crash)
-_CELL_LIMIT = 16 * 1024 * 1024
+# ran on (Python's own limit, 128 KiB, made a 10,000-row file with one a crash). The limit
+# is the whole process's: set once, so that two files read at once cannot reset it
+csv.field_size_limit(16 * 1024 * 1024)
 
 
 def _read_csv(text: str, encoding: str) -> Table:
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:20000], delimiters=",;\t")
+    try:  # only the delimiter is guessed: the quoting is Excel's, whatever the start shows
+        delimiter = csv.Sniffer().sniff(text[:20000], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
     # strict: a quote left open would swallow every record after it into one cell
-    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter,
+                        strict=True)
     start = 1
     records: list[Record] = []
-    limit = csv.field_size_limit(_CELL_LIMIT)
     try:
         try:
             headers = tuple(h.strip() for h in next(reader))
@@ -98,8 +99,6 @@ def _read_csv(text: str, encoding: str) -> Table:
             "The file cannot be read from line {line} on: a quoted cell there is not "
             "closed, or a quote stands inside a cell. Open the file in Excel and save it "
             "again as CSV, or fix the quotes on that line.").format(line=start)) from error
-    finally:
-        csv.field_size_limit(limit)
     return Table(headers, tuple(records), encoding)
 
 

@@ -102,9 +102,11 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     wrote: bool = False  # whether anything was written (not a dry run, not refused)
     dry_run: bool = False
-    # the id of the first record created (an importer that numbers them in order sets
-    # it): what the import created is that id and above
-    first_id: int | None = None
+    # by kind of record ("company", "contact"): the id of the first one created (what the
+    # import created is that id and above), and the ids of those it renamed: where the
+    # names alike to others' may be (an importer that numbers its records in order)
+    created_from: dict[str, int] = field(default_factory=dict)
+    renamed: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def every_row_failed(self) -> bool:
