@@ -55,7 +55,9 @@ def exit_after_first_paint(app: QApplication, window: MainWindow) -> None:
     window.firstPainted.connect(lambda: QTimer.singleShot(0, painted))
 
 
-def run_window(location: str, lang: str | None) -> int:
+def run_window(location: str, lang: str | None, *, in_tray: bool = False) -> int:
+    """The main window on ``location``; ``in_tray``: hidden in the system tray (where
+    there is one) until asked for, its reminders firing, as FunnelDesk starts at login."""
     problem = display_problem()
     if problem:
         print(f"funneldesk: {problem}", file=sys.stderr)
@@ -72,7 +74,12 @@ def run_window(location: str, lang: str | None) -> int:
         db = open_database(location)
         services = Services.for_database(db)
         window = MainWindow(services, services.users.current(), Settings())
-        window.show()
+        from PySide6.QtWidgets import QSystemTrayIcon
+
+        if in_tray and QSystemTrayIcon.isSystemTrayAvailable():
+            app.setQuitOnLastWindowClosed(False)  # the window is hidden from the start
+        else:
+            window.show()
         if os.environ.get("FUNNELDESK_EXIT_AFTER_PAINT"):  # benchmarks/run.py: time to a painted board
             exit_after_first_paint(app, window)
         window.offer_sample_data_if_empty()

@@ -37,6 +37,9 @@ OPTIONS: dict[str, Option] = {
                           "saved views, name -> filters and sort"),
     "reminders.alarm_minutes": Option(15, int, "how many minutes before an activity the "
                                       "alarms of an exported calendar (.ics) fire"),
+    "reminders.keep_in_tray": Option(True, bool, "closing the window leaves FunnelDesk in "
+                                     "the system tray (where there is one), its reminders "
+                                     "firing; Quit ends it"),
 }
 
 

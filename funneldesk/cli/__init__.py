@@ -26,6 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
     common = common_options()
     parser = argparse.ArgumentParser(prog="funneldesk", parents=[common],
                                      description=_("FunnelDesk: your team's sales funnel."))
+    parser.add_argument("--in-tray", action="store_true",
+                        help=_("start in the system tray, the window hidden until asked for "
+                               "(as at login); where there is no tray, the window opens"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
@@ -62,7 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(args.run(args))
         from funneldesk.app import run_window
 
-        return run_window(database_location(args), getattr(args, "lang", None))
+        return run_window(database_location(args), getattr(args, "lang", None),
+                          in_tray=args.in_tray)
     except FunnelDeskError as error:
         log.warning("%s", error.message())
         print(f"funneldesk: {error.message()}", file=sys.stderr)

@@ -101,10 +101,11 @@ def alike_text(entity: str, count: int) -> str:
                         "Find duplicates on the Customers page.",
                         "{n} companies written have names like others': review them with "
                         "Find duplicates on the Customers page.", count).format(n=n)
-    return ngettext("{n} contact written has a name like a colleague's: review it with "
-                    "Find duplicates on the Customers page.",
-                    "{n} contacts written have names like colleagues': review them with "
-                    "Find duplicates on the Customers page.", count).format(n=n)
+    return ngettext("{n} contact written has a name like another contact's at the same "
+                    "company: review it with Find duplicates on the Customers page.",
+                    "{n} contacts written have names like other contacts' at the same "
+                    "company: review them with Find duplicates on the Customers page.",
+                    count).format(n=n)
 
 
 def run_import_command(args: argparse.Namespace) -> int:

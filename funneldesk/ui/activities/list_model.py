@@ -36,8 +36,12 @@ def header(column: ActivityColumn) -> str:
 
 
 def for_text(activity: Activity) -> str:
-    """What it hangs on: its deal, else its contact, else its company."""
-    return activity.deal or activity.contact or activity.company
+    """What it hangs on: its deal, else its contact, else its company; and the customer
+    beside a deal ("仓储系统 · 星辰科技")."""
+    customer = activity.contact or activity.company
+    if activity.deal and customer:
+        return _("{deal} · {customer}").format(deal=activity.deal, customer=customer)
+    return activity.deal or customer
 
 
 def cell(activity: Activity, column: ActivityColumn) -> str:
@@ -46,7 +50,7 @@ def cell(activity: Activity, column: ActivityColumn) -> str:
     if column is ActivityColumn.KIND:
         return activity.kind_label
     if column is ActivityColumn.TITLE:
-        return activity.title
+        return activity.shown_title  # untitled: its kind (muted)
     if column is ActivityColumn.FOR:
         return for_text(activity)
     if column is ActivityColumn.ASSIGNEE:
@@ -84,6 +88,9 @@ class ActivitiesTableModel(PagedTableModel[Activity, ActivityQuery]):
             if shown is ActivityColumn.OUTCOME:
                 return record.outcome or None
             return tool_tip(record)
+        if role == Qt.ItemDataRole.ForegroundRole and shown is ActivityColumn.TITLE \
+                and not record.title:
+            return QBrush(QColor("gray"))
         if role == Qt.ItemDataRole.ForegroundRole and shown is ActivityColumn.DUE:
             if record.state is ActivityState.PLANNED and is_overdue(record, self.now()):
                 return QBrush(OVERDUE_COLOUR)

@@ -169,7 +169,7 @@ class ImportPage(_RunPage):
         alike.addWidget(self.review)
         self.alike.hide()
         self.review.hide()
-        self.column.insertLayout(1, alike)
+        self.column.addLayout(alike)  # after the counts and the verdict
         owner.runner.alikeFound.connect(self._alike_found)
 
     def initializePage(self) -> None:
@@ -214,9 +214,10 @@ class ImportPage(_RunPage):
                          "same customer.", "{n} companies imported have names like "
                          "others': they may be the same customers.", count).format(n=n)
                 if entity == "company" else
-                ngettext("{n} contact imported has a name like a colleague's: it may be the "
-                         "same person.", "{n} contacts imported have names like "
-                         "colleagues': they may be the same people.", count).format(n=n))
+                ngettext("{n} contact imported has a name like another contact's at the "
+                         "same company: it may be the same person.", "{n} contacts "
+                         "imported have names like other contacts' at the same company: "
+                         "they may be the same people.", count).format(n=n))
         self.alike.setText("\n".join(lines))
         self.alike_kinds = list(found)
         self.alike.show()

@@ -32,6 +32,7 @@ from funneldesk.ui.shell.areas import OPENERS, PAGES, PANES
 from funneldesk.ui.shell.docks import Docks
 from funneldesk.ui.shell.navigation import NavigationRail
 from funneldesk.ui.shell.status_bar import StatusPanel
+from funneldesk.ui.shell.staying import Staying
 from funneldesk.ui.shell.tray import make_tray
 from funneldesk.ui.shell.window_actions import WindowActions
 
@@ -92,6 +93,10 @@ class MainWindow(QMainWindow):
         self.docks = Docks(self, panes, self.workspace, self.actions_.panes)
         self.reminders = ReminderNotifier(self.workspace)
         self.actions_.panes.addAction(_("Reminders"), self.reminders.show_window)
+        self.staying = Staying(self)
+        self.actions_.settings.addSeparator()
+        self.actions_.settings.addActions([self.staying.keep_action,
+                                           self.staying.login_action])
         self.resize(first_width(DEFAULT_WIDTH, self.docks.first_width(),
                                 self.screen().availableGeometry().width()), 860)
         self.actions_.fill_view(list(self.rail.go.values()))
@@ -328,7 +333,7 @@ class MainWindow(QMainWindow):
         ORM, as the Today pane's does), or after a while at the latest: a board with no
         card to paint never says it painted."""
         def start() -> None:
-            self.reminders.start(lambda: make_tray(self))
+            self.reminders.start(lambda: make_tray(self, self.staying.quit))
 
         self.firstPainted.connect(lambda: QTimer.singleShot(FIRST_REMINDERS_MS, self, start))
         QTimer.singleShot(WARM_UP_FALLBACK_MS + FIRST_REMINDERS_MS, self, start)
@@ -362,5 +367,12 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
+        if self.staying.to_tray():  # hidden, its reminders still firing
+            event.ignore()
+            return
         self.reminders.close()
         super().closeEvent(event)
+        self.staying.closed()
+
+    def show_message(self, text: str) -> None:
+        self._show_message(text)

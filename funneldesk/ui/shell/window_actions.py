@@ -40,7 +40,8 @@ class WindowActions:
                                            self.open_import_reports)
         self.search = self._action(_("Search everything…"), "Ctrl+K", w.open_search)
         self.commands = self._action(_("Run a command…"), "Ctrl+Shift+P", w.open_commands)
-        self.quit = self._action(_("Quit"), "Ctrl+Q", w.close)
+        # ends FunnelDesk even where closing the window leaves it in the tray
+        self.quit = self._action(_("Quit"), "Ctrl+Q", lambda: w.staying.quit())
         self.manager_only = [self._action(_("Load sample data…"), None, w.samples.load),
                              self._action(_("Remove sample data…"), None, w.samples.remove),
                              self._action(_("Manage pipelines and stages…"), None,
