@@ -397,15 +397,21 @@ def test_people_with_nothing_but_a_name_are_known_by_it_at_their_company(
     assert rows(db_path, "SELECT count(*) FROM contacts WHERE name = '宋佳'") == [(2,)]
 
 
-def test_a_required_field_no_column_holds_is_reported_by_its_name(
+def test_a_required_field_no_column_gives_is_said_before_any_row_is_read(
         tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, "c.csv", "客户姓名,手机\n宋佳,138 0013 8000\n")
     assert main(["--db", str(db_path), "import", "contacts", str(path)]) == 1
     err = capsys.readouterr().err
-    assert "Name “”: This field is required." in err
+    assert ("No column of the file gives “Name”, which every new record needs: match one "
+            "to it (on the command line, --column name=HEADER). The file's columns are: "
+            "客户姓名, 手机.") in err
     assert main(["--db", str(db_path), "--lang", "zh_CN", "import", "contacts", str(path),
                  "--dry-run", "--skip-bad-rows"]) == 1
-    assert "姓名“”：此字段为必填项。" in capsys.readouterr().err
+    assert "“姓名”" in capsys.readouterr().err
+    # named, it imports
+    assert main(["--db", str(db_path), "import", "contacts", str(path),
+                 "--column", "name=客户姓名"]) == 0
+    assert rows(db_path, "SELECT name FROM contacts") == [("宋佳",)]
 
 
 def test_an_update_matched_on_a_phone_with_an_extension_finds_its_record(
@@ -568,3 +574,10 @@ def test_an_update_naming_the_pool_releases_the_record_with_its_pool_history(
         ("released", "赵强")]
     assert rows(db_path, "SELECT count(*) FROM users WHERE display_name = '公海'") == [(0,)]
     assert rows(db_path, "SELECT owner_id FROM companies WHERE name = '新公司'") == [(None,)]
+
+
+def test_a_companies_file_headed_by_its_names_alone_is_matched(services: Services) -> None:
+    """名称 (name) and 单位名称 (the unit's name) head many Chinese lists of companies."""
+    for header in ("名称", "单位名称"):
+        assert services.imports.suggest("companies", (header, "电话")) == {
+            "name": header, "phone": "电话"}

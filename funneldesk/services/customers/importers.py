@@ -94,7 +94,7 @@ _SHARED = (
 
 COMPANY_FIELDS = (
     _text("name", N_("Company"), 300, "company name", "name", "account name", "organization",
-          "公司", "公司名称", "客户名称", "企业名称", required=True),
+          "公司", "公司名称", "客户名称", "企业名称", "单位名称", "名称", required=True),
     _text("industry", N_("Industry"), 100, "行业"),
     _text("segment", N_("Segment"), 100, "细分", "客户类型"),
     _text("size", N_("Size"), 30, "employees", "规模", "人数"),

@@ -203,6 +203,14 @@ def _check_options(importer: Importer, table: Table, options: ImportOptions) -> 
         raise InvalidInput("date_format", _("“{format}” is no date format: write it as in "
                                             "strftime, such as %d/%m/%Y.").format(
             format=options.date_format))
+    unmapped = [spec for spec in importer.fields if spec.required and options.mode == "create"
+                and spec.name not in options.columns and spec.name not in options.constants]
+    if unmapped:
+        raise InvalidInput("column", _(
+            "No column of the file gives “{field}”, which every new record needs: match "
+            "one to it (on the command line, --column {name}=HEADER). The file's columns "
+            "are: {headers}.").format(field=_(unmapped[0].label), name=unmapped[0].name,
+                                      headers=", ".join(table.headers)))
     if options.mode not in ("create", "update", "upsert"):
         raise InvalidInput("mode", _("The mode is create, update or upsert."))
     if options.mode != "create":
