@@ -248,11 +248,13 @@ class Services:
     @cached_property
     def search(self) -> SearchService:
         """Search-everything over every area's records (each area registers its kind)."""
+        from funneldesk.services.activities.search import ACTIVITY_SEARCH
         from funneldesk.services.common.search import SearchService
         from funneldesk.services.customers.search import COMPANY_SEARCH, CONTACT_SEARCH
         from funneldesk.services.pipeline.search import DEAL_SEARCH
 
-        return SearchService(self.db, kinds=(DEAL_SEARCH, COMPANY_SEARCH, CONTACT_SEARCH))
+        return SearchService(self.db, kinds=(DEAL_SEARCH, COMPANY_SEARCH, CONTACT_SEARCH,
+                                             ACTIVITY_SEARCH))
 
     def warm_up(self) -> None:
         """Imports the ORM and every service, opens the engine and configures the mappers

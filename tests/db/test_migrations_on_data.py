@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -181,7 +182,9 @@ def index_of(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 def rebuilt_by_the_live_indexer(path: Path) -> Path:
     """A copy of the file whose index the areas' own indexers have written anew, in the
-    order the migrations wrote it (deals by 0004, then companies and contacts by 0008)."""
+    order the migrations wrote it (deals by 0004, then companies and contacts by 0008,
+    then activities by 0013)."""
+    from funneldesk.services.activities.search import rebuild_activity_index
     from funneldesk.services.common import search_index
     from funneldesk.services.customers.search import rebuild_customer_index
     from funneldesk.services.pipeline.search import rebuild_deal_index
@@ -191,10 +194,11 @@ def rebuilt_by_the_live_indexer(path: Path) -> Path:
     conn = sqlite3.connect(copy)
     try:
         with conn:
-            for kind in ("company", "contact"):
+            for kind in ("company", "contact", "activity"):
                 search_index.clear(conn, kind)
             rebuild_deal_index(conn)
             rebuild_customer_index(conn)
+            rebuild_activity_index(conn)
     finally:
         conn.close()
     return copy
@@ -257,13 +261,16 @@ def test_migration_0008_indexes_customers_as_the_live_indexer_does(
     open_database(path).close()
     migrated = index_of(path)
     kinds = {doc[1] for doc in migrated["docs"]}
-    assert kinds == {"deal", "company", "contact"}
+    assert kinds == {"deal", "company", "contact", "activity"}  # activities: 0013
     assert migrated == index_of(customers_rebuilt_by_the_live_indexer(path))
 
 
 def customers_rebuilt_by_the_live_indexer(path: Path) -> Path:
     """A copy of the file whose companies and contacts the customers area's own indexer
-    has written anew (the deals' entries left as they are)."""
+    has written anew (the deals' entries left as they are; the activities', which 0013
+    wrote after them, written after them again)."""
+    from funneldesk.services.activities.search import rebuild_activity_index
+    from funneldesk.services.common import search_index
     from funneldesk.services.customers.search import rebuild_customer_index
 
     copy = path.with_name("live.db")
@@ -271,7 +278,9 @@ def customers_rebuilt_by_the_live_indexer(path: Path) -> Path:
     conn = sqlite3.connect(copy)
     try:
         with conn:
+            search_index.clear(conn, "activity")
             rebuild_customer_index(conn)
+            rebuild_activity_index(conn)
     finally:
         conn.close()
     return copy
@@ -355,3 +364,51 @@ def test_migration_0011_makes_every_next_step_a_planned_activity(tmp_path: Path)
     assert kept == [s[:3] for s in steps]  # the card still shows them
     assert len(database_id) == 32
     assert set(database_id) <= set("0123456789abcdef")
+
+
+BEFORE_THE_ACTIVITY_INDEX = [p for p in FIXTURES if "0011" <= p.stem.removeprefix("demo-")
+                             < "0013"]
+
+
+def with_odd_activities(path: Path) -> None:
+    """Activities titled oddly (accents, full-width letters, emoji), some untitled with
+    only an agenda or an outcome (the first line titles them), some with nothing."""
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            ids = [r[0] for r in conn.execute("SELECT id FROM activities ORDER BY id")]
+            for ident, text in zip(ids, ODD_TEXTS, strict=False):
+                conn.execute("UPDATE activities SET title = ? WHERE id = ?", (text, ident))
+            conn.execute("UPDATE activities SET title = '', agenda = ?, outcome = '' "
+                         "WHERE id = ?", ("\n  带样品去现场\n第二行", ids[-1]))
+            conn.execute("UPDATE activities SET title = '', agenda = '', outcome = ? "
+                         "WHERE id = ?", ("Café: wants a quote", ids[-2]))
+            conn.execute("UPDATE activities SET title = '', agenda = '', outcome = '' "
+                         "WHERE id = ?", (ids[-3],))
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("odd", [False, True], ids=["as-saved", "odd-texts"])
+@pytest.mark.parametrize("fixture", BEFORE_THE_ACTIVITY_INDEX, ids=lambda p: p.stem)
+def test_migration_0013_indexes_activities_as_the_live_indexer_does(
+        fixture: Path, odd: bool, tmp_path: Path) -> None:
+    """0013 fills the index with every activity that says something, through a frozen
+    copy of the activities' indexer; today the two must write the same."""
+    from funneldesk.services.activities.search import rebuild_activity_index
+
+    path = tmp_path / "sales.db"
+    shutil.copy(fixture, path)
+    if odd:
+        with_odd_activities(path)
+    open_database(path).close()
+    migrated = index_of(path)
+    with closing(sqlite3.connect(path)) as conn:
+        saying = conn.execute("SELECT count(*) FROM activities WHERE title != '' "
+                              "OR agenda != '' OR outcome != ''").fetchone()[0]
+    assert sum(1 for doc in migrated["docs"] if doc[1] == "activity") == saying > 100
+    copy = path.with_name("live.db")
+    shutil.copy(path, copy)
+    with closing(sqlite3.connect(copy)) as conn, conn:
+        rebuild_activity_index(conn)
+    assert migrated == index_of(copy)

@@ -172,3 +172,25 @@ def test_the_actions_follow_a_row_whose_page_arrives_after_it_became_current(
     qtbot.waitUntil(lambda: page.current() is not None, timeout=10000)
     assert page.done_action.isEnabled()
     assert page.cancel_action.isEnabled()
+
+
+def test_ctrl_k_finds_an_activity_by_its_agenda_and_opens_it_in_its_dialog(
+        qtbot: QtBot, window: MainWindow, services: Services, manager: Actor) -> None:
+    deal = make_deal(services, manager, title="Line automation")
+    services.activities.plan(ActivityFields(ActivityKind.VISIT, "Site survey",
+                                            agenda="measure the loading bay", deal_id=deal.id,
+                                            due_on=TODAY), by=manager)
+    palette = window.open_search()
+    qtbot.waitExposed(palette)
+    palette.edit.setText("loading bay")
+    hits = [palette.model.row_at(r) for r in range(palette.model.rowCount())]
+    row = next(r for r, h in enumerate(hits) if h is not None and h.hit is not None
+               and h.hit.kind == "activity")
+    assert hits[row].title == "Site survey"  # type: ignore[union-attr]
+    palette.view.setCurrentIndex(palette.model.index(row, 0))
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ActivityDialog))
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, ActivityDialog)
+    assert dialog.title.text() == "Site survey"
+    dialog.reject()

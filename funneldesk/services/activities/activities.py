@@ -23,6 +23,7 @@ from funneldesk.services.activities.records import (
     ActivityFields,
     ActivityResult,
 )
+from funneldesk.services.activities.search import forget_activities, index_activities
 from funneldesk.services.activities.timeline import planned_and_closed
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
@@ -31,6 +32,7 @@ from funneldesk.services.common.permissions import may_change_deal
 from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.customers.pool import touch
 from funneldesk.services.pipeline import next_step
+from funneldesk.services.pipeline.search import raw_connection
 
 
 class ActivityService(Service):
@@ -178,6 +180,7 @@ def _new(session: Session, fields: ActivityFields, by: Actor,
 def _delete(session: Session, row: ActivityRow, by: Actor) -> None:
     """Takes the activity away; only the audit keeps that it was."""
     audit.record(session, by, "delete", "activity", row.id, title=row.title)
+    forget_activities(raw_connection(session), [row.id])
     session.delete(row)
     session.flush()
 
@@ -254,6 +257,7 @@ def _result(session: Session, row: ActivityRow, by: Actor, action: str, *,
     """Writes what follows every change: the deals' next steps, the customers' pool
     clocks, the audit; the activity as it now is, and what changed."""
     session.flush()
+    index_activities(raw_connection(session), [row.id])
     deals = {d for d in {row.deal_id, *(also or set())} if d is not None}
     next_step.refresh(session, deals)
     touch(session, row.company_id, row.contact_id, utcnow())

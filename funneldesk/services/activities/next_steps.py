@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session
 from funneldesk.models import Activity, ActivityKind, ActivityState, Deal
 from funneldesk.models.base import utcnow
 from funneldesk.services.activities.records import TITLE_LIMIT
+from funneldesk.services.activities.search import index_activities
 from funneldesk.services.common import audit
 from funneldesk.services.common.records import Actor
 from funneldesk.services.pipeline import next_step
+from funneldesk.services.pipeline.search import raw_connection
 
 
 def sync(session: Session, deal: Deal, by: Actor) -> None:
@@ -43,4 +45,6 @@ def sync(session: Session, deal: Deal, by: Actor) -> None:
         audit.record(session, by, "update", "activity", first.id, title=title, due=day,
                      from_deal_form=True)
     session.flush()
+    if first is not None:
+        index_activities(raw_connection(session), [first.id])
     next_step.refresh(session, [deal.id])

@@ -256,12 +256,16 @@ class SearchService(Service):
         details = self._details(chosen)
         hits = []
         for doc, match in chosen:
-            detail = details.get((doc.kind, doc.record_id), "")
+            detail = details.get((doc.kind, doc.record_id))
             kind = self.kinds.get(doc.kind)
+            if detail is None and kind is not None:
+                # gone since it was indexed (an activity purged with its deal): every
+                # kind's detail query has a row for each record there is
+                continue
             hits.append(SearchHit(
-                doc.kind, doc.record_id, _(kind.label) if kind else doc.kind, doc.title, detail,
-                doc.archived, match, doc.id in recent_ids, spans(doc.title, words),
-                spans(detail, words)))
+                doc.kind, doc.record_id, _(kind.label) if kind else doc.kind, doc.title,
+                detail or "", doc.archived, match, doc.id in recent_ids,
+                spans(doc.title, words), spans(detail or "", words)))
         return hits
 
     def _details(self, chosen: Sequence[tuple[_Doc, str]]) -> dict[tuple[str, int], str]:

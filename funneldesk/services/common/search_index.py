@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -161,6 +161,20 @@ def spans(text: str, query: Sequence[Token]) -> tuple[tuple[int, int], ...]:
         else:
             runs.append((index, 1))
     return tuple(runs)
+
+
+def write_current(conn: Connection, kind: str, record_ids: Sequence[int], sql: str,
+                  id_column: str, doc: Callable[[Sequence[Any]], Doc]) -> None:
+    """Writes the records of ``kind`` as they are now: those ``sql`` (a query with a
+    WHERE clause) still finds, through ``doc``, in the index; the others out of it."""
+    ids = list(record_ids)
+    docs: list[Doc] = []
+    for chunk in _chunks(ids):
+        rows = conn.execute(f"{sql} AND {id_column} IN ({_marks(chunk)})", chunk).fetchall()
+        docs += [doc(row) for row in rows]
+    found = {d.record_id for d in docs}
+    remove(conn, kind, [i for i in ids if i not in found])
+    put(conn, docs)
 
 
 def put(conn: Connection, docs: Sequence[Doc]) -> None:

@@ -75,16 +75,8 @@ def index_customers(conn: search_index.Connection, kind: str,
     """Writes the companies (or contacts) as they are now: in the index if listed, out of
     it if deleted or merged."""
     sql, alias = _SQL[kind]
-    ids = list(record_ids)
-    docs: list[search_index.Doc] = []
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        rows = conn.execute(f"{sql} AND {alias}.id IN ({', '.join('?' * len(chunk))})",
-                            chunk).fetchall()
-        docs += [_doc(kind, row) for row in rows]
-    found = {d.record_id for d in docs}
-    search_index.remove(conn, kind, [i for i in ids if i not in found])
-    search_index.put(conn, docs)
+    search_index.write_current(conn, kind, record_ids, sql, f"{alias}.id",
+                               lambda row: _doc(kind, row))
 
 
 def index_company_contacts(conn: search_index.Connection, company_id: int) -> None:

@@ -55,16 +55,7 @@ def raw_connection(session: Any) -> search_index.Connection:
 def index_deals(conn: search_index.Connection, deal_ids: Sequence[int]) -> None:
     """Writes the deals as they are now: in the index if they are out of the Trash,
     out of it otherwise."""
-    ids = list(deal_ids)
-    docs: list[search_index.Doc] = []
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        rows = conn.execute(f"{_DOC_SQL} AND d.id IN ({', '.join('?' * len(chunk))})",
-                            chunk).fetchall()
-        docs += [_doc(row) for row in rows]
-    found = {d.record_id for d in docs}
-    search_index.remove(conn, KIND, [i for i in ids if i not in found])
-    search_index.put(conn, docs)
+    search_index.write_current(conn, KIND, deal_ids, _DOC_SQL, "d.id", _doc)
 
 
 def set_archived(conn: search_index.Connection, deal_id: int, archived: bool) -> None:

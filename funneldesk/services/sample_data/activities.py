@@ -9,10 +9,12 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from funneldesk.models import Activity, ActivityKind, ActivityState
+from funneldesk.services.activities.search import index_new_activities
+from funneldesk.services.pipeline.search import raw_connection
 
 # the kind of each sample next step, in the order of the words' "steps"
 STEP_KINDS = (ActivityKind.CALL, ActivityKind.DEMO, ActivityKind.EMAIL, ActivityKind.MEETING,
@@ -42,7 +44,9 @@ def add(session: Session, rng: random.Random, words: dict[str, Any],
                          "created_at": deal["updated_at"], "updated_at": deal["updated_at"]})
         rows += _logged(rng, words, hangs, deal["created_at"], now)
     if rows:
+        first = int(session.scalar(select(func.max(Activity.id))) or 0) + 1
         session.execute(insert(Activity), rows)
+        index_new_activities(raw_connection(session), first)
 
 
 def _logged(rng: random.Random, words: dict[str, Any], hangs: dict[str, Any],

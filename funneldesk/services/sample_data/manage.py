@@ -18,7 +18,19 @@ from sqlalchemy.orm import Session
 
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
-from funneldesk.models import Base, Channel, Company, CompanyTag, Contact, ContactTag, Deal, Product, User
+from funneldesk.models import (
+    Activity,
+    Base,
+    Channel,
+    Company,
+    CompanyTag,
+    Contact,
+    ContactTag,
+    Deal,
+    Product,
+    User,
+)
+from funneldesk.services.activities.search import forget_activities
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.permissions import require_manager
@@ -77,6 +89,10 @@ def _delete(session: Session, model: Any, ids: list[int]) -> None:
 
 def _remove(session: Session, by: Actor) -> SampleCounts:
     deals, contacts, companies, users = _selected(session)
+    # the activities of the sample's deals go with them (purge_deals): out of the index
+    activities = [i for n in range(0, len(deals), 500) for i in session.scalars(
+        select(Activity.id).where(Activity.deal_id.in_(deals[n:n + 500])))]
+    forget_activities(search.raw_connection(session), activities)
     purge_deals(session, deals)
     # contacts before companies, companies and deals before the people who own them
     for i in range(0, max(len(contacts), len(companies)), 500):

@@ -93,7 +93,32 @@ def _customer_opener(entity: str) -> Callable[[Workspace], Callable[[int], None]
     return make
 
 
+def _activity_opener(workspace: Workspace) -> Callable[[int], None]:
+    """An activity opens in its dialog; a cancelled one (which is not edited) opens what
+    it was for."""
+
+    def open_activity(activity_id: int) -> None:
+        from funneldesk.enums import ActivityState
+        from funneldesk.errors import FunnelDeskError
+        from funneldesk.ui.activities.activity_dialog import open_dialog
+        from funneldesk.ui.common.errors import show_error
+
+        try:
+            activity = workspace.services.activities.activity(activity_id)
+        except FunnelDeskError as error:
+            show_error(workspace.window, error)
+            return
+        if activity.state is not ActivityState.CANCELLED:
+            open_dialog(workspace, "edit", activity=activity)
+            return
+        workspace.show_message(_("“{title}” was cancelled.").format(title=activity.summary))
+        if activity.record is not None:
+            workspace.open_record(*activity.record)
+
+    return open_activity
+
+
 # kind of record (as the search index names it) -> what opens one in its form
 OPENERS: dict[str, Callable[[Workspace], Callable[[int], None]]] = {
     "deal": _deal_opener, "company": _customer_opener("company"),
-    "contact": _customer_opener("contact")}
+    "contact": _customer_opener("contact"), "activity": _activity_opener}
