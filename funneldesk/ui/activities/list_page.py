@@ -41,7 +41,7 @@ from funneldesk.ui.common.paged_model import ROW_ROLE
 TYPING_MS = 250  # the list is read again this long after the last key typed
 EVERYONE = -1  # the Whose box's "Everyone" (a user's id otherwise)
 # each column's first width, in average characters (the last column stretches)
-_WIDTHS = (16, 10, 28, 30, 12, 11)
+_WIDTHS = (20, 10, 28, 30, 12, 11)
 
 
 class ActivitiesPage(Page):
