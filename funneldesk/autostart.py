@@ -6,7 +6,6 @@ script in the Startup folder on Windows. Each starts this Python with ``-m funne
 from __future__ import annotations
 
 import os
-import plistlib
 import sys
 from pathlib import Path
 
@@ -49,6 +48,8 @@ def enable(database: str, platform: str = sys.platform) -> Path:
         text = "@echo off\r\nstart \"\" " + " ".join(f'"{a}"' for a in argv) + "\r\n"
         path.write_text(text, encoding="utf-8")
     elif platform == "darwin":
+        import plistlib  # only here: it is not needed to start the window
+
         path.write_bytes(plistlib.dumps({"Label": "app.funneldesk", "ProgramArguments": argv,
                                          "RunAtLoad": True}))
     else:
