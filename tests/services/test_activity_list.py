@@ -166,3 +166,23 @@ def test_an_export_of_the_list_writes_what_it_lists_in_its_order(
     assert services.activity_exports.export(path, query=query) == 3
     with path.open(encoding="utf-8-sig") as written:
         assert [row["title"] for row in csv.DictReader(written)] == ["c", "b", "a"]
+
+
+def test_kinds_sort_as_their_names_read_in_the_users_language(
+        services: Services, manager: Actor) -> None:
+    from funneldesk.i18n import set_language
+
+    deal = make_deal(services, manager)
+    for kind in ActivityKind:
+        services.activities.plan(ActivityFields(kind, kind.value, deal_id=deal.id,
+                                                due_on=TODAY), by=manager)
+    query = ActivityQuery(sort=ActivityColumn.KIND)
+    try:
+        set_language("en")
+        assert [a.kind_label for a in services.activity_list.page(query, 0, 10, NOON)] == [
+            "Call", "Demo", "Email", "Meeting", "Other", "Visit", "WeChat message"]
+        set_language("zh_CN")
+        assert [a.kind_label for a in services.activity_list.page(query, 0, 10, NOON)] == [
+            "拜访", "电话", "会议", "其他", "微信消息", "演示", "邮件"]
+    finally:
+        set_language("en")

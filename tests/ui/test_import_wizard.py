@@ -271,8 +271,8 @@ def test_an_import_that_skips_bad_rows_writes_the_good_ones_and_tells_the_pages(
 
 def test_companies_imported_alike_to_others_are_named_and_reviewed_in_find_duplicates(
         qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
-    window.services.customers.add_company(CompanyFields(name="星辰科技有限公司"),
-                                          by=window.actor)
+    for name in ("星辰科技有限公司", "恒通电子有限公司", "恒通电子股份有限公司"):  # a pair before
+        window.services.customers.add_company(CompanyFields(name=name), by=window.actor)
     wiz = open_import_wizard(window, window.services, window.actor, window.workspace,
                              "companies")
     open_file(qtbot, wiz, write(tmp_path, "c.csv", "公司名称\n星辰科技股份有限公司\n远航物流\n"))
@@ -286,16 +286,21 @@ def test_companies_imported_alike_to_others_are_named_and_reviewed_in_find_dupli
     assert page.alike.isVisible()
     assert page.alike.text() == ("1 company imported has a name like another's: it may be "
                                  "the same customer.")
-    seen: list[str] = []
+    seen: list[object] = []
 
     def close_it(dialog: QWidget) -> None:
         assert isinstance(dialog, DuplicatesDialog)
+        qtbot.waitUntil(lambda: not dialog.busy.isVisible(), timeout=10000)
         seen.append(dialog.entity)
+        seen.append(sorted(sorted(m.name for m in g.members) for g in dialog.model.groups))
+        dialog.only_imported.setChecked(False)  # every group, the pair from before too
+        qtbot.waitUntil(lambda: not dialog.busy.isVisible(), timeout=10000)
+        seen.append(len(dialog.model.groups))
         dialog.reject()
 
     answer_next_dialog(close_it)
     qtbot.mouseClick(page.review, Qt.MouseButton.LeftButton)
-    assert seen == ["company"]
+    assert seen == ["company", [["星辰科技有限公司", "星辰科技股份有限公司"]], 2]
     # its work done, Find duplicates took its place (the wizard deletes itself on close)
     qtbot.waitUntil(lambda: not shiboken6.isValid(wiz))
 

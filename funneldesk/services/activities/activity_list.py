@@ -4,18 +4,20 @@ at a time, so that a team's years of calls and visits list as fast as one week's
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from funneldesk.collation import sort_key
 from funneldesk.i18n import N_, _
 from funneldesk.models import Activity as ActivityRow
 from funneldesk.models import ActivityKind, ActivityState, Company, Contact, Deal
 from funneldesk.services.activities import reads
-from funneldesk.services.activities.records import Activity
+from funneldesk.services.activities.records import Activity, kind_label, state_label
 from funneldesk.services.common.base import Service
 from funneldesk.services.customers.companies import like_escaped
 
@@ -127,11 +129,11 @@ def _order(query: ActivityQuery) -> list[Any]:
 
     first: list[Any] = {
         ActivityColumn.DUE: [],
-        ActivityColumn.KIND: [way(ActivityRow.kind)],
+        ActivityColumn.KIND: [way(_by_label(ActivityRow.kind, ActivityKind, kind_label))],
         ActivityColumn.TITLE: [ActivityRow.title == "", way(ActivityRow.title)],
         ActivityColumn.FOR: [way(func.coalesce(Deal.title, Contact.name, Company.name, ""))],
         ActivityColumn.ASSIGNEE: [way(reads.ASSIGNEE.display_name)],
-        ActivityColumn.STATE: [way(ActivityRow.state)],
+        ActivityColumn.STATE: [way(_by_label(ActivityRow.state, ActivityState, state_label))],
         ActivityColumn.OUTCOME: [ActivityRow.outcome == "", way(ActivityRow.outcome)],
     }[query.sort]
     if query.sort is ActivityColumn.DUE:
@@ -139,6 +141,13 @@ def _order(query: ActivityQuery) -> list[Any]:
                 way(ActivityRow.id)]
     return [*first, ActivityRow.due_on.is_(None), ActivityRow.due_on, ActivityRow.due_at,
             ActivityRow.id]
+
+
+def _by_label(column: Any, codes: Any, label: Callable[[Any], str]) -> Any:
+    """A code column ordered as its labels read in the user's language (通话 before 拜访
+    by pinyin; Call before Visit in English), not by the codes the table holds."""
+    ranked = sorted(codes, key=lambda code: sort_key(label(code)))
+    return case({code.name: rank for rank, code in enumerate(ranked)}, value=column)
 
 
 def showing_label(showing: Showing) -> str:

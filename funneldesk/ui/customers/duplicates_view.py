@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -23,6 +24,7 @@ from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, ngettext
 from funneldesk.services import Services
+from funneldesk.services.common.tabular.records import ImportReport
 from funneldesk.services.customers.records import DuplicateGroup
 from funneldesk.services.dto import Actor
 from funneldesk.ui.common.background import run_in_background
@@ -37,9 +39,16 @@ class DuplicatesDialog(QDialog):
     merge made from here is a step on the window's undo stack."""
 
     def __init__(self, services: Services, actor: Actor, entity: str = "company",
-                 runner: ActionRunner | None = None, parent: QWidget | None = None) -> None:
+                 runner: ActionRunner | None = None, parent: QWidget | None = None,
+                 imported: ImportReport | None = None) -> None:
         super().__init__(parent)
         self.services, self.actor, self.runner = services, actor, runner
+        # after an import: its groups only (what it created or renamed), until unticked
+        self.imported = imported
+        self.only_imported = QCheckBox(_("Only what the import made"))
+        self.only_imported.setChecked(imported is not None)
+        self.only_imported.setVisible(imported is not None)
+        self.only_imported.toggled.connect(lambda _on: self.search())
         self.setWindowTitle(_("Find duplicates"))
         self.kind = QComboBox()
         for code, label in ENTITY_LABELS.items():
@@ -58,6 +67,7 @@ class DuplicatesDialog(QDialog):
         top.addWidget(QLabel(_("Look among:")))
         top.addWidget(self.kind)
         top.addWidget(self.again)
+        top.addWidget(self.only_imported)
         top.addWidget(self.busy)
         top.addWidget(self.status, 1)
         self.model = DuplicateGroupsModel(self)
@@ -103,7 +113,13 @@ class DuplicatesDialog(QDialog):
         self.busy.show()
         self.again.setEnabled(False)
         self.status.setText(_("Searching…"))
-        duplicates = self.services.duplicates
+        duplicates, report = self.services.duplicates, self.imported
+        if report is not None and self.only_imported.isChecked():
+            first, again = report.created_from.get(entity), report.renamed.get(entity, ())
+            run_in_background(lambda: duplicates.alike_imported(entity, first, again),
+                              lambda groups: self._found(mine, groups),
+                              lambda error: self._failed(mine, error))
+            return
         run_in_background(lambda: duplicates.find_all(entity),
                           lambda groups: self._found(mine, groups),
                           lambda error: self._failed(mine, error))

@@ -31,8 +31,9 @@ def open_import_wizard(parent: QWidget | None, services: Services, actor: Actor,
 
     def review(entity: str) -> None:
         """Find duplicates on what was imported, in place of the wizard (its work done)."""
+        report = wizard.import_page.result
         wizard.accept()
-        find_duplicates(workspace or parent, services, actor, entity)
+        find_duplicates(workspace or parent, services, actor, entity, report)
 
     wizard.reviewDuplicates.connect(review)
     wizard.open()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services import Services
+from funneldesk.services.common.tabular.records import ImportReport
 from funneldesk.services.customers.records import (
     CompanyFields,
     ContactFields,
@@ -154,11 +155,13 @@ def _open_match(owner: Owner, services: Services, actor: Actor,
 
 
 def find_duplicates(owner: Owner, services: Services, actor: Actor,
-                    entity: str = "company") -> None:
-    """Opens Find duplicates on ``entity`` ("company" or "contact"); returns when closed."""
+                    entity: str = "company", imported: ImportReport | None = None) -> None:
+    """Opens Find duplicates on ``entity`` ("company" or "contact"), on what the import
+    ``imported`` made when given; returns when closed."""
     from funneldesk.ui.customers.duplicates_view import DuplicatesDialog
 
-    DuplicatesDialog(services, actor, entity, _runner(owner), _parent(owner)).exec()
+    DuplicatesDialog(services, actor, entity, _runner(owner), _parent(owner),
+                     imported).exec()
 
 
 def merge_records(owner: Owner, services: Services, actor: Actor, entity: str,
