@@ -91,10 +91,10 @@ def _alike(services: Services, report: ImportReport) -> str:
         return _("The import was saved, but FunnelDesk could not look for names alike to "
                  "others' ({error}): Find duplicates on the Customers page does.").format(
             error=error)
-    return "\n".join(alike_text(entity, count) for entity, count in found.items())
+    return "\n".join(_alike_text(entity, count) for entity, count in found.items())
 
 
-def alike_text(entity: str, count: int) -> str:
+def _alike_text(entity: str, count: int) -> str:
     n = formatting.number(count)
     if entity == "company":
         return ngettext("{n} company written has a name like another's: review it with "
@@ -144,7 +144,7 @@ def run_import_command(args: argparse.Namespace) -> int:
             alike = _alike(services, report)
     finally:
         db.close()
-    if report.wrote and alike:
+    if alike:  # said only of an import that wrote
         print(alike, file=sys.stderr)
     for error in report.errors[:10]:
         print(_("record {record} (line {line}), {column} “{value}”: {reason}").format(

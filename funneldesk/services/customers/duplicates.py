@@ -28,6 +28,7 @@ from funneldesk.services.customers.matching import (
     Keys,
     Matcher,
     alive,
+    chunks,
     index_for_import,
     keys_of,
     load_names,
@@ -45,11 +46,6 @@ from funneldesk.services.customers.records import (
 
 # the most contacts of one company whose names a contact form is compared with
 _COMPANY_CONTACTS = 5_000
-_CHUNK = 500  # ids in one IN (...)
-
-
-def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
-    return [ids[n:n + _CHUNK] for n in range(0, len(ids), _CHUNK)]
 
 
 class DuplicateService(Service):
@@ -109,17 +105,12 @@ class DuplicateService(Service):
         created none), or ``renamed``; what may repeat a customer under another spelling.
         The import refused the exact repeats; these a person decides on."""
         model = model_of(entity)
-        others = frozenset(renamed)
-        start = first_id if first_id is not None else 1 << 62
-
-        def new(ident: int) -> bool:
-            return ident >= start or ident in others
-
+        new = _made(first_id, renamed)
         with self.db.reading() as session:
             companies: list[int] | None = None
             if entity == "contact":  # only their colleagues are compared with them
-                made = [Contact.id >= start] + [
-                    Contact.id.in_(chunk) for chunk in _chunks(sorted(others))]
+                made = ([Contact.id >= first_id] if first_id is not None else []) + [
+                    Contact.id.in_(chunk) for chunk in chunks(sorted(renamed))]
                 companies = sorted({c for where in made for (c,) in session.execute(
                     select(Contact.company_id).distinct().where(where, *alive(model)))
                     if c is not None})
@@ -135,9 +126,9 @@ class DuplicateService(Service):
             first, again = created_from.get(entity), renamed.get(entity, ())
             if first is None and not again:
                 continue
-            start = first if first is not None else 1 << 62
+            new = _made(first, again)
             made = {m.id for group in self.alike_imported(entity, first, again)
-                    for m in group.members if m.id >= start or m.id in again}
+                    for m in group.members if new(m.id)}
             if made:
                 found[entity] = len(made)
         return found
@@ -215,6 +206,14 @@ def _exact_groups(session: Session, entity: str) -> Iterator[tuple[str, list[int
         unique = sorted(set(ids))
         if len(unique) > 1:
             yield reason, unique
+
+
+def _made(first_id: int | None, renamed: Sequence[int]) -> Callable[[int], bool]:
+    """Whether a record is one an import made: created (``first_id`` and above; None: it
+    created none) or ``renamed``."""
+    again = frozenset(renamed)
+    start = first_id if first_id is not None else 1 << 62
+    return lambda ident: ident >= start or ident in again
 
 
 def _name_links(found: Matcher, new: Callable[[int], bool] | None = None

@@ -221,17 +221,21 @@ def load_names(session: Session, entity: str, region: str,
                          names.place(name))
         return matcher
     query = select(Contact.id, Contact.name, Contact.company_id).where(*alive(Contact))
-    chunks = ([query] if companies is None else
-              [query.where(Contact.company_id.in_(companies[n:n + _CHUNK]))
-               for n in range(0, len(companies), _CHUNK)])
-    for chunk in chunks:
-        for ident, name, company_id in session.execute(chunk):
+    reads = ([query] if companies is None else
+             [query.where(Contact.company_id.in_(chunk)) for chunk in chunks(companies)])
+    for read in reads:
+        for ident, name, company_id in session.execute(read):
             core = names.core(name)
             matcher.file(ident, name, (), core, name_blocks(core, True, company_id))
     return matcher
 
 
 _CHUNK = 500  # ids in one IN (...)
+
+
+def chunks(ids: Sequence[int]) -> list[Sequence[int]]:
+    """``ids`` in runs short enough for one IN (...)."""
+    return [ids[n:n + _CHUNK] for n in range(0, len(ids), _CHUNK)]
 
 
 def _saved_keys(session: Session, entity: str) -> Iterator[tuple[int, Key]]:

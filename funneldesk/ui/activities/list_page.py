@@ -52,7 +52,7 @@ class ActivitiesPage(Page):
         self._painted = False
         self._chosen: int | None = None  # the id of the activity last chosen
         self._chosen_row = 0  # and its row then
-        self.model = ActivitiesTableModel(workspace.services, self._read_failed,
+        self.model = ActivitiesTableModel(workspace.services, self._failed,
                                           query=ActivityQuery(assignee_id=workspace.actor.id))
         self.table = self._make_table()
         self.empty = QLabel()
@@ -230,9 +230,6 @@ class ActivitiesPage(Page):
         if not self._painted:
             self._painted = True
             QTimer.singleShot(0, self, self.firstPainted.emit)
-
-    def _read_failed(self, error: FunnelDeskError) -> None:
-        show_error(self, error)
 
     def _failed(self, error: Exception) -> None:
         if not isinstance(error, FunnelDeskError):

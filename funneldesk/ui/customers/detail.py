@@ -185,14 +185,12 @@ class CustomerDetail(QTextBrowser):
         self.setAccessibleName(_("Customer details"))
         self.overview: CustomerOverview | None = None
         self.pool: tuple[PoolHistoryEntry, ...] = ()
-        self.timeline: Timeline | None = None
         self.clear_customer()
 
     def show_customer(self, seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = (),
                       timeline: Timeline | None = None) -> None:
         self.overview = seen
         self.pool = tuple(pool)
-        self.timeline = timeline
         self.setHtml(overview_html(seen, pool, timeline))
 
     def _follow(self, url: QUrl) -> None:

@@ -373,6 +373,3 @@ class MainWindow(QMainWindow):
         self.reminders.close()
         super().closeEvent(event)
         self.staying.closed()
-
-    def show_message(self, text: str) -> None:
-        self._show_message(text)

@@ -73,7 +73,7 @@ class Staying:
         try:
             if on:
                 autostart.enable(self.window.services.location())
-                self.window.show_message(_("FunnelDesk will start in the tray when you log "
+                self.window.workspace.show_message(_("FunnelDesk will start in the tray when you log "
                                            "in, with this database."))
             else:
                 autostart.disable()
