@@ -96,21 +96,6 @@ def test_find_all_groups_companies_linked_by_a_key_or_a_name(services: Services,
         ([a, b, c], ("email", "name")), ([d, e], ("name",))]
 
 
-def test_an_import_finds_rows_that_repeat_the_database_or_an_earlier_row(
-        services: Services, manager: Actor) -> None:
-    star = services.customers.add_company(STAR, by=manager).id
-    matcher = services.duplicates.index_for_import("company")
-    assert _reasons(matcher.match(CompanyFields(name="y", phones=("01065529988",)))) == [
-        (star, "phone")]
-    row = CompanyFields(name="Moon Trading Ltd", emails=("hi@moon.example",))
-    assert matcher.match(row) == []
-    matcher.add(row, 10_001)  # saved by the import under this id
-    assert _reasons(matcher.match(CompanyFields(name="MOON TRADING INC"))) == [
-        (10_001, "name")]
-    assert _reasons(matcher.match(CompanyFields(name="z", emails=("HI@moon.example",)))) == [
-        (10_001, "email")]
-
-
 def _plant(db_path: Path, n: int) -> dict[str, set[int]]:
     """``n`` contacts at n / 5 companies, each with its own phone, email and WeChat ID and
     a name unique at its company; then planted duplicates. Returns the planted groups."""
@@ -187,7 +172,7 @@ def _name_pairs(services: Services) -> list[tuple[int, int, float]]:
     from funneldesk.services.customers.matching import load_names
 
     with services.db.reading() as session:
-        return list(load_names(session, "company", "CN").name_pairs())
+        return list(load_names(session, "CN").name_pairs())
 
 
 def test_chinese_people_at_one_company_written_with_a_space_or_read_alike_are_found(

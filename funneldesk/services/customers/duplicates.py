@@ -2,7 +2,8 @@
 saved), and every group of records that may be one customer (the Find duplicates view).
 
 Both stay far from quadratic on 100,000 records: exact keys are looked up or grouped by
-SQL, and names are scored only against names that share a blocking key (matching.py).
+SQL; a company's name is scored only against names that share a blocking key, a contact's
+only against its colleagues' (matching.py).
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ from funneldesk.services.customers.matching import (
     Keys,
     Matcher,
     alive,
-    chunks,
-    index_for_import,
+    colleague_pairs,
     keys_of,
+    load_colleagues,
     load_names,
     model_of,
     name_blocks,
@@ -94,8 +95,8 @@ class DuplicateService(Service):
             links: list[tuple[int, int, str, float]] = []
             for reason, ids in _exact_groups(session, entity):
                 links += [(ids[0], other, reason, 100.0) for other in ids[1:]]
-            names_only = load_names(session, entity, self.region(), min_score)
-            return _groups(session, entity, links + _name_links(names_only), names_only)
+            alike, place = self._alike_links(session, entity, None, min_score)
+            return _groups(session, entity, links + alike, place)
 
     def alike_imported(self, entity: str, first_id: int | None,
                        renamed: Sequence[int] = (),
@@ -104,41 +105,44 @@ class DuplicateService(Service):
         them) that hold a record an import made: of ``first_id`` or above (None: it
         created none), or ``renamed``; what may repeat a customer under another spelling.
         The import refused the exact repeats; these a person decides on."""
-        model = model_of(entity)
-        new = _made(first_id, renamed)
         with self.db.reading() as session:
-            companies: list[int] | None = None
-            if entity == "contact":  # only their colleagues are compared with them
-                made = ([Contact.id >= first_id] if first_id is not None else []) + [
-                    Contact.id.in_(chunk) for chunk in chunks(sorted(renamed))]
-                companies = sorted({c for where in made for (c,) in session.execute(
-                    select(Contact.company_id).distinct().where(where, *alive(model)))
-                    if c is not None})
-            found = load_names(session, entity, self.region(), min_score, companies)
-            return _groups(session, entity, _name_links(found, new), found)
+            links, place = self._alike_links(session, entity, (first_id, renamed), min_score)
+            return _groups(session, entity, links, place)
 
     def alike_after_import(self, created_from: Mapping[str, int],
                            renamed: Mapping[str, Sequence[int]]) -> dict[str, int]:
         """By kind of record, how many an import made (see ``ImportReport.created_from``
         and ``renamed``) have a name alike to another's; kinds with none left out."""
         found: dict[str, int] = {}
-        for entity in ("company", "contact"):
-            first, again = created_from.get(entity), renamed.get(entity, ())
-            if first is None and not again:
-                continue
-            new = _made(first, again)
-            made = {m.id for group in self.alike_imported(entity, first, again)
-                    for m in group.members if new(m.id)}
-            if made:
-                found[entity] = len(made)
+        with self.db.reading() as session:
+            for entity in ("company", "contact"):
+                first, again = created_from.get(entity), renamed.get(entity, ())
+                if first is None and not again:
+                    continue
+                new = _made(first, again)
+                links, place = self._alike_links(session, entity, (first, again),
+                                                 NAME_THRESHOLD)
+                made = {i for ids, _reasons, _score in _grouped(links, place)
+                        for i in ids if new(i)}
+                if made:
+                    found[entity] = len(made)
         return found
 
-    def index_for_import(self, entity: str, min_score: float = NAME_THRESHOLD) -> Matcher:
-        """Every live record's keys in memory, for an import to check its rows against
-        (``Matcher.match``) and to file each row it saves (``Matcher.add``)."""
-        with self.db.reading() as session:
-            return index_for_import(session, entity, self.region(), min_score)
-
+    def _alike_links(self, session: Session, entity: str,
+                     made: tuple[int | None, Sequence[int]] | None, min_score: float
+                     ) -> tuple[list[tuple[int, int, str, float]], Callable[[int], str]]:
+        """The pairs of live records whose names are alike, the strongest first, and the
+        city each record's name gives; ``made``: only pairs with a record an import made
+        (first id created, ids renamed; see ``alike_imported``)."""
+        new = _made(*made) if made is not None else None
+        if entity == "company":
+            found = load_names(session, self.region(), min_score)
+            return _strongest(found.name_pairs(new)), found.place
+        people = load_colleagues(session)
+        if new is not None:  # only their colleagues are compared with them
+            touched = {person[2] for person in people if new(person[0])}
+            people = [person for person in people if person[2] in touched]
+        return _strongest(colleague_pairs(people, min_score, new)), lambda _ident: ""
 
 def _exact_candidates(session: Session, entity: str,
                       keys: Iterable[Key]) -> Iterator[tuple[int, str, Key]]:
@@ -216,17 +220,16 @@ def _made(first_id: int | None, renamed: Sequence[int]) -> Callable[[int], bool]
     return lambda ident: ident >= start or ident in again
 
 
-def _name_links(found: Matcher, new: Callable[[int], bool] | None = None
-                ) -> list[tuple[int, int, str, float]]:
-    """The pairs of names alike, the strongest first (see ``Matcher.name_pairs``)."""
-    return [(a, b, "name", score) for a, b, score
-            in sorted(found.name_pairs(new), key=lambda pair: -pair[2])]
+def _strongest(pairs: Iterable[tuple[int, int, float]]) -> list[tuple[int, int, str, float]]:
+    """Pairs of names alike as links, the strongest first."""
+    return [(a, b, "name", score) for a, b, score in sorted(pairs, key=lambda pair: -pair[2])]
 
 
 def _groups(session: Session, entity: str, links: list[tuple[int, int, str, float]],
-            found: Matcher) -> list[DuplicateGroup]:
-    """The groups ``links`` make, their members named, the strongest first."""
-    groups = _grouped(links, found.place)
+            place: Callable[[int], str]) -> list[DuplicateGroup]:
+    """The groups ``links`` make, their members named, the strongest first (``place``:
+    the city a record's name gives, see ``_grouped``)."""
+    groups = _grouped(links, place)
     members = _members(session, model_of(entity), {i for group in groups for i in group[0]})
     order = (*EXACT_ORDER, "name")
     made = [DuplicateGroup(entity, tuple(members[i] for i in sorted(ids)),

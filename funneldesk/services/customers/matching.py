@@ -1,12 +1,14 @@
-"""What duplicate search matches on, and the index an import checks its rows against.
+"""What duplicate search matches on, and how it finds names alike without scoring every pair.
 
 A record is matched exactly on its normalised keys (E.164 phone, email in lower case,
 WeChat ID in lower case, credit code, external ID) and fuzzily on its name: a company on
 its name's core anywhere, a contact only beside another contact of the same company (two
-people called 张伟 at different companies are two people). Names are compared only within
-the blocks of ``names.blocking_keys`` they share, and a block of more than ``BLOCK_LIMIT``
-names is skipped: a key that common (科技, tech) says nothing about sameness, and scoring
-it would make the search quadratic again.
+people called 张伟 at different companies are two people). Company names are compared
+only within the blocks of ``names.blocking_keys`` they share, and a block of more than
+``BLOCK_LIMIT`` names is skipped: a key that common (科技, tech) says nothing about
+sameness, and scoring it would make the search quadratic again. A contact is compared with
+each colleague when the company has at most ``BLOCK_LIMIT`` contacts (``colleague_pairs``),
+and within blocks beyond.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from itertools import combinations
 from sqlalchemy import ColumnElement, SQLColumnExpression, func, select
 from sqlalchemy.orm import Session
 
+from funneldesk.db.driver import driver_connection
 from funneldesk.errors import InvalidInput
-from funneldesk.models import Channel, Company, Contact
+from funneldesk.models import Company, Contact
 from funneldesk.services.customers import names, validation
 from funneldesk.services.customers.records import CompanyFields, ContactFields, DuplicateMatch
 
@@ -93,22 +96,24 @@ def name_blocks(core: str, contact: bool, company_id: int | None) -> frozenset[s
     return frozenset(blocks)
 
 
-def _sound(core: str) -> str:
+def _sound(core: str, key: str | None = None) -> str:
     """A Chinese person's name as it reads: the surname as written (余 and 于 are two
-    families) and the given name's pinyin, tones included; "" for a name with no Chinese
-    in it, or of two characters (王伟 and 王玮 are as often two people as one written two
-    ways)."""
-    if not names.has_cjk(core) or len(core) < 3:
+    families), then the whole name as a person's name reads in pinyin, tones included
+    (``key``: ``sort_key(core, person=True)``, where it is known already, as a contact's
+    ``sort_name`` is); "" for a name with no Chinese in it, or of two characters (王伟 and
+    王玮 are as often two people as one written two ways)."""
+    if len(core) < 3 or not names.has_cjk(core):
         return ""
-    from funneldesk.collation import sort_key
+    if key is None:
+        from funneldesk.collation import sort_key
 
-    return core[0] + sort_key(core[1:])
+        key = sort_key(core, person=True)
+    return core[0] + key
 
 
 class Matcher:
-    """Every saved record's keys in memory, for an import: ``match`` answers one row
-    without a query, and ``add`` files each row as it is saved, so that the rest of the
-    file is checked against it too. Build it with ``index_for_import``."""
+    """Records' keys in memory: ``match`` scores a form against the records filed,
+    ``name_pairs`` finds the pairs of them whose names are alike."""
 
     def __init__(self, entity: str, region: str, min_score: float = NAME_THRESHOLD) -> None:
         check_entity(entity)
@@ -116,10 +121,6 @@ class Matcher:
         self._exact: dict[Key, list[int]] = defaultdict(list)
         self._blocks: dict[str, list[int]] = defaultdict(list)
         self._names: dict[int, tuple[str, str, str]] = {}  # id: (name, core, place)
-
-    def add(self, fields: CompanyFields | ContactFields, record_id: int) -> None:
-        keys = keys_of(fields, self.region)
-        self.file(record_id, fields.name, keys.exact, keys.core, keys.blocks, keys.place)
 
     def file(self, record_id: int, name: str, exact: Iterable[Key], core: str,
              blocks: Iterable[str], place: str = "") -> None:
@@ -134,9 +135,6 @@ class Matcher:
         held = self._names.get(record_id)
         return held[2] if held is not None else ""
 
-    def file_key(self, record_id: int, key: Key) -> None:
-        self._exact[key].append(record_id)
-
     def match(self, fields: CompanyFields | ContactFields,
               exclude_id: int | None = None) -> list[DuplicateMatch]:
         keys = keys_of(fields, self.region)
@@ -145,6 +143,8 @@ class Matcher:
             for record_id in self._exact.get((reason, value), ()):
                 found.setdefault(record_id, (reason, 100.0))
         candidates: set[int] = set()
+        if self.entity == "contact" and len(self._names) <= BLOCK_LIMIT:
+            candidates.update(self._names)  # colleagues, each compared (colleague_pairs)
         for block in keys.blocks:
             ids = self._blocks.get(block, ())
             if len(ids) <= BLOCK_LIMIT:
@@ -196,37 +196,103 @@ class Matcher:
                         yield first, second, float(scores[row, column])
 
 
-def index_for_import(session: Session, entity: str, region: str,
-                     min_score: float = NAME_THRESHOLD) -> Matcher:
-    """A Matcher holding every live record of ``entity`` (not deleted, not merged away):
-    their names and every exact key."""
-    matcher = load_names(session, entity, region, min_score)
-    for record_id, key in _saved_keys(session, entity):
-        matcher.file_key(record_id, key)
-    return matcher
+def colleague_pairs(people: Iterable[tuple[int, str, int | None, str]],
+                    min_score: float = NAME_THRESHOLD, new: Callable[[int], bool] | None = None
+                    ) -> Iterator[tuple[int, int, float]]:
+    """The pairs of contacts (id, name, company id, sort key of the name: its
+    ``sort_name``) of one company whose names are alike, each once, as
+    ``Matcher.name_pairs`` scores them. A company of at most BLOCK_LIMIT contacts is
+    scored whole, each name against every colleague's in one call of rapidfuzz's own loop:
+    no blocking keys to make, and no pair missed for want of one (Li Na and Na Li share no
+    word of three letters). A bigger company is scored within its blocks. ``new``: only
+    pairs with a record it says is new (what an import made)."""
+    staff: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for ident, name, company_id, key in people:
+        if company_id is not None:
+            staff[company_id].append((ident, name, key))
+    cores: dict[str, str] = {}  # name: core (namesakes are common: 张伟, 王芳)
+    for company_id, colleagues in staff.items():
+        if len(colleagues) < 2 or (new is not None and not any(new(c[0]) for c in colleagues)):
+            continue
+        named: list[tuple[int, str, str | None]] = []
+        for ident, name, key in sorted(colleagues):
+            core = cores.get(name) or cores.setdefault(name, names.core(name))
+            if core:
+                named.append((ident, core, key if core == name and key else None))
+        if len(named) > BLOCK_LIMIT:
+            matcher = Matcher("contact", "", min_score)
+            for ident, core, _key in named:
+                matcher.file(ident, core, (), core, name_blocks(core, True, company_id))
+            yield from matcher.name_pairs(new)
+            continue
+        seen: set[tuple[int, int]] = set()
+        for first, second, score in _spelt_alike([(i, core) for i, core, _k in named],
+                                                 min_score):
+            if new is None or new(first) or new(second):
+                seen.add((first, second))
+                yield first, second, score
+        if min_score > SOUND_SCORE:
+            continue
+        for first, second in _heard_alike(named):
+            if (first, second) not in seen and (new is None or new(first) or new(second)):
+                yield first, second, SOUND_SCORE
 
 
-def load_names(session: Session, entity: str, region: str,
-               min_score: float = NAME_THRESHOLD,
-               companies: Sequence[int] | None = None) -> Matcher:
-    """A Matcher with the names of every live record only (what the fuzzy search needs);
-    ``companies``: only the contacts of these companies (a contact's name is compared only
-    with its colleagues')."""
-    matcher = Matcher(entity, region, min_score)
-    if entity == "company":
-        for ident, name in session.execute(select(Company.id, Company.name)
-                                           .where(*alive(Company))):
-            core = names.core(name)
-            matcher.file(ident, name, (), core, name_blocks(core, False, None),
-                         names.place(name))
-        return matcher
-    query = select(Contact.id, Contact.name, Contact.company_id).where(*alive(Contact))
-    reads = ([query] if companies is None else
-             [query.where(Contact.company_id.in_(chunk)) for chunk in chunks(companies)])
-    for read in reads:
-        for ident, name, company_id in session.execute(read):
-            core = names.core(name)
-            matcher.file(ident, name, (), core, name_blocks(core, True, company_id))
+def _heard_alike(named: list[tuple[int, str, str | None]]) -> Iterator[tuple[int, int]]:
+    """The pairs of ``named`` (id, core, the core's sort key if known; ids in order) whose
+    cores read alike (``_sound``)."""
+    by_sound: dict[str, list[int]] = defaultdict(list)
+    for ident, core, key in named:
+        sound = _sound(core, key)
+        if sound:
+            by_sound[sound].append(ident)
+    for ids in by_sound.values():
+        yield from combinations(ids, 2)
+
+
+def _spelt_alike(named: list[tuple[int, str]], min_score: float
+                 ) -> Iterator[tuple[int, int, float]]:
+    """The pairs of ``named`` (id, core; ids in order) whose cores score ``min_score`` or
+    more (token_sort_ratio), each at once by rapidfuzz's own loop, unless the names are
+    too short to score that much apart from being the same words: rapidfuzz's ratio is
+    100 (1 - d / (a + b)) for lengths a and b at an insert-or-delete distance d, and two
+    different cores are at least 1 apart (2 at equal lengths), so names of 4 characters or
+    fewer (张伟, 欧阳明月) reach 88 only when the same."""
+    from rapidfuzz import fuzz, process
+
+    lengths = sorted(len(core) for _ident, core in named)
+    if (1 - 1 / (lengths[-1] + lengths[-2])) * 100 < min_score:
+        same: dict[str, list[int]] = defaultdict(list)
+        for ident, core in named:
+            same[" ".join(sorted(core.split()))].append(ident)
+        for ids in same.values():
+            for first, second in combinations(ids, 2):
+                yield first, second, 100.0
+        return
+    ids = [ident for ident, _core in named]
+    spelt = [core for _ident, core in named]
+    scores = process.cdist(spelt, spelt, scorer=fuzz.token_sort_ratio, score_cutoff=min_score)
+    for row, column in zip(*scores.nonzero(), strict=True):
+        if row < column:
+            yield ids[row], ids[column], float(scores[row, column])
+
+
+def load_colleagues(session: Session) -> list[tuple[int, str, int | None, str]]:
+    """(id, name, company id, sort_name) of every live contact: what ``colleague_pairs``
+    compares. Read through the driver, in one pass: over 100,000 contacts the ORM's rows,
+    or a query per company, would cost more than the comparing."""
+    return driver_connection(session).execute(  # type: ignore[no-any-return]
+        "SELECT id, name, company_id, sort_name FROM contacts "
+        "WHERE deleted_at IS NULL AND merged_into_id IS NULL").fetchall()
+
+
+def load_names(session: Session, region: str, min_score: float = NAME_THRESHOLD) -> Matcher:
+    """A Matcher with the names of every live company only (what the fuzzy search needs;
+    contacts are compared with their colleagues, ``colleague_pairs``)."""
+    matcher = Matcher("company", region, min_score)
+    for ident, name in session.execute(select(Company.id, Company.name).where(*alive(Company))):
+        core = names.core(name)
+        matcher.file(ident, name, (), core, name_blocks(core, False, None), names.place(name))
     return matcher
 
 
@@ -236,20 +302,6 @@ _CHUNK = 500  # ids in one IN (...)
 def chunks(ids: Sequence[int]) -> list[Sequence[int]]:
     """``ids`` in runs short enough for one IN (...)."""
     return [ids[n:n + _CHUNK] for n in range(0, len(ids), _CHUNK)]
-
-
-def _saved_keys(session: Session, entity: str) -> Iterator[tuple[int, Key]]:
-    model = model_of(entity)
-    owner = Channel.company_id if entity == "company" else Channel.contact_id
-    for kind, key, record_id in session.execute(
-            select(Channel.kind, Channel.key, owner).join(model, model.id == owner)
-            .where(*alive(model), Channel.key != "")):
-        if record_id is not None:  # always, through the join
-            yield record_id, (kind, key)
-    for reason, column in own_keys(entity):
-        for value, record_id in session.execute(
-                select(column, model.id).where(*alive(model), column != "")):
-            yield record_id, (reason, value)
 
 
 def own_keys(entity: str) -> list[tuple[str, SQLColumnExpression[str]]]:

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 # legal forms, the longest first, so that 股份有限公司 goes whole and not as 有限公司
 _CJK_FORMS = ("股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "分公司",
               "总公司", "公司", "集团")
+_FORM_ENDS = frozenset(form[-1] for form in _CJK_FORMS)
 _LATIN_FORMS = {"co", "company", "ltd", "limited", "inc", "incorporated", "corp",
                 "corporation", "llc", "plc", "gmbh", "ag", "sa", "srl", "bv", "group",
                 "holdings", "the"}
@@ -57,6 +58,8 @@ _IN_CHINESE = {
 }
 _BRACKETED = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# ideographs that NFKC and case folding leave as they are (not the compatibility ones)
+_PLAIN_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _WORDS = re.compile(r"[^\W_]+")
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u9fff\uf900-\ufaff])")
 
@@ -64,18 +67,31 @@ _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u9fff\uf
 def core(name: str) -> str:
     """The part of a company name that tells it apart: NFKC, case folded, without
     brackets, a leading place, the legal form and punctuation."""
+    if _PLAIN_CJK.fullmatch(name):  # most names: nothing to normalise, fold or split
+        return _unplaced(_unformed(name))
     text = _BRACKETED.sub(" ", unicodedata.normalize("NFKC", name).casefold())
     # Chinese is written without spaces: 张 伟 is 张伟, 北京 星辰 is 北京星辰
-    text = _CJK_GAP.sub("", text).strip()
-    for form in _CJK_FORMS:
-        if text.endswith(form) and len(text) > len(form):
-            text = text[:-len(form)]
-            break
-    place = _LEADING_PLACE.match(text)
-    if place and len(text) > place.end() + 1:
-        text = text[place.end():]
+    text = _unplaced(_unformed(_CJK_GAP.sub("", text).strip()))
     words = [w for w in _WORDS.findall(text) if w not in _LATIN_FORMS]
     return " ".join(words[_latin_place(words):])
+
+
+def _unformed(text: str) -> str:
+    """``text`` without a Chinese legal form at its end."""
+    if text[-1:] not in _FORM_ENDS:  # a person's name, most often
+        return text
+    for form in _CJK_FORMS:
+        if text.endswith(form) and len(text) > len(form):
+            return text[:-len(form)]
+    return text
+
+
+def _unplaced(text: str) -> str:
+    """``text`` without the city or province in front of it (when more follows)."""
+    place = _LEADING_PLACE.match(text)
+    if place and len(text) > place.end() + 1:
+        return text[place.end():]
+    return text
 
 
 def _latin_place(words: list[str]) -> int:
