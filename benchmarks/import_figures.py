@@ -10,20 +10,21 @@ prints one JSON object, each figure the median of ROUNDS:
 
 - import_rows_per_s: the file through the import service that `funneldesk import
   contacts` and the wizard run (read, map, validate, detect duplicates, write and
-  commit), on an empty database, with --skip-bad-rows (the duplicates are refused and
-  reported). The command and the wizard then index what it wrote, timed apart:
+  commit), on an empty database, with --skip-bad-rows: duplicates are detected both
+  ways, the exact repeats refused and reported, and the records whose names are alike to
+  another's counted (``ImportReport.alike``) by a worker process beside the import
+  (services/customers/alike_apart.py), which the import waits for.
+- import_exact_only_rows_per_s: the same import with its look for names alike left until
+  after it, as for a file under 20,000 rows: what that look costs the import.
+- import_alike_rows_per_s: the file's rows per second of that look after the import
+  (``DuplicateService.alike_after_import``: a company with the companies whose names
+  share a block, a contact with its colleagues), which must count what the worker
+  counted (asserted).
 - import_index_rows_per_s: records (the contacts and the companies they name) added to
-  search-everything per second by `services.customers.index_missing`, in a transaction
-  of its own after the import has committed; and import_searchable_rows_per_s, the
-  file's rows over the time of both, until Ctrl+K finds them.
-- import_alike_rows_per_s: the file's rows per second of looking, after that, for the
-  companies and contacts the import created whose names are alike to others' (fuzzy,
-  a company with the companies whose names share a block, a contact with its colleagues:
-  ``DuplicateService.alike_after_import``, which the command and the
-  wizard run last; the import itself refused the exact repeats);
-  import_with_alike_rows_per_s, the file's rows over the time of the import and this
-  look (duplicates found both ways, exact and alike); import_complete_rows_per_s, over
-  the import, the indexing and this look, until `funneldesk import` has returned.
+  search-everything per second by `services.customers.index_missing`, which the command
+  and the wizard run after the import has committed; import_searchable_rows_per_s, the
+  file's rows over the time of the import and this, until Ctrl+K finds them, which is
+  also until `funneldesk import` has returned.
 - validate_only_rows_per_s: the same file read and validated, writing nothing: the floor
   of a validating import.
 - raw_insert_rows_per_s: what the import writes (the companies, and the contacts it keeps
@@ -118,11 +119,10 @@ def run(folder: Path) -> dict[str, float | None]:
     empty = folder / "empty.db"
     open_database(empty).close()
     imports, validations, raws = [], [], []
+    exact_only: list[float] = []
     indexes: list[float] = []
     searchable: list[float] = []
     alike: list[float] = []
-    with_alike: list[float] = []
-    complete: list[float] = []
     cores: list[float] = []
     stolen: dict[str, list[float | None]] = {"import": [], "validate": []}
     for n in range(ROUNDS):
@@ -145,6 +145,9 @@ def run(folder: Path) -> dict[str, float | None]:
             # the duplicates, and only they (each repeats an earlier row's number)
             assert report.failed == ROWS // DUPLICATE_EVERY, report.summary()
             assert {e.reason for e in report.errors} == {"duplicate"}, report.summary()
+            # each person written again with a space, and the first writing
+            assert report.alike is not None, "no worker looked for names alike"
+            assert report.alike.get("contact", 0) >= 2 * ALIKE, report.alike
             began = time.perf_counter()
             added = services.customers.index_missing()
             indexed = time.perf_counter() - began
@@ -153,13 +156,8 @@ def run(folder: Path) -> dict[str, float | None]:
             searchable.append(report.read / (imported + indexed))
             began = time.perf_counter()
             found = services.duplicates.alike_after_import(report.created_from, report.renamed)
-            looked = time.perf_counter() - began
-            assert set(report.created_from) == {"company", "contact"}, report.created_from
-            # each person written again with a space, and the first writing
-            assert found.get("contact", 0) >= 2 * ALIKE, found
-            alike.append(report.read / looked)
-            with_alike.append(report.read / (imported + looked))
-            complete.append(report.read / (imported + indexed + looked))
+            alike.append(report.read / (time.perf_counter() - began))
+            assert found == report.alike, (found, report.alike)
             began, steal = time.perf_counter(), stolen_s()
             checked = validate_only(ContactImporter("CN"), source, options, me)
             took = time.perf_counter() - began
@@ -167,19 +165,48 @@ def run(folder: Path) -> dict[str, float | None]:
             stolen["validate"].append(share(steal, stolen_s(), took))
         finally:
             db.close()
+        exact_only.append(import_exact_only(empty, folder / f"exact{n}.db", source))
         raws.append(raw_insert(empty, folder / f"raw{n}.db", rows))
     return {"import_rows_per_s": statistics.median(imports),
+            "import_exact_only_rows_per_s": statistics.median(exact_only),
+            "import_alike_rows_per_s": statistics.median(alike),
             "import_index_rows_per_s": statistics.median(indexes),
             "import_searchable_rows_per_s": statistics.median(searchable),
-            "import_alike_rows_per_s": statistics.median(alike),
-            "import_with_alike_rows_per_s": statistics.median(with_alike),
-            "import_complete_rows_per_s": statistics.median(complete),
             "validate_only_rows_per_s": statistics.median(validations),
             "raw_insert_rows_per_s": statistics.median(raws),
             "import_cores_free": statistics.median(cores),
             "import_stolen_share": median_or_none(stolen["import"]),
             "validate_stolen_share": median_or_none(stolen["validate"]),
             "import_rows": ROWS}
+
+
+def import_exact_only(empty: Path, work: Path, source: Path) -> float:
+    """Rows per second of the import with its look for names alike left until after it
+    (not timed): the worker beside it is not started below LOOK_APART_ROWS records."""
+    from funneldesk.db import open_database
+    from funneldesk.services import Services
+    from funneldesk.services.common.tabular.engine import ImportOptions
+    from funneldesk.services.customers import importers
+
+    shutil.copy(empty, work)
+    db = open_database(work)
+    was = importers.LOOK_APART_ROWS
+    importers.LOOK_APART_ROWS = ROWS + 1
+    try:
+        services = Services.for_database(db)
+        me = services.users.current("bench")
+        options = ImportOptions(columns=services.imports.suggest(
+            "contacts", ("姓名", "公司名称", "手机", "邮箱")), skip_bad_rows=True)
+        began = time.perf_counter()
+        report = services.imports.run("contacts", source, options, by=me)
+        took = time.perf_counter() - began
+        assert report.alike is None
+        assert report.created + report.failed == ROWS
+        return report.read / took
+    finally:
+        importers.LOOK_APART_ROWS = was
+        db.close()
+        work.unlink()
 
 
 def stolen_s() -> float | None:

@@ -54,13 +54,13 @@ Figures (medians of R repeats; a repeat is a fresh process):
   deals_list_page_baseline_ms: the same page read by raw sqlite3 with the list's own two
   statements; deals_list_naive_offset_ms, that page read with a plain OFFSET from the
   start; deals_list_count_ms, the list's COUNT (see deals_list_figures.py).
-- import_rows_per_s (issue 7): a 100,000-contact CSV imported; beside it
-  validate_only_rows_per_s and raw_insert_rows_per_s, and what making the rows findable
-  by Ctrl+K takes after the import has committed: import_index_rows_per_s and
-  import_searchable_rows_per_s; then the look for names alike (import_alike_rows_per_s;
-  with the import, import_with_alike_rows_per_s), and the whole until the command
-  returns, import_complete_rows_per_s (see
-  benchmarks/import_figures.py).
+- import_rows_per_s (issue 7): a 100,000-contact CSV imported, duplicates detected both
+  ways (exact repeats refused, names alike counted by a worker beside the import); beside
+  it validate_only_rows_per_s and raw_insert_rows_per_s; the same import with its look
+  for names alike left until after it, import_exact_only_rows_per_s, and that look alone,
+  import_alike_rows_per_s; what making the rows findable by Ctrl+K takes after the
+  import has committed: import_index_rows_per_s and import_searchable_rows_per_s, which
+  is also until the command returns (see benchmarks/import_figures.py).
   Rows per second: higher is better (the only such figures; of them only
   import_rows_per_s has a target). Beside them import_cores_free: how many cores a
   CPU-bound job found free just before each import (2: both; the import needs both);

@@ -86,7 +86,7 @@ def _alike(services: Services, report: ImportReport) -> str:
     from funneldesk.errors import FunnelDeskError
 
     try:
-        found = services.duplicates.alike_after_import(report.created_from, report.renamed)
+        found = services.duplicates.alike_of(report)
     except FunnelDeskError as error:
         return _("The import was saved, but FunnelDesk could not look for names alike to "
                  "others' ({error}): Find duplicates on the Customers page does.").format(

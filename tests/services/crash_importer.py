@@ -1,14 +1,17 @@
-"""Imports a big contacts file, printing its progress, until killed."""
+"""Imports a big contacts file, printing its progress (and the process id of the worker
+that looks for names alike beside it), until killed."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from funneldesk import i18n
 from funneldesk.db import open_database
 from funneldesk.services import Services
 from funneldesk.services.common.tabular.engine import ImportOptions
+from funneldesk.services.customers import alike_apart
 
 
 def main(database: str, source: str) -> None:
@@ -19,6 +22,14 @@ def main(database: str, source: str) -> None:
 
     def progress(done: int, total: int) -> None:
         print(done, total, flush=True)
+
+    started = alike_apart.AlikeApart.__init__
+
+    def told(look: alike_apart.AlikeApart, *args: Any) -> None:
+        started(look, *args)
+        print("worker", look._worker.pid, flush=True)
+
+    alike_apart.AlikeApart.__init__ = told  # type: ignore[method-assign]
 
     services.imports.run("contacts", Path(source), options, by=me, progress=progress)
     print("committed", flush=True)

@@ -12,9 +12,10 @@ from rapidfuzz import fuzz, process
 from funneldesk.collation import sort_key
 from funneldesk.services import Services
 from funneldesk.services.customers import names
-from funneldesk.services.customers.matching import (
+from funneldesk.services.customers.name_pairs import (
     BLOCK_LIMIT,
     NAME_THRESHOLD,
+    Colleagues,
     _spelt_alike,
     colleague_pairs,
 )
@@ -106,3 +107,30 @@ def test_a_plain_chinese_name_has_the_core_the_full_normalising_gives(name: str)
     ("王伟", "王伟")])
 def test_the_core_of_a_plain_chinese_name(name: str, core: str) -> None:
     assert names.core(name) == core
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.one_of(cjk, st.text(alphabet="abc ", min_size=1, max_size=9)),
+                          st.integers(1, 3)), min_size=1, max_size=30),
+       st.integers(0, 30), st.sampled_from([80.0, NAME_THRESHOLD, 95.0]))
+def test_colleagues_taken_a_batch_at_a_time_give_the_pairs_of_all_at_once(
+        drawn: list[tuple[str, int]], old: int, min_score: float) -> None:
+    """What an import's worker finds as its rows arrive is what the look after it finds."""
+    people = [_person(n, name, company) for n, (name, company) in enumerate(drawn, start=1)]
+    taken = Colleagues(min_score)
+    taken.add(people[:old], new=False)
+    for start in range(old, len(people), 4):
+        taken.add(people[start:start + 4], new=True)
+    new = (lambda ident: ident > old)  # noqa: E731 - as the look's ``new`` is
+    assert {(a, b): s for a, b, s in taken.pairs(new)} == {
+        (a, b): s for a, b, s in colleague_pairs(people, min_score, new)}
+
+
+def test_a_company_grown_past_the_block_limit_is_compared_within_blocks_at_the_end() -> None:
+    people = [_person(n, f"Person Number{n:04d} Staff", 7) for n in range(1, BLOCK_LIMIT + 50)]
+    people += [_person(900, "Xiaoming Wang", 7), _person(901, "Xiaoming  WANG.", 7)]
+    taken = Colleagues()
+    for start in range(0, len(people), 60):
+        taken.add(people[start:start + 60], new=True)
+    assert {(a, b) for a, b, _s in taken.pairs(lambda _i: True)} == {
+        (a, b) for a, b, _s in colleague_pairs(people)}

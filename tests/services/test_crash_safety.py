@@ -50,18 +50,36 @@ def test_kill_during_an_import_leaves_nothing_of_it(tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "tests.services.crash_importer", str(db),
                              str(source)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
-    done, deadline = 0, time.monotonic() + 120
+    done, deadline, worker = 0, time.monotonic() + 120, None
     while done < 30_000 and time.monotonic() < deadline:  # half the rows handed to SQLite
         line = proc.stdout.readline()
         assert line, "the importer stopped before it was killed"
         assert line != "committed\n", "the import ended before it was killed"
-        done = int(line.split()[0])
+        if line.startswith("worker "):
+            worker = int(line.split()[1])
+        else:
+            done = int(line.split()[0])
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     proc.stdout.close()
     assert done >= 30_000
+    # the worker looking for names alike beside the import ends with it, not later
+    assert worker is not None
+    gone = time.monotonic() + 30
+    while _running(worker) and time.monotonic() < gone:
+        time.sleep(0.1)
+    assert not _running(worker)
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     for table in ("contacts", "companies", "channels"):
         assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
     conn.close()
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie not yet reaped does not)."""
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return status.rsplit(")", 1)[1].split()[0] != "Z"

@@ -172,7 +172,7 @@ def _name_pairs(services: Services) -> list[tuple[int, int, float]]:
     from funneldesk.services.customers.matching import load_names
 
     with services.db.reading() as session:
-        return list(load_names(session, "CN").name_pairs())
+        return list(load_names(session).name_pairs())
 
 
 def test_chinese_people_at_one_company_written_with_a_space_or_read_alike_are_found(
@@ -211,7 +211,7 @@ def test_the_name_search_scores_pairs_in_proportion_to_the_names_not_their_squar
     from rapidfuzz import process
 
     from funneldesk.services.customers import names
-    from funneldesk.services.customers.matching import BLOCK_LIMIT, Matcher, name_blocks
+    from funneldesk.services.customers.name_pairs import BLOCK_LIMIT, NameIndex, name_blocks
 
     scored = [0]
     real = process.cdist
@@ -222,7 +222,7 @@ def test_the_name_search_scores_pairs_in_proportion_to_the_names_not_their_squar
 
     monkeypatch.setattr(process, "cdist", counting)
     rng = random.Random(5)
-    matcher = Matcher("company", "CN")
+    index = NameIndex()
     chars = [chr(0x4E00 + n) for n in range(40)]  # few: blocks of dozens of names
     count = 5_000
     memberships = 0
@@ -231,7 +231,7 @@ def test_the_name_search_scores_pairs_in_proportion_to_the_names_not_their_squar
         core = names.core(name)
         blocks = name_blocks(core, False, None)
         memberships += len(blocks)
-        matcher.file(ident, name, (), core, blocks)
-    found = list(matcher.name_pairs())
+        index.file(ident, name, core, blocks)
+    found = list(index.name_pairs())
     assert found  # names alike were scored and paired
     assert 0 < scored[0] <= BLOCK_LIMIT * memberships < count * count

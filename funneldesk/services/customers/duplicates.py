@@ -18,24 +18,29 @@ from sqlalchemy.orm import Session, aliased
 from funneldesk.i18n import _
 from funneldesk.models import Channel, Company, Contact, User
 from funneldesk.services.common.base import Service
+from funneldesk.services.common.tabular.records import ImportReport
 from funneldesk.services.customers import names
 from funneldesk.services.customers.companies import CustomerService, like_escaped
 from funneldesk.services.customers.list_text import place_text
 from funneldesk.services.customers.matching import (
-    BLOCK_LIMIT,
     EXACT_ORDER,
-    NAME_THRESHOLD,
     Key,
     Keys,
     Matcher,
     alive,
-    colleague_pairs,
     keys_of,
     load_colleagues,
     load_names,
     model_of,
-    name_blocks,
     own_keys,
+)
+from funneldesk.services.customers.name_pairs import (
+    BLOCK_LIMIT,
+    NAME_THRESHOLD,
+    colleague_pairs,
+    grouped,
+    name_blocks,
+    strongest,
 )
 from funneldesk.services.customers.records import (
     CompanyFields,
@@ -76,10 +81,10 @@ class DuplicateService(Service):
         matcher = Matcher(entity, region, min_score)
         with self.db.reading() as session:
             for record_id, name, key in _exact_candidates(session, entity, keys.exact):
-                matcher.file(record_id, name, (key,), "", ())
+                matcher.file_keys(record_id, name, (key,), "", ())
             for record_id, name, company_id in _name_candidates(session, entity, fields, keys):
                 core = names.core(name)
-                matcher.file(record_id, name, (), core,
+                matcher.file_keys(record_id, name, (), core,
                              name_blocks(core, entity == "contact", company_id),
                              names.place(name) if entity == "company" else "")
             found = matcher.match(fields, exclude_id)
@@ -109,6 +114,14 @@ class DuplicateService(Service):
             links, place = self._alike_links(session, entity, (first_id, renamed), min_score)
             return _groups(session, entity, links, place)
 
+    def alike_of(self, report: ImportReport) -> dict[str, int]:
+        """By kind of record, how many an import made have a name alike to another's:
+        what a big import found beside itself (``ImportReport.alike``), else a look now
+        (``alike_after_import``)."""
+        if report.alike is not None:
+            return report.alike
+        return self.alike_after_import(report.created_from, report.renamed)
+
     def alike_after_import(self, created_from: Mapping[str, int],
                            renamed: Mapping[str, Sequence[int]]) -> dict[str, int]:
         """By kind of record, how many an import made (see ``ImportReport.created_from``
@@ -122,7 +135,7 @@ class DuplicateService(Service):
                 new = _made(first, again)
                 links, place = self._alike_links(session, entity, (first, again),
                                                  NAME_THRESHOLD)
-                made = {i for ids, _reasons, _score in _grouped(links, place)
+                made = {i for ids, _reasons, _score in grouped(links, place)
                         for i in ids if new(i)}
                 if made:
                     found[entity] = len(made)
@@ -136,13 +149,13 @@ class DuplicateService(Service):
         (first id created, ids renamed; see ``alike_imported``)."""
         new = _made(*made) if made is not None else None
         if entity == "company":
-            found = load_names(session, self.region(), min_score)
-            return _strongest(found.name_pairs(new)), found.place
+            found = load_names(session, min_score)
+            return strongest(found.name_pairs(new)), found.place
         people = load_colleagues(session)
         if new is not None:  # only their colleagues are compared with them
             touched = {person[2] for person in people if new(person[0])}
             people = [person for person in people if person[2] in touched]
-        return _strongest(colleague_pairs(people, min_score, new)), lambda _ident: ""
+        return strongest(colleague_pairs(people, min_score, new)), lambda _ident: ""
 
 def _exact_candidates(session: Session, entity: str,
                       keys: Iterable[Key]) -> Iterator[tuple[int, str, Key]]:
@@ -220,58 +233,17 @@ def _made(first_id: int | None, renamed: Sequence[int]) -> Callable[[int], bool]
     return lambda ident: ident >= start or ident in again
 
 
-def _strongest(pairs: Iterable[tuple[int, int, float]]) -> list[tuple[int, int, str, float]]:
-    """Pairs of names alike as links, the strongest first."""
-    return [(a, b, "name", score) for a, b, score in sorted(pairs, key=lambda pair: -pair[2])]
-
-
 def _groups(session: Session, entity: str, links: list[tuple[int, int, str, float]],
             place: Callable[[int], str]) -> list[DuplicateGroup]:
     """The groups ``links`` make, their members named, the strongest first (``place``:
-    the city a record's name gives, see ``_grouped``)."""
-    groups = _grouped(links, place)
+    the city a record's name gives, see ``grouped``)."""
+    groups = grouped(links, place)
     members = _members(session, model_of(entity), {i for group in groups for i in group[0]})
     order = (*EXACT_ORDER, "name")
     made = [DuplicateGroup(entity, tuple(members[i] for i in sorted(ids)),
                            tuple(sorted(reasons, key=order.index)), score)
             for ids, reasons, score in groups]
     return sorted(made, key=lambda g: (-g.score, g.members[0].id))
-
-
-def _grouped(links: list[tuple[int, int, str, float]], place: Callable[[int], str]
-             ) -> list[tuple[set[int], set[str], float]]:
-    """The connected groups of ``links`` (union-find), taken in order: ids, reasons,
-    strongest score. A link by name alone never joins two groups whose names give
-    different cities (北京星辰 and 上海星辰 both alike to 星辰 are not one customer)."""
-    parent: dict[int, int] = {}
-    places: dict[int, set[str]] = {}  # root -> the cities its names give
-
-    def root(x: int) -> int:
-        if x not in parent:
-            parent[x] = x
-            places[x] = {place(x)} - {""}
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    kept = []
-    for link in links:
-        a, b, reason, _score = link
-        ra, rb = root(a), root(b)
-        if reason == "name" and places[ra] and places[rb] and places[ra] != places[rb]:
-            continue
-        if ra != rb:
-            parent[ra] = rb
-            places[rb] |= places.pop(ra)
-        kept.append(link)
-    groups: dict[int, tuple[set[int], set[str], list[float]]] = {}
-    for a, b, reason, score in kept:
-        ids, reasons, scores = groups.setdefault(root(a), (set(), set(), []))
-        ids |= {a, b}
-        reasons.add(reason)
-        scores.append(score)
-    return [(ids, reasons, max(scores)) for ids, reasons, scores in groups.values()]
 
 
 def _members(session: Session, model: type[Company] | type[Contact],

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from itertools import compress, islice
 from operator import not_
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select, update
@@ -43,6 +44,7 @@ from funneldesk.services.common.bulk import BulkWriter, insert_rows
 from funneldesk.services.common.tabular.checking import require, required_fields
 from funneldesk.services.common.tabular.engine import Context, Field, Row
 from funneldesk.services.customers import search, validation
+from funneldesk.services.customers.alike_apart import LOOK_APART_ROWS, AlikeApart
 from funneldesk.services.customers.channels import tag_ids
 from funneldesk.services.customers.import_channels import Channels, channel_inserts
 from funneldesk.services.customers.import_claims import Claims, Column, casefolded
@@ -155,9 +157,10 @@ class References:
     waits until it has written what it holds (nothing else may use the session while it
     writes)."""
 
-    def __init__(self, session: Session, ctx: Context, writer: BulkWriter | None = None
-                 ) -> None:
+    def __init__(self, session: Session, ctx: Context, writer: BulkWriter | None = None,
+                 look: AlikeApart | None = None) -> None:
         self.session, self.ctx, self.writer = session, ctx, writer
+        self.look = look  # told of each company created (alike_apart.py)
         self._next_company: int | None = None
         self.first_company: int | None = None  # the first company it created
         self.users: dict[str, int] = {}
@@ -273,6 +276,8 @@ class References:
             self.writer.insert(_table(Company), rows)
         else:
             insert_rows(self.session, _table(Company), rows)
+        if self.look is not None:
+            self.look.made("company", range(first, first + len(rows)), names)
         self.companies.update({key: first + n for n, key in enumerate(wanted)})
 
     def quiet(self) -> None:
@@ -375,8 +380,9 @@ class _CustomerImporter:
         required = required_fields(self.fields)
         updated: list[int] = []
         renamed: list[int] = []
+        look = _look_apart(session, self.entity, first_id, ctx)
         with BulkWriter(session) as writer:
-            refs = References(session, ctx, writer)
+            refs = References(session, ctx, writer, look)
             for batch in _batches(rows, ctx.report.read):
                 fresh = batch  # in create mode: every row taken passed its checks
                 if mode != "create":
@@ -404,6 +410,8 @@ class _CustomerImporter:
                 self.create(writer, created, next_id, refs, ctx,
                             (phones.kept(accepted), emails.kept(accepted)))
                 next_id += len(created)
+        if look is not None:
+            look.end()  # it counts while the change commits
         session.flush()
         if updated:
             self.check_updates(session)
@@ -509,6 +517,9 @@ class _CustomerImporter:
             records["consent_at"] = [now if c in ("given", "refused") else None
                                      for c in records["consent"]]
         writer.insert_columns(_table(self.model), records)
+        if refs.look is not None:
+            refs.look.made(self.entity, ids, [values["name"] for values in found],
+                           records.get("company_id"), records["sort_name"])
         for insert_ in channel_inserts(self.entity, ids, *channels):
             writer.insert_columns(_table(Channel), insert_)
         if "tags" in given:
@@ -732,6 +743,33 @@ class ProductImporter:
 
 _BATCH = 5_000  # rows a BulkWriter writes while the next ones are checked
 _LAST_BATCH = 500  # the smallest, at the file's end
+
+
+def _look_apart(session: Session, entity: str, first_id: int, ctx: Context
+                ) -> AlikeApart | None:
+    """A worker process that looks for names alike among what a big import creates while
+    it runs (alike_apart.py); None for an import it is not worth starting for, or where
+    it cannot start (the caller then looks after the import)."""
+    if ctx.options.mode != "create" or ctx.options.dry_run \
+            or ctx.report.read < LOOK_APART_ROWS:
+        return None
+    # what was there is below these ids; a contacts file may create companies too
+    below = {entity: first_id}
+    if entity == "contact":
+        below["company"] = int(session.scalar(select(func.max(Company.id))) or 0) + 1
+    try:
+        look = AlikeApart(Path(session.get_bind().engine.url.database or ""), below)
+    except OSError:
+        return None
+
+    def ended(committed: bool) -> None:
+        try:
+            ctx.report.alike = look.result() if committed else None
+        finally:
+            look.close()
+
+    ctx.ended.append(ended)
+    return look
 
 
 def _table(model: Any) -> Table:

@@ -59,10 +59,8 @@ class ImportRunner(QObject):
             if report.wrote:  # what the import wrote, for Ctrl+K (it left that to this)
                 run_in_background(customers.index_missing, lambda _n: indexed(""),
                                   not_indexed)
-                made, renamed = report.created_from, report.renamed
-                if made or renamed:
-                    run_in_background(lambda: duplicates.alike_after_import(made, renamed),
-                                      alike, not_alike)
+                if report.created_from or report.renamed:
+                    run_in_background(lambda: duplicates.alike_of(report), alike, not_alike)
 
         def indexed(problem: str) -> None:
             if shiboken6.isValid(self):  # the wizard may have closed meanwhile

@@ -123,6 +123,7 @@ def run_import(db: Database, importer: Importer, source: Path | Table, options: 
     total = len(table.records)
     ctx.rewatch = lambda rows: _watched(iter(rows), ctx, total, progress, cancelled,
                                         second=True)
+    committed = False
     try:
         with _collector_paused(), \
                 db.session(references_checked=importer.references_checked) as session:
@@ -134,9 +135,13 @@ def run_import(db: Database, importer: Importer, source: Path | Table, options: 
             if refused or options.dry_run:
                 raise _Undo()
             report.wrote = True
+        committed = True
     except _Undo:
         if report.errors and not options.skip_bad_rows:
             report.created = report.updated = report.unchanged = 0
+    finally:
+        for ended in ctx.ended:
+            ended(committed)
     report.errors.sort(key=attrgetter("record", "column"))
     return report
 

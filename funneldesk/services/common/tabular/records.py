@@ -107,6 +107,9 @@ class ImportReport:
     # names alike to others' may be (an importer that numbers its records in order)
     created_from: dict[str, int] = field(default_factory=dict)
     renamed: dict[str, list[int]] = field(default_factory=dict)
+    # by kind, how many of the records it made have names alike to others', where a big
+    # import looked beside itself (None: look after it, ``DuplicateService.alike_of``)
+    alike: dict[str, int] | None = None
 
     @property
     def every_row_failed(self) -> bool:
@@ -185,6 +188,8 @@ class Context:
         # reports the second pass's progress and reads Cancel as the first did
         self.passes = 1
         self.rewatch: Callable[[Iterable[Row]], Iterable[Row]] = lambda rows: rows
+        # called once the import's change has ended, with whether it was committed
+        self.ended: list[Callable[[bool], None]] = []
 
     def fail(self, row: Row, name: str, reason: str) -> None:
         header, text = row.shown(name)
