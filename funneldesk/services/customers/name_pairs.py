@@ -12,7 +12,7 @@ quadratic again. A contact is compared with each colleague when the company has 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from itertools import combinations
 
 from funneldesk.services.customers import names
@@ -134,7 +134,8 @@ def colleague_pairs(people: Iterable[Person], min_score: float = NAME_THRESHOLD,
         if len(named) < 2:  # the others' names have nothing to compare (blank, "Ltd")
             continue
         if len(named) > BLOCK_LIMIT:
-            yield from _in_blocks(company_id, named, min_score, new)
+            yield from _in_blocks(company_id, ((i, core) for i, core, _k in named),
+                                  min_score, new)
             continue
         seen: set[tuple[int, int]] = set()
         for first, second, score in _spelt_alike([(i, core) for i, core, _k in named],
@@ -149,13 +150,12 @@ def colleague_pairs(people: Iterable[Person], min_score: float = NAME_THRESHOLD,
                 yield first, second, SOUND_SCORE
 
 
-def _in_blocks(company_id: int, named: Sequence[tuple[int, str, str | None]],
-               min_score: float, new: Callable[[int], bool] | None
-               ) -> Iterator[tuple[int, int, float]]:
-    """The pairs of a company's contacts ``named`` (id, core, sort key) too many to compare
-    each with each: within the blocks their names share."""
+def _in_blocks(company_id: int, named: Iterable[tuple[int, str]], min_score: float,
+               new: Callable[[int], bool] | None) -> Iterator[tuple[int, int, float]]:
+    """The pairs of a company's contacts ``named`` (id, core) too many to compare each with
+    each: within the blocks their names share."""
     index = NameIndex(min_score)
-    for ident, core, _key in named:
+    for ident, core in named:
         index.file(ident, core, core, name_blocks(core, True, company_id))
     yield from index.name_pairs(new)
 
@@ -213,10 +213,9 @@ def _words(core: str) -> str:
 class _Team:
     """One company's contacts as ``Colleagues`` keeps them."""
 
-    __slots__ = ("big", "by_sound", "by_words", "cores", "ids", "longest", "named", "pairs")
+    __slots__ = ("big", "by_sound", "by_words", "cores", "ids", "longest", "pairs")
 
     def __init__(self) -> None:
-        self.named: list[tuple[int, str, str | None]] = []  # id, core, sort key
         self.ids: list[int] = []
         self.cores: list[str] = []
         self.by_words: dict[str, list[int]] = defaultdict(list)
@@ -267,7 +266,6 @@ class Colleagues:
                 if heard and heard_too:
                     for other in team.by_sound.get(heard, ()):
                         pairs.setdefault((other, ident), SOUND_SCORE)
-            team.named.append((ident, core, known))
             team.ids.append(ident)
             team.cores.append(core)
             team.by_words[words].append(ident)
@@ -282,7 +280,8 @@ class Colleagues:
         """The pairs alike with a new contact (``new`` says which are), each once."""
         for company_id, team in self._teams.items():
             if team.big:  # compared within blocks, as colleague_pairs compares it
-                yield from _in_blocks(company_id, team.named, self.min_score, new)
+                yield from _in_blocks(company_id, zip(team.ids, team.cores, strict=True),
+                                      self.min_score, new)
             else:
                 yield from ((a, b, score) for (a, b), score in team.pairs.items())
 
