@@ -4,9 +4,10 @@
 
 Writes a CSV of ROWS contacts (a name, a company, a Chinese mobile number and an email
 each; one row in twenty repeats an earlier row's name, company and number with an email of
-its own, as a duplicate does; one in a hundred names an earlier row's person again with a
-space in the name, another number and another email, as a person typed twice does) and
-prints one JSON object, each figure the median of ROUNDS:
+its own, as a duplicate does; one in a hundred names an earlier row's person again with
+another number and another email, as a person typed twice does: a Chinese name with a
+space in it, a Latin one with a letter doubled; one person in ten has a Latin name)
+and prints one JSON object, each figure the median of ROUNDS:
 
 - import_rows_per_s: the file through the import service that `funneldesk import
   contacts` and the wizard run (read, map, validate, detect duplicates, write and
@@ -64,6 +65,13 @@ DUPLICATE_EVERY = 20
 # email), written with a space: a repeat only the names-alike look finds
 ALIKE_EVERY = 100
 ALIKE = ROWS // ALIKE_EVERY
+# one person in ten has a name in Latin letters (Xiaoming Wang), which the look must score
+LATIN_EVERY = 10
+SYLLABLES = ("xiao", "ming", "li", "na", "wei", "jun", "hua", "yan", "jie", "hong", "lei",
+             "fang", "ping", "gang", "ying", "qiang", "mei", "lan", "yu", "hao", "chen",
+             "tao", "bo", "min")
+LATIN_SURNAMES = ("Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou",
+                  "Smith", "Lee", "Brown", "Tan", "Ng")
 # Chinese mobile prefixes in use (phonenumbers' metadata): every number the file holds is
 # valid, so that the rows the import refuses are the duplicates and nothing else
 MOBILE_PREFIXES = [str(p) for p in (*range(130, 140), *range(150, 160), *range(180, 190))
@@ -94,7 +102,12 @@ def write_file(path: Path) -> list[tuple[str, str, str, str]]:
                 break
         if n % ALIKE_EVERY == ALIKE_EVERY // 2:  # never a duplicate row's place
             name, company = rows[plain.pop(rng.randrange(len(plain)))][:2]
-            name = f"{name[0]} {name[1:]}"
+            name = retyped(name, rng)
+        elif n % LATIN_EVERY == 3:
+            name = (f"{''.join(rng.choices(SYLLABLES, k=2)).capitalize()} "
+                    f"{rng.choice(LATIN_SURNAMES)}")
+            company = rng.choice(companies)
+            plain.append(n)
         else:
             name = rng.choice(surnames) + "".join(rng.choices(given, k=rng.choice((1, 2, 2))))
             company = rng.choice(companies)
@@ -106,6 +119,17 @@ def write_file(path: Path) -> list[tuple[str, str, str, str]]:
         writer.writerow(["姓名", "公司名称", "手机", "邮箱"])
         writer.writerows(rows)
     return rows
+
+
+def retyped(name: str, rng: random.Random) -> str:
+    """A person's name as someone else typed it: a Chinese one with a space after the
+    surname (the same name to the look), a Latin one with a letter of the given name
+    doubled (alike: scored, over 90 for a name of seven letters or more)."""
+    if " " not in name:
+        return f"{name[0]} {name[1:]}"
+    given, surname = name.split(" ")
+    at = rng.randrange(1, len(given))
+    return f"{given[:at]}{given[at - 1]}{given[at:]} {surname}"
 
 
 def run(folder: Path) -> dict[str, float | None]:

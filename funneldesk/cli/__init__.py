@@ -52,6 +52,12 @@ def _lang_asked(argv: list[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):  # elsewhere multiprocessing is not imported at start
+        import multiprocessing
+
+        # this executable is also what an import's worker process runs: it must run the
+        # worker's task, not open a window
+        multiprocessing.freeze_support()
     # the command line's own help and errors; a missing catalog is reported below, unless
     # --lang chooses a language whose catalog is there
     with contextlib.suppress(FunnelDeskError, ValueError):

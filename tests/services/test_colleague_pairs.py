@@ -126,11 +126,23 @@ def test_colleagues_taken_a_batch_at_a_time_give_the_pairs_of_all_at_once(
         (a, b): s for a, b, s in colleague_pairs(people, min_score, new)}
 
 
-def test_a_company_grown_past_the_block_limit_is_compared_within_blocks_at_the_end() -> None:
+@pytest.mark.parametrize("old", [0, 120, BLOCK_LIMIT + 10])
+def test_a_company_grown_past_the_block_limit_is_compared_within_blocks_at_the_end(
+        old: int) -> None:
+    """Whether it was big before the import, or grew past the limit during it."""
     people = [_person(n, f"Person Number{n:04d} Staff", 7) for n in range(1, BLOCK_LIMIT + 50)]
-    people += [_person(900, "Xiaoming Wang", 7), _person(901, "Xiaoming  WANG.", 7)]
+    people += [_person(n + 400, name, 7) for n, name in enumerate(
+        ("Xiaoming Wang", "Xiaoming  WANG.", "王小明", "王晓明", "王 小明", "李伟", "李 伟"))]
+    people += [_person(500, "Xiaoming Wang", 8)]  # another company
     taken = Colleagues()
-    for start in range(0, len(people), 60):
+    taken.add(people[:old], new=False)
+    for start in range(old, len(people), 60):
         taken.add(people[start:start + 60], new=True)
-    assert {(a, b) for a, b, _s in taken.pairs(lambda _i: True)} == {
-        (a, b) for a, b, _s in colleague_pairs(people)}
+
+    def new(ident: int) -> bool:
+        return ident > old
+
+    assert {(a, b): s for a, b, s in taken.pairs(new)} == {
+        (a, b): s for a, b, s in colleague_pairs(people, NAME_THRESHOLD, new)}
+    assert {(400, 401), (402, 403), (402, 404), (405, 406)} <= {
+        (a, b) for a, b, _s in taken.pairs(new)}

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import sqlite3
+import threading
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,23 +49,95 @@ def _file(tmp_path: Path) -> Path:
 
 
 def _there_before(services: Services, manager: Actor) -> None:
+    """A company and a contact the file's are alike to; and a contact alike to them that
+    was deleted, and one merged away: neither counts."""
+    add = services.customers.add_contact
     star = services.customers.add_company(CompanyFields(name="星辰科技有限公司"), by=manager)
-    services.customers.add_contact(ContactFields(name="李晓明", company_id=star.id,
-                                                 phones=("13800138000",)), by=manager)
+    there = add(ContactFields(name="李晓明", company_id=star.id, phones=("13800138000",)),
+                by=manager)
+    gone = add(ContactFields(name="李 晓明", company_id=star.id), by=manager)
+    merged = add(ContactFields(name="李小明", company_id=star.id), by=manager)
+    with closing(sqlite3.connect(services.db.path)) as conn:
+        conn.execute("UPDATE contacts SET deleted_at = '2026-01-01 00:00:00.000000' "
+                     "WHERE id = ?", (gone.id,))
+        conn.execute("UPDATE contacts SET merged_into_id = ? WHERE id = ?",
+                     (there.id, merged.id))
+        conn.commit()
+
+
+class _Leaks:
+    """What an import's worker may leave behind: child processes, threads of this process
+    (the one that sends it batches), open pipes."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.threads = {t.name for t in threading.enumerate()}
+        self.looks: list[alike_apart.AlikeApart] = []  # every worker started
+        real = alike_apart.AlikeApart.__init__
+
+        def kept(look: alike_apart.AlikeApart, *args: Any) -> None:
+            self.looks.append(look)
+            real(look, *args)
+
+        monkeypatch.setattr(alike_apart.AlikeApart, "__init__", kept)
+
+    def assert_none(self) -> None:
+        assert multiprocessing.active_children() == []
+        assert {t.name for t in threading.enumerate()} <= self.threads
+        for look in self.looks:
+            assert not look._worker.is_alive()
+            assert not look._sender.is_alive()
+            assert look._inbox.closed
+            assert look._outbox.closed
 
 
 def test_a_big_import_counts_names_alike_beside_itself_as_a_look_after_it_does(
-        tmp_path: Path, services: Services, manager: Actor) -> None:
+        tmp_path: Path, services: Services, manager: Actor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     _there_before(services, manager)
+    leaks = _Leaks(monkeypatch)
     report = services.imports.run("contacts", _file(tmp_path), OPTIONS, by=manager)
+    assert len(leaks.looks) == 1
     assert (report.created, report.failed) == (ROWS - 1, 1)
-    # 7 and its double; 李 晓明 (李晓明 was there before, and is not counted); the
-    # company the file named as 星辰科技股份有限公司
+    # 7 and its double; 李 晓明 (李晓明 was there before, and is not counted; neither are
+    # a deleted 李 晓明 and a 李小明 merged away); the company the file named as
+    # 星辰科技股份有限公司
     assert report.alike == {"contact": 3, "company": 1}
     assert report.alike == services.duplicates.alike_after_import(report.created_from,
                                                                   report.renamed)
     assert services.duplicates.alike_of(report) == report.alike
-    assert multiprocessing.active_children() == []
+    leaks.assert_none()
+
+
+def test_a_big_companies_import_counts_its_names_alike_beside_itself(
+        tmp_path: Path, services: Services, manager: Actor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    services.customers.add_company(CompanyFields(name="星辰科技有限公司"), by=manager)
+    path = tmp_path / "companies.csv"
+    path.write_text("名称\n" + "".join(f"{_name(n)} Trading\n" for n in range(ROWS))
+                    + "星辰科技（集团）有限公司\n北京星辰科技\n", encoding="utf-8")
+    leaks = _Leaks(monkeypatch)
+    report = services.imports.run("companies", path, ImportOptions(columns={"name": "名称"}),
+                                  by=manager)
+    assert len(leaks.looks) == 1
+    assert report.created == ROWS + 2
+    assert report.alike == {"company": 2}
+    assert report.alike == services.duplicates.alike_after_import(report.created_from, {})
+    leaks.assert_none()
+
+
+def test_a_database_named_by_a_relative_path_with_spaces_and_chinese_is_read(
+        tmp_path: Path, manager: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    from funneldesk.db import open_database
+
+    monkeypatch.chdir(tmp_path)
+    db = open_database(Path("客户 数据.db"))
+    try:
+        services = Services.for_database(db)
+        me = services.users.current("manager")
+        report = services.imports.run("contacts", _file(tmp_path), OPTIONS, by=me)
+    finally:
+        db.close()
+    assert report.alike == {"contact": 2, "company": 2}  # 星辰科技 with and without 股份
 
 
 def test_a_worker_that_fails_leaves_the_look_to_after_the_import(
@@ -74,11 +150,12 @@ def test_a_worker_that_fails_leaves_the_look_to_after_the_import(
         real(self, tmp_path / "no such database.db", below)  # the worker cannot read it
 
     monkeypatch.setattr(alike_apart.AlikeApart, "__init__", elsewhere)
+    leaks = _Leaks(monkeypatch)
     report = services.imports.run("contacts", _file(tmp_path), OPTIONS, by=manager)
     assert report.created == ROWS - 1
     assert report.alike is None
     assert services.duplicates.alike_of(report) == {"contact": 3, "company": 1}
-    assert multiprocessing.active_children() == []
+    leaks.assert_none()
 
 
 def test_a_worker_killed_under_way_leaves_the_look_to_after_the_import(
@@ -87,33 +164,39 @@ def test_a_worker_killed_under_way_leaves_the_look_to_after_the_import(
     real = alike_apart.AlikeApart.made
     calls = [0]
 
-    def killing(self: alike_apart.AlikeApart, *args: object) -> None:
+    def killing(self: alike_apart.AlikeApart, *args: Any) -> None:
         calls[0] += 1
         if calls[0] == 3:
             self._worker.kill()
-        real(self, *args)  # type: ignore[arg-type]
+        real(self, *args)
 
     monkeypatch.setattr(alike_apart.AlikeApart, "made", killing)
+    leaks = _Leaks(monkeypatch)
     report = services.imports.run("contacts", _file(tmp_path), OPTIONS, by=manager)
     assert calls[0] > 3
     assert report.created == ROWS - 1
     assert report.alike is None
-    assert multiprocessing.active_children() == []
+    leaks.assert_none()
 
 
-@pytest.mark.parametrize("options", [
-    ImportOptions(columns=OPTIONS.columns, skip_bad_rows=True, dry_run=True),
-    ImportOptions(columns=OPTIONS.columns)])  # all or nothing: the refused row undoes all
-def test_an_import_that_writes_nothing_looks_at_nothing_and_leaves_no_worker(
-        tmp_path: Path, services: Services, manager: Actor, options: ImportOptions) -> None:
+@pytest.mark.parametrize(("options", "workers"), [
+    (ImportOptions(columns=OPTIONS.columns, skip_bad_rows=True, dry_run=True), 0),
+    # all or nothing: the refused row undoes all, and ends the worker it had started
+    (ImportOptions(columns=OPTIONS.columns), 1)])
+def test_an_import_that_writes_nothing_counts_nothing_and_leaves_no_worker(
+        tmp_path: Path, services: Services, manager: Actor, options: ImportOptions,
+        workers: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    leaks = _Leaks(monkeypatch)
     report = services.imports.run("contacts", _file(tmp_path), options, by=manager)
+    assert len(leaks.looks) == workers
     assert not report.wrote
     assert report.alike is None
-    assert multiprocessing.active_children() == []
+    leaks.assert_none()
 
 
 def test_a_cancelled_import_leaves_no_worker(tmp_path: Path, services: Services,
-                                             manager: Actor) -> None:
+                                             manager: Actor,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
     from funneldesk.services.common.tabular.engine import ImportCancelled
 
     seen: list[int] = []
@@ -121,7 +204,9 @@ def test_a_cancelled_import_leaves_no_worker(tmp_path: Path, services: Services,
     def progress(done: int, _total: int) -> None:
         seen.append(done)
 
+    leaks = _Leaks(monkeypatch)
     with pytest.raises(ImportCancelled):
         services.imports.run("contacts", _file(tmp_path), OPTIONS, by=manager,
                              progress=progress, cancelled=lambda: len(seen) > 5)
-    assert multiprocessing.active_children() == []
+    assert len(leaks.looks) == 1
+    leaks.assert_none()

@@ -39,6 +39,7 @@ from funneldesk.services.customers.name_pairs import (
     NAME_THRESHOLD,
     colleague_pairs,
     grouped,
+    made_alike,
     name_blocks,
     strongest,
 )
@@ -52,6 +53,9 @@ from funneldesk.services.customers.records import (
 
 # the most contacts of one company whose names a contact form is compared with
 _COMPANY_CONTACTS = 5_000
+# the most contacts an import made whose companies are looked up one by one, rather than
+# every contact read
+_FEW = 5_000
 
 
 class DuplicateService(Service):
@@ -76,8 +80,8 @@ class DuplicateService(Service):
                  exclude_id: int | None, min_score: float) -> list[DuplicateMatch]:
         region = self.region()
         keys = keys_of(fields, region)
-        # the few candidates SQL finds go into a small Matcher, which scores them as an
-        # import would
+        # the few candidates SQL finds go into a small Matcher, which scores them as Find
+        # duplicates would
         matcher = Matcher(entity, region, min_score)
         with self.db.reading() as session:
             for record_id, name, key in _exact_candidates(session, entity, keys.exact):
@@ -85,8 +89,8 @@ class DuplicateService(Service):
             for record_id, name, company_id in _name_candidates(session, entity, fields, keys):
                 core = names.core(name)
                 matcher.file_keys(record_id, name, (), core,
-                             name_blocks(core, entity == "contact", company_id),
-                             names.place(name) if entity == "company" else "")
+                                  name_blocks(core, entity == "contact", company_id),
+                                  names.place(name) if entity == "company" else "")
             found = matcher.match(fields, exclude_id)
             details = _details(session, entity, [m.id for m in found])
         return [replace(m, detail=details.get(m.id, "")) for m in found]
@@ -132,13 +136,11 @@ class DuplicateService(Service):
                 first, again = created_from.get(entity), renamed.get(entity, ())
                 if first is None and not again:
                     continue
-                new = _made(first, again)
                 links, place = self._alike_links(session, entity, (first, again),
                                                  NAME_THRESHOLD)
-                made = {i for ids, _reasons, _score in grouped(links, place)
-                        for i in ids if new(i)}
-                if made:
-                    found[entity] = len(made)
+                count = made_alike(links, place, _made(first, again))
+                if count:
+                    found[entity] = count
         return found
 
     def _alike_links(self, session: Session, entity: str,
@@ -151,10 +153,13 @@ class DuplicateService(Service):
         if entity == "company":
             found = load_names(session, min_score)
             return strongest(found.name_pairs(new)), found.place
-        people = load_colleagues(session)
-        if new is not None:  # only their colleagues are compared with them
-            touched = {person[2] for person in people if new(person[0])}
-            people = [person for person in people if person[2] in touched]
+        few = None
+        if made is not None:  # only their colleagues are compared with them
+            first_id, renamed = made
+            last = session.scalar(select(func.max(Contact.id))) or 0
+            if first_id is None or last - first_id < _FEW:
+                few = [*range(first_id or last + 1, last + 1), *renamed]
+        people = load_colleagues(session, new, few)
         return strongest(colleague_pairs(people, min_score, new)), lambda _ident: ""
 
 def _exact_candidates(session: Session, entity: str,

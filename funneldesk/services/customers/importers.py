@@ -757,8 +757,11 @@ def _look_apart(session: Session, entity: str, first_id: int, ctx: Context
     below = {entity: first_id}
     if entity == "contact":
         below["company"] = int(session.scalar(select(func.max(Company.id))) or 0) + 1
-    try:
-        look = AlikeApart(Path(session.get_bind().engine.url.database or ""), below)
+    database = session.get_bind().engine.url.database
+    if not database or database == ":memory:":
+        return None
+    try:  # an absolute path: the worker may start in another folder
+        look = AlikeApart(Path(database).resolve(), below)
     except OSError:
         return None
 

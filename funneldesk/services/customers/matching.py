@@ -8,11 +8,11 @@ anywhere, a contact's only beside another contact of the same company (two peopl
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, func, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, func
 from sqlalchemy.orm import Session
 
 from funneldesk.db.driver import driver_connection
@@ -21,6 +21,8 @@ from funneldesk.models import Company, Contact
 from funneldesk.services.customers import names, validation
 from funneldesk.services.customers.name_pairs import (
     BLOCK_LIMIT,
+    LIVE_COMPANIES,
+    LIVE_CONTACTS,
     NAME_THRESHOLD,
     SOUND_SCORE,
     NameIndex,
@@ -124,20 +126,38 @@ class Matcher(NameIndex):
                        for i, (reason, score) in found.items()),
                       key=lambda m: (-m.score, m.id))
 
-def load_colleagues(session: Session) -> list[Person]:
-    """(id, name, company id, sort_name) of every live contact: what ``colleague_pairs``
-    compares. Read through the driver, in one pass: over 100,000 contacts the ORM's rows,
-    or a query per company, would cost more than the comparing."""
-    return driver_connection(session).execute(  # type: ignore[no-any-return]
-        "SELECT id, name, company_id, sort_name FROM contacts "
-        "WHERE deleted_at IS NULL AND merged_into_id IS NULL").fetchall()
+def load_colleagues(session: Session, made: Callable[[int], bool] | None = None,
+                    few: Sequence[int] | None = None) -> list[Person]:
+    """(id, name, company id, sort_name) of the live contacts ``colleague_pairs``
+    compares: every one, or with ``made`` (what an import made) those of the companies of
+    a contact it made, found among ``few`` ids when the caller knows them to be all (a
+    small import: three reads of a few rows, where reading 100,000 contacts took a third
+    of a second). Read through the driver: over 100,000 contacts the ORM's rows would cost
+    more than the comparing."""
+    raw = driver_connection(session)
+    if made is None or few is None:
+        people: list[Person] = raw.execute(f"{LIVE_CONTACTS} ORDER BY id").fetchall()
+        if made is None:
+            return people
+        touched = {person[2] for person in people if made(person[0])}
+        return [person for person in people if person[2] in touched]
+    companies: set[int] = set()
+    for chunk in chunks(few):
+        companies.update(company for (company,) in raw.execute(
+            f"SELECT company_id FROM contacts WHERE company_id IS NOT NULL AND id IN "
+            f"({', '.join('?' * len(chunk))})", tuple(chunk)))
+    found: list[Person] = []
+    for chunk in chunks(sorted(companies)):
+        found += raw.execute(f"{LIVE_CONTACTS} AND company_id IN "
+                             f"({', '.join('?' * len(chunk))}) ORDER BY id", tuple(chunk))
+    return sorted(found)
 
 
 def load_names(session: Session, min_score: float = NAME_THRESHOLD) -> NameIndex:
     """The names of every live company (what the fuzzy search needs; contacts are compared
     with their colleagues, ``colleague_pairs``)."""
     index = NameIndex(min_score)
-    for ident, name in session.execute(select(Company.id, Company.name).where(*alive(Company))):
+    for ident, name in driver_connection(session).execute(f"{LIVE_COMPANIES} ORDER BY id"):
         index.file_company(ident, name)
     return index
 

@@ -188,7 +188,8 @@ class Context:
         # reports the second pass's progress and reads Cancel as the first did
         self.passes = 1
         self.rewatch: Callable[[Iterable[Row]], Iterable[Row]] = lambda rows: rows
-        # called once the import's change has ended, with whether it was committed
+        # what an importer started beside its change (a worker process) is ended here,
+        # once the change has ended, whether it was committed or not (the argument)
         self.ended: list[Callable[[bool], None]] = []
 
     def fail(self, row: Row, name: str, reason: str) -> None:
