@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 import shiboken6
@@ -23,7 +23,13 @@ from pytestqt.qtbot import QtBot
 
 from funneldesk import paths
 from funneldesk.services import Services
-from funneldesk.services.common.tabular.engine import Context, Field, Row, reason_label
+from funneldesk.services.common.tabular.engine import (
+    Context,
+    Field,
+    ImportReport,
+    Row,
+    reason_label,
+)
 from funneldesk.services.common.tabular.service import ImportService
 from funneldesk.services.customers.records import CompanyFields
 from funneldesk.services.dto import Actor
@@ -355,6 +361,43 @@ def test_closing_the_wizard_during_an_import_cancels_it_and_closes_it_once_stopp
         closed.set()
     assert not wizard.isVisible()
     assert companies(db_path) == before
+
+
+def test_closing_the_wizard_once_the_import_is_saved_says_it_was_saved_not_cancelled(
+        qtbot: QtBot, wizard: ImportWizard, services: Services, tmp_path: Path,
+        db_path: Path, request: pytest.FixtureRequest,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A close that comes after the import has committed, before the window has heard of
+    it, cannot cancel it: the window must not say that nothing was written."""
+    before = companies(db_path)
+    open_file(qtbot, wizard, write(tmp_path, "c.csv", "公司名称\n甲公司\n乙公司\n"))
+    go_on(wizard)
+    go_on(wizard)
+    dry_run(qtbot, wizard)
+    saved, hold = threading.Event(), threading.Event()
+    request.addfinalizer(hold.set)
+    real = services.imports.run
+
+    def held(*args: Any, **options: Any) -> ImportReport:
+        report = real(*args, **options)
+        saved.set()
+        hold.wait()  # committed; the window not told yet
+        return report
+
+    monkeypatch.setattr(services.imports, "run", held)
+    go_on(wizard)
+    qtbot.waitUntil(saved.is_set, timeout=20000)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.CancelButton),
+                     Qt.MouseButton.LeftButton)
+    assert wizard.isVisible()
+    said: list[str] = []
+    wizard.closedCancelled.connect(lambda: said.append("cancelled"))
+    with qtbot.waitSignal(wizard.closedWritten, timeout=20000) as written:
+        hold.set()
+    assert said == []
+    assert written.args[0].created == 2
+    assert companies(db_path) == before + 2
+    assert not wizard.isVisible()
 
 
 def test_skipping_bad_rows_when_every_row_is_bad_goes_no_further_than_the_dry_run(

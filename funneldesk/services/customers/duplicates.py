@@ -120,10 +120,12 @@ class DuplicateService(Service):
 
     def alike_of(self, report: ImportReport) -> dict[str, int]:
         """By kind of record, how many an import made have a name alike to another's:
-        what a big import found beside itself (``ImportReport.alike``), else a look now
-        (``alike_after_import``)."""
-        if report.alike is not None:
-            return report.alike
+        what a big import's worker counted beside it (``ImportReport.alike``; waited for,
+        a few seconds at most), else a look now (``alike_after_import``). Call it off the
+        GUI thread."""
+        counted = report.alike.result() if report.alike is not None else None
+        if counted is not None:
+            return counted
         return self.alike_after_import(report.created_from, report.renamed)
 
     def alike_after_import(self, created_from: Mapping[str, int],

@@ -11,8 +11,10 @@ same name at the same company.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from functools import cached_property
 from itertools import compress, islice
 from operator import not_
@@ -766,10 +768,19 @@ def _look_apart(session: Session, entity: str, first_id: int, ctx: Context
         return None
 
     def ended(committed: bool) -> None:
-        try:
-            ctx.report.alike = look.result() if committed else None
-        finally:
+        if not committed:
             look.close()
+            return
+        counted: Future[dict[str, int] | None] = Future()
+        ctx.report.alike = counted
+
+        def collect() -> None:  # the import has returned: this waits, not the user
+            try:
+                counted.set_result(look.result())
+            finally:
+                look.close()
+
+        threading.Thread(target=collect, name="alike-count", daemon=True).start()
 
     ctx.ended.append(ended)
     return look

@@ -28,6 +28,9 @@ def open_import_wizard(parent: QWidget | None, services: Services, actor: Actor,
         wizard.imported.connect(lambda _report: note_saved())  # the status bar's "saved at"
         wizard.closedCancelled.connect(lambda: workspace.show_message(
             _("The import was cancelled; nothing was written.")))
+        wizard.closedWritten.connect(lambda report: workspace.show_message(
+            _("The import had been saved before it could be cancelled: {summary}.").format(
+                summary=report.summary())))
 
     def review(entity: str) -> None:
         """Find duplicates on what was imported, in place of the wizard (its work done)."""

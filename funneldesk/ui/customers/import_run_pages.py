@@ -195,7 +195,7 @@ class ImportPage(_RunPage):
         self.cancel.hide()
         self.status.clear()
         self.view.keep(self.owner.file_page.kind_code())  # kept whatever came of it
-        self.owner.import_stopped()
+        self.owner.import_stopped(report)
         if report.wrote and not report.every_row_failed:
             # below or above the verdict, it must read as what follows the import
             self.status.setText(_("Search everything (Ctrl+K) finds the new records in a "

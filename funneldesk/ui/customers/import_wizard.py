@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QWidget, QWizard
 
 from funneldesk.i18n import _
 from funneldesk.services import Services
-from funneldesk.services.common.tabular.engine import ImportOptions
+from funneldesk.services.common.tabular.engine import ImportOptions, ImportReport
 from funneldesk.services.dto import Actor
 from funneldesk.ui.customers.import_preview_page import PreviewPage
 from funneldesk.ui.customers.import_run_pages import DryRunPage, ImportPage
@@ -25,6 +25,8 @@ from funneldesk.ui.customers.import_stages_page import StagesPage
 class ImportWizard(QWizard):
     imported = Signal(object)  # the ImportReport of an import that wrote records
     closedCancelled = Signal()  # closed during an import, which was cancelled: nothing written
+    # closed during an import that had been written when the cancel came (its report)
+    closedWritten = Signal(object)
     reviewDuplicates = Signal(str)  # look for repeats of what was imported ("company" ...)
 
     def __init__(self, services: Services, actor: Actor, kind: str | None = None,
@@ -77,11 +79,15 @@ class ImportWizard(QWizard):
         self.runner.cancel()  # a dry run still going is no longer wanted
         super().reject()
 
-    def import_stopped(self) -> None:
-        """The import ended (done, refused or cancelled): a close asked for meanwhile
-        happens now."""
+    def import_stopped(self, report: ImportReport | None = None) -> None:
+        """The import ended (``report``: done, though it may have written nothing; None:
+        refused or cancelled): a close asked for meanwhile happens now, and says whether
+        the import had been written before the cancel could stop it."""
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         if self._close_when_stopped:
             self._close_when_stopped = False
             super().reject()
-            self.closedCancelled.emit()
+            if report is not None and report.wrote:
+                self.closedWritten.emit(report)
+            else:
+                self.closedCancelled.emit()

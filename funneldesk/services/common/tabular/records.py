@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -107,9 +108,12 @@ class ImportReport:
     # names alike to others' may be (an importer that numbers its records in order)
     created_from: dict[str, int] = field(default_factory=dict)
     renamed: dict[str, list[int]] = field(default_factory=dict)
-    # by kind, how many of the records it made have names alike to others', where a big
-    # import looked beside itself (None: look after it, ``DuplicateService.alike_of``)
-    alike: dict[str, int] | None = None
+    # where a big import looks for names alike beside itself: by kind, how many of the
+    # records it made have names alike to others', once its worker has counted them
+    # (None: look after it; ``DuplicateService.alike_of`` reads this, or looks). The
+    # import returns as it commits, without waiting for that count.
+    alike: Future[dict[str, int] | None] | None = field(default=None, repr=False,
+                                                        compare=False)
 
     @property
     def every_row_failed(self) -> bool:
