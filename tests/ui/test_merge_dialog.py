@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from funneldesk.errors import NotFound
 from funneldesk.services import Services
-from funneldesk.services.customers.records import CompanyFields
+from funneldesk.services.customers.records import CompanyFields, ContactFields
 from funneldesk.services.dto import Actor
 from funneldesk.settings import Settings
 from funneldesk.ui.common.page import Workspace
@@ -105,6 +105,20 @@ def test_merge_keeps_the_chosen_values_and_undo_and_redo_replay_it(
     assert services.customers.company_detail(kept).fields.city == "上海"
     with pytest.raises(NotFound):
         services.customers.company_detail(other)
+
+
+def test_find_duplicates_names_each_contact_with_its_company(
+        qtbot: QtBot, services: Services, manager: Actor, workspace: Workspace) -> None:
+    star = services.customers.add_company(CompanyFields(name="星辰科技"), by=manager).id
+    first, second = (services.customers.add_contact(ContactFields(
+        name=name, company_id=star), by=manager).id for name in ("李晓明", "李 晓明"))
+    dialog = DuplicatesDialog(services, manager, "contact", workspace.runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=10000)
+    group = dialog.model.index(0, 0)
+    assert [dialog.model.index(r, 0, group).data() for r in range(2)] == [
+        f"“李晓明” (#{first}) at 星辰科技", f"“李 晓明” (#{second}) at 星辰科技"]
 
 
 def test_find_duplicates_lists_a_planted_group_and_merges_its_pair(

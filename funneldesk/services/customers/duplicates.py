@@ -28,6 +28,7 @@ from funneldesk.services.customers.matching import (
     Keys,
     Matcher,
     alive,
+    chunks,
     keys_of,
     load_colleagues,
     load_names,
@@ -255,14 +256,16 @@ def _groups(session: Session, entity: str, links: list[tuple[int, int, str, floa
 
 def _members(session: Session, model: type[Company] | type[Contact],
              ids: set[int]) -> dict[int, Named]:
+    """The records named, a contact with its company's name: a person judges by it."""
     found: dict[int, Named] = {}
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), 500):
-        chunk = ordered[start:start + 500]
+    for chunk in chunks(sorted(ids)):
         if model is Contact:
-            rows = session.execute(select(Contact.id, Contact.name, Contact.company_id)
-                                   .where(Contact.id.in_(chunk)))
-            found.update((i, Named(i, name, company)) for i, name, company in rows)
+            rows = session.execute(
+                select(Contact.id, Contact.name, Contact.company_id, Company.name)
+                .outerjoin(Company, Company.id == Contact.company_id)
+                .where(Contact.id.in_(chunk)))
+            found.update((i, Named(i, name, company, firm or ""))
+                         for i, name, company, firm in rows)
         else:
             found.update((i, Named(i, name)) for i, name in session.execute(
                 select(Company.id, Company.name).where(Company.id.in_(chunk))))

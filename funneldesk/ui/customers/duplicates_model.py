@@ -41,9 +41,11 @@ class DuplicateGroupsModel(QStandardItemModel):
                     _cell(" ".join(group.reason_labels())),
                     _cell(_("{score}%").format(score=formatting.number(round(group.score))))]
             for member in group.members:
-                head[0].appendRow([
-                    _cell(_("“{name}” (#{id})").format(name=member.name, id=member.id),
-                          member.id), _cell(""), _cell("")])
+                shown = (_("“{name}” (#{id}) at {company}").format(
+                    name=member.name, id=member.id, company=member.company)
+                    if member.company else
+                    _("“{name}” (#{id})").format(name=member.name, id=member.id))
+                head[0].appendRow([_cell(shown, member.id), _cell(""), _cell("")])
             self.appendRow(head)
 
     def group_of(self, index: QModelIndex) -> DuplicateGroup | None:
