@@ -211,6 +211,7 @@ def take_customers(app: QApplication, window: MainWindow, services: Services, la
     page.open_customer("contact", contact.id)
     wait(app, lambda: page.detail.overview is not None and page.current_record() is not None)
     window.grab().save(str(out / f"customers-contacts-{lang}.png"))
+    take_duplicates(app, services, me, page.workspace.runner, lang, out)
     page.show_entity("company")
     wait(app, lambda: page.entity == "company" and not page.model.pending)
     window.show_page("board")
@@ -218,6 +219,21 @@ def take_customers(app: QApplication, window: MainWindow, services: Services, la
     # none answers a window that is gone
     QThreadPool.globalInstance().waitForDone()
     app.processEvents()
+
+
+def take_duplicates(app: QApplication, services: Services, me: Actor, runner: object,
+                    lang: str, out: Path) -> None:
+    """Find duplicates over the sample's contacts, every group open."""
+    from funneldesk.ui.customers.duplicates_view import DuplicatesDialog
+
+    dialog = DuplicatesDialog(services, me, "contact", runner)  # type: ignore[arg-type]
+    dialog.resize(900, 560)
+    dialog.show()
+    wait(app, lambda: dialog.busy.isHidden() and bool(dialog.status.text()))
+    dialog.tree.expandAll()
+    app.processEvents()
+    dialog.grab().save(str(out / f"find-duplicates-contacts-{lang}.png"))
+    dialog.close()
 
 
 def take_reminders(app: QApplication, window: MainWindow, services: Services, me: Actor,

@@ -130,6 +130,11 @@ class DuplicatesDialog(QDialog):
         self._idle()
         self.model.set_groups(groups)
         self.tree.expandAll()
+        # the records' names and companies whole, unless they would crowd out the reasons
+        self.tree.resizeColumnToContents(NAME)
+        widest = self.tree.viewport().width() * 3 // 5
+        if self.tree.columnWidth(NAME) > widest:
+            self.tree.setColumnWidth(NAME, widest)
         n = len(groups)
         self.status.setText(ngettext("Found {n} group of possible duplicates.",
                                      "Found {n} groups of possible duplicates.", n).format(
