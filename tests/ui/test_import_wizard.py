@@ -261,6 +261,7 @@ def test_an_import_that_skips_bad_rows_writes_the_good_ones_and_tells_the_pages(
         assert wiz.currentPage() is wiz.import_page
     assert companies(db_path) == before + 2
     assert wiz.import_page.view.verdict.text() == "The import is done."
+    assert "if you cancel" not in wiz.import_page.subTitle()  # no Cancel any more
     assert wiz.import_page.view.errors.rowCount() == 1
     assert window.status.save_state.text().startswith("All changes saved · ")
     # the report is kept without being asked for, and the page says where
@@ -338,9 +339,11 @@ def test_cancel_during_a_large_import_leaves_the_database_unchanged(
     page = wizard.import_page
     qtbot.mouseClick(page.cancel, Qt.MouseButton.LeftButton)
     assert page.status.text() == "Cancelling…"
+    assert "if you cancel, nothing is written" in page.subTitle()
     clicked.set()
     qtbot.waitUntil(lambda: not page.running, timeout=20000)
     assert page.view.problem.text() == "The import was cancelled; nothing was written."
+    assert "if you cancel" not in page.subTitle()
     assert companies(db_path) == before
     assert page.isComplete()
     assert not wizard.button(QWizard.WizardButton.CancelButton).isVisible()  # Finish now

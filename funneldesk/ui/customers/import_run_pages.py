@@ -151,8 +151,6 @@ class ImportPage(_RunPage):
     def __init__(self, owner: ImportWizard) -> None:
         super().__init__(owner)
         self.setTitle(_("Import"))
-        self.setSubTitle(_("The records are written all at once: if you cancel, nothing is "
-                           "written."))
         self.setFinalPage(True)
         self.cancel = QPushButton(_("Cancel the import"))
         self.cancel.clicked.connect(self.cancel_import)
@@ -174,6 +172,8 @@ class ImportPage(_RunPage):
 
     def initializePage(self) -> None:
         self.status.setText(_("Importing…"))
+        self.setSubTitle(_("The records are written all at once: if you cancel, nothing is "
+                           "written."))
         self.alike.hide()
         self.review.hide()
         self.cancel.setEnabled(True)
@@ -192,8 +192,7 @@ class ImportPage(_RunPage):
 
     def _finished(self, token: object, report: ImportReport) -> None:
         super()._finished(token, report)
-        self.cancel.hide()
-        self.status.clear()
+        self._ended()
         self.view.keep(self.owner.file_page.kind_code())  # kept whatever came of it
         self.owner.import_stopped(report)
         if report.wrote and not report.every_row_failed:
@@ -234,9 +233,15 @@ class ImportPage(_RunPage):
 
     def _refused(self, token: object, error: FunnelDeskError) -> None:
         super()._refused(token, error)
+        self._ended()
+        self.owner.import_stopped()
+
+    def _ended(self) -> None:
+        """No Cancel once the import has ended, nor the promise of what one would do."""
         self.cancel.hide()
         self.status.clear()
-        self.owner.import_stopped()
+        self.setSubTitle(_("The import has ended: what it wrote, or why it wrote nothing, "
+                           "is below."))
 
     def verdict(self, report: ImportReport) -> str:
         if report.every_row_failed:
