@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -108,6 +112,28 @@ def _alike_text(entity: str, count: int) -> str:
                     count).format(n=n)
 
 
+@contextlib.contextmanager
+def _interrupt_cancels() -> Iterator[threading.Event]:
+    """Ctrl+C during the import cancels it as the wizard's Cancel does: before its commit
+    nothing is written, and after it the import is said as saved (a KeyboardInterrupt
+    raised as SQLite's commit returned left a saved import unsaid). A second Ctrl+C stops
+    the command at once."""
+    interrupted = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupted
+        return
+
+    def cancel(_signal: int, _frame: object) -> None:
+        interrupted.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    before = signal.signal(signal.SIGINT, cancel)
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 def run_import_command(args: argparse.Namespace) -> int:
     from funneldesk.db import open_database
     from funneldesk.services import Services
@@ -133,7 +159,9 @@ def run_import_command(args: argparse.Namespace) -> int:
             dry_run=args.dry_run)
         if args.report is not None:
             _check_writable(args.report)  # before anything is written, not after
-        report = services.imports.run(args.kind, table, options, by=me)
+        with _interrupt_cancels() as interrupted:
+            report = services.imports.run(args.kind, table, options, by=me,
+                                          cancelled=interrupted.is_set)
         alike = ""
         if args.report is not None:
             args.report.write_text(json.dumps(report.to_json(), ensure_ascii=False,

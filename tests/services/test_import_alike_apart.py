@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
+import signal
 import sqlite3
 import threading
 from contextlib import closing
@@ -65,12 +67,19 @@ def _there_before(services: Services, manager: Actor) -> None:
         conn.commit()
 
 
+@pytest.fixture(autouse=True)
+def _patient(monkeypatch: pytest.MonkeyPatch) -> None:
+    """However slow the machine, the worker's count is waited for (no test passes or
+    fails by how fast it counts); the test of the deadline sets its own."""
+    monkeypatch.setattr(alike_apart, "WAIT_S", 300.0)
+
+
 class _Leaks:
     """What an import's worker may leave behind: child processes, threads of this process
     (the one that sends it batches), open pipes."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.threads = {t.name for t in threading.enumerate()}
+        self.threads = set(threading.enumerate())
         self.looks: list[alike_apart.AlikeApart] = []  # every worker started
         real = alike_apart.AlikeApart.__init__
 
@@ -85,9 +94,8 @@ class _Leaks:
             if thread.name == "alike-count":
                 thread.join(30)
         assert multiprocessing.active_children() == []
-        assert {t.name for t in threading.enumerate()} <= self.threads
+        assert set(threading.enumerate()) <= self.threads
         for look in self.looks:
-            assert not look._worker.is_alive()
             assert not look._sender.is_alive()
             assert look._inbox.closed
             assert look._outbox.closed
@@ -208,6 +216,26 @@ def test_a_worker_killed_under_way_leaves_the_look_to_after_the_import(
     assert calls[0] > 3
     assert report.created == ROWS - 1
     assert _counted(report) is None
+    leaks.assert_none()
+
+
+def test_a_worker_that_does_not_answer_in_time_leaves_the_look_to_after_the_import(
+        tmp_path: Path, services: Services, manager: Actor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(alike_apart, "WAIT_S", 0.5)
+    real = alike_apart.AlikeApart.__init__
+
+    def stopped(look: alike_apart.AlikeApart, *args: Any) -> None:
+        real(look, *args)
+        assert look._worker.pid is not None
+        os.kill(look._worker.pid, signal.SIGSTOP)  # alive, and silent
+
+    monkeypatch.setattr(alike_apart.AlikeApart, "__init__", stopped)
+    leaks = _Leaks(monkeypatch)
+    report = services.imports.run("contacts", _file(tmp_path), OPTIONS, by=manager)
+    assert report.created == ROWS - 1
+    assert _counted(report) is None
+    assert services.duplicates.alike_of(report) == {"contact": 2, "company": 2}
     leaks.assert_none()
 
 

@@ -22,14 +22,16 @@ for a worker that is gone. The worker ends the moment this process ends.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
 import queue
+import signal
 import sqlite3
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -45,9 +47,10 @@ from funneldesk.services.customers.name_pairs import (
 )
 
 LOOK_APART_ROWS = 20_000  # records an import needs before a worker is worth its start
-# how long a committed import waits for its worker's count before leaving the look to
-# after it (a worker at the lowest priority on a busy machine may lag far behind)
-_WAIT_S = 5.0
+# how long the count is waited for once the import has ended, before it is left to a
+# look after it (a worker at the lowest priority on a busy machine may lag far behind,
+# and that look, at the caller's priority, takes a second or two)
+WAIT_S = 2.0
 
 
 class AlikeApart:
@@ -63,7 +66,8 @@ class AlikeApart:
                                      args=(str(path), dict(below), their_inbox,
                                            their_outbox, NAME_THRESHOLD))
         try:
-            self._worker.start()
+            with _interrupts_not_passed_on():
+                self._worker.start()
         finally:
             their_inbox.close()  # the worker's now: gone with it
             their_outbox.close()
@@ -77,6 +81,8 @@ class AlikeApart:
              keys: Sequence[str] | None = None) -> None:
         """Records the import made (numbered ``ids``): companies by name, contacts with
         their companies and the sort keys of their names."""
+        if not self._sender.is_alive():
+            return  # the worker is gone: nothing would take it
         count = len(ids)
         self._batches.put((entity, list(ids), list(names),
                            list(companies) if companies is not None else [None] * count,
@@ -91,9 +97,9 @@ class AlikeApart:
     def result(self) -> dict[str, int] | None:
         """By kind of record, how many the import made have a name alike to another's
         (kinds with none left out); None if the worker failed, died or took longer than
-        ``_WAIT_S`` once told that nothing more comes."""
+        ``WAIT_S`` once told that nothing more comes."""
         self.end()
-        deadline = time.monotonic() + _WAIT_S
+        deadline = time.monotonic() + WAIT_S
         try:
             if not self._outbox.poll(max(0.0, deadline - time.monotonic())):
                 return None
@@ -106,7 +112,11 @@ class AlikeApart:
         self.end()
         if self._worker.is_alive():
             self._worker.terminate()  # a sender blocked on a full pipe then fails
+            self._worker.join(1.0)
+            if self._worker.is_alive():  # stopped, or deaf to the request
+                self._worker.kill()
         self._worker.join()
+        self._worker.close()
         self._sender.join()
         self._outbox.close()
 
@@ -163,6 +173,21 @@ def _look(path: str, below: dict[str, int], inbox: Any, outbox: Any,
         outbox.send({entity: count for entity, count in found.items() if count})
     except BaseException as error:
         outbox.send(repr(error))
+
+
+@contextlib.contextmanager
+def _interrupts_not_passed_on() -> Iterator[None]:
+    """Ctrl+C reaches every process of the terminal's group: the worker, started with it
+    ignored (which it keeps across its start), says nothing of it; the import's process
+    decides (the command cancels the import). Only the main thread may change it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def _end_with_parent() -> None:

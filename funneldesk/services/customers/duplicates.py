@@ -8,6 +8,7 @@ only against its colleagues' (matching.py).
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -20,6 +21,7 @@ from funneldesk.models import Channel, Company, Contact, User
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.tabular.records import ImportReport
 from funneldesk.services.customers import names
+from funneldesk.services.customers.alike_apart import WAIT_S
 from funneldesk.services.customers.companies import CustomerService, like_escaped
 from funneldesk.services.customers.list_text import place_text
 from funneldesk.services.customers.matching import (
@@ -124,7 +126,11 @@ class DuplicateService(Service):
         what a big import's worker counted beside it (``ImportReport.alike``; waited for,
         a few seconds at most), else a look now (``alike_after_import``). Call it off the
         GUI thread."""
-        counted = report.alike.result() if report.alike is not None else None
+        counted = None
+        if report.alike is not None:
+            # it is filled within WAIT_S of the import's end, whatever becomes of the worker
+            with contextlib.suppress(TimeoutError):
+                counted = report.alike.result(timeout=WAIT_S + 30)
         if counted is not None:
             return counted
         return self.alike_after_import(report.created_from, report.renamed)

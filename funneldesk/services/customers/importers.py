@@ -28,6 +28,7 @@ from funneldesk.collation import sort_key, sort_keys
 from funneldesk.db.driver import driver_connection
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import N_, translated
+from funneldesk.logs import log
 from funneldesk.models import (
     Base,
     Channel,
@@ -768,19 +769,28 @@ def _look_apart(session: Session, entity: str, first_id: int, ctx: Context
         return None
 
     def ended(committed: bool) -> None:
+        """Runs after the import's commit (or its undoing): nothing here may fail it."""
         if not committed:
             look.close()
             return
         counted: Future[dict[str, int] | None] = Future()
-        ctx.report.alike = counted
 
         def collect() -> None:  # the import has returned: this waits, not the user
+            found = None
             try:
-                counted.set_result(look.result())
-            finally:
+                found = look.result()
                 look.close()
+            except Exception:  # the count is lost, not the import: a look after it counts
+                log.exception("the names-alike worker could not be read")
+            finally:
+                counted.set_result(found)
 
-        threading.Thread(target=collect, name="alike-count", daemon=True).start()
+        try:
+            threading.Thread(target=collect, name="alike-count", daemon=True).start()
+        except RuntimeError:  # no thread to spare: the look comes after the import
+            look.close()
+            return
+        ctx.report.alike = counted
 
     ctx.ended.append(ended)
     return look

@@ -20,6 +20,7 @@ from funneldesk.errors import InvalidInput
 from funneldesk.models import Company, Contact
 from funneldesk.services.customers import names, validation
 from funneldesk.services.customers.name_pairs import (
+    ALIVE,
     BLOCK_LIMIT,
     LIVE_COMPANIES,
     LIVE_CONTACTS,
@@ -144,7 +145,8 @@ def load_colleagues(session: Session, made: Callable[[int], bool] | None = None,
     companies: set[int] = set()
     for chunk in chunks(few):
         companies.update(company for (company,) in raw.execute(
-            f"SELECT company_id FROM contacts WHERE company_id IS NOT NULL AND id IN "
+            f"SELECT company_id FROM contacts WHERE {ALIVE} AND company_id IS NOT NULL "
+            f"AND id IN "
             f"({', '.join('?' * len(chunk))})", tuple(chunk)))
     found: list[Person] = []
     for chunk in chunks(sorted(companies)):

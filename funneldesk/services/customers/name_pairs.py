@@ -27,10 +27,9 @@ _SOUND = "\x1fsound:"
 Person = tuple[int, str, "int | None", str]  # id, name, company id, sort key of the name
 # the records compared, as both the look after an import and its worker read them (a
 # condition may follow: AND ...)
-LIVE_CONTACTS = ("SELECT id, name, company_id, sort_name FROM contacts "
-                 "WHERE deleted_at IS NULL AND merged_into_id IS NULL")
-LIVE_COMPANIES = ("SELECT id, name FROM companies "
-                  "WHERE deleted_at IS NULL AND merged_into_id IS NULL")
+ALIVE = "deleted_at IS NULL AND merged_into_id IS NULL"  # not deleted, not merged away
+LIVE_CONTACTS = f"SELECT id, name, company_id, sort_name FROM contacts WHERE {ALIVE}"
+LIVE_COMPANIES = f"SELECT id, name FROM companies WHERE {ALIVE}"
 Link = tuple[int, int, str, float]  # two ids, why ("name", "phone" ...), how alike
 
 

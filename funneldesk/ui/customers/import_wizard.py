@@ -87,7 +87,7 @@ class ImportWizard(QWizard):
         if self._close_when_stopped:
             self._close_when_stopped = False
             super().reject()
-            if report is not None and report.wrote:
+            if report is not None and report.wrote and not report.every_row_failed:
                 self.closedWritten.emit(report)
             else:
                 self.closedCancelled.emit()
