@@ -159,17 +159,25 @@ def run_import_command(args: argparse.Namespace) -> int:
             dry_run=args.dry_run)
         if args.report is not None:
             _check_writable(args.report)  # before anything is written, not after
+        alike = ""
         with _interrupt_cancels() as interrupted:
             report = services.imports.run(args.kind, table, options, by=me,
                                           cancelled=interrupted.is_set)
-        alike = ""
-        if args.report is not None:
-            args.report.write_text(json.dumps(report.to_json(), ensure_ascii=False,
-                                              indent=2), encoding="utf-8")
-        print(report.summary())
-        if report.wrote:
-            _index_for_search(services)
-            alike = _alike(services, report)
+            if args.report is not None:
+                args.report.write_text(json.dumps(report.to_json(), ensure_ascii=False,
+                                                  indent=2), encoding="utf-8")
+            print(report.summary())
+            # once saved, Ctrl+C skips what follows (FunnelDesk indexes at its next start,
+            # and Find duplicates finds what the look would have counted), and the
+            # command still says all it has to say of the import
+            if report.wrote and not interrupted.is_set():
+                _index_for_search(services)
+            if report.wrote and not interrupted.is_set():
+                alike = _alike(services, report)
+            if report.wrote and interrupted.is_set():
+                alike = _("Interrupted after the import was saved: search-everything is "
+                          "updated when FunnelDesk next starts, and Find duplicates on the "
+                          "Customers page lists names alike.")
     finally:
         db.close()
     if alike:  # said only of an import that wrote

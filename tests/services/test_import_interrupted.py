@@ -55,3 +55,27 @@ def test_ctrl_c_cancels_an_import_not_yet_saved_and_leaves_one_saved_said(
     assert said in (err if code else out)
     assert _contacts(db_path) == before + written
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # as it was
+
+
+def test_ctrl_c_once_the_import_is_saved_skips_what_follows_and_says_so(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pressed while the command makes the records findable (seconds, after a big
+    import): the import stays saved and said, exit 0, and what was skipped is said."""
+    from funneldesk.services.customers.companies import CustomerService
+
+    before = _contacts(db_path)
+    path = tmp_path / "c.csv"
+    path.write_text(CSV, encoding="utf-8")
+    real = CustomerService.index_missing
+
+    def interrupted(service: CustomerService) -> int:
+        os.kill(os.getpid(), signal.SIGINT)
+        return real(service)
+
+    monkeypatch.setattr(CustomerService, "index_missing", interrupted)
+    assert main(["--db", str(db_path), "import", "contacts", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert "2 created" in out
+    assert "Interrupted after the import was saved" in err
+    assert _contacts(db_path) == before + 2
