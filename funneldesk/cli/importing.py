@@ -170,14 +170,15 @@ def run_import_command(args: argparse.Namespace) -> int:
             # once saved, Ctrl+C skips what follows (FunnelDesk indexes at its next start,
             # and Find duplicates finds what the look would have counted), and the
             # command still says all it has to say of the import
-            if report.wrote and not interrupted.is_set():
-                _index_for_search(services)
-            if report.wrote and not interrupted.is_set():
-                alike = _alike(services, report)
-            if report.wrote and interrupted.is_set():
-                alike = _("Interrupted after the import was saved: search-everything is "
-                          "updated when FunnelDesk next starts, and Find duplicates on the "
-                          "Customers page lists names alike.")
+            if report.wrote:
+                if not interrupted.is_set():
+                    _index_for_search(services)
+                if interrupted.is_set():
+                    alike = _("Interrupted after the import was saved: search-everything "
+                              "is updated when FunnelDesk next starts, and Find duplicates "
+                              "on the Customers page lists names alike.")
+                else:
+                    alike = _alike(services, report)
     finally:
         db.close()
     if alike:  # said only of an import that wrote

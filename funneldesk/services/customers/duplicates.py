@@ -40,6 +40,7 @@ from funneldesk.services.customers.matching import (
 from funneldesk.services.customers.name_pairs import (
     BLOCK_LIMIT,
     NAME_THRESHOLD,
+    Link,
     colleague_pairs,
     grouped,
     made_alike,
@@ -104,7 +105,7 @@ class DuplicateService(Service):
         """Every group of live records that may be one customer, the strongest first.
         Slow on a big database (seconds): call it off the GUI thread."""
         with self.db.reading() as session:
-            links: list[tuple[int, int, str, float]] = []
+            links: list[Link] = []
             for reason, ids in _exact_groups(session, entity):
                 links += [(ids[0], other, reason, 100.0) for other in ids[1:]]
             alike, place = self._alike_links(session, entity, None, min_score)
@@ -154,7 +155,7 @@ class DuplicateService(Service):
 
     def _alike_links(self, session: Session, entity: str,
                      made: tuple[int | None, Sequence[int]] | None, min_score: float
-                     ) -> tuple[list[tuple[int, int, str, float]], Callable[[int], str]]:
+                     ) -> tuple[list[Link], Callable[[int], str]]:
         """The pairs of live records whose names are alike, the strongest first, and the
         city each record's name gives; ``made``: only pairs with a record an import made
         (first id created, ids renamed; see ``alike_imported``)."""
@@ -167,9 +168,11 @@ class DuplicateService(Service):
             first_id, renamed = made
             last = session.scalar(select(func.max(Contact.id))) or 0
             if first_id is None or last - first_id < _FEW:
-                few = [*range(first_id or last + 1, last + 1), *renamed]
+                made_ids = range(first_id, last + 1) if first_id is not None else ()
+                few = [*made_ids, *renamed]
         people = load_colleagues(session, new, few)
         return strongest(colleague_pairs(people, min_score, new)), lambda _ident: ""
+
 
 def _exact_candidates(session: Session, entity: str,
                       keys: Iterable[Key]) -> Iterator[tuple[int, str, Key]]:
@@ -247,7 +250,7 @@ def _made(first_id: int | None, renamed: Sequence[int]) -> Callable[[int], bool]
     return lambda ident: ident >= start or ident in again
 
 
-def _groups(session: Session, entity: str, links: list[tuple[int, int, str, float]],
+def _groups(session: Session, entity: str, links: list[Link],
             place: Callable[[int], str]) -> list[DuplicateGroup]:
     """The groups ``links`` make, their members named, the strongest first (``place``:
     the city a record's name gives, see ``grouped``)."""

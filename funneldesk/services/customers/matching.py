@@ -127,6 +127,7 @@ class Matcher(NameIndex):
                        for i, (reason, score) in found.items()),
                       key=lambda m: (-m.score, m.id))
 
+
 def load_colleagues(session: Session, made: Callable[[int], bool] | None = None,
                     few: Sequence[int] | None = None) -> list[Person]:
     """(id, name, company id, sort_name) of the live contacts ``colleague_pairs``
@@ -146,13 +147,17 @@ def load_colleagues(session: Session, made: Callable[[int], bool] | None = None,
     for chunk in chunks(few):
         companies.update(company for (company,) in raw.execute(
             f"SELECT company_id FROM contacts WHERE {ALIVE} AND company_id IS NOT NULL "
-            f"AND id IN "
-            f"({', '.join('?' * len(chunk))})", tuple(chunk)))
+            f"AND id IN ({_marks(chunk)})", tuple(chunk)))
     found: list[Person] = []
     for chunk in chunks(sorted(companies)):
-        found += raw.execute(f"{LIVE_CONTACTS} AND company_id IN "
-                             f"({', '.join('?' * len(chunk))}) ORDER BY id", tuple(chunk))
+        found += raw.execute(f"{LIVE_CONTACTS} AND company_id IN ({_marks(chunk)})",
+                             tuple(chunk))
     return sorted(found)
+
+
+def _marks(values: Sequence[object]) -> str:
+    """The placeholders of an IN (...) of ``values``."""
+    return ", ".join("?" * len(values))
 
 
 def load_names(session: Session, min_score: float = NAME_THRESHOLD) -> NameIndex:

@@ -54,14 +54,11 @@ _CONTACT_FIELDS = (
     ("loyalty", N_("Loyalty")), ("data_origin", N_("Data origin")), ("notes", N_("Notes")))
 
 
-_e, _heading, _para, _link = escaped, heading, para, link
-
-
 def _table(rows: Sequence[tuple[str, str]]) -> str:
     # a label is never broken (统一社会信/用代码): the value beside it wraps instead
     cells = "".join(f"<tr><td style='color:gray; padding-right:12px; white-space:nowrap'>"
-                    f"{_e(k)}</td>"
-                    f"<td{_unbroken(v)}>{_e(v)}</td></tr>" for k, v in rows if v)
+                    f"{escaped(k)}</td>"
+                    f"<td{_unbroken(v)}>{escaped(v)}</td></tr>" for k, v in rows if v)
     return f"<table cellspacing='2'>{cells}</table>"
 
 
@@ -84,7 +81,7 @@ def _history_line(line: HistoryLine, entity: str) -> str:
         text += " — " + formatting.listing([field_label(f, entity) for f in line.fields])
     elif line.value and line.action != "merge":  # which phone or email was verified
         text += " — " + line.value
-    return f"<li>{_e(text)}</li>"
+    return f"<li>{escaped(text)}</li>"
 
 
 def _pool_line(entry: PoolHistoryEntry) -> str:
@@ -101,13 +98,13 @@ def _pool_line(entry: PoolHistoryEntry) -> str:
             when=when, owner=before)
     else:
         text = _("{when} · returned on its own, untouched too long").format(when=when)
-    return f"<li>{names_unbroken(_e(text), who, before or '')}</li>"
+    return f"<li>{names_unbroken(escaped(text), who, before or '')}</li>"
 
 
 def _outcome(outcome: str, stage: str) -> str:
     """What follows the stage's name: the outcome, unless the stage says it already."""
     label = _(_OUTCOMES[outcome])
-    return "" if outcome == "open" or label == stage else " · " + _e(label)
+    return "" if outcome == "open" or label == stage else " · " + escaped(label)
 
 
 def overview_html(seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = (),
@@ -116,7 +113,7 @@ def overview_html(seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = (),
     newest first; ``timeline``: its activities and its deals' moves."""
     detail = seen.detail
     fields = detail.fields
-    parts = [f"<h2>{_e(fields.name)}</h2>"]
+    parts = [f"<h2>{escaped(fields.name)}</h2>"]
     rows: list[tuple[str, str]] = []
     if isinstance(detail, CompanyDetail):
         kind = _("Company")
@@ -141,34 +138,34 @@ def overview_html(seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = (),
         rows.append((label, shown))
     rows.append((_("Tags"), formatting.items(fields.tags)))
     rows.append((_("Created"), formatting.date_short(detail.created_at.astimezone().date())))
-    parts.append(f"<p style='color:gray'>{_e(kind)}</p>")
+    parts.append(f"<p style='color:gray'>{escaped(kind)}</p>")
     parts.append(_table(rows))
     if isinstance(detail, CompanyDetail):
-        parts.append(_heading(_("Contacts")))
-        parts.append("<ul>" + "".join(f"<li>{_link('contact', c.id, c.name)}</li>"
+        parts.append(heading(_("Contacts")))
+        parts.append("<ul>" + "".join(f"<li>{link('contact', c.id, c.name)}</li>"
                                       for c in seen.contacts)
-                     + "</ul>" if seen.contacts else _para(_("No contacts yet.")))
-    parts.append(_heading(pgettext("a customer's", "Deals")))
+                     + "</ul>" if seen.contacts else para(_("No contacts yet.")))
+    parts.append(heading(pgettext("a customer's", "Deals")))
     if seen.deals:
         cells = "".join(
-            f"<tr><td style='padding-right:10px'>{_link('deal', d.id, d.title)}</td>"
-            f"<td style='padding-right:10px'>{_e(d.stage)}"
+            f"<tr><td style='padding-right:10px'>{link('deal', d.id, d.title)}</td>"
+            f"<td style='padding-right:10px'>{escaped(d.stage)}"
             f"{_outcome(d.outcome, d.stage)}</td>"
             # Qt's rich text honours the style, not the nowrap attribute
             f"<td align='right' style='white-space:nowrap'>"
-            f"{_e(formatting.money(d.value, d.currency))}</td></tr>"
+            f"{escaped(formatting.money(d.value, d.currency))}</td></tr>"
             for d in seen.deals)
         parts.append(f"<table cellspacing='2'>{cells}</table>")
     else:
-        parts.append(_para(_("No deals yet.")))
+        parts.append(para(_("No deals yet.")))
     if timeline is not None:
         parts.append(timeline_html(timeline, name_deals=True))
     if pool:
-        parts.append(_heading(_("Public pool")))
+        parts.append(heading(_("Public pool")))
         parts.append("<ul>" + "".join(_pool_line(p) for p in pool) + "</ul>")
-    parts.append(_heading(_("History")))
+    parts.append(heading(_("History")))
     parts.append("<ul>" + "".join(_history_line(h, seen.entity) for h in seen.history) + "</ul>"
-                 if seen.history else _para(_("Nothing recorded yet.")))
+                 if seen.history else para(_("Nothing recorded yet.")))
     return "".join(parts)
 
 
@@ -202,4 +199,4 @@ class CustomerDetail(QTextBrowser):
         self.overview = None
         self.pool = ()
         hint = _("Open a company or contact to see its deals, contacts and history here.")
-        self.setHtml(f"<p style='color:gray'>{_e(hint)}</p>")
+        self.setHtml(f"<p style='color:gray'>{escaped(hint)}</p>")
