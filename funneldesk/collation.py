@@ -45,9 +45,22 @@ def sort_key(name: str, *, person: bool = False) -> str:
     return sort_keys([name], person=person)[0]
 
 
-def sort_keys(names: list[str], *, person: bool = False) -> list[str]:
+def sort_keys(names: list[str], *, person: bool = False,
+              known: dict[str, str] | None = None) -> list[str]:
     """``sort_key`` of each name, in a few passes over all of them at once (an import
-    keys 100,000 names)."""
+    keys 100,000 names). ``known``: the keys of names keyed before, which gets those
+    keyed now (a file names many people alike: 张伟, 王芳)."""
+    if known is None:
+        return _sort_keys(names, person)
+    missing = list(set(names).difference(known))
+    if missing:
+        known.update(zip(missing, _sort_keys(missing, person), strict=True))
+    return list(map(known.__getitem__, names))
+
+
+def _sort_keys(names: list[str], person: bool) -> list[str]:
+    if not names:  # the passes would find one name, ""
+        return []
     chars, words, _plain = _tables()
     if any("\n" in name for name in names):  # the passes split on it
         names = [name.replace("\n", " ") for name in names]

@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from funneldesk.collation import sort_key, sort_keys
 from funneldesk.paths import RESOURCES
@@ -99,3 +101,16 @@ def test_what_a_key_drops_and_makes_plain_is_the_rules_for_every_character() -> 
     every = "".join(chr(p) for p in range(0x110000) if not 0xD800 <= p <= 0xDFFF)
     assert collation._made_plain(every) == every.translate(plain)
     assert collation._made_plain("ørsted《读者》") == "orsted读者"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["张伟", "曾伟", "长沙", "Élodie", "王 芳", "单", ""])
+                         | st.text(max_size=5), max_size=8), max_size=4),
+       st.booleans())
+def test_keys_kept_between_batches_are_the_keys_each_name_has(
+        batches: list[list[str]], person: bool) -> None:
+    """An import keys its rows a batch at a time, keeping the keys of names seen before."""
+    known: dict[str, str] = {}
+    for names in batches:
+        assert sort_keys(names, person=person, known=known) == sort_keys(names, person=person)
+    assert all(known[name] == sort_key(name, person=person) for name in known)

@@ -47,6 +47,7 @@ class Database:
         self._local = threading.local()
         self._readers: weakref.WeakSet[_Reader] = weakref.WeakSet()
         self._lock = threading.Lock()  # the engine and the list of connections
+        self._copying: list[threading.Thread] = []  # checkpoint_soon's threads
 
     @property
     def engine(self) -> Engine:
@@ -66,16 +67,20 @@ class Database:
             return self._engine
 
     @contextmanager
-    def session(self, *, references_checked: bool = False) -> Iterator[Session]:
+    def session(self, *, references_checked: bool = False, large: bool = False
+                ) -> Iterator[Session]:
         """One change: its first statement takes the write lock (BEGIN IMMEDIATE), so what
         it reads and checks stays true until it commits when the block ends; any error
         rolls it back. A version that no longer matches becomes StaleEdit.
 
         ``references_checked``: SQLite does not check foreign keys in this change; the
-        caller checks what it writes (a bulk import, see services/common/bulk.py)."""
+        caller checks what it writes (a bulk import, see services/common/bulk.py).
+        ``large``: a change that writes much (an import): its commit returns once the
+        change is in the write-ahead log, which is copied into the database file after,
+        on a thread of its own (``checkpoint_soon``)."""
         from sqlalchemy.orm.exc import StaleDataError
 
-        from funneldesk.db.engine import REFERENCES_CHECKED
+        from funneldesk.db.engine import REFERENCES_CHECKED, keep_log_at_commit
 
         self.engine  # noqa: B018 - creates the engine and session factories on first use
         assert self._sessions is not None
@@ -84,7 +89,12 @@ class Database:
                 session.connection(execution_options={REFERENCES_CHECKED: True})
             try:
                 yield session
+                if large:
+                    connection = session.connection().connection
+                    keep_log_at_commit(connection.driver_connection, connection.info)
                 session.commit()
+                if large:
+                    self.checkpoint_soon()
             except StaleDataError as error:
                 # SQLAlchemy's own version check (the UPDATE matched no row) at flush
                 from funneldesk.db.stale import stale_edit, versioned
@@ -197,7 +207,32 @@ class Database:
             with self._mapping_errors():
                 reader.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
+    def checkpoint_soon(self) -> None:
+        """Copies the write-ahead log into the database file on a thread of its own, as
+        SQLite copies it at a commit that leaves it long (PASSIVE: it waits for no reader
+        or writer, and copies what they allow). A failure costs nothing: the next commit's
+        own copy does it."""
+        def copy() -> None:
+            try:
+                with contextlib.closing(sqlite3.connect(self.path, isolation_level=None)) \
+                        as conn:
+                    conn.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms:d}")
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except sqlite3.Error:
+                pass
+
+        with self._lock:
+            self._copying = [t for t in self._copying if t.is_alive()]
+            thread = threading.Thread(target=copy, name="wal-checkpoint", daemon=True)
+            try:
+                thread.start()
+            except RuntimeError:  # no thread to spare: the next commit copies it
+                return
+            self._copying.append(thread)
+
     def close(self) -> None:
+        for thread in list(self._copying):  # its connection holds the file open
+            thread.join()
         with self._lock:
             for reader in list(self._readers):
                 reader.conn.close()

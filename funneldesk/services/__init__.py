@@ -10,11 +10,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from funneldesk.db import Database
-from funneldesk.services.pipeline.board import BoardService
-from funneldesk.services.team.users import UserService
-
 if TYPE_CHECKING:
+    from funneldesk.db import Database
     from funneldesk.services.activities.activities import ActivityService
     from funneldesk.services.activities.activity_list import ActivityListService
     from funneldesk.services.activities.calendar import CalendarService
@@ -46,6 +43,11 @@ if TYPE_CHECKING:
 
 class Services:
     def __init__(self, db: Database) -> None:
+        # here, not at the top: a worker process that imports a service module alone
+        # (common/tabular/apart.py, customers/alike_apart.py) is spared them
+        from funneldesk.services.pipeline.board import BoardService
+        from funneldesk.services.team.users import UserService
+
         self.db = db
         self.board = BoardService(db)
         self.users = UserService(db)

@@ -99,3 +99,29 @@ def test_what_a_drop_needs_and_what_sample_removal_would_take_are_read_while_ano
     finally:
         release(other)
     impatient.db.close()
+
+
+def fill(db: Database, *, large: bool) -> None:
+    """A change that writes some 6 MB: more than the log's 1,000 pages."""
+    with db.session(large=large) as session:
+        connection = session.connection()
+        connection.exec_driver_sql("CREATE TABLE IF NOT EXISTS filler (b BLOB)")
+        connection.exec_driver_sql("INSERT INTO filler VALUES (randomblob(6000000))")
+
+
+def test_a_large_change_commits_without_copying_its_log_and_has_it_copied_after(
+        db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import's commit returns once its rows are in the write-ahead log; a thread
+    copies them into the database file after, and the connection's next commit copies
+    its log at once again, as SQLite does. (The file grows only as the log is copied.)"""
+    later: list[Database] = []
+    monkeypatch.setattr(Database, "checkpoint_soon", lambda self: later.append(self))
+    fill(db, large=True)
+    assert later == [db]
+    assert db_path.stat().st_size < 6_000_000  # the 6 MB are in the log alone
+    fill(db, large=False)  # the same pooled connection: its commit copies the log
+    assert db_path.stat().st_size > 12_000_000
+    monkeypatch.undo()
+    fill(db, large=True)
+    db.close()  # waits for the copy
+    assert db_path.stat().st_size > 18_000_000

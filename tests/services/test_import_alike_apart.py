@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import pickle
 import signal
 import sqlite3
 import threading
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from funneldesk.services import Services
 from funneldesk.services.common.tabular.engine import ImportOptions, ImportReport
@@ -90,8 +93,9 @@ class _Leaks:
         monkeypatch.setattr(alike_apart.AlikeApart, "__init__", kept)
 
     def assert_none(self) -> None:
-        for thread in threading.enumerate():  # what collects a count ends the worker
-            if thread.name == "alike-count":
+        # what collects a count ends the worker; the copy of the log into the file ends
+        for thread in threading.enumerate():
+            if thread.name in ("alike-count", "wal-checkpoint"):
                 thread.join(30)
         assert multiprocessing.active_children() == []
         assert set(threading.enumerate()) <= self.threads
@@ -270,3 +274,11 @@ def test_a_cancelled_import_leaves_no_worker(tmp_path: Path, services: Services,
                              progress=progress, cancelled=lambda: len(seen) > 5)
     assert len(leaks.looks) == 1
     leaks.assert_none()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=6)))
+def test_names_passed_to_the_worker_arrive_as_they_were_sent(texts: list[str]) -> None:
+    """They travel as one text where none holds a new line (a name can: a quoted cell)."""
+    sent = pickle.loads(pickle.dumps(alike_apart._joined(texts)))
+    assert alike_apart._split(sent) == texts

@@ -10,6 +10,7 @@ import json
 import sqlite3
 import sys
 import threading
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
@@ -353,6 +354,46 @@ def test_a_reference_to_nothing_is_refused_whoever_checks_it(
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
         a_phone_of_no_contact(db, checked)
     assert rows(db_path, "SELECT count(*) FROM contacts") == [(0,)]
+
+
+def every_contact_of_an_owner_who_is_not(db: Database) -> None:
+    with db.session(references_checked=True) as session, BulkWriter(session) as writer:
+        insert_contacts(writer, range(1, 4), owner_id=[999] * 3)
+
+
+def phones_of_a_run_of_contacts_one_missing(db: Database) -> None:
+    with db.session(references_checked=True) as session, BulkWriter(session) as writer:
+        insert_contacts(writer, range(1, 3))
+        writer.insert_columns(Base.metadata.tables["channels"], {
+            "contact_id": range(1, 4), "kind": ["phone"] * 3,
+            "value": ["+8613800138000", "+8613800138001", "+8613800138002"],
+            "key": ["+8613800138000", "+8613800138001", "+8613800138002"],
+            "position": [0] * 3})
+
+
+@pytest.mark.parametrize("write", [every_contact_of_an_owner_who_is_not,
+                                   phones_of_a_run_of_contacts_one_missing])
+def test_a_reference_every_row_shares_or_a_run_of_ids_is_checked_too(
+        db: Database, db_path: Path, write: Callable[[Database], None]) -> None:
+    """The writer looks such references up once (one owner for every row, the ids of the
+    records a batch made): one that names nothing is refused all the same."""
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        write(db)
+    assert rows(db_path, "SELECT count(*) FROM contacts") == [(0,)]
+
+
+def test_references_looked_up_once_let_rows_that_name_what_is_there_in(
+        db: Database, db_path: Path, manager: Actor) -> None:
+    with db.session(references_checked=True) as session, BulkWriter(session) as writer:
+        insert_contacts(writer, range(1, 4), owner_id=[manager.id] * 3,
+                        company_id=[None] * 3)
+        writer.insert_columns(Base.metadata.tables["channels"], {
+            "contact_id": range(1, 4), "kind": ["phone"] * 3,
+            "value": ["+8613800138000", "+8613800138001", "+8613800138002"],
+            "key": ["+8613800138000", "+8613800138001", "+8613800138002"],
+            "position": [0] * 3})
+    assert rows(db_path, "SELECT count(*) FROM channels") == [(3,)]
+    assert rows(db_path, "PRAGMA foreign_key_check") == []
 
 
 def foreign_keys(session: Session) -> tuple[int, int]:

@@ -84,9 +84,10 @@ class AlikeApart:
         if not self._sender.is_alive():
             return  # the worker is gone: nothing would take it
         count = len(ids)
-        self._batches.put((entity, list(ids), list(names),
+        self._batches.put((entity, ids if isinstance(ids, range) else list(ids),
+                           _joined(names),
                            list(companies) if companies is not None else [None] * count,
-                           list(keys) if keys is not None else [""] * count))
+                           _joined(keys) if keys is not None else [""] * count))
 
     def end(self) -> None:
         """Nothing more comes: the worker counts (while this process commits)."""
@@ -153,6 +154,7 @@ def _look(path: str, below: dict[str, int], inbox: Any, outbox: Any,
         made: set[str] = set()
         while (batch := inbox.recv()) is not None:
             entity, ids, names, companies, keys = batch
+            names, keys = _split(names), _split(keys)
             made.add(entity)
             if entity == "contact":
                 people.add(zip(ids, names, companies, keys, strict=True), new=True)
@@ -202,3 +204,16 @@ def _end_with_parent() -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _joined(texts: Sequence[str]) -> str | list[str]:
+    """Texts as one, where none holds a new line: a tenth of the time a list of them takes
+    to pass between the processes."""
+    joined = "\n".join(texts)
+    if texts and joined.count("\n") == len(texts) - 1:
+        return joined
+    return list(texts)
+
+
+def _split(texts: str | list[str]) -> list[str]:
+    return texts.split("\n") if isinstance(texts, str) else texts

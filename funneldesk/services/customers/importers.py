@@ -177,6 +177,7 @@ class References:
         self.companies: dict[str, int] | None = None  # by folded name
         self._named: dict[str, int] = {}  # by a name as the file writes it
         self._tags: dict[tuple[str, ...], list[int]] = {}
+        self.keys: dict[str, str] = {}  # the sort keys of the records' names (of one kind)
 
     def tag_ids(self, names: Sequence[str]) -> list[int]:
         key = tuple(names)
@@ -511,7 +512,7 @@ class _CustomerImporter:
         records.update(self.own_columns(found, owners, refs))
         ids = range(first, first + count)
         records["sort_name"] = sort_keys([values["name"] for values in found],
-                                         person=self.entity == "contact")
+                                         person=self.entity == "contact", known=refs.keys)
         records.update(id=ids, owner_id=owners, created_by_id=[ctx.by.id] * count,
                        created_at=[now] * count, touched_at=[now] * count, version=[1] * count)
         if None in owners:  # in the public pool since now, as a release would put it

@@ -12,6 +12,7 @@ quadratic again. A contact is compared with each colleague when the company has 
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from itertools import combinations
@@ -221,17 +222,61 @@ def _words(core: str) -> str:
 class _Team:
     """One company's contacts as ``Colleagues`` keeps them."""
 
-    __slots__ = ("big", "by_sound", "by_words", "cores", "ids", "longest", "pairs", "words")
+    __slots__ = ("big", "by_length", "by_sound", "by_words", "cores", "ids", "more", "pairs")
 
     def __init__(self) -> None:
         self.ids: list[int] = []
         self.cores: list[str] = []
-        self.words: list[str] = []  # each core's words in order (``_words``)
-        self.by_words: dict[str, list[int]] = defaultdict(list)
-        self.by_sound: dict[str, list[int]] = defaultdict(list)
-        self.longest = 0
+        # ids and words in order (``_words``), by the words' length
+        self.by_length: dict[int, tuple[list[int], list[str]]] = {}
+        # the first id of each name's words and of each sound: most are the only one, and
+        # a list for each cost a fifth of this look; ``more`` holds the others
+        self.by_words: dict[str, int] = {}
+        self.by_sound: dict[str, int] = {}
+        self.more: dict[str, list[int]] = defaultdict(list)  # by words, or _SOUND + sound
         self.pairs: dict[tuple[int, int], float] = {}
         self.big = False
+
+    def namesakes(self, words: str) -> list[int]:
+        first = self.by_words.get(words)
+        return [] if first is None else [first, *self.more.get(words, ())]
+
+    def heard_alike(self, heard: str) -> list[int]:
+        first = self.by_sound.get(heard)
+        return [] if first is None else [first, *self.more.get(_SOUND + heard, ())]
+
+    def take(self, ident: int, core: str, words: str, heard: str) -> None:
+        self.ids.append(ident)
+        self.cores.append(core)
+        same_length = self.by_length.get(len(words))
+        if same_length is None:
+            self.by_length[len(words)] = ([ident], [words])
+        else:
+            same_length[0].append(ident)
+            same_length[1].append(words)
+        if self.by_words.setdefault(words, ident) != ident:
+            self.more[words].append(ident)
+        if heard and self.by_sound.setdefault(heard, ident) != ident:
+            self.more[_SOUND + heard].append(ident)
+        if len(self.ids) > BLOCK_LIMIT:
+            self.big = True
+
+
+@functools.cache
+def _reachable(length: int, min_score: float) -> tuple[int, ...]:
+    """The lengths of the words another name must have for its score against words of
+    ``length`` to reach ``min_score`` when the two differ: rapidfuzz's ratio is
+    100 (1 - d / (a + b)) at an insert-or-delete distance d, which is at least |a - b|,
+    and 2 at equal lengths. Chinese names of 4 characters or fewer reach 88 only
+    against the same name (by_words finds those); a Latin one only against names of
+    about its length. A hair below the bound counts: a length too many costs time, one
+    missing a pair."""
+    lengths = []
+    for other in range(1, 4 * length + 2):
+        apart = abs(other - length) or 2
+        if (1 - apart / (length + other)) * 100 >= min_score - 1e-6:
+            lengths.append(other)
+    return tuple(lengths)
 
 
 class Colleagues:
@@ -260,33 +305,30 @@ class Colleagues:
             if not core:
                 continue
             team = teams[company_id]
-            known = key if core == name and key else None
             words = _words(core) if " " in core else core
-            heard = sound(core, known) if len(core) >= 3 else ""
+            heard = sound(core, key if core == name and key else None) if len(core) >= 3 else ""
             if new and not team.big:
                 pairs = team.pairs
-                for other in team.by_words.get(words, ()):
+                for other in team.namesakes(words):
                     pairs[other, ident] = 100.0
-                if team.ids and not _only_same(len(core), team.longest, min_score):
+                # only the colleagues whose names have a length that can score that much
+                # (a call for each name cost two thirds of this look)
+                reachable = _reachable(len(words), min_score)
+                held = [team.by_length[n] for n in reachable if n in team.by_length] \
+                    if reachable else None
+                if held:
+                    ids = held[0][0] if len(held) == 1 else [i for h in held for i in h[0]]
+                    spelt = held[0][1] if len(held) == 1 else [w for h in held for w in h[1]]
                     # token_sort_ratio is ratio on the words in order: with them kept in
                     # order, one name against its colleagues costs a tenth of a cdist
                     for _w, score, column in process.extract(
-                            words, team.words, scorer=fuzz.ratio, score_cutoff=min_score,
+                            words, spelt, scorer=fuzz.ratio, score_cutoff=min_score,
                             limit=None):
-                        pairs[team.ids[column], ident] = float(score)
+                        pairs[ids[column], ident] = float(score)
                 if heard and heard_too:
-                    for other in team.by_sound.get(heard, ()):
+                    for other in team.heard_alike(heard):
                         pairs.setdefault((other, ident), SOUND_SCORE)
-            team.ids.append(ident)
-            team.cores.append(core)
-            team.words.append(words)
-            team.by_words[words].append(ident)
-            if heard:
-                team.by_sound[heard].append(ident)
-            if len(core) > team.longest:
-                team.longest = len(core)
-            if len(team.ids) > BLOCK_LIMIT:
-                team.big = True
+            team.take(ident, core, words, heard)
 
     def pairs(self, new: Callable[[int], bool]) -> Iterator[tuple[int, int, float]]:
         """The pairs alike with a new contact (``new`` says which are), each once."""

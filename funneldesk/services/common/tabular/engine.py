@@ -126,7 +126,8 @@ def run_import(db: Database, importer: Importer, source: Path | Table, options: 
     committed = False
     try:
         with _collector_paused(), \
-                db.session(references_checked=importer.references_checked) as session:
+                db.session(references_checked=importer.references_checked,
+                           large=True) as session:
             importer.apply(session, _watched(good, ctx, total, progress, cancelled), ctx)
             # Cancel pressed while the last rows were written (or indexed) still undoes all
             if cancelled is not None and cancelled():
