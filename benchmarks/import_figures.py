@@ -15,7 +15,8 @@ and prints one JSON object, each figure the median of ROUNDS:
   ways, the exact repeats refused and reported, and the records whose names are alike to
   another's counted (``ImportReport.alike``) by a worker process beside the import
   (services/customers/alike_apart.py): timed until that count is in, although the
-  import returns as it commits.
+  import returns as it commits (once its rows are in SQLite's write-ahead log, which a
+  thread copies into the database file after: Database.checkpoint_soon).
 - import_exact_only_rows_per_s: the same import with its look for names alike left until
   after it, as for a file under 20,000 rows: what that look costs the import.
 - import_alike_rows_per_s: the file's rows per second of that look after the import
