@@ -55,8 +55,10 @@ Figures (medians of R repeats; a repeat is a fresh process):
   statements; deals_list_naive_offset_ms, that page read with a plain OFFSET from the
   start; deals_list_count_ms, the list's COUNT (see deals_list_figures.py).
 - import_rows_per_s (issue 7): a 100,000-contact CSV imported, duplicates detected both
-  ways (exact repeats refused, names alike counted by a worker beside the import); beside
-  it validate_only_rows_per_s and raw_insert_rows_per_s; the same import with its look
+  ways (exact repeats refused, names alike counted by a worker beside the import), until
+  it returns; import_copied_rows_per_s, until SQLite's log has also been copied into the
+  file after it; beside them validate_only_rows_per_s and raw_insert_rows_per_s; the
+  same import with its look
   for names alike left until after it, import_exact_only_rows_per_s, and that look alone,
   import_alike_rows_per_s; what making the rows findable by Ctrl+K takes after the
   import has committed: import_index_rows_per_s and import_searchable_rows_per_s, which

@@ -75,9 +75,11 @@ class Database:
 
         ``references_checked``: SQLite does not check foreign keys in this change; the
         caller checks what it writes (a bulk import, see services/common/bulk.py).
-        ``large``: a change that writes much (an import): its commit returns once the
+        ``large``: a change that writes much (a big import): its commit returns once the
         change is in the write-ahead log, which is copied into the database file after,
-        on a thread of its own (``checkpoint_soon``)."""
+        on a thread of its own (``checkpoint_soon``). A killed process loses nothing of
+        it; a power loss before the copy has ended can cost it, as it can any last change
+        under ``synchronous=NORMAL``."""
         from sqlalchemy.orm.exc import StaleDataError
 
         from funneldesk.db.engine import REFERENCES_CHECKED, keep_log_at_commit
@@ -90,8 +92,10 @@ class Database:
             try:
                 yield session
                 if large:
-                    connection = session.connection().connection
-                    keep_log_at_commit(connection.driver_connection, connection.info)
+                    from funneldesk.db.driver import driver_connection
+
+                    keep_log_at_commit(driver_connection(session),
+                                       session.connection().connection.info)
                 session.commit()
                 if large:
                     self.checkpoint_soon()
@@ -202,6 +206,7 @@ class Database:
         """Copies the write-ahead log into the file and empties it, as far as readers
         allow (it is best effort: a read under way keeps the frames it needs). After an
         erasure, the log's older frames still hold copies of the rows deleted."""
+        self.copies_done()  # one under way would make this one give up, busy
         reader = self._reader()  # outside any transaction, as a checkpoint must be
         if reader.depth == 0:
             with self._mapping_errors():
@@ -210,29 +215,41 @@ class Database:
     def checkpoint_soon(self) -> None:
         """Copies the write-ahead log into the database file on a thread of its own, as
         SQLite copies it at a commit that leaves it long (PASSIVE: it waits for no reader
-        or writer, and copies what they allow). A failure costs nothing: the next commit's
+        or writer, and copies what they allow). A failure costs nothing: a later commit's
         own copy does it."""
-        def copy() -> None:
-            try:
-                with contextlib.closing(sqlite3.connect(self.path, isolation_level=None)) \
-                        as conn:
-                    conn.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms:d}")
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-            except sqlite3.Error:
-                pass
-
         with self._lock:
             self._copying = [t for t in self._copying if t.is_alive()]
-            thread = threading.Thread(target=copy, name="wal-checkpoint", daemon=True)
+            thread = threading.Thread(target=self._copy_log, name="wal-checkpoint",
+                                      daemon=True)
             try:
                 thread.start()
-            except RuntimeError:  # no thread to spare: the next commit copies it
+            except RuntimeError:  # no thread to spare: a later commit copies it
                 return
             self._copying.append(thread)
 
+    def _copy_log(self) -> None:
+        try:
+            # mode=rw: a file moved or deleted since is not made anew, empty
+            uri = f"{self.path.resolve().as_uri()}?mode=rw"
+            with contextlib.closing(sqlite3.connect(uri, uri=True, isolation_level=None)) \
+                    as conn:
+                conn.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms:d}")
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error:
+            pass
+
+    def copies_done(self) -> None:
+        """Waits for the copies ``checkpoint_soon`` started (each waits for nobody)."""
+        while True:
+            with self._lock:
+                running = [t for t in self._copying if t.is_alive()]
+            if not running:
+                return
+            for thread in running:
+                thread.join()
+
     def close(self) -> None:
-        for thread in list(self._copying):  # its connection holds the file open
-            thread.join()
+        self.copies_done()  # a copy's connection holds the file open
         with self._lock:
             for reader in list(self._readers):
                 reader.conn.close()

@@ -53,31 +53,37 @@ def _begin(connection: Connection) -> None:
 
 
 _UNCHECKED = "funneldesk_foreign_keys_off"
-_LOG_KEPT = "funneldesk_log_kept"
-AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
+_LOG_KEPT = "funneldesk_log_kept"  # the connection's own wal_autocheckpoint, to put back
 
 
 def keep_log_at_commit(dbapi_connection: Any, info: dict[str, Any]) -> None:
     """The next commit on this connection leaves the write-ahead log as it is, where
-    SQLite would copy it into the database file once it holds more than
-    AUTOCHECKPOINT_PAGES pages (a big import's 40 MB took a sixth of a second more to
+    SQLite would copy it into the database file once it holds more than its
+    ``wal_autocheckpoint`` pages (a big import's 40 MB took a sixth of a second more to
     commit): the caller copies it after, on a thread of its own (Database.checkpoint_soon).
-    The connection does so again once back in the pool (_checked_again). ``info``: the
-    connection's pool record's."""
-    info[_LOG_KEPT] = True
+    The connection copies at its commits again once back in the pool (_checked_again).
+    ``info``: the connection's pool record's."""
+    if _LOG_KEPT not in info:
+        info[_LOG_KEPT] = int(dbapi_connection.execute("PRAGMA wal_autocheckpoint")
+                              .fetchone()[0])
     dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
 
 
 def _checked_again(dbapi_connection: Any, record: Any) -> None:
     """A connection back in the pool from a change with foreign keys off checks them
     again (only then: setting the pragma makes SQLite prepare every statement anew), and
-    one that kept its log at commit copies it again at the next."""
+    one that kept its log at commit copies it again at its commits; either is put back
+    whatever the other does."""
     if dbapi_connection is None:
         return
-    if record.info.pop(_UNCHECKED, False):
-        dbapi_connection.execute("PRAGMA foreign_keys=ON")
-    if record.info.pop(_LOG_KEPT, False):
-        dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES:d}")
+    unchecked = record.info.pop(_UNCHECKED, False)
+    pages = record.info.pop(_LOG_KEPT, None)
+    try:
+        if unchecked:
+            dbapi_connection.execute("PRAGMA foreign_keys=ON")
+    finally:
+        if pages is not None:
+            dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={int(pages):d}")
 
 
 def make_engine(path: Path, busy_timeout_ms: int) -> Engine:

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 class Services:
     def __init__(self, db: Database) -> None:
         # here, not at the top: a worker process that imports a service module alone
-        # (common/tabular/apart.py, customers/alike_apart.py) is spared them
+        # (customers/alike_apart.py) is spared them
         from funneldesk.services.pipeline.board import BoardService
         from funneldesk.services.team.users import UserService
 

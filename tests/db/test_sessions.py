@@ -4,6 +4,7 @@ too long gets DatabaseBusy, and reading never takes the write lock."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -111,7 +112,7 @@ def fill(db: Database, *, large: bool) -> None:
 
 def test_a_large_change_commits_without_copying_its_log_and_has_it_copied_after(
         db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An import's commit returns once its rows are in the write-ahead log; a thread
+    """A big import's commit returns once its rows are in the write-ahead log; a thread
     copies them into the database file after, and the connection's next commit copies
     its log at once again, as SQLite does. (The file grows only as the log is copied.)"""
     later: list[Database] = []
@@ -123,5 +124,36 @@ def test_a_large_change_commits_without_copying_its_log_and_has_it_copied_after(
     assert db_path.stat().st_size > 12_000_000
     monkeypatch.undo()
     fill(db, large=True)
-    db.close()  # waits for the copy
-    assert db_path.stat().st_size > 18_000_000
+    db.copies_done()
+    assert db_path.stat().st_size > 18_000_000  # copied by the thread, the file still open
+
+
+@pytest.mark.parametrize("then", ["close", "checkpoint"])
+def test_closing_or_emptying_the_log_waits_for_the_copy_under_way(
+        db: Database, monkeypatch: pytest.MonkeyPatch, then: str) -> None:
+    """Closing must not leave a copy's connection holding the file; an erasure's emptying
+    of the log would give up, busy, while a copy runs (and leave copies of what it
+    erased in the log)."""
+    steps: list[str] = []
+    copy = Database._copy_log
+
+    def slow(self: Database) -> None:
+        time.sleep(0.5)  # not a measure: the copy is still under way when ``then`` runs
+        copy(self)
+        steps.append("copied")
+
+    monkeypatch.setattr(Database, "_copy_log", slow)
+    fill(db, large=True)
+    getattr(db, then)()
+    steps.append(then)
+    assert steps == ["copied", then]
+
+
+def test_a_copy_after_the_file_went_makes_no_empty_file(db: Database, db_path: Path) -> None:
+    fill(db, large=False)
+    db.close()
+    for path in db_path.parent.glob(db_path.name + "*"):
+        path.unlink()
+    db.checkpoint_soon()
+    db.copies_done()
+    assert not db_path.exists()

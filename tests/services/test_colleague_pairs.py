@@ -4,6 +4,8 @@ look over 100,000 contacts take a second giving what the full scoring gives."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,6 +18,7 @@ from funneldesk.services.customers.name_pairs import (
     BLOCK_LIMIT,
     NAME_THRESHOLD,
     Colleagues,
+    _reachable,
     _spelt_alike,
     colleague_pairs,
 )
@@ -117,13 +120,46 @@ def test_colleagues_taken_a_batch_at_a_time_give_the_pairs_of_all_at_once(
         drawn: list[tuple[str, int]], old: int, min_score: float) -> None:
     """What an import's worker finds as its rows arrive is what the look after it finds."""
     people = [_person(n, name, company) for n, (name, company) in enumerate(drawn, start=1)]
+    assert_taken_in_batches_as_all_at_once(people, old, min_score, batch=4)
+
+
+def assert_taken_in_batches_as_all_at_once(people: list[tuple[int, str, int, str]], old: int,
+                                           min_score: float, batch: int) -> None:
+    """The first ``old`` people there before, the others made ``batch`` at a time."""
     taken = Colleagues(min_score)
     taken.add(people[:old], new=False)
-    for start in range(old, len(people), 4):
-        taken.add(people[start:start + 4], new=True)
+    for start in range(old, len(people), batch):
+        taken.add(people[start:start + batch], new=True)
     new = (lambda ident: ident > old)  # noqa: E731 - as the look's ``new`` is
     assert {(a, b): s for a, b, s in taken.pairs(new)} == {
         (a, b): s for a, b, s in colleague_pairs(people, min_score, new)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(colleagues(), st.integers(0, 12),
+       st.sampled_from([80.0, NAME_THRESHOLD, 95.0, 30.0]), st.randoms())
+def test_colleagues_alike_taken_a_batch_at_a_time_give_the_pairs_of_all_at_once(
+        spelt: list[str], old: int, min_score: float, rng: random.Random) -> None:
+    """As above, with names and near copies of them at one company (long beside short,
+    words swapped): the pairs whose lengths differ are the ones a shortcut could miss."""
+    rng.shuffle(spelt)
+    people = [_person(n, name) for n, name in enumerate(spelt, start=1)]
+    assert_taken_in_batches_as_all_at_once(people, min(old, len(people) - 1), min_score,
+                                           batch=3)
+
+
+@pytest.mark.parametrize("min_score", [NAME_THRESHOLD, 95.0, 80.0, 60.0, 40.0, 20.0, 5.0,
+                                       88.88888888888889, 66.66666666666667, 1.0])
+def test_no_length_that_can_reach_the_score_is_left_out(min_score: float) -> None:
+    """The closest two different names of lengths a and b can be: b - a letters added,
+    or one changed at equal lengths. Whenever rapidfuzz scores them high enough, the
+    length is one ``Colleagues`` compares with."""
+    for first in range(1, 41):
+        reachable = _reachable(first, min_score)
+        for second in range(1, int(first * 200 / min_score) + 2):
+            other = "a" * (first - 1) + "b" if first == second else "a" * second
+            if fuzz.ratio("a" * first, other) >= min_score:
+                assert second in reachable, (first, second)
 
 
 @pytest.mark.parametrize("old", [0, 120, BLOCK_LIMIT + 10])

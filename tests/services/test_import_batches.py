@@ -28,6 +28,7 @@ from funneldesk.models import Base, Channel, Contact
 from funneldesk.services import Services
 from funneldesk.services.common import bulk, search_index
 from funneldesk.services.common.bulk import BulkWriter, _json_batch
+from funneldesk.services.common.tabular import engine
 from funneldesk.services.common.tabular.engine import ImportCancelled, ImportOptions
 from funneldesk.services.customers import importers
 from funneldesk.services.dto import Actor
@@ -85,6 +86,21 @@ def test_rows_across_batches_keep_their_companies_owners_and_duplicates(
                          "JOIN contacts c ON c.id = ch.contact_id WHERE c.name = '孙丽' "
                          "ORDER BY ch.position") == [
         ("孙丽", "phone", "+8615066667777", 0), ("孙丽", "email", "sl@yuanhang.cn", 1)]
+
+
+@pytest.mark.parametrize(("large_from", "copied_after"), [(7, True), (8, False)])
+def test_a_big_import_leaves_the_copy_of_its_log_to_a_thread_and_a_small_one_does_not(
+        tmp_path: Path, services: Services, manager: Actor, db: Database,
+        monkeypatch: pytest.MonkeyPatch, large_from: int, copied_after: bool) -> None:
+    """A file of LARGE_IMPORT records or more (here lowered to the seven rows of this
+    one, or one more) commits without SQLite's copy of the log into the file."""
+    monkeypatch.setattr(engine, "LARGE_IMPORT", large_from)
+    later: list[Database] = []
+    monkeypatch.setattr(Database, "checkpoint_soon", lambda self: later.append(self))
+    path = tmp_path / "c.csv"
+    path.write_text(CONTACTS, encoding="utf-8")
+    assert services.imports.run("contacts", path, options(services), by=manager).created == 6
+    assert later == ([db] if copied_after else [])
 
 
 def test_every_phone_and_email_keeps_its_record_position_and_key_in_any_batch(
@@ -385,8 +401,9 @@ def test_a_reference_every_row_shares_or_a_run_of_ids_is_checked_too(
 def test_references_looked_up_once_let_rows_that_name_what_is_there_in(
         db: Database, db_path: Path, manager: Actor) -> None:
     with db.session(references_checked=True) as session, BulkWriter(session) as writer:
-        insert_contacts(writer, range(1, 4), owner_id=[manager.id] * 3,
-                        company_id=[None] * 3)
+        # contact 4 too: the run of ids 1-3 is counted within its ends, not past them
+        insert_contacts(writer, range(1, 5), owner_id=[manager.id] * 4,
+                        company_id=[None] * 4)
         writer.insert_columns(Base.metadata.tables["channels"], {
             "contact_id": range(1, 4), "kind": ["phone"] * 3,
             "value": ["+8613800138000", "+8613800138001", "+8613800138002"],

@@ -177,7 +177,9 @@ class References:
         self.companies: dict[str, int] | None = None  # by folded name
         self._named: dict[str, int] = {}  # by a name as the file writes it
         self._tags: dict[tuple[str, ...], list[int]] = {}
-        self.keys: dict[str, str] = {}  # the sort keys of the records' names (of one kind)
+        # the sort keys of the names of the one kind of record the import makes (a
+        # person's name keys otherwise than a company's)
+        self.keys: dict[str, str] = {}
 
     def tag_ids(self, names: Sequence[str]) -> list[int]:
         key = tuple(names)

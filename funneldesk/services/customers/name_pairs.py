@@ -265,14 +265,16 @@ class _Team:
 @functools.cache
 def _reachable(length: int, min_score: float) -> tuple[int, ...]:
     """The lengths of the words another name must have for its score against words of
-    ``length`` to reach ``min_score`` when the two differ: rapidfuzz's ratio is
-    100 (1 - d / (a + b)) at an insert-or-delete distance d, which is at least |a - b|,
-    and 2 at equal lengths. Chinese names of 4 characters or fewer reach 88 only
-    against the same name (by_words finds those); a Latin one only against names of
-    about its length. A hair below the bound counts: a length too many costs time, one
-    missing a pair."""
+    ``length`` to reach ``min_score`` when the two differ: rapidfuzz's
+    ratio is 100 (1 - d / (a + b)) at an insert-or-delete distance d, which is at least
+    |a - b|, and 2 at equal lengths. A Chinese name of 3 characters or fewer reaches 88
+    only against the same name (by_words finds those), one of 4 against one of 5 too; a
+    Latin one only against names of about its length. A hair below the bound counts: a
+    length too many costs time, one missing a pair."""
+    # 100 * 2a / (a + b) >= score (below 1, as at 1: no threshold so low is used)
+    longest = int(length * (200 - max(min_score, 1.0)) / max(min_score, 1.0)) + 1
     lengths = []
-    for other in range(1, 4 * length + 2):
+    for other in range(1, longest + 1):
         apart = abs(other - length) or 2
         if (1 - apart / (length + other)) * 100 >= min_score - 1e-6:
             lengths.append(other)

@@ -47,6 +47,9 @@ class _Undo(Exception):
     """Leaves the transaction without committing (a dry run, or a refused import)."""
 
 
+# records from which an import's commit leaves the copy of its log into the file to a
+# thread (Database.session's large): about the 4 MB log SQLite copies at a commit
+LARGE_IMPORT = 10_000
 Progress = Callable[[int, int], None]
 _EVERY = 1000  # rows between two looks at Cancel (and two progress reports)
 
@@ -127,7 +130,7 @@ def run_import(db: Database, importer: Importer, source: Path | Table, options: 
     try:
         with _collector_paused(), \
                 db.session(references_checked=importer.references_checked,
-                           large=True) as session:
+                           large=len(table.records) >= LARGE_IMPORT) as session:
             importer.apply(session, _watched(good, ctx, total, progress, cancelled), ctx)
             # Cancel pressed while the last rows were written (or indexed) still undoes all
             if cancelled is not None and cancelled():
