@@ -94,8 +94,8 @@ def run_window(location: str, lang: str | None, *, in_tray: bool = False) -> int
         print(f"funneldesk: {show_bug(None, error)}", file=sys.stderr)
         return 1
     finally:
-        from PySide6.QtCore import QThreadPool
+        from funneldesk.ui.common.background import finish_background_work
 
-        QThreadPool.globalInstance().waitForDone()  # a read still running uses the database
+        finish_background_work()
         if db is not None:
             db.close()

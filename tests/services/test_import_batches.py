@@ -176,6 +176,28 @@ def test_indexing_after_an_import_commits_a_chunk_at_a_time(
     assert rows(db_path, "SELECT count(*) FROM search_docs") == [(9,)]
 
 
+def test_indexing_asked_to_stop_ends_after_its_chunk_and_the_next_call_does_the_rest(
+        tmp_path: Path, services: Services, manager: Actor, db_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """FunnelDesk quitting asks the indexing to stop: it ends at the next chunk, not after
+    every record, and what it left is indexed at the next start."""
+    path = tmp_path / "c.csv"
+    path.write_text(CONTACTS, encoding="utf-8")
+    services.imports.run("contacts", path, options(services), by=manager)
+    monkeypatch.setattr("funneldesk.services.customers.companies.INDEX_CHUNK", 2)
+    asked: list[int] = []
+
+    def stop_after_one_chunk() -> bool:
+        asked.append(1)
+        return len(asked) > 1
+
+    assert services.customers.index_missing(stop_after_one_chunk) == 2
+    assert rows(db_path, "SELECT count(*) FROM search_docs") == [(2,)]
+    assert services.customers.index_missing(lambda: True) == 0
+    assert services.customers.index_missing() == 7
+    assert rows(db_path, "SELECT count(*) FROM search_docs") == [(9,)]
+
+
 def test_the_import_command_leaves_its_records_findable(
         tmp_path: Path, db_path: Path, db: Database) -> None:
     path = tmp_path / "c.csv"

@@ -33,6 +33,7 @@ from funneldesk.services.common.tabular.engine import (
 from funneldesk.services.common.tabular.service import ImportService
 from funneldesk.services.customers.records import CompanyFields
 from funneldesk.services.dto import Actor
+from funneldesk.ui.common import background
 from funneldesk.ui.customers.duplicates_view import DuplicatesDialog
 from funneldesk.ui.customers.import_entry import open_import_wizard
 from funneldesk.ui.customers.import_models import FIELD
@@ -243,10 +244,8 @@ def test_the_dry_run_shows_the_errors_and_writes_nothing(
     assert lines[1].startswith("2,3,邮箱,not-an-email,bad_email,")
 
 
-def test_an_import_that_skips_bad_rows_writes_the_good_ones_and_tells_the_pages(
-        qtbot: QtBot, window: MainWindow, tmp_path: Path, db_path: Path) -> None:
-    before = companies(db_path)
-    assert window.status.save_state.text() == ""
+def dry_run_skipping_bad_rows(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> ImportWizard:
+    """The wizard from the File menu's entry, on COMPANIES, up to the dry run's report."""
     wiz = open_import_wizard(window, window.services, window.actor, window.workspace,
                              "companies")
     open_file(qtbot, wiz, write(tmp_path, "c.csv", COMPANIES))
@@ -254,6 +253,14 @@ def test_an_import_that_skips_bad_rows_writes_the_good_ones_and_tells_the_pages(
     wiz.mapping_page.skip.setChecked(True)
     go_on(wiz)
     dry_run(qtbot, wiz)
+    return wiz
+
+
+def test_an_import_that_skips_bad_rows_writes_the_good_ones_and_tells_the_pages(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, db_path: Path) -> None:
+    before = companies(db_path)
+    assert window.status.save_state.text() == ""
+    wiz = dry_run_skipping_bad_rows(qtbot, window, tmp_path)
     assert "skip" in wiz.dry_run_page.view.verdict.text()
     with qtbot.waitSignal(wiz.runner.searchIndexed, timeout=20000) as indexed, \
             qtbot.waitSignal(window.runner.changed, timeout=20000):
@@ -271,6 +278,24 @@ def test_an_import_that_skips_bad_rows_writes_the_good_ones_and_tells_the_pages(
         "bad_email"]
     assert indexed.args == [""]
     assert wiz.import_page.status.text() == ""
+    hits = window.services.search.search("前海云端", by=window.actor)
+    assert [h.title for h in hits if h.kind == "company"] == ["深圳前海云端科技有限公司"]
+    wiz.accept()
+
+
+def test_an_import_saved_as_funneldesk_quits_leaves_its_indexing_to_the_next_start(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A window closed after a big import does not keep the process running while its
+    records are indexed for search: the indexing stops, and the next start finishes it."""
+    quitting = threading.Event()
+    quitting.set()
+    monkeypatch.setattr(background, "_quitting", quitting)
+    wiz = dry_run_skipping_bad_rows(qtbot, window, tmp_path)
+    with qtbot.waitSignal(wiz.runner.searchIndexed, timeout=20000):
+        go_on(wiz)
+    assert not window.services.search.search("前海云端", by=window.actor)
+    assert window.services.customers.index_missing() == 2  # what the next start does
     hits = window.services.search.search("前海云端", by=window.actor)
     assert [h.title for h in hits if h.kind == "company"] == ["深圳前海云端科技有限公司"]
     wiz.accept()

@@ -242,11 +242,13 @@ class CustomerService(Service):
             return []
         return search.index_names_of_renamed(raw, entity, [record_id], self._reindex_deals)
 
-    def index_missing(self) -> int:
+    def index_missing(self, stop: Callable[[], bool] = lambda: False) -> int:
         """Makes findable in search-everything the companies and contacts it lacks: a bulk
         import's, once it has committed, and any that a crash left out. Returns how many
         it added. Each few thousand are a transaction of their own: a change made
-        meanwhile (a deal moved on the board) waits for one of them, not for them all."""
+        meanwhile (a deal moved on the board) waits for one of them, not for them all.
+        ``stop`` is asked before each: when it says yes (FunnelDesk is quitting), the rest
+        is left to the next call, which the next start makes."""
         with self.db.reading() as session:
             if not search.any_missing_customers(search.raw_connection(session)):
                 return 0
@@ -254,6 +256,8 @@ class CustomerService(Service):
         for kind in (search.COMPANY_KIND, search.CONTACT_KIND):
             after = 0
             while True:
+                if stop():
+                    return added
                 with self.db.session() as session:
                     raw = search.raw_connection(session)
                     with large_cache(raw):

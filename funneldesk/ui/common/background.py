@@ -4,11 +4,16 @@
 ``done(result)`` or ``failed(error)`` on the GUI thread. ``work`` may call services (each
 opens its own session) but must never touch a widget. With an ``owner``, neither is called
 once the owner is gone (a page closed while its read was under way).
+
+A chore that may run for seconds (indexing a big import for search) asks ``quitting()``
+between its steps, so that a closed window does not leave the process running for it:
+``finish_background_work()``, as FunnelDesk quits, says so and waits for the rest.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -44,6 +49,19 @@ class _Job(QRunnable):
 
 
 _running: set[_Relay] = set()
+_quitting = threading.Event()
+
+
+def quitting() -> bool:
+    """True once FunnelDesk has begun to quit."""
+    return _quitting.is_set()
+
+
+def finish_background_work() -> None:
+    """Asks the long chores to stop at their next step, then waits for every job: a read
+    still running uses the database that is about to be closed."""
+    _quitting.set()
+    QThreadPool.globalInstance().waitForDone()
 
 
 def run_in_background(work: Callable[[], Any], done: Callable[[Any], None],

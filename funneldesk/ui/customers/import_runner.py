@@ -14,7 +14,7 @@ from funneldesk.services import Services
 from funneldesk.services.common.tabular.engine import ImportOptions, ImportReport
 from funneldesk.services.common.tabular.files import Table
 from funneldesk.services.dto import Actor
-from funneldesk.ui.common.background import run_in_background
+from funneldesk.ui.common.background import quitting, run_in_background
 
 
 class ImportRunner(QObject):
@@ -57,8 +57,8 @@ class ImportRunner(QObject):
             self._unfinished -= 1
             done(report)
             if report.wrote:  # what the import wrote, for Ctrl+K (it left that to this)
-                run_in_background(customers.index_missing, lambda _n: indexed(""),
-                                  not_indexed)
+                run_in_background(lambda: customers.index_missing(quitting),
+                                  lambda _n: indexed(""), not_indexed)
                 if report.created_from or report.renamed:
                     run_in_background(lambda: duplicates.alike_of(report), alike, not_alike)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ from funneldesk.settings import Settings
 from funneldesk.ui.activities.reminder_notifier import ReminderNotifier
 from funneldesk.ui.admin.sample_data_actions import SampleDataActions
 from funneldesk.ui.board.deal_editing import DealEditor
-from funneldesk.ui.common.background import run_in_background
+from funneldesk.ui.common.background import quitting, run_in_background
 from funneldesk.ui.common.page import Page, PageAction, PageSpec, PaneSpec, Workspace
 from funneldesk.ui.common.user_action import ActionRunner
 from funneldesk.ui.shell.areas import OPENERS, PAGES, PANES
@@ -303,8 +304,8 @@ class MainWindow(QMainWindow):
         def work() -> tuple[list[str], bool]:
             self.services.warm_up()
             problems, changed = [], False
-            for chore in (self.services.trash.purge_expired, self.services.pool.sweep,
-                          self.services.customers.index_missing):
+            index = partial(self.services.customers.index_missing, quitting)
+            for chore in (self.services.trash.purge_expired, self.services.pool.sweep, index):
                 try:
                     changed = bool(chore()) or changed
                 except FunnelDeskError as error:
