@@ -22,6 +22,8 @@ class Activity(Base):
         Index("ix_activities_assignee_due", "assignee_id", "state", "due_on"),
         # a card's next step, a deal's timeline
         Index("ix_activities_deal_due", "deal_id", "state", "due_on", "due_at"),
+        # an id is never given again, not even a purged one (migration 0014)
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -39,6 +39,8 @@ class LeadSource(Base):
 
 class Company(Base):
     __tablename__ = "companies"
+    # an id is never given again, not even a purged one (migration 0014)
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
@@ -84,6 +86,8 @@ class Company(Base):
 
 class Contact(Base):
     __tablename__ = "contacts"
+    # an id is never given again, not even a purged one (migration 0014)
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)

@@ -33,6 +33,8 @@ class Deal(Base):
         # not the stage or owner, which every move or owner change would have to update
         Index("ix_deals_list_created", "created_at", "deleted_at", "archived_at",
               "pipeline_id"),
+        # an id is never given again, not even a purged one (migration 0014)
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

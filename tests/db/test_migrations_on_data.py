@@ -412,3 +412,78 @@ def test_migration_0013_indexes_activities_as_the_live_indexer_does(
     with closing(sqlite3.connect(copy)) as conn, conn:
         rebuild_activity_index(conn)
     assert migrated == index_of(copy)
+
+
+# the tables whose ids are never given again (0014), and the audit log's name for a record
+NEVER_REUSED = {"companies": "company", "contacts": "contact", "deals": "deal",
+                "activities": "activity"}
+
+
+def schema_of(conn: sqlite3.Connection, table: str) -> tuple[str, list[str]]:
+    """The table's CREATE statement, its key written as before 0014, and its indexes'."""
+    [(create,)] = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' "
+                               "AND name = ?", (table,)).fetchall()
+    indexes = [sql for (sql,) in conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY name", (table,))]
+    create = create.replace(f"id INTEGER NOT NULL CONSTRAINT pk_{table} PRIMARY KEY "
+                            f"AUTOINCREMENT,", "id INTEGER NOT NULL,")
+    create = create.replace(f", \n\tCONSTRAINT pk_{table} PRIMARY KEY (id)", "")
+    return create.replace(f'CREATE TABLE "{table}"', f"CREATE TABLE {table}"), indexes
+
+
+def test_an_upgraded_file_never_gives_an_id_its_audit_log_names_again(filled: Path) -> None:
+    open_database(filled).close()
+    with closing(sqlite3.connect(filled)) as conn:
+        for table, entity in NEVER_REUSED.items():
+            create = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?",
+                                  (table,)).fetchone()[0]
+            assert "PRIMARY KEY AUTOINCREMENT" in create, table
+            [(seq,)] = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?",
+                                    (table,)).fetchall()
+            named = conn.execute("SELECT max(entity_id) FROM audit_log WHERE entity = ?",
+                                 (entity,)).fetchone()[0] or 0
+            held = conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
+            assert seq >= max(named, held), table
+
+
+def test_migration_0014_keeps_each_table_as_it_was_but_for_its_key(tmp_path: Path) -> None:
+    """demo-0013's newest contact was erased and its newest deal purged: 0014 keeps every
+    column, check, foreign key and index, and the next contact, deal and activity made get
+    ids above them (the audit log still names both)."""
+    from funneldesk.enums import ActivityKind
+    from funneldesk.services import Services
+    from funneldesk.services.activities.records import ActivityFields
+    from funneldesk.services.customers.records import ContactFields
+    from funneldesk.services.dto import DealFields
+
+    path = tmp_path / "sales.db"
+    shutil.copy(HERE / "fixtures" / "demo-0013.db", path)
+    with closing(sqlite3.connect(path)) as conn:
+        before = {table: schema_of(conn, table) for table in NEVER_REUSED}
+        [(erased,)] = conn.execute("SELECT entity_id FROM audit_log WHERE action = 'erase'")
+        [(purged,)] = conn.execute("SELECT entity_id FROM audit_log WHERE action = 'purge'")
+        newest_activity = conn.execute("SELECT max(entity_id) FROM audit_log "
+                                       "WHERE entity = 'activity'").fetchone()[0] or 0
+        assert erased > conn.execute("SELECT max(id) FROM contacts").fetchone()[0]
+        assert purged > conn.execute("SELECT max(id) FROM deals").fetchone()[0]
+    db = open_database(path)
+    try:
+        with closing(sqlite3.connect(path)) as conn:
+            assert {table: schema_of(conn, table) for table in NEVER_REUSED} == before
+            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        services = Services(db)
+        manager = services.users.current("manager")
+        contact = services.customers.add_contact(ContactFields(name="新客户"), by=manager).id
+        [stage_id, pipeline_id] = db.query(
+            "SELECT id, pipeline_id FROM stages ORDER BY pipeline_id, position LIMIT 1")[0]
+        deal = services.deals.create(pipeline_id=pipeline_id, stage_id=stage_id, by=manager,
+                                     fields=DealFields("新商机", None, contact, Decimal("1"),
+                                                       "CNY", None, manager.id)).card.id
+        activity = services.activities.plan(ActivityFields(
+            ActivityKind.CALL, "电话", deal_id=deal), by=manager).activity.id
+    finally:
+        db.close()
+    assert contact > erased
+    assert deal > purged
+    assert activity > newest_activity

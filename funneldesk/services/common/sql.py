@@ -37,3 +37,14 @@ def session_query(session: Any) -> Query:
         return [tuple(r) for r in session.connection().exec_driver_sql(sql, tuple(params))]
 
     return run
+
+
+def next_new_id(session: Any, table: str) -> int:
+    """The id the next row written into ``table`` gets when its writer numbers the rows
+    itself (a bulk import): above every id the table has held, as SQLite numbers them
+    for an AUTOINCREMENT table (migration 0014), so that a purged or erased record's id,
+    which the audit log still names, is never given to another."""
+    [(last,)] = session_query(session)(
+        f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0), "
+        f"coalesce((SELECT max(id) FROM {table}), 0))", (table,))
+    return int(last) + 1

@@ -44,6 +44,7 @@ from funneldesk.models import (
 )
 from funneldesk.services.common import audit
 from funneldesk.services.common.bulk import BulkWriter, insert_rows
+from funneldesk.services.common.sql import next_new_id
 from funneldesk.services.common.tabular.checking import require, required_fields
 from funneldesk.services.common.tabular.engine import Context, Field, Row
 from funneldesk.services.customers import search, validation
@@ -265,7 +266,7 @@ class References:
         assert self.companies is not None
         if self._next_company is None:
             self.quiet()
-            self._next_company = int(self.session.scalar(select(func.max(Company.id))) or 0) + 1
+            self._next_company = next_new_id(self.session, "companies")
         first = self._next_company
         if self.first_company is None:
             self.first_company = first
@@ -381,7 +382,7 @@ class _CustomerImporter:
             matched = self.matches(session, listed, ctx)
             rows = ctx.rewatch(listed)
         claims = Claims(self.known_keys(session))
-        next_id = int(session.scalar(select(func.max(self.model.id))) or 0) + 1
+        next_id = next_new_id(session, self.model.__tablename__)
         first_id = next_id
         required = required_fields(self.fields)
         updated: list[int] = []
@@ -762,7 +763,7 @@ def _look_apart(session: Session, entity: str, first_id: int, ctx: Context
     # what was there is below these ids; a contacts file may create companies too
     below = {entity: first_id}
     if entity == "contact":
-        below["company"] = int(session.scalar(select(func.max(Company.id))) or 0) + 1
+        below["company"] = next_new_id(session, "companies")
     database = session.get_bind().engine.url.database
     if not database or database == ":memory:":
         return None

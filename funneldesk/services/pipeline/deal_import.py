@@ -28,7 +28,7 @@ from funneldesk.i18n import N_, _
 from funneldesk.models import Contact, Deal, LostReason, StageChange, StageKind
 from funneldesk.services.common import audit
 from funneldesk.services.common.bulk import insert_rows
-from funneldesk.services.common.sql import session_query
+from funneldesk.services.common.sql import next_new_id, session_query
 from funneldesk.services.common.tabular import cells
 from funneldesk.services.common.tabular.checking import require, required_fields
 from funneldesk.services.common.tabular.records import Context, Field, ImportOptions, Row
@@ -183,7 +183,7 @@ class DealImporter:
             existing.setdefault(external.casefold(), ident)
         created_keys: set[str] = set()  # those of the deals this file creates
         required = required_fields(self.fields)
-        first = int(session.scalar(select(func.max(Deal.id))) or 0) + 1
+        first = next_new_id(session, "deals")
         positions: dict[int, float] = {}
         deals: list[dict[str, Any]] = []
         changes: list[dict[str, Any]] = []

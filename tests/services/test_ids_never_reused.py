@@ -1,0 +1,85 @@
+"""A record's id is never given again: the audit log still names an erased person or a
+purged deal by it, and a new record given that id would show their history as its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from funneldesk.enums import ActivityKind
+from funneldesk.services import Services
+from funneldesk.services.activities.records import ActivityFields
+from funneldesk.services.common.tabular.engine import ImportOptions
+from funneldesk.services.customers.list_records import CONTACT, CustomerQuery
+from funneldesk.services.customers.records import ContactFields
+from funneldesk.services.dto import Actor
+from tests.helpers import make_deal
+
+TODAY = dt.date(2026, 12, 2)
+
+
+def audited(db_path: Path, entity: str, ident: int) -> list[str]:
+    with closing(sqlite3.connect(db_path)) as conn:
+        return [a for (a,) in conn.execute(
+            "SELECT action FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id",
+            (entity, ident))]
+
+
+def history(services: Services, contact_id: int) -> list[str]:
+    return [line.action for line in services.customer_list.overview("contact", contact_id).history]
+
+
+def test_a_contact_made_after_the_newest_was_erased_has_a_new_id_and_no_history_of_theirs(
+        services: Services, manager: Actor, tmp_path: Path) -> None:
+    services.customers.add_contact(ContactFields(name="张伟"), by=manager)
+    erased = services.customers.add_contact(ContactFields(name="王芳"), by=manager).id
+    services.privacy.erase(erased, by=manager)
+
+    made = services.customers.add_contact(ContactFields(name="李娜"), by=manager).id
+    assert made > erased
+    assert history(services, made) == ["create"]
+
+    # an import numbers its rows itself: above the erased id too
+    services.privacy.erase(made, by=manager)
+    path = tmp_path / "contacts.csv"
+    path.write_text("姓名,手机\n赵敏,13800138000\n", encoding="utf-8")
+    report = services.imports.run("contacts", path, ImportOptions(
+        columns=services.imports.suggest("contacts", ("姓名", "手机"))), by=manager)
+    assert report.created == 1
+    [imported] = [r.id for r in services.customer_list.all_rows(CustomerQuery(CONTACT))
+                  if r.name == "赵敏"]
+    assert imported > made
+    assert "erase" not in history(services, imported)
+
+
+def test_a_deal_and_an_activity_made_after_the_newest_were_purged_have_new_ids(
+        services: Services, manager: Actor, tmp_path: Path, db_path: Path) -> None:
+    make_deal(services, manager, title="Kept")
+    gone = make_deal(services, manager, title="Gone")
+    planned = services.activities.plan(ActivityFields(
+        ActivityKind.CALL, "First call", deal_id=gone.id, due_on=TODAY), by=manager).activity
+    services.trash.delete(deal_id=gone.id, expected_version=gone.version, by=manager)
+    assert services.trash.empty(deal_ids=[gone.id], by=manager) == 1
+
+    made = make_deal(services, manager, title="New")
+    assert made.id > gone.id
+    assert audited(db_path, "deal", made.id) == ["create"]
+    call = services.activities.plan(ActivityFields(
+        ActivityKind.CALL, "Call", deal_id=made.id, due_on=TODAY), by=manager).activity
+    assert call.id > planned.id
+
+    path = tmp_path / "deals.csv"
+    path.write_text("title,value\nImported,100\n", encoding="utf-8")
+    options = ImportOptions(columns=services.imports.suggest("deals", ("title", "value")))
+    services.imports.run("deals", path, options, by=manager)
+    services.trash.delete(deal_id=made.id, expected_version=services.deals.detail(
+        made.id).version, by=manager)
+    services.trash.empty(deal_ids=[made.id], by=manager)
+    services.imports.run("deals", path, options, by=manager)
+    with closing(sqlite3.connect(db_path)) as conn:
+        imported = [i for (i,) in conn.execute("SELECT id FROM deals WHERE title = 'Imported'")]
+    assert len(imported) == 2
+    assert min(imported) > gone.id
+    assert max(imported) > made.id
