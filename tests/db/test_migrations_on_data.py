@@ -487,3 +487,46 @@ def test_migration_0014_keeps_each_table_as_it_was_but_for_its_key(tmp_path: Pat
     assert contact > erased
     assert deal > purged
     assert activity > newest_activity
+
+
+def test_migration_0015_keeps_the_profile_words_as_the_live_code_does(tmp_path: Path) -> None:
+    """demo-0014 holds usual words written in Chinese, in English in any case, as 女性 or
+    20-29: 0015 keeps each as the live code keeps a word picked or imported today, through
+    a frozen copy of the words; other texts stay as they were."""
+    import importlib.util
+
+    from funneldesk.services.customers import profile_words
+
+    spec = importlib.util.spec_from_file_location("m0015", HERE.parents[1] / "funneldesk" / "db"
+                                                  / "migrations" / "versions"
+                                                  / "0015_profile_words_kept_one_way.py")
+    assert spec is not None
+    assert spec.loader is not None
+    frozen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(frozen)
+    for field, words in profile_words.USUAL.items():
+        if words:
+            assert frozen.kept_as(field) == profile_words.kept_as_table(field), field
+
+    path = tmp_path / "sales.db"
+    shutil.copy(HERE / "fixtures" / "demo-0014.db", path)
+    columns = "gender, age_band, education, loyalty"
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("UPDATE contacts SET age_band = '20-29' WHERE id = 1")
+        conn.execute("UPDATE contacts SET age_band = '30至39' WHERE id = 2")
+        conn.commit()
+        before = conn.execute(f"SELECT id, {columns} FROM contacts ORDER BY id").fetchall()
+    open_database(path).close()
+    with closing(sqlite3.connect(path)) as conn:
+        after = conn.execute(f"SELECT id, {columns} FROM contacts ORDER BY id").fetchall()
+    fields = columns.split(", ")
+    assert after == [(ident, *(profile_words.kept(f, v) for f, v in zip(fields, values, strict=True)))
+                     for ident, *values in before]
+    assert [row[1] for row in after[:12]] == [
+        "Female", "Female", "Female", "Male", "Male", "Male", "其他", "Female", "", "Female",
+        "Male", "Woman"]
+    assert [row[3] for row in after[:6]] == [
+        "Bachelor's degree", "Bachelor's degree", "Bachelor's degree", "Master's degree",
+        "Master", "Doctorate"]
+    assert [row[2] for row in after[:2]] == ["20–29", "30–39"]
+    assert after[10][4] == "老客户"  # not a usual word: kept as typed

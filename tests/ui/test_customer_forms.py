@@ -14,12 +14,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from funneldesk import i18n
 from funneldesk.services import Services
 from funneldesk.services.customers.records import CompanyFields, ContactFields
 from funneldesk.services.customers.validation import with_check_character
 from funneldesk.services.dto import Actor
 from funneldesk.ui.customers.company_form import CompanyForm
 from funneldesk.ui.customers.contact_form import ContactForm
+from funneldesk.ui.customers.detail import overview_html
 from funneldesk.ui.customers.record_form import RecordForm
 from tests.ui.conftest import answer_next_dialog
 
@@ -418,12 +420,14 @@ def test_cancel_with_unsaved_edits_asks_whether_to_save_them(
 
 def test_the_consumer_profile_offers_the_usual_words_and_the_teams_own(
         qtbot: QtBot, services: Services, manager: Actor) -> None:
-    services.customers.add_contact(ContactFields(name="李娜", gender="女性", loyalty="老客户"),
+    services.customers.add_contact(ContactFields(name="李娜", gender="其他", loyalty="老客户"),
                                    by=manager)
+    services.customers.add_contact(ContactFields(name="王芳", gender="女性"), by=manager)
     form = shown(qtbot, ContactForm(services, manager, None))
     offered = form.profile_choices.models
-    qtbot.waitUntil(lambda: "女性" in offered["gender"].stringList())
-    assert offered["gender"].stringList() == ["Female", "Male", "女性"]
+    qtbot.waitUntil(lambda: "其他" in offered["gender"].stringList())
+    # 女性 is the usual Female, written another way: not offered twice
+    assert offered["gender"].stringList() == ["Female", "Male", "其他"]
     assert offered["loyalty"].stringList()[-1] == "老客户"
     assert offered["age_band"].stringList()[:2] == ["<20", "20–29"]
     # the arrow in the field opens the whole list; a pick fills the field
@@ -434,7 +438,38 @@ def test_the_consumer_profile_offers_the_usual_words_and_the_teams_own(
     qtbot.waitUntil(popup.isVisible)
     assert popup.model().rowCount() == 3
     item = popup.model().index(2, 0)
-    assert item.data() == "女性"
+    assert item.data() == "其他"
     popup.clicked.emit(item)  # as a click on it (offscreen, the popup has no place to click)
-    assert form.gender.text() == "女性"
+    assert form.gender.text() == "其他"
     form.reject()
+
+
+def test_a_usual_word_picked_in_english_reads_in_chinese_and_is_no_edit(
+        qtbot: QtBot, services: Services, manager: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rep working in English picks Female and Bachelor's degree; a colleague working in
+    Chinese reads 女 and 本科, is offered them once, and closes the form unasked."""
+    asked: list[bool] = []
+
+    def ask(_form: RecordForm) -> QMessageBox.StandardButton:
+        asked.append(True)
+        return QMessageBox.StandardButton.Discard
+
+    monkeypatch.setattr(RecordForm, "ask_about_changes", ask)
+    made = services.customers.add_contact(ContactFields(
+        name="Anna Li", gender="Female", education="Bachelor's degree"), by=manager).id
+    i18n.set_language("zh_CN")
+    form = shown(qtbot, ContactForm(services, manager, services.customers.contact_detail(made)))
+    assert (form.gender.text(), form.education.text()) == ("女", "本科")
+    qtbot.waitUntil(lambda: form.profile_choices.models["gender"].stringList() == ["女", "男"])
+    qtbot.mouseClick(form.buttons.button(QDialogButtonBox.StandardButton.Cancel),
+                     Qt.MouseButton.LeftButton)
+    assert not form.isVisible()
+    assert asked == []
+    form = shown(qtbot, ContactForm(services, manager, services.customers.contact_detail(made)))
+    form.gender.setText("男")
+    save(qtbot, form)
+    assert services.customers.contact_detail(made).fields.gender == "Male"
+    overview = overview_html(services.customer_list.overview("contact", made))
+    assert "男" in overview
+    assert "本科" in overview
+    assert "Male" not in overview

@@ -47,7 +47,7 @@ from funneldesk.services.common.bulk import BulkWriter, insert_rows
 from funneldesk.services.common.sql import next_new_id
 from funneldesk.services.common.tabular.checking import require, required_fields
 from funneldesk.services.common.tabular.engine import Context, Field, Row
-from funneldesk.services.customers import search, validation
+from funneldesk.services.customers import profile_words, search, validation
 from funneldesk.services.customers.alike_apart import LOOK_APART_ROWS, AlikeApart
 from funneldesk.services.customers.channels import tag_ids
 from funneldesk.services.customers.import_channels import Channels, channel_inserts
@@ -83,6 +83,11 @@ def _names(table: Mapping[str, tuple[str, ...]], codes: Sequence[str]) -> dict[s
 
 def _text(name: str, label: str, limit: int, *aliases: str, required: bool = False) -> Field:
     return Field(name, label, "text", required, aliases, limit)
+
+
+def _word(name: str, label: str, limit: int, *aliases: str) -> Field:
+    """A profile field's text, its usual words kept one way (profile_words.py)."""
+    return Field(name, label, "word", False, aliases, limit, profile_words.kept_as_table(name))
 
 
 _SHARED = (
@@ -127,14 +132,14 @@ CONTACT_FIELDS = (
     Field("role", N_("Role"), "choice", aliases=("buying role", "角色", "决策角色"),
           choices=_names(_ROLE_NAMES, ROLES)),
     _text("wechat", N_("WeChat ID"), 100, "wechat", "weixin", "微信", "微信号"),
-    _text("age_band", N_("Age band"), 20, "age", "年龄", "年龄段"),
-    _text("gender", N_("Gender"), 20, "sex", "性别"),
+    _word("age_band", N_("Age band"), 20, "age", "年龄", "年龄段"),
+    _word("gender", N_("Gender"), 20, "sex", "性别"),
     _text("occupation", N_("Occupation"), 100, "职业"),
     _text("income_band", N_("Income band"), 30, "income", "收入", "收入水平"),
-    _text("education", N_("Education"), 30, "学历", "教育程度"),
+    _word("education", N_("Education"), 30, "学历", "教育程度"),
     _text("preferences", N_("Preferences"), 0, "偏好"),
     _text("decision_process", N_("Decision process"), 0, "决策过程"),
-    _text("loyalty", N_("Loyalty"), 30, "忠诚度"),
+    _word("loyalty", N_("Loyalty"), 30, "忠诚度"),
     _text("data_origin", N_("Data origin"), 300, "数据来源"),
     Field("consent", N_("Consent"), "choice", aliases=("consented", "同意联系", "是否同意"),
           choices=_names(_CONSENT_NAMES, CONSENTS)),

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from funneldesk.errors import InvalidFields, InvalidInput
 from funneldesk.i18n import _, ngettext
-from funneldesk.services.customers import validation
+from funneldesk.services.customers import profile_words, validation
 from funneldesk.services.customers.records import (
     CONSENTS,
     KEY_LEVELS,
@@ -121,6 +121,8 @@ def checked_contact(fields: ContactFields, region: str) -> ContactFields:
     phones, emails = _channels(fields, region, problems)
     fields = replace(fields, wechat=wechat, phones=phones, emails=emails,
                      tags=tag_names(fields.tags))
+    fields = replace(fields, **{  # type: ignore[arg-type]  # the profile's text fields
+        name: profile_words.kept(name, getattr(fields, name)) for name in profile_words.USUAL})
     if problems:
         raise InvalidFields.of(problems)
     return fields

@@ -20,6 +20,7 @@ from funneldesk import formatting
 from funneldesk.errors import InvalidFields, InvalidInput
 from funneldesk.i18n import _
 from funneldesk.services import Services
+from funneldesk.services.customers import profile_words
 from funneldesk.services.customers.records import (
     ChannelInfo,
     ContactDetail,
@@ -110,8 +111,8 @@ class ContactForm(RecordForm):
         self.notes = self.text(form, "notes")
 
     def _fill(self, values: ContactFields, channels: Sequence[ChannelInfo]) -> None:
-        for name in _TEXTS:
-            getattr(self, name).setText(getattr(values, name))
+        for name in _TEXTS:  # a usual profile word in the reader's language
+            getattr(self, name).setText(profile_words.shown(name, getattr(values, name)))
         for name in _LONG_TEXTS:
             getattr(self, name).setPlainText(getattr(values, name))
         if values.company_id is not None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from funneldesk import formatting
 from funneldesk.i18n import N_, _, pgettext
 from funneldesk.services.activities.timeline import Timeline
+from funneldesk.services.customers import profile_words
 from funneldesk.services.dto import (
     CompanyDetail,
     CustomerOverview,
@@ -35,6 +36,7 @@ _OUTCOMES = {"open": N_("In progress"), "won": N_("Won"), "lost": N_("Lost"),
              "archived": N_("Archived")}
 _ACTIONS = {"create": N_("Record created"), "update": N_("Edited"), "undo": N_("Edit undone"),
             "redo": N_("Edit redone"), "merge": N_("Merged"),
+            "erase": N_("Personal data erased"),
             "unmerge": N_("Merge undone"), "verify": N_("Contact details verified"),
             "unverify": N_("Verification removed"), "claim": N_("Claimed from the pool"),
             "release": N_("Released to the pool"),
@@ -122,7 +124,8 @@ def overview_html(seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = (),
         kind = _("Contact")
         rows.append((_("Company"), detail.company_name or ""))
         rows.append((_("Role"), role_label(getattr(fields, "role", ""))))
-        rows += [(_(label), str(getattr(fields, name))) for name, label in _CONTACT_FIELDS]
+        rows += [(_(label), profile_words.shown(name, str(getattr(fields, name))))
+                 for name, label in _CONTACT_FIELDS]
         rows.append((_("Consent"), consent_label(getattr(fields, "consent", "unknown"))))
     rows.insert(0, (_("Owner"), owner_text(detail.owner_name)))
     rows.append((_("Lead source"), seen.lead_source))

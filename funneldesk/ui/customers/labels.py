@@ -1,9 +1,10 @@
 """The names a user sees for the customer fields and for the codes some of them hold
-(role, key level, consent): one place, shared by the forms and the merge dialog."""
+(role, key level, consent, the usual profile words): one place, shared by the forms and the merge dialog."""
 
 from __future__ import annotations
 
 from funneldesk.i18n import N_, _
+from funneldesk.services.customers import profile_words
 
 # every field of CompanyFields and ContactFields, as its form labels it
 FIELD_LABELS = {
@@ -77,7 +78,10 @@ def field_label(name: str, entity: str = "") -> str:
 
 
 def code_label(field: str, code: str) -> str:
-    """A role, key level or consent code as the user reads it (other values unchanged)."""
+    """A role, key level or consent code, or a usual profile word, as the user reads it
+    (other values unchanged)."""
+    if field in profile_words.USUAL:
+        return profile_words.shown(field, code)
     table = {"role": ROLE_LABELS, "key_level": KEY_LEVEL_LABELS,
              "consent": CONSENT_LABELS}.get(field)
     if table is None or code not in table:

@@ -1,7 +1,7 @@
 """The consumer profile's words offered as a list (gender, age band, education, loyalty,
-income band): the usual ones, and those the team's contacts already hold, so that one
-team writes 女 (or Female) the same way every time and its filters find them all. The
-field stays free text: a team's own word is kept."""
+income band): the usual ones in the reader's language (services/customers/profile_words.py
+keeps each one way), and those the team's contacts already hold. The field stays free
+text: a team's own word is kept."""
 
 from __future__ import annotations
 
@@ -12,22 +12,10 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCompleter, QLineEdit, QStyle
 
 from funneldesk.collation import sort_key
-from funneldesk.i18n import N_, _
+from funneldesk.i18n import _
+from funneldesk.services.customers import profile_words
 
-# the usual words per field (marked, translated when offered); age bands need none
-_USUAL: dict[str, tuple[str, ...]] = {
-    "gender": (N_("Female"), N_("Male")),
-    "age_band": ("<20", "20–29", "30–39", "40–49", "50–59", "60+"),
-    "education": (N_("High school or less"), N_("Associate degree"), N_("Bachelor's degree"),
-                  N_("Master's degree"), N_("Doctorate")),
-    "loyalty": (N_("New"), N_("Returning"), N_("Loyal"), N_("At risk")),
-    "income_band": (),
-}
-FIELDS = tuple(_USUAL)
-
-
-def usual(field: str) -> list[str]:
-    return [_(word) for word in _USUAL[field]]
+FIELDS = tuple(profile_words.USUAL)
 
 
 class ProfileChoices:
@@ -37,7 +25,7 @@ class ProfileChoices:
     def __init__(self, edits: dict[str, QLineEdit]) -> None:
         self.models: dict[str, QStringListModel] = {}
         for field, edit in edits.items():
-            model = QStringListModel(usual(field), edit)
+            model = QStringListModel(profile_words.offered(field), edit)
             completer = QCompleter(model, edit)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -59,8 +47,8 @@ class ProfileChoices:
         for field, model in self.models.items():
             words = model.stringList()
             seen = {w.casefold() for w in words}
-            extra = sorted((v for v in held.get(field, ()) if v.casefold() not in seen),
-                           key=sort_key)
+            shown = {profile_words.shown(field, v) for v in held.get(field, ())}
+            extra = sorted((v for v in shown if v.casefold() not in seen), key=sort_key)
             model.setStringList(words + extra)
 
 

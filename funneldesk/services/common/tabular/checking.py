@@ -166,6 +166,9 @@ def _converter(spec: Field, options: ImportOptions, order: str | None) -> Conver
     if spec.kind == "choice":
         assert spec.choices is not None
         return functools.partial(_chosen, spec.choices)
+    if spec.kind == "word":
+        assert spec.choices is not None
+        return functools.partial(_worded, spec.choices, spec.limit)
     return functools.partial(_limited, spec.limit)
 
 
@@ -176,6 +179,10 @@ def _dated(read: Callable[[str, str | None, str | None], Any], date_format: str 
 
 def _chosen(choices: Mapping[str, str], text: str) -> str:
     return cells.choice(text, choices)
+
+
+def _worded(words: Mapping[str, str], limit: int, text: str) -> str:
+    return words.get(text.casefold()) or _limited(limit, text)
 
 
 def _limited(limit: int, text: str) -> str:

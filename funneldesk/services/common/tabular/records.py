@@ -57,11 +57,12 @@ def reason_label(reason: str) -> str:
 class Field:
     name: str
     label: str  # marked with N_, shown translated
-    kind: str = "text"  # text, money, date, moment, phones, emails, list, choice
+    kind: str = "text"  # text, money, date, moment, phones, emails, list, choice, word
     required: bool = False
     aliases: tuple[str, ...] = ()  # headers it is suggested for, any case
     limit: int = 0  # the longest text it takes
-    choices: Mapping[str, str] | None = None  # names (folded) -> stored code
+    # choice: names (folded) -> stored code; word: the same, other texts kept as they are
+    choices: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
