@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from funneldesk import i18n
 from funneldesk.cli import main
 from funneldesk.services import Services
 from funneldesk.services.common.tabular.engine import ImportCancelled, ImportOptions
@@ -301,3 +302,20 @@ def test_a_rows_report_names_each_of_its_problems_not_only_the_first(
         (2, "value", "too_many_decimals"),
         (3, "currency", "unknown_currency"), (3, "stage", "unknown_stage")]
     assert (report.failed, report.created) == (3, 0)
+
+
+def test_a_won_deal_of_a_file_with_no_close_date_column_is_refused_at_the_close_date(
+        tmp_path: Path, services: Services, manager: Actor) -> None:
+    """The error names the field the row lacks as the user knows it, not by its code."""
+    path = tmp_path / "pd.csv"
+    path.write_text("Deal - Title,Deal - Value,Deal - Status\nBig deal,100,won\n",
+                    encoding="utf-8")
+    table = services.imports.read(path)
+    options = ImportOptions(columns=services.imports.suggest("deals", table.headers))
+    report = services.imports.run("deals", table, options, by=manager)
+    assert [(e.column, e.reason) for e in report.errors] == [("Close date", "required")]
+    i18n.set_language("zh_CN")
+    report = services.imports.run("deals", table, options, by=manager)
+    assert [(e.column, e.reason) for e in report.errors] == [
+        (i18n._("Close date"), "required")]
+    assert report.errors[0].column != "Close date"

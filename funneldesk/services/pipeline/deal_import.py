@@ -30,7 +30,7 @@ from funneldesk.services.common import audit
 from funneldesk.services.common.bulk import insert_rows
 from funneldesk.services.common.sql import next_new_id, session_query
 from funneldesk.services.common.tabular import cells
-from funneldesk.services.common.tabular.checking import require, required_fields
+from funneldesk.services.common.tabular.checking import fail_missing, require, required_fields
 from funneldesk.services.common.tabular.records import Context, Field, ImportOptions, Row
 from funneldesk.services.customers.importers import References
 from funneldesk.services.pipeline import reads
@@ -439,7 +439,7 @@ def _timeline(row: Row, stage: StageInfo, stages: _StageMap,
         end = _local(closed) if closed is not None else next(
             (at for at, s in entered if s.id == stage.id), None)
         if end is None:
-            ctx.fail(row, "closed_at", "required")
+            fail_missing(row, "closed_at", N_("Close date"), ctx)
             return None
         path = [(at, s) for at, s in entered if s.is_open and at <= end]
         if not path:  # only its dates: it was created in the first stage

@@ -140,10 +140,16 @@ def require(row: Row, required: Sequence[tuple[str, str]], ctx: Context) -> bool
     for name, label in required:
         # a cell that was given and failed has its own error
         if name not in row.values and not row.shown(name)[1]:
-            if name not in row.columns and name not in row.texts:  # the report names it
-                row.texts[name] = (_(label), "")
-            ctx.fail(row, name, "required")
+            fail_missing(row, name, label, ctx)
     return not ctx.failed(row)
+
+
+def fail_missing(row: Row, name: str, label: str, ctx: Context) -> None:
+    """Fails the row for a value it needs and does not give; where no column of the file
+    is mapped to the field, the report names it by its label (not its code)."""
+    if name not in row.columns and name not in row.texts:
+        row.texts[name] = (_(label), "")
+    ctx.fail(row, name, "required")
 
 
 def required_fields(fields: Sequence[Field]) -> list[tuple[str, str]]:
