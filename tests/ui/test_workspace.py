@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QLabel, QMenu, QToolBar, QToolButton, QVBoxLayout
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction, QIcon, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QToolBar, QToolButton, QVBoxLayout
 from pytestqt.qtbot import QtBot
 
 from funneldesk.services import Services
@@ -312,3 +312,40 @@ def test_the_command_palette_lists_the_deals_pages_actions_without_building_it(
     assert "funneldesk.ui.shell.search_palette" in modules  # (the palette was opened)
     assert "funneldesk.ui.deals.page" not in modules
     assert "funneldesk.ui.deals.model" not in modules
+
+
+class LineEditAsOnLinux(QLineEdit):
+    """A line edit as Qt makes it on Linux desktops and macOS: Ctrl+K is its own (delete to
+    the end of the line), claimed before any shortcut. The offscreen platform binds no
+    such key, so the test brings its own."""
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and QKeySequence(event.keyCombination()) == QKeySequence("Ctrl+K"):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if QKeySequence(event.keyCombination()) == QKeySequence("Ctrl+K"):
+            self.setText(self.text()[:self.cursorPosition()])
+            return
+        super().keyPressEvent(event)
+
+
+def test_ctrl_k_in_a_text_box_opens_search_everything_and_leaves_the_text(
+        qtbot: QtBot, window: MainWindow) -> None:
+    box = LineEditAsOnLinux()
+    window.statusBar().addWidget(box)
+    window.show()
+    qtbot.waitExposed(window)
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus)
+    qtbot.keyClicks(box, "warehouse")
+    box.setCursorPosition(4)
+    qtbot.keyClick(box, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    palette = window.search_palette
+    assert palette is not None
+    qtbot.waitUntil(palette.isVisible)
+    assert box.text() == "warehouse"
+    palette.close()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMenu, QToolBar
 from funneldesk.i18n import _
 from funneldesk.services.common.permissions import is_manager
 from funneldesk.ui.common.actions import new_action
+from funneldesk.ui.shell.search_key import WindowKeyWins
 
 if TYPE_CHECKING:
     from funneldesk.ui.shell.main_window import MainWindow
@@ -39,6 +40,7 @@ class WindowActions:
         self.import_reports = self._action(_("Import reports…"), None,
                                            self.open_import_reports)
         self.search = self._action(_("Search everything…"), "Ctrl+K", w.open_search)
+        self.search_key = WindowKeyWins(w, QKeySequence("Ctrl+K"))  # a text box's too
         self.commands = self._action(_("Run a command…"), "Ctrl+Shift+P", w.open_commands)
         # ends FunnelDesk even where closing the window leaves it in the tray
         self.quit = self._action(_("Quit"), "Ctrl+Q", lambda: w.staying.quit())
