@@ -463,8 +463,13 @@ def test_migration_0014_keeps_each_table_as_it_was_but_for_its_key(tmp_path: Pat
         before = {table: schema_of(conn, table) for table in NEVER_REUSED}
         [(erased,)] = conn.execute("SELECT entity_id FROM audit_log WHERE action = 'erase'")
         [(purged,)] = conn.execute("SELECT entity_id FROM audit_log WHERE action = 'purge'")
-        newest_activity = conn.execute("SELECT max(entity_id) FROM audit_log "
-                                       "WHERE entity = 'activity'").fetchone()[0] or 0
+        # a calendar file exported the newest activities, purged since with their deal
+        exported = conn.execute("SELECT max(id) FROM activities").fetchone()[0] + 7
+        conn.execute("INSERT INTO calendar_exports (user_id, at, events) VALUES "
+                     "(1, '2026-11-30 09:00:00', ?)", (f'{{"{exported}": [1], "3": [1]}}',))
+        conn.commit()
+        newest_activity = max(exported, conn.execute(
+            "SELECT max(entity_id) FROM audit_log WHERE entity = 'activity'").fetchone()[0] or 0)
         assert erased > conn.execute("SELECT max(id) FROM contacts").fetchone()[0]
         assert purged > conn.execute("SELECT max(id) FROM deals").fetchone()[0]
     db = open_database(path)
@@ -493,17 +498,9 @@ def test_migration_0015_keeps_the_profile_words_as_the_live_code_does(tmp_path: 
     """demo-0014 holds usual words written in Chinese, in English in any case, as 女性 or
     20-29: 0015 keeps each as the live code keeps a word picked or imported today, through
     a frozen copy of the words; other texts stay as they were."""
-    import importlib.util
-
     from funneldesk.services.customers import profile_words
 
-    spec = importlib.util.spec_from_file_location("m0015", HERE.parents[1] / "funneldesk" / "db"
-                                                  / "migrations" / "versions"
-                                                  / "0015_profile_words_kept_one_way.py")
-    assert spec is not None
-    assert spec.loader is not None
-    frozen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(frozen)
+    frozen = migration("0015_profile_words_kept_one_way")
     for field, words in profile_words.USUAL.items():
         if words:
             assert frozen.kept_as(field) == profile_words.kept_as_table(field), field
@@ -530,3 +527,26 @@ def test_migration_0015_keeps_the_profile_words_as_the_live_code_does(tmp_path: 
         "Master", "Doctorate"]
     assert [row[2] for row in after[:2]] == ["20–29", "30–39"]
     assert after[10][4] == "老客户"  # not a usual word: kept as typed
+
+
+def migration(name: str) -> Any:
+    """A migration's module, loaded from its file (Alembic's folder is no package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        name, HERE.parents[1] / "funneldesk" / "db" / "migrations" / "versions" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_migration_0014_leaves_a_table_another_tool_rewrote_as_it_was() -> None:
+    rebuild = migration("0014_ids_never_reused")._autoincrement
+    written = ('CREATE TABLE "deals" (\n\tid INTEGER NOT NULL, \n\ttitle VARCHAR(300) NOT NULL, '
+               '\n\tCONSTRAINT pk_deals PRIMARY KEY (id)\n)')
+    assert rebuild(written, "deals") == ('CREATE TABLE "deals" (\n\tid INTEGER NOT NULL '
+                                         'CONSTRAINT pk_deals PRIMARY KEY AUTOINCREMENT, '
+                                         '\n\ttitle VARCHAR(300) NOT NULL\n)')
+    assert rebuild("CREATE TABLE deals (id INTEGER PRIMARY KEY, title TEXT)", "deals") is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from funneldesk.services import Services
 from funneldesk.services.common.tabular.engine import ImportOptions
 from funneldesk.services.common.tabular.writing import name_parts
 from funneldesk.services.customers.records import CompanyFields, ContactFields
-from funneldesk.services.dto import Actor
+from funneldesk.services.dto import Actor, CustomerQuery
 
 
 def customers(services: Services, manager: Actor) -> None:
@@ -135,19 +136,25 @@ def test_labels_word_the_coded_values_and_still_import_back(
         tmp_path: Path, services: Services, manager: Actor, db_path: Path,
         template_db: Path) -> None:
     customers(services, manager)
+    [contact] = services.customer_list.all_rows(CustomerQuery(entity="contact"))
+    detail = services.customers.contact_detail(contact.id)
+    services.customers.update_contact(contact.id, replace(
+        detail.fields, gender="Female", education="Bachelor's degree"),
+        expected_version=detail.version, by=manager)
     set_language("zh_CN")
     path = tmp_path / "people.csv"
     assert services.exports.export("contacts", path, labels=True) == 1
     with path.open(encoding="utf-8-sig", newline="") as f:
         row = next(csv.DictReader(f))
     assert (row["角色"], row["同意联系"]) == ("决策者", i18n_of("Not asked yet"))
+    assert (row["性别"], row["学历"]) == ("女", "本科")  # a usual word as the reader writes it
     other = tmp_path / "other.db"
     other.write_bytes(template_db.read_bytes())
     assert main(["--db", str(other), "--lang", "zh_CN", "import", "contacts", str(path),
                  "--column", "company=公司"]) == 0
     with closing(sqlite3.connect(other)) as conn:
-        assert conn.execute("SELECT role, consent FROM contacts").fetchall() == [
-            ("decision_maker", "unknown")]
+        assert conn.execute("SELECT role, consent, gender, education FROM contacts").fetchall() \
+            == [("decision_maker", "unknown", "Female", "Bachelor's degree")]
 
 
 def i18n_of(text: str) -> str:

@@ -13,7 +13,7 @@ from funneldesk.services import Services
 from funneldesk.services.activities.records import ActivityFields
 from funneldesk.services.common.tabular.engine import ImportOptions
 from funneldesk.services.customers.list_records import CONTACT, CustomerQuery
-from funneldesk.services.customers.records import ContactFields
+from funneldesk.services.customers.records import CompanyFields, ContactFields
 from funneldesk.services.dto import Actor
 from tests.helpers import make_deal
 
@@ -74,12 +74,53 @@ def test_a_deal_and_an_activity_made_after_the_newest_were_purged_have_new_ids(
     path.write_text("title,value\nImported,100\n", encoding="utf-8")
     options = ImportOptions(columns=services.imports.suggest("deals", ("title", "value")))
     services.imports.run("deals", path, options, by=manager)
-    services.trash.delete(deal_id=made.id, expected_version=services.deals.detail(
-        made.id).version, by=manager)
-    services.trash.empty(deal_ids=[made.id], by=manager)
+    [first] = titled(db_path, "Imported")
+    assert first > made.id
+    # the newest deal is the imported one: purged, its id is not the next import's
+    services.trash.delete(deal_id=first, expected_version=services.deals.detail(
+        first).version, by=manager)
+    services.trash.empty(deal_ids=[first], by=manager)
     services.imports.run("deals", path, options, by=manager)
+    [second] = titled(db_path, "Imported")
+    assert second > first
+
+
+def titled(db_path: Path, title: str) -> list[int]:
     with closing(sqlite3.connect(db_path)) as conn:
-        imported = [i for (i,) in conn.execute("SELECT id FROM deals WHERE title = 'Imported'")]
-    assert len(imported) == 2
-    assert min(imported) > gone.id
-    assert max(imported) > made.id
+        return [i for (i,) in conn.execute("SELECT id FROM deals WHERE title = ?", (title,))]
+
+
+def test_sample_data_loaded_after_an_erasure_and_a_purge_takes_none_of_their_ids(
+        services: Services, manager: Actor, db_path: Path) -> None:
+    services.demo.generate(deals=5, seed=1, by=manager)
+    erased = services.customers.add_contact(ContactFields(name="王芳"), by=manager).id
+    services.privacy.erase(erased, by=manager)
+    gone = make_deal(services, manager, title="Gone")
+    services.trash.delete(deal_id=gone.id, expected_version=gone.version, by=manager)
+    services.trash.empty(deal_ids=[gone.id], by=manager)
+
+    services.demo.generate(deals=5, seed=2, by=manager, append=True)
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("SELECT count(*) FROM contacts WHERE id = ?", (erased,)).fetchone() \
+            == (0,)
+        assert conn.execute("SELECT count(*) FROM deals WHERE id = ?", (gone.id,)).fetchone() \
+            == (0,)
+
+
+def test_a_company_a_contacts_import_makes_takes_no_id_sample_data_held(
+        services: Services, manager: Actor, tmp_path: Path, db_path: Path) -> None:
+    """Removing the sample data deletes its companies; a company made afterwards by a
+    contacts import (which numbers its rows itself) is given a new id."""
+    services.customers.add_company(CompanyFields(name="星辰科技"), by=manager)
+    services.demo.generate(deals=5, seed=1, by=manager, append=True)
+    with closing(sqlite3.connect(db_path)) as conn:
+        [(held,)] = conn.execute("SELECT max(id) FROM companies").fetchall()
+    services.sample_data.remove(by=manager)
+    path = tmp_path / "contacts.csv"
+    path.write_text("姓名,公司名称\n赵敏,远航物流有限公司\n", encoding="utf-8")
+    services.imports.run("contacts", path, ImportOptions(
+        columns=services.imports.suggest("contacts", ("姓名", "公司名称"))), by=manager)
+    with closing(sqlite3.connect(db_path)) as conn:
+        [(made,)] = conn.execute(
+            "SELECT id FROM companies WHERE name = '远航物流有限公司'").fetchall()
+    assert made > held

@@ -3,6 +3,8 @@ them in or a file gave them in, so that one filter finds every contact they desc
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
@@ -74,3 +76,27 @@ def test_a_kept_word_is_shown_in_the_readers_language(lang: str, female: str,
         assert profile_words.kept("gender", female) == "Female"
     finally:
         set_language("en")
+
+
+def test_words_kept_before_this_version_are_found_and_merged_back_one_way(
+        services: Services, manager: Actor, db_path: Path) -> None:
+    """A filter or an older saved segment that writes a usual word another way (女, 女性)
+    finds the contacts it describes; undoing a merge that kept an older record's 女
+    writes Female back."""
+    ids = [services.customers.add_contact(ContactFields(name=name, gender="Female"),
+                                          by=manager).id for name in ("王芳", "李娜")]
+    for way in ("女", "女性", "female"):
+        query = CustomerQuery(CONTACT, profile=(("gender", way),))
+        assert services.customer_list.count(query) == 2, way
+    segment = services.customer_list.save_segment(
+        "女客户", CustomerQuery(CONTACT, profile=(("gender", "女"),)), by=manager)
+    [saved] = [s for s in services.customer_list.segments("contact") if s.id == segment.id]
+    assert services.customer_list.count(saved.query) == 2
+
+    with closing(sqlite3.connect(db_path)) as conn, conn:  # as an older version kept it
+        conn.execute("UPDATE contacts SET gender = '女' WHERE id = ?", (ids[0],))
+    preview = services.merges.preview("contact", ids[0], ids[1])
+    merge_id = services.merges.merge("contact", ids[0], ids[1], {}, preview.versions,
+                                     by=manager)
+    services.merges.undo(merge_id, by=manager)
+    assert services.customers.contact_detail(ids[0]).fields.gender == "Female"

@@ -13,7 +13,7 @@ from funneldesk.services import Services
 from funneldesk.services.customers.list_records import CustomerColumn
 from funneldesk.services.customers.records import CompanyFields
 from funneldesk.services.dto import Actor, CustomerQuery
-from funneldesk.ui.common.background import run_in_background
+from funneldesk.ui.common.background import finish_background_work, quitting, run_in_background
 
 
 def test_a_result_reaches_nobody_once_its_owner_is_gone(qtbot: QtBot) -> None:
@@ -57,3 +57,23 @@ def test_pool_threads_read_sorted_lists_one_job_after_another(
         opened = [fd for fd in os.listdir("/proc/self/fd")
                   if os.path.realpath(f"/proc/self/fd/{fd}") == database]
         assert len(opened) < 10  # not one per job
+
+
+def test_quitting_asks_the_running_chores_to_stop_and_a_later_window_is_not_stopped(
+        qtbot: QtBot) -> None:
+    """A chore running as FunnelDesk quits sees ``quitting()`` and ends early; once every
+    job is done the flag is down again, so a window opened later in the same process (a
+    second run of the tests) indexes its imports to the end."""
+    started, seen = threading.Event(), []
+
+    def chore() -> None:
+        started.set()
+        while not quitting():  # steps, asking between each
+            threading.Event().wait(0.01)
+        seen.append("stopped")
+
+    run_in_background(chore, lambda _r: None, lambda _e: None)
+    assert started.wait(5)
+    finish_background_work()
+    assert seen == ["stopped"]
+    assert not quitting()

@@ -315,8 +315,8 @@ def test_the_command_palette_lists_the_deals_pages_actions_without_building_it(
 
 
 class LineEditAsOnLinux(QLineEdit):
-    """A line edit as Qt makes it on Linux desktops and macOS: Ctrl+K is its own (delete to
-    the end of the line), claimed before any shortcut. The offscreen platform binds no
+    """A line edit as Qt makes it on Linux desktops: Ctrl+K is its own (delete to the end
+    of the line), claimed before any shortcut. The offscreen platform binds no
     such key, so the test brings its own."""
 
     def event(self, event: QEvent) -> bool:

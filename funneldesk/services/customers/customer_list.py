@@ -23,7 +23,7 @@ from funneldesk.money import from_storage
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.records import Actor
 from funneldesk.services.common.sql import Query, timestamp
-from funneldesk.services.customers import channels
+from funneldesk.services.customers import channels, profile_words
 from funneldesk.services.customers.list_records import (
     ANY_KEY_LEVEL,
     COMPANY,
@@ -241,7 +241,8 @@ def where(query: CustomerQuery) -> tuple[str, list[Any]]:
             raise InvalidInput(name, _("A list cannot be filtered by “{field}”.").format(
                 field=name))
         clauses.append(f"r.{name} = ?")
-        params.append(value)
+        # a usual profile word as kept, however the filter (or an older segment) writes it
+        params.append(profile_words.kept(name, value))
     return " AND ".join(clauses), params
 
 

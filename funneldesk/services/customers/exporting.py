@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import functools
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from funneldesk.i18n import _
 from funneldesk.services.common.sql import Query
 from funneldesk.services.common.tabular.records import Field
+from funneldesk.services.customers import profile_words
 from funneldesk.services.customers.importers import COMPANY_FIELDS, CONTACT_FIELDS
 from funneldesk.services.customers.list_records import consent_label, role_label
 from funneldesk.services.team.lead_sources import SEEDED
@@ -61,10 +63,12 @@ def customer_rows(query: Query, entity: str, labels: bool,
     names, sql = _select(entity, fields, only[0])
     headers = [_(f.label) for f in fields] if labels else names
     source, owner = names.index("source"), names.index("owner")
-    # with labels, coded values in words too (决策者, 已同意), which the import reads back
-    worded = [(names.index(n), word) for n, word in (("role", role_label),
-                                                     ("consent", consent_label))
-              if n in names] if labels else []
+    # with labels, coded values and usual profile words in the user's language too (决策者,
+    # 已同意, 女), which the import reads back
+    coded: list[tuple[str, Callable[[str], str]]] = [("role", role_label),
+                                                     ("consent", consent_label)]
+    coded += [(n, functools.partial(profile_words.shown, n)) for n in profile_words.USUAL]
+    worded = [(names.index(n), word) for n, word in coded if n in names] if labels else []
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for row in query(sql, only[1]):

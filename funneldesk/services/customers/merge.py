@@ -36,7 +36,7 @@ from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.records import Actor, ChangeSet
-from funneldesk.services.customers import search
+from funneldesk.services.customers import profile_words, search
 from funneldesk.services.customers.channels import read_tags, tag_ids
 from funneldesk.services.customers.companies import LIST_FIELDS, ReindexDeals, form_fields
 from funneldesk.services.customers.matching import model_of
@@ -167,7 +167,9 @@ class MergeService(Service):
                 raise last_change(session, model, kept.id)
             _require_may_merge(by, kept, merged)
             for name, value in details["before"].items():
-                setattr(kept, name, value)
+                # a profile word kept before words were kept one way (migration 0015)
+                setattr(kept, name,
+                        profile_words.kept(name, value) if isinstance(value, str) else value)
             kept.touched_at = utcnow()
             owner = _owner(row.entity)
             for channel_id, position in details["channels"]:

@@ -82,6 +82,8 @@ DEAL_FIELDS = (
     _f("notes", N_("Notes"), "text", "Description", "备注"),
 )
 
+_CLOSED_AT = next(f for f in DEAL_FIELDS if f.name == "closed_at")
+
 # what closed deals' stages are called where they come from
 _WON_WORDS = {"won", "closed won", "closedwon", "closed - won", "赢单", "成交", "已成交"}
 _LOST_WORDS = {"lost", "closed lost", "closedlost", "closed - lost", "输单", "丢单", "已输单"}
@@ -439,7 +441,7 @@ def _timeline(row: Row, stage: StageInfo, stages: _StageMap,
         end = _local(closed) if closed is not None else next(
             (at for at, s in entered if s.id == stage.id), None)
         if end is None:
-            fail_missing(row, "closed_at", N_("Close date"), ctx)
+            fail_missing(row, "closed_at", _CLOSED_AT.label, ctx)
             return None
         path = [(at, s) for at, s in entered if s.is_open and at <= end]
         if not path:  # only its dates: it was created in the first stage

@@ -9,11 +9,12 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from funneldesk.models import Activity, ActivityKind, ActivityState
 from funneldesk.services.activities.search import index_new_activities
+from funneldesk.services.common.sql import next_new_id
 from funneldesk.services.pipeline.search import raw_connection
 
 # the kind of each sample next step, in the order of the words' "steps"
@@ -44,7 +45,7 @@ def add(session: Session, rng: random.Random, words: dict[str, Any],
                          "created_at": deal["updated_at"], "updated_at": deal["updated_at"]})
         rows += _logged(rng, words, hangs, deal["created_at"], now)
     if rows:
-        first = int(session.scalar(select(func.max(Activity.id))) or 0) + 1
+        first = next_new_id(session, "activities")
         session.execute(insert(Activity), rows)
         index_new_activities(raw_connection(session), first)
 

@@ -48,10 +48,6 @@ class DemoSummary:
     contacts: int
 
 
-def _next_id(session: Session, column: Any) -> int:
-    return int(session.scalar(select(func.max(column))) or 0) + 1
-
-
 class _Builder:
     def __init__(self, session: Session, rng: random.Random, words: dict[str, Any],
                  now: dt.datetime) -> None:
@@ -95,8 +91,8 @@ class _Builder:
 
     def customers(self, n_companies: int, by: int, owners: list[int]
                   ) -> tuple[list[int], dict[int, list[int]]]:
-        first_company = _next_id(self.session, Company.id)
-        first_contact = _next_id(self.session, Contact.id)
+        first_company = sql.next_new_id(self.session, "companies")
+        first_contact = sql.next_new_id(self.session, "contacts")
         maker = ProfileMaker(self.session, self.rng, self.words)
         companies: list[dict[str, Any]] = []
         contacts: list[dict[str, Any]] = []
@@ -218,7 +214,7 @@ class DemoService(Service):
         opens = [s for s in stages if s.is_open]
         won = next(s for s in stages if s.kind is StageKind.WON)
         lost = next(s for s in stages if s.kind is StageKind.LOST)
-        first_deal = _next_id(session, Deal.id)
+        first_deal = sql.next_new_id(session, "deals")
         deal_rows: list[dict[str, Any]] = []
         changes: list[dict[str, Any]] = []
         checks: list[dict[str, Any]] = []

@@ -5,9 +5,10 @@
 opens its own session) but must never touch a widget. With an ``owner``, neither is called
 once the owner is gone (a page closed while its read was under way).
 
-A chore that may run for seconds (indexing a big import for search) asks ``quitting()``
-between its steps, so that a closed window does not leave the process running for it:
-``finish_background_work()``, as FunnelDesk quits, says so and waits for the rest.
+A chore that may run for seconds and can be left to the next start (indexing a big
+import for search) asks ``quitting()`` between its steps, so that a closed window does not
+leave the process running for it: ``finish_background_work()``, as FunnelDesk quits, says
+so and waits for every job (the others run to their end).
 """
 
 from __future__ import annotations
@@ -58,10 +59,13 @@ def quitting() -> bool:
 
 
 def finish_background_work() -> None:
-    """Asks the long chores to stop at their next step, then waits for every job: a read
-    still running uses the database that is about to be closed."""
+    """Asks the chores that check ``quitting()`` to stop at their next step, then waits
+    for every job: a read still running uses the database that is about to be closed."""
     _quitting.set()
-    QThreadPool.globalInstance().waitForDone()
+    try:
+        QThreadPool.globalInstance().waitForDone()
+    finally:
+        _quitting.clear()  # a window opened after this one (in the same process) works on
 
 
 def run_in_background(work: Callable[[], Any], done: Callable[[Any], None],

@@ -1,7 +1,7 @@
 """Ctrl+K opens search-everything from a text box too.
 
-On Linux and macOS a line edit takes Ctrl+K (delete to the end of the line) before any
-shortcut sees it, so a rep typing in the board's filter or the customers' search got a
+On Linux a line edit takes Ctrl+K (delete to the end of the line) before any shortcut
+sees it, so a rep typing in the board's filter or the customers' search got a
 shortened text instead of the search. The text box with the focus is told to leave that
 key to the window. Only that one box is watched: a filter on the whole application would
 run Python for every event the board paints or drags with.

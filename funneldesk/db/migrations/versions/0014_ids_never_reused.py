@@ -13,7 +13,9 @@ each is rebuilt from its own CREATE statement with its id declared
 ``INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT`` (same columns, order, defaults, checks and
 foreign keys), its rows copied, its indexes made again from their own statements. Each
 counter starts above every id the table has held that the file still names: its rows,
-its audit entries, and for activities the events the calendar exports wrote.
+its audit entries, and for activities the events the calendar exports wrote. A table
+whose statement is not as FunnelDesk wrote it (changed by another tool) is left as it was:
+the file still opens, its new ids as before.
 
 This file is frozen: it imports no FunnelDesk code.
 """
@@ -36,13 +38,15 @@ SELECT max(CAST(e.key AS INTEGER)) FROM calendar_exports, json_each(calendar_exp
 WHERE json_valid(calendar_exports.events)"""
 
 
-def _autoincrement(create: str, table: str) -> str:
+def _autoincrement(create: str, table: str) -> str | None:
     """``create`` with its id the AUTOINCREMENT primary key, the table's own key
-    constraint taken off (SQLite allows AUTOINCREMENT only on the column)."""
+    constraint taken off (SQLite allows AUTOINCREMENT only on the column); None for a
+    statement not written as FunnelDesk writes it (a table changed by another tool),
+    which is left as it is rather than refuse to open the file."""
     key = re.compile(rf",\s*CONSTRAINT pk_{table} PRIMARY KEY \(id\)")
     column = re.compile(r"(\(\s*)id INTEGER NOT NULL,")
     if len(key.findall(create)) != 1 or len(column.findall(create)) != 1:
-        raise RuntimeError(f"unexpected schema of {table}: {create}")
+        return None
     create = key.sub("", create)
     return column.sub(rf"\1id INTEGER NOT NULL CONSTRAINT pk_{table} PRIMARY KEY AUTOINCREMENT,",
                       create)
@@ -59,9 +63,11 @@ def upgrade() -> None:
         indexes = [sql for (sql,) in conn.execute(
             "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
             "AND sql IS NOT NULL ORDER BY name", (table,))]
+        rebuilt = _autoincrement(create, table)
+        if rebuilt is None:
+            continue
         new = f"{table}_0014"
-        conn.execute(_autoincrement(create, table).replace(
-            create[:create.index("(")], f'CREATE TABLE "{new}" ', 1))
+        conn.execute(rebuilt.replace(create[:create.index("(")], f'CREATE TABLE "{new}" ', 1))
         conn.execute(f'INSERT INTO "{new}" SELECT * FROM "{table}"')
         conn.execute(f'DROP TABLE "{table}"')
         conn.execute(f'ALTER TABLE "{new}" RENAME TO "{table}"')
