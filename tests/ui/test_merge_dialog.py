@@ -121,6 +121,21 @@ def test_find_duplicates_names_each_contact_with_its_company(
         f"“李晓明” (#{first}) at 星辰科技", f"“李 晓明” (#{second}) at 星辰科技"]
 
 
+def test_find_duplicates_tells_every_reason_in_the_why_columns_tooltip(
+        qtbot: QtBot, services: Services, manager: Actor, workspace: Workspace) -> None:
+    for name in ("王芳", "王 芳"):
+        services.customers.add_contact(ContactFields(
+            name=name, phones=("13800138000",), emails=("wang@example.cn",)), by=manager)
+    dialog = DuplicatesDialog(services, manager, "contact", workspace.runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=10000)
+    why = dialog.model.index(0, 1)
+    reasons = why.data(Qt.ItemDataRole.ToolTipRole).split("\n")
+    assert len(reasons) >= 2
+    assert all(reason in why.data() for reason in reasons)
+
+
 def test_find_duplicates_lists_a_planted_group_and_merges_its_pair(
         qtbot: QtBot, services: Services, manager: Actor, workspace: Workspace) -> None:
     kept, other = two_companies(services, manager)

@@ -37,8 +37,9 @@ class DuplicateGroupsModel(QStandardItemModel):
         self.groups = list(groups)
         for group in self.groups:
             n = len(group.members)
-            head = [_cell(ngettext("{n} record", "{n} records", n).format(n=n)),
-                    _cell(" ".join(group.reason_labels())),
+            reasons = _cell(" ".join(group.reason_labels()))
+            reasons.setToolTip("\n".join(group.reason_labels()))  # the column may cut them
+            head = [_cell(ngettext("{n} record", "{n} records", n).format(n=n)), reasons,
                     _cell(_("{score}%").format(score=formatting.number(round(group.score))))]
             for member in group.members:
                 shown = (_("“{name}” (#{id}) at {company}").format(
