@@ -319,3 +319,17 @@ def test_a_won_deal_of_a_file_with_no_close_date_column_is_refused_at_the_close_
     assert [(e.column, e.reason) for e in report.errors] == [
         (i18n._("Close date"), "required")]
     assert report.errors[0].column != "Close date"
+
+
+@pytest.mark.parametrize(("headers", "crm"), [
+    (("Deal Name", "Deal Stage", "Amount", "Close Date", "Pipeline"), "HubSpot"),
+    (("Record ID", "Deal Name", 'Date entered "Won (Sales Pipeline)"'), "HubSpot"),
+    (("Deal - Title", "Deal - Value", "Deal - Status"), "Pipedrive"),
+    (("Opportunity Name", "Account Name", "Stage"), "Salesforce"),
+    (("商机名称", "阶段", "金额"), None),
+    (("Deal Name", "Value"), None),  # a team's own file that happens to say Deal Name
+])
+def test_the_crm_a_deals_export_comes_from_is_told_by_its_headers(
+        services: Services, headers: tuple[str, ...], crm: str | None) -> None:
+    assert services.imports.export_source("deals", headers) == crm
+    assert services.imports.export_source("contacts", headers) is None

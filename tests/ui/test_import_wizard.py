@@ -98,6 +98,7 @@ def test_a_gbk_file_with_chinese_headers_has_its_columns_suggested(
     assert shown == ["Company", "Phone", "Email", "Industry", "Don’t import"]
     assert model.index(0, 1).data().startswith("北京星辰科技有限公司 · 上海华信有限公司")
     assert wizard.mapping_page.isComplete()
+    assert wizard.mapping_page.subTitle().startswith("Columns whose header names a field")
 
 
 def test_columns_are_unmapped_and_mapped_through_the_model(

@@ -84,6 +84,21 @@ DEAL_FIELDS = (
 
 _CLOSED_AT = next(f for f in DEAL_FIELDS if f.name == "closed_at")
 
+
+def export_source(headers: Sequence[str]) -> str | None:
+    """The CRM whose deals export the headers are (HubSpot, Pipedrive or Salesforce), by
+    the columns each names its own way; None for any other file. The wizard says so: its
+    columns are then matched by their names."""
+    folded = {h.strip().casefold() for h in headers}
+    if sum(h.startswith("deal - ") for h in folded) >= 2:
+        return "Pipedrive"
+    if "opportunity name" in folded:
+        return "Salesforce"
+    if "deal name" in folded and ({"deal stage", "record id", "pipeline"} & folded
+                                  or any(h.startswith("date entered") for h in folded)):
+        return "HubSpot"
+    return None
+
 # what closed deals' stages are called where they come from
 _WON_WORDS = {"won", "closed won", "closedwon", "closed - won", "赢单", "成交", "已成交"}
 _LOST_WORDS = {"lost", "closed lost", "closedlost", "closed - lost", "输单", "丢单", "已输单"}
@@ -116,6 +131,10 @@ class DealImporter:
         # the file's stages as check_options finds them, so that a row's report names an
         # unknown stage with its other problems (a bad date ...), not after them
         self._stages: _StageMap | None = None
+
+    @staticmethod
+    def export_source(headers: Sequence[str]) -> str | None:
+        return export_source(headers)
 
     def entered_columns(self, query: Any, headers: Sequence[str],
                         pipeline: int | str | None,

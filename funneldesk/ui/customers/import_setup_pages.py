@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError
-from funneldesk.i18n import _, ngettext, pgettext
+from funneldesk.i18n import N_, _, ngettext, pgettext
 from funneldesk.services.common.tabular.files import Table
 from funneldesk.ui.common import file_dialogs
 from funneldesk.ui.common.background import run_in_background
@@ -175,15 +175,17 @@ class FilePage(QWizardPage):
 MODES = ("create", "update", "upsert")
 
 
+_SUBTITLE = N_("Columns whose header names a field, in English or Chinese, are matched "
+               "already. Choose the field of any other column to import it.")
+
+
 class MappingPage(QWizardPage):
     def __init__(self, owner: ImportWizard) -> None:
         super().__init__()
         self.owner = owner
         self._loaded: tuple[Table, str] | None = None
         self.setTitle(_("Match the columns to fields"))
-        self.setSubTitle(_("Columns whose header names a field, in English or Chinese, are "
-                           "matched already. Choose the field of any other column to import "
-                           "it."))
+        self.setSubTitle(_(_SUBTITLE))
         self.model = MappingModel(self)
         self.model.mappingChanged.connect(self._update)
         self.view = QTableView()
@@ -236,6 +238,11 @@ class MappingPage(QWizardPage):
             label = next((f.label for f in importer.fields if f.name == name), name)
             self.key.addItem(_(label), name)
         self.model.load(table, importer.fields, imports.suggest(kind, table.headers))
+        source = imports.export_source(kind, table.headers)
+        self.setSubTitle(_(
+            "This file is a deals export of {crm}: its columns are matched by their names. "
+            "Choose the field of any other column to import it.").format(crm=source)
+            if source else _(_SUBTITLE))
         self.view.resizeColumnsToContents()
         self.view.setColumnWidth(FIELD, max(self.view.columnWidth(FIELD), 220))
 

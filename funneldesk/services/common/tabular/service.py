@@ -60,6 +60,11 @@ class ImportService(Service):
         """field -> header, for the headers that name a field."""
         return suggest_columns(self.importer(kind), headers)
 
+    def export_source(self, kind: str, headers: tuple[str, ...]) -> str | None:
+        """The CRM whose export the file is, where its headers tell (deals only)."""
+        find = getattr(self.importer(kind), "export_source", None)
+        return find(headers) if find is not None else None
+
     def date_columns(self, table: Table) -> list[tuple[str | None, str | None]]:
         """Each column's dates (``cells.date_column``): the order they prove, and the
         first that needs it given; read with the file, off the GUI thread, so that the
