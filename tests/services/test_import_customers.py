@@ -581,3 +581,25 @@ def test_a_companies_file_headed_by_its_names_alone_is_matched(services: Service
     for header in ("名称", "单位名称"):
         assert services.imports.suggest("companies", (header, "电话")) == {
             "name": header, "phone": "电话"}
+
+
+def test_an_imported_record_shows_when_and_by_whom_it_was_made(
+        tmp_path: Path, services: Services, manager: Actor) -> None:
+    """An import audits the file, not each record: the history of a record it made names
+    the record's own making, once, and a record made in a form keeps its own entry."""
+    from funneldesk.services.customers.list_records import CONTACT, CustomerQuery
+    from funneldesk.services.customers.records import ContactFields
+
+    path = tmp_path / "contacts.csv"
+    path.write_text("姓名,公司名称\n赵敏,远航物流有限公司\n", encoding="utf-8")
+    services.imports.run("contacts", path, ImportOptions(
+        columns=services.imports.suggest("contacts", ("姓名", "公司名称"))), by=manager)
+    made = services.customers.add_contact(ContactFields(name="王芳"), by=manager).id
+    rows = {r.name: r.id for r in services.customer_list.all_rows(CustomerQuery(CONTACT))}
+    imported = services.customer_list.overview("contact", rows["赵敏"]).history
+    assert [(h.action, h.by) for h in imported] == [("create", manager.display_name)]
+    company = services.customer_list.overview("company", services.customers.contact_detail(
+        rows["赵敏"]).fields.company_id or 0).history
+    assert [h.action for h in company] == ["create"]
+    assert [h.action for h in services.customer_list.overview("contact", made).history] == [
+        "create"]

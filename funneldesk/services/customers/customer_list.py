@@ -554,6 +554,14 @@ class CustomerListService(Service):
                 "LEFT JOIN users u ON u.id = a.user_id WHERE a.entity = ? "
                 f"AND a.entity_id IN ({', '.join('?' * len(ids))}) "
                 "ORDER BY a.at DESC, a.id DESC LIMIT ?", (entity, *ids, _HISTORY)))
+            if len(history) < _HISTORY and all(h.action != "create" for h in history):
+                # made by an import or as sample data, which audit the file, not each
+                # record: when and by whom it was made, from the record itself
+                made = run(f"SELECT r.created_at, u.display_name FROM {_entity(CustomerQuery(entity))}"
+                           f" r LEFT JOIN users u ON u.id = r.created_by_id WHERE r.id = ?",
+                           (record_id,))
+                history += tuple(HistoryLine(timestamp(at), by, "create", ())
+                                 for at, by in made)
         return CustomerOverview(entity, record_id, detail,
                                 _source(source[0][0], source[0][1]) if source else "",
                                 people, deals, history)
