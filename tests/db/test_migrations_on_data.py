@@ -550,3 +550,34 @@ def test_migration_0014_leaves_a_table_another_tool_rewrote_as_it_was() -> None:
                                          'CONSTRAINT pk_deals PRIMARY KEY AUTOINCREMENT, '
                                          '\n\ttitle VARCHAR(300) NOT NULL\n)')
     assert rebuild("CREATE TABLE deals (id INTEGER PRIMARY KEY, title TEXT)", "deals") is None
+
+
+def test_migration_0014_leaves_a_rewritten_table_but_sets_its_counter(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A contacts table another tool wrote again (its key declared another way, its
+    checks and defaults gone) is left as it is, with a warning; the imports' counter still
+    starts above the erased id."""
+    path = tmp_path / "sales.db"
+    shutil.copy(HERE / "fixtures" / "demo-0013.db", path)
+    with closing(sqlite3.connect(path)) as conn:
+        [(erased,)] = conn.execute("SELECT entity_id FROM audit_log WHERE action = 'erase'")
+        conn.execute("PRAGMA foreign_keys = OFF")
+        columns = ", ".join("id INTEGER PRIMARY KEY" if name == "id" else f"{name} {kind}"
+                            for _cid, name, kind, *_rest in conn.execute(
+                                "PRAGMA table_info(contacts)"))
+        conn.execute(f"CREATE TABLE contacts_copy ({columns})")
+        conn.execute("INSERT INTO contacts_copy SELECT * FROM contacts")
+        conn.execute("DROP TABLE contacts")
+        conn.execute("ALTER TABLE contacts_copy RENAME TO contacts")
+        conn.commit()
+        [(rewritten,)] = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'contacts'")
+    with caplog.at_level("WARNING"):
+        open_database(path).close()
+    assert "contacts was changed by another tool" in caplog.text
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("SELECT sql FROM sqlite_master WHERE name = 'contacts'").fetchone() \
+            == (rewritten,)
+        assert conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'contacts'"
+                            ).fetchone()[0] >= erased
+        assert "AUTOINCREMENT" in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'deals'").fetchone()[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 from funneldesk.enums import ActivityKind
@@ -124,3 +125,20 @@ def test_a_company_a_contacts_import_makes_takes_no_id_sample_data_held(
         [(made,)] = conn.execute(
             "SELECT id FROM companies WHERE name = '远航物流有限公司'").fetchall()
     assert made > held
+
+
+def test_sample_data_loaded_again_takes_no_id_of_the_sample_data_removed(
+        services: Services, manager: Actor, db_path: Path) -> None:
+    """A sample company edited, then removed with the rest: the audit still names it, so
+    the next sample data gives its id to no company."""
+    services.demo.generate(deals=5, seed=1, by=manager)
+    with closing(sqlite3.connect(db_path)) as conn:
+        [(top,)] = conn.execute("SELECT max(id) FROM companies").fetchall()
+    detail = services.customers.company_detail(top)
+    services.customers.update_company(top, replace(detail.fields, city="杭州"),
+                                      expected_version=detail.version, by=manager)
+    services.sample_data.remove(by=manager)
+    services.demo.generate(deals=5, seed=2, by=manager, append=True)
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("SELECT count(*) FROM companies WHERE id = ?", (top,)).fetchone() \
+            == (0,)

@@ -603,3 +603,30 @@ def test_an_imported_record_shows_when_and_by_whom_it_was_made(
     assert [h.action for h in company] == ["create"]
     assert [h.action for h in services.customer_list.overview("contact", made).history] == [
         "create"]
+
+
+def test_the_making_of_an_imported_record_keeps_its_place_and_its_maker_after_a_merge(
+        tmp_path: Path, services: Services, manager: Actor, rep: Actor) -> None:
+    """A contact a rep made in a form, merged into an imported one: the kept record's
+    history has both makings, each by its maker, newest first; sample data has none."""
+    from funneldesk.services.customers.list_records import CONTACT, CustomerQuery
+    from funneldesk.services.customers.records import ContactFields
+
+    path = tmp_path / "contacts.csv"
+    path.write_text("姓名,公司名称\n赵敏,远航物流有限公司\n", encoding="utf-8")
+    services.imports.run("contacts", path, ImportOptions(
+        columns=services.imports.suggest("contacts", ("姓名", "公司名称"))), by=manager)
+    [kept] = [r.id for r in services.customer_list.all_rows(CustomerQuery(CONTACT))]
+    other = services.customers.add_contact(ContactFields(name="赵敏"), by=rep).id
+    preview = services.merges.preview("contact", kept, other)
+    services.merges.merge("contact", kept, other, {}, preview.versions, by=manager)
+    history = services.customer_list.overview("contact", kept).history
+    assert [(h.action, h.by) for h in history] == [
+        ("merge", manager.display_name), ("create", rep.display_name),
+        ("create", manager.display_name)]
+    assert [h.at for h in history] == sorted((h.at for h in history), reverse=True)
+
+    services.demo.generate(deals=3, seed=1, by=manager, append=True)
+    sample = next(r.id for r in services.customer_list.all_rows(CustomerQuery(CONTACT))
+                  if r.id not in (kept, other))
+    assert services.customer_list.overview("contact", sample).history == ()

@@ -322,12 +322,16 @@ def test_a_won_deal_of_a_file_with_no_close_date_column_is_refused_at_the_close_
 
 
 @pytest.mark.parametrize(("headers", "crm"), [
-    (("Deal Name", "Deal Stage", "Amount", "Close Date", "Pipeline"), "HubSpot"),
-    (("Record ID", "Deal Name", 'Date entered "Won (Sales Pipeline)"'), "HubSpot"),
+    (("Record ID", "Deal Name", "Deal Stage", "Amount", "Close Date", "Pipeline"), "HubSpot"),
+    (("Deal Name", 'Date entered "Won (Sales Pipeline)"'), "HubSpot"),
     (("Deal - Title", "Deal - Value", "Deal - Status"), "Pipedrive"),
-    (("Opportunity Name", "Account Name", "Stage"), "Salesforce"),
+    (("Opportunity ID", "Opportunity Name", "Account Name", "Stage"), "Salesforce"),
     (("商机名称", "阶段", "金额"), None),
-    (("Deal Name", "Value"), None),  # a team's own file that happens to say Deal Name
+    # a team's own files, with headers such CRMs also use
+    (("Deal Name", "Value"), None),
+    (("Deal name", "Pipeline", "Value", "Owner"), None),
+    (("Deal Name", "Deal Stage", "Amount"), None),
+    (("Opportunity name", "Value", "Stage"), None),
 ])
 def test_the_crm_a_deals_export_comes_from_is_told_by_its_headers(
         services: Services, headers: tuple[str, ...], crm: str | None) -> None:

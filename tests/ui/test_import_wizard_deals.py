@@ -164,7 +164,7 @@ def test_rows_their_status_decides_are_not_warned_about(
     qtbot.waitUntil(wizard.file_page.isComplete, timeout=10000)
     wizard.next()
     assert wizard.mapping_page.model.columns()["status"] == "Deal - Status"
-    assert "deals export of Pipedrive" in wizard.mapping_page.subTitle()
+    assert "a deals export of Pipedrive" in wizard.mapping_page.subTitle()
     wizard.next()
     page = wizard.stages_page
     assert [k for k, _n in page.values.keys] == ["Proposal Made"]

@@ -554,17 +554,26 @@ class CustomerListService(Service):
                 "LEFT JOIN users u ON u.id = a.user_id WHERE a.entity = ? "
                 f"AND a.entity_id IN ({', '.join('?' * len(ids))}) "
                 "ORDER BY a.at DESC, a.id DESC LIMIT ?", (entity, *ids, _HISTORY)))
-            if len(history) < _HISTORY and all(h.action != "create" for h in history):
-                # made by an import or as sample data, which audit the file, not each
-                # record: when and by whom it was made, from the record itself
-                made = run(f"SELECT r.created_at, u.display_name FROM {_entity(CustomerQuery(entity))}"
-                           f" r LEFT JOIN users u ON u.id = r.created_by_id WHERE r.id = ?",
-                           (record_id,))
-                history += tuple(HistoryLine(timestamp(at), by, "create", ())
-                                 for at, by in made)
+            made = _made_line(run, entity, record_id)
+            if made is not None:  # in date order, among the newest entries only
+                history = tuple(sorted((*history, made), key=lambda h: h.at,
+                                       reverse=True)[:_HISTORY])
         return CustomerOverview(entity, record_id, detail,
                                 _source(source[0][0], source[0][1]) if source else "",
                                 people, deals, history)
+
+
+def _made_line(run: Query, entity: str, record_id: int) -> HistoryLine | None:
+    """When and by whom a record an import made was made, from the record itself: an
+    import audits the file, not each record. None for a record with its own "create"
+    entry, and for sample data (stamped with a made-up time)."""
+    if run("SELECT 1 FROM audit_log WHERE entity = ? AND entity_id = ? AND action = 'create' "
+           "LIMIT 1", (entity, record_id)):
+        return None
+    table = _entity(CustomerQuery(entity))
+    made = run(f"SELECT r.created_at, u.display_name FROM {table} r LEFT JOIN users u "
+               f"ON u.id = r.created_by_id WHERE r.id = ? AND NOT r.is_sample", (record_id,))
+    return HistoryLine(timestamp(made[0][0]), made[0][1], "create", ()) if made else None
 
 
 def _history(row: Sequence[Any], region: str) -> HistoryLine:

@@ -86,18 +86,19 @@ _CLOSED_AT = next(f for f in DEAL_FIELDS if f.name == "closed_at")
 
 
 def export_source(headers: Sequence[str]) -> str | None:
-    """The CRM whose deals export the headers are (HubSpot, Pipedrive or Salesforce), by
-    the columns each names its own way; None for any other file. The wizard says so: its
-    columns are then matched by their names."""
+    """The CRM whose deals export the headers look like (HubSpot, Pipedrive or
+    Salesforce), by columns only that CRM writes: its record ids, Pipedrive's "Deal - "
+    prefix; None for any other file (a team's own Deal Name, Opportunity name ...)."""
     folded = {h.strip().casefold() for h in headers}
     if sum(h.startswith("deal - ") for h in folded) >= 2:
         return "Pipedrive"
-    if "opportunity name" in folded:
+    if "opportunity name" in folded and "opportunity id" in folded:
         return "Salesforce"
-    if "deal name" in folded and ({"deal stage", "record id", "pipeline"} & folded
+    if "deal name" in folded and ({"record id", "hs_object_id"} & folded
                                   or any(h.startswith("date entered") for h in folded)):
         return "HubSpot"
     return None
+
 
 # what closed deals' stages are called where they come from
 _WON_WORDS = {"won", "closed won", "closedwon", "closed - won", "赢单", "成交", "已成交"}

@@ -240,8 +240,8 @@ class MappingPage(QWizardPage):
         self.model.load(table, importer.fields, imports.suggest(kind, table.headers))
         source = imports.export_source(kind, table.headers)
         self.setSubTitle(_(
-            "This file is a deals export of {crm}: its columns are matched by their names. "
-            "Choose the field of any other column to import it.").format(crm=source)
+            "This file looks like a deals export of {crm}: its columns are matched by their "
+            "names. Choose the field of any other column to import it.").format(crm=source)
             if source else _(_SUBTITLE))
         self.view.resizeColumnsToContents()
         self.view.setColumnWidth(FIELD, max(self.view.columnWidth(FIELD), 220))

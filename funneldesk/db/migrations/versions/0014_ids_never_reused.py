@@ -14,11 +14,13 @@ each is rebuilt from its own CREATE statement with its id declared
 foreign keys), its rows copied, its indexes made again from their own statements. Each
 counter starts above every id the table has held that the file still names: its rows,
 its audit entries, and for activities the events the calendar exports wrote. A table
-whose statement is not as FunnelDesk wrote it (changed by another tool) is left as it was:
-the file still opens, its new ids as before.
+whose statement is not as FunnelDesk wrote it (changed by another tool) is left as it was,
+with a warning in the log, and its counter set all the same: the file still opens, and
+only records made one at a time may take an old id there.
 
 This file is frozen: it imports no FunnelDesk code.
 """
+import logging
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -65,14 +67,19 @@ def upgrade() -> None:
             "AND sql IS NOT NULL ORDER BY name", (table,))]
         rebuilt = _autoincrement(create, table)
         if rebuilt is None:
-            continue
-        new = f"{table}_0014"
-        conn.execute(rebuilt.replace(create[:create.index("(")], f'CREATE TABLE "{new}" ', 1))
-        conn.execute(f'INSERT INTO "{new}" SELECT * FROM "{table}"')
-        conn.execute(f'DROP TABLE "{table}"')
-        conn.execute(f'ALTER TABLE "{new}" RENAME TO "{table}"')
-        for sql in indexes:
-            conn.execute(sql)
+            # its counter is set all the same: the imports and the sample data read it
+            logging.getLogger(__name__).warning(
+                "%s was changed by another tool: left as it is, its rows numbered by SQLite",
+                table)
+        else:
+            new = f"{table}_0014"
+            conn.execute(rebuilt.replace(create[:create.index("(")], f'CREATE TABLE "{new}" ',
+                                         1))
+            conn.execute(f'INSERT INTO "{new}" SELECT * FROM "{table}"')
+            conn.execute(f'DROP TABLE "{table}"')
+            conn.execute(f'ALTER TABLE "{new}" RENAME TO "{table}"')
+            for sql in indexes:
+                conn.execute(sql)
         named = conn.execute("SELECT max(entity_id) FROM audit_log WHERE entity = ?",
                              (entity,)).fetchone()[0] or 0
         if table == "activities":
