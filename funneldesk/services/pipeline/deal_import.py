@@ -133,9 +133,7 @@ class DealImporter:
         # unknown stage with its other problems (a bad date ...), not after them
         self._stages: _StageMap | None = None
 
-    @staticmethod
-    def export_source(headers: Sequence[str]) -> str | None:
-        return export_source(headers)
+    export_source = staticmethod(export_source)
 
     def entered_columns(self, query: Any, headers: Sequence[str],
                         pipeline: int | str | None,

@@ -1,5 +1,6 @@
 """The names a user sees for the customer fields and for the codes some of them hold
-(role, key level, consent, the usual profile words): one place, shared by the forms and the merge dialog."""
+(role, key level, consent, the usual profile words): one place, shared by the forms and
+the merge dialog."""
 
 from __future__ import annotations
 

@@ -62,9 +62,6 @@ def upgrade() -> None:
                               (table,)).fetchone()[0]
         if "AUTOINCREMENT" in create.upper():
             continue
-        indexes = [sql for (sql,) in conn.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-            "AND sql IS NOT NULL ORDER BY name", (table,))]
         rebuilt = _autoincrement(create, table)
         if rebuilt is None:
             # its counter is set all the same: the imports and the sample data read it
@@ -72,14 +69,7 @@ def upgrade() -> None:
                 "%s was changed by another tool: left as it is, its rows numbered by SQLite",
                 table)
         else:
-            new = f"{table}_0014"
-            conn.execute(rebuilt.replace(create[:create.index("(")], f'CREATE TABLE "{new}" ',
-                                         1))
-            conn.execute(f'INSERT INTO "{new}" SELECT * FROM "{table}"')
-            conn.execute(f'DROP TABLE "{table}"')
-            conn.execute(f'ALTER TABLE "{new}" RENAME TO "{table}"')
-            for sql in indexes:
-                conn.execute(sql)
+            _rebuild(conn, table, create, rebuilt)
         named = conn.execute("SELECT max(entity_id) FROM audit_log WHERE entity = ?",
                              (entity,)).fetchone()[0] or 0
         if table == "activities":
@@ -88,6 +78,21 @@ def upgrade() -> None:
         conn.execute("DELETE FROM sqlite_sequence WHERE name = ?", (table,))
         conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)",
                      (table, max(named, held)))
+
+
+def _rebuild(conn: sqlite3.Connection, table: str, create: str, rebuilt: str) -> None:
+    """``table`` made again by ``rebuilt`` (its CREATE statement), with its rows and its
+    indexes."""
+    indexes = [sql for (sql,) in conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY name", (table,))]
+    new = f"{table}_0014"
+    conn.execute(rebuilt.replace(create[:create.index("(")], f'CREATE TABLE "{new}" ', 1))
+    conn.execute(f'INSERT INTO "{new}" SELECT * FROM "{table}"')
+    conn.execute(f'DROP TABLE "{table}"')
+    conn.execute(f'ALTER TABLE "{new}" RENAME TO "{table}"')
+    for sql in indexes:
+        conn.execute(sql)
 
 
 def downgrade() -> None:
