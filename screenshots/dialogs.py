@@ -150,6 +150,9 @@ def take(lang: str, out: Path) -> None:
     when_open(app, editor)
     window.manage_pipelines()
     take_customer_dialogs(app, window, services, me, lang, out)
+    from plans import take_plans  # beside this script
+
+    take_plans(app, window, services, me, lang, out, when_open, shoot)
     window.close()
     db.close()
     QWidget()  # keep a widget alive between languages (QApplication is reused)

@@ -18,6 +18,7 @@ from funneldesk.models.customer import (
 )
 from funneldesk.models.deal import CriterionCheck, Deal, LostReason, StageChange
 from funneldesk.models.enums import ActivityKind, ActivityState, CriterionKind, Role, StageKind
+from funneldesk.models.follow_up import FollowUpPlan, StagePlanStep
 from funneldesk.models.pipeline import Pipeline, Stage, StageCriterion
 from funneldesk.models.search import SearchDoc, SearchRecent, SearchTerm
 from funneldesk.models.user import User
@@ -37,6 +38,7 @@ __all__ = [
     "CriterionCheck",
     "CriterionKind",
     "Deal",
+    "FollowUpPlan",
     "LeadSource",
     "LostReason",
     "Merge",
@@ -52,6 +54,7 @@ __all__ = [
     "StageChange",
     "StageCriterion",
     "StageKind",
+    "StagePlanStep",
     "Tag",
     "TeamSetting",
     "User",

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from funneldesk.services.activities.activity_list import ActivityListService
     from funneldesk.services.activities.calendar import CalendarService
     from funneldesk.services.activities.exporting import ActivityExportService
+    from funneldesk.services.activities.plans import FollowUpService
     from funneldesk.services.activities.reminders import ReminderService
     from funneldesk.services.activities.timeline import TimelineService
     from funneldesk.services.common.search import SearchService
@@ -214,6 +215,13 @@ class Services:
         from funneldesk.services.activities.activities import ActivityService
 
         return ActivityService(self.db)
+
+    @cached_property
+    def follow_ups(self) -> FollowUpService:
+        """Deals' follow-up plans, and the activities entering a stage proposes."""
+        from funneldesk.services.activities.plans import FollowUpService
+
+        return FollowUpService(self.db)
 
     @cached_property
     def reminders(self) -> ReminderService:

@@ -98,3 +98,20 @@ def test_the_sample_has_activities_planned_overdue_and_done_with_outcomes(
     assert all(outcome for _k, outcome, _at in done)  # each says what came of it
     assert len({kind for kind, _o, _at in done}) >= 5
     assert all(at[:10] <= TODAY.isoformat() for *_rest, at in done)  # none done in the future
+
+
+def test_the_sample_has_follow_up_plans_on_open_deals_and_stages_that_propose(
+        services: Services, manager: Actor, db_path: Path) -> None:
+    services.demo.generate(deals=200, seed=4, by=manager, today=TODAY)
+    with closing(sqlite3.connect(db_path)) as conn:
+        plans = conn.execute(
+            "SELECT s.kind, p.every_kind, p.every_days, p.goal, p.budget FROM follow_up_plans p "
+            "JOIN deals d ON d.id = p.deal_id JOIN stages s ON s.id = d.stage_id").fetchall()
+        open_deals = conn.execute("SELECT count(*) FROM deals d JOIN stages s ON "
+                                  "s.id = d.stage_id WHERE s.kind = 'OPEN'").fetchone()[0]
+    assert open_deals / 4 < len(plans) < open_deals  # about half of them
+    assert {kind for kind, *_rest in plans} == {"OPEN"}
+    assert all(kind and days and goal for _s, kind, days, goal, _b in plans)
+    assert any(budget is not None for *_rest, budget in plans)
+    first = services.board.load(services.board.pipelines()[0][0]).pipeline.stages[0]
+    assert services.follow_ups.stage_steps(first.id)  # a new database's stages propose

@@ -4,6 +4,7 @@ also keeps the deal's next step (its card) and the customers' pool clocks curren
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 
 from sqlalchemy import update as sa_update
@@ -19,6 +20,7 @@ from funneldesk.services.activities import reads
 from funneldesk.services.activities.records import (
     MAX_MINUTES,
     TITLE_LIMIT,
+    ActivitiesResult,
     Activity,
     ActivityFields,
     ActivityResult,
@@ -57,6 +59,34 @@ class ActivityService(Service):
             row.state, row.outcome = ActivityState.DONE, outcome.strip()
             row.closed_at, row.closed_by_id = utcnow(), by.id
             return _result(session, row, by, "log")
+
+    def plan_many(self, many: Sequence[ActivityFields], *, by: Actor) -> ActivitiesResult:
+        """Plans several activities in one change (what entering a stage proposes)."""
+        with self.db.session() as session:
+            results = [_result(session, _new(session, fields, by), by, "plan")
+                       for fields in many]
+        changes = ChangeSet()
+        for result in results:
+            changes = changes | result.changes
+        return ActivitiesResult(tuple(r.activity for r in results), changes)
+
+    def withdraw_many(self, seen: Sequence[tuple[int, int]], *, by: Actor
+                      ) -> ActivitiesResult:
+        """Takes several activities away in one change (undoing ``plan_many``): all of
+        them, or none when one changed since (``seen``: ids with the versions seen)."""
+        with self.db.session() as session:
+            rows = [_editable(session, ident, version, by) for ident, version in seen]
+            gone = tuple(reads.read(session, row.id) for row in rows)
+            if not all(by.is_manager or by.id == row.created_by_id for row in rows):
+                raise NotAllowed(_("Only whoever planned or logged this activity, or a "
+                                   "manager, can take it away."))
+            deals = {row.deal_id for row in rows if row.deal_id is not None}
+            changes = ChangeSet()
+            for row in rows:
+                changes = changes | _changes(row, {d for d in (row.deal_id,) if d is not None})
+                _delete(session, row, by)
+            next_step.refresh(session, deals)
+            return ActivitiesResult(gone, changes)
 
     def update(self, activity_id: int, fields: ActivityFields, *, expected_version: int,
                by: Actor, outcome: str | None = None) -> ActivityResult:

@@ -145,6 +145,12 @@ class ActivityResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ActivitiesResult:
+    activities: tuple[Activity, ...]
+    changes: ChangeSet
+
+
+@dataclass(frozen=True, slots=True)
 class Reminders:
     """One user's planned activities: overdue, due today, and the next 7 days."""
 

@@ -7,12 +7,14 @@ from sqlalchemy.orm import Session
 
 from funneldesk.i18n import N_, _, language
 from funneldesk.models import (
+    ActivityKind,
     CriterionKind,
     LostReason,
     Pipeline,
     Stage,
     StageCriterion,
     StageKind,
+    StagePlanStep,
 )
 from funneldesk.services.team.defaults import add_team_defaults
 
@@ -37,6 +39,17 @@ DEFAULT_STAGES: tuple[tuple[str, StageKind, int, int | None, str, tuple[str, ...
     (N_("Lost"), StageKind.LOST, 0, None, N_("Record why the deal was lost."), (), ()),
 )
 
+# what entering each open stage proposes, by the stage's place: (kind, title, within days)
+DEFAULT_PLAN_STEPS: dict[int, tuple[tuple[ActivityKind, str, int], ...]] = {
+    0: ((ActivityKind.CALL, N_("Introduce us and ask about the need"), 1),),
+    1: ((ActivityKind.CALL, N_("Confirm the budget and who decides"), 2),
+        (ActivityKind.VISIT, N_("On-site needs analysis"), 7)),
+    2: ((ActivityKind.EMAIL, N_("Send the proposal"), 1),
+        (ActivityKind.CALL, N_("Go through the proposal together"), 3)),
+    3: ((ActivityKind.MEETING, N_("Agree price and terms with the decision maker"), 5),),
+    4: ((ActivityKind.CALL, N_("Check the contract's review and seal"), 2),),
+}
+
 DEFAULT_LOST_REASONS = (
     N_("Price too high"), N_("Chose a competitor"), N_("No budget"),
     N_("Project cancelled or postponed"), N_("Not a fit for our product"), N_("Lost contact"),
@@ -52,6 +65,10 @@ def add_stages(session: Session, pipeline: Pipeline) -> None:
         labels = [(CriterionKind.ENTRY, c) for c in entry] + [(CriterionKind.EXIT, c) for c in exit_]
         for i, (ckind, label) in enumerate(labels):
             session.add(StageCriterion(stage_id=stage.id, kind=ckind, label=_(label), position=i))
+        # the Activities area's table, written through the shared models
+        for i, (akind, title, days) in enumerate(DEFAULT_PLAN_STEPS.get(position, ())):
+            session.add(StagePlanStep(stage_id=stage.id, kind=akind, title=_(title),
+                                      within_days=days, position=i))
 
 
 def ensure_defaults(session: Session) -> bool:

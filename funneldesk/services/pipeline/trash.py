@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 
 from funneldesk.errors import InvalidInput, NotFound, PurgeBlocked, StageGone
 from funneldesk.i18n import _
-from funneldesk.models import Activity, CriterionCheck, Deal, Stage, StageChange, TeamSetting
+from funneldesk.models import (
+    Activity,
+    CriterionCheck,
+    Deal,
+    FollowUpPlan,
+    Stage,
+    StageChange,
+    TeamSetting,
+)
 from funneldesk.models.base import utcnow
 from funneldesk.services.common import audit, sql
 from funneldesk.services.common.base import Service
@@ -51,17 +59,19 @@ ORDER BY d.deleted_at DESC, d.id DESC"""
 
 
 def purge_deals(session: Session, deal_ids: Sequence[int]) -> None:
-    """Deletes the deals with their stage changes, criterion checks and activities, inside
-    the caller's transaction; raises PurgeBlocked (and the caller's transaction rolls back) when any
-    other row would be left pointing at a purged deal."""
+    """Deletes the deals with their stage changes, criterion checks, activities and
+    follow-up plans, inside the caller's transaction; raises PurgeBlocked (and the
+    caller's transaction rolls back) when any other row would be left pointing at a
+    purged deal."""
     if not deal_ids:
         return
     chunks = [list(deal_ids[i:i + _CHUNK]) for i in range(0, len(deal_ids), _CHUNK)]
     for chunk in chunks:
         session.execute(delete(CriterionCheck).where(CriterionCheck.deal_id.in_(chunk)))
-        # a deal's activities go with it (the Activities area's table, read and written
-        # through the shared models)
+        # a deal's activities and plan go with it (the Activities area's tables, read and
+        # written through the shared models)
         session.execute(delete(Activity).where(Activity.deal_id.in_(chunk)))
+        session.execute(delete(FollowUpPlan).where(FollowUpPlan.deal_id.in_(chunk)))
     sqlite = session.get_bind().dialect.name == "sqlite"
     if sqlite:
         # checked below, inside this transaction, with the table names for the message

@@ -1,18 +1,20 @@
 """The sample's activities: each open deal's next step as the planned activity it stands
-for (its kind from what it says, some at a time of day, a few overdue), and the calls,
-visits and demos its rep has logged since the deal came in, each with what came of it."""
+for (its kind from what it says, some at a time of day, a few overdue), the calls, visits
+and demos its rep has logged since the deal came in, each with what came of it, and the
+follow-up plans of some."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from funneldesk.models import Activity, ActivityKind, ActivityState
+from funneldesk.models import Activity, ActivityKind, ActivityState, FollowUpPlan
 from funneldesk.services.activities.search import index_new_activities
 from funneldesk.services.common.sql import next_new_id
 from funneldesk.services.pipeline.search import raw_connection
@@ -48,6 +50,30 @@ def add(session: Session, rng: random.Random, words: dict[str, Any],
         first = next_new_id(session, "activities")
         session.execute(insert(Activity), rows)
         index_new_activities(raw_connection(session), first)
+
+
+_CADENCES = ((ActivityKind.VISIT, 14), (ActivityKind.CALL, 7), (ActivityKind.VISIT, 30),
+             (ActivityKind.WECHAT, 3), (ActivityKind.MEETING, 21))
+
+
+def add_plans(session: Session, rng: random.Random, words: dict[str, Any],
+              deals: Sequence[dict[str, Any]]) -> None:
+    """A follow-up plan on about half the open deals (those with a next step): a
+    cadence, an agenda and a goal, the people and now and then a budget it needs."""
+    rows = []
+    for deal in deals:
+        if not deal["next_step"] or rng.random() < 0.5:
+            continue
+        kind, days = rng.choice(_CADENCES)
+        rows.append({"deal_id": deal["id"], "every_kind": kind, "every_days": days,
+                     "agenda": rng.choice(words["agendas"]), "goal": rng.choice(words["goals"]),
+                     "people": rng.choice(words["people"]),
+                     "budget": Decimal(rng.choice((1000, 2000, 5000))) if rng.random() < 0.3
+                     else None,
+                     "updated_at": deal["updated_at"], "updated_by_id": deal["owner_id"],
+                     "version": 1})
+    if rows:
+        session.execute(insert(FollowUpPlan), rows)
 
 
 def _logged(rng: random.Random, words: dict[str, Any], hangs: dict[str, Any],

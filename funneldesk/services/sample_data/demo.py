@@ -270,6 +270,7 @@ class DemoService(Service):
         # step typed in the deal form is (services/activities/next_steps.py); a random
         # stream of its own, so that the rest of the sample stays as it was
         sample_activities.add(session, random.Random(rng.random()), words, deal_rows, now)
+        sample_activities.add_plans(session, random.Random(rng.random()), words, deal_rows)
         if checks:
             session.execute(insert(CriterionCheck), checks)
         index_new_deals(raw_connection(session), first_deal)

@@ -29,6 +29,11 @@ ZH: dict[str, Any] = {
                  "客户对价格有顾虑，需要准备折扣方案", "演示顺利，技术部门满意",
                  "确认了预算和决策流程", "客户要求补充案例和资质文件"],
     "sources": ["展会", "官网", "老客户推荐", "电话营销", "合作伙伴"],
+    # follow-up plans: what to talk about, the goal, who is needed
+    "agendas": ["演示新版本功能，收集使用反馈", "了解预算审批进度，确认决策人", "带上同行业案例和报价",
+                "回顾试用情况，讨论上线计划"],
+    "goals": ["月底前拿到采购意向书", "进入客户年度预算", "安排技术交流会", "确定试点范围"],
+    "people": ["售前工程师 1 人", "技术支持李工，财务谈付款条件", "区域经理陪同拜访", ""],
 }
 
 EN: dict[str, Any] = {
@@ -65,6 +70,14 @@ EN: dict[str, Any] = {
                  "Demo went well; IT is happy", "Budget and decision process confirmed",
                  "Asked for more references and certificates"],
     "sources": ["Trade show", "Website", "Referral", "Cold call", "Partner"],
+    "agendas": ["Show the new release and collect feedback",
+                "Check where the budget approval is; confirm who decides",
+                "Bring references from their industry and the price list",
+                "Review the trial and discuss the rollout"],
+    "goals": ["A letter of intent by the end of the month", "Get into next year's budget",
+              "Set up a technical workshop", "Agree the pilot's scope"],
+    "people": ["One presales engineer", "Tech support; finance for the payment terms",
+               "The regional manager on the visit", ""],
 }
 
 # what the sample customers' profiles pick from

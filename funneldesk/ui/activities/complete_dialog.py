@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from funneldesk.enums import ActivityKind
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
+from funneldesk.services.activities.plan_records import every_text
 from funneldesk.services.activities.records import Activity, ActivityFields
 from funneldesk.ui.activities.fields import kind_box, parse_time, time_edit, title_edit
 from funneldesk.ui.common.error_label import ErrorLabel, add_rows
@@ -29,7 +30,10 @@ FOLLOW_UP_DAYS = 7  # the next activity's day offered by default: a week on
 
 class CompleteDialog(QDialog):
     def __init__(self, activity: Activity, parent: QWidget | None = None,
-                 today: dt.date | None = None) -> None:
+                 today: dt.date | None = None,
+                 by_plan: tuple[ActivityKind, dt.date, str] | None = None) -> None:
+        """``by_plan``: what the deal's follow-up plan asks for next (its kind, day and
+        agenda), offered instead of the same kind a week on."""
         super().__init__(parent)
         self.activity = activity
         self.setWindowTitle(_("Mark done: {title}").format(title=activity.summary))
@@ -41,17 +45,27 @@ class CompleteDialog(QDialog):
         self.next_box.setCheckable(True)
         # an open deal must keep a next step; a customer's call may end the thread
         self.next_box.setChecked(activity.deal_id is not None)
-        self.kind = kind_box(activity.kind)
+        today = today or dt.date.today()
+        self.by_plan = by_plan
+        self.kind = kind_box(activity.kind if by_plan is None else by_plan[0])
         self.title = title_edit()
         self.day = OptionalDateEdit("next_day")
-        self.day.set_value((today or dt.date.today()) + dt.timedelta(days=FOLLOW_UP_DAYS))
+        self.day.set_value(today + dt.timedelta(days=FOLLOW_UP_DAYS) if by_plan is None
+                           else by_plan[1])
         self.time = time_edit()
         self.errors = {name: ErrorLabel() for name in ("title", "next_day", "time")}
         # a message goes as soon as its field is edited: it spoke of the text before
         self.title.textEdited.connect(lambda _t: self.errors["title"].show_message(""))
         self.time.textEdited.connect(lambda _t: self.errors["time"].show_message(""))
         self.day.changed.connect(lambda: self.errors["next_day"].show_message(""))
-        add_rows(QFormLayout(self.next_box), [
+        rows = QFormLayout(self.next_box)
+        if by_plan is not None:
+            plan = QLabel(_("As the follow-up plan says: {every}.").format(
+                every=every_text(by_plan[0], (by_plan[1] - today).days)))
+            plan.setObjectName("by-plan")
+            plan.setWordWrap(True)
+            rows.addRow(plan)
+        add_rows(rows, [
             (_("Kind:"), self.kind, None), (_("Title:"), self.title, self.errors["title"]),
             (_("Day:"), self.day, self.errors["next_day"]),
             (_("Time:"), self.time, self.errors["time"])])
@@ -93,7 +107,9 @@ class CompleteDialog(QDialog):
             raise InvalidInput("next_day", _("Give the day of the next activity."))
         kind = ActivityKind(self.kind.currentData())  # Qt hands the enum back as its str
         a = self.activity
-        return ActivityFields(kind, self.title.text().strip(), due_on=day,
+        # the plan's agenda goes with an activity of the kind its cadence repeats
+        agenda = self.by_plan[2] if self.by_plan and self.by_plan[0] is kind else ""
+        return ActivityFields(kind, self.title.text().strip(), agenda, due_on=day,
                               due_time=parse_time(self.time.text()),
                               assignee_id=a.assignee_id, deal_id=a.deal_id,
                               company_id=a.company_id, contact_id=a.contact_id)

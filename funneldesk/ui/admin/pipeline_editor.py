@@ -30,6 +30,7 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, CriterionKind, PipelineInfo, StageInfo
+from funneldesk.ui.activities.stage_steps import StageSteps
 from funneldesk.ui.common.error_label import ErrorLabel
 from funneldesk.ui.common.save_state import note_saved
 
@@ -48,7 +49,7 @@ class PipelineEditor(QDialog):
         self.shown_pipeline = 0  # the index of the pipeline the editor shows
         self.changed = False
         self.setWindowTitle(_("Pipelines and stages"))
-        self.resize(820, 560)
+        self.resize(820, 660)
         self.pipelines = QComboBox()
         self.stages = QStandardItemModel(self)
         self.stage_view = QListView()
@@ -68,6 +69,8 @@ class PipelineEditor(QDialog):
         self.guidance = QPlainTextEdit()
         self.guidance.setFixedHeight(70)
         self.error = ErrorLabel()
+        self.steps = StageSteps(services, actor, self.error.show_error)
+        self.steps.changed.connect(self._note_changed)
         self._layout()
         self.pipelines.currentIndexChanged.connect(lambda _i: self._pipeline_chosen())
         self.stage_view.selectionModel().currentChanged.connect(
@@ -104,6 +107,7 @@ class PipelineEditor(QDialog):
                                     lambda: self._add_criterion(CriterionKind.EXIT)))
         crit.addWidget(self._button(_("Remove"), self._remove_criterion))
         form.addRow(crit)
+        form.addRow(self.steps)
         grid = QGridLayout()
         grid.addLayout(left, 0, 0)
         grid.addLayout(form, 0, 1)
@@ -216,6 +220,7 @@ class PipelineEditor(QDialog):
         self.shown = stage
         if stage is None:
             return
+        self.steps.show_stage(stage.id, stage.is_open)
         name, probability, rot_days, guidance = draft or (
             stage.name, stage.probability, stage.rot_days, stage.guidance)
         self.name.setText(name)
@@ -240,6 +245,10 @@ class PipelineEditor(QDialog):
         self.changed = True
         note_saved()
         return True
+
+    def _note_changed(self) -> None:
+        self.error.show_message("")
+        self.changed = True
 
     def _pipeline_id(self) -> int:
         return int(self.pipelines.currentData())

@@ -16,6 +16,7 @@ from funneldesk.paths import RESOURCES
 from funneldesk.services.common.permissions import may_change_deal
 from funneldesk.services.dto import Board, Card, ChangeSet
 from funneldesk.ui.activities.activity_dialog import Target, open_dialog, target_label
+from funneldesk.ui.activities.proposal_bar import ProposalBar
 from funneldesk.ui.board.board_reader import BoardReader, BoardRequest
 from funneldesk.ui.board.board_tools import ACTIONS, BoardTools
 from funneldesk.ui.board.board_widget import BoardWidget
@@ -42,12 +43,15 @@ class BoardPage(Page):
                                                     workspace.settings)
         self.board = BoardWidget(self)
         self.filter_notice = FilterNotice(self)
+        self.proposals = ProposalBar(workspace, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.filter_notice)
+        layout.addWidget(self.proposals)
         layout.addWidget(self.board, 1)
         self.controller = BoardController(workspace, self.board)
+        self.controller.dealEntered.connect(self.offer_proposals)
         self.editor = DealEditor(workspace)
         self.actions_ = BoardTools(self)
         self.board.cardActivated.connect(self.open_deal)
@@ -225,7 +229,21 @@ class BoardPage(Page):
         stage_id = place[1] if stage_id is None else stage_id
         stage = next((s for s in board.pipeline.stages if s.id == stage_id), None)
         destination = (stage.name, board.pipeline.name) if stage else None
-        self.editor.new_deal(board.pipeline.id, stage_id, destination)
+        created = self.editor.new_deal(board.pipeline.id, stage_id, destination)
+        if created is not None:
+            self.offer_proposals(created)
+
+    def offer_proposals(self, deal_id: int) -> None:
+        """Offers what the deal's new stage proposes; the bar takes room from the board,
+        so the deal's card is scrolled to again."""
+        was_hidden = self.proposals.isHidden()
+        self.proposals.offer(deal_id)
+        if was_hidden and self.proposals.isVisible():
+            layout = self.layout()
+            assert layout is not None
+            layout.activate()  # the board's new height, before it scrolls
+            if self.board.find_card(deal_id) is not None:
+                self.board.select(deal_id)
 
     def move_current(self, step: int) -> None:
         card = self.board.current_card()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from funneldesk.errors import CriteriaNotMet, FunnelDeskError
@@ -18,6 +18,8 @@ from funneldesk.ui.common.page import Workspace
 
 
 class BoardController(QObject):
+    dealEntered = Signal(int)  # a deal saved into another open stage
+
     def __init__(self, workspace: Workspace, board: BoardWidget) -> None:
         super().__init__(board)
         self.ws, self.board = workspace, board
@@ -52,13 +54,21 @@ class BoardController(QObject):
                 # the common case saves at once (one transaction); only a refusal for
                 # missing criteria goes on to ask what is missing
                 with contextlib.suppress(CriteriaNotMet):
-                    return self._save(card, version, args, reraise=(CriteriaNotMet,))
+                    return self._entered(card.id, target, self._save(
+                        card, version, args, reraise=(CriteriaNotMet,)))
             ticks = self._ticks_for_move(card, version, to_stage)
             outcome = None if ticks is None else self._ask_outcome(card, target)
             if ticks is None or outcome is None:
                 return False
             args.update(outcome, **({"tick_criteria": ticks} if ticks else {}))
+            return self._entered(card.id, target, self._save(card, version, args))
         return self._save(card, version, args)
+
+    def _entered(self, deal_id: int, target: StageInfo, moved: bool) -> bool:
+        """Says that the deal entered an open stage (what it proposes is offered)."""
+        if moved and target.is_open:
+            self.dealEntered.emit(deal_id)
+        return moved
 
     def _save(self, card: Card, version: int, args: dict[str, Any],
               reraise: tuple[type[FunnelDeskError], ...] = ()) -> bool:

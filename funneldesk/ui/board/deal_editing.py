@@ -7,8 +7,11 @@ import contextlib
 import datetime as dt
 from dataclasses import replace
 
+from PySide6.QtWidgets import QWidget
+
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
+from funneldesk.services.activities.plan_records import PlanFields, PlanResult
 from funneldesk.services.dto import ChangeSet, DealFields, DealResult, OffBoardResult
 from funneldesk.ui.common.errors import show_error
 from funneldesk.ui.common.page import Workspace
@@ -68,9 +71,11 @@ class DealEditor:
 
         refused: list[bool] = []
 
+        saved: list[tuple[DealFields, dict[int, bool]]] = []  # by this form, when it did
+
         def save(fields: DealFields, ticks: dict[int, bool]) -> None:
-            if fields == detail.fields and not ticks:
-                return
+            if (fields == detail.fields and not ticks) or saved == [(fields, ticks)]:
+                return  # nothing changed, or saved already (the plan after it was refused)
 
             before: dict[int, bool] = {}  # the ticks the edit changed, as they were
 
@@ -95,8 +100,11 @@ class DealEditor:
             except FunnelDeskError:
                 refused.append(True)
                 raise
+            saved[:] = [(fields, ticks)]
 
         form.save = save
+        form.save_plan = lambda plan: self.save_plan(deal_id, plan, form.plan_version(),
+                                                     parent=form)
         if form.archive_button is not None:
             form.archive_button.clicked.connect(
                 lambda: self.archive(deal_id, not detail.archived, detail.version)
@@ -107,6 +115,26 @@ class DealEditor:
         form.exec()
         if refused:  # someone else changed or deleted the deal: every page shows it as saved
             ws.runner.relay(_changed(deal_id))
+
+    def save_plan(self, deal_id: int, plan: PlanFields, version: int | None, *,
+                  parent: QWidget | None = None) -> None:
+        """Saves the deal's follow-up plan as one user action (``version``: the one
+        shown, None when it had none); a refusal is raised for the form to say."""
+        ws, follow_ups, key = self.ws, self.ws.services.follow_ups, ("plan", deal_id)
+
+        def step(fields: PlanFields, at: int | None) -> PlanResult:
+            return follow_ups.save_plan(deal_id, fields, expected_version=at, by=ws.actor)
+
+        def own(result: PlanResult) -> int | None:
+            seen = result.plan.version
+            return None if seen is None else ws.runner.own_version(key, seen)
+
+        ws.runner.run(_("Edit the follow-up plan"), lambda: step(plan, version),
+                      undo=lambda r: step(r.previous, own(r)),
+                      redo=lambda r: step(plan, own(r)),
+                      versions=lambda r: [] if r.plan.version is None
+                      else [(key, r.plan.version)],
+                      reraise=(FunnelDeskError,), parent=parent)
 
     def _own(self, deal_id: int, default: int) -> int:
         return self.ws.runner.own_version(deal_id, default)

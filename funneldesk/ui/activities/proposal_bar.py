@@ -1,0 +1,176 @@
+"""When a deal enters a stage that proposes activities (a call within 2 days, a visit
+within 7), a bar above the board says so and plans them with one click, or lets the rep
+choose which and when; planning them is one step that one undo takes back."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from funneldesk import formatting
+from funneldesk.errors import FunnelDeskError, InvalidInput
+from funneldesk.i18n import _, ngettext
+from funneldesk.services.activities.plan_records import Proposal
+from funneldesk.services.activities.records import ActivitiesResult, ActivityFields
+from funneldesk.ui.common.error_label import ErrorLabel
+from funneldesk.ui.common.fields import OptionalDateEdit
+from funneldesk.ui.common.page import Workspace
+
+
+class ProposalDialog(QDialog):
+    """Which of the proposed activities to plan, and on which day."""
+
+    def __init__(self, proposal: Proposal, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Plan what “{stage}” proposes").format(stage=proposal.stage))
+        self.rows: list[tuple[QCheckBox, OptionalDateEdit, ActivityFields]] = []
+        grid = QGridLayout()
+        for i, proposed in enumerate(proposal.activities):
+            check = QCheckBox(proposed.step.text)
+            check.setChecked(not proposed.planned_already)
+            if proposed.planned_already:
+                check.setToolTip(_("The deal has this activity planned already."))
+            day = OptionalDateEdit(f"day{i}")
+            day.set_value(proposed.fields.due_on)
+            grid.addWidget(check, i, 0)
+            grid.addWidget(day, i, 1)
+            self.rows.append((check, day, proposed.fields))
+        self.error = ErrorLabel()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Plan"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        intro = QLabel(_("For “{deal}”, planned for its owner:").format(deal=proposal.deal))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addLayout(grid)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.chosen: list[ActivityFields] = []
+
+    def accept(self) -> None:
+        chosen = []
+        for check, day, fields in self.rows:
+            if not check.isChecked():
+                continue
+            try:
+                due = day.value()
+            except InvalidInput as error:
+                self.error.show_error(error)
+                day.edit.setFocus()
+                return
+            if due is None:
+                self.error.show_message(_("Give the day of each activity ticked."))
+                day.edit.setFocus()
+                return
+            chosen.append(replace(fields, due_on=due))
+        self.chosen = chosen
+        super().accept()
+
+
+class ProposalBar(QFrame):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = workspace
+        self.setObjectName("proposal-bar")
+        self.setAutoFillBackground(True)
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor("#e6f0fb"))
+        palette.setColor(QPalette.ColorRole.WindowText, QColor("#0b2e52"))
+        self.setPalette(palette)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.plan_button = QPushButton(_("Plan them"))
+        self.plan_button.clicked.connect(self.plan_all)
+        self.choose_button = QPushButton(_("Choose…"))
+        self.choose_button.clicked.connect(self.choose)
+        self.dismiss_button = QPushButton(_("Not now"))
+        self.dismiss_button.clicked.connect(self.dismiss)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 4, 6, 4)
+        row.addWidget(self.label, 1)
+        for button in (self.plan_button, self.choose_button, self.dismiss_button):
+            row.addWidget(button)
+        self.deal_id: int | None = None
+        self.hide()
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def offer(self, deal_id: int) -> None:
+        """Shows what the deal's stage proposes for it, if anything is not planned yet."""
+        proposal = self._proposal(deal_id)
+        if proposal is None or not proposal.fresh:
+            if self.deal_id == deal_id:
+                self.dismiss()
+            return
+        self.deal_id = deal_id
+        steps = _("; ").join(a.step.text for a in proposal.fresh)
+        self.label.setText(_("“{deal}” entered “{stage}”, which proposes: {steps}.").format(
+            deal=proposal.deal, stage=proposal.stage, steps=steps))
+        self.show()
+
+    def dismiss(self) -> None:
+        self.deal_id = None
+        self.hide()
+
+    def plan_all(self) -> None:
+        """Plans every proposed activity not planned yet, on its day."""
+        proposal = self._proposal(self.deal_id)
+        if proposal is not None:
+            self._plan(proposal, [a.fields for a in proposal.fresh])
+
+    def choose(self) -> None:
+        proposal = self._proposal(self.deal_id)
+        if proposal is None:
+            return
+        dialog = ProposalDialog(proposal, self.ws.window)
+        if dialog.exec() and dialog.chosen:
+            self._plan(proposal, dialog.chosen)
+
+    def _proposal(self, deal_id: int | None) -> Proposal | None:
+        """Read again at each click: the deal may have moved on, or been given one."""
+        if deal_id is None:
+            return None
+        try:
+            return self.ws.services.follow_ups.proposal(deal_id)
+        except FunnelDeskError:  # trashed or purged meanwhile: nothing to propose
+            self.dismiss()
+            return None
+
+    def _plan(self, proposal: Proposal, chosen: list[ActivityFields]) -> None:
+        if not chosen:
+            self.dismiss()
+            return
+        service, by = self.ws.services.activities, self.ws.actor
+
+        def withdraw(result: ActivitiesResult) -> ActivitiesResult:
+            return service.withdraw_many([(a.id, a.version) for a in result.activities],
+                                         by=by)
+
+        title = ngettext("Plan {n} activity for “{deal}”", "Plan {n} activities for “{deal}”",
+                         len(chosen)).format(n=formatting.number(len(chosen)),
+                                             deal=proposal.deal)
+        done = self.ws.runner.run(title, lambda: service.plan_many(chosen, by=by),
+                                  undo=withdraw,
+                                  redo=lambda _r: service.plan_many(chosen, by=by))
+        if done is not None:
+            self.dismiss()
+            self.ws.show_message(ngettext(
+                "{n} activity planned for “{deal}”.", "{n} activities planned for “{deal}”.",
+                len(chosen)).format(n=formatting.number(len(chosen)), deal=proposal.deal))
