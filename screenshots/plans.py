@@ -1,6 +1,7 @@
-"""Screenshots of follow-up plans (called by dialogs.py): the bar that offers what a stage
-proposes after a move, the dialog that chooses among them, the deal form's plan tab, and
-the pipeline editor with what a stage proposes."""
+"""Screenshots of follow-up plans and assessments (called by dialogs.py): the bar that
+offers what a stage proposes after a move, the dialog that chooses among them, the deal
+form's plan and assessment tabs, the board's cards with their scores and probabilities,
+and the pipeline editor with what a stage proposes."""
 
 from __future__ import annotations
 
@@ -51,6 +52,23 @@ def take_plans(app: QApplication, window: QWidget, services: object, me: object,
 
     when_open(app, plan_tab)
     window.editor.open(card.id)  # type: ignore[attr-defined]
+
+    def assessment_tab(form: QWidget) -> None:
+        tab = form.assessment_tab  # type: ignore[attr-defined]
+        form.tabs.setCurrentWidget(tab)  # type: ignore[attr-defined]
+        shoot(app, form, out / f"deal-assessment-{lang}.png")
+        form.done(0)  # type: ignore[attr-defined]
+
+    rated = max(services.assessments.ratings(columns[0].stage.pipeline_id).items(),
+                key=lambda item: item[1].score or 0)[0]
+    when_open(app, assessment_tab)
+    window.editor.open(rated)  # type: ignore[attr-defined]
+    page.read_ratings()
+    while not page.board.ratings:
+        app.processEvents()
+    column = columns[2]
+    column.sort.setCurrentIndex(column.sort.findData("win"))
+    shoot(app, window, out / f"board-ratings-{lang}.png")
 
     def editor(dialog: QWidget) -> None:
         view = dialog.stage_view  # type: ignore[attr-defined]

@@ -20,6 +20,7 @@ from funneldesk.models.deal import CriterionCheck, Deal, LostReason, StageChange
 from funneldesk.models.enums import ActivityKind, ActivityState, CriterionKind, Role, StageKind
 from funneldesk.models.follow_up import FollowUpPlan, StagePlanStep
 from funneldesk.models.pipeline import Pipeline, Stage, StageCriterion
+from funneldesk.models.scorecard import Scorecard
 from funneldesk.models.search import SearchDoc, SearchRecent, SearchTerm
 from funneldesk.models.user import User
 
@@ -46,6 +47,7 @@ __all__ = [
     "PoolEvent",
     "Product",
     "Role",
+    "Scorecard",
     "SearchDoc",
     "SearchRecent",
     "SearchTerm",

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from funneldesk.db import Database
     from funneldesk.services.activities.activities import ActivityService
     from funneldesk.services.activities.activity_list import ActivityListService
+    from funneldesk.services.activities.assessment import AssessmentService
     from funneldesk.services.activities.calendar import CalendarService
     from funneldesk.services.activities.exporting import ActivityExportService
     from funneldesk.services.activities.plans import FollowUpService
@@ -215,6 +216,13 @@ class Services:
         from funneldesk.services.activities.activities import ActivityService
 
         return ActivityService(self.db)
+
+    @cached_property
+    def assessments(self) -> AssessmentService:
+        """Deals' scorecards, value scores and learned win probabilities."""
+        from funneldesk.services.activities.assessment import AssessmentService
+
+        return AssessmentService(self.db)
 
     @cached_property
     def follow_ups(self) -> FollowUpService:

@@ -21,6 +21,7 @@ from funneldesk.models import (
     CriterionCheck,
     Deal,
     FollowUpPlan,
+    Scorecard,
     Stage,
     StageChange,
     TeamSetting,
@@ -59,8 +60,8 @@ ORDER BY d.deleted_at DESC, d.id DESC"""
 
 
 def purge_deals(session: Session, deal_ids: Sequence[int]) -> None:
-    """Deletes the deals with their stage changes, criterion checks, activities and
-    follow-up plans, inside the caller's transaction; raises PurgeBlocked (and the
+    """Deletes the deals with their stage changes, criterion checks, activities,
+    follow-up plans and scorecards, inside the caller's transaction; raises PurgeBlocked (and the
     caller's transaction rolls back) when any other row would be left pointing at a
     purged deal."""
     if not deal_ids:
@@ -72,6 +73,7 @@ def purge_deals(session: Session, deal_ids: Sequence[int]) -> None:
         # written through the shared models)
         session.execute(delete(Activity).where(Activity.deal_id.in_(chunk)))
         session.execute(delete(FollowUpPlan).where(FollowUpPlan.deal_id.in_(chunk)))
+        session.execute(delete(Scorecard).where(Scorecard.deal_id.in_(chunk)))
     sqlite = session.get_bind().dialect.name == "sqlite"
     if sqlite:
         # checked below, inside this transaction, with the table names for the message

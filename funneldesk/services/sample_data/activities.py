@@ -1,7 +1,7 @@
 """The sample's activities: each open deal's next step as the planned activity it stands
 for (its kind from what it says, some at a time of day, a few overdue), the calls, visits
-and demos its rep has logged since the deal came in, each with what came of it, and the
-follow-up plans of some."""
+and demos its rep has logged since the deal came in, each with what came of it, the
+follow-up plans of some, and the scorecards of most."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from funneldesk.models import Activity, ActivityKind, ActivityState, FollowUpPlan
+from funneldesk.models import Activity, ActivityKind, ActivityState, FollowUpPlan, Scorecard
 from funneldesk.services.activities.search import index_new_activities
 from funneldesk.services.common.sql import next_new_id
 from funneldesk.services.pipeline.search import raw_connection
@@ -74,6 +74,29 @@ def add_plans(session: Session, rng: random.Random, words: dict[str, Any],
                      "version": 1})
     if rows:
         session.execute(insert(FollowUpPlan), rows)
+
+
+def add_scorecards(session: Session, rng: random.Random, words: dict[str, Any],
+                   deals: Sequence[dict[str, Any]], won_stage: int, lost_stage: int,
+                   now: dt.datetime) -> None:
+    """A scorecard on most deals, better on those won than on those lost (so that the
+    sample's win probabilities have a history to learn from)."""
+    rows = []
+    for deal in deals:
+        if rng.random() < 0.3:
+            continue
+        lean = {won_stage: 0.4, lost_stage: -0.4}.get(deal["stage_id"], 0.0)
+        ratings = {factor: max(1, min(3, round(2 + lean + rng.uniform(-1.2, 1.2))))
+                   for factor in ("intent", "budget", "decision", "timeline", "position")}
+        for factor in ratings:
+            if rng.random() < 0.15:  # not every factor is known
+                ratings[factor] = 0
+        named = rng.sample(words["competitors"], rng.choice((0, 1, 1, 2)))
+        rows.append({"deal_id": deal["id"], **ratings, "competitors": ", ".join(named),
+                     "updated_at": min(deal["updated_at"], now),
+                     "updated_by_id": deal["owner_id"], "version": 1})
+    if rows:
+        session.execute(insert(Scorecard), rows)
 
 
 def _logged(rng: random.Random, words: dict[str, Any], hangs: dict[str, Any],

@@ -271,6 +271,8 @@ class DemoService(Service):
         # stream of its own, so that the rest of the sample stays as it was
         sample_activities.add(session, random.Random(rng.random()), words, deal_rows, now)
         sample_activities.add_plans(session, random.Random(rng.random()), words, deal_rows)
+        sample_activities.add_scorecards(session, random.Random(rng.random()), words, deal_rows,
+                                         won.id, lost.id, now)
         if checks:
             session.execute(insert(CriterionCheck), checks)
         index_new_deals(raw_connection(session), first_deal)

@@ -34,6 +34,7 @@ ZH: dict[str, Any] = {
                 "回顾试用情况，讨论上线计划"],
     "goals": ["月底前拿到采购意向书", "进入客户年度预算", "安排技术交流会", "确定试点范围"],
     "people": ["售前工程师 1 人", "技术支持李工，财务谈付款条件", "区域经理陪同拜访", ""],
+    "competitors": ["金蝶", "用友", "SAP", "浪潮", "本地集成商"],
 }
 
 EN: dict[str, Any] = {
@@ -78,6 +79,7 @@ EN: dict[str, Any] = {
               "Set up a technical workshop", "Agree the pilot's scope"],
     "people": ["One presales engineer", "Tech support; finance for the payment terms",
                "The regional manager on the visit", ""],
+    "competitors": ["Globex", "Initech", "Umbrella Systems", "a local integrator"],
 }
 
 # what the sample customers' profiles pick from

@@ -25,7 +25,7 @@ from funneldesk.i18n import _
 from funneldesk.services.activities.plan_records import MAX_DAYS, FollowUpPlan, PlanFields
 from funneldesk.services.activities.records import kind_label
 from funneldesk.services.common.money import parse_money
-from funneldesk.ui.common.error_label import ErrorLabel, add_rows
+from funneldesk.ui.common.error_label import ErrorLabel, add_rows, show_at_field
 
 DEFAULT_EVERY_DAYS = 14  # offered when a cadence is first chosen
 
@@ -138,13 +138,7 @@ class PlanTab(QWidget):
 
     def show_problem(self, error: InvalidInput) -> bool:
         """Says the refusal under its field; False if it is none of this tab's."""
-        for each in self.errors.values():
-            each.show_message("")
-        label = self.errors.get(error.field)
-        if label is None:
-            return False
-        label.show_error(error)
-        {"every_kind": self.every_kind, "every_days": self.every_days,
-         "agenda": self.agenda, "goal": self.goal, "people": self.people,
-         "budget": self.budget}[error.field].setFocus()
-        return True
+        return show_at_field(error, self.errors, {
+            "every_kind": self.every_kind, "every_days": self.every_days,
+            "agenda": self.agenda, "goal": self.goal, "people": self.people,
+            "budget": self.budget})

@@ -1,6 +1,7 @@
 """The team's settings: the region a phone number typed without a country code belongs
-to, and after how many days untouched a lead returns to the public pool. A manager
-changes them; a rep reads them."""
+to, after how many days untouched a lead returns to the public pool, and how much each
+factor of a deal's scorecard weighs in its value score. A manager changes them; a rep
+reads them."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 from funneldesk.errors import FunnelDeskError, InvalidInput
 from funneldesk.i18n import _
 from funneldesk.services import Services
+from funneldesk.services.activities.assessment_records import FACTORS, MAX_WEIGHT, factor_name
 from funneldesk.services.dto import Actor
 from funneldesk.services.team.settings import MAX_POOL_DAYS
 from funneldesk.ui.common.error_label import ErrorLabel
@@ -52,6 +54,18 @@ class TeamSettingsDialog(QDialog):
         form.addRow("", self.errors["pool_days"])
         form.addRow("", _hint(_("A lead nobody has edited, moved or noted for so long "
                                 "returns to the shared pool, where any rep can claim it.")))
+        self.weights: dict[str, QSpinBox] = {}
+        weights = services.assessments.weights()
+        form.addRow(QLabel(_("Scorecard weights (0: left out of the value score)")))
+        for factor in FACTORS:
+            spin = QSpinBox()
+            spin.setRange(0, MAX_WEIGHT)
+            spin.setValue(weights[factor])
+            spin.setAccessibleName(factor_name(factor))
+            self.weights[factor] = spin
+            self.errors[factor] = ErrorLabel()
+            form.addRow(_("{factor}:").format(factor=factor_name(factor)), spin)
+            form.addRow("", self.errors[factor])
         self.general = ErrorLabel()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel
@@ -59,8 +73,8 @@ class TeamSettingsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         if not actor.is_manager:
-            self.region.setEnabled(False)
-            self.days.setEnabled(False)
+            for field in (self.region, self.days, *self.weights.values()):
+                field.setEnabled(False)
             form.addRow("", _hint(_("Only a manager can change the team's settings.")))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -76,6 +90,9 @@ class TeamSettingsDialog(QDialog):
                 team.set_phone_region(region=str(self.region.currentData()), by=self.actor)
             if self.days.value() != team.pool_days():
                 team.set_pool_days(days=self.days.value(), by=self.actor)
+            weights = {factor: spin.value() for factor, spin in self.weights.items()}
+            if weights != self.services.assessments.weights():
+                self.services.assessments.set_weights(weights, by=self.actor)
         except InvalidInput as error:
             self.errors.get(error.field, self.general).show_error(error)
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import QPoint, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QVBoxLayout, QWidget
 
@@ -13,6 +13,7 @@ from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import N_, _, ngettext
 from funneldesk.paths import RESOURCES
+from funneldesk.services.activities.assessment_records import DealRating
 from funneldesk.services.common.permissions import may_change_deal
 from funneldesk.services.dto import Board, Card, ChangeSet
 from funneldesk.ui.activities.activity_dialog import Target, open_dialog, target_label
@@ -20,13 +21,15 @@ from funneldesk.ui.activities.proposal_bar import ProposalBar
 from funneldesk.ui.board.board_reader import BoardReader, BoardRequest
 from funneldesk.ui.board.board_tools import ACTIONS, BoardTools
 from funneldesk.ui.board.board_widget import BoardWidget
-from funneldesk.ui.board.card_model import SORT_KEYS
+from funneldesk.ui.board.card_model import RATED_SORTS, SORT_KEYS
 from funneldesk.ui.board.controller import BoardController
 from funneldesk.ui.board.deal_editing import DealEditor
 from funneldesk.ui.board.filter_notice import FilterNotice
+from funneldesk.ui.common.background import run_in_background
 from funneldesk.ui.common.errors import show_error
 from funneldesk.ui.common.page import Page, PageSpec, Workspace
 
+RATINGS_DELAY_MS = 400  # after a change, before the board's ratings are read again
 # a change to more deals than this reads the board again instead of card by card
 MANY_DEALS = 100
 # shown while the board is read, and cleared only while it is still what the bar says
@@ -36,6 +39,7 @@ _LOADING = N_("Loading the board…")
 class BoardPage(Page):
     key = "board"
     boardLoaded = Signal()
+    ratingsRead = Signal()  # the cards show their value scores and win probabilities
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(workspace, parent)
@@ -59,6 +63,13 @@ class BoardPage(Page):
         self.board.newDealRequested.connect(self.new_deal)
         self.board.cardHidden.connect(self._hidden_by_filter)
         self.board.boardWhole.connect(self._update_status)
+        self.board.boardWhole.connect(self.read_ratings)
+        # ratings are read again a moment after changes, once for a burst of them
+        self._ratings_timer = QTimer(self)
+        self._ratings_timer.setSingleShot(True)
+        self._ratings_timer.setInterval(RATINGS_DELAY_MS)
+        self._ratings_timer.timeout.connect(self.read_ratings)
+        self._ratings_wait = False  # a read waits for the first cards' paint
         self.board.reorderInSortedColumn.connect(self.offer_board_order)
         self.board.sortChanged.connect(self._remember_sort)
         self.board.cardsPainted.connect(self.firstPainted)
@@ -97,6 +108,8 @@ class BoardPage(Page):
                 self.controller.refresh_card(deal_id, show=one and self.isVisible())
         self.reader.recount(changes.stage_ids)
         self._update_status()
+        if changes.deal_ids:
+            self._ratings_timer.start()
 
     def store_settings(self) -> None:
         self.actions_.store(self.settings, self.services.location())
@@ -139,9 +152,11 @@ class BoardPage(Page):
 
     def _request(self) -> BoardRequest:
         pipeline_id = self.pipeline_id()
+        # the first cards of a column in a rated order are read in board order
+        sorts = {k: v for k, v in self._saved_sorts(pipeline_id).items()
+                 if v not in RATED_SORTS}
         return BoardRequest(pipeline_id, self.actions_.show_closed.isChecked(),
-                            self.actions_.owner_filter(), self.actions_.search.text(),
-                            self._saved_sorts(pipeline_id))
+                            self.actions_.owner_filter(), self.actions_.search.text(), sorts)
 
     def _load_failed(self, error: Exception) -> None:
         self.board.setEnabled(True)
@@ -158,6 +173,8 @@ class BoardPage(Page):
         self._loaded()
         self.board.set_sorts(self._saved_sorts(board.pipeline.id))
         self.board.show_board(board, self.actions_.show_closed.isChecked())
+        if board.whole:  # else once every card is read (boardWhole)
+            self.read_ratings()
         self.board.setEnabled(True)
         self.actions_.fill_owners(board.owners)
         self.apply_filter()
@@ -165,6 +182,35 @@ class BoardPage(Page):
             self.board.select(self._reselect, take_focus=True)
             self._reselect = None
         self.boardLoaded.emit()
+
+    def read_ratings(self) -> None:
+        """Reads each open deal's value score and win probability off the GUI thread
+        (learning them reads every closed deal of the pipeline), once the board's first
+        cards are painted: loading the ORM beside that paint would slow it."""
+        if not self.board.cards_painted():
+            if not self._ratings_wait:
+                self._ratings_wait = True
+                self.board.cardsPainted.connect(self._painted_then_rate,
+                                                Qt.ConnectionType.SingleShotConnection)
+            return
+        pipeline_id, assessments = self.pipeline_id(), self.services.assessments
+
+        def shown(ratings: dict[int, DealRating]) -> None:
+            if self.pipeline_id() == pipeline_id:
+                self.board.set_ratings(ratings)
+                self.ratingsRead.emit()
+
+        def failed(error: Exception) -> None:
+            if not isinstance(error, FunnelDeskError):  # a fault, not the file: said
+                raise error
+            # the database busy or gone: the cards keep the ratings they show
+
+        run_in_background(lambda: assessments.ratings(pipeline_id), shown, failed,
+                          owner=self)
+
+    def _painted_then_rate(self) -> None:
+        self._ratings_wait = False
+        QTimer.singleShot(0, self, self.read_ratings)
 
     # --- the filter ---------------------------------------------------------------------
     def apply_filter(self) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from PySide6.QtCore import QModelIndex, QPoint, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QScrollArea, QWidget
 
+from funneldesk.services.activities.assessment_records import DealRating
 from funneldesk.services.dto import Board, Card, StageInfo
 from funneldesk.ui.board.card_model import CardFilter, CardListModel
 from funneldesk.ui.board.column import StageColumn
@@ -39,6 +40,9 @@ class BoardWidget(QScrollArea):
         self.board: Board | None = None
         self._filter = CardFilter()
         self._sorts: dict[int, str] = {}
+        # each open deal's value score and win probability, read after the cards; the
+        # column models share this one dict
+        self.ratings: dict[int, DealRating] = {}
         self._scroll_by = 0
         self._cards_painted = False
         self.changes = 0  # cards placed, removed or renumbered since the board was built
@@ -68,6 +72,10 @@ class BoardWidget(QScrollArea):
             row.addWidget(column, 1)  # columns share the width down to their minimum
         self.setWidget(holder)
 
+    def cards_painted(self) -> bool:
+        """Whether the board shown has painted its first cards."""
+        return self._cards_painted
+
     def is_whole(self) -> bool:
         return all(column.model.is_whole() for column in self.columns.values())
 
@@ -92,7 +100,7 @@ class BoardWidget(QScrollArea):
         model = CardListModel(stage, cards, card_filter=self._filter,
                               sort=self._sorts.get(stage.id, "position"),
                               rates=self.board.currency_rates, today=self.clock.today(),
-                              start=self.board.starts.get(stage.id))
+                              start=self.board.starts.get(stage.id), ratings=self.ratings)
         column = StageColumn(stage, model, self.board.base_currency)
         column.sort.currentIndexChanged.connect(
             lambda _i, s=stage.id, c=column: self._sort_chosen(s, c.model.sort_key()))
@@ -258,6 +266,12 @@ class BoardWidget(QScrollArea):
         """Cards shown, and cards on the board with no filter."""
         return (sum(c.model.matching_count() for c in self.columns.values()),
                 sum(c.model.total_count() for c in self.columns.values()))
+
+    def set_ratings(self, ratings: dict[int, DealRating]) -> None:
+        self.ratings.clear()
+        self.ratings.update(ratings)
+        for column in self.columns.values():
+            column.model.ratings_changed()
 
     def sorts(self) -> dict[int, str]:
         return dict(self._sorts)

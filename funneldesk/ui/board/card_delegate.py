@@ -19,8 +19,9 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from funneldesk import formatting
 from funneldesk.i18n import _, language, ngettext
+from funneldesk.services.activities.assessment_records import DealRating
 from funneldesk.services.dto import Card, StepState
-from funneldesk.ui.board.card_model import FaceRole
+from funneldesk.ui.board.card_model import FaceRole, rating_text
 
 CARD_HEIGHT = 100
 PAD = 10
@@ -75,10 +76,11 @@ class CardDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
-        face_state: tuple[Card, int, bool, StepState, bool] | None = index.data(FaceRole)
+        face_state: tuple[Card, int, bool, StepState, bool, DealRating | None] | None = \
+            index.data(FaceRole)
         if face_state is None:
             return
-        card, days, rotted, step, is_open = face_state
+        card, days, rotted, step, is_open, rating = face_state
         selected = bool(option.state & (QStyle.StateFlag.State_Selected
                                         | QStyle.StateFlag.State_HasFocus))
         ratio = painter.device().devicePixelRatioF()
@@ -86,7 +88,7 @@ class CardDelegate(QStyledItemDelegate):
         size = option.rect.size()
         # no selection in the key: it is drawn over the face, so that selecting a card (as
         # every move does) paints no text again
-        key = (_shown_of(card), rotted, days, step, is_open, size.width(), size.height(),
+        key = (_shown_of(card), rotted, days, step, is_open, rating, size.width(), size.height(),
                ratio, option.font.key(), background.rgba(), language())
         face = _faces.get(key)
         if face is None:
@@ -97,7 +99,8 @@ class CardDelegate(QStyledItemDelegate):
             face_painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             rect = _card_rect(QRect(QPoint(0, 0), size))
             self._frame(face_painter, rect, rotted)
-            self._text(face_painter, rect, card, days, rotted, option.font, is_open, step)
+            self._text(face_painter, rect, card, days, rotted, option.font, is_open, step,
+                       rating_text(rating) if is_open else "")
             face_painter.end()
             _faces[key] = face
             if len(_faces) > FACES_KEPT:
@@ -126,7 +129,7 @@ class CardDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _text(painter: QPainter, rect: QRect, card: Card, days: int, rotted: bool,
-              base: QFont, is_open: bool, step: StepState) -> None:
+              base: QFont, is_open: bool, step: StepState, rated: str) -> None:
         inner = rect.adjusted(PAD, 6, -PAD, -6)
         bold = QFont(base)
         bold.setBold(True)
@@ -164,7 +167,7 @@ class CardDelegate(QStyledItemDelegate):
                                                 inner.width() - date_width))
             y += line
 
-        draw(card.company or _("(no company)"))
+        draw_with_date(card.company or _("(no company)"), rated, MUTED)
         if not is_open and card.closed_on:
             draw_with_date(card.owner, _("closed {date}").format(
                 date=formatting.date_short(card.closed_on)), MUTED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -19,7 +19,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from funneldesk.i18n import N_, ngettext
+from funneldesk.i18n import N_, _, ngettext
+from funneldesk.services.activities.assessment_records import DealRating
 from funneldesk.services.common.conversion import Line, RunningTotal
 from funneldesk.services.dto import Card, ColumnStart, CurrencyRates, StageInfo, Total
 from funneldesk.services.pipeline.board import sort_key
@@ -42,7 +43,32 @@ SORT_KEYS: dict[str, str] = {
     "value": N_("Value"),
     "close": N_("Expected close"),
     "days": N_("Days in stage"),
+    "score": N_("Value score"),
+    "win": N_("Win probability"),
 }
+# orders by a deal's assessment, known once the board's ratings are read (after its
+# cards): the service cannot read the first cards in them
+RATED_SORTS = ("score", "win")
+
+
+def rating_text(rating: DealRating | None, *, long: bool = False) -> str:
+    """A deal's value score and win probability: "★67 · 54%" on its card, in words
+    in its tooltip; "" before the board's ratings are read."""
+    if rating is None:
+        return ""
+    if long:
+        chance = (_("Win probability {percent}%, learned from the team's won and lost deals")
+                  if rating.learned else
+                  _("Win probability {percent}% (the stage's: too little history)")).format(
+            percent=rating.percent)
+        if rating.score is None:
+            return chance
+        return _("Value score {score} of 100 · {chance}").format(score=rating.score,
+                                                                 chance=chance)
+    if rating.score is None:
+        return _("{percent}%").format(percent=rating.percent)
+    # a star for the score: the card's line has room for a few characters only
+    return _("★{score} · {percent}%").format(score=rating.score, percent=rating.percent)
 
 
 def encode_mime(card: Card) -> QMimeData:
@@ -109,7 +135,8 @@ class CardListModel(QAbstractListModel):
     def __init__(self, stage: StageInfo, cards: Iterable[Card] = (), *,
                  card_filter: CardFilter | None = None, sort: str = "position",
                  rates: CurrencyRates | None = None, today: dt.date | None = None,
-                 start: ColumnStart | None = None, parent: Any = None) -> None:
+                 start: ColumnStart | None = None,
+                 ratings: Mapping[int, DealRating] | None = None, parent: Any = None) -> None:
         """Without ``rates`` no deal can be converted: totals then count every card as
         missing a rate, never at a guessed one.
 
@@ -134,10 +161,14 @@ class CardListModel(QAbstractListModel):
             self._lines[card.id] = self._converter.line(card.amount, card.currency)
         self._order: list[Card] | None = None  # every card in sort order, while unchanged
         self._filter = card_filter or CardFilter()
-        self._sort = sort if sort in SORT_KEYS else "position"
-        self._key = sort_key(self._sort)
+        # shared by the board's columns, filled once the ratings are read
+        self.ratings: Mapping[int, DealRating] = ratings if ratings is not None else {}
+        wanted = sort if sort in SORT_KEYS else "position"
+        # first cards were read in board order when their order is a rated one
+        self._sort = "position" if start is not None and wanted in RATED_SORTS else wanted
+        self._key = self._key_of(self._sort)
         # what the user chose; the rows follow it at once, or once every card is here
-        self._wanted_sort, self._wanted_filter = self._sort, self._filter
+        self._wanted_sort, self._wanted_filter = wanted, self._filter
         self._visible: list[Card] = []
         self._shown = 0
         self._total = RunningTotal(rates, stage.probability)
@@ -169,7 +200,7 @@ class CardListModel(QAbstractListModel):
         if role == FaceRole:
             days = card.days_in_stage(self.today)
             return (card, days, self._rotted(days), card.step_state(self.today),
-                    self.stage.is_open)
+                    self.stage.is_open, self.ratings.get(card.id))
         if role == Qt.ItemDataRole.DisplayRole:
             return card.title
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -188,7 +219,8 @@ class CardListModel(QAbstractListModel):
 
     def _tooltip(self, card: Card) -> str:
         """The card's texts in full: the card itself shortens those that do not fit."""
-        lines = [card.title, card.company, card.next_step]
+        lines = [card.title, card.company, card.next_step, rating_text(
+            self.ratings.get(card.id), long=True) if self.stage.is_open else ""]
         rot = self.stage.rot_days or 0
         if self.is_rotted(card):
             lines.append(ngettext("Rotting: no progress for more than {n} day.",
@@ -281,9 +313,36 @@ class CardListModel(QAbstractListModel):
         # while only the first cards are here, they keep the order they were read in
         self._wanted_sort = key if key in SORT_KEYS else "position"
         if self._start is None and self._wanted_sort != self._sort:
-            self._sort, self._key = self._wanted_sort, sort_key(self._wanted_sort)
+            self._sort, self._key = self._wanted_sort, self._key_of(self._wanted_sort)
             self._order = None
             self._reset()
+
+    def _key_of(self, sort: str) -> Callable[[Card], Any]:
+        """The key of an order: the service's, or a rated one (unrated cards last)."""
+        if sort not in RATED_SORTS:
+            return sort_key(sort)
+        ratings = self.ratings
+
+        def rated(card: Card) -> tuple[int, int]:
+            rating = ratings.get(card.id)
+            value = None if rating is None else (
+                rating.score if sort == "score" else rating.percent)
+            return (-(value if value is not None else -1), card.id)
+
+        return rated
+
+    def ratings_changed(self) -> None:
+        """The board's ratings were read again: a column in a rated order sorts its
+        cards again, every column paints them."""
+        if self._start is None and self._sort in RATED_SORTS:
+            order = sorted(self._all.values(), key=self._key)
+            if [c.id for c in order] != [c.id for c in self._order or ()]:
+                self._order = None
+                self._reset()  # only when the order changed: a reset drops the selection
+                return
+        if self._shown:
+            self.dataChanged.emit(self.index(0), self.index(self._shown - 1),
+                                  [FaceRole, Qt.ItemDataRole.ToolTipRole])
 
     def set_filter(self, card_filter: CardFilter) -> None:
         # while only the first cards are here, they keep the filter they were read for
@@ -305,7 +364,7 @@ class CardListModel(QAbstractListModel):
         self._folded.clear()
         self._order = None
         same_view = (self._wanted_sort, self._wanted_filter) == (self._sort, self._filter)
-        self._sort, self._key, self._filter = (self._wanted_sort, sort_key(self._wanted_sort),
+        self._sort, self._key, self._filter = (self._wanted_sort, self._key_of(self._wanted_sort),
                                                self._wanted_filter)
         held = self._visible, self._shown
         self._recompute(len(shown))

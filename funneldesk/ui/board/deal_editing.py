@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any, TypeVar
 
 from PySide6.QtWidgets import QWidget
 
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
+from funneldesk.services.activities.assessment_records import AssessmentResult, ScoreFields
 from funneldesk.services.activities.plan_records import PlanFields, PlanResult
 from funneldesk.services.dto import ChangeSet, DealFields, DealResult, OffBoardResult
 from funneldesk.ui.common.errors import show_error
 from funneldesk.ui.common.page import Workspace
 
+F = TypeVar("F")  # what a part of a deal is saved from: its fields
+Part = Any  # a part's result: ``previous`` fields and the part as saved, with its version
 Created = DealResult | OffBoardResult  # a new deal, or the same deal out of the Trash again
 
 
@@ -105,6 +110,8 @@ class DealEditor:
         form.save = save
         form.save_plan = lambda plan: self.save_plan(deal_id, plan, form.plan_version(),
                                                      parent=form)
+        form.save_scores = lambda scores: self.save_scores(deal_id, scores,
+                                                           form.scores_version(), parent=form)
         if form.archive_button is not None:
             form.archive_button.clicked.connect(
                 lambda: self.archive(deal_id, not detail.archived, detail.version)
@@ -120,21 +127,41 @@ class DealEditor:
                   parent: QWidget | None = None) -> None:
         """Saves the deal's follow-up plan as one user action (``version``: the one
         shown, None when it had none); a refusal is raised for the form to say."""
-        ws, follow_ups, key = self.ws, self.ws.services.follow_ups, ("plan", deal_id)
+        follow_ups, by = self.ws.services.follow_ups, self.ws.actor
 
         def step(fields: PlanFields, at: int | None) -> PlanResult:
-            return follow_ups.save_plan(deal_id, fields, expected_version=at, by=ws.actor)
+            return follow_ups.save_plan(deal_id, fields, expected_version=at, by=by)
 
-        def own(result: PlanResult) -> int | None:
-            seen = result.plan.version
-            return None if seen is None else ws.runner.own_version(key, seen)
+        self._save_part(_("Edit the follow-up plan"), ("plan", deal_id), step, plan, version,
+                        lambda r: r.plan.version, parent)
 
-        ws.runner.run(_("Edit the follow-up plan"), lambda: step(plan, version),
-                      undo=lambda r: step(r.previous, own(r)),
-                      redo=lambda r: step(plan, own(r)),
-                      versions=lambda r: [] if r.plan.version is None
-                      else [(key, r.plan.version)],
-                      reraise=(FunnelDeskError,), parent=parent)
+    def save_scores(self, deal_id: int, scores: ScoreFields, version: int | None, *,
+                    parent: QWidget | None = None) -> None:
+        """Saves the deal's scorecard as one user action, as ``save_plan`` does."""
+        assessments, by = self.ws.services.assessments, self.ws.actor
+
+        def step(fields: ScoreFields, at: int | None) -> AssessmentResult:
+            return assessments.save(deal_id, fields, expected_version=at, by=by)
+
+        self._save_part(_("Rate the deal"), ("scorecard", deal_id), step, scores, version,
+                        lambda r: r.assessment.version, parent)
+
+    def _save_part(self, title: str, key: tuple[str, int],
+                   step: Callable[[F, int | None], Part], fields: F, version: int | None,
+                   saved: Callable[[Part], int | None], parent: QWidget | None) -> None:
+        """A part of a deal kept in a table of its own (its plan, its scorecard), saved
+        as its own undoable step; ``saved`` reads the version a result leaves."""
+        runner = self.ws.runner
+
+        def own(result: Part) -> int | None:
+            seen = saved(result)
+            return None if seen is None else runner.own_version(key, seen)
+
+        runner.run(title, lambda: step(fields, version),
+                   undo=lambda r: step(r.previous, own(r)),
+                   redo=lambda r: step(fields, own(r)),
+                   versions=lambda r: [(key, v) for v in (saved(r),) if v is not None],
+                   reraise=(FunnelDeskError,), parent=parent)
 
     def _own(self, deal_id: int, default: int) -> int:
         return self.ws.runner.own_version(deal_id, default)

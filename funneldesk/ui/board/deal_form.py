@@ -29,10 +29,12 @@ from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError, InvalidInput
 from funneldesk.i18n import _
 from funneldesk.services import Services
+from funneldesk.services.activities.assessment_records import ScoreFields
 from funneldesk.services.activities.plan_records import PlanFields
 from funneldesk.services.common.conversion import offered_currencies
 from funneldesk.services.common.money import parse_money
 from funneldesk.services.dto import Actor, CurrencyRates, DealDetail, DealFields, Named
+from funneldesk.ui.activities.assessment_tab import AssessmentTab
 from funneldesk.ui.activities.plan_tab import PlanTab
 from funneldesk.ui.activities.timeline_view import DealTimeline
 from funneldesk.ui.board.company_picker import CompanyPicker
@@ -58,9 +60,13 @@ class DealForm(QDialog):
         self.resize(640, 560)
         self.error = ErrorLabel()
         self.plan_tab: PlanTab | None = None
+        self.assessment_tab: AssessmentTab | None = None
         self.tabs = tabs = QTabWidget()
         tabs.addTab(self._details_tab(base_currency), _("Details"))
         if detail is not None:
+            self.assessment_tab = AssessmentTab(services.assessments.assessment(detail.id),
+                                                services.assessments.weights())
+            tabs.addTab(self.assessment_tab, _("Assessment"))
             tabs.addTab(self._checklist_tab(detail), _("Criteria"))
             self.plan_tab = PlanTab(services.follow_ups.plan(detail.id))
             tabs.addTab(self.plan_tab, _("Follow-up plan"))
@@ -221,8 +227,9 @@ class DealForm(QDialog):
     # --- behaviour ----------------------------------------------------------------
     # saves the fields and the ticks changed in the form (criterion id -> checked) at once
     save: Callable[[DealFields, dict[int, bool]], None] | None = None
-    # saves the follow-up plan, after the deal
+    # save the follow-up plan and the scorecard, after the deal
     save_plan: Callable[[PlanFields], None] | None = None
+    save_scores: Callable[[ScoreFields], None] | None = None
 
     def _state(self) -> tuple[object, ...]:
         """What the fields hold as typed (an amount not yet a number included)."""
@@ -236,10 +243,16 @@ class DealForm(QDialog):
         """The version of the follow-up plan the form shows (None: it had none)."""
         return self.plan_tab.plan.version if self.plan_tab is not None else None
 
+    def scores_version(self) -> int | None:
+        """The version of the scorecard the form shows (None: never rated)."""
+        tab = self.assessment_tab
+        return tab.assessment.version if tab is not None else None
+
     def edited(self) -> bool:
         """Whether a field or a tick differs from what the form opened with."""
         return (self._state() != self._initial or bool(self.ticks())
-                or (self.plan_tab is not None and self.plan_tab.edited()))
+                or (self.plan_tab is not None and self.plan_tab.edited())
+                or (self.assessment_tab is not None and self.assessment_tab.edited()))
 
     def reject(self) -> None:
         """Cancel, Esc or the window's close button: edits not saved are dropped only once
@@ -260,14 +273,18 @@ class DealForm(QDialog):
         """Saves through ``save``; a refused save keeps the form open with the reason."""
         try:
             fields = self.fields()
-            plan = None
+            # refused before the deal is saved: a bad plan or rating saves nothing
+            plan = scores = None
             if self.plan_tab is not None and self.plan_tab.edited():
-                # refused before the deal is saved: a bad plan saves nothing
                 plan = self.services.follow_ups.check(self.plan_tab.fields())
+            if self.assessment_tab is not None and self.assessment_tab.edited():
+                scores = self.services.assessments.check(self.assessment_tab.fields())
             if self.save is not None:
                 self.save(fields, self.ticks())
             if plan is not None and self.save_plan is not None:
                 self.save_plan(plan)
+            if scores is not None and self.save_scores is not None:
+                self.save_scores(scores)
         except FunnelDeskError as error:
             self.show_problem(error)
             return
@@ -340,10 +357,11 @@ class DealForm(QDialog):
 
     def show_problem(self, error: FunnelDeskError) -> None:
         self.error.show_error(error)
-        if (isinstance(error, InvalidInput) and self.plan_tab is not None
-                and self.plan_tab.show_problem(error)):
-            self.tabs.setCurrentWidget(self.plan_tab)
-            return
+        if isinstance(error, InvalidInput):
+            for tab in (self.plan_tab, self.assessment_tab):
+                if tab is not None and tab.show_problem(error):
+                    self.tabs.setCurrentWidget(tab)
+                    return
         if isinstance(error, InvalidInput):
             widget = {"title": self.title, "value": self.value, "currency": self.currency,
                       "owner": self.owner, "contact": self.contact,

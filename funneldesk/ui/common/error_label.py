@@ -52,3 +52,17 @@ def add_rows(form: QFormLayout, rows: list[tuple[str, QWidget, ErrorLabel | None
         form.addRow(label, field)
         if error is not None:
             form.addRow("", error)
+
+
+def show_at_field(error: FunnelDeskError, labels: dict[str, ErrorLabel],
+                  fields: dict[str, QWidget]) -> bool:
+    """Says a refusal under the field it names and puts the cursor there, after clearing
+    what was said before; False when it names none of ``labels``."""
+    for label in labels.values():
+        label.show_message("")
+    field = getattr(error, "field", None)
+    if field not in labels:
+        return False
+    labels[field].show_error(error)
+    fields[field].setFocus()
+    return True

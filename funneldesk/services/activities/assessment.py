@@ -1,0 +1,242 @@
+"""Opportunity assessment: a deal's scorecard (rated by its rep), the value score the
+manager's weights make of it, and its win probability learned from the pipeline's won and
+lost deals (``winning.py``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, aliased
+
+from funneldesk.db.stale import last_change
+from funneldesk.errors import InvalidInput
+from funneldesk.i18n import _
+from funneldesk.models import (
+    Deal,
+    LeadSource,
+    Product,
+    Scorecard,
+    Stage,
+    StageChange,
+    StageKind,
+    TeamSetting,
+    User,
+)
+from funneldesk.models.base import utcnow
+from funneldesk.services.activities.assessment_records import (
+    COMPETITORS_LIMIT,
+    FACTORS,
+    MAX_WEIGHT,
+    TOP,
+    Assessment,
+    AssessmentResult,
+    DealRating,
+    ScoreFields,
+    WinChance,
+    factor_name,
+    rating_words,
+    value_score,
+)
+from funneldesk.services.activities.winning import WinModel
+from funneldesk.services.common import audit
+from funneldesk.services.common.base import Service
+from funneldesk.services.common.lookups import get_or_raise
+from funneldesk.services.common.permissions import require_deal_owner, require_manager
+from funneldesk.services.common.records import Actor, ChangeSet
+from funneldesk.services.team import reads as team_reads
+
+WEIGHTS = "scorecard_weights"
+DEFAULT_WEIGHTS = {"intent": 3, "budget": 3, "decision": 2, "timeline": 2, "position": 2}
+
+
+def check_scores(fields: ScoreFields) -> ScoreFields:
+    """The scorecard, trimmed, if it can be saved; raises InvalidInput naming the field."""
+    for factor in FACTORS:
+        if not 0 <= fields.rating(factor) <= TOP:
+            raise InvalidInput(factor, _("Rate it from 1 to 3, or leave it not rated."))
+    competitors = fields.competitors.strip()
+    if len(competitors) > COMPETITORS_LIMIT:
+        raise InvalidInput("competitors", _("Keep it under 500 characters."))
+    return ScoreFields.of([fields.rating(f) for f in FACTORS], competitors)
+
+
+def check_weights(weights: Mapping[str, int]) -> dict[str, int]:
+    checked = {}
+    for factor in FACTORS:
+        weight = weights.get(factor, 0)
+        if not 0 <= weight <= MAX_WEIGHT:
+            raise InvalidInput(factor, _("Give each weight from 0 to 10."))
+        checked[factor] = int(weight)
+    if not any(checked.values()):
+        raise InvalidInput(FACTORS[0], _("Give at least one factor a weight above 0."))
+    return checked
+
+
+class AssessmentService(Service):
+    @staticmethod
+    def check(fields: ScoreFields) -> ScoreFields:
+        """Refuses a scorecard that cannot be saved, before anything is."""
+        return check_scores(fields)
+
+    def weights(self) -> dict[str, int]:
+        return _weights(team_reads.setting(self.db.query, WEIGHTS))
+
+    def set_weights(self, weights: Mapping[str, int], *, by: Actor) -> dict[str, int]:
+        require_manager(by, _("Only a manager can change the scorecard's weights."))
+        checked = check_weights(weights)
+        with self.db.session() as session:
+            before = session.get(TeamSetting, WEIGHTS)
+            old = _weights(before.value if before is not None else None)
+            session.merge(TeamSetting(key=WEIGHTS, value=json.dumps(checked, sort_keys=True)))
+            audit.record(session, by, "set-scorecard-weights", "team_setting", None,
+                         before=old, after=checked)
+        return checked
+
+    def assessment(self, deal_id: int) -> Assessment:
+        with self.db.reading() as session:
+            deal = get_or_raise(session, Deal, deal_id, "deal")
+            return _read(session, deal, self.weights())
+
+    def save(self, deal_id: int, fields: ScoreFields, *, expected_version: int | None,
+             by: Actor) -> AssessmentResult:
+        """Saves the deal's scorecard (``expected_version``: the one shown, None when it
+        had none)."""
+        fields = check_scores(fields)
+        weights = self.weights()
+        with self.db.session() as session:
+            deal = get_or_raise(session, Deal, deal_id, "deal")
+            require_deal_owner(by, deal.owner_id, _("Only the deal's owner or a manager can "
+                                                    "rate it."))
+            row = session.scalars(select(Scorecard).where(Scorecard.deal_id == deal_id)).first()
+            if (row.version if row is not None else None) != expected_version:
+                raise (last_change(session, Deal, deal_id) if row is None
+                       else last_change(session, Scorecard, row.id))
+            previous = ScoreFields() if row is None else _fields(row)
+            if row is None:
+                row = Scorecard(deal_id=deal_id)
+                session.add(row)
+            for factor in FACTORS:
+                setattr(row, factor, fields.rating(factor))
+            row.competitors, row.updated_at, row.updated_by_id = (fields.competitors, utcnow(),
+                                                                  by.id)
+            session.flush()
+            audit.record(session, by, "rate", "deal", deal_id,
+                         before=_audited(previous), after=_audited(fields))
+            return AssessmentResult(_read(session, deal, weights), previous,
+                                    ChangeSet(frozenset({deal_id})))
+
+    def ratings(self, pipeline_id: int) -> dict[int, DealRating]:
+        """Each open deal of the pipeline: its value score and win probability (what
+        the board shows and sorts by)."""
+        weights = self.weights()
+        with self.db.reading() as session:
+            model, name, word = _learn(session, pipeline_id)
+            stages = {i: (position, probability, stage_name) for i, position, probability,
+                      stage_name in session.execute(
+                          select(Stage.id, Stage.position, Stage.probability, Stage.name)
+                          .where(Stage.pipeline_id == pipeline_id))}
+            rows = session.execute(_open_deals(pipeline_id)).all()
+        rated = {}
+        for deal_id, stage_id, source, product, *ratings in rows:
+            fields = ScoreFields.of(ratings)
+            chance = model.chance(_values(fields, source, product), *stages[stage_id], name,
+                                  word)
+            rated[deal_id] = DealRating(value_score(fields, weights), chance.percent,
+                                        chance.learned)
+        return rated
+
+
+def _weights(text: str | None) -> dict[str, int]:
+    if not text:
+        return dict(DEFAULT_WEIGHTS)
+    try:
+        return check_weights(json.loads(text))
+    except (ValueError, TypeError, AttributeError, InvalidInput):
+        return dict(DEFAULT_WEIGHTS)  # a value another tool wrote: the defaults
+
+
+def _fields(row: Scorecard) -> ScoreFields:
+    return ScoreFields.of([getattr(row, f) for f in FACTORS], row.competitors)
+
+
+def _audited(fields: ScoreFields) -> dict[str, Any]:
+    return {**{f: fields.rating(f) for f in FACTORS}, "competitors": fields.competitors}
+
+
+def _values(fields: ScoreFields, source: int | None, product: int | None
+            ) -> dict[str, object]:
+    """A deal's factor values as the model knows them (None: not known)."""
+    values: dict[str, object] = {f: fields.rating(f) or None for f in FACTORS}
+    values.update(source=source, product=product)
+    return values
+
+
+def _scored(query: Any) -> Any:
+    return query.outerjoin(Scorecard, Scorecard.deal_id == Deal.id)
+
+
+def _open_deals(pipeline_id: int) -> Any:
+    return _scored(select(Deal.id, Deal.stage_id, Deal.lead_source_id, Deal.product_id,
+                          *(getattr(Scorecard, f) for f in FACTORS))
+                   .join(Stage, Stage.id == Deal.stage_id)
+                   .where(Deal.pipeline_id == pipeline_id, Deal.deleted_at.is_(None),
+                          Stage.kind == StageKind.OPEN))
+
+
+def _learn(session: Session, pipeline_id: int
+           ) -> tuple[WinModel, dict[str, str], dict[tuple[str, object], str]]:
+    """The pipeline's model from its closed deals, and the labels of the factors and
+    their values."""
+    closed = and_(Stage.id == Deal.stage_id, Stage.kind.in_((StageKind.WON, StageKind.LOST)))
+    mine = (Deal.pipeline_id == pipeline_id, Deal.deleted_at.is_(None))
+    rows = session.execute(_scored(
+        select(Deal.id, Stage.kind, Deal.lead_source_id, Deal.product_id,
+               *(getattr(Scorecard, f) for f in FACTORS)).join(Stage, closed)
+        .where(*mine))).all()
+    # the furthest open stage each closed deal entered, by moves neither undone nor
+    # undoing; one that entered none (imported closed) reached the first
+    entered = aliased(Stage)
+    moves = session.execute(
+        select(StageChange.deal_id, StageChange.id, StageChange.reverts_id, entered.position)
+        .join(entered, and_(entered.id == StageChange.to_stage_id,
+                            entered.kind == StageKind.OPEN))
+        .join(Deal, Deal.id == StageChange.deal_id).join(Stage, closed).where(*mine)).all()
+    undone = {reverts for _d, _i, reverts, _p in moves if reverts is not None}
+    furthest: dict[int, int] = {}
+    for deal_id, ident, reverts, position in moves:
+        if reverts is None and ident not in undone:
+            furthest[deal_id] = max(position, furthest.get(deal_id, position))
+    first = session.scalar(select(func.min(Stage.position)).where(
+        Stage.pipeline_id == pipeline_id, Stage.kind == StageKind.OPEN)) or 0
+    model = WinModel.learn(
+        (kind is StageKind.WON, _values(ScoreFields.of(ratings), source, product),
+         furthest.get(deal_id, first))
+        for deal_id, kind, source, product, *ratings in rows)
+    name = {f: factor_name(f) for f in FACTORS}
+    name.update(stage=_("Got as far as"), source=_("Lead source"), product=_("Product"))
+    word: dict[tuple[str, object], str] = {
+        (f, r): rating_words(f)[r] for f in FACTORS for r in range(1, TOP + 1)}
+    word.update({("source", i): n for i, n in session.execute(
+        select(LeadSource.id, LeadSource.label))})
+    word.update({("product", i): n for i, n in session.execute(
+        select(Product.id, Product.name))})
+    return model, name, word
+
+
+def _read(session: Session, deal: Deal, weights: dict[str, int]) -> Assessment:
+    row = session.scalars(select(Scorecard).where(Scorecard.deal_id == deal.id)).first()
+    fields = ScoreFields() if row is None else _fields(row)
+    stage = session.get(Stage, deal.stage_id)
+    chance = WinChance(stage.probability if stage else 0, False, 0, 0)
+    if stage is not None and stage.kind is StageKind.OPEN:
+        model, name, word = _learn(session, deal.pipeline_id)
+        chance = model.chance(_values(fields, deal.lead_source_id, deal.product_id),
+                              stage.position, stage.probability, stage.name, name, word)
+    by = session.get(User, row.updated_by_id) if row is not None else None
+    return Assessment(deal.id, fields, row.version if row else None,
+                      by.display_name if by else "", row.updated_at if row else None,
+                      value_score(fields, weights), chance)
+
