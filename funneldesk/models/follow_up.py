@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Date, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from funneldesk.models.base import Base, Money, UTCDateTime, utcnow
@@ -30,6 +30,9 @@ class FollowUpPlan(Base):
     every_kind: Mapped[ActivityKind | None] = mapped_column(
         Enum(ActivityKind, native_enum=False, length=10))
     every_days: Mapped[int | None] = mapped_column()
+    # the day the cadence was set: it counts from there until one is done (an edit of
+    # the goal or budget must not move it)
+    cadence_since: Mapped[dt.date | None] = mapped_column(Date)
     agenda: Mapped[str] = mapped_column(Text, default="")  # what to talk about, show, bring
     goal: Mapped[str] = mapped_column(Text, default="")
     people: Mapped[str] = mapped_column(Text, default="")  # who is needed: a demo engineer ...

@@ -10,6 +10,7 @@ DELETE so that it is one file.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sqlite3
 from contextlib import closing
@@ -581,3 +582,25 @@ def test_migration_0014_leaves_a_rewritten_table_but_sets_its_counter(
                             ).fetchone()[0] >= erased
         assert "AUTOINCREMENT" in conn.execute(
             "SELECT sql FROM sqlite_master WHERE name = 'deals'").fetchone()[0]
+
+
+def test_migration_0018_counts_each_plans_cadence_from_its_last_change(tmp_path: Path) -> None:
+    """Each plan of demo-0017 with a cadence gets the local day of its last change, what
+    its cadence counted from before; one without (made so here) gets none."""
+    path = tmp_path / "sales.db"
+    shutil.copy(HERE / "fixtures" / "demo-0017.db", path)
+    with closing(sqlite3.connect(path)) as conn:
+        plain = conn.execute("SELECT min(id) FROM follow_up_plans").fetchone()[0]
+        conn.execute("UPDATE follow_up_plans SET every_kind = NULL, every_days = NULL "
+                     "WHERE id = ?", (plain,))
+        conn.commit()
+        before = conn.execute("SELECT id, every_kind, updated_at FROM follow_up_plans "
+                              "WHERE every_kind IS NOT NULL ORDER BY id").fetchall()
+    open_database(path).close()
+    with closing(sqlite3.connect(path)) as conn:
+        after = dict(conn.execute("SELECT id, cadence_since FROM follow_up_plans").fetchall())
+    assert len(before) > 100
+    assert after[plain] is None
+    for ident, _kind, updated_at in before:
+        local = dt.datetime.fromisoformat(updated_at).replace(tzinfo=dt.UTC).astimezone()
+        assert after[ident] == local.date().isoformat()

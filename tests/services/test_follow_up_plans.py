@@ -36,7 +36,6 @@ def test_a_plan_is_saved_changed_and_cleared_keeping_what_it_was(
     assert saved.plan.fields == PLAN
     assert saved.plan.version == 1
     assert saved.changes.deal_ids == {deal.id}
-    assert saved.plan.summary == "Visit every 14 days · 拿到采购意向书"
     shorter = services.follow_ups.save_plan(
         deal.id, PlanFields(VISIT, 7, goal="  拿到采购意向书  "), expected_version=1, by=manager)
     assert shorter.previous == PLAN
@@ -85,30 +84,51 @@ def test_a_plan_changed_meanwhile_or_of_another_reps_deal_is_refused(
     assert services.follow_ups.plan(deal.id).fields.goal == "y"
 
 
-def test_the_cadence_runs_from_the_last_one_done_and_says_when_none_is_planned(
+def test_the_cadence_runs_from_the_day_the_last_one_was_done_and_says_when_none_is_planned(
         services: Services, manager: Actor) -> None:
     deal = make_deal(services, manager)
     services.follow_ups.save_plan(deal.id, PLAN, expected_version=None, by=manager)
-    services.activities.log(ActivityFields(VISIT, "第一次拜访", deal_id=deal.id,
-                                           due_on=TODAY - dt.timedelta(days=20)), "ok",
-                            by=manager)
-    services.activities.log(ActivityFields(CALL, "电话", deal_id=deal.id,
-                                           due_on=TODAY - dt.timedelta(days=2)), "ok",
-                            by=manager)
-    cadence = services.follow_ups.plan(deal.id, today=TODAY).cadence
+    today = dt.date.today()
+    # none done yet: from the day the cadence was set, which an edit of the goal keeps
+    services.follow_ups.save_plan(deal.id, PlanFields(VISIT, 14, goal="改了目标"),
+                                  expected_version=1, by=manager)
+    cadence = services.follow_ups.plan(deal.id).cadence
     assert cadence is not None
-    # the call is no visit: the visit 20 days ago sets the next, 6 days ago, and none is planned
-    assert cadence.last_done == TODAY - dt.timedelta(days=20)
-    assert cadence.due == TODAY - dt.timedelta(days=6)
-    assert cadence.late(TODAY)
-    services.activities.plan(ActivityFields(VISIT, "回访", deal_id=deal.id, due_on=TODAY),
-                             by=manager)
-    cadence = services.follow_ups.plan(deal.id, today=TODAY).cadence
+    assert (cadence.last_done, cadence.due) == (None, today + dt.timedelta(days=14))
+    # a visit planned for 20 days ago, done only now: the cadence runs from today
+    late = services.activities.plan(ActivityFields(
+        VISIT, "拜访", deal_id=deal.id, due_on=today - dt.timedelta(days=20)), by=manager)
+    services.activities.complete(late.activity.id, "ok", expected_version=1, by=manager)
+    services.activities.log(ActivityFields(CALL, "电话", deal_id=deal.id), "ok", by=manager)
+    cadence = services.follow_ups.plan(deal.id).cadence
     assert cadence is not None
-    assert cadence.next_planned == TODAY
-    assert cadence.late(TODAY)  # planned, but later than the cadence asked
-    assert services.follow_ups.next_by_plan(deal.id, today=TODAY) == (
+    assert (cadence.last_done, cadence.due) == (today, today + dt.timedelta(days=14))
+    assert not cadence.late(today)
+    # later, with none planned, it is late; one planned after the day it was due still is
+    assert cadence.late(today + dt.timedelta(days=15))
+    services.activities.plan(ActivityFields(VISIT, "回访", deal_id=deal.id,
+                                            due_on=today + dt.timedelta(days=20)), by=manager)
+    cadence = services.follow_ups.plan(deal.id).cadence
+    assert cadence is not None
+    assert cadence.next_planned == today + dt.timedelta(days=20)
+    assert cadence.late(today + dt.timedelta(days=15))
+    assert not cadence.late(today + dt.timedelta(days=14))
+
+
+def test_mark_done_is_offered_the_cadence_only_for_its_kind_with_none_of_it_planned(
+        services: Services, manager: Actor) -> None:
+    deal = make_deal(services, manager)
+    services.follow_ups.save_plan(deal.id, PLAN, expected_version=None, by=manager)
+    visit = services.activities.plan(ActivityFields(VISIT, "拜访", deal_id=deal.id,
+                                                    due_on=TODAY), by=manager).activity
+    call = services.activities.plan(ActivityFields(CALL, "电话", deal_id=deal.id,
+                                                   due_on=TODAY), by=manager).activity
+    assert services.follow_ups.next_by_plan(visit, today=TODAY) == (
         VISIT, TODAY + dt.timedelta(days=14), "演示新版本\n带上报价")
+    assert services.follow_ups.next_by_plan(call, today=TODAY) is None  # not the kind
+    services.activities.plan(ActivityFields(VISIT, "下次拜访", deal_id=deal.id,
+                                            due_on=TODAY + dt.timedelta(days=9)), by=manager)
+    assert services.follow_ups.next_by_plan(visit, today=TODAY) is None  # one is planned
 
 
 def test_a_new_database_proposes_the_default_steps_on_entering_a_stage(
@@ -210,3 +230,15 @@ def test_a_closed_deal_is_proposed_nothing_and_a_purged_one_takes_its_plan_along
     services.trash.delete(deal_id=deal.id, expected_version=version, by=manager)
     services.trash.empty(deal_ids=[deal.id], by=manager)
     assert services.db.query("SELECT count(*) FROM follow_up_plans")[0][0] == 0
+
+
+def test_what_a_stage_proposes_changed_by_another_manager_meanwhile_is_not_overwritten(
+        services: Services, manager: Actor) -> None:
+    initial = stage(services, "Initial contact").id
+    shown = services.follow_ups.stage_steps(initial)
+    services.follow_ups.set_stage_steps(initial, [*shown, PlanStep(VISIT, "另一位经理加的", 3)],
+                                        by=manager, seen=shown)
+    with pytest.raises(StaleEdit) as refused:
+        services.follow_ups.set_stage_steps(initial, [], by=manager, seen=shown)
+    assert refused.value.changed_by == "manager"
+    assert services.follow_ups.stage_steps(initial)[-1].title == "另一位经理加的"

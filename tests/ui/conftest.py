@@ -38,6 +38,21 @@ def forms_closed_discard_their_edits(monkeypatch: pytest.MonkeyPatch) -> None:
                             lambda _form: QMessageBox.StandardButton.Discard)
 
 
+@pytest.fixture(autouse=True)
+def windows_left_are_deleted(qapp: QApplication) -> Iterator[None]:
+    """Deletes the top-level windows a test made that are still there after it (pytest-qt
+    only closes them): the offscreen platform may keep one as its focus window, and the
+    next test's window then never becomes active."""
+    before = set(qapp.topLevelWidgets())
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for widget in set(qapp.topLevelWidgets()) - before:
+        if not widget.isVisible():
+            widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 @pytest.fixture
 def warnings_shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Messages the window showed in a warning box (answered with OK)."""

@@ -7,6 +7,7 @@ what each stage proposes in the pipeline editor."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 from PySide6.QtCore import QPoint, Qt
@@ -16,9 +17,9 @@ from pytestqt.qtbot import QtBot
 from funneldesk.enums import ActivityKind
 from funneldesk.services import Services
 from funneldesk.services.activities.plan_records import PlanFields, PlanStep
-from funneldesk.services.activities.records import ActivityFields
+from funneldesk.services.activities.records import ActivityFields, ActivityResult
 from funneldesk.services.dto import Actor
-from funneldesk.ui.activities.complete_dialog import CompleteDialog
+from funneldesk.ui.activities.completing import ask_done
 from funneldesk.ui.activities.proposal_bar import ProposalDialog
 from funneldesk.ui.activities.stage_steps import StepDialog
 from funneldesk.ui.admin.pipeline_editor import PipelineEditor
@@ -158,26 +159,100 @@ def test_choosing_plans_only_what_is_ticked_on_the_day_given(
 
 
 def test_mark_done_offers_the_next_activity_as_the_plan_says(
-        qtbot: QtBot, services: Services, manager: Actor) -> None:
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     card = make_deal(services, manager)
     services.follow_ups.save_plan(card.id, PlanFields(VISIT, 14, agenda="带上样品"),
                                   expected_version=None, by=manager)
-    call = services.activities.plan(ActivityFields(ActivityKind.CALL, "约拜访", deal_id=card.id,
-                                                   due_on=dt.date(2026, 12, 1)), by=manager)
     today = dt.date(2026, 12, 1)
-    by_plan = services.follow_ups.next_by_plan(card.id, today)
-    dialog = CompleteDialog(call.activity, today=today, by_plan=by_plan)
-    qtbot.addWidget(dialog)
+    visit = services.activities.plan(ActivityFields(VISIT, "拜访", deal_id=card.id,
+                                                    due_on=today), by=manager).activity
+    dialog = ask_done(window.workspace, visit, today)
     assert dialog.kind.currentData() == "visit"
     assert dialog.day.value() == dt.date(2026, 12, 15)
     assert dialog.findChild(QWidget, "by-plan").text() == (  # type: ignore[union-attr]
         "As the follow-up plan says: Visit every 14 days.")
     dialog.accept()
-    assert dialog.chosen is not None
-    next_one = dialog.chosen[1]
-    assert next_one is not None
-    assert (next_one.kind, next_one.due_on, next_one.agenda) == (
-        VISIT, dt.date(2026, 12, 15), "带上样品")
+    planned = services.timeline.of_deal(card.id).planned
+    assert [(a.kind, a.due_on, a.agenda) for a in planned] == [
+        (VISIT, dt.date(2026, 12, 15), "带上样品")]
+    call = services.activities.plan(ActivityFields(ActivityKind.CALL, "电话", deal_id=card.id,
+                                                   due_on=today), by=manager).activity
+    other = ask_done(window.workspace, call, today)  # not the cadence's kind: a week on
+    assert (other.kind.currentData(), other.day.value()) == ("call", dt.date(2026, 12, 8))
+    assert other.findChild(QWidget, "by-plan") is None
+    other.reject()
+
+
+def test_a_plan_changed_meanwhile_leaves_the_deal_unsaved_too_and_the_form_open(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    card = make_deal(services, manager)
+    reload(qtbot, window)
+    seen: list[str] = []
+
+    def edit_both(form: DealForm) -> None:
+        tab = form.plan_tab
+        assert tab is not None
+        # another window saves a plan while this form is open
+        services.follow_ups.save_plan(card.id, PlanFields(goal="别人写的"),
+                                      expected_version=None, by=manager)
+        form.title.setText("Warehouse system, phase 2")
+        tab.goal.setText("我的目标")
+        form.accept()
+        seen.append(form.error.text())
+        seen.append("open" if form.isVisible() else "closed")
+        form.reject()
+
+    answer_next_dialog(edit_both)
+    window.editor.open(card.id)
+    assert seen[0].startswith("This record was changed by manager at")
+    assert seen[1] == "open"
+    assert services.deals.detail(card.id).fields.title == "Warehouse system"  # not saved
+    assert services.follow_ups.plan(card.id).fields.goal == "别人写的"
+
+
+def test_undoing_planned_proposals_after_an_edit_of_one_was_undone_takes_them_back(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        warnings_shown: list[str]) -> None:
+    card = make_deal(services, manager)
+    reload(qtbot, window)
+    page = board_page(window)
+    page.offer_proposals(card.id)
+    qtbot.mouseClick(page.proposals.plan_button, Qt.MouseButton.LeftButton)
+    (planned,) = services.timeline.of_deal(card.id).planned
+    edited = replace(planned.fields(), title="改过的")
+    runner = window.runner
+
+    def own(r: ActivityResult) -> int:  # as the activity dialog's Edit carries it
+        return runner.own_version(("activity", r.activity.id), r.activity.version)
+
+    runner.run("edit", lambda: services.activities.update(
+        planned.id, edited, expected_version=planned.version, by=manager),
+        undo=lambda r: services.activities.update(
+            r.activity.id, planned.fields(), expected_version=own(r), by=manager),
+        redo=lambda r: services.activities.update(
+            r.activity.id, edited, expected_version=own(r), by=manager),
+        versions=lambda r: [(("activity", r.activity.id), r.activity.version)])
+    window.actions_.undo.trigger()  # the edit
+    window.actions_.undo.trigger()  # the planning
+    assert warnings_shown == []
+    assert services.timeline.of_deal(card.id).planned == ()
+    window.actions_.redo.trigger()  # the same activity back, so that the edit finds it
+    window.actions_.redo.trigger()
+    (again,) = services.timeline.of_deal(card.id).planned
+    assert (again.id, again.title) == (planned.id, "改过的")
+
+
+def test_the_bar_goes_when_the_move_it_offered_for_is_undone(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    card = make_deal(services, manager)
+    tick_all(services, manager, card.id, "Initial contact")
+    reload(qtbot, window)
+    page = board_page(window)
+    drop_card(window, card.id, stage(services, "Needs analysis").id)
+    assert page.proposals.isVisible()
+    window.actions_.undo.trigger()
+    assert page.proposals.isHidden()
+    assert services.timeline.of_deal(card.id).planned == ()
 
 
 def test_a_manager_adds_and_removes_what_a_stage_proposes(

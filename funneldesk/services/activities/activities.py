@@ -60,11 +60,15 @@ class ActivityService(Service):
             row.closed_at, row.closed_by_id = utcnow(), by.id
             return _result(session, row, by, "log")
 
-    def plan_many(self, many: Sequence[ActivityFields], *, by: Actor) -> ActivitiesResult:
-        """Plans several activities in one change (what entering a stage proposes)."""
+    def plan_many(self, many: Sequence[ActivityFields], *, by: Actor,
+                  again: Sequence[tuple[int, int]] | None = None) -> ActivitiesResult:
+        """Plans several activities in one change (what entering a stage proposes).
+        ``again``: the ids and versions of those an undo withdrew, as ``plan`` takes
+        one."""
+        backs: Sequence[tuple[int, int] | None] = again or [None] * len(many)
         with self.db.session() as session:
-            results = [_result(session, _new(session, fields, by), by, "plan")
-                       for fields in many]
+            results = [_result(session, _new(session, fields, by, back), by, "plan")
+                       for fields, back in zip(many, backs, strict=True)]
         changes = ChangeSet()
         for result in results:
             changes = changes | result.changes

@@ -76,10 +76,14 @@ def check_weights(weights: Mapping[str, int]) -> dict[str, int]:
 
 
 class AssessmentService(Service):
-    @staticmethod
-    def check(fields: ScoreFields) -> ScoreFields:
-        """Refuses a scorecard that cannot be saved, before anything is."""
-        return check_scores(fields)
+    def check(self, deal_id: int, fields: ScoreFields, *, expected_version: int | None,
+              by: Actor) -> ScoreFields:
+        """Refuses, writing nothing, a scorecard that ``save`` would refuse now (the deal
+        form saves the deal first: see ``FollowUpService.check``)."""
+        fields = check_scores(fields)
+        with self.db.reading() as session:
+            _scorecard_row(session, deal_id, expected_version, by)
+        return fields
 
     def weights(self) -> dict[str, int]:
         return _weights(team_reads.setting(self.db.query, WEIGHTS))
@@ -107,13 +111,7 @@ class AssessmentService(Service):
         fields = check_scores(fields)
         weights = self.weights()
         with self.db.session() as session:
-            deal = get_or_raise(session, Deal, deal_id, "deal")
-            require_deal_owner(by, deal.owner_id, _("Only the deal's owner or a manager can "
-                                                    "rate it."))
-            row = session.scalars(select(Scorecard).where(Scorecard.deal_id == deal_id)).first()
-            if (row.version if row is not None else None) != expected_version:
-                raise (last_change(session, Deal, deal_id) if row is None
-                       else last_change(session, Scorecard, row.id))
+            deal, row = _scorecard_row(session, deal_id, expected_version, by)
             previous = ScoreFields() if row is None else _fields(row)
             if row is None:
                 row = Scorecard(deal_id=deal_id)
@@ -147,6 +145,20 @@ class AssessmentService(Service):
             rated[deal_id] = DealRating(value_score(fields, weights), chance.percent,
                                         chance.learned)
         return rated
+
+
+def _scorecard_row(session: Session, deal_id: int, expected_version: int | None,
+                   by: Actor) -> tuple[Deal, Scorecard | None]:
+    """The deal and its scorecard's row, if the one ``by`` saw (its version; None:
+    none) is still the one saved and ``by`` may change it."""
+    deal = get_or_raise(session, Deal, deal_id, "deal")
+    require_deal_owner(by, deal.owner_id, _("Only the deal's owner or a manager can rate "
+                                            "it."))
+    row = session.scalars(select(Scorecard).where(Scorecard.deal_id == deal_id)).first()
+    if (row.version if row is not None else None) != expected_version:
+        raise last_change(session, Scorecard, row.id) if row is not None else \
+            last_change(session, None, deal_id)
+    return deal, row
 
 
 def _weights(text: str | None) -> dict[str, int]:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from funneldesk import formatting
 from funneldesk.enums import ActivityKind
-from funneldesk.i18n import _, ngettext
+from funneldesk.i18n import _, ngettext, pgettext
 from funneldesk.services.activities.records import ActivityFields, kind_label
 from funneldesk.services.common.records import ChangeSet
 
@@ -25,7 +25,7 @@ def every_text(kind: ActivityKind, days: int) -> str:
 def within_text(days: int) -> str:
     """"today", "within 2 days"."""
     if days == 0:
-        return _("today")
+        return pgettext("due", "today")
     return ngettext("within {n} day", "within {n} days", days).format(
         n=formatting.number(days))
 
@@ -86,17 +86,6 @@ class FollowUpPlan:
     updated_at: dt.datetime | None
     cadence: Cadence | None
 
-    @property
-    def summary(self) -> str:
-        """One line for a card's tooltip or a list: "Visit every 14 days · goal"."""
-        f = self.fields
-        parts = []
-        if f.every_kind is not None and f.every_days is not None:
-            parts.append(every_text(f.every_kind, f.every_days))
-        if f.goal:
-            parts.append(f.goal.splitlines()[0])
-        return " · ".join(parts)
-
 
 @dataclass(frozen=True, slots=True)
 class PlanResult:
@@ -134,7 +123,9 @@ class Proposal:
 
     deal_id: int
     deal: str
+    stage_id: int
     stage: str
+    owner: str  # whom they are planned for
     activities: tuple[ProposedActivity, ...]
 
     @property

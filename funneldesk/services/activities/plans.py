@@ -10,12 +10,13 @@ from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from funneldesk.db.stale import last_change
-from funneldesk.errors import InvalidInput
+from funneldesk.errors import InvalidInput, StaleEdit
 from funneldesk.i18n import _
 from funneldesk.models import (
     Activity,
     ActivityKind,
     ActivityState,
+    AuditEntry,
     Deal,
     FollowUpPlan,
     Stage,
@@ -38,6 +39,7 @@ from funneldesk.services.activities.plan_records import (
     FollowUpPlan as Plan,
 )
 from funneldesk.services.activities.records import TITLE_LIMIT, ActivityFields
+from funneldesk.services.activities.records import Activity as Done
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
@@ -82,11 +84,15 @@ def check_steps(steps: Sequence[PlanStep]) -> list[PlanStep]:
 
 
 class FollowUpService(Service):
-    @staticmethod
-    def check(fields: PlanFields) -> PlanFields:
-        """Refuses a plan that cannot be saved, before anything is (the deal form saves
-        the deal and its plan as two steps)."""
-        return check_plan(fields)
+    def check(self, deal_id: int, fields: PlanFields, *, expected_version: int | None,
+              by: Actor) -> PlanFields:
+        """Refuses, writing nothing, a plan that ``save_plan`` would refuse now (the deal
+        form saves the deal and then its plan: a plan refused after the deal was saved
+        would leave the form half saved)."""
+        fields = check_plan(fields)
+        with self.db.reading() as session:
+            _plan_row(session, deal_id, expected_version, by)
+        return fields
 
     # --- a deal's plan --------------------------------------------------------------
     def plan(self, deal_id: int, today: dt.date | None = None) -> Plan:
@@ -101,20 +107,16 @@ class FollowUpService(Service):
         had none); an empty one clears it, kept as the row's next version."""
         fields = check_plan(fields)
         with self.db.session() as session:
-            deal = get_or_raise(session, Deal, deal_id, "deal")
-            require_deal_owner(by, deal.owner_id, _("Only the deal's owner or a manager can "
-                                                    "change its follow-up plan."))
-            row = session.scalars(select(FollowUpPlan).where(
-                FollowUpPlan.deal_id == deal_id)).first()
-            if (row.version if row is not None else None) != expected_version:
-                if row is None:
-                    raise last_change(session, Deal, deal_id)
-                raise last_change(session, FollowUpPlan, row.id)
+            deal, row = _plan_row(session, deal_id, expected_version, by)
             previous = PlanFields() if row is None else _fields(row)
             if row is None:
                 row = FollowUpPlan(deal_id=deal_id)
                 session.add(row)
-            row.every_kind, row.every_days = fields.every_kind, fields.every_days
+            cadence = (fields.every_kind, fields.every_days)
+            if cadence != (previous.every_kind, previous.every_days):
+                # a new cadence counts from today; any other edit leaves it where it was
+                row.cadence_since = dt.date.today() if fields.every_kind else None
+            row.every_kind, row.every_days = cadence
             row.agenda, row.goal, row.people = fields.agenda, fields.goal, fields.people
             row.budget, row.updated_at, row.updated_by_id = fields.budget, utcnow(), by.id
             session.flush()
@@ -123,15 +125,26 @@ class FollowUpService(Service):
             return PlanResult(_read(session, deal, dt.date.today()), previous,
                               ChangeSet(frozenset({deal_id})))
 
-    def next_by_plan(self, deal_id: int, today: dt.date | None = None
+    def next_by_plan(self, done: Done, today: dt.date | None = None
                      ) -> tuple[ActivityKind, dt.date, str] | None:
-        """What the deal's cadence asks for next, counted from ``today`` (an activity
-        just done): its kind, its day and what the plan says to talk about; None
-        without a cadence."""
+        """What the deal's cadence asks for once ``done`` (an activity of the deal being
+        marked done) is: an activity of the cadence's kind that many days from
+        ``today``, with what the plan says to talk about. None unless ``done`` is of
+        that kind on an open deal with no other of that kind planned."""
+        if done.deal_id is None:
+            return None
         with self.db.reading() as session:
             row = session.scalars(select(FollowUpPlan).where(
-                FollowUpPlan.deal_id == deal_id)).first()
-            if row is None or row.every_kind is None or row.every_days is None:
+                FollowUpPlan.deal_id == done.deal_id)).first()
+            if (row is None or row.every_kind is None or row.every_days is None
+                    or row.every_kind != done.kind):
+                return None
+            stage_kind = session.scalar(select(Stage.kind).join(Deal, Deal.stage_id == Stage.id)
+                                        .where(Deal.id == done.deal_id))
+            other = session.scalar(select(Activity.id).where(
+                Activity.deal_id == done.deal_id, Activity.kind == row.every_kind,
+                Activity.state == ActivityState.PLANNED, Activity.id != done.id).limit(1))
+            if stage_kind is not StageKind.OPEN or other is not None:
                 return None
             day = (today or dt.date.today()) + dt.timedelta(days=row.every_days)
             return row.every_kind, day, row.agenda
@@ -142,17 +155,22 @@ class FollowUpService(Service):
             return [PlanStep(r.kind, r.title, r.within_days)
                     for r in session.scalars(_steps_of(stage_id))]
 
-    def set_stage_steps(self, stage_id: int, steps: Sequence[PlanStep], *,
-                        by: Actor) -> list[PlanStep]:
-        """Replaces what entering the stage proposes (a manager's change)."""
+    def set_stage_steps(self, stage_id: int, steps: Sequence[PlanStep], *, by: Actor,
+                        seen: Sequence[PlanStep] | None = None) -> list[PlanStep]:
+        """Replaces what entering the stage proposes (a manager's change); ``seen``:
+        the steps the editor showed, refused as stale when another manager changed them
+        since."""
         require_manager(by, _("Only a manager can change what a stage proposes."))
         steps = check_steps(steps)
         with self.db.session() as session:
             stage = get_or_raise(session, Stage, stage_id, "stage")
             if stage.kind is not StageKind.OPEN and steps:
                 raise InvalidInput("steps", _("Only open stages propose activities."))
-            before = [_step_audit(PlanStep(r.kind, r.title, r.within_days))
-                      for r in session.scalars(_steps_of(stage_id))]
+            now = [PlanStep(r.kind, r.title, r.within_days)
+                   for r in session.scalars(_steps_of(stage_id))]
+            if seen is not None and list(seen) != now:
+                raise _steps_changed(session, stage_id)
+            before = [_step_audit(step) for step in now]
             session.execute(delete(StepRow).where(StepRow.stage_id == stage_id))
             for position, step in enumerate(steps):
                 session.add(StepRow(stage_id=stage_id, kind=step.kind, title=step.title,
@@ -177,7 +195,9 @@ class FollowUpService(Service):
             planned = {(kind, title.strip().casefold()) for kind, title in session.execute(
                 select(Activity.kind, Activity.title).where(
                     Activity.deal_id == deal_id, Activity.state == ActivityState.PLANNED))}
-            return Proposal(deal_id, deal.title, stage.name, tuple(
+            owner = session.get(User, deal.owner_id)
+            return Proposal(deal_id, deal.title, stage.id, stage.name,
+                            owner.display_name if owner else "", tuple(
                 ProposedActivity(
                     step,
                     ActivityFields(step.kind, step.title,
@@ -186,6 +206,29 @@ class FollowUpService(Service):
                                    company_id=deal.company_id, contact_id=deal.contact_id),
                     (step.kind, step.title.casefold()) in planned)
                 for step in steps))
+
+
+def _plan_row(session: Session, deal_id: int, expected_version: int | None, by: Actor
+              ) -> tuple[Deal, FollowUpPlan | None]:
+    """The deal and its plan's row, if the plan ``by`` saw (its version; None: none)
+    is still the one saved and ``by`` may change it."""
+    deal = get_or_raise(session, Deal, deal_id, "deal")
+    require_deal_owner(by, deal.owner_id, _("Only the deal's owner or a manager can "
+                                            "change its follow-up plan."))
+    row = session.scalars(select(FollowUpPlan).where(FollowUpPlan.deal_id == deal_id)).first()
+    if (row.version if row is not None else None) != expected_version:
+        raise last_change(session, FollowUpPlan, row.id) if row is not None else \
+            last_change(session, None, deal_id)
+    return deal, row
+
+
+def _steps_changed(session: Session, stage_id: int) -> StaleEdit:
+    """Who last changed what the stage proposes, and when."""
+    entry = session.scalars(select(AuditEntry).where(
+        AuditEntry.entity == "stage", AuditEntry.entity_id == stage_id,
+        AuditEntry.action == "plan_steps").order_by(AuditEntry.id.desc()).limit(1)).first()
+    who = session.get(User, entry.user_id) if entry is not None and entry.user_id else None
+    return StaleEdit(who.display_name if who else None, entry.at if entry else None)
 
 
 def _steps_of(stage_id: int) -> Select[StepRow]:
@@ -222,10 +265,12 @@ def _cadence(session: Session, row: FollowUpPlan, today: dt.date) -> Cadence | N
     if kind is None or days is None:
         return None
     of_kind = (Activity.deal_id == row.deal_id, Activity.kind == kind)
-    last = session.scalar(select(func.max(Activity.due_on)).where(
+    # the day it was done, on this computer's calendar (not the day it was planned for)
+    done_at = session.scalar(select(func.max(Activity.closed_at)).where(
         *of_kind, Activity.state == ActivityState.DONE))
+    last = done_at.astimezone().date() if done_at is not None else None
     following = session.scalar(select(func.min(Activity.due_on)).where(
         *of_kind, Activity.state == ActivityState.PLANNED))
-    # with none done yet, the cadence runs from when the plan was made
-    start = last if last is not None else row.updated_at.astimezone().date()
+    # with none done yet, the cadence runs from the day it was set
+    start = last or row.cadence_since or row.updated_at.astimezone().date()
     return Cadence(kind, days, last, following, start + dt.timedelta(days=days))

@@ -18,9 +18,8 @@ def ask_done(workspace: Workspace, activity: Activity, today: dt.date, *,
              after: Callable[[ActivityResult], None] | None = None) -> CompleteDialog:
     """Opens the dialog; once accepted, marks the activity done (``after`` gets the
     result when it was saved)."""
-    by_plan = None
-    if activity.deal_id is not None:  # the deal's cadence sets the next one's kind and day
-        by_plan = workspace.services.follow_ups.next_by_plan(activity.deal_id, today)
+    # the deal's cadence sets the next one's kind and day
+    by_plan = workspace.services.follow_ups.next_by_plan(activity, today)
     dialog = CompleteDialog(activity, workspace.window, today=today, by_plan=by_plan)
     dialog.finished.connect(dialog.deleteLater)
 

@@ -4,8 +4,9 @@ activity dialog, Mark done's next activity)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 
 from funneldesk.enums import ActivityKind
 from funneldesk.errors import InvalidInput
@@ -20,6 +21,15 @@ def kind_box(kind: ActivityKind) -> QComboBox:
         box.addItem(kind_label(each), each.value)
     box.setCurrentIndex(box.findData(kind.value))
     return box
+
+
+def days_spin(spin: QSpinBox, prefix: str, unit: Callable[[int], str]) -> None:
+    """Makes ``spin`` read "every 14 days", "within 1 day of entering": ``prefix``
+    before the number, ``unit`` of the number after it (a suffix is one text, whatever
+    the number, and a plural must follow it)."""
+    spin.setPrefix(prefix)
+    spin.valueChanged.connect(lambda days: spin.setSuffix(unit(days)))
+    spin.setSuffix(unit(spin.value()))
 
 
 def title_edit() -> QLineEdit:

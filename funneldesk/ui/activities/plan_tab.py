@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
 from funneldesk import formatting
 from funneldesk.enums import ActivityKind
 from funneldesk.errors import InvalidInput
-from funneldesk.i18n import _
+from funneldesk.i18n import _, ngettext
 from funneldesk.services.activities.plan_records import MAX_DAYS, FollowUpPlan, PlanFields
 from funneldesk.services.activities.records import kind_label
 from funneldesk.services.common.money import parse_money
+from funneldesk.ui.activities.fields import days_spin
 from funneldesk.ui.common.error_label import ErrorLabel, add_rows, show_at_field
 
 DEFAULT_EVERY_DAYS = 14  # offered when a cadence is first chosen
@@ -41,10 +42,9 @@ class PlanTab(QWidget):
             self.every_kind.addItem(kind_label(kind), kind.value)
         self.every_days = QSpinBox()
         self.every_days.setRange(1, MAX_DAYS)
-        self.every_days.setValue(DEFAULT_EVERY_DAYS)
         # "a visit every [14] days", read as one phrase in either language
-        self.every_days.setPrefix(_("every "))
-        self.every_days.setSuffix(_(" days"))
+        days_spin(self.every_days, _("every "), lambda n: ngettext(" day", " days", n))
+        self.every_days.setValue(DEFAULT_EVERY_DAYS)
         self.agenda = QPlainTextEdit()
         self.agenda.setPlaceholderText(_("What to talk about, show or bring at each "
                                          "contact"))

@@ -4,6 +4,7 @@ choose which and when; planning them is one step that one undo takes back."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import replace
 
 from PySide6.QtGui import QColor, QPalette
@@ -25,6 +26,7 @@ from funneldesk.errors import FunnelDeskError, InvalidInput
 from funneldesk.i18n import _, ngettext
 from funneldesk.services.activities.plan_records import Proposal
 from funneldesk.services.activities.records import ActivitiesResult, ActivityFields
+from funneldesk.services.dto import ChangeSet
 from funneldesk.ui.common.error_label import ErrorLabel
 from funneldesk.ui.common.fields import OptionalDateEdit
 from funneldesk.ui.common.page import Workspace
@@ -55,7 +57,8 @@ class ProposalDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        intro = QLabel(_("For “{deal}”, planned for its owner:").format(deal=proposal.deal))
+        intro = QLabel(_("For “{deal}”, each assigned to {owner}:").format(
+            deal=proposal.deal, owner=proposal.owner))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addLayout(grid)
@@ -105,8 +108,10 @@ class ProposalBar(QFrame):
         row.setContentsMargins(10, 4, 6, 4)
         row.addWidget(self.label, 1)
         for button in (self.plan_button, self.choose_button, self.dismiss_button):
+            button.setAutoDefault(False)
             row.addWidget(button)
         self.deal_id: int | None = None
+        self.stage_id: int | None = None  # the stage it offers for
         self.hide()
 
     def text(self) -> str:
@@ -114,63 +119,95 @@ class ProposalBar(QFrame):
 
     def offer(self, deal_id: int) -> None:
         """Shows what the deal's stage proposes for it, if anything is not planned yet."""
-        proposal = self._proposal(deal_id)
+        proposal = self._read(deal_id)
         if proposal is None or not proposal.fresh:
             if self.deal_id == deal_id:
                 self.dismiss()
             return
-        self.deal_id = deal_id
+        self.deal_id, self.stage_id = deal_id, proposal.stage_id
+        self._say(proposal)
+        self.show()
+
+    def recheck(self, changes: ChangeSet) -> None:
+        """After a change anywhere: the bar goes once its deal has left the stage (a
+        move undone, the deal closed or deleted) or has everything planned."""
+        if self.deal_id is None or (self.deal_id not in changes.deal_ids
+                                    and not changes.everything):
+            return
+        proposal = self._proposal()
+        if proposal is not None:
+            if proposal.fresh:
+                self._say(proposal)
+            else:
+                self.dismiss()
+
+    def _say(self, proposal: Proposal) -> None:
         steps = _("; ").join(a.step.text for a in proposal.fresh)
         self.label.setText(_("“{deal}” entered “{stage}”, which proposes: {steps}.").format(
             deal=proposal.deal, stage=proposal.stage, steps=steps))
-        self.show()
 
     def dismiss(self) -> None:
-        self.deal_id = None
+        self.deal_id = self.stage_id = None
         self.hide()
 
     def plan_all(self) -> None:
         """Plans every proposed activity not planned yet, on its day."""
-        proposal = self._proposal(self.deal_id)
+        proposal = self._proposal()
         if proposal is not None:
             self._plan(proposal, [a.fields for a in proposal.fresh])
 
     def choose(self) -> None:
-        proposal = self._proposal(self.deal_id)
+        proposal = self._proposal()
         if proposal is None:
             return
         dialog = ProposalDialog(proposal, self.ws.window)
         if dialog.exec() and dialog.chosen:
             self._plan(proposal, dialog.chosen)
 
-    def _proposal(self, deal_id: int | None) -> Proposal | None:
-        """Read again at each click: the deal may have moved on, or been given one."""
-        if deal_id is None:
-            return None
+    def _read(self, deal_id: int) -> Proposal | None:
         try:
             return self.ws.services.follow_ups.proposal(deal_id)
         except FunnelDeskError:  # trashed or purged meanwhile: nothing to propose
+            return None
+
+    def _proposal(self) -> Proposal | None:
+        """What the bar offers, read again: None, and the bar gone, when the deal is no
+        longer in the stage it offered for."""
+        proposal = self._read(self.deal_id) if self.deal_id is not None else None
+        if proposal is None or proposal.stage_id != self.stage_id:
             self.dismiss()
             return None
+        return proposal
 
     def _plan(self, proposal: Proposal, chosen: list[ActivityFields]) -> None:
         if not chosen:
             self.dismiss()
             return
-        service, by = self.ws.services.activities, self.ws.actor
+        service, by, runner = self.ws.services.activities, self.ws.actor, self.ws.runner
 
         def withdraw(result: ActivitiesResult) -> ActivitiesResult:
-            return service.withdraw_many([(a.id, a.version) for a in result.activities],
-                                         by=by)
+            # each as this window left it: an edit of one since, undone, is not stale
+            return service.withdraw_many(
+                [(a.id, runner.own_version(("activity", a.id), a.version))
+                 for a in result.activities], by=by)
+
+        def again(withdrawn: ActivitiesResult) -> ActivitiesResult:
+            # the same ids come back, so that redoing an edit of one finds it
+            return service.plan_many(chosen, by=by,
+                                     again=[(a.id, a.version) for a in withdrawn.activities])
 
         title = ngettext("Plan {n} activity for “{deal}”", "Plan {n} activities for “{deal}”",
                          len(chosen)).format(n=formatting.number(len(chosen)),
                                              deal=proposal.deal)
-        done = self.ws.runner.run(title, lambda: service.plan_many(chosen, by=by),
-                                  undo=withdraw,
-                                  redo=lambda _r: service.plan_many(chosen, by=by))
+        done = runner.run(title, lambda: service.plan_many(chosen, by=by), undo=withdraw,
+                          redo=again, versions=_versions)
         if done is not None:
             self.dismiss()
             self.ws.show_message(ngettext(
                 "{n} activity planned for “{deal}”.", "{n} activities planned for “{deal}”.",
                 len(chosen)).format(n=formatting.number(len(chosen)), deal=proposal.deal))
+
+
+def _versions(result: ActivitiesResult) -> list[tuple[Hashable, int]]:
+    """The versions a step leaves of its activities, as this window's own."""
+    return [(("activity", a.id), a.version) for a in result.activities]

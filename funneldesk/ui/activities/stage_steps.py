@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from funneldesk.enums import ActivityKind
-from funneldesk.errors import FunnelDeskError
-from funneldesk.i18n import _
+from funneldesk.errors import FunnelDeskError, StaleEdit
+from funneldesk.i18n import _, ngettext
 from funneldesk.services import Services
 from funneldesk.services.activities.plan_records import MAX_DAYS, PlanStep
 from funneldesk.services.dto import Actor
-from funneldesk.ui.activities.fields import kind_box, title_edit
+from funneldesk.ui.activities.fields import days_spin, kind_box, title_edit
 from funneldesk.ui.common.save_state import note_saved
 
 
@@ -39,9 +39,10 @@ class StepDialog(QDialog):
         self.title.setPlaceholderText(_("e.g. Confirm the budget and who decides"))
         self.within = QSpinBox()
         self.within.setRange(0, MAX_DAYS)
-        self.within.setValue(2)
         self.within.setSpecialValueText(_("the day it enters"))
-        self.within.setSuffix(_(" days after it enters"))
+        days_spin(self.within, _("within "),
+                  lambda n: ngettext(" day of entering", " days of entering", n))
+        self.within.setValue(2)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -123,9 +124,12 @@ class StageSteps(QWidget):
     def _save(self, steps: list[PlanStep]) -> None:
         assert self.stage_id is not None
         try:
-            self.services.follow_ups.set_stage_steps(self.stage_id, steps, by=self.actor)
+            self.services.follow_ups.set_stage_steps(self.stage_id, steps, by=self.actor,
+                                                     seen=self.steps)
         except FunnelDeskError as error:
             self.refused(error)
+            if isinstance(error, StaleEdit):  # another manager's change: shown as it is
+                self.show_stage(self.stage_id, True)
             return
         note_saved()
         self.show_stage(self.stage_id, True)

@@ -97,6 +97,7 @@ class BoardPage(Page):
     def apply_changes(self, changes: ChangeSet, origin: object) -> None:
         """Shows a change made anywhere: a move made here is on the board already; other
         changes are read card by card, or as a whole board when many deals changed."""
+        self.proposals.recheck(changes)
         if changes.everything or (origin is not self.controller
                                   and len(changes.deal_ids) > MANY_DEALS):
             self.actions_.fill_pipelines(self.pipeline_id())
@@ -278,6 +279,10 @@ class BoardPage(Page):
         created = self.editor.new_deal(board.pipeline.id, stage_id, destination)
         if created is not None:
             self.offer_proposals(created)
+
+    def deal_created(self, deal_id: int) -> None:
+        # once the new-deal form has gone: the bar then takes its room from the board
+        QTimer.singleShot(0, self, lambda: self.offer_proposals(deal_id))
 
     def offer_proposals(self, deal_id: int) -> None:
         """Offers what the deal's new stage proposes; the bar takes room from the board,

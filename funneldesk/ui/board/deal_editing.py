@@ -79,15 +79,20 @@ class DealEditor:
         saved: list[tuple[DealFields, dict[int, bool]]] = []  # by this form, when it did
 
         def save(fields: DealFields, ticks: dict[int, bool]) -> None:
-            if (fields == detail.fields and not ticks) or saved == [(fields, ticks)]:
-                return  # nothing changed, or saved already (the plan after it was refused)
+            # nothing changed since it opened, or since this form saved it (its plan or
+            # rating was refused after, and the form stayed open)
+            if (fields, ticks) == (saved[0] if saved else (detail.fields, {})):
+                return
 
             before: dict[int, bool] = {}  # the ticks the edit changed, as they were
 
             seen = (detail.fields.next_step, detail.fields.next_step_date)
 
             def do() -> DealResult:
-                result = self._update(deal_id, detail.version, fields, ticks, seen)
+                # own: after this form saved the deal (and its plan was refused), a save
+                # again follows its own change
+                result = self._update(deal_id, self._own(deal_id, detail.version), fields,
+                                      ticks, seen)
                 before.update(result.previous_ticks)
                 return result
 
@@ -108,10 +113,10 @@ class DealEditor:
             saved[:] = [(fields, ticks)]
 
         form.save = save
-        form.save_plan = lambda plan: self.save_plan(deal_id, plan, form.plan_version(),
-                                                     parent=form)
-        form.save_scores = lambda scores: self.save_scores(deal_id, scores,
-                                                           form.scores_version(), parent=form)
+        form.save_plan = lambda plan: self.save_plan(
+            deal_id, form.title.text().strip(), plan, form.plan_version(), parent=form)
+        form.save_scores = lambda scores: self.save_scores(
+            deal_id, form.title.text().strip(), scores, form.scores_version(), parent=form)
         if form.archive_button is not None:
             form.archive_button.clicked.connect(
                 lambda: self.archive(deal_id, not detail.archived, detail.version)
@@ -123,7 +128,7 @@ class DealEditor:
         if refused:  # someone else changed or deleted the deal: every page shows it as saved
             ws.runner.relay(_changed(deal_id))
 
-    def save_plan(self, deal_id: int, plan: PlanFields, version: int | None, *,
+    def save_plan(self, deal_id: int, title: str, plan: PlanFields, version: int | None, *,
                   parent: QWidget | None = None) -> None:
         """Saves the deal's follow-up plan as one user action (``version``: the one
         shown, None when it had none); a refusal is raised for the form to say."""
@@ -132,19 +137,20 @@ class DealEditor:
         def step(fields: PlanFields, at: int | None) -> PlanResult:
             return follow_ups.save_plan(deal_id, fields, expected_version=at, by=by)
 
-        self._save_part(_("Edit the follow-up plan"), ("plan", deal_id), step, plan, version,
-                        lambda r: r.plan.version, parent)
+        self._save_part(_("Edit the follow-up plan of “{title}”").format(title=title),
+                        ("plan", deal_id), step, plan, version, lambda r: r.plan.version,
+                        parent)
 
-    def save_scores(self, deal_id: int, scores: ScoreFields, version: int | None, *,
-                    parent: QWidget | None = None) -> None:
+    def save_scores(self, deal_id: int, title: str, scores: ScoreFields,
+                    version: int | None, *, parent: QWidget | None = None) -> None:
         """Saves the deal's scorecard as one user action, as ``save_plan`` does."""
         assessments, by = self.ws.services.assessments, self.ws.actor
 
         def step(fields: ScoreFields, at: int | None) -> AssessmentResult:
             return assessments.save(deal_id, fields, expected_version=at, by=by)
 
-        self._save_part(_("Rate the deal"), ("scorecard", deal_id), step, scores, version,
-                        lambda r: r.assessment.version, parent)
+        self._save_part(_("Rate “{title}”").format(title=title), ("scorecard", deal_id), step,
+                        scores, version, lambda r: r.assessment.version, parent)
 
     def _save_part(self, title: str, key: tuple[str, int],
                    step: Callable[[F, int | None], Part], fields: F, version: int | None,

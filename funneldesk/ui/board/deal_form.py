@@ -275,18 +275,29 @@ class DealForm(QDialog):
             fields = self.fields()
             # refused before the deal is saved: a bad plan or rating saves nothing
             plan = scores = None
+            deal_id = self.detail.id if self.detail is not None else 0
             if self.plan_tab is not None and self.plan_tab.edited():
-                plan = self.services.follow_ups.check(self.plan_tab.fields())
+                plan = self.services.follow_ups.check(
+                    deal_id, self.plan_tab.fields(), expected_version=self.plan_version(),
+                    by=self.actor)
             if self.assessment_tab is not None and self.assessment_tab.edited():
-                scores = self.services.assessments.check(self.assessment_tab.fields())
+                scores = self.services.assessments.check(
+                    deal_id, self.assessment_tab.fields(),
+                    expected_version=self.scores_version(), by=self.actor)
             if self.save is not None:
                 self.save(fields, self.ticks())
+        except FunnelDeskError as error:
+            self.show_problem(error)
+            return
+        try:
             if plan is not None and self.save_plan is not None:
                 self.save_plan(plan)
             if scores is not None and self.save_scores is not None:
                 self.save_scores(scores)
-        except FunnelDeskError as error:
+        except FunnelDeskError as error:  # changed meanwhile, since the check above
             self.show_problem(error)
+            self.error.show_message(_("The deal is saved; this part is not: {reason}")
+                                    .format(reason=error.message()))
             return
         super().accept()
 

@@ -118,6 +118,10 @@ class Page(QWidget):
         contacts, deals); None: the first kind."""
         return None
 
+    def deal_created(self, deal_id: int) -> None:
+        """A deal was just created in this window, wherever it was asked for (the board
+        offers what the deal's stage proposes)."""
+
     def new_deal_place(self) -> tuple[int, int] | None:
         """The pipeline and stage where New deal puts a deal while this page is current
         (None: the first stage of the first pipeline)."""

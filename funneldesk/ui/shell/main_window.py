@@ -236,7 +236,10 @@ class MainWindow(QMainWindow):
         else:
             pipeline = self.services.board.pipeline(place[0])
             stage = next(s for s in pipeline.stages if s.id == place[1])
-        self.editor.new_deal(pipeline.id, stage.id, (stage.name, pipeline.name))
+        created = self.editor.new_deal(pipeline.id, stage.id, (stage.name, pipeline.name))
+        if created is not None:
+            for page in self.pages.values():
+                page.deal_created(created)
 
     def open_search(self, text: str = "") -> SearchPalette:
         """Ctrl+K: one box that finds records of every area, or actions after ``>``."""
