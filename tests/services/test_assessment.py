@@ -102,7 +102,7 @@ def test_with_too_little_history_the_stage_probability_is_given_and_said(
     chance = services.assessments.assessment(deal).chance
     assert (chance.percent, chance.learned, chance.won, chance.lost) == (80, False, 2, 1)
     assert chance.basis == ("Too little history to learn from (3 closed deals; it needs 20, "
-                            "some won and some lost): this is the stage's probability.")
+                            "at least 3 won and 3 lost): this is the stage's probability.")
     assert services.assessments.ratings(stage(services, "Contract").pipeline_id)[deal] \
         .learned is False
 
@@ -161,3 +161,33 @@ def test_the_odds_start_from_the_deals_that_got_as_far_and_an_undone_move_gets_n
     chance = services.assessments.assessment(opens["Contract"]).chance
     reach = next(e for e in chance.effects if e.factor == "Got as far as")
     assert (reach.value, reach.won, reach.closed) == ("Contract", 12, 18)
+
+
+def test_deals_not_rated_on_a_factor_do_not_make_its_ratings_move_the_probability(
+        services: Services, manager: Actor) -> None:
+    # intent rated Low alike on won and lost deals, but only on half the lost ones
+    for won, intent in [(True, 1)] * 10 + [(False, 1)] * 5 + [(False, 0)] * 5:
+        deal = make_deal(services, manager, stage_name="Contract")
+        services.assessments.save(deal.id, ScoreFields(intent=intent), expected_version=None,
+                                  by=manager)
+        close(services, manager, deal.id, won)
+    low = make_deal(services, manager, title="low", stage_name="Contract").id
+    services.assessments.save(low, ScoreFields(intent=1), expected_version=None, by=manager)
+    unrated = make_deal(services, manager, title="unrated", stage_name="Contract").id
+    ratings = services.assessments.ratings(stage(services, "Contract").pipeline_id)
+    # Low was as common on won deals as on the lost ones that were rated: next to no
+    # effect (the counts' plus one alone: 11/12 against 6/7); counted against every
+    # lost deal, rated or not, it had raised 50% to 69%
+    assert (ratings[unrated].percent, ratings[low].percent) == (50, 52)
+    chance = services.assessments.assessment(low).chance
+    intent = next(e for e in chance.effects if e.factor == "Purchase intent")
+    assert intent.ratio == pytest.approx((11 / 12) / (6 / 7))
+
+
+def test_a_closed_deal_says_its_probability_is_its_stages(
+        services: Services, manager: Actor) -> None:
+    deal = make_deal(services, manager)
+    close(services, manager, deal.id, won=False)
+    chance = services.assessments.assessment(deal.id).chance
+    assert (chance.percent, chance.basis) == (
+        0, "The deal is closed: this is its stage's probability.")

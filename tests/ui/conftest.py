@@ -38,19 +38,23 @@ def forms_closed_discard_their_edits(monkeypatch: pytest.MonkeyPatch) -> None:
                             lambda _form: QMessageBox.StandardButton.Discard)
 
 
-@pytest.fixture(autouse=True)
-def windows_left_are_deleted(qapp: QApplication) -> Iterator[None]:
-    """Deletes the top-level windows a test made that are still there after it (pytest-qt
-    only closes them): the offscreen platform may keep one as its focus window, and the
-    next test's window then never becomes active."""
-    before = set(qapp.topLevelWidgets())
-    yield
-    from PySide6.QtCore import QCoreApplication, QEvent
+@pytest.fixture(autouse=True, scope="session")
+def garbage_collected_on_the_gui_thread(qapp: QApplication) -> None:
+    """As the application does (ui/common/collector.py): a worker thread must never free
+    the widgets of an earlier test."""
+    from funneldesk.ui.common.collector import collect_on_gui_thread
 
-    for widget in set(qapp.topLevelWidgets()) - before:
-        if not widget.isVisible():
-            widget.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    collect_on_gui_thread(qapp)
+
+
+@pytest.fixture(autouse=True)
+def no_window_left_active(qapp: QApplication) -> Iterator[None]:
+    """After a test, no hidden window stays the active one: the offscreen platform keeps
+    a closed dialog active, and the next test's window then never becomes active."""
+    yield
+    active = qapp.activeWindow()
+    if active is not None and not active.isVisible():
+        active.destroy()  # its native window: the platform's focus goes with it
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ def test_the_assessment_tab_scores_as_it_is_rated_and_saves_with_the_form(
         tab.boxes["intent"].setCurrentIndex(3)
         tab.boxes["budget"].setCurrentIndex(3)
         seen.append(tab.score.text())  # at once, before saving
+        seen.append(tab.chance.text().splitlines()[-1])  # learned from the saved ones
         tab.competitors.setText("金蝶")
         form.accept()
 
@@ -43,8 +44,9 @@ def test_the_assessment_tab_scores_as_it_is_rated_and_saves_with_the_form(
     assert seen == [
         "Value score: not rated yet",
         "Win probability: 10%\nToo little history to learn from (0 closed deals; it needs "
-        "20, some won and some lost): this is the stage's probability.",
-        "Value score: 50 of 100"]
+        "20, at least 3 won and 3 lost): this is the stage's probability.",
+        "Value score: 50 of 100",
+        "Save to see the win probability with these ratings."]
     assert services.assessments.assessment(card.id).fields == ScoreFields(
         intent=3, budget=3, competitors="金蝶")
     window.actions_.undo.trigger()

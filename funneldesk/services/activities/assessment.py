@@ -47,6 +47,7 @@ from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.permissions import require_deal_owner, require_manager
 from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.team import reads as team_reads
+from funneldesk.services.team.lead_sources import shown as lead_source_shown
 
 WEIGHTS = "scorecard_weights"
 DEFAULT_WEIGHTS = {"intent": 3, "budget": 3, "decision": 2, "timeline": 2, "position": 2}
@@ -85,6 +86,11 @@ class AssessmentService(Service):
             _scorecard_row(session, deal_id, expected_version, by)
         return fields
 
+    @staticmethod
+    def check_weights(weights: Mapping[str, int]) -> dict[str, int]:
+        """Refuses weights that cannot be saved, before anything is."""
+        return check_weights(weights)
+
     def weights(self) -> dict[str, int]:
         return _weights(team_reads.setting(self.db.query, WEIGHTS))
 
@@ -109,9 +115,8 @@ class AssessmentService(Service):
         """Saves the deal's scorecard (``expected_version``: the one shown, None when it
         had none)."""
         fields = check_scores(fields)
-        weights = self.weights()
         with self.db.session() as session:
-            deal, row = _scorecard_row(session, deal_id, expected_version, by)
+            _deal, row = _scorecard_row(session, deal_id, expected_version, by)
             previous = ScoreFields() if row is None else _fields(row)
             if row is None:
                 row = Scorecard(deal_id=deal_id)
@@ -123,8 +128,10 @@ class AssessmentService(Service):
             session.flush()
             audit.record(session, by, "rate", "deal", deal_id,
                          before=_audited(previous), after=_audited(fields))
-            return AssessmentResult(_read(session, deal, weights), previous,
-                                    ChangeSet(frozenset({deal_id})))
+        # read after the commit: learning the probability reads every closed deal of the
+        # pipeline, which the write lock must not wait for
+        return AssessmentResult(self.assessment(deal_id), previous,
+                                ChangeSet(frozenset({deal_id})))
 
     def ratings(self, pipeline_id: int) -> dict[int, DealRating]:
         """Each open deal of the pipeline: its value score and win probability (what
@@ -231,8 +238,8 @@ def _learn(session: Session, pipeline_id: int
     name.update(stage=_("Got as far as"), source=_("Lead source"), product=_("Product"))
     word: dict[tuple[str, object], str] = {
         (f, r): rating_words(f)[r] for f in FACTORS for r in range(1, TOP + 1)}
-    word.update({("source", i): n for i, n in session.execute(
-        select(LeadSource.id, LeadSource.label))})
+    word.update({("source", i): lead_source_shown(code, label) for i, code, label in
+                 session.execute(select(LeadSource.id, LeadSource.code, LeadSource.label))})
     word.update({("product", i): n for i, n in session.execute(
         select(Product.id, Product.name))})
     return model, name, word
@@ -242,7 +249,7 @@ def _read(session: Session, deal: Deal, weights: dict[str, int]) -> Assessment:
     row = session.scalars(select(Scorecard).where(Scorecard.deal_id == deal.id)).first()
     fields = ScoreFields() if row is None else _fields(row)
     stage = session.get(Stage, deal.stage_id)
-    chance = WinChance(stage.probability if stage else 0, False, 0, 0)
+    chance = WinChance(stage.probability if stage else 0, False, 0, 0, closed=True)
     if stage is not None and stage.kind is StageKind.OPEN:
         model, name, word = _learn(session, deal.pipeline_id)
         chance = model.chance(_values(fields, deal.lead_source_id, deal.product_id),

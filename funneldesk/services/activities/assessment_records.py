@@ -21,7 +21,7 @@ _FACTOR_NAMES: dict[str, Callable[[], str]] = {
     "intent": lambda: _("Purchase intent"),
     "budget": lambda: _("Budget fit"),
     "decision": lambda: _("Decision maker"),
-    "timeline": lambda: _("Timeline"),
+    "timeline": lambda: pgettext("assessment factor", "Timeline"),  # not the form's tab
     "position": lambda: _("Our position against competitors"),
 }
 _RATINGS: dict[str, Callable[[], tuple[str, str, str]]] = {
@@ -98,24 +98,29 @@ class WinChance:
     won: int  # the won deals it was learned from ...
     lost: int  # ... and the lost ones
     effects: tuple[Effect, ...] = ()  # the strongest first
+    closed: bool = False  # the deal is won or lost: its stage's probability, nothing learned
 
     @property
     def basis(self) -> str:
         n = self.won + self.lost
+        if self.closed:
+            return _("The deal is closed: this is its stage's probability.")
         if self.learned:
             return ngettext("Learned from {n} closed deal of this pipeline ({won} won, "
                             "{lost} lost).",
                             "Learned from {n} closed deals of this pipeline ({won} won, "
                             "{lost} lost).", n).format(n=n, won=self.won, lost=self.lost)
         return ngettext("Too little history to learn from ({n} closed deal; it needs "
-                        "{need}, some won and some lost): this is the stage's probability.",
+                        "{need}, at least {each} won and {each} lost): this is the stage's "
+                        "probability.",
                         "Too little history to learn from ({n} closed deals; it needs "
-                        "{need}, some won and some lost): this is the stage's probability.",
-                        n).format(n=n, need=MIN_CLOSED)
+                        "{need}, at least {each} won and {each} lost): this is the stage's "
+                        "probability.", n).format(n=n, need=MIN_CLOSED, each=MIN_EACH)
 
 
 MIN_CLOSED = 20  # closed deals a pipeline needs before its probabilities are learned
 MIN_EACH = 3  # ... of which won, and of which lost, at least this many
+MIN_SEEN = 5  # closed deals with a factor's value before it moves the probability
 
 
 @dataclass(frozen=True, slots=True)

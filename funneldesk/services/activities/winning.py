@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from funneldesk.services.activities.assessment_records import (
     MIN_CLOSED,
     MIN_EACH,
+    MIN_SEEN,
     Effect,
     WinChance,
 )
@@ -75,9 +76,15 @@ class WinModel:
             seen = self.counts.get(factor)
             if value is None or seen is None:
                 continue
-            kinds = len(seen) + 1  # the values seen, and one for any other
             won, lost = seen.get(value, (0, 0))
-            ratio = ((won + 1) / (self.won + kinds)) / ((lost + 1) / (self.lost + kinds))
+            if won + lost < MIN_SEEN:  # a value too new or rare to say anything
+                continue
+            kinds = len(seen) + 1  # the values seen, and one for any other
+            # among the closed deals that had this factor at all: were it rated more
+            # often on won deals, any rating would seem to raise the odds
+            won_f = sum(counts[0] for counts in seen.values())
+            lost_f = sum(counts[1] for counts in seen.values())
+            ratio = ((won + 1) / (won_f + kinds)) / ((lost + 1) / (lost_f + kinds))
             odds += math.log(ratio)
             effects.append(Effect(name.get(factor, factor), word.get((factor, value), ""),
                                   ratio, won, won + lost))

@@ -85,7 +85,7 @@ def add_scorecards(session: Session, rng: random.Random, words: dict[str, Any],
     for deal in deals:
         if rng.random() < 0.3:
             continue
-        lean = {won_stage: 0.4, lost_stage: -0.4}.get(deal["stage_id"], 0.0)
+        lean = {won_stage: 0.25, lost_stage: -0.25}.get(deal["stage_id"], 0.0)
         ratings = {factor: max(1, min(3, round(2 + lean + rng.uniform(-1.2, 1.2))))
                    for factor in ("intent", "budget", "decision", "timeline", "position")}
         for factor in ratings:

@@ -67,7 +67,7 @@ class AssessmentTab(QWidget):
         self.competitors.setPlaceholderText(_("e.g. Kingdee, Yonyou"))
         self.score = QLabel()
         self.score.setObjectName("value-score")
-        self.chance = QLabel(chance_text(assessment.chance))
+        self.chance = QLabel()
         self.chance.setObjectName("win-chance")
         self.chance.setWordWrap(True)
         self.errors = {name: ErrorLabel() for name in (*FACTORS, "competitors")}
@@ -89,6 +89,10 @@ class AssessmentTab(QWidget):
         self._initial = self.fields()
 
     def _rescore(self) -> None:
+        chance = chance_text(self.assessment.chance)
+        if self.fields() != self.assessment.fields:  # learned from the ratings saved
+            chance += "\n\n" + _("Save to see the win probability with these ratings.")
+        self.chance.setText(chance)
         score = value_score(self.fields(), self.weights)
         self.score.setText(_("Value score: not rated yet") if score is None
                            else _("Value score: {score} of 100").format(

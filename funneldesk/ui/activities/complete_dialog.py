@@ -49,6 +49,8 @@ class CompleteDialog(QDialog):
         self.by_plan = by_plan
         self.kind = kind_box(activity.kind if by_plan is None else by_plan[0])
         self.title = title_edit()
+        if by_plan is not None:  # the next of the cadence: a visit after a visit
+            self.title.setText(activity.title)
         self.day = OptionalDateEdit("next_day")
         self.day.set_value(today + dt.timedelta(days=FOLLOW_UP_DAYS) if by_plan is None
                            else by_plan[1])

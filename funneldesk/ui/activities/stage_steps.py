@@ -34,6 +34,7 @@ class StepDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Proposed activity"))
+        self.setMinimumWidth(460)  # the title's example whole
         self.kind = kind_box(ActivityKind.CALL)
         self.title = title_edit()
         self.title.setPlaceholderText(_("e.g. Confirm the budget and who decides"))

@@ -85,12 +85,14 @@ class TeamSettingsDialog(QDialog):
         for label in (*self.errors.values(), self.general):
             label.show_message("")
         team = self.services.team_settings
+        weights = {factor: spin.value() for factor, spin in self.weights.items()}
         try:
+            # refused before anything is saved
+            self.services.assessments.check_weights(weights)
             if self.region.currentData() != team.phone_region():
                 team.set_phone_region(region=str(self.region.currentData()), by=self.actor)
             if self.days.value() != team.pool_days():
                 team.set_pool_days(days=self.days.value(), by=self.actor)
-            weights = {factor: spin.value() for factor, spin in self.weights.items()}
             if weights != self.services.assessments.weights():
                 self.services.assessments.set_weights(weights, by=self.actor)
         except InvalidInput as error:

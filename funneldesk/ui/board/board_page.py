@@ -70,6 +70,7 @@ class BoardPage(Page):
         self._ratings_timer.setInterval(RATINGS_DELAY_MS)
         self._ratings_timer.timeout.connect(self.read_ratings)
         self._ratings_wait = False  # a read waits for the first cards' paint
+        self._ratings_asked = 0  # reads of the ratings started
         self.board.reorderInSortedColumn.connect(self.offer_board_order)
         self.board.sortChanged.connect(self._remember_sort)
         self.board.cardsPainted.connect(self.firstPainted)
@@ -195,9 +196,12 @@ class BoardPage(Page):
                                                 Qt.ConnectionType.SingleShotConnection)
             return
         pipeline_id, assessments = self.pipeline_id(), self.services.assessments
+        self._ratings_asked += 1
+        ticket = self._ratings_asked
 
         def shown(ratings: dict[int, DealRating]) -> None:
-            if self.pipeline_id() == pipeline_id:
+            # only the latest read: an earlier one may end after it
+            if ticket == self._ratings_asked and self.pipeline_id() == pipeline_id:
                 self.board.set_ratings(ratings)
                 self.ratingsRead.emit()
 

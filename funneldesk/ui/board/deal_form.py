@@ -367,12 +367,13 @@ class DealForm(QDialog):
             campaign=self.campaign.text().strip())
 
     def show_problem(self, error: FunnelDeskError) -> None:
-        self.error.show_error(error)
         if isinstance(error, InvalidInput):
             for tab in (self.plan_tab, self.assessment_tab):
                 if tab is not None and tab.show_problem(error):
                     self.tabs.setCurrentWidget(tab)
+                    self.error.show_message("")  # said under its field, once
                     return
+        self.error.show_error(error)
         if isinstance(error, InvalidInput):
             widget = {"title": self.title, "value": self.value, "currency": self.currency,
                       "owner": self.owner, "contact": self.contact,

@@ -13,6 +13,7 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.logs import log
 from funneldesk.paths import RESOURCES
+from funneldesk.ui.common.collector import collect_on_gui_thread
 from funneldesk.ui.common.errors import show_bug
 
 
@@ -23,6 +24,7 @@ def create_application(lang: str) -> QApplication:
     app.setOrganizationName("FunnelDesk")
     app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "funneldesk.svg")))
     install_qt_translations(app, lang)
+    collect_on_gui_thread(app)
     return app
 
 
