@@ -130,6 +130,10 @@ def test_the_probability_is_learned_from_won_and_lost_deals_and_explained(
     # values seen or not), times 1 for the stage all closed from: 11/3, so 79 %
     assert (ratings[fits].percent, ratings[none].percent) == (79, 21)
     assert ratings[unrated].percent == 50  # nothing known of its budget
+    # the model is learned again once a deal closes, not served from before
+    close(services, manager, rated_deal(services, manager, 3), won=False)
+    assert services.assessments.ratings(stage(services, "Contract").pipeline_id,
+                                        [fits])[fits].percent < 79
     assert set(ratings) == {fits, none, unrated}  # the open deals only
     assert ratings[fits].score == 25  # budget 3 alone: 9 of the best 36
 

@@ -5,15 +5,16 @@ lost deals (``winning.py``)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from funneldesk.db import Database
 from funneldesk.db.stale import last_change
 from funneldesk.errors import InvalidInput
-from funneldesk.i18n import _
+from funneldesk.i18n import _, language
 from funneldesk.models import (
     Deal,
     LeadSource,
@@ -77,6 +78,11 @@ def check_weights(weights: Mapping[str, int]) -> dict[str, int]:
 
 
 class AssessmentService(Service):
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
+        # pipeline id -> (what the model was learned from, the model and its labels)
+        self._learned: dict[int, tuple[tuple[object, ...], Any]] = {}
+
     def check(self, deal_id: int, fields: ScoreFields, *, expected_version: int | None,
               by: Actor) -> ScoreFields:
         """Refuses, writing nothing, a scorecard that ``save`` would refuse now (the deal
@@ -133,17 +139,21 @@ class AssessmentService(Service):
         return AssessmentResult(self.assessment(deal_id), previous,
                                 ChangeSet(frozenset({deal_id})))
 
-    def ratings(self, pipeline_id: int) -> dict[int, DealRating]:
-        """Each open deal of the pipeline: its value score and win probability (what
-        the board shows and sorts by)."""
+    def ratings(self, pipeline_id: int, deal_ids: Collection[int] | None = None
+                ) -> dict[int, DealRating]:
+        """Each open deal of the pipeline (or of ``deal_ids``): its value score and win
+        probability (what the board shows and sorts by)."""
         weights = self.weights()
         with self.db.reading() as session:
-            model, name, word = _learn(session, pipeline_id)
+            model, name, word = self._model(session, pipeline_id)
             stages = {i: (position, probability, stage_name) for i, position, probability,
                       stage_name in session.execute(
                           select(Stage.id, Stage.position, Stage.probability, Stage.name)
                           .where(Stage.pipeline_id == pipeline_id))}
-            rows = session.execute(_open_deals(pipeline_id)).all()
+            query = _open_deals(pipeline_id)
+            if deal_ids is not None:
+                query = query.where(Deal.id.in_(list(deal_ids)))
+            rows = session.execute(query).all()
         rated = {}
         for deal_id, stage_id, source, product, *ratings in rows:
             fields = ScoreFields.of(ratings)
@@ -152,6 +162,23 @@ class AssessmentService(Service):
             rated[deal_id] = DealRating(value_score(fields, weights), chance.percent,
                                         chance.learned)
         return rated
+
+
+    def _model(self, session: Session, pipeline_id: int
+               ) -> tuple[WinModel, dict[str, str], dict[tuple[str, object], str]]:
+        """The pipeline's model, learned again only when what it learns from changed
+        since (a board reads its deals' ratings after every change)."""
+        closed = and_(Stage.id == Deal.stage_id,
+                      Stage.kind.in_((StageKind.WON, StageKind.LOST)))
+        # what changes it: a deal closed or reopened, or a closed deal edited or rated
+        stamp = (language(), *session.execute(_scored(
+            select(func.count(), func.max(Deal.updated_at), func.max(Scorecard.updated_at),
+                   func.count(Scorecard.id)).select_from(Deal).join(Stage, closed))
+            .where(Deal.pipeline_id == pipeline_id, Deal.deleted_at.is_(None))).one())
+        cached = self._learned.get(pipeline_id)
+        if cached is None or cached[0] != stamp:
+            cached = self._learned[pipeline_id] = (stamp, _learn(session, pipeline_id))
+        return cached[1]
 
 
 def _scorecard_row(session: Session, deal_id: int, expected_version: int | None,
@@ -209,31 +236,40 @@ def _learn(session: Session, pipeline_id: int
            ) -> tuple[WinModel, dict[str, str], dict[tuple[str, object], str]]:
     """The pipeline's model from its closed deals, and the labels of the factors and
     their values."""
+    # counted in SQL, a few rows a factor: Python looping over years of closed deals on
+    # a worker would hold the interpreter from the window (SQLite does not)
     closed = and_(Stage.id == Deal.stage_id, Stage.kind.in_((StageKind.WON, StageKind.LOST)))
     mine = (Deal.pipeline_id == pipeline_id, Deal.deleted_at.is_(None))
-    rows = session.execute(_scored(
-        select(Deal.id, Stage.kind, Deal.lead_source_id, Deal.product_id,
-               *(getattr(Scorecard, f) for f in FACTORS)).join(Stage, closed)
-        .where(*mine))).all()
-    # the furthest open stage each closed deal entered, by moves neither undone nor
-    # undoing; one that entered none (imported closed) reached the first
+    won = Stage.kind == StageKind.WON
+    totals = dict(session.execute(select(won, func.count()).select_from(Deal).join(Stage, closed)
+                                  .where(*mine).group_by(won)).all())
+    counts: dict[str, dict[object, list[int]]] = {}
+    columns = {**{f: getattr(Scorecard, f) for f in FACTORS},
+               "source": Deal.lead_source_id, "product": Deal.product_id}
+    for factor, column in columns.items():
+        known = column > 0 if factor in FACTORS else column.is_not(None)
+        for value, is_won, n in session.execute(_scored(
+                select(column, won, func.count()).select_from(Deal).join(Stage, closed))
+                .where(*mine, known).group_by(column, won)):
+            counts.setdefault(factor, {}).setdefault(value, [0, 0])[0 if is_won else 1] += n
+    # how far each lost deal got: the furthest open stage it entered, by moves neither
+    # undone nor undoing; one that entered none (imported closed) reached the first
     entered = aliased(Stage)
-    moves = session.execute(
-        select(StageChange.deal_id, StageChange.id, StageChange.reverts_id, entered.position)
-        .join(entered, and_(entered.id == StageChange.to_stage_id,
-                            entered.kind == StageKind.OPEN))
-        .join(Deal, Deal.id == StageChange.deal_id).join(Stage, closed).where(*mine)).all()
-    undone = {reverts for _d, _i, reverts, _p in moves if reverts is not None}
-    furthest: dict[int, int] = {}
-    for deal_id, ident, reverts, position in moves:
-        if reverts is None and ident not in undone:
-            furthest[deal_id] = max(position, furthest.get(deal_id, position))
+    undone = select(StageChange.reverts_id).where(StageChange.reverts_id.is_not(None))
+    furthest = (select(StageChange.deal_id, func.max(entered.position).label("reach"))
+                .join(entered, and_(entered.id == StageChange.to_stage_id,
+                                    entered.kind == StageKind.OPEN))
+                .join(Deal, Deal.id == StageChange.deal_id).join(Stage, closed)
+                .where(*mine, Stage.kind == StageKind.LOST, StageChange.reverts_id.is_(None),
+                       StageChange.id.not_in(undone))
+                .group_by(StageChange.deal_id).subquery())
+    reach: dict[int, int] = dict(session.execute(select(furthest.c.reach, func.count())
+                                 .group_by(furthest.c.reach)).all())
     first = session.scalar(select(func.min(Stage.position)).where(
         Stage.pipeline_id == pipeline_id, Stage.kind == StageKind.OPEN)) or 0
-    model = WinModel.learn(
-        (kind is StageKind.WON, _values(ScoreFields.of(ratings), source, product),
-         furthest.get(deal_id, first))
-        for deal_id, kind, source, product, *ratings in rows)
+    lost = totals.get(False, 0)
+    reach[first] = reach.get(first, 0) + lost - sum(reach.values())
+    model = WinModel(totals.get(True, 0), lost, counts, reach)
     name = {f: factor_name(f) for f in FACTORS}
     name.update(stage=_("Got as far as"), source=_("Lead source"), product=_("Product"))
     word: dict[tuple[str, object], str] = {

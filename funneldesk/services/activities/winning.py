@@ -10,8 +10,7 @@ lower it."""
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from funneldesk.services.activities.assessment_records import (
@@ -32,26 +31,20 @@ class WinModel:
 
     won: int = 0
     lost: int = 0
-    counts: dict[str, dict[object, list[int]]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(lambda: [0, 0])))
-    lost_reach: list[int] = field(default_factory=list)  # each lost deal's furthest stage
+    # factor -> value -> [won, lost] among the closed deals that had it
+    counts: dict[str, dict[object, list[int]]] = field(default_factory=dict)
+    # the place of the furthest open stage a lost deal reached -> how many
+    lost_reach: dict[int, int] = field(default_factory=dict)
+    _lost_reached: dict[int, int] = field(default_factory=dict)
 
-    @classmethod
-    def learn(cls, closed: Iterable[tuple[bool, Values, int]]) -> WinModel:
-        """From each closed deal: whether it was won, its factor values, and the place
-        (position) of the furthest open stage it reached."""
-        model = cls()
-        for won, values, furthest in closed:
-            side = 0 if won else 1
-            if won:
-                model.won += 1
-            else:
-                model.lost += 1
-                model.lost_reach.append(furthest)
-            for factor, value in values.items():
-                if value is not None:
-                    model.counts[factor][value][side] += 1
-        return model
+    def _lost_from(self, reached: int) -> int:
+        """Lost deals that got at least as far as the stage at place ``reached``
+        (counted once a place: a board asks it for each of its deals)."""
+        known = self._lost_reached.get(reached)
+        if known is None:
+            known = self._lost_reached[reached] = sum(
+                n for furthest, n in self.lost_reach.items() if furthest >= reached)
+        return known
 
     @property
     def enough(self) -> bool:
@@ -66,7 +59,7 @@ class WinModel:
         ``name`` and ``word`` label the factors and values."""
         if not self.enough:
             return WinChance(fallback, False, self.won, self.lost)
-        lost_here = sum(1 for furthest in self.lost_reach if furthest >= reached)
+        lost_here = self._lost_from(reached)
         start = (self.won + 1) / (lost_here + 1)
         effects = [Effect(name.get("stage", "stage"), stage,
                           start / ((self.won + 1) / (self.lost + 1)), self.won,

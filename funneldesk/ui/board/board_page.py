@@ -68,9 +68,10 @@ class BoardPage(Page):
         self._ratings_timer = QTimer(self)
         self._ratings_timer.setSingleShot(True)
         self._ratings_timer.setInterval(RATINGS_DELAY_MS)
-        self._ratings_timer.timeout.connect(self.read_ratings)
+        self._ratings_timer.timeout.connect(lambda: self.read_ratings(changed=True))
+        self._ratings_changed: set[int] = set()  # deals changed since their ratings were read
         self._ratings_wait = False  # a read waits for the first cards' paint
-        self._ratings_asked = 0  # reads of the ratings started
+        self._ratings_running = self._ratings_again = self._ratings_again_all = False
         self.board.reorderInSortedColumn.connect(self.offer_board_order)
         self.board.sortChanged.connect(self._remember_sort)
         self.board.cardsPainted.connect(self.firstPainted)
@@ -110,7 +111,8 @@ class BoardPage(Page):
                 self.controller.refresh_card(deal_id, show=one and self.isVisible())
         self.reader.recount(changes.stage_ids)
         self._update_status()
-        if changes.deal_ids:
+        if changes.deal_ids:  # their ratings, read a moment later
+            self._ratings_changed |= changes.deal_ids
             self._ratings_timer.start()
 
     def store_settings(self) -> None:
@@ -185,7 +187,7 @@ class BoardPage(Page):
             self._reselect = None
         self.boardLoaded.emit()
 
-    def read_ratings(self) -> None:
+    def read_ratings(self, changed: bool = False) -> None:
         """Reads each open deal's value score and win probability off the GUI thread
         (learning them reads every closed deal of the pipeline), once the board's first
         cards are painted: loading the ORM beside that paint would slow it."""
@@ -195,22 +197,42 @@ class BoardPage(Page):
                 self.board.cardsPainted.connect(self._painted_then_rate,
                                                 Qt.ConnectionType.SingleShotConnection)
             return
+        if self._ratings_running:  # one read at a time; the latest changes read after
+            self._ratings_again = True
+            self._ratings_again_all |= not changed
+            return
+        self._ratings_running, self._ratings_again = True, False
         pipeline_id, assessments = self.pipeline_id(), self.services.assessments
-        self._ratings_asked += 1
-        ticket = self._ratings_asked
+        # after changes, only the deals changed (the model is learned again only when
+        # the closed history changed); the whole board after a read of the board
+        deal_ids = frozenset(self._ratings_changed) if changed else None
+        self._ratings_changed = set()
+
+        def finished() -> None:
+            self._ratings_running = False
+            if self._ratings_again:
+                everything, self._ratings_again_all = self._ratings_again_all, False
+                self.read_ratings(changed=not everything)
 
         def shown(ratings: dict[int, DealRating]) -> None:
-            # only the latest read: an earlier one may end after it
-            if ticket == self._ratings_asked and self.pipeline_id() == pipeline_id:
-                self.board.set_ratings(ratings)
+            if self.pipeline_id() == pipeline_id:
+                if deal_ids is None:
+                    self.board.set_ratings(ratings)
+                else:  # a deal moved away or closed has none any more
+                    self.board.set_ratings({**{i: r for i, r in self.board.ratings.items()
+                                               if i not in deal_ids}, **ratings})
                 self.ratingsRead.emit()
+            finished()
 
         def failed(error: Exception) -> None:
+            finished()
             if not isinstance(error, FunnelDeskError):  # a fault, not the file: said
                 raise error
             # the database busy or gone: the cards keep the ratings they show
 
-        run_in_background(lambda: assessments.ratings(pipeline_id), shown, failed,
+        # the shared pool, which closing the window (and every test) waits for: a read
+        # left running would use a database being closed
+        run_in_background(lambda: assessments.ratings(pipeline_id, deal_ids), shown, failed,
                           owner=self)
 
     def _painted_then_rate(self) -> None:
