@@ -5,14 +5,13 @@ lost deals (``winning.py``)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from funneldesk.db import Database
-from funneldesk.db.stale import last_change
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _, language
 from funneldesk.models import (
@@ -41,14 +40,18 @@ from funneldesk.services.activities.assessment_records import (
     rating_words,
     value_score,
 )
+from funneldesk.services.activities.deal_parts import part_to_change
 from funneldesk.services.activities.winning import WinModel
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
-from funneldesk.services.common.permissions import require_deal_owner, require_manager
+from funneldesk.services.common.permissions import require_manager
 from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.team import reads as team_reads
 from funneldesk.services.team.lead_sources import shown as lead_source_shown
+
+# a pipeline's model, with the labels of its factors and of their values
+Learned = tuple[WinModel, dict[str, str], dict[tuple[str, object], str]]
 
 WEIGHTS = "scorecard_weights"
 DEFAULT_WEIGHTS = {"intent": 3, "budget": 3, "decision": 2, "timeline": 2, "position": 2}
@@ -114,7 +117,7 @@ class AssessmentService(Service):
     def assessment(self, deal_id: int) -> Assessment:
         with self.db.reading() as session:
             deal = get_or_raise(session, Deal, deal_id, "deal")
-            return _read(session, deal, self.weights())
+            return _read(session, deal, self.weights(), self._model)
 
     def save(self, deal_id: int, fields: ScoreFields, *, expected_version: int | None,
              by: Actor) -> AssessmentResult:
@@ -164,8 +167,7 @@ class AssessmentService(Service):
         return rated
 
 
-    def _model(self, session: Session, pipeline_id: int
-               ) -> tuple[WinModel, dict[str, str], dict[tuple[str, object], str]]:
+    def _model(self, session: Session, pipeline_id: int) -> Learned:
         """The pipeline's model, learned again only when what it learns from changed
         since (a board reads its deals' ratings after every change)."""
         closed = and_(Stage.id == Deal.stage_id,
@@ -183,16 +185,8 @@ class AssessmentService(Service):
 
 def _scorecard_row(session: Session, deal_id: int, expected_version: int | None,
                    by: Actor) -> tuple[Deal, Scorecard | None]:
-    """The deal and its scorecard's row, if the one ``by`` saw (its version; None:
-    none) is still the one saved and ``by`` may change it."""
-    deal = get_or_raise(session, Deal, deal_id, "deal")
-    require_deal_owner(by, deal.owner_id, _("Only the deal's owner or a manager can rate "
-                                            "it."))
-    row = session.scalars(select(Scorecard).where(Scorecard.deal_id == deal_id)).first()
-    if (row.version if row is not None else None) != expected_version:
-        raise last_change(session, Scorecard, row.id) if row is not None else \
-            last_change(session, None, deal_id)
-    return deal, row
+    return part_to_change(session, Scorecard, deal_id, expected_version, by,
+                          _("Only the deal's owner or a manager can rate it."))
 
 
 def _weights(text: str | None) -> dict[str, int]:
@@ -232,8 +226,7 @@ def _open_deals(pipeline_id: int) -> Any:
                           Stage.kind == StageKind.OPEN))
 
 
-def _learn(session: Session, pipeline_id: int
-           ) -> tuple[WinModel, dict[str, str], dict[tuple[str, object], str]]:
+def _learn(session: Session, pipeline_id: int) -> Learned:
     """The pipeline's model from its closed deals, and the labels of the factors and
     their values."""
     # counted in SQL, a few rows a factor: Python looping over years of closed deals on
@@ -281,13 +274,14 @@ def _learn(session: Session, pipeline_id: int
     return model, name, word
 
 
-def _read(session: Session, deal: Deal, weights: dict[str, int]) -> Assessment:
+def _read(session: Session, deal: Deal, weights: dict[str, int],
+          learned: Callable[[Session, int], Learned]) -> Assessment:
     row = session.scalars(select(Scorecard).where(Scorecard.deal_id == deal.id)).first()
     fields = ScoreFields() if row is None else _fields(row)
     stage = session.get(Stage, deal.stage_id)
     chance = WinChance(stage.probability if stage else 0, False, 0, 0, closed=True)
     if stage is not None and stage.kind is StageKind.OPEN:
-        model, name, word = _learn(session, deal.pipeline_id)
+        model, name, word = learned(session, deal.pipeline_id)
         chance = model.chance(_values(fields, deal.lead_source_id, deal.product_id),
                               stage.position, stage.probability, stage.name, name, word)
     by = session.get(User, row.updated_by_id) if row is not None else None

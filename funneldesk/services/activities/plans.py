@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
-from funneldesk.db.stale import last_change
 from funneldesk.errors import InvalidInput, StaleEdit
 from funneldesk.i18n import _
 from funneldesk.models import (
@@ -25,6 +24,7 @@ from funneldesk.models import (
 )
 from funneldesk.models import StagePlanStep as StepRow
 from funneldesk.models.base import utcnow
+from funneldesk.services.activities.deal_parts import part_to_change
 from funneldesk.services.activities.plan_records import (
     MAX_DAYS,
     PLAN_TEXT_LIMIT,
@@ -44,7 +44,7 @@ from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.money import check_amount
-from funneldesk.services.common.permissions import require_deal_owner, require_manager
+from funneldesk.services.common.permissions import require_manager
 from funneldesk.services.common.records import Actor, ChangeSet
 
 MAX_STEPS = 20  # activities one stage may propose
@@ -210,16 +210,9 @@ class FollowUpService(Service):
 
 def _plan_row(session: Session, deal_id: int, expected_version: int | None, by: Actor
               ) -> tuple[Deal, FollowUpPlan | None]:
-    """The deal and its plan's row, if the plan ``by`` saw (its version; None: none)
-    is still the one saved and ``by`` may change it."""
-    deal = get_or_raise(session, Deal, deal_id, "deal")
-    require_deal_owner(by, deal.owner_id, _("Only the deal's owner or a manager can "
-                                            "change its follow-up plan."))
-    row = session.scalars(select(FollowUpPlan).where(FollowUpPlan.deal_id == deal_id)).first()
-    if (row.version if row is not None else None) != expected_version:
-        raise last_change(session, FollowUpPlan, row.id) if row is not None else \
-            last_change(session, None, deal_id)
-    return deal, row
+    return part_to_change(session, FollowUpPlan, deal_id, expected_version, by,
+                          _("Only the deal's owner or a manager can change its follow-up "
+                            "plan."))
 
 
 def _steps_changed(session: Session, stage_id: int) -> StaleEdit:

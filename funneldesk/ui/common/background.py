@@ -69,8 +69,7 @@ def finish_background_work() -> None:
 
 
 def run_in_background(work: Callable[[], Any], done: Callable[[Any], None],
-                      failed: Callable[[Exception], None], owner: QObject | None = None
-                      ) -> None:
+                      failed: Callable[[Exception], None], owner: QObject | None = None) -> None:
     relay = _Relay(owner)  # deleted with its owner: then its signals reach nobody
     _running.add(relay)  # keep the relay alive until it has reported
     if owner is not None:
