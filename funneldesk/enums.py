@@ -35,3 +35,15 @@ class ActivityState(enum.StrEnum):
     PLANNED = "planned"
     DONE = "done"
     CANCELLED = "cancelled"
+
+
+class DealRole(enum.StrEnum):
+    """What a colleague does on one deal's team (not a user role: that stays rep or
+    manager)."""
+
+    PRESALES = "presales"
+    TECH_SUPPORT = "tech_support"
+    CUSTOMER_SERVICE = "customer_service"
+    FINANCE = "finance"
+    LEGAL = "legal"
+    OTHER = "other"

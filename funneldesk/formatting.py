@@ -10,6 +10,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
+from babel.dates import format_skeleton
 from babel.dates import format_time as _format_time
 from babel.lists import format_list
 from babel.numbers import (
@@ -77,6 +78,11 @@ def _number(value: int | Decimal, locale: str) -> str:
 
 def date(value: dt.date) -> str:
     return str(_format_date(value, format="medium", locale=_locale()))
+
+
+def month(value: dt.date) -> str:
+    """The month of ``value`` with its year ("December 2026", "2026年12月")."""
+    return str(format_skeleton("yMMMM", value, locale=_locale()))
 
 
 def date_short(value: dt.date) -> str:

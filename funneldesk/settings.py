@@ -35,6 +35,8 @@ OPTIONS: dict[str, Option] = {
                             "filters and sort as last used (a view, as in deals.views)"),
     "deals.views": Option({}, dict, "per database file (resolved path): the deals list's "
                           "saved views, name -> filters and sort"),
+    "review.untouched_days": Option(14, int, "the review view lists open deals nobody "
+                                    "touched for this many days or more"),
     "reminders.alarm_minutes": Option(15, int, "how many minutes before an activity the "
                                       "alarms of an exported calendar (.ics) fire"),
     "reminders.keep_in_tray": Option(True, bool, "closing the window leaves FunnelDesk in "

@@ -17,7 +17,15 @@ from funneldesk.models.customer import (
     Tag,
 )
 from funneldesk.models.deal import CriterionCheck, Deal, LostReason, StageChange
-from funneldesk.models.enums import ActivityKind, ActivityState, CriterionKind, Role, StageKind
+from funneldesk.models.deal_team import DealMember, DealNote, DealReview
+from funneldesk.models.enums import (
+    ActivityKind,
+    ActivityState,
+    CriterionKind,
+    DealRole,
+    Role,
+    StageKind,
+)
 from funneldesk.models.follow_up import FollowUpPlan, StagePlanStep
 from funneldesk.models.pipeline import Pipeline, Stage, StageCriterion
 from funneldesk.models.scorecard import Scorecard
@@ -39,6 +47,10 @@ __all__ = [
     "CriterionCheck",
     "CriterionKind",
     "Deal",
+    "DealMember",
+    "DealNote",
+    "DealReview",
+    "DealRole",
     "FollowUpPlan",
     "LeadSource",
     "LostReason",

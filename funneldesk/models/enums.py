@@ -1,6 +1,13 @@
 """The enumerations the models store; they live in funneldesk.enums so that code which
 only reads them needs no SQLAlchemy import."""
 
-from funneldesk.enums import ActivityKind, ActivityState, CriterionKind, Role, StageKind
+from funneldesk.enums import (
+    ActivityKind,
+    ActivityState,
+    CriterionKind,
+    DealRole,
+    Role,
+    StageKind,
+)
 
-__all__ = ["ActivityKind", "ActivityState", "CriterionKind", "Role", "StageKind"]
+__all__ = ["ActivityKind", "ActivityState", "CriterionKind", "DealRole", "Role", "StageKind"]

@@ -17,8 +17,11 @@ if TYPE_CHECKING:
     from funneldesk.services.activities.assessment import AssessmentService
     from funneldesk.services.activities.calendar import CalendarService
     from funneldesk.services.activities.exporting import ActivityExportService
+    from funneldesk.services.activities.forecast import ForecastService
     from funneldesk.services.activities.plans import FollowUpService
     from funneldesk.services.activities.reminders import ReminderService
+    from funneldesk.services.activities.review import ReviewService
+    from funneldesk.services.activities.team import DealTeamService
     from funneldesk.services.activities.timeline import TimelineService
     from funneldesk.services.common.search import SearchService
     from funneldesk.services.common.tabular.service import ImportService
@@ -230,6 +233,28 @@ class Services:
         from funneldesk.services.activities.plans import FollowUpService
 
         return FollowUpService(self.db)
+
+    @cached_property
+    def deal_teams(self) -> DealTeamService:
+        """Deals' teams (colleagues with a role on a deal) and their notes feeds."""
+        from funneldesk.services.activities.team import DealTeamService
+
+        return DealTeamService(self.db)
+
+    @cached_property
+    def reviews(self) -> ReviewService:
+        """The deals that need a look (untouched, past their date, rotting), and the
+        quick updates that review them."""
+        from funneldesk.services.activities.review import ReviewService
+
+        return ReviewService(self.db)
+
+    @cached_property
+    def forecast(self) -> ForecastService:
+        """Open deals by the month they are expected to close."""
+        from funneldesk.services.activities.forecast import ForecastService
+
+        return ForecastService(self.db)
 
     @cached_property
     def reminders(self) -> ReminderService:

@@ -85,12 +85,13 @@ def test_the_sample_has_activities_planned_overdue_and_done_with_outcomes(
     with closing(sqlite3.connect(db_path)) as conn:
         planned = conn.execute(
             "SELECT a.kind, a.title, a.due_on, a.due_at FROM activities a JOIN deals d "
-            "ON d.id = a.deal_id WHERE a.state = 'PLANNED'").fetchall()
+            "ON d.id = a.deal_id WHERE a.state = 'PLANNED' AND a.assignee_id = d.owner_id"
+        ).fetchall()
         done = conn.execute("SELECT kind, outcome, closed_at FROM activities "
                             "WHERE state = 'DONE'").fetchall()
         open_with_step = conn.execute(
             "SELECT count(*) FROM deals WHERE next_step != ''").fetchone()[0]
-    assert len(planned) == open_with_step  # each open deal's next step
+    assert len(planned) == open_with_step  # each open deal's next step, its owner's
     assert {kind for kind, *_rest in planned} >= {"CALL", "DEMO", "EMAIL", "MEETING", "VISIT"}
     assert any(day < TODAY.isoformat() for _k, _t, day, _at in planned)  # some overdue
     assert any(at is not None for *_rest, at in planned)  # some at a time of day
@@ -98,6 +99,29 @@ def test_the_sample_has_activities_planned_overdue_and_done_with_outcomes(
     assert all(outcome for _k, outcome, _at in done)  # each says what came of it
     assert len({kind for kind, _o, _at in done}) >= 5
     assert all(at[:10] <= TODAY.isoformat() for *_rest, at in done)  # none done in the future
+
+
+def test_the_sample_has_deal_teams_with_their_tasks_and_notes_and_some_deals_overdue(
+        services: Services, manager: Actor, db_path: Path) -> None:
+    services.demo.generate(deals=200, seed=4, by=manager, today=TODAY)
+    with closing(sqlite3.connect(db_path)) as conn:
+        members = conn.execute("SELECT m.deal_id, m.role, u.login FROM deal_members m "
+                               "JOIN users u ON u.id = m.user_id").fetchall()
+        notes = conn.execute("SELECT body, created_at FROM deal_notes").fetchall()
+        tasks = conn.execute(
+            "SELECT a.due_on FROM activities a JOIN deal_members m ON m.deal_id = a.deal_id "
+            "AND m.user_id = a.assignee_id WHERE a.state = 'PLANNED'").fetchall()
+        past_due = conn.execute(
+            "SELECT count(*) FROM deals d JOIN stages s ON s.id = d.stage_id "
+            "WHERE s.kind = 'OPEN' AND d.expected_close < ?", (TODAY.isoformat(),)).fetchone()[0]
+    assert len({deal for deal, *_rest in members}) > 30
+    assert {role for _d, role, _l in members} >= {"TECH_SUPPORT", "FINANCE", "LEGAL"}
+    assert all(login.startswith("demo-colleague-") for *_rest, login in members)
+    assert len(notes) > 20
+    assert all(at[:10] <= TODAY.isoformat() for _b, at in notes)
+    assert len(tasks) > 20
+    assert any(day < TODAY.isoformat() for (day,) in tasks)
+    assert past_due > 5  # for the review view to find
 
 
 def test_the_sample_has_follow_up_plans_on_open_deals_and_stages_that_propose(

@@ -105,14 +105,14 @@ def test_a_purge_that_would_leave_a_dangling_reference_changes_nothing(
     services.trash.delete(deal_id=gone, expected_version=services.deals.detail(gone).version,
                           by=manager)
     with closing(sqlite3.connect(db_path)) as conn:  # a table added by a later area
-        conn.execute("CREATE TABLE deal_notes (id INTEGER PRIMARY KEY, "
+        conn.execute("CREATE TABLE deal_attachments (id INTEGER PRIMARY KEY, "
                      "deal_id INTEGER REFERENCES deals (id))")
-        conn.execute("INSERT INTO deal_notes (deal_id) VALUES (?)", (gone,))
+        conn.execute("INSERT INTO deal_attachments (deal_id) VALUES (?)", (gone,))
         conn.commit()
     history = rows(db_path, "SELECT count(*) FROM stage_changes WHERE deal_id = ?", gone)
     with pytest.raises(PurgeBlocked) as refused:
         services.trash.empty(deal_ids=[gone], by=manager)
-    assert refused.value.tables == ["deal_notes"]
+    assert refused.value.tables == ["deal_attachments"]
     assert [d.id for d in services.trash.deals()] == [gone]
     assert rows(db_path, "SELECT count(*) FROM stage_changes WHERE deal_id = ?", gone) == history
 
@@ -123,9 +123,9 @@ def test_a_broken_reference_to_some_other_deal_does_not_stop_emptying_the_trash(
     services.trash.delete(deal_id=gone, expected_version=services.deals.detail(gone).version,
                           by=manager)
     with closing(sqlite3.connect(db_path)) as conn:  # left by some old import, unrelated
-        conn.execute("CREATE TABLE deal_notes (id INTEGER PRIMARY KEY, "
+        conn.execute("CREATE TABLE deal_attachments (id INTEGER PRIMARY KEY, "
                      "deal_id INTEGER REFERENCES deals (id))")
-        conn.execute("INSERT INTO deal_notes (deal_id) VALUES (9999)")
+        conn.execute("INSERT INTO deal_attachments (deal_id) VALUES (9999)")
         conn.commit()
     assert services.trash.empty(deal_ids=[gone], by=manager) == 1
     assert services.trash.deals() == []

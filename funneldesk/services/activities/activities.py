@@ -26,11 +26,11 @@ from funneldesk.services.activities.records import (
     ActivityResult,
 )
 from funneldesk.services.activities.search import forget_activities, index_activities
+from funneldesk.services.activities.team import may_work_on
 from funneldesk.services.activities.timeline import planned_and_closed
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
-from funneldesk.services.common.permissions import may_change_deal
 from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.customers.pool import touch
 from funneldesk.services.pipeline import next_step
@@ -193,6 +193,20 @@ class ActivityService(Service):
             return reads.read(session, activity_id)
 
 
+def plan_in(session: Session, fields: ActivityFields, by: Actor) -> ActivityResult:
+    """Plans an activity inside the caller's transaction (a review's next step)."""
+    return _result(session, _new(session, fields, by), by, "plan")
+
+
+def delete_in(session: Session, row: ActivityRow, by: Actor) -> None:
+    """Deletes an activity inside the caller's transaction, its deal's next step after it
+    (a review undone takes back the step it planned)."""
+    deal_id = row.deal_id
+    _delete(session, row, by)
+    if deal_id is not None:
+        next_step.refresh(session, {deal_id})
+
+
 def _new(session: Session, fields: ActivityFields, by: Actor,
          again: tuple[int, int] | None = None) -> ActivityRow:
     row = ActivityRow(created_by_id=by.id, assignee_id=fields.assignee_id or by.id)
@@ -235,9 +249,9 @@ def _fill(session: Session, row: ActivityRow, fields: ActivityFields, by: Actor)
     deal_id, company_id, contact_id = fields.deal_id, fields.company_id, fields.contact_id
     if deal_id is not None:
         deal = get_or_raise(session, Deal, deal_id, "deal")
-        if row.deal_id != deal_id and not may_change_deal(by, deal.owner_id):
-            raise NotAllowed(_("Only the deal's owner or a manager can plan activities on "
-                               "it."))
+        if row.deal_id != deal_id and not may_work_on(session, deal, by):
+            raise NotAllowed(_("Only the deal's owner, its team or a manager can plan "
+                               "activities on it."))
         # it shows on the deal's customers' timelines too
         company_id = company_id if company_id is not None else deal.company_id
         contact_id = contact_id if contact_id is not None else deal.contact_id

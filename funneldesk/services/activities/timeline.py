@@ -1,6 +1,6 @@
 """A deal's or a customer's timeline: what is planned, then one stream of what happened,
-newest first: activities done or cancelled (with what came of them) and the deals' moves
-from stage to stage."""
+newest first: activities done or cancelled (with what came of them), the deals' moves
+from stage to stage, the notes of their feeds and their reviews."""
 
 from __future__ import annotations
 
@@ -11,7 +11,15 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, aliased
 
 from funneldesk.models import Activity as ActivityRow
-from funneldesk.models import ActivityState, Deal, Stage, StageChange, User
+from funneldesk.models import (
+    ActivityState,
+    Deal,
+    DealNote,
+    DealReview,
+    Stage,
+    StageChange,
+    User,
+)
 from funneldesk.services.activities import reads
 from funneldesk.services.activities.records import Activity
 from funneldesk.services.common.base import Service
@@ -33,12 +41,36 @@ class StageMove:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedNote:
+    """A note of a deal's feed."""
+
+    deal_id: int
+    deal: str
+    author: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reviewed:
+    """A deal reviewed: its expected close date before and after."""
+
+    deal_id: int
+    deal: str
+    by: str
+    before: dt.date | None
+    after: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
 class TimelineEntry:
-    """Something that happened: an activity done or cancelled, or a stage move."""
+    """Something that happened: an activity done or cancelled, a stage move, a note or a
+    review."""
 
     at: dt.datetime  # aware
     activity: Activity | None = None
     move: StageMove | None = None
+    note: FeedNote | None = None
+    review: Reviewed | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +84,8 @@ class TimelineService(Service):
     def of_deal(self, deal_id: int, limit: int = LIMIT) -> Timeline:
         with self.db.reading() as session:
             get_or_raise(session, Deal, deal_id, "deal")
-            return _timeline(session, ActivityRow.deal_id == deal_id,
-                             StageChange.deal_id == deal_id, limit)
+            return _timeline(session, ActivityRow.deal_id == deal_id, Deal.id == deal_id,
+                             limit)
 
     def of_customer(self, entity: str, record_id: int, limit: int = LIMIT) -> Timeline:
         """A company's or contact's: its activities (a company's include those of its
@@ -79,8 +111,29 @@ def planned_and_closed(session: Session, where: ColumnElement[bool], limit: int
     return planned, closed
 
 
+def _notes_and_reviews(session: Session, deals: ColumnElement[bool], limit: int
+                       ) -> list[TimelineEntry]:
+    notes = session.execute(
+        select(DealNote.created_at, Deal.id, Deal.title, User.display_name, DealNote.body)
+        .join(Deal, Deal.id == DealNote.deal_id).join(User, User.id == DealNote.author_id)
+        .where(deals, Deal.deleted_at.is_(None), DealNote.deleted_at.is_(None))
+        .order_by(DealNote.created_at.desc(), DealNote.id.desc()).limit(limit))
+    reviews = session.execute(
+        select(DealReview.at, Deal.id, Deal.title, User.display_name,
+               DealReview.expected_before, DealReview.expected_after)
+        .join(Deal, Deal.id == DealReview.deal_id).join(User, User.id == DealReview.by_id)
+        .where(deals, Deal.deleted_at.is_(None))
+        .order_by(DealReview.at.desc(), DealReview.id.desc()).limit(limit))
+    entries = [TimelineEntry(at, note=FeedNote(deal_id, title, author, body))
+               for at, deal_id, title, author, body in notes]
+    entries += [TimelineEntry(at, review=Reviewed(deal_id, title, by, before, after))
+                for at, deal_id, title, by, before, after in reviews]
+    return entries
+
+
 def _timeline(session: Session, activities: ColumnElement[bool],
               moves: ColumnElement[bool], limit: int) -> Timeline:
+    """``moves``: which deals' moves, notes and reviews (a condition on ``Deal``)."""
     planned, closed = planned_and_closed(session, activities, limit)
     src, dst = aliased(Stage), aliased(Stage)
     changes = session.execute(
@@ -96,5 +149,6 @@ def _timeline(session: Session, activities: ColumnElement[bool],
     past += [TimelineEntry(at, move=StageMove(deal_id, title, before or "", after, by,
                                               reverts is not None))
              for at, deal_id, title, before, after, by, reverts in changes]
+    past += _notes_and_reviews(session, moves, limit)
     past.sort(key=lambda e: e.at, reverse=True)
     return Timeline(tuple(planned), tuple(past[:limit]), len(past) > limit)

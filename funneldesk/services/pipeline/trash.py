@@ -20,6 +20,9 @@ from funneldesk.models import (
     Activity,
     CriterionCheck,
     Deal,
+    DealMember,
+    DealNote,
+    DealReview,
     FollowUpPlan,
     Scorecard,
     Stage,
@@ -61,9 +64,9 @@ ORDER BY d.deleted_at DESC, d.id DESC"""
 
 def purge_deals(session: Session, deal_ids: Sequence[int]) -> None:
     """Deletes the deals with their stage changes, criterion checks, activities,
-    follow-up plans and scorecards, inside the caller's transaction; raises PurgeBlocked (and the
-    caller's transaction rolls back) when any other row would be left pointing at a
-    purged deal."""
+    follow-up plans, scorecards, teams, notes and reviews, inside the caller's
+    transaction; raises PurgeBlocked (and the caller's transaction rolls back) when any
+    other row would be left pointing at a purged deal."""
     if not deal_ids:
         return
     chunks = [list(deal_ids[i:i + _CHUNK]) for i in range(0, len(deal_ids), _CHUNK)]
@@ -74,6 +77,9 @@ def purge_deals(session: Session, deal_ids: Sequence[int]) -> None:
         session.execute(delete(Activity).where(Activity.deal_id.in_(chunk)))
         session.execute(delete(FollowUpPlan).where(FollowUpPlan.deal_id.in_(chunk)))
         session.execute(delete(Scorecard).where(Scorecard.deal_id.in_(chunk)))
+        # reviews first: a review refers to the note it posted
+        for table in (DealReview, DealNote, DealMember):
+            session.execute(delete(table).where(table.deal_id.in_(chunk)))
     sqlite = session.get_bind().dialect.name == "sqlite"
     if sqlite:
         # checked below, inside this transaction, with the table names for the message

@@ -1,7 +1,8 @@
 """The sample's activities: each open deal's next step as the planned activity it stands
 for (its kind from what it says, some at a time of day, a few overdue), the calls, visits
 and demos its rep has logged since the deal came in, each with what came of it, the
-follow-up plans of some, and the scorecards of most."""
+follow-up plans of some, the scorecards of most, and the teams of some: colleagues from
+other departments with a role, what they have to do, and the notes they share."""
 
 from __future__ import annotations
 
@@ -11,10 +12,20 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
-from funneldesk.models import Activity, ActivityKind, ActivityState, FollowUpPlan, Scorecard
+from funneldesk.models import (
+    Activity,
+    ActivityKind,
+    ActivityState,
+    Deal,
+    DealMember,
+    DealNote,
+    DealRole,
+    FollowUpPlan,
+    Scorecard,
+)
 from funneldesk.services.activities.search import index_new_activities
 from funneldesk.services.common.sql import next_new_id
 from funneldesk.services.pipeline.search import raw_connection
@@ -114,3 +125,54 @@ def _logged(rng: random.Random, words: dict[str, Any], hangs: dict[str, Any],
                      "closed_by_id": hangs["assignee_id"], "created_at": done,
                      "updated_at": done})
     return rows
+
+
+def add_teams(session: Session, rng: random.Random, words: dict[str, Any],
+              deals: Sequence[dict[str, Any]], colleagues: Sequence[int],
+              now: dt.datetime) -> None:
+    """Puts one or two colleagues on about a third of the open deals, each with what they
+    have to do on it (some of it overdue) and a note or two in the deal's feed; and moves
+    the expected close date of about one open deal in ten into the past, for the review
+    view to find."""
+    members, notes, todo = [], [], []
+    colleague_words = words["colleagues"]
+    for deal in deals:
+        if not deal["next_step"]:  # open deals only
+            continue
+        if rng.random() < 0.1:
+            session.execute(update(Deal).where(Deal.id == deal["id"]).values(
+                expected_close=(now - dt.timedelta(days=rng.randint(1, 30))).date()))
+        if rng.random() > 0.35:
+            continue
+        on_it = rng.sample(range(len(colleagues)), rng.choice((1, 1, 2)))
+        added = max(deal["created_at"], now - dt.timedelta(days=20))
+        for number in on_it:
+            _name, role, task = colleague_words[number]
+            members.append({"deal_id": deal["id"], "user_id": colleagues[number],
+                            "role": DealRole(role), "added_at": added,
+                            "added_by_id": deal["owner_id"]})
+            if rng.random() < 0.6:
+                # after the owner's next step, which stays the deal's (some fall due
+                # before today all the same)
+                day = deal["next_step_date"] + dt.timedelta(days=rng.randint(1, 6))
+                todo.append({"deal_id": deal["id"], "company_id": deal["company_id"],
+                             "contact_id": deal["contact_id"],
+                             "assignee_id": colleagues[number],
+                             "created_by_id": deal["owner_id"], "is_sample": True,
+                             "kind": ActivityKind.OTHER, "state": ActivityState.PLANNED,
+                             "title": task, "due_on": day, "created_at": added,
+                             "updated_at": added})
+        writers = [deal["owner_id"], *(colleagues[n] for n in on_it)]
+        for _n in range(rng.choice((0, 1, 2))):
+            notes.append({"deal_id": deal["id"], "author_id": rng.choice(writers),
+                          "body": rng.choice(words["team_notes"]),
+                          "created_at": added + dt.timedelta(hours=rng.randint(1, 400))})
+    if members:
+        session.execute(insert(DealMember), members)
+    if notes:
+        session.execute(insert(DealNote), [{**n, "created_at": min(n["created_at"], now)}
+                                           for n in notes])
+    if todo:
+        first = next_new_id(session, "activities")
+        session.execute(insert(Activity), todo)
+        index_new_activities(raw_connection(session), first)

@@ -54,9 +54,17 @@ class _Builder:
         self.session, self.rng, self.words, self.now = session, rng, words, now
 
     def reps(self) -> list[int]:
+        return self._users("demo", self.words["reps"])
+
+    def colleagues(self) -> list[int]:
+        """The sample's colleagues from other departments (users, as reps are: their
+        role is on each deal's team)."""
+        return self._users("demo-colleague", [name for name, *_rest in self.words["colleagues"]])
+
+    def _users(self, prefix: str, names: list[str]) -> list[int]:
         ids = []
-        for number, name in enumerate(self.words["reps"], start=1):
-            login = f"demo-{number}"
+        for number, name in enumerate(names, start=1):
+            login = f"{prefix}-{number}"
             existing = self.session.scalar(select(User.id).where(User.login == login))
             if existing is None:
                 user = User(login=login, display_name=name, role=Role.REP, is_sample=True)
@@ -194,6 +202,7 @@ class DemoService(Service):
             pipeline = load_pipeline(session, reads.read_pipelines(query)[0][0])
             builder = _Builder(session, rng, words, now)
             owners = [*builder.reps(), by.id]
+            colleagues = builder.colleagues()
             n_companies = max(5, deals // 4)
             company_ids, contacts = builder.customers(n_companies, by.id, owners)
             products = {name: product_named(session, name, by, sample=True).id
@@ -201,7 +210,7 @@ class DemoService(Service):
             currency = team_reads.base_currency(query)
             reasons = list(session.scalars(select(LostReason.id)))
             self._deals(session, rng, words, pipeline.stages, deals, owners, company_ids,
-                        contacts, currency, reasons, now, closed_share, products)
+                        contacts, currency, reasons, now, closed_share, products, colleagues)
             audit.record(session, by, "demo", "database", None, deals=deals, seed=seed)
             return DemoSummary(deals, n_companies, sum(len(v) for v in contacts.values()))
 
@@ -210,7 +219,7 @@ class DemoService(Service):
                stages: tuple[StageInfo, ...], count: int, owners: list[int],
                company_ids: list[int], contacts: dict[int, list[int]], currency: str,
                reasons: list[int], now: dt.datetime, closed_share: float,
-               products: dict[str, int]) -> None:
+               products: dict[str, int], colleagues: list[int]) -> None:
         opens = [s for s in stages if s.is_open]
         won = next(s for s in stages if s.kind is StageKind.WON)
         lost = next(s for s in stages if s.kind is StageKind.LOST)
@@ -273,6 +282,9 @@ class DemoService(Service):
         sample_activities.add_plans(session, random.Random(rng.random()), words, deal_rows)
         sample_activities.add_scorecards(session, random.Random(rng.random()), words, deal_rows,
                                          won.id, lost.id, now)
+        # last: a stream of its own, drawn after every other, leaves the rest as it was
+        sample_activities.add_teams(session, random.Random(rng.random()), words, deal_rows,
+                                    colleagues, now)
         if checks:
             session.execute(insert(CriterionCheck), checks)
         index_new_deals(raw_connection(session), first_deal)

@@ -35,6 +35,15 @@ ZH: dict[str, Any] = {
     "goals": ["月底前拿到采购意向书", "进入客户年度预算", "安排技术交流会", "确定试点范围"],
     "people": ["售前工程师 1 人", "技术支持李工，财务谈付款条件", "区域经理陪同拜访", ""],
     "competitors": ["金蝶", "用友", "SAP", "浪潮", "本地集成商"],
+    # colleagues from other departments on deal teams: name, role on a deal, what they do
+    "colleagues": [("孙涛", "tech_support", "确认现场安装环境"),
+                   ("周敏", "finance", "核对付款条件和开票信息"),
+                   ("吴昊", "presales", "准备技术方案演示"),
+                   ("郑洁", "legal", "审核合同条款"),
+                   ("何静", "customer_service", "制定上线培训计划")],
+    "team_notes": ["客户要求下周前给出安装方案", "财务已确认可以分三期付款",
+                   "技术对接人换成了王工，电话已更新", "合同模板法务已看过，第 7 条需要改",
+                   "客户很关心售后响应时间，建议承诺 4 小时到场", "演示环境已准备好，周三可用"],
 }
 
 EN: dict[str, Any] = {
@@ -80,6 +89,17 @@ EN: dict[str, Any] = {
     "people": ["One presales engineer", "Tech support; finance for the payment terms",
                "The regional manager on the visit", ""],
     "competitors": ["Globex", "Initech", "Umbrella Systems", "a local integrator"],
+    "colleagues": [("Sam Park", "tech_support", "Check the site for the installation"),
+                   ("Fiona Walsh", "finance", "Check the payment terms and billing details"),
+                   ("Greg Ito", "presales", "Prepare the technical demo"),
+                   ("Hana Lee", "legal", "Review the contract terms"),
+                   ("Ivan Petrov", "customer_service", "Plan the rollout training")],
+    "team_notes": ["They want the installation plan before next week",
+                   "Finance agreed to three instalments",
+                   "Their technical contact is now Mr Wang; phone updated",
+                   "Legal has read the contract template; clause 7 needs a change",
+                   "They care about support response times; suggest a 4-hour on-site promise",
+                   "The demo environment is ready from Wednesday"],
 }
 
 # what the sample customers' profiles pick from

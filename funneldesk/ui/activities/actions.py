@@ -17,3 +17,17 @@ CLEAR_FILTERS = PageAction("clear-activity-filters", N_("Clear filters"))
 RELOAD = PageAction("reload-activities", N_("Reload"), "F5")
 # in the order of ActivitiesPage.page_actions
 ACTIONS = (EDIT, MARK_DONE, CANCEL, OPEN_RECORD, EXPORT, CLEAR_FILTERS, RELOAD)
+
+# the Review page (review_page.py)
+QUICK_UPDATE = PageAction("review-quick-update", N_("Quick update…"))
+ON_TRACK = PageAction("review-on-track", N_("Reviewed, on track"))
+OPEN_REVIEWED = PageAction("review-open-deal", N_("Open deal"))
+RELOAD_REVIEW = PageAction("reload-review", N_("Reload"), "F5")
+REVIEW_ACTIONS = (QUICK_UPDATE, ON_TRACK, OPEN_REVIEWED, RELOAD_REVIEW)
+
+# the Forecast page (forecast_page.py)
+EARLIER = PageAction("forecast-earlier", N_("◀ Earlier months"), "Ctrl+PgUp")
+THIS_MONTH = PageAction("forecast-this-month", N_("From this month"))
+LATER = PageAction("forecast-later", N_("Later months ▶"), "Ctrl+PgDown")
+RELOAD_FORECAST = PageAction("reload-forecast", N_("Reload"), "F5")
+FORECAST_ACTIONS = (EARLIER, THIS_MONTH, LATER, RELOAD_FORECAST)

@@ -1,6 +1,6 @@
 """A timeline (services/activities/timeline.py) as rich text: what is planned, then what
 happened, newest first, in one stream: activities done (with what came of them) or
-cancelled, and the deals' moves from stage to stage."""
+cancelled, the deals' moves from stage to stage, notes and reviews."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ from funneldesk import formatting
 from funneldesk.enums import ActivityState
 from funneldesk.i18n import _, pgettext
 from funneldesk.services.activities.records import Activity
-from funneldesk.services.activities.timeline import StageMove, Timeline, TimelineEntry
+from funneldesk.services.activities.timeline import (
+    Reviewed,
+    StageMove,
+    Timeline,
+    TimelineEntry,
+)
 from funneldesk.ui.common.rich_text import escaped, heading, link, names_unbroken, para
 
 _MUTED = "color:gray"
@@ -51,8 +56,28 @@ def _entry(entry: TimelineEntry, name_deals: bool) -> str:
     when = formatting.datetime(entry.at)
     if entry.activity is not None:
         return _closed(when, entry.activity, name_deals)
+    if entry.note is not None:
+        note = entry.note
+        text = _("{when} · {who} wrote:").format(when=when, who=note.author)
+        return (f"<li>{names_unbroken(escaped(text), note.author)}"
+                f"{_deal(note.deal_id, note.deal, name_deals)}<br>"
+                f"{escaped(note.body).replace(chr(10), '<br>')}</li>")
+    if entry.review is not None:
+        return _review(when, entry.review, name_deals)
     assert entry.move is not None
     return _move(when, entry.move, name_deals)
+
+
+def _review(when: str, review: Reviewed, name_deals: bool) -> str:
+    if review.before == review.after:
+        what = _("Reviewed")
+    else:
+        what = _("Reviewed: expected close {before} → {after}").format(
+            before=formatting.date(review.before) if review.before else _("none"),
+            after=formatting.date(review.after) if review.after else _("none"))
+    text = _("{when} · {what} · {who}").format(when=when, what=what, who=review.by)
+    return (f"<li style='{_MUTED}'>{names_unbroken(escaped(text), review.by)}"
+            f"{_deal(review.deal_id, review.deal, name_deals)}</li>")
 
 
 def _closed(when: str, activity: Activity, name_deals: bool) -> str:

@@ -22,9 +22,14 @@ class DealTimeline(QTextBrowser):
         super().__init__(parent)
         self.setOpenLinks(False)
         self.setAccessibleName(_("Timeline"))
+        self.services, self.deal_id = services, deal_id
         self.timeline: Timeline | None = None
         reading = _("Reading the timeline…")
         self.setHtml(f"<p style='color:gray'>{escaped(reading)}</p>")
+        self.reload()
+
+    def reload(self) -> None:
+        services, deal_id = self.services, self.deal_id
         run_in_background(lambda: services.timeline.of_deal(deal_id), self._show,
                           self._failed, owner=self)
 

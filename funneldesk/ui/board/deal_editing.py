@@ -73,6 +73,11 @@ class DealEditor:
 
         form = DealForm(ws.services, ws.actor, detail, ws.services.board.base_currency(),
                         ws.window)
+        from funneldesk.ui.activities.team_tab import TeamTab
+
+        team = TeamTab(ws, deal_id, lambda: form.title.text().strip() or detail.fields.title)
+        form.insert_tab(team, _("Team"), before=form.timeline)
+        team.changed.connect(form.timeline.reload)
 
         refused: list[bool] = []
 

@@ -102,6 +102,10 @@ class DealForm(QDialog):
             self._fill(detail.fields)
         self._initial = self._state()
 
+    def insert_tab(self, widget: QWidget, label: str, *, before: QWidget) -> None:
+        """Adds a tab another part of the window builds (the deal's team)."""
+        self.tabs.insertTab(self.tabs.indexOf(before), widget, label)
+
     # --- building -----------------------------------------------------------------
     def _details_tab(self, base_currency: str) -> QWidget:
         page = QWidget()

@@ -13,6 +13,7 @@ from PySide6.QtGui import QIcon
 from funneldesk.i18n import _
 from funneldesk.paths import RESOURCES
 from funneldesk.ui.activities.actions import ACTIONS as ACTIVITIES_ACTIONS
+from funneldesk.ui.activities.actions import FORECAST_ACTIONS, REVIEW_ACTIONS
 from funneldesk.ui.board.board_page import PAGE as BOARD_PAGE
 from funneldesk.ui.board.deal_editing import DealEditor
 from funneldesk.ui.common.page import Page, PageSpec, Pane, PaneSpec, Workspace
@@ -50,6 +51,26 @@ def _activities_icon() -> QIcon:
     return QIcon(str(RESOURCES / "icons" / "activities.svg"))
 
 
+def _review(workspace: Workspace) -> Page:
+    from funneldesk.ui.activities.review_page import ReviewPage
+
+    return ReviewPage(workspace)
+
+
+def _review_icon() -> QIcon:
+    return QIcon(str(RESOURCES / "icons" / "review.svg"))
+
+
+def _forecast(workspace: Workspace) -> Page:
+    from funneldesk.ui.activities.forecast_page import ForecastPage
+
+    return ForecastPage(workspace)
+
+
+def _forecast_icon() -> QIcon:
+    return QIcon(str(RESOURCES / "icons" / "forecast.svg"))
+
+
 PAGES: tuple[PageSpec, ...] = (
     BOARD_PAGE,
     PageSpec("deals", lambda: _("Deals"), _deals_icon, _deals, DEALS_ACTIONS),
@@ -57,6 +78,8 @@ PAGES: tuple[PageSpec, ...] = (
              CUSTOMERS_ACTIONS),
     PageSpec("activities", lambda: _("Activities"), _activities_icon, _activities,
              ACTIVITIES_ACTIONS),
+    PageSpec("review", lambda: _("Review"), _review_icon, _review, REVIEW_ACTIONS),
+    PageSpec("forecast", lambda: _("Forecast"), _forecast_icon, _forecast, FORECAST_ACTIONS),
 )
 def _today(workspace: Workspace) -> Pane:
     from funneldesk.ui.activities.today_pane import TodayPane

@@ -1,0 +1,97 @@
+"""The review view's table: one row per open deal that needs a look."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from funneldesk import formatting
+from funneldesk.i18n import _, ngettext
+from funneldesk.services.activities.review_records import OVERDUE, ReviewRow, reason_label
+
+Index = QModelIndex | QPersistentModelIndex
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the ReviewRow
+LATE = QColor("#c62828")
+
+
+def _headers() -> tuple[str, ...]:
+    return (_("Deal"), _("Company"), _("Stage"), _("Owner"), _("Why"), _("Last touched"),
+            _("Expected close"), _("Next step"))
+
+
+def days_ago(days: int) -> str:
+    if days == 0:
+        return _("today")
+    return ngettext("{n} day ago", "{n} days ago", days).format(n=formatting.number(days))
+
+
+class ReviewModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[ReviewRow] = []
+        self.today = dt.date.today()
+
+    def set_rows(self, rows: list[ReviewRow], today: dt.date) -> None:
+        self.beginResetModel()
+        self.rows, self.today = rows, today
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's default
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's default
+        return 0 if parent.isValid() else len(_headers())
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _headers()[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
+            return "\n".join(self._why(row, code) for code in row.reasons)
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 6 \
+                and OVERDUE in row.reasons:
+            return LATE
+        return None
+
+    def _text(self, row: ReviewRow, column: int) -> str:
+        if column == 4:
+            return " · ".join(reason_label(code) for code in row.reasons)
+        if column == 5:
+            return days_ago(row.untouched_days)
+        if column == 6:
+            return formatting.date(row.expected_close) if row.expected_close else "—"
+        if column == 7:
+            if not row.next_step and row.next_step_date is None:
+                return _("Nothing planned")
+            when = formatting.date_short(row.next_step_date) if row.next_step_date else ""
+            return " · ".join(t for t in (when, row.next_step or _("Next step")) if t)
+        return (row.title, row.company, row.stage, row.owner)[column]
+
+    def _why(self, row: ReviewRow, code: str) -> str:
+        if code == OVERDUE and row.expected_close is not None:
+            return _("Expected to close on {date}, which has passed.").format(
+                date=formatting.date(row.expected_close))
+        if code == "rotted":
+            return ngettext("In its stage for {n} day (rotting from day {m}).",
+                            "In its stage for {n} days (rotting from day {m}).",
+                            row.days_in_stage).format(n=formatting.number(row.days_in_stage),
+                                                      m=formatting.number(row.rot_days or 0))
+        return ngettext("Nobody did anything on it for {n} day.",
+                        "Nobody did anything on it for {n} days.",
+                        row.untouched_days).format(n=formatting.number(row.untouched_days))
+
+    def row_at(self, index: Index) -> ReviewRow | None:
+        return self.rows[index.row()] if index.isValid() else None
