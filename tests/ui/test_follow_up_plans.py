@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QThreadPool
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -107,7 +107,7 @@ def test_a_drop_into_a_stage_that_proposes_activities_offers_them_and_one_undo_t
     page = board_page(window)
     assert page.proposals.isHidden()
     drop_card(window, card.id, stage(services, "Needs analysis").id)
-    assert page.proposals.isVisible()
+    qtbot.waitUntil(page.proposals.isVisible)  # read off the GUI thread, after the paint
     assert page.proposals.text() == (
         "“Warehouse system” entered “Needs analysis”, which proposes: Call within 2 days: "
         "Confirm the budget and who decides; Visit within 7 days: On-site needs analysis.")
@@ -144,7 +144,7 @@ def test_choosing_plans_only_what_is_ticked_on_the_day_given(
     answer_next_dialog(tick_and_move)
     drop_card(window, card.id, stage(services, "Proposal").id)
     assert services.deals.detail(card.id).stage_name == "Proposal"
-    assert page.proposals.isVisible()
+    qtbot.waitUntil(page.proposals.isVisible)
     day = dt.date.today() + dt.timedelta(days=5)
 
     def second_only(dialog: ProposalDialog) -> None:
@@ -217,6 +217,7 @@ def test_undoing_planned_proposals_after_an_edit_of_one_was_undone_takes_them_ba
     reload(qtbot, window)
     page = board_page(window)
     page.offer_proposals(card.id)
+    qtbot.waitUntil(page.proposals.isVisible)
     qtbot.mouseClick(page.proposals.plan_button, Qt.MouseButton.LeftButton)
     (planned,) = services.timeline.of_deal(card.id).planned
     edited = replace(planned.fields(), title="改过的")
@@ -249,10 +250,24 @@ def test_the_bar_goes_when_the_move_it_offered_for_is_undone(
     reload(qtbot, window)
     page = board_page(window)
     drop_card(window, card.id, stage(services, "Needs analysis").id)
-    assert page.proposals.isVisible()
+    qtbot.waitUntil(page.proposals.isVisible)  # read off the GUI thread, after the paint
     window.actions_.undo.trigger()
     assert page.proposals.isHidden()
     assert services.timeline.of_deal(card.id).planned == ()
+
+
+def test_a_move_undone_before_its_proposals_were_read_offers_nothing(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    card = make_deal(services, manager)
+    tick_all(services, manager, card.id, "Initial contact")
+    reload(qtbot, window)
+    page = board_page(window)
+    drop_card(window, card.id, stage(services, "Needs analysis").id)
+    window.actions_.undo.trigger()  # before the offer's read has come back
+    QThreadPool.globalInstance().waitForDone()
+    qtbot.wait(50)  # the read's answer is delivered, and dropped
+    assert page.proposals.isHidden()
+    assert services.deals.detail(card.id).stage_name == "Initial contact"
 
 
 def test_a_manager_adds_and_removes_what_a_stage_proposes(

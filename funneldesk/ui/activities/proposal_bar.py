@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,9 +29,13 @@ from funneldesk.i18n import _, ngettext
 from funneldesk.services.activities.plan_records import Proposal
 from funneldesk.services.activities.records import ActivitiesResult, ActivityFields
 from funneldesk.services.dto import ChangeSet
+from funneldesk.ui.common.background import run_in_background
 from funneldesk.ui.common.error_label import ErrorLabel
 from funneldesk.ui.common.fields import OptionalDateEdit
 from funneldesk.ui.common.page import Workspace
+
+if TYPE_CHECKING:  # the ORM is not imported before the board has painted
+    from funneldesk.services.activities.plans import FollowUpService
 
 
 class ProposalDialog(QDialog):
@@ -87,6 +93,7 @@ class ProposalDialog(QDialog):
 
 
 class ProposalBar(QFrame):
+    shown = Signal(int)  # the bar appeared, offering for this deal
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = workspace
@@ -112,25 +119,52 @@ class ProposalBar(QFrame):
             row.addWidget(button)
         self.deal_id: int | None = None
         self.stage_id: int | None = None  # the stage it offers for
+        self._asked = 0  # offers asked for: only the latest one's answer is shown
+        self._pending: int | None = None  # the deal of an offer being read
         self.hide()
 
     def text(self) -> str:
         return self.label.text()
 
     def offer(self, deal_id: int) -> None:
-        """Shows what the deal's stage proposes for it, if anything is not planned yet."""
-        proposal = self._read(deal_id)
+        """Shows what the deal's stage proposes for it, if anything is not planned yet.
+        It is read off the GUI thread, after the move has been painted (``shown`` says
+        when the bar appears); only the latest offer is shown."""
+        self._asked += 1
+        asked, follow_ups = self._asked, self.ws.services.follow_ups
+        self._pending = deal_id
+        run_in_background(lambda: _proposal_of(follow_ups, deal_id),
+                          lambda proposal: self._offered(asked, deal_id, proposal),
+                          self._failed, owner=self)
+
+    def _offered(self, asked: int, deal_id: int, proposal: Proposal | None) -> None:
+        if asked != self._asked:  # a later offer, or a change of this deal, came since
+            return
+        self._pending = None
         if proposal is None or not proposal.fresh:
             if self.deal_id == deal_id:
                 self.dismiss()
             return
+        was_hidden = self.isHidden()
         self.deal_id, self.stage_id = deal_id, proposal.stage_id
         self._say(proposal)
         self.show()
+        if was_hidden:
+            self.shown.emit(deal_id)
+
+    def _failed(self, error: Exception) -> None:
+        self._pending = None
+        raise error  # a bug: the application's handler reports it
 
     def recheck(self, changes: ChangeSet) -> None:
         """After a change anywhere: the bar goes once its deal has left the stage (a
-        move undone, the deal closed or deleted) or has everything planned."""
+        move undone, the deal closed or deleted) or has everything planned. An offer
+        still being read for a deal that changed since it entered the stage is dropped:
+        the move may have been undone."""
+        pending = self._pending
+        if pending is not None and (pending in changes.deal_ids or changes.everything):
+            self._asked += 1
+            self._pending = None
         if self.deal_id is None or (self.deal_id not in changes.deal_ids
                                     and not changes.everything):
             return
@@ -147,7 +181,8 @@ class ProposalBar(QFrame):
             deal=proposal.deal, stage=proposal.stage, steps=steps))
 
     def dismiss(self) -> None:
-        self.deal_id = self.stage_id = None
+        self._asked += 1  # an offer being read is not shown either
+        self.deal_id = self.stage_id = self._pending = None
         self.hide()
 
     def plan_all(self) -> None:
@@ -165,10 +200,7 @@ class ProposalBar(QFrame):
             self._plan(proposal, dialog.chosen)
 
     def _read(self, deal_id: int) -> Proposal | None:
-        try:
-            return self.ws.services.follow_ups.proposal(deal_id)
-        except FunnelDeskError:  # trashed or purged meanwhile: nothing to propose
-            return None
+        return _proposal_of(self.ws.services.follow_ups, deal_id)
 
     def _proposal(self) -> Proposal | None:
         """What the bar offers, read again: None, and the bar gone, when the deal is no
@@ -206,6 +238,13 @@ class ProposalBar(QFrame):
             self.ws.show_message(ngettext(
                 "{n} activity planned for “{deal}”.", "{n} activities planned for “{deal}”.",
                 len(chosen)).format(n=formatting.number(len(chosen)), deal=proposal.deal))
+
+
+def _proposal_of(follow_ups: FollowUpService, deal_id: int) -> Proposal | None:
+    try:
+        return follow_ups.proposal(deal_id)
+    except FunnelDeskError:  # trashed or purged meanwhile: nothing to propose
+        return None
 
 
 def _versions(result: ActivitiesResult) -> list[tuple[Hashable, int]]:

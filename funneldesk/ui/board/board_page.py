@@ -48,6 +48,7 @@ class BoardPage(Page):
         self.board = BoardWidget(self)
         self.filter_notice = FilterNotice(self)
         self.proposals = ProposalBar(workspace, self)
+        self.proposals.shown.connect(self._proposals_shown)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -72,6 +73,10 @@ class BoardPage(Page):
         self._ratings_changed: set[int] = set()  # deals changed since their ratings were read
         self._ratings_wait = False  # a read waits for the first cards' paint
         self._ratings_running = self._ratings_again = self._ratings_again_all = False
+        # the pipeline whose ratings the board holds, read since the last change that
+        # could alter them all: a reload of that board (a filter, a search, F5) keeps them
+        # rather than reading 10,000 again beside the user's next moves
+        self._rated_pipeline: int | None = None
         self.board.reorderInSortedColumn.connect(self.offer_board_order)
         self.board.sortChanged.connect(self._remember_sort)
         self.board.cardsPainted.connect(self.firstPainted)
@@ -100,6 +105,8 @@ class BoardPage(Page):
         """Shows a change made anywhere: a move made here is on the board already; other
         changes are read card by card, or as a whole board when many deals changed."""
         self.proposals.recheck(changes)
+        if changes.everything:  # weights, stages, another program's changes ...
+            self._rated_pipeline = None
         if changes.everything or (origin is not self.controller
                                   and len(changes.deal_ids) > MANY_DEALS):
             self.actions_.fill_pipelines(self.pipeline_id())
@@ -201,8 +208,12 @@ class BoardPage(Page):
             self._ratings_again = True
             self._ratings_again_all |= not changed
             return
-        self._ratings_running, self._ratings_again = True, False
         pipeline_id, assessments = self.pipeline_id(), self.services.assessments
+        if not changed and self._rated_pipeline == pipeline_id:
+            self.board.set_ratings(dict(self.board.ratings))  # a rated sort sorts again
+            self.ratingsRead.emit()
+            return
+        self._ratings_running, self._ratings_again = True, False
         # after changes, only the deals changed (the model is learned again only when
         # the closed history changed); the whole board after a read of the board
         deal_ids = frozenset(self._ratings_changed) if changed else None
@@ -218,6 +229,7 @@ class BoardPage(Page):
             if self.pipeline_id() == pipeline_id:
                 if deal_ids is None:
                     self.board.set_ratings(ratings)
+                    self._rated_pipeline = pipeline_id
                 else:  # a deal moved away or closed has none any more
                     self.board.set_ratings({**{i: r for i, r in self.board.ratings.items()
                                                if i not in deal_ids}, **ratings})
@@ -311,16 +323,17 @@ class BoardPage(Page):
         QTimer.singleShot(0, self, lambda: self.offer_proposals(deal_id))
 
     def offer_proposals(self, deal_id: int) -> None:
-        """Offers what the deal's new stage proposes; the bar takes room from the board,
-        so the deal's card is scrolled to again."""
-        was_hidden = self.proposals.isHidden()
+        """Offers what the deal's new stage proposes (read off the GUI thread: the move
+        is painted first)."""
         self.proposals.offer(deal_id)
-        if was_hidden and self.proposals.isVisible():
-            layout = self.layout()
-            assert layout is not None
-            layout.activate()  # the board's new height, before it scrolls
-            if self.board.find_card(deal_id) is not None:
-                self.board.select(deal_id)
+
+    def _proposals_shown(self, deal_id: int) -> None:
+        """The bar took room from the board: the deal's card is scrolled to again."""
+        layout = self.layout()
+        assert layout is not None
+        layout.activate()  # the board's new height, before it scrolls
+        if self.board.find_card(deal_id) is not None:
+            self.board.select(deal_id)
 
     def move_current(self, step: int) -> None:
         card = self.board.current_card()
