@@ -6,6 +6,7 @@ show in their own Today pane; notes and reviews in the deal's timeline."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,21 @@ def test_purging_a_deal_takes_its_team_notes_and_reviews(
     services.trash.empty(deal_ids=[deal.id], by=manager)
     for table in ("deal_members", "deal_notes", "deal_reviews"):
         assert db.query(f"SELECT count(*) FROM {table}")[0][0] == 0
+
+
+def test_a_colleague_finds_the_deals_they_own_or_are_on_the_team_of_in_the_deals_list(
+        services: Services, db: Database, rep: Actor, manager: Actor) -> None:
+    from funneldesk.services.dto import DealQuery, query_from_dict, query_to_dict
+
+    li = colleague(db)
+    on_team = make_deal(services, rep, title="安装项目")
+    make_deal(services, rep, title="别人的项目")
+    own = make_deal(services, manager, title="李工自己的")
+    services.deals.update(deal_id=own.id, expected_version=own.version, by=manager,
+                          fields=replace(services.deals.detail(own.id).fields, owner_id=li.id))
+    services.deal_teams.set_member(on_team.id, li.id, DealRole.TECH_SUPPORT, by=rep)
+    query = DealQuery(team_of=li.id)
+    found = [row.title for row in services.deal_list.all_rows(query)]
+    assert sorted(found) == sorted(["安装项目", "李工自己的"])
+    assert services.deal_list.count(query) == 2
+    assert query_from_dict(query_to_dict(query)) == query  # a saved view keeps it

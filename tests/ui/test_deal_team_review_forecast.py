@@ -202,3 +202,21 @@ def test_the_forecast_shows_months_with_totals_and_a_drop_moves_the_close_date(
     last_day = (add_months(this_month, 1) - dt.timedelta(days=1))
     assert services.deals.detail(nothing.deal_id).fields.expected_close == last_day
     assert services.deals.detail(nothing.deal_id).fields.value == Decimal("500.00")
+
+
+def test_the_deals_list_shows_mine_and_my_deal_teams(
+        qtbot: QtBot, services: Services, db: Database, manager: Actor,
+        window: MainWindow) -> None:
+    li = colleague(db)
+    mine = make_deal(services, manager, title="我的项目")
+    on_team = make_deal(services, li, title="李工的项目")
+    make_deal(services, li, title="李工的另一个项目")
+    services.deal_teams.set_member(on_team.id, manager.id, DealRole.FINANCE, by=li)
+    window.show_page("deals")
+    page = window.pages["deals"]
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10000)
+    owner = page.filters.owner
+    owner.setCurrentIndex(owner.findText("Mine and my deal teams"))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10000)
+    shown = {page.model.deal_at(row).id for row in range(2)}
+    assert shown == {mine.id, on_team.id}

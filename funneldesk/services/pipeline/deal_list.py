@@ -127,6 +127,11 @@ def where(query: DealQuery, ordered: bool = False) -> tuple[str, list[Any]]:
         if ids:
             clauses.append(f"{column} IN ({_marks(len(ids))})")
             params += sorted(ids)
+    if query.team_of is not None:  # deal_members: the Activities area's, read as a lower
+        # area reads a higher one's table
+        clauses.append("(d.owner_id = ? OR d.id IN "
+                       "(SELECT deal_id FROM deal_members WHERE user_id = ?))")
+        params += [query.team_of, query.team_of]
     if query.created.start is not None:  # a timestamp: the user's local days
         clauses.append("d.created_at >= ?")
         params.append(_utc_text(_local_midnight(query.created.start)))

@@ -67,6 +67,8 @@ class DealQuery:
     pipeline_id: int | None = None
     stage_ids: frozenset[int] = frozenset()
     owner_ids: frozenset[int] = frozenset()
+    # the deals this user owns or is on the team of (the Activities area's deal teams)
+    team_of: int | None = None
     outcomes: frozenset[Outcome] = DEFAULT_OUTCOMES
     created: DateRange = DateRange()
     expected_close: DateRange = DateRange()
@@ -175,7 +177,8 @@ def query_to_dict(query: DealQuery) -> dict[str, Any]:
                 None if r.end is None else r.end.isoformat()]
 
     return {"pipeline_id": query.pipeline_id, "stage_ids": sorted(query.stage_ids),
-            "owner_ids": sorted(query.owner_ids), "outcomes": sorted(query.outcomes),
+            "owner_ids": sorted(query.owner_ids), "team_of": query.team_of,
+            "outcomes": sorted(query.outcomes),
             "created": days(query.created), "expected_close": days(query.expected_close),
             "closed": days(query.closed), "sort": str(query.sort),
             "descending": query.descending}
@@ -206,6 +209,7 @@ def query_from_dict(data: dict[str, Any]) -> DealQuery:
     return DealQuery(
         pipeline_id=pipeline if isinstance(pipeline, int) else None,
         stage_ids=ids(data.get("stage_ids")), owner_ids=ids(data.get("owner_ids")),
+        team_of=team_of if isinstance(team_of := data.get("team_of"), int) else None,
         outcomes=(frozenset(Outcome(o) for o in outcomes
                             if isinstance(o, str) and o in outcome_values)
                   if isinstance(outcomes, list) else default.outcomes),

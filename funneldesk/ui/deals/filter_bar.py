@@ -32,6 +32,7 @@ from funneldesk.ui.deals.views import (
 )
 
 _OUTCOMES_WIDTH = 170  # pixels of the outcome button's text
+TEAM = "team"  # the owner box's "Mine and my deal teams"
 
 
 class FilterBar(QWidget):
@@ -39,8 +40,10 @@ class FilterBar(QWidget):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, me: int = 0, parent: QWidget | None = None) -> None:
+        """``me``: the user whose deals "Mine and my deal teams" shows."""
         super().__init__(parent)
+        self._me = me
         self._pipelines: tuple[PipelineInfo, ...] = ()
         self._view = ListView()
         self.pipeline = shrinking_combo(_("Pipeline"))
@@ -109,6 +112,8 @@ class FilterBar(QWidget):
             self.pipeline.addItem(pipeline.name, pipeline.id)
         self.owner.clear()
         self.owner.addItem(_("Everyone"), None)
+        if self._me:
+            self.owner.addItem(_("Mine and my deal teams"), TEAM)
         for user in owners:
             self.owner.addItem(user.display_name, user.id)
         self._show(self._view)
@@ -131,7 +136,8 @@ class FilterBar(QWidget):
         query = replace(
             self._view.query, pipeline_id=self.pipeline.currentData(),
             stage_ids=frozenset({self.stage.currentData()} - {None}),
-            owner_ids=frozenset({self.owner.currentData()} - {None}),
+            owner_ids=frozenset({self.owner.currentData()} - {None, TEAM}),
+            team_of=self._me if self.owner.currentData() == TEAM else None,
             outcomes=frozenset(o for o, a in self.outcome_actions.items() if a.isChecked()),
             created=DateRange(), expected_close=DateRange(), closed=DateRange())
         field, period = self.date_field.currentData() or "", self.period.currentData()
@@ -151,7 +157,7 @@ class FilterBar(QWidget):
         self._fill_stages()
         stage = next(iter(query.stage_ids), None)
         self.stage.setCurrentIndex(max(0, self.stage.findData(stage)))
-        owner = next(iter(query.owner_ids), None)
+        owner = TEAM if query.team_of is not None else next(iter(query.owner_ids), None)
         self.owner.setCurrentIndex(max(0, self.owner.findData(owner)))
         for outcome, action in self.outcome_actions.items():
             action.setChecked(outcome in query.outcomes)

@@ -84,7 +84,7 @@ class DealsListPage(Page):
         self.empty.setStyleSheet("color: palette(mid)")
         self.empty.hide()
         QVBoxLayout(self.table.viewport()).addWidget(self.empty)
-        self.filters = FilterBar()
+        self.filters = FilterBar(workspace.actor.id)
         self.count = QLabel()
         self.saved = QComboBox()
         self.saved.setAccessibleName(_("Saved views"))
