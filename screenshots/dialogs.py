@@ -153,6 +153,9 @@ def take(lang: str, out: Path) -> None:
     from plans import take_plans  # beside this script
 
     take_plans(app, window, services, me, lang, out, when_open, shoot)
+    from teams import take_teams  # beside this script
+
+    take_teams(app, window, services, me, lang, out, when_open, shoot)
     window.close()
     db.close()
     QWidget()  # keep a widget alive between languages (QApplication is reused)

@@ -30,6 +30,8 @@ def take_plans(app: QApplication, window: QWidget, services: object, me: object,
     moved = page.board.find_card(card.id)
     assert moved is not None
     page.controller.move(card.id, moved.version, columns[1].stage.id, None)
+    while page.proposals.isHidden():  # read off the GUI thread after the move
+        app.processEvents()
     shoot(app, window, out / f"proposal-bar-{lang}.png")
 
     def choose(dialog: QWidget) -> None:

@@ -30,7 +30,9 @@ class DealNote(Base):
     row (``deleted_at``), so that undo brings it back as it was."""
 
     __tablename__ = "deal_notes"
-    __table_args__ = (Index("ix_deal_notes_deal_at", "deal_id", "created_at"),)
+    __table_args__ = (Index("ix_deal_notes_deal_at", "deal_id", "created_at"),
+                      # the audit names notes by id: one is never given again
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"))
@@ -45,7 +47,9 @@ class DealReview(Base):
     the reviewer set (a new expected close date, a next step, a note)."""
 
     __tablename__ = "deal_reviews"
-    __table_args__ = (Index("ix_deal_reviews_deal_at", "deal_id", "at"),)
+    __table_args__ = (Index("ix_deal_reviews_deal_at", "deal_id", "at"),
+                      # the audit names reviews by id, and an undo deletes one
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"))

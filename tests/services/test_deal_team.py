@@ -13,7 +13,7 @@ import pytest
 
 from funneldesk.db import Database
 from funneldesk.enums import ActivityKind, DealRole, Role
-from funneldesk.errors import InvalidInput, NotAllowed
+from funneldesk.errors import InvalidInput, NotAllowed, StaleEdit
 from funneldesk.services import Services
 from funneldesk.services.activities.records import ActivityFields
 from funneldesk.services.dto import Actor
@@ -52,6 +52,24 @@ def test_a_colleague_joins_with_a_role_changes_it_and_leaves_and_undo_restores_e
     assert [m.role for m in teams.team(deal.id).members] == [DealRole.TECH_SUPPORT]
     teams.restore_member(joined, by=rep)
     assert not teams.team(deal.id).is_on(li.id)
+
+
+def test_an_undo_of_a_team_change_that_someone_changed_since_is_refused_and_a_removal_undone_keeps_its_date(
+        services: Services, db: Database, db_path: Path, rep: Actor, manager: Actor) -> None:
+    li = colleague(db)
+    deal = make_deal(services, rep)
+    added = services.deal_teams.set_member(deal.id, li.id, DealRole.FINANCE, by=rep)
+    services.deal_teams.set_member(deal.id, li.id, DealRole.LEGAL, by=manager)
+    before = snapshot(db_path)
+    with pytest.raises(StaleEdit) as refused:
+        services.deal_teams.restore_member(added, by=rep)  # the rep's undo of the add
+    assert "manager" in refused.value.message()
+    assert snapshot(db_path) == before
+    since = services.deal_teams.team(deal.id).members[0].added_at
+    removed = services.deal_teams.remove_member(deal.id, li.id, by=manager)
+    back = services.deal_teams.restore_member(removed, by=manager)
+    assert back.role is DealRole.LEGAL
+    assert services.deal_teams.team(deal.id).members[0].added_at == since
 
 
 def test_only_the_owner_or_a_manager_changes_the_team_and_the_owner_is_not_a_member(
@@ -101,12 +119,15 @@ def test_the_team_shares_a_notes_feed_and_a_note_taken_back_comes_back_as_it_was
     assert [(n.author, n.body) for n in feed] == [("Rita Rep", "已发给法务审核"),
                                                    ("李工", "客户要求修改付款条款")]
     before = snapshot(db_path)
-    for refused_call in (lambda: services.deal_teams.post_note(deal.id, "x", by=outsider),
-                         lambda: services.deal_teams.post_note(deal.id, "   ", by=li),
-                         lambda: services.deal_teams.post_note(deal.id, "长" * 5001, by=li),
-                         lambda: services.deal_teams.take_back_note(first.note.id, by=rep)):
-        with pytest.raises((NotAllowed, InvalidInput)):
-            refused_call()
+    with pytest.raises(NotAllowed):
+        services.deal_teams.post_note(deal.id, "x", by=outsider)
+    with pytest.raises(NotAllowed):
+        services.deal_teams.take_back_note(first.note.id, by=outsider)
+    for body, said in (("   ", "Write the note first."),
+                       ("长" * 5001, "Keep a note under 5,000 characters.")):
+        with pytest.raises(InvalidInput) as refused:
+            services.deal_teams.post_note(deal.id, body, by=li)
+        assert (refused.value.field, refused.value.message()) == ("body", said)
     assert snapshot(db_path) == before
     services.deal_teams.take_back_note(first.note.id, by=li)
     assert [n.body for n in services.deal_teams.team(deal.id).notes] == ["已发给法务审核"]

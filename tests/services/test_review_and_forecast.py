@@ -152,7 +152,7 @@ def test_the_forecast_groups_open_deals_by_month_with_totals_weighted_by_stage(
     for deal, day in ((a, first), (b, first.replace(day=2)), (c, nxt),
                       (d, first - dt.timedelta(days=40))):
         services.forecast.set_close_date(deal.id, day, expected_version=deal.version,
-                                         by=manager)
+                                         by=manager, today=dt.date(2000, 1, 1))
     make_deal(services, manager, title="undated", value="10")
     pipeline_id = stage(services, "Proposal").pipeline_id
     board = services.forecast.board(pipeline_id, TODAY)
@@ -170,6 +170,45 @@ def test_the_forecast_groups_open_deals_by_month_with_totals_weighted_by_stage(
     later = services.forecast.board(pipeline_id, first + dt.timedelta(days=32))
     assert PAST in [column.key for column in later.columns]
     assert [c.title for c in later.columns[0].cards] == ["d", "a", "b"]
+
+
+def test_a_card_never_moves_to_a_day_gone_by_but_an_undo_puts_one_back(
+        services: Services, db_path: Path, manager: Actor) -> None:
+    today = dt.date(2027, 3, 15)
+    this_month = today.replace(day=1)
+    assert day_in_month(this_month, dt.date(2027, 4, 1), today) == today
+    assert day_in_month(this_month, dt.date(2027, 4, 20), today) == dt.date(2027, 3, 20)
+    assert day_in_month(dt.date(2027, 4, 1), dt.date(2027, 3, 2), today) == dt.date(2027, 4, 2)
+    deal = make_deal(services, manager)
+    before = snapshot(db_path)
+    with pytest.raises(InvalidInput) as refused:
+        services.forecast.set_close_date(deal.id, dt.date(2027, 3, 1), today=today,
+                                         expected_version=deal.version, by=manager)
+    assert refused.value.field == "expected_close"
+    assert snapshot(db_path) == before
+    restored = services.forecast.set_close_date(deal.id, dt.date(2027, 3, 1), today=today,
+                                                expected_version=deal.version, by=manager,
+                                                restoring=True)
+    assert restored.after == dt.date(2027, 3, 1)
+
+
+def test_a_review_that_changes_no_field_leaves_the_deals_version_and_its_undo_needs_none(
+        services: Services, db: Database, manager: Actor) -> None:
+    deal = make_deal(services, manager)
+    age(db, deal.id, untouched=30)
+    on_track = services.reviews.review(deal.id, ReviewFields(None), expected_version=1,
+                                       by=manager)
+    assert on_track.version is None
+    assert version(services, deal.id) == 1
+    pipeline_id = stage(services, "Proposal").pipeline_id
+    (row,) = services.reviews.deals(ReviewQuery(pipeline_id))
+    assert row.reviewed_on == TODAY
+    assert "untouched" not in row.reasons  # the review touched it
+    services.reviews.undo_review(on_track, expected_version=None, by=manager)
+    (row,) = services.reviews.deals(ReviewQuery(pipeline_id))
+    assert row.reviewed_on is None
+    assert row.reasons == ("untouched", "rotted")  # as untouched as before the review
+    assert version(services, deal.id) == 1
 
 
 def test_a_card_moved_to_another_month_keeps_its_day_and_undo_puts_it_back(

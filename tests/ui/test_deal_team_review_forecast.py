@@ -19,7 +19,7 @@ from funneldesk.db import Database
 from funneldesk.enums import DealRole
 from funneldesk.models import Deal
 from funneldesk.services import Services
-from funneldesk.services.activities.forecast_records import UNDATED, add_months
+from funneldesk.services.activities.forecast_records import UNDATED, add_months, day_in_month
 from funneldesk.services.dto import Actor
 from funneldesk.ui.activities.forecast_column import encode
 from funneldesk.ui.activities.forecast_page import ForecastPage
@@ -159,8 +159,8 @@ def test_the_review_page_lists_a_stale_deal_and_its_quick_update_is_one_undoable
         TODAY - dt.timedelta(days=2)
     assert services.timeline.of_deal(stale_deal.id).planned == ()
     assert services.deal_teams.team(stale_deal.id).notes == ()
-    # the undo is a change of the deal too: it is no longer untouched, but overdue again
-    qtbot.waitUntil(lambda: page.model.rows[0].reasons == ("overdue", "rotted"),
+    # as untouched as before: the undo took the review away with its note and step
+    qtbot.waitUntil(lambda: page.model.rows[0].reasons == ("untouched", "overdue", "rotted"),
                     timeout=5000)
 
 
@@ -168,8 +168,8 @@ def test_the_forecast_shows_months_with_totals_and_a_drop_moves_the_close_date(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     this_month = TODAY.replace(day=1)
     card = make_deal(services, manager, title="下月签", value="1000")
-    services.forecast.set_close_date(card.id, this_month.replace(day=20),
-                                     expected_version=card.version, by=manager)
+    services.forecast.set_close_date(card.id, TODAY, expected_version=card.version,
+                                     by=manager)
     make_deal(services, manager, title="没日期", value="500")
     page = show_page(qtbot, window, "forecast")
     assert isinstance(page, ForecastPage)
@@ -184,13 +184,13 @@ def test_the_forecast_shows_months_with_totals_and_a_drop_moves_the_close_date(
     target = page.columns[2]
     with qtbot.waitSignal(page.firstPainted, timeout=10000):
         drop(target.view, encode(dragged, first.column.key), QPoint(40, 10))
-    moved = add_months(this_month, 2).replace(day=20)
+    moved = day_in_month(add_months(this_month, 2), TODAY)
     assert services.deals.detail(card.id).fields.expected_close == moved
     qtbot.waitUntil(lambda: [c.title for c in page.columns[2].column.cards] == ["下月签"],
                     timeout=5000)
     assert "1 deal · $1,000" in page.columns[2].header.text()
     window.actions_.undo.trigger()
-    assert services.deals.detail(card.id).fields.expected_close == this_month.replace(day=20)
+    assert services.deals.detail(card.id).fields.expected_close == TODAY
     window.actions_.redo.trigger()
     assert services.deals.detail(card.id).fields.expected_close == moved
     undated = page.columns[-1]
@@ -220,3 +220,26 @@ def test_the_deals_list_shows_mine_and_my_deal_teams(
     qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10000)
     shown = {page.model.deal_at(row).id for row in range(2)}
     assert shown == {mine.id, on_team.id}
+
+
+def test_a_colleague_sees_the_deals_of_their_teams_to_review_but_only_the_owner_reviews(
+        qtbot: QtBot, services: Services, db: Database, rep: Actor) -> None:
+    from funneldesk.settings import Settings
+
+    li = colleague(db)
+    deal = make_deal(services, rep, title="需要技术支持的项目")
+    services.deal_teams.set_member(deal.id, li.id, DealRole.TECH_SUPPORT, by=rep)
+    stale(db, deal.id, 30)
+    win = MainWindow(services, li, Settings())
+    qtbot.addWidget(win)
+    win.show()
+    page = show_page(qtbot, win, "review")
+    assert isinstance(page, ReviewPage)
+    assert page.whose.currentText() == "Mine and my deal teams"
+    assert [r.title for r in page.model.rows] == ["需要技术支持的项目"]
+    page.table.selectRow(0)
+    quick, on_track, open_deal = page.page_actions()[:3]
+    assert (quick.isEnabled(), on_track.isEnabled(), open_deal.isEnabled()) == \
+        (False, False, True)
+    page.on_track()  # the keyboard or the palette can still ask: said, nothing saved
+    assert db.query("SELECT count(*) FROM deal_reviews")[0][0] == 0

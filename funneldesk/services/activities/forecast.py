@@ -75,9 +75,12 @@ class ForecastService(Service):
         return Forecast(pipeline_id, first, rates.base_currency, tuple(columns))
 
     def set_close_date(self, deal_id: int, day: dt.date | None, *, expected_version: int,
-                       by: Actor) -> CloseDateResult:
+                       by: Actor, today: dt.date | None = None,
+                       restoring: bool = False) -> CloseDateResult:
         """Sets the deal's expected close date (a card dropped on another month); the
-        deal's owner or a manager does it."""
+        deal's owner or a manager does it. A new date is from today on, unless
+        ``restoring`` one the deal had (an undo)."""
+        today = today or dt.date.today()
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, "deal")
             check_version(session, deal, expected_version)
@@ -88,6 +91,8 @@ class ForecastService(Service):
                 raise InvalidInput("expected_close", _("A closed deal has no close date to "
                                                        "forecast."))
             before = deal.expected_close
+            if day is not None and day != before and day < today and not restoring:
+                raise InvalidInput("expected_close", _("Give a close date from today on."))
             if day != before:
                 deal.expected_close = day
                 deal.updated_at, deal.updated_by_id = utcnow(), by.id

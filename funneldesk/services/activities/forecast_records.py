@@ -24,12 +24,14 @@ def add_months(month: dt.date, count: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def day_in_month(month: dt.date, before: dt.date | None) -> dt.date:
+def day_in_month(month: dt.date, before: dt.date | None,
+                 today: dt.date | None = None) -> dt.date:
     """The day a deal dropped on ``month`` is expected to close: the same day of the
-    month as before (the month's last, if shorter), or its last day if it had no date."""
+    month as before (the month's last, if shorter), or its last day if it had no date;
+    never before ``today`` (a drop on this month of a day gone by: today)."""
     last = calendar.monthrange(month.year, month.month)[1]
-    day = last if before is None else min(before.day, last)
-    return dt.date(month.year, month.month, day)
+    day = dt.date(month.year, month.month, last if before is None else min(before.day, last))
+    return max(day, today) if today is not None and month <= today else day
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from funneldesk.services.activities.records import TITLE_LIMIT, ActivityFields
 from funneldesk.services.activities.review_records import (
     MAX_UNTOUCHED_DAYS,
     OVERDUE,
+    REASONS,
     ROTTED,
     UNTOUCHED,
     ReviewFields,
@@ -52,9 +53,9 @@ from funneldesk.services.pipeline.moves import check_version
 
 
 def _latest(column: InstrumentedAttribute[dt.datetime],
-            deal_column: InstrumentedAttribute[int] | InstrumentedAttribute[int | None]
-            ) -> ColumnElement[dt.datetime]:
-    return (select(func.max(column)).where(deal_column == Deal.id)
+            deal_column: InstrumentedAttribute[int] | InstrumentedAttribute[int | None],
+            *where: ColumnElement[bool]) -> ColumnElement[dt.datetime]:
+    return (select(func.max(column)).where(deal_column == Deal.id, *where)
             .correlate(Deal).scalar_subquery())
 
 
@@ -91,7 +92,8 @@ class ReviewService(Service):
                    Deal.next_step, Deal.next_step_date, Deal.updated_at,
                    Deal.stage_entered_at, Stage.rot_days,
                    _latest(Activity.updated_at, Activity.deal_id),
-                   _latest(DealNote.created_at, DealNote.deal_id),
+                   _latest(DealNote.created_at, DealNote.deal_id,
+                           DealNote.deleted_at.is_(None)),
                    _latest(DealReview.at, DealReview.deal_id))
             .join(Stage, Stage.id == Deal.stage_id).join(User, User.id == Deal.owner_id)
             .outerjoin(Company, Company.id == Deal.company_id)
@@ -106,6 +108,7 @@ class ReviewService(Service):
                  expected, next_step, next_day, updated, entered, rot_days,
                  *latest) in session.execute(statement):
                 touched = _local_day(max([updated, entered, *(t for t in latest if t)]))
+                reviewed = _local_day(latest[2]) if latest[2] is not None else None
                 untouched = (today - touched).days
                 in_stage = (today - _local_day(entered)).days
                 reasons = tuple(code for code, applies in (
@@ -115,8 +118,8 @@ class ReviewService(Service):
                 if reasons:
                     rows.append(ReviewRow(ident, version, title, company or "", stage,
                                           owner_id, owner, value, currency, expected,
-                                          next_step, next_day, touched, untouched, in_stage,
-                                          rot_days, reasons))
+                                          next_step, next_day, touched, untouched,
+                                          reviewed, in_stage, rot_days, reasons))
         rows.sort(key=lambda r: (-len(r.reasons), -r.untouched_days, r.deal_id))
         return rows
 
@@ -135,9 +138,13 @@ class ReviewService(Service):
             before = deal.expected_close
             fields = check_review(fields, before, today)
             now = utcnow()
+            version = None  # a review that leaves the deal's fields leaves its version
             if fields.expected_close != before:
+                # not its updated_at: the review row says when it was touched, and an
+                # undo that deletes it leaves the deal as untouched as it was
                 deal.expected_close = fields.expected_close
-                deal.updated_at, deal.updated_by_id = now, by.id
+                session.flush()
+                version = deal.version
                 audit.record(session, by, "update", "deal", deal_id,
                              changed={"expected_close": (before, fields.expected_close)})
             changes = ChangeSet.of_deal(deal_id, deal.stage_id)
@@ -154,33 +161,41 @@ class ReviewService(Service):
                                 created_at=now)
                 session.add(note)
                 session.flush()
-            row = DealReview(deal_id=deal_id, by_id=by.id, at=now, reasons=",".join(reasons),
+            known = [code for code in reasons if code in REASONS]
+            row = DealReview(deal_id=deal_id, by_id=by.id, at=now, reasons=",".join(known),
                              expected_before=before, expected_after=fields.expected_close,
                              activity_id=activity_id, note_id=note.id if note else None)
             session.add(row)
             session.flush()
             audit.record(session, by, "review", "deal", deal_id, review=row.id)
-            return ReviewResult(row.id, deal_id, deal.version, fields, activity_id, changes)
+            return ReviewResult(row.id, deal_id, version, fields, activity_id, changes)
 
-    def undo_review(self, result: ReviewResult, *, expected_version: int, by: Actor
-                    ) -> ReviewUndone:
-        """Takes back a review: the expected date as it was, the next step it planned
-        (unless done or changed since: then nothing is taken back), its note and itself."""
+    def undo_review(self, result: ReviewResult, *, expected_version: int | None,
+                    by: Actor) -> ReviewUndone:
+        """Takes back a review: the expected date as it was (``expected_version``: the
+        deal's as the review left it, when it changed the date), the next step it planned,
+        its note and itself; refused whole when any of them changed since (the step
+        done, the deal edited)."""
         with self.db.session() as session:
             row = session.get(DealReview, result.review_id)
             if row is None:
                 raise NotFound("review", result.review_id)
             deal = get_or_raise(session, Deal, row.deal_id, "deal")
-            check_version(session, deal, expected_version)
             require_deal_owner(by, deal.owner_id,
                                _("Only the deal's owner or a manager can review it."))
+            moved_date = row.expected_after != row.expected_before
+            if moved_date:
+                check_version(session, deal, expected_version
+                              if expected_version is not None else -1)
             changes = ChangeSet.of_deal(deal.id, deal.stage_id)
             _take_back_step(session, row, by)
             if row.activity_id is not None:
                 changes |= ChangeSet(activity_ids=frozenset({row.activity_id}))
-            if deal.expected_close != row.expected_before:
+            version = None
+            if moved_date:
                 deal.expected_close = row.expected_before
-                deal.updated_at, deal.updated_by_id = utcnow(), by.id
+                session.flush()
+                version = deal.version
                 audit.record(session, by, "update", "deal", deal.id, changed={
                     "expected_close": (row.expected_after, row.expected_before)})
             if row.note_id is not None:
@@ -190,7 +205,7 @@ class ReviewService(Service):
             session.delete(row)
             audit.record(session, by, "undo review", "deal", deal.id, review=result.review_id)
             session.flush()
-            return ReviewUndone(deal.id, deal.version, changes)
+            return ReviewUndone(deal.id, version, changes)
 
 
 def _take_back_step(session: Session, row: DealReview, by: Actor) -> None:

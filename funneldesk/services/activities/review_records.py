@@ -48,6 +48,7 @@ class ReviewRow:
     next_step_date: dt.date | None
     touched_on: dt.date  # the local day anybody last did anything on it
     untouched_days: int
+    reviewed_on: dt.date | None  # the local day of its last review
     days_in_stage: int
     rot_days: int | None
     reasons: tuple[str, ...]
@@ -73,7 +74,7 @@ class ReviewFields:
 class ReviewResult:
     review_id: int
     deal_id: int
-    version: int  # the deal's, after the review
+    version: int | None  # the deal's, when the review changed it (its close date)
     fields: ReviewFields
     activity_id: int | None
     changes: ChangeSet
@@ -82,5 +83,5 @@ class ReviewResult:
 @dataclass(frozen=True, slots=True)
 class ReviewUndone:
     deal_id: int
-    version: int
+    version: int | None  # the deal's, when the undo changed it
     changes: ChangeSet

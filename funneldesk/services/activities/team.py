@@ -9,12 +9,14 @@ Today pane, as any activity does for its assignee.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from funneldesk.errors import InvalidInput, NotAllowed, NotFound
+from funneldesk.errors import InvalidInput, NotAllowed, NotFound, StaleEdit
 from funneldesk.i18n import _
-from funneldesk.models import Deal, DealMember, DealNote, DealRole, User
+from funneldesk.models import AuditEntry, Deal, DealMember, DealNote, DealRole, User
 from funneldesk.models.base import utcnow
 from funneldesk.services.activities.team_records import (
     NOTE_LIMIT,
@@ -67,10 +69,13 @@ class DealTeamService(Service):
                       for member, name in members),
                 tuple(_note(row, name) for row, name in notes[:limit]), len(notes) > limit)
 
-    def set_member(self, deal_id: int, user_id: int, role: DealRole, *, by: Actor
-                   ) -> MemberResult:
+    def set_member(self, deal_id: int, user_id: int, role: DealRole, *, by: Actor,
+                   seen: DealRole | object | None = ..., added: tuple[dt.datetime, int] | None
+                   = None) -> MemberResult:
         """Puts a colleague on the deal's team with ``role``, or gives one already on it
-        that role. The deal's owner or a manager does it."""
+        that role. The deal's owner or a manager does it. ``seen``: the role the caller
+        saw (None: not on the team), refused as stale when it is no longer so (an undo);
+        ``added``: when and by whom a colleague put back was first added."""
         with self.db.session() as session:
             deal = _team_deal(session, deal_id, by)
             user = session.get(User, user_id)
@@ -79,41 +84,51 @@ class DealTeamService(Service):
             if user_id == deal.owner_id:
                 raise InvalidInput("user", _("{name} owns this deal already.").format(
                     name=user.display_name))
-            row = session.scalars(select(DealMember).where(
-                DealMember.deal_id == deal_id, DealMember.user_id == user_id)).first()
+            row = _member(session, deal_id, user_id)
             previous = None if row is None else row.role
+            if seen is not ... and seen != previous:
+                raise _stale(session, deal_id)
             if row is None:
-                row = DealMember(deal_id=deal_id, user_id=user_id, role=role, added_by_id=by.id)
+                at, adder = added or (utcnow(), by.id)
+                row = DealMember(deal_id=deal_id, user_id=user_id, role=role, added_at=at,
+                                 added_by_id=adder)
                 session.add(row)
             row.role = DealRole(role)
             session.flush()
             audit.record(session, by, "team", "deal", deal_id, user=user.display_name,
                          role=role.value, previous=previous.value if previous else None)
             return MemberResult(deal_id, user_id, user.display_name, previous, row.role,
-                                ChangeSet.of_deal(deal_id))
+                                ChangeSet.of_deal(deal_id), (row.added_at, row.added_by_id))
 
-    def remove_member(self, deal_id: int, user_id: int, *, by: Actor) -> MemberResult:
-        """Takes a colleague off the deal's team (their activities on it stay theirs)."""
+    def remove_member(self, deal_id: int, user_id: int, *, by: Actor,
+                      seen: DealRole | object | None = ...) -> MemberResult:
+        """Takes a colleague off the deal's team (their activities on it stay theirs).
+        ``seen``: as for ``set_member``."""
         with self.db.session() as session:
             _team_deal(session, deal_id, by)
-            row = session.scalars(select(DealMember).where(
-                DealMember.deal_id == deal_id, DealMember.user_id == user_id)).first()
+            row = _member(session, deal_id, user_id)
             if row is None:
+                if seen is not ...:
+                    raise _stale(session, deal_id)
                 raise NotFound("deal member", user_id)
+            if seen is not ... and seen != row.role:
+                raise _stale(session, deal_id)
             user = session.get(User, user_id)
             name = user.display_name if user else ""
-            previous = row.role
+            previous, added = row.role, (row.added_at, row.added_by_id)
             session.delete(row)
             audit.record(session, by, "team", "deal", deal_id, user=name, role=None,
                          previous=previous.value)
             return MemberResult(deal_id, user_id, name, previous, None,
-                                ChangeSet.of_deal(deal_id))
+                                ChangeSet.of_deal(deal_id), added)
 
     def restore_member(self, result: MemberResult, *, by: Actor) -> MemberResult:
-        """Undoes ``result``: the colleague's role as it was before it."""
+        """Undoes ``result``: the colleague's role as it was before it, as long as it is
+        still what ``result`` left (else refused as changed by someone else since)."""
         if result.previous is None:
-            return self.remove_member(result.deal_id, result.user_id, by=by)
-        return self.set_member(result.deal_id, result.user_id, result.previous, by=by)
+            return self.remove_member(result.deal_id, result.user_id, by=by, seen=result.role)
+        return self.set_member(result.deal_id, result.user_id, result.previous, by=by,
+                               seen=result.role, added=result.added)
 
     def post_note(self, deal_id: int, body: str, *, by: Actor) -> NoteResult:
         """Adds a note to the deal's feed: its owner, a manager or a colleague on its team
@@ -135,7 +150,7 @@ class DealTeamService(Service):
             return NoteResult(_note(row, by.display_name), ChangeSet.of_deal(deal_id))
 
     def take_back_note(self, note_id: int, *, by: Actor) -> NoteResult:
-        """Takes a note out of the feed; its author or a manager does it. The row stays,
+        """Takes a note out of the feed; its author, the deal's owner or a manager does it. The row stays,
         so that ``bring_back_note`` restores it as it was."""
         return self._set_taken_back(note_id, True, by)
 
@@ -148,14 +163,32 @@ class DealTeamService(Service):
             row = session.get(DealNote, note_id)
             if row is None:
                 raise NotFound("note", note_id)
-            if not (by.is_manager or row.author_id == by.id):
-                raise NotAllowed(_("Only its author or a manager can take a note back."))
+            deal = session.get(Deal, row.deal_id)
+            if not (by.is_manager or row.author_id == by.id
+                    or (deal is not None and deal.owner_id == by.id)):
+                raise NotAllowed(_("Only its author, the deal's owner or a manager can take "
+                                   "a note back."))
             row.deleted_at = utcnow() if taken else None
             audit.record(session, by, "take back" if taken else "bring back", "deal_note",
                          note_id, deal=row.deal_id)
             author = session.get(User, row.author_id)
             return NoteResult(_note(row, author.display_name if author else ""),
                               ChangeSet.of_deal(row.deal_id))
+
+
+def _member(session: Session, deal_id: int, user_id: int) -> DealMember | None:
+    return session.scalars(select(DealMember).where(
+        DealMember.deal_id == deal_id, DealMember.user_id == user_id)).first()
+
+
+def _stale(session: Session, deal_id: int) -> StaleEdit:
+    """The team was changed since: by whom and when, as the audit has it."""
+    entry = session.execute(
+        select(AuditEntry.at, User.display_name).outerjoin(User, User.id == AuditEntry.user_id)
+        .where(AuditEntry.action == "team", AuditEntry.entity == "deal",
+               AuditEntry.entity_id == deal_id)
+        .order_by(AuditEntry.id.desc()).limit(1)).first()
+    return StaleEdit(entry[1], entry[0]) if entry is not None else StaleEdit(None, None)
 
 
 def _team_deal(session: Session, deal_id: int, by: Actor) -> Deal:

@@ -74,6 +74,8 @@ class MemberResult:
     previous: DealRole | None
     role: DealRole | None
     changes: ChangeSet
+    # when and by whom the colleague was put on the team (kept when a removal is undone)
+    added: tuple[dt.datetime, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)

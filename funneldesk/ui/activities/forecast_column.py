@@ -3,6 +3,7 @@ of its deals' cards, which can be dragged to another month."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -77,8 +78,12 @@ def decode(mime: QMimeData) -> dict[str, Any] | None:
         return None
 
 
-def column_title(column: ForecastColumn) -> str:
+def column_title(column: ForecastColumn, first_month: dt.date | None = None) -> str:
+    """The month's name; for the deals expected before the first month shown, "past
+    due" while that month is this one, else "before" it."""
     if column.key == PAST:
+        if first_month is not None and first_month > dt.date.today():
+            return _("Before {month}").format(month=formatting.month(first_month))
         return _("Earlier (past due)")
     if column.key == UNDATED:
         return _("No close date")
@@ -133,12 +138,9 @@ class ForecastCardModel(QAbstractListModel):
 
 class ForecastCardDelegate(QStyledItemDelegate):
     """A card: the deal's title, its company, its value with the stage and its
-    probability, and its owner with the day it is expected to close (in red in the
-    column of those past due)."""
+    probability, and its owner with the day it is expected to close (in red once that
+    day has gone by)."""
 
-    def __init__(self, late: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.late = late
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         return QSize(option.rect.width(), CARD_HEIGHT)
@@ -160,12 +162,13 @@ class ForecastCardDelegate(QStyledItemDelegate):
         bold = QFont(option.font)
         bold.setBold(True)
         when = formatting.date_short(card.expected_close) if card.expected_close else ""
+        late = card.expected_close is not None and card.expected_close < dt.date.today()
         rows = ((card.title, TEXT, bold),
                 (card.company or "—", MUTED, option.font),
                 (_("{value} · {stage} {probability}%").format(
                     value=formatting.money_short(card.value, card.currency), stage=card.stage,
                     probability=card.probability), TEXT, option.font),
-                (" · ".join(t for t in (card.owner, when) if t), LATE if self.late else MUTED,
+                (" · ".join(t for t in (card.owner, when) if t), LATE if late else MUTED,
                  option.font))
         for number, (text, colour, font) in enumerate(rows):
             painter.setFont(font)
@@ -184,7 +187,7 @@ class ForecastView(QListView):
     def __init__(self, model: ForecastCardModel, accepts_drops: bool,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setItemDelegate(ForecastCardDelegate(model.column.key == PAST, self))
+        self.setItemDelegate(ForecastCardDelegate(self))
         self.setUniformItemSizes(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setDragEnabled(True)
@@ -229,14 +232,19 @@ class ForecastView(QListView):
 
 
 class ForecastColumnWidget(QWidget):
-    def __init__(self, column: ForecastColumn, base_currency: str,
+    def __init__(self, column: ForecastColumn, base_currency: str, first_month: dt.date,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.column = column
         self.model = ForecastCardModel(column)
-        self.view = ForecastView(self.model, accepts_drops=column.key != PAST)
-        self.view.setAccessibleName(column_title(column))
-        self.header = QLabel(self._header_html(column, base_currency))
+        this_month = dt.date.today().replace(day=1)
+        # no drops on the deals before the months shown, nor on a month gone by
+        open_for_drops = column.key != PAST and (column.month is None
+                                                 or column.month >= this_month)
+        self.view = ForecastView(self.model, accepts_drops=open_for_drops)
+        title = column_title(column, first_month)
+        self.view.setAccessibleName(title)
+        self.header = QLabel(self._header_html(title, column, base_currency))
         self.header.setWordWrap(True)
         self.header.setToolTip(self._header_tip(column))
         self.setMinimumWidth(200)
@@ -247,11 +255,11 @@ class ForecastColumnWidget(QWidget):
         layout.addWidget(self.view, 1)
 
     @staticmethod
-    def _header_html(column: ForecastColumn, base: str) -> str:
+    def _header_html(title: str, column: ForecastColumn, base: str) -> str:
         amounts, weighted = total_lines(len(column.cards), column.total, base)
         missing = column.total.missing_deals
         colour = "#c62828" if missing else "#6b7785"
-        return (f"<b>{escaped(column_title(column))}</b><br>"
+        return (f"<b>{escaped(title)}</b><br>"
                 f"<span style='color:{colour}'>{escaped(amounts)}<br>{escaped(weighted)}"
                 "</span>")
 
@@ -259,8 +267,8 @@ class ForecastColumnWidget(QWidget):
     def _header_tip(column: ForecastColumn) -> str:
         tips = [_("Weighted value = value × stage probability.")]
         if column.key == PAST:
-            tips.append(_("Open deals whose expected close date has passed. Drag one to the "
-                          "month it is now expected in."))
+            tips.append(_("Open deals expected before the first month shown. Drag one to "
+                          "the month it is now expected in."))
         elif column.key == UNDATED:
             tips.append(_("Open deals with no expected close date. Drag one to a month to "
                           "date it on that month's last day."))

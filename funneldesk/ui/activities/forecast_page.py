@@ -129,7 +129,7 @@ class ForecastPage(Page):
             widget.deleteLater()
         self.columns = []
         for position, column in enumerate(forecast.columns):
-            widget = ForecastColumnWidget(column, forecast.base_currency)
+            widget = ForecastColumnWidget(column, forecast.base_currency, forecast.first_month)
             widget.view.cardDropped.connect(
                 lambda deal_id, version, source, key=column.key:
                 self.drop(deal_id, version, source, key))
@@ -163,17 +163,20 @@ class ForecastPage(Page):
         if source == target or card is None or column is None:
             return
         day = None if target == UNDATED or column.month is None else \
-            day_in_month(column.month, card.expected_close)
+            day_in_month(column.month, card.expected_close, dt.date.today())
         forecast, runner, by = self.workspace.services.forecast, self.workspace.runner, \
             self.workspace.actor
 
         def set_back(result: CloseDateResult) -> CloseDateResult:
             return forecast.set_close_date(
                 result.deal_id, result.before,
-                expected_version=runner.own_version(result.deal_id, result.version), by=by)
+                expected_version=runner.own_version(result.deal_id, result.version), by=by,
+                restoring=True)
 
-        runner.run(_("Expect “{title}” in {month}").format(title=card.title,
-                                                           month=column_title(column)),
+        text = (_("Clear the close date of “{title}”").format(title=card.title) if day is None
+                else _("Expect “{title}” in {month}").format(title=card.title,
+                                                            month=column_title(column)))
+        runner.run(text,
                    lambda: forecast.set_close_date(
                        deal_id, day, expected_version=runner.own_version(deal_id, version),
                        by=by),

@@ -26,7 +26,6 @@ from funneldesk.services.activities.review_records import (
     ReviewFields,
     ReviewResult,
     ReviewRow,
-    ReviewUndone,
     reason_label,
 )
 from funneldesk.ui.common.error_label import ErrorLabel, add_rows, show_at_field
@@ -113,16 +112,16 @@ def review(ws: Workspace, row: ReviewRow, fields: ReviewFields, *,
     """Records the review as one user action; a refusal is raised for the dialog to say."""
     reviews, runner, by = ws.services.reviews, ws.runner, ws.actor
 
-    def do(version: int) -> ReviewResult:
-        return reviews.review(row.deal_id, fields, expected_version=version,
+    def now() -> int:
+        # the deal's version as this window's own changes left it since the list was read
+        # (a review that changes no field of the deal leaves its version)
+        return runner.own_version(row.deal_id, row.version)
+
+    def do() -> ReviewResult:
+        return reviews.review(row.deal_id, fields, expected_version=now(),
                               reasons=row.reasons, by=by, today=dt.date.today())
 
-    def undo(result: ReviewResult) -> ReviewUndone:
-        return reviews.undo_review(
-            result, expected_version=runner.own_version(result.deal_id, result.version), by=by)
-
     return runner.run(
-        _("Review “{title}”").format(title=row.title),
-        lambda: do(runner.own_version(row.deal_id, row.version)),
-        undo=undo, redo=lambda u: do(runner.own_version(u.deal_id, u.version)),
-        reraise=(FunnelDeskError,), parent=parent)
+        _("Review “{title}”").format(title=row.title), do,
+        undo=lambda result: reviews.undo_review(result, expected_version=now(), by=by),
+        redo=lambda _undone: do(), reraise=(FunnelDeskError,), parent=parent)

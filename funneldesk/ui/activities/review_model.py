@@ -10,7 +10,12 @@ from PySide6.QtGui import QColor
 
 from funneldesk import formatting
 from funneldesk.i18n import _, ngettext
-from funneldesk.services.activities.review_records import OVERDUE, ReviewRow, reason_label
+from funneldesk.services.activities.review_records import (
+    OVERDUE,
+    ROTTED,
+    ReviewRow,
+    reason_label,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the ReviewRow
@@ -19,7 +24,7 @@ LATE = QColor("#c62828")
 
 def _headers() -> tuple[str, ...]:
     return (_("Deal"), _("Company"), _("Stage"), _("Owner"), _("Why"), _("Last touched"),
-            _("Expected close"), _("Next step"))
+            _("Last reviewed"), _("Expected close"), _("Next step"))
 
 
 def days_ago(days: int) -> str:
@@ -61,7 +66,7 @@ class ReviewModel(QAbstractTableModel):
             return self._text(row, index.column())
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
             return "\n".join(self._why(row, code) for code in row.reasons)
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 6 \
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 7 \
                 and OVERDUE in row.reasons:
             return LATE
         return None
@@ -72,8 +77,10 @@ class ReviewModel(QAbstractTableModel):
         if column == 5:
             return days_ago(row.untouched_days)
         if column == 6:
-            return formatting.date(row.expected_close) if row.expected_close else "—"
+            return formatting.date(row.reviewed_on) if row.reviewed_on else _("Never")
         if column == 7:
+            return formatting.date(row.expected_close) if row.expected_close else "—"
+        if column == 8:
             if not row.next_step and row.next_step_date is None:
                 return _("Nothing planned")
             when = formatting.date_short(row.next_step_date) if row.next_step_date else ""
@@ -84,7 +91,7 @@ class ReviewModel(QAbstractTableModel):
         if code == OVERDUE and row.expected_close is not None:
             return _("Expected to close on {date}, which has passed.").format(
                 date=formatting.date(row.expected_close))
-        if code == "rotted":
+        if code == ROTTED:
             return ngettext("In its stage for {n} day (rotting from day {m}).",
                             "In its stage for {n} days (rotting from day {m}).",
                             row.days_in_stage).format(n=formatting.number(row.days_in_stage),

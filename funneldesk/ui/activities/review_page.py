@@ -4,7 +4,6 @@ step, a note) and recorded as a review, or opened."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt
@@ -56,7 +55,8 @@ class ReviewPage(Page):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.activated.connect(lambda _i: self.quick_update())
-        for column, chars in enumerate((22, 22, 10, 8, 26, 11, 14)):
+        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
+        for column, chars in enumerate((22, 22, 10, 8, 26, 11, 11, 14)):
             self.table.setColumnWidth(column, chars * self.fontMetrics().averageCharWidth())
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -145,6 +145,7 @@ class ReviewPage(Page):
             if chosen is not None and row.deal_id == chosen.deal_id:
                 self.table.selectRow(number)
                 break
+        self._enable()
         self.set_status_text(ngettext("{n} deal to review", "{n} deals to review",
                                       len(rows)).format(n=formatting.number(len(rows))))
         self.firstPainted.emit()
@@ -164,6 +165,8 @@ class ReviewPage(Page):
         if row is None:
             self.workspace.show_message(_("Choose a deal first."))
             return
+        if not self._may_review(row):
+            return
         dialog = ReviewDialog(self.workspace, row, self)
         if dialog.exec() and dialog.saved is not None:
             self.workspace.show_message(_("Review of “{title}” saved.").format(title=row.title))
@@ -175,10 +178,31 @@ class ReviewPage(Page):
         if row is None:
             self.workspace.show_message(_("Choose a deal first."))
             return
-        with contextlib.suppress(FunnelDeskError):  # said in a box by the action runner
-            if review(self.workspace, row, ReviewFields(row.expected_close), parent=self):
-                self.workspace.show_message(
-                    _("Review of “{title}” saved.").format(title=row.title))
+        if not self._may_review(row):
+            return
+        try:
+            review(self.workspace, row, ReviewFields(row.expected_close), parent=self)
+        except FunnelDeskError as error:
+            show_error(self, error)
+            return
+        self.workspace.show_message(_("Review of “{title}” saved.").format(title=row.title))
+
+    def _may_review(self, row: ReviewRow) -> bool:
+        """Whether the user may review the deal, said when not (a colleague on its team
+        sees it here but does not own it)."""
+        actor = self.workspace.actor
+        if actor.is_manager or actor.id == row.owner_id:
+            return True
+        self.workspace.show_message(_("Only the deal's owner or a manager can review it."))
+        return False
+
+    def _enable(self) -> None:
+        row = self.current_row()
+        actor = self.workspace.actor
+        allowed = row is not None and (actor.is_manager or actor.id == row.owner_id)
+        self._actions[0].setEnabled(allowed)
+        self._actions[1].setEnabled(allowed)
+        self._actions[2].setEnabled(row is not None)
 
     def open_deal(self) -> None:
         row = self.current_row()

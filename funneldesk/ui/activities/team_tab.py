@@ -132,7 +132,7 @@ class TeamTab(QWidget):
             head = _("{who} · {when}").format(who=note.author,
                                               when=formatting.datetime(note.at))
             take_back = ""
-            if self.ws.actor.is_manager or note.author_id == self.ws.actor.id:
+            if self.ws.actor.id in (note.author_id, team.owner_id) or self.ws.actor.is_manager:
                 label = escaped(_("Take back"))
                 take_back = f" · <a href='{TAKE_BACK}:{note.id:d}'>{label}</a>"
             body = escaped(note.body).replace("\n", "<br>")
@@ -185,16 +185,12 @@ class TeamTab(QWidget):
         teams, by = self.ws.services.deal_teams, self.ws.actor
         self.team_error.show_message("")
 
-        def undo(result: MemberResult) -> MemberResult:
+        def back(result: MemberResult) -> MemberResult:
+            # undo and redo alike: the role as it was before the step, while the team
+            # is still as the step left it
             return teams.restore_member(result, by=by)
 
-        def redo(result: MemberResult) -> MemberResult:
-            if result.role is None:
-                return teams.set_member(result.deal_id, result.user_id, result.previous
-                                        or DealRole.OTHER, by=by)
-            return teams.restore_member(result, by=by)
-
-        self.ws.runner.run(text, call, undo=undo, redo=redo, shown=self._shown,
+        self.ws.runner.run(text, call, undo=back, redo=back, shown=self._shown,
                            refused=self.team_error.show_error, parent=self)
 
     def _post(self) -> None:

@@ -8,6 +8,9 @@ Revises: 0018
 - ``deal_notes``: each deal's shared notes feed (a note taken back keeps its row);
 - ``deal_reviews``: the quick updates made from the review view.
 
+Notes and reviews are named by id in the audit: their ids are never given again
+(AUTOINCREMENT, as migration 0014 made the others).
+
 This file is frozen: it imports no FunnelDesk code but the column types, since the live
 code may change after it.
 """
@@ -50,7 +53,8 @@ def upgrade() -> None:
     sa.Column('deleted_at', funneldesk.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_deal_notes_author_id_users')),
     sa.ForeignKeyConstraint(['deal_id'], ['deals.id'], name=op.f('fk_deal_notes_deal_id_deals')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_deal_notes'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_deal_notes')),
+    sqlite_autoincrement=True
     )
     op.create_index('ix_deal_notes_deal_at', 'deal_notes', ['deal_id', 'created_at'], unique=False)
     op.create_table('deal_reviews',
@@ -66,7 +70,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['by_id'], ['users.id'], name=op.f('fk_deal_reviews_by_id_users')),
     sa.ForeignKeyConstraint(['deal_id'], ['deals.id'], name=op.f('fk_deal_reviews_deal_id_deals')),
     sa.ForeignKeyConstraint(['note_id'], ['deal_notes.id'], name=op.f('fk_deal_reviews_note_id_deal_notes')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_deal_reviews'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_deal_reviews')),
+    sqlite_autoincrement=True
     )
     op.create_index('ix_deal_reviews_deal_at', 'deal_reviews', ['deal_id', 'at'], unique=False)
 
