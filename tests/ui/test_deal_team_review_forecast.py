@@ -243,3 +243,24 @@ def test_a_colleague_sees_the_deals_of_their_teams_to_review_but_only_the_owner_
         (False, False, True)
     page.on_track()  # the keyboard or the palette can still ask: said, nothing saved
     assert db.query("SELECT count(*) FROM deal_reviews")[0][0] == 0
+
+
+def test_a_colleague_on_the_team_plans_from_the_cards_menu_and_one_off_it_cannot(
+        qtbot: QtBot, services: Services, db: Database, rep: Actor) -> None:
+    from funneldesk.settings import Settings
+    from funneldesk.ui.board.board_page import board_page
+
+    li, outsider = colleague(db), colleague(db, "zhao", "赵六")
+    deal = make_deal(services, rep, title="安装项目")
+    services.deal_teams.set_member(deal.id, li.id, DealRole.TECH_SUPPORT, by=rep)
+    enabled: list[bool] = []
+    for who in (li, outsider):
+        win = MainWindow(services, who, Settings())
+        qtbot.addWidget(win)
+        win.show()
+        reload(qtbot, win)
+        menu = board_page(win).card_menu(deal.id, deal.stage_id)
+        assert menu is not None
+        enabled += [a.isEnabled() for a in menu.actions()
+                    if a.text() in ("Plan activity…", "Log activity…")]
+    assert enabled == [True, True, False, False]

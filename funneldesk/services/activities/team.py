@@ -69,6 +69,11 @@ class DealTeamService(Service):
                       for member, name in members),
                 tuple(_note(row, name) for row, name in notes[:limit]), len(notes) > limit)
 
+    def is_on(self, deal_id: int, user_id: int) -> bool:
+        """Whether ``user_id`` is on the deal's team (owning it aside)."""
+        with self.db.reading() as session:
+            return is_member(session, deal_id, user_id)
+
     def set_member(self, deal_id: int, user_id: int, role: DealRole, *, by: Actor,
                    seen: DealRole | object | None = ..., added: tuple[dt.datetime, int] | None
                    = None) -> MemberResult:

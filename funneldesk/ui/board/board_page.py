@@ -436,10 +436,13 @@ class BoardPage(Page):
         menu = QMenu(self)
         menu.addAction(_("Open…"), lambda: self.open_deal(deal_id))
         mine = may_change_deal(self.actor, card.owner_id)
+        # a colleague on the deal's team plans and logs on it too (one small read, on
+        # the click that opens the menu)
+        works_on = mine or self.services.deal_teams.is_on(deal_id, self.actor.id)
         menu.addAction(_("Plan activity…"), lambda: self.activity_on(
-            deal_id, card.title, "plan")).setEnabled(mine)
+            deal_id, card.title, "plan")).setEnabled(works_on)
         menu.addAction(_("Log activity…"), lambda: self.activity_on(
-            deal_id, card.title, "log")).setEnabled(mine)
+            deal_id, card.title, "log")).setEnabled(works_on)
         move_to = menu.addMenu(_("Move to"))
         for stage in board.pipeline.stages:
             action = move_to.addAction(stage.name)
