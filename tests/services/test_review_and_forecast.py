@@ -201,11 +201,14 @@ def test_a_review_that_changes_no_field_leaves_the_deals_version_and_its_undo_ne
     assert on_track.version is None
     assert version(services, deal.id) == 1
     pipeline_id = stage(services, "Proposal").pipeline_id
-    (row,) = services.reviews.deals(ReviewQuery(pipeline_id))
-    assert row.reviewed_on == TODAY
+    other = make_deal(services, manager, title="not reviewed")
+    age(db, other.id, untouched=3, in_stage=20)
+    first, row = services.reviews.deals(ReviewQuery(pipeline_id))
+    assert first.title == "not reviewed"  # one reviewed lately comes last
+    assert (row.reviewed_on, row.reviewed_lately) == (TODAY, True)
     assert "untouched" not in row.reasons  # the review touched it
     services.reviews.undo_review(on_track, expected_version=None, by=manager)
-    (row,) = services.reviews.deals(ReviewQuery(pipeline_id))
+    row, _other = services.reviews.deals(ReviewQuery(pipeline_id))
     assert row.reviewed_on is None
     assert row.reasons == ("untouched", "rotted")  # as untouched as before the review
     assert version(services, deal.id) == 1

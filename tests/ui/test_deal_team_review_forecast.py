@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
@@ -173,34 +173,37 @@ def test_the_forecast_shows_months_with_totals_and_a_drop_moves_the_close_date(
     make_deal(services, manager, title="没日期", value="500")
     page = show_page(qtbot, window, "forecast")
     assert isinstance(page, ForecastPage)
-    heads = [column.header.text() for column in page.columns]
-    assert len(page.columns) == 7  # six months and no date; nothing past due
+    assert page.columns[0].column.key == "past"
+    assert page.columns[0].isHidden()  # nothing past due
+    months = page.columns[1:]  # six months and no date
+    heads = [column.header.text() for column in months]
+    assert len(months) == 7
     assert "1 deal · $1,000" in heads[0]
     assert "weighted $100" in heads[0]
     assert "No close date" in heads[-1]
     assert "1 deal · $500" in heads[-1]
-    first = page.columns[0]
+    first = months[0]
     dragged = first.model.column.cards[0]
-    target = page.columns[2]
+    target = months[2]
     with qtbot.waitSignal(page.firstPainted, timeout=10000):
         drop(target.view, encode(dragged, first.column.key), QPoint(40, 10))
     moved = day_in_month(add_months(this_month, 2), TODAY)
     assert services.deals.detail(card.id).fields.expected_close == moved
-    qtbot.waitUntil(lambda: [c.title for c in page.columns[2].column.cards] == ["下月签"],
+    qtbot.waitUntil(lambda: [c.title for c in months[2].column.cards] == ["下月签"],
                     timeout=5000)
-    assert "1 deal · $1,000" in page.columns[2].header.text()
+    assert "1 deal · $1,000" in months[2].header.text()
     window.actions_.undo.trigger()
     assert services.deals.detail(card.id).fields.expected_close == TODAY
     window.actions_.redo.trigger()
     assert services.deals.detail(card.id).fields.expected_close == moved
-    undated = page.columns[-1]
-    qtbot.waitUntil(lambda: len(page.columns[-1].column.cards) == 1, timeout=5000)
-    undated = page.columns[-1]
+    qtbot.waitUntil(lambda: len(months[-1].column.cards) == 1, timeout=5000)
+    undated = months[-1]
     assert undated.column.key == UNDATED
     nothing = undated.column.cards[0]
-    drop(page.columns[0].view, encode(nothing, UNDATED), QPoint(40, 10))
+    drop(months[0].view, encode(nothing, UNDATED), QPoint(40, 10))
     last_day = (add_months(this_month, 1) - dt.timedelta(days=1))
-    assert services.deals.detail(nothing.deal_id).fields.expected_close == last_day
+    qtbot.waitUntil(lambda: services.deals.detail(nothing.deal_id).fields.expected_close
+                    == last_day, timeout=5000)
     assert services.deals.detail(nothing.deal_id).fields.value == Decimal("500.00")
 
 
@@ -264,3 +267,43 @@ def test_a_colleague_on_the_team_plans_from_the_cards_menu_and_one_off_it_cannot
         enabled += [a.isEnabled() for a in menu.actions()
                     if a.text() in ("Plan activity…", "Log activity…")]
     assert enabled == [True, True, False, False]
+
+
+def test_the_past_due_column_takes_no_drop_and_a_deal_opened_from_the_forecast_survives_a_reread(
+        qtbot: QtBot, services: Services, db: Database, manager: Actor,
+        window: MainWindow) -> None:
+    li = colleague(db)
+    late = make_deal(services, manager, title="逾期的项目")
+    services.forecast.set_close_date(late.id, TODAY - dt.timedelta(days=40), by=manager,
+                                     expected_version=late.version, today=dt.date(2000, 1, 1))
+    dated = make_deal(services, manager, title="下月的项目")
+    later = day_in_month(add_months(TODAY.replace(day=1), 1), TODAY)
+    services.forecast.set_close_date(dated.id, later, expected_version=dated.version,
+                                     by=manager)
+    page = show_page(qtbot, window, "forecast")
+    assert isinstance(page, ForecastPage)
+    past, first = page.columns[0], page.columns[1]
+    assert past.column.key == "past"
+    assert not past.view.acceptDrops()
+    drop(past.view, encode(first.column.cards[0] if first.column.cards
+                           else page.columns[2].column.cards[0], "x"), QPoint(40, 10))
+    qtbot.wait(50)
+    assert services.deals.detail(dated.id).fields.expected_close == later  # unchanged
+    reads: list[int] = []
+
+    def add_a_colleague(form: QWidget) -> None:
+        assert isinstance(form, DealForm)
+        tab = team_tab(form)
+        tab.colleague.setCurrentIndex(tab.colleague.findData(li.id))
+        with qtbot.waitSignal(page.firstPainted, timeout=10000):  # the board read again
+            tab.add_button.click()
+        reads.append(len(page.columns))
+        form.reject()
+
+    answer_next_dialog(add_a_colleague)
+    rect = past.view.visualRect(past.model.index(0, 0))
+    qtbot.mouseClick(past.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(past.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: bool(reads), timeout=10000)
+    qtbot.wait(50)  # back from the form: the view that asked was replaced meanwhile
+    assert services.deal_teams.team(late.id).members[0].user_id == li.id

@@ -82,7 +82,7 @@ def check_review(fields: ReviewFields, before: dt.date | None, today: dt.date) -
 class ReviewService(Service):
     def deals(self, query: ReviewQuery, today: dt.date | None = None) -> list[ReviewRow]:
         """The open deals of the pipeline that need a look, those with the most reasons
-        first, then the longest untouched."""
+        first, then the longest untouched; those reviewed lately last."""
         if not 1 <= query.untouched_days <= MAX_UNTOUCHED_DAYS:
             raise InvalidInput("untouched_days", _("Give from 1 to 365 days."))
         today = today or dt.date.today()
@@ -103,6 +103,10 @@ class ReviewService(Service):
             statement = statement.where(or_(Deal.owner_id == query.user_id,
                                             Deal.id.in_(member_deal_ids(query.user_id))))
         rows = []
+
+        def lately(day: dt.date | None) -> bool:
+            return day is not None and (today - day).days < query.untouched_days
+
         with self.db.reading() as session:
             for (ident, version, title, company, stage, owner_id, owner, value, currency,
                  expected, next_step, next_day, updated, entered, rot_days,
@@ -119,8 +123,11 @@ class ReviewService(Service):
                     rows.append(ReviewRow(ident, version, title, company or "", stage,
                                           owner_id, owner, value, currency, expected,
                                           next_step, next_day, touched, untouched,
-                                          reviewed, in_stage, rot_days, reasons))
-        rows.sort(key=lambda r: (-len(r.reasons), -r.untouched_days, r.deal_id))
+                                          reviewed, lately(reviewed), in_stage, rot_days,
+                                          reasons))
+        # a deal reviewed lately was looked at: it goes after those nobody has
+        rows.sort(key=lambda r: (r.reviewed_lately, -len(r.reasons), -r.untouched_days,
+                                 r.deal_id))
         return rows
 
     def review(self, deal_id: int, fields: ReviewFields, *, expected_version: int,

@@ -49,6 +49,7 @@ class ReviewRow:
     touched_on: dt.date  # the local day anybody last did anything on it
     untouched_days: int
     reviewed_on: dt.date | None  # the local day of its last review
+    reviewed_lately: bool  # reviewed within the untouched days asked for: listed last
     days_in_stage: int
     rot_days: int | None
     reasons: tuple[str, ...]

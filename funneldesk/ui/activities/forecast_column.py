@@ -96,6 +96,11 @@ class ForecastCardModel(QAbstractListModel):
         super().__init__()
         self.column = column
 
+    def set_column(self, column: ForecastColumn) -> None:
+        self.beginResetModel()
+        self.column = column
+        self.endResetModel()
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's default
         return 0 if parent.isValid() else len(self.column.cards)
 
@@ -165,7 +170,7 @@ class ForecastCardDelegate(QStyledItemDelegate):
         late = card.expected_close is not None and card.expected_close < dt.date.today()
         rows = ((card.title, TEXT, bold),
                 (card.company or "—", MUTED, option.font),
-                (_("{value} · {stage} {probability}%").format(
+                (_("{value} · {probability}% · {stage}").format(
                     value=formatting.money_short(card.value, card.currency), stage=card.stage,
                     probability=card.probability), TEXT, option.font),
                 (" · ".join(t for t in (card.owner, when) if t), LATE if late else MUTED,
@@ -191,9 +196,11 @@ class ForecastView(QListView):
         self.setUniformItemSizes(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setDragEnabled(True)
-        self.setAcceptDrops(accepts_drops)
         self.setDropIndicatorShown(False)  # a month has no order to drop into
-        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        # DragDrop turns drops on, so drops are set after it
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop
+                             if accepts_drops else QAbstractItemView.DragDropMode.DragOnly)
+        self.setAcceptDrops(accepts_drops)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -232,27 +239,42 @@ class ForecastView(QListView):
 
 
 class ForecastColumnWidget(QWidget):
+    """A column kept for the life of the page: a read of the board gives it its month
+    again (``show_column``) rather than replacing it, since a drag or a modal form may be
+    running inside its view."""
+
     def __init__(self, column: ForecastColumn, base_currency: str, first_month: dt.date,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.column = column
         self.model = ForecastCardModel(column)
-        this_month = dt.date.today().replace(day=1)
-        # no drops on the deals before the months shown, nor on a month gone by
-        open_for_drops = column.key != PAST and (column.month is None
-                                                 or column.month >= this_month)
-        self.view = ForecastView(self.model, accepts_drops=open_for_drops)
-        title = column_title(column, first_month)
-        self.view.setAccessibleName(title)
-        self.header = QLabel(self._header_html(title, column, base_currency))
+        self.view = ForecastView(self.model, accepts_drops=False)
+        self.header = QLabel()
         self.header.setWordWrap(True)
-        self.header.setToolTip(self._header_tip(column))
         self.setMinimumWidth(200)
         self.setMaximumWidth(280)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 4)
         layout.addWidget(self.header)
         layout.addWidget(self.view, 1)
+        self.show_column(column, base_currency, first_month)
+
+    @property
+    def column(self) -> ForecastColumn:
+        return self.model.column
+
+    def show_column(self, column: ForecastColumn, base_currency: str,
+                    first_month: dt.date) -> None:
+        self.model.set_column(column)
+        this_month = dt.date.today().replace(day=1)
+        # no drops on the deals before the months shown, nor on a month gone by
+        self.view.setAcceptDrops(column.key != PAST and (column.month is None
+                                                         or column.month >= this_month))
+        title = column_title(column, first_month)
+        self.view.setAccessibleName(title)
+        self.header.setText(self._header_html(title, column, base_currency))
+        self.header.setToolTip(self._header_tip(column))
+        # the column of deals before the months shown, only while it holds any
+        self.setVisible(column.key != PAST or bool(column.cards))
 
     @staticmethod
     def _header_html(title: str, column: ForecastColumn, base: str) -> str:

@@ -6,8 +6,10 @@ undoable step; double-clicking one opens the deal."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,14 +25,16 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, ngettext
 from funneldesk.services.activities.forecast_records import (
     MONTHS_SHOWN,
+    PAST,
     UNDATED,
     CloseDateResult,
     Forecast,
     ForecastCard,
+    ForecastColumn,
     add_months,
     day_in_month,
 )
-from funneldesk.services.dto import ChangeSet
+from funneldesk.services.dto import ChangeSet, Total
 from funneldesk.ui.activities import actions
 from funneldesk.ui.activities.forecast_column import (
     CardRole,
@@ -124,24 +128,39 @@ class ForecastPage(Page):
         if reading != self._reading:
             return
         self.forecast = forecast
-        for widget in self.columns:
-            self.row.removeWidget(widget)
-            widget.deleteLater()
-        self.columns = []
-        for position, column in enumerate(forecast.columns):
-            widget = ForecastColumnWidget(column, forecast.base_currency, forecast.first_month)
-            widget.view.cardDropped.connect(
-                lambda deal_id, version, source, key=column.key:
-                self.drop(deal_id, version, source, key))
-            widget.view.doubleClicked.connect(self._open)
-            self.row.insertWidget(position, widget, 1)
-            self.columns.append(widget)
+        columns = forecast.columns
+        if columns[0].key != PAST:  # an empty one, hidden: the columns stay as many
+            columns = (ForecastColumn(PAST, None, (), Total(Decimal(0), Decimal(0))),
+                       *columns)
+        if len(self.columns) != len(columns):
+            self._build(len(columns), columns, forecast)
+        for widget, column in zip(self.columns, columns, strict=True):
+            widget.show_column(column, forecast.base_currency, forecast.first_month)
         count = sum(len(c.cards) for c in forecast.columns)
         self.notice.setText(_("Open deals by the month they are expected to close. Drag a "
                               "card to another month to change its expected close date."))
         self.set_status_text(ngettext("{n} open deal", "{n} open deals", count).format(
             n=formatting.number(count)))
         self.firstPainted.emit()
+
+    def _build(self, count: int, columns: tuple[ForecastColumn, ...], forecast: Forecast
+               ) -> None:
+        """The page's columns, made once (and again only if their number changed)."""
+        for widget in self.columns:
+            self.row.removeWidget(widget)
+            widget.deleteLater()
+        self.columns = []
+        for position in range(count):
+            widget = ForecastColumnWidget(columns[position], forecast.base_currency,
+                                          forecast.first_month)
+            # each after the view's own event has returned: a refusal's box or the deal's
+            # form runs an event loop of its own
+            widget.view.cardDropped.connect(
+                lambda deal_id, version, source, w=widget:
+                self._later(lambda: self.drop(deal_id, version, source, w.column.key)))
+            widget.view.doubleClicked.connect(self._open_later)
+            self.row.insertWidget(position, widget, 1)
+            self.columns.append(widget)
 
     def _failed(self, error: Exception) -> None:
         if not isinstance(error, FunnelDeskError):
@@ -160,7 +179,7 @@ class ForecastPage(Page):
         card = self.card(deal_id)
         column = next((c for c in (self.forecast.columns if self.forecast else ())
                        if c.key == target), None)
-        if source == target or card is None or column is None:
+        if source == target or target == PAST or card is None or column is None:
             return
         day = None if target == UNDATED or column.month is None else \
             day_in_month(column.month, card.expected_close, dt.date.today())
@@ -182,7 +201,13 @@ class ForecastPage(Page):
                        by=by),
                    undo=set_back, redo=set_back, parent=self)
 
-    def _open(self, index: QModelIndex) -> None:
+    def _later(self, then: Callable[[], None]) -> None:
+        QTimer.singleShot(0, self, then)
+
+    def _open_later(self, index: QModelIndex) -> None:
         card = index.data(CardRole)
+        self._later(lambda: self._open(card))
+
+    def _open(self, card: object) -> None:
         if isinstance(card, ForecastCard):
             self.workspace.open_record("deal", card.deal_id)

@@ -20,6 +20,7 @@ from funneldesk.services.activities.review_records import (
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the ReviewRow
 LATE = QColor("#c62828")
+REVIEWED = QColor("#8a94a1")
 
 
 def _headers() -> tuple[str, ...]:
@@ -66,9 +67,11 @@ class ReviewModel(QAbstractTableModel):
             return self._text(row, index.column())
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
             return "\n".join(self._why(row, code) for code in row.reasons)
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 7 \
-                and OVERDUE in row.reasons:
-            return LATE
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if index.column() == 7 and OVERDUE in row.reasons:
+                return LATE
+            if row.reviewed_lately:  # looked at already: greyed, at the end of the list
+                return REVIEWED
         return None
 
     def _text(self, row: ReviewRow, column: int) -> str:

@@ -56,7 +56,8 @@ class ReviewPage(Page):
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.activated.connect(lambda _i: self.quick_update())
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
-        for column, chars in enumerate((22, 22, 10, 8, 26, 11, 11, 14)):
+        # wide enough for English dates ("Nov 29, 2026") and the longest reasons
+        for column, chars in enumerate((24, 22, 14, 12, 34, 14, 15, 15)):
             self.table.setColumnWidth(column, chars * self.fontMetrics().averageCharWidth())
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -24,7 +24,7 @@ def whose_combo(services: Services, actor: Actor, mine: str) -> QComboBox:
     """Everyone's deals (a manager's first choice), ``mine`` (a rep's), or a colleague's."""
     combo = QComboBox()
     combo.setAccessibleName(_("Whose"))
-    combo.addItem(_("Everyone's"), EVERYONE)
+    combo.addItem(_("Everyone"), EVERYONE)
     combo.addItem(mine, actor.id)
     for user in services.users.list():
         if user.id != actor.id:
