@@ -136,11 +136,11 @@ class TeamTab(QWidget):
                 label = escaped(_("Take back"))
                 take_back = f" · <a href='{TAKE_BACK}:{note.id:d}'>{label}</a>"
             body = escaped(note.body).replace("\n", "<br>")
-            items.append(f"<li><span style='{_MUTED}'>{names_unbroken(escaped(head), note.author)}"
-                         f"</span>{take_back}<br>{body}</li>")
+            items.append(f"<p><span style='{_MUTED}'>{names_unbroken(escaped(head), note.author)}"
+                         f"</span>{take_back}<br>{body}</p>")
         older = escaped(_("Older notes are not shown."))
         more = f"<p style='{_MUTED}'>{older}</p>" if team.more_notes else ""
-        return "<ul>" + "".join(items) + "</ul>" + more
+        return "".join(items) + more
 
     def _enable(self) -> None:
         team, actor = self.team, self.ws.actor
