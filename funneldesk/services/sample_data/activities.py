@@ -163,9 +163,9 @@ def add_teams(session: Session, rng: random.Random, words: dict[str, Any],
                              "title": task, "due_on": day, "created_at": added,
                              "updated_at": added})
         writers = [deal["owner_id"], *(colleagues[n] for n in on_it)]
-        for _n in range(rng.choice((0, 1, 2))):
+        for body in rng.sample(words["team_notes"], rng.choice((0, 1, 2))):  # none twice
             notes.append({"deal_id": deal["id"], "author_id": rng.choice(writers),
-                          "body": rng.choice(words["team_notes"]),
+                          "body": body,
                           "created_at": added + dt.timedelta(hours=rng.randint(1, 400))})
     if members:
         session.execute(insert(DealMember), members)
