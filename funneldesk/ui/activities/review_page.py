@@ -57,7 +57,7 @@ class ReviewPage(Page):
         self.table.activated.connect(lambda _i: self.quick_update())
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
         # wide enough for English dates ("Nov 29, 2026") and the longest reasons
-        for column, chars in enumerate((22, 18, 12, 10, 40, 13, 13, 16)):
+        for column, chars in enumerate((22, 18, 12, 10, 40, 13, 16, 16)):
             self.table.setColumnWidth(column, chars * self.fontMetrics().averageCharWidth())
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
