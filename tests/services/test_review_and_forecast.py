@@ -235,3 +235,20 @@ def test_a_card_moved_to_another_month_keeps_its_day_and_undo_puts_it_back(
         services.forecast.set_close_date(other.id, jan31, expected_version=other.version,
                                          by=rep)
     assert snapshot(db_path) == before
+
+
+def test_the_forecast_of_a_colleague_shows_the_deals_they_own_or_are_on_the_team_of(
+        services: Services, db: Database, rep: Actor, manager: Actor) -> None:
+    li = colleague(db)
+    on_team = make_deal(services, rep, title="on the team")
+    make_deal(services, rep, title="the rep's alone")
+    services.deal_teams.set_member(on_team.id, li.id, DealRole.FINANCE, by=rep)
+    pipeline_id = stage(services, "Proposal").pipeline_id
+
+    def titles(user_id: int) -> list[str]:
+        board = services.forecast.board(pipeline_id, TODAY, user_id=user_id)
+        return sorted(card.title for column in board.columns for card in column.cards)
+
+    assert titles(li.id) == ["on the team"]
+    assert titles(rep.id) == ["on the team", "the rep's alone"]
+    assert titles(0) == ["on the team", "the rep's alone"]

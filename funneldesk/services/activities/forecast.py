@@ -27,6 +27,7 @@ from funneldesk.services.activities.forecast_records import (
     add_months,
     month_key,
 )
+from funneldesk.services.activities.team import owned_or_on_team
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.conversion import to_base, weighted
@@ -39,10 +40,10 @@ from funneldesk.services.team import reads as team_reads
 
 class ForecastService(Service):
     def board(self, pipeline_id: int, first_month: dt.date, *, months: int = MONTHS_SHOWN,
-              owner_id: int = 0) -> Forecast:
+              user_id: int = 0) -> Forecast:
         """Columns for deals expected before ``first_month`` (only when there are any),
-        for each of ``months`` months from it, and for deals with no date. ``owner_id``:
-        that owner's deals only (0: everyone's)."""
+        for each of ``months`` months from it, and for deals with no date. ``user_id``:
+        only the deals that user owns or is on the team of (0: everyone's)."""
         first = first_month.replace(day=1)
         end = add_months(first, months)
         statement = (
@@ -55,8 +56,8 @@ class ForecastService(Service):
                    Deal.archived_at.is_(None), Stage.kind == StageKind.OPEN,
                    (Deal.expected_close < end) | Deal.expected_close.is_(None))
             .order_by(Deal.expected_close, Deal.value.desc(), Deal.id))
-        if owner_id:
-            statement = statement.where(Deal.owner_id == owner_id)
+        if user_id:
+            statement = statement.where(owned_or_on_team(user_id))
         with self.db.reading() as session:
             get_or_raise(session, Pipeline, pipeline_id, "pipeline")
             cards = [ForecastCard(ident, version, title, company or "", stage, probability,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from funneldesk.db.stale import last_change
@@ -42,7 +42,7 @@ from funneldesk.services.activities.review_records import (
     ReviewRow,
     ReviewUndone,
 )
-from funneldesk.services.activities.team import member_deal_ids
+from funneldesk.services.activities.team import owned_or_on_team
 from funneldesk.services.activities.team_records import NOTE_LIMIT
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
@@ -100,8 +100,7 @@ class ReviewService(Service):
             .where(Deal.pipeline_id == query.pipeline_id, Deal.deleted_at.is_(None),
                    Deal.archived_at.is_(None), Stage.kind == StageKind.OPEN))
         if query.user_id:
-            statement = statement.where(or_(Deal.owner_id == query.user_id,
-                                            Deal.id.in_(member_deal_ids(query.user_id))))
+            statement = statement.where(owned_or_on_team(query.user_id))
         rows = []
 
         def lately(day: dt.date | None) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
 from funneldesk.errors import InvalidInput, NotAllowed, NotFound, StaleEdit
@@ -48,6 +48,11 @@ def may_work_on(session: Session, deal: Deal, by: Actor) -> bool:
 def member_deal_ids(user_id: int) -> Select[int]:
     """The deals ``user_id`` is on the team of (owning them aside)."""
     return select(DealMember.deal_id).where(DealMember.user_id == user_id)
+
+
+def owned_or_on_team(user_id: int) -> ColumnElement[bool]:
+    """The deals ``user_id`` owns or is on the team of (a condition on ``Deal``)."""
+    return or_(Deal.owner_id == user_id, Deal.id.in_(member_deal_ids(user_id)))
 
 
 class DealTeamService(Service):

@@ -58,7 +58,7 @@ class ForecastPage(Page):
         self.first_month = dt.date.today().replace(day=1)
         self.columns: list[ForecastColumnWidget] = []
         self.pipeline = pipeline_combo(services)
-        self.whose = whose_combo(services, actor, _("Mine"))
+        self.whose = whose_combo(services, actor, _("Mine and my deal teams"))
         for combo in (self.pipeline, self.whose):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
         self._actions = [self.make_action(actions.EARLIER, lambda: self.shift(-1)),
@@ -69,7 +69,7 @@ class ForecastPage(Page):
         self.range.setContentsMargins(8, 0, 8, 0)
         self._tools = QToolBar(_("Forecast"))
         self._tools.setObjectName("forecast-tools")
-        for label, widget in ((_("Pipeline:"), self.pipeline), (_("Owner:"), self.whose)):
+        for label, widget in ((_("Pipeline:"), self.pipeline), (_("Whose:"), self.whose)):
             self._tools.addWidget(QLabel(f" {label} "))
             self._tools.addWidget(widget)
         self._tools.addSeparator()
@@ -116,12 +116,12 @@ class ForecastPage(Page):
             return
         self._reading += 1
         reading, first = self._reading, self.first_month
-        owner_id = int(self.whose.currentData())
+        user_id = int(self.whose.currentData())
         forecast = self.workspace.services.forecast
         last = add_months(first, MONTHS_SHOWN - 1)
         self.range.setText(_("{first} to {last}").format(
             first=formatting.month(first), last=formatting.month(last)))
-        run_in_background(lambda: forecast.board(int(pipeline_id), first, owner_id=owner_id),
+        run_in_background(lambda: forecast.board(int(pipeline_id), first, user_id=user_id),
                           lambda board: self._show(reading, board), self._failed, owner=self)
 
     def _show(self, reading: int, forecast: Forecast) -> None:

@@ -21,7 +21,8 @@ def pipeline_combo(services: Services) -> QComboBox:
 
 
 def whose_combo(services: Services, actor: Actor, mine: str) -> QComboBox:
-    """Everyone's deals (a manager's first choice), ``mine`` (a rep's), or a colleague's."""
+    """Everyone's deals (a manager's first choice), ``mine`` (a rep's), or a colleague's:
+    each user's are those they own or are on the team of."""
     combo = QComboBox()
     combo.setAccessibleName(_("Whose"))
     combo.addItem(_("Everyone"), EVERYONE)
