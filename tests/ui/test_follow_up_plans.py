@@ -18,7 +18,7 @@ from funneldesk.enums import ActivityKind
 from funneldesk.services import Services
 from funneldesk.services.activities.plan_records import PlanFields, PlanStep
 from funneldesk.services.activities.records import ActivityFields, ActivityResult
-from funneldesk.services.dto import Actor
+from funneldesk.services.dto import Actor, Card
 from funneldesk.ui.activities.completing import ask_done
 from funneldesk.ui.activities.proposal_bar import ProposalDialog
 from funneldesk.ui.activities.stage_steps import StepDialog
@@ -37,6 +37,15 @@ VISIT = ActivityKind.VISIT
 def planned(services: Services, deal_id: int) -> list[tuple[str, str, dt.date | None]]:
     return [(a.kind.value, a.title, a.due_on)
             for a in services.timeline.of_deal(deal_id).planned]
+
+
+def ready_to_leave_initial_contact(qtbot: QtBot, services: Services, manager: Actor,
+                                   window: MainWindow) -> Card:
+    """A new deal on the board whose first stage's exit criteria are ticked."""
+    card = make_deal(services, manager)
+    tick_all(services, manager, card.id, "Initial contact")
+    reload(qtbot, window)
+    return card
 
 
 def drop_card(window: MainWindow, deal_id: int, stage_id: int) -> None:
@@ -101,9 +110,7 @@ def test_a_budget_that_is_no_amount_is_said_under_it_and_nothing_is_saved(
 
 def test_a_drop_into_a_stage_that_proposes_activities_offers_them_and_one_undo_takes_them_back(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
-    card = make_deal(services, manager)
-    tick_all(services, manager, card.id, "Initial contact")
-    reload(qtbot, window)
+    card = ready_to_leave_initial_contact(qtbot, services, manager, window)
     page = board_page(window)
     assert page.proposals.isHidden()
     drop_card(window, card.id, stage(services, "Needs analysis").id)
@@ -245,9 +252,7 @@ def test_undoing_planned_proposals_after_an_edit_of_one_was_undone_takes_them_ba
 
 def test_the_bar_goes_when_the_move_it_offered_for_is_undone(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
-    card = make_deal(services, manager)
-    tick_all(services, manager, card.id, "Initial contact")
-    reload(qtbot, window)
+    card = ready_to_leave_initial_contact(qtbot, services, manager, window)
     page = board_page(window)
     drop_card(window, card.id, stage(services, "Needs analysis").id)
     qtbot.waitUntil(page.proposals.isVisible)  # read off the GUI thread, after the paint
@@ -258,9 +263,7 @@ def test_the_bar_goes_when_the_move_it_offered_for_is_undone(
 
 def test_a_move_undone_before_its_proposals_were_read_offers_nothing(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
-    card = make_deal(services, manager)
-    tick_all(services, manager, card.id, "Initial contact")
-    reload(qtbot, window)
+    card = ready_to_leave_initial_contact(qtbot, services, manager, window)
     page = board_page(window)
     drop_card(window, card.id, stage(services, "Needs analysis").id)
     window.actions_.undo.trigger()  # before the offer's read has come back

@@ -41,7 +41,7 @@ from funneldesk.services.team import reads as team_reads
 class ForecastService(Service):
     def board(self, pipeline_id: int, first_month: dt.date, *, months: int = MONTHS_SHOWN,
               user_id: int = 0) -> Forecast:
-        """Columns for deals expected before ``first_month`` (only when there are any),
+        """Columns for deals expected before ``first_month`` (empty when there are none),
         for each of ``months`` months from it, and for deals with no date. ``user_id``:
         only the deals that user owns or is on the team of (0: everyone's)."""
         first = first_month.replace(day=1)
@@ -72,7 +72,7 @@ class ForecastService(Service):
         columns = [ForecastColumn(key, None if key in (PAST, UNDATED)
                                   else dt.date(int(key[:4]), int(key[5:]), 1),
                                   tuple(held), _total(held, rates))
-                   for key, held in grouped.items() if key != PAST or held]
+                   for key, held in grouped.items()]
         return Forecast(pipeline_id, first, rates.base_currency, tuple(columns))
 
     def set_close_date(self, deal_id: int, day: dt.date | None, *, expected_version: int,

@@ -189,18 +189,15 @@ class ForecastView(QListView):
     # deal id, its version when dragged, the column it came from
     cardDropped = Signal(int, int, str)
 
-    def __init__(self, model: ForecastCardModel, accepts_drops: bool,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, model: ForecastCardModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setItemDelegate(ForecastCardDelegate(self))
         self.setUniformItemSizes(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setDragEnabled(True)
         self.setDropIndicatorShown(False)  # a month has no order to drop into
-        # DragDrop turns drops on, so drops are set after it
-        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop
-                             if accepts_drops else QAbstractItemView.DragDropMode.DragOnly)
-        self.setAcceptDrops(accepts_drops)
+        # drops on: the column's month turns them off where it takes none (show_column)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -247,7 +244,7 @@ class ForecastColumnWidget(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = ForecastCardModel(column)
-        self.view = ForecastView(self.model, accepts_drops=False)
+        self.view = ForecastView(self.model)
         self.header = QLabel()
         self.header.setWordWrap(True)
         self.setMinimumWidth(200)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
 
 from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtGui import QAction
@@ -30,11 +29,10 @@ from funneldesk.services.activities.forecast_records import (
     CloseDateResult,
     Forecast,
     ForecastCard,
-    ForecastColumn,
     add_months,
     day_in_month,
 )
-from funneldesk.services.dto import ChangeSet, Total
+from funneldesk.services.dto import ChangeSet
 from funneldesk.ui.activities import actions
 from funneldesk.ui.activities.forecast_column import (
     CardRole,
@@ -84,7 +82,8 @@ class ForecastPage(Page):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.strip)
-        self.notice = QLabel()
+        self.notice = QLabel(_("Open deals by the month they are expected to close. Drag a "
+                               "card to another month to change its expected close date."))
         self.notice.setStyleSheet("color: palette(mid)")
         self.notice.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -128,30 +127,23 @@ class ForecastPage(Page):
         if reading != self._reading:
             return
         self.forecast = forecast
-        columns = forecast.columns
-        if columns[0].key != PAST:  # an empty one, hidden: the columns stay as many
-            columns = (ForecastColumn(PAST, None, (), Total(Decimal(0), Decimal(0))),
-                       *columns)
-        if len(self.columns) != len(columns):
-            self._build(len(columns), columns, forecast)
-        for widget, column in zip(self.columns, columns, strict=True):
+        if len(self.columns) != len(forecast.columns):
+            self._build(forecast)
+        for widget, column in zip(self.columns, forecast.columns, strict=True):
             widget.show_column(column, forecast.base_currency, forecast.first_month)
         count = sum(len(c.cards) for c in forecast.columns)
-        self.notice.setText(_("Open deals by the month they are expected to close. Drag a "
-                              "card to another month to change its expected close date."))
         self.set_status_text(ngettext("{n} open deal", "{n} open deals", count).format(
             n=formatting.number(count)))
         self.firstPainted.emit()
 
-    def _build(self, count: int, columns: tuple[ForecastColumn, ...], forecast: Forecast
-               ) -> None:
+    def _build(self, forecast: Forecast) -> None:
         """The page's columns, made once (and again only if their number changed)."""
         for widget in self.columns:
             self.row.removeWidget(widget)
             widget.deleteLater()
         self.columns = []
-        for position in range(count):
-            widget = ForecastColumnWidget(columns[position], forecast.base_currency,
+        for position, column in enumerate(forecast.columns):
+            widget = ForecastColumnWidget(column, forecast.base_currency,
                                           forecast.first_month)
             # each after the view's own event has returned: a refusal's box or the deal's
             # form runs an event loop of its own

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -38,11 +37,10 @@ class ReviewModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[ReviewRow] = []
-        self.today = dt.date.today()
 
-    def set_rows(self, rows: list[ReviewRow], today: dt.date) -> None:
+    def set_rows(self, rows: list[ReviewRow]) -> None:
         self.beginResetModel()
-        self.rows, self.today = rows, today
+        self.rows = rows
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's default

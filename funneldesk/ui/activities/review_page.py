@@ -126,15 +126,14 @@ class ReviewPage(Page):
         reading, today = self._reading, dt.date.today()
         reviews = self.workspace.services.reviews
         run_in_background(lambda: reviews.deals(query, today),
-                          lambda rows: self._show(reading, rows, today, query),
+                          lambda rows: self._show(reading, rows, query),
                           self._failed, owner=self)
 
-    def _show(self, reading: int, rows: list[ReviewRow], today: dt.date,
-              query: ReviewQuery) -> None:
+    def _show(self, reading: int, rows: list[ReviewRow], query: ReviewQuery) -> None:
         if reading != self._reading:
             return
         chosen = self.current_row()
-        self.model.set_rows(rows, today)
+        self.model.set_rows(rows)
         self.empty.setText(ngettext(
             "Nothing needs a look: every open deal here was touched in the last {n} day, "
             "is dated ahead and is moving.",
