@@ -47,3 +47,22 @@ class DealRole(enum.StrEnum):
     FINANCE = "finance"
     LEGAL = "legal"
     OTHER = "other"
+
+
+class QuoteState(enum.StrEnum):
+    """Where a quote stands with the customer. An expired quote is a sent one whose
+    validity has passed (worked out when read, never stored)."""
+
+    DRAFT = "draft"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class ApprovalState(enum.StrEnum):
+    """A quote revision's approval below the price floor or the minimum margin."""
+
+    NONE = "none"
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    DECLINED = "declined"

@@ -164,6 +164,7 @@ class NotFound(FunnelDeskError):
             "merge": N_("Merge #{id} no longer exists."),
             "activity": N_("This activity (#{id}) no longer exists."),
             "user": N_("User #{id} no longer exists."),
+            "quote": N_("Quote #{id} no longer exists."),
         }.get(self.what, N_("Record #{id} no longer exists."))
         return _(sentence).format(id=self.ident)
 

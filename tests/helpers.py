@@ -7,6 +7,8 @@ from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 
+from funneldesk.db import Database
+from funneldesk.enums import Role
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, Card, DealFields, PipelineInfo, StageInfo
 
@@ -48,3 +50,14 @@ def snapshot(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
 def version(services: Services, deal_id: int) -> int:
     """The deal's version as saved now."""
     return services.deals.detail(deal_id).version
+
+
+def make_user(db: Database, login: str, name: str, role: Role = Role.REP) -> Actor:
+    """Another user of the team, as the acting user a service call takes."""
+    from funneldesk.models import User
+
+    with db.session() as session:
+        user = User(login=login, display_name=name, role=role)
+        session.add(user)
+        session.flush()
+        return Actor(user.id, user.login, user.display_name, user.role)

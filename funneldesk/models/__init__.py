@@ -21,13 +21,16 @@ from funneldesk.models.deal_team import DealMember, DealNote, DealReview
 from funneldesk.models.enums import (
     ActivityKind,
     ActivityState,
+    ApprovalState,
     CriterionKind,
     DealRole,
+    QuoteState,
     Role,
     StageKind,
 )
 from funneldesk.models.follow_up import FollowUpPlan, StagePlanStep
 from funneldesk.models.pipeline import Pipeline, Stage, StageCriterion
+from funneldesk.models.quote import Quote, QuoteLine, QuoteOption, QuoteRevision
 from funneldesk.models.scorecard import Scorecard
 from funneldesk.models.search import SearchDoc, SearchRecent, SearchTerm
 from funneldesk.models.user import User
@@ -36,6 +39,7 @@ __all__ = [
     "Activity",
     "ActivityKind",
     "ActivityState",
+    "ApprovalState",
     "AuditEntry",
     "Base",
     "CalendarExport",
@@ -58,6 +62,11 @@ __all__ = [
     "Pipeline",
     "PoolEvent",
     "Product",
+    "Quote",
+    "QuoteLine",
+    "QuoteOption",
+    "QuoteRevision",
+    "QuoteState",
     "Role",
     "Scorecard",
     "SearchDoc",

@@ -75,5 +75,46 @@ class Money(TypeDecorator[Decimal]):
         return None if value is None else from_storage(value)
 
 
+class Scaled(TypeDecorator[Decimal]):
+    """An exact decimal with a fixed number of places (quantities, percentages): integer
+    units of the last place on SQLite, as for money, ``Numeric(14, places)`` elsewhere.
+
+    Values with more places than the column keeps are refused, not rounded: the services
+    check what users type, and a silent rounding here would hide a bug there.
+    """
+
+    impl = Numeric(14, 3, asdecimal=True)
+    cache_ok = True
+
+    def __init__(self, places: int) -> None:
+        super().__init__()
+        self.places = places
+
+    def __repr__(self) -> str:  # what Alembic writes into a migration
+        return f"Scaled(places={self.places})"
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(Integer())
+        return dialect.type_descriptor(Numeric(14, self.places, asdecimal=True))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, Decimal):
+            raise TypeError(f"a scaled amount must be a Decimal, not {type(value).__name__}")
+        units = value.scaleb(self.places)
+        if units != units.to_integral_value():
+            raise ValueError(f"{value} has more than {self.places} decimal places")
+        return int(units) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return Decimal(value).scaleb(-self.places)
+        return Decimal(value).quantize(Decimal(1).scaleb(-self.places))
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)

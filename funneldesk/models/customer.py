@@ -4,6 +4,7 @@ lists that profiles pick from (lead sources)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false
@@ -11,7 +12,7 @@ from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from funneldesk.collation import sort_key
-from funneldesk.models.base import Base, UTCDateTime, utcnow
+from funneldesk.models.base import Base, Money, Scaled, UTCDateTime, utcnow
 
 
 def _key_of_name(person: bool) -> Any:
@@ -226,13 +227,37 @@ class Segment(Base):
 
 
 class Product(Base):
-    """What a deal sells; the Quotes area grows this list into the catalogue."""
+    """What a deal sells, and the catalogue a quote's lines come from.
+
+    Prices are before tax, in ``currency``; a quote that includes tax adds it per line.
+    ``floor_price`` is the lowest unit price a rep may offer without a manager's approval
+    (None: no floor); ``cost`` gives the margin (None: not known).
+    """
 
     __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("list_price >= 0", name="list_price_not_negative"),
+        CheckConstraint("floor_price IS NULL OR floor_price >= 0",
+                        name="floor_price_not_negative"),
+        CheckConstraint("cost IS NULL OR cost >= 0", name="cost_not_negative"),
+        CheckConstraint("tax_rate >= 0", name="tax_rate_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     code: Mapped[str] = mapped_column(String(50), default="")
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    currency: Mapped[str] = mapped_column(String(3))
+    list_price: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    floor_price: Mapped[Decimal | None] = mapped_column(Money())
+    cost: Mapped[Decimal | None] = mapped_column(Money())
+    # percent, e.g. 13.00 (China's VAT on goods); 6.00 on most services
+    tax_rate: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal(13))
     active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     is_sample: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads a dict

@@ -4,10 +4,13 @@ only reads them needs no SQLAlchemy import."""
 from funneldesk.enums import (
     ActivityKind,
     ActivityState,
+    ApprovalState,
     CriterionKind,
     DealRole,
+    QuoteState,
     Role,
     StageKind,
 )
 
-__all__ = ["ActivityKind", "ActivityState", "CriterionKind", "DealRole", "Role", "StageKind"]
+__all__ = ["ActivityKind", "ActivityState", "ApprovalState", "CriterionKind", "DealRole",
+           "QuoteState", "Role", "StageKind"]

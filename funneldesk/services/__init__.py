@@ -38,6 +38,10 @@ if TYPE_CHECKING:
     from funneldesk.services.pipeline.exporting import ExportService
     from funneldesk.services.pipeline.moves import MoveService
     from funneldesk.services.pipeline.trash import TrashService
+    from funneldesk.services.quotes.catalogue import CatalogueService
+    from funneldesk.services.quotes.letterhead import LetterheadService
+    from funneldesk.services.quotes.quotes import QuoteService
+    from funneldesk.services.quotes.settings import QuoteRulesService
     from funneldesk.services.sample_data.demo import DemoService
     from funneldesk.services.sample_data.manage import SampleDataService
     from funneldesk.services.team.lead_sources import LeadSourceService
@@ -198,13 +202,10 @@ class Services:
     def imports(self) -> ImportService:
         """Imports of every kind; each area brings its importer."""
         from funneldesk.services.common.tabular.service import ImportService
-        from funneldesk.services.customers.importers import (
-            CompanyImporter,
-            ContactImporter,
-            ProductImporter,
-        )
+        from funneldesk.services.customers.importers import CompanyImporter, ContactImporter
         from funneldesk.services.pipeline.deal_import import DealImporter
         from funneldesk.services.pipeline.search import index_deals
+        from funneldesk.services.quotes.catalogue_import import ProductImporter
 
         region = self.customers.region
         return ImportService(self.db, {
@@ -255,6 +256,33 @@ class Services:
         from funneldesk.services.activities.forecast import ForecastService
 
         return ForecastService(self.db)
+
+    @cached_property
+    def catalogue(self) -> CatalogueService:
+        """The products quotes are made of, with their prices, floors and costs."""
+        from funneldesk.services.quotes.catalogue import CatalogueService
+
+        return CatalogueService(self.db)
+
+    @cached_property
+    def quotes(self) -> QuoteService:
+        from funneldesk.services.quotes.quotes import QuoteService
+
+        return QuoteService(self.db)
+
+    @cached_property
+    def letterhead(self) -> LetterheadService:
+        """The company's name, address, bank account and logo on quotes and contracts."""
+        from funneldesk.services.quotes.letterhead import LetterheadService
+
+        return LetterheadService(self.db)
+
+    @cached_property
+    def quote_rules(self) -> QuoteRulesService:
+        """The minimum margin, tax included or not, and how long quotes stay valid."""
+        from funneldesk.services.quotes.settings import QuoteRulesService
+
+        return QuoteRulesService(self.db)
 
     @cached_property
     def reminders(self) -> ReminderService:

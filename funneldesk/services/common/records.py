@@ -36,6 +36,8 @@ class ChangeSet:
     contact_ids: frozenset[int] = frozenset()
     # activities planned, done, moved or cancelled (the Today pane, timelines, cards)
     activity_ids: frozenset[int] = frozenset()
+    # quotes made, changed, sent, approved or decided (the Quotes page, the deal's quotes)
+    quote_ids: frozenset[int] = frozenset()
 
     @classmethod
     def of_deal(cls, deal_id: int, *stage_ids: int) -> ChangeSet:
@@ -61,13 +63,14 @@ class ChangeSet:
                          self.everything or other.everything,
                          self.company_ids | other.company_ids,
                          self.contact_ids | other.contact_ids,
-                         self.activity_ids | other.activity_ids)
+                         self.activity_ids | other.activity_ids,
+                         self.quote_ids | other.quote_ids)
 
     @property
     def empty(self) -> bool:
         """Nothing changed: nobody needs to hear of it."""
         return not (self.deal_ids or self.stage_ids or self.everything or self.customers
-                    or self.activity_ids)
+                    or self.activity_ids or self.quote_ids)
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,6 @@ from funneldesk.models import (
     ContactTag,
     LeadSource,
     PoolEvent,
-    Product,
     Role,
     User,
 )
@@ -688,69 +687,6 @@ class ContactImporter(_CustomerImporter):
                     refs: References) -> dict[str, list[Any]]:
         names = [values.get("company", "") for values in found]
         return {"company_id": refs.company_ids(names, owners)} if any(names) else {}
-
-
-PRODUCT_FIELDS = (
-    _text("name", N_("Product"), 200, "product", "product name", "产品", "产品名称", "名称",
-          required=True),
-    _text("code", N_("Code"), 50, "sku", "product code", "编码", "产品编码"),
-)
-
-
-class ProductImporter:
-    entity = "product"
-    fields: tuple[Field, ...] = PRODUCT_FIELDS
-    match_keys: tuple[str, ...] = ("name", "code")
-    references_checked = False
-
-    def parse(self, row: Row, ctx: Context) -> None:
-        """Products need no checks beyond their cells'."""
-
-    def apply(self, session: Session, rows: Iterable[Row], ctx: Context) -> None:
-        key = ctx.options.match or "name"
-        products = list(session.scalars(select(Product)))
-        existing = {str(getattr(p, key)).casefold(): p for p in products if getattr(p, key)}
-        named = {p.name.casefold(): p for p in products}
-        for row in rows:
-            probe = str(row.values.get(key, "")).casefold()  # "": a blank key matches none
-            product = existing.get(probe) if probe and ctx.options.mode != "create" else None
-            if product is None and ctx.options.mode != "update" \
-                    and not require(row, required_fields(self.fields), ctx):
-                continue
-            name = row.values.get("name", product.name if product is not None else "")
-            holder = named.get(name.casefold())
-            if holder is not None and holder is not product:  # the name is another's
-                ctx.fail(row, "name", "duplicate")
-            elif product is not None:
-                code = row.values.get("code", product.code)
-                if product.name == name and product.code == code:
-                    ctx.done("unchanged")
-                    continue
-                changed = {k: [getattr(product, k), v] for k, v in (("name", name),
-                                                                   ("code", code))
-                           if getattr(product, k) != v}
-                del named[product.name.casefold()]
-                existing.pop(str(getattr(product, key)).casefold(), None)
-                product.name, product.code = name, code
-                named[name.casefold()] = product
-                if getattr(product, key):
-                    existing[str(getattr(product, key)).casefold()] = product
-                session.flush()
-                audit.record(session, ctx.by, "update", "product", product.id, imported=True,
-                             changed=changed)
-                ctx.done("updated")
-            elif ctx.options.mode == "update":
-                ctx.fail(row, key, "not_found")
-            else:
-                product = Product(name=name, code=row.values.get("code", ""))
-                session.add(product)
-                named[name.casefold()] = product
-                if probe:
-                    existing[probe] = product
-                ctx.done("created")
-        session.flush()
-        audit.record(session, ctx.by, "import", "product", None,
-                     created=ctx.report.created, updated=ctx.report.updated)
 
 
 _BATCH = 5_000  # rows a BulkWriter writes while the next ones are checked

@@ -9,12 +9,13 @@ from sqlalchemy.orm import Session
 
 from funneldesk.collation import sort_key
 from funneldesk.errors import InvalidInput
-from funneldesk.i18n import _
-from funneldesk.models import Product
+from funneldesk.i18n import _, language
+from funneldesk.models import Product, TeamSetting
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.permissions import require_manager
 from funneldesk.services.common.records import Actor
+from funneldesk.services.team.defaults import base_currency_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,12 @@ class ProductService(Service):
             return ProductInfo(product.id, product.name, product.code, True)
 
 
+def base_currency_in(session: Session) -> str:
+    """The team's base currency, read in ``session`` (a new product's prices are in it)."""
+    setting = session.get(TeamSetting, "base_currency")
+    return setting.value if setting is not None else base_currency_for(language())
+
+
 def find_product(session: Session, name: str) -> Product | None:
     """The product called ``name``, any case."""
     return session.scalar(select(Product).where(
@@ -57,7 +64,8 @@ def product_named(session: Session, name: str, by: Actor | None, *, code: str = 
     found = find_product(session, clean)
     if found is not None:
         return found
-    product = Product(name=clean, code=code.strip(), is_sample=sample)
+    product = Product(name=clean, code=code.strip(), is_sample=sample,
+                      currency=base_currency_in(session))
     session.add(product)
     session.flush()
     audit.record(session, by, "create", "product", product.id, name=clean)

@@ -64,6 +64,23 @@ def money(text: str) -> Decimal:
     return value
 
 
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*([%％]?)")
+
+
+def percent(text: str) -> Decimal:
+    """A percentage (``13``, ``13%``, ``6.5 %``) in percent, at most two decimals. A bare
+    number below 1 (``0.13``) is a fraction, as a spreadsheet's percent cell reads."""
+    match = _PERCENT.fullmatch(text.strip())
+    if match is None:
+        raise CellProblem("bad_percent")
+    value = Decimal(match.group(1))
+    if not match.group(2) and 0 < value < 1:
+        value = value.scaleb(2)
+    if value > 100 or value != value.quantize(Decimal("0.01")):
+        raise CellProblem("bad_percent")
+    return value
+
+
 # dates whose order no one can mistake: the year first
 _ISO = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
                   r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"

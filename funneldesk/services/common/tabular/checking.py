@@ -163,6 +163,8 @@ def _converter(spec: Field, options: ImportOptions, order: str | None) -> Conver
     """How a field's cells are read, chosen once for the file; raises CellProblem."""
     if spec.kind == "money":
         return cells.money
+    if spec.kind == "percent":
+        return cells.percent
     if spec.kind == "date":
         return functools.partial(_dated, cells.date, options.date_format, order)
     if spec.kind == "moment":

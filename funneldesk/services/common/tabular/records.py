@@ -23,6 +23,8 @@ REASONS = {
     "too_many_decimals": N_("More than two decimals: FunnelDesk does not round amounts."),
     "negative": N_("An amount cannot be negative."),
     "too_large": N_("The amount is too large."),
+    "floor_above_list": N_("The floor price is above the list price."),
+    "bad_percent": N_("Not a percentage from 0 to 100, such as 13 or 13%."),
     "bad_date": N_("Not a date FunnelDesk can read."),
     "ambiguous_date": N_("Day and month could be either way round: give the file's date "
                          "format (for example --date-format %d/%m/%Y)."),
@@ -57,7 +59,8 @@ def reason_label(reason: str) -> str:
 class Field:
     name: str
     label: str  # marked with N_, shown translated
-    kind: str = "text"  # text, money, date, moment, phones, emails, list, choice, word
+    # text, money, percent, date, moment, phones, emails, list, choice, word
+    kind: str = "text"
     required: bool = False
     aliases: tuple[str, ...] = ()  # headers it is suggested for, any case
     limit: int = 0  # the longest text it takes

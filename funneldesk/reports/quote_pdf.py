@@ -1,0 +1,349 @@
+"""A quote as an A4 PDF with ReportLab: the letterhead on every page, the customer, the
+options side by side (or one section each when they are long), totals with the amount in
+capital numerals, the terms, and a block for signatures and the company seal.
+
+The CJK font is embedded (reports/fonts.py), so that Chinese shows on any computer.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from funneldesk.i18n import N_, translated
+from funneldesk.reports import fonts
+from funneldesk.reports.quote_document import PdfOption, QuotePdf
+
+ACCENT = colors.HexColor("#1F4E79")
+GREY = colors.HexColor("#5F6B7A")
+RULE = colors.HexColor("#C9D3DD")
+SHADE = colors.HexColor("#EEF3F8")
+WIDTH, HEIGHT = A4
+MARGIN = 18 * mm
+BODY = WIDTH - 2 * MARGIN
+SIDE_BY_SIDE_ROWS = 14  # more distinct items than this: one section per option
+
+
+def render(doc: QuotePdf) -> bytes:
+    """The PDF's bytes."""
+    font = fonts.register()
+    out = io.BytesIO()
+    styles = _styles(font)
+    template = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
+                                 topMargin=40 * mm, bottomMargin=20 * mm,
+                                 title=_t(doc, N_("Quotation {number}")).format(number=doc.number),
+                                 author=doc.letterhead.name, subject=doc.title,
+                                 creator="FunnelDesk")
+    story = _story(doc, styles)
+
+    def page(canvas: Canvas, _template: Any) -> None:
+        _letterhead(canvas, doc, font)
+        if doc.draft:
+            _watermark(canvas, doc, font)
+
+    template.build(story, onFirstPage=page, onLaterPages=page,
+                   canvasmaker=_numbered(doc, font))
+    return out.getvalue()
+
+
+def _t(doc: QuotePdf, message: str) -> str:
+    return translated(message, doc.language)
+
+
+def _styles(font: str) -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=font, fontSize=9, leading=12.5, wordWrap="CJK")
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", base, fontSize=7.5, leading=10, textColor=GREY),
+        "label": ParagraphStyle("label", base, fontSize=7.5, leading=10, textColor=GREY),
+        "right": ParagraphStyle("right", base, alignment=TA_RIGHT),
+        "title": ParagraphStyle("title", base, fontSize=20, leading=24, textColor=ACCENT),
+        "heading": ParagraphStyle("heading", base, fontSize=11.5, leading=15,
+                                  textColor=ACCENT, spaceBefore=8, spaceAfter=4),
+        "cell": ParagraphStyle("cell", base, fontSize=8.5, leading=11),
+        "cell_right": ParagraphStyle("cell_right", base, fontSize=8.5, leading=11,
+                                     alignment=TA_RIGHT),
+        "head": ParagraphStyle("head", base, fontSize=8, leading=10.5,
+                               textColor=colors.white),
+        "head_right": ParagraphStyle("head_right", base, fontSize=8, leading=10.5,
+                                     textColor=colors.white, alignment=TA_RIGHT),
+        "total": ParagraphStyle("total", base, fontSize=10, leading=13, alignment=TA_RIGHT,
+                                textColor=ACCENT),
+        "words": ParagraphStyle("words", base, fontSize=8, leading=10.5, alignment=TA_LEFT),
+    }
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _story(doc: QuotePdf, s: dict[str, ParagraphStyle]) -> list[Any]:
+    story: list[Any] = []
+    facts = [(N_("Quote No."), doc.number), (N_("Revision"), str(doc.revision)),
+             (N_("Date"), doc.issued), (N_("Valid until"), doc.valid_until)]
+    info = Table([[_p(_t(doc, label), s["label"]), _p(value, s["right"])]
+                  for label, value in facts], colWidths=[24 * mm, 38 * mm])
+    info.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                              ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                              ("TOPPADDING", (0, 0), (-1, -1), 1)]))
+    head = Table([[_p(_t(doc, N_("Quotation")), s["title"]), info]],
+                 colWidths=[BODY - 62 * mm, 62 * mm])
+    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                              ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                              ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    story += [head, Spacer(1, 4 * mm)]
+    to = [_p(_t(doc, N_("Customer")), s["label"]), _p(doc.customer or "—", s["body"])]
+    if doc.contact:
+        to.append(_p(doc.contact, s["body"]))
+    if doc.contact_details:
+        to.append(_p(doc.contact_details, s["small"]))
+    sender = [_p(_t(doc, N_("Quoted by")), s["label"]), _p(doc.letterhead.name, s["body"]),
+              _p(doc.owner, s["body"])]
+    if doc.owner_details:
+        sender.append(_p(doc.owner_details, s["small"]))
+    parties = Table([[to, sender]], colWidths=[BODY / 2, BODY / 2])
+    parties.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                 ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+                                 ("LINEAFTER", (0, 0), (0, 0), 0.5, colors.white),
+                                 ("LEFTPADDING", (0, 0), (-1, -1), 3 * mm),
+                                 ("TOPPADDING", (0, 0), (-1, -1), 2 * mm),
+                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5 * mm)]))
+    story += [parties, Spacer(1, 3 * mm)]
+    if doc.title:
+        story.append(_p(doc.title, s["heading"]))
+    basis = (N_("Prices in {currency}, tax included.") if doc.prices_include_tax
+             else N_("Prices in {currency}, before tax."))
+    story.append(_p(_t(doc, basis).format(currency=doc.currency), s["small"]))
+    story.append(Spacer(1, 2 * mm))
+    items = {line.product_key for option in doc.options for line in option.lines}
+    if 1 < len(doc.options) <= 3 and len(items) <= SIDE_BY_SIDE_ROWS and all(
+            len({line.product_key for line in o.lines}) == len(o.lines) for o in doc.options):
+        story += _side_by_side(doc, s)
+    else:
+        for option in doc.options:
+            story += _section(doc, option, s)
+    story += _terms(doc, s)
+    story.append(_signatures(doc, s))
+    return story
+
+
+def _side_by_side(doc: QuotePdf, s: dict[str, ParagraphStyle]) -> list[Any]:
+    """One table: an item per row, an option per column; totals and words below."""
+    keys: list[int] = []
+    names: dict[int, tuple[str, str, str]] = {}
+    for option in doc.options:
+        for line in option.lines:
+            if line.product_key not in names:
+                keys.append(line.product_key)
+                names[line.product_key] = (line.name, line.description, line.unit)
+    columns = len(doc.options)
+    option_width = min(44 * mm, (BODY - 70 * mm) / columns)
+    item_width = BODY - option_width * columns
+    rows: list[list[Any]] = [[_p(_t(doc, N_("Item")), s["head"])]
+                             + [_p(o.name, s["head_right"]) for o in doc.options]]
+    for key in keys:
+        name, description, _unit = names[key]
+        item = [_p(name, s["cell"])]
+        if description:
+            item.append(_p(description, s["small"]))
+        row: list[Any] = [item]
+        for option in doc.options:
+            found = next((x for x in option.lines if x.product_key == key), None)
+            if found is None:
+                row.append(_p("—", s["cell_right"]))
+                continue
+            detail = f"{found.quantity} {found.unit} × {found.unit_price}".replace("  ", " ")
+            if found.discount:
+                detail += f"  −{found.discount}"
+            row.append([_p(found.amount, s["cell_right"]),
+                        _p(detail, ParagraphStyle("d", s["small"], alignment=TA_RIGHT))])
+        rows.append(row)
+    tax_label = N_("of which tax") if doc.prices_include_tax else N_("Tax")
+    first_total = len(rows)
+    if not doc.prices_include_tax:
+        rows.append([_p(_t(doc, N_("Subtotal")), s["cell"])]
+                    + [_p(o.subtotal, s["cell_right"]) for o in doc.options])
+    rows.append([_p(_t(doc, tax_label), s["cell"])]
+                + [_p(o.tax, s["cell_right"]) for o in doc.options])
+    rows.append([_p(_t(doc, N_("Total")), s["cell"])]
+                + [_p(o.total, s["total"]) for o in doc.options])
+    if any(o.in_words for o in doc.options):
+        rows.append([_p(_t(doc, N_("In words")), s["cell"])]
+                    + [_p(o.in_words, s["words"]) for o in doc.options])
+    table = Table(rows, colWidths=[item_width] + [option_width] * columns, repeatRows=1)
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 1), (-1, first_total - 1), 0.4, RULE),
+        ("BACKGROUND", (0, first_total), (-1, -1), SHADE),
+        ("LINEABOVE", (0, first_total), (-1, first_total), 0.8, ACCENT),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    return [table]
+
+
+def _section(doc: QuotePdf, option: PdfOption, s: dict[str, ParagraphStyle]) -> list[Any]:
+    """One option in full: a line per row, its totals and words at the end."""
+    head = [_p(text, s["head"] if i < 2 else s["head_right"]) for i, text in enumerate(
+        (_t(doc, N_("No.")), _t(doc, N_("Item")), _t(doc, N_("Unit")), _t(doc, N_("Qty")),
+         _t(doc, N_("Unit price")), _t(doc, N_("Discount")), _t(doc, N_("Amount"))))]
+    rows: list[list[Any]] = [head]
+    for number, line in enumerate(option.lines, 1):
+        item = [_p(line.name, s["cell"])]
+        if line.description:
+            item.append(_p(line.description, s["small"]))
+        rows.append([_p(str(number), s["cell"]), item, _p(line.unit, s["cell_right"]),
+                     _p(line.quantity, s["cell_right"]), _p(line.unit_price, s["cell_right"]),
+                     _p(line.discount, s["cell_right"]), _p(line.amount, s["cell_right"])])
+    first_total = len(rows)
+    tax_label = N_("of which tax") if doc.prices_include_tax else N_("Tax")
+    totals = ([] if doc.prices_include_tax else [(N_("Subtotal"), option.subtotal, "cell_right")])
+    totals += [(tax_label, option.tax, "cell_right"), (N_("Total"), option.total, "total")]
+    for label, amount, look in totals:
+        rows.append(["", _p(_t(doc, label), s["cell"]), "", "", "", "", _p(amount, s[look])])
+    if option.in_words:
+        rows.append(["", _p(_t(doc, N_("In words: {amount}")).format(amount=option.in_words),
+                            s["words"]),
+                     "", "", "", "", ""])
+    widths = [8 * mm, 0, 12 * mm, 16 * mm, 26 * mm, 16 * mm, 30 * mm]
+    widths[1] = BODY - sum(widths)
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    style: list[tuple[Any, ...]] = [
+             ("BACKGROUND", (0, 0), (-1, 0), ACCENT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+             ("LINEBELOW", (0, 1), (-1, first_total - 1), 0.4, RULE),
+             ("BACKGROUND", (0, first_total), (-1, -1), SHADE),
+             ("LINEABOVE", (0, first_total), (-1, first_total), 0.8, ACCENT),
+             ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
+    for row in range(first_total, len(rows)):
+        style.append(("SPAN", (1, row), (5, row)))
+    table.setStyle(TableStyle(style))
+    return [_p(option.name, s["heading"]), table]
+
+
+def _terms(doc: QuotePdf, s: dict[str, ParagraphStyle]) -> list[Any]:
+    entries = [(N_("Payment terms"), doc.payment_terms), (N_("Delivery"), doc.delivery_terms),
+               (N_("Validity"), _t(doc, N_("This quotation is valid until {date}."))
+                .format(date=doc.valid_until) if doc.valid_until else ""),
+               (N_("Notes"), doc.notes)]
+    head = doc.letterhead
+    bank = "\n".join(part for part in (
+        _t(doc, N_("Bank: {bank}")).format(bank=head.bank) if head.bank else "",
+        _t(doc, N_("Account: {account}")).format(account=head.account) if head.account else "",
+        _t(doc, N_("Tax number: {number}")).format(number=head.tax_number)
+        if head.tax_number else "") if part)
+    entries.append((N_("Payment to"), bank))
+    rows = [[_p(_t(doc, label), s["label"]), _p(text, s["body"])]
+            for label, text in entries if text.strip()]
+    if not rows:
+        return []
+    table = Table(rows, colWidths=[28 * mm, BODY - 28 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LINEBELOW", (0, 0), (-1, -2), 0.3, RULE),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 3),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+    return [_p(_t(doc, N_("Terms")), s["heading"]), table]
+
+
+def _signatures(doc: QuotePdf, s: dict[str, ParagraphStyle]) -> KeepTogether:
+    def block(title: str, party: str) -> list[Any]:
+        return [_p(_t(doc, title), s["label"]), _p(party or "—", s["body"]), Spacer(1, 11 * mm),
+                _p(_t(doc, N_("Authorised signature")), s["small"]), Spacer(1, 9 * mm),
+                _p(_t(doc, N_("Company seal")), s["small"]), Spacer(1, 5 * mm),
+                _p(_t(doc, N_("Date")), s["small"])]
+
+    table = Table([[block(N_("Supplier"), doc.letterhead.name),
+                    block(N_("Customer's confirmation"), doc.customer)]],
+                  colWidths=[BODY / 2 - 3 * mm, BODY / 2 - 3 * mm], spaceBefore=6 * mm)
+    table.setStyle(TableStyle([("BOX", (0, 0), (0, 0), 0.6, RULE),
+                               ("BOX", (1, 0), (1, 0), 0.6, RULE),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 4 * mm),
+                               ("TOPPADDING", (0, 0), (-1, -1), 3 * mm),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 4 * mm)]))
+    return KeepTogether([table])
+
+
+def _letterhead(canvas: Canvas, doc: QuotePdf, font: str) -> None:
+    head = doc.letterhead
+    top = HEIGHT - 14 * mm
+    x = MARGIN
+    canvas.saveState()
+    if head.logo:
+        image = ImageReader(io.BytesIO(head.logo))
+        width, height = image.getSize()
+        shown = 16 * mm
+        canvas.drawImage(image, x, top - shown + 2 * mm, width=shown * width / height,
+                         height=shown, mask="auto")
+        x += shown * width / height + 4 * mm
+    canvas.setFont(font, 14)
+    canvas.setFillColor(ACCENT)
+    canvas.drawString(x, top - 3 * mm, head.name)
+    canvas.setFont(font, 7.5)
+    canvas.setFillColor(GREY)
+    lines = [head.address, "  ·  ".join(p for p in (head.phone, head.email) if p)]
+    for i, text in enumerate(t for t in lines if t):
+        canvas.drawString(x, top - 8 * mm - i * 3.6 * mm, text)
+    canvas.setStrokeColor(ACCENT)
+    canvas.setLineWidth(1.2)
+    canvas.line(MARGIN, HEIGHT - 32 * mm, WIDTH - MARGIN, HEIGHT - 32 * mm)
+    canvas.restoreState()
+
+
+def _watermark(canvas: Canvas, doc: QuotePdf, font: str) -> None:
+    canvas.saveState()
+    canvas.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.16))
+    canvas.translate(WIDTH / 2, HEIGHT / 2)
+    canvas.rotate(40)
+    canvas.setFont(font, 64)
+    canvas.drawCentredString(0, 12 * mm, "草稿")
+    canvas.setFont(font, 36)
+    canvas.drawCentredString(0, -10 * mm, "DRAFT – NOT APPROVED")
+    canvas.restoreState()
+
+
+def _numbered(doc: QuotePdf, font: str) -> type[Canvas]:
+    """A canvas that writes "Page X of Y" once it knows Y."""
+
+    class Numbered(Canvas):  # type: ignore[misc]  # ReportLab ships no types
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, 1):
+                self.__dict__.update(state)
+                self.setFont(font, 7.5)
+                self.setFillColor(GREY)
+                self.drawString(MARGIN, 11 * mm, "  ·  ".join(part for part in (
+                    doc.letterhead.name, _t(doc, N_("Quotation {number}")).format(
+                        number=doc.number)) if part))
+                self.drawRightString(WIDTH - MARGIN, 11 * mm, _t(
+                    doc, N_("Page {page} of {pages}")).format(page=number, pages=total))
+                super().showPage()
+            super().save()
+
+    return Numbered

@@ -1,0 +1,254 @@
+"""Quotes through the services, as a rep and a manager use them: options side by side,
+the price floor and its approval, revisions frozen by each send, and the customer's
+answer setting the deal's value."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from funneldesk.db import Database
+from funneldesk.enums import ApprovalState, QuoteState, Role
+from funneldesk.errors import InvalidFields, InvalidInput, NotAllowed, StaleEdit
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor
+from funneldesk.services.quotes.records import LineDraft, OptionDraft, QuoteContent
+from tests.helpers import make_deal, make_user, snapshot
+from tests.services.quote_helpers import catalogue, content
+
+
+def second_manager(db: Database) -> Actor:
+    return make_user(db, "boss2", "王经理", Role.MANAGER)
+
+
+def test_a_quote_with_two_options_prices_each_and_keeps_the_catalogue_rules(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, rep)
+    quote = services.quotes.create(deal.id, content(products), by=rep).quote
+    assert quote.number.startswith(f"Q{dt.date.today().year}-")
+    assert quote.state is QuoteState.DRAFT
+    assert quote.revisions == (1,)
+    standard, premium = quote.revision.options
+    assert (standard.name, standard.amounts.total) == ("Standard", Decimal("11300.00"))
+    # 20 × 1,130 + 5 × 2,120 = 22,600 + 10,600; tax inside: 2,600 + 600
+    assert premium.amounts.total == Decimal("33200.00")
+    assert premium.amounts.tax == Decimal("3200.00")
+    line = premium.lines[1]
+    assert (line.unit, line.tax_rate, line.floor_price) == ("人天", Decimal(6), Decimal(1500))
+    assert line.amounts.floor_shown == Decimal("1590.00")
+    assert not quote.revision.needs_approval
+
+
+def test_a_line_below_its_floor_cannot_be_sent_until_another_manager_approves(
+        services: Services, manager: Actor, rep: Actor, db: Database, db_path: Path) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, rep)
+    quote = services.quotes.create(deal.id, content(products, "900.00"), by=rep).quote
+    assert quote.revision.needs_approval
+    assert [o.amounts.below_floor for o in quote.revision.options] == [1, 1]
+    before = snapshot(db_path)
+    with pytest.raises(NotAllowed, match="manager must approve"):
+        services.quotes.send(quote.id, expected_version=quote.version, by=rep)
+    with pytest.raises(NotAllowed):
+        services.quotes.approve(quote.id, "ok", expected_version=quote.version, by=rep)
+    assert snapshot(db_path) == before
+    asked = services.quotes.ask_approval(quote.id, "Customer compares with a rival",
+                                         expected_version=quote.version, by=rep).quote
+    assert asked.revision.approval.state is ApprovalState.REQUESTED
+    with pytest.raises(InvalidInput, match="why"):
+        services.quotes.approve(quote.id, "  ", expected_version=asked.version, by=manager)
+    approved = services.quotes.approve(quote.id, "Strategic account",
+                                       expected_version=asked.version, by=manager).quote
+    approval = approved.revision.approval
+    assert (approval.state, approval.by, approval.reason, approval.self_approved) == (
+        ApprovalState.APPROVED, manager.display_name, "Strategic account", False)
+    assert approval.at is not None
+    sent = services.quotes.send(quote.id, expected_version=approved.version, by=rep).quote
+    assert sent.state is QuoteState.SENT
+    assert sent.latest_sent == 1
+
+
+def test_a_manager_approves_their_own_quote_only_when_no_other_manager_exists(
+        services: Services, manager: Actor, db: Database) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, manager)
+    quote = services.quotes.create(deal.id, content(products, "900.00"), by=manager).quote
+    alone = services.quotes.approve(quote.id, "Only manager", expected_version=quote.version,
+                                    by=manager).quote
+    assert alone.revision.approval.self_approved
+    other = services.quotes.create(deal.id, content(products, "900.00"), by=manager).quote
+    boss = second_manager(db)
+    with pytest.raises(NotAllowed, match="another manager"):
+        services.quotes.approve(other.id, "mine", expected_version=other.version, by=manager)
+    by_boss = services.quotes.approve(other.id, "fine", expected_version=other.version,
+                                      by=boss).quote
+    assert not by_boss.revision.approval.self_approved
+
+
+def test_an_option_below_the_minimum_margin_needs_approval_too(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, rep)
+    day = products["day"].id
+    # service days at their floor (1,500 + 6% = 1,590): margin (1,500 - 1,200) / 1,500 = 20%
+    thin = QuoteContent((OptionDraft("Service", (LineDraft(day, Decimal(5), Decimal(1590)),)),),
+                        content(products).terms)
+    quote = services.quotes.create(deal.id, thin, by=rep).quote
+    amounts = quote.revision.options[0].amounts
+    assert amounts.margin == Decimal("0.2")
+    assert not amounts.needs_approval
+    services.quote_rules.set_rules(replace(services.quote_rules.rules(),
+                                           min_margin=Decimal(25)), by=manager)
+    assert services.quotes.get(quote.id).revision.options[0].amounts.below_margin
+    with pytest.raises(NotAllowed):
+        services.quotes.send(quote.id, expected_version=quote.version, by=rep)
+
+
+def test_a_change_after_approval_voids_it(services: Services, manager: Actor,
+                                          rep: Actor) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, rep)
+    quote = services.quotes.create(deal.id, content(products, "900.00"), by=rep).quote
+    approved = services.quotes.approve(quote.id, "once", expected_version=quote.version,
+                                       by=manager).quote
+    lower = services.quotes.save(quote.id, content(products, "500.00"),
+                                 expected_version=approved.version, by=rep).quote
+    assert lower.revision.approval.state is ApprovalState.NONE
+    with pytest.raises(NotAllowed):
+        services.quotes.send(quote.id, expected_version=lower.version, by=rep)
+
+
+def test_each_send_freezes_a_revision_and_the_next_change_opens_another(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, rep)
+    quote = services.quotes.create(deal.id, content(products), by=rep).quote
+    sent = services.quotes.send(quote.id, expected_version=quote.version, by=rep).quote
+    same = services.quotes.save(quote.id, content(products), expected_version=sent.version,
+                                by=rep)
+    assert not same.opened_revision
+    assert same.quote.revisions == (1,)
+    cheaper = services.quotes.save(quote.id, content(products, "1017.00"),
+                                   expected_version=same.quote.version, by=rep)
+    assert cheaper.opened_revision
+    assert cheaper.quote.revisions == (1, 2)
+    assert cheaper.quote.state is QuoteState.SENT
+    assert cheaper.quote.latest_sent == 1
+    first = services.quotes.get(quote.id, revision=1)
+    assert first.revision.options[0].amounts.total == Decimal("11300.00")
+    assert first.revision.sent
+    again = services.quotes.save(quote.id, content(products, "1000.00"),
+                                 expected_version=cheaper.quote.version, by=rep)
+    assert not again.opened_revision
+    assert again.quote.revisions == (1, 2)
+    resent = services.quotes.send(quote.id, expected_version=again.quote.version, by=rep)
+    assert resent.quote.latest_sent == 2
+    dropped = services.quotes.save(quote.id, content(products, "990.00"),
+                                   expected_version=resent.quote.version, by=rep).quote
+    assert dropped.revisions == (1, 2, 3)
+    back = services.quotes.discard_revision(quote.id, expected_version=dropped.version,
+                                            by=rep).quote
+    assert back.revisions == (1, 2)
+    assert back.revision.sent
+
+
+def test_acceptance_records_the_option_and_sets_the_deals_value_and_reopen_puts_it_back(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, rep, value="5000")
+    quote = services.quotes.create(deal.id, content(products), by=rep).quote
+    with pytest.raises(InvalidInput, match="sent"):
+        services.quotes.accept(quote.id, quote.revision.options[1].id,
+                               expected_version=quote.version, by=rep)
+    sent = services.quotes.send(quote.id, expected_version=quote.version, by=rep).quote
+    premium = sent.revision.options[1]
+    accepted = services.quotes.accept(quote.id, premium.id, expected_version=sent.version,
+                                      by=rep)
+    assert accepted.quote.state is QuoteState.ACCEPTED
+    assert accepted.quote.accepted_option_id == premium.id
+    assert deal.id in accepted.changes.deal_ids
+    assert services.deals.detail(deal.id).fields.value == Decimal("33200.00")
+    with pytest.raises(InvalidInput, match="reopen"):
+        services.quotes.save(quote.id, content(products), expected_version=accepted.quote.version,
+                             by=rep)
+    reopened = services.quotes.reopen(quote.id, expected_version=accepted.quote.version,
+                                      by=rep).quote
+    assert reopened.state is QuoteState.SENT
+    assert services.deals.detail(deal.id).fields.value == Decimal("5000.00")
+
+
+def test_an_expired_or_redrafted_quote_is_not_accepted_and_a_rejected_one_is_kept(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, rep)
+    soon = dt.date.today() + dt.timedelta(days=2)
+    quote = services.quotes.create(deal.id, content(products, valid=soon), by=rep).quote
+    sent = services.quotes.send(quote.id, expected_version=quote.version, by=rep).quote
+    option = sent.revision.options[0].id
+    later = soon + dt.timedelta(days=1)
+    assert services.quotes.get(quote.id, today=later).expired
+    with pytest.raises(InvalidInput, match="expired"):
+        services.quotes.accept(quote.id, option, expected_version=sent.version, by=rep, on=later)
+    redraft = services.quotes.save(quote.id, content(products, "1100.00", valid=soon),
+                                   expected_version=sent.version, by=rep).quote
+    with pytest.raises(InvalidInput, match="being drafted"):
+        services.quotes.accept(quote.id, option, expected_version=redraft.version, by=rep)
+    kept = services.quotes.discard_revision(quote.id, expected_version=redraft.version,
+                                            by=rep).quote
+    rejected = services.quotes.reject(quote.id, "Budget cut", expected_version=kept.version,
+                                      by=rep).quote
+    assert (rejected.state, rejected.rejected_reason) == (QuoteState.REJECTED, "Budget cut")
+    assert [q.state_code for q in services.quotes.for_deal(deal.id)] == ["rejected"]
+
+
+def test_bad_content_is_refused_field_by_field_and_changes_nothing(
+        services: Services, manager: Actor, rep: Actor, db_path: Path) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, rep)
+    lic = products["licence"].id
+    bad = QuoteContent((OptionDraft("A", (LineDraft(lic, Decimal(0), Decimal("1.005")),
+                                          LineDraft(999, Decimal(1), Decimal(1),
+                                                    Decimal(120)))),
+                        OptionDraft("a", ())), content(products).terms)
+    before = snapshot(db_path)
+    with pytest.raises(InvalidFields) as refused:
+        services.quotes.create(deal.id, bad, by=rep)
+    assert {p.field for p in refused.value.problems} == {
+        "options.0.lines.0.quantity", "options.0.lines.0.unit_price",
+        "options.0.lines.1.product", "options.0.lines.1.discount", "options.1.name"}
+    assert snapshot(db_path) == before
+
+
+def test_a_stale_save_and_a_stranger_are_refused(services: Services, manager: Actor,
+                                                 rep: Actor, db: Database) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, rep)
+    quote = services.quotes.create(deal.id, content(products), by=rep).quote
+    services.quotes.save(quote.id, content(products, "1200.00"),
+                         expected_version=quote.version, by=rep)
+    with pytest.raises(StaleEdit):
+        services.quotes.save(quote.id, content(products, "1300.00"),
+                             expected_version=quote.version, by=rep)
+    stranger = make_user(db, "other", "Other Rep")
+    with pytest.raises(NotAllowed, match="owner"):
+        services.quotes.create(deal.id, content(products), by=stranger)
+
+
+def test_after_a_send_the_tax_basis_stays_as_the_customer_has_it(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, rep)
+    quote = services.quotes.create(deal.id, content(products), by=rep).quote
+    sent = services.quotes.send(quote.id, expected_version=quote.version, by=rep).quote
+    with pytest.raises(InvalidInput, match="tax"):
+        services.quotes.save(quote.id, content(products), expected_version=sent.version, by=rep,
+                             header=replace(sent.header, prices_include_tax=False))
+    english = services.quotes.save(quote.id, content(products), expected_version=sent.version,
+                                   by=rep, header=replace(sent.header, language="en")).quote
+    assert english.header.language == "en"
+    assert english.revision.options[0].lines[0].name == "CRM licence"
