@@ -86,6 +86,8 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
                                      textColor=colors.white, alignment=TA_RIGHT),
         "total": ParagraphStyle("total", base, fontSize=10, leading=13, alignment=TA_RIGHT,
                                 textColor=ACCENT),
+        "detail": ParagraphStyle("detail", base, fontSize=7.5, leading=10, textColor=GREY,
+                                 alignment=TA_RIGHT),
         "words": ParagraphStyle("words", base, fontSize=8, leading=10.5, alignment=TA_LEFT),
     }
 
@@ -172,8 +174,7 @@ def _side_by_side(doc: QuotePdf, s: dict[str, ParagraphStyle]) -> list[Any]:
             detail = f"{found.quantity} {found.unit} × {found.unit_price}".replace("  ", " ")
             if found.discount:
                 detail += f"  −{found.discount}"
-            row.append([_p(found.amount, s["cell_right"]),
-                        _p(detail, ParagraphStyle("d", s["small"], alignment=TA_RIGHT))])
+            row.append([_p(found.amount, s["cell_right"]), _p(detail, s["detail"])])
         rows.append(row)
     tax_label = N_("of which tax") if doc.prices_include_tax else N_("Tax")
     first_total = len(rows)
@@ -210,9 +211,9 @@ def _section(doc: QuotePdf, option: PdfOption, s: dict[str, ParagraphStyle]) -> 
         item = [_p(line.name, s["cell"])]
         if line.description:
             item.append(_p(line.description, s["small"]))
-        rows.append([_p(str(number), s["cell"]), item, _p(line.unit, s["cell_right"]),
-                     _p(line.quantity, s["cell_right"]), _p(line.unit_price, s["cell_right"]),
-                     _p(line.discount, s["cell_right"]), _p(line.amount, s["cell_right"])])
+        # figures never wrap: plain strings, drawn in the cell style below
+        rows.append([str(number), item, line.unit, line.quantity, line.unit_price,
+                     line.discount, line.amount])
     first_total = len(rows)
     tax_label = N_("of which tax") if doc.prices_include_tax else N_("Tax")
     totals = ([] if doc.prices_include_tax else [(N_("Subtotal"), option.subtotal, "cell_right")])
@@ -226,7 +227,10 @@ def _section(doc: QuotePdf, option: PdfOption, s: dict[str, ParagraphStyle]) -> 
     widths = [8 * mm, 0, 12 * mm, 16 * mm, 26 * mm, 16 * mm, 30 * mm]
     widths[1] = BODY - sum(widths)
     table = Table(rows, colWidths=widths, repeatRows=1)
+    cell = s["cell"]
     style: list[tuple[Any, ...]] = [
+             ("FONT", (0, 1), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
+             ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
              ("BACKGROUND", (0, 0), (-1, 0), ACCENT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("LINEBELOW", (0, 1), (-1, first_total - 1), 0.4, RULE),
              ("BACKGROUND", (0, first_total), (-1, -1), SHADE),

@@ -93,3 +93,29 @@ def test_quote_list_json_gives_states_options_and_money_as_strings(
     assert row["valid_until"] == quote.revision.terms.valid_until.isoformat()
     assert main(["--db", str(db_path), "quote", "pdf", "77", "-o", "x.pdf"]) == 1
     assert "Quote #77 no longer exists" in capsys.readouterr().err
+
+
+def test_the_sample_has_a_priced_catalogue_and_quotes_in_every_state(
+        services: Services, manager: Actor) -> None:
+    from funneldesk.enums import ApprovalState
+
+    services.demo.generate(deals=300, seed=3, by=manager)
+    items = services.catalogue.items()
+    assert items
+    assert all(i.list_price > 0 and i.floor_price is not None and i.cost is not None
+               for i in items)
+    quotes = services.quotes.all()
+    assert {q.state_code for q in quotes} == {"draft", "sent", "accepted", "rejected",
+                                              "expired"}
+    assert {q.approval for q in quotes} >= {ApprovalState.REQUESTED, ApprovalState.APPROVED}
+    assert any(q.revision == 2 and not q.revision_sent for q in quotes)  # negotiating
+    assert any(q.revision == 2 and q.revision_sent for q in quotes)
+    # what the sample sent below its floor, a manager approved first
+    for summary in quotes:
+        quote = services.quotes.get(summary.id)
+        for number in quote.revisions:
+            revision = services.quotes.get(summary.id, number).revision
+            if revision.sent:
+                assert revision.cleared, (quote.number, number)
+    accepted = next(q for q in quotes if q.state_code == "accepted")
+    assert accepted.accepted_option in {o.name for o in accepted.options}

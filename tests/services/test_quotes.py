@@ -252,3 +252,33 @@ def test_after_a_send_the_tax_basis_stays_as_the_customer_has_it(
                                    by=rep, header=replace(sent.header, language="en")).quote
     assert english.header.language == "en"
     assert english.revision.options[0].lines[0].name == "CRM licence"
+
+
+def test_the_comparison_names_each_concession_between_two_revisions(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, rep)
+    quote = services.quotes.create(deal.id, content(products), by=rep).quote
+    sent = services.quotes.send(quote.id, expected_version=quote.version, by=rep).quote
+    premium = content(products).options[1]
+    lic = products["licence"].id
+    cheaper = QuoteContent((
+        OptionDraft("Standard", (LineDraft(lic, Decimal(12), Decimal("1130.00"),
+                                           Decimal(10)),)),
+        OptionDraft("Premium", premium.lines[:1]),
+        OptionDraft("Lite", (LineDraft(lic, Decimal(5), Decimal("1130.00")),)),
+    ), replace(content(products).terms, payment_terms="50% on signing"))
+    second = services.quotes.save(quote.id, cheaper, expected_version=sent.version,
+                                  by=rep).quote
+    comparison = services.quotes.compare(quote.id, 1, second.revisions[-1])
+    found = {(d.kind, d.option, d.item): (d.before, d.after) for d in comparison.differences}
+    assert found[("quantity", "Standard", "CRM licence")] == ("10", "12")
+    assert found[("discount", "Standard", "CRM licence")] == ("0%", "10%")
+    assert found[("line_removed", "Premium", "Implementation")] == ("5 人天 × 2,120.00", "")
+    assert found[("option_added", "Lite", "")] == ("", "5,650.00")
+    assert found[("payment_terms", "", "")] == ("30% on signing, 70% on acceptance",
+                                                "50% on signing")
+    # Standard 11,300 -> 12,204 (12 × 1,017); Premium 33,200 -> 22,600
+    totals = {d.option: d.amount for d in comparison.differences if d.kind == "total"}
+    assert totals == {"Standard": Decimal("904.00"), "Premium": Decimal("-10600.00")}
+    assert comparison.concessions == Decimal("9696.00")

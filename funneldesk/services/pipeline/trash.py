@@ -24,6 +24,10 @@ from funneldesk.models import (
     DealNote,
     DealReview,
     FollowUpPlan,
+    Quote,
+    QuoteLine,
+    QuoteOption,
+    QuoteRevision,
     Scorecard,
     Stage,
     StageChange,
@@ -64,7 +68,7 @@ ORDER BY d.deleted_at DESC, d.id DESC"""
 
 def purge_deals(session: Session, deal_ids: Sequence[int]) -> None:
     """Deletes the deals with their stage changes, criterion checks, activities,
-    follow-up plans, scorecards, teams, notes and reviews, inside the caller's
+    follow-up plans, scorecards, teams, notes, reviews and quotes, inside the caller's
     transaction; raises PurgeBlocked (and the caller's transaction rolls back) when any
     other row would be left pointing at a purged deal."""
     if not deal_ids:
@@ -80,6 +84,14 @@ def purge_deals(session: Session, deal_ids: Sequence[int]) -> None:
         # reviews first: a review refers to the note it posted
         for table in (DealReview, DealNote, DealMember):
             session.execute(delete(table).where(table.deal_id.in_(chunk)))
+        # a deal's quotes, every revision of them (the Quotes area's tables)
+        quotes = select(Quote.id).where(Quote.deal_id.in_(chunk))
+        revisions = select(QuoteRevision.id).where(QuoteRevision.quote_id.in_(quotes))
+        options = select(QuoteOption.id).where(QuoteOption.revision_id.in_(revisions))
+        session.execute(delete(QuoteLine).where(QuoteLine.option_id.in_(options)))
+        session.execute(delete(QuoteOption).where(QuoteOption.revision_id.in_(revisions)))
+        session.execute(delete(QuoteRevision).where(QuoteRevision.quote_id.in_(quotes)))
+        session.execute(delete(Quote).where(Quote.deal_id.in_(chunk)))
     sqlite = session.get_bind().dialect.name == "sqlite"
     if sqlite:
         # checked below, inside this transaction, with the table names for the message

@@ -38,6 +38,7 @@ from funneldesk.services.quotes.catalogue import converted, item_of
 from funneldesk.services.quotes.content import check_content, write_content
 from funneldesk.services.quotes.records import (
     CatalogueItem,
+    Comparison,
     QuoteContent,
     QuoteHeader,
     QuoteOptionView,
@@ -83,6 +84,14 @@ class QuoteService(Service):
             quotes = session.scalars(select(Quote).where(Quote.deal_id == deal_id)
                                      .order_by(Quote.id.desc())).all()
             return reads.summaries(session, quotes)
+
+    def compare(self, quote_id: int, older: int, newer: int) -> Comparison:
+        """What changed from revision ``older`` to ``newer``."""
+        from funneldesk.services.quotes.compare import compare
+
+        with self.db.reading() as session:
+            return compare(reads.quote_view(session, quote_id, older),
+                           reads.quote_view(session, quote_id, newer))
 
     def pdf(self, quote_id: int, revision: int | None = None) -> bytes:
         """The revision's PDF (the newest by default), in the quote's language; one below

@@ -256,3 +256,33 @@ class QuoteResult:
     quote: QuoteView
     changes: ChangeSet
     opened_revision: bool = False  # a change after a send began a new revision
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One thing that changed between two revisions. ``kind``: price, discount, quantity,
+    line_added, line_removed, option_added, option_removed, total, or a term's name
+    (valid_until, payment_terms, delivery_terms, notes)."""
+
+    kind: str
+    option: str  # "" for the terms
+    item: str  # the product's name, "" for an option's total or a term
+    before: str
+    after: str
+    # for a total: newer minus older (negative: what the negotiation cost)
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    older: int
+    newer: int
+    currency: str
+    differences: tuple[Difference, ...]
+
+    @property
+    def concessions(self) -> Decimal:
+        """How much the options both revisions have came down in total (positive), or
+        went up (negative)."""
+        return -sum((d.amount for d in self.differences
+                     if d.kind == "total" and d.amount is not None), Decimal(0))

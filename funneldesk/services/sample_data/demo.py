@@ -35,6 +35,7 @@ from funneldesk.services.pipeline.lookups import load_pipeline
 from funneldesk.services.pipeline.records import StageInfo
 from funneldesk.services.pipeline.search import index_new_deals, raw_connection
 from funneldesk.services.sample_data import activities as sample_activities
+from funneldesk.services.sample_data import quotes as sample_quotes
 from funneldesk.services.sample_data.names import EN, ZH
 from funneldesk.services.sample_data.profiles import ProfileMaker, strip_private
 from funneldesk.services.team import reads as team_reads
@@ -285,6 +286,10 @@ class DemoService(Service):
         # last: a stream of its own, drawn after every other, leaves the rest as it was
         sample_activities.add_teams(session, random.Random(rng.random()), words, deal_rows,
                                     colleagues, now)
+        kinds = {s.id: "won" if s is won else "lost" if s is lost else "open" for s in stages}
+        kinds[opens[0].id] = "first"  # no quote yet at the first contact
+        sample_quotes.add(session, random.Random(rng.random()), words, deal_rows, kinds,
+                          [owners[-1]], now)  # the one loading the sample: a manager
         if checks:
             session.execute(insert(CriterionCheck), checks)
         index_new_deals(raw_connection(session), first_deal)

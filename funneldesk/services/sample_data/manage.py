@@ -28,6 +28,7 @@ from funneldesk.models import (
     ContactTag,
     Deal,
     Product,
+    QuoteLine,
     User,
 )
 from funneldesk.services.activities.search import forget_activities
@@ -57,6 +58,17 @@ def _leaving(tables: Sequence[Table]) -> dict[Table, ColumnElement[bool]]:
         for fk in other.foreign_keys:
             if fk.column.table is deals:
                 leaving[other] = fk.parent.in_(sample_deals)
+    # and the rows that belong to those (a quote's revisions, their options and lines),
+    # sorted_tables giving each table after the ones it refers to
+    for other in Base.metadata.sorted_tables:
+        if other in leaving:
+            continue
+        for fk in other.foreign_keys:
+            owner = fk.column.table
+            if owner is not deals and owner in leaving and owner is not other:
+                leaving[other] = fk.parent.in_(
+                    select(fk.column).where(leaving[owner]).correlate(None))
+                break
     for table in tables:
         unused: list[ColumnElement[bool]] = [table.c.is_sample.is_(True)]
         for other in Base.metadata.sorted_tables:
@@ -113,7 +125,8 @@ def _remove(session: Session, by: Actor) -> SampleCounts:
                             .values(owner_id=by.id))
     _delete(session, User, users)
     session.execute(delete(Product).where(Product.is_sample.is_(True), ~exists(
-        select(1).where(Deal.product_id == Product.id))))
+        select(1).where(Deal.product_id == Product.id)), ~exists(
+        select(1).where(QuoteLine.product_id == Product.id))))
     return SampleCounts(len(deals), len(companies), len(contacts), len(users))
 
 

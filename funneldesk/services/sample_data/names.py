@@ -139,3 +139,58 @@ EN.update({
     "pinyin": {},
     "tld": "com",
 })
+
+# the sample catalogue: each product a deal names gets a unit, an English name, a list
+# price (before tax) and its tax rate; floors are 80% of the list price, costs 45%;
+# "services" are the lines a quote adds to its product (units, list prices, 6% VAT)
+ZH.update({
+    "catalogue": {"ERP 系统升级": ("ERP upgrade", "套", 180000, 13),
+                  "年度维保合同": ("Annual maintenance", "年", 36000, 6),
+                  "生产线自动化改造": ("Line automation", "条", 420000, 13),
+                  "CRM 实施": ("CRM rollout", "套", 96000, 13),
+                  "数据中心扩容": ("Data center expansion", "机柜", 65000, 13),
+                  "仓储管理系统": ("Warehouse system", "套", 120000, 13),
+                  "安全监控项目": ("Security cameras", "点位", 3800, 13),
+                  "办公设备采购": ("Office equipment", "批", 25000, 13),
+                  "员工培训服务": ("Staff training", "场", 8000, 6),
+                  "云服务迁移": ("Cloud migration", "项", 88000, 6),
+                  "质量检测设备": ("Test equipment", "台", 56000, 13),
+                  "能源管理平台": ("Energy dashboard", "套", 150000, 13)},
+    "services": [("实施服务", "Implementation", "人天", 2500), ("现场培训", "On-site training",
+                                                                 "场", 5000),
+                 ("年度运维支持", "Annual support", "年", 20000)],
+    "options": ["基础版", "标准版", "旗舰版"],
+    "service_tax": 6,
+    "payment": ["合同签订后 7 个工作日内支付 30% 预付款，验收合格后支付 70% 尾款。",
+                "合同签订后支付 50%，到货后支付 40%，质保金 10% 于一年后支付。",
+                "验收合格后 30 日内一次性付清。"],
+    "delivery": ["合同签订后 20 个工作日内完成部署与上线。", "合同签订后 30 日内到货并安装调试。"],
+    "notes": ["以上报价含增值税，含运输与安装。", "如需加急交付，费用另议。", ""],
+    "approval_asks": ["客户在和竞品比价，申请特价拿下首单。", "战略客户，后续有二期采购。"],
+    "approvals": ["同意：战略客户，争取二期。", "同意，仅限本次报价。"],
+    "rejections": ["预算削减，项目推迟到明年。", "选择了竞争对手的方案。", "价格超出预算。"],
+})
+EN.update({
+    "catalogue": {name: (name, unit, price, rate) for name, unit, price, rate in (
+        ("ERP upgrade", "licence", 26000, 0), ("Annual maintenance", "year", 5200, 0),
+        ("Line automation", "line", 60000, 0), ("CRM rollout", "licence", 14000, 0),
+        ("Data center expansion", "rack", 9500, 0), ("Warehouse system", "licence", 17000, 0),
+        ("Security cameras", "camera", 550, 0), ("Office equipment", "lot", 3600, 0),
+        ("Staff training", "session", 1200, 0), ("Cloud migration", "project", 12500, 0),
+        ("Test equipment", "unit", 8000, 0), ("Energy dashboard", "licence", 21000, 0))},
+    "services": [("Implementation", "Implementation", "day", 1200),
+                 ("On-site training", "On-site training", "session", 900),
+                 ("Annual support", "Annual support", "year", 3000)],
+    "options": ["Basic", "Standard", "Premium"],
+    "service_tax": 0,
+    "payment": ["30% on signing, 70% on acceptance, net 30.",
+                "50% on order, 50% on delivery.", "Net 30 from acceptance."],
+    "delivery": ["Live within 20 working days of signing.",
+                 "Delivered and installed within 30 days of the order."],
+    "notes": ["Prices exclude sales tax.", "Rush delivery quoted on request.", ""],
+    "approval_asks": ["They are comparing us with a rival; a special price wins the first "
+                      "order.", "Strategic account with a second phase coming."],
+    "approvals": ["Approved: strategic account.", "Approved for this quote only."],
+    "rejections": ["Budget cut; the project moved to next year.",
+                   "They chose a competitor.", "Over their budget."],
+})
