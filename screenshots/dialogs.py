@@ -156,6 +156,9 @@ def take(lang: str, out: Path) -> None:
     from teams import take_teams  # beside this script
 
     take_teams(app, window, services, me, lang, out, when_open, shoot)
+    from quotes import take_quotes  # beside this script
+
+    take_quotes(app, window, services, me, lang, out, when_open, shoot)
     window.close()
     db.close()
     QWidget()  # keep a widget alive between languages (QApplication is reused)

@@ -323,9 +323,10 @@ class Services:
         from funneldesk.services.common.search import SearchService
         from funneldesk.services.customers.search import COMPANY_SEARCH, CONTACT_SEARCH
         from funneldesk.services.pipeline.search import DEAL_SEARCH
+        from funneldesk.services.quotes.search import QUOTE_SEARCH
 
         return SearchService(self.db, kinds=(DEAL_SEARCH, COMPANY_SEARCH, CONTACT_SEARCH,
-                                             ACTIVITY_SEARCH))
+                                             ACTIVITY_SEARCH, QUOTE_SEARCH))
 
     def warm_up(self) -> None:
         """Imports the ORM and every service, opens the engine and configures the mappers

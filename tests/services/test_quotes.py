@@ -282,3 +282,17 @@ def test_the_comparison_names_each_concession_between_two_revisions(
     totals = {d.option: d.amount for d in comparison.differences if d.kind == "total"}
     assert totals == {"Standard": Decimal("904.00"), "Premium": Decimal("-10600.00")}
     assert comparison.concessions == Decimal("9696.00")
+
+
+def test_a_draft_is_deleted_but_a_quote_once_sent_is_kept(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, rep)
+    draft = services.quotes.create(deal.id, content(products), by=rep).quote
+    gone = services.quotes.delete_draft(draft.id, expected_version=draft.version, by=rep)
+    assert gone.quote.number == draft.number
+    assert services.quotes.for_deal(deal.id) == []
+    kept = services.quotes.create(deal.id, content(products), by=rep).quote
+    sent = services.quotes.send(kept.id, expected_version=kept.version, by=rep).quote
+    with pytest.raises(InvalidInput, match="kept"):
+        services.quotes.delete_draft(kept.id, expected_version=sent.version, by=rep)

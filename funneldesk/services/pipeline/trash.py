@@ -34,7 +34,7 @@ from funneldesk.models import (
     TeamSetting,
 )
 from funneldesk.models.base import utcnow
-from funneldesk.services.common import audit, sql
+from funneldesk.services.common import audit, search_index, sql
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.permissions import require_deal_owner, require_manager
@@ -74,6 +74,8 @@ def purge_deals(session: Session, deal_ids: Sequence[int]) -> None:
     if not deal_ids:
         return
     chunks = [list(deal_ids[i:i + _CHUNK]) for i in range(0, len(deal_ids), _CHUNK)]
+    quote_ids = [i for chunk in chunks for i in session.scalars(
+        select(Quote.id).where(Quote.deal_id.in_(chunk)))]
     for chunk in chunks:
         session.execute(delete(CriterionCheck).where(CriterionCheck.deal_id.in_(chunk)))
         # a deal's activities and plan go with it (the Activities area's tables, read and
@@ -105,6 +107,9 @@ def purge_deals(session: Session, deal_ids: Sequence[int]) -> None:
         if blocking:
             raise PurgeBlocked(blocking)
     forget_deals(raw_connection(session), deal_ids)
+    # the Quotes area's kind in the index (services/quotes/search.py; not imported here,
+    # since the pipeline area comes before it)
+    search_index.forget(raw_connection(session), "quote", quote_ids)
 
 
 # every column of the file that refers to a deal, read from the file itself: a table that a

@@ -28,11 +28,12 @@ from funneldesk.models import (
 )
 from funneldesk.models.base import utcnow
 from funneldesk.services.activities.team import may_work_on
-from funneldesk.services.common import audit
+from funneldesk.services.common import audit, search_index
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.common.sql import session_query
+from funneldesk.services.pipeline.search import raw_connection
 from funneldesk.services.quotes import reads
 from funneldesk.services.quotes.catalogue import converted, item_of
 from funneldesk.services.quotes.content import check_content, write_content
@@ -46,6 +47,7 @@ from funneldesk.services.quotes.records import (
     QuoteSummary,
     QuoteView,
 )
+from funneldesk.services.quotes.search import KIND, index_quotes
 from funneldesk.services.quotes.settings import quote_rules
 from funneldesk.services.team import reads as team_reads
 from funneldesk.services.team.products import base_currency_in
@@ -189,6 +191,25 @@ class QuoteService(Service):
                          revision=revision.number)
             _touch(op.quote, by)
             return self._result(op.session, op.quote)
+
+    def delete_draft(self, quote_id: int, *, expected_version: int, by: Actor) -> QuoteResult:
+        """Deletes a quote that was never sent (what undoes making it); the result holds
+        the quote as it was."""
+        with self._open(quote_id, expected_version, by) as op:
+            session, quote = op.session, op.quote
+            revisions = reads.revisions_of(session, quote_id)
+            if quote.state is not QuoteState.DRAFT or any(r.sent_at for r in revisions):
+                raise InvalidInput("state", _("A quote the customer has seen is kept: only "
+                                              "a draft that was never sent can be deleted."))
+            result = self._result(session, quote)
+            for revision in revisions:
+                _drop(session, revision)
+            session.flush()
+            session.delete(quote)
+            session.flush()
+            search_index.forget(raw_connection(session), KIND, [quote_id])
+            audit.record(session, by, "delete", "quote", quote_id, number=quote.number)
+            return result
 
     # --- the price floor -----------------------------------------------------------------
 
@@ -434,6 +455,7 @@ class QuoteService(Service):
     def _result(self, session: Session, quote: Quote, changes: ChangeSet | None = None,
                 opened: bool = False) -> QuoteResult:
         session.flush()
+        index_quotes(raw_connection(session), [quote.id])
         view = reads.quote_view(session, quote.id)
         own = ChangeSet(quote_ids=frozenset({quote.id}))
         return QuoteResult(view, own if changes is None else changes | own, opened)

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from funneldesk.enums import ApprovalState, QuoteState
 from funneldesk.models import Product, Quote, QuoteOption, QuoteRevision
 from funneldesk.money import round_cents
+from funneldesk.services.common.sql import next_new_id
+from funneldesk.services.pipeline.search import raw_connection
 from funneldesk.services.quotes.catalogue import item_of
 from funneldesk.services.quotes.content import write_content
 from funneldesk.services.quotes.records import (
@@ -26,6 +28,7 @@ from funneldesk.services.quotes.records import (
     QuoteContent,
     QuoteTerms,
 )
+from funneldesk.services.quotes.search import index_new_quotes
 from funneldesk.services.team.products import product_named
 
 QUOTED_OPEN = 0.3  # of the open deals past their first stage
@@ -68,6 +71,7 @@ def add(session: Session, rng: random.Random, words: dict[str, Any],
     catalogue = {p.id: item_of(p) for p in session.scalars(select(Product))}
     include_tax = words["options"][0] == "基础版"
     today = now.date()
+    first_quote = next_new_id(session, "quotes")
     numbers: dict[int, int] = {}  # the last number given in each year (an appended sample
     for number in session.scalars(select(Quote.number)):  # goes on after what is there)
         year, _dash, serial = number.removeprefix("Q").partition("-")
@@ -121,7 +125,7 @@ def add(session: Session, rng: random.Random, words: dict[str, Any],
         if state in ("negotiating", "resent", "accepted"):
             # the customer pushed back: a cheaper second revision
             second = _cheaper(rng, first)
-            later = sent_at + dt.timedelta(days=rng.randint(2, 8))
+            later = min(now, sent_at + dt.timedelta(days=rng.randint(2, 8)))
             revision = _revision(session, quote, 2, second, catalogue, later)
             if state == "negotiating":
                 quote.updated_at = later
@@ -141,6 +145,7 @@ def add(session: Session, rng: random.Random, words: dict[str, Any],
             quote.decided_on = row["closed_on"] or today
             quote.decided_by_id = row["owner_id"]
     session.flush()
+    index_new_quotes(raw_connection(session), first_quote)
 
 
 def _revision(session: Session, quote: Quote, number: int, content: QuoteContent,

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMenu,
     QTableView,
@@ -55,13 +54,7 @@ class ActivitiesPage(Page):
         self.model = ActivitiesTableModel(workspace.services, self._failed,
                                           query=ActivityQuery(assignee_id=workspace.actor.id))
         self.table = self._make_table()
-        self.empty = QLabel()
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
-        self.empty.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.empty.setStyleSheet("color: palette(mid)")
-        self.empty.hide()
-        QVBoxLayout(self.table.viewport()).addWidget(self.empty)
+        self.empty = record_table.empty_notice(self.table)
         self.showing = QComboBox()
         self.showing.setAccessibleName(_("Show"))
         for showing in Showing:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from funneldesk import formatting
@@ -15,8 +15,8 @@ from funneldesk.services.activities.review_records import (
     ReviewRow,
     reason_label,
 )
+from funneldesk.ui.common.rows_model import Index, RowsModel
 
-Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the ReviewRow
 LATE = QColor("#c62828")
 REVIEWED = QColor("#8a94a1")
@@ -33,27 +33,11 @@ def days_ago(days: int) -> str:
     return ngettext("{n} day ago", "{n} days ago", days).format(n=formatting.number(days))
 
 
-class ReviewModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[ReviewRow] = []
+class ReviewModel(RowsModel):
+    rows: list[ReviewRow]
 
-    def set_rows(self, rows: list[ReviewRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's default
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's default
-        return 0 if parent.isValid() else len(_headers())
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _headers()[section]
-        return None
+    def headers(self) -> tuple[str, ...]:
+        return _headers()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -100,6 +84,3 @@ class ReviewModel(QAbstractTableModel):
         return ngettext("Nobody did anything on it for {n} day.",
                         "Nobody did anything on it for {n} days.",
                         row.untouched_days).format(n=formatting.number(row.untouched_days))
-
-    def row_at(self, index: Index) -> ReviewRow | None:
-        return self.rows[index.row()] if index.isValid() else None

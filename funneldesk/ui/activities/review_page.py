@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtCore import QModelIndex, QPoint
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -59,12 +59,7 @@ class ReviewPage(Page):
         # wide enough for English dates ("Nov 29, 2026") and the longest reasons
         for column, chars in enumerate((22, 18, 12, 10, 40, 13, 16, 16)):
             self.table.setColumnWidth(column, chars * self.fontMetrics().averageCharWidth())
-        self.empty = QLabel()
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
-        self.empty.setStyleSheet("color: palette(mid)")
-        self.empty.hide()
-        QVBoxLayout(self.table.viewport()).addWidget(self.empty)
+        self.empty = record_table.empty_notice(self.table)
         self.pipeline = pipeline_combo(services)
         self.whose = whose_combo(services, actor, _("Mine and my deal teams"))
         self.days = QSpinBox()
@@ -88,10 +83,9 @@ class ReviewPage(Page):
         self._tools.addSeparator()
         for action in self._actions[:3]:
             self._tools.addAction(action)
-        hint = QLabel(_("Deals nobody touched for a while, past their expected close date, "
-                        "or rotting in their stage. Double-click one for a quick update."))
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color: palette(mid)")
+        hint = record_table.page_hint(_(
+            "Deals nobody touched for a while, past their expected close date, or rotting in "
+            "their stage. Double-click one for a quick update."))
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addWidget(self.table, 1)

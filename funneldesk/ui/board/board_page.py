@@ -423,6 +423,11 @@ class BoardPage(Page):
         self.editor.open(deal_id)
         self.controller.refresh_card(deal_id)
 
+    def new_quote(self, deal_id: int) -> None:
+        from funneldesk.ui.quotes.editor import new_quote
+
+        new_quote(self.workspace, deal_id, self)
+
     def _card_menu(self, deal_id: int, stage_id: int, pos: QPoint) -> None:
         menu = self.card_menu(deal_id, stage_id)
         if menu is not None:
@@ -443,6 +448,7 @@ class BoardPage(Page):
             deal_id, card.title, "plan")).setEnabled(works_on)
         menu.addAction(_("Log activity…"), lambda: self.activity_on(
             deal_id, card.title, "log")).setEnabled(works_on)
+        menu.addAction(_("New quote…"), lambda: self.new_quote(deal_id)).setEnabled(works_on)
         move_to = menu.addMenu(_("Move to"))
         for stage in board.pipeline.stages:
             action = move_to.addAction(stage.name)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout
 
 T = TypeVar("T", bound=QTableView)
 
@@ -28,3 +28,23 @@ def set_up(table: T) -> T:
     top.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     return table
+
+
+def empty_notice(table: QTableView) -> QLabel:
+    """The grey sentence shown over an empty list (hidden until there is one to say)."""
+    notice = QLabel()
+    notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    notice.setWordWrap(True)
+    notice.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)  # clicks reach the list
+    notice.setStyleSheet("color: palette(mid)")
+    notice.hide()
+    QVBoxLayout(table.viewport()).addWidget(notice)
+    return notice
+
+
+def page_hint(text: str) -> QLabel:
+    """The grey line above a page's list that says what the page is for."""
+    hint = QLabel(text)
+    hint.setWordWrap(True)
+    hint.setStyleSheet("color: palette(mid)")
+    return hint

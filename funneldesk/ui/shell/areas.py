@@ -19,6 +19,7 @@ from funneldesk.ui.board.deal_editing import DealEditor
 from funneldesk.ui.common.page import Page, PageSpec, Pane, PaneSpec, Workspace
 from funneldesk.ui.customers.actions import ACTIONS as CUSTOMERS_ACTIONS
 from funneldesk.ui.deals.actions import ACTIONS as DEALS_ACTIONS
+from funneldesk.ui.quotes.actions import ACTIONS as QUOTES_ACTIONS
 
 
 def _deals(workspace: Workspace) -> Page:
@@ -71,6 +72,16 @@ def _forecast_icon() -> QIcon:
     return QIcon(str(RESOURCES / "icons" / "forecast.svg"))
 
 
+def _quotes(workspace: Workspace) -> Page:
+    from funneldesk.ui.quotes.page import QuotesPage
+
+    return QuotesPage(workspace)
+
+
+def _quotes_icon() -> QIcon:
+    return QIcon(str(RESOURCES / "icons" / "quotes.svg"))
+
+
 PAGES: tuple[PageSpec, ...] = (
     BOARD_PAGE,
     PageSpec("deals", lambda: _("Deals"), _deals_icon, _deals, DEALS_ACTIONS),
@@ -80,6 +91,7 @@ PAGES: tuple[PageSpec, ...] = (
              ACTIVITIES_ACTIONS),
     PageSpec("review", lambda: _("Review"), _review_icon, _review, REVIEW_ACTIONS),
     PageSpec("forecast", lambda: _("Forecast"), _forecast_icon, _forecast, FORECAST_ACTIONS),
+    PageSpec("quotes", lambda: _("Quotes"), _quotes_icon, _quotes, QUOTES_ACTIONS),
 )
 def _today(workspace: Workspace) -> Pane:
     from funneldesk.ui.activities.today_pane import TodayPane
@@ -141,7 +153,17 @@ def _activity_opener(workspace: Workspace) -> Callable[[int], None]:
     return open_activity
 
 
+def _quote_opener(workspace: Workspace) -> Callable[[int], None]:
+    def open_one(quote_id: int) -> None:
+        from funneldesk.ui.quotes.editor import open_quote
+
+        open_quote(workspace, quote_id)
+
+    return open_one
+
+
 # kind of record (as the search index names it) -> what opens one in its form
 OPENERS: dict[str, Callable[[Workspace], Callable[[int], None]]] = {
     "deal": _deal_opener, "company": _customer_opener("company"),
-    "contact": _customer_opener("contact"), "activity": _activity_opener}
+    "contact": _customer_opener("contact"), "activity": _activity_opener,
+    "quote": _quote_opener}

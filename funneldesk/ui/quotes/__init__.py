@@ -1,0 +1,1 @@
+"""The Quotes area's window: the Quotes page, the quote editor, the PDF preview."""

@@ -1,0 +1,183 @@
+"""The Quotes area in the window: the editor pricing lines as they are typed, refusing a
+bad cell under the table, marking a line below its floor, saving (undone from the Edit
+menu), a manager's approval letting the quote go out, the comparison of two revisions,
+the customer's answer, the Quotes page's filters, and the PDF preview's pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from funneldesk.db import Database
+from funneldesk.enums import ApprovalState, QuoteState, Role
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor
+from funneldesk.ui.quotes.compare_dialog import CompareDialog
+from funneldesk.ui.quotes.editor import QuoteEditor
+from funneldesk.ui.quotes.lines_model import DISCOUNT, PRICE, PRODUCT, QUANTITY
+from funneldesk.ui.quotes.page import QuotesPage
+from funneldesk.ui.quotes.preview import QuotePreview
+from funneldesk.ui.shell.main_window import MainWindow
+from tests.helpers import make_deal, make_user
+from tests.services.quote_helpers import catalogue, content
+
+
+def answers(monkeypatch: pytest.MonkeyPatch, text: str = "ok", item: str | None = None) -> None:
+    """The editor's questions answered: a reason or note, an option, Yes."""
+    monkeypatch.setattr(QInputDialog, "getMultiLineText",
+                        staticmethod(lambda *_a, **_k: (text, True)))
+    if item is not None:
+        monkeypatch.setattr(QInputDialog, "getItem",
+                            staticmethod(lambda *_a, **_k: (item, True)))
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *_a, **_k: QMessageBox.StandardButton.Yes))
+
+
+def type_in(editor: QuoteEditor, row: int, column: int, value: Any) -> bool:
+    model = editor.tabs()[editor.options.currentIndex()].model
+    return bool(model.setData(model.index(row, column), value))
+
+
+def test_a_new_quote_prices_its_lines_as_typed_refuses_a_bad_cell_and_saves_undoably(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, manager)
+    editor = QuoteEditor(window.workspace, deal_id=deal.id)
+    qtbot.addWidget(editor)
+    tab = editor.tabs()[0]
+    tab.add_button.click()
+    assert type_in(editor, 0, PRODUCT, products["licence"].id)
+    # the licence's list price with 13% tax, as the quote includes tax by default
+    assert tab.model.lines[0].unit_price == Decimal("1130.00")
+    assert type_in(editor, 0, QUANTITY, "10")
+    assert "11,300.00" in tab.totals.text()
+    assert not type_in(editor, 0, QUANTITY, "ten")
+    assert tab.problem.isVisibleTo(editor)
+    assert "quantity above 0" in tab.problem.text()
+    assert tab.model.lines[0].quantity == Decimal(10)  # nothing changed
+    assert type_in(editor, 0, DISCOUNT, "5")
+    assert not tab.problem.isVisibleTo(editor)
+    assert "10,735.00" in tab.totals.text()
+    editor.save_button.click()
+    assert editor.quote is not None
+    saved = services.quotes.get(editor.quote.id)
+    assert saved.revision.options[0].amounts.total == Decimal("10735.00")
+    assert "New quote" in window.undo_stack.undoText()
+    window.undo_stack.undo()
+    assert services.quotes.for_deal(deal.id) == []
+    window.undo_stack.redo()
+    assert len(services.quotes.for_deal(deal.id)) == 1
+
+
+def test_a_line_below_its_floor_is_marked_and_goes_out_once_another_manager_approves(
+        qtbot: QtBot, services: Services, manager: Actor, db: Database, window: MainWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    products = catalogue(services, manager)
+    rep = make_user(db, "rep", "Rita Rep")
+    deal = make_deal(services, rep)
+    quote = services.quotes.create(deal.id, content(products), by=rep).quote
+    editor = QuoteEditor(window.workspace, quote_id=quote.id)
+    qtbot.addWidget(editor)
+    assert not editor.tabs()[0].warning.isVisibleTo(editor)
+    assert type_in(editor, 0, PRICE, "800")  # below the floor of 904.00 with tax
+    tab = editor.tabs()[0]
+    assert tab.warning.isVisibleTo(editor)
+    assert "below its floor" in tab.warning.text()
+    assert tab.model.index(0, PRICE).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert "manager must approve" in editor.approval.text()
+    assert not editor.send_button.isEnabled()
+    editor.save_button.click()
+    answers(monkeypatch, "Strategic account")
+    editor.approve_button.click()  # the window's user is the team's only manager
+    assert editor.quote is not None
+    approval = editor.quote.revision.approval
+    assert (approval.state, approval.self_approved) == (ApprovalState.APPROVED, False)
+    assert "Approved by" in editor.approval.text()
+    assert editor.send_button.isEnabled()
+    editor.send_button.click()
+    assert services.quotes.get(quote.id).state is QuoteState.SENT
+
+
+def test_the_comparison_lists_what_the_second_revision_conceded(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, manager)
+    quote = services.quotes.create(deal.id, content(products), by=manager).quote
+    sent = services.quotes.send(quote.id, expected_version=quote.version, by=manager).quote
+    services.quotes.save(quote.id, content(products, "1017.00"), expected_version=sent.version,
+                         by=manager)
+    dialog = CompareDialog(window.workspace, services.quotes.get(quote.id))
+    qtbot.addWidget(dialog)
+    rows = [[dialog.model.item(r, c).text() for c in range(5)]
+            for r in range(dialog.model.rowCount())]
+    assert ["Unit price", "Standard", "CRM licence", "1,130.00", "1,017.00"] in rows
+    assert ["Option total", "Standard", "", "11,300.00", "10,170.00"] in rows
+    assert "came down by 3,390.00 USD" in dialog.summary.text()
+
+
+def test_the_customers_answer_sets_the_deals_value_and_undo_puts_it_back(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, manager, value="5000")
+    quote = services.quotes.create(deal.id, content(products), by=manager).quote
+    services.quotes.send(quote.id, expected_version=quote.version, by=manager)
+    editor = QuoteEditor(window.workspace, quote_id=quote.id)
+    qtbot.addWidget(editor)
+    assert not editor.save_button.isEnabled() or editor.accept_button.isEnabled()
+    answers(monkeypatch, item="Premium")
+    editor.accept_button.click()
+    assert services.quotes.get(quote.id).state is QuoteState.ACCEPTED
+    assert services.deals.detail(deal.id).fields.value == Decimal("33200.00")
+    assert "accepted: Premium" in editor.heading.text()
+    window.undo_stack.undo()
+    assert services.quotes.get(quote.id).state is QuoteState.SENT
+    assert services.deals.detail(deal.id).fields.value == Decimal("5000.00")
+
+
+def test_the_quotes_page_filters_by_state_and_words(
+        qtbot: QtBot, services: Services, manager: Actor, db: Database,
+        window: MainWindow) -> None:
+    products = catalogue(services, manager)
+    rep = make_user(db, "rep", "Rita Rep", Role.REP)
+    cheap = services.quotes.create(make_deal(services, rep, title="Cheap deal").id,
+                                   content(products, "500.00"), by=rep).quote
+    services.quotes.ask_approval(cheap.id, "please", expected_version=cheap.version, by=rep)
+    fair = services.quotes.create(make_deal(services, rep, title="Fair deal").id,
+                                  content(products), by=rep).quote
+    services.quotes.send(fair.id, expected_version=fair.version, by=rep)
+    window.show_page("quotes")
+    page = window.pages["quotes"]
+    assert isinstance(page, QuotesPage)
+    qtbot.waitUntil(lambda: page.status_text() != "", timeout=10000)
+    # a manager first sees what waits for their approval
+    assert [row.number for row in page.model.rows] == [cheap.number]
+    assert page.model.index(0, 3).data() == "Awaiting approval"
+    page.state.setCurrentIndex(0)
+    assert {row.number for row in page.model.rows} == {cheap.number, fair.number}
+    page.search.setText("fair")
+    assert [row.number for row in page.model.rows] == [fair.number]
+    page.search.setText("nothing like it")
+    assert page.empty.isVisibleTo(page)
+
+
+def test_the_preview_shows_every_page_of_the_pdf(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, manager)
+    quote = services.quotes.create(deal.id, content(products), by=manager).quote
+    preview = QuotePreview(window.workspace, quote.id, None, quote.number)
+    qtbot.addWidget(preview)
+    qtbot.waitUntil(lambda: preview.data is not None, timeout=20000)
+    pages = [w for w in preview.findChildren(QLabel) if w.pixmap() is not None
+             and not w.pixmap().isNull()]
+    assert len(pages) == 1
+    assert pages[0].pixmap().width() > 700  # an A4 page at 96 dpi
+    assert preview.save_button.isEnabled()
+    assert preview.data is not None
+    assert preview.data.startswith(b"%PDF")
