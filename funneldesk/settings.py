@@ -42,6 +42,9 @@ OPTIONS: dict[str, Option] = {
     "reminders.keep_in_tray": Option(True, bool, "closing the window leaves FunnelDesk in "
                                      "the system tray (where there is one), its reminders "
                                      "firing; Quit ends it"),
+    "mail.server": Option({}, dict, "the SMTP server quotes are emailed through: host, "
+                          "port, security (starttls, ssl, none), user and sender address; "
+                          "the password is in the system keyring, never here"),
 }
 
 

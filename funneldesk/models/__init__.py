@@ -30,7 +30,13 @@ from funneldesk.models.enums import (
 )
 from funneldesk.models.follow_up import FollowUpPlan, StagePlanStep
 from funneldesk.models.pipeline import Pipeline, Stage, StageCriterion
-from funneldesk.models.quote import Quote, QuoteLine, QuoteOption, QuoteRevision
+from funneldesk.models.quote import (
+    OutboxMessage,
+    Quote,
+    QuoteLine,
+    QuoteOption,
+    QuoteRevision,
+)
 from funneldesk.models.scorecard import Scorecard
 from funneldesk.models.search import SearchDoc, SearchRecent, SearchTerm
 from funneldesk.models.user import User
@@ -59,6 +65,7 @@ __all__ = [
     "LeadSource",
     "LostReason",
     "Merge",
+    "OutboxMessage",
     "Pipeline",
     "PoolEvent",
     "Product",

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -142,3 +143,27 @@ class QuoteLine(Base):
     list_price: Mapped[Decimal] = mapped_column(Money())
     floor_price: Mapped[Decimal | None] = mapped_column(Money())
     cost: Mapped[Decimal | None] = mapped_column(Money())
+
+
+class OutboxMessage(Base):
+    """An email waiting to go out, or gone: kept in the database so that a message written
+    on a laptop with no network goes when the mail server can be reached, whatever
+    happens to the process meanwhile."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_waiting", "sent_at", "id"),
+                      {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int | None] = mapped_column(ForeignKey("quotes.id"))
+    revision: Mapped[int | None] = mapped_column()
+    to_address: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    attachment: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")

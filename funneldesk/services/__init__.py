@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from funneldesk.services.pipeline.trash import TrashService
     from funneldesk.services.quotes.catalogue import CatalogueService
     from funneldesk.services.quotes.letterhead import LetterheadService
+    from funneldesk.services.quotes.mail import MailService
     from funneldesk.services.quotes.quotes import QuoteService
     from funneldesk.services.quotes.settings import QuoteRulesService
     from funneldesk.services.sample_data.demo import DemoService
@@ -269,6 +270,13 @@ class Services:
         from funneldesk.services.quotes.quotes import QuoteService
 
         return QuoteService(self.db)
+
+    @cached_property
+    def mail(self) -> MailService:
+        """Quotes emailed to customers, through an outbox that waits for the network."""
+        from funneldesk.services.quotes.mail import MailService
+
+        return MailService(self.db)
 
     @cached_property
     def letterhead(self) -> LetterheadService:

@@ -181,3 +181,83 @@ def test_the_preview_shows_every_page_of_the_pdf(
     assert preview.save_button.isEnabled()
     assert preview.data is not None
     assert preview.data.startswith(b"%PDF")
+
+
+def test_a_quote_emailed_from_the_window_reaches_the_mail_server(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    from aiosmtpd.controller import Controller
+
+    from funneldesk.ui.quotes.mail_dialogs import EmailQuoteDialog
+    from tests.services.test_quote_mail import Inbox, free_port
+
+    port, inbox = free_port(), Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        window.settings.set("mail.server", {"host": "127.0.0.1", "port": port,
+                                            "security": "none", "user": "",
+                                            "sender": "sales@example.com"})
+        products = catalogue(services, manager)
+        deal = make_deal(services, manager)
+        quote = services.quotes.create(deal.id, content(products), by=manager).quote
+        dialog = EmailQuoteDialog(window.workspace, quote)
+        qtbot.addWidget(dialog)
+        assert dialog.subject.text() == f"Quotation {quote.number}"
+        dialog.to.setText("nobody")
+        dialog.send()
+        assert dialog.errors["to"].isVisibleTo(dialog)
+        assert services.mail.waiting() == 0
+        dialog.to.setText("buyer@customer.example")
+        dialog.send()
+        assert dialog.sent
+        window.send_mail()
+        qtbot.waitUntil(lambda: len(inbox.messages) == 1, timeout=10000)
+        assert services.quotes.get(quote.id).state is QuoteState.SENT
+        qtbot.waitUntil(lambda: "Email sent" in window.statusBar().currentMessage()
+                        or services.mail.waiting() == 0, timeout=5000)
+    finally:
+        controller.stop()
+
+
+def test_a_manager_keeps_the_catalogue_and_a_bad_floor_is_said_under_its_field(
+        qtbot: QtBot, services: Services, manager: Actor) -> None:
+    from funneldesk.ui.quotes.catalogue_dialog import CatalogueDialog, ProductForm
+
+    dialog = CatalogueDialog(services, manager)
+    qtbot.addWidget(dialog)
+    form = ProductForm(services, manager, None, dialog)
+    qtbot.addWidget(form)
+    for name, text in (("name", "服务器"), ("code", "SRV"), ("unit", "台"),
+                       ("list_price", "50,000"), ("floor_price", "60000"), ("cost", "abc")):
+        form.fields[name].setText(text)
+    form.save()
+    assert form.errors["cost"].isVisibleTo(form)
+    form.fields["cost"].setText("35000")
+    form.save()
+    assert "above the list price" in form.errors["floor_price"].text()
+    assert services.catalogue.items() == []
+    form.fields["floor_price"].setText("42000")
+    form.save()
+    assert form.saved is not None
+    dialog.reload()
+    assert [(i.code, i.list_price, i.floor_price) for i in dialog.model.rows] == [
+        ("SRV", Decimal(50000), Decimal(42000))]
+
+
+def test_the_letterhead_and_rules_are_saved_and_a_bad_margin_is_refused(
+        qtbot: QtBot, services: Services, manager: Actor) -> None:
+    from funneldesk.ui.quotes.quote_settings import QuoteSettingsDialog
+
+    dialog = QuoteSettingsDialog(services, manager)
+    qtbot.addWidget(dialog)
+    dialog.fields["name"].setText("北京星辰科技有限公司")
+    dialog.margin.setText("abc")
+    dialog.save()
+    assert dialog.errors["min_margin"].isVisibleTo(dialog)
+    assert services.letterhead.letterhead().name == ""
+    dialog.margin.setText("20")
+    dialog.days.setValue(45)
+    dialog.save()
+    assert services.letterhead.letterhead().name == "北京星辰科技有限公司"
+    rules = services.quote_rules.rules()
+    assert (rules.min_margin, rules.valid_days) == (Decimal(20), 45)

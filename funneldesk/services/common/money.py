@@ -39,3 +39,19 @@ def parse_money(text: str, field: str = "value") -> Decimal:
     if not value.is_finite():  # "nan" and "inf" parse, but are no amount
         raise InvalidInput(field, _("“{text}” is not an amount.").format(text=text.strip()))
     return check_amount(value, field)
+
+
+def parse_percent(text: str, field: str) -> Decimal | None:
+    """A percentage typed by a user ("15", "15%", "12.5 %") with at most two decimals;
+    None when the field is left empty. Raises InvalidInput for anything else."""
+    cleaned = text.strip().replace("%", "").replace("％", "").strip()
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or not 0 <= value <= 100 or value != value.quantize(CENT):
+        raise InvalidInput(field, _("Enter a percentage from 0 to 100, with at most two "
+                                    "decimals."))
+    return value

@@ -24,6 +24,7 @@ from funneldesk.models import (
     DealNote,
     DealReview,
     FollowUpPlan,
+    OutboxMessage,
     Quote,
     QuoteLine,
     QuoteOption,
@@ -90,6 +91,7 @@ def purge_deals(session: Session, deal_ids: Sequence[int]) -> None:
         quotes = select(Quote.id).where(Quote.deal_id.in_(chunk))
         revisions = select(QuoteRevision.id).where(QuoteRevision.quote_id.in_(quotes))
         options = select(QuoteOption.id).where(QuoteOption.revision_id.in_(revisions))
+        session.execute(delete(OutboxMessage).where(OutboxMessage.quote_id.in_(quotes)))
         session.execute(delete(QuoteLine).where(QuoteLine.option_id.in_(options)))
         session.execute(delete(QuoteOption).where(QuoteOption.revision_id.in_(revisions)))
         session.execute(delete(QuoteRevision).where(QuoteRevision.quote_id.in_(quotes)))

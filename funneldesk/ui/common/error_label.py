@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
-from funneldesk.errors import FunnelDeskError
+from funneldesk.errors import FunnelDeskError, InvalidFields
 from funneldesk.ui.common.save_state import note_refused
 
 
@@ -66,3 +68,17 @@ def show_at_field(error: FunnelDeskError, labels: dict[str, ErrorLabel],
     labels[field].show_error(error)
     fields[field].setFocus()
     return True
+
+
+def show_refusal(error: FunnelDeskError, labels: Mapping[str, ErrorLabel],
+                 fields: Mapping[str, QWidget], fallback: ErrorLabel) -> None:
+    """Says each problem of a refused save under the field it names (``fallback`` for
+    one that names no field of the form), the cursor in the first such field."""
+    problems = error.problems if isinstance(error, InvalidFields) else (error,)
+    focused = False
+    for problem in problems:
+        name = getattr(problem, "field", "")
+        labels.get(name, fallback).show_error(problem)
+        if not focused and name in fields:
+            fields[name].setFocus()
+            focused = True

@@ -41,6 +41,8 @@ class Workspace:
     openers: dict[str, Callable[[int], None]] = field(default_factory=dict)
     # set by the window: makes a page current (built if it never was) and returns it
     go_to_page: Callable[[str], Page] | None = None
+    # set by the window: tries at once to send what waits in the outbox (an email queued)
+    send_mail: Callable[[], None] = lambda: None
 
     def open_record(self, kind: str, record_id: int) -> None:
         opener = self.openers.get(kind)

@@ -147,6 +147,7 @@ class QuoteEditor(QDialog):
         self.decline_button = QPushButton(_("Decline…"))
         self.preview_button = QPushButton(_("Preview PDF…"))
         self.compare_button = QPushButton(_("Compare revisions…"))
+        self.email_button = QPushButton(_("Email to customer…"))
         self.accept_button = QPushButton(_("Customer accepted…"))
         self.reject_button = QPushButton(_("Customer declined…"))
         self.close_button = QPushButton(_("Close"))
@@ -155,6 +156,7 @@ class QuoteEditor(QDialog):
                              (self.approve_button, lambda: self.decide(True)),
                              (self.decline_button, lambda: self.decide(False)),
                              (self.preview_button, self.preview),
+                             (self.email_button, self.email),
                              (self.compare_button, self.compare),
                              (self.accept_button, self.customer_accepted),
                              (self.reject_button, self.reject_quote),
@@ -275,6 +277,9 @@ class QuoteEditor(QDialog):
         self.approve_button.setEnabled(may_decide and state is not ApprovalState.APPROVED)
         self.decline_button.setEnabled(may_decide and state is not ApprovalState.DECLINED)
         self.preview_button.setEnabled(quote is not None)
+        # emailing sends the newest revision (or the one sent already, once more)
+        self.email_button.setEnabled(quote is not None and open_quote and newest
+                                     and (cleared or not unsent))
         self.compare_button.setEnabled(quote is not None and len(quote.revisions) > 1)
         answerable = (quote is not None and quote.state is QuoteState.SENT and newest
                       and not unsent and not dirty)
@@ -549,6 +554,17 @@ class QuoteEditor(QDialog):
         if self.quote is None or not self._saved_first():
             return
         preview_quote(self.workspace, self.quote.id, self.viewed, self.quote.number, self)
+
+    def email(self) -> None:
+        from funneldesk.ui.quotes.mail_dialogs import EmailQuoteDialog
+
+        if self.quote is None or not self._saved_first():
+            return
+        dialog = EmailQuoteDialog(self.workspace, self.quote, self)
+        if dialog.exec() and dialog.sent:
+            self.quote = self.quotes.get(self.quote.id)
+            self._load()
+            self.workspace.send_mail()
 
     def compare(self) -> None:
         from funneldesk.ui.quotes.compare_dialog import CompareDialog

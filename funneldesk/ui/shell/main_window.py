@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -75,6 +75,8 @@ class MainWindow(QMainWindow):
         self.workspace.openers.update({kind: opener(self.workspace)
                                        for kind, opener in OPENERS.items()})
         self.samples = SampleDataActions(self.workspace)
+        self._outbox: Any = None  # the outbox's sender, made with the first email
+        self.workspace.send_mail = self.send_mail
         self.specs = {spec.key: spec for spec in pages}
         self.workspace.go_to_page = self._go_to_page
         self.pages: dict[str, Page] = {}
@@ -282,6 +284,43 @@ class MainWindow(QMainWindow):
         dialog.exec()
         if dialog.saved:  # leads may have joined or left the pool
             self.runner.relay(ChangeSet(everything=True))
+
+    def send_mail(self) -> None:
+        """Sends what waits in the outbox now, and again every few minutes while anything
+        waits; the status bar says how it went."""
+        from funneldesk.ui.quotes.mail_dialogs import Outbox, delivery_text, mail_server
+
+        if self._outbox is None:
+            self._outbox = Outbox(self.services, self.settings, self)
+            self._outbox.delivered.connect(lambda done: self._show_message(delivery_text(
+                done, mail_server(self.settings) is not None)))
+        if mail_server(self.settings) is None:
+            self._show_message(_("The message waits in the outbox: set up the email server "
+                                 "in Settings ▸ Email server…"))
+            return
+        self._outbox.try_now()
+
+    def edit_mail_server(self) -> None:
+        from funneldesk.ui.quotes.mail_dialogs import MailSettingsDialog
+
+        if MailSettingsDialog(self.settings, self).exec():
+            self.send_mail()
+
+    def edit_catalogue(self) -> None:
+        """The products quotes are made of (read-only for a rep)."""
+        from funneldesk.ui.quotes.catalogue_dialog import CatalogueDialog
+
+        dialog = CatalogueDialog(self.services, self.actor, self)
+        dialog.exec()
+        if dialog.changed:  # a renamed product shows on deals and in quotes' lines
+            self.runner.relay(ChangeSet(everything=True))
+
+    def edit_quote_settings(self) -> None:
+        """The letterhead on quotes and the quoting rules (read-only for a rep)."""
+        from funneldesk.ui.quotes.quote_settings import QuoteSettingsDialog
+
+        if QuoteSettingsDialog(self.services, self.actor, self).exec():
+            self.runner.relay(ChangeSet(everything=True))  # floors and margins are read anew
 
     def edit_lead_sources(self) -> None:
         """The team's lead sources (read-only for a rep); the lists follow a change."""

@@ -55,6 +55,10 @@ class WindowActions:
         self.rates = self._action(_("Exchange rates…"), None, w.edit_rates)
         self.team_settings = self._action(_("Team settings…"), None, w.edit_team_settings)
         self.lead_sources = self._action(_("Lead sources…"), None, w.edit_lead_sources)
+        self.catalogue = self._action(_("Product catalogue…"), None, w.edit_catalogue)
+        self.quote_settings = self._action(_("Quotes: letterhead and rules…"), None,
+                                           w.edit_quote_settings)
+        self.mail_server = self._action(_("Email server…"), None, w.edit_mail_server)
         self._menus()
         self.tool_bar = self._toolbar()
 
@@ -88,6 +92,10 @@ class WindowActions:
         settings.addAction(self.rates)
         settings.addAction(self.team_settings)
         settings.addAction(self.lead_sources)
+        settings.addSeparator()
+        settings.addAction(self.catalogue)
+        settings.addAction(self.quote_settings)
+        settings.addAction(self.mail_server)
         self.settings = settings
         # the current page's menus go before View (MainWindow.show_page)
         self.view_menu_action = bar.addMenu(self.view)

@@ -10,6 +10,8 @@ Revises: 0019
 - ``quotes``, ``quote_revisions``, ``quote_options``, ``quote_lines``: a deal's quotes,
   revision by revision, with their options and lines; the price floor's approval is
   recorded on the revision.
+- ``outbox``: emails (a quote's PDF to the customer) waiting for the mail server, and
+  those sent.
 
 This file is frozen: it imports no FunnelDesk code but the column types, since the live
 code may change after it.
@@ -152,9 +154,34 @@ def upgrade() -> None:
     with op.batch_alter_table('quote_lines', schema=None) as batch_op:
         batch_op.create_index('ix_quote_lines_option', ['option_id', 'position'], unique=False)
         batch_op.create_index(batch_op.f('ix_quote_lines_product_id'), ['product_id'], unique=False)
+    op.create_table('outbox',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('quote_id', sa.Integer(), nullable=True),
+    sa.Column('revision', sa.Integer(), nullable=True),
+    sa.Column('to_address', sa.String(length=320), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('attachment', sa.LargeBinary(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('created_at', funneldesk.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('sent_at', funneldesk.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_outbox_created_by_id_users')),
+    sa.ForeignKeyConstraint(['quote_id'], ['quotes.id'], name=op.f('fk_outbox_quote_id_quotes')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox')),
+    sqlite_autoincrement=True
+    )
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_waiting', ['sent_at', 'id'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_waiting')
+
+    op.drop_table('outbox')
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.drop_column('version')
         batch_op.drop_column('tax_rate')

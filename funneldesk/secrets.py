@@ -1,0 +1,49 @@
+"""Secrets (the mail server's password, later PDF passwords) in the system keyring, never
+in settings files or logs. With no secure keyring (a desktop-less session, or only a
+plain-text one), FunnelDesk says so instead of storing the secret where anyone reads it."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from funneldesk.errors import FunnelDeskError
+from funneldesk.i18n import _
+
+SERVICE = "FunnelDesk"
+
+
+class NoSecureKeyring(FunnelDeskError):
+    def message(self) -> str:
+        return _("This computer has no secure keyring to keep the password in (a desktop "
+                 "session's keyring, such as GNOME Keyring or KWallet). FunnelDesk does not "
+                 "store passwords anywhere else.")
+
+
+def _keyring() -> Any:  # the keyring module (it ships no type information)
+    import keyring
+    from keyring.backends import fail
+
+    backend = keyring.get_keyring()
+    name = type(backend).__module__ + "." + type(backend).__name__
+    if isinstance(backend, fail.Keyring) or "plaintext" in name.lower():
+        raise NoSecureKeyring()
+    return keyring
+
+
+def store(key: str, secret: str) -> None:
+    """Keeps ``secret`` under ``key`` (an empty secret removes it)."""
+    keyring = _keyring()
+    if secret:
+        keyring.set_password(SERVICE, key, secret)
+    else:
+        with contextlib.suppress(keyring.errors.PasswordDeleteError):  # none kept: done
+            keyring.delete_password(SERVICE, key)
+
+
+def read(key: str) -> str:
+    """The secret kept under ``key``, "" when none (or no secure keyring)."""
+    try:
+        return _keyring().get_password(SERVICE, key) or ""
+    except NoSecureKeyring:
+        return ""
