@@ -261,3 +261,32 @@ def test_the_letterhead_and_rules_are_saved_and_a_bad_margin_is_refused(
     assert services.letterhead.letterhead().name == "北京星辰科技有限公司"
     rules = services.quote_rules.rules()
     assert (rules.min_margin, rules.valid_days) == (Decimal(20), 45)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise",
+                           "does not support grabbing the keyboard")
+def test_the_deal_form_lists_the_deals_quotes(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from funneldesk.ui.board.deal_form import DealForm
+    from funneldesk.ui.quotes.deal_tab import DealQuotesTab
+    from tests.ui.conftest import answer_next_dialog
+
+    products = catalogue(services, manager)
+    deal = make_deal(services, manager)
+    quote = services.quotes.create(deal.id, content(products), by=manager).quote
+    seen: list[object] = []
+
+    def look(form: QWidget) -> None:
+        assert isinstance(form, DealForm)
+        tab = next(form.tabs.widget(i) for i in range(form.tabs.count())
+                   if isinstance(form.tabs.widget(i), DealQuotesTab))
+        assert isinstance(tab, DealQuotesTab)
+        seen.extend([row.number for row in tab.model.rows])
+        seen.append(tab.new_button.isEnabled())
+        form.reject()
+
+    answer_next_dialog(look)
+    window.editor.open(deal.id)
+    assert seen == [quote.number, True]

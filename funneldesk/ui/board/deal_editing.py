@@ -78,6 +78,13 @@ class DealEditor:
         team = TeamTab(ws, deal_id, lambda: form.title.text().strip() or detail.fields.title)
         form.insert_tab(team, _("Team"), before=form.timeline)
         team.changed.connect(form.timeline.reload)
+        from funneldesk.ui.quotes.deal_tab import DealQuotesTab
+
+        # its owner, a colleague on its team or a manager quotes; the service decides too
+        may_quote = (ws.actor.is_manager or ws.actor.id == detail.fields.owner_id
+                     or ws.services.deal_teams.is_on(deal_id, ws.actor.id))
+        quotes = DealQuotesTab(ws, deal_id, may_quote)
+        form.insert_tab(quotes, _("Quotes"), before=form.timeline)
 
         refused: list[bool] = []
 
