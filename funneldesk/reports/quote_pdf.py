@@ -224,7 +224,7 @@ def _section(doc: QuotePdf, option: PdfOption, s: dict[str, ParagraphStyle]) -> 
         rows.append(["", _p(_t(doc, N_("In words: {amount}")).format(amount=option.in_words),
                             s["words"]),
                      "", "", "", "", ""])
-    widths = [8 * mm, 0, 12 * mm, 16 * mm, 26 * mm, 16 * mm, 30 * mm]
+    widths = [10 * mm, 0, 12 * mm, 16 * mm, 26 * mm, 16 * mm, 30 * mm]  # 序号 on one line
     widths[1] = BODY - sum(widths)
     table = Table(rows, colWidths=widths, repeatRows=1)
     cell = s["cell"]
