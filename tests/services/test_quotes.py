@@ -16,7 +16,7 @@ from funneldesk.enums import ApprovalState, QuoteState, Role
 from funneldesk.errors import InvalidFields, InvalidInput, NotAllowed, StaleEdit
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
-from funneldesk.services.quotes.records import LineDraft, OptionDraft, QuoteContent
+from funneldesk.services.quotes.records import LineDraft, OptionDraft, QuoteContent, QuoteHeader
 from tests.helpers import make_deal, make_user, snapshot
 from tests.services.quote_helpers import catalogue, content
 
@@ -296,3 +296,47 @@ def test_a_draft_is_deleted_but_a_quote_once_sent_is_kept(
     sent = services.quotes.send(kept.id, expected_version=kept.version, by=rep).quote
     with pytest.raises(InvalidInput, match="kept"):
         services.quotes.delete_draft(kept.id, expected_version=sent.version, by=rep)
+
+
+def test_switching_a_drafts_tax_basis_reprices_it_and_voids_its_approval(
+        services: Services, manager: Actor, rep: Actor, db: Database) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, rep)
+    # 800 before tax is the licence's floor exactly: no approval needed ...
+    quote = services.quotes.create(deal.id, content(products, "800.00", extra_option=False),
+                                   by=rep, header=QuoteHeader("", "en", False, None)).quote
+    assert not quote.revision.needs_approval
+    lic = products["licence"].id
+    cheaper = QuoteContent((OptionDraft("Standard", (LineDraft(lic, Decimal(10),
+                                                               Decimal("790.00")),)),),
+                           content(products).terms)
+    asked = services.quotes.save(quote.id, cheaper, expected_version=quote.version,
+                                 by=rep).quote
+    approved = services.quotes.approve(quote.id, "fine", expected_version=asked.version,
+                                       by=second_manager(db)).quote
+    assert approved.revision.cleared
+    # ... and read with tax included, 790 is 699.12 before tax: the approval was not for that
+    taxed = services.quotes.save(quote.id, cheaper, expected_version=approved.version, by=rep,
+                                 header=replace(approved.header, prices_include_tax=True)).quote
+    assert taxed.revision.approval.state is ApprovalState.NONE
+    assert not taxed.revision.cleared
+    summary = services.quotes.for_deal(deal.id)[0]
+    assert summary.options[0].total == Decimal("7900.00")  # the kept total follows
+    assert taxed.revision.options[0].amounts.tax == Decimal("908.85")
+    with pytest.raises(NotAllowed):
+        services.quotes.send(quote.id, expected_version=taxed.version, by=rep)
+
+
+def test_trailing_spaces_are_no_change_after_a_send(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, rep)
+    quote = services.quotes.create(deal.id, content(products), by=rep).quote
+    sent = services.quotes.send(quote.id, expected_version=quote.version, by=rep).quote
+    spaced = content(products)
+    spaced = replace(spaced, options=tuple(replace(o, name=f" {o.name} ")
+                                           for o in spaced.options),
+                     terms=replace(spaced.terms, notes="  "))
+    same = services.quotes.save(quote.id, spaced, expected_version=sent.version, by=rep)
+    assert not same.opened_revision
+    assert same.quote.revisions == (1,)

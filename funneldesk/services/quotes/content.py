@@ -3,6 +3,7 @@ options and lines with the catalogue's rules copied in."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from sqlalchemy import delete, select
@@ -27,8 +28,9 @@ def line_field(option: int, line: int, name: str) -> str:
 
 
 def check_content(content: QuoteContent, products: dict[int, CatalogueItem]) -> QuoteContent:
-    """Raises InvalidFields naming every problem, each under its field; ``products``: the
-    catalogue in the quote's currency."""
+    """The content as it is kept (texts trimmed), so that it compares equal to what is
+    saved; raises InvalidFields naming every problem, each under its field.
+    ``products``: the catalogue in the quote's currency."""
     problems: list[InvalidInput] = []
     if not content.options:
         problems.append(InvalidInput("options", _("A quote needs at least one option.")))
@@ -66,7 +68,12 @@ def check_content(content: QuoteContent, products: dict[int, CatalogueItem]) -> 
                 TEXT_LIMIT).format(n=TEXT_LIMIT)))
     if problems:
         raise InvalidFields.of(problems)
-    return content
+    return QuoteContent(
+        tuple(replace(option, name=option.name.strip(), lines=tuple(
+            replace(line, description=line.description.strip()) for line in option.lines))
+            for option in content.options),
+        replace(terms, payment_terms=terms.payment_terms.strip(),
+                delivery_terms=terms.delivery_terms.strip(), notes=terms.notes.strip()))
 
 
 def _line_problems(o: int, i: int, product_id: int, quantity: Decimal, unit_price: Decimal,

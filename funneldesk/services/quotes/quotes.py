@@ -125,7 +125,7 @@ class QuoteService(Service):
                 contact_id=deal.contact_id)
             _check_header(session, head)
             products = _products(session, deal.currency)
-            check_content(content, products)
+            content = check_content(content, products)
             now = utcnow()
             quote = Quote(number=_next_number(session, now), deal_id=deal.id,
                           contact_id=head.contact_id, title=head.title.strip(),
@@ -151,15 +151,18 @@ class QuoteService(Service):
         with self._open(quote_id, expected_version, by) as op:
             quote, session = op.quote, op.session
             _require_editable(quote)
+            # a draft's prices read with tax or without: every amount and floor moves, so
+            # the revision is written anew and an approval given before no longer holds
+            rebased = header is not None and header.prices_include_tax != quote.prices_include_tax
             if header is not None:
                 self._set_header(session, quote, header, by)
             products = _products(session, quote.currency)
-            check_content(content, products)
+            content = check_content(content, products)
             revision = reads.newest(session, quote.id)
             rules = quote_rules(session_query(session))
             current = reads.revision_view(session, quote, revision, rules.min_margin).content()
             opened = False
-            if current != content:
+            if current != content or rebased:
                 if revision.sent_at is not None:
                     revision = QuoteRevision(quote_id=quote.id, number=revision.number + 1,
                                              created_by_id=by.id)
