@@ -84,8 +84,13 @@ class QuoteRevision(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # who last saved its content (a manager who priced it does not approve it)
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # the team's minimum margin (percent) when it was sent: a later rule does not reach
+    # back into what the customer has
+    min_margin: Mapped[Decimal | None] = mapped_column(Scaled(2))
     # approval below the floor or the minimum margin: asked by a rep, decided by a manager
     approval: Mapped[ApprovalState] = mapped_column(
         Enum(ApprovalState, native_enum=False, length=10), default=ApprovalState.NONE)
@@ -134,6 +139,9 @@ class QuoteLine(Base):
     option_id: Mapped[int] = mapped_column(ForeignKey("quote_options.id"))
     position: Mapped[int] = mapped_column()
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    # the product's names when saved: a renamed product leaves sent revisions as they were
+    name: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     unit: Mapped[str] = mapped_column(String(20), default="")
     quantity: Mapped[Decimal] = mapped_column(Scaled(3))

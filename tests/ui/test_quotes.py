@@ -44,7 +44,8 @@ def type_in(editor: QuoteEditor, row: int, column: int, value: Any) -> bool:
 
 
 def test_a_new_quote_prices_its_lines_as_typed_refuses_a_bad_cell_and_saves_undoably(
-        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     products = catalogue(services, manager)
     deal = make_deal(services, manager)
     editor = QuoteEditor(window.workspace, deal_id=deal.id)
@@ -67,11 +68,20 @@ def test_a_new_quote_prices_its_lines_as_typed_refuses_a_bad_cell_and_saves_undo
     assert editor.quote is not None
     saved = services.quotes.get(editor.quote.id)
     assert saved.revision.options[0].amounts.total == Decimal("10735.00")
-    assert "New quote" in window.undo_stack.undoText()
+    # a later edit is a step the Edit menu takes back
+    assert type_in(editor, 0, QUANTITY, "12")
+    editor.save_button.click()
+    assert "Edit quote" in window.undo_stack.undoText()
     window.undo_stack.undo()
+    assert services.quotes.get(saved.id).revision.options[0].lines[0].quantity == 10
+    # the draft itself goes with Delete draft… (a quote made is not undone)
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *_a, **_k: QMessageBox.StandardButton.Yes))
+    editor = QuoteEditor(window.workspace, quote_id=saved.id)
+    qtbot.addWidget(editor)
+    assert editor.delete_button.isVisibleTo(editor)
+    editor.delete_button.click()
     assert services.quotes.for_deal(deal.id) == []
-    window.undo_stack.redo()
-    assert len(services.quotes.for_deal(deal.id)) == 1
 
 
 def test_a_line_below_its_floor_is_marked_and_goes_out_once_another_manager_approves(
@@ -93,11 +103,12 @@ def test_a_line_below_its_floor_is_marked_and_goes_out_once_another_manager_appr
     assert not editor.send_button.isEnabled()
     editor.save_button.click()
     answers(monkeypatch, "Strategic account")
-    editor.approve_button.click()  # the window's user is the team's only manager
+    # the window's user priced it, and is the team's only manager: a self-approval, said so
+    editor.approve_button.click()
     assert editor.quote is not None
     approval = editor.quote.revision.approval
-    assert (approval.state, approval.self_approved) == (ApprovalState.APPROVED, False)
-    assert "Approved by" in editor.approval.text()
+    assert (approval.state, approval.self_approved) == (ApprovalState.APPROVED, True)
+    assert "Self-approved by" in editor.approval.text()
     assert editor.send_button.isEnabled()
     editor.send_button.click()
     assert services.quotes.get(quote.id).state is QuoteState.SENT
@@ -129,7 +140,7 @@ def test_the_customers_answer_sets_the_deals_value_and_undo_puts_it_back(
     services.quotes.send(quote.id, expected_version=quote.version, by=manager)
     editor = QuoteEditor(window.workspace, quote_id=quote.id)
     qtbot.addWidget(editor)
-    assert not editor.save_button.isEnabled() or editor.accept_button.isEnabled()
+    assert editor.accept_button.isEnabled()
     answers(monkeypatch, item="Premium")
     editor.accept_button.click()
     assert services.quotes.get(quote.id).state is QuoteState.ACCEPTED
@@ -205,11 +216,11 @@ def test_a_quote_emailed_from_the_window_reaches_the_mail_server(
         assert dialog.subject.text() == f"Quotation {quote.number}"
         dialog.to.setText("nobody")
         dialog.send()
-        assert dialog.errors["to"].isVisibleTo(dialog)
+        qtbot.waitUntil(lambda: dialog.errors["to"].isVisibleTo(dialog), timeout=10000)
         assert services.mail.waiting() == 0
         dialog.to.setText("buyer@customer.example")
         dialog.send()
-        assert dialog.sent
+        qtbot.waitUntil(lambda: dialog.sent, timeout=20000)
         window.send_mail()
         qtbot.waitUntil(lambda: len(inbox.messages) == 1, timeout=10000)
         assert services.quotes.get(quote.id).state is QuoteState.SENT

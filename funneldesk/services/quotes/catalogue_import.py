@@ -11,9 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from funneldesk.errors import InvalidFields, InvalidInput
-from funneldesk.i18n import N_
+from funneldesk.i18n import N_, _
 from funneldesk.models import Product
 from funneldesk.services.common import audit
+from funneldesk.services.common.permissions import require_manager
+from funneldesk.services.common.records import Actor
 from funneldesk.services.common.tabular.checking import require, required_fields
 from funneldesk.services.common.tabular.records import Context, Field, Row
 from funneldesk.services.quotes.catalogue import check_draft
@@ -58,6 +60,10 @@ class ProductImporter:
     fields: tuple[Field, ...] = PRODUCT_FIELDS
     match_keys: tuple[str, ...] = ("name", "code")
     references_checked = False
+
+    def check_actor(self, by: Actor) -> None:
+        """Prices and floors are a manager's: a rep imports none."""
+        require_manager(by, _("Only a manager can change the catalogue."))
 
     def parse(self, row: Row, ctx: Context) -> None:
         """Each cell is checked as it is read; the rules across cells when applied."""

@@ -27,7 +27,26 @@ def line_field(option: int, line: int, name: str) -> str:
     return f"options.{option}.lines.{line}.{name}"
 
 
-def check_content(content: QuoteContent, products: dict[int, CatalogueItem]) -> QuoteContent:
+def stale_lines(lines: list[QuoteLine], products: dict[int, CatalogueItem]) -> bool:
+    """Whether the catalogue changed since the lines were saved: a product's unit, tax
+    rate, list price, floor or cost (in the quote's currency) is not what a line copied."""
+    for line in lines:
+        item = products.get(line.product_id)
+        if item is None or (line.unit, line.tax_rate, line.list_price, line.floor_price,
+                            line.cost, line.name, line.name_en) != (
+                item.unit, item.tax_rate, item.list_price, item.floor_price, item.cost,
+                item.name, item.name_en):
+            return True
+    return False
+
+
+def revision_lines(session: Session, revision_id: int) -> list[QuoteLine]:
+    options = select(QuoteOption.id).where(QuoteOption.revision_id == revision_id)
+    return list(session.scalars(select(QuoteLine).where(QuoteLine.option_id.in_(options))))
+
+
+def check_content(content: QuoteContent, products: dict[int, CatalogueItem],
+                  kept: frozenset[int] = frozenset()) -> QuoteContent:
     """The content as it is kept (texts trimmed), so that it compares equal to what is
     saved; raises InvalidFields naming every problem, each under its field.
     ``products``: the catalogue in the quote's currency."""
@@ -58,7 +77,7 @@ def check_content(content: QuoteContent, products: dict[int, CatalogueItem]) -> 
         for i, line in enumerate(option.lines):
             problems.extend(_line_problems(o, i, line.product_id, line.quantity,
                                            line.unit_price, line.discount, line.description,
-                                           products))
+                                           products, kept))
     terms = content.terms
     for field, text in (("payment_terms", terms.payment_terms),
                         ("delivery_terms", terms.delivery_terms), ("notes", terms.notes)):
@@ -77,13 +96,20 @@ def check_content(content: QuoteContent, products: dict[int, CatalogueItem]) -> 
 
 
 def _line_problems(o: int, i: int, product_id: int, quantity: Decimal, unit_price: Decimal,
-                   discount: Decimal, description: str,
-                   products: dict[int, CatalogueItem]) -> list[InvalidInput]:
+                   discount: Decimal, description: str, products: dict[int, CatalogueItem],
+                   kept: frozenset[int]) -> list[InvalidInput]:
     problems = []
-    if product_id not in products:
+    item = products.get(product_id)
+    if item is None:
         problems.append(InvalidInput(line_field(o, i, "product"), _(
             "Choose a product from the catalogue (a product in another currency needs "
             "its exchange rate).")))
+    elif not item.active and product_id not in kept:
+        # a product no longer offered, or one a rep named on a deal that no manager has
+        # priced yet, stays on the lines that have it but joins no new one
+        problems.append(InvalidInput(line_field(o, i, "product"), _(
+            "“{name}” is not offered in new quotes: a manager makes it active in the "
+            "catalogue, with its prices.").format(name=item.name)))
     if not quantity.is_finite() or quantity <= 0 or quantity > MAX_QUANTITY:
         problems.append(InvalidInput(line_field(o, i, "quantity"), _(
             "Enter a quantity above 0.")))
@@ -106,13 +132,14 @@ def _line_problems(o: int, i: int, product_id: int, quantity: Decimal, unit_pric
 
 
 def write_content(session: Session, revision: QuoteRevision, content: QuoteContent,
-                  products: dict[int, CatalogueItem], include_tax: bool) -> None:
+                  products: dict[int, CatalogueItem], include_tax: bool, by_id: int) -> None:
     """Replaces the revision's options and lines with ``content``; each line copies its
     product's unit, tax rate, list price, floor and cost as they are now."""
     old = select(QuoteOption.id).where(QuoteOption.revision_id == revision.id)
     session.execute(delete(QuoteLine).where(QuoteLine.option_id.in_(old)))
     session.execute(delete(QuoteOption).where(QuoteOption.revision_id == revision.id))
     terms = content.terms
+    revision.saved_by_id = by_id
     revision.valid_until = terms.valid_until
     revision.payment_terms = terms.payment_terms.strip()
     revision.delivery_terms = terms.delivery_terms.strip()
@@ -122,7 +149,8 @@ def write_content(session: Session, revision: QuoteRevision, content: QuoteConte
         for index, line in enumerate(draft.lines):
             product = products[line.product_id]
             lines.append(QuoteLine(
-                position=index, product_id=product.id, description=line.description.strip(),
+                position=index, product_id=product.id, name=product.name,
+                name_en=product.name_en, description=line.description.strip(),
                 unit=product.unit, quantity=line.quantity, unit_price=line.unit_price,
                 discount=line.discount, tax_rate=product.tax_rate,
                 list_price=product.list_price, floor_price=product.floor_price,

@@ -48,7 +48,8 @@ def pdf_document(session: Session, quote: QuoteView) -> QuotePdf:
         capitals(option.amounts.total) if quote.currency == "CNY" else "")
         for option in revision.options)
     owner = session.get(User, quote.deal_owner_id)
-    issued = (revision.sent_at or revision.created_at).date()
+    # the day it was sent where the rep is (a quote sent at 08:00 in Beijing is of that day)
+    issued = (revision.sent_at or revision.created_at).astimezone().date()
     return QuotePdf(
         language=language, letterhead=letterhead(session_query(session)),
         number=quote.number, revision=revision.number, issued=day(issued, language),

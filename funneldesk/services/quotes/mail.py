@@ -15,14 +15,16 @@ from email.utils import formataddr
 
 from sqlalchemy import select
 
+from funneldesk.db.stale import last_change
 from funneldesk.enums import ActivityKind, ActivityState
 from funneldesk.errors import InvalidFields, InvalidInput
 from funneldesk.i18n import N_, _, translated
-from funneldesk.models import Activity, Deal, OutboxMessage
+from funneldesk.models import Activity, Deal, OutboxMessage, Quote
 from funneldesk.models.base import utcnow
 from funneldesk.services.activities.search import index_activities
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
+from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.pipeline.search import raw_connection
 from funneldesk.services.quotes.records import QuoteResult
@@ -81,8 +83,15 @@ class MailService(Service):
         ``QuoteService.send``; one below its floor goes only with an approval), then puts
         the message with the sent revision's PDF in the outbox and logs an email activity
         on the deal."""
-        from funneldesk.services.quotes.quotes import QuoteService
+        from funneldesk.reports import fonts
+        from funneldesk.services.quotes.quotes import QuoteService, require_worker
 
+        with self.db.reading() as session:  # who may, on the version they saw
+            quote = get_or_raise(session, Quote, quote_id, "quote")
+            if quote.version != expected_version:
+                raise last_change(session, Quote, quote_id)
+            require_worker(session, get_or_raise(session, Deal, quote.deal_id, "deal"), by)
+        fonts.font_path()  # no PDF without its font: say so before anything is sent
         problems = []
         try:
             to = check_address(draft.to, "to")
@@ -149,7 +158,15 @@ class MailService(Service):
                 mail = _message(row, server.sender)
             try:
                 _hand_over(server, mail)
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
+                    smtplib.SMTPDataError) as refused:
+                # this message is refused (an address that does not exist ...): it waits
+                # with the reason, and the ones after it still go
+                error = str(refused) or refused.__class__.__name__
+                self._failed(message_id, error)
+                continue
             except (OSError, smtplib.SMTPException) as failure:
+                # the server cannot be reached or refuses everyone: the rest wait too
                 error = str(failure) or failure.__class__.__name__
                 self._failed(message_id, error)
                 break

@@ -90,11 +90,14 @@ def price_option(lines: Sequence[LineTerms], *, include_tax: bool,
     total = subtotal if include_tax else subtotal + tax
     known = [line for line in priced if line.cost is not None]
     known_net = sum((line.net for line in known), ZERO)
-    margin = None
-    if known and known_net > 0:
-        margin = (known_net - sum((line.cost or ZERO for line in known), ZERO)) / known_net
-    below_margin = (min_margin is not None and margin is not None
-                    and margin * HUNDRED < min_margin)
+    known_cost = sum((line.cost or ZERO for line in known), ZERO)
+    margin = (known_net - known_cost) / known_net if known and known_net > 0 else None
+    if min_margin is None:
+        below_margin = False
+    elif margin is None:  # given away: below any minimum as soon as it costs something
+        below_margin = known_cost > 0
+    else:
+        below_margin = margin * HUNDRED < min_margin
     return OptionAmounts(priced, subtotal, tax, total, total - tax, margin,
                          len(priced) - len(known), sum(line.below_floor for line in priced),
                          below_margin)

@@ -36,7 +36,12 @@ from funneldesk.services.common.sql import session_query
 from funneldesk.services.pipeline.search import raw_connection
 from funneldesk.services.quotes import reads
 from funneldesk.services.quotes.catalogue import converted, item_of
-from funneldesk.services.quotes.content import check_content, write_content
+from funneldesk.services.quotes.content import (
+    check_content,
+    revision_lines,
+    stale_lines,
+    write_content,
+)
 from funneldesk.services.quotes.records import (
     CatalogueItem,
     Comparison,
@@ -118,7 +123,7 @@ class QuoteService(Service):
         """A new quote on the deal, its revision 1 open for changes."""
         with self.db.session() as session:
             deal = get_or_raise(session, Deal, deal_id, "deal")
-            _require_worker(session, deal, by)
+            require_worker(session, deal, by)
             head = header or QuoteHeader(
                 language="en" if language() == "en" else "zh_CN",
                 prices_include_tax=quote_rules(session_query(session)).prices_include_tax,
@@ -139,7 +144,8 @@ class QuoteService(Service):
                                      created_by_id=by.id)
             session.add(revision)
             session.flush()
-            write_content(session, revision, content, products, quote.prices_include_tax)
+            write_content(session, revision, content, products, quote.prices_include_tax,
+                          by.id)
             audit.record(session, by, "create", "quote", quote.id, number=quote.number,
                          deal_id=deal.id)
             return self._result(session, quote)
@@ -157,12 +163,17 @@ class QuoteService(Service):
             if header is not None:
                 self._set_header(session, quote, header, by)
             products = _products(session, quote.currency)
-            content = check_content(content, products)
             revision = reads.newest(session, quote.id)
+            lines = revision_lines(session, revision.id)
+            content = check_content(content, products,
+                                    frozenset(line.product_id for line in lines))
             rules = quote_rules(session_query(session))
             current = reads.revision_view(session, quote, revision, rules.min_margin).content()
             opened = False
-            if current != content or rebased:
+            # a catalogue changed since (a floor, a tax rate): the lines take it, and an
+            # approval given against the old floors no longer holds
+            stale = revision.sent_at is None and stale_lines(lines, products)
+            if current != content or rebased or stale:
                 if revision.sent_at is not None:
                     revision = QuoteRevision(quote_id=quote.id, number=revision.number + 1,
                                              created_by_id=by.id)
@@ -175,7 +186,8 @@ class QuoteService(Service):
                     audit.record(session, by, "approval-void", "quote", quote.id,
                                  revision=revision.number, approval=revision.approval.value)
                     revision.approval = ApprovalState.NONE
-                write_content(session, revision, content, products, quote.prices_include_tax)
+                write_content(session, revision, content, products, quote.prices_include_tax,
+                              by.id)
                 audit.record(session, by, "update", "quote", quote.id, revision=revision.number)
             _touch(quote, by)
             return self._result(session, quote, opened=opened)
@@ -189,6 +201,9 @@ class QuoteService(Service):
             if revision.sent_at is not None or revision.number == 1:
                 raise InvalidInput("revision", _(
                     "Only a revision that is being drafted after a sent one can be dropped."))
+            if by.id not in (revision.created_by_id, revision.saved_by_id) and not by.is_manager:
+                raise NotAllowed(_("Only the one who drafted this revision, or a manager, can "
+                                   "drop it."))
             _drop(op.session, revision)
             audit.record(op.session, by, "discard-revision", "quote", quote_id,
                          revision=revision.number)
@@ -201,6 +216,9 @@ class QuoteService(Service):
         with self._open(quote_id, expected_version, by) as op:
             session, quote = op.session, op.quote
             revisions = reads.revisions_of(session, quote_id)
+            if by.id != quote.created_by_id and not by.is_manager:
+                raise NotAllowed(_("Only the one who made this draft, or a manager, can "
+                                   "delete it."))
             if quote.state is not QuoteState.DRAFT or any(r.sent_at for r in revisions):
                 raise InvalidInput("state", _("A quote the customer has seen is kept: only "
                                               "a draft that was never sent can be deleted."))
@@ -248,10 +266,12 @@ class QuoteService(Service):
         """Takes a decision back (what undoes an approval or a refusal)."""
         with self._open(quote_id, expected_version, by) as op:
             revision = reads.newest(op.session, quote_id)
-            if revision.sent_at is not None or revision.approval not in (
-                    ApprovalState.APPROVED, ApprovalState.DECLINED):
+            if revision.sent_at is not None:
                 raise InvalidInput("approval", _("There is no decision to take back: the "
                                                  "revision has been sent since."))
+            if revision.approval not in (ApprovalState.APPROVED, ApprovalState.DECLINED):
+                raise InvalidInput("approval", _("No manager has decided on this revision: "
+                                                 "there is nothing to take back."))
             if revision.approval_by_id != by.id and not by.is_manager:
                 raise NotAllowed(_("Only a manager can take an approval back."))
             before = revision.approval
@@ -275,7 +295,8 @@ class QuoteService(Service):
         with self._open(quote_id, expected_version, by) as op:
             session, quote = op.session, op.quote
             revision = self._needing(op)
-            own = by.id in (quote.created_by_id, op.deal.owner_id)
+            # one who wrote the quote, owns the deal or last priced the revision
+            own = by.id in (quote.created_by_id, op.deal.owner_id, revision.saved_by_id)
             alone = not _other_managers(session, by.id)
             if own and not alone and decision is ApprovalState.APPROVED:
                 raise NotAllowed(_("You cannot approve your own quote while the team has "
@@ -317,30 +338,22 @@ class QuoteService(Service):
             if revision.sent_at is not None:
                 raise InvalidInput("send", _("Revision {number} has been sent already.")
                                    .format(number=revision.number))
-            view = reads.revision_view(session, quote, revision,
-                                       quote_rules(session_query(session)).min_margin)
+            rules = quote_rules(session_query(session))
+            if stale_lines(revision_lines(session, revision.id),
+                           _products(session, quote.currency)):
+                raise InvalidInput("send", _(
+                    "The catalogue changed since this revision was saved (a floor price, a "
+                    "cost or a tax rate): open the quote and save it again to see the new "
+                    "figures before it is sent."))
+            view = reads.revision_view(session, quote, revision, rules.min_margin)
             _require_complete(view.options, view.terms.valid_until, today)
             if not view.cleared:
                 raise NotAllowed(_("This quote is below a floor price or the minimum margin: "
                                    "a manager must approve it before it is sent."))
             revision.sent_at, revision.sent_by_id = utcnow(), by.id
+            revision.min_margin = rules.min_margin
             quote.state = QuoteState.SENT
             audit.record(session, by, "send", "quote", quote_id, revision=revision.number)
-            _touch(quote, by)
-            return self._result(session, quote)
-
-    def unsend(self, quote_id: int, *, expected_version: int, by: Actor) -> QuoteResult:
-        """Takes a send back (what undoes it): the revision is open again."""
-        with self._open(quote_id, expected_version, by) as op:
-            session, quote = op.session, op.quote
-            revisions = reads.revisions_of(session, quote_id)
-            if quote.state is not QuoteState.SENT or revisions[-1].sent_at is None:
-                raise InvalidInput("send", _("The newest revision is not the sent one any more."))
-            revisions[-1].sent_at = revisions[-1].sent_by_id = None
-            if len(revisions) == 1:
-                quote.state = QuoteState.DRAFT
-            audit.record(session, by, "unsend", "quote", quote_id,
-                         revision=revisions[-1].number)
             _touch(quote, by)
             return self._result(session, quote)
 
@@ -435,7 +448,7 @@ class QuoteService(Service):
             if quote.version != expected_version:
                 raise last_change(session, Quote, quote_id)
             deal = get_or_raise(session, Deal, quote.deal_id, "deal")
-            _require_worker(session, deal, by)
+            require_worker(session, deal, by)
             yield _Open(session, quote, deal)
 
     def _set_header(self, session: Session, quote: Quote, header: QuoteHeader,
@@ -484,7 +497,7 @@ def _check_header(session: Session, header: QuoteHeader) -> None:
         get_or_raise(session, Contact, header.contact_id, "contact")
 
 
-def _require_worker(session: Session, deal: Deal, by: Actor) -> None:
+def require_worker(session: Session, deal: Deal, by: Actor) -> None:
     if not may_work_on(session, deal, by):
         raise NotAllowed(_("Only the deal's owner, a colleague on its team or a manager "
                            "can work on its quotes."))
@@ -528,7 +541,9 @@ def _other_managers(session: Session, user_id: int) -> int:
 
 
 def _next_number(session: Session, now: dt.datetime) -> str:
-    prefix = f"Q{now.year}-"
-    last = session.scalar(select(func.max(Quote.number)).where(Quote.number.like(prefix + "%")))
-    count = int(last[len(prefix):]) if last else 0
-    return f"{prefix}{count + 1:04d}"
+    """Q<year>-<serial>, the year the local one (a quote made on 1 January in Beijing is
+    of the new year), the serial one above the year's highest (compared as numbers)."""
+    prefix = f"Q{now.astimezone().year}-"
+    serials = [int(n[len(prefix):]) for n in session.scalars(
+        select(Quote.number).where(Quote.number.like(prefix + "%"))) if n[len(prefix):].isdigit()]
+    return f"{prefix}{max(serials, default=0) + 1:04d}"

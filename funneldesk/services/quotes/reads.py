@@ -57,6 +57,10 @@ def newest(session: Session, quote_id: int) -> QuoteRevision:
 
 def revision_view(session: Session, quote: Quote, revision: QuoteRevision,
                   min_margin: Decimal | None) -> RevisionView:
+    """The revision as priced; ``min_margin`` (the rule now) holds for one being drafted,
+    one sent keeps the rule it went out under."""
+    if revision.sent_at is not None:
+        min_margin = revision.min_margin
     options = session.scalars(select(QuoteOption).where(QuoteOption.revision_id == revision.id)
                               .order_by(QuoteOption.position)).all()
     lines: dict[int, list[tuple[QuoteLine, Product]]] = defaultdict(list)
@@ -75,7 +79,8 @@ def revision_view(session: Session, quote: Quote, revision: QuoteRevision,
                                include_tax=quote.prices_include_tax, min_margin=min_margin)
         shown.append(QuoteOptionView(option.id, option.name, tuple(
             QuoteLineView(line.id, product.id, product.code,
-                          product.name_en if english and product.name_en else product.name,
+                          line.name_en if english and line.name_en else (line.name
+                                                                        or product.name),
                           line.description, line.unit, line.quantity, line.unit_price,
                           line.discount, line.tax_rate, line.list_price, line.floor_price,
                           line.cost, priced)
@@ -85,7 +90,7 @@ def revision_view(session: Session, quote: Quote, revision: QuoteRevision,
         QuoteTerms(revision.valid_until, revision.payment_terms, revision.delivery_terms,
                    revision.notes),
         tuple(shown), _approval(session, revision), revision.created_at, revision.sent_at,
-        _name(session, revision.sent_by_id))
+        _name(session, revision.sent_by_id), min_margin)
 
 
 def _approval(session: Session, revision: QuoteRevision) -> Approval:
@@ -185,17 +190,20 @@ def _needing_approval(session: Session, revision_ids: set[int],
                       quotes: Sequence[Quote]) -> set[int]:
     """Of ``revision_ids``, those below a floor or the minimum margin."""
     taxed = {q.id: q.prices_include_tax for q in quotes}
-    include = {revision_id: taxed[quote_id] for revision_id, quote_id in session.execute(
-        select(QuoteRevision.id, QuoteRevision.quote_id)
-        .where(QuoteRevision.id.in_(revision_ids)))}
+    rule = quote_rules(session_query(session)).min_margin
+    include, margins = {}, {}
+    for revision_id, quote_id, sent_at, kept in session.execute(
+            select(QuoteRevision.id, QuoteRevision.quote_id, QuoteRevision.sent_at,
+                   QuoteRevision.min_margin).where(QuoteRevision.id.in_(revision_ids))):
+        include[revision_id] = taxed[quote_id]
+        margins[revision_id] = kept if sent_at is not None else rule  # as revision_view
     lines: dict[tuple[int, int], list[LineTerms]] = defaultdict(list)
     for revision_id, option_id, line in session.execute(
             select(QuoteOption.revision_id, QuoteOption.id, QuoteLine)
             .join(QuoteLine, QuoteLine.option_id == QuoteOption.id)
             .where(QuoteOption.revision_id.in_(revision_ids))):
         lines[(revision_id, option_id)].append(terms_of(line))
-    margin = quote_rules(session_query(session)).min_margin
     return {revision_id for (revision_id, _o), terms in lines.items()
             if price_option(terms, include_tax=include[revision_id],
-                            min_margin=margin).needs_approval}
+                            min_margin=margins[revision_id]).needs_approval}
 

@@ -163,6 +163,7 @@ class RevisionView:
     created_at: dt.datetime
     sent_at: dt.datetime | None
     sent_by: str | None
+    min_margin: Decimal | None = None  # the rule it is priced under (kept once sent)
 
     @property
     def sent(self) -> bool:

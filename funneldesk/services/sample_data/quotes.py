@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from funneldesk.enums import ApprovalState, QuoteState
-from funneldesk.models import Product, Quote, QuoteOption, QuoteRevision
+from funneldesk.models import Deal, Product, Quote, QuoteOption, QuoteRevision
 from funneldesk.money import round_cents
+from funneldesk.services.common import sql
 from funneldesk.services.common.sql import next_new_id
 from funneldesk.services.pipeline.search import raw_connection
 from funneldesk.services.quotes.catalogue import item_of
@@ -29,6 +30,7 @@ from funneldesk.services.quotes.records import (
     QuoteTerms,
 )
 from funneldesk.services.quotes.search import index_new_quotes
+from funneldesk.services.quotes.settings import quote_rules
 from funneldesk.services.team.products import product_named
 
 QUOTED_OPEN = 0.3  # of the open deals past their first stage
@@ -70,6 +72,7 @@ def add(session: Session, rng: random.Random, words: dict[str, Any],
     services = price_catalogue(session, words)
     catalogue = {p.id: item_of(p) for p in session.scalars(select(Product))}
     include_tax = words["options"][0] == "基础版"
+    margin = quote_rules(sql.session_query(session)).min_margin
     today = now.date()
     first_quote = next_new_id(session, "quotes")
     numbers: dict[int, int] = {}  # the last number given in each year (an appended sample
@@ -119,6 +122,7 @@ def add(session: Session, rng: random.Random, words: dict[str, Any],
             revision.approval_reason = rng.choice(words["approvals"])
         sent_at = created + dt.timedelta(days=1)
         revision.sent_at, revision.sent_by_id = sent_at, row["owner_id"]
+        revision.min_margin = margin
         quote.state, quote.updated_at = QuoteState.SENT, sent_at
         if state == "expired":
             continue
@@ -131,12 +135,17 @@ def add(session: Session, rng: random.Random, words: dict[str, Any],
                 quote.updated_at = later
                 continue
             revision.sent_at, revision.sent_by_id = later, row["owner_id"]
+            revision.min_margin = margin
             quote.updated_at = later
         if state == "accepted":
             options = session.scalars(select(QuoteOption).where(
                 QuoteOption.revision_id == revision.id).order_by(QuoteOption.position)).all()
-            quote.state = QuoteState.ACCEPTED
-            quote.accepted_option_id = rng.choice(options).id
+            chosen = rng.choice(options)
+            quote.state, quote.accepted_option_id = QuoteState.ACCEPTED, chosen.id
+            # the deal's value follows the option the customer chose, as accepting sets it
+            deal = session.get(Deal, row["id"])
+            assert deal is not None
+            quote.deal_value_before, deal.value = deal.value, chosen.total
             quote.decided_on = row["closed_on"] or today
             quote.decided_by_id = row["owner_id"]
         elif state == "rejected":
@@ -154,7 +163,8 @@ def _revision(session: Session, quote: Quote, number: int, content: QuoteContent
                              created_by_id=quote.created_by_id)
     session.add(revision)
     session.flush()
-    write_content(session, revision, content, catalogue, quote.prices_include_tax)
+    write_content(session, revision, content, catalogue, quote.prices_include_tax,
+                  quote.created_by_id)
     return revision
 
 

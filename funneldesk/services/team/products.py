@@ -64,8 +64,11 @@ def product_named(session: Session, name: str, by: Actor | None, *, code: str = 
     found = find_product(session, clean)
     if found is not None:
         return found
+    # one a rep names (a deal's import) joins the catalogue unpriced and inactive: no quote
+    # takes it until a manager prices it (a product with no floor is quoted at any price)
     product = Product(name=clean, code=code.strip(), is_sample=sample,
-                      currency=base_currency_in(session))
+                      currency=base_currency_in(session),
+                      active=by is None or by.is_manager)
     session.add(product)
     session.flush()
     audit.record(session, by, "create", "product", product.id, name=clean)

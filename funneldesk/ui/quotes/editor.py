@@ -7,6 +7,8 @@ customer's answer."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace as dataclass_replace
+from decimal import Decimal
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,6 +32,7 @@ from funneldesk.enums import ApprovalState, QuoteState
 from funneldesk.errors import FunnelDeskError, InvalidFields, InvalidInput
 from funneldesk.i18n import _, language
 from funneldesk.services.quotes.records import (
+    CatalogueItem,
     OptionDraft,
     QuoteContent,
     QuoteHeader,
@@ -60,6 +63,7 @@ class QuoteEditor(QDialog):
         self.rules = services.quote_rules.rules()
         self.quote: QuoteView | None = None
         self.viewed: int | None = None  # the revision shown, when not the newest
+        self._margin: Decimal | None = None  # the margin rule of the revision shown
         if quote_id is not None:
             self.quote = self.quotes.get(quote_id)
             self.deal_id, self.currency = self.quote.deal_id, self.quote.currency
@@ -150,6 +154,7 @@ class QuoteEditor(QDialog):
         self.email_button = QPushButton(_("Email to customer…"))
         self.accept_button = QPushButton(_("Customer accepted…"))
         self.reject_button = QPushButton(_("Customer declined…"))
+        self.delete_button = QPushButton(_("Delete draft…"))
         self.close_button = QPushButton(_("Close"))
         for button, slot in ((self.save_button, self.save), (self.send_button, self.send),
                              (self.ask_button, self.ask_approval),
@@ -160,6 +165,7 @@ class QuoteEditor(QDialog):
                              (self.compare_button, self.compare),
                              (self.accept_button, self.customer_accepted),
                              (self.reject_button, self.reject_quote),
+                             (self.delete_button, self.delete_draft),
                              (self.close_button, self.close_editor)):
             button.clicked.connect(slot)
             row.addWidget(button)
@@ -199,8 +205,12 @@ class QuoteEditor(QDialog):
             self.options.removeTab(0)
             if widget is not None:
                 widget.deleteLater()
+        # a revision that cannot change is priced as it was saved (its floors, costs and
+        # tax rates, and the margin rule it went out under), not by today's catalogue
+        kept = None if editable or quote is None else self._as_saved(quote)
+        self._margin = quote.revision.min_margin if quote is not None else self.rules.min_margin
         for name, lines in options:
-            self._add_tab(name, lines, editable)
+            self._add_tab(name, lines, editable, kept)
         for widget in (self.title, self.pdf_language, self.valid_until, self.payment,
                        self.delivery, self.notes, self.add_option_button,
                        self.rename_option_button, self.remove_option_button):
@@ -208,12 +218,27 @@ class QuoteEditor(QDialog):
         self._heading(quote)
         self._refresh()
 
-    def _add_tab(self, name: str, lines: list[EditLine], editable: bool) -> OptionTab:
-        tab = OptionTab(name, self.catalogue, self.include_tax.isChecked(),
-                        self.rules.min_margin, lines, editable, self.currency)
+    def _add_tab(self, name: str, lines: list[EditLine], editable: bool,
+                 catalogue: dict[int, CatalogueItem] | None = None) -> OptionTab:
+        # a revision being drafted meets today's rule; one that cannot change, its own
+        margin = self.rules.min_margin if editable else self._margin
+        tab = OptionTab(name, catalogue or self.catalogue, self.include_tax.isChecked(),
+                        margin, lines, editable, self.currency)
         tab.priced.connect(self._refresh)
         self.options.addTab(tab, name)
         return tab
+
+    def _as_saved(self, quote: QuoteView) -> dict[int, CatalogueItem]:
+        found = dict(self.catalogue)
+        for option in quote.revision.options:
+            for line in option.lines:
+                base = found.get(line.product_id)
+                if base is not None:
+                    found[line.product_id] = dataclass_replace(
+                        base, name=line.name, unit=line.unit, tax_rate=line.tax_rate,
+                        list_price=line.list_price, floor_price=line.floor_price,
+                        cost=line.cost)
+        return found
 
     def tabs(self) -> list[OptionTab]:
         found = []
@@ -285,6 +310,7 @@ class QuoteEditor(QDialog):
                       and not unsent and not dirty)
         self.accept_button.setEnabled(answerable)
         self.reject_button.setEnabled(answerable)
+        self.delete_button.setVisible(quote is not None and quote.state is QuoteState.DRAFT)
 
     def _approval_text(self, needs: bool, approval: object, unsent: bool) -> str:
         from funneldesk.services.quotes.records import Approval
@@ -421,11 +447,10 @@ class QuoteEditor(QDialog):
         runner, actor, quotes, deal_id = (self.workspace.runner, self.workspace.actor,
                                           self.quotes, self.deal_id)
         try:
+            # not undone: a draft is deleted with Delete draft… (an undone and redone new
+            # quote would come back under another id, stranding the edits made to it)
             return runner.run(
                 _("New quote"), lambda: quotes.create(deal_id, content, by=actor, header=header),
-                undo=lambda r: quotes.delete_draft(r.quote.id, expected_version=runner.own_version(
-                    ("quote", r.quote.id), r.quote.version), by=actor),
-                redo=lambda _r: quotes.create(deal_id, content, by=actor, header=header),
                 versions=_versions, parent=self, reraise=(InvalidInput,))
         except InvalidInput as problem:
             self._refused(problem)
@@ -459,8 +484,15 @@ class QuoteEditor(QDialog):
             return None
 
     def _saved_first(self) -> bool:
-        """Saves unsaved changes before an action that works on the saved quote."""
-        return not self.dirty() or self.save()
+        """Asks to save unsaved changes before an action that works on the saved quote
+        (saving may open a new revision or void an approval: never done unasked)."""
+        if not self.dirty():
+            return True
+        answer = QMessageBox.question(
+            self, _("Unsaved changes"), _("This works on the quote as saved. Save your "
+                                          "changes first?"),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Save and self.save()
 
     def _act(self, text: str, call: str, undo: str | None, *args: object) -> None:
         """Runs one of the quote's actions (send, approve ...) with its undo, and shows the
@@ -495,12 +527,12 @@ class QuoteEditor(QDialog):
         if not self._saved_first() or self.quote is None:
             return
         answer = QMessageBox.question(self, _("Mark as sent"), _(
-            "Mark revision {number} as sent to the customer? It is frozen as it is; a later "
-            "change opens revision {next}.").format(number=self.quote.revision.number,
-                                                    next=self.quote.revision.number + 1))
+            "Mark revision {number} as sent to the customer? It is frozen as it is, for "
+            "good; a later change opens revision {next}.").format(
+            number=self.quote.revision.number, next=self.quote.revision.number + 1))
         if answer == QMessageBox.StandardButton.Yes:
-            self._act(_("Send quote {number}").format(number=self.quote.number), "send",
-                      "unsend")
+            # what the customer has is frozen: a send is never undone
+            self._act(_("Send quote {number}").format(number=self.quote.number), "send", None)
 
     def ask_approval(self) -> None:
         if not self._saved_first() or self.quote is None:
@@ -547,6 +579,24 @@ class QuoteEditor(QDialog):
         if chosen:
             self._act(_("Decline quote {number}").format(number=self.quote.number), "reject",
                       "reopen", reason)
+
+    def delete_draft(self) -> None:
+        if self.quote is None:
+            return
+        answer = QMessageBox.question(self, _("Delete draft"), _(
+            "Delete the draft quote {number}? It was never sent; this cannot be undone.")
+            .format(number=self.quote.number))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        runner, actor, quote = self.workspace.runner, self.workspace.actor, self.quote
+        version = runner.own_version(("quote", quote.id), quote.version)
+        result = runner.run(_("Delete quote {number}").format(number=quote.number),
+                            lambda: self.quotes.delete_draft(quote.id, expected_version=version,
+                                                             by=actor), parent=self)
+        if result is not None:
+            self.workspace.show_message(_("Draft {number} deleted.").format(
+                number=quote.number))
+            self.accept()
 
     def preview(self) -> None:
         from funneldesk.ui.quotes.preview import preview_quote

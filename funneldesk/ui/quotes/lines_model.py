@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewIt
 from funneldesk.collation import sort_key
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
+from funneldesk.money import round_cents
 from funneldesk.services.common.money import parse_money
 from funneldesk.services.quotes.pricing import (
     LineAmounts,
@@ -130,7 +131,7 @@ class LinesModel(QAbstractTableModel):
         """The product's list price as this quote's prices are written (with tax or not)."""
         if not self.include_tax:
             return item.list_price
-        return (item.list_price * (1 + item.tax_rate / 100)).quantize(Decimal("0.01"))
+        return round_cents(item.list_price * (1 + item.tax_rate / 100))  # half-up, as floors
 
     # --- the model ------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's default

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from funneldesk import secrets
-from funneldesk.errors import FunnelDeskError, InvalidFields, InvalidInput
+from funneldesk.errors import FunnelDeskError, InvalidInput
 from funneldesk.i18n import _, ngettext
 from funneldesk.services import Services
 from funneldesk.services.quotes.mail import (
@@ -28,10 +28,10 @@ from funneldesk.services.quotes.mail import (
     check_address,
     default_draft,
 )
-from funneldesk.services.quotes.records import QuoteView
+from funneldesk.services.quotes.records import QuoteResult, QuoteView
 from funneldesk.settings import Settings
 from funneldesk.ui.common.background import run_in_background
-from funneldesk.ui.common.error_label import ErrorLabel
+from funneldesk.ui.common.error_label import ErrorLabel, show_refusal
 from funneldesk.ui.common.errors import show_error
 from funneldesk.ui.common.page import Workspace
 
@@ -169,21 +169,29 @@ class EmailQuoteDialog(QDialog):
         runner, actor, mail = (self.workspace.runner, self.workspace.actor,
                                self.workspace.services.mail)
         version = runner.own_version(("quote", self.quote.id), self.quote.version)
-        try:
-            result = runner.run(_("Email quote {number}").format(number=self.quote.number),
-                                lambda: mail.email_quote(self.quote.id, draft,
-                                                         expected_version=version, by=actor),
-                                parent=self, reraise=(InvalidInput,))
-        except InvalidFields as problems:
-            for problem in problems.problems:
-                self.errors.get(problem.field, self.message).show_error(problem)
-            return
-        except InvalidInput as problem:
-            self.errors.get(problem.field, self.message).show_error(problem)
-            return
-        if result is not None:
-            self.sent = True
-            self.accept()
+        quote_id = self.quote.id
+        self.setEnabled(False)  # the PDF is made off the GUI thread: no second click
+        self.message.show_message(_("Making the PDF…"))
+        run_in_background(lambda: mail.email_quote(quote_id, draft, expected_version=version,
+                                                   by=actor),
+                          self._queued, self._refused, owner=self)
+
+    def _queued(self, result: QuoteResult) -> None:
+        self.setEnabled(True)
+        runner = self.workspace.runner
+        runner.remember([(("quote", result.quote.id), result.quote.version)])
+        runner.drop_redo()  # an email that went cannot be taken back
+        runner.relay(result.changes, self)
+        self.sent = True
+        self.accept()
+
+    def _refused(self, error: Exception) -> None:
+        self.setEnabled(True)
+        self.message.show_message("")
+        if not isinstance(error, FunnelDeskError):
+            raise error
+        show_refusal(error, self.errors, {"to": self.to, "subject": self.subject},
+                     self.message)
 
 
 class Outbox(QObject):
@@ -202,15 +210,16 @@ class Outbox(QObject):
         self.timer.start()
 
     def try_now(self) -> None:
-        server = mail_server(self.settings)
-        if self._busy or server is None:
+        if self._busy or not self.settings.get("mail.server").get("host"):
             return
         self._busy = True
-        mail = self.services.mail
+        mail, settings = self.services.mail, self.settings
 
         def work() -> Delivery:
             if not mail.waiting():
                 return Delivery(0, 0)
+            server = mail_server(settings)  # the keyring read here, off the GUI thread
+            assert server is not None
             return mail.deliver(server)
 
         run_in_background(work, self._done, self._failed, owner=self)

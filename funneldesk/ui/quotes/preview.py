@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -150,9 +150,8 @@ class QuotePreview(QDialog):
                     printer.newPage()
                 area = painter.viewport()
                 size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                painter.drawImage(area.x(), area.y(), image.scaled(
-                    size, Qt.AspectRatioMode.KeepAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation))
+                # the painter scales as it draws: no page-sized copy at printer resolution
+                painter.drawImage(QRect(area.topLeft(), size), image)
         finally:
             painter.end()
         self.workspace.show_message(_("Quote {number} sent to the printer.").format(

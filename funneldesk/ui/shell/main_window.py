@@ -288,13 +288,13 @@ class MainWindow(QMainWindow):
     def send_mail(self) -> None:
         """Sends what waits in the outbox now, and again every few minutes while anything
         waits; the status bar says how it went."""
-        from funneldesk.ui.quotes.mail_dialogs import Outbox, delivery_text, mail_server
+        from funneldesk.ui.quotes.mail_dialogs import Outbox, delivery_text
 
         if self._outbox is None:
             self._outbox = Outbox(self.services, self.settings, self)
             self._outbox.delivered.connect(lambda done: self._show_message(delivery_text(
-                done, mail_server(self.settings) is not None)))
-        if mail_server(self.settings) is None:
+                done, bool(self.settings.get("mail.server").get("host")))))
+        if not self.settings.get("mail.server").get("host"):
             self._show_message(_("The message waits in the outbox: set up the email server "
                                  "in Settings ▸ Email server…"))
             return

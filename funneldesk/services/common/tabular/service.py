@@ -112,6 +112,9 @@ class ImportService(Service):
             progress: Progress | None = None,
             cancelled: Callable[[], bool] | None = None) -> ImportReport:
         importer = self.importer(kind)
+        allowed = getattr(importer, "check_actor", None)  # who may import it (the catalogue)
+        if allowed is not None:
+            allowed(by)
         check = getattr(importer, "check_options", None)  # what only the area can check
         if check is not None:
             check(self.db.query, options)
