@@ -135,7 +135,12 @@ def _story(doc: QuotePdf, s: dict[str, ParagraphStyle]) -> list[Any]:
     story.append(_p(_t(doc, basis).format(currency=doc.currency), s["small"]))
     story.append(Spacer(1, 2 * mm))
     items = {line.product_key for option in doc.options for line in option.lines}
-    if 1 < len(doc.options) <= 3 and len(items) <= SIDE_BY_SIDE_ROWS and all(
+    # side by side, a row is a product: only when no option lists one twice and every
+    # option describes it alike (a row shows one description)
+    described = {(line.product_key, line.description)
+                 for option in doc.options for line in option.lines}
+    if 1 < len(doc.options) <= 3 and len(items) <= SIDE_BY_SIDE_ROWS \
+            and len(described) == len(items) and all(
             len({line.product_key for line in o.lines}) == len(o.lines) for o in doc.options):
         story += _side_by_side(doc, s)
     else:

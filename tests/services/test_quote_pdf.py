@@ -128,3 +128,19 @@ def test_a_long_option_breaks_over_pages_and_an_unapproved_quote_below_floor_is_
     services.quotes.approve(quote.id, "pilot", expected_version=quote.version, by=manager)
     assert main(["--db", str(db_path), "quote", "pdf", str(quote.id), "-o", str(out)]) == 0
     assert not any("DRAFT" in page for page in pages_text(out.read_bytes()))
+
+
+def test_options_that_describe_a_product_apart_are_printed_one_section_each(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, rep)
+    lic = products["licence"].id
+    terms = content(products).terms
+    options = (OptionDraft("Standard", (LineDraft(lic, Decimal(10), Decimal("1130.00"),
+                                                  description="100 users"),)),
+               OptionDraft("Premium", (LineDraft(lic, Decimal(20), Decimal("1130.00"),
+                                                 description="500 users, SSO, audit log"),)))
+    quote = services.quotes.create(deal.id, QuoteContent(options, terms), by=rep).quote
+    text = "".join(pages_text(services.quotes.pdf(quote.id)))
+    assert "100 users" in text
+    assert "500 users, SSO, audit log" in text

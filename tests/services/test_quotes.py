@@ -12,11 +12,18 @@ from pathlib import Path
 import pytest
 
 from funneldesk.db import Database
-from funneldesk.enums import ApprovalState, QuoteState, Role
+from funneldesk.enums import ApprovalState, DealRole, QuoteState, Role
 from funneldesk.errors import InvalidFields, InvalidInput, NotAllowed, StaleEdit
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
-from funneldesk.services.quotes.records import LineDraft, OptionDraft, QuoteContent, QuoteHeader
+from funneldesk.services.quotes.records import (
+    CatalogueItem,
+    LineDraft,
+    OptionDraft,
+    ProductDraft,
+    QuoteContent,
+    QuoteHeader,
+)
 from tests.helpers import make_deal, make_user, snapshot
 from tests.services.quote_helpers import catalogue, content
 
@@ -340,3 +347,96 @@ def test_trailing_spaces_are_no_change_after_a_send(
     same = services.quotes.save(quote.id, spaced, expected_version=sent.version, by=rep)
     assert not same.opened_revision
     assert same.quote.revisions == (1,)
+
+
+def test_a_stranger_emails_nothing_and_a_quote_goes_to_the_trash_and_out_with_its_deal(
+        services: Services, manager: Actor, rep: Actor, db: Database) -> None:
+    from funneldesk.services.quotes.mail import Draft
+    from tests.helpers import version
+
+    products = catalogue(services, manager)
+    deal = make_deal(services, rep)
+    quote = services.quotes.create(deal.id, content(products), by=rep).quote
+    sent = services.quotes.send(quote.id, expected_version=quote.version, by=rep).quote
+    stranger = make_user(db, "other", "Other Rep")
+    with pytest.raises(NotAllowed):
+        services.mail.email_quote(quote.id, Draft("x@rival.example", "Quote", ""),
+                                  expected_version=sent.version, by=stranger)
+    with pytest.raises(StaleEdit):
+        services.mail.email_quote(quote.id, Draft("x@customer.example", "Quote", ""),
+                                  expected_version=sent.version - 1, by=rep)
+    services.mail.email_quote(quote.id, Draft("x@customer.example", "Quote", ""),
+                              expected_version=sent.version, by=rep)
+    assert [h.record_id for h in services.search.search(quote.number, by=rep)
+            if h.kind == "quote"] == [quote.id]
+    services.trash.delete(deal_id=deal.id, expected_version=version(services, deal.id), by=rep)
+    services.trash.empty(deal_ids=[deal.id], by=manager)
+    assert services.quotes.all() == []
+    assert services.db.query("SELECT count(*) FROM outbox")[0][0] == 0
+    assert not [h for h in services.search.search(quote.number, by=rep) if h.kind == "quote"]
+
+
+def test_a_decision_is_taken_back_and_a_drafted_revision_dropped_only_by_who_may(
+        services: Services, manager: Actor, rep: Actor, db: Database) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, rep)
+    colleague = make_user(db, "li", "李工")
+    services.deal_teams.set_member(deal.id, colleague.id, DealRole.PRESALES, by=rep)
+    quote = services.quotes.create(deal.id, content(products, "500.00"), by=rep).quote
+    with pytest.raises(InvalidInput, match="nothing to take back"):
+        services.quotes.withdraw_approval(quote.id, expected_version=quote.version, by=manager)
+    declined = services.quotes.decline(quote.id, "too low", expected_version=quote.version,
+                                       by=manager).quote
+    assert declined.revision.approval.state is ApprovalState.DECLINED
+    back = services.quotes.withdraw_approval(quote.id, expected_version=declined.version,
+                                             by=manager).quote
+    assert back.revision.approval.state is ApprovalState.NONE
+    fair = services.quotes.save(quote.id, content(products), expected_version=back.version,
+                                by=rep).quote
+    sent = services.quotes.send(quote.id, expected_version=fair.version, by=rep).quote
+    redrafted = services.quotes.save(quote.id, content(products, "1100.00"),
+                                     expected_version=sent.version, by=rep).quote
+    with pytest.raises(NotAllowed):
+        services.quotes.discard_revision(quote.id, expected_version=redrafted.version,
+                                         by=colleague)
+    with pytest.raises(NotAllowed):
+        services.quotes.delete_draft(quote.id, expected_version=redrafted.version,
+                                     by=colleague)
+    dropped = services.quotes.discard_revision(quote.id, expected_version=redrafted.version,
+                                               by=rep).quote
+    assert dropped.revisions == (1,)
+
+
+def test_a_sent_revision_keeps_its_names_and_margin_rule_and_a_changed_floor_stops_a_send(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, rep)
+    quote = services.quotes.create(deal.id, content(products), by=rep).quote
+    sent = services.quotes.send(quote.id, expected_version=quote.version, by=rep).quote
+    licence = products["licence"]
+    services.catalogue.update(licence.id, ProductDraft(
+        "CRM 许可证", "LIC-1", "CRM licence 2", "套", "", "", Decimal(1000), Decimal(990),
+        Decimal(300), Decimal(13)), expected_version=licence.version, by=manager)
+    services.quote_rules.set_rules(replace(services.quote_rules.rules(),
+                                           min_margin=Decimal(80)), by=manager)
+    first = services.quotes.get(quote.id, 1)
+    assert first.revision.options[0].lines[0].name == "CRM licence"
+    assert first.revision.cleared  # the rule it went out under, not today's 80%
+    accepted = services.quotes.accept(quote.id, first.revision.options[0].id,
+                                      expected_version=sent.version, by=rep).quote
+    assert accepted.state is QuoteState.ACCEPTED
+    other = services.quotes.create(deal.id, content(products, "1130.00"), by=rep).quote
+    # the floor moves after the save: the send asks for a new save first
+    item = services.catalogue.item(licence.id)
+    services.catalogue.update(item.id, replace_draft(item, floor=Decimal(995)),
+                              expected_version=item.version, by=manager)
+    with pytest.raises(InvalidInput, match="catalogue changed"):
+        services.quotes.send(other.id, expected_version=other.version, by=rep)
+    resaved = services.quotes.save(other.id, content(products, "1130.00"),
+                                   expected_version=other.version, by=rep).quote
+    assert resaved.revision.options[0].lines[0].floor_price == Decimal(995)
+
+
+def replace_draft(item: CatalogueItem, *, floor: Decimal) -> ProductDraft:
+    return ProductDraft(item.name, item.code, item.name_en, item.unit, item.description,
+                        item.currency, item.list_price, floor, item.cost, item.tax_rate)
