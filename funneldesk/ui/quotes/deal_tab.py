@@ -34,7 +34,7 @@ class DealQuotesTab(QWidget):
         for column in (1, 2, 7):  # the customer, the deal and the owner are this deal's
             self.table.setColumnHidden(column, True)
         chars = self.fontMetrics().averageCharWidth()
-        for column, width in ((0, 13), (3, 20), (4, 7), (5, 34)):
+        for column, width in ((0, 16), (3, 26), (4, 6), (5, 34)):
             self.table.setColumnWidth(column, width * chars)
         self.empty = record_table.empty_notice(self.table)
         self.empty.setText(_("No quote yet."))

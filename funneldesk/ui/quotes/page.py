@@ -65,7 +65,8 @@ class QuotesPage(Page):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.activated.connect(lambda _i: self.open_quote())
         self.table.customContextMenuRequested.connect(self._menu)
-        for column, chars in enumerate((13, 26, 22, 20, 7, 30, 14, 10)):
+        # wide enough for a Chinese date (2026年12月29日) and "已发送；第 2 版起草中"
+        for column, chars in enumerate((16, 26, 20, 26, 6, 34, 18, 10)):
             self.table.setColumnWidth(column, chars * self.fontMetrics().averageCharWidth())
         self.empty = record_table.empty_notice(self.table)
         self.state = QComboBox()
