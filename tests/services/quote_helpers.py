@@ -14,11 +14,14 @@ from funneldesk.services.quotes.records import (
     QuoteContent,
     QuoteTerms,
 )
+from funneldesk.services.quotes.settings import QuoteRules
 
 
 def catalogue(services: Services, manager: Actor) -> dict[str, CatalogueItem]:
     """A licence (list 1,000, floor 800, cost 300, 13% VAT) and a service day (list 2,000,
-    floor 1,500, cost 1,200, 6%), both in USD (the English test database's base)."""
+    floor 1,500, cost 1,200, 6%), both in USD (the English test database's base); new
+    quotes' prices include tax, as a Chinese team's do (a USD team's default is not to)."""
+    services.quote_rules.set_rules(QuoteRules(prices_include_tax=True), by=manager)
     add = services.catalogue.add
     return {
         "licence": add(ProductDraft("CRM 许可", "LIC-1", "CRM licence", "套", "",

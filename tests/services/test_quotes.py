@@ -440,3 +440,21 @@ def test_a_sent_revision_keeps_its_names_and_margin_rule_and_a_changed_floor_sto
 def replace_draft(item: CatalogueItem, *, floor: Decimal) -> ProductDraft:
     return ProductDraft(item.name, item.code, item.name_en, item.unit, item.description,
                         item.currency, item.list_price, floor, item.cost, item.tax_rate)
+
+
+def test_a_deal_follows_one_accepted_quote_at_a_time(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    products = catalogue(services, manager)
+    deal = make_deal(services, rep)
+    first = services.quotes.create(deal.id, content(products), by=rep).quote
+    first = services.quotes.send(first.id, expected_version=first.version, by=rep).quote
+    accepted = services.quotes.accept(first.id, first.revision.options[1].id,
+                                      expected_version=first.version, by=rep)
+    assert accepted.deal_version == services.deals.detail(deal.id).version
+    second = services.quotes.create(deal.id, content(products, extra_option=False),
+                                    by=rep).quote
+    second = services.quotes.send(second.id, expected_version=second.version, by=rep).quote
+    with pytest.raises(InvalidInput, match=f"{first.number} of this deal is accepted"):
+        services.quotes.accept(second.id, second.revision.options[0].id,
+                               expected_version=second.version, by=rep)
+    assert services.deals.detail(deal.id).fields.value == Decimal("33200.00")

@@ -121,7 +121,8 @@ def _checked(row: Row, product: Product | None, base: str, ctx: Context) -> Prod
     value); None when a rule across cells fails, reported under its column."""
     values: dict[str, Any] = {name: getattr(product, name) for name in _ATTRIBUTES} \
         if product is not None else {"currency": base, "list_price": Decimal(0),
-                                     "tax_rate": Decimal(13), "active": True}
+                                     "tax_rate": Decimal(13 if base == "CNY" else 0),
+                                     "active": True}
     for name in _ATTRIBUTES:
         if name in row.values:
             value = row.values[name]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -375,6 +375,14 @@ class QuoteService(Service):
             if not view.cleared:  # sent before the rule held, or by an older version
                 raise NotAllowed(_("This quote is below a floor price or the minimum margin: "
                                    "a manager must approve it before it is accepted."))
+            other = session.scalar(select(Quote.number).where(
+                Quote.deal_id == deal.id, Quote.id != quote.id,
+                Quote.state == QuoteState.ACCEPTED).limit(1))
+            if other is not None:  # the deal's value follows one accepted quote, not two
+                raise InvalidInput("option", _(
+                    "Quote {number} of this deal is accepted already: reopen it first, so "
+                    "that the deal's value follows the one the customer signs.").format(
+                    number=other))
             if deal.currency != quote.currency:
                 raise InvalidInput("option", _(
                     "The deal is in {deal} and the quote in {quote}: change the deal's "
@@ -387,7 +395,9 @@ class QuoteService(Service):
             deal.value = option.total
             deal.updated_at, deal.updated_by_id = utcnow(), by.id
             _touch(quote, by)
-            return self._result(session, quote, ChangeSet.of_deal(deal.id, deal.stage_id))
+            session.flush()
+            return replace(self._result(session, quote, ChangeSet.of_deal(deal.id, deal.stage_id)),
+                           deal_version=deal.version)
 
     def reject(self, quote_id: int, reason: str, *, expected_version: int, by: Actor,
                on: dt.date | None = None) -> QuoteResult:
@@ -408,19 +418,21 @@ class QuoteService(Service):
             session, quote, deal = op.session, op.quote, op.deal
             if quote.state not in (QuoteState.ACCEPTED, QuoteState.REJECTED):
                 raise InvalidInput("state", _("The quote has no answer to take back."))
-            changes = None
+            changes, deal_version = None, None
             if quote.state is QuoteState.ACCEPTED and quote.deal_value_before is not None:
                 option = session.get(QuoteOption, quote.accepted_option_id or 0)
                 if option is not None and deal.value == option.total:
                     deal.value = quote.deal_value_before
                     deal.updated_at, deal.updated_by_id = utcnow(), by.id
                     changes = ChangeSet.of_deal(deal.id, deal.stage_id)
+                    session.flush()
+                    deal_version = deal.version
             audit.record(session, by, "reopen", "quote", quote_id, state=quote.state.value)
             quote.state, quote.accepted_option_id = QuoteState.SENT, None
             quote.decided_on = quote.decided_by_id = quote.deal_value_before = None
             quote.rejected_reason = ""
             _touch(quote, by)
-            return self._result(session, quote, changes)
+            return replace(self._result(session, quote, changes), deal_version=deal_version)
 
     def _answerable(self, op: _Open, day: dt.date) -> QuoteRevision:
         """The sent revision the customer answers; refuses a quote that is not waiting

@@ -257,6 +257,7 @@ class QuoteResult:
     quote: QuoteView
     changes: ChangeSet
     opened_revision: bool = False  # a change after a send began a new revision
+    deal_version: int | None = None  # the deal's version, when the change set its value
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,9 +33,11 @@ def quote_rules(query: Query) -> QuoteRules:
     margin = reads.setting(query, MIN_MARGIN)
     include = reads.setting(query, INCLUDE_TAX)
     days = reads.setting(query, VALID_DAYS)
+    # prices with tax included (含税) are China's custom; elsewhere quotes add the tax
+    china = reads.base_currency(query) == "CNY"
     return QuoteRules(
         default.min_margin if margin is None else (Decimal(margin) if margin else None),
-        default.prices_include_tax if include is None else include == "1",
+        china if include is None else include == "1",
         default.valid_days if days is None else int(days))
 
 

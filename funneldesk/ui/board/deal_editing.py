@@ -85,6 +85,7 @@ class DealEditor:
                      or ws.services.deal_teams.is_on(deal_id, ws.actor.id))
         quotes = DealQuotesTab(ws, deal_id, may_quote)
         form.insert_tab(quotes, _("Quotes"), before=form.timeline)
+        quotes.dealValueChanged.connect(form.value_set_elsewhere)
 
         refused: list[bool] = []
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -242,6 +243,15 @@ class DealForm(QDialog):
                 self.owner.currentData(), self.next_step.text(), self.next_step_date.edit.text(),
                 self.notes.toPlainText(), self.product.currentData(),
                 self.lead_source.currentData(), self.campaign.text())
+
+    def value_set_elsewhere(self, value: Decimal) -> None:
+        """The deal's value as a quote accepted from the form's Quotes tab set it: shown
+        here, so that saving the form keeps it (a value typed here meanwhile stays)."""
+        value_typed = self.value.text() != self._initial[3]
+        if value_typed:
+            return
+        self.value.setText(str(value))
+        self._initial = (*self._initial[:3], self.value.text(), *self._initial[4:])
 
     def plan_version(self) -> int | None:
         """The version of the follow-up plan the form shows (None: it had none)."""

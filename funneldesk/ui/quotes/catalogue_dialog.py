@@ -76,7 +76,8 @@ class ProductForm(QDialog):
             "list_price": f"{item.list_price:.2f}" if item else "",
             "floor_price": f"{item.floor_price:.2f}" if item and item.floor_price is not None
             else "", "cost": f"{item.cost:.2f}" if item and item.cost is not None else "",
-            "tax_rate": f"{item.tax_rate:g}" if item else "13",
+            # China's VAT on goods where the team counts in yuan; elsewhere none to start
+            "tax_rate": f"{item.tax_rate:g}" if item else ("13" if base == "CNY" else "0"),
             "description": item.description if item else ""}
         labels = {"name": _("Name:"), "code": _("Code:"), "name_en": _("English name:"),
                   "unit": _("Unit:"), "currency": _("Currency:"),
@@ -162,7 +163,7 @@ class CatalogueDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.activated.connect(lambda _i: self.edit())
         chars = self.fontMetrics().averageCharWidth()
-        for column, width in enumerate((10, 30, 24, 6, 8, 12, 12, 12, 8)):
+        for column, width in enumerate((12, 30, 24, 8, 8, 14, 14, 14, 8)):
             self.table.setColumnWidth(column, width * chars)
         add, edit = QPushButton(_("Add product…")), QPushButton(_("Edit product…"))
         add.clicked.connect(self.add)

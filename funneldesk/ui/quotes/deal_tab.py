@@ -3,6 +3,7 @@ opened in the quote editor, and a new one made from here."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,6 +21,9 @@ from funneldesk.ui.quotes.list_model import ROW_ROLE, QuotesModel
 
 
 class DealQuotesTab(QWidget):
+    # a quote's acceptance (or its reopening) set the deal's value: the new value
+    dealValueChanged = Signal(object)
+
     def __init__(self, workspace: Workspace, deal_id: int, may_quote: bool,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,11 +61,18 @@ class DealQuotesTab(QWidget):
         self.model.set_rows(rows)
         self.empty.setVisible(not rows)
 
+    def _after_editor(self) -> None:
+        before = [(row.id, row.state) for row in self.model.rows]
+        self.reload()
+        if before != [(row.id, row.state) for row in self.model.rows]:
+            detail = self.workspace.services.deals.detail(self.deal_id)
+            self.dealValueChanged.emit(detail.fields.value)
+
     def new_quote(self) -> None:
         from funneldesk.ui.quotes.editor import new_quote
 
         new_quote(self.workspace, self.deal_id, self)
-        self.reload()
+        self._after_editor()
 
     def open_quote(self) -> None:
         from funneldesk.ui.quotes.editor import open_quote
@@ -69,4 +80,4 @@ class DealQuotesTab(QWidget):
         row = self.model.data(self.table.currentIndex(), ROW_ROLE)
         if isinstance(row, QuoteSummary):
             open_quote(self.workspace, row.id, self)
-            self.reload()
+            self._after_editor()

@@ -50,7 +50,12 @@ from funneldesk.ui.quotes.option_tab import OptionTab
 
 
 def _versions(result: QuoteResult) -> list[tuple[object, int]]:
-    return [(("quote", result.quote.id), result.quote.version)]
+    """The versions a result leaves: the quote's, and the deal's when its value was set
+    (so that the deal's form, open beneath, still saves over this window's own change)."""
+    left: list[tuple[object, int]] = [(("quote", result.quote.id), result.quote.version)]
+    if result.deal_version is not None:
+        left.append((result.quote.deal_id, result.deal_version))
+    return left
 
 
 class QuoteEditor(QDialog):
@@ -86,7 +91,7 @@ class QuoteEditor(QDialog):
         self.pdf_language = QComboBox()
         self.pdf_language.addItem("中文", "zh_CN")
         self.pdf_language.addItem("English", "en")
-        self.include_tax = QCheckBox(_("Prices include tax (含税)"))
+        self.include_tax = QCheckBox(_("Prices include tax"))
         self.include_tax.toggled.connect(self._tax_basis)
         self.valid_until = OptionalDateEdit("valid_until")
         self.valid_error = ErrorLabel()
@@ -155,6 +160,8 @@ class QuoteEditor(QDialog):
         self.accept_button = QPushButton(_("Customer accepted…"))
         self.reject_button = QPushButton(_("Customer declined…"))
         self.delete_button = QPushButton(_("Delete draft…"))
+        self.drop_button = QPushButton(_("Drop this draft revision…"))
+        self.reopen_button = QPushButton(_("Reopen…"))
         self.close_button = QPushButton(_("Close"))
         for button, slot in ((self.save_button, self.save), (self.send_button, self.send),
                              (self.ask_button, self.ask_approval),
@@ -166,12 +173,15 @@ class QuoteEditor(QDialog):
                              (self.accept_button, self.customer_accepted),
                              (self.reject_button, self.reject_quote),
                              (self.delete_button, self.delete_draft),
+                             (self.drop_button, self.drop_revision),
+                             (self.reopen_button, self.reopen),
                              (self.close_button, self.close_editor)):
             button.clicked.connect(slot)
             row.addWidget(button)
+            # Enter finishes a cell's edit; it never saves, sends or answers for the user
+            button.setAutoDefault(False)
             if button is self.compare_button:
                 row.addStretch(1)
-        self.save_button.setDefault(True)
         return row
 
     # --- showing ------------------------------------------------------------------------
@@ -261,8 +271,9 @@ class QuoteEditor(QDialog):
         shown = self.viewed or quote.revisions[-1]
         self.revision.setCurrentIndex(quote.revisions.index(shown))
         self.revision.setEnabled(len(quote.revisions) > 1)
-        parts = [quote.number, quote.company or quote.deal_title,
-                 state_label(quote.state_code)]
+        parts = [quote.number, quote.company or quote.deal_title]
+        if quote.accepted_option_id is None:  # "accepted: Premium" says it otherwise
+            parts.append(state_label(quote.state_code))
         if quote.latest_sent is not None and quote.revisions[-1] != quote.latest_sent:
             parts.append(_("the customer has revision {sent}; revision {draft} is being "
                            "drafted").format(sent=quote.latest_sent, draft=quote.revisions[-1]))
@@ -308,16 +319,24 @@ class QuoteEditor(QDialog):
         self.compare_button.setEnabled(quote is not None and len(quote.revisions) > 1)
         answerable = (quote is not None and quote.state is QuoteState.SENT and newest
                       and not unsent and not dirty)
+        self.accept_button.setToolTip(_("The quote has expired: extend its validity in a new "
+                                        "revision and send it again.")
+                                      if quote is not None and quote.expired else "")
+        answerable = answerable and not (quote is not None and quote.expired)
         self.accept_button.setEnabled(answerable)
         self.reject_button.setEnabled(answerable)
         self.delete_button.setVisible(quote is not None and quote.state is QuoteState.DRAFT)
+        self.drop_button.setVisible(newest and unsent and quote is not None
+                                    and quote.latest_sent is not None)
+        self.reopen_button.setVisible(quote is not None and not open_quote)
 
     def _approval_text(self, needs: bool, approval: object, unsent: bool) -> str:
         from funneldesk.services.quotes.records import Approval
 
         if not needs:
             return ""
-        if isinstance(approval, Approval) and unsent and not self.dirty():
+        if isinstance(approval, Approval) and not self.dirty() and (
+                unsent or approval.state is ApprovalState.APPROVED):
             when = formatting.datetime(approval.at) if approval.at else ""
             if approval.state is ApprovalState.APPROVED:
                 text = (_("Self-approved by {who} on {when}: {reason}") if approval.self_approved
@@ -395,6 +414,11 @@ class QuoteEditor(QDialog):
     def _tax_basis(self, include: bool) -> None:
         for tab in self.tabs():
             tab.model.set_include_tax(include)
+        self.message.show_message(
+            _("The prices now include tax: every total changed, and an approval given "
+              "before no longer holds once saved.") if include else
+            _("The prices are now before tax: every total changed, and an approval given "
+              "before no longer holds once saved."))
 
     def _view_revision(self) -> None:
         if self.quote is None:
@@ -579,6 +603,30 @@ class QuoteEditor(QDialog):
         if chosen:
             self._act(_("Decline quote {number}").format(number=self.quote.number), "reject",
                       "reopen", reason)
+
+    def drop_revision(self) -> None:
+        """Drops the revision being drafted, so that the customer's answer to the sent one
+        can be recorded."""
+        if self.quote is None:
+            return
+        answer = QMessageBox.question(self, _("Drop the draft revision"), _(
+            "Drop revision {number}, which was never sent? The customer keeps revision "
+            "{sent}.").format(number=self.quote.revision.number, sent=self.quote.latest_sent))
+        if answer == QMessageBox.StandardButton.Yes:
+            self._act(_("Drop revision {number} of {quote}").format(
+                number=self.quote.revision.number, quote=self.quote.number),
+                "discard_revision", None)
+
+    def reopen(self) -> None:
+        """The customer's answer taken back: the quote is waiting for one again."""
+        if self.quote is None:
+            return
+        answer = QMessageBox.question(self, _("Reopen the quote"), _(
+            "Reopen quote {number}? It waits for the customer's answer again; an accepted "
+            "quote gives the deal back the value it had.").format(number=self.quote.number))
+        if answer == QMessageBox.StandardButton.Yes:
+            self._act(_("Reopen quote {number}").format(number=self.quote.number), "reopen",
+                      None)
 
     def delete_draft(self) -> None:
         if self.quote is None:

@@ -52,7 +52,7 @@ class OptionTab(QWidget):
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         chars = self.fontMetrics().averageCharWidth()
-        for column, width in enumerate((34, 24, 7, 8, 13, 12, 14, 12)):
+        for column, width in enumerate((34, 24, 7, 8, 14, 12, 15, 14)):
             self.table.setColumnWidth(column, width * chars)
         self.table.horizontalHeader().setSectionResizeMode(DESCRIPTION,
                                                            QHeaderView.ResizeMode.Stretch)

@@ -57,7 +57,8 @@ class QuotePreview(QDialog):
         self.workspace, self.number = workspace, number
         self.data: bytes | None = None
         self.setWindowTitle(_("Quote {number}").format(number=number))
-        self.resize(900, 1000)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        self.resize(900, min(1000, screen.height() - 60) if screen is not None else 800)
         self.pages = QVBoxLayout()
         self.pages.setSpacing(12)
         holder = QWidget()

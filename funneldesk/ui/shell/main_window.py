@@ -377,6 +377,9 @@ class MainWindow(QMainWindow):
         card to paint never says it painted."""
         def start() -> None:
             self.reminders.start(lambda: make_tray(self, self.staying.quit))
+            # and email left in the outbox by an earlier run goes once it can
+            if self.settings.get("mail.server").get("host"):
+                self.send_mail()
 
         self.firstPainted.connect(lambda: QTimer.singleShot(FIRST_REMINDERS_MS, self, start))
         QTimer.singleShot(WARM_UP_FALLBACK_MS + FIRST_REMINDERS_MS, self, start)
