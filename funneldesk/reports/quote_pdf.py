@@ -135,12 +135,8 @@ def _story(doc: QuotePdf, s: dict[str, ParagraphStyle]) -> list[Any]:
     story.append(_p(_t(doc, basis).format(currency=doc.currency), s["small"]))
     story.append(Spacer(1, 2 * mm))
     items = {line.product_key for option in doc.options for line in option.lines}
-    # side by side, a row is a product: only when no option lists one twice and every
-    # option describes it alike (a row shows one description)
-    described = {(line.product_key, line.description)
-                 for option in doc.options for line in option.lines}
-    if 1 < len(doc.options) <= 3 and len(items) <= SIDE_BY_SIDE_ROWS \
-            and len(described) == len(items) and all(
+    # side by side, a row is a product: only when no option lists one twice
+    if 1 < len(doc.options) <= 3 and len(items) <= SIDE_BY_SIDE_ROWS and all(
             len({line.product_key for line in o.lines}) == len(o.lines) for o in doc.options):
         story += _side_by_side(doc, s)
     else:
@@ -154,22 +150,25 @@ def _story(doc: QuotePdf, s: dict[str, ParagraphStyle]) -> list[Any]:
 def _side_by_side(doc: QuotePdf, s: dict[str, ParagraphStyle]) -> list[Any]:
     """One table: an item per row, an option per column; totals and words below."""
     keys: list[int] = []
-    names: dict[int, tuple[str, str, str]] = {}
+    names: dict[int, str] = {}
+    described: dict[int, set[str]] = {}
     for option in doc.options:
         for line in option.lines:
             if line.product_key not in names:
                 keys.append(line.product_key)
-                names[line.product_key] = (line.name, line.description, line.unit)
+                names[line.product_key] = line.name
+            described.setdefault(line.product_key, set()).add(line.description)
     columns = len(doc.options)
     option_width = min(44 * mm, (BODY - 70 * mm) / columns)
     item_width = BODY - option_width * columns
     rows: list[list[Any]] = [[_p(_t(doc, N_("Item")), s["head"])]
                              + [_p(o.name, s["head_right"]) for o in doc.options]]
     for key in keys:
-        name, description, _unit = names[key]
-        item = [_p(name, s["cell"])]
-        if description:
-            item.append(_p(description, s["small"]))
+        # one description for the row when every option says the same; else each its own
+        shared = next(iter(described[key])) if len(described[key]) == 1 else ""
+        item = [_p(names[key], s["cell"])]
+        if shared:
+            item.append(_p(shared, s["small"]))
         row: list[Any] = [item]
         for option in doc.options:
             found = next((x for x in option.lines if x.product_key == key), None)
@@ -179,7 +178,10 @@ def _side_by_side(doc: QuotePdf, s: dict[str, ParagraphStyle]) -> list[Any]:
             detail = f"{found.quantity} {found.unit} × {found.unit_price}".replace("  ", " ")
             if found.discount:
                 detail += f"  −{found.discount}"
-            row.append([_p(found.amount, s["cell_right"]), _p(detail, s["detail"])])
+            cell = [_p(found.amount, s["cell_right"]), _p(detail, s["detail"])]
+            if found.description and not shared:
+                cell.append(_p(found.description, s["detail"]))
+            row.append(cell)
         rows.append(row)
     tax_label = N_("of which tax") if doc.prices_include_tax else N_("Tax")
     first_total = len(rows)
@@ -219,32 +221,33 @@ def _section(doc: QuotePdf, option: PdfOption, s: dict[str, ParagraphStyle]) -> 
         # figures never wrap: plain strings, drawn in the cell style below
         rows.append([str(number), item, line.unit, line.quantity, line.unit_price,
                      line.discount, line.amount])
-    first_total = len(rows)
     tax_label = N_("of which tax") if doc.prices_include_tax else N_("Tax")
     totals = ([] if doc.prices_include_tax else [(N_("Subtotal"), option.subtotal, "cell_right")])
     totals += [(tax_label, option.tax, "cell_right"), (N_("Total"), option.total, "total")]
-    for label, amount, look in totals:
-        rows.append(["", _p(_t(doc, label), s["cell"]), "", "", "", "", _p(amount, s[look])])
+    sums: list[list[Any]] = [["", _p(_t(doc, label), s["cell"]), "", "", "", "",
+                              _p(amount, s[look])] for label, amount, look in totals]
     if option.in_words:
-        rows.append(["", _p(_t(doc, N_("In words: {amount}")).format(amount=option.in_words),
-                            s["words"]),
-                     "", "", "", "", ""])
+        sums.append(["", _p(_t(doc, N_("In words: {amount}")).format(amount=option.in_words),
+                            s["words"]), "", "", "", "", ""])
     widths = [10 * mm, 0, 12 * mm, 16 * mm, 26 * mm, 16 * mm, 30 * mm]  # 序号 on one line
     widths[1] = BODY - sum(widths)
-    table = Table(rows, colWidths=widths, repeatRows=1)
     cell = s["cell"]
+    lines = Table(rows, colWidths=widths, repeatRows=1)
+    lines.setStyle(TableStyle([
+        ("FONT", (0, 1), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
+        ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
+        ("BACKGROUND", (0, 0), (-1, 0), ACCENT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+    # the totals never split, nor stand alone under a repeated header on a page of their own
+    totals_table = Table(sums, colWidths=widths)
     style: list[tuple[Any, ...]] = [
-             ("FONT", (0, 1), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
-             ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
-             ("BACKGROUND", (0, 0), (-1, 0), ACCENT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-             ("LINEBELOW", (0, 1), (-1, first_total - 1), 0.4, RULE),
-             ("BACKGROUND", (0, first_total), (-1, -1), SHADE),
-             ("LINEABOVE", (0, first_total), (-1, first_total), 0.8, ACCENT),
-             ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
-    for row in range(first_total, len(rows)):
-        style.append(("SPAN", (1, row), (5, row)))
-    table.setStyle(TableStyle(style))
-    return [_p(option.name, s["heading"]), table]
+        ("BACKGROUND", (0, 0), (-1, -1), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEABOVE", (0, 0), (-1, 0), 0.8, ACCENT),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
+    style += [("SPAN", (1, row), (5, row)) for row in range(len(sums))]
+    totals_table.setStyle(TableStyle(style))
+    return [_p(option.name, s["heading"]), lines, KeepTogether([totals_table])]
 
 
 def _terms(doc: QuotePdf, s: dict[str, ParagraphStyle]) -> list[Any]:
@@ -274,14 +277,14 @@ def _terms(doc: QuotePdf, s: dict[str, ParagraphStyle]) -> list[Any]:
 
 def _signatures(doc: QuotePdf, s: dict[str, ParagraphStyle]) -> KeepTogether:
     def block(title: str, party: str) -> list[Any]:
-        return [_p(_t(doc, title), s["label"]), _p(party or "—", s["body"]), Spacer(1, 11 * mm),
-                _p(_t(doc, N_("Authorised signature")), s["small"]), Spacer(1, 9 * mm),
-                _p(_t(doc, N_("Company seal")), s["small"]), Spacer(1, 5 * mm),
+        return [_p(_t(doc, title), s["label"]), _p(party or "—", s["body"]), Spacer(1, 10 * mm),
+                _p(_t(doc, N_("Authorised signature")), s["small"]), Spacer(1, 8 * mm),
+                _p(_t(doc, N_("Company seal")), s["small"]), Spacer(1, 4 * mm),
                 _p(_t(doc, N_("Date")), s["small"])]
 
     table = Table([[block(N_("Supplier"), doc.letterhead.name),
                     block(N_("Customer's confirmation"), doc.customer)]],
-                  colWidths=[BODY / 2 - 3 * mm, BODY / 2 - 3 * mm], spaceBefore=6 * mm)
+                  colWidths=[BODY / 2 - 3 * mm, BODY / 2 - 3 * mm], spaceBefore=5 * mm)
     table.setStyle(TableStyle([("BOX", (0, 0), (0, 0), 0.6, RULE),
                                ("BOX", (1, 0), (1, 0), 0.6, RULE),
                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
