@@ -301,3 +301,28 @@ def test_the_deal_form_lists_the_deals_quotes(
     answer_next_dialog(look)
     window.editor.open(deal.id)
     assert seen == [quote.number, True]
+
+
+def test_enter_in_the_editor_presses_no_button(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    products = catalogue(services, manager)
+    deal = make_deal(services, manager)
+    quote = services.quotes.create(deal.id, content(products), by=manager).quote
+    editor = QuoteEditor(window.workspace, quote_id=quote.id)
+    qtbot.addWidget(editor)
+    # a dialog's Enter goes to its default button, or to the focused button that is
+    # auto-default: none may be either
+    buttons = editor.findChildren(QPushButton)
+    assert buttons
+    assert not [b.text() for b in buttons if b.autoDefault() or b.isDefault()]
+    editor.show()
+    qtbot.waitExposed(editor)
+    tab = editor.tabs()[0]
+    tab.table.setFocus()
+    tab.table.selectRow(0)
+    qtbot.keyClick(tab.table, Qt.Key.Key_Return)
+    assert editor.options.count() == 2
+    assert services.quotes.get(quote.id).version == quote.version
+    editor.close_editor()

@@ -178,7 +178,7 @@ class MailService(Service):
         with self.db.session() as session:
             row = session.get(OutboxMessage, message_id)
             if row is not None:
-                row.sent_at, row.attempts = utcnow(), row.attempts + 1
+                row.sent_at, row.attempts, row.last_error = utcnow(), row.attempts + 1, ""
 
     def _failed(self, message_id: int, error: str) -> None:
         with self.db.session() as session:

@@ -129,6 +129,7 @@ class QuoteEditor(QDialog):
         self.remove_option_button.clicked.connect(self.remove_option)
         for button in (self.add_option_button, self.rename_option_button,
                        self.remove_option_button):
+            button.setAutoDefault(False)  # Enter in the dialog presses no button
             option_buttons.addWidget(button)
         option_buttons.addStretch(1)
         terms = QFormLayout()

@@ -66,6 +66,7 @@ class OptionTab(QWidget):
         self.remove_button.clicked.connect(self.remove_line)
         for button in (self.add_button, self.remove_button):
             button.setEnabled(editable)
+            button.setAutoDefault(False)  # Enter in the table adds or removes nothing
         self.totals = QLabel()
         self.totals.setAccessibleName(_("Totals"))
         self.words = QLabel()
