@@ -21,6 +21,7 @@ from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.money import check_amount
 from funneldesk.services.common.permissions import require_manager
 from funneldesk.services.common.records import Actor, ChangeSet
+from funneldesk.services.common.sql import session_query
 from funneldesk.services.quotes.records import CatalogueItem, ProductDraft
 from funneldesk.services.team import reads as team_reads
 from funneldesk.services.team.products import base_currency_in, find_product
@@ -119,18 +120,6 @@ class CatalogueService(Service):
         with self.db.reading() as session:
             return item_of(get_or_raise(session, Product, product_id, "product"))
 
-    def in_currency(self, currency: str) -> dict[int, CatalogueItem]:
-        """Every product (inactive ones too: old lines name them) with prices converted
-        to ``currency``; a product whose rate is missing is left out."""
-        rates = team_reads.rates(self.db.query)
-        base = team_reads.base_currency(self.db.query)
-        found = {}
-        for item in self.items(inactive=True):
-            shown = converted(item, currency, rates, base)
-            if shown is not None:
-                found[item.id] = shown
-        return found
-
     def add(self, draft: ProductDraft, *, by: Actor) -> CatalogueItem:
         require_manager(by, _("Only a manager can change the catalogue."))
         with self.db.session() as session:
@@ -161,6 +150,19 @@ class CatalogueService(Service):
             if changed:
                 audit.record(session, by, "update", "product", product_id, changed=changed)
             return item_of(product), ChangeSet(everything="name" in changed)
+
+
+def priced_in(session: Session, currency: str) -> dict[int, CatalogueItem]:
+    """Every product (inactive ones too: old lines name them) with its prices converted to
+    ``currency``, read in ``session``; a product whose rate is missing is left out."""
+    rates = team_reads.rates(session_query(session))
+    base = base_currency_in(session)
+    found = {}
+    for product in session.scalars(select(Product)):
+        item = converted(item_of(product), currency, rates, base)
+        if item is not None:
+            found[item.id] = item
+    return found
 
 
 def _check_name_free(session: Session, name: str, product_id: int | None) -> None:

@@ -131,13 +131,18 @@ def _line_problems(o: int, i: int, product_id: int, quantity: Decimal, unit_pric
     return problems
 
 
+def clear_revision(session: Session, revision_id: int) -> None:
+    """Deletes the revision's options and their lines."""
+    options = select(QuoteOption.id).where(QuoteOption.revision_id == revision_id)
+    session.execute(delete(QuoteLine).where(QuoteLine.option_id.in_(options)))
+    session.execute(delete(QuoteOption).where(QuoteOption.revision_id == revision_id))
+
+
 def write_content(session: Session, revision: QuoteRevision, content: QuoteContent,
                   products: dict[int, CatalogueItem], include_tax: bool, by_id: int) -> None:
     """Replaces the revision's options and lines with ``content``; each line copies its
     product's unit, tax rate, list price, floor and cost as they are now."""
-    old = select(QuoteOption.id).where(QuoteOption.revision_id == revision.id)
-    session.execute(delete(QuoteLine).where(QuoteLine.option_id.in_(old)))
-    session.execute(delete(QuoteOption).where(QuoteOption.revision_id == revision.id))
+    clear_revision(session, revision.id)
     terms = content.terms
     revision.saved_by_id = by_id
     revision.valid_until = terms.valid_until

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from funneldesk.db.stale import last_change
@@ -19,9 +19,7 @@ from funneldesk.i18n import _, language
 from funneldesk.models import (
     Contact,
     Deal,
-    Product,
     Quote,
-    QuoteLine,
     QuoteOption,
     QuoteRevision,
     User,
@@ -35,9 +33,10 @@ from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.common.sql import session_query
 from funneldesk.services.pipeline.search import raw_connection
 from funneldesk.services.quotes import reads
-from funneldesk.services.quotes.catalogue import converted, item_of
+from funneldesk.services.quotes.catalogue import priced_in
 from funneldesk.services.quotes.content import (
     check_content,
+    clear_revision,
     revision_lines,
     stale_lines,
     write_content,
@@ -54,8 +53,6 @@ from funneldesk.services.quotes.records import (
 )
 from funneldesk.services.quotes.search import KIND, index_quotes
 from funneldesk.services.quotes.settings import quote_rules
-from funneldesk.services.team import reads as team_reads
-from funneldesk.services.team.products import base_currency_in
 
 LANGUAGES = ("zh_CN", "en")
 
@@ -114,7 +111,7 @@ class QuoteService(Service):
     def catalogue(self, currency: str) -> dict[int, CatalogueItem]:
         """The products a line can name, priced in ``currency``."""
         with self.db.reading() as session:
-            return _products(session, currency)
+            return priced_in(session, currency)
 
     # --- drafting ------------------------------------------------------------------------
 
@@ -129,7 +126,7 @@ class QuoteService(Service):
                 prices_include_tax=quote_rules(session_query(session)).prices_include_tax,
                 contact_id=deal.contact_id)
             _check_header(session, head)
-            products = _products(session, deal.currency)
+            products = priced_in(session, deal.currency)
             content = check_content(content, products)
             now = utcnow()
             quote = Quote(number=_next_number(session, now), deal_id=deal.id,
@@ -162,7 +159,7 @@ class QuoteService(Service):
             rebased = header is not None and header.prices_include_tax != quote.prices_include_tax
             if header is not None:
                 self._set_header(session, quote, header, by)
-            products = _products(session, quote.currency)
+            products = priced_in(session, quote.currency)
             revision = reads.newest(session, quote.id)
             lines = revision_lines(session, revision.id)
             content = check_content(content, products,
@@ -340,7 +337,7 @@ class QuoteService(Service):
                                    .format(number=revision.number))
             rules = quote_rules(session_query(session))
             if stale_lines(revision_lines(session, revision.id),
-                           _products(session, quote.currency)):
+                           priced_in(session, quote.currency)):
                 raise InvalidInput("send", _(
                     "The catalogue changed since this revision was saved (a floor price, a "
                     "cost or a tax rate): open the quote and save it again to see the new "
@@ -489,17 +486,6 @@ class QuoteService(Service):
         return QuoteResult(view, own if changes is None else changes | own, opened)
 
 
-def _products(session: Session, currency: str) -> dict[int, CatalogueItem]:
-    rates = team_reads.rates(session_query(session))
-    base = base_currency_in(session)
-    found = {}
-    for product in session.scalars(select(Product)):
-        item = converted(item_of(product), currency, rates, base)
-        if item is not None:
-            found[item.id] = item
-    return found
-
-
 def _check_header(session: Session, header: QuoteHeader) -> None:
     if header.language not in LANGUAGES:
         raise InvalidInput("language", _("A quote is printed in Chinese or in English."))
@@ -541,9 +527,7 @@ def _touch(quote: Quote, by: Actor) -> None:
 
 
 def _drop(session: Session, revision: QuoteRevision) -> None:
-    options = select(QuoteOption.id).where(QuoteOption.revision_id == revision.id)
-    session.execute(delete(QuoteLine).where(QuoteLine.option_id.in_(options)))
-    session.execute(delete(QuoteOption).where(QuoteOption.revision_id == revision.id))
+    clear_revision(session, revision.id)
     session.delete(revision)
 
 

@@ -14,8 +14,6 @@ from funneldesk.services.quotes.pricing import LineAmounts, OptionAmounts
 
 STATE_LABELS = {"draft": N_("Draft"), "sent": N_("Sent"), "accepted": N_("Accepted"),
                 "rejected": N_("Rejected"), "expired": N_("Expired")}
-APPROVAL_LABELS = {"none": N_("Not asked"), "requested": N_("Awaiting approval"),
-                   "approved": N_("Approved"), "declined": N_("Declined")}
 
 
 def state_label(code: str) -> str:
@@ -40,11 +38,6 @@ class CatalogueItem:
     tax_rate: Decimal  # percent
     active: bool
     version: int = 1
-
-    def label(self, language: str) -> str:
-        """The product's name in a quote's language (the Chinese one when it has no
-        English name)."""
-        return self.name_en if language == "en" and self.name_en else self.name
 
 
 @dataclass(frozen=True, slots=True)

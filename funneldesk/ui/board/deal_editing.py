@@ -15,6 +15,7 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services.activities.assessment_records import AssessmentResult, ScoreFields
 from funneldesk.services.activities.plan_records import PlanFields, PlanResult
+from funneldesk.services.common.permissions import may_change_deal
 from funneldesk.services.dto import ChangeSet, DealFields, DealResult, OffBoardResult
 from funneldesk.ui.common.errors import show_error
 from funneldesk.ui.common.page import Workspace
@@ -81,7 +82,7 @@ class DealEditor:
         from funneldesk.ui.quotes.deal_tab import DealQuotesTab
 
         # its owner, a colleague on its team or a manager quotes; the service decides too
-        may_quote = (ws.actor.is_manager or ws.actor.id == detail.fields.owner_id
+        may_quote = (may_change_deal(ws.actor, detail.fields.owner_id)
                      or ws.services.deal_teams.is_on(deal_id, ws.actor.id))
         quotes = DealQuotesTab(ws, deal_id, may_quote)
         form.insert_tab(quotes, _("Quotes"), before=form.timeline)

@@ -32,6 +32,7 @@ from funneldesk.enums import ApprovalState, QuoteState
 from funneldesk.errors import FunnelDeskError, InvalidFields, InvalidInput
 from funneldesk.i18n import _, language
 from funneldesk.services.quotes.records import (
+    Approval,
     CatalogueItem,
     OptionDraft,
     QuoteContent,
@@ -72,11 +73,13 @@ class QuoteEditor(QDialog):
         if quote_id is not None:
             self.quote = self.quotes.get(quote_id)
             self.deal_id, self.currency = self.quote.deal_id, self.quote.currency
+            self.deal_contact_id = self.quote.contact_id
             deal_title = self.quote.deal_title
         else:
             assert deal_id is not None
             detail = services.deals.detail(deal_id)
             self.deal_id, self.currency = deal_id, detail.fields.currency
+            self.deal_contact_id = detail.fields.contact_id  # whom a new quote is for
             deal_title = detail.fields.title
         self.catalogue = self.quotes.catalogue(self.currency)
         self.setWindowTitle(_("Quote for “{deal}”").format(deal=deal_title))
@@ -298,10 +301,10 @@ class QuoteEditor(QDialog):
         approval = revision.approval if revision is not None else None
         state = approval.state if approval is not None else ApprovalState.NONE
         open_quote = quote is None or quote.editable
-        self.approval.setText(self._approval_text(needs, approval, unsent))
+        dirty = self.dirty()
+        self.approval.setText(self._approval_text(needs, approval, unsent, dirty))
         self.approval.setStyleSheet("color: #c62828" if needs and state is not
                                     ApprovalState.APPROVED else "")
-        dirty = self.dirty()
         self.save_button.setEnabled(open_quote and self.viewed is None)
         # below floor, it goes only with an approval (the service says so too)
         cleared = not needs or (state is ApprovalState.APPROVED and not dirty)
@@ -331,12 +334,12 @@ class QuoteEditor(QDialog):
                                     and quote.latest_sent is not None)
         self.reopen_button.setVisible(quote is not None and not open_quote)
 
-    def _approval_text(self, needs: bool, approval: object, unsent: bool) -> str:
-        from funneldesk.services.quotes.records import Approval
-
+    @staticmethod
+    def _approval_text(needs: bool, approval: Approval | None, unsent: bool,
+                       dirty: bool) -> str:
         if not needs:
             return ""
-        if isinstance(approval, Approval) and not self.dirty() and (
+        if approval is not None and not dirty and (
                 unsent or approval.state is ApprovalState.APPROVED):
             when = formatting.datetime(approval.at) if approval.at else ""
             if approval.state is ApprovalState.APPROVED:
@@ -355,9 +358,7 @@ class QuoteEditor(QDialog):
 
     # --- what the editor holds ----------------------------------------------------------
     def header(self) -> QuoteHeader:
-        contact = self.quote.contact_id if self.quote is not None else None
-        if self.quote is None:
-            contact = self.workspace.services.deals.detail(self.deal_id).fields.contact_id
+        contact = self.quote.contact_id if self.quote is not None else self.deal_contact_id
         return QuoteHeader(self.title.text(), str(self.pdf_language.currentData()),
                            self.include_tax.isChecked(), contact)
 

@@ -24,8 +24,10 @@ from funneldesk.services.quotes.records import CatalogueItem
 from funneldesk.ui.common.error_label import ErrorLabel
 from funneldesk.ui.quotes.lines_model import (
     DESCRIPTION,
+    DISCOUNT,
     PRICE,
     PRODUCT,
+    QUANTITY,
     EditLine,
     LinesModel,
     ProductDelegate,
@@ -97,8 +99,8 @@ class OptionTab(QWidget):
 
     def show_problem(self, row: int, column_name: str, text: str) -> None:
         """A problem the service found in a cell: that cell chosen, the text under it."""
-        column = {"product": PRODUCT, "quantity": 3, "unit_price": PRICE, "discount": 5,
-                  "description": DESCRIPTION}.get(column_name, PRODUCT)
+        column = {"product": PRODUCT, "quantity": QUANTITY, "unit_price": PRICE,
+                  "discount": DISCOUNT, "description": DESCRIPTION}.get(column_name, PRODUCT)
         self.table.setCurrentIndex(self.model.index(row, column))
         self.problem.show_message(text)
 
