@@ -66,3 +66,26 @@ class ApprovalState(enum.StrEnum):
     REQUESTED = "requested"
     APPROVED = "approved"
     DECLINED = "declined"
+
+
+class ContractState(enum.StrEnum):
+    """The offline path of a contract, in order: printed, signed by hand, sealed (盖章)
+    and posted; ``CANCELLED`` leaves the path from any step before it is archived."""
+
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    SENT = "sent"  # posted to the customer for signature
+    SIGNED = "signed"  # signed (and stamped) by the customer
+    SEALED = "sealed"  # our seal applied
+    RETURNED = "returned"  # the countersigned copy is back with the customer
+    ARCHIVED = "archived"
+    CANCELLED = "cancelled"
+
+
+class Confidentiality(enum.StrEnum):
+    """Who may read a contract: ``NORMAL`` everyone of the team; ``CONFIDENTIAL`` its
+    deal's owner, its team and the managers (and its PDF is watermarked and encrypted)."""
+
+    NORMAL = "normal"
+    CONFIDENTIAL = "confidential"

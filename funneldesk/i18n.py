@@ -97,6 +97,13 @@ def translated(message: str, lang: str) -> str:
     return _other_catalogs[lang].gettext(message)
 
 
+def translated_plural(singular: str, plural: str, n: int, lang: str) -> str:
+    """The form of ``singular``/``plural`` for ``n`` in ``lang`` (a contract printed in
+    English from a Chinese window)."""
+    translated(singular, lang)  # loads the catalog
+    return _other_catalogs[lang].ngettext(singular, plural, n)
+
+
 _other_catalogs: dict[str, gettext.NullTranslations] = {}
 
 

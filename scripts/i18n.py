@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -24,6 +24,8 @@ def extract() -> Catalog:
     catalog = Catalog(project="FunnelDesk", charset="utf-8")
     for filename, lineno, message, comments, context in extract_from_dir(
         ROOT / "funneldesk", method_map=[("**.py", "python")],
+        # a document's plurals, in its own language (funneldesk/i18n.py)
+        keywords={**DEFAULT_KEYWORDS, "translated_plural": (1, 2)},
     ):
         catalog.add(message, None, [(f"funneldesk/{filename}", lineno)],
                     auto_comments=comments, context=context)

@@ -3,6 +3,16 @@
 from funneldesk.models.activity import Activity, CalendarExport
 from funneldesk.models.audit import AuditEntry, TeamSetting
 from funneldesk.models.base import Base
+from funneldesk.models.contract import (
+    Contract,
+    ContractFile,
+    ContractItem,
+    ContractMilestone,
+    ContractPayment,
+    ContractReview,
+    ContractStep,
+    ReturnVisit,
+)
 from funneldesk.models.customer import (
     Channel,
     Company,
@@ -22,6 +32,8 @@ from funneldesk.models.enums import (
     ActivityKind,
     ActivityState,
     ApprovalState,
+    Confidentiality,
+    ContractState,
     CriterionKind,
     DealRole,
     QuoteState,
@@ -52,8 +64,17 @@ __all__ = [
     "Channel",
     "Company",
     "CompanyTag",
+    "Confidentiality",
     "Contact",
     "ContactTag",
+    "Contract",
+    "ContractFile",
+    "ContractItem",
+    "ContractMilestone",
+    "ContractPayment",
+    "ContractReview",
+    "ContractState",
+    "ContractStep",
     "CriterionCheck",
     "CriterionKind",
     "Deal",
@@ -74,6 +95,7 @@ __all__ = [
     "QuoteOption",
     "QuoteRevision",
     "QuoteState",
+    "ReturnVisit",
     "Role",
     "Scorecard",
     "SearchDoc",

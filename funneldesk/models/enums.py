@@ -5,6 +5,8 @@ from funneldesk.enums import (
     ActivityKind,
     ActivityState,
     ApprovalState,
+    Confidentiality,
+    ContractState,
     CriterionKind,
     DealRole,
     QuoteState,
@@ -12,5 +14,6 @@ from funneldesk.enums import (
     StageKind,
 )
 
-__all__ = ["ActivityKind", "ActivityState", "ApprovalState", "CriterionKind", "DealRole",
+__all__ = ["ActivityKind", "ActivityState", "ApprovalState", "Confidentiality",
+           "ContractState", "CriterionKind", "DealRole",
            "QuoteState", "Role", "StageKind"]

@@ -43,6 +43,9 @@ class Stage(Base):
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
+CONTRACT_SIGNED = "contract_signed"
+
+
 class StageCriterion(Base):
     __tablename__ = "stage_criteria"
 
@@ -51,4 +54,7 @@ class StageCriterion(Base):
     kind: Mapped[CriterionKind] = mapped_column(Enum(CriterionKind, native_enum=False, length=10))
     label: Mapped[str] = mapped_column(String(300))
     position: Mapped[int] = mapped_column(default=0)
+    # "": ticked by hand; CONTRACT_SIGNED: met by the data, when a contract of the deal is
+    # signed by the customer (it is never ticked)
+    rule: Mapped[str] = mapped_column(String(30), default="", server_default="")
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import io
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     KeepTogether,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
@@ -28,16 +24,11 @@ from reportlab.platypus import (
 )
 
 from funneldesk.i18n import N_, translated
-from funneldesk.reports import fonts
+from funneldesk.reports import fonts, page_parts
+from funneldesk.reports.page_parts import ACCENT, BODY, MARGIN, RULE, SHADE
+from funneldesk.reports.page_parts import para as _p
 from funneldesk.reports.quote_document import PdfOption, QuotePdf
 
-ACCENT = colors.HexColor("#1F4E79")
-GREY = colors.HexColor("#5F6B7A")
-RULE = colors.HexColor("#C9D3DD")
-SHADE = colors.HexColor("#EEF3F8")
-WIDTH, HEIGHT = A4
-MARGIN = 18 * mm
-BODY = WIDTH - 2 * MARGIN
 SIDE_BY_SIDE_ROWS = 14  # more distinct items than this: one section per option
 
 
@@ -45,7 +36,7 @@ def render(doc: QuotePdf) -> bytes:
     """The PDF's bytes."""
     font = fonts.register()
     out = io.BytesIO()
-    styles = _styles(font)
+    styles = page_parts.styles(font)
     template = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
                                  topMargin=40 * mm, bottomMargin=20 * mm,
                                  title=_t(doc, N_("Quotation {number}")).format(number=doc.number),
@@ -54,46 +45,19 @@ def render(doc: QuotePdf) -> bytes:
     story = _story(doc, styles)
 
     def page(canvas: Canvas, _template: Any) -> None:
-        _letterhead(canvas, doc, font)
+        page_parts.draw_letterhead(canvas, doc.letterhead, font)
         if doc.draft:
-            _watermark(canvas, doc, font)
+            page_parts.draw_watermark(canvas, font, "草稿", "DRAFT – NOT APPROVED")
 
+    footer = "  ·  ".join(part for part in (doc.letterhead.name, _t(
+        doc, N_("Quotation {number}")).format(number=doc.number)) if part)
     template.build(story, onFirstPage=page, onLaterPages=page,
-                   canvasmaker=_numbered(doc, font))
+                   canvasmaker=page_parts.numbered(font, doc.language, footer))
     return out.getvalue()
 
 
 def _t(doc: QuotePdf, message: str) -> str:
     return translated(message, doc.language)
-
-
-def _styles(font: str) -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=font, fontSize=9, leading=12.5, wordWrap="CJK")
-    return {
-        "body": base,
-        "small": ParagraphStyle("small", base, fontSize=7.5, leading=10, textColor=GREY),
-        "label": ParagraphStyle("label", base, fontSize=7.5, leading=10, textColor=GREY),
-        "right": ParagraphStyle("right", base, alignment=TA_RIGHT),
-        "title": ParagraphStyle("title", base, fontSize=20, leading=24, textColor=ACCENT),
-        "heading": ParagraphStyle("heading", base, fontSize=11.5, leading=15,
-                                  textColor=ACCENT, spaceBefore=8, spaceAfter=4),
-        "cell": ParagraphStyle("cell", base, fontSize=8.5, leading=11),
-        "cell_right": ParagraphStyle("cell_right", base, fontSize=8.5, leading=11,
-                                     alignment=TA_RIGHT),
-        "head": ParagraphStyle("head", base, fontSize=8, leading=10.5,
-                               textColor=colors.white),
-        "head_right": ParagraphStyle("head_right", base, fontSize=8, leading=10.5,
-                                     textColor=colors.white, alignment=TA_RIGHT),
-        "total": ParagraphStyle("total", base, fontSize=10, leading=13, alignment=TA_RIGHT,
-                                textColor=ACCENT),
-        "detail": ParagraphStyle("detail", base, fontSize=7.5, leading=10, textColor=GREY,
-                                 alignment=TA_RIGHT),
-        "words": ParagraphStyle("words", base, fontSize=8, leading=10.5, alignment=TA_LEFT),
-    }
-
-
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def _story(doc: QuotePdf, s: dict[str, ParagraphStyle]) -> list[Any]:
@@ -210,17 +174,7 @@ def _side_by_side(doc: QuotePdf, s: dict[str, ParagraphStyle]) -> list[Any]:
 
 def _section(doc: QuotePdf, option: PdfOption, s: dict[str, ParagraphStyle]) -> list[Any]:
     """One option in full: a line per row, its totals and words at the end."""
-    head = [_p(text, s["head"] if i < 2 else s["head_right"]) for i, text in enumerate(
-        (_t(doc, N_("No.")), _t(doc, N_("Item")), _t(doc, N_("Unit")), _t(doc, N_("Qty")),
-         _t(doc, N_("Unit price")), _t(doc, N_("Discount")), _t(doc, N_("Amount"))))]
-    rows: list[list[Any]] = [head]
-    for number, line in enumerate(option.lines, 1):
-        item = [_p(line.name, s["cell"])]
-        if line.description:
-            item.append(_p(line.description, s["small"]))
-        # figures never wrap: plain strings, drawn in the cell style below
-        rows.append([str(number), item, line.unit, line.quantity, line.unit_price,
-                     line.discount, line.amount])
+    rows = page_parts.line_rows(option.lines, lambda text: _t(doc, text), s)
     tax_label = N_("of which tax") if doc.prices_include_tax else N_("Tax")
     totals = ([] if doc.prices_include_tax else [(N_("Subtotal"), option.subtotal, "cell_right")])
     totals += [(tax_label, option.tax, "cell_right"), (N_("Total"), option.total, "total")]
@@ -229,8 +183,7 @@ def _section(doc: QuotePdf, option: PdfOption, s: dict[str, ParagraphStyle]) -> 
     if option.in_words:
         sums.append(["", _p(_t(doc, N_("In words: {amount}")).format(amount=option.in_words),
                             s["words"]), "", "", "", "", ""])
-    widths = [10 * mm, 0, 12 * mm, 16 * mm, 26 * mm, 16 * mm, 30 * mm]  # 序号 on one line
-    widths[1] = BODY - sum(widths)
+    widths = page_parts.LINE_WIDTHS
     cell = s["cell"]
     lines = Table(rows, colWidths=widths, repeatRows=1)
     lines.setStyle(TableStyle([
@@ -292,70 +245,3 @@ def _signatures(doc: QuotePdf, s: dict[str, ParagraphStyle]) -> KeepTogether:
                                ("TOPPADDING", (0, 0), (-1, -1), 3 * mm),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 4 * mm)]))
     return KeepTogether([table])
-
-
-def _letterhead(canvas: Canvas, doc: QuotePdf, font: str) -> None:
-    head = doc.letterhead
-    top = HEIGHT - 14 * mm
-    x = MARGIN
-    canvas.saveState()
-    if head.logo:
-        image = ImageReader(io.BytesIO(head.logo))
-        width, height = image.getSize()
-        shown = 16 * mm
-        canvas.drawImage(image, x, top - shown + 2 * mm, width=shown * width / height,
-                         height=shown, mask="auto")
-        x += shown * width / height + 4 * mm
-    canvas.setFont(font, 14)
-    canvas.setFillColor(ACCENT)
-    canvas.drawString(x, top - 3 * mm, head.name)
-    canvas.setFont(font, 7.5)
-    canvas.setFillColor(GREY)
-    lines = [head.address, "  ·  ".join(p for p in (head.phone, head.email) if p)]
-    for i, text in enumerate(t for t in lines if t):
-        canvas.drawString(x, top - 8 * mm - i * 3.6 * mm, text)
-    canvas.setStrokeColor(ACCENT)
-    canvas.setLineWidth(1.2)
-    canvas.line(MARGIN, HEIGHT - 32 * mm, WIDTH - MARGIN, HEIGHT - 32 * mm)
-    canvas.restoreState()
-
-
-def _watermark(canvas: Canvas, doc: QuotePdf, font: str) -> None:
-    canvas.saveState()
-    canvas.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.16))
-    canvas.translate(WIDTH / 2, HEIGHT / 2)
-    canvas.rotate(40)
-    canvas.setFont(font, 64)
-    canvas.drawCentredString(0, 12 * mm, "草稿")
-    canvas.setFont(font, 36)
-    canvas.drawCentredString(0, -10 * mm, "DRAFT – NOT APPROVED")
-    canvas.restoreState()
-
-
-def _numbered(doc: QuotePdf, font: str) -> type[Canvas]:
-    """A canvas that writes "Page X of Y" once it knows Y."""
-
-    class Numbered(Canvas):  # type: ignore[misc]  # ReportLab ships no types
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, 1):
-                self.__dict__.update(state)
-                self.setFont(font, 7.5)
-                self.setFillColor(GREY)
-                self.drawString(MARGIN, 11 * mm, "  ·  ".join(part for part in (
-                    doc.letterhead.name, _t(doc, N_("Quotation {number}")).format(
-                        number=doc.number)) if part))
-                self.drawRightString(WIDTH - MARGIN, 11 * mm, _t(
-                    doc, N_("Page {page} of {pages}")).format(page=number, pages=total))
-                super().showPage()
-            super().save()
-
-    return Numbered

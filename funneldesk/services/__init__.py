@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from funneldesk.services.activities.timeline import TimelineService
     from funneldesk.services.common.search import SearchService
     from funneldesk.services.common.tabular.service import ImportService
+    from funneldesk.services.contracts.after_sales import AfterSalesService
+    from funneldesk.services.contracts.contracts import ContractService
+    from funneldesk.services.contracts.settings import ContractSettingsService
     from funneldesk.services.customers.companies import CustomerService
     from funneldesk.services.customers.customer_list import CustomerListService
     from funneldesk.services.customers.duplicates import DuplicateService
@@ -293,6 +296,27 @@ class Services:
         return QuoteRulesService(self.db)
 
     @cached_property
+    def contracts(self) -> ContractService:
+        """Contracts from accepted quotes: review, the signing path, payments received."""
+        from funneldesk.services.contracts.contracts import ContractService
+
+        return ContractService(self.db)
+
+    @cached_property
+    def after_sales(self) -> AfterSalesService:
+        """Money contracted and received, service commitments and return visits."""
+        from funneldesk.services.contracts.after_sales import AfterSalesService
+
+        return AfterSalesService(self.db)
+
+    @cached_property
+    def contract_settings(self) -> ContractSettingsService:
+        """The terms' templates, the review checklist and the return visits' days."""
+        from funneldesk.services.contracts.settings import ContractSettingsService
+
+        return ContractSettingsService(self.db)
+
+    @cached_property
     def reminders(self) -> ReminderService:
         from funneldesk.services.activities.reminders import ReminderService
 
@@ -329,12 +353,14 @@ class Services:
         """Search-everything over every area's records (each area registers its kind)."""
         from funneldesk.services.activities.search import ACTIVITY_SEARCH
         from funneldesk.services.common.search import SearchService
+        from funneldesk.services.contracts.search import CONTRACT_SEARCH
         from funneldesk.services.customers.search import COMPANY_SEARCH, CONTACT_SEARCH
         from funneldesk.services.pipeline.search import DEAL_SEARCH
         from funneldesk.services.quotes.search import QUOTE_SEARCH
 
         return SearchService(self.db, kinds=(DEAL_SEARCH, COMPANY_SEARCH, CONTACT_SEARCH,
-                                             ACTIVITY_SEARCH, QUOTE_SEARCH))
+                                             ACTIVITY_SEARCH, QUOTE_SEARCH,
+                                             CONTRACT_SEARCH))
 
     def warm_up(self) -> None:
         """Imports the ORM and every service, opens the engine and configures the mappers

@@ -38,6 +38,9 @@ class ChangeSet:
     activity_ids: frozenset[int] = frozenset()
     # quotes made, changed, sent, approved or decided (the Quotes page, the deal's quotes)
     quote_ids: frozenset[int] = frozenset()
+    # contracts made, changed, moved along their signing path or paid (the Contracts
+    # page, receivables, the deal's and the customer's money)
+    contract_ids: frozenset[int] = frozenset()
 
     @classmethod
     def of_deal(cls, deal_id: int, *stage_ids: int) -> ChangeSet:
@@ -64,13 +67,14 @@ class ChangeSet:
                          self.company_ids | other.company_ids,
                          self.contact_ids | other.contact_ids,
                          self.activity_ids | other.activity_ids,
-                         self.quote_ids | other.quote_ids)
+                         self.quote_ids | other.quote_ids,
+                         self.contract_ids | other.contract_ids)
 
     @property
     def empty(self) -> bool:
         """Nothing changed: nobody needs to hear of it."""
         return not (self.deal_ids or self.stage_ids or self.everything or self.customers
-                    or self.activity_ids or self.quote_ids)
+                    or self.activity_ids or self.quote_ids or self.contract_ids)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from funneldesk.errors import InvalidInput, NotAllowed, StageNotEmpty
 from funneldesk.i18n import _
 from funneldesk.models import CriterionKind, Deal, Pipeline, Stage, StageCriterion, StageKind
 from funneldesk.models.base import utcnow
+from funneldesk.models.pipeline import CONTRACT_SIGNED
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
@@ -142,6 +143,19 @@ class PipelineAdminService(Service):
             session.flush()
             audit.record(session, by, "create", "criterion", criterion.id, label=label)
             return criterion.id
+
+    def set_criterion_rule(self, *, criterion_id: int, rule: str, by: Actor) -> None:
+        """Makes a criterion one that the data meets (``CONTRACT_SIGNED``: a contract of
+        the deal signed by the customer) or, with "", one ticked by hand again."""
+        require_manager(by, _("Only a manager can change stage criteria."))
+        if rule not in ("", CONTRACT_SIGNED):
+            raise InvalidInput("rule", _("That is not a rule FunnelDesk knows."))
+        with self.db.session() as session:
+            criterion = get_or_raise(session, StageCriterion, criterion_id, "criterion")
+            if criterion.rule != rule:
+                audit.record(session, by, "update", "criterion", criterion_id,
+                             rule=[criterion.rule, rule])
+                criterion.rule = rule
 
     def remove_criterion(self, *, criterion_id: int, by: Actor) -> None:
         require_manager(by, _("Only a manager can change stage criteria."))

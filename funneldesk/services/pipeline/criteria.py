@@ -10,7 +10,19 @@ from sqlalchemy.orm import Session
 
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
-from funneldesk.models import CriterionCheck, CriterionKind, Deal, StageKind, User
+from funneldesk.models import (
+    Contract,
+    ContractState,
+    ContractStep,
+    CriterionCheck,
+    CriterionKind,
+    Deal,
+    Stage,
+    StageCriterion,
+    StageKind,
+    User,
+)
+from funneldesk.models.pipeline import CONTRACT_SIGNED
 from funneldesk.services.common import audit
 from funneldesk.services.common.records import Actor
 from funneldesk.services.pipeline.records import (
@@ -21,9 +33,14 @@ from funneldesk.services.pipeline.records import (
     StageInfo,
 )
 
+# the states of a contract the customer has signed
+SIGNED_STATES = (ContractState.SIGNED, ContractState.SEALED, ContractState.RETURNED,
+                 ContractState.ARCHIVED)
 
-def ticks(session: Session, deal_id: int) -> dict[int, tuple[bool, str, dt.datetime]]:
-    """criterion id -> (checked, by whom, when), from the latest tick of each criterion."""
+
+def ticks(session: Session, deal_id: int) -> dict[int, tuple[bool, str, dt.datetime | None]]:
+    """criterion id -> (checked, by whom, when), from the latest tick of each criterion;
+    a criterion met by the data (a signed contract) is as the data says."""
     rows = session.execute(
         select(CriterionCheck.criterion_id, CriterionCheck.checked, User.display_name,
                CriterionCheck.at)
@@ -31,7 +48,30 @@ def ticks(session: Session, deal_id: int) -> dict[int, tuple[bool, str, dt.datet
         .where(CriterionCheck.deal_id == deal_id)
         .order_by(CriterionCheck.id)
     )
-    return {r.criterion_id: (r.checked, r.display_name, r.at) for r in rows}
+    state: dict[int, tuple[bool, str, dt.datetime | None]] = {
+        r.criterion_id: (r.checked, r.display_name, r.at) for r in rows}
+    state.update(_met_by_data(session, deal_id))
+    return state
+
+
+def _met_by_data(session: Session, deal_id: int) -> dict[int, tuple[bool, str, dt.datetime | None]]:
+    """The deal's pipeline's criteria that a signed contract meets (the Contracts area's
+    table, read through the shared models)."""
+    ids = session.scalars(
+        select(StageCriterion.id).join(Stage, Stage.id == StageCriterion.stage_id)
+        .join(Deal, Deal.pipeline_id == Stage.pipeline_id)
+        .where(Deal.id == deal_id, StageCriterion.rule == CONTRACT_SIGNED)).all()
+    if not ids:
+        return {}
+    signed = session.execute(
+        select(User.display_name, ContractStep.at)
+        .join(ContractStep, ContractStep.by_id == User.id)
+        .join(Contract, Contract.id == ContractStep.contract_id)
+        .where(Contract.deal_id == deal_id, Contract.state.in_(SIGNED_STATES),
+               ContractStep.state == ContractState.SIGNED)
+        .order_by(ContractStep.id.desc()).limit(1)).first()
+    met = (True, signed[0], signed[1]) if signed else (False, "", None)
+    return dict.fromkeys(ids, met)
 
 
 def is_forward(pipeline: PipelineInfo, from_id: int, to_id: int) -> bool:
@@ -81,6 +121,11 @@ def record_ticks(session: Session, pipeline: PipelineInfo, deal: Deal,
     labels = {c.id: c.label for s in pipeline.stages for c in s.criteria}
     if any(ident not in labels for ident in changes):
         raise InvalidInput("criterion", _("That item belongs to another pipeline."))
+    by_data = {c.id for s in pipeline.stages for c in s.criteria if c.rule}
+    if any(ident in by_data for ident in changes):
+        raise InvalidInput("criterion", _(
+            "This item is met when a contract of the deal is signed by the customer: it "
+            "is not ticked by hand."))
     state = ticks(session, deal.id)
     before: list[tuple[int, bool]] = []
     for ident, checked in changes.items():

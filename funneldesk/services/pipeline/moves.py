@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -173,6 +173,43 @@ def outcome_changes(before: DealState, after: DealState) -> dict[str, list[str |
             for name in OUTCOME_FIELDS if getattr(before, name) != getattr(after, name)}
 
 
+@dataclass(frozen=True, slots=True)
+class Moved:
+    before: DealState
+    change_id: int
+    renumbered: Positions
+    ticked: tuple[int, ...]
+
+
+def move_in(session: Session, deal: Deal, to_stage_id: int, before_id: int | None, by: Actor,
+            lost_reason_id: int | None = None, lost_reason_text: str = "",
+            won_on: dt.date | None = None, final_value: Decimal | None = None,
+            tick_criteria: Sequence[int] = ()) -> Moved:
+    """A move to another stage inside the caller's transaction (a move of the board, or
+    the move to Won that a signed contract makes): the criteria, the outcome, the change
+    row and the audit. The caller has checked the version and the permission."""
+    before = state_of(session, deal)
+    pipeline = load_pipeline(session, deal.pipeline_id)
+    target = stage_in(pipeline, to_stage_id)
+    position, renumbered = position_before(session, deal, to_stage_id, before_id)
+    ticked = tuple(ident for ident, was in record_ticks(
+        session, pipeline, deal, dict.fromkeys(tick_criteria, True), by)
+        if not was) if tick_criteria else ()
+    missing = missing_for_move(session, pipeline, deal.id, deal.stage_id, to_stage_id)
+    if missing:
+        raise CriteriaNotMet(target.name, [c.label for c in missing])
+    apply_outcome(session, deal, target, lost_reason_id, lost_reason_text, won_on, final_value)
+    changed = outcome_changes(before, with_outcome_of(before, deal))
+    change = record_change(session, deal, to_stage_id, by, reverts_id=None, details=changed)
+    deal.position = position
+    deal.updated_by_id, deal.updated_at = by.id, utcnow()
+    session.flush()  # once: the deal's version goes up by one per move
+    touch(session, deal.company_id, deal.contact_id, deal.updated_at)
+    audit.record(session, by, "move", "deal", deal.id,
+                 stage_id=[before.stage_id, to_stage_id], **changed)
+    return Moved(before, change.id, renumbered, ticked)
+
+
 class MoveService(Service):
     def move_deal(
         self, *, deal_id: int, to_stage_id: int, before_id: int | None, expected_version: int,
@@ -192,31 +229,12 @@ class MoveService(Service):
             if to_stage_id == deal.stage_id:
                 return _reorder(session, deal, before_id, by, "reorder")
             check_version(session, deal, expected_version)
-            before = state_of(session, deal)
-            pipeline = load_pipeline(session, deal.pipeline_id)
-            target = stage_in(pipeline, to_stage_id)
-            position, renumbered = position_before(session, deal, to_stage_id, before_id)
-            ticked = tuple(ident for ident, was in record_ticks(
-                session, pipeline, deal, dict.fromkeys(tick_criteria, True), by)
-                if not was) if tick_criteria else ()
-            missing = missing_for_move(session, pipeline, deal.id, deal.stage_id, to_stage_id)
-            if missing:
-                raise CriteriaNotMet(target.name, [c.label for c in missing])
-            apply_outcome(session, deal, target, lost_reason_id, lost_reason_text,
-                                won_on, final_value)
-            changed = outcome_changes(before, with_outcome_of(before, deal))
-            change = record_change(session, deal, to_stage_id, by, reverts_id=None,
-                                         details=changed)
-            deal.position = position
-            deal.updated_by_id, deal.updated_at = by.id, utcnow()
-            session.flush()  # once: the deal's version goes up by one per move
-            touch(session, deal.company_id, deal.contact_id, deal.updated_at)
-            audit.record(session, by, "move", "deal", deal.id,
-                         stage_id=[before.stage_id, to_stage_id], **changed)
+            moved = move_in(session, deal, to_stage_id, before_id, by, lost_reason_id,
+                            lost_reason_text, won_on, final_value, tick_criteria)
             card = read_card(session, deal.id)
-        return MoveResult(card, before, change.id,
-                          ChangeSet.of_deal(deal_id, before.stage_id, to_stage_id),
-                          renumbered, ticked)
+        return MoveResult(card, moved.before, moved.change_id,
+                          ChangeSet.of_deal(deal_id, moved.before.stage_id, to_stage_id),
+                          moved.renumbered, moved.ticked)
 
     def revert_move(self, *, deal_id: int, before: DealState, change_id: int | None,
                     expected_version: int, by: Actor, untick: Sequence[int] = ()) -> MoveResult:

@@ -146,14 +146,14 @@ def read_pipeline(query: Query, pipeline_id: int) -> PipelineInfo:
     stages = query("SELECT id, pipeline_id, name, kind, position, probability, rot_days, guidance "
                    "FROM stages WHERE pipeline_id = ? AND deleted_at IS NULL", (pipeline_id,))
     criteria = query(
-        "SELECT c.id, c.stage_id, c.kind, c.label FROM stage_criteria c "
+        "SELECT c.id, c.stage_id, c.kind, c.label, c.rule FROM stage_criteria c "
         "JOIN stages s ON s.id = c.stage_id "
         "WHERE s.pipeline_id = ? AND c.deleted_at IS NULL ORDER BY c.kind, c.position, c.id",
         (pipeline_id,))
     by_stage: dict[int, list[CriterionInfo]] = {}
-    for cid, stage_id, kind, label in criteria:
+    for cid, stage_id, kind, label, rule in criteria:
         by_stage.setdefault(stage_id, []).append(
-            CriterionInfo(cid, stage_id, CriterionKind[kind], label))
+            CriterionInfo(cid, stage_id, CriterionKind[kind], label, rule))
     infos = [StageInfo(sid, pid, name, StageKind[kind], position, probability, rot, guidance,
                        tuple(by_stage.get(sid, ())))
              for sid, pid, name, kind, position, probability, rot, guidance in stages]

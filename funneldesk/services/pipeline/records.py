@@ -19,6 +19,7 @@ class CriterionInfo:
     stage_id: int
     kind: CriterionKind
     label: str
+    rule: str = ""  # "": ticked by hand; else met by the data (models.pipeline)
 
 
 @dataclass(frozen=True, slots=True)

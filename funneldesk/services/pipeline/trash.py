@@ -18,6 +18,13 @@ from funneldesk.errors import InvalidInput, NotFound, PurgeBlocked, StageGone
 from funneldesk.i18n import _
 from funneldesk.models import (
     Activity,
+    Contract,
+    ContractFile,
+    ContractItem,
+    ContractMilestone,
+    ContractPayment,
+    ContractReview,
+    ContractStep,
     CriterionCheck,
     Deal,
     DealMember,
@@ -29,6 +36,7 @@ from funneldesk.models import (
     QuoteLine,
     QuoteOption,
     QuoteRevision,
+    ReturnVisit,
     Scorecard,
     Stage,
     StageChange,
@@ -77,7 +85,20 @@ def purge_deals(session: Session, deal_ids: Sequence[int]) -> None:
     chunks = [list(deal_ids[i:i + _CHUNK]) for i in range(0, len(deal_ids), _CHUNK)]
     quote_ids = [i for chunk in chunks for i in session.scalars(
         select(Quote.id).where(Quote.deal_id.in_(chunk)))]
+    contract_ids = [i for chunk in chunks for i in session.scalars(
+        select(Contract.id).where(Contract.deal_id.in_(chunk)))]
     for chunk in chunks:
+        # a deal's contracts and all that hangs on them (the Contracts area's tables);
+        # first, since a return visit points at an activity and a contract at a quote
+        contracts = select(Contract.id).where(Contract.deal_id.in_(chunk))
+        milestones = select(ContractMilestone.id).where(
+            ContractMilestone.contract_id.in_(contracts))
+        session.execute(delete(ContractPayment).where(
+            ContractPayment.milestone_id.in_(milestones)))
+        for owned in (ContractMilestone, ContractFile, ContractStep, ContractReview,
+                      ContractItem, ReturnVisit):
+            session.execute(delete(owned).where(owned.contract_id.in_(contracts)))
+        session.execute(delete(Contract).where(Contract.deal_id.in_(chunk)))
         session.execute(delete(CriterionCheck).where(CriterionCheck.deal_id.in_(chunk)))
         # a deal's activities and plan go with it (the Activities area's tables, read and
         # written through the shared models)
@@ -112,6 +133,7 @@ def purge_deals(session: Session, deal_ids: Sequence[int]) -> None:
     # the Quotes area's kind in the index (services/quotes/search.py; not imported here,
     # since the pipeline area comes before it)
     search_index.forget(raw_connection(session), "quote", quote_ids)
+    search_index.forget(raw_connection(session), "contract", contract_ids)
 
 
 # every column of the file that refers to a deal, read from the file itself: a table that a

@@ -183,6 +183,10 @@ class DealForm(QDialog):
             row.setEditable(False)
             row.setCheckState(Qt.CheckState.Checked if item.checked else Qt.CheckState.Unchecked)
             row.setData(item.criterion.id, CriterionRole)
+            if item.criterion.rule:  # met by a signed contract, never by a tick
+                row.setFlags(row.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+                row.setToolTip(_("Ticked by itself when a contract of this deal is signed "
+                                 "by the customer."))
             self.checklist.appendRow(row)
         self.saved_ticks = {item.criterion.id: item.checked for item in detail.checklist}
         view = QListView()

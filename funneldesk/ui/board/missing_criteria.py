@@ -24,6 +24,7 @@ class MissingCriteriaDialog(QDialog):
         self.setWindowTitle(_("Not ticked yet"))
         self.setMinimumWidth(460)
         self.boxes: list[tuple[QCheckBox, int]] = []
+        self.waiting_for_contract = False
         layout = QVBoxLayout(self)
         intro = QLabel(_("“{title}” can move to “{stage}” once these are done. Tick what "
                          "has been done: the ticks are saved as yours, with the move.").format(
@@ -41,6 +42,10 @@ class MissingCriteriaDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.hint = QLabel(_("Tick every item to move the deal."))
+        if self.waiting_for_contract:
+            self.hint.setText(_("The deal moves on once a contract of it is signed by the "
+                                "customer: record the signature on the contract."))
+        self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
         layout.addWidget(self.buttons)
         self._update()
@@ -50,13 +55,20 @@ class MissingCriteriaDialog(QDialog):
         column = QVBoxLayout(group)
         for item in items:
             box = QCheckBox(item.criterion.label)
-            box.toggled.connect(self._update)
             column.addWidget(box)
+            if item.criterion.rule:  # met by a signed contract: no tick makes it true
+                box.setEnabled(False)
+                box.setToolTip(_("Met when a contract of this deal is signed by the "
+                                 "customer."))
+                self.waiting_for_contract = True
+                continue
+            box.toggled.connect(self._update)
             self.boxes.append((box, item.criterion.id))
         return group
 
     def _update(self) -> None:
-        done = all(box.isChecked() for box, _ident in self.boxes)
+        done = not self.waiting_for_contract and all(
+            box.isChecked() for box, _ident in self.boxes)
         self.move_button.setEnabled(done)
         # Enter moves once everything is ticked; Qt drops a disabled button's default role
         # (and Cancel would take it), so it is given back here

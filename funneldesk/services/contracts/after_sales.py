@@ -1,0 +1,214 @@
+"""What follows a signature: the deal moved to Won when the signed contract was all it
+waited for, the return visits (回访) planned after delivery as activities, and what the
+customer said on each, with the money and promises that a deal's and a customer's
+views show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from funneldesk.errors import InvalidFields, InvalidInput, NotFound
+from funneldesk.i18n import _, ngettext
+from funneldesk.models import (
+    Activity,
+    ActivityKind,
+    ActivityState,
+    Company,
+    Contract,
+    ContractMilestone,
+    ContractPayment,
+    ContractState,
+    Deal,
+    ReturnVisit,
+    StageKind,
+    User,
+)
+from funneldesk.models.base import utcnow
+from funneldesk.services.activities.search import index_activities
+from funneldesk.services.common import audit
+from funneldesk.services.common.base import Service
+from funneldesk.services.common.records import Actor, ChangeSet
+from funneldesk.services.common.sql import session_query
+from funneldesk.services.contracts import reads
+from funneldesk.services.contracts.records import AfterSales, Commitments, Money
+from funneldesk.services.contracts.settings import contract_settings
+from funneldesk.services.pipeline.criteria import missing_for_move, required_for_move
+from funneldesk.services.pipeline.lookups import load_pipeline
+from funneldesk.services.pipeline.moves import move_in
+from funneldesk.services.pipeline.search import raw_connection
+
+
+def win_on_signature(session: Session, deal: Deal, contract: Contract, day: dt.date,
+                     by: Actor) -> bool:
+    """Moves the deal to Won when a signed contract is a criterion of getting there and
+    nothing else is missing; True if it moved. The won value is the contract's amount."""
+    pipeline = load_pipeline(session, deal.pipeline_id)
+    stages = {s.id: s for s in pipeline.stages}
+    if not stages[deal.stage_id].is_open:
+        return False
+    won = next((s for s in pipeline.stages if s.kind is StageKind.WON), None)
+    if won is None:
+        return False
+    needed = required_for_move(pipeline, deal.stage_id, won.id)
+    if not any(c.rule for c in needed):
+        return False  # this pipeline does not make the signature its Won criterion
+    if missing_for_move(session, pipeline, deal.id, deal.stage_id, won.id):
+        return False  # something else is still to do: the deal waits for it
+    value = contract.amount if contract.currency == deal.currency else deal.value
+    move_in(session, deal, won.id, None, by, won_on=day, final_value=value)
+    return True
+
+
+def schedule_visits(session: Session, contract: Contract, deal: Deal, by: Actor) -> list[int]:
+    """Plans a return visit on each of the team's days after delivery for the deal's
+    owner (one already planned moves with a new delivery date; one done stays); returns
+    the activities planned or moved."""
+    assert contract.delivered_on is not None
+    settings = contract_settings(session_query(session))
+    segment = session.scalar(select(Company.segment).where(
+        Company.id == deal.company_id)) if deal.company_id else ""
+    questionnaire = settings.questionnaire(segment or "")
+    existing = {v.after_days: v for v in session.scalars(
+        select(ReturnVisit).where(ReturnVisit.contract_id == contract.id))}
+    touched: list[int] = []
+    for days in settings.visit_days:
+        due = contract.delivered_on + dt.timedelta(days=days)
+        visit = existing.get(days)
+        if visit is not None:
+            activity = session.get(Activity, visit.activity_id)
+            if activity is not None and activity.state is ActivityState.PLANNED \
+                    and activity.due_on != due:
+                activity.due_on, activity.updated_at = due, utcnow()
+                activity.sequence += 1
+                touched.append(activity.id)
+            continue
+        activity = Activity(
+            kind=ActivityKind.CALL, state=ActivityState.PLANNED,
+            title=ngettext("Return visit, {days} day after delivery: {number}",
+                           "Return visit, {days} days after delivery: {number}", days).format(
+                days=days, number=contract.number)[:300],
+            agenda=questionnaire, due_on=due, assignee_id=deal.owner_id, deal_id=deal.id,
+            company_id=deal.company_id, contact_id=deal.contact_id, created_by_id=by.id,
+            is_sample=contract.is_sample)
+        session.add(activity)
+        session.flush()
+        session.add(ReturnVisit(contract_id=contract.id, activity_id=activity.id,
+                                after_days=days, questionnaire=questionnaire))
+        touched.append(activity.id)
+    if touched:
+        session.flush()
+        index_activities(raw_connection(session), touched)
+    return touched
+
+
+def money(session: Session, viewer: Actor, where: ColumnElement[bool],
+          today: dt.date) -> tuple[Money, ...]:
+    """Contracted, received and overdue amounts per currency, of the signed contracts
+    that ``where`` picks (a condition on Contract joined to its Deal)."""
+    contracted = dict(session.execute(
+        select(Contract.currency, func.sum(Contract.amount))
+        .join(Deal, Deal.id == Contract.deal_id)
+        .where(Contract.state.in_(reads.OWING), reads.visible_to(viewer), where,
+               Deal.deleted_at.is_(None))
+        .group_by(Contract.currency)).all())
+    overdue: dict[str, Decimal] = {}
+    paid = dict(session.execute(
+        select(Contract.currency, func.sum(ContractPayment.amount))
+        .join(ContractMilestone, ContractMilestone.id == ContractPayment.milestone_id)
+        .join(Contract, Contract.id == ContractMilestone.contract_id)
+        .join(Deal, Deal.id == Contract.deal_id)
+        .where(Contract.state.in_(reads.OWING), reads.visible_to(viewer), where,
+               Deal.deleted_at.is_(None))
+        .group_by(Contract.currency)).all())
+    received = {k: Decimal(v) for k, v in paid.items()}
+    ids = session.scalars(select(Contract.id).join(Deal, Deal.id == Contract.deal_id).where(
+        Contract.state.in_(reads.OWING), reads.visible_to(viewer), where,
+        Deal.deleted_at.is_(None))).all()
+    for contract_id, views in reads.milestones_of(session, ids, {}).items():
+        currency = session.scalar(select(Contract.currency).where(Contract.id == contract_id))
+        late = sum((m.outstanding for m in views if m.overdue(today)), Decimal(0))
+        if currency is not None and late:
+            overdue[currency] = overdue.get(currency, Decimal(0)) + late
+    return tuple(Money(currency, Decimal(total), received.get(currency, Decimal(0)),
+                       overdue.get(currency, Decimal(0)))
+                 for currency, total in sorted(contracted.items()))
+
+
+class AfterSalesService(Service):
+    def for_deal(self, deal_id: int, *, viewer: Actor,
+                 today: dt.date | None = None) -> AfterSales:
+        return self._of(Contract.deal_id == deal_id, viewer, today)
+
+    def for_company(self, company_id: int, *, viewer: Actor,
+                    today: dt.date | None = None) -> AfterSales:
+        return self._of(Deal.company_id == company_id, viewer, today)
+
+    def _of(self, where: ColumnElement[bool], viewer: Actor,
+            today: dt.date | None) -> AfterSales:
+        with self.db.reading() as session:
+            contracts = session.scalars(
+                select(Contract).join(Deal, Deal.id == Contract.deal_id)
+                .where(where, reads.visible_to(viewer), Deal.deleted_at.is_(None),
+                       Contract.state != ContractState.CANCELLED)
+                .order_by(Contract.id)).all()
+            names = dict(session.execute(select(User.id, User.display_name)).all())
+            visits = reads.visits_of(session, [c.id for c in contracts], names)
+            numbers = {c.id: c.number for c in contracts}
+            return AfterSales(
+                money(session, viewer, where, today or dt.date.today()),
+                tuple((c.number, Commitments(c.support_scope, c.response_hours,
+                                             c.warranty_months, c.service_contact))
+                      for c in contracts if c.state in reads.OWING),
+                tuple((numbers[cid], v) for cid, views in visits.items() for v in views))
+
+    def record_visit(self, visit_id: int, satisfaction: int | None, problems: str,
+                     follow_up_needed: bool, *, by: Actor) -> ChangeSet:
+        """What the customer said on a return visit; the visit's activity is done with
+        it (a follow-up needed is shown with the visit, for the owner to plan)."""
+        if satisfaction is not None and not 1 <= satisfaction <= 5:
+            raise InvalidFields.of([InvalidInput("satisfaction", _(
+                "Rate the satisfaction from 1 (poor) to 5 (very satisfied)."))])
+        with self.db.session() as session:
+            visit = session.get(ReturnVisit, visit_id)
+            if visit is None:
+                raise NotFound("visit", visit_id)
+            contract = session.get(Contract, visit.contract_id)
+            assert contract is not None
+            deal = session.get(Deal, contract.deal_id)
+            assert deal is not None
+            from funneldesk.services.activities.team import may_work_on
+
+            if not reads.may_read(session, contract, deal, by) or not may_work_on(
+                    session, deal, by):
+                raise NotFound("visit", visit_id)
+            visit.satisfaction, visit.problems = satisfaction, problems.strip()
+            visit.follow_up_needed = follow_up_needed
+            visit.recorded_at, visit.recorded_by_id = utcnow(), by.id
+            activity = session.get(Activity, visit.activity_id)
+            if activity is not None and activity.state is ActivityState.PLANNED:
+                activity.state, activity.closed_at = ActivityState.DONE, utcnow()
+                activity.closed_by_id = by.id
+                activity.outcome = _visit_outcome(satisfaction, problems, follow_up_needed)
+                activity.sequence += 1
+            audit.record(session, by, "visit-result", "contract", contract.id,
+                         after_days=visit.after_days, satisfaction=satisfaction,
+                         follow_up_needed=follow_up_needed)
+            session.flush()
+            index_activities(raw_connection(session), [visit.activity_id])
+            return ChangeSet(frozenset({deal.id}), activity_ids=frozenset({visit.activity_id}),
+                             contract_ids=frozenset({contract.id}))
+
+
+def _visit_outcome(satisfaction: int | None, problems: str, follow_up: bool) -> str:
+    parts = []
+    if satisfaction is not None:
+        parts.append(_("Satisfaction {score}/5").format(score=satisfaction))
+    if problems.strip():
+        parts.append(_("Problems: {text}").format(text=problems.strip()))
+    if follow_up:
+        parts.append(_("Follow-up needed"))
+    return "; ".join(parts)

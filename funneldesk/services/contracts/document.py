@@ -1,0 +1,94 @@
+"""A contract as its PDF shows it: texts in the contract's language, the terms' placeholders
+filled from the deal, the customer and the quote, amounts formatted with the 大写 amount
+for CNY, and the watermark: 机密 / CONFIDENTIAL for a confidential contract, a draft's
+mark before the review approved it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from funneldesk.capitals import capitals
+from funneldesk.enums import Confidentiality, ContractState
+from funneldesk.i18n import N_, translated, translated_plural
+from funneldesk.models import Deal, User
+from funneldesk.reports.contract_document import ContractPdf, PdfMilestone
+from funneldesk.reports.quote_document import PdfLine
+from funneldesk.services.common.sql import session_query
+from funneldesk.services.contracts import templates
+from funneldesk.services.contracts.records import ContractView
+from funneldesk.services.quotes.document import amount, day, percent, quantity
+from funneldesk.services.quotes.letterhead import letterhead
+
+UNAPPROVED = (ContractState.DRAFT, ContractState.IN_REVIEW)
+
+
+def placeholder_values(session: Session, view: ContractView, today: dt.date) -> dict[str, str]:
+    """What each placeholder stands for in this contract."""
+    language = view.language
+    deal = session.get(Deal, view.summary.deal_id)
+    owner = session.get(User, deal.owner_id) if deal is not None else None
+    c = view.content.commitments
+    return {
+        "contract_number": view.summary.number, "quote_number": view.quote_number,
+        "date": day(today, language), "customer": view.summary.customer,
+        "customer_address": view.customer_address, "contact": view.customer_contact,
+        "our_company": letterhead(session_query(session)).name,
+        "owner": owner.display_name if owner is not None else "",
+        "deal": view.summary.deal_title, "option": view.option_name,
+        "currency": view.summary.currency, "amount": amount(view.summary.amount),
+        "amount_in_words": capitals(view.summary.amount) if view.summary.currency == "CNY"
+        else amount(view.summary.amount),
+        "subtotal": amount(view.subtotal), "tax": amount(view.tax),
+        "delivery": view.content.delivery_terms, "warranty": view.content.warranty_terms,
+        "acceptance": view.content.acceptance_terms, "support_scope": c.support_scope,
+        "response_hours": str(c.response_hours or ""),
+        "warranty_months": str(c.warranty_months if c.warranty_months is not None else ""),
+        "service_contact": c.service_contact,
+    }
+
+
+def pdf_document(session: Session, view: ContractView, today: dt.date | None = None) -> ContractPdf:
+    """The PDF's content; refuses terms with a placeholder nothing fills."""
+    language = view.language
+    printed = today or dt.date.today()
+    values = placeholder_values(session, view, printed)
+    clauses = tuple(
+        (templates.fill(heading, values), templates.fill(body, values))
+        for heading, body in templates.clauses(view.content.terms))
+    c = view.content.commitments
+
+    def t(message: str) -> str:
+        return translated(message, language)
+
+    commitments = tuple((t(label), text) for label, text in (
+        (N_("Support scope"), c.support_scope),
+        (N_("Response time"), translated_plural(
+            "Within {hours} hour", "Within {hours} hours", c.response_hours, language).format(
+            hours=c.response_hours) if c.response_hours else ""),
+        (N_("Warranty period"), translated_plural(
+            "{months} month", "{months} months", c.warranty_months, language).format(
+            months=c.warranty_months) if c.warranty_months is not None else ""),
+        (N_("Service contact"), c.service_contact)) if text)
+    watermark = None
+    if view.summary.confidentiality is Confidentiality.CONFIDENTIAL:
+        watermark = ("机密", "CONFIDENTIAL")
+    elif view.state in UNAPPROVED:
+        watermark = ("草稿", "DRAFT – NOT FOR SIGNATURE")
+    return ContractPdf(
+        language=language, letterhead=letterhead(session_query(session)),
+        number=view.summary.number, title=view.content.title, date=day(printed, language),
+        quote_number=view.quote_number, buyer=view.summary.customer,
+        buyer_address=view.customer_address, buyer_contact=view.customer_contact,
+        currency=view.summary.currency, prices_include_tax=view.prices_include_tax,
+        items=tuple(PdfLine(i.name, i.description, i.unit, quantity(i.quantity),
+                            amount(i.unit_price), percent(i.discount), amount(i.amount))
+                    for i in view.items),
+        subtotal=amount(view.subtotal), tax=amount(view.tax),
+        total=amount(view.summary.amount),
+        in_words=capitals(view.summary.amount) if view.summary.currency == "CNY" else "",
+        milestones=tuple(PdfMilestone(m.label, day(m.due_on, language),
+                                      percent(m.percent) if m.percent is not None else "",
+                                      amount(m.amount)) for m in view.milestones),
+        clauses=clauses, commitments=commitments, watermark=watermark)

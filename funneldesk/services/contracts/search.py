@@ -1,0 +1,47 @@
+"""Contracts in the search-everything index: found by their number, title and customer.
+The detail line (the deal, the state) is read when a search shows it. A confidential
+contract is indexed by its number only, so that its title and customer never show to a
+colleague who may not read it; the open action refuses them anyway."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from funneldesk.i18n import N_
+from funneldesk.services.common import search_index
+from funneldesk.services.common.search import SearchKind
+
+KIND = "contract"
+
+DETAIL_SQL = """
+SELECT k.id, d.title, CASE WHEN k.confidentiality = 'CONFIDENTIAL' THEN '' ELSE
+       k.customer_name END
+FROM contracts k
+JOIN deals d ON d.id = k.deal_id
+WHERE k.id IN ({ids})"""
+
+CONTRACT_SEARCH = SearchKind(KIND, N_("Contract"), DETAIL_SQL)
+
+DOC_SQL = ("SELECT k.id, k.number, k.title, k.customer_name, k.confidentiality "
+           "FROM contracts k WHERE 1 = 1")
+
+
+def doc(row: Sequence[Any]) -> search_index.Doc:
+    ident, number = int(row[0]), str(row[1])
+    if row[4] == "CONFIDENTIAL":
+        return search_index.Doc(KIND, ident, number, (number,))
+    title, customer = str(row[2] or ""), str(row[3] or "")
+    shown = f"{number} · {title}" if title else number
+    return search_index.Doc(KIND, ident, shown[:300], (number, title, customer))
+
+
+def index_contracts(conn: search_index.Connection, contract_ids: Sequence[int]) -> None:
+    """Writes the contracts as they are now: in the index if they exist, out of it if not."""
+    search_index.write_current(conn, KIND, contract_ids, DOC_SQL, "k.id", doc)
+
+
+def index_new_contracts(conn: search_index.Connection, first_id: int) -> None:
+    """Adds every contract from ``first_id`` on (the bulk of sample data)."""
+    rows = conn.execute(f"{DOC_SQL} AND k.id >= ? ORDER BY k.id", (first_id,)).fetchall()
+    search_index.bulk_insert(conn, [doc(row) for row in rows], search_index.next_doc_id(conn))

@@ -1,0 +1,55 @@
+"""Builders for contract tests: an accepted quote, a contract made from it, and a
+contract taken along its path as far as a test needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from funneldesk.enums import ContractState
+from funneldesk.services import Services
+from funneldesk.services.contracts.records import ContractView, StepDetails
+from funneldesk.services.dto import Actor, Card
+from tests.helpers import make_deal
+from tests.services.quote_helpers import catalogue, content
+
+
+def accepted_quote(services: Services, manager: Actor, by: Actor,
+                   stage_name: str = "Contract") -> tuple[Card, int]:
+    """A deal at ``stage_name`` whose quote's Premium option (33,200.00 USD, tax
+    included) the customer accepted."""
+    products = catalogue(services, manager)
+    deal = make_deal(services, by, stage_name=stage_name, value="5000")
+    quote = services.quotes.create(deal.id, content(products), by=by).quote
+    sent = services.quotes.send(quote.id, expected_version=quote.version, by=by).quote
+    services.quotes.accept(quote.id, sent.revision.options[1].id,
+                           expected_version=sent.version, by=by)
+    return deal, quote.id
+
+
+def contract(services: Services, manager: Actor, by: Actor,
+             stage_name: str = "Contract") -> ContractView:
+    _deal, quote_id = accepted_quote(services, manager, by, stage_name)
+    return services.contracts.create(quote_id, by=by).contract
+
+
+def reviewed(services: Services, manager: Actor, view: ContractView) -> ContractView:
+    """In review with every item ticked by the manager."""
+    view = services.contracts.advance(view.id, ContractState.IN_REVIEW,
+                                      expected_version=view.version, by=manager).contract
+    for item in view.reviews:
+        view = services.contracts.tick(view.id, item.id, True, expected_version=view.version,
+                                       by=manager).contract
+    return view
+
+
+def signed(services: Services, manager: Actor, view: ContractView,
+           on: dt.date | None = None) -> ContractView:
+    """Reviewed, approved, posted and signed by the customer."""
+    view = reviewed(services, manager, view)
+    view = services.contracts.advance(view.id, ContractState.APPROVED,
+                                      expected_version=view.version, by=manager).contract
+    view = services.contracts.advance(view.id, ContractState.SENT,
+                                      StepDetails(courier="顺丰速运", tracking="SF1234567890"),
+                                      expected_version=view.version, by=manager).contract
+    return services.contracts.advance(view.id, ContractState.SIGNED, StepDetails(on=on),
+                                      expected_version=view.version, by=manager).contract

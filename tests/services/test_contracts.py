@@ -1,0 +1,324 @@
+"""Contracts through the services, as a rep, the deal's team and a manager use them: made
+from the accepted option, reviewed item by item, taken along the offline signing path,
+paid milestone by milestone, confidential where it must be."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from funneldesk.db import Database
+from funneldesk.enums import Confidentiality, ContractState, DealRole, StageKind
+from funneldesk.errors import InvalidFields, InvalidInput, NotAllowed, NotFound, StaleEdit
+from funneldesk.services import Services
+from funneldesk.services.contracts.records import Commitments, MilestoneDraft, StepDetails
+from funneldesk.services.dto import Actor
+from tests.helpers import make_user, pipeline, snapshot, stage
+from tests.services.contract_helpers import accepted_quote, contract, reviewed, signed
+
+SCAN = b"%PDF-1.4 scanned signed copy"
+
+
+def test_a_contract_copies_the_accepted_option_the_customer_and_the_template(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    view = contract(services, manager, rep)
+    assert view.state is ContractState.DRAFT
+    assert view.summary.number.startswith(f"C{dt.date.today().year}-")
+    assert view.option_name == "Premium"
+    assert view.summary.amount == Decimal("33200.00")
+    assert [i.name for i in view.items] == ["CRM licence", "Implementation"]
+    assert sum(i.amount for i in view.items) == Decimal("33200.00")
+    # 30% on signing, 70% on acceptance, adding up to the amount exactly
+    assert [m.amount for m in view.milestones] == [Decimal("9960.00"), Decimal("23240.00")]
+    assert "{customer}" in view.content.terms
+    assert view.unknown_placeholders == ()
+    assert view.content.delivery_terms == "Within 20 working days"
+    assert [s.state for s in view.steps] == [ContractState.DRAFT]
+
+
+def test_only_an_accepted_quote_makes_a_contract_and_only_one_at_a_time(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    _deal, quote_id = accepted_quote(services, manager, rep)
+    first = services.contracts.create(quote_id, by=rep).contract
+    with pytest.raises(InvalidInput, match=first.summary.number):
+        services.contracts.create(quote_id, by=rep)
+    services.contracts.cancel(first.id, "Customer asked for new terms",
+                              expected_version=first.version, by=rep)
+    second = services.contracts.create(quote_id, by=rep).contract
+    assert second.summary.number != first.summary.number
+
+
+def test_an_unknown_placeholder_is_refused_where_it_was_typed_and_changes_nothing(
+        services: Services, manager: Actor, rep: Actor, db_path: Path) -> None:
+    view = contract(services, manager, rep)
+    before = snapshot(db_path)
+    bad = replace(view.content, terms=view.content.terms + "\n\n付款\n请付 {amont} 元。")
+    with pytest.raises(InvalidFields) as refused:
+        services.contracts.save(view.id, bad, expected_version=view.version, by=rep)
+    assert {p.field for p in refused.value.problems} == {"terms"}
+    assert "{amont}" in refused.value.problems[0].reason
+    assert snapshot(db_path) == before
+    braces = replace(view.content, terms=view.content.terms + "\n\nNote\nWrite {{amount}}.")
+    saved = services.contracts.save(view.id, braces, expected_version=view.version,
+                                    by=rep).contract
+    assert saved.unknown_placeholders == ()
+
+
+def test_a_payment_schedule_must_add_up_and_may_mix_shares_and_amounts(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    view = contract(services, manager, rep)
+    day = dt.date.today() + dt.timedelta(days=10)
+    short = replace(view.content, milestones=(MilestoneDraft("预付款", day, Decimal(30)),
+                                              MilestoneDraft("尾款", day, Decimal(60))))
+    with pytest.raises(InvalidFields, match="add up"):
+        services.contracts.save(view.id, short, expected_version=view.version, by=rep)
+    mixed = replace(view.content, milestones=(
+        MilestoneDraft("预付款", day, amount=Decimal("10000")),
+        MilestoneDraft("到货款", day, Decimal("33.33")),
+        MilestoneDraft("尾款", None, amount=Decimal("12134.44"))))
+    saved = services.contracts.save(view.id, mixed, expected_version=view.version,
+                                    by=rep).contract
+    assert [m.amount for m in saved.milestones] == [Decimal("10000.00"), Decimal("11065.56"),
+                                                    Decimal("12134.44")]
+    assert sum(m.amount for m in saved.milestones) == saved.summary.amount
+
+
+def test_the_review_is_ticked_by_whom_it_names_and_must_be_complete_before_posting(
+        services: Services, manager: Actor, rep: Actor, db: Database) -> None:
+    view = contract(services, manager, rep)
+    lawyer = make_user(db, "lawyer", "李律师")
+    services.deal_teams.set_member(view.summary.deal_id, lawyer.id, DealRole.LEGAL, by=rep)
+    view = services.contracts.advance(view.id, ContractState.IN_REVIEW,
+                                      expected_version=view.version, by=rep).contract
+    legal, finance, boss = view.reviews
+    assert (legal.who, finance.who, boss.who) == ("legal", "finance", "manager")
+    with pytest.raises(NotAllowed, match="Legal"):
+        services.contracts.tick(view.id, legal.id, True, expected_version=view.version, by=rep)
+    view = services.contracts.tick(view.id, legal.id, True, expected_version=view.version,
+                                   by=lawyer, note="违约条款已核").contract
+    ticked = view.reviews[0]
+    assert ticked.ticked_by == "李律师"
+    assert ticked.ticked_at is not None
+    assert ticked.note == "违约条款已核"
+    with pytest.raises(NotAllowed, match="Manager"):
+        services.contracts.tick(view.id, boss.id, True, expected_version=view.version,
+                                by=lawyer)
+    with pytest.raises(NotAllowed, match="review is not complete"):
+        services.contracts.advance(view.id, ContractState.APPROVED,
+                                   expected_version=view.version, by=rep)
+    for item in (finance, boss):
+        view = services.contracts.tick(view.id, item.id, True, expected_version=view.version,
+                                       by=manager).contract
+    assert view.review_complete
+    view = services.contracts.advance(view.id, ContractState.APPROVED,
+                                      expected_version=view.version, by=rep).contract
+    assert view.state is ContractState.APPROVED
+    # back to draft: the review starts again from nothing
+    view = services.contracts.advance(view.id, ContractState.DRAFT,
+                                      expected_version=view.version, by=rep).contract
+    assert view.reviews == ()
+
+
+def test_the_signing_path_records_each_step_with_its_day_courier_and_scan(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    view = reviewed(services, manager, contract(services, manager, rep))
+    view = services.contracts.advance(view.id, ContractState.APPROVED,
+                                      expected_version=view.version, by=rep).contract
+    with pytest.raises(InvalidFields) as missing:
+        services.contracts.advance(view.id, ContractState.SENT, StepDetails(courier="顺丰"),
+                                   expected_version=view.version, by=rep)
+    assert [p.field for p in missing.value.problems] == ["tracking"]
+    with pytest.raises(InvalidInput, match="cannot become"):
+        services.contracts.advance(view.id, ContractState.SEALED,
+                                   expected_version=view.version, by=rep)
+    posted = dt.date.today() - dt.timedelta(days=3)
+    view = services.contracts.advance(
+        view.id, ContractState.SENT, StepDetails(posted, "顺丰速运", "SF1234567890"),
+        expected_version=view.version, by=rep).contract
+    view = services.contracts.advance(
+        view.id, ContractState.SIGNED, StepDetails(file_name="signed.pdf", file_data=SCAN),
+        expected_version=view.version, by=rep).contract
+    assert view.summary.signed_on == dt.date.today()
+    view = services.contracts.advance(view.id, ContractState.SEALED,
+                                      expected_version=view.version, by=rep).contract
+    view = services.contracts.advance(
+        view.id, ContractState.RETURNED, StepDetails(courier="EMS", tracking="E123"),
+        expected_version=view.version, by=rep).contract
+    view = services.contracts.advance(view.id, ContractState.ARCHIVED,
+                                      expected_version=view.version, by=rep).contract
+    assert [s.state for s in view.steps] == [
+        ContractState.DRAFT, ContractState.IN_REVIEW, ContractState.APPROVED,
+        ContractState.SENT, ContractState.SIGNED, ContractState.SEALED,
+        ContractState.RETURNED, ContractState.ARCHIVED]
+    sent = view.steps[3]
+    assert (sent.on, sent.courier, sent.tracking, sent.by) == (posted, "顺丰速运",
+                                                              "SF1234567890", "Rita Rep")
+    assert [(f.filename, f.step_state) for f in view.files] == [("signed.pdf",
+                                                               ContractState.SIGNED)]
+    assert services.contracts.file(view.files[0].id, viewer=rep) == ("signed.pdf", SCAN)
+    with pytest.raises(InvalidInput, match="archived or cancelled"):
+        services.contracts.cancel(view.id, "too late", expected_version=view.version, by=rep)
+
+
+def test_a_scan_must_be_a_pdf_or_an_image(services: Services, manager: Actor,
+                                          rep: Actor) -> None:
+    view = contract(services, manager, rep)
+    with pytest.raises(InvalidInput, match="PDF, PNG or JPEG"):
+        services.contracts.attach(view.id, "notes.txt", b"hello",
+                                  expected_version=view.version, by=rep)
+
+
+def test_signed_as_the_won_criterion_moves_the_deal_to_won(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    signed_criterion = next(c for c in stage(services, "Contract").criteria
+                            if c.label == "Contract signed")
+    services.pipelines.set_criterion_rule(criterion_id=signed_criterion.id,
+                                          rule="contract_signed", by=manager)
+    view = contract(services, manager, rep)
+    deal_id = view.summary.deal_id
+    won = next(s for s in pipeline(services).stages if s.kind is StageKind.WON)
+    # nobody ticks it by hand, and the deal cannot be moved to Won without it
+    with pytest.raises(InvalidInput, match="not ticked by hand"):
+        services.deals.set_criterion(deal_id=deal_id, criterion_id=signed_criterion.id,
+                                     checked=True, by=rep,
+                                     expected_version=services.deals.detail(deal_id).version)
+    assert not services.moves.can_move(
+        deal_id=deal_id, to_stage_id=won.id,
+        expected_version=services.deals.detail(deal_id).version).allowed
+    day = dt.date.today() - dt.timedelta(days=1)
+    result_view = signed(services, manager, view, on=day)
+    detail = services.deals.detail(deal_id)
+    card = services.board.card(deal_id)
+    assert card is not None
+    assert card.stage_id == won.id
+    assert detail.fields.value == Decimal("33200.00")
+    assert result_view.state is ContractState.SIGNED
+
+
+def test_without_the_rule_a_signature_leaves_the_deal_where_it_is(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    view = signed(services, manager, contract(services, manager, rep))
+    card = services.board.card(view.summary.deal_id)
+    assert card is not None
+    assert card.stage_id == stage(services, "Contract").id
+
+
+def test_payments_add_up_never_beyond_a_milestone_and_overdue_ones_are_receivables(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    view = contract(services, manager, rep)
+    with pytest.raises(InvalidInput, match="signed"):
+        services.contracts.record_payment(view.milestones[0].id, Decimal(100),
+                                          dt.date.today(), expected_version=view.version,
+                                          by=rep)
+    past = dt.date.today() - dt.timedelta(days=20)
+    schedule = replace(view.content, milestones=(
+        MilestoneDraft("预付款", past, Decimal(30)),
+        MilestoneDraft("尾款", dt.date.today() + dt.timedelta(days=30), Decimal(70))))
+    view = services.contracts.save(view.id, schedule, expected_version=view.version,
+                                   by=rep).contract
+    view = signed(services, manager, view)
+    advance = view.milestones[0]
+    view = services.contracts.record_payment(
+        advance.id, Decimal("5000"), dt.date.today(), method="银行转账",
+        reference="CMB 20261201-001", expected_version=view.version, by=rep).contract
+    with pytest.raises(InvalidFields, match="still due"):
+        services.contracts.record_payment(advance.id, Decimal("5000"), dt.date.today(),
+                                          expected_version=view.version, by=rep)
+    owed = services.contracts.receivables(viewer=rep)
+    assert [(r.label, r.outstanding, r.overdue_days) for r in owed] == [
+        ("预付款", Decimal("4960.00"), 20), ("尾款", Decimal("23240.00"), 0)]
+    view = services.contracts.record_payment(advance.id, Decimal("4960"), dt.date.today(),
+                                             expected_version=view.version, by=rep).contract
+    assert view.milestones[0].received == Decimal("9960.00")
+    assert view.summary.received == Decimal("9960.00")
+    money = services.after_sales.for_deal(view.summary.deal_id, viewer=rep).money
+    assert [(m.currency, m.contracted, m.received, m.outstanding) for m in money] == [
+        ("USD", Decimal("33200.00"), Decimal("9960.00"), Decimal("23240.00"))]
+    assert [r.label for r in services.contracts.receivables(viewer=rep)] == ["尾款"]
+
+
+def test_a_confidential_contract_is_hidden_from_colleagues_off_the_deal(
+        services: Services, manager: Actor, rep: Actor, db: Database) -> None:
+    view = contract(services, manager, rep)
+    other = make_user(db, "other", "Oscar Other")
+    view = services.contracts.set_confidentiality(
+        view.id, Confidentiality.CONFIDENTIAL, expected_version=view.version, by=rep).contract
+    assert [c.id for c in services.contracts.all(viewer=manager)] == [view.id]
+    assert [c.id for c in services.contracts.all(viewer=rep)] == [view.id]
+    assert services.contracts.all(viewer=other) == []
+    with pytest.raises(NotFound):
+        services.contracts.get(view.id, viewer=other)
+    services.deal_teams.set_member(view.summary.deal_id, other.id, DealRole.FINANCE, by=rep)
+    assert [c.id for c in services.contracts.all(viewer=other)] == [view.id]
+    with pytest.raises(NotAllowed, match="owner or a manager"):
+        services.contracts.set_confidentiality(view.id, Confidentiality.NORMAL,
+                                               expected_version=view.version, by=other)
+
+
+def test_a_stale_edit_is_refused(services: Services, manager: Actor, rep: Actor) -> None:
+    view = contract(services, manager, rep)
+    services.contracts.set_commitments(view.id, Commitments("7×24 热线", 4, 12, "张工"),
+                                       expected_version=view.version, by=rep)
+    with pytest.raises(StaleEdit):
+        services.contracts.save(view.id, view.content, expected_version=view.version, by=rep)
+
+
+def test_delivery_plans_return_visits_and_results_are_kept(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    view = signed(services, manager, contract(services, manager, rep))
+    delivered = dt.date(2026, 11, 2)
+    view = services.contracts.set_delivered(view.id, delivered,
+                                            expected_version=view.version, by=rep).contract
+    assert [(v.after_days, v.due_on) for v in view.visits] == [
+        (7, dt.date(2026, 11, 9)), (30, dt.date(2026, 12, 2)), (90, dt.date(2027, 1, 31))]
+    assert all("satisfied" in v.questionnaire for v in view.visits)
+    first = view.visits[0]
+    activity = services.activities.activity(first.activity_id)
+    assert activity.deal_id == view.summary.deal_id
+    assert "Return visit" in activity.title
+    # a new delivery date moves the visits still planned
+    services.after_sales.record_visit(first.id, 4, "发票抬头有误", True, by=rep)
+    view = services.contracts.get(view.id, viewer=rep)
+    view = services.contracts.set_delivered(view.id, dt.date(2026, 11, 5),
+                                            expected_version=view.version, by=rep).contract
+    assert [(v.due_on, v.done) for v in view.visits] == [
+        (dt.date(2026, 11, 9), True), (dt.date(2026, 12, 5), False),
+        (dt.date(2027, 2, 3), False)]
+    kept = view.visits[0]
+    assert (kept.satisfaction, kept.problems, kept.follow_up_needed) == (4, "发票抬头有误", True)
+    with pytest.raises(InvalidFields, match="1 \\(poor\\) to 5"):
+        services.after_sales.record_visit(kept.id, 6, "", False, by=rep)
+    after = services.after_sales.for_deal(view.summary.deal_id, viewer=rep)
+    assert len(after.visits) == 3
+
+
+def test_contracts_are_found_by_number_and_leave_with_their_deal_from_the_trash(
+        services: Services, manager: Actor, rep: Actor, db: Database) -> None:
+    from tests.helpers import version
+
+    view = signed(services, manager, contract(services, manager, rep))
+    view = services.contracts.record_payment(view.milestones[0].id, Decimal(100),
+                                             dt.date.today(), expected_version=view.version,
+                                             by=rep).contract
+    view = services.contracts.set_delivered(view.id, dt.date.today(),
+                                            expected_version=view.version, by=rep).contract
+    number = view.summary.number
+    hits = [h for h in services.search.search(number, by=rep) if h.kind == "contract"]
+    assert [(h.record_id, h.title) for h in hits] == [(view.id, f"{number} · Warehouse system")]
+    services.contracts.set_confidentiality(view.id, Confidentiality.CONFIDENTIAL,
+                                           expected_version=view.version, by=rep)
+    # a confidential contract shows its number only, never its title or customer
+    hits = [h for h in services.search.search(number, by=rep) if h.kind == "contract"]
+    assert [h.title for h in hits] == [number]
+    deal_id = view.summary.deal_id
+    services.trash.delete(deal_id=deal_id, expected_version=version(services, deal_id), by=rep)
+    services.trash.empty(deal_ids=[deal_id], by=manager)
+    assert services.contracts.all(viewer=manager) == []
+    for table in ("contracts", "contract_items", "contract_milestones", "contract_payments",
+                  "contract_steps", "contract_reviews", "contract_files", "return_visits"):
+        assert services.db.query(f"SELECT count(*) FROM {table}")[0][0] == 0, table
+    assert not [h for h in services.search.search(number, by=rep) if h.kind == "contract"]
