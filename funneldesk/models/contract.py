@@ -117,6 +117,9 @@ class ContractMilestone(Base):
     due_on: Mapped[dt.date | None] = mapped_column(Date)
     percent: Mapped[Decimal | None] = mapped_column(Scaled(2))  # None: a fixed amount
     amount: Mapped[Decimal] = mapped_column(Money())
+    # the owner's activity to collect it, planned on its due day once the contract is
+    # signed: unpaid after that day, it is an overdue reminder like any other
+    reminder_activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"))
 
 
 class ContractPayment(Base):

@@ -322,3 +322,32 @@ def test_contracts_are_found_by_number_and_leave_with_their_deal_from_the_trash(
                   "contract_steps", "contract_reviews", "contract_files", "return_visits"):
         assert services.db.query(f"SELECT count(*) FROM {table}")[0][0] == 0, table
     assert not [h for h in services.search.search(number, by=rep) if h.kind == "contract"]
+
+
+def test_an_unpaid_milestone_past_its_day_is_an_overdue_reminder_for_the_owner(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    view = contract(services, manager, rep)
+    past = dt.date.today() - dt.timedelta(days=5)
+    view = services.contracts.save(view.id, replace(view.content, milestones=(
+        MilestoneDraft("预付款", past, Decimal(30)),
+        MilestoneDraft("尾款", dt.date.today() + dt.timedelta(days=40), Decimal(70)))),
+        expected_version=view.version, by=rep).contract
+    assert services.reminders.reminders(rep.id).overdue == ()
+    view = signed(services, manager, view)
+    (overdue,) = services.reminders.reminders(rep.id).overdue
+    assert overdue.title.startswith("Collect payment: 预付款, 9,960.00 USD")
+    assert overdue.due_on == past
+    # the collection is the owner's, planned on the milestone's day; it cannot be taken
+    # away like an activity planned by hand
+    with pytest.raises(InvalidInput, match="cancel it instead"):
+        services.activities.withdraw(overdue.id, expected_version=overdue.version, by=manager)
+    view = services.contracts.record_payment(view.milestones[0].id, Decimal("9960"),
+                                             dt.date.today(), expected_version=view.version,
+                                             by=rep).contract
+    assert services.reminders.reminders(rep.id).overdue == ()
+    payment = view.milestones[0].payments[0]
+    view = services.contracts.remove_payment(payment.id, expected_version=view.version,
+                                             by=rep).contract
+    assert [a.id for a in services.reminders.reminders(rep.id).overdue] == [overdue.id]
+    services.contracts.cancel(view.id, "客户破产", expected_version=view.version, by=manager)
+    assert services.reminders.reminders(rep.id).overdue == ()

@@ -85,8 +85,11 @@ def test_the_sample_has_activities_planned_overdue_and_done_with_outcomes(
     with closing(sqlite3.connect(db_path)) as conn:
         planned = conn.execute(
             "SELECT a.kind, a.title, a.due_on, a.due_at FROM activities a JOIN deals d "
-            "ON d.id = a.deal_id WHERE a.state = 'PLANNED' AND a.assignee_id = d.owner_id"
-        ).fetchall()
+            "ON d.id = a.deal_id WHERE a.state = 'PLANNED' AND a.assignee_id = d.owner_id "
+            # a contract's collections and return visits are no next steps
+            "AND a.id NOT IN (SELECT activity_id FROM return_visits) AND a.id NOT IN "
+            "(SELECT reminder_activity_id FROM contract_milestones "
+            "WHERE reminder_activity_id IS NOT NULL)").fetchall()
         done = conn.execute("SELECT kind, outcome, closed_at FROM activities "
                             "WHERE state = 'DONE'").fetchall()
         open_with_step = conn.execute(
@@ -139,3 +142,28 @@ def test_the_sample_has_follow_up_plans_on_open_deals_and_stages_that_propose(
     assert any(budget is not None for *_rest, budget in plans)
     first = services.board.load(services.board.pipelines()[0][0]).pipeline.stages[0]
     assert services.follow_ups.stage_steps(first.id)  # a new database's stages propose
+
+
+def test_the_sample_has_contracts_in_every_state_with_money_commitments_and_visits(
+        services: Services, manager: Actor) -> None:
+    from funneldesk.enums import ContractState
+
+    services.demo.generate(deals=400, seed=7, by=manager, today=TODAY)
+    contracts = services.contracts.all(viewer=manager)
+    assert {c.state for c in contracts} == set(ContractState)
+    signed = [c for c in contracts if c.signed_on is not None]
+    assert all(c.signed_on <= TODAY for c in signed)
+    assert any(c.received == c.amount for c in signed)
+    assert any(0 < c.received < c.amount for c in signed)
+    assert any(r.overdue_days for r in services.contracts.receivables(viewer=manager,
+                                                                      today=TODAY))
+    views = [services.contracts.get(c.id, viewer=manager) for c in signed]
+    assert all(v.content.commitments.response_hours for v in views)
+    visits = [visit for v in views for visit in v.visits]
+    assert any(v.satisfaction is not None for v in visits)
+    assert any(v.follow_up_needed for v in visits)
+    assert any(c.confidentiality.value == "confidential" for c in contracts)
+    # every contract is numbered in the order it was made, and the deals it was made for
+    # follow its accepted option
+    numbers = [c.number for c in sorted(contracts, key=lambda c: c.id)]
+    assert numbers == sorted(numbers)

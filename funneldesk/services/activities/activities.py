@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 
+from sqlalchemy import func, select
 from sqlalchemy import update as sa_update
 from sqlalchemy.orm import Session
 
@@ -14,7 +15,16 @@ from funneldesk.db.stale import last_change
 from funneldesk.errors import InvalidInput, NotAllowed, NotFound
 from funneldesk.i18n import _
 from funneldesk.models import Activity as ActivityRow
-from funneldesk.models import ActivityKind, ActivityState, Company, Contact, Deal, User
+from funneldesk.models import (
+    ActivityKind,
+    ActivityState,
+    Company,
+    Contact,
+    ContractMilestone,
+    Deal,
+    ReturnVisit,
+    User,
+)
 from funneldesk.models.base import utcnow
 from funneldesk.services.activities import reads
 from funneldesk.services.activities.records import (
@@ -226,7 +236,17 @@ def _new(session: Session, fields: ActivityFields, by: Actor,
 
 
 def _delete(session: Session, row: ActivityRow, by: Actor) -> None:
-    """Takes the activity away; only the audit keeps that it was."""
+    """Takes the activity away; only the audit keeps that it was. A contract's return
+    visit or payment reminder stays (the Contracts area's tables, read through the
+    shared models): it is cancelled instead."""
+    held = session.scalar(select(func.count()).select_from(ReturnVisit).where(
+        ReturnVisit.activity_id == row.id)) or session.scalar(
+        select(func.count()).select_from(ContractMilestone).where(
+            ContractMilestone.reminder_activity_id == row.id))
+    if held:
+        raise InvalidInput("activity", _(
+            "This activity belongs to a contract's after-sales (a return visit or a "
+            "payment to collect): cancel it instead of taking it away."))
     audit.record(session, by, "delete", "activity", row.id, title=row.title)
     forget_activities(raw_connection(session), [row.id])
     session.delete(row)

@@ -105,6 +105,75 @@ def schedule_visits(session: Session, contract: Contract, deal: Deal, by: Actor)
     return touched
 
 
+def plan_collections(session: Session, contract: Contract, deal: Deal, by: Actor) -> list[int]:
+    """Plans, for the deal's owner, an activity to collect each milestone on its due day
+    (once the contract is signed): a milestone unpaid after that day is an overdue
+    reminder in the Today pane and the tray like any other. Returns the activities."""
+    planned: list[int] = []
+    for milestone in session.scalars(select(ContractMilestone).where(
+            ContractMilestone.contract_id == contract.id,
+            ContractMilestone.reminder_activity_id.is_(None),
+            ContractMilestone.due_on.is_not(None))):
+        activity = Activity(
+            kind=ActivityKind.CALL, state=ActivityState.PLANNED,
+            title=_("Collect payment: {label}, {amount} {currency} ({number})").format(
+                label=milestone.label, amount=f"{milestone.amount:,.2f}",
+                currency=contract.currency, number=contract.number)[:300],
+            due_on=milestone.due_on, assignee_id=deal.owner_id, deal_id=deal.id,
+            company_id=deal.company_id, contact_id=deal.contact_id, created_by_id=by.id,
+            is_sample=contract.is_sample)
+        session.add(activity)
+        session.flush()
+        milestone.reminder_activity_id = activity.id
+        planned.append(activity.id)
+    if planned:
+        index_activities(raw_connection(session), planned)
+    return planned
+
+
+def settle_collection(session: Session, milestone: ContractMilestone, paid: bool,
+                      by: Actor) -> list[int]:
+    """Marks the milestone's collection done once it is paid in full (planned again when
+    a payment is taken back); returns the activity changed, if any."""
+    activity = session.get(Activity, milestone.reminder_activity_id or 0)
+    if activity is None:
+        return []
+    if paid and activity.state is ActivityState.PLANNED:
+        activity.state, activity.closed_at, activity.closed_by_id = (
+            ActivityState.DONE, utcnow(), by.id)
+        activity.outcome = _("Paid in full.")
+    elif not paid and activity.state is ActivityState.DONE:
+        activity.state, activity.closed_at, activity.closed_by_id = (
+            ActivityState.PLANNED, None, None)
+        activity.outcome = ""
+    else:
+        return []
+    activity.sequence += 1
+    activity.updated_at = utcnow()
+    session.flush()
+    index_activities(raw_connection(session), [activity.id])
+    return [activity.id]
+
+
+def cancel_open_activities(session: Session, contract: Contract, by: Actor) -> list[int]:
+    """A cancelled contract's collections and return visits still planned are cancelled."""
+    ids = [i for i in session.scalars(select(ContractMilestone.reminder_activity_id).where(
+        ContractMilestone.contract_id == contract.id)) if i is not None]
+    ids += session.scalars(select(ReturnVisit.activity_id).where(
+        ReturnVisit.contract_id == contract.id)).all()
+    changed = []
+    for activity in session.scalars(select(Activity).where(
+            Activity.id.in_(ids), Activity.state == ActivityState.PLANNED)):
+        activity.state, activity.closed_at, activity.closed_by_id = (
+            ActivityState.CANCELLED, utcnow(), by.id)
+        activity.sequence += 1
+        changed.append(activity.id)
+    if changed:
+        session.flush()
+        index_activities(raw_connection(session), changed)
+    return changed
+
+
 def money(session: Session, viewer: Actor, where: ColumnElement[bool],
           today: dt.date) -> tuple[Money, ...]:
     """Contracted, received and overdue amounts per currency, of the signed contracts

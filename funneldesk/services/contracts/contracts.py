@@ -44,7 +44,13 @@ from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.common.sql import session_query
 from funneldesk.services.contracts import reads, templates
-from funneldesk.services.contracts.after_sales import schedule_visits, win_on_signature
+from funneldesk.services.contracts.after_sales import (
+    cancel_open_activities,
+    plan_collections,
+    schedule_visits,
+    settle_collection,
+    win_on_signature,
+)
 from funneldesk.services.contracts.records import (
     Commitments,
     ContractContent,
@@ -191,48 +197,9 @@ class ContractService(Service):
                 raise InvalidInput("quote", _(
                     "Contract {number} is made from this quote already: cancel it first to "
                     "make another.").format(number=other))
-            option = session.get(QuoteOption, quote.accepted_option_id)
-            assert option is not None
-            company = session.get(Company, deal.company_id) if deal.company_id else None
-            contact = session.get(Contact, quote.contact_id or deal.contact_id or 0)
-            settings = contract_settings(session_query(session))
-            lang = quote.language if quote.language in LANGUAGES else (
-                "en" if language() == "en" else "zh_CN")
-            revision_terms = session.execute(
-                select(QuoteLine).where(QuoteLine.option_id == option.id)
-                .order_by(QuoteLine.position)).scalars().all()
-            now = utcnow()
-            contract = Contract(
-                number=_next_number(session, now), deal_id=deal.id, quote_id=quote.id,
-                option_id=option.id, title=quote.title or deal.title, language=lang,
-                currency=quote.currency, prices_include_tax=quote.prices_include_tax,
-                subtotal=option.subtotal, tax=option.tax, amount=option.total,
-                customer_name=company.name if company else "",
-                customer_address=company.address if company else "",
-                customer_contact=contact.name if contact else "",
-                terms=settings.templates[lang],
-                delivery_terms=_quote_terms(session, option.revision_id),
-                created_at=now, created_by_id=by.id, updated_at=now, updated_by_id=by.id)
-            session.add(contract)
-            session.flush()
-            for position, line in enumerate(revision_terms):
-                priced = price_line(LineTerms(line.quantity, line.unit_price, line.discount,
-                                              line.tax_rate),
-                                    include_tax=quote.prices_include_tax)
-                session.add(ContractItem(
-                    contract_id=contract.id, position=position,
-                    name=line.name_en if lang == "en" and line.name_en else line.name,
-                    description=line.description, unit=line.unit, quantity=line.quantity,
-                    unit_price=line.unit_price, discount=line.discount,
-                    tax_rate=line.tax_rate, amount=priced.amount))
-            start = (MilestoneDraft(_("Advance on signing"), today + dt.timedelta(days=7),
-                                    Decimal(30)),
-                     MilestoneDraft(_("Balance on acceptance"), today + dt.timedelta(days=60),
-                                    Decimal(70)))
-            _write_milestones(session, contract, _amounts(start, contract.amount))
-            _step(session, contract, ContractState.DRAFT, StepDetails(on=today), by)
+            contract = make_contract(session, quote, deal, by.id, today)
             audit.record(session, by, "create", "contract", contract.id,
-                         number=contract.number, quote_id=quote.id, option=option.name)
+                         number=contract.number, quote_id=quote.id)
             return self._result(session, contract)
 
     def save(self, contract_id: int, content: ContractContent, *, expected_version: int,
@@ -368,7 +335,7 @@ class ContractService(Service):
                 raise InvalidInput("on", _("The date cannot be in the future."))
             _check_step(session, contract, to, step)
             if to is ContractState.IN_REVIEW:
-                _start_review(session, contract)
+                start_review(session, contract)
             elif to is ContractState.DRAFT:
                 session.execute(delete(ContractReview).where(
                     ContractReview.contract_id == contract.id))
@@ -386,8 +353,12 @@ class ContractService(Service):
             won = False
             if to is ContractState.SIGNED:
                 session.flush()
+                before_stage = op.deal.stage_id
                 won = win_on_signature(session, op.deal, contract, day, by)
-                changes = ChangeSet.of_deal(op.deal.id, op.deal.stage_id)
+                planned = plan_collections(session, contract, op.deal, by)
+                changes = ChangeSet(frozenset({op.deal.id}),
+                                    frozenset({before_stage, op.deal.stage_id}),
+                                    activity_ids=frozenset(planned))
             return self._result(session, contract, changes, deal_won=won)
 
     def cancel(self, contract_id: int, reason: str, *, expected_version: int,
@@ -402,10 +373,12 @@ class ContractService(Service):
                                                                reason.strip())
             _step(op.session, op.contract, ContractState.CANCELLED,
                   StepDetails(note=reason.strip()), by)
+            cancelled = cancel_open_activities(op.session, op.contract, by)
             audit.record(op.session, by, "cancel", "contract", contract_id,
                          reason=reason.strip())
             _touch(op.contract, by)
-            return self._result(op.session, op.contract)
+            return self._result(op.session, op.contract,
+                                ChangeSet(activity_ids=frozenset(cancelled)))
 
     def attach(self, contract_id: int, filename: str, data: bytes, *, expected_version: int,
                by: Actor) -> ContractResult:
@@ -462,8 +435,10 @@ class ContractService(Service):
             audit.record(session, by, "payment", "contract", contract.id,
                          milestone=milestone.label, amount=str(value),
                          received_on=received_on.isoformat(), reference=reference.strip())
+            settled = settle_collection(session, session.get(ContractMilestone, milestone_id)
+                                        or milestone, value == left, by)
             _touch(contract, by)
-            return self._result(session, contract)
+            return self._result(session, contract, ChangeSet(activity_ids=frozenset(settled)))
 
     def remove_payment(self, payment_id: int, *, expected_version: int,
                        by: Actor) -> ContractResult:
@@ -481,8 +456,12 @@ class ContractService(Service):
                 ContractPayment.id == payment_id))
             audit.record(op.session, by, "remove-payment", "contract", op.contract.id,
                          amount=str(payment.amount), received_on=payment.received_on.isoformat())
+            reopened = settle_collection(
+                op.session, op.session.get(ContractMilestone, milestone.id) or milestone,
+                False, by)
             _touch(op.contract, by)
-            return self._result(op.session, op.contract)
+            return self._result(op.session, op.contract,
+                                ChangeSet(activity_ids=frozenset(reopened)))
 
     # --- after-sales ---------------------------------------------------------------------
 
@@ -537,6 +516,58 @@ class PasswordNeeded(FunnelDeskError):
         return _("Contract {number} is confidential: its PDF is written only encrypted. "
                  "Give a password (--password-stdin), or keep one for it in the keyring "
                  "from the contract's window.").format(number=self.number)
+
+
+def make_contract(session: Session, quote: Quote, deal: Deal, by_id: int,
+                  today: dt.date, now: dt.datetime | None = None) -> Contract:
+    """A draft from the quote's accepted option: its lines and amounts, the customer,
+    the terms from the team's template in the quote's language, and a payment schedule
+    of 30% on signing and 70% on acceptance to start from (sample data makes its
+    contracts with it too)."""
+    assert quote.accepted_option_id is not None
+    option = session.get(QuoteOption, quote.accepted_option_id)
+    assert option is not None
+    company = session.get(Company, deal.company_id) if deal.company_id else None
+    contact = session.get(Contact, quote.contact_id or deal.contact_id or 0)
+    settings = contract_settings(session_query(session))
+    lang = quote.language if quote.language in LANGUAGES else (
+        "en" if language() == "en" else "zh_CN")
+    lines = session.execute(
+        select(QuoteLine).where(QuoteLine.option_id == option.id)
+        .order_by(QuoteLine.position)).scalars().all()
+    now = now or utcnow()
+    contract = Contract(
+        number=_next_number(session, now), deal_id=deal.id, quote_id=quote.id,
+        option_id=option.id, title=quote.title or deal.title, language=lang,
+        currency=quote.currency, prices_include_tax=quote.prices_include_tax,
+        subtotal=option.subtotal, tax=option.tax, amount=option.total,
+        customer_name=company.name if company else "",
+        customer_address=company.address if company else "",
+        customer_contact=contact.name if contact else "",
+        terms=settings.templates[lang],
+        delivery_terms=_quote_terms(session, option.revision_id),
+        created_at=now, created_by_id=by_id, updated_at=now, updated_by_id=by_id)
+    session.add(contract)
+    session.flush()
+    for position, line in enumerate(lines):
+        priced = price_line(LineTerms(line.quantity, line.unit_price, line.discount,
+                                      line.tax_rate),
+                            include_tax=quote.prices_include_tax)
+        session.add(ContractItem(
+            contract_id=contract.id, position=position,
+            name=line.name_en if lang == "en" and line.name_en else line.name,
+            description=line.description, unit=line.unit, quantity=line.quantity,
+            unit_price=line.unit_price, discount=line.discount,
+            tax_rate=line.tax_rate, amount=priced.amount))
+    start = (MilestoneDraft(_("Advance on signing"), today + dt.timedelta(days=7),
+                            Decimal(30)),
+             MilestoneDraft(_("Balance on acceptance"), today + dt.timedelta(days=60),
+                            Decimal(70)))
+    _write_milestones(session, contract, _amounts(start, contract.amount))
+    session.add(ContractStep(contract_id=contract.id, state=ContractState.DRAFT, on=today,
+                            at=now, by_id=by_id))
+    session.flush()
+    return contract
 
 
 def _system_reader() -> Actor:
@@ -636,7 +667,7 @@ def _set_commitments(contract: Contract, c: Commitments) -> None:
     contract.service_contact = c.service_contact.strip()
 
 
-def _start_review(session: Session, contract: Contract) -> None:
+def start_review(session: Session, contract: Contract) -> None:
     problems = templates.unknown(contract.terms)
     if problems:
         templates.check(contract.terms)

@@ -35,6 +35,7 @@ from funneldesk.services.pipeline.lookups import load_pipeline
 from funneldesk.services.pipeline.records import StageInfo
 from funneldesk.services.pipeline.search import index_new_deals, raw_connection
 from funneldesk.services.sample_data import activities as sample_activities
+from funneldesk.services.sample_data import contracts as sample_contracts
 from funneldesk.services.sample_data import quotes as sample_quotes
 from funneldesk.services.sample_data.names import EN, ZH
 from funneldesk.services.sample_data.profiles import ProfileMaker, strip_private
@@ -211,7 +212,8 @@ class DemoService(Service):
             currency = team_reads.base_currency(query)
             reasons = list(session.scalars(select(LostReason.id)))
             self._deals(session, rng, words, pipeline.stages, deals, owners, company_ids,
-                        contacts, currency, reasons, now, closed_share, products, colleagues)
+                        contacts, currency, reasons, now, closed_share, products, colleagues,
+                        by)
             audit.record(session, by, "demo", "database", None, deals=deals, seed=seed)
             return DemoSummary(deals, n_companies, sum(len(v) for v in contacts.values()))
 
@@ -220,7 +222,7 @@ class DemoService(Service):
                stages: tuple[StageInfo, ...], count: int, owners: list[int],
                company_ids: list[int], contacts: dict[int, list[int]], currency: str,
                reasons: list[int], now: dt.datetime, closed_share: float,
-               products: dict[str, int], colleagues: list[int]) -> None:
+               products: dict[str, int], colleagues: list[int], by: Actor) -> None:
         opens = [s for s in stages if s.is_open]
         won = next(s for s in stages if s.kind is StageKind.WON)
         lost = next(s for s in stages if s.kind is StageKind.LOST)
@@ -290,6 +292,8 @@ class DemoService(Service):
         kinds[opens[0].id] = "first"  # no quote yet at the first contact
         sample_quotes.add(session, random.Random(rng.random()), words, deal_rows, kinds,
                           [owners[-1]], now)  # the one loading the sample: a manager
+        sample_contracts.add(session, random.Random(rng.random()), words, deal_rows,
+                             opens[-1].id if len(opens) > 1 else None, won.id, by, now)
         if checks:
             session.execute(insert(CriterionCheck), checks)
         index_new_deals(raw_connection(session), first_deal)

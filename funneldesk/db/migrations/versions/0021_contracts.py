@@ -4,7 +4,8 @@ Revision ID: 0021
 Revises: 0020
 
 - ``contracts``: made from a quote's accepted option, with copies of its lines
-  (``contract_items``), a payment schedule (``contract_milestones``) and the money
+  (``contract_items``), a payment schedule (``contract_milestones``, each with the
+  owner's activity to collect it once signed) and the money
   received against it (``contract_payments``), a review checklist (``contract_reviews``),
   the steps of the offline signing path (``contract_steps``), scanned copies kept in the
   database (``contract_files``), and the return visits after delivery (``return_visits``,
@@ -106,7 +107,9 @@ def upgrade() -> None:
     sa.Column('due_on', sa.Date(), nullable=True),
     sa.Column('percent', funneldesk.models.base.Scaled(places=2), nullable=True),
     sa.Column('amount', funneldesk.models.base.Money(precision=14, scale=2), nullable=False),
+    sa.Column('reminder_activity_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('amount > 0', name=op.f('ck_contract_milestones_amount_positive')),
+    sa.ForeignKeyConstraint(['reminder_activity_id'], ['activities.id'], name=op.f('fk_contract_milestones_reminder_activity_id_activities')),
     sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_contract_milestones_contract_id_contracts')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contract_milestones')),
     sqlite_autoincrement=True
