@@ -159,6 +159,9 @@ def take(lang: str, out: Path) -> None:
     from quotes import take_quotes  # beside this script
 
     take_quotes(app, window, services, me, lang, out, when_open, shoot)
+    from contracts import take_contracts  # beside this script
+
+    take_contracts(app, window, services, me, lang, out, when_open, shoot)
     window.close()
     db.close()
     QWidget()  # keep a widget alive between languages (QApplication is reused)

@@ -22,9 +22,10 @@ def stage(services: Services, name: str) -> StageInfo:
 
 
 def make_deal(services: Services, by: Actor, *, title: str = "Warehouse system",
-              stage_name: str = "Initial contact", value: str = "1000") -> Card:
+              stage_name: str = "Initial contact", value: str = "1000",
+              company_id: int | None = None) -> Card:
     target = stage(services, stage_name)
-    fields = DealFields(title, None, None, Decimal(value), "USD", None, by.id)
+    fields = DealFields(title, company_id, None, Decimal(value), "USD", None, by.id)
     return services.deals.create(pipeline_id=target.pipeline_id, stage_id=target.id,
                                  fields=fields, by=by).card
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -87,27 +85,8 @@ def run_pdf(args: argparse.Namespace) -> int:
         data = services.contracts.pdf_to_save(args.contract_id,
                                               viewer=services.users.current(),
                                               password=password)
+    from funneldesk.files import write_whole
+
     write_whole(args.output, data)
     print(_("Written: {path}").format(path=args.output))
     return 0
-
-
-def write_whole(path: Path, data: bytes) -> None:
-    """Writes ``data`` to a file beside ``path`` and renames it over ``path``: a reader
-    never finds half a PDF, and an interrupted write leaves the old file."""
-    from funneldesk.errors import InvalidInput
-
-    target = path.expanduser()
-    try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent or Path("."),
-                                             prefix=".funneldesk-", suffix=".pdf")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as error:
-        raise InvalidInput("output", _("Cannot write {path}: {reason}").format(
-            path=path, reason=error.strerror or error)) from error

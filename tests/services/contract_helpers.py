@@ -4,8 +4,10 @@ contract taken along its path as far as a test needs."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from funneldesk.enums import ContractState
+from funneldesk.reports.quote_document import Letterhead
 from funneldesk.services import Services
 from funneldesk.services.contracts.records import ContractView, StepDetails
 from funneldesk.services.dto import Actor, Card
@@ -17,8 +19,15 @@ def accepted_quote(services: Services, manager: Actor, by: Actor,
                    stage_name: str = "Contract") -> tuple[Card, int]:
     """A deal at ``stage_name`` whose quote's Premium option (33,200.00 USD, tax
     included) the customer accepted."""
-    products = catalogue(services, manager)
-    deal = make_deal(services, by, stage_name=stage_name, value="5000")
+    priced = services.quotes.catalogue("USD")
+    products = ({"licence": next(p for p in priced.values() if p.code == "LIC-1"),
+                 "day": next(p for p in priced.values() if p.code == "SVC-1")}
+                if priced else catalogue(services, manager))  # a second contract: as it is
+    taken = len(services.contracts.candidates(viewer=manager)) + len(
+        services.contracts.all(viewer=manager))
+    customer = services.customers.create_company(
+        name=f"Northwind Traders {taken + 1}" if taken else "Northwind Traders", by=manager)
+    deal = make_deal(services, by, stage_name=stage_name, value="5000", company_id=customer.id)
     quote = services.quotes.create(deal.id, content(products), by=by).quote
     sent = services.quotes.send(quote.id, expected_version=quote.version, by=by).quote
     services.quotes.accept(quote.id, sent.revision.options[1].id,
@@ -28,8 +37,17 @@ def accepted_quote(services: Services, manager: Actor, by: Actor,
 
 def contract(services: Services, manager: Actor, by: Actor,
              stage_name: str = "Contract") -> ContractView:
+    """A draft whose every placeholder has a value: the company's letterhead is set, and
+    the warranty and acceptance terms written."""
+    if not services.letterhead.letterhead().name:
+        services.letterhead.set_letterhead(Letterhead(name="Acme Systems Ltd",
+                                                      address="1 Main Street"), by=manager)
     _deal, quote_id = accepted_quote(services, manager, by, stage_name)
-    return services.contracts.create(quote_id, by=by).contract
+    view = services.contracts.create(quote_id, by=by).contract
+    content = replace(view.content, warranty_terms="12 months from acceptance.",
+                      acceptance_terms="Signed acceptance report within 10 days.")
+    return services.contracts.save(view.id, content, expected_version=view.version,
+                                   by=by).contract
 
 
 def reviewed(services: Services, manager: Actor, view: ContractView) -> ContractView:

@@ -154,7 +154,7 @@ def test_the_command_lists_contracts_as_json_and_writes_only_encrypted_files(
                                   "currency", "signed_on", "customer")} == {
         "id": view.id, "number": view.summary.number, "state": "draft",
         "confidentiality": "confidential", "amount": "33200.00", "currency": "USD",
-        "signed_on": None, "customer": None}
+        "signed_on": None, "customer": "Northwind Traders"}
     assert entry["deal"] == {"id": view.summary.deal_id, "title": "Warehouse system"}
     folder = tmp_path / "out"
     folder.mkdir()
@@ -176,3 +176,18 @@ def test_the_command_lists_contracts_as_json_and_writes_only_encrypted_files(
     assert reader.is_encrypted
     assert reader.decrypt("ignored") == 0
     assert "销售合同" in pages(out.read_bytes(), "s3cret 密码")[0]
+
+
+def test_a_placeholder_with_no_value_shows_in_a_draft_and_stops_the_review(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    from funneldesk.enums import ContractState
+
+    view = contract(services, manager, rep)
+    view = services.contracts.save(view.id, replace(view.content, warranty_terms=""),
+                                   expected_version=view.version, by=rep).contract
+    text = "\n".join(pages(services.contracts.pdf(view.id, viewer=rep)))
+    assert "[missing: warranty]" in text
+    with pytest.raises(InvalidInput, match=r"\{warranty\}"):
+        services.contracts.advance(view.id, ContractState.IN_REVIEW,
+                                   expected_version=view.version, by=rep)
+    assert services.contracts.get(view.id, viewer=rep).state is ContractState.DRAFT

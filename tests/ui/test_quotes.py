@@ -17,11 +17,11 @@ from funneldesk.db import Database
 from funneldesk.enums import ApprovalState, QuoteState, Role
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
+from funneldesk.ui.common.pdf_preview import PdfPreview
 from funneldesk.ui.quotes.compare_dialog import CompareDialog
 from funneldesk.ui.quotes.editor import QuoteEditor
 from funneldesk.ui.quotes.lines_model import DISCOUNT, PRICE, PRODUCT, QUANTITY
 from funneldesk.ui.quotes.page import QuotesPage
-from funneldesk.ui.quotes.preview import QuotePreview
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_deal, make_user
 from tests.services.quote_helpers import catalogue, content
@@ -182,7 +182,8 @@ def test_the_preview_shows_every_page_of_the_pdf(
     products = catalogue(services, manager)
     deal = make_deal(services, manager)
     quote = services.quotes.create(deal.id, content(products), by=manager).quote
-    preview = QuotePreview(window.workspace, quote.id, None, quote.number)
+    preview = PdfPreview(window.workspace, quote.number, quote.number,
+                         lambda: window.workspace.services.quotes.pdf(quote.id))
     qtbot.addWidget(preview)
     qtbot.waitUntil(lambda: preview.data is not None, timeout=20000)
     pages = [w for w in preview.findChildren(QLabel) if w.pixmap() is not None

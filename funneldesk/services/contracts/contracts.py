@@ -52,6 +52,7 @@ from funneldesk.services.contracts.after_sales import (
     win_on_signature,
 )
 from funneldesk.services.contracts.records import (
+    Candidate,
     Commitments,
     ContractContent,
     ContractResult,
@@ -109,6 +110,23 @@ class ContractService(Service):
     def for_deal(self, deal_id: int, *, viewer: Actor) -> list[ContractSummary]:
         with self.db.reading() as session:
             return reads.summaries(session, reads.visible_to(viewer), Contract.deal_id == deal_id)
+
+    def candidates(self, *, viewer: Actor) -> list[Candidate]:
+        """The accepted quotes ``viewer`` may work on that have no contract yet (or only
+        cancelled ones): what a new contract is made from."""
+        with self.db.reading() as session:
+            taken = select(Contract.quote_id).where(Contract.state != ContractState.CANCELLED)
+            rows = session.execute(
+                select(Quote, Deal, QuoteOption.name, QuoteOption.total)
+                .join(Deal, Deal.id == Quote.deal_id)
+                .join(QuoteOption, QuoteOption.id == Quote.accepted_option_id)
+                .where(Quote.state == QuoteState.ACCEPTED, Deal.deleted_at.is_(None),
+                       Quote.id.not_in(taken))
+                .order_by(Quote.decided_on.desc(), Quote.id.desc())).all()
+            names = dict(session.execute(select(Company.id, Company.name)).all())
+            return [Candidate(q.id, q.number, d.id, d.title, names.get(d.company_id or 0, ""),
+                              option, total, q.currency)
+                    for q, d, option, total in rows if may_work_on(session, d, viewer)]
 
     def receivables(self, *, viewer: Actor, today: dt.date | None = None) -> list[Receivable]:
         with self.db.reading() as session:
@@ -201,6 +219,28 @@ class ContractService(Service):
             audit.record(session, by, "create", "contract", contract.id,
                          number=contract.number, quote_id=quote.id)
             return self._result(session, contract)
+
+    def delete_draft(self, contract_id: int, *, expected_version: int,
+                     by: Actor) -> ContractResult:
+        """Deletes a draft that never went to review (what undoes making it); the result
+        holds the contract as it was."""
+        with self._open(contract_id, expected_version, by) as op:
+            session, contract = op.session, op.contract
+            if contract.state is not ContractState.DRAFT or session.scalar(
+                    select(func.count()).select_from(ContractStep).where(
+                        ContractStep.contract_id == contract_id)) != 1:
+                raise InvalidInput("state", _(
+                    "Only a draft that never went to review is deleted: cancel this one "
+                    "instead, so that its history stays."))
+            result = self._result(session, contract)
+            for owned in (ContractMilestone, ContractItem, ContractStep, ContractFile):
+                session.execute(delete(owned).where(owned.contract_id == contract_id))
+            session.delete(contract)
+            session.flush()
+            index_contracts(raw_connection(session), [contract_id])
+            audit.record(session, by, "delete", "contract", contract_id,
+                         number=contract.number)
+            return result
 
     def save(self, contract_id: int, content: ContractContent, *, expected_version: int,
              by: Actor) -> ContractResult:
@@ -335,6 +375,7 @@ class ContractService(Service):
                 raise InvalidInput("on", _("The date cannot be in the future."))
             _check_step(session, contract, to, step)
             if to is ContractState.IN_REVIEW:
+                _require_filled(session, contract, by)
                 start_review(session, contract)
             elif to is ContractState.DRAFT:
                 session.execute(delete(ContractReview).where(
@@ -668,15 +709,22 @@ def _set_commitments(contract: Contract, c: Commitments) -> None:
 
 
 def start_review(session: Session, contract: Contract) -> None:
-    problems = templates.unknown(contract.terms)
-    if problems:
-        templates.check(contract.terms)
+    """The team's checklist, copied in afresh (an earlier review's ticks are gone)."""
     session.execute(delete(ContractReview).where(
         ContractReview.contract_id == contract.id))
     for position, (label, who) in enumerate(
             contract_settings(session_query(session)).review_items):
         session.add(ContractReview(contract_id=contract.id, position=position, label=label,
                                    who=who))
+
+
+def _require_filled(session: Session, contract: Contract, by: Actor) -> None:
+    """A contract goes to review only when every placeholder of its terms has a value."""
+    from funneldesk.services.contracts.document import placeholder_values
+
+    session.flush()
+    view = reads.contract_view(session, contract, by)
+    templates.fill(contract.terms, placeholder_values(session, view, dt.date.today()))
 
 
 def _check_step(session: Session, contract: Contract, to: ContractState,

@@ -54,8 +54,11 @@ def pdf_document(session: Session, view: ContractView, today: dt.date | None = N
     language = view.language
     printed = today or dt.date.today()
     values = placeholder_values(session, view, printed)
+    # a draft shows what is still missing where it goes; a contract past its review never
+    # prints with a blank
+    gap = translated(N_("[missing: {name}]"), language) if view.state in UNAPPROVED else None
     clauses = tuple(
-        (templates.fill(heading, values), templates.fill(body, values))
+        (templates.fill(heading, values, gap=gap), templates.fill(body, values, gap=gap))
         for heading, body in templates.clauses(view.content.terms))
     c = view.content.commitments
 

@@ -275,6 +275,20 @@ class ContractResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Candidate:
+    """An accepted quote with no contract yet."""
+
+    quote_id: int
+    quote_number: str
+    deal_id: int
+    deal_title: str
+    customer: str
+    option: str
+    total: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
 class Receivable:
     """A milestone not fully paid, of a signed contract."""
 

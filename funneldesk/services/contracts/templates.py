@@ -67,15 +67,36 @@ def check(text: str, field: str = "terms") -> None:
             "{{{{ and }}}} for a brace.").format(names=", ".join("{" + n + "}" for n in names)))
 
 
-def fill(text: str, values: Mapping[str, str], field: str = "terms") -> str:
-    """``text`` with every placeholder replaced by its value."""
+def empty(text: str, values: Mapping[str, str]) -> tuple[str, ...]:
+    """The placeholders of ``text`` whose value this contract does not have yet (no
+    letterhead, no warranty terms ...)."""
+    names: list[str] = []
+    for match in _FIELD.finditer(text):
+        name = (match.group(1) or "").strip()
+        if name in PLACEHOLDERS and not values.get(name, "").strip() and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def fill(text: str, values: Mapping[str, str], field: str = "terms",
+         gap: str | None = None) -> str:
+    """``text`` with every placeholder replaced by its value. A placeholder with no
+    value is refused, or, with ``gap`` (a draft's preview), shown as ``gap`` names it,
+    so that the contract never goes out with a blank."""
     check(text, field)
+    missing = empty(text, values)
+    if missing and gap is None:
+        raise InvalidInput(field, _(
+            "These placeholders have no value in this contract yet: {names}. Fill them in "
+            "(the letterhead, the customer, the terms) or take them out of the terms.")
+            .format(names=", ".join("{" + n + "}" for n in missing)))
 
     def value(match: re.Match[str]) -> str:
         whole = match.group(0)
         if whole in ("{{", "}}"):
             return whole[0]
-        return values.get(match.group(1).strip(), "")
+        name = match.group(1).strip()
+        return values.get(name, "").strip() or (gap or "").format(name=name)
 
     return _FIELD.sub(value, text)
 

@@ -53,6 +53,7 @@ def add(session: Session, rng: random.Random, words: dict[str, Any],
     """Contracts on the won deals whose quote was accepted, and on deals at
     ``contract_stage`` that have a sent quote (the customer accepts it here)."""
     first = _next_id(session)
+    _letterhead(session, words)
     rows = {row["id"]: row for row in deal_rows}
     # numbered in the order they were signed, as a team's contracts are
     today = now.date()
@@ -79,6 +80,20 @@ def add(session: Session, rng: random.Random, words: dict[str, Any],
     if made:
         session.flush()
         index_new_contracts(raw_connection(session), first)
+
+
+def _letterhead(session: Session, words: dict[str, Any]) -> None:
+    """A sample company on the letterhead when the team has none yet, so that the
+    sample's contracts name both parties (a manager replaces it in Settings)."""
+    import json
+
+    from funneldesk.models import TeamSetting
+    from funneldesk.services.quotes.letterhead import KEY
+
+    if session.get(TeamSetting, KEY) is None:
+        session.add(TeamSetting(key=KEY, value=json.dumps(words["letterhead"],
+                                                          ensure_ascii=False)))
+        session.flush()
 
 
 def _next_id(session: Session) -> int:

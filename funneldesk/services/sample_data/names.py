@@ -209,6 +209,10 @@ ZH.update({
                        "现场网络不稳定，需要协助排查"],
     "visit_fine": "客户反馈系统运行稳定，使用顺利。",
     "cancel_reasons": ["客户要求按新的框架协议重签。", "客户合并采购，合同作废重拟。"],
+    "letterhead": {"name": "星辰软件有限公司", "address": "上海市浦东新区张江路 88 号",
+                   "phone": "021-5080 1234", "email": "sales@xingchen.example",
+                   "tax_number": "91310115MA1H8XC01K", "bank": "招商银行上海张江支行",
+                   "account": "1219 0888 0010 201"},
 })
 
 EN.update({
@@ -232,4 +236,8 @@ EN.update({
     "visit_fine": "The customer says the system runs smoothly.",
     "cancel_reasons": ["The customer asked to re-sign under the new framework agreement.",
                        "Purchases merged: the contract is void and drafted again."],
+    "letterhead": {"name": "Northstar Software Ltd", "address": "88 Harbour Road, Singapore",
+                   "phone": "+65 6123 4567", "email": "sales@northstar.example",
+                   "tax_number": "201912345K", "bank": "DBS Bank, Marina Branch",
+                   "account": "012-345678-9"},
 })

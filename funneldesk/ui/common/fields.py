@@ -198,3 +198,8 @@ def whole_choices(combo: QComboBox) -> None:
     wraps (FlowLayout) rather than cut every choice short."""
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
     combo.setMaximumWidth(WIDEST_CHOICE)
+
+
+def day_of(date: QDate) -> dt.date:
+    """A QDate as the date the services take."""
+    return dt.date(date.year(), date.month(), date.day())

@@ -166,6 +166,7 @@ class QuoteEditor(QDialog):
         self.delete_button = QPushButton(_("Delete draft…"))
         self.drop_button = QPushButton(_("Drop this draft revision…"))
         self.reopen_button = QPushButton(_("Reopen…"))
+        self.contract_button = QPushButton(_("Make contract…"))
         self.close_button = QPushButton(_("Close"))
         for button, slot in ((self.save_button, self.save), (self.send_button, self.send),
                              (self.ask_button, self.ask_approval),
@@ -179,6 +180,7 @@ class QuoteEditor(QDialog):
                              (self.delete_button, self.delete_draft),
                              (self.drop_button, self.drop_revision),
                              (self.reopen_button, self.reopen),
+                             (self.contract_button, self.make_contract),
                              (self.close_button, self.close_editor)):
             button.clicked.connect(slot)
             row.addWidget(button)
@@ -333,6 +335,7 @@ class QuoteEditor(QDialog):
         self.drop_button.setVisible(newest and unsent and quote is not None
                                     and quote.latest_sent is not None)
         self.reopen_button.setVisible(quote is not None and not open_quote)
+        self.contract_button.setVisible(quote is not None and quote.state is QuoteState.ACCEPTED)
 
     @staticmethod
     def _approval_text(needs: bool, approval: Approval | None, unsent: bool,
@@ -680,6 +683,13 @@ class QuoteEditor(QDialog):
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
+
+    def make_contract(self) -> None:
+        """The contract from the option the customer chose, opened in its window."""
+        from funneldesk.ui.contracts.new_contract import make_contract
+
+        if self.quote is not None:
+            make_contract(self.workspace, self.quote.id, self)
 
     def close_editor(self) -> None:
         if self.dirty() and not self._leave_changes():

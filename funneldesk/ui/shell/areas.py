@@ -17,6 +17,7 @@ from funneldesk.ui.activities.actions import FORECAST_ACTIONS, REVIEW_ACTIONS
 from funneldesk.ui.board.board_page import PAGE as BOARD_PAGE
 from funneldesk.ui.board.deal_editing import DealEditor
 from funneldesk.ui.common.page import Page, PageSpec, Pane, PaneSpec, Workspace
+from funneldesk.ui.contracts.actions import ACTIONS as CONTRACTS_ACTIONS
 from funneldesk.ui.customers.actions import ACTIONS as CUSTOMERS_ACTIONS
 from funneldesk.ui.deals.actions import ACTIONS as DEALS_ACTIONS
 from funneldesk.ui.quotes.actions import ACTIONS as QUOTES_ACTIONS
@@ -82,6 +83,16 @@ def _quotes_icon() -> QIcon:
     return QIcon(str(RESOURCES / "icons" / "quotes.svg"))
 
 
+def _contracts(workspace: Workspace) -> Page:
+    from funneldesk.ui.contracts.page import ContractsPage
+
+    return ContractsPage(workspace)
+
+
+def _contracts_icon() -> QIcon:
+    return QIcon(str(RESOURCES / "icons" / "contracts.svg"))
+
+
 PAGES: tuple[PageSpec, ...] = (
     BOARD_PAGE,
     PageSpec("deals", lambda: _("Deals"), _deals_icon, _deals, DEALS_ACTIONS),
@@ -92,6 +103,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("review", lambda: _("Review"), _review_icon, _review, REVIEW_ACTIONS),
     PageSpec("forecast", lambda: _("Forecast"), _forecast_icon, _forecast, FORECAST_ACTIONS),
     PageSpec("quotes", lambda: _("Quotes"), _quotes_icon, _quotes, QUOTES_ACTIONS),
+    PageSpec("contracts", lambda: _("Contracts"), _contracts_icon, _contracts,
+             CONTRACTS_ACTIONS),
 )
 def _today(workspace: Workspace) -> Pane:
     from funneldesk.ui.activities.today_pane import TodayPane
@@ -162,8 +175,17 @@ def _quote_opener(workspace: Workspace) -> Callable[[int], None]:
     return open_one
 
 
+def _contract_opener(workspace: Workspace) -> Callable[[int], None]:
+    def open_one(contract_id: int) -> None:
+        from funneldesk.ui.contracts.contract_window import open_contract
+
+        open_contract(workspace, contract_id)
+
+    return open_one
+
+
 # kind of record (as the search index names it) -> what opens one in its form
 OPENERS: dict[str, Callable[[Workspace], Callable[[int], None]]] = {
     "deal": _deal_opener, "company": _customer_opener("company"),
     "contact": _customer_opener("contact"), "activity": _activity_opener,
-    "quote": _quote_opener}
+    "quote": _quote_opener, "contract": _contract_opener}

@@ -1,0 +1,449 @@
+"""A contract's window: where it stands and whom it waits on, the next step of its path as
+a button (send to review, approve, post, record the signature and the seal, post the
+countersigned copy, archive), its terms, payments, review, signing steps and after-sales,
+and its PDF to preview, print and save."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from funneldesk import formatting
+from funneldesk.enums import Confidentiality, ContractState
+from funneldesk.errors import FunnelDeskError
+from funneldesk.i18n import _
+from funneldesk.services.contracts.records import (
+    ContractContent,
+    ContractResult,
+    ContractView,
+    StepDetails,
+    confidentiality_label,
+    state_label,
+    waiting_label,
+)
+from funneldesk.ui.common.error_label import ErrorLabel, show_refusal
+from funneldesk.ui.common.errors import show_error
+from funneldesk.ui.common.file_dialogs import open_file_name, save_file_name
+from funneldesk.ui.common.page import Workspace
+from funneldesk.ui.common.unsaved import ask_about_unsaved
+from funneldesk.ui.contracts.after_sales_tab import AfterSalesTab, VisitDialog
+from funneldesk.ui.contracts.money_tab import MoneyTab, PaymentDialog
+from funneldesk.ui.contracts.review_tab import ReviewTab
+from funneldesk.ui.contracts.signing_tab import SigningTab
+from funneldesk.ui.contracts.step_dialog import StepDialog, step_title
+from funneldesk.ui.contracts.terms_tab import TermsTab
+
+S = ContractState
+SIGNED = (S.SIGNED, S.SEALED, S.RETURNED, S.ARCHIVED)
+# the steps a button takes from each state, in the order shown (a step with details
+# asks for them first)
+FORWARD: dict[ContractState, tuple[ContractState, ...]] = {
+    S.DRAFT: (S.IN_REVIEW,), S.IN_REVIEW: (S.APPROVED, S.DRAFT),
+    S.APPROVED: (S.SENT, S.DRAFT), S.SENT: (S.SIGNED,), S.SIGNED: (S.SEALED,),
+    S.SEALED: (S.RETURNED,), S.RETURNED: (S.ARCHIVED,),
+}
+ASKS = (S.SENT, S.SIGNED, S.SEALED, S.RETURNED, S.ARCHIVED)
+
+
+class ContractWindow(QDialog):
+    def __init__(self, workspace: Workspace, view: ContractView,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent or workspace.window)
+        self.workspace, self.view = workspace, view
+        self.contracts = workspace.services.contracts
+        self.resize(980, 720)
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 15pt; font-weight: 600")
+        self.where = QLabel()
+        self.where.setWordWrap(True)
+        self.steps = QHBoxLayout()
+        self.terms = TermsTab()
+        self.money = MoneyTab()
+        self.review = ReviewTab()
+        self.signing = SigningTab()
+        self.after = AfterSalesTab()
+        self.tabs = QTabWidget()
+        for tab, label in ((self.terms, _("Terms")), (self.money, _("Payments")),
+                           (self.review, _("Review")), (self.signing, _("Signing")),
+                           (self.after, _("After-sales"))):
+            self.tabs.addTab(tab, label)
+        self.error = ErrorLabel()
+        self.save_button = QPushButton(_("Save draft"))
+        self.save_button.setAutoDefault(False)
+        self.preview_button = QPushButton(_("Preview PDF…"))
+        self.pdf_button = QPushButton(_("Save PDF…"))
+        self.cancel_button = QPushButton(_("Cancel contract…"))
+        self.delete_button = QPushButton(_("Delete draft…"))
+        close = QPushButton(_("Close"))
+        close.clicked.connect(self.reject)
+        bottom = QHBoxLayout()
+        for button in (self.save_button, self.preview_button, self.pdf_button):
+            bottom.addWidget(button)
+        bottom.addStretch(1)
+        for button in (self.delete_button, self.cancel_button, close):
+            bottom.addWidget(button)
+        for button in (self.preview_button, self.pdf_button, self.cancel_button,
+                       self.delete_button, close):
+            button.setAutoDefault(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.where)
+        layout.addLayout(self.steps)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(bottom)
+        self.save_button.clicked.connect(self.save)
+        self.preview_button.clicked.connect(self.preview)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        self.cancel_button.clicked.connect(self.cancel_contract)
+        self.delete_button.clicked.connect(self.delete_draft)
+        self.terms.confidentiality.activated.connect(lambda _i: self.set_level())
+        self.review.ticked.connect(self.tick)
+        self.money.receive_button.clicked.connect(self.receive)
+        self.money.take_back_button.clicked.connect(self.take_back)
+        self.signing.attach_button.clicked.connect(self.attach)
+        self.signing.save_file_button.clicked.connect(self.save_scan)
+        self.after.save_commitments.clicked.connect(self.save_commitments)
+        self.after.deliver_button.clicked.connect(self.deliver)
+        self.after.result_button.clicked.connect(self.record_visit)
+        self._load()
+
+    # --- showing ----------------------------------------------------------------------
+    def _load(self) -> None:
+        view, actor = self.view, self.workspace.actor
+        summary = view.summary
+        self.setWindowTitle(_("Contract {number}").format(number=summary.number))
+        level = (f"  ·  {confidentiality_label(summary.confidentiality)}"
+                 if summary.confidentiality is Confidentiality.CONFIDENTIAL else "")
+        self.heading.setText(f"{summary.number}  ·  {summary.customer or summary.deal_title}"
+                             f"  ·  {formatting.money(summary.amount, summary.currency)}{level}")
+        where = _("{state} — waiting on {whom}").format(
+            state=state_label(summary.state), whom=waiting_label(summary.state))
+        if view.cancelled_reason:
+            where += "\n" + _("Cancelled: {reason}").format(reason=view.cancelled_reason)
+        self.where.setText(where + "\n" + _("From quote {quote}, option “{option}”; deal "
+                                            "“{deal}”, owner {owner}.").format(
+            quote=view.quote_number, option=view.option_name, deal=summary.deal_title,
+            owner=summary.owner))
+        draft = view.state is S.DRAFT
+        open_ = view.state not in (S.ARCHIVED, S.CANCELLED)
+        may_hide = actor.is_manager or actor.id == summary.owner_id
+        self.terms.set_view(view, draft, may_hide and open_)
+        self.money.set_view(view, draft, view.state in SIGNED)
+        self.review.set_view(view)
+        self.signing.set_view(view, open_)
+        self.after.set_view(view, open_, view.state in SIGNED)
+        self.save_button.setVisible(draft)
+        self.delete_button.setVisible(draft and len(view.steps) == 1)
+        self.cancel_button.setVisible(open_ and not (draft and len(view.steps) == 1))
+        while self.steps.count():
+            item = self.steps.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:  # gone now, not when Qt next deletes what it may
+                widget.hide()
+                widget.setParent(None)
+                widget.deleteLater()
+        for to in FORWARD.get(view.state, ()):
+            button = QPushButton(step_title(to))
+            button.setAutoDefault(False)
+            if to is not S.DRAFT:
+                button.setStyleSheet("font-weight: 600")
+            if to is S.APPROVED and not view.review_complete:
+                button.setEnabled(False)
+                button.setToolTip(_("Every review item must be ticked first."))
+            button.clicked.connect(lambda _c=False, to=to: self.step(to))
+            self.steps.addWidget(button)
+        self.steps.addStretch(1)
+
+    def _shown(self, result: ContractResult) -> None:
+        """The contract as the result left it, read again as this user sees it (who may
+        tick which item)."""
+        self.view = self.contracts.get(result.contract.id, viewer=self.workspace.actor)
+        self._load()
+        if result.deal_won:
+            self.workspace.show_message(_("The contract is signed: the deal moved to Won."))
+
+    # --- acting ---------------------------------------------------------------------
+    def _version(self) -> int:
+        return self.workspace.runner.own_version(("contract", self.view.id), self.view.version)
+
+    def _run(self, text: str, call: Callable[[int], ContractResult],
+             undo: Callable[[ContractResult], ContractResult] | None = None,
+             refused: Callable[[FunnelDeskError], None] | None = None,
+             ) -> ContractResult | None:
+        runner = self.workspace.runner
+        return runner.run(
+            text, lambda: call(self._version()), undo=undo,
+            redo=(lambda _undone: call(self._version())) if undo else None,
+            shown=self._shown, refused=refused, parent=self,
+            versions=lambda r: [(("contract", r.contract.id), r.contract.version)])
+
+    def _raising(self, text: str, call: Callable[[int], ContractResult]) -> None:
+        """For a dialog that says the refusal under its own field: the call's error is
+        passed on, not said in a box."""
+        self.workspace.runner.run(
+            text, lambda: call(self._version()), shown=self._shown, parent=self,
+            versions=lambda r: [(("contract", r.contract.id), r.contract.version)],
+            reraise=(FunnelDeskError,))
+
+    def content(self) -> ContractContent:
+        t = self.terms
+        return ContractContent(
+            t.title.text(), str(t.language.currentData()), self.view.content.confidentiality,
+            t.terms.toPlainText(), t.delivery.toPlainText(), t.warranty.toPlainText(),
+            t.acceptance.toPlainText(), self.money.milestones(), self.after.commitments())
+
+    def _unsaved(self) -> bool:
+        if self.view.state is not S.DRAFT:
+            return False
+        try:
+            return self.content() != self.view.content
+        except FunnelDeskError:
+            return True
+
+    def save(self) -> bool:
+        for label in (*self.terms.errors.values(), self.money.error, self.error):
+            label.show_message("")
+        try:
+            content = self.content()
+        except FunnelDeskError as error:
+            self.money.error.show_error(error)
+            self.tabs.setCurrentWidget(self.money)
+            return False
+        try:
+            result = self.workspace.runner.run(
+                _("Save contract {number}").format(number=self.view.summary.number),
+                lambda: self.contracts.save(self.view.id, content,
+                                            expected_version=self._version(),
+                                            by=self.workspace.actor),
+                shown=self._shown, parent=self, reraise=(FunnelDeskError,),
+                versions=lambda r: [(("contract", r.contract.id), r.contract.version)])
+        except FunnelDeskError as error:
+            labels = {**self.terms.errors, "milestones": self.money.error}
+            show_refusal(error, labels,
+                         {**self.terms.fields(), "milestones": self.money.table}, self.error)
+            field = getattr(error, "field", "")
+            self.tabs.setCurrentWidget(self.money if field == "milestones" else self.terms)
+            return False
+        return result is not None
+
+    def step(self, to: ContractState) -> None:
+        if self._unsaved() and not self.save_first():
+            return
+        actor, number = self.workspace.actor, self.view.summary.number
+        text = _("{step}: contract {number}").format(step=step_title(to).rstrip("…"),
+                                                     number=number)
+        if to is S.DRAFT:
+            answer = QMessageBox.question(self, _("Back to draft"), _(
+                "Take contract {number} back to draft? Its review starts again from "
+                "nothing.").format(number=number))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        if to in ASKS:
+            dialog = StepDialog(to, lambda details: self._raising(text, lambda v: (
+                self.contracts.advance(self.view.id, to, details, expected_version=v,
+                                       by=actor))), self)
+            dialog.exec()
+            return
+        self._run(text, lambda v: self.contracts.advance(self.view.id, to, StepDetails(),
+                                                         expected_version=v, by=actor))
+
+    def save_first(self) -> bool:
+        answer = ask_about_unsaved(self)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        if answer == QMessageBox.StandardButton.Discard:
+            self._load()
+            return True
+        return False
+
+    def set_level(self) -> None:
+        level = self.terms.level()
+        if level is self.view.summary.confidentiality:
+            return
+        actor = self.workspace.actor
+        if self._run(_("Set contract {number} {level}").format(
+                number=self.view.summary.number, level=confidentiality_label(level)),
+                lambda v: self.contracts.set_confidentiality(
+                    self.view.id, level, expected_version=v, by=actor)) is None:
+            self._load()
+
+    def tick(self, review_id: int, checked: bool) -> None:
+        actor = self.workspace.actor
+        if self._run(_("Tick review item"), lambda v: self.contracts.tick(
+                self.view.id, review_id, checked, expected_version=v, by=actor)) is None:
+            self._load()
+
+    def receive(self) -> None:
+        actor, contracts = self.workspace.actor, self.contracts
+
+        def save(milestone_id: int, amount: Decimal, on: dt.date, method: str,
+                 reference: str) -> None:
+            def undo(result: ContractResult) -> ContractResult:
+                newest = max((p for m in result.contract.milestones for p in m.payments),
+                             key=lambda p: p.id)
+                return contracts.remove_payment(newest.id, expected_version=self._version(),
+                                                by=actor)
+
+            self.workspace.runner.run(
+                _("Money received: contract {number}").format(
+                    number=self.view.summary.number),
+                lambda: contracts.record_payment(
+                    milestone_id, amount, on,
+                    method=method, reference=reference, expected_version=self._version(),
+                    by=actor),
+                undo=undo, redo=lambda _u: contracts.record_payment(
+                    milestone_id, amount, on,
+                    method=method, reference=reference, expected_version=self._version(),
+                    by=actor),
+                shown=self._shown, parent=self, reraise=(FunnelDeskError,),
+                versions=lambda r: [(("contract", r.contract.id), r.contract.version)])
+
+        PaymentDialog(self.view, save, self).exec()
+
+    def take_back(self) -> None:
+        payment = self.money.chosen_payment()
+        if payment is None:
+            self.workspace.show_message(_("Choose a payment in the list first."))
+            return
+        actor = self.workspace.actor
+        self._run(_("Take back payment"), lambda v: self.contracts.remove_payment(
+            payment, expected_version=v, by=actor))
+
+    def attach(self) -> None:
+        path, _filter = open_file_name(self, _("Choose the scanned copy"), "",
+                                       _("Scans (*.pdf *.png *.jpg *.jpeg)"))
+        if not path:
+            return
+        try:
+            data = Path(path).read_bytes()
+        except OSError as error:
+            self.error.show_message(str(error.strerror or error))
+            return
+        actor = self.workspace.actor
+        self._run(_("Attach scan"), lambda v: self.contracts.attach(
+            self.view.id, Path(path).name, data, expected_version=v, by=actor))
+
+    def save_scan(self) -> None:
+        file_id = self.signing.chosen_file()
+        if file_id is None:
+            return
+        try:
+            name, data = self.contracts.file(file_id, viewer=self.workspace.actor)
+        except FunnelDeskError as error:
+            show_error(self, error)
+            return
+        path, _filter = save_file_name(self, _("Save the scan as"), name, "")
+        if not path:
+            return
+        from funneldesk.files import write_whole
+
+        try:
+            write_whole(Path(path), data)
+        except FunnelDeskError as error:
+            show_error(self, error)
+            return
+        self.workspace.show_message(_("Saved: {path}").format(path=path))
+
+    def save_commitments(self) -> None:
+        actor, commitments = self.workspace.actor, self.after.commitments()
+
+        def refused(error: FunnelDeskError) -> None:
+            self.after.show_refusal(error, self.error)
+
+        self._run(_("Save service commitments"), lambda v: self.contracts.set_commitments(
+            self.view.id, commitments, expected_version=v, by=actor), refused=refused)
+
+    def deliver(self) -> None:
+        actor, day = self.workspace.actor, self.after.delivered_on()
+
+        def refused(error: FunnelDeskError) -> None:
+            self.after.show_refusal(error, self.error)
+
+        self._run(_("Record delivery"), lambda v: self.contracts.set_delivered(
+            self.view.id, day, expected_version=v, by=actor), refused=refused)
+
+    def record_visit(self) -> None:
+        visit = self.after.chosen_visit(self.view)
+        if visit is None:
+            self.workspace.show_message(_("Choose a return visit in the list first."))
+            return
+        actor, after = self.workspace.actor, self.workspace.services.after_sales
+
+        def save(score: int | None, problems: str, follow_up: bool) -> None:
+            changes = after.record_visit(visit.id, score, problems, follow_up, by=actor)
+            self.workspace.runner.relay(changes)
+            self.view = self.contracts.get(self.view.id, viewer=actor)
+            self._load()
+
+        VisitDialog(visit, save, self).exec()
+
+    def cancel_contract(self) -> None:
+        reason, ok = QInputDialog.getText(self, _("Cancel contract"), _(
+            "Why is contract {number} cancelled? It stays, marked cancelled, with its "
+            "history.").format(number=self.view.summary.number))
+        if not ok:
+            return
+        actor = self.workspace.actor
+        self._run(_("Cancel contract {number}").format(number=self.view.summary.number),
+                  lambda v: self.contracts.cancel(self.view.id, reason, expected_version=v,
+                                                  by=actor))
+
+    def delete_draft(self) -> None:
+        answer = QMessageBox.question(self, _("Delete draft"), _(
+            "Delete the draft contract {number}? It never went to review.").format(
+            number=self.view.summary.number))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        actor = self.workspace.actor
+        result = self.workspace.runner.run(
+            _("Delete contract {number}").format(number=self.view.summary.number),
+            lambda: self.contracts.delete_draft(self.view.id, expected_version=self._version(),
+                                                by=actor), parent=self)
+        if result is not None:
+            self.accept()
+
+    def preview(self) -> None:
+        from funneldesk.ui.contracts.pdf import preview_contract
+
+        if self._unsaved() and not self.save_first():
+            return
+        preview_contract(self.workspace, self.view.id, self.view.summary.number, self)
+
+    def save_pdf(self) -> None:
+        from funneldesk.ui.contracts.pdf import save_contract_pdf
+
+        if self._unsaved() and not self.save_first():
+            return
+        save_contract_pdf(self.workspace, self.view.id, self.view.summary.number, self)
+
+    def reject(self) -> None:
+        """Closing (Esc, the window's close box, Close) asks about a draft's unsaved edits
+        first (QDialog's close goes through here too)."""
+        if self._unsaved() and not self.save_first():
+            return
+        super().reject()
+
+
+def open_contract(workspace: Workspace, contract_id: int, parent: QWidget | None = None) -> None:
+    try:
+        view = workspace.services.contracts.get(contract_id, viewer=workspace.actor)
+        workspace.services.search.note_opened("contract", contract_id, by=workspace.actor)
+    except FunnelDeskError as error:
+        show_error(parent or workspace.window, error)
+        return
+    ContractWindow(workspace, view, parent).exec()

@@ -1,0 +1,168 @@
+"""The Contracts area in the window: a contract made from the accepted quote in its
+editor, an unknown placeholder said under the terms (nothing saved), the review ticked
+in the checklist, the posting and the customer's signature recorded through the step
+dialog, money received against a milestone (undone from the Edit menu), the Contracts
+page's filters and receivables, and a confidential contract saved only encrypted."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton
+from pytestqt.qtbot import QtBot
+
+from funneldesk.enums import Confidentiality, ContractState
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor
+from funneldesk.ui.contracts import pdf as contract_pdf
+from funneldesk.ui.contracts.contract_window import ContractWindow
+from funneldesk.ui.contracts.money_tab import PaymentDialog
+from funneldesk.ui.contracts.page import ContractsPage
+from funneldesk.ui.contracts.step_dialog import StepDialog
+from funneldesk.ui.quotes.editor import QuoteEditor
+from funneldesk.ui.shell.main_window import MainWindow
+from tests.services.contract_helpers import accepted_quote, contract, signed
+
+
+def step_button(window: ContractWindow, text: str) -> QPushButton:
+    return next(b for b in window.findChildren(QPushButton)
+                if b.text().startswith(text) and b.isVisibleTo(window))
+
+
+def test_the_quote_editor_makes_the_contract_and_the_window_refuses_an_unknown_placeholder(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _deal, quote_id = accepted_quote(services, manager, manager)
+    opened: list[ContractWindow] = []
+    monkeypatch.setattr(ContractWindow, "exec", lambda self: opened.append(self) or 0)
+    editor = QuoteEditor(window.workspace, quote_id=quote_id)
+    qtbot.addWidget(editor)
+    assert editor.contract_button.isVisibleTo(editor)
+    editor.contract_button.click()
+    (shown,) = opened
+    qtbot.addWidget(shown)
+    assert shown.view.state is ContractState.DRAFT
+    assert "Make contract" in window.undo_stack.undoText()
+    terms = shown.terms
+    terms.terms.setPlainText(terms.terms.toPlainText() + "\n\n付款\n{amont} 元")
+    # said as it is typed, and again when saving is refused
+    assert terms.errors["terms"].isVisibleTo(shown)
+    assert "{amont}" in terms.errors["terms"].text()
+    shown.save_button.click()
+    assert "{amont}" in terms.errors["terms"].text()
+    assert "{amont}" not in services.contracts.get(shown.view.id, viewer=manager).content.terms
+    terms.terms.setPlainText(terms.terms.toPlainText().replace("{amont}", "{amount}"))
+    assert not terms.errors["terms"].isVisibleTo(shown)
+    shown.save_button.click()
+    assert "{amount} 元" in services.contracts.get(shown.view.id, viewer=manager).content.terms
+
+
+def test_review_posting_signature_and_money_through_the_window(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    view = contract(services, manager, manager)
+    shown = ContractWindow(window.workspace, view)
+    qtbot.addWidget(shown)
+    step_button(shown, "Send to review").click()
+    assert shown.view.state is ContractState.IN_REVIEW
+    approve = step_button(shown, "Approve for signature")
+    assert not approve.isEnabled()  # not until every item is ticked
+    model = shown.review.model
+    for row in range(model.rowCount()):
+        model.item(row).setCheckState(Qt.CheckState.Checked)
+    assert all(r.ticked_by == manager.display_name for r in shown.view.reviews)
+    assert "Ticked by" in model.item(0).text()
+    step_button(shown, "Approve for signature").click()
+    assert shown.view.state is ContractState.APPROVED
+
+    def post(dialog: StepDialog) -> int:
+        dialog.courier.setText("顺丰速运")
+        dialog.accept()  # no tracking number: said under its field, the dialog stays
+        assert dialog.errors["tracking"].isVisibleTo(dialog)
+        dialog.tracking.setText("SF1234567890")
+        dialog.accept()
+        return 1
+
+    monkeypatch.setattr(StepDialog, "exec", post)
+    step_button(shown, "Post for signature").click()
+    assert shown.view.state is ContractState.SENT
+    assert shown.view.steps[-1].tracking == "SF1234567890"
+    monkeypatch.setattr(StepDialog, "exec", lambda dialog: dialog.accept() or 1)
+    step_button(shown, "Customer signed").click()
+    assert shown.view.state is ContractState.SIGNED
+    assert not shown.money.receive_button.isHidden()
+
+    def receive(dialog: PaymentDialog) -> int:
+        dialog.amount.setText("99999")  # more than the advance: refused under the amount
+        dialog.accept()
+        assert dialog.errors["amount"].isVisibleTo(dialog)
+        dialog.amount.setText("5000")
+        dialog.reference.setText("CMB-001")
+        dialog.accept()
+        return 1
+
+    monkeypatch.setattr(PaymentDialog, "exec", receive)
+    shown.money.receive_button.click()
+    assert shown.view.summary.received == Decimal("5000.00")
+    assert shown.money.payments.rowCount() == 1
+    assert "Money received" in window.undo_stack.undoText()
+    window.undo_stack.undo()
+    assert services.contracts.get(view.id, viewer=manager).summary.received == 0
+
+
+def test_the_page_filters_by_whom_a_contract_waits_on_and_lists_receivables(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    waiting = contract(services, manager, manager)
+    done = signed(services, manager, contract(services, manager, manager))
+    window.show_page("contracts")
+    page = window.pages["contracts"]
+    assert isinstance(page, ContractsPage)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10000)
+    page.group.setCurrentIndex(page.group.findData("customer"))
+    assert page.model.rowCount() == 0
+    page.group.setCurrentIndex(page.group.findData("signed"))
+    assert [r.id for r in page.model.rows] == [done.id]
+    page.group.setCurrentIndex(page.group.findData("us"))
+    assert {r.id for r in page.model.rows} == {waiting.id, done.id}
+    # the signed contract's two milestones are owed, under its customer
+    tree = page.receivables.model
+    assert tree.rowCount() == 1
+    assert tree.item(0).rowCount() == 2
+
+
+def test_a_confidential_contract_is_saved_only_encrypted(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    view = contract(services, manager, manager)
+    view = services.contracts.set_confidentiality(
+        view.id, Confidentiality.CONFIDENTIAL, expected_version=view.version,
+        by=manager).contract
+    target = tmp_path / "contract.pdf"
+    monkeypatch.setattr(contract_pdf, "save_file_name",
+                        lambda *_a, **_k: (str(target), ""))
+
+    def typed(dialog: contract_pdf.PasswordDialog) -> int:
+        assert dialog.confidential
+        dialog.accept()  # an empty password is refused for a confidential contract
+        assert dialog.error.isVisibleTo(dialog)
+        dialog.password.setText("暗号 7")
+        dialog.repeat.setText("暗号 7")
+        dialog.accept()
+        return 1
+
+    monkeypatch.setattr(contract_pdf.PasswordDialog, "exec", typed)
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *_a, **_k: QMessageBox.StandardButton.Yes))
+    shown = ContractWindow(window.workspace, view)
+    qtbot.addWidget(shown)
+    shown.pdf_button.click()
+    qtbot.waitUntil(target.exists, timeout=20000)
+    reader = PdfReader(io.BytesIO(target.read_bytes()))
+    assert reader.is_encrypted
+    assert reader.decrypt("暗号 7") != 0
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".pdf"] == ["contract.pdf"]
