@@ -89,3 +89,8 @@ class Confidentiality(enum.StrEnum):
 
     NORMAL = "normal"
     CONFIDENTIAL = "confidential"
+
+
+# a stage criterion's rule (StageCriterion.rule): met when a contract of the deal is
+# signed by the customer, never ticked by hand ("" is a criterion ticked by hand)
+CONTRACT_SIGNED = "contract_signed"

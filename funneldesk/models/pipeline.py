@@ -43,9 +43,6 @@ class Stage(Base):
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
-CONTRACT_SIGNED = "contract_signed"
-
-
 class StageCriterion(Base):
     __tablename__ = "stage_criteria"
 

@@ -166,3 +166,35 @@ def test_a_confidential_contract_is_saved_only_encrypted(
     assert reader.is_encrypted
     assert reader.decrypt("暗号 7") != 0
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".pdf"] == ["contract.pdf"]
+
+
+def test_the_deal_and_the_customer_show_money_promises_and_visits(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    import datetime as dt
+
+    from funneldesk.services.contracts.records import Commitments
+    from funneldesk.ui.contracts.deal_tab import DealContractsTab
+    from funneldesk.ui.customers.detail import overview_html
+
+    view = signed(services, manager, contract(services, manager, manager))
+    view = services.contracts.set_commitments(view.id, Commitments("7×24 热线", 4, 12, "张工"),
+                                              expected_version=view.version,
+                                              by=manager).contract
+    view = services.contracts.record_payment(view.milestones[0].id, Decimal(1000),
+                                             dt.date.today(), expected_version=view.version,
+                                             by=manager).contract
+    view = services.contracts.set_delivered(view.id, dt.date.today(),
+                                            expected_version=view.version, by=manager).contract
+    tab = DealContractsTab(window.workspace, view.summary.deal_id)
+    qtbot.addWidget(tab)
+    assert [r.id for r in tab.model.rows] == [view.id]
+    shown = tab.after.toPlainText()
+    assert "Contracted $33,200.00 · received $1,000.00 · outstanding $32,200.00" in shown
+    assert "response within 4 hours" in shown
+    assert "3 return visits planned" in shown
+    company = view.summary.company_id
+    assert company is not None
+    html = overview_html(services.customer_list.overview("company", company),
+                         after=services.after_sales.for_company(company, viewer=manager))
+    assert "Contracts and after-sales" in html
+    assert "7×24 热线" in html

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from funneldesk.enums import CONTRACT_SIGNED
 from funneldesk.errors import InvalidInput, NotAllowed, StageNotEmpty
 from funneldesk.i18n import _
 from funneldesk.models import CriterionKind, Deal, Pipeline, Stage, StageCriterion, StageKind
 from funneldesk.models.base import utcnow
-from funneldesk.models.pipeline import CONTRACT_SIGNED
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from funneldesk.enums import CONTRACT_SIGNED
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.models import (
@@ -22,7 +23,6 @@ from funneldesk.models import (
     StageKind,
     User,
 )
-from funneldesk.models.pipeline import CONTRACT_SIGNED
 from funneldesk.services.common import audit
 from funneldesk.services.common.records import Actor
 from funneldesk.services.pipeline.records import (

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from funneldesk.enums import CONTRACT_SIGNED
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services import Services
@@ -35,6 +36,7 @@ from funneldesk.ui.common.error_label import ErrorLabel
 from funneldesk.ui.common.save_state import note_saved
 
 IdRole = Qt.ItemDataRole.UserRole + 1
+RuleRole = Qt.ItemDataRole.UserRole + 2
 
 
 class PipelineEditor(QDialog):
@@ -105,6 +107,7 @@ class PipelineEditor(QDialog):
                                     lambda: self._add_criterion(CriterionKind.ENTRY)))
         crit.addWidget(self._button(_("Add exit criterion…"),
                                     lambda: self._add_criterion(CriterionKind.EXIT)))
+        crit.addWidget(self._button(_("Met by a signed contract"), self._toggle_rule))
         crit.addWidget(self._button(_("Remove"), self._remove_criterion))
         form.addRow(crit)
         form.addRow(self.steps)
@@ -230,8 +233,11 @@ class PipelineEditor(QDialog):
         self.criteria.clear()
         for criterion in stage.criteria:
             kind = _("Entry") if criterion.kind is CriterionKind.ENTRY else _("Exit")
-            item = QStandardItem(f"[{kind}] {criterion.label}")
+            by_contract = _("met by a signed contract")
+            item = QStandardItem(f"[{kind}] {criterion.label}" + (
+                f"  ({by_contract})" if criterion.rule else ""))
             item.setData(criterion.id, IdRole)
+            item.setData(criterion.rule, RuleRole)
             self.criteria.appendRow(item)
 
     # --- changes ------------------------------------------------------------------
@@ -331,6 +337,20 @@ class PipelineEditor(QDialog):
         label, ok = QInputDialog.getText(self, _("New criterion"), _("What must be done:"))
         if ok and self._run(lambda: self.admin.add_criterion(
                 stage_id=stage.id, kind=kind, label=label, by=self.actor)):
+            self._load_pipeline(stage.id)
+
+    def _toggle_rule(self) -> None:
+        """Makes the chosen criterion one that a contract signed by the customer meets
+        (so the deal moves on by itself when that is all it waits for), or one ticked by
+        hand again."""
+        stage, index = self.current_stage(), self.criteria_view.currentIndex()
+        if stage is None or not index.isValid():
+            self.criteria_view.setFocus()
+            return
+        item = self.criteria.itemFromIndex(index)
+        ident, rule = int(item.data(IdRole)), str(item.data(RuleRole) or "")
+        if self._run(lambda: self.admin.set_criterion_rule(
+                criterion_id=ident, rule="" if rule else CONTRACT_SIGNED, by=self.actor)):
             self._load_pipeline(stage.id)
 
     def _remove_criterion(self) -> None:

@@ -87,6 +87,9 @@ class DealEditor:
         quotes = DealQuotesTab(ws, deal_id, may_quote)
         form.insert_tab(quotes, _("Quotes"), before=form.timeline)
         quotes.dealValueChanged.connect(form.value_set_elsewhere)
+        from funneldesk.ui.contracts.deal_tab import DealContractsTab
+
+        form.insert_tab(DealContractsTab(ws, deal_id), _("Contracts"), before=form.timeline)
 
         refused: list[bool] = []
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from funneldesk import formatting
 from funneldesk.i18n import N_, _, pgettext
 from funneldesk.services.activities.timeline import Timeline
+from funneldesk.services.contracts.records import AfterSales
 from funneldesk.services.customers import profile_words
 from funneldesk.services.dto import (
     CompanyDetail,
@@ -29,6 +30,7 @@ from funneldesk.ui.common.rich_text import (
     para,
     record_of,
 )
+from funneldesk.ui.contracts.after_sales_html import after_sales_html
 from funneldesk.ui.customers.columns import owner_text
 from funneldesk.ui.customers.labels import field_label
 
@@ -110,7 +112,7 @@ def _outcome(outcome: str, stage: str) -> str:
 
 
 def overview_html(seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = (),
-                  timeline: Timeline | None = None) -> str:
+                  timeline: Timeline | None = None, after: AfterSales | None = None) -> str:
     """The overview as rich text for a QTextBrowser; ``pool``: its public pool history,
     newest first; ``timeline``: its activities and its deals' moves."""
     detail = seen.detail
@@ -161,6 +163,8 @@ def overview_html(seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = (),
         parts.append(f"<table cellspacing='2'>{cells}</table>")
     else:
         parts.append(para(_("No deals yet.")))
+    if after is not None:
+        parts.append(after_sales_html(after))
     if timeline is not None:
         parts.append(timeline_html(timeline, name_deals=True))
     if pool:
@@ -188,10 +192,10 @@ class CustomerDetail(QTextBrowser):
         self.clear_customer()
 
     def show_customer(self, seen: CustomerOverview, pool: Sequence[PoolHistoryEntry] = (),
-                      timeline: Timeline | None = None) -> None:
+                      timeline: Timeline | None = None, after: AfterSales | None = None) -> None:
         self.overview = seen
         self.pool = tuple(pool)
-        self.setHtml(overview_html(seen, pool, timeline))
+        self.setHtml(overview_html(seen, pool, timeline, after))
 
     def _follow(self, url: QUrl) -> None:
         record = record_of(url.toString())

@@ -26,6 +26,7 @@ from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError, NotFound
 from funneldesk.i18n import _, ngettext
 from funneldesk.services.activities.timeline import Timeline
+from funneldesk.services.contracts.records import AfterSales
 from funneldesk.services.dto import (
     COMPANY,
     CONTACT,
@@ -529,16 +530,22 @@ class CustomersPage(Page):
         self._detail_reads += 1
         generation = self._detail_reads  # a read asked before (even of it) is dropped
 
-        def work() -> tuple[CustomerOverview, list[PoolHistoryEntry], Timeline]:
+        actor = self.workspace.actor
+
+        def work() -> tuple[CustomerOverview, list[PoolHistoryEntry], Timeline,
+                            AfterSales | None]:
             return (services.customer_list.overview(entity, record_id),
                     services.pool.history(entity, record_id),
-                    services.timeline.of_customer(entity, record_id))
+                    services.timeline.of_customer(entity, record_id),
+                    services.after_sales.for_company(record_id, viewer=actor)
+                    if entity == COMPANY else None)
 
-        def done(result: tuple[CustomerOverview, list[PoolHistoryEntry], Timeline]) -> None:
-            seen, pool, timeline = result
+        def done(result: tuple[CustomerOverview, list[PoolHistoryEntry], Timeline,
+                               AfterSales | None]) -> None:
+            seen, pool, timeline, after = result
             if generation != self._detail_reads:
                 return  # asked again meanwhile: that read shows what is current
-            self.detail.show_customer(seen, pool, timeline)
+            self.detail.show_customer(seen, pool, timeline, after)
             self.customerShown.emit(seen.entity, seen.id)
 
         def failed(error: Exception) -> None:

@@ -322,6 +322,13 @@ class MainWindow(QMainWindow):
         if QuoteSettingsDialog(self.services, self.actor, self).exec():
             self.runner.relay(ChangeSet(everything=True))  # floors and margins are read anew
 
+    def edit_contract_settings(self) -> None:
+        """The terms' templates, the review checklist and the return visits (read-only
+        for a rep)."""
+        from funneldesk.ui.contracts.settings_dialog import ContractSettingsDialog
+
+        ContractSettingsDialog(self.services, self.actor, self).exec()
+
     def edit_lead_sources(self) -> None:
         """The team's lead sources (read-only for a rep); the lists follow a change."""
         from funneldesk.ui.admin.lead_sources import LeadSourcesDialog

@@ -58,6 +58,9 @@ class WindowActions:
         self.catalogue = self._action(_("Product catalogue…"), None, w.edit_catalogue)
         self.quote_settings = self._action(_("Quotes: letterhead and rules…"), None,
                                            w.edit_quote_settings)
+        self.contract_settings = self._action(
+            _("Contracts: templates, review and return visits…"), None,
+            w.edit_contract_settings)
         self.mail_server = self._action(_("Email server…"), None, w.edit_mail_server)
         self._menus()
         self.tool_bar = self._toolbar()
@@ -95,6 +98,7 @@ class WindowActions:
         settings.addSeparator()
         settings.addAction(self.catalogue)
         settings.addAction(self.quote_settings)
+        settings.addAction(self.contract_settings)
         settings.addAction(self.mail_server)
         self.settings = settings
         # the current page's menus go before View (MainWindow.show_page)
