@@ -73,6 +73,12 @@ Figures (medians of R repeats; a repeat is a fresh process):
   50,000 activities in the board database, from the request until the pane is painted
   with what it read (median of R reads, in a fresh process); beside it
   today_pane_sql_ms, its query alone in the same process.
+- quote_pdf_ms (issue 9, benchmarks/quote_figures.py): a 3-option, 30-line Chinese quote's
+  PDF, warm, beside reportlab_baseline_ms (its text on a bare canvas) and
+  quote_pdf_cold_ms (a new process's first).
+- contract_pdf_ms (issue 10, benchmarks/contract_figures.py): a confidential 10-page
+  Chinese contract's PDF, rendered and encrypted (AES-256), warm, median of 5; beside it
+  contract_reportlab_baseline_ms, the same text on a bare ReportLab canvas in the same run.
 
 "targets" gives each target with its value in this run, "pass" whether the figure meets
 it. A slow figure beside a slow baseline means a busy machine, not slow code.
@@ -139,6 +145,8 @@ TARGETS: dict[str, Callable[[dict[str, Any]], float]] = {
     "today_pane_ms": lambda f: 100.0,
     # issue 9: a 3-option, 30-line Chinese quote, warm
     "quote_pdf_ms": lambda f: 150.0,
+    # issue 10: a 10-page confidential Chinese contract, encrypted, warm
+    "contract_pdf_ms": lambda f: 300.0,
     # issue 7: at least 20,000 rows/s and at least half of validating alone
     "import_rows_per_s": lambda f: max(20_000.0, f["validate_only_rows_per_s"] / 2),
 }
@@ -273,14 +281,15 @@ def today_figures_of(source: Path, folder: Path, env: dict[str, str],
     return dict(json.loads(done.stdout.splitlines()[-1]))
 
 
-def quote_figures_of(folder: Path, env: dict[str, str]) -> dict[str, float]:
-    """The quote PDF figures, from a fresh process (benchmarks/quote_figures.py)."""
-    work = folder / "quotes"
+def document_figures_of(folder: Path, env: dict[str, str], name: str) -> dict[str, float]:
+    """A document's PDF figures, from a fresh process (benchmarks/<name>_figures.py:
+    quote or contract)."""
+    work = folder / name
     work.mkdir(exist_ok=True)
-    done = subprocess.run([sys.executable, str(HERE / "quote_figures.py"), str(work)],
+    done = subprocess.run([sys.executable, str(HERE / f"{name}_figures.py"), str(work)],
                           env=env, capture_output=True, text=True, timeout=600, check=False)
     if done.returncode != 0:
-        raise RuntimeError(f"quote figures failed:\n{done.stdout}\n{done.stderr}")
+        raise RuntimeError(f"{name} figures failed:\n{done.stdout}\n{done.stderr}")
     return dict(json.loads(done.stdout.splitlines()[-1]))
 
 
@@ -335,7 +344,8 @@ def main() -> None:
                                                      env, args.repeat))
         result.update(import_figures_of(folder, env))
         result.update(today_figures_of(cached(sizes[""], CACHE), folder, env, args.repeat))
-        result.update(quote_figures_of(folder, env))
+        result.update(document_figures_of(folder, env, "quote"))
+        result.update(document_figures_of(folder, env, "contract"))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     result = {"qt_baseline_s": statistics.median(baselines), **result,

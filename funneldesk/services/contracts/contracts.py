@@ -579,7 +579,7 @@ def make_contract(session: Session, quote: Quote, deal: Deal, by_id: int,
     now = now or utcnow()
     contract = Contract(
         number=_next_number(session, now), deal_id=deal.id, quote_id=quote.id,
-        option_id=option.id, title=quote.title or deal.title, language=lang,
+        option_id=option.id, title=deal.title, language=lang,
         currency=quote.currency, prices_include_tax=quote.prices_include_tax,
         subtotal=option.subtotal, tax=option.tax, amount=option.total,
         customer_name=company.name if company else "",
