@@ -183,7 +183,6 @@ def _commitments(doc: ContractPdf, s: dict[str, ParagraphStyle]) -> list[Any]:
                    for what, promise in doc.commitments], colWidths=[32 * mm, BODY - 32 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LINEBELOW", (0, 0), (-1, -2), 0.3, RULE),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 3),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
     return [table]
