@@ -351,3 +351,51 @@ def test_an_unpaid_milestone_past_its_day_is_an_overdue_reminder_for_the_owner(
     assert [a.id for a in services.reminders.reminders(rep.id).overdue] == [overdue.id]
     services.contracts.cancel(view.id, "客户破产", expected_version=view.version, by=manager)
     assert services.reminders.reminders(rep.id).overdue == ()
+
+
+def test_return_visits_fall_due_on_their_days_by_the_reminders_clock(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    from funneldesk.services.contracts.settings import ContractSettings
+
+    settings = services.contract_settings.settings()
+    services.contract_settings.set_settings(ContractSettings(
+        settings.templates, settings.review_items, (3, 10),
+        {"": "满意吗？", "制造业": "设备运行正常吗？"}), by=manager)
+    view = signed(services, manager, contract(services, manager, rep))
+    delivered = dt.date.today() - dt.timedelta(days=20)
+    view = services.contracts.set_delivered(view.id, delivered,
+                                            expected_version=view.version, by=rep).contract
+    assert [(v.after_days, v.due_on) for v in view.visits] == [
+        (3, delivered + dt.timedelta(days=3)), (10, delivered + dt.timedelta(days=10))]
+    assert [v.questionnaire for v in view.visits] == ["满意吗？", "满意吗？"]
+    # a customer of a segment with its own questionnaire is asked that one
+    from funneldesk.services.customers.records import CompanyFields
+
+    maker = services.customers.add_company(CompanyFields(name="华东机床厂", segment="制造业"),
+                                           by=manager)
+    _deal2, quote_id = accepted_quote(services, manager, rep)
+    made = services.contracts.create(quote_id, by=rep).contract
+    detail = services.deals.detail(made.summary.deal_id)
+    services.deals.update(deal_id=detail.id, fields=replace(detail.fields, company_id=maker.id),
+                          expected_version=detail.version, by=rep)
+    made = services.contracts.get(made.id, viewer=rep)
+    made = services.contracts.save(made.id, replace(
+        made.content, warranty_terms="12 个月", acceptance_terms="验收报告"),
+        expected_version=made.version, by=rep).contract
+    made = signed(services, manager, made)
+    made = services.contracts.set_delivered(made.id, delivered,
+                                            expected_version=made.version, by=rep).contract
+    assert [v.questionnaire for v in made.visits] == ["设备运行正常吗？"] * 2
+
+    def reminded(day: dt.date) -> tuple[list[int], list[int], list[int]]:
+        now = dt.datetime.combine(day, dt.time(12)).astimezone()
+        found = services.reminders.reminders(rep.id, now)
+        visits = {v.activity_id for v in view.visits}
+        return tuple([a.id for a in group if a.id in visits]  # type: ignore[return-value]
+                     for group in (found.overdue, found.today, found.upcoming))
+
+    first, second = (v.activity_id for v in view.visits)
+    # the clock the day after delivery: both ahead, the first within the week
+    assert reminded(delivered + dt.timedelta(days=1)) == ([], [], [first])
+    assert reminded(delivered + dt.timedelta(days=3)) == ([], [first], [second])
+    assert reminded(delivered + dt.timedelta(days=11)) == ([first, second], [], [])
