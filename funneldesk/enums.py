@@ -94,3 +94,7 @@ class Confidentiality(enum.StrEnum):
 # a stage criterion's rule (StageCriterion.rule): met when a contract of the deal is
 # signed by the customer, never ticked by hand ("" is a criterion ticked by hand)
 CONTRACT_SIGNED = "contract_signed"
+
+# the states of a contract the customer has signed (and that owes its payments)
+SIGNED_STATES = (ContractState.SIGNED, ContractState.SEALED, ContractState.RETURNED,
+                 ContractState.ARCHIVED)

@@ -84,7 +84,7 @@ def test_a_confidential_pdf_is_watermarked_and_opens_only_with_its_password(
     view = chinese(services, manager, rep, confidential=True)
     assert "机密" in pages(services.contracts.pdf(view.id, viewer=rep))[0]
     data = services.contracts.pdf_to_save(view.id, viewer=rep, password="正确的密码 42")
-    assert not data.startswith(b"%PDF") or b"/Encrypt" in data
+    assert b"/Encrypt" in data
     reader = PdfReader(io.BytesIO(data))
     assert reader.is_encrypted
     assert reader.decrypt("wrong password") == 0
@@ -131,8 +131,7 @@ def test_clause_numbers_in_chinese() -> None:
     assert clause_number(3, "en") == "3."
 
 
-def test_an_unknown_placeholder_stops_the_pdf(services: Services, manager: Actor,
-                                              rep: Actor) -> None:
+def test_filling_refuses_an_unknown_placeholder_and_writes_escaped_braces() -> None:
     from funneldesk.services.contracts import templates
 
     with pytest.raises(InvalidInput, match=r"\{客户名称\}"):
@@ -191,3 +190,16 @@ def test_a_placeholder_with_no_value_shows_in_a_draft_and_stops_the_review(
         services.contracts.advance(view.id, ContractState.IN_REVIEW,
                                    expected_version=view.version, by=rep)
     assert services.contracts.get(view.id, viewer=rep).state is ContractState.DRAFT
+
+
+def test_placeholders_in_the_delivery_terms_are_filled_too(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    view = chinese(services, manager, rep)
+    view = services.contracts.save(view.id, replace(
+        view.content, delivery_terms="送货至{customer}指定地点，联系人{contact}。"),
+        expected_version=view.version, by=rep).contract
+    text = "\n".join(pages(services.contracts.pdf(view.id, viewer=rep)))
+    assert "送货至Northwind Traders指定地点" in text
+    assert "{customer}" not in text
+    # a value it lacks (no contact on the deal) shows as missing in the draft
+    assert "［缺少：contact］" in text

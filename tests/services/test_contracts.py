@@ -191,12 +191,37 @@ def test_signed_as_the_won_criterion_moves_the_deal_to_won(
         expected_version=services.deals.detail(deal_id).version).allowed
     day = dt.date.today() - dt.timedelta(days=1)
     result_view = signed(services, manager, view, on=day)
-    detail = services.deals.detail(deal_id)
     card = services.board.card(deal_id)
     assert card is not None
     assert card.stage_id == won.id
-    assert detail.fields.value == Decimal("33200.00")
+    # won on the day the customer signed, for what the contract says
+    assert (card.closed_on, card.won_value) == (day, Decimal("33200.00"))
     assert result_view.state is ContractState.SIGNED
+
+
+def test_a_signature_recorded_by_a_colleague_who_may_not_move_the_deal_leaves_it(
+        services: Services, manager: Actor, rep: Actor, db: Database) -> None:
+    signed_criterion = next(c for c in stage(services, "Contract").criteria
+                            if c.label == "Contract signed")
+    services.pipelines.set_criterion_rule(criterion_id=signed_criterion.id,
+                                          rule="contract_signed", by=manager)
+    helper = make_user(db, "presales", "Pat Presales")
+    view = reviewed(services, manager, contract(services, manager, rep))
+    services.deal_teams.set_member(view.summary.deal_id, helper.id, DealRole.PRESALES, by=rep)
+    for to, details in ((ContractState.APPROVED, StepDetails()),
+                        (ContractState.SENT, StepDetails(courier="EMS", tracking="E1")),
+                        (ContractState.SIGNED, StepDetails())):
+        result = services.contracts.advance(view.id, to, details,
+                                            expected_version=view.version, by=helper)
+        view = result.contract
+    assert not result.deal_won
+    card = services.board.card(view.summary.deal_id)
+    assert card is not None
+    assert card.stage_id == stage(services, "Contract").id
+    # the criterion is met, and the owner moves the deal when they choose to
+    won = next(s for s in pipeline(services).stages if s.kind is StageKind.WON)
+    assert services.moves.can_move(deal_id=card.id, to_stage_id=won.id,
+                                   expected_version=card.version).allowed
 
 
 def test_without_the_rule_a_signature_leaves_the_deal_where_it_is(
@@ -239,6 +264,19 @@ def test_payments_add_up_never_beyond_a_milestone_and_overdue_ones_are_receivabl
     assert [(m.currency, m.contracted, m.received, m.outstanding) for m in money] == [
         ("USD", Decimal("33200.00"), Decimal("9960.00"), Decimal("23240.00"))]
     assert [r.label for r in services.contracts.receivables(viewer=rep)] == ["尾款"]
+    # to the cent, no fraction of it; a signed contract is cancelled by a manager only,
+    # and its payments then stay as they were
+    with pytest.raises(InvalidFields, match="to the cent"):
+        services.contracts.record_payment(view.milestones[1].id, Decimal("10.005"),
+                                          dt.date.today(), expected_version=view.version,
+                                          by=rep)
+    with pytest.raises(NotAllowed, match="only a manager cancels"):
+        services.contracts.cancel(view.id, "客户违约", expected_version=view.version, by=rep)
+    view = services.contracts.cancel(view.id, "客户违约", expected_version=view.version,
+                                     by=manager).contract
+    with pytest.raises(InvalidInput, match="cancelled"):
+        services.contracts.remove_payment(view.milestones[0].payments[0].id,
+                                          expected_version=view.version, by=rep)
 
 
 def test_a_confidential_contract_is_hidden_from_colleagues_off_the_deal(
@@ -257,24 +295,63 @@ def test_a_confidential_contract_is_hidden_from_colleagues_off_the_deal(
     with pytest.raises(NotAllowed, match="owner or a manager"):
         services.contracts.set_confidentiality(view.id, Confidentiality.NORMAL,
                                                expected_version=view.version, by=other)
+    # nor by saving the draft with another level
+    with pytest.raises(NotAllowed, match="owner or a manager"):
+        services.contracts.save(view.id, replace(view.content,
+                                                 confidentiality=Confidentiality.NORMAL),
+                                expected_version=view.version, by=other)
 
 
-def test_a_stale_edit_is_refused(services: Services, manager: Actor, rep: Actor) -> None:
+def test_nothing_of_a_confidential_contract_shows_to_a_colleague_off_the_deal(
+        services: Services, manager: Actor, rep: Actor, db: Database) -> None:
+    view = signed(services, manager, contract(services, manager, rep))
+    view = services.contracts.set_delivered(view.id, dt.date.today(),
+                                            expected_version=view.version, by=rep).contract
+    view = services.contracts.set_confidentiality(
+        view.id, Confidentiality.CONFIDENTIAL, expected_version=view.version, by=rep).contract
+    services.after_sales.record_visit(view.visits[0].id, 2, "价格被泄露", True, by=rep)
+    other = make_user(db, "other", "Oscar Other")
+    number = view.summary.number
+    for query in (number, "Collect payment", "9,960.00", "价格被泄露", "Warehouse"):
+        hits = services.search.search(query, by=other)
+        assert not [h for h in hits if number in h.title or number in h.detail
+                    or "9,960.00" in h.title or "价格被泄露" in h.detail], query
+        assert not [h for h in hits if h.kind == "contract"], query
+    titles = [a.title for a in services.activities.of_customer(
+        "company", view.summary.company_id or 0, limit=50)]
+    assert titles
+    assert not [t for t in titles if number in t or "9,960.00" in t]
+    # made normal again, its activities name it again
+    services.contracts.set_confidentiality(view.id, Confidentiality.NORMAL,
+                                           expected_version=services.contracts.get(
+                                               view.id, viewer=rep).version, by=rep)
+    titles = [a.title for a in services.activities.of_customer(
+        "company", view.summary.company_id or 0, limit=50)]
+    assert any(number in t for t in titles)
+
+
+def test_a_stale_edit_is_refused_and_commitments_change_only_in_a_draft(
+        services: Services, manager: Actor, rep: Actor) -> None:
     view = contract(services, manager, rep)
     services.contracts.set_commitments(view.id, Commitments("7×24 热线", 4, 12, "张工"),
                                        expected_version=view.version, by=rep)
     with pytest.raises(StaleEdit):
         services.contracts.save(view.id, view.content, expected_version=view.version, by=rep)
+    view = signed(services, manager, services.contracts.get(view.id, viewer=rep))
+    assert view.content.commitments.response_hours == 4
+    with pytest.raises(InvalidInput, match="only while it is a draft"):
+        services.contracts.set_commitments(view.id, Commitments("", 24, 12, "张工"),
+                                           expected_version=view.version, by=rep)
 
 
 def test_delivery_plans_return_visits_and_results_are_kept(
         services: Services, manager: Actor, rep: Actor) -> None:
     view = signed(services, manager, contract(services, manager, rep))
-    delivered = dt.date(2026, 11, 2)
+    delivered = dt.date.today() - dt.timedelta(days=28)
     view = services.contracts.set_delivered(view.id, delivered,
                                             expected_version=view.version, by=rep).contract
     assert [(v.after_days, v.due_on) for v in view.visits] == [
-        (7, dt.date(2026, 11, 9)), (30, dt.date(2026, 12, 2)), (90, dt.date(2027, 1, 31))]
+        (days, delivered + dt.timedelta(days=days)) for days in (7, 30, 90)]
     assert all("satisfied" in v.questionnaire for v in view.visits)
     first = view.visits[0]
     activity = services.activities.activity(first.activity_id)
@@ -283,11 +360,12 @@ def test_delivery_plans_return_visits_and_results_are_kept(
     # a new delivery date moves the visits still planned
     services.after_sales.record_visit(first.id, 4, "发票抬头有误", True, by=rep)
     view = services.contracts.get(view.id, viewer=rep)
-    view = services.contracts.set_delivered(view.id, dt.date(2026, 11, 5),
+    later = delivered + dt.timedelta(days=3)
+    view = services.contracts.set_delivered(view.id, later,
                                             expected_version=view.version, by=rep).contract
     assert [(v.due_on, v.done) for v in view.visits] == [
-        (dt.date(2026, 11, 9), True), (dt.date(2026, 12, 5), False),
-        (dt.date(2027, 2, 3), False)]
+        (delivered + dt.timedelta(days=7), True), (later + dt.timedelta(days=30), False),
+        (later + dt.timedelta(days=90), False)]
     kept = view.visits[0]
     assert (kept.satisfaction, kept.problems, kept.follow_up_needed) == (4, "发票抬头有误", True)
     with pytest.raises(InvalidFields, match="1 \\(poor\\) to 5"):
@@ -311,9 +389,9 @@ def test_contracts_are_found_by_number_and_leave_with_their_deal_from_the_trash(
     assert [(h.record_id, h.title) for h in hits] == [(view.id, f"{number} · Warehouse system")]
     services.contracts.set_confidentiality(view.id, Confidentiality.CONFIDENTIAL,
                                            expected_version=view.version, by=rep)
-    # a confidential contract shows its number only, never its title or customer
+    # a confidential contract leaves the index: not even its number shows to anyone
     hits = [h for h in services.search.search(number, by=rep) if h.kind == "contract"]
-    assert [h.title for h in hits] == [number]
+    assert hits == []
     deal_id = view.summary.deal_id
     services.trash.delete(deal_id=deal_id, expected_version=version(services, deal_id), by=rep)
     services.trash.empty(deal_ids=[deal_id], by=manager)

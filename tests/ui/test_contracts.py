@@ -176,10 +176,11 @@ def test_the_deal_and_the_customer_show_money_promises_and_visits(
     from funneldesk.ui.contracts.deal_tab import DealContractsTab
     from funneldesk.ui.customers.detail import overview_html
 
-    view = signed(services, manager, contract(services, manager, manager))
+    view = contract(services, manager, manager)
     view = services.contracts.set_commitments(view.id, Commitments("7×24 热线", 4, 12, "张工"),
                                               expected_version=view.version,
                                               by=manager).contract
+    view = signed(services, manager, view)
     view = services.contracts.record_payment(view.milestones[0].id, Decimal(1000),
                                              dt.date.today(), expected_version=view.version,
                                              by=manager).contract

@@ -18,6 +18,7 @@ from funneldesk.models import (
     ActivityKind,
     ActivityState,
     Company,
+    Confidentiality,
     Contract,
     ContractMilestone,
     ContractPayment,
@@ -31,6 +32,7 @@ from funneldesk.models.base import utcnow
 from funneldesk.services.activities.search import index_activities
 from funneldesk.services.common import audit
 from funneldesk.services.common.base import Service
+from funneldesk.services.common.permissions import may_change_deal
 from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.common.sql import session_query
 from funneldesk.services.contracts import reads
@@ -44,8 +46,13 @@ from funneldesk.services.pipeline.search import raw_connection
 
 def win_on_signature(session: Session, deal: Deal, contract: Contract, day: dt.date,
                      by: Actor) -> bool:
-    """Moves the deal to Won when a signed contract is a criterion of getting there and
-    nothing else is missing; True if it moved. The won value is the contract's amount."""
+    """Moves the deal to Won when a signed contract is a criterion of getting there,
+    nothing else is missing, and the one who records the signature may move the deal;
+    True if it moved. The won value is the contract's amount (in the deal's currency)."""
+    if not may_change_deal(by, deal.owner_id) or contract.currency != deal.currency:
+        # the deal's owner (or a manager) moves it, in its own currency: the criterion
+        # shows as met, and the deal waits for them
+        return False
     pipeline = load_pipeline(session, deal.pipeline_id)
     stages = {s.id: s for s in pipeline.stages}
     if not stages[deal.stage_id].is_open:
@@ -58,8 +65,7 @@ def win_on_signature(session: Session, deal: Deal, contract: Contract, day: dt.d
         return False  # this pipeline does not make the signature its Won criterion
     if missing_for_move(session, pipeline, deal.id, deal.stage_id, won.id):
         return False  # something else is still to do: the deal waits for it
-    value = contract.amount if contract.currency == deal.currency else deal.value
-    move_in(session, deal, won.id, None, by, won_on=day, final_value=value)
+    move_in(session, deal, won.id, None, by, won_on=day, final_value=contract.amount)
     return True
 
 
@@ -88,9 +94,7 @@ def schedule_visits(session: Session, contract: Contract, deal: Deal, by: Actor)
             continue
         activity = Activity(
             kind=ActivityKind.CALL, state=ActivityState.PLANNED,
-            title=ngettext("Return visit, {days} day after delivery: {number}",
-                           "Return visit, {days} days after delivery: {number}", days).format(
-                days=days, number=contract.number)[:300],
+            title=visit_title(contract, days),
             agenda=questionnaire, due_on=due, assignee_id=deal.owner_id, deal_id=deal.id,
             company_id=deal.company_id, contact_id=deal.contact_id, created_by_id=by.id,
             is_sample=contract.is_sample)
@@ -105,6 +109,53 @@ def schedule_visits(session: Session, contract: Contract, deal: Deal, by: Actor)
     return touched
 
 
+def visit_title(contract: Contract, days: int,
+                level: Confidentiality | None = None) -> str:
+    """A return visit's activity title; a confidential contract's names no number (an
+    activity is read by the whole team)."""
+    if (level or contract.confidentiality) is Confidentiality.CONFIDENTIAL:
+        return ngettext("Return visit, {days} day after delivery",
+                        "Return visit, {days} days after delivery", days).format(days=days)
+    return ngettext("Return visit, {days} day after delivery: {number}",
+                    "Return visit, {days} days after delivery: {number}", days).format(
+        days=days, number=contract.number)[:300]
+
+
+def collection_title(contract: Contract, milestone: ContractMilestone,
+                     level: Confidentiality | None = None) -> str:
+    """A payment's collection title; a confidential contract's names no sum or number."""
+    if (level or contract.confidentiality) is Confidentiality.CONFIDENTIAL:
+        return _("Collect a payment (confidential contract)")
+    return _("Collect payment: {label}, {amount} {currency} ({number})").format(
+        label=milestone.label, amount=f"{milestone.amount:,.2f}",
+        currency=contract.currency, number=contract.number)[:300]
+
+
+def rename_activities(session: Session, contract: Contract, level: Confidentiality) -> None:
+    """The contract's collections and visits titled anew for its new confidentiality
+    (and a confidential one's visit results taken out of the activities' outcomes)."""
+    changed = []
+    for milestone, activity in session.execute(
+            select(ContractMilestone, Activity)
+            .join(Activity, Activity.id == ContractMilestone.reminder_activity_id)
+            .where(ContractMilestone.contract_id == contract.id)).all():
+        activity.title = collection_title(contract, milestone, level)
+        changed.append(activity)
+    for visit, activity in session.execute(
+            select(ReturnVisit, Activity).join(Activity, Activity.id == ReturnVisit.activity_id)
+            .where(ReturnVisit.contract_id == contract.id)).all():
+        activity.title = visit_title(contract, visit.after_days, level)
+        if visit.recorded_at is not None:
+            activity.outcome = _visit_outcome(visit.satisfaction, visit.problems,
+                                              visit.follow_up_needed, level)
+        changed.append(activity)
+    for activity in changed:
+        activity.sequence += 1
+    if changed:
+        session.flush()
+        index_activities(raw_connection(session), [a.id for a in changed])
+
+
 def plan_collections(session: Session, contract: Contract, deal: Deal, by: Actor) -> list[int]:
     """Plans, for the deal's owner, an activity to collect each milestone on its due day
     (once the contract is signed): a milestone unpaid after that day is an overdue
@@ -116,9 +167,7 @@ def plan_collections(session: Session, contract: Contract, deal: Deal, by: Actor
             ContractMilestone.due_on.is_not(None))):
         activity = Activity(
             kind=ActivityKind.CALL, state=ActivityState.PLANNED,
-            title=_("Collect payment: {label}, {amount} {currency} ({number})").format(
-                label=milestone.label, amount=f"{milestone.amount:,.2f}",
-                currency=contract.currency, number=contract.number)[:300],
+            title=collection_title(contract, milestone),
             due_on=milestone.due_on, assignee_id=deal.owner_id, deal_id=deal.id,
             company_id=deal.company_id, contact_id=deal.contact_id, created_by_id=by.id,
             is_sample=contract.is_sample)
@@ -254,6 +303,9 @@ class AfterSalesService(Service):
             if not reads.may_read(session, contract, deal, by) or not may_work_on(
                     session, deal, by):
                 raise NotFound("visit", visit_id)
+            if contract.state is ContractState.CANCELLED:
+                raise InvalidInput("visit", _("The contract is cancelled: its visits stay "
+                                              "as they were."))
             visit.satisfaction, visit.problems = satisfaction, problems.strip()
             visit.follow_up_needed = follow_up_needed
             visit.recorded_at, visit.recorded_by_id = utcnow(), by.id
@@ -261,7 +313,8 @@ class AfterSalesService(Service):
             if activity is not None and activity.state is ActivityState.PLANNED:
                 activity.state, activity.closed_at = ActivityState.DONE, utcnow()
                 activity.closed_by_id = by.id
-                activity.outcome = _visit_outcome(satisfaction, problems, follow_up_needed)
+                activity.outcome = _visit_outcome(satisfaction, problems, follow_up_needed,
+                                                  contract.confidentiality)
                 activity.sequence += 1
             audit.record(session, by, "visit-result", "contract", contract.id,
                          after_days=visit.after_days, satisfaction=satisfaction,
@@ -272,7 +325,10 @@ class AfterSalesService(Service):
                              contract_ids=frozenset({contract.id}))
 
 
-def _visit_outcome(satisfaction: int | None, problems: str, follow_up: bool) -> str:
+def _visit_outcome(satisfaction: int | None, problems: str, follow_up: bool,
+                   level: Confidentiality = Confidentiality.NORMAL) -> str:
+    if level is Confidentiality.CONFIDENTIAL:  # kept on the contract, which few may read
+        return _("Result recorded on the confidential contract.")
     parts = []
     if satisfaction is not None:
         parts.append(_("Satisfaction {score}/5").format(score=satisfaction))

@@ -47,11 +47,13 @@ from funneldesk.services.contracts import reads, templates
 from funneldesk.services.contracts.after_sales import (
     cancel_open_activities,
     plan_collections,
+    rename_activities,
     schedule_visits,
     settle_collection,
     win_on_signature,
 )
 from funneldesk.services.contracts.records import (
+    MAX_FILE,
     Candidate,
     Commitments,
     ContractContent,
@@ -69,7 +71,6 @@ from funneldesk.services.pipeline.search import raw_connection
 from funneldesk.services.quotes.pricing import LineTerms, price_line
 
 LANGUAGES = ("zh_CN", "en")
-MAX_FILE = 20_000_000  # bytes: a scanned contract, not a film
 CENT = Decimal("0.01")
 
 # the signing path: from a state, the states a step may reach (cancelling aside)
@@ -147,30 +148,35 @@ class ContractService(Service):
     def pdf(self, contract_id: int, *, viewer: Actor, today: dt.date | None = None) -> bytes:
         """The contract's PDF in memory, for the preview and the printer (never written to
         disk as it is). Slow: call it off the GUI thread."""
+        return self._rendered(contract_id, viewer, today)[0]
+
+    def pdf_to_save(self, contract_id: int, *, viewer: Actor,
+                    password: str | None = None) -> bytes:
+        """The PDF as it may be written to a file: encrypted with AES-256 when a password
+        is given, and always when the contract is confidential (with the password kept in
+        the keyring for it when none is given); plain otherwise. The level is read in the
+        same transaction as what is printed."""
+        from funneldesk import secrets
+        from funneldesk.reports.encryption import encrypt
+
+        data, summary = self._rendered(contract_id, viewer, None)
+        if not password and summary.confidentiality is Confidentiality.CONFIDENTIAL:
+            password = secrets.read(self._secret_key(summary.number))
+            if not password:
+                raise PasswordNeeded(summary.number)
+        return encrypt(data, password) if password else data
+
+    def _rendered(self, contract_id: int, viewer: Actor,
+                  today: dt.date | None) -> tuple[bytes, ContractSummary]:
         from funneldesk.reports.contract_pdf import render
         from funneldesk.services.contracts.document import pdf_document
 
         with self.db.reading() as session:
             contract, deal = _load(session, contract_id)
             _require_reader(session, contract, deal, viewer)
-            document = pdf_document(session, reads.contract_view(session, contract, viewer),
-                                    today)
-        return render(document)
-
-    def pdf_to_save(self, contract_id: int, *, viewer: Actor,
-                    password: str | None = None) -> bytes:
-        """The PDF as it may be written to a file: encrypted with AES-256 when a password
-        is given, and always when the contract is confidential (with the password kept in
-        the keyring for it when none is given); plain otherwise."""
-        from funneldesk.reports.encryption import encrypt
-
-        summary = self._summary(contract_id, viewer)
-        if not password and summary.confidentiality is Confidentiality.CONFIDENTIAL:
-            password = self.kept_password(contract_id, viewer=viewer)
-            if not password:
-                raise PasswordNeeded(summary.number)
-        data = self.pdf(contract_id, viewer=viewer)
-        return encrypt(data, password) if password else data
+            view = reads.contract_view(session, contract, viewer)
+            document = pdf_document(session, view, today)
+        return render(document), view.summary
 
     def kept_password(self, contract_id: int, *, viewer: Actor) -> str:
         """The PDF password kept in the keyring for the contract ("" when none)."""
@@ -183,6 +189,15 @@ class ContractService(Service):
         from funneldesk import secrets
 
         secrets.store(self._secret_key(self._summary(contract_id, viewer).number), password)
+
+    def _forget_password(self, number: str) -> None:
+        """A deleted draft's number may be given again: its kept password goes with it."""
+        import contextlib
+
+        from funneldesk import secrets
+
+        with contextlib.suppress(secrets.NoSecureKeyring):
+            secrets.store(self._secret_key(number), "")
 
     def _secret_key(self, number: str) -> str:
         # a contract number repeats across databases: the key names the database too
@@ -240,6 +255,7 @@ class ContractService(Service):
             index_contracts(raw_connection(session), [contract_id])
             audit.record(session, by, "delete", "contract", contract_id,
                          number=contract.number)
+            self._forget_password(contract.number)
             return result
 
     def save(self, contract_id: int, content: ContractContent, *, expected_version: int,
@@ -280,6 +296,9 @@ class ContractService(Service):
             if problems:
                 raise InvalidFields.of(problems)
             before = reads.contract_view(session, contract, by).content
+            if content.confidentiality is not contract.confidentiality:
+                _require_owner_or_manager(op.deal, by)
+                rename_activities(session, contract, content.confidentiality)
             contract.title, contract.language = content.title.strip(), content.language
             contract.confidentiality = content.confidentiality
             contract.terms = content.terms.strip()
@@ -302,10 +321,9 @@ class ContractService(Service):
         """Whether the contract is confidential, at any step: the deal's owner or a
         manager decides."""
         with self._open(contract_id, expected_version, by) as op:
-            if by.id != op.deal.owner_id and not by.is_manager:
-                raise NotAllowed(_("Only the deal's owner or a manager decides who may read "
-                                   "its contract."))
+            _require_owner_or_manager(op.deal, by)
             if op.contract.confidentiality is not level:
+                rename_activities(op.session, op.contract, level)
                 audit.record(op.session, by, "set-confidentiality", "contract", contract_id,
                              level=[op.contract.confidentiality.value, level.value])
                 op.contract.confidentiality = level
@@ -315,12 +333,13 @@ class ContractService(Service):
     def set_commitments(self, contract_id: int, commitments: Commitments, *,
                         expected_version: int, by: Actor) -> ContractResult:
         """The service promised after signing (support, response time, warranty, the
-        service contact); they can be set at any step but the last."""
+        service contact); they print in the contract, so they change only in a draft."""
         _check_commitments(commitments)
         with self._open(contract_id, expected_version, by) as op:
-            if op.contract.state in (ContractState.ARCHIVED, ContractState.CANCELLED):
-                raise InvalidInput("state", _("The contract is closed: its commitments stay "
-                                              "as they were."))
+            if op.contract.state is not ContractState.DRAFT:
+                raise InvalidInput("state", _(
+                    "The commitments are part of the contract the customer signs: they "
+                    "change only while it is a draft."))
             _set_commitments(op.contract, commitments)
             audit.record(op.session, by, "set-commitments", "contract", contract_id,
                          response_hours=commitments.response_hours,
@@ -410,6 +429,10 @@ class ContractService(Service):
                                               "it is."))
             if not reason.strip():
                 raise InvalidInput("reason", _("Say why the contract is cancelled."))
+            if op.contract.state in reads.OWING and not by.is_manager:
+                raise NotAllowed(_("The customer has signed this contract: only a manager "
+                                   "cancels it (and decides what becomes of the deal won "
+                                   "and the money received)."))
             op.contract.state, op.contract.cancelled_reason = (ContractState.CANCELLED,
                                                                reason.strip())
             _step(op.session, op.contract, ContractState.CANCELLED,
@@ -447,12 +470,13 @@ class ContractService(Service):
                     "Money is recorded against a contract the customer has signed."))
             problems = []
             try:
-                value = Decimal(amount).quantize(CENT)
-                if value <= 0:
+                value = Decimal(amount)
+                if not value.is_finite() or value <= 0 or value != round_cents(value):
                     raise ArithmeticError
+                value = round_cents(value)
             except ArithmeticError:
-                problems.append(InvalidInput("amount", _("Enter the amount received, more "
-                                                         "than zero.")))
+                problems.append(InvalidInput("amount", _(
+                    "Enter the amount received, more than zero, to the cent.")))
                 value = Decimal(0)
             got = session.scalar(select(func.coalesce(func.sum(ContractPayment.amount), 0))
                                  .where(ContractPayment.milestone_id == milestone_id))
@@ -493,6 +517,9 @@ class ContractService(Service):
             if payment.recorded_by_id != by.id and not by.is_manager:
                 raise NotAllowed(_("Only the one who recorded the payment, or a manager, "
                                    "takes it back."))
+            if op.contract.state not in reads.OWING:
+                raise InvalidInput("state", _("The contract is cancelled: its payments stay "
+                                              "as they were."))
             op.session.execute(delete(ContractPayment).where(
                 ContractPayment.id == payment_id))
             audit.record(op.session, by, "remove-payment", "contract", op.contract.id,
@@ -633,6 +660,12 @@ def _require_reader(session: Session, contract: Contract, deal: Deal, by: Actor)
         raise NotFound("contract", contract.id)
 
 
+def _require_owner_or_manager(deal: Deal, by: Actor) -> None:
+    if by.id != deal.owner_id and not by.is_manager:
+        raise NotAllowed(_("Only the deal's owner or a manager decides who may read its "
+                           "contract."))
+
+
 def _require_worker(session: Session, deal: Deal, by: Actor) -> None:
     if not may_work_on(session, deal, by):
         raise NotAllowed(_("Only the deal's owner, a colleague on its team or a manager "
@@ -664,8 +697,12 @@ def _amounts(milestones: tuple[MilestoneDraft, ...],
         if not milestone.label.strip():
             raise InvalidInput("milestones", _("Name each payment (for example, advance "
                                                "on signing)."))
+        if not all(v is None or Decimal(v).is_finite()
+                   for v in (milestone.amount, milestone.percent)):
+            raise InvalidInput("milestones", _("Give each payment a share from 0 to 100 "
+                                               "percent, or an amount."))
         if milestone.amount is not None:
-            amounts.append(Decimal(milestone.amount).quantize(CENT))
+            amounts.append(round_cents(Decimal(milestone.amount)))
         elif milestone.percent is None or not 0 < milestone.percent <= 100:
             raise InvalidInput("milestones", _("Give each payment a share from 0 to 100 "
                                                "percent, or an amount."))
@@ -719,12 +756,15 @@ def start_review(session: Session, contract: Contract) -> None:
 
 
 def _require_filled(session: Session, contract: Contract, by: Actor) -> None:
-    """A contract goes to review only when every placeholder of its terms has a value."""
+    """A contract goes to review only when every placeholder of its terms, and of its
+    delivery, warranty and acceptance terms, has a value."""
     from funneldesk.services.contracts.document import placeholder_values
 
     session.flush()
     view = reads.contract_view(session, contract, by)
-    templates.fill(contract.terms, placeholder_values(session, view, dt.date.today()))
+    values = placeholder_values(session, view, dt.date.today())  # its three terms too
+    for heading, body in templates.clauses(contract.terms):
+        templates.fill(heading + "\n" + body, values)
 
 
 def _check_step(session: Session, contract: Contract, to: ContractState,

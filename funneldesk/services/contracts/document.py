@@ -24,13 +24,16 @@ from funneldesk.services.quotes.letterhead import letterhead
 UNAPPROVED = (ContractState.DRAFT, ContractState.IN_REVIEW)
 
 
-def placeholder_values(session: Session, view: ContractView, today: dt.date) -> dict[str, str]:
-    """What each placeholder stands for in this contract."""
+def placeholder_values(session: Session, view: ContractView, today: dt.date,
+                       gap: str | None = None) -> dict[str, str]:
+    """What each placeholder stands for in this contract. The delivery, warranty and
+    acceptance terms may hold placeholders of their own, filled here (``gap``: as in
+    ``templates.fill``)."""
     language = view.language
     deal = session.get(Deal, view.summary.deal_id)
     owner = session.get(User, deal.owner_id) if deal is not None else None
     c = view.content.commitments
-    return {
+    values = {
         "contract_number": view.summary.number, "quote_number": view.quote_number,
         "date": day(today, language), "customer": view.summary.customer,
         "customer_address": view.customer_address, "contact": view.customer_contact,
@@ -41,22 +44,34 @@ def placeholder_values(session: Session, view: ContractView, today: dt.date) -> 
         "amount_in_words": capitals(view.summary.amount) if view.summary.currency == "CNY"
         else amount(view.summary.amount),
         "subtotal": amount(view.subtotal), "tax": amount(view.tax),
-        "delivery": view.content.delivery_terms, "warranty": view.content.warranty_terms,
-        "acceptance": view.content.acceptance_terms, "support_scope": c.support_scope,
+        "support_scope": c.support_scope,
         "response_hours": str(c.response_hours or ""),
         "warranty_months": str(c.warranty_months if c.warranty_months is not None else ""),
         "service_contact": c.service_contact,
     }
+    for name, text in (("delivery", view.content.delivery_terms),
+                       ("warranty", view.content.warranty_terms),
+                       ("acceptance", view.content.acceptance_terms)):
+        filled = templates.fill(text, values, f"{name}_terms", gap) if text.strip() else ""
+        values[name] = filled
+    return values
+
+
+def signed_day(view: ContractView) -> dt.date | None:
+    """The day a contract is dated once approved: its approval (the text the customer
+    receives), so that a reprint later shows the same date."""
+    approved = [step.on for step in view.steps if step.state is ContractState.APPROVED]
+    return approved[-1] if approved and view.state not in UNAPPROVED else None
 
 
 def pdf_document(session: Session, view: ContractView, today: dt.date | None = None) -> ContractPdf:
     """The PDF's content; refuses terms with a placeholder nothing fills."""
     language = view.language
-    printed = today or dt.date.today()
-    values = placeholder_values(session, view, printed)
+    printed = signed_day(view) or today or dt.date.today()
     # a draft shows what is still missing where it goes; a contract past its review never
     # prints with a blank
     gap = translated(N_("[missing: {name}]"), language) if view.state in UNAPPROVED else None
+    values = placeholder_values(session, view, printed, gap)
     clauses = tuple(
         (templates.fill(heading, values, gap=gap), templates.fill(body, values, gap=gap))
         for heading, body in templates.clauses(view.content.terms))

@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
+from funneldesk.enums import SIGNED_STATES
 from funneldesk.errors import NotFound
 from funneldesk.models import (
     Activity,
@@ -23,7 +24,6 @@ from funneldesk.models import (
     ContractMilestone,
     ContractPayment,
     ContractReview,
-    ContractState,
     ContractStep,
     Deal,
     DealMember,
@@ -52,8 +52,7 @@ from funneldesk.services.contracts.records import (
 )
 
 # the states in which money is owed: the customer has signed
-OWING = (ContractState.SIGNED, ContractState.SEALED, ContractState.RETURNED,
-         ContractState.ARCHIVED)
+OWING = SIGNED_STATES
 
 
 def visible_to(viewer: Actor) -> ColumnElement[bool]:
@@ -127,11 +126,13 @@ def contract_view(session: Session, contract: Contract, viewer: Actor) -> Contra
     steps = session.scalars(select(ContractStep).where(
         ContractStep.contract_id == contract.id).order_by(ContractStep.id)).all()
     step_states = {s.id: s.state for s in steps}
+    # the scans' sizes, not their bytes: a contract is read on every change
     files = tuple(
-        FileView(f.id, f.filename, size, f.added_at, names.get(f.added_by_id, ""),
-                 step_states.get(f.step_id or 0))
-        for f, size in session.execute(
-            select(ContractFile, func.length(ContractFile.data))
+        FileView(ident, filename, size, added_at, names.get(added_by, ""),
+                 step_states.get(step or 0))
+        for ident, filename, size, added_at, added_by, step in session.execute(
+            select(ContractFile.id, ContractFile.filename, func.length(ContractFile.data),
+                   ContractFile.added_at, ContractFile.added_by_id, ContractFile.step_id)
             .where(ContractFile.contract_id == contract.id).order_by(ContractFile.id)))
     content = ContractContent(
         contract.title, contract.language, contract.confidentiality, contract.terms,

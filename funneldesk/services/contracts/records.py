@@ -11,6 +11,8 @@ from funneldesk.enums import Confidentiality, ContractState
 from funneldesk.i18n import N_, _
 from funneldesk.services.common.records import ChangeSet
 
+MAX_FILE = 20_000_000  # bytes: a scanned contract, not a film
+
 STATE_LABELS = {
     ContractState.DRAFT: N_("Draft"),
     ContractState.IN_REVIEW: N_("In review"),

@@ -1,7 +1,8 @@
 """Contracts in the search-everything index: found by their number, title and customer.
-The detail line (the deal, the state) is read when a search shows it. A confidential
-contract is indexed by its number only, so that its title and customer never show to a
-colleague who may not read it; the open action refuses them anyway."""
+The detail line (the deal) is read when a search shows it. A confidential contract is not
+in the index at all: the search shows the same hits to everyone, and a colleague off its
+deal may not learn as much as its number (its own people find it on the Contracts page
+and the deal's Contracts tab)."""
 
 from __future__ import annotations
 
@@ -15,22 +16,19 @@ from funneldesk.services.common.search import SearchKind
 KIND = "contract"
 
 DETAIL_SQL = """
-SELECT k.id, d.title, CASE WHEN k.confidentiality = 'CONFIDENTIAL' THEN '' ELSE
-       k.customer_name END
+SELECT k.id, d.title, k.customer_name
 FROM contracts k
 JOIN deals d ON d.id = k.deal_id
 WHERE k.id IN ({ids})"""
 
 CONTRACT_SEARCH = SearchKind(KIND, N_("Contract"), DETAIL_SQL)
 
-DOC_SQL = ("SELECT k.id, k.number, k.title, k.customer_name, k.confidentiality "
-           "FROM contracts k WHERE 1 = 1")
+DOC_SQL = ("SELECT k.id, k.number, k.title, k.customer_name FROM contracts k "
+           "WHERE k.confidentiality <> 'CONFIDENTIAL'")
 
 
 def doc(row: Sequence[Any]) -> search_index.Doc:
     ident, number = int(row[0]), str(row[1])
-    if row[4] == "CONFIDENTIAL":
-        return search_index.Doc(KIND, ident, number, (number,))
     title, customer = str(row[2] or ""), str(row[3] or "")
     shown = f"{number} · {title}" if title else number
     return search_index.Doc(KIND, ident, shown[:300], (number, title, customer))

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from funneldesk.enums import CONTRACT_SIGNED
+from funneldesk.enums import CONTRACT_SIGNED, SIGNED_STATES
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.models import (
@@ -32,10 +32,6 @@ from funneldesk.services.pipeline.records import (
     PipelineInfo,
     StageInfo,
 )
-
-# the states of a contract the customer has signed
-SIGNED_STATES = (ContractState.SIGNED, ContractState.SEALED, ContractState.RETURNED,
-                 ContractState.ARCHIVED)
 
 
 def ticks(session: Session, deal_id: int) -> dict[int, tuple[bool, str, dt.datetime | None]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QPainter, QPixmap
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -57,9 +57,12 @@ class PdfPreview(QDialog):
 
     def __init__(self, workspace: Workspace, title: str, number: str,
                  make_pdf: Callable[[], bytes], parent: QWidget | None = None,
-                 save: Callable[[PdfPreview], None] | None = None) -> None:
+                 save: Callable[[PdfPreview], None] | None = None,
+                 paper_only: bool = False) -> None:
         super().__init__(parent or workspace.window)
         self.workspace, self.number, self._save = workspace, number, save
+        # a confidential document is printed on paper, never "printed" to a plain file
+        self.paper_only = paper_only
         self.data: bytes | None = None
         self.setWindowTitle(title)
         screen = self.screen().availableGeometry() if self.screen() is not None else None
@@ -136,7 +139,15 @@ class PdfPreview(QDialog):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.number)
         dialog = QPrintDialog(printer, self)
+        if self.paper_only:
+            dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
         if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        if self.paper_only and (printer.outputFormat() is not
+                                QPrinter.OutputFormat.NativeFormat or printer.outputFileName()):
+            self.workspace.show_message(_(
+                "A confidential contract is printed on paper only: save it with Save as…, "
+                "which encrypts it."))
             return
         data = self.data
         self.print_button.setEnabled(False)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from funneldesk import formatting
+from funneldesk.enums import ContractState
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, ngettext
 from funneldesk.services.contracts.records import Commitments, ContractView, VisitView
@@ -115,9 +116,13 @@ class AfterSalesTab(QWidget):
         self.hours.setValue(c.response_hours or 0)
         self.months.setValue(c.warranty_months or 0)
         self.contact.setText(c.service_contact)
+        # they print in the contract: changed while it is a draft, as its terms are
+        draft = view.state is ContractState.DRAFT
         for widget in (self.scope, self.hours, self.months, self.contact,
                        self.save_commitments):
-            widget.setEnabled(may_change)
+            widget.setEnabled(may_change and draft)
+        self.save_commitments.setToolTip("" if draft else _(
+            "The commitments print in the contract: they change only while it is a draft."))
         if view.delivered_on is not None:
             d = view.delivered_on
             self.delivered.setDate(QDate(d.year, d.month, d.day))

@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from funneldesk import formatting
-from funneldesk.enums import Confidentiality, ContractState
+from funneldesk.enums import SIGNED_STATES, Confidentiality, ContractState
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services.contracts.records import (
+    MAX_FILE,
     ContractContent,
     ContractResult,
     ContractView,
@@ -48,7 +49,7 @@ from funneldesk.ui.contracts.step_dialog import StepDialog, step_title
 from funneldesk.ui.contracts.terms_tab import TermsTab
 
 S = ContractState
-SIGNED = (S.SIGNED, S.SEALED, S.RETURNED, S.ARCHIVED)
+SIGNED = SIGNED_STATES
 # the steps a button takes from each state, in the order shown (a step with details
 # asks for them first)
 FORWARD: dict[ContractState, tuple[ContractState, ...]] = {
@@ -330,6 +331,9 @@ class ContractWindow(QDialog):
         if not path:
             return
         try:
+            if Path(path).stat().st_size > MAX_FILE:  # said before reading it all
+                self.error.show_message(_("The file is too large: at most 20 MB."))
+                return
             data = Path(path).read_bytes()
         except OSError as error:
             self.error.show_message(str(error.strerror or error))

@@ -107,6 +107,8 @@ def save_contract_pdf(workspace: Workspace, contract_id: int, number: str,
     if not ask.exec():
         return
     password = ask.chosen()
+    if password is None:  # the one kept in the keyring, for a normal contract too
+        password = contracts.kept_password(contract_id, viewer=viewer)
     path, _filter = save_file_name(parent, _("Save the contract as"), f"{number}.pdf",
                                    _("PDF files (*.pdf)"))
     if not path:
@@ -122,7 +124,7 @@ def save_contract_pdf(workspace: Workspace, contract_id: int, number: str,
 
         data = contracts.pdf_to_save(contract_id, viewer=viewer, password=password or None)
         write_whole(Path(path), data)
-        return bool(password) or password is None or confidential
+        return bool(password) or confidential
 
     def written(encrypted: bool) -> None:
         workspace.show_message(
@@ -140,9 +142,16 @@ def save_contract_pdf(workspace: Workspace, contract_id: int, number: str,
 def preview_contract(workspace: Workspace, contract_id: int, number: str,
                      parent: QWidget | None = None) -> None:
     contracts, viewer = workspace.services.contracts, workspace.actor
+    try:
+        confidential = contracts.get(contract_id, viewer=viewer).summary.confidentiality \
+            is Confidentiality.CONFIDENTIAL
+    except FunnelDeskError as error:
+        show_error(parent or workspace.window, error)
+        return
     preview = PdfPreview(workspace, _("Contract {number}").format(number=number), number,
                          lambda: contracts.pdf(contract_id, viewer=viewer), parent,
                          save=lambda shown: save_contract_pdf(workspace, contract_id,
-                                                              number, shown))
+                                                              number, shown),
+                         paper_only=confidential)
     preview.exec()
 
