@@ -243,13 +243,15 @@ def money(session: Session, viewer: Actor, where: ColumnElement[bool],
                Deal.deleted_at.is_(None))
         .group_by(Contract.currency)).all())
     received = {k: Decimal(v) for k, v in paid.items()}
-    ids = session.scalars(select(Contract.id).join(Deal, Deal.id == Contract.deal_id).where(
-        Contract.state.in_(reads.OWING), reads.visible_to(viewer), where,
-        Deal.deleted_at.is_(None))).all()
-    for contract_id, views in reads.milestones_of(session, ids, {}).items():
-        currency = session.scalar(select(Contract.currency).where(Contract.id == contract_id))
+    # each contract's currency read with its id, not once more per contract
+    currencies = dict(session.execute(
+        select(Contract.id, Contract.currency).join(Deal, Deal.id == Contract.deal_id).where(
+            Contract.state.in_(reads.OWING), reads.visible_to(viewer), where,
+            Deal.deleted_at.is_(None))).all())
+    for contract_id, views in reads.milestones_of(session, list(currencies), {}).items():
         late = sum((m.outstanding for m in views if m.overdue(today)), Decimal(0))
-        if currency is not None and late:
+        if late:
+            currency = currencies[contract_id]
             overdue[currency] = overdue.get(currency, Decimal(0)) + late
     return tuple(Money(currency, Decimal(total), received.get(currency, Decimal(0)),
                        overdue.get(currency, Decimal(0)))

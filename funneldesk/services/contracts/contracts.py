@@ -63,6 +63,7 @@ from funneldesk.services.contracts.records import (
     MilestoneDraft,
     Receivable,
     StepDetails,
+    reviewer_label,
     state_label,
 )
 from funneldesk.services.contracts.search import index_contracts
@@ -363,7 +364,7 @@ class ContractService(Service):
                 DealMember.deal_id == op.deal.id, DealMember.user_id == by.id))}
             if not reads.may_tick(by, item.who, roles):
                 raise NotAllowed(_("Only a manager or the deal team's {role} may tick "
-                                   "this item.").format(role=_reviewer(item.who)))
+                                   "this item.").format(role=reviewer_label(item.who)))
             if checked == (item.ticked_at is not None):
                 return self._result(op.session, op.contract)
             item.ticked_at, item.ticked_by_id = (utcnow(), by.id) if checked else (None, None)
@@ -670,12 +671,6 @@ def _require_worker(session: Session, deal: Deal, by: Actor) -> None:
     if not may_work_on(session, deal, by):
         raise NotAllowed(_("Only the deal's owner, a colleague on its team or a manager "
                            "can work on its contracts."))
-
-
-def _reviewer(who: str) -> str:
-    from funneldesk.services.contracts.records import reviewer_label
-
-    return reviewer_label(who)
 
 
 def _quote_terms(session: Session, revision_id: int) -> str:

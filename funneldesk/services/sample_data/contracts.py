@@ -32,6 +32,7 @@ from funneldesk.models import (
     ReturnVisit,
 )
 from funneldesk.services.common.records import Actor
+from funneldesk.services.common.sql import next_new_id
 from funneldesk.services.contracts.after_sales import plan_collections, schedule_visits
 from funneldesk.services.contracts.contracts import make_contract, start_review
 from funneldesk.services.contracts.search import index_new_contracts
@@ -52,7 +53,7 @@ def add(session: Session, rng: random.Random, words: dict[str, Any],
         manager: Actor, now: dt.datetime) -> None:
     """Contracts on the won deals whose quote was accepted, and on deals at
     ``contract_stage`` that have a sent quote (the customer accepts it here)."""
-    first = _next_id(session)
+    first = next_new_id(session, "contracts")
     _letterhead(session, words)
     rows = {row["id"]: row for row in deal_rows}
     # numbered in the order they were signed, as a team's contracts are
@@ -94,12 +95,6 @@ def _letterhead(session: Session, words: dict[str, Any]) -> None:
         session.add(TeamSetting(key=KEY, value=json.dumps(words["letterhead"],
                                                           ensure_ascii=False)))
         session.flush()
-
-
-def _next_id(session: Session) -> int:
-    from funneldesk.services.common.sql import next_new_id
-
-    return next_new_id(session, "contracts")
 
 
 def _accept(session: Session, rng: random.Random, quote: Quote, row: dict[str, Any],
