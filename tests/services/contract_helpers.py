@@ -16,9 +16,11 @@ from tests.services.quote_helpers import catalogue, content
 
 
 def accepted_quote(services: Services, manager: Actor, by: Actor,
-                   stage_name: str = "Contract") -> tuple[Card, int]:
+                   stage_name: str = "Contract",
+                   payment_terms: str = "30% on signing, 70% on acceptance",
+                   ) -> tuple[Card, int]:
     """A deal at ``stage_name`` whose quote's Premium option (33,200.00 USD, tax
-    included) the customer accepted."""
+    included) the customer accepted on ``payment_terms``."""
     priced = services.quotes.catalogue("USD")
     products = ({"licence": next(p for p in priced.values() if p.code == "LIC-1"),
                  "day": next(p for p in priced.values() if p.code == "SVC-1")}
@@ -28,7 +30,9 @@ def accepted_quote(services: Services, manager: Actor, by: Actor,
     customer = services.customers.create_company(
         name=f"Northwind Traders {taken + 1}" if taken else "Northwind Traders", by=manager)
     deal = make_deal(services, by, stage_name=stage_name, value="5000", company_id=customer.id)
-    quote = services.quotes.create(deal.id, content(products), by=by).quote
+    drafted = content(products)
+    drafted = replace(drafted, terms=replace(drafted.terms, payment_terms=payment_terms))
+    quote = services.quotes.create(deal.id, drafted, by=by).quote
     sent = services.quotes.send(quote.id, expected_version=quote.version, by=by).quote
     services.quotes.accept(quote.id, sent.revision.options[1].id,
                            expected_version=sent.version, by=by)

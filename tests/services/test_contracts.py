@@ -52,6 +52,20 @@ def test_only_an_accepted_quote_makes_a_contract_and_only_one_at_a_time(
     assert second.summary.number != first.summary.number
 
 
+def test_the_customers_answer_stays_while_a_contract_rests_on_it(
+        services: Services, manager: Actor, rep: Actor, db_path: Path) -> None:
+    _deal, quote_id = accepted_quote(services, manager, rep)
+    made = services.contracts.create(quote_id, by=rep).contract
+    version = services.quotes.get(quote_id).version
+    before = snapshot(db_path)
+    with pytest.raises(InvalidInput, match="cancel the contract"):
+        services.quotes.reopen(quote_id, expected_version=version, by=rep)
+    assert snapshot(db_path) == before
+    services.contracts.cancel(made.id, "Wrong option", expected_version=made.version, by=rep)
+    reopened = services.quotes.reopen(quote_id, expected_version=version, by=rep).quote
+    assert reopened.state.value == "sent"
+
+
 def test_an_unknown_placeholder_is_refused_where_it_was_typed_and_changes_nothing(
         services: Services, manager: Actor, rep: Actor, db_path: Path) -> None:
     view = contract(services, manager, rep)
@@ -419,14 +433,22 @@ def test_an_unpaid_milestone_past_its_day_is_an_overdue_reminder_for_the_owner(
     # away like an activity planned by hand
     with pytest.raises(InvalidInput, match="cancel it instead"):
         services.activities.withdraw(overdue.id, expected_version=overdue.version, by=manager)
-    view = services.contracts.record_payment(view.milestones[0].id, Decimal("9960"),
+    # a part payment leaves the reminder saying what is still owed
+    view = services.contracts.record_payment(view.milestones[0].id, Decimal("4000"),
+                                             dt.date.today(), expected_version=view.version,
+                                             by=rep).contract
+    (partly,) = services.reminders.reminders(rep.id).overdue
+    assert partly.title.startswith("Collect payment: 预付款, 5,960.00 USD")
+    view = services.contracts.record_payment(view.milestones[0].id, Decimal("5960"),
                                              dt.date.today(), expected_version=view.version,
                                              by=rep).contract
     assert services.reminders.reminders(rep.id).overdue == ()
-    payment = view.milestones[0].payments[0]
+    payment = view.milestones[0].payments[-1]
     view = services.contracts.remove_payment(payment.id, expected_version=view.version,
                                              by=rep).contract
-    assert [a.id for a in services.reminders.reminders(rep.id).overdue] == [overdue.id]
+    (again,) = services.reminders.reminders(rep.id).overdue
+    assert (again.id, again.title.split(" (")[0]) == (overdue.id,
+                                                       "Collect payment: 预付款, 5,960.00 USD")
     services.contracts.cancel(view.id, "客户破产", expected_version=view.version, by=manager)
     assert services.reminders.reminders(rep.id).overdue == ()
 

@@ -115,6 +115,43 @@ def test_review_posting_signature_and_money_through_the_window(
     assert services.contracts.get(view.id, viewer=manager).summary.received == 0
 
 
+def test_taking_back_a_payment_is_asked_first_and_undone_by_recording_it_again(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    view = signed(services, manager, contract(services, manager, manager))
+    paid_on = dt.date.today() - dt.timedelta(days=2)
+    view = services.contracts.record_payment(
+        view.milestones[0].id, Decimal(2500), paid_on, method="Bank transfer",
+        reference="CMB-7", expected_version=view.version, by=manager).contract
+    shown = ContractWindow(window.workspace, view)
+    qtbot.addWidget(shown)
+    shown.money.paid.selectRow(0)
+    asked: list[str] = []
+
+    def answer(reply: QMessageBox.StandardButton) -> None:
+        def question(_parent: object, _title: str, text: str) -> QMessageBox.StandardButton:
+            asked.append(text)
+            return reply
+        monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+
+    answer(QMessageBox.StandardButton.No)
+    shown.money.take_back_button.click()
+    assert "$2,500.00" in asked[-1]
+    assert services.contracts.get(view.id, viewer=manager).summary.received == Decimal(2500)
+    answer(QMessageBox.StandardButton.Yes)
+    shown.money.take_back_button.click()
+    assert services.contracts.get(view.id, viewer=manager).summary.received == 0
+    assert shown.money.payments.rowCount() == 0
+    window.undo_stack.undo()
+    again = services.contracts.get(view.id, viewer=manager).milestones[0].payments
+    assert [(p.amount, p.received_on, p.reference) for p in again] == [
+        (Decimal("2500.00"), paid_on, "CMB-7")]
+    window.undo_stack.redo()
+    assert services.contracts.get(view.id, viewer=manager).summary.received == 0
+
+
 def test_the_page_filters_by_whom_a_contract_waits_on_and_lists_receivables(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     waiting = contract(services, manager, manager)

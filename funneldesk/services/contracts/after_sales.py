@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from funneldesk.errors import InvalidFields, InvalidInput, NotFound
 from funneldesk.i18n import _, ngettext
@@ -123,12 +123,22 @@ def visit_title(contract: Contract, days: int,
 
 def collection_title(contract: Contract, milestone: ContractMilestone,
                      level: Confidentiality | None = None) -> str:
-    """A payment's collection title; a confidential contract's names no sum or number."""
+    """A payment's collection title, with what is still owed on it (the whole amount
+    once it is paid); a confidential contract's names no sum or number."""
     if (level or contract.confidentiality) is Confidentiality.CONFIDENTIAL:
         return _("Collect a payment (confidential contract)")
+    owed = _owed(milestone)
     return _("Collect payment: {label}, {amount} {currency} ({number})").format(
-        label=milestone.label, amount=f"{milestone.amount:,.2f}",
+        label=milestone.label, amount=f"{owed if owed > 0 else milestone.amount:,.2f}",
         currency=contract.currency, number=contract.number)[:300]
+
+
+def _owed(milestone: ContractMilestone) -> Decimal:
+    session = object_session(milestone)
+    received = session.scalar(
+        select(func.coalesce(func.sum(ContractPayment.amount), 0))
+        .where(ContractPayment.milestone_id == milestone.id)) if session else 0
+    return milestone.amount - Decimal(received or 0)
 
 
 def rename_activities(session: Session, contract: Contract, level: Confidentiality) -> None:
@@ -183,10 +193,13 @@ def plan_collections(session: Session, contract: Contract, deal: Deal, by: Actor
 def settle_collection(session: Session, milestone: ContractMilestone, paid: bool,
                       by: Actor) -> list[int]:
     """Marks the milestone's collection done once it is paid in full (planned again when
-    a payment is taken back); returns the activity changed, if any."""
+    a payment is taken back), its title saying what is still owed; returns the activity
+    changed, if any."""
     activity = session.get(Activity, milestone.reminder_activity_id or 0)
     if activity is None:
         return []
+    contract = session.get(Contract, milestone.contract_id)
+    title = collection_title(contract, milestone) if contract else activity.title
     if paid and activity.state is ActivityState.PLANNED:
         activity.state, activity.closed_at, activity.closed_by_id = (
             ActivityState.DONE, utcnow(), by.id)
@@ -195,8 +208,9 @@ def settle_collection(session: Session, milestone: ContractMilestone, paid: bool
         activity.state, activity.closed_at, activity.closed_by_id = (
             ActivityState.PLANNED, None, None)
         activity.outcome = ""
-    else:
+    elif title == activity.title:
         return []
+    activity.title = title
     activity.sequence += 1
     activity.updated_at = utcnow()
     session.flush()

@@ -34,6 +34,7 @@ from funneldesk.models import (
     Quote,
     QuoteLine,
     QuoteOption,
+    QuoteRevision,
 )
 from funneldesk.models.base import utcnow
 from funneldesk.money import round_cents
@@ -66,6 +67,7 @@ from funneldesk.services.contracts.records import (
     reviewer_label,
     state_label,
 )
+from funneldesk.services.contracts.schedule import starting_schedule
 from funneldesk.services.contracts.search import index_contracts
 from funneldesk.services.contracts.settings import contract_settings
 from funneldesk.services.pipeline.search import raw_connection
@@ -214,8 +216,8 @@ class ContractService(Service):
 
     def create(self, quote_id: int, *, by: Actor, on: dt.date | None = None) -> ContractResult:
         """A draft contract from the quote's accepted option: its lines and amounts, the
-        customer, the terms from the team's template in the quote's language, and a
-        payment schedule of 30% on signing and 70% on acceptance to start from."""
+        customer, the terms from the team's template in the quote's language, and the
+        payment schedule the quote's payment terms name."""
         today = on or dt.date.today()
         with self.db.session() as session:
             quote = get_or_raise(session, Quote, quote_id, "quote")
@@ -590,8 +592,8 @@ class PasswordNeeded(FunnelDeskError):
 def make_contract(session: Session, quote: Quote, deal: Deal, by_id: int,
                   today: dt.date, now: dt.datetime | None = None) -> Contract:
     """A draft from the quote's accepted option: its lines and amounts, the customer,
-    the terms from the team's template in the quote's language, and a payment schedule
-    of 30% on signing and 70% on acceptance to start from (sample data makes its
+    the terms from the team's template in the quote's language, and the payment schedule
+    its payment terms name (``schedule.starting_schedule``; sample data makes its
     contracts with it too)."""
     assert quote.accepted_option_id is not None
     option = session.get(QuoteOption, quote.accepted_option_id)
@@ -614,7 +616,7 @@ def make_contract(session: Session, quote: Quote, deal: Deal, by_id: int,
         customer_address=company.address if company else "",
         customer_contact=contact.name if contact else "",
         terms=settings.templates[lang],
-        delivery_terms=_quote_terms(session, option.revision_id),
+        delivery_terms=_quote_terms(session, option.revision_id).delivery_terms,
         created_at=now, created_by_id=by_id, updated_at=now, updated_by_id=by_id)
     session.add(contract)
     session.flush()
@@ -628,10 +630,7 @@ def make_contract(session: Session, quote: Quote, deal: Deal, by_id: int,
             description=line.description, unit=line.unit, quantity=line.quantity,
             unit_price=line.unit_price, discount=line.discount,
             tax_rate=line.tax_rate, amount=priced.amount))
-    start = (MilestoneDraft(_("Advance on signing"), today + dt.timedelta(days=7),
-                            Decimal(30)),
-             MilestoneDraft(_("Balance on acceptance"), today + dt.timedelta(days=60),
-                            Decimal(70)))
+    start = starting_schedule(_quote_terms(session, option.revision_id).payment_terms, today)
     _write_milestones(session, contract, _amounts(start, contract.amount))
     session.add(ContractStep(contract_id=contract.id, state=ContractState.DRAFT, on=today,
                             at=now, by_id=by_id))
@@ -673,11 +672,10 @@ def _require_worker(session: Session, deal: Deal, by: Actor) -> None:
                            "can work on its contracts."))
 
 
-def _quote_terms(session: Session, revision_id: int) -> str:
-    from funneldesk.models import QuoteRevision
-
+def _quote_terms(session: Session, revision_id: int) -> QuoteRevision:
     revision = session.get(QuoteRevision, revision_id)
-    return revision.delivery_terms if revision is not None else ""
+    assert revision is not None  # an option is always of a revision
+    return revision
 
 
 def _amounts(milestones: tuple[MilestoneDraft, ...],

@@ -13,11 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from funneldesk.db.stale import last_change
-from funneldesk.enums import ApprovalState, QuoteState, Role
+from funneldesk.enums import ApprovalState, ContractState, QuoteState, Role
 from funneldesk.errors import InvalidFields, InvalidInput, NotAllowed
 from funneldesk.i18n import _, language
 from funneldesk.models import (
     Contact,
+    Contract,
     Deal,
     Quote,
     QuoteOption,
@@ -415,6 +416,10 @@ class QuoteService(Service):
             session, quote, deal = op.session, op.quote, op.deal
             if quote.state not in (QuoteState.ACCEPTED, QuoteState.REJECTED):
                 raise InvalidInput("state", _("The quote has no answer to take back."))
+            if _has_live_contract(session, quote_id):
+                raise InvalidInput("state", _(
+                    "A contract was made from this quote: cancel the contract before "
+                    "taking back the customer's answer."))
             changes, deal_version = None, None
             if quote.state is QuoteState.ACCEPTED and quote.deal_value_before is not None:
                 option = session.get(QuoteOption, quote.accepted_option_id or 0)
@@ -543,3 +548,10 @@ def _next_number(session: Session, now: dt.datetime) -> str:
     serials = [int(n[len(prefix):]) for n in session.scalars(
         select(Quote.number).where(Quote.number.like(prefix + "%"))) if n[len(prefix):].isdigit()]
     return f"{prefix}{max(serials, default=0) + 1:04d}"
+
+
+def _has_live_contract(session: Session, quote_id: int) -> bool:
+    """Whether a contract that is not cancelled rests on the quote's accepted option."""
+    return session.scalar(select(Contract.id).where(
+        Contract.quote_id == quote_id, Contract.state != ContractState.CANCELLED).limit(1)
+    ) is not None

@@ -317,13 +317,36 @@ class ContractWindow(QDialog):
         PaymentDialog(self.view, save, self).exec()
 
     def take_back(self) -> None:
-        payment = self.money.chosen_payment()
-        if payment is None:
+        """Takes back a payment recorded by mistake, once asked; undo records it again."""
+        chosen = self.money.chosen_payment()
+        found = next(((m, p) for m in self.view.milestones for p in m.payments
+                      if p.id == chosen), None)
+        if found is None:
             self.workspace.show_message(_("Choose a payment in the list first."))
             return
-        actor = self.workspace.actor
-        self._run(_("Take back payment"), lambda v: self.contracts.remove_payment(
-            payment, expected_version=v, by=actor))
+        milestone, payment = found
+        answer = QMessageBox.question(self, _("Take back payment"), _(
+            "Take back {amount} received on {day} against “{label}”? The milestone is "
+            "owed again (Edit ▸ Undo records the payment again).").format(
+                amount=formatting.money(payment.amount, self.view.summary.currency),
+                day=formatting.date(payment.received_on), label=milestone.label))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        actor, contracts = self.workspace.actor, self.contracts
+        taken = [payment.id]
+
+        def remove(version: int) -> ContractResult:
+            return contracts.remove_payment(taken[-1], expected_version=version, by=actor)
+
+        def record_again(_result: ContractResult) -> ContractResult:
+            again = contracts.record_payment(
+                milestone.id, payment.amount, payment.received_on, method=payment.method,
+                reference=payment.reference, expected_version=self._version(), by=actor)
+            taken.append(max(p.id for m in again.contract.milestones for p in m.payments
+                             if m.id == milestone.id))
+            return again
+
+        self._run(_("Take back payment"), remove, undo=record_again)
 
     def attach(self) -> None:
         path, _filter = open_file_name(self, _("Choose the scanned copy"), "",
