@@ -66,12 +66,13 @@ def reviewed(services: Services, manager: Actor, view: ContractView) -> Contract
 
 def signed(services: Services, manager: Actor, view: ContractView,
            on: dt.date | None = None) -> ContractView:
-    """Reviewed, approved, posted and signed by the customer."""
+    """Reviewed, approved, posted and signed by the customer (posted the day it is
+    signed, ``on``, or today)."""
     view = reviewed(services, manager, view)
     view = services.contracts.advance(view.id, ContractState.APPROVED,
                                       expected_version=view.version, by=manager).contract
     view = services.contracts.advance(view.id, ContractState.SENT,
-                                      StepDetails(courier="顺丰速运", tracking="SF1234567890"),
+                                      StepDetails(on, "顺丰速运", "SF1234567890"),
                                       expected_version=view.version, by=manager).contract
     return services.contracts.advance(view.id, ContractState.SIGNED, StepDetails(on=on),
                                       expected_version=view.version, by=manager).contract

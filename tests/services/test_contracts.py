@@ -153,14 +153,24 @@ def test_the_signing_path_records_each_step_with_its_day_courier_and_scan(
     view = services.contracts.advance(
         view.id, ContractState.SENT, StepDetails(posted, "顺丰速运", "SF1234567890"),
         expected_version=view.version, by=rep).contract
+    # signed before it was posted: refused under the date
+    with pytest.raises(InvalidInput, match="before the previous step") as early:
+        services.contracts.advance(view.id, ContractState.SIGNED,
+                                   StepDetails(posted - dt.timedelta(days=1)),
+                                   expected_version=view.version, by=rep)
+    assert early.value.field == "on"
     view = services.contracts.advance(
         view.id, ContractState.SIGNED, StepDetails(file_name="signed.pdf", file_data=SCAN),
         expected_version=view.version, by=rep).contract
     assert view.summary.signed_on == dt.date.today()
     view = services.contracts.advance(view.id, ContractState.SEALED,
                                       expected_version=view.version, by=rep).contract
+    # a courier named needs its tracking number; a copy handed over in person needs neither
+    with pytest.raises(InvalidFields):
+        services.contracts.advance(view.id, ContractState.RETURNED, StepDetails(courier="EMS"),
+                                   expected_version=view.version, by=rep)
     view = services.contracts.advance(
-        view.id, ContractState.RETURNED, StepDetails(courier="EMS", tracking="E123"),
+        view.id, ContractState.RETURNED, StepDetails(note="当面交给采购部王经理"),
         expected_version=view.version, by=rep).contract
     view = services.contracts.advance(view.id, ContractState.ARCHIVED,
                                       expected_version=view.version, by=rep).contract

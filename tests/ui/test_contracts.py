@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -92,7 +92,13 @@ def test_review_posting_signature_and_money_through_the_window(
     step_button(shown, "Post for signature").click()
     assert shown.view.state is ContractState.SENT
     assert shown.view.steps[-1].tracking == "SF1234567890"
-    monkeypatch.setattr(StepDialog, "exec", lambda dialog: dialog.accept() or 1)
+    def sign(dialog: StepDialog) -> int:
+        # not before the posting (today): the calendar offers no earlier day
+        assert dialog.on.minimumDate() == dialog.on.maximumDate() == QDate.currentDate()
+        dialog.accept()
+        return 1
+
+    monkeypatch.setattr(StepDialog, "exec", sign)
     step_button(shown, "Customer signed").click()
     assert shown.view.state is ContractState.SIGNED
     assert not shown.money.receive_button.isHidden()

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from funneldesk import formatting
 from funneldesk.db.stale import last_change
 from funneldesk.enums import ContractState, QuoteState
 from funneldesk.errors import FunnelDeskError, InvalidFields, InvalidInput, NotAllowed, NotFound
@@ -54,6 +55,7 @@ from funneldesk.services.contracts.after_sales import (
     win_on_signature,
 )
 from funneldesk.services.contracts.records import (
+    DATED,
     MAX_FILE,
     Candidate,
     Commitments,
@@ -772,8 +774,14 @@ def _check_step(session: Session, contract: Contract, to: ContractState,
             raise NotAllowed(_("The review is not complete: {items}. Every item is ticked "
                                "before the contract goes out for signature.").format(
                 items="; ".join(open_items) or _("no item")))
-    if to in (ContractState.SENT, ContractState.RETURNED) and (
-            not step.courier.strip() or not step.tracking.strip()):
+    last = session.scalar(select(func.max(ContractStep.on)).where(
+        ContractStep.contract_id == contract.id, ContractStep.state.in_(DATED)))
+    if last is not None and (step.on or dt.date.today()) < last:
+        raise InvalidInput("on", _("The date cannot be before the previous step ({day}).")
+                           .format(day=formatting.date(last)))
+    # the countersigned copy may go back by hand: a courier only when one is named
+    if (to is ContractState.SENT or (to is ContractState.RETURNED and step.courier.strip())
+            ) and (not step.courier.strip() or not step.tracking.strip()):
             raise InvalidFields.of([InvalidInput(name, message) for name, value, message in (
                 ("courier", step.courier, _("Enter the courier company.")),
                 ("tracking", step.tracking, _("Enter the tracking number.")))

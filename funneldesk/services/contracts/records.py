@@ -99,6 +99,12 @@ class ContractContent:
     commitments: Commitments = Commitments()
 
 
+# the steps of the paper's journey, whose days the user gives (a step made in the app,
+# such as an approval, is dated the day it is made); each is on or after the one before
+DATED = (ContractState.SENT, ContractState.SIGNED, ContractState.SEALED,
+         ContractState.RETURNED, ContractState.ARCHIVED)
+
+
 @dataclass(frozen=True, slots=True)
 class StepDetails:
     """What a step of the signing path records beside its date."""

@@ -27,6 +27,7 @@ from funneldesk.enums import SIGNED_STATES, Confidentiality, ContractState
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services.contracts.records import (
+    DATED,
     MAX_FILE,
     ContractContent,
     ContractResult,
@@ -57,7 +58,7 @@ FORWARD: dict[ContractState, tuple[ContractState, ...]] = {
     S.APPROVED: (S.SENT, S.DRAFT), S.SENT: (S.SIGNED,), S.SIGNED: (S.SEALED,),
     S.SEALED: (S.RETURNED,), S.RETURNED: (S.ARCHIVED,),
 }
-ASKS = (S.SENT, S.SIGNED, S.SEALED, S.RETURNED, S.ARCHIVED)
+ASKS = DATED
 
 
 class ContractWindow(QDialog):
@@ -257,7 +258,9 @@ class ContractWindow(QDialog):
         if to in ASKS:
             dialog = StepDialog(to, lambda details: self._raising(text, lambda v: (
                 self.contracts.advance(self.view.id, to, details, expected_version=v,
-                                       by=actor))), self)
+                                       by=actor))), self,
+                                earliest=max((s.on for s in self.view.steps if s.state in DATED),
+                                             default=None))
             dialog.exec()
             return
         self._run(text, lambda v: self.contracts.advance(self.view.id, to, StepDetails(),

@@ -4,6 +4,7 @@ signed contract, a note)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QDate
@@ -49,7 +50,8 @@ class StepDialog(QDialog):
     """Asks what the step records; ``save`` gets the details and raises a refusal, which
     is said under its field with the dialog left open."""
 
-    def __init__(self, to: ContractState, save: object, parent: QWidget | None = None) -> None:
+    def __init__(self, to: ContractState, save: object, parent: QWidget | None = None,
+                 earliest: dt.date | None = None) -> None:
         super().__init__(parent)
         self.to, self._save = to, save
         self.setWindowTitle(step_title(to).rstrip("…"))
@@ -57,9 +59,13 @@ class StepDialog(QDialog):
         self.on = QDateEdit(QDate.currentDate())
         self.on.setCalendarPopup(True)
         self.on.setMaximumDate(QDate.currentDate())
+        if earliest is not None:  # no step happens before the one it follows
+            self.on.setMinimumDate(QDate(earliest.year, earliest.month, earliest.day))
         self.on.setAccessibleName(_("Date"))
         self.courier = QLineEdit()
-        self.courier.setPlaceholderText(_("For example 顺丰速运, EMS"))
+        self.courier.setPlaceholderText(
+            _("For example 顺丰速运, EMS") if to is not ContractState.RETURNED
+            else _("Empty for a copy handed over in person"))
         self.courier.setAccessibleName(_("Courier"))
         self.tracking = QLineEdit()
         self.tracking.setAccessibleName(_("Tracking number"))
