@@ -16,9 +16,11 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
+from funneldesk.db import Database
 from funneldesk.enums import Confidentiality, ContractState
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
+from funneldesk.settings import Settings
 from funneldesk.ui.contracts import pdf as contract_pdf
 from funneldesk.ui.contracts.contract_window import ContractWindow
 from funneldesk.ui.contracts.money_tab import PaymentDialog
@@ -26,6 +28,7 @@ from funneldesk.ui.contracts.page import ContractsPage
 from funneldesk.ui.contracts.step_dialog import StepDialog
 from funneldesk.ui.quotes.editor import QuoteEditor
 from funneldesk.ui.shell.main_window import MainWindow
+from tests.helpers import make_user
 from tests.services.contract_helpers import accepted_quote, contract, signed
 
 
@@ -242,3 +245,24 @@ def test_the_deal_and_the_customer_show_money_promises_and_visits(
                          after=services.after_sales.for_company(company, viewer=manager))
     assert "Contracts and after-sales" in html
     assert "7×24 热线" in html
+
+
+def test_a_colleague_off_the_deals_team_reads_the_contract_but_is_offered_no_step(
+        qtbot: QtBot, services: Services, manager: Actor, rep: Actor, db: Database) -> None:
+    view = signed(services, manager, contract(services, manager, rep))
+    other = make_user(db, "olga", "Olga Other")
+    window = MainWindow(services, other, Settings())
+    qtbot.addWidget(window)
+    shown = ContractWindow(window.workspace, services.contracts.get(view.id, viewer=other))
+    qtbot.addWidget(shown)
+    seal = step_button(shown, "Our seal")
+    assert not seal.isEnabled()
+    assert "Only the deal's owner" in seal.toolTip()
+    assert not shown.money.receive_button.isEnabled()
+    assert not shown.cancel_button.isEnabled()
+    assert "Only the deal's owner" in shown.where.text()
+    # the owner is offered them
+    mine = ContractWindow(window.workspace, services.contracts.get(view.id, viewer=rep))
+    qtbot.addWidget(mine)
+    assert step_button(mine, "Our seal").isEnabled()
+    assert mine.money.receive_button.isEnabled()

@@ -32,7 +32,7 @@ from funneldesk.models import (
     ReturnVisit,
     User,
 )
-from funneldesk.services.activities.team import owned_or_on_team
+from funneldesk.services.activities.team import may_work_on, owned_or_on_team
 from funneldesk.services.common.records import Actor
 from funneldesk.services.contracts import templates
 from funneldesk.services.contracts.records import (
@@ -149,7 +149,8 @@ def contract_view(session: Session, contract: Contract, viewer: Actor) -> Contra
         tuple(StepView(s.state, s.on, names.get(s.by_id, ""), s.courier, s.tracking, s.note)
               for s in steps),
         files, visits_of(session, [contract.id], names).get(contract.id, ()),
-        contract.delivered_on, contract.cancelled_reason, templates.unknown(contract.terms))
+        contract.delivered_on, contract.cancelled_reason, templates.unknown(contract.terms),
+        may_work_on(session, deal, viewer))
 
 
 def may_tick(viewer: Actor, who: str, roles: set[str]) -> bool:

@@ -257,6 +257,9 @@ class ContractView:
     cancelled_reason: str
     # the terms' placeholders that no value fills: shown where the terms are edited
     unknown_placeholders: tuple[str, ...] = ()
+    # whether the viewer may work on it (the deal's owner, its team, a manager): others
+    # read it and are offered nothing they would be refused
+    may_work: bool = True
 
     @property
     def id(self) -> int:

@@ -141,16 +141,36 @@ class ContractWindow(QDialog):
                                             "“{deal}”, owner {owner}.").format(
             quote=view.quote_number, option=view.option_name, deal=summary.deal_title,
             owner=summary.owner))
-        draft = view.state is S.DRAFT
-        open_ = view.state not in (S.ARCHIVED, S.CANCELLED)
+        draft = view.state is S.DRAFT and view.may_work
+        open_ = view.state not in (S.ARCHIVED, S.CANCELLED) and view.may_work
         may_hide = actor.is_manager or actor.id == summary.owner_id
         self.terms.set_view(view, draft, may_hide and open_)
         self.money.set_view(view, draft, view.state in SIGNED)
         self.review.set_view(view)
         self.signing.set_view(view, open_)
         self.after.set_view(view, open_, view.state in SIGNED)
-        self.save_button.setVisible(draft)
-        self.delete_button.setVisible(draft and len(view.steps) == 1)
+        self._steps(view)
+        self._mark_may_work(view.may_work)
+
+    def _mark_may_work(self, may_work: bool) -> None:
+        """What a colleague off the deal's team may not do is greyed out with the reason,
+        rather than refused after the click."""
+        reason = _("Only the deal's owner, a colleague on its team or a manager can work "
+                   "on this contract.")
+        items = (self.steps.itemAt(i) for i in range(self.steps.count()))
+        buttons = [item.widget() for item in items if item is not None]
+        for button in (self.cancel_button, self.money.receive_button,
+                       self.money.take_back_button, *(b for b in buttons if not may_work)):
+            if button is not None:
+                button.setEnabled(may_work)
+                button.setToolTip("" if may_work else reason)
+        if not may_work:
+            self.where.setText(self.where.text() + "\n" + reason)
+
+    def _steps(self, view: ContractView) -> None:
+        draft, open_ = view.state is S.DRAFT, view.state not in (S.ARCHIVED, S.CANCELLED)
+        self.save_button.setVisible(draft and view.may_work)
+        self.delete_button.setVisible(draft and len(view.steps) == 1 and view.may_work)
         self.cancel_button.setVisible(open_ and not (draft and len(view.steps) == 1))
         while self.steps.count():
             item = self.steps.takeAt(0)
