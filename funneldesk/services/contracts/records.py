@@ -34,9 +34,7 @@ WAITING_LABELS = {
     ContractState.SIGNED: N_("Us: apply our seal"),
     ContractState.SEALED: N_("Us: post the countersigned copy back"),
     ContractState.RETURNED: N_("Us: file it in the archive"),
-    ContractState.ARCHIVED: N_("Nobody: done"),
-    ContractState.CANCELLED: N_("Nobody: cancelled"),
-}
+}  # an archived or cancelled contract waits on nobody
 
 CONFIDENTIALITY_LABELS = {Confidentiality.NORMAL: N_("Normal"),
                           Confidentiality.CONFIDENTIAL: N_("Confidential")}
@@ -52,7 +50,8 @@ def state_label(state: ContractState) -> str:
 
 
 def waiting_label(state: ContractState) -> str:
-    return _(WAITING_LABELS[state])
+    """Whom the contract waits on, and for what; "" once it is archived or cancelled."""
+    return _(WAITING_LABELS[state]) if state in WAITING_LABELS else ""
 
 
 def confidentiality_label(level: Confidentiality) -> str:

@@ -7,7 +7,14 @@ from __future__ import annotations
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+)
 
 T = TypeVar("T", bound=QTableView)
 
@@ -48,3 +55,22 @@ def page_hint(text: str) -> QLabel:
     hint.setWordWrap(True)
     hint.setStyleSheet("color: palette(mid)")
     return hint
+
+
+def fit_columns(view: QTableView | QTreeView, most: int = 40,
+                narrow: dict[int, int] | None = None) -> None:
+    """Each shown column as wide as its title and its widest cell, up to ``most``
+    characters (``narrow`` gives some columns, such as names, less; a longer text is
+    elided), so that a state or a sum is read whole."""
+    model = view.model()
+    if model is None or not model.rowCount():  # the titles alone are no measure
+        return
+    header = view.horizontalHeader() if isinstance(view, QTableView) else view.header()
+    char = view.fontMetrics().averageCharWidth()
+    for column in range(header.count() - (1 if header.stretchLastSection() else 0)):
+        if header.isSectionHidden(column):
+            continue
+        view.resizeColumnToContents(column)
+        limit = (narrow or {}).get(column, most) * char
+        if header.sectionSize(column) > limit:
+            header.resizeSection(column, limit)

@@ -80,7 +80,7 @@ class ContractWindow(QDialog):
         self.after = AfterSalesTab()
         self.tabs = QTabWidget()
         for tab, label in ((self.terms, _("Terms")), (self.money, _("Payments")),
-                           (self.review, _("Review")), (self.signing, _("Signing")),
+                           (self.review, _("Review checklist")), (self.signing, _("Signing")),
                            (self.after, _("After-sales"))):
             self.tabs.addTab(tab, label)
         self.error = ErrorLabel()
@@ -133,8 +133,9 @@ class ContractWindow(QDialog):
                  if summary.confidentiality is Confidentiality.CONFIDENTIAL else "")
         self.heading.setText(f"{summary.number}  ·  {summary.customer or summary.deal_title}"
                              f"  ·  {formatting.money(summary.amount, summary.currency)}{level}")
+        whom = waiting_label(summary.state)
         where = _("{state} — waiting on {whom}").format(
-            state=state_label(summary.state), whom=waiting_label(summary.state))
+            state=state_label(summary.state), whom=whom) if whom else state_label(summary.state)
         if view.cancelled_reason:
             where += "\n" + _("Cancelled: {reason}").format(reason=view.cancelled_reason)
         self.where.setText(where + "\n" + _("From quote {quote}, option “{option}”; deal "

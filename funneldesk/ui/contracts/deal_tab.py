@@ -35,9 +35,6 @@ class DealContractsTab(QWidget):
         self.table.activated.connect(lambda _i: self.open_contract())
         for column in (1, 2, 8):  # the customer, the deal and the owner are this deal's
             self.table.setColumnHidden(column, True)
-        chars = self.fontMetrics().averageCharWidth()
-        for column, width in ((0, 22), (3, 16), (4, 28), (5, 16), (6, 16), (7, 18)):
-            self.table.setColumnWidth(column, width * chars)
         self.empty = record_table.empty_notice(self.table)
         self.empty.setText(_("No contract yet: one is made from the quote the customer "
                              "accepted."))
@@ -61,6 +58,7 @@ class DealContractsTab(QWidget):
         services, actor = self.workspace.services, self.workspace.actor
         rows = services.contracts.for_deal(self.deal_id, viewer=actor)
         self.model.set_rows(rows)
+        record_table.fit_columns(self.table)
         self.empty.setVisible(not rows)
         self.candidates = [c for c in services.contracts.candidates(viewer=actor)
                            if c.deal_id == self.deal_id]

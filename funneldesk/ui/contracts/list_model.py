@@ -49,6 +49,8 @@ class ContractsModel(RowsModel):
                 and row.confidentiality is Confidentiality.CONFIDENTIAL:
             return _("Confidential: only the deal's owner, its team and the managers see "
                      "it; its PDF is written encrypted.")
+        if role == Qt.ItemDataRole.ToolTipRole and column in (1, 2, 4):  # may be elided
+            return self._text(row, column)
         return None
 
     def _text(self, row: ContractSummary, column: int) -> str:
@@ -59,7 +61,7 @@ class ContractsModel(RowsModel):
         if column == 3:
             return state_label(row.state)
         if column == 4:
-            return waiting_label(row.state)
+            return waiting_label(row.state) or "—"
         if column == 5:
             return formatting.money(row.amount, row.currency)
         if column == 6:

@@ -72,9 +72,7 @@ class ContractsPage(Page):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.activated.connect(lambda _i: self.open_contract())
         self.table.customContextMenuRequested.connect(self._menu)
-        chars = self.fontMetrics().averageCharWidth()
-        for column, width in enumerate((22, 30, 20, 18, 30, 18, 18, 20, 10)):
-            self.table.setColumnWidth(column, width * chars)
+        self._fitted = False
         self.empty = record_table.empty_notice(self.table)
         self.group = QComboBox()
         self.group.setAccessibleName(_("Show"))
@@ -158,6 +156,9 @@ class ContractsPage(Page):
         group, words = str(self.group.currentData() or ""), self.search.text()
         rows = [row for row in self._all if shown(row, group, words)]
         self.model.set_rows(rows)
+        if rows and not self._fitted:  # once: a width the user chose stays
+            self._fitted = True
+            record_table.fit_columns(self.table, narrow={1: 26, 2: 22})  # customer, deal
         self.empty.setText(_("No contracts yet. Open a quote the customer accepted and "
                              "choose Make contract…") if not self._all
                            else _("No contract matches."))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from funneldesk import formatting
 from funneldesk.i18n import _, ngettext
 from funneldesk.services.contracts.records import Receivable
+from funneldesk.ui.common import record_table
 
 CONTRACT_ROLE = Qt.ItemDataRole.UserRole + 1
 OVERDUE = QColor("#c62828")
@@ -106,9 +107,7 @@ class ReceivablesView(QWidget):
                 head[0].appendRow(cells)
             self.model.appendRow(head)
         self.tree.expandAll()
-        chars = self.fontMetrics().averageCharWidth()
-        for column, width in enumerate((40, 24, 18, 22, 16)):
-            self.tree.setColumnWidth(column, width * chars)
+        record_table.fit_columns(self.tree, most=48)
         overdue = [r for r in self.rows if r.overdue_days]
         self.summary.setText(_("Outstanding: {all}   ·   of which overdue: {late}").format(
             all=_sums(self.rows, False), late=_sums(overdue, True)) if self.rows

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from funneldesk import formatting
 from funneldesk.i18n import _
 from funneldesk.services.contracts.records import ContractView, state_label
+from funneldesk.ui.common import record_table
 
 FILE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -39,11 +40,6 @@ class SigningTab(QWidget):
             view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
             view.horizontalHeader().setStretchLastSection(True)
             view.verticalHeader().hide()
-        chars = self.fontMetrics().averageCharWidth()
-        for column, width in enumerate((24, 16, 14, 14, 20)):
-            self.steps_view.setColumnWidth(column, width * chars)
-        for column, width in enumerate((32, 12, 22)):
-            self.files_view.setColumnWidth(column, width * chars)
         self.attach_button = QPushButton(_("Attach scan…"))
         self.save_file_button = QPushButton(_("Save scan as…"))
         buttons = QHBoxLayout()
@@ -67,7 +63,7 @@ class SigningTab(QWidget):
                 state_label(step.state), formatting.date(step.on), step.by, step.courier,
                 step.tracking, step.note)])
         self.files.setRowCount(0)
-        self.files.setHorizontalHeaderLabels([_("File"), _("Size"), _("Added"),
+        self.files.setHorizontalHeaderLabels([_("File"), _("File size"), _("Added"),
                                               _("With step")])
         for f in view.files:
             cells = [QStandardItem(text) for text in (
@@ -76,6 +72,8 @@ class SigningTab(QWidget):
                 state_label(f.step_state) if f.step_state else "")]
             cells[0].setData(f.id, FILE_ROLE)
             self.files.appendRow(cells)
+        for table in (self.steps_view, self.files_view):
+            record_table.fit_columns(table)
         self.attach_button.setEnabled(may_attach)
         self.save_file_button.setEnabled(bool(view.files))
 
