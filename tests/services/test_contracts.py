@@ -223,6 +223,29 @@ def test_signed_as_the_won_criterion_moves_the_deal_to_won(
     assert result_view.state is ContractState.SIGNED
 
 
+def test_a_signature_meets_only_a_criterion_on_the_way_into_won(
+        services: Services, manager: Actor) -> None:
+    """On an earlier stage it would hold a deal back until it was signed, which is not
+    where a contract comes in."""
+    from funneldesk.enums import CriterionKind
+
+    stages = pipeline(services).stages
+    first = services.pipelines.add_criterion(
+        stage_id=stages[0].id, kind=CriterionKind.EXIT, label="Contract drafted", by=manager)
+    with pytest.raises(InvalidInput, match="what wins a deal"):
+        services.pipelines.set_criterion_rule(criterion_id=first, rule="contract_signed",
+                                              by=manager)
+    assert next(c for c in stage(services, stages[0].name).criteria
+                if c.id == first).rule == ""
+    won = next(s for s in stages if s.kind is StageKind.WON)
+    entry = services.pipelines.add_criterion(stage_id=won.id, kind=CriterionKind.ENTRY,
+                                             label="Signed and stamped", by=manager)
+    services.pipelines.set_criterion_rule(criterion_id=entry, rule="contract_signed",
+                                          by=manager)
+    assert next(c for c in stage(services, won.name).criteria
+                if c.id == entry).rule == "contract_signed"
+
+
 def test_a_signature_recorded_by_a_colleague_who_may_not_move_the_deal_leaves_it(
         services: Services, manager: Actor, rep: Actor, db: Database) -> None:
     signed_criterion = next(c for c in stage(services, "Contract").criteria
@@ -396,6 +419,29 @@ def test_delivery_plans_return_visits_and_results_are_kept(
         services.after_sales.record_visit(kept.id, 6, "", False, by=rep)
     after = services.after_sales.for_deal(view.summary.deal_id, viewer=rep)
     assert len(after.visits) == 3
+
+
+def test_a_follow_up_needed_on_a_visit_is_planned_for_the_owner_once(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    view = signed(services, manager, contract(services, manager, rep))
+    view = services.contracts.set_delivered(view.id, dt.date.today() - dt.timedelta(days=8),
+                                            expected_version=view.version, by=manager).contract
+    visit = view.visits[0]
+    day = dt.date.today()
+    changes = services.after_sales.record_visit(visit.id, 2, "发票抬头有误，需重开", True,
+                                                by=manager, today=day)
+    follow_ups = [services.activities.activity(i) for i in changes.activity_ids
+                  if i != visit.activity_id]
+    assert [(a.title, a.due_on, a.assignee_id, a.deal_id) for a in follow_ups] == [
+        ("Follow up the return visit: 发票抬头有误，需重开", day + dt.timedelta(days=2), rep.id,
+         view.summary.deal_id)]
+    # recorded again with the follow-up still needed: not planned twice
+    again = services.after_sales.record_visit(visit.id, 3, "发票抬头有误，需重开", True,
+                                              by=manager)
+    assert again.activity_ids == {visit.activity_id}
+    # a visit with nothing to follow up plans nothing
+    quiet = services.after_sales.record_visit(view.visits[1].id, 5, "", False, by=manager)
+    assert quiet.activity_ids == {view.visits[1].activity_id}
 
 
 def test_contracts_are_found_by_number_and_leave_with_their_deal_from_the_trash(

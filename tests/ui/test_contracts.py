@@ -162,19 +162,26 @@ def test_taking_back_a_payment_is_asked_first_and_undone_by_recording_it_again(
 
 
 def test_the_page_filters_by_whom_a_contract_waits_on_and_lists_receivables(
-        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+        qtbot: QtBot, services: Services, manager: Actor, rep: Actor,
+        window: MainWindow) -> None:
     waiting = contract(services, manager, manager)
     done = signed(services, manager, contract(services, manager, manager))
+    theirs = contract(services, manager, rep)
     window.show_page("contracts")
     page = window.pages["contracts"]
     assert isinstance(page, ContractsPage)
-    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10000)
-    page.group.setCurrentIndex(page.group.findData("customer"))
-    assert page.model.rowCount() == 0
-    page.group.setCurrentIndex(page.group.findData("signed"))
-    assert [r.id for r in page.model.rows] == [done.id]
-    page.group.setCurrentIndex(page.group.findData("us"))
-    assert {r.id for r in page.model.rows} == {waiting.id, done.id}
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10000)
+
+    def showing(group: str) -> set[int]:
+        page.group.setCurrentIndex(page.group.findData(group))
+        return {r.id for r in page.model.rows}
+
+    assert showing("customer") == set()
+    assert showing("signed") == {done.id}
+    assert showing("us") == {waiting.id, done.id, theirs.id}
+    assert showing("drafts") == {waiting.id, theirs.id}
+    assert showing("mine") == {waiting.id, done.id}  # the deals the manager owns
+    assert showing("archived") == set()
     # the signed contract's two milestones are owed, under its customer
     tree = page.receivables.model
     assert tree.rowCount() == 1
@@ -266,3 +273,26 @@ def test_a_colleague_off_the_deals_team_reads_the_contract_but_is_offered_no_ste
     qtbot.addWidget(mine)
     assert step_button(mine, "Our seal").isEnabled()
     assert mine.money.receive_button.isEnabled()
+
+
+def test_a_share_typed_in_the_schedule_shows_its_amount_and_what_the_schedule_comes_to(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    view = contract(services, manager, manager)  # 33,200.00: 30% and 70%
+    shown = ContractWindow(window.workspace, view)
+    qtbot.addWidget(shown)
+    money = shown.money
+    money.schedule.item(0, 2).setText("50")
+    assert money.schedule.item(0, 3).text() == "16,600.00"
+    assert "add up to $39,840.00 of $33,200.00" in money.error.text()
+    money.schedule.item(1, 2).setText("50")
+    assert money.schedule.item(1, 3).text() == "16,600.00"
+    assert money.error.text() == ""
+    # a share emptied leaves the amount to be typed, as a fixed sum
+    money.schedule.item(1, 2).setText("")
+    assert money.schedule.item(1, 3).text() == ""
+    money.schedule.item(1, 3).setText("16600")
+    assert money.error.text() == ""
+    shown.save_button.click()
+    saved = services.contracts.get(view.id, viewer=manager).milestones
+    assert [(m.percent, m.amount) for m in saved] == [
+        (Decimal(50), Decimal("16600.00")), (None, Decimal("16600.00"))]

@@ -132,18 +132,24 @@ def test_a_stage_that_holds_deals_is_refused_without_asking_first(
 
 def test_a_manager_makes_contract_signed_the_criterion_a_signed_contract_meets(
         qtbot: QtBot, services: Services, manager: Actor) -> None:
-    from PySide6.QtWidgets import QPushButton
 
     editor = editor_for(qtbot, services, manager)
     row = next(i for i, s in enumerate(pipeline(services).stages) if s.name == "Contract")
     choose_stage(editor, row)
     editor.criteria_view.setCurrentIndex(editor.criteria.index(0, 0))
-    toggle = next(b for b in editor.findChildren(QPushButton)
-                  if b.text() == "Met by a signed contract")
+    toggle = editor.rule_button
+    assert toggle.text() == "Met by a signed contract"
+    assert toggle.isEnabled()
     toggle.click()
     (signed,) = stage(services, "Contract").criteria
     assert signed.rule == "contract_signed"
     assert "met by a signed contract" in editor.criteria.item(0).text()
     editor.criteria_view.setCurrentIndex(editor.criteria.index(0, 0))
+    assert toggle.text() == "Tick by hand instead"
     toggle.click()  # ticked by hand again
     assert stage(services, "Contract").criteria[0].rule == ""
+    # on an earlier stage a signature cannot meet a criterion: greyed out, with the reason
+    choose_stage(editor, 0)
+    editor.criteria_view.setCurrentIndex(editor.criteria.index(0, 0))
+    assert not toggle.isEnabled()
+    assert "what wins a deal" in toggle.toolTip()

@@ -300,9 +300,12 @@ class AfterSalesService(Service):
                 tuple((numbers[cid], v) for cid, views in visits.items() for v in views))
 
     def record_visit(self, visit_id: int, satisfaction: int | None, problems: str,
-                     follow_up_needed: bool, *, by: Actor) -> ChangeSet:
+                     follow_up_needed: bool, *, by: Actor,
+                     today: dt.date | None = None) -> ChangeSet:
         """What the customer said on a return visit; the visit's activity is done with
-        it (a follow-up needed is shown with the visit, for the owner to plan)."""
+        it. A follow-up newly marked needed is planned for the deal's owner two days on
+        (marked again later, it is not planned twice; taken off, the one planned stays
+        for the owner to cancel or do)."""
         if satisfaction is not None and not 1 <= satisfaction <= 5:
             raise InvalidFields.of([InvalidInput("satisfaction", _(
                 "Rate the satisfaction from 1 (poor) to 5 (very satisfied)."))])
@@ -322,6 +325,9 @@ class AfterSalesService(Service):
             if contract.state is ContractState.CANCELLED:
                 raise InvalidInput("visit", _("The contract is cancelled: its visits stay "
                                               "as they were."))
+            planned = (plan_follow_up(session, contract, deal, problems, by,
+                                      today or dt.date.today())
+                       if follow_up_needed and not visit.follow_up_needed else None)
             visit.satisfaction, visit.problems = satisfaction, problems.strip()
             visit.follow_up_needed = follow_up_needed
             visit.recorded_at, visit.recorded_by_id = utcnow(), by.id
@@ -336,9 +342,30 @@ class AfterSalesService(Service):
                          after_days=visit.after_days, satisfaction=satisfaction,
                          follow_up_needed=follow_up_needed)
             session.flush()
-            index_activities(raw_connection(session), [visit.activity_id])
-            return ChangeSet(frozenset({deal.id}), activity_ids=frozenset({visit.activity_id}),
+            changed = [visit.activity_id] + ([planned] if planned else [])
+            index_activities(raw_connection(session), changed)
+            return ChangeSet(frozenset({deal.id}), activity_ids=frozenset(changed),
                              contract_ids=frozenset({contract.id}))
+
+
+def plan_follow_up(session: Session, contract: Contract, deal: Deal, problems: str,
+                   by: Actor, today: dt.date) -> int:
+    """A call for the deal's owner about what the customer raised on a return visit;
+    a confidential contract's names no customer words."""
+    words = " ".join(problems.split())
+    title = (_("Follow up a return visit (confidential contract)")
+             if contract.confidentiality is Confidentiality.CONFIDENTIAL else
+             _("Follow up the return visit: {problems}").format(problems=words) if words
+             else _("Follow up the return visit to {customer}").format(
+                 customer=contract.customer_name or deal.title))
+    activity = Activity(
+        kind=ActivityKind.CALL, state=ActivityState.PLANNED, title=title[:300],
+        due_on=today + dt.timedelta(days=2), assignee_id=deal.owner_id, deal_id=deal.id,
+        company_id=deal.company_id, contact_id=deal.contact_id, created_by_id=by.id,
+        is_sample=contract.is_sample)
+    session.add(activity)
+    session.flush()
+    return activity.id
 
 
 def _visit_outcome(satisfaction: int | None, problems: str, follow_up: bool,

@@ -16,6 +16,7 @@ from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.permissions import require_manager
 from funneldesk.services.common.records import Actor
 from funneldesk.services.pipeline import reads
+from funneldesk.services.pipeline.lookups import load_pipeline
 from funneldesk.services.pipeline.records import PipelineInfo
 from funneldesk.services.pipeline.seed import add_stages
 
@@ -152,6 +153,12 @@ class PipelineAdminService(Service):
             raise InvalidInput("rule", _("That is not a rule FunnelDesk knows."))
         with self.db.session() as session:
             criterion = get_or_raise(session, StageCriterion, criterion_id, "criterion")
+            stage = get_or_raise(session, Stage, criterion.stage_id, "stage")
+            if rule and not load_pipeline(session, stage.pipeline_id).signature_may_meet(
+                    stage.id, criterion.kind):
+                raise InvalidInput("rule", _(
+                    "A signed contract is what wins a deal: it can meet an exit criterion "
+                    "of the last open stage or an entry criterion of Won, not this one."))
             if criterion.rule != rule:
                 audit.record(session, by, "update", "criterion", criterion_id,
                              rule=[criterion.rule, rule])

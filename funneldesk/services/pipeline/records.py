@@ -46,6 +46,18 @@ class PipelineInfo:
     version: int
     stages: tuple[StageInfo, ...]
 
+    def signature_may_meet(self, stage_id: int, kind: CriterionKind) -> bool:
+        """Whether a contract signed by the customer may meet a criterion of that kind on
+        that stage: it is what wins a deal, so only on the way into Won (an exit criterion
+        of the last open stage, or an entry criterion of the Won stage)."""
+        stage = next((s for s in self.stages if s.id == stage_id), None)
+        open_ = [s for s in self.stages if s.is_open]
+        if stage is None:
+            return False
+        if stage.kind is StageKind.WON:
+            return kind is CriterionKind.ENTRY
+        return bool(open_) and stage.id == open_[-1].id and kind is CriterionKind.EXIT
+
 
 # where a deal's next step stands on a day, as its card shows it
 StepState = Literal["overdue", "today", "planned", "none"]

@@ -37,6 +37,7 @@ from funneldesk.ui.common.save_state import note_saved
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 RuleRole = Qt.ItemDataRole.UserRole + 2
+KindRole = Qt.ItemDataRole.UserRole + 3
 
 
 class PipelineEditor(QDialog):
@@ -61,6 +62,8 @@ class PipelineEditor(QDialog):
         self.criteria_view = QListView()
         self.criteria_view.setModel(self.criteria)
         self.criteria_view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        self.criteria_view.selectionModel().currentChanged.connect(
+            lambda _now, _before: self._chosen_rule())
         self.name = QLineEdit()
         self.probability = QSpinBox()
         self.probability.setRange(0, 100)
@@ -107,7 +110,8 @@ class PipelineEditor(QDialog):
                                     lambda: self._add_criterion(CriterionKind.ENTRY)))
         crit.addWidget(self._button(_("Add exit criterion…"),
                                     lambda: self._add_criterion(CriterionKind.EXIT)))
-        crit.addWidget(self._button(_("Met by a signed contract"), self._toggle_rule))
+        self.rule_button = self._button(_("Met by a signed contract"), self._toggle_rule)
+        crit.addWidget(self.rule_button)
         crit.addWidget(self._button(_("Remove"), self._remove_criterion))
         form.addRow(crit)
         form.addRow(self.steps)
@@ -238,7 +242,9 @@ class PipelineEditor(QDialog):
                 f"  ({by_contract})" if criterion.rule else ""))
             item.setData(criterion.id, IdRole)
             item.setData(criterion.rule, RuleRole)
+            item.setData(criterion.kind.value, KindRole)
             self.criteria.appendRow(item)
+        self._chosen_rule()
 
     # --- changes ------------------------------------------------------------------
     def _run(self, action: Callable[[], object]) -> bool:
@@ -339,12 +345,37 @@ class PipelineEditor(QDialog):
                 stage_id=stage.id, kind=kind, label=label, by=self.actor)):
             self._load_pipeline(stage.id)
 
+    def _chosen_rule(self) -> None:
+        """The rule button says what it will do to the chosen criterion, and is greyed
+        out, with the reason, where a signature cannot meet it."""
+        stage, index = self.current_stage(), self.criteria_view.currentIndex()
+        if stage is None or self.pipeline is None or not index.isValid():
+            self.rule_button.setText(_("Met by a signed contract"))
+            self.rule_button.setEnabled(True)
+            self.rule_button.setToolTip(_("Choose a criterion in the list first."))
+            return
+        item = self.criteria.itemFromIndex(index)
+        ruled = bool(item.data(RuleRole))
+        kind = CriterionKind(item.data(KindRole))
+        allowed = ruled or self.pipeline.signature_may_meet(stage.id, kind)
+        self.rule_button.setText(_("Tick by hand instead") if ruled
+                                 else _("Met by a signed contract"))
+        self.rule_button.setEnabled(allowed)
+        self.rule_button.setToolTip(
+            _("A signed contract meets it: nobody ticks it, and a deal that waits only "
+              "for it moves to Won when the customer signs.") if ruled else
+            _("A signed contract will meet it: nobody ticks it, and a deal that waits "
+              "only for it moves to Won when the customer signs.") if allowed else
+            _("A signed contract is what wins a deal: it can meet an exit criterion of "
+              "the last open stage or an entry criterion of Won."))
+
     def _toggle_rule(self) -> None:
         """Makes the chosen criterion one that a contract signed by the customer meets
         (so the deal moves on by itself when that is all it waits for), or one ticked by
         hand again."""
         stage, index = self.current_stage(), self.criteria_view.currentIndex()
         if stage is None or not index.isValid():
+            self.error.show_message(_("Choose a criterion in the list first."))
             self.criteria_view.setFocus()
             return
         item = self.criteria.itemFromIndex(index)

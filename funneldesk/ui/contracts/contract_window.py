@@ -440,6 +440,10 @@ class ContractWindow(QDialog):
             self.workspace.runner.relay(changes)
             self.view = self.contracts.get(self.view.id, viewer=actor)
             self._load()
+            if changes.activity_ids - {visit.activity_id}:
+                self.workspace.show_message(_(
+                    "A follow-up call is planned for {owner} in two days.").format(
+                        owner=self.view.summary.owner))
 
         VisitDialog(visit, save, self).exec()
 

@@ -73,6 +73,8 @@ class MoneyTab(QWidget):
         self.take_back_button = QPushButton(_("Take back payment"))
         self.error = ErrorLabel()
         self.totals = QLabel()
+        self._recounting = False
+        self.schedule.itemChanged.connect(self._recount)
         edit = QHBoxLayout()
         for button in (self.add_button, self.remove_button):
             edit.addWidget(button)
@@ -91,6 +93,7 @@ class MoneyTab(QWidget):
 
     def set_view(self, view: ContractView, editable: bool, may_receive: bool) -> None:
         self.view = view
+        self.error.show_message("")
         self.schedule.setRowCount(0)
         self.schedule.setHorizontalHeaderLabels([
             _("Payment"), _("Due"), _("Share %"), _("Amount"), _("Received"),
@@ -167,6 +170,58 @@ class MoneyTab(QWidget):
         row = self.table.currentIndex().row()
         if row >= 0:
             self.schedule.removeRow(row)
+            self._recount(None)
+
+    def _recount(self, item: QStandardItem | None) -> None:
+        """As a share is typed its amount follows, and what the schedule comes to is said
+        at once (the refusal of a save goes away when the sums are right)."""
+        if self._recounting or self.view is None:
+            return
+        self._recounting = True
+        try:
+            total = self.view.summary.amount
+            if item is not None and item.column() == 2:
+                self._share_amount(item.row(), total)
+            self._say_sum(total)
+        finally:
+            self._recounting = False
+
+    def _share_amount(self, row: int, total: Decimal) -> None:
+        amount = self.schedule.item(row, 3)
+        share_item = self.schedule.item(row, 2)
+        if amount is None or share_item is None:
+            return
+        try:
+            share = _decimal(share_item.text())
+        except InvalidInput:
+            share = None
+        if share is None:
+            if amount.toolTip():  # the share's amount goes; an amount may be typed
+                amount.setText("")
+            amount.setForeground(self.palette().text())
+            amount.setToolTip("")
+            return
+        amount.setText(f"{total * share / 100:,.2f}")
+        amount.setForeground(QColor("#8a94a1"))
+        amount.setToolTip(_("The share's amount. To fix an amount instead, empty the "
+                            "share first."))
+
+    def _say_sum(self, total: Decimal) -> None:
+        try:
+            drafts = self.milestones()
+        except InvalidInput as error:
+            self.error.show_message(error.reason)
+            return
+        scheduled = sum((d.amount if d.amount is not None else
+                         total * (d.percent or Decimal(0)) / 100 for d in drafts), Decimal(0))
+        if abs(scheduled - total) <= Decimal("0.01") * max(1, len(drafts)):
+            self.error.show_message("")
+            return
+        currency = self.view.summary.currency if self.view else ""
+        self.error.show_message(_(
+            "The payments add up to {sum} of {total}: make them add up to the contract's "
+            "amount.").format(sum=formatting.money(scheduled, currency),
+                              total=formatting.money(total, currency)))
 
     def milestones(self) -> tuple[MilestoneDraft, ...]:
         """The schedule as typed; raises InvalidInput on a share or amount that is no

@@ -36,21 +36,24 @@ from funneldesk.ui.contracts.receivables import ReceivablesView
 S = ContractState
 # filter -> the states it shows
 GROUPS: dict[str, tuple[ContractState, ...]] = {
-    "us": (S.DRAFT, S.APPROVED, S.SIGNED, S.SEALED, S.RETURNED),
+    "us": (S.DRAFT, S.APPROVED, S.SIGNED, S.SEALED, S.RETURNED), "drafts": (S.DRAFT,),
     "review": (S.IN_REVIEW,), "customer": (S.SENT,),
-    "signed": (S.SIGNED, S.SEALED, S.RETURNED, S.ARCHIVED),
+    "signed": (S.SIGNED, S.SEALED, S.RETURNED, S.ARCHIVED), "archived": (S.ARCHIVED,),
     "cancelled": (S.CANCELLED,),
 }
 
 
 def _groups() -> tuple[tuple[str, str], ...]:
-    return (("", _("All contracts")), ("us", _("Waiting on us")),
-            ("review", _("In review")), ("customer", _("Waiting on the customer")),
-            ("signed", _("Signed")), ("cancelled", _("Cancelled")))
+    return (("", _("All contracts")), ("mine", _("My deals' contracts")),
+            ("us", _("Waiting on us")), ("drafts", _("Drafts")), ("review", _("In review")),
+            ("customer", _("Waiting on the customer")), ("signed", _("Signed")),
+            ("archived", _("Archived")), ("cancelled", _("Cancelled")))
 
 
-def shown(row: ContractSummary, group: str, words: str) -> bool:
-    if group and row.state not in GROUPS[group]:
+def shown(row: ContractSummary, group: str, words: str, me: int) -> bool:
+    if group == "mine" and row.owner_id != me:
+        return False
+    if group in GROUPS and row.state not in GROUPS[group]:
         return False
     text = " ".join((row.number, row.title, row.customer, row.deal_title,
                      row.owner)).casefold()
@@ -154,7 +157,8 @@ class ContractsPage(Page):
             return
         chosen = self.current()
         group, words = str(self.group.currentData() or ""), self.search.text()
-        rows = [row for row in self._all if shown(row, group, words)]
+        rows = [row for row in self._all
+                if shown(row, group, words, self.workspace.actor.id)]
         self.model.set_rows(rows)
         if rows and not self._fitted:  # once: a width the user chose stays
             self._fitted = True
