@@ -10,6 +10,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -96,6 +99,8 @@ class ContractWindow(QDialog):
         for button in (self.save_button, self.preview_button, self.pdf_button):
             bottom.addWidget(button)
         bottom.addStretch(1)
+        for tool in self._undo_buttons():
+            bottom.addWidget(tool)
         for button in (self.delete_button, self.cancel_button, close):
             bottom.addWidget(button)
         for button in (self.preview_button, self.pdf_button, self.cancel_button,
@@ -123,6 +128,25 @@ class ContractWindow(QDialog):
         self.after.deliver_button.clicked.connect(self.deliver)
         self.after.result_button.clicked.connect(self.record_visit)
         self._load()
+
+    def _undo_buttons(self) -> list[QToolButton]:
+        """The window holds the main window's menu back while it is open: what it did
+        is undone here (Ctrl+Z, Ctrl+Shift+Z), from the same history as Edit ▸ Undo."""
+        stack = self.workspace.undo_stack
+        undo, redo = stack.createUndoAction(self, _("Undo")), stack.createRedoAction(
+            self, _("Redo"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        buttons = []
+        for action, label in ((undo, _("Undo")), (redo, _("Redo"))):
+            action.setIconText(label)
+            self.addAction(action)
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            buttons.append(button)
+        self.undo_action, self.redo_action = undo, redo
+        return buttons
 
     # --- showing ----------------------------------------------------------------------
     def _load(self) -> None:
@@ -351,7 +375,7 @@ class ContractWindow(QDialog):
         milestone, payment = found
         answer = QMessageBox.question(self, _("Take back payment"), _(
             "Take back {amount} received on {day} against “{label}”? The milestone is "
-            "owed again (Edit ▸ Undo records the payment again).").format(
+            "owed again (Undo records the payment again).").format(
                 amount=formatting.money(payment.amount, self.view.summary.currency),
                 day=formatting.date(payment.received_on), label=milestone.label))
         if answer != QMessageBox.StandardButton.Yes:
