@@ -509,6 +509,29 @@ def test_an_unpaid_milestone_past_its_day_is_an_overdue_reminder_for_the_owner(
     assert services.reminders.reminders(rep.id).overdue == ()
 
 
+def test_a_payment_taken_back_is_put_back_as_it_was(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    view = signed(services, manager, contract(services, manager, rep))
+    paid_on = dt.date.today() - dt.timedelta(days=3)
+    recorded = services.contracts.record_payment(
+        view.milestones[0].id, Decimal("9960"), paid_on, method="电汇", reference="CMB-9",
+        expected_version=view.version, by=rep)
+    taken = services.contracts.remove_payment(
+        recorded.payment_id or 0, expected_version=recorded.contract.version, by=manager)
+    assert taken.removed is not None
+    back = services.contracts.restore_payment(
+        taken.removed, expected_version=taken.contract.version, by=manager)
+    (payment,) = back.contract.milestones[0].payments
+    assert (payment.id, payment.amount, payment.received_on, payment.reference,
+            payment.recorded_by) == (recorded.payment_id, Decimal("9960.00"), paid_on,
+                                     "CMB-9", "Rita Rep")
+    # paid in full again: its collection is done again
+    assert back.contract.milestones[0].outstanding == 0
+    # the rep who recorded it may still take it back
+    services.contracts.remove_payment(payment.id, expected_version=back.contract.version,
+                                      by=rep)
+
+
 def test_return_visits_fall_due_on_their_days_by_the_reminders_clock(
         services: Services, manager: Actor, rep: Actor) -> None:
     from funneldesk.services.contracts.settings import ContractSettings

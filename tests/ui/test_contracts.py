@@ -300,3 +300,45 @@ def test_a_share_typed_in_the_schedule_shows_its_amount_and_what_the_schedule_co
     saved = services.contracts.get(view.id, viewer=manager).milestones
     assert [(m.percent, m.amount) for m in saved] == [
         (Decimal(50), Decimal("16600.00")), (None, Decimal("16600.00"))]
+
+
+def test_undo_and_redo_walk_back_and_forth_over_payments_taken_back(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each payment keeps its id through undo and redo, so that an older step's undo
+    still finds it; and the one who recorded it stays its recorder."""
+    view = signed(services, manager, contract(services, manager, manager))
+    shown = ContractWindow(window.workspace, view)
+    qtbot.addWidget(shown)
+
+    def paying(amount: str) -> None:
+        def receive(dialog: PaymentDialog) -> int:
+            dialog.amount.setText(amount)
+            dialog.accept()
+            return 1
+        monkeypatch.setattr(PaymentDialog, "exec", receive)
+        shown.money.receive_button.click()
+
+    def received() -> list[Decimal]:
+        return [p.amount for m in services.contracts.get(view.id, viewer=manager).milestones
+                for p in m.payments]
+
+    paying("1000")
+    paying("500")
+    assert received() == [Decimal("1000.00"), Decimal("500.00")]
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *_a, **_k: QMessageBox.StandardButton.Yes))
+    shown.money.paid.selectRow(0)
+    shown.money.take_back_button.click()
+    assert received() == [Decimal("500.00")]
+    for expected in ([Decimal("1000.00"), Decimal("500.00")], [Decimal("1000.00")], []):
+        shown.undo_action.trigger()
+        assert received() == expected
+    for expected in ([Decimal("1000.00")], [Decimal("1000.00"), Decimal("500.00")],
+                     [Decimal("500.00")]):
+        shown.redo_action.trigger()
+        assert received() == expected
+    assert shown.money.payments.rowCount() == 1
+    (payment,) = [p for m in services.contracts.get(view.id, viewer=manager).milestones
+                  for p in m.payments]
+    assert payment.recorded_by == manager.display_name

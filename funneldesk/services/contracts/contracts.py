@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy import delete, func, select
@@ -65,6 +65,7 @@ from funneldesk.services.contracts.records import (
     ContractView,
     MilestoneDraft,
     Receivable,
+    RemovedPayment,
     StepDetails,
     reviewer_label,
     state_label,
@@ -499,16 +500,20 @@ class ContractService(Service):
                                                             "is too long.")))
             if problems:
                 raise InvalidFields.of(problems)
-            session.add(ContractPayment(milestone_id=milestone_id, received_on=received_on,
-                                        amount=value, method=method.strip(),
-                                        reference=reference.strip(), recorded_by_id=by.id))
+            row = ContractPayment(milestone_id=milestone_id, received_on=received_on,
+                                  amount=value, method=method.strip(),
+                                  reference=reference.strip(), recorded_by_id=by.id)
+            session.add(row)
+            session.flush()
             audit.record(session, by, "payment", "contract", contract.id,
                          milestone=milestone.label, amount=str(value),
                          received_on=received_on.isoformat(), reference=reference.strip())
             settled = settle_collection(session, session.get(ContractMilestone, milestone_id)
                                         or milestone, value == left, by)
             _touch(contract, by)
-            return self._result(session, contract, ChangeSet(activity_ids=frozenset(settled)))
+            return replace(self._result(session, contract,
+                                        ChangeSet(activity_ids=frozenset(settled))),
+                           payment_id=row.id)
 
     def remove_payment(self, payment_id: int, *, expected_version: int,
                        by: Actor) -> ContractResult:
@@ -525,6 +530,9 @@ class ContractService(Service):
             if op.contract.state not in reads.OWING:
                 raise InvalidInput("state", _("The contract is cancelled: its payments stay "
                                               "as they were."))
+            removed = RemovedPayment(payment.id, payment.milestone_id, payment.received_on,
+                                     payment.amount, payment.method, payment.reference,
+                                     payment.recorded_at, payment.recorded_by_id)
             op.session.execute(delete(ContractPayment).where(
                 ContractPayment.id == payment_id))
             audit.record(op.session, by, "remove-payment", "contract", op.contract.id,
@@ -533,8 +541,46 @@ class ContractService(Service):
                 op.session, op.session.get(ContractMilestone, milestone.id) or milestone,
                 False, by)
             _touch(op.contract, by)
-            return self._result(op.session, op.contract,
-                                ChangeSet(activity_ids=frozenset(reopened)))
+            return replace(self._result(op.session, op.contract,
+                                        ChangeSet(activity_ids=frozenset(reopened))),
+                           removed=removed)
+
+    def restore_payment(self, removed: RemovedPayment, *, expected_version: int,
+                        by: Actor) -> ContractResult:
+        """Puts back a payment taken back, as it was (what undoes taking it back)."""
+        with self.db.session() as session:
+            milestone = session.get(ContractMilestone, removed.milestone_id)
+            if milestone is None:
+                raise NotFound("milestone", removed.milestone_id)
+        with self._open(milestone.contract_id, expected_version, by) as op:
+            session = op.session
+            if removed.recorded_by_id != by.id and not by.is_manager:
+                raise NotAllowed(_("Only the one who recorded the payment, or a manager, "
+                                   "takes it back."))
+            if op.contract.state not in reads.OWING:
+                raise InvalidInput("state", _("The contract is cancelled: its payments stay "
+                                              "as they were."))
+            got = session.scalar(select(func.coalesce(func.sum(ContractPayment.amount), 0))
+                                 .where(ContractPayment.milestone_id == milestone.id))
+            left = milestone.amount - Decimal(got or 0)
+            if removed.amount > left or session.get(ContractPayment, removed.id) is not None:
+                raise InvalidInput("amount", _(
+                    "That is more than the {left} still due on “{label}”: record the rest "
+                    "against the next milestone.").format(left=f"{left:,.2f}",
+                                                          label=milestone.label))
+            session.add(ContractPayment(
+                id=removed.id, milestone_id=milestone.id, received_on=removed.received_on,
+                amount=removed.amount, method=removed.method, reference=removed.reference,
+                recorded_at=removed.recorded_at, recorded_by_id=removed.recorded_by_id))
+            audit.record(session, by, "restore-payment", "contract", op.contract.id,
+                         amount=str(removed.amount),
+                         received_on=removed.received_on.isoformat())
+            settled = settle_collection(session, session.get(ContractMilestone, milestone.id)
+                                        or milestone, removed.amount == left, by)
+            _touch(op.contract, by)
+            return replace(self._result(session, op.contract,
+                                        ChangeSet(activity_ids=frozenset(settled))),
+                           payment_id=removed.id)
 
     # --- after-sales ---------------------------------------------------------------------
 

@@ -282,6 +282,25 @@ class ContractResult:
     contract: ContractView
     changes: ChangeSet
     deal_won: bool = False  # the signature met the Won criterion and moved the deal
+    removed: RemovedPayment | None = None  # a payment taken back, whole, for its undo
+    payment_id: int | None = None  # the payment recorded or put back, for its undo
+    # said to the user once the contract is made: how its payment schedule was read
+    schedule_note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedPayment:
+    """A payment as it was before it was taken back: restored as it was (its id, who
+    recorded it and when), so that the undo of recording it still finds it."""
+
+    id: int
+    milestone_id: int
+    received_on: dt.date
+    amount: Decimal
+    method: str
+    reference: str
+    recorded_at: dt.datetime
+    recorded_by_id: int
 
 
 @dataclass(frozen=True, slots=True)

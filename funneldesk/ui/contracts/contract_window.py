@@ -35,6 +35,7 @@ from funneldesk.services.contracts.records import (
     ContractContent,
     ContractResult,
     ContractView,
+    RemovedPayment,
     StepDetails,
     confidentiality_label,
     state_label,
@@ -343,10 +344,9 @@ class ContractWindow(QDialog):
         def save(milestone_id: int, amount: Decimal, on: dt.date, method: str,
                  reference: str) -> None:
             def undo(result: ContractResult) -> ContractResult:
-                newest = max((p for m in result.contract.milestones for p in m.payments),
-                             key=lambda p: p.id)
-                return contracts.remove_payment(newest.id, expected_version=self._version(),
-                                                by=actor)
+                assert result.payment_id is not None  # recording a payment names it
+                return contracts.remove_payment(result.payment_id,
+                                                expected_version=self._version(), by=actor)
 
             self.workspace.runner.run(
                 _("Money received: contract {number}").format(
@@ -355,10 +355,9 @@ class ContractWindow(QDialog):
                     milestone_id, amount, on,
                     method=method, reference=reference, expected_version=self._version(),
                     by=actor),
-                undo=undo, redo=lambda _u: contracts.record_payment(
-                    milestone_id, amount, on,
-                    method=method, reference=reference, expected_version=self._version(),
-                    by=actor),
+                # put back as it was, so that a later take-back's undo still finds it
+                undo=undo, redo=lambda undone: contracts.restore_payment(
+                    _removed(undone), expected_version=self._version(), by=actor),
                 shown=self._shown, parent=self, reraise=(FunnelDeskError,),
                 versions=lambda r: [(("contract", r.contract.id), r.contract.version)])
 
@@ -381,20 +380,13 @@ class ContractWindow(QDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return
         actor, contracts = self.workspace.actor, self.contracts
-        taken = [payment.id]
 
-        def remove(version: int) -> ContractResult:
-            return contracts.remove_payment(taken[-1], expected_version=version, by=actor)
+        def restore(result: ContractResult) -> ContractResult:
+            return contracts.restore_payment(_removed(result), expected_version=self._version(),
+                                             by=actor)
 
-        def record_again(_result: ContractResult) -> ContractResult:
-            again = contracts.record_payment(
-                milestone.id, payment.amount, payment.received_on, method=payment.method,
-                reference=payment.reference, expected_version=self._version(), by=actor)
-            taken.append(max(p.id for m in again.contract.milestones for p in m.payments
-                             if m.id == milestone.id))
-            return again
-
-        self._run(_("Take back payment"), remove, undo=record_again)
+        self._run(_("Take back payment"), lambda v: contracts.remove_payment(
+            payment.id, expected_version=v, by=actor), undo=restore)
 
     def attach(self) -> None:
         path, _filter = open_file_name(self, _("Choose the scanned copy"), "",
@@ -516,6 +508,11 @@ class ContractWindow(QDialog):
         if self._unsaved() and not self.save_first():
             return
         super().reject()
+
+
+def _removed(result: ContractResult) -> RemovedPayment:
+    assert result.removed is not None  # a payment taken back says what it was
+    return result.removed
 
 
 def open_contract(workspace: Workspace, contract_id: int, parent: QWidget | None = None) -> None:
