@@ -524,12 +524,7 @@ class ContractService(Service):
             if payment is None or milestone is None:
                 raise NotFound("payment", payment_id)
         with self._open(milestone.contract_id, expected_version, by) as op:
-            if payment.recorded_by_id != by.id and not by.is_manager:
-                raise NotAllowed(_("Only the one who recorded the payment, or a manager, "
-                                   "takes it back."))
-            if op.contract.state not in reads.OWING:
-                raise InvalidInput("state", _("The contract is cancelled: its payments stay "
-                                              "as they were."))
+            _require_payment_keeper(op.contract, payment.recorded_by_id, by)
             removed = RemovedPayment(payment.id, payment.milestone_id, payment.received_on,
                                      payment.amount, payment.method, payment.reference,
                                      payment.recorded_at, payment.recorded_by_id)
@@ -554,12 +549,7 @@ class ContractService(Service):
                 raise NotFound("milestone", removed.milestone_id)
         with self._open(milestone.contract_id, expected_version, by) as op:
             session = op.session
-            if removed.recorded_by_id != by.id and not by.is_manager:
-                raise NotAllowed(_("Only the one who recorded the payment, or a manager, "
-                                   "takes it back."))
-            if op.contract.state not in reads.OWING:
-                raise InvalidInput("state", _("The contract is cancelled: its payments stay "
-                                              "as they were."))
+            _require_payment_keeper(op.contract, removed.recorded_by_id, by)
             got = session.scalar(select(func.coalesce(func.sum(ContractPayment.amount), 0))
                                  .where(ContractPayment.milestone_id == milestone.id))
             left = milestone.amount - Decimal(got or 0)
@@ -712,6 +702,17 @@ def _require_owner_or_manager(deal: Deal, by: Actor) -> None:
     if by.id != deal.owner_id and not by.is_manager:
         raise NotAllowed(_("Only the deal's owner or a manager decides who may read its "
                            "contract."))
+
+
+def _require_payment_keeper(contract: Contract, recorded_by_id: int, by: Actor) -> None:
+    """Who takes a payment back (or puts it back): its recorder or a manager, while the
+    contract is owed."""
+    if recorded_by_id != by.id and not by.is_manager:
+        raise NotAllowed(_("Only the one who recorded the payment, or a manager, "
+                           "takes it back."))
+    if contract.state not in reads.OWING:
+        raise InvalidInput("state", _("The contract is cancelled: its payments stay "
+                                      "as they were."))
 
 
 def _require_worker(session: Session, deal: Deal, by: Actor) -> None:
