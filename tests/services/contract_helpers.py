@@ -40,23 +40,24 @@ def accepted_quote(services: Services, manager: Actor, by: Actor,
 
 
 def contract(services: Services, manager: Actor, by: Actor,
-             stage_name: str = "Contract") -> ContractView:
-    """A draft whose every placeholder has a value: the company's letterhead is set, and
-    the warranty and acceptance terms written."""
+             stage_name: str = "Contract", on: dt.date | None = None) -> ContractView:
+    """A draft made ``on`` that day (today) whose every placeholder has a value: the
+    company's letterhead is set, and the warranty and acceptance terms written."""
     if not services.letterhead.letterhead().name:
         services.letterhead.set_letterhead(Letterhead(name="Acme Systems Ltd",
                                                       address="1 Main Street"), by=manager)
     _deal, quote_id = accepted_quote(services, manager, by, stage_name)
-    view = services.contracts.create(quote_id, by=by).contract
+    view = services.contracts.create(quote_id, by=by, on=on).contract
     content = replace(view.content, warranty_terms="12 months from acceptance.",
                       acceptance_terms="Signed acceptance report within 10 days.")
     return services.contracts.save(view.id, content, expected_version=view.version,
                                    by=by).contract
 
 
-def reviewed(services: Services, manager: Actor, view: ContractView) -> ContractView:
-    """In review with every item ticked by the manager."""
-    view = services.contracts.advance(view.id, ContractState.IN_REVIEW,
+def reviewed(services: Services, manager: Actor, view: ContractView,
+             on: dt.date | None = None) -> ContractView:
+    """In review (since ``on``, or today) with every item ticked by the manager."""
+    view = services.contracts.advance(view.id, ContractState.IN_REVIEW, StepDetails(on=on),
                                       expected_version=view.version, by=manager).contract
     for item in view.reviews:
         view = services.contracts.tick(view.id, item.id, True, expected_version=view.version,
@@ -66,10 +67,10 @@ def reviewed(services: Services, manager: Actor, view: ContractView) -> Contract
 
 def signed(services: Services, manager: Actor, view: ContractView,
            on: dt.date | None = None) -> ContractView:
-    """Reviewed, approved, posted and signed by the customer (posted the day it is
-    signed, ``on``, or today)."""
-    view = reviewed(services, manager, view)
-    view = services.contracts.advance(view.id, ContractState.APPROVED,
+    """Reviewed, approved, posted and signed by the customer, all on one day (``on``, or
+    today; the contract was made that day or before)."""
+    view = reviewed(services, manager, view, on)
+    view = services.contracts.advance(view.id, ContractState.APPROVED, StepDetails(on=on),
                                       expected_version=view.version, by=manager).contract
     view = services.contracts.advance(view.id, ContractState.SENT,
                                       StepDetails(on, "顺丰速运", "SF1234567890"),

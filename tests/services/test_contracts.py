@@ -139,9 +139,15 @@ def test_the_review_is_ticked_by_whom_it_names_and_must_be_complete_before_posti
 
 def test_the_signing_path_records_each_step_with_its_day_courier_and_scan(
         services: Services, manager: Actor, rep: Actor) -> None:
-    view = reviewed(services, manager, contract(services, manager, rep))
-    view = services.contracts.advance(view.id, ContractState.APPROVED,
+    made_on = dt.date.today() - dt.timedelta(days=5)
+    view = reviewed(services, manager, contract(services, manager, rep, on=made_on), made_on)
+    view = services.contracts.advance(view.id, ContractState.APPROVED, StepDetails(made_on),
                                       expected_version=view.version, by=rep).contract
+    # posted before it was approved (the day the document bears): refused
+    with pytest.raises(InvalidInput, match="before the previous step"):
+        services.contracts.advance(view.id, ContractState.SENT,
+                                   StepDetails(made_on - dt.timedelta(days=1), "EMS", "E1"),
+                                   expected_version=view.version, by=rep)
     with pytest.raises(InvalidFields) as missing:
         services.contracts.advance(view.id, ContractState.SENT, StepDetails(courier="顺丰"),
                                    expected_version=view.version, by=rep)
@@ -202,7 +208,8 @@ def test_signed_as_the_won_criterion_moves_the_deal_to_won(
                             if c.label == "Contract signed")
     services.pipelines.set_criterion_rule(criterion_id=signed_criterion.id,
                                           rule="contract_signed", by=manager)
-    view = contract(services, manager, rep)
+    day = dt.date.today() - dt.timedelta(days=1)
+    view = contract(services, manager, rep, on=day)
     deal_id = view.summary.deal_id
     won = next(s for s in pipeline(services).stages if s.kind is StageKind.WON)
     # nobody ticks it by hand, and the deal cannot be moved to Won without it
@@ -213,7 +220,6 @@ def test_signed_as_the_won_criterion_moves_the_deal_to_won(
     assert not services.moves.can_move(
         deal_id=deal_id, to_stage_id=won.id,
         expected_version=services.deals.detail(deal_id).version).allowed
-    day = dt.date.today() - dt.timedelta(days=1)
     result_view = signed(services, manager, view, on=day)
     card = services.board.card(deal_id)
     assert card is not None
@@ -393,8 +399,11 @@ def test_a_stale_edit_is_refused_and_commitments_change_only_in_a_draft(
 
 def test_delivery_plans_return_visits_and_results_are_kept(
         services: Services, manager: Actor, rep: Actor) -> None:
-    view = signed(services, manager, contract(services, manager, rep))
     delivered = dt.date.today() - dt.timedelta(days=28)
+    view = signed(services, manager, contract(services, manager, rep, on=delivered), delivered)
+    with pytest.raises(InvalidInput, match="before the customer signed"):
+        services.contracts.set_delivered(view.id, delivered - dt.timedelta(days=1),
+                                         expected_version=view.version, by=rep)
     view = services.contracts.set_delivered(view.id, delivered,
                                             expected_version=view.version, by=rep).contract
     assert [(v.after_days, v.due_on) for v in view.visits] == [
@@ -423,8 +432,9 @@ def test_delivery_plans_return_visits_and_results_are_kept(
 
 def test_a_follow_up_needed_on_a_visit_is_planned_for_the_owner_once(
         services: Services, manager: Actor, rep: Actor) -> None:
-    view = signed(services, manager, contract(services, manager, rep))
-    view = services.contracts.set_delivered(view.id, dt.date.today() - dt.timedelta(days=8),
+    delivered = dt.date.today() - dt.timedelta(days=8)
+    view = signed(services, manager, contract(services, manager, rep, on=delivered), delivered)
+    view = services.contracts.set_delivered(view.id, delivered,
                                             expected_version=view.version, by=manager).contract
     visit = view.visits[0]
     day = dt.date.today()
@@ -540,8 +550,8 @@ def test_return_visits_fall_due_on_their_days_by_the_reminders_clock(
     services.contract_settings.set_settings(ContractSettings(
         settings.templates, settings.review_items, (3, 10),
         {"": "满意吗？", "制造业": "设备运行正常吗？"}), by=manager)
-    view = signed(services, manager, contract(services, manager, rep))
     delivered = dt.date.today() - dt.timedelta(days=20)
+    view = signed(services, manager, contract(services, manager, rep, on=delivered), delivered)
     view = services.contracts.set_delivered(view.id, delivered,
                                             expected_version=view.version, by=rep).contract
     assert [(v.after_days, v.due_on) for v in view.visits] == [
@@ -553,7 +563,7 @@ def test_return_visits_fall_due_on_their_days_by_the_reminders_clock(
     maker = services.customers.add_company(CompanyFields(name="华东机床厂", segment="制造业"),
                                            by=manager)
     _deal2, quote_id = accepted_quote(services, manager, rep)
-    made = services.contracts.create(quote_id, by=rep).contract
+    made = services.contracts.create(quote_id, by=rep, on=delivered).contract
     detail = services.deals.detail(made.summary.deal_id)
     services.deals.update(deal_id=detail.id, fields=replace(detail.fields, company_id=maker.id),
                           expected_version=detail.version, by=rep)
@@ -561,7 +571,7 @@ def test_return_visits_fall_due_on_their_days_by_the_reminders_clock(
     made = services.contracts.save(made.id, replace(
         made.content, warranty_terms="12 个月", acceptance_terms="验收报告"),
         expected_version=made.version, by=rep).contract
-    made = signed(services, manager, made)
+    made = signed(services, manager, made, delivered)
     made = services.contracts.set_delivered(made.id, delivered,
                                             expected_version=made.version, by=rep).contract
     assert [v.questionnaire for v in made.visits] == ["设备运行正常吗？"] * 2

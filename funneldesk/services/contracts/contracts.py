@@ -55,7 +55,6 @@ from funneldesk.services.contracts.after_sales import (
     win_on_signature,
 )
 from funneldesk.services.contracts.records import (
-    DATED,
     MAX_FILE,
     Candidate,
     Commitments,
@@ -584,6 +583,11 @@ class ContractService(Service):
             if op.contract.state not in reads.OWING:
                 raise InvalidInput("state", _(
                     "Delivery is recorded on a contract the customer has signed."))
+            signed_on = op.contract.signed_on
+            if signed_on is not None and on < signed_on:
+                raise InvalidInput("delivered_on", _(
+                    "The delivery cannot be before the customer signed ({day}).").format(
+                        day=formatting.date(signed_on)))
             before = op.contract.delivered_on
             op.contract.delivered_on = on
             activity_ids = schedule_visits(op.session, op.contract, op.deal, by)
@@ -821,8 +825,10 @@ def _check_step(session: Session, contract: Contract, to: ContractState,
             raise NotAllowed(_("The review is not complete: {items}. Every item is ticked "
                                "before the contract goes out for signature.").format(
                 items="; ".join(open_items) or _("no item")))
+    # the paper cannot be posted before the approval it is dated by, nor signed before
+    # it was posted: no step before any earlier one
     last = session.scalar(select(func.max(ContractStep.on)).where(
-        ContractStep.contract_id == contract.id, ContractStep.state.in_(DATED)))
+        ContractStep.contract_id == contract.id))
     if last is not None and (step.on or dt.date.today()) < last:
         raise InvalidInput("on", _("The date cannot be before the previous step ({day}).")
                            .format(day=formatting.date(last)))

@@ -99,7 +99,7 @@ class ContractContent:
 
 
 # the steps of the paper's journey, whose days the user gives (a step made in the app,
-# such as an approval, is dated the day it is made); each is on or after the one before
+# such as an approval, is dated the day it is made); no step is before an earlier one
 DATED = (ContractState.SENT, ContractState.SIGNED, ContractState.SEALED,
          ContractState.RETURNED, ContractState.ARCHIVED)
 

@@ -174,7 +174,9 @@ class ContractWindow(QDialog):
         self.money.set_view(view, draft, view.state in SIGNED)
         self.review.set_view(view)
         self.signing.set_view(view, open_)
-        self.after.set_view(view, open_, view.state in SIGNED)
+        # after-sales goes on after the paper is archived: delivery and visits come later
+        self.after.set_view(view, view.may_work and view.state is not S.CANCELLED,
+                            view.state in SIGNED)
         self._steps(view)
         self._mark_may_work(view.may_work)
 
@@ -305,8 +307,7 @@ class ContractWindow(QDialog):
             dialog = StepDialog(to, lambda details: self._raising(text, lambda v: (
                 self.contracts.advance(self.view.id, to, details, expected_version=v,
                                        by=actor))), self,
-                                earliest=max((s.on for s in self.view.steps if s.state in DATED),
-                                             default=None))
+                                earliest=max((s.on for s in self.view.steps), default=None))
             dialog.exec()
             return
         self._run(text, lambda v: self.contracts.advance(self.view.id, to, StepDetails(),
