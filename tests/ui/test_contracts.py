@@ -287,19 +287,24 @@ def test_a_share_typed_in_the_schedule_shows_its_amount_and_what_the_schedule_co
     money = shown.money
     money.schedule.item(0, 2).setText("50")
     assert money.schedule.item(0, 3).text() == "16,600.00"
-    assert "add up to $39,840.00 of $33,200.00" in money.error.text()
+    assert "add up to 39,840.00 of 33,200.00" in money.error.text()
     money.schedule.item(1, 2).setText("50")
     assert money.schedule.item(1, 3).text() == "16,600.00"
     assert money.error.text() == ""
-    # a share emptied leaves the amount to be typed, as a fixed sum
-    money.schedule.item(1, 2).setText("")
-    assert money.schedule.item(1, 3).text() == ""
+    # an amount typed over a share fixes that amount: the share goes
+    money.schedule.item(1, 3).setText("10000")
+    assert money.schedule.item(1, 2).text() == ""
+    assert "add up to 26,600.00 of 33,200.00" in money.error.text()
     money.schedule.item(1, 3).setText("16600")
+    assert money.error.text() == ""
+    # a share emptied keeps its amount, as a fixed one
+    money.schedule.item(0, 2).setText("")
+    assert money.schedule.item(0, 3).text() == "16,600.00"
     assert money.error.text() == ""
     shown.save_button.click()
     saved = services.contracts.get(view.id, viewer=manager).milestones
     assert [(m.percent, m.amount) for m in saved] == [
-        (Decimal(50), Decimal("16600.00")), (None, Decimal("16600.00"))]
+        (None, Decimal("16600.00")), (None, Decimal("16600.00"))]
 
 
 def test_undo_and_redo_walk_back_and_forth_over_payments_taken_back(

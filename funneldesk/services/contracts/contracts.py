@@ -69,14 +69,13 @@ from funneldesk.services.contracts.records import (
     reviewer_label,
     state_label,
 )
-from funneldesk.services.contracts.schedule import starting_schedule
+from funneldesk.services.contracts.schedule import schedule_amounts, starting_schedule
 from funneldesk.services.contracts.search import index_contracts
 from funneldesk.services.contracts.settings import contract_settings
 from funneldesk.services.pipeline.search import raw_connection
 from funneldesk.services.quotes.pricing import LineTerms, price_line
 
 LANGUAGES = ("zh_CN", "en")
-CENT = Decimal("0.01")
 
 # the signing path: from a state, the states a step may reach (cancelling aside)
 NEXT: dict[ContractState, tuple[ContractState, ...]] = {
@@ -291,7 +290,7 @@ class ContractService(Service):
                 problems.append(InvalidInput("title", _(
                     "The title is too long: at most 300 characters.")))
             try:
-                amounts = _amounts(content.milestones, contract.amount)
+                amounts = schedule_amounts(content.milestones, contract.amount)
             except InvalidInput as error:
                 problems.append(error)
             try:
@@ -673,7 +672,7 @@ def make_contract(session: Session, quote: Quote, deal: Deal, by_id: int,
             unit_price=line.unit_price, discount=line.discount,
             tax_rate=line.tax_rate, amount=priced.amount))
     start = starting_schedule(_quote_terms(session, option.revision_id).payment_terms, today)
-    _write_milestones(session, contract, _amounts(start, contract.amount))
+    _write_milestones(session, contract, schedule_amounts(start, contract.amount))
     session.add(ContractStep(contract_id=contract.id, state=ContractState.DRAFT, on=today,
                             at=now, by_id=by_id))
     session.flush()
@@ -729,42 +728,6 @@ def _quote_terms(session: Session, revision_id: int) -> QuoteRevision:
     revision = session.get(QuoteRevision, revision_id)
     assert revision is not None  # an option is always of a revision
     return revision
-
-
-def _amounts(milestones: tuple[MilestoneDraft, ...],
-             total: Decimal) -> list[tuple[MilestoneDraft, Decimal]]:
-    """Each milestone with its amount: a share of ``total`` rounded half-up (the last
-    share takes the cent that rounding leaves) or a fixed amount; together they make
-    ``total`` exactly."""
-    if not milestones:
-        raise InvalidInput("milestones", _("Add at least one payment to the schedule."))
-    amounts: list[Decimal] = []
-    for milestone in milestones:
-        if not milestone.label.strip():
-            raise InvalidInput("milestones", _("Name each payment (for example, advance "
-                                               "on signing)."))
-        if not all(v is None or Decimal(v).is_finite()
-                   for v in (milestone.amount, milestone.percent)):
-            raise InvalidInput("milestones", _("Give each payment a share from 0 to 100 "
-                                               "percent, or an amount."))
-        if milestone.amount is not None:
-            amounts.append(round_cents(Decimal(milestone.amount)))
-        elif milestone.percent is None or not 0 < milestone.percent <= 100:
-            raise InvalidInput("milestones", _("Give each payment a share from 0 to 100 "
-                                               "percent, or an amount."))
-        else:
-            amounts.append(round_cents(total * milestone.percent / 100))
-    shares = [i for i, m in enumerate(milestones) if m.amount is None]
-    gap = total - sum(amounts, Decimal(0))
-    if shares and gap and abs(gap) <= CENT * len(shares):
-        amounts[shares[-1]] += gap
-    if sum(amounts, Decimal(0)) != total:
-        raise InvalidInput("milestones", _(
-            "The payments add up to {sum} of {total}: make them add up to the contract's "
-            "amount.").format(sum=f"{sum(amounts, Decimal(0)):,.2f}", total=f"{total:,.2f}"))
-    if any(a <= 0 for a in amounts):
-        raise InvalidInput("milestones", _("Every payment is more than zero."))
-    return list(zip(milestones, amounts, strict=True))
 
 
 def _write_milestones(session: Session, contract: Contract,

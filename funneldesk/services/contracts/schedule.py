@@ -9,7 +9,9 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
+from funneldesk.money import CENT, round_cents
 from funneldesk.services.contracts.records import MilestoneDraft
 
 _CLAUSE = re.compile(r"[^,;，；。、\n]+")
@@ -63,3 +65,39 @@ def _label(clause: str, position: int) -> str:
     if not words:
         return _("Payment {number}").format(number=position + 1)
     return (words[0].upper() + words[1:])[:200]
+
+
+def schedule_amounts(milestones: tuple[MilestoneDraft, ...],
+             total: Decimal) -> list[tuple[MilestoneDraft, Decimal]]:
+    """Each milestone with its amount: a share of ``total`` rounded half-up (the last
+    share takes the cent that rounding leaves) or a fixed amount; together they make
+    ``total`` exactly."""
+    if not milestones:
+        raise InvalidInput("milestones", _("Add at least one payment to the schedule."))
+    amounts: list[Decimal] = []
+    for milestone in milestones:
+        if not milestone.label.strip():
+            raise InvalidInput("milestones", _("Name each payment (for example, advance "
+                                               "on signing)."))
+        if not all(v is None or Decimal(v).is_finite()
+                   for v in (milestone.amount, milestone.percent)):
+            raise InvalidInput("milestones", _("Give each payment a share from 0 to 100 "
+                                               "percent, or an amount."))
+        if milestone.amount is not None:
+            amounts.append(round_cents(Decimal(milestone.amount)))
+        elif milestone.percent is None or not 0 < milestone.percent <= 100:
+            raise InvalidInput("milestones", _("Give each payment a share from 0 to 100 "
+                                               "percent, or an amount."))
+        else:
+            amounts.append(round_cents(total * milestone.percent / 100))
+    shares = [i for i, m in enumerate(milestones) if m.amount is None]
+    gap = total - sum(amounts, Decimal(0))
+    if shares and gap and abs(gap) <= CENT * len(shares):
+        amounts[shares[-1]] += gap
+    if sum(amounts, Decimal(0)) != total:
+        raise InvalidInput("milestones", _(
+            "The payments add up to {sum} of {total}: make them add up to the contract's "
+            "amount.").format(sum=f"{sum(amounts, Decimal(0)):,.2f}", total=f"{total:,.2f}"))
+    if any(a <= 0 for a in amounts):
+        raise InvalidInput("milestones", _("Every payment is more than zero."))
+    return list(zip(milestones, amounts, strict=True))

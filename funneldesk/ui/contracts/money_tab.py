@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError, InvalidInput
 from funneldesk.i18n import _
+from funneldesk.money import round_cents
 from funneldesk.services.contracts.records import ContractView, MilestoneDraft, MilestoneView
+from funneldesk.services.contracts.schedule import schedule_amounts
 from funneldesk.ui.common.error_label import ErrorLabel, show_refusal
 from funneldesk.ui.common.fields import day_of
 
@@ -150,11 +152,8 @@ class MoneyTab(QWidget):
         amount = QStandardItem(f"{milestone.amount:.2f}" if milestone
                                and milestone.percent is None else "")
         if milestone is not None and milestone.percent is not None:
-            # the share's amount, shown grey: typing an amount needs the share emptied
             amount.setText(f"{milestone.amount:,.2f}")
-            amount.setForeground(QColor("#8a94a1"))
-            amount.setToolTip(_("The share's amount. To fix an amount instead, empty the "
-                                "share first."))
+            self._mark_amount(amount, of_share=True)
         received = QStandardItem(formatting.money(milestone.received, currency)
                                  if milestone else "")
         outstanding = QStandardItem(formatting.money(milestone.outstanding, currency)
@@ -173,38 +172,38 @@ class MoneyTab(QWidget):
             self._recount(None)
 
     def _recount(self, item: QStandardItem | None) -> None:
-        """As a share is typed its amount follows, and what the schedule comes to is said
-        at once (the refusal of a save goes away when the sums are right)."""
+        """As a share is typed its amount follows; an amount typed over a share fixes
+        that amount instead; and what the schedule comes to is said at once, by the rule
+        the save keeps (the refusal goes when the sums are right)."""
         if self._recounting or self.view is None:
             return
         self._recounting = True
         try:
-            total = self.view.summary.amount
-            if item is not None and item.column() == 2:
-                self._share_amount(item.row(), total)
-            self._say_sum(total)
+            if item is not None and item.column() == 3:
+                self._fixed_amount(item.row())
+            amount = self.schedule.item(item.row(), 3) if item is not None else None
+            if item is not None and item.column() == 2 and not item.text().strip() \
+                    and amount is not None:  # the share's amount stays, as a fixed one
+                self._mark_amount(amount, of_share=False)
+            self._say_sum(self.view.summary.amount)
         finally:
             self._recounting = False
 
-    def _share_amount(self, row: int, total: Decimal) -> None:
-        amount = self.schedule.item(row, 3)
-        share_item = self.schedule.item(row, 2)
-        if amount is None or share_item is None:
+    def _fixed_amount(self, row: int) -> None:
+        share, amount = self.schedule.item(row, 2), self.schedule.item(row, 3)
+        if share is None or amount is None or not share.text().strip():
             return
-        try:
-            share = _decimal(share_item.text())
-        except InvalidInput:
-            share = None
-        if share is None:
-            if amount.toolTip():  # the share's amount goes; an amount may be typed
-                amount.setText("")
+        share.setText("")
+        self._mark_amount(amount, of_share=False)
+
+    def _mark_amount(self, amount: QStandardItem, *, of_share: bool) -> None:
+        if of_share:  # the share's amount, grey: typing over it fixes an amount instead
+            amount.setForeground(QColor("#8a94a1"))
+            amount.setToolTip(_("The share's amount. Type an amount over it to fix that "
+                                "amount instead."))
+        else:
             amount.setForeground(self.palette().text())
             amount.setToolTip("")
-            return
-        amount.setText(f"{total * share / 100:,.2f}")
-        amount.setForeground(QColor("#8a94a1"))
-        amount.setToolTip(_("The share's amount. To fix an amount instead, empty the "
-                            "share first."))
 
     def _say_sum(self, total: Decimal) -> None:
         try:
@@ -212,16 +211,21 @@ class MoneyTab(QWidget):
         except InvalidInput as error:
             self.error.show_message(error.reason)
             return
-        scheduled = sum((d.amount if d.amount is not None else
-                         total * (d.percent or Decimal(0)) / 100 for d in drafts), Decimal(0))
-        if abs(scheduled - total) <= Decimal("0.01") * max(1, len(drafts)):
+        # each share's amount as the save rounds it; when they add up, the last share
+        # takes the cent that rounding leaves, as it will be saved
+        shown = [round_cents(total * d.percent / 100) if d.percent is not None else None
+                 for d in drafts]
+        try:
+            shown = [value if draft.percent is not None else None
+                     for draft, value in schedule_amounts(drafts, total)]
             self.error.show_message("")
-            return
-        currency = self.view.summary.currency if self.view else ""
-        self.error.show_message(_(
-            "The payments add up to {sum} of {total}: make them add up to the contract's "
-            "amount.").format(sum=formatting.money(scheduled, currency),
-                              total=formatting.money(total, currency)))
+        except InvalidInput as error:
+            self.error.show_message(error.reason)
+        for row, value in enumerate(shown):
+            cell = self.schedule.item(row, 3)
+            if cell is not None and value is not None:
+                cell.setText(f"{value:,.2f}")
+                self._mark_amount(cell, of_share=True)
 
     def milestones(self) -> tuple[MilestoneDraft, ...]:
         """The schedule as typed; raises InvalidInput on a share or amount that is no
