@@ -442,9 +442,11 @@ def test_a_follow_up_needed_on_a_visit_is_planned_for_the_owner_once(
                                                 by=manager, today=day)
     follow_ups = [services.activities.activity(i) for i in changes.activity_ids
                   if i != visit.activity_id]
+    # named by its customer, never by what they said: that stays with the contract
     assert [(a.title, a.due_on, a.assignee_id, a.deal_id) for a in follow_ups] == [
-        ("Follow up the return visit: 发票抬头有误，需重开", day + dt.timedelta(days=2), rep.id,
-         view.summary.deal_id)]
+        ("Follow up the return visit to Northwind Traders", day + dt.timedelta(days=2),
+         rep.id, view.summary.deal_id)]
+    assert "发票" not in (follow_ups[0].agenda + follow_ups[0].outcome)
     # recorded again with the follow-up still needed: not planned twice
     again = services.after_sales.record_visit(visit.id, 3, "发票抬头有误，需重开", True,
                                               by=manager)

@@ -303,9 +303,9 @@ class AfterSalesService(Service):
                      follow_up_needed: bool, *, by: Actor,
                      today: dt.date | None = None) -> ChangeSet:
         """What the customer said on a return visit; the visit's activity is done with
-        it. A follow-up newly marked needed is planned for the deal's owner two days on
-        (marked again later, it is not planned twice; taken off, the one planned stays
-        for the owner to cancel or do)."""
+        it. A follow-up needed is planned for the deal's owner two days on (not twice
+        while one is planned; taken off, the one planned stays for the owner to cancel
+        or do)."""
         if satisfaction is not None and not 1 <= satisfaction <= 5:
             raise InvalidFields.of([InvalidInput("satisfaction", _(
                 "Rate the satisfaction from 1 (poor) to 5 (very satisfied)."))])
@@ -325,9 +325,8 @@ class AfterSalesService(Service):
             if contract.state is ContractState.CANCELLED:
                 raise InvalidInput("visit", _("The contract is cancelled: its visits stay "
                                               "as they were."))
-            planned = (plan_follow_up(session, contract, deal, problems, by,
-                                      today or dt.date.today())
-                       if follow_up_needed and not visit.follow_up_needed else None)
+            planned = (plan_follow_up(session, contract, deal, by, today or dt.date.today())
+                       if follow_up_needed else None)
             visit.satisfaction, visit.problems = satisfaction, problems.strip()
             visit.follow_up_needed = follow_up_needed
             visit.recorded_at, visit.recorded_by_id = utcnow(), by.id
@@ -348,18 +347,20 @@ class AfterSalesService(Service):
                              contract_ids=frozenset({contract.id}))
 
 
-def plan_follow_up(session: Session, contract: Contract, deal: Deal, problems: str,
-                   by: Actor, today: dt.date) -> int:
-    """A call for the deal's owner about what the customer raised on a return visit;
-    a confidential contract's names no customer words."""
-    words = " ".join(problems.split())
-    title = (_("Follow up a return visit (confidential contract)")
-             if contract.confidentiality is Confidentiality.CONFIDENTIAL else
-             _("Follow up the return visit: {problems}").format(problems=words) if words
-             else _("Follow up the return visit to {customer}").format(
-                 customer=contract.customer_name or deal.title))
+def plan_follow_up(session: Session, contract: Contract, deal: Deal, by: Actor,
+                   today: dt.date) -> int | None:
+    """A call for the deal's owner about what the customer raised on a return visit,
+    unless one is planned already. Its title names the customer, never what they said
+    (that stays on the visit, which only the contract's readers see), so that it tells
+    nothing when the contract becomes confidential."""
+    title = _("Follow up the return visit to {customer}").format(
+        customer=contract.customer_name or deal.title)[:300]
+    if session.scalar(select(Activity.id).where(
+            Activity.deal_id == deal.id, Activity.title == title,
+            Activity.state == ActivityState.PLANNED).limit(1)) is not None:
+        return None
     activity = Activity(
-        kind=ActivityKind.CALL, state=ActivityState.PLANNED, title=title[:300],
+        kind=ActivityKind.CALL, state=ActivityState.PLANNED, title=title,
         due_on=today + dt.timedelta(days=2), assignee_id=deal.owner_id, deal_id=deal.id,
         company_id=deal.company_id, contact_id=deal.contact_id, created_by_id=by.id,
         is_sample=contract.is_sample)
