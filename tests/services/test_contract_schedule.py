@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from funneldesk.services import Services
-from funneldesk.services.contracts.schedule import starting_schedule
+from funneldesk.services.contracts.schedule import schedule_note, starting_schedule
 from funneldesk.services.dto import Actor
 from tests.services.contract_helpers import accepted_quote
 
@@ -18,7 +18,7 @@ DAY = dt.date(2026, 12, 3)
 
 def test_shares_named_in_chinese_terms_become_the_milestones_in_order() -> None:
     schedule = starting_schedule("合同签订后支付 50%，到货后支付 40%，质保金 10% 于一年后支付。",
-                                 DAY)
+                                 DAY).milestones
     assert [(m.label, m.percent) for m in schedule] == [
         ("合同签订后支付", Decimal(50)), ("到货后支付", Decimal(40)),
         ("质保金于一年后支付", Decimal(10))]
@@ -29,13 +29,41 @@ def test_shares_named_in_chinese_terms_become_the_milestones_in_order() -> None:
 
 
 def test_english_terms_read_the_same_way() -> None:
-    schedule = starting_schedule("50% on order, 50% on delivery.", DAY)
-    assert [(m.label, m.percent) for m in schedule] == [
-        ("On order", Decimal(50)), ("On delivery", Decimal(50))]
+    for terms in ("50% on order, 50% on delivery.", "50% on order and 50% on delivery.",
+                  "50% on order. 50% on delivery."):
+        schedule = starting_schedule(terms, DAY)
+        assert schedule.read
+        assert [(m.label, m.percent) for m in schedule.milestones] == [
+            ("On order", Decimal(50)), ("On delivery", Decimal(50))], terms
+
+
+def test_a_thousands_separator_is_no_clause_end() -> None:
+    schedule = starting_schedule("预付款 30%（即人民币 9,960 元），余款 70% 验收后支付", DAY)
+    assert [(m.label, m.percent) for m in schedule.milestones] == [
+        ("预付款（即人民币 9,960 元）", Decimal(30)), ("余款验收后支付", Decimal(70))]
+
+
+def test_terms_in_full_make_one_payment_of_the_whole() -> None:
+    for terms in ("验收合格后 30 日内一次性付清。", "Net 30 from acceptance."):
+        schedule = starting_schedule(terms, DAY)
+        assert schedule.read
+        assert [m.percent for m in schedule.milestones] == [Decimal(100)], terms
+
+
+def test_dates_never_go_back_and_only_a_year_means_a_year() -> None:
+    schedule = starting_schedule("30% 预付款，10% 质保金一年后，60% 验收后", DAY).milestones
+    assert [m.due_on for m in schedule] == sorted(m.due_on for m in schedule)
+    march = starting_schedule("30% 预付款，2027年3月底前支付 70%", DAY).milestones
+    assert march[1].due_on == DAY + dt.timedelta(days=60)
+
+
+def test_labels_are_in_the_contracts_language() -> None:
+    schedule = starting_schedule("", DAY, "zh_CN").milestones
+    assert [m.label for m in schedule] == ["签约预付款", "验收尾款"]
 
 
 @pytest.mark.parametrize("terms", [
-    "验收合格后 30 日内一次性付清。",        # no share at all
+    "按双方约定付款。",                    # no share at all
     "30% on signing, 60% on delivery.",  # shares short of 100%
     "30%/70% as usual",                  # two shares in one clause: whose words?
     "",
@@ -43,8 +71,12 @@ def test_english_terms_read_the_same_way() -> None:
 def test_terms_that_name_no_whole_schedule_start_from_30_on_signing_and_70_after(
         terms: str) -> None:
     schedule = starting_schedule(terms, DAY)
-    assert [m.percent for m in schedule] == [Decimal(30), Decimal(70)]
-    assert [m.label for m in schedule] == ["Advance on signing", "Balance on acceptance"]
+    assert not schedule.read
+    assert [m.percent for m in schedule.milestones] == [Decimal(30), Decimal(70)]
+    assert [m.label for m in schedule.milestones] == ["Advance on signing",
+                                                      "Balance on acceptance"]
+    # the rep is told to check it (nothing to tell when the quote had no terms)
+    assert ("could not read" in schedule_note(terms, schedule.read)) == bool(terms)
 
 
 def test_a_new_contract_takes_the_accepted_quotes_payment_terms(

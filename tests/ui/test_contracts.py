@@ -51,6 +51,11 @@ def test_the_quote_editor_makes_the_contract_and_the_window_refuses_an_unknown_p
     qtbot.addWidget(shown)
     assert shown.view.state is ContractState.DRAFT
     assert "Make contract" in window.undo_stack.undoText()
+    # opened on its payments, saying where the schedule came from
+    assert shown.tabs.currentWidget() is shown.money
+    assert "taken from the quote's payment terms" in shown.money.notice.text()
+    assert "30% on signing, 70% on acceptance" in shown.money.notice.text()
+    shown.tabs.setCurrentWidget(shown.terms)
     terms = shown.terms
     terms.terms.setPlainText(terms.terms.toPlainText() + "\n\n付款\n{amont} 元")
     # said as it is typed, and again when saving is refused

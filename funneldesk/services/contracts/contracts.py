@@ -69,7 +69,11 @@ from funneldesk.services.contracts.records import (
     reviewer_label,
     state_label,
 )
-from funneldesk.services.contracts.schedule import schedule_amounts, starting_schedule
+from funneldesk.services.contracts.schedule import (
+    schedule_amounts,
+    schedule_note,
+    starting_schedule,
+)
 from funneldesk.services.contracts.search import index_contracts
 from funneldesk.services.contracts.settings import contract_settings
 from funneldesk.services.pipeline.search import raw_connection
@@ -237,7 +241,11 @@ class ContractService(Service):
             contract = make_contract(session, quote, deal, by.id, today)
             audit.record(session, by, "create", "contract", contract.id,
                          number=contract.number, quote_id=quote.id)
-            return self._result(session, contract)
+            option = session.get(QuoteOption, contract.option_id)
+            assert option is not None
+            terms = _quote_terms(session, option.revision_id).payment_terms
+            return replace(self._result(session, contract), schedule_note=schedule_note(
+                terms, starting_schedule(terms, today, contract.language).read))
 
     def delete_draft(self, contract_id: int, *, expected_version: int,
                      by: Actor) -> ContractResult:
@@ -671,8 +679,9 @@ def make_contract(session: Session, quote: Quote, deal: Deal, by_id: int,
             description=line.description, unit=line.unit, quantity=line.quantity,
             unit_price=line.unit_price, discount=line.discount,
             tax_rate=line.tax_rate, amount=priced.amount))
-    start = starting_schedule(_quote_terms(session, option.revision_id).payment_terms, today)
-    _write_milestones(session, contract, schedule_amounts(start, contract.amount))
+    start = starting_schedule(_quote_terms(session, option.revision_id).payment_terms, today,
+                              lang)
+    _write_milestones(session, contract, schedule_amounts(start.milestones, contract.amount))
     session.add(ContractStep(contract_id=contract.id, state=ContractState.DRAFT, on=today,
                             at=now, by_id=by_id))
     session.flush()

@@ -1,55 +1,98 @@
 """The payment schedule a new contract starts from: read from the quote's payment terms
 when they name shares that make 100% ("30% on signing, 70% on acceptance", "合同签订后
-支付 50%，到货后支付 40%，质保金 10% 于一年后支付"), else 30% on signing and 70% on
-acceptance. The rep checks the dates; the shares are what the customer accepted."""
+支付 50%，到货后支付 40%，质保金 10% 于一年后支付") or one payment in full ("验收合格后
+30 日内一次性付清"), else 30% on signing and 70% on acceptance, and the rep is told to
+check it. Labels are in the contract's language, since they print in it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from funneldesk.errors import InvalidInput
-from funneldesk.i18n import _
+from funneldesk.i18n import N_, _, translated
 from funneldesk.money import CENT, round_cents
 from funneldesk.services.contracts.records import MilestoneDraft
 
-_CLAUSE = re.compile(r"[^,;，；。、\n]+")
+# clauses end at a full stop, a semicolon, a Chinese comma, an "and", or a comma that is
+# not a thousands separator (9,960)
+_CLAUSE = re.compile(r"[;；。，、\n]|,(?!\d{3})|\.(?=\s|$)|\s+and\s+|以及|及")
 _SHARE = re.compile(r"(\d{1,3}(?:\.\d{1,2})?)\s*[%％]")
-_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff])\s+(?=[\u3000-\u9fff])")
-_YEAR = re.compile(r"年|\byears?\b", re.IGNORECASE)
+_IN_FULL = re.compile(r"一次性|全额|全款|\bin full\b|\bnet\s+\d+", re.IGNORECASE)
+_CJK = "\u3000-\u9fff\uff00-\uffef"  # CJK, and full-width punctuation
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
+_YEAR = re.compile(r"[一1]\s*年|\b(?:one|a|1)\s+years?\b|\b12\s+months\b|12\s*个月",
+                   re.IGNORECASE)
 _MOST = 12
 
 
-def starting_schedule(payment_terms: str, today: dt.date) -> tuple[MilestoneDraft, ...]:
+@dataclass(frozen=True, slots=True)
+class StartingSchedule:
+    milestones: tuple[MilestoneDraft, ...]
+    read: bool  # taken from the quote's terms (False: the default, to be checked)
+
+
+def starting_schedule(payment_terms: str, today: dt.date,
+                      lang: str = "en") -> StartingSchedule:
     """The milestones ``payment_terms`` name, the first due a week from ``today``, the
-    next in two months, three ... (a clause that speaks of a year, a year on), or the
-    default schedule."""
-    return _from_terms(payment_terms, today) or (
-        MilestoneDraft(_("Advance on signing"), today + dt.timedelta(days=7), Decimal(30)),
-        MilestoneDraft(_("Balance on acceptance"), today + dt.timedelta(days=60),
-                       Decimal(70)))
+    next in two months, three ... (a clause that speaks of a year, a year on; never
+    before the one above), or the default schedule, labelled in ``lang``."""
+    clauses = [c.strip() for c in _CLAUSE.split(payment_terms) if c and c.strip()]
+    read = _shares(clauses, today, lang) or _in_full(clauses, today, lang)
+    if read:
+        return StartingSchedule(read, True)
+    return StartingSchedule((
+        MilestoneDraft(translated(N_("Advance on signing"), lang),
+                       today + dt.timedelta(days=7), Decimal(30)),
+        MilestoneDraft(translated(N_("Balance on acceptance"), lang),
+                       today + dt.timedelta(days=60), Decimal(70))), False)
 
 
-def _from_terms(text: str, today: dt.date) -> tuple[MilestoneDraft, ...]:
+def schedule_note(payment_terms: str, read: bool) -> str:
+    """What the rep is told of the schedule a new contract starts from."""
+    terms = " ".join(payment_terms.split())
+    if not terms:
+        return ""
+    if read:
+        return _("The payment schedule is taken from the quote's payment terms: “{terms}”. "
+                 "Check its dates on the Payments tab.").format(terms=terms)
+    return _("FunnelDesk could not read a schedule in the quote's payment terms "
+             "(“{terms}”): the contract starts from 30% on signing and 70% on acceptance. "
+             "Make it what the customer agreed on the Payments tab.").format(terms=terms)
+
+
+def _shares(clauses: list[str], today: dt.date, lang: str) -> tuple[MilestoneDraft, ...]:
     shares: list[tuple[str, Decimal]] = []
-    for clause in _CLAUSE.findall(text):
+    for clause in clauses:
         found = _SHARE.findall(clause)
-        if len(found) != 1:  # two shares in one clause: whose words are whose is a guess
-            if found:
-                return ()
-            continue
-        try:
-            percent = Decimal(found[0])
-        except InvalidOperation:
+        if len(found) > 1:  # two shares in one clause: whose words are whose is a guess
             return ()
-        shares.append((clause, percent))
+        if found:
+            try:
+                shares.append((clause, Decimal(found[0])))
+            except InvalidOperation:
+                return ()
     if not shares or len(shares) > _MOST or sum(p for _c, p in shares) != 100 or any(
             p <= 0 for _c, p in shares):
         return ()
-    return tuple(MilestoneDraft(_label(clause, position), _due(clause, position, today),
-                                percent)
-                 for position, (clause, percent) in enumerate(shares))
+    drafts: list[MilestoneDraft] = []
+    for position, (clause, percent) in enumerate(shares):
+        due = _due(clause, position, today)
+        if drafts and drafts[-1].due_on and due < drafts[-1].due_on:
+            due = drafts[-1].due_on + dt.timedelta(days=30)
+        drafts.append(MilestoneDraft(_label(clause, position, lang), due, percent))
+    return tuple(drafts)
+
+
+def _in_full(clauses: list[str], today: dt.date, lang: str) -> tuple[MilestoneDraft, ...]:
+    """One payment of the whole, when the terms say so and name no share."""
+    whole = [c for c in clauses if _IN_FULL.search(c)]
+    if len(whole) != 1 or any(_SHARE.search(c) for c in clauses):
+        return ()
+    return (MilestoneDraft(_label(whole[0], 0, lang), today + dt.timedelta(days=30),
+                           Decimal(100)),)
 
 
 def _due(clause: str, position: int, today: dt.date) -> dt.date:
@@ -59,11 +102,11 @@ def _due(clause: str, position: int, today: dt.date) -> dt.date:
     return today + dt.timedelta(days=7 if not position else 30 * (position + 1))
 
 
-def _label(clause: str, position: int) -> str:
+def _label(clause: str, position: int, lang: str) -> str:
     """The clause without its share, so that the schedule's label reads as the terms do."""
     words = _CJK_GAP.sub("", " ".join(_SHARE.sub(" ", clause).split())).strip(" :：.")
     if not words:
-        return _("Payment {number}").format(number=position + 1)
+        return translated(N_("Payment {number}"), lang).format(number=position + 1)
     return (words[0].upper() + words[1:])[:200]
 
 

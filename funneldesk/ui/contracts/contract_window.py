@@ -516,11 +516,19 @@ def _removed(result: ContractResult) -> RemovedPayment:
     return result.removed
 
 
-def open_contract(workspace: Workspace, contract_id: int, parent: QWidget | None = None) -> None:
+def open_contract(workspace: Workspace, contract_id: int, parent: QWidget | None = None,
+                  schedule_note: str = "") -> None:
+    """Opens the contract's window; ``schedule_note`` (a contract just made) says how its
+    payment schedule was read, on the Payments tab, shown first."""
     try:
         view = workspace.services.contracts.get(contract_id, viewer=workspace.actor)
         workspace.services.search.note_opened("contract", contract_id, by=workspace.actor)
     except FunnelDeskError as error:
         show_error(parent or workspace.window, error)
         return
-    ContractWindow(workspace, view, parent).exec()
+    window = ContractWindow(workspace, view, parent)
+    if schedule_note:
+        window.money.notice.setText(schedule_note)
+        window.money.notice.show()
+        window.tabs.setCurrentWidget(window.money)
+    window.exec()

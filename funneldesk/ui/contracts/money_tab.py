@@ -83,7 +83,12 @@ class MoneyTab(QWidget):
         edit.addStretch(1)
         edit.addWidget(self.receive_button)
         edit.addWidget(self.take_back_button)
+        self.notice = QLabel()  # how a new contract's schedule was read, once
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("background: palette(alternate-base); padding: 6px")
+        self.notice.hide()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.notice)
         layout.addWidget(QLabel(_("Payment schedule (a share in percent, or a fixed "
                                   "amount; the shares take the rounding):")))
         layout.addWidget(self.table, 2)

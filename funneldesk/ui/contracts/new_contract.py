@@ -37,7 +37,7 @@ def make_contract(workspace: Workspace, quote_id: int, parent: QWidget | None = 
     if made is not None:
         from funneldesk.ui.contracts.contract_window import open_contract
 
-        open_contract(workspace, made.contract.id, parent)
+        open_contract(workspace, made.contract.id, parent, made.schedule_note)
 
 
 class ChooseQuote(QDialog):
