@@ -172,9 +172,10 @@ def test_the_signing_path_records_each_step_with_its_day_courier_and_scan(
     view = services.contracts.advance(view.id, ContractState.SEALED,
                                       expected_version=view.version, by=rep).contract
     # a courier named needs its tracking number; a copy handed over in person needs neither
-    with pytest.raises(InvalidFields):
-        services.contracts.advance(view.id, ContractState.RETURNED, StepDetails(courier="EMS"),
-                                   expected_version=view.version, by=rep)
+    for half in (StepDetails(courier="EMS"), StepDetails(tracking="E123")):
+        with pytest.raises(InvalidFields):
+            services.contracts.advance(view.id, ContractState.RETURNED, half,
+                                       expected_version=view.version, by=rep)
     view = services.contracts.advance(
         view.id, ContractState.RETURNED, StepDetails(note="当面交给采购部王经理"),
         expected_version=view.version, by=rep).contract

@@ -277,11 +277,15 @@ def test_a_colleague_off_the_deals_team_reads_the_contract_but_is_offered_no_ste
     assert not shown.money.receive_button.isEnabled()
     assert not shown.cancel_button.isEnabled()
     assert "Only the deal's owner" in shown.where.text()
-    # the owner is offered them
-    mine = ContractWindow(window.workspace, services.contracts.get(view.id, viewer=rep))
+    # the owner is offered them, but not cancelling what the customer signed
+    owners = MainWindow(services, rep, Settings())
+    qtbot.addWidget(owners)
+    mine = ContractWindow(owners.workspace, services.contracts.get(view.id, viewer=rep))
     qtbot.addWidget(mine)
     assert step_button(mine, "Our seal").isEnabled()
     assert mine.money.receive_button.isEnabled()
+    assert not mine.cancel_button.isEnabled()
+    assert "only a manager cancels it" in mine.cancel_button.toolTip()
 
 
 def test_a_share_typed_in_the_schedule_shows_its_amount_and_what_the_schedule_comes_to(

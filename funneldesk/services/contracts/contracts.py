@@ -805,7 +805,8 @@ def _check_step(session: Session, contract: Contract, to: ContractState,
         raise InvalidInput("on", _("The date cannot be before the previous step ({day}).")
                            .format(day=formatting.date(last)))
     # the countersigned copy may go back by hand: a courier only when one is named
-    if (to is ContractState.SENT or (to is ContractState.RETURNED and step.courier.strip())
+    by_courier = step.courier.strip() or step.tracking.strip()
+    if (to is ContractState.SENT or (to is ContractState.RETURNED and by_courier)
             ) and (not step.courier.strip() or not step.tracking.strip()):
             raise InvalidFields.of([InvalidInput(name, message) for name, value, message in (
                 ("courier", step.courier, _("Enter the courier company.")),

@@ -168,7 +168,7 @@ def milestones_of(session: Session, contract_ids: Sequence[int],
             .order_by(ContractPayment.received_on, ContractPayment.id)):
         payments.setdefault(p.milestone_id, []).append(PaymentView(
             p.id, p.received_on, p.amount, p.method, p.reference,
-            names.get(p.recorded_by_id, "")))
+            names.get(p.recorded_by_id, ""), p.recorded_by_id))
     result: dict[int, list[MilestoneView]] = {}
     for m in session.scalars(select(ContractMilestone).where(
             ContractMilestone.contract_id.in_(contract_ids))
@@ -189,7 +189,8 @@ def visits_of(session: Session, contract_ids: Sequence[int],
         result.setdefault(visit.contract_id, []).append(VisitView(
             visit.id, visit.activity_id, visit.after_days, due_on,
             state is ActivityState.DONE, visit.questionnaire, visit.satisfaction,
-            visit.problems, visit.follow_up_needed, names.get(visit.recorded_by_id or 0, "")))
+            visit.problems, visit.follow_up_needed, names.get(visit.recorded_by_id or 0, ""),
+            state is ActivityState.CANCELLED))
     return {k: tuple(v) for k, v in result.items()}
 
 

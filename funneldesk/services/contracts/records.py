@@ -136,6 +136,7 @@ class PaymentView:
     method: str
     reference: str
     recorded_by: str
+    recorded_by_id: int = 0  # who may take it back: its recorder, or a manager
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +207,7 @@ class VisitView:
     problems: str
     follow_up_needed: bool
     recorded_by: str
+    cancelled: bool = False  # its activity was cancelled (with the contract)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -31,9 +30,14 @@ from funneldesk.models import (
     QuoteRevision,
     ReturnVisit,
 )
+from funneldesk.money import round_cents
 from funneldesk.services.common.records import Actor
 from funneldesk.services.common.sql import next_new_id
-from funneldesk.services.contracts.after_sales import plan_collections, schedule_visits
+from funneldesk.services.contracts.after_sales import (
+    collection_title,
+    plan_collections,
+    schedule_visits,
+)
 from funneldesk.services.contracts.contracts import make_contract, start_review
 from funneldesk.services.contracts.search import index_new_contracts
 from funneldesk.services.pipeline.search import raw_connection
@@ -164,7 +168,7 @@ def _contract(session: Session, rng: random.Random, words: dict[str, Any], quote
     if contract.signed_on is not None:
         by = Actor(owner, "", "", manager.role)
         plan_collections(session, contract, deal, by)
-        _payments(session, rng, words, milestones, owner, now.date())
+        _payments(session, rng, words, contract, milestones, owner, now.date())
         if contract.signed_on + dt.timedelta(days=10) <= now.date():
             contract.delivered_on = contract.signed_on + dt.timedelta(days=rng.randint(5, 10))
             schedule_visits(session, contract, deal, by)
@@ -178,7 +182,7 @@ def _tick_all(session: Session, contract: Contract, by_id: int, day: dt.date) ->
         item.ticked_by_id = by_id
 
 
-def _payments(session: Session, rng: random.Random, words: dict[str, Any],
+def _payments(session: Session, rng: random.Random, words: dict[str, Any], contract: Contract,
               milestones: Sequence[ContractMilestone], owner: int, today: dt.date) -> None:
     """The advance mostly paid on time; the balance paid, paid in part, or late."""
     for milestone in milestones:
@@ -187,14 +191,16 @@ def _payments(session: Session, rng: random.Random, words: dict[str, Any],
         roll = rng.random()
         if roll < 0.2:
             continue  # not paid: overdue once its day has passed
-        paid = milestone.amount if roll > 0.4 else (milestone.amount / 2).quantize(
-            Decimal("0.01"))
+        paid = milestone.amount if roll > 0.4 else round_cents(milestone.amount / 2)
         on = min(today, milestone.due_on + dt.timedelta(days=rng.randint(-3, 12)))
         session.add(ContractPayment(milestone_id=milestone.id, received_on=on, amount=paid,
                                     method=rng.choice(words["pay_methods"]),
                                     reference=f"{rng.randint(10**7, 10**8 - 1)}",
                                     recorded_by_id=owner))
+        session.flush()
         activity = session.get(Activity, milestone.reminder_activity_id or 0)
+        if activity is not None:  # says what is still owed, as a recorded payment does
+            activity.title = collection_title(contract, milestone)
         if paid == milestone.amount and activity is not None:
             activity.state, activity.closed_by_id = ActivityState.DONE, owner
             activity.closed_at = dt.datetime.combine(on, dt.time(16), tzinfo=dt.UTC)

@@ -61,10 +61,12 @@ def fit_columns(view: QTableView | QTreeView, most: int = 40,
                 narrow: dict[int, int] | None = None) -> None:
     """Each shown column as wide as its title and its widest cell, up to ``most``
     characters (``narrow`` gives some columns, such as names, less; a longer text is
-    elided), so that a state or a sum is read whole."""
+    elided), so that a state or a sum is read whole. Once per view, when it first holds
+    rows: a width the user chose afterwards stays through reloads."""
     model = view.model()
-    if model is None or not model.rowCount():  # the titles alone are no measure
-        return
+    if model is None or not model.rowCount() or view.property("fitted"):
+        return  # the titles alone are no measure
+    view.setProperty("fitted", True)
     header = view.horizontalHeader() if isinstance(view, QTableView) else view.header()
     char = view.fontMetrics().averageCharWidth()
     for column in range(header.count() - (1 if header.stretchLastSection() else 0)):

@@ -143,7 +143,8 @@ class AfterSalesTab(QWidget):
             cells = [QStandardItem(text) for text in (
                 ngettext("{n} day", "{n} days", visit.after_days).format(n=visit.after_days),
                 formatting.date(visit.due_on) if visit.due_on else "—",
-                _("Done") if visit.done else _("Planned"),
+                _("Done") if visit.done else _("Cancelled") if visit.cancelled
+                else _("Planned"),
                 f"{visit.satisfaction}/5" if visit.satisfaction is not None else "—",
                 _("Needed") if visit.follow_up_needed else "",
                 visit.problems)]

@@ -192,6 +192,11 @@ class ContractWindow(QDialog):
             if button is not None:
                 button.setEnabled(may_work)
                 button.setToolTip("" if may_work else reason)
+        if may_work and self.view.state in SIGNED and not self.workspace.actor.is_manager:
+            self.cancel_button.setEnabled(False)
+            self.cancel_button.setToolTip(_(
+                "The customer has signed this contract: only a manager cancels it (and "
+                "decides what becomes of the deal won and the money received)."))
         if not may_work:
             self.where.setText(self.where.text() + "\n" + reason)
 
@@ -373,6 +378,11 @@ class ContractWindow(QDialog):
             self.workspace.show_message(_("Choose a payment in the list first."))
             return
         milestone, payment = found
+        actor = self.workspace.actor
+        if payment.recorded_by_id != actor.id and not actor.is_manager:
+            self.workspace.show_message(_("Only the one who recorded the payment, or a "
+                                          "manager, takes it back."))
+            return
         answer = QMessageBox.question(self, _("Take back payment"), _(
             "Take back {amount} received on {day} against “{label}”? The milestone is "
             "owed again (Undo records the payment again).").format(
@@ -380,7 +390,7 @@ class ContractWindow(QDialog):
                 day=formatting.date(payment.received_on), label=milestone.label))
         if answer != QMessageBox.StandardButton.Yes:
             return
-        actor, contracts = self.workspace.actor, self.contracts
+        contracts = self.contracts
 
         def restore(result: ContractResult) -> ContractResult:
             return contracts.restore_payment(_removed(result), expected_version=self._version(),

@@ -75,7 +75,6 @@ class ContractsPage(Page):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.activated.connect(lambda _i: self.open_contract())
         self.table.customContextMenuRequested.connect(self._menu)
-        self._fitted = False
         self.empty = record_table.empty_notice(self.table)
         self.group = QComboBox()
         self.group.setAccessibleName(_("Show"))
@@ -160,9 +159,7 @@ class ContractsPage(Page):
         rows = [row for row in self._all
                 if shown(row, group, words, self.workspace.actor.id)]
         self.model.set_rows(rows)
-        if rows and not self._fitted:  # once: a width the user chose stays
-            self._fitted = True
-            record_table.fit_columns(self.table, narrow={1: 26, 2: 22})  # customer, deal
+        record_table.fit_columns(self.table, narrow={1: 26, 2: 22})  # customer, deal
         self.empty.setText(_("No contracts yet. Open a quote the customer accepted and "
                              "choose Make contract…") if not self._all
                            else _("No contract matches."))

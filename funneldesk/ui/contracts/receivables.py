@@ -70,7 +70,7 @@ class ReceivablesView(QWidget):
         self._fill()
 
     def _fill(self) -> None:
-        self.model.clear()
+        self.model.removeRows(0, self.model.rowCount())  # not clear(): widths stay
         self.model.setHorizontalHeaderLabels([
             _("Customer / contract"), _("Payment"), _("Due"), _("Outstanding"),
             _("Overdue")])

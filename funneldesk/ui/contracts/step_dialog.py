@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from funneldesk.enums import ContractState
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
-from funneldesk.services.contracts.records import StepDetails
+from funneldesk.services.contracts.records import MAX_FILE, StepDetails
 from funneldesk.ui.common.error_label import ErrorLabel, show_refusal
 from funneldesk.ui.common.fields import day_of
 from funneldesk.ui.common.file_dialogs import open_file_name
@@ -112,6 +112,9 @@ class StepDialog(QDialog):
         if not path:
             return
         try:
+            if Path(path).stat().st_size > MAX_FILE:  # said before reading it all
+                self.errors["file"].show_message(_("The file is too large: at most 20 MB."))
+                return
             self.file_data = Path(path).read_bytes()
         except OSError as error:
             self.errors["file"].show_message(str(error.strerror or error))
