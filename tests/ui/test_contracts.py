@@ -356,3 +356,48 @@ def test_undo_and_redo_walk_back_and_forth_over_payments_taken_back(
     (payment,) = [p for m in services.contracts.get(view.id, viewer=manager).milestones
                   for p in m.payments]
     assert payment.recorded_by == manager.display_name
+
+
+def test_a_contracts_window_undoes_only_what_was_done_in_it(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    first = signed(services, manager, contract(services, manager, manager))
+    other = signed(services, manager, contract(services, manager, manager))
+    before = ContractWindow(window.workspace, first)
+    qtbot.addWidget(before)
+
+    def receive(dialog: PaymentDialog) -> int:
+        dialog.amount.setText("1000")
+        dialog.accept()
+        return 1
+
+    monkeypatch.setattr(PaymentDialog, "exec", receive)
+    before.money.receive_button.click()
+    assert before.undo_action.isEnabled()
+    later = ContractWindow(window.workspace, services.contracts.get(other.id, viewer=manager))
+    qtbot.addWidget(later)
+    assert not later.undo_action.isEnabled()
+    later.undo_action.trigger()
+    assert services.contracts.get(first.id, viewer=manager).summary.received == Decimal(1000)
+    # what it does itself, it undoes, and no further
+    later.money.receive_button.click()
+    assert later.undo_action.isEnabled()
+    later.undo_action.trigger()
+    assert services.contracts.get(other.id, viewer=manager).summary.received == 0
+    assert not later.undo_action.isEnabled()
+    assert services.contracts.get(first.id, viewer=manager).summary.received == Decimal(1000)
+
+
+def test_changing_a_drafts_level_keeps_what_was_typed(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    view = contract(services, manager, manager)
+    shown = ContractWindow(window.workspace, view)
+    qtbot.addWidget(shown)
+    shown.terms.warranty.setPlainText("质保 24 个月")
+    level = shown.terms.confidentiality
+    level.setCurrentIndex(level.findData(Confidentiality.CONFIDENTIAL.value))
+    level.activated.emit(level.currentIndex())
+    saved = services.contracts.get(view.id, viewer=manager)
+    assert saved.summary.confidentiality is Confidentiality.CONFIDENTIAL
+    assert saved.content.warranty_terms == "质保 24 个月"
+    assert shown.terms.warranty.toPlainText() == "质保 24 个月"

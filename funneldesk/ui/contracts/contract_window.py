@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from funneldesk import formatting
 from funneldesk.enums import SIGNED_STATES, Confidentiality, ContractState
@@ -131,23 +132,53 @@ class ContractWindow(QDialog):
         self._load()
 
     def _undo_buttons(self) -> list[QToolButton]:
-        """The window holds the main window's menu back while it is open: what it did
-        is undone here (Ctrl+Z, Ctrl+Shift+Z), from the same history as Edit ▸ Undo."""
+        """The window holds the main window's menu back while it is open: what was done
+        in it, and only that, is undone here (Ctrl+Z, Ctrl+Shift+Z), from the same
+        history as Edit ▸ Undo."""
         stack = self.workspace.undo_stack
-        undo, redo = stack.createUndoAction(self, _("Undo")), stack.createRedoAction(
-            self, _("Redo"))
+        self._first = stack.index()  # what was done before the window opened stays
+        # a redo waiting from before the window opened is not this window's to redo
+        self._old_next = stack.command(self._first) if stack.canRedo() else None
+        undo, redo = QAction(_("Undo"), self), QAction(_("Redo"), self)
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        undo.triggered.connect(lambda: self._step_history(stack.undo, -1))
+        redo.triggered.connect(lambda: self._step_history(stack.redo, 1))
+        stack.indexChanged.connect(self._history_changed)
         buttons = []
-        for action, label in ((undo, _("Undo")), (redo, _("Redo"))):
-            action.setIconText(label)
+        for action in (undo, redo):
             self.addAction(action)
             button = QToolButton()
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             buttons.append(button)
         self.undo_action, self.redo_action = undo, redo
+        self._history_shown()
         return buttons
+
+    def _step_history(self, step: Callable[[], None], way: int) -> None:
+        if (way < 0 and self.undo_action.isEnabled()) or (
+                way > 0 and self.redo_action.isEnabled()):
+            step()
+
+    def _history_changed(self, _index: int) -> None:
+        if isValid(self.workspace.undo_stack) and isValid(self.undo_action):
+            self._history_shown()  # (not as the main window closes and takes it along)
+
+    def _history_shown(self) -> None:
+        stack = self.workspace.undo_stack
+        may_undo = stack.canUndo() and stack.index() > self._first
+        may_redo = (stack.canRedo() and stack.index() >= self._first
+                    and (self._old_next is None
+                         or stack.command(self._first) is not self._old_next))
+        self.undo_action.setEnabled(may_undo)
+        self.redo_action.setEnabled(may_redo)
+        self.undo_action.setText(_("Undo {action}").format(action=stack.undoText())
+                                 if may_undo else _("Undo"))
+        self.redo_action.setText(_("Redo {action}").format(action=stack.redoText())
+                                 if may_redo else _("Redo"))
+        for action in (self.undo_action, self.redo_action):
+            action.setIconText(_("Undo") if action is self.undo_action else _("Redo"))
 
     # --- showing ----------------------------------------------------------------------
     def _load(self) -> None:
@@ -258,7 +289,7 @@ class ContractWindow(QDialog):
     def content(self) -> ContractContent:
         t = self.terms
         return ContractContent(
-            t.title.text(), str(t.language.currentData()), self.view.content.confidentiality,
+            t.title.text(), str(t.language.currentData()), t.level(),
             t.terms.toPlainText(), t.delivery.toPlainText(), t.warranty.toPlainText(),
             t.acceptance.toPlainText(), self.money.milestones(), self.after.commitments())
 
@@ -330,6 +361,9 @@ class ContractWindow(QDialog):
     def set_level(self) -> None:
         level = self.terms.level()
         if level is self.view.summary.confidentiality:
+            return
+        if self.view.state is S.DRAFT:  # a draft's level is saved with what was typed
+            self.save()
             return
         actor = self.workspace.actor
         if self._run(_("Set contract {number} {level}").format(
