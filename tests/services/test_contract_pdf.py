@@ -82,7 +82,9 @@ def test_english_contract_says_page_x_of_y(services: Services, manager: Actor,
 def test_a_confidential_pdf_is_watermarked_and_opens_only_with_its_password(
         services: Services, manager: Actor, rep: Actor) -> None:
     view = chinese(services, manager, rep, confidential=True)
-    assert "机密" in pages(services.contracts.pdf(view.id, viewer=rep))[0]
+    first = pages(services.contracts.pdf(view.id, viewer=rep))[0]
+    assert "机密" in first
+    assert "草稿" in first  # a confidential draft is still marked a draft
     data = services.contracts.pdf_to_save(view.id, viewer=rep, password="正确的密码 42")
     assert b"/Encrypt" in data
     reader = PdfReader(io.BytesIO(data))

@@ -66,6 +66,22 @@ def test_the_customers_answer_stays_while_a_contract_rests_on_it(
     assert reopened.state.value == "sent"
 
 
+def test_printed_in_the_other_language_an_untouched_template_follows(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    view = contract(services, manager, rep)
+    assert view.content.language == "en"
+    chinese = services.contracts.save(view.id, replace(view.content, language="zh_CN"),
+                                      expected_version=view.version, by=rep).contract
+    assert chinese.content.terms == services.contract_settings.settings().templates[
+        "zh_CN"].strip()
+    # terms the rep changed stay as written
+    mine = replace(chinese.content, terms=chinese.content.terms + "\n\n附加条款\n另行约定。",
+                   language="en")
+    kept = services.contracts.save(view.id, mine, expected_version=chinese.version,
+                                   by=rep).contract
+    assert kept.content.terms.endswith("另行约定。")
+
+
 def test_an_unknown_placeholder_is_refused_where_it_was_typed_and_changes_nothing(
         services: Services, manager: Actor, rep: Actor, db_path: Path) -> None:
     view = contract(services, manager, rep)

@@ -311,9 +311,14 @@ class ContractService(Service):
             if content.confidentiality is not contract.confidentiality:
                 _require_owner_or_manager(op.deal, by)
                 rename_activities(session, contract, content.confidentiality)
+            team = contract_settings(session_query(session)).templates
+            contract.terms = content.terms.strip()
+            if content.language != contract.language and content.language in team and \
+                    contract.terms == team.get(contract.language, "").strip():
+                # the other language's template, untouched: the terms follow the language
+                contract.terms = team[content.language].strip()
             contract.title, contract.language = content.title.strip(), content.language
             contract.confidentiality = content.confidentiality
-            contract.terms = content.terms.strip()
             contract.delivery_terms = content.delivery_terms.strip()
             contract.warranty_terms = content.warranty_terms.strip()
             contract.acceptance_terms = content.acceptance_terms.strip()

@@ -90,7 +90,10 @@ def pdf_document(session: Session, view: ContractView, today: dt.date | None = N
             months=c.warranty_months) if c.warranty_months is not None else ""),
         (N_("Service contact"), c.service_contact)) if text)
     watermark = None
-    if view.summary.confidentiality is Confidentiality.CONFIDENTIAL:
+    confidential = view.summary.confidentiality is Confidentiality.CONFIDENTIAL
+    if confidential and view.state in UNAPPROVED:  # both: a secret draft is still a draft
+        watermark = ("机密 · 草稿", "CONFIDENTIAL – DRAFT, NOT FOR SIGNATURE")
+    elif confidential:
         watermark = ("机密", "CONFIDENTIAL")
     elif view.state in UNAPPROVED:
         watermark = ("草稿", "DRAFT – NOT FOR SIGNATURE")

@@ -21,7 +21,7 @@ FROM contracts k
 JOIN deals d ON d.id = k.deal_id
 WHERE k.id IN ({ids})"""
 
-CONTRACT_SEARCH = SearchKind(KIND, N_("Contract"), DETAIL_SQL)
+CONTRACT_SEARCH = SearchKind(KIND, N_("Sales contract"), DETAIL_SQL)  # "Contract" is a stage
 
 DOC_SQL = ("SELECT k.id, k.number, k.title, k.customer_name FROM contracts k "
            "WHERE k.confidentiality <> 'CONFIDENTIAL'")

@@ -189,7 +189,9 @@ class ContractWindow(QDialog):
                  if summary.confidentiality is Confidentiality.CONFIDENTIAL else "")
         self.heading.setText(f"{summary.number}  ·  {summary.customer or summary.deal_title}"
                              f"  ·  {formatting.money(summary.amount, summary.currency)}{level}")
-        whom = waiting_label(summary.state)
+        whom = (_("Us: approve it for signature")
+                if summary.state is S.IN_REVIEW and view.review_complete
+                else waiting_label(summary.state))
         where = _("{state} — waiting on {whom}").format(
             state=state_label(summary.state), whom=whom) if whom else state_label(summary.state)
         if view.cancelled_reason:
@@ -223,6 +225,9 @@ class ContractWindow(QDialog):
             if button is not None:
                 button.setEnabled(may_work)
                 button.setToolTip("" if may_work else reason)
+        if may_work and not self.money.payments.rowCount():
+            self.money.take_back_button.setEnabled(False)
+            self.money.take_back_button.setToolTip(_("No payment is recorded yet."))
         if may_work and self.view.state in SIGNED and not self.workspace.actor.is_manager:
             self.cancel_button.setEnabled(False)
             self.cancel_button.setToolTip(_(
