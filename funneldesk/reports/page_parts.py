@@ -115,10 +115,11 @@ def draw_watermark(canvas: Canvas, font: str, big: str, small: str,
     canvas.setFillColor(colour)
     canvas.translate(WIDTH / 2, HEIGHT / 2)
     canvas.rotate(40)
-    canvas.setFont(font, 64)
-    canvas.drawCentredString(0, 12 * mm, big)
-    canvas.setFont(font, 36)
-    canvas.drawCentredString(0, -10 * mm, small)
+    room = 190 * mm  # across the page at its slant, with a margin
+    for text, size, y in ((big, 64, 12 * mm), (small, 36, -10 * mm)):
+        width = canvas.stringWidth(text, font, size)
+        canvas.setFont(font, size * min(1, room / width) if width else size)
+        canvas.drawCentredString(0, y, text)
     canvas.restoreState()
 
 
