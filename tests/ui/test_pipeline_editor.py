@@ -148,6 +148,15 @@ def test_a_manager_makes_contract_signed_the_criterion_a_signed_contract_meets(
     assert toggle.text() == "Tick by hand instead"
     toggle.click()  # ticked by hand again
     assert stage(services, "Contract").criteria[0].rule == ""
+    # a rule left behind when the stages move is shown in red, with what to do
+    editor.criteria_view.setCurrentIndex(editor.criteria.index(0, 0))
+    toggle.click()
+    assert stage(services, "Contract").criteria[0].rule == "contract_signed"
+    contract_stage = stage(services, "Contract")
+    services.pipelines.add_stage(pipeline_id=pipeline(services).id, name="Handover",
+                                 by=manager)  # after the last open stage, Contract
+    editor._load_pipeline(contract_stage.id)
+    assert "no longer the last before Won" in editor.criteria.item(0).toolTip()
     # on an earlier stage a signature cannot meet a criterion: greyed out, with the reason
     choose_stage(editor, 0)
     editor.criteria_view.setCurrentIndex(editor.criteria.index(0, 0))

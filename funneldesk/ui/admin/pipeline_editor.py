@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -240,6 +240,13 @@ class PipelineEditor(QDialog):
             by_contract = _("met by a signed contract")
             item = QStandardItem(f"[{kind}] {criterion.label}" + (
                 f"  ({by_contract})" if criterion.rule else ""))
+            if criterion.rule and self.pipeline is not None and \
+                    not self.pipeline.signature_may_meet(stage.id, criterion.kind):
+                # the stages moved since: the deal would wait here for its signature
+                item.setForeground(QColor("#c62828"))
+                item.setToolTip(_("This stage is no longer the last before Won: a deal "
+                                  "would wait here until its contract is signed. Choose "
+                                  "Tick by hand instead."))
             item.setData(criterion.id, IdRole)
             item.setData(criterion.rule, RuleRole)
             item.setData(criterion.kind.value, KindRole)
@@ -351,7 +358,7 @@ class PipelineEditor(QDialog):
         stage, index = self.current_stage(), self.criteria_view.currentIndex()
         if stage is None or self.pipeline is None or not index.isValid():
             self.rule_button.setText(_("Met by a signed contract"))
-            self.rule_button.setEnabled(True)
+            self.rule_button.setEnabled(False)
             self.rule_button.setToolTip(_("Choose a criterion in the list first."))
             return
         item = self.criteria.itemFromIndex(index)
