@@ -71,10 +71,10 @@ class ReceivablesView(QWidget):
 
     def _fill(self) -> None:
         self.model.removeRows(0, self.model.rowCount())  # not clear(): widths stay
-        self.model.setHorizontalHeaderLabels([
-            _("Customer / contract"), _("Payment"), _("Due"), _("Outstanding"),
-            _("Overdue")])
         by = str(self.group.currentData() or "customer")
+        self.model.setHorizontalHeaderLabels([
+            _("Customer / contract") if by == "customer" else _("Rep / contract"),
+            _("Payment"), _("Due"), _("Outstanding"), _("Overdue")])
         groups: dict[str, list[Receivable]] = {}
         for row in self.rows:
             key = (row.customer or _("(no customer)")) if by == "customer" else row.owner
