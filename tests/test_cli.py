@@ -136,3 +136,20 @@ def test_every_word_translated_for_argparse_is_one_argparse_writes() -> None:
 
     source = inspect.getsource(argparse)
     assert [w for w in WORDS if repr(w) not in source and f'"{w}"' not in source] == []
+
+
+def test_a_reader_that_goes_away_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """`funneldesk contract list | head`: the pipe closes, and nothing is said wrong."""
+    import builtins
+
+    db = str(tmp_path / "pipe.db")
+    assert main(["--db", db, "demo", "--deals", "3"]) == 0
+    capsys.readouterr()
+
+    def closed(*_args: object, **_kwargs: object) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(builtins, "print", closed)
+    assert main(["--db", db, "contract", "list"]) == 141
+    assert capsys.readouterr().err == ""
