@@ -102,8 +102,7 @@ class AfterSalesTab(QWidget):
         layout.addWidget(promised)
         layout.addLayout(delivery)
         layout.addWidget(self.errors["delivered_on"])
-        layout.addWidget(QLabel(_("Return visits (回访), planned as activities of the deal's "
-                                  "owner:")))
+        layout.addWidget(QLabel(_("Return visits, planned as activities of the deal's owner:")))
         layout.addWidget(self.visits_view, 1)
         row = QHBoxLayout()
         row.addStretch(1)

@@ -55,6 +55,7 @@ class StepDialog(QDialog):
         super().__init__(parent)
         self.to, self._save = to, save
         self.setWindowTitle(step_title(to).rstrip("…"))
+        self.setMinimumWidth(30 * self.fontMetrics().averageCharWidth() + 320)
         self.file_data, self.file_name = b"", ""
         self.on = QDateEdit(QDate.currentDate())
         self.on.setCalendarPopup(True)

@@ -92,7 +92,7 @@ class TermsTab(QWidget):
                                   (_("Acceptance:"), self.acceptance, "acceptance_terms")):
             form.addRow(label, edit)
             form.addRow("", self.errors[name])
-        hint = QLabel(_("Clauses are apart by a blank line; a clause's first line is its "
+        hint = QLabel(_("A blank line starts a new clause; a clause's first line is its "
                         "heading. They are numbered when printed, after the products and "
                         "the payment schedule."))
         hint.setWordWrap(True)
