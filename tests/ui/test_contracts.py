@@ -306,6 +306,9 @@ def test_a_share_typed_in_the_schedule_shows_its_amount_and_what_the_schedule_co
     assert "add up to 26,600.00 of 33,200.00" in money.error.text()
     money.schedule.item(1, 3).setText("16600")
     assert money.error.text() == ""
+    # the typed amount reads as the others do, and what is owed on a draft follows it
+    assert money.schedule.item(1, 3).text() == "16,600.00"
+    assert money.schedule.item(1, 5).text() == "$16,600.00"
     # a share emptied keeps its amount, as a fixed one
     money.schedule.item(0, 2).setText("")
     assert money.schedule.item(0, 3).text() == "16,600.00"

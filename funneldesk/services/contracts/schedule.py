@@ -52,15 +52,15 @@ def starting_schedule(payment_terms: str, today: dt.date,
 
 def schedule_note(payment_terms: str, read: bool) -> str:
     """What the rep is told of the schedule a new contract starts from."""
-    terms = " ".join(payment_terms.split())
+    terms = " ".join(payment_terms.split()).rstrip("。.")
     if not terms:
         return ""
     if read:
         return _("The payment schedule is taken from the quote's payment terms: “{terms}”. "
-                 "Check its dates on the Payments tab.").format(terms=terms)
+                 "Check its dates below.").format(terms=terms)
     return _("FunnelDesk could not read a schedule in the quote's payment terms "
              "(“{terms}”): the contract starts from 30% on signing and 70% on acceptance. "
-             "Make it what the customer agreed on the Payments tab.").format(terms=terms)
+             "Make it below what the customer agreed.").format(terms=terms)
 
 
 def _shares(clauses: list[str], today: dt.date, lang: str) -> tuple[MilestoneDraft, ...]:

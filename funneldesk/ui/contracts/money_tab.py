@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from funneldesk import formatting
+from funneldesk.enums import ContractState
 from funneldesk.errors import FunnelDeskError, InvalidInput
 from funneldesk.i18n import _
 from funneldesk.money import round_cents
@@ -226,11 +227,18 @@ class MoneyTab(QWidget):
             self.error.show_message("")
         except InvalidInput as error:
             self.error.show_message(error.reason)
-        for row, value in enumerate(shown):
-            cell = self.schedule.item(row, 3)
+        currency = self.view.summary.currency if self.view is not None else ""
+        for row, (draft, value) in enumerate(zip(drafts, shown, strict=True)):
+            cell, owed = self.schedule.item(row, 3), self.schedule.item(row, 5)
+            amount = value if value is not None else draft.amount
             if cell is not None and value is not None:
                 cell.setText(f"{value:,.2f}")
                 self._mark_amount(cell, of_share=True)
+            elif cell is not None and amount is not None:
+                cell.setText(f"{amount:,.2f}")  # typed "7000" reads as the others do
+            if owed is not None and amount is not None and self.view is not None \
+                    and self.view.state is ContractState.DRAFT:  # nothing received yet
+                owed.setText(formatting.money(amount, currency))
 
     def milestones(self) -> tuple[MilestoneDraft, ...]:
         """The schedule as typed; raises InvalidInput on a share or amount that is no
