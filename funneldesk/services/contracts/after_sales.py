@@ -127,17 +127,17 @@ def collection_title(contract: Contract, milestone: ContractMilestone,
     once it is paid); a confidential contract's names no sum or number."""
     if (level or contract.confidentiality) is Confidentiality.CONFIDENTIAL:
         return _("Collect a payment (confidential contract)")
-    owed = _owed(milestone)
+    session = object_session(milestone)
+    owed = owed_on(session, milestone) if session is not None else milestone.amount
     return _("Collect payment: {label}, {amount} {currency} ({number})").format(
         label=milestone.label, amount=f"{owed if owed > 0 else milestone.amount:,.2f}",
         currency=contract.currency, number=contract.number)[:300]
 
 
-def _owed(milestone: ContractMilestone) -> Decimal:
-    session = object_session(milestone)
-    received = session.scalar(
-        select(func.coalesce(func.sum(ContractPayment.amount), 0))
-        .where(ContractPayment.milestone_id == milestone.id)) if session else 0
+def owed_on(session: Session, milestone: ContractMilestone) -> Decimal:
+    """What is still owed on the milestone: its amount less the payments against it."""
+    received = session.scalar(select(func.coalesce(func.sum(ContractPayment.amount), 0))
+                              .where(ContractPayment.milestone_id == milestone.id))
     return milestone.amount - Decimal(received or 0)
 
 

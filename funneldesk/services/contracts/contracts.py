@@ -48,6 +48,7 @@ from funneldesk.services.common.sql import session_query
 from funneldesk.services.contracts import reads, templates
 from funneldesk.services.contracts.after_sales import (
     cancel_open_activities,
+    owed_on,
     plan_collections,
     rename_activities,
     schedule_visits,
@@ -238,14 +239,10 @@ class ContractService(Service):
                 raise InvalidInput("quote", _(
                     "Contract {number} is made from this quote already: cancel it first to "
                     "make another.").format(number=other))
-            contract = make_contract(session, quote, deal, by.id, today)
+            contract, note = make_contract(session, quote, deal, by.id, today)
             audit.record(session, by, "create", "contract", contract.id,
                          number=contract.number, quote_id=quote.id)
-            option = session.get(QuoteOption, contract.option_id)
-            assert option is not None
-            terms = _quote_terms(session, option.revision_id).payment_terms
-            return replace(self._result(session, contract), schedule_note=schedule_note(
-                terms, starting_schedule(terms, today, contract.language).read))
+            return replace(self._result(session, contract), schedule_note=note)
 
     def delete_draft(self, contract_id: int, *, expected_version: int,
                      by: Actor) -> ContractResult:
@@ -495,9 +492,7 @@ class ContractService(Service):
                 problems.append(InvalidInput("amount", _(
                     "Enter the amount received, more than zero, to the cent.")))
                 value = Decimal(0)
-            got = session.scalar(select(func.coalesce(func.sum(ContractPayment.amount), 0))
-                                 .where(ContractPayment.milestone_id == milestone_id))
-            left = milestone.amount - Decimal(got or 0)
+            left = owed_on(session, milestone)
             if value > left:
                 problems.append(InvalidInput("amount", _(
                     "That is more than the {left} still due on “{label}”: record the rest "
@@ -561,9 +556,7 @@ class ContractService(Service):
         with self._open(milestone.contract_id, expected_version, by) as op:
             session = op.session
             _require_payment_keeper(op.contract, removed.recorded_by_id, by)
-            got = session.scalar(select(func.coalesce(func.sum(ContractPayment.amount), 0))
-                                 .where(ContractPayment.milestone_id == milestone.id))
-            left = milestone.amount - Decimal(got or 0)
+            left = owed_on(session, milestone)
             if removed.amount > left or session.get(ContractPayment, removed.id) is not None:
                 raise InvalidInput("amount", _(
                     "That is more than the {left} still due on “{label}”: record the rest "
@@ -644,14 +637,16 @@ class PasswordNeeded(FunnelDeskError):
 
 
 def make_contract(session: Session, quote: Quote, deal: Deal, by_id: int,
-                  today: dt.date, now: dt.datetime | None = None) -> Contract:
+                  today: dt.date, now: dt.datetime | None = None) -> tuple[Contract, str]:
     """A draft from the quote's accepted option: its lines and amounts, the customer,
     the terms from the team's template in the quote's language, and the payment schedule
     its payment terms name (``schedule.starting_schedule``; sample data makes its
-    contracts with it too)."""
+    contracts with it too); with what the rep is told of that schedule."""
     assert quote.accepted_option_id is not None
     option = session.get(QuoteOption, quote.accepted_option_id)
     assert option is not None
+    revision = session.get(QuoteRevision, option.revision_id)
+    assert revision is not None  # an option is always of a revision
     company = session.get(Company, deal.company_id) if deal.company_id else None
     contact = session.get(Contact, quote.contact_id or deal.contact_id or 0)
     settings = contract_settings(session_query(session))
@@ -670,7 +665,7 @@ def make_contract(session: Session, quote: Quote, deal: Deal, by_id: int,
         customer_address=company.address if company else "",
         customer_contact=contact.name if contact else "",
         terms=settings.templates[lang],
-        delivery_terms=_quote_terms(session, option.revision_id).delivery_terms,
+        delivery_terms=revision.delivery_terms,
         created_at=now, created_by_id=by_id, updated_at=now, updated_by_id=by_id)
     session.add(contract)
     session.flush()
@@ -684,13 +679,12 @@ def make_contract(session: Session, quote: Quote, deal: Deal, by_id: int,
             description=line.description, unit=line.unit, quantity=line.quantity,
             unit_price=line.unit_price, discount=line.discount,
             tax_rate=line.tax_rate, amount=priced.amount))
-    start = starting_schedule(_quote_terms(session, option.revision_id).payment_terms, today,
-                              lang)
+    start = starting_schedule(revision.payment_terms, today, lang)
     _write_milestones(session, contract, schedule_amounts(start.milestones, contract.amount))
     session.add(ContractStep(contract_id=contract.id, state=ContractState.DRAFT, on=today,
                             at=now, by_id=by_id))
     session.flush()
-    return contract
+    return contract, schedule_note(revision.payment_terms, start.read)
 
 
 def _system_reader() -> Actor:
@@ -736,12 +730,6 @@ def _require_worker(session: Session, deal: Deal, by: Actor) -> None:
     if not may_work_on(session, deal, by):
         raise NotAllowed(_("Only the deal's owner, a colleague on its team or a manager "
                            "can work on its contracts."))
-
-
-def _quote_terms(session: Session, revision_id: int) -> QuoteRevision:
-    revision = session.get(QuoteRevision, revision_id)
-    assert revision is not None  # an option is always of a revision
-    return revision
 
 
 def _write_milestones(session: Session, contract: Contract,

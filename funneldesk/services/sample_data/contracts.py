@@ -124,7 +124,7 @@ def _contract(session: Session, rng: random.Random, words: dict[str, Any], quote
     signed_day = row["closed_on"] or now.date()
     start = min(now, dt.datetime.combine(signed_day, dt.time(9), tzinfo=dt.UTC)
                 - dt.timedelta(days=rng.randint(8, 20)))
-    contract = make_contract(session, quote, deal, owner, start.date(), start)
+    contract, _note = make_contract(session, quote, deal, owner, start.date(), start)
     contract.is_sample = True
     contract.confidentiality = (Confidentiality.CONFIDENTIAL if rng.random() < 0.2
                                 else Confidentiality.NORMAL)
@@ -232,7 +232,7 @@ def _cancelled(session: Session, rng: random.Random, words: dict[str, Any], quot
     assert deal is not None
     day = (row["closed_on"] or now.date()) - dt.timedelta(days=25)
     at = dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC)
-    draft = make_contract(session, quote, deal, row["owner_id"], day, at)
+    draft, _note = make_contract(session, quote, deal, row["owner_id"], day, at)
     draft.is_sample = True
     draft.state, draft.cancelled_reason = (ContractState.CANCELLED,
                                            rng.choice(words["cancel_reasons"]))

@@ -32,7 +32,6 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services.contracts.records import (
     DATED,
-    MAX_FILE,
     ContractContent,
     ContractResult,
     ContractView,
@@ -44,14 +43,14 @@ from funneldesk.services.contracts.records import (
 )
 from funneldesk.ui.common.error_label import ErrorLabel, show_refusal
 from funneldesk.ui.common.errors import show_error
-from funneldesk.ui.common.file_dialogs import open_file_name, save_file_name
+from funneldesk.ui.common.file_dialogs import save_file_name
 from funneldesk.ui.common.page import Workspace
 from funneldesk.ui.common.unsaved import ask_about_unsaved
 from funneldesk.ui.contracts.after_sales_tab import AfterSalesTab, VisitDialog
 from funneldesk.ui.contracts.money_tab import MoneyTab, PaymentDialog
 from funneldesk.ui.contracts.review_tab import ReviewTab
 from funneldesk.ui.contracts.signing_tab import SigningTab
-from funneldesk.ui.contracts.step_dialog import StepDialog, step_title
+from funneldesk.ui.contracts.step_dialog import StepDialog, choose_scan, step_title
 from funneldesk.ui.contracts.terms_tab import TermsTab
 
 S = ContractState
@@ -63,7 +62,6 @@ FORWARD: dict[ContractState, tuple[ContractState, ...]] = {
     S.APPROVED: (S.SENT, S.DRAFT), S.SENT: (S.SIGNED,), S.SIGNED: (S.SEALED,),
     S.SEALED: (S.RETURNED,), S.RETURNED: (S.ARCHIVED,),
 }
-ASKS = DATED
 
 
 class ContractWindow(QDialog):
@@ -142,11 +140,13 @@ class ContractWindow(QDialog):
         undo, redo = QAction(_("Undo"), self), QAction(_("Redo"), self)
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        undo.triggered.connect(lambda: self._step_history(stack.undo, -1))
-        redo.triggered.connect(lambda: self._step_history(stack.redo, 1))
+        # a greyed-out action does not trigger: the window's history ends where it began
+        undo.triggered.connect(stack.undo)
+        redo.triggered.connect(stack.redo)
         stack.indexChanged.connect(self._history_changed)
         buttons = []
-        for action in (undo, redo):
+        for action, label in ((undo, _("Undo")), (redo, _("Redo"))):
+            action.setIconText(label)  # the button keeps a short label
             self.addAction(action)
             button = QToolButton()
             button.setDefaultAction(action)
@@ -155,11 +155,6 @@ class ContractWindow(QDialog):
         self.undo_action, self.redo_action = undo, redo
         self._history_shown()
         return buttons
-
-    def _step_history(self, step: Callable[[], None], way: int) -> None:
-        if (way < 0 and self.undo_action.isEnabled()) or (
-                way > 0 and self.redo_action.isEnabled()):
-            step()
 
     def _history_changed(self, _index: int) -> None:
         if isValid(self.workspace.undo_stack) and isValid(self.undo_action):
@@ -177,8 +172,6 @@ class ContractWindow(QDialog):
                                  if may_undo else _("Undo"))
         self.redo_action.setText(_("Redo {action}").format(action=stack.redoText())
                                  if may_redo else _("Redo"))
-        for action in (self.undo_action, self.redo_action):
-            action.setIconText(_("Undo") if action is self.undo_action else _("Redo"))
 
     # --- showing ----------------------------------------------------------------------
     def _load(self) -> None:
@@ -344,7 +337,7 @@ class ContractWindow(QDialog):
                 "nothing.").format(number=number))
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        if to in ASKS:
+        if to in DATED:
             dialog = StepDialog(to, lambda details: self._raising(text, lambda v: (
                 self.contracts.advance(self.view.id, to, details, expected_version=v,
                                        by=actor))), self,
@@ -439,21 +432,13 @@ class ContractWindow(QDialog):
             payment.id, expected_version=v, by=actor), undo=restore)
 
     def attach(self) -> None:
-        path, _filter = open_file_name(self, _("Choose the scanned copy"), "",
-                                       _("Scans (*.pdf *.png *.jpg *.jpeg)"))
-        if not path:
+        chosen = choose_scan(self, self.error.show_message)
+        if chosen is None:
             return
-        try:
-            if Path(path).stat().st_size > MAX_FILE:  # said before reading it all
-                self.error.show_message(_("The file is too large: at most 20 MB."))
-                return
-            data = Path(path).read_bytes()
-        except OSError as error:
-            self.error.show_message(str(error.strerror or error))
-            return
+        name, data = chosen
         actor = self.workspace.actor
         self._run(_("Attach scan"), lambda v: self.contracts.attach(
-            self.view.id, Path(path).name, data, expected_version=v, by=actor))
+            self.view.id, name, data, expected_version=v, by=actor))
 
     def save_scan(self) -> None:
         file_id = self.signing.chosen_file()

@@ -217,16 +217,16 @@ class MoneyTab(QWidget):
         except InvalidInput as error:
             self.error.show_message(error.reason)
             return
-        # each share's amount as the save rounds it; when they add up, the last share
-        # takes the cent that rounding leaves, as it will be saved
-        shown = [round_cents(total * d.percent / 100) if d.percent is not None else None
-                 for d in drafts]
+        # each share's amount as it will be saved (the last share taking the cent that
+        # rounding leaves); while the shares do not add up, each rounded as the save does
         try:
             shown = [value if draft.percent is not None else None
                      for draft, value in schedule_amounts(drafts, total)]
             self.error.show_message("")
         except InvalidInput as error:
             self.error.show_message(error.reason)
+            shown = [round_cents(total * d.percent / 100) if d.percent is not None else None
+                     for d in drafts]
         currency = self.view.summary.currency if self.view is not None else ""
         for row, (draft, value) in enumerate(zip(drafts, shown, strict=True)):
             cell, owed = self.schedule.item(row, 3), self.schedule.item(row, 5)

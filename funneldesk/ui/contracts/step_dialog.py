@@ -5,6 +5,7 @@ signed contract, a note)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate
@@ -108,20 +109,10 @@ class StepDialog(QDialog):
         layout.addWidget(buttons)
 
     def _choose(self) -> None:
-        path, _filter = open_file_name(self, _("Choose the scanned copy"), "",
-                                       _("Scans (*.pdf *.png *.jpg *.jpeg)"))
-        if not path:
-            return
-        try:
-            if Path(path).stat().st_size > MAX_FILE:  # said before reading it all
-                self.errors["file"].show_message(_("The file is too large: at most 20 MB."))
-                return
-            self.file_data = Path(path).read_bytes()
-        except OSError as error:
-            self.errors["file"].show_message(str(error.strerror or error))
-            return
-        self.file_name = Path(path).name
-        self.file_label.setText(self.file_name)
+        chosen = choose_scan(self, self.errors["file"].show_message)
+        if chosen is not None:
+            self.file_name, self.file_data = chosen
+            self.file_label.setText(self.file_name)
 
     def details(self) -> StepDetails:
         return StepDetails(day_of(self.on.date()), self.courier.text(),
@@ -140,3 +131,20 @@ class StepDialog(QDialog):
             show_refusal(error, self.errors, fields, self.error)
             return
         super().accept()
+
+
+def choose_scan(parent: QWidget, say: Callable[[str], None]) -> tuple[str, bytes] | None:
+    """A scanned copy the user picks, as its name and bytes; a file too large is refused
+    before it is read, and what went wrong is said through ``say``."""
+    path, _filter = open_file_name(parent, _("Choose the scanned copy"), "",
+                                   _("Scans (*.pdf *.png *.jpg *.jpeg)"))
+    if not path:
+        return None
+    try:
+        if Path(path).stat().st_size > MAX_FILE:  # said before reading it all
+            say(_("The file is too large: at most 20 MB."))
+            return None
+        return Path(path).name, Path(path).read_bytes()
+    except OSError as error:
+        say(str(error.strerror or error))
+        return None
