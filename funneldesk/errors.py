@@ -165,6 +165,16 @@ class NotFound(FunnelDeskError):
             "activity": N_("This activity (#{id}) no longer exists."),
             "user": N_("User #{id} no longer exists."),
             "quote": N_("Quote #{id} no longer exists."),
+            "contract": N_("There is no contract #{id}: it was never made, or it was "
+                           "deleted."),
+            "milestone": N_("This payment milestone (#{id}) no longer exists: the "
+                            "contract's schedule changed."),
+            "payment": N_("This payment (#{id}) is no longer on the record."),
+            "visit": N_("This return visit (#{id}) no longer exists."),
+            "review": N_("This review (#{id}) no longer exists."),
+            "file": N_("This file (#{id}) is no longer attached."),
+            "note": N_("This note (#{id}) no longer exists."),
+            "segment": N_("Customer segment #{id} no longer exists."),
         }.get(self.what, N_("Record #{id} no longer exists."))
         return _(sentence).format(id=self.ident)
 

@@ -5,6 +5,8 @@ plain-text one), FunnelDesk says so instead of storing the secret where anyone r
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from funneldesk.errors import FunnelDeskError
@@ -39,6 +41,26 @@ def store(key: str, secret: str) -> None:
     else:
         with contextlib.suppress(keyring.errors.PasswordDeleteError):  # none kept: done
             keyring.delete_password(SERVICE, key)
+
+
+def contract_pdf_key(database: Path, number: str) -> str:
+    """Where a contract's PDF password is kept: a contract number repeats across
+    databases, so the key names the database too."""
+    return f"contract-pdf:{database.resolve()}:{number}"
+
+
+def forget_contract_pdfs(database: Path, numbers: Iterable[str]) -> None:
+    """Forgets the PDF passwords of contracts that are gone (their numbers may be given
+    again); nothing to do without a secure keyring."""
+    numbers = list(numbers)
+    if not numbers:
+        return  # no keyring call at all (it may ask the user to unlock it)
+    import keyring.errors
+
+    # after the records are gone for good: a keyring that fails here must not undo that
+    with contextlib.suppress(NoSecureKeyring, keyring.errors.KeyringError):
+        for number in numbers:
+            store(contract_pdf_key(database, number), "")
 
 
 def read(key: str) -> str:

@@ -474,8 +474,14 @@ def test_a_follow_up_needed_on_a_visit_is_planned_for_the_owner_once(
 
 
 def test_contracts_are_found_by_number_and_leave_with_their_deal_from_the_trash(
-        services: Services, manager: Actor, rep: Actor, db: Database) -> None:
+        services: Services, manager: Actor, rep: Actor, db: Database,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from funneldesk import secrets
     from tests.helpers import version
+
+    kept: dict[str, str] = {}
+    monkeypatch.setattr(secrets, "store", kept.__setitem__)
+    monkeypatch.setattr(secrets, "read", lambda key: kept.get(key, ""))
 
     view = signed(services, manager, contract(services, manager, rep))
     view = services.contracts.record_payment(view.milestones[0].id, Decimal(100),
@@ -488,6 +494,8 @@ def test_contracts_are_found_by_number_and_leave_with_their_deal_from_the_trash(
     assert [(h.record_id, h.title) for h in hits] == [(view.id, f"{number} · Warehouse system")]
     services.contracts.set_confidentiality(view.id, Confidentiality.CONFIDENTIAL,
                                            expected_version=view.version, by=rep)
+    services.contracts.keep_password(view.id, "柜里的密码", viewer=rep)
+    assert services.contracts.kept_password(view.id, viewer=rep) == "柜里的密码"
     # a confidential contract leaves the index: not even its number shows to anyone
     hits = [h for h in services.search.search(number, by=rep) if h.kind == "contract"]
     assert hits == []
@@ -499,6 +507,8 @@ def test_contracts_are_found_by_number_and_leave_with_their_deal_from_the_trash(
                   "contract_steps", "contract_reviews", "contract_files", "return_visits"):
         assert services.db.query(f"SELECT count(*) FROM {table}")[0][0] == 0, table
     assert not [h for h in services.search.search(number, by=rep) if h.kind == "contract"]
+    # its number may be given again: the next contract must not open with its password
+    assert "柜里的密码" not in kept.values()
 
 
 def test_an_unpaid_milestone_past_its_day_is_an_overdue_reminder_for_the_owner(

@@ -159,6 +159,11 @@ def test_the_sample_has_contracts_in_every_state_with_money_commitments_and_visi
                                                                       today=TODAY))
     views = [services.contracts.get(c.id, viewer=manager) for c in signed]
     assert all(v.content.commitments.response_hours for v in views)
+    # the warranty clause and the commitment name the same period
+    assert all(f"{v.content.commitments.warranty_months} months" in v.content.warranty_terms
+               for v in views)
+    assert {p.method for v in views for m in v.milestones for p in m.payments} <= {
+        "Bank transfer", "Cheque"}  # what the payment form offers
     visits = [visit for v in views for visit in v.visits]
     assert any(v.satisfaction is not None for v in visits)
     assert any(v.follow_up_needed for v in visits)

@@ -62,6 +62,18 @@ def test_criteria_are_added_and_removed_and_govern_moves(services: Services, man
     assert card.stage_id == stage(services, "Negotiation").id
 
 
+def test_won_and_lost_take_entry_criteria_only(services: Services, manager: Actor) -> None:
+    for name in ("Won", "Lost"):
+        with pytest.raises(InvalidInput, match="reopened"):
+            services.pipelines.add_criterion(stage_id=stage(services, name).id,
+                                             kind=CriterionKind.EXIT, label="Invoice sent",
+                                             by=manager)
+        assert stage(services, name).criteria == ()
+    services.pipelines.add_criterion(stage_id=stage(services, "Won").id,
+                                     kind=CriterionKind.ENTRY, label="PO received", by=manager)
+    assert [c.label for c in stage(services, "Won").criteria] == ["PO received"]
+
+
 def test_several_pipelines(services: Services, manager: Actor) -> None:
     new = services.pipelines.create_pipeline(name="Service contracts", by=manager)
     services.pipelines.rename_pipeline(pipeline_id=new, name="Renewals", by=manager)

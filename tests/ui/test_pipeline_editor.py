@@ -93,6 +93,17 @@ def test_adding_a_criterion_keeps_the_unsaved_name(
     editor.reject()
 
 
+def test_won_offers_no_exit_criterion(qtbot: QtBot, services: Services,
+                                     manager: Actor) -> None:
+    editor = editor_for(qtbot, services, manager)
+    choose_stage(editor, 0)
+    assert editor.exit_button.isEnabled()
+    choose_stage(editor, [s.name for s in pipeline(services).stages].index("Won"))
+    assert not editor.exit_button.isEnabled()
+    assert "reopened" in editor.exit_button.toolTip()
+    editor.reject()
+
+
 def test_deleting_a_stage_asks_first(qtbot: QtBot, services: Services, manager: Actor) -> None:
     editor = editor_for(qtbot, services, manager)
     choose_stage(editor, 3)

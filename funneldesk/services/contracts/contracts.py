@@ -199,18 +199,10 @@ class ContractService(Service):
 
         secrets.store(self._secret_key(self._summary(contract_id, viewer).number), password)
 
-    def _forget_password(self, number: str) -> None:
-        """A deleted draft's number may be given again: its kept password goes with it."""
-        import contextlib
-
+    def _secret_key(self, number: str) -> str:
         from funneldesk import secrets
 
-        with contextlib.suppress(secrets.NoSecureKeyring):
-            secrets.store(self._secret_key(number), "")
-
-    def _secret_key(self, number: str) -> str:
-        # a contract number repeats across databases: the key names the database too
-        return f"contract-pdf:{self.db.path.resolve()}:{number}"
+        return secrets.contract_pdf_key(self.db.path, number)
 
     def _summary(self, contract_id: int, viewer: Actor) -> ContractSummary:
         with self.db.reading() as session:
@@ -264,8 +256,11 @@ class ContractService(Service):
             index_contracts(raw_connection(session), [contract_id])
             audit.record(session, by, "delete", "contract", contract_id,
                          number=contract.number)
-            self._forget_password(contract.number)
-            return result
+        from funneldesk import secrets
+
+        # once deleted for good: its number may be given again, so its password goes too
+        secrets.forget_contract_pdfs(self.db.path, [result.contract.summary.number])
+        return result
 
     def save(self, contract_id: int, content: ContractContent, *, expected_version: int,
              by: Actor) -> ContractResult:

@@ -136,7 +136,11 @@ class PipelineAdminService(Service):
         if not label:
             raise InvalidInput("label", _("Describe what must be done."))
         with self.db.session() as session:
-            get_or_raise(session, Stage, stage_id, "stage")
+            stage = get_or_raise(session, Stage, stage_id, "stage")
+            if kind is CriterionKind.EXIT and stage.kind is not StageKind.OPEN:
+                raise InvalidInput("kind", _(
+                    "A deal leaves Won or Lost only when it is reopened, never on a "
+                    "checklist: give this stage entry criteria only."))
             last = session.scalar(select(func.max(StageCriterion.position)).where(
                 StageCriterion.stage_id == stage_id)) or 0
             criterion = StageCriterion(stage_id=stage_id, kind=kind, label=label, position=last + 1)

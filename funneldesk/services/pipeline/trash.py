@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.orm import Session
 
+from funneldesk import secrets
 from funneldesk.errors import InvalidInput, NotFound, PurgeBlocked, StageGone
 from funneldesk.i18n import _
 from funneldesk.models import (
@@ -143,6 +144,13 @@ SELECT m.name, f."from" FROM sqlite_master m, pragma_foreign_key_list(m.name) f
 WHERE m.type = 'table' AND f."table" = 'deals' ORDER BY m.name"""
 
 
+def _contract_numbers(session: Session, deal_ids: Sequence[int]) -> list[str]:
+    """The numbers of the deals' contracts, whose kept PDF passwords go once they are
+    purged (a number may be given again)."""
+    return [n for i in range(0, len(deal_ids), _CHUNK) for n in session.scalars(
+        select(Contract.number).where(Contract.deal_id.in_(deal_ids[i:i + _CHUNK])))]
+
+
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -215,9 +223,11 @@ class TrashService(Service):
         require_manager(by, _("Only a manager can empty the Trash."))
         with self.db.session() as session:
             rows = self._in_trash(session, deal_ids)
+            numbers = _contract_numbers(session, [ident for ident, _title in rows])
             purge_deals(session, [ident for ident, _title in rows])
             _audit_purge(session, by, rows)
-            return len(rows)
+        secrets.forget_contract_pdfs(self.db.path, numbers)
+        return len(rows)
 
     def purge_expired(self, *, now: dt.datetime | None = None) -> int:
         """Purges the deals deleted longer ago than the team keeps them (run at start-up,
@@ -232,9 +242,11 @@ class TrashService(Service):
         with self.db.session() as session:
             rows = [(r.id, r.title) for r in session.execute(
                 select(Deal.id, Deal.title).where(Deal.deleted_at < cutoff))]
+            numbers = _contract_numbers(session, [ident for ident, _title in rows])
             purge_deals(session, [ident for ident, _title in rows])
             _audit_purge(session, None, rows, kept_days=days)
-            return len(rows)
+        secrets.forget_contract_pdfs(self.db.path, numbers)
+        return len(rows)
 
     def keep_days(self) -> int:
         """How many days the Trash keeps a deleted deal; 0 keeps it until emptied."""

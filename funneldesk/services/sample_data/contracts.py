@@ -128,9 +128,9 @@ def _contract(session: Session, rng: random.Random, words: dict[str, Any], quote
     contract.is_sample = True
     contract.confidentiality = (Confidentiality.CONFIDENTIAL if rng.random() < 0.2
                                 else Confidentiality.NORMAL)
-    contract.warranty_terms = rng.choice(words["warranty"])
-    contract.acceptance_terms = rng.choice(words["acceptance"])
     scope, hours, months, contact = rng.choice(words["commitments"])
+    contract.warranty_terms = rng.choice(words["warranty"]).format(months=months)
+    contract.acceptance_terms = rng.choice(words["acceptance"])
     contract.support_scope, contract.response_hours = scope, hours
     contract.warranty_months, contract.service_contact = months, contact
     # the schedule's days follow the signature: an advance a week after, the rest later

@@ -196,15 +196,16 @@ EN.update({
 })
 
 ZH.update({
-    "warranty": ["自验收合格之日起免费质保 12 个月，质保期内因产品质量问题免费维修或更换。",
-                 "硬件质保 36 个月，软件免费升级 12 个月。"],
+    # {months}: the commitments' warranty period, so that the clause and the commitment agree
+    "warranty": ["自验收合格之日起免费质保 {months} 个月，质保期内因产品质量问题免费维修或更换。",
+                 "软硬件质保 {months} 个月，质保期内软件免费升级。"],
     "acceptance": ["乙方完成部署后书面通知甲方，甲方在 10 个工作日内组织验收并签署验收单。",
                    "以双方签署的验收报告为准；逾期未提出书面异议的，视为验收合格。"],
     "commitments": [("7×24 小时热线与远程支持；重大故障现场处理", 4, 12, "张工 138 0013 8000"),
                     ("工作日 9:00–18:00 远程支持，季度巡检", 24, 12, "客服中心 400-820-8820"),
                     ("远程支持与每年两次现场培训", 8, 24, "李工 139 1234 5678")],
     "couriers": ["顺丰速运", "EMS", "京东物流"],
-    "pay_methods": ["银行转账", "银行承兑汇票", "电汇"],
+    "pay_methods": ["银行转账", "银行承兑汇票", "支票"],
     "visit_problems": ["报表导出偶尔超时", "希望增加一次操作培训", "发票抬头需要更正",
                        "现场网络不稳定，需要协助排查"],
     "visit_fine": "客户反馈系统运行稳定，使用顺利。",
@@ -216,8 +217,9 @@ ZH.update({
 })
 
 EN.update({
-    "warranty": ["Free warranty for 12 months from acceptance: defects repaired or replaced.",
-                 "36 months on hardware; 12 months of free software updates."],
+    "warranty": ["Free warranty for {months} months from acceptance: defects repaired or "
+                 "replaced.",
+                 "{months} months on hardware and software, with free software updates."],
     "acceptance": ["The Supplier notifies completion in writing; the Buyer accepts within "
                    "10 working days and signs the acceptance form.",
                    "Acceptance is the report both parties sign; no written objection within "
@@ -229,7 +231,7 @@ EN.update({
                     ("Remote support and two on-site trainings a year", 8, 24,
                      "Dana Cho, +1 415 555 0142")],
     "couriers": ["UPS", "FedEx", "DHL"],
-    "pay_methods": ["Bank transfer", "Wire", "Cheque"],
+    "pay_methods": ["Bank transfer", "Cheque"],
     "visit_problems": ["Report export sometimes times out", "Asked for another training",
                        "The invoice address needs correcting",
                        "Unstable network on site; asked for help"],

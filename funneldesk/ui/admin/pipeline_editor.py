@@ -108,8 +108,9 @@ class PipelineEditor(QDialog):
         crit = QHBoxLayout()
         crit.addWidget(self._button(_("Add entry criterion…"),
                                     lambda: self._add_criterion(CriterionKind.ENTRY)))
-        crit.addWidget(self._button(_("Add exit criterion…"),
-                                    lambda: self._add_criterion(CriterionKind.EXIT)))
+        self.exit_button = self._button(_("Add exit criterion…"),
+                                        lambda: self._add_criterion(CriterionKind.EXIT))
+        crit.addWidget(self.exit_button)
         self.rule_button = self._button(_("Met by a signed contract"), self._toggle_rule)
         crit.addWidget(self.rule_button)
         crit.addWidget(self._button(_("Remove"), self._remove_criterion))
@@ -228,6 +229,10 @@ class PipelineEditor(QDialog):
         if stage is None:
             return
         self.steps.show_stage(stage.id, stage.is_open)
+        self.exit_button.setEnabled(stage.is_open)
+        self.exit_button.setToolTip("" if stage.is_open else _(
+            "A deal leaves Won or Lost only when it is reopened: these stages take entry "
+            "criteria only."))
         name, probability, rot_days, guidance = draft or (
             stage.name, stage.probability, stage.rot_days, stage.guidance)
         self.name.setText(name)
