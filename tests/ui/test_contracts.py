@@ -404,3 +404,29 @@ def test_changing_a_drafts_level_keeps_what_was_typed(
     assert saved.summary.confidentiality is Confidentiality.CONFIDENTIAL
     assert saved.content.warranty_terms == "质保 24 个月"
     assert shown.terms.warranty.toPlainText() == "质保 24 个月"
+
+
+def test_saving_a_draft_and_ticking_the_review_are_undone_in_the_window(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    view = contract(services, manager, manager)
+    first_warranty = view.content.warranty_terms
+    shown = ContractWindow(window.workspace, view)
+    qtbot.addWidget(shown)
+    shown.terms.warranty.setPlainText("质保 24 个月")
+    shown.save_button.click()
+    assert services.contracts.get(view.id, viewer=manager).content.warranty_terms == \
+        "质保 24 个月"
+    assert shown.undo_action.text().startswith("Undo Save contract")
+    shown.undo_action.trigger()
+    assert services.contracts.get(view.id, viewer=manager).content.warranty_terms == \
+        first_warranty
+    assert shown.terms.warranty.toPlainText() == first_warranty  # the form shows it too
+    shown.redo_action.trigger()
+    assert shown.terms.warranty.toPlainText() == "质保 24 个月"
+    step_button(shown, "Send to review").click()
+    shown.review.model.item(0).setCheckState(Qt.CheckState.Checked)
+    assert services.contracts.get(view.id, viewer=manager).reviews[0].ticked_by
+    assert shown.undo_action.text() == "Undo Tick review item"
+    shown.undo_action.trigger()
+    assert not services.contracts.get(view.id, viewer=manager).reviews[0].ticked_by
+    assert shown.review.model.item(0).checkState() == Qt.CheckState.Unchecked

@@ -308,12 +308,17 @@ class ContractWindow(QDialog):
             self.money.error.show_error(error)
             self.tabs.setCurrentWidget(self.money)
             return False
+        contracts, actor, ident = self.contracts, self.workspace.actor, self.view.id
+        before = self.view.content
+
+        def saving(what: ContractContent) -> Callable[[object], ContractResult]:
+            return lambda _result: contracts.save(ident, what,
+                                                  expected_version=self._version(), by=actor)
+
         try:
             result = self.workspace.runner.run(
                 _("Save contract {number}").format(number=self.view.summary.number),
-                lambda: self.contracts.save(self.view.id, content,
-                                            expected_version=self._version(),
-                                            by=self.workspace.actor),
+                lambda: saving(content)(None), undo=saving(before), redo=saving(content),
                 shown=self._shown, parent=self, reraise=(FunnelDeskError,),
                 versions=lambda r: [(("contract", r.contract.id), r.contract.version)])
         except FunnelDeskError as error:
@@ -363,17 +368,24 @@ class ContractWindow(QDialog):
         if self.view.state is S.DRAFT:  # a draft's level is saved with what was typed
             self.save()
             return
-        actor = self.workspace.actor
+        actor, contracts, ident = self.workspace.actor, self.contracts, self.view.id
+        before = self.view.summary.confidentiality
         if self._run(_("Set contract {number} {level}").format(
                 number=self.view.summary.number, level=confidentiality_label(level)),
-                lambda v: self.contracts.set_confidentiality(
-                    self.view.id, level, expected_version=v, by=actor)) is None:
+                lambda v: contracts.set_confidentiality(ident, level, expected_version=v,
+                                                        by=actor),
+                undo=lambda _r: contracts.set_confidentiality(
+                    ident, before, expected_version=self._version(), by=actor)) is None:
             self._load()
 
     def tick(self, review_id: int, checked: bool) -> None:
-        actor = self.workspace.actor
-        if self._run(_("Tick review item"), lambda v: self.contracts.tick(
-                self.view.id, review_id, checked, expected_version=v, by=actor)) is None:
+        actor, contracts, ident = self.workspace.actor, self.contracts, self.view.id
+        if self._run(_("Tick review item") if checked else _("Untick review item"),
+                     lambda v: contracts.tick(ident, review_id, checked, expected_version=v,
+                                              by=actor),
+                     undo=lambda _r: contracts.tick(ident, review_id, not checked,
+                                                    expected_version=self._version(),
+                                                    by=actor)) is None:
             self._load()
 
     def receive(self) -> None:
@@ -467,8 +479,12 @@ class ContractWindow(QDialog):
         def refused(error: FunnelDeskError) -> None:
             self.after.show_refusal(error, self.error)
 
-        self._run(_("Save service commitments"), lambda v: self.contracts.set_commitments(
-            self.view.id, commitments, expected_version=v, by=actor), refused=refused)
+        contracts, ident, before = self.contracts, self.view.id, self.view.content.commitments
+        self._run(_("Save service commitments"), lambda v: contracts.set_commitments(
+            ident, commitments, expected_version=v, by=actor), refused=refused,
+            undo=lambda _r: contracts.set_commitments(ident, before,
+                                                      expected_version=self._version(),
+                                                      by=actor))
 
     def deliver(self) -> None:
         actor, day = self.workspace.actor, self.after.delivered_on()
