@@ -51,6 +51,26 @@ def test_double_click_opens_the_form_and_an_edit_is_saved_and_undone(
     assert services.deals.detail(card.id).fields.title == "Warehouse system phase 2"
 
 
+def test_every_tab_title_of_the_form_is_in_sight(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    card = make_deal(services, manager)
+    reload(qtbot, window)
+    seen: list[tuple[int, int, int]] = []
+
+    def look(dialog) -> None:  # type: ignore[no-untyped-def]
+        assert isinstance(dialog, DealForm)
+        bar = dialog.tabs.tabBar()
+        last = bar.tabRect(bar.count() - 1)
+        seen.append((bar.count(), last.right(), bar.width()))
+        dialog.reject()
+
+    answer_next_dialog(look)
+    double_click_first_card(qtbot, window, card.stage_id)
+    (count, right, width), = seen
+    assert count >= 9  # the Contracts tab and its neighbours are all there
+    assert right <= width  # none behind the tab bar's scroll arrows
+
+
 def test_a_bad_value_keeps_the_form_open_with_the_reason_and_saves_nothing(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     card = make_deal(services, manager)

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QShowEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -106,6 +106,19 @@ class DealForm(QDialog):
     def insert_tab(self, widget: QWidget, label: str, *, before: QWidget) -> None:
         """Adds a tab another part of the window builds (the deal's team)."""
         self.tabs.insertTab(self.tabs.indexOf(before), widget, label)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # every tab's title in sight (English ones need more room than 640 px), as far as
+        # the screen allows: a tab behind the scroll arrows is a tab nobody finds
+        bar = self.tabs.tabBar()
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else QMargins()
+        need = (sum(bar.tabSizeHint(i).width() for i in range(bar.count()))
+                + margins.left() + margins.right() + 12)  # the tab frame's edges
+        screen = self.screen().availableGeometry().width() if self.screen() else need
+        if self.width() < need:
+            self.resize(min(need, screen), self.height())
+        super().showEvent(event)
 
     # --- building -----------------------------------------------------------------
     def _details_tab(self, base_currency: str) -> QWidget:
