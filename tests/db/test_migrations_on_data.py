@@ -24,6 +24,8 @@ from funneldesk.db import open_database
 from funneldesk.db.migrate import upgrade
 from funneldesk.db.revisions import HEAD, REVISIONS
 from funneldesk.errors import MigrationFailed
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor
 
 HERE = Path(__file__).parent
 FIXTURES = sorted((HERE / "fixtures").glob("demo-*.db"))
@@ -604,3 +606,37 @@ def test_migration_0018_counts_each_plans_cadence_from_its_last_change(tmp_path:
     for ident, _kind, updated_at in before:
         local = dt.datetime.fromisoformat(updated_at).replace(tzinfo=dt.UTC).astimezone()
         assert after[ident] == local.date().isoformat()
+
+
+def test_going_back_before_0021_takes_the_contracts_out_of_search(
+        db_path: Path, services: Services, manager: Actor) -> None:
+    from alembic import command
+
+    from funneldesk.db.migrate import _migration_engine, alembic_config
+
+    path = db_path
+    services.demo.generate(deals=120, seed=7, by=manager)
+    contract_id = services.contracts.all(viewer=manager)[0].id
+    services.search.note_opened("contract", contract_id, by=manager)
+    services.db.close()
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("SELECT count(*) FROM search_docs "
+                            "WHERE kind = 'contract'").fetchone()[0] > 0
+    config, engine = alembic_config(), _migration_engine(path)
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0020")
+    finally:
+        engine.dispose()
+    with closing(sqlite3.connect(path)) as conn:
+        left = {table: conn.execute(f"SELECT count(*) FROM {table} WHERE kind = 'contract'"
+                                    ).fetchone()[0]
+                for table in ("search_docs", "search_recent")}
+        orphans = conn.execute("SELECT count(*) FROM search_terms WHERE doc_id NOT IN "
+                               "(SELECT id FROM search_docs)").fetchone()[0]
+        quotes = conn.execute("SELECT count(*) FROM search_docs WHERE kind = 'quote'"
+                              ).fetchone()[0]
+    assert left == {"search_docs": 0, "search_recent": 0}
+    assert orphans == 0
+    assert quotes > 0  # the rest of the index stays

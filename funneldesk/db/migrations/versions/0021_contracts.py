@@ -215,6 +215,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # the contracts the app indexed for search-everything (and opened lately) go with them:
+    # the version before reads no kind it does not know
+    for statement in (
+            "DELETE FROM search_terms WHERE doc_id IN "
+            "(SELECT id FROM search_docs WHERE kind = 'contract')",
+            "DELETE FROM search_fts WHERE rowid IN "
+            "(SELECT id FROM search_docs WHERE kind = 'contract')",
+            "DELETE FROM search_docs WHERE kind = 'contract'",
+            "DELETE FROM search_recent WHERE kind = 'contract'"):
+        op.execute(statement)
     with op.batch_alter_table('stage_criteria', schema=None) as batch_op:
         batch_op.drop_column('rule')
     for table, indexes in (('contract_payments', ('ix_contract_payments_milestone',)),
