@@ -57,6 +57,33 @@ def test_dates_never_go_back_and_only_a_year_means_a_year() -> None:
     assert march[1].due_on == DAY + dt.timedelta(days=60)
 
 
+def test_a_years_number_is_no_year_on() -> None:
+    schedule = starting_schedule("30% 预付款，2031年3月底前支付 70%", DAY).milestones
+    assert schedule[1].due_on == DAY + dt.timedelta(days=60)
+
+
+def test_words_with_ji_and_abbreviations_stay_whole() -> None:
+    schedule = starting_schedule("合同签订后支付 30%，验收合格后及时支付 70%", DAY).milestones
+    assert [m.label for m in schedule] == ["合同签订后支付", "验收合格后及时支付"]
+    joined = starting_schedule("预付 30% 及验收合格后支付 70%", DAY).milestones
+    assert [(m.label, m.percent) for m in joined] == [("预付", Decimal(30)),
+                                                      ("验收合格后支付", Decimal(70))]
+    english = starting_schedule("30% on order (i.e. USD 9,960), 70% on delivery", DAY)
+    assert [m.label for m in english.milestones] == ["On order (i.e. USD 9,960)",
+                                                     "On delivery"]
+
+
+@pytest.mark.parametrize("amount", [Decimal("1e30"), Decimal(-5), Decimal(40000)])
+def test_an_amount_beyond_the_contract_is_refused_in_words(amount: Decimal) -> None:
+    from funneldesk.errors import InvalidInput
+    from funneldesk.services.contracts.records import MilestoneDraft
+    from funneldesk.services.contracts.schedule import schedule_amounts
+
+    with pytest.raises(InvalidInput, match=r"at most the contract's 33,200\.00"):
+        schedule_amounts((MilestoneDraft("预付款", DAY, None, amount),
+                          MilestoneDraft("尾款", DAY, Decimal(70))), Decimal(33200))
+
+
 def test_labels_are_in_the_contracts_language() -> None:
     schedule = starting_schedule("", DAY, "zh_CN").milestones
     assert [m.label for m in schedule] == ["签约预付款", "验收尾款"]

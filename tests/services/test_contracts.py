@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from funneldesk.db import Database
-from funneldesk.enums import Confidentiality, ContractState, DealRole, StageKind
+from funneldesk.enums import (
+    ActivityState,
+    Confidentiality,
+    ContractState,
+    DealRole,
+    StageKind,
+)
 from funneldesk.errors import InvalidFields, InvalidInput, NotAllowed, NotFound, StaleEdit
 from funneldesk.services import Services
 from funneldesk.services.contracts.records import Commitments, MilestoneDraft, StepDetails
@@ -464,7 +470,14 @@ def test_a_follow_up_needed_on_a_visit_is_planned_for_the_owner_once(
         ("Follow up the return visit to Northwind Traders", day + dt.timedelta(days=2),
          rep.id, view.summary.deal_id)]
     assert "发票" not in (follow_ups[0].agenda + follow_ups[0].outcome)
-    # recorded again with the follow-up still needed: not planned twice
+    # the deal's next step is the earliest thing planned on it: the advance, overdue
+    cards = services.board.load(1, include_closed=True).cards
+    assert next(c for c in cards if c.id == view.summary.deal_id).next_step.startswith(
+        "Collect payment: On signing")
+    # recorded again with the follow-up still needed, even once the call is done: not
+    # planned twice
+    services.activities.complete(follow_ups[0].id, "已重开发票",
+                                 expected_version=follow_ups[0].version, by=rep)
     again = services.after_sales.record_visit(visit.id, 3, "发票抬头有误，需重开", True,
                                               by=manager)
     assert again.activity_ids == {visit.activity_id}
@@ -558,17 +571,68 @@ def test_a_payment_taken_back_is_put_back_as_it_was(
     taken = services.contracts.remove_payment(
         recorded.payment_id or 0, expected_version=recorded.contract.version, by=manager)
     assert taken.removed is not None
+    # what is put back is what was taken back, whatever the caller says beside its id
+    forged = replace(taken.removed, amount=Decimal(1), reference="FAKE",
+                     recorded_by_id=manager.id)
     back = services.contracts.restore_payment(
-        taken.removed, expected_version=taken.contract.version, by=manager)
+        forged, expected_version=taken.contract.version, by=manager)
     (payment,) = back.contract.milestones[0].payments
     assert (payment.id, payment.amount, payment.received_on, payment.reference,
             payment.recorded_by) == (recorded.payment_id, Decimal("9960.00"), paid_on,
                                      "CMB-9", "Rita Rep")
     # paid in full again: its collection is done again
     assert back.contract.milestones[0].outstanding == 0
+    collection = services.activities.activity(collection_of(services, view.milestones[0].id))
+    assert collection.state is ActivityState.DONE
+    # put back once only
+    with pytest.raises(InvalidInput, match="on the record already"):
+        services.contracts.restore_payment(forged, expected_version=back.contract.version,
+                                           by=manager)
     # the rep who recorded it may still take it back
-    services.contracts.remove_payment(payment.id, expected_version=back.contract.version,
-                                      by=rep)
+    again = services.contracts.remove_payment(
+        payment.id, expected_version=back.contract.version, by=rep)
+    # a payment a manager recorded is not the rep's to put back, whatever they claim
+    managers = services.contracts.record_payment(
+        view.milestones[1].id, Decimal(500), paid_on, expected_version=again.contract.version,
+        by=manager)
+    removed = services.contracts.remove_payment(
+        managers.payment_id or 0, expected_version=managers.contract.version, by=manager)
+    assert removed.removed is not None
+    with pytest.raises(NotAllowed):
+        services.contracts.restore_payment(replace(removed.removed, recorded_by_id=rep.id),
+                                           expected_version=removed.contract.version, by=rep)
+
+
+def collection_of(services: Services, milestone_id: int) -> int:
+    """The id of the activity that collects the milestone."""
+    return int(services.db.query("SELECT reminder_activity_id FROM contract_milestones "
+                                 "WHERE id = ?", (milestone_id,))[0][0])
+
+
+def test_a_collection_the_rep_closed_keeps_its_note_through_payments(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    view = signed(services, manager, contract(services, manager, rep))
+    collection = services.activities.activity(collection_of(services, view.milestones[0].id))
+    note = "客户说下周一先付一半，余款月底"
+    services.activities.complete(collection.id, note, expected_version=collection.version,
+                                 by=rep)
+
+    def seen() -> tuple[ActivityState, str]:
+        row = services.activities.activity(collection.id)
+        return row.state, row.outcome
+
+    part = services.contracts.record_payment(view.milestones[0].id, Decimal(1000),
+                                             dt.date.today(), expected_version=view.version,
+                                             by=rep)
+    assert seen() == (ActivityState.DONE, note)  # not planned again, the note kept
+    rest = services.contracts.record_payment(view.milestones[0].id, Decimal(8960),
+                                             dt.date.today(),
+                                             expected_version=part.contract.version, by=rep)
+    assert seen() == (ActivityState.DONE, note)
+    # a take-back leaves the milestone owed after it was paid: planned again, note kept
+    services.contracts.remove_payment(rest.payment_id or 0,
+                                      expected_version=rest.contract.version, by=rep)
+    assert seen() == (ActivityState.PLANNED, note)
 
 
 def test_return_visits_fall_due_on_their_days_by_the_reminders_clock(

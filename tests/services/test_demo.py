@@ -93,7 +93,8 @@ def test_the_sample_has_activities_planned_overdue_and_done_with_outcomes(
         done = conn.execute("SELECT kind, outcome, closed_at FROM activities "
                             "WHERE state = 'DONE'").fetchall()
         open_with_step = conn.execute(
-            "SELECT count(*) FROM deals WHERE next_step != ''").fetchone()[0]
+            "SELECT count(*) FROM deals d JOIN stages s ON s.id = d.stage_id "
+            "WHERE d.next_step != '' AND s.kind = 'OPEN'").fetchone()[0]
     assert len(planned) == open_with_step  # each open deal's next step, its owner's
     assert {kind for kind, *_rest in planned} >= {"CALL", "DEMO", "EMAIL", "MEETING", "VISIT"}
     assert any(day < TODAY.isoformat() for _k, _t, day, _at in planned)  # some overdue
@@ -159,6 +160,13 @@ def test_the_sample_has_contracts_in_every_state_with_money_commitments_and_visi
                                                                       today=TODAY))
     views = [services.contracts.get(c.id, viewer=manager) for c in signed]
     assert all(v.content.commitments.response_hours for v in views)
+    # a won deal's next step is what is left after the sale: money to collect, a visit
+    after_sales = services.db.query(
+        "SELECT count(*) FROM deals d JOIN activities a ON a.deal_id = d.id "
+        "AND a.title = d.next_step WHERE a.state = 'PLANNED' AND (a.id IN "
+        "(SELECT reminder_activity_id FROM contract_milestones) OR a.id IN "
+        "(SELECT activity_id FROM return_visits))")[0][0]
+    assert after_sales > 0
     # the warranty clause and the commitment name the same period
     assert all(f"{v.content.commitments.warranty_months} months" in v.content.warranty_terms
                for v in views)

@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from funneldesk.db import Database
 from funneldesk.enums import Confidentiality, ContractState
 from funneldesk.services import Services
+from funneldesk.services.contracts.records import ContractView
 from funneldesk.services.dto import Actor
 from funneldesk.settings import Settings
 from funneldesk.ui.contracts import pdf as contract_pdf
@@ -29,12 +30,19 @@ from funneldesk.ui.contracts.step_dialog import StepDialog
 from funneldesk.ui.quotes.editor import QuoteEditor
 from funneldesk.ui.shell.main_window import MainWindow
 from tests.helpers import make_user
-from tests.services.contract_helpers import accepted_quote, contract, signed
+from tests.services.contract_helpers import accepted_quote, contract, reviewed, signed
 
 
 def step_button(window: ContractWindow, text: str) -> QPushButton:
     return next(b for b in window.findChildren(QPushButton)
                 if b.text().startswith(text) and b.isVisibleTo(window))
+
+
+def opened(qtbot: QtBot, window: MainWindow, view: ContractView) -> ContractWindow:
+    """The contract's window, as a double-click on its row opens it."""
+    shown = ContractWindow(window.workspace, view)
+    qtbot.addWidget(shown)
+    return shown
 
 
 def test_the_quote_editor_makes_the_contract_and_the_window_refuses_an_unknown_placeholder(
@@ -74,8 +82,7 @@ def test_review_posting_signature_and_money_through_the_window(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
         monkeypatch: pytest.MonkeyPatch) -> None:
     view = contract(services, manager, manager)
-    shown = ContractWindow(window.workspace, view)
-    qtbot.addWidget(shown)
+    shown = opened(qtbot, window, view)
     step_button(shown, "Send to review").click()
     assert shown.view.state is ContractState.IN_REVIEW
     approve = step_button(shown, "Approve for signature")
@@ -139,8 +146,7 @@ def test_taking_back_a_payment_is_asked_first_and_undone_by_recording_it_again(
     view = services.contracts.record_payment(
         view.milestones[0].id, Decimal(2500), paid_on, method="Bank transfer",
         reference="CMB-7", expected_version=view.version, by=manager).contract
-    shown = ContractWindow(window.workspace, view)
-    qtbot.addWidget(shown)
+    shown = opened(qtbot, window, view)
     shown.money.paid.selectRow(0)
     asked: list[str] = []
 
@@ -176,10 +182,14 @@ def test_the_page_filters_by_whom_a_contract_waits_on_and_lists_receivables(
     waiting = contract(services, manager, manager)
     done = signed(services, manager, contract(services, manager, manager))
     theirs = contract(services, manager, rep)
+    ticked = reviewed(services, manager, contract(services, manager, manager))
+    draft = contract(services, manager, manager)
+    halfway = services.contracts.advance(draft.id, ContractState.IN_REVIEW,
+                                         expected_version=draft.version, by=manager).contract
     window.show_page("contracts")
     page = window.pages["contracts"]
     assert isinstance(page, ContractsPage)
-    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 5, timeout=10000)
 
     def showing(group: str) -> set[int]:
         page.group.setCurrentIndex(page.group.findData(group))
@@ -187,9 +197,14 @@ def test_the_page_filters_by_whom_a_contract_waits_on_and_lists_receivables(
 
     assert showing("customer") == set()
     assert showing("signed") == {done.id}
-    assert showing("us") == {waiting.id, done.id, theirs.id}
+    # a review ticked through waits on us to approve it; one half-way, on its reviewers
+    assert showing("us") == {waiting.id, done.id, theirs.id, ticked.id}
+    assert showing("review") == {ticked.id, halfway.id}
+    waits = {r.id: page.model.index(n, 4).data() for n, r in enumerate(page.model.rows)}
+    assert waits == {ticked.id: "Us: approve it for signature",
+                     halfway.id: "Reviewers: tick the checklist"}
     assert showing("drafts") == {waiting.id, theirs.id}
-    assert showing("mine") == {waiting.id, done.id}  # the deals the manager owns
+    assert showing("mine") == {waiting.id, done.id, ticked.id, halfway.id}  # the manager's
     assert showing("archived") == set()
     # the signed contract's two milestones are owed, under its customer
     tree = page.receivables.model
@@ -220,8 +235,7 @@ def test_a_confidential_contract_is_saved_only_encrypted(
     monkeypatch.setattr(contract_pdf.PasswordDialog, "exec", typed)
     monkeypatch.setattr(QMessageBox, "question",
                         staticmethod(lambda *_a, **_k: QMessageBox.StandardButton.Yes))
-    shown = ContractWindow(window.workspace, view)
-    qtbot.addWidget(shown)
+    shown = opened(qtbot, window, view)
     shown.pdf_button.click()
     qtbot.waitUntil(target.exists, timeout=20000)
     reader = PdfReader(io.BytesIO(target.read_bytes()))
@@ -291,8 +305,7 @@ def test_a_colleague_off_the_deals_team_reads_the_contract_but_is_offered_no_ste
 def test_a_share_typed_in_the_schedule_shows_its_amount_and_what_the_schedule_comes_to(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     view = contract(services, manager, manager)  # 33,200.00: 30% and 70%
-    shown = ContractWindow(window.workspace, view)
-    qtbot.addWidget(shown)
+    shown = opened(qtbot, window, view)
     money = shown.money
     money.schedule.item(0, 2).setText("50")
     assert money.schedule.item(0, 3).text() == "16,600.00"
@@ -319,14 +332,26 @@ def test_a_share_typed_in_the_schedule_shows_its_amount_and_what_the_schedule_co
         (None, Decimal("16600.00")), (None, Decimal("16600.00"))]
 
 
+@pytest.mark.parametrize(("column", "typed"), [(2, "inf"), (2, "1e30"), (3, "1e30"),
+                                              (2, "150"), (3, "-1")])
+def test_a_number_no_schedule_holds_is_said_under_it(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        column: int, typed: str) -> None:
+    view = contract(services, manager, manager)
+    shown = opened(qtbot, window, view)
+    shown.money.schedule.item(0, column).setText(typed)
+    assert shown.money.error.text()  # said, not a crash
+    shown.save_button.click()
+    assert services.contracts.get(view.id, viewer=manager).milestones == view.milestones
+
+
 def test_undo_and_redo_walk_back_and_forth_over_payments_taken_back(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Each payment keeps its id through undo and redo, so that an older step's undo
     still finds it; and the one who recorded it stays its recorder."""
     view = signed(services, manager, contract(services, manager, manager))
-    shown = ContractWindow(window.workspace, view)
-    qtbot.addWidget(shown)
+    shown = opened(qtbot, window, view)
 
     def paying(amount: str) -> None:
         def receive(dialog: PaymentDialog) -> int:
@@ -394,8 +419,7 @@ def test_a_contracts_window_undoes_only_what_was_done_in_it(
 def test_changing_a_drafts_level_keeps_what_was_typed(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     view = contract(services, manager, manager)
-    shown = ContractWindow(window.workspace, view)
-    qtbot.addWidget(shown)
+    shown = opened(qtbot, window, view)
     shown.terms.warranty.setPlainText("质保 24 个月")
     level = shown.terms.confidentiality
     level.setCurrentIndex(level.findData(Confidentiality.CONFIDENTIAL.value))
@@ -410,8 +434,7 @@ def test_saving_a_draft_and_ticking_the_review_are_undone_in_the_window(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     view = contract(services, manager, manager)
     first_warranty = view.content.warranty_terms
-    shown = ContractWindow(window.workspace, view)
-    qtbot.addWidget(shown)
+    shown = opened(qtbot, window, view)
     shown.terms.warranty.setPlainText("质保 24 个月")
     shown.save_button.click()
     assert services.contracts.get(view.id, viewer=manager).content.warranty_terms == \
@@ -430,3 +453,58 @@ def test_saving_a_draft_and_ticking_the_review_are_undone_in_the_window(
     shown.undo_action.trigger()
     assert not services.contracts.get(view.id, viewer=manager).reviews[0].ticked_by
     assert shown.review.model.item(0).checkState() == Qt.CheckState.Unchecked
+
+
+def test_undo_over_unsaved_typing_asks_first(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from funneldesk.ui.contracts import contract_window
+
+    view = contract(services, manager, manager)
+    shown = opened(qtbot, window, view)
+    shown.terms.warranty.setPlainText("质保 12 个月")
+    shown.save_button.click()
+    shown.terms.warranty.setPlainText("质保 24 个月")  # typed, not saved
+    answers = [QMessageBox.StandardButton.Cancel]
+    monkeypatch.setattr(contract_window, "ask_about_unsaved", lambda _parent: answers.pop())
+    shown.undo_action.trigger()  # kept editing: nothing undone, the typing stays
+    assert shown.terms.warranty.toPlainText() == "质保 24 个月"
+    assert services.contracts.get(view.id, viewer=manager).content.warranty_terms == \
+        "质保 12 个月"
+    answers.append(QMessageBox.StandardButton.Save)
+    shown.undo_action.trigger()  # saved first: that save is the next step to undo
+    assert services.contracts.get(view.id, viewer=manager).content.warranty_terms == \
+        "质保 24 个月"
+    shown.undo_action.trigger()
+    assert shown.terms.warranty.toPlainText() == "质保 12 个月"
+    assert not answers
+
+
+def test_a_closed_contracts_steps_are_undone_from_the_edit_menu(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from funneldesk.ui.contracts.contract_window import open_contract
+
+    view = signed(services, manager, contract(services, manager, manager))
+
+    def receive(dialog: PaymentDialog) -> int:
+        dialog.amount.setText("1000")
+        dialog.accept()
+        return 1
+
+    def work(shown: ContractWindow) -> int:
+        shown.money.receive_button.click()
+        return 0
+
+    monkeypatch.setattr(PaymentDialog, "exec", receive)
+    monkeypatch.setattr(ContractWindow, "exec", work)
+    open_contract(window.workspace, view.id, window)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not window.findChildren(ContractWindow)  # the closed window is freed
+    assert services.contracts.get(view.id, viewer=manager).summary.received == 1000
+    window.actions_.undo.trigger()
+    assert services.contracts.get(view.id, viewer=manager).summary.received == 0
+    window.actions_.redo.trigger()
+    assert services.contracts.get(view.id, viewer=manager).summary.received == 1000

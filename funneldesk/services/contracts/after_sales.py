@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, object_session
 
 from funneldesk.errors import InvalidFields, InvalidInput, NotFound
-from funneldesk.i18n import _, ngettext
+from funneldesk.i18n import LANGUAGES, N_, _, ngettext, translated
 from funneldesk.models import (
     Activity,
     ActivityKind,
@@ -38,6 +38,7 @@ from funneldesk.services.common.sql import session_query
 from funneldesk.services.contracts import reads
 from funneldesk.services.contracts.records import AfterSales, Commitments, Money
 from funneldesk.services.contracts.settings import contract_settings
+from funneldesk.services.pipeline import next_step
 from funneldesk.services.pipeline.criteria import missing_for_move, required_for_move
 from funneldesk.services.pipeline.lookups import load_pipeline
 from funneldesk.services.pipeline.moves import move_in
@@ -67,6 +68,14 @@ def win_on_signature(session: Session, deal: Deal, contract: Contract, day: dt.d
         return False  # something else is still to do: the deal waits for it
     move_in(session, deal, won.id, None, by, won_on=day, final_value=contract.amount)
     return True
+
+
+def _activities_changed(session: Session, activity_ids: list[int]) -> None:
+    """Activities this area planned, moved, closed or renamed: found anew by search, and
+    their deals' next step (the earliest planned activity, as anywhere) follows them."""
+    index_activities(raw_connection(session), activity_ids)
+    next_step.refresh(session, [d for d in session.scalars(select(Activity.deal_id).where(
+        Activity.id.in_(activity_ids))) if d is not None])
 
 
 def schedule_visits(session: Session, contract: Contract, deal: Deal, by: Actor) -> list[int]:
@@ -105,7 +114,7 @@ def schedule_visits(session: Session, contract: Contract, deal: Deal, by: Actor)
         touched.append(activity.id)
     if touched:
         session.flush()
-        index_activities(raw_connection(session), touched)
+        _activities_changed(session, touched)
     return touched
 
 
@@ -163,7 +172,7 @@ def rename_activities(session: Session, contract: Contract, level: Confidentiali
         activity.sequence += 1
     if changed:
         session.flush()
-        index_activities(raw_connection(session), [a.id for a in changed])
+        _activities_changed(session, [a.id for a in changed])
 
 
 def plan_collections(session: Session, contract: Contract, deal: Deal, by: Actor) -> list[int]:
@@ -186,35 +195,43 @@ def plan_collections(session: Session, contract: Contract, deal: Deal, by: Actor
         milestone.reminder_activity_id = activity.id
         planned.append(activity.id)
     if planned:
-        index_activities(raw_connection(session), planned)
+        _activities_changed(session, planned)
     return planned
 
 
-def settle_collection(session: Session, milestone: ContractMilestone, paid: bool,
-                      by: Actor) -> list[int]:
-    """Marks the milestone's collection done once it is paid in full (planned again when
-    a payment is taken back), its title saying what is still owed; returns the activity
+PAID_IN_FULL = N_("Paid in full.")
+
+
+def settle_collection(session: Session, milestone: ContractMilestone, by: Actor, *,
+                      was_paid: bool = False) -> list[int]:
+    """The milestone's collection after its payments changed: done once the milestone is
+    paid in full, planned again when a take-back leaves it owed after it was paid (a part
+    payment leaves the activity as the rep left it), and titled with what is still owed.
+    An outcome the rep wrote stays; only the one written here goes. Returns the activity
     changed, if any."""
+    milestone = session.get(ContractMilestone, milestone.id) or milestone  # this session's
     activity = session.get(Activity, milestone.reminder_activity_id or 0)
     if activity is None:
         return []
+    paid = owed_on(session, milestone) == 0
     contract = session.get(Contract, milestone.contract_id)
     title = collection_title(contract, milestone) if contract else activity.title
-    if paid and activity.state is ActivityState.PLANNED:
+    if paid and not was_paid and activity.state is ActivityState.PLANNED:
         activity.state, activity.closed_at, activity.closed_by_id = (
             ActivityState.DONE, utcnow(), by.id)
-        activity.outcome = _("Paid in full.")
-    elif not paid and activity.state is ActivityState.DONE:
+        activity.outcome = activity.outcome or _(PAID_IN_FULL)
+    elif was_paid and not paid and activity.state is ActivityState.DONE:
         activity.state, activity.closed_at, activity.closed_by_id = (
             ActivityState.PLANNED, None, None)
-        activity.outcome = ""
+        if activity.outcome in {translated(PAID_IN_FULL, lang) for lang in LANGUAGES}:
+            activity.outcome = ""
     elif title == activity.title:
         return []
     activity.title = title
     activity.sequence += 1
     activity.updated_at = utcnow()
     session.flush()
-    index_activities(raw_connection(session), [activity.id])
+    _activities_changed(session, [activity.id])
     return [activity.id]
 
 
@@ -233,7 +250,7 @@ def cancel_open_activities(session: Session, contract: Contract, by: Actor) -> l
         changed.append(activity.id)
     if changed:
         session.flush()
-        index_activities(raw_connection(session), changed)
+        _activities_changed(session, changed)
     return changed
 
 
@@ -325,8 +342,10 @@ class AfterSalesService(Service):
             if contract.state is ContractState.CANCELLED:
                 raise InvalidInput("visit", _("The contract is cancelled: its visits stay "
                                               "as they were."))
+            # planned when the need is first said: saved again (a typo put right), the
+            # visit plans nothing more, even once the first follow-up is done
             planned = (plan_follow_up(session, contract, deal, by, today or dt.date.today())
-                       if follow_up_needed else None)
+                       if follow_up_needed and not visit.follow_up_needed else None)
             visit.satisfaction, visit.problems = satisfaction, problems.strip()
             visit.follow_up_needed = follow_up_needed
             visit.recorded_at, visit.recorded_by_id = utcnow(), by.id
@@ -342,7 +361,7 @@ class AfterSalesService(Service):
                          follow_up_needed=follow_up_needed)
             session.flush()
             changed = [visit.activity_id] + ([planned] if planned else [])
-            index_activities(raw_connection(session), changed)
+            _activities_changed(session, changed)
             return ChangeSet(frozenset({deal.id}), activity_ids=frozenset(changed),
                              contract_ids=frozenset({contract.id}))
 

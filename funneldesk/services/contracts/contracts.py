@@ -6,6 +6,7 @@ one transaction, audited; each returns the contract as saved and a change set.""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -20,6 +21,7 @@ from funneldesk.enums import ContractState, QuoteState
 from funneldesk.errors import FunnelDeskError, InvalidFields, InvalidInput, NotAllowed, NotFound
 from funneldesk.i18n import _, language
 from funneldesk.models import (
+    AuditEntry,
     Company,
     Confidentiality,
     Contact,
@@ -509,8 +511,7 @@ class ContractService(Service):
             audit.record(session, by, "payment", "contract", contract.id,
                          milestone=milestone.label, amount=str(value),
                          received_on=received_on.isoformat(), reference=reference.strip())
-            settled = settle_collection(session, session.get(ContractMilestone, milestone_id)
-                                        or milestone, value == left, by)
+            settled = settle_collection(session, milestone, by)
             _touch(contract, by)
             return replace(self._result(session, contract,
                                         ChangeSet(activity_ids=frozenset(settled))),
@@ -526,16 +527,20 @@ class ContractService(Service):
                 raise NotFound("payment", payment_id)
         with self._open(milestone.contract_id, expected_version, by) as op:
             _require_payment_keeper(op.contract, payment.recorded_by_id, by)
+            was_paid = owed_on(op.session, milestone) == 0
             removed = RemovedPayment(payment.id, payment.milestone_id, payment.received_on,
                                      payment.amount, payment.method, payment.reference,
                                      payment.recorded_at, payment.recorded_by_id)
             op.session.execute(delete(ContractPayment).where(
                 ContractPayment.id == payment_id))
+            # the payment whole: what puts it back reads it from here, not from its caller
             audit.record(op.session, by, "remove-payment", "contract", op.contract.id,
-                         amount=str(payment.amount), received_on=payment.received_on.isoformat())
-            reopened = settle_collection(
-                op.session, op.session.get(ContractMilestone, milestone.id) or milestone,
-                False, by)
+                         payment_id=payment.id, milestone_id=payment.milestone_id,
+                         amount=str(payment.amount), received_on=payment.received_on.isoformat(),
+                         method=payment.method, reference=payment.reference,
+                         recorded_at=payment.recorded_at.isoformat(),
+                         recorded_by_id=payment.recorded_by_id)
+            reopened = settle_collection(op.session, milestone, by, was_paid=was_paid)
             _touch(op.contract, by)
             return replace(self._result(op.session, op.contract,
                                         ChangeSet(activity_ids=frozenset(reopened))),
@@ -543,33 +548,38 @@ class ContractService(Service):
 
     def restore_payment(self, removed: RemovedPayment, *, expected_version: int,
                         by: Actor) -> ContractResult:
-        """Puts back a payment taken back, as it was (what undoes taking it back)."""
+        """Puts back a payment taken back, as it was (what undoes taking it back): as the
+        take-back recorded it, whatever ``removed`` says beside its id."""
         with self.db.session() as session:
             milestone = session.get(ContractMilestone, removed.milestone_id)
             if milestone is None:
                 raise NotFound("milestone", removed.milestone_id)
         with self._open(milestone.contract_id, expected_version, by) as op:
             session = op.session
-            _require_payment_keeper(op.contract, removed.recorded_by_id, by)
+            kept = _taken_back(session, op.contract.id, removed.id)
+            if kept is None or kept.milestone_id != milestone.id:
+                raise NotFound("payment", removed.id)
+            _require_payment_keeper(op.contract, kept.recorded_by_id, by)
+            if session.get(ContractPayment, kept.id) is not None:
+                raise InvalidInput("payment", _("This payment is on the record already."))
             left = owed_on(session, milestone)
-            if removed.amount > left or session.get(ContractPayment, removed.id) is not None:
+            if kept.amount > left:
                 raise InvalidInput("amount", _(
                     "That is more than the {left} still due on “{label}”: record the rest "
                     "against the next milestone.").format(left=f"{left:,.2f}",
                                                           label=milestone.label))
             session.add(ContractPayment(
-                id=removed.id, milestone_id=milestone.id, received_on=removed.received_on,
-                amount=removed.amount, method=removed.method, reference=removed.reference,
-                recorded_at=removed.recorded_at, recorded_by_id=removed.recorded_by_id))
+                id=kept.id, milestone_id=milestone.id, received_on=kept.received_on,
+                amount=kept.amount, method=kept.method, reference=kept.reference,
+                recorded_at=kept.recorded_at, recorded_by_id=kept.recorded_by_id))
             audit.record(session, by, "restore-payment", "contract", op.contract.id,
-                         amount=str(removed.amount),
-                         received_on=removed.received_on.isoformat())
-            settled = settle_collection(session, session.get(ContractMilestone, milestone.id)
-                                        or milestone, removed.amount == left, by)
+                         payment_id=kept.id, amount=str(kept.amount),
+                         received_on=kept.received_on.isoformat())
+            settled = settle_collection(session, milestone, by)
             _touch(op.contract, by)
             return replace(self._result(session, op.contract,
                                         ChangeSet(activity_ids=frozenset(settled))),
-                           payment_id=removed.id)
+                           payment_id=kept.id)
 
     # --- after-sales ---------------------------------------------------------------------
 
@@ -827,6 +837,22 @@ def _attach(session: Session, contract: Contract, filename: str, data: bytes, by
                              data=data, added_by_id=by.id))
     audit.record(session, by, "attach", "contract", contract.id, filename=name,
                  size=len(data))
+
+
+def _taken_back(session: Session, contract_id: int, payment_id: int) -> RemovedPayment | None:
+    """The payment as its latest take-back recorded it in the audit log."""
+    for (details,) in session.execute(
+            select(AuditEntry.details).where(
+                AuditEntry.action == "remove-payment", AuditEntry.entity == "contract",
+                AuditEntry.entity_id == contract_id).order_by(AuditEntry.id.desc())):
+        kept = json.loads(details)
+        if kept.get("payment_id") == payment_id:
+            return RemovedPayment(
+                payment_id, int(kept["milestone_id"]),
+                dt.date.fromisoformat(kept["received_on"]), Decimal(kept["amount"]),
+                kept["method"], kept["reference"],
+                dt.datetime.fromisoformat(kept["recorded_at"]), int(kept["recorded_by_id"]))
+    return None
 
 
 def _touch(contract: Contract, by: Actor) -> None:

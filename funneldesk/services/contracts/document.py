@@ -89,6 +89,8 @@ def pdf_document(session: Session, view: ContractView, today: dt.date | None = N
             "{months} month", "{months} months", c.warranty_months, language).format(
             months=c.warranty_months) if c.warranty_months is not None else ""),
         (N_("Service contact"), c.service_contact)) if text)
+    # the marks are in both languages whatever the contract's, not translated: a courier,
+    # a clerk or a customer's lawyer of either language reads them at a glance
     watermark = None
     confidential = view.summary.confidentiality is Confidentiality.CONFIDENTIAL
     if confidential and view.state in UNAPPROVED:  # both: a secret draft is still a draft

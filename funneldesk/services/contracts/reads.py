@@ -83,21 +83,27 @@ def summaries(session: Session, *where: ColumnElement[bool]) -> list[ContractSum
     first."""
     owner = aliased(User)
     received = _received().subquery()
+    review = (select(ContractReview.contract_id.label("contract_id"),
+                     func.count().label("listed"),
+                     func.count(ContractReview.ticked_at).label("ticked"))
+              .group_by(ContractReview.contract_id).subquery())
     rows = session.execute(
         select(Contract, Deal.title, Deal.company_id, Company.name, owner.display_name,
-               Deal.owner_id, received.c.received)
+               Deal.owner_id, received.c.received, review.c.listed, review.c.ticked)
         .join(Deal, Deal.id == Contract.deal_id)
         .join(owner, owner.id == Deal.owner_id)
         .outerjoin(Company, Company.id == Deal.company_id)
         .outerjoin(received, received.c.contract_id == Contract.id)
+        .outerjoin(review, review.c.contract_id == Contract.id)
         .where(Deal.deleted_at.is_(None), *where)
         .order_by(Contract.updated_at.desc(), Contract.id.desc())).all()
     return [ContractSummary(
         c.id, c.number, c.title, c.deal_id, deal_title, company_id,
         c.customer_name or company or "", owner_name, owner_id, c.state, c.confidentiality,
         c.currency, c.amount, Decimal(got) if got is not None else Decimal(0), c.signed_on,
-        c.updated_at, c.version)
-        for c, deal_title, company_id, company, owner_name, owner_id, got in rows]
+        c.updated_at, c.version, bool(items) and items == ticked)
+        for c, deal_title, company_id, company, owner_name, owner_id, got, items, ticked
+        in rows]
 
 
 def contract_view(session: Session, contract: Contract, viewer: Actor) -> ContractView:

@@ -36,6 +36,9 @@ WAITING_LABELS = {
     ContractState.RETURNED: N_("Us: file it in the archive"),
 }  # an archived or cancelled contract waits on nobody
 
+WAITING_ON_US = (ContractState.DRAFT, ContractState.APPROVED, ContractState.SIGNED,
+                 ContractState.SEALED, ContractState.RETURNED)
+
 CONFIDENTIALITY_LABELS = {Confidentiality.NORMAL: N_("Normal"),
                           Confidentiality.CONFIDENTIAL: N_("Confidential")}
 
@@ -49,8 +52,14 @@ def state_label(state: ContractState) -> str:
     return _(STATE_LABELS[state])
 
 
-def waiting_label(state: ContractState) -> str:
-    """Whom the contract waits on, and for what; "" once it is archived or cancelled."""
+READY_TO_APPROVE = N_("Us: approve it for signature")
+
+
+def waiting_label(state: ContractState, review_complete: bool = False) -> str:
+    """Whom the contract waits on, and for what (a review ticked through waits on us to
+    approve it); "" once it is archived or cancelled."""
+    if state is ContractState.IN_REVIEW and review_complete:
+        return _(READY_TO_APPROVE)
     return _(WAITING_LABELS[state]) if state in WAITING_LABELS else ""
 
 
@@ -229,10 +238,21 @@ class ContractSummary:
     signed_on: dt.date | None
     updated_at: dt.datetime
     version: int
+    review_complete: bool = False  # every item of its review ticked
 
     @property
     def outstanding(self) -> Decimal:
         return self.amount - self.received
+
+    @property
+    def waiting(self) -> str:
+        """Whom it waits on, and for what ("" for nobody)."""
+        return waiting_label(self.state, self.review_complete)
+
+    @property
+    def waits_on_us(self) -> bool:
+        return self.state in WAITING_ON_US or (self.state is ContractState.IN_REVIEW
+                                               and self.review_complete)
 
 
 @dataclass(frozen=True, slots=True)

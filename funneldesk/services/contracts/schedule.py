@@ -9,22 +9,25 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import N_, _, translated
 from funneldesk.money import CENT, round_cents
 from funneldesk.services.contracts.records import MilestoneDraft
 
-# clauses end at a full stop, a semicolon, a Chinese comma, an "and", or a comma that is
-# not a thousands separator (9,960)
-_CLAUSE = re.compile(r"[;；。，、\n]|,(?!\d{3})|\.(?=\s|$)|\s+and\s+|以及|及")
+# clauses end at a full stop (not the one of "i.e." or "etc."), a semicolon, a Chinese
+# comma, an "and", 以及 or 及 (not in a word: 及时, 涉及, 普及 ...), or a comma that is not
+# a thousands separator (9,960)
+_CLAUSE = re.compile(r"[;；。，、\n]|,(?!\d{3})|(?<!\b[A-Za-z])(?<!\betc)\.(?=\s|$)"
+                     r"|\s+and\s+|以及|(?<![涉普波危提顾论来触])及(?![时格早])")
 _SHARE = re.compile(r"(\d{1,3}(?:\.\d{1,2})?)\s*[%％]")
 _IN_FULL = re.compile(r"一次性|全额|全款|\bin full\b|\bnet\s+\d+", re.IGNORECASE)
 _CJK = "\u3000-\u9fff\uff00-\uffef"  # CJK, and full-width punctuation
 _CJK_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
-_YEAR = re.compile(r"[一1]\s*年|\b(?:one|a|1)\s+years?\b|\b12\s+months\b|12\s*个月",
-                   re.IGNORECASE)
+# a year on: 一年, 1 年, not the 1 of a year's number (2031年)
+_YEAR = re.compile(r"(?<![\d〇一二三四五六七八九十])[一1]\s*年|\b(?:one|a|1)\s+years?\b"
+                   r"|\b12\s+months\b|12\s*个月", re.IGNORECASE)
 _MOST = 12
 
 
@@ -69,11 +72,8 @@ def _shares(clauses: list[str], today: dt.date, lang: str) -> tuple[MilestoneDra
         found = _SHARE.findall(clause)
         if len(found) > 1:  # two shares in one clause: whose words are whose is a guess
             return ()
-        if found:
-            try:
-                shares.append((clause, Decimal(found[0])))
-            except InvalidOperation:
-                return ()
+        if found:  # digits, by the pattern: always a number
+            shares.append((clause, Decimal(found[0])))
     if not shares or len(shares) > _MOST or sum(p for _c, p in shares) != 100 or any(
             p <= 0 for _c, p in shares):
         return ()
@@ -111,7 +111,7 @@ def _label(clause: str, position: int, lang: str) -> str:
 
 
 def schedule_amounts(milestones: tuple[MilestoneDraft, ...],
-             total: Decimal) -> list[tuple[MilestoneDraft, Decimal]]:
+                     total: Decimal) -> list[tuple[MilestoneDraft, Decimal]]:
     """Each milestone with its amount: a share of ``total`` rounded half-up (the last
     share takes the cent that rounding leaves) or a fixed amount; together they make
     ``total`` exactly."""
@@ -127,6 +127,10 @@ def schedule_amounts(milestones: tuple[MilestoneDraft, ...],
             raise InvalidInput("milestones", _("Give each payment a share from 0 to 100 "
                                                "percent, or an amount."))
         if milestone.amount is not None:
+            if not 0 < milestone.amount <= total:  # before rounding: 1e30 has no cents
+                raise InvalidInput("milestones", _(
+                    "Each payment's amount is more than zero and at most the contract's "
+                    "{total}.").format(total=f"{total:,.2f}"))
             amounts.append(round_cents(Decimal(milestone.amount)))
         elif milestone.percent is None or not 0 < milestone.percent <= 100:
             raise InvalidInput("milestones", _("Give each payment a share from 0 to 100 "

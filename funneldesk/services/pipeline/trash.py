@@ -76,18 +76,21 @@ WHERE d.deleted_at IS NOT NULL
 ORDER BY d.deleted_at DESC, d.id DESC"""
 
 
-def purge_deals(session: Session, deal_ids: Sequence[int]) -> None:
+def purge_deals(session: Session, deal_ids: Sequence[int]) -> list[str]:
     """Deletes the deals with their stage changes, criterion checks, activities,
-    follow-up plans, scorecards, teams, notes, reviews and quotes, inside the caller's
-    transaction; raises PurgeBlocked (and the caller's transaction rolls back) when any
-    other row would be left pointing at a purged deal."""
+    follow-up plans, scorecards, teams, notes, reviews, quotes and contracts, inside the
+    caller's transaction; raises PurgeBlocked (and the caller's transaction rolls back)
+    when any other row would be left pointing at a purged deal. Returns the numbers of
+    the contracts purged, whose kept PDF passwords the caller forgets once committed (a
+    number may be given again: ``secrets.forget_contract_pdfs``)."""
     if not deal_ids:
-        return
+        return []
     chunks = [list(deal_ids[i:i + _CHUNK]) for i in range(0, len(deal_ids), _CHUNK)]
     quote_ids = [i for chunk in chunks for i in session.scalars(
         select(Quote.id).where(Quote.deal_id.in_(chunk)))]
-    contract_ids = [i for chunk in chunks for i in session.scalars(
-        select(Contract.id).where(Contract.deal_id.in_(chunk)))]
+    purged = [(int(i), str(n)) for chunk in chunks for i, n in session.execute(
+        select(Contract.id, Contract.number).where(Contract.deal_id.in_(chunk)))]
+    contract_ids = [i for i, _n in purged]
     for chunk in chunks:
         # a deal's contracts and all that hangs on them (the Contracts area's tables);
         # first, since a return visit points at an activity and a contract at a quote
@@ -135,6 +138,7 @@ def purge_deals(session: Session, deal_ids: Sequence[int]) -> None:
     # since the pipeline area comes before it)
     search_index.forget(raw_connection(session), "quote", quote_ids)
     search_index.forget(raw_connection(session), "contract", contract_ids)
+    return [n for _i, n in purged]
 
 
 # every column of the file that refers to a deal, read from the file itself: a table that a
@@ -142,13 +146,6 @@ def purge_deals(session: Session, deal_ids: Sequence[int]) -> None:
 _REFERRERS_SQL = """
 SELECT m.name, f."from" FROM sqlite_master m, pragma_foreign_key_list(m.name) f
 WHERE m.type = 'table' AND f."table" = 'deals' ORDER BY m.name"""
-
-
-def _contract_numbers(session: Session, deal_ids: Sequence[int]) -> list[str]:
-    """The numbers of the deals' contracts, whose kept PDF passwords go once they are
-    purged (a number may be given again)."""
-    return [n for i in range(0, len(deal_ids), _CHUNK) for n in session.scalars(
-        select(Contract.number).where(Contract.deal_id.in_(deal_ids[i:i + _CHUNK])))]
 
 
 def _quoted(name: str) -> str:
@@ -223,8 +220,7 @@ class TrashService(Service):
         require_manager(by, _("Only a manager can empty the Trash."))
         with self.db.session() as session:
             rows = self._in_trash(session, deal_ids)
-            numbers = _contract_numbers(session, [ident for ident, _title in rows])
-            purge_deals(session, [ident for ident, _title in rows])
+            numbers = purge_deals(session, [ident for ident, _title in rows])
             _audit_purge(session, by, rows)
         secrets.forget_contract_pdfs(self.db.path, numbers)
         return len(rows)
@@ -242,8 +238,7 @@ class TrashService(Service):
         with self.db.session() as session:
             rows = [(r.id, r.title) for r in session.execute(
                 select(Deal.id, Deal.title).where(Deal.deleted_at < cutoff))]
-            numbers = _contract_numbers(session, [ident for ident, _title in rows])
-            purge_deals(session, [ident for ident, _title in rows])
+            numbers = purge_deals(session, [ident for ident, _title in rows])
             _audit_purge(session, None, rows, kept_days=days)
         secrets.forget_contract_pdfs(self.db.path, numbers)
         return len(rows)

@@ -34,12 +34,14 @@ from funneldesk.money import round_cents
 from funneldesk.services.common.records import Actor
 from funneldesk.services.common.sql import next_new_id
 from funneldesk.services.contracts.after_sales import (
+    PAID_IN_FULL,
     collection_title,
     plan_collections,
     schedule_visits,
 )
 from funneldesk.services.contracts.contracts import make_contract, start_review
 from funneldesk.services.contracts.search import index_new_contracts
+from funneldesk.services.pipeline import next_step
 from funneldesk.services.pipeline.search import raw_connection
 
 MOST = 300  # contracts in one sample: enough to see every state, quick to make
@@ -65,6 +67,7 @@ def add(session: Session, rng: random.Random, words: dict[str, Any],
     quotes = sorted(session.scalars(select(Quote).where(Quote.deal_id.in_(rows))).all(),
                     key=lambda q: (rows[q.deal_id]["closed_on"] or today, q.id))
     made = waiting = 0
+    contracted: set[int] = set()
     for quote in quotes:
         row = rows[quote.deal_id]
         if made >= MOST:
@@ -82,9 +85,13 @@ def add(session: Session, rng: random.Random, words: dict[str, Any],
             continue
         _contract(session, rng, words, quote, row, state, manager, now)
         made += 1
+        contracted.add(quote.deal_id)
     if made:
         session.flush()
         index_new_contracts(raw_connection(session), first)
+        # collections paid and visits made since they were planned: each deal's next step
+        # is its earliest activity still planned, as the app keeps it
+        next_step.refresh(session, contracted)
 
 
 def _letterhead(session: Session, words: dict[str, Any]) -> None:
@@ -204,7 +211,7 @@ def _payments(session: Session, rng: random.Random, words: dict[str, Any], contr
         if paid == milestone.amount and activity is not None:
             activity.state, activity.closed_by_id = ActivityState.DONE, owner
             activity.closed_at = dt.datetime.combine(on, dt.time(16), tzinfo=dt.UTC)
-            activity.outcome = _("Paid in full.")
+            activity.outcome = _(PAID_IN_FULL)
 
 
 def _visit_results(session: Session, rng: random.Random, words: dict[str, Any],

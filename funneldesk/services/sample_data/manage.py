@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, and_, delete, exists, false, select, update
 from sqlalchemy.orm import Session
 
+from funneldesk import secrets
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.models import (
@@ -99,13 +100,14 @@ def _delete(session: Session, model: Any, ids: list[int]) -> None:
         session.execute(delete(table).where(table.c.id.in_(ids[i:i + 500])))
 
 
-def _remove(session: Session, by: Actor) -> SampleCounts:
+def _remove(session: Session, by: Actor) -> tuple[SampleCounts, list[str]]:
+    """Takes the sample away; with what it counted, the numbers of its contracts."""
     deals, contacts, companies, users = _selected(session)
     # the activities of the sample's deals go with them (purge_deals): out of the index
     activities = [i for n in range(0, len(deals), 500) for i in session.scalars(
         select(Activity.id).where(Activity.deal_id.in_(deals[n:n + 500])))]
     forget_activities(search.raw_connection(session), activities)
-    purge_deals(session, deals)
+    numbers = purge_deals(session, deals)
     # contacts before companies, companies and deals before the people who own them
     for i in range(0, max(len(contacts), len(companies)), 500):
         for model, column, ids in ((Channel, Channel.contact_id, contacts),
@@ -127,7 +129,7 @@ def _remove(session: Session, by: Actor) -> SampleCounts:
     session.execute(delete(Product).where(Product.is_sample.is_(True), ~exists(
         select(1).where(Deal.product_id == Product.id)), ~exists(
         select(1).where(QuoteLine.product_id == Product.id))))
-    return SampleCounts(len(deals), len(companies), len(contacts), len(users))
+    return SampleCounts(len(deals), len(companies), len(contacts), len(users)), numbers
 
 
 class SampleDataService(Service):
@@ -141,11 +143,13 @@ class SampleDataService(Service):
         """Removes every sample record no real one depends on, in one transaction."""
         require_manager(by, _("Only a manager can remove sample data."))
         with self.db.session() as session:
-            counts = _remove(session, by)
+            counts, numbers = _remove(session, by)
             audit.record(session, by, "remove-samples", "database", None, deals=counts.deals,
                          companies=counts.companies, contacts=counts.contacts,
                          users=counts.users)
-            return counts
+        # a sample contract's number is given again to a real one: not its password
+        secrets.forget_contract_pdfs(self.db.path, numbers)
+        return counts
 
     def separate_path(self) -> Path:
         """A new file beside the current database for sample data (never an existing one)."""

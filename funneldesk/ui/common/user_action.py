@@ -24,6 +24,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
 
 from funneldesk.errors import FunnelDeskError, StepRefused
 from funneldesk.i18n import _
@@ -189,8 +190,11 @@ class _Step:
         self.runner.relay(result.changes, self.origin)
 
     def refuse(self, error: FunnelDeskError) -> None:
-        show_error(self.parent, error)
-        if self.refused is not None:
+        # an undo from Edit ▸ Undo after the window that acted has closed: said over the
+        # main window, and that window's own way of showing it is gone with it
+        gone = not isValid(self.parent)
+        show_error(self.runner.window if gone else self.parent, error)
+        if self.refused is not None and not gone:
             self.refused(error)
 
     def attempt(self, call: Callable[[], HasChanges],

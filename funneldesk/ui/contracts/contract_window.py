@@ -39,7 +39,6 @@ from funneldesk.services.contracts.records import (
     StepDetails,
     confidentiality_label,
     state_label,
-    waiting_label,
 )
 from funneldesk.ui.common.error_label import ErrorLabel, show_refusal
 from funneldesk.ui.common.errors import show_error
@@ -141,8 +140,8 @@ class ContractWindow(QDialog):
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         # a greyed-out action does not trigger: the window's history ends where it began
-        undo.triggered.connect(stack.undo)
-        redo.triggered.connect(stack.redo)
+        undo.triggered.connect(lambda: self._walk(stack.undo))
+        redo.triggered.connect(lambda: self._walk(stack.redo))
         stack.indexChanged.connect(self._history_changed)
         buttons = []
         for action, label in ((undo, _("Undo")), (redo, _("Redo"))):
@@ -155,6 +154,19 @@ class ContractWindow(QDialog):
         self.undo_action, self.redo_action = undo, redo
         self._history_shown()
         return buttons
+
+    def _walk(self, step: Callable[[], None]) -> None:
+        """Undo or redo, once a draft's unsaved typing is saved (which is then the step
+        to undo next) or given up: the undo would load the saved contract over it."""
+        if self._unsaved():
+            answer = ask_about_unsaved(self)
+            if answer == QMessageBox.StandardButton.Save:
+                self.save()
+                return
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+            self._load()
+        step()
 
     def _history_changed(self, _index: int) -> None:
         if isValid(self.workspace.undo_stack) and isValid(self.undo_action):
@@ -182,9 +194,7 @@ class ContractWindow(QDialog):
                  if summary.confidentiality is Confidentiality.CONFIDENTIAL else "")
         self.heading.setText(f"{summary.number}  ·  {summary.customer or summary.deal_title}"
                              f"  ·  {formatting.money(summary.amount, summary.currency)}{level}")
-        whom = (_("Us: approve it for signature")
-                if summary.state is S.IN_REVIEW and view.review_complete
-                else waiting_label(summary.state))
+        whom = summary.waiting
         where = _("{state} — waiting on {whom}").format(
             state=state_label(summary.state), whom=whom) if whom else state_label(summary.state)
         if view.cancelled_reason:
@@ -256,6 +266,8 @@ class ContractWindow(QDialog):
     def _shown(self, result: ContractResult) -> None:
         """The contract as the result left it, read again as this user sees it (who may
         tick which item)."""
+        if not isValid(self):
+            return  # undone from Edit ▸ Undo once the window has closed
         self.view = self.contracts.get(result.contract.id, viewer=self.workspace.actor)
         self._load()
         if result.deal_won:
@@ -582,3 +594,4 @@ def open_contract(workspace: Workspace, contract_id: int, parent: QWidget | None
         window.money.notice.show()
         window.tabs.setCurrentWidget(window.money)
     window.exec()
+    window.deleteLater()  # its steps stay undoable from Edit ▸ Undo without it

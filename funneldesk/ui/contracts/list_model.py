@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 from funneldesk import formatting
 from funneldesk.enums import Confidentiality, ContractState
 from funneldesk.i18n import _
-from funneldesk.services.contracts.records import ContractSummary, state_label, waiting_label
+from funneldesk.services.contracts.records import ContractSummary, state_label
 from funneldesk.ui.common.rows_model import Index, RowsModel
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the ContractSummary
@@ -61,7 +61,7 @@ class ContractsModel(RowsModel):
         if column == 3:
             return state_label(row.state)
         if column == 4:
-            return waiting_label(row.state) or "—"
+            return row.waiting or "—"
         if column == 5:
             return formatting.money(row.amount, row.currency)
         if column == 6:

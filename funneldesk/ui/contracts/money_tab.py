@@ -39,15 +39,20 @@ OVERDUE = QColor("#c62828")
 PAYMENT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+_TOO_BIG = Decimal(10) ** 15  # beyond any contract: the arithmetic stays exact
+
+
 def _decimal(text: str) -> Decimal | None:
     cleaned = text.strip().replace(",", "").replace("%", "")
     if not cleaned:
         return None
     try:
-        return Decimal(cleaned)
+        value = Decimal(cleaned)
     except InvalidOperation:
-        raise InvalidInput("milestones", _("“{text}” is not a number.").format(
-            text=text)) from None
+        value = Decimal("NaN")
+    if not value.is_finite() or abs(value) >= _TOO_BIG:  # inf, 1e30: no sum of money
+        raise InvalidInput("milestones", _("“{text}” is not a number.").format(text=text))
+    return value
 
 
 class MoneyTab(QWidget):
@@ -225,7 +230,8 @@ class MoneyTab(QWidget):
             self.error.show_message("")
         except InvalidInput as error:
             self.error.show_message(error.reason)
-            shown = [round_cents(total * d.percent / 100) if d.percent is not None else None
+            shown = [round_cents(total * d.percent / 100)
+                     if d.percent is not None and 0 <= d.percent <= 100 else None
                      for d in drafts]
         currency = self.view.summary.currency if self.view is not None else ""
         for row, (draft, value) in enumerate(zip(drafts, shown, strict=True)):

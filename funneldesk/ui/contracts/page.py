@@ -36,7 +36,7 @@ from funneldesk.ui.contracts.receivables import ReceivablesView
 S = ContractState
 # filter -> the states it shows
 GROUPS: dict[str, tuple[ContractState, ...]] = {
-    "us": (S.DRAFT, S.APPROVED, S.SIGNED, S.SEALED, S.RETURNED), "drafts": (S.DRAFT,),
+    "drafts": (S.DRAFT,),
     "review": (S.IN_REVIEW,), "customer": (S.SENT,),
     "signed": (S.SIGNED, S.SEALED, S.RETURNED, S.ARCHIVED), "archived": (S.ARCHIVED,),
     "cancelled": (S.CANCELLED,),
@@ -51,7 +51,7 @@ def _groups() -> tuple[tuple[str, str], ...]:
 
 
 def shown(row: ContractSummary, group: str, words: str, me: int) -> bool:
-    if group == "mine" and row.owner_id != me:
+    if (group == "mine" and row.owner_id != me) or (group == "us" and not row.waits_on_us):
         return False
     if group in GROUPS and row.state not in GROUPS[group]:
         return False
