@@ -125,6 +125,11 @@ def test_a_draft_carries_the_draft_mark(services: Services, manager: Actor,
                                         rep: Actor) -> None:
     view = chinese(services, manager, rep)
     assert "草稿" in pages(services.contracts.pdf(view.id, viewer=rep))[0]
+    # cancelled, it prints as void, never as a contract one could sign
+    services.contracts.cancel(view.id, "客户要求重签", expected_version=view.version, by=manager)
+    first = pages(services.contracts.pdf(view.id, viewer=rep))[0]
+    assert "已作废" in first
+    assert "草稿" not in first
 
 
 def test_clause_numbers_in_chinese() -> None:
@@ -140,6 +145,10 @@ def test_filling_refuses_an_unknown_placeholder_and_writes_escaped_braces() -> N
         templates.fill("甲方：{客户名称}", {})
     assert templates.fill("{{customer}} is {customer}", {"customer": "星辰"}) == \
         "{customer} is 星辰"
+    # braces a Chinese input method types are braces too: filled, or refused when unknown
+    assert templates.fill("甲方：｛customer｝", {"customer": "星辰"}) == "甲方：星辰"
+    with pytest.raises(InvalidInput, match="客户名称"):
+        templates.fill("甲方：｛客户名称｝", {})
 
 
 def test_the_command_lists_contracts_as_json_and_writes_only_encrypted_files(
@@ -184,13 +193,16 @@ def test_a_placeholder_with_no_value_shows_in_a_draft_and_stops_the_review(
     from funneldesk.enums import ContractState
 
     view = contract(services, manager, rep)
-    view = services.contracts.save(view.id, replace(view.content, warranty_terms=""),
+    view = services.contracts.save(view.id, replace(view.content, warranty_terms="",
+                                                    acceptance_terms=""),
                                    expected_version=view.version, by=rep).contract
     text = "\n".join(pages(services.contracts.pdf(view.id, viewer=rep)))
     assert "[missing: warranty]" in text
-    with pytest.raises(InvalidInput, match=r"\{warranty\}"):
+    # every one at once, said under the first field that fills one
+    with pytest.raises(InvalidInput, match=r"\{acceptance\}, \{warranty\}") as refused:
         services.contracts.advance(view.id, ContractState.IN_REVIEW,
                                    expected_version=view.version, by=rep)
+    assert refused.value.field == "acceptance_terms"
     assert services.contracts.get(view.id, viewer=rep).state is ContractState.DRAFT
 
 

@@ -160,6 +160,12 @@ def test_the_sample_has_contracts_in_every_state_with_money_commitments_and_visi
                                                                       today=TODAY))
     views = [services.contracts.get(c.id, viewer=manager) for c in signed]
     assert all(v.content.commitments.response_hours for v in views)
+    # a deal is won for what its customer signed
+    won = services.db.query(
+        "SELECT d.won_value = c.amount FROM contracts c JOIN deals d ON d.id = c.deal_id "
+        "WHERE c.signed_on IS NOT NULL AND d.currency = c.currency")
+    assert won
+    assert all(same for (same,) in won)
     # a won deal's next step is what is left after the sale: money to collect, a visit
     after_sales = services.db.query(
         "SELECT count(*) FROM deals d JOIN activities a ON a.deal_id = d.id "

@@ -508,3 +508,29 @@ def test_a_closed_contracts_steps_are_undone_from_the_edit_menu(
     assert services.contracts.get(view.id, viewer=manager).summary.received == 0
     window.actions_.redo.trigger()
     assert services.contracts.get(view.id, viewer=manager).summary.received == 1000
+
+
+def test_a_step_that_cannot_be_undone_ends_what_redo_offered(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    shown = opened(qtbot, window, signed(services, manager, contract(services, manager,
+                                                                      manager)))
+
+    def receive(dialog: PaymentDialog) -> int:
+        dialog.amount.setText("1000")
+        dialog.accept()
+        return 1
+
+    def seal(dialog: StepDialog) -> int:
+        dialog.accept()
+        return 1
+
+    monkeypatch.setattr(PaymentDialog, "exec", receive)
+    monkeypatch.setattr(StepDialog, "exec", seal)
+    shown.money.receive_button.click()
+    shown.undo_action.trigger()
+    assert shown.redo_action.isEnabled()
+    step_button(shown, "Our seal applied").click()
+    assert shown.view.state is ContractState.SEALED
+    assert not shown.redo_action.isEnabled()
+    assert shown.redo_action.text() == "Redo"

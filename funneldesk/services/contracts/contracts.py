@@ -771,6 +771,11 @@ def start_review(session: Session, contract: Contract) -> None:
                                    who=who))
 
 
+# placeholders the contract's own terms fill, and the field each is written in
+_OWN_TERMS = {"delivery": "delivery_terms", "warranty": "warranty_terms",
+              "acceptance": "acceptance_terms"}
+
+
 def _require_filled(session: Session, contract: Contract, by: Actor) -> None:
     """A contract goes to review only when every placeholder of its terms, and of its
     delivery, warranty and acceptance terms, has a value."""
@@ -779,8 +784,14 @@ def _require_filled(session: Session, contract: Contract, by: Actor) -> None:
     session.flush()
     view = reads.contract_view(session, contract, by)
     values = placeholder_values(session, view, dt.date.today())  # its three terms too
-    for heading, body in templates.clauses(contract.terms):
-        templates.fill(heading + "\n" + body, values)
+    templates.check(contract.terms)
+    missing = templates.empty(contract.terms, values)
+    if missing:  # every one at once, said where the first can be written
+        own = [n for n in missing if n in _OWN_TERMS]
+        raise InvalidInput(_OWN_TERMS[own[0]] if own else "terms", _(
+            "These placeholders have no value in this contract yet: {names}. Fill them in "
+            "(the letterhead, the customer, the terms) or take them out of the terms.")
+            .format(names=", ".join("{" + n + "}" for n in missing)))
 
 
 def _check_step(session: Session, contract: Contract, to: ContractState,

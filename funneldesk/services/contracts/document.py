@@ -91,14 +91,17 @@ def pdf_document(session: Session, view: ContractView, today: dt.date | None = N
         (N_("Service contact"), c.service_contact)) if text)
     # the marks are in both languages whatever the contract's, not translated: a courier,
     # a clerk or a customer's lawyer of either language reads them at a glance
-    watermark = None
     confidential = view.summary.confidentiality is Confidentiality.CONFIDENTIAL
-    if confidential and view.state in UNAPPROVED:  # both: a secret draft is still a draft
-        watermark = ("机密 · 草稿", "CONFIDENTIAL – DRAFT, NOT FOR SIGNATURE")
+    # a cancelled contract is no contract at all; a secret draft is still a draft
+    state = (("已作废", "CANCELLED – VOID") if view.state is ContractState.CANCELLED
+             else ("草稿", "DRAFT – NOT FOR SIGNATURE") if view.state in UNAPPROVED else None)
+    watermark: tuple[str, str] | None
+    if confidential and state:
+        watermark = (f"机密 · {state[0]}", f"CONFIDENTIAL – {state[1]}")
     elif confidential:
         watermark = ("机密", "CONFIDENTIAL")
-    elif view.state in UNAPPROVED:
-        watermark = ("草稿", "DRAFT – NOT FOR SIGNATURE")
+    else:
+        watermark = state
     return ContractPdf(
         language=language, letterhead=letterhead(session_query(session)),
         number=view.summary.number, title=view.content.title, date=day(printed, language),

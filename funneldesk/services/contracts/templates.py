@@ -15,7 +15,9 @@ from funneldesk.errors import InvalidInput
 from funneldesk.i18n import N_, _
 from funneldesk.paths import RESOURCES
 
-_FIELD = re.compile(r"\{\{|\}\}|\{([^{}\n]*)\}")
+# a Chinese input method types full-width braces: ｛customer｝ is a placeholder too, never
+# printed as typed
+_FIELD = re.compile(r"\{\{|\}\}|[{｛]([^{}｛｝\n]*)[}｝]")
 
 # name -> what it stands for (shown beside the template editor)
 PLACEHOLDERS: dict[str, str] = {

@@ -133,6 +133,8 @@ def _contract(session: Session, rng: random.Random, words: dict[str, Any], quote
                 - dt.timedelta(days=rng.randint(8, 20)))
     contract, _note = make_contract(session, quote, deal, owner, start.date(), start)
     contract.is_sample = True
+    if deal.closed_on is not None and deal.currency == contract.currency:
+        deal.won_value = contract.amount  # won for what the customer signed, as the app does
     contract.confidentiality = (Confidentiality.CONFIDENTIAL if rng.random() < 0.2
                                 else Confidentiality.NORMAL)
     scope, hours, months, contact = rng.choice(words["commitments"])
@@ -157,7 +159,7 @@ def _contract(session: Session, rng: random.Random, words: dict[str, Any], quote
         courier, tracking = ("", "")
         if step in (ContractState.SENT, ContractState.RETURNED):
             courier = rng.choice(words["couriers"])
-            tracking = f"SF{rng.randint(10**11, 10**12 - 1)}"
+            tracking = _tracking(rng, courier)
         session.add(ContractStep(contract_id=contract.id, state=step, on=day,
                                  at=dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC),
                                  by_id=owner, courier=courier, tracking=tracking))
@@ -180,6 +182,15 @@ def _contract(session: Session, rng: random.Random, words: dict[str, Any], quote
             contract.delivered_on = contract.signed_on + dt.timedelta(days=rng.randint(5, 10))
             schedule_visits(session, contract, deal, by)
             _visit_results(session, rng, words, contract, owner, now.date())
+
+
+def _tracking(rng: random.Random, courier: str) -> str:
+    """A tracking number shaped as the courier's own are (SF…, a UPS 1Z… and so on)."""
+    prefix, digits, suffix = {"顺丰速运": ("SF", 12, ""), "EMS": ("E", 9, "CN"),
+                              "京东物流": ("JD", 13, ""), "UPS": ("1Z", 16, ""),
+                              "FedEx": ("", 12, ""), "DHL": ("", 10, "")}.get(
+        courier, ("", 12, ""))
+    return f"{prefix}{rng.randint(10 ** (digits - 1), 10 ** digits - 1)}{suffix}"
 
 
 def _tick_all(session: Session, contract: Contract, by_id: int, day: dt.date) -> None:

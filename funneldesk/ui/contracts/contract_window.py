@@ -143,6 +143,9 @@ class ContractWindow(QDialog):
         undo.triggered.connect(lambda: self._walk(stack.undo))
         redo.triggered.connect(lambda: self._walk(stack.redo))
         stack.indexChanged.connect(self._history_changed)
+        # a step that cannot be undone drops what Redo offered without moving the index
+        stack.canRedoChanged.connect(self._history_changed)
+        stack.canUndoChanged.connect(self._history_changed)
         buttons = []
         for action, label in ((undo, _("Undo")), (redo, _("Redo"))):
             action.setIconText(label)  # the button keeps a short label
@@ -168,7 +171,7 @@ class ContractWindow(QDialog):
             self._load()
         step()
 
-    def _history_changed(self, _index: int) -> None:
+    def _history_changed(self, _changed: object) -> None:
         if isValid(self.workspace.undo_stack) and isValid(self.undo_action):
             self._history_shown()  # (not as the main window closes and takes it along)
 
