@@ -33,6 +33,16 @@ def _keyring() -> Any:  # the keyring module (it ships no type information)
     return keyring
 
 
+def available() -> bool:
+    """Whether this computer has a secure keyring to keep secrets in (asked before a
+    "keep it in the keyring" box is offered)."""
+    try:
+        _keyring()
+    except NoSecureKeyring:
+        return False
+    return True
+
+
 def store(key: str, secret: str) -> None:
     """Keeps ``secret`` under ``key`` (an empty secret removes it)."""
     keyring = _keyring()

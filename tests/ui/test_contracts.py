@@ -6,6 +6,7 @@ page's filters and receivables, and a confidential contract saved only encrypted
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -59,6 +60,12 @@ def test_the_quote_editor_makes_the_contract_and_the_window_refuses_an_unknown_p
     qtbot.addWidget(shown)
     assert shown.view.state is ContractState.DRAFT
     assert "Make contract" in window.undo_stack.undoText()
+    # the quote now opens its contract, and is not reopened under it
+    assert editor.contract_button.text() == f"Open contract {shown.view.summary.number}"
+    assert not editor.reopen_button.isEnabled()
+    assert shown.view.summary.number in editor.reopen_button.toolTip()
+    assert not editor.accept_button.isVisibleTo(editor)  # answered: no answer to give
+    assert not editor.send_button.isVisibleTo(editor)
     # opened on its payments, saying where the schedule came from
     assert shown.tabs.currentWidget() is shown.money
     assert "taken from the quote's payment terms" in shown.money.notice.text()
@@ -109,7 +116,17 @@ def test_review_posting_signature_and_money_through_the_window(
     assert shown.view.steps[-1].tracking == "SF1234567890"
     def sign(dialog: StepDialog) -> int:
         # not before the posting (today): the calendar offers no earlier day
-        assert dialog.on.minimumDate() == dialog.on.maximumDate() == QDate.currentDate()
+        calendar = dialog.on.calendar
+        assert calendar.minimumDate() == calendar.maximumDate() == QDate.currentDate()
+        # a day typed before it is said under the date, and the dialog stays
+        dialog.on.edit.setText((dt.date.today() - dt.timedelta(days=3)).isoformat())
+        dialog.accept()
+        assert "before the previous step" in dialog.errors["on"].text()
+        dialog.on.edit.setText("not a day")
+        assert dialog.errors["on"].text() == ""  # gone as the date is edited
+        dialog.accept()
+        assert "is not a date" in dialog.errors["on"].text()
+        dialog.on.set_value(dt.date.today())
         dialog.accept()
         return 1
 
@@ -210,6 +227,16 @@ def test_the_page_filters_by_whom_a_contract_waits_on_and_lists_receivables(
     tree = page.receivables.model
     assert tree.rowCount() == 1
     assert tree.item(0).rowCount() == 2
+    # on the receivables the search box finds, the Show box has nothing to choose
+    page.tabs.setCurrentWidget(page.receivables)
+    assert not page.group.isEnabled()
+    page.search.setText("nobody owes this")
+    assert tree.rowCount() == 0
+    assert "matches" in page.receivables.summary.text()
+    page.search.setText(done.summary.number)
+    assert tree.rowCount() == 1
+    page.tabs.setCurrentWidget(page.table)
+    assert page.group.isEnabled()
 
 
 def test_a_confidential_contract_is_saved_only_encrypted(
@@ -225,6 +252,9 @@ def test_a_confidential_contract_is_saved_only_encrypted(
 
     def typed(dialog: contract_pdf.PasswordDialog) -> int:
         assert dialog.confidential
+        # no secure keyring here: keeping the password there is not offered
+        assert not dialog.keep.isEnabled()
+        assert "keyring" in dialog.keep.toolTip()
         dialog.accept()  # an empty password is refused for a confidential contract
         assert dialog.error.isVisibleTo(dialog)
         dialog.password.setText("暗号 7")
@@ -233,6 +263,7 @@ def test_a_confidential_contract_is_saved_only_encrypted(
         return 1
 
     monkeypatch.setattr(contract_pdf.PasswordDialog, "exec", typed)
+    monkeypatch.setattr(contract_pdf.secrets, "available", lambda: False)
     monkeypatch.setattr(QMessageBox, "question",
                         staticmethod(lambda *_a, **_k: QMessageBox.StandardButton.Yes))
     shown = opened(qtbot, window, view)
@@ -342,6 +373,7 @@ def test_a_number_no_schedule_holds_is_said_under_it(
     shown.money.schedule.item(0, column).setText(typed)
     assert shown.money.error.text()  # said, not a crash
     shown.save_button.click()
+    assert "not saved" in shown.error.text()  # the click says it saved nothing
     assert services.contracts.get(view.id, viewer=manager).milestones == view.milestones
 
 
@@ -534,3 +566,24 @@ def test_a_step_that_cannot_be_undone_ends_what_redo_offered(
     assert shown.view.state is ContractState.SEALED
     assert not shown.redo_action.isEnabled()
     assert shown.redo_action.text() == "Redo"
+
+
+def test_cancelling_without_a_reason_asks_again(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    shown = opened(qtbot, window, contract(services, manager, manager))
+    answers = [("客户破产", True), ("  ", True)]
+    asked: list[str] = []
+
+    def get_text(_parent: object, _title: str, label: str) -> tuple[str, bool]:
+        asked.append(label)
+        return answers.pop()
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
+    shown.cancel_contract()
+    assert len(asked) == 2
+    assert "Give the reason" in asked[1]
+    assert shown.view.state is ContractState.CANCELLED
+    assert shown.view.cancelled_reason == "客户破产"

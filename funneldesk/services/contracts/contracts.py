@@ -123,6 +123,15 @@ class ContractService(Service):
         with self.db.reading() as session:
             return reads.summaries(session, reads.visible_to(viewer), Contract.deal_id == deal_id)
 
+    def made_from(self, quote_id: int, *, viewer: Actor) -> ContractSummary | None:
+        """The contract (not cancelled) made from the quote, as ``viewer`` may read it;
+        None when there is none, or it is not theirs to read."""
+        with self.db.reading() as session:
+            found = reads.summaries(session, Contract.quote_id == quote_id,
+                                    Contract.state != ContractState.CANCELLED,
+                                    reads.visible_to(viewer))
+            return found[0] if found else None
+
     def candidates(self, *, viewer: Actor) -> list[Candidate]:
         """The accepted quotes ``viewer`` may work on that have no contract yet (or only
         cancelled ones): what a new contract is made from."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from funneldesk.errors import FunnelDeskError, InvalidFields
+from funneldesk.ui.common.fields import OptionalDateEdit
 from funneldesk.ui.common.save_state import note_refused
 
 
@@ -82,3 +83,14 @@ def show_refusal(error: FunnelDeskError, labels: Mapping[str, ErrorLabel],
         if not focused and name in fields:
             fields[name].setFocus()
             focused = True
+
+
+def cleared_when_edited(labels: Mapping[str, ErrorLabel],
+                        fields: Mapping[str, QLineEdit | OptionalDateEdit]) -> None:
+    """A refusal said under a field goes as soon as that field is edited: a message left
+    standing over the corrected value reads as if it were still wrong."""
+    for name, field in fields.items():
+        label = labels.get(name)
+        if label is not None:
+            signal = field.changed if isinstance(field, OptionalDateEdit) else field.textEdited
+            signal.connect(lambda *_args, label=label: label.show_message(""))

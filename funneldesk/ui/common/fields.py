@@ -127,6 +127,28 @@ class OptionalDateEdit(QWidget):
         self.edited.emit()
 
 
+class DateField(OptionalDateEdit):
+    """A date that must be given: typed (a year in full, never a two-digit guess) or
+    picked from a calendar that offers only the days between ``earliest`` and
+    ``latest``. A day typed outside them is refused by the service, said under it."""
+
+    def __init__(self, field: str, day: dt.date, *, earliest: dt.date | None = None,
+                 latest: dt.date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self.set_value(day)
+        if earliest is not None:
+            self.calendar.setMinimumDate(QDate(earliest.year, earliest.month, earliest.day))
+        if latest is not None:
+            self.calendar.setMaximumDate(QDate(latest.year, latest.month, latest.day))
+
+    def day(self) -> dt.date:
+        """The date given; InvalidInput when the field is empty or holds no date."""
+        day = self.value()
+        if day is None:
+            raise InvalidInput(self.field, _("Enter the date."))
+        return day
+
+
 class ElidingCombo(QComboBox):
     """A combo box that, narrower than its choice, ends the text with "…" rather than
     cutting a word off mid-letter ("Owned and i")."""

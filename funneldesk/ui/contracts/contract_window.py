@@ -86,6 +86,11 @@ class ContractWindow(QDialog):
                            (self.after, _("After-sales"))):
             self.tabs.addTab(tab, label)
         self.error = ErrorLabel()
+        # what the window tells of its own actions: here, not in the main window's status
+        # bar behind it
+        self.said = QLabel()
+        self.said.setWordWrap(True)
+        self.said.hide()
         self.save_button = QPushButton(_("Save draft"))
         self.save_button.setAutoDefault(False)
         self.preview_button = QPushButton(_("Preview PDF…"))
@@ -111,6 +116,7 @@ class ContractWindow(QDialog):
         layout.addLayout(self.steps)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.error)
+        layout.addWidget(self.said)
         layout.addLayout(bottom)
         self.save_button.clicked.connect(self.save)
         self.preview_button.clicked.connect(self.preview)
@@ -157,6 +163,13 @@ class ContractWindow(QDialog):
         self.undo_action, self.redo_action = undo, redo
         self._history_shown()
         return buttons
+
+    def _say(self, text: str) -> None:
+        """A word on what the window just did (or why it did nothing), kept until the
+        next action's word."""
+        self.said.setText(text)
+        self.said.setVisible(bool(text))
+        self.workspace.show_message(text)  # the main window's status bar says it too
 
     def _walk(self, step: Callable[[], None]) -> None:
         """Undo or redo, once a draft's unsaved typing is saved (which is then the step
@@ -274,7 +287,7 @@ class ContractWindow(QDialog):
         self.view = self.contracts.get(result.contract.id, viewer=self.workspace.actor)
         self._load()
         if result.deal_won:
-            self.workspace.show_message(_("The contract is signed: the deal moved to Won."))
+            self._say(_("The contract is signed: the deal moved to Won."))
 
     # --- acting ---------------------------------------------------------------------
     def _version(self) -> int:
@@ -322,6 +335,7 @@ class ContractWindow(QDialog):
         except FunnelDeskError as error:
             self.money.error.show_error(error)
             self.tabs.setCurrentWidget(self.money)
+            self._not_saved()
             return False
         contracts, actor, ident = self.contracts, self.workspace.actor, self.view.id
         before = self.view.content
@@ -342,8 +356,16 @@ class ContractWindow(QDialog):
                          {**self.terms.fields(), "milestones": self.money.table}, self.error)
             field = getattr(error, "field", "")
             self.tabs.setCurrentWidget(self.money if field == "milestones" else self.terms)
+            self._not_saved()
             return False
         return result is not None
+
+    def _not_saved(self) -> None:
+        # the reason is said where it was typed, often already as it was typed: the click
+        # itself must show that nothing was saved
+        if not self.error.text():
+            self.error.show_message(_("The draft is not saved: put right what is said in "
+                                      "red above."))
 
     def step(self, to: ContractState) -> None:
         if self._unsaved() and not self.save_first():
@@ -434,12 +456,12 @@ class ContractWindow(QDialog):
         found = next(((m, p) for m in self.view.milestones for p in m.payments
                       if p.id == chosen), None)
         if found is None:
-            self.workspace.show_message(_("Choose a payment in the list first."))
+            self._say(_("Choose a payment in the list first."))
             return
         milestone, payment = found
         actor = self.workspace.actor
         if payment.recorded_by_id != actor.id and not actor.is_manager:
-            self.workspace.show_message(_("Only the one who recorded the payment, or a "
+            self._say(_("Only the one who recorded the payment, or a "
                                           "manager, takes it back."))
             return
         answer = QMessageBox.question(self, _("Take back payment"), _(
@@ -486,7 +508,7 @@ class ContractWindow(QDialog):
         except FunnelDeskError as error:
             show_error(self, error)
             return
-        self.workspace.show_message(_("Saved: {path}").format(path=path))
+        self._say(_("Saved: {path}").format(path=path))
 
     def save_commitments(self) -> None:
         actor, commitments = self.workspace.actor, self.after.commitments()
@@ -513,7 +535,7 @@ class ContractWindow(QDialog):
     def record_visit(self) -> None:
         visit = self.after.chosen_visit(self.view)
         if visit is None:
-            self.workspace.show_message(_("Choose a return visit in the list first."))
+            self._say(_("Choose a return visit in the list first."))
             return
         actor, after = self.workspace.actor, self.workspace.services.after_sales
 
@@ -523,16 +545,20 @@ class ContractWindow(QDialog):
             self.view = self.contracts.get(self.view.id, viewer=actor)
             self._load()
             if changes.activity_ids - {visit.activity_id}:
-                self.workspace.show_message(_(
+                self._say(_(
                     "A follow-up call is planned for {owner} in two days.").format(
                         owner=self.view.summary.owner))
 
         VisitDialog(visit, save, self).exec()
 
     def cancel_contract(self) -> None:
-        reason, ok = QInputDialog.getText(self, _("Cancel contract"), _(
-            "Why is contract {number} cancelled? It stays, marked cancelled, with its "
-            "history.").format(number=self.view.summary.number))
+        ask = _("Why is contract {number} cancelled? It stays, marked cancelled, with its "
+                "history.").format(number=self.view.summary.number)
+        reason, ok = QInputDialog.getText(self, _("Cancel contract"), ask)
+        while ok and not reason.strip():  # asked again, rather than refused and gone
+            reason, ok = QInputDialog.getText(
+                self, _("Cancel contract"),
+                ask + "\n\n" + _("Give the reason: it stays with the contract."))
         if not ok:
             return
         actor = self.workspace.actor

@@ -12,7 +12,6 @@ from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -32,8 +31,8 @@ from funneldesk.i18n import _
 from funneldesk.money import round_cents
 from funneldesk.services.contracts.records import ContractView, MilestoneDraft, MilestoneView
 from funneldesk.services.contracts.schedule import schedule_amounts
-from funneldesk.ui.common.error_label import ErrorLabel, show_refusal
-from funneldesk.ui.common.fields import day_of
+from funneldesk.ui.common.error_label import ErrorLabel, cleared_when_edited, show_refusal
+from funneldesk.ui.common.fields import DateField, day_of
 
 OVERDUE = QColor("#c62828")
 PAYMENT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -293,9 +292,7 @@ class PaymentDialog(QDialog):
         self.amount = QLineEdit()
         self.amount.setAccessibleName(_("Amount"))
         self.milestone.currentIndexChanged.connect(self._suggest)
-        self.on = QDateEdit(QDate.currentDate())
-        self.on.setCalendarPopup(True)
-        self.on.setMaximumDate(QDate.currentDate())
+        self.on = DateField("received_on", dt.date.today(), latest=dt.date.today())
         self.method = QComboBox()
         self.method.setEditable(True)
         self.method.setAccessibleName(_("Method"))
@@ -323,6 +320,8 @@ class PaymentDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        cleared_when_edited(self.errors, {"amount": self.amount, "received_on": self.on,
+                                          "reference": self.reference})
         self._suggest()
 
     def _suggest(self) -> None:
@@ -346,7 +345,7 @@ class PaymentDialog(QDialog):
             return
         assert callable(self._save)
         try:
-            self._save(int(data[0]), amount, day_of(self.on.date()),
+            self._save(int(data[0]), amount, self.on.day(),
                        self.method.currentText(), self.reference.text())
         except FunnelDeskError as error:
             show_refusal(error, self.errors, {"amount": self.amount, "received_on": self.on,

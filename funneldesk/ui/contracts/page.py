@@ -88,9 +88,11 @@ class ContractsPage(Page):
         self.search.textChanged.connect(lambda _t: self._filter())
         self.receivables = ReceivablesView()
         self.receivables.contractChosen.connect(self._open_id)
+        self.search.textChanged.connect(self.receivables.set_words)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.table, _("Contracts"))
         self.tabs.addTab(self.receivables, _("Receivables"))
+        self.tabs.currentChanged.connect(self._tab_shown)
         self._actions = [self.make_action(actions.OPEN_CONTRACT, self.open_contract),
                          self.make_action(actions.NEW_CONTRACT, self.new_contract),
                          self.make_action(actions.PREVIEW_CONTRACT, self.preview),
@@ -113,6 +115,16 @@ class ContractsPage(Page):
         layout.addWidget(hint)
         layout.addWidget(self.tabs, 1)
         self.reload()
+
+    def _tab_shown(self, index: int) -> None:
+        # the receivables are all signed contracts, grouped their own way: the search
+        # box finds among them, the Show box has nothing to choose there
+        contracts = index == 0
+        self.group.setEnabled(contracts)
+        self.group.setToolTip("" if contracts else _(
+            "The receivables list what signed contracts still owe; group them below."))
+        self.search.setPlaceholderText(_("Number, customer or deal") if contracts
+                                       else _("Number, customer, rep or payment"))
 
     # --- the page's frame -----------------------------------------------------------
     def page_actions(self) -> list[QAction]:

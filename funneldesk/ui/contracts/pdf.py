@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from funneldesk import secrets
 from funneldesk.enums import Confidentiality
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
@@ -52,6 +53,9 @@ class PasswordDialog(QDialog):
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat.setAccessibleName(_("Password again"))
         self.keep = QCheckBox(_("Keep the password in the keyring for this contract"))
+        self.keyring = secrets.available()
+        if not self.keyring:  # offered only where it can be kept
+            self.keep.setToolTip(secrets.NoSecureKeyring().message())
         self.error = ErrorLabel()
         form = QFormLayout()
         form.addRow(_("Password:"), self.password)
@@ -72,8 +76,9 @@ class PasswordDialog(QDialog):
 
     def _update(self) -> None:
         typing = not self.use_kept.isChecked()
-        for field in (self.password, self.repeat, self.keep):
+        for field in (self.password, self.repeat):
             field.setEnabled(typing)
+        self.keep.setEnabled(typing and self.keyring)
 
     def accept(self) -> None:
         if not self.use_kept.isChecked():

@@ -42,6 +42,7 @@ class ReceivablesView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[Receivable] = []
+        self.words: list[str] = []
         self.group = QComboBox()
         self.group.setAccessibleName(_("Group by"))
         self.group.addItem(_("Per customer"), "customer")
@@ -69,14 +70,26 @@ class ReceivablesView(QWidget):
         self.rows = rows
         self._fill()
 
+    def set_words(self, words: str) -> None:
+        """Shows only what is owed on contracts whose number, customer, rep or payment
+        holds every word (the page's search box)."""
+        self.words = words.casefold().split()
+        self._fill()
+
+    def _shown(self) -> list[Receivable]:
+        return [r for r in self.rows if all(word in " ".join(
+            (r.contract_number, r.customer, r.owner, r.label)).casefold()
+            for word in self.words)]
+
     def _fill(self) -> None:
         self.model.removeRows(0, self.model.rowCount())  # not clear(): widths stay
+        shown = self._shown()
         by = str(self.group.currentData() or "customer")
         self.model.setHorizontalHeaderLabels([
             _("Customer / contract") if by == "customer" else _("Rep / contract"),
             _("Payment"), _("Due"), _("Outstanding"), _("Overdue")])
         groups: dict[str, list[Receivable]] = {}
-        for row in self.rows:
+        for row in shown:
             key = (row.customer or _("(no customer)")) if by == "customer" else row.owner
             groups.setdefault(key, []).append(row)
         bold = QFont()
@@ -108,9 +121,10 @@ class ReceivablesView(QWidget):
             self.model.appendRow(head)
         self.tree.expandAll()
         record_table.fit_columns(self.tree, most=48)
-        overdue = [r for r in self.rows if r.overdue_days]
+        overdue = [r for r in shown if r.overdue_days]
         self.summary.setText(_("Outstanding: {all}   ·   of which overdue: {late}").format(
-            all=_sums(self.rows, False), late=_sums(overdue, True)) if self.rows
+            all=_sums(shown, False), late=_sums(overdue, True)) if shown
+            else _("Nothing owed matches the search.") if self.rows
             else _("Nothing is owed: every signed contract is paid."))
 
     def _activated(self, index: QModelIndex) -> None:

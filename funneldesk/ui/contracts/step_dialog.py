@@ -8,9 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -26,8 +24,8 @@ from funneldesk.enums import ContractState
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 from funneldesk.services.contracts.records import MAX_FILE, StepDetails
-from funneldesk.ui.common.error_label import ErrorLabel, show_refusal
-from funneldesk.ui.common.fields import day_of
+from funneldesk.ui.common.error_label import ErrorLabel, cleared_when_edited, show_refusal
+from funneldesk.ui.common.fields import DateField
 from funneldesk.ui.common.file_dialogs import open_file_name
 
 POSTED = (ContractState.SENT, ContractState.RETURNED)
@@ -58,11 +56,8 @@ class StepDialog(QDialog):
         self.setWindowTitle(step_title(to).rstrip("…"))
         self.setMinimumWidth(30 * self.fontMetrics().averageCharWidth() + 320)
         self.file_data, self.file_name = b"", ""
-        self.on = QDateEdit(QDate.currentDate())
-        self.on.setCalendarPopup(True)
-        self.on.setMaximumDate(QDate.currentDate())
-        if earliest is not None:  # no step happens before the one it follows
-            self.on.setMinimumDate(QDate(earliest.year, earliest.month, earliest.day))
+        # no step happens before the one it follows, nor after today
+        self.on = DateField("on", dt.date.today(), earliest=earliest, latest=dt.date.today())
         self.on.setAccessibleName(_("Date"))
         self.courier = QLineEdit()
         self.courier.setPlaceholderText(
@@ -107,6 +102,8 @@ class StepDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        cleared_when_edited(self.errors, {"on": self.on, "courier": self.courier,
+                                          "tracking": self.tracking})
 
     def _choose(self) -> None:
         chosen = choose_scan(self, self.errors["file"].show_message)
@@ -115,9 +112,8 @@ class StepDialog(QDialog):
             self.file_label.setText(self.file_name)
 
     def details(self) -> StepDetails:
-        return StepDetails(day_of(self.on.date()), self.courier.text(),
-                           self.tracking.text(), self.note.text(), self.file_name,
-                           self.file_data)
+        return StepDetails(self.on.day(), self.courier.text(), self.tracking.text(),
+                           self.note.text(), self.file_name, self.file_data)
 
     def accept(self) -> None:
         assert callable(self._save)

@@ -31,6 +31,7 @@ from funneldesk import formatting
 from funneldesk.enums import ApprovalState, QuoteState
 from funneldesk.errors import FunnelDeskError, InvalidFields, InvalidInput
 from funneldesk.i18n import _, language
+from funneldesk.services.contracts.records import ContractSummary
 from funneldesk.services.quotes.records import (
     Approval,
     CatalogueItem,
@@ -69,6 +70,7 @@ class QuoteEditor(QDialog):
         self.rules = services.quote_rules.rules()
         self.quote: QuoteView | None = None
         self.viewed: int | None = None  # the revision shown, when not the newest
+        self.contract: ContractSummary | None = None  # the one made from its answer
         self._margin: Decimal | None = None  # the margin rule of the revision shown
         if quote_id is not None:
             self.quote = self.quotes.get(quote_id)
@@ -196,6 +198,7 @@ class QuoteEditor(QDialog):
         first option."""
         quote = view or self.quote
         editable = quote is None or (quote.editable and self.viewed is None)
+        self._read_contract()
         if quote is None:
             include = self.rules.prices_include_tax
             header = QuoteHeader("", "en" if language() == "en" else "zh_CN", include)
@@ -314,8 +317,6 @@ class QuoteEditor(QDialog):
         self.ask_button.setEnabled(newest and open_quote and unsent and needs
                                    and state in (ApprovalState.NONE, ApprovalState.DECLINED))
         may_decide = actor.is_manager and newest and open_quote and unsent and needs
-        self.approve_button.setVisible(actor.is_manager)
-        self.decline_button.setVisible(actor.is_manager)
         self.approve_button.setEnabled(may_decide and state is not ApprovalState.APPROVED)
         self.decline_button.setEnabled(may_decide and state is not ApprovalState.DECLINED)
         self.preview_button.setEnabled(quote is not None)
@@ -335,7 +336,22 @@ class QuoteEditor(QDialog):
         self.drop_button.setVisible(newest and unsent and quote is not None
                                     and quote.latest_sent is not None)
         self.reopen_button.setVisible(quote is not None and not open_quote)
+        # a contract resting on the answer: the quote opens it, and is not reopened under it
+        self.reopen_button.setEnabled(self.contract is None)
+        self.reopen_button.setToolTip("" if self.contract is None else _(
+            "Contract {number} rests on the customer's answer: cancel it first to reopen "
+            "the quote.").format(number=self.contract.number))
         self.contract_button.setVisible(quote is not None and quote.state is QuoteState.ACCEPTED)
+        self.contract_button.setText(_("Make contract…") if self.contract is None else _(
+            "Open contract {number}").format(number=self.contract.number))
+        # answered, or no longer open: the buttons that only a quote in the making has go
+        for button in (self.save_button, self.send_button, self.ask_button,
+                       self.email_button):
+            button.setVisible(open_quote)
+        for button in (self.approve_button, self.decline_button):
+            button.setVisible(open_quote and actor.is_manager)
+        for button in (self.accept_button, self.reject_button):
+            button.setVisible(quote is None or quote.state is QuoteState.SENT)
 
     @staticmethod
     def _approval_text(needs: bool, approval: Approval | None, unsent: bool,
@@ -685,11 +701,25 @@ class QuoteEditor(QDialog):
         return answer == QMessageBox.StandardButton.Discard
 
     def make_contract(self) -> None:
-        """The contract from the option the customer chose, opened in its window."""
+        """The contract from the option the customer chose, opened in its window (the
+        one made from it already, when there is one)."""
+        from funneldesk.ui.contracts.contract_window import open_contract
         from funneldesk.ui.contracts.new_contract import make_contract
 
-        if self.quote is not None:
+        if self.quote is None:
+            return
+        if self.contract is not None:
+            open_contract(self.workspace, self.contract.id, self)
+        else:
             make_contract(self.workspace, self.quote.id, self)
+        self._read_contract()
+        self._refresh()
+
+    def _read_contract(self) -> None:
+        quote = self.quote
+        self.contract = (self.workspace.services.contracts.made_from(
+            quote.id, viewer=self.workspace.actor)
+            if quote is not None and quote.state is QuoteState.ACCEPTED else None)
 
     def close_editor(self) -> None:
         if self.dirty() and not self._leave_changes():
