@@ -217,6 +217,18 @@ def test_the_signing_path_records_each_step_with_its_day_courier_and_scan(
         services.contracts.cancel(view.id, "too late", expected_version=view.version, by=rep)
 
 
+def test_the_paper_may_be_handed_over_for_signature_in_person(
+        services: Services, manager: Actor, rep: Actor) -> None:
+    view = reviewed(services, manager, contract(services, manager, rep))
+    view = services.contracts.advance(view.id, ContractState.APPROVED,
+                                      expected_version=view.version, by=manager).contract
+    view = services.contracts.advance(
+        view.id, ContractState.SENT, StepDetails(note="面交客户法务部"),
+        expected_version=view.version, by=rep).contract
+    assert view.state is ContractState.SENT
+    assert (view.steps[-1].courier, view.steps[-1].note) == ("", "面交客户法务部")
+
+
 def test_a_scan_must_be_a_pdf_or_an_image(services: Services, manager: Actor,
                                           rep: Actor) -> None:
     view = contract(services, manager, rep)

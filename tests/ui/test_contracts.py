@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -133,6 +133,8 @@ def test_review_posting_signature_and_money_through_the_window(
     monkeypatch.setattr(StepDialog, "exec", sign)
     step_button(shown, "Customer signed").click()
     assert shown.view.state is ContractState.SIGNED
+    # no rule moved the deal: the window says where it stays and why
+    assert "stays in “Contract”" in shown.said.text()
     assert not shown.money.receive_button.isHidden()
 
     def receive(dialog: PaymentDialog) -> int:
@@ -338,6 +340,11 @@ def test_a_share_typed_in_the_schedule_shows_its_amount_and_what_the_schedule_co
     view = contract(services, manager, manager)  # 33,200.00: 30% and 70%
     shown = opened(qtbot, window, view)
     money = shown.money
+    # the due day reads as the app's other dates do, its year in full
+    due = money.schedule.item(0, 1).data(Qt.ItemDataRole.EditRole)
+    shown_due = money.table.itemDelegateForColumn(1).displayText(due, QLocale())
+    assert str(due.year()) in shown_due
+    assert shown_due[0].isalpha()  # "Jan 2, 2027", not "1/2/27"
     money.schedule.item(0, 2).setText("50")
     assert money.schedule.item(0, 3).text() == "16,600.00"
     assert "add up to 39,840.00 of 33,200.00" in money.error.text()
@@ -587,3 +594,20 @@ def test_cancelling_without_a_reason_asks_again(
     assert "Give the reason" in asked[1]
     assert shown.view.state is ContractState.CANCELLED
     assert shown.view.cancelled_reason == "客户破产"
+
+
+def test_the_steps_columns_follow_the_steps_until_the_user_sizes_one(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    shown = opened(qtbot, window, contract(services, manager, manager))
+    table = shown.signing.steps_view
+    first = table.columnWidth(0)  # fitted to "Draft"
+    step_button(shown, "Send to review").click()
+    for row in range(shown.review.model.rowCount()):
+        shown.review.model.item(row).setCheckState(Qt.CheckState.Checked)
+    step_button(shown, "Approve for signature").click()
+    assert table.columnWidth(0) > first  # "Approved for signature" is read whole
+    assert table.columnWidth(0) >= table.sizeHintForColumn(0)
+    table.horizontalHeader().resizeSection(0, 60)  # the user's choice
+    shown._load()
+    assert table.columnWidth(0) == 60

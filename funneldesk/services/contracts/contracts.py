@@ -822,14 +822,14 @@ def _check_step(session: Session, contract: Contract, to: ContractState,
     if last is not None and (step.on or dt.date.today()) < last:
         raise InvalidInput("on", _("The date cannot be before the previous step ({day}).")
                            .format(day=formatting.date(last)))
-    # the countersigned copy may go back by hand: a courier only when one is named
+    # the paper may go either way by hand: a courier only when one is named, and then
+    # with the number to follow it by
     by_courier = step.courier.strip() or step.tracking.strip()
-    if (to is ContractState.SENT or (to is ContractState.RETURNED and by_courier)
-            ) and (not step.courier.strip() or not step.tracking.strip()):
-            raise InvalidFields.of([InvalidInput(name, message) for name, value, message in (
-                ("courier", step.courier, _("Enter the courier company.")),
-                ("tracking", step.tracking, _("Enter the tracking number.")))
-                if not value.strip()])
+    if by_courier and (not step.courier.strip() or not step.tracking.strip()):
+        raise InvalidFields.of([InvalidInput(name, message) for name, value, message in (
+            ("courier", step.courier, _("Enter the courier company.")),
+            ("tracking", step.tracking, _("Enter the tracking number.")))
+            if not value.strip()])
     if len(step.courier.strip()) > 100 or len(step.tracking.strip()) > 100:
         raise InvalidInput("tracking", _("Too long: at most 100 characters."))
 

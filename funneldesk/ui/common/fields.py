@@ -24,7 +24,7 @@ from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 
 
-def _long_year_format() -> str:
+def long_year_format() -> str:
     """The locale's short date with a four-digit year ("M/d/yy" would read 27 as 1927)."""
     shown = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
     return shown if "yyyy" in shown else shown.replace("yy", "yyyy")
@@ -37,7 +37,7 @@ _ALSO = ("yyyy-M-d", "yyyy/M/d", "yyyy.M.d", "yyyyMMdd", "yyyy年M月d日")
 def parse_day(text: str) -> dt.date | None:
     """The day ``text`` names in the locale's order or as year-month-day; None if none."""
     text = text.strip()
-    for pattern in (_long_year_format(), QLocale().dateFormat(QLocale.FormatType.ShortFormat),
+    for pattern in (long_year_format(), QLocale().dateFormat(QLocale.FormatType.ShortFormat),
                     *_ALSO):
         date = QDate.fromString(text, pattern)
         if date.isValid():
@@ -60,7 +60,7 @@ class OptionalDateEdit(QWidget):
         super().__init__(parent)
         self.field = field
         self.edit = QLineEdit()
-        self._example = QDate.currentDate().toString(_long_year_format())
+        self._example = QDate.currentDate().toString(long_year_format())
         self.edit.setPlaceholderText(_("e.g. {date}").format(date=self._example))
         self.edit.setClearButtonEnabled(True)
         self.edit.textChanged.connect(lambda _t: self.changed.emit())
@@ -113,7 +113,7 @@ class OptionalDateEdit(QWidget):
 
     def set_value(self, value: dt.date | None) -> None:
         self.edit.setText("" if value is None else QDate(value.year, value.month, value.day)
-                          .toString(_long_year_format()))
+                          .toString(long_year_format()))
 
     def _open_calendar(self) -> None:
         day = parse_day(self.edit.text()) or dt.date.today()
@@ -121,7 +121,7 @@ class OptionalDateEdit(QWidget):
         self.calendar.setCurrentPage(day.year, day.month)
 
     def _picked(self, date: QDate) -> None:
-        self.edit.setText(date.toString(_long_year_format()))
+        self.edit.setText(date.toString(long_year_format()))
         self._menu.close()
         self.edit.setFocus()
         self.edited.emit()

@@ -61,18 +61,33 @@ def fit_columns(view: QTableView | QTreeView, most: int = 40,
                 narrow: dict[int, int] | None = None) -> None:
     """Each shown column as wide as its title and its widest cell, up to ``most``
     characters (``narrow`` gives some columns, such as names, less; a longer text is
-    elided), so that a state or a sum is read whole. Once per view, when it first holds
-    rows: a width the user chose afterwards stays through reloads."""
+    elided), so that a state or a sum is read whole. Called on every fill: the columns
+    follow what the rows hold (a step added, a longer name) until the user drags one
+    wider or narrower; from then on the widths they chose stay."""
     model = view.model()
-    if model is None or not model.rowCount() or view.property("fitted"):
+    if model is None or not model.rowCount() or view.property("user_sized"):
         return  # the titles alone are no measure
-    view.setProperty("fitted", True)
     header = view.horizontalHeader() if isinstance(view, QTableView) else view.header()
-    char = view.fontMetrics().averageCharWidth()
-    for column in range(header.count() - (1 if header.stretchLastSection() else 0)):
-        if header.isSectionHidden(column):
-            continue
-        view.resizeColumnToContents(column)
-        limit = (narrow or {}).get(column, most) * char
-        if header.sectionSize(column) > limit:
-            header.resizeSection(column, limit)
+    stretched = header.count() - 1 if header.stretchLastSection() else -1
+    if not view.property("watched"):
+        view.setProperty("watched", True)
+
+        def resized(column: int, _old: int, _new: int) -> None:
+            # a width that changed while not fitting, and not the stretched last
+            # column following the window, is the user's
+            if not view.property("fitting") and column != stretched:
+                view.setProperty("user_sized", True)
+
+        header.sectionResized.connect(resized)
+    view.setProperty("fitting", True)
+    try:
+        char = view.fontMetrics().averageCharWidth()
+        for column in range(header.count() - (1 if header.stretchLastSection() else 0)):
+            if header.isSectionHidden(column):
+                continue
+            view.resizeColumnToContents(column)
+            limit = (narrow or {}).get(column, most) * char
+            if header.sectionSize(column) > limit:
+                header.resizeSection(column, limit)
+    finally:
+        view.setProperty("fitting", False)

@@ -85,6 +85,7 @@ class ContractWindow(QDialog):
                            (self.review, _("Review checklist")), (self.signing, _("Signing")),
                            (self.after, _("After-sales"))):
             self.tabs.addTab(tab, label)
+        self._signing = False  # a signature being recorded: its result says what the deal did
         self.error = ErrorLabel()
         # what the window tells of its own actions: here, not in the main window's status
         # bar behind it
@@ -204,6 +205,8 @@ class ContractWindow(QDialog):
     # --- showing ----------------------------------------------------------------------
     def _load(self) -> None:
         view, actor = self.view, self.workspace.actor
+        if view.state is not S.DRAFT:  # where a new schedule came from: told, done
+            self.money.notice.hide()
         summary = view.summary
         self.setWindowTitle(_("Contract {number}").format(number=summary.number))
         level = (f"  ·  {confidentiality_label(summary.confidentiality)}"
@@ -288,6 +291,14 @@ class ContractWindow(QDialog):
         self._load()
         if result.deal_won:
             self._say(_("The contract is signed: the deal moved to Won."))
+        elif self._signing and result.contract.state is S.SIGNED:
+            detail = self.workspace.services.deals.detail(result.contract.summary.deal_id)
+            if detail.closed_on is None:  # still open: say why it did not move
+                self._say(_("The contract is signed. The deal stays in “{stage}”: move it "
+                            "to Won on the board, or have a manager make a signed contract "
+                            "meet its Won criterion (Settings ▸ Manage pipelines and "
+                            "stages).").format(stage=detail.stage_name))
+        self._signing = False
 
     # --- acting ---------------------------------------------------------------------
     def _version(self) -> int:
@@ -379,6 +390,7 @@ class ContractWindow(QDialog):
                 "nothing.").format(number=number))
             if answer != QMessageBox.StandardButton.Yes:
                 return
+        self._signing = to is S.SIGNED
         if to in DATED:
             dialog = StepDialog(to, lambda details: self._raising(text, lambda v: (
                 self.contracts.advance(self.view.id, to, details, expected_version=v,
@@ -525,6 +537,14 @@ class ContractWindow(QDialog):
 
     def deliver(self) -> None:
         actor, day = self.workspace.actor, self.after.delivered_on()
+        before = self.view.delivered_on
+        if before is not None and day != before and QMessageBox.question(
+                self, _("Change the delivery day"), _(
+                    "Move the delivery from {before} to {day}? The return visits still "
+                    "planned move with it; those already made stay as they were.").format(
+                    before=formatting.date(before), day=formatting.date(day))
+                ) != QMessageBox.StandardButton.Yes:
+            return
 
         def refused(error: FunnelDeskError) -> None:
             self.after.show_refusal(error, self.error)

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QLocale, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -19,6 +20,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -32,13 +35,30 @@ from funneldesk.money import round_cents
 from funneldesk.services.contracts.records import ContractView, MilestoneDraft, MilestoneView
 from funneldesk.services.contracts.schedule import schedule_amounts
 from funneldesk.ui.common.error_label import ErrorLabel, cleared_when_edited, show_refusal
-from funneldesk.ui.common.fields import DateField, day_of
+from funneldesk.ui.common.fields import DateField, day_of, long_year_format
 
 OVERDUE = QColor("#c62828")
 PAYMENT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 _TOO_BIG = Decimal(10) ** 15  # beyond any contract: the arithmetic stays exact
+
+
+class DueDelegate(QStyledItemDelegate):
+    """A due date read as every date of the app is ("Sep 17, 2026", "2026年9月17日"),
+    and edited with its year in full and a calendar (typing "26" never means 1926)."""
+
+    def displayText(self, value: object, locale: QLocale | QLocale.Language) -> str:
+        if isinstance(value, QDate) and value.isValid():
+            return formatting.date(day_of(value))
+        return super().displayText(value, locale)
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
+                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+        editor = QDateEdit(parent)
+        editor.setDisplayFormat(long_year_format())
+        editor.setCalendarPopup(True)
+        return editor
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -62,6 +82,7 @@ class MoneyTab(QWidget):
         self.table = QTableView()
         self.table.setAccessibleName(_("Payment schedule"))
         self.table.setModel(self.schedule)
+        self.table.setItemDelegateForColumn(1, DueDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.payments = QStandardItemModel(0, 6, self)
         self.paid = QTableView()
@@ -159,7 +180,7 @@ class MoneyTab(QWidget):
             due.setData(QDate(when.year, when.month, when.day), Qt.ItemDataRole.EditRole)
         share = QStandardItem(f"{milestone.percent.normalize():f}" if milestone
                               and milestone.percent is not None else "")
-        amount = QStandardItem(f"{milestone.amount:.2f}" if milestone
+        amount = QStandardItem(f"{milestone.amount:,.2f}" if milestone
                                and milestone.percent is None else "")
         if milestone is not None and milestone.percent is not None:
             amount.setText(f"{milestone.amount:,.2f}")

@@ -60,9 +60,8 @@ class StepDialog(QDialog):
         self.on = DateField("on", dt.date.today(), earliest=earliest, latest=dt.date.today())
         self.on.setAccessibleName(_("Date"))
         self.courier = QLineEdit()
-        self.courier.setPlaceholderText(
-            _("For example 顺丰速运, EMS") if to is not ContractState.RETURNED
-            else _("Empty for a copy handed over in person"))
+        self.courier.setPlaceholderText(_("Empty for a copy handed over in person"))
+        self.courier.setToolTip(_("For example 顺丰速运, EMS"))
         self.courier.setAccessibleName(_("Courier"))
         self.tracking = QLineEdit()
         self.tracking.setAccessibleName(_("Tracking number"))

@@ -101,8 +101,10 @@ class TermsTab(QWidget):
         clauses.addWidget(self.terms, 1)
         clauses.addWidget(self.errors["terms"])
         beside = QVBoxLayout()
-        beside.addWidget(QLabel(_("Placeholders (double-click to insert):")))
-        beside.addWidget(placeholder_list(self.terms), 1)
+        self.beside_title = QLabel(_("Placeholders (double-click to insert):"))
+        self.placeholders = placeholder_list(self.terms)
+        beside.addWidget(self.beside_title)
+        beside.addWidget(self.placeholders, 1)
         body = QHBoxLayout()
         body.addLayout(clauses, 3)
         body.addLayout(beside, 2)
@@ -122,6 +124,12 @@ class TermsTab(QWidget):
         self.acceptance.setPlainText(content.acceptance_terms)
         for widget in (self.title, self.terms, self.delivery, self.warranty, self.acceptance):
             widget.setReadOnly(not editable)
+            # read-only text looks it: the window's background, not a field to type in
+            widget.setStyleSheet("" if editable else "background: palette(window);")
+        # what the placeholders stand for stays readable; inserting one is for a draft
+        self.beside_title.setText(_("Placeholders (double-click to insert):") if editable
+                                  else _("Placeholders:"))
+        self.placeholders.setEnabled(editable)
         self.language.setEnabled(editable)
         # the level changes at any step, by the deal's owner or a manager
         self.confidentiality.setEnabled(may_hide)
