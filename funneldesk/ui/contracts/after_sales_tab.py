@@ -135,7 +135,7 @@ class AfterSalesTab(QWidget):
             _("Once delivered, the return visits are planned.") if signed else
             _("Delivery is recorded once the customer has signed."))
         self.visits.setRowCount(0)
-        self.visits.setHorizontalHeaderLabels([_("After"), _("Due"), _("State"),
+        self.visits.setHorizontalHeaderLabels([_("After delivery"), _("Due"), _("State"),
                                                _("Satisfaction"), _("Follow-up"),
                                                _("Problems raised")])
         for visit in view.visits:
