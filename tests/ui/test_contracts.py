@@ -611,3 +611,31 @@ def test_the_steps_columns_follow_the_steps_until_the_user_sizes_one(
     table.horizontalHeader().resizeSection(0, 60)  # the user's choice
     shown._load()
     assert table.columnWidth(0) == 60
+
+
+def test_the_delivery_day_is_typed_checked_and_changed_only_when_confirmed(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    shown = opened(qtbot, window, signed(services, manager, contract(services, manager,
+                                                                      manager)))
+    after = shown.after
+    after.delivered.edit.setText("12/3/26x")
+    after.deliver_button.click()
+    assert "is not a date" in after.errors["delivered_on"].text()
+    assert shown.view.delivered_on is None
+    after.delivered.set_value(dt.date.today())
+    after.deliver_button.click()
+    assert shown.view.delivered_on == dt.date.today()
+    asked: list[str] = []
+
+    def no(_parent: object, _title: str, text: str) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(no))
+    after.delivered.set_value(dt.date.today() - dt.timedelta(days=1))
+    after.deliver_button.click()
+    assert len(asked) == 1
+    assert "those already made stay" in asked[0]
+    assert services.contracts.get(shown.view.id, viewer=manager).delivered_on == \
+        dt.date.today()

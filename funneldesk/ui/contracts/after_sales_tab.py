@@ -11,7 +11,6 @@ from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -33,7 +32,7 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, ngettext
 from funneldesk.services.contracts.records import Commitments, ContractView, VisitView
 from funneldesk.ui.common.error_label import ErrorLabel, show_refusal
-from funneldesk.ui.common.fields import day_of
+from funneldesk.ui.common.fields import DateField
 
 VISIT_ROLE = Qt.ItemDataRole.UserRole + 1
 LOW = QColor("#c62828")
@@ -75,9 +74,7 @@ class AfterSalesTab(QWidget):
         form.addRow(_("Service contact:"), self.contact)
         form.addRow("", self.errors["service_contact"])
         form.addRow("", self.save_commitments)
-        self.delivered = QDateEdit(QDate.currentDate())
-        self.delivered.setCalendarPopup(True)
-        self.delivered.setMaximumDate(QDate.currentDate())
+        self.delivered = DateField("delivered_on", dt.date.today(), latest=dt.date.today())
         self.delivered.setAccessibleName(_("Delivered on"))
         self.deliver_button = QPushButton(_("Record delivery"))
         self.delivery_state = QLabel()
@@ -123,8 +120,11 @@ class AfterSalesTab(QWidget):
         self.save_commitments.setToolTip("" if draft else _(
             "The commitments print in the contract: they change only while it is a draft."))
         if view.delivered_on is not None:
-            d = view.delivered_on
-            self.delivered.setDate(QDate(d.year, d.month, d.day))
+            self.delivered.set_value(view.delivered_on)
+        signed_on = view.summary.signed_on
+        if signed_on is not None:  # nothing is delivered under a contract before it
+            self.delivered.calendar.setMinimumDate(
+                QDate(signed_on.year, signed_on.month, signed_on.day))
         self.delivered.setEnabled(signed and may_change)
         self.deliver_button.setEnabled(signed and may_change)
         self.deliver_button.setText(_("Change delivery day") if view.delivered_on
@@ -170,7 +170,8 @@ class AfterSalesTab(QWidget):
                                           "delivered_on": self.delivered}, fallback)
 
     def delivered_on(self) -> dt.date:
-        return day_of(self.delivered.date())
+        """The delivery day typed or picked; InvalidInput when it is no date."""
+        return self.delivered.day()
 
     def chosen_visit(self, view: ContractView) -> VisitView | None:
         index = self.visits_view.currentIndex()

@@ -536,7 +536,12 @@ class ContractWindow(QDialog):
                                                       by=actor))
 
     def deliver(self) -> None:
-        actor, day = self.workspace.actor, self.after.delivered_on()
+        actor = self.workspace.actor
+        try:
+            day = self.after.delivered_on()
+        except FunnelDeskError as error:
+            self.after.show_refusal(error, self.error)
+            return
         before = self.view.delivered_on
         if before is not None and day != before and QMessageBox.question(
                 self, _("Change the delivery day"), _(

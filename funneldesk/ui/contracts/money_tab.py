@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -92,7 +93,8 @@ class MoneyTab(QWidget):
         self.paid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         for view in (self.table, self.paid):
             view.verticalHeader().hide()
-            view.horizontalHeader().setStretchLastSection(True)
+            # the payment's name takes the room left: it is the longest text
+            view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.add_button = QPushButton(_("Add payment"))
         self.add_button.clicked.connect(lambda: self._add_row(None))
         self.remove_button = QPushButton(_("Remove payment"))
