@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -118,6 +119,12 @@ def test_review_posting_signature_and_money_through_the_window(
         # not before the posting (today): the calendar offers no earlier day
         calendar = dialog.on.calendar
         assert calendar.minimumDate() == calendar.maximumDate() == QDate.currentDate()
+        # and draws the days it does not offer greyed
+        grey = dialog.on.palette().color(QPalette.ColorGroup.Disabled,
+                                         QPalette.ColorRole.Text)
+        yesterday = calendar.dateTextFormat(QDate.currentDate().addDays(-1))
+        assert yesterday.foreground().color() == grey
+        assert calendar.dateTextFormat(QDate.currentDate()).foreground().color() != grey
         # a day typed before it is said under the date, and the dialog stays
         dialog.on.edit.setText((dt.date.today() - dt.timedelta(days=3)).isoformat())
         dialog.accept()
@@ -381,6 +388,8 @@ def test_a_number_no_schedule_holds_is_said_under_it(
     assert shown.money.error.text()  # said, not a crash
     shown.save_button.click()
     assert "not saved" in shown.error.text()  # the click says it saved nothing
+    shown.money.schedule.item(0, 0).setText("预付款")
+    assert shown.error.text() == ""  # edited again: no longer said
     assert services.contracts.get(view.id, viewer=manager).milestones == view.milestones
 
 
@@ -469,7 +478,7 @@ def test_changing_a_drafts_level_keeps_what_was_typed(
     assert shown.terms.warranty.toPlainText() == "质保 24 个月"
 
 
-def test_saving_a_draft_and_ticking_the_review_are_undone_in_the_window(
+def test_saving_a_draft_is_undone_in_the_window_and_a_tick_by_its_box(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     view = contract(services, manager, manager)
     first_warranty = view.content.warranty_terms
@@ -485,13 +494,13 @@ def test_saving_a_draft_and_ticking_the_review_are_undone_in_the_window(
     assert shown.terms.warranty.toPlainText() == first_warranty  # the form shows it too
     shown.redo_action.trigger()
     assert shown.terms.warranty.toPlainText() == "质保 24 个月"
+    # a tick is its own undo (untick it): no step that would go stale once the review ends
     step_button(shown, "Send to review").click()
     shown.review.model.item(0).setCheckState(Qt.CheckState.Checked)
     assert services.contracts.get(view.id, viewer=manager).reviews[0].ticked_by
-    assert shown.undo_action.text() == "Undo Tick review item"
-    shown.undo_action.trigger()
+    assert "Tick" not in shown.undo_action.text()
+    shown.review.model.item(0).setCheckState(Qt.CheckState.Unchecked)
     assert not services.contracts.get(view.id, viewer=manager).reviews[0].ticked_by
-    assert shown.review.model.item(0).checkState() == Qt.CheckState.Unchecked
 
 
 def test_undo_over_unsaved_typing_asks_first(
@@ -616,8 +625,9 @@ def test_the_steps_columns_follow_the_steps_until_the_user_sizes_one(
 def test_the_delivery_day_is_typed_checked_and_changed_only_when_confirmed(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    shown = opened(qtbot, window, signed(services, manager, contract(services, manager,
-                                                                      manager)))
+    made = dt.date.today() - dt.timedelta(days=10)
+    shown = opened(qtbot, window, signed(services, manager, contract(
+        services, manager, manager, on=made), made + dt.timedelta(days=5)))
     after = shown.after
     after.delivered.edit.setText("12/3/26x")
     after.deliver_button.click()
@@ -637,5 +647,10 @@ def test_the_delivery_day_is_typed_checked_and_changed_only_when_confirmed(
     after.deliver_button.click()
     assert len(asked) == 1
     assert "those already made stay" in asked[0]
+    # a day before the signature is refused under the field, without asking first
+    after.delivered.set_value(made)
+    after.deliver_button.click()
+    assert len(asked) == 1
+    assert "before the customer signed" in after.errors["delivered_on"].text()
     assert services.contracts.get(shown.view.id, viewer=manager).delivered_on == \
         dt.date.today()

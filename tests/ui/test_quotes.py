@@ -141,8 +141,12 @@ def test_the_customers_answer_sets_the_deals_value_and_undo_puts_it_back(
     editor = QuoteEditor(window.workspace, quote_id=quote.id)
     qtbot.addWidget(editor)
     assert editor.accept_button.isEnabled()
+    # a manager's every button fits an English window on a laptop's screen with room
+    # to spare (in one row they needed 1,274 pixels here, more once answered)
+    assert editor.minimumSizeHint().width() < 1000
     answers(monkeypatch, item="Premium")
     editor.accept_button.click()
+    assert editor.minimumSizeHint().width() < 1000
     assert services.quotes.get(quote.id).state is QuoteState.ACCEPTED
     assert services.deals.detail(deal.id).fields.value == Decimal("33200.00")
     assert "accepted: Premium" in editor.heading.text()

@@ -186,7 +186,7 @@ def _contract(session: Session, rng: random.Random, words: dict[str, Any], quote
 
 def _tracking(rng: random.Random, courier: str) -> str:
     """A tracking number shaped as the courier's own are (SF…, a UPS 1Z… and so on)."""
-    prefix, digits, suffix = {"顺丰速运": ("SF", 12, ""), "EMS": ("E", 9, "CN"),
+    prefix, digits, suffix = {"顺丰速运": ("SF", 12, ""), "EMS": ("EA", 9, "CN"),
                               "京东物流": ("JD", 13, ""), "UPS": ("1Z", 16, ""),
                               "FedEx": ("", 12, ""), "DHL": ("", 10, "")}.get(
         courier, ("", 12, ""))

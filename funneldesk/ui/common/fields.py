@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, QLocale, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QPaintEvent, QPalette
+from PySide6.QtGui import QAction, QKeySequence, QPaintEvent, QPalette, QTextCharFormat
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QComboBox,
@@ -136,10 +136,29 @@ class DateField(OptionalDateEdit):
                  latest: dt.date | None = None, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
         self.set_value(day)
+        self.calendar.currentPageChanged.connect(self._grey_days_outside)
+        self.limit(earliest, latest)
+
+    def limit(self, earliest: dt.date | None, latest: dt.date | None) -> None:
+        """The calendar offers only the days from ``earliest`` to ``latest``, and shows
+        the others greyed (Qt draws them as any other day, though they cannot be
+        picked)."""
         if earliest is not None:
             self.calendar.setMinimumDate(QDate(earliest.year, earliest.month, earliest.day))
         if latest is not None:
             self.calendar.setMaximumDate(QDate(latest.year, latest.month, latest.day))
+        self._grey_days_outside(self.calendar.yearShown(), self.calendar.monthShown())
+
+    def _grey_days_outside(self, year: int, month: int) -> None:
+        calendar = self.calendar
+        grey = QTextCharFormat()
+        grey.setForeground(self.palette().color(QPalette.ColorGroup.Disabled,
+                                                QPalette.ColorRole.Text))
+        first = QDate(year, month, 1)
+        for offset in range(-7, 43):  # the page shows a week either side of the month
+            day = first.addDays(offset)
+            outside = day < calendar.minimumDate() or day > calendar.maximumDate()
+            calendar.setDateTextFormat(day, grey if outside else QTextCharFormat())
 
     def day(self) -> dt.date:
         """The date given; InvalidInput when the field is empty or holds no date."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -123,8 +123,7 @@ class AfterSalesTab(QWidget):
             self.delivered.set_value(view.delivered_on)
         signed_on = view.summary.signed_on
         if signed_on is not None:  # nothing is delivered under a contract before it
-            self.delivered.calendar.setMinimumDate(
-                QDate(signed_on.year, signed_on.month, signed_on.day))
+            self.delivered.limit(signed_on, None)
         self.delivered.setEnabled(signed and may_change)
         self.deliver_button.setEnabled(signed and may_change)
         self.deliver_button.setText(_("Change delivery day") if view.delivered_on

@@ -120,6 +120,11 @@ class ContractWindow(QDialog):
         layout.addWidget(self.said)
         layout.addLayout(bottom)
         self.save_button.clicked.connect(self.save)
+        # "not saved" is stale once the draft is edited again
+        self.money.schedule.itemChanged.connect(lambda _i: self._edited())
+        for edit in (self.terms.terms, self.terms.delivery, self.terms.warranty,
+                     self.terms.acceptance):
+            edit.textChanged.connect(self._edited)
         self.preview_button.clicked.connect(self.preview)
         self.pdf_button.clicked.connect(self.save_pdf)
         self.cancel_button.clicked.connect(self.cancel_contract)
@@ -165,12 +170,17 @@ class ContractWindow(QDialog):
         self._history_shown()
         return buttons
 
+    def _edited(self) -> None:
+        if self.view.state is S.DRAFT:
+            self.error.show_message("")
+
     def _say(self, text: str) -> None:
         """A word on what the window just did (or why it did nothing), kept until the
-        next action's word."""
+        next action is done."""
         self.said.setText(text)
         self.said.setVisible(bool(text))
-        self.workspace.show_message(text)  # the main window's status bar says it too
+        if text:
+            self.workspace.show_message(text)  # the main window's status bar says it too
 
     def _walk(self, step: Callable[[], None]) -> None:
         """Undo or redo, once a draft's unsaved typing is saved (which is then the step
@@ -216,8 +226,8 @@ class ContractWindow(QDialog):
         whom = summary.waiting
         where = _("{state} — waiting on {whom}").format(
             state=state_label(summary.state), whom=whom) if whom else state_label(summary.state)
-        if view.cancelled_reason:
-            where += "\n" + _("Cancelled: {reason}").format(reason=view.cancelled_reason)
+        if view.cancelled_reason:  # the state once, with why
+            where = _("Cancelled: {reason}").format(reason=view.cancelled_reason)
         self.where.setText(where + "\n" + _("From quote {quote}, option “{option}”; deal "
                                             "“{deal}”, owner {owner}.").format(
             quote=view.quote_number, option=view.option_name, deal=summary.deal_title,
@@ -287,6 +297,8 @@ class ContractWindow(QDialog):
         tick which item)."""
         if not isValid(self):
             return  # undone from Edit ▸ Undo once the window has closed
+        self._say("")  # what an earlier action said is stale once another is done
+        self.error.show_message("")
         self.view = self.contracts.get(result.contract.id, viewer=self.workspace.actor)
         self._load()
         if result.deal_won:
@@ -308,12 +320,20 @@ class ContractWindow(QDialog):
              undo: Callable[[ContractResult], ContractResult] | None = None,
              refused: Callable[[FunnelDeskError], None] | None = None,
              ) -> ContractResult | None:
+        """Runs ``call`` on the contract's version; a refusal is said by ``refused`` (under
+        the field it names) when given, else in a box."""
         runner = self.workspace.runner
-        return runner.run(
-            text, lambda: call(self._version()), undo=undo,
-            redo=(lambda _undone: call(self._version())) if undo else None,
-            shown=self._shown, refused=refused, parent=self,
-            versions=lambda r: [(("contract", r.contract.id), r.contract.version)])
+        try:
+            return runner.run(
+                text, lambda: call(self._version()), undo=undo,
+                redo=(lambda _undone: call(self._version())) if undo else None,
+                shown=self._shown, refused=refused, parent=self,
+                versions=lambda r: [(("contract", r.contract.id), r.contract.version)],
+                reraise=(FunnelDeskError,) if refused is not None else ())
+        except FunnelDeskError as error:  # said once, where it was typed; not in a box too
+            assert refused is not None
+            refused(error)
+            return None
 
     def _raising(self, text: str, call: Callable[[int], ContractResult]) -> None:
         """For a dialog that says the refusal under its own field: the call's error is
@@ -429,12 +449,11 @@ class ContractWindow(QDialog):
 
     def tick(self, review_id: int, checked: bool) -> None:
         actor, contracts, ident = self.workspace.actor, self.contracts, self.view.id
+        # no undo step: the box is its own undo, and a tick's undo would go stale the
+        # moment the review ends
         if self._run(_("Tick review item") if checked else _("Untick review item"),
                      lambda v: contracts.tick(ident, review_id, checked, expected_version=v,
-                                              by=actor),
-                     undo=lambda _r: contracts.tick(ident, review_id, not checked,
-                                                    expected_version=self._version(),
-                                                    by=actor)) is None:
+                                              by=actor)) is None:
             self._load()
 
     def receive(self) -> None:
@@ -542,8 +561,9 @@ class ContractWindow(QDialog):
         except FunnelDeskError as error:
             self.after.show_refusal(error, self.error)
             return
-        before = self.view.delivered_on
-        if before is not None and day != before and QMessageBox.question(
+        before, signed_on = self.view.delivered_on, self.view.summary.signed_on
+        may_stand = (signed_on is None or day >= signed_on) and day <= dt.date.today()
+        if before is not None and day != before and may_stand and QMessageBox.question(
                 self, _("Change the delivery day"), _(
                     "Move the delivery from {before} to {day}? The return visits still "
                     "planned move with it; those already made stay as they were.").format(

@@ -76,8 +76,14 @@ class TermsTab(QWidget):
             edit.setAccessibleName(name)
             edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
         self.errors = {name: ErrorLabel() for name in FIELDS}
-        self.terms.textChanged.connect(
-            lambda: unknown_warning(self.terms.toPlainText(), self.errors["terms"]))
+        # each text says its unknown placeholders as it is typed, and a refusal under it
+        # goes once it is put right
+        for edit, name in ((self.terms, "terms"), (self.delivery, "delivery_terms"),
+                           (self.warranty, "warranty_terms"),
+                           (self.acceptance, "acceptance_terms")):
+            edit.textChanged.connect(lambda edit=edit, label=self.errors[name]: (
+                unknown_warning(edit.toPlainText(), label)))
+        self.title.textEdited.connect(lambda _t: self.errors["title"].show_message(""))
         form = QFormLayout()
         top = QHBoxLayout()
         top.addWidget(self.title, 1)

@@ -153,8 +153,10 @@ class QuoteEditor(QDialog):
         layout.addLayout(self.buttons)
         self._load()
 
-    def _buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _buttons(self) -> QVBoxLayout:
+        # two rows, so that a manager's full set fits an English window on a laptop's
+        # screen: making the quote above, the customer's answer and what follows below
+        rows, making, answer = QVBoxLayout(), QHBoxLayout(), QHBoxLayout()
         self.save_button = QPushButton(_("Save"))
         self.send_button = QPushButton(_("Mark as sent"))
         self.ask_button = QPushButton(_("Ask for approval…"))
@@ -185,12 +187,18 @@ class QuoteEditor(QDialog):
                              (self.contract_button, self.make_contract),
                              (self.close_button, self.close_editor)):
             button.clicked.connect(slot)
-            row.addWidget(button)
+            below = button in (self.preview_button, self.compare_button, self.accept_button,
+                               self.reject_button, self.reopen_button,
+                               self.contract_button, self.close_button)
+            (answer if below else making).addWidget(button)
             # Enter finishes a cell's edit; it never saves, sends or answers for the user
             button.setAutoDefault(False)
-            if button is self.compare_button:
-                row.addStretch(1)
-        return row
+            if button is self.contract_button:
+                answer.addStretch(1)
+        making.addStretch(1)
+        rows.addLayout(making)
+        rows.addLayout(answer)
+        return rows
 
     # --- showing ------------------------------------------------------------------------
     def _load(self, view: QuoteView | None = None) -> None:
