@@ -70,7 +70,9 @@ def pdf_document(session: Session, view: ContractView, today: dt.date | None = N
     printed = signed_day(view) or today or dt.date.today()
     # a draft shows what is still missing where it goes; a contract past its review never
     # prints with a blank
-    gap = translated(N_("[missing: {name}]"), language) if view.state in UNAPPROVED else None
+    # a draft, or a contract cancelled (void, as it was left), prints a gap as missing
+    gap = (translated(N_("[missing: {name}]"), language)
+           if view.state in UNAPPROVED or view.state is ContractState.CANCELLED else None)
     values = placeholder_values(session, view, printed, gap)
     clauses = tuple(
         (templates.fill(heading, values, gap=gap), templates.fill(body, values, gap=gap))
