@@ -67,9 +67,10 @@ def forget_contract_pdfs(database: Path, numbers: Iterable[str]) -> None:
         return  # no keyring call at all (it may ask the user to unlock it)
     import keyring.errors
 
-    # after the records are gone for good: a keyring that fails here must not undo that
-    with contextlib.suppress(NoSecureKeyring, keyring.errors.KeyringError):
-        for number in numbers:
+    # after the records are gone for good: a keyring that fails here must not undo that,
+    # nor keep the other numbers' passwords
+    for number in numbers:
+        with contextlib.suppress(NoSecureKeyring, keyring.errors.KeyringError):
             store(contract_pdf_key(database, number), "")
 
 

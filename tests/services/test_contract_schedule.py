@@ -71,6 +71,11 @@ def test_words_with_ji_and_abbreviations_stay_whole() -> None:
     english = starting_schedule("30% on order (i.e. USD 9,960), 70% on delivery", DAY)
     assert [m.label for m in english.milestones] == ["On order (i.e. USD 9,960)",
                                                      "On delivery"]
+    taxed = starting_schedule("30% Incl. VAT on signing, 70% approx. on delivery", DAY)
+    assert [m.label for m in taxed.milestones] == ["Incl. VAT on signing",
+                                                   "Approx. on delivery"]
+    whole = starting_schedule("预付 30%，设备及其附件到货后支付 70%", DAY).milestones
+    assert [m.label for m in whole] == ["预付", "设备及其附件到货后支付"]
 
 
 @pytest.mark.parametrize("amount", [Decimal("1e30"), Decimal(-5), Decimal(40000)])

@@ -569,6 +569,8 @@ def test_an_unpaid_milestone_past_its_day_is_an_overdue_reminder_for_the_owner(
     (again,) = services.reminders.reminders(rep.id).overdue
     assert (again.id, again.title.split(" (")[0]) == (overdue.id,
                                                        "Collect payment: 预付款, 5,960.00 USD")
+    # the note FunnelDesk wrote when it closed it goes with the reopening
+    assert services.activities.activity(again.id).outcome == ""
     services.contracts.cancel(view.id, "客户破产", expected_version=view.version, by=manager)
     assert services.reminders.reminders(rep.id).overdue == ()
 
@@ -637,6 +639,12 @@ def test_a_collection_the_rep_closed_keeps_its_note_through_payments(
                                              dt.date.today(), expected_version=view.version,
                                              by=rep)
     assert seen() == (ActivityState.DONE, note)  # not planned again, the note kept
+    # taken back, it was never paid in full: the collection stays as the rep closed it
+    back = services.contracts.remove_payment(part.payment_id or 0,
+                                             expected_version=part.contract.version, by=rep)
+    assert seen() == (ActivityState.DONE, note)
+    part = services.contracts.restore_payment(back.removed,  # type: ignore[arg-type]
+                                              expected_version=back.contract.version, by=rep)
     rest = services.contracts.record_payment(view.milestones[0].id, Decimal(8960),
                                              dt.date.today(),
                                              expected_version=part.contract.version, by=rep)

@@ -634,6 +634,7 @@ def test_the_delivery_day_is_typed_checked_and_changed_only_when_confirmed(
     assert "is not a date" in after.errors["delivered_on"].text()
     assert shown.view.delivered_on is None
     after.delivered.set_value(dt.date.today())
+    assert after.errors["delivered_on"].text() == ""  # put right: no longer said
     after.deliver_button.click()
     assert shown.view.delivered_on == dt.date.today()
     asked: list[str] = []

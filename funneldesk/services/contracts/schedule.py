@@ -16,11 +16,14 @@ from funneldesk.i18n import N_, _, translated
 from funneldesk.money import CENT, round_cents
 from funneldesk.services.contracts.records import MilestoneDraft
 
-# clauses end at a full stop (not the one of "i.e." or "etc."), a semicolon, a Chinese
-# comma, an "and", 以及 or 及 (not in a word: 及时, 涉及, 普及 ...), or a comma that is not
-# a thousands separator (9,960)
-_CLAUSE = re.compile(r"[;；。，、\n]|,(?!\d{3})|(?<!\b[A-Za-z])(?<!\betc)\.(?=\s|$)"
-                     r"|\s+and\s+|以及|(?<![涉普波危提顾论来触])及(?![时格早])")
+# clauses end at a full stop (not an abbreviation's: "i.e.", "incl.", "approx."), a
+# semicolon, a Chinese comma, an "and", 以及 or 及 (not in a word: 及时, 涉及, 及其 ...),
+# or a comma that is not a thousands separator (9,960)
+_CLAUSE = re.compile(r"[;；。，、\n]|,(?!\d{3})"
+                     r"|(?<!\b[A-Za-z])(?<!\betc)(?<!\bincl)(?<!\bexcl)(?<!\bapprox)"
+                     r"(?<!\bca)(?<!\bno)\.(?=\s|$)"
+                     r"|\s+and\s+|以及|(?<![涉普波危提顾论来触])及(?![时格早其])",
+                     re.IGNORECASE)
 _SHARE = re.compile(r"(\d{1,3}(?:\.\d{1,2})?)\s*[%％]")
 _IN_FULL = re.compile(r"一次性|全额|全款|\bin full\b|\bnet\s+\d+", re.IGNORECASE)
 _CJK = "\u3000-\u9fff\uff00-\uffef"  # CJK, and full-width punctuation

@@ -68,22 +68,21 @@ def fit_columns(view: QTableView | QTreeView, most: int = 40,
     if model is None or not model.rowCount() or view.property("user_sized"):
         return  # the titles alone are no measure
     header = view.horizontalHeader() if isinstance(view, QTableView) else view.header()
-    stretched = header.count() - 1 if header.stretchLastSection() else -1
     if not view.property("watched"):
         view.setProperty("watched", True)
 
         def resized(column: int, _old: int, _new: int) -> None:
-            # a width that changed while not fitting, and not the stretched last
-            # column following the window, is the user's
-            if not view.property("fitting") and column != stretched:
+            # a width that changed while not fitting, and not the stretched column
+            # following the window, is the user's
+            if not view.property("fitting") and column != _stretched(header):
                 view.setProperty("user_sized", True)
 
         header.sectionResized.connect(resized)
     view.setProperty("fitting", True)
     try:
         char = view.fontMetrics().averageCharWidth()
-        for column in range(header.count() - (1 if header.stretchLastSection() else 0)):
-            if header.isSectionHidden(column):
+        for column in range(header.count()):
+            if header.isSectionHidden(column) or column == _stretched(header):
                 continue
             view.resizeColumnToContents(column)
             limit = (narrow or {}).get(column, most) * char
@@ -91,3 +90,12 @@ def fit_columns(view: QTableView | QTreeView, most: int = 40,
                 header.resizeSection(column, limit)
     finally:
         view.setProperty("fitting", False)
+
+
+def _stretched(header: QHeaderView) -> int:
+    """The column that takes the room left: the last one shown, when the header stretches
+    it (Qt stretches the last visible section, not the last one); -1 for none."""
+    if not header.stretchLastSection():
+        return -1
+    shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    return max(shown, key=header.visualIndex, default=-1)

@@ -31,7 +31,7 @@ from funneldesk.enums import ContractState
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, ngettext
 from funneldesk.services.contracts.records import Commitments, ContractView, VisitView
-from funneldesk.ui.common.error_label import ErrorLabel, show_refusal
+from funneldesk.ui.common.error_label import ErrorLabel, cleared_when_edited, show_refusal
 from funneldesk.ui.common.fields import DateField
 
 VISIT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -76,6 +76,11 @@ class AfterSalesTab(QWidget):
         form.addRow("", self.save_commitments)
         self.delivered = DateField("delivered_on", dt.date.today(), latest=dt.date.today())
         self.delivered.setAccessibleName(_("Delivered on"))
+        # a refusal under a field goes as the field is put right
+        cleared_when_edited(self.errors, {"service_contact": self.contact,
+                                          "delivered_on": self.delivered})
+        for box, name in ((self.hours, "response_hours"), (self.months, "warranty_months")):
+            box.valueChanged.connect(lambda _v, label=self.errors[name]: label.show_message(""))
         self.deliver_button = QPushButton(_("Record delivery"))
         self.delivery_state = QLabel()
         delivery = QHBoxLayout()
@@ -107,6 +112,8 @@ class AfterSalesTab(QWidget):
         layout.addLayout(row)
 
     def set_view(self, view: ContractView, may_change: bool, signed: bool) -> None:
+        for label in self.errors.values():  # the contract as saved: nothing refused in it
+            label.show_message("")
         c = view.content.commitments
         self.scope.setText(c.support_scope)
         self.hours.setValue(c.response_hours or 0)

@@ -416,7 +416,10 @@ class ContractWindow(QDialog):
                 self.contracts.advance(self.view.id, to, details, expected_version=v,
                                        by=actor))), self,
                                 earliest=max((s.on for s in self.view.steps), default=None))
-            dialog.exec()
+            try:
+                dialog.exec()
+            finally:  # cancelled or refused, no signature follows
+                self._signing = False
             return
         self._run(text, lambda v: self.contracts.advance(self.view.id, to, StepDetails(),
                                                          expected_version=v, by=actor))
@@ -586,6 +589,7 @@ class ContractWindow(QDialog):
 
         def save(score: int | None, problems: str, follow_up: bool) -> None:
             changes = after.record_visit(visit.id, score, problems, follow_up, by=actor)
+            self._say("")  # what an earlier action said is stale now
             self.workspace.runner.relay(changes)
             self.view = self.contracts.get(self.view.id, viewer=actor)
             self._load()

@@ -70,8 +70,11 @@ def _decimal(text: str) -> Decimal | None:
         value = Decimal(cleaned)
     except InvalidOperation:
         value = Decimal("NaN")
-    if not value.is_finite() or abs(value) >= _TOO_BIG:  # inf, 1e30: no sum of money
+    if not value.is_finite():
         raise InvalidInput("milestones", _("“{text}” is not a number.").format(text=text))
+    if abs(value) >= _TOO_BIG:  # 1e30: no contract's sum
+        raise InvalidInput("milestones", _("“{text}” is too large for a payment.").format(
+            text=text))
     return value
 
 
