@@ -10,6 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# no test reads or writes the developer's own keyring (or asks to unlock it): every run
+# sees the machine as CI does, with no secure keyring; a test that needs one puts its
+# own in place of funneldesk.secrets' reads and writes. Commands run as programs inherit it.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 import pytest
 
