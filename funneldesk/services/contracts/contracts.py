@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from funneldesk import formatting
+from funneldesk import formatting, secrets
 from funneldesk.db.stale import last_change
 from funneldesk.enums import ContractState, QuoteState
 from funneldesk.errors import FunnelDeskError, InvalidFields, InvalidInput, NotAllowed, NotFound
@@ -176,7 +176,6 @@ class ContractService(Service):
         is given, and always when the contract is confidential (with the password kept in
         the keyring for it when none is given); plain otherwise. The level is read in the
         same transaction as what is printed."""
-        from funneldesk import secrets
         from funneldesk.reports.encryption import encrypt
 
         data, summary = self._rendered(contract_id, viewer, None)
@@ -200,19 +199,13 @@ class ContractService(Service):
 
     def kept_password(self, contract_id: int, *, viewer: Actor) -> str:
         """The PDF password kept in the keyring for the contract ("" when none)."""
-        from funneldesk import secrets
-
         return secrets.read(self._secret_key(self._summary(contract_id, viewer).number))
 
     def keep_password(self, contract_id: int, password: str, *, viewer: Actor) -> None:
         """Keeps the contract's PDF password in the system keyring ("" forgets it)."""
-        from funneldesk import secrets
-
         secrets.store(self._secret_key(self._summary(contract_id, viewer).number), password)
 
     def _secret_key(self, number: str) -> str:
-        from funneldesk import secrets
-
         return secrets.contract_pdf_key(self.db.path, number)
 
     def _summary(self, contract_id: int, viewer: Actor) -> ContractSummary:
@@ -267,8 +260,6 @@ class ContractService(Service):
             index_contracts(raw_connection(session), [contract_id])
             audit.record(session, by, "delete", "contract", contract_id,
                          number=contract.number)
-        from funneldesk import secrets
-
         # once deleted for good: its number may be given again, so its password goes too
         secrets.forget_contract_pdfs(self.db.path, [result.contract.summary.number])
         return result
@@ -797,10 +788,7 @@ def _require_filled(session: Session, contract: Contract, by: Actor) -> None:
     missing = templates.empty(contract.terms, values)
     if missing:  # every one at once, said where the first can be written
         own = [n for n in missing if n in _OWN_TERMS]
-        raise InvalidInput(_OWN_TERMS[own[0]] if own else "terms", _(
-            "These placeholders have no value in this contract yet: {names}. Fill them in "
-            "(the letterhead, the customer, the terms) or take them out of the terms.")
-            .format(names=", ".join("{" + n + "}" for n in missing)))
+        raise templates.without_value(missing, _OWN_TERMS[own[0]] if own else "terms")
 
 
 def _check_step(session: Session, contract: Contract, to: ContractState,

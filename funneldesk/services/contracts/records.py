@@ -296,7 +296,7 @@ class ContractView:
 
     @property
     def review_complete(self) -> bool:
-        return bool(self.reviews) and all(r.ticked for r in self.reviews)
+        return self.summary.review_complete
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ heading. ``{{`` and ``}}`` write a brace.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import N_, _
@@ -80,6 +80,14 @@ def empty(text: str, values: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(names)
 
 
+def without_value(names: Sequence[str], field: str = "terms") -> InvalidInput:
+    """The refusal of placeholders this contract has no value for yet, naming each."""
+    return InvalidInput(field, _(
+        "These placeholders have no value in this contract yet: {names}. Fill them in "
+        "(the letterhead, the customer, the terms) or take them out of the terms.")
+        .format(names=", ".join("{" + n + "}" for n in names)))
+
+
 def fill(text: str, values: Mapping[str, str], field: str = "terms",
          gap: str | None = None) -> str:
     """``text`` with every placeholder replaced by its value. A placeholder with no
@@ -88,10 +96,7 @@ def fill(text: str, values: Mapping[str, str], field: str = "terms",
     check(text, field)
     missing = empty(text, values)
     if missing and gap is None:
-        raise InvalidInput(field, _(
-            "These placeholders have no value in this contract yet: {names}. Fill them in "
-            "(the letterhead, the customer, the terms) or take them out of the terms.")
-            .format(names=", ".join("{" + n + "}" for n in missing)))
+        raise without_value(missing, field)
 
     def value(match: re.Match[str]) -> str:
         whole = match.group(0)

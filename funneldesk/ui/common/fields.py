@@ -128,9 +128,10 @@ class OptionalDateEdit(QWidget):
 
 
 class DateField(OptionalDateEdit):
-    """A date that must be given: typed (a year in full, never a two-digit guess) or
-    picked from a calendar that offers only the days between ``earliest`` and
-    ``latest``. A day typed outside them is refused by the service, said under it."""
+    """A date that must be given: typed as every date field takes it, or picked from a
+    calendar that offers only the days between ``earliest`` and ``latest``. A day typed
+    outside them is refused by the service, said under the field; nothing typed is
+    changed behind the user's back (as QDateEdit would)."""
 
     def __init__(self, field: str, day: dt.date, *, earliest: dt.date | None = None,
                  latest: dt.date | None = None, parent: QWidget | None = None) -> None:

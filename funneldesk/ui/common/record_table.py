@@ -57,6 +57,13 @@ def page_hint(text: str) -> QLabel:
     return hint
 
 
+def holds_words(words: str, *texts: str) -> bool:
+    """Whether ``texts`` together hold every word of ``words`` (a page's search box:
+    case aside, in any order, each word anywhere)."""
+    text = " ".join(texts).casefold()
+    return all(word in text for word in words.casefold().split())
+
+
 def fit_columns(view: QTableView | QTreeView, most: int = 40,
                 narrow: dict[int, int] | None = None) -> None:
     """Each shown column as wide as its title and its widest cell, up to ``most``
@@ -80,9 +87,9 @@ def fit_columns(view: QTableView | QTreeView, most: int = 40,
         header.sectionResized.connect(resized)
     view.setProperty("fitting", True)
     try:
-        char = view.fontMetrics().averageCharWidth()
+        char, stretched = view.fontMetrics().averageCharWidth(), _stretched(header)
         for column in range(header.count()):
-            if header.isSectionHidden(column) or column == _stretched(header):
+            if header.isSectionHidden(column) or column == stretched:
                 continue
             view.resizeColumnToContents(column)
             limit = (narrow or {}).get(column, most) * char

@@ -495,8 +495,8 @@ class ContractWindow(QDialog):
         milestone, payment = found
         actor = self.workspace.actor
         if payment.recorded_by_id != actor.id and not actor.is_manager:
-            self._say(_("Only the one who recorded the payment, or a "
-                                          "manager, takes it back."))
+            self._say(_("Only the one who recorded the payment, or a manager, takes it "
+                        "back."))
             return
         answer = QMessageBox.question(self, _("Take back payment"), _(
             "Take back {amount} received on {day} against “{label}”? The milestone is "

@@ -47,7 +47,7 @@ _TOO_BIG = Decimal(10) ** 15  # beyond any contract: the arithmetic stays exact
 
 class DueDelegate(QStyledItemDelegate):
     """A due date read as every date of the app is ("Sep 17, 2026", "2026年9月17日"),
-    and edited with its year in full and a calendar (typing "26" never means 1926)."""
+    and edited with its year in four digits beside a calendar."""
 
     def displayText(self, value: object, locale: QLocale | QLocale.Language) -> str:
         if isinstance(value, QDate) and value.isValid():

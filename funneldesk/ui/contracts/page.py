@@ -55,9 +55,8 @@ def shown(row: ContractSummary, group: str, words: str, me: int) -> bool:
         return False
     if group in GROUPS and row.state not in GROUPS[group]:
         return False
-    text = " ".join((row.number, row.title, row.customer, row.deal_title,
-                     row.owner)).casefold()
-    return all(word in text for word in words.casefold().split())
+    return record_table.holds_words(words, row.number, row.title, row.customer,
+                                    row.deal_title, row.owner)
 
 
 class ContractsPage(Page):

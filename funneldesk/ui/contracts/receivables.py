@@ -42,7 +42,7 @@ class ReceivablesView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[Receivable] = []
-        self.words: list[str] = []
+        self.words = ""
         self.group = QComboBox()
         self.group.setAccessibleName(_("Group by"))
         self.group.addItem(_("Per customer"), "customer")
@@ -73,13 +73,12 @@ class ReceivablesView(QWidget):
     def set_words(self, words: str) -> None:
         """Shows only what is owed on contracts whose number, customer, rep or payment
         holds every word (the page's search box)."""
-        self.words = words.casefold().split()
+        self.words = words
         self._fill()
 
     def _shown(self) -> list[Receivable]:
-        return [r for r in self.rows if all(word in " ".join(
-            (r.contract_number, r.customer, r.owner, r.label)).casefold()
-            for word in self.words)]
+        return [r for r in self.rows if record_table.holds_words(
+            self.words, r.contract_number, r.customer, r.owner, r.label)]
 
     def _fill(self) -> None:
         self.model.removeRows(0, self.model.rowCount())  # not clear(): widths stay

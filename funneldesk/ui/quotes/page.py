@@ -46,8 +46,8 @@ def shown(row: QuoteSummary, state: str, words: str) -> bool:
             return False
     elif state and row.state_code != state:
         return False
-    text = " ".join((row.number, row.title, row.company, row.deal_title, row.owner)).casefold()
-    return all(word in text for word in words.casefold().split())
+    return record_table.holds_words(words, row.number, row.title, row.company,
+                                    row.deal_title, row.owner)
 
 
 class QuotesPage(Page):
