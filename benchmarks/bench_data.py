@@ -8,13 +8,15 @@ so that the models' column types store them as the application does.
 What a database holds:
 - the default pipeline, stages, criteria and lost reasons of a new database (zh_CN);
 - 8 reps and the benchmark's manager; one company per five deals;
-- closed deals (half won through every open stage, half lost after one to five stages)
-  spread over five years, and open deals, thinning out towards the later stages, most of
-  them entered their stage within its rot period. Open and closed deals share one id
+- closed deals (half won through every open stage, half lost after one to five stages,
+  a few of those reopened and then won) spread over five years, and open deals, thinning
+  out towards the later stages, most of them entered their stage within its rot period. Open and closed deals share one id
   sequence, each deal's kind drawn at random (deterministic per seed), as years of use
   leave them: the board's open deals are scattered over the whole table, not one range;
 - a stage change per stage a deal went through, the last one matching the deal's stage
-  and stage_entered_at;
+  and stage_entered_at; in a few deals, a move undone an hour later (the pair of changes
+  the KPIs must count as if neither happened);
+- a product for most deals, from six;
 - for every open deal, a tick of every criterion of every open stage, so that any open
   deal can move on at any time. Closed deals carry no ticks (the board never reads them);
 - the search index of every deal (pipeline/search.rebuild_deal_index).
@@ -35,9 +37,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-GENERATOR = 4  # bump whenever the generated data changes
+GENERATOR = 5  # bump whenever the generated data changes
 BATCH = 20_000  # deals per bulk insert: bounds the memory the generator needs
 REPS = 8
+PRODUCTS = 6
 SEED = 1
 NEEDLES = ("ERP", "有限公司", "zzz", "")  # searches: a few deals, every deal, none, all again
 
@@ -132,6 +135,11 @@ class _Generator:
         self.now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         self.positions: dict[int, float] = {}
         self.next_deal = 1
+        self.next_change = 0
+
+    def _change_id(self) -> int:
+        self.next_change += 1
+        return self.next_change
 
     def insert(self, model: Any, rows: list[dict[str, Any]]) -> None:
         from sqlalchemy import insert
@@ -141,7 +149,7 @@ class _Generator:
 
     def run(self, size: Size) -> None:
         from funneldesk.enums import Role
-        from funneldesk.models import Company, User
+        from funneldesk.models import Company, Product, User
 
         self.insert(User, [{"login": f"bench-rep-{n}", "display_name": name, "role": Role.REP}
                            for n, name in enumerate(self._rep_names(), start=1)])
@@ -154,6 +162,9 @@ class _Generator:
                               for n in range(1, companies + 1)])
         self.companies = companies
         self.reasons = [r[0] for r in self.conn.exec_driver_sql("SELECT id FROM lost_reasons")]
+        self.insert(Product, [{"id": n, "name": f"{w['products'][n % len(w['products'])]} {n}",
+                               "currency": "CNY", "list_price": Decimal(1000 * n)}
+                              for n in range(1, PRODUCTS + 1)])
         for kinds in _batches(self._kinds(size)):
             self._deals(kinds)
 
@@ -171,7 +182,10 @@ class _Generator:
         if closed and self.rng.random() < 0.5:
             return [*self.opens, self.won]
         if closed:
-            return [*self.opens[: self.rng.randint(1, len(self.opens))], self.lost]
+            lost_at = self.rng.randint(1, len(self.opens))
+            if self.rng.random() < 0.08:  # lost, reopened where it was, and won after all
+                return [*self.opens[:lost_at], self.lost, *self.opens[lost_at - 1:], self.won]
+            return [*self.opens[:lost_at], self.lost]
         weights = [len(self.opens) - i + 1 for i in range(len(self.opens))]
         last = self.rng.choices(range(len(self.opens)), weights=weights)[0]
         return self.opens[: last + 1]
@@ -204,10 +218,21 @@ class _Generator:
             path = self._path(closed)
             times = self._times(path, closed)
             owner = rng.choice(self.owners)
+            undone = rng.randrange(len(path) - 1) if len(path) > 1 and rng.random() < 0.06 \
+                else -1
             for i, (stage, at) in enumerate(zip(path, times, strict=True)):
-                changes.append({"deal_id": ident, "from_stage_id": path[i - 1].id if i else None,
+                changes.append({"id": self._change_id(), "deal_id": ident,
+                                "from_stage_id": path[i - 1].id if i else None,
                                 "to_stage_id": stage.id, "at": at, "by_id": owner,
                                 "reverts_id": None})
+                if i == undone:  # moved on by mistake, and undone an hour later
+                    ahead = changes[-1] | {"id": self._change_id(), "from_stage_id": stage.id,
+                                           "to_stage_id": path[i + 1].id,
+                                           "at": at + dt.timedelta(minutes=30)}
+                    back = ahead | {"id": self._change_id(), "from_stage_id": path[i + 1].id,
+                                    "to_stage_id": stage.id, "reverts_id": ahead["id"],
+                                    "at": at + dt.timedelta(minutes=90)}
+                    changes += [ahead, back]
             final, entered = path[-1], times[-1]
             if not closed:
                 checks += [{"deal_id": ident, "criterion_id": c.id, "checked": True,
@@ -227,6 +252,7 @@ class _Generator:
                 "next_step_date": None if closed else (self.now + dt.timedelta(
                     days=rng.randint(-5, 14))).date(),
                 "lead_source_id": rng.randint(1, 11),  # the seeded sources
+                "product_id": rng.randint(1, PRODUCTS) if rng.random() < 0.9 else None,
                 "closed_on": entered.date() if closed else None,
                 "lost_reason_id": rng.choice(self.reasons) if final is self.lost else None,
                 "created_at": times[0], "created_by_id": owner, "updated_at": entered,

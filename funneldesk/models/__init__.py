@@ -26,7 +26,14 @@ from funneldesk.models.customer import (
     Segment,
     Tag,
 )
-from funneldesk.models.deal import CriterionCheck, Deal, LostReason, StageChange
+from funneldesk.models.deal import (
+    CriterionCheck,
+    Deal,
+    DealProgress,
+    LostReason,
+    StageChange,
+    StageVisit,
+)
 from funneldesk.models.deal_team import DealMember, DealNote, DealReview
 from funneldesk.models.enums import (
     ActivityKind,
@@ -80,6 +87,7 @@ __all__ = [
     "Deal",
     "DealMember",
     "DealNote",
+    "DealProgress",
     "DealReview",
     "DealRole",
     "FollowUpPlan",
@@ -107,6 +115,7 @@ __all__ = [
     "StageCriterion",
     "StageKind",
     "StagePlanStep",
+    "StageVisit",
     "Tag",
     "TeamSetting",
     "User",

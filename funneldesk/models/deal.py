@@ -27,8 +27,11 @@ class Deal(Base):
         CheckConstraint("won_value IS NULL OR won_value >= 0", name="won_value_not_negative"),
         Index("ix_deals_stage_position", "stage_id", "position"),
         # covers the column totals of the board's first read (services/reads.column_sums)
-        Index("ix_deals_stage_totals", "stage_id", "deleted_at", "archived_at", "owner_id",
-              "currency", "value", "won_value"),
+        # and every per-deal figure of the KPIs (services/analytics/core.py), so that
+        # neither reads the wide rows
+        Index("ix_deals_stage_figures", "stage_id", "deleted_at", "archived_at", "owner_id",
+              "currency", "value", "won_value", "lead_source_id", "product_id", "closed_on",
+              "lost_reason_id"),
         # the deals list in its default order, newest first (services/pipeline/deal_list);
         # not the stage or owner, which every move or owner change would have to update
         Index("ix_deals_list_created", "created_at", "deleted_at", "archived_at",
@@ -108,3 +111,40 @@ class CriterionCheck(Base):
     checked: Mapped[bool] = mapped_column()
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class StageVisit(Base):
+    """A stretch of time a deal spent in one stage, derived from its stage changes (an
+    undone move and its undo leave none): what the KPIs read, so that "days in a stage"
+    is a subtraction of integers. Kept by services/pipeline/visits.py in the transaction
+    of each change and rebuilt from the history whenever in doubt; never edited by hand.
+
+    Times are Unix seconds; days are local day numbers (services/common/local_days.py) in
+    the zone the team setting ``visits_zone`` names."""
+
+    __tablename__ = "stage_visits"
+    __table_args__ = (
+        # time in stage: every completed visit of a stage, by its length, streamed in order
+        Index("ix_stage_visits_stage_days", "stage_id", "days", "left_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
+    entered_s: Mapped[int] = mapped_column()
+    left_s: Mapped[int | None] = mapped_column()
+    entered_day: Mapped[int] = mapped_column()
+    left_day: Mapped[int | None] = mapped_column()
+    days: Mapped[int | None] = mapped_column()  # left_day - entered_day, once left
+
+
+class DealProgress(Base):
+    """How far a deal got and the local day it was created, derived as ``StageVisit``."""
+
+    __tablename__ = "deal_progress"
+
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), primary_key=True)
+    # the furthest open stage it was ever in (by the stages' order), or the Won stage if it
+    # was ever won; None when it was in neither
+    furthest_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
+    created_day: Mapped[int] = mapped_column()

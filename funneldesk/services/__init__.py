@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from funneldesk.services.activities.review import ReviewService
     from funneldesk.services.activities.team import DealTeamService
     from funneldesk.services.activities.timeline import TimelineService
+    from funneldesk.services.analytics.service import AnalyticsService
     from funneldesk.services.common.search import SearchService
     from funneldesk.services.common.tabular.service import ImportService
     from funneldesk.services.contracts.after_sales import AfterSalesService
@@ -74,6 +75,12 @@ class Services:
             with db.session() as session:
                 ensure_defaults(session)
         return cls(db)
+
+    @cached_property
+    def analytics(self) -> AnalyticsService:
+        from funneldesk.services.analytics.service import AnalyticsService
+
+        return AnalyticsService(self.db)
 
     @cached_property
     def moves(self) -> MoveService:

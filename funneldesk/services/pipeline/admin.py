@@ -15,9 +15,10 @@ from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.permissions import require_manager
 from funneldesk.services.common.records import Actor
-from funneldesk.services.pipeline import reads
+from funneldesk.services.pipeline import reads, visits
 from funneldesk.services.pipeline.lookups import load_pipeline
 from funneldesk.services.pipeline.records import PipelineInfo
+from funneldesk.services.pipeline.search import raw_connection
 from funneldesk.services.pipeline.seed import add_stages
 
 
@@ -113,6 +114,9 @@ class PipelineAdminService(Service):
                 raise InvalidInput("stages", _("The stage list changed meanwhile; reopen it."))
             for position, ident in enumerate(open_stage_ids):
                 get_or_raise(session, Stage, ident, "stage").position = position
+            session.flush()
+            # how far each deal got is counted in the stages' order
+            visits.refresh_pipeline(raw_connection(session), pipeline_id)
             audit.record(session, by, "reorder", "pipeline", pipeline_id, order=str(open_stage_ids))
 
     def check_stage_deletion(self, *, stage_id: int, by: Actor) -> None:

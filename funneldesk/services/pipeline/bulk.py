@@ -40,6 +40,7 @@ from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.permissions import may_change_deal, require_deal_owner
 from funneldesk.services.common.records import Actor, ChangeSet
+from funneldesk.services.pipeline import visits
 from funneldesk.services.pipeline.criteria import missing_for_move
 from funneldesk.services.pipeline.list_records import (
     BulkDone,
@@ -230,6 +231,7 @@ class BulkService(Service):
         deal.position = position
         deal.updated_at, deal.updated_by_id = utcnow(), by.id
         session.flush()  # the change's id; the deal's version goes up once, here
+        visits.refresh(raw_connection(session), [deal.id])
         audit.record(session, by, "bulk-move", "deal", deal.id,
                      stage_id=[state.stage_id, target.id], **changed)
         return BulkDone(before.deal_id, before.title, before.version, before.owner_id,
@@ -284,6 +286,7 @@ class BulkService(Service):
             deal.lost_reason_id = before.lost_reason_id
             deal.lost_reason_text = before.lost_reason_text
             session.flush()
+            visits.refresh(raw_connection(session), [deal.id])
             audit.record(session, by, "undo-bulk-move", "deal", deal.id,
                          reverts=done.change_id, stage_id=[state.stage_id, before.stage_id],
                          **details)

@@ -33,7 +33,7 @@ from funneldesk.services.common.tabular import cells
 from funneldesk.services.common.tabular.checking import fail_missing, require, required_fields
 from funneldesk.services.common.tabular.records import Context, Field, ImportOptions, Row
 from funneldesk.services.customers.importers import References
-from funneldesk.services.pipeline import reads
+from funneldesk.services.pipeline import reads, visits
 from funneldesk.services.pipeline.records import PipelineInfo, StageInfo
 from funneldesk.services.pipeline.search import index_deals, index_new_deals, raw_connection
 from funneldesk.services.team import reads as team_reads
@@ -258,6 +258,7 @@ class DealImporter:
             index_new_deals(raw_connection(session), first)
         if updated:
             index_deals(raw_connection(session), updated)
+        visits.refresh(raw_connection(session), [d["id"] for d in deals] + updated)
         audit.record(session, ctx.by, "import", "deal", None, created=ctx.report.created,
                      updated=ctx.report.updated, pipeline=pipeline.name)
 

@@ -34,6 +34,7 @@ from funneldesk.services.common.money import check_amount
 from funneldesk.services.common.permissions import may_change_deal, require_deal_owner
 from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.customers.pool import touch
+from funneldesk.services.pipeline import visits
 from funneldesk.services.pipeline.criteria import record_ticks, ticks
 from funneldesk.services.pipeline.lookups import load_pipeline, read_card
 from funneldesk.services.pipeline.moves import GAP, check_version
@@ -119,6 +120,8 @@ class DealService(Service):
             session.flush()
             session.add(StageChange(deal_id=deal.id, from_stage_id=None, to_stage_id=stage_id,
                                     at=now, by_id=by.id))
+            session.flush()
+            visits.refresh(raw_connection(session), [deal.id])
             audit.record(session, by, "create", "deal", deal.id, title=fields.title)
             touch(session, fields.company_id, fields.contact_id, now)
             if self._next_steps is not None and (fields.next_step or fields.next_step_date):

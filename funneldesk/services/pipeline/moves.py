@@ -24,9 +24,11 @@ from funneldesk.services.common.money import check_amount
 from funneldesk.services.common.permissions import require_deal_owner
 from funneldesk.services.common.records import Actor, ChangeSet
 from funneldesk.services.customers.pool import touch
+from funneldesk.services.pipeline import visits
 from funneldesk.services.pipeline.criteria import missing_for_move, move_check, record_ticks
 from funneldesk.services.pipeline.lookups import load_pipeline, read_card
 from funneldesk.services.pipeline.records import DealState, MoveCheck, MoveResult, PipelineInfo, StageInfo
+from funneldesk.services.pipeline.search import raw_connection
 
 GAP = 1024.0
 SPREAD = 32  # deals spread out again when a gap is used up
@@ -204,6 +206,7 @@ def move_in(session: Session, deal: Deal, to_stage_id: int, before_id: int | Non
     deal.position = position
     deal.updated_by_id, deal.updated_at = by.id, utcnow()
     session.flush()  # once: the deal's version goes up by one per move
+    visits.refresh(raw_connection(session), [deal.id])
     touch(session, deal.company_id, deal.contact_id, deal.updated_at)
     audit.record(session, by, "move", "deal", deal.id,
                  stage_id=[before.stage_id, to_stage_id], **changed)
@@ -270,6 +273,7 @@ class MoveService(Service):
             deal.lost_reason_id, deal.lost_reason_text = before.lost_reason_id, before.lost_reason_text
             deal.updated_by_id, deal.updated_at = by.id, utcnow()
             session.flush()
+            visits.refresh(raw_connection(session), [deal.id])
             touch(session, deal.company_id, deal.contact_id, deal.updated_at)
             new_change = change.id if change else None
             audit.record(session, by, "undo-move", "deal", deal.id, reverts=change_id,

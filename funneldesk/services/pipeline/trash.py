@@ -49,7 +49,7 @@ from funneldesk.services.common.base import Service
 from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.permissions import require_deal_owner, require_manager
 from funneldesk.services.common.records import Actor, ChangeSet
-from funneldesk.services.pipeline import reads
+from funneldesk.services.pipeline import reads, visits
 from funneldesk.services.pipeline.moves import check_version
 from funneldesk.services.pipeline.records import OffBoardResult, TrashedDeal
 from funneldesk.services.pipeline.search import (
@@ -126,6 +126,7 @@ def purge_deals(session: Session, deal_ids: Sequence[int]) -> list[str]:
         # checked below, inside this transaction, with the table names for the message
         session.execute(text("PRAGMA defer_foreign_keys = ON"))
     for chunk in chunks:
+        visits.forget(raw_connection(session), chunk)
         session.execute(delete(StageChange).where(StageChange.deal_id.in_(chunk)))
         session.execute(delete(Deal).where(Deal.id.in_(chunk))
                         .execution_options(synchronize_session=False))

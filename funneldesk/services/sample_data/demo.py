@@ -30,7 +30,7 @@ from funneldesk.services.common.base import Service
 from funneldesk.services.common.permissions import require_manager
 from funneldesk.services.common.records import Actor
 from funneldesk.services.customers import search as customer_search
-from funneldesk.services.pipeline import reads
+from funneldesk.services.pipeline import reads, visits
 from funneldesk.services.pipeline.lookups import load_pipeline
 from funneldesk.services.pipeline.records import StageInfo
 from funneldesk.services.pipeline.search import index_new_deals, raw_connection
@@ -297,6 +297,7 @@ class DemoService(Service):
         if checks:
             session.execute(insert(CriterionCheck), checks)
         index_new_deals(raw_connection(session), first_deal)
+        visits.refresh(raw_connection(session), [row["id"] for row in deal_rows])
 
 
 __all__ = ["DemoService", "DemoSummary"]

@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 from funneldesk.i18n import language
+from funneldesk.services.common.local_days import known_zone, system_zone_name
 from funneldesk.services.common.records import CurrencyRates
 from funneldesk.services.common.sql import Query
 from funneldesk.services.team.defaults import base_currency_for
@@ -20,6 +21,15 @@ def read_owners(query: Query) -> tuple[UserInfo, ...]:
 def setting(query: Query, key: str) -> str | None:
     rows = query("SELECT value FROM team_settings WHERE key = ?", (key,))
     return str(rows[0][0]) if rows else None
+
+
+TIME_ZONE = "time_zone"  # the team's zone, in which KPIs count calendar days
+
+
+def time_zone(query: Query) -> str:
+    """The team's time zone (an IANA name): its setting, else the system's."""
+    name = setting(query, TIME_ZONE)
+    return name if name and known_zone(name) else system_zone_name()
 
 
 def base_currency(query: Query) -> str:

@@ -1,0 +1,138 @@
+"""``funneldesk kpi``: a pipeline's KPIs for a period, as text or as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from decimal import Decimal
+from typing import Any
+
+from funneldesk.cli.common import opened_services
+from funneldesk.i18n import _
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+                 common: argparse.ArgumentParser) -> None:
+    from funneldesk.services.analytics.definitions import DEFINITIONS
+
+    command = sub.add_parser(
+        "kpi", parents=[common], help=_("a pipeline's KPIs for a period"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_("Prints a pipeline's KPIs: deals, win rate, sales cycle, won value, "
+                      "weighted pipeline, each stage's reach, conversion and time, and the "
+                      "breakdowns by owner, lead source and product."),
+        epilog="\n\n".join(d.shown() for d in DEFINITIONS))
+    command.add_argument("--from", dest="date_from", type=_day, metavar="DATE",
+                         help=_("the period's first day (YYYY-MM-DD); without it, from the "
+                                "start"))
+    command.add_argument("--to", dest="date_to", type=_day, metavar="DATE",
+                         help=_("the period's last day (YYYY-MM-DD); without it, up to now"))
+    command.add_argument("--owner", metavar="NAME",
+                         help=_("only the deals of this owner (display name or login)"))
+    command.add_argument("--pipeline", metavar="NAME",
+                         help=_("the pipeline (by default the first)"))
+    command.add_argument("--json", action="store_true", help=_("write JSON"))
+    command.set_defaults(run=run)
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("{text} is not a date (write it as YYYY-MM-DD)").format(text=text)) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    with opened_services(args) as services:
+        request = services.analytics.request_for(
+            date_from=args.date_from, date_to=args.date_to, pipeline=args.pipeline,
+            owner=args.owner)
+        kpis = services.analytics.core(request)
+    if args.json:
+        json.dump(as_json(kpis), sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        print(as_text(kpis))
+    return 0
+
+
+def as_json(k: Any) -> dict[str, Any]:
+    """The KPIs as DESIGN.md's JSON rules want them: ratios 0..1, money as strings with
+    two decimals beside a currency, null for what has no data."""
+    return {
+        "pipeline": k.pipeline, "currency": k.currency, "time_zone": k.zone,
+        "period": {"from": _iso(k.date_from), "to": _iso(k.date_to)},
+        "deals": {"total": k.deals.total, "open": k.deals.open, "won": k.deals.won,
+                  "lost": k.deals.lost},
+        "win_rate": k.win_rate,
+        "sales_cycle_days": _days(k.cycle),
+        "won_value": _money(k.won_value), "weighted_pipeline": _money(k.weighted_pipeline),
+        "stages": [{"name": s.name, "reached": s.reached,
+                    "conversion_to_next": s.conversion_to_next,
+                    "days_in_stage_mean": _number(s.days.mean),
+                    "days_in_stage_median": _number(s.days.median),
+                    "days_in_stage_n": s.days.n, "open_now": s.open_now,
+                    "open_value": _money(s.open_value)} for s in k.stages],
+        "by_owner": [{"owner": o.owner, "deals": o.deals, "won": o.won, "lost": o.lost,
+                      "win_rate": o.win_rate, "won_value": _money(o.won_value),
+                      "cycle_days_mean": _number(o.cycle.mean),
+                      "cycle_days_median": _number(o.cycle.median)} for o in k.by_owner],
+        "by_source": [{"source": s.source if s.source_id is not None else None,
+                       "deals": s.deals, "won": s.won, "conversion": s.conversion}
+                      for s in k.by_source],
+        "by_product": [{"product": p.product if p.product_id is not None else None,
+                        "won": p.won, "lost": p.lost, "open": p.open, "win_rate": p.win_rate,
+                        "won_value": _money(p.won_value)} for p in k.by_product],
+        "lost_reasons": [{"reason": r.reason, "count": r.count} for r in k.lost_reasons],
+        "missing_rates": list(k.missing_rates),
+    }
+
+
+def as_text(k: Any) -> str:
+    from funneldesk import formatting
+
+    def pct(value: float | None) -> str:
+        return "–" if value is None else f"{value:.0%}"
+
+    def money(value: Decimal | None) -> str:
+        return "–" if value is None else f"{k.currency} {value:,.2f}"
+
+    def days(value: float | None) -> str:
+        return "–" if value is None else f"{value:.1f}"
+
+    since = formatting.date(k.date_from) if k.date_from else _("the start")
+    until = formatting.date(k.date_to) if k.date_to else _("now")
+    lines = [f"{k.pipeline}: {since} – {until}",
+             _("Deals created {total}, open {open}, won {won}, lost {lost}").format(
+                 total=k.deals.total, open=k.deals.open, won=k.deals.won, lost=k.deals.lost),
+             _("Win rate {rate}; sales cycle {mean} days (median {median}, {n} won)").format(
+                 rate=pct(k.win_rate), mean=days(k.cycle.mean), median=days(k.cycle.median),
+                 n=k.cycle.n),
+             _("Won value {won}; weighted pipeline {weighted}").format(
+                 won=money(k.won_value), weighted=money(k.weighted_pipeline)), ""]
+    for s in k.stages:
+        lines.append(_("{stage}: reached {reached}, to next {conversion}, {days} days in "
+                       "stage (median {median}), {open} open ({value})").format(
+            stage=s.name, reached=s.reached, conversion=pct(s.conversion_to_next),
+            days=days(s.days.mean), median=days(s.days.median), open=s.open_now,
+            value=money(s.open_value)))
+    return "\n".join(lines)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _days(days: Any) -> dict[str, Any]:
+    return {"mean": _number(days.mean), "median": _number(days.median), "n": days.n}
