@@ -10,9 +10,10 @@ What a database holds:
 - 8 reps and the benchmark's manager; one company per five deals;
 - closed deals (half won through every open stage, half lost after one to five stages,
   a few of those reopened and then won) spread over five years, and open deals, thinning
-  out towards the later stages, most of them entered their stage within its rot period. Open and closed deals share one id
-  sequence, each deal's kind drawn at random (deterministic per seed), as years of use
-  leave them: the board's open deals are scattered over the whole table, not one range;
+  out towards the later stages, most of them entered their stage within its rot period.
+  Open and closed deals share one id sequence, each deal's kind drawn at random
+  (deterministic per seed), as years of use leave them: the board's open deals are
+  scattered over the whole table, not one range;
 - a stage change per stage a deal went through, the last one matching the deal's stage
   and stage_entered_at; in a few deals, a move undone an hour later (the pair of changes
   the KPIs must count as if neither happened);

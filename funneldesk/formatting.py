@@ -76,6 +76,21 @@ def _number(value: int | Decimal, locale: str) -> str:
     return str(parsed.decimal_formats[None].apply(value, parsed))
 
 
+def decimal(value: float, places: int = 1) -> str:
+    """A number with at most ``places`` decimals, in the user's locale (12.5, 1,234.5)."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(round(value, places), format=f"#,##0.{'#' * places}",
+                              locale=_locale()))
+
+
+def percent(ratio: float) -> str:
+    """A ratio between 0 and 1 as a whole percentage, in the user's locale (42%)."""
+    from babel.numbers import format_percent
+
+    return str(format_percent(ratio, format="#,##0%", locale=_locale()))
+
+
 def date(value: dt.date) -> str:
     return str(_format_date(value, format="medium", locale=_locale()))
 

@@ -50,18 +50,20 @@ def run(args: argparse.Namespace) -> int:
         request = services.analytics.request_for(
             date_from=args.date_from, date_to=args.date_to, pipeline=args.pipeline,
             owner=args.owner)
-        kpis = services.analytics.core(request)
+        report = services.analytics.report(request)
     if args.json:
-        json.dump(as_json(kpis), sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(as_json(report), sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
-        print(as_text(kpis))
+        print(as_text(report))
     return 0
 
 
-def as_json(k: Any) -> dict[str, Any]:
-    """The KPIs as DESIGN.md's JSON rules want them: ratios 0..1, money as strings with
-    two decimals beside a currency, null for what has no data."""
+def as_json(report: Any) -> dict[str, Any]:
+    """The KPIs as the JSON rules of docs/ARCHITECTURE.md want them: ratios 0..1, money
+    as strings with two decimals beside a currency, null for what has no data; codes, with
+    the translated text in ``*_label`` fields."""
+    k = report.core
     return {
         "pipeline": k.pipeline, "currency": k.currency, "time_zone": k.zone,
         "period": {"from": _iso(k.date_from), "to": _iso(k.date_to)},
@@ -88,12 +90,44 @@ def as_json(k: Any) -> dict[str, Any]:
                         "won_value": _money(p.won_value)} for p in k.by_product],
         "lost_reasons": [{"reason": r.reason, "count": r.count} for r in k.lost_reasons],
         "missing_rates": list(k.missing_rates),
+        "bottleneck": _bottleneck(report.bottleneck),
+        "anomalies": [{"series": a.series, "series_label": a.series_label,
+                       "key": a.key or None, "key_label": a.key_label or None,
+                       "grain": a.grain, "start": a.start.isoformat(), "value": a.value,
+                       "expected": _number(a.expected), "expected_low": _number(a.low),
+                       "expected_high": _number(a.high), "z": _number(a.z)}
+                      for a in report.anomalies],
+        "correlations": [{"outcome": c.outcome, "factor": c.factor,
+                          "factor_label": c.factor_label, "test": c.test,
+                          "statistic": _number(c.statistic, 4), "effect": _number(c.effect, 4),
+                          "p_value": c.p_value, "n": c.n, "significant": c.significant,
+                          "summary": c.summary} for c in report.correlations],
+        "training_needs": [{"owner": t.owner, "stage": t.stage, "kpi": t.kpi,
+                            "rep_value": _number(t.rep_value, 4),
+                            "team_value": _number(t.team_value, 4), "gap": _number(t.gap, 4),
+                            "n": t.n, "team_n": t.team_n, "p_value": t.p_value,
+                            "topics": list(t.topics)} for t in report.training_needs],
     }
 
 
-def as_text(k: Any) -> str:
+def _bottleneck(b: Any) -> dict[str, Any] | None:
+    if b is None:
+        return None
+    return {"stage": b.stage, "reason": b.reason, "reason_label": b.reason_label,
+            "numbers": b.numbers,
+            "lost_reasons": [{"reason": r.reason, "count": r.count} for r in b.lost_reasons],
+            "stuck": b.stuck,
+            "causes": [{"dimension": c.dimension, "value": c.label,
+                        "stuck_or_lost": c.stuck_or_lost, "of_stuck_or_lost": c.group,
+                        "in_stage": c.in_stage, "of_in_stage": c.population,
+                        "lift": _number(c.lift), "p_value": c.p_value} for c in b.causes],
+            "suggestions": list(b.suggestions)}
+
+
+def as_text(report: Any) -> str:
     from funneldesk import formatting
 
+    k = report.core
     def pct(value: float | None) -> str:
         return "–" if value is None else f"{value:.0%}"
 
@@ -108,17 +142,36 @@ def as_text(k: Any) -> str:
     lines = [f"{k.pipeline}: {since} – {until}",
              _("Deals created {total}, open {open}, won {won}, lost {lost}").format(
                  total=k.deals.total, open=k.deals.open, won=k.deals.won, lost=k.deals.lost),
-             _("Win rate {rate}; sales cycle {mean} days (median {median}, {n} won)").format(
-                 rate=pct(k.win_rate), mean=days(k.cycle.mean), median=days(k.cycle.median),
-                 n=k.cycle.n),
+             _("Win rate {rate}. Sales cycle in days: mean {mean}, median {median} (won "
+               "deals: {won})").format(rate=pct(k.win_rate), mean=days(k.cycle.mean),
+                                       median=days(k.cycle.median), won=k.cycle.n),
              _("Won value {won}; weighted pipeline {weighted}").format(
                  won=money(k.won_value), weighted=money(k.weighted_pipeline)), ""]
     for s in k.stages:
-        lines.append(_("{stage}: reached {reached}, to next {conversion}, {days} days in "
-                       "stage (median {median}), {open} open ({value})").format(
+        lines.append(_("{stage}: reached {reached}, to next {conversion}, days in stage "
+                       "{days} (median {median}), open now {open} ({value})").format(
             stage=s.name, reached=s.reached, conversion=pct(s.conversion_to_next),
             days=days(s.days.mean), median=days(s.days.median), open=s.open_now,
             value=money(s.open_value)))
+    b = report.bottleneck
+    lines += ["", _("Bottleneck: {finding}").format(finding=b.reason_label) if b is not None
+              else _("Bottleneck: none; every stage is within a tenth of its reference.")]
+    if b is not None:
+        lines += [f"  – {advice}" for advice in b.suggestions]
+    lines += [f"{a.series_label}{' · ' + a.key_label if a.key_label else ''} "
+              f"{formatting.date(a.start)}: {a.value} ({_number(a.low, 0)}–{_number(a.high, 0)})"
+              for a in report.anomalies[:5]]
+    lines += [f"{c.factor_label}: {c.summary}" for c in report.correlations if c.significant]
+    for t in report.training_needs:
+        if t.kpi == "conversion":
+            lines.append(_("{owner} at {stage}: conversion {value} against {team} for the "
+                           "rest of the team").format(owner=t.owner, stage=t.stage,
+                                                     value=pct(t.rep_value),
+                                                     team=pct(t.team_value)))
+        else:
+            lines.append(_("{owner} at {stage}: days in stage {value} (median) against "
+                           "{team} for the rest of the team").format(
+                owner=t.owner, stage=t.stage, value=days(t.rep_value), team=days(t.team_value)))
     return "\n".join(lines)
 
 
@@ -130,8 +183,8 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def _number(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+def _number(value: float | None, places: int = 2) -> float | None:
+    return None if value is None else round(value, places)
 
 
 def _days(days: Any) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate."""
 
 from funneldesk.models.activity import Activity, CalendarExport
+from funneldesk.models.analytics import DoctorRule
 from funneldesk.models.audit import AuditEntry, TeamSetting
 from funneldesk.models.base import Base
 from funneldesk.models.contract import (
@@ -90,6 +91,7 @@ __all__ = [
     "DealProgress",
     "DealReview",
     "DealRole",
+    "DoctorRule",
     "FollowUpPlan",
     "LeadSource",
     "LostReason",

@@ -31,7 +31,7 @@ class Deal(Base):
         # neither reads the wide rows
         Index("ix_deals_stage_figures", "stage_id", "deleted_at", "archived_at", "owner_id",
               "currency", "value", "won_value", "lead_source_id", "product_id", "closed_on",
-              "lost_reason_id"),
+              "lost_reason_id", "company_id"),
         # the deals list in its default order, newest first (services/pipeline/deal_list);
         # not the stage or owner, which every move or owner change would have to update
         Index("ix_deals_list_created", "created_at", "deleted_at", "archived_at",
@@ -126,10 +126,13 @@ class StageVisit(Base):
     __table_args__ = (
         # time in stage: every completed visit of a stage, by its length, streamed in order
         Index("ix_stage_visits_stage_days", "stage_id", "days", "left_day"),
+        # a deal's visits (kept by deal), and the same per owner for coaching, read from the
+        # index alone
+        Index("ix_stage_visits_deal", "deal_id", "stage_id", "days", "left_day"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"))
     stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
     entered_s: Mapped[int] = mapped_column()
     left_s: Mapped[int | None] = mapped_column()

@@ -429,6 +429,11 @@ def schema_of(conn: sqlite3.Connection, table: str) -> tuple[str, list[str]]:
     indexes = [sql for (sql,) in conn.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
         "AND sql IS NOT NULL ORDER BY name", (table,))]
+    # 0022 widened the deals' totals index for the KPIs, deliberately: not 0014's doing
+    indexes = sorted(sql.replace("ix_deals_stage_totals", "ix_deals_stage_figures")
+                     .replace("currency, value, won_value)", "currency, value, won_value, "
+                              "lead_source_id, product_id, closed_on, lost_reason_id, company_id)")
+                     for sql in indexes)
     create = create.replace(f"id INTEGER NOT NULL CONSTRAINT pk_{table} PRIMARY KEY "
                             f"AUTOINCREMENT,", "id INTEGER NOT NULL,")
     create = create.replace(f", \n\tCONSTRAINT pk_{table} PRIMARY KEY (id)", "")

@@ -101,7 +101,7 @@ class AssessmentService(Service):
         return check_weights(weights)
 
     def weights(self) -> dict[str, int]:
-        return _weights(team_reads.setting(self.db.query, WEIGHTS))
+        return team_weights(self.db.query)
 
     def set_weights(self, weights: Mapping[str, int], *, by: Actor) -> dict[str, int]:
         require_manager(by, _("Only a manager can change the scorecard's weights."))
@@ -187,6 +187,11 @@ def _scorecard_row(session: Session, deal_id: int, expected_version: int | None,
                    by: Actor) -> tuple[Deal, Scorecard | None]:
     return part_to_change(session, Scorecard, deal_id, expected_version, by,
                           _("Only the deal's owner or a manager can rate it."))
+
+
+def team_weights(query: Any) -> dict[str, int]:
+    """The weights the team's value scores are counted with."""
+    return _weights(team_reads.setting(query, WEIGHTS))
 
 
 def _weights(text: str | None) -> dict[str, int]:

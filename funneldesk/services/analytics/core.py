@@ -39,7 +39,7 @@ from funneldesk.services.common.records import CurrencyRates
 from funneldesk.services.common.sql import Query
 
 # a day of a closed_on column (ISO text) as a local day number
-_CLOSED_DAY = "CAST(julianday(d.closed_on) - 2440587.5 AS INTEGER)"
+CLOSED_DAY = "CAST(julianday(d.closed_on) - 2440587.5 AS INTEGER)"
 
 
 @dataclass(frozen=True)
@@ -78,11 +78,11 @@ class Scope:
         """SQL condition on ``d`` (deals) for the scope's deals (in ``stage_ids`` only,
         if given), with its parameters."""
         ids = [s.id for s in self.stages] if stage_ids is None else list(stage_ids)
-        sql = [f"d.stage_id IN ({_marks(ids)}) AND d.deleted_at IS NULL"]
+        sql = [f"d.stage_id IN ({marks(ids)}) AND d.deleted_at IS NULL"]
         params: list[Any] = list(ids)
         r = self.request
         if r.owner_ids is not None:
-            sql.append(f"d.owner_id IN ({_marks(r.owner_ids)})")
+            sql.append(f"d.owner_id IN ({marks(r.owner_ids)})")
             params += r.owner_ids
         if r.source_id is not None:
             sql.append("d.lead_source_id = ?")
@@ -205,7 +205,7 @@ def _cohort(query: Query, scope: Scope, won_ids: list[int]) -> _Cohort:
     created, more = scope.created()
     rows = query(
         f"SELECT p.furthest_stage_id, d.owner_id, d.lead_source_id, "
-        f"d.stage_id IN ({_marks(won_ids) or 'NULL'}), count(*) "
+        f"d.stage_id IN ({marks(won_ids) or 'NULL'}), count(*) "
         f"FROM deals d JOIN deal_progress p ON p.deal_id = d.id "
         f"WHERE {deals} {created} GROUP BY 1, 2, 3, 4", [*won_ids, *params, *more])
     result = _Cohort(0, 0, Counter(), Counter(), Counter(), Counter())
@@ -281,7 +281,7 @@ def _closed(query: Query, scope: Scope, won_ids: list[int], lost_ids: list[int],
     closed, more = scope.closed()
     amount = "COALESCE(d.won_value, d.value)"
     rows = query(
-        f"SELECT d.stage_id IN ({_marks(won_ids) or 'NULL'}), d.owner_id, d.product_id, "
+        f"SELECT d.stage_id IN ({marks(won_ids) or 'NULL'}), d.owner_id, d.product_id, "
         f"d.currency, CASE WHEN d.currency = ? THEN NULL ELSE {amount} END, count(*), "
         f"sum({amount}) FROM deals d WHERE {deals} {closed} GROUP BY 1, 2, 3, 4, 5",
         [*won_ids, rates.base_currency, *params, *more])
@@ -299,7 +299,7 @@ def _cycles(query: Query, scope: Scope, won_ids: list[int]) -> dict[int, Counter
     deals, params = scope.deals(won_ids)
     closed, more = scope.closed()
     rows = query(
-        f"SELECT d.owner_id, max(0, {_CLOSED_DAY} - p.created_day), count(*) "
+        f"SELECT d.owner_id, max(0, {CLOSED_DAY} - p.created_day), count(*) "
         f"FROM deals d JOIN deal_progress p ON p.deal_id = d.id "
         f"WHERE {deals} {closed} GROUP BY 1, 2", [*params, *more])
     result: dict[int, Counter[int]] = defaultdict(Counter)
@@ -346,7 +346,7 @@ def _open_now(query: Query, scope: Scope, opens: list[Stage], rates: CurrencyRat
     else:  # then: the stage each deal was in just before the period's end
         deals, params = scope.deals()
         stage, source = "v.stage_id", "stage_visits v JOIN deals d ON d.id = v.deal_id"
-        extra = (f"AND v.stage_id IN ({_marks(ids)}) AND v.entered_s < ? "
+        extra = (f"AND v.stage_id IN ({marks(ids)}) AND v.entered_s < ? "
                  f"AND (v.left_s IS NULL OR v.left_s >= ?)")
         more = [*ids, scope.as_of, scope.as_of]
     w = weight.format(stage=stage)
@@ -369,12 +369,12 @@ def _time_in_stage(query: Query, scope: Scope, stage_ids: list[int]
     if not stage_ids:
         return {}
     left, more = scope.left()
-    stages = f"v.stage_id IN ({_marks(stage_ids)}) AND v.days IS NOT NULL {left}"
+    stages = f"v.stage_id IN ({marks(stage_ids)}) AND v.days IS NOT NULL {left}"
     result: dict[int, Counter[int]] = defaultdict(Counter)
     # some deals' visits: from the deals, through the index of their visits (CROSS JOIN
     # keeps SQLite from reading every visit and looking up its deal instead)
     per_deal = (f"SELECT v.stage_id, v.days, count(*) FROM deals d CROSS JOIN stage_visits v "
-                f"ON v.deal_id = d.id WHERE {{deals}} AND {stages} GROUP BY 1, 2")
+                f"ON v.deal_id = d.id WHERE {{deals}} AND +{stages} GROUP BY 1, 2")
     if scope.filtered:
         deals, params = scope.deals()
         sign = {1: query(per_deal.format(deals=deals), [*params, *stage_ids, *more])}
@@ -385,7 +385,7 @@ def _time_in_stage(query: Query, scope: Scope, stage_ids: list[int]
                      f"WHERE {stages} GROUP BY 1, 2", [*stage_ids, *more])
         every = [s.id for s in scope.stages]
         trashed = query(per_deal.format(
-            deals=f"d.stage_id IN ({_marks(every)}) AND d.deleted_at IS NOT NULL"),
+            deals=f"d.stage_id IN ({marks(every)}) AND d.deleted_at IS NOT NULL"),
             [*every, *stage_ids, *more])
         sign = {1: rows, -1: trashed}
     for factor, found in sign.items():
@@ -495,10 +495,10 @@ def _names(query: Query, sql: str, ids: set[Any]) -> dict[int, str]:
     wanted = [i for i in ids if i is not None]
     if not wanted:
         return {}
-    return {int(i): str(n) for i, n in query(f"{sql} WHERE id IN ({_marks(wanted)})", wanted)}
+    return {int(i): str(n) for i, n in query(f"{sql} WHERE id IN ({marks(wanted)})", wanted)}
 
 
-def _marks(values: Sequence[Any] | tuple[Any, ...]) -> str:
+def marks(values: Sequence[Any] | tuple[Any, ...]) -> str:
     return ", ".join("?" * len(values))
 
 

@@ -115,3 +115,99 @@ class CoreKpis:
 
 def ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A value over-represented among the deals lost or stuck at the bottleneck: its
+    share there against its share of every deal that was in the stage, and how likely
+    such a difference is by chance (Fisher's exact test, one-sided)."""
+
+    dimension: str  # "source", "product", "owner", "size"
+    key: str  # a stable code: the id, or the size band's bounds
+    label: str
+    stuck_or_lost: int  # of the deals lost or stuck at the stage, how many have it
+    group: int  # deals lost or stuck at the stage
+    in_stage: int  # of the deals that were in the stage, how many have it
+    population: int  # deals that were in the stage
+    p_value: float
+
+    @property
+    def lift(self) -> float:
+        return (self.stuck_or_lost / self.group) / (self.in_stage / self.population)
+
+
+@dataclass(frozen=True)
+class Bottleneck:
+    stage_id: int
+    stage: str
+    reason: str  # "low_conversion" or "long_time"
+    reason_label: str
+    # what makes it the bottleneck: the stage's figure, the reference it falls short of
+    # ("target", "history", "rot_days" or "other_stages") and that reference's value
+    numbers: dict[str, float | int | str | None]
+    lost_reasons: tuple[ReasonCount, ...]  # the losses whose last open stage it was
+    stuck: int  # deals in it now longer than its rot limit (or the target)
+    causes: tuple[Cause, ...]
+    suggestions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    series: str  # "created", "won", "lost"
+    series_label: str
+    key: str  # the lead source's id for "created" per source; "" for the whole series
+    key_label: str
+    grain: str  # "week" or "month"
+    start: dt.date  # the week's Monday, or the month's first day
+    value: int
+    expected: float  # the median of the values before it
+    low: float  # the expected range
+    high: float
+    z: float  # robust z-score
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """How an outcome goes with a factor, with its sample and a significance test."""
+
+    outcome: str  # "win" (closed deals: won or lost) or "cycle" (won deals: days)
+    factor: str  # "activities", "size", "score", "source", "industry", "region"
+    factor_label: str
+    test: str  # "spearman", "chi_square", "fisher", "kruskal"
+    statistic: float
+    effect: float  # Spearman's rho, or Cramér's V / epsilon² for groups
+    p_value: float
+    n: int
+    significant: bool
+    summary: str  # what it means, in the user's language
+
+
+@dataclass(frozen=True)
+class TrainingNeed:
+    """A rep significantly below the rest of the team at one stage."""
+
+    owner_id: int
+    owner: str
+    stage_id: int
+    stage: str
+    kpi: str  # "conversion" or "days"
+    rep_value: float
+    team_value: float  # the rest of the team's
+    gap: float  # rep − team (a share for conversion, days for time)
+    n: int  # the rep's deals (conversion) or visits (days) at the stage
+    team_n: int
+    p_value: float
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KpiReport:
+    """Everything ``funneldesk kpi`` gives: the core KPIs, the funnel doctor's findings,
+    anomalies, correlations and training needs."""
+
+    core: CoreKpis
+    bottleneck: Bottleneck | None
+    anomalies: tuple[Anomaly, ...]
+    correlations: tuple[Correlation, ...]
+    training_needs: tuple[TrainingNeed, ...]

@@ -6,11 +6,13 @@ import atexit
 import datetime as dt
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from funneldesk.i18n import _
-from funneldesk.services.analytics import core
-from funneldesk.services.analytics.records import CoreKpis, KpiRequest
+from funneldesk.services.analytics import core as computing
+from funneldesk.services.analytics.records import Bottleneck, CoreKpis, KpiReport, KpiRequest
 from funneldesk.services.common.base import Service
 from funneldesk.services.pipeline import visits
 from funneldesk.services.team import reads as team_reads
@@ -27,9 +29,9 @@ class AnalyticsService(Service):
         self.prepare()
         with self.db.snapshot():
             zone = team_reads.time_zone(self.db.query)
-            scope = core.scope_of(self.db.query, request, zone)
+            scope = computing.scope_of(self.db.query, request, zone)
             rates = team_reads.currency_rates(self.db.query)
-        return core.compute(self.db.query, scope, rates, self._gather)
+        return computing.compute(self.db.query, scope, rates, self._gather)
 
     def _gather(self, tasks: Sequence[Callable[[], Any]]) -> list[Any]:
         """Runs each task in a read transaction of its own, on the pool's threads."""
@@ -39,6 +41,56 @@ class AnalyticsService(Service):
                 return task()
 
         return [future.result() for future in [_POOL.submit(read, t) for t in tasks]]
+
+    def report(self, request: KpiRequest, *, now: dt.datetime | None = None) -> KpiReport:
+        """The core KPIs and everything built on them: the bottleneck with its causes and
+        suggestions, anomalies, correlations and training needs."""
+        from funneldesk.services.analytics import anomalies, coaching, correlations, doctor
+
+        moment = now or dt.datetime.now(dt.UTC)
+        self.prepare()
+        self._seed_rules()
+        query = self.db.query
+        with self.db.snapshot():
+            zone = team_reads.time_zone(query)
+            scope = computing.scope_of(query, request, zone)
+            rates = team_reads.currency_rates(query)
+            before = doctor.period_before(scope)
+        figures = computing.compute(query, scope, rates, self._gather)
+        history = None
+        if before is not None:
+            past = computing.scope_of(query, replace(request, date_from=before[0],
+                                                date_to=before[1]), zone)
+            history = computing.compute(query, past, rates, self._gather)
+        today = moment.astimezone(ZoneInfo(zone)).date()
+        found, needs, links, odd = self._gather([
+            lambda: self._bottleneck(scope, figures, history, moment),
+            lambda: coaching.training_needs(query, scope),
+            lambda: correlations.find(query, scope),
+            lambda: anomalies.find(query, scope, today)])
+        return KpiReport(figures, found, odd, links, needs)
+
+    def _bottleneck(self, scope: computing.Scope, figures: CoreKpis, history: CoreKpis | None,
+                    now: dt.datetime) -> Bottleneck | None:
+        from funneldesk.services.analytics import doctor, rules
+
+        found = doctor.candidates(figures, history, {})
+        if not found:
+            return None
+        worst = found[0]
+        shares = doctor.lost_shares(self.db.query, scope, worst.stage.stage_id)
+        with self.db.reading() as session:
+            advice = rules.matching(rules.read(session), worst.stage.stage_id, worst.reason,
+                                    shares)
+        return doctor.diagnose(self.db.query, scope, worst, now, advice)
+
+    def _seed_rules(self) -> None:
+        from funneldesk.services.analytics import rules
+
+        if self.db.query("SELECT 1 FROM team_settings WHERE key = ?", (rules.SEEDED,)):
+            return
+        with self.db.session() as session:
+            rules.seed(session)
 
     def request_for(self, *, date_from: dt.date | None = None, date_to: dt.date | None = None,
                     pipeline: str | None = None, owner: str | None = None) -> KpiRequest:

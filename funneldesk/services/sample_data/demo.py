@@ -19,6 +19,7 @@ from funneldesk.models import (
     Contact,
     CriterionCheck,
     Deal,
+    LeadSource,
     LostReason,
     Role,
     StageChange,
@@ -151,16 +152,26 @@ def _path(rng: random.Random, opens: list[StageInfo], won: StageInfo, lost: Stag
     if outcome == "won":
         return [*opens, won]
     if outcome == "lost":
-        return [*opens[: rng.randint(1, len(opens))], lost]
+        reach = rng.randint(1, len(opens))
+        if len(opens) >= 3 and reach == len(opens):
+            reach -= 1  # the sample's leak: lost in the stage before the last, not in it
+        return [*opens[:reach], lost]
     # open deals thin out towards the later stages, as in a real funnel
     weights = [len(opens) - i + 1 for i in range(len(opens))]
     last = rng.choices(range(len(opens)), weights=weights)[0]
     return opens[: last + 1]
 
 
-def _timeline(rng: random.Random, path: list[StageInfo],
-              now: dt.datetime) -> list[tuple[StageInfo, dt.datetime]]:
-    """When the deal entered each stage of ``path``, within the last year.
+def final_is_lost_after(path: list[StageInfo], lost: StageInfo,
+                        stage: StageInfo | None) -> bool:
+    """Whether the deal was lost straight from ``stage``."""
+    return stage is not None and len(path) >= 2 and path[-1] is lost and path[-2] is stage
+
+
+def _timeline(rng: random.Random, path: list[StageInfo], now: dt.datetime,
+              slow_stage: int | None = None) -> list[tuple[StageInfo, dt.datetime]]:
+    """When the deal entered each stage of ``path``, within the last year (``slow_stage``:
+    the stage deals stay four times as long in).
 
     Open deals mostly entered their current stage recently (a few have rotted); closed
     deals closed any time in the year.
@@ -173,8 +184,11 @@ def _timeline(rng: random.Random, path: list[StageInfo],
         back = rng.randint(0, 240)  # plus at most 6 steps of 18 days: within a year
     at = now - dt.timedelta(days=back, minutes=rng.randint(0, 600))
     times = [at]
-    for _stage in path[:-1]:
-        at = at - dt.timedelta(days=rng.randint(2, 18), hours=rng.randint(0, 8))
+    for stayed in reversed(path[:-1]):
+        days = rng.randint(2, 18)
+        if stayed.id == slow_stage:
+            days *= 4  # the sample's bottleneck: deals wait there, past its rot limit
+        at = at - dt.timedelta(days=days, hours=rng.randint(0, 8))
         times.append(at)
     times.reverse()
     return list(zip(path, times, strict=True))
@@ -233,13 +247,18 @@ class DemoService(Service):
         positions: dict[int, float] = {}
         sources = dict(session.execute(select(Company.id, Company.lead_source_id)
                                        .where(Company.id.in_(company_ids))).all())
+        trade_show = session.scalar(select(LeadSource.id).where(LeadSource.code == "trade_show"))
         for i in range(count):
             ident = first_deal + i
             roll = rng.random()
             outcome = ("won" if roll < closed_share / 2 else "lost") if roll < closed_share else "open"
             path = _path(rng, opens, won, lost, outcome)
             owner = rng.choice(owners)
-            steps = _timeline(rng, path, now)
+            # the sample has a funnel doctor's case: deals wait long in the open stage
+            # before the last, and most lost there are lost on price, many from one source
+            slow = opens[-2] if len(opens) >= 3 else None
+            steps = _timeline(rng, path, now, slow.id if slow else None)
+            lost_there = final_is_lost_after(path, lost, slow)
             created = steps[0][1]
             for n, (stage, when) in enumerate(steps):
                 changes.append({"deal_id": ident, "from_stage_id": steps[n - 1][0].id if n else None,
@@ -260,7 +279,9 @@ class DemoService(Service):
                 "id": ident, "pipeline_id": final.pipeline_id, "stage_id": final.id,
                 "stage_entered_at": entered, "position": positions[final.id],
                 "title": (product := rng.choice(words["products"])), "company_id": company,
-                "product_id": products[product], "lead_source_id": sources.get(company),
+                "product_id": products[product],
+                "lead_source_id": trade_show if lost_there and ident % 2 and trade_show
+                else sources.get(company),
                 "contact_id": rng.choice(contacts[company]), "value": value,
                 "won_value": won_value, "is_sample": True,
                 "currency": currency, "owner_id": owner,
@@ -270,7 +291,8 @@ class DemoService(Service):
                 "next_step_date": (now + dt.timedelta(days=rng.randint(-5, 14))).date()
                 if final.is_open else None,
                 "closed_on": closed,
-                "lost_reason_id": rng.choice(reasons) if final is lost and reasons else None,
+                "lost_reason_id": (reasons[0] if lost_there and ident % 4 else
+                                   rng.choice(reasons)) if final is lost and reasons else None,
                 "created_at": created, "created_by_id": owner, "updated_at": entered,
                 "updated_by_id": owner, "version": 1,
             })

@@ -14,6 +14,8 @@ from funneldesk.db import Database
 from funneldesk.models import Deal, StageChange, TeamSetting
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor
+from funneldesk.services.pipeline import visits
+from funneldesk.services.pipeline.search import raw_connection
 from tests.helpers import stage
 
 ZONE = "Asia/Shanghai"
@@ -75,4 +77,7 @@ def add_deal(services: Services, by: Actor, path: Sequence[tuple[str, str]], *,
                                         to_stage_id=target.id, reverts_id=slip.id,
                                         at=when + dt.timedelta(minutes=60), by_id=by.id))
             previous = target
+        session.flush()
+        # as every writer of stage changes does (nothing before the first KPI read)
+        visits.refresh(raw_connection(session), [ident])
     return int(ident)

@@ -1,0 +1,279 @@
+"""The funnel doctor: which stage holds the funnel back, why, and what to do about it.
+
+The bottleneck is the stage whose conversion falls furthest below its reference, or whose
+time runs furthest over it, relative to that reference: the manager's target where there
+is one, else the team's own history (the year before the period), else for time the
+stage's rot limit, else the other stages (their median). A stage needs ten deals (or
+visits) to be judged, and must fall short by a tenth.
+
+Its probable causes come from the deals lost or stuck there: their lost reasons, and the
+sources, products, reps and deal sizes over-represented among them against every deal
+that was in the stage, each with Fisher's exact test so that five deals are not read as
+a law. Suggestions are the managers' rules (services/analytics/rules.py) that match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from funneldesk import formatting
+from funneldesk.enums import StageKind
+from funneldesk.i18n import _
+from funneldesk.services.analytics.core import Scope, marks
+from funneldesk.services.analytics.records import (
+    Bottleneck,
+    Cause,
+    CoreKpis,
+    ReasonCount,
+    StageKpi,
+)
+from funneldesk.services.common.sql import Query
+
+MIN_SAMPLE = 10  # deals (or visits) a stage needs before it is judged
+MIN_GAP = 0.10  # how far short of its reference a stage must fall to be the bottleneck
+SIGNIFICANT = 0.05
+LOW_CONVERSION, LONG_TIME = "low_conversion", "long_time"
+# targets by (kpi, stage id): "conversion" (0..1) and "days" (a median)
+Targets = Mapping[tuple[str, int], float]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    stage: StageKpi
+    reason: str
+    gap: float  # how far short of the reference, as a share of it
+    compared_with: str
+    reference: float
+
+
+def candidates(k: CoreKpis, history: CoreKpis | None, targets: Targets) -> list[Candidate]:
+    """Every stage that falls short of a reference by at least MIN_GAP, worst first."""
+    before = {s.stage_id: s for s in history.stages} if history is not None else {}
+    conversions = [s.conversion_to_next for s in k.stages
+                   if s.conversion_to_next is not None and s.reached >= MIN_SAMPLE]
+    medians = [s.days.median for s in k.stages
+               if s.days.median is not None and s.days.n >= MIN_SAMPLE]
+    found = []
+    for stage in k.stages:
+        old = before.get(stage.stage_id)
+        if stage.conversion_to_next is not None and stage.reached >= MIN_SAMPLE:
+            refs = _references(
+                targets.get(("conversion", stage.stage_id)),
+                old.conversion_to_next if old and old.reached >= MIN_SAMPLE else None,
+                None, statistics.median(conversions) if len(conversions) > 1 else None)
+            for compared, ref in refs:
+                if ref > 0 and stage.conversion_to_next < ref:
+                    found.append(Candidate(stage, LOW_CONVERSION,
+                                           (ref - stage.conversion_to_next) / ref, compared, ref))
+                    break  # the first reference there is: target, history, other stages
+        if stage.days.median is not None and stage.days.n >= MIN_SAMPLE:
+            refs = _references(
+                targets.get(("days", stage.stage_id)),
+                old.days.median if old and old.days.n >= MIN_SAMPLE else None,
+                stage.rot_days, statistics.median(medians) if len(medians) > 1 else None)
+            for compared, ref in refs:
+                if ref > 0 and stage.days.median > ref:
+                    found.append(Candidate(stage, LONG_TIME,
+                                           (stage.days.median - ref) / ref, compared, ref))
+                    break
+    return sorted((c for c in found if c.gap >= MIN_GAP), key=lambda c: -c.gap)
+
+
+def _references(target: float | None, history: float | None, rot: int | None,
+                stages: float | None) -> list[tuple[str, float]]:
+    named = (("target", target), ("history", history), ("rot_days", rot),
+             ("other_stages", stages))
+    return [(name, float(value)) for name, value in named if value is not None]
+
+
+def reason_label(c: Candidate) -> str:
+    compared = {"target": _("the target"), "history": _("the year before"),
+                "rot_days": _("the rot limit"), "other_stages": _("the other stages")}
+    if c.reason == LOW_CONVERSION:
+        assert c.stage.conversion_to_next is not None
+        return _("Few deals move on from {stage}: {rate} against {reference} ({compared})."
+                 ).format(stage=c.stage.name, rate=formatting.percent(c.stage.conversion_to_next),
+                          reference=formatting.percent(c.reference),
+                          compared=compared[c.compared_with])
+    return _("Deals stay long in {stage}: a median of {length} days against {reference} "
+             "({compared}).").format(stage=c.stage.name, length=_number(c.stage.days.median),
+                                     reference=_number(c.reference),
+                                     compared=compared[c.compared_with])
+
+
+def numbers(c: Candidate) -> dict[str, float | int | str | None]:
+    s = c.stage
+    return {"reached": s.reached, "conversion_to_next": s.conversion_to_next,
+            "days_in_stage_median": s.days.median, "days_in_stage_mean": s.days.mean,
+            "visits": s.days.n, "open_now": s.open_now, "rot_days": s.rot_days,
+            "compared_with": c.compared_with, "reference": c.reference, "gap": c.gap}
+
+
+def _number(value: float | None) -> str:
+    return "–" if value is None else formatting.decimal(value)
+
+
+# --- causes --------------------------------------------------------------------------
+
+
+def diagnose(query: Query, scope: Scope, c: Candidate, now: dt.datetime,
+             suggestions: Sequence[str]) -> Bottleneck:
+    lost = _lost_at(query, scope, c.stage.stage_id)
+    stuck = _stuck_in(query, scope, c.stage, now)
+    population = _in_stage(query, scope, c.stage.stage_id)
+    group = {deal for deal, _r in lost} | stuck
+    reasons = Counter(r for _deal, r in lost)
+    labels = _names(query, "SELECT id, label FROM lost_reasons")
+    listed = tuple(sorted((ReasonCount(r if isinstance(r, int) else None,
+                                       labels.get(r, "") if isinstance(r, int)
+                                       else (r or _("No reason given")), n)
+                           for r, n in reasons.items()), key=lambda x: (-x.count, x.reason)))
+    return Bottleneck(c.stage.stage_id, c.stage.name, c.reason, reason_label(c), numbers(c),
+                      listed, len(stuck), over_represented(query, population, group),
+                      tuple(suggestions))
+
+
+def lost_shares(query: Query, scope: Scope, stage_id: int) -> dict[int, float]:
+    """Each listed lost reason's share of the losses whose last open stage was this one."""
+    reasons = Counter(r for _d, r in _lost_at(query, scope, stage_id) if isinstance(r, int))
+    total = sum(1 for _ in _lost_at(query, scope, stage_id))
+    return {r: n / total for r, n in reasons.items()} if total else {}
+
+
+def _lost_at(query: Query, scope: Scope, stage_id: int) -> list[tuple[int, int | str]]:
+    """(deal, reason id or typed reason) of the deals lost in the period straight from
+    the stage."""
+    lost_ids = scope.of_kind(StageKind.LOST)
+    if not lost_ids:
+        return []
+    deals, params = scope.deals(lost_ids)
+    closed, more = scope.closed()
+    rows = query(
+        f"SELECT d.id, d.lost_reason_id, trim(d.lost_reason_text) FROM stage_visits lv "
+        f"JOIN stage_visits pv ON pv.deal_id = lv.deal_id AND pv.left_s = lv.entered_s "
+        f"JOIN deals d ON d.id = lv.deal_id WHERE lv.stage_id IN ({marks(lost_ids)}) "
+        f"AND lv.left_s IS NULL AND pv.stage_id = ? AND {deals} {closed}",
+        [*lost_ids, stage_id, *params, *more])
+    return [(int(d), int(r) if r is not None else str(t)) for d, r, t in rows]
+
+
+def _stuck_in(query: Query, scope: Scope, stage: StageKpi, now: dt.datetime) -> set[int]:
+    """Deals in the stage at the period's end for longer than its rot limit."""
+    if stage.rot_days is None:
+        return set()
+    end = scope.as_of if scope.as_of is not None else int(now.timestamp())
+    deals, params = scope.deals()
+    rows = query(
+        f"SELECT v.deal_id FROM stage_visits v JOIN deals d ON d.id = v.deal_id "
+        f"WHERE v.stage_id = ? AND v.entered_s <= ? AND (v.left_s IS NULL OR v.left_s > ?) "
+        f"AND {deals}", [stage.stage_id, end - stage.rot_days * 86_400, end, *params])
+    return {int(r[0]) for r in rows}
+
+
+@dataclass(frozen=True)
+class _Deal:
+    id: int
+    source: int | None
+    product: int | None
+    owner: int
+    value: int  # hundredths, in the deal's currency
+
+
+def _in_stage(query: Query, scope: Scope, stage_id: int) -> list[_Deal]:
+    """Every deal that was in the stage during the period."""
+    deals, params = scope.deals()
+    start, _end = scope.day_range()
+    period = ""
+    extra: list[Any] = []
+    if start is not None:
+        period += " AND (v.left_day IS NULL OR v.left_day >= ?)"
+        extra.append(start)
+    if scope.as_of is not None:
+        period += " AND v.entered_s < ?"
+        extra.append(scope.as_of)
+    rows = query(
+        f"SELECT DISTINCT d.id, d.lead_source_id, d.product_id, d.owner_id, d.value "
+        f"FROM stage_visits v JOIN deals d ON d.id = v.deal_id "
+        f"WHERE v.stage_id = ? {period} AND {deals}", [stage_id, *extra, *params])
+    return [_Deal(int(i), s, p, int(o), int(v)) for i, s, p, o, v in rows]
+
+
+def over_represented(query: Query, population: list[_Deal], group: set[int],
+                     limit: int = 6) -> tuple[Cause, ...]:
+    """Sources, products, reps and size bands more common among ``group`` than among
+    ``population``, significant by Fisher's exact test, the most certain first."""
+    import numpy as np
+    from scipy.stats import fisher_exact  # only here: scipy takes a while to import
+
+    size = len(population)
+    inside = [d for d in population if d.id in group]
+    if size < MIN_SAMPLE or len(inside) < 5 or len(inside) == size:
+        return ()
+    bands = _size_bands([d.value for d in population])
+    names = {
+        "source": _names(query, "SELECT id, label FROM lead_sources"),
+        "product": _names(query, "SELECT id, name FROM products"),
+        "owner": _names(query, "SELECT id, display_name FROM users"),
+    }
+    keys: dict[str, Callable[[_Deal], Any]] = {"source": lambda d: d.source, "product": lambda d: d.product,
+            "owner": lambda d: d.owner, "size": lambda d: _band(bands, d.value)}
+    found = []
+    for dimension, key in keys.items():
+        everyone = Counter(key(d) for d in population)
+        among = Counter(key(d) for d in inside)
+        for value, n in among.items():
+            total = everyone[value]
+            if n < 5 or n / len(inside) <= total / size:
+                continue
+            table = [[n, len(inside) - n], [total - n, size - len(inside) - (total - n)]]
+            p_value = float(fisher_exact(np.array(table), alternative="greater").pvalue)
+            if p_value >= SIGNIFICANT:
+                continue
+            label = _band_label(bands, value) if dimension == "size" else (
+                names[dimension].get(value, "") if value is not None else _("None"))
+            found.append(Cause(dimension, str(value), label, n, len(inside), total, size,
+                               p_value))
+    return tuple(sorted(found, key=lambda c: (c.p_value, -c.lift))[:limit])
+
+
+def _size_bands(values: list[int]) -> list[int]:
+    """The quartiles' upper bounds (hundredths): four bands of deal size."""
+    if len(values) < 4:
+        return []
+    cuts = statistics.quantiles(values, n=4, method="inclusive")
+    return sorted({int(c) for c in cuts})
+
+
+def _band(bands: list[int], value: int) -> int:
+    return next((i for i, bound in enumerate(bands) if value <= bound), len(bands))
+
+
+def _band_label(bands: list[int], band: int) -> str:
+    def amount(hundredths: int) -> str:
+        return formatting.number(hundredths // 100)
+
+    if not bands:
+        return _("Any size")
+    if band == 0:
+        return _("Up to {amount}").format(amount=amount(bands[0]))
+    if band >= len(bands):
+        return _("Over {amount}").format(amount=amount(bands[-1]))
+    return _("{low} to {high}").format(low=amount(bands[band - 1]), high=amount(bands[band]))
+
+
+def _names(query: Query, sql: str) -> dict[int, str]:
+    return {int(i): str(n) for i, n in query(sql, ())}
+
+
+def period_before(scope: Scope) -> tuple[dt.date, dt.date] | None:
+    """The team's own history for a period: the year before it (None without a start)."""
+    start = scope.request.date_from
+    if start is None:
+        return None
+    return start - dt.timedelta(days=365), start - dt.timedelta(days=1)
+
