@@ -84,6 +84,13 @@ def decimal(value: float, places: int = 1) -> str:
                               locale=_locale()))
 
 
+def month_short(value: dt.date, year: bool = True) -> str:
+    """A month on a chart's axis: "Mar" (and "Jan ’27" at a year's turn, unless not
+    ``year``), "3月"."""
+    return str(format_skeleton("yyMMM" if year and value.month == 1 else "MMM", value,
+                               locale=_locale()))
+
+
 def percent(ratio: float) -> str:
     """A ratio between 0 and 1 as a whole percentage, in the user's locale (42%)."""
     from babel.numbers import format_percent

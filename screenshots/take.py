@@ -149,6 +149,7 @@ def take(lang: str, out: Path) -> None:
     take_customers(app, window, services, lang, out)
     take_reminders(app, window, services, me, lang, out)
     take_activities(app, window, lang, out)
+    take_insights(app, window, lang, out)
     window.close()
     db.close()
     QWidget()  # keep a widget alive between languages (QApplication is reused)
@@ -273,6 +274,45 @@ def take_activities(app: QApplication, window: MainWindow, lang: str, out: Path)
     window.grab().save(str(out / f"activities-{lang}.png"))
     window.show_page("board")
     QThreadPool.globalInstance().waitForDone()
+    app.processEvents()
+
+
+def take_insights(app: QApplication, window: MainWindow, lang: str, out: Path) -> None:
+    """The KPI pane beside the board, and the Insights page (whole, and in parts)."""
+    from funneldesk.ui.analytics.chart_view import ChartView
+    from funneldesk.ui.analytics.insights_page import InsightsPage
+
+    dock = window.docks.docks["kpis"]
+    dock.show()
+    dock.raise_()
+    pane = window.docks.build("kpis")
+    wait(app, lambda: getattr(pane, "figures", None) is not None
+         and all(v.has_image() for v in pane.findChildren(ChartView)))
+    settle_charts(app)
+    window.grab().save(str(out / f"kpi-pane-{lang}.png"))
+    pane.grab().save(str(out / f"kpi-pane-alone-{lang}.png"))
+    window.docks.docks["today"].raise_()
+    window.show_page("insights")
+    page = window.pages["insights"]
+    assert isinstance(page, InsightsPage)
+    wait(app, lambda: page.shown is not None
+         and all(v.has_image() for v in page.findChildren(ChartView)))
+    settle_charts(app)
+    window.grab().save(str(out / f"insights-{lang}.png"))
+    body = page.findChild(QWidget, "insights-body")
+    if body is not None:
+        body.grab().save(str(out / f"insights-whole-{lang}.png"))
+    window.show_page("board")
+
+
+def settle_charts(app: QApplication) -> None:
+    """Lets the charts drawn again at the size the layout settled on arrive."""
+    import time
+
+    end = time.monotonic() + 1.0  # past the charts' resize settling (150 ms) and drawing
+    while time.monotonic() < end:
+        app.processEvents()
+        QThreadPool.globalInstance().waitForDone(50)
     app.processEvents()
 
 

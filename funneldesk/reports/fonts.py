@@ -8,33 +8,15 @@ macOS is used; ``FUNNELDESK_PDF_FONT`` names another (a .ttf, or a .ttc's first 
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from funneldesk import cjk_font
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _
 
 FONT = "FunnelDeskCJK"
-
-CANDIDATES = (
-    # Debian/Ubuntu: fonts-wqy-microhei (what scripts/setup.sh installs), -zenhei, droid
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-    # Fedora and others
-    "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
-    "/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc",
-    # Windows: Microsoft YaHei, SimHei, SimSun
-    "C:/Windows/Fonts/msyh.ttc",
-    "C:/Windows/Fonts/simhei.ttf",
-    "C:/Windows/Fonts/simsun.ttc",
-    # macOS
-    "/System/Library/Fonts/STHeiti Medium.ttc",
-    "/Library/Fonts/Arial Unicode.ttf",
-)
 
 _lock = threading.Lock()
 _registered: Path | None = None
@@ -49,11 +31,10 @@ class FontMissing(FunnelDeskError):
 
 
 def font_path() -> Path:
-    chosen = os.environ.get("FUNNELDESK_PDF_FONT")
-    for candidate in ((chosen,) if chosen else CANDIDATES):
-        if candidate and Path(candidate).is_file():
-            return Path(candidate)
-    raise FontMissing()
+    found = cjk_font.find()
+    if found is None:
+        raise FontMissing()
+    return found
 
 
 def register() -> str:

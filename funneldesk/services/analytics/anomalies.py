@@ -4,6 +4,7 @@ set against the values before it with a robust z-score, 0.6745 × (value − med
 (Iglewicz and Hoaglin), so that one odd week in the history does not hide the next; a
 score beyond ±3.5 is an anomaly. A series needs eight earlier values, and some spread;
 its history starts with the first deal (the weeks before it are not weeks without leads).
+Each series is reported once, at its latest value out of range.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import defaultdict
 
 from funneldesk.enums import StageKind
 from funneldesk.i18n import _
-from funneldesk.services.analytics.core import Scope
+from funneldesk.services.analytics.core import Scope, source_names
 from funneldesk.services.analytics.records import Anomaly
 from funneldesk.services.common.local_days import date_of, day_number
 from funneldesk.services.common.sql import Query
@@ -49,7 +50,11 @@ def find(query: Query, scope: Scope, today: dt.date) -> tuple[Anomaly, ...]:
                     found.append(Anomaly(series, _series_label(series), key, label, grain,
                                          start_of(index), values.get(index, 0), median,
                                          max(0.0, median - spread), median + spread, z))
-    return tuple(sorted(found, key=lambda a: (-abs(a.z), a.start)))
+    # each series once: its latest value out of range (a run of odd weeks is one story)
+    latest: dict[tuple[str, str, str], Anomaly] = {}
+    for anomaly in sorted(found, key=lambda a: a.start):
+        latest[anomaly.series, anomaly.key, anomaly.grain] = anomaly
+    return tuple(sorted(latest.values(), key=lambda a: (-abs(a.z), a.start)))
 
 
 def _score(value: int, history: list[int]) -> tuple[float, float, float] | None:
@@ -83,7 +88,7 @@ def _series(query: Query, scope: Scope, grain: str, first: int, last: int) -> li
         f"FROM deals d JOIN deal_progress p ON p.deal_id = d.id WHERE {deals} "
         f"AND p.created_day >= ? AND p.created_day < ? GROUP BY 1, 2",
         [*params, day_number(lo), day_number(hi)])
-    names = {int(i): str(n) for i, n in query("SELECT id, label FROM lead_sources", ())}
+    names = source_names(query)
     total: dict[int, int] = defaultdict(int)
     by_source: dict[int | None, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for index, source, n in created:

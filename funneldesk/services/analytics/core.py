@@ -220,7 +220,7 @@ def _cohort(query: Query, scope: Scope, won_ids: list[int]) -> _Cohort:
     return result
 
 
-class _Money:
+class Money:
     """Totals in the base currency by key, from grouped rows (see ``add``)."""
 
     def __init__(self, rates: CurrencyRates) -> None:
@@ -259,7 +259,7 @@ class _Closed:
     """Deals closed in the period: counts by (outcome, owner, product), won value."""
 
     counts: Counter[tuple[str, int, int | None]]
-    money: _Money
+    money: Money
 
     @property
     def missing(self) -> set[str]:
@@ -285,7 +285,7 @@ def _closed(query: Query, scope: Scope, won_ids: list[int], lost_ids: list[int],
         f"d.currency, CASE WHEN d.currency = ? THEN NULL ELSE {amount} END, count(*), "
         f"sum({amount}) FROM deals d WHERE {deals} {closed} GROUP BY 1, 2, 3, 4, 5",
         [*won_ids, rates.base_currency, *params, *more])
-    result = _Closed(Counter(), _Money(rates))
+    result = _Closed(Counter(), Money(rates))
     for is_won, owner, product, currency, each, count, summed in rows:
         outcome = "won" if is_won else "lost"
         result.counts[outcome, owner, product] += count
@@ -313,7 +313,7 @@ class _Open:
     """Deals open as of the period's end: counts and money by (stage, product)."""
 
     counts: Counter[tuple[int, int | None]]
-    money: _Money
+    money: Money
 
     @property
     def count(self) -> Counter[int]:
@@ -337,7 +337,7 @@ def _open_now(query: Query, scope: Scope, opens: list[Stage], rates: CurrencyRat
     ids = [s.id for s in opens]
     chance = " ".join(f"WHEN {s.id} THEN {s.probability}" for s in opens)
     weight = f"(CASE {{stage}} {chance} ELSE 0 END)" if opens else "0"
-    result = _Open(Counter(), _Money(rates))
+    result = _Open(Counter(), Money(rates))
     if not ids:
         return result
     if scope.as_of is None:  # now: each deal's current stage
@@ -426,8 +426,16 @@ def _owners(query: Query, cohort: _Cohort, closed: _Closed,
     return tuple(sorted(rows, key=lambda r: (r.owner, r.owner_id)))
 
 
+def source_names(query: Query) -> dict[int, str]:
+    """Every lead source's name as shown (a seeded one in the user's language)."""
+    from funneldesk.services.team.lead_sources import shown
+
+    return {int(i): shown(code, str(label))
+            for i, code, label in query("SELECT id, code, label FROM lead_sources", ())}
+
+
 def _sources(query: Query, cohort: _Cohort) -> tuple[SourceKpi, ...]:
-    names = _names(query, "SELECT id, label FROM lead_sources", set(cohort.by_source))
+    names = source_names(query)
     rows = [SourceKpi(source, names.get(source, "") if source is not None
                       else _("No source"), n, cohort.won_by_source[source],
                       ratio(cohort.won_by_source[source], n))

@@ -24,7 +24,7 @@ from funneldesk.enums import StageKind
 from funneldesk.i18n import _
 from funneldesk.services.activities.assessment import team_weights
 from funneldesk.services.activities.assessment_records import ScoreFields, value_score
-from funneldesk.services.analytics.core import CLOSED_DAY, Scope, marks
+from funneldesk.services.analytics.core import CLOSED_DAY, Scope, marks, source_names
 from funneldesk.services.analytics.records import Correlation
 from funneldesk.services.common.sql import Query
 
@@ -84,7 +84,7 @@ def _closed_deals(query: Query, scope: Scope) -> list[_Closed]:
         [*won_ids, *params, *more])
     done: dict[int, int] = dict(query("SELECT deal_id, count(*) FROM activities WHERE deal_id IS NOT NULL "
                       "AND state = 'DONE' GROUP BY deal_id", ()))
-    sources: dict[int, str] = dict(query("SELECT id, label FROM lead_sources", ()))
+    sources = source_names(query)
     customers = {i: (industry, region) for i, industry, region in query(
         "SELECT id, industry, province FROM companies", ())}
     weights = team_weights(query)

@@ -24,7 +24,7 @@ from typing import Any
 from funneldesk import formatting
 from funneldesk.enums import StageKind
 from funneldesk.i18n import _
-from funneldesk.services.analytics.core import Scope, marks
+from funneldesk.services.analytics.core import Scope, marks, source_names
 from funneldesk.services.analytics.records import (
     Bottleneck,
     Cause,
@@ -216,7 +216,7 @@ def over_represented(query: Query, population: list[_Deal], group: set[int],
         return ()
     bands = _size_bands([d.value for d in population])
     names = {
-        "source": _names(query, "SELECT id, label FROM lead_sources"),
+        "source": source_names(query),
         "product": _names(query, "SELECT id, name FROM products"),
         "owner": _names(query, "SELECT id, display_name FROM users"),
     }

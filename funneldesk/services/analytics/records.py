@@ -211,3 +211,45 @@ class KpiReport:
     anomalies: tuple[Anomaly, ...]
     correlations: tuple[Correlation, ...]
     training_needs: tuple[TrainingNeed, ...]
+
+
+@dataclass(frozen=True)
+class ForecastMonth:
+    """Open deals expected to close in one month (``start``), before this month (``late``,
+    ``start`` None) or with no date (neither)."""
+
+    start: dt.date | None
+    late: bool
+    deals: int
+    value: Decimal | None  # base currency; None when a deal's currency has no rate
+    weighted: Decimal | None
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    start: dt.date  # the week's Monday or the month's first day
+    created: int
+    won: int
+    lost: int
+    win_rate: float | None
+    won_value: Decimal | None  # None: nothing won, or a currency without a rate
+
+
+@dataclass(frozen=True)
+class PaneFigures:
+    """What the KPI pane beside the board shows: the funnel, the results, the forecast and
+    the doctor's headline (its causes and advice are on the Insights page)."""
+
+    core: CoreKpis
+    forecast: tuple[ForecastMonth, ...]
+    headline: str | None  # the bottleneck's sentence; None: no bottleneck
+
+
+@dataclass(frozen=True)
+class Insights:
+    """Everything the Insights page shows."""
+
+    report: KpiReport
+    forecast: tuple[ForecastMonth, ...]
+    trends: tuple[TrendPoint, ...]
+    grain: str  # "week" or "month"

@@ -12,8 +12,16 @@ from zoneinfo import ZoneInfo
 
 from funneldesk.i18n import _
 from funneldesk.services.analytics import core as computing
-from funneldesk.services.analytics.records import Bottleneck, CoreKpis, KpiReport, KpiRequest
+from funneldesk.services.analytics.records import (
+    Bottleneck,
+    CoreKpis,
+    Insights,
+    KpiReport,
+    KpiRequest,
+    PaneFigures,
+)
 from funneldesk.services.common.base import Service
+from funneldesk.services.common.records import CurrencyRates
 from funneldesk.services.pipeline import visits
 from funneldesk.services.team import reads as team_reads
 
@@ -48,27 +56,60 @@ class AnalyticsService(Service):
         from funneldesk.services.analytics import anomalies, coaching, correlations, doctor
 
         moment = now or dt.datetime.now(dt.UTC)
-        self.prepare()
         self._seed_rules()
-        query = self.db.query
-        with self.db.snapshot():
-            zone = team_reads.time_zone(query)
-            scope = computing.scope_of(query, request, zone)
-            rates = team_reads.currency_rates(query)
-            before = doctor.period_before(scope)
+        scope, rates, today = self._start(request, moment)
+        query, zone = self.db.query, scope.zone
+        before = doctor.period_before(scope)
         figures = computing.compute(query, scope, rates, self._gather)
         history = None
         if before is not None:
             past = computing.scope_of(query, replace(request, date_from=before[0],
                                                 date_to=before[1]), zone)
             history = computing.compute(query, past, rates, self._gather)
-        today = moment.astimezone(ZoneInfo(zone)).date()
         found, needs, links, odd = self._gather([
             lambda: self._bottleneck(scope, figures, history, moment),
             lambda: coaching.training_needs(query, scope),
             lambda: correlations.find(query, scope),
             lambda: anomalies.find(query, scope, today)])
         return KpiReport(figures, found, odd, links, needs)
+
+    def _start(self, request: KpiRequest, now: dt.datetime
+               ) -> tuple[computing.Scope, CurrencyRates, dt.date]:
+        """The derived tables ready; the request's scope, the rates and today's date in
+        the team's zone, read together."""
+        self.prepare()
+        query = self.db.query
+        with self.db.snapshot():
+            zone = team_reads.time_zone(query)
+            scope = computing.scope_of(query, request, zone)
+            rates = team_reads.currency_rates(query)
+        return scope, rates, now.astimezone(ZoneInfo(zone)).date()
+
+    def pane(self, request: KpiRequest, *, now: dt.datetime | None = None) -> PaneFigures:
+        """The KPI pane's figures: quick enough to read again after every move."""
+        from funneldesk.services.analytics import doctor, series
+
+        scope, rates, today = self._start(request, now or dt.datetime.now(dt.UTC))
+        query = self.db.query
+        figures, months = self._gather([
+            lambda: computing.compute(query, scope, rates),
+            lambda: series.forecast(query, scope, rates, today)])
+        found = doctor.candidates(figures, None, {})
+        return PaneFigures(figures, months, doctor.reason_label(found[0]) if found else None)
+
+    def insights(self, request: KpiRequest, *, grain: str = "month",
+                 now: dt.datetime | None = None) -> Insights:
+        """Everything the Insights page shows: the report, the forecast and the trends."""
+        from funneldesk.services.analytics import series
+
+        moment = now or dt.datetime.now(dt.UTC)
+        report = self.report(request, now=moment)
+        scope, rates, today = self._start(request, moment)
+        query = self.db.query
+        months, points = self._gather([
+            lambda: series.forecast(query, scope, rates, today),
+            lambda: series.trends(query, scope, rates, today, grain)])
+        return Insights(report, months, points, grain)
 
     def _bottleneck(self, scope: computing.Scope, figures: CoreKpis, history: CoreKpis | None,
                     now: dt.datetime) -> Bottleneck | None:

@@ -155,6 +155,7 @@ class PaneSpec:
     title: Callable[[], str]
     build: Callable[[Workspace], Pane]
     width: int = 0  # its first width in pixels (0: Qt's choice); the user's is kept after
+    tab_with: str = ""  # the pane it first shares its place with, as a tab behind it
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,16 @@ def _contracts_icon() -> QIcon:
     return QIcon(str(RESOURCES / "icons" / "contracts.svg"))
 
 
+def _insights(workspace: Workspace) -> Page:
+    from funneldesk.ui.analytics.insights_page import InsightsPage
+
+    return InsightsPage(workspace)
+
+
+def _insights_icon() -> QIcon:
+    return QIcon(str(RESOURCES / "icons" / "insights.svg"))
+
+
 PAGES: tuple[PageSpec, ...] = (
     BOARD_PAGE,
     PageSpec("deals", lambda: _("Deals"), _deals_icon, _deals, DEALS_ACTIONS),
@@ -105,6 +115,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("quotes", lambda: _("Quotes"), _quotes_icon, _quotes, QUOTES_ACTIONS),
     PageSpec("contracts", lambda: _("Contracts"), _contracts_icon, _contracts,
              CONTRACTS_ACTIONS),
+    PageSpec("insights", lambda: _("Insights"), _insights_icon, _insights),
 )
 def _today(workspace: Workspace) -> Pane:
     from funneldesk.ui.activities.today_pane import TodayPane
@@ -112,9 +123,17 @@ def _today(workspace: Workspace) -> Pane:
     return TodayPane(workspace)
 
 
+def _kpis(workspace: Workspace) -> Pane:
+    from funneldesk.ui.analytics.kpi_pane import KpiPane
+
+    return KpiPane(workspace)
+
+
 PANES: tuple[PaneSpec, ...] = (
     # narrow enough that the board's five columns still fit a 1400-pixel window
     PaneSpec("today", lambda: _("Today"), _today, width=230),
+    # a tab behind Today: the board keeps its width until the pane is asked for
+    PaneSpec("kpis", lambda: _("KPIs"), _kpis, width=230, tab_with="today"),
 )
 
 

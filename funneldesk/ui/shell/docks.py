@@ -31,8 +31,12 @@ class Docks:
             window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             menu.addAction(dock.toggleViewAction())
             self.docks[spec.key] = dock
-        self._widths = {s.key: s.width for s in panes}
-        sized = [(self.docks[s.key], s.width) for s in panes if s.width]
+        for spec in panes:  # before the window's saved state, which wins
+            if spec.tab_with in self.docks:
+                window.tabifyDockWidget(self.docks[spec.tab_with], self.docks[spec.key])
+                self.docks[spec.tab_with].raise_()
+        self._widths = {s.key: s.width for s in panes if not s.tab_with}
+        sized = [(self.docks[s.key], s.width) for s in panes if s.width and not s.tab_with]
         if sized:  # before the window's saved state, which wins
             window.resizeDocks([d for d, _w in sized], [w for _d, w in sized],
                                Qt.Orientation.Horizontal)

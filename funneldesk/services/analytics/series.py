@@ -1,0 +1,126 @@
+"""Figures over time: the forecast by expected close month, and the trends by week or
+month (deals created, won and lost, the win rate and the won value)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from funneldesk.enums import StageKind
+from funneldesk.services.analytics.core import Money, Scope, marks
+from funneldesk.services.analytics.records import ForecastMonth, TrendPoint, ratio
+from funneldesk.services.common.local_days import date_of, day_number
+from funneldesk.services.common.records import CurrencyRates
+from funneldesk.services.common.sql import Query
+
+FORECAST_MONTHS = 6
+TREND_MONTHS, TREND_WEEKS = 12, 13
+
+
+def forecast(query: Query, scope: Scope, rates: CurrencyRates, today: dt.date
+             ) -> tuple[ForecastMonth, ...]:
+    """The open deals by the month they are expected to close: those expected before this
+    month (``start`` None, ``late``), each of the next FORECAST_MONTHS months, and those
+    with no date (``start`` None)."""
+    opens = scope.opens
+    if not opens:
+        return ()
+    ids = [s.id for s in opens]
+    chance = " ".join(f"WHEN {s.id} THEN {s.probability}" for s in opens)
+    deals, params = scope.deals(ids)
+    first = today.replace(day=1)
+    rows = query(
+        f"SELECT CASE WHEN d.expected_close IS NULL THEN 'none' "
+        f"WHEN d.expected_close < ? THEN 'late' ELSE substr(d.expected_close, 1, 7) END, "
+        f"d.stage_id, d.currency, CASE WHEN d.currency = ? THEN NULL ELSE d.value END, "
+        f"count(*), sum(d.value), sum((d.value * (CASE d.stage_id {chance} ELSE 0 END) + 50) "
+        f"/ 100) FROM deals d WHERE {deals} GROUP BY 1, 2, 3, 4",
+        [first.isoformat(), rates.base_currency, *params])
+    probability = {s.id: s.probability for s in opens}
+    money = Money(rates)
+    counts: dict[str, int] = defaultdict(int)
+    for month, stage, currency, each, count, summed, weighted in rows:
+        counts[month] += count
+        money.add((month, stage), currency, each, count, summed, weighted, probability[stage])
+    months = [_add_months(first, n).isoformat()[:7] for n in range(FORECAST_MONTHS)]
+    result = []
+    for key in ["late", *months, "none"]:
+        if key in ("late", "none") and not counts.get(key):
+            continue
+        keys = [k for k in money.totals if k[0] == key]  # type: ignore[index]
+        month = dt.date.fromisoformat(key + "-01") if key not in ("late", "none") else None
+        result.append(ForecastMonth(month, key == "late", counts.get(key, 0),
+                                    money.value(keys) if keys else Decimal(0),
+                                    money.value(keys, weighted=True) if keys else Decimal(0)))
+    return tuple(result)
+
+
+def trends(query: Query, scope: Scope, rates: CurrencyRates, today: dt.date,
+           grain: str = "month") -> tuple[TrendPoint, ...]:
+    """Deals created, won and lost, the win rate and the won value per week or month:
+    the period's (without one, the last 12 months or 13 weeks up to today)."""
+    end = scope.request.date_to or today
+    if grain == "week":
+        last = _week(day_number(end))
+        first = _week(day_number(scope.request.date_from)) if scope.request.date_from \
+            else last - TREND_WEEKS + 1
+        buckets = [(i, date_of(i * 7 - 3)) for i in range(first, last + 1)]
+        created_sql, closed_sql = "(p.created_day + 3) / 7", f"({_CLOSED} + 3) / 7"
+    else:
+        last = _month(end)
+        first = _month(scope.request.date_from) if scope.request.date_from \
+            else last - TREND_MONTHS + 1
+        buckets = [(i, dt.date(i // 12, i % 12 + 1, 1)) for i in range(first, last + 1)]
+        created_sql = ("(CAST(strftime('%Y', p.created_day * 86400, 'unixepoch') AS INTEGER)"
+                       " * 12 + CAST(strftime('%m', p.created_day * 86400, 'unixepoch') "
+                       "AS INTEGER) - 1)")
+        closed_sql = ("(CAST(substr(d.closed_on, 1, 4) AS INTEGER) * 12 "
+                      "+ CAST(substr(d.closed_on, 6, 2) AS INTEGER) - 1)")
+    if not buckets:
+        return ()
+    lo, hi = buckets[0][1], _next(buckets[-1][1], grain)
+    deals, params = scope.deals()
+    created: dict[int, int] = dict(query(
+        f"SELECT {created_sql}, count(*) FROM deals d JOIN deal_progress p "
+        f"ON p.deal_id = d.id WHERE {deals} AND p.created_day >= ? AND p.created_day < ? "
+        f"GROUP BY 1", [*params, day_number(lo), day_number(hi)]))
+    won_ids, lost_ids = scope.of_kind(StageKind.WON), scope.of_kind(StageKind.LOST)
+    closed: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    money = Money(rates)
+    if won_ids or lost_ids:
+        deals, params = scope.deals([*won_ids, *lost_ids])
+        amount = "COALESCE(d.won_value, d.value)"
+        for bucket, is_won, currency, each, count, summed in query(
+                f"SELECT {closed_sql}, d.stage_id IN ({marks(won_ids) or 'NULL'}), d.currency, "
+                f"CASE WHEN d.currency = ? THEN NULL ELSE {amount} END, count(*), sum({amount}) "
+                f"FROM deals d WHERE {deals} AND d.closed_on >= ? AND d.closed_on < ? "
+                f"GROUP BY 1, 2, 3, 4", [*won_ids, rates.base_currency, *params,
+                                         lo.isoformat(), hi.isoformat()]):
+            closed[bucket][0 if is_won else 1] += count
+            if is_won:
+                money.add(bucket, currency, each, count, summed)
+    return tuple(TrendPoint(start, int(created.get(i, 0)), closed[i][0], closed[i][1],
+                            ratio(closed[i][0], closed[i][0] + closed[i][1]),
+                            money.value([i]))
+                 for i, start in buckets)
+
+
+_CLOSED = "CAST(julianday(d.closed_on) - 2440587.5 AS INTEGER)"
+
+
+def _week(day: int) -> int:
+    return (day + 3) // 7
+
+
+def _month(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _next(start: dt.date, grain: str) -> dt.date:
+    return start + dt.timedelta(days=7) if grain == "week" else _add_months(start, 1)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)

@@ -1,0 +1,119 @@
+"""The numbers under a chart, as a table managers copy from: Ctrl+C (or "Copy table")
+copies the selected cells, or the whole table with its headers when nothing is selected,
+as tab-separated text that a spreadsheet pastes into cells."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from funneldesk.i18n import _
+from funneldesk.ui.common.rows_model import Index, RowsModel
+
+Cell = str | tuple[str, str]  # the text, or (text, tooltip)
+
+
+class FigureModel(RowsModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self._headers: tuple[str, ...] = ()
+        self._numeric: tuple[bool, ...] = ()
+
+    def headers(self) -> tuple[str, ...]:
+        return self._headers
+
+    def show(self, headers: Sequence[str], rows: Sequence[Sequence[Cell]],
+             numeric: Sequence[bool] = ()) -> None:
+        self.beginResetModel()
+        self._headers = tuple(headers)
+        self._numeric = tuple(numeric) or tuple(i > 0 for i in range(len(headers)))
+        self.rows = [list(r) for r in rows]
+        self.endResetModel()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        cell = self.rows[index.row()][index.column()]
+        text, tip = (cell, "") if isinstance(cell, str) else cell
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tip or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() < len(self._numeric) \
+                and self._numeric[index.column()]:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def text(self, row: int, column: int) -> str:
+        cell = self.rows[row][column]
+        return cell if isinstance(cell, str) else cell[0]
+
+
+class FigureTable(QTableView):
+    """``narrow``: the first column takes what room there is and the others their
+    contents (a pane); otherwise the table is as wide as its columns, no wider (a page)."""
+
+    def __init__(self, narrow: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.narrow = narrow
+        self.figures = FigureModel()
+        self.setModel(self.figures)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        if narrow:
+            self.setMinimumWidth(0)
+            self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        copy = QAction(_("Copy table"), self)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.triggered.connect(self.copy)
+        self.addAction(copy)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def show_rows(self, headers: Sequence[str], rows: Sequence[Sequence[Cell]],
+                  numeric: Sequence[bool] = ()) -> None:
+        self.figures.show(headers, rows, numeric)
+        header = self.horizontalHeader()
+        if self.narrow and headers:
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        elif not self.narrow:
+            self.resizeColumnsToContents()
+            self.setMaximumWidth(self.frameWidth() * 2 + sum(
+                self.columnWidth(c) for c in range(len(headers))) + 2)
+        # as tall as its rows: the page scrolls, not each table
+        height = self.horizontalHeader().sizeHint().height() + 4 + sum(
+            self.rowHeight(r) for r in range(len(rows)))
+        self.setFixedHeight(height + (self.horizontalScrollBar().sizeHint().height()
+                                      if self.horizontalScrollBar().isVisible() else 0))
+
+    def as_text(self) -> str:
+        """The selected cells (or all, with the headers) as tab-separated lines."""
+        model = self.figures
+        chosen = self.selectionModel().selectedIndexes()
+        if chosen:
+            rows = sorted({i.row() for i in chosen})
+            columns = sorted({i.column() for i in chosen})
+            picked = {(i.row(), i.column()) for i in chosen}
+            return "\n".join("\t".join(model.text(r, c) if (r, c) in picked else ""
+                                       for c in columns) for r in rows)
+        lines = ["\t".join(model.headers())]
+        lines += ["\t".join(model.text(r, c) for c in range(model.columnCount()))
+                  for r in range(model.rowCount())]
+        return "\n".join(lines)
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.as_text())
+
+    def rowCount(self) -> int:
+        return self.figures.rowCount(QModelIndex())

@@ -1,0 +1,220 @@
+"""The KPI pane, docked beside the board: the funnel, the results, the forecast and the
+funnel doctor's headline, with the numbers under each chart. A manager sees the team's
+(or a rep's, as chosen); a rep sees their own by default.
+
+It is computed and its charts drawn in one job off the GUI thread, again as soon as any
+change is saved (a move, an edit, an import): a change during a read reads once more
+when that read is done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from funneldesk import formatting
+from funneldesk.enums import Role
+from funneldesk.errors import FunnelDeskError
+from funneldesk.i18n import _, pgettext
+from funneldesk.services.analytics.definitions import definition
+from funneldesk.services.analytics.records import KpiRequest, PaneFigures
+from funneldesk.services.dto import ChangeSet
+from funneldesk.ui.analytics.chart_view import ChartView
+from funneldesk.ui.analytics.figure_table import FigureTable
+from funneldesk.ui.analytics.shown import missing_rates_text, money_text, month_label, percent_text
+from funneldesk.ui.common.background import run_in_background
+from funneldesk.ui.common.error_label import ErrorLabel
+from funneldesk.ui.common.errors import show_bug
+from funneldesk.ui.common.page import Pane, Workspace
+
+
+class KpiPane(Pane):
+    loaded = Signal()  # what was read is shown, charts included
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(workspace, parent)
+        self.whose = QComboBox()
+        self.whose.addItem(_("Everyone"), None)
+        self.whose.addItem(_("Mine"), (workspace.actor.id,))
+        self.whose.setCurrentIndex(0 if workspace.actor.role is Role.MANAGER else 1)
+        self.whose.setToolTip(definition("scope").shown())
+        self.whose.currentIndexChanged.connect(lambda _i: self.reload())
+        self.tiles: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        for n, code in enumerate(("win_rate", "won_value", "weighted_pipeline", "deals")):
+            value = QLabel("–")
+            value.setObjectName(f"tile-{code}")
+            font = value.font()
+            font.setPointSizeF(font.pointSizeF() * 1.35)
+            value.setFont(font)
+            caption = QLabel(_(definition(code).title) if code != "deals"
+                             else _("Open deals"))
+            caption.setStyleSheet("color: palette(mid);")
+            for label in (value, caption):
+                label.setToolTip(definition(code).shown())
+            grid.addWidget(value, (n // 2) * 2, n % 2)
+            grid.addWidget(caption, (n // 2) * 2 + 1, n % 2)
+            self.tiles[code] = value
+        self.missing = QLabel()  # which currencies have no rate: totals left unknown
+        self.missing.setWordWrap(True)
+        self.missing.hide()
+        self.headline = QLabel(_("Reading the figures…"))
+        self.headline.setWordWrap(True)
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.headline.setObjectName("doctor-headline")
+        self.details = QPushButton(_("Causes and advice on the Insights page"))
+        self.details.setFlat(True)
+        self.details.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.details.setStyleSheet("text-align: left; color: palette(link);")
+        self.details.clicked.connect(self._open_insights)
+        self.funnel = ChartView(190)
+        self.funnel.setToolTip(definition("reached").shown())
+        self.funnel_table = FigureTable(narrow=True)
+        self.forecast = ChartView(170)
+        self.forecast.setToolTip(definition("weighted_pipeline").shown())
+        self.forecast_table = FigureTable(narrow=True)
+        self.problem = ErrorLabel()
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.whose)
+        layout.addLayout(grid)
+        layout.addWidget(self.missing)
+        layout.addWidget(_line())
+        layout.addWidget(self.headline)
+        layout.addWidget(self.details)
+        layout.addWidget(self.funnel)
+        layout.addWidget(self.funnel_table)
+        layout.addWidget(self.forecast)
+        layout.addWidget(self.forecast_table)
+        layout.addWidget(self.problem)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.figures: PaneFigures | None = None
+        self._reading = False
+        self._again = False
+        self._stale = False
+        self.reload()
+
+    def request(self) -> KpiRequest:
+        return KpiRequest(owner_ids=self.whose.currentData())
+
+    def reload(self) -> None:
+        """Reads the figures and draws the charts again, off the GUI thread."""
+        if not self.isVisible() and self.figures is not None:
+            self._stale = True
+            return
+        if self._reading:
+            self._again = True
+            return
+        self._reading = True
+        services, request = self.workspace.services, self.request()
+        funnel_size, forecast_size = self.funnel.size_now(), self.forecast.size_now()
+
+        def work() -> tuple[PaneFigures, object, object]:
+            from funneldesk.charts.render import pixels
+
+            figures = services.analytics.pane(request)
+            return (figures, pixels(_funnel(figures)(*funnel_size)),
+                    pixels(_forecast(figures)(*forecast_size)))
+
+        run_in_background(work, self._show, self._failed, owner=self)
+
+    def _show(self, result: tuple[PaneFigures, object, object]) -> None:
+        self._reading = False
+        if self._again:
+            self._again = False
+            self.reload()
+            return
+        figures, funnel, forecast = result
+        self.figures = figures
+        self.problem.show_message("")
+        k = figures.core
+        self.tiles["win_rate"].setText(percent_text(k.win_rate))
+        self.tiles["won_value"].setText(money_text(k.won_value, k.currency, short=True))
+        self.tiles["weighted_pipeline"].setText(
+            money_text(k.weighted_pipeline, k.currency, short=True))
+        self.tiles["deals"].setText(formatting.number(k.deals.open))
+        self.missing.setText(missing_rates_text(k.missing_rates))
+        self.missing.setVisible(bool(k.missing_rates))
+        self.headline.setText(figures.headline or _(
+            "No bottleneck: every stage is within a tenth of its reference."))
+        self.funnel.show_drawn(_funnel(figures), funnel, _("Funnel"))
+        self.funnel_table.show_rows(
+            [_("Stage"), _("Reached"), _("To next")],
+            [[s.name, formatting.number(s.reached), percent_text(s.conversion_to_next)]
+             for s in k.stages])
+        self.forecast.show_drawn(_forecast(figures), forecast, _("Forecast"))
+        self.forecast_table.show_rows(
+            [_("Expected close"), pgettext("kpi", "Deals"), _("Weighted")],
+            [[month_label(m), formatting.number(m.deals),
+              money_text(m.weighted, k.currency, short=True)] for m in figures.forecast])
+        self.loaded.emit()
+
+    def _failed(self, error: Exception) -> None:
+        self._reading = False
+        if isinstance(error, FunnelDeskError):
+            self.problem.show_error(error)
+            return
+        show_bug(self, error)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.reload()
+
+    def apply_changes(self, changes: ChangeSet, origin: object) -> None:
+        if changes.everything or changes.deal_ids or changes.stage_ids:
+            self.reload()
+
+    def _open_insights(self) -> None:
+        if self.workspace.go_to_page is not None:
+            self.workspace.go_to_page("insights")
+
+
+def _funnel(figures: PaneFigures) -> Any:
+    from funneldesk.charts import figures as charts
+
+    stages = figures.core.stages
+    return lambda size, dpi: charts.funnel(
+        [s.name for s in stages], [s.reached for s in stages],
+        [s.conversion_to_next for s in stages], title=_("Funnel"), size=size, dpi=dpi,
+        compact=True)
+
+
+def _forecast(figures: PaneFigures) -> Any:
+    from funneldesk.charts import figures as charts
+
+    months = [m for m in figures.forecast if m.start is not None]
+    return lambda size, dpi: charts.columns(
+        [formatting.month_short(m.start, year=False) for m in months if m.start is not None],
+        [(_("Weighted"), [float(m.weighted) if m.weighted is not None else None
+                          for m in months])],
+        title=_("Forecast by expected close"), size=size, dpi=dpi, compact=True)
+
+
+def _line() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setFrameShadow(QFrame.Shadow.Sunken)
+    return line

@@ -1,0 +1,100 @@
+"""The KPI pane beside the board and the Insights page, in the real window: the pane shows
+the funnel and forecast with their numbers, and follows a card dropped on the board
+without being asked; the page shows every section and copies its tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from funneldesk.services import Services
+from funneldesk.services.dto import Actor
+from funneldesk.ui.analytics.chart_view import ChartView
+from funneldesk.ui.analytics.insights_page import InsightsPage
+from funneldesk.ui.analytics.kpi_pane import KpiPane
+from funneldesk.ui.board.board_page import board_page
+from funneldesk.ui.board.card_model import encode_mime
+from funneldesk.ui.shell.main_window import MainWindow
+from tests.helpers import make_deal, stage, tick_all
+from tests.ui.conftest import drop, reload
+
+
+def shown_pane(qtbot: QtBot, window: MainWindow) -> KpiPane:
+    """The KPI pane's tab brought to the front, once it has read its figures."""
+    dock = window.docks.docks["kpis"]
+    dock.show()
+    dock.raise_()
+    built = window.docks.build("kpis")
+    assert isinstance(built, KpiPane)
+    qtbot.waitUntil(lambda: built.figures is not None, timeout=10000)
+    return built
+
+
+@pytest.fixture
+def pane(qtbot: QtBot, window: MainWindow) -> KpiPane:
+    return shown_pane(qtbot, window)
+
+
+def reached(pane: KpiPane) -> list[str]:
+    table = pane.funnel_table.figures
+    return [table.text(r, 1) for r in range(table.rowCount())]
+
+
+def test_the_pane_follows_a_card_dropped_on_the_board(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    card = make_deal(services, manager, title="Warehouse system")
+    make_deal(services, manager, title="CRM seats")
+    tick_all(services, manager, card.id, "Initial contact")
+    reload(qtbot, window)
+    pane = shown_pane(qtbot, window)
+    assert reached(pane) == ["2", "0", "0", "0", "0"]
+    assert pane.tiles["deals"].text() == "2"
+    assert pane.tiles["win_rate"].text() == "–"  # nothing closed yet: no data, not 0%
+    # a real drop on the board; the pane reads again by itself
+    page = board_page(window)
+    target = page.board.columns[stage(services, "Needs analysis").id].view
+    with qtbot.waitSignal(pane.loaded, timeout=10000):
+        drop(target, encode_mime(page.board.find_card(card.id)), QPoint(20, 20))
+    assert services.deals.detail(card.id).stage_id == stage(services, "Needs analysis").id
+    assert reached(pane) == ["2", "1", "0", "0", "0"]
+    qtbot.waitUntil(lambda: all(v.has_image() for v in pane.findChildren(ChartView)),
+                    timeout=10000)
+
+
+def test_the_pane_s_charts_are_drawn_and_saved(
+        qtbot: QtBot, pane: KpiPane, tmp_path: Path) -> None:
+    qtbot.waitUntil(lambda: pane.funnel.has_image() and pane.forecast.has_image(),
+                    timeout=10000)
+    path = tmp_path / "funnel.png"
+    pane.funnel.write_png(path)
+    assert path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_insights_page_shows_every_section_and_copies_its_numbers(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    services.demo.generate(deals=120, seed=5, by=manager)
+    window.show_page("insights")
+    page = window.pages["insights"]
+    assert isinstance(page, InsightsPage)
+    qtbot.waitUntil(lambda: page.shown is not None, timeout=20000)
+    k = page.shown.report.core
+    assert page.funnel.table.figures.rowCount() == len(k.stages)
+    assert page.funnel.table.figures.text(0, 1) == str(k.stages[0].reached)
+    page.funnel.table.clearSelection()
+    page.funnel.table.copy()
+    copied = QApplication.clipboard().text().splitlines()
+    assert copied[0].split("\t")[:2] == ["Stage", "Reached"]
+    assert copied[1].split("\t")[1] == str(k.stages[0].reached)
+    # the sample's case: the doctor names a stage and gives advice
+    assert page.shown.report.bottleneck is not None
+    assert page.doctor.note.text().startswith(page.shown.report.bottleneck.reason_label)
+    qtbot.waitUntil(lambda: all(v.has_image() for v in page.findChildren(ChartView)),
+                    timeout=20000)
+    # a narrower period reads again
+    with qtbot.waitSignal(page.loaded, timeout=20000):
+        page.period.setCurrentIndex(page.period.findData("this_month"))
+    assert page.shown.report.core.date_from is not None
