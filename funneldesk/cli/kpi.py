@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from funneldesk.cli.common import opened_services
@@ -33,7 +34,11 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
                          help=_("only the deals of this owner (display name or login)"))
     command.add_argument("--pipeline", metavar="NAME",
                          help=_("the pipeline (by default the first)"))
-    command.add_argument("--json", action="store_true", help=_("write JSON"))
+    output = command.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help=_("write JSON"))
+    output.add_argument("--pdf", type=Path, metavar="FILE",
+                        help=_("write the KPI report (charts, tables, targets and the "
+                               "funnel doctor's findings) as a PDF"))
     command.set_defaults(run=run)
 
 
@@ -50,6 +55,10 @@ def run(args: argparse.Namespace) -> int:
         request = services.analytics.request_for(
             date_from=args.date_from, date_to=args.date_to, pipeline=args.pipeline,
             owner=args.owner)
+        if args.pdf is not None:
+            services.analytics.write_report(request, args.pdf, owner_name=args.owner)
+            print(_("Written: {path}").format(path=args.pdf))
+            return 0
         report = services.analytics.report(request)
     if args.json:
         json.dump(as_json(report), sys.stdout, ensure_ascii=False, indent=1)

@@ -1,7 +1,12 @@
 """SQLAlchemy models, one module per aggregate."""
 
 from funneldesk.models.activity import Activity, CalendarExport
-from funneldesk.models.analytics import DoctorRule
+from funneldesk.models.analytics import (
+    DoctorRule,
+    ForecastAdjustment,
+    KpiTarget,
+    TrainingPlan,
+)
 from funneldesk.models.audit import AuditEntry, TeamSetting
 from funneldesk.models.base import Base
 from funneldesk.models.contract import (
@@ -93,6 +98,8 @@ __all__ = [
     "DealRole",
     "DoctorRule",
     "FollowUpPlan",
+    "ForecastAdjustment",
+    "KpiTarget",
     "LeadSource",
     "LostReason",
     "Merge",
@@ -120,5 +127,6 @@ __all__ = [
     "StageVisit",
     "Tag",
     "TeamSetting",
+    "TrainingPlan",
     "User",
 ]

@@ -62,6 +62,9 @@ class Deal(Base):
     lead_source_id: Mapped[int | None] = mapped_column(ForeignKey("lead_sources.id"))
     campaign: Mapped[str] = mapped_column(String(200), default="")
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    # the rep's call for the forecast: pipeline, best_case or commit
+    forecast_category: Mapped[str] = mapped_column(String(12), default="pipeline",
+                                                   server_default="pipeline")
     # the record's id in the system an import came from: what an update matches on
     external_id: Mapped[str] = mapped_column(String(100), default="", index=True)
     closed_on: Mapped[dt.date | None] = mapped_column(Date)

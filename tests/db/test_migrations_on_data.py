@@ -434,6 +434,8 @@ def schema_of(conn: sqlite3.Connection, table: str) -> tuple[str, list[str]]:
                      .replace("currency, value, won_value)", "currency, value, won_value, "
                               "lead_source_id, product_id, closed_on, lost_reason_id, company_id)")
                      for sql in indexes)
+    # and 0022 added the forecast category to the deals
+    create = create.replace(", forecast_category VARCHAR(12) DEFAULT 'pipeline' NOT NULL", "")
     create = create.replace(f"id INTEGER NOT NULL CONSTRAINT pk_{table} PRIMARY KEY "
                             f"AUTOINCREMENT,", "id INTEGER NOT NULL,")
     create = create.replace(f", \n\tCONSTRAINT pk_{table} PRIMARY KEY (id)", "")
@@ -645,3 +647,45 @@ def test_going_back_before_0021_takes_the_contracts_out_of_search(
     assert left == {"search_docs": 0, "search_recent": 0}
     assert orphans == 0
     assert quotes > 0  # the rest of the index stays
+
+
+def test_going_back_before_0022_and_forward_again_keeps_every_deal_and_move(
+        db_path: Path, services: Services, manager: Actor) -> None:
+    """0022's tables and column go, every deal and stage change stays, and the KPIs are
+    derived anew after the way back up."""
+    from alembic import command
+
+    from funneldesk.db.migrate import _migration_engine, alembic_config
+    from funneldesk.services.analytics.records import KpiRequest
+
+    path = db_path
+    services.demo.generate(deals=120, seed=7, by=manager)
+    before = services.analytics.core(KpiRequest())
+    services.db.close()
+    kept = rows(path)
+    config, engine = alembic_config(), _migration_engine(path)
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0021")
+    finally:
+        engine.dispose()
+    with closing(sqlite3.connect(path)) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(deals)")}
+        setting = conn.execute("SELECT count(*) FROM team_settings WHERE key IN "
+                               "('visits_zone', 'doctor_rules_seeded')").fetchone()[0]
+    assert not tables & {"stage_visits", "deal_progress", "doctor_rules", "kpi_targets",
+                         "forecast_adjustments", "training_plans", "ix_deals_stage_figures"}
+    assert "ix_deals_stage_totals" in tables
+    assert "forecast_category" not in columns
+    assert setting == 0
+    derived = ("visits_zone", "doctor_rules_seeded")  # 0022's own settings go with it
+    kept["team_settings"] = [r for r in kept["team_settings"] if r[0] not in derived]
+    assert rows(path) == kept
+    db = open_database(path)  # up again, as the next start does
+    try:
+        again = Services.for_database(db).analytics.core(KpiRequest())
+    finally:
+        db.close()
+    assert again == before

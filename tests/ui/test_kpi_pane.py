@@ -98,3 +98,37 @@ def test_the_insights_page_shows_every_section_and_copies_its_numbers(
     with qtbot.waitSignal(page.loaded, timeout=20000):
         page.period.setCurrentIndex(page.period.findData("this_month"))
     assert page.shown.report.core.date_from is not None
+
+
+def test_a_manager_sets_targets_and_the_pane_shows_where_each_kpi_stands(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    from funneldesk.ui.analytics.shown import STATUS_COLOURS
+    from funneldesk.ui.analytics.targets_dialog import TargetsDialog
+
+    for title in ("A", "B"):
+        make_deal(services, manager, title=title)
+    dialog = TargetsDialog(window.workspace, None, window)
+    qtbot.addWidget(dialog)
+    dialog.kpi.setCurrentIndex(dialog.kpi.findData("conversion"))
+    assert dialog.stage.isEnabled()
+    dialog.stage.setCurrentIndex(dialog.stage.findText("Proposal"))
+    dialog.value.setText("abc")
+    dialog.save()
+    assert "number" in dialog.error.text()
+    dialog.value.setText("40%")
+    dialog.save()
+    dialog.kpi.setCurrentIndex(dialog.kpi.findData("deals_created"))
+    assert not dialog.stage.isEnabled()
+    dialog.value.setText("2")
+    dialog.save()
+    assert dialog.error.text() == ""
+    assert sorted((t.kpi, str(t.value)) for t in dialog.shown) == [
+        ("conversion", "0.4000"), ("deals_created", "2.0000")]
+    # the pane, this month by default: two deals created against a target of two so far
+    # (the month's target times the share of it gone by, at most two)
+    pane = shown_pane(qtbot, window)
+    assert pane.period.currentData() == "this_month"
+    tile = pane.tiles["deals"]
+    assert tile.text() == "2"
+    assert STATUS_COLOURS["green"] in tile.styleSheet()
+    assert "Target met" in tile.toolTip()

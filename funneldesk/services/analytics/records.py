@@ -202,6 +202,17 @@ class TrainingNeed:
 
 
 @dataclass(frozen=True)
+class Standing:
+    """One KPI against its target."""
+
+    kpi: str
+    stage_id: int | None
+    actual: float | None
+    target: float  # as the period so far calls for
+    status: str  # "green", "amber", "red", or "none" without an actual figure
+
+
+@dataclass(frozen=True)
 class KpiReport:
     """Everything ``funneldesk kpi`` gives: the core KPIs, the funnel doctor's findings,
     anomalies, correlations and training needs."""
@@ -211,18 +222,35 @@ class KpiReport:
     anomalies: tuple[Anomaly, ...]
     correlations: tuple[Correlation, ...]
     training_needs: tuple[TrainingNeed, ...]
+    # each KPI that has a target for the period, against it
+    standings: tuple[Standing, ...] = ()
+
+
+@dataclass(frozen=True)
+class ForecastAdjustment:
+    """A manager's own forecast for a month, beside the computed one."""
+
+    id: int
+    version: int
+    amount: Decimal  # base currency
+    note: str
+    by: str
 
 
 @dataclass(frozen=True)
 class ForecastMonth:
     """Open deals expected to close in one month (``start``), before this month (``late``,
-    ``start`` None) or with no date (neither)."""
+    ``start`` None) or with no date (neither). Amounts in the base currency; None when a
+    deal's currency has no rate."""
 
     start: dt.date | None
     late: bool
     deals: int
-    value: Decimal | None  # base currency; None when a deal's currency has no rate
-    weighted: Decimal | None
+    value: Decimal | None  # every open deal's value
+    weighted: Decimal | None  # value × stage probability
+    commit: Decimal | None = None  # the deals their reps commit
+    best_case: Decimal | None = None  # commit and best case deals
+    adjusted: ForecastAdjustment | None = None
 
 
 @dataclass(frozen=True)
@@ -236,6 +264,27 @@ class TrendPoint:
 
 
 @dataclass(frozen=True)
+class PlanEffect:
+    """A training plan with the rep's figure before and after it (None: no data)."""
+
+    plan_id: int
+    version: int
+    rep_id: int
+    rep: str
+    stage_id: int | None
+    stage: str
+    kpi: str
+    topic: str
+    planned_on: dt.date
+    done_on: dt.date | None
+    outcome: str
+    before: float | None
+    before_n: int
+    after: float | None
+    after_n: int
+
+
+@dataclass(frozen=True)
 class PaneFigures:
     """What the KPI pane beside the board shows: the funnel, the results, the forecast and
     the doctor's headline (its causes and advice are on the Insights page)."""
@@ -243,6 +292,7 @@ class PaneFigures:
     core: CoreKpis
     forecast: tuple[ForecastMonth, ...]
     headline: str | None  # the bottleneck's sentence; None: no bottleneck
+    standings: tuple[Standing, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -253,3 +303,4 @@ class Insights:
     forecast: tuple[ForecastMonth, ...]
     trends: tuple[TrendPoint, ...]
     grain: str  # "week" or "month"
+    plans: tuple[PlanEffect, ...] = ()

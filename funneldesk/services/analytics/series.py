@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from funneldesk.enums import StageKind
+from funneldesk.money import from_storage
 from funneldesk.services.analytics.core import Money, Scope, marks
-from funneldesk.services.analytics.records import ForecastMonth, TrendPoint, ratio
+from funneldesk.services.analytics.records import ForecastAdjustment, ForecastMonth, TrendPoint, ratio
 from funneldesk.services.common.local_days import date_of, day_number
 from funneldesk.services.common.records import CurrencyRates
 from funneldesk.services.common.sql import Query
@@ -22,7 +24,8 @@ def forecast(query: Query, scope: Scope, rates: CurrencyRates, today: dt.date
              ) -> tuple[ForecastMonth, ...]:
     """The open deals by the month they are expected to close: those expected before this
     month (``start`` None, ``late``), each of the next FORECAST_MONTHS months, and those
-    with no date (``start`` None)."""
+    with no date (``start`` None); each month with its commit, best case (commit and best
+    case deals), total and weighted amounts, and the manager's own forecast beside them."""
     opens = scope.opens
     if not opens:
         return ()
@@ -33,27 +36,56 @@ def forecast(query: Query, scope: Scope, rates: CurrencyRates, today: dt.date
     rows = query(
         f"SELECT CASE WHEN d.expected_close IS NULL THEN 'none' "
         f"WHEN d.expected_close < ? THEN 'late' ELSE substr(d.expected_close, 1, 7) END, "
-        f"d.stage_id, d.currency, CASE WHEN d.currency = ? THEN NULL ELSE d.value END, "
-        f"count(*), sum(d.value), sum((d.value * (CASE d.stage_id {chance} ELSE 0 END) + 50) "
-        f"/ 100) FROM deals d WHERE {deals} GROUP BY 1, 2, 3, 4",
+        f"d.stage_id, d.forecast_category, d.currency, "
+        f"CASE WHEN d.currency = ? THEN NULL ELSE d.value END, count(*), sum(d.value), "
+        f"sum((d.value * (CASE d.stage_id {chance} ELSE 0 END) + 50) / 100) FROM deals d "
+        f"WHERE {deals} GROUP BY 1, 2, 3, 4, 5",
         [first.isoformat(), rates.base_currency, *params])
     probability = {s.id: s.probability for s in opens}
     money = Money(rates)
     counts: dict[str, int] = defaultdict(int)
-    for month, stage, currency, each, count, summed, weighted in rows:
+    for month, stage, category, currency, each, count, summed, weighted in rows:
         counts[month] += count
-        money.add((month, stage), currency, each, count, summed, weighted, probability[stage])
+        money.add((month, stage, category), currency, each, count, summed, weighted,
+                  probability[stage])
     months = [_add_months(first, n).isoformat()[:7] for n in range(FORECAST_MONTHS)]
+    adjusted = _adjustments(query, scope, first, _add_months(first, FORECAST_MONTHS))
     result = []
     for key in ["late", *months, "none"]:
         if key in ("late", "none") and not counts.get(key):
             continue
         keys = [k for k in money.totals if k[0] == key]  # type: ignore[index]
+
+        def total(categories: tuple[str, ...], weighted: bool = False,
+                  keys: list[Any] = keys) -> Decimal | None:
+            chosen = [k for k in keys if k[2] in categories]
+            return money.value(chosen, weighted=weighted) if chosen else Decimal(0)
+
         month = dt.date.fromisoformat(key + "-01") if key not in ("late", "none") else None
-        result.append(ForecastMonth(month, key == "late", counts.get(key, 0),
-                                    money.value(keys) if keys else Decimal(0),
-                                    money.value(keys, weighted=True) if keys else Decimal(0)))
+        every = ("pipeline", "best_case", "commit")
+        result.append(ForecastMonth(
+            month, key == "late", counts.get(key, 0), total(every), total(every, True),
+            total(("commit",)), total(("best_case", "commit")),
+            adjusted.get(month) if month is not None else None))
     return tuple(result)
+
+
+def _adjustments(query: Query, scope: Scope, first: dt.date, end: dt.date
+                 ) -> dict[dt.date, ForecastAdjustment]:
+    """The manager's own forecast of each month: one rep's when the request is for one,
+    else the team's."""
+    owners = scope.request.owner_ids
+    owner = owners[0] if owners is not None and len(owners) == 1 else None
+    rows = query(
+        "SELECT a.id, a.version, a.month, a.amount, a.note, u.display_name FROM "
+        "forecast_adjustments a JOIN users u ON u.id = a.updated_by_id "
+        "WHERE a.pipeline_id = ? AND a.month >= ? AND a.month < ? AND "
+        + ("a.user_id IS NULL" if owner is None else "a.user_id = ?"),
+        [scope.pipeline_id, first.isoformat(), end.isoformat(),
+         *([] if owner is None else [owner])])
+    return {dt.date.fromisoformat(str(month)): ForecastAdjustment(
+        int(i), int(v), from_storage(amount), str(note), str(by))
+        for i, v, month, amount, note, by in rows}
 
 
 def trends(query: Query, scope: Scope, rates: CurrencyRates, today: dt.date,

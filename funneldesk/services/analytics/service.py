@@ -7,11 +7,15 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from funneldesk.i18n import _
 from funneldesk.services.analytics import core as computing
+from funneldesk.services.analytics import targets
+from funneldesk.services.analytics.doctor import Targets as StageTargets
 from funneldesk.services.analytics.records import (
     Bottleneck,
     CoreKpis,
@@ -19,9 +23,11 @@ from funneldesk.services.analytics.records import (
     KpiReport,
     KpiRequest,
     PaneFigures,
+    PlanEffect,
+    Standing,
 )
 from funneldesk.services.common.base import Service
-from funneldesk.services.common.records import CurrencyRates
+from funneldesk.services.common.records import Actor, ChangeSet, CurrencyRates
 from funneldesk.services.pipeline import visits
 from funneldesk.services.team import reads as team_reads
 
@@ -66,12 +72,14 @@ class AnalyticsService(Service):
             past = computing.scope_of(query, replace(request, date_from=before[0],
                                                 date_to=before[1]), zone)
             history = computing.compute(query, past, rates, self._gather)
+        standing = self._standings(scope, figures, today)
+        goals = targets.targets_for([s.stage_id for s in figures.stages], standing)
         found, needs, links, odd = self._gather([
-            lambda: self._bottleneck(scope, figures, history, moment),
+            lambda: self._bottleneck(scope, figures, history, moment, goals),
             lambda: coaching.training_needs(query, scope),
             lambda: correlations.find(query, scope),
             lambda: anomalies.find(query, scope, today)])
-        return KpiReport(figures, found, odd, links, needs)
+        return KpiReport(figures, found, odd, links, needs, standing)
 
     def _start(self, request: KpiRequest, now: dt.datetime
                ) -> tuple[computing.Scope, CurrencyRates, dt.date]:
@@ -94,8 +102,11 @@ class AnalyticsService(Service):
         figures, months = self._gather([
             lambda: computing.compute(query, scope, rates),
             lambda: series.forecast(query, scope, rates, today)])
-        found = doctor.candidates(figures, None, {})
-        return PaneFigures(figures, months, doctor.reason_label(found[0]) if found else None)
+        standing = self._standings(scope, figures, today)
+        found = doctor.candidates(
+            figures, None, targets.targets_for([s.stage_id for s in figures.stages], standing))
+        return PaneFigures(figures, months, doctor.reason_label(found[0]) if found else None,
+                           standing)
 
     def insights(self, request: KpiRequest, *, grain: str = "month",
                  now: dt.datetime | None = None) -> Insights:
@@ -109,13 +120,27 @@ class AnalyticsService(Service):
         months, points = self._gather([
             lambda: series.forecast(query, scope, rates, today),
             lambda: series.trends(query, scope, rates, today, grain)])
-        return Insights(report, months, points, grain)
+        return Insights(report, months, points, grain, tuple(self.training_plans(today=today)))
+
+    def _standings(self, scope: computing.Scope, figures: CoreKpis, today: dt.date
+                   ) -> tuple[Standing, ...]:
+        """The KPIs against their targets: one rep's when the request is for one, else
+        the team's."""
+        request = scope.request
+        if request.date_from is None or request.date_to is None \
+                or targets.kind_of(request.date_from, request.date_to) is None:
+            return ()
+        owners = request.owner_ids
+        done = targets.activities_done(self.db.query, request.date_from, request.date_to,
+                                       scope.zone, owners)
+        owner = owners[0] if owners is not None and len(owners) == 1 else None
+        return targets.standings(self.db.query, figures, owner, today, done)
 
     def _bottleneck(self, scope: computing.Scope, figures: CoreKpis, history: CoreKpis | None,
-                    now: dt.datetime) -> Bottleneck | None:
+                    now: dt.datetime, goals: StageTargets) -> Bottleneck | None:
         from funneldesk.services.analytics import doctor, rules
 
-        found = doctor.candidates(figures, history, {})
+        found = doctor.candidates(figures, history, goals)
         if not found:
             return None
         worst = found[0]
@@ -132,6 +157,147 @@ class AnalyticsService(Service):
             return
         with self.db.session() as session:
             rules.seed(session)
+
+    def report_pdf(self, request: KpiRequest, *, grain: str = "month",
+                   owner_name: str | None = None, now: dt.datetime | None = None) -> bytes:
+        """The KPI report: charts, tables, targets and the doctor's findings, as a PDF."""
+        from funneldesk.reports.kpi_pdf import render
+        from funneldesk.services.analytics.document import document
+
+        moment = now or dt.datetime.now(dt.UTC)
+        return render(document(self.insights(request, grain=grain, now=moment), owner_name,
+                               moment))
+
+    def write_report(self, request: KpiRequest, path: Path, *, grain: str = "month",
+                     owner_name: str | None = None) -> Path:
+        """The KPI report written to ``path`` (one write, once it is whole)."""
+        from funneldesk.errors import InvalidInput
+
+        data = self.report_pdf(request, grain=grain, owner_name=owner_name)
+        try:
+            path.write_bytes(data)
+        except OSError as error:
+            raise InvalidInput("output", _("Cannot write {path}: {reason}").format(
+                path=path, reason=error.strerror or error)) from error
+        return path
+
+    # --- what managers keep ------------------------------------------------------------
+
+    def targets_between(self, first: dt.date, last: dt.date) -> list[targets.Target]:
+        """The targets of the periods that start between the two days."""
+        return targets.read(self.db.query, first, last)
+
+    def save_target(self, fields: targets.TargetFields, *, by: Actor,
+                    expected_version: int | None = None) -> ChangeSet:
+        with self.db.session() as session:
+            targets.save(session, fields, by, expected_version)
+        return ChangeSet(everything=True)
+
+    def remove_target(self, target_id: int, *, by: Actor) -> ChangeSet:
+        with self.db.session() as session:
+            targets.remove(session, target_id, by)
+        return ChangeSet(everything=True)
+
+    def amber_percent(self) -> int:
+        return targets.amber(self.db.query)
+
+    def set_amber_percent(self, percent: int, *, by: Actor) -> ChangeSet:
+        """How close to its target a KPI shows amber rather than red (a manager's call)."""
+        from funneldesk.errors import InvalidInput
+        from funneldesk.models import TeamSetting
+        from funneldesk.services.common import audit
+        from funneldesk.services.common.permissions import require_manager
+
+        require_manager(by, _("Only a manager can set targets."))
+        if not 1 <= percent <= 99:
+            raise InvalidInput("amber", _("Enter a share from 1 to 99%."))
+        with self.db.session() as session:
+            before = self.amber_percent()
+            session.merge(TeamSetting(key=targets.AMBER_SETTING, value=str(percent)))
+            audit.record(session, by, "set-target-amber", "team_setting", None,
+                         amber=[before, percent])
+        return ChangeSet(everything=True)
+
+    def adjust_forecast(self, *, pipeline_id: int, month: dt.date, user_id: int | None,
+                        amount: Decimal | None, note: str, by: Actor,
+                        expected_version: int | None = None) -> ChangeSet:
+        """A manager's own forecast for a month (None: none), beside the computed one."""
+        from funneldesk.services.analytics import adjustments
+
+        with self.db.session() as session:
+            adjustments.save(session, pipeline_id, month, user_id, amount, note, by,
+                             expected_version)
+        return ChangeSet(everything=True)
+
+    def training_plans(self, *, today: dt.date | None = None) -> list[PlanEffect]:
+        """Every training plan, newest first, with the rep's figure at its stage in the
+        90 days before and after it."""
+        from funneldesk.services.analytics import training
+
+        day = today or dt.date.today()
+        with self.db.reading() as session:
+            plans = training.read(session)
+        found = []
+        for plan in plans:
+            f = plan.fields
+            before, after = training.windows(f, day)
+            figure_before = self._figure_of(f, before)
+            figure_after = self._figure_of(f, after) if after is not None else (None, 0)
+            found.append(PlanEffect(plan.id, plan.version, f.user_id, plan.rep, f.stage_id,
+                                    plan.stage, f.kpi, f.topic, f.planned_on, f.done_on,
+                                    f.outcome, *figure_before, *figure_after))
+        return found
+
+    def _figure_of(self, plan: Any, days: tuple[dt.date, dt.date]) -> tuple[float | None, int]:
+        """The rep's conversion or median days at the plan's stage over ``days``."""
+        if not plan.kpi or plan.stage_id is None:
+            return None, 0
+        pipeline = self.db.query("SELECT pipeline_id FROM stages WHERE id = ?",
+                                 (plan.stage_id,))
+        if not pipeline:
+            return None, 0
+        figures = self.core(KpiRequest(int(pipeline[0][0]), days[0], days[1], (plan.user_id,)))
+        stage = next((s for s in figures.stages if s.stage_id == plan.stage_id), None)
+        if stage is None:
+            return None, 0
+        if plan.kpi == "conversion":
+            return stage.conversion_to_next, stage.reached
+        return stage.days.median, stage.days.n
+
+    def save_training_plan(self, fields: Any, *, by: Actor, plan_id: int | None = None,
+                           expected_version: int | None = None) -> ChangeSet:
+        from funneldesk.services.analytics import training
+
+        with self.db.session() as session:
+            training.save(session, fields, by, plan_id, expected_version)
+        return ChangeSet(everything=True)
+
+    def remove_training_plan(self, plan_id: int, *, by: Actor) -> ChangeSet:
+        from funneldesk.services.analytics import training
+
+        with self.db.session() as session:
+            training.remove(session, plan_id, by)
+        return ChangeSet(everything=True)
+
+    def rules(self) -> list[Any]:
+        from funneldesk.services.analytics import rules
+
+        self._seed_rules()
+        with self.db.reading() as session:
+            return list(rules.read(session))
+
+    def save_rule(self, fields: Any, *, by: Actor, rule_id: int | None = None,
+                  expected_version: int | None = None) -> int:
+        from funneldesk.services.analytics import rules
+
+        with self.db.session() as session:
+            return rules.save(session, fields, by, rule_id, expected_version)
+
+    def remove_rule(self, rule_id: int, *, by: Actor) -> None:
+        from funneldesk.services.analytics import rules
+
+        with self.db.session() as session:
+            rules.remove(session, rule_id, by)
 
     def request_for(self, *, date_from: dt.date | None = None, date_to: dt.date | None = None,
                     pipeline: str | None = None, owner: str | None = None) -> KpiRequest:

@@ -39,6 +39,7 @@ from funneldesk.services.pipeline.criteria import record_ticks, ticks
 from funneldesk.services.pipeline.lookups import load_pipeline, read_card
 from funneldesk.services.pipeline.moves import GAP, check_version
 from funneldesk.services.pipeline.records import (
+    FORECAST_CATEGORIES,
     ChecklistItem,
     CriterionInfo,
     DealDetail,
@@ -57,6 +58,8 @@ def validate(fields: DealFields) -> DealFields:
     value = check_amount(fields.value)
     if len(fields.currency) != 3 or not fields.currency.isalpha():
         raise InvalidInput("currency", _("Choose a currency."))
+    if fields.forecast_category not in FORECAST_CATEGORIES:
+        raise InvalidInput("forecast_category", _("Choose pipeline, best case or commit."))
     return DealFields(**{**asdict(fields), "title": fields.title.strip(), "value": value,
                          "currency": fields.currency.upper()})
 
@@ -79,7 +82,8 @@ def _check_links(session: Session, fields: DealFields) -> None:
 def _fields_of(deal: Deal) -> DealFields:
     return DealFields(deal.title, deal.company_id, deal.contact_id, deal.value, deal.currency,
                       deal.expected_close, deal.owner_id, deal.next_step, deal.next_step_date,
-                      deal.notes, deal.lead_source_id, deal.campaign, deal.product_id)
+                      deal.notes, deal.lead_source_id, deal.campaign, deal.product_id,
+                      deal.forecast_category)
 
 
 def _check_owner(by: Actor, fields: DealFields) -> None:

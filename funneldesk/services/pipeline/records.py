@@ -205,6 +205,11 @@ class DealFields:
     lead_source_id: int | None = None
     campaign: str = ""
     product_id: int | None = None
+    # the rep's call for the forecast (FORECAST_CATEGORIES)
+    forecast_category: str = "pipeline"
+
+
+FORECAST_CATEGORIES = ("pipeline", "best_case", "commit")
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ from funneldesk.services.pipeline.lookups import load_pipeline
 from funneldesk.services.pipeline.records import StageInfo
 from funneldesk.services.pipeline.search import index_new_deals, raw_connection
 from funneldesk.services.sample_data import activities as sample_activities
+from funneldesk.services.sample_data import analytics as sample_analytics
 from funneldesk.services.sample_data import contracts as sample_contracts
 from funneldesk.services.sample_data import quotes as sample_quotes
 from funneldesk.services.sample_data.names import EN, ZH
@@ -316,6 +317,9 @@ class DemoService(Service):
                           [owners[-1]], now)  # the one loading the sample: a manager
         sample_contracts.add(session, random.Random(rng.random()), words, deal_rows,
                              opens[-1].id if len(opens) > 1 else None, won.id, by, now)
+        # targets, forecast calls, an own forecast and a training plan: no random draws
+        slow = opens[-2] if len(opens) >= 3 else None
+        sample_analytics.add(session, deal_rows, opens, slow.id if slow else None, by.id, now)
         if checks:
             session.execute(insert(CriterionCheck), checks)
         index_new_deals(raw_connection(session), first_deal)

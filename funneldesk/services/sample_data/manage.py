@@ -28,8 +28,11 @@ from funneldesk.models import (
     Contact,
     ContactTag,
     Deal,
+    ForecastAdjustment,
+    KpiTarget,
     Product,
     QuoteLine,
+    TrainingPlan,
     User,
 )
 from funneldesk.services.activities.search import forget_activities
@@ -43,7 +46,9 @@ from funneldesk.services.sample_data.demo import DemoSummary
 from funneldesk.services.sample_data.records import SampleCounts
 
 # rows that belong to a company or contact and go with it
-_OWNED = ("channels", "company_tags", "contact_tags")
+_OWNED = ("channels", "company_tags", "contact_tags",
+          # a sample rep's targets, own forecasts and training plans go with the rep
+          "kpi_targets", "forecast_adjustments", "training_plans")
 # customers that stay pass from the sample rep who owned them to whoever removes the data
 _HANDED_OVER = (("companies", "owner_id"), ("contacts", "owner_id"))
 
@@ -121,6 +126,12 @@ def _remove(session: Session, by: Actor) -> tuple[SampleCounts, list[str]]:
     raw = search.raw_connection(session)
     search.forget_customers(raw, search.CONTACT_KIND, contacts)
     search.forget_customers(raw, search.COMPANY_KIND, companies)
+    # the sample's targets, own forecasts and training plans, and anyone's that name the
+    # sample's people (who go below)
+    for kept in (KpiTarget, ForecastAdjustment, TrainingPlan):
+        session.execute(delete(kept).where(kept.is_sample.is_(True)))
+        for i in range(0, len(users), 500):
+            session.execute(delete(kept).where(kept.user_id.in_(users[i:i + 500])))
     for i in range(0, len(users), 500):
         for owner in (Company.owner_id, Contact.owner_id):
             session.execute(update(owner.class_).where(owner.in_(users[i:i + 500]))

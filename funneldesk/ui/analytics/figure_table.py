@@ -8,13 +8,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QColor, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from funneldesk.i18n import _
 from funneldesk.ui.common.rows_model import Index, RowsModel
 
-Cell = str | tuple[str, str]  # the text, or (text, tooltip)
+# the text, (text, tooltip), or (text, tooltip, colour): a target's green, amber or red
+Cell = str | tuple[str, str] | tuple[str, str, str]
 
 
 class FigureModel(RowsModel):
@@ -38,11 +39,17 @@ class FigureModel(RowsModel):
         if not index.isValid():
             return None
         cell = self.rows[index.row()][index.column()]
-        text, tip = (cell, "") if isinstance(cell, str) else cell
+        text, tip, colour = (cell, "", "") if isinstance(cell, str) else (*cell, "")[:3]
         if role == Qt.ItemDataRole.DisplayRole:
             return text
         if role == Qt.ItemDataRole.ToolTipRole:
             return tip or None
+        if role == Qt.ItemDataRole.ForegroundRole and colour:
+            return QColor(colour)
+        if role == Qt.ItemDataRole.FontRole and colour:
+            font = QFont()
+            font.setBold(True)
+            return font
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() < len(self._numeric) \
                 and self._numeric[index.column()]:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

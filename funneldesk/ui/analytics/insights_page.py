@@ -5,10 +5,10 @@ correlations and training needs. Read off the GUI thread, again after every chan
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from typing import Any
+from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -22,25 +22,22 @@ from PySide6.QtWidgets import (
 )
 
 from funneldesk import formatting
+from funneldesk.enums import Role
 from funneldesk.errors import FunnelDeskError
-from funneldesk.i18n import _, ngettext, pgettext
+from funneldesk.i18n import _
+from funneldesk.services.analytics import tables
+from funneldesk.services.analytics.charting import charts_of
 from funneldesk.services.analytics.definitions import definition
 from funneldesk.services.analytics.records import Insights, KpiRequest
 from funneldesk.services.dto import ChangeSet
+from funneldesk.ui.analytics import actions
 from funneldesk.ui.analytics.chart_view import ChartView
-from funneldesk.ui.analytics.figure_table import Cell, FigureTable
+from funneldesk.ui.analytics.figure_table import FigureTable
 from funneldesk.ui.analytics.periods import PERIODS, period_dates
-from funneldesk.ui.analytics.shown import (
-    NO_DATA,
-    days_text,
-    missing_rates_text,
-    money_text,
-    month_label,
-    percent_text,
-)
+from funneldesk.ui.analytics.shown import STATUS_COLOURS
 from funneldesk.ui.common.background import run_in_background
 from funneldesk.ui.common.error_label import ErrorLabel
-from funneldesk.ui.common.errors import show_bug
+from funneldesk.ui.common.errors import show_bug, show_error
 from funneldesk.ui.common.fields import long_year_format
 from funneldesk.ui.common.page import Page, Workspace
 
@@ -67,7 +64,7 @@ class Section(QWidget):
         self.table = FigureTable()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 8)
-        head = QHBoxLayout()
+        self.head = head = QHBoxLayout()
         head.addWidget(self.heading)
         head.addStretch(1)
         if self.chart is not None:
@@ -81,9 +78,23 @@ class Section(QWidget):
             layout.addWidget(self.chart)
         layout.addWidget(self.table)
 
+    def add_button(self, button: QPushButton) -> None:
+        """A button beside the heading (before Save chart as PNG…)."""
+        self.head.insertWidget(2, button)
+
     def say(self, text: str) -> None:
         self.note.setText(text)
         self.note.setVisible(bool(text))
+
+    def show_table(self, table: tables.Table) -> None:
+        """The section's numbers; what it says instead when there are none."""
+        lines = list(table.notes) + ([table.empty] if not table.rows and table.empty else [])
+        self.say("\n".join(lines))
+        self.table.show_rows(
+            table.headers,
+            [[(c.text, c.tip, STATUS_COLOURS.get(c.status, "")) for c in row]
+             for row in table.rows], table.numeric)
+        self.table.setVisible(bool(table.rows))
 
 
 class InsightsPage(Page):
@@ -149,18 +160,46 @@ class InsightsPage(Page):
         self.reasons = Section(_("Lost reasons"), d("period").shown())
         self.owners = Section(_("By owner"), d("owner").shown())
         self.products = Section(_("By product"), d("period").shown(), chart=False)
+        self.targets = Section(_("Targets"), _("Each KPI that has a target for the period "
+                                               "(a month, a quarter or a year), against it."),
+                               chart=False)
+        if workspace.actor.role is Role.MANAGER:
+            adjust = QPushButton(_("Your forecast…"))
+            adjust.setToolTip(_("Your own forecast for a month, kept beside the computed one"))
+            adjust.clicked.connect(self.adjust_forecast)
+            self.forecast.add_button(adjust)
+            set_targets = QPushButton(_("Set targets…"))
+            set_targets.clicked.connect(self.edit_targets)
+            self.targets.add_button(set_targets)
         self.doctor = Section(_("Funnel doctor"), "", chart=False)
         self.anomalies = Section(_("Anomalies"), "", chart=False)
         self.correlations = Section(_("Correlations"), "", chart=False)
         self.coaching = Section(_("Coaching: training needs"), "", chart=False)
+        self.plans = Section(_("Training plans"), _(
+            "Each rep's figure at the stage in the 90 days before the training and in the "
+            "90 days after it."), chart=False)
+        if workspace.actor.role is Role.MANAGER:
+            plan = QPushButton(_("Plan training…"))
+            plan.setToolTip(_("For the training need chosen above, or any other"))
+            plan.clicked.connect(self.plan_training)
+            self.coaching.add_button(plan)
+            edit_plan = QPushButton(_("Edit plan…"))
+            edit_plan.clicked.connect(self.edit_plan)
+            self.plans.add_button(edit_plan)
+        self.sections: dict[str, Section] = {
+            "targets": self.targets, "doctor": self.doctor, "funnel": self.funnel,
+            "time": self.time, "results": self.results, "forecast": self.forecast,
+            "trends": self.trends, "sources": self.sources, "reasons": self.reasons,
+            "owners": self.owners, "products": self.products, "anomalies": self.anomalies,
+            "correlations": self.correlations, "coaching": self.coaching, "plans": self.plans}
         body = QWidget()
         body.setObjectName("insights-body")
         column = QVBoxLayout(body)
         column.addWidget(self.summary)
         column.addWidget(self.problem)
-        for section in (self.doctor, self.funnel, self.time, self.results, self.forecast,
+        for section in (self.targets, self.doctor, self.funnel, self.time, self.results, self.forecast,
                         self.trends, self.sources, self.reasons, self.owners, self.products,
-                        self.anomalies, self.correlations, self.coaching):
+                        self.anomalies, self.correlations, self.coaching, self.plans):
             column.addWidget(section)
         column.addStretch(1)
         scroll = QScrollArea()
@@ -170,10 +209,44 @@ class InsightsPage(Page):
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(scroll, 1)
+        self._actions = [self.make_action(actions.SAVE_REPORT, self.save_report),
+                         self.make_action(actions.SET_TARGETS, self.edit_targets),
+                         self.make_action(actions.ADJUST_FORECAST, self.adjust_forecast),
+                         self.make_action(actions.PLAN_TRAINING, self.plan_training),
+                         self.make_action(actions.RELOAD_INSIGHTS, self.reload)]
         self.shown: Insights | None = None
         self._reading = False
         self._again = False
         self.reload()
+
+    def page_actions(self) -> list[QAction]:
+        return self._actions
+
+    def save_report(self) -> None:
+        """The KPI report of what the page shows, as a PDF file the user names."""
+        from funneldesk.ui.common.file_dialogs import save_file_name
+
+        chosen, _filter = save_file_name(self, _("Save the KPI report"),
+                                         _("{name}.pdf").format(name=_("KPI report")),
+                                         _("PDF files (*.pdf)"))
+        if not chosen:
+            return
+        request, grain = self.request(), self.grain.currentData()
+        owner = self.owner.currentText() if self.owner.currentData() is not None else None
+        services = self.workspace.services
+        self.workspace.show_message(_("Writing the KPI report…"))
+        run_in_background(
+            lambda: services.analytics.write_report(request, Path(chosen), grain=grain,
+                                                    owner_name=owner),
+            lambda _done: self.workspace.show_message(_("Written: {path}").format(
+                path=chosen)), self._report_failed, owner=self)
+
+    def _report_failed(self, error: Exception) -> None:
+        self.workspace.show_message("")
+        if isinstance(error, FunnelDeskError):
+            show_error(self, error)
+            return
+        show_bug(self, error)
 
     def _filters_changed(self) -> None:
         custom = self.period.currentData() == "custom"
@@ -232,203 +305,54 @@ class InsightsPage(Page):
             "{pipeline}: deals created {deals}, won {won}, lost {lost}; win rate {rate}."
         ).format(pipeline=k.pipeline, deals=formatting.number(k.deals.total),
                  won=formatting.number(k.deals.won), lost=formatting.number(k.deals.lost),
-                 rate=percent_text(k.win_rate)), missing_rates_text(k.missing_rates)])))
-        from funneldesk.charts import figures as charts
-
-        stages = k.stages
-        names = [s.name for s in stages]
-        self.funnel.chart.show_chart(  # type: ignore[union-attr]
-            lambda size, dpi: charts.funnel(names, [s.reached for s in stages],
-                                            [s.conversion_to_next for s in stages],
-                                            size=size, dpi=dpi),
-            _("Funnel"))
-        self.funnel.table.show_rows(
-            [_("Stage"), _("Reached"), _("To next"), _("Open now"), _("Open value")],
-            [[s.name, formatting.number(s.reached), percent_text(s.conversion_to_next),
-              formatting.number(s.open_now), money_text(s.open_value, k.currency)]
-             for s in stages])
-        self.time.chart.show_chart(  # type: ignore[union-attr]
-            lambda size, dpi: charts.stage_times(names, [s.days.median for s in stages],
-                                                 [s.rot_days for s in stages],
-                                                 size=size,
-                                                 dpi=dpi), _("Time in stage"))
-        self.time.table.show_rows(
-            [_("Stage"), _("Median days"), _("Mean days"), _("Visits"), _("Rot limit")],
-            [[s.name, days_text(s.days.median), days_text(s.days.mean),
-              formatting.number(s.days.n), str(s.rot_days) if s.rot_days else NO_DATA]
-             for s in stages])
-        self.results.table.show_rows([_("Figure"), _("Value")], [
-            [_("Deals created"), formatting.number(k.deals.total)],
-            [_("Open at the end"), formatting.number(k.deals.open)],
-            [_("Won"), formatting.number(k.deals.won)],
-            [_("Lost"), formatting.number(k.deals.lost)],
-            [_("Win rate"), percent_text(k.win_rate)],
-            [_("Sales cycle, mean (days)"), days_text(k.cycle.mean)],
-            [_("Sales cycle, median (days)"), days_text(k.cycle.median)],
-            [_("Won value"), money_text(k.won_value, k.currency)],
-            [_("Weighted pipeline"), money_text(k.weighted_pipeline, k.currency)]])
-        self._show_forecast(insights, charts)
-        self._show_trends(insights, charts)
-        self._show_breakdowns(insights, charts)
-        self._show_doctor(insights)
+                 rate=tables.percent(k.win_rate)), tables.missing_rates(k.missing_rates)])))
+        every = tables.all_tables(insights)
+        for key, section in self.sections.items():
+            section.show_table(every[key])
+        for key, (title, draw) in charts_of(insights).items():
+            chart = self.sections[key].chart
+            if chart is not None:
+                chart.show_chart(draw, title)
         self.set_status_text(_("Figures in {currency}, days in {zone}").format(
             currency=k.currency, zone=k.zone))
         self.loaded.emit()
 
-    def _show_forecast(self, insights: Insights, charts: Any) -> None:
-        k, months = insights.report.core, insights.forecast
-        dated = [m for m in months if m.start is not None]
-        self.forecast.chart.show_chart(  # type: ignore[union-attr]
-            lambda size, dpi: charts.columns(
-                [formatting.month_short(m.start) for m in dated if m.start],
-                [(_("Weighted"), [_float(m.weighted) for m in dated]),
-                 (_("Total"), [_float(m.value) for m in dated])],
-                value_text=lambda v: formatting.number(int(v)),
-                size=size, dpi=dpi), _("Forecast"))
-        self.forecast.table.show_rows(
-            [_("Expected close"), pgettext("kpi", "Deals"), _("Total"), _("Weighted")],
-            [[month_label(m), formatting.number(m.deals), money_text(m.value, k.currency),
-              money_text(m.weighted, k.currency)] for m in months])
+    def adjust_forecast(self) -> None:
+        from funneldesk.ui.analytics.adjust_dialog import AdjustDialog
 
-    def _show_trends(self, insights: Insights, charts: Any) -> None:
-        points, weekly = insights.trends, insights.grain == "week"
+        if self.shown is None:
+            return
+        owner = self.owner.currentData()
+        AdjustDialog(self.workspace, self.shown.report.core.pipeline_id, owner,
+                     list(self.shown.forecast), self).exec()
 
-        def label(day: dt.date) -> str:
-            return formatting.date_short(day) if weekly else formatting.month_short(day)
+    def _stages(self) -> list[tuple[int, str]]:
+        if self.shown is None:
+            return []
+        return [(s.stage_id, s.name) for s in self.shown.report.core.stages]
 
-        self.trends.chart.show_chart(  # type: ignore[union-attr]
-            lambda size, dpi: charts.columns(
-                [label(p.start) for p in points],
-                [(pgettext("kpi", "Created"), [float(p.created) for p in points]),
-                 (_("Won"), [float(p.won) for p in points]),
-                 (_("Lost"), [float(p.lost) for p in points])],
-                line=(_("Win rate"), [p.win_rate for p in points]),
-                size=size, dpi=dpi), _("Trends"))
-        currency = insights.report.core.currency
-        self.trends.table.show_rows(
-            [_("Week of") if weekly else _("Month"), pgettext("kpi", "Created"), _("Won"), _("Lost"),
-             _("Win rate"), _("Won value")],
-            [[label(p.start), formatting.number(p.created), formatting.number(p.won),
-              formatting.number(p.lost), percent_text(p.win_rate),
-              money_text(p.won_value, currency)] for p in points])
+    def plan_training(self) -> None:
+        from funneldesk.ui.analytics.plan_dialog import PlanDialog
 
-    def _show_breakdowns(self, insights: Insights, charts: Any) -> None:
-        k = insights.report.core
-        sources = k.by_source
-        self.sources.chart.show_chart(  # type: ignore[union-attr]
-            lambda size, dpi: charts.bars([s.source for s in sources],
-                                          [s.conversion for s in sources],
-                                          value_text=formatting.percent,
-                                          size=size,
-                                          dpi=dpi), _("Lead-source conversion"))
-        self.sources.table.show_rows(
-            [_("Lead source"), _("Deals created"), _("Won"), _("Conversion")],
-            [[s.source, formatting.number(s.deals), formatting.number(s.won),
-              percent_text(s.conversion)] for s in sources])
-        reasons = k.lost_reasons
-        self.reasons.chart.show_chart(  # type: ignore[union-attr]
-            lambda size, dpi: charts.bars([r.reason for r in reasons],
-                                          [float(r.count) for r in reasons],
-                                          value_text=lambda v: formatting.number(int(v)),
-                                          size=size, dpi=dpi),
-            _("Lost reasons"))
-        self.reasons.table.show_rows([_("Reason"), pgettext("kpi", "Deals")],
-                                     [[r.reason, formatting.number(r.count)] for r in reasons])
-        owners = k.by_owner
-        self.owners.chart.show_chart(  # type: ignore[union-attr]
-            lambda size, dpi: charts.bars([o.owner for o in owners],
-                                          [o.win_rate for o in owners],
-                                          value_text=formatting.percent,
-                                          size=size, dpi=dpi),
-            _("Win rate by owner"))
-        self.owners.table.show_rows(
-            [_("Owner"), _("Deals created"), _("Won"), _("Lost"), _("Win rate"),
-             _("Won value"), _("Cycle, mean"), _("Cycle, median")],
-            [[o.owner, formatting.number(o.deals), formatting.number(o.won),
-              formatting.number(o.lost), percent_text(o.win_rate),
-              money_text(o.won_value, k.currency), days_text(o.cycle.mean),
-              days_text(o.cycle.median)] for o in owners])
-        self.products.table.show_rows(
-            [_("Product"), _("Won"), _("Lost"), pgettext("kpi", "Open"), _("Win rate"), _("Won value")],
-            [[p.product, formatting.number(p.won), formatting.number(p.lost),
-              formatting.number(p.open), percent_text(p.win_rate),
-              money_text(p.won_value, k.currency)] for p in k.by_product])
+        needs = self.shown.report.training_needs if self.shown else ()
+        rows = sorted({i.row() for i in self.coaching.table.selectionModel().selectedIndexes()})
+        need = needs[rows[0]] if rows and rows[0] < len(needs) else None
+        PlanDialog(self.workspace, self._stages(), need=need, parent=self).exec()
 
-    def _show_doctor(self, insights: Insights) -> None:
-        report = insights.report
-        b = report.bottleneck
-        if b is None:
-            self.doctor.say(_("No bottleneck: every stage is within a tenth of its "
-                              "reference (its target, the year before, its rot limit or "
-                              "the other stages)."))
-            self.doctor.table.show_rows([], [])
-        else:
-            lines = [b.reason_label]
-            if b.lost_reasons:
-                lines.append(_("Lost there: {reasons}.").format(reasons=formatting.listing(
-                    [f"{r.reason} ({formatting.number(r.count)})" for r in b.lost_reasons])))
-            if b.stuck:
-                lines.append(ngettext("{n} deal there is past the rot limit now.",
-                                      "{n} deals there are past the rot limit now.",
-                                      b.stuck).format(n=formatting.number(b.stuck)))
-            lines += [f"→ {advice}" for advice in b.suggestions]
-            self.doctor.say("\n".join(lines))
-            self.doctor.table.show_rows(
-                [_("Over-represented among deals lost or stuck there"), _("Of those"),
-                 _("Of all in the stage"), _("Times as common"), _("p")],
-                [[f"{_dimension(c.dimension)}: {c.label}",
-                  f"{c.stuck_or_lost} / {c.group}", f"{c.in_stage} / {c.population}",
-                  formatting.decimal(c.lift, 2), _p(c.p_value)] for c in b.causes],
-                (False, True, True, True, True))
-        self._rows(self.anomalies, report.anomalies[:ANOMALIES_SHOWN],
-                   _("No value outside its expected range."),
-                   [_("Series"), _("Week or month of"), _("Value"), _("Expected"), _("z")],
-                   lambda a: [f"{a.series_label}" + (f" · {a.key_label}" if a.key_label
-                                                     else ""),
-                              formatting.date(a.start), formatting.number(a.value),
-                              f"{formatting.decimal(a.low)}–{formatting.decimal(a.high)}",
-                              formatting.decimal(a.z, 1)],
-                   (False, False, True, True, True))
-        self._rows(self.correlations, report.correlations, _("Too few closed deals to test."),
-                   [_("Outcome"), _("Factor"), _("What it means"), pgettext("kpi", "Deals"), _("p")],
-                   lambda c: [_("Winning") if c.outcome == "win" else _("Sales cycle"),
-                              c.factor_label, (c.summary, c.summary),
-                              formatting.number(c.n), _p(c.p_value)],
-                   (False, False, False, True, True))
-        self._rows(self.coaching, report.training_needs,
-                   _("No rep is significantly below the rest of the team at any stage."),
-                   [_("Rep"), _("Stage"), _("Figure"), _("Rep"), _("Rest of the team"),
-                    _("Deals or visits"), _("p"), _("Suggested topics")],
-                   lambda t: [t.owner, t.stage,
-                              _("Conversion") if t.kpi == "conversion" else _("Median days"),
-                              percent_text(t.rep_value) if t.kpi == "conversion"
-                              else days_text(t.rep_value),
-                              percent_text(t.team_value) if t.kpi == "conversion"
-                              else days_text(t.team_value),
-                              f"{t.n} / {t.team_n}", _p(t.p_value),
-                              "; ".join(t.topics)],
-                   (False, False, False, True, True, True, True, False))
+    def edit_plan(self) -> None:
+        from funneldesk.ui.analytics.plan_dialog import PlanDialog
 
-    @staticmethod
-    def _rows(section: Section, items: Sequence[Any], empty: str, headers: Sequence[str],
-              row: Callable[[Any], list[Cell]], numeric: Sequence[bool]) -> None:
-        section.say("" if items else empty)
-        section.table.show_rows(headers, [row(item) for item in items], numeric)
-        section.table.setVisible(bool(items))
+        plans = self.shown.plans if self.shown else ()
+        rows = sorted({i.row() for i in self.plans.table.selectionModel().selectedIndexes()})
+        if not rows or rows[0] >= len(plans):
+            self.plans.say(_("Choose a plan in the list first."))
+            return
+        PlanDialog(self.workspace, self._stages(), plan=plans[rows[0]], parent=self).exec()
 
+    def edit_targets(self) -> None:
+        from funneldesk.ui.analytics.targets_dialog import TargetsDialog
+
+        TargetsDialog(self.workspace, self.pipeline.currentData(), self).exec()
 
 def _day(date: QDate) -> dt.date:
     return dt.date(date.year(), date.month(), date.day())
-
-
-def _float(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-def _p(value: float) -> str:
-    return "< 0.001" if value < 0.001 else formatting.decimal(value, 3)
-
-
-def _dimension(code: str) -> str:
-    return {"source": _("Lead source"), "product": _("Product"), "owner": _("Owner"),
-            "size": _("Deal size")}[code]

@@ -1,6 +1,7 @@
 """The KPI pane, docked beside the board: the funnel, the results, the forecast and the
 funnel doctor's headline, with the numbers under each chart. A manager sees the team's
-(or a rep's, as chosen); a rep sees their own by default.
+(or a rep's, as chosen); a rep sees their own by default. This month by default, each KPI
+that has a target in its green, amber or red.
 
 It is computed and its charts drawn in one job off the GUI thread, again as soon as any
 change is saved (a move, an edit, an import): a change during a read reads once more
@@ -8,6 +9,8 @@ when that read is done."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -16,6 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -28,15 +32,19 @@ from funneldesk.enums import Role
 from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, pgettext
 from funneldesk.services.analytics.definitions import definition
-from funneldesk.services.analytics.records import KpiRequest, PaneFigures
+from funneldesk.services.analytics.records import KpiRequest, PaneFigures, Standing
+from funneldesk.services.analytics.tables import missing_rates, month_label, percent
 from funneldesk.services.dto import ChangeSet
 from funneldesk.ui.analytics.chart_view import ChartView
-from funneldesk.ui.analytics.figure_table import FigureTable
-from funneldesk.ui.analytics.shown import missing_rates_text, money_text, month_label, percent_text
+from funneldesk.ui.analytics.figure_table import Cell, FigureTable
+from funneldesk.ui.analytics.periods import PERIODS, period_dates
+from funneldesk.ui.analytics.shown import STATUS_COLOURS, money_short, target_tip
 from funneldesk.ui.common.background import run_in_background
 from funneldesk.ui.common.error_label import ErrorLabel
 from funneldesk.ui.common.errors import show_bug
 from funneldesk.ui.common.page import Pane, Workspace
+
+PANE_PERIODS = ("this_month", "this_quarter", "this_year", "all")
 
 
 class KpiPane(Pane):
@@ -50,17 +58,24 @@ class KpiPane(Pane):
         self.whose.setCurrentIndex(0 if workspace.actor.role is Role.MANAGER else 1)
         self.whose.setToolTip(definition("scope").shown())
         self.whose.currentIndexChanged.connect(lambda _i: self.reload())
+        self.period = QComboBox()
+        for code, name in PERIODS:
+            if code in PANE_PERIODS:
+                self.period.addItem(name(), code)
+        self.period.setCurrentIndex(self.period.findData("this_month"))
+        self.period.setToolTip(definition("period").shown())
+        self.period.currentIndexChanged.connect(lambda _i: self.reload())
         self.tiles: dict[str, QLabel] = {}
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
-        for n, code in enumerate(("win_rate", "won_value", "weighted_pipeline", "deals")):
+        for n, code in enumerate(("won_value", "win_rate", "deals", "weighted_pipeline")):
             value = QLabel("–")
             value.setObjectName(f"tile-{code}")
             font = value.font()
             font.setPointSizeF(font.pointSizeF() * 1.35)
             value.setFont(font)
             caption = QLabel(_(definition(code).title) if code != "deals"
-                             else _("Open deals"))
+                             else _("Deals created"))
             caption.setStyleSheet("color: palette(mid);")
             for label in (value, caption):
                 label.setToolTip(definition(code).shown())
@@ -89,7 +104,10 @@ class KpiPane(Pane):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.whose)
+        choices = QHBoxLayout()
+        choices.addWidget(self.whose, 1)
+        choices.addWidget(self.period, 1)
+        layout.addLayout(choices)
         layout.addLayout(grid)
         layout.addWidget(self.missing)
         layout.addWidget(_line())
@@ -116,7 +134,8 @@ class KpiPane(Pane):
         self.reload()
 
     def request(self) -> KpiRequest:
-        return KpiRequest(owner_ids=self.whose.currentData())
+        first, last = period_dates(self.period.currentData(), dt.date.today())
+        return KpiRequest(date_from=first, date_to=last, owner_ids=self.whose.currentData())
 
     def reload(self) -> None:
         """Reads the figures and draws the charts again, off the GUI thread."""
@@ -149,26 +168,45 @@ class KpiPane(Pane):
         self.figures = figures
         self.problem.show_message("")
         k = figures.core
-        self.tiles["win_rate"].setText(percent_text(k.win_rate))
-        self.tiles["won_value"].setText(money_text(k.won_value, k.currency, short=True))
+        self.tiles["win_rate"].setText(percent(k.win_rate))
+        self.tiles["won_value"].setText(money_short(k.won_value, k.currency))
         self.tiles["weighted_pipeline"].setText(
-            money_text(k.weighted_pipeline, k.currency, short=True))
-        self.tiles["deals"].setText(formatting.number(k.deals.open))
-        self.missing.setText(missing_rates_text(k.missing_rates))
+            money_short(k.weighted_pipeline, k.currency))
+        self.tiles["deals"].setText(formatting.number(k.deals.total))
+        standing = {(s.kpi, s.stage_id): s for s in figures.standings}
+        for code, kpi, shown in (
+                ("won_value", "won_value",
+                 lambda v: money_short(Decimal(str(round(v, 2))), k.currency)),
+                ("deals", "deals_created", lambda v: formatting.decimal(v))):
+            self._colour(self.tiles[code], standing.get((kpi, None)), shown,
+                         definition(code).shown())
+        self.missing.setText(missing_rates(k.missing_rates))
         self.missing.setVisible(bool(k.missing_rates))
         self.headline.setText(figures.headline or _(
             "No bottleneck: every stage is within a tenth of its reference."))
         self.funnel.show_drawn(_funnel(figures), funnel, _("Funnel"))
         self.funnel_table.show_rows(
             [_("Stage"), _("Reached"), _("To next")],
-            [[s.name, formatting.number(s.reached), percent_text(s.conversion_to_next)]
+            [[s.name, formatting.number(s.reached),
+              _against(percent(s.conversion_to_next),
+                       standing.get(("conversion", s.stage_id)), formatting.percent)]
              for s in k.stages])
         self.forecast.show_drawn(_forecast(figures), forecast, _("Forecast"))
         self.forecast_table.show_rows(
             [_("Expected close"), pgettext("kpi", "Deals"), _("Weighted")],
             [[month_label(m), formatting.number(m.deals),
-              money_text(m.weighted, k.currency, short=True)] for m in figures.forecast])
+              money_short(m.weighted, k.currency)] for m in figures.forecast])
         self.loaded.emit()
+
+    @staticmethod
+    def _colour(label: QLabel, standing: Standing | None, shown: Any, definition: str) -> None:
+        """A tile in its target's colour, the target in its tooltip."""
+        if standing is None:
+            label.setStyleSheet("")
+            label.setToolTip(definition)
+            return
+        label.setStyleSheet(f"color: {STATUS_COLOURS.get(standing.status, '')};")
+        label.setToolTip(target_tip(standing, shown(standing.target)) + "\n\n" + definition)
 
     def _failed(self, error: Exception) -> None:
         self._reading = False
@@ -192,14 +230,23 @@ class KpiPane(Pane):
             self.workspace.go_to_page("insights")
 
 
+def _against(text: str, standing: Standing | None, shown: Any) -> Cell:
+    """A table cell in its target's colour, the target in its tooltip."""
+    if standing is None:
+        return text
+    return (text, target_tip(standing, shown(standing.target)),
+            STATUS_COLOURS.get(standing.status, ""))
+
+
 def _funnel(figures: PaneFigures) -> Any:
     from funneldesk.charts import figures as charts
 
     stages = figures.core.stages
+    goals = {s.stage_id: s.target for s in figures.standings if s.kpi == "conversion"}
     return lambda size, dpi: charts.funnel(
         [s.name for s in stages], [s.reached for s in stages],
-        [s.conversion_to_next for s in stages], title=_("Funnel"), size=size, dpi=dpi,
-        compact=True)
+        [s.conversion_to_next for s in stages], targets=[goals.get(s.stage_id) for s in stages],
+        title=_("Funnel"), size=size, dpi=dpi, compact=True)
 
 
 def _forecast(figures: PaneFigures) -> Any:

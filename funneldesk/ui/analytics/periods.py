@@ -21,21 +21,23 @@ PERIODS: tuple[tuple[str, Callable[[], str]], ...] = (
 
 
 def period_dates(code: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
-    """The first and last day of a named period (None, None: all data)."""
+    """The first and last day of a named period (None, None: all data). This month,
+    quarter or year runs to its last day, so that its targets apply; the figures are
+    those of today."""
     month = today.replace(day=1)
     quarter = month.replace(month=(month.month - 1) // 3 * 3 + 1)
     if code == "this_month":
-        return month, today
+        return month, _months_before(month, -1) - dt.timedelta(days=1)
     if code == "last_month":
         last = month - dt.timedelta(days=1)
         return last.replace(day=1), last
     if code == "this_quarter":
-        return quarter, today
+        return quarter, _months_before(quarter, -3) - dt.timedelta(days=1)
     if code == "last_quarter":
         last = quarter - dt.timedelta(days=1)
         return last.replace(month=(last.month - 1) // 3 * 3 + 1, day=1), last
     if code == "this_year":
-        return today.replace(month=1, day=1), today
+        return today.replace(month=1, day=1), today.replace(month=12, day=31)
     if code == "last_12_months":
         return _months_before(month, 11), today
     return None, None

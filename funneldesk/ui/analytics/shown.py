@@ -1,4 +1,5 @@
-"""How KPI values read in the window: a dash where there is no data, never 0."""
+"""How KPI values read in the window beyond the tables (services/analytics/tables.py):
+the pane's short amounts, a target's colours and tooltip, the forecast categories."""
 
 from __future__ import annotations
 
@@ -6,37 +7,23 @@ from decimal import Decimal
 from typing import Any
 
 from funneldesk import formatting
-from funneldesk.i18n import _
+from funneldesk.i18n import _, pgettext
+from funneldesk.services.analytics.tables import NO_DATA, status_words
 
-NO_DATA = "–"
-
-
-def percent_text(ratio: float | None) -> str:
-    return NO_DATA if ratio is None else formatting.percent(ratio)
+STATUS_COLOURS = {"green": "#2e7d45", "amber": "#b37400", "red": "#c0392b"}
 
 
-def days_text(days: float | None) -> str:
-    return NO_DATA if days is None else formatting.decimal(days)
+def money_short(amount: Decimal | None, currency: str) -> str:
+    return NO_DATA if amount is None else formatting.money_short(amount, currency)
 
 
-def money_text(amount: Decimal | None, currency: str, short: bool = False) -> str:
-    if amount is None:
-        return NO_DATA
-    return formatting.money_short(amount, currency) if short else \
-        formatting.money(amount, currency)
+def target_tip(standing: Any, shown: str) -> str:
+    """A KPI's tooltip beside its target: where it stands, and the target so far."""
+    return _("{standing}: target {target} for the period so far").format(
+        standing=status_words(standing.status), target=shown)
 
 
-def month_label(month: Any) -> str:
-    """A forecast month's row: its month, "Before this month" or "No date"."""
-    if month.start is not None:
-        return formatting.month(month.start)
-    return _("Before this month") if month.late else _("No date")
-
-
-def missing_rates_text(currencies: tuple[str, ...]) -> str:
-    """Why some totals show a dash: the currencies that have no rate."""
-    if not currencies:
-        return ""
-    return _("Totals that need a rate for {currencies} are not shown: set one under "
-             "Settings ▸ {rates}").format(currencies=formatting.listing(currencies),
-                                          rates=_("Exchange rates…").rstrip("…."))
+def forecast_categories() -> tuple[tuple[str, str], ...]:
+    """(code, name) of each forecast category, the least sure first."""
+    return (("pipeline", pgettext("forecast", "Pipeline")), ("best_case", _("Best case")),
+            ("commit", _("Commit")))

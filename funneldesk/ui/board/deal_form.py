@@ -38,6 +38,7 @@ from funneldesk.services.dto import Actor, CurrencyRates, DealDetail, DealFields
 from funneldesk.ui.activities.assessment_tab import AssessmentTab
 from funneldesk.ui.activities.plan_tab import PlanTab
 from funneldesk.ui.activities.timeline_view import DealTimeline
+from funneldesk.ui.analytics.shown import forecast_categories
 from funneldesk.ui.board.company_picker import CompanyPicker
 from funneldesk.ui.board.contact_picker import ContactPicker
 from funneldesk.ui.board.quick_create import QuickCreateDialog
@@ -139,6 +140,12 @@ class DealForm(QDialog):
         for code in offered_currencies(rates, current):
             self.currency.addItem(code, code)
         self.expected_close = OptionalDateEdit("expected_close")
+        self.forecast_category = QComboBox()
+        for code, label in forecast_categories():
+            self.forecast_category.addItem(label, code)
+        self.forecast_category.setToolTip(_(
+            "Your call for the forecast: pipeline (may close), best case (could close "
+            "this month with luck), commit (you are confident it closes)."))
         self.owner = QComboBox()
         for user in self.services.users.list():
             self.owner.addItem(user.display_name, user.id)
@@ -166,7 +173,8 @@ class DealForm(QDialog):
         form.addRow(_("Company:"), _row(self.company, new_company))
         form.addRow(_("Contact:"), _row(self.contact, new_contact))
         form.addRow(_("Value:"), _row(self.value, self.currency))
-        form.addRow(_("Expected close:"), self.expected_close)
+        form.addRow(_("Expected close:"), _row(self.expected_close, QLabel(_("Forecast:")),
+                                                self.forecast_category))
         form.addRow(_("Owner:"), self.owner)
         form.addRow(_("Product:"), self.product)
         form.addRow(_("Lead source:"), _row(self.lead_source, QLabel(_("Campaign:")),
@@ -377,6 +385,8 @@ class DealForm(QDialog):
         self.value.setText(str(fields.value))
         self.currency.setCurrentIndex(max(self.currency.findData(fields.currency), 0))
         self.expected_close.set_value(fields.expected_close)
+        self.forecast_category.setCurrentIndex(
+            max(self.forecast_category.findData(fields.forecast_category), 0))
         self.owner.setCurrentIndex(max(self.owner.findData(fields.owner_id), 0))
         self.next_step.setText(fields.next_step)
         self.next_step_date.set_value(fields.next_step_date)
@@ -395,7 +405,8 @@ class DealForm(QDialog):
             owner_id=int(self.owner.currentData()), next_step=self.next_step.text().strip(),
             next_step_date=self.next_step_date.value(), notes=self.notes.toPlainText(),
             product_id=self.product.currentData(), lead_source_id=self.lead_source.currentData(),
-            campaign=self.campaign.text().strip())
+            campaign=self.campaign.text().strip(),
+            forecast_category=str(self.forecast_category.currentData()))
 
     def show_problem(self, error: FunnelDeskError) -> None:
         if isinstance(error, InvalidInput):

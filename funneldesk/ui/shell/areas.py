@@ -14,6 +14,7 @@ from funneldesk.i18n import _
 from funneldesk.paths import RESOURCES
 from funneldesk.ui.activities.actions import ACTIONS as ACTIVITIES_ACTIONS
 from funneldesk.ui.activities.actions import FORECAST_ACTIONS, REVIEW_ACTIONS
+from funneldesk.ui.analytics.actions import ACTIONS as INSIGHTS_ACTIONS
 from funneldesk.ui.board.board_page import PAGE as BOARD_PAGE
 from funneldesk.ui.board.deal_editing import DealEditor
 from funneldesk.ui.common.page import Page, PageSpec, Pane, PaneSpec, Workspace
@@ -115,7 +116,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("quotes", lambda: _("Quotes"), _quotes_icon, _quotes, QUOTES_ACTIONS),
     PageSpec("contracts", lambda: _("Contracts"), _contracts_icon, _contracts,
              CONTRACTS_ACTIONS),
-    PageSpec("insights", lambda: _("Insights"), _insights_icon, _insights),
+    PageSpec("insights", lambda: _("Insights"), _insights_icon, _insights, INSIGHTS_ACTIONS),
 )
 def _today(workspace: Workspace) -> Pane:
     from funneldesk.ui.activities.today_pane import TodayPane

@@ -9,6 +9,10 @@ Revises: 0021
 - ``doctor_rules``: the funnel doctor's suggestions, a condition on the bottleneck and its
   advice each, which managers edit (the defaults are written in the team's language on
   first use, as default data is).
+- ``kpi_targets`` (a manager's target for a KPI, a period, a rep or the team),
+  ``forecast_adjustments`` (a manager's own forecast for a month, beside the computed one),
+  ``training_plans`` (training planned for a rep, and what came of it), and
+  ``deals.forecast_category`` (pipeline, best case or commit: every deal starts in pipeline).
 - ``ix_deals_stage_figures`` replaces ``ix_deals_stage_totals``: the same columns first (the
   board's column totals), then those the KPIs group deals by, so that neither reads the
   wide rows.
@@ -17,12 +21,15 @@ Both are derived data. They are created empty here: the first KPI read builds th
 the history in the team's time zone, and records that zone in the team setting
 ``visits_zone`` (a database without that setting has not been built yet).
 
-This file is frozen: it imports no FunnelDesk code, since the live code may change after it.
+This file is frozen: it imports no FunnelDesk code but the column types, since the live
+code may change after it.
 """
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+import funneldesk.models.base
 
 revision: str = '0022'
 down_revision: str | None = '0021'
@@ -81,6 +88,73 @@ def upgrade() -> None:
                             name=op.f('fk_doctor_rules_stage_id_stages')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_doctor_rules'))
     )
+    op.create_table('kpi_targets',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kpi', sa.String(length=30), nullable=False),
+    sa.Column('stage_id', sa.Integer(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('period', sa.String(length=10), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('value', funneldesk.models.base.Scaled(places=4), nullable=False),
+    sa.Column('updated_at', funneldesk.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=False),
+    sa.Column('is_sample', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.CheckConstraint("period IN ('month', 'quarter', 'year')",
+                       name=op.f('ck_kpi_targets_period_kind')),
+    sa.CheckConstraint('value >= 0', name=op.f('ck_kpi_targets_value_not_negative')),
+    sa.ForeignKeyConstraint(['stage_id'], ['stages.id'],
+                            name=op.f('fk_kpi_targets_stage_id_stages')),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'],
+                            name=op.f('fk_kpi_targets_updated_by_id_users')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_kpi_targets_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_kpi_targets'))
+    )
+    op.create_index('ix_kpi_targets_starts', 'kpi_targets', ['starts_on', 'kpi'], unique=False)
+    op.create_table('forecast_adjustments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('pipeline_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('amount', funneldesk.models.base.Money(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('updated_at', funneldesk.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=False),
+    sa.Column('is_sample', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['pipeline_id'], ['pipelines.id'],
+                            name=op.f('fk_forecast_adjustments_pipeline_id_pipelines')),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'],
+                            name=op.f('fk_forecast_adjustments_updated_by_id_users')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                            name=op.f('fk_forecast_adjustments_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_forecast_adjustments'))
+    )
+    op.create_table('training_plans',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('stage_id', sa.Integer(), nullable=True),
+    sa.Column('kpi', sa.String(length=20), nullable=False),
+    sa.Column('topic', sa.Text(), nullable=False),
+    sa.Column('planned_on', sa.Date(), nullable=False),
+    sa.Column('done_on', sa.Date(), nullable=True),
+    sa.Column('outcome', sa.Text(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('updated_at', funneldesk.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_sample', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'],
+                            name=op.f('fk_training_plans_created_by_id_users')),
+    sa.ForeignKeyConstraint(['stage_id'], ['stages.id'],
+                            name=op.f('fk_training_plans_stage_id_stages')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_training_plans_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_training_plans'))
+    )
+    op.create_index(op.f('ix_training_plans_user_id'), 'training_plans', ['user_id'],
+                    unique=False)
+    # a column with a default: SQLite adds it without rebuilding the table
+    op.add_column('deals', sa.Column('forecast_category', sa.String(length=12),
+                                     server_default='pipeline', nullable=False))
     op.drop_index('ix_deals_stage_totals', table_name='deals')
     op.create_index('ix_deals_stage_figures', 'deals', _FIGURES, unique=False)
 
@@ -93,6 +167,13 @@ _FIGURES = [*_TOTALS, 'lead_source_id', 'product_id', 'closed_on', 'lost_reason_
 def downgrade() -> None:
     op.drop_index('ix_deals_stage_figures', table_name='deals')
     op.create_index('ix_deals_stage_totals', 'deals', _TOTALS, unique=False)
+    with op.batch_alter_table('deals', schema=None) as batch_op:
+        batch_op.drop_column('forecast_category')
+    op.drop_index(op.f('ix_training_plans_user_id'), table_name='training_plans')
+    op.drop_table('training_plans')
+    op.drop_table('forecast_adjustments')
+    op.drop_index('ix_kpi_targets_starts', table_name='kpi_targets')
+    op.drop_table('kpi_targets')
     op.execute("DELETE FROM team_settings WHERE key IN ('visits_zone', 'doctor_rules_seeded')")
     op.drop_table('doctor_rules')
     op.drop_table('deal_progress')
