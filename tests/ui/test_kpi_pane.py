@@ -132,3 +132,29 @@ def test_a_manager_sets_targets_and_the_pane_shows_where_each_kpi_stands(
     assert tile.text() == "2"
     assert STATUS_COLOURS["green"] in tile.styleSheet()
     assert "Target met" in tile.toolTip()
+
+
+def test_a_manager_edits_the_doctor_s_rules(qtbot: QtBot, services: Services,
+                                           window: MainWindow) -> None:
+    from funneldesk.ui.analytics.rules_dialog import RulesDialog
+
+    dialog = RulesDialog(window.workspace, [(stage(services, "Proposal").id, "Proposal")],
+                         window)
+    qtbot.addWidget(dialog)
+    defaults = len(dialog.rules)
+    assert defaults == 8  # written in the team's language on first use
+    dialog.new_rule()
+    dialog.save()  # no advice: refused where it is typed, nothing kept
+    assert "advice" in dialog.error.text()
+    dialog.stage.setCurrentIndex(dialog.stage.findText("Proposal"))
+    dialog.reason.setCurrentIndex(dialog.reason.findData("low_conversion"))
+    dialog.advice.setPlainText("Rehearse the proposal with a colleague first.")
+    dialog.save()
+    assert len(dialog.rules) == defaults + 1
+    added = dialog.rules[-1]
+    assert (added.stage_id, added.reason, added.advice) == (
+        stage(services, "Proposal").id, "low_conversion",
+        "Rehearse the proposal with a colleague first.")
+    dialog.table.selectRow(len(dialog.rules) - 1)
+    dialog.remove()
+    assert len(dialog.rules) == defaults

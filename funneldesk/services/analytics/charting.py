@@ -4,6 +4,7 @@ draws them off the GUI thread at the size shown, the report at the page's width.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from matplotlib.figure import Figure
@@ -27,6 +28,7 @@ def charts_of(insights: Insights) -> dict[str, tuple[str, Draw]]:
     points = insights.trends
     label = trend_label(insights)
     sources, reasons, owners = k.by_source, k.lost_reasons, k.by_owner
+    m = insights.money_in
     return {
         "funnel": (_("Funnel"), lambda size, dpi: charts.funnel(
             names, [s.reached for s in stages], [s.conversion_to_next for s in stages],
@@ -57,6 +59,11 @@ def charts_of(insights: Insights) -> dict[str, tuple[str, Draw]]:
         "owners": (_("Win rate by owner"), lambda size, dpi: charts.bars(
             [o.owner for o in owners], [o.win_rate for o in owners],
             value_text=formatting.percent, size=size, dpi=dpi)),
+        "money": (_("Money in"), lambda size, dpi: charts.bars(
+            [_("Contracted"), _("Collected"), _("Overdue")],
+            [_float(m.contracted), _float(m.collected), _float(m.overdue)] if m else [],
+            value_text=lambda v: formatting.money_short(Decimal(str(round(v))), k.currency),
+            highlight=(False, False, True), size=size, dpi=dpi)),
     }
 
 

@@ -27,6 +27,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("reasons", "Lost reasons", ""),
     ("owners", "By owner", ""),
     ("products", "By product", ""),
+    ("money", "Money in", ""),
     ("anomalies", "Anomalies", ""),
     ("correlations", "Correlations", ""),
     ("coaching", "Coaching: training needs", ""),

@@ -296,6 +296,20 @@ class PaneFigures:
 
 
 @dataclass(frozen=True)
+class MoneyIn:
+    """Contracted, collected and overdue amounts (base currency; None: nothing, or a
+    currency without a rate), and return-visit satisfaction (1 to 5)."""
+
+    contracted: Decimal | None
+    collected: Decimal | None
+    overdue: Decimal | None
+    satisfaction: float | None
+    visits: int
+    satisfied: float | None  # the share of visits rated 4 or 5
+    follow_ups: int  # visits that asked for a follow-up
+
+
+@dataclass(frozen=True)
 class Insights:
     """Everything the Insights page shows."""
 
@@ -304,3 +318,4 @@ class Insights:
     trends: tuple[TrendPoint, ...]
     grain: str  # "week" or "month"
     plans: tuple[PlanEffect, ...] = ()
+    money_in: MoneyIn | None = None

@@ -117,10 +117,14 @@ class AnalyticsService(Service):
         report = self.report(request, now=moment)
         scope, rates, today = self._start(request, moment)
         query = self.db.query
-        months, points = self._gather([
+        from funneldesk.services.analytics.money_in import money_in
+
+        months, points, money = self._gather([
             lambda: series.forecast(query, scope, rates, today),
-            lambda: series.trends(query, scope, rates, today, grain)])
-        return Insights(report, months, points, grain, tuple(self.training_plans(today=today)))
+            lambda: series.trends(query, scope, rates, today, grain),
+            lambda: money_in(query, scope, rates, today)])
+        return Insights(report, months, points, grain, tuple(self.training_plans(today=today)),
+                        money)
 
     def _standings(self, scope: computing.Scope, figures: CoreKpis, today: dt.date
                    ) -> tuple[Standing, ...]:

@@ -147,6 +147,7 @@ def all_tables(insights: Insights) -> dict[str, Table]:
             (False, False, False, True, True, True, True, False),
             _("No rep is significantly below the rest of the team at any stage.")),
         "plans": _plans(insights),
+        "money": _money_in(insights),
     }
     return tables
 
@@ -258,3 +259,17 @@ def _plans(insights: Insights) -> Table:
           figure(p.kpi, p.before, p.before_n), figure(p.kpi, p.after, p.after_n),
           Cell(p.outcome, p.outcome)] for p in insights.plans],
         (False, False, False, False, False, True, True, False), _("No training planned yet."))
+
+
+def _money_in(insights: Insights) -> Table:
+    m, c = insights.money_in, insights.report.core.currency
+    if m is None:
+        return _table([], [], [])
+    return _table([_("Figure"), _("Value")], [
+        [_("Contracted (signed in the period)"), money(m.contracted, c)],
+        [_("Collected (received in the period)"), money(m.collected, c)],
+        [_("Overdue at the end"), money(m.overdue, c)],
+        [_("Return-visit satisfaction (1 to 5)"), days(m.satisfaction)],
+        [_("Return visits rated"), formatting.number(m.visits)],
+        [_("Rated 4 or 5"), percent(m.satisfied)],
+        [_("Asked for a follow-up"), formatting.number(m.follow_ups)]], (False, True))

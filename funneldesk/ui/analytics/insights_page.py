@@ -160,17 +160,13 @@ class InsightsPage(Page):
         self.reasons = Section(_("Lost reasons"), d("period").shown())
         self.owners = Section(_("By owner"), d("owner").shown())
         self.products = Section(_("By product"), d("period").shown(), chart=False)
+        self.money = Section(_("Money in"), _(
+            "Contracted: the contracts the customer signed in the period. Collected: the "
+            "payments received in it. Overdue: what signed contracts' payments due before "
+            "the period's end still lack. Satisfaction: the return visits recorded in it."))
         self.targets = Section(_("Targets"), _("Each KPI that has a target for the period "
                                                "(a month, a quarter or a year), against it."),
                                chart=False)
-        if workspace.actor.role is Role.MANAGER:
-            adjust = QPushButton(_("Your forecast…"))
-            adjust.setToolTip(_("Your own forecast for a month, kept beside the computed one"))
-            adjust.clicked.connect(self.adjust_forecast)
-            self.forecast.add_button(adjust)
-            set_targets = QPushButton(_("Set targets…"))
-            set_targets.clicked.connect(self.edit_targets)
-            self.targets.add_button(set_targets)
         self.doctor = Section(_("Funnel doctor"), "", chart=False)
         self.anomalies = Section(_("Anomalies"), "", chart=False)
         self.correlations = Section(_("Correlations"), "", chart=False)
@@ -186,12 +182,25 @@ class InsightsPage(Page):
             edit_plan = QPushButton(_("Edit plan…"))
             edit_plan.clicked.connect(self.edit_plan)
             self.plans.add_button(edit_plan)
+        if workspace.actor.role is Role.MANAGER:
+            adjust = QPushButton(_("Your forecast…"))
+            adjust.setToolTip(_("Your own forecast for a month, kept beside the computed one"))
+            adjust.clicked.connect(self.adjust_forecast)
+            self.forecast.add_button(adjust)
+            rules = QPushButton(_("Funnel doctor rules…"))
+            rules.setToolTip(_("The conditions and advice the doctor's suggestions come from"))
+            rules.clicked.connect(self.edit_rules)
+            self.doctor.add_button(rules)
+            set_targets = QPushButton(_("Set targets…"))
+            set_targets.clicked.connect(self.edit_targets)
+            self.targets.add_button(set_targets)
         self.sections: dict[str, Section] = {
             "targets": self.targets, "doctor": self.doctor, "funnel": self.funnel,
             "time": self.time, "results": self.results, "forecast": self.forecast,
             "trends": self.trends, "sources": self.sources, "reasons": self.reasons,
             "owners": self.owners, "products": self.products, "anomalies": self.anomalies,
-            "correlations": self.correlations, "coaching": self.coaching, "plans": self.plans}
+            "correlations": self.correlations, "coaching": self.coaching, "plans": self.plans,
+            "money": self.money}
         body = QWidget()
         body.setObjectName("insights-body")
         column = QVBoxLayout(body)
@@ -199,6 +208,7 @@ class InsightsPage(Page):
         column.addWidget(self.problem)
         for section in (self.targets, self.doctor, self.funnel, self.time, self.results, self.forecast,
                         self.trends, self.sources, self.reasons, self.owners, self.products,
+                        self.money,
                         self.anomalies, self.correlations, self.coaching, self.plans):
             column.addWidget(section)
         column.addStretch(1)
@@ -213,6 +223,7 @@ class InsightsPage(Page):
                          self.make_action(actions.SET_TARGETS, self.edit_targets),
                          self.make_action(actions.ADJUST_FORECAST, self.adjust_forecast),
                          self.make_action(actions.PLAN_TRAINING, self.plan_training),
+                         self.make_action(actions.DOCTOR_RULES, self.edit_rules),
                          self.make_action(actions.RELOAD_INSIGHTS, self.reload)]
         self.shown: Insights | None = None
         self._reading = False
@@ -348,6 +359,12 @@ class InsightsPage(Page):
             self.plans.say(_("Choose a plan in the list first."))
             return
         PlanDialog(self.workspace, self._stages(), plan=plans[rows[0]], parent=self).exec()
+
+    def edit_rules(self) -> None:
+        from funneldesk.ui.analytics.rules_dialog import RulesDialog
+
+        RulesDialog(self.workspace, self._stages(), self).exec()
+        self.reload()  # the suggestions follow the rules
 
     def edit_targets(self) -> None:
         from funneldesk.ui.analytics.targets_dialog import TargetsDialog
