@@ -213,7 +213,7 @@ def _ranked_summary(outcome: str, factor: str, rho: float, p: float, n: int,
 
 def _no_link(n: int, p: float) -> str:
     return _("No link the data can vouch for yet (n = {sample}, p = {p}).").format(
-        sample=n, p=formatting.decimal(p, 2))
+        sample=n, p="< 0.001" if p < 0.001 else formatting.decimal(p, 3))
 
 
 def _factor_label(factor: str) -> str:

@@ -138,11 +138,15 @@ def diagnose(query: Query, scope: Scope, c: Candidate, now: dt.datetime,
                       tuple(suggestions))
 
 
+MIN_LOSSES = 5  # losses at a stage before their reasons' shares mean anything
+
+
 def lost_shares(query: Query, scope: Scope, stage_id: int) -> dict[int, float]:
-    """Each listed lost reason's share of the losses whose last open stage was this one."""
-    reasons = Counter(r for _d, r in _lost_at(query, scope, stage_id) if isinstance(r, int))
-    total = sum(1 for _ in _lost_at(query, scope, stage_id))
-    return {r: n / total for r, n in reasons.items()} if total else {}
+    """Each listed lost reason's share of the losses whose last open stage was this one
+    (none below MIN_LOSSES losses: two deals lost on price are not "many")."""
+    lost = _lost_at(query, scope, stage_id)
+    reasons = Counter(r for _d, r in lost if isinstance(r, int))
+    return {r: n / len(lost) for r, n in reasons.items()} if len(lost) >= MIN_LOSSES else {}
 
 
 def _lost_at(query: Query, scope: Scope, stage_id: int) -> list[tuple[int, int | str]]:

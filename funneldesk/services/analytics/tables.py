@@ -91,7 +91,7 @@ def all_tables(insights: Insights) -> dict[str, Table]:
             [_("Stage"), _("Median days"), _("Mean days"), _("Visits"), _("Rot limit")],
             [[s.name, days(s.days.median), days(s.days.mean), formatting.number(s.days.n),
               str(s.rot_days) if s.rot_days else NO_DATA] for s in stages], _numbers(5)),
-        "results": _table([_("Figure"), _("Value")], [
+        "results": _table([_("Figure"), pgettext("kpi", "Value")], [
             [_("Deals created"), formatting.number(k.deals.total)],
             [_("Open at the end"), formatting.number(k.deals.open)],
             [_("Won"), formatting.number(k.deals.won)],
@@ -125,7 +125,8 @@ def all_tables(insights: Insights) -> dict[str, Table]:
         "targets": _targets(insights, names),
         "doctor": _doctor(insights),
         "anomalies": _table(
-            [_("Series"), _("Week or month of"), _("Value"), _("Expected"), _("z")],
+            [_("Series"), _("Week or month of"), pgettext("kpi", "Value"), _("Expected"),
+             _("z")],
             [[a.series_label + (f" · {a.key_label}" if a.key_label else ""),
               formatting.date(a.start), formatting.number(a.value),
               f"{formatting.decimal(a.low)}–{formatting.decimal(a.high)}",
@@ -265,7 +266,7 @@ def _money_in(insights: Insights) -> Table:
     m, c = insights.money_in, insights.report.core.currency
     if m is None:
         return _table([], [], [])
-    return _table([_("Figure"), _("Value")], [
+    return _table([_("Figure"), pgettext("kpi", "Value")], [
         [_("Contracted (signed in the period)"), money(m.contracted, c)],
         [_("Collected (received in the period)"), money(m.collected, c)],
         [_("Overdue at the end"), money(m.overdue, c)],

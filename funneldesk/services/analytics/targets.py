@@ -3,8 +3,9 @@ one rep or the team, and how each KPI stands against its target.
 
 A request's period finds the targets of that exact month, quarter or year; a quarter or a
 year without one of its own adds up the monthly targets inside it for the KPIs that add up
-(deals created, won value, activities done). While the period runs, those are compared with
-the share of the target that the days gone by call for. Green: the target is met; amber:
+(deals created, won value, activities done), when every month in it has one. While the
+period runs, those are compared with the share of the target that the days gone by call
+for. Green: the target is met; amber:
 within the team's threshold of it (90% unless a manager changes it); red: further off. For
 days (in a stage, the sales cycle) less is better.
 """
@@ -111,7 +112,11 @@ def standings(query: Query, k: CoreKpis, owner: int | None, today: dt.date,
         return ()
     found = [t for t in read(query, first, last) if t.user_id == owner]
     exact = [t for t in found if t.period == wanted and t.starts_on == first]
+    months = _months_in(first, last)
     monthly = [t for t in found if t.period == "month"] if wanted != "month" else []
+    # monthly targets add up only when every month of the period has one
+    monthly = [t for t in monthly if {m.starts_on for m in monthly
+                                      if (m.kpi, m.stage_id) == (t.kpi, t.stage_id)} == months]
     amber_percent, elapsed = amber(query), _elapsed(first, last, today)
     actual = _actuals(k, activities_done)
     keys = {(t.kpi, t.stage_id) for t in exact} | {
@@ -127,6 +132,14 @@ def standings(query: Query, k: CoreKpis, owner: int | None, today: dt.date,
         result.append(Standing(kpi, stage, figure, goal,
                                _status(figure, goal, less_is_better, amber_percent)))
     return tuple(result)
+
+
+def _months_in(first: dt.date, last: dt.date) -> set[dt.date]:
+    months, day = set(), first.replace(day=1)
+    while day <= last:
+        months.add(day)
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return months
 
 
 def activities_done(query: Query, first: dt.date, last: dt.date, zone: str,

@@ -120,3 +120,9 @@ def test_only_a_manager_sets_targets_and_bad_ones_are_refused(
     with pytest.raises(InvalidInput):
         target(services, manager, "won_value", "-1")
     assert services.analytics.targets_between(dt.date(2000, 1, 1), dt.date(2100, 1, 1)) == []
+
+
+def test_a_quarter_missing_a_month_s_target_is_not_judged_on_the_others(
+        services: Services, manager: Actor, march: None) -> None:
+    target(services, manager, "deals_created", "2", starts=dt.date(2026, 3, 1))
+    assert standings(services, dt.date(2026, 1, 1), dt.date(2026, 3, 31)) == {}
