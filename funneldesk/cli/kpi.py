@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -55,13 +56,16 @@ def run(args: argparse.Namespace) -> int:
         request = services.analytics.request_for(
             date_from=args.date_from, date_to=args.date_to, pipeline=args.pipeline,
             owner=args.owner)
+        viewer = services.users.current()  # a rep reads their own figures only
         if args.pdf is not None:
-            services.analytics.write_report(request, args.pdf, owner_name=args.owner)
+            services.analytics.write_report(request, args.pdf, owner_name=args.owner,
+                                            viewer=viewer)
             print(_("Written: {path}").format(path=args.pdf))
             return 0
-        report = services.analytics.report(request)
+        report = services.analytics.report(request, viewer=viewer)
     if args.json:
-        json.dump(as_json(report), sys.stdout, ensure_ascii=False, indent=1)
+        # allow_nan=False: a figure that is not a number must be null, never "Infinity"
+        json.dump(as_json(report), sys.stdout, ensure_ascii=False, indent=1, allow_nan=False)
         print()
     else:
         print(as_text(report))
@@ -100,6 +104,7 @@ def as_json(report: Any) -> dict[str, Any]:
         "lost_reasons": [{"reason": r.reason, "count": r.count} for r in k.lost_reasons],
         "missing_rates": list(k.missing_rates),
         "bottleneck": _bottleneck(report.bottleneck),
+        "bottleneck_judged": report.judged,
         "anomalies": [{"series": a.series, "series_label": a.series_label,
                        "key": a.key or None, "key_label": a.key_label or None,
                        "grain": a.grain, "start": a.start.isoformat(), "value": a.value,
@@ -135,6 +140,7 @@ def _bottleneck(b: Any) -> dict[str, Any] | None:
 
 def as_text(report: Any) -> str:
     from funneldesk import formatting
+    from funneldesk.services.analytics.tables import no_bottleneck
 
     k = report.core
     def pct(value: float | None) -> str:
@@ -163,8 +169,8 @@ def as_text(report: Any) -> str:
             days=days(s.days.mean), median=days(s.days.median), open=s.open_now,
             value=money(s.open_value)))
     b = report.bottleneck
-    lines += ["", _("Bottleneck: {finding}").format(finding=b.reason_label) if b is not None
-              else _("Bottleneck: none; every stage is within a tenth of its reference.")]
+    lines += ["", _("Bottleneck: {finding}").format(
+        finding=b.reason_label if b is not None else no_bottleneck(report.judged))]
     if b is not None:
         lines += [f"  – {advice}" for advice in b.suggestions]
     lines += [f"{a.series_label}{' · ' + a.key_label if a.key_label else ''} "
@@ -193,7 +199,7 @@ def _money(value: Decimal | None) -> str | None:
 
 
 def _number(value: float | None, places: int = 2) -> float | None:
-    return None if value is None else round(value, places)
+    return None if value is None or not math.isfinite(value) else round(value, places)
 
 
 def _days(days: Any) -> dict[str, Any]:

@@ -123,15 +123,26 @@ def _table(section: ReportSection, styles: dict[str, Any]) -> Table:
 
 
 def _widths(headers: Sequence[str], rows: Sequence[Sequence[ReportCell]]) -> list[float]:
-    """Columns sized by their longest text (a CJK character counting double), the whole
-    as wide as the page at most."""
-    def length(text: str) -> int:
-        return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    """Columns as wide as their texts want, never so narrow that a word, a number or a
+    name breaks (a CJK text may wrap, but not character by character), the whole as wide
+    as the page at most."""
+    def points(text: str) -> float:  # at the cells' 8.5 points, with their padding
+        return sum(8.6 if ord(ch) > 0x2E7F else 4.9 for ch in text) + 8
 
-    wanted = [min(40, max(6, length(h), *[length(r[i].text) for r in rows if i < len(r)]))
-              for i, h in enumerate(headers)]
-    total = sum(wanted)
-    return [BODY * w / total for w in wanted]
+    def unbreakable(text: str) -> float:
+        if any(ord(ch) > 0x2E7F for ch in text):
+            return points(text[:6])  # a CJK text wraps, six characters at least a line
+        return max((points(word) for word in text.split()), default=8.0)
+
+    columns = [[h, *[r[i].text for r in rows if i < len(r)]] for i, h in enumerate(headers)]
+    wanted = [min(max(points(t) for t in texts), 220.0) for texts in columns]
+    least = [min(max(unbreakable(t) for t in texts), w) for texts, w in zip(
+        columns, wanted, strict=True)]
+    if sum(least) >= BODY:
+        return [BODY * w / sum(least) for w in least]
+    spare = sum(w - m for w, m in zip(wanted, least, strict=True))
+    share = min(1.0, (BODY - sum(least)) / spare) if spare else 0.0
+    return [m + (w - m) * share for w, m in zip(wanted, least, strict=True)]
 
 
 def _escape(text: str) -> str:

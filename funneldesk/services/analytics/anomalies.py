@@ -2,8 +2,9 @@
 and lost. Each value of the period (without one, the last four weeks or two months) is
 set against the values before it with a robust z-score, 0.6745 × (value − median) / MAD
 (Iglewicz and Hoaglin), so that one odd week in the history does not hide the next; a
-score beyond ±3.5 is an anomaly. A series needs eight earlier values, and some spread;
-its history starts with the first deal (the weeks before it are not weeks without leads).
+score beyond ±3.5 is an anomaly. Only whole weeks and months are judged (the one still
+running is not). A series needs eight earlier values, and some spread; its history starts
+with its own first value (the weeks before a source was used are not weeks without leads).
 Each series is reported once, at its latest value out of range.
 """
 
@@ -36,14 +37,17 @@ def find(query: Query, scope: Scope, today: dt.date) -> tuple[Anomaly, ...]:
     found: list[Anomaly] = []
     for grain, bucket, start_of, span in (
             ("week", _week, _week_start, WEEKS), ("month", _month, _month_start, MONTHS)):
-        last = bucket(day_number(end))
+        # the last whole week or month: one still running is not judged on its days so far
+        last = bucket(day_number(min(end, today)) + 1) - 1
         # no earlier than the first deal: the weeks before it are not weeks without leads
         first = max(last - span + 1, bucket(int(began)))
         checked_from = (bucket(day_number(scope.request.date_from))
                         if scope.request.date_from else last - RECENT[grain] + 1)
         for series, key, label, values in _series(query, scope, grain, first, last):
-            for index in range(max(checked_from, first + MIN_HISTORY), last + 1):
-                history = [values.get(i, 0) for i in range(first, index)]
+            # a series (a new lead source) starts with its own first value
+            start = min((i for i, v in values.items() if v), default=first)
+            for index in range(max(checked_from, start + MIN_HISTORY), last + 1):
+                history = [values.get(i, 0) for i in range(start, index)]
                 scored = _score(values.get(index, 0), history)
                 if scored is not None and abs(scored[0]) >= THRESHOLD:
                     z, median, spread = scored

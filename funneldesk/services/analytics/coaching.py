@@ -1,16 +1,19 @@
 """Coaching: each rep against the rest of the team at every stage, and the training needs
 where a rep is significantly below them.
 
-Conversion at a stage: of the rep's deals created in the period that reached it, the
-share that reached the next one (Won after the last open stage), against the same share
-of everyone else's, by Fisher's exact test (one-sided). Time in a stage: the rep's
-completed visits that ended in the period against everyone else's, by the Mann-Whitney U
-test (one-sided). A need is shown when p < 0.05, each side has ten deals or visits, and
-the gap matters: five points of conversion, or a median a fifth (and two days) longer.
+Conversion at a stage: of the rep's deals created in the period that reached it and are
+no longer waiting in it, the share that reached the next one (Won after the last open
+stage), against the same share of everyone else's, by Fisher's exact test (one-sided).
+Time in a stage: the rep's completed visits that ended in the period against everyone
+else's, by the Mann-Whitney U test (one-sided). A need is shown when p < 0.05, each side
+has ten deals or visits, and the gap matters: five points of conversion, or a median a
+fifth (and two days) longer. The p-values of every gap tested are adjusted for their
+number (Benjamini–Hochberg).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -20,6 +23,7 @@ from funneldesk.enums import StageKind
 from funneldesk.i18n import N_, _
 from funneldesk.services.analytics.core import Scope, marks
 from funneldesk.services.analytics.records import TrainingNeed
+from funneldesk.services.analytics.significance import adjusted
 from funneldesk.services.common.sql import Query
 
 SIGNIFICANT = 0.05
@@ -76,11 +80,14 @@ def figures(query: Query, scope: Scope) -> tuple[list[RepFigures], dict[int, str
     deals, params = scope.deals()
     created, more = scope.created()
     furthest: dict[int, Counter[tuple[int, bool]]] = defaultdict(Counter)
-    for owner, stage, is_won, n in query(
+    waiting: dict[int, Counter[int]] = defaultdict(Counter)  # still in the stage they reached
+    for owner, stage, is_won, now_in, n in query(
             f"SELECT d.owner_id, p.furthest_stage_id, d.stage_id IN ({marks(won_ids) or 'NULL'}), "
-            f"count(*) FROM deals d JOIN deal_progress p ON p.deal_id = d.id "
-            f"WHERE {deals} {created} GROUP BY 1, 2, 3", [*won_ids, *params, *more]):
+            f"d.stage_id, count(*) FROM deals d JOIN deal_progress p ON p.deal_id = d.id "
+            f"WHERE {deals} {created} GROUP BY 1, 2, 3, 4", [*won_ids, *params, *more]):
         furthest[owner][rank.get(stage, 0) if stage is not None else 0, bool(is_won)] += n
+        if stage is not None and now_in == stage:
+            waiting[owner][stage] += n
     left, later = scope.left()
     days: dict[tuple[int, int], list[int]] = defaultdict(list)
     # each deal's visits in one range of their index (the + keeps SQLite from seeking
@@ -100,7 +107,9 @@ def figures(query: Query, scope: Scope) -> tuple[list[RepFigures], dict[int, str
         stages = {}
         for i, stage in enumerate(opens):
             at = rank[stage.id]
-            reached = sum(n for (r, _w), n in counts.items() if r >= at)
+            # a deal still in the stage has not had its chance to move on yet: left out
+            reached = sum(n for (r, _w), n in counts.items() if r >= at) \
+                - waiting.get(owner, Counter())[stage.id]
             if i + 1 < len(opens):
                 moved = sum(n for (r, _w), n in counts.items() if r >= rank[opens[i + 1].id])
             else:
@@ -133,23 +142,25 @@ def training_needs(query: Query, scope: Scope) -> tuple[TrainingNeed, ...]:
                 table = [[mine.moved_on, mine.reached - mine.moved_on],
                          [team.moved_on, team.reached - team.moved_on]]
                 p = float(fisher_exact(np.array(table), alternative="less").pvalue)
-                if p < SIGNIFICANT:
-                    found.append(TrainingNeed(
-                        rep.owner_id, rep.owner, stage_id, names[stage_id], "conversion",
-                        mine.conversion, team.conversion, mine.conversion - team.conversion,
-                        mine.reached, team.reached, p, _topics("conversion", third)))
+                found.append(TrainingNeed(
+                    rep.owner_id, rep.owner, stage_id, names[stage_id], "conversion",
+                    mine.conversion, team.conversion, mine.conversion - team.conversion,
+                    mine.reached, team.reached, p, _topics("conversion", third)))
             mine_days, team_days = mine.median_days, team.median_days
             if (len(mine.days) >= MIN_SAMPLE and len(team.days) >= MIN_SAMPLE
                     and mine_days is not None and team_days is not None
                     and mine_days >= team_days * MIN_DAYS_RATIO
                     and mine_days - team_days >= MIN_DAYS_GAP):
                 p = float(mannwhitneyu(mine.days, team.days, alternative="greater").pvalue)
-                if p < SIGNIFICANT:
-                    found.append(TrainingNeed(
-                        rep.owner_id, rep.owner, stage_id, names[stage_id], "days",
-                        mine_days, team_days, mine_days - team_days, len(mine.days),
-                        len(team.days), p, _topics("days", None)))
-    return tuple(sorted(found, key=lambda n: (n.p_value, n.owner)))
+                found.append(TrainingNeed(
+                    rep.owner_id, rep.owner, stage_id, names[stage_id], "days",
+                    mine_days, team_days, mine_days - team_days, len(mine.days),
+                    len(team.days), p, _topics("days", None)))
+    # every gap tested is one of a family: p-values adjusted for their number
+    fair = adjusted([n.p_value for n in found])
+    kept = [dataclasses.replace(n, p_value=p) for n, p in zip(found, fair, strict=True)
+            if p < SIGNIFICANT]
+    return tuple(sorted(kept, key=lambda n: (n.p_value, n.owner)))
 
 
 def _topics(kpi: str, third: int | None) -> tuple[str, ...]:

@@ -117,7 +117,8 @@ class Scope:
                 None if r.date_to is None else day_number(r.date_to))
 
 
-def scope_of(query: Query, request: KpiRequest, zone: str) -> Scope:
+def scope_of(query: Query, request: KpiRequest, zone: str,
+             now: dt.datetime | None = None) -> Scope:
     from funneldesk.errors import NotFound
     from funneldesk.services.pipeline.reads import read_pipelines
 
@@ -139,6 +140,8 @@ def scope_of(query: Query, request: KpiRequest, zone: str) -> Scope:
     as_of = None
     if request.date_to is not None:
         as_of = int(start_of(request.date_to + dt.timedelta(days=1), zone).timestamp())
+        if as_of >= (now or dt.datetime.now(dt.UTC)).timestamp():
+            as_of = None  # a period that ends later: as of now, each deal's current stage
     return Scope(pipeline_id, name, stages, request, zone, as_of)
 
 
@@ -169,16 +172,19 @@ def compute(query: Query, scope: Scope, rates: CurrencyRates,
     stage_rows = []
     for i, stage in enumerate(live):
         after = reached[live[i + 1].id] if i + 1 < len(live) else cohort.won
+        waiting = cohort.waiting[stage.id]
         stage_rows.append(StageKpi(
             stage.id, stage.name, stage.probability, stage.rot_days, reached[stage.id],
             ratio(after, reached[stage.id]), _days(stay.get(stage.id, {})),
-            open_now.count[stage.id], open_now.value(stage.id)))
+            open_now.count[stage.id], open_now.value(stage.id), waiting,
+            ratio(after, reached[stage.id] - waiting)))
     won, lost = closed.count("won"), closed.count("lost")
     return CoreKpis(
         scope.pipeline_id, scope.pipeline, scope.request.date_from, scope.request.date_to,
         rates.base_currency, scope.zone,
         DealCounts(cohort.total, sum(open_now.count.values()), won, lost),
-        ratio(won, won + lost), _days(_merged(cycles.values())), closed.won_value(None),
+        ratio(won, won + lost), _days(_merged(cycles.values())),
+        closed.won_value(None) if won + lost else None,
         open_now.weighted(), tuple(stage_rows),
         _owners(query, cohort, closed, cycles), _sources(query, cohort),
         _products(query, closed, open_now), reasons,
@@ -198,6 +204,9 @@ class _Cohort:
     by_owner: Counter[int]
     by_source: Counter[int | None]
     won_by_source: Counter[int | None]
+    # deals still in the furthest stage they reached (open there, or won/lost: then the
+    # stage is Won or Lost and never an open one)
+    waiting: Counter[int | None]
 
 
 def _cohort(query: Query, scope: Scope, won_ids: list[int]) -> _Cohort:
@@ -205,13 +214,15 @@ def _cohort(query: Query, scope: Scope, won_ids: list[int]) -> _Cohort:
     created, more = scope.created()
     rows = query(
         f"SELECT p.furthest_stage_id, d.owner_id, d.lead_source_id, "
-        f"d.stage_id IN ({marks(won_ids) or 'NULL'}), count(*) "
-        f"FROM deals d JOIN deal_progress p ON p.deal_id = d.id "
-        f"WHERE {deals} {created} GROUP BY 1, 2, 3, 4", [*won_ids, *params, *more])
-    result = _Cohort(0, 0, Counter(), Counter(), Counter(), Counter())
-    for furthest, owner, source, is_won, count in rows:
+        f"d.stage_id IN ({marks(won_ids) or 'NULL'}), d.stage_id = p.furthest_stage_id, "
+        f"count(*) FROM deals d JOIN deal_progress p ON p.deal_id = d.id "
+        f"WHERE {deals} {created} GROUP BY 1, 2, 3, 4, 5", [*won_ids, *params, *more])
+    result = _Cohort(0, 0, Counter(), Counter(), Counter(), Counter(), Counter())
+    for furthest, owner, source, is_won, still_there, count in rows:
         result.total += count
         result.furthest[furthest] += count
+        if still_there:
+            result.waiting[furthest] += count
         result.by_owner[owner] += count
         result.by_source[source] += count
         if is_won:
@@ -270,9 +281,11 @@ class _Closed:
                    and (owner is None or who == owner) and (product is ... or what == product))
 
     def won_value(self, owner: int | None, product: Any = ...) -> Decimal | None:
+        """What the won deals among these came to: 0.00 when some closed and none was won
+        (a known nothing, as a win rate of 0 is); None when a rate is missing."""
         keys = [k for k in self.money.totals if isinstance(k, tuple) and k[0] == "won"
                 and (owner is None or k[1] == owner) and (product is ... or k[2] == product)]
-        return self.money.value(keys)
+        return self.money.value(keys) if keys else Decimal(0)
 
 
 def _closed(query: Query, scope: Scope, won_ids: list[int], lost_ids: list[int],
@@ -421,9 +434,19 @@ def _owners(query: Query, cohort: _Cohort, closed: _Closed,
     for owner in ids:
         won, lost = closed.count("won", owner), closed.count("lost", owner)
         rows.append(OwnerKpi(owner, names.get(owner, "?"), cohort.by_owner[owner], won, lost,
-                             ratio(won, won + lost), closed.won_value(owner),
+                             ratio(won, won + lost),
+                             closed.won_value(owner) if won + lost else None,
                              _days(cycles.get(owner, Counter()))))
     return tuple(sorted(rows, key=lambda r: (r.owner, r.owner_id)))
+
+
+def in_base(hundredths: int, currency: str, rates: CurrencyRates) -> float | None:
+    """A deal's stored value in the base currency, as a number for statistics (None
+    without a rate): deal sizes in several currencies are compared in one."""
+    if currency == rates.base_currency:
+        return hundredths / 100
+    rate = rates.rates.get(currency)
+    return None if rate is None else float(rate) * hundredths / 100
 
 
 def source_names(query: Query) -> dict[int, str]:
@@ -452,7 +475,7 @@ def _products(query: Query, closed: _Closed, open_now: _Open) -> tuple[ProductKp
         still = sum(n for (_s, p), n in open_now.counts.items() if p == product)
         rows.append(ProductKpi(product, names.get(product, "") if product is not None
                                else _("No product"), won, lost, still, ratio(won, won + lost),
-                               closed.won_value(None, product)))
+                               closed.won_value(None, product) if won + lost else None))
     return tuple(sorted(rows, key=lambda r: (-(r.won + r.lost + r.open), r.product)))
 
 

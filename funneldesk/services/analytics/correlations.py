@@ -6,13 +6,15 @@ Each link comes with its sample and a test from scipy.stats: Spearman's rank cor
 for counts and amounts; for groups, chi-square (Fisher's exact test for two groups) on
 winning and Kruskal-Wallis on the cycle. Groups of fewer than five deals are pooled as
 "Other". A link is significant at p < 0.05 with at least 30 deals: five deals are not a
-law, and strong enough to act on: |ρ| or Cramér's V of at least 0.1 (ε² of at least 0.01
+law, and strong enough to act on (p-values adjusted for the number of links tested,
+Benjamini–Hochberg): |ρ| or Cramér's V of at least 0.1 (ε² of at least 0.01
 for the cycle by group), since with thousands of deals a trivial difference is "significant"
 too.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -24,9 +26,11 @@ from funneldesk.enums import StageKind
 from funneldesk.i18n import _
 from funneldesk.services.activities.assessment import team_weights
 from funneldesk.services.activities.assessment_records import ScoreFields, value_score
-from funneldesk.services.analytics.core import CLOSED_DAY, Scope, marks, source_names
+from funneldesk.services.analytics.core import CLOSED_DAY, Scope, in_base, marks, source_names
 from funneldesk.services.analytics.records import Correlation
+from funneldesk.services.analytics.significance import adjusted
 from funneldesk.services.common.sql import Query
+from funneldesk.services.team.reads import currency_rates as team_rates
 
 SIGNIFICANT = 0.05
 MIN_DEALS = 30  # for a link to count as significant
@@ -40,7 +44,7 @@ class _Closed:
     won: bool
     cycle: int | None
     activities: int
-    size: int  # hundredths, in the deal's currency
+    size: float | None  # in the base currency (None: no rate for the deal's)
     score: int | None
     source: str
     industry: str
@@ -64,7 +68,16 @@ def find(query: Query, scope: Scope) -> tuple[Correlation, ...]:
         found.append(_win_by_group(factor, [(group(d), d.won) for d in deals]))
         found.append(_cycle_by_group(factor, [(group(d), d.cycle) for d in won
                                               if d.cycle is not None]))
-    return tuple(c for c in found if c is not None)
+    tested = [c for c in found if c is not None]
+    # the links are a family: each p-value adjusted for the others, then judged again
+    fair = adjusted([c.p_value for c in tested])
+    return tuple(_judged(c, p) for c, p in zip(tested, fair, strict=True))
+
+
+def _judged(c: Correlation, p: float) -> Correlation:
+    significant = c.significant and p < SIGNIFICANT
+    summary = c.summary if significant else _no_link(c.n, p)
+    return dataclasses.replace(c, p_value=p, significant=significant, summary=summary)
 
 
 def _closed_deals(query: Query, scope: Scope) -> list[_Closed]:
@@ -79,11 +92,17 @@ def _closed_deals(query: Query, scope: Scope) -> list[_Closed]:
     closed, more = scope.closed()
     rows = query(
         f"SELECT d.id, d.stage_id IN ({marks(won_ids) or 'NULL'}), "
-        f"max(0, {CLOSED_DAY} - p.created_day), d.value, d.lead_source_id, d.company_id "
+        f"max(0, {CLOSED_DAY} - p.created_day), d.value, d.currency, d.lead_source_id, "
+        f"d.company_id "
         f"FROM deals d JOIN deal_progress p ON p.deal_id = d.id WHERE {deals} {closed}",
         [*won_ids, *params, *more])
-    done: dict[int, int] = dict(query("SELECT deal_id, count(*) FROM activities WHERE deal_id IS NOT NULL "
-                      "AND state = 'DONE' GROUP BY deal_id", ()))
+    # the activities done before the deal closed: visits after the sale say nothing of
+    # what won it
+    done: dict[int, int] = dict(query(
+        "SELECT a.deal_id, count(*) FROM activities a JOIN deals d ON d.id = a.deal_id "
+        "WHERE a.state = 'DONE' AND d.closed_on IS NOT NULL "
+        "AND a.closed_at < date(d.closed_on, '+1 day') GROUP BY a.deal_id", ()))
+
     sources = source_names(query)
     customers = {i: (industry, region) for i, industry, region in query(
         "SELECT id, industry, province FROM companies", ())}
@@ -92,10 +111,12 @@ def _closed_deals(query: Query, scope: Scope) -> list[_Closed]:
         "SELECT deal_id, intent, budget, decision, timeline, position FROM scorecards", ())}
     none, not_given = _("No source"), _("Not given")
     result = []
-    for ident, is_won, cycle, value, source, company in rows:
+    rates = team_rates(query)
+    for ident, is_won, cycle, value, currency, source, company in rows:
         industry, region = customers.get(company, ("", ""))
         result.append(_Closed(bool(is_won), int(cycle) if is_won else None,
-                              int(done.get(ident, 0)), int(value), scores.get(ident),
+                              int(done.get(ident, 0)), in_base(int(value), str(currency), rates),
+                              scores.get(ident),
                               sources.get(source, none) if source is not None else none,
                               industry or not_given, region or not_given))
     return result
@@ -150,13 +171,14 @@ def _win_by_group(factor: str, pairs: Sequence[tuple[str, bool]]) -> Correlation
     best, worst = max(rates, key=lambda g: rates[g]), min(rates, key=lambda g: rates[g])
     significant = float(p) < SIGNIFICANT and n >= MIN_DEALS and effect >= MIN_EFFECT
     summary = _("Win rates differ by {factor}: {best} {best_rate}, {worst} {worst_rate}."
-                ).format(factor=_factor_label(factor).lower() if _lower() else
-                         _factor_label(factor), best=best,
+                ).format(factor=_factor_phrase(factor), best=best,
                          best_rate=formatting.percent(rates[best]), worst=worst,
                          worst_rate=formatting.percent(rates[worst])) if significant else \
         _no_link(n, float(p))
-    return Correlation("win", factor, _factor_label(factor), test, float(statistic), effect,
-                       float(p), n, significant, summary)
+    value = float(statistic)  # Fisher's odds ratio is infinite when a group never lost
+    return Correlation("win", factor, _factor_label(factor), test,
+                       value if math.isfinite(value) else None, effect, float(p), n,
+                       significant, summary)
 
 
 def _cycle_by_group(factor: str, pairs: Sequence[tuple[str, int | None]]
@@ -174,13 +196,13 @@ def _cycle_by_group(factor: str, pairs: Sequence[tuple[str, int | None]]
         return None
     result = kruskal(*groups.values())
     h, p = float(result.statistic), float(result.pvalue)
-    effect = (h - len(groups) + 1) / (n - len(groups)) if n > len(groups) else 0.0
+    effect = h / (n - 1)  # epsilon squared: H / ((n² − 1) / (n + 1))
     medians = {g: statistics.median(v) for g, v in groups.items()}
     fast, slow = min(medians, key=lambda g: medians[g]), max(medians, key=lambda g: medians[g])
     significant = p < SIGNIFICANT and n >= MIN_DEALS and effect >= MIN_EFFECT ** 2
     summary = _("Sales cycles differ by {factor}: {fast} {fast_days} days (median), "
                 "{slow} {slow_days}.").format(
-        factor=_factor_label(factor), fast=fast, fast_days=formatting.decimal(medians[fast]),
+        factor=_factor_phrase(factor), fast=fast, fast_days=formatting.decimal(medians[fast]),
         slow=slow, slow_days=formatting.decimal(medians[slow])) if significant else \
         _no_link(n, p)
     return Correlation("cycle", factor, _factor_label(factor), "kruskal", h, max(0.0, effect),
@@ -216,14 +238,13 @@ def _no_link(n: int, p: float) -> str:
         sample=n, p="< 0.001" if p < 0.001 else formatting.decimal(p, 3))
 
 
+def _factor_phrase(factor: str) -> str:
+    """A factor's name inside a sentence ("Win rates differ by lead source")."""
+    return {"source": _("lead source"), "industry": _("industry"),
+            "region": _("region")}[factor]
+
+
 def _factor_label(factor: str) -> str:
     return {"activities": _("Activities done"), "size": _("Deal size"),
             "score": _("Assessment score"), "source": _("Lead source"),
             "industry": _("Industry"), "region": _("Region")}[factor]
-
-
-def _lower() -> bool:
-    """Whether a label goes lower case inside a sentence (English, not Chinese)."""
-    from funneldesk.i18n import language
-
-    return language().startswith("en")

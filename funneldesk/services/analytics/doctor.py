@@ -1,8 +1,9 @@
 """The funnel doctor: which stage holds the funnel back, why, and what to do about it.
 
-The bottleneck is the stage whose conversion falls furthest below its reference, or whose
-time runs furthest over it, relative to that reference: the manager's target where there
-is one, else the team's own history (the year before the period), else for time the
+The bottleneck is the stage whose conversion (of the deals that have left it: those still
+in it have not had their chance) falls furthest below its reference, or whose time runs
+furthest over it, relative to that reference: the manager's target where there
+is one, else the team's own history (the 12 months before the period), else for time the
 stage's rot limit, else the other stages (their median). A stage needs ten deals (or
 visits) to be judged, and must fall short by a tenth.
 
@@ -14,17 +15,19 @@ a law. Suggestions are the managers' rules (services/analytics/rules.py) that ma
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import statistics
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from funneldesk import formatting
 from funneldesk.enums import StageKind
 from funneldesk.i18n import _
-from funneldesk.services.analytics.core import Scope, marks, source_names
+from funneldesk.services.analytics.core import Scope, in_base, marks, source_names
 from funneldesk.services.analytics.records import (
     Bottleneck,
     Cause,
@@ -32,6 +35,8 @@ from funneldesk.services.analytics.records import (
     ReasonCount,
     StageKpi,
 )
+from funneldesk.services.analytics.significance import adjusted
+from funneldesk.services.common.local_days import day_number
 from funneldesk.services.common.sql import Query
 
 MIN_SAMPLE = 10  # deals (or visits) a stage needs before it is judged
@@ -54,34 +59,45 @@ class Candidate:
 def candidates(k: CoreKpis, history: CoreKpis | None, targets: Targets) -> list[Candidate]:
     """Every stage that falls short of a reference by at least MIN_GAP, worst first."""
     before = {s.stage_id: s for s in history.stages} if history is not None else {}
-    conversions = [s.conversion_to_next for s in k.stages
-                   if s.conversion_to_next is not None and s.reached >= MIN_SAMPLE]
+    conversions = [s.decided_conversion for s in k.stages
+                   if s.decided_conversion is not None and _decided(s) >= MIN_SAMPLE]
     medians = [s.days.median for s in k.stages
                if s.days.median is not None and s.days.n >= MIN_SAMPLE]
     found = []
     for stage in k.stages:
         old = before.get(stage.stage_id)
-        if stage.conversion_to_next is not None and stage.reached >= MIN_SAMPLE:
+        rate = stage.decided_conversion
+        if rate is not None and _decided(stage) >= MIN_SAMPLE:
             refs = _references(
                 targets.get(("conversion", stage.stage_id)),
-                old.conversion_to_next if old and old.reached >= MIN_SAMPLE else None,
+                old.decided_conversion if old and _decided(old) >= MIN_SAMPLE else None,
                 None, statistics.median(conversions) if len(conversions) > 1 else None)
-            for compared, ref in refs:
-                if ref > 0 and stage.conversion_to_next < ref:
-                    found.append(Candidate(stage, LOW_CONVERSION,
-                                           (ref - stage.conversion_to_next) / ref, compared, ref))
-                    break  # the first reference there is: target, history, other stages
+            for compared, ref in refs[:1]:  # the first there is: target, history, others
+                if ref > 0 and rate < ref:
+                    found.append(Candidate(stage, LOW_CONVERSION, (ref - rate) / ref,
+                                           compared, ref))
         if stage.days.median is not None and stage.days.n >= MIN_SAMPLE:
             refs = _references(
                 targets.get(("days", stage.stage_id)),
                 old.days.median if old and old.days.n >= MIN_SAMPLE else None,
                 stage.rot_days, statistics.median(medians) if len(medians) > 1 else None)
-            for compared, ref in refs:
+            for compared, ref in refs[:1]:
                 if ref > 0 and stage.days.median > ref:
                     found.append(Candidate(stage, LONG_TIME,
                                            (stage.days.median - ref) / ref, compared, ref))
-                    break
     return sorted((c for c in found if c.gap >= MIN_GAP), key=lambda c: -c.gap)
+
+
+def _decided(stage: StageKpi) -> int:
+    """The deals that reached the stage and have left it (moved on, or lost): those
+    still in it have not had their chance yet, and would make a young period's funnel
+    look like a leak."""
+    return stage.reached - stage.waiting
+
+
+def judged(k: CoreKpis) -> bool:
+    """Whether any stage has enough deals or visits to be judged at all."""
+    return any(s.reached >= MIN_SAMPLE or s.days.n >= MIN_SAMPLE for s in k.stages)
 
 
 def _references(target: float | None, history: float | None, rot: int | None,
@@ -92,12 +108,12 @@ def _references(target: float | None, history: float | None, rot: int | None,
 
 
 def reason_label(c: Candidate) -> str:
-    compared = {"target": _("the target"), "history": _("the year before"),
+    compared = {"target": _("the target"), "history": _("the previous 12 months"),
                 "rot_days": _("the rot limit"), "other_stages": _("the other stages")}
     if c.reason == LOW_CONVERSION:
-        assert c.stage.conversion_to_next is not None
         return _("Few deals move on from {stage}: {rate} against {reference} ({compared})."
-                 ).format(stage=c.stage.name, rate=formatting.percent(c.stage.conversion_to_next),
+                 ).format(stage=c.stage.name,
+                          rate=formatting.percent(c.stage.decided_conversion or 0.0),
                           reference=formatting.percent(c.reference),
                           compared=compared[c.compared_with])
     return _("Deals stay long in {stage}: a median of {length} days against {reference} "
@@ -109,6 +125,7 @@ def reason_label(c: Candidate) -> str:
 def numbers(c: Candidate) -> dict[str, float | int | str | None]:
     s = c.stage
     return {"reached": s.reached, "conversion_to_next": s.conversion_to_next,
+            "still_in_stage": s.waiting, "conversion_of_those_that_left": s.decided_conversion,
             "days_in_stage_median": s.days.median, "days_in_stage_mean": s.days.mean,
             "visits": s.days.n, "open_now": s.open_now, "rot_days": s.rot_days,
             "compared_with": c.compared_with, "reference": c.reference, "gap": c.gap}
@@ -167,15 +184,17 @@ def _lost_at(query: Query, scope: Scope, stage_id: int) -> list[tuple[int, int |
 
 
 def _stuck_in(query: Query, scope: Scope, stage: StageKpi, now: dt.datetime) -> set[int]:
-    """Deals in the stage at the period's end for longer than its rot limit."""
+    """Deals in the stage at the period's end for more calendar days than its rot limit."""
     if stage.rot_days is None:
         return set()
     end = scope.as_of if scope.as_of is not None else int(now.timestamp())
+    today = now.astimezone(ZoneInfo(scope.zone)).date()
+    end_day = day_number(min(scope.request.date_to or today, today))
     deals, params = scope.deals()
     rows = query(
         f"SELECT v.deal_id FROM stage_visits v JOIN deals d ON d.id = v.deal_id "
-        f"WHERE v.stage_id = ? AND v.entered_s <= ? AND (v.left_s IS NULL OR v.left_s > ?) "
-        f"AND {deals}", [stage.stage_id, end - stage.rot_days * 86_400, end, *params])
+        f"WHERE v.stage_id = ? AND v.entered_day < ? AND (v.left_s IS NULL OR v.left_s > ?) "
+        f"AND {deals}", [stage.stage_id, end_day - stage.rot_days, end, *params])
     return {int(r[0]) for r in rows}
 
 
@@ -185,7 +204,7 @@ class _Deal:
     source: int | None
     product: int | None
     owner: int
-    value: int  # hundredths, in the deal's currency
+    value: float | None  # in the base currency (None: no rate for the deal's)
 
 
 def _in_stage(query: Query, scope: Scope, stage_id: int) -> list[_Deal]:
@@ -201,10 +220,14 @@ def _in_stage(query: Query, scope: Scope, stage_id: int) -> list[_Deal]:
         period += " AND v.entered_s < ?"
         extra.append(scope.as_of)
     rows = query(
-        f"SELECT DISTINCT d.id, d.lead_source_id, d.product_id, d.owner_id, d.value "
+        f"SELECT DISTINCT d.id, d.lead_source_id, d.product_id, d.owner_id, d.value, d.currency "
         f"FROM stage_visits v JOIN deals d ON d.id = v.deal_id "
         f"WHERE v.stage_id = ? {period} AND {deals}", [stage_id, *extra, *params])
-    return [_Deal(int(i), s, p, int(o), int(v)) for i, s, p, o, v in rows]
+    from funneldesk.services.team.reads import currency_rates
+
+    rates = currency_rates(query)
+    return [_Deal(int(i), s, p, int(o), in_base(int(v), str(c), rates))
+            for i, s, p, o, v, c in rows]
 
 
 def over_represented(query: Query, population: list[_Deal], group: set[int],
@@ -218,48 +241,54 @@ def over_represented(query: Query, population: list[_Deal], group: set[int],
     inside = [d for d in population if d.id in group]
     if size < MIN_SAMPLE or len(inside) < 5 or len(inside) == size:
         return ()
-    bands = _size_bands([d.value for d in population])
+    bands = _size_bands([d.value for d in population if d.value is not None])
     names = {
         "source": source_names(query),
         "product": _names(query, "SELECT id, name FROM products"),
         "owner": _names(query, "SELECT id, display_name FROM users"),
     }
     keys: dict[str, Callable[[_Deal], Any]] = {"source": lambda d: d.source, "product": lambda d: d.product,
-            "owner": lambda d: d.owner, "size": lambda d: _band(bands, d.value)}
+            "owner": lambda d: d.owner,
+            "size": lambda d: None if d.value is None else _band(bands, d.value)}
     found = []
     for dimension, key in keys.items():
         everyone = Counter(key(d) for d in population)
         among = Counter(key(d) for d in inside)
         for value, n in among.items():
+            if dimension == "size" and value is None:
+                continue  # a deal without a rate has no size to compare
             total = everyone[value]
             if n < 5 or n / len(inside) <= total / size:
                 continue
             table = [[n, len(inside) - n], [total - n, size - len(inside) - (total - n)]]
             p_value = float(fisher_exact(np.array(table), alternative="greater").pvalue)
-            if p_value >= SIGNIFICANT:
-                continue
             label = _band_label(bands, value) if dimension == "size" else (
                 names[dimension].get(value, "") if value is not None else _("None"))
             found.append(Cause(dimension, str(value), label, n, len(inside), total, size,
                                p_value))
-    return tuple(sorted(found, key=lambda c: (c.p_value, -c.lift))[:limit])
+    # every value tested is one of a family: p-values adjusted for their number
+    fair = adjusted([c.p_value for c in found])
+    kept = [dataclasses.replace(c, p_value=p) for c, p in zip(found, fair, strict=True)
+            if p < SIGNIFICANT]
+    return tuple(sorted(kept, key=lambda c: (c.p_value, -c.lift))[:limit])
 
 
-def _size_bands(values: list[int]) -> list[int]:
-    """The quartiles' upper bounds (hundredths): four bands of deal size."""
+def _size_bands(values: list[float]) -> list[int]:
+    """The quartiles' upper bounds (whole units of the base currency): four bands of
+    deal size."""
     if len(values) < 4:
         return []
     cuts = statistics.quantiles(values, n=4, method="inclusive")
     return sorted({int(c) for c in cuts})
 
 
-def _band(bands: list[int], value: int) -> int:
+def _band(bands: list[int], value: float) -> int:
     return next((i for i, bound in enumerate(bands) if value <= bound), len(bands))
 
 
 def _band_label(bands: list[int], band: int) -> str:
-    def amount(hundredths: int) -> str:
-        return formatting.number(hundredths // 100)
+    def amount(units: int) -> str:
+        return formatting.number(units)
 
     if not bands:
         return _("Any size")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from funneldesk import formatting
-from funneldesk.i18n import _, language
+from funneldesk.i18n import N_, _, language
 from funneldesk.reports.kpi_pdf import KpiDocument, ReportCell, ReportSection
 from funneldesk.services.analytics import tables
 from funneldesk.services.analytics.charting import charts_of
@@ -16,22 +16,22 @@ from funneldesk.services.analytics.records import Insights
 
 # the order the report follows, each section's title and the definition printed under it
 SECTIONS: tuple[tuple[str, str, str], ...] = (
-    ("results", "Results", "win_rate"),
-    ("targets", "Targets", ""),
-    ("doctor", "Funnel doctor", ""),
-    ("funnel", "Funnel", "conversion"),
-    ("time", "Time in stage", "time_in_stage"),
-    ("forecast", "Forecast by expected close month", "weighted_pipeline"),
-    ("trends", "Trends", ""),
-    ("sources", "Lead-source conversion", "lead_conversion"),
-    ("reasons", "Lost reasons", ""),
-    ("owners", "By owner", ""),
-    ("products", "By product", ""),
-    ("money", "Money in", ""),
-    ("anomalies", "Anomalies", ""),
-    ("correlations", "Correlations", ""),
-    ("coaching", "Coaching: training needs", ""),
-    ("plans", "Training plans", ""),
+    ("results", N_("Results"), "win_rate"),
+    ("targets", N_("Targets"), ""),
+    ("doctor", N_("Funnel doctor"), ""),
+    ("funnel", N_("Funnel"), "conversion"),
+    ("time", N_("Time in stage"), "time_in_stage"),
+    ("forecast", N_("Forecast by expected close month"), "weighted_pipeline"),
+    ("trends", N_("Trends"), ""),
+    ("sources", N_("Lead-source conversion"), "lead_conversion"),
+    ("reasons", N_("Lost reasons"), ""),
+    ("owners", N_("By owner"), ""),
+    ("products", N_("By product"), ""),
+    ("money", N_("Money in"), ""),
+    ("anomalies", N_("Anomalies"), ""),
+    ("correlations", N_("Correlations"), ""),
+    ("coaching", N_("Coaching: training needs"), ""),
+    ("plans", N_("Training plans"), ""),
 )
 CHART_SIZE, CHART_DPI = (6.8, 2.6), 150.0
 

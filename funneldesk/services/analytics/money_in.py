@@ -48,12 +48,14 @@ def money_in(query: Query, scope: Scope, rates: CurrencyRates, today: dt.date) -
         f"JOIN deals d ON d.id = c.deal_id WHERE {deals} AND c.state IN ({live}) "
         f"AND m.due_on < ? GROUP BY 1, 2", [due_by.isoformat(), *params, due_by.isoformat()])
     overdue = _sum(rates, [row for row in owed if int(row[1]) > 0])
+    # a visit's moment, recorded in UTC, falls on the team's calendar day
+    since = [] if first is None else [_moment(first, scope.zone)]
     visits = query(
         f"SELECT v.satisfaction, v.follow_up_needed, count(*) FROM return_visits v "
         f"JOIN contracts c ON c.id = v.contract_id JOIN deals d ON d.id = c.deal_id "
         f"WHERE {deals} AND v.recorded_at IS NOT NULL AND v.satisfaction IS NOT NULL "
-        f"{_between('date(v.recorded_at)', first, last)} GROUP BY 1, 2",
-        [*params, *_days(first, last)])
+        f"{'AND v.recorded_at >= ?' if since else ''} AND v.recorded_at < ? GROUP BY 1, 2",
+        [*params, *since, _moment(last + dt.timedelta(days=1), scope.zone)])
     n = sum(int(count) for _s, _f, count in visits)
     mean = sum(int(s) * int(count) for s, _f, count in visits) / n if n else None
     happy = sum(int(count) for s, _f, count in visits if int(s) >= 4)
@@ -68,6 +70,13 @@ def _sum(rates: CurrencyRates, rows: Sequence[Any]) -> Any:
         money.add("all", str(currency), amount if currency != rates.base_currency else None,
                   int(count), int(amount) * int(count))
     return money.value(["all"]) if money.totals else None
+
+
+def _moment(day: dt.date, zone: str) -> str:
+    """The first moment of a local day, as the UTC text timestamps are stored in."""
+    from funneldesk.services.common.local_days import start_of
+
+    return start_of(day, zone).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _between(column: str, first: dt.date | None, last: dt.date | None) -> str:

@@ -42,6 +42,10 @@ class StageKpi:
     open_now: int
     # in the base currency; None when a deal's currency has no rate
     open_value: Decimal | None
+    # of the deals that reached it, those still in it (they have not had their chance to
+    # move on yet), and the conversion of the others: what the funnel doctor judges
+    waiting: int = 0
+    decided_conversion: float | None = None
 
 
 @dataclass(frozen=True)
@@ -175,7 +179,7 @@ class Correlation:
     factor: str  # "activities", "size", "score", "source", "industry", "region"
     factor_label: str
     test: str  # "spearman", "chi_square", "fisher", "kruskal"
-    statistic: float
+    statistic: float | None  # None: Fisher's odds ratio where a group never lost
     effect: float  # Spearman's rho, or Cramér's V / epsilon² for groups
     p_value: float
     n: int
@@ -224,6 +228,7 @@ class KpiReport:
     training_needs: tuple[TrainingNeed, ...]
     # each KPI that has a target for the period, against it
     standings: tuple[Standing, ...] = ()
+    judged: bool = True  # False: no stage had deals enough for the doctor to judge
 
 
 @dataclass(frozen=True)
@@ -293,6 +298,7 @@ class PaneFigures:
     forecast: tuple[ForecastMonth, ...]
     headline: str | None  # the bottleneck's sentence; None: no bottleneck
     standings: tuple[Standing, ...] = ()
+    judged: bool = True  # False: no stage had deals enough for the doctor to judge
 
 
 @dataclass(frozen=True)

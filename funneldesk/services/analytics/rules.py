@@ -125,12 +125,18 @@ def save(session: Session, fields: RuleFields, by: Actor, rule_id: int | None = 
         rule = get_or_raise(session, DoctorRule, rule_id, "doctor_rule")
         if expected_version is not None and rule.version != expected_version:
             raise _changed_since(session, rule_id)
+    before = {"stage_id": rule.stage_id, "reason": rule.reason,
+              "lost_reason_id": rule.lost_reason_id, "min_share": rule.min_share,
+              "advice": rule.advice, "active": rule.active} if rule_id is not None else {}
     rule.stage_id, rule.reason = fields.stage_id, fields.reason
     rule.lost_reason_id, rule.min_share = fields.lost_reason_id, fields.min_share
     rule.advice, rule.active = advice, fields.active
     session.flush()
-    audit.record(session, by, "save", "doctor_rule", rule.id, advice=advice,
-                 reason=fields.reason, min_share=fields.min_share)
+    after = {"stage_id": fields.stage_id, "reason": fields.reason,
+             "lost_reason_id": fields.lost_reason_id, "min_share": fields.min_share,
+             "advice": advice, "active": fields.active}
+    audit.record(session, by, "save", "doctor_rule", rule.id,
+                 **{k: [before.get(k), v] for k, v in after.items() if before.get(k) != v})
     return rule.id
 
 

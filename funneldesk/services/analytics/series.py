@@ -132,9 +132,12 @@ def trends(query: Query, scope: Scope, rates: CurrencyRates, today: dt.date,
             closed[bucket][0 if is_won else 1] += count
             if is_won:
                 money.add(bucket, currency, each, count, summed)
+    # won value: 0.00 in a week or month that closed deals and won none, as its win rate
+    # is 0; none at all where nothing closed
     return tuple(TrendPoint(start, int(created.get(i, 0)), closed[i][0], closed[i][1],
                             ratio(closed[i][0], closed[i][0] + closed[i][1]),
-                            money.value([i]))
+                            (money.value([i]) if i in money.totals else Decimal(0))
+                            if sum(closed[i]) else None)
                  for i, start in buckets)
 
 

@@ -1,17 +1,17 @@
-"""The Analytics area's service: the KPIs of a request, read in one consistent snapshot."""
+"""The Analytics area's service: the KPIs of a request and what is built on them, each
+read in one consistent snapshot."""
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from funneldesk.enums import Role
 from funneldesk.i18n import _
 from funneldesk.services.analytics import core as computing
 from funneldesk.services.analytics import targets
@@ -31,11 +31,6 @@ from funneldesk.services.common.records import Actor, ChangeSet, CurrencyRates
 from funneldesk.services.pipeline import visits
 from funneldesk.services.team import reads as team_reads
 
-# The KPIs' queries are independent, and SQLite lets go of the GIL while it works: on
-# their own connections (Database.query has one per thread) they run on every core.
-_POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix="funneldesk-kpi")
-atexit.register(_POOL.shutdown)
-
 
 class AnalyticsService(Service):
     def core(self, request: KpiRequest) -> CoreKpis:
@@ -48,38 +43,54 @@ class AnalyticsService(Service):
         return computing.compute(self.db.query, scope, rates, self._gather)
 
     def _gather(self, tasks: Sequence[Callable[[], Any]]) -> list[Any]:
-        """Runs each task in a read transaction of its own, on the pool's threads."""
+        """Runs the independent queries one after the other in one read transaction, so
+        that every figure comes from the same state of the file (a move committed between
+        two of them would make the open deals and the stages disagree)."""
+        with self.db.snapshot():
+            return [task() for task in tasks]
 
-        def read(task: Callable[[], Any]) -> Any:
-            with self.db.snapshot():
-                return task()
+    @staticmethod
+    def visible(request: KpiRequest, viewer: Actor | None) -> KpiRequest:
+        """What ``viewer`` may see of ``request``: a manager everyone's figures, a rep only
+        their own (their colleagues' deals, confidential contracts and coaching are not
+        theirs to read)."""
+        if viewer is None or viewer.role is Role.MANAGER:
+            return request
+        return replace(request, owner_ids=(viewer.id,))
 
-        return [future.result() for future in [_POOL.submit(read, t) for t in tasks]]
-
-    def report(self, request: KpiRequest, *, now: dt.datetime | None = None) -> KpiReport:
+    def report(self, request: KpiRequest, *, now: dt.datetime | None = None,
+               viewer: Actor | None = None) -> KpiReport:
         """The core KPIs and everything built on them: the bottleneck with its causes and
-        suggestions, anomalies, correlations and training needs."""
+        suggestions, anomalies, correlations and training needs, all from one state of
+        the file."""
         from funneldesk.services.analytics import anomalies, coaching, correlations, doctor
 
+        request = self.visible(request, viewer)
         moment = now or dt.datetime.now(dt.UTC)
         self._seed_rules()
         scope, rates, today = self._start(request, moment)
-        query, zone = self.db.query, scope.zone
+        query = self.db.query
+        with self.db.snapshot():
+            figures = computing.compute(query, scope, rates, self._gather)
+            history = self._history(scope, rates)
+            standing = self._standings(scope, figures, today)
+            goals = targets.targets_for([s.stage_id for s in figures.stages], standing)
+            found = self._bottleneck(scope, figures, history, moment, goals)
+            needs = coaching.training_needs(query, scope)
+            links = correlations.find(query, scope)
+            odd = anomalies.find(query, scope, today)
+        return KpiReport(figures, found, odd, links, needs, standing, doctor.judged(figures))
+
+    def _history(self, scope: computing.Scope, rates: CurrencyRates) -> CoreKpis | None:
+        """The team's own history for the doctor: the year before the period."""
+        from funneldesk.services.analytics import doctor
+
         before = doctor.period_before(scope)
-        figures = computing.compute(query, scope, rates, self._gather)
-        history = None
-        if before is not None:
-            past = computing.scope_of(query, replace(request, date_from=before[0],
-                                                date_to=before[1]), zone)
-            history = computing.compute(query, past, rates, self._gather)
-        standing = self._standings(scope, figures, today)
-        goals = targets.targets_for([s.stage_id for s in figures.stages], standing)
-        found, needs, links, odd = self._gather([
-            lambda: self._bottleneck(scope, figures, history, moment, goals),
-            lambda: coaching.training_needs(query, scope),
-            lambda: correlations.find(query, scope),
-            lambda: anomalies.find(query, scope, today)])
-        return KpiReport(figures, found, odd, links, needs, standing)
+        if before is None:
+            return None
+        past = computing.scope_of(self.db.query, replace(
+            scope.request, date_from=before[0], date_to=before[1]), scope.zone)
+        return computing.compute(self.db.query, past, rates, self._gather)
 
     def _start(self, request: KpiRequest, now: dt.datetime
                ) -> tuple[computing.Scope, CurrencyRates, dt.date]:
@@ -89,42 +100,48 @@ class AnalyticsService(Service):
         query = self.db.query
         with self.db.snapshot():
             zone = team_reads.time_zone(query)
-            scope = computing.scope_of(query, request, zone)
+            scope = computing.scope_of(query, request, zone, now)
             rates = team_reads.currency_rates(query)
         return scope, rates, now.astimezone(ZoneInfo(zone)).date()
 
-    def pane(self, request: KpiRequest, *, now: dt.datetime | None = None) -> PaneFigures:
-        """The KPI pane's figures: quick enough to read again after every move."""
+    def pane(self, request: KpiRequest, *, now: dt.datetime | None = None,
+             viewer: Actor | None = None) -> PaneFigures:
+        """The KPI pane's figures: quick enough to read again after every move. Its
+        headline is the doctor's, measured as on the Insights page."""
         from funneldesk.services.analytics import doctor, series
 
+        request = self.visible(request, viewer)
         scope, rates, today = self._start(request, now or dt.datetime.now(dt.UTC))
         query = self.db.query
-        figures, months = self._gather([
-            lambda: computing.compute(query, scope, rates),
-            lambda: series.forecast(query, scope, rates, today)])
-        standing = self._standings(scope, figures, today)
+        with self.db.snapshot():
+            figures = computing.compute(query, scope, rates)
+            months = series.forecast(query, scope, rates, today)
+            history = self._history(scope, rates)
+            standing = self._standings(scope, figures, today)
         found = doctor.candidates(
-            figures, None, targets.targets_for([s.stage_id for s in figures.stages], standing))
-        return PaneFigures(figures, months, doctor.reason_label(found[0]) if found else None,
-                           standing)
+            figures, history,
+            targets.targets_for([s.stage_id for s in figures.stages], standing))
+        headline = doctor.reason_label(found[0]) if found else None
+        return PaneFigures(figures, months, headline, standing, doctor.judged(figures))
 
     def insights(self, request: KpiRequest, *, grain: str = "month",
-                 now: dt.datetime | None = None) -> Insights:
-        """Everything the Insights page shows: the report, the forecast and the trends."""
+                 now: dt.datetime | None = None, viewer: Actor | None = None) -> Insights:
+        """Everything the Insights page shows: the report, the forecast, the trends, money
+        in and the training plans, from one state of the file."""
         from funneldesk.services.analytics import series
-
-        moment = now or dt.datetime.now(dt.UTC)
-        report = self.report(request, now=moment)
-        scope, rates, today = self._start(request, moment)
-        query = self.db.query
         from funneldesk.services.analytics.money_in import money_in
 
-        months, points, money = self._gather([
-            lambda: series.forecast(query, scope, rates, today),
-            lambda: series.trends(query, scope, rates, today, grain),
-            lambda: money_in(query, scope, rates, today)])
-        return Insights(report, months, points, grain, tuple(self.training_plans(today=today)),
-                        money)
+        request = self.visible(request, viewer)
+        moment = now or dt.datetime.now(dt.UTC)
+        scope, rates, today = self._start(request, moment)
+        query = self.db.query
+        with self.db.snapshot():
+            report = self.report(request, now=moment)
+            months = series.forecast(query, scope, rates, today)
+            points = series.trends(query, scope, rates, today, grain)
+            money = money_in(query, scope, rates, today)
+        plans = self.training_plans(today=today, viewer=viewer)
+        return Insights(report, months, points, grain, tuple(plans), money)
 
     def _standings(self, scope: computing.Scope, figures: CoreKpis, today: dt.date
                    ) -> tuple[Standing, ...]:
@@ -163,21 +180,24 @@ class AnalyticsService(Service):
             rules.seed(session)
 
     def report_pdf(self, request: KpiRequest, *, grain: str = "month",
-                   owner_name: str | None = None, now: dt.datetime | None = None) -> bytes:
+                   owner_name: str | None = None, now: dt.datetime | None = None,
+                   viewer: Actor | None = None) -> bytes:
         """The KPI report: charts, tables, targets and the doctor's findings, as a PDF."""
         from funneldesk.reports.kpi_pdf import render
         from funneldesk.services.analytics.document import document
 
         moment = now or dt.datetime.now(dt.UTC)
-        return render(document(self.insights(request, grain=grain, now=moment), owner_name,
-                               moment))
+        if viewer is not None and viewer.role is not Role.MANAGER:
+            owner_name = viewer.display_name
+        return render(document(self.insights(request, grain=grain, now=moment, viewer=viewer),
+                               owner_name, moment))
 
     def write_report(self, request: KpiRequest, path: Path, *, grain: str = "month",
-                     owner_name: str | None = None) -> Path:
+                     owner_name: str | None = None, viewer: Actor | None = None) -> Path:
         """The KPI report written to ``path`` (one write, once it is whole)."""
         from funneldesk.errors import InvalidInput
 
-        data = self.report_pdf(request, grain=grain, owner_name=owner_name)
+        data = self.report_pdf(request, grain=grain, owner_name=owner_name, viewer=viewer)
         try:
             path.write_bytes(data)
         except OSError as error:
@@ -233,7 +253,8 @@ class AnalyticsService(Service):
                              expected_version)
         return ChangeSet(everything=True)
 
-    def training_plans(self, *, today: dt.date | None = None) -> list[PlanEffect]:
+    def training_plans(self, *, today: dt.date | None = None,
+                       viewer: Actor | None = None) -> list[PlanEffect]:
         """Every training plan, newest first, with the rep's figure at its stage in the
         90 days before and after it."""
         from funneldesk.services.analytics import training
@@ -241,6 +262,8 @@ class AnalyticsService(Service):
         day = today or dt.date.today()
         with self.db.reading() as session:
             plans = training.read(session)
+        if viewer is not None and viewer.role is not Role.MANAGER:  # a rep's own only
+            plans = [p for p in plans if p.fields.user_id == viewer.id]
         found = []
         for plan in plans:
             f = plan.fields

@@ -49,8 +49,8 @@ def missing_rates(currencies: Sequence[str]) -> str:
     if not currencies:
         return ""
     return _("Totals that need a rate for {currencies} are not shown: set one under "
-             "Settings ▸ {rates}").format(currencies=formatting.listing(list(currencies)),
-                                          rates=_("Exchange rates…").rstrip("…."))
+             "Settings ▸ Exchange rates.").format(
+        currencies=formatting.listing(list(currencies)))
 
 
 def status_words(status: str) -> str:
@@ -127,8 +127,8 @@ def all_tables(insights: Insights) -> dict[str, Table]:
         "anomalies": _table(
             [_("Series"), _("Week or month of"), pgettext("kpi", "Value"), _("Expected"),
              _("z")],
-            [[a.series_label + (f" · {a.key_label}" if a.key_label else ""),
-              formatting.date(a.start), formatting.number(a.value),
+            [[_series_name(a), formatting.date(a.start) if a.grain == "week"
+              else formatting.month(a.start), formatting.number(a.value),
               f"{formatting.decimal(a.low)}–{formatting.decimal(a.high)}",
               formatting.decimal(a.z, 1)] for a in report.anomalies[:ANOMALIES_SHOWN]],
             (False, False, True, True, True), _("No value outside its expected range.")),
@@ -139,7 +139,7 @@ def all_tables(insights: Insights) -> dict[str, Table]:
              for x in report.correlations],
             (False, False, False, True, True), _("Too few closed deals to test.")),
         "coaching": _table(
-            [_("Rep"), _("Stage"), _("Figure"), _("Rep"), _("Rest of the team"),
+            [_("Rep"), _("Stage"), _("Figure"), _("The rep's"), _("Rest of the team"),
              _("Deals or visits"), _("p"), _("Suggested topics")],
             [[t.owner, t.stage, _("Conversion") if t.kpi == "conversion" else _("Median days"),
               _kpi_value(t.kpi, t.rep_value), _kpi_value(t.kpi, t.team_value),
@@ -154,6 +154,15 @@ def all_tables(insights: Insights) -> dict[str, Table]:
 
 
 ANOMALIES_SHOWN = 12  # the furthest from their range: the rest say little more
+
+
+def _series_name(a: Any) -> str:
+    """A series as the table names it: what, from which source, by week or by month."""
+    grain = _("by week") if a.grain == "week" else _("by month")
+    if a.key_label:
+        return _("{series} · {source} ({grain})").format(series=a.series_label,
+                                                        source=a.key_label, grain=grain)
+    return _("{series} ({grain})").format(series=a.series_label, grain=grain)
 
 
 def p_value(value: float) -> str:
@@ -216,16 +225,23 @@ def _targets(insights: Insights, names: dict[int, str]) -> Table:
           shown(t.kpi, t.actual), shown(t.kpi, t.target),
           Cell(status_words(t.status), "", t.status)] for t in insights.report.standings],
         (False, False, True, True, False),
-        _("No targets for this period: choose a month, a quarter or a year that has some, "
-          "or set them."))
+        _("No targets for this period (targets are set for a month, a quarter or a year)."))
+
+
+def no_bottleneck(judged: bool, long: bool = False) -> str:
+    """What the doctor says when it names no stage."""
+    if not judged:
+        return _("Too few deals yet for the doctor to judge a stage (ten at least).")
+    if long:
+        return _("No bottleneck: every stage is within a tenth of its reference (its "
+                 "target, the year before, its rot limit or the other stages).")
+    return _("No bottleneck: every stage is within a tenth of its reference.")
 
 
 def _doctor(insights: Insights) -> Table:
     b = insights.report.bottleneck
     if b is None:
-        return _table([], [], [], _("No bottleneck: every stage is within a tenth of its "
-                                    "reference (its target, the year before, its rot limit "
-                                    "or the other stages)."))
+        return _table([], [], [], no_bottleneck(insights.report.judged, long=True))
     notes = [b.reason_label]
     if b.lost_reasons:
         notes.append(_("Lost there: {reasons}.").format(reasons=formatting.listing(
@@ -240,7 +256,8 @@ def _doctor(insights: Insights) -> Table:
     return _table(
         [_("Over-represented among deals lost or stuck there"), _("Of those"),
          _("Of all in the stage"), _("Times as common"), _("p")],
-        [[f"{dimension[x.dimension]}: {x.label}", f"{x.stuck_or_lost} / {x.group}",
+        [[_("{dimension}: {value}").format(dimension=dimension[x.dimension], value=x.label),
+          f"{x.stuck_or_lost} / {x.group}",
           f"{x.in_stage} / {x.population}", formatting.decimal(x.lift, 2),
           p_value(x.p_value)] for x in b.causes],
         (False, True, True, True, True), "", notes)
@@ -252,14 +269,16 @@ def _plans(insights: Insights) -> Table:
             return NO_DATA
         return _("{figure} (of {sample})").format(figure=_kpi_value(kpi, value), sample=n)
 
+    followed = {"conversion": _("Conversion"), "days": _("Median days"), "": NO_DATA}
     return _table(
-        [_("Rep"), _("Stage"), _("Topic"), _("Planned for"), _("Done on"), _("Before"),
-         _("After"), _("Outcome")],
+        [_("Rep"), _("Stage"), _("Topic"), _("Planned for"), _("Done on"), _("Figure"),
+         _("Before"), _("After"), _("Outcome")],
         [[p.rep, p.stage, p.topic, formatting.date(p.planned_on),
-          formatting.date(p.done_on) if p.done_on else NO_DATA,
+          formatting.date(p.done_on) if p.done_on else NO_DATA, followed[p.kpi],
           figure(p.kpi, p.before, p.before_n), figure(p.kpi, p.after, p.after_n),
           Cell(p.outcome, p.outcome)] for p in insights.plans],
-        (False, False, False, False, False, True, True, False), _("No training planned yet."))
+        (False, False, False, False, False, False, True, True, False),
+        _("No training planned yet."))
 
 
 def _money_in(insights: Insights) -> Table:

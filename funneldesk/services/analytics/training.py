@@ -81,13 +81,17 @@ def save(session: Session, fields: PlanFields, by: Actor, plan_id: int | None = 
             from funneldesk.db.stale import last_change
 
             raise last_change(session, TrainingPlan, plan_id)
+    names = ("user_id", "stage_id", "kpi", "topic", "planned_on", "done_on", "outcome")
+    before = {n: getattr(plan, n) for n in names} if plan_id is not None else {}
     plan.user_id, plan.stage_id, plan.kpi, plan.topic = (fields.user_id, fields.stage_id,
                                                          fields.kpi, topic)
     plan.planned_on, plan.done_on = fields.planned_on, fields.done_on
     plan.outcome, plan.updated_at = fields.outcome.strip(), utcnow()
     session.flush()
-    audit.record(session, by, "save", "training_plan", plan.id, topic=topic,
-                 user_id=fields.user_id, done_on=str(fields.done_on))
+    after = {n: getattr(plan, n) for n in names}
+    audit.record(session, by, "save", "training_plan", plan.id,
+                 **{n: [_plain(before.get(n)), _plain(v)] for n, v in after.items()
+                    if before.get(n) != v})
     return plan.id
 
 
@@ -106,3 +110,7 @@ def windows(plan: PlanFields, today: dt.date) -> tuple[tuple[dt.date, dt.date],
     if plan.done_on is None or plan.done_on > today:
         return before, None
     return before, (plan.done_on, min(today, plan.done_on + dt.timedelta(days=WINDOW_DAYS)))
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value

@@ -49,11 +49,13 @@ def refresh(conn: Connection, deal_ids: Iterable[int]) -> None:
 
 
 def refresh_pipeline(conn: Connection, pipeline_id: int) -> None:
-    """Derives every deal of a pipeline anew (its stages' order changed: how far each deal
-    got may have too)."""
+    """How far each deal of a pipeline got, anew: its stages' order changed (the visits
+    themselves do not depend on it)."""
     zone = built_zone(conn)
     if zone is not None:
-        _derive(conn, zone, "IN (SELECT id FROM deals WHERE pipeline_id = ?)", [pipeline_id])
+        deals = "IN (SELECT id FROM deals WHERE pipeline_id = ?)"
+        conn.execute(f"DELETE FROM deal_progress WHERE deal_id {deals}", [pipeline_id])
+        _progress(conn, zone, deals, [pipeline_id])
 
 
 def forget(conn: Connection, deal_ids: Sequence[int]) -> None:
@@ -95,6 +97,11 @@ def _derive(conn: Connection, zone: str, deals: str, params: Sequence[Any]) -> N
         f"FROM stage_changes c WHERE c.reverts_id IS NULL {of_deals} AND c.id NOT IN "
         f"(SELECT reverts_id FROM stage_changes WHERE reverts_id IS NOT NULL {undone})))",
         [*params, *params])
+    _progress(conn, zone, deals, params)
+
+
+def _progress(conn: Connection, zone: str, deals: str, params: Sequence[Any]) -> None:
+    """How far the deals got (their visits derived already)."""
     created = day_sql(_SECONDS.format("d.created_at"), zone)
     conn.execute(
         f"INSERT INTO deal_progress (deal_id, furthest_stage_id, created_day) "

@@ -62,9 +62,11 @@ class AdjustDialog(QDialog):
         try:
             text = self.amount.text().strip()
             amount = parse_money(text, "amount") if text else None
+            shown = self.months[self.month.currentIndex()].adjusted
             changes = self.workspace.services.analytics.adjust_forecast(
                 pipeline_id=self.pipeline_id, month=month, user_id=self.user_id,
-                amount=amount, note=self.note.text(), by=self.workspace.actor)
+                amount=amount, note=self.note.text(), by=self.workspace.actor,
+                expected_version=shown.version if shown is not None else None)
         except FunnelDeskError as error:
             self.error.show_error(error)
             return

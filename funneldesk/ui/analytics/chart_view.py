@@ -24,6 +24,7 @@ SAVED_SIZE, SAVED_DPI = (8.0, 5.0), 150.0
 
 class ChartView(QWidget):
     drawn = Signal()  # the chart asked for last is painted
+    saved = Signal(str)  # the chart was written to this file
 
     def __init__(self, height: int = 200, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -123,13 +124,14 @@ class ChartView(QWidget):
 
         if self._draw is None:
             return
-        start = (self.title or _("Chart")).replace("/", "-") + ".png"
+        start = _("{name}.png").format(name=(self.title or _("Chart")).split(" – ")[0]
+                                       .replace("/", "-"))
         chosen, _filter = save_file_name(self, _("Save the chart"), start,
                                          _("PNG images (*.png)"))
-        if chosen:
-            self.write_png(Path(chosen))
+        if chosen and self.write_png(Path(chosen)):
+            self.saved.emit(chosen)
 
-    def write_png(self, path: Path) -> None:
+    def write_png(self, path: Path) -> bool:
         from funneldesk.charts.render import png
         from funneldesk.errors import InvalidInput
 
@@ -142,3 +144,5 @@ class ChartView(QWidget):
         except OSError as error:
             show_error(self, InvalidInput("file", _("Cannot write {path}: {reason}").format(
                 path=path, reason=error.strerror or error)))
+            return False
+        return True

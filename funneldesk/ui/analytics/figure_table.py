@@ -9,13 +9,14 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QColor, QFont, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTableView, QWidget
 
 from funneldesk.i18n import _
 from funneldesk.ui.common.rows_model import Index, RowsModel
 
 # the text, (text, tooltip), or (text, tooltip, colour): a target's green, amber or red
 Cell = str | tuple[str, str] | tuple[str, str, str]
+WIDEST = 360  # pixels: a page table's widest column; its text wraps within
 
 
 class FigureModel(RowsModel):
@@ -72,14 +73,15 @@ class FigureTable(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
-        if narrow:
+        if narrow:  # a pane's: it gives way to the dock's width, its names cut short
             self.setMinimumWidth(0)
+            self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             self.setTextElideMode(Qt.TextElideMode.ElideRight)
         copy = QAction(_("Copy table"), self)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
@@ -95,14 +97,19 @@ class FigureTable(QTableView):
         if self.narrow and headers:
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         elif not self.narrow:
+            # a long text (advice, topics) wraps in a column of its own width, at most
+            # WIDEST, so that the table reads on the page without scrolling sideways
+            self.setWordWrap(True)
             self.resizeColumnsToContents()
+            for column in range(len(headers)):
+                self.setColumnWidth(column, min(self.columnWidth(column), WIDEST))
+            self.resizeRowsToContents()
             self.setMaximumWidth(self.frameWidth() * 2 + sum(
                 self.columnWidth(c) for c in range(len(headers))) + 2)
         # as tall as its rows: the page scrolls, not each table
         height = self.horizontalHeader().sizeHint().height() + 4 + sum(
             self.rowHeight(r) for r in range(len(rows)))
-        self.setFixedHeight(height + (self.horizontalScrollBar().sizeHint().height()
-                                      if self.horizontalScrollBar().isVisible() else 0))
+        self.setFixedHeight(height + self.frameWidth() * 2)
 
     def as_text(self) -> str:
         """The selected cells (or all, with the headers) as tab-separated lines."""

@@ -41,8 +41,6 @@ from funneldesk.ui.common.errors import show_bug, show_error
 from funneldesk.ui.common.fields import long_year_format
 from funneldesk.ui.common.page import Page, Workspace
 
-ANOMALIES_SHOWN = 12  # the furthest from their range: the rest say little more
-
 
 class Section(QWidget):
     """A titled part of the page: an optional chart, its table, and Save as PNG."""
@@ -124,6 +122,9 @@ class InsightsPage(Page):
         for user in services.users.list():
             self.owner.addItem(user.display_name, user.id)
         self.owner.setToolTip(definition("owner").shown())
+        if workspace.actor.role is not Role.MANAGER:  # a rep reads their own figures only
+            self.owner.setCurrentIndex(max(self.owner.findData(workspace.actor.id), 0))
+            self.owner.setEnabled(False)
         self.source = QComboBox()
         self.source.addItem(_("All sources"), None)
         for source in services.lead_sources.all():
@@ -143,6 +144,9 @@ class InsightsPage(Page):
                        self.source, self.product, self.grain):
             filters.addWidget(widget)
         filters.addStretch(1)
+        report = QPushButton(_("Save the KPI report as PDF…"))
+        report.clicked.connect(self.save_report)
+        filters.addWidget(report)
         self.summary = QLabel(_("Reading the figures…"))
         self.summary.setWordWrap(True)
         self.problem = ErrorLabel()
@@ -201,6 +205,10 @@ class InsightsPage(Page):
             "owners": self.owners, "products": self.products, "anomalies": self.anomalies,
             "correlations": self.correlations, "coaching": self.coaching, "plans": self.plans,
             "money": self.money}
+        for section in self.sections.values():
+            if section.chart is not None:  # said in the status bar, as the report is
+                section.chart.saved.connect(lambda path: workspace.show_message(
+                    _("Written: {path}").format(path=path)))
         body = QWidget()
         body.setObjectName("insights-body")
         column = QVBoxLayout(body)
@@ -225,6 +233,10 @@ class InsightsPage(Page):
                          self.make_action(actions.PLAN_TRAINING, self.plan_training),
                          self.make_action(actions.DOCTOR_RULES, self.edit_rules),
                          self.make_action(actions.RELOAD_INSIGHTS, self.reload)]
+        if workspace.actor.role is not Role.MANAGER:  # what only a manager may change
+            for action in self._actions[1:5]:
+                action.setEnabled(False)
+                action.setToolTip(_("Only a manager can change this."))
         self.shown: Insights | None = None
         self._reading = False
         self._again = False
@@ -244,11 +256,11 @@ class InsightsPage(Page):
             return
         request, grain = self.request(), self.grain.currentData()
         owner = self.owner.currentText() if self.owner.currentData() is not None else None
-        services = self.workspace.services
+        services, viewer = self.workspace.services, self.workspace.actor
         self.workspace.show_message(_("Writing the KPI report…"))
         run_in_background(
             lambda: services.analytics.write_report(request, Path(chosen), grain=grain,
-                                                    owner_name=owner),
+                                                    owner_name=owner, viewer=viewer),
             lambda _done: self.workspace.show_message(_("Written: {path}").format(
                 path=chosen)), self._report_failed, owner=self)
 
@@ -289,7 +301,9 @@ class InsightsPage(Page):
         self.problem.show_message("")
         self._reading = True
         services, grain = self.workspace.services, self.grain.currentData()
-        run_in_background(lambda: services.analytics.insights(request, grain=grain),
+        viewer = self.workspace.actor
+        run_in_background(lambda: services.analytics.insights(request, grain=grain,
+                                                              viewer=viewer),
                           self._show, self._failed, owner=self)
 
     def _failed(self, error: Exception) -> None:
@@ -320,10 +334,13 @@ class InsightsPage(Page):
         every = tables.all_tables(insights)
         for key, section in self.sections.items():
             section.show_table(every[key])
+        since = formatting.date(k.date_from) if k.date_from else _("the start")
+        until = formatting.date(k.date_to) if k.date_to else _("now")
         for key, (title, draw) in charts_of(insights).items():
             chart = self.sections[key].chart
-            if chart is not None:
-                chart.show_chart(draw, title)
+            if chart is not None:  # the saved picture says what it shows
+                chart.show_chart(draw, _("{chart} – {pipeline}, {first} – {last}").format(
+                    chart=title, pipeline=k.pipeline, first=since, last=until))
         self.set_status_text(_("Figures in {currency}, days in {zone}").format(
             currency=k.currency, zone=k.zone))
         self.loaded.emit()

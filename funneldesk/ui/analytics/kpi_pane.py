@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +33,12 @@ from funneldesk.errors import FunnelDeskError
 from funneldesk.i18n import _, pgettext
 from funneldesk.services.analytics.definitions import definition
 from funneldesk.services.analytics.records import KpiRequest, PaneFigures, Standing
-from funneldesk.services.analytics.tables import missing_rates, month_label, percent
+from funneldesk.services.analytics.tables import (
+    missing_rates,
+    month_label,
+    no_bottleneck,
+    percent,
+)
 from funneldesk.services.dto import ChangeSet
 from funneldesk.ui.analytics.chart_view import ChartView
 from funneldesk.ui.analytics.figure_table import Cell, FigureTable
@@ -56,6 +61,8 @@ class KpiPane(Pane):
         self.whose.addItem(_("Everyone"), None)
         self.whose.addItem(_("Mine"), (workspace.actor.id,))
         self.whose.setCurrentIndex(0 if workspace.actor.role is Role.MANAGER else 1)
+        # a rep reads their own figures only (the service holds them to that too)
+        self.whose.setEnabled(workspace.actor.role is Role.MANAGER)
         self.whose.setToolTip(definition("scope").shown())
         self.whose.currentIndexChanged.connect(lambda _i: self.reload())
         self.period = QComboBox()
@@ -71,12 +78,16 @@ class KpiPane(Pane):
         for n, code in enumerate(("won_value", "win_rate", "deals", "weighted_pipeline")):
             value = QLabel("–")
             value.setObjectName(f"tile-{code}")
+            # a long amount is cut, not the pane: its whole text is in the tooltip too
+            value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             font = value.font()
             font.setPointSizeF(font.pointSizeF() * 1.35)
             value.setFont(font)
             caption = QLabel(_(definition(code).title) if code != "deals"
                              else _("Deals created"))
             caption.setStyleSheet("color: palette(mid);")
+            caption.setWordWrap(True)
+            caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             for label in (value, caption):
                 label.setToolTip(definition(code).shown())
             grid.addWidget(value, (n // 2) * 2, n % 2)
@@ -89,11 +100,10 @@ class KpiPane(Pane):
         self.headline.setWordWrap(True)
         self.headline.setTextFormat(Qt.TextFormat.PlainText)
         self.headline.setObjectName("doctor-headline")
-        self.details = QPushButton(_("Causes and advice on the Insights page"))
-        self.details.setFlat(True)
-        self.details.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.details.setStyleSheet("text-align: left; color: palette(link);")
-        self.details.clicked.connect(self._open_insights)
+        self.details = QLabel(_('<a href="#insights">Causes and advice on the Insights '
+                                'page</a>'))
+        self.details.setWordWrap(True)
+        self.details.linkActivated.connect(lambda _link: self._open_insights())
         self.funnel = ChartView(190)
         self.funnel.setToolTip(definition("reached").shown())
         self.funnel_table = FigureTable(narrow=True)
@@ -105,8 +115,11 @@ class KpiPane(Pane):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
         choices = QHBoxLayout()
-        choices.addWidget(self.whose, 1)
-        choices.addWidget(self.period, 1)
+        for box in (self.whose, self.period):
+            # the dock may be narrow: the boxes give way rather than cut the pane off
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(4)
+            choices.addWidget(box, 1)
         layout.addLayout(choices)
         layout.addLayout(grid)
         layout.addWidget(self.missing)
@@ -147,12 +160,13 @@ class KpiPane(Pane):
             return
         self._reading = True
         services, request = self.workspace.services, self.request()
+        viewer = self.workspace.actor
         funnel_size, forecast_size = self.funnel.size_now(), self.forecast.size_now()
 
         def work() -> tuple[PaneFigures, object, object]:
             from funneldesk.charts.render import pixels
 
-            figures = services.analytics.pane(request)
+            figures = services.analytics.pane(request, viewer=viewer)
             return (figures, pixels(_funnel(figures)(*funnel_size)),
                     pixels(_forecast(figures)(*forecast_size)))
 
@@ -182,8 +196,7 @@ class KpiPane(Pane):
                          definition(code).shown())
         self.missing.setText(missing_rates(k.missing_rates))
         self.missing.setVisible(bool(k.missing_rates))
-        self.headline.setText(figures.headline or _(
-            "No bottleneck: every stage is within a tenth of its reference."))
+        self.headline.setText(figures.headline or no_bottleneck(figures.judged))
         self.funnel.show_drawn(_funnel(figures), funnel, _("Funnel"))
         self.funnel_table.show_rows(
             [_("Stage"), _("Reached"), _("To next")],

@@ -150,8 +150,12 @@ class TargetsDialog(QDialog):
                                   self.stage.currentData() if self.stage.isEnabled() else None,
                                   self.whose.currentData(), self.period.currentData(),
                                   self._range()[0], self._value())
+            # the target as shown, if this one is: changed since by someone else, refused
+            same = next((t for t in self.shown if (t.kpi, t.stage_id, t.user_id) == (
+                fields.kpi, fields.stage_id, fields.user_id)), None)
             changes = self.workspace.services.analytics.save_target(
-                fields, by=self.workspace.actor)
+                fields, by=self.workspace.actor,
+                expected_version=same.version if same is not None else None)
         except FunnelDeskError as error:
             self.error.show_error(error)
             return

@@ -41,6 +41,22 @@ class Docks:
             window.resizeDocks([d for d, _w in sized], [w for _d, w in sized],
                                Qt.Orientation.Horizontal)
 
+    def place_new(self, window: QMainWindow, saved: bytes) -> None:
+        """A pane the saved window state does not know yet (added by a newer FunnelDesk)
+        goes where it first belongs, as a tab, not as a strip under its neighbour; one
+        the user placed stays where they put it."""
+        for key, spec in self._specs.items():
+            dock = self.docks[key]
+            other = self.docks.get(spec.tab_with)
+            # Qt keeps each dock's object name in the state, in UTF-16
+            known = dock.objectName().encode("utf-16-be") in saved
+            if other is None or known or window.tabifiedDockWidgets(dock):
+                continue
+            if window.dockWidgetArea(dock) == window.dockWidgetArea(other) \
+                    and not dock.isFloating():
+                window.tabifyDockWidget(other, dock)
+                other.raise_()
+
     def start(self) -> None:
         """Builds the panes shown, now that the first page is painted."""
         self.started = True

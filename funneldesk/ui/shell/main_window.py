@@ -407,7 +407,9 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(WARM_UP_FALLBACK_MS, self, self.docks.start)
         state = self.settings.get("window.state")
         if state:  # where the panes are, and which are shown
-            self.restoreState(QByteArray.fromHex(state.encode()))
+            saved = QByteArray.fromHex(state.encode())
+            self.restoreState(saved)
+            self.docks.place_new(self, bytes(saved.data()))
 
     def save_settings(self) -> None:
         self.settings.set("window.geometry", bytes(self.saveGeometry().toHex().data()).decode())

@@ -200,3 +200,13 @@ def test_a_currency_without_a_rate_leaves_its_totals_unknown(
     assert k.stages[0].open_now == 2
     assert (k.stages[0].open_value, k.weighted_pipeline) == (None, None)
     assert k.missing_rates == ("JPY",)
+
+
+def test_a_rep_reads_only_their_own_figures(services: Services, funnel: dict[str, int],
+                                           manager: Actor, rep: Actor) -> None:
+    everyone = services.analytics.report(KpiRequest(), viewer=manager)
+    own = services.analytics.report(KpiRequest(), viewer=rep)
+    asked = services.analytics.report(KpiRequest(owner_ids=(manager.id,)), viewer=rep)
+    assert everyone.core.deals.total == 6
+    assert own.core.deals.total == asked.core.deals.total == 2  # B and C, Rita's
+    assert [o.owner_id for o in asked.core.by_owner] == [rep.id]

@@ -35,12 +35,13 @@ def test_the_report_has_every_section_its_charts_and_the_doctor_s_findings(
     for heading in ("KPI report", "Results", "Targets", "Funnel doctor", "Funnel",
                     "Time in stage", "Forecast by expected close month", "Trends",
                     "Lead-source conversion", "Lost reasons", "By owner", "By product",
-                    "Anomalies", "Correlations", "Coaching: training needs",
+                    "Money in", "Anomalies", "Correlations", "Coaching: training needs",
                     "Training plans"):
         assert heading in text, heading
     assert report.bottleneck is not None
     assert report.bottleneck.reason_label.split(":")[0] in text
-    assert images == 7  # funnel, time, forecast, trends, sources, reasons, owners
+    # funnel, time, forecast, trends, sources, reasons, owners, money in
+    assert images == 8
     assert "Page 1 of" in text
     assert pages > 2
 

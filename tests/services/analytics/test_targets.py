@@ -62,9 +62,10 @@ def test_each_kpi_stands_green_amber_or_red_against_its_target(
 def test_a_stage_s_conversion_target_makes_it_the_doctor_s_bottleneck(
         services: Services, manager: Actor, march: None) -> None:
     first = stage(services, "Initial contact").id
-    # the doctor judges a stage from ten deals: eight more, still in the first stage
+    # the doctor judges a stage from ten deals that left it: eight more, lost there
     for n in range(8):
-        add_deal(services, manager, [("Initial contact", f"2026-03-0{n + 1} 10:00")])
+        add_deal(services, manager, [("Initial contact", f"2026-03-0{n + 1} 10:00"),
+                                     ("Lost", f"2026-03-1{n} 10:00")], lost_reason=2)
     target(services, manager, "conversion", "0.9", stage_id=first)
     report = services.analytics.report(KpiRequest(date_from=MARCH[0], date_to=MARCH[1]),
                                        now=NOW)
