@@ -47,7 +47,9 @@ class AdjustDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.month.currentIndexChanged.connect(lambda _i: self._fill())
+        self.amount.textEdited.connect(lambda _t: self.error.show_message(""))
         self._fill()
+        self.setMinimumWidth(460)
 
     def _fill(self) -> None:
         index = self.month.currentIndex()

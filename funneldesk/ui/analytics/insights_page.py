@@ -220,7 +220,7 @@ class InsightsPage(Page):
                         self.anomalies, self.correlations, self.coaching, self.plans):
             column.addWidget(section)
         column.addStretch(1)
-        scroll = QScrollArea()
+        self.scroller = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
@@ -241,6 +241,14 @@ class InsightsPage(Page):
         self._reading = False
         self._again = False
         self.reload()
+
+    def show_doctor_for(self, period: str, owners: tuple[int, ...] | None) -> None:
+        """Shows the period and people the KPI pane shows, scrolled to the doctor."""
+        self.period.setCurrentIndex(max(self.period.findData(period), 0))
+        if self.owner.isEnabled():
+            wanted = owners[0] if owners else None
+            self.owner.setCurrentIndex(max(self.owner.findData(wanted), 0))
+        self.scroller.ensureWidgetVisible(self.doctor.heading, 0, 0)
 
     def page_actions(self) -> list[QAction]:
         return self._actions

@@ -239,8 +239,13 @@ class KpiPane(Pane):
             self.reload()
 
     def _open_insights(self) -> None:
-        if self.workspace.go_to_page is not None:
-            self.workspace.go_to_page("insights")
+        """The Insights page on the pane's period and people, at the doctor's findings."""
+        if self.workspace.go_to_page is None:
+            return
+        page = self.workspace.go_to_page("insights")
+        show = getattr(page, "show_doctor_for", None)
+        if show is not None:
+            show(self.period.currentData(), self.whose.currentData())
 
 
 def _against(text: str, standing: Standing | None, shown: Any) -> Cell:

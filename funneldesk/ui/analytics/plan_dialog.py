@@ -83,6 +83,7 @@ class PlanDialog(QDialog):
             if plan.done_on is not None:
                 self.done_on.setDate(_qdate(plan.done_on))
             self.outcome.setPlainText(plan.outcome)
+        self.topic.textEdited.connect(lambda _t: self.error.show_message(""))
         self.resize(460, 0)
 
     def _choose(self, rep: int, stage: int | None, kpi: str) -> None:

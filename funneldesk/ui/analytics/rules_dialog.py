@@ -85,6 +85,7 @@ class RulesDialog(QDialog):
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(close)
+        self.advice.textChanged.connect(lambda: self.error.show_message(""))
         self.rules: list[Any] = []
         self.editing: Any = None
         self.show_rules()
