@@ -102,6 +102,8 @@ def as_json(report: Any) -> dict[str, Any]:
                         "won": p.won, "lost": p.lost, "open": p.open, "win_rate": p.win_rate,
                         "won_value": _money(p.won_value)} for p in k.by_product],
         "lost_reasons": [{"reason": r.reason, "count": r.count} for r in k.lost_reasons],
+        "by_industry": [_group("industry", g) for g in k.by_industry],
+        "by_region": [_group("region", g) for g in k.by_region],
         "missing_rates": list(k.missing_rates),
         "bottleneck": _bottleneck(report.bottleneck),
         "bottleneck_judged": report.judged,
@@ -122,6 +124,11 @@ def as_json(report: Any) -> dict[str, Any]:
                             "n": t.n, "team_n": t.team_n, "p_value": t.p_value,
                             "topics": list(t.topics)} for t in report.training_needs],
     }
+
+
+def _group(key: str, g: Any) -> dict[str, Any]:
+    return {key: g.group or None, "won": g.won, "lost": g.lost, "win_rate": g.win_rate,
+            "won_value": _money(g.won_value)}
 
 
 def _bottleneck(b: Any) -> dict[str, Any] | None:

@@ -42,6 +42,7 @@ def charts_of(insights: Insights) -> dict[str, tuple[str, Draw]]:
              (_("Weighted"), [_float(m.weighted) for m in dated]),
              (_("Your forecast"), [_float(m.adjusted.amount) if m.adjusted else None
                                    for m in dated]),
+             (_("Target"), [_float(m.target) for m in dated]),
              (_("Total"), [_float(m.value) for m in dated])],
             value_text=lambda v: formatting.number(int(v)), size=size, dpi=dpi)),
         "trends": (_("Trends"), lambda size, dpi: charts.columns(

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from funneldesk.enums import StageKind
 from funneldesk.i18n import N_, _
 from funneldesk.services.analytics.core import Scope, marks
-from funneldesk.services.analytics.records import TrainingNeed
+from funneldesk.services.analytics.records import RepAtStage, TrainingNeed
 from funneldesk.services.analytics.significance import adjusted
 from funneldesk.services.common.sql import Query
 
@@ -125,11 +125,28 @@ def rest_of_team(reps: Sequence[RepFigures], owner_id: int, stage_id: int) -> St
                         tuple(d for o in others for d in o.days))
 
 
+def compared(query: Query, scope: Scope) -> tuple[tuple[RepAtStage, ...],
+                                                   tuple[TrainingNeed, ...]]:
+    """Each rep against the rest of the team at every stage, and the training needs."""
+    reps, names = figures(query, scope)
+    rows = []
+    for rep in reps:
+        for stage_id, mine in rep.stages.items():
+            team = rest_of_team(reps, rep.owner_id, stage_id)
+            rows.append(RepAtStage(rep.owner_id, rep.owner, stage_id, names[stage_id],
+                                   mine.conversion, team.conversion, mine.reached,
+                                   mine.median_days, team.median_days, len(mine.days)))
+    return tuple(rows), _needs(reps, names)
+
+
 def training_needs(query: Query, scope: Scope) -> tuple[TrainingNeed, ...]:
+    return compared(query, scope)[1]
+
+
+def _needs(reps: list[RepFigures], names: dict[int, str]) -> tuple[TrainingNeed, ...]:
     import numpy as np
     from scipy.stats import fisher_exact, mannwhitneyu  # only here: a slow import
 
-    reps, names = figures(query, scope)
     order = list(names)
     found = []
     for rep in reps:

@@ -25,6 +25,7 @@ from funneldesk.services.analytics.records import (
     CoreKpis,
     Days,
     DealCounts,
+    GroupKpi,
     KpiRequest,
     OwnerKpi,
     ProductKpi,
@@ -159,13 +160,14 @@ def compute(query: Query, scope: Scope, rates: CurrencyRates,
     once on several connections (AnalyticsService)."""
     opens = scope.opens
     won_ids, lost_ids = scope.of_kind(StageKind.WON), scope.of_kind(StageKind.LOST)
-    cohort, closed, cycles, open_now, stay, reasons = gather([
+    cohort, closed, cycles, open_now, stay, reasons, groups = gather([
         lambda: _cohort(query, scope, won_ids),
         lambda: _closed(query, scope, won_ids, lost_ids, rates),
         lambda: _cycles(query, scope, won_ids),
         lambda: _open_now(query, scope, opens, rates),
         lambda: _time_in_stage(query, scope, [s.id for s in opens]),
-        lambda: _reasons(query, scope, lost_ids)])
+        lambda: _reasons(query, scope, lost_ids),
+        lambda: _by_customer(query, scope, won_ids, lost_ids, rates)])
 
     reached = _reached(cohort.furthest, scope)
     live = [s for s in opens if s.live]
@@ -187,7 +189,7 @@ def compute(query: Query, scope: Scope, rates: CurrencyRates,
         closed.won_value(None) if won + lost else None,
         open_now.weighted(), tuple(stage_rows),
         _owners(query, cohort, closed, cycles), _sources(query, cohort),
-        _products(query, closed, open_now), reasons,
+        _products(query, closed, open_now), reasons, groups[0], groups[1],
         tuple(sorted(closed.missing | open_now.missing)))
 
 
@@ -405,6 +407,38 @@ def _time_in_stage(query: Query, scope: Scope, stage_ids: list[int]
         for stage, days, count in found:
             result[stage][int(days)] += factor * count
     return result
+
+
+def _by_customer(query: Query, scope: Scope, won_ids: list[int], lost_ids: list[int],
+                 rates: CurrencyRates) -> tuple[tuple[GroupKpi, ...], tuple[GroupKpi, ...]]:
+    """Outcomes of the deals closed in the period by their customer's industry and region
+    (province): one grouped pass over the closed deals and their companies."""
+    deals, params = scope.deals([*won_ids, *lost_ids])
+    closed, more = scope.closed()
+    amount = "COALESCE(d.won_value, d.value)"
+    rows = query(
+        f"SELECT COALESCE(c.industry, ''), COALESCE(c.province, ''), "
+        f"d.stage_id IN ({marks(won_ids) or 'NULL'}), d.currency, "
+        f"CASE WHEN d.currency = ? THEN NULL ELSE {amount} END, count(*), sum({amount}) "
+        f"FROM deals d LEFT JOIN companies c ON c.id = d.company_id "
+        f"WHERE {deals} {closed} GROUP BY 1, 2, 3, 4, 5",
+        [*won_ids, rates.base_currency, *params, *more])
+    result = []
+    for column in (0, 1):
+        counts: Counter[tuple[str, bool]] = Counter()
+        money = Money(rates)
+        for row in rows:
+            group, is_won = str(row[column]), bool(row[2])
+            counts[group, is_won] += row[5]
+            if is_won:
+                money.add(group, row[3], row[4], row[5], row[6])
+        groups = {g for g, _w in counts}
+        shown = [GroupKpi(g, counts[g, True], counts[g, False],
+                          ratio(counts[g, True], counts[g, True] + counts[g, False]),
+                          money.value([g]) if g in money.totals else Decimal(0))
+                 for g in groups]
+        result.append(tuple(sorted(shown, key=lambda x: (-(x.won + x.lost), x.group))))
+    return result[0], result[1]
 
 
 def _reasons(query: Query, scope: Scope, lost_ids: list[int]) -> tuple[ReasonCount, ...]:

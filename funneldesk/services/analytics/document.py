@@ -27,9 +27,12 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("reasons", N_("Lost reasons"), ""),
     ("owners", N_("By owner"), ""),
     ("products", N_("By product"), ""),
+    ("industries", N_("By industry"), ""),
+    ("regions", N_("By region"), ""),
     ("money", N_("Money in"), ""),
     ("anomalies", N_("Anomalies"), ""),
     ("correlations", N_("Correlations"), ""),
+    ("reps", N_("Coaching: each rep against the rest of the team"), ""),
     ("coaching", N_("Coaching: training needs"), ""),
     ("plans", N_("Training plans"), ""),
 )

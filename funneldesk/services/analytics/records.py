@@ -81,6 +81,18 @@ class ProductKpi:
 
 
 @dataclass(frozen=True)
+class GroupKpi:
+    """Outcomes of the deals closed in the period, for one value of a customer's field
+    (an industry, a region)."""
+
+    group: str  # "" where the customer has none
+    won: int
+    lost: int
+    win_rate: float | None
+    won_value: Decimal | None
+
+
+@dataclass(frozen=True)
 class ReasonCount:
     reason_id: int | None
     reason: str
@@ -113,6 +125,8 @@ class CoreKpis:
     by_source: tuple[SourceKpi, ...]
     by_product: tuple[ProductKpi, ...]
     lost_reasons: tuple[ReasonCount, ...]
+    by_industry: tuple[GroupKpi, ...] = ()
+    by_region: tuple[GroupKpi, ...] = ()
     # currencies some amount was in that have no rate (the totals that needed them are None)
     missing_rates: tuple[str, ...] = field(default=())
 
@@ -188,6 +202,22 @@ class Correlation:
 
 
 @dataclass(frozen=True)
+class RepAtStage:
+    """One rep against the rest of the team at one stage (None: no data)."""
+
+    owner_id: int
+    owner: str
+    stage_id: int
+    stage: str
+    conversion: float | None
+    team_conversion: float | None
+    deals: int  # the rep's deals that reached the stage and left it
+    days: float | None  # median
+    team_days: float | None
+    visits: int
+
+
+@dataclass(frozen=True)
 class TrainingNeed:
     """A rep significantly below the rest of the team at one stage."""
 
@@ -229,6 +259,7 @@ class KpiReport:
     # each KPI that has a target for the period, against it
     standings: tuple[Standing, ...] = ()
     judged: bool = True  # False: no stage had deals enough for the doctor to judge
+    reps: tuple[RepAtStage, ...] = ()  # each rep against the rest at every stage
 
 
 @dataclass(frozen=True)
@@ -256,6 +287,7 @@ class ForecastMonth:
     commit: Decimal | None = None  # the deals their reps commit
     best_case: Decimal | None = None  # commit and best case deals
     adjusted: ForecastAdjustment | None = None
+    target: Decimal | None = None  # the month's won-value target (the team's or the rep's)
 
 
 @dataclass(frozen=True)

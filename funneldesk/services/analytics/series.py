@@ -50,6 +50,7 @@ def forecast(query: Query, scope: Scope, rates: CurrencyRates, today: dt.date
                   probability[stage])
     months = [_add_months(first, n).isoformat()[:7] for n in range(FORECAST_MONTHS)]
     adjusted = _adjustments(query, scope, first, _add_months(first, FORECAST_MONTHS))
+    goals = _won_value_targets(query, scope, first, _add_months(first, FORECAST_MONTHS))
     result = []
     for key in ["late", *months, "none"]:
         if key in ("late", "none") and not counts.get(key):
@@ -66,8 +67,24 @@ def forecast(query: Query, scope: Scope, rates: CurrencyRates, today: dt.date
         result.append(ForecastMonth(
             month, key == "late", counts.get(key, 0), total(every), total(every, True),
             total(("commit",)), total(("best_case", "commit")),
-            adjusted.get(month) if month is not None else None))
+            adjusted.get(month) if month is not None else None,
+            goals.get(month) if month is not None else None))
     return tuple(result)
+
+
+def _won_value_targets(query: Query, scope: Scope, first: dt.date, end: dt.date
+                       ) -> dict[dt.date, Decimal]:
+    """Each month's won-value target: one rep's when the request is for one, else the
+    team's."""
+    owners = scope.request.owner_ids
+    owner = owners[0] if owners is not None and len(owners) == 1 else None
+    rows = query(
+        "SELECT starts_on, value FROM kpi_targets WHERE kpi = 'won_value' AND period = "
+        "'month' AND starts_on >= ? AND starts_on < ? AND "
+        + ("user_id IS NULL" if owner is None else "user_id = ?"),
+        [first.isoformat(), end.isoformat(), *([] if owner is None else [owner])])
+    return {dt.date.fromisoformat(str(day)): Decimal(int(value)).scaleb(-4).quantize(
+        Decimal("0.01")) for day, value in rows}
 
 
 def _adjustments(query: Query, scope: Scope, first: dt.date, end: dt.date

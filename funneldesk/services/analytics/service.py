@@ -76,10 +76,11 @@ class AnalyticsService(Service):
             standing = self._standings(scope, figures, today)
             goals = targets.targets_for([s.stage_id for s in figures.stages], standing)
             found = self._bottleneck(scope, figures, history, moment, goals)
-            needs = coaching.training_needs(query, scope)
+            reps, needs = coaching.compared(query, scope)
             links = correlations.find(query, scope)
             odd = anomalies.find(query, scope, today)
-        return KpiReport(figures, found, odd, links, needs, standing, doctor.judged(figures))
+        return KpiReport(figures, found, odd, links, needs, standing, doctor.judged(figures),
+                         reps)
 
     def _history(self, scope: computing.Scope, rates: CurrencyRates) -> CoreKpis | None:
         """The team's own history for the doctor: the year before the period."""

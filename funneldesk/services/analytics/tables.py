@@ -149,6 +149,16 @@ def all_tables(insights: Insights) -> dict[str, Table]:
             _("No rep is significantly below the rest of the team at any stage.")),
         "plans": _plans(insights),
         "money": _money_in(insights),
+        "industries": _groups(k.by_industry, _("Industry"), c),
+        "regions": _groups(k.by_region, _("Region"), c),
+        "reps": _table(
+            [_("Rep"), _("Stage"), _("Conversion"), _("Rest of the team"), _("Deals"),
+             _("Median days"), _("Rest of the team"), _("Visits")],
+            [[r.owner, r.stage, percent(r.conversion), percent(r.team_conversion),
+              formatting.number(r.deals), days(r.days), days(r.team_days),
+              formatting.number(r.visits)] for r in report.reps],
+            (False, False, True, True, True, True, True, True),
+            _("No rep's deals in the period.")),
     }
     return tables
 
@@ -185,10 +195,10 @@ def _forecast(insights: Insights) -> Table:
 
     return _table(
         [_("Expected close"), pgettext("kpi", "Deals"), _("Commit"), _("Best case"),
-         _("Total"), _("Weighted"), _("Your forecast")],
+         _("Total"), _("Weighted"), _("Your forecast"), _("Target")],
         [[month_label(m), formatting.number(m.deals), money(m.commit, c),
-          money(m.best_case, c), money(m.value, c), money(m.weighted, c), own(m)]
-         for m in insights.forecast], _numbers(7))
+          money(m.best_case, c), money(m.value, c), money(m.weighted, c), own(m),
+          money(m.target, c)] for m in insights.forecast], _numbers(8))
 
 
 def trend_label(insights: Insights) -> Callable[[Any], str]:
@@ -279,6 +289,14 @@ def _plans(insights: Insights) -> Table:
           Cell(p.outcome, p.outcome)] for p in insights.plans],
         (False, False, False, False, False, False, True, True, False),
         _("No training planned yet."))
+
+
+def _groups(groups: Sequence[Any], heading: str, currency: str) -> Table:
+    return _table(
+        [heading, _("Won"), _("Lost"), _("Win rate"), _("Won value")],
+        [[g.group or _("Not given"), formatting.number(g.won), formatting.number(g.lost),
+          percent(g.win_rate), money(g.won_value, currency)] for g in groups], _numbers(5),
+        _("No deals closed in the period."))
 
 
 def _money_in(insights: Insights) -> Table:

@@ -164,6 +164,8 @@ class InsightsPage(Page):
         self.reasons = Section(_("Lost reasons"), d("period").shown())
         self.owners = Section(_("By owner"), d("owner").shown())
         self.products = Section(_("By product"), d("period").shown(), chart=False)
+        self.industries = Section(_("By industry"), d("period").shown(), chart=False)
+        self.regions = Section(_("By region"), d("period").shown(), chart=False)
         self.money = Section(_("Money in"), _(
             "Contracted: the contracts the customer signed in the period. Collected: the "
             "payments received in it. Overdue: what signed contracts' payments due before "
@@ -174,6 +176,10 @@ class InsightsPage(Page):
         self.doctor = Section(_("Funnel doctor"), "", chart=False)
         self.anomalies = Section(_("Anomalies"), "", chart=False)
         self.correlations = Section(_("Correlations"), "", chart=False)
+        self.reps = Section(_("Coaching: each rep against the rest of the team"), _(
+            "Conversion: of the rep's deals that reached the stage and left it, the share "
+            "that moved on. Median days: the rep's completed visits of the stage."),
+            chart=False)
         self.coaching = Section(_("Coaching: training needs"), "", chart=False)
         self.plans = Section(_("Training plans"), _(
             "Each rep's figure at the stage in the 90 days before the training and in the "
@@ -204,7 +210,8 @@ class InsightsPage(Page):
             "trends": self.trends, "sources": self.sources, "reasons": self.reasons,
             "owners": self.owners, "products": self.products, "anomalies": self.anomalies,
             "correlations": self.correlations, "coaching": self.coaching, "plans": self.plans,
-            "money": self.money}
+            "money": self.money, "industries": self.industries, "regions": self.regions,
+            "reps": self.reps}
         for section in self.sections.values():
             if section.chart is not None:  # said in the status bar, as the report is
                 section.chart.saved.connect(lambda path: workspace.show_message(
@@ -216,8 +223,9 @@ class InsightsPage(Page):
         column.addWidget(self.problem)
         for section in (self.targets, self.doctor, self.funnel, self.time, self.results, self.forecast,
                         self.trends, self.sources, self.reasons, self.owners, self.products,
-                        self.money,
-                        self.anomalies, self.correlations, self.coaching, self.plans):
+                        self.industries, self.regions, self.money,
+                        self.anomalies, self.correlations, self.reps, self.coaching,
+                        self.plans):
             column.addWidget(section)
         column.addStretch(1)
         self.scroller = scroll = QScrollArea()

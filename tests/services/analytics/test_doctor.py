@@ -169,7 +169,10 @@ def test_a_rep_far_below_the_team_at_a_stage_needs_training(
                                             "Lost")
             add_deal(services, who, path_through(names, start + dt.timedelta(hours=n)),
                      owner=who.id, lost_reason=1)
-    needs = services.analytics.report(KpiRequest(), now=NOW).training_needs
+    report = services.analytics.report(KpiRequest(), now=NOW)
+    rita = {r.stage: r for r in report.reps if r.owner == "Rita Rep"}["Proposal"]
+    assert (rita.conversion, rita.team_conversion, rita.deals) == (0.1, 0.9, 20)
+    needs = report.training_needs
     assert [(t.owner, t.stage, t.kpi, t.n, t.team_n) for t in needs] == [
         ("Rita Rep", "Proposal", "conversion", 20, 40)]
     need = needs[0]

@@ -39,7 +39,12 @@ def test_commit_and_best_case_come_from_the_reps_calls(services: Services,
     categorised(services, manager, "A", "1000", NEXT, "commit")
     categorised(services, manager, "B", "2000", NEXT, "best_case")
     categorised(services, manager, "C", "4000", NEXT, "pipeline")
+    from funneldesk.services.analytics.targets import TargetFields
+
+    services.analytics.save_target(TargetFields("won_value", None, None, "month", NEXT,
+                                                Decimal("2500")), by=manager)
     month = months(services)[NEXT]
+    assert month.target == Decimal("2500.00")  # the month's won-value target beside it
     assert (month.deals, month.value, month.commit, month.best_case) == (
         3, Decimal("7000.00"), Decimal("1000.00"), Decimal("3000.00"))
     assert month.weighted == Decimal("700.00")  # all in Initial contact: 10%

@@ -57,3 +57,21 @@ def test_money_in_matches_the_contracts_row_by_row(services: Services,
     assert shown.visits == len(scores)
     assert shown.satisfaction == statistics.fmean(scores)
     assert shown.satisfied == sum(1 for s in scores if s >= 4) / len(scores)
+
+
+def test_outcomes_by_industry_and_region_match_the_rows(services: Services,
+                                                        manager: Actor) -> None:
+    from collections import Counter
+
+    services.demo.generate(deals=160, seed=9, by=manager)
+    k = services.analytics.core(KpiRequest())
+    rows = services.db.query(
+        "SELECT COALESCE(c.industry, ''), COALESCE(c.province, ''), s.kind FROM deals d "
+        "JOIN stages s ON s.id = d.stage_id LEFT JOIN companies c ON c.id = d.company_id "
+        "WHERE d.deleted_at IS NULL AND s.kind IN ('WON', 'LOST')")
+    for column, shown in ((0, k.by_industry), (1, k.by_region)):
+        expected = Counter((r[column], r[2]) for r in rows)
+        assert {(g.group, "WON"): g.won for g in shown} | {
+            (g.group, "LOST"): g.lost for g in shown} == {
+            key: expected[key] for g in shown for key in ((g.group, "WON"), (g.group, "LOST"))}
+        assert sum(g.won + g.lost for g in shown) == len(rows)

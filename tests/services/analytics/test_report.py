@@ -35,6 +35,7 @@ def test_the_report_has_every_section_its_charts_and_the_doctor_s_findings(
     for heading in ("KPI report", "Results", "Targets", "Funnel doctor", "Funnel",
                     "Time in stage", "Forecast by expected close month", "Trends",
                     "Lead-source conversion", "Lost reasons", "By owner", "By product",
+                    "By industry", "By region", "each rep against the rest of the team",
                     "Money in", "Anomalies", "Correlations", "Coaching: training needs",
                     "Training plans"):
         assert heading in text, heading
