@@ -84,6 +84,13 @@ def decimal(value: float, places: int = 1) -> str:
                               locale=_locale()))
 
 
+def money_compact(amount: Decimal, currency: str) -> str:
+    """An amount as a tile shows it: "$10.6M", "¥1024.8万"."""
+    from babel.numbers import format_compact_currency
+
+    return str(format_compact_currency(amount, currency, locale=_locale(), fraction_digits=1))
+
+
 def month_short(value: dt.date, year: bool = True) -> str:
     """A month on a chart's axis: "Mar" (and "Jan ’27" at a year's turn, unless not
     ``year``), "3月"."""

@@ -130,6 +130,8 @@ def _widths(headers: Sequence[str], rows: Sequence[Sequence[ReportCell]]) -> lis
         return sum(8.6 if ord(ch) > 0x2E7F else 4.9 for ch in text) + 8
 
     def unbreakable(text: str) -> float:
+        if points(text) <= 72:  # a name, a date, a number: never broken
+            return points(text)
         if any(ord(ch) > 0x2E7F for ch in text):
             return points(text[:6])  # a CJK text wraps, six characters at least a line
         return max((points(word) for word in text.split()), default=8.0)

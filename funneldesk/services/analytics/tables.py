@@ -255,7 +255,8 @@ def _doctor(insights: Insights) -> Table:
     notes = [b.reason_label]
     if b.lost_reasons:
         notes.append(_("Lost there: {reasons}.").format(reasons=formatting.listing(
-            [f"{r.reason} ({formatting.number(r.count)})" for r in b.lost_reasons])))
+            [_("{reason} ({deals})").format(reason=r.reason, deals=formatting.number(r.count))
+             for r in b.lost_reasons])))
     if b.stuck:
         notes.append(ngettext("{n} deal there is past the rot limit now.",
                               "{n} deals there are past the rot limit now.",

@@ -16,7 +16,7 @@ from funneldesk.ui.common.rows_model import Index, RowsModel
 
 # the text, (text, tooltip), or (text, tooltip, colour): a target's green, amber or red
 Cell = str | tuple[str, str] | tuple[str, str, str]
-WIDEST = 360  # pixels: a page table's widest column; its text wraps within
+WIDEST = 260  # pixels: a page table's widest column; its text wraps within
 
 
 class FigureModel(RowsModel):

@@ -43,7 +43,12 @@ from funneldesk.services.dto import ChangeSet
 from funneldesk.ui.analytics.chart_view import ChartView
 from funneldesk.ui.analytics.figure_table import Cell, FigureTable
 from funneldesk.ui.analytics.periods import PERIODS, period_dates
-from funneldesk.ui.analytics.shown import STATUS_COLOURS, money_short, target_tip
+from funneldesk.ui.analytics.shown import (
+    STATUS_COLOURS,
+    money_compact,
+    money_short,
+    target_tip,
+)
 from funneldesk.ui.common.background import run_in_background
 from funneldesk.ui.common.error_label import ErrorLabel
 from funneldesk.ui.common.errors import show_bug
@@ -183,9 +188,9 @@ class KpiPane(Pane):
         self.problem.show_message("")
         k = figures.core
         self.tiles["win_rate"].setText(percent(k.win_rate))
-        self.tiles["won_value"].setText(money_short(k.won_value, k.currency))
+        self.tiles["won_value"].setText(money_compact(k.won_value, k.currency))
         self.tiles["weighted_pipeline"].setText(
-            money_short(k.weighted_pipeline, k.currency))
+            money_compact(k.weighted_pipeline, k.currency))
         self.tiles["deals"].setText(formatting.number(k.deals.total))
         standing = {(s.kpi, s.stage_id): s for s in figures.standings}
         for code, kpi, shown in (
@@ -206,7 +211,7 @@ class KpiPane(Pane):
              for s in k.stages])
         self.forecast.show_drawn(_forecast(figures), forecast, _("Forecast"))
         self.forecast_table.show_rows(
-            [_("Expected close"), pgettext("kpi", "Deals"), _("Weighted")],
+            [_("Month"), pgettext("kpi", "Deals"), _("Weighted")],
             [[month_label(m), formatting.number(m.deals),
               money_short(m.weighted, k.currency)] for m in figures.forecast])
         self.loaded.emit()

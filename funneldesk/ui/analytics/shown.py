@@ -17,6 +17,11 @@ def money_short(amount: Decimal | None, currency: str) -> str:
     return NO_DATA if amount is None else formatting.money_short(amount, currency)
 
 
+def money_compact(amount: Decimal | None, currency: str) -> str:
+    """A tile's amount, short enough for a narrow pane ($10.6M, ¥1024.8万)."""
+    return NO_DATA if amount is None else formatting.money_compact(amount, currency)
+
+
 def target_tip(standing: Any, shown: str) -> str:
     """A KPI's tooltip beside its target: where it stands, and the target so far."""
     return _("{standing}: target {target} for the period so far").format(
