@@ -16,9 +16,15 @@ from collections import defaultdict
 
 from funneldesk.enums import StageKind
 from funneldesk.i18n import _
-from funneldesk.services.analytics.core import Scope, source_names
+from funneldesk.services.analytics.core import CLOSED_DAY, Scope, source_names
 from funneldesk.services.analytics.records import Anomaly
-from funneldesk.services.common.local_days import date_of, day_number
+from funneldesk.services.common.local_days import (
+    day_number,
+    month_of,
+    month_start,
+    week_of,
+    week_start,
+)
 from funneldesk.services.common.sql import Query
 
 THRESHOLD = 3.5
@@ -36,7 +42,7 @@ def find(query: Query, scope: Scope, today: dt.date) -> tuple[Anomaly, ...]:
         return ()
     found: list[Anomaly] = []
     for grain, bucket, start_of, span in (
-            ("week", _week, _week_start, WEEKS), ("month", _month, _month_start, MONTHS)):
+            ("week", week_of, week_start, WEEKS), ("month", month_of, month_start, MONTHS)):
         # the last whole week or month: one still running is not judged on its days so far
         last = bucket(day_number(min(end, today)) + 1) - 1
         # no earlier than the first deal: the weeks before it are not weeks without leads
@@ -85,8 +91,8 @@ Series = tuple[str, str, str, dict[int, int]]
 def _series(query: Query, scope: Scope, grain: str, first: int, last: int) -> list[Series]:
     bucket_sql = _WEEK_SQL if grain == "week" else _MONTH_SQL
     deals, params = scope.deals()
-    lo, hi = (_week_start if grain == "week" else _month_start)(first), \
-        (_week_start if grain == "week" else _month_start)(last + 1)
+    start_of = week_start if grain == "week" else month_start
+    lo, hi = start_of(first), start_of(last + 1)
     created = query(
         f"SELECT {bucket_sql.format(day='p.created_day')}, d.lead_source_id, count(*) "
         f"FROM deals d JOIN deal_progress p ON p.deal_id = d.id WHERE {deals} "
@@ -103,14 +109,13 @@ def _series(query: Query, scope: Scope, grain: str, first: int, last: int) -> li
         result += [("created", str(source) if source is not None else "",
                     names.get(source, "") if source is not None else _("No source"), values)
                    for source, values in by_source.items()]
-    closed_day = "CAST(julianday(d.closed_on) - 2440587.5 AS INTEGER)"
     for kind, code in ((StageKind.WON, "won"), (StageKind.LOST, "lost")):
         ids = scope.of_kind(kind)
         if not ids:
             continue
         deals, params = scope.deals(ids)
         rows = query(
-            f"SELECT {bucket_sql.format(day=closed_day)}, count(*) FROM deals d "
+            f"SELECT {bucket_sql.format(day=CLOSED_DAY)}, count(*) FROM deals d "
             f"WHERE {deals} AND d.closed_on >= ? AND d.closed_on < ? GROUP BY 1",
             [*params, lo.isoformat(), hi.isoformat()])
         result.append((code, "", "", {int(i): int(n) for i, n in rows}))
@@ -126,21 +131,4 @@ _WEEK_SQL = "(({day}) + 3) / 7"
 # months as year × 12 + month − 1
 _MONTH_SQL = ("(CAST(strftime('%Y', ({day}) * 86400, 'unixepoch') AS INTEGER) * 12 "
               "+ CAST(strftime('%m', ({day}) * 86400, 'unixepoch') AS INTEGER) - 1)")
-
-
-def _week(day: int) -> int:
-    return (day + 3) // 7
-
-
-def _week_start(index: int) -> dt.date:
-    return date_of(index * 7 - 3)
-
-
-def _month(day: int) -> int:
-    date = date_of(day)
-    return date.year * 12 + date.month - 1
-
-
-def _month_start(index: int) -> dt.date:
-    return dt.date(index // 12, index % 12 + 1, 1)
 

@@ -10,9 +10,15 @@ from typing import Any
 
 from funneldesk.enums import StageKind
 from funneldesk.money import from_storage
-from funneldesk.services.analytics.core import Money, Scope, marks
+from funneldesk.services.analytics.core import CLOSED_DAY, Money, Scope, marks
 from funneldesk.services.analytics.records import ForecastAdjustment, ForecastMonth, TrendPoint, ratio
-from funneldesk.services.common.local_days import date_of, day_number
+from funneldesk.services.common.local_days import (
+    day_number,
+    month_of,
+    month_start,
+    week_of,
+    week_start,
+)
 from funneldesk.services.common.records import CurrencyRates
 from funneldesk.services.common.sql import Query
 
@@ -111,16 +117,16 @@ def trends(query: Query, scope: Scope, rates: CurrencyRates, today: dt.date,
     the period's (without one, the last 12 months or 13 weeks up to today)."""
     end = scope.request.date_to or today
     if grain == "week":
-        last = _week(day_number(end))
-        first = _week(day_number(scope.request.date_from)) if scope.request.date_from \
+        last = week_of(day_number(end))
+        first = week_of(day_number(scope.request.date_from)) if scope.request.date_from \
             else last - TREND_WEEKS + 1
-        buckets = [(i, date_of(i * 7 - 3)) for i in range(first, last + 1)]
-        created_sql, closed_sql = "(p.created_day + 3) / 7", f"({_CLOSED} + 3) / 7"
+        buckets = [(i, week_start(i)) for i in range(first, last + 1)]
+        created_sql, closed_sql = "(p.created_day + 3) / 7", f"({CLOSED_DAY} + 3) / 7"
     else:
-        last = _month(end)
-        first = _month(scope.request.date_from) if scope.request.date_from \
+        last = month_of(day_number(end))
+        first = month_of(day_number(scope.request.date_from)) if scope.request.date_from \
             else last - TREND_MONTHS + 1
-        buckets = [(i, dt.date(i // 12, i % 12 + 1, 1)) for i in range(first, last + 1)]
+        buckets = [(i, month_start(i)) for i in range(first, last + 1)]
         created_sql = ("(CAST(strftime('%Y', p.created_day * 86400, 'unixepoch') AS INTEGER)"
                        " * 12 + CAST(strftime('%m', p.created_day * 86400, 'unixepoch') "
                        "AS INTEGER) - 1)")
@@ -158,21 +164,10 @@ def trends(query: Query, scope: Scope, rates: CurrencyRates, today: dt.date,
                  for i, start in buckets)
 
 
-_CLOSED = "CAST(julianday(d.closed_on) - 2440587.5 AS INTEGER)"
-
-
-def _week(day: int) -> int:
-    return (day + 3) // 7
-
-
-def _month(day: dt.date) -> int:
-    return day.year * 12 + day.month - 1
-
 
 def _next(start: dt.date, grain: str) -> dt.date:
     return start + dt.timedelta(days=7) if grain == "week" else _add_months(start, 1)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
+    return month_start(month_of(day_number(day)) + months)

@@ -47,6 +47,25 @@ def date_of(number: int) -> dt.date:
     return EPOCH + dt.timedelta(days=number)
 
 
+def week_of(day: int) -> int:
+    """The week (Monday to Sunday) of a day number; day 0, 1970-01-01, was a Thursday."""
+    return (day + 3) // 7
+
+
+def week_start(week: int) -> dt.date:
+    return date_of(week * 7 - 3)
+
+
+def month_of(day: int) -> int:
+    """The month of a day number, as year × 12 + month − 1."""
+    date = date_of(day)
+    return date.year * 12 + date.month - 1
+
+
+def month_start(month: int) -> dt.date:
+    return dt.date(month // 12, month % 12 + 1, 1)
+
+
 def moment_day(moment: dt.datetime, zone: str) -> int:
     """The local day number of an aware moment."""
     return day_number(moment.astimezone(ZoneInfo(zone)).date())
