@@ -49,9 +49,11 @@ def test_file_dialogs_are_the_ones_that_never_open_the_database_file() -> None:
 
 def test_the_window_and_the_boards_first_read_import_no_sqlalchemy() -> None:
     """The board is painted before SQLAlchemy's ORM is loaded (it costs about 0.4 s of the
-    start): nothing on that path may import it, however indirectly."""
+    start): nothing on that path may import it, however indirectly. Nor may the panes,
+    built on the GUI thread just after that paint or when their tab is chosen."""
     code = ("import sys, funneldesk.app, funneldesk.cli, funneldesk.ui.shell.main_window, "
-            "funneldesk.services.pipeline.board, funneldesk.services.team.reads; "
+            "funneldesk.services.pipeline.board, funneldesk.services.team.reads, "
+            "funneldesk.ui.activities.today_pane, funneldesk.ui.analytics.kpi_pane; "
             "assert not [m for m in sys.modules if m.startswith('sqlalchemy')], 'sqlalchemy'")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60,
                    env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})

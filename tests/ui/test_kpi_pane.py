@@ -39,6 +39,20 @@ def pane(qtbot: QtBot, window: MainWindow) -> KpiPane:
     return shown_pane(qtbot, window)
 
 
+def test_the_kpi_tab_behind_today_is_built_only_when_chosen(
+        qtbot: QtBot, window: MainWindow) -> None:
+    """Start-up builds the panes on screen once the board is painted; the KPI pane behind
+    Today's tab would only hold up the first clicks with its reads and libraries."""
+    window.docks.start()
+    assert "today" in window.docks.panes
+    assert "kpis" not in window.docks.panes
+    window.docks.docks["kpis"].raise_()  # what a click on its tab does
+    qtbot.waitUntil(lambda: "kpis" in window.docks.panes)
+    pane = window.docks.panes["kpis"]
+    assert isinstance(pane, KpiPane)
+    qtbot.waitUntil(lambda: pane.figures is not None, timeout=10000)
+
+
 def reached(pane: KpiPane) -> list[str]:
     table = pane.funnel_table.figures
     return [table.text(r, 1) for r in range(table.rowCount())]

@@ -12,7 +12,7 @@ from typing import Any
 from funneldesk import formatting
 from funneldesk.i18n import _, ngettext, pgettext
 from funneldesk.services.analytics.records import Insights
-from funneldesk.services.analytics.targets import KPIS
+from funneldesk.services.analytics.target_kinds import KPIS
 
 NO_DATA = "–"
 

@@ -21,10 +21,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from funneldesk.errors import InvalidInput
-from funneldesk.i18n import N_, _
+from funneldesk.i18n import _
 from funneldesk.models import KpiTarget, Stage, User
 from funneldesk.models.base import utcnow
 from funneldesk.services.analytics.records import CoreKpis, Standing
+from funneldesk.services.analytics.target_kinds import KPIS, PERIODS
 from funneldesk.services.common import audit
 from funneldesk.services.common.lookups import get_or_raise
 from funneldesk.services.common.permissions import require_manager
@@ -33,16 +34,6 @@ from funneldesk.services.common.sql import Query
 
 AMBER_SETTING = "target_amber_percent"
 DEFAULT_AMBER = 90
-# code -> (label, per stage, adds up over months, less is better)
-KPIS: dict[str, tuple[str, bool, bool, bool]] = {
-    "deals_created": (N_("Deals created"), False, True, False),
-    "conversion": (N_("Conversion to next"), True, False, False),
-    "days_in_stage": (N_("Days in stage (median)"), True, False, True),
-    "sales_cycle": (N_("Sales cycle (median days)"), False, False, True),
-    "won_value": (N_("Won value"), False, True, False),
-    "activities_done": (N_("Activities done"), False, True, False),
-}
-PERIODS = ("month", "quarter", "year")
 
 
 @dataclass(frozen=True)

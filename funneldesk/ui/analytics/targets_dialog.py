@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 from funneldesk import formatting
 from funneldesk.errors import FunnelDeskError, InvalidInput
 from funneldesk.i18n import _
-from funneldesk.services.analytics.targets import KPIS, PERIODS, Target, TargetFields
+from funneldesk.services.analytics.target_kinds import KPIS, PERIODS
+from funneldesk.services.analytics.targets import Target, TargetFields
 from funneldesk.ui.analytics.figure_table import FigureTable
 from funneldesk.ui.common.error_label import ErrorLabel
 from funneldesk.ui.common.fields import long_year_format

@@ -58,10 +58,12 @@ class Docks:
                 other.raise_()
 
     def start(self) -> None:
-        """Builds the panes shown, now that the first page is painted."""
+        """Builds the panes shown, now that the first page is painted. A dock behind
+        another's tab counts as visible to Qt, but nothing of it is on screen: it is built
+        when its tab is chosen (visibilityChanged), not now."""
         self.started = True
         for key, dock in self.docks.items():
-            if dock.isVisible():
+            if dock.isVisible() and not dock.visibleRegion().isEmpty():
                 self.build(key)
 
     def first_width(self) -> int:
