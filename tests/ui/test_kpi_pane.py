@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from funneldesk.services import Services
-from funneldesk.services.dto import Actor
+from funneldesk.services.dto import Actor, ChangeSet
 from funneldesk.ui.analytics.chart_view import ChartView
 from funneldesk.ui.analytics.insights_page import InsightsPage
 from funneldesk.ui.analytics.kpi_pane import KpiPane
@@ -51,6 +51,27 @@ def test_the_kpi_tab_behind_today_is_built_only_when_chosen(
     pane = window.docks.panes["kpis"]
     assert isinstance(pane, KpiPane)
     qtbot.waitUntil(lambda: pane.figures is not None, timeout=10000)
+    assert pane.tiles["deals"].text() == "0"
+
+
+def test_the_kpi_pane_behind_a_tab_reads_again_only_when_its_tab_is_chosen(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Behind Today's tab it is off screen though Qt calls it visible: each move would
+    otherwise compute the KPIs and draw charts for nobody, beside the board's paint."""
+    pane = shown_pane(qtbot, window)
+    reads: list[int] = []
+    read = pane.start_read
+    monkeypatch.setattr(pane, "start_read", lambda: (reads.append(1), read()))
+    window.docks.docks["today"].raise_()
+    qtbot.waitUntil(lambda: not pane.on_screen)
+    deal = make_deal(services, manager, title="Warehouse system")
+    window.docks.apply_changes(ChangeSet(deal_ids=frozenset({deal.id})), None)
+    assert reads == []
+    with qtbot.waitSignal(pane.loaded, timeout=10000):
+        window.docks.docks["kpis"].raise_()
+    assert reads == [1]
+    assert pane.tiles["deals"].text() == "1"
 
 
 def reached(pane: KpiPane) -> list[str]:

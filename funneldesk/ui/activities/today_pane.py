@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -84,9 +83,6 @@ class TodayPane(Pane):
         selection = self.view.selectionModel()
         selection.currentChanged.connect(lambda *_a: self._enable())
         self._enable()
-        self._reading = False
-        self._again = False
-        self._stale = False
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.setTimerType(Qt.TimerType.CoarseTimer)
@@ -112,25 +108,17 @@ class TodayPane(Pane):
         self.edit_button.setEnabled(chosen)
         self.open_button.setEnabled(chosen)
 
-    def reload(self) -> None:
-        """Reads the user's reminders again (one read at a time; a change meanwhile reads
-        once more when it is done)."""
-        if not self.isVisible() and self.model.reminders is not None:
-            self._stale = True
-            return
-        if self._reading:
-            self._again = True
-            return
-        self._reading = True
+    def has_read(self) -> bool:
+        return self.model.reminders is not None
+
+    def start_read(self) -> None:
+        """Reads the user's reminders again."""
         services, user, now = self.workspace.services, self.workspace.actor.id, self.now()
         run_in_background(lambda: services.reminders.reminders(user, now), self._show,
                           self._failed, owner=self)
 
     def _show(self, reminders: object) -> None:
-        self._reading = False
-        if self._again:
-            self._again = False
-            self.reload()
+        if not self.read_ended():
             return
         self.problem.show_message("")
         if reminders == self.model.reminders:  # nothing to show anew (a move, mostly)
@@ -152,18 +140,12 @@ class TodayPane(Pane):
     def _failed(self, error: Exception) -> None:
         """Said in the pane, not in a box: the pane reads again each minute, and a box
         each time would pile up while the database is unreachable."""
-        self._reading = False
+        self.read_ended(failed=True)
         if isinstance(error, FunnelDeskError):
             self.problem.show_error(error)
             return
         self.timer.stop()  # a bug: said once
         show_bug(self, error)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.reload()
 
     def apply_changes(self, changes: ChangeSet, origin: object) -> None:
         if changes.everything or changes.activity_ids:

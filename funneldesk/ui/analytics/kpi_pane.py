@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -146,24 +145,17 @@ class KpiPane(Pane):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         self.figures: PaneFigures | None = None
-        self._reading = False
-        self._again = False
-        self._stale = False
         self.reload()
 
     def request(self) -> KpiRequest:
         first, last = period_dates(self.period.currentData(), dt.date.today())
         return KpiRequest(date_from=first, date_to=last, owner_ids=self.whose.currentData())
 
-    def reload(self) -> None:
-        """Reads the figures and draws the charts again, off the GUI thread."""
-        if not self.isVisible() and self.figures is not None:
-            self._stale = True
-            return
-        if self._reading:
-            self._again = True
-            return
-        self._reading = True
+    def has_read(self) -> bool:
+        return self.figures is not None
+
+    def start_read(self) -> None:
+        """Reads the figures and draws the charts again."""
         services, request = self.workspace.services, self.request()
         viewer = self.workspace.actor
         funnel_size, forecast_size = self.funnel.size_now(), self.forecast.size_now()
@@ -178,10 +170,7 @@ class KpiPane(Pane):
         run_in_background(work, self._show, self._failed, owner=self)
 
     def _show(self, result: tuple[PaneFigures, object, object]) -> None:
-        self._reading = False
-        if self._again:
-            self._again = False
-            self.reload()
+        if not self.read_ended():
             return
         figures, funnel, forecast = result
         self.figures = figures
@@ -227,17 +216,11 @@ class KpiPane(Pane):
         label.setToolTip(target_tip(standing, shown(standing.target)) + "\n\n" + definition)
 
     def _failed(self, error: Exception) -> None:
-        self._reading = False
+        self.read_ended(failed=True)
         if isinstance(error, FunnelDeskError):
             self.problem.show_error(error)
             return
         show_bug(self, error)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.reload()
 
     def apply_changes(self, changes: ChangeSet, origin: object) -> None:
         if changes.everything or changes.deal_ids or changes.stage_ids:

@@ -137,14 +137,58 @@ class Page(QWidget):
 
 
 class Pane(QWidget):
-    """A docked pane: it stays visible while pages change, and hears every change."""
+    """A docked pane: it stays visible while pages change, and hears every change.
+
+    It reads what it shows off the GUI thread, one read at a time: a change during a read
+    reads once more when that read is done. Off screen (its dock closed, or behind another
+    pane's tab, which Qt still counts as visible) it reads only once it is back."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self.on_screen = True  # until its dock says otherwise
+        self._reading = False
+        self._again = False
+        self._stale = False
 
     def apply_changes(self, changes: ChangeSet, origin: object) -> None:
         """A change saved anywhere (``origin``: what asked for it, None if unknown)."""
+
+    def reload(self) -> None:
+        """Reads again, now or once it may (see the class)."""
+        if not self.on_screen and self.has_read():
+            self._stale = True
+            return
+        if self._reading:
+            self._again = True
+            return
+        self._reading = True
+        self.start_read()
+
+    def start_read(self) -> None:
+        """Starts the read off the GUI thread; its result goes to a handler that first
+        asks ``read_ended``."""
+
+    def has_read(self) -> bool:
+        """Whether it shows something read: until then it reads even off screen."""
+        return True
+
+    def read_ended(self, failed: bool = False) -> bool:
+        """A read ended; False when a newer one was asked for meanwhile (it starts now,
+        and this result is not worth showing)."""
+        self._reading = False
+        if self._again and not failed:
+            self._again = False
+            self.reload()
+            return False
+        return True
+
+    def set_on_screen(self, shown: bool) -> None:
+        """Its dock came on screen or left it; a read missed meanwhile happens now."""
+        self.on_screen = shown
+        if shown and self._stale:
+            self._stale = False
+            self.reload()
 
 
 @dataclass(frozen=True)

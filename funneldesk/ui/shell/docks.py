@@ -27,7 +27,7 @@ class Docks:
             dock.setObjectName(f"pane-{spec.key}")  # saveState knows docks by name
             dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
             dock.visibilityChanged.connect(
-                lambda visible, key=spec.key: visible and self.started and self.build(key))
+                lambda visible, key=spec.key: self._visibility(key, visible))
             window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             menu.addAction(dock.toggleViewAction())
             self.docks[spec.key] = dock
@@ -65,6 +65,14 @@ class Docks:
         for key, dock in self.docks.items():
             if dock.isVisible() and not dock.visibleRegion().isEmpty():
                 self.build(key)
+
+    def _visibility(self, key: str, visible: bool) -> None:
+        """A dock shown, hidden, or its tab chosen or left."""
+        if visible and self.started:
+            self.build(key)
+        pane = self.panes.get(key)
+        if pane is not None:
+            pane.set_on_screen(visible)
 
     def first_width(self) -> int:
         """The width the docks shown at first take beside the page."""
