@@ -160,14 +160,13 @@ def compute(query: Query, scope: Scope, rates: CurrencyRates,
     once on several connections (AnalyticsService)."""
     opens = scope.opens
     won_ids, lost_ids = scope.of_kind(StageKind.WON), scope.of_kind(StageKind.LOST)
-    cohort, closed, cycles, open_now, stay, reasons, groups = gather([
+    cohort, closed, cycles, open_now, stay, reasons = gather([
         lambda: _cohort(query, scope, won_ids),
         lambda: _closed(query, scope, won_ids, lost_ids, rates),
         lambda: _cycles(query, scope, won_ids),
         lambda: _open_now(query, scope, opens, rates),
         lambda: _time_in_stage(query, scope, [s.id for s in opens]),
-        lambda: _reasons(query, scope, lost_ids),
-        lambda: _by_customer(query, scope, won_ids, lost_ids, rates)])
+        lambda: _reasons(query, scope, lost_ids)])
 
     reached = _reached(cohort.furthest, scope)
     live = [s for s in opens if s.live]
@@ -189,7 +188,7 @@ def compute(query: Query, scope: Scope, rates: CurrencyRates,
         closed.won_value(None) if won + lost else None,
         open_now.weighted(), tuple(stage_rows),
         _owners(query, cohort, closed, cycles), _sources(query, cohort),
-        _products(query, closed, open_now), reasons, groups[0], groups[1],
+        _products(query, closed, open_now), reasons,
         tuple(sorted(closed.missing | open_now.missing)))
 
 
@@ -409,10 +408,12 @@ def _time_in_stage(query: Query, scope: Scope, stage_ids: list[int]
     return result
 
 
-def _by_customer(query: Query, scope: Scope, won_ids: list[int], lost_ids: list[int],
-                 rates: CurrencyRates) -> tuple[tuple[GroupKpi, ...], tuple[GroupKpi, ...]]:
+def by_customer(query: Query, scope: Scope, rates: CurrencyRates
+                ) -> tuple[tuple[GroupKpi, ...], tuple[GroupKpi, ...]]:
     """Outcomes of the deals closed in the period by their customer's industry and region
-    (province): one grouped pass over the closed deals and their companies."""
+    (province): one grouped pass over the closed deals and their companies. Not one of
+    the core KPIs (the pane never shows them): the report reads them."""
+    won_ids, lost_ids = scope.of_kind(StageKind.WON), scope.of_kind(StageKind.LOST)
     deals, params = scope.deals([*won_ids, *lost_ids])
     closed, more = scope.closed()
     amount = "COALESCE(d.won_value, d.value)"

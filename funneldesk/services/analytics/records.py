@@ -125,8 +125,6 @@ class CoreKpis:
     by_source: tuple[SourceKpi, ...]
     by_product: tuple[ProductKpi, ...]
     lost_reasons: tuple[ReasonCount, ...]
-    by_industry: tuple[GroupKpi, ...] = ()
-    by_region: tuple[GroupKpi, ...] = ()
     # currencies some amount was in that have no rate (the totals that needed them are None)
     missing_rates: tuple[str, ...] = field(default=())
 
@@ -260,6 +258,9 @@ class KpiReport:
     standings: tuple[Standing, ...] = ()
     judged: bool = True  # False: no stage had deals enough for the doctor to judge
     reps: tuple[RepAtStage, ...] = ()  # each rep against the rest at every stage
+    # outcomes of the deals closed in the period by their customer's industry, region
+    by_industry: tuple[GroupKpi, ...] = ()
+    by_region: tuple[GroupKpi, ...] = ()
 
 
 @dataclass(frozen=True)

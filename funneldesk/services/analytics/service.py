@@ -79,8 +79,9 @@ class AnalyticsService(Service):
             reps, needs = coaching.compared(query, scope)
             links = correlations.find(query, scope)
             odd = anomalies.find(query, scope, today)
+            industries, regions = computing.by_customer(query, scope, rates)
         return KpiReport(figures, found, odd, links, needs, standing, doctor.judged(figures),
-                         reps)
+                         reps, industries, regions)
 
     def _history(self, scope: computing.Scope, rates: CurrencyRates) -> CoreKpis | None:
         """The team's own history for the doctor: the year before the period."""

@@ -149,8 +149,8 @@ def all_tables(insights: Insights) -> dict[str, Table]:
             _("No rep is significantly below the rest of the team at any stage.")),
         "plans": _plans(insights),
         "money": _money_in(insights),
-        "industries": _groups(k.by_industry, _("Industry"), c),
-        "regions": _groups(k.by_region, _("Region"), c),
+        "industries": _groups(report.by_industry, _("Industry"), c),
+        "regions": _groups(report.by_region, _("Region"), c),
         "reps": _table(
             [_("Rep"), _("Stage"), _("Conversion"), _("Rest of the team"), _("Deals"),
              _("Median days"), _("Rest of the team"), _("Visits")],

@@ -64,12 +64,12 @@ def test_outcomes_by_industry_and_region_match_the_rows(services: Services,
     from collections import Counter
 
     services.demo.generate(deals=160, seed=9, by=manager)
-    k = services.analytics.core(KpiRequest())
+    report = services.analytics.report(KpiRequest())
     rows = services.db.query(
         "SELECT COALESCE(c.industry, ''), COALESCE(c.province, ''), s.kind FROM deals d "
         "JOIN stages s ON s.id = d.stage_id LEFT JOIN companies c ON c.id = d.company_id "
         "WHERE d.deleted_at IS NULL AND s.kind IN ('WON', 'LOST')")
-    for column, shown in ((0, k.by_industry), (1, k.by_region)):
+    for column, shown in ((0, report.by_industry), (1, report.by_region)):
         expected = Counter((r[column], r[2]) for r in rows)
         assert {(g.group, "WON"): g.won for g in shown} | {
             (g.group, "LOST"): g.lost for g in shown} == {
