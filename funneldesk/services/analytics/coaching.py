@@ -14,14 +14,13 @@ number (Benjamini–Hochberg).
 from __future__ import annotations
 
 import dataclasses
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from funneldesk.enums import StageKind
 from funneldesk.i18n import N_, _
-from funneldesk.services.analytics.core import Scope, marks
+from funneldesk.services.analytics.core import Scope, days_of, marks
 from funneldesk.services.analytics.records import RepAtStage, TrainingNeed
 from funneldesk.services.analytics.significance import adjusted
 from funneldesk.services.common.sql import Query
@@ -51,15 +50,19 @@ class StageFigures:
 
     reached: int
     moved_on: int
-    days: tuple[int, ...]  # completed visits' lengths
+    days: Counter[int]  # completed visits' lengths: days -> visits
 
     @property
     def conversion(self) -> float | None:
         return self.moved_on / self.reached if self.reached else None
 
     @property
+    def visits(self) -> int:
+        return sum(self.days.values())
+
+    @property
     def median_days(self) -> float | None:
-        return statistics.median(self.days) if self.days else None
+        return days_of(self.days).median
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ def figures(query: Query, scope: Scope) -> tuple[list[RepFigures], dict[int, str
         if stage is not None and now_in == stage:
             waiting[owner][stage] += n
     left, later = scope.left()
-    days: dict[tuple[int, int], list[int]] = defaultdict(list)
+    days: dict[tuple[int, int], Counter[int]] = defaultdict(Counter)
     # each deal's visits in one range of their index (the + keeps SQLite from seeking
     # each stage apart, five times as many seeks)
     if every_open:
@@ -98,7 +101,7 @@ def figures(query: Query, scope: Scope) -> tuple[list[RepFigures], dict[int, str
                 f"CROSS JOIN stage_visits v ON v.deal_id = d.id WHERE {deals} "
                 f"AND +v.stage_id IN ({marks(every_open)}) AND v.days IS NOT NULL {left} "
                 f"GROUP BY 1, 2, 3", [*params, *every_open, *later]):
-            days[owner, stage] += [int(length)] * int(n)
+            days[owner, stage][int(length)] += int(n)
     owners = set(furthest) | {o for o, _s in days}
     names = {int(i): str(n) for i, n in query("SELECT id, display_name FROM users", ())}
     reps = []
@@ -114,15 +117,17 @@ def figures(query: Query, scope: Scope) -> tuple[list[RepFigures], dict[int, str
                 moved = sum(n for (r, _w), n in counts.items() if r >= rank[opens[i + 1].id])
             else:
                 moved = sum(n for (r, w), n in counts.items() if w and r >= at)
-            stages[stage.id] = StageFigures(reached, moved, tuple(days.get((owner, stage.id), ())))
+            stages[stage.id] = StageFigures(reached, moved, days.get((owner, stage.id), Counter()))
         reps.append(RepFigures(owner, names.get(owner, "?"), stages))
     return sorted(reps, key=lambda r: (r.owner, r.owner_id)), {s.id: s.name for s in opens}
 
 
 def rest_of_team(reps: Sequence[RepFigures], owner_id: int, stage_id: int) -> StageFigures:
     others = [r.stages[stage_id] for r in reps if r.owner_id != owner_id and stage_id in r.stages]
-    return StageFigures(sum(o.reached for o in others), sum(o.moved_on for o in others),
-                        tuple(d for o in others for d in o.days))
+    days: Counter[int] = Counter()
+    for other in others:
+        days.update(other.days)
+    return StageFigures(sum(o.reached for o in others), sum(o.moved_on for o in others), days)
 
 
 def compared(query: Query, scope: Scope) -> tuple[tuple[RepAtStage, ...],
@@ -135,7 +140,7 @@ def compared(query: Query, scope: Scope) -> tuple[tuple[RepAtStage, ...],
             team = rest_of_team(reps, rep.owner_id, stage_id)
             rows.append(RepAtStage(rep.owner_id, rep.owner, stage_id, names[stage_id],
                                    mine.conversion, team.conversion, mine.reached,
-                                   mine.median_days, team.median_days, len(mine.days)))
+                                   mine.median_days, team.median_days, mine.visits))
     return tuple(rows), _needs(reps, names)
 
 
@@ -164,15 +169,16 @@ def _needs(reps: list[RepFigures], names: dict[int, str]) -> tuple[TrainingNeed,
                     mine.conversion, team.conversion, mine.conversion - team.conversion,
                     mine.reached, team.reached, p, _topics("conversion", third)))
             mine_days, team_days = mine.median_days, team.median_days
-            if (len(mine.days) >= MIN_SAMPLE and len(team.days) >= MIN_SAMPLE
+            if (mine.visits >= MIN_SAMPLE and team.visits >= MIN_SAMPLE
                     and mine_days is not None and team_days is not None
                     and mine_days >= team_days * MIN_DAYS_RATIO
                     and mine_days - team_days >= MIN_DAYS_GAP):
-                p = float(mannwhitneyu(mine.days, team.days, alternative="greater").pvalue)
+                p = float(mannwhitneyu(list(mine.days.elements()), list(team.days.elements()),
+                                       alternative="greater").pvalue)
                 found.append(TrainingNeed(
                     rep.owner_id, rep.owner, stage_id, names[stage_id], "days",
-                    mine_days, team_days, mine_days - team_days, len(mine.days),
-                    len(team.days), p, _topics("days", None)))
+                    mine_days, team_days, mine_days - team_days, mine.visits,
+                    team.visits, p, _topics("days", None)))
     # every gap tested is one of a family: p-values adjusted for their number
     fair = adjusted([n.p_value for n in found])
     kept = [dataclasses.replace(n, p_value=p) for n, p in zip(found, fair, strict=True)

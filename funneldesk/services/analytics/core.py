@@ -176,7 +176,7 @@ def compute(query: Query, scope: Scope, rates: CurrencyRates,
         waiting = cohort.waiting[stage.id]
         stage_rows.append(StageKpi(
             stage.id, stage.name, stage.probability, stage.rot_days, reached[stage.id],
-            ratio(after, reached[stage.id]), _days(stay.get(stage.id, {})),
+            ratio(after, reached[stage.id]), days_of(stay.get(stage.id, {})),
             open_now.count[stage.id], open_now.value(stage.id), waiting,
             ratio(after, reached[stage.id] - waiting)))
     won, lost = closed.count("won"), closed.count("lost")
@@ -184,7 +184,7 @@ def compute(query: Query, scope: Scope, rates: CurrencyRates,
         scope.pipeline_id, scope.pipeline, scope.request.date_from, scope.request.date_to,
         rates.base_currency, scope.zone,
         DealCounts(cohort.total, sum(open_now.count.values()), won, lost),
-        ratio(won, won + lost), _days(_merged(cycles.values())),
+        ratio(won, won + lost), days_of(_merged(cycles.values())),
         closed.won_value(None) if won + lost else None,
         open_now.weighted(), tuple(stage_rows),
         _owners(query, cohort, closed, cycles), _sources(query, cohort),
@@ -471,7 +471,7 @@ def _owners(query: Query, cohort: _Cohort, closed: _Closed,
         rows.append(OwnerKpi(owner, names.get(owner, "?"), cohort.by_owner[owner], won, lost,
                              ratio(won, won + lost),
                              closed.won_value(owner) if won + lost else None,
-                             _days(cycles.get(owner, Counter()))))
+                             days_of(cycles.get(owner, Counter()))))
     return tuple(sorted(rows, key=lambda r: (r.owner, r.owner_id)))
 
 
@@ -531,7 +531,8 @@ def _reached(furthest: Mapping[int | None, int], scope: Scope) -> Counter[int]:
     return reached
 
 
-def _days(histogram: Mapping[int, int]) -> Days:
+def days_of(histogram: Mapping[int, int]) -> Days:
+    """The mean, the exact median and the count of a histogram: days -> how many."""
     n = sum(histogram.values())
     if n <= 0:
         return Days(None, None, 0)
