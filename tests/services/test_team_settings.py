@@ -38,3 +38,23 @@ def test_a_rep_cannot_change_it_and_an_unknown_region_is_refused(
         services.team_settings.set_phone_region(region="China", by=manager)
     assert refused.value.field == "phone_region"
     assert services.team_settings.phone_region() == "CN"
+
+
+def test_a_manager_sets_the_team_s_time_zone_and_a_bad_one_changes_nothing(
+        services: Services, manager: Actor, rep: Actor, db: Database) -> None:
+    assert "Asia/Shanghai" in services.team_settings.time_zones()
+    assert "localtime" not in services.team_settings.time_zones()
+    before = services.team_settings.time_zone()
+    with pytest.raises(InvalidInput) as refused:
+        services.team_settings.set_time_zone(zone="Asia/Beijing", by=manager)
+    assert refused.value.field == "time_zone"
+    assert "Asia/Beijing" in str(refused.value)
+    with pytest.raises(NotAllowed):
+        services.team_settings.set_time_zone(zone="Asia/Shanghai", by=rep)
+    assert services.team_settings.time_zone() == before
+    services.team_settings.set_time_zone(zone="Asia/Shanghai", by=manager)
+    assert Services.for_database(db).team_settings.time_zone() == "Asia/Shanghai"
+    with db.session() as session:
+        entry = session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "set-time-zone")).one()
+        assert json.loads(entry.details) == {"time_zone": [before, "Asia/Shanghai"]}

@@ -49,6 +49,28 @@ def test_a_rep_reads_the_settings_and_cannot_change_them(
     qtbot.addWidget(dialog)
     assert not dialog.region.isEnabled()
     assert not dialog.days.isEnabled()
+    assert not dialog.zone.isEnabled()
     assert dialog.findChild(QDialogButtonBox).button(
         QDialogButtonBox.StandardButton.Save) is None
     assert services.team_settings.pool_days() == 30
+
+
+def test_a_manager_types_the_team_s_time_zone_and_a_wrong_one_is_refused_under_it(
+        qtbot: QtBot, services: Services, manager: Actor) -> None:
+    dialog = TeamSettingsDialog(services, manager)
+    qtbot.addWidget(dialog)
+    assert dialog.zone.currentText() == services.team_settings.time_zone()
+    save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    dialog.region.setCurrentIndex(dialog.region.findData("HK"))
+    dialog.zone.lineEdit().clear()
+    qtbot.keyClicks(dialog.zone.lineEdit(), "Shanghai time")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert "Shanghai time" in dialog.errors["time_zone"].text()
+    assert not dialog.saved
+    assert services.team_settings.phone_region() == "CN"  # nothing saved with a bad zone
+    dialog.zone.lineEdit().clear()
+    qtbot.keyClicks(dialog.zone.lineEdit(), "Asia/Shanghai")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert dialog.saved
+    assert services.team_settings.time_zone() == "Asia/Shanghai"
+    assert services.team_settings.phone_region() == "HK"

@@ -1,7 +1,9 @@
 """Team settings that are neither money nor users: the phone region, in which a
 customer's number written without a country code is read (CN unless a manager changes
-it, so that 138… is a Chinese mobile whatever language the interface speaks), and how
-many days a lead may stay untouched before it returns to the public pool."""
+it, so that 138… is a Chinese mobile whatever language the interface speaks), how many
+days a lead may stay untouched before it returns to the public pool, and the time zone
+in which the KPIs count calendar days (this computer's until a manager sets one, so that
+every member of a team spread over zones counts the same days)."""
 
 from __future__ import annotations
 
@@ -74,6 +76,43 @@ class TeamSettingsService(Service):
             audit.record(session, by, "set-pool-days", "team_setting", None,
                          pool_days=[old, days])
         return days
+
+    def time_zone(self) -> str:
+        """The zone (an IANA name) in which the KPIs count days, weeks and months."""
+        return reads.time_zone(self.db.query)
+
+    @staticmethod
+    def time_zones() -> list[str]:
+        """Every zone a team can choose, by name."""
+        import zoneinfo  # only here: listing the zones reads every zone file's name
+
+        return sorted(zoneinfo.available_timezones() - _NOT_PLACES)
+
+    def set_time_zone(self, *, zone: str, by: Actor) -> str:
+        """Sets the team's zone (a manager's call); the KPIs' derived days are counted
+        again in it at their next read."""
+        require_manager(by, _("Only a manager can change the team's time zone."))
+        name = self.check_time_zone(zone)
+        with self.db.session() as session:
+            old = self.time_zone()
+            session.merge(TeamSetting(key=reads.TIME_ZONE, value=name))
+            audit.record(session, by, "set-time-zone", "team_setting", None,
+                         time_zone=[old, name])
+        return name
+
+
+    def check_time_zone(self, zone: str) -> str:
+        """The zone's name as kept, or InvalidInput when no such zone is known."""
+        name = zone.strip()
+        if name not in self.time_zones():
+            raise InvalidInput("time_zone", _("“{zone}” is not a time zone FunnelDesk knows: "
+                                              "choose one from the list, such as "
+                                              "Asia/Shanghai.").format(zone=zone))
+        return name
+
+
+# names in the zone database that are not a place a team works in
+_NOT_PLACES = frozenset({"Factory", "localtime", "posixrules"})
 
 
 def pool_days(query: Query) -> int:

@@ -1,12 +1,14 @@
 """The team's settings: the region a phone number typed without a country code belongs
-to, after how many days untouched a lead returns to the public pool, and how much each
-factor of a deal's scorecard weighs in its value score. A manager changes them; a rep
-reads them."""
+to, after how many days untouched a lead returns to the public pool, the time zone the
+KPIs count days in, and how much each factor of a deal's scorecard weighs in its value
+score. A manager changes them; a rep reads them."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -44,7 +46,18 @@ class TeamSettingsDialog(QDialog):
         self.days.setSpecialValueText(_("Never: no public pool"))
         self.days.setValue(team.pool_days())
         self.days.setAccessibleName(_("Days before the public pool"))
-        self.errors = {"phone_region": ErrorLabel(), "pool_days": ErrorLabel()}
+        self.zone = QComboBox()
+        self.zone.setEditable(True)  # typed, with the names that contain what is typed
+        self.zone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.zone.addItems(team.time_zones())
+        completer = QCompleter(team.time_zones(), self.zone)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.zone.setCompleter(completer)
+        self.zone.setCurrentText(team.time_zone())
+        self.zone.setAccessibleName(_("Time zone of the KPIs"))
+        self.errors = {"phone_region": ErrorLabel(), "pool_days": ErrorLabel(),
+                       "time_zone": ErrorLabel()}
         form = QFormLayout()
         form.addRow(_("Phone region:"), self.region)
         form.addRow("", self.errors["phone_region"])
@@ -54,6 +67,11 @@ class TeamSettingsDialog(QDialog):
         form.addRow("", self.errors["pool_days"])
         form.addRow("", _hint(_("A lead nobody has edited, moved or noted for so long "
                                 "returns to the shared pool, where any rep can claim it.")))
+        form.addRow(_("Time zone of the KPIs:"), self.zone)
+        form.addRow("", self.errors["time_zone"])
+        form.addRow("", _hint(_("The KPIs count days, weeks and months in this zone, "
+                                "whoever reads them. After a change, the next KPI read "
+                                "counts the history again (seconds on a large file).")))
         self.weights: dict[str, QSpinBox] = {}
         weights = services.assessments.weights()
         form.addRow(QLabel(_("Scorecard weights (0: left out of the value score)")))
@@ -73,7 +91,7 @@ class TeamSettingsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         if not actor.is_manager:
-            for field in (self.region, self.days, *self.weights.values()):
+            for field in (self.region, self.days, self.zone, *self.weights.values()):
                 field.setEnabled(False)
             form.addRow("", _hint(_("Only a manager can change the team's settings.")))
         layout = QVBoxLayout(self)
@@ -89,10 +107,13 @@ class TeamSettingsDialog(QDialog):
         try:
             # refused before anything is saved
             self.services.assessments.check_weights(weights)
+            zone = team.check_time_zone(self.zone.currentText())
             if self.region.currentData() != team.phone_region():
                 team.set_phone_region(region=str(self.region.currentData()), by=self.actor)
             if self.days.value() != team.pool_days():
                 team.set_pool_days(days=self.days.value(), by=self.actor)
+            if zone != team.time_zone():
+                team.set_time_zone(zone=zone, by=self.actor)
             if weights != self.services.assessments.weights():
                 self.services.assessments.set_weights(weights, by=self.actor)
         except InvalidInput as error:

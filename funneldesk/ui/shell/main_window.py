@@ -277,12 +277,13 @@ class MainWindow(QMainWindow):
             self.runner.relay(ChangeSet(everything=True))
 
     def edit_team_settings(self) -> None:
-        """The phone region and the public pool's days (read-only for a rep)."""
+        """The phone region, the public pool's days, the KPIs' time zone and the
+        scorecard's weights (read-only for a rep)."""
         from funneldesk.ui.admin.team_settings import TeamSettingsDialog
 
         dialog = TeamSettingsDialog(self.services, self.actor, self)
         dialog.exec()
-        if dialog.saved:  # leads may have joined or left the pool
+        if dialog.saved:  # leads may have joined or left the pool; the KPIs' days moved
             self.runner.relay(ChangeSet(everything=True))
 
     def send_mail(self) -> None:

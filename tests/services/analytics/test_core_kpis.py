@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import insert
 
 from funneldesk.db import Database
-from funneldesk.models import Product, TeamSetting
+from funneldesk.models import Product
 from funneldesk.services import Services
 from funneldesk.services.analytics.records import CoreKpis, KpiRequest
 from funneldesk.services.dto import Actor
@@ -145,8 +145,8 @@ def test_days_are_counted_in_the_team_s_time_zone(
         return k.stages[0].days.mean, k.cycle.mean, feb_1.deals.total
 
     assert figures() == (2, 3, 1)
-    with db.session() as session:
-        session.merge(TeamSetting(key="time_zone", value="UTC"))
+    # a manager moves the team to UTC (Settings ▸ Team settings)
+    assert services.team_settings.set_time_zone(zone=" UTC ", by=manager) == "UTC"
     assert services.analytics.prepare()  # the visits are counted anew, in UTC
     assert figures() == (1, 3, 0)
     assert not services.analytics.prepare()  # and only once
