@@ -5,15 +5,17 @@ without being asked; the page shows every section and copies its tables."""
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from funneldesk.db import Database
 from funneldesk.services import Services
 from funneldesk.services.dto import Actor, ChangeSet
-from funneldesk.ui.analytics.chart_view import ChartView
+from funneldesk.ui.analytics.chart_view import RESIZE_SETTLE_MS, ChartView
 from funneldesk.ui.analytics.insights_page import InsightsPage
 from funneldesk.ui.analytics.kpi_pane import KpiPane
 from funneldesk.ui.board.board_page import board_page
@@ -54,6 +56,29 @@ def test_the_kpi_tab_behind_today_is_built_only_when_chosen(
     assert pane.tiles["deals"].text() == "0"
 
 
+
+def test_a_chart_drawn_for_another_width_is_drawn_again_at_its_own(qtbot: QtBot) -> None:
+    """As when the pane reads before its first layout: the chart is not left cut off."""
+    from funneldesk.charts import figures as charts
+    from funneldesk.charts.render import pixels
+
+    view = ChartView(150)
+    qtbot.addWidget(view)
+    view.resize(400, 150)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.wait(2 * RESIZE_SETTLE_MS)  # the first layout's resize has been dealt with
+
+    def draw(size: tuple[float, float], dpi: float) -> object:
+        return charts.columns(["Dec", "Jan"], [("Weighted", [1.0, 2.0])],
+                              title="Forecast", size=size, dpi=dpi)
+
+    view.show_drawn(draw, pixels(draw((2.0, 1.5), 96.0 * view.devicePixelRatioF())))
+    assert view.image_width() == round(192 * view.devicePixelRatioF())
+    qtbot.waitUntil(lambda: view.image_width() == round(400 * view.devicePixelRatioF()),
+                    timeout=10000)
+
+
 def test_the_kpi_pane_behind_a_tab_reads_again_only_when_its_tab_is_chosen(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -72,6 +97,38 @@ def test_the_kpi_pane_behind_a_tab_reads_again_only_when_its_tab_is_chosen(
         window.docks.docks["kpis"].raise_()
     assert reads == [1]
     assert pane.tiles["deals"].text() == "1"
+
+
+def test_a_period_chosen_while_a_read_fails_is_read_once_it_has_failed(
+        qtbot: QtBot, services: Services, window: MainWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The failure is said under the figures; the period asked for meanwhile is still
+    read, not left behind its label until some other change comes."""
+    import threading
+
+    from funneldesk.errors import DatabaseBusy
+
+    pane = shown_pane(qtbot, window)
+    release = threading.Event()
+    asked: list[object] = []
+    figures_of = services.analytics.pane
+
+    def busy_first(request: object, **kwargs: object) -> object:
+        asked.append(request)
+        if len(asked) == 1:
+            release.wait(10)
+            raise DatabaseBusy("funneldesk.db")
+        return figures_of(request, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(services.analytics, "pane", busy_first)
+    pane.reload()
+    pane.period.setCurrentIndex(pane.period.findData("this_year"))  # during the read
+    release.set()
+    first_of_year = pane.request().date_from
+    qtbot.waitUntil(lambda: pane.figures is not None
+                    and pane.figures.core.date_from == first_of_year, timeout=10000)
+    assert len(asked) == 2
+    assert pane.problem.text() == ""
 
 
 def reached(pane: KpiPane) -> list[str]:
@@ -167,6 +224,42 @@ def test_a_manager_sets_targets_and_the_pane_shows_where_each_kpi_stands(
     assert tile.text() == "2"
     assert STATUS_COLOURS["green"] in tile.styleSheet()
     assert "Target met" in tile.toolTip()
+
+
+def test_a_conversion_target_is_judged_on_the_figure_the_funnel_shows(
+        qtbot: QtBot, services: Services, db: Database, manager: Actor,
+        window: MainWindow) -> None:
+    """One deal of five has left Proposal (and moved on); four are still in it. The
+    column reads 20%, short of the target of 40%, as the targets table and the funnel
+    chart say too: no green beside it because the one deal that left moved on."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from funneldesk.services.analytics.targets import TargetFields
+    from funneldesk.ui.analytics.shown import STATUS_COLOURS
+    from tests.services.analytics.history import ZONE, add_deal, set_zone
+
+    set_zone(db)
+    today = dt.datetime.now(ZoneInfo(ZONE)).date()
+    start = dt.datetime.combine(today, dt.time(0, 1))
+    for n in range(5):
+        names = ["Initial contact", "Needs analysis", "Proposal"] + (["Negotiation"] if n == 0
+                                                                      else [])
+        add_deal(services, manager, [(name, (start + dt.timedelta(minutes=i)).isoformat(" "))
+                                     for i, name in enumerate(names)])
+    services.analytics.save_target(TargetFields(
+        "conversion", stage(services, "Proposal").id, None, "month", today.replace(day=1),
+        Decimal("0.4")), by=manager)
+    pane = shown_pane(qtbot, window)
+    table = pane.funnel_table.figures
+    row = next(r for r in range(table.rowCount()) if table.text(r, 0) == "Proposal")
+    cell = table.index(row, 2)
+    assert cell.data(Qt.ItemDataRole.DisplayRole) == "20%"
+    assert cell.data(Qt.ItemDataRole.ForegroundRole).name() == STATUS_COLOURS["red"].lower()
+    assert "Short of the target" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    [standing] = [s for s in services.analytics.pane(pane.request()).standings
+                  if s.kpi == "conversion"]
+    assert (standing.actual, standing.status) == (0.2, "red")
 
 
 def test_a_manager_edits_the_doctor_s_rules(qtbot: QtBot, services: Services,

@@ -33,6 +33,10 @@ WEEKS, MONTHS = 26, 24  # how far back each series looks
 RECENT = {"week": 4, "month": 2}  # what is checked without a period
 
 
+# the key of the deals without a lead source, apart from "" (the whole series)
+NO_SOURCE = "none"
+
+
 def find(query: Query, scope: Scope, today: dt.date) -> tuple[Anomaly, ...]:
     end = scope.request.date_to or today
     deals, params = scope.deals()
@@ -106,7 +110,7 @@ def _series(query: Query, scope: Scope, grain: str, first: int, last: int) -> li
         by_source[source][int(index)] += n
     result: list[Series] = [("created", "", "", total)]
     if len(by_source) > 1:  # with one source, its series is the whole one
-        result += [("created", str(source) if source is not None else "",
+        result += [("created", str(source) if source is not None else NO_SOURCE,
                     names.get(source, "") if source is not None else _("No source"), values)
                    for source, values in by_source.items()]
     for kind, code in ((StageKind.WON, "won"), (StageKind.LOST, "lost")):

@@ -96,8 +96,9 @@ def _decided(stage: StageKpi) -> int:
 
 
 def judged(k: CoreKpis) -> bool:
-    """Whether any stage has enough deals or visits to be judged at all."""
-    return any(s.reached >= MIN_SAMPLE or s.days.n >= MIN_SAMPLE for s in k.stages)
+    """Whether any stage has enough deals that left it, or visits, to be judged at all
+    (as ``candidates`` judges them)."""
+    return any(_decided(s) >= MIN_SAMPLE or s.days.n >= MIN_SAMPLE for s in k.stages)
 
 
 def _references(target: float | None, history: float | None, rot: int | None,
@@ -111,8 +112,8 @@ def reason_label(c: Candidate) -> str:
     compared = {"target": _("the target"), "history": _("the previous 12 months"),
                 "rot_days": _("the rot limit"), "other_stages": _("the other stages")}
     if c.reason == LOW_CONVERSION:
-        return _("Few deals move on from {stage}: {rate} against {reference} ({compared})."
-                 ).format(stage=c.stage.name,
+        return _("Few deals move on from {stage}: {rate} of those that left it, against "
+                 "{reference} ({compared}).").format(stage=c.stage.name,
                           rate=formatting.percent(c.stage.decided_conversion or 0.0),
                           reference=formatting.percent(c.reference),
                           compared=compared[c.compared_with])

@@ -172,7 +172,9 @@ class Bottleneck:
 class Anomaly:
     series: str  # "created", "won", "lost"
     series_label: str
-    key: str  # the lead source's id for "created" per source; "" for the whole series
+    # the lead source's id for "created" per source ("none": the deals without one); ""
+    # for the whole series
+    key: str
     key_label: str
     grain: str  # "week" or "month"
     start: dt.date  # the week's Monday, or the month's first day

@@ -278,7 +278,10 @@ class AnalyticsService(Service):
         return found
 
     def _figure_of(self, plan: Any, days: tuple[dt.date, dt.date]) -> tuple[float | None, int]:
-        """The rep's conversion or median days at the plan's stage over ``days``."""
+        """The rep's conversion or median days at the plan's stage over ``days``, with
+        its sample. Conversion counts the deals that have left the stage, as the doctor
+        and coaching do: in the weeks after a plan most deals are still in it, and would
+        make any training look harmful."""
         if not plan.kpi or plan.stage_id is None:
             return None, 0
         pipeline = self.db.query("SELECT pipeline_id FROM stages WHERE id = ?",
@@ -290,7 +293,7 @@ class AnalyticsService(Service):
         if stage is None:
             return None, 0
         if plan.kpi == "conversion":
-            return stage.conversion_to_next, stage.reached
+            return stage.decided_conversion, stage.reached - stage.waiting
         return stage.days.median, stage.days.n
 
     def save_training_plan(self, fields: Any, *, by: Actor, plan_id: int | None = None,

@@ -158,8 +158,9 @@ def _actuals(k: CoreKpis, activities_done: int | None) -> dict[tuple[str, int | 
         ("activities_done", None): None if activities_done is None else float(activities_done),
     }
     for s in k.stages:
-        # as the doctor judges it: the deals still in the stage have not had their chance
-        found["conversion", s.stage_id] = s.decided_conversion
+        # the figure the funnel shows beside the target (the doctor's own judgement, on
+        # the deals that have left the stage, quotes its figure in its words)
+        found["conversion", s.stage_id] = s.conversion_to_next
         found["days_in_stage", s.stage_id] = s.days.median
     return {key: value for key, value in found.items() if value is not None}
 

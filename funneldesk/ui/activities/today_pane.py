@@ -140,7 +140,7 @@ class TodayPane(Pane):
     def _failed(self, error: Exception) -> None:
         """Said in the pane, not in a box: the pane reads again each minute, and a box
         each time would pile up while the database is unreachable."""
-        self.read_ended(failed=True)
+        self.read_ended()
         if isinstance(error, FunnelDeskError):
             self.problem.show_error(error)
             return

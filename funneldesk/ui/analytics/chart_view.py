@@ -99,6 +99,10 @@ class ChartView(QWidget):
         image.setDevicePixelRatio(ratio)
         self._image = image
         self.update()
+        if abs(width - self._size()[0][0] * SCREEN_DPI * ratio) > 2:
+            # drawn for the size the view had when asked (a pane read before its first
+            # layout): drawn again at the size it has now
+            self._settle.start()
         self.drawn.emit()
 
     def _failed(self, error: Exception) -> None:
@@ -106,6 +110,10 @@ class ChartView(QWidget):
 
     def has_image(self) -> bool:
         return self._image is not None
+
+    def image_width(self) -> int:
+        """The width of the image painted, in device pixels (0: none yet)."""
+        return self._image.width() if self._image is not None else 0
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self._image is None:

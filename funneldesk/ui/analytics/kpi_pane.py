@@ -216,7 +216,7 @@ class KpiPane(Pane):
         label.setToolTip(target_tip(standing, shown(standing.target)) + "\n\n" + definition)
 
     def _failed(self, error: Exception) -> None:
-        self.read_ended(failed=True)
+        self.read_ended()
         if isinstance(error, FunnelDeskError):
             self.problem.show_error(error)
             return

@@ -173,11 +173,12 @@ class Pane(QWidget):
         """Whether it shows something read: until then it reads even off screen."""
         return True
 
-    def read_ended(self, failed: bool = False) -> bool:
-        """A read ended; False when a newer one was asked for meanwhile (it starts now,
-        and this result is not worth showing)."""
+    def read_ended(self) -> bool:
+        """A read ended, or failed; False when a newer one was asked for meanwhile (it
+        starts now, and this result is not worth showing). A failed read is followed by
+        the one asked for meanwhile too: it may ask for something else (another period)."""
         self._reading = False
-        if self._again and not failed:
+        if self._again:
             self._again = False
             self.reload()
             return False

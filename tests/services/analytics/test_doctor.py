@@ -13,6 +13,7 @@ from funneldesk.db import Database
 from funneldesk.services import Services
 from funneldesk.services.analytics import rules
 from funneldesk.services.analytics.records import KpiRequest
+from funneldesk.services.analytics.tables import no_bottleneck
 from funneldesk.services.dto import Actor
 from tests.helpers import make_user, stage
 from tests.services.analytics.history import add_deal, set_zone
@@ -119,6 +120,21 @@ def test_a_collapse_in_one_source_s_leads_is_an_anomaly(services: Services, db: 
     assert {(a.key, a.key_label) for a in found} == {("2", "WeCom"), ("", "")}
 
 
+def test_deals_without_a_source_are_a_series_of_their_own_beside_the_whole(
+        services: Services, db: Database, manager: Actor) -> None:
+    set_zone(db)
+    monday = dt.datetime(2026, 1, 5, 9)
+    for week in range(26):  # a steady deal a week from source 1; none without a source
+        add_deal(services, manager, [("Initial contact", (  # since June 15
+            monday + dt.timedelta(weeks=week, hours=1)).strftime("%Y-%m-%d %H:%M"))], source=1)
+        for n in range(8 + (week * 7) % 5 if week < 23 else 0):
+            add_deal(services, manager, [("Initial contact", (
+                monday + dt.timedelta(weeks=week, hours=n + 2)).strftime("%Y-%m-%d %H:%M"))])
+    found = services.analytics.report(KpiRequest(), now=NOW).anomalies
+    assert {(a.key, a.key_label, a.value) for a in found} == {
+        ("none", "No source", 0), ("", "", 1)}
+
+
 def test_correlations_come_with_their_sample_and_test(services: Services, db: Database,
                                                       manager: Actor) -> None:
     set_zone(db)
@@ -212,3 +228,19 @@ def test_deals_still_in_a_stage_do_not_make_it_a_leak(services: Services, db: Da
     proposal = {s.name: s for s in report.core.stages}["Proposal"]
     assert (proposal.reached, proposal.waiting, proposal.decided_conversion) == (12, 10, 1.0)
     assert report.bottleneck is None
+
+
+def test_a_funnel_whose_deals_are_all_still_in_their_first_stage_is_too_young_to_judge(
+        services: Services, db: Database, manager: Actor) -> None:
+    """Not "no bottleneck": nothing has had its chance to move on yet."""
+    set_zone(db)
+    for n in range(12):
+        add_deal(services, manager, [("Initial contact", f"2026-06-{n + 1:02d} 09:00")])
+    report = services.analytics.report(KpiRequest(), now=NOW)
+    assert report.core.stages[0].reached == 12
+    assert report.bottleneck is None
+    assert no_bottleneck(report.judged) == ("Too few deals yet for the doctor to judge a "
+                                            "stage (ten at least).")
+    pane = services.analytics.pane(KpiRequest(), now=NOW)
+    assert pane.headline is None
+    assert not pane.judged

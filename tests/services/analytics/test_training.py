@@ -22,7 +22,8 @@ def test_a_plan_shows_the_rep_s_figure_before_and_after_it(
         services: Services, db: Database, manager: Actor, rep: Actor) -> None:
     set_zone(db)
     proposal = stage(services, "Proposal").id
-    # before (February): Rita moves 1 of 4 deals on from Proposal; after (April): 3 of 4
+    # before (February): Rita moves 1 of 4 deals on from Proposal; after (April): 3 of the
+    # 4 that left it
     for month, moved in (("02", 1), ("04", 3)):
         for n in range(4):
             end = ("Negotiation",) if n < moved else ("Lost",)
@@ -30,6 +31,10 @@ def test_a_plan_shows_the_rep_s_figure_before_and_after_it(
             add_deal(services, rep, [(name, f"2026-{month}-{10 + i:02d} 09:0{n}")
                                      for i, name in enumerate(names)],
                      owner=rep.id, lost_reason=1)
+    for n in range(4):  # April's deals still at Proposal: no sign yet either way
+        add_deal(services, rep, [(name, f"2026-04-{20 + i:02d} 09:0{n}") for i, name in
+                                 enumerate(("Initial contact", "Needs analysis", "Proposal"))],
+                 owner=rep.id)
     plan = PlanFields(rep.id, proposal, "conversion", "Proposals that answer the needs",
                       dt.date(2026, 3, 20), DONE, "Role-played three proposals")
     with pytest.raises(NotAllowed):
