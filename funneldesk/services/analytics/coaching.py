@@ -22,7 +22,7 @@ from funneldesk.enums import StageKind
 from funneldesk.i18n import N_, _
 from funneldesk.services.analytics.core import Scope, days_of, marks
 from funneldesk.services.analytics.records import RepAtStage, TrainingNeed
-from funneldesk.services.analytics.significance import adjusted
+from funneldesk.services.analytics.significance import adjusted, greater_days
 from funneldesk.services.common.sql import Query
 
 SIGNIFICANT = 0.05
@@ -149,40 +149,42 @@ def training_needs(query: Query, scope: Scope) -> tuple[TrainingNeed, ...]:
 
 
 def _needs(reps: list[RepFigures], names: dict[int, str]) -> tuple[TrainingNeed, ...]:
+    """Every rep at every stage with samples enough is tested against the rest of the
+    team, whichever way the gap goes; the p-values are adjusted over all those tests,
+    and only then are the gaps big enough picked (picking first would leave the tests
+    that were looked at and dropped out of the family, and overstate the certainty)."""
     import numpy as np
-    from scipy.stats import fisher_exact, mannwhitneyu  # only here: a slow import
+    from scipy.stats import fisher_exact  # only here: a slow import
 
     order = list(names)
-    found = []
+    tested: list[tuple[TrainingNeed, bool]] = []  # each test, and whether its gap counts
     for rep in reps:
         for stage_id, mine in rep.stages.items():
             team = rest_of_team(reps, rep.owner_id, stage_id)
             third = min(2, 3 * order.index(stage_id) // max(1, len(order)))
             if (mine.reached >= MIN_SAMPLE and team.reached >= MIN_SAMPLE
-                    and mine.conversion is not None and team.conversion is not None
-                    and team.conversion - mine.conversion >= MIN_CONVERSION_GAP):
+                    and mine.conversion is not None and team.conversion is not None):
                 table = [[mine.moved_on, mine.reached - mine.moved_on],
                          [team.moved_on, team.reached - team.moved_on]]
                 p = float(fisher_exact(np.array(table), alternative="less").pvalue)
-                found.append(TrainingNeed(
+                tested.append((TrainingNeed(
                     rep.owner_id, rep.owner, stage_id, names[stage_id], "conversion",
                     mine.conversion, team.conversion, mine.conversion - team.conversion,
-                    mine.reached, team.reached, p, _topics("conversion", third)))
+                    mine.reached, team.reached, p, _topics("conversion", third)),
+                    team.conversion - mine.conversion >= MIN_CONVERSION_GAP))
             mine_days, team_days = mine.median_days, team.median_days
             if (mine.visits >= MIN_SAMPLE and team.visits >= MIN_SAMPLE
-                    and mine_days is not None and team_days is not None
-                    and mine_days >= team_days * MIN_DAYS_RATIO
-                    and mine_days - team_days >= MIN_DAYS_GAP):
-                p = float(mannwhitneyu(list(mine.days.elements()), list(team.days.elements()),
-                                       alternative="greater").pvalue)
-                found.append(TrainingNeed(
+                    and mine_days is not None and team_days is not None):
+                p = greater_days(mine.days, team.days)
+                tested.append((TrainingNeed(
                     rep.owner_id, rep.owner, stage_id, names[stage_id], "days",
                     mine_days, team_days, mine_days - team_days, mine.visits,
-                    team.visits, p, _topics("days", None)))
-    # every gap tested is one of a family: p-values adjusted for their number
-    fair = adjusted([n.p_value for n in found])
-    kept = [dataclasses.replace(n, p_value=p) for n, p in zip(found, fair, strict=True)
-            if p < SIGNIFICANT]
+                    team.visits, p, _topics("days", None)),
+                    mine_days >= team_days * MIN_DAYS_RATIO
+                    and mine_days - team_days >= MIN_DAYS_GAP))
+    fair = adjusted([need.p_value for need, _gap in tested])
+    kept = [dataclasses.replace(need, p_value=p)
+            for (need, gap), p in zip(tested, fair, strict=True) if gap and p < SIGNIFICANT]
     return tuple(sorted(kept, key=lambda n: (n.p_value, n.owner)))
 
 

@@ -259,7 +259,7 @@ def over_represented(query: Query, population: list[_Deal], group: set[int],
             if dimension == "size" and value is None:
                 continue  # a deal without a rate has no size to compare
             total = everyone[value]
-            if n < 5 or n / len(inside) <= total / size:
+            if n < 5:
                 continue
             table = [[n, len(inside) - n], [total - n, size - len(inside) - (total - n)]]
             p_value = float(fisher_exact(np.array(table), alternative="greater").pvalue)
@@ -267,10 +267,11 @@ def over_represented(query: Query, population: list[_Deal], group: set[int],
                 names[dimension].get(value, "") if value is not None else _("None"))
             found.append(Cause(dimension, str(value), label, n, len(inside), total, size,
                                p_value))
-    # every value tested is one of a family: p-values adjusted for their number
+    # every value tested is one of a family, the ones less common among the group too:
+    # p-values adjusted for their number before any is picked for being over-represented
     fair = adjusted([c.p_value for c in found])
     kept = [dataclasses.replace(c, p_value=p) for c, p in zip(found, fair, strict=True)
-            if p < SIGNIFICANT]
+            if p < SIGNIFICANT and c.lift > 1]
     return tuple(sorted(kept, key=lambda c: (c.p_value, -c.lift))[:limit])
 
 
