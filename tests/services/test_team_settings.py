@@ -52,8 +52,14 @@ def test_a_manager_sets_the_team_s_time_zone_and_a_bad_one_changes_nothing(
     with pytest.raises(NotAllowed):
         services.team_settings.set_time_zone(zone="Asia/Shanghai", by=rep)
     assert services.team_settings.time_zone() == before
-    services.team_settings.set_time_zone(zone="Asia/Shanghai", by=manager)
+    assert not services.team_settings.time_zone_chosen()
+    # as typed: case and spaces do not matter, and a city alone names its zone
+    assert services.team_settings.check_time_zone("new york") == "America/New_York"
+    assert services.team_settings.check_time_zone(" asia/shanghai ") == "Asia/Shanghai"
+    assert "Etc/GMT+8" not in services.team_settings.time_zones()  # eight hours behind
+    services.team_settings.set_time_zone(zone="Shanghai", by=manager)
     assert Services.for_database(db).team_settings.time_zone() == "Asia/Shanghai"
+    assert services.team_settings.time_zone_chosen()
     with db.session() as session:
         entry = session.scalars(select(AuditEntry).where(
             AuditEntry.action == "set-time-zone")).one()

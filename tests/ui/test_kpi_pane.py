@@ -176,11 +176,22 @@ def test_the_insights_page_shows_every_section_and_copies_its_numbers(
     k = page.shown.report.core
     assert page.funnel.table.figures.rowCount() == len(k.stages)
     assert page.funnel.table.figures.text(0, 1) == str(k.stages[0].reached)
-    page.funnel.table.clearSelection()
-    page.funnel.table.copy()
+    table = page.funnel.table
+    table.clearSelection()
+    table.copy()
     copied = QApplication.clipboard().text().splitlines()
     assert copied[0].split("\t")[:2] == ["Stage", "Reached"]
     assert copied[1].split("\t")[1] == str(k.stages[0].reached)
+    # a right click selects the cell under it; "Copy table" still copies all of it
+    table.setCurrentIndex(table.figures.index(1, 1))
+    copy_table = next(a for a in table.actions() if a.text() == "Copy table")
+    copy_table.trigger()
+    assert QApplication.clipboard().text().splitlines() == copied
+    table.copy()  # Ctrl+C: that cell alone
+    assert QApplication.clipboard().text() == str(k.stages[1].reached)
+    table.selectRow(0)  # a whole row comes with its headers
+    table.copy()
+    assert QApplication.clipboard().text().splitlines() == copied[:2]
     # the sample's case: the doctor names a stage and gives advice
     assert page.shown.report.bottleneck is not None
     assert page.doctor.note.text().startswith(page.shown.report.bottleneck.reason_label)

@@ -3,6 +3,7 @@ a rep reads them."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialogButtonBox
@@ -55,6 +56,8 @@ def test_a_rep_reads_the_settings_and_cannot_change_them(
     assert services.team_settings.pool_days() == 30
 
 
+# a completer's list, shown while the test types, grabs the keyboard as on a desktop
+@pytest.mark.qt_log_ignore("This plugin does not support grabbing the keyboard")
 def test_a_manager_types_the_team_s_time_zone_and_a_wrong_one_is_refused_under_it(
         qtbot: QtBot, services: Services, manager: Actor) -> None:
     dialog = TeamSettingsDialog(services, manager)
@@ -68,8 +71,10 @@ def test_a_manager_types_the_team_s_time_zone_and_a_wrong_one_is_refused_under_i
     assert "Shanghai time" in dialog.errors["time_zone"].text()
     assert not dialog.saved
     assert services.team_settings.phone_region() == "CN"  # nothing saved with a bad zone
-    dialog.zone.lineEdit().clear()
-    qtbot.keyClicks(dialog.zone.lineEdit(), "Asia/Shanghai")
+    qtbot.keyClick(dialog.zone.lineEdit(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(dialog.zone.lineEdit(), Qt.Key.Key_Backspace)
+    assert dialog.errors["time_zone"].text() == ""  # gone once the field is edited
+    qtbot.keyClicks(dialog.zone.lineEdit(), "Shanghai")
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
     assert dialog.saved
     assert services.team_settings.time_zone() == "Asia/Shanghai"

@@ -152,8 +152,9 @@ def all_tables(insights: Insights) -> dict[str, Table]:
         "industries": _groups(report.by_industry, _("Industry"), c),
         "regions": _groups(report.by_region, _("Region"), c),
         "reps": _table(
-            [_("Rep"), _("Stage"), _("Conversion"), _("Rest of the team"), _("Deals"),
-             _("Median days"), _("Rest of the team"), _("Visits")],
+            [_("Rep"), _("Stage"), _("Conversion"), _("Rest of the team: conversion"),
+             pgettext("kpi", "Deals"), _("Median days"), _("Rest of the team: median days"),
+             _("Visits")],
             [[r.owner, r.stage, percent(r.conversion), percent(r.team_conversion),
               formatting.number(r.deals), days(r.days), days(r.team_days),
               formatting.number(r.visits)] for r in report.reps],
@@ -243,9 +244,10 @@ def no_bottleneck(judged: bool, long: bool = False) -> str:
     if not judged:
         return _("Too few deals yet for the doctor to judge a stage (ten at least).")
     if long:
-        return _("No bottleneck: every stage is within a tenth of its reference (its "
-                 "target, the year before, its rot limit or the other stages).")
-    return _("No bottleneck: every stage is within a tenth of its reference.")
+        return _("No bottleneck among the stages with ten deals or more to judge: each is "
+                 "within a tenth of its reference (its target, the year before, its rot "
+                 "limit or the other stages).")
+    return _("No bottleneck among the stages with ten deals or more to judge.")
 
 
 def _doctor(insights: Insights) -> Table:

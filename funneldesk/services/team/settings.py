@@ -81,12 +81,17 @@ class TeamSettingsService(Service):
         """The zone (an IANA name) in which the KPIs count days, weeks and months."""
         return reads.time_zone(self.db.query)
 
+    def time_zone_chosen(self) -> bool:
+        """Whether a manager has chosen the zone (else it is each computer's own)."""
+        return reads.setting(self.db.query, reads.TIME_ZONE) is not None
+
     @staticmethod
     def time_zones() -> list[str]:
-        """Every zone a team can choose, by name."""
-        import zoneinfo  # only here: listing the zones reads every zone file's name
-
-        return sorted(zoneinfo.available_timezones() - _NOT_PLACES)
+        """The zones offered, by name: places (Asia/Shanghai) and UTC, not the old aliases
+        (PRC, US/Eastern) nor the Etc/GMT±N zones, whose sign is the reverse of what
+        they seem to say (Etc/GMT+8 is eight hours behind UTC)."""
+        return sorted(name for name in _every_zone()
+                      if name == "UTC" or name.split("/")[0] in _REGIONS)
 
     def set_time_zone(self, *, zone: str, by: Actor) -> str:
         """Sets the team's zone (a manager's call); the KPIs' derived days are counted
@@ -102,17 +107,31 @@ class TeamSettingsService(Service):
 
 
     def check_time_zone(self, zone: str) -> str:
-        """The zone's name as kept, or InvalidInput when no such zone is known."""
-        name = zone.strip()
-        if name not in self.time_zones():
-            raise InvalidInput("time_zone", _("“{zone}” is not a time zone FunnelDesk knows: "
-                                              "choose one from the list, such as "
-                                              "Asia/Shanghai.").format(zone=zone))
-        return name
+        """The zone's name as kept, or InvalidInput when no such zone is known. Case and
+        spaces do not matter, and a city alone will do when one zone is named after it
+        (new york: America/New_York)."""
+        typed = "_".join(zone.split()).casefold()
+        every = {name.casefold(): name for name in _every_zone()}
+        if typed in every:
+            return every[typed]
+        cities = [name for name in self.time_zones() if name.casefold().endswith("/" + typed)]
+        if typed and len(cities) == 1:
+            return cities[0]
+        raise InvalidInput("time_zone", _("“{zone}” is not a time zone FunnelDesk knows: "
+                                          "choose one from the list, such as "
+                                          "Asia/Shanghai.").format(zone=zone))
 
 
 # names in the zone database that are not a place a team works in
 _NOT_PLACES = frozenset({"Factory", "localtime", "posixrules"})
+_REGIONS = frozenset({"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic",
+                      "Australia", "Europe", "Indian", "Pacific"})
+
+
+def _every_zone() -> set[str]:
+    import zoneinfo  # only here: listing the zones reads every zone file's name
+
+    return zoneinfo.available_timezones() - _NOT_PLACES
 
 
 def pool_days(query: Query) -> int:

@@ -24,7 +24,7 @@ from funneldesk.services import Services
 from funneldesk.services.activities.assessment_records import FACTORS, MAX_WEIGHT, factor_name
 from funneldesk.services.dto import Actor
 from funneldesk.services.team.settings import MAX_POOL_DAYS
-from funneldesk.ui.common.error_label import ErrorLabel
+from funneldesk.ui.common.error_label import ErrorLabel, cleared_when_edited
 from funneldesk.ui.common.save_state import note_saved
 
 
@@ -58,6 +58,9 @@ class TeamSettingsDialog(QDialog):
         self.zone.setAccessibleName(_("Time zone of the KPIs"))
         self.errors = {"phone_region": ErrorLabel(), "pool_days": ErrorLabel(),
                        "time_zone": ErrorLabel()}
+        typed = self.zone.lineEdit()
+        assert typed is not None  # an editable box has its line edit
+        cleared_when_edited(self.errors, {"time_zone": typed})
         form = QFormLayout()
         form.addRow(_("Phone region:"), self.region)
         form.addRow("", self.errors["phone_region"])
@@ -112,7 +115,8 @@ class TeamSettingsDialog(QDialog):
                 team.set_phone_region(region=str(self.region.currentData()), by=self.actor)
             if self.days.value() != team.pool_days():
                 team.set_pool_days(days=self.days.value(), by=self.actor)
-            if zone != team.time_zone():
+            # saved as shown even when it is this computer's: the team's, from now on
+            if zone != team.time_zone() or not team.time_zone_chosen():
                 team.set_time_zone(zone=zone, by=self.actor)
             if weights != self.services.assessments.weights():
                 self.services.assessments.set_weights(weights, by=self.actor)

@@ -1,6 +1,7 @@
-"""The numbers under a chart, as a table managers copy from: Ctrl+C (or "Copy table")
-copies the selected cells, or the whole table with its headers when nothing is selected,
-as tab-separated text that a spreadsheet pastes into cells."""
+"""The numbers under a chart, as a table managers copy from, as tab-separated text that a
+spreadsheet pastes into cells: "Copy table" (its context menu) copies the whole table with
+its headers; Ctrl+C the selected cells, with the headers of their columns when whole rows
+are selected, or the whole table when nothing is."""
 
 from __future__ import annotations
 
@@ -83,11 +84,15 @@ class FigureTable(QTableView):
             self.setMinimumWidth(0)
             self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        copy = QAction(_("Copy table"), self)
+        copy = QAction(_("Copy"), self)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
         copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         copy.triggered.connect(self.copy)
         self.addAction(copy)
+        # the right click selects the cell under it: the whole table is an action apart
+        whole = QAction(_("Copy table"), self)
+        whole.triggered.connect(self.copy_table)
+        self.addAction(whole)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
     def show_rows(self, headers: Sequence[str], rows: Sequence[Sequence[Cell]],
@@ -111,23 +116,31 @@ class FigureTable(QTableView):
             self.rowHeight(r) for r in range(len(rows)))
         self.setFixedHeight(height + self.frameWidth() * 2)
 
-    def as_text(self) -> str:
-        """The selected cells (or all, with the headers) as tab-separated lines."""
+    def as_text(self, whole: bool = False) -> str:
+        """The selected cells (all of them when ``whole`` or when none is selected) as
+        tab-separated lines, under their columns' headers unless only parts of rows are."""
         model = self.figures
-        chosen = self.selectionModel().selectedIndexes()
-        if chosen:
-            rows = sorted({i.row() for i in chosen})
-            columns = sorted({i.column() for i in chosen})
-            picked = {(i.row(), i.column()) for i in chosen}
-            return "\n".join("\t".join(model.text(r, c) if (r, c) in picked else ""
-                                       for c in columns) for r in rows)
-        lines = ["\t".join(model.headers())]
-        lines += ["\t".join(model.text(r, c) for c in range(model.columnCount()))
-                  for r in range(model.rowCount())]
+        every = range(model.columnCount())
+        chosen = [] if whole else self.selectionModel().selectedIndexes()
+        if not chosen:
+            lines = ["\t".join(model.headers())]
+            lines += ["\t".join(model.text(r, c) for c in every)
+                      for r in range(model.rowCount())]
+            return "\n".join(lines)
+        rows = sorted({i.row() for i in chosen})
+        columns = sorted({i.column() for i in chosen})
+        picked = {(i.row(), i.column()) for i in chosen}
+        lines = ["\t".join(model.text(r, c) if (r, c) in picked else "" for c in columns)
+                 for r in rows]
+        if len(picked) == len(rows) * len(every):  # whole rows: a spreadsheet wants headers
+            lines.insert(0, "\t".join(model.headers()))
         return "\n".join(lines)
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.as_text())
+
+    def copy_table(self) -> None:
+        QGuiApplication.clipboard().setText(self.as_text(whole=True))
 
     def rowCount(self) -> int:
         return self.figures.rowCount(QModelIndex())
