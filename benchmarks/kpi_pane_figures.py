@@ -7,9 +7,11 @@ Prints one JSON object (milliseconds, medians of REPEAT moves):
 - kpi_pane_refresh_ms: from the start of one move (a deal moved to the next stage, or
   back) until the real KPI pane shows it: its figures read and its charts drawn off the
   GUI thread, and the paint of its funnel chart that began after they arrived handled in
-  full. The pane hears the move's change set as the window relays it.
+  full. The move is the service's (this window holds the pane alone, no board to paint
+  again), and its change set is handed to the pane as the window's relay hands it on.
 - kpi_pane_compute_ms: the pane's figures alone (``AnalyticsService.pane``, for the
   pane's own request: this month, the team's), in the same process, after a first read.
+  Both depend on the day of the month they run: the month's deals so far are read.
 """
 
 from __future__ import annotations

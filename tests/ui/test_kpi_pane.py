@@ -99,6 +99,19 @@ def test_the_kpi_pane_behind_a_tab_reads_again_only_when_its_tab_is_chosen(
     assert pane.tiles["deals"].text() == "1"
 
 
+@pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen: no window manager
+def test_the_kpi_pane_floated_from_behind_its_tab_follows_the_changes(
+        qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
+    pane = shown_pane(qtbot, window)
+    window.docks.docks["today"].raise_()
+    qtbot.waitUntil(lambda: not pane.on_screen)
+    window.docks.docks["kpis"].setFloating(True)  # as a drag of its tab out of the window
+    qtbot.waitUntil(lambda: pane.on_screen)
+    deal = make_deal(services, manager, title="Warehouse system")
+    window.docks.apply_changes(ChangeSet(deal_ids=frozenset({deal.id})), None)
+    qtbot.waitUntil(lambda: pane.tiles["deals"].text() == "1", timeout=10000)
+
+
 def test_a_period_chosen_while_a_read_fails_is_read_once_it_has_failed(
         qtbot: QtBot, services: Services, window: MainWindow,
         monkeypatch: pytest.MonkeyPatch) -> None:

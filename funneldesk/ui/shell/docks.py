@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
 from funneldesk.services.dto import ChangeSet
@@ -28,6 +28,11 @@ class Docks:
             dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
             dock.visibilityChanged.connect(
                 lambda visible, key=spec.key: self._visibility(key, visible))
+            # floated from behind a tab, Qt says it left the screen as it comes onto it:
+            # where it is is looked at once that is over
+            dock.topLevelChanged.connect(
+                lambda _floating, key=spec.key, dock=dock: QTimer.singleShot(
+                    0, dock, lambda: self._visibility(key, self.on_screen(key))))
             window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             menu.addAction(dock.toggleViewAction())
             self.docks[spec.key] = dock
@@ -62,9 +67,14 @@ class Docks:
         another's tab counts as visible to Qt, but nothing of it is on screen: it is built
         when its tab is chosen (visibilityChanged), not now."""
         self.started = True
-        for key, dock in self.docks.items():
-            if dock.isVisible() and not dock.visibleRegion().isEmpty():
+        for key in self.docks:
+            if self.on_screen(key):
                 self.build(key)
+
+    def on_screen(self, key: str) -> bool:
+        """Whether any of the dock shows (one behind another's tab is "visible" to Qt)."""
+        dock = self.docks[key]
+        return dock.isVisible() and not dock.visibleRegion().isEmpty()
 
     def _visibility(self, key: str, visible: bool) -> None:
         """A dock shown, hidden, or its tab chosen or left."""
