@@ -5,6 +5,7 @@ CJK font every FunnelDesk PDF embeds; "Page X of Y" at the foot of every page.""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,6 +80,10 @@ def render(doc: KpiDocument) -> bytes:
     return out.getvalue()
 
 
+SHORT_TABLE = 15  # rows
+CJK_DATE = re.compile(r"\d+年\d+月\d+日")
+
+
 def _section(section: ReportSection, styles: dict[str, Any]) -> list[Any]:
     head: list[Any] = [para(section.title, styles["heading"])]
     if section.definition:
@@ -91,7 +96,11 @@ def _section(section: ReportSection, styles: dict[str, Any]) -> list[Any]:
                            height=width * section.chart_ratio))
     if section.rows:
         parts.append(_table(section, styles))
-    # the heading stays with what follows it; a long table may break across pages
+    # the heading stays with what follows it; a short table stays whole, with its chart
+    # (a row or two left at the foot of a page reads as if the table ended there); a long
+    # one may break across pages, its headers repeated
+    if len(section.rows) <= SHORT_TABLE:
+        return [KeepTogether([*head, *parts]), Spacer(1, 3 * mm)]
     return [KeepTogether([*head, *parts[:1]]), *parts[1:], Spacer(1, 3 * mm)]
 
 
@@ -133,7 +142,8 @@ def _widths(headers: Sequence[str], rows: Sequence[Sequence[ReportCell]]) -> lis
         if points(text) <= 72:  # a name, a date, a number: never broken
             return points(text)
         if any(ord(ch) > 0x2E7F for ch in text):
-            return points(text[:6])  # a CJK text wraps, six characters at least a line
+            # a CJK text wraps, six characters at least a line, a date never
+            return max([points(text[:6]), *(points(d) for d in CJK_DATE.findall(text))])
         return max((points(word) for word in text.split()), default=8.0)
 
     columns = [[h, *[r[i].text for r in rows if i < len(r)]] for i, h in enumerate(headers)]

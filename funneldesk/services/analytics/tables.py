@@ -282,15 +282,19 @@ def _plans(insights: Insights) -> Table:
             return NO_DATA
         return _("{figure} (of {sample})").format(figure=_kpi_value(kpi, value), sample=n)
 
+    def when(plan: Any) -> str:  # one column for both days: the table fits a page
+        if plan.done_on is not None:
+            return _("Done on {day}").format(day=formatting.date(plan.done_on))
+        return _("Planned for {day}").format(day=formatting.date(plan.planned_on))
+
     followed = {"conversion": _("Conversion"), "days": _("Median days"), "": NO_DATA}
     return _table(
-        [_("Rep"), _("Stage"), _("Topic"), _("Planned for"), _("Done on"), _("Figure"),
-         _("Before"), _("After"), _("Outcome")],
-        [[p.rep, p.stage, p.topic, formatting.date(p.planned_on),
-          formatting.date(p.done_on) if p.done_on else NO_DATA, followed[p.kpi],
+        [_("Rep"), _("Stage"), _("Topic"), _("When"), _("Figure"), _("Before"), _("After"),
+         _("Outcome")],
+        [[p.rep, p.stage, p.topic, when(p), followed[p.kpi],
           figure(p.kpi, p.before, p.before_n), figure(p.kpi, p.after, p.after_n),
           Cell(p.outcome, p.outcome)] for p in insights.plans],
-        (False, False, False, False, False, False, True, True, False),
+        (False, False, False, False, False, True, True, False),
         _("No training planned yet."))
 
 
