@@ -250,6 +250,35 @@ def test_a_manager_sets_targets_and_the_pane_shows_where_each_kpi_stands(
     assert "Target met" in tile.toolTip()
 
 
+def test_the_targets_dialog_works_in_whole_periods_and_brings_a_target_back_to_change(
+        qtbot: QtBot, services: Services, window: MainWindow) -> None:
+    import datetime as dt
+
+    from PySide6.QtCore import QDate
+
+    from funneldesk.ui.analytics.targets_dialog import TargetsDialog
+
+    dialog = TargetsDialog(window.workspace, None, window)
+    qtbot.addWidget(dialog)
+    dialog.period.setCurrentIndex(dialog.period.findData("quarter"))
+    dialog.starts.setDate(QDate(2026, 11, 17))
+    assert dialog.starts.date() == QDate(2026, 10, 1)  # the quarter's first day
+    dialog.kpi.setCurrentIndex(dialog.kpi.findData("won_value"))
+    dialog.value.setText("300000")
+    dialog.save()
+    assert [(t.kpi, t.starts_on, str(t.value)) for t in dialog.shown] == [
+        ("won_value", dt.date(2026, 10, 1), "300000.0000")]
+    dialog.kpi.setCurrentIndex(dialog.kpi.findData("conversion"))
+    dialog.kpi.activated.emit(dialog.kpi.currentIndex())  # as a choice from the list
+    assert dialog.value.text() == ""  # 300000 is no conversion
+    dialog.table.setCurrentIndex(dialog.table.figures.index(0, 0))  # the one in the list
+    assert dialog.kpi.currentData() == "won_value"
+    assert dialog.value.text() == "300,000"
+    dialog.value.setText("350000")
+    dialog.save()  # changes it, not a second one
+    assert [str(t.value) for t in dialog.shown] == ["350000.0000"]
+
+
 def test_a_conversion_target_is_judged_on_the_figure_the_funnel_shows(
         qtbot: QtBot, services: Services, db: Database, manager: Actor,
         window: MainWindow) -> None:

@@ -77,7 +77,7 @@ class TargetsDialog(QDialog):
         form.addRow(_("Stage:"), self.stage)
         form.addRow(_("For:"), self.whose)
         form.addRow(_("Period:"), self.period)
-        form.addRow(_("Starting:"), self.starts)
+        form.addRow(_("Starting:"), self.starts)  # the period's first day
         form.addRow(_("Target:"), self.value)
         form.addRow("", self.error)
         form.addRow(_("Amber from:"), self.amber)
@@ -96,21 +96,47 @@ class TargetsDialog(QDialog):
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.table)
+        layout.addStretch(1)  # the room left goes under the list, not between the parts
         layout.addWidget(close)
         self.kpi.currentIndexChanged.connect(lambda _i: self._fit())
+        # another KPI's figure would mean nothing for this one (300000 is not a conversion)
+        self.kpi.activated.connect(lambda _i: self.value.clear())
+        # a target in the list, chosen, comes into the form to be changed
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self._choose(current.row()))
         # a refusal goes as the input is put right (or another target is chosen)
         self.value.textEdited.connect(lambda _t: self.error.show_message(""))
         self.kpi.currentIndexChanged.connect(lambda _i: self.error.show_message(""))
-        self.period.currentIndexChanged.connect(lambda _i: self.show_targets())
-        self.starts.dateChanged.connect(lambda _d: self.show_targets())
+        self.period.currentIndexChanged.connect(lambda _i: self._snap())
+        self.starts.dateChanged.connect(lambda _d: self._snap())
         self.amber.editingFinished.connect(self.save_amber)
         self.shown: list[Target] = []
         self._fit()
-        self.show_targets()
+        self._snap()
         self.resize(520, 560)
 
     def _fit(self) -> None:
         self.stage.setEnabled(KPIS[self.kpi.currentData()][1])
+
+    def _snap(self) -> None:
+        """The day shown is the first of the month, quarter or year chosen (a target is
+        the whole period's), and the list the targets of that period."""
+        first = self._range()[0]
+        if self.starts.date() != QDate(first.year, first.month, first.day):
+            self.starts.setDate(QDate(first.year, first.month, first.day))  # snaps again
+            return
+        self.show_targets()
+
+    def _choose(self, row: int) -> None:
+        if not 0 <= row < len(self.shown):
+            return
+        target = self.shown[row]
+        self.kpi.setCurrentIndex(self.kpi.findData(target.kpi))
+        if target.stage_id is not None:
+            self.stage.setCurrentIndex(self.stage.findData(target.stage_id))
+        self.whose.setCurrentIndex(self.whose.findData(target.user_id))
+        self.value.setText(target_text(target.kpi, target.value))
+        self.error.show_message("")
 
     def _range(self) -> tuple[dt.date, dt.date]:
         from funneldesk.services.analytics.targets import period_end, period_start
