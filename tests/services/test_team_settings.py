@@ -64,3 +64,17 @@ def test_a_manager_sets_the_team_s_time_zone_and_a_bad_one_changes_nothing(
         entry = session.scalars(select(AuditEntry).where(
             AuditEntry.action == "set-time-zone")).one()
         assert json.loads(entry.details) == {"time_zone": [before, "Asia/Shanghai"]}
+
+
+def test_today_is_the_team_s_day_wherever_this_computer_is(
+        services: Services, manager: Actor) -> None:
+    """Kiritimati (UTC+14) and Pago Pago (UTC−11) are never on the same day: "this
+    month" counts from the team's day, not this computer's."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    services.team_settings.set_time_zone(zone="Pacific/Kiritimati", by=manager)
+    ahead = services.analytics.today()
+    assert ahead == dt.datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    services.team_settings.set_time_zone(zone="Pacific/Pago_Pago", by=manager)
+    assert services.analytics.today() < ahead

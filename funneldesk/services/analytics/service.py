@@ -33,6 +33,10 @@ from funneldesk.services.team import reads as team_reads
 
 
 class AnalyticsService(Service):
+    def today(self) -> dt.date:
+        """Today in the team's time zone: the day "this month" and the like count from."""
+        return dt.datetime.now(ZoneInfo(team_reads.time_zone(self.db.query))).date()
+
     def core(self, request: KpiRequest) -> CoreKpis:
         """The core KPIs (docs/ARCHITECTURE.md, KPI definitions)."""
         self.prepare()
@@ -261,7 +265,7 @@ class AnalyticsService(Service):
         90 days before and after it."""
         from funneldesk.services.analytics import training
 
-        day = today or dt.date.today()
+        day = today or self.today()
         with self.db.reading() as session:
             plans = training.read(session)
         if viewer is not None and viewer.role is not Role.MANAGER:  # a rep's own only
@@ -300,8 +304,9 @@ class AnalyticsService(Service):
                            expected_version: int | None = None) -> ChangeSet:
         from funneldesk.services.analytics import training
 
+        today = self.today()
         with self.db.session() as session:
-            training.save(session, fields, by, plan_id, expected_version)
+            training.save(session, fields, by, plan_id, expected_version, today)
         return ChangeSet(everything=True)
 
     def remove_training_plan(self, plan_id: int, *, by: Actor) -> ChangeSet:

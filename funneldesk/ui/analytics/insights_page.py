@@ -300,7 +300,8 @@ class InsightsPage(Page):
             first = _day(self.date_from.date())
             last = _day(self.date_to.date())
         else:
-            first, last = period_dates(self.period.currentData(), dt.date.today())
+            first, last = period_dates(self.period.currentData(),
+                                       self.workspace.services.analytics.today())
         owner = self.owner.currentData()
         return KpiRequest(self.pipeline.currentData(), first, last,
                           (owner,) if owner is not None else None, self.source.currentData(),

@@ -9,7 +9,6 @@ when that read is done."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -148,7 +147,8 @@ class KpiPane(Pane):
         self.reload()
 
     def request(self) -> KpiRequest:
-        first, last = period_dates(self.period.currentData(), dt.date.today())
+        first, last = period_dates(self.period.currentData(),
+                                   self.workspace.services.analytics.today())
         return KpiRequest(date_from=first, date_to=last, owner_ids=self.whose.currentData())
 
     def has_read(self) -> bool:
