@@ -22,8 +22,10 @@ from funneldesk.ui.deals.page import DealsListPage
 
 
 @pytest.fixture(name="workspace")
-def list_workspace(qtbot: QtBot, services: Services, manager: Actor) -> Workspace:
-    services.demo.generate(deals=450, seed=5, by=manager)
+def list_workspace(request: pytest.FixtureRequest, qtbot: QtBot, services: Services,
+                   manager: Actor) -> Workspace:
+    """A workspace on the 450 sample deals (the test module is marked sample_deals)."""
+    assert request.node.get_closest_marker("sample_deals"), "mark the test sample_deals"
     window = QMainWindow()
     qtbot.addWidget(window)
     undo_stack = QUndoStack(window)

@@ -23,6 +23,9 @@ from funneldesk.ui.deals.columns import COLUMNS
 from funneldesk.ui.deals.page import DealsListPage
 from tests.ui.deals_list_helpers import ids_in_sql, shown_ids
 
+# every test here reads the Deals list of the 450 sample deals
+pytestmark = pytest.mark.sample_deals
+
 
 def read_csv(path: Path) -> list[list[str]]:
     with path.open(encoding="utf-8-sig", newline="") as f:

@@ -40,6 +40,9 @@ from tests.helpers import make_deal, stage, tick_all, version
 from tests.ui.conftest import answer_next_dialog
 from tests.ui.deals_list_helpers import ids_in_sql, select_deals, shown_ids
 
+# every test here reads the Deals list of the 450 sample deals
+pytestmark = pytest.mark.sample_deals
+
 
 def wait_loaded(qtbot: QtBot, page: DealsListPage, rows: range) -> None:
     for r in rows:  # asks for the pages, as painting would

@@ -27,6 +27,9 @@ from funneldesk.ui.deals.views import ListView, period_range
 from tests.helpers import make_deal
 from tests.ui.deals_list_helpers import ids_in_sql, select_deals
 
+# every test here reads the Deals list of the 450 sample deals
+pytestmark = pytest.mark.sample_deals
+
 
 @pytest.fixture
 def small_pages(qtbot: QtBot, workspace: Workspace,
