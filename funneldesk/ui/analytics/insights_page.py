@@ -34,7 +34,7 @@ from funneldesk.ui.analytics import actions
 from funneldesk.ui.analytics.chart_view import ChartView
 from funneldesk.ui.analytics.figure_table import FigureTable
 from funneldesk.ui.analytics.periods import PERIODS, period_dates
-from funneldesk.ui.analytics.shown import STATUS_COLOURS
+from funneldesk.ui.analytics.shown import STATUS_COLOURS, wrapped
 from funneldesk.ui.common.background import run_in_background
 from funneldesk.ui.common.error_label import ErrorLabel
 from funneldesk.ui.common.errors import show_bug, show_error
@@ -53,7 +53,7 @@ class Section(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.heading.setFont(font)
-        self.heading.setToolTip(tip)
+        self.heading.setToolTip(wrapped(tip))
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
@@ -66,7 +66,7 @@ class Section(QWidget):
         head.addWidget(self.heading)
         head.addStretch(1)
         if self.chart is not None:
-            self.chart.setToolTip(tip)
+            self.chart.setToolTip(wrapped(tip))
             save = QPushButton(_("Save chart as PNG…"))
             save.clicked.connect(self.chart.save_png)
             head.addWidget(save)
@@ -105,7 +105,7 @@ class InsightsPage(Page):
         self.period = QComboBox()
         for code, label in PERIODS:
             self.period.addItem(label(), code)
-        self.period.setToolTip(definition("period").shown())
+        self.period.setToolTip(wrapped(definition("period").shown()))
         self.date_from, self.date_to = QDateEdit(), QDateEdit()
         today = QDate.currentDate()
         for edit, day in ((self.date_from, today.addMonths(-3)), (self.date_to, today)):
@@ -121,7 +121,7 @@ class InsightsPage(Page):
         self.owner.addItem(_("Everyone"), None)
         for user in services.users.list():
             self.owner.addItem(user.display_name, user.id)
-        self.owner.setToolTip(definition("owner").shown())
+        self.owner.setToolTip(wrapped(definition("owner").shown()))
         if workspace.actor.role is not Role.MANAGER:  # a rep reads their own figures only
             self.owner.setCurrentIndex(max(self.owner.findData(workspace.actor.id), 0))
             self.owner.setEnabled(False)

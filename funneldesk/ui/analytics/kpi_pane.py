@@ -46,6 +46,7 @@ from funneldesk.ui.analytics.shown import (
     money_compact,
     money_short,
     target_tip,
+    wrapped,
 )
 from funneldesk.ui.common.background import run_in_background
 from funneldesk.ui.common.error_label import ErrorLabel
@@ -66,14 +67,14 @@ class KpiPane(Pane):
         self.whose.setCurrentIndex(0 if workspace.actor.role is Role.MANAGER else 1)
         # a rep reads their own figures only (the service holds them to that too)
         self.whose.setEnabled(workspace.actor.role is Role.MANAGER)
-        self.whose.setToolTip(definition("scope").shown())
+        self.whose.setToolTip(wrapped(definition("scope").shown()))
         self.whose.currentIndexChanged.connect(lambda _i: self.reload())
         self.period = QComboBox()
         for code, name in PERIODS:
             if code in PANE_PERIODS:
                 self.period.addItem(name(), code)
         self.period.setCurrentIndex(self.period.findData("this_month"))
-        self.period.setToolTip(definition("period").shown())
+        self.period.setToolTip(wrapped(definition("period").shown()))
         self.period.currentIndexChanged.connect(lambda _i: self.reload())
         self.tiles: dict[str, QLabel] = {}
         grid = QGridLayout()
@@ -92,7 +93,7 @@ class KpiPane(Pane):
             caption.setWordWrap(True)
             caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             for label in (value, caption):
-                label.setToolTip(definition(code).shown())
+                label.setToolTip(wrapped(definition(code).shown()))
             grid.addWidget(value, (n // 2) * 2, n % 2)
             grid.addWidget(caption, (n // 2) * 2 + 1, n % 2)
             self.tiles[code] = value
@@ -108,10 +109,10 @@ class KpiPane(Pane):
         self.details.setWordWrap(True)
         self.details.linkActivated.connect(lambda _link: self._open_insights())
         self.funnel = ChartView(190)
-        self.funnel.setToolTip(definition("reached").shown())
+        self.funnel.setToolTip(wrapped(definition("reached").shown()))
         self.funnel_table = FigureTable(narrow=True)
         self.forecast = ChartView(170)
-        self.forecast.setToolTip(definition("weighted_pipeline").shown())
+        self.forecast.setToolTip(wrapped(definition("weighted_pipeline").shown()))
         self.forecast_table = FigureTable(narrow=True)
         self.problem = ErrorLabel()
         body = QWidget()
@@ -210,10 +211,11 @@ class KpiPane(Pane):
         """A tile in its target's colour, the target in its tooltip."""
         if standing is None:
             label.setStyleSheet("")
-            label.setToolTip(definition)
+            label.setToolTip(wrapped(definition))
             return
         label.setStyleSheet(f"color: {STATUS_COLOURS.get(standing.status, '')};")
-        label.setToolTip(target_tip(standing, shown(standing.target)) + "\n\n" + definition)
+        label.setToolTip(wrapped(target_tip(standing, shown(standing.target)) + "\n\n"
+                                 + definition))
 
     def _failed(self, error: Exception) -> None:
         self.read_ended()

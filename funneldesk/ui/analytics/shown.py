@@ -3,6 +3,7 @@ the pane's short amounts, a target's colours and tooltip, the forecast categorie
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,12 @@ def money_short(amount: Decimal | None, currency: str) -> str:
 def money_compact(amount: Decimal | None, currency: str) -> str:
     """A tile's amount, short enough for a narrow pane ($10.6M, ¥1024.8万)."""
     return NO_DATA if amount is None else formatting.money_compact(amount, currency)
+
+
+def wrapped(text: str) -> str:
+    """A long tooltip (a KPI's definition) as rich text, which Qt wraps into a block,
+    rather than plain text, which it shows as one line across the screen."""
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""
 
 
 def target_tip(standing: Any, shown: str) -> str:
