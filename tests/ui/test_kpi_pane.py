@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -77,6 +77,7 @@ def test_a_chart_drawn_for_another_width_is_drawn_again_at_its_own(qtbot: QtBot)
     assert view.image_width() == round(192 * view.devicePixelRatioF())
     qtbot.waitUntil(lambda: view.image_width() == round(400 * view.devicePixelRatioF()),
                     timeout=10000)
+    QThreadPool.globalInstance().waitForDone()  # no drawing outlives the view
 
 
 def test_the_kpi_pane_behind_a_tab_reads_again_only_when_its_tab_is_chosen(

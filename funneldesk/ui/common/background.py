@@ -20,6 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
 
 from funneldesk.errors import FunnelDeskError
 
@@ -70,13 +71,17 @@ def finish_background_work() -> None:
 
 def run_in_background(work: Callable[[], Any], done: Callable[[Any], None],
                       failed: Callable[[Exception], None], owner: QObject | None = None) -> None:
-    relay = _Relay(owner)  # deleted with its owner: then its signals reach nobody
-    _running.add(relay)  # keep the relay alive until it has reported
-    if owner is not None:
-        relay.destroyed.connect(lambda: _running.discard(relay))
+    # the relay belongs to no widget and lives until it has reported: deleted with its
+    # owner while the pool thread emitted on it, it crashed the process (a page closed,
+    # or a chart dropped, during its read)
+    relay = _Relay()
+    _running.add(relay)
 
     def finish(callback: Callable[[Any], None], value: Any) -> None:
         _running.discard(relay)
+        relay.deleteLater()
+        if owner is not None and not isValid(owner):
+            return  # the owner is gone: nobody to tell
         callback(value)
 
     relay.done.connect(lambda result: finish(done, result))
