@@ -16,7 +16,6 @@ Prints one JSON object (milliseconds, medians of REPEAT moves):
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import statistics
@@ -52,7 +51,7 @@ def figures(path: Path, repeat: int) -> dict[str, float]:
     me = services.users.current("bench")
     services.analytics.prepare()  # the derived visits, as the first read after an upgrade
     # the pane's own request: this month (as the pane reads by default), the team's
-    first, last = period_dates("this_month", dt.date.today())
+    first, last = period_dates("this_month", services.analytics.today())
     asked = KpiRequest(date_from=first, date_to=last)
     compute = []
     services.analytics.pane(asked, viewer=me)

@@ -136,9 +136,12 @@ def _widths(headers: Sequence[str], rows: Sequence[Sequence[ReportCell]]) -> lis
     name breaks (a CJK text may wrap, but not character by character), the whole as wide
     as the page at most."""
     def points(text: str) -> float:  # at the cells' 8.5 points, with their padding
-        return sum(8.6 if ord(ch) > 0x2E7F else 4.9 for ch in text) + 8
+        return max(sum(8.6 if ord(ch) > 0x2E7F else 4.9 for ch in line) + 8
+                   for line in text.split("\n"))
 
     def unbreakable(text: str) -> float:
+        if "\n" in text:  # lines of their own: each as it needs
+            return max(unbreakable(line) for line in text.split("\n"))
         if points(text) <= 72:  # a name, a date, a number: never broken
             return points(text)
         if any(ord(ch) > 0x2E7F for ch in text):

@@ -150,6 +150,38 @@ def reached(pane: KpiPane) -> list[str]:
     return [table.text(r, 1) for r in range(table.rowCount())]
 
 
+def test_the_insights_page_reads_a_period_chosen_while_its_read_failed(
+        qtbot: QtBot, services: Services, window: MainWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from funneldesk.errors import DatabaseBusy
+
+    window.show_page("insights")
+    page = window.pages["insights"]
+    assert isinstance(page, InsightsPage)
+    qtbot.waitUntil(lambda: page.shown is not None, timeout=20000)
+    release = threading.Event()
+    asked: list[object] = []
+    insights_of = services.analytics.insights
+
+    def busy_first(request: object, **kwargs: object) -> object:
+        asked.append(request)
+        if len(asked) == 1:
+            release.wait(10)
+            raise DatabaseBusy("funneldesk.db")
+        return insights_of(request, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(services.analytics, "insights", busy_first)
+    page.reload()
+    page.period.setCurrentIndex(page.period.findData("this_year"))  # during the read
+    release.set()
+    first_of_year = page.request().date_from
+    qtbot.waitUntil(lambda: page.shown is not None
+                    and page.shown.report.core.date_from == first_of_year, timeout=20000)
+    assert len(asked) == 2
+
+
 def test_the_pane_follows_a_card_dropped_on_the_board(
         qtbot: QtBot, services: Services, manager: Actor, window: MainWindow) -> None:
     card = make_deal(services, manager, title="Warehouse system")

@@ -79,3 +79,31 @@ def test_a_manager_types_the_team_s_time_zone_and_a_wrong_one_is_refused_under_i
     assert dialog.saved
     assert services.team_settings.time_zone() == "Asia/Shanghai"
     assert services.team_settings.phone_region() == "HK"
+
+
+def test_a_manager_s_save_keeps_the_zone_shown_as_the_team_s(
+        qtbot: QtBot, services: Services, manager: Actor) -> None:
+    """Until then the zone is each computer's own: saved once, every computer counts the
+    days of the one the manager saw."""
+    dialog = TeamSettingsDialog(services, manager)
+    qtbot.addWidget(dialog)
+    shown = dialog.zone.currentText()
+    assert not services.team_settings.time_zone_chosen()
+    dialog.days.setValue(14)  # only the pool's days changed
+    dialog.save()
+    assert dialog.saved
+    assert services.team_settings.time_zone_chosen()
+    assert services.team_settings.time_zone() == services.team_settings.check_time_zone(shown)
+
+
+def test_a_zone_chosen_from_the_list_takes_the_refusal_away(
+        qtbot: QtBot, services: Services, manager: Actor) -> None:
+    dialog = TeamSettingsDialog(services, manager)
+    qtbot.addWidget(dialog)
+    dialog.zone.setEditText("Shanghai time")
+    dialog.save()
+    assert dialog.errors["time_zone"].text()
+    index = dialog.zone.findText("Asia/Shanghai")
+    dialog.zone.setCurrentIndex(index)
+    dialog.zone.activated.emit(index)  # as a click in the list
+    assert dialog.errors["time_zone"].text() == ""

@@ -282,10 +282,11 @@ def _plans(insights: Insights) -> Table:
             return NO_DATA
         return _("{figure} (of {sample})").format(figure=_kpi_value(kpi, value), sample=n)
 
-    def when(plan: Any) -> str:  # one column for both days: the table fits a page
+    def when(plan: Any) -> str:  # one column for both days, so that the table fits a page;
+        # the day on a line of its own, never broken
         if plan.done_on is not None:
-            return _("Done on {day}").format(day=formatting.date(plan.done_on))
-        return _("Planned for {day}").format(day=formatting.date(plan.planned_on))
+            return _("Done on\n{day}").format(day=formatting.date(plan.done_on))
+        return _("Planned for\n{day}").format(day=formatting.date(plan.planned_on))
 
     followed = {"conversion": _("Conversion"), "days": _("Median days"), "": NO_DATA}
     return _table(

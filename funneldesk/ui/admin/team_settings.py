@@ -61,6 +61,7 @@ class TeamSettingsDialog(QDialog):
         typed = self.zone.lineEdit()
         assert typed is not None  # an editable box has its line edit
         cleared_when_edited(self.errors, {"time_zone": typed})
+        self.zone.activated.connect(lambda _i: self.errors["time_zone"].show_message(""))
         form = QFormLayout()
         form.addRow(_("Phone region:"), self.region)
         form.addRow("", self.errors["phone_region"])

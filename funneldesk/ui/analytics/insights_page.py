@@ -5,6 +5,7 @@ correlations and training needs. Read off the GUI thread, again after every chan
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -270,13 +271,14 @@ class InsightsPage(Page):
                                          _("PDF files (*.pdf)"))
         if not chosen:
             return
-        request, grain = self.request(), self.grain.currentData()
+        make, grain = self._maker()[0], self.grain.currentData()
         owner = self.owner.currentText() if self.owner.currentData() is not None else None
         services, viewer = self.workspace.services, self.workspace.actor
         self.workspace.show_message(_("Writing the KPI report…"))
         run_in_background(
-            lambda: services.analytics.write_report(request, Path(chosen), grain=grain,
-                                                    owner_name=owner, viewer=viewer),
+            lambda: services.analytics.write_report(
+                make(services.analytics.today()), Path(chosen), grain=grain,
+                owner_name=owner, viewer=viewer),
             lambda _done: self.workspace.show_message(_("Written: {path}").format(
                 path=chosen)), self._report_failed, owner=self)
 
@@ -293,42 +295,51 @@ class InsightsPage(Page):
         self.date_to.setVisible(custom)
         self.reload()
 
-    def request(self) -> KpiRequest:
-        first: dt.date | None
-        last: dt.date | None
-        if self.period.currentData() == "custom":
-            first = _day(self.date_from.date())
-            last = _day(self.date_to.date())
-        else:
-            first, last = period_dates(self.period.currentData(),
-                                       self.workspace.services.analytics.today())
-        owner = self.owner.currentData()
-        return KpiRequest(self.pipeline.currentData(), first, last,
-                          (owner,) if owner is not None else None, self.source.currentData(),
-                          self.product.currentData())
+    def request(self, today: dt.date | None = None) -> KpiRequest:
+        """What the page reads, as of ``today`` (by default the team's, read now)."""
+        return self._maker()[0](today or self.workspace.services.analytics.today())
+
+    def _maker(self) -> tuple[Callable[[dt.date], KpiRequest],
+                              tuple[dt.date, dt.date] | None]:
+        """The request of the filters chosen, made from the team's today once that is
+        read off the GUI thread; and the custom days, if chosen."""
+        period, owner = self.period.currentData(), self.owner.currentData()
+        custom = (_day(self.date_from.date()), _day(self.date_to.date())) \
+            if period == "custom" else None
+        pipeline, source, product = (self.pipeline.currentData(), self.source.currentData(),
+                                     self.product.currentData())
+
+        def make(today: dt.date) -> KpiRequest:
+            first, last = custom if custom is not None else period_dates(period, today)
+            return KpiRequest(pipeline, first, last, (owner,) if owner is not None else None,
+                              source, product)
+        return make, custom
 
     def reload(self) -> None:
         if self._reading:
             self._again = True
             return
-        request = self.request()
-        if request.date_from and request.date_to and request.date_from > request.date_to:
+        make, custom = self._maker()
+        if custom is not None and custom[0] > custom[1]:
             self.problem.show_message(_("The period ends before it starts."))
             return
         self.problem.show_message("")
         self._reading = True
         services, grain = self.workspace.services, self.grain.currentData()
         viewer = self.workspace.actor
-        run_in_background(lambda: services.analytics.insights(request, grain=grain,
-                                                              viewer=viewer),
-                          self._show, self._failed, owner=self)
+        run_in_background(lambda: services.analytics.insights(
+            make(services.analytics.today()), grain=grain, viewer=viewer),
+            self._show, self._failed, owner=self)
 
     def _failed(self, error: Exception) -> None:
         self._reading = False
         if isinstance(error, FunnelDeskError):
             self.problem.show_error(error)
-            return
-        show_bug(self, error)
+        else:
+            show_bug(self, error)
+        if self._again:  # asked for meanwhile (another period): it may well be read
+            self._again = False
+            self.reload()
 
     def apply_changes(self, changes: ChangeSet, origin: object) -> None:
         if changes.everything or changes.deal_ids or changes.stage_ids \

@@ -9,6 +9,7 @@ when that read is done."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -147,23 +148,25 @@ class KpiPane(Pane):
         self.figures: PaneFigures | None = None
         self.reload()
 
-    def request(self) -> KpiRequest:
-        first, last = period_dates(self.period.currentData(),
-                                   self.workspace.services.analytics.today())
-        return KpiRequest(date_from=first, date_to=last, owner_ids=self.whose.currentData())
+    def request(self, today: dt.date | None = None) -> KpiRequest:
+        """What the pane reads, as of ``today`` (by default the team's, read now)."""
+        return _request(self.period.currentData(), self.whose.currentData(),
+                        today or self.workspace.services.analytics.today())
 
     def has_read(self) -> bool:
         return self.figures is not None
 
     def start_read(self) -> None:
-        """Reads the figures and draws the charts again."""
-        services, request = self.workspace.services, self.request()
-        viewer = self.workspace.actor
+        """Reads the figures and draws the charts again; the team's day, which the period
+        counts from, is read with them (a read on the GUI thread could fail there)."""
+        services, viewer = self.workspace.services, self.workspace.actor
+        period, owners = self.period.currentData(), self.whose.currentData()
         funnel_size, forecast_size = self.funnel.size_now(), self.forecast.size_now()
 
         def work() -> tuple[PaneFigures, object, object]:
             from funneldesk.charts.render import pixels
 
+            request = _request(period, owners, services.analytics.today())
             figures = services.analytics.pane(request, viewer=viewer)
             return (figures, pixels(_funnel(figures)(*funnel_size)),
                     pixels(_forecast(figures)(*forecast_size)))
@@ -236,6 +239,11 @@ class KpiPane(Pane):
         show = getattr(page, "show_doctor_for", None)
         if show is not None:
             show(self.period.currentData(), self.whose.currentData())
+
+
+def _request(period: str, owners: tuple[int, ...] | None, today: dt.date) -> KpiRequest:
+    first, last = period_dates(period, today)
+    return KpiRequest(date_from=first, date_to=last, owner_ids=owners)
 
 
 def _against(text: str, standing: Standing | None, shown: Any) -> Cell:

@@ -60,7 +60,8 @@ class TargetsDialog(QDialog):
         self.period = QComboBox()
         for code in PERIODS:
             self.period.addItem(PERIOD_NAMES[code](), code)
-        self.starts = QDateEdit(QDate.currentDate())
+        today = services.analytics.today()  # the team's
+        self.starts = QDateEdit(QDate(today.year, today.month, today.day))
         self.starts.setCalendarPopup(True)
         self.starts.setDisplayFormat(long_year_format())
         self.value = QLineEdit()

@@ -163,7 +163,11 @@ class Pane(QWidget):
             self._again = True
             return
         self._reading = True
-        self.start_read()
+        try:
+            self.start_read()
+        except BaseException:
+            self._reading = False  # else the pane would wait for that read for ever
+            raise
 
     def start_read(self) -> None:
         """Starts the read off the GUI thread; its result goes to a handler that first
