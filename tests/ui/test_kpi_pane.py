@@ -4,6 +4,7 @@ without being asked; the page shows every section and copies its tables."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -39,6 +40,27 @@ def shown_pane(qtbot: QtBot, window: MainWindow) -> KpiPane:
 @pytest.fixture
 def pane(qtbot: QtBot, window: MainWindow) -> KpiPane:
     return shown_pane(qtbot, window)
+
+
+def busy_once(monkeypatch: pytest.MonkeyPatch, services: Services, read: str
+              ) -> tuple[threading.Event, list[object]]:
+    """The analytics service's ``read`` fails with a busy database the first time, once
+    the returned event is set; the requests it was asked for are listed."""
+    from funneldesk.errors import DatabaseBusy
+
+    release = threading.Event()
+    asked: list[object] = []
+    real = getattr(services.analytics, read)
+
+    def busy_first(request: object, **kwargs: object) -> object:
+        asked.append(request)
+        if len(asked) == 1:
+            release.wait(10)
+            raise DatabaseBusy("funneldesk.db")
+        return real(request, **kwargs)
+
+    monkeypatch.setattr(services.analytics, read, busy_first)
+    return release, asked
 
 
 def test_the_kpi_tab_behind_today_is_built_only_when_chosen(
@@ -118,23 +140,8 @@ def test_a_period_chosen_while_a_read_fails_is_read_once_it_has_failed(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The failure is said under the figures; the period asked for meanwhile is still
     read, not left behind its label until some other change comes."""
-    import threading
-
-    from funneldesk.errors import DatabaseBusy
-
     pane = shown_pane(qtbot, window)
-    release = threading.Event()
-    asked: list[object] = []
-    figures_of = services.analytics.pane
-
-    def busy_first(request: object, **kwargs: object) -> object:
-        asked.append(request)
-        if len(asked) == 1:
-            release.wait(10)
-            raise DatabaseBusy("funneldesk.db")
-        return figures_of(request, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(services.analytics, "pane", busy_first)
+    release, asked = busy_once(monkeypatch, services, "pane")
     pane.reload()
     pane.period.setCurrentIndex(pane.period.findData("this_year"))  # during the read
     release.set()
@@ -153,26 +160,11 @@ def reached(pane: KpiPane) -> list[str]:
 def test_the_insights_page_reads_a_period_chosen_while_its_read_failed(
         qtbot: QtBot, services: Services, window: MainWindow,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import threading
-
-    from funneldesk.errors import DatabaseBusy
-
     window.show_page("insights")
     page = window.pages["insights"]
     assert isinstance(page, InsightsPage)
     qtbot.waitUntil(lambda: page.shown is not None, timeout=20000)
-    release = threading.Event()
-    asked: list[object] = []
-    insights_of = services.analytics.insights
-
-    def busy_first(request: object, **kwargs: object) -> object:
-        asked.append(request)
-        if len(asked) == 1:
-            release.wait(10)
-            raise DatabaseBusy("funneldesk.db")
-        return insights_of(request, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(services.analytics, "insights", busy_first)
+    release, asked = busy_once(monkeypatch, services, "insights")
     page.reload()
     page.period.setCurrentIndex(page.period.findData("this_year"))  # during the read
     release.set()
