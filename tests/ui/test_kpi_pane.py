@@ -338,6 +338,13 @@ def test_a_conversion_target_is_judged_on_the_figure_the_funnel_shows(
     [standing] = [s for s in services.analytics.pane(pane.request()).standings
                   if s.kpi == "conversion"]
     assert (standing.actual, standing.status) == (0.2, "red")
+    # the Insights page's funnel table (and the report's) colours that cell the same way
+    from funneldesk.services.analytics.tables import all_tables
+
+    funnel = all_tables(services.analytics.insights(pane.request()))["funnel"]
+    [to_next] = [row[2] for row in funnel.rows if row[0].text == "Proposal"]
+    assert (to_next.text, to_next.status) == ("20%", "red")
+    assert "Short of the target" in to_next.tip
 
 
 def test_a_manager_edits_the_doctor_s_rules(qtbot: QtBot, services: Services,

@@ -58,6 +58,12 @@ def status_words(status: str) -> str:
             "red": _("Short of the target"), "none": _("No figure yet")}[status]
 
 
+def target_tip(standing: Any, shown: str) -> str:
+    """A KPI's tooltip beside its target: where it stands, and the target so far."""
+    return _("{standing}: target {target} for the period so far").format(
+        standing=status_words(standing.status), target=shown)
+
+
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str | Cell]],
            numeric: Sequence[bool], empty: str = "", notes: Sequence[str] = ()) -> Table:
     return Table(tuple(headers),
@@ -81,15 +87,27 @@ def all_tables(insights: Insights) -> dict[str, Table]:
     c = k.currency
     stages = k.stages
     names = {s.stage_id: s.name for s in stages}
+    standing = {(t.kpi, t.stage_id): t for t in report.standings}
+
+    def against(kpi: str, stage_id: int, text: str) -> str | Cell:
+        """A stage's figure in its target's colour, as the pane shows it."""
+        t = standing.get((kpi, stage_id))
+        if t is None:
+            return text
+        target = percent(t.target) if kpi == "conversion" else days(t.target)
+        return Cell(text, target_tip(t, target), t.status)
+
     tables = {
         "funnel": _table(
             [_("Stage"), _("Reached"), _("To next"), _("Open now"), _("Open value")],
-            [[s.name, formatting.number(s.reached), percent(s.conversion_to_next),
+            [[s.name, formatting.number(s.reached),
+              against("conversion", s.stage_id, percent(s.conversion_to_next)),
               formatting.number(s.open_now), money(s.open_value, c)] for s in stages],
             _numbers(5)),
         "time": _table(
             [_("Stage"), _("Median days"), _("Mean days"), _("Visits"), _("Rot limit")],
-            [[s.name, days(s.days.median), days(s.days.mean), formatting.number(s.days.n),
+            [[s.name, against("days_in_stage", s.stage_id, days(s.days.median)),
+              days(s.days.mean), formatting.number(s.days.n),
               str(s.rot_days) if s.rot_days else NO_DATA] for s in stages], _numbers(5)),
         "results": _table([_("Figure"), pgettext("kpi", "Value")], [
             [_("Deals created"), formatting.number(k.deals.total)],

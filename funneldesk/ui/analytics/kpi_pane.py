@@ -37,6 +37,7 @@ from funneldesk.services.analytics.tables import (
     month_label,
     no_bottleneck,
     percent,
+    target_tip,
 )
 from funneldesk.services.dto import ChangeSet
 from funneldesk.ui.analytics.chart_view import ChartView
@@ -46,7 +47,6 @@ from funneldesk.ui.analytics.shown import (
     STATUS_COLOURS,
     money_compact,
     money_short,
-    target_tip,
     wrapped,
 )
 from funneldesk.ui.common.background import run_in_background

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import html
 from decimal import Decimal
-from typing import Any
 
 from funneldesk import formatting
 from funneldesk.i18n import _, pgettext
-from funneldesk.services.analytics.tables import NO_DATA, status_words
+from funneldesk.services.analytics.tables import NO_DATA
 
 STATUS_COLOURS = {"green": "#2e7d45", "amber": "#b37400", "red": "#c0392b"}
 
@@ -28,11 +27,6 @@ def wrapped(text: str) -> str:
     rather than plain text, which it shows as one line across the screen."""
     return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""
 
-
-def target_tip(standing: Any, shown: str) -> str:
-    """A KPI's tooltip beside its target: where it stands, and the target so far."""
-    return _("{standing}: target {target} for the period so far").format(
-        standing=status_words(standing.status), target=shown)
 
 
 def forecast_categories() -> tuple[tuple[str, str], ...]:
