@@ -291,14 +291,8 @@ class _Closed:
 
 def _closed(query: Query, scope: Scope, won_ids: list[int], lost_ids: list[int],
             rates: CurrencyRates) -> _Closed:
-    deals, params = scope.deals([*won_ids, *lost_ids])
-    closed, more = scope.closed()
-    amount = "COALESCE(d.won_value, d.value)"
-    rows = query(
-        f"SELECT d.stage_id IN ({marks(won_ids) or 'NULL'}), d.owner_id, d.product_id, "
-        f"d.currency, CASE WHEN d.currency = ? THEN NULL ELSE {amount} END, count(*), "
-        f"sum({amount}) FROM deals d WHERE {deals} {closed} GROUP BY 1, 2, 3, 4, 5",
-        [*won_ids, rates.base_currency, *params, *more])
+    rows = _closed_sums(query, scope, won_ids, lost_ids, rates,
+                        ["d.owner_id", "d.product_id"])
     result = _Closed(Counter(), Money(rates))
     for is_won, owner, product, currency, each, count, summed in rows:
         outcome = "won" if is_won else "lost"
@@ -306,6 +300,22 @@ def _closed(query: Query, scope: Scope, won_ids: list[int], lost_ids: list[int],
         if is_won:
             result.money.add((outcome, owner, product), currency, each, count, summed)
     return result
+
+
+def _closed_sums(query: Query, scope: Scope, won_ids: list[int], lost_ids: list[int],
+                 rates: CurrencyRates, keys: Sequence[str], join: str = "") -> list[Any]:
+    """The deals closed in the period, grouped by whether they were won, ``keys`` (SQL on
+    ``d`` and ``join``), their currency and (in another than the base) each amount: rows
+    of (won, *keys, currency, amount or None, count, summed amount), as Money adds them."""
+    deals, params = scope.deals([*won_ids, *lost_ids])
+    closed, more = scope.closed()
+    amount = "COALESCE(d.won_value, d.value)"
+    grouped = ", ".join(str(n) for n in range(1, len(keys) + 4))
+    return query(
+        f"SELECT d.stage_id IN ({marks(won_ids) or 'NULL'}), {', '.join(keys)}, d.currency, "
+        f"CASE WHEN d.currency = ? THEN NULL ELSE {amount} END, count(*), sum({amount}) "
+        f"FROM deals d {join} WHERE {deals} {closed} GROUP BY {grouped}",
+        [*won_ids, rates.base_currency, *params, *more])
 
 
 def _cycles(query: Query, scope: Scope, won_ids: list[int]) -> dict[int, Counter[int]]:
@@ -414,22 +424,15 @@ def by_customer(query: Query, scope: Scope, rates: CurrencyRates
     (province): one grouped pass over the closed deals and their companies. Not one of
     the core KPIs (the pane never shows them): the report reads them."""
     won_ids, lost_ids = scope.of_kind(StageKind.WON), scope.of_kind(StageKind.LOST)
-    deals, params = scope.deals([*won_ids, *lost_ids])
-    closed, more = scope.closed()
-    amount = "COALESCE(d.won_value, d.value)"
-    rows = query(
-        f"SELECT COALESCE(c.industry, ''), COALESCE(c.province, ''), "
-        f"d.stage_id IN ({marks(won_ids) or 'NULL'}), d.currency, "
-        f"CASE WHEN d.currency = ? THEN NULL ELSE {amount} END, count(*), sum({amount}) "
-        f"FROM deals d LEFT JOIN companies c ON c.id = d.company_id "
-        f"WHERE {deals} {closed} GROUP BY 1, 2, 3, 4, 5",
-        [*won_ids, rates.base_currency, *params, *more])
+    rows = _closed_sums(query, scope, won_ids, lost_ids, rates,
+                        ["COALESCE(c.industry, '')", "COALESCE(c.province, '')"],
+                        "LEFT JOIN companies c ON c.id = d.company_id")
     result = []
-    for column in (0, 1):
+    for column in (1, 2):
         counts: Counter[tuple[str, bool]] = Counter()
         money = Money(rates)
         for row in rows:
-            group, is_won = str(row[column]), bool(row[2])
+            group, is_won = str(row[column]), bool(row[0])
             counts[group, is_won] += row[5]
             if is_won:
                 money.add(group, row[3], row[4], row[5], row[6])

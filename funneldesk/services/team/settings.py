@@ -7,6 +7,8 @@ every member of a team spread over zones counts the same days)."""
 
 from __future__ import annotations
 
+import functools
+
 from funneldesk.errors import InvalidInput
 from funneldesk.i18n import _
 from funneldesk.models import TeamSetting
@@ -128,10 +130,11 @@ _REGIONS = frozenset({"Africa", "America", "Antarctica", "Arctic", "Asia", "Atla
                       "Australia", "Europe", "Indian", "Pacific"})
 
 
-def _every_zone() -> set[str]:
+@functools.cache  # the zone files do not change while FunnelDesk runs
+def _every_zone() -> frozenset[str]:
     import zoneinfo  # only here: listing the zones reads every zone file's name
 
-    return zoneinfo.available_timezones() - _NOT_PLACES
+    return frozenset(zoneinfo.available_timezones() - _NOT_PLACES)
 
 
 def pool_days(query: Query) -> int:

@@ -49,8 +49,9 @@ class TeamSettingsDialog(QDialog):
         self.zone = QComboBox()
         self.zone.setEditable(True)  # typed, with the names that contain what is typed
         self.zone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.zone.addItems(team.time_zones())
-        completer = QCompleter(team.time_zones(), self.zone)
+        zones = team.time_zones()
+        self.zone.addItems(zones)
+        completer = QCompleter(zones, self.zone)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.zone.setCompleter(completer)
